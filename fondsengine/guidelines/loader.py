@@ -1,0 +1,171 @@
+"""Load and validate guideline files (richtlinien/*.yaml) into immutable Guideline objects.
+
+Strict: unknown keys, wrong types, missing keys and impossible numbers are all
+reported at once, each with file and line. Nothing in the file is executed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+
+from fondsengine.errors import FondsError
+from fondsengine.guidelines import read_process as rp
+from fondsengine.guidelines import read_rules as rr
+from fondsengine.guidelines import read_texts as rt
+from fondsengine.guidelines.model import DecidedBy, Guideline
+from fondsengine.guidelines.yamlreader import Collector, Section, compose
+from fondsengine.problems import Problem
+
+__all__ = ["GuidelineError", "load_guideline", "load_guideline_text", "load_guidelines"]
+
+KINDS = ("bewohnerfonds", "verfuegungsfonds")
+TOP_KEYS = {
+    "name", "short_name", "kind", "workflow", "valid_from", "legal_basis", "summary", "office",
+    "budget", "area", "applicants", "amounts", "own_contribution", "costs", "timing", "decision",
+    "jury", "payment", "proof", "publicity", "retention", "form_fields", "declarations",
+    "review_checklist", "conditions", "letters",
+}  # fmt: skip
+OFFICE_KEYS = {"name", "address", "email", "phone", "website", "logo", "city_name"}
+AREA_KEYS = {
+    "name", "postcodes", "streets", "link_kinds", "link_required", "benefit_suffices", "clause",
+}  # fmt: skip
+AMOUNT_KEYS = {
+    "min", "max", "per_applicant_year_cap", "max_share_percent", "repeat_shares",
+    "repeat_allowed", "clause", "cap_clause", "share_clause", "repeat_clause",
+}  # fmt: skip
+OWN_KEYS = {
+    "min_share_percent", "money_min_share_percent", "volunteer_hour_rate",
+    "volunteer_max_share_percent", "volunteer_allowed", "clause",
+}  # fmt: skip
+PAYMENT_KEYS = {
+    "modes", "advance_max_share_percent", "instalments", "lapse_after_days", "clause",
+    "lapse_clause",
+}  # fmt: skip
+PROOF_KEYS = {
+    "due_months_after_end", "due_fixed_date", "parts", "refund_unused", "cut_when_lower",
+    "refund_due_days", "clause", "refund_clause",
+}  # fmt: skip
+
+
+class GuidelineError(FondsError):
+    """A guideline file is invalid; `problems` lists every problem with its line."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        first = problems[0].format() if problems else "ungültige Förderrichtlinie"
+        more = f" (und {len(problems) - 1} weitere Probleme)" if len(problems) > 1 else ""
+        super().__init__(first + more)
+        self.problems = problems
+
+
+def load_guideline(path: str | Path, *, known_workflows: set[str] | None = None) -> Guideline:
+    """Load one guideline file; its fund id is the file name without `.yaml`."""
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        problem = Problem(str(path), 1, f"Die Datei ist nicht in UTF-8 gespeichert ({exc.reason}).")
+        raise GuidelineError([problem]) from exc
+    except OSError as exc:
+        problem = Problem(str(path), 0, f"Die Datei kann nicht gelesen werden: {exc.strerror}")
+        raise GuidelineError([problem]) from exc
+    return load_guideline_text(
+        text, source=str(path), fund_id=path.stem, known_workflows=known_workflows
+    )
+
+
+def load_guidelines(
+    directory: str | Path, *, known_workflows: set[str] | None = None
+) -> dict[str, Guideline]:
+    """Load every *.yaml in a directory; one GuidelineError lists the problems of all files."""
+    guidelines: dict[str, Guideline] = {}
+    problems: list[Problem] = []
+    for path in sorted(Path(directory).glob("*.yaml")):
+        try:
+            guidelines[path.stem] = load_guideline(path, known_workflows=known_workflows)
+        except GuidelineError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise GuidelineError(problems)
+    return guidelines
+
+
+def load_guideline_text(
+    text: str, *, source: str, fund_id: str, known_workflows: set[str] | None = None
+) -> Guideline:
+    """Load a guideline from YAML text; raises GuidelineError listing every problem."""
+    out = Collector(source)
+    root = compose(text, out)
+    if root is None:
+        raise GuidelineError(out.problems)
+    top = Section(out, root, "Förderrichtlinie", TOP_KEYS)
+    workflow = rr.need(top.text("workflow"), "")
+    if workflow and known_workflows is not None and workflow not in known_workflows:
+        known = ", ".join(sorted(known_workflows)) or "(keine)"
+        out.add(
+            top.line_at("workflow"),
+            f"Den Ablauf (workflow) '{workflow}' gibt es nicht; bekannt sind: {known}",
+        )
+    amounts = rr.read_amounts(top.section("amounts", AMOUNT_KEYS))
+    guideline = Guideline(
+        fund_id=fund_id,
+        version_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        source=source,
+        name=rr.need(top.text("name"), ""),
+        short_name=rr.need(top.text("short_name"), ""),
+        kind=rr.need(top.choice("kind", KINDS), ""),
+        workflow=workflow,
+        valid_from=top.day("valid_from") or date.min,
+        legal_basis=top.text("legal_basis", required=False),
+        summary=rr.need(top.text("summary"), ""),
+        office=rr.read_office(top.section("office", OFFICE_KEYS)),
+        budget=rr.read_budget(top.section("budget", {"years", "carry_over", "clause"})),
+        area=rr.read_area(top.section("area", AREA_KEYS)),
+        applicants=rr.read_applicants(
+            top.section("applicants", {"kinds", "excluded", "nonprofit_required", "clause"})
+        ),
+        amounts=amounts,
+        own_contribution=rr.read_own_contribution(
+            top.section("own_contribution", OWN_KEYS, required=False)
+        ),
+        costs=rr.read_costs(
+            top.section(
+                "costs", {"categories", "overhead_flat_percent", "overhead_clause", "clause"}
+            )
+        ),
+        timing=rp.read_timing(top.section("timing", rp.TIMING_KEYS)),
+        decision=rp.read_decision(
+            top.section("decision", {"tiers", "two_step", "granting_body", "clause"})
+        ),
+        jury=rp.read_jury(top.section("jury", rp.JURY_KEYS)),
+        payment=rp.read_payment(top.section("payment", PAYMENT_KEYS)),
+        proof=rt.read_proof(top.section("proof", PROOF_KEYS)),
+        publicity=rt.read_publicity(top.section("publicity", {"required", "text", "clause"})),
+        retention=rt.read_retention(top.section("retention", {"years", "clause"})),
+        form_fields=rt.read_form_fields(out, top.items("form_fields")),
+        declarations=rt.read_declarations(out, top.items("declarations")),
+        review_checklist=rt.read_checklist(out, top.items("review_checklist")),
+        conditions=rt.read_conditions(out, top.items("conditions")),
+        letters=rt.read_letters(top.section("letters", set(rt.LETTER_KINDS), required=False)),
+    )
+    _cross_checks(out, top, guideline)
+    if out.problems:
+        raise GuidelineError(sorted(out.problems, key=lambda p: p.line))
+    return guideline
+
+
+def _cross_checks(out: Collector, top: Section, g: Guideline) -> None:
+    """Checks that span several sections."""
+    tiers = g.decision.tiers
+    if tiers and g.decision.two_step and all(t.decided_by is not DecidedBy.JURY for t in tiers):
+        out.add(
+            top.line_at("decision"),
+            "'two_step' ist true, aber keine Stufe wird von der Jury entschieden.",
+        )
+    if tiers and tiers[-1].up_to_cents is not None and tiers[-1].up_to_cents < g.amounts.max_cents:
+        out.add(
+            top.line_at("decision"),
+            "Die letzte Entscheidungsstufe muss bis zum Höchstbetrag ('amounts.max') reichen "
+            "oder ohne 'up_to' enden.",
+        )

@@ -1,0 +1,234 @@
+"""Read the fund, budget, area, applicant, amount, own-contribution and cost sections."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from fractions import Fraction
+from typing import TypeVar
+
+from fondsengine.guidelines.model import (
+    AmountRules,
+    ApplicantKind,
+    ApplicantRules,
+    AreaRules,
+    BudgetRules,
+    BudgetYear,
+    CostCategory,
+    CostRules,
+    Office,
+    OwnContributionRules,
+)
+from fondsengine.guidelines.yamlreader import Collector, Section, line_of
+from fondsengine.money import format_euro
+
+T = TypeVar("T")
+LINK_KINDS = frozenset({"lives", "works", "owns_property", "based"})
+
+
+def need(value: T | None, fallback: T) -> T:
+    """The value, or a fallback when it was missing (a problem is then already recorded)."""
+    return fallback if value is None else value
+
+
+def check_unique(out: Collector, ids: Iterable[tuple[str, int]], what: str) -> None:
+    """Report every id that occurs twice."""
+    seen: set[str] = set()
+    for ident, line in ids:
+        if ident in seen:
+            out.add(line, f"Die Kennung '{ident}' kommt bei den {what} doppelt vor.")
+        seen.add(ident)
+
+
+def read_office(sec: Section) -> Office:
+    """The Geschäftsführung (letterhead)."""
+    return Office(
+        name=need(sec.text("name"), ""),
+        address=tuple(sec.texts("address", required=True)),
+        email=need(sec.text("email"), ""),
+        phone=sec.text("phone", required=False),
+        website=sec.text("website", required=False),
+        logo=sec.text("logo", required=False),
+        city_name=sec.text("city_name", required=False),
+    )
+
+
+def read_budget(sec: Section) -> BudgetRules:
+    """The yearly pots."""
+    years: list[BudgetYear] = []
+    seen: list[tuple[str, int]] = []
+    for node in sec.items("years", required=True):
+        item = Section(sec.out, node, "years", {"year", "amount", "clause"})
+        year = item.integer("year", minimum=2000, maximum=2100)
+        amount = item.money("amount")
+        if year is not None:
+            seen.append((str(year), item.line_at("year")))
+        years.append(
+            BudgetYear(need(year, 0), need(amount, 0), item.text("clause", required=False))
+        )
+    check_unique(sec.out, seen, "Haushaltsjahren (years)")
+    if sec.present("years") and not years:
+        sec.out.add(sec.line_at("years"), "'years' muss mindestens ein Haushaltsjahr enthalten.")
+    return BudgetRules(
+        years=tuple(sorted(years, key=lambda y: y.year)),
+        carry_over=need(sec.boolean("carry_over", False), False),
+        clause=sec.text("clause", required=False),
+    )
+
+
+def read_area(sec: Section) -> AreaRules:
+    """The Programmgebiet."""
+    links = sec.texts("link_kinds")
+    for link in links:
+        if link not in LINK_KINDS:
+            options = ", ".join(sorted(LINK_KINDS))
+            sec.out.add(
+                sec.line_at("link_kinds"), f"'link_kinds' kennt nur: {options}; gefunden: {link}"
+            )
+    link_required = need(sec.boolean("link_required", False), False)
+    if link_required and not links:
+        sec.out.add(
+            sec.line_at("link_required"), "'link_required' ist true, aber 'link_kinds' ist leer."
+        )
+    return AreaRules(
+        name=need(sec.text("name"), ""),
+        postcodes=tuple(sec.texts("postcodes")),
+        streets=tuple(sec.texts("streets")),
+        link_kinds=tuple(links),
+        link_required=link_required,
+        benefit_suffices=need(sec.boolean("benefit_suffices", False), False),
+        clause=sec.text("clause", required=False),
+    )
+
+
+def _kinds(sec: Section, key: str, required: bool) -> list[tuple[ApplicantKind, int]]:
+    result: list[tuple[ApplicantKind, int]] = []
+    for node in sec.items(key, required=required):
+        item = Section(sec.out, node, key, {"id", "label"})
+        kind = ApplicantKind(need(item.text("id"), ""), need(item.text("label"), ""))
+        result.append((kind, item.line_at("id")))
+    return result
+
+
+def read_applicants(sec: Section) -> ApplicantRules:
+    """Who may apply."""
+    kinds = _kinds(sec, "kinds", True)
+    excluded = _kinds(sec, "excluded", False)
+    check_unique(
+        sec.out, [(k.id, line) for k, line in kinds + excluded], "Antragstellenden (kinds/excluded)"
+    )
+    if sec.present("kinds") and not kinds:
+        sec.out.add(
+            sec.line_at("kinds"), "'kinds' muss mindestens eine Art von Antragstellenden nennen."
+        )
+    return ApplicantRules(
+        kinds=tuple(k for k, _ in kinds),
+        excluded=tuple(k for k, _ in excluded),
+        nonprofit_required=need(sec.boolean("nonprofit_required", False), False),
+        clause=sec.text("clause", required=False),
+    )
+
+
+def read_amounts(sec: Section) -> AmountRules:
+    """Minimum, maximum, caps, share and repeat funding."""
+    low = sec.money("min")
+    high = sec.money("max")
+    if low is not None and high is not None and high < low:
+        sec.out.add(
+            sec.line_at("max"),
+            f"'max' ({format_euro(high)}) ist kleiner als 'min' ({format_euro(low)}).",
+        )
+    cap = sec.money("per_applicant_year_cap", required=False)
+    if cap is not None and high is not None and cap < high:
+        sec.out.add(
+            sec.line_at("per_applicant_year_cap"),
+            f"'per_applicant_year_cap' ({format_euro(cap)}) ist kleiner als "
+            f"'max' ({format_euro(high)}).",
+        )
+    share = sec.percent("max_share_percent")
+    if share == 0:
+        sec.out.add(sec.line_at("max_share_percent"), "'max_share_percent' muss größer als 0 sein.")
+    repeat: list[Fraction] = []
+    for node in sec.items("repeat_shares"):
+        value = sec.fraction(node, "repeat_shares")
+        if value is not None:
+            if repeat and value > repeat[-1]:
+                sec.out.add(line_of(node), "Die Anteile in 'repeat_shares' dürfen nicht steigen.")
+            repeat.append(value)
+    return AmountRules(
+        min_cents=need(low, 0),
+        max_cents=need(high, 0),
+        per_applicant_year_cap_cents=cap,
+        max_share=need(share, Fraction(1)),
+        repeat_shares=tuple(repeat),
+        repeat_allowed=need(sec.boolean("repeat_allowed", True), True),
+        clause=sec.text("clause", required=False),
+        cap_clause=sec.text("cap_clause", required=False),
+        share_clause=sec.text("share_clause", required=False),
+        repeat_clause=sec.text("repeat_clause", required=False),
+    )
+
+
+def read_own_contribution(sec: Section) -> OwnContributionRules:
+    """Eigenanteil (money) and Eigenleistung (volunteer work)."""
+    min_share = need(sec.percent("min_share_percent", required=False), Fraction(0))
+    money_share = need(sec.percent("money_min_share_percent", required=False), Fraction(0))
+    if money_share > min_share:
+        sec.out.add(
+            sec.line_at("money_min_share_percent"),
+            "'money_min_share_percent' darf nicht größer sein als 'min_share_percent'.",
+        )
+    volunteer_allowed = need(sec.boolean("volunteer_allowed", False), False)
+    rate = sec.money("volunteer_hour_rate", required=volunteer_allowed)
+    return OwnContributionRules(
+        min_share=min_share,
+        money_min_share=money_share,
+        volunteer_hour_rate_cents=need(rate, 0),
+        volunteer_max_share=need(
+            sec.percent("volunteer_max_share_percent", required=False), Fraction(1)
+        ),
+        volunteer_allowed=volunteer_allowed,
+        clause=sec.text("clause", required=False),
+    )
+
+
+CATEGORY_KEYS = {
+    "id", "label", "eligible", "max", "max_share_percent", "hourly_cap",
+    "not_for_applicant", "inventory_duty", "note", "clause",
+}  # fmt: skip
+
+
+def read_costs(sec: Section) -> CostRules:
+    """Cost categories and the flat overhead."""
+    categories: list[CostCategory] = []
+    ids: list[tuple[str, int]] = []
+    for node in sec.items("categories", required=True):
+        item = Section(sec.out, node, "categories", CATEGORY_KEYS)
+        cat = CostCategory(
+            id=need(item.text("id"), ""),
+            label=need(item.text("label"), ""),
+            eligible=need(item.boolean("eligible"), False),
+            max_cents=item.money("max", required=False),
+            max_share=item.percent("max_share_percent", required=False),
+            hourly_cap_cents=item.money("hourly_cap", required=False),
+            not_for_applicant=need(item.boolean("not_for_applicant", False), False),
+            inventory_duty=need(item.boolean("inventory_duty", False), False),
+            note=item.text("note", required=False),
+            clause=item.text("clause", required=False),
+        )
+        ids.append((cat.id, item.line_at("id")))
+        limited = cat.max_cents is not None or cat.max_share is not None or cat.hourly_cap_cents
+        if not cat.eligible and limited:
+            sec.out.add(
+                item.line_at("eligible"),
+                f"Die Kostenart '{cat.id}' ist nicht förderfähig, hat aber eine Obergrenze.",
+            )
+        categories.append(cat)
+    check_unique(sec.out, ids, "Kostenarten (categories)")
+    if sec.present("categories") and not any(c.eligible for c in categories):
+        sec.out.add(sec.line_at("categories"), "Mindestens eine Kostenart muss förderfähig sein.")
+    return CostRules(
+        categories=tuple(categories),
+        overhead_flat_share=sec.percent("overhead_flat_percent", required=False),
+        overhead_clause=sec.text("overhead_clause", required=False),
+        clause=sec.text("clause", required=False),
+    )

@@ -1,0 +1,183 @@
+"""Read the proof-of-use, publicity, retention, form, declaration and letter sections."""
+
+from __future__ import annotations
+
+from yaml.nodes import Node
+
+from fondsengine.guidelines.model import (
+    ChecklistItem,
+    ConditionText,
+    Declaration,
+    FormField,
+    LetterText,
+    ProofRules,
+    PublicityRules,
+    RetentionRules,
+)
+from fondsengine.guidelines.read_rules import check_unique, need
+from fondsengine.guidelines.yamlreader import Collector, Section
+
+LETTER_KINDS = (
+    "receipt", "changes", "approval", "rejection", "payment", "proof_result", "refund", "lapse",
+)  # fmt: skip
+FIELD_TYPES = ("text", "textarea", "number", "date", "choice", "bool")
+PROOF_PARTS = ("report", "receipts", "photos", "participants", "publicity_evidence")
+_DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def read_proof(sec: Section) -> ProofRules:
+    """Deadline, parts and refunds of the proof of use."""
+    months = sec.integer("due_months_after_end", required=False, minimum=1, maximum=24)
+    fixed = _month_day(sec)
+    if sec.node("due_months_after_end") is None and sec.node("due_fixed_date") is None:
+        sec.out.add(
+            sec.line, "In 'proof' fehlt die Frist: 'due_months_after_end' oder 'due_fixed_date'."
+        )
+    elif months is not None and fixed is not None:
+        sec.out.add(
+            sec.line_at("due_fixed_date"),
+            "Bitte nur eine Frist angeben: 'due_months_after_end' oder 'due_fixed_date'.",
+        )
+    parts = sec.texts("parts", required=True)
+    for part in parts:
+        if part not in PROOF_PARTS:
+            sec.out.add(
+                sec.line_at("parts"),
+                f"'parts' kennt nur: {', '.join(PROOF_PARTS)}; gefunden: {part}",
+            )
+    return ProofRules(
+        due_months_after_end=months,
+        due_fixed_month_day=fixed,
+        parts=tuple(parts),
+        refund_unused=need(sec.boolean("refund_unused", True), True),
+        cut_when_lower=need(sec.boolean("cut_when_lower", True), True),
+        refund_due_days=need(sec.integer("refund_due_days", required=False, minimum=1), 30),
+        clause=sec.text("clause", required=False),
+        refund_clause=sec.text("refund_clause", required=False),
+    )
+
+
+def _month_day(sec: Section) -> tuple[int, int] | None:
+    raw = sec.text("due_fixed_date", required=False)
+    if raw is None:
+        return None
+    parts = raw.split("-")
+    ok = len(parts) == 2 and all(p.isdigit() and len(p) == 2 for p in parts)
+    month, day = (int(parts[0]), int(parts[1])) if ok else (0, 0)
+    if not ok or not 1 <= month <= 12 or not 1 <= day <= _DAYS_IN_MONTH[month - 1]:
+        sec.out.add(
+            sec.line_at("due_fixed_date"),
+            "'due_fixed_date' muss Monat und Tag im Format \"MM-TT\" sein "
+            f'(z. B. "01-31" für den 31. Januar des Folgejahres), gefunden: {raw}',
+        )
+        return None
+    return (month, day)
+
+
+def read_publicity(sec: Section) -> PublicityRules:
+    """The publicity duty."""
+    required = need(sec.boolean("required", True), True)
+    return PublicityRules(
+        required=required,
+        text=need(sec.text("text", required=required), ""),
+        clause=sec.text("clause", required=False),
+    )
+
+
+def read_retention(sec: Section) -> RetentionRules:
+    """How long personal data is kept."""
+    return RetentionRules(
+        years=need(sec.integer("years", minimum=1, maximum=30), 10),
+        clause=sec.text("clause", required=False),
+    )
+
+
+def read_form_fields(out: Collector, nodes: list[Node]) -> tuple[FormField, ...]:
+    """Extra form fields."""
+    fields: list[FormField] = []
+    ids: list[tuple[str, int]] = []
+    for node in nodes:
+        item = Section(
+            out, node, "form_fields", {"id", "label", "type", "required", "choices", "help"}
+        )
+        kind = need(item.choice("type", FIELD_TYPES), "text")
+        choices = item.texts("choices", required=kind == "choice")
+        if kind == "choice" and item.present("choices") and not choices:
+            out.add(
+                item.line_at("choices"),
+                "Ein Auswahlfeld braucht mindestens eine Auswahl ('choices').",
+            )
+        field = FormField(
+            id=need(item.text("id"), ""),
+            label=need(item.text("label"), ""),
+            type=kind,
+            required=need(item.boolean("required", False), False),
+            choices=tuple(choices),
+            help=item.text("help", required=False),
+        )
+        ids.append((field.id, item.line_at("id")))
+        fields.append(field)
+    check_unique(out, ids, "Formularfeldern (form_fields)")
+    return tuple(fields)
+
+
+def read_declarations(out: Collector, nodes: list[Node]) -> tuple[Declaration, ...]:
+    """Declarations the applicant must tick."""
+    result: list[Declaration] = []
+    ids: list[tuple[str, int]] = []
+    for node in nodes:
+        item = Section(out, node, "declarations", {"id", "text", "clause"})
+        decl = Declaration(
+            need(item.text("id"), ""),
+            need(item.text("text"), ""),
+            item.text("clause", required=False),
+        )
+        ids.append((decl.id, item.line_at("id")))
+        result.append(decl)
+    check_unique(out, ids, "Erklärungen (declarations)")
+    return tuple(result)
+
+
+def read_checklist(out: Collector, nodes: list[Node]) -> tuple[ChecklistItem, ...]:
+    """Items of the formal review checklist."""
+    result: list[ChecklistItem] = []
+    ids: list[tuple[str, int]] = []
+    for node in nodes:
+        item = Section(out, node, "review_checklist", {"id", "label", "clause"})
+        entry = ChecklistItem(
+            need(item.text("id"), ""),
+            need(item.text("label"), ""),
+            item.text("clause", required=False),
+        )
+        ids.append((entry.id, item.line_at("id")))
+        result.append(entry)
+    check_unique(out, ids, "Prüfpunkten (review_checklist)")
+    return tuple(result)
+
+
+def read_conditions(out: Collector, nodes: list[Node]) -> tuple[ConditionText, ...]:
+    """Standard conditions (Auflagen)."""
+    result: list[ConditionText] = []
+    ids: list[tuple[str, int]] = []
+    for node in nodes:
+        item = Section(out, node, "conditions", {"id", "text"})
+        entry = ConditionText(need(item.text("id"), ""), need(item.text("text"), ""))
+        ids.append((entry.id, item.line_at("id")))
+        result.append(entry)
+    check_unique(out, ids, "Auflagen (conditions)")
+    return tuple(result)
+
+
+def read_letters(sec: Section) -> dict[str, LetterText]:
+    """Letter texts by kind."""
+    letters: dict[str, LetterText] = {}
+    for kind in LETTER_KINDS:
+        if not sec.present(kind):
+            continue
+        item = sec.section(kind, {"subject", "body", "closing"})
+        letters[kind] = LetterText(
+            subject=need(item.text("subject"), ""),
+            body=need(item.text("body"), ""),
+            closing=item.text("closing", required=False),
+        )
+    return letters
