@@ -1,0 +1,366 @@
+"""German mails to applicants: account, application, decision, payment, proof of use.
+
+Every function takes plain values (names, titles, dates, cents, URLs), never ORM objects,
+and returns a Message with plain text and simple HTML. ``office`` is the sender's name
+used as signature (e.g. "Innenstadt-Büro mitten@witten"). Mails to the jury and the
+office are in ``fondsengine.notify.messages_office`` and re-exported here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from fondsengine.money import format_euro
+from fondsengine.notify.compose import (
+    Block,
+    Bullets,
+    Facts,
+    Link,
+    Para,
+    compose,
+    format_date,
+    quoted,
+)
+from fondsengine.notify.messages_office import (
+    AgendaItem,
+    DigestItem,
+    DigestSection,
+    daily_digest,
+    jury_invitation,
+    jury_reminder,
+    proof_of_use_escalation,
+    round_deadline_approaching,
+)
+from fondsengine.notify.port import Attachment, Message
+
+__all__ = [
+    "AgendaItem",
+    "DigestItem",
+    "DigestSection",
+    "application_received",
+    "changes_requested",
+    "daily_digest",
+    "decision",
+    "email_confirmation",
+    "jury_invitation",
+    "jury_reminder",
+    "password_reset",
+    "payment_made",
+    "proof_of_use_due_soon",
+    "proof_of_use_due_today",
+    "proof_of_use_escalation",
+    "proof_of_use_overdue",
+    "round_deadline_approaching",
+]
+
+
+def _hours(hours: int) -> str:
+    return "einer Stunde" if hours == 1 else f"{hours} Stunden"
+
+
+def email_confirmation(
+    to: str, *, name: str | None, confirm_url: str, office: str, valid_hours: int = 48
+) -> Message:
+    """Ask a new user to confirm the e-mail address with a link."""
+    return compose(
+        to,
+        "Bestätigen Sie Ihre E-Mail-Adresse",
+        name,
+        [
+            Para(
+                "vielen Dank für Ihre Anmeldung. Bitte bestätigen Sie Ihre E-Mail-Adresse "
+                "mit einem Klick auf diesen Link:"
+            ),
+            Link("E-Mail-Adresse bestätigen", confirm_url),
+            Para(
+                f"Der Link ist {_hours(valid_hours)} gültig. Wenn Sie sich nicht angemeldet "
+                "haben, können Sie diese Nachricht einfach löschen."
+            ),
+        ],
+        office,
+    )
+
+
+def password_reset(
+    to: str, *, name: str | None, reset_url: str, office: str, valid_hours: int = 2
+) -> Message:
+    """Send a link to choose a new password."""
+    return compose(
+        to,
+        "Neues Passwort festlegen",
+        name,
+        [
+            Para(
+                "Sie haben ein neues Passwort angefordert. Über diesen Link können Sie es "
+                "festlegen:"
+            ),
+            Link("Neues Passwort festlegen", reset_url),
+            Para(
+                f"Der Link ist {_hours(valid_hours)} gültig und funktioniert nur einmal. "
+                "Wenn Sie kein neues Passwort angefordert haben, ignorieren Sie diese "
+                "Nachricht; Ihr bisheriges Passwort bleibt gültig."
+            ),
+        ],
+        office,
+    )
+
+
+def application_received(
+    to: str,
+    *,
+    name: str | None,
+    title: str,
+    reference: str,
+    fund_name: str,
+    requested_cents: int,
+    submitted_on: date,
+    status_url: str,
+    office: str,
+) -> Message:
+    """Confirm that an application was submitted, with the amount requested."""
+    return compose(
+        to,
+        f"Ihr Antrag {quoted(title)} ist eingegangen",
+        name,
+        [
+            Para(
+                f"vielen Dank! Ihr Antrag für den Fonds {quoted(fund_name)} ist bei uns "
+                "eingegangen."
+            ),
+            Facts(
+                (
+                    ("Projekt", title),
+                    ("Aktenzeichen", reference),
+                    ("Beantragt", format_euro(requested_cents)),
+                    ("Eingereicht am", format_date(submitted_on)),
+                )
+            ),
+            Para(
+                "Wir prüfen jetzt, ob der Antrag vollständig ist, und melden uns, falls "
+                "etwas fehlt. Den Stand Ihres Antrags sehen Sie jederzeit hier:"
+            ),
+            Link("Antrag ansehen", status_url),
+        ],
+        office,
+    )
+
+
+def changes_requested(
+    to: str,
+    *,
+    name: str | None,
+    title: str,
+    reference: str,
+    changes: Sequence[str],
+    respond_by: date | None,
+    edit_url: str,
+    office: str,
+) -> Message:
+    """Ask the applicant to complete or change the application (Nachforderung)."""
+    blocks: list[Block] = [
+        Para(
+            f"wir haben Ihren Antrag {quoted(title)} (Aktenzeichen {reference}) geprüft. "
+            "Bevor er weiterbearbeitet werden kann, brauchen wir noch Folgendes:"
+        ),
+        Bullets(tuple(changes)),
+    ]
+    if respond_by is not None:
+        blocks.append(Para(f"Bitte ergänzen Sie den Antrag bis zum {format_date(respond_by)}."))
+    blocks += [
+        Link("Antrag ergänzen", edit_url),
+        Para("Bei Fragen antworten Sie einfach auf diese Nachricht oder rufen Sie uns an."),
+    ]
+    return compose(to, f"Bitte ergänzen Sie Ihren Antrag {quoted(title)}", name, blocks, office)
+
+
+def decision(
+    to: str,
+    *,
+    name: str | None,
+    title: str,
+    reference: str,
+    fund_name: str,
+    approved: bool,
+    granted_cents: int | None,
+    letter: Attachment | None,
+    status_url: str,
+    office: str,
+    proof_due_on: date | None = None,
+) -> Message:
+    """Tell the applicant the decision (approved or rejected), with the letter attached."""
+    letter_note = (
+        f"Den Bescheid finden Sie im Anhang ({letter.filename})."
+        if letter is not None
+        else "Den schriftlichen Bescheid erhalten Sie gesondert."
+    )
+    if approved:
+        if granted_cents is None:
+            raise ValueError("an approval needs granted_cents")
+        subject = f"Ihr Antrag {quoted(title)} wurde bewilligt"
+        facts: list[tuple[str, str]] = [
+            ("Aktenzeichen", reference),
+            ("Bewilligt", format_euro(granted_cents)),
+        ]
+        if proof_due_on is not None:
+            facts.append(("Verwendungsnachweis bis", format_date(proof_due_on)))
+        blocks: list[Block] = [
+            Para(
+                f"gute Nachrichten: Ihr Projekt {quoted(title)} wird aus dem Fonds "
+                f"{quoted(fund_name)} gefördert."
+            ),
+            Facts(tuple(facts)),
+            Para(
+                f"{letter_note} Bitte lesen Sie ihn sorgfältig: Er nennt die Bedingungen, "
+                "die Auszahlung und was Sie nach dem Projekt einreichen müssen."
+            ),
+        ]
+    else:
+        subject = f"Entscheidung über Ihren Antrag {quoted(title)}"
+        blocks = [
+            Para(
+                f"leider kann Ihr Antrag {quoted(title)} (Aktenzeichen {reference}) aus dem "
+                f"Fonds {quoted(fund_name)} nicht gefördert werden."
+            ),
+            Para(
+                f"{letter_note} Er nennt die Gründe. Gern besprechen wir mit Ihnen, ob und "
+                "wie ein neuer Antrag Erfolg haben kann."
+            ),
+        ]
+    blocks.append(Link("Antrag ansehen", status_url))
+    attachments = (letter,) if letter is not None else ()
+    return compose(to, subject, name, blocks, office, attachments=attachments)
+
+
+def payment_made(
+    to: str,
+    *,
+    name: str | None,
+    title: str,
+    reference: str,
+    amount_cents: int,
+    paid_on: date,
+    office: str,
+    remaining_cents: int = 0,
+) -> Message:
+    """Tell the applicant that money was transferred (and what is still outstanding)."""
+    facts: list[tuple[str, str]] = [
+        ("Aktenzeichen", reference),
+        ("Betrag", format_euro(amount_cents)),
+        ("Angewiesen am", format_date(paid_on)),
+    ]
+    if remaining_cents > 0:
+        facts.append(("Noch offen", format_euro(remaining_cents)))
+    note = (
+        "Den Rest zahlen wir nach Prüfung Ihres Verwendungsnachweises aus."
+        if remaining_cents > 0
+        else "Das Geld ist in der Regel in ein bis drei Bankarbeitstagen auf Ihrem Konto."
+    )
+    return compose(
+        to,
+        f"Auszahlung für {quoted(title)}: {format_euro(amount_cents)}",
+        name,
+        [
+            Para(f"wir haben Geld für Ihr Projekt {quoted(title)} angewiesen."),
+            Facts(tuple(facts)),
+            Para(note),
+        ],
+        office,
+    )
+
+
+def _proof_blocks(title: str, reference: str, due_on: date, proof_url: str) -> list[Block]:
+    return [
+        Facts(
+            (("Projekt", title), ("Aktenzeichen", reference), ("Fällig am", format_date(due_on)))
+        ),
+        Para(
+            "Dazu gehören ein kurzer Sachbericht, die Belegliste mit den Rechnungen und "
+            "einige Fotos."
+        ),
+        Link("Verwendungsnachweis einreichen", proof_url),
+    ]
+
+
+def proof_of_use_due_soon(
+    to: str,
+    *,
+    name: str | None,
+    title: str,
+    reference: str,
+    due_on: date,
+    days_left: int,
+    proof_url: str,
+    office: str,
+) -> Message:
+    """Remind the applicant that the proof of use is due in a few days (usually 14)."""
+    return compose(
+        to,
+        f"Verwendungsnachweis für {quoted(title)} fällig am {format_date(due_on)}",
+        name,
+        [
+            Para(
+                f"in {days_left} Tagen, am {format_date(due_on)}, ist der "
+                f"Verwendungsnachweis für Ihr Projekt {quoted(title)} fällig."
+            ),
+            *_proof_blocks(title, reference, due_on, proof_url),
+        ],
+        office,
+    )
+
+
+def proof_of_use_due_today(
+    to: str,
+    *,
+    name: str | None,
+    title: str,
+    reference: str,
+    due_on: date,
+    proof_url: str,
+    office: str,
+) -> Message:
+    """Remind the applicant that the proof of use is due today."""
+    return compose(
+        to,
+        f"Heute fällig: Verwendungsnachweis für {quoted(title)}",
+        name,
+        [
+            Para(
+                f"heute, am {format_date(due_on)}, ist der Verwendungsnachweis für Ihr Projekt "
+                f"{quoted(title)} fällig. Falls Sie ihn schon eingereicht haben, ist alles gut."
+            ),
+            *_proof_blocks(title, reference, due_on, proof_url),
+        ],
+        office,
+    )
+
+
+def proof_of_use_overdue(
+    to: str,
+    *,
+    name: str | None,
+    title: str,
+    reference: str,
+    due_on: date,
+    days_overdue: int,
+    proof_url: str,
+    office: str,
+) -> Message:
+    """Tell the applicant that the proof of use is overdue and what that can mean."""
+    days = "einem Tag" if days_overdue == 1 else f"{days_overdue} Tagen"
+    return compose(
+        to,
+        f"Überfällig: Verwendungsnachweis für {quoted(title)}",
+        name,
+        [
+            Para(
+                f"der Verwendungsnachweis für Ihr Projekt {quoted(title)} war am "
+                f"{format_date(due_on)} fällig und ist seit {days} überfällig. Bitte reichen "
+                "Sie ihn so bald wie möglich ein. Ohne Nachweis müssen wir die Förderung "
+                "möglicherweise zurückfordern. Wenn Sie mehr Zeit brauchen, melden Sie sich "
+                "bitte bei uns."
+            ),
+            *_proof_blocks(title, reference, due_on, proof_url),
+        ],
+        office,
+    )
