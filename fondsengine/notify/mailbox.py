@@ -7,14 +7,16 @@ user can click the confirmation link without a mail server.
 
 from __future__ import annotations
 
+import fcntl
 import mailbox
 import re
 import sys
+from datetime import UTC
 from pathlib import Path
 from typing import TextIO
 
 from fondsengine.clock import Clock, SystemClock
-from fondsengine.notify.port import DeliveryError, Message, to_email
+from fondsengine.notify.port import DeliveryError, Message, sender_address, to_email
 
 _LINK = re.compile(r"https?://[^\s<>\"')]+")
 
@@ -57,17 +59,24 @@ class MailboxMailer:
 
     def send(self, message: Message) -> None:
         """Append the message to the mbox file and, if echo is on, print a short line."""
-        mail = to_email(message, self.sender, sent_at=self.clock.now())
+        now = self.clock.now()
+        entry = mailbox.mboxMessage(to_email(message, self.sender, sent_at=now))
+        entry.set_from(sender_address(self.sender), now.astimezone(UTC).timetuple())
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            box = mailbox.mbox(self.path, create=True)
-            box.lock()
-            try:
-                box.add(mail)
-                box.flush()
-            finally:
-                box.unlock()
-                box.close()
+            # Our writers (web workers, scheduler, threads) queue on a blocking flock of a
+            # side file; mbox.lock() (dot file + fcntl, non-blocking) then only guards
+            # against mail clients reading the file at that moment.
+            with open(self.path.with_name(self.path.name + ".writer"), "a") as guard:
+                fcntl.flock(guard, fcntl.LOCK_EX)
+                box = mailbox.mbox(self.path, create=True)
+                box.lock()
+                try:
+                    box.add(entry)
+                    box.flush()
+                finally:
+                    box.unlock()
+                    box.close()
         except (OSError, mailbox.Error) as exc:
             raise DeliveryError(
                 True, f"Postfachdatei {self.path} nicht beschreibbar: {exc}"
