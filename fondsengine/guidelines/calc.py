@@ -1,0 +1,156 @@
+"""Pure calculations on an application under a guideline: eligible costs, caps, due dates."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_FLOOR, Decimal
+from fractions import Fraction
+
+from fondsengine.guidelines.findings import ApplicationData, CheckContext, CostLine
+from fondsengine.guidelines.model import CostCategory, Guideline
+from fondsengine.money import share_of
+
+
+@dataclass(frozen=True)
+class CostBreakdown:
+    """How much of each cost line and category counts as eligible."""
+
+    total_cents: int  # all cost lines as declared
+    eligible_before_overhead_cents: int
+    overhead_cents: int
+    by_category_cents: dict[str, int]  # counted per category after line-level cuts, before caps
+    capped_category_cents: dict[str, int]  # counted per category after category caps
+
+    @property
+    def eligible_cents(self) -> int:
+        """Eligible costs including the flat overhead."""
+        return self.eligible_before_overhead_cents + self.overhead_cents
+
+
+def line_eligible_cents(line: CostLine, category: CostCategory | None) -> int:
+    """The part of one cost line that can count (before category caps)."""
+    if category is None or not category.eligible or line.amount_cents <= 0:
+        return 0
+    if category.not_for_applicant and line.payee_is_applicant:
+        return 0
+    if category.hourly_cap_cents is not None and line.hours is not None and line.hours > 0:
+        cap = (line.hours * category.hourly_cap_cents).to_integral_value(rounding=ROUND_FLOOR)
+        return min(line.amount_cents, int(cap))
+    return line.amount_cents
+
+
+def breakdown(app: ApplicationData, guideline: Guideline) -> CostBreakdown:
+    """Eligible costs per category, with category caps (absolute and share) and overhead."""
+    costs = guideline.costs
+    raw: dict[str, int] = {}
+    for line in app.cost_items:
+        counted = line_eligible_cents(line, costs.category(line.category))
+        if counted:
+            raw[line.category] = raw.get(line.category, 0) + counted
+    capped: dict[str, int] = {}
+    for cat_id, amount in raw.items():
+        cat = costs.category(cat_id)
+        limit = cat.max_cents if cat is not None else None
+        capped[cat_id] = min(amount, limit) if limit is not None else amount
+    # a share cap is relative to the eligible total including the capped category itself:
+    # x <= s * (B + x)  <=>  x <= s * B / (1 - s), with B = the categories without a share cap
+    shared = {
+        c for c in capped if (cat := costs.category(c)) is not None and cat.max_share is not None
+    }
+    base = sum(v for c, v in capped.items() if c not in shared)
+    for cat_id in shared:
+        cat = costs.category(cat_id)
+        assert cat is not None and cat.max_share is not None
+        if cat.max_share < 1:
+            limit = int(Fraction(base) * cat.max_share / (1 - cat.max_share))
+            capped[cat_id] = min(capped[cat_id], limit)
+    eligible = sum(capped.values())
+    overhead = share_of(eligible, costs.overhead_flat_share) if costs.overhead_flat_share else 0
+    return CostBreakdown(
+        total_cents=sum(line.amount_cents for line in app.cost_items),
+        eligible_before_overhead_cents=eligible,
+        overhead_cents=overhead,
+        by_category_cents=raw,
+        capped_category_cents=capped,
+    )
+
+
+def eligible_costs_cents(app: ApplicationData, guideline: Guideline) -> int:
+    """Eligible costs of an application, after every cap, plus the flat overhead."""
+    return breakdown(app, guideline).eligible_cents
+
+
+def volunteer_value_cents(app: ApplicationData, guideline: Guideline) -> int:
+    """Value of the declared volunteer hours at the guideline's rate (before the cap)."""
+    own = guideline.own_contribution
+    if not own.volunteer_allowed or app.volunteer_hours <= 0:
+        return 0
+    value = (app.volunteer_hours * own.volunteer_hour_rate_cents).to_integral_value(ROUND_FLOOR)
+    return int(value)
+
+
+def volunteer_counted_cents(app: ApplicationData, guideline: Guideline) -> int:
+    """Volunteer value that counts as own contribution (up to the cap share of eligible costs)."""
+    cap = share_of(
+        eligible_costs_cents(app, guideline), guideline.own_contribution.volunteer_max_share
+    )
+    return min(volunteer_value_cents(app, guideline), cap)
+
+
+def effective_share(guideline: Guideline, repeat_count: int) -> Fraction:
+    """Maximum grant share, reduced for a repeated project (0 when repeats are not funded)."""
+    amounts = guideline.amounts
+    if repeat_count <= 0:
+        return amounts.max_share
+    if not amounts.repeat_allowed:
+        return Fraction(0)
+    if not amounts.repeat_shares:
+        return amounts.max_share
+    factor = amounts.repeat_shares[min(repeat_count, len(amounts.repeat_shares)) - 1]
+    return amounts.max_share * factor
+
+
+def max_grant_cents(app: ApplicationData, guideline: Guideline, ctx: CheckContext) -> int:
+    """The most that could be granted under every cap (not looking at the free budget)."""
+    amounts = guideline.amounts
+    eligible = eligible_costs_cents(app, guideline)
+    limits = [amounts.max_cents, share_of(eligible, effective_share(guideline, ctx.repeat_count))]
+    # the required own contribution must stay with the applicant
+    limits.append(eligible - _ceil_share(eligible, guideline.own_contribution.min_share))
+    if amounts.per_applicant_year_cap_cents is not None:
+        limits.append(amounts.per_applicant_year_cap_cents - ctx.applicant_other_grants_cents)
+    return max(0, min(limits))
+
+
+def _ceil_share(cents: int, share: Fraction) -> int:
+    return -share_of(-cents, share)
+
+
+def required_share_cents(cents: int, share: Fraction) -> int:
+    """A required minimum share of an amount, rounded up to whole cents."""
+    return _ceil_share(cents, share)
+
+
+def volunteer_hours_value(hours: Decimal, rate_cents: int) -> int:
+    """Value of hours at a rate, rounded down to cents."""
+    return int((hours * rate_cents).to_integral_value(ROUND_FLOOR))
+
+
+def proof_due_date(guideline: Guideline, project_end: date) -> date:
+    """The day the proof of use is due for a project ending on `project_end`."""
+    proof = guideline.proof
+    if proof.due_fixed_month_day is not None:
+        month, day = proof.due_fixed_month_day
+        year = project_end.year + 1
+        return date(year, month, min(day, calendar.monthrange(year, month)[1]))
+    months = proof.due_months_after_end or 0
+    index = project_end.month - 1 + months
+    year, month = project_end.year + index // 12, index % 12 + 1
+    return date(year, month, min(project_end.day, calendar.monthrange(year, month)[1]))
+
+
+def lapse_date(guideline: Guideline, approved_on: date) -> date:
+    """The day an approval lapses when no payment has been called by then."""
+    return approved_on + timedelta(days=guideline.payment.lapse_after_days)

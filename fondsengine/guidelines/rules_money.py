@@ -1,0 +1,308 @@
+"""Rule checks on money: amounts, shares, own contribution, cost categories, financing plan."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from fondsengine.guidelines.calc import (
+    breakdown,
+    effective_share,
+    required_share_cents,
+    volunteer_counted_cents,
+    volunteer_value_cents,
+)
+from fondsengine.guidelines.findings import ApplicationData, CheckContext, Finding, Severity
+from fondsengine.guidelines.model import Guideline
+from fondsengine.money import format_euro as eur
+from fondsengine.money import share_of
+
+B, W, INFO = Severity.BLOCKING, Severity.WARNING, Severity.INFO
+
+
+def pct(share: Fraction | None) -> str:
+    """A share as a German percent text: 50 %, 66,67 %."""
+    value = (share or Fraction(0)) * 100
+    if value.denominator == 1:
+        return f"{value.numerator} %"
+    return f"{float(value):.2f}".replace(".", ",").rstrip("0").rstrip(",") + " %"
+
+
+def check_costs(app: ApplicationData, g: Guideline) -> list[Finding]:
+    """Cost plan: known categories, eligibility, caps, hourly caps, fees, inventory, overhead."""
+    out: list[Finding] = []
+    costs = g.costs
+    if not app.cost_items:
+        out.append(
+            Finding(
+                "costs.empty",
+                B,
+                "Bitte tragen Sie im Kostenplan mindestens eine Ausgabe ein.",
+                costs.clause,
+                "cost_items",
+            )
+        )
+        return out
+    for line in app.cost_items:
+        cat = costs.category(line.category)
+        what = f"„{line.description}“ ({eur(line.amount_cents)})"
+        if line.amount_cents < 0:
+            out.append(
+                Finding(
+                    "costs.negative",
+                    B,
+                    f"Die Ausgabe {what} darf nicht negativ sein.",
+                    costs.clause,
+                    "cost_items",
+                )
+            )
+        if cat is None:
+            out.append(
+                Finding(
+                    "costs.unknown_category",
+                    B,
+                    f"Die Ausgabe {what} hat eine unbekannte Kostenart „{line.category}“.",
+                    costs.clause,
+                    "cost_items",
+                )
+            )
+            continue
+        if not cat.eligible:
+            out.append(
+                Finding(
+                    "costs.not_eligible",
+                    W,
+                    f"{cat.label} sind nicht förderfähig: {what} zählt nicht zu den "
+                    "förderfähigen Kosten und muss anders bezahlt werden.",
+                    cat.clause,
+                    "cost_items",
+                )
+            )
+            continue
+        if cat.not_for_applicant and line.payee_is_applicant:
+            out.append(
+                Finding(
+                    "costs.fee_for_applicant",
+                    W,
+                    f"{cat.label} dürfen nicht an Sie selbst gezahlt werden: {what} zählt nicht "
+                    "zu den förderfähigen Kosten.",
+                    cat.clause,
+                    "cost_items",
+                )
+            )
+            continue
+        if cat.hourly_cap_cents is not None:
+            if line.hours is None or line.hours <= 0:
+                out.append(
+                    Finding(
+                        "costs.hours_missing",
+                        B,
+                        f"Bitte geben Sie für {what} die Zahl der Stunden an (höchstens "
+                        f"{eur(cat.hourly_cap_cents)} pro Stunde).",
+                        cat.clause,
+                        "cost_items",
+                    )
+                )
+            elif line.amount_cents > line.hours * cat.hourly_cap_cents:
+                allowed = int(line.hours * cat.hourly_cap_cents)
+                out.append(
+                    Finding(
+                        "costs.hourly_rate_above_cap",
+                        W,
+                        f"Für {what} sind höchstens {eur(cat.hourly_cap_cents)} pro Stunde "
+                        f"förderfähig, bei {line.hours} Stunden also {eur(allowed)}.",
+                        cat.clause,
+                        "cost_items",
+                    )
+                )
+        if cat.inventory_duty:
+            out.append(
+                Finding(
+                    "costs.inventory_duty",
+                    INFO,
+                    f"{what}: Angeschaffte Gegenstände kommen in eine Inventarliste.",
+                    cat.clause,
+                    "cost_items",
+                )
+            )
+    parts = breakdown(app, g)
+    for cat_id, amount in parts.by_category_cents.items():
+        cat = costs.category(cat_id)
+        counted = parts.capped_category_cents[cat_id]
+        if cat is None or counted >= amount:
+            continue
+        if cat.max_cents is not None and counted == cat.max_cents:
+            text = (
+                f"{cat.label} sind nur bis {eur(cat.max_cents)} förderfähig (geplant "
+                f"{eur(amount)})."
+            )
+            out.append(Finding("costs.category_above_max", W, text, cat.clause, "cost_items"))
+        else:
+            share = pct(cat.max_share)
+            text = (
+                f"{cat.label} sind nur bis {share} der förderfähigen Kosten förderfähig, hier "
+                f"{eur(counted)} (geplant {eur(amount)})."
+            )
+            out.append(Finding("costs.category_above_share", W, text, cat.clause, "cost_items"))
+    if parts.overhead_cents:
+        assert costs.overhead_flat_share is not None
+        text = (
+            "Zu den förderfähigen Kosten kommt eine Verwaltungspauschale von "
+            f"{pct(costs.overhead_flat_share)} ({eur(parts.overhead_cents)})."
+        )
+        out.append(Finding("costs.overhead", INFO, text, costs.overhead_clause))
+    return out
+
+
+def check_amounts(app: ApplicationData, g: Guideline, ctx: CheckContext) -> list[Finding]:
+    """Requested amount: minimum, maximum, share of eligible costs, yearly cap, repeats."""
+    out: list[Finding] = []
+    a = g.amounts
+    req = app.requested_cents
+    if req <= 0:
+        out.append(
+            Finding(
+                "amount.not_positive",
+                B,
+                "Bitte geben Sie an, wie viel Geld Sie beantragen.",
+                a.clause,
+                "requested",
+            )
+        )
+        return out
+    if req < a.min_cents:
+        out.append(
+            Finding(
+                "amount.below_min",
+                B,
+                f"Der Zuschuss muss mindestens {eur(a.min_cents)} betragen (beantragt {eur(req)}).",
+                a.clause,
+                "requested",
+            )
+        )
+    if req > a.max_cents:
+        out.append(
+            Finding(
+                "amount.above_max",
+                B,
+                f"Der Zuschuss darf höchstens {eur(a.max_cents)} betragen (beantragt {eur(req)}).",
+                a.clause,
+                "requested",
+            )
+        )
+    cap = a.per_applicant_year_cap_cents
+    if cap is not None and ctx.applicant_other_grants_cents + req > cap:
+        rest = max(0, cap - ctx.applicant_other_grants_cents)
+        text = (
+            f"Pro Antragsteller gibt es im Jahr {ctx.budget_year} höchstens {eur(cap)}; Sie "
+            f"haben schon {eur(ctx.applicant_other_grants_cents)} erhalten oder beantragt, "
+            f"möglich sind noch {eur(rest)} (beantragt {eur(req)})."
+        )
+        out.append(
+            Finding("amount.applicant_year_cap", B, text, a.cap_clause or a.clause, "requested")
+        )
+    if ctx.repeat_count > 0 and not a.repeat_allowed:
+        out.append(
+            Finding(
+                "amount.repeat_not_allowed",
+                B,
+                "Ein Projekt, das schon einmal gefördert wurde, kann nicht noch einmal "
+                "gefördert werden.",
+                a.repeat_clause or a.clause,
+            )
+        )
+        return out
+    eligible = breakdown(app, g).eligible_cents
+    share = effective_share(g, ctx.repeat_count)
+    limit = share_of(eligible, share)
+    if req > limit:
+        if share != a.max_share:
+            text = (
+                f"Bei der {ctx.repeat_count + 1}. Förderung desselben Projekts darf der "
+                f"Zuschuss höchstens {pct(share)} der förderfähigen Kosten betragen (höchstens "
+                f"{eur(limit)}, beantragt {eur(req)})."
+            )
+            out.append(
+                Finding(
+                    "amount.above_repeat_share",
+                    B,
+                    text,
+                    a.repeat_clause or a.share_clause,
+                    "requested",
+                )
+            )
+        else:
+            text = (
+                f"Der Zuschuss darf höchstens {pct(share)} der förderfähigen Kosten betragen "
+                f"(höchstens {eur(limit)}, beantragt {eur(req)})."
+            )
+            out.append(
+                Finding("amount.above_share", B, text, a.share_clause or a.clause, "requested")
+            )
+    return out
+
+
+def check_own_contribution(app: ApplicationData, g: Guideline) -> list[Finding]:
+    """Eigenanteil in money and Eigenleistung in volunteer hours."""
+    out: list[Finding] = []
+    own = g.own_contribution
+    eligible = breakdown(app, g).eligible_cents
+    if app.volunteer_hours > 0 and not own.volunteer_allowed:
+        out.append(
+            Finding(
+                "own.volunteer_not_allowed",
+                W,
+                "Ehrenamtliche Arbeit wird in diesem Fonds nicht als Eigenanteil angerechnet.",
+                own.clause,
+                "volunteer_hours",
+            )
+        )
+    value = volunteer_value_cents(app, g)
+    counted = volunteer_counted_cents(app, g)
+    if counted < value:
+        text = (
+            f"Ehrenamtliche Arbeit zählt höchstens bis {pct(own.volunteer_max_share)} der "
+            f"förderfähigen Kosten: angerechnet werden {eur(counted)} von {eur(value)}."
+        )
+        out.append(Finding("own.volunteer_capped", INFO, text, own.clause, "volunteer_hours"))
+    need_total = required_share_cents(eligible, own.min_share)
+    if own.min_share > 0 and app.own_funds_cents + counted < need_total:
+        text = (
+            f"Der Eigenanteil muss mindestens {pct(own.min_share)} der förderfähigen Kosten "
+            f"betragen, also {eur(need_total)} (angegeben {eur(app.own_funds_cents + counted)})."
+        )
+        out.append(Finding("own.below_min", B, text, own.clause, "own_funds"))
+    need_money = required_share_cents(eligible, own.money_min_share)
+    if own.money_min_share > 0 and app.own_funds_cents < need_money:
+        text = (
+            f"Mindestens {pct(own.money_min_share)} der förderfähigen Kosten müssen Sie in "
+            f"Geld selbst tragen, also {eur(need_money)} (angegeben {eur(app.own_funds_cents)})."
+        )
+        out.append(Finding("own.money_below_min", B, text, own.clause, "own_funds"))
+    return out
+
+
+def check_financing(app: ApplicationData, g: Guideline) -> list[Finding]:
+    """The financing plan covers the total costs exactly."""
+    parts = breakdown(app, g)
+    total = parts.total_cents + parts.overhead_cents
+    income = (
+        app.requested_cents
+        + app.own_funds_cents
+        + volunteer_counted_cents(app, g)
+        + app.other_funding_cents
+    )
+    if not app.cost_items or income == total:
+        return []
+    diff = income - total
+    if diff > 0:
+        text = (
+            "Der Finanzierungsplan geht nicht auf: Zuschuss, Eigenanteil und andere Mittel "
+            f"({eur(income)}) sind {eur(diff)} höher als die Gesamtkosten ({eur(total)})."
+        )
+    else:
+        text = (
+            "Der Finanzierungsplan geht nicht auf: Zuschuss, Eigenanteil und andere Mittel "
+            f"({eur(income)}) decken die Gesamtkosten ({eur(total)}) nicht, es fehlen "
+            f"{eur(-diff)}."
+        )
+    return [Finding("financing.unbalanced", B, text, g.costs.clause, "financing")]
