@@ -56,7 +56,7 @@ __all__ = [
 
 
 def _hours(hours: int) -> str:
-    return "einer Stunde" if hours == 1 else f"{hours} Stunden"
+    return "eine Stunde" if hours == 1 else f"{hours} Stunden"
 
 
 def email_confirmation(
