@@ -105,6 +105,8 @@ ACC, REJ, NOQ, TIE = (
     Outcome.TIE_CHAIR_NEEDED,
 )
 
+# one case per line or two reads better as a table
+# fmt: off
 CASES = [
     # quorum, basis "present"
     Case("quorum reached with all present", "YYYYYNNNA", ACC, (5, 3, 1)),
@@ -188,6 +190,7 @@ CASES = [
     Case("ballots of unknown people are ignored", "YYYYNNNN-", REJ, (4, 4, 0),
          extra=(Ballot(99, YES), Ballot(100, YES)), ignored=(99, 100)),
 ]
+# fmt: on
 
 
 @pytest.mark.parametrize("case", [pytest.param(c, id=c.name) for c in CASES])
