@@ -7,10 +7,7 @@ Every problem of a file is collected with its line before anything is raised.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
-import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +18,7 @@ from fondsengine.problems import Problem
 from fondsengine.workflow.graph import graph_problems
 from fondsengine.workflow.model import State, Transition, Workflow
 from fondsengine.workflow.names import EFFECTS, GUARDS, OUTCOMES, ROLES
+from fondsengine.workflow.nodes import Owner, Reader, did_you_mean, line_of
 
 PHASES: dict[str, str] = {
     "application": "Antrag (vor der Entscheidung)",
@@ -52,10 +50,11 @@ TRANSITION_KEYS: dict[str, bool] = {
     "needs_reason": False,
 }
 
-_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _RESERVED_TRIGGERS = frozenset({"state", "trigger", "may_trigger"})
-_STR = "tag:yaml.org,2002:str"
-_BOOL = "tag:yaml.org,2002:bool"
+_NOT_YAML = "Die Datei ist kein gültiges YAML; bitte Einrückung und Doppelpunkte prüfen"
+_FILE = Owner("Die Datei", "In der Datei", "In der Datei", None)
+_STATE = Owner("Ein Zustand", "Im Zustand", "In einem Zustand", "id")
+_TRANSITION = Owner("Ein Übergang", "Im Übergang", "In einem Übergang", "trigger")
 
 
 class WorkflowError(FondsError):
@@ -75,111 +74,8 @@ class _Lines:
     target: tuple[str, int] = ("", 0)
 
 
-def did_you_mean(word: str, candidates: Iterable[str]) -> str:
-    """' (meinten Sie 'x'?)' for the closest candidate, or '' when nothing is close."""
-    close = difflib.get_close_matches(word, sorted(candidates), n=1, cutoff=0.6)
-    return f" (meinten Sie '{close[0]}'?)" if close else ""
-
-
-def _line(node: yaml.Node) -> int:
-    return int(node.start_mark.line) + 1
-
-
-class _Reader:
-    """Walks the node tree of one file and collects problems."""
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.problems: list[Problem] = []
-
-    def problem(self, line: int, message: str) -> None:
-        self.problems.append(Problem(self.source, line, message))
-
-    def mapping(
-        self, node: yaml.Node, keys: dict[str, bool], owner: str
-    ) -> dict[str, yaml.Node] | None:
-        """Check a mapping's keys; return key -> value node (None if not a mapping)."""
-        if not isinstance(node, yaml.MappingNode):
-            self.problem(_line(node), f"{owner} muss aus Schlüsseln mit Werten bestehen")
-            return None
-        found: dict[str, yaml.Node] = {}
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            if key in found:
-                self.problem(_line(key_node), f"Schlüssel '{key}' kommt doppelt vor")
-            elif key not in keys:
-                self.problem(
-                    _line(key_node), f"Unbekannter Schlüssel '{key}'{did_you_mean(key, keys)}"
-                )
-            else:
-                found[key] = value_node
-        for key, required in keys.items():
-            if required and key not in found:
-                self.problem(_line(node), f"{owner}: Pflichtfeld '{key}' fehlt")
-        return found
-
-    def text(self, node: yaml.Node | None, key: str) -> str | None:
-        if node is None:
-            return None
-        if isinstance(node, yaml.ScalarNode) and node.tag == _STR and str(node.value).strip():
-            return str(node.value).strip()
-        self.problem(_line(node), f"'{key}' muss ein nicht leerer Text sein")
-        return None
-
-    def flag(self, node: yaml.Node | None, key: str) -> bool:
-        if node is None:
-            return False
-        if isinstance(node, yaml.ScalarNode) and node.tag == _BOOL:
-            return bool(yaml.constructor.SafeConstructor.bool_values[str(node.value).lower()])
-        self.problem(_line(node), f"'{key}' muss true oder false sein")
-        return False
-
-    def name(self, node: yaml.Node | None, key: str) -> str | None:
-        value = self.text(node, key)
-        if value is not None and node is not None and not _NAME.match(value):
-            self.problem(
-                _line(node),
-                f"'{value}' ist kein gültiger Name: erlaubt sind Kleinbuchstaben, "
-                "Ziffern und _ (z. B. 'in_review')",
-            )
-            return None
-        return value
-
-    def names(
-        self, node: yaml.Node | None, key: str, *, single_ok: bool = False
-    ) -> list[tuple[str, int]]:
-        """A list of names (or one name where `single_ok`), each with its line."""
-        if node is None:
-            return []
-        if single_ok and isinstance(node, yaml.ScalarNode):
-            value = self.name(node, key)
-            return [] if value is None else [(value, _line(node))]
-        if not isinstance(node, yaml.SequenceNode):
-            self.problem(_line(node), f"'{key}' muss eine Liste sein")
-            return []
-        result: list[tuple[str, int]] = []
-        for item in node.value:
-            value = self.name(item, key)
-            if value is None:
-                continue
-            if any(value == seen for seen, _ in result):
-                self.problem(_line(item), f"'{value}' steht doppelt in '{key}'")
-                continue
-            result.append((value, _line(item)))
-        return result
-
-    def allowed(
-        self, items: list[tuple[str, int]], allow: Iterable[str], what: str
-    ) -> tuple[str, ...]:
-        allow = list(allow)
-        for value, line in items:
-            if value not in allow:
-                self.problem(line, f"Unbekannte {what} '{value}'{did_you_mean(value, allow)}")
-        return tuple(value for value, _ in items if value in allow)
-
-
-def _read_state(reader: _Reader, node: yaml.Node) -> State | None:
-    fields = reader.mapping(node, STATE_KEYS, "Zustand")
+def _read_state(reader: Reader, node: yaml.Node) -> State | None:
+    fields = reader.mapping(node, STATE_KEYS, _STATE)
     if fields is None:
         return None
     state_id = reader.name(fields.get("id"), "id")
@@ -187,7 +83,7 @@ def _read_state(reader: _Reader, node: yaml.Node) -> State | None:
     outcome = reader.text(fields.get("outcome"), "outcome")
     if outcome is not None and outcome not in OUTCOMES:
         reader.problem(
-            _line(fields["outcome"]),
+            line_of(fields["outcome"]),
             f"Unbekanntes Ergebnis (outcome) '{outcome}'{did_you_mean(outcome, OUTCOMES)}; "
             f"erlaubt: {', '.join(sorted(OUTCOMES))}",
         )
@@ -195,17 +91,19 @@ def _read_state(reader: _Reader, node: yaml.Node) -> State | None:
     phase = reader.text(fields.get("phase"), "phase") or "application"
     if phase not in PHASES:
         reader.problem(
-            _line(fields["phase"]), f"Unbekannte Phase '{phase}'{did_you_mean(phase, PHASES)}"
+            line_of(fields["phase"]),
+            f"Unbekannte Phase '{phase}'{did_you_mean(phase, PHASES)}; "
+            f"erlaubt: {', '.join(sorted(PHASES))}",
         )
     terminal = reader.flag(fields.get("terminal"), "terminal")
     initial = reader.flag(fields.get("initial"), "initial")
     if state_id is None or label is None:
         return None
     if terminal and outcome is None and "outcome" not in fields:
-        reader.problem(_line(node), f"Endzustand '{state_id}' braucht ein Ergebnis (outcome)")
+        reader.problem(line_of(node), f"Endzustand '{state_id}' braucht ein Ergebnis (outcome)")
     if terminal and initial:
         reader.problem(
-            _line(node), f"Zustand '{state_id}' kann nicht zugleich Anfangs- und Endzustand sein"
+            line_of(node), f"Zustand '{state_id}' kann nicht zugleich Anfangs- und Endzustand sein"
         )
     return State(
         id=state_id,
@@ -218,8 +116,8 @@ def _read_state(reader: _Reader, node: yaml.Node) -> State | None:
     )
 
 
-def _read_transition(reader: _Reader, node: yaml.Node) -> tuple[Transition, _Lines] | None:
-    fields = reader.mapping(node, TRANSITION_KEYS, "Übergang")
+def _read_transition(reader: Reader, node: yaml.Node) -> tuple[Transition, _Lines] | None:
+    fields = reader.mapping(node, TRANSITION_KEYS, _TRANSITION)
     if fields is None:
         return None
     trigger = reader.name(fields.get("trigger"), "trigger")
@@ -227,7 +125,7 @@ def _read_transition(reader: _Reader, node: yaml.Node) -> tuple[Transition, _Lin
         trigger in _RESERVED_TRIGGERS or trigger.startswith(("may_", "is_"))
     ):
         reader.problem(
-            _line(fields["trigger"]), f"'{trigger}' ist als Name eines Schritts nicht erlaubt"
+            line_of(fields["trigger"]), f"'{trigger}' ist als Name eines Schritts nicht erlaubt"
         )
         trigger = None
     sources = reader.names(fields.get("source"), "source", single_ok=True)
@@ -240,7 +138,8 @@ def _read_transition(reader: _Reader, node: yaml.Node) -> tuple[Transition, _Lin
         and not roles_node.value
     ):
         reader.problem(
-            _line(roles_node), f"Übergang '{trigger}' hat keine Rollen: niemand dürfte ihn auslösen"
+            line_of(roles_node),
+            f"Übergang '{trigger or '?'}' hat keine Rollen: niemand dürfte ihn auslösen",
         )
     guards = reader.allowed(
         reader.names(fields.get("guards"), "guards"), GUARDS, "Bedingung (guard)"
@@ -264,21 +163,23 @@ def _read_transition(reader: _Reader, node: yaml.Node) -> tuple[Transition, _Lin
         description=description,
         needs_reason=needs_reason,
     )
-    return transition, _Lines(_line(node), sources, (target, _line(fields["target"])))
+    return transition, _Lines(line_of(node), sources, (target, line_of(fields["target"])))
 
 
-def _sequence(reader: _Reader, node: yaml.Node | None, key: str) -> list[yaml.Node]:
+def _sequence(reader: Reader, node: yaml.Node | None, key: str) -> list[yaml.Node]:
     if node is None:
         return []
     if not isinstance(node, yaml.SequenceNode):
-        reader.problem(_line(node), f"'{key}' muss eine Liste sein")
+        reader.problem(line_of(node), f"'{key}' muss eine Liste sein")
         return []
     if not node.value:
-        reader.problem(_line(node), f"'{key}' ist leer")
+        reader.problem(line_of(node), f"'{key}' ist leer")
     return list(node.value)
 
 
-def _check_states(reader: _Reader, states: list[tuple[State, int]], states_line: int) -> None:
+def _check_states(
+    reader: Reader, states: list[tuple[State, int]], states_line: int, *, require_initial: bool
+) -> None:
     first_line: dict[str, int] = {}
     initial: str | None = None
     for state, line in states:
@@ -294,12 +195,12 @@ def _check_states(reader: _Reader, states: list[tuple[State, int]], states_line:
             if initial is not None:
                 reader.problem(line, f"Mehr als ein Anfangszustand: '{initial}' und '{state.id}'")
             initial = initial or state.id
-    if states and initial is None:
+    if require_initial and states and initial is None:
         reader.problem(states_line, "Kein Zustand ist als Anfangszustand markiert (initial: true)")
 
 
 def _check_references(
-    reader: _Reader, state_ids: list[str], transitions: list[tuple[Transition, _Lines]]
+    reader: Reader, state_ids: list[str], transitions: list[tuple[Transition, _Lines]]
 ) -> bool:
     """Report unknown states and repeated (trigger, source, guards); True if all states exist."""
     ok = True
@@ -328,39 +229,42 @@ def _check_references(
 
 def load_workflow_text(text: str, *, source: str, workflow_id: str) -> Workflow:
     """Parse and validate one workflow file's text; raise WorkflowError with every problem."""
-    reader = _Reader(source)
+    reader = Reader(source)
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = int(mark.line) + 1 if mark is not None else 0
-        raise WorkflowError(
-            [Problem(source, line, f"Die Datei ist kein gültiges YAML: {err.problem}")]
-        ) from err
+        raise WorkflowError([Problem(source, line, f"{_NOT_YAML} ({err.problem})")]) from err
     if root is None:
         raise WorkflowError([Problem(source, 0, "Die Datei ist leer")])
-    top = reader.mapping(root, TOP_KEYS, "Die Datei")
+    top = reader.mapping(root, TOP_KEYS, _FILE)
     if top is None:
         raise WorkflowError(reader.problems)
     label = reader.text(top.get("label"), "label")
+    before = len(reader.problems)
     states: list[tuple[State, int]] = []
     for node in _sequence(reader, top.get("states"), "states"):
         state = _read_state(reader, node)
         if state is not None:
-            states.append((state, _line(node)))
+            states.append((state, line_of(node)))
+    # Structural checks only make sense on a complete picture; a broken part would
+    # otherwise produce follow-up problems that vanish once it is fixed.
+    states_complete = len(reader.problems) == before
+    transition_nodes = _sequence(reader, top.get("transitions"), "transitions")
     transitions: list[tuple[Transition, _Lines]] = []
-    for node in _sequence(reader, top.get("transitions"), "transitions"):
+    for node in transition_nodes:
         read = _read_transition(reader, node)
         if read is not None:
             transitions.append(read)
     states_node = top.get("states")
-    _check_states(reader, states, _line(states_node) if states_node is not None else _line(root))
-    state_ids = [s.id for s, _ in states]
-    references_ok = _check_references(reader, state_ids, transitions)
-    if references_ok and sum(1 for s, _ in states if s.initial) == 1:
-        for line, message in graph_problems(
-            states, [(t, lines.sources) for t, lines in transitions]
-        ):
+    states_line = line_of(states_node) if states_node is not None else line_of(root)
+    _check_states(reader, states, states_line, require_initial=states_complete)
+    references_ok = _check_references(reader, [s.id for s, _ in states], transitions)
+    complete = states_complete and len(transitions) == len(transition_nodes) > 0
+    if complete and references_ok and sum(1 for s, _ in states if s.initial) == 1:
+        located = [(t, lines.sources) for t, lines in transitions]
+        for line, message in graph_problems(states, located):
             reader.problem(line, message)
     if reader.problems or label is None:
         raise WorkflowError(sorted(reader.problems, key=lambda p: p.line))

@@ -1,0 +1,217 @@
+"""Loading and validating workflow files (workflows/*.yaml)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from fondsengine.errors import FondsError
+from fondsengine.workflow.loader import (
+    WorkflowError,
+    load_workflow,
+    load_workflow_text,
+    load_workflows,
+)
+from fondsengine.workflow.names import EFFECTS, GUARDS, OUTCOMES, ROLES
+
+ROOT = Path(__file__).resolve().parents[2]
+WORKFLOWS = ROOT / "workflows"
+CORPUS = ROOT / "tests" / "corpus" / "workflows"
+
+BEWOHNERFONDS_STATES = [
+    "draft", "submitted", "in_review", "changes_requested", "reviewed", "on_agenda",
+    "approved", "rejected", "withdrawn", "paid", "proof_submitted", "proof_returned",
+    "proof_accepted", "refund_claimed", "documented", "lapsed",
+]  # fmt: skip
+COMMON_TRIGGERS = {
+    "submit", "start_review", "request_changes", "resubmit", "complete_review",
+    "decide_approve", "decide_reject", "schedule", "unschedule", "jury_reject", "jury_defer",
+    "withdraw", "record_payment", "submit_proof", "return_proof", "accept_proof",
+    "record_final_payment", "close", "claim_refund", "record_refund", "lapse",
+}  # fmt: skip
+
+SMALL = """\
+label: Klein
+states:
+  - id: draft
+    label: Entwurf
+    initial: true
+  - id: done
+    label: Erledigt
+    terminal: true
+    outcome: completed
+transitions:
+  - trigger: finish
+    label: Abschließen
+    source: {source}
+    target: done
+    roles: [manager]
+"""
+
+
+def problems_of(text: str) -> list[str]:
+    with pytest.raises(WorkflowError) as caught:
+        load_workflow_text(text, source="x.yaml", workflow_id="x")
+    return [f"{p.line}: {p.message}" for p in caught.value.problems]
+
+
+def test_both_shipped_workflows_load_with_their_file_names_as_ids() -> None:
+    workflows = load_workflows(WORKFLOWS)
+    assert sorted(workflows) == ["bewohnerfonds", "zweistufig"]
+    assert workflows["bewohnerfonds"].label == "Bewohnerfonds (die Jury entscheidet)"
+
+
+def test_the_version_hash_is_the_sha256_of_the_file_content() -> None:
+    path = WORKFLOWS / "bewohnerfonds.yaml"
+    workflow = load_workflow(path)
+    assert workflow.version_hash == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert workflow.source == str(path)
+
+
+def test_editing_a_file_gives_a_new_version_hash() -> None:
+    text = (WORKFLOWS / "bewohnerfonds.yaml").read_text(encoding="utf-8")
+    before = load_workflow_text(text, source="a.yaml", workflow_id="a")
+    after = load_workflow_text(text + "\n# geändert\n", source="a.yaml", workflow_id="a")
+    assert before.version_hash != after.version_hash
+    assert before.states == after.states
+
+
+def test_bewohnerfonds_has_exactly_the_contract_states_in_order() -> None:
+    workflow = load_workflow(WORKFLOWS / "bewohnerfonds.yaml")
+    assert [s.id for s in workflow.states] == BEWOHNERFONDS_STATES
+    assert workflow.initial.id == "draft"
+    assert workflow.triggers() == COMMON_TRIGGERS | {"jury_approve"}
+
+
+def test_zweistufig_adds_the_recommended_state_and_the_city_steps() -> None:
+    workflow = load_workflow(WORKFLOWS / "zweistufig.yaml")
+    ids = [s.id for s in workflow.states]
+    assert ids == [*BEWOHNERFONDS_STATES[:6], "recommended", *BEWOHNERFONDS_STATES[6:]]
+    assert workflow.triggers() == COMMON_TRIGGERS | {"jury_recommend", "city_grant", "city_reject"}
+    grant = next(t for t in workflow.transitions if t.trigger == "city_grant")
+    assert (grant.sources, grant.target) == (("recommended",), "approved")
+    assert grant.roles == {"city_approver", "manager"}
+
+
+@pytest.mark.parametrize("name", ["bewohnerfonds", "zweistufig"])
+def test_terminal_states_carry_their_outcome_explicitly(name: str) -> None:
+    workflow = load_workflow(WORKFLOWS / f"{name}.yaml")
+    terminal = {s.id: s.outcome for s in workflow.states if s.terminal}
+    assert terminal == {
+        "rejected": "rejected",
+        "withdrawn": "withdrawn",
+        "documented": "completed",
+        "lapsed": "lapsed",
+    }
+
+
+@pytest.mark.parametrize("name", ["bewohnerfonds", "zweistufig"])
+def test_every_state_and_step_has_german_texts_and_only_allowed_names(name: str) -> None:
+    workflow = load_workflow(WORKFLOWS / f"{name}.yaml")
+    for state in workflow.states:
+        assert state.label and state.next_step and len(state.next_step) > 20, state.id
+        assert state.outcome is None or state.outcome in OUTCOMES
+    for t in workflow.transitions:
+        assert t.label, t.trigger
+        assert t.roles and t.roles <= set(ROLES)
+        assert set(t.guards) <= set(GUARDS) and set(t.effects) <= set(EFFECTS)
+
+
+def test_the_submit_step_matches_the_contract() -> None:
+    workflow = load_workflow(WORKFLOWS / "bewohnerfonds.yaml")
+    submit = next(t for t in workflow.transitions if t.trigger == "submit")
+    assert submit.label == "Antrag einreichen"
+    assert submit.roles == {"applicant", "manager"}
+    assert submit.guards == ("no_blocking_findings",)
+    assert submit.effects == ("letter_receipt", "notify_office")
+    lapse = next(t for t in workflow.transitions if t.trigger == "lapse")
+    assert lapse.guards == ("lapse_due", "nothing_paid") and lapse.roles == {"manager", "system"}
+
+
+def test_a_single_source_may_be_written_as_text_or_as_a_list() -> None:
+    one = load_workflow_text(SMALL.format(source="draft"), source="x.yaml", workflow_id="x")
+    many = load_workflow_text(SMALL.format(source="[draft]"), source="x.yaml", workflow_id="x")
+    assert one.transitions[0].sources == many.transitions[0].sources == ("draft",)
+
+
+def test_a_missing_role_name_suggests_the_closest_allowed_one() -> None:
+    text = SMALL.format(source="draft").replace("[manager]", "[manger]")
+    assert problems_of(text) == ["15: Unbekannte Rolle 'manger' (meinten Sie 'manager'?)"]
+
+
+def test_same_step_from_the_same_state_with_different_guards_is_allowed() -> None:
+    text = SMALL.format(source="draft") + (
+        "    guards: [fully_paid]\n"
+        "  - trigger: finish\n"
+        "    label: Anders abschließen\n"
+        "    source: draft\n"
+        "    target: done\n"
+        "    roles: [manager]\n"
+        "    guards: [settled]\n"
+    )
+    workflow = load_workflow_text(text, source="x.yaml", workflow_id="x")
+    assert [t.guards for t in workflow.transitions] == [("fully_paid",), ("settled",)]
+
+
+def test_an_empty_file_is_one_problem_on_line_zero() -> None:
+    assert problems_of("# nur ein Kommentar\n") == ["0: Die Datei ist leer"]
+
+
+def test_a_file_that_is_not_utf8_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "latin.yaml"
+    path.write_bytes("label: Prüfung\n".encode("latin-1"))
+    with pytest.raises(WorkflowError) as caught:
+        load_workflow(path)
+    assert [p.format() for p in caught.value.problems] == [
+        f"{path}:0: Die Datei ist nicht in UTF-8 gespeichert"
+    ]
+
+
+def test_the_error_message_lists_every_problem_as_file_line_message() -> None:
+    text = SMALL.format(source="drat").replace("[manager]", "[boss]")
+    with pytest.raises(WorkflowError) as caught:
+        load_workflow_text(text, source="workflows/x.yaml", workflow_id="x")
+    assert isinstance(caught.value, FondsError)
+    assert str(caught.value).splitlines() == [
+        "workflows/x.yaml:13: Zustand 'drat' ist nicht definiert (meinten Sie 'draft'?)",
+        "workflows/x.yaml:15: Unbekannte Rolle 'boss'",
+    ]
+
+
+def test_loading_a_directory_reports_the_problems_of_all_files(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(SMALL.format(source="drat"), encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(SMALL.format(source="dart"), encoding="utf-8")
+    (tmp_path / "ok.yaml").write_text(SMALL.format(source="draft"), encoding="utf-8")
+    with pytest.raises(WorkflowError) as caught:
+        load_workflows(tmp_path)
+    assert [(Path(p.file).name, p.line) for p in caught.value.problems] == [
+        ("a.yaml", 13),
+        ("b.yaml", 13),
+    ]
+
+
+def test_a_python_tag_in_a_file_is_never_executed(tmp_path: Path) -> None:
+    marker = tmp_path / "boom"
+    text = SMALL.format(source="draft").replace(
+        "label: Klein", f'label: !!python/object/apply:os.system ["touch {marker}"]'
+    )
+    assert problems_of(text) == ["1: 'label' muss ein nicht leerer Text sein"]
+    assert not marker.exists()
+
+
+CORPUS_FILES = sorted(CORPUS.glob("*.yaml"))
+
+
+def test_the_corpus_has_at_least_eight_broken_files() -> None:
+    assert len(CORPUS_FILES) >= 8
+
+
+@pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: p.stem)
+def test_each_broken_corpus_file_gives_exactly_its_expected_problems(path: Path) -> None:
+    expected = path.with_suffix(".expected").read_text(encoding="utf-8").splitlines()
+    with pytest.raises(WorkflowError) as caught:
+        load_workflow(path)
+    assert [f"{p.line}: {p.message}" for p in caught.value.problems] == expected
+    assert {p.file for p in caught.value.problems} == {str(path)}
