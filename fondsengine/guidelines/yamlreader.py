@@ -55,7 +55,11 @@ def compose(text: str, out: Collector) -> Node | None:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = int(mark.line) + 1 if mark is not None else 1
-        out.add(line, f"Die Datei ist kein gültiges YAML: {exc.problem or exc}")
+        out.add(
+            line,
+            f"Die Datei ist kein gültiges YAML ({exc.problem or exc}). Häufige Ursache: ein "
+            "fehlendes Anführungszeichen oder eine falsche Einrückung hier oder weiter oben.",
+        )
         return None
     except yaml.YAMLError as exc:
         out.add(1, f"Die Datei ist kein gültiges YAML: {exc}")
@@ -77,25 +81,44 @@ def _is_null(node: Node) -> bool:
     return isinstance(node, ScalarNode) and node.tag == _NULL
 
 
+def suggest(key: str, known: Collection[str], used: set[str]) -> str | None:
+    """The known key the author most likely meant (absent keys first)."""
+    absent = sorted(set(known) - used)
+    for candidate in absent:
+        if key.startswith(candidate) or candidate.startswith(key):
+            return candidate
+    close = difflib.get_close_matches(key, absent, n=1, cutoff=0.5)
+    close = close or difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 class Section:
     """One YAML mapping with a known set of keys. A missing section yields defaults silently."""
 
     def __init__(
-        self, out: Collector, node: Node | None, name: str, keys: Collection[str], *, line: int = 1
+        self,
+        out: Collector,
+        node: Node | None,
+        name: str,
+        keys: Collection[str],
+        *,
+        line: int | None = None,
     ) -> None:
         self.out = out
         self.name = name
-        self.line = line
+        self.line = line if line is not None else 1
         self.entries: dict[str, tuple[Node, Node]] = {}
+        self.absent = node is None
         if node is None:
             return
-        self.line = line_of(node)
+        self.line = line if line is not None else line_of(node)
         if not isinstance(node, MappingNode):
             out.add(
                 line_of(node),
                 f"'{name}' muss ein Abschnitt mit Schlüsseln sein, gefunden: {_shown(node)}",
             )
             return
+        unknown: list[ScalarNode] = []
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 out.add(line_of(key_node), f"In '{name}' ist ein Schlüssel kein einfacher Name.")
@@ -105,11 +128,14 @@ class Section:
                 out.add(line_of(key_node), f"Der Schlüssel '{key}' kommt in '{name}' doppelt vor.")
                 continue
             if key not in keys:
-                close = difflib.get_close_matches(key, sorted(keys), n=1, cutoff=0.6)
-                hint = f" – meinten Sie '{close[0]}'?" if close else ""
-                out.add(line_of(key_node), f"unbekannter Schlüssel '{key}' in '{name}'{hint}")
+                unknown.append(key_node)
                 continue
             self.entries[key] = (key_node, value_node)
+        for key_node in unknown:
+            key = str(key_node.value)
+            hint = suggest(key, keys, set(self.entries))
+            hint_text = f" – meinten Sie '{hint}'?" if hint else ""
+            out.add(line_of(key_node), f"unbekannter Schlüssel '{key}' in '{name}'{hint_text}")
 
     def present(self, key: str) -> bool:
         """True when the key is given and not null."""
@@ -129,7 +155,7 @@ class Section:
         return line_of(entry[0]) if entry else self.line
 
     def _missing(self, key: str, required: bool) -> None:
-        if required:
+        if required and not self.absent:
             self.out.add(self.line, f"In '{self.name}' fehlt der Pflichtschlüssel '{key}'.")
 
     def _scalar(self, key: str, required: bool) -> ScalarNode | None:
@@ -215,7 +241,7 @@ class Section:
 
     def money(self, key: str, *, required: bool = True) -> int | None:
         """An amount written in euros (1500 or 1500.00), returned as cents; never negative."""
-        what = "ein Betrag in Euro ohne Tausenderpunkt sein (z. B. 1500 oder 1500.50)"
+        what = "ein Betrag in Euro ohne Tausenderpunkt (z. B. 1500 oder 1500.50)"
         got = self._decimal(key, required, what)
         if got is None:
             return None
@@ -234,7 +260,7 @@ class Section:
 
     def percent(self, key: str, *, required: bool = True) -> Fraction | None:
         """A share written as a percent number 0–100 (e.g. 50 or 2.5), as an exact Fraction."""
-        got = self._decimal(key, required, "eine Prozentzahl zwischen 0 und 100 sein (z. B. 50)")
+        got = self._decimal(key, required, "eine Prozentzahl zwischen 0 und 100 (z. B. 50)")
         if got is None:
             return None
         value, node = got
