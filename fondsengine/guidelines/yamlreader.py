@@ -117,6 +117,7 @@ class Section:
                 line_of(node),
                 f"'{name}' muss ein Abschnitt mit Schlüsseln sein, gefunden: {_shown(node)}",
             )
+            self.absent = True  # reported once; no follow-up problems for its keys
             return
         unknown: list[ScalarNode] = []
         for key_node, value_node in node.value:
