@@ -29,7 +29,8 @@ def read_proof(sec: Section) -> ProofRules:
     """Deadline, parts and refunds of the proof of use."""
     months = sec.integer("due_months_after_end", required=False, minimum=1, maximum=24)
     fixed = _month_day(sec)
-    if sec.node("due_months_after_end") is None and sec.node("due_fixed_date") is None:
+    no_deadline = sec.node("due_months_after_end") is None and sec.node("due_fixed_date") is None
+    if no_deadline and not sec.absent:
         sec.out.add(
             sec.line, "In 'proof' fehlt die Frist: 'due_months_after_end' oder 'due_fixed_date'."
         )
