@@ -116,6 +116,25 @@ def test_a_partly_refused_mail_is_permanent_so_it_is_never_sent_twice(
     assert [r.rcpt_tos for r in smtp_server.received] == [["da@example.org"]]
 
 
+@pytest.mark.parametrize(
+    ("reply", "temporary"),
+    [
+        ("421 4.3.2 Service shutting down", True),
+        ("452 4.3.1 Insufficient system storage", True),
+        ("554 5.6.0 Message rejected as spam", False),
+    ],
+)
+def test_a_refused_message_body_is_classified_by_the_reply_code(
+    smtp_server: SmtpServer, reply: str, temporary: bool
+) -> None:
+    smtp_server.recorder.data_reply = reply
+    with pytest.raises(DeliveryError) as caught:
+        _mailer(smtp_server).send(Message(to=("a@example.org",), subject="Test", text="x"))
+    assert caught.value.temporary is temporary
+    assert caught.value.code == int(reply[:3])
+    assert smtp_server.received == []
+
+
 def test_login_with_the_right_password_delivers_and_a_wrong_one_is_temporary() -> None:
     server = SmtpServer(credentials=("fonds", "geheim"))
     server.start()
