@@ -14,7 +14,7 @@ from conftest_smtp import SmtpServer
 from fondsengine.clock import FixedClock
 from fondsengine.notify import messages
 from fondsengine.notify.port import Attachment, DeliveryError, Message
-from fondsengine.notify.smtp import SmtpMailer
+from fondsengine.notify.smtp import Security, SmtpMailer
 
 SENDER = "Innenstadt-Büro <mitten@witten.example>"
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<</Type/Catalog>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -149,3 +149,15 @@ def test_login_with_the_right_password_delivers_and_a_wrong_one_is_temporary() -
         assert len(server.received) == 1
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_tls_against_a_plain_server_fails_temporarily_and_sends_nothing(
+    smtp_server: SmtpServer, security: Security
+) -> None:
+    mailer = SmtpMailer(smtp_server.host, smtp_server.port, SENDER, security, timeout=5)
+    with pytest.raises(DeliveryError) as caught:
+        mailer.send(Message(to=("a@example.org",), subject="Test", text="x"))
+    assert caught.value.temporary
+    assert "nicht erreichbar" in str(caught.value)
+    assert smtp_server.received == []
