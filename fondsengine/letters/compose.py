@@ -1,0 +1,64 @@
+"""Assemble a letter: subject, body text, the kind's sections, basis, objection note, closing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab.platypus import Flowable, KeepTogether, Spacer
+
+from fondsengine.letters.defaults import DEFAULT_OBJECTION, DEFAULT_TEXTS
+from fondsengine.letters.fmt import format_date
+from fondsengine.letters.model import LetterContext
+from fondsengine.letters.pages import build_letter
+from fondsengine.letters.spec import LetterKind
+from fondsengine.letters.styles import SMALL, SUBJECT, heading, para, paragraphs
+from fondsengine.letters.template import fill
+
+
+def common_values(ctx: LetterContext) -> dict[str, str]:
+    """Placeholder values every letter offers."""
+    return {
+        "recipient_name": ctx.recipient_name,
+        "applicant_name": ctx.applicant_name,
+        "project_title": ctx.project_title,
+        "fund_name": ctx.fund_name,
+        "file_number": ctx.file_number,
+        "date": format_date(ctx.date),
+        "office_name": ctx.office.name,
+        "office_email": ctx.contact_email or ctx.office.email,
+        "office_phone": ctx.contact_phone or ctx.office.phone or "",
+        "contact_person": ctx.contact_person or "",
+        "city_name": ctx.office.city_name or "",
+        "guideline_version": ctx.guideline_version,
+    }
+
+
+def _basis(ctx: LetterContext) -> str:
+    source = ctx.legal_basis or f"Förderrichtlinie des {ctx.fund_name}"
+    text = f"Grundlage: {source} (Fassung {ctx.guideline_version})"
+    if ctx.clauses:
+        text += ", " + ", ".join(ctx.clauses)
+    return text + "."
+
+
+def compose_letter(spec: LetterKind[Any], ctx: LetterContext, data: Any) -> bytes:
+    """Render one letter of a registered kind into PDF bytes."""
+    text = ctx.letter_texts.get(spec.kind) or DEFAULT_TEXTS[spec.kind]
+    values = common_values(ctx) | spec.values(data)
+    subject = fill(text.subject, values)
+    story: list[Flowable] = [para(subject, SUBJECT)]
+    story += paragraphs(fill(text.body, values))
+    story += spec.sections(ctx, data)
+    if spec.objection:
+        own = getattr(data, "objection_text", None)
+        configured = ctx.letter_texts.get("objection")
+        objection = own or (configured.body if configured else DEFAULT_OBJECTION)
+        story += [heading("Rechtsbehelfsbelehrung"), *paragraphs(fill(objection, values))]
+    closing = paragraphs(fill(text.closing or "Mit freundlichen Grüßen", values))
+    signature = [Spacer(1, 6), para(ctx.office.name)]
+    if ctx.contact_person:
+        signature.append(para(ctx.contact_person))
+    story.append(Spacer(1, 4))
+    story.append(KeepTogether([*closing, *signature]))
+    story += [Spacer(1, 10), para(_basis(ctx), SMALL)]
+    return build_letter(ctx, subject, story)

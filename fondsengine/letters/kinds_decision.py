@@ -1,0 +1,297 @@
+"""Letters that decide: approval, rejection, result of the proof-of-use check, refund claim."""
+
+from __future__ import annotations
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, ListFlowable, ListItem
+
+from fondsengine.letters.defaults import proof_part_label
+from fondsengine.letters.fmt import format_date, group_iban
+from fondsengine.letters.kinds_notice import with_clause
+from fondsengine.letters.model import (
+    ApprovalData,
+    LetterContext,
+    ProofResultData,
+    RefundData,
+    RejectionData,
+)
+from fondsengine.letters.spec import LetterKind
+from fondsengine.letters.styles import (
+    BOXED,
+    amount_table,
+    bullets,
+    data_table,
+    heading,
+    info_table,
+    para,
+    paragraphs,
+)
+from fondsengine.money import format_euro
+
+
+def _numbered(items: list[str]) -> ListFlowable:
+    return ListFlowable(
+        [ListItem(para(item), leftIndent=16) for item in items],
+        bulletType="1",
+        bulletFormat="%s.",
+        leftIndent=16,
+        bulletFontName="DejaVuSans",
+    )
+
+
+def _approval_values(d: ApprovalData) -> dict[str, str]:
+    return {
+        "approved_amount": format_euro(d.approved_cents),
+        "requested_amount": format_euro(d.requested_cents),
+        "purpose": d.purpose,
+        "proof_due": format_date(d.proof_due),
+        "project_start": format_date(d.project_start) if d.project_start else "",
+        "project_end": format_date(d.project_end) if d.project_end else "",
+    }
+
+
+def _approval_sections(_ctx: LetterContext, d: ApprovalData) -> list[Flowable]:
+    out: list[Flowable] = paragraphs(d.decision_note) if d.decision_note else []
+    number = 0
+
+    def section(title: str) -> Flowable:
+        nonlocal number
+        number += 1
+        return heading(f"{number}. {title}")
+
+    amounts = [("Beantragte Zuwendung", format_euro(d.requested_cents))]
+    if d.own_contribution_cents is not None:
+        amounts.append(("Ihr Eigenanteil", format_euro(d.own_contribution_cents)))
+    amounts.append(("Bewilligte Zuwendung", format_euro(d.approved_cents)))
+    out += [section("Zuwendung und Zweck"), amount_table(amounts, bold_last=True)]
+    out.append(para(f"Zweck: {d.purpose}"))
+    if d.project_start and d.project_end:
+        period = f"{format_date(d.project_start)} bis {format_date(d.project_end)}"
+        out.append(para(f"Projektzeitraum: {period}"))
+    if d.cost_lines:
+        rows = [[c.category, c.description, format_euro(c.amount_cents)] for c in d.cost_lines]
+        rows.append(["Summe", "", format_euro(sum(c.amount_cents for c in d.cost_lines))])
+        out += [
+            section("Bewilligter Kostenplan"),
+            data_table(
+                ["Kostenart", "Beschreibung", "Betrag"],
+                rows,
+                [40 * mm, 90 * mm, 35 * mm],
+                right={2},
+                wrap={0, 1},
+                total=True,
+            ),
+        ]
+    if d.conditions:
+        out += [section("Auflagen"), bullets(d.conditions)]
+    out += [section("Auszahlung"), *paragraphs(d.payment_mode_text)]
+    out += [
+        section("Verwendungsnachweis"),
+        para(
+            f"Bitte reichen Sie den Verwendungsnachweis bis zum {format_date(d.proof_due)} ein. "
+            "Dazu gehören:"
+        ),
+        bullets([proof_part_label(p) for p in d.proof_parts]),
+        para("Geld, das nicht wie bewilligt verwendet wird, ist zurückzuzahlen."),
+    ]
+    if d.publicity_text:
+        intro = (
+            "Bitte weisen Sie auf allen gedruckten und digitalen Materialien auf die Förderung hin"
+        )
+        if d.publicity_clause:
+            intro += f" ({d.publicity_clause})"
+        out += [
+            section("Hinweis auf die Förderung"),
+            para(intro + ":"),
+            para(d.publicity_text, BOXED),
+        ]
+    if d.clauses:
+        out += [
+            section("Grundlagen dieser Entscheidung"),
+            bullets([with_clause(c) for c in d.clauses]),
+        ]
+    return out
+
+
+APPROVAL = LetterKind(
+    kind="approval",
+    label="Bewilligungsbescheid",
+    data_type=ApprovalData,
+    placeholders=(
+        "approved_amount",
+        "requested_amount",
+        "purpose",
+        "proof_due",
+        "project_start",
+        "project_end",
+    ),
+    values=_approval_values,
+    sections=_approval_sections,
+    objection=True,
+)
+
+
+def _rejection_values(d: RejectionData) -> dict[str, str]:
+    return {"requested_amount": format_euro(d.requested_cents)}
+
+
+def _rejection_sections(_ctx: LetterContext, d: RejectionData) -> list[Flowable]:
+    out: list[Flowable] = [_numbered([with_clause(r) for r in d.reasons])] if d.reasons else []
+    if d.decision_note:
+        out += paragraphs(d.decision_note)
+    return out
+
+
+REJECTION = LetterKind(
+    kind="rejection",
+    label="Ablehnungsbescheid",
+    data_type=RejectionData,
+    placeholders=("requested_amount",),
+    values=_rejection_values,
+    sections=_rejection_sections,
+    objection=True,
+)
+
+
+def _proof_values(d: ProofResultData) -> dict[str, str]:
+    return {
+        "approved_amount": format_euro(d.approved_cents),
+        "paid_amount": format_euro(d.paid_cents),
+        "eligible_spent": format_euro(d.eligible_spent_cents),
+        "recognised_amount": format_euro(d.recognised_cents),
+        "refund_amount": format_euro(d.refund_cents),
+        "refund_due": format_date(d.refund_due) if d.refund_due else "",
+        "final_payment": format_euro(d.final_payment_cents),
+    }
+
+
+def _proof_sections(_ctx: LetterContext, d: ProofResultData) -> list[Flowable]:
+    summary = [
+        ("Bewilligte Zuwendung", format_euro(d.approved_cents)),
+        ("Bisher ausgezahlt", format_euro(d.paid_cents)),
+        ("Anerkannte förderfähige Ausgaben", format_euro(d.eligible_spent_cents)),
+        ("Anerkannte Zuwendung", format_euro(d.recognised_cents)),
+    ]
+    if d.refund_cents:
+        summary.append(("Rückforderung", format_euro(d.refund_cents)))
+    elif d.final_payment_cents:
+        summary.append(("Restzahlung an Sie", format_euro(d.final_payment_cents)))
+    out: list[Flowable] = [heading("Ergebnis"), amount_table(summary, bold_last=True)]
+    if d.receipts:
+        rows = [
+            [
+                r.number,
+                r.description,
+                format_euro(r.amount_cents),
+                "ja" if r.accepted else "nein",
+                r.reason or "",
+            ]
+            for r in d.receipts
+        ]
+        out += [
+            heading("Ihre Belege"),
+            data_table(
+                ["Nr.", "Beleg", "Betrag", "Anerkannt", "Begründung"],
+                rows,
+                [12 * mm, 53 * mm, 26 * mm, 22 * mm, 52 * mm],
+                right={2},
+                wrap={1, 4},
+            ),
+        ]
+    if d.note:
+        out += paragraphs(d.note)
+    if d.refund_cents:
+        due = f" bis zum {format_date(d.refund_due)}" if d.refund_due else ""
+        out.append(
+            para(
+                f"Bitte zahlen Sie {format_euro(d.refund_cents)}{due} zurück. Die "
+                "Bankverbindung und den Verwendungszweck nennen wir Ihnen im "
+                "Rückforderungsschreiben."
+            )
+        )
+    elif d.final_payment_cents:
+        out.append(
+            para(
+                f"Den Restbetrag von {format_euro(d.final_payment_cents)} überweisen wir "
+                "Ihnen in den nächsten Tagen."
+            )
+        )
+    else:
+        out.append(para("Damit ist die Förderung Ihres Projekts abgeschlossen."))
+    if d.clauses:
+        out += [heading("Grundlagen"), bullets([with_clause(c) for c in d.clauses])]
+    return out
+
+
+PROOF_RESULT = LetterKind(
+    kind="proof_result",
+    label="Prüfung des Verwendungsnachweises",
+    data_type=ProofResultData,
+    placeholders=(
+        "approved_amount",
+        "paid_amount",
+        "eligible_spent",
+        "recognised_amount",
+        "refund_amount",
+        "refund_due",
+        "final_payment",
+    ),
+    values=_proof_values,
+    sections=_proof_sections,
+)
+
+
+def _refund_values(d: RefundData) -> dict[str, str]:
+    return {
+        "refund_amount": format_euro(d.refund_cents),
+        "refund_due": format_date(d.due_on),
+        "approved_amount": format_euro(d.approved_cents),
+        "paid_amount": format_euro(d.paid_cents),
+        "recognised_amount": format_euro(d.recognised_cents),
+    }
+
+
+def _refund_sections(_ctx: LetterContext, d: RefundData) -> list[Flowable]:
+    out: list[Flowable] = []
+    if d.reasons:
+        out += [heading("Gründe"), _numbered([with_clause(r) for r in d.reasons])]
+    out += [
+        heading("Berechnung"),
+        amount_table(
+            [
+                ("Bewilligte Zuwendung", format_euro(d.approved_cents)),
+                ("Ausgezahlt", format_euro(d.paid_cents)),
+                ("Anerkannte Zuwendung", format_euro(d.recognised_cents)),
+                ("Rückforderung", format_euro(d.refund_cents)),
+            ],
+            bold_last=True,
+        ),
+        heading("So zahlen Sie zurück"),
+        info_table(
+            [
+                ("Betrag", format_euro(d.refund_cents)),
+                ("Fällig bis", format_date(d.due_on)),
+                ("Empfänger", d.pay_to_holder),
+                ("IBAN", group_iban(d.pay_to_iban)),
+                ("Verwendungszweck", d.purpose_text),
+            ]
+        ),
+    ]
+    return out
+
+
+REFUND = LetterKind(
+    kind="refund",
+    label="Rückforderung",
+    data_type=RefundData,
+    placeholders=(
+        "refund_amount",
+        "refund_due",
+        "approved_amount",
+        "paid_amount",
+        "recognised_amount",
+    ),
+    values=_refund_values,
+    sections=_refund_sections,
+    objection=True,
+)

@@ -1,0 +1,193 @@
+"""Letters that inform: receipt, request for changes, payment notice, lapse, jury recommendation."""
+
+from __future__ import annotations
+
+from reportlab.platypus import Flowable
+
+from fondsengine.letters.fmt import format_date, mask_iban
+from fondsengine.letters.model import (
+    ChangesData,
+    LapseData,
+    LetterContext,
+    PaymentData,
+    Reason,
+    ReceiptData,
+    RecommendationData,
+)
+from fondsengine.letters.spec import LetterKind
+from fondsengine.letters.styles import amount_table, bullets, heading, info_table, para, paragraphs
+from fondsengine.money import format_euro
+
+
+def with_clause(reason: Reason) -> str:
+    """A reason followed by its clause in parentheses, when it has one."""
+    return f"{reason.text} ({reason.clause})" if reason.clause else reason.text
+
+
+def _receipt_values(d: ReceiptData) -> dict[str, str]:
+    return {
+        "submitted_on": format_date(d.submitted_on),
+        "requested_amount": format_euro(d.requested_cents),
+        "session_date": format_date(d.session_date) if d.session_date else "",
+    }
+
+
+def _receipt_sections(ctx: LetterContext, d: ReceiptData) -> list[Flowable]:
+    out: list[Flowable] = [
+        heading("Ihr Antrag"),
+        info_table(
+            [
+                ("Projekt", ctx.project_title),
+                ("Aktenzeichen", ctx.file_number),
+                ("Eingegangen am", format_date(d.submitted_on)),
+                ("Beantragte Zuwendung", format_euro(d.requested_cents)),
+            ]
+        ),
+    ]
+    if d.session_date:
+        session = format_date(d.session_date)
+        text = f"Ihr Antrag wird voraussichtlich in der Jurysitzung am {session} beraten."
+        out.append(para(text))
+    if d.next_steps:
+        out += paragraphs(d.next_steps)
+    return out
+
+
+RECEIPT = LetterKind(
+    kind="receipt",
+    label="Eingangsbestätigung",
+    data_type=ReceiptData,
+    placeholders=("submitted_on", "requested_amount", "session_date"),
+    values=_receipt_values,
+    sections=_receipt_sections,
+)
+
+
+def _changes_values(d: ChangesData) -> dict[str, str]:
+    return {"respond_by": format_date(d.respond_by) if d.respond_by else ""}
+
+
+def _changes_sections(ctx: LetterContext, d: ChangesData) -> list[Flowable]:
+    out: list[Flowable] = [bullets([with_clause(item) for item in d.items])] if d.items else []
+    if d.message:
+        out += [heading("Hinweis von uns"), *paragraphs(d.message)]
+    email = ctx.contact_email or ctx.office.email
+    how = f"am einfachsten über Ihr Antragskonto oder per E-Mail an {email}"
+    when = f"bis zum {format_date(d.respond_by)}" if d.respond_by else "möglichst bald"
+    out.append(para(f"Bitte reichen Sie die fehlenden Angaben {when} ein, {how}."))
+    return out
+
+
+CHANGES = LetterKind(
+    kind="changes",
+    label="Nachforderung",
+    data_type=ChangesData,
+    placeholders=("respond_by",),
+    values=_changes_values,
+    sections=_changes_sections,
+)
+
+
+def _payment_values(d: PaymentData) -> dict[str, str]:
+    return {
+        "payment_amount": format_euro(d.amount_cents),
+        "paid_on": format_date(d.paid_on),
+        "approved_amount": format_euro(d.approved_cents),
+        "total_paid": format_euro(d.total_paid_cents),
+        "remaining_amount": format_euro(d.remaining_cents),
+    }
+
+
+def _payment_sections(_ctx: LetterContext, d: PaymentData) -> list[Flowable]:
+    return [
+        heading("Überweisung"),
+        info_table(
+            [
+                (d.payment_label, format_euro(d.amount_cents)),
+                ("Angewiesen am", format_date(d.paid_on)),
+                ("Auf Ihr Konto", mask_iban(d.iban)),
+                ("Verwendungszweck", d.purpose_text),
+            ]
+        ),
+        heading("Stand Ihrer Zuwendung"),
+        amount_table(
+            [
+                ("Bewilligte Zuwendung", format_euro(d.approved_cents)),
+                ("Bisher ausgezahlt (mit dieser Zahlung)", format_euro(d.total_paid_cents)),
+                ("Noch offen", format_euro(d.remaining_cents)),
+            ],
+            bold_last=True,
+        ),
+    ]
+
+
+PAYMENT = LetterKind(
+    kind="payment",
+    label="Auszahlungsmitteilung",
+    data_type=PaymentData,
+    placeholders=("payment_amount", "paid_on", "approved_amount", "total_paid", "remaining_amount"),
+    values=_payment_values,
+    sections=_payment_sections,
+)
+
+
+def _lapse_values(d: LapseData) -> dict[str, str]:
+    return {
+        "approved_amount": format_euro(d.approved_cents),
+        "approved_on": format_date(d.approved_on),
+        "lapsed_on": format_date(d.lapsed_on),
+        "lapse_after_days": str(d.lapse_after_days),
+    }
+
+
+def _lapse_sections(_ctx: LetterContext, d: LapseData) -> list[Flowable]:
+    out: list[Flowable] = paragraphs(d.note) if d.note else []
+    if d.clause:
+        out.append(para(f"Die Regel dazu steht in der Förderrichtlinie unter {d.clause}."))
+    return out
+
+
+LAPSE = LetterKind(
+    kind="lapse",
+    label="Erlöschen der Bewilligung",
+    data_type=LapseData,
+    placeholders=("approved_amount", "approved_on", "lapsed_on", "lapse_after_days"),
+    values=_lapse_values,
+    sections=_lapse_sections,
+)
+
+
+def _recommendation_values(d: RecommendationData) -> dict[str, str]:
+    return {
+        "recommended_amount": format_euro(d.recommended_cents),
+        "requested_amount": format_euro(d.requested_cents),
+        "session_date": format_date(d.session_date),
+        "granting_body": d.granting_body,
+    }
+
+
+def _recommendation_sections(_ctx: LetterContext, d: RecommendationData) -> list[Flowable]:
+    out: list[Flowable] = [
+        amount_table(
+            [
+                ("Beantragte Zuwendung", format_euro(d.requested_cents)),
+                ("Von der Jury empfohlen", format_euro(d.recommended_cents)),
+            ],
+            bold_last=True,
+        ),
+    ]
+    if d.notes:
+        out += [heading("Hinweise der Jury"), bullets(d.notes)]
+    if d.clause:
+        out.append(para(f"Das zweistufige Verfahren regelt die Förderrichtlinie unter {d.clause}."))
+    return out
+
+
+RECOMMENDATION = LetterKind(
+    kind="recommendation",
+    label="Empfehlung der Jury",
+    data_type=RecommendationData,
+    placeholders=("recommended_amount", "requested_amount", "session_date", "granting_body"),
+    values=_recommendation_values,
+    sections=_recommendation_sections,
+)
