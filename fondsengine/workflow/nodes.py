@@ -20,10 +20,16 @@ _STR = "tag:yaml.org,2002:str"
 _BOOL = "tag:yaml.org,2002:bool"
 
 
+def closest(word: str, candidates: Iterable[str]) -> str | None:
+    """The candidate most similar to a misspelt word, if any is close enough."""
+    close = difflib.get_close_matches(word, sorted(candidates), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """' (meinten Sie 'x'?)' for the closest candidate, or '' when nothing is close."""
-    close = difflib.get_close_matches(word, sorted(candidates), n=1, cutoff=0.6)
-    return f" (meinten Sie '{close[0]}'?)" if close else ""
+    match = closest(word, candidates)
+    return f" (meinten Sie '{match}'?)" if match else ""
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,7 @@ class Reader:
         self.problems: list[Problem] = []
 
     def problem(self, line: int, message: str) -> None:
+        """Record one problem at a line."""
         self.problems.append(Problem(self.source, line, message))
 
     def mapping(
@@ -65,8 +72,10 @@ class Reader:
             if key in found:
                 self.problem(line_of(key_node), f"Schlüssel '{key}' kommt doppelt vor")
             elif key not in keys:
-                hint = did_you_mean(key, keys)
-                suggested.update(k for k in keys if hint == f" (meinten Sie '{k}'?)")
+                match = closest(key, keys)
+                hint = f" (meinten Sie '{match}'?)" if match else ""
+                if match:
+                    suggested.add(match)
                 self.problem(line_of(key_node), f"Unbekannter Schlüssel '{key}'{hint}")
             else:
                 found[key] = value_node
@@ -79,6 +88,7 @@ class Reader:
         return found
 
     def text(self, node: yaml.Node | None, key: str) -> str | None:
+        """A non-empty text value (None and a problem otherwise)."""
         if node is None:
             return None
         if isinstance(node, yaml.ScalarNode) and node.tag == _STR and str(node.value).strip():
@@ -87,6 +97,7 @@ class Reader:
         return None
 
     def flag(self, node: yaml.Node | None, key: str) -> bool:
+        """A true/false value (False and a problem otherwise)."""
         if node is None:
             return False
         if isinstance(node, yaml.ScalarNode) and node.tag == _BOOL:
@@ -95,6 +106,7 @@ class Reader:
         return False
 
     def name(self, node: yaml.Node | None, key: str) -> str | None:
+        """An id such as `in_review` (None and a problem otherwise)."""
         value = self.text(node, key)
         if value is not None and node is not None and not _NAME.match(value):
             self.problem(
@@ -131,6 +143,7 @@ class Reader:
     def allowed(
         self, items: list[tuple[str, int]], allow: Iterable[str], what: str
     ) -> tuple[str, ...]:
+        """Keep the names from an allow-list; report the others with a suggestion."""
         allow = list(allow)
         for value, line in items:
             if value not in allow:
