@@ -1,0 +1,118 @@
+"""One configuration loader: defaults -> file -> environment -> explicit override. Immutable."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from fondsengine.errors import InvalidInput
+
+ENV_PREFIX = "FONDS_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All settings of engine, web app, scheduler and CLI."""
+
+    instance_path: str = "instance"
+    database_url: str = ""  # empty: sqlite file instance/fondsengine.db
+    richtlinien_dir: str = "richtlinien"
+    workflows_dir: str = "workflows"
+    upload_dir: str = ""  # empty: instance/uploads
+    upload_max_bytes: int = 10 * 1024 * 1024
+    base_url: str = "http://127.0.0.1:5000"
+    secret_key: str = ""  # web sessions; required in production (the web app refuses an empty one)
+    mail_backend: str = "mailbox"  # smtp | mailbox | console
+    mail_from: str = "fonds@localhost"
+    mailbox_path: str = ""  # empty: instance/mailbox.mbox
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_security: str = "none"  # none | starttls | ssl
+    smtp_username: str = ""
+    smtp_password: str = ""
+    debug: bool = False
+    secure_cookies: bool = True
+
+    @property
+    def effective_database_url(self) -> str:
+        """The database URL, defaulting to the embedded SQLite file."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{Path(self.instance_path).resolve() / 'fondsengine.db'}"
+
+    @property
+    def effective_upload_dir(self) -> Path:
+        """Where uploaded files are stored (outside the web root)."""
+        return Path(self.upload_dir) if self.upload_dir else Path(self.instance_path) / "uploads"
+
+    @property
+    def effective_mailbox_path(self) -> Path:
+        """The local mailbox file of the demo mail backend."""
+        return Path(self.mailbox_path) if self.mailbox_path else Path(self.instance_path) / "mailbox.mbox"
+
+    def as_mail_settings(self) -> dict[str, str]:
+        """Plain string settings for the mailer factory."""
+        return {
+            "mail_backend": self.mail_backend,
+            "mail_from": self.mail_from,
+            "mailbox_path": str(self.effective_mailbox_path),
+            "smtp_host": self.smtp_host,
+            "smtp_port": str(self.smtp_port),
+            "smtp_security": self.smtp_security,
+            "smtp_username": self.smtp_username,
+            "smtp_password": self.smtp_password,
+        }
+
+
+_FIELDS = {f.name: f for f in fields(Settings)}
+
+
+def _coerce(name: str, value: Any, source: str) -> Any:
+    kind = _FIELDS[name].type
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in {"1", "true", "yes", "ja", "on"}:
+            return True
+        if text in {"0", "false", "no", "nein", "off", ""}:
+            return False
+        raise InvalidInput(f"{source}: '{name}' erwartet true/false, gefunden: {value!r}")
+    if kind == "int":
+        try:
+            return int(value)
+        except (TypeError, ValueError) as exc:
+            raise InvalidInput(f"{source}: '{name}' erwartet eine ganze Zahl, gefunden: {value!r}") from exc
+    return str(value)
+
+
+def _apply(values: dict[str, Any], updates: Mapping[str, Any], source: str) -> None:
+    for key, value in updates.items():
+        if key not in _FIELDS:
+            raise InvalidInput(f"{source}: unbekannte Einstellung '{key}'")
+        values[key] = _coerce(key, value, source)
+
+
+def load_settings(
+    config_file: str | Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    **overrides: Any,
+) -> Settings:
+    """Build the settings: defaults, then the TOML file, then FONDS_* variables, then overrides."""
+    values: dict[str, Any] = {}
+    env = os.environ if environ is None else environ
+    path = config_file or env.get(ENV_PREFIX + "CONFIG")
+    if path:
+        with open(path, "rb") as fh:
+            _apply(values, tomllib.load(fh), str(path))
+    env_values = {
+        k[len(ENV_PREFIX):].lower(): v for k, v in env.items() if k.startswith(ENV_PREFIX) and k != ENV_PREFIX + "CONFIG"
+    }
+    _apply(values, env_values, "Umgebung")
+    _apply(values, overrides, "Aufruf")
+    return dataclasses.replace(Settings(), **values)

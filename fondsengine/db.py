@@ -1,0 +1,82 @@
+"""Database engines: SQLite (WAL, BEGIN IMMEDIATE for writes) and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+
+def _setup_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy emit BEGIN itself (pysqlite's implicit BEGIN is deferred).
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        mode = "DEFERRED" if conn.get_execution_options().get("fonds_readonly") else "IMMEDIATE"
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def make_engine(url: str, *, echo: bool = False) -> Engine:
+    """Create an engine with the settings fondsengine relies on."""
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, echo=echo, connect_args={"timeout": 30, "check_same_thread": False})
+        _setup_sqlite(engine)
+        return engine
+    return create_engine(url, echo=echo, pool_pre_ping=True)
+
+
+@dataclass
+class Database:
+    """An engine plus session factories for writing and for reading."""
+
+    engine: Engine
+
+    def __post_init__(self) -> None:
+        self._write = sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
+        self._read = sessionmaker(
+            self.engine.execution_options(fonds_readonly=True), expire_on_commit=False
+        )
+
+    @property
+    def is_sqlite(self) -> bool:
+        """True for the embedded SQLite database."""
+        return self.engine.dialect.name == "sqlite"
+
+    def write_session(self) -> Session:
+        """A session whose transaction takes the write lock at BEGIN (SQLite)."""
+        return self._write()
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only session (never commits)."""
+        session = self._read()
+        try:
+            yield session
+        finally:
+            session.close()  # ends the transaction; loaded attributes stay readable
+
+    def dispose(self) -> None:
+        """Close all pooled connections."""
+        self.engine.dispose()
+
+
+def open_database(url: str) -> Database:
+    """Engine + session factories for a URL."""
+    return Database(make_engine(url))

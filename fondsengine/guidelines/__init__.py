@@ -1,0 +1,1 @@
+"""Funding guidelines: loading, validation and the pure rule checks."""

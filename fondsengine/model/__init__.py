@@ -1,0 +1,46 @@
+"""The SQLAlchemy 2 typed ORM models."""
+
+from fondsengine.model.application import (
+    Application,
+    ApplicationRevision,
+    Attachment,
+    CostItem,
+    Note,
+    ReviewItem,
+)
+from fondsengine.model.base import Base
+from fondsengine.model.fund import BudgetYear, Fund, GuidelineVersion, WorkflowVersion
+from fondsengine.model.jury import AgendaItem, Attendance, Conflict, JurySession, Vote
+from fondsengine.model.money import LedgerEntry, Payment, ProofOfUse, Receipt, Refund
+from fondsengine.model.records import AuditEvent, JobMark, Letter, OutboxMessage
+from fondsengine.model.user import Membership, User
+
+__all__ = [
+    "AgendaItem",
+    "Application",
+    "ApplicationRevision",
+    "Attachment",
+    "Attendance",
+    "AuditEvent",
+    "Base",
+    "BudgetYear",
+    "Conflict",
+    "CostItem",
+    "Fund",
+    "GuidelineVersion",
+    "JobMark",
+    "JurySession",
+    "LedgerEntry",
+    "Letter",
+    "Membership",
+    "Note",
+    "OutboxMessage",
+    "Payment",
+    "ProofOfUse",
+    "Receipt",
+    "Refund",
+    "ReviewItem",
+    "User",
+    "Vote",
+    "WorkflowVersion",
+]

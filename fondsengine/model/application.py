@@ -1,0 +1,197 @@
+"""Applications with their cost plan, review, revisions, attachments and notes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from fondsengine.model.base import Base, Cents, OptCents, intpk
+
+
+class Application(Base):
+    """An Antrag. Bound to the guideline and workflow version in force at submission."""
+
+    __tablename__ = "applications"
+    __table_args__ = (
+        CheckConstraint("requested_cents >= 0", name="requested_not_negative"),
+        CheckConstraint("own_funds_cents >= 0", name="own_funds_not_negative"),
+        CheckConstraint("other_funding_cents >= 0", name="other_funding_not_negative"),
+        CheckConstraint("volunteer_hours >= 0", name="volunteer_hours_not_negative"),
+        CheckConstraint(
+            "approved_cents IS NULL OR (approved_cents > 0 AND approved_cents <= requested_cents)",
+            name="approved_within_requested",
+        ),
+        CheckConstraint(
+            "settled_cents IS NULL OR (approved_cents IS NOT NULL AND settled_cents >= 0 "
+            "AND settled_cents <= approved_cents)",
+            name="settled_within_approved",
+        ),
+        CheckConstraint(
+            "project_start IS NULL OR project_end IS NULL OR project_start <= project_end",
+            name="project_dates_ordered",
+        ),
+        Index("ix_applications_fund_year_state", "fund_id", "budget_year", "state"),
+        Index("ix_applications_applicant", "applicant_id", "budget_year"),
+    )
+
+    id: Mapped[intpk]
+    fund_id: Mapped[str] = mapped_column(ForeignKey("funds.id"))
+    budget_year: Mapped[int] = mapped_column(Integer)
+    file_number: Mapped[str | None] = mapped_column(String(40), unique=True)
+    guideline_version_id: Mapped[int] = mapped_column(ForeignKey("guideline_versions.id"))
+    workflow_version_id: Mapped[int] = mapped_column(ForeignKey("workflow_versions.id"))
+    state: Mapped[str] = mapped_column(String(40))
+    row_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    applicant_kind: Mapped[str] = mapped_column(String(64))
+    organisation: Mapped[str | None] = mapped_column(String(300))
+    nonprofit: Mapped[bool] = mapped_column(default=True)
+    area_link: Mapped[str | None] = mapped_column(String(64))
+    contact_name: Mapped[str] = mapped_column(String(200))
+    contact_email: Mapped[str | None] = mapped_column(String(320))
+    contact_phone: Mapped[str | None] = mapped_column(String(50))
+    contact_street: Mapped[str | None] = mapped_column(String(200))
+    contact_postcode: Mapped[str | None] = mapped_column(String(10))
+    contact_city: Mapped[str | None] = mapped_column(String(100))
+
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    goals: Mapped[str] = mapped_column(Text, default="")
+    target_group: Mapped[str] = mapped_column(Text, default="")
+    place: Mapped[str] = mapped_column(String(300), default="")
+    street: Mapped[str | None] = mapped_column(String(200))
+    postcode: Mapped[str | None] = mapped_column(String(10))
+    benefits_area: Mapped[bool] = mapped_column(default=False)
+    project_start: Mapped[date | None]
+    project_end: Mapped[date | None]
+    participants_expected: Mapped[int | None]
+    repeat_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    requested_cents: Mapped[Cents]
+    own_funds_cents: Mapped[Cents]
+    volunteer_hours: Mapped[Decimal] = mapped_column(Numeric(8, 2), default=Decimal(0))
+    other_funding_cents: Mapped[Cents]
+    prior_consultation_on: Mapped[date | None]
+    consultation_confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    declarations: Mapped[list[Any]] = mapped_column(default=list)
+    extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    approved_cents: Mapped[OptCents]
+    approval_reason: Mapped[str | None] = mapped_column(Text)
+    conditions: Mapped[list[Any]] = mapped_column(default=list)
+    decided_at: Mapped[datetime | None]
+    grant_file_number: Mapped[str | None] = mapped_column(String(80))  # city's file number (two-step)
+    settled_cents: Mapped[OptCents]  # eligible spent amount accepted with the proof of use
+    proof_due_on: Mapped[date | None]
+    lapse_due_on: Mapped[date | None]
+    iban: Mapped[str | None] = mapped_column(String(34))
+    account_holder: Mapped[str | None] = mapped_column(String(200))
+    participants_reached: Mapped[int | None]
+
+    created_at: Mapped[datetime]
+    submitted_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    anonymised_at: Mapped[datetime | None]
+
+    cost_items: Mapped[list[CostItem]] = relationship(
+        back_populates="application", cascade="all, delete-orphan", order_by="CostItem.position"
+    )
+
+
+class CostItem(Base):
+    """One line of the cost plan."""
+
+    __tablename__ = "cost_items"
+    __table_args__ = (
+        CheckConstraint("amount_cents > 0", name="amount_positive"),
+        CheckConstraint("hours IS NULL OR hours > 0", name="hours_positive"),
+    )
+
+    id: Mapped[intpk]
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    category: Mapped[str] = mapped_column(String(64), index=True)
+    description: Mapped[str] = mapped_column(String(500))
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    hours: Mapped[Decimal | None] = mapped_column(Numeric(8, 2))
+    payee_is_applicant: Mapped[bool] = mapped_column(default=False)
+
+    application: Mapped[Application] = relationship(back_populates="cost_items")
+
+
+class ApplicationRevision(Base):
+    """A snapshot of what the applicant submitted, one per (re)submission, for the diff."""
+
+    __tablename__ = "application_revisions"
+    __table_args__ = (UniqueConstraint("application_id", "number", name="uq_application_revisions_app_number"),)
+
+    id: Mapped[intpk]
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    snapshot: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
+
+
+class ReviewItem(Base):
+    """One answered item of the formal review checklist."""
+
+    __tablename__ = "review_items"
+    __table_args__ = (
+        UniqueConstraint("application_id", "item_id", name="uq_review_items_app_item"),
+        CheckConstraint("result IN ('fulfilled', 'not_fulfilled', 'not_applicable')", name="result_known"),
+    )
+
+    id: Mapped[intpk]
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    item_id: Mapped[str] = mapped_column(String(64))
+    result: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime]
+
+
+class Attachment(Base):
+    """Metadata of an uploaded file; the bytes live under a random name outside the web root."""
+
+    __tablename__ = "attachments"
+    __table_args__ = (CheckConstraint("size_bytes > 0", name="size_positive"),)
+
+    id: Mapped[intpk]
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(32))  # cost_estimate, receipt, photo, other
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    mimetype: Mapped[str] = mapped_column(String(100))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime]
+
+
+class Note(Base):
+    """An internal note of the office; never shown to the applicant."""
+
+    __tablename__ = "notes"
+
+    id: Mapped[intpk]
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]

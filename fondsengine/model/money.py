@@ -1,0 +1,125 @@
+"""Ledger entries, payments, refunds, proofs of use and their receipts."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from fondsengine.model.base import Base, OptCents, intpk
+
+LEDGER_KINDS = ("allocation", "commitment", "release", "payment", "refund", "expiry", "carry_over")
+
+
+class LedgerEntry(Base):
+    """An append-only budget booking. Balances are folds over these rows."""
+
+    __tablename__ = "ledger_entries"
+    __table_args__ = (
+        CheckConstraint("amount_cents <> 0", name="amount_not_zero"),
+        CheckConstraint(
+            "kind IN ('allocation', 'commitment', 'release', 'payment', 'refund', 'expiry', 'carry_over')",
+            name="kind_known",
+        ),
+        Index("ix_ledger_entries_fund_year", "fund_id", "budget_year"),
+    )
+
+    id: Mapped[intpk]
+    fund_id: Mapped[str] = mapped_column(ForeignKey("funds.id"))
+    budget_year: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"), index=True)
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"))
+    counter_of_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entries.id"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    booked_at: Mapped[datetime]
+
+
+class Payment(Base):
+    """A payment to the applicant: requested by them or ordered by the office, then paid."""
+
+    __tablename__ = "payments"
+    __table_args__ = (
+        CheckConstraint("amount_cents > 0", name="amount_positive"),
+        CheckConstraint("kind IN ('advance', 'instalment', 'final', 'reimbursement')", name="kind_known"),
+        CheckConstraint("status IN ('requested', 'ordered', 'paid', 'cancelled')", name="status_known"),
+        CheckConstraint("status <> 'paid' OR paid_at IS NOT NULL", name="paid_has_date"),
+    )
+
+    id: Mapped[intpk]
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    iban: Mapped[str | None] = mapped_column(String(34))
+    account_holder: Mapped[str | None] = mapped_column(String(200))
+    purpose: Mapped[str] = mapped_column(String(140), default="")
+    requested_at: Mapped[datetime]
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    paid_at: Mapped[datetime | None]
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class Refund(Base):
+    """A refund claim (Rückforderung) and what of it has arrived."""
+
+    __tablename__ = "refunds"
+    __table_args__ = (
+        CheckConstraint("claimed_cents > 0", name="claimed_positive"),
+        CheckConstraint("received_cents >= 0 AND received_cents <= claimed_cents", name="received_within_claim"),
+    )
+
+    id: Mapped[intpk]
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    claimed_cents: Mapped[int] = mapped_column(BigInteger)
+    received_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    due_on: Mapped[date]
+    claimed_at: Mapped[datetime]
+    settled_at: Mapped[datetime | None]
+
+
+class ProofOfUse(Base):
+    """A Verwendungsnachweis: report, receipts, photos."""
+
+    __tablename__ = "proofs_of_use"
+    __table_args__ = (
+        CheckConstraint("status IN ('submitted', 'returned', 'accepted')", name="status_known"),
+    )
+
+    id: Mapped[intpk]
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    report: Mapped[str] = mapped_column(Text)
+    participants_reached: Mapped[int | None]
+    status: Mapped[str] = mapped_column(String(20))
+    submitted_at: Mapped[datetime]
+    decided_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    return_reason: Mapped[str | None] = mapped_column(Text)
+    eligible_cents: Mapped[OptCents]
+
+
+class Receipt(Base):
+    """One line of the Belegliste."""
+
+    __tablename__ = "receipts"
+    __table_args__ = (
+        CheckConstraint("amount_cents > 0", name="amount_positive"),
+        CheckConstraint("status IN ('pending', 'accepted', 'rejected')", name="status_known"),
+        CheckConstraint("status <> 'rejected' OR reject_reason IS NOT NULL", name="rejection_has_reason"),
+    )
+
+    id: Mapped[intpk]
+    proof_id: Mapped[int] = mapped_column(ForeignKey("proofs_of_use.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    paid_on: Mapped[date]
+    payee: Mapped[str] = mapped_column(String(200))
+    purpose: Mapped[str] = mapped_column(String(300))
+    category: Mapped[str] = mapped_column(String(64))
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"))
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    reject_reason: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,276 @@
+"""Use cases of the applicant: drafts, submission, resubmission, withdrawal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+
+from fondsengine.clock import local_date
+from fondsengine.errors import InvalidInput, NotFound, PermissionDenied
+from fondsengine.model import Application, ApplicationRevision, CostItem, Fund, User
+from fondsengine.services import authz
+from fondsengine.services.audit import record
+from fondsengine.services.context import Actor, Fonds, UnitOfWork
+from fondsengine.services.lifecycle import fire
+
+
+@dataclass(frozen=True)
+class CostItemInput:
+    """One cost plan line as entered."""
+
+    category: str
+    description: str
+    amount_cents: int
+    hours: Decimal | None = None
+    payee_is_applicant: bool = False
+
+
+@dataclass(frozen=True)
+class ApplicationInput:
+    """Everything an applicant enters in the form, as plain values."""
+
+    title: str
+    applicant_kind: str
+    contact_name: str
+    requested_cents: int
+    cost_items: tuple[CostItemInput, ...] = ()
+    organisation: str | None = None
+    nonprofit: bool = True
+    area_link: str | None = None
+    contact_email: str | None = None
+    contact_phone: str | None = None
+    contact_street: str | None = None
+    contact_postcode: str | None = None
+    contact_city: str | None = None
+    description: str = ""
+    goals: str = ""
+    target_group: str = ""
+    place: str = ""
+    street: str | None = None
+    postcode: str | None = None
+    benefits_area: bool = False
+    project_start: date | None = None
+    project_end: date | None = None
+    participants_expected: int | None = None
+    own_funds_cents: int = 0
+    volunteer_hours: Decimal = Decimal(0)
+    other_funding_cents: int = 0
+    prior_consultation_on: date | None = None
+    declarations: frozenset[str] = frozenset()
+    extra: dict[str, str] = field(default_factory=dict)
+    repeat_count: int = 0
+
+
+def _validate(data: ApplicationInput) -> None:
+    if not data.title.strip():
+        raise InvalidInput("Bitte geben Sie einen Projekttitel an.", field="title")
+    if len(data.title) > 300:
+        raise InvalidInput("Der Projekttitel darf höchstens 300 Zeichen lang sein.", field="title")
+    if not data.contact_name.strip():
+        raise InvalidInput("Bitte geben Sie den Namen der Antragstellerin / des Antragstellers an.", field="contact_name")
+    for name in ("requested_cents", "own_funds_cents", "other_funding_cents"):
+        if getattr(data, name) < 0:
+            raise InvalidInput("Beträge dürfen nicht negativ sein.", field=name)
+    if data.volunteer_hours < 0:
+        raise InvalidInput("Die Zahl der ehrenamtlichen Stunden darf nicht negativ sein.", field="volunteer_hours")
+    if data.project_start and data.project_end and data.project_start > data.project_end:
+        raise InvalidInput("Das Projektende liegt vor dem Projektbeginn.", field="project_end")
+    for i, item in enumerate(data.cost_items, start=1):
+        if item.amount_cents <= 0:
+            raise InvalidInput(f"Kostenposition {i}: Der Betrag muss größer als 0,00 € sein.", field="cost_items")
+        if not item.description.strip():
+            raise InvalidInput(f"Kostenposition {i}: Bitte beschreiben Sie die Kosten.", field="cost_items")
+
+
+def _apply(app: Application, data: ApplicationInput) -> None:
+    simple = {k: v for k, v in vars(data).items() if k not in {"cost_items", "declarations", "extra"}}
+    for key, value in simple.items():
+        setattr(app, key, value)
+    app.declarations = sorted(data.declarations)
+    app.extra = dict(data.extra)
+    app.cost_items.clear()
+    for pos, item in enumerate(data.cost_items, start=1):
+        app.cost_items.append(
+            CostItem(
+                position=pos,
+                category=item.category,
+                description=item.description.strip(),
+                amount_cents=item.amount_cents,
+                hours=item.hours,
+                payee_is_applicant=item.payee_is_applicant,
+            )
+        )
+
+
+def _budget_year_for(data: ApplicationInput, today: date) -> int:
+    return data.project_start.year if data.project_start else today.year
+
+
+def create_draft(
+    fonds: Fonds, actor: Actor, fund_id: str, data: ApplicationInput, *, on_behalf_of: int | None = None
+) -> int:
+    """Create a draft application; the office may enter one on behalf of a resident."""
+    _validate(data)
+    with fonds.unit_of_work() as uow:
+        s = uow.session
+        now = fonds.clock.now()
+        today = local_date(now)
+        fund, gv, guideline = fonds.catalog.current(s, fund_id)
+        applicant_id = actor.user_id
+        if on_behalf_of is not None:
+            authz.require_fund_role(s, actor, fund_id, today, "manager")
+            if s.get(User, on_behalf_of) is None:
+                raise NotFound("Diese Person gibt es nicht.")
+            applicant_id = on_behalf_of
+        if applicant_id is None:
+            raise PermissionDenied("Anträge stellen nur angemeldete Personen.")
+        app = Application(
+            fund_id=fund.id,
+            budget_year=_budget_year_for(data, today),
+            guideline_version_id=gv.id,
+            workflow_version_id=gv.workflow_version_id,
+            state=fonds.catalog.workflow(s, gv.workflow_version_id).initial.id,
+            applicant_id=applicant_id,
+            entered_by_id=actor.user_id if on_behalf_of is not None else None,
+            created_at=now,
+            updated_at=now,
+            row_version=1,
+        )
+        _apply(app, data)
+        s.add(app)
+        s.flush()
+        record(
+            s,
+            actor=actor,
+            role="manager" if on_behalf_of is not None else "applicant",
+            action="create_draft",
+            at=now,
+            fund_id=fund.id,
+            application_id=app.id,
+            to_state=app.state,
+            on_behalf_of_id=on_behalf_of,
+            guideline_hash=guideline.version_hash,
+        )
+        uow.commit()
+        return app.id
+
+
+def _editable(uow: UnitOfWork, actor: Actor, application_id: int) -> Application:
+    s = uow.session
+    today = local_date(uow.fonds.clock.now())
+    app, roles = authz.load_visible_application(s, actor, application_id, today)
+    if not roles & {"applicant", "manager"}:
+        raise NotFound("Diesen Antrag gibt es nicht.")
+    if app.state not in ("draft", "changes_requested"):
+        raise InvalidInput("Der Antrag kann in diesem Stand nicht mehr bearbeitet werden.")
+    return app
+
+
+def update_draft(fonds: Fonds, actor: Actor, application_id: int, data: ApplicationInput, *, expected_version: int | None = None) -> None:
+    """Save the form (draft, or changes requested by the office)."""
+    _validate(data)
+    with fonds.unit_of_work() as uow:
+        app = _editable(uow, actor, application_id)
+        if expected_version is not None and app.row_version != expected_version:
+            from fondsengine.errors import ConcurrentChange
+
+            raise ConcurrentChange("Der Antrag wurde inzwischen geändert. Bitte laden Sie die Seite neu.")
+        now = fonds.clock.now()
+        _apply(app, data)
+        if app.state == "draft":
+            app.budget_year = _budget_year_for(data, local_date(now))
+        app.updated_at = now
+        app.row_version += 1
+        record(uow.session, actor=actor, role="applicant" if actor.user_id == app.applicant_id else "manager",
+               action="save", at=now, fund_id=app.fund_id, application_id=app.id)
+        uow.commit()
+
+
+def _file_prefix(fund_id: str) -> str:
+    parts = [p for p in fund_id.split("-") if p]
+    return "".join(p[0] for p in parts).upper() or "A"
+
+
+def _snapshot(app: Application) -> dict[str, Any]:
+    cols = {c.key: getattr(app, c.key) for c in Application.__table__.columns}
+    out: dict[str, Any] = {}
+    for key, value in cols.items():
+        if key in {"id", "state", "row_version", "updated_at", "created_at", "submitted_at"}:
+            continue
+        out[key] = value.isoformat() if hasattr(value, "isoformat") else (str(value) if isinstance(value, Decimal) else value)
+    out["cost_items"] = [
+        {"category": c.category, "description": c.description, "amount_cents": c.amount_cents,
+         "hours": str(c.hours) if c.hours is not None else None}
+        for c in app.cost_items
+    ]
+    return out
+
+
+def _store_revision(uow: UnitOfWork, app: Application) -> None:
+    s = uow.session
+    number = (s.scalar(select(func.max(ApplicationRevision.number)).where(ApplicationRevision.application_id == app.id)) or 0) + 1
+    s.add(ApplicationRevision(application_id=app.id, number=number, snapshot=_snapshot(app), created_at=uow.fonds.clock.now()))
+
+
+def submit(fonds: Fonds, actor: Actor, application_id: int) -> str:
+    """Submit a draft: binds it to the guideline and workflow version in force now; returns the file number."""
+    with fonds.unit_of_work() as uow:
+        s = uow.session
+        now = fonds.clock.now()
+        app, _roles = authz.load_visible_application(s, actor, application_id, local_date(now))
+        if app.state == "draft":
+            fund = s.get(Fund, app.fund_id)
+            assert fund is not None and fund.current_guideline_id is not None
+            _, gv, _g = fonds.catalog.current(s, app.fund_id)
+            app.guideline_version_id = gv.id
+            app.workflow_version_id = gv.workflow_version_id
+        if app.file_number is None:
+            prefix = f"{_file_prefix(app.fund_id)}-{app.budget_year}-"
+            last = s.scalar(
+                select(func.max(Application.file_number)).where(Application.file_number.like(prefix + "%"))
+            )
+            seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+            app.file_number = f"{prefix}{seq:04d}"
+        app.submitted_at = now
+        s.flush()
+        fire(uow, actor, app, "submit", now=now)
+        _store_revision(uow, app)
+        uow.commit()
+        return app.file_number
+
+
+def resubmit(fonds: Fonds, actor: Actor, application_id: int) -> None:
+    """Submit again after the office asked for changes (the previous version is kept)."""
+    with fonds.unit_of_work() as uow:
+        app, _ = authz.load_visible_application(uow.session, actor, application_id, local_date(fonds.clock.now()))
+        fire(uow, actor, app, "resubmit")
+        _store_revision(uow, app)
+        uow.commit()
+
+
+def withdraw(fonds: Fonds, actor: Actor, application_id: int, reason: str | None = None) -> None:
+    """Withdraw an application before it is approved."""
+    with fonds.unit_of_work() as uow:
+        app, _ = authz.load_visible_application(uow.session, actor, application_id, local_date(fonds.clock.now()))
+        fire(uow, actor, app, "withdraw", reason=reason)
+        uow.commit()
+
+
+def confirm_consultation(fonds: Fonds, actor: Actor, application_id: int, on: date) -> None:
+    """The office confirms the prior consultation took place."""
+    with fonds.unit_of_work() as uow:
+        s = uow.session
+        now = fonds.clock.now()
+        app, roles = authz.load_visible_application(s, actor, application_id, local_date(now))
+        if "manager" not in roles:
+            raise PermissionDenied("Nur die Geschäftsführung kann die Beratung bestätigen.")
+        app.prior_consultation_on = on
+        app.consultation_confirmed_by_id = actor.user_id
+        app.updated_at = now
+        record(s, actor=actor, role="manager", action="confirm_consultation", at=now, fund_id=app.fund_id,
+               application_id=app.id, data={"on": on.isoformat()})
+        uow.commit()

@@ -1,0 +1,70 @@
+"""Who may do what: roles are resolved from the database on every use case."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from fondsengine.errors import NotFound, PermissionDenied
+from fondsengine.model import Application, Membership, User
+from fondsengine.services.context import Actor
+
+STAFF_ROLES = frozenset({"manager", "jury_member", "city_approver", "auditor"})
+
+
+def fund_roles(session: Session, actor: Actor, fund_id: str, today: date) -> frozenset[str]:
+    """The actor's roles in a fund today (memberships within their term)."""
+    if actor.system:
+        return frozenset({"system"})
+    user = session.get(User, actor.user_id)
+    if user is None or not user.active:
+        return frozenset()
+    rows = session.scalars(
+        select(Membership.role).where(
+            Membership.user_id == actor.user_id,
+            Membership.fund_id == fund_id,
+            or_(Membership.valid_from.is_(None), Membership.valid_from <= today),
+            or_(Membership.valid_to.is_(None), Membership.valid_to >= today),
+        )
+    ).all()
+    return frozenset(rows)
+
+
+def application_roles(session: Session, actor: Actor, app: Application, today: date) -> frozenset[str]:
+    """The actor's roles for one application (fund roles plus 'applicant' for the owner)."""
+    roles = set(fund_roles(session, actor, app.fund_id, today))
+    if actor.user_id is not None and actor.user_id == app.applicant_id:
+        roles.add("applicant")
+    return frozenset(roles)
+
+
+def require_fund_role(session: Session, actor: Actor, fund_id: str, today: date, *allowed: str) -> str:
+    """Raise PermissionDenied unless the actor holds one of the roles in the fund; return it."""
+    roles = fund_roles(session, actor, fund_id, today)
+    for role in allowed:
+        if role in roles:
+            return role
+    raise PermissionDenied("Dafür fehlt Ihnen die Berechtigung in diesem Fonds.")
+
+
+def load_visible_application(session: Session, actor: Actor, application_id: int, today: date) -> tuple[Application, frozenset[str]]:
+    """Load an application the actor may see, else NotFound (never reveal that it exists)."""
+    app = session.get(Application, application_id)
+    if app is None:
+        raise NotFound("Diesen Antrag gibt es nicht.")
+    roles = application_roles(session, actor, app, today)
+    if not roles:
+        raise NotFound("Diesen Antrag gibt es nicht.")
+    if roles == {"jury_member"} and app.state == "draft":
+        raise NotFound("Diesen Antrag gibt es nicht.")
+    return app, roles
+
+
+def primary_role(roles: frozenset[str]) -> str:
+    """The role to record in the audit trail when an actor holds several."""
+    for role in ("system", "manager", "city_approver", "jury_member", "applicant", "auditor"):
+        if role in roles:
+            return role
+    return "unknown"

@@ -1,0 +1,66 @@
+"""Stored guideline and workflow versions, parsed once and cached by version id."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from fondsengine.errors import NotFound
+from fondsengine.guidelines.loader import load_guideline_text
+from fondsengine.guidelines.model import Guideline
+from fondsengine.model import Fund, GuidelineVersion, WorkflowVersion
+from fondsengine.workflow.loader import load_workflow_text
+from fondsengine.workflow.machine import WorkflowMachine, machine_for
+from fondsengine.workflow.model import Workflow
+
+
+class Catalog:
+    """Parses stored versions on first use; thread-safe; versions never change once stored."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._guidelines: dict[int, Guideline] = {}
+        self._workflows: dict[int, Workflow] = {}
+
+    def guideline(self, session: Session, version_id: int) -> Guideline:
+        """The guideline of a stored version."""
+        with self._lock:
+            cached = self._guidelines.get(version_id)
+        if cached is not None:
+            return cached
+        row = session.get(GuidelineVersion, version_id)
+        if row is None:
+            raise NotFound(f"Richtlinienversion {version_id} gibt es nicht.")
+        parsed = load_guideline_text(row.content, source=row.source, fund_id=row.fund_id)
+        with self._lock:
+            self._guidelines[version_id] = parsed
+        return parsed
+
+    def workflow(self, session: Session, version_id: int) -> Workflow:
+        """The workflow of a stored version."""
+        with self._lock:
+            cached = self._workflows.get(version_id)
+        if cached is not None:
+            return cached
+        row = session.get(WorkflowVersion, version_id)
+        if row is None:
+            raise NotFound(f"Workflowversion {version_id} gibt es nicht.")
+        parsed = load_workflow_text(row.content, source=row.source, workflow_id=row.workflow_id)
+        with self._lock:
+            self._workflows[version_id] = parsed
+        return parsed
+
+    def machine(self, session: Session, version_id: int, guards: Any) -> WorkflowMachine:
+        """The shared state machine of a workflow version."""
+        return machine_for(self.workflow(session, version_id), guards)
+
+    def current(self, session: Session, fund_id: str) -> tuple[Fund, GuidelineVersion, Guideline]:
+        """A fund, its current guideline version row and the parsed guideline."""
+        fund = session.get(Fund, fund_id)
+        if fund is None or fund.current_guideline_id is None or not fund.active:
+            raise NotFound(f"Den Fonds „{fund_id}“ gibt es nicht.")
+        row = session.get(GuidelineVersion, fund.current_guideline_id)
+        assert row is not None
+        return fund, row, self.guideline(session, row.id)

@@ -1,0 +1,101 @@
+"""The engine's runtime context, the acting user and the unit of work."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Session
+
+from fondsengine.clock import Clock, SystemClock
+from fondsengine.config import Settings
+from fondsengine.db import Database
+
+if TYPE_CHECKING:
+    from fondsengine.services.catalog import Catalog
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who performs a use case: a user, or the scheduler (system)."""
+
+    user_id: int | None
+    system: bool = False
+
+    @classmethod
+    def scheduler(cls) -> Actor:
+        """The automatic actor used by scheduled jobs."""
+        return cls(user_id=None, system=True)
+
+    def __post_init__(self) -> None:
+        if self.user_id is None and not self.system:
+            raise ValueError("an actor is a user or the system")
+
+
+@dataclass
+class Fonds:
+    """Everything a use case needs: database, clock, settings, guideline/workflow catalog."""
+
+    db: Database
+    settings: Settings
+    clock: Clock = field(default_factory=SystemClock)
+    after_commit: list[Callable[[Fonds], None]] = field(default_factory=list)
+    _catalog: Catalog | None = None
+
+    @property
+    def catalog(self) -> Catalog:
+        """The cache of stored guideline and workflow versions."""
+        if self._catalog is None:
+            from fondsengine.services.catalog import Catalog
+
+            self._catalog = Catalog()
+        return self._catalog
+
+    def unit_of_work(self) -> UnitOfWork:
+        """A new unit of work (one transaction)."""
+        return UnitOfWork(self)
+
+
+class UnitOfWork:
+    """One transaction: rolls back unless `commit()` was called; after commit runs the hooks."""
+
+    def __init__(self, fonds: Fonds) -> None:
+        self.fonds = fonds
+        self._session: Session | None = None
+        self._committed = False
+
+    @property
+    def session(self) -> Session:
+        """The open session (only inside `with`)."""
+        if self._session is None:
+            raise RuntimeError("unit of work not entered")
+        return self._session
+
+    def __enter__(self) -> UnitOfWork:
+        self._session = self.fonds.db.write_session()
+        self._session.begin()
+        return self
+
+    def commit(self) -> None:
+        """Commit the transaction; side effects (outbox) run after it."""
+        self.session.commit()
+        self._committed = True
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        session = self.session
+        try:
+            if not self._committed:
+                session.rollback()
+        finally:
+            session.close()
+            self._session = None
+        if self._committed and exc_type is None:
+            for hook in list(self.fonds.after_commit):
+                hook(self.fonds)

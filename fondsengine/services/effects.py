@@ -1,0 +1,186 @@
+"""The effect functions behind the names in workflows/*.yaml (see workflow/names.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fondsengine import ledger
+from fondsengine.clock import local_date
+from fondsengine.guidelines.model import Guideline
+from fondsengine.model import Application, Letter, Membership, User
+from fondsengine.services.audit import enqueue
+from fondsengine.services.context import Actor
+from fondsengine.workflow.model import Transition
+
+
+@dataclass
+class EffectContext:
+    """What effects of one step may use and record."""
+
+    session: Session
+    app: Application
+    guideline: Guideline
+    actor: Actor
+    now: datetime
+    transition: Transition
+    from_state: str
+    reason: str | None = None
+    letters: list[Letter] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+Effect = Callable[[EffectContext], None]
+
+
+def commit_budget(c: EffectContext) -> None:
+    """Book the approved amount as a commitment (locks the year; refuses overspend)."""
+    assert c.app.approved_cents is not None, "approve sets approved_cents before the step"
+    ledger.commit_grant(
+        c.session,
+        fund_id=c.app.fund_id,
+        year=c.app.budget_year,
+        application_id=c.app.id,
+        amount_cents=c.app.approved_cents,
+        at=c.now,
+        actor_id=c.actor.user_id,
+        clause=c.guideline.budget.clause,
+    )
+
+
+def _release(c: EffectContext, amount: int, note: str) -> None:
+    if amount <= 0:
+        return
+    ledger.lock_year(c.session, c.app.fund_id, c.app.budget_year)
+    ledger.book(
+        c.session,
+        fund_id=c.app.fund_id,
+        year=c.app.budget_year,
+        kind="release",
+        amount_cents=amount,
+        at=c.now,
+        actor_id=c.actor.user_id,
+        application_id=c.app.id,
+        note=note,
+    )
+
+
+def release_budget(c: EffectContext) -> None:
+    """Release what is committed but not paid (lapse, cancellation)."""
+    bal = ledger.application_balance(c.session, c.app.id)
+    _release(c, bal.committed - bal.paid_net, "Freigabe: Bewilligung erloschen")
+
+
+def settle_budget(c: EffectContext) -> None:
+    """After the proof of use: release the part of the commitment that is not due."""
+    assert c.app.settled_cents is not None
+    bal = ledger.application_balance(c.session, c.app.id)
+    _release(c, bal.committed - c.app.settled_cents, "Freigabe: nicht verbrauchter Teil")
+
+
+def _snapshot(c: EffectContext, kind: str) -> dict[str, Any]:
+    app = c.app
+    bal = ledger.application_balance(c.session, app.id)
+    return {
+        "kind": kind,
+        "date": local_date(c.now).isoformat(),
+        "file_number": app.file_number,
+        "fund_id": app.fund_id,
+        "fund_name": c.guideline.name,
+        "guideline_hash": c.guideline.version_hash,
+        "title": app.title,
+        "applicant_name": app.contact_name,
+        "organisation": app.organisation,
+        "address": [x for x in (app.contact_street, f"{app.contact_postcode or ''} {app.contact_city or ''}".strip()) if x],
+        "requested_cents": app.requested_cents,
+        "approved_cents": app.approved_cents,
+        "settled_cents": app.settled_cents,
+        "paid_cents": bal.paid_net,
+        "conditions": list(app.conditions or []),
+        "reason": c.reason,
+        "from_state": c.from_state,
+        "to_state": c.transition.target,
+        "proof_due_on": app.proof_due_on.isoformat() if app.proof_due_on else None,
+        "extra": dict(c.extra),
+    }
+
+
+def _letter(kind: str) -> Effect:
+    def effect(c: EffectContext) -> None:
+        letter = Letter(application_id=c.app.id, kind=kind, created_at=c.now, data=_snapshot(c, kind))
+        c.session.add(letter)
+        c.session.flush()
+        c.letters.append(letter)
+        enqueue(
+            c.session,
+            dedup_key=f"letter:{letter.id}",
+            topic=f"letter_{kind}",
+            at=c.now,
+            payload={"title": c.app.title, "file_number": c.app.file_number, "kind": kind},
+            recipient_id=c.app.applicant_id,
+            recipient_email=c.app.contact_email,
+            application_id=c.app.id,
+            letter_id=letter.id,
+        )
+
+    effect.__doc__ = f"Create the '{kind}' letter and queue it for the applicant."
+    return effect
+
+
+def notify_applicant(c: EffectContext) -> None:
+    """Tell the applicant about the new state (unless a letter already goes out)."""
+    if c.letters:
+        return
+    enqueue(
+        c.session,
+        dedup_key=f"status:{c.app.id}:{c.app.row_version}",
+        topic="status_changed",
+        at=c.now,
+        payload={"title": c.app.title, "state": c.transition.target, "reason": c.reason},
+        recipient_id=c.app.applicant_id,
+        recipient_email=c.app.contact_email,
+        application_id=c.app.id,
+    )
+
+
+def notify_office(c: EffectContext) -> None:
+    """Tell the fund's managers that something needs their attention."""
+    managers = c.session.execute(
+        select(User.id, User.email)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.fund_id == c.app.fund_id, Membership.role == "manager", User.active.is_(True))
+    ).all()
+    for user_id, email in managers:
+        enqueue(
+            c.session,
+            dedup_key=f"office:{c.app.id}:{c.app.row_version}:{user_id}",
+            topic="office_attention",
+            at=c.now,
+            payload={"title": c.app.title, "state": c.transition.target, "file_number": c.app.file_number},
+            recipient_id=user_id,
+            recipient_email=email,
+            application_id=c.app.id,
+        )
+
+
+EFFECT_FUNCTIONS: dict[str, Effect] = {
+    "commit_budget": commit_budget,
+    "release_budget": release_budget,
+    "settle_budget": settle_budget,
+    "letter_receipt": _letter("receipt"),
+    "letter_changes": _letter("changes"),
+    "letter_approval": _letter("approval"),
+    "letter_recommendation": _letter("recommendation"),
+    "letter_rejection": _letter("rejection"),
+    "letter_payment": _letter("payment"),
+    "letter_proof_result": _letter("proof_result"),
+    "letter_refund": _letter("refund"),
+    "letter_lapse": _letter("lapse"),
+    "notify_applicant": notify_applicant,
+    "notify_office": notify_office,
+}

@@ -1,0 +1,93 @@
+"""Read-only questions the UI and the CLI ask the engine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from fondsengine import ledger
+from fondsengine.clock import local_date
+from fondsengine.errors import NotFound
+from fondsengine.guidelines.findings import Finding
+from fondsengine.guidelines.rules import check
+from fondsengine.model import Application, AuditEvent, Fund
+from fondsengine.services import authz
+from fondsengine.services.context import Actor, Fonds, UnitOfWork
+from fondsengine.services.guards import GUARD_FUNCTIONS, GuardContext
+from fondsengine.services.views import application_data, check_context
+
+
+@dataclass(frozen=True)
+class Action:
+    """A step the actor may take now (or could take, with the reasons why not)."""
+
+    trigger: str
+    label: str
+    enabled: bool
+    reasons: tuple[str, ...] = ()
+    needs_reason: bool = False
+
+
+def available_actions(fonds: Fonds, actor: Actor, application_id: int) -> list[Action]:
+    """Which workflow steps this actor may take on this application now (and which are blocked, why)."""
+    with fonds.db.read() as s:
+        now = fonds.clock.now()
+        app, roles = authz.load_visible_application(s, actor, application_id, local_date(now))
+        uow = _ReadUow(fonds, s)
+        guideline = fonds.catalog.guideline(s, app.guideline_version_id)
+        machine = fonds.catalog.machine(s, app.workflow_version_id, GUARD_FUNCTIONS)
+        gctx = GuardContext(s, app, guideline, now)
+        out: list[Action] = []
+        seen: set[str] = set()
+        for t in machine.possible(app.state, roles):
+            if t.trigger in seen:
+                continue
+            seen.add(t.trigger)
+            verdict = machine.check(app.state, t.trigger, roles, gctx)
+            out.append(Action(t.trigger, t.label, verdict.allowed, tuple(verdict.reasons), t.needs_reason))
+        del uow
+        return out
+
+
+class _ReadUow:
+    def __init__(self, fonds: Fonds, session: object) -> None:
+        self.fonds = fonds
+        self.session = session
+
+
+def findings_for(fonds: Fonds, actor: Actor, application_id: int) -> list[Finding]:
+    """The eligibility findings of an application under its guideline, now."""
+    with fonds.db.read() as s:
+        now = fonds.clock.now()
+        app, _ = authz.load_visible_application(s, actor, application_id, local_date(now))
+        guideline = fonds.catalog.guideline(s, app.guideline_version_id)
+        free = ledger.balance(s, app.fund_id, app.budget_year).free
+        return check(application_data(app), guideline, check_context(s, app, now_date=local_date(now), budget_free=free))
+
+
+def timeline(fonds: Fonds, actor: Actor, application_id: int) -> list[AuditEvent]:
+    """The audit events of an application, oldest first."""
+    with fonds.db.read() as s:
+        app, _ = authz.load_visible_application(s, actor, application_id, local_date(fonds.clock.now()))
+        return list(s.scalars(select(AuditEvent).where(AuditEvent.application_id == app.id).order_by(AuditEvent.id)))
+
+
+def fund_balance(fonds: Fonds, fund_id: str, year: int) -> ledger.Balance:
+    """Balances of a fund's budget year (public figures)."""
+    with fonds.db.read() as s:
+        if s.get(Fund, fund_id) is None:
+            raise NotFound(f"Den Fonds „{fund_id}“ gibt es nicht.")
+        return ledger.balance(s, fund_id, year)
+
+
+def get_application(fonds: Fonds, actor: Actor, application_id: int) -> Application:
+    """Load an application the actor may see (detached, with its cost items)."""
+    with fonds.db.read() as s:
+        app, _ = authz.load_visible_application(s, actor, application_id, local_date(fonds.clock.now()))
+        _ = list(app.cost_items)
+        s.expunge_all()
+        return app
+
+
+__all__ = ["Action", "UnitOfWork", "available_actions", "findings_for", "fund_balance", "get_application", "timeline"]

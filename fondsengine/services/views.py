@@ -1,0 +1,95 @@
+"""Converting ORM rows into the plain values the pure rule checks work on."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from fondsengine.clock import local_date
+from fondsengine.guidelines.findings import ApplicationData, CheckContext, CostLine
+from fondsengine.model import Application
+from fondsengine.model.money import LedgerEntry
+
+PENDING_STATES = ("submitted", "in_review", "changes_requested", "reviewed", "on_agenda", "recommended")
+
+
+def application_data(app: Application) -> ApplicationData:
+    """The application's declared values as plain data."""
+    return ApplicationData(
+        applicant_kind=app.applicant_kind,
+        nonprofit=app.nonprofit,
+        area_link=app.area_link,
+        postcode=app.postcode,
+        street=app.street,
+        project_start=app.project_start,
+        project_end=app.project_end,
+        cost_items=tuple(
+            CostLine(
+                category=c.category,
+                description=c.description,
+                amount_cents=c.amount_cents,
+                hours=c.hours,
+                payee_is_applicant=c.payee_is_applicant,
+            )
+            for c in app.cost_items
+        ),
+        requested_cents=app.requested_cents,
+        own_funds_cents=app.own_funds_cents,
+        volunteer_hours=Decimal(app.volunteer_hours or 0),
+        other_funding_cents=app.other_funding_cents,
+        prior_consultation_on=app.prior_consultation_on,
+        declarations=frozenset(str(d) for d in app.declarations or ()),
+        extra={str(k): str(v) for k, v in (app.extra or {}).items()},
+        title=app.title,
+        benefits_area=app.benefits_area,
+    )
+
+
+def check_context(session: Session, app: Application, *, now_date: object, budget_free: int | None) -> CheckContext:
+    """Facts from the database the rule checks need (other grants of the applicant etc.)."""
+    committed = session.scalar(
+        select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0))
+        .join(Application, Application.id == LedgerEntry.application_id)
+        .where(
+            Application.applicant_id == app.applicant_id,
+            Application.fund_id == app.fund_id,
+            Application.budget_year == app.budget_year,
+            Application.id != app.id,
+            LedgerEntry.kind.in_(("commitment",)),
+        )
+    ) or 0
+    released = session.scalar(
+        select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0))
+        .join(Application, Application.id == LedgerEntry.application_id)
+        .where(
+            Application.applicant_id == app.applicant_id,
+            Application.fund_id == app.fund_id,
+            Application.budget_year == app.budget_year,
+            Application.id != app.id,
+            LedgerEntry.kind == "release",
+        )
+    ) or 0
+    pending = session.scalar(
+        select(func.coalesce(func.sum(Application.requested_cents), 0)).where(
+            Application.applicant_id == app.applicant_id,
+            Application.fund_id == app.fund_id,
+            Application.budget_year == app.budget_year,
+            Application.id != app.id,
+            Application.state.in_(PENDING_STATES),
+        )
+    ) or 0
+    from datetime import date
+
+    assert isinstance(now_date, date)
+    return CheckContext(
+        today=now_date,
+        budget_year=app.budget_year,
+        applicant_other_grants_cents=int(committed) - int(released) + int(pending),
+        repeat_count=app.repeat_count,
+        budget_free_cents=budget_free,
+    )
+
+
+__all__ = ["application_data", "check_context", "local_date"]

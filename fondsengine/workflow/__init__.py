@@ -1,0 +1,1 @@
+"""Workflows: states and transitions declared in workflows/*.yaml, run on `transitions`."""
