@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_FLOOR, Decimal
+from decimal import ROUND_FLOOR
 from fractions import Fraction
 
 from fondsengine.guidelines.findings import ApplicationData, CheckContext, CostLine
@@ -131,11 +131,6 @@ def _ceil_share(cents: int, share: Fraction) -> int:
 def required_share_cents(cents: int, share: Fraction) -> int:
     """A required minimum share of an amount, rounded up to whole cents."""
     return _ceil_share(cents, share)
-
-
-def volunteer_hours_value(hours: Decimal, rate_cents: int) -> int:
-    """Value of hours at a rate, rounded down to cents."""
-    return int((hours * rate_cents).to_integral_value(ROUND_FLOOR))
 
 
 def proof_due_date(guideline: Guideline, project_end: date) -> date:
