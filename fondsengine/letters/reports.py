@@ -44,7 +44,7 @@ def _minutes_item(number: int, item: MinutesItem) -> Flowable:
         ("Abstimmung", _votes(item)),
     ]
     if item.excluded:
-        rows.append(("Wegen Befangenheit nicht beteiligt", ", ".join(item.excluded)))
+        rows.append(("Befangen (ohne Stimme)", ", ".join(item.excluded)))
     outcome = f"{item.outcome} ({item.clause})" if item.clause else item.outcome
     rows.append(("Ergebnis", outcome))
     parts: list[Flowable] = [
@@ -60,7 +60,10 @@ def render_minutes(data: MinutesData) -> bytes:
     """The minutes (Sitzungsprotokoll) of one jury session as PDF."""
     kind = "Umlaufverfahren" if data.circulation else "Jurysitzung"
     story: list[Flowable] = [
-        para(f"Protokoll der {kind}", TITLE),
+        para(
+            "Protokoll des Umlaufverfahrens" if data.circulation else "Protokoll der Jurysitzung",
+            TITLE,
+        ),
         para(f"{data.session_title} · {data.fund_name}"),
         Spacer(1, 6),
         info_table(
@@ -127,6 +130,33 @@ def _budget_rows(data: AnnualReportData) -> list[tuple[str, str]]:
     ]
 
 
+def _projects_table(data: AnnualReportData, width: float) -> Flowable:
+    rows = [
+        [
+            str(i),
+            p.file_number,
+            f"{p.title}\n{p.applicant_name}",
+            p.state,
+            format_euro(p.approved_cents),
+            format_euro(p.paid_cents),
+        ]
+        for i, p in enumerate(data.projects, start=1)
+    ]
+    approved = sum(p.approved_cents for p in data.projects)
+    paid = sum(p.paid_cents for p in data.projects)
+    rows.append(["", "", "Summe", "", format_euro(approved), format_euro(paid)])
+    header = [
+        "Nr.",
+        "Aktenzeichen",
+        "Projekt / Antragsteller:in",
+        "Stand",
+        "Bewilligt",
+        "Ausgezahlt",
+    ]
+    widths = [11 * mm, 27 * mm, width - 134 * mm, 26 * mm, 35 * mm, 35 * mm]
+    return data_table(header, rows, widths, right={0, 4, 5}, wrap={2, 3}, total=True)
+
+
 def render_annual_report(data: AnnualReportData) -> bytes:
     """The annual report of one fund and budget year, with charts and the list of projects."""
     width = report_text_width()
@@ -171,47 +201,7 @@ def render_annual_report(data: AnnualReportData) -> bytes:
         ),
         *long_heading(f"Geförderte Projekte ({len(data.projects)})"),
     ]
-    rows = [
-        [
-            str(i),
-            p.file_number,
-            p.title,
-            p.applicant_name,
-            p.state,
-            format_euro(p.approved_cents),
-            format_euro(p.paid_cents),
-        ]
-        for i, p in enumerate(data.projects, start=1)
-    ]
-    rows.append(
-        [
-            "",
-            "",
-            "Summe",
-            "",
-            "",
-            format_euro(sum(p.approved_cents for p in data.projects)),
-            format_euro(sum(p.paid_cents for p in data.projects)),
-        ]
-    )
-    story.append(
-        data_table(
-            [
-                "Nr.",
-                "Aktenzeichen",
-                "Projekt",
-                "Antragsteller:in",
-                "Stand",
-                "Bewilligt",
-                "Ausgezahlt",
-            ],
-            rows,
-            [11 * mm, 27 * mm, width - 138 * mm, 35 * mm, 21 * mm, 22 * mm, 22 * mm],
-            right={0, 5, 6},
-            wrap={2, 3, 4},
-            total=True,
-        )
-    )
+    story.append(_projects_table(data, width))
     title = f"Jahresbericht {data.year} – {data.fund_name}"
     footer = f"{data.office_name} · erstellt am {format_date(data.created_on)}"
     return build_report(title, footer, story)
