@@ -153,7 +153,7 @@ def _projects_table(data: AnnualReportData, width: float) -> Flowable:
         "Bewilligt",
         "Ausgezahlt",
     ]
-    widths = [11 * mm, 27 * mm, width - 134 * mm, 26 * mm, 35 * mm, 35 * mm]
+    widths = [10 * mm, 26 * mm, width - 121 * mm, 27 * mm, 29 * mm, 29 * mm]
     return data_table(header, rows, widths, right={0, 4, 5}, wrap={2, 3}, total=True)
 
 
