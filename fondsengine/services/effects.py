@@ -107,6 +107,48 @@ def _snapshot(c: EffectContext, kind: str) -> dict[str, Any]:
         "to_state": c.transition.target,
         "proof_due_on": app.proof_due_on.isoformat() if app.proof_due_on else None,
         "extra": dict(c.extra),
+        **_letter_details(c),
+    }
+
+
+def _letter_details(c: EffectContext) -> dict[str, Any]:
+    """What the letter renderer needs beyond the basics (read by fondsengine.letters_store)."""
+    from fondsengine.model import AuditEvent, ProofOfUse, Receipt
+
+    app = c.app
+    s = c.session
+    step = s.scalar(
+        select(AuditEvent)
+        .where(AuditEvent.application_id == app.id)
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )
+    proof = s.scalar(
+        select(ProofOfUse)
+        .where(ProofOfUse.application_id == app.id)
+        .order_by(ProofOfUse.id.desc())
+        .limit(1)
+    )
+    receipts = [] if proof is None else list(
+        s.scalars(select(Receipt).where(Receipt.proof_id == proof.id).order_by(Receipt.position))
+    )
+    iban = (app.iban or "").replace(" ", "")
+    return {
+        "trigger": c.transition.trigger,
+        "amount_cents": (step.data or {}).get("amount_cents") if step is not None else None,
+        "submitted_on": local_date(app.submitted_at).isoformat() if app.submitted_at else None,
+        "approved_on": local_date(app.decided_at).isoformat() if app.decided_at else None,
+        "project_start": app.project_start.isoformat() if app.project_start else None,
+        "project_end": app.project_end.isoformat() if app.project_end else None,
+        "own_funds_cents": app.own_funds_cents,
+        "iban_masked": "*" * max(len(iban) - 4, 0) + iban[-4:] if iban else None,
+        "cost_lines": [[i.category, i.description, i.amount_cents] for i in app.cost_items],
+        "receipts": [
+            [r.position, f"{r.payee}: {r.purpose}", r.amount_cents,
+             r.status == "accepted", r.reject_reason]
+            for r in receipts
+        ],
+        "eligible_cents": proof.eligible_cents if proof is not None else None,
     }
 
 

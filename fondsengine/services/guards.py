@@ -53,7 +53,8 @@ class GuardContext:
     @cached_property
     def findings(self) -> list[Finding]:
         """Eligibility findings under the application's guideline."""
-        today = local_date(self.now)
+        # Timing rules are judged as of the day of submission, not the day of the decision.
+        today = local_date(self.app.submitted_at or self.now)
         ctx = check_context(self.session, self.app, now_date=today, budget_free=self.year_balance.free)
         return check(application_data(self.app), self.guideline, ctx)
 

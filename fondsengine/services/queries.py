@@ -63,7 +63,8 @@ def findings_for(fonds: Fonds, actor: Actor, application_id: int) -> list[Findin
         app, _ = authz.load_visible_application(s, actor, application_id, local_date(now))
         guideline = fonds.catalog.guideline(s, app.guideline_version_id)
         free = ledger.balance(s, app.fund_id, app.budget_year).free
-        return check(application_data(app), guideline, check_context(s, app, now_date=local_date(now), budget_free=free))
+        day = local_date(app.submitted_at or now)
+        return check(application_data(app), guideline, check_context(s, app, now_date=day, budget_free=free))
 
 
 def timeline(fonds: Fonds, actor: Actor, application_id: int) -> list[AuditEvent]:

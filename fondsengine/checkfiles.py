@@ -1,0 +1,42 @@
+"""Validating guideline and workflow files for `fondsengine check`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fondsengine.guidelines.loader import GuidelineError, load_guideline
+from fondsengine.problems import Problem
+from fondsengine.workflow.loader import WorkflowError, load_workflow
+
+
+def _is_workflow(path: Path) -> bool:
+    if path.parent.name == "workflows":
+        return True
+    if path.parent.name == "richtlinien":
+        return False
+    head = path.read_text(encoding="utf-8", errors="replace")[:4000]
+    return "\nstates:" in "\n" + head and "\ntransitions:" in "\n" + head
+
+
+def check_paths(paths: list[Path]) -> tuple[list[Problem], int]:
+    """Check files and folders; returns all problems and the number of files checked."""
+    files: list[Path] = []
+    for p in paths:
+        files.extend(sorted(p.glob("*.yaml")) if p.is_dir() else [p])
+    workflow_ids = {f.stem for f in files if f.exists() and _is_workflow(f)}
+    default_wf_dir = Path("workflows")
+    if default_wf_dir.is_dir():
+        workflow_ids |= {f.stem for f in default_wf_dir.glob("*.yaml")}
+    problems: list[Problem] = []
+    for f in files:
+        if not f.exists():
+            problems.append(Problem(str(f), 0, "Datei nicht gefunden."))
+            continue
+        try:
+            if _is_workflow(f):
+                load_workflow(f)
+            else:
+                load_guideline(f, known_workflows=workflow_ids)
+        except (GuidelineError, WorkflowError) as exc:
+            problems.extend(exc.problems)
+    return problems, len(files)
