@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from reportlab.platypus import Flowable, KeepTogether, Spacer
@@ -14,6 +15,9 @@ from fondsengine.letters.spec import LetterKind
 from fondsengine.letters.styles import SMALL, SUBJECT, heading, para, paragraphs
 from fondsengine.letters.template import fill
 
+# a body that does not open with a greeting gets "Guten Tag <recipient>," in front
+_GREETING = re.compile(r"(guten tag|sehr geehrte|hallo|liebe|moin|servus)", re.IGNORECASE)
+
 
 def common_values(ctx: LetterContext) -> dict[str, str]:
     """Placeholder values every letter offers."""
@@ -21,6 +25,7 @@ def common_values(ctx: LetterContext) -> dict[str, str]:
         "recipient_name": ctx.recipient_name,
         "applicant_name": ctx.applicant_name,
         "project_title": ctx.project_title,
+        "title": ctx.project_title,
         "fund_name": ctx.fund_name,
         "file_number": ctx.file_number,
         "date": format_date(ctx.date),
@@ -45,9 +50,14 @@ def compose_letter(spec: LetterKind[Any], ctx: LetterContext, data: Any) -> byte
     """Render one letter of a registered kind into PDF bytes."""
     text = ctx.letter_texts.get(spec.kind) or DEFAULT_TEXTS[spec.kind]
     values = common_values(ctx) | spec.values(data)
+    if values.get("decided_on") == "":
+        values["decided_on"] = format_date(ctx.date)
     subject = fill(text.subject, values)
     story: list[Flowable] = [para(subject, SUBJECT)]
-    story += paragraphs(fill(text.body, values))
+    body = fill(text.body, values).lstrip()
+    if not _GREETING.match(body):
+        body = f"Guten Tag {ctx.recipient_name},\n\n{body}"
+    story += paragraphs(body)
     story += spec.sections(ctx, data)
     if spec.objection:
         own = getattr(data, "objection_text", None)

@@ -7,7 +7,7 @@ from reportlab.platypus import Flowable, ListFlowable, ListItem
 
 from fondsengine.letters.defaults import proof_part_label
 from fondsengine.letters.fmt import format_date, group_iban
-from fondsengine.letters.kinds_notice import with_clause
+from fondsengine.letters.kinds_notice import listed, with_clause
 from fondsengine.letters.model import (
     ApprovalData,
     LetterContext,
@@ -42,8 +42,11 @@ def _numbered(items: list[str]) -> ListFlowable:
 def _approval_values(d: ApprovalData) -> dict[str, str]:
     return {
         "approved_amount": format_euro(d.approved_cents),
+        "amount": format_euro(d.approved_cents),
         "requested_amount": format_euro(d.requested_cents),
         "purpose": d.purpose,
+        "conditions": "\n".join(f"– {c}" for c in d.conditions),
+        "decided_on": format_date(d.decided_on) if d.decided_on else "",
         "proof_due": format_date(d.proof_due),
         "project_start": format_date(d.project_start) if d.project_start else "",
         "project_end": format_date(d.project_end) if d.project_end else "",
@@ -119,8 +122,11 @@ APPROVAL = LetterKind(
     data_type=ApprovalData,
     placeholders=(
         "approved_amount",
+        "amount",
         "requested_amount",
         "purpose",
+        "conditions",
+        "decided_on",
         "proof_due",
         "project_start",
         "project_end",
@@ -132,7 +138,12 @@ APPROVAL = LetterKind(
 
 
 def _rejection_values(d: RejectionData) -> dict[str, str]:
-    return {"requested_amount": format_euro(d.requested_cents)}
+    return {
+        "requested_amount": format_euro(d.requested_cents),
+        "amount": format_euro(d.requested_cents),
+        "reasons": listed(d.reasons),
+        "decided_on": format_date(d.decided_on) if d.decided_on else "",
+    }
 
 
 def _rejection_sections(_ctx: LetterContext, d: RejectionData) -> list[Flowable]:
@@ -146,7 +157,7 @@ REJECTION = LetterKind(
     kind="rejection",
     label="Ablehnungsbescheid",
     data_type=RejectionData,
-    placeholders=("requested_amount",),
+    placeholders=("requested_amount", "amount", "reasons", "decided_on"),
     values=_rejection_values,
     sections=_rejection_sections,
     objection=True,
@@ -159,10 +170,22 @@ def _proof_values(d: ProofResultData) -> dict[str, str]:
         "paid_amount": format_euro(d.paid_cents),
         "eligible_spent": format_euro(d.eligible_spent_cents),
         "recognised_amount": format_euro(d.recognised_cents),
+        "amount": format_euro(d.recognised_cents),
         "refund_amount": format_euro(d.refund_cents),
         "refund_due": format_date(d.refund_due) if d.refund_due else "",
+        "due_date": format_date(d.refund_due) if d.refund_due else "",
         "final_payment": format_euro(d.final_payment_cents),
+        "result": _proof_result_sentence(d),
     }
+
+
+def _proof_result_sentence(d: ProofResultData) -> str:
+    text = f"Wir erkennen eine Zuwendung von {format_euro(d.recognised_cents)} an."
+    if d.refund_cents:
+        return text + f" Zurückzuzahlen sind {format_euro(d.refund_cents)}."
+    if d.final_payment_cents:
+        return text + f" Wir zahlen Ihnen noch {format_euro(d.final_payment_cents)} aus."
+    return text
 
 
 def _proof_sections(_ctx: LetterContext, d: ProofResultData) -> list[Flowable]:
@@ -232,9 +255,12 @@ PROOF_RESULT = LetterKind(
         "paid_amount",
         "eligible_spent",
         "recognised_amount",
+        "amount",
         "refund_amount",
         "refund_due",
+        "due_date",
         "final_payment",
+        "result",
     ),
     values=_proof_values,
     sections=_proof_sections,
@@ -244,7 +270,10 @@ PROOF_RESULT = LetterKind(
 def _refund_values(d: RefundData) -> dict[str, str]:
     return {
         "refund_amount": format_euro(d.refund_cents),
+        "amount": format_euro(d.refund_cents),
         "refund_due": format_date(d.due_on),
+        "due_date": format_date(d.due_on),
+        "reasons": listed(d.reasons),
         "approved_amount": format_euro(d.approved_cents),
         "paid_amount": format_euro(d.paid_cents),
         "recognised_amount": format_euro(d.recognised_cents),
@@ -286,7 +315,10 @@ REFUND = LetterKind(
     data_type=RefundData,
     placeholders=(
         "refund_amount",
+        "amount",
         "refund_due",
+        "due_date",
+        "reasons",
         "approved_amount",
         "paid_amount",
         "recognised_amount",

@@ -24,10 +24,16 @@ def with_clause(reason: Reason) -> str:
     return f"{reason.text} ({reason.clause})" if reason.clause else reason.text
 
 
+def listed(reasons: tuple[Reason, ...]) -> str:
+    """Reasons as lines for a {reasons} placeholder."""
+    return "\n".join(f"– {with_clause(r)}" for r in reasons)
+
+
 def _receipt_values(d: ReceiptData) -> dict[str, str]:
     return {
         "submitted_on": format_date(d.submitted_on),
         "requested_amount": format_euro(d.requested_cents),
+        "amount": format_euro(d.requested_cents),
         "session_date": format_date(d.session_date) if d.session_date else "",
     }
 
@@ -57,14 +63,15 @@ RECEIPT = LetterKind(
     kind="receipt",
     label="Eingangsbestätigung",
     data_type=ReceiptData,
-    placeholders=("submitted_on", "requested_amount", "session_date"),
+    placeholders=("submitted_on", "requested_amount", "amount", "session_date"),
     values=_receipt_values,
     sections=_receipt_sections,
 )
 
 
 def _changes_values(d: ChangesData) -> dict[str, str]:
-    return {"respond_by": format_date(d.respond_by) if d.respond_by else ""}
+    respond_by = format_date(d.respond_by) if d.respond_by else ""
+    return {"respond_by": respond_by, "due_date": respond_by, "reasons": listed(d.items)}
 
 
 def _changes_sections(ctx: LetterContext, d: ChangesData) -> list[Flowable]:
@@ -82,7 +89,7 @@ CHANGES = LetterKind(
     kind="changes",
     label="Nachforderung",
     data_type=ChangesData,
-    placeholders=("respond_by",),
+    placeholders=("respond_by", "due_date", "reasons"),
     values=_changes_values,
     sections=_changes_sections,
 )
@@ -91,6 +98,7 @@ CHANGES = LetterKind(
 def _payment_values(d: PaymentData) -> dict[str, str]:
     return {
         "payment_amount": format_euro(d.amount_cents),
+        "amount": format_euro(d.amount_cents),
         "paid_on": format_date(d.paid_on),
         "approved_amount": format_euro(d.approved_cents),
         "total_paid": format_euro(d.total_paid_cents),
@@ -125,7 +133,14 @@ PAYMENT = LetterKind(
     kind="payment",
     label="Auszahlungsmitteilung",
     data_type=PaymentData,
-    placeholders=("payment_amount", "paid_on", "approved_amount", "total_paid", "remaining_amount"),
+    placeholders=(
+        "payment_amount",
+        "amount",
+        "paid_on",
+        "approved_amount",
+        "total_paid",
+        "remaining_amount",
+    ),
     values=_payment_values,
     sections=_payment_sections,
 )
@@ -134,6 +149,7 @@ PAYMENT = LetterKind(
 def _lapse_values(d: LapseData) -> dict[str, str]:
     return {
         "approved_amount": format_euro(d.approved_cents),
+        "amount": format_euro(d.approved_cents),
         "approved_on": format_date(d.approved_on),
         "lapsed_on": format_date(d.lapsed_on),
         "lapse_after_days": str(d.lapse_after_days),
@@ -151,7 +167,7 @@ LAPSE = LetterKind(
     kind="lapse",
     label="Erlöschen der Bewilligung",
     data_type=LapseData,
-    placeholders=("approved_amount", "approved_on", "lapsed_on", "lapse_after_days"),
+    placeholders=("approved_amount", "amount", "approved_on", "lapsed_on", "lapse_after_days"),
     values=_lapse_values,
     sections=_lapse_sections,
 )
@@ -160,6 +176,7 @@ LAPSE = LetterKind(
 def _recommendation_values(d: RecommendationData) -> dict[str, str]:
     return {
         "recommended_amount": format_euro(d.recommended_cents),
+        "amount": format_euro(d.recommended_cents),
         "requested_amount": format_euro(d.requested_cents),
         "session_date": format_date(d.session_date),
         "granting_body": d.granting_body,
@@ -187,7 +204,13 @@ RECOMMENDATION = LetterKind(
     kind="recommendation",
     label="Empfehlung der Jury",
     data_type=RecommendationData,
-    placeholders=("recommended_amount", "requested_amount", "session_date", "granting_body"),
+    placeholders=(
+        "recommended_amount",
+        "amount",
+        "requested_amount",
+        "session_date",
+        "granting_body",
+    ),
     values=_recommendation_values,
     sections=_recommendation_sections,
 )

@@ -126,6 +126,7 @@ class ApprovalData:
     own_contribution_cents: int | None = None
     decision_note: str | None = None  # e.g. "Die Jury hat am 12.05.2026 entschieden."
     objection_text: str | None = None  # Rechtsbehelfsbelehrung; None = default text
+    decided_on: date | None = None  # day of the decision; None = the letter's date
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,7 @@ class RejectionData:
     requested_cents: int
     decision_note: str | None = None
     objection_text: str | None = None
+    decided_on: date | None = None  # day of the decision; None = the letter's date
 
 
 @dataclass(frozen=True)

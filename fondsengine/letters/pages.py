@@ -12,6 +12,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageTemplate
 
+from fondsengine.guidelines.model import Office
 from fondsengine.letters.fmt import format_date, plain
 from fondsengine.letters.fonts import BOLD, REGULAR, register_fonts
 from fondsengine.letters.model import LetterContext
@@ -60,9 +61,14 @@ def _fit(canvas: Canvas, text: str, font: str, size: float, width: float) -> flo
     return size
 
 
+def _address(office: Office) -> list[str]:
+    """Address lines without a line that only repeats the office name."""
+    return [line for line in office.address if line and line not in office.name]
+
+
 def _footer_lines(ctx: LetterContext) -> list[str]:
     office = ctx.office
-    first = " · ".join(plain(s) for s in (office.name, *office.address) if s)
+    first = " · ".join(plain(s) for s in (office.name, *_address(office)) if s)
     contact = [f"E-Mail {office.email}"]
     if office.phone:
         contact.insert(0, f"Telefon {office.phone}")
@@ -122,7 +128,7 @@ def _draw_letterhead(canvas: Canvas, ctx: LetterContext) -> None:
 
 def _draw_address(canvas: Canvas, ctx: LetterContext) -> None:
     office = ctx.office
-    sender = plain(" · ".join(s for s in (office.name, *office.address) if s))
+    sender = plain(" · ".join(s for s in (office.name, *_address(office)) if s))
     size = _fit(canvas, sender, REGULAR, 7, 80 * mm)
     canvas.setFillColor(GREY)
     y = PAGE_H - 58 * mm

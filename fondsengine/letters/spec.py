@@ -16,6 +16,7 @@ COMMON_PLACEHOLDERS: tuple[str, ...] = (
     "recipient_name",
     "applicant_name",
     "project_title",
+    "title",  # alias of project_title
     "fund_name",
     "file_number",
     "date",

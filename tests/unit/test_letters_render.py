@@ -270,3 +270,30 @@ def test_cost_lines_total_is_the_sum_of_the_lines() -> None:
     assert isinstance(data, ApprovalData)
     body = flat(pdf_text(render_letter("approval", sample_context(), data)))
     assert "Summe 1.123,45 €" in body
+
+
+@pytest.mark.parametrize("file_name", ["witten-quartiersfonds.yaml", "witten-cityfonds.yaml"])
+def test_the_shipped_guideline_texts_use_known_placeholders_and_render_completely(
+    file_name: str,
+) -> None:
+    from fondsengine.guidelines.loader import load_guideline
+    from fondsengine.letters import check_template, letter_context
+
+    path = Path(__file__).resolve().parents[2] / "richtlinien" / file_name
+    guideline = load_guideline(path)
+    for kind, text in guideline.letters.items():
+        for part in (text.subject, text.body, text.closing or ""):
+            assert check_template(part, kind) == [], (kind, part)
+    ctx = letter_context(
+        guideline,
+        recipient_name="Jürgen Müßig",
+        recipient_address=("Bahnhofstraße 12", "58452 Witten"),
+        file_number="QF-2026-0042",
+        on=date(2026, 5, 14),
+        project_title="Straßenfest",
+    )
+    assert ctx.guideline_version == guideline.version_hash[:10]
+    for kind, data in sample_letter_data().items():
+        body = flat(pdf_text(render_letter(kind, ctx, data)))
+        assert not re.search(r"\{[a-z_]+\}", body), kind
+        assert "Guten Tag Jürgen Müßig," in body, kind
