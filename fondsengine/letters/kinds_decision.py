@@ -36,6 +36,7 @@ def _numbered(items: list[str]) -> ListFlowable:
         bulletFormat="%s.",
         leftIndent=16,
         bulletFontName="DejaVuSans",
+        bulletFontSize=10,
     )
 
 
