@@ -78,3 +78,11 @@ def sqlite_fonds(sqlite_url: str, clock: FixedClock, tmp_path: Path) -> Iterator
     f = make_fonds(sqlite_url, clock, tmp_path)
     yield f
     f.db.dispose()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatus: int) -> None:
+    """In CI a skipped test counts as a failure: browser and PostgreSQL tests must run."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    if IN_CI and skipped:
+        terminalreporter.write_line(f"CI: {len(skipped)} test(s) skipped; skips are failures in CI.", red=True)
+        terminalreporter._session.exitstatus = pytest.ExitCode.TESTS_FAILED  # type: ignore[attr-defined]

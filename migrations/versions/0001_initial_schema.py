@@ -529,6 +529,11 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_votes_agenda_item_id'), ['agenda_item_id'], unique=False)
 
     # ### end Alembic commands ###
+    if op.get_bind().dialect.name != "sqlite":
+        # funds <-> guideline_versions reference each other; SQLite keeps the inline constraint.
+        op.create_foreign_key(
+            "fk_funds_current_guideline_id", "funds", "guideline_versions", ["current_guideline_id"], ["id"]
+        )
     _append_only("ledger_entries")
     _append_only("audit_events")
 
@@ -555,6 +560,8 @@ def _append_only(table: str) -> None:
 
 def downgrade() -> None:
     bind = op.get_bind()
+    if bind.dialect.name != "sqlite":
+        op.drop_constraint("fk_funds_current_guideline_id", "funds", type_="foreignkey")
     for table in ("ledger_entries", "audit_events"):
         if bind.dialect.name == "sqlite":
             op.execute(f"DROP TRIGGER IF EXISTS trg_{table}_no_update")

@@ -1,0 +1,52 @@
+# fondsengine: the two commands are `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DEB_PACKAGES := chromium poppler-utils postgresql
+
+.PHONY: demo test install system-deps lint typecheck bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian packages the suite needs (real Chromium, pdftotext, PostgreSQL). Only as root.
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "Installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else echo "Missing Debian packages:$$missing (run as root or install them)"; fi; \
+	fi
+
+test: install system-deps
+	$(PY) -m pytest -q -n 2 --dist loadgroup
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
+bench: install system-deps
+	$(PY) bench/lifecycle.py
+	$(PY) bench/letters.py
+
+demo: install
+	@mkdir -p instance
+	@test -s instance/secret_key || $(PY) -c "import secrets; print(secrets.token_hex(32))" > instance/secret_key
+	$(VENV)/bin/fondsengine db upgrade
+	$(VENV)/bin/fondsengine funds load
+	$(VENV)/bin/fondsengine demo-data
+	FONDS_SECRET_KEY=$$(cat instance/secret_key) FONDS_SECURE_COOKIES=false $(PY) -m webapp --with-scheduler
+
+clean:
+	rm -rf $(VENV) artifacts .pytest_cache .mypy_cache .ruff_cache
