@@ -174,7 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _extensions(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Subcommands of the scheduler, jury and letters modules (registered when present)."""
-    for module in ("fondsengine.cli_ext",):
+    for module in ("fondsengine.cli_jobs", "fondsengine.cli_jury", "fondsengine.cli_reports"):
         try:
             mod = __import__(module, fromlist=["register"])
         except ImportError:
