@@ -1,0 +1,268 @@
+"""Render stored Letter rows into PDFs once: snapshot (Letter.data) -> letter dataclass -> bytes.
+
+A letter's data is frozen at the moment of the decision (services/effects.py::_snapshot);
+the PDF is rendered from it after commit, stored with its sha256 and never rendered again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from fondsengine.guidelines.model import Guideline
+from fondsengine.letters import (
+    ApprovalData,
+    ChangesData,
+    CostLine,
+    LapseData,
+    PaymentData,
+    ProofResultData,
+    Reason,
+    ReceiptData,
+    ReceiptLine,
+    RecommendationData,
+    RefundData,
+    RejectionData,
+    letter_context,
+    render_letter,
+)
+from fondsengine.letters.defaults import payment_mode_text
+from fondsengine.model import Application, GuidelineVersion, Letter
+from fondsengine.services.context import Fonds
+
+log = logging.getLogger(__name__)
+
+LETTER_LABELS = {
+    "receipt": "Eingangsbestaetigung",
+    "changes": "Nachforderung",
+    "approval": "Bewilligungsbescheid",
+    "rejection": "Ablehnungsbescheid",
+    "payment": "Auszahlungsmitteilung",
+    "proof_result": "Pruefung-Verwendungsnachweis",
+    "refund": "Rueckforderung",
+    "lapse": "Erloeschen-der-Bewilligung",
+    "recommendation": "Empfehlung-der-Jury",
+}
+
+
+@contextmanager
+def quiet_transaction(fonds: Fonds) -> Iterator[Session]:
+    """A write transaction that commits on success and runs no after-commit hooks."""
+    session = fonds.db.write_session()
+    session.begin()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def _day(value: Any, fallback: date) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) and value else fallback
+
+
+def _cents(value: Any) -> int:
+    return int(value) if isinstance(value, int) else 0
+
+
+def _reasons(text: Any) -> tuple[Reason, ...]:
+    return (Reason(str(text).strip()),) if isinstance(text, str) and text.strip() else ()
+
+
+def _approval(d: dict[str, Any], g: Guideline, on: date) -> ApprovalData:
+    approved = _cents(d.get("approved_cents"))
+    labels = {c.id: c.label for c in g.costs.categories}
+    lines = tuple(
+        CostLine(labels.get(cat, cat), desc, amount)
+        for cat, desc, amount in d.get("cost_lines") or []
+    )
+    mode = g.payment.modes[0]
+    return ApprovalData(
+        approved_cents=approved,
+        requested_cents=_cents(d.get("requested_cents")),
+        purpose=str(d.get("title") or ""),
+        cost_lines=lines,
+        payment_mode_text=payment_mode_text(
+            mode,
+            approved_cents=approved,
+            advance_max_share=g.payment.advance_max_share,
+            instalments=g.payment.instalments,
+        ),
+        proof_due=_day(d.get("proof_due_on"), date(on.year + 1, 1, 31)),
+        proof_parts=g.proof.parts,
+        conditions=tuple(str(x) for x in d.get("conditions") or []),
+        publicity_text=g.publicity.text if g.publicity.required else None,
+        publicity_clause=g.publicity.clause,
+        project_start=_day(d.get("project_start"), on) if d.get("project_start") else None,
+        project_end=_day(d.get("project_end"), on) if d.get("project_end") else None,
+        own_contribution_cents=d.get("own_funds_cents") or None,
+        decision_note=str(d["reason"]) if d.get("reason") else None,
+        objection_text=g.letters["objection"].body if "objection" in g.letters else None,
+    )
+
+
+def _proof_result(d: dict[str, Any]) -> ProofResultData:
+    receipts = tuple(
+        ReceiptLine(str(pos), desc, amount, accepted, reason)
+        for pos, desc, amount, accepted, reason in d.get("receipts") or []
+    )
+    return ProofResultData(
+        approved_cents=_cents(d.get("approved_cents")),
+        paid_cents=_cents(d.get("paid_cents")),
+        eligible_spent_cents=_cents(d.get("eligible_cents")),
+        recognised_cents=_cents(d.get("settled_cents")),
+        receipts=receipts,
+    )
+
+
+def _refund(d: dict[str, Any], g: Guideline, on: date) -> RefundData:
+    amount, paid = _cents(d.get("amount_cents")), _cents(d.get("paid_cents"))
+    recognised = d.get("settled_cents")
+    return RefundData(
+        refund_cents=amount,
+        due_on=on + timedelta(days=g.proof.refund_due_days),
+        approved_cents=_cents(d.get("approved_cents")),
+        paid_cents=paid,
+        recognised_cents=recognised if isinstance(recognised, int) else paid - amount,
+        reasons=_reasons(d.get("reason")),
+        pay_to_iban="",  # the office's account is not part of the guideline format yet
+        pay_to_holder=g.office.city_name or g.office.name,
+        purpose_text=f"{d.get('file_number') or ''} Rückzahlung".strip(),
+        objection_text=g.letters["objection"].body if "objection" in g.letters else None,
+    )
+
+
+def letter_data(kind: str, d: dict[str, Any], g: Guideline, on: date) -> object:
+    """The letter dataclass of one kind, built from a stored snapshot and its guideline."""
+    if kind == "receipt":
+        return ReceiptData(
+            submitted_on=_day(d.get("submitted_on"), on),
+            requested_cents=_cents(d.get("requested_cents")),
+        )
+    if kind == "changes":
+        return ChangesData(
+            items=_reasons(d.get("reason")) or (Reason("Bitte ergänzen Sie Ihren Antrag."),)
+        )
+    if kind == "approval":
+        return _approval(d, g, on)
+    if kind == "rejection":
+        reasons = _reasons(d.get("reason")) or (
+            Reason("Die Voraussetzungen der Förderrichtlinie sind nicht erfüllt."),
+        )
+        return RejectionData(reasons=reasons, requested_cents=_cents(d.get("requested_cents")))
+    if kind == "payment":
+        amount = _cents(d.get("amount_cents"))
+        final = d.get("trigger") == "record_final_payment"
+        return PaymentData(
+            amount_cents=amount,
+            paid_on=on,
+            iban=str(d.get("iban_masked") or ""),
+            purpose_text=f"{d.get('file_number') or ''} {d.get('title') or ''}".strip()[:140],
+            approved_cents=_cents(d.get("settled_cents") if final else d.get("approved_cents")),
+            total_paid_cents=_cents(d.get("paid_cents")) + amount,
+            payment_label="Schlusszahlung" if final else "Auszahlung",
+        )
+    if kind == "proof_result":
+        return _proof_result(d)
+    if kind == "refund":
+        return _refund(d, g, on)
+    if kind == "lapse":
+        return LapseData(
+            approved_cents=_cents(d.get("approved_cents")),
+            approved_on=_day(d.get("approved_on"), on),
+            lapsed_on=on,
+            lapse_after_days=g.payment.lapse_after_days,
+            clause=g.payment.lapse_clause,
+        )
+    if kind == "recommendation":
+        return RecommendationData(
+            recommended_cents=_cents(d.get("approved_cents")),
+            requested_cents=_cents(d.get("requested_cents")),
+            session_date=on,
+            granting_body=g.decision.granting_body or g.office.city_name or "die Stadt",
+        )
+    raise ValueError(f"unknown letter kind {kind!r}")
+
+
+def _guideline_for(fonds: Fonds, session: Session, letter: Letter) -> Guideline:
+    data = letter.data
+    version_id = session.scalar(
+        select(GuidelineVersion.id).where(
+            GuidelineVersion.fund_id == data.get("fund_id"),
+            GuidelineVersion.version_hash == data.get("guideline_hash"),
+        )
+    )
+    if version_id is None and letter.application_id is not None:
+        app = session.get(Application, letter.application_id)
+        version_id = app.guideline_version_id if app is not None else None
+    if version_id is None:
+        raise ValueError(f"letter {letter.id}: guideline version not found")
+    return fonds.catalog.guideline(session, version_id)
+
+
+def render_stored_letter(fonds: Fonds, session: Session, letter: Letter) -> bytes:
+    """Render one Letter row from its snapshot (does not store anything)."""
+    d = letter.data
+    g = _guideline_for(fonds, session, letter)
+    on = _day(d.get("date"), letter.created_at.date())
+    address = tuple(str(x) for x in d.get("address") or [])
+    name = str(d.get("applicant_name") or "")
+    ctx = letter_context(
+        g,
+        recipient_name=name,
+        recipient_address=address,
+        file_number=str(d.get("file_number") or ""),
+        on=on,
+        project_title=str(d.get("title") or ""),
+        applicant_name=str(d.get("organisation") or name) or None,
+    )
+    return render_letter(letter.kind, ctx, letter_data(letter.kind, d, g, on))
+
+
+def render_pending_letters(fonds: Fonds, *, now: datetime, limit: int = 50) -> int:
+    """Render letters that have no PDF yet and store PDF + sha256; returns how many were stored."""
+    with fonds.db.read() as s:
+        ids = list(
+            s.scalars(
+                select(Letter.id)
+                .where(Letter.pdf.is_(None), Letter.rendered_at.is_(None))
+                .order_by(Letter.id)
+                .limit(limit)
+            )
+        )
+    stored = 0
+    for letter_id in ids:
+        try:
+            with fonds.db.read() as s:
+                letter = s.get(Letter, letter_id)
+                if letter is None or letter.pdf is not None:
+                    continue
+                pdf = render_stored_letter(fonds, s, letter)
+        except Exception:  # one broken letter must not stop the others or the mails
+            log.exception("Brief %s konnte nicht erzeugt werden", letter_id)
+            continue
+        with quiet_transaction(fonds) as s:
+            result = s.execute(
+                update(Letter)
+                .where(Letter.id == letter_id, Letter.pdf.is_(None), Letter.rendered_at.is_(None))
+                .values(pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest(), rendered_at=now)
+                .execution_options(synchronize_session=False)
+            )
+        stored += int(getattr(result, "rowcount", 0) == 1)
+    return stored
+
+
+def letter_filename(kind: str, file_number: str | None) -> str:
+    """The attachment name of a letter PDF, e.g. Bewilligungsbescheid-QF-2026-0001.pdf."""
+    label = LETTER_LABELS.get(kind, kind)
+    return f"{label}-{file_number}.pdf" if file_number else f"{label}.pdf"

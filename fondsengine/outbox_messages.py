@@ -1,0 +1,174 @@
+"""Turn an outbox row (topic + payload) back into the German mail it stands for.
+
+Payloads hold plain JSON values only; links are built from ``Settings.base_url`` at send
+time, so a changed host name never leaves stale links in queued mails.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from fondsengine.notify import messages
+from fondsengine.notify.compose import Block, Facts, Link, Para, compose, quoted
+from fondsengine.notify.port import Attachment, Message
+
+
+@dataclass(frozen=True)
+class MailContext:
+    """What a mail needs besides its payload: links, sender name, state label, letter PDF."""
+
+    base_url: str
+    office: str
+    fund_name: str
+    application_id: int | None = None
+    state_label: str | None = None
+    letter: Attachment | None = None
+
+    def url(self, path: str) -> str:
+        """An absolute link into the web app."""
+        return self.base_url.rstrip("/") + path
+
+
+LETTER_SUBJECTS = {
+    "receipt": "Eingangsbestätigung für Ihren Antrag {title}",
+    "changes": "Bitte ergänzen Sie Ihren Antrag {title}",
+    "payment": "Auszahlungsmitteilung für {title}",
+    "proof_result": "Ergebnis der Prüfung Ihres Verwendungsnachweises für {title}",
+    "refund": "Rückforderung für {title}",
+    "lapse": "Ihre Bewilligung für {title} ist erloschen",
+    "recommendation": "Empfehlung der Jury zu Ihrem Antrag {title}",
+}
+
+
+def _s(payload: dict[str, Any], key: str, default: str = "") -> str:
+    value = payload.get(key)
+    return default if value is None else str(value)
+
+
+def _letter_mail(to: str, payload: dict[str, Any], ctx: MailContext, name: str | None) -> Message:
+    kind, title = _s(payload, "kind"), _s(payload, "title")
+    status_url = ctx.url(f"/antraege/{ctx.application_id}")
+    if kind in ("approval", "rejection"):
+        return messages.decision(
+            to, name=name, title=title, reference=_s(payload, "file_number"),
+            fund_name=ctx.fund_name, approved=kind == "approval",
+            granted_cents=payload.get("approved_cents") or 0, letter=ctx.letter,
+            status_url=status_url, office=ctx.office,
+        )  # fmt: skip
+    subject = LETTER_SUBJECTS.get(kind, "Ein Schreiben zu Ihrem Antrag {title}")
+    blocks: list[Block] = [
+        Para(f"zu Ihrem Antrag {quoted(title)} haben wir Ihnen ein Schreiben erstellt."),
+        Facts((("Aktenzeichen", _s(payload, "file_number", "–")),)),
+        Para("Sie finden es im Anhang dieser Nachricht und jederzeit bei Ihrem Antrag."),
+        Link("Antrag ansehen", status_url),
+    ]
+    attachments = (ctx.letter,) if ctx.letter is not None else ()
+    return compose(
+        to, subject.format(title=quoted(title)), name, blocks, ctx.office, attachments=attachments
+    )
+
+
+def _status_mail(to: str, payload: dict[str, Any], ctx: MailContext, name: str | None) -> Message:
+    title = _s(payload, "title")
+    blocks: list[Block] = [
+        Para(f"Ihr Antrag {quoted(title)} hat einen neuen Stand: {ctx.state_label or '–'}."),
+        *([Para(f"Begründung: {payload['reason']}")] if payload.get("reason") else []),
+        Link("Antrag ansehen", ctx.url(f"/antraege/{ctx.application_id}")),
+    ]
+    return compose(to, f"Neuer Stand Ihres Antrags {quoted(title)}", name, blocks, ctx.office)
+
+
+def _office_mail(to: str, payload: dict[str, Any], ctx: MailContext, name: str | None) -> Message:
+    title, ref = _s(payload, "title"), _s(payload, "file_number", "ohne Aktenzeichen")
+    blocks: list[Block] = [
+        Para(f"der Antrag {quoted(title)} ({ref}) braucht Ihre Aufmerksamkeit."),
+        Facts((("Stand", ctx.state_label or _s(payload, "state")),)),
+        Link("Antrag bearbeiten", ctx.url(f"/verwaltung/antraege/{ctx.application_id}")),
+    ]
+    return compose(to, f"Zu bearbeiten: {quoted(title)} ({ref})", name, blocks, ctx.office)
+
+
+def _day(payload: dict[str, Any], key: str) -> date:
+    return date.fromisoformat(_s(payload, key))
+
+
+def _proof_mail(
+    topic: str, to: str, p: dict[str, Any], ctx: MailContext, name: str | None
+) -> Message:
+    common: dict[str, Any] = {
+        "name": name, "title": _s(p, "title"), "reference": _s(p, "reference"),
+        "due_on": _day(p, "due_on"), "office": ctx.office,
+        "proof_url": ctx.url(f"/antraege/{ctx.application_id}"),
+    }  # fmt: skip
+    if topic == "proof_due_soon":
+        return messages.proof_of_use_due_soon(to, days_left=int(p["days"]), **common)
+    if topic == "proof_due_today":
+        return messages.proof_of_use_due_today(to, **common)
+    return messages.proof_of_use_overdue(to, days_overdue=int(p["days"]), **common)
+
+
+def _jury_mail(
+    topic: str, to: str, p: dict[str, Any], ctx: MailContext, name: str | None
+) -> Message:
+    starts_at = datetime.fromisoformat(_s(p, "starts_at"))
+    papers = ctx.url(f"/jury/sitzungen/{p.get('session_id')}")
+    if topic == "jury_invitation":
+        agenda = [messages.AgendaItem(t, a, int(c), r) for t, a, c, r in p.get("agenda") or []]
+        return messages.jury_invitation(
+            to, name=name, fund_name=ctx.fund_name, starts_at=starts_at,
+            location=_s(p, "location"), agenda=agenda, papers_url=papers, office=ctx.office,
+        )  # fmt: skip
+    return messages.jury_reminder(
+        to, name=name, fund_name=ctx.fund_name, starts_at=starts_at, location=_s(p, "location"),
+        item_count=int(p.get("item_count") or 0), papers_url=papers, office=ctx.office,
+    )  # fmt: skip
+
+
+def _digest(to: str, p: dict[str, Any], ctx: MailContext, name: str | None) -> Message:
+    sections = [
+        messages.DigestSection(
+            heading, tuple(messages.DigestItem(text, ctx.url(path) if path else None)
+                           for text, path in items)
+        )
+        for heading, items in p.get("sections") or []
+    ]  # fmt: skip
+    return messages.daily_digest(
+        to, name=name, day=_day(p, "day"), sections=sections,
+        dashboard_url=ctx.url("/verwaltung/"), office=ctx.office,
+    )  # fmt: skip
+
+
+def build_message(
+    topic: str, payload: dict[str, Any], to: str, name: str | None, ctx: MailContext
+) -> Message:
+    """The German mail for one outbox topic; ValueError for an unknown topic."""
+    p = payload
+    if topic.startswith("letter_"):
+        return _letter_mail(to, p, ctx, name)
+    if topic == "status_changed":
+        return _status_mail(to, p, ctx, name)
+    if topic == "office_attention":
+        return _office_mail(to, p, ctx, name)
+    if topic in ("proof_due_soon", "proof_due_today", "proof_overdue"):
+        return _proof_mail(topic, to, p, ctx, name)
+    if topic in ("jury_invitation", "jury_reminder"):
+        return _jury_mail(topic, to, p, ctx, name)
+    if topic == "round_deadline":
+        return messages.round_deadline_approaching(
+            to, name=name, fund_name=ctx.fund_name, draft_title=_s(p, "title"),
+            deadline=_day(p, "deadline"), office=ctx.office,
+            edit_url=ctx.url(f"/antraege/{ctx.application_id}/bearbeiten"),
+        )  # fmt: skip
+    if topic == "proof_escalation":
+        return messages.proof_of_use_escalation(
+            (to,), title=_s(p, "title"), reference=_s(p, "reference"),
+            applicant_name=_s(p, "applicant_name"), applicant_email=_s(p, "applicant_email"),
+            due_on=_day(p, "due_on"), days_overdue=int(p["days"]),
+            granted_cents=int(p.get("granted_cents") or 0), office=ctx.office,
+            manage_url=ctx.url(f"/verwaltung/antraege/{ctx.application_id}"),
+        )  # fmt: skip
+    if topic == "daily_digest":
+        return _digest(to, p, ctx, name)
+    raise ValueError(f"unknown outbox topic {topic!r}")
