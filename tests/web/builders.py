@@ -1,0 +1,139 @@
+"""Building a ready web app on a fresh SQLite file, people and applications (web and e2e tests)."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from flask import Flask
+
+from fondsengine.bootstrap import build_fonds
+from fondsengine.clock import FixedClock
+from fondsengine.config import load_settings
+from fondsengine.migrate import upgrade
+from fondsengine.notify import FakeMailer
+from fondsengine.services import applications as apps
+from fondsengine.services import decisions
+from fondsengine.services.context import Actor, Fonds
+from fondsengine.services.funds import load_funds
+from fondsengine.services.users import create_user, grant_role
+from webapp import create_app
+
+ROOT = Path(__file__).resolve().parents[2]
+QF = "witten-quartiersfonds"
+PASSWORD = "sicheres-passwort-1"
+START = datetime(2026, 1, 10, 9, 0, tzinfo=UTC)
+
+
+@dataclass
+class World:
+    """An app with its engine, clock, mailer and three people."""
+
+    app: Flask
+    fonds: Fonds
+    clock: FixedClock
+    mailer: FakeMailer
+    anna: int  # resident
+    bert: int  # another resident
+    office: int  # manager of the Quartiersfonds
+    upload_dir: Path
+
+
+def migrated_template(directory: Path) -> Path:
+    """A migrated SQLite file with the Witten funds loaded (copied for every test)."""
+    db = directory / "template.db"
+    settings = load_settings(
+        environ={}, instance_path=str(directory), database_url=f"sqlite:///{db}"
+    )
+    upgrade(settings.effective_database_url)
+    f = build_fonds(settings, clock=FixedClock(START))
+    load_funds(f, Actor.scheduler(), ROOT / "richtlinien", ROOT / "workflows")
+    f.db.dispose()
+    return db
+
+
+def build_world(template: Path, tmp: Path, **overrides: object) -> World:
+    """Copy the template database and build the app around it with a fixed clock."""
+    db = tmp / "fonds.db"
+    shutil.copy(template, db)
+    settings = load_settings(
+        environ={},
+        instance_path=str(tmp),
+        database_url=f"sqlite:///{db}",
+        secret_key="test-secret-key",
+        secure_cookies=False,
+        mail_backend="console",
+        richtlinien_dir=str(ROOT / "richtlinien"),
+        workflows_dir=str(ROOT / "workflows"),
+        **overrides,
+    )
+    clock = FixedClock(START)
+    f = build_fonds(settings, clock=clock)
+    mailer = FakeMailer()
+    app = create_app(settings, fonds=f, mailer=mailer)
+    anna = create_user(
+        f, name="Anna Beispiel", email="anna@example.org", password=PASSWORD, confirmed=True
+    )
+    bert = create_user(
+        f, name="Bert Nachbar", email="bert@example.org", password=PASSWORD, confirmed=True
+    )
+    office = create_user(
+        f, name="Innenstadt-Büro", email="buero@example.org", password=PASSWORD, confirmed=True
+    )
+    grant_role(f, Actor.scheduler(), user_id=office, fund_id=QF, role="manager")
+    return World(app, f, clock, mailer, anna, bert, office, settings.effective_upload_dir)
+
+
+def good_input(**changes: object) -> apps.ApplicationInput:
+    """A complete, eligible application for the Quartiersfonds."""
+    data = apps.ApplicationInput(
+        title="Nachbarschaftsfest Ruhrstraße",
+        applicant_kind="resident",
+        contact_name="Anna Beispiel",
+        requested_cents=80_000,
+        cost_items=(
+            apps.CostItemInput("rental", "Bühne und Zelt", 60_000),
+            apps.CostItemInput("material", "Deko", 20_000),
+        ),
+        description="Ein Fest für alle Nachbarn.",
+        place="Ruhrstraße",
+        street="Ruhrstraße 10",
+        postcode="58452",
+        project_start=date(2026, 5, 1),
+        project_end=date(2026, 5, 2),
+        participants_expected=120,
+        prior_consultation_on=date(2026, 1, 5),
+        area_link="lives",
+        declarations=frozenset({"not_started", "no_double_funding", "publicity"}),
+        extra={
+            "participants_expected": "120",
+            "neighbourhood_benefit": "Die Nachbarn lernen sich kennen.",
+        },
+    )
+    return apps.ApplicationInput(**{**vars(data), **changes})
+
+
+def draft_for(world: World, user_id: int, **changes: object) -> int:
+    """A draft of the good application owned by a user."""
+    return apps.create_draft(world.fonds, Actor(user_id), QF, good_input(**changes))
+
+
+def approved_for(world: World, user_id: int) -> int:
+    """An application of a user approved by the jury (submitted, reviewed, scheduled, approved)."""
+    f, office = world.fonds, Actor(world.office)
+    app_id = draft_for(world, user_id)
+    apps.submit(f, Actor(user_id), app_id)
+    decisions.start_review(f, office, app_id)
+    with f.db.read() as s:
+        checklist = f.catalog.current(s, QF)[2].review_checklist
+    decisions.record_review(f, office, app_id, {i.id: ("fulfilled", "") for i in checklist})
+    decisions.complete_review(f, office, app_id)
+    session = decisions.create_session(
+        f, office, QF, datetime(2026, 3, 11, 16, tzinfo=UTC), "Rathaus"
+    )
+    decisions.schedule(f, office, app_id, session)
+    world.clock.set(datetime(2026, 3, 11, 18, tzinfo=UTC))
+    decisions.record_jury_outcome(f, office, app_id, "approve")
+    return app_id

@@ -1,0 +1,65 @@
+"""The Flask web application: one app factory, one blueprint per audience."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask import Flask
+
+from fondsengine.bootstrap import build_fonds
+from fondsengine.config import Settings, load_settings
+from fondsengine.notify import Mailer, build_mailer
+from fondsengine.services.context import Fonds
+from webapp import filters, security
+from webapp.extensions import csrf, login_manager
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    fonds: Fonds | None = None,
+    clock: Any = None,
+    mailer: Mailer | None = None,
+) -> Flask:
+    """Build the web app around an engine context (built from the settings when not given)."""
+    settings = settings or (fonds.settings if fonds else load_settings())
+    if not settings.secret_key and not settings.debug:
+        raise RuntimeError(
+            "secret_key fehlt: setzen Sie FONDS_SECRET_KEY (nur im Debug-Modus darf er leer sein)."
+        )
+    fonds = fonds or build_fonds(settings, clock=clock)
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=settings.secret_key or "debug-only-not-secret",
+        MAX_CONTENT_LENGTH=settings.upload_max_bytes + 512 * 1024,
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=settings.secure_cookies,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
+        WTF_CSRF_TIME_LIMIT=8 * 3600,
+        DEBUG=settings.debug,
+    )
+    app.extensions["fonds"] = fonds
+    app.extensions["fonds_mailer"] = mailer or build_mailer(settings.as_mail_settings())
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    filters.register(app)
+    security.register(app)
+
+    from webapp.applicant import bp as applicant_bp
+    from webapp.auth import bp as auth_bp
+    from webapp.errors import register as register_errors
+    from webapp.jury import bp as jury_bp
+    from webapp.manage import bp as manage_bp
+    from webapp.public import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(applicant_bp)
+    app.register_blueprint(jury_bp)
+    app.register_blueprint(manage_bp)
+    register_errors(app)
+    return app

@@ -1,0 +1,51 @@
+"""Helpers shared by the applicant views."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fondsengine.errors import FondsError
+from fondsengine.guidelines.findings import Finding
+from fondsengine.guidelines.model import Guideline
+from fondsengine.model import Application
+from fondsengine.services.queries import get_application
+from fondsengine.workflow.model import State
+from webapp.extensions import actor, fonds
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """An application the logged-in user may see, with its rules and state."""
+
+    app: Application
+    guideline: Guideline
+    state: State
+    editable: bool
+
+
+def load(application_id: int) -> Loaded:
+    """Load a visible application (engine NotFound -> 404) with guideline and workflow state."""
+    f = fonds()
+    app = get_application(f, actor(), application_id)
+    with f.db.read() as s:
+        guideline = f.catalog.guideline(s, app.guideline_version_id)
+        state = f.catalog.workflow(s, app.workflow_version_id).state(app.state)
+    return Loaded(app, guideline, state, app.state in ("draft", "changes_requested"))
+
+
+def error_list(exc: FondsError) -> list[tuple[str | None, str]]:
+    """An engine error as (field, message) lines for the error summary."""
+    field = getattr(exc, "field", None)
+    lines: list[tuple[str | None, str]] = [(field, str(exc))]
+    for reason in getattr(exc, "reasons", ()) or ():
+        if reason and reason != exc.message:
+            lines.append((None, reason))
+    return lines
+
+
+def split_findings(findings: list[Finding]) -> tuple[list[Finding], list[Finding], list[Finding]]:
+    """(blocking, warnings, info) findings."""
+    blocking = [f for f in findings if f.blocking]
+    warnings = [f for f in findings if f.severity.value == "warning"]
+    info = [f for f in findings if f.severity.value == "info"]
+    return blocking, warnings, info

@@ -1,0 +1,251 @@
+"""The application form: generated from the guideline, parsed into the engine's ApplicationInput.
+
+This module only validates and shapes input; every eligibility rule lives in the engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from fondsengine.errors import InvalidInput
+from fondsengine.guidelines.model import Guideline
+from fondsengine.model import Application
+from fondsengine.money import parse_euro
+from fondsengine.services.applications import ApplicationInput, CostItemInput
+from webapp.filters import euro_input
+
+AREA_LINKS = {
+    "lives": "Ich wohne dort",
+    "works": "Ich arbeite dort",
+    "owns_property": "Ich besitze dort eine Immobilie",
+    "based": "Unsere Gruppe / unser Verein hat dort ihren Sitz",
+}
+CORE_FIELDS = {
+    "participants_expected"
+}  # extra fields of a guideline that the core form already asks
+TEXT_FIELDS = (
+    "organisation",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "title",
+    "description",
+    "goals",
+    "target_group",
+    "place",
+    "street",
+    "postcode",
+    "area_link",
+    "applicant_kind",
+)
+MIN_COST_ROWS = 3
+
+
+@dataclass
+class FormState:
+    """Values to (re-)render the form with, and the problems found while parsing."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    checks: set[str] = field(default_factory=set)  # ticked checkboxes
+    costs: list[dict[str, str]] = field(default_factory=list)
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def cost_rows(self, extra: int = 0) -> list[dict[str, str]]:
+        """The cost rows to show: the entered ones plus blank rows to fill in."""
+        blank = max(MIN_COST_ROWS - len(self.costs), 1) + extra
+        return self.costs + [{} for _ in range(blank)]
+
+
+def _parse_date(text: str) -> date | None:
+    text = text.strip()
+    if not text:
+        return None
+    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise InvalidInput("Bitte geben Sie ein Datum wie 24.11.2026 an.")
+
+
+def _money(state: FormState, name: str, text: str, *, required: bool = False) -> int:
+    if not text.strip():
+        if required:
+            state.errors[name] = "Bitte geben Sie einen Betrag an."
+        return 0
+    try:
+        return parse_euro(text)
+    except InvalidInput as exc:
+        state.errors[name] = exc.message
+        return 0
+
+
+def parse_form(
+    form: Mapping[str, Any], guideline: Guideline, checkbox_names: list[str]
+) -> tuple[ApplicationInput | None, FormState]:
+    """Parse the posted form into (input or None when a value is unreadable, form state)."""
+    state = FormState()
+    get = lambda name: str(form.get(name, "") or "")  # noqa: E731
+    for name in (*TEXT_FIELDS, "project_start", "project_end", "participants_expected", "requested", "own_funds", "other_funding", "volunteer_hours", "prior_consultation_on"):
+        state.values[name] = get(name).strip()
+    for name in checkbox_names:
+        if form.get(name):
+            state.checks.add(name)
+    for ff in guideline.form_fields:
+        if ff.id not in CORE_FIELDS:
+            state.values[f"extra-{ff.id}"] = get(f"extra-{ff.id}").strip()
+    indexes = sorted(
+        {int(k.split("-")[1]) for k in form if k.startswith("cost-") and k.split("-")[1].isdigit()}
+    )
+    items: list[CostItemInput] = []
+    categories = {c.id for c in guideline.costs.categories}
+    for i in indexes:
+        row = {
+            k: get(f"cost-{i}-{k}").strip() for k in ("category", "description", "amount", "hours")
+        }
+        if not (row["description"] or row["amount"] or row["hours"]):
+            continue
+        state.costs.append(row)
+        n = len(state.costs)
+        if row["category"] not in categories:
+            state.errors[f"cost-{n}"] = f"Kostenposition {n}: Bitte wählen Sie eine Kostenart."
+            continue
+        try:
+            amount = parse_euro(row["amount"]) if row["amount"] else 0
+            hours = Decimal(row["hours"].replace(",", ".")) if row["hours"] else None
+        except (InvalidInput, InvalidOperation):
+            state.errors[f"cost-{n}"] = (
+                f"Kostenposition {n}: Der Betrag ist keine Zahl (Beispiel: 1.500,00)."
+            )
+            continue
+        items.append(CostItemInput(row["category"], row["description"], amount, hours))
+    dates: dict[str, date | None] = {}
+    for name in ("project_start", "project_end", "prior_consultation_on"):
+        try:
+            dates[name] = _parse_date(state.values[name])
+        except InvalidInput as exc:
+            state.errors[name] = exc.message
+            dates[name] = None
+    participants: int | None = None
+    if state.values["participants_expected"]:
+        if state.values["participants_expected"].isdigit():
+            participants = int(state.values["participants_expected"])
+        else:
+            state.errors["participants_expected"] = "Bitte geben Sie eine ganze Zahl an."
+    try:
+        volunteer = Decimal((state.values["volunteer_hours"] or "0").replace(",", "."))
+    except InvalidOperation:
+        state.errors["volunteer_hours"] = (
+            "Bitte geben Sie die Stunden als Zahl an (Beispiel: 12,5)."
+        )
+        volunteer = Decimal(0)
+    requested = _money(state, "requested", state.values["requested"])
+    own = _money(state, "own_funds", state.values["own_funds"])
+    other = _money(state, "other_funding", state.values["other_funding"])
+    if state.errors:
+        return None, state
+    extra = {
+        ff.id: state.values.get(f"extra-{ff.id}", "")
+        for ff in guideline.form_fields
+        if ff.id not in CORE_FIELDS
+    }
+    if participants is not None and any(
+        ff.id == "participants_expected" for ff in guideline.form_fields
+    ):
+        extra["participants_expected"] = str(participants)
+    v = state.values
+    data = ApplicationInput(
+        title=v["title"],
+        applicant_kind=v["applicant_kind"],
+        contact_name=v["contact_name"],
+        requested_cents=requested,
+        cost_items=tuple(items),
+        organisation=v["organisation"] or None,
+        nonprofit="nonprofit" in state.checks,
+        area_link=v["area_link"] or None,
+        contact_email=v["contact_email"] or None,
+        contact_phone=v["contact_phone"] or None,
+        description=v["description"],
+        goals=v["goals"],
+        target_group=v["target_group"],
+        place=v["place"],
+        street=v["street"] or None,
+        postcode=v["postcode"] or None,
+        benefits_area="benefits_area" in state.checks,
+        project_start=dates["project_start"],
+        project_end=dates["project_end"],
+        participants_expected=participants,
+        own_funds_cents=own,
+        volunteer_hours=volunteer,
+        other_funding_cents=other,
+        prior_consultation_on=dates["prior_consultation_on"],
+        declarations=frozenset(c[len("decl-") :] for c in state.checks if c.startswith("decl-")),
+        extra=extra,
+    )
+    return data, state
+
+
+def state_from_application(app: Application, guideline: Guideline) -> FormState:
+    """Form values of a stored application (to edit it)."""
+    state = FormState()
+    for name in TEXT_FIELDS:
+        state.values[name] = str(getattr(app, name) or "")
+    for name in ("project_start", "project_end", "prior_consultation_on"):
+        value = getattr(app, name)
+        state.values[name] = value.isoformat() if value else ""
+    state.values["participants_expected"] = str(app.participants_expected or "")
+    state.values["requested"] = euro_input(app.requested_cents)
+    state.values["own_funds"] = euro_input(app.own_funds_cents) if app.own_funds_cents else ""
+    state.values["other_funding"] = (
+        euro_input(app.other_funding_cents) if app.other_funding_cents else ""
+    )
+    hours = Decimal(app.volunteer_hours or 0)
+    state.values["volunteer_hours"] = str(hours.normalize()).replace(".", ",") if hours else ""
+    for ff in guideline.form_fields:
+        if ff.id not in CORE_FIELDS:
+            state.values[f"extra-{ff.id}"] = str((app.extra or {}).get(ff.id, ""))
+    if app.nonprofit:
+        state.checks.add("nonprofit")
+    if app.benefits_area:
+        state.checks.add("benefits_area")
+    state.checks |= {f"decl-{d}" for d in app.declarations or ()}
+    state.costs = [
+        {
+            "category": c.category,
+            "description": c.description,
+            "amount": euro_input(c.amount_cents),
+            "hours": str(c.hours).replace(".", ",") if c.hours is not None else "",
+        }
+        for c in app.cost_items
+    ]
+    return state
+
+
+def blank_state(contact_name: str, contact_email: str | None) -> FormState:
+    """An empty form with the contact prefilled from the account."""
+    state = FormState()
+    state.values.update(contact_name=contact_name, contact_email=contact_email or "")
+    state.checks.add("nonprofit")
+    return state
+
+
+def checkbox_names(guideline: Guideline) -> list[str]:
+    """Names of all checkboxes of the form."""
+    return ["nonprofit", "benefits_area", *(f"decl-{d.id}" for d in guideline.declarations)]
+
+
+def input_id(finding_field: str | None, guideline: Guideline) -> str | None:
+    """The form element a finding or error is about (for the link in the error summary)."""
+    if not finding_field:
+        return None
+    if any(d.id == finding_field for d in guideline.declarations):
+        return f"decl-{finding_field}"
+    if any(f.id == finding_field for f in guideline.form_fields if f.id not in CORE_FIELDS):
+        return f"extra-{finding_field}"
+    return {"cost_items": "cost-1-description", "financing": "requested"}.get(
+        finding_field, finding_field
+    )

@@ -1,0 +1,204 @@
+"""The application form: new draft, edit, save; live findings from the engine."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from fondsengine.errors import ConcurrentChange, FondsError
+from fondsengine.guidelines.model import Guideline
+from fondsengine.services import applications
+from fondsengine.services.queries import findings_for
+from webapp.applicant import bp
+from webapp.applicant.common import error_list, load, split_findings
+from webapp.applicant.forms import (
+    AREA_LINKS,
+    CORE_FIELDS,
+    FormState,
+    blank_state,
+    checkbox_names,
+    input_id,
+    parse_form,
+    state_from_application,
+)
+from webapp.engine_gaps import attachments_of, once_per_token
+from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
+from webapp.extensions import actor, fonds
+
+
+def _guideline(fund_id: str) -> Guideline:
+    f = fonds()
+    with f.db.read() as s:
+        return f.catalog.current(s, fund_id)[2]
+
+
+def _render(
+    guideline: Guideline,
+    state: FormState,
+    *,
+    app_id: int | None,
+    row_version: int | None = None,
+    form_token: str = "",
+    errors: list[tuple[str | None, str]] | None = None,
+    findings: list | None = None,
+    extra_rows: int = 0,
+    status: int = 200,
+) -> ResponseReturnValue:
+    summary = list(errors or [])
+    for key, message in state.errors.items():
+        summary.append((key if not key.startswith("cost-") else f"{key}-description", message))
+    field_errors = {(k or ""): m for k, m in summary if k}
+    blocking, warnings, info = split_findings(findings or [])
+    return render_template(
+        "applicant/form.html",
+        g_=guideline,
+        state=state,
+        app_id=app_id,
+        row_version=row_version,
+        form_token=form_token,
+        errors=summary,
+        field_errors=field_errors,
+        area_links=AREA_LINKS,
+        extra_fields=[ff for ff in guideline.form_fields if ff.id not in CORE_FIELDS],
+        cost_rows=state.cost_rows(extra_rows),
+        blocking=blocking,
+        warnings=warnings,
+        info=info,
+        input_id=lambda fld: input_id(fld, guideline),
+        attachments=attachments_of(fonds(), actor(), app_id) if app_id else [],
+    ), status
+
+
+@bp.route("/antrag/neu/<fund_id>", methods=["GET", "POST"])
+@login_required
+@rerender_on_csrf
+def new(fund_id: str) -> ResponseReturnValue:
+    """Start a new application for a fund (saved as a draft)."""
+    guideline = _guideline(fund_id)
+    if request.method == "GET":
+        return _render(
+            guideline,
+            blank_state(current_user.name, current_user.email),
+            app_id=None,
+            form_token=secrets.token_urlsafe(16),
+        )
+    data, state = parse_form(request.form, guideline, checkbox_names(guideline))
+    token = request.form.get("form_token") or secrets.token_urlsafe(16)
+    extra_rows = 1 if request.form.get("action") == "add_row" else 0
+    if csrf_failed():
+        return _render(
+            guideline,
+            state,
+            app_id=None,
+            form_token=token,
+            errors=[(None, CSRF_MESSAGE)],
+            extra_rows=extra_rows,
+            status=400,
+        )
+    if data is None:
+        return _render(
+            guideline, state, app_id=None, form_token=token, extra_rows=extra_rows, status=400
+        )
+    try:
+        app_id = once_per_token(
+            int(current_user.id),
+            token,
+            lambda: applications.create_draft(fonds(), actor(), fund_id, data),
+        )
+    except FondsError as exc:
+        return _render(
+            guideline,
+            state,
+            app_id=None,
+            form_token=token,
+            errors=error_list(exc),
+            extra_rows=extra_rows,
+            status=400,
+        )
+    if extra_rows:
+        return redirect(
+            url_for("applicant.edit", application_id=app_id, rows=1, _anchor="kostenplan")
+        )
+    flash("Ihr Entwurf ist gespeichert. Unten sehen Sie, ob noch etwas fehlt.", "success")
+    return redirect(url_for("applicant.detail", application_id=app_id))
+
+
+@bp.route("/antraege/<int:application_id>/bearbeiten", methods=["GET", "POST"])
+@login_required
+@rerender_on_csrf
+def edit(application_id: int) -> ResponseReturnValue:
+    """Edit a draft, or an application the office sent back for changes."""
+    loaded = load(application_id)
+    g = loaded.guideline
+    if not loaded.editable:
+        flash("Dieser Antrag kann in seinem jetzigen Stand nicht mehr bearbeitet werden.", "error")
+        return redirect(url_for("applicant.detail", application_id=application_id))
+    findings = findings_for(fonds(), actor(), application_id)
+    if request.method == "GET":
+        return _render(
+            g,
+            state_from_application(loaded.app, g),
+            app_id=application_id,
+            row_version=loaded.app.row_version,
+            findings=findings,
+            extra_rows=1 if request.args.get("rows") else 0,
+        )
+    data, state = parse_form(request.form, g, checkbox_names(g))
+    extra_rows = 1 if request.form.get("action") == "add_row" else 0
+    version = request.form.get("row_version", "")
+    if csrf_failed():
+        return _render(
+            g,
+            state,
+            app_id=application_id,
+            row_version=loaded.app.row_version,
+            errors=[(None, CSRF_MESSAGE)],
+            extra_rows=extra_rows,
+            status=400,
+        )
+    if data is None:
+        return _render(
+            g,
+            state,
+            app_id=application_id,
+            row_version=loaded.app.row_version,
+            extra_rows=extra_rows,
+            status=400,
+        )
+    try:
+        applications.update_draft(
+            fonds(),
+            actor(),
+            application_id,
+            data,
+            expected_version=int(version) if version.isdigit() else None,
+        )
+    except ConcurrentChange as exc:
+        return _render(
+            g,
+            state,
+            app_id=application_id,
+            row_version=loaded.app.row_version,
+            errors=[(None, exc.message + " Ihre Eingaben unten sind noch nicht gespeichert.")],
+            extra_rows=extra_rows,
+            status=409,
+        )
+    except FondsError as exc:
+        return _render(
+            g,
+            state,
+            app_id=application_id,
+            row_version=loaded.app.row_version,
+            errors=error_list(exc),
+            extra_rows=extra_rows,
+            status=400,
+        )
+    if extra_rows:
+        return redirect(
+            url_for("applicant.edit", application_id=application_id, rows=1, _anchor="kostenplan")
+        )
+    flash("Ihre Änderungen sind gespeichert.", "success")
+    return redirect(url_for("applicant.detail", application_id=application_id))

@@ -1,0 +1,258 @@
+"""After approval: requesting payments and submitting the proof of use."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import login_required
+
+from fondsengine.errors import FondsError, InvalidInput
+from fondsengine.guidelines.model import PaymentMode
+from fondsengine.money import parse_euro, share_of
+from fondsengine.services.payments import request_payment
+from fondsengine.services.proofs import ReceiptInput, submit_proof
+from webapp.applicant import bp
+from webapp.applicant.common import error_list, load
+from webapp.engine_gaps import add_attachment, payments_rows
+from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
+from webapp.extensions import actor, fonds
+from webapp.uploads import check_and_store
+
+KIND_OF_MODE = {
+    PaymentMode.REIMBURSEMENT: "reimbursement",
+    PaymentMode.ADVANCE: "advance",
+    PaymentMode.INSTALMENTS: "instalment",
+}
+KIND_LABEL = {
+    "reimbursement": "Erstattung nach dem Projekt (gegen Belege)",
+    "advance": "Abschlag vor dem Projekt",
+    "instalment": "Rate",
+    "final": "Schlusszahlung",
+}
+PAYMENT_STATES = ("approved", "paid", "proof_accepted")
+PROOF_STATES = ("approved", "paid", "proof_returned")
+
+
+@bp.route("/antraege/<int:application_id>/auszahlung", methods=["GET", "POST"])
+@login_required
+@rerender_on_csrf
+def payment(application_id: int) -> ResponseReturnValue:
+    """Request (part of) the grant and enter the bank details; list the payments."""
+    loaded = load(application_id)
+    app, g = loaded.app, loaded.guideline
+    kinds = [KIND_OF_MODE[m] for m in g.payment.modes if m in KIND_OF_MODE]
+    advance_max = share_of(app.approved_cents or 0, g.payment.advance_max_share)
+    values = {
+        k: request.form.get(k, "").strip() for k in ("kind", "amount", "iban", "account_holder")
+    }
+    if request.method == "GET":
+        values.update(
+            kind=kinds[0] if kinds else "",
+            account_holder=app.account_holder or app.contact_name,
+            iban=app.iban or "",
+        )
+    errors: list[tuple[str | None, str]] = []
+    if request.method == "POST" and csrf_failed():
+        errors.append((None, CSRF_MESSAGE))
+    elif request.method == "POST":
+        try:
+            amount = parse_euro(values["amount"]) if values["amount"] else 0
+            if amount <= 0:
+                raise InvalidInput(
+                    "Bitte geben Sie den Betrag an, den Sie abrufen möchten.", field="amount"
+                )
+            request_payment(
+                fonds(),
+                actor(),
+                application_id,
+                amount_cents=amount,
+                kind=values["kind"],
+                iban=values["iban"],
+                account_holder=values["account_holder"],
+            )
+        except InvalidInput as exc:
+            errors.append((exc.field or "amount", exc.message))
+        except FondsError as exc:
+            errors += error_list(exc)
+        else:
+            flash(
+                "Ihre Auszahlung ist angefordert. Die Geschäftsführung meldet sich, "
+                "sobald das Geld überwiesen ist.",
+                "success",
+            )
+            return redirect(url_for("applicant.detail", application_id=application_id))
+    return render_template(
+        "applicant/payment.html",
+        app=app,
+        g_=g,
+        kinds=kinds,
+        kind_label=KIND_LABEL,
+        advance_max=advance_max,
+        values=values,
+        errors=errors,
+        field_errors={k: m for k, m in errors if k},
+        payments=payments_rows(fonds(), actor(), application_id),
+        can_request=app.state in PAYMENT_STATES,
+    ), 400 if errors else 200
+
+
+def _parse_receipts(
+    form, categories: set[str]
+) -> tuple[list[dict[str, str]], list[tuple[str | None, str]]]:  # type: ignore[no-untyped-def]
+    rows: list[dict[str, str]] = []
+    errors: list[tuple[str | None, str]] = []
+    indexes = sorted(
+        {
+            int(k.split("-")[1])
+            for k in form
+            if k.startswith("receipt-") and k.split("-")[1].isdigit()
+        }
+    )
+    for i in indexes:
+        row = {
+            k: str(form.get(f"receipt-{i}-{k}", "")).strip()
+            for k in ("paid_on", "payee", "purpose", "category", "amount")
+        }
+        row["index"] = str(i)
+        if not (row["payee"] or row["purpose"] or row["amount"]):
+            continue
+        rows.append(row)
+        n = len(rows)
+        try:
+            row["cents"] = str(parse_euro(row["amount"]))
+            datetime.strptime(row["paid_on"], "%Y-%m-%d")
+        except (InvalidInput, ValueError):
+            errors.append(
+                (
+                    f"receipt-{i}-amount",
+                    f"Beleg {n}: Bitte Datum und Betrag (Beispiel: 49,90) angeben.",
+                )
+            )
+        if row["category"] not in categories:
+            errors.append((f"receipt-{i}-category", f"Beleg {n}: Bitte wählen Sie eine Kostenart."))
+    return rows, errors
+
+
+@bp.route("/antraege/<int:application_id>/verwendungsnachweis", methods=["GET", "POST"])
+@login_required
+@rerender_on_csrf
+def proof(application_id: int) -> ResponseReturnValue:
+    """The proof of use: report, receipt list with receipts, photos."""
+    loaded = load(application_id)
+    app, g = loaded.app, loaded.guideline
+    if app.state not in PROOF_STATES:
+        flash("Den Verwendungsnachweis können Sie nach der Bewilligung einreichen.", "info")
+        return redirect(url_for("applicant.detail", application_id=application_id))
+    categories = {c.id for c in g.costs.categories}
+    rows, errors = _parse_receipts(request.form, categories)
+    values = {k: request.form.get(k, "").strip() for k in ("report", "participants_reached")}
+    action = request.form.get("action", "")
+    extra_rows = 1 if action == "add_row" else 0
+    if request.method == "POST" and csrf_failed():
+        errors.insert(0, (None, CSRF_MESSAGE))
+    elif request.method == "POST" and action == "submit" and not errors:
+        errors += _store_and_submit(application_id, rows, values)
+        if not errors:
+            flash("Ihr Verwendungsnachweis ist eingereicht. Vielen Dank!", "success")
+            return redirect(url_for("applicant.detail", application_id=application_id))
+    spent = sum(int(r.get("cents", "0")) for r in rows)
+    blanks = max(3 - len(rows), 1) + extra_rows
+    return render_template(
+        "applicant/proof.html",
+        app=app,
+        g_=g,
+        values=values,
+        rows=rows + [{} for _ in range(blanks)],
+        errors=errors,
+        field_errors={k: m for k, m in errors if k},
+        spent=spent,
+        approved=app.approved_cents or 0,
+        checked=request.method == "POST",
+    ), 400 if errors else 200
+
+
+def _store_and_submit(
+    application_id: int, rows: list[dict[str, str]], values: dict[str, str]
+) -> list[tuple[str | None, str]]:
+    f, a = fonds(), actor()
+    settings = f.settings
+    participants = values["participants_reached"]
+    if participants and not participants.isdigit():
+        return [
+            (
+                "participants_reached",
+                "Bitte geben Sie die Zahl der erreichten Menschen als ganze Zahl an.",
+            )
+        ]
+    try:
+        receipts: list[ReceiptInput] = []
+        stored_files = []
+        for row in rows:
+            upload = request.files.get(f"receipt-{row['index']}-file")
+            stored_files.append(
+                check_and_store(upload, settings.effective_upload_dir, settings.upload_max_bytes)
+                if upload and upload.filename
+                else None
+            )
+        photos = [
+            check_and_store(p, settings.effective_upload_dir, settings.upload_max_bytes)
+            for p in request.files.getlist("photos")
+            if p and p.filename
+        ]
+        for row, stored in zip(rows, stored_files, strict=True):
+            att = None
+            if stored is not None:
+                att = add_attachment(
+                    f,
+                    a,
+                    application_id,
+                    purpose="receipt",
+                    original_name=stored.original_name,
+                    stored_name=stored.stored_name,
+                    mimetype=stored.mimetype,
+                    size_bytes=stored.size_bytes,
+                    sha256=stored.sha256,
+                )
+            receipts.append(
+                ReceiptInput(
+                    date.fromisoformat(row["paid_on"]),
+                    row["payee"],
+                    row["purpose"],
+                    row["category"],
+                    int(row["cents"]),
+                    att,
+                )
+            )
+        for p in photos:
+            add_attachment(
+                f,
+                a,
+                application_id,
+                purpose="photo",
+                original_name=p.original_name,
+                stored_name=p.stored_name,
+                mimetype=p.mimetype,
+                size_bytes=p.size_bytes,
+                sha256=p.sha256,
+            )
+        submit_proof(
+            f,
+            a,
+            application_id,
+            report=values["report"],
+            receipts=receipts,
+            participants_reached=int(participants) if participants else None,
+        )
+    except InvalidInput as exc:
+        return [
+            (
+                exc.field if exc.field in ("report", "participants_reached") else None,
+                exc.message
+                + (" Bitte wählen Sie die Dateien noch einmal aus." if exc.field == "file" else ""),
+            )
+        ]
+    except FondsError as exc:
+        return error_list(exc)
+    return []

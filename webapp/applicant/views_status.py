@@ -1,0 +1,222 @@
+"""Own applications, the status page with timeline and actions, withdrawal, files and letters."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from fondsengine.errors import FondsError
+from fondsengine.services import applications
+from fondsengine.services.queries import available_actions, findings_for
+from webapp.applicant import bp
+from webapp.applicant.common import error_list, load, split_findings
+from webapp.engine_gaps import (
+    add_attachment,
+    applications_of,
+    attachments_of,
+    last_request_for_changes,
+    letter_pdf,
+    letters_of,
+    payments_rows,
+    timeline_rows,
+)
+from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
+from webapp.extensions import actor, fonds
+from webapp.uploads import check_and_store, read_stored
+
+EVENT_TEXT = {
+    "create_draft": "Entwurf angelegt",
+    "save": "Entwurf gespeichert",
+    "confirm_consultation": "Beratungsgespräch bestätigt",
+    "request_payment": "Auszahlung angefordert",
+    "book_payment": "Auszahlung gebucht",
+}
+LETTER_TEXT = {
+    "receipt": "Eingangsbestätigung",
+    "changes": "Bitte um Ergänzung",
+    "approval": "Bewilligungsbescheid",
+    "rejection": "Ablehnungsbescheid",
+    "payment": "Auszahlungsmitteilung",
+    "proof_result": "Prüfung des Verwendungsnachweises",
+    "refund": "Rückforderung",
+    "lapse": "Erlöschen der Bewilligung",
+}
+LINKED_ACTIONS = {"withdraw": "applicant.withdraw", "submit_proof": "applicant.proof"}
+POSTED_ACTIONS = {"submit", "resubmit"}
+
+
+def _timeline(application_id: int) -> list[dict[str, object]]:
+    f = fonds()
+    loaded = load(application_id)
+    with f.db.read() as s:
+        wf = f.catalog.workflow(s, loaded.app.workflow_version_id)
+    labels = {t.trigger: t.label for t in wf.transitions}
+    out = []
+    for e in timeline_rows(f, actor(), application_id):
+        text = EVENT_TEXT.get(e.action) or labels.get(e.action) or e.action
+        if e.to_state and e.to_state != e.from_state and e.action != "create_draft":
+            text = f"{text} – neuer Stand: {wf.state(e.to_state).label}"
+        out.append({"at": e.at, "text": text, "reason": e.reason})
+    return out
+
+
+@bp.route("/antraege")
+@login_required
+def overview() -> ResponseReturnValue:
+    """The logged-in person's applications."""
+    return render_template(
+        "applicant/overview.html", applications=applications_of(fonds(), int(current_user.id))
+    )
+
+
+@bp.route("/antraege/<int:application_id>")
+@login_required
+def detail(application_id: int) -> ResponseReturnValue:
+    """Status page: where the application stands, what happens next, what can be done."""
+    loaded = load(application_id)
+    f, a = fonds(), actor()
+    findings = findings_for(f, a, application_id) if loaded.editable else []
+    blocking, warnings, info = split_findings(findings)
+    return render_template(
+        "applicant/detail.html",
+        app=loaded.app,
+        g_=loaded.guideline,
+        state=loaded.state,
+        editable=loaded.editable,
+        blocking=blocking,
+        warnings=warnings,
+        info=info,
+        actions=available_actions(f, a, application_id),
+        linked=LINKED_ACTIONS,
+        posted=POSTED_ACTIONS,
+        timeline=_timeline(application_id),
+        letters=letters_of(f, a, application_id),
+        letter_text=LETTER_TEXT,
+        attachments=attachments_of(f, a, application_id),
+        payments=payments_rows(f, a, application_id),
+        changes=last_request_for_changes(f, a, application_id)
+        if loaded.app.state == "changes_requested"
+        else None,
+    )
+
+
+@bp.route("/antraege/<int:application_id>/schritt", methods=["POST"])
+@login_required
+def step(application_id: int) -> ResponseReturnValue:
+    """Take a workflow step offered on the status page (submit, resubmit)."""
+    loaded = load(application_id)
+    trigger = request.form.get("trigger", "")
+    if trigger not in POSTED_ACTIONS:
+        abort(404)
+    if request.form.get("from_state") and request.form["from_state"] != loaded.app.state:
+        flash("Dieser Schritt ist schon erledigt.", "info")  # e.g. a double-clicked button
+        return redirect(url_for("applicant.detail", application_id=application_id))
+    try:
+        if trigger == "submit":
+            number = applications.submit(fonds(), actor(), application_id)
+            flash(f"Ihr Antrag ist eingereicht. Ihr Aktenzeichen: {number}.", "success")
+        else:
+            applications.resubmit(fonds(), actor(), application_id)
+            flash("Ihr geänderter Antrag ist wieder eingereicht.", "success")
+    except FondsError as exc:
+        for _field, message in error_list(exc):
+            flash(message, "error")
+    return redirect(url_for("applicant.detail", application_id=application_id))
+
+
+@bp.route("/antraege/<int:application_id>/zurueckziehen", methods=["GET", "POST"])
+@login_required
+@rerender_on_csrf
+def withdraw(application_id: int) -> ResponseReturnValue:
+    """Withdraw an application after a confirmation page."""
+    loaded = load(application_id)
+    errors: list[tuple[str | None, str]] = []
+    reason = request.form.get("reason", "")
+    if request.method == "POST" and csrf_failed():
+        errors.append((None, CSRF_MESSAGE))
+    elif request.method == "POST":
+        try:
+            applications.withdraw(fonds(), actor(), application_id, reason=reason.strip() or None)
+        except FondsError as exc:
+            errors = error_list(exc)
+        else:
+            flash("Ihr Antrag ist zurückgezogen.", "success")
+            return redirect(url_for("applicant.detail", application_id=application_id))
+    return render_template(
+        "applicant/withdraw.html", app=loaded.app, errors=errors, reason=reason
+    ), 400 if errors else 200
+
+
+@bp.route("/antraege/<int:application_id>/anhaenge", methods=["POST"])
+@login_required
+@rerender_on_csrf
+def upload(application_id: int) -> ResponseReturnValue:
+    """Attach a cost estimate or another document (PDF, JPEG, PNG)."""
+    loaded = load(application_id)
+    if csrf_failed():
+        flash(CSRF_MESSAGE, "error")
+        return redirect(
+            url_for("applicant.edit", application_id=application_id, _anchor="anhaenge")
+        )
+    if not loaded.editable:
+        abort(404)
+    files = [fs for fs in request.files.getlist("file") if fs and fs.filename]
+    if not files:
+        flash("Bitte wählen Sie eine Datei aus.", "error")
+    settings = fonds().settings
+    for fs in files:
+        try:
+            stored = check_and_store(fs, settings.effective_upload_dir, settings.upload_max_bytes)
+            add_attachment(
+                fonds(),
+                actor(),
+                application_id,
+                purpose="cost_estimate",
+                original_name=stored.original_name,
+                stored_name=stored.stored_name,
+                mimetype=stored.mimetype,
+                size_bytes=stored.size_bytes,
+                sha256=stored.sha256,
+            )
+        except FondsError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(f"„{stored.original_name}“ ist hochgeladen.", "success")
+    return redirect(url_for("applicant.edit", application_id=application_id, _anchor="anhaenge"))
+
+
+@bp.route("/antraege/<int:application_id>/anhaenge/<int:attachment_id>")
+@login_required
+def attachment(application_id: int, attachment_id: int) -> ResponseReturnValue:
+    """Download an uploaded file of a visible application."""
+    rows = [r for r in attachments_of(fonds(), actor(), application_id) if r.id == attachment_id]
+    if not rows:
+        abort(404)
+    row = rows[0]
+    try:
+        data = read_stored(fonds().settings.effective_upload_dir, row.stored_name)
+    except (OSError, FondsError):
+        current_app.logger.exception("Anhang fehlt")
+        abort(404)
+    return send_file(
+        data, mimetype=row.mimetype, as_attachment=True, download_name=row.original_name
+    )
+
+
+@bp.route("/antraege/<int:application_id>/dokumente/<int:letter_id>")
+@login_required
+def letter(application_id: int, letter_id: int) -> ResponseReturnValue:
+    """Download a letter (PDF) of a visible application."""
+    found = letter_pdf(fonds(), actor(), application_id, letter_id)
+    if found is None:
+        abort(404)
+    kind, pdf = found
+    import io
+
+    return send_file(
+        io.BytesIO(pdf),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=f"{LETTER_TEXT.get(kind, kind)}-{application_id}.pdf",
+    )

@@ -1,0 +1,7 @@
+"""Registration, e-mail confirmation, login, logout and password reset."""
+
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__)
+
+from webapp.auth import views  # noqa: E402,F401

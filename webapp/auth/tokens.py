@@ -1,0 +1,52 @@
+"""Signed, timed tokens for the confirmation and password reset links (itsdangerous)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+CONFIRM_HOURS = 48
+RESET_HOURS = 2
+
+
+def _serializer(salt: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
+
+
+def _fingerprint(password_hash: str | None) -> str:
+    return hashlib.sha256((password_hash or "").encode()).hexdigest()[:16]
+
+
+def confirm_token(user_id: int) -> str:
+    """Token for the e-mail confirmation link."""
+    return _serializer("confirm-email").dumps({"u": user_id})
+
+
+def read_confirm_token(token: str) -> int | None:
+    """The user id of a valid confirmation token, else None."""
+    try:
+        data = _serializer("confirm-email").loads(token, max_age=CONFIRM_HOURS * 3600)
+    except (BadSignature, SignatureExpired):
+        return None
+    return int(data["u"])
+
+
+def reset_token(user_id: int, password_hash: str | None) -> str:
+    """Token for the reset link; it stops working once the password changed (single use)."""
+    return _serializer("reset-password").dumps({"u": user_id, "h": _fingerprint(password_hash)})
+
+
+def read_reset_token(token: str) -> tuple[int, str] | None:
+    """(user id, password fingerprint) of a valid reset token, else None."""
+    try:
+        data = _serializer("reset-password").loads(token, max_age=RESET_HOURS * 3600)
+    except (BadSignature, SignatureExpired):
+        return None
+    return int(data["u"]), str(data["h"])
+
+
+def fingerprint_matches(password_hash: str | None, fingerprint: str) -> bool:
+    """True while the password is still the one the token was issued for."""
+    return _fingerprint(password_hash) == fingerprint

@@ -1,0 +1,61 @@
+"""Error pages: 404 for anything not visible, a friendly page for a stale form token."""
+
+from __future__ import annotations
+
+from flask import Flask, g, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from fondsengine.errors import NotFound
+
+CSRF_MESSAGE = (
+    "Ihre Sitzung war abgelaufen, deshalb wurde noch nichts gespeichert. Ihre Eingaben "
+    "stehen unten noch im Formular: Bitte prüfen Sie sie und senden Sie das Formular "
+    "noch einmal ab."
+)
+
+
+def register(app: Flask) -> None:
+    """Install the error handlers."""
+
+    @app.errorhandler(NotFound)
+    def _engine_not_found(_exc: NotFound) -> ResponseReturnValue:
+        return render_template("errors/404.html"), 404
+
+    @app.errorhandler(CSRFError)
+    def _stale_token(_exc: CSRFError) -> ResponseReturnValue:
+        view = app.view_functions.get(request.endpoint or "")
+        if view is not None and getattr(view, "rerender_on_csrf", False):
+            g.csrf_failed = True
+            return view(**(request.view_args or {}))
+        return render_template("errors/csrf.html"), 400
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException) -> ResponseReturnValue:
+        code = exc.code or 500
+        if code == 404:
+            return render_template("errors/404.html"), 404
+        return render_template("errors/http.html", code=code, description=_german(code)), code
+
+
+def _german(code: int) -> str:
+    return {
+        400: "Die Anfrage war unvollständig. Bitte gehen Sie zurück und versuchen "
+        "Sie es noch einmal.",
+        403: "Diese Seite dürfen Sie nicht sehen.",
+        405: "Diese Seite kann so nicht aufgerufen werden.",
+        413: "Die Datei ist zu groß. Bitte laden Sie eine kleinere Datei hoch.",
+        429: "Zu viele Versuche. Bitte warten Sie einen Moment.",
+    }.get(code, "Da ist etwas schiefgegangen. Bitte versuchen Sie es später noch einmal.")
+
+
+def rerender_on_csrf(view):  # type: ignore[no-untyped-def]
+    """Mark a form view: on a stale CSRF token it re-renders the form with the posted values."""
+    view.rerender_on_csrf = True
+    return view
+
+
+def csrf_failed() -> bool:
+    """True while a view re-renders a form after a stale CSRF token."""
+    return bool(g.get("csrf_failed"))

@@ -1,0 +1,52 @@
+"""Jinja filters: German dates and money (Babel), Europe/Berlin display."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_currency, format_decimal
+from flask import Flask
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def euro(cents: int | None) -> str:
+    """Cents as '1.500,00 €'."""
+    if cents is None:
+        return "–"
+    return format_currency(Decimal(cents) / 100, "EUR", locale="de_DE")
+
+
+def euro_input(cents: int | None) -> str:
+    """Cents as '1.500,00' for an input field."""
+    if cents is None:
+        return ""
+    return format_decimal(Decimal(cents) / 100, format="#,##0.00", locale="de_DE")
+
+
+def datum(value: date | datetime | None) -> str:
+    """A date as 24.11.2026 (datetimes in Berlin time)."""
+    if value is None:
+        return "–"
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        value = value.astimezone(BERLIN).date()
+    return format_date(value, "dd.MM.yyyy", locale="de_DE")
+
+
+def zeit(value: datetime | None) -> str:
+    """A timestamp as 24.11.2026, 14:05 Uhr in Berlin time."""
+    if value is None:
+        return "–"
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return format_datetime(value.astimezone(BERLIN), "dd.MM.yyyy, HH:mm 'Uhr'", locale="de_DE")
+
+
+def register(app: Flask) -> None:
+    """Install the filters."""
+    app.jinja_env.filters.update(euro=euro, euro_input=euro_input, datum=datum, zeit=zeit)

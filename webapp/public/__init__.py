@@ -1,0 +1,84 @@
+"""Public pages: the start page with the open funds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import Blueprint, render_template
+from flask.typing import ResponseReturnValue
+from sqlalchemy import select
+
+from fondsengine.clock import local_date
+from fondsengine.errors import NotFound
+from fondsengine.guidelines.model import Guideline, Round
+from fondsengine.guidelines.summary import plain_summary
+from fondsengine.model import Fund
+from fondsengine.services.queries import fund_balance
+from webapp.extensions import fonds
+
+bp = Blueprint("public", __name__)
+
+
+@dataclass(frozen=True)
+class FundCard:
+    """What the start page shows about one fund."""
+
+    id: str
+    name: str
+    summary: str
+    sentences: list[str]
+    year: int
+    free_cents: int | None
+    available_cents: int | None
+    next_round: Round | None
+
+
+def _next_round(guideline: Guideline, today: date) -> Round | None:
+    upcoming = sorted(
+        (r for r in guideline.timing.rounds if r.session_date >= today),
+        key=lambda r: r.session_date,
+    )
+    return upcoming[0] if upcoming else None
+
+
+def open_funds() -> list[FundCard]:
+    """The active funds with their plain-language summary and this year's free budget."""
+    f = fonds()
+    today = local_date(f.clock.now())
+    cards: list[FundCard] = []
+    with f.db.read() as s:
+        ids = list(s.scalars(select(Fund.id).where(Fund.active.is_(True)).order_by(Fund.name)))
+        guidelines = []
+        for fund_id in ids:
+            try:
+                guidelines.append(f.catalog.current(s, fund_id)[2])
+            except NotFound:
+                continue
+    for g in guidelines:
+        balance = fund_balance(f, g.fund_id, today.year) if g.budget.for_year(today.year) else None
+        cards.append(
+            FundCard(
+                id=g.fund_id,
+                name=g.name,
+                summary=g.summary,
+                sentences=plain_summary(g, today.year),
+                year=today.year,
+                free_cents=balance.free if balance else None,
+                available_cents=balance.available if balance else None,
+                next_round=_next_round(g, today),
+            )
+        )
+    return cards
+
+
+@bp.route("/")
+def index() -> ResponseReturnValue:
+    """The start page."""
+    return render_template("public/index.html", funds=open_funds())
+
+
+@bp.route("/barrierefreiheit")
+def accessibility() -> ResponseReturnValue:
+    """Statement on accessibility (short)."""
+    return render_template("public/accessibility.html")
