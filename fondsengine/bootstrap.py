@@ -10,4 +10,8 @@ from fondsengine.services.context import Fonds
 
 def build_fonds(settings: Settings, *, clock: Clock | None = None) -> Fonds:
     """Open the database named in the settings and return the engine context."""
-    return Fonds(db=open_database(settings.effective_database_url), settings=settings, clock=clock or SystemClock())
+    return Fonds(
+        db=open_database(settings.effective_database_url),
+        settings=settings,
+        clock=clock or SystemClock(),
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -23,14 +23,16 @@ class SystemClock:
 
     def now(self) -> datetime:
         """The current instant in UTC."""
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
 
 @dataclass
 class FixedClock:
     """A clock for tests and replays: stands still until told to move."""
 
-    current: datetime = field(default_factory=lambda: datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc))
+    current: datetime = field(
+        default_factory=lambda: datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    )
 
     def __post_init__(self) -> None:
         if self.current.tzinfo is None:
@@ -59,5 +61,5 @@ def local_date(instant: datetime) -> date:
 def utc(instant: datetime) -> datetime:
     """Normalise an aware datetime to UTC; naive datetimes (from SQLite) are taken as UTC."""
     if instant.tzinfo is None:
-        return instant.replace(tzinfo=timezone.utc)
-    return instant.astimezone(timezone.utc)
+        return instant.replace(tzinfo=UTC)
+    return instant.astimezone(UTC)

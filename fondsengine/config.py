@@ -53,7 +53,11 @@ class Settings:
     @property
     def effective_mailbox_path(self) -> Path:
         """The local mailbox file of the demo mail backend."""
-        return Path(self.mailbox_path) if self.mailbox_path else Path(self.instance_path) / "mailbox.mbox"
+        return (
+            Path(self.mailbox_path)
+            if self.mailbox_path
+            else Path(self.instance_path) / "mailbox.mbox"
+        )
 
     def as_mail_settings(self) -> dict[str, str]:
         """Plain string settings for the mailer factory."""
@@ -87,7 +91,9 @@ def _coerce(name: str, value: Any, source: str) -> Any:
         try:
             return int(value)
         except (TypeError, ValueError) as exc:
-            raise InvalidInput(f"{source}: '{name}' erwartet eine ganze Zahl, gefunden: {value!r}") from exc
+            raise InvalidInput(
+                f"{source}: '{name}' erwartet eine ganze Zahl, gefunden: {value!r}"
+            ) from exc
     return str(value)
 
 
@@ -111,7 +117,9 @@ def load_settings(
         with open(path, "rb") as fh:
             _apply(values, tomllib.load(fh), str(path))
     env_values = {
-        k[len(ENV_PREFIX):].lower(): v for k, v in env.items() if k.startswith(ENV_PREFIX) and k != ENV_PREFIX + "CONFIG"
+        k[len(ENV_PREFIX) :].lower(): v
+        for k, v in env.items()
+        if k.startswith(ENV_PREFIX) and k != ENV_PREFIX + "CONFIG"
     }
     _apply(values, env_values, "Umgebung")
     _apply(values, overrides, "Aufruf")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -19,7 +19,7 @@ from fondsengine.services.users import create_user, grant_role
 
 QF = "witten-quartiersfonds"
 CF = "witten-cityfonds"
-DEMO_PASSWORD = "Demo-Passwort-2026"
+DEMO_PASSWORD = "Demo-Passwort-2026"  # noqa: S105 - printed demo login, never used outside the demo
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ LOGINS = (
 
 
 def _at(y: int, m: int, d: int, h: int = 9) -> datetime:
-    return datetime(y, m, d, h, 0, tzinfo=timezone.utc)
+    return datetime(y, m, d, h, 0, tzinfo=UTC)
 
 
 def _hours(description: str) -> Decimal | None:
@@ -51,34 +51,78 @@ def _hours(description: str) -> Decimal | None:
     return None
 
 
-def _qf(title: str, name: str, start: date, end: date, costs: tuple[tuple[str, str, int], ...], **kw: object) -> ApplicationInput:
+def _qf(
+    title: str,
+    name: str,
+    start: date,
+    end: date,
+    costs: tuple[tuple[str, str, int], ...],
+    **kw: object,
+) -> ApplicationInput:
     total = sum(c[2] for c in costs)
     base = ApplicationInput(
-        title=title, applicant_kind="resident", contact_name=name,
-        contact_street="Wiesenstraße 5", contact_postcode="58452", contact_city="Witten", area_link="lives",
+        title=title,
+        applicant_kind="resident",
+        contact_name=name,
+        contact_street="Wiesenstraße 5",
+        contact_postcode="58452",
+        contact_city="Witten",
+        area_link="lives",
         description=f"{title}: ein Projekt von Nachbarinnen und Nachbarn für die Innenstadt.",
-        goals="Begegnung und ein lebendiges Quartier", target_group="Menschen aus der Innenstadt",
-        place="Innenstadt Witten", street="Ruhrstraße", postcode="58452", project_start=start, project_end=end,
-        participants_expected=60, requested_cents=total,
-        cost_items=tuple(CostItemInput(c, d, a, hours=_hours(d) if c == "fees" else None) for c, d, a in costs),
-        prior_consultation_on=date(start.year if start.month > 3 else start.year - 1, 1 if start.month > 3 else 11, 20),
+        goals="Begegnung und ein lebendiges Quartier",
+        target_group="Menschen aus der Innenstadt",
+        place="Innenstadt Witten",
+        street="Ruhrstraße",
+        postcode="58452",
+        project_start=start,
+        project_end=end,
+        participants_expected=60,
+        requested_cents=total,
+        cost_items=tuple(
+            CostItemInput(c, d, a, hours=_hours(d) if c == "fees" else None) for c, d, a in costs
+        ),
+        prior_consultation_on=date(
+            start.year if start.month > 3 else start.year - 1, 1 if start.month > 3 else 11, 20
+        ),
         declarations=frozenset({"not_started", "no_double_funding", "publicity"}),
         extra={"participants_expected": "60", "neighbourhood_benefit": "Offen für alle im Viertel"},
     )
     return replace(base, **kw)  # type: ignore[arg-type]
 
 
-def _cf(title: str, name: str, start: date, end: date, grant: int, **kw: object) -> ApplicationInput:
+def _cf(
+    title: str, name: str, start: date, end: date, grant: int, **kw: object
+) -> ApplicationInput:
     base = ApplicationInput(
-        title=title, applicant_kind="trader", organisation=f"{name} GmbH & Co. KG", contact_name=name,
-        contact_street="Bahnhofstraße 20", contact_postcode="58452", contact_city="Witten", area_link="based",
-        description=f"{title} in der Wittener Innenstadt.", goals="Belebung der Innenstadt",
-        target_group="Kundschaft und Gäste der Innenstadt", place="Bahnhofstraße", street="Bahnhofstraße",
-        postcode="58452", project_start=start, project_end=end, requested_cents=grant, own_funds_cents=grant,
-        cost_items=(CostItemInput("material", "Ausstattung und Material", grant + grant // 2),
-                    CostItemInput("publicity", "Werbung", grant // 2)),
-        declarations=frozenset({"not_started", "no_double_funding", "own_contribution", "publicity"}),
-        extra={"cooperation_partners": "Geschäfte der Bahnhofstraße", "own_funds_source": "Werbegemeinschaft"},
+        title=title,
+        applicant_kind="trader",
+        organisation=f"{name} GmbH & Co. KG",
+        contact_name=name,
+        contact_street="Bahnhofstraße 20",
+        contact_postcode="58452",
+        contact_city="Witten",
+        area_link="based",
+        description=f"{title} in der Wittener Innenstadt.",
+        goals="Belebung der Innenstadt",
+        target_group="Kundschaft und Gäste der Innenstadt",
+        place="Bahnhofstraße",
+        street="Bahnhofstraße",
+        postcode="58452",
+        project_start=start,
+        project_end=end,
+        requested_cents=grant,
+        own_funds_cents=grant,
+        cost_items=(
+            CostItemInput("material", "Ausstattung und Material", grant + grant // 2),
+            CostItemInput("publicity", "Werbung", grant // 2),
+        ),
+        declarations=frozenset(
+            {"not_started", "no_double_funding", "own_contribution", "publicity"}
+        ),
+        extra={
+            "cooperation_partners": "Geschäfte der Bahnhofstraße",
+            "own_funds_source": "Werbegemeinschaft",
+        },
     )
     return replace(base, **kw)  # type: ignore[arg-type]
 
@@ -96,8 +140,12 @@ class _Seeder:
     def at(self, when: datetime) -> None:
         self.clock.set(when)
 
-    def user(self, name: str, email: str, *roles: tuple[str, str, str | None], admin: bool = False) -> Actor:
-        uid = create_user(self.f, name=name, email=email, password=DEMO_PASSWORD, confirmed=True, is_admin=admin)
+    def user(
+        self, name: str, email: str, *roles: tuple[str, str, str | None], admin: bool = False
+    ) -> Actor:
+        uid = create_user(
+            self.f, name=name, email=email, password=DEMO_PASSWORD, confirmed=True, is_admin=admin
+        )
         for fund, role, group in roles:
             grant_role(self.f, Actor.scheduler(), user_id=uid, fund_id=fund, role=role, group=group)
         return Actor(uid)
@@ -105,7 +153,11 @@ class _Seeder:
     def resident(self, name: str) -> Actor:
         if name not in self.people:
             slug = name.lower().split()[0].replace("ü", "ue").replace("ö", "oe").replace("ä", "ae")
-            email = "anna@example.org" if slug == "anna" else ("bernd@example.org" if slug == "bernd" else f"{slug}@example.org")
+            email = (
+                "anna@example.org"
+                if slug == "anna"
+                else ("bernd@example.org" if slug == "bernd" else f"{slug}@example.org")
+            )
             self.people[name] = self.user(name, email)
         return self.people[name]
 
@@ -119,26 +171,52 @@ class _Seeder:
         decisions.start_review(self.f, self.office, app_id)
         with self.f.db.read() as s:
             g = self.f.catalog.current(s, fund)[2]
-        decisions.record_review(self.f, self.office, app_id, {i.id: ("fulfilled", "") for i in g.review_checklist})
+        decisions.record_review(
+            self.f, self.office, app_id, {i.id: ("fulfilled", "") for i in g.review_checklist}
+        )
         decisions.complete_review(self.f, self.office, app_id)
 
-    def proof(self, app_id: int, spent: list[tuple[str, str, int]], reject_last: bool = False) -> None:
+    def proof(
+        self, app_id: int, spent: list[tuple[str, str, int]], reject_last: bool = False
+    ) -> None:
         who = Actor(self._applicant(app_id))
-        proofs.submit_proof(self.f, who, app_id, report="Das Projekt hat wie geplant stattgefunden. Fotos liegen bei.",
-                            participants_reached=70,
-                            receipts=[ReceiptInput(self.clock.now().date(), p, purpose, "material", amount)
-                                      for p, purpose, amount in spent])
+        proofs.submit_proof(
+            self.f,
+            who,
+            app_id,
+            report="Das Projekt hat wie geplant stattgefunden. Fotos liegen bei.",
+            participants_reached=70,
+            receipts=[
+                ReceiptInput(self.clock.now().date(), p, purpose, "material", amount)
+                for p, purpose, amount in spent
+            ],
+        )
 
     def check_receipts(self, app_id: int, reject_last: bool = False) -> None:
         from fondsengine.model import ProofOfUse
 
         with self.f.db.read() as s:
-            proof_id = s.scalar(select(ProofOfUse.id).where(ProofOfUse.application_id == app_id).order_by(ProofOfUse.id.desc()))
-            ids = list(s.scalars(select(Receipt.id).where(Receipt.proof_id == proof_id).order_by(Receipt.position)))
+            proof_id = s.scalar(
+                select(ProofOfUse.id)
+                .where(ProofOfUse.application_id == app_id)
+                .order_by(ProofOfUse.id.desc())
+            )
+            ids = list(
+                s.scalars(
+                    select(Receipt.id)
+                    .where(Receipt.proof_id == proof_id)
+                    .order_by(Receipt.position)
+                )
+            )
         for i, rid in enumerate(ids):
             rejected = reject_last and i == len(ids) - 1
-            proofs.review_receipt(self.f, self.office, rid, accepted=not rejected,
-                                  reason="Beleg betrifft nicht den bewilligten Zweck" if rejected else None)
+            proofs.review_receipt(
+                self.f,
+                self.office,
+                rid,
+                accepted=not rejected,
+                reason="Beleg betrifft nicht den bewilligten Zweck" if rejected else None,
+            )
 
     def _applicant(self, app_id: int) -> int:
         from fondsengine.model import Application
@@ -161,21 +239,39 @@ def seed(fonds: Fonds) -> bool:
         return False
     d = _Seeder(fonds)
     d.at(_at(2026, 1, 5))
-    d.office = d.user("Innenstadt-Büro mitten@witten", LOGINS[0].email, (QF, "manager", None), (CF, "manager", None), admin=True)
+    d.office = d.user(
+        "Innenstadt-Büro mitten@witten",
+        LOGINS[0].email,
+        (QF, "manager", None),
+        (CF, "manager", None),
+        admin=True,
+    )
     d.juror = d.user("Jana Jury", LOGINS[1].email, (QF, "jury_member", "resident"))
     d.user("Ole Ostermann", "ole.jury@example.org", (QF, "jury_member", "resident"))
     d.user("Mira Fachfrau", "mira.jury@example.org", (QF, "jury_member", "expert"))
     d.user("Kai Kaufmann", "kai.jury@example.org", (CF, "jury_member", "trader"))
-    d.city = d.user("Stadt Witten, Amt für Stadtentwicklung", LOGINS[4].email, (CF, "city_approver", None))
+    d.city = d.user(
+        "Stadt Witten, Amt für Stadtentwicklung", LOGINS[4].email, (CF, "city_approver", None)
+    )
     d.resident("Anna Beispiel")
     d.resident("Bernd Händler")
 
     # Round 2026-1 of the Quartiersfonds: approved in March, never called -> lapsed in September.
     d.at(_at(2026, 1, 20))
-    lapsing = d.submitted(QF, _qf("Balkonkonzerte in der Johannisstraße", "Gustav Geiger", date(2026, 4, 18), date(2026, 6, 27),
-                                   (("fees", "Musikerinnen (20 h à 25 €)", 50_000), ("publicity", "Plakate", 10_000))))
+    lapsing = d.submitted(
+        QF,
+        _qf(
+            "Balkonkonzerte in der Johannisstraße",
+            "Gustav Geiger",
+            date(2026, 4, 18),
+            date(2026, 6, 27),
+            (("fees", "Musikerinnen (20 h à 25 €)", 50_000), ("publicity", "Plakate", 10_000)),
+        ),
+    )
     d.reviewed(QF, lapsing)
-    spring = decisions.create_session(d.f, d.office, QF, _at(2026, 3, 11, 17), "Rathaus Witten, Ratssaal")
+    spring = decisions.create_session(
+        d.f, d.office, QF, _at(2026, 3, 11, 17), "Rathaus Witten, Ratssaal"
+    )
     decisions.schedule(d.f, d.office, lapsing, spring)
     d.at(_at(2026, 3, 11, 19))
     decisions.record_jury_outcome(d.f, d.office, lapsing, "approve")
@@ -185,13 +281,47 @@ def seed(fonds: Fonds) -> bool:
     # Round 2026-2 of the Quartiersfonds.
     d.at(_at(2026, 8, 3))
     specs = [
-        ("Repair-Café im Wiesenviertel", "Anna Beispiel", (("material", "Werkzeug und Ersatzteile", 90_000), ("rental", "Saalmiete", 30_000))),
-        ("Pflanzkübel für die Ruhrstraße", "Carla Grün", (("purchases", "Sechs Pflanzkübel", 150_000), ("material", "Erde und Pflanzen", 50_000))),
-        ("Kindertheater auf dem Kornmarkt", "Deniz Bühne", (("fees", "Theatergruppe (30 h à 25 €)", 75_000), ("publicity", "Flyer", 15_000))),
-        ("Nachbarschaftsfest Wiesenstraße", "Emil Fest", (("rental", "Bühne und Zelt", 120_000), ("catering", "Getränke für Helfer", 10_000))),
-        ("Lesepaten in der Stadtbücherei", "Frieda Buch", (("material", "Bücher und Spiele", 40_000),)),
-        ("Graffiti-Workshop für Jugendliche", "Hanna Farbe", (("material", "Farben und Schutzkleidung", 60_000), ("fees", "Künstler (24 h à 25 €)", 60_000))),
-        ("Adventsmarkt im Hinterhof", "Ilse Stern", (("rental", "Marktstände", 80_000), ("publicity", "Plakate", 20_000))),
+        (
+            "Repair-Café im Wiesenviertel",
+            "Anna Beispiel",
+            (("material", "Werkzeug und Ersatzteile", 90_000), ("rental", "Saalmiete", 30_000)),
+        ),
+        (
+            "Pflanzkübel für die Ruhrstraße",
+            "Carla Grün",
+            (
+                ("purchases", "Sechs Pflanzkübel", 150_000),
+                ("material", "Erde und Pflanzen", 50_000),
+            ),
+        ),
+        (
+            "Kindertheater auf dem Kornmarkt",
+            "Deniz Bühne",
+            (("fees", "Theatergruppe (30 h à 25 €)", 75_000), ("publicity", "Flyer", 15_000)),
+        ),
+        (
+            "Nachbarschaftsfest Wiesenstraße",
+            "Emil Fest",
+            (("rental", "Bühne und Zelt", 120_000), ("catering", "Getränke für Helfer", 10_000)),
+        ),
+        (
+            "Lesepaten in der Stadtbücherei",
+            "Frieda Buch",
+            (("material", "Bücher und Spiele", 40_000),),
+        ),
+        (
+            "Graffiti-Workshop für Jugendliche",
+            "Hanna Farbe",
+            (
+                ("material", "Farben und Schutzkleidung", 60_000),
+                ("fees", "Künstler (24 h à 25 €)", 60_000),
+            ),
+        ),
+        (
+            "Adventsmarkt im Hinterhof",
+            "Ilse Stern",
+            (("rental", "Marktstände", 80_000), ("publicity", "Plakate", 20_000)),
+        ),
     ]
     ids: list[int] = []
     for title, name, costs in specs:
@@ -199,76 +329,196 @@ def seed(fonds: Fonds) -> bool:
     d.at(_at(2026, 8, 20))
     for app_id in ids:
         d.reviewed(QF, app_id)
-    autumn = decisions.create_session(d.f, d.office, QF, _at(2026, 9, 23, 17), "Rathaus Witten, Ratssaal")
+    autumn = decisions.create_session(
+        d.f, d.office, QF, _at(2026, 9, 23, 17), "Rathaus Witten, Ratssaal"
+    )
     for app_id in ids:
         decisions.schedule(d.f, d.office, app_id, autumn)
     d.at(_at(2026, 9, 23, 19))
     repair, planters, theatre, fest, reading, graffiti, advent = ids
     for app_id in (repair, planters, theatre, fest, reading, advent):
         decisions.record_jury_outcome(d.f, d.office, app_id, "approve")
-    decisions.record_jury_outcome(d.f, d.office, graffiti, "reject", reason="Die Jury sieht keinen ausreichenden Bezug zur Innenstadt.")
+    decisions.record_jury_outcome(
+        d.f,
+        d.office,
+        graffiti,
+        "reject",
+        reason="Die Jury sieht keinen ausreichenden Bezug zur Innenstadt.",
+    )
 
     d.at(_at(2026, 9, 28))
-    for app_id, amount in ((repair, 96_000), (planters, 160_000), (theatre, 72_000), (fest, 104_000), (advent, 80_000)):
+    for app_id, amount in (
+        (repair, 96_000),
+        (planters, 160_000),
+        (theatre, 72_000),
+        (fest, 104_000),
+        (advent, 80_000),
+    ):
         payments.record_payment(d.f, d.office, app_id, amount_cents=amount, kind="advance")
     d.at(_at(2026, 11, 10))
-    d.proof(repair, [("Baumarkt Witten", "Ersatzteile", 85_000), ("Gemeinde St. Johannis", "Saalmiete", 30_000)])
+    d.proof(
+        repair,
+        [
+            ("Baumarkt Witten", "Ersatzteile", 85_000),
+            ("Gemeinde St. Johannis", "Saalmiete", 30_000),
+        ],
+    )
     d.check_receipts(repair)
     proofs.accept_proof(d.f, d.office, repair)
-    payments.record_payment(d.f, d.office, repair, amount_cents=19_000, kind="final")  # -> documented
-    d.proof(planters, [("Gärtnerei Ruhrtal", "Pflanzkübel", 120_000), ("Gärtnerei Ruhrtal", "Pflanzen", 20_000)])
+    payments.record_payment(
+        d.f, d.office, repair, amount_cents=19_000, kind="final"
+    )  # -> documented
+    d.proof(
+        planters,
+        [("Gärtnerei Ruhrtal", "Pflanzkübel", 120_000), ("Gärtnerei Ruhrtal", "Pflanzen", 20_000)],
+    )
     d.check_receipts(planters)
     proofs.accept_proof(d.f, d.office, planters)
-    proofs.claim_refund(d.f, d.office, planters, reason="Es wurde weniger ausgegeben als ausgezahlt.")  # -> refund_claimed
-    d.proof(theatre, [("Theater im Koffer", "Aufführung", 75_000), ("Copyshop", "Flyer", 15_000), ("Kiosk", "Süßes", 4_000)])
+    proofs.claim_refund(
+        d.f, d.office, planters, reason="Es wurde weniger ausgegeben als ausgezahlt."
+    )  # -> refund_claimed
+    d.proof(
+        theatre,
+        [
+            ("Theater im Koffer", "Aufführung", 75_000),
+            ("Copyshop", "Flyer", 15_000),
+            ("Kiosk", "Süßes", 4_000),
+        ],
+    )
     d.check_receipts(theatre, reject_last=True)
     proofs.accept_proof(d.f, d.office, theatre)  # -> proof_accepted, final payment pending
-    d.proof(fest, [("Zeltverleih Ruhr", "Bühne", 120_000)])  # -> proof_submitted, waiting for the office
-    payments.request_payment(d.f, d.resident("Frieda Buch"), reading, amount_cents=32_000, kind="advance",
-                             iban="DE89 3704 0044 0532 0130 00", account_holder="Frieda Buch")  # approved, request open
+    d.proof(
+        fest, [("Zeltverleih Ruhr", "Bühne", 120_000)]
+    )  # -> proof_submitted, waiting for the office
+    payments.request_payment(
+        d.f,
+        d.resident("Frieda Buch"),
+        reading,
+        amount_cents=32_000,
+        kind="advance",
+        iban="DE89 3704 0044 0532 0130 00",
+        account_holder="Frieda Buch",
+    )  # approved, request open
 
     # Round 2027-1 of the Quartiersfonds: the current work of the office.
     d.at(_at(2026, 11, 18))
     start, end = date(2027, 4, 17), date(2027, 9, 30)
-    cur = [d.submitted(QF, _qf(t, n, start, end, c)) for t, n, c in [
-        ("Stadtteilspaziergang mit Geschichte", "Jonas Weg", (("publicity", "Broschüre", 45_000),)),
-        ("Offenes Singen am Berliner Platz", "Klara Ton", (("fees", "Chorleitung (16 h à 25 €)", 40_000),)),
-        ("Tauschregal im Wiesenviertel", "Lena Regal", (("purchases", "Regal", 35_000), ("material", "Schilder", 5_000))),
-        ("Urban Gardening Bahnhofstraße", "Moritz Beet", (("material", "Hochbeete", 180_000),)),
-        ("Kinderflohmarkt auf dem Rathausplatz", "Nora Markt", (("rental", "Tische", 25_000),)),
-        ("Seniorencafé im Quartier", "Otto Kaffee", (("catering", "Kaffee und Kuchen", 4_000), ("rental", "Raum", 40_000))),
-    ]]
+    cur = [
+        d.submitted(QF, _qf(t, n, start, end, c))
+        for t, n, c in [
+            (
+                "Stadtteilspaziergang mit Geschichte",
+                "Jonas Weg",
+                (("publicity", "Broschüre", 45_000),),
+            ),
+            (
+                "Offenes Singen am Berliner Platz",
+                "Klara Ton",
+                (("fees", "Chorleitung (16 h à 25 €)", 40_000),),
+            ),
+            (
+                "Tauschregal im Wiesenviertel",
+                "Lena Regal",
+                (("purchases", "Regal", 35_000), ("material", "Schilder", 5_000)),
+            ),
+            ("Urban Gardening Bahnhofstraße", "Moritz Beet", (("material", "Hochbeete", 180_000),)),
+            ("Kinderflohmarkt auf dem Rathausplatz", "Nora Markt", (("rental", "Tische", 25_000),)),
+            (
+                "Seniorencafé im Quartier",
+                "Otto Kaffee",
+                (("catering", "Kaffee und Kuchen", 4_000), ("rental", "Raum", 40_000)),
+            ),
+        ]
+    ]
     walk, sing, swap, garden, flea, senior = cur
     d.at(_at(2026, 11, 20))
     decisions.start_review(d.f, d.office, sing)  # in_review
     decisions.start_review(d.f, d.office, swap)
-    decisions.request_changes(d.f, d.office, swap, "Bitte reichen Sie ein Angebot für das Regal nach.")
+    decisions.request_changes(
+        d.f, d.office, swap, "Bitte reichen Sie ein Angebot für das Regal nach."
+    )
     d.reviewed(QF, garden)  # reviewed
     d.reviewed(QF, flea)
-    march = decisions.create_session(d.f, d.office, QF, _at(2027, 3, 10, 17), "Rathaus Witten, Ratssaal")
+    march = decisions.create_session(
+        d.f, d.office, QF, _at(2027, 3, 10, 17), "Rathaus Witten, Ratssaal"
+    )
     decisions.schedule(d.f, d.office, flea, march)  # on_agenda
-    apps.withdraw(d.f, d.resident("Otto Kaffee"), senior, reason="Der Raum steht nicht mehr zur Verfügung.")
+    apps.withdraw(
+        d.f, d.resident("Otto Kaffee"), senior, reason="Der Raum steht nicht mehr zur Verfügung."
+    )
     del walk
-    apps.create_draft(d.f, d.resident("Anna Beispiel"), QF, _qf("Nachbarschaftsbank vor dem Haus", "Anna Beispiel",
-                                                                   start, end, (("purchases", "Bank", 60_000),)))
+    apps.create_draft(
+        d.f,
+        d.resident("Anna Beispiel"),
+        QF,
+        _qf(
+            "Nachbarschaftsbank vor dem Haus",
+            "Anna Beispiel",
+            start,
+            end,
+            (("purchases", "Bank", 60_000),),
+        ),
+    )
 
     # Cityfonds (two-step: the jury recommends, the city grants).
     d.at(_at(2026, 8, 25))
-    c1 = d.submitted(CF, _cf("Lichterwochen Bahnhofstraße", "Bernd Händler", date(2026, 11, 20), date(2026, 12, 31), 300_000))
-    c2 = d.submitted(CF, _cf("Schaufenster-Galerie Ruhrstraße", "Petra Laden", date(2026, 11, 2), date(2026, 12, 20), 150_000))
-    c3 = d.submitted(CF, _cf("Rabattaktion Innenstadt", "Quentin Kasse", date(2026, 11, 2), date(2026, 12, 20), 100_000))
+    c1 = d.submitted(
+        CF,
+        _cf(
+            "Lichterwochen Bahnhofstraße",
+            "Bernd Händler",
+            date(2026, 11, 20),
+            date(2026, 12, 31),
+            300_000,
+        ),
+    )
+    c2 = d.submitted(
+        CF,
+        _cf(
+            "Schaufenster-Galerie Ruhrstraße",
+            "Petra Laden",
+            date(2026, 11, 2),
+            date(2026, 12, 20),
+            150_000,
+        ),
+    )
+    c3 = d.submitted(
+        CF,
+        _cf(
+            "Rabattaktion Innenstadt",
+            "Quentin Kasse",
+            date(2026, 11, 2),
+            date(2026, 12, 20),
+            100_000,
+        ),
+    )
     d.at(_at(2026, 9, 10))
     for app_id in (c1, c2, c3):
         d.reviewed(CF, app_id)
-    cs = decisions.create_session(d.f, d.office, CF, _at(2026, 9, 30, 16), "Innenstadt-Büro, Ruhrstraße 48")
+    cs = decisions.create_session(
+        d.f, d.office, CF, _at(2026, 9, 30, 16), "Innenstadt-Büro, Ruhrstraße 48"
+    )
     for app_id in (c1, c2, c3):
         decisions.schedule(d.f, d.office, app_id, cs)
     d.at(_at(2026, 9, 30, 18))
     decisions.record_jury_outcome(d.f, d.office, c1, "recommend")
     decisions.record_jury_outcome(d.f, d.office, c2, "recommend")
-    decisions.record_jury_outcome(d.f, d.office, c3, "reject", reason="Reine Werbemaßnahme eines einzelnen Geschäfts.")
+    decisions.record_jury_outcome(
+        d.f, d.office, c3, "reject", reason="Reine Werbemaßnahme eines einzelnen Geschäfts."
+    )
     d.at(_at(2026, 10, 8))
-    decisions.record_city_grant(d.f, d.city, c1, granted_on=date(2026, 10, 8), grant_file_number="61/2026-014")
+    decisions.record_city_grant(
+        d.f, d.city, c1, granted_on=date(2026, 10, 8), grant_file_number="61/2026-014"
+    )
     d.at(_at(2026, 11, 19))
-    d.submitted(CF, _cf("Frühlingsmarkt Innenstadt", "Bernd Händler", date(2027, 4, 10), date(2027, 4, 30), 250_000))
+    d.submitted(
+        CF,
+        _cf(
+            "Frühlingsmarkt Innenstadt",
+            "Bernd Händler",
+            date(2027, 4, 10),
+            date(2027, 4, 30),
+            250_000,
+        ),
+    )
     return True

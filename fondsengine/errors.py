@@ -32,7 +32,9 @@ class TransitionNotAllowed(FondsError):
 class GuardFailed(FondsError):
     """A rule (guard) of the guideline or the workflow refused the step."""
 
-    def __init__(self, message: str, *, clause: str | None = None, reasons: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, message: str, *, clause: str | None = None, reasons: tuple[str, ...] = ()
+    ) -> None:
         super().__init__(message, clause=clause)
         self.reasons = reasons
 
@@ -44,7 +46,9 @@ class BudgetExceeded(GuardFailed):
 class InvalidInput(FondsError):
     """Input values are malformed or contradict each other."""
 
-    def __init__(self, message: str, *, field: str | None = None, clause: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, field: str | None = None, clause: str | None = None
+    ) -> None:
         super().__init__(message, clause=clause)
         self.field = field
 

@@ -99,7 +99,9 @@ def lock_year(session: Session, fund_id: str, year: int) -> None:
         .execution_options(synchronize_session=False)
     )
     if getattr(result, "rowcount", 0) != 1:
-        raise InvalidInput(f"Für das Haushaltsjahr {year} ist in diesem Fonds kein Budget festgelegt.")
+        raise InvalidInput(
+            f"Für das Haushaltsjahr {year} ist in diesem Fonds kein Budget festgelegt."
+        )
 
 
 def book(
@@ -171,7 +173,9 @@ def commit_grant(
     )
 
 
-def counter_book(session: Session, entry_id: int, *, at: datetime, actor_id: int | None, note: str) -> LedgerEntry:
+def counter_book(
+    session: Session, entry_id: int, *, at: datetime, actor_id: int | None, note: str
+) -> LedgerEntry:
     """Correct a booking by booking its exact opposite (the ledger is never edited)."""
     original = session.get(LedgerEntry, entry_id)
     if original is None:

@@ -36,7 +36,8 @@ def whatif(fonds: Fonds, fund_id: str, proposal: str | Path) -> list[Change]:
     changes: list[Change] = []
     with fonds.db.read() as s:
         apps = s.scalars(
-            select(Application).where(Application.fund_id == fund_id, Application.submitted_at.is_not(None))
+            select(Application)
+            .where(Application.fund_id == fund_id, Application.submitted_at.is_not(None))
             .order_by(Application.id)
         ).all()
         for app in apps:
@@ -52,8 +53,15 @@ def whatif(fonds: Fonds, fund_id: str, proposal: str | Path) -> list[Change]:
             blocking_before = any(f.blocking for f in check(data, old, ctx))
             blocking_after = any(f.blocking for f in after_findings)
             if before != after or blocking_before != blocking_after:
-                changes.append(Change(
-                    app.id, app.file_number, app.title, blocking_before, blocking_after,
-                    tuple(sorted(m for _, m in after - before)), tuple(sorted(m for _, m in before - after)),
-                ))
+                changes.append(
+                    Change(
+                        app.id,
+                        app.file_number,
+                        app.title,
+                        blocking_before,
+                        blocking_after,
+                        tuple(sorted(m for _, m in after - before)),
+                        tuple(sorted(m for _, m in before - after)),
+                    )
+                )
     return changes

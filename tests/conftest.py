@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -51,7 +51,7 @@ def sqlite_url(tmp_path: Path) -> str:
 @pytest.fixture
 def clock() -> FixedClock:
     """The test clock: 25 November 2026, 10:00 in Witten."""
-    return FixedClock(datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc))
+    return FixedClock(datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
 
 
 def make_fonds(url: str, clock: FixedClock, tmp_path: Path) -> Fonds:
@@ -84,5 +84,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatu
     """In CI a skipped test counts as a failure: browser and PostgreSQL tests must run."""
     skipped = terminalreporter.stats.get("skipped", [])
     if IN_CI and skipped:
-        terminalreporter.write_line(f"CI: {len(skipped)} test(s) skipped; skips are failures in CI.", red=True)
+        terminalreporter.write_line(
+            f"CI: {len(skipped)} test(s) skipped; skips are failures in CI.", red=True
+        )
         terminalreporter._session.exitstatus = pytest.ExitCode.TESTS_FAILED  # type: ignore[attr-defined]

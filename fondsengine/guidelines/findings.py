@@ -6,10 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     BLOCKING = "blocking"  # submission / approval is refused while this remains
     WARNING = "warning"  # shown, the office decides
     INFO = "info"
@@ -74,6 +74,8 @@ class CheckContext:
 
     today: date  # day of the check (submission day), Europe/Berlin
     budget_year: int
-    applicant_other_grants_cents: int = 0  # other approved or pending grants of this applicant in the year
+    applicant_other_grants_cents: int = (
+        0  # other approved or pending grants of this applicant in the year
+    )
     repeat_count: int = 0  # how often this project was funded before (0 = first time)
     budget_free_cents: int | None = None  # free budget of the year, if known

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 from fractions import Fraction
 
 
-class DecidedBy(str, Enum):
+class DecidedBy(StrEnum):
     """Who decides an application within a decision tier."""
 
     MANAGEMENT = "management"  # the Geschäftsführung alone
@@ -21,7 +21,7 @@ class DecidedBy(str, Enum):
     EXTERNAL = "external"  # an outside body (district council, city) decides
 
 
-class Majority(str, Enum):
+class Majority(StrEnum):
     """Majority rule of the jury."""
 
     SIMPLE = "simple"  # more yes than no among the votes cast
@@ -30,21 +30,21 @@ class Majority(str, Enum):
     UNANIMOUS = "unanimous"  # every vote cast is yes
 
 
-class TieRule(str, Enum):
+class TieRule(StrEnum):
     """How a tie ends."""
 
     REJECTED = "rejected"
     CHAIR_DECIDES = "chair_decides"
 
 
-class QuorumBasis(str, Enum):
+class QuorumBasis(StrEnum):
     """Who counts towards the quorum."""
 
     PRESENT = "present"  # members present at the session (minus excluded for conflict)
     PARTICIPATING = "participating"  # members who cast a vote (yes/no/abstain)
 
 
-class SubmissionMode(str, Enum):
+class SubmissionMode(StrEnum):
     """How applications are collected."""
 
     ROUNDS = "rounds"  # deadlines tied to jury sessions
@@ -52,7 +52,7 @@ class SubmissionMode(str, Enum):
     OPEN = "open"  # open all year until the money is gone
 
 
-class PaymentMode(str, Enum):
+class PaymentMode(StrEnum):
     """How a grant is paid out."""
 
     REIMBURSEMENT = "reimbursement"  # Erstattung against receipts after the project
@@ -102,7 +102,9 @@ class AreaRules:
 
     name: str
     postcodes: tuple[str, ...]  # empty: any postcode
-    streets: tuple[str, ...]  # empty: any street; compared case-insensitively, normalised "str." = "straße"
+    streets: tuple[
+        str, ...
+    ]  # empty: any street; compared case-insensitively, normalised "str." = "straße"
     link_kinds: tuple[str, ...]  # accepted links to the area: lives, works, owns_property, based
     link_required: bool
     benefit_suffices: bool  # a project outside the area counts if it benefits its residents
@@ -118,7 +120,9 @@ class ApplicantKind:
 @dataclass(frozen=True)
 class ApplicantRules:
     kinds: tuple[ApplicantKind, ...]
-    excluded: tuple[ApplicantKind, ...]  # e.g. commercial_firm, political_party (labels for the form/letters)
+    excluded: tuple[
+        ApplicantKind, ...
+    ]  # e.g. commercial_firm, political_party (labels for the form/letters)
     nonprofit_required: bool
     clause: str | None = None
 
@@ -133,7 +137,9 @@ class AmountRules:
     max_cents: int
     per_applicant_year_cap_cents: int | None  # total grants per applicant per budget year
     max_share: Fraction  # max grant / eligible costs, e.g. Fraction(1, 2)
-    repeat_shares: tuple[Fraction, ...]  # share for the 2nd, 3rd, ... funding of the same project; () = no reduction
+    repeat_shares: tuple[
+        Fraction, ...
+    ]  # share for the 2nd, 3rd, ... funding of the same project; () = no reduction
     repeat_allowed: bool = True  # False: a repeated project is not funded at all
     clause: str | None = None
     cap_clause: str | None = None
@@ -143,10 +149,14 @@ class AmountRules:
 
 @dataclass(frozen=True)
 class OwnContributionRules:
-    min_share: Fraction  # own contribution (money + valued volunteer work) / eligible costs, e.g. 1/2
+    min_share: (
+        Fraction  # own contribution (money + valued volunteer work) / eligible costs, e.g. 1/2
+    )
     money_min_share: Fraction  # part of that which must be money (0 = volunteer work may cover all)
     volunteer_hour_rate_cents: int  # value of one hour of volunteer work, e.g. 1500
-    volunteer_max_share: Fraction  # volunteer value counted up to this share of eligible costs, e.g. 1/5
+    volunteer_max_share: (
+        Fraction  # volunteer value counted up to this share of eligible costs, e.g. 1/5
+    )
     volunteer_allowed: bool
     clause: str | None = None
 
@@ -205,7 +215,9 @@ class TimingRules:
 
     def round_for(self, submitted_on: date) -> Round | None:
         """The first round whose deadline is on or after the day of submission."""
-        open_rounds = sorted((r for r in self.rounds if r.deadline >= submitted_on), key=lambda r: r.deadline)
+        open_rounds = sorted(
+            (r for r in self.rounds if r.deadline >= submitted_on), key=lambda r: r.deadline
+        )
         return open_rounds[0] if open_rounds else None
 
 
@@ -252,8 +264,12 @@ class BalanceRule:
 
 @dataclass(frozen=True)
 class ConflictRules:
-    applicant_excluded: bool = True  # the applicant (member who applied) never votes on their own application
-    related_excluded: bool = True  # members tied to the applicant (family, same organisation) do not vote
+    applicant_excluded: bool = (
+        True  # the applicant (member who applied) never votes on their own application
+    )
+    related_excluded: bool = (
+        True  # members tied to the applicant (family, same organisation) do not vote
+    )
     declaration_required: bool = True  # members must declare conflicts before the vote
     clause: str | None = None
 
@@ -295,7 +311,9 @@ class PaymentRules:
 @dataclass(frozen=True)
 class ProofRules:
     due_months_after_end: int | None  # proof due N months after the project end
-    due_fixed_month_day: tuple[int, int] | None  # or by a fixed date (month, day) of the following year
+    due_fixed_month_day: (
+        tuple[int, int] | None
+    )  # or by a fixed date (month, day) of the following year
     parts: tuple[str, ...]  # report, receipts, photos, participants, publicity_evidence
     refund_unused: bool  # money paid but not used as approved is claimed back
     cut_when_lower: bool  # approved amount cut when real costs were lower
@@ -394,4 +412,6 @@ class Guideline:
     declarations: tuple[Declaration, ...] = ()
     review_checklist: tuple[ChecklistItem, ...] = ()
     conditions: tuple[ConditionText, ...] = ()
-    letters: dict[str, LetterText] = field(default_factory=dict)  # kind -> text; kinds: receipt, changes, approval, rejection, payment, proof_result, refund, lapse
+    letters: dict[str, LetterText] = field(
+        default_factory=dict
+    )  # kind -> text; kinds: receipt, changes, approval, rejection, payment, proof_result, refund, lapse

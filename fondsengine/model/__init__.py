@@ -11,6 +11,7 @@ from fondsengine.model.application import (
 from fondsengine.model.base import Base
 from fondsengine.model.fund import BudgetYear, Fund, GuidelineVersion, WorkflowVersion
 from fondsengine.model.jury import AgendaItem, Attendance, Conflict, JurySession, Vote
+from fondsengine.model.jury_extra import JuryDraw, JuryVolunteer
 from fondsengine.model.money import LedgerEntry, Payment, ProofOfUse, Receipt, Refund
 from fondsengine.model.records import AuditEvent, JobMark, Letter, OutboxMessage
 from fondsengine.model.user import Membership, User
@@ -29,7 +30,9 @@ __all__ = [
     "Fund",
     "GuidelineVersion",
     "JobMark",
+    "JuryDraw",
     "JurySession",
+    "JuryVolunteer",
     "LedgerEntry",
     "Letter",
     "Membership",

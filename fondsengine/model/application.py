@@ -96,7 +96,9 @@ class Application(Base):
     approval_reason: Mapped[str | None] = mapped_column(Text)
     conditions: Mapped[list[Any]] = mapped_column(default=list)
     decided_at: Mapped[datetime | None]
-    grant_file_number: Mapped[str | None] = mapped_column(String(80))  # city's file number (two-step)
+    grant_file_number: Mapped[str | None] = mapped_column(
+        String(80)
+    )  # city's file number (two-step)
     settled_cents: Mapped[OptCents]  # eligible spent amount accepted with the proof of use
     proof_due_on: Mapped[date | None]
     lapse_due_on: Mapped[date | None]
@@ -125,7 +127,9 @@ class CostItem(Base):
     )
 
     id: Mapped[intpk]
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
     position: Mapped[int] = mapped_column(Integer)
     category: Mapped[str] = mapped_column(String(64), index=True)
     description: Mapped[str] = mapped_column(String(500))
@@ -140,7 +144,9 @@ class ApplicationRevision(Base):
     """A snapshot of what the applicant submitted, one per (re)submission, for the diff."""
 
     __tablename__ = "application_revisions"
-    __table_args__ = (UniqueConstraint("application_id", "number", name="uq_application_revisions_app_number"),)
+    __table_args__ = (
+        UniqueConstraint("application_id", "number", name="uq_application_revisions_app_number"),
+    )
 
     id: Mapped[intpk]
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
@@ -155,7 +161,9 @@ class ReviewItem(Base):
     __tablename__ = "review_items"
     __table_args__ = (
         UniqueConstraint("application_id", "item_id", name="uq_review_items_app_item"),
-        CheckConstraint("result IN ('fulfilled', 'not_fulfilled', 'not_applicable')", name="result_known"),
+        CheckConstraint(
+            "result IN ('fulfilled', 'not_fulfilled', 'not_applicable')", name="result_known"
+        ),
     )
 
     id: Mapped[intpk]

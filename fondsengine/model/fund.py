@@ -18,7 +18,8 @@ class Fund(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(String(300))
     current_guideline_id: Mapped[int | None] = mapped_column(
-        ForeignKey("guideline_versions.id", use_alter=True, name="fk_funds_current_guideline_id"), nullable=True
+        ForeignKey("guideline_versions.id", use_alter=True, name="fk_funds_current_guideline_id"),
+        nullable=True,
     )
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime]
@@ -28,7 +29,9 @@ class GuidelineVersion(Base):
     """One stored version (content + hash) of a fund's guideline file."""
 
     __tablename__ = "guideline_versions"
-    __table_args__ = (UniqueConstraint("fund_id", "version_hash", name="uq_guideline_versions_fund_hash"),)
+    __table_args__ = (
+        UniqueConstraint("fund_id", "version_hash", name="uq_guideline_versions_fund_hash"),
+    )
 
     id: Mapped[intpk]
     fund_id: Mapped[str] = mapped_column(ForeignKey("funds.id"), index=True)
@@ -43,7 +46,9 @@ class WorkflowVersion(Base):
     """One stored version (content + hash) of a workflow file."""
 
     __tablename__ = "workflow_versions"
-    __table_args__ = (UniqueConstraint("workflow_id", "version_hash", name="uq_workflow_versions_id_hash"),)
+    __table_args__ = (
+        UniqueConstraint("workflow_id", "version_hash", name="uq_workflow_versions_id_hash"),
+    )
 
     id: Mapped[intpk]
     workflow_id: Mapped[Code]

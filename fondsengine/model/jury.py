@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fondsengine.model.base import Base, OptCents, intpk
@@ -56,7 +64,9 @@ class Attendance(Base):
     """Invitation, confirmation and presence of a member at a session."""
 
     __tablename__ = "attendances"
-    __table_args__ = (UniqueConstraint("session_id", "user_id", name="uq_attendances_session_user"),)
+    __table_args__ = (
+        UniqueConstraint("session_id", "user_id", name="uq_attendances_session_user"),
+    )
 
     id: Mapped[intpk]
     session_id: Mapped[int] = mapped_column(ForeignKey("jury_sessions.id"), index=True)

@@ -44,8 +44,12 @@ class Payment(Base):
     __tablename__ = "payments"
     __table_args__ = (
         CheckConstraint("amount_cents > 0", name="amount_positive"),
-        CheckConstraint("kind IN ('advance', 'instalment', 'final', 'reimbursement')", name="kind_known"),
-        CheckConstraint("status IN ('requested', 'ordered', 'paid', 'cancelled')", name="status_known"),
+        CheckConstraint(
+            "kind IN ('advance', 'instalment', 'final', 'reimbursement')", name="kind_known"
+        ),
+        CheckConstraint(
+            "status IN ('requested', 'ordered', 'paid', 'cancelled')", name="status_known"
+        ),
         CheckConstraint("status <> 'paid' OR paid_at IS NOT NULL", name="paid_has_date"),
     )
 
@@ -69,7 +73,9 @@ class Refund(Base):
     __tablename__ = "refunds"
     __table_args__ = (
         CheckConstraint("claimed_cents > 0", name="claimed_positive"),
-        CheckConstraint("received_cents >= 0 AND received_cents <= claimed_cents", name="received_within_claim"),
+        CheckConstraint(
+            "received_cents >= 0 AND received_cents <= claimed_cents", name="received_within_claim"
+        ),
     )
 
     id: Mapped[intpk]
@@ -109,7 +115,9 @@ class Receipt(Base):
     __table_args__ = (
         CheckConstraint("amount_cents > 0", name="amount_positive"),
         CheckConstraint("status IN ('pending', 'accepted', 'rejected')", name="status_known"),
-        CheckConstraint("status <> 'rejected' OR reject_reason IS NOT NULL", name="rejection_has_reason"),
+        CheckConstraint(
+            "status <> 'rejected' OR reject_reason IS NOT NULL", name="rejection_has_reason"
+        ),
     )
 
     id: Mapped[intpk]

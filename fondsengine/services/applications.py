@@ -71,23 +71,34 @@ def _validate(data: ApplicationInput) -> None:
     if len(data.title) > 300:
         raise InvalidInput("Der Projekttitel darf höchstens 300 Zeichen lang sein.", field="title")
     if not data.contact_name.strip():
-        raise InvalidInput("Bitte geben Sie den Namen der Antragstellerin / des Antragstellers an.", field="contact_name")
+        raise InvalidInput(
+            "Bitte geben Sie den Namen der Antragstellerin / des Antragstellers an.",
+            field="contact_name",
+        )
     for name in ("requested_cents", "own_funds_cents", "other_funding_cents"):
         if getattr(data, name) < 0:
             raise InvalidInput("Beträge dürfen nicht negativ sein.", field=name)
     if data.volunteer_hours < 0:
-        raise InvalidInput("Die Zahl der ehrenamtlichen Stunden darf nicht negativ sein.", field="volunteer_hours")
+        raise InvalidInput(
+            "Die Zahl der ehrenamtlichen Stunden darf nicht negativ sein.", field="volunteer_hours"
+        )
     if data.project_start and data.project_end and data.project_start > data.project_end:
         raise InvalidInput("Das Projektende liegt vor dem Projektbeginn.", field="project_end")
     for i, item in enumerate(data.cost_items, start=1):
         if item.amount_cents <= 0:
-            raise InvalidInput(f"Kostenposition {i}: Der Betrag muss größer als 0,00 € sein.", field="cost_items")
+            raise InvalidInput(
+                f"Kostenposition {i}: Der Betrag muss größer als 0,00 € sein.", field="cost_items"
+            )
         if not item.description.strip():
-            raise InvalidInput(f"Kostenposition {i}: Bitte beschreiben Sie die Kosten.", field="cost_items")
+            raise InvalidInput(
+                f"Kostenposition {i}: Bitte beschreiben Sie die Kosten.", field="cost_items"
+            )
 
 
 def _apply(app: Application, data: ApplicationInput) -> None:
-    simple = {k: v for k, v in vars(data).items() if k not in {"cost_items", "declarations", "extra"}}
+    simple = {
+        k: v for k, v in vars(data).items() if k not in {"cost_items", "declarations", "extra"}
+    }
     for key, value in simple.items():
         setattr(app, key, value)
     app.declarations = sorted(data.declarations)
@@ -111,7 +122,12 @@ def _budget_year_for(data: ApplicationInput, today: date) -> int:
 
 
 def create_draft(
-    fonds: Fonds, actor: Actor, fund_id: str, data: ApplicationInput, *, on_behalf_of: int | None = None
+    fonds: Fonds,
+    actor: Actor,
+    fund_id: str,
+    data: ApplicationInput,
+    *,
+    on_behalf_of: int | None = None,
 ) -> int:
     """Create a draft application; the office may enter one on behalf of a resident."""
     _validate(data)
@@ -170,7 +186,14 @@ def _editable(uow: UnitOfWork, actor: Actor, application_id: int) -> Application
     return app
 
 
-def update_draft(fonds: Fonds, actor: Actor, application_id: int, data: ApplicationInput, *, expected_version: int | None = None) -> None:
+def update_draft(
+    fonds: Fonds,
+    actor: Actor,
+    application_id: int,
+    data: ApplicationInput,
+    *,
+    expected_version: int | None = None,
+) -> None:
     """Save the form (draft, or changes requested by the office)."""
     _validate(data)
     with fonds.unit_of_work() as uow:
@@ -178,15 +201,24 @@ def update_draft(fonds: Fonds, actor: Actor, application_id: int, data: Applicat
         if expected_version is not None and app.row_version != expected_version:
             from fondsengine.errors import ConcurrentChange
 
-            raise ConcurrentChange("Der Antrag wurde inzwischen geändert. Bitte laden Sie die Seite neu.")
+            raise ConcurrentChange(
+                "Der Antrag wurde inzwischen geändert. Bitte laden Sie die Seite neu."
+            )
         now = fonds.clock.now()
         _apply(app, data)
         if app.state == "draft":
             app.budget_year = _budget_year_for(data, local_date(now))
         app.updated_at = now
         app.row_version += 1
-        record(uow.session, actor=actor, role="applicant" if actor.user_id == app.applicant_id else "manager",
-               action="save", at=now, fund_id=app.fund_id, application_id=app.id)
+        record(
+            uow.session,
+            actor=actor,
+            role="applicant" if actor.user_id == app.applicant_id else "manager",
+            action="save",
+            at=now,
+            fund_id=app.fund_id,
+            application_id=app.id,
+        )
         uow.commit()
 
 
@@ -201,10 +233,18 @@ def _snapshot(app: Application) -> dict[str, Any]:
     for key, value in cols.items():
         if key in {"id", "state", "row_version", "updated_at", "created_at", "submitted_at"}:
             continue
-        out[key] = value.isoformat() if hasattr(value, "isoformat") else (str(value) if isinstance(value, Decimal) else value)
+        out[key] = (
+            value.isoformat()
+            if hasattr(value, "isoformat")
+            else (str(value) if isinstance(value, Decimal) else value)
+        )
     out["cost_items"] = [
-        {"category": c.category, "description": c.description, "amount_cents": c.amount_cents,
-         "hours": str(c.hours) if c.hours is not None else None}
+        {
+            "category": c.category,
+            "description": c.description,
+            "amount_cents": c.amount_cents,
+            "hours": str(c.hours) if c.hours is not None else None,
+        }
         for c in app.cost_items
     ]
     return out
@@ -212,8 +252,22 @@ def _snapshot(app: Application) -> dict[str, Any]:
 
 def _store_revision(uow: UnitOfWork, app: Application) -> None:
     s = uow.session
-    number = (s.scalar(select(func.max(ApplicationRevision.number)).where(ApplicationRevision.application_id == app.id)) or 0) + 1
-    s.add(ApplicationRevision(application_id=app.id, number=number, snapshot=_snapshot(app), created_at=uow.fonds.clock.now()))
+    number = (
+        s.scalar(
+            select(func.max(ApplicationRevision.number)).where(
+                ApplicationRevision.application_id == app.id
+            )
+        )
+        or 0
+    ) + 1
+    s.add(
+        ApplicationRevision(
+            application_id=app.id,
+            number=number,
+            snapshot=_snapshot(app),
+            created_at=uow.fonds.clock.now(),
+        )
+    )
 
 
 def submit(fonds: Fonds, actor: Actor, application_id: int) -> str:
@@ -231,7 +285,9 @@ def submit(fonds: Fonds, actor: Actor, application_id: int) -> str:
         if app.file_number is None:
             prefix = f"{_file_prefix(app.fund_id)}-{app.budget_year}-"
             last = s.scalar(
-                select(func.max(Application.file_number)).where(Application.file_number.like(prefix + "%"))
+                select(func.max(Application.file_number)).where(
+                    Application.file_number.like(prefix + "%")
+                )
             )
             seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
             app.file_number = f"{prefix}{seq:04d}"
@@ -246,7 +302,9 @@ def submit(fonds: Fonds, actor: Actor, application_id: int) -> str:
 def resubmit(fonds: Fonds, actor: Actor, application_id: int) -> None:
     """Submit again after the office asked for changes (the previous version is kept)."""
     with fonds.unit_of_work() as uow:
-        app, _ = authz.load_visible_application(uow.session, actor, application_id, local_date(fonds.clock.now()))
+        app, _ = authz.load_visible_application(
+            uow.session, actor, application_id, local_date(fonds.clock.now())
+        )
         fire(uow, actor, app, "resubmit")
         _store_revision(uow, app)
         uow.commit()
@@ -255,7 +313,9 @@ def resubmit(fonds: Fonds, actor: Actor, application_id: int) -> None:
 def withdraw(fonds: Fonds, actor: Actor, application_id: int, reason: str | None = None) -> None:
     """Withdraw an application before it is approved."""
     with fonds.unit_of_work() as uow:
-        app, _ = authz.load_visible_application(uow.session, actor, application_id, local_date(fonds.clock.now()))
+        app, _ = authz.load_visible_application(
+            uow.session, actor, application_id, local_date(fonds.clock.now())
+        )
         fire(uow, actor, app, "withdraw", reason=reason)
         uow.commit()
 
@@ -271,6 +331,14 @@ def confirm_consultation(fonds: Fonds, actor: Actor, application_id: int, on: da
         app.prior_consultation_on = on
         app.consultation_confirmed_by_id = actor.user_id
         app.updated_at = now
-        record(s, actor=actor, role="manager", action="confirm_consultation", at=now, fund_id=app.fund_id,
-               application_id=app.id, data={"on": on.isoformat()})
+        record(
+            s,
+            actor=actor,
+            role="manager",
+            action="confirm_consultation",
+            at=now,
+            fund_id=app.fund_id,
+            application_id=app.id,
+            data={"on": on.isoformat()},
+        )
         uow.commit()

@@ -32,7 +32,9 @@ def fund_roles(session: Session, actor: Actor, fund_id: str, today: date) -> fro
     return frozenset(rows)
 
 
-def application_roles(session: Session, actor: Actor, app: Application, today: date) -> frozenset[str]:
+def application_roles(
+    session: Session, actor: Actor, app: Application, today: date
+) -> frozenset[str]:
     """The actor's roles for one application (fund roles plus 'applicant' for the owner)."""
     roles = set(fund_roles(session, actor, app.fund_id, today))
     if actor.user_id is not None and actor.user_id == app.applicant_id:
@@ -40,7 +42,9 @@ def application_roles(session: Session, actor: Actor, app: Application, today: d
     return frozenset(roles)
 
 
-def require_fund_role(session: Session, actor: Actor, fund_id: str, today: date, *allowed: str) -> str:
+def require_fund_role(
+    session: Session, actor: Actor, fund_id: str, today: date, *allowed: str
+) -> str:
     """Raise PermissionDenied unless the actor holds one of the roles in the fund; return it."""
     roles = fund_roles(session, actor, fund_id, today)
     for role in allowed:
@@ -49,7 +53,9 @@ def require_fund_role(session: Session, actor: Actor, fund_id: str, today: date,
     raise PermissionDenied("Dafür fehlt Ihnen die Berechtigung in diesem Fonds.")
 
 
-def load_visible_application(session: Session, actor: Actor, application_id: int, today: date) -> tuple[Application, frozenset[str]]:
+def load_visible_application(
+    session: Session, actor: Actor, application_id: int, today: date
+) -> tuple[Application, frozenset[str]]:
     """Load an application the actor may see, else NotFound (never reveal that it exists)."""
     app = session.get(Application, application_id)
     if app is None:

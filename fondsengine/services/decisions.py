@@ -23,11 +23,15 @@ REVIEW_RESULTS = ("fulfilled", "not_fulfilled", "not_applicable")
 
 
 def _load(uow: UnitOfWork, actor: Actor, application_id: int) -> Application:
-    app, _ = authz.load_visible_application(uow.session, actor, application_id, local_date(uow.fonds.clock.now()))
+    app, _ = authz.load_visible_application(
+        uow.session, actor, application_id, local_date(uow.fonds.clock.now())
+    )
     return app
 
 
-def _step(fonds: Fonds, actor: Actor, application_id: int, trigger: str, reason: str | None = None) -> None:
+def _step(
+    fonds: Fonds, actor: Actor, application_id: int, trigger: str, reason: str | None = None
+) -> None:
     with fonds.unit_of_work() as uow:
         fire(uow, actor, _load(uow, actor, application_id), trigger, reason=reason)
         uow.commit()
@@ -48,7 +52,9 @@ def record_review(
         app = _load(uow, actor, application_id)
         authz.require_fund_role(s, actor, app.fund_id, local_date(now), "manager")
         if app.state != "in_review":
-            raise InvalidInput("Die Checkliste kann nur während der formalen Prüfung ausgefüllt werden.")
+            raise InvalidInput(
+                "Die Checkliste kann nur während der formalen Prüfung ausgefüllt werden."
+            )
         known = {i.id for i in guideline_of(uow, app).review_checklist}
         for item_id, (result, note) in answers.items():
             if item_id not in known:
@@ -56,14 +62,38 @@ def record_review(
             if result not in REVIEW_RESULTS:
                 raise InvalidInput(f"Ungültiges Prüfergebnis „{result}“.")
             if result == "not_fulfilled" and not note.strip():
-                raise InvalidInput("Bitte begründen Sie, warum ein Punkt nicht erfüllt ist.", field=item_id)
-            row = s.scalar(select(ReviewItem).where(ReviewItem.application_id == app.id, ReviewItem.item_id == item_id))
+                raise InvalidInput(
+                    "Bitte begründen Sie, warum ein Punkt nicht erfüllt ist.", field=item_id
+                )
+            row = s.scalar(
+                select(ReviewItem).where(
+                    ReviewItem.application_id == app.id, ReviewItem.item_id == item_id
+                )
+            )
             if row is None:
-                row = ReviewItem(application_id=app.id, item_id=item_id, reviewer_id=actor.user_id or 0, reviewed_at=now)
+                row = ReviewItem(
+                    application_id=app.id,
+                    item_id=item_id,
+                    reviewer_id=actor.user_id or 0,
+                    reviewed_at=now,
+                )
                 s.add(row)
-            row.result, row.note, row.reviewer_id, row.reviewed_at = result, note.strip(), actor.user_id or 0, now
-        record(s, actor=actor, role="manager", action="record_review", at=now, fund_id=app.fund_id,
-               application_id=app.id, data={k: v[0] for k, v in answers.items()})
+            row.result, row.note, row.reviewer_id, row.reviewed_at = (
+                result,
+                note.strip(),
+                actor.user_id or 0,
+                now,
+            )
+        record(
+            s,
+            actor=actor,
+            role="manager",
+            action="record_review",
+            at=now,
+            fund_id=app.fund_id,
+            application_id=app.id,
+            data={k: v[0] for k, v in answers.items()},
+        )
         uow.commit()
 
 
@@ -78,7 +108,12 @@ def complete_review(fonds: Fonds, actor: Actor, application_id: int) -> None:
 
 
 def _set_approval(
-    uow: UnitOfWork, app: Application, amount_cents: int | None, reason: str | None, conditions: Sequence[str], now: datetime
+    uow: UnitOfWork,
+    app: Application,
+    amount_cents: int | None,
+    reason: str | None,
+    conditions: Sequence[str],
+    now: datetime,
 ) -> int:
     guideline = guideline_of(uow, app)
     amount = app.requested_cents if amount_cents is None else amount_cents
@@ -86,10 +121,13 @@ def _set_approval(
         raise InvalidInput("Der Bewilligungsbetrag muss größer als 0,00 € sein.", field="amount")
     if amount > app.requested_cents:
         raise InvalidInput(
-            f"Es kann höchstens der beantragte Betrag ({format_euro(app.requested_cents)}) bewilligt werden.", field="amount"
+            f"Es kann höchstens der beantragte Betrag ({format_euro(app.requested_cents)}) bewilligt werden.",
+            field="amount",
         )
     if amount < app.requested_cents and not (reason and reason.strip()):
-        raise InvalidInput("Bitte begründen Sie, warum weniger als beantragt bewilligt wird.", field="reason")
+        raise InvalidInput(
+            "Bitte begründen Sie, warum weniger als beantragt bewilligt wird.", field="reason"
+        )
     today = local_date(now)
     gctx = GuardContext(uow.session, app, guideline, now)
     ctx = check_context(uow.session, app, now_date=today, budget_free=None)
@@ -112,8 +150,13 @@ def _set_approval(
 
 
 def decide_approve(
-    fonds: Fonds, actor: Actor, application_id: int, *, amount_cents: int | None = None,
-    reason: str | None = None, conditions: Sequence[str] = (),
+    fonds: Fonds,
+    actor: Actor,
+    application_id: int,
+    *,
+    amount_cents: int | None = None,
+    reason: str | None = None,
+    conditions: Sequence[str] = (),
 ) -> None:
     """The office approves within its own tier (amount may be lower than requested)."""
     with fonds.unit_of_work() as uow:
@@ -129,8 +172,16 @@ def decide_reject(fonds: Fonds, actor: Actor, application_id: int, reason: str) 
     _step(fonds, actor, application_id, "decide_reject", reason=reason)
 
 
-def create_session(fonds: Fonds, actor: Actor, fund_id: str, starts_at: datetime, place: str, *, circulation: bool = False,
-                   vote_deadline: datetime | None = None) -> int:
+def create_session(
+    fonds: Fonds,
+    actor: Actor,
+    fund_id: str,
+    starts_at: datetime,
+    place: str,
+    *,
+    circulation: bool = False,
+    vote_deadline: datetime | None = None,
+) -> int:
     """Plan a jury session (or a vote by circulation)."""
     with fonds.unit_of_work() as uow:
         s = uow.session
@@ -139,12 +190,26 @@ def create_session(fonds: Fonds, actor: Actor, fund_id: str, starts_at: datetime
         fonds.catalog.current(s, fund_id)
         if starts_at.tzinfo is None:
             raise InvalidInput("Sitzungsbeginn ohne Zeitzone.")
-        js = JurySession(fund_id=fund_id, starts_at=starts_at, place=place.strip(), status="planned",
-                         circulation=circulation, vote_deadline=vote_deadline, created_at=now)
+        js = JurySession(
+            fund_id=fund_id,
+            starts_at=starts_at,
+            place=place.strip(),
+            status="planned",
+            circulation=circulation,
+            vote_deadline=vote_deadline,
+            created_at=now,
+        )
         s.add(js)
         s.flush()
-        record(s, actor=actor, role="manager", action="create_session", at=now, fund_id=fund_id,
-               data={"session_id": js.id, "starts_at": starts_at.isoformat(), "place": place})
+        record(
+            s,
+            actor=actor,
+            role="manager",
+            action="create_session",
+            at=now,
+            fund_id=fund_id,
+            data={"session_id": js.id, "starts_at": starts_at.isoformat(), "place": place},
+        )
         uow.commit()
         return js.id
 
@@ -160,12 +225,25 @@ def schedule(fonds: Fonds, actor: Actor, application_id: int, session_id: int) -
         if js.status == "closed":
             raise InvalidInput("Die Sitzung ist bereits geschlossen.")
         fire(uow, actor, app, "schedule", extra={"session_id": session_id})
-        position = (s.scalar(select(func.max(AgendaItem.position)).where(AgendaItem.session_id == session_id)) or 0) + 1
-        existing = s.scalar(select(AgendaItem).where(AgendaItem.session_id == session_id, AgendaItem.application_id == app.id))
+        position = (
+            s.scalar(
+                select(func.max(AgendaItem.position)).where(AgendaItem.session_id == session_id)
+            )
+            or 0
+        ) + 1
+        existing = s.scalar(
+            select(AgendaItem).where(
+                AgendaItem.session_id == session_id, AgendaItem.application_id == app.id
+            )
+        )
         if existing is not None:
             existing.status, existing.outcome, existing.closed_at = "open", None, None
         else:
-            s.add(AgendaItem(session_id=session_id, application_id=app.id, position=position, status="open"))
+            s.add(
+                AgendaItem(
+                    session_id=session_id, application_id=app.id, position=position, status="open"
+                )
+            )
         uow.commit()
 
 
@@ -174,17 +252,33 @@ def unschedule(fonds: Fonds, actor: Actor, application_id: int) -> None:
     with fonds.unit_of_work() as uow:
         app = _load(uow, actor, application_id)
         fire(uow, actor, app, "unschedule")
-        for item in uow.session.scalars(select(AgendaItem).where(AgendaItem.application_id == app.id, AgendaItem.status == "open")):
+        for item in uow.session.scalars(
+            select(AgendaItem).where(
+                AgendaItem.application_id == app.id, AgendaItem.status == "open"
+            )
+        ):
             uow.session.delete(item)
         uow.commit()
 
 
-JURY_TRIGGERS = {"approve": "jury_approve", "reject": "jury_reject", "defer": "jury_defer", "recommend": "jury_recommend"}
+JURY_TRIGGERS = {
+    "approve": "jury_approve",
+    "reject": "jury_reject",
+    "defer": "jury_defer",
+    "recommend": "jury_recommend",
+}
 
 
 def apply_jury_outcome(
-    uow: UnitOfWork, actor: Actor, app: Application, outcome: str, *, amount_cents: int | None = None,
-    reason: str | None = None, conditions: Sequence[str] = (), tally: dict[str, object] | None = None,
+    uow: UnitOfWork,
+    actor: Actor,
+    app: Application,
+    outcome: str,
+    *,
+    amount_cents: int | None = None,
+    reason: str | None = None,
+    conditions: Sequence[str] = (),
+    tally: dict[str, object] | None = None,
 ) -> None:
     """Apply a jury result to an application inside the caller's unit of work (closes the agenda item)."""
     trigger = JURY_TRIGGERS.get(outcome)
@@ -194,43 +288,100 @@ def apply_jury_outcome(
     amount = None
     if outcome in ("approve", "recommend"):
         amount = _set_approval(uow, app, amount_cents, reason, conditions, now)
-    fire(uow, actor, app, trigger, amount_cents=amount, reason=reason, now=now,
-         extra={"tally": tally} if tally else None)
-    item = uow.session.scalar(select(AgendaItem).where(AgendaItem.application_id == app.id, AgendaItem.status == "open"))
+    fire(
+        uow,
+        actor,
+        app,
+        trigger,
+        amount_cents=amount,
+        reason=reason,
+        now=now,
+        extra={"tally": tally} if tally else None,
+    )
+    item = uow.session.scalar(
+        select(AgendaItem).where(AgendaItem.application_id == app.id, AgendaItem.status == "open")
+    )
     if item is not None:
-        item.status, item.outcome, item.decided_cents, item.closed_at = "closed", outcome, amount, now
+        item.status, item.outcome, item.decided_cents, item.closed_at = (
+            "closed",
+            outcome,
+            amount,
+            now,
+        )
         item.tally = tally
 
 
 def record_jury_outcome(
-    fonds: Fonds, actor: Actor, application_id: int, outcome: str, *, amount_cents: int | None = None,
-    reason: str | None = None, conditions: Sequence[str] = (),
+    fonds: Fonds,
+    actor: Actor,
+    application_id: int,
+    outcome: str,
+    *,
+    amount_cents: int | None = None,
+    reason: str | None = None,
+    conditions: Sequence[str] = (),
 ) -> None:
     """Record the jury's decision (approve, reject, defer; recommend for two-step funds)."""
     with fonds.unit_of_work() as uow:
         app = _load(uow, actor, application_id)
-        apply_jury_outcome(uow, actor, app, outcome, amount_cents=amount_cents, reason=reason, conditions=conditions)
+        apply_jury_outcome(
+            uow,
+            actor,
+            app,
+            outcome,
+            amount_cents=amount_cents,
+            reason=reason,
+            conditions=conditions,
+        )
         uow.commit()
 
 
 def record_city_grant(
-    fonds: Fonds, actor: Actor, application_id: int, *, granted_on: date, grant_file_number: str,
-    amount_cents: int | None = None, reason: str | None = None,
+    fonds: Fonds,
+    actor: Actor,
+    application_id: int,
+    *,
+    granted_on: date,
+    grant_file_number: str,
+    amount_cents: int | None = None,
+    reason: str | None = None,
 ) -> None:
     """Two-step funds: record the city's formal grant after the jury's recommendation."""
     if not grant_file_number.strip():
-        raise InvalidInput("Bitte geben Sie das Aktenzeichen der Stadt an.", field="grant_file_number")
+        raise InvalidInput(
+            "Bitte geben Sie das Aktenzeichen der Stadt an.", field="grant_file_number"
+        )
     with fonds.unit_of_work() as uow:
         now = fonds.clock.now()
         app = _load(uow, actor, application_id)
         amount = app.approved_cents if amount_cents is None else amount_cents
         if amount is None or (app.approved_cents is not None and amount > app.approved_cents):
-            raise InvalidInput("Die Stadt kann höchstens den empfohlenen Betrag bewilligen.", field="amount")
+            raise InvalidInput(
+                "Die Stadt kann höchstens den empfohlenen Betrag bewilligen.", field="amount"
+            )
         if amount != app.approved_cents:
-            _set_approval(uow, app, amount, reason or "Bewilligung der Stadt mit geringerem Betrag", app.conditions, now)
+            _set_approval(
+                uow,
+                app,
+                amount,
+                reason or "Bewilligung der Stadt mit geringerem Betrag",
+                app.conditions,
+                now,
+            )
         app.grant_file_number = grant_file_number.strip()
-        fire(uow, actor, app, "city_grant", amount_cents=amount, reason=reason, now=now,
-             extra={"granted_on": granted_on.isoformat(), "grant_file_number": grant_file_number.strip()})
+        fire(
+            uow,
+            actor,
+            app,
+            "city_grant",
+            amount_cents=amount,
+            reason=reason,
+            now=now,
+            extra={
+                "granted_on": granted_on.isoformat(),
+                "grant_file_number": grant_file_number.strip(),
+            },
+        )
         uow.commit()
 
 

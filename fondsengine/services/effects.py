@@ -96,7 +96,14 @@ def _snapshot(c: EffectContext, kind: str) -> dict[str, Any]:
         "title": app.title,
         "applicant_name": app.contact_name,
         "organisation": app.organisation,
-        "address": [x for x in (app.contact_street, f"{app.contact_postcode or ''} {app.contact_city or ''}".strip()) if x],
+        "address": [
+            x
+            for x in (
+                app.contact_street,
+                f"{app.contact_postcode or ''} {app.contact_city or ''}".strip(),
+            )
+            if x
+        ],
         "requested_cents": app.requested_cents,
         "approved_cents": app.approved_cents,
         "settled_cents": app.settled_cents,
@@ -129,8 +136,14 @@ def _letter_details(c: EffectContext) -> dict[str, Any]:
         .order_by(ProofOfUse.id.desc())
         .limit(1)
     )
-    receipts = [] if proof is None else list(
-        s.scalars(select(Receipt).where(Receipt.proof_id == proof.id).order_by(Receipt.position))
+    receipts = (
+        []
+        if proof is None
+        else list(
+            s.scalars(
+                select(Receipt).where(Receipt.proof_id == proof.id).order_by(Receipt.position)
+            )
+        )
     )
     iban = (app.iban or "").replace(" ", "")
     return {
@@ -144,8 +157,13 @@ def _letter_details(c: EffectContext) -> dict[str, Any]:
         "iban_masked": "*" * max(len(iban) - 4, 0) + iban[-4:] if iban else None,
         "cost_lines": [[i.category, i.description, i.amount_cents] for i in app.cost_items],
         "receipts": [
-            [r.position, f"{r.payee}: {r.purpose}", r.amount_cents,
-             r.status == "accepted", r.reject_reason]
+            [
+                r.position,
+                f"{r.payee}: {r.purpose}",
+                r.amount_cents,
+                r.status == "accepted",
+                r.reject_reason,
+            ]
             for r in receipts
         ],
         "eligible_cents": proof.eligible_cents if proof is not None else None,
@@ -154,7 +172,9 @@ def _letter_details(c: EffectContext) -> dict[str, Any]:
 
 def _letter(kind: str) -> Effect:
     def effect(c: EffectContext) -> None:
-        letter = Letter(application_id=c.app.id, kind=kind, created_at=c.now, data=_snapshot(c, kind))
+        letter = Letter(
+            application_id=c.app.id, kind=kind, created_at=c.now, data=_snapshot(c, kind)
+        )
         c.session.add(letter)
         c.session.flush()
         c.letters.append(letter)
@@ -195,7 +215,9 @@ def notify_office(c: EffectContext) -> None:
     managers = c.session.execute(
         select(User.id, User.email)
         .join(Membership, Membership.user_id == User.id)
-        .where(Membership.fund_id == c.app.fund_id, Membership.role == "manager", User.active.is_(True))
+        .where(
+            Membership.fund_id == c.app.fund_id, Membership.role == "manager", User.active.is_(True)
+        )
     ).all()
     for user_id, email in managers:
         enqueue(
@@ -203,7 +225,11 @@ def notify_office(c: EffectContext) -> None:
             dedup_key=f"office:{c.app.id}:{c.app.row_version}:{user_id}",
             topic="office_attention",
             at=c.now,
-            payload={"title": c.app.title, "state": c.transition.target, "file_number": c.app.file_number},
+            payload={
+                "title": c.app.title,
+                "state": c.transition.target,
+                "file_number": c.app.file_number,
+            },
             recipient_id=user_id,
             recipient_email=email,
             application_id=c.app.id,

@@ -25,7 +25,9 @@ class LoadReport:
     allocations: tuple[tuple[int, int], ...]  # (year, booked delta in cents)
 
 
-def load_funds(fonds: Fonds, actor: Actor, richtlinien_dir: str | Path, workflows_dir: str | Path) -> list[LoadReport]:
+def load_funds(
+    fonds: Fonds, actor: Actor, richtlinien_dir: str | Path, workflows_dir: str | Path
+) -> list[LoadReport]:
     """Store new versions of every guideline and workflow file, create budget years and book allocations.
 
     Idempotent: unchanged files change nothing; a changed file becomes a new version that
@@ -39,28 +41,46 @@ def load_funds(fonds: Fonds, actor: Actor, richtlinien_dir: str | Path, workflow
         now = fonds.clock.now()
         wf_rows: dict[str, WorkflowVersion] = {}
         for wf_id, wf in workflows.items():
-            row = s.scalar(select(WorkflowVersion).where(WorkflowVersion.workflow_id == wf_id,
-                                                         WorkflowVersion.version_hash == wf.version_hash))
-            if row is None:
+            wf_row = s.scalar(
+                select(WorkflowVersion).where(
+                    WorkflowVersion.workflow_id == wf_id,
+                    WorkflowVersion.version_hash == wf.version_hash,
+                )
+            )
+            if wf_row is None:
                 content = Path(wf.source).read_text(encoding="utf-8")
-                row = WorkflowVersion(workflow_id=wf_id, version_hash=wf.version_hash, content=content,
-                                      source=wf.source, loaded_at=now)
-                s.add(row)
+                wf_row = WorkflowVersion(
+                    workflow_id=wf_id,
+                    version_hash=wf.version_hash,
+                    content=content,
+                    source=wf.source,
+                    loaded_at=now,
+                )
+                s.add(wf_row)
                 s.flush()
-            wf_rows[wf_id] = row
+            wf_rows[wf_id] = wf_row
         for g in guidelines:
             fund = s.get(Fund, g.fund_id)
             if fund is None:
                 fund = Fund(id=g.fund_id, name=g.name, active=True, created_at=now)
                 s.add(fund)
                 s.flush()
-            row = s.scalar(select(GuidelineVersion).where(GuidelineVersion.fund_id == g.fund_id,
-                                                           GuidelineVersion.version_hash == g.version_hash))
+            row = s.scalar(
+                select(GuidelineVersion).where(
+                    GuidelineVersion.fund_id == g.fund_id,
+                    GuidelineVersion.version_hash == g.version_hash,
+                )
+            )
             new = row is None
             if row is None:
-                row = GuidelineVersion(fund_id=g.fund_id, version_hash=g.version_hash,
-                                       content=Path(g.source).read_text(encoding="utf-8"), source=g.source,
-                                       workflow_version_id=wf_rows[g.workflow].id, loaded_at=now)
+                row = GuidelineVersion(
+                    fund_id=g.fund_id,
+                    version_hash=g.version_hash,
+                    content=Path(g.source).read_text(encoding="utf-8"),
+                    source=g.source,
+                    workflow_version_id=wf_rows[g.workflow].id,
+                    loaded_at=now,
+                )
                 s.add(row)
                 s.flush()
             changed = fund.current_guideline_id != row.id
@@ -68,24 +88,50 @@ def load_funds(fonds: Fonds, actor: Actor, richtlinien_dir: str | Path, workflow
             fund.name = g.name
             allocations: list[tuple[int, int]] = []
             for by in g.budget.years:
-                year_row = s.scalar(select(BudgetYear).where(BudgetYear.fund_id == g.fund_id, BudgetYear.year == by.year))
+                year_row = s.scalar(
+                    select(BudgetYear).where(
+                        BudgetYear.fund_id == g.fund_id, BudgetYear.year == by.year
+                    )
+                )
                 if year_row is None:
                     s.add(BudgetYear(fund_id=g.fund_id, year=by.year, lock_version=0))
                     s.flush()
                 ledger.lock_year(s, g.fund_id, by.year)
-                booked = s.scalar(select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0)).where(
-                    LedgerEntry.fund_id == g.fund_id, LedgerEntry.budget_year == by.year,
-                    LedgerEntry.kind == "allocation")) or 0
+                booked = (
+                    s.scalar(
+                        select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0)).where(
+                            LedgerEntry.fund_id == g.fund_id,
+                            LedgerEntry.budget_year == by.year,
+                            LedgerEntry.kind == "allocation",
+                        )
+                    )
+                    or 0
+                )
                 delta = by.amount_cents - int(booked)
                 if delta:
-                    ledger.book(s, fund_id=g.fund_id, year=by.year, kind="allocation", amount_cents=delta, at=now,
-                                actor_id=actor.user_id,
-                                note=f"Budget laut Richtlinie {g.version_hash[:12]}" + (" (Korrektur)" if booked else ""))
+                    ledger.book(
+                        s,
+                        fund_id=g.fund_id,
+                        year=by.year,
+                        kind="allocation",
+                        amount_cents=delta,
+                        at=now,
+                        actor_id=actor.user_id,
+                        note=f"Budget laut Richtlinie {g.version_hash[:12]}"
+                        + (" (Korrektur)" if booked else ""),
+                    )
                     allocations.append((by.year, delta))
             if changed or allocations:
-                record(s, actor=actor, role="system" if actor.system else "manager", action="load_guideline", at=now,
-                       fund_id=g.fund_id, guideline_hash=g.version_hash,
-                       data={"new_version": new, "allocations": allocations})
+                record(
+                    s,
+                    actor=actor,
+                    role="system" if actor.system else "manager",
+                    action="load_guideline",
+                    at=now,
+                    fund_id=g.fund_id,
+                    guideline_hash=g.version_hash,
+                    data={"new_version": new, "allocations": allocations},
+                )
             reports.append(LoadReport(g.fund_id, g.version_hash, new, tuple(allocations)))
         uow.commit()
     return reports

@@ -22,14 +22,23 @@ PAYMENT_KINDS = ("advance", "instalment", "final", "reimbursement")
 
 
 def request_payment(
-    fonds: Fonds, actor: Actor, application_id: int, *, amount_cents: int, kind: str, iban: str, account_holder: str
+    fonds: Fonds,
+    actor: Actor,
+    application_id: int,
+    *,
+    amount_cents: int,
+    kind: str,
+    iban: str,
+    account_holder: str,
 ) -> int:
     """The applicant calls (part of) the grant and gives the bank details."""
     if kind not in PAYMENT_KINDS:
         raise InvalidInput("Unbekannte Art der Auszahlung.", field="kind")
     clean_iban = normalise_iban(iban)
     if not account_holder.strip():
-        raise InvalidInput("Bitte geben Sie die Kontoinhaberin / den Kontoinhaber an.", field="account_holder")
+        raise InvalidInput(
+            "Bitte geben Sie die Kontoinhaberin / den Kontoinhaber an.", field="account_holder"
+        )
     with fonds.unit_of_work() as uow:
         s = uow.session
         now = fonds.clock.now()
@@ -38,27 +47,55 @@ def request_payment(
             raise NotFound("Diesen Antrag gibt es nicht.")
         if app.state not in ("approved", "paid", "proof_accepted"):
             raise InvalidInput("Eine Auszahlung kann erst nach der Bewilligung angefordert werden.")
-        result = payment_mode_allowed(GuardContext(s, app, guideline_of(uow, app), now, amount_cents=amount_cents))
+        result = payment_mode_allowed(
+            GuardContext(s, app, guideline_of(uow, app), now, amount_cents=amount_cents)
+        )
         if not result.ok:
             raise GuardFailed(result.message, clause=result.clause)
-        open_request = s.scalar(select(Payment).where(Payment.application_id == app.id, Payment.status.in_(("requested", "ordered"))))
+        open_request = s.scalar(
+            select(Payment).where(
+                Payment.application_id == app.id, Payment.status.in_(("requested", "ordered"))
+            )
+        )
         if open_request is not None:
             raise InvalidInput("Es gibt bereits eine offene Auszahlungsanforderung.")
         app.iban, app.account_holder = clean_iban, account_holder.strip()
-        payment = Payment(application_id=app.id, kind=kind, status="requested", amount_cents=amount_cents,
-                          iban=clean_iban, account_holder=account_holder.strip(),
-                          purpose=f"{app.file_number} {app.title}"[:140], requested_at=now, requested_by_id=actor.user_id)
+        payment = Payment(
+            application_id=app.id,
+            kind=kind,
+            status="requested",
+            amount_cents=amount_cents,
+            iban=clean_iban,
+            account_holder=account_holder.strip(),
+            purpose=f"{app.file_number} {app.title}"[:140],
+            requested_at=now,
+            requested_by_id=actor.user_id,
+        )
         s.add(payment)
         s.flush()
-        record(s, actor=actor, role=authz.primary_role(roles), action="request_payment", at=now, fund_id=app.fund_id,
-               application_id=app.id, data={"amount_cents": amount_cents, "kind": kind, "payment_id": payment.id})
+        record(
+            s,
+            actor=actor,
+            role=authz.primary_role(roles),
+            action="request_payment",
+            at=now,
+            fund_id=app.fund_id,
+            application_id=app.id,
+            data={"amount_cents": amount_cents, "kind": kind, "payment_id": payment.id},
+        )
         uow.commit()
         return payment.id
 
 
 def record_payment(
-    fonds: Fonds, actor: Actor, application_id: int, *, amount_cents: int, kind: str,
-    paid_at: datetime | None = None, payment_id: int | None = None,
+    fonds: Fonds,
+    actor: Actor,
+    application_id: int,
+    *,
+    amount_cents: int,
+    kind: str,
+    paid_at: datetime | None = None,
+    payment_id: int | None = None,
 ) -> int:
     """The office records a payment that left the city's account (books it in the ledger)."""
     if kind not in PAYMENT_KINDS:
@@ -73,7 +110,10 @@ def record_payment(
         if app.state == "proof_accepted":
             remaining = (app.settled_cents or 0) - ledger.application_balance(s, app.id).paid_net
             if amount_cents != remaining:
-                raise InvalidInput(f"Die Schlusszahlung muss genau {format_euro(remaining)} betragen.", field="amount")
+                raise InvalidInput(
+                    f"Die Schlusszahlung muss genau {format_euro(remaining)} betragen.",
+                    field="amount",
+                )
             trigger = "record_final_payment"
         payment = s.get(Payment, payment_id) if payment_id is not None else None
         if payment_id is not None and (payment is None or payment.application_id != app.id):
@@ -82,17 +122,41 @@ def record_payment(
             raise InvalidInput("Diese Auszahlung ist bereits gebucht.")
         fire(uow, actor, app, trigger, amount_cents=amount_cents, payment_kind=kind, now=now)
         if payment is None:
-            payment = Payment(application_id=app.id, kind=kind, requested_at=now, iban=app.iban,
-                              account_holder=app.account_holder, purpose=f"{app.file_number} {app.title}"[:140])
+            payment = Payment(
+                application_id=app.id,
+                kind=kind,
+                requested_at=now,
+                iban=app.iban,
+                account_holder=app.account_holder,
+                purpose=f"{app.file_number} {app.title}"[:140],
+            )
             s.add(payment)
         payment.amount_cents, payment.kind, payment.status = amount_cents, kind, "paid"
         payment.paid_at, payment.recorded_by_id = paid_at or now, actor.user_id
         s.flush()
         ledger.lock_year(s, app.fund_id, app.budget_year)
-        ledger.book(s, fund_id=app.fund_id, year=app.budget_year, kind="payment", amount_cents=amount_cents, at=now,
-                    actor_id=actor.user_id, application_id=app.id, payment_id=payment.id, note=f"Auszahlung ({kind})")
-        record(s, actor=actor, role="manager", action="book_payment", at=now, fund_id=app.fund_id,
-               application_id=app.id, data={"amount_cents": amount_cents, "payment_id": payment.id})
+        ledger.book(
+            s,
+            fund_id=app.fund_id,
+            year=app.budget_year,
+            kind="payment",
+            amount_cents=amount_cents,
+            at=now,
+            actor_id=actor.user_id,
+            application_id=app.id,
+            payment_id=payment.id,
+            note=f"Auszahlung ({kind})",
+        )
+        record(
+            s,
+            actor=actor,
+            role="manager",
+            action="book_payment",
+            at=now,
+            fund_id=app.fund_id,
+            application_id=app.id,
+            data={"amount_cents": amount_cents, "payment_id": payment.id},
+        )
         uow.commit()
         return payment.id
 
@@ -100,8 +164,11 @@ def record_payment(
 def payments_of(fonds: Fonds, actor: Actor, application_id: int) -> list[Payment]:
     """The payments of an application the actor may see."""
     with fonds.db.read() as s:
-        app, roles = authz.load_visible_application(s, actor, application_id, local_date(fonds.clock.now()))
+        app, roles = authz.load_visible_application(
+            s, actor, application_id, local_date(fonds.clock.now())
+        )
         if not roles & {"applicant", "manager", "auditor", "city_approver"}:
             raise NotFound("Diesen Antrag gibt es nicht.")
-        return list(s.scalars(select(Payment).where(Payment.application_id == app.id).order_by(Payment.id)))
-
+        return list(
+            s.scalars(select(Payment).where(Payment.application_id == app.id).order_by(Payment.id))
+        )

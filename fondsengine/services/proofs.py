@@ -32,51 +32,84 @@ class ReceiptInput:
 
 
 def _load(uow: UnitOfWork, actor: Actor, application_id: int) -> tuple[Application, frozenset[str]]:
-    return authz.load_visible_application(uow.session, actor, application_id, local_date(uow.fonds.clock.now()))
+    return authz.load_visible_application(
+        uow.session, actor, application_id, local_date(uow.fonds.clock.now())
+    )
 
 
 def current_proof(uow: UnitOfWork, app: Application) -> ProofOfUse | None:
     """The latest proof of use of an application."""
     return uow.session.scalar(
-        select(ProofOfUse).where(ProofOfUse.application_id == app.id).order_by(ProofOfUse.id.desc()).limit(1)
+        select(ProofOfUse)
+        .where(ProofOfUse.application_id == app.id)
+        .order_by(ProofOfUse.id.desc())
+        .limit(1)
     )
 
 
 def submit_proof(
-    fonds: Fonds, actor: Actor, application_id: int, *, report: str, receipts: Sequence[ReceiptInput],
+    fonds: Fonds,
+    actor: Actor,
+    application_id: int,
+    *,
+    report: str,
+    receipts: Sequence[ReceiptInput],
     participants_reached: int | None = None,
 ) -> int:
     """The applicant submits the proof of use: report and receipt list."""
     if not report.strip():
-        raise InvalidInput("Bitte beschreiben Sie im Sachbericht, was im Projekt passiert ist.", field="report")
+        raise InvalidInput(
+            "Bitte beschreiben Sie im Sachbericht, was im Projekt passiert ist.", field="report"
+        )
     if not receipts:
         raise InvalidInput("Bitte führen Sie mindestens einen Beleg auf.", field="receipts")
     for i, r in enumerate(receipts, start=1):
         if r.amount_cents <= 0:
-            raise InvalidInput(f"Beleg {i}: Der Betrag muss größer als 0,00 € sein.", field="receipts")
+            raise InvalidInput(
+                f"Beleg {i}: Der Betrag muss größer als 0,00 € sein.", field="receipts"
+            )
         if not r.payee.strip() or not r.purpose.strip():
             raise InvalidInput(f"Beleg {i}: Bitte Empfänger und Zweck angeben.", field="receipts")
     if participants_reached is not None and participants_reached < 0:
-        raise InvalidInput("Die Zahl der Teilnehmenden darf nicht negativ sein.", field="participants_reached")
+        raise InvalidInput(
+            "Die Zahl der Teilnehmenden darf nicht negativ sein.", field="participants_reached"
+        )
     with fonds.unit_of_work() as uow:
         s = uow.session
         now = fonds.clock.now()
         app, _ = _load(uow, actor, application_id)
         fire(uow, actor, app, "submit_proof", now=now)
-        proof = ProofOfUse(application_id=app.id, report=report.strip(), participants_reached=participants_reached,
-                           status="submitted", submitted_at=now)
+        proof = ProofOfUse(
+            application_id=app.id,
+            report=report.strip(),
+            participants_reached=participants_reached,
+            status="submitted",
+            submitted_at=now,
+        )
         s.add(proof)
         s.flush()
         for pos, r in enumerate(receipts, start=1):
-            s.add(Receipt(proof_id=proof.id, position=pos, paid_on=r.paid_on, payee=r.payee.strip(),
-                          purpose=r.purpose.strip(), category=r.category, amount_cents=r.amount_cents,
-                          attachment_id=r.attachment_id, status="pending"))
+            s.add(
+                Receipt(
+                    proof_id=proof.id,
+                    position=pos,
+                    paid_on=r.paid_on,
+                    payee=r.payee.strip(),
+                    purpose=r.purpose.strip(),
+                    category=r.category,
+                    amount_cents=r.amount_cents,
+                    attachment_id=r.attachment_id,
+                    status="pending",
+                )
+            )
         app.participants_reached = participants_reached
         uow.commit()
         return proof.id
 
 
-def review_receipt(fonds: Fonds, actor: Actor, receipt_id: int, *, accepted: bool, reason: str | None = None) -> None:
+def review_receipt(
+    fonds: Fonds, actor: Actor, receipt_id: int, *, accepted: bool, reason: str | None = None
+) -> None:
     """The office accepts or rejects one receipt (with a reason)."""
     with fonds.unit_of_work() as uow:
         s = uow.session
@@ -91,16 +124,32 @@ def review_receipt(fonds: Fonds, actor: Actor, receipt_id: int, *, accepted: boo
         if proof.status != "submitted":
             raise InvalidInput("Dieser Verwendungsnachweis ist nicht in Prüfung.")
         if not accepted and not (reason and reason.strip()):
-            raise InvalidInput("Bitte begründen Sie, warum der Beleg nicht anerkannt wird.", field="reason")
+            raise InvalidInput(
+                "Bitte begründen Sie, warum der Beleg nicht anerkannt wird.", field="reason"
+            )
         receipt.status = "accepted" if accepted else "rejected"
         receipt.reject_reason = None if accepted else (reason or "").strip()
-        record(s, actor=actor, role="manager", action="review_receipt", at=fonds.clock.now(), fund_id=app.fund_id,
-               application_id=app.id, reason=receipt.reject_reason,
-               data={"receipt_id": receipt.id, "accepted": accepted, "amount_cents": receipt.amount_cents})
+        record(
+            s,
+            actor=actor,
+            role="manager",
+            action="review_receipt",
+            at=fonds.clock.now(),
+            fund_id=app.fund_id,
+            application_id=app.id,
+            reason=receipt.reject_reason,
+            data={
+                "receipt_id": receipt.id,
+                "accepted": accepted,
+                "amount_cents": receipt.amount_cents,
+            },
+        )
         uow.commit()
 
 
-def due_amount(approved_cents: int, eligible_spent_cents: int, share: object, cut_when_lower: bool) -> int:
+def due_amount(
+    approved_cents: int, eligible_spent_cents: int, share: object, cut_when_lower: bool
+) -> int:
     """What the applicant is due after the proof of use (pure)."""
     from fractions import Fraction
 
@@ -122,14 +171,33 @@ def accept_proof(fonds: Fonds, actor: Actor, application_id: int) -> int:
         receipts = list(s.scalars(select(Receipt).where(Receipt.proof_id == proof.id)))
         pending = [r.position for r in receipts if r.status == "pending"]
         if pending:
-            raise InvalidInput("Noch nicht geprüfte Belege: " + ", ".join(f"Nr. {p}" for p in pending) + ".")
+            raise InvalidInput(
+                "Noch nicht geprüfte Belege: " + ", ".join(f"Nr. {p}" for p in pending) + "."
+            )
         guideline = guideline_of(uow, app)
         eligible = sum(r.amount_cents for r in receipts if r.status == "accepted")
-        due = due_amount(app.approved_cents or 0, eligible, guideline.amounts.max_share, guideline.proof.cut_when_lower)
+        due = due_amount(
+            app.approved_cents or 0,
+            eligible,
+            guideline.amounts.max_share,
+            guideline.proof.cut_when_lower,
+        )
         app.settled_cents = due
-        proof.status, proof.decided_at, proof.decided_by_id, proof.eligible_cents = "accepted", now, actor.user_id, eligible
-        fire(uow, actor, app, "accept_proof", amount_cents=due, now=now,
-             extra={"eligible_cents": eligible, "settled_cents": due})
+        proof.status, proof.decided_at, proof.decided_by_id, proof.eligible_cents = (
+            "accepted",
+            now,
+            actor.user_id,
+            eligible,
+        )
+        fire(
+            uow,
+            actor,
+            app,
+            "accept_proof",
+            amount_cents=due,
+            now=now,
+            extra={"eligible_cents": eligible, "settled_cents": due},
+        )
         uow.commit()
         return due
 
@@ -145,7 +213,14 @@ def return_proof(fonds: Fonds, actor: Actor, application_id: int, reason: str) -
         uow.commit()
 
 
-def claim_refund(fonds: Fonds, actor: Actor, application_id: int, *, amount_cents: int | None = None, reason: str = "") -> int:
+def claim_refund(
+    fonds: Fonds,
+    actor: Actor,
+    application_id: int,
+    *,
+    amount_cents: int | None = None,
+    reason: str = "",
+) -> int:
     """Claim money back: after the proof the overpaid part; before it an amount the office states."""
     with fonds.unit_of_work() as uow:
         s = uow.session
@@ -156,10 +231,14 @@ def claim_refund(fonds: Fonds, actor: Actor, application_id: int, *, amount_cent
         if app.settled_cents is not None:
             amount = paid - app.settled_cents
             if amount_cents is not None and amount_cents != amount:
-                raise InvalidInput(f"Zurückzufordern sind genau {format_euro(amount)}.", field="amount")
+                raise InvalidInput(
+                    f"Zurückzufordern sind genau {format_euro(amount)}.", field="amount"
+                )
         else:
             if amount_cents is None or amount_cents <= 0:
-                raise InvalidInput("Bitte geben Sie den zurückzufordernden Betrag an.", field="amount")
+                raise InvalidInput(
+                    "Bitte geben Sie den zurückzufordernden Betrag an.", field="amount"
+                )
             amount = amount_cents
         fire(uow, actor, app, "claim_refund", amount_cents=amount, reason=reason or None, now=now)
         if app.settled_cents is None:
@@ -168,10 +247,27 @@ def claim_refund(fonds: Fonds, actor: Actor, application_id: int, *, amount_cent
             release = bal.committed - app.settled_cents
             if release > 0:
                 ledger.lock_year(s, app.fund_id, app.budget_year)
-                ledger.book(s, fund_id=app.fund_id, year=app.budget_year, kind="release", amount_cents=release,
-                            at=now, actor_id=actor.user_id, application_id=app.id, note="Freigabe: Rückforderung")
-        s.add(Refund(application_id=app.id, claimed_cents=amount, received_cents=0, reason=reason,
-                     due_on=local_date(now) + timedelta(days=guideline.proof.refund_due_days), claimed_at=now))
+                ledger.book(
+                    s,
+                    fund_id=app.fund_id,
+                    year=app.budget_year,
+                    kind="release",
+                    amount_cents=release,
+                    at=now,
+                    actor_id=actor.user_id,
+                    application_id=app.id,
+                    note="Freigabe: Rückforderung",
+                )
+        s.add(
+            Refund(
+                application_id=app.id,
+                claimed_cents=amount,
+                received_cents=0,
+                reason=reason,
+                due_on=local_date(now) + timedelta(days=guideline.proof.refund_due_days),
+                claimed_at=now,
+            )
+        )
         uow.commit()
         return amount
 
@@ -186,8 +282,11 @@ def record_refund(fonds: Fonds, actor: Actor, application_id: int, *, amount_cen
         app, roles = _load(uow, actor, application_id)
         if "manager" not in roles:
             raise PermissionDenied("Rückzahlungen bucht nur die Geschäftsführung.")
-        claim = s.scalar(select(Refund).where(Refund.application_id == app.id, Refund.received_cents < Refund.claimed_cents)
-                         .order_by(Refund.id))
+        claim = s.scalar(
+            select(Refund)
+            .where(Refund.application_id == app.id, Refund.received_cents < Refund.claimed_cents)
+            .order_by(Refund.id)
+        )
         if claim is None:
             raise InvalidInput("Es gibt keine offene Rückforderung.")
         open_amount = claim.claimed_cents - claim.received_cents
@@ -197,10 +296,27 @@ def record_refund(fonds: Fonds, actor: Actor, application_id: int, *, amount_cen
         if claim.received_cents == claim.claimed_cents:
             claim.settled_at = now
         ledger.lock_year(s, app.fund_id, app.budget_year)
-        ledger.book(s, fund_id=app.fund_id, year=app.budget_year, kind="refund", amount_cents=amount_cents, at=now,
-                    actor_id=actor.user_id, application_id=app.id, note="Rückzahlung eingegangen")
-        record(s, actor=actor, role="manager", action="book_refund", at=now, fund_id=app.fund_id,
-               application_id=app.id, data={"amount_cents": amount_cents})
+        ledger.book(
+            s,
+            fund_id=app.fund_id,
+            year=app.budget_year,
+            kind="refund",
+            amount_cents=amount_cents,
+            at=now,
+            actor_id=actor.user_id,
+            application_id=app.id,
+            note="Rückzahlung eingegangen",
+        )
+        record(
+            s,
+            actor=actor,
+            role="manager",
+            action="book_refund",
+            at=now,
+            fund_id=app.fund_id,
+            application_id=app.id,
+            data={"amount_cents": amount_cents},
+        )
         s.flush()
         if claim.received_cents == claim.claimed_cents and app.state == "refund_claimed":
             fire(uow, actor, app, "record_refund", amount_cents=amount_cents, now=now)

@@ -50,8 +50,15 @@ def check_password_strength(password: str) -> None:
         raise InvalidInput("Das Passwort muss mindestens 10 Zeichen lang sein.", field="password")
 
 
-def create_user(fonds: Fonds, *, name: str, email: str | None, password: str | None = None,
-                confirmed: bool = False, is_admin: bool = False) -> int:
+def create_user(
+    fonds: Fonds,
+    *,
+    name: str,
+    email: str | None,
+    password: str | None = None,
+    confirmed: bool = False,
+    is_admin: bool = False,
+) -> int:
     """Create a person (email may be None for residents the office represents on paper)."""
     if not name.strip():
         raise InvalidInput("Bitte geben Sie einen Namen an.", field="name")
@@ -63,18 +70,41 @@ def create_user(fonds: Fonds, *, name: str, email: str | None, password: str | N
         now = fonds.clock.now()
         if addr and s.scalar(select(User.id).where(User.email == addr)) is not None:
             raise InvalidInput("Mit dieser E-Mail-Adresse gibt es schon ein Konto.", field="email")
-        user = User(name=name.strip(), email=addr, password_hash=hash_password(password) if password else None,
-                    email_confirmed_at=now if confirmed else None, active=True, is_admin=is_admin,
-                    notification_prefs={}, created_at=now)
+        user = User(
+            name=name.strip(),
+            email=addr,
+            password_hash=hash_password(password) if password else None,
+            email_confirmed_at=now if confirmed else None,
+            active=True,
+            is_admin=is_admin,
+            notification_prefs={},
+            created_at=now,
+        )
         s.add(user)
         s.flush()
-        record(s, actor=Actor(user.id), role="applicant", action="create_user", at=now, data={"user_id": user.id})
+        record(
+            s,
+            actor=Actor(user.id),
+            role="applicant",
+            action="create_user",
+            at=now,
+            data={"user_id": user.id},
+        )
         uow.commit()
         return user.id
 
 
-def grant_role(fonds: Fonds, actor: Actor, *, user_id: int, fund_id: str, role: str, group: str | None = None,
-               valid_from: date | None = None, valid_to: date | None = None) -> None:
+def grant_role(
+    fonds: Fonds,
+    actor: Actor,
+    *,
+    user_id: int,
+    fund_id: str,
+    role: str,
+    group: str | None = None,
+    valid_from: date | None = None,
+    valid_to: date | None = None,
+) -> None:
     """Give a user a role in a fund (managers and admins only; the system may bootstrap)."""
     if role not in MEMBERSHIP_ROLES:
         raise InvalidInput(f"Unbekannte Rolle „{role}“.", field="role")
@@ -89,14 +119,26 @@ def grant_role(fonds: Fonds, actor: Actor, *, user_id: int, fund_id: str, role: 
             raise NotFound(f"Den Fonds „{fund_id}“ gibt es nicht.")
         if s.get(User, user_id) is None:
             raise NotFound("Diese Person gibt es nicht.")
-        row = s.scalar(select(Membership).where(Membership.user_id == user_id, Membership.fund_id == fund_id,
-                                                Membership.role == role))
+        row = s.scalar(
+            select(Membership).where(
+                Membership.user_id == user_id,
+                Membership.fund_id == fund_id,
+                Membership.role == role,
+            )
+        )
         if row is None:
             row = Membership(user_id=user_id, fund_id=fund_id, role=role, created_at=now)
             s.add(row)
         row.group, row.valid_from, row.valid_to = group, valid_from, valid_to
-        record(s, actor=actor, role="system" if actor.system else "manager", action="grant_role", at=now,
-               fund_id=fund_id, data={"user_id": user_id, "role": role, "group": group})
+        record(
+            s,
+            actor=actor,
+            role="system" if actor.system else "manager",
+            action="grant_role",
+            at=now,
+            fund_id=fund_id,
+            data={"user_id": user_id, "role": role, "group": group},
+        )
         uow.commit()
 
 
@@ -107,11 +149,23 @@ def revoke_role(fonds: Fonds, actor: Actor, *, user_id: int, fund_id: str, role:
         now = fonds.clock.now()
         if not actor.system:
             authz.require_fund_role(s, actor, fund_id, local_date(now), "manager")
-        row = s.scalar(select(Membership).where(Membership.user_id == user_id, Membership.fund_id == fund_id,
-                                                Membership.role == role))
+        row = s.scalar(
+            select(Membership).where(
+                Membership.user_id == user_id,
+                Membership.fund_id == fund_id,
+                Membership.role == role,
+            )
+        )
         if row is None:
             raise NotFound("Diese Rolle ist nicht vergeben.")
         s.delete(row)
-        record(s, actor=actor, role="system" if actor.system else "manager", action="revoke_role", at=now,
-               fund_id=fund_id, data={"user_id": user_id, "role": role})
+        record(
+            s,
+            actor=actor,
+            role="system" if actor.system else "manager",
+            action="revoke_role",
+            at=now,
+            fund_id=fund_id,
+            data={"user_id": user_id, "role": role},
+        )
         uow.commit()

@@ -12,7 +12,14 @@ from fondsengine.guidelines.findings import ApplicationData, CheckContext, CostL
 from fondsengine.model import Application
 from fondsengine.model.money import LedgerEntry
 
-PENDING_STATES = ("submitted", "in_review", "changes_requested", "reviewed", "on_agenda", "recommended")
+PENDING_STATES = (
+    "submitted",
+    "in_review",
+    "changes_requested",
+    "reviewed",
+    "on_agenda",
+    "recommended",
+)
 
 
 def application_data(app: Application) -> ApplicationData:
@@ -47,39 +54,50 @@ def application_data(app: Application) -> ApplicationData:
     )
 
 
-def check_context(session: Session, app: Application, *, now_date: object, budget_free: int | None) -> CheckContext:
+def check_context(
+    session: Session, app: Application, *, now_date: object, budget_free: int | None
+) -> CheckContext:
     """Facts from the database the rule checks need (other grants of the applicant etc.)."""
-    committed = session.scalar(
-        select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0))
-        .join(Application, Application.id == LedgerEntry.application_id)
-        .where(
-            Application.applicant_id == app.applicant_id,
-            Application.fund_id == app.fund_id,
-            Application.budget_year == app.budget_year,
-            Application.id != app.id,
-            LedgerEntry.kind.in_(("commitment",)),
+    committed = (
+        session.scalar(
+            select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0))
+            .join(Application, Application.id == LedgerEntry.application_id)
+            .where(
+                Application.applicant_id == app.applicant_id,
+                Application.fund_id == app.fund_id,
+                Application.budget_year == app.budget_year,
+                Application.id != app.id,
+                LedgerEntry.kind.in_(("commitment",)),
+            )
         )
-    ) or 0
-    released = session.scalar(
-        select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0))
-        .join(Application, Application.id == LedgerEntry.application_id)
-        .where(
-            Application.applicant_id == app.applicant_id,
-            Application.fund_id == app.fund_id,
-            Application.budget_year == app.budget_year,
-            Application.id != app.id,
-            LedgerEntry.kind == "release",
+        or 0
+    )
+    released = (
+        session.scalar(
+            select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0))
+            .join(Application, Application.id == LedgerEntry.application_id)
+            .where(
+                Application.applicant_id == app.applicant_id,
+                Application.fund_id == app.fund_id,
+                Application.budget_year == app.budget_year,
+                Application.id != app.id,
+                LedgerEntry.kind == "release",
+            )
         )
-    ) or 0
-    pending = session.scalar(
-        select(func.coalesce(func.sum(Application.requested_cents), 0)).where(
-            Application.applicant_id == app.applicant_id,
-            Application.fund_id == app.fund_id,
-            Application.budget_year == app.budget_year,
-            Application.id != app.id,
-            Application.state.in_(PENDING_STATES),
+        or 0
+    )
+    pending = (
+        session.scalar(
+            select(func.coalesce(func.sum(Application.requested_cents), 0)).where(
+                Application.applicant_id == app.applicant_id,
+                Application.fund_id == app.fund_id,
+                Application.budget_year == app.budget_year,
+                Application.id != app.id,
+                Application.state.in_(PENDING_STATES),
+            )
         )
-    ) or 0
+        or 0
+    )
     from datetime import date
 
     assert isinstance(now_date, date)

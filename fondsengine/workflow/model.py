@@ -11,7 +11,9 @@ class State:
     label: str  # German, shown to everyone ("In formaler Prüfung")
     initial: bool = False
     terminal: bool = False
-    outcome: str | None = None  # approved | rejected | withdrawn | lapsed | completed; None while open
+    outcome: str | None = (
+        None  # approved | rejected | withdrawn | lapsed | completed; None while open
+    )
     next_step: str | None = None  # German: what happens next, shown to the applicant
     phase: str = "application"  # application | decision | funding | closed (for grouping in the UI)
 

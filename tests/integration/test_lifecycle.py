@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import func, select
 
 from fondsengine import ledger
-from fondsengine.errors import GuardFailed, InvalidInput, NotFound, PermissionDenied, TransitionNotAllowed
+from fondsengine.errors import (
+    GuardFailed,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    TransitionNotAllowed,
+)
 from fondsengine.model import Application, AuditEvent, LedgerEntry, Letter, OutboxMessage
 from fondsengine.services import applications as apps
 from fondsengine.services import decisions, payments, proofs
@@ -22,8 +28,12 @@ def cast(fonds: Fonds) -> dict[str, Actor]:
     return {
         "anna": person(fonds, "Anna Beispiel", "anna@example.org"),
         "bernd": person(fonds, "Bernd Händler", "bernd@example.org"),
-        "office": person(fonds, "Büro mitten@witten", "buero@example.org", (QF, "manager"), (CF, "manager")),
-        "juror": person(fonds, "Jana Jury", "jana@example.org", (QF, "jury_member"), (CF, "jury_member")),
+        "office": person(
+            fonds, "Büro mitten@witten", "buero@example.org", (QF, "manager"), (CF, "manager")
+        ),
+        "juror": person(
+            fonds, "Jana Jury", "jana@example.org", (QF, "jury_member"), (CF, "jury_member")
+        ),
         "city": person(fonds, "Stadt Witten", "stadt@example.org", (CF, "city_approver")),
     }
 
@@ -44,7 +54,9 @@ def reviewed(fonds: Fonds, cast: dict[str, Actor], fund: str = QF, **changes: ob
     decisions.start_review(fonds, cast["office"], app_id)
     with fonds.db.read() as s:
         g = fonds.catalog.current(s, fund)[2]
-    decisions.record_review(fonds, cast["office"], app_id, {i.id: ("fulfilled", "") for i in g.review_checklist})
+    decisions.record_review(
+        fonds, cast["office"], app_id, {i.id: ("fulfilled", "") for i in g.review_checklist}
+    )
     decisions.complete_review(fonds, cast["office"], app_id)
     return app_id
 
@@ -52,39 +64,70 @@ def reviewed(fonds: Fonds, cast: dict[str, Actor], fund: str = QF, **changes: ob
 def on_agenda(fonds: Fonds, cast: dict[str, Actor], fund: str = QF, **changes: object) -> int:
     app_id = reviewed(fonds, cast, fund, **changes)
     session_id = decisions.create_session(
-        fonds, cast["office"], fund, datetime(2027, 3, 10, 17, 0, tzinfo=timezone.utc), "Rathaus, Raum 101"
+        fonds,
+        cast["office"],
+        fund,
+        datetime(2027, 3, 10, 17, 0, tzinfo=UTC),
+        "Rathaus, Raum 101",
     )
     decisions.schedule(fonds, cast["office"], app_id, session_id)
     return app_id
 
 
-def test_a_quartiersfonds_application_goes_from_draft_to_documented_with_an_advance(fonds: Fonds, cast: dict[str, Actor]) -> None:
+def test_a_quartiersfonds_application_goes_from_draft_to_documented_with_an_advance(
+    fonds: Fonds, cast: dict[str, Actor]
+) -> None:
     app_id = on_agenda(fonds, cast)
-    decisions.record_jury_outcome(fonds, cast["office"], app_id, "approve", amount_cents=100_000,
-                                  reason="Saalmiete wird von der Gemeinde getragen", conditions=["Logo verwenden"])
+    decisions.record_jury_outcome(
+        fonds,
+        cast["office"],
+        app_id,
+        "approve",
+        amount_cents=100_000,
+        reason="Saalmiete wird von der Gemeinde getragen",
+        conditions=["Logo verwenden"],
+    )
     assert state(fonds, app_id) == "approved"
     with fonds.db.read() as s:
         bal = ledger.balance(s, QF, 2027)
     assert (bal.allocated, bal.committed, bal.free) == (2_000_000, 100_000, 1_900_000)
 
-    payments.request_payment(fonds, cast["anna"], app_id, amount_cents=80_000, kind="advance",
-                             iban="DE89 3704 0044 0532 0130 00", account_holder="Anna Beispiel")
+    payments.request_payment(
+        fonds,
+        cast["anna"],
+        app_id,
+        amount_cents=80_000,
+        kind="advance",
+        iban="DE89 3704 0044 0532 0130 00",
+        account_holder="Anna Beispiel",
+    )
     with pytest.raises(GuardFailed, match="höchstens 800,00 €"):
         payments.record_payment(fonds, cast["office"], app_id, amount_cents=80_001, kind="advance")
     payments.record_payment(fonds, cast["office"], app_id, amount_cents=80_000, kind="advance")
     assert state(fonds, app_id) == "paid"
 
-    proofs.submit_proof(fonds, cast["anna"], app_id, report="Sechs Reparaturtreffen mit 95 Gästen.", participants_reached=95,
-                        receipts=[ReceiptInput(date(2027, 5, 3), "Baumarkt Witten", "Ersatzteile", "material", 60_000),
-                                  ReceiptInput(date(2027, 5, 4), "Druckerei", "Flyer", "publicity", 30_000),
-                                  ReceiptInput(date(2027, 5, 5), "Kiosk", "Süßigkeiten", "catering", 5_000)])
+    proofs.submit_proof(
+        fonds,
+        cast["anna"],
+        app_id,
+        report="Sechs Reparaturtreffen mit 95 Gästen.",
+        participants_reached=95,
+        receipts=[
+            ReceiptInput(date(2027, 5, 3), "Baumarkt Witten", "Ersatzteile", "material", 60_000),
+            ReceiptInput(date(2027, 5, 4), "Druckerei", "Flyer", "publicity", 30_000),
+            ReceiptInput(date(2027, 5, 5), "Kiosk", "Süßigkeiten", "catering", 5_000),
+        ],
+    )
     assert state(fonds, app_id) == "proof_submitted"
     with fonds.db.read() as s:
         from fondsengine.model import Receipt
+
         receipts = s.scalars(select(Receipt).order_by(Receipt.position)).all()
     proofs.review_receipt(fonds, cast["office"], receipts[0].id, accepted=True)
     proofs.review_receipt(fonds, cast["office"], receipts[1].id, accepted=True)
-    proofs.review_receipt(fonds, cast["office"], receipts[2].id, accepted=False, reason="Nicht im Kostenplan")
+    proofs.review_receipt(
+        fonds, cast["office"], receipts[2].id, accepted=False, reason="Nicht im Kostenplan"
+    )
     due = proofs.accept_proof(fonds, cast["office"], app_id)
     assert due == 90_000
     assert state(fonds, app_id) == "proof_accepted"
@@ -94,9 +137,28 @@ def test_a_quartiersfonds_application_goes_from_draft_to_documented_with_an_adva
     assert state(fonds, app_id) == "documented"
     with fonds.db.read() as s:
         bal = ledger.balance(s, QF, 2027)
-        kinds = [e.kind for e in s.scalars(select(LedgerEntry).where(LedgerEntry.application_id == app_id).order_by(LedgerEntry.id))]
-        actions = [e.action for e in s.scalars(select(AuditEvent).where(AuditEvent.application_id == app_id).order_by(AuditEvent.id))]
-        letters = [x.kind for x in s.scalars(select(Letter).where(Letter.application_id == app_id).order_by(Letter.id))]
+        kinds = [
+            e.kind
+            for e in s.scalars(
+                select(LedgerEntry)
+                .where(LedgerEntry.application_id == app_id)
+                .order_by(LedgerEntry.id)
+            )
+        ]
+        actions = [
+            e.action
+            for e in s.scalars(
+                select(AuditEvent)
+                .where(AuditEvent.application_id == app_id)
+                .order_by(AuditEvent.id)
+            )
+        ]
+        letters = [
+            x.kind
+            for x in s.scalars(
+                select(Letter).where(Letter.application_id == app_id).order_by(Letter.id)
+            )
+        ]
     assert (bal.committed, bal.paid_net, bal.free) == (90_000, 90_000, 1_910_000)
     assert kinds == ["commitment", "payment", "release", "payment"]
     assert actions[:4] == ["create_draft", "submit", "start_review", "record_review"]
@@ -104,14 +166,22 @@ def test_a_quartiersfonds_application_goes_from_draft_to_documented_with_an_adva
     assert letters == ["receipt", "approval", "payment", "proof_result", "payment"]
 
 
-def test_overpayment_after_the_proof_leads_to_a_refund_claim_and_its_settlement(fonds: Fonds, cast: dict[str, Actor]) -> None:
+def test_overpayment_after_the_proof_leads_to_a_refund_claim_and_its_settlement(
+    fonds: Fonds, cast: dict[str, Actor]
+) -> None:
     app_id = on_agenda(fonds, cast)
     decisions.record_jury_outcome(fonds, cast["office"], app_id, "approve")
     payments.record_payment(fonds, cast["office"], app_id, amount_cents=96_000, kind="advance")
-    proofs.submit_proof(fonds, cast["anna"], app_id, report="Bericht", receipts=[
-        ReceiptInput(date(2027, 5, 3), "Baumarkt", "Material", "material", 50_000)])
+    proofs.submit_proof(
+        fonds,
+        cast["anna"],
+        app_id,
+        report="Bericht",
+        receipts=[ReceiptInput(date(2027, 5, 3), "Baumarkt", "Material", "material", 50_000)],
+    )
     with fonds.db.read() as s:
         from fondsengine.model import Receipt
+
         rid = s.scalar(select(Receipt.id))
     assert rid is not None
     proofs.review_receipt(fonds, cast["office"], rid, accepted=True)
@@ -124,31 +194,54 @@ def test_overpayment_after_the_proof_leads_to_a_refund_claim_and_its_settlement(
     assert state(fonds, app_id) == "documented"
     with fonds.db.read() as s:
         bal = ledger.balance(s, QF, 2027)
-    assert (bal.committed, bal.paid, bal.refunded, bal.paid_net, bal.free) == (50_000, 96_000, 46_000, 50_000, 1_950_000)
+    assert (bal.committed, bal.paid, bal.refunded, bal.paid_net, bal.free) == (
+        50_000,
+        96_000,
+        46_000,
+        50_000,
+        1_950_000,
+    )
 
 
-def test_changes_requested_then_resubmitted_keeps_the_previous_version(fonds: Fonds, cast: dict[str, Actor]) -> None:
+def test_changes_requested_then_resubmitted_keeps_the_previous_version(
+    fonds: Fonds, cast: dict[str, Actor]
+) -> None:
     app_id = apps.create_draft(fonds, cast["anna"], QF, quartiersfonds_input())
     apps.submit(fonds, cast["anna"], app_id)
     decisions.start_review(fonds, cast["office"], app_id)
     with pytest.raises(InvalidInput, match="Begründung"):
         decisions.request_changes(fonds, cast["office"], app_id, "  ")
-    decisions.request_changes(fonds, cast["office"], app_id, "Bitte ein Angebot für die Saalmiete beilegen.")
+    decisions.request_changes(
+        fonds, cast["office"], app_id, "Bitte ein Angebot für die Saalmiete beilegen."
+    )
     assert state(fonds, app_id) == "changes_requested"
-    apps.update_draft(fonds, cast["anna"], app_id, quartiersfonds_input(title="Repair-Café (mit Angebot)"))
+    apps.update_draft(
+        fonds, cast["anna"], app_id, quartiersfonds_input(title="Repair-Café (mit Angebot)")
+    )
     apps.resubmit(fonds, cast["anna"], app_id)
     assert state(fonds, app_id) == "submitted"
     from fondsengine.model import ApplicationRevision
+
     with fonds.db.read() as s:
-        revs = s.scalars(select(ApplicationRevision).where(ApplicationRevision.application_id == app_id)
-                         .order_by(ApplicationRevision.number)).all()
-    assert [r.snapshot["title"] for r in revs] == ["Repair-Café im Wiesenviertel", "Repair-Café (mit Angebot)"]
+        revs = s.scalars(
+            select(ApplicationRevision)
+            .where(ApplicationRevision.application_id == app_id)
+            .order_by(ApplicationRevision.number)
+        ).all()
+    assert [r.snapshot["title"] for r in revs] == [
+        "Repair-Café im Wiesenviertel",
+        "Repair-Café (mit Angebot)",
+    ]
 
 
-def test_rejection_withdrawal_and_lapse_are_terminal_and_release_the_budget(fonds: Fonds, cast: dict[str, Actor]) -> None:
+def test_rejection_withdrawal_and_lapse_are_terminal_and_release_the_budget(
+    fonds: Fonds, cast: dict[str, Actor]
+) -> None:
     rejected = reviewed(fonds, cast)
     decisions.decide_reject(fonds, cast["office"], rejected, "Kein Bezug zum Programmgebiet")
-    withdrawn = apps.create_draft(fonds, cast["anna"], QF, quartiersfonds_input(title="Zurückgezogen"))
+    withdrawn = apps.create_draft(
+        fonds, cast["anna"], QF, quartiersfonds_input(title="Zurückgezogen")
+    )
     apps.submit(fonds, cast["anna"], withdrawn)
     apps.withdraw(fonds, cast["anna"], withdrawn)
     lapsing = on_agenda(fonds, cast, title="Verfällt")
@@ -157,7 +250,11 @@ def test_rejection_withdrawal_and_lapse_are_terminal_and_release_the_budget(fond
         proofs.lapse(fonds, Actor.scheduler(), lapsing)
     fonds.clock.advance(days=200)  # type: ignore[attr-defined]
     proofs.lapse(fonds, Actor.scheduler(), lapsing)
-    assert [state(fonds, i) for i in (rejected, withdrawn, lapsing)] == ["rejected", "withdrawn", "lapsed"]
+    assert [state(fonds, i) for i in (rejected, withdrawn, lapsing)] == [
+        "rejected",
+        "withdrawn",
+        "lapsed",
+    ]
     with fonds.db.read() as s:
         bal = ledger.balance(s, QF, 2027)
     assert (bal.committed, bal.free) == (0, 2_000_000)
@@ -165,15 +262,25 @@ def test_rejection_withdrawal_and_lapse_are_terminal_and_release_the_budget(fond
         apps.withdraw(fonds, cast["anna"], rejected)
 
 
-def test_two_step_cityfonds_needs_the_citys_grant_after_the_jury_recommendation(fonds: Fonds, cast: dict[str, Actor]) -> None:
+def test_two_step_cityfonds_needs_the_citys_grant_after_the_jury_recommendation(
+    fonds: Fonds, cast: dict[str, Actor]
+) -> None:
     app_id = on_agenda(fonds, cast, CF)
     decisions.record_jury_outcome(fonds, cast["juror"], app_id, "recommend")
     assert state(fonds, app_id) == "recommended"
     with fonds.db.read() as s:
         assert ledger.balance(s, CF, 2027).committed == 0
     with pytest.raises(PermissionDenied):
-        decisions.record_city_grant(fonds, cast["juror"], app_id, granted_on=date(2027, 3, 20), grant_file_number="61-2027-7")
-    decisions.record_city_grant(fonds, cast["city"], app_id, granted_on=date(2027, 3, 20), grant_file_number="61-2027-7")
+        decisions.record_city_grant(
+            fonds,
+            cast["juror"],
+            app_id,
+            granted_on=date(2027, 3, 20),
+            grant_file_number="61-2027-7",
+        )
+    decisions.record_city_grant(
+        fonds, cast["city"], app_id, granted_on=date(2027, 3, 20), grant_file_number="61-2027-7"
+    )
     assert state(fonds, app_id) == "approved"
     with fonds.db.read() as s:
         assert ledger.balance(s, CF, 2027).committed == 200_000
@@ -181,7 +288,9 @@ def test_two_step_cityfonds_needs_the_citys_grant_after_the_jury_recommendation(
         payments.record_payment(fonds, cast["office"], app_id, amount_cents=10_000, kind="advance")
 
 
-def test_roles_are_checked_and_strangers_do_not_learn_that_an_application_exists(fonds: Fonds, cast: dict[str, Actor]) -> None:
+def test_roles_are_checked_and_strangers_do_not_learn_that_an_application_exists(
+    fonds: Fonds, cast: dict[str, Actor]
+) -> None:
     app_id = apps.create_draft(fonds, cast["anna"], QF, quartiersfonds_input())
     with pytest.raises(NotFound):
         apps.submit(fonds, cast["bernd"], app_id)
@@ -192,9 +301,18 @@ def test_roles_are_checked_and_strangers_do_not_learn_that_an_application_exists
         decisions.start_review(fonds, cast["juror"], app_id)
 
 
-def test_a_blocking_finding_refuses_submission_and_changes_nothing(fonds: Fonds, cast: dict[str, Actor]) -> None:
-    app_id = apps.create_draft(fonds, cast["anna"], QF, quartiersfonds_input(requested_cents=400_000, cost_items=(
-        apps.CostItemInput("material", "Sehr viel Material", 400_000),)))
+def test_a_blocking_finding_refuses_submission_and_changes_nothing(
+    fonds: Fonds, cast: dict[str, Actor]
+) -> None:
+    app_id = apps.create_draft(
+        fonds,
+        cast["anna"],
+        QF,
+        quartiersfonds_input(
+            requested_cents=400_000,
+            cost_items=(apps.CostItemInput("material", "Sehr viel Material", 400_000),),
+        ),
+    )
     with pytest.raises(GuardFailed) as err:
         apps.submit(fonds, cast["anna"], app_id)
     assert "3.000,00 €" in str(err.value)

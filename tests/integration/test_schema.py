@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -17,7 +17,9 @@ from fondsengine.services.context import Fonds
 
 
 @pytest.mark.parametrize("db", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def test_the_migrations_and_the_models_describe_the_same_schema(db: str, request: pytest.FixtureRequest) -> None:
+def test_the_migrations_and_the_models_describe_the_same_schema(
+    db: str, request: pytest.FixtureRequest
+) -> None:
     url = request.getfixturevalue("sqlite_url" if db == "sqlite" else "pg_url")
     upgrade(url)
     engine = make_engine(url)
@@ -46,7 +48,9 @@ def test_ledger_entries_and_audit_events_cannot_be_changed_or_deleted(fonds: Fon
 def test_the_database_refuses_a_ledger_booking_of_zero(fonds: Fonds) -> None:
     with pytest.raises(DatabaseError), fonds.db.engine.begin() as conn:
         conn.execute(
-            text("INSERT INTO ledger_entries (fund_id, budget_year, kind, amount_cents, note, booked_at) "
-                 "VALUES ('witten-cityfonds', 2026, 'allocation', 0, '', :at)"),
-            {"at": datetime(2026, 1, 1, tzinfo=timezone.utc)},
+            text(
+                "INSERT INTO ledger_entries (fund_id, budget_year, kind, amount_cents, note, booked_at) "
+                "VALUES ('witten-cityfonds', 2026, 'allocation', 0, '', :at)"
+            ),
+            {"at": datetime(2026, 1, 1, tzinfo=UTC)},
         )

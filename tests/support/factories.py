@@ -44,7 +44,10 @@ def quartiersfonds_input(**changes: object) -> ApplicationInput:
         volunteer_hours=Decimal(0),
         prior_consultation_on=date(2026, 11, 2),
         declarations=frozenset({"not_started", "no_double_funding", "publicity"}),
-        extra={"participants_expected": "80", "neighbourhood_benefit": "Treffpunkt für das ganze Viertel"},
+        extra={
+            "participants_expected": "80",
+            "neighbourhood_benefit": "Treffpunkt für das ganze Viertel",
+        },
     )
     return replace(base, **changes)  # type: ignore[arg-type]
 
@@ -75,16 +78,29 @@ def cityfonds_input(**changes: object) -> ApplicationInput:
             CostItemInput("material", "Lichterketten und Befestigung", 300_000),
             CostItemInput("publicity", "Plakate, Anzeigen", 100_000),
         ),
-        declarations=frozenset({"not_started", "no_double_funding", "own_contribution", "publicity"}),
-        extra={"cooperation_partners": "12 Geschäfte der Bahnhofstraße", "own_funds_source": "Werbegemeinschaft"},
+        declarations=frozenset(
+            {"not_started", "no_double_funding", "own_contribution", "publicity"}
+        ),
+        extra={
+            "cooperation_partners": "12 Geschäfte der Bahnhofstraße",
+            "own_funds_source": "Werbegemeinschaft",
+        },
     )
     return replace(base, **changes)  # type: ignore[arg-type]
 
 
-def person(fonds: Fonds, name: str, email: str, *roles: tuple[str, str], password: str = "geheim-genug-123") -> Actor:
+def person(
+    fonds: Fonds, name: str, email: str, *roles: tuple[str, str], password: str = "geheim-genug-123"
+) -> Actor:
     """Create a confirmed user with (fund_id, role) memberships and return them as an actor."""
     uid = create_user(fonds, name=name, email=email, password=password, confirmed=True)
     for fund_id, role in roles:
-        grant_role(fonds, Actor.scheduler(), user_id=uid, fund_id=fund_id, role=role,
-                   group="resident" if role == "jury_member" else None)
+        grant_role(
+            fonds,
+            Actor.scheduler(),
+            user_id=uid,
+            fund_id=fund_id,
+            role=role,
+            group="resident" if role == "jury_member" else None,
+        )
     return Actor(uid)

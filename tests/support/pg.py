@@ -43,7 +43,9 @@ class PgServer:
     def admin(self, sql: str) -> None:
         import psycopg
 
-        with psycopg.connect(f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres", autocommit=True) as c:
+        with psycopg.connect(
+            f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres", autocommit=True
+        ) as c:
             c.execute(sql)
 
 
@@ -61,11 +63,43 @@ def running_postgres() -> Iterator[PgServer]:
         os.chown(base, pw.pw_uid, pw.pw_gid)
         kwargs = {"user": pw.pw_uid, "group": pw.pw_gid, "extra_groups": []}
     port = _free_port()
-    subprocess.run([str(bindir / "initdb"), "--no-sync", "--auth=trust", "-U", "postgres", "-E", "UTF8",
-                    "--locale=C", "-D", str(datadir)], check=True, capture_output=True, **kwargs)  # type: ignore[arg-type]
-    opts = f"-c listen_addresses=127.0.0.1 -p {port} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -k {base} -c max_connections=100"
-    subprocess.run([str(bindir / "pg_ctl"), "-D", str(datadir), "-o", opts, "-l", str(base / "log"), "-w", "start"],
-                   check=True, capture_output=True, **kwargs)  # type: ignore[arg-type]
+    subprocess.run(
+        [
+            str(bindir / "initdb"),
+            "--no-sync",
+            "--auth=trust",
+            "-U",
+            "postgres",
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "-D",
+            str(datadir),
+        ],
+        check=True,
+        capture_output=True,
+        **kwargs,
+    )  # type: ignore[arg-type]
+    opts = (
+        f"-c listen_addresses=127.0.0.1 -p {port} -c fsync=off -c synchronous_commit=off "
+        f"-c full_page_writes=off -k {base} -c max_connections=100"
+    )
+    subprocess.run(
+        [
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(datadir),
+            "-o",
+            opts,
+            "-l",
+            str(base / "log"),
+            "-w",
+            "start",
+        ],
+        check=True,
+        capture_output=True,
+        **kwargs,
+    )  # type: ignore[arg-type]
     try:
         deadline = time.time() + 15
         while True:
@@ -78,6 +112,9 @@ def running_postgres() -> Iterator[PgServer]:
                 time.sleep(0.1)
         yield PgServer(port, datadir)
     finally:
-        subprocess.run([str(bindir / "pg_ctl"), "-D", str(datadir), "-m", "immediate", "stop"],
-                       capture_output=True, **kwargs)  # type: ignore[arg-type]
+        subprocess.run(
+            [str(bindir / "pg_ctl"), "-D", str(datadir), "-m", "immediate", "stop"],
+            capture_output=True,
+            **kwargs,
+        )  # type: ignore[arg-type]
         shutil.rmtree(base, ignore_errors=True)
