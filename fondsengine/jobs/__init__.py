@@ -1,0 +1,84 @@
+"""The scheduled jobs, registered in one place (JOBS); run one with run_job(fonds, name, now).
+
+Every job takes the engine and the current time and returns how many things it did; each
+is idempotent (see fondsengine.jobs.base.once), so running it twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from fondsengine.errors import NotFound
+from fondsengine.jobs.deadlines import approval_lapse, circulation_close, round_deadline
+from fondsengine.jobs.housekeeping import retention, year_end
+from fondsengine.jobs.reminders import daily_digest, jury_invitation, jury_reminder, proof_reminders
+from fondsengine.notify import Mailer, build_mailer
+from fondsengine.services.context import Fonds
+
+
+@dataclass(frozen=True)
+class Job:
+    """A registered job: its function, when it runs (APScheduler trigger) and what it does."""
+
+    name: str
+    run: Callable[[Fonds, datetime], int]
+    trigger: str  # "interval" or "cron"
+    schedule: dict[str, Any]
+    description: str
+
+
+def send_mail(fonds: Fonds, now: datetime, mailer: Mailer | None = None) -> int:
+    """Render pending letters and send due mails from the outbox."""
+    from fondsengine.outbox import dispatch
+
+    used = mailer or build_mailer(fonds.settings.as_mail_settings(), clock=fonds.clock)
+    return dispatch(fonds, used, now=now).sent
+
+
+JOBS: dict[str, Job] = {
+    job.name: job
+    for job in (
+        Job("send_mail", send_mail, "interval", {"minutes": 1}, "Briefe erzeugen, E-Mails versenden"),
+        Job("round_deadline", round_deadline, "cron", {"hour": 8, "minute": 0},
+            "Einreichungsfrist in 7 Tagen: Erinnerung an Entwürfe"),
+        Job("jury_invitation", jury_invitation, "cron", {"hour": 8, "minute": 5},
+            "Einladung mit Tagesordnung 14 Tage vor der Jurysitzung"),
+        Job("jury_reminder", jury_reminder, "interval", {"hours": 1},
+            "Erinnerung an die Jurysitzung am Vortag"),
+        Job("circulation_close", circulation_close, "interval", {"minutes": 15},
+            "Umlaufverfahren nach Fristende schließen und auszählen"),
+        Job("approval_lapse", approval_lapse, "cron", {"hour": 2, "minute": 0},
+            "Nicht abgerufene Bewilligungen erlöschen lassen"),
+        Job("proof_reminders", proof_reminders, "cron", {"hour": 8, "minute": 10},
+            "Verwendungsnachweis: bald fällig, heute fällig, überfällig, Eskalation"),
+        Job("year_end", year_end, "cron", {"hour": 1, "minute": 0},
+            "Jahresabschluss: freie Mittel verfallen oder werden übertragen"),
+        Job("retention", retention, "cron", {"hour": 3, "minute": 0},
+            "Personenbezogene Daten nach Ablauf der Aufbewahrung anonymisieren"),
+        Job("daily_digest", daily_digest, "cron", {"hour": 7, "minute": 0},
+            "Tagesübersicht an die Geschäftsführung"),
+    )
+}  # fmt: skip
+
+
+def list_jobs() -> list[Job]:
+    """All registered jobs in registry order."""
+    return list(JOBS.values())
+
+
+def run_job(fonds: Fonds, name: str, now: datetime, *, mailer: Mailer | None = None) -> int:
+    """Run one job once at ``now`` (for operators and tests); returns how many things it did."""
+    job = JOBS.get(name)
+    if job is None:
+        raise NotFound(f"Einen Job „{name}“ gibt es nicht (bekannt: {', '.join(JOBS)}).")
+    if now.tzinfo is None:
+        raise ValueError("now needs a timezone")
+    if name == "send_mail":
+        return send_mail(fonds, now, mailer)
+    return job.run(fonds, now)
+
+
+__all__ = ["JOBS", "Job", "list_jobs", "run_job"]

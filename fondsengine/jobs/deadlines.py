@@ -1,0 +1,95 @@
+"""Jobs about deadlines of applications and sessions: submission rounds, lapse, circulation."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from datetime import datetime
+
+from sqlalchemy import select
+
+from fondsengine.clock import local_date
+from fondsengine.errors import FondsError
+from fondsengine.guidelines.model import SubmissionMode
+from fondsengine.jobs.base import at_time, funds, mail_once
+from fondsengine.model import Application, JurySession
+from fondsengine.services import proofs
+from fondsengine.services.context import Actor, Fonds
+
+log = logging.getLogger(__name__)
+
+ROUND_REMINDER_DAYS = 7
+
+
+def round_deadline(fonds: Fonds, now: datetime) -> int:
+    """Remind residents with a draft that the submission round ends within 7 days."""
+    today, done = local_date(now), 0
+    for fund_id, g in funds(fonds):
+        if g.timing.mode is not SubmissionMode.ROUNDS:
+            continue
+        for rnd in g.timing.rounds:
+            if not 0 <= (rnd.deadline - today).days <= ROUND_REMINDER_DAYS:
+                continue
+            with fonds.db.read() as s:
+                drafts = s.execute(
+                    select(Application.id, Application.applicant_id, Application.title).where(
+                        Application.fund_id == fund_id, Application.state == "draft"
+                    )
+                ).all()
+            for app_id, user_id, title in drafts:
+                key = f"round_deadline:{fund_id}:{rnd.id}:{app_id}"
+                payload = {"title": title, "deadline": rnd.deadline.isoformat(), "fund_id": fund_id}
+                done += mail_once(fonds, "round_deadline", key, now, "round_deadline", payload,
+                                  user_id=user_id, application_id=app_id)  # fmt: skip
+    return done
+
+
+def approval_lapse(fonds: Fonds, now: datetime) -> int:
+    """Let approvals lapse whose call period is over with nothing paid (releases the budget)."""
+    with fonds.db.read() as s:
+        due = list(
+            s.scalars(
+                select(Application.id)
+                .where(Application.state == "approved", Application.lapse_due_on < local_date(now))
+                .order_by(Application.id)
+            )
+        )
+    done = 0
+    for app_id in due:
+        try:
+            proofs.lapse(at_time(fonds, now), Actor.scheduler(), app_id)  # the new state is the mark
+            done += 1
+        except FondsError as exc:  # already lapsed by another process, or money was paid
+            log.info("Antrag %s erlischt nicht: %s", app_id, exc)
+    return done
+
+
+def circulation_close(fonds: Fonds, now: datetime) -> int:
+    """Close votes by circulation whose deadline has passed (if the jury services provide it)."""
+    try:
+        jury_services = importlib.import_module("fondsengine.services.jury")
+    except ImportError:
+        jury_services = None
+    close = getattr(jury_services, "close_circulation", None)
+    if close is None:
+        log.info("Umlaufverfahren: fondsengine.services.jury.close_circulation fehlt; übersprungen")
+        return 0
+    with fonds.db.read() as s:
+        due = list(
+            s.scalars(
+                select(JurySession.id).where(
+                    JurySession.circulation.is_(True),
+                    JurySession.status != "closed",
+                    JurySession.vote_deadline.is_not(None),
+                    JurySession.vote_deadline <= now,
+                )
+            )
+        )
+    done = 0
+    for session_id in due:
+        try:
+            close(at_time(fonds, now), Actor.scheduler(), session_id)  # closing sets status 'closed': the mark
+            done += 1
+        except FondsError as exc:
+            log.warning("Umlaufverfahren %s nicht geschlossen: %s", session_id, exc)
+    return done

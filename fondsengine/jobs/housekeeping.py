@@ -1,0 +1,116 @@
+"""Year end (expire or carry over the free money) and retention (anonymise old personal data)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+
+from fondsengine import ledger
+from fondsengine.clock import local_date
+from fondsengine.jobs.base import funds, once
+from fondsengine.model import (
+    Application,
+    ApplicationRevision,
+    BudgetYear,
+    Letter,
+    OutboxMessage,
+    Payment,
+)
+from fondsengine.services.context import Fonds, UnitOfWork
+
+ANONYMISED = "anonymisiert"
+PERSONAL_LETTER_KEYS = ("applicant_name", "organisation", "address", "iban_masked", "reason", "receipts")
+
+
+def close_year(uow: UnitOfWork, fund_id: str, year: int, carry_over: bool, now: datetime) -> int:
+    """Lock the year, book its free money as expiry or carry-over, mark it closed; returns the amount."""
+    s = uow.session
+    ledger.lock_year(s, fund_id, year)
+    row = s.scalar(select(BudgetYear).where(BudgetYear.fund_id == fund_id, BudgetYear.year == year))
+    assert row is not None
+    if row.closed_at is not None:
+        return 0
+    free = ledger.balance(s, fund_id, year).free
+    if free > 0 and carry_over:
+        if s.scalar(select(BudgetYear.id).where(BudgetYear.fund_id == fund_id, BudgetYear.year == year + 1)) is None:
+            s.add(BudgetYear(fund_id=fund_id, year=year + 1, lock_version=0))
+            s.flush()
+        ledger.lock_year(s, fund_id, year + 1)
+        note = f"Übertrag {year} -> {year + 1}"
+        ledger.book(s, fund_id=fund_id, year=year, kind="carry_over", amount_cents=-free, at=now,
+                    actor_id=None, note=note)  # fmt: skip
+        ledger.book(s, fund_id=fund_id, year=year + 1, kind="carry_over", amount_cents=free, at=now,
+                    actor_id=None, note=note)  # fmt: skip
+    elif free > 0:
+        ledger.book(s, fund_id=fund_id, year=year, kind="expiry", amount_cents=free, at=now,
+                    actor_id=None, note=f"Verfall der freien Mittel {year}")  # fmt: skip
+    row.closed_at = now
+    return max(free, 0)
+
+
+def year_end(fonds: Fonds, now: datetime) -> int:
+    """After 31 December: close each open budget year per the guideline (expiry or carry-over)."""
+    today, done = local_date(now), 0
+    for fund_id, g in funds(fonds):
+        with fonds.db.read() as s:
+            years = list(s.scalars(select(BudgetYear.year).where(
+                BudgetYear.fund_id == fund_id, BudgetYear.closed_at.is_(None), BudgetYear.year < today.year,
+            ).order_by(BudgetYear.year)))  # fmt: skip
+        for year in years:
+            carry = g.budget.carry_over
+
+            def action(uow: UnitOfWork, y: int = year, c: bool = carry, f: str = fund_id) -> None:
+                close_year(uow, f, y, c, now)
+
+            done += once(fonds, "year_end", f"year_end:{fund_id}:{year}", now, action)
+    return done
+
+
+def _years_later(moment: datetime, years: int) -> datetime:
+    try:
+        return moment.replace(year=moment.year + years)
+    except ValueError:  # 29 February
+        return moment.replace(year=moment.year + years, day=28)
+
+
+def anonymise(uow: UnitOfWork, app: Application, now: datetime) -> None:
+    """Remove personal data of one application; amounts, dates and states stay for statistics."""
+    s = uow.session
+    app.contact_name, app.contact_email, app.contact_phone = ANONYMISED, None, None
+    app.contact_street, app.contact_postcode, app.contact_city = None, None, None
+    app.iban, app.account_holder = None, None
+    app.description, app.goals, app.target_group, app.approval_reason = "", "", "", None
+    app.extra, app.anonymised_at = {}, now
+    s.execute(update(Payment).where(Payment.application_id == app.id).values(iban=None, account_holder=None))
+    s.execute(update(ApplicationRevision).where(ApplicationRevision.application_id == app.id)
+              .values(snapshot={"anonymised": True}))  # fmt: skip
+    s.execute(update(OutboxMessage).where(OutboxMessage.application_id == app.id)
+              .values(recipient_email=None, payload={"anonymised": True}))  # fmt: skip
+    for letter in s.scalars(select(Letter).where(Letter.application_id == app.id)):
+        data = dict(letter.data)
+        data.update({k: None for k in PERSONAL_LETTER_KEYS if k in data})
+        letter.data, letter.pdf = data, None  # rendered_at and sha256 stay: proof it existed
+
+
+def retention(fonds: Fonds, now: datetime) -> int:
+    """Anonymise applications closed longer than the guideline's retention period."""
+    with fonds.db.read() as s:
+        candidates = s.execute(select(Application.id, Application.closed_at, Application.guideline_version_id)
+                               .where(Application.closed_at.is_not(None), Application.anonymised_at.is_(None))
+                               ).all()  # fmt: skip
+        due = [
+            app_id
+            for app_id, closed, gv in candidates
+            if closed is not None and _years_later(closed, fonds.catalog.guideline(s, gv).retention.years) <= now
+        ]
+    done = 0
+    for app_id in due:
+
+        def action(uow: UnitOfWork, a: int = app_id) -> None:
+            app = uow.session.get(Application, a)
+            if app is not None and app.anonymised_at is None:
+                anonymise(uow, app, now)
+
+        done += once(fonds, "retention", f"retention:{app_id}", now, action)
+    return done

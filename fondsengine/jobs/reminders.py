@@ -1,0 +1,168 @@
+"""Reminder jobs: jury invitations and reminders, proof-of-use deadlines, the daily digest."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from fondsengine.clock import local_date
+from fondsengine.jobs.base import funds, mail, mail_once, members, once
+from fondsengine.model import AgendaItem, Application, Attendance, JurySession, OutboxMessage
+from fondsengine.services.context import Fonds, UnitOfWork
+
+JURY_INVITATION_DAYS = 14
+PROOF_DUE_SOON_DAYS = 14
+PROOF_ESCALATION_DAYS = 30
+PROOF_STATES = ("approved", "paid", "proof_returned")
+
+
+def _sessions(fonds: Fonds, now: datetime, within: timedelta) -> list[JurySession]:
+    with fonds.db.read() as s:
+        return list(s.scalars(select(JurySession).where(
+            JurySession.status == "planned", JurySession.circulation.is_(False),
+            JurySession.starts_at > now, JurySession.starts_at <= now + within,
+        ).order_by(JurySession.starts_at)))  # fmt: skip
+
+
+def _agenda(fonds: Fonds, session_id: int) -> list[list[Any]]:
+    with fonds.db.read() as s:
+        rows = s.execute(
+            select(Application.title, Application.organisation, Application.contact_name,
+                   Application.requested_cents, Application.file_number)
+            .join(AgendaItem, AgendaItem.application_id == Application.id)
+            .where(AgendaItem.session_id == session_id).order_by(AgendaItem.position)
+        ).all()  # fmt: skip
+    return [[t, org or name, cents, ref or ""] for t, org, name, cents, ref in rows]
+
+
+def jury_invitation(fonds: Fonds, now: datetime) -> int:
+    """Invite every jury member, with the agenda, 14 days before a session."""
+    done = 0
+    for js in _sessions(fonds, now, timedelta(days=JURY_INVITATION_DAYS)):
+        agenda = _agenda(fonds, js.id)
+        for user_id, _email, _name in members(fonds, js.fund_id, "jury_member", local_date(js.starts_at)):
+            key = f"jury_invitation:{js.id}:{user_id}"
+            payload = {"fund_id": js.fund_id, "session_id": js.id, "starts_at": js.starts_at.isoformat(),
+                       "location": js.place, "agenda": agenda}  # fmt: skip
+
+            def action(uow: UnitOfWork, uid: int = user_id, k: str = key, p: dict[str, Any] = payload) -> None:
+                mail(uow, k, "jury_invitation", now, p, user_id=uid)
+                row = uow.session.scalar(select(Attendance).where(
+                    Attendance.session_id == p["session_id"], Attendance.user_id == uid))  # fmt: skip
+                if row is None:
+                    uow.session.add(Attendance(session_id=p["session_id"], user_id=uid, invited_at=now))
+                elif row.invited_at is None:
+                    row.invited_at = now
+
+            done += once(fonds, "jury_invitation", key, now, action)
+    return done
+
+
+def jury_reminder(fonds: Fonds, now: datetime) -> int:
+    """Remind jury members the day before a session (not those who declined)."""
+    done = 0
+    for js in _sessions(fonds, now, timedelta(days=1)):
+        with fonds.db.read() as s:
+            declined = set(s.scalars(select(Attendance.user_id).where(
+                Attendance.session_id == js.id, Attendance.confirmed.is_(False))))  # fmt: skip
+            items = s.scalar(select(func.count()).where(AgendaItem.session_id == js.id)) or 0
+        for user_id, _email, _name in members(fonds, js.fund_id, "jury_member", local_date(js.starts_at)):
+            if user_id in declined:
+                continue
+            payload = {"fund_id": js.fund_id, "session_id": js.id, "starts_at": js.starts_at.isoformat(),
+                       "location": js.place, "item_count": items}  # fmt: skip
+            key = f"jury_reminder:{js.id}:{user_id}"
+            done += mail_once(fonds, "jury_reminder", key, now, "jury_reminder", payload, user_id=user_id)
+    return done
+
+
+def _proof_stage(days_left: int) -> str | None:
+    if days_left < 0:
+        return "proof_overdue"
+    if days_left == 0:
+        return "proof_due_today"
+    if days_left <= PROOF_DUE_SOON_DAYS:
+        return "proof_due_soon"
+    return None
+
+
+def proof_reminders(fonds: Fonds, now: datetime) -> int:
+    """Proof of use: due in 14 days, due today, overdue (applicant); 30 days overdue (office)."""
+    today, done = local_date(now), 0
+    with fonds.db.read() as s:
+        apps = list(s.scalars(select(Application).where(
+            Application.state.in_(PROOF_STATES), Application.proof_due_on.is_not(None))))  # fmt: skip
+    for app in apps:
+        assert app.proof_due_on is not None
+        days_left = (app.proof_due_on - today).days
+        stage = _proof_stage(days_left)
+        if stage is None:
+            continue
+        payload = {"title": app.title, "reference": app.file_number or "", "fund_id": app.fund_id,
+                   "due_on": app.proof_due_on.isoformat(), "days": abs(days_left)}  # fmt: skip
+        key = f"{stage}:{app.id}:{app.proof_due_on.isoformat()}"
+        done += mail_once(fonds, "proof_reminders", key, now, stage, payload, user_id=app.applicant_id,
+                          email=app.contact_email, application_id=app.id)  # fmt: skip
+        if -days_left < PROOF_ESCALATION_DAYS:
+            continue
+        escalation = {**payload, "applicant_name": app.contact_name, "applicant_email": app.contact_email or "",
+                      "granted_cents": app.approved_cents or 0}  # fmt: skip
+        for user_id, email, _name in members(fonds, app.fund_id, "manager", today):
+            key = f"proof_escalation:{app.id}:{app.proof_due_on.isoformat()}:{user_id}"
+            done += mail_once(fonds, "proof_reminders", key, now, "proof_escalation", escalation,
+                              user_id=user_id, email=email, application_id=app.id)  # fmt: skip
+    return done
+
+
+DIGEST_STATES = (
+    ("Formale Prüfung offen", ("submitted", "in_review")),
+    ("Bereit für die Entscheidung", ("reviewed",)),
+    ("Verwendungsnachweise zu prüfen", ("proof_submitted",)),
+    ("Offene Rückforderungen", ("refund_claimed",)),
+)
+
+
+def _digest_sections(fonds: Fonds, fund_ids: list[str], now: datetime) -> list[list[Any]]:
+    today = local_date(now)
+    sections: list[list[Any]] = []
+    with fonds.db.read() as s:
+        base = select(Application).where(Application.fund_id.in_(fund_ids)).order_by(Application.id)
+        for heading, states in DIGEST_STATES:
+            rows = s.scalars(base.where(Application.state.in_(states))).all()
+            items = [[f"{a.file_number or 'ohne Az.'}: {a.title}", f"/verwaltung/antraege/{a.id}"] for a in rows]
+            if items:
+                sections.append([heading, items])
+        overdue = s.scalars(base.where(Application.state.in_(PROOF_STATES), Application.proof_due_on < today)).all()
+        if overdue:
+            sections.append(["Verwendungsnachweis überfällig", [
+                [f"{a.file_number}: {a.title} (fällig am {a.proof_due_on:%d.%m.%Y})", f"/verwaltung/antraege/{a.id}"]
+                for a in overdue]])  # fmt: skip
+        dead = s.scalars(select(OutboxMessage).join(Application, Application.id == OutboxMessage.application_id)
+                         .where(OutboxMessage.status == "dead", Application.fund_id.in_(fund_ids))).all()  # fmt: skip
+        if dead:
+            sections.append(["Unzustellbare E-Mails", [
+                [f"{m.recipient_email or 'ohne Adresse'}: {m.last_error or 'unbekannter Fehler'}", None]
+                for m in dead]])  # fmt: skip
+    return sections
+
+
+def daily_digest(fonds: Fonds, now: datetime) -> int:
+    """Once a day, tell each office user what needs attention in their funds (nothing: no mail)."""
+    today, managed = local_date(now), dict[int, list[str]]()
+    emails: dict[int, str] = {}
+    for fund_id, _g in funds(fonds):
+        for user_id, email, _name in members(fonds, fund_id, "manager", today):
+            managed.setdefault(user_id, []).append(fund_id)
+            emails[user_id] = email
+    done = 0
+    for user_id, fund_ids in managed.items():
+        sections = _digest_sections(fonds, fund_ids, now)
+        if not sections:
+            continue
+        payload = {"day": today.isoformat(), "sections": sections, "fund_id": fund_ids[0]}
+        key = f"daily_digest:{user_id}:{today.isoformat()}"
+        done += mail_once(fonds, "daily_digest", key, now, "daily_digest", payload, user_id=user_id,
+                          email=emails[user_id])  # fmt: skip
+    return done
