@@ -12,6 +12,7 @@ from fondsengine.config import Settings, load_settings
 from fondsengine.notify import Mailer, build_mailer
 from fondsengine.services.context import Fonds
 from webapp import filters, security
+from webapp.engine_gaps import FormTokens
 from webapp.extensions import csrf, login_manager
 
 
@@ -25,9 +26,7 @@ def create_app(
     """Build the web app around an engine context (built from the settings when not given)."""
     settings = settings or (fonds.settings if fonds else load_settings())
     if not settings.secret_key and not settings.debug:
-        raise RuntimeError(
-            "secret_key fehlt: setzen Sie FONDS_SECRET_KEY (nur im Debug-Modus darf er leer sein)."
-        )
+        raise RuntimeError("secret_key fehlt: setzen Sie FONDS_SECRET_KEY (nur im Debug-Modus darf er leer sein).")
     fonds = fonds or build_fonds(settings, clock=clock)
     app = Flask(__name__)
     app.config.update(
@@ -44,6 +43,7 @@ def create_app(
     )
     app.extensions["fonds"] = fonds
     app.extensions["fonds_mailer"] = mailer or build_mailer(settings.as_mail_settings())
+    app.extensions["fonds_form_tokens"] = FormTokens()
     csrf.init_app(app)
     login_manager.init_app(app)
     filters.register(app)

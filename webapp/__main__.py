@@ -30,14 +30,10 @@ def serve(host: str = "127.0.0.1", port: int = 5000, *, prepare: bool = True) ->
 
 def main() -> None:
     """Command line entry point."""
-    parser = argparse.ArgumentParser(
-        prog="python -m webapp", description="Startet die Web-Anwendung."
-    )
+    parser = argparse.ArgumentParser(prog="python -m webapp", description="Startet die Web-Anwendung.")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=5000)
-    parser.add_argument(
-        "--no-prepare", action="store_true", help="nicht migrieren, Richtlinien nicht laden"
-    )
+    parser.add_argument("--no-prepare", action="store_true", help="nicht migrieren, Richtlinien nicht laden")
     args = parser.parse_args()
     serve(args.host, args.port, prepare=not args.no_prepare)
 

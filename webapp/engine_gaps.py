@@ -77,9 +77,7 @@ def timeline_rows(fonds: Fonds, actor: Actor, application_id: int) -> list[Row]:
         return [
             _plain(e)
             for e in s.scalars(
-                select(AuditEvent)
-                .where(AuditEvent.application_id == application_id)
-                .order_by(AuditEvent.id)
+                select(AuditEvent).where(AuditEvent.application_id == application_id).order_by(AuditEvent.id)
             )
         ]
 
@@ -90,9 +88,7 @@ def payments_rows(fonds: Fonds, actor: Actor, application_id: int) -> list[Row]:
     with fonds.db.read() as s:
         return [
             _plain(p)
-            for p in s.scalars(
-                select(Payment).where(Payment.application_id == application_id).order_by(Payment.id)
-            )
+            for p in s.scalars(select(Payment).where(Payment.application_id == application_id).order_by(Payment.id))
         ]
 
 
@@ -108,9 +104,7 @@ def letters_of(fonds: Fonds, actor: Actor, application_id: int) -> list[Row]:
         return [Row({"id": r.id, "kind": r.kind, "created_at": r.created_at}) for r in rows]
 
 
-def letter_pdf(
-    fonds: Fonds, actor: Actor, application_id: int, letter_id: int
-) -> tuple[str, bytes] | None:
+def letter_pdf(fonds: Fonds, actor: Actor, application_id: int, letter_id: int) -> tuple[str, bytes] | None:
     """(kind, pdf bytes) of one letter of a visible application."""
     get_application(fonds, actor, application_id)
     with fonds.db.read() as s:
@@ -127,9 +121,7 @@ def attachments_of(fonds: Fonds, actor: Actor, application_id: int) -> list[Row]
         return [
             _plain(a)
             for a in s.scalars(
-                select(Attachment)
-                .where(Attachment.application_id == application_id)
-                .order_by(Attachment.id)
+                select(Attachment).where(Attachment.application_id == application_id).order_by(Attachment.id)
             )
         ]
 
@@ -166,9 +158,7 @@ def add_attachment(
         return row.id
 
 
-def last_request_for_changes(
-    fonds: Fonds, actor: Actor, application_id: int
-) -> tuple[str, datetime] | None:
+def last_request_for_changes(fonds: Fonds, actor: Actor, application_id: int) -> tuple[str, datetime] | None:
     """What the office asked for most recently (reason and time), if it asked."""
     for event in reversed(timeline_rows(fonds, actor, application_id)):
         if event.action == "request_changes":
@@ -176,18 +166,22 @@ def last_request_for_changes(
     return None
 
 
-_token_lock = threading.Lock()
-_token_results: dict[tuple[int, str], int] = {}
+class FormTokens:
+    """Remembers which form token created which draft (per app), so a repeated post finds it."""
 
+    def __init__(self, limit: int = 10000) -> None:
+        self._lock = threading.Lock()
+        self._results: dict[tuple[int, str], int] = {}
+        self._limit = limit
 
-def once_per_token(user_id: int, token: str, create: Callable[[], int]) -> int:
-    """Run `create` once per (user, form token); a repeated post returns the first result."""
-    key = (user_id, token)
-    with _token_lock:
-        if key in _token_results:
-            return _token_results[key]
-        result = create()
-        _token_results[key] = result
-        if len(_token_results) > 10000:
-            _token_results.pop(next(iter(_token_results)))
-        return result
+    def once(self, user_id: int, token: str, create: Callable[[], int]) -> int:
+        """Run `create` once per (user, form token); a repeated post returns the first result."""
+        key = (user_id, token)
+        with self._lock:
+            if key in self._results:
+                return self._results[key]
+            result = create()
+            self._results[key] = result
+            if len(self._results) > self._limit:
+                self._results.pop(next(iter(self._results)))
+            return result

@@ -41,8 +41,7 @@ def register(app: Flask) -> None:
 
 def _german(code: int) -> str:
     return {
-        400: "Die Anfrage war unvollständig. Bitte gehen Sie zurück und versuchen "
-        "Sie es noch einmal.",
+        400: "Die Anfrage war unvollständig. Bitte gehen Sie zurück und versuchen Sie es noch einmal.",
         403: "Diese Seite dürfen Sie nicht sehen.",
         405: "Diese Seite kann so nicht aufgerufen werden.",
         413: "Die Datei ist zu groß. Bitte laden Sie eine kleinere Datei hoch.",

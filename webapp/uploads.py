@@ -55,9 +55,7 @@ def _looks_complete(content: bytes, mimetype: str) -> bool:
 
 
 def _size_text(n: int) -> str:
-    return (
-        f"{n / (1024 * 1024):.0f} MB".replace(".", ",") if n >= 1024 * 1024 else f"{n // 1024} KB"
-    )
+    return f"{n / (1024 * 1024):.0f} MB".replace(".", ",") if n >= 1024 * 1024 else f"{n // 1024} KB"
 
 
 def check_and_store(upload: FileStorage, upload_dir: Path, max_bytes: int) -> StoredFile:

@@ -44,9 +44,7 @@ class World:
 def migrated_template(directory: Path) -> Path:
     """A migrated SQLite file with the Witten funds loaded (copied for every test)."""
     db = directory / "template.db"
-    settings = load_settings(
-        environ={}, instance_path=str(directory), database_url=f"sqlite:///{db}"
-    )
+    settings = load_settings(environ={}, instance_path=str(directory), database_url=f"sqlite:///{db}")
     upgrade(settings.effective_database_url)
     f = build_fonds(settings, clock=FixedClock(START))
     load_funds(f, Actor.scheduler(), ROOT / "richtlinien", ROOT / "workflows")
@@ -73,15 +71,9 @@ def build_world(template: Path, tmp: Path, **overrides: object) -> World:
     f = build_fonds(settings, clock=clock)
     mailer = FakeMailer()
     app = create_app(settings, fonds=f, mailer=mailer)
-    anna = create_user(
-        f, name="Anna Beispiel", email="anna@example.org", password=PASSWORD, confirmed=True
-    )
-    bert = create_user(
-        f, name="Bert Nachbar", email="bert@example.org", password=PASSWORD, confirmed=True
-    )
-    office = create_user(
-        f, name="Innenstadt-Büro", email="buero@example.org", password=PASSWORD, confirmed=True
-    )
+    anna = create_user(f, name="Anna Beispiel", email="anna@example.org", password=PASSWORD, confirmed=True)
+    bert = create_user(f, name="Bert Nachbar", email="bert@example.org", password=PASSWORD, confirmed=True)
+    office = create_user(f, name="Innenstadt-Büro", email="buero@example.org", password=PASSWORD, confirmed=True)
     grant_role(f, Actor.scheduler(), user_id=office, fund_id=QF, role="manager")
     return World(app, f, clock, mailer, anna, bert, office, settings.effective_upload_dir)
 
@@ -130,9 +122,7 @@ def approved_for(world: World, user_id: int) -> int:
         checklist = f.catalog.current(s, QF)[2].review_checklist
     decisions.record_review(f, office, app_id, {i.id: ("fulfilled", "") for i in checklist})
     decisions.complete_review(f, office, app_id)
-    session = decisions.create_session(
-        f, office, QF, datetime(2026, 3, 11, 16, tzinfo=UTC), "Rathaus"
-    )
+    session = decisions.create_session(f, office, QF, datetime(2026, 3, 11, 16, tzinfo=UTC), "Rathaus")
     decisions.schedule(f, office, app_id, session)
     world.clock.set(datetime(2026, 3, 11, 18, tzinfo=UTC))
     decisions.record_jury_outcome(f, office, app_id, "approve")

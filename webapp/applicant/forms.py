@@ -24,9 +24,7 @@ AREA_LINKS = {
     "owns_property": "Ich besitze dort eine Immobilie",
     "based": "Unsere Gruppe / unser Verein hat dort ihren Sitz",
 }
-CORE_FIELDS = {
-    "participants_expected"
-}  # extra fields of a guideline that the core form already asks
+CORE_FIELDS = {"participants_expected"}  # extra fields of a guideline that the core form already asks
 TEXT_FIELDS = (
     "organisation",
     "contact_name",
@@ -90,7 +88,17 @@ def parse_form(
     """Parse the posted form into (input or None when a value is unreadable, form state)."""
     state = FormState()
     get = lambda name: str(form.get(name, "") or "")  # noqa: E731
-    for name in (*TEXT_FIELDS, "project_start", "project_end", "participants_expected", "requested", "own_funds", "other_funding", "volunteer_hours", "prior_consultation_on"):
+    for name in (
+        *TEXT_FIELDS,
+        "project_start",
+        "project_end",
+        "participants_expected",
+        "requested",
+        "own_funds",
+        "other_funding",
+        "volunteer_hours",
+        "prior_consultation_on",
+    ):
         state.values[name] = get(name).strip()
     for name in checkbox_names:
         if form.get(name):
@@ -98,15 +106,11 @@ def parse_form(
     for ff in guideline.form_fields:
         if ff.id not in CORE_FIELDS:
             state.values[f"extra-{ff.id}"] = get(f"extra-{ff.id}").strip()
-    indexes = sorted(
-        {int(k.split("-")[1]) for k in form if k.startswith("cost-") and k.split("-")[1].isdigit()}
-    )
+    indexes = sorted({int(k.split("-")[1]) for k in form if k.startswith("cost-") and k.split("-")[1].isdigit()})
     items: list[CostItemInput] = []
     categories = {c.id for c in guideline.costs.categories}
     for i in indexes:
-        row = {
-            k: get(f"cost-{i}-{k}").strip() for k in ("category", "description", "amount", "hours")
-        }
+        row = {k: get(f"cost-{i}-{k}").strip() for k in ("category", "description", "amount", "hours")}
         if not (row["description"] or row["amount"] or row["hours"]):
             continue
         state.costs.append(row)
@@ -118,9 +122,7 @@ def parse_form(
             amount = parse_euro(row["amount"]) if row["amount"] else 0
             hours = Decimal(row["hours"].replace(",", ".")) if row["hours"] else None
         except (InvalidInput, InvalidOperation):
-            state.errors[f"cost-{n}"] = (
-                f"Kostenposition {n}: Der Betrag ist keine Zahl (Beispiel: 1.500,00)."
-            )
+            state.errors[f"cost-{n}"] = f"Kostenposition {n}: Der Betrag ist keine Zahl (Beispiel: 1.500,00)."
             continue
         items.append(CostItemInput(row["category"], row["description"], amount, hours))
     dates: dict[str, date | None] = {}
@@ -139,23 +141,15 @@ def parse_form(
     try:
         volunteer = Decimal((state.values["volunteer_hours"] or "0").replace(",", "."))
     except InvalidOperation:
-        state.errors["volunteer_hours"] = (
-            "Bitte geben Sie die Stunden als Zahl an (Beispiel: 12,5)."
-        )
+        state.errors["volunteer_hours"] = "Bitte geben Sie die Stunden als Zahl an (Beispiel: 12,5)."
         volunteer = Decimal(0)
     requested = _money(state, "requested", state.values["requested"])
     own = _money(state, "own_funds", state.values["own_funds"])
     other = _money(state, "other_funding", state.values["other_funding"])
     if state.errors:
         return None, state
-    extra = {
-        ff.id: state.values.get(f"extra-{ff.id}", "")
-        for ff in guideline.form_fields
-        if ff.id not in CORE_FIELDS
-    }
-    if participants is not None and any(
-        ff.id == "participants_expected" for ff in guideline.form_fields
-    ):
+    extra = {ff.id: state.values.get(f"extra-{ff.id}", "") for ff in guideline.form_fields if ff.id not in CORE_FIELDS}
+    if participants is not None and any(ff.id == "participants_expected" for ff in guideline.form_fields):
         extra["participants_expected"] = str(participants)
     v = state.values
     data = ApplicationInput(
@@ -200,9 +194,7 @@ def state_from_application(app: Application, guideline: Guideline) -> FormState:
     state.values["participants_expected"] = str(app.participants_expected or "")
     state.values["requested"] = euro_input(app.requested_cents)
     state.values["own_funds"] = euro_input(app.own_funds_cents) if app.own_funds_cents else ""
-    state.values["other_funding"] = (
-        euro_input(app.other_funding_cents) if app.other_funding_cents else ""
-    )
+    state.values["other_funding"] = euro_input(app.other_funding_cents) if app.other_funding_cents else ""
     hours = Decimal(app.volunteer_hours or 0)
     state.values["volunteer_hours"] = str(hours.normalize()).replace(".", ",") if hours else ""
     for ff in guideline.form_fields:
@@ -246,6 +238,4 @@ def input_id(finding_field: str | None, guideline: Guideline) -> str | None:
         return f"decl-{finding_field}"
     if any(f.id == finding_field for f in guideline.form_fields if f.id not in CORE_FIELDS):
         return f"extra-{finding_field}"
-    return {"cost_items": "cost-1-description", "financing": "requested"}.get(
-        finding_field, finding_field
-    )
+    return {"cost_items": "cost-1-description", "financing": "requested"}.get(finding_field, finding_field)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
@@ -24,7 +24,7 @@ from webapp.applicant.forms import (
     parse_form,
     state_from_application,
 )
-from webapp.engine_gaps import attachments_of, once_per_token
+from webapp.engine_gaps import attachments_of
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
 
@@ -99,11 +99,9 @@ def new(fund_id: str) -> ResponseReturnValue:
             status=400,
         )
     if data is None:
-        return _render(
-            guideline, state, app_id=None, form_token=token, extra_rows=extra_rows, status=400
-        )
+        return _render(guideline, state, app_id=None, form_token=token, extra_rows=extra_rows, status=400)
     try:
-        app_id = once_per_token(
+        app_id = current_app.extensions["fonds_form_tokens"].once(
             int(current_user.id),
             token,
             lambda: applications.create_draft(fonds(), actor(), fund_id, data),
@@ -119,9 +117,7 @@ def new(fund_id: str) -> ResponseReturnValue:
             status=400,
         )
     if extra_rows:
-        return redirect(
-            url_for("applicant.edit", application_id=app_id, rows=1, _anchor="kostenplan")
-        )
+        return redirect(url_for("applicant.edit", application_id=app_id, rows=1, _anchor="kostenplan"))
     flash("Ihr Entwurf ist gespeichert. Unten sehen Sie, ob noch etwas fehlt.", "success")
     return redirect(url_for("applicant.detail", application_id=app_id))
 
@@ -197,8 +193,6 @@ def edit(application_id: int) -> ResponseReturnValue:
             status=400,
         )
     if extra_rows:
-        return redirect(
-            url_for("applicant.edit", application_id=application_id, rows=1, _anchor="kostenplan")
-        )
+        return redirect(url_for("applicant.edit", application_id=application_id, rows=1, _anchor="kostenplan"))
     flash("Ihre Änderungen sind gespeichert.", "success")
     return redirect(url_for("applicant.detail", application_id=application_id))

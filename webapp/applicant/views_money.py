@@ -44,9 +44,7 @@ def payment(application_id: int) -> ResponseReturnValue:
     app, g = loaded.app, loaded.guideline
     kinds = [KIND_OF_MODE[m] for m in g.payment.modes if m in KIND_OF_MODE]
     advance_max = share_of(app.approved_cents or 0, g.payment.advance_max_share)
-    values = {
-        k: request.form.get(k, "").strip() for k in ("kind", "amount", "iban", "account_holder")
-    }
+    values = {k: request.form.get(k, "").strip() for k in ("kind", "amount", "iban", "account_holder")}
     if request.method == "GET":
         values.update(
             kind=kinds[0] if kinds else "",
@@ -60,9 +58,7 @@ def payment(application_id: int) -> ResponseReturnValue:
         try:
             amount = parse_euro(values["amount"]) if values["amount"] else 0
             if amount <= 0:
-                raise InvalidInput(
-                    "Bitte geben Sie den Betrag an, den Sie abrufen möchten.", field="amount"
-                )
+                raise InvalidInput("Bitte geben Sie den Betrag an, den Sie abrufen möchten.", field="amount")
             request_payment(
                 fonds(),
                 actor(),
@@ -78,8 +74,7 @@ def payment(application_id: int) -> ResponseReturnValue:
             errors += error_list(exc)
         else:
             flash(
-                "Ihre Auszahlung ist angefordert. Die Geschäftsführung meldet sich, "
-                "sobald das Geld überwiesen ist.",
+                "Ihre Auszahlung ist angefordert. Die Geschäftsführung meldet sich, sobald das Geld überwiesen ist.",
                 "success",
             )
             return redirect(url_for("applicant.detail", application_id=application_id))
@@ -98,18 +93,10 @@ def payment(application_id: int) -> ResponseReturnValue:
     ), 400 if errors else 200
 
 
-def _parse_receipts(
-    form, categories: set[str]
-) -> tuple[list[dict[str, str]], list[tuple[str | None, str]]]:  # type: ignore[no-untyped-def]
+def _parse_receipts(form, categories: set[str]) -> tuple[list[dict[str, str]], list[tuple[str | None, str]]]:  # type: ignore[no-untyped-def]
     rows: list[dict[str, str]] = []
     errors: list[tuple[str | None, str]] = []
-    indexes = sorted(
-        {
-            int(k.split("-")[1])
-            for k in form
-            if k.startswith("receipt-") and k.split("-")[1].isdigit()
-        }
-    )
+    indexes = sorted({int(k.split("-")[1]) for k in form if k.startswith("receipt-") and k.split("-")[1].isdigit()})
     for i in indexes:
         row = {
             k: str(form.get(f"receipt-{i}-{k}", "")).strip()
@@ -249,8 +236,7 @@ def _store_and_submit(
         return [
             (
                 exc.field if exc.field in ("report", "participants_reached") else None,
-                exc.message
-                + (" Bitte wählen Sie die Dateien noch einmal aus." if exc.field == "file" else ""),
+                exc.message + (" Bitte wählen Sie die Dateien noch einmal aus." if exc.field == "file" else ""),
             )
         ]
     except FondsError as exc:

@@ -65,9 +65,7 @@ def _timeline(application_id: int) -> list[dict[str, object]]:
 @login_required
 def overview() -> ResponseReturnValue:
     """The logged-in person's applications."""
-    return render_template(
-        "applicant/overview.html", applications=applications_of(fonds(), int(current_user.id))
-    )
+    return render_template("applicant/overview.html", applications=applications_of(fonds(), int(current_user.id)))
 
 
 @bp.route("/antraege/<int:application_id>")
@@ -95,9 +93,7 @@ def detail(application_id: int) -> ResponseReturnValue:
         letter_text=LETTER_TEXT,
         attachments=attachments_of(f, a, application_id),
         payments=payments_rows(f, a, application_id),
-        changes=last_request_for_changes(f, a, application_id)
-        if loaded.app.state == "changes_requested"
-        else None,
+        changes=last_request_for_changes(f, a, application_id) if loaded.app.state == "changes_requested" else None,
     )
 
 
@@ -156,9 +152,7 @@ def upload(application_id: int) -> ResponseReturnValue:
     loaded = load(application_id)
     if csrf_failed():
         flash(CSRF_MESSAGE, "error")
-        return redirect(
-            url_for("applicant.edit", application_id=application_id, _anchor="anhaenge")
-        )
+        return redirect(url_for("applicant.edit", application_id=application_id, _anchor="anhaenge"))
     if not loaded.editable:
         abort(404)
     files = [fs for fs in request.files.getlist("file") if fs and fs.filename]
@@ -199,9 +193,7 @@ def attachment(application_id: int, attachment_id: int) -> ResponseReturnValue:
     except (OSError, FondsError):
         current_app.logger.exception("Anhang fehlt")
         abort(404)
-    return send_file(
-        data, mimetype=row.mimetype, as_attachment=True, download_name=row.original_name
-    )
+    return send_file(data, mimetype=row.mimetype, as_attachment=True, download_name=row.original_name)
 
 
 @bp.route("/antraege/<int:application_id>/dokumente/<int:letter_id>")

@@ -12,9 +12,7 @@ REQUIRED = "Bitte füllen Sie dieses Feld aus."
 class RegisterForm(FlaskForm):
     name = StringField("Ihr Name", validators=[DataRequired(REQUIRED), Length(max=200)])
     email = EmailField("E-Mail-Adresse", validators=[DataRequired(REQUIRED), Length(max=320)])
-    password = PasswordField(
-        "Passwort (mindestens 10 Zeichen)", validators=[DataRequired(REQUIRED)]
-    )
+    password = PasswordField("Passwort (mindestens 10 Zeichen)", validators=[DataRequired(REQUIRED)])
     password2 = PasswordField(
         "Passwort wiederholen",
         validators=[
@@ -35,9 +33,7 @@ class ForgotForm(FlaskForm):
 
 
 class ResetForm(FlaskForm):
-    password = PasswordField(
-        "Neues Passwort (mindestens 10 Zeichen)", validators=[DataRequired(REQUIRED)]
-    )
+    password = PasswordField("Neues Passwort (mindestens 10 Zeichen)", validators=[DataRequired(REQUIRED)])
     password2 = PasswordField(
         "Neues Passwort wiederholen",
         validators=[

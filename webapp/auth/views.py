@@ -24,10 +24,7 @@ from webapp.auth.forms import ForgotForm, LoginForm, RegisterForm, ResetForm
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import fonds, login_manager, mailer
 
-_DUMMY_HASH = (
-    "$argon2id$v=19$m=65536,t=3,p=4$kNZamVLxLfW7lhcO302"
-    "xEg$ZOhJmjnqIXqVP6HxsNcWd+sDl9gbaWL27hbGK+GFTMQ"
-)
+_DUMMY_HASH = "$argon2id$v=19$m=65536,t=3,p=4$kNZamVLxLfW7lhcO302xEg$ZOhJmjnqIXqVP6HxsNcWd+sDl9gbaWL27hbGK+GFTMQ"
 
 
 class WebUser(UserMixin):
@@ -72,12 +69,7 @@ def _send_confirmation(account: Account) -> None:
 
 
 def _safe_next(target: str | None) -> str:
-    if (
-        target
-        and target.startswith("/")
-        and not target.startswith("//")
-        and not urlsplit(target).netloc
-    ):
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
         return target
     return url_for("applicant.overview")
 
@@ -140,9 +132,7 @@ def login() -> ResponseReturnValue:
         errors.append(("email", CSRF_MESSAGE))
     elif form.validate_on_submit():
         account = account_by_email(fonds(), form.email.data or "")
-        ok = verify_password(
-            account.password_hash if account else _DUMMY_HASH, form.password.data or ""
-        )
+        ok = verify_password(account.password_hash if account else _DUMMY_HASH, form.password.data or "")
         if not account or not ok or not account.active:
             errors.append(("email", "E-Mail-Adresse oder Passwort stimmen nicht."))
         elif not account.confirmed:
@@ -158,9 +148,7 @@ def login() -> ResponseReturnValue:
             login_user(WebUser(account))
             flash(f"Willkommen, {account.name}!", "success")
             return redirect(_safe_next(form.next.data))
-    errors += [
-        (name, msgs[0]) for name, msgs in form.errors.items() if name not in ("csrf_token", "next")
-    ]
+    errors += [(name, msgs[0]) for name, msgs in form.errors.items() if name not in ("csrf_token", "next")]
     return render_template("auth/login.html", form=form, errors=errors), 400 if errors else 200
 
 
@@ -208,14 +196,9 @@ def reset(token: str) -> ResponseReturnValue:
     """Choose a new password with a valid reset link."""
     data = tokens.read_reset_token(token)
     account = account_by_id(fonds(), data[0]) if data else None
-    if (
-        data is None
-        or account is None
-        or not tokens.fingerprint_matches(account.password_hash, data[1])
-    ):
+    if data is None or account is None or not tokens.fingerprint_matches(account.password_hash, data[1]):
         flash(
-            "Der Link ist ungültig, abgelaufen oder wurde schon benutzt. "
-            "Fordern Sie bitte einen neuen an.",
+            "Der Link ist ungültig, abgelaufen oder wurde schon benutzt. Fordern Sie bitte einen neuen an.",
             "error",
         )
         return redirect(url_for("auth.forgot"))
