@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import subprocess
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select, update
@@ -38,7 +38,7 @@ def approved_application(fonds: Fonds, cast: dict[str, Actor], **changes: object
     decisions.record_review(fonds, cast["office"], app_id, {i.id: ("fulfilled", "") for i in g.review_checklist})
     decisions.complete_review(fonds, cast["office"], app_id)
     session_id = decisions.create_session(
-        fonds, cast["office"], QF, datetime(2027, 3, 10, 17, 0, tzinfo=timezone.utc), "Rathaus, Raum 101"
+        fonds, cast["office"], QF, datetime(2027, 3, 10, 17, 0, tzinfo=UTC), "Rathaus, Raum 101"
     )
     decisions.schedule(fonds, cast["office"], app_id, session_id)
     decisions.record_jury_outcome(fonds, cast["office"], app_id, "approve", conditions=["Logo verwenden"])
@@ -134,7 +134,8 @@ def test_opted_out_notifications_are_skipped_but_letters_are_always_sent(
             update(User).where(User.id == cast["office"].user_id).values(notification_prefs={"office_attention": False})
         )
         uow.session.execute(
-            update(User).where(User.id == cast["anna"].user_id)
+            update(User)
+            .where(User.id == cast["anna"].user_id)
             .values(notification_prefs={"letter_approval": False, "status_changed": False})
         )
         uow.commit()
@@ -155,7 +156,8 @@ def test_a_row_left_sending_by_a_crashed_dispatcher_goes_back_to_pending_after_t
     row = outbox_rows(fonds)[0]
     with fonds.unit_of_work() as uow:
         uow.session.execute(
-            update(OutboxMessage).where(OutboxMessage.id == row.id)
+            update(OutboxMessage)
+            .where(OutboxMessage.id == row.id)
             .values(status="sending", attempts=1, next_attempt_at=clock.now())
         )
         uow.commit()
