@@ -1,0 +1,385 @@
+"""The office's steps on one application: one-button steps, form steps, checklist, receipts.
+
+The views only shape input; every rule (amounts, budget, roles, states) is the engine's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import login_required
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from fondsengine.errors import FondsError, InvalidInput
+from fondsengine.model import JurySession, Payment
+from fondsengine.money import parse_euro
+from fondsengine.services import applications, decisions, payments, proofs
+from fondsengine.services.queries import available_actions
+from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
+from webapp.extensions import actor, fonds
+from webapp.manage import bp
+from webapp.manage.application import (
+    FORM_STEPS,
+    PAYMENT_KINDS,
+    SIMPLE_STEPS,
+    OfficeView,
+    load_for_office,
+    money_and_proof,
+    render_application,
+)
+from webapp.manage.common import Errors, error_list, today
+
+DONE = {
+    "start_review": "Die formale Prüfung hat begonnen.",
+    "complete_review": "Die formale Prüfung ist abgeschlossen.",
+    "unschedule": "Der Antrag ist von der Tagesordnung genommen.",
+    "close": "Der Vorgang ist abgeschlossen.",
+    "lapse": "Die Bewilligung ist erloschen; das Geld ist wieder frei.",
+    "accept_proof": "Der Verwendungsnachweis ist anerkannt.",
+    "submit": "Der Antrag ist eingereicht.",
+    "resubmit": "Der Antrag ist wieder eingereicht.",
+    "request_changes": "Die Bitte um Änderungen ist an die Antragstellerin / den Antragsteller gegangen.",
+    "decide_approve": "Der Antrag ist bewilligt.",
+    "decide_reject": "Der Antrag ist abgelehnt.",
+    "schedule": "Der Antrag steht auf der Tagesordnung der Jury.",
+    "record_payment": "Die Auszahlung ist gebucht.",
+    "record_final_payment": "Die Schlusszahlung ist gebucht.",
+    "return_proof": "Der Verwendungsnachweis ist zur Ergänzung zurückgegeben.",
+    "claim_refund": "Die Rückforderung ist gestellt.",
+    "record_refund": "Die Rückzahlung ist gebucht.",
+    "city_grant": "Die Bewilligung der Stadt ist eingetragen.",
+    "city_reject": "Die Ablehnung der Stadt ist eingetragen.",
+    "jury_approve": "Der Beschluss der Jury ist eingetragen.",
+    "jury_recommend": "Die Empfehlung der Jury ist eingetragen.",
+    "jury_reject": "Der Beschluss der Jury ist eingetragen.",
+    "jury_defer": "Die Vertagung ist eingetragen.",
+    "withdraw": "Der Antrag ist zurückgezogen.",
+}
+
+
+class Problems(Exception):
+    """Input that could not be read (before the engine is asked)."""
+
+    def __init__(self, errors: Errors) -> None:
+        super().__init__("input problems")
+        self.errors = errors
+
+
+def _cents(form: MultiDict[str, str], name: str, *, required: bool) -> int | None:
+    raw = form.get(name, "").strip()
+    if not raw:
+        if required:
+            raise Problems([(name, "Bitte geben Sie einen Betrag an.")])
+        return None
+    try:
+        return parse_euro(raw)
+    except InvalidInput as exc:
+        raise Problems([(name, exc.message)]) from None
+
+
+def _text(form: MultiDict[str, str], name: str, *, required: str | None = None) -> str:
+    value = form.get(name, "").strip()
+    if required and not value:
+        raise Problems([(name, required)])
+    return value
+
+
+def _day(form: MultiDict[str, str], name: str) -> date:
+    try:
+        return date.fromisoformat(form.get(name, "").strip())
+    except ValueError:
+        raise Problems([(name, "Bitte geben Sie ein Datum an (TT.MM.JJJJ).")]) from None
+
+
+def conditions_from(form: MultiDict[str, str], view: OfficeView) -> list[str]:
+    """Ticked standard conditions of the guideline plus free-text ones (one per line)."""
+    ticked = set(form.getlist("condition"))
+    texts = [c.text for c in view.guideline.conditions if c.id in ticked]
+    texts += [line.strip() for line in form.get("conditions_extra", "").splitlines() if line.strip()]
+    return texts
+
+
+def _approve(view: OfficeView, form: MultiDict[str, str]) -> None:
+    decisions.decide_approve(
+        fonds(),
+        actor(),
+        view.app.id,
+        amount_cents=_cents(form, "amount", required=False),
+        reason=_text(form, "reason") or None,
+        conditions=conditions_from(form, view),
+    )
+
+
+def _jury(outcome: str) -> Callable[[OfficeView, MultiDict[str, str]], None]:
+    def run(view: OfficeView, form: MultiDict[str, str]) -> None:
+        with_amount = outcome in ("approve", "recommend")
+        decisions.record_jury_outcome(
+            fonds(),
+            actor(),
+            view.app.id,
+            outcome,
+            amount_cents=_cents(form, "amount", required=False) if with_amount else None,
+            reason=_text(form, "reason") or None,
+            conditions=conditions_from(form, view) if with_amount else (),
+        )
+
+    return run
+
+
+def _payment(view: OfficeView, form: MultiDict[str, str]) -> None:
+    raw_id = form.get("payment_id", "")
+    payments.record_payment(
+        fonds(),
+        actor(),
+        view.app.id,
+        amount_cents=_cents(form, "amount", required=True) or 0,
+        kind=_text(form, "kind", required="Bitte wählen Sie die Art der Auszahlung."),
+        payment_id=int(raw_id) if raw_id.isdigit() else None,
+    )
+
+
+def _city_grant(view: OfficeView, form: MultiDict[str, str]) -> None:
+    decisions.record_city_grant(
+        fonds(),
+        actor(),
+        view.app.id,
+        granted_on=_day(form, "granted_on"),
+        grant_file_number=_text(form, "grant_file_number", required="Bitte geben Sie das Aktenzeichen der Stadt an."),
+        amount_cents=_cents(form, "amount", required=False),
+        reason=_text(form, "reason") or None,
+    )
+
+
+def _session_id(form: MultiDict[str, str]) -> int:
+    raw = form.get("session_id", "")
+    if not raw.isdigit():
+        raise Problems([("session_id", "Bitte wählen Sie eine Jurysitzung.")])
+    return int(raw)
+
+
+REASON = "Bitte geben Sie eine Begründung an."
+RUN: dict[str, Callable[[OfficeView, MultiDict[str, str]], Any]] = {
+    "request_changes": lambda v, f: decisions.request_changes(
+        fonds(), actor(), v.app.id, _text(f, "reason", required="Bitte schreiben Sie, was geändert werden soll.")
+    ),
+    "decide_approve": _approve,
+    "decide_reject": lambda v, f: decisions.decide_reject(
+        fonds(), actor(), v.app.id, _text(f, "reason", required=REASON)
+    ),
+    "schedule": lambda v, f: decisions.schedule(fonds(), actor(), v.app.id, _session_id(f)),
+    "record_payment": _payment,
+    "record_final_payment": _payment,
+    "return_proof": lambda v, f: proofs.return_proof(
+        fonds(), actor(), v.app.id, _text(f, "reason", required="Bitte schreiben Sie, was ergänzt werden soll.")
+    ),
+    "claim_refund": lambda v, f: proofs.claim_refund(
+        fonds(), actor(), v.app.id, amount_cents=_cents(f, "amount", required=False), reason=_text(f, "reason")
+    ),
+    "record_refund": lambda v, f: proofs.record_refund(
+        fonds(), actor(), v.app.id, amount_cents=_cents(f, "amount", required=True) or 0
+    ),
+    "city_grant": _city_grant,
+    "city_reject": lambda v, f: decisions.record_city_rejection(
+        fonds(), actor(), v.app.id, _text(f, "reason", required=REASON)
+    ),
+    "jury_approve": _jury("approve"),
+    "jury_recommend": _jury("recommend"),
+    "jury_reject": _jury("reject"),
+    "jury_defer": _jury("defer"),
+    "withdraw": lambda v, f: applications.withdraw(fonds(), actor(), v.app.id, reason=_text(f, "reason") or None),
+}
+SIMPLE_RUN: dict[str, Callable[[int], Any]] = {
+    "start_review": lambda i: decisions.start_review(fonds(), actor(), i),
+    "complete_review": lambda i: decisions.complete_review(fonds(), actor(), i),
+    "unschedule": lambda i: decisions.unschedule(fonds(), actor(), i),
+    "close": lambda i: proofs.close(fonds(), actor(), i),
+    "lapse": lambda i: proofs.lapse(fonds(), actor(), i),
+    "accept_proof": lambda i: proofs.accept_proof(fonds(), actor(), i),
+    "submit": lambda i: applications.submit(fonds(), actor(), i),
+    "resubmit": lambda i: applications.resubmit(fonds(), actor(), i),
+}
+assert set(RUN) == set(FORM_STEPS) and set(SIMPLE_RUN) == set(SIMPLE_STEPS)
+
+
+def _back(application_id: int, anchor: str | None = None) -> ResponseReturnValue:
+    return redirect(url_for("manage.application", application_id=application_id, _anchor=anchor))
+
+
+@bp.route("/antraege/<int:application_id>/schritt", methods=["POST"])
+@login_required
+@rerender_on_csrf
+def step(application_id: int) -> ResponseReturnValue:
+    """Take a one-button step (start/complete review, accept proof, close, ...)."""
+    view = load_for_office(application_id)
+    trigger = request.form.get("trigger", "")
+    if trigger not in SIMPLE_RUN:
+        abort(404)
+    if csrf_failed():
+        return render_application(application_id, [(None, CSRF_MESSAGE)], 400)
+    if request.form.get("from_state") and request.form["from_state"] != view.app.state:
+        flash("Dieser Schritt ist schon erledigt.", "info")
+        return _back(application_id)
+    try:
+        SIMPLE_RUN[trigger](application_id)
+    except FondsError as exc:
+        return render_application(application_id, error_list(exc), 400)
+    flash(DONE[trigger], "success")
+    return _back(application_id)
+
+
+def planned_sessions(fund_id: str) -> list[Any]:
+    """Sessions of the fund that are not closed, by date."""
+    with fonds().db.read() as s:
+        return list(
+            s.execute(
+                select(JurySession.id, JurySession.starts_at, JurySession.place)
+                .where(JurySession.fund_id == fund_id, JurySession.status != "closed")
+                .order_by(JurySession.starts_at)
+            ).all()
+        )
+
+
+def requested_payments(application_id: int) -> list[Any]:
+    """Open payment requests of an application (to record as paid)."""
+    with fonds().db.read() as s:
+        return list(
+            s.execute(
+                select(Payment.id, Payment.amount_cents, Payment.kind, Payment.requested_at, Payment.iban)
+                .where(Payment.application_id == application_id, Payment.status == "requested")
+                .order_by(Payment.id)
+            ).all()
+        )
+
+
+def _action_page(
+    view: OfficeView, trigger: str, label: str, errors: Errors, form: MultiDict[str, str]
+) -> ResponseReturnValue:
+    requests = requested_payments(view.app.id) if trigger in ("record_payment", "record_final_payment") else []
+    if not form and requests:
+        first = requests[0]
+        form = MultiDict(
+            {
+                "payment_id": str(first.id),
+                "kind": first.kind,
+                "amount": f"{first.amount_cents / 100:.2f}".replace(".", ","),
+            }
+        )
+    return render_template(
+        "manage/action.html",
+        app=view.app,
+        g_=view.guideline,
+        trigger=trigger,
+        label=label,
+        errors=errors,
+        err={f: m for f, m in errors if f},
+        form=form,
+        sessions=planned_sessions(view.app.fund_id) if trigger == "schedule" else [],
+        requests=requests,
+        payment_kinds=PAYMENT_KINDS,
+        extra=money_and_proof(view.app.id) if trigger in ("claim_refund", "return_proof") else {},
+        today=today(),
+    ), 400 if errors else 200
+
+
+@bp.route("/antraege/<int:application_id>/aktion/<trigger>", methods=["GET", "POST"])
+@login_required
+@rerender_on_csrf
+def action(application_id: int, trigger: str) -> ResponseReturnValue:
+    """A step that needs input: show its form, then hand the values to the engine."""
+    view = load_for_office(application_id)
+    if trigger not in RUN:
+        abort(404)
+    offered = {a.trigger: a for a in available_actions(fonds(), actor(), application_id)}
+    if trigger not in offered:
+        abort(404)
+    label = offered[trigger].label
+    form: MultiDict[str, str] = MultiDict(request.form) if request.method == "POST" else MultiDict()
+    if request.method == "GET":
+        return _action_page(view, trigger, label, [], form)
+    if csrf_failed():
+        return _action_page(view, trigger, label, [(None, CSRF_MESSAGE)], form)
+    try:
+        RUN[trigger](view, form)
+    except Problems as exc:
+        return _action_page(view, trigger, label, exc.errors, form)
+    except FondsError as exc:
+        return _action_page(view, trigger, label, error_list(exc), form)
+    flash(DONE[trigger], "success")
+    return _back(application_id)
+
+
+@bp.route("/antraege/<int:application_id>/pruefung", methods=["POST"])
+@login_required
+@rerender_on_csrf
+def review(application_id: int) -> ResponseReturnValue:
+    """Save the formal checklist; with 'abschliessen' also complete the review."""
+    view = load_for_office(application_id)
+    if csrf_failed():
+        return render_application(application_id, [(None, CSRF_MESSAGE)], 400)
+    answers: dict[str, tuple[str, str]] = {}
+    for item in view.guideline.review_checklist:
+        result = request.form.get(f"r-{item.id}", "")
+        if result:
+            answers[item.id] = (result, request.form.get(f"n-{item.id}", ""))
+    try:
+        if answers:
+            decisions.record_review(fonds(), actor(), application_id, answers)
+        if request.form.get("abschliessen"):
+            decisions.complete_review(fonds(), actor(), application_id)
+    except FondsError as exc:
+        errors = error_list(exc)
+        errors = [((f"r-{f}" if f else None), m) for f, m in errors]
+        return render_application(application_id, errors, 400)
+    flash(
+        DONE["complete_review"] if request.form.get("abschliessen") else "Die Prüfpunkte sind gespeichert.", "success"
+    )
+    return _back(application_id, "pruefung")
+
+
+@bp.route("/antraege/<int:application_id>/belege/<int:receipt_id>", methods=["POST"])
+@login_required
+@rerender_on_csrf
+def receipt(application_id: int, receipt_id: int) -> ResponseReturnValue:
+    """Accept or reject one receipt of the proof of use."""
+    load_for_office(application_id)
+    if csrf_failed():
+        return render_application(application_id, [(None, CSRF_MESSAGE)], 400)
+    extra = money_and_proof(application_id)
+    if receipt_id not in {r["id"] for r in extra["receipts"]}:
+        abort(404)
+    accepted = request.form.get("decision") == "accept"
+    try:
+        proofs.review_receipt(
+            fonds(),
+            actor(),
+            receipt_id,
+            accepted=accepted,
+            reason=request.form.get("reason", "").strip() or None,
+        )
+    except FondsError as exc:
+        errors = [((f"reason-{receipt_id}" if f else None), m) for f, m in error_list(exc)]
+        return render_application(application_id, errors, 400)
+    flash("Der Beleg ist anerkannt." if accepted else "Der Beleg ist nicht anerkannt.", "success")
+    return _back(application_id, "nachweis")
+
+
+@bp.route("/antraege/<int:application_id>/beratung", methods=["POST"])
+@login_required
+def consultation(application_id: int) -> ResponseReturnValue:
+    """Confirm that the prior consultation took place."""
+    load_for_office(application_id)
+    try:
+        applications.confirm_consultation(
+            fonds(), actor(), application_id, date.fromisoformat(request.form.get("on", ""))
+        )
+    except ValueError:
+        return render_application(application_id, [("on", "Bitte geben Sie das Datum des Gesprächs an.")], 400)
+    except FondsError as exc:
+        return render_application(application_id, error_list(exc), 400)
+    flash("Das Beratungsgespräch ist bestätigt.", "success")
+    return _back(application_id)

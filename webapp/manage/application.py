@@ -1,0 +1,215 @@
+"""One application on one page for the office: data, costs, findings, review, money, proof, timeline."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from typing import Any
+
+from flask import render_template
+from flask.typing import ResponseReturnValue
+from flask_login import login_required
+from sqlalchemy import select
+
+from fondsengine.guidelines.model import Guideline
+from fondsengine.model import (
+    AgendaItem,
+    Application,
+    JurySession,
+    ProofOfUse,
+    Receipt,
+    Refund,
+    ReviewItem,
+    User,
+)
+from fondsengine.services.queries import available_actions, findings_for, get_application
+from fondsengine.workflow.model import Workflow
+from webapp.engine_gaps import attachments_of, letters_of, payments_rows, timeline_rows
+from webapp.extensions import actor, fonds
+from webapp.manage import bp
+from webapp.manage.common import Errors, require_fund
+
+# Steps taken with one button (no input); the others open a form page (actions.py).
+SIMPLE_STEPS = frozenset(
+    {"start_review", "complete_review", "unschedule", "close", "lapse", "accept_proof", "submit", "resubmit"}
+)
+FORM_STEPS = frozenset(
+    {
+        "request_changes",
+        "decide_approve",
+        "decide_reject",
+        "schedule",
+        "record_payment",
+        "record_final_payment",
+        "return_proof",
+        "claim_refund",
+        "record_refund",
+        "city_grant",
+        "city_reject",
+        "jury_approve",
+        "jury_recommend",
+        "jury_reject",
+        "jury_defer",
+        "withdraw",
+    }
+)
+ELSEWHERE = {"submit_proof": "Den Verwendungsnachweis reicht die Antragstellerin / der Antragsteller ein."}
+REVIEW_RESULTS = {
+    "fulfilled": "erfüllt",
+    "not_fulfilled": "nicht erfüllt",
+    "not_applicable": "entfällt",
+}
+PAYMENT_KINDS = {
+    "advance": "Abschlag",
+    "instalment": "Rate",
+    "final": "Schlusszahlung",
+    "reimbursement": "Erstattung",
+}
+PAYMENT_STATUS = {
+    "requested": "angefordert",
+    "ordered": "angewiesen",
+    "paid": "ausgezahlt",
+    "cancelled": "storniert",
+}
+LETTER_TEXT = {
+    "receipt": "Eingangsbestätigung",
+    "changes": "Bitte um Ergänzung",
+    "approval": "Bewilligungsbescheid",
+    "rejection": "Ablehnungsbescheid",
+    "payment": "Auszahlungsmitteilung",
+    "proof_result": "Prüfung des Verwendungsnachweises",
+    "refund": "Rückforderung",
+    "lapse": "Erlöschen der Bewilligung",
+}
+EVENT_TEXT = {
+    "create_draft": "Entwurf angelegt",
+    "save": "Entwurf gespeichert",
+    "confirm_consultation": "Beratungsgespräch bestätigt",
+    "record_review": "Prüfpunkte erfasst",
+    "request_payment": "Auszahlung angefordert",
+    "book_payment": "Auszahlung gebucht",
+    "book_refund": "Rückzahlung gebucht",
+    "review_receipt": "Beleg geprüft",
+}
+
+
+@dataclass(frozen=True)
+class OfficeView:
+    """An application the office may work on, with its rules."""
+
+    app: Application
+    guideline: Guideline
+    workflow: Workflow
+
+
+def load_for_office(application_id: int) -> OfficeView:
+    """Load an application (404 if not visible) and require the manager role in its fund (403)."""
+    f = fonds()
+    app = get_application(f, actor(), application_id)
+    require_fund(app.fund_id)
+    with f.db.read() as s:
+        guideline = f.catalog.guideline(s, app.guideline_version_id)
+        workflow = f.catalog.workflow(s, app.workflow_version_id)
+    return OfficeView(app, guideline, workflow)
+
+
+def _plain(rows: Any) -> list[dict[str, Any]]:
+    return [{c.key: getattr(r, c.key) for c in r.__table__.columns} for r in rows]
+
+
+def money_and_proof(application_id: int) -> dict[str, Any]:
+    """Review answers, the latest proof with its receipts, refunds and the agenda (plain values)."""
+    with fonds().db.read() as s:
+        review = {
+            r["item_id"]: r
+            for r in _plain(s.scalars(select(ReviewItem).where(ReviewItem.application_id == application_id)))
+        }
+        proof = s.scalar(
+            select(ProofOfUse)
+            .where(ProofOfUse.application_id == application_id)
+            .order_by(ProofOfUse.id.desc())
+            .limit(1)
+        )
+        proof_row = _plain([proof])[0] if proof is not None else None
+        receipts = (
+            _plain(s.scalars(select(Receipt).where(Receipt.proof_id == proof.id).order_by(Receipt.position)))
+            if proof is not None
+            else []
+        )
+        refunds = _plain(s.scalars(select(Refund).where(Refund.application_id == application_id).order_by(Refund.id)))
+        agenda = s.execute(
+            select(JurySession.id, JurySession.starts_at, JurySession.place, AgendaItem.status, AgendaItem.outcome)
+            .join(AgendaItem, AgendaItem.session_id == JurySession.id)
+            .where(AgendaItem.application_id == application_id)
+            .order_by(JurySession.starts_at)
+        ).all()
+    return {
+        "review": review,
+        "proof": proof_row,
+        "receipts": receipts,
+        "refunds": refunds,
+        "agenda": agenda,
+        "eligible_cents": sum(r["amount_cents"] for r in receipts if r["status"] == "accepted"),
+    }
+
+
+def timeline_for(view: OfficeView) -> list[dict[str, Any]]:
+    """The audit trail in German, with who acted (and for whom, for paper applications)."""
+    f = fonds()
+    events = timeline_rows(f, actor(), view.app.id)
+    labels = {t.trigger: t.label for t in view.workflow.transitions}
+    ids = {e.actor_id for e in events if e.actor_id} | {
+        e.on_behalf_of_id for e in events if getattr(e, "on_behalf_of_id", None)
+    }
+    with f.db.read() as s:
+        names = dict(s.execute(select(User.id, User.name).where(User.id.in_(ids))).all()) if ids else {}
+    out = []
+    for e in events:
+        text = EVENT_TEXT.get(e.action) or labels.get(e.action) or e.action
+        if e.to_state and e.to_state != e.from_state and e.action != "create_draft":
+            with contextlib.suppress(KeyError):
+                text = f"{text} – neuer Stand: {view.workflow.state(e.to_state).label}"
+        who = names.get(e.actor_id, "System") if e.actor_id else "System"
+        behalf = getattr(e, "on_behalf_of_id", None)
+        if behalf:
+            who = f"{who} für {names.get(behalf, 'eine Person')}"
+        out.append({"at": e.at, "text": text, "reason": e.reason, "who": who})
+    return out
+
+
+def render_application(application_id: int, errors: Errors | None = None, status: int = 200) -> ResponseReturnValue:
+    """Render the office's application page (also after a failed step, with the error summary)."""
+    view = load_for_office(application_id)
+    f, a = fonds(), actor()
+    findings = findings_for(f, a, application_id)
+    extra = money_and_proof(application_id)
+    return render_template(
+        "manage/application.html",
+        app=view.app,
+        g_=view.guideline,
+        state=view.workflow.state(view.app.state),
+        findings=findings,
+        actions=available_actions(f, a, application_id),
+        simple=SIMPLE_STEPS,
+        forms=FORM_STEPS,
+        elsewhere=ELSEWHERE,
+        timeline=timeline_for(view),
+        letters=letters_of(f, a, application_id),
+        letter_text=LETTER_TEXT,
+        attachments=attachments_of(f, a, application_id),
+        payments=payments_rows(f, a, application_id),
+        payment_kinds=PAYMENT_KINDS,
+        payment_status=PAYMENT_STATUS,
+        review_results=REVIEW_RESULTS,
+        categories={c.id: c.label for c in view.guideline.costs.categories},
+        kinds={k.id: k.label for k in view.guideline.applicants.kinds},
+        errors=errors or [],
+        **extra,
+    ), status
+
+
+@bp.route("/antraege/<int:application_id>")
+@login_required
+def application(application_id: int) -> ResponseReturnValue:
+    """Everything about one application, and the steps the engine offers now."""
+    return render_application(application_id)

@@ -1,0 +1,361 @@
+"""The application queue: filter, search, sort, paginate; CSV and XLSX export of the filter.
+
+One query per page plus one count; the filters hit the (fund_id, budget_year, state) index.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Response, abort, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_login import login_required
+from sqlalchemy import Select, exists, func, or_, select
+
+from fondsengine.errors import InvalidInput
+from fondsengine.model import Application, CostItem, Fund
+from fondsengine.money import parse_euro, to_decimal
+from webapp.extensions import fonds
+from webapp.filters import datum
+from webapp.manage import bp
+from webapp.manage.common import Errors, FundChoice, require_any_fund, today
+from webapp.manage.reads import WAITING_FOR_PROOF
+
+PAGE_SIZE = 50
+SORTS = {
+    "eingang": Application.submitted_at,
+    "betrag": Application.requested_cents,
+    "titel": Application.title,
+    "aktenzeichen": Application.file_number,
+    "stand": Application.state,
+}
+SORT_LABELS = {
+    "eingang": "Eingang",
+    "betrag": "Beantragter Betrag",
+    "titel": "Projekttitel",
+    "aktenzeichen": "Aktenzeichen",
+    "stand": "Stand",
+}
+
+
+@dataclass
+class QueueFilter:
+    """The parsed query string of the queue."""
+
+    fund_ids: list[str]
+    year: int | None = None
+    state: str = ""
+    kind: str = ""
+    category: str = ""
+    min_cents: int | None = None
+    max_cents: int | None = None
+    overdue: bool = False
+    text: str = ""
+    sort: str = "eingang"
+    descending: bool = True
+    page: int = 1
+    raw: dict[str, str] = field(default_factory=dict)
+    errors: Errors = field(default_factory=list)
+
+    def query_string(self, **changes: Any) -> str:
+        """The filter as a query string, with some values changed (for links)."""
+        values = {k: v for k, v in {**self.raw, **changes}.items() if v not in ("", None)}
+        return urlencode(values)
+
+
+def _cents(raw: str, name: str, errors: Errors) -> int | None:
+    if not raw.strip():
+        return None
+    try:
+        return parse_euro(raw)
+    except (InvalidInput, ValueError, ArithmeticError):
+        errors.append((name, f"„{raw}“ ist kein Eurobetrag (Beispiel: 1.500,00)."))
+        return None
+
+
+def parse_filter(args: Any, funds: list[FundChoice]) -> QueueFilter:
+    """Read the filter from the query string; a fund not managed is a 403."""
+    keys = (
+        "fonds",
+        "jahr",
+        "stand",
+        "art",
+        "kategorie",
+        "min",
+        "max",
+        "ueberfaellig",
+        "q",
+        "sort",
+        "richtung",
+        "seite",
+    )
+    raw = {k: str(args.get(k, "")).strip() for k in keys}
+    managed = [fc.id for fc in funds]
+    if raw["fonds"]:
+        if raw["fonds"] not in managed:
+            abort(403)
+        fund_ids = [raw["fonds"]]
+    else:
+        fund_ids = managed
+    errors: Errors = []
+    year = int(raw["jahr"]) if raw["jahr"].isdigit() else None
+    if raw["jahr"] and year is None:
+        errors.append(("jahr", "Bitte geben Sie das Haushaltsjahr als Zahl an, z. B. 2026."))
+    page = int(raw["seite"]) if raw["seite"].isdigit() and int(raw["seite"]) > 0 else 1
+    sort = raw["sort"] if raw["sort"] in SORTS else "eingang"
+    return QueueFilter(
+        fund_ids=fund_ids,
+        year=year,
+        state=raw["stand"],
+        kind=raw["art"],
+        category=raw["kategorie"],
+        min_cents=_cents(raw["min"], "min", errors),
+        max_cents=_cents(raw["max"], "max", errors),
+        overdue=raw["ueberfaellig"] == "1",
+        text=raw["q"][:200],
+        sort=sort,
+        descending=raw["richtung"] != "auf",
+        page=page,
+        raw={k: v for k, v in raw.items() if k != "seite"},
+        errors=errors,
+    )
+
+
+def _like(text: str) -> str:
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def filtered(qf: QueueFilter, day: date) -> Select[Any]:
+    """The WHERE part of the queue as a select of application ids (reused by list, count, export)."""
+    stmt = select(Application.id).where(Application.fund_id.in_(qf.fund_ids))
+    if qf.year is not None:
+        stmt = stmt.where(Application.budget_year == qf.year)
+    state_rule = Application.state == qf.state if qf.state else Application.state != "draft"
+    stmt = stmt.where(state_rule)
+    if qf.kind:
+        stmt = stmt.where(Application.applicant_kind == qf.kind)
+    if qf.category:
+        stmt = stmt.where(exists().where(CostItem.application_id == Application.id, CostItem.category == qf.category))
+    if qf.min_cents is not None:
+        stmt = stmt.where(Application.requested_cents >= qf.min_cents)
+    if qf.max_cents is not None:
+        stmt = stmt.where(Application.requested_cents <= qf.max_cents)
+    if qf.overdue:
+        stmt = stmt.where(Application.state.in_(WAITING_FOR_PROOF), Application.proof_due_on < day)
+    if qf.text:
+        pattern = _like(qf.text)
+        stmt = stmt.where(
+            or_(
+                func.lower(Application.title).like(pattern, escape="\\"),
+                func.lower(Application.contact_name).like(pattern, escape="\\"),
+                func.lower(Application.organisation).like(pattern, escape="\\"),
+                func.lower(Application.description).like(pattern, escape="\\"),
+                func.lower(Application.file_number).like(pattern, escape="\\"),
+            )
+        )
+    return stmt
+
+
+COLUMNS = (
+    Application.id,
+    Application.fund_id,
+    Fund.name.label("fund_name"),
+    Application.budget_year,
+    Application.file_number,
+    Application.title,
+    Application.contact_name,
+    Application.organisation,
+    Application.applicant_kind,
+    Application.state,
+    Application.workflow_version_id,
+    Application.requested_cents,
+    Application.approved_cents,
+    Application.submitted_at,
+    Application.proof_due_on,
+)
+
+
+def rows_select(qf: QueueFilter, day: date) -> Select[Any]:
+    """The full row select of the queue (sorted, not paginated)."""
+    where = filtered(qf, day).whereclause
+    column = SORTS[qf.sort]
+    order = column.desc() if qf.descending else column.asc()
+    stmt = select(*COLUMNS).join(Fund, Fund.id == Application.fund_id)
+    if where is not None:
+        stmt = stmt.where(where)
+    return stmt.order_by(order.nulls_last(), Application.id.desc() if qf.descending else Application.id)
+
+
+def state_labels(rows: list[Any]) -> dict[tuple[int, str], str]:
+    """(workflow version, state) -> German label, for the rows shown (workflows are cached)."""
+    f = fonds()
+    out: dict[tuple[int, str], str] = {}
+    with f.db.read() as s:
+        for version in {r.workflow_version_id for r in rows}:
+            for st in f.catalog.workflow(s, version).states:
+                out[(version, st.id)] = st.label
+    return out
+
+
+def _choices(fund_ids: list[str]) -> tuple[list[tuple[str, str]], list[tuple[str, str]], list[tuple[str, str]]]:
+    """(states, applicant kinds, cost categories) of the funds' current guidelines and workflows."""
+    f = fonds()
+    states: dict[str, str] = {}
+    kinds: dict[str, str] = {}
+    cats: dict[str, str] = {}
+    with f.db.read() as s:
+        for fund_id in fund_ids:
+            _fund, row, guideline = f.catalog.current(s, fund_id)
+            for st in f.catalog.workflow(s, row.workflow_version_id).states:
+                states.setdefault(st.id, st.label)
+            for k in guideline.applicants.kinds:
+                kinds.setdefault(k.id, k.label)
+            for c in guideline.costs.categories:
+                cats.setdefault(c.id, c.label)
+    return list(states.items()), list(kinds.items()), list(cats.items())
+
+
+@bp.route("/antraege")
+@login_required
+def queue() -> ResponseReturnValue:
+    """The filtered, sorted, paginated list of applications of the managed funds."""
+    funds = require_any_fund()
+    qf = parse_filter(request.args, funds)
+    day = today()
+    f = fonds()
+    with f.db.read() as s:
+        total = s.scalar(select(func.count()).select_from(filtered(qf, day).subquery())) or 0
+        pages = max(1, -(-int(total) // PAGE_SIZE))
+        page = min(qf.page, pages)
+        rows = s.execute(rows_select(qf, day).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    states, kinds, cats = _choices([fc.id for fc in funds])
+    return render_template(
+        "manage/queue.html",
+        funds=funds,
+        qf=qf,
+        rows=rows,
+        total=int(total),
+        page=page,
+        pages=pages,
+        labels=state_labels(rows),
+        states=states,
+        kinds=kinds,
+        kind_labels=dict(kinds),
+        cats=cats,
+        sorts=SORT_LABELS,
+        fund_id=qf.raw["fonds"] or funds[0].id,
+    ), 400 if qf.errors else 200
+
+
+HEADER = (
+    "Aktenzeichen",
+    "Fonds",
+    "Haushaltsjahr",
+    "Stand",
+    "Projekt",
+    "Antragsteller/in",
+    "Organisation",
+    "Art",
+    "Beantragt (EUR)",
+    "Bewilligt (EUR)",
+    "Eingereicht am",
+    "Nachweis fällig am",
+)
+
+
+def _euros(cents: int | None) -> Decimal | None:
+    return None if cents is None else to_decimal(cents)
+
+
+def export_rows() -> tuple[tuple[str, ...], list[list[Any]]]:
+    """The header and all rows of the filtered queue (no pagination) as plain values."""
+    funds = require_any_fund()
+    qf = parse_filter(request.args, funds)
+    if qf.errors:
+        abort(400)
+    f = fonds()
+    with f.db.read() as s:
+        rows = s.execute(rows_select(qf, today())).all()
+    labels = state_labels(rows)
+    kinds = dict(_choices(qf.fund_ids)[1])
+    out = []
+    for r in rows:
+        out.append(
+            [
+                r.file_number or "",
+                r.fund_name,
+                r.budget_year,
+                labels.get((r.workflow_version_id, r.state), r.state),
+                r.title,
+                r.contact_name,
+                r.organisation or "",
+                kinds.get(r.applicant_kind, r.applicant_kind),
+                _euros(r.requested_cents),
+                _euros(r.approved_cents),
+                datum(r.submitted_at) if r.submitted_at else "",
+                datum(r.proof_due_on) if r.proof_due_on else "",
+            ]
+        )
+    return HEADER, out
+
+
+def safe_cell(value: Any) -> Any:
+    """Neutralise text that a spreadsheet would run as a formula."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+@bp.route("/antraege.csv")
+@login_required
+def queue_csv() -> ResponseReturnValue:
+    """The filtered queue as CSV (semicolon, UTF-8 with BOM, German decimal comma)."""
+    header, rows = export_rows()
+    buf = io.StringIO()
+    buf.write("\ufeff")
+    writer = csv.writer(buf, delimiter=";")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(
+            [str(v).replace(".", ",") if isinstance(v, Decimal) else ("" if v is None else safe_cell(v)) for v in row]
+        )
+    return Response(
+        buf.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=antraege.csv"},
+    )
+
+
+@bp.route("/antraege.xlsx")
+@login_required
+def queue_xlsx() -> ResponseReturnValue:
+    """The filtered queue as an Excel workbook (openpyxl)."""
+    from openpyxl import Workbook
+
+    header, rows = export_rows()
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Anträge"
+    ws.append(list(header))
+    for row in rows:
+        ws.append([float(v) if isinstance(v, Decimal) else safe_cell(v) for v in row])
+    for cell in ws[1]:
+        cell.font = cell.font.copy(bold=True)
+    for col in ("I", "J"):
+        for cell in ws[col][1:]:
+            cell.number_format = "#,##0.00 €"
+    out = io.BytesIO()
+    wb.save(out)
+    return Response(
+        out.getvalue(),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": "attachment; filename=antraege.xlsx"},
+    )

@@ -1,0 +1,192 @@
+"""Jury session planning: plan a session, see and fill its agenda, see who confirmed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import login_required
+from sqlalchemy import func, select
+
+from fondsengine.errors import FondsError
+from fondsengine.model import AgendaItem, Application, Attendance, JurySession, User
+from fondsengine.services import decisions
+from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
+from webapp.extensions import actor, fonds
+from webapp.manage import bp
+from webapp.manage.common import Errors, error_list, require_any_fund, require_fund
+
+BERLIN = ZoneInfo("Europe/Berlin")
+READY_FOR_AGENDA = ("reviewed",)
+
+
+def sessions_of(fund_id: str) -> list[Any]:
+    """The fund's sessions with their agenda sizes, newest first (one query)."""
+    size = (
+        select(func.count(AgendaItem.id))
+        .where(AgendaItem.session_id == JurySession.id)
+        .correlate(JurySession)
+        .scalar_subquery()
+    )
+    with fonds().db.read() as s:
+        return list(
+            s.execute(
+                select(
+                    JurySession.id,
+                    JurySession.starts_at,
+                    JurySession.place,
+                    JurySession.status,
+                    JurySession.circulation,
+                    size.label("agenda_size"),
+                )
+                .where(JurySession.fund_id == fund_id)
+                .order_by(JurySession.starts_at.desc())
+            ).all()
+        )
+
+
+def parse_start(day: str, time: str) -> datetime:
+    """A date and a time in Witten as a timezone-aware datetime (ValueError if malformed)."""
+    local = datetime.fromisoformat(f"{day.strip()}T{(time.strip() or '18:00')}")
+    return local.replace(tzinfo=BERLIN)
+
+
+@bp.route("/sitzungen", methods=["GET", "POST"])
+@login_required
+@rerender_on_csrf
+def sessions() -> ResponseReturnValue:
+    """The fund's jury sessions, and a form to plan a new one."""
+    funds = require_any_fund()
+    fund_id = request.values.get("fonds") or funds[0].id
+    require_fund(fund_id)
+    errors: Errors = []
+    values = {k: request.form.get(k, "") for k in ("day", "time", "place")}
+    if request.method == "POST":
+        if csrf_failed():
+            errors = [(None, CSRF_MESSAGE)]
+        else:
+            try:
+                starts_at = parse_start(values["day"], values["time"])
+            except ValueError:
+                errors = [("day", "Bitte geben Sie Datum und Uhrzeit der Sitzung an.")]
+            else:
+                if not values["place"].strip():
+                    errors = [("place", "Bitte geben Sie den Ort der Sitzung an.")]
+                else:
+                    try:
+                        session_id = decisions.create_session(fonds(), actor(), fund_id, starts_at, values["place"])
+                    except FondsError as exc:
+                        errors = error_list(exc)
+                    else:
+                        flash("Die Sitzung ist geplant.", "success")
+                        return redirect(url_for("manage.session", session_id=session_id))
+    return render_template(
+        "manage/sessions.html",
+        funds=funds,
+        fund_id=fund_id,
+        rows=sessions_of(fund_id),
+        errors=errors,
+        err={f: m for f, m in errors if f},
+        values=values,
+    ), 400 if errors else 200
+
+
+def _load_session(session_id: int) -> dict[str, Any]:
+    with fonds().db.read() as s:
+        js = s.get(JurySession, session_id)
+        if js is None:
+            abort(404)
+        return {c.key: getattr(js, c.key) for c in JurySession.__table__.columns}
+
+
+def agenda_of(session_id: int) -> list[Any]:
+    """The agenda of a session with the applications' titles and amounts (one query)."""
+    with fonds().db.read() as s:
+        return list(
+            s.execute(
+                select(
+                    AgendaItem.position,
+                    AgendaItem.status,
+                    AgendaItem.outcome,
+                    AgendaItem.decided_cents,
+                    Application.id,
+                    Application.file_number,
+                    Application.title,
+                    Application.contact_name,
+                    Application.requested_cents,
+                    Application.state,
+                )
+                .join(Application, Application.id == AgendaItem.application_id)
+                .where(AgendaItem.session_id == session_id)
+                .order_by(AgendaItem.position)
+            ).all()
+        )
+
+
+def attendance_of(session_id: int) -> list[Any]:
+    """Who was invited, who confirmed (one query)."""
+    with fonds().db.read() as s:
+        return list(
+            s.execute(
+                select(User.name, Attendance.invited_at, Attendance.confirmed, Attendance.present)
+                .join(User, User.id == Attendance.user_id)
+                .where(Attendance.session_id == session_id)
+                .order_by(User.name)
+            ).all()
+        )
+
+
+def ready_for_agenda(fund_id: str) -> list[Any]:
+    """Reviewed applications of the fund not yet on an agenda (one query)."""
+    with fonds().db.read() as s:
+        return list(
+            s.execute(
+                select(Application.id, Application.file_number, Application.title, Application.requested_cents)
+                .where(Application.fund_id == fund_id, Application.state.in_(READY_FOR_AGENDA))
+                .order_by(Application.submitted_at, Application.id)
+                .limit(200)
+            ).all()
+        )
+
+
+@bp.route("/sitzungen/<int:session_id>", methods=["GET", "POST"])
+@login_required
+@rerender_on_csrf
+def session(session_id: int) -> ResponseReturnValue:
+    """One session: its agenda, who confirmed, and reviewed applications to add (several at once)."""
+    js = _load_session(session_id)
+    require_fund(js["fund_id"])
+    errors: Errors = []
+    if request.method == "POST":
+        if csrf_failed():
+            errors = [(None, CSRF_MESSAGE)]
+        else:
+            chosen = [int(v) for v in request.form.getlist("application") if v.isdigit()]
+            if not chosen:
+                errors = [(None, "Bitte wählen Sie mindestens einen Antrag aus.")]
+            added = 0
+            for app_id in chosen:
+                try:
+                    decisions.schedule(fonds(), actor(), app_id, session_id)
+                    added += 1
+                except FondsError as exc:
+                    errors += [(None, f"Antrag {app_id}: {m}") for _f, m in error_list(exc)]
+            if added:
+                flash(
+                    f"{added} {'Antrag steht' if added == 1 else 'Anträge stehen'} jetzt auf der Tagesordnung.",
+                    "success",
+                )
+            if not errors:
+                return redirect(url_for("manage.session", session_id=session_id))
+    return render_template(
+        "manage/session.html",
+        js=js,
+        fund_id=js["fund_id"],
+        agenda=agenda_of(session_id),
+        attendance=attendance_of(session_id),
+        ready=ready_for_agenda(js["fund_id"]) if js["status"] != "closed" else [],
+        errors=errors,
+    ), 400 if errors else 200
