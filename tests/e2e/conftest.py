@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -106,5 +107,5 @@ def log_in(page: Page, email: str, password: str = PASSWORD) -> None:
     """Log in through the form, as a person would."""
     page.goto("/anmelden")
     page.get_by_label("E-Mail-Adresse").fill(email)
-    page.get_by_label("Passwort", exact=True).fill(password)
+    page.get_by_label(re.compile(r"^Passwort")).fill(password)
     page.get_by_role("button", name="Anmelden").click()
