@@ -4,6 +4,7 @@ The functions live in small modules (`jury_members`, `jury_sessions`, `jury_voti
 `jury_minutes`); import them from here. docs/jury.md explains the rules.
 """
 
+from fondsengine.services.jury_closing import ItemResult, close_circulation, close_item, close_session, decided_amount
 from fondsengine.services.jury_members import (
     DrawReplay,
     appoint_member,
@@ -25,12 +26,7 @@ from fondsengine.services.jury_minutes import (
 from fondsengine.services.jury_sessions import confirm_attendance, declare_conflict, invite, open_session
 from fondsengine.services.jury_voting import (
     ITEM_CLOSED,
-    ItemResult,
     cast_vote,
-    close_circulation,
-    close_item,
-    close_session,
-    decided_amount,
     enter_show_of_hands,
 )
 
