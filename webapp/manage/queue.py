@@ -338,6 +338,7 @@ def queue_csv() -> ResponseReturnValue:
 def queue_xlsx() -> ResponseReturnValue:
     """The filtered queue as an Excel workbook (openpyxl)."""
     from openpyxl import Workbook
+    from openpyxl.styles import Font
 
     header, rows = export_rows()
     wb = Workbook()
@@ -348,7 +349,7 @@ def queue_xlsx() -> ResponseReturnValue:
     for row in rows:
         ws.append([float(v) if isinstance(v, Decimal) else safe_cell(v) for v in row])
     for cell in ws[1]:
-        cell.font = cell.font.copy(bold=True)
+        cell.font = Font(bold=True)
     for col in ("I", "J"):
         for cell in ws[col][1:]:
             cell.number_format = "#,##0.00 €"

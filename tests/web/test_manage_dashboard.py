@@ -1,0 +1,110 @@
+"""The office dashboard: figures equal the ledger, attention lists, fund and year switch."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+
+from flask.testing import FlaskClient
+from sqlalchemy import update
+
+from fondsengine.ledger import Balance
+from fondsengine.model import Application
+from fondsengine.services import applications as apps
+from fondsengine.services import decisions, payments
+from fondsengine.services.context import Actor
+from fondsengine.services.queries import fund_balance
+from tests.web.builders import QF, World, approved_for, draft_for
+from tests.web.conftest import login
+from webapp.filters import euro
+from webapp.manage.dashboard import bar_segments
+
+
+def _figures(html: str) -> dict[str, str]:
+    return dict(re.findall(r'data-figure="(\w+)">([^<]*)<', html))
+
+
+def test_the_dashboard_figures_equal_the_fund_balance(world: World, client: FlaskClient) -> None:
+    approved = approved_for(world, world.anna)
+    payments.record_payment(world.fonds, Actor(world.office), approved, amount_cents=30_000, kind="advance")
+    waiting = draft_for(world, world.bert, requested_cents=50_000, own_funds_cents=30_000)
+    apps.submit(world.fonds, Actor(world.bert), waiting)
+    login(client, "buero@example.org")
+
+    html = client.get(f"/verwaltung/?fonds={QF}&jahr=2026").get_data(as_text=True)
+
+    balance = fund_balance(world.fonds, QF, 2026)
+    figures = _figures(html)
+    assert figures["allocated"] == euro(balance.allocated)
+    assert figures["committed"] == euro(balance.committed) == euro(80_000)
+    assert figures["paid"] == euro(balance.paid) == euro(30_000)
+    assert figures["refunded"] == euro(balance.refunded)
+    assert figures["free"] == euro(balance.free)
+    assert figures["pipeline"] == euro(50_000)
+
+
+def test_the_dashboard_lists_what_waits_for_review_and_the_next_session(world: World, client: FlaskClient) -> None:
+    waiting = draft_for(world, world.bert, title="Repair-Café im Keller")
+    apps.submit(world.fonds, Actor(world.bert), waiting)
+    decisions.create_session(world.fonds, Actor(world.office), QF, datetime(2026, 3, 11, 16, tzinfo=UTC), "Rathaus")
+    world.clock.set(datetime(2026, 1, 17, 9, tzinfo=UTC))
+    login(client, "buero@example.org")
+
+    html = client.get("/verwaltung/").get_data(as_text=True)
+
+    assert "Warten auf die formale Prüfung (1)" in html
+    assert "Repair-Café im Keller" in html
+    assert "(7 Tagen)" in html
+    assert "Rathaus" in html and "0 Anträge auf der Tagesordnung" in html
+
+
+def test_the_dashboard_shows_overdue_proofs_lapsing_approvals_and_payment_requests(
+    world: World, client: FlaskClient
+) -> None:
+    overdue = approved_for(world, world.anna)
+    with world.fonds.unit_of_work() as uow:
+        uow.session.execute(
+            update(Application)
+            .where(Application.id == overdue)
+            .values(proof_due_on=date(2026, 3, 1), lapse_due_on=date(2026, 4, 1))
+        )
+        uow.commit()
+    payments.request_payment(
+        world.fonds,
+        Actor(world.anna),
+        overdue,
+        amount_cents=40_000,
+        kind="advance",
+        iban="DE02120300000000202051",
+        account_holder="Anna Beispiel",
+    )
+    world.clock.set(datetime(2026, 3, 20, 9, tzinfo=UTC))
+    login(client, "buero@example.org")
+
+    html = client.get("/verwaltung/").get_data(as_text=True)
+
+    assert "erlischt am 01.04.2026" in html
+    assert "Überfällig" in html and "fällig am 01.03.2026" in html
+    assert "Auszahlungsanforderungen (1)" in html
+    assert f"{euro(40_000)}, angefordert am 11.03.2026" in html
+
+
+def test_a_year_without_budget_shows_zero_figures(world: World, client: FlaskClient) -> None:
+    login(client, "buero@example.org")
+    html = client.get("/verwaltung/?jahr=2031").get_data(as_text=True)
+    assert _figures(html)["allocated"] == euro(0)
+    assert "Haushaltsjahr 2031" in html
+
+
+def test_the_budget_bar_splits_the_pot_into_paid_outstanding_and_free() -> None:
+    segments = bar_segments(Balance(allocated=100_000, committed=60_000, paid=20_000), width=100)
+    assert [(s.key, s.cents, s.width) for s in segments] == [
+        ("paid", 20_000, 20.0),
+        ("outstanding", 40_000, 40.0),
+        ("free", 40_000, 40.0),
+    ]
+    assert [s.x for s in segments] == [0.0, 20.0, 60.0]
+
+
+def test_an_empty_pot_draws_no_bar() -> None:
+    assert all(s.width == 0 for s in bar_segments(Balance()))
