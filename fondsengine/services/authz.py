@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from fondsengine.errors import NotFound, PermissionDenied
@@ -14,32 +14,54 @@ from fondsengine.services.context import Actor
 STAFF_ROLES = frozenset({"manager", "jury_member", "city_approver", "auditor"})
 
 
+def _user_roles(session: Session, user_id: int, fund_id: str, today: date) -> tuple[bool, frozenset[str]]:
+    """(is the user active, their roles in the fund today) in one query, memoised per transaction.
+
+    The memo lives in `session.info`, i.e. for one unit of work: a role granted or removed is seen
+    by the very next use case."""
+    memo: dict[tuple[int, str, date], tuple[bool, frozenset[str]]] = session.info.setdefault("fonds_roles", {})
+    key = (user_id, fund_id, today)
+    if key not in memo:
+        rows = session.execute(
+            select(User.active, Membership.role)
+            .outerjoin(
+                Membership,
+                and_(
+                    Membership.user_id == User.id,
+                    Membership.fund_id == fund_id,
+                    or_(Membership.valid_from.is_(None), Membership.valid_from <= today),
+                    or_(Membership.valid_to.is_(None), Membership.valid_to >= today),
+                ),
+            )
+            .where(User.id == user_id)
+        ).all()
+        active = bool(rows) and bool(rows[0][0])
+        memo[key] = (active, frozenset(r[1] for r in rows if r[1] is not None) if active else frozenset())
+    return memo[key]
+
+
+def forget_roles(session: Session) -> None:
+    """Drop the per-transaction memo of roles (after a membership change)."""
+    session.info.pop("fonds_roles", None)
+
+
 def fund_roles(session: Session, actor: Actor, fund_id: str, today: date) -> frozenset[str]:
     """The actor's roles in a fund today (memberships within their term)."""
     if actor.system:
         return frozenset({"system"})
-    user = session.get(User, actor.user_id)
-    if user is None or not user.active:
-        return frozenset()
-    rows = session.scalars(
-        select(Membership.role).where(
-            Membership.user_id == actor.user_id,
-            Membership.fund_id == fund_id,
-            or_(Membership.valid_from.is_(None), Membership.valid_from <= today),
-            or_(Membership.valid_to.is_(None), Membership.valid_to >= today),
-        )
-    ).all()
-    return frozenset(rows)
+    assert actor.user_id is not None
+    return _user_roles(session, actor.user_id, fund_id, today)[1]
 
 
-def application_roles(
-    session: Session, actor: Actor, app: Application, today: date
-) -> frozenset[str]:
-    """The actor's roles for one application (fund roles plus 'applicant' for the owner)."""
-    roles = set(fund_roles(session, actor, app.fund_id, today))
-    if actor.user_id is not None and actor.user_id == app.applicant_id:
-        roles.add("applicant")
-    return frozenset(roles)
+def application_roles(session: Session, actor: Actor, app: Application, today: date) -> frozenset[str]:
+    """The actor's roles for one application (fund roles plus 'applicant' for the active owner)."""
+    if actor.system:
+        return frozenset({"system"})
+    assert actor.user_id is not None
+    active, roles = _user_roles(session, actor.user_id, app.fund_id, today)
+    if active and actor.user_id == app.applicant_id:
+        return roles | {"applicant"}
+    return roles
 
 
 def require_fund_role(

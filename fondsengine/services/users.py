@@ -129,6 +129,7 @@ def grant_role(
         if row is None:
             row = Membership(user_id=user_id, fund_id=fund_id, role=role, created_at=now)
             s.add(row)
+        authz.forget_roles(s)
         row.group, row.valid_from, row.valid_to = group, valid_from, valid_to
         record(
             s,
@@ -159,6 +160,7 @@ def revoke_role(fonds: Fonds, actor: Actor, *, user_id: int, fund_id: str, role:
         if row is None:
             raise NotFound("Diese Rolle ist nicht vergeben.")
         s.delete(row)
+        authz.forget_roles(s)
         record(
             s,
             actor=actor,
