@@ -181,4 +181,19 @@ def read_letters(sec: Section) -> dict[str, LetterText]:
             body=need(item.text("body"), ""),
             closing=item.text("closing", required=False),
         )
+        _check_placeholders(item, kind, letters[kind])
     return letters
+
+
+def _check_placeholders(item: Section, kind: str, text: LetterText) -> None:
+    """Report {placeholders} the letter of this kind does not know (they would print verbatim)."""
+    from fondsengine.letters.registry import check_template, placeholders_for
+
+    for key, value in (("subject", text.subject), ("body", text.body), ("closing", text.closing)):
+        if not value:
+            continue
+        unknown = check_template(value, kind)
+        if unknown:
+            known = ", ".join("{" + n + "}" for n in placeholders_for(kind))
+            names = ", ".join("{" + n + "}" for n in unknown)
+            item.out.add(item.line_at(key), f"Unbekannte Platzhalter im Brief '{kind}': {names}. Erlaubt sind: {known}.")
