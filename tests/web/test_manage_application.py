@@ -1,0 +1,228 @@
+"""The office's application page: checklist, request changes, decisions, agenda, payments, proof of use."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from fondsengine.ledger import application_balance
+from fondsengine.model import Application, Receipt, ReviewItem
+from fondsengine.services import applications as apps
+from fondsengine.services import decisions, payments, proofs
+from fondsengine.services.context import Actor
+from tests.web.builders import QF, World, approved_for, draft_for
+from tests.web.conftest import login
+
+
+def _in_review(world: World) -> int:
+    app_id = draft_for(world, world.anna)
+    apps.submit(world.fonds, Actor(world.anna), app_id)
+    decisions.start_review(world.fonds, Actor(world.office), app_id)
+    return app_id
+
+
+def _reviewed(world: World) -> int:
+    app_id = _in_review(world)
+    with world.fonds.db.read() as s:
+        checklist = world.fonds.catalog.current(s, QF)[2].review_checklist
+    decisions.record_review(world.fonds, Actor(world.office), app_id, {i.id: ("fulfilled", "") for i in checklist})
+    decisions.complete_review(world.fonds, Actor(world.office), app_id)
+    return app_id
+
+
+def _app(world: World, app_id: int) -> Application:
+    with world.fonds.db.read() as s:
+        row = s.get(Application, app_id)
+        assert row is not None
+        s.expunge(row)
+        return row
+
+
+def _checklist_ids(world: World) -> list[str]:
+    with world.fonds.db.read() as s:
+        return [i.id for i in world.fonds.catalog.current(s, QF)[2].review_checklist]
+
+
+def test_the_checklist_is_generated_from_the_guideline_and_completes_the_review(
+    world: World, client: FlaskClient
+) -> None:
+    app_id = _in_review(world)
+    login(client, "buero@example.org")
+    page = client.get(f"/verwaltung/antraege/{app_id}").get_data(as_text=True)
+    ids = _checklist_ids(world)
+    assert all(f'name="r-{i}"' in page for i in ids)
+    assert "Beratungsgespräch hat stattgefunden (§ 6 Abs. 1)" in page
+
+    data = {f"r-{i}": "fulfilled" for i in ids} | {"r-area": "not_applicable", "n-area": "zentral", "abschliessen": "1"}
+    response = client.post(f"/verwaltung/antraege/{app_id}/pruefung", data=data)
+
+    assert response.status_code == 302
+    assert _app(world, app_id).state == "reviewed"
+    with world.fonds.db.read() as s:
+        answers = {r.item_id: (r.result, r.note) for r in s.scalars(select(ReviewItem))}
+    assert answers["area"] == ("not_applicable", "zentral")
+    assert answers["complete"] == ("fulfilled", "")
+
+
+def test_an_unfulfilled_item_without_a_note_is_refused_with_the_engines_message(
+    world: World, client: FlaskClient
+) -> None:
+    app_id = _in_review(world)
+    login(client, "buero@example.org")
+    response = client.post(f"/verwaltung/antraege/{app_id}/pruefung", data={"r-costs": "not_fulfilled"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Bitte begründen Sie, warum ein Punkt nicht erfüllt ist." in html
+    assert 'href="#f-r-costs"' in html
+    assert _app(world, app_id).state == "in_review"
+
+
+def test_requesting_changes_sends_the_message_and_changes_the_state(world: World, client: FlaskClient) -> None:
+    app_id = _in_review(world)
+    login(client, "buero@example.org")
+    empty = client.post(f"/verwaltung/antraege/{app_id}/aktion/request_changes", data={"reason": " "})
+    assert empty.status_code == 400
+    assert "Bitte schreiben Sie, was geändert werden soll." in empty.get_data(as_text=True)
+
+    response = client.post(
+        f"/verwaltung/antraege/{app_id}/aktion/request_changes",
+        data={"reason": "Bitte legen Sie einen Kostenvoranschlag für die Bühne bei."},
+    )
+    assert response.status_code == 302
+    assert _app(world, app_id).state == "changes_requested"
+    timeline = client.get(f"/verwaltung/antraege/{app_id}").get_data(as_text=True)
+    assert "Kostenvoranschlag für die Bühne" in timeline
+    assert "Innenstadt-Büro" in timeline
+
+
+def test_a_step_the_guideline_does_not_offer_the_office_is_shown_disabled_with_its_reason(
+    world: World, client: FlaskClient
+) -> None:
+    app_id = _reviewed(world)
+    login(client, "buero@example.org")
+    page = client.get(f"/verwaltung/antraege/{app_id}").get_data(as_text=True)
+    assert "Bewilligen (Geschäftsführung)" in page
+    assert 'id="why-decide_approve">Noch nicht möglich:' in page
+    assert client.get(f"/verwaltung/antraege/{app_id}/aktion/decide_approve").status_code == 200
+    assert client.get(f"/verwaltung/antraege/{app_id}/aktion/record_refund").status_code == 404
+
+
+def test_scheduling_puts_the_application_on_the_chosen_session(world: World, client: FlaskClient) -> None:
+    app_id = _reviewed(world)
+    session_id = decisions.create_session(
+        world.fonds, Actor(world.office), QF, datetime(2026, 3, 11, 16, tzinfo=UTC), "Rathaus"
+    )
+    login(client, "buero@example.org")
+    form = client.get(f"/verwaltung/antraege/{app_id}/aktion/schedule").get_data(as_text=True)
+    assert f'<option value="{session_id}"' in form
+
+    response = client.post(f"/verwaltung/antraege/{app_id}/aktion/schedule", data={"session_id": str(session_id)})
+
+    assert response.status_code == 302
+    assert _app(world, app_id).state == "on_agenda"
+    agenda = client.get(f"/verwaltung/sitzungen/{session_id}").get_data(as_text=True)
+    assert "Nachbarschaftsfest Ruhrstraße" in agenda and "Tagesordnung (1)" in agenda
+
+
+def test_recording_the_jury_approval_with_less_money_needs_a_reason_and_keeps_the_conditions(
+    world: World, client: FlaskClient
+) -> None:
+    app_id = _reviewed(world)
+    session_id = decisions.create_session(
+        world.fonds, Actor(world.office), QF, datetime(2026, 3, 11, 16, tzinfo=UTC), "Rathaus"
+    )
+    decisions.schedule(world.fonds, Actor(world.office), app_id, session_id)
+    world.clock.set(datetime(2026, 3, 11, 18, tzinfo=UTC))
+    login(client, "buero@example.org")
+    url = f"/verwaltung/antraege/{app_id}/aktion/jury_approve"
+
+    without_reason = client.post(url, data={"amount": "600,00"})
+    assert without_reason.status_code == 400
+    assert "Bitte begründen Sie, warum weniger als beantragt bewilligt wird." in without_reason.get_data(as_text=True)
+
+    response = client.post(
+        url,
+        data={
+            "amount": "600,00",
+            "reason": "Die Deko zahlt der Verein selbst.",
+            "condition": ["photos_consent"],
+            "conditions_extra": "Das Zelt wird bis 22 Uhr abgebaut.",
+        },
+    )
+    assert response.status_code == 302
+    app = _app(world, app_id)
+    assert (app.state, app.approved_cents) == ("approved", 60_000)
+    assert app.conditions == [
+        "Für Fotos von Personen holen Sie deren Einverständnis ein.",
+        "Das Zelt wird bis 22 Uhr abgebaut.",
+    ]
+
+
+def test_recording_a_requested_payment_books_it(world: World, client: FlaskClient) -> None:
+    app_id = approved_for(world, world.anna)
+    payment_id = payments.request_payment(
+        world.fonds,
+        Actor(world.anna),
+        app_id,
+        amount_cents=40_000,
+        kind="advance",
+        iban="DE02120300000000202051",
+        account_holder="Anna Beispiel",
+    )
+    login(client, "buero@example.org")
+    form = client.get(f"/verwaltung/antraege/{app_id}/aktion/record_payment").get_data(as_text=True)
+    assert 'value="400,00"' in form and f'name="payment_id" value="{payment_id}"' in form
+
+    response = client.post(
+        f"/verwaltung/antraege/{app_id}/aktion/record_payment",
+        data={"amount": "400,00", "kind": "advance", "payment_id": str(payment_id)},
+    )
+
+    assert response.status_code == 302
+    with world.fonds.db.read() as s:
+        assert application_balance(s, app_id).paid == 40_000
+    assert _app(world, app_id).state == "paid"
+
+
+def test_a_rejected_receipt_leads_to_a_refund_claim_after_the_proof_is_accepted(
+    world: World, client: FlaskClient
+) -> None:
+    app_id = approved_for(world, world.anna)
+    payments.record_payment(world.fonds, Actor(world.office), app_id, amount_cents=64_000, kind="advance")
+    world.clock.set(datetime(2026, 5, 10, 9, tzinfo=UTC))
+    proofs.submit_proof(
+        world.fonds,
+        Actor(world.anna),
+        app_id,
+        report="Das Fest war schön.",
+        participants_reached=150,
+        receipts=[
+            proofs.ReceiptInput(date(2026, 5, 1), "Zeltverleih", "Zelt", "rental", 60_000),
+            proofs.ReceiptInput(date(2026, 5, 1), "Getränkemarkt", "Bier", "material", 20_000),
+        ],
+    )
+    with world.fonds.db.read() as s:
+        first, second = (r.id for r in s.scalars(select(Receipt).order_by(Receipt.position)))
+    login(client, "buero@example.org")
+
+    no_reason = client.post(f"/verwaltung/antraege/{app_id}/belege/{second}", data={"decision": "reject"})
+    assert no_reason.status_code == 400
+    assert "Bitte begründen Sie, warum der Beleg nicht anerkannt wird." in no_reason.get_data(as_text=True)
+    client.post(f"/verwaltung/antraege/{app_id}/belege/{first}", data={"decision": "accept"})
+    client.post(
+        f"/verwaltung/antraege/{app_id}/belege/{second}",
+        data={"decision": "reject", "reason": "Alkohol ist nicht förderfähig."},
+    )
+    accepted = client.post(f"/verwaltung/antraege/{app_id}/schritt", data={"trigger": "accept_proof"})
+    assert accepted.status_code == 302
+    assert _app(world, app_id).settled_cents == 60_000
+
+    claim = client.post(
+        f"/verwaltung/antraege/{app_id}/aktion/claim_refund", data={"reason": "Beleg 2 nicht förderfähig."}
+    )
+    assert claim.status_code == 302
+    assert _app(world, app_id).state == "refund_claimed"
+    client.post(f"/verwaltung/antraege/{app_id}/aktion/record_refund", data={"amount": "40,00"})
+    assert _app(world, app_id).state == "documented"
