@@ -151,19 +151,16 @@ def withdraw_volunteer(fonds: Fonds, actor: Actor, fund_id: str, user_id: int) -
 
 
 def _pool(session: Session, fund_id: str) -> list[Candidate]:
-    rows = (
-        session.execute(
-            select(JuryVolunteer.user_id, User.name, JuryVolunteer.group)
-            .join(User, User.id == JuryVolunteer.user_id)
-            .where(
-                JuryVolunteer.fund_id == fund_id,
-                JuryVolunteer.withdrawn_at.is_(None),
-                JuryVolunteer.drawn_in_id.is_(None),
-            )
-            .order_by(JuryVolunteer.user_id)
+    rows = session.execute(
+        select(JuryVolunteer.user_id, User.name, JuryVolunteer.group)
+        .join(User, User.id == JuryVolunteer.user_id)
+        .where(
+            JuryVolunteer.fund_id == fund_id,
+            JuryVolunteer.withdrawn_at.is_(None),
+            JuryVolunteer.drawn_in_id.is_(None),
         )
-        .all()
-    )
+        .order_by(JuryVolunteer.user_id)
+    ).all()
     return [Candidate(uid, name, group) for uid, name, group in rows]
 
 
@@ -271,9 +268,7 @@ def replay_draw(
         if recorded is None:
             pool = _pool(s, fund_id)
         else:
-            names = dict(
-                s.execute(select(User.id, User.name).where(User.id.in_([p[0] for p in recorded.pool]))).all()
-            )
+            names = dict(s.execute(select(User.id, User.name).where(User.id.in_([p[0] for p in recorded.pool]))).all())
             pool = [Candidate(int(uid), names.get(int(uid), ""), str(group)) for uid, group in recorded.pool]
             if per_group is None and recorded.per_group is not None:
                 per_group = {str(g): int(n) for g, n in recorded.per_group}

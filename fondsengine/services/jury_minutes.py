@@ -119,15 +119,12 @@ def _minutes(fonds: Fonds, s: Session, js: JurySession) -> Minutes:
     people = names_of(s, [a.user_id for a in attendance] + ([js.chair_id] if js.chair_id else []))
     present = sorted(people[a.user_id] for a in attendance if a.present)
     absent = sorted(people[a.user_id] for a in attendance if not a.present and not js.circulation)
-    rows = (
-        s.execute(
-            select(AgendaItem, Application)
-            .join(Application, Application.id == AgendaItem.application_id)
-            .where(AgendaItem.session_id == js.id)
-            .order_by(AgendaItem.position)
-        )
-        .all()
-    )
+    rows = s.execute(
+        select(AgendaItem, Application)
+        .join(Application, Application.id == AgendaItem.application_id)
+        .where(AgendaItem.session_id == js.id)
+        .order_by(AgendaItem.position)
+    ).all()
     return Minutes(
         session_id=js.id,
         fund_id=js.fund_id,
