@@ -153,6 +153,14 @@ def commit_grant(
     if amount_cents <= 0:
         raise InvalidInput("Der Bewilligungsbetrag muss größer als 0,00 € sein.")
     lock_year(session, fund_id, year)
+    closed = session.scalar(
+        select(BudgetYear.closed_at).where(BudgetYear.fund_id == fund_id, BudgetYear.year == year)
+    )
+    if closed is not None:
+        raise BudgetExceeded(
+            f"Das Haushaltsjahr {year} ist abgeschlossen; neue Bewilligungen sind darin nicht mehr möglich.",
+            clause=clause,
+        )
     current = balance(session, fund_id, year)
     if amount_cents > current.free:
         raise BudgetExceeded(

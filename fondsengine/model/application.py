@@ -46,6 +46,7 @@ class Application(Base):
         ),
         Index("ix_applications_fund_year_state", "fund_id", "budget_year", "state"),
         Index("ix_applications_applicant", "applicant_id", "budget_year"),
+        UniqueConstraint("applicant_id", "client_token", name="uq_applications_applicant_client_token"),
     )
 
     id: Mapped[intpk]
@@ -56,6 +57,7 @@ class Application(Base):
     workflow_version_id: Mapped[int] = mapped_column(ForeignKey("workflow_versions.id"))
     state: Mapped[str] = mapped_column(String(40))
     row_version: Mapped[int] = mapped_column(Integer, default=1)
+    client_token: Mapped[str | None] = mapped_column(String(64))  # idempotency key of the creating form post
 
     applicant_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

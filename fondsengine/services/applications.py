@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from fondsengine.clock import local_date
 from fondsengine.errors import InvalidInput, NotFound, PermissionDenied
@@ -128,9 +129,37 @@ def create_draft(
     data: ApplicationInput,
     *,
     on_behalf_of: int | None = None,
+    client_token: str | None = None,
 ) -> int:
-    """Create a draft application; the office may enter one on behalf of a resident."""
+    """Create a draft application; the office may enter one on behalf of a resident.
+
+    With a `client_token` (the form's one-time token) a repeated post returns the draft the first
+    post created instead of a second one (a unique constraint decides, also across processes)."""
     _validate(data)
+    if client_token is not None:
+        existing = _draft_for_token(fonds, on_behalf_of or actor.user_id, client_token)
+        if existing is not None:
+            return existing
+    try:
+        return _create_draft(fonds, actor, fund_id, data, on_behalf_of, client_token)
+    except IntegrityError:
+        existing = _draft_for_token(fonds, on_behalf_of or actor.user_id, client_token) if client_token else None
+        if existing is None:
+            raise
+        return existing
+
+
+def _draft_for_token(fonds: Fonds, applicant_id: int | None, token: str) -> int | None:
+    with fonds.db.read() as s:
+        return s.scalar(
+            select(Application.id).where(Application.applicant_id == applicant_id, Application.client_token == token)
+        )
+
+
+def _create_draft(
+    fonds: Fonds, actor: Actor, fund_id: str, data: ApplicationInput, on_behalf_of: int | None,
+    client_token: str | None,
+) -> int:
     with fonds.unit_of_work() as uow:
         s = uow.session
         now = fonds.clock.now()
@@ -155,6 +184,7 @@ def create_draft(
             created_at=now,
             updated_at=now,
             row_version=1,
+            client_token=client_token,
         )
         _apply(app, data)
         s.add(app)

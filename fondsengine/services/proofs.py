@@ -17,6 +17,7 @@ from fondsengine.services import authz
 from fondsengine.services.audit import record
 from fondsengine.services.context import Actor, Fonds, UnitOfWork
 from fondsengine.services.lifecycle import fire, guideline_of
+from fondsengine.services.records import AttachmentInput, new_attachment
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,8 @@ class ReceiptInput:
     purpose: str
     category: str
     amount_cents: int
-    attachment_id: int | None = None
+    attachment_id: int | None = None  # an attachment already uploaded
+    attachment: AttachmentInput | None = None  # or a new upload, stored in the same transaction
 
 
 def _load(uow: UnitOfWork, actor: Actor, application_id: int) -> tuple[Application, frozenset[str]]:
@@ -55,6 +57,7 @@ def submit_proof(
     report: str,
     receipts: Sequence[ReceiptInput],
     participants_reached: int | None = None,
+    photos: Sequence[AttachmentInput] = (),
 ) -> int:
     """The applicant submits the proof of use: report and receipt list."""
     if not report.strip():
@@ -88,7 +91,12 @@ def submit_proof(
         )
         s.add(proof)
         s.flush()
+        for photo in photos:
+            new_attachment(s, app, actor, photo, now)
         for pos, r in enumerate(receipts, start=1):
+            attachment_id = r.attachment_id
+            if r.attachment is not None:
+                attachment_id = new_attachment(s, app, actor, r.attachment, now).id
             s.add(
                 Receipt(
                     proof_id=proof.id,
@@ -98,7 +106,7 @@ def submit_proof(
                     purpose=r.purpose.strip(),
                     category=r.category,
                     amount_cents=r.amount_cents,
-                    attachment_id=r.attachment_id,
+                    attachment_id=attachment_id,
                     status="pending",
                 )
             )

@@ -1,0 +1,83 @@
+"""Account use cases: look-up, e-mail confirmation, password reset."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fondsengine.errors import InvalidInput, NotFound
+from fondsengine.model import Membership, User
+from fondsengine.services.audit import record
+from fondsengine.services.context import Actor, Fonds
+from fondsengine.services.users import check_password_strength, hash_password, normalise_email
+
+
+@dataclass(frozen=True)
+class Account:
+    """What the web layer needs to know about a person."""
+
+    id: int
+    name: str
+    email: str | None
+    password_hash: str | None
+    confirmed: bool
+    active: bool
+    roles: frozenset[str]
+    is_admin: bool = False
+
+
+def _account(s: Session, user: User) -> Account:
+    roles = frozenset(s.scalars(select(Membership.role).where(Membership.user_id == user.id)).all())
+    return Account(
+        user.id, user.name, user.email, user.password_hash, user.email_confirmed_at is not None, user.active, roles,
+        user.is_admin,
+    )
+
+
+def account_by_id(fonds: Fonds, user_id: int) -> Account | None:
+    """The account of a user id, or None."""
+    with fonds.db.read() as s:
+        user = s.get(User, user_id)
+        return _account(s, user) if user is not None else None
+
+
+def account_by_email(fonds: Fonds, email: str) -> Account | None:
+    """The account of an e-mail address, or None (also for malformed addresses)."""
+    try:
+        addr = normalise_email(email)
+    except InvalidInput:
+        return None
+    with fonds.db.read() as s:
+        user = s.scalar(select(User).where(User.email == addr))
+        return _account(s, user) if user is not None else None
+
+
+def confirm_email(fonds: Fonds, user_id: int) -> None:
+    """Mark the e-mail address of a user as confirmed (idempotent)."""
+    with fonds.unit_of_work() as uow:
+        user = uow.session.get(User, user_id)
+        if user is None:
+            raise NotFound("Dieses Konto gibt es nicht.")
+        if user.email_confirmed_at is None:
+            now = fonds.clock.now()
+            user.email_confirmed_at = now
+            record(uow.session, actor=Actor(user_id), role="applicant", action="confirm_email", at=now,
+                   data={"user_id": user_id})
+        uow.commit()
+
+
+def set_password(fonds: Fonds, user_id: int, password: str) -> None:
+    """Set a new password (after a valid reset link); this also confirms the address."""
+    check_password_strength(password)
+    with fonds.unit_of_work() as uow:
+        user = uow.session.get(User, user_id)
+        if user is None:
+            raise NotFound("Dieses Konto gibt es nicht.")
+        now = fonds.clock.now()
+        user.password_hash = hash_password(password)
+        user.email_confirmed_at = user.email_confirmed_at or now
+        record(uow.session, actor=Actor(user_id), role="applicant", action="reset_password", at=now,
+               data={"user_id": user_id})
+        uow.commit()

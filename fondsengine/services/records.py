@@ -1,0 +1,154 @@
+"""What belongs to an application besides its data: attachments, letters, the applicant's list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fondsengine.clock import local_date
+from fondsengine.errors import InvalidInput, NotFound
+from fondsengine.model import Application, Attachment, Fund, Letter
+from fondsengine.services import authz
+from fondsengine.services.audit import record
+from fondsengine.services.context import Actor, Fonds
+
+ATTACHMENT_PURPOSES = ("cost_estimate", "receipt", "photo", "other")
+ATTACHMENT_TYPES = ("application/pdf", "image/jpeg", "image/png")
+
+
+@dataclass(frozen=True)
+class AttachmentInput:
+    """An uploaded file that the web layer has checked by content and stored under a random name."""
+
+    purpose: str
+    original_name: str
+    stored_name: str
+    mimetype: str
+    size_bytes: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class ApplicationSummary:
+    """One line of 'my applications'."""
+
+    id: int
+    title: str
+    fund_name: str
+    file_number: str | None
+    state: str
+    state_label: str
+    updated_at: datetime
+    requested_cents: int
+
+
+@dataclass(frozen=True)
+class LetterInfo:
+    """A letter without its bytes."""
+
+    id: int
+    kind: str
+    created_at: datetime
+    rendered: bool
+
+
+def applications_of(fonds: Fonds, actor: Actor) -> list[ApplicationSummary]:
+    """The actor's own applications, newest first (one query)."""
+    if actor.user_id is None:
+        return []
+    out: list[ApplicationSummary] = []
+    with fonds.db.read() as s:
+        rows = s.execute(
+            select(Application, Fund.name)
+            .join(Fund, Fund.id == Application.fund_id)
+            .where(Application.applicant_id == actor.user_id)
+            .order_by(Application.updated_at.desc(), Application.id.desc())
+        ).all()
+        for app, fund_name in rows:
+            label = fonds.catalog.workflow(s, app.workflow_version_id).state(app.state).label
+            out.append(ApplicationSummary(app.id, app.title, fund_name, app.file_number, app.state, label,
+                                          app.updated_at, app.requested_cents))
+    return out
+
+
+def _visible(s: Session, fonds: Fonds, actor: Actor, application_id: int) -> tuple[Application, frozenset[str]]:
+    return authz.load_visible_application(s, actor, application_id, local_date(fonds.clock.now()))
+
+
+def new_attachment(s: Session, app: Application, actor: Actor, data: AttachmentInput, at: datetime) -> Attachment:
+    """Validate and add an attachment row inside the caller's transaction."""
+    if data.purpose not in ATTACHMENT_PURPOSES:
+        raise InvalidInput("Unbekannte Art der Anlage.", field="purpose")
+    if data.mimetype not in ATTACHMENT_TYPES:
+        raise InvalidInput("Nur PDF-, JPEG- und PNG-Dateien sind erlaubt.", field="file")
+    if data.size_bytes <= 0:
+        raise InvalidInput("Die Datei ist leer.", field="file")
+    row = Attachment(application_id=app.id, purpose=data.purpose, original_name=data.original_name[:255],
+                     stored_name=data.stored_name, mimetype=data.mimetype, size_bytes=data.size_bytes,
+                     sha256=data.sha256, uploaded_by_id=actor.user_id or 0, uploaded_at=at)
+    s.add(row)
+    s.flush()
+    return row
+
+
+def add_attachment(fonds: Fonds, actor: Actor, application_id: int, data: AttachmentInput) -> int:
+    """Attach an uploaded file to an application (its applicant or the office; not once it is closed)."""
+    with fonds.unit_of_work() as uow:
+        s = uow.session
+        now = fonds.clock.now()
+        app, roles = _visible(s, fonds, actor, application_id)
+        if not roles & {"applicant", "manager"}:
+            raise NotFound("Diesen Antrag gibt es nicht.")
+        if app.closed_at is not None:
+            raise InvalidInput("Der Antrag ist abgeschlossen; es können keine Dateien mehr angehängt werden.")
+        row = new_attachment(s, app, actor, data, now)
+        record(s, actor=actor, role=authz.primary_role(roles), action="add_attachment", at=now, fund_id=app.fund_id,
+               application_id=app.id, data={"attachment_id": row.id, "purpose": data.purpose, "sha256": data.sha256})
+        uow.commit()
+        return row.id
+
+
+def attachments_of(fonds: Fonds, actor: Actor, application_id: int) -> list[Attachment]:
+    """The files of a visible application (jury members see cost estimates only)."""
+    with fonds.db.read() as s:
+        app, roles = _visible(s, fonds, actor, application_id)
+        q = select(Attachment).where(Attachment.application_id == app.id).order_by(Attachment.id)
+        if not roles & {"applicant", "manager", "auditor", "city_approver"}:
+            q = q.where(Attachment.purpose == "cost_estimate")
+        return list(s.scalars(q))
+
+
+def attachment_file(fonds: Fonds, actor: Actor, application_id: int, attachment_id: int) -> Attachment:
+    """One attachment of a visible application (for download), else NotFound."""
+    for a in attachments_of(fonds, actor, application_id):
+        if a.id == attachment_id:
+            return a
+    raise NotFound("Diese Datei gibt es nicht.")
+
+
+def letters_of(fonds: Fonds, actor: Actor, application_id: int) -> list[LetterInfo]:
+    """The letters of a visible application (applicant and office only)."""
+    with fonds.db.read() as s:
+        app, roles = _visible(s, fonds, actor, application_id)
+        if not roles & {"applicant", "manager", "auditor", "city_approver"}:
+            return []
+        rows = s.execute(
+            select(Letter.id, Letter.kind, Letter.created_at, Letter.sha256)
+            .where(Letter.application_id == app.id)
+            .order_by(Letter.id)
+        ).all()
+        return [LetterInfo(r.id, r.kind, r.created_at, r.sha256 is not None) for r in rows]
+
+
+def letter_pdf(fonds: Fonds, actor: Actor, application_id: int, letter_id: int) -> tuple[str, bytes]:
+    """(kind, PDF bytes) of a rendered letter of a visible application, else NotFound."""
+    with fonds.db.read() as s:
+        app, roles = _visible(s, fonds, actor, application_id)
+        letter = s.get(Letter, letter_id)
+        if (letter is None or letter.application_id != app.id or letter.pdf is None
+                or not roles & {"applicant", "manager", "auditor", "city_approver"}):
+            raise NotFound("Diesen Brief gibt es (noch) nicht.")
+        return letter.kind, bytes(letter.pdf)
