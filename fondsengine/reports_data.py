@@ -84,7 +84,13 @@ def apportion(total: int, weights: Sequence[tuple[str, int]]) -> dict[str, int]:
 
 
 def _authorise(fonds: Fonds, session: Session, actor: Actor, fund_id: str) -> Guideline:
-    """The fund's current guideline, after checking the actor may read its reports."""
+    """The fund's current guideline, after checking the actor may read its reports.
+
+    On PostgreSQL the read runs as REPEATABLE READ, so all queries of one report see the same
+    snapshot and its figures add up even while bookings happen (SQLite's read transaction in
+    WAL mode is a snapshot already)."""
+    if not fonds.db.is_sqlite:
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
     _, _, guideline = fonds.catalog.current(session, fund_id)
     today = local_date(fonds.clock.now())
     authz.require_fund_role(session, actor, fund_id, today, *REPORT_ROLES)
@@ -147,9 +153,7 @@ class ReportLabels:
         return sorted(set(labels), key=lambda lb: (order.get(lb, len(order)), lb))
 
 
-def funded_projects(
-    fonds: Fonds, session: Session, fund_id: str, year: int, labels: ReportLabels
-) -> list[ProjectFigures]:
+def funded_projects(session: Session, fund_id: str, year: int, labels: ReportLabels) -> list[ProjectFigures]:
     """All projects holding money in the fund's budget year, by file number (one query)."""
     led = _ledger_by_application(fund_id, year)
     rows = session.execute(
@@ -307,7 +311,7 @@ def annual_report_data(
         guideline = _authorise(fonds, s, actor, fund_id)
         labels = ReportLabels(fonds, s, guideline)
         bal = ledger.balance(s, fund_id, year)
-        projects = funded_projects(fonds, s, fund_id, year, labels)
+        projects = funded_projects(s, fund_id, year, labels)
         by_state = state_counts(s, fund_id, year, labels)
         by_category = category_rows(s, fund_id, year, projects, labels)
         monthly = monthly_use(s, fund_id, year)
@@ -371,7 +375,7 @@ def rollup_data(fonds: Fonds, actor: Actor, fund_id: str, year: int) -> RollupDa
     with fonds.db.read() as s:
         guideline = _authorise(fonds, s, actor, fund_id)
         labels = ReportLabels(fonds, s, guideline)
-        projects = funded_projects(fonds, s, fund_id, year, labels)
+        projects = funded_projects(s, fund_id, year, labels)
         receipts, reports = _accepted_proofs(s, _funded_ids(_ledger_by_application(fund_id, year)))
         spent = _sum_by_category(s, receipts, projects, labels)
     eligible = [c.label for c in guideline.costs.categories if c.eligible]
