@@ -42,6 +42,8 @@ class Year:
     auditor: Actor
     juror: Actor
     resident: Actor
+    applicant: Actor  # Anna, who runs the repair café
+    city: Actor
     ids: dict[str, int]
 
 
@@ -173,7 +175,7 @@ def build_year(fonds: Fonds) -> Year:
     approved(ids["lapsed"], 40_000)
     fonds.clock.advance(days=200)  # type: ignore[attr-defined]
     proofs.lapse(fonds, Actor.scheduler(), ids["lapsed"])
-    return Year(office, auditor, juror, resident, ids)
+    return Year(office, auditor, juror, resident, anna, city, ids)
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -382,6 +384,17 @@ def test_residents_and_jury_members_may_not_read_the_reports(report_fonds: Fonds
         annual_report_data(report_fonds, year_2027.office, "gibt-es-nicht", 2027)
 
 
+def test_the_city_reads_the_reports_of_its_two_step_fund_and_the_system_reads_all(
+    report_fonds: Fonds, year_2027: Year
+) -> None:
+    city = annual_report_data(report_fonds, year_2027.city, CF, 2027)
+    assert [(p.title, p.approved_cents) for p in city.projects] == [("Lichterwochen in der Bahnhofstraße", 200_000)]
+    assert rollup_data(report_fonds, year_2027.city, CF, 2027).projects[0].approved_cents == 200_000
+    with pytest.raises(PermissionDenied):
+        annual_report_data(report_fonds, year_2027.city, QF, 2027)
+    assert annual_report_data(report_fonds, Actor.scheduler(), QF, 2027).committed_cents == 215_000
+
+
 def test_the_letters_of_an_application_are_listed_and_a_stranger_learns_nothing(
     report_fonds: Fonds, year_2027: Year
 ) -> None:
@@ -399,6 +412,7 @@ def test_the_letters_of_an_application_are_listed_and_a_stranger_learns_nothing(
         letters_of(report_fonds, year_2027.resident, file_number)
     with pytest.raises(NotFound):
         letter_pdf(report_fonds, year_2027.resident, letters[1].id)
+    assert [x.id for x in letters_of(report_fonds, year_2027.applicant, file_number)] == [x.id for x in letters]
     info, pdf = letter_pdf(report_fonds, year_2027.office, letters[1].id)
     assert pdf.startswith(b"%PDF") and info.kind == "approval"
     assert letters_of(report_fonds, Actor.scheduler(), file_number)[1].rendered
