@@ -7,7 +7,10 @@ the system actor; the engine functions still check that role like any other.
 from __future__ import annotations
 
 import argparse
+import errno
+import functools
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from fondsengine.bootstrap import build_fonds
@@ -26,6 +29,31 @@ def _fonds(args: argparse.Namespace) -> Fonds:
 
 def _year(args: argparse.Namespace, fonds: Fonds) -> int:
     return int(args.year) if args.year else local_date(fonds.clock.now()).year
+
+
+_OS_REASONS = {
+    errno.ENOENT: "gibt es nicht",
+    errno.EACCES: "darf nicht gelesen oder geschrieben werden (fehlende Berechtigung)",
+    errno.EISDIR: "ist ein Ordner",
+    errno.ENOSPC: "kann nicht geschrieben werden: der Datenträger ist voll",
+}
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _file_errors(handler: Handler) -> Handler:
+    """Turn a file that cannot be read or written into a German message and exit code 1."""
+
+    @functools.wraps(handler)
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return handler(args)
+        except OSError as exc:
+            why = _OS_REASONS.get(exc.errno or 0, "ist nicht lesbar oder nicht beschreibbar")
+            print(f"Fehler: {exc.filename or 'Die Datei'} {why}.", file=sys.stderr)
+            return 1
+
+    return run
 
 
 def _write(path: str, data: bytes) -> Path:
@@ -122,21 +150,21 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     s.add_argument("--year", type=int, help="Haushaltsjahr (Standard: das laufende Jahr)")
     s.add_argument("--pdf", required=True, help="Ausgabedatei (PDF)")
     s.add_argument("--summary", help="Textdatei mit einer kurzen Einleitung der Geschäftsführung")
-    s.set_defaults(func=cmd_report)
+    s.set_defaults(func=_file_errors(cmd_report))
 
     s = sub.add_parser("rollup", help="Zusammenstellung der Einzelprojekte für den Verwendungsnachweis der Stadt")
     s.add_argument("fund")
     s.add_argument("--year", type=int, help="Haushaltsjahr (Standard: das laufende Jahr)")
     s.add_argument("--pdf", help="Ausgabedatei (PDF)")
     s.add_argument("--csv", help="Ausgabedatei (CSV mit Semikolon, für Tabellenkalkulationen)")
-    s.set_defaults(func=cmd_rollup)
+    s.set_defaults(func=_file_errors(cmd_rollup))
 
     letters = sub.add_parser("letters", help="Gespeicherte Briefe")
     commands = letters.add_subparsers(dest="letters_command", required=True)
     s = commands.add_parser("list", help="Briefe eines Antrags auflisten")
     s.add_argument("file_number", help="Aktenzeichen, z. B. WQ-2026-0002")
-    s.set_defaults(func=cmd_letters_list)
+    s.set_defaults(func=_file_errors(cmd_letters_list))
     s = commands.add_parser("get", help="Einen Brief als PDF speichern (Prüfsumme wird geprüft)")
     s.add_argument("letter_id", type=int, help="Nummer des Briefs (siehe letters list)")
     s.add_argument("--out", help="Ausgabedatei (Standard: Briefart-Aktenzeichen.pdf)")
-    s.set_defaults(func=cmd_letters_get)
+    s.set_defaults(func=_file_errors(cmd_letters_get))

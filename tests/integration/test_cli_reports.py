@@ -149,3 +149,15 @@ def test_letters_get_refuses_a_pdf_whose_bytes_no_longer_match_the_hash(
     assert main(["--database", url, "letters", "get", str(receipt.id), "--out", str(out)]) == 3
     assert "Prüfsumme" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_a_missing_summary_file_is_reported_without_a_traceback(
+    demo: tuple[str, Fonds], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "einleitung.txt"
+    argv = ["--database", demo[0], "report", QF, "--year", "2026", "--pdf", str(tmp_path / "r.pdf")]
+    assert main([*argv, "--summary", str(missing)]) == 1
+    assert capsys.readouterr().err.strip() == f"Fehler: {missing} gibt es nicht."
+    missing.write_text("Ein Jahr mit vielen Ideen aus der Nachbarschaft.", encoding="utf-8")
+    assert main([*argv, "--summary", str(missing)]) == 0
+    assert "Ein Jahr mit vielen Ideen aus der Nachbarschaft." in pdf_text(tmp_path / "r.pdf")
