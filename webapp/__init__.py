@@ -12,7 +12,6 @@ from fondsengine.config import Settings, load_settings
 from fondsengine.notify import Mailer, build_mailer
 from fondsengine.services.context import Fonds
 from webapp import filters, security
-from webapp.engine_gaps import FormTokens
 from webapp.extensions import csrf, login_manager
 
 
@@ -43,7 +42,6 @@ def create_app(
     )
     app.extensions["fonds"] = fonds
     app.extensions["fonds_mailer"] = mailer or build_mailer(settings.as_mail_settings())
-    app.extensions["fonds_form_tokens"] = FormTokens()
     csrf.init_app(app)
     login_manager.init_app(app)
     filters.register(app)

@@ -1,7 +1,7 @@
 """Checked file uploads: PDF/JPEG/PNG by content, size-limited, stored under a random name.
 
-ENGINE GAP: the metadata row is written by engine_gaps.add_attachment until the engine has
-an add_attachment use case.
+The engine records the metadata (`fondsengine.services.records.add_attachment`, or together
+with a proof of use in `submit_proof`); this module only checks and stores the bytes.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ import hashlib
 import io
 import secrets
 from dataclasses import dataclass
+
+from fondsengine.services.records import AttachmentInput
 from pathlib import Path
 
 from PIL import Image
@@ -56,6 +58,12 @@ def _looks_complete(content: bytes, mimetype: str) -> bool:
 
 def _size_text(n: int) -> str:
     return f"{n / (1024 * 1024):.0f} MB".replace(".", ",") if n >= 1024 * 1024 else f"{n // 1024} KB"
+
+
+def as_input(stored: StoredFile, purpose: str) -> AttachmentInput:
+    """The engine's value for a stored upload."""
+    return AttachmentInput(purpose, stored.original_name, stored.stored_name, stored.mimetype, stored.size_bytes,
+                           stored.sha256)
 
 
 def check_and_store(upload: FileStorage, upload_dir: Path, max_bytes: int) -> StoredFile:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -114,3 +115,16 @@ __all__ = [
     "get_application",
     "timeline",
 ]
+
+
+def last_request_for_changes(fonds: Fonds, actor: Actor, application_id: int) -> tuple[str, datetime] | None:
+    """What the office asked for most recently (message and time), if it asked."""
+    with fonds.db.read() as s:
+        app, _ = authz.load_visible_application(s, actor, application_id, local_date(fonds.clock.now()))
+        event = s.scalar(
+            select(AuditEvent)
+            .where(AuditEvent.application_id == app.id, AuditEvent.action == "request_changes")
+            .order_by(AuditEvent.id.desc())
+            .limit(1)
+        )
+        return (event.reason or "", event.at) if event is not None else None

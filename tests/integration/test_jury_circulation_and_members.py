@@ -52,11 +52,6 @@ def test_a_circulation_vote_closes_at_its_deadline_and_refuses_late_votes(fonds:
     assert [e.outcome_label for e in m.items] == ["bewilligt", "vertagt"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=PermissionDenied,
-    reason="workflows/*.yaml: the jury_* transitions do not list the role 'system' yet (reported to the lead)",
-)
 def test_the_scheduler_can_close_a_circulation_after_its_deadline(fonds: Fonds, cast: Cast) -> None:
     session_id, (item,) = circulation(fonds, cast, [cast.anna])
     jury.cast_vote(fonds, cast.ida, item, "yes")

@@ -24,7 +24,7 @@ from webapp.applicant.forms import (
     parse_form,
     state_from_application,
 )
-from webapp.engine_gaps import attachments_of
+from fondsengine.services.records import attachments_of
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
 
@@ -101,11 +101,7 @@ def new(fund_id: str) -> ResponseReturnValue:
     if data is None:
         return _render(guideline, state, app_id=None, form_token=token, extra_rows=extra_rows, status=400)
     try:
-        app_id = current_app.extensions["fonds_form_tokens"].once(
-            int(current_user.id),
-            token,
-            lambda: applications.create_draft(fonds(), actor(), fund_id, data),
-        )
+        app_id = applications.create_draft(fonds(), actor(), fund_id, data, client_token=token)
     except FondsError as exc:
         return _render(
             guideline,

@@ -11,14 +11,13 @@ from flask_login import login_required
 from fondsengine.errors import FondsError, InvalidInput
 from fondsengine.guidelines.model import PaymentMode
 from fondsengine.money import parse_euro, share_of
-from fondsengine.services.payments import request_payment
+from fondsengine.services.payments import payments_of, request_payment
 from fondsengine.services.proofs import ReceiptInput, submit_proof
 from webapp.applicant import bp
 from webapp.applicant.common import error_list, load
-from webapp.engine_gaps import add_attachment, payments_rows
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
-from webapp.uploads import check_and_store
+from webapp.uploads import as_input, check_and_store
 
 KIND_OF_MODE = {
     PaymentMode.REIMBURSEMENT: "reimbursement",
@@ -88,7 +87,7 @@ def payment(application_id: int) -> ResponseReturnValue:
         values=values,
         errors=errors,
         field_errors={k: m for k, m in errors if k},
-        payments=payments_rows(fonds(), actor(), application_id),
+        payments=payments_of(fonds(), actor(), application_id),
         can_request=app.state in PAYMENT_STATES,
     ), 400 if errors else 200
 
@@ -191,17 +190,7 @@ def _store_and_submit(
         for row, stored in zip(rows, stored_files, strict=True):
             att = None
             if stored is not None:
-                att = add_attachment(
-                    f,
-                    a,
-                    application_id,
-                    purpose="receipt",
-                    original_name=stored.original_name,
-                    stored_name=stored.stored_name,
-                    mimetype=stored.mimetype,
-                    size_bytes=stored.size_bytes,
-                    sha256=stored.sha256,
-                )
+                att = as_input(stored, "receipt")
             receipts.append(
                 ReceiptInput(
                     date.fromisoformat(row["paid_on"]),
@@ -209,20 +198,8 @@ def _store_and_submit(
                     row["purpose"],
                     row["category"],
                     int(row["cents"]),
-                    att,
+                    attachment=att,
                 )
-            )
-        for p in photos:
-            add_attachment(
-                f,
-                a,
-                application_id,
-                purpose="photo",
-                original_name=p.original_name,
-                stored_name=p.stored_name,
-                mimetype=p.mimetype,
-                size_bytes=p.size_bytes,
-                sha256=p.sha256,
             )
         submit_proof(
             f,
@@ -231,6 +208,7 @@ def _store_and_submit(
             report=values["report"],
             receipts=receipts,
             participants_reached=int(participants) if participants else None,
+            photos=[as_input(p, "photo") for p in photos],
         )
     except InvalidInput as exc:
         return [

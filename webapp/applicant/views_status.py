@@ -11,19 +11,12 @@ from fondsengine.services import applications
 from fondsengine.services.queries import available_actions, findings_for
 from webapp.applicant import bp
 from webapp.applicant.common import error_list, load, split_findings
-from webapp.engine_gaps import (
-    add_attachment,
-    applications_of,
-    attachments_of,
-    last_request_for_changes,
-    letter_pdf,
-    letters_of,
-    payments_rows,
-    timeline_rows,
-)
+from fondsengine.services.payments import payments_of
+from fondsengine.services.queries import last_request_for_changes, timeline
+from fondsengine.services.records import add_attachment, applications_of, attachments_of, letter_pdf, letters_of
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
-from webapp.uploads import check_and_store, read_stored
+from webapp.uploads import as_input, check_and_store, read_stored
 
 EVENT_TEXT = {
     "create_draft": "Entwurf angelegt",
@@ -53,7 +46,7 @@ def _timeline(application_id: int) -> list[dict[str, object]]:
         wf = f.catalog.workflow(s, loaded.app.workflow_version_id)
     labels = {t.trigger: t.label for t in wf.transitions}
     out = []
-    for e in timeline_rows(f, actor(), application_id):
+    for e in timeline(f, actor(), application_id):
         text = EVENT_TEXT.get(e.action) or labels.get(e.action) or e.action
         if e.to_state and e.to_state != e.from_state and e.action != "create_draft":
             text = f"{text} – neuer Stand: {wf.state(e.to_state).label}"
@@ -65,7 +58,7 @@ def _timeline(application_id: int) -> list[dict[str, object]]:
 @login_required
 def overview() -> ResponseReturnValue:
     """The logged-in person's applications."""
-    return render_template("applicant/overview.html", applications=applications_of(fonds(), int(current_user.id)))
+    return render_template("applicant/overview.html", applications=applications_of(fonds(), actor()))
 
 
 @bp.route("/antraege/<int:application_id>")
@@ -92,7 +85,7 @@ def detail(application_id: int) -> ResponseReturnValue:
         letters=letters_of(f, a, application_id),
         letter_text=LETTER_TEXT,
         attachments=attachments_of(f, a, application_id),
-        payments=payments_rows(f, a, application_id),
+        payments=payments_of(f, a, application_id),
         changes=last_request_for_changes(f, a, application_id) if loaded.app.state == "changes_requested" else None,
     )
 
@@ -162,17 +155,7 @@ def upload(application_id: int) -> ResponseReturnValue:
     for fs in files:
         try:
             stored = check_and_store(fs, settings.effective_upload_dir, settings.upload_max_bytes)
-            add_attachment(
-                fonds(),
-                actor(),
-                application_id,
-                purpose="cost_estimate",
-                original_name=stored.original_name,
-                stored_name=stored.stored_name,
-                mimetype=stored.mimetype,
-                size_bytes=stored.size_bytes,
-                sha256=stored.sha256,
-            )
+            add_attachment(fonds(), actor(), application_id, as_input(stored, "cost_estimate"))
         except FondsError as exc:
             flash(exc.message, "error")
         else:
@@ -200,10 +183,7 @@ def attachment(application_id: int, attachment_id: int) -> ResponseReturnValue:
 @login_required
 def letter(application_id: int, letter_id: int) -> ResponseReturnValue:
     """Download a letter (PDF) of a visible application."""
-    found = letter_pdf(fonds(), actor(), application_id, letter_id)
-    if found is None:
-        abort(404)
-    kind, pdf = found
+    kind, pdf = letter_pdf(fonds(), actor(), application_id, letter_id)
     import io
 
     return send_file(

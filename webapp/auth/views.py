@@ -13,7 +13,7 @@ from fondsengine.notify import DeliveryError
 from fondsengine.notify.messages import email_confirmation, password_reset
 from fondsengine.services.users import create_user, verify_password
 from webapp.auth import bp, tokens
-from webapp.auth.accounts import (
+from fondsengine.services.accounts import (
     Account,
     account_by_email,
     account_by_id,
