@@ -51,6 +51,7 @@ def _get_routes(s: Setup) -> list[str]:
         f"/verwaltung/antraege/{a}/aktion/request_changes",
         f"/verwaltung/sitzungen?fonds={QF}",
         f"/verwaltung/sitzungen/{s.session_id}",
+        f"/verwaltung/papierantrag?fonds={QF}",
     ]
 
 
@@ -64,6 +65,7 @@ def _post_routes(s: Setup) -> list[tuple[str, dict[str, str]]]:
         (f"/verwaltung/antraege/{a}/belege/1", {"decision": "accept"}),
         ("/verwaltung/sitzungen", {"fonds": QF, "day": "2026-06-01", "time": "18:00", "place": "Rathaus"}),
         (f"/verwaltung/sitzungen/{s.session_id}", {"application": str(a)}),
+        (f"/verwaltung/papierantrag?fonds={QF}", {"title": "Auf Papier"}),
     ]
 
 

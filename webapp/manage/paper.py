@@ -1,0 +1,96 @@
+"""Enter an application received on paper or by e-mail, on behalf of a resident.
+
+The form only shapes input (webapp.applicant.forms.parse_form); the engine records who
+entered the application for whom (create_draft with on_behalf_of).
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import login_required
+from sqlalchemy import select
+
+from fondsengine.errors import FondsError, InvalidInput
+from fondsengine.guidelines.model import Guideline
+from fondsengine.model import User
+from fondsengine.services.applications import create_draft
+from fondsengine.services.users import create_user, normalise_email
+from webapp.applicant.forms import AREA_LINKS, CORE_FIELDS, FormState, checkbox_names, parse_form
+from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
+from webapp.extensions import actor, fonds
+from webapp.manage import bp
+from webapp.manage.common import Errors, error_list, require_any_fund, require_fund
+
+COST_ROWS = 5
+
+
+def _guideline(fund_id: str) -> Guideline:
+    f = fonds()
+    with f.db.read() as s:
+        return f.catalog.current(s, fund_id)[2]
+
+
+def find_or_create_person(name: str, email: str) -> int:
+    """The person the application is for: an existing account by e-mail, else a new one (no login)."""
+    if email:
+        addr = normalise_email(email)
+        with fonds().db.read() as s:
+            existing = s.scalar(select(User.id).where(User.email == addr))
+        if existing is not None:
+            return int(existing)
+    if not name.strip():
+        raise InvalidInput(
+            "Bitte geben Sie den Namen der Person an, für die Sie den Antrag erfassen.", field="person_name"
+        )
+    return create_user(fonds(), name=name.strip(), email=email or None)
+
+
+@bp.route("/papierantrag", methods=["GET", "POST"])
+@login_required
+@rerender_on_csrf
+def paper() -> ResponseReturnValue:
+    """Enter a paper application for a resident (saved as a draft the office can then submit)."""
+    funds = require_any_fund()
+    fund_id = request.values.get("fonds") or funds[0].id
+    require_fund(fund_id)
+    guideline = _guideline(fund_id)
+    errors: Errors = []
+    person = {k: request.form.get(k, "").strip() for k in ("person_name", "person_email")}
+    token = request.form.get("form_token") or secrets.token_urlsafe(16)
+    state = FormState()
+    if request.method == "POST":
+        data, state = parse_form(request.form, guideline, checkbox_names(guideline))
+        if csrf_failed():
+            errors = [(None, CSRF_MESSAGE)]
+        elif data is not None:
+            try:
+                user_id = find_or_create_person(person["person_name"] or data.contact_name, person["person_email"])
+                app_id = create_draft(fonds(), actor(), fund_id, data, on_behalf_of=user_id, client_token=token)
+            except FondsError as exc:
+                errors = error_list(exc)
+            else:
+                flash(
+                    "Der Papierantrag ist als Entwurf erfasst. Prüfen Sie ihn und reichen Sie ihn dann ein.", "success"
+                )
+                return redirect(url_for("manage.application", application_id=app_id))
+    summary = errors + [
+        (key if not key.startswith("cost-") else f"{key}-description", message) for key, message in state.errors.items()
+    ]
+    return render_template(
+        "manage/paper.html",
+        funds=funds,
+        fund_id=fund_id,
+        g_=guideline,
+        v=state.values,
+        checks=state.checks,
+        costs=state.costs + [{} for _ in range(max(COST_ROWS - len(state.costs), 1))],
+        person=person,
+        token=token,
+        errors=summary,
+        err={k: m for k, m in summary if k},
+        area_links=AREA_LINKS,
+        extra_fields=[ff for ff in guideline.form_fields if ff.id not in CORE_FIELDS],
+    ), 400 if summary else 200
