@@ -52,6 +52,9 @@ def _get_routes(s: Setup) -> list[str]:
         f"/verwaltung/sitzungen?fonds={QF}",
         f"/verwaltung/sitzungen/{s.session_id}",
         f"/verwaltung/papierantrag?fonds={QF}",
+        f"/verwaltung/auszahlungen?fonds={QF}",
+        f"/verwaltung/auszahlungen.csv?fonds={QF}",
+        f"/verwaltung/auszahlungen.xlsx?fonds={QF}",
     ]
 
 
@@ -66,6 +69,7 @@ def _post_routes(s: Setup) -> list[tuple[str, dict[str, str]]]:
         ("/verwaltung/sitzungen", {"fonds": QF, "day": "2026-06-01", "time": "18:00", "place": "Rathaus"}),
         (f"/verwaltung/sitzungen/{s.session_id}", {"application": str(a)}),
         (f"/verwaltung/papierantrag?fonds={QF}", {"title": "Auf Papier"}),
+        (f"/verwaltung/auszahlungen?fonds={QF}", {"payment_id": "1"}),
     ]
 
 

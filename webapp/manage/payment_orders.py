@@ -1,0 +1,158 @@
+"""Payment orders: the open payment requests of a fund, exported for the city's treasury, marked as paid."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import login_required
+from sqlalchemy import select
+
+from fondsengine.errors import FondsError
+from fondsengine.model import Application, Payment
+from fondsengine.money import to_decimal
+from fondsengine.services import payments
+from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
+from webapp.extensions import actor, fonds
+from webapp.manage import bp
+from webapp.manage.application import PAYMENT_KINDS
+from webapp.manage.common import Errors, error_list, require_any_fund, require_fund
+from webapp.manage.queue import safe_cell
+
+HEADER = ("Aktenzeichen", "Empfänger/in", "IBAN", "Betrag (EUR)", "Verwendungszweck", "Art", "Angefordert am")
+
+
+def open_requests(fund_id: str) -> list[Any]:
+    """The fund's payment requests not yet paid, oldest first (one query)."""
+    with fonds().db.read() as s:
+        return list(
+            s.execute(
+                select(
+                    Payment.id,
+                    Payment.application_id,
+                    Payment.kind,
+                    Payment.amount_cents,
+                    Payment.iban,
+                    Payment.account_holder,
+                    Payment.purpose,
+                    Payment.requested_at,
+                    Application.file_number,
+                    Application.title,
+                )
+                .join(Application, Application.id == Payment.application_id)
+                .where(Application.fund_id == fund_id, Payment.status.in_(("requested", "ordered")))
+                .order_by(Payment.requested_at, Payment.id)
+            ).all()
+        )
+
+
+def _fund() -> str:
+    funds = require_any_fund()
+    fund_id = request.values.get("fonds") or funds[0].id
+    require_fund(fund_id)
+    return fund_id
+
+
+def _rows(fund_id: str) -> list[list[Any]]:
+    return [
+        [
+            r.file_number or "",
+            r.account_holder or "",
+            r.iban or "",
+            to_decimal(r.amount_cents),
+            r.purpose,
+            PAYMENT_KINDS.get(r.kind, r.kind),
+            r.requested_at.date().isoformat(),
+        ]
+        for r in open_requests(fund_id)
+    ]
+
+
+@bp.route("/auszahlungen", methods=["GET", "POST"])
+@login_required
+@rerender_on_csrf
+def payment_orders() -> ResponseReturnValue:
+    """Open payment requests; record one as paid (the engine checks the amount and the guideline)."""
+    fund_id = _fund()
+    errors: Errors = []
+    if request.method == "POST":
+        if csrf_failed():
+            errors = [(None, CSRF_MESSAGE)]
+        else:
+            chosen = {r.id: r for r in open_requests(fund_id)}.get(int(request.form.get("payment_id", "0") or 0))
+            if chosen is None:
+                errors = [(None, "Diese Auszahlungsanforderung ist nicht mehr offen.")]
+            else:
+                try:
+                    payments.record_payment(
+                        fonds(),
+                        actor(),
+                        chosen.application_id,
+                        amount_cents=chosen.amount_cents,
+                        kind=chosen.kind,
+                        payment_id=chosen.id,
+                    )
+                except FondsError as exc:
+                    errors = [(None, f"{chosen.file_number}: {m}") for _f, m in error_list(exc)]
+                else:
+                    flash(f"Die Auszahlung für {chosen.file_number} ist als ausgezahlt gebucht.", "success")
+                    return redirect(url_for("manage.payment_orders", fonds=fund_id))
+    rows = open_requests(fund_id)
+    return render_template(
+        "manage/payment_orders.html",
+        funds=require_any_fund(),
+        fund_id=fund_id,
+        rows=rows,
+        total=sum(r.amount_cents for r in rows),
+        kinds=PAYMENT_KINDS,
+        errors=errors,
+    ), 400 if errors else 200
+
+
+@bp.route("/auszahlungen.csv")
+@login_required
+def payment_orders_csv() -> ResponseReturnValue:
+    """The payment order list as CSV for the treasury (semicolon, decimal comma, UTF-8 with BOM)."""
+    fund_id = _fund()
+    buf = io.StringIO()
+    buf.write("\ufeff")
+    writer = csv.writer(buf, delimiter=";")
+    writer.writerow(HEADER)
+    for row in _rows(fund_id):
+        writer.writerow([str(v).replace(".", ",") if i == 3 else safe_cell(v) for i, v in enumerate(row)])
+    return Response(
+        buf.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename=auszahlungen-{fund_id}.csv"},
+    )
+
+
+@bp.route("/auszahlungen.xlsx")
+@login_required
+def payment_orders_xlsx() -> ResponseReturnValue:
+    """The payment order list as an Excel workbook."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    fund_id = _fund()
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Auszahlungen"
+    ws.append(list(HEADER))
+    for row in _rows(fund_id):
+        ws.append([float(v) if i == 3 else safe_cell(v) for i, v in enumerate(row)])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for cell in ws["D"][1:]:
+        cell.number_format = "#,##0.00 €"
+    out = io.BytesIO()
+    wb.save(out)
+    return Response(
+        out.getvalue(),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f"attachment; filename=auszahlungen-{fund_id}.xlsx"},
+    )
