@@ -12,8 +12,10 @@ from fondsengine.model import Application, Receipt, ReviewItem
 from fondsengine.services import applications as apps
 from fondsengine.services import decisions, payments, proofs
 from fondsengine.services.context import Actor
-from tests.web.builders import QF, World, approved_for, draft_for
+from tests.web.builders import QF, World, approved_for, draft_for, good_input
 from tests.web.conftest import login
+from webapp.filters import euro
+from webapp.manage.revisions import diff
 
 
 def _in_review(world: World) -> int:
@@ -226,3 +228,40 @@ def test_a_rejected_receipt_leads_to_a_refund_claim_after_the_proof_is_accepted(
     assert _app(world, app_id).state == "refund_claimed"
     client.post(f"/verwaltung/antraege/{app_id}/aktion/record_refund", data={"amount": "40,00"})
     assert _app(world, app_id).state == "documented"
+
+
+def test_after_a_resubmission_the_office_sees_what_the_applicant_changed(world: World, client: FlaskClient) -> None:
+    app_id = _in_review(world)
+    decisions.request_changes(world.fonds, Actor(world.office), app_id, "Bitte weniger beantragen.")
+    apps.update_draft(
+        world.fonds,
+        Actor(world.anna),
+        app_id,
+        good_input(requested_cents=60_000, own_funds_cents=20_000, title="Nachbarschaftsfest Ruhrstraße 2026"),
+    )
+    apps.resubmit(world.fonds, Actor(world.anna), app_id)
+    login(client, "buero@example.org")
+
+    html = client.get(f"/verwaltung/antraege/{app_id}").get_data(as_text=True)
+
+    assert "Änderungen bei der 2. Einreichung" in html
+    assert '<th scope="row">Projekttitel</th><td><del>Nachbarschaftsfest Ruhrstraße</del></td>' in html
+    assert f"<ins>{euro(60_000)}</ins>" in html
+    assert "Kostenplan" not in html.split("Änderungen bei der")[1].split("</table>")[0]
+
+
+def test_the_diff_lists_changed_fields_only() -> None:
+    before = {
+        "title": "A",
+        "requested_cents": 100,
+        "cost_items": [{"category": "material", "description": "x", "amount_cents": 100}],
+    }
+    after = {
+        "title": "A",
+        "requested_cents": 150,
+        "cost_items": [{"category": "material", "description": "x", "amount_cents": 150}],
+    }
+    assert [(c.label, c.before, c.after) for c in diff(before, after)] == [
+        ("Beantragter Zuschuss", euro(100), euro(150)),
+        ("Kostenplan", f"material: x {euro(100)}", f"material: x {euro(150)}"),
+    ]

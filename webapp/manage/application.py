@@ -28,6 +28,7 @@ from webapp.engine_gaps import attachments_of, letters_of, payments_rows, timeli
 from webapp.extensions import actor, fonds
 from webapp.manage import bp
 from webapp.manage.common import Errors, require_fund
+from webapp.manage.revisions import last_changes
 
 # Steps taken with one button (no input); the others open a form page (actions.py).
 SIMPLE_STEPS = frozenset(
@@ -210,6 +211,7 @@ def render_application(application_id: int, errors: Errors | None = None, status
         categories={c.id: c.label for c in view.guideline.costs.categories},
         kinds={k.id: k.label for k in view.guideline.applicants.kinds},
         errors=errors or [],
+        changes=last_changes(application_id),
         **extra,
     ), status
 
