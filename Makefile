@@ -46,7 +46,12 @@ demo: install
 	$(VENV)/bin/fondsengine db upgrade
 	$(VENV)/bin/fondsengine funds load
 	$(VENV)/bin/fondsengine demo-data
-	FONDS_SECRET_KEY=$$(cat instance/secret_key) FONDS_SECURE_COOKIES=false $(PY) -m webapp --with-scheduler
+	@$(VENV)/bin/fondsengine jobs run send_mail > instance/demo-mails.log 2>&1 || true
+	@echo "Webanwendung: http://127.0.0.1:5000  (Strg+C beendet Webanwendung und Zeitplaner; E-Mails landen in instance/mailbox.mbox)"
+	@export FONDS_SECRET_KEY=$$(cat instance/secret_key) FONDS_SECURE_COOKIES=false; \
+	  trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
+	  $(VENV)/bin/fondsengine scheduler & scheduler=$$!; \
+	  $(PY) -m webapp --no-prepare
 
 clean:
 	rm -rf $(VENV) artifacts .pytest_cache .mypy_cache .ruff_cache

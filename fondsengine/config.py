@@ -36,6 +36,7 @@ class Settings:
     smtp_username: str = ""
     smtp_password: str = ""
     debug: bool = False
+    dispatch_after_commit: bool = True  # web/CLI send queued mails and render letters right after a commit
     secure_cookies: bool = True
 
     @property

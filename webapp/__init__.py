@@ -10,6 +10,7 @@ from flask import Flask
 from fondsengine.bootstrap import build_fonds
 from fondsengine.config import Settings, load_settings
 from fondsengine.notify import Mailer, build_mailer
+from fondsengine.outbox import make_after_commit_dispatch
 from fondsengine.services.context import Fonds
 from webapp import filters, security
 from webapp.extensions import csrf, login_manager
@@ -42,6 +43,11 @@ def create_app(
     )
     app.extensions["fonds"] = fonds
     app.extensions["fonds_mailer"] = mailer or build_mailer(settings.as_mail_settings())
+    if settings.dispatch_after_commit and not any(getattr(h, "fonds_dispatch", False) for h in fonds.after_commit):
+        # letters are rendered and mails sent right after the commit; the scheduler catches up on failures
+        hook = make_after_commit_dispatch(app.extensions["fonds_mailer"])
+        hook.fonds_dispatch = True  # type: ignore[attr-defined]
+        fonds.after_commit.append(hook)
     csrf.init_app(app)
     login_manager.init_app(app)
     filters.register(app)
