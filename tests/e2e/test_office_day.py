@@ -119,3 +119,55 @@ def test_an_office_working_day(page: Page, world: World, a11y: Checker) -> None:
     expect(page.locator('[data-figure="free"]')).to_have_text(euro(balance.free))
     assert balance.paid == 50_000
     a11y.check()
+
+
+def test_the_office_checks_a_proof_of_use_and_claims_the_ineligible_part_back(
+    page: Page, world: World, a11y: Checker
+) -> None:
+    from datetime import UTC, date, datetime
+
+    from fondsengine.services import proofs
+
+    f = world.fonds
+    app_id = approved_for(world, world.anna)
+    payments.record_payment(f, Actor(world.office), app_id, amount_cents=64_000, kind="advance")
+    world.clock.set(datetime(2026, 5, 10, 9, tzinfo=UTC))
+    proofs.submit_proof(
+        f,
+        Actor(world.anna),
+        app_id,
+        report="Das Fest war schön.",
+        participants_reached=150,
+        receipts=[
+            proofs.ReceiptInput(date(2026, 5, 1), "Zeltverleih Ruhr", "Zelt", "rental", 60_000),
+            proofs.ReceiptInput(date(2026, 5, 1), "Getränkemarkt", "Bier", "material", 20_000),
+        ],
+    )
+    log_in(page, "buero@example.org")
+    page.goto(f"/verwaltung/antraege/{app_id}")
+    expect(page.get_by_role("heading", name="Verwendungsnachweis")).to_be_visible()
+    a11y.check("office-proof")
+    page.get_by_role("button", name="Beleg 1 anerkennen").click()
+    page.get_by_label("Grund, falls nicht anerkannt (Beleg 2)").fill("Alkohol ist nicht förderfähig.")
+    page.get_by_role("button", name="Beleg 2 nicht anerkennen").click()
+    expect(page.get_by_text("nicht anerkannt: Alkohol ist nicht förderfähig.")).to_be_visible()
+    page.get_by_role("button", name="Verwendungsnachweis anerkennen").click()
+    expect(page.locator(".badge")).to_have_text("Verwendungsnachweis anerkannt")
+    page.get_by_role("link", name="Rückforderung stellen").click()
+    page.get_by_label("Begründung").fill("Beleg 2 ist nicht förderfähig.")
+    a11y.check("office-refund")
+    page.get_by_role("button", name="Rückforderung stellen").click()
+    expect(page.locator(".badge")).to_have_text("Rückforderung offen")
+    page.get_by_role("link", name="Rückzahlung verbuchen").click()
+    page.get_by_label("Eingegangener Betrag in Euro").fill("40,00")
+    page.get_by_role("button", name="Rückzahlung verbuchen").click()
+    expect(page.locator(".badge")).to_have_text("Abgeschlossen")
+    assert _state(world, app_id) == "documented"
+
+    page.goto("/verwaltung/")
+    balance = fund_balance(f, QF, 2026)
+    assert (balance.paid, balance.refunded, balance.committed) == (64_000, 4_000, 60_000)
+    expect(page.locator('[data-figure="refunded"]')).to_have_text(euro(balance.refunded))
+    expect(page.locator('[data-figure="committed"]')).to_have_text(euro(balance.committed))
+    expect(page.locator('[data-figure="free"]')).to_have_text(euro(balance.free))
+    a11y.check()
