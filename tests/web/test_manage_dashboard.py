@@ -17,6 +17,7 @@ from fondsengine.services.queries import fund_balance
 from tests.web.builders import QF, World, approved_for, draft_for
 from tests.web.conftest import login
 from webapp.filters import euro
+from webapp.manage.chart import Month, monthly, year_chart
 from webapp.manage.dashboard import bar_segments
 
 
@@ -108,3 +109,33 @@ def test_the_budget_bar_splits_the_pot_into_paid_outstanding_and_free() -> None:
 
 def test_an_empty_pot_draws_no_bar() -> None:
     assert all(s.width == 0 for s in bar_segments(Balance()))
+
+
+def test_the_year_chart_sums_commitments_and_payments_month_by_month(world: World) -> None:
+    app_id = approved_for(world, world.anna)  # approved on 11 March
+    world.clock.set(datetime(2026, 5, 4, 9, tzinfo=UTC))
+    payments.record_payment(world.fonds, Actor(world.office), app_id, amount_cents=30_000, kind="advance")
+    with world.fonds.db.read() as s:
+        months = monthly(s, QF, 2026)
+    assert [(m.label, m.committed, m.paid) for m in months[1:5]] == [
+        ("Feb", 0, 0),
+        ("Mär", 80_000, 0),
+        ("Apr", 80_000, 0),
+        ("Mai", 80_000, 30_000),
+    ]
+    assert months[-1].committed == 80_000
+
+
+def test_the_year_chart_scales_to_the_pot() -> None:
+    months = [Month(f"M{i}", committed=i * 100, paid=0) for i in range(12)]
+    chart = year_chart(months, available=2_200, width=110, height=100)
+    assert chart.available_y == 0.0
+    assert chart.committed_points.split()[0] == "0.0,100.0"
+    assert chart.committed_points.split()[-1] == "110.0,50.0"
+
+
+def test_the_dashboard_shows_the_monthly_table(world: World, client: FlaskClient) -> None:
+    approved_for(world, world.anna)
+    login(client, "buero@example.org")
+    html = client.get("/verwaltung/").get_data(as_text=True)
+    assert f'<th scope="row">Mär</th><td>{euro(80_000)}</td>' in html

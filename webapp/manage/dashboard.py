@@ -14,6 +14,7 @@ from fondsengine.model import BudgetYear
 from fondsengine.services.queries import fund_balance
 from webapp.extensions import fonds
 from webapp.manage import bp
+from webapp.manage.chart import monthly, year_chart
 from webapp.manage.common import FundChoice, require_any_fund, require_fund, today
 from webapp.manage.reads import attention, pipeline_cents, undecided_states
 
@@ -94,6 +95,7 @@ def index() -> ResponseReturnValue:
         workflow = f.catalog.workflow(s, row.workflow_version_id)
         pipeline_count, pipeline = pipeline_cents(s, fund_id, year, undecided_states(workflow))
         att = attention(s, fund_id, year, today(), now)
+        months = monthly(s, fund_id, year)
     labels = {st.id: st.label for st in workflow.states}
     fund_name = next((fc.name for fc in funds if fc.id == fund_id), fund_id)
     return render_template(
@@ -109,5 +111,6 @@ def index() -> ResponseReturnValue:
         segments=bar_segments(balance),
         chart_width=CHART_WIDTH,
         att=att,
+        year_chart=year_chart(months, balance.available),
         labels=labels,
     )
