@@ -1,18 +1,18 @@
-"""The jury's pages (agenda, papers, votes) — built in part 2; for now a landing page."""
+"""The jury's pages: my sessions, the agenda with papers and votes, leading a session, minutes."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
+
+from fondsengine.errors import PermissionDenied
 
 bp = Blueprint("jury", __name__, url_prefix="/jury")
 
 
-@bp.route("/")
-@login_required
-def index() -> ResponseReturnValue:
-    """Landing page for jury members."""
-    if "jury_member" not in current_user.roles:
-        abort(404)
-    return render_template("jury/index.html")
+@bp.errorhandler(PermissionDenied)
+def _denied(exc: PermissionDenied) -> ResponseReturnValue:
+    return render_template("errors/http.html", code=403, description=str(exc)), 403
+
+
+from webapp.jury import views_chair, views_member, views_minutes  # noqa: E402,F401

@@ -1,0 +1,85 @@
+"""Helpers shared by the jury views: loading a visible session, engine errors as form errors, input."""
+
+from __future__ import annotations
+
+from flask import abort, render_template
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from fondsengine.errors import FondsError, GuardFailed, InvalidInput, PermissionDenied
+from fondsengine.money import parse_euro
+from fondsengine.services.context import Fonds
+from webapp.errors import CSRF_MESSAGE, csrf_failed
+from webapp.extensions import actor, fonds
+from webapp.jury.papers import papers_for
+from webapp.jury.reads import SessionInfo, agenda_items, session_info
+
+Errors = list[tuple[str | None, str]]
+
+
+def load_info(session_id: int) -> SessionInfo:
+    """The session if the logged-in user may see it, else 404."""
+    info = session_info(fonds(), actor(), session_id)
+    if info is None:
+        abort(404)
+    return info
+
+
+def require_lead(info: SessionInfo) -> None:
+    """403 unless the user chairs the session or manages the fund."""
+    if not info.leads(int(current_user.id)):
+        abort(403)
+
+
+def error_lines(exc: FondsError, suffix: str = "") -> Errors:
+    """An engine error as (field id, message) lines for the error summary, with its clause."""
+    if isinstance(exc, PermissionDenied):
+        abort(403)
+    field = getattr(exc, "field", None) if isinstance(exc, InvalidInput) else None
+    lines: Errors = [(f"{field}{suffix}" if field else None, str(exc))]
+    if isinstance(exc, GuardFailed):
+        lines.extend((None, r) for r in exc.reasons if r and r != exc.message)
+    return lines
+
+
+def stale_form() -> Errors:
+    """The error line after a stale CSRF token (nothing was saved)."""
+    return [(None, CSRF_MESSAGE)] if csrf_failed() else []
+
+
+def amount_from(text: str, field: str) -> int | None:
+    """An optional amount in euros as cents; InvalidInput naming the field."""
+    text = (text or "").replace("€", "").strip()
+    if not text:
+        return None
+    try:
+        return parse_euro(text)
+    except InvalidInput as exc:
+        raise InvalidInput(exc.message, field=field) from None
+
+
+def guideline_of_fund(f: Fonds, fund_id: str):  # type: ignore[no-untyped-def]
+    """The fund's current guideline (labels for the papers)."""
+    with f.db.read() as s:
+        return f.catalog.current(s, fund_id)[2]
+
+
+def render_session(
+    info: SessionInfo, errors: Errors | None = None, values: dict[str, str] | None = None
+) -> ResponseReturnValue:
+    """The session page, with the errors of a refused form (status 400) or without (200)."""
+    f, a = fonds(), actor()
+    items = agenda_items(f, a, info)
+    guideline = guideline_of_fund(f, info.fund_id)
+    papers = {i.id: papers_for(f, a, i.application_id, guideline) for i in items}
+    errors = errors or []
+    return render_template(
+        "jury/session.html",
+        info=info,
+        items=items,
+        papers=papers,
+        me=int(current_user.id),
+        errors=errors,
+        err={fld: msg for fld, msg in errors if fld},
+        values=values or {},
+    ), 400 if errors else 200

@@ -1,0 +1,99 @@
+"""The papers of an agenda item for the jury: the visible fields, the findings, labelled in German.
+
+What is shown is exactly what `jury_view_of_application` returns (the guideline's
+`jury.visible_fields`, never bank details or private contact data) and `findings_for`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from fondsengine.errors import FondsError
+from fondsengine.guidelines.findings import Finding
+from fondsengine.guidelines.model import Guideline
+from fondsengine.services.context import Actor, Fonds
+from fondsengine.services.jury import jury_view_of_application
+from fondsengine.services.queries import findings_for
+from webapp.filters import datum, euro
+
+FIELD_LABELS = {
+    "title": "Projekt",
+    "description": "Beschreibung",
+    "goals": "Ziele",
+    "target_group": "Zielgruppe",
+    "applicant_kind": "Antragstellende",
+    "organisation": "Organisation",
+    "applicant": "Antragsteller/in",
+    "contact_name": "Ansprechperson",
+    "requested": "Beantragter Betrag",
+    "own_funds": "Eigenmittel",
+    "other_funding": "Andere Förderung",
+    "volunteer_hours": "Ehrenamtliche Stunden",
+    "project_start": "Projektbeginn",
+    "project_end": "Projektende",
+    "participants_expected": "Erwartete Teilnehmende",
+    "area_link": "Bezug zum Gebiet",
+    "location": "Ort",
+    "cost_items": "Kostenplan",
+    "total_cost": "Gesamtkosten",
+}
+MONEY_FIELDS = frozenset({"requested", "own_funds", "other_funding", "total_cost"})
+AREA_LINKS = {
+    "lives": "wohnt im Gebiet",
+    "works": "arbeitet im Gebiet",
+    "owns": "Eigentum im Gebiet",
+    "based": "Sitz im Gebiet",
+}
+
+
+@dataclass(frozen=True)
+class Papers:
+    """An application's papers for the jury."""
+
+    fields: tuple[tuple[str, str], ...]  # (label, text) in the guideline's order
+    cost_items: tuple[tuple[str, str, int], ...]  # (category label, description, cents)
+    findings: tuple[Finding, ...]
+    available: bool
+
+
+def papers_for(fonds: Fonds, actor: Actor, application_id: int, guideline: Guideline) -> Papers:
+    """The papers of an application on the agenda, as the actor may see them."""
+    try:
+        view = jury_view_of_application(fonds, actor, application_id)
+        findings = tuple(findings_for(fonds, actor, application_id))
+    except FondsError:
+        return Papers((), (), (), False)
+    fields: list[tuple[str, str]] = []
+    costs: tuple[tuple[str, str, int], ...] = ()
+    extra_labels = {f.id: f.label for f in guideline.form_fields}
+    for name, value in view.fields.items():
+        if name == "cost_items":
+            costs = tuple((_category(guideline, c[0]), str(c[1]), int(c[2])) for c in value)
+            continue
+        label = FIELD_LABELS.get(name) or extra_labels.get(name) or name
+        fields.append((label, _text(guideline, name, value)))
+    return Papers(tuple(fields), costs, findings, True)
+
+
+def _category(guideline: Guideline, category_id: str) -> str:
+    category = guideline.costs.category(category_id)
+    return category.label if category else category_id
+
+
+def _text(guideline: Guideline, name: str, value: Any) -> str:
+    if value is None or value == "":
+        return "–"
+    if name in MONEY_FIELDS:
+        return euro(int(value))
+    if isinstance(value, date):
+        return datum(value)
+    if name == "applicant_kind":
+        kinds = {k.id: k.label for k in guideline.applicants.kinds}
+        return kinds.get(str(value), str(value))
+    if name == "area_link":
+        return AREA_LINKS.get(str(value), str(value))
+    if isinstance(value, bool):
+        return "ja" if value else "nein"
+    return str(value)

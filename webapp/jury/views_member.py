@@ -1,0 +1,124 @@
+"""Pages of a jury member: my sessions, confirming attendance, the session page, votes, conflicts."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from fondsengine.errors import FondsError, InvalidInput
+from fondsengine.services import jury
+from webapp.errors import rerender_on_csrf
+from webapp.extensions import actor, fonds
+from webapp.jury import bp
+from webapp.jury.common import Errors, amount_from, error_lines, load_info, render_session, stale_form
+from webapp.jury.reads import SessionInfo, my_sessions, session_of_item
+
+VOTE_SAVED = {
+    "yes": "Ihre Stimme „Ja“ ist gespeichert.",
+    "no": "Ihre Stimme „Nein“ ist gespeichert.",
+    "abstain": "Ihre Enthaltung ist gespeichert.",
+}
+
+
+@bp.route("/")
+@login_required
+def index() -> ResponseReturnValue:
+    """Meine Sitzungen: upcoming and past sessions of my juries, with my answer to the invitation."""
+    lines = my_sessions(fonds(), actor())
+    if not lines and not {"jury_member", "manager"} & set(current_user.roles):
+        abort(404)
+    upcoming = [x for x in lines if x.status != "closed"]
+    past = sorted((x for x in lines if x.status == "closed"), key=lambda x: x.starts_at, reverse=True)
+    return render_template("jury/index.html", upcoming=upcoming, past=past)
+
+
+@bp.route("/sitzungen/<int:session_id>/zusage", methods=["POST"])
+@login_required
+def confirm(session_id: int) -> ResponseReturnValue:
+    """An invited member says whether they come."""
+    load_info(session_id)
+    coming = request.form.get("coming") == "ja"
+    try:
+        jury.confirm_attendance(fonds(), actor(), session_id, coming)
+    except FondsError as exc:
+        flash(str(exc), "error")
+    else:
+        flash("Danke, Sie haben zugesagt." if coming else "Danke, Sie haben abgesagt.", "success")
+    back = request.form.get("zurueck") == "sitzung"
+    return redirect(url_for("jury.session", session_id=session_id) if back else url_for("jury.index"))
+
+
+@bp.route("/sitzungen/<int:session_id>")
+@login_required
+def session(session_id: int) -> ResponseReturnValue:
+    """The session page: agenda, papers, conflicts, votes (and the chair's controls)."""
+    return render_session(load_info(session_id))
+
+
+def info_of_item(item_id: int) -> SessionInfo:
+    """The session of an agenda item if the user may see it, else 404."""
+    session_id = session_of_item(fonds(), item_id)
+    if session_id is None:
+        abort(404)
+    return load_info(session_id)
+
+
+def back_to(info: SessionInfo, item_id: int, message: str) -> ResponseReturnValue:
+    """Flash a success and go back to the item on the session page."""
+    flash(message, "success")
+    return redirect(url_for("jury.session", session_id=info.id, _anchor=f"top-{item_id}"))
+
+
+@bp.route("/top/<int:item_id>/stimme", methods=["POST"])
+@login_required
+@rerender_on_csrf
+def vote(item_id: int) -> ResponseReturnValue:
+    """A member votes yes, no or abstain (optionally with an amount); changeable until the item is closed."""
+    info = info_of_item(item_id)
+    values = {f"amount-{item_id}": request.form.get("amount", ""), f"choice-{item_id}": request.form.get("choice", "")}
+    errors: Errors = stale_form()
+    if not errors:
+        choice = request.form.get("choice", "")
+        try:
+            if choice not in VOTE_SAVED:
+                raise InvalidInput("Bitte wählen Sie Ja, Nein oder Enthaltung.", field="choice")
+            amount = amount_from(request.form.get("amount", ""), "amount")
+            jury.cast_vote(fonds(), actor(), item_id, choice, amount)
+        except FondsError as exc:
+            errors = error_lines(exc, f"-{item_id}")
+        else:
+            return back_to(info, item_id, VOTE_SAVED[choice])
+    return render_session(info, errors, values)
+
+
+@bp.route("/top/<int:item_id>/befangenheit", methods=["POST"])
+@login_required
+@rerender_on_csrf
+def conflict(item_id: int) -> ResponseReturnValue:
+    """A member declares a conflict of interest (or the office records one for a member)."""
+    info = info_of_item(item_id)
+    reason = request.form.get("reason", "").strip()
+    values = {f"reason-{item_id}": reason}
+    errors: Errors = stale_form()
+    if not errors:
+        try:
+            user_id = int(request.form.get("user") or current_user.id)
+        except ValueError:
+            abort(400)
+        try:
+            if not reason:
+                raise InvalidInput("Bitte nennen Sie kurz den Grund der Befangenheit.", field="reason")
+            jury.declare_conflict(fonds(), actor(), item_id, user_id, reason)
+        except FondsError as exc:
+            errors = error_lines(exc, f"-{item_id}")
+        else:
+            own = user_id == int(current_user.id)
+            return back_to(
+                info,
+                item_id,
+                "Ihre Befangenheit ist vermerkt; Sie stimmen bei diesem Punkt nicht mit ab."
+                if own
+                else "Die Befangenheit ist vermerkt.",
+            )
+    return render_session(info, errors, values)

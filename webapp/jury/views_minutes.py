@@ -1,0 +1,49 @@
+"""The minutes (Protokoll): the page and PDF for the jury and the office, the public summary.
+
+ENGINE GAP — there is no public read of the minutes: the public summary reads them with the
+system actor, and only for a closed session of a fund whose guideline says
+`jury.public_minutes: true`; it leaves out the names of people (applicants, members).
+"""
+
+from __future__ import annotations
+
+from flask import abort, render_template
+from flask.typing import ResponseReturnValue
+from flask_login import login_required
+
+from fondsengine.letters.reports import render_minutes
+from fondsengine.services import jury
+from fondsengine.services.context import Actor
+from webapp.extensions import actor, fonds
+from webapp.jury import bp
+from webapp.jury.common import load_info
+from webapp.jury.reads import public_minutes_allowed
+
+
+@bp.route("/sitzungen/<int:session_id>/protokoll")
+@login_required
+def minutes(session_id: int) -> ResponseReturnValue:
+    """The minutes of a session for its jury and the office."""
+    info = load_info(session_id)
+    m = jury.minutes(fonds(), actor(), session_id)
+    return render_template("jury/minutes.html", info=info, m=m, public=public_minutes_allowed(fonds(), session_id))
+
+
+@bp.route("/sitzungen/<int:session_id>/protokoll.pdf")
+@login_required
+def minutes_pdf(session_id: int) -> ResponseReturnValue:
+    """The minutes as a PDF (the letters renderer)."""
+    load_info(session_id)
+    m = jury.minutes(fonds(), actor(), session_id)
+    pdf = render_minutes(jury.minutes_data(m, recorder=m.office_name))
+    name = f"protokoll-{m.starts_at:%Y-%m-%d}-{session_id}.pdf"
+    return pdf, 200, {"Content-Type": "application/pdf", "Content-Disposition": f'attachment; filename="{name}"'}
+
+
+@bp.route("/protokolle/<int:session_id>")
+def public_minutes(session_id: int) -> ResponseReturnValue:
+    """The public summary of a closed session's decisions, where the guideline publishes minutes."""
+    if not public_minutes_allowed(fonds(), session_id):
+        abort(404)
+    m = jury.minutes(fonds(), Actor.scheduler(), session_id)
+    return render_template("jury/public_minutes.html", m=m)
