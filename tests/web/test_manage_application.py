@@ -174,6 +174,9 @@ def test_recording_a_requested_payment_books_it(world: World, client: FlaskClien
         account_holder="Anna Beispiel",
     )
     login(client, "buero@example.org")
+    page = client.get(f"/verwaltung/antraege/{app_id}").get_data(as_text=True)
+    assert "Bewilligungsbescheid vom 11.03.2026 (PDF)" in page
+    assert client.get(f"/antraege/{app_id}/dokumente/2").mimetype == "application/pdf"
     form = client.get(f"/verwaltung/antraege/{app_id}/aktion/record_payment").get_data(as_text=True)
     assert 'value="400,00"' in form and f'name="payment_id" value="{payment_id}"' in form
 

@@ -15,7 +15,9 @@ from fondsengine.guidelines.model import Guideline
 from fondsengine.model import (
     AgendaItem,
     Application,
+    AuditEvent,
     JurySession,
+    Payment,
     ProofOfUse,
     Receipt,
     Refund,
@@ -23,8 +25,8 @@ from fondsengine.model import (
     User,
 )
 from fondsengine.services.queries import available_actions, findings_for, get_application
+from fondsengine.services.records import attachments_of, letters_of
 from fondsengine.workflow.model import Workflow
-from webapp.engine_gaps import attachments_of, letters_of, payments_rows, timeline_rows
 from webapp.extensions import actor, fonds
 from webapp.manage import bp
 from webapp.manage.common import Errors, require_fund
@@ -123,6 +125,20 @@ def _plain(rows: Any) -> list[dict[str, Any]]:
     return [{c.key: getattr(r, c.key) for c in r.__table__.columns} for r in rows]
 
 
+def events_of(application_id: int) -> list[dict[str, Any]]:
+    """The audit events of an application, oldest first (call after load_for_office)."""
+    with fonds().db.read() as s:
+        return _plain(
+            s.scalars(select(AuditEvent).where(AuditEvent.application_id == application_id).order_by(AuditEvent.id))
+        )
+
+
+def payments_of(application_id: int) -> list[dict[str, Any]]:
+    """The payments of an application (call after load_for_office)."""
+    with fonds().db.read() as s:
+        return _plain(s.scalars(select(Payment).where(Payment.application_id == application_id).order_by(Payment.id)))
+
+
 def money_and_proof(application_id: int) -> dict[str, Any]:
     """Review answers, the latest proof with its receipts, refunds and the agenda (plain values)."""
     with fonds().db.read() as s:
@@ -162,24 +178,23 @@ def money_and_proof(application_id: int) -> dict[str, Any]:
 def timeline_for(view: OfficeView) -> list[dict[str, Any]]:
     """The audit trail in German, with who acted (and for whom, for paper applications)."""
     f = fonds()
-    events = timeline_rows(f, actor(), view.app.id)
+    events = events_of(view.app.id)
     labels = {t.trigger: t.label for t in view.workflow.transitions}
-    ids = {e.actor_id for e in events if e.actor_id} | {
-        e.on_behalf_of_id for e in events if getattr(e, "on_behalf_of_id", None)
+    ids = {e["actor_id"] for e in events if e["actor_id"]} | {
+        e["on_behalf_of_id"] for e in events if e["on_behalf_of_id"]
     }
     with f.db.read() as s:
         names = dict(s.execute(select(User.id, User.name).where(User.id.in_(ids))).all()) if ids else {}
     out = []
     for e in events:
-        text = EVENT_TEXT.get(e.action) or labels.get(e.action) or e.action
-        if e.to_state and e.to_state != e.from_state and e.action != "create_draft":
+        text = EVENT_TEXT.get(e["action"]) or labels.get(e["action"]) or e["action"]
+        if e["to_state"] and e["to_state"] != e["from_state"] and e["action"] != "create_draft":
             with contextlib.suppress(KeyError):
-                text = f"{text} – neuer Stand: {view.workflow.state(e.to_state).label}"
-        who = names.get(e.actor_id, "System") if e.actor_id else "System"
-        behalf = getattr(e, "on_behalf_of_id", None)
-        if behalf:
-            who = f"{who} für {names.get(behalf, 'eine Person')}"
-        out.append({"at": e.at, "text": text, "reason": e.reason, "who": who})
+                text = f"{text} – neuer Stand: {view.workflow.state(e['to_state']).label}"
+        who = names.get(e["actor_id"], "System") if e["actor_id"] else "System"
+        if e["on_behalf_of_id"]:
+            who = f"{who} für {names.get(e['on_behalf_of_id'], 'eine Person')}"
+        out.append({"at": e["at"], "text": text, "reason": e["reason"], "who": who})
     return out
 
 
@@ -204,7 +219,7 @@ def render_application(application_id: int, errors: Errors | None = None, status
         letters=letters_of(f, a, application_id),
         letter_text=LETTER_TEXT,
         attachments=attachments_of(f, a, application_id),
-        payments=payments_rows(f, a, application_id),
+        payments=payments_of(application_id),
         payment_kinds=PAYMENT_KINDS,
         payment_status=PAYMENT_STATUS,
         review_results=REVIEW_RESULTS,
