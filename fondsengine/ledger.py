@@ -99,9 +99,7 @@ def lock_year(session: Session, fund_id: str, year: int) -> None:
         .execution_options(synchronize_session=False)
     )
     if getattr(result, "rowcount", 0) != 1:
-        raise InvalidInput(
-            f"Für das Haushaltsjahr {year} ist in diesem Fonds kein Budget festgelegt."
-        )
+        raise InvalidInput(f"Für das Haushaltsjahr {year} ist in diesem Fonds kein Budget festgelegt.")
 
 
 def book(
@@ -117,10 +115,13 @@ def book(
     payment_id: int | None = None,
     note: str = "",
     counter_of_id: int | None = None,
+    lock: bool = False,
 ) -> LedgerEntry:
-    """Append one booking (the caller holds the year lock when it matters)."""
+    """Append one booking; with `lock`, take the budget year's lock first."""
     if amount_cents == 0:
         raise InvalidInput("Eine Buchung über 0,00 € ist nicht möglich.")
+    if lock:
+        lock_year(session, fund_id, year)
     entry = LedgerEntry(
         fund_id=fund_id,
         budget_year=year,
@@ -153,9 +154,7 @@ def commit_grant(
     if amount_cents <= 0:
         raise InvalidInput("Der Bewilligungsbetrag muss größer als 0,00 € sein.")
     lock_year(session, fund_id, year)
-    closed = session.scalar(
-        select(BudgetYear.closed_at).where(BudgetYear.fund_id == fund_id, BudgetYear.year == year)
-    )
+    closed = session.scalar(select(BudgetYear.closed_at).where(BudgetYear.fund_id == fund_id, BudgetYear.year == year))
     if closed is not None:
         raise BudgetExceeded(
             f"Das Haushaltsjahr {year} ist abgeschlossen; neue Bewilligungen sind darin nicht mehr möglich.",
@@ -181,9 +180,7 @@ def commit_grant(
     )
 
 
-def counter_book(
-    session: Session, entry_id: int, *, at: datetime, actor_id: int | None, note: str
-) -> LedgerEntry:
+def counter_book(session: Session, entry_id: int, *, at: datetime, actor_id: int | None, note: str) -> LedgerEntry:
     """Correct a booking by booking its exact opposite (the ledger is never edited)."""
     original = session.get(LedgerEntry, entry_id)
     if original is None:

@@ -31,9 +31,7 @@ def read_proof(sec: Section) -> ProofRules:
     fixed = _month_day(sec)
     no_deadline = sec.node("due_months_after_end") is None and sec.node("due_fixed_date") is None
     if no_deadline and not sec.absent:
-        sec.out.add(
-            sec.line, "In 'proof' fehlt die Frist: 'due_months_after_end' oder 'due_fixed_date'."
-        )
+        sec.out.add(sec.line, "In 'proof' fehlt die Frist: 'due_months_after_end' oder 'due_fixed_date'.")
     elif months is not None and fixed is not None:
         sec.out.add(
             sec.line_at("due_fixed_date"),
@@ -98,9 +96,7 @@ def read_form_fields(out: Collector, nodes: list[Node]) -> tuple[FormField, ...]
     fields: list[FormField] = []
     ids: list[tuple[str, int]] = []
     for node in nodes:
-        item = Section(
-            out, node, "form_fields", {"id", "label", "type", "required", "choices", "help"}
-        )
+        item = Section(out, node, "form_fields", {"id", "label", "type", "required", "choices", "help"})
         kind = need(item.choice("type", FIELD_TYPES), "text")
         choices = item.texts("choices", required=kind == "choice")
         if kind == "choice" and item.present("choices") and not choices:
@@ -196,4 +192,6 @@ def _check_placeholders(item: Section, kind: str, text: LetterText) -> None:
         if unknown:
             known = ", ".join("{" + n + "}" for n in placeholders_for(kind))
             names = ", ".join("{" + n + "}" for n in unknown)
-            item.out.add(item.line_at(key), f"Unbekannte Platzhalter im Brief '{kind}': {names}. Erlaubt sind: {known}.")
+            item.out.add(
+                item.line_at(key), f"Unbekannte Platzhalter im Brief '{kind}': {names}. Erlaubt sind: {known}."
+            )

@@ -31,7 +31,13 @@ class Account:
 def _account(s: Session, user: User) -> Account:
     roles = frozenset(s.scalars(select(Membership.role).where(Membership.user_id == user.id)).all())
     return Account(
-        user.id, user.name, user.email, user.password_hash, user.email_confirmed_at is not None, user.active, roles,
+        user.id,
+        user.name,
+        user.email,
+        user.password_hash,
+        user.email_confirmed_at is not None,
+        user.active,
+        roles,
         user.is_admin,
     )
 
@@ -63,8 +69,14 @@ def confirm_email(fonds: Fonds, user_id: int) -> None:
         if user.email_confirmed_at is None:
             now = fonds.clock.now()
             user.email_confirmed_at = now
-            record(uow.session, actor=Actor(user_id), role="applicant", action="confirm_email", at=now,
-                   data={"user_id": user_id})
+            record(
+                uow.session,
+                actor=Actor(user_id),
+                role="applicant",
+                action="confirm_email",
+                at=now,
+                data={"user_id": user_id},
+            )
         uow.commit()
 
 
@@ -78,6 +90,12 @@ def set_password(fonds: Fonds, user_id: int, password: str) -> None:
         now = fonds.clock.now()
         user.password_hash = hash_password(password)
         user.email_confirmed_at = user.email_confirmed_at or now
-        record(uow.session, actor=Actor(user_id), role="applicant", action="reset_password", at=now,
-               data={"user_id": user_id})
+        record(
+            uow.session,
+            actor=Actor(user_id),
+            role="applicant",
+            action="reset_password",
+            at=now,
+            data={"user_id": user_id},
+        )
         uow.commit()

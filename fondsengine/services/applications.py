@@ -80,26 +80,18 @@ def _validate(data: ApplicationInput) -> None:
         if getattr(data, name) < 0:
             raise InvalidInput("Beträge dürfen nicht negativ sein.", field=name)
     if data.volunteer_hours < 0:
-        raise InvalidInput(
-            "Die Zahl der ehrenamtlichen Stunden darf nicht negativ sein.", field="volunteer_hours"
-        )
+        raise InvalidInput("Die Zahl der ehrenamtlichen Stunden darf nicht negativ sein.", field="volunteer_hours")
     if data.project_start and data.project_end and data.project_start > data.project_end:
         raise InvalidInput("Das Projektende liegt vor dem Projektbeginn.", field="project_end")
     for i, item in enumerate(data.cost_items, start=1):
         if item.amount_cents <= 0:
-            raise InvalidInput(
-                f"Kostenposition {i}: Der Betrag muss größer als 0,00 € sein.", field="cost_items"
-            )
+            raise InvalidInput(f"Kostenposition {i}: Der Betrag muss größer als 0,00 € sein.", field="cost_items")
         if not item.description.strip():
-            raise InvalidInput(
-                f"Kostenposition {i}: Bitte beschreiben Sie die Kosten.", field="cost_items"
-            )
+            raise InvalidInput(f"Kostenposition {i}: Bitte beschreiben Sie die Kosten.", field="cost_items")
 
 
 def _apply(app: Application, data: ApplicationInput) -> None:
-    simple = {
-        k: v for k, v in vars(data).items() if k not in {"cost_items", "declarations", "extra"}
-    }
+    simple = {k: v for k, v in vars(data).items() if k not in {"cost_items", "declarations", "extra"}}
     for key, value in simple.items():
         setattr(app, key, value)
     app.declarations = sorted(data.declarations)
@@ -157,7 +149,11 @@ def _draft_for_token(fonds: Fonds, applicant_id: int | None, token: str) -> int 
 
 
 def _create_draft(
-    fonds: Fonds, actor: Actor, fund_id: str, data: ApplicationInput, on_behalf_of: int | None,
+    fonds: Fonds,
+    actor: Actor,
+    fund_id: str,
+    data: ApplicationInput,
+    on_behalf_of: int | None,
     client_token: str | None,
 ) -> int:
     with fonds.unit_of_work() as uow:
@@ -231,9 +227,7 @@ def update_draft(
         if expected_version is not None and app.row_version != expected_version:
             from fondsengine.errors import ConcurrentChange
 
-            raise ConcurrentChange(
-                "Der Antrag wurde inzwischen geändert. Bitte laden Sie die Seite neu."
-            )
+            raise ConcurrentChange("Der Antrag wurde inzwischen geändert. Bitte laden Sie die Seite neu.")
         now = fonds.clock.now()
         _apply(app, data)
         if app.state == "draft":
@@ -264,9 +258,7 @@ def _snapshot(app: Application) -> dict[str, Any]:
         if key in {"id", "state", "row_version", "updated_at", "created_at", "submitted_at"}:
             continue
         out[key] = (
-            value.isoformat()
-            if hasattr(value, "isoformat")
-            else (str(value) if isinstance(value, Decimal) else value)
+            value.isoformat() if hasattr(value, "isoformat") else (str(value) if isinstance(value, Decimal) else value)
         )
     out["cost_items"] = [
         {
@@ -283,12 +275,7 @@ def _snapshot(app: Application) -> dict[str, Any]:
 def _store_revision(uow: UnitOfWork, app: Application) -> None:
     s = uow.session
     number = (
-        s.scalar(
-            select(func.max(ApplicationRevision.number)).where(
-                ApplicationRevision.application_id == app.id
-            )
-        )
-        or 0
+        s.scalar(select(func.max(ApplicationRevision.number)).where(ApplicationRevision.application_id == app.id)) or 0
     ) + 1
     s.add(
         ApplicationRevision(
@@ -314,11 +301,7 @@ def submit(fonds: Fonds, actor: Actor, application_id: int) -> str:
             app.workflow_version_id = gv.workflow_version_id
         if app.file_number is None:
             prefix = f"{_file_prefix(app.fund_id)}-{app.budget_year}-"
-            last = s.scalar(
-                select(func.max(Application.file_number)).where(
-                    Application.file_number.like(prefix + "%")
-                )
-            )
+            last = s.scalar(select(func.max(Application.file_number)).where(Application.file_number.like(prefix + "%")))
             seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
             app.file_number = f"{prefix}{seq:04d}"
         app.submitted_at = now
@@ -332,9 +315,7 @@ def submit(fonds: Fonds, actor: Actor, application_id: int) -> str:
 def resubmit(fonds: Fonds, actor: Actor, application_id: int) -> None:
     """Submit again after the office asked for changes (the previous version is kept)."""
     with fonds.unit_of_work() as uow:
-        app, _ = authz.load_visible_application(
-            uow.session, actor, application_id, local_date(fonds.clock.now())
-        )
+        app, _ = authz.load_visible_application(uow.session, actor, application_id, local_date(fonds.clock.now()))
         fire(uow, actor, app, "resubmit")
         _store_revision(uow, app)
         uow.commit()
@@ -343,9 +324,7 @@ def resubmit(fonds: Fonds, actor: Actor, application_id: int) -> None:
 def withdraw(fonds: Fonds, actor: Actor, application_id: int, reason: str | None = None) -> None:
     """Withdraw an application before it is approved."""
     with fonds.unit_of_work() as uow:
-        app, _ = authz.load_visible_application(
-            uow.session, actor, application_id, local_date(fonds.clock.now())
-        )
+        app, _ = authz.load_visible_application(uow.session, actor, application_id, local_date(fonds.clock.now()))
         fire(uow, actor, app, "withdraw", reason=reason)
         uow.commit()
 

@@ -64,9 +64,7 @@ def application_roles(session: Session, actor: Actor, app: Application, today: d
     return roles
 
 
-def require_fund_role(
-    session: Session, actor: Actor, fund_id: str, today: date, *allowed: str
-) -> str:
+def require_fund_role(session: Session, actor: Actor, fund_id: str, today: date, *allowed: str) -> str:
     """Raise PermissionDenied unless the actor holds one of the roles in the fund; return it."""
     roles = fund_roles(session, actor, fund_id, today)
     for role in allowed:

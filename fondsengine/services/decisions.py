@@ -23,15 +23,11 @@ REVIEW_RESULTS = ("fulfilled", "not_fulfilled", "not_applicable")
 
 
 def _load(uow: UnitOfWork, actor: Actor, application_id: int) -> Application:
-    app, _ = authz.load_visible_application(
-        uow.session, actor, application_id, local_date(uow.fonds.clock.now())
-    )
+    app, _ = authz.load_visible_application(uow.session, actor, application_id, local_date(uow.fonds.clock.now()))
     return app
 
 
-def _step(
-    fonds: Fonds, actor: Actor, application_id: int, trigger: str, reason: str | None = None
-) -> None:
+def _step(fonds: Fonds, actor: Actor, application_id: int, trigger: str, reason: str | None = None) -> None:
     with fonds.unit_of_work() as uow:
         fire(uow, actor, _load(uow, actor, application_id), trigger, reason=reason)
         uow.commit()
@@ -42,9 +38,7 @@ def start_review(fonds: Fonds, actor: Actor, application_id: int) -> None:
     _step(fonds, actor, application_id, "start_review")
 
 
-def record_review(
-    fonds: Fonds, actor: Actor, application_id: int, answers: dict[str, tuple[str, str]]
-) -> None:
+def record_review(fonds: Fonds, actor: Actor, application_id: int, answers: dict[str, tuple[str, str]]) -> None:
     """Record checklist answers: item id -> (fulfilled | not_fulfilled | not_applicable, note)."""
     with fonds.unit_of_work() as uow:
         s = uow.session
@@ -52,9 +46,7 @@ def record_review(
         app = _load(uow, actor, application_id)
         authz.require_fund_role(s, actor, app.fund_id, local_date(now), "manager")
         if app.state != "in_review":
-            raise InvalidInput(
-                "Die Checkliste kann nur während der formalen Prüfung ausgefüllt werden."
-            )
+            raise InvalidInput("Die Checkliste kann nur während der formalen Prüfung ausgefüllt werden.")
         known = {i.id for i in guideline_of(uow, app).review_checklist}
         for item_id, (result, note) in answers.items():
             if item_id not in known:
@@ -62,14 +54,8 @@ def record_review(
             if result not in REVIEW_RESULTS:
                 raise InvalidInput(f"Ungültiges Prüfergebnis „{result}“.")
             if result == "not_fulfilled" and not note.strip():
-                raise InvalidInput(
-                    "Bitte begründen Sie, warum ein Punkt nicht erfüllt ist.", field=item_id
-                )
-            row = s.scalar(
-                select(ReviewItem).where(
-                    ReviewItem.application_id == app.id, ReviewItem.item_id == item_id
-                )
-            )
+                raise InvalidInput("Bitte begründen Sie, warum ein Punkt nicht erfüllt ist.", field=item_id)
+            row = s.scalar(select(ReviewItem).where(ReviewItem.application_id == app.id, ReviewItem.item_id == item_id))
             if row is None:
                 row = ReviewItem(
                     application_id=app.id,
@@ -125,9 +111,7 @@ def _set_approval(
             field="amount",
         )
     if amount < app.requested_cents and not (reason and reason.strip()):
-        raise InvalidInput(
-            "Bitte begründen Sie, warum weniger als beantragt bewilligt wird.", field="reason"
-        )
+        raise InvalidInput("Bitte begründen Sie, warum weniger als beantragt bewilligt wird.", field="reason")
     today = local_date(now)
     gctx = GuardContext(uow.session, app, guideline, now)
     ctx = check_context(uow.session, app, now_date=today, budget_free=None)
@@ -225,25 +209,14 @@ def schedule(fonds: Fonds, actor: Actor, application_id: int, session_id: int) -
         if js.status == "closed":
             raise InvalidInput("Die Sitzung ist bereits geschlossen.")
         fire(uow, actor, app, "schedule", extra={"session_id": session_id})
-        position = (
-            s.scalar(
-                select(func.max(AgendaItem.position)).where(AgendaItem.session_id == session_id)
-            )
-            or 0
-        ) + 1
+        position = (s.scalar(select(func.max(AgendaItem.position)).where(AgendaItem.session_id == session_id)) or 0) + 1
         existing = s.scalar(
-            select(AgendaItem).where(
-                AgendaItem.session_id == session_id, AgendaItem.application_id == app.id
-            )
+            select(AgendaItem).where(AgendaItem.session_id == session_id, AgendaItem.application_id == app.id)
         )
         if existing is not None:
             existing.status, existing.outcome, existing.closed_at = "open", None, None
         else:
-            s.add(
-                AgendaItem(
-                    session_id=session_id, application_id=app.id, position=position, status="open"
-                )
-            )
+            s.add(AgendaItem(session_id=session_id, application_id=app.id, position=position, status="open"))
         uow.commit()
 
 
@@ -253,9 +226,7 @@ def unschedule(fonds: Fonds, actor: Actor, application_id: int) -> None:
         app = _load(uow, actor, application_id)
         fire(uow, actor, app, "unschedule")
         for item in uow.session.scalars(
-            select(AgendaItem).where(
-                AgendaItem.application_id == app.id, AgendaItem.status == "open"
-            )
+            select(AgendaItem).where(AgendaItem.application_id == app.id, AgendaItem.status == "open")
         ):
             uow.session.delete(item)
         uow.commit()
@@ -348,17 +319,13 @@ def record_city_grant(
 ) -> None:
     """Two-step funds: record the city's formal grant after the jury's recommendation."""
     if not grant_file_number.strip():
-        raise InvalidInput(
-            "Bitte geben Sie das Aktenzeichen der Stadt an.", field="grant_file_number"
-        )
+        raise InvalidInput("Bitte geben Sie das Aktenzeichen der Stadt an.", field="grant_file_number")
     with fonds.unit_of_work() as uow:
         now = fonds.clock.now()
         app = _load(uow, actor, application_id)
         amount = app.approved_cents if amount_cents is None else amount_cents
         if amount is None or (app.approved_cents is not None and amount > app.approved_cents):
-            raise InvalidInput(
-                "Die Stadt kann höchstens den empfohlenen Betrag bewilligen.", field="amount"
-            )
+            raise InvalidInput("Die Stadt kann höchstens den empfohlenen Betrag bewilligen.", field="amount")
         if amount != app.approved_cents:
             _set_approval(
                 uow,

@@ -56,9 +56,9 @@ def commit_budget(c: EffectContext) -> None:
 def _release(c: EffectContext, amount: int, note: str) -> None:
     if amount <= 0:
         return
-    ledger.lock_year(c.session, c.app.fund_id, c.app.budget_year)
     ledger.book(
         c.session,
+        lock=True,
         fund_id=c.app.fund_id,
         year=c.app.budget_year,
         kind="release",
@@ -125,25 +125,15 @@ def _letter_details(c: EffectContext) -> dict[str, Any]:
     app = c.app
     s = c.session
     step = s.scalar(
-        select(AuditEvent)
-        .where(AuditEvent.application_id == app.id)
-        .order_by(AuditEvent.id.desc())
-        .limit(1)
+        select(AuditEvent).where(AuditEvent.application_id == app.id).order_by(AuditEvent.id.desc()).limit(1)
     )
     proof = s.scalar(
-        select(ProofOfUse)
-        .where(ProofOfUse.application_id == app.id)
-        .order_by(ProofOfUse.id.desc())
-        .limit(1)
+        select(ProofOfUse).where(ProofOfUse.application_id == app.id).order_by(ProofOfUse.id.desc()).limit(1)
     )
     receipts = (
         []
         if proof is None
-        else list(
-            s.scalars(
-                select(Receipt).where(Receipt.proof_id == proof.id).order_by(Receipt.position)
-            )
-        )
+        else list(s.scalars(select(Receipt).where(Receipt.proof_id == proof.id).order_by(Receipt.position)))
     )
     iban = (app.iban or "").replace(" ", "")
     return {
@@ -172,9 +162,7 @@ def _letter_details(c: EffectContext) -> dict[str, Any]:
 
 def _letter(kind: str) -> Effect:
     def effect(c: EffectContext) -> None:
-        letter = Letter(
-            application_id=c.app.id, kind=kind, created_at=c.now, data=_snapshot(c, kind)
-        )
+        letter = Letter(application_id=c.app.id, kind=kind, created_at=c.now, data=_snapshot(c, kind))
         c.session.add(letter)
         c.session.flush()
         c.letters.append(letter)
@@ -215,9 +203,7 @@ def notify_office(c: EffectContext) -> None:
     managers = c.session.execute(
         select(User.id, User.email)
         .join(Membership, Membership.user_id == User.id)
-        .where(
-            Membership.fund_id == c.app.fund_id, Membership.role == "manager", User.active.is_(True)
-        )
+        .where(Membership.fund_id == c.app.fund_id, Membership.role == "manager", User.active.is_(True))
     ).all()
     for user_id, email in managers:
         enqueue(

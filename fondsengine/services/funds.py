@@ -25,9 +25,7 @@ class LoadReport:
     allocations: tuple[tuple[int, int], ...]  # (year, booked delta in cents)
 
 
-def load_funds(
-    fonds: Fonds, actor: Actor, richtlinien_dir: str | Path, workflows_dir: str | Path
-) -> list[LoadReport]:
+def load_funds(fonds: Fonds, actor: Actor, richtlinien_dir: str | Path, workflows_dir: str | Path) -> list[LoadReport]:
     """Store new versions of every guideline and workflow file, create budget years and book allocations.
 
     Idempotent: unchanged files change nothing; a changed file becomes a new version that
@@ -89,9 +87,7 @@ def load_funds(
             allocations: list[tuple[int, int]] = []
             for by in g.budget.years:
                 year_row = s.scalar(
-                    select(BudgetYear).where(
-                        BudgetYear.fund_id == g.fund_id, BudgetYear.year == by.year
-                    )
+                    select(BudgetYear).where(BudgetYear.fund_id == g.fund_id, BudgetYear.year == by.year)
                 )
                 if year_row is None:
                     s.add(BudgetYear(fund_id=g.fund_id, year=by.year, lock_version=0))
@@ -117,8 +113,7 @@ def load_funds(
                         amount_cents=delta,
                         at=now,
                         actor_id=actor.user_id,
-                        note=f"Budget laut Richtlinie {g.version_hash[:12]}"
-                        + (" (Korrektur)" if booked else ""),
+                        note=f"Budget laut Richtlinie {g.version_hash[:12]}" + (" (Korrektur)" if booked else ""),
                     )
                     allocations.append((by.year, delta))
             if changed or allocations:

@@ -55,9 +55,7 @@ class GuardContext:
         """Eligibility findings under the application's guideline."""
         # Timing rules are judged as of the day of submission, not the day of the decision.
         today = local_date(self.app.submitted_at or self.now)
-        ctx = check_context(
-            self.session, self.app, now_date=today, budget_free=self.year_balance.free
-        )
+        ctx = check_context(self.session, self.app, now_date=today, budget_free=self.year_balance.free)
         return check(application_data(self.app), self.guideline, ctx)
 
     @property
@@ -85,9 +83,7 @@ def no_blocking_findings(c: GuardContext) -> GuardResult:
 
 def review_complete(c: GuardContext) -> GuardResult:
     """Every checklist item of the formal review has an answer."""
-    answered = set(
-        c.session.scalars(select(ReviewItem.item_id).where(ReviewItem.application_id == c.app.id))
-    )
+    answered = set(c.session.scalars(select(ReviewItem.item_id).where(ReviewItem.application_id == c.app.id)))
     missing = [i.label for i in c.guideline.review_checklist if i.id not in answered]
     if not missing:
         return _ok()
@@ -127,20 +123,14 @@ def needs_jury(c: GuardContext) -> GuardResult:
     if tier.decided_by is DecidedBy.JURY:
         return _ok()
     if tier.decided_by is DecidedBy.MANAGEMENT:
-        return GuardResult(
-            False, "Über diesen Betrag entscheidet die Geschäftsführung.", tier.clause
-        )
-    return GuardResult(
-        False, f"Über diesen Betrag entscheidet {tier.body or 'ein anderes Gremium'}.", tier.clause
-    )
+        return GuardResult(False, "Über diesen Betrag entscheidet die Geschäftsführung.", tier.clause)
+    return GuardResult(False, f"Über diesen Betrag entscheidet {tier.body or 'ein anderes Gremium'}.", tier.clause)
 
 
 def on_jury_session(c: GuardContext) -> GuardResult:
     """The application is on an open agenda item."""
     item = c.session.scalar(
-        select(AgendaItem.id).where(
-            AgendaItem.application_id == c.app.id, AgendaItem.status == "open"
-        )
+        select(AgendaItem.id).where(AgendaItem.application_id == c.app.id, AgendaItem.status == "open")
     )
     if item is not None:
         return _ok()
@@ -181,9 +171,7 @@ def payment_mode_allowed(c: GuardContext) -> GuardResult:
         limit = share_of(approved, rules.advance_max_share)
         label = "Abschlag"
     elif PaymentMode.INSTALMENTS in rules.modes and rules.instalments > 1:
-        limit = share_of(
-            approved, type(rules.advance_max_share)(rules.instalments - 1, rules.instalments)
-        )
+        limit = share_of(approved, type(rules.advance_max_share)(rules.instalments - 1, rules.instalments))
         label = "Raten vor dem Verwendungsnachweis"
     else:
         return GuardResult(
@@ -207,9 +195,7 @@ def fully_paid(c: GuardContext) -> GuardResult:
     due = c.app.settled_cents if c.app.settled_cents is not None else (c.app.approved_cents or 0)
     if c.app_balance.paid_net >= due:
         return _ok()
-    return GuardResult(
-        False, f"Es sind noch {format_euro(due - c.app_balance.paid_net)} auszuzahlen."
-    )
+    return GuardResult(False, f"Es sind noch {format_euro(due - c.app_balance.paid_net)} auszuzahlen.")
 
 
 def overpaid(c: GuardContext) -> GuardResult:
@@ -218,9 +204,7 @@ def overpaid(c: GuardContext) -> GuardResult:
     if c.app.settled_cents is not None:
         if paid > c.app.settled_cents:
             return _ok()
-        return GuardResult(
-            False, "Es wurde nicht mehr ausgezahlt als zusteht; nichts zurückzufordern."
-        )
+        return GuardResult(False, "Es wurde nicht mehr ausgezahlt als zusteht; nichts zurückzufordern.")
     if c.amount_cents is not None and 0 < c.amount_cents <= paid:
         return _ok()
     return GuardResult(
@@ -239,9 +223,7 @@ def settled(c: GuardContext) -> GuardResult:
 def refund_received(c: GuardContext) -> GuardResult:
     """All refund claims have been paid back in full."""
     open_claims = c.session.scalars(
-        select(Refund).where(
-            Refund.application_id == c.app.id, Refund.received_cents < Refund.claimed_cents
-        )
+        select(Refund).where(Refund.application_id == c.app.id, Refund.received_cents < Refund.claimed_cents)
     ).all()
     if not open_claims:
         return _ok()
@@ -253,9 +235,7 @@ def lapse_due(c: GuardContext) -> GuardResult:
     """The period to call the grant is over."""
     if c.app.lapse_due_on is not None and local_date(c.now) > c.app.lapse_due_on:
         return _ok()
-    return GuardResult(
-        False, "Die Frist zum Abruf der Förderung läuft noch.", c.guideline.payment.lapse_clause
-    )
+    return GuardResult(False, "Die Frist zum Abruf der Förderung läuft noch.", c.guideline.payment.lapse_clause)
 
 
 def nothing_paid(c: GuardContext) -> GuardResult:

@@ -49,9 +49,7 @@ def fire(
     now = now or uow.fonds.clock.now()
     roles = authz.application_roles(session, actor, app, local_date(now))
     guideline = guideline_of(uow, app)
-    gctx = GuardContext(
-        session, app, guideline, now, amount_cents=amount_cents, payment_kind=payment_kind
-    )
+    gctx = GuardContext(session, app, guideline, now, amount_cents=amount_cents, payment_kind=payment_kind)
     transition = machine_of(uow, app).fire(app.state, trigger, roles, gctx)
     if transition.needs_reason and not (reason and reason.strip()):
         raise InvalidInput("Bitte geben Sie eine Begründung an.", field="reason")
@@ -72,15 +70,9 @@ def fire(
         to_state=transition.target,
         reason=reason,
         guideline_hash=guideline.version_hash,
-        data={
-            k: v
-            for k, v in {"amount_cents": amount_cents, **(extra or {})}.items()
-            if v is not None
-        },
+        data={k: v for k, v in {"amount_cents": amount_cents, **(extra or {})}.items() if v is not None},
     )
-    ectx = EffectContext(
-        session, app, guideline, actor, now, transition, from_state, reason, extra=dict(extra or {})
-    )
+    ectx = EffectContext(session, app, guideline, actor, now, transition, from_state, reason, extra=dict(extra or {}))
     for name in transition.effects:
         EFFECT_FUNCTIONS[name](ectx)
     if workflow_of(uow, app).state(transition.target).terminal:

@@ -36,9 +36,7 @@ def request_payment(
         raise InvalidInput("Unbekannte Art der Auszahlung.", field="kind")
     clean_iban = normalise_iban(iban)
     if not account_holder.strip():
-        raise InvalidInput(
-            "Bitte geben Sie die Kontoinhaberin / den Kontoinhaber an.", field="account_holder"
-        )
+        raise InvalidInput("Bitte geben Sie die Kontoinhaberin / den Kontoinhaber an.", field="account_holder")
     with fonds.unit_of_work() as uow:
         s = uow.session
         now = fonds.clock.now()
@@ -47,15 +45,11 @@ def request_payment(
             raise NotFound("Diesen Antrag gibt es nicht.")
         if app.state not in ("approved", "paid", "proof_accepted"):
             raise InvalidInput("Eine Auszahlung kann erst nach der Bewilligung angefordert werden.")
-        result = payment_mode_allowed(
-            GuardContext(s, app, guideline_of(uow, app), now, amount_cents=amount_cents)
-        )
+        result = payment_mode_allowed(GuardContext(s, app, guideline_of(uow, app), now, amount_cents=amount_cents))
         if not result.ok:
             raise GuardFailed(result.message, clause=result.clause)
         open_request = s.scalar(
-            select(Payment).where(
-                Payment.application_id == app.id, Payment.status.in_(("requested", "ordered"))
-            )
+            select(Payment).where(Payment.application_id == app.id, Payment.status.in_(("requested", "ordered")))
         )
         if open_request is not None:
             raise InvalidInput("Es gibt bereits eine offene Auszahlungsanforderung.")
@@ -134,9 +128,9 @@ def record_payment(
         payment.amount_cents, payment.kind, payment.status = amount_cents, kind, "paid"
         payment.paid_at, payment.recorded_by_id = paid_at or now, actor.user_id
         s.flush()
-        ledger.lock_year(s, app.fund_id, app.budget_year)
         ledger.book(
             s,
+            lock=True,
             fund_id=app.fund_id,
             year=app.budget_year,
             kind="payment",
@@ -164,11 +158,7 @@ def record_payment(
 def payments_of(fonds: Fonds, actor: Actor, application_id: int) -> list[Payment]:
     """The payments of an application the actor may see."""
     with fonds.db.read() as s:
-        app, roles = authz.load_visible_application(
-            s, actor, application_id, local_date(fonds.clock.now())
-        )
+        app, roles = authz.load_visible_application(s, actor, application_id, local_date(fonds.clock.now()))
         if not roles & {"applicant", "manager", "auditor", "city_approver"}:
             raise NotFound("Diesen Antrag gibt es nicht.")
-        return list(
-            s.scalars(select(Payment).where(Payment.application_id == app.id).order_by(Payment.id))
-        )
+        return list(s.scalars(select(Payment).where(Payment.application_id == app.id).order_by(Payment.id)))

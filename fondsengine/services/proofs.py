@@ -34,18 +34,13 @@ class ReceiptInput:
 
 
 def _load(uow: UnitOfWork, actor: Actor, application_id: int) -> tuple[Application, frozenset[str]]:
-    return authz.load_visible_application(
-        uow.session, actor, application_id, local_date(uow.fonds.clock.now())
-    )
+    return authz.load_visible_application(uow.session, actor, application_id, local_date(uow.fonds.clock.now()))
 
 
 def current_proof(uow: UnitOfWork, app: Application) -> ProofOfUse | None:
     """The latest proof of use of an application."""
     return uow.session.scalar(
-        select(ProofOfUse)
-        .where(ProofOfUse.application_id == app.id)
-        .order_by(ProofOfUse.id.desc())
-        .limit(1)
+        select(ProofOfUse).where(ProofOfUse.application_id == app.id).order_by(ProofOfUse.id.desc()).limit(1)
     )
 
 
@@ -61,22 +56,16 @@ def submit_proof(
 ) -> int:
     """The applicant submits the proof of use: report and receipt list."""
     if not report.strip():
-        raise InvalidInput(
-            "Bitte beschreiben Sie im Sachbericht, was im Projekt passiert ist.", field="report"
-        )
+        raise InvalidInput("Bitte beschreiben Sie im Sachbericht, was im Projekt passiert ist.", field="report")
     if not receipts:
         raise InvalidInput("Bitte führen Sie mindestens einen Beleg auf.", field="receipts")
     for i, r in enumerate(receipts, start=1):
         if r.amount_cents <= 0:
-            raise InvalidInput(
-                f"Beleg {i}: Der Betrag muss größer als 0,00 € sein.", field="receipts"
-            )
+            raise InvalidInput(f"Beleg {i}: Der Betrag muss größer als 0,00 € sein.", field="receipts")
         if not r.payee.strip() or not r.purpose.strip():
             raise InvalidInput(f"Beleg {i}: Bitte Empfänger und Zweck angeben.", field="receipts")
     if participants_reached is not None and participants_reached < 0:
-        raise InvalidInput(
-            "Die Zahl der Teilnehmenden darf nicht negativ sein.", field="participants_reached"
-        )
+        raise InvalidInput("Die Zahl der Teilnehmenden darf nicht negativ sein.", field="participants_reached")
     with fonds.unit_of_work() as uow:
         s = uow.session
         now = fonds.clock.now()
@@ -115,9 +104,7 @@ def submit_proof(
         return proof.id
 
 
-def review_receipt(
-    fonds: Fonds, actor: Actor, receipt_id: int, *, accepted: bool, reason: str | None = None
-) -> None:
+def review_receipt(fonds: Fonds, actor: Actor, receipt_id: int, *, accepted: bool, reason: str | None = None) -> None:
     """The office accepts or rejects one receipt (with a reason)."""
     with fonds.unit_of_work() as uow:
         s = uow.session
@@ -132,9 +119,7 @@ def review_receipt(
         if proof.status != "submitted":
             raise InvalidInput("Dieser Verwendungsnachweis ist nicht in Prüfung.")
         if not accepted and not (reason and reason.strip()):
-            raise InvalidInput(
-                "Bitte begründen Sie, warum der Beleg nicht anerkannt wird.", field="reason"
-            )
+            raise InvalidInput("Bitte begründen Sie, warum der Beleg nicht anerkannt wird.", field="reason")
         receipt.status = "accepted" if accepted else "rejected"
         receipt.reject_reason = None if accepted else (reason or "").strip()
         record(
@@ -155,9 +140,7 @@ def review_receipt(
         uow.commit()
 
 
-def due_amount(
-    approved_cents: int, eligible_spent_cents: int, share: object, cut_when_lower: bool
-) -> int:
+def due_amount(approved_cents: int, eligible_spent_cents: int, share: object, cut_when_lower: bool) -> int:
     """What the applicant is due after the proof of use (pure)."""
     from fractions import Fraction
 
@@ -179,9 +162,7 @@ def accept_proof(fonds: Fonds, actor: Actor, application_id: int) -> int:
         receipts = list(s.scalars(select(Receipt).where(Receipt.proof_id == proof.id)))
         pending = [r.position for r in receipts if r.status == "pending"]
         if pending:
-            raise InvalidInput(
-                "Noch nicht geprüfte Belege: " + ", ".join(f"Nr. {p}" for p in pending) + "."
-            )
+            raise InvalidInput("Noch nicht geprüfte Belege: " + ", ".join(f"Nr. {p}" for p in pending) + ".")
         guideline = guideline_of(uow, app)
         eligible = sum(r.amount_cents for r in receipts if r.status == "accepted")
         due = due_amount(
@@ -239,14 +220,10 @@ def claim_refund(
         if app.settled_cents is not None:
             amount = paid - app.settled_cents
             if amount_cents is not None and amount_cents != amount:
-                raise InvalidInput(
-                    f"Zurückzufordern sind genau {format_euro(amount)}.", field="amount"
-                )
+                raise InvalidInput(f"Zurückzufordern sind genau {format_euro(amount)}.", field="amount")
         else:
             if amount_cents is None or amount_cents <= 0:
-                raise InvalidInput(
-                    "Bitte geben Sie den zurückzufordernden Betrag an.", field="amount"
-                )
+                raise InvalidInput("Bitte geben Sie den zurückzufordernden Betrag an.", field="amount")
             amount = amount_cents
         fire(uow, actor, app, "claim_refund", amount_cents=amount, reason=reason or None, now=now)
         if app.settled_cents is None:
@@ -254,9 +231,9 @@ def claim_refund(
             bal = ledger.application_balance(s, app.id)
             release = bal.committed - app.settled_cents
             if release > 0:
-                ledger.lock_year(s, app.fund_id, app.budget_year)
                 ledger.book(
                     s,
+                    lock=True,
                     fund_id=app.fund_id,
                     year=app.budget_year,
                     kind="release",
@@ -303,9 +280,9 @@ def record_refund(fonds: Fonds, actor: Actor, application_id: int, *, amount_cen
         claim.received_cents += amount_cents
         if claim.received_cents == claim.claimed_cents:
             claim.settled_at = now
-        ledger.lock_year(s, app.fund_id, app.budget_year)
         ledger.book(
             s,
+            lock=True,
             fund_id=app.fund_id,
             year=app.budget_year,
             kind="refund",

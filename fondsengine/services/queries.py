@@ -46,9 +46,7 @@ def available_actions(fonds: Fonds, actor: Actor, application_id: int) -> list[A
                 continue
             seen.add(t.trigger)
             verdict = machine.check(app.state, t.trigger, roles, gctx)
-            out.append(
-                Action(t.trigger, t.label, verdict.allowed, tuple(verdict.reasons), t.needs_reason)
-            )
+            out.append(Action(t.trigger, t.label, verdict.allowed, tuple(verdict.reasons), t.needs_reason))
         del uow
         return out
 
@@ -67,24 +65,14 @@ def findings_for(fonds: Fonds, actor: Actor, application_id: int) -> list[Findin
         guideline = fonds.catalog.guideline(s, app.guideline_version_id)
         free = ledger.balance(s, app.fund_id, app.budget_year).free
         day = local_date(app.submitted_at or now)
-        return check(
-            application_data(app), guideline, check_context(s, app, now_date=day, budget_free=free)
-        )
+        return check(application_data(app), guideline, check_context(s, app, now_date=day, budget_free=free))
 
 
 def timeline(fonds: Fonds, actor: Actor, application_id: int) -> list[AuditEvent]:
     """The audit events of an application, oldest first."""
     with fonds.db.read() as s:
-        app, _ = authz.load_visible_application(
-            s, actor, application_id, local_date(fonds.clock.now())
-        )
-        return list(
-            s.scalars(
-                select(AuditEvent)
-                .where(AuditEvent.application_id == app.id)
-                .order_by(AuditEvent.id)
-            )
-        )
+        app, _ = authz.load_visible_application(s, actor, application_id, local_date(fonds.clock.now()))
+        return list(s.scalars(select(AuditEvent).where(AuditEvent.application_id == app.id).order_by(AuditEvent.id)))
 
 
 def fund_balance(fonds: Fonds, fund_id: str, year: int) -> ledger.Balance:
@@ -98,9 +86,7 @@ def fund_balance(fonds: Fonds, fund_id: str, year: int) -> ledger.Balance:
 def get_application(fonds: Fonds, actor: Actor, application_id: int) -> Application:
     """Load an application the actor may see (detached, with its cost items)."""
     with fonds.db.read() as s:
-        app, _ = authz.load_visible_application(
-            s, actor, application_id, local_date(fonds.clock.now())
-        )
+        app, _ = authz.load_visible_application(s, actor, application_id, local_date(fonds.clock.now()))
         _ = list(app.cost_items)
         s.expunge_all()
         return app

@@ -69,8 +69,11 @@ def applications_of(fonds: Fonds, actor: Actor) -> list[ApplicationSummary]:
         ).all()
         for app, fund_name in rows:
             label = fonds.catalog.workflow(s, app.workflow_version_id).state(app.state).label
-            out.append(ApplicationSummary(app.id, app.title, fund_name, app.file_number, app.state, label,
-                                          app.updated_at, app.requested_cents))
+            out.append(
+                ApplicationSummary(
+                    app.id, app.title, fund_name, app.file_number, app.state, label, app.updated_at, app.requested_cents
+                )
+            )
     return out
 
 
@@ -86,9 +89,17 @@ def new_attachment(s: Session, app: Application, actor: Actor, data: AttachmentI
         raise InvalidInput("Nur PDF-, JPEG- und PNG-Dateien sind erlaubt.", field="file")
     if data.size_bytes <= 0:
         raise InvalidInput("Die Datei ist leer.", field="file")
-    row = Attachment(application_id=app.id, purpose=data.purpose, original_name=data.original_name[:255],
-                     stored_name=data.stored_name, mimetype=data.mimetype, size_bytes=data.size_bytes,
-                     sha256=data.sha256, uploaded_by_id=actor.user_id or 0, uploaded_at=at)
+    row = Attachment(
+        application_id=app.id,
+        purpose=data.purpose,
+        original_name=data.original_name[:255],
+        stored_name=data.stored_name,
+        mimetype=data.mimetype,
+        size_bytes=data.size_bytes,
+        sha256=data.sha256,
+        uploaded_by_id=actor.user_id or 0,
+        uploaded_at=at,
+    )
     s.add(row)
     s.flush()
     return row
@@ -105,8 +116,16 @@ def add_attachment(fonds: Fonds, actor: Actor, application_id: int, data: Attach
         if app.closed_at is not None:
             raise InvalidInput("Der Antrag ist abgeschlossen; es können keine Dateien mehr angehängt werden.")
         row = new_attachment(s, app, actor, data, now)
-        record(s, actor=actor, role=authz.primary_role(roles), action="add_attachment", at=now, fund_id=app.fund_id,
-               application_id=app.id, data={"attachment_id": row.id, "purpose": data.purpose, "sha256": data.sha256})
+        record(
+            s,
+            actor=actor,
+            role=authz.primary_role(roles),
+            action="add_attachment",
+            at=now,
+            fund_id=app.fund_id,
+            application_id=app.id,
+            data={"attachment_id": row.id, "purpose": data.purpose, "sha256": data.sha256},
+        )
         uow.commit()
         return row.id
 
@@ -148,7 +167,11 @@ def letter_pdf(fonds: Fonds, actor: Actor, application_id: int, letter_id: int) 
     with fonds.db.read() as s:
         app, roles = _visible(s, fonds, actor, application_id)
         letter = s.get(Letter, letter_id)
-        if (letter is None or letter.application_id != app.id or letter.pdf is None
-                or not roles & {"applicant", "manager", "auditor", "city_approver"}):
+        if (
+            letter is None
+            or letter.application_id != app.id
+            or letter.pdf is None
+            or not roles & {"applicant", "manager", "auditor", "city_approver"}
+        ):
             raise NotFound("Diesen Brief gibt es (noch) nicht.")
         return letter.kind, bytes(letter.pdf)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from fondsengine.clock import local_date
@@ -54,34 +54,30 @@ def application_data(app: Application) -> ApplicationData:
     )
 
 
-def check_context(
-    session: Session, app: Application, *, now_date: object, budget_free: int | None
-) -> CheckContext:
+def check_context(session: Session, app: Application, *, now_date: object, budget_free: int | None) -> CheckContext:
     """Facts from the database the rule checks need (other grants of the applicant etc.)."""
-    committed = (
+    # bound to this applicant's other grants of the year: commitments minus releases, in one query
+    bound = (
         session.scalar(
-            select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0))
-            .join(Application, Application.id == LedgerEntry.application_id)
-            .where(
-                Application.applicant_id == app.applicant_id,
-                Application.fund_id == app.fund_id,
-                Application.budget_year == app.budget_year,
-                Application.id != app.id,
-                LedgerEntry.kind.in_(("commitment",)),
+            select(
+                func.coalesce(
+                    func.sum(
+                        case(
+                            (LedgerEntry.kind == "commitment", LedgerEntry.amount_cents),
+                            (LedgerEntry.kind == "release", -LedgerEntry.amount_cents),
+                            else_=0,
+                        )
+                    ),
+                    0,
+                )
             )
-        )
-        or 0
-    )
-    released = (
-        session.scalar(
-            select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0))
             .join(Application, Application.id == LedgerEntry.application_id)
             .where(
                 Application.applicant_id == app.applicant_id,
                 Application.fund_id == app.fund_id,
                 Application.budget_year == app.budget_year,
                 Application.id != app.id,
-                LedgerEntry.kind == "release",
+                LedgerEntry.kind.in_(("commitment", "release")),
             )
         )
         or 0
@@ -104,7 +100,7 @@ def check_context(
     return CheckContext(
         today=now_date,
         budget_year=app.budget_year,
-        applicant_other_grants_cents=int(committed) - int(released) + int(pending),
+        applicant_other_grants_cents=int(bound) + int(pending),
         repeat_count=app.repeat_count,
         budget_free_cents=budget_free,
     )
