@@ -70,6 +70,7 @@ def _post_routes(s: Setup) -> list[tuple[str, dict[str, str]]]:
         (f"/verwaltung/sitzungen/{s.session_id}", {"application": str(a)}),
         (f"/verwaltung/papierantrag?fonds={QF}", {"title": "Auf Papier"}),
         (f"/verwaltung/auszahlungen?fonds={QF}", {"payment_id": "1"}),
+        (f"/verwaltung/sitzungen/{s.session_id}/einladen", {}),
     ]
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from fondsengine.errors import FondsError
 from fondsengine.model import AgendaItem, Application, Attendance, JurySession, User
-from fondsengine.services import decisions
+from fondsengine.services import decisions, jury_sessions
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
 from webapp.manage import bp
@@ -190,3 +190,22 @@ def session(session_id: int) -> ResponseReturnValue:
         ready=ready_for_agenda(js["fund_id"]) if js["status"] != "closed" else [],
         errors=errors,
     ), 400 if errors else 200
+
+
+@bp.route("/sitzungen/<int:session_id>/einladen", methods=["POST"])
+@login_required
+def invite(session_id: int) -> ResponseReturnValue:
+    """Invite the jury members to the session (the engine knows who is a member on that day)."""
+    js = _load_session(session_id)
+    require_fund(js["fund_id"])
+    try:
+        count = jury_sessions.invite(fonds(), actor(), session_id)
+    except FondsError as exc:
+        for _field, message in error_list(exc):
+            flash(message, "error")
+    else:
+        if count:
+            flash(f"{count} {'Mitglied ist' if count == 1 else 'Mitglieder sind'} eingeladen.", "success")
+        else:
+            flash("Es gibt niemanden, der noch nicht eingeladen ist.", "info")
+    return redirect(url_for("manage.session", session_id=session_id))
