@@ -71,6 +71,7 @@ def _post_routes(s: Setup) -> list[tuple[str, dict[str, str]]]:
         (f"/verwaltung/papierantrag?fonds={QF}", {"title": "Auf Papier"}),
         (f"/verwaltung/auszahlungen?fonds={QF}", {"payment_id": "1"}),
         (f"/verwaltung/sitzungen/{s.session_id}/einladen", {}),
+        (f"/verwaltung/antraege/{a}/notizen", {"note": "intern"}),
     ]
 
 

@@ -12,6 +12,7 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from fondsengine.guidelines.model import Guideline
+from fondsengine.letters_access import letters_of_application
 from fondsengine.model import (
     AgendaItem,
     Application,
@@ -25,11 +26,12 @@ from fondsengine.model import (
     User,
 )
 from fondsengine.services.queries import available_actions, findings_for, get_application
-from fondsengine.services.records import attachments_of, letters_of
+from fondsengine.services.records import attachments_of
 from fondsengine.workflow.model import Workflow
 from webapp.extensions import actor, fonds
 from webapp.manage import bp
 from webapp.manage.common import Errors, require_fund
+from webapp.manage.notes import notes_of
 from webapp.manage.revisions import last_changes
 
 # Steps taken with one button (no input); the others open a form page (actions.py).
@@ -216,7 +218,7 @@ def render_application(application_id: int, errors: Errors | None = None, status
         amount_steps=AMOUNT_STEPS,
         elsewhere=ELSEWHERE,
         timeline=timeline_for(view),
-        letters=letters_of(f, a, application_id),
+        letters=letters_of_application(f, a, application_id),
         letter_text=LETTER_TEXT,
         attachments=attachments_of(f, a, application_id),
         payments=payments_of(application_id),
@@ -227,6 +229,7 @@ def render_application(application_id: int, errors: Errors | None = None, status
         kinds={k.id: k.label for k in view.guideline.applicants.kinds},
         errors=errors or [],
         changes=last_changes(application_id),
+        notes=notes_of(application_id),
         **extra,
     ), status
 
