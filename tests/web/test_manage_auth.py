@@ -55,6 +55,7 @@ def _get_routes(s: Setup) -> list[str]:
         f"/verwaltung/auszahlungen?fonds={QF}",
         f"/verwaltung/auszahlungen.csv?fonds={QF}",
         f"/verwaltung/auszahlungen.xlsx?fonds={QF}",
+        f"/verwaltung/rollen?fonds={QF}",
     ]
 
 
@@ -72,6 +73,8 @@ def _post_routes(s: Setup) -> list[tuple[str, dict[str, str]]]:
         (f"/verwaltung/auszahlungen?fonds={QF}", {"payment_id": "1"}),
         (f"/verwaltung/sitzungen/{s.session_id}/einladen", {}),
         (f"/verwaltung/antraege/{a}/notizen", {"note": "intern"}),
+        ("/verwaltung/rollen", {"fonds": QF, "email": "x@example.org", "role": "auditor"}),
+        ("/verwaltung/rollen/entziehen", {"fonds": QF, "user_id": "1", "role": "auditor"}),
     ]
 
 

@@ -18,5 +18,6 @@ from webapp.manage import (  # noqa: E402,F401  (the modules register their rout
     paper,
     payment_orders,
     queue,
+    roles,
     sessions,
 )

@@ -1,0 +1,65 @@
+"""People and roles: the office gives roles per fund (inviting new people) and takes them away at once."""
+
+from __future__ import annotations
+
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from fondsengine.model import Membership, User
+from fondsengine.services.context import Actor
+from fondsengine.services.users import create_user, grant_role
+from tests.web.builders import PASSWORD, QF, World
+from tests.web.conftest import login
+
+
+def test_giving_a_jury_role_to_a_new_person_creates_the_account_without_a_password(
+    world: World, client: FlaskClient
+) -> None:
+    login(client, "buero@example.org")
+    response = client.post(
+        "/verwaltung/rollen",
+        data={"fonds": QF, "email": "neu@example.org", "name": "Nora Neu", "role": "jury_member", "group": "resident"},
+    )
+    assert response.status_code == 302
+    with world.fonds.db.read() as s:
+        user = s.scalars(select(User).where(User.email == "neu@example.org")).one()
+        membership = s.scalars(select(Membership).where(Membership.user_id == user.id)).one()
+        assert (user.name, user.password_hash) == ("Nora Neu", None)
+        assert (membership.fund_id, membership.role, membership.group) == (QF, "jury_member", "resident")
+    page = client.get(f"/verwaltung/rollen?fonds={QF}").get_data(as_text=True)
+    assert "Nora Neu" in page and "Jurymitglied (Bewohnerinnen und Bewohner (ausgelost))" in page
+
+
+def test_a_missing_role_is_named_in_the_error_summary(world: World, client: FlaskClient) -> None:
+    login(client, "buero@example.org")
+    response = client.post("/verwaltung/rollen", data={"fonds": QF, "email": "neu@example.org"})
+    assert response.status_code == 400
+    assert 'href="#f-role">Bitte wählen Sie eine Rolle.' in response.get_data(as_text=True)
+
+
+def test_a_revoked_manager_role_takes_effect_immediately(world: World, client: FlaskClient) -> None:
+    colleague = create_user(world.fonds, name="Kai Kollege", email="kai@example.org", password=PASSWORD, confirmed=True)
+    grant_role(world.fonds, Actor.scheduler(), user_id=colleague, fund_id=QF, role="manager")
+    other = world.app.test_client()
+    login(other, "kai@example.org")
+    assert other.get(f"/verwaltung/?fonds={QF}").status_code == 200
+    login(client, "buero@example.org")
+    page = client.get(f"/verwaltung/rollen?fonds={QF}").get_data(as_text=True)
+    assert "Geschäftsführung von Kai Kollege entziehen" in page
+    assert "Geschäftsführung von Innenstadt-Büro entziehen" not in page
+
+    response = client.post(
+        "/verwaltung/rollen/entziehen", data={"fonds": QF, "user_id": str(colleague), "role": "manager"}
+    )
+
+    assert response.status_code == 302
+    assert other.get(f"/verwaltung/?fonds={QF}").status_code == 403
+
+
+def test_people_who_do_not_manage_the_fund_cannot_give_roles(world: World, client: FlaskClient) -> None:
+    login(client, "anna@example.org")
+    data = {"fonds": QF, "email": "anna@example.org", "role": "manager"}
+    assert client.post("/verwaltung/rollen", data=data).status_code == 403
+    assert client.get("/verwaltung/rollen").status_code == 403
+    with world.fonds.db.read() as s:
+        assert s.scalars(select(Membership).where(Membership.user_id == world.anna)).all() == []
