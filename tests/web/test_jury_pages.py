@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import func, select
 
-from fondsengine.model import AgendaItem, Application
+from fondsengine.model import AgendaItem, Application, Vote
 from fondsengine.services import jury
 from tests.integration.test_jury_support import uid
 from tests.web.builders import World
 from tests.web.conftest import login
-from tests.web.test_jury_support import Jury, build_jury, opened
+from tests.web.test_jury_support import NOW, Jury, build_jury, opened
 
 
 @pytest.fixture()
@@ -240,3 +242,59 @@ def test_an_approval_the_budget_no_longer_covers_is_refused_with_the_ledgers_rea
         assert s.get(AgendaItem, j.items[0]).status == "open"
         app_id = s.get(AgendaItem, j.items[0]).application_id
         assert s.get(Application, app_id).state == "on_agenda"
+
+
+def test_the_office_opens_the_session_and_records_a_conflict_for_a_member(j: Jury) -> None:
+    office = as_user(j.world, "buero@example.org")
+    assert "Jurysitzung am 10.03.2027" in office.get("/jury/").get_data(as_text=True)
+    form = office.get(f"/jury/sitzungen/{j.session_id}/eroeffnen").get_data(as_text=True)
+    assert "Vorsitz: Kim Kaya" in form
+    present = [str(uid(m)) for m in (j.cast.ida, j.cast.kim)]
+    response = office.post(f"/jury/sitzungen/{j.session_id}/eroeffnen", data={"present": present})
+    assert response.status_code == 400 and "Bitte wählen Sie, wer die Sitzung leitet." in response.get_data(
+        as_text=True
+    )
+    data = {"present": present, "chair": str(uid(j.cast.jan))}
+    response = office.post(f"/jury/sitzungen/{j.session_id}/eroeffnen", data=data)
+    assert response.status_code == 400
+    assert "Der Vorsitz muss ein anwesendes Mitglied der Jury sein." in response.get_data(as_text=True)
+    data["chair"] = present[1]
+    assert office.post(f"/jury/sitzungen/{j.session_id}/eroeffnen", data=data).status_code == 302
+    item = j.items[1]
+    response = office.post(f"/jury/top/{item}/befangenheit", data={"user": present[0], "reason": "Schwester"})
+    assert response.status_code == 302
+    html = office.get(f"/jury/sitzungen/{j.session_id}").get_data(as_text=True)
+    assert "Ida Ivers ist befangen: Schwester" in html
+    assert "Vorsitz: <strong>Kim Kaya</strong>" in html
+
+
+def test_a_vote_by_circulation_after_the_deadline_is_refused_with_the_deadline(world: World, tmp_path: Path) -> None:
+    deadline = NOW + timedelta(days=7)
+    j = build_jury(world, tmp_path, circulation=True, deadline=deadline)
+    ida = as_user(world, "ida@example.org")
+    assert ida.post(f"/jury/top/{j.items[0]}/stimme", data={"choice": "yes"}).status_code == 302
+    world.clock.set(deadline + timedelta(seconds=1))
+    response = ida.post(f"/jury/top/{j.items[0]}/stimme", data={"choice": "no"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Die Frist des Umlaufverfahrens ist am 02.12.2026, 10:00 Uhr abgelaufen." in html
+    assert as_user(world, "jan@example.org").post(f"/jury/sitzungen/{j.session_id}/umlauf-auswerten").status_code == 403
+    office = as_user(world, "buero@example.org")
+    response = office.post(f"/jury/sitzungen/{j.session_id}/umlauf-auswerten")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/protokoll")
+    with world.fonds.db.read() as s:
+        votes = s.scalars(select(Vote.choice).where(Vote.agenda_item_id == j.items[0])).all()
+        assert list(votes) == ["yes"]
+        assert s.get(AgendaItem, j.items[0]).outcome == "defer"  # one vote is below the quorum of two
+
+
+def test_a_stale_form_token_saves_no_vote_and_keeps_the_typed_amount(j: Jury) -> None:
+    opened(j)
+    ida = as_user(j.world, "ida@example.org")
+    j.world.app.config["WTF_CSRF_ENABLED"] = True
+    response = ida.post(f"/jury/top/{j.items[0]}/stimme", data={"choice": "yes", "amount": "900,00"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "noch nichts gespeichert" in html and 'value="900,00"' in html
+    with j.world.fonds.db.read() as s:
+        assert s.scalar(select(func.count(Vote.id))) == 0
