@@ -56,6 +56,9 @@ def _get_routes(s: Setup) -> list[str]:
         f"/verwaltung/auszahlungen.csv?fonds={QF}",
         f"/verwaltung/auszahlungen.xlsx?fonds={QF}",
         f"/verwaltung/rollen?fonds={QF}",
+        f"/verwaltung/jahresuebersicht?fonds={QF}",
+        f"/verwaltung/jahresuebersicht.csv?fonds={QF}",
+        f"/verwaltung/jahresuebersicht.xlsx?fonds={QF}",
     ]
 
 

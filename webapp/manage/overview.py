@@ -1,0 +1,158 @@
+"""The yearly overview of a fund: counts and sums by state and cost category, participants reached."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Response, render_template
+from flask.typing import ResponseReturnValue
+from flask_login import login_required
+from sqlalchemy import distinct, func, select
+
+from fondsengine.model import Application, CostItem
+from fondsengine.money import to_decimal
+from webapp.extensions import fonds
+from webapp.manage import bp
+from webapp.manage.common import require_any_fund
+from webapp.manage.dashboard import fund_years, pick_fund, pick_year
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The figures of one fund's budget year."""
+
+    by_state: list[tuple[str, int, int, int]]  # label, count, requested, approved
+    by_category: list[tuple[str, int, int]]  # label, applications, planned costs
+    funded: int
+    participants_reached: int
+    participants_expected: int
+    with_proof: int
+
+
+def overview(fund_id: str, year: int) -> Overview:
+    """Three grouped queries over the fund's year (states, cost categories of funded projects, participants)."""
+    f = fonds()
+    with f.db.read() as s:
+        _fund, row, guideline = f.catalog.current(s, fund_id)
+        workflow = f.catalog.workflow(s, row.workflow_version_id)
+        labels = {st.id: st.label for st in workflow.states}
+        funded_states = tuple(st.id for st in workflow.states if st.outcome in ("approved", "completed"))
+        where = (Application.fund_id == fund_id, Application.budget_year == year)
+        states = s.execute(
+            select(
+                Application.state,
+                func.count(Application.id),
+                func.coalesce(func.sum(Application.requested_cents), 0),
+                func.coalesce(func.sum(Application.approved_cents), 0),
+            )
+            .where(*where, Application.state != "draft")
+            .group_by(Application.state)
+        ).all()
+        categories = s.execute(
+            select(CostItem.category, func.count(distinct(CostItem.application_id)), func.sum(CostItem.amount_cents))
+            .join(Application, Application.id == CostItem.application_id)
+            .where(*where, Application.state.in_(funded_states))
+            .group_by(CostItem.category)
+        ).all()
+        people = s.execute(
+            select(
+                func.count(Application.id),
+                func.coalesce(func.sum(Application.participants_reached), 0),
+                func.coalesce(func.sum(Application.participants_expected), 0),
+                func.count(Application.participants_reached),
+            ).where(*where, Application.state.in_(funded_states))
+        ).one()
+    order = [st.id for st in workflow.states]
+    cat_labels = {c.id: c.label for c in guideline.costs.categories}
+    return Overview(
+        by_state=[
+            (labels.get(st, st), int(n), int(req), int(appr))
+            for st, n, req, appr in sorted(states, key=lambda r: order.index(r[0]) if r[0] in order else 99)
+        ],
+        by_category=sorted(
+            ((cat_labels.get(c, c), int(n), int(total)) for c, n, total in categories), key=lambda r: -r[2]
+        ),
+        funded=int(people[0]),
+        participants_reached=int(people[1]),
+        participants_expected=int(people[2]),
+        with_proof=int(people[3]),
+    )
+
+
+def _selection() -> tuple[Any, str, int]:
+    funds = require_any_fund()
+    fund_id = pick_fund(funds)
+    return funds, fund_id, pick_year(fund_years(fund_id))
+
+
+@bp.route("/jahresuebersicht")
+@login_required
+def yearly() -> ResponseReturnValue:
+    """The yearly overview as a page."""
+    funds, fund_id, year = _selection()
+    return render_template(
+        "manage/overview.html",
+        funds=funds,
+        fund_id=fund_id,
+        years=fund_years(fund_id),
+        year=year,
+        ov=overview(fund_id, year),
+        fund_name=next((fc.name for fc in funds if fc.id == fund_id), fund_id),
+    )
+
+
+def _table(ov: Overview) -> list[list[Any]]:
+    rows: list[list[Any]] = [["Stand", "Anzahl", "Beantragt (EUR)", "Bewilligt (EUR)"]]
+    rows += [[label, n, to_decimal(req), to_decimal(appr)] for label, n, req, appr in ov.by_state]
+    rows += [[], ["Kostenart (geförderte Projekte)", "Projekte", "Geplante Kosten (EUR)"]]
+    rows += [[label, n, to_decimal(total)] for label, n, total in ov.by_category]
+    rows += [
+        [],
+        ["Geförderte Projekte", ov.funded],
+        ["Teilnehmende erwartet", ov.participants_expected],
+        ["Teilnehmende erreicht (laut Verwendungsnachweis)", ov.participants_reached],
+        ["Projekte mit Angabe der Teilnehmenden", ov.with_proof],
+    ]
+    return rows
+
+
+@bp.route("/jahresuebersicht.csv")
+@login_required
+def yearly_csv() -> ResponseReturnValue:
+    """The yearly overview as CSV."""
+    _funds, fund_id, year = _selection()
+    buf = io.StringIO()
+    buf.write("\ufeff")
+    writer = csv.writer(buf, delimiter=";")
+    for row in _table(overview(fund_id, year)):
+        writer.writerow([str(v).replace(".", ",") if not isinstance(v, (str, int)) else v for v in row])
+    return Response(
+        buf.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename=jahresuebersicht-{fund_id}-{year}.csv"},
+    )
+
+
+@bp.route("/jahresuebersicht.xlsx")
+@login_required
+def yearly_xlsx() -> ResponseReturnValue:
+    """The yearly overview as an Excel workbook."""
+    from openpyxl import Workbook
+
+    _funds, fund_id, year = _selection()
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = f"Übersicht {year}"
+    for row in _table(overview(fund_id, year)):
+        ws.append([v if isinstance(v, (str, int)) else float(v) for v in row])
+    out = io.BytesIO()
+    wb.save(out)
+    return Response(
+        out.getvalue(),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f"attachment; filename=jahresuebersicht-{fund_id}-{year}.xlsx"},
+    )
