@@ -171,3 +171,41 @@ def test_the_office_checks_a_proof_of_use_and_claims_the_ineligible_part_back(
     expect(page.locator('[data-figure="committed"]')).to_have_text(euro(balance.committed))
     expect(page.locator('[data-figure="free"]')).to_have_text(euro(balance.free))
     a11y.check()
+
+
+def test_the_other_office_pages_are_accessible(page: Page, world: World, a11y: Checker) -> None:
+    app_id = approved_for(world, world.anna)
+    payments.request_payment(
+        world.fonds,
+        Actor(world.anna),
+        app_id,
+        amount_cents=50_000,
+        kind="advance",
+        iban="DE02120300000000202051",
+        account_holder="Anna Beispiel",
+    )
+    log_in(page, "buero@example.org")
+    nav = page.get_by_role("navigation", name="Verwaltung")
+    page.goto("/verwaltung/")
+    nav.get_by_role("link", name="Auszahlungen").click()
+    expect(page.get_by_role("heading", name="Offene Auszahlungen")).to_be_visible()
+    a11y.check("office-payment-orders")
+    nav.get_by_role("link", name="Jahresübersicht").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Jahresübersicht 2026")
+    a11y.check("office-yearly")
+    nav.get_by_role("link", name="Personen und Rollen").click()
+    page.get_by_role("button", name="Rolle vergeben").click()
+    expect(page.get_by_role("alert")).to_contain_text("Bitte wählen Sie eine Rolle.")
+    a11y.check("office-roles-error")
+    nav.get_by_role("link", name="Papierantrag erfassen").click()
+    page.get_by_label("Projekttitel").fill("Bücherschrank")
+    page.get_by_label("Beantragter Zuschuss in Euro").fill("viel")
+    page.get_by_role("button", name="Als Entwurf speichern").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    expect(page.get_by_label("Projekttitel")).to_have_value("Bücherschrank")
+    a11y.check("office-paper-error")
+    page.goto(f"/verwaltung/antraege/{app_id}")
+    page.get_by_label("Neue Notiz").fill("Telefonat: Abschlag kommt nächste Woche.")
+    page.get_by_role("button", name="Notiz speichern").click()
+    expect(page.get_by_text("Telefonat: Abschlag kommt nächste Woche.")).to_be_visible()
+    a11y.check("office-notes")
