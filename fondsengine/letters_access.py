@@ -93,8 +93,16 @@ def _info(r: Row[Any]) -> LetterInfo:
 def letters_of(fonds: Fonds, actor: Actor, file_number: str) -> list[LetterInfo]:
     """The letters of the application with this file number (Aktenzeichen), oldest first."""
     with fonds.db.read() as s:
-        app = s.scalar(select(Application).where(Application.file_number == file_number.strip()))
-        app = _may_read(fonds, s, actor, app)
+        app_id = s.scalar(select(Application.id).where(Application.file_number == file_number.strip()))
+    if app_id is None:
+        raise NotFound("Diesen Antrag gibt es nicht.")
+    return letters_of_application(fonds, actor, app_id)
+
+
+def letters_of_application(fonds: Fonds, actor: Actor, application_id: int) -> list[LetterInfo]:
+    """The letters of an application the actor may read, oldest first (pending ones too)."""
+    with fonds.db.read() as s:
+        app = _may_read(fonds, s, actor, s.get(Application, application_id))
         rows = s.execute(_info_query().where(Letter.application_id == app.id).order_by(Letter.id))
         return [_info(r) for r in rows]
 

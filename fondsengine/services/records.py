@@ -1,4 +1,6 @@
-"""What belongs to an application besides its data: attachments, letters, the applicant's list."""
+"""What belongs to an application besides its data: attachments and the applicant's list.
+
+Letters: see fondsengine.letters_access."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from fondsengine.clock import local_date
 from fondsengine.errors import InvalidInput, NotFound
-from fondsengine.model import Application, Attachment, Fund, Letter
+from fondsengine.model import Application, Attachment, Fund
 from fondsengine.services import authz
 from fondsengine.services.audit import record
 from fondsengine.services.context import Actor, Fonds
@@ -43,16 +45,6 @@ class ApplicationSummary:
     state_label: str
     updated_at: datetime
     requested_cents: int
-
-
-@dataclass(frozen=True)
-class LetterInfo:
-    """A letter without its bytes."""
-
-    id: int
-    kind: str
-    created_at: datetime
-    rendered: bool
 
 
 def applications_of(fonds: Fonds, actor: Actor) -> list[ApplicationSummary]:
@@ -146,32 +138,3 @@ def attachment_file(fonds: Fonds, actor: Actor, application_id: int, attachment_
         if a.id == attachment_id:
             return a
     raise NotFound("Diese Datei gibt es nicht.")
-
-
-def letters_of(fonds: Fonds, actor: Actor, application_id: int) -> list[LetterInfo]:
-    """The letters of a visible application (applicant and office only)."""
-    with fonds.db.read() as s:
-        app, roles = _visible(s, fonds, actor, application_id)
-        if not roles & {"applicant", "manager", "auditor", "city_approver"}:
-            return []
-        rows = s.execute(
-            select(Letter.id, Letter.kind, Letter.created_at, Letter.sha256)
-            .where(Letter.application_id == app.id)
-            .order_by(Letter.id)
-        ).all()
-        return [LetterInfo(r.id, r.kind, r.created_at, r.sha256 is not None) for r in rows]
-
-
-def letter_pdf(fonds: Fonds, actor: Actor, application_id: int, letter_id: int) -> tuple[str, bytes]:
-    """(kind, PDF bytes) of a rendered letter of a visible application, else NotFound."""
-    with fonds.db.read() as s:
-        app, roles = _visible(s, fonds, actor, application_id)
-        letter = s.get(Letter, letter_id)
-        if (
-            letter is None
-            or letter.application_id != app.id
-            or letter.pdf is None
-            or not roles & {"applicant", "manager", "auditor", "city_approver"}
-        ):
-            raise NotFound("Diesen Brief gibt es (noch) nicht.")
-        return letter.kind, bytes(letter.pdf)

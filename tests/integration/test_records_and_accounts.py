@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from fondsengine import letters_access
 from fondsengine.errors import InvalidInput, NotFound
 from fondsengine.services import accounts, records
 from fondsengine.services import applications as apps
@@ -53,12 +54,14 @@ def test_the_receipt_letter_is_listed_for_the_applicant_and_not_for_others(fonds
     bernd = person(fonds, "Bernd", "bernd@example.org")
     app_id = apps.create_draft(fonds, anna, QF, quartiersfonds_input())
     apps.submit(fonds, anna, app_id)
-    letters = records.letters_of(fonds, anna, app_id)
+    letters = letters_access.letters_of_application(fonds, anna, app_id)
     assert [(x.kind, x.rendered) for x in letters] == [("receipt", False)]
+    info, pdf = letters_access.letter_pdf(fonds, anna, letters[0].id)  # rendered on first download
+    assert info.kind == "receipt" and pdf.startswith(b"%PDF")
     with pytest.raises(NotFound):
-        records.letter_pdf(fonds, anna, app_id, letters[0].id)  # not rendered yet
+        letters_access.letters_of_application(fonds, bernd, app_id)
     with pytest.raises(NotFound):
-        records.letters_of(fonds, bernd, app_id)
+        letters_access.letter_pdf(fonds, bernd, letters[0].id)
 
 
 def test_a_repeated_form_post_with_the_same_token_creates_one_draft_even_concurrently(fonds: Fonds) -> None:

@@ -13,7 +13,8 @@ from webapp.applicant import bp
 from webapp.applicant.common import error_list, load, split_findings
 from fondsengine.services.payments import payments_of
 from fondsengine.services.queries import last_request_for_changes, timeline
-from fondsengine.services.records import add_attachment, applications_of, attachments_of, letter_pdf, letters_of
+from fondsengine.letters_access import letter_pdf, letters_of_application
+from fondsengine.services.records import add_attachment, applications_of, attachments_of
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
 from webapp.uploads import as_input, check_and_store, read_stored
@@ -82,7 +83,7 @@ def detail(application_id: int) -> ResponseReturnValue:
         linked=LINKED_ACTIONS,
         posted=POSTED_ACTIONS,
         timeline=_timeline(application_id),
-        letters=letters_of(f, a, application_id),
+        letters=letters_of_application(f, a, application_id),
         letter_text=LETTER_TEXT,
         attachments=attachments_of(f, a, application_id),
         payments=payments_of(f, a, application_id),
@@ -183,7 +184,10 @@ def attachment(application_id: int, attachment_id: int) -> ResponseReturnValue:
 @login_required
 def letter(application_id: int, letter_id: int) -> ResponseReturnValue:
     """Download a letter (PDF) of a visible application."""
-    kind, pdf = letter_pdf(fonds(), actor(), application_id, letter_id)
+    info, pdf = letter_pdf(fonds(), actor(), letter_id)
+    if info.application_id != application_id:
+        abort(404)
+    kind = info.kind
     import io
 
     return send_file(
