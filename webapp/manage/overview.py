@@ -69,15 +69,15 @@ def overview(fund_id: str, year: int) -> Overview:
     cat_labels = {c.id: c.label for c in guideline.costs.categories}
     return Overview(
         by_state=[
-            (labels.get(st, st), int(n), int(req), int(appr))
+            (labels.get(st, st), int(n), int(req or 0), int(appr or 0))
             for st, n, req, appr in sorted(states, key=lambda r: order.index(r[0]) if r[0] in order else 99)
         ],
         by_category=sorted(
-            ((cat_labels.get(c, c), int(n), int(total)) for c, n, total in categories), key=lambda r: -r[2]
+            ((cat_labels.get(c, c), int(n), int(total or 0)) for c, n, total in categories), key=lambda r: -r[2]
         ),
         funded=int(people[0]),
-        participants_reached=int(people[1]),
-        participants_expected=int(people[2]),
+        participants_reached=int(people[1] or 0),
+        participants_expected=int(people[2] or 0),
         with_proof=int(people[3]),
     )
 

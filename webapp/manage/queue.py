@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -182,7 +183,7 @@ COLUMNS = (
 )
 
 
-def rows_select(qf: QueueFilter, day: date) -> Select[Any]:
+def rows_select(qf: QueueFilter, day: date) -> Any:
     """The full row select of the queue (sorted, not paginated)."""
     where = filtered(qf, day).whereclause
     column = SORTS[qf.sort]
@@ -193,7 +194,7 @@ def rows_select(qf: QueueFilter, day: date) -> Select[Any]:
     return stmt.order_by(order.nulls_last(), Application.id.desc() if qf.descending else Application.id)
 
 
-def state_labels(rows: list[Any]) -> dict[tuple[int, str], str]:
+def state_labels(rows: Sequence[Any]) -> dict[tuple[int, str], str]:
     """(workflow version, state) -> German label, for the rows shown (workflows are cached)."""
     f = fonds()
     out: dict[tuple[int, str], str] = {}

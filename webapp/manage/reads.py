@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -68,7 +69,7 @@ def pipeline_cents(s: Session, fund_id: str, year: int, states: tuple[str, ...])
     return int(row[0]), int(row[1])
 
 
-def _cols():  # type: ignore[no-untyped-def]
+def _cols() -> tuple[Any, ...]:
     return (
         Application.id,
         Application.file_number,
