@@ -298,3 +298,14 @@ def test_a_stale_form_token_saves_no_vote_and_keeps_the_typed_amount(j: Jury) ->
     assert "noch nichts gespeichert" in html and 'value="900,00"' in html
     with j.world.fonds.db.read() as s:
         assert s.scalar(select(func.count(Vote.id))) == 0
+
+
+def test_a_member_not_on_the_attendance_list_is_told_why_there_is_no_vote_form(j: Jury) -> None:
+    kim = as_user(j.world, "kim@example.org")
+    assert "Abgestimmt wird, sobald die Sitzung eröffnet ist." in kim.get(f"/jury/sitzungen/{j.session_id}").get_data(
+        as_text=True
+    )
+    jury.open_session(j.world.fonds, j.office, j.session_id, [uid(j.cast.ida), uid(j.cast.jan)], uid(j.cast.ida))
+    html = kim.get(f"/jury/sitzungen/{j.session_id}").get_data(as_text=True)
+    assert "Sie sind nicht als anwesend eingetragen" in html
+    assert "Stimme abgeben" not in html
