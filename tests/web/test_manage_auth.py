@@ -76,6 +76,8 @@ def _post_routes(s: Setup) -> list[tuple[str, dict[str, str]]]:
         (f"/verwaltung/auszahlungen?fonds={QF}", {"payment_id": "1"}),
         (f"/verwaltung/sitzungen/{s.session_id}/einladen", {}),
         (f"/verwaltung/antraege/{a}/notizen", {"note": "intern"}),
+        ("/verwaltung/antraege/tagesordnung", {"session_id": str(s.session_id), "auswahl": str(a)}),
+        ("/verwaltung/antraege.csv", {"fonds": QF, "auswahl": str(a)}),
         ("/verwaltung/rollen", {"fonds": QF, "email": "x@example.org", "role": "auditor"}),
         ("/verwaltung/rollen/entziehen", {"fonds": QF, "user_id": "1", "role": "auditor"}),
     ]

@@ -158,3 +158,50 @@ def test_the_xlsx_export_holds_amounts_as_numbers(world: World, client: FlaskCli
     assert values[0][0] == "Aktenzeichen"
     assert len(values) == 2
     assert values[1][8] == 800.0
+
+
+def test_the_ticked_applications_are_exported(world: World, client: FlaskClient) -> None:
+    first = _submitted(world, world.anna, title="Repair-Café")
+    _submitted(world, world.bert, title="Kinderflohmarkt")
+    login(client, "buero@example.org")
+
+    response = client.post("/verwaltung/antraege.csv", data={"auswahl": [str(first)]})
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
+
+    assert [r[4] for r in rows[1:]] == ["Repair-Café"]
+
+
+def test_the_ticked_applications_go_on_a_session_at_once(world: World, client: FlaskClient) -> None:
+    from datetime import UTC, datetime
+
+    from fondsengine.services import decisions
+
+    ids = []
+    for user, title in ((world.anna, "Repair-Café"), (world.bert, "Kinderflohmarkt")):
+        app_id = _submitted(world, user, title=title)
+        decisions.start_review(world.fonds, Actor(world.office), app_id)
+        with world.fonds.db.read() as s:
+            checklist = world.fonds.catalog.current(s, QF)[2].review_checklist
+        decisions.record_review(world.fonds, Actor(world.office), app_id, {i.id: ("fulfilled", "") for i in checklist})
+        decisions.complete_review(world.fonds, Actor(world.office), app_id)
+        ids.append(app_id)
+    not_reviewed = _submitted(world, world.anna, title="Noch nicht geprüft")
+    session_id = decisions.create_session(
+        world.fonds, Actor(world.office), QF, datetime(2026, 3, 11, 17, tzinfo=UTC), "Rathaus"
+    )
+    login(client, "buero@example.org")
+    assert "Auswahl auf die Tagesordnung setzen" in client.get("/verwaltung/antraege").get_data(as_text=True)
+
+    response = client.post(
+        "/verwaltung/antraege/tagesordnung",
+        data={"session_id": str(session_id), "auswahl": [str(i) for i in [*ids, not_reviewed]]},
+    )
+
+    assert response.status_code == 302
+    with world.fonds.db.read() as s:
+        states = dict(s.execute(select(Application.id, Application.state)).all())
+    assert [states[i] for i in ids] == ["on_agenda", "on_agenda"]
+    assert states[not_reviewed] == "submitted"
+    page = client.get(f"/verwaltung/sitzungen/{session_id}").get_data(as_text=True)
+    assert "Tagesordnung (2)" in page
+    assert f"Antrag {not_reviewed}:" in page

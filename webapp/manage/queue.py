@@ -20,7 +20,7 @@ from flask_login import login_required
 from sqlalchemy import Select, exists, func, or_, select
 
 from fondsengine.errors import InvalidInput
-from fondsengine.model import Application, CostItem, Fund
+from fondsengine.model import Application, CostItem, Fund, JurySession
 from fondsengine.money import parse_euro, to_decimal
 from webapp.extensions import fonds
 from webapp.filters import datum
@@ -61,6 +61,7 @@ class QueueFilter:
     sort: str = "eingang"
     descending: bool = True
     page: int = 1
+    selected: list[int] = field(default_factory=list)
     raw: dict[str, str] = field(default_factory=dict)
     errors: Errors = field(default_factory=list)
 
@@ -123,6 +124,9 @@ def parse_filter(args: Any, funds: list[FundChoice]) -> QueueFilter:
         sort=sort,
         descending=raw["richtung"] != "auf",
         page=page,
+        selected=[int(v) for v in args.getlist("auswahl") if str(v).isdigit()][:1000]
+        if hasattr(args, "getlist")
+        else [],
         raw={k: v for k, v in raw.items() if k != "seite"},
         errors=errors,
     )
@@ -136,6 +140,8 @@ def _like(text: str) -> str:
 def filtered(qf: QueueFilter, day: date) -> Select[Any]:
     """The WHERE part of the queue as a select of application ids (reused by list, count, export)."""
     stmt = select(Application.id).where(Application.fund_id.in_(qf.fund_ids))
+    if qf.selected:
+        stmt = stmt.where(Application.id.in_(qf.selected))
     if qf.year is not None:
         stmt = stmt.where(Application.budget_year == qf.year)
     state_rule = Application.state == qf.state if qf.state else Application.state != "draft"
@@ -237,6 +243,13 @@ def queue() -> ResponseReturnValue:
         page = min(qf.page, pages)
         rows = s.execute(rows_select(qf, day).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     states, kinds, cats = _choices([fc.id for fc in funds])
+    with f.db.read() as s:
+        sessions = s.execute(
+            select(JurySession.id, JurySession.starts_at, JurySession.place, Fund.name)
+            .join(Fund, Fund.id == JurySession.fund_id)
+            .where(JurySession.fund_id.in_(qf.fund_ids), JurySession.status != "closed")
+            .order_by(JurySession.starts_at)
+        ).all()
     return render_template(
         "manage/queue.html",
         funds=funds,
@@ -251,6 +264,7 @@ def queue() -> ResponseReturnValue:
         kind_labels=dict(kinds),
         cats=cats,
         sorts=SORT_LABELS,
+        sessions=sessions,
         fund_id=qf.raw["fonds"] or funds[0].id,
     ), 400 if qf.errors else 200
 
@@ -278,7 +292,7 @@ def _euros(cents: int | None) -> Decimal | None:
 def export_rows() -> tuple[tuple[str, ...], list[list[Any]]]:
     """The header and all rows of the filtered queue (no pagination) as plain values."""
     funds = require_any_fund()
-    qf = parse_filter(request.args, funds)
+    qf = parse_filter(request.values, funds)
     if qf.errors:
         abort(400)
     f = fonds()
@@ -314,7 +328,7 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
-@bp.route("/antraege.csv")
+@bp.route("/antraege.csv", methods=["GET", "POST"])
 @login_required
 def queue_csv() -> ResponseReturnValue:
     """The filtered queue as CSV (semicolon, UTF-8 with BOM, German decimal comma)."""
@@ -334,7 +348,7 @@ def queue_csv() -> ResponseReturnValue:
     )
 
 
-@bp.route("/antraege.xlsx")
+@bp.route("/antraege.xlsx", methods=["GET", "POST"])
 @login_required
 def queue_xlsx() -> ResponseReturnValue:
     """The filtered queue as an Excel workbook (openpyxl)."""

@@ -209,3 +209,30 @@ def invite(session_id: int) -> ResponseReturnValue:
         else:
             flash("Es gibt niemanden, der noch nicht eingeladen ist.", "info")
     return redirect(url_for("manage.session", session_id=session_id))
+
+
+@bp.route("/antraege/tagesordnung", methods=["POST"])
+@login_required
+def schedule_selected() -> ResponseReturnValue:
+    """Put the applications ticked in the queue on one session's agenda (each through the engine)."""
+    require_any_fund()
+    raw = request.form.get("session_id", "")
+    if not raw.isdigit():
+        flash("Bitte wählen Sie eine Jurysitzung.", "error")
+        return redirect(url_for("manage.queue"))
+    js = _load_session(int(raw))
+    require_fund(js["fund_id"])
+    chosen = [int(v) for v in request.form.getlist("auswahl") if v.isdigit()]
+    if not chosen:
+        flash("Bitte wählen Sie mindestens einen Antrag aus.", "error")
+    added = 0
+    for app_id in chosen:
+        try:
+            decisions.schedule(fonds(), actor(), app_id, int(raw))
+            added += 1
+        except FondsError as exc:
+            for _f, message in error_list(exc):
+                flash(f"Antrag {app_id}: {message}", "error")
+    if added:
+        flash(f"{added} {'Antrag steht' if added == 1 else 'Anträge stehen'} jetzt auf der Tagesordnung.", "success")
+    return redirect(url_for("manage.session", session_id=int(raw)))
