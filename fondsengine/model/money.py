@@ -23,6 +23,8 @@ class LedgerEntry(Base):
             name="kind_known",
         ),
         Index("ix_ledger_entries_fund_year", "fund_id", "budget_year"),
+        # covers the balance fold and the dashboard's monthly sums without reading the table
+        Index("ix_ledger_entries_fund_year_kind", "fund_id", "budget_year", "kind", "booked_at", "amount_cents"),
     )
 
     id: Mapped[intpk]
@@ -51,6 +53,7 @@ class Payment(Base):
             "status IN ('requested', 'ordered', 'paid', 'cancelled')", name="status_known"
         ),
         CheckConstraint("status <> 'paid' OR paid_at IS NOT NULL", name="paid_has_date"),
+        Index("ix_payments_status_requested_at", "status", "requested_at"),  # payment requests to execute
     )
 
     id: Mapped[intpk]
