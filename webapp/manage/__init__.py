@@ -14,6 +14,7 @@ from webapp.manage import (  # noqa: E402,F401  (the modules register their rout
     actions,
     application,
     dashboard,
+    exports,
     notes,
     overview,
     paper,

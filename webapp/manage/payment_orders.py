@@ -20,7 +20,7 @@ from webapp.extensions import actor, fonds
 from webapp.manage import bp
 from webapp.manage.application import PAYMENT_KINDS
 from webapp.manage.common import Errors, error_list, require_any_fund, require_fund
-from webapp.manage.queue import safe_cell
+from webapp.manage.exports import safe_cell
 
 HEADER = ("Aktenzeichen", "Empfänger/in", "IBAN", "Betrag (EUR)", "Verwendungszweck", "Art", "Angefordert am")
 

@@ -5,25 +5,21 @@ One query per page plus one count; the filters hit the (fund_id, budget_year, st
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Response, abort, render_template, request
+from flask import abort, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 from sqlalchemy import Select, exists, func, or_, select
 
 from fondsengine.errors import InvalidInput
 from fondsengine.model import Application, CostItem, Fund, JurySession
-from fondsengine.money import parse_euro, to_decimal
+from fondsengine.money import parse_euro
 from webapp.extensions import fonds
-from webapp.filters import datum
 from webapp.manage import bp
 from webapp.manage.common import Errors, FundChoice, require_any_fund, today
 from webapp.manage.reads import WAITING_FOR_PROOF
@@ -211,7 +207,7 @@ def state_labels(rows: Sequence[Any]) -> dict[tuple[int, str], str]:
     return out
 
 
-def _choices(fund_ids: list[str]) -> tuple[list[tuple[str, str]], list[tuple[str, str]], list[tuple[str, str]]]:
+def filter_choices(fund_ids: list[str]) -> tuple[list[tuple[str, str]], list[tuple[str, str]], list[tuple[str, str]]]:
     """(states, applicant kinds, cost categories) of the funds' current guidelines and workflows."""
     f = fonds()
     states: dict[str, str] = {}
@@ -242,7 +238,7 @@ def queue() -> ResponseReturnValue:
         pages = max(1, -(-int(total) // PAGE_SIZE))
         page = min(qf.page, pages)
         rows = s.execute(rows_select(qf, day).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    states, kinds, cats = _choices([fc.id for fc in funds])
+    states, kinds, cats = filter_choices([fc.id for fc in funds])
     with f.db.read() as s:
         sessions = s.execute(
             select(JurySession.id, JurySession.starts_at, JurySession.place, Fund.name)
@@ -267,111 +263,3 @@ def queue() -> ResponseReturnValue:
         sessions=sessions,
         fund_id=qf.raw["fonds"] or funds[0].id,
     ), 400 if qf.errors else 200
-
-
-HEADER = (
-    "Aktenzeichen",
-    "Fonds",
-    "Haushaltsjahr",
-    "Stand",
-    "Projekt",
-    "Antragsteller/in",
-    "Organisation",
-    "Art",
-    "Beantragt (EUR)",
-    "Bewilligt (EUR)",
-    "Eingereicht am",
-    "Nachweis fällig am",
-)
-
-
-def _euros(cents: int | None) -> Decimal | None:
-    return None if cents is None else to_decimal(cents)
-
-
-def export_rows() -> tuple[tuple[str, ...], list[list[Any]]]:
-    """The header and all rows of the filtered queue (no pagination) as plain values."""
-    funds = require_any_fund()
-    qf = parse_filter(request.values, funds)
-    if qf.errors:
-        abort(400)
-    f = fonds()
-    with f.db.read() as s:
-        rows = s.execute(rows_select(qf, today())).all()
-    labels = state_labels(rows)
-    kinds = dict(_choices(qf.fund_ids)[1])
-    out = []
-    for r in rows:
-        out.append(
-            [
-                r.file_number or "",
-                r.fund_name,
-                r.budget_year,
-                labels.get((r.workflow_version_id, r.state), r.state),
-                r.title,
-                r.contact_name,
-                r.organisation or "",
-                kinds.get(r.applicant_kind, r.applicant_kind),
-                _euros(r.requested_cents),
-                _euros(r.approved_cents),
-                datum(r.submitted_at) if r.submitted_at else "",
-                datum(r.proof_due_on) if r.proof_due_on else "",
-            ]
-        )
-    return HEADER, out
-
-
-def safe_cell(value: Any) -> Any:
-    """Neutralise text that a spreadsheet would run as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-@bp.route("/antraege.csv", methods=["GET", "POST"])
-@login_required
-def queue_csv() -> ResponseReturnValue:
-    """The filtered queue as CSV (semicolon, UTF-8 with BOM, German decimal comma)."""
-    header, rows = export_rows()
-    buf = io.StringIO()
-    buf.write("\ufeff")
-    writer = csv.writer(buf, delimiter=";")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(
-            [str(v).replace(".", ",") if isinstance(v, Decimal) else ("" if v is None else safe_cell(v)) for v in row]
-        )
-    return Response(
-        buf.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=antraege.csv"},
-    )
-
-
-@bp.route("/antraege.xlsx", methods=["GET", "POST"])
-@login_required
-def queue_xlsx() -> ResponseReturnValue:
-    """The filtered queue as an Excel workbook (openpyxl)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    header, rows = export_rows()
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "Anträge"
-    ws.append(list(header))
-    for row in rows:
-        ws.append([float(v) if isinstance(v, Decimal) else safe_cell(v) for v in row])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for col in ("I", "J"):
-        for cell in ws[col][1:]:
-            cell.number_format = "#,##0.00 €"
-    out = io.BytesIO()
-    wb.save(out)
-    return Response(
-        out.getvalue(),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": "attachment; filename=antraege.xlsx"},
-    )
