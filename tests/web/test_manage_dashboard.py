@@ -55,7 +55,7 @@ def test_the_dashboard_lists_what_waits_for_review_and_the_next_session(world: W
 
     assert "Warten auf die formale Prüfung (1)" in html
     assert "Repair-Café im Keller" in html
-    assert "(7 Tagen)" in html
+    assert "(7 Tage)" in html
     assert "Rathaus" in html and "0 Anträge auf der Tagesordnung" in html
 
 
