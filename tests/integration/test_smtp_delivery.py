@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
-from conftest_smtp import SmtpServer
+from tests.integration.conftest_smtp import SmtpServer
 
 from fondsengine.clock import FixedClock
 from fondsengine.notify import messages

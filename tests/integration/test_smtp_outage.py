@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest_smtp import SmtpServer
+from tests.integration.conftest_smtp import SmtpServer
 
 from fondsengine.clock import FixedClock
 from fondsengine.notify import messages
