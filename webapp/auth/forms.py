@@ -41,3 +41,7 @@ class ResetForm(FlaskForm):
             EqualTo("password", "Die beiden Passwörter stimmen nicht überein."),
         ],
     )
+
+
+class NotificationsForm(FlaskForm):
+    """Only the CSRF token; the checkboxes are generated from the engine's choices."""

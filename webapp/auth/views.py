@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, url_for
@@ -11,8 +12,6 @@ from flask_login import UserMixin, current_user, login_required, login_user, log
 from fondsengine.errors import FondsError, InvalidInput
 from fondsengine.notify import DeliveryError
 from fondsengine.notify.messages import email_confirmation, password_reset
-from fondsengine.services.users import create_user, verify_password
-from webapp.auth import bp, tokens
 from fondsengine.services.accounts import (
     Account,
     account_by_email,
@@ -20,7 +19,11 @@ from fondsengine.services.accounts import (
     confirm_email,
     set_password,
 )
-from webapp.auth.forms import ForgotForm, LoginForm, RegisterForm, ResetForm
+from fondsengine.services.context import Actor
+from fondsengine.services.notifications import notification_choices, set_notifications
+from fondsengine.services.users import create_user, verify_password
+from webapp.auth import bp, tokens
+from webapp.auth.forms import ForgotForm, LoginForm, NotificationsForm, RegisterForm, ResetForm
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import fonds, login_manager, mailer
 
@@ -219,8 +222,28 @@ def reset(token: str) -> ResponseReturnValue:
     return render_template("auth/reset.html", form=form, errors=errors), 400 if errors else 200
 
 
-@bp.route("/konto")
+@bp.route("/konto", methods=["GET", "POST"])
 @login_required
+@rerender_on_csrf
 def account() -> ResponseReturnValue:
-    """A tiny account page: who am I."""
-    return render_template("auth/account.html", user=current_user)
+    """The account page: who am I, and which optional e-mails I want."""
+    f, me = fonds(), Actor(int(current_user.id))
+    form = NotificationsForm()
+    errors: list[tuple[str | None, str]] = []
+    if csrf_failed():
+        errors.append((None, CSRF_MESSAGE))
+    elif request.method == "POST" and form.validate_on_submit():
+        try:
+            set_notifications(f, me, set(request.form.getlist("choice")))
+        except FondsError as exc:
+            errors.append((None, exc.message))
+        else:
+            flash("Ihre E-Mail-Einstellungen sind gespeichert.", "success")
+            return redirect(url_for("auth.account"))
+    choices = notification_choices(f, me)
+    if errors and request.method == "POST":
+        posted = set(request.form.getlist("choice"))
+        choices = [replace(c, enabled=c.key in posted) for c in choices]
+    return render_template("auth/account.html", user=current_user, form=form, choices=choices, errors=errors), (
+        400 if errors else 200
+    )
