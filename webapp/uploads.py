@@ -10,8 +10,6 @@ import hashlib
 import io
 import secrets
 from dataclasses import dataclass
-
-from fondsengine.services.records import AttachmentInput
 from pathlib import Path
 
 from PIL import Image
@@ -19,6 +17,7 @@ from werkzeug.datastructures import FileStorage
 
 from fondsengine.errors import InvalidInput
 from fondsengine.money import format_euro
+from fondsengine.services.records import AttachmentInput
 
 ALLOWED = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
 

@@ -68,12 +68,29 @@ def test_demo_data_then_budget_prints_balances_that_match_the_seeded_ledger(
     lines = {row.strip().split("  ")[0]: row for row in out.splitlines()}
     assert lines["Gebunden (bewilligt)"].endswith(format_euro(committed))
     assert lines["Frei"].endswith(format_euro(2_000_000 - committed))
-    assert {"draft", "submitted", "in_review", "changes_requested", "reviewed", "on_agenda", "approved", "paid",
-            "proof_submitted", "proof_accepted", "refund_claimed", "documented", "rejected", "withdrawn", "lapsed",
-            "recommended"} <= states
+    assert {
+        "draft",
+        "submitted",
+        "in_review",
+        "changes_requested",
+        "reviewed",
+        "on_agenda",
+        "approved",
+        "paid",
+        "proof_submitted",
+        "proof_accepted",
+        "refund_claimed",
+        "documented",
+        "rejected",
+        "withdrawn",
+        "lapsed",
+        "recommended",
+    } <= states
 
 
-def test_diagram_prints_a_mermaid_state_diagram(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_diagram_prints_a_mermaid_state_diagram(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(ROOT)
     assert main(["diagram", "workflows/zweistufig.yaml"]) == 0
     out = capsys.readouterr().out
@@ -95,5 +112,7 @@ def test_whatif_lists_the_applications_a_stricter_guideline_would_change(
     out = capsys.readouterr().out
     assert "Lichterwochen Bahnhofstraße" in out
     assert "wäre jetzt NICHT förderfähig" in out
-    assert main(["--database", db, "whatif", "witten-cityfonds", str(ROOT / "richtlinien" / "witten-cityfonds.yaml")]) == 0
+    assert (
+        main(["--database", db, "whatif", "witten-cityfonds", str(ROOT / "richtlinien" / "witten-cityfonds.yaml")]) == 0
+    )
     assert "Keine Auswirkungen" in capsys.readouterr().out

@@ -32,7 +32,9 @@ def test_only_the_applicant_and_the_office_may_attach_files_and_strangers_get_no
     with pytest.raises(NotFound):
         records.add_attachment(fonds, bernd, app_id, pdf("fremd.pdf"))
     with pytest.raises(InvalidInput, match="PDF-, JPEG- und PNG"):
-        records.add_attachment(fonds, anna, app_id, AttachmentInput("other", "x.exe", "x-1", "application/x-dosexec", 5, "00"))
+        records.add_attachment(
+            fonds, anna, app_id, AttachmentInput("other", "x.exe", "x-1", "application/x-dosexec", 5, "00")
+        )
     assert [a.original_name for a in records.attachments_of(fonds, anna, app_id)] == ["angebot.pdf", "zweites.pdf"]
     with pytest.raises(NotFound):
         records.attachments_of(fonds, bernd, app_id)
@@ -87,8 +89,10 @@ def test_a_repeated_form_post_with_the_same_token_creates_one_draft_even_concurr
 def test_receipt_files_of_a_refused_proof_are_not_kept(fonds: Fonds) -> None:
     from tests.integration.test_lifecycle import on_agenda
 
-    cast = {"anna": person(fonds, "Anna", "anna@example.org"),
-            "office": person(fonds, "Büro", "buero@example.org", (QF, "manager"))}
+    cast = {
+        "anna": person(fonds, "Anna", "anna@example.org"),
+        "office": person(fonds, "Büro", "buero@example.org", (QF, "manager")),
+    }
     app_id = on_agenda(fonds, cast)
     upload = AttachmentInput("receipt", "beleg.pdf", "beleg-1", "application/pdf", 99, "cd" * 32)
     receipt = ReceiptInput(date(2027, 5, 1), "Baumarkt", "Material", "material", 10_000, attachment=upload)

@@ -9,12 +9,12 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
-from tests.integration.conftest_smtp import SmtpServer
 
 from fondsengine.clock import FixedClock
 from fondsengine.notify import messages
 from fondsengine.notify.port import Attachment, DeliveryError, Message
 from fondsengine.notify.smtp import Security, SmtpMailer
+from tests.integration.conftest_smtp import SmtpServer
 
 SENDER = "Innenstadt-Büro <mitten@witten.example>"
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<</Type/Catalog>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -7,13 +7,13 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from tests.integration.conftest_smtp import SmtpServer
 
 from fondsengine.clock import FixedClock
 from fondsengine.notify import messages
 from fondsengine.notify.port import DeliveryError
 from fondsengine.notify.retry import attempt_delivery
 from fondsengine.notify.smtp import SmtpMailer
+from tests.integration.conftest_smtp import SmtpServer
 
 SENDER = "Innenstadt-Büro <mitten@witten.example>"
 

@@ -36,7 +36,13 @@ def test_an_allocation_correction_is_a_counter_booking() -> None:
 
 
 def test_the_fold_does_not_depend_on_the_order_of_bookings() -> None:
-    entries = [("allocation", 500_000), ("commitment", 120_000), ("payment", 60_000), ("release", 20_000), ("refund", 5)]
+    entries = [
+        ("allocation", 500_000),
+        ("commitment", 120_000),
+        ("payment", 60_000),
+        ("release", 20_000),
+        ("refund", 5),
+    ]
     assert fold(entries) == fold(list(reversed(entries)))
 
 

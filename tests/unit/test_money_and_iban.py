@@ -15,7 +15,14 @@ from fondsengine.money import cents_from_decimal, format_euro, parse_euro, share
 
 @pytest.mark.parametrize(
     ("text", "cents"),
-    [("1.500,00 €", 150_000), ("1500", 150_000), ("0,5", 50), ("12,34", 1_234), ("-3,00", -300), ("2.000.000", 200_000_000)],
+    [
+        ("1.500,00 €", 150_000),
+        ("1500", 150_000),
+        ("0,5", 50),
+        ("12,34", 1_234),
+        ("-3,00", -300),
+        ("2.000.000", 200_000_000),
+    ],
 )
 def test_german_amounts_are_parsed_exactly(text: str, cents: int) -> None:
     assert parse_euro(text) == cents
@@ -29,7 +36,12 @@ def test_malformed_amounts_are_refused_with_a_german_message(text: str) -> None:
 
 def test_amounts_are_formatted_the_german_way() -> None:
     assert [format_euro(c) for c in (0, 5, 150_000, 123_456_789, -2_550)] == [
-        "0,00 €", "0,05 €", "1.500,00 €", "1.234.567,89 €", "-25,50 €"]
+        "0,00 €",
+        "0,05 €",
+        "1.500,00 €",
+        "1.234.567,89 €",
+        "-25,50 €",
+    ]
 
 
 def test_decimal_euros_convert_to_cents_and_sub_cents_are_refused() -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask.testing import FlaskClient
-
 from sqlalchemy import select
 
 from fondsengine.model import OutboxMessage
@@ -80,9 +79,15 @@ def test_a_status_mail_is_not_sent_to_someone_who_switched_it_off(world: World, 
     world.mailer.sent.clear()
     with world.fonds.unit_of_work() as uow:
         for user_id, key in ((world.anna, "a"), (world.bert, "b")):
-            enqueue(uow.session, dedup_key=f"status-test-{key}", topic="status_changed", at=world.clock.now(),
-                    payload={"title": "Testprojekt", "state": "reviewed"}, recipient_id=user_id,
-                    recipient_email=f"{key}@example.org")
+            enqueue(
+                uow.session,
+                dedup_key=f"status-test-{key}",
+                topic="status_changed",
+                at=world.clock.now(),
+                payload={"title": "Testprojekt", "state": "reviewed"},
+                recipient_id=user_id,
+                recipient_email=f"{key}@example.org",
+            )
         uow.commit()
     dispatch(world.fonds, world.mailer, now=world.clock.now() + timedelta(minutes=1))
     assert [m.to for m in world.mailer.sent] == [("b@example.org",)]

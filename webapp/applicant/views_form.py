@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
@@ -12,6 +12,7 @@ from fondsengine.errors import ConcurrentChange, FondsError
 from fondsengine.guidelines.model import Guideline
 from fondsengine.services import applications
 from fondsengine.services.queries import findings_for
+from fondsengine.services.records import attachments_of
 from webapp.applicant import bp
 from webapp.applicant.common import error_list, load, split_findings
 from webapp.applicant.forms import (
@@ -24,7 +25,6 @@ from webapp.applicant.forms import (
     parse_form,
     state_from_application,
 )
-from fondsengine.services.records import attachments_of
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
 

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from fondsengine.errors import FondsError
+from fondsengine.letters_access import letter_pdf, letters_of_application
 from fondsengine.services import applications
-from fondsengine.services.queries import available_actions, findings_for
+from fondsengine.services.payments import payments_of
+from fondsengine.services.queries import available_actions, findings_for, last_request_for_changes, timeline
+from fondsengine.services.records import add_attachment, applications_of, attachments_of
 from webapp.applicant import bp
 from webapp.applicant.common import error_list, load, split_findings
-from fondsengine.services.payments import payments_of
-from fondsengine.services.queries import last_request_for_changes, timeline
-from fondsengine.letters_access import letter_pdf, letters_of_application
-from fondsengine.services.records import add_attachment, applications_of, attachments_of
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
 from webapp.uploads import as_input, check_and_store, read_stored
