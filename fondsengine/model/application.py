@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -125,6 +126,17 @@ class Application(Base):
 # instead of sorting every application. SQLite has no NULLS LAST in indexes; its DESC order
 # already puts NULL last, so migration 0005 creates it there without the clause.
 Index("ix_applications_submitted_at", Application.submitted_at.desc().nulls_last(), Application.id.desc())
+
+# The queue's search (lower(column) LIKE '%term%') uses trigram indexes on PostgreSQL (pg_trgm,
+# migration 0005); SQLite has no such index and scans the table.
+SEARCHED_COLUMNS = ("title", "contact_name", "organisation", "description", "file_number")
+for _name in SEARCHED_COLUMNS:
+    Index(
+        f"ix_applications_{_name}_trgm",
+        func.lower(Application.__table__.c[_name]).label(f"{_name}_lower"),
+        postgresql_using="gin",
+        postgresql_ops={f"{_name}_lower": "gin_trgm_ops"},
+    ).ddl_if(dialect="postgresql")
 
 
 class CostItem(Base):

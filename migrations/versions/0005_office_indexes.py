@@ -23,6 +23,8 @@ down_revision = "0004"
 branch_labels = None
 depends_on = None
 
+SEARCHED_COLUMNS = ("title", "contact_name", "organisation", "description", "file_number")
+
 
 def upgrade() -> None:
     nulls_last = " NULLS LAST" if op.get_bind().dialect.name == "postgresql" else ""
@@ -42,9 +44,22 @@ def upgrade() -> None:
         unique=False,
     )
     op.create_index("ix_payments_status_requested_at", "payments", ["status", "requested_at"], unique=False)
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        for name in SEARCHED_COLUMNS:
+            op.create_index(
+                f"ix_applications_{name}_trgm",
+                "applications",
+                [sa.text(f"lower({name}) gin_trgm_ops")],
+                unique=False,
+                postgresql_using="gin",
+            )
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        for name in SEARCHED_COLUMNS:
+            op.drop_index(f"ix_applications_{name}_trgm", table_name="applications")
     op.drop_index("ix_payments_status_requested_at", table_name="payments")
     op.drop_index("ix_ledger_entries_fund_year_kind", table_name="ledger_entries")
     op.drop_index("ix_applications_fund_state_proof_due", table_name="applications")
