@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from fractions import Fraction
 from functools import cached_property
 
 from sqlalchemy import select
@@ -32,6 +33,7 @@ class GuardContext:
         *,
         amount_cents: int | None = None,
         payment_kind: str | None = None,
+        probe: bool = False,
     ) -> None:
         self.session = session
         self.app = app
@@ -39,6 +41,7 @@ class GuardContext:
         self.now = now
         self.amount_cents = amount_cents  # amount under decision / payment / refund
         self.payment_kind = payment_kind
+        self.probe = probe  # asked which actions to offer (no amount known yet), not firing a step
 
     @cached_property
     def year_balance(self) -> ledger.Balance:
@@ -150,42 +153,46 @@ def budget_available(c: GuardContext) -> GuardResult:
     )
 
 
-def payment_mode_allowed(c: GuardContext) -> GuardResult:
-    """The payment fits the guideline's payment modes and never exceeds what is due."""
+def payable_now(c: GuardContext) -> tuple[int, str, GuardResult | None]:
+    """(the most that may be paid out now, its label, a refusal when the guideline allows nothing now)."""
     rules = c.guideline.payment
-    amount = c.amount_cents or 0
-    approved = c.app.approved_cents or 0
     paid = c.app_balance.paid_net
+    if c.app.settled_cents is not None:
+        return c.app.settled_cents - paid, "Schlusszahlung", None
+    approved = c.app.approved_cents or 0
+    if PaymentMode.ADVANCE in rules.modes:
+        return share_of(approved, rules.advance_max_share) - paid, "Abschlag", None
+    if PaymentMode.INSTALMENTS in rules.modes and rules.instalments > 1:
+        limit = share_of(approved, Fraction(rules.instalments - 1, rules.instalments))
+        return limit - paid, "Raten vor dem Verwendungsnachweis", None
+    refusal = GuardResult(
+        False,
+        "Nach der Förderrichtlinie wird erst nach Prüfung des Verwendungsnachweises ausgezahlt (Erstattungsprinzip).",
+        rules.clause,
+    )
+    return 0, "", refusal
+
+
+def payment_mode_allowed(c: GuardContext) -> GuardResult:
+    """The payment fits the guideline's payment modes and never exceeds what is due.
+
+    Without an amount (probing which actions to offer) it passes when anything is payable now."""
+    room, label, refusal = payable_now(c)
+    if refusal is not None:
+        return refusal
+    clause = c.guideline.proof.clause if c.app.settled_cents is not None else c.guideline.payment.clause
+    if c.amount_cents is None and c.probe:
+        if room > 0:
+            return _ok()
+        return GuardResult(False, "Zurzeit ist nichts zur Auszahlung offen.", clause)
+    amount = c.amount_cents or 0
     if amount <= 0:
         return GuardResult(False, "Der Auszahlungsbetrag muss größer als 0,00 € sein.")
-    if c.app.settled_cents is not None:
-        due = c.app.settled_cents - paid
-        if amount > due:
-            return GuardResult(
-                False,
-                f"Es stehen nur noch {format_euro(max(due, 0))} zur Auszahlung aus.",
-                c.guideline.proof.clause,
-            )
-        return _ok()
-    if PaymentMode.ADVANCE in rules.modes:
-        limit = share_of(approved, rules.advance_max_share)
-        label = "Abschlag"
-    elif PaymentMode.INSTALMENTS in rules.modes and rules.instalments > 1:
-        limit = share_of(approved, type(rules.advance_max_share)(rules.instalments - 1, rules.instalments))
-        label = "Raten vor dem Verwendungsnachweis"
-    else:
+    if amount > room:
         return GuardResult(
             False,
-            "Nach der Förderrichtlinie wird erst nach Prüfung des Verwendungsnachweises ausgezahlt "
-            "(Erstattungsprinzip).",
-            rules.clause,
-        )
-    if paid + amount > limit:
-        return GuardResult(
-            False,
-            f"{label} höchstens {format_euro(limit)} vor dem Verwendungsnachweis; bereits ausgezahlt "
-            f"{format_euro(paid)}, beantragt {format_euro(amount)}.",
-            rules.clause,
+            f"{label}: höchstens noch {format_euro(max(room, 0))} auszahlbar, beantragt {format_euro(amount)}.",
+            clause,
         )
     return _ok()
 
@@ -207,6 +214,8 @@ def overpaid(c: GuardContext) -> GuardResult:
         return GuardResult(False, "Es wurde nicht mehr ausgezahlt als zusteht; nichts zurückzufordern.")
     if c.amount_cents is not None and 0 < c.amount_cents <= paid:
         return _ok()
+    if c.amount_cents is None and c.probe and paid > 0:
+        return _ok()
     return GuardResult(
         False,
         f"Zurückgefordert werden kann höchstens der ausgezahlte Betrag ({format_euro(paid)}).",
@@ -227,6 +236,8 @@ def refund_received(c: GuardContext) -> GuardResult:
     ).all()
     if not open_claims:
         return _ok()
+    if c.probe:
+        return _ok()  # offered while something is still open: the form records (part) payments back
     missing = sum(r.claimed_cents - r.received_cents for r in open_claims)
     return GuardResult(False, f"Es fehlen noch {format_euro(missing)} der Rückforderung.")
 

@@ -38,7 +38,7 @@ def available_actions(fonds: Fonds, actor: Actor, application_id: int) -> list[A
         uow = _ReadUow(fonds, s)
         guideline = fonds.catalog.guideline(s, app.guideline_version_id)
         machine = fonds.catalog.machine(s, app.workflow_version_id, GUARD_FUNCTIONS)
-        gctx = GuardContext(s, app, guideline, now)
+        gctx = GuardContext(s, app, guideline, now, probe=True)
         out: list[Action] = []
         seen: set[str] = set()
         for t in machine.possible(app.state, roles):

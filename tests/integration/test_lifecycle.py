@@ -101,7 +101,7 @@ def test_a_quartiersfonds_application_goes_from_draft_to_documented_with_an_adva
         iban="DE89 3704 0044 0532 0130 00",
         account_holder="Anna Beispiel",
     )
-    with pytest.raises(GuardFailed, match="höchstens 800,00 €"):
+    with pytest.raises(GuardFailed, match="höchstens noch 800,00 €"):
         payments.record_payment(fonds, cast["office"], app_id, amount_cents=80_001, kind="advance")
     payments.record_payment(fonds, cast["office"], app_id, amount_cents=80_000, kind="advance")
     assert state(fonds, app_id) == "paid"
@@ -320,3 +320,26 @@ def test_a_blocking_finding_refuses_submission_and_changes_nothing(
     with fonds.db.read() as s:
         assert s.get(Application, app_id).file_number is None  # type: ignore[union-attr]
         assert s.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+
+
+def test_the_engine_offers_exactly_the_steps_that_are_possible_now(fonds: Fonds, cast: dict[str, Actor]) -> None:
+    from fondsengine.services.queries import available_actions
+
+    def offered(actor: Actor, app_id: int) -> dict[str, bool]:
+        return {a.trigger: a.enabled for a in available_actions(fonds, actor, app_id)}
+
+    qf = on_agenda(fonds, cast)
+    assert offered(cast["anna"], qf) == {"withdraw": True}
+    assert offered(cast["office"], qf)["jury_approve"] is True
+    decisions.record_jury_outcome(fonds, cast["office"], qf, "approve")
+    office_steps = offered(cast["office"], qf)
+    assert office_steps["record_payment"] is True  # an advance is possible (Quartiersfonds)
+    assert office_steps["lapse"] is False  # the period to call the grant is still running
+    assert "submit_proof" in offered(cast["anna"], qf) and "record_payment" not in offered(cast["anna"], qf)
+
+    cf = on_agenda(fonds, cast, CF)
+    decisions.record_jury_outcome(fonds, cast["office"], cf, "recommend")
+    decisions.record_city_grant(fonds, cast["city"], cf, granted_on=date(2027, 3, 20), grant_file_number="61-1")
+    steps = {a.trigger: a for a in available_actions(fonds, cast["office"], cf)}
+    assert steps["record_payment"].enabled is False
+    assert "Erstattungsprinzip" in " ".join(steps["record_payment"].reasons)

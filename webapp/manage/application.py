@@ -25,13 +25,13 @@ from fondsengine.model import (
     ReviewItem,
     User,
 )
+from fondsengine.services.notes import notes_of
 from fondsengine.services.queries import available_actions, findings_for, get_application
 from fondsengine.services.records import attachments_of
 from fondsengine.workflow.model import Workflow
 from webapp.extensions import actor, fonds
 from webapp.manage import bp
 from webapp.manage.common import Errors, require_fund
-from webapp.manage.notes import notes_of
 from webapp.manage.revisions import last_changes
 
 # Steps taken with one button (no input); the others open a form page (actions.py).
@@ -229,7 +229,7 @@ def render_application(application_id: int, errors: Errors | None = None, status
         kinds={k.id: k.label for k in view.guideline.applicants.kinds},
         errors=errors or [],
         changes=last_changes(application_id),
-        notes=notes_of(application_id),
+        notes=notes_of(f, a, application_id),
         **extra,
     ), status
 
