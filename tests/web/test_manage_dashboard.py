@@ -139,3 +139,26 @@ def test_the_dashboard_shows_the_monthly_table(world: World, client: FlaskClient
     login(client, "buero@example.org")
     html = client.get("/verwaltung/").get_data(as_text=True)
     assert f'<th scope="row">Mär</th><td>{euro(80_000)}</td>' in html
+
+
+def test_the_dashboard_lists_undeliverable_mails(world: World, client: FlaskClient) -> None:
+    from datetime import timedelta
+
+    from fondsengine.outbox import dispatch
+    from fondsengine.services import applications as apps
+    from fondsengine.services.context import Actor
+    from tests.support.factories import quartiersfonds_input
+
+    anna = Actor(world.anna)
+    app_id = apps.create_draft(world.fonds, anna, QF, quartiersfonds_input(contact_email="anna@example.org"))
+    world.mailer.fail_next(5, temporary=False)  # the receipt letter is refused for good (550)
+    apps.submit(world.fonds, anna, app_id)
+    dispatch(world.fonds, world.mailer, now=world.clock.now() + timedelta(minutes=5))
+    login(client, "buero@example.org")
+    page = client.get(f"/verwaltung/?fonds={QF}").get_data(as_text=True)
+    from fondsengine.outbox import undeliverable
+
+    dead = undeliverable(world.fonds, QF)
+    assert [m.recipient_email for m in dead if m.topic == "letter_receipt"] == ["anna@example.org"]
+    assert f"Unzustellbare E-Mails ({len(dead)})" in page
+    assert "an anna@example.org" in page

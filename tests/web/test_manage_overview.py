@@ -70,3 +70,26 @@ def test_the_overview_is_for_the_funds_managers_only(world: World, client: Flask
     login(client, "anna@example.org")
     assert client.get(f"/verwaltung/jahresuebersicht?fonds={QF}").status_code == 403
     assert client.get(f"/verwaltung/jahresuebersicht.csv?fonds={QF}").status_code == 403
+
+
+def test_the_office_downloads_the_annual_report_and_the_roll_up_for_the_land(
+    world: World, client: FlaskClient, tmp_path: object
+) -> None:
+    import subprocess
+    from pathlib import Path
+
+    _year(world)
+    login(client, "buero@example.org")
+    page = client.get(f"/verwaltung/jahresuebersicht?fonds={QF}&jahr=2026").get_data(as_text=True)
+    assert "Jahresbericht 2026 (PDF)" in page
+    pdf = client.get(f"/verwaltung/jahresbericht.pdf?fonds={QF}&jahr=2026")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    target = Path(str(tmp_path)) / "bericht.pdf"
+    target.write_bytes(pdf.data)
+    text = subprocess.run(["pdftotext", "-layout", str(target), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Jahresbericht 2026" in text and "800,00 €" in text  # the funded project's approved amount
+    rollup = client.get(f"/verwaltung/verwendungsnachweis-land.csv?fonds={QF}&jahr=2026").get_data(as_text=True)
+    assert "800,00" in rollup
+    assert client.get(f"/verwaltung/verwendungsnachweis-land.pdf?fonds={QF}&jahr=2026").data.startswith(b"%PDF")
+    login(client, "anna@example.org")
+    assert client.get(f"/verwaltung/jahresbericht.pdf?fonds={QF}&jahr=2026").status_code == 403

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from fondsengine.ledger import Balance
 from fondsengine.model import BudgetYear
+from fondsengine.outbox import undeliverable
 from fondsengine.services.queries import fund_balance
 from webapp.extensions import fonds
 from webapp.manage import bp
@@ -113,4 +114,5 @@ def index() -> ResponseReturnValue:
         att=att,
         year_chart=year_chart(months, balance.available),
         labels=labels,
+        undeliverable=undeliverable(f, fund_id)[:20],
     )

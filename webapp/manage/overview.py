@@ -14,7 +14,7 @@ from sqlalchemy import distinct, func, select
 
 from fondsengine.model import Application, CostItem
 from fondsengine.money import to_decimal
-from webapp.extensions import fonds
+from webapp.extensions import actor, fonds
 from webapp.manage import bp
 from webapp.manage.common import require_any_fund
 from webapp.manage.dashboard import fund_years, pick_fund, pick_year
@@ -156,3 +156,43 @@ def yearly_xlsx() -> ResponseReturnValue:
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": f"attachment; filename=jahresuebersicht-{fund_id}-{year}.xlsx"},
     )
+
+
+def _download(content: bytes | str, mimetype: str, filename: str) -> ResponseReturnValue:
+    return Response(content, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={filename}"})
+
+
+@bp.route("/jahresbericht.pdf")
+@login_required
+def annual_report_pdf() -> ResponseReturnValue:
+    """The annual fund report (PDF) for the city."""
+    from fondsengine.letters.reports import render_annual_report
+    from fondsengine.reports_data import annual_report_data
+
+    _funds, fund_id, year = _selection()
+    pdf = render_annual_report(annual_report_data(fonds(), actor(), fund_id, year))
+    return _download(pdf, "application/pdf", f"jahresbericht-{fund_id}-{year}.pdf")
+
+
+@bp.route("/verwendungsnachweis-land.pdf")
+@login_required
+def rollup_pdf() -> ResponseReturnValue:
+    """The roll-up for the city's proof of use to the Land (PDF)."""
+    from fondsengine.letters.rollup import render_rollup
+    from fondsengine.reports_data import rollup_data
+
+    _funds, fund_id, year = _selection()
+    return _download(render_rollup(rollup_data(fonds(), actor(), fund_id, year)), "application/pdf",
+                     f"verwendungsnachweis-{fund_id}-{year}.pdf")
+
+
+@bp.route("/verwendungsnachweis-land.csv")
+@login_required
+def rollup_csv_download() -> ResponseReturnValue:
+    """The roll-up for the city's proof of use to the Land (CSV)."""
+    from fondsengine.letters.rollup import rollup_csv
+    from fondsengine.reports_data import rollup_data
+
+    _funds, fund_id, year = _selection()
+    text = "\ufeff" + rollup_csv(rollup_data(fonds(), actor(), fund_id, year))
+    return _download(text, "text/csv", f"verwendungsnachweis-{fund_id}-{year}.csv")
