@@ -806,7 +806,8 @@ def _top_up(fonds: Fonds, office_id: int) -> None:
 
 
 def _after(fonds: Fonds) -> None:
-    """PostgreSQL: move the id sequences past the explicit ids; both: fresh planner statistics."""
+    """PostgreSQL: move the id sequences past the explicit ids, VACUUM (visibility map, GIN pending
+    lists) and ANALYZE; SQLite: ANALYZE."""
     engine = fonds.db.engine
     if engine.dialect.name == "postgresql":
         with engine.begin() as conn:
@@ -815,15 +816,15 @@ def _after(fonds: Fonds) -> None:
                     text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
                 )
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text("ANALYZE"))
+            conn.execute(text("VACUUM ANALYZE"))  # what autovacuum does soon after a bulk load
     else:
         with engine.begin() as conn:
             conn.execute(text("ANALYZE"))
 
 
-def prepared_fonds(url: str, workdir: Path) -> Fonds:
-    """Migrate an empty database and load both funds' guidelines (clock fixed at NOW)."""
-    upgrade(url)
+def prepared_fonds(url: str, workdir: Path, revision: str = "head") -> Fonds:
+    """Migrate an empty database (to `revision`) and load both funds' guidelines (clock fixed at NOW)."""
+    upgrade(url, revision)
     settings = load_settings(
         environ={},
         database_url=url,
