@@ -227,10 +227,14 @@ def measure(fonds: Fonds, repeat: int) -> list[Result]:
 
 def report(db: str, n: int, seconds: float, rows: dict[str, int], results: list[Result], show_sql: bool) -> None:
     """Print the table of one database."""
-    print(
-        f"\n== {db}: {n:,} applications, seeded in {seconds:.1f} s "
-        f"({sum(rows.values()):,} rows: " + ", ".join(f"{k} {v:,}" for k, v in sorted(rows.items())) + ")"
+    seeded = (
+        f"seeded in {seconds:.1f} s ({sum(rows.values()):,} rows: "
+        + ", ".join(f"{k} {v:,}" for k, v in sorted(rows.items()))
+        + ")"
+        if rows
+        else "reused database file"
     )
+    print(f"\n== {db}: {n:,} applications, {seeded}")
     print(
         f"{'page':<19}{'p50':>8}{'p95':>8}{'max':>8}{'SQL/req':>9}{'on app.':>8}"
         f"{'raw p50':>9}{'raw p95':>9}{'web/raw':>8}"
@@ -277,7 +281,7 @@ def run(
                 url = f"sqlite:///{keep}"
             fonds = prepared_fonds(url, workdir, revision)
             if reuse:
-                seconds, rows = 0.0, {"(reused file)": 0}
+                seconds, rows = 0.0, {}
             else:
                 seeded = seed_bulk(fonds, n)
                 seconds, rows = seeded.seconds, seeded.rows

@@ -66,157 +66,53 @@ YEARS = (2025, 2026, 2027)
 YEAR_WEIGHTS = (30, 45, 25)
 FUND_WEIGHTS = ((QF, 70), (CF, 30))
 
+
+def _weights(text: str) -> tuple[tuple[str, int], ...]:
+    """'documented:55 rejected:18' -> (("documented", 55), ("rejected", 18))."""
+    return tuple((name, int(weight)) for name, weight in (item.split(":") for item in text.split()))
+
+
+def _names(text: str) -> tuple[str, ...]:
+    """'a|b c|d' -> ("a", "b c", "d")."""
+    return tuple(text.split("|"))
+
+
 # (state, weight) per budget year; "recommended" exists only in the Cityfonds' two-step workflow
 STATE_WEIGHTS: dict[int, tuple[tuple[str, int], ...]] = {
-    2025: (
-        ("documented", 55),
-        ("rejected", 18),
-        ("withdrawn", 7),
-        ("lapsed", 5),
-        ("refund_claimed", 3),
-        ("proof_accepted", 2),
-        ("paid", 3),
-        ("proof_returned", 2),
-        ("proof_submitted", 2),
-        ("approved", 1),
-        ("draft", 2),
+    2025: _weights(
+        "documented:55 rejected:18 withdrawn:7 lapsed:5 refund_claimed:3 proof_accepted:2 paid:3 "
+        "proof_returned:2 proof_submitted:2 approved:1 draft:2"
     ),
-    2026: (
-        ("submitted", 6),
-        ("in_review", 5),
-        ("changes_requested", 3),
-        ("reviewed", 4),
-        ("on_agenda", 4),
-        ("recommended", 2),
-        ("approved", 14),
-        ("paid", 14),
-        ("proof_submitted", 6),
-        ("proof_returned", 2),
-        ("proof_accepted", 3),
-        ("refund_claimed", 2),
-        ("documented", 14),
-        ("rejected", 12),
-        ("withdrawn", 4),
-        ("lapsed", 2),
-        ("draft", 3),
+    2026: _weights(
+        "submitted:6 in_review:5 changes_requested:3 reviewed:4 on_agenda:4 recommended:2 approved:14 paid:14 "
+        "proof_submitted:6 proof_returned:2 proof_accepted:3 refund_claimed:2 documented:14 rejected:12 "
+        "withdrawn:4 lapsed:2 draft:3"
     ),
-    2027: (
-        ("draft", 15),
-        ("submitted", 24),
-        ("in_review", 14),
-        ("changes_requested", 8),
-        ("reviewed", 10),
-        ("on_agenda", 10),
-        ("recommended", 3),
-        ("approved", 8),
-        ("rejected", 5),
-        ("withdrawn", 3),
+    2027: _weights(
+        "draft:15 submitted:24 in_review:14 changes_requested:8 reviewed:10 on_agenda:10 recommended:3 "
+        "approved:8 rejected:5 withdrawn:3"
     ),
 }
-APPROVED_OR_LATER = frozenset(
-    {
-        "approved",
-        "paid",
-        "proof_submitted",
-        "proof_returned",
-        "proof_accepted",
-        "refund_claimed",
-        "documented",
-        "lapsed",
-    }
-)
-PAID_OR_LATER = frozenset(
-    {"paid", "proof_submitted", "proof_returned", "proof_accepted", "refund_claimed", "documented"}
-)
-WITH_PROOF = frozenset({"proof_submitted", "proof_returned", "proof_accepted", "refund_claimed", "documented"})
+PAID_OR_LATER = frozenset(_names("paid|proof_submitted|proof_returned|proof_accepted|refund_claimed|documented"))
+APPROVED_OR_LATER = PAID_OR_LATER | {"approved", "lapsed"}
+WITH_PROOF = PAID_OR_LATER - {"paid"}
 PROOF_ACCEPTED = frozenset({"proof_accepted", "refund_claimed", "documented"})
 
-PROJECTS = (
-    "Sommerfest",
-    "Nachbarschaftsgarten",
-    "Lesecafé",
-    "Repair-Café",
-    "Hoffest",
-    "Kinderzirkus",
-    "Straßenflohmarkt",
-    "Weihnachtsmarkt",
-    "Bücherschrank",
-    "Seniorenfrühstück",
-    "Fahrradwerkstatt",
-    "Theaterprojekt",
-    "Kunstwoche",
-    "Laternenumzug",
-    "Hochbeete",
-    "Musik im Park",
-    "Stadtteilzeitung",
-    "Spielplatzfest",
-    "Kochabend",
-    "Schaufensterwettbewerb",
-    "Adventsbeleuchtung",
-    "Graffiti-Workshop",
-    "Tauschbörse",
-    "Erzählcafé",
+PROJECTS = _names(
+    "Sommerfest|Nachbarschaftsgarten|Lesecafé|Repair-Café|Hoffest|Kinderzirkus|Straßenflohmarkt|Weihnachtsmarkt|"
+    "Bücherschrank|Seniorenfrühstück|Fahrradwerkstatt|Theaterprojekt|Kunstwoche|Laternenumzug|Hochbeete|"
+    "Musik im Park|Stadtteilzeitung|Spielplatzfest|Kochabend|Schaufensterwettbewerb|Adventsbeleuchtung|"
+    "Graffiti-Workshop|Tauschbörse|Erzählcafé"
 )
-STREETS = (
-    "Wiesenstraße",
-    "Ruhrstraße",
-    "Bahnhofstraße",
-    "Karl-Marx-Platz",
-    "Johannisstraße",
-    "Hauptstraße",
-    "Breite Straße",
-    "Gerberstraße",
-    "Annenstraße",
-    "Marienstraße",
-    "Kornmarkt",
-    "Heilenbecker Straße",
+STREETS = _names(
+    "Wiesenstraße|Ruhrstraße|Bahnhofstraße|Karl-Marx-Platz|Johannisstraße|Hauptstraße|Breite Straße|"
+    "Gerberstraße|Annenstraße|Marienstraße|Kornmarkt|Heilenbecker Straße"
 )
-FIRST = (
-    "Anna",
-    "Bernd",
-    "Clara",
-    "Deniz",
-    "Emre",
-    "Fatma",
-    "Günther",
-    "Hanna",
-    "Ilse",
-    "Jörg",
-    "Karin",
-    "Lukas",
-    "Mehmet",
-    "Nina",
-    "Olga",
-    "Paul",
-    "Rüdiger",
-    "Sabine",
-    "Tobias",
-    "Ülkü",
-    "Vera",
-    "Wolfgang",
-    "Yusuf",
-    "Zoe",
+FIRST = _names(
+    "Anna|Bernd|Clara|Deniz|Emre|Fatma|Günther|Hanna|Ilse|Jörg|Karin|Lukas|Mehmet|Nina|Olga|Paul|Rüdiger|"
+    "Sabine|Tobias|Ülkü|Vera|Wolfgang|Yusuf|Zoe"
 )
-LAST = (
-    "Müller",
-    "Schmidt",
-    "Yılmaz",
-    "Becker",
-    "Hoffmann",
-    "Schäfer",
-    "Koch",
-    "Kaya",
-    "Weber",
-    "Wagner",
-    "Nowak",
-    "Krüger",
-    "Özdemir",
-    "Fischer",
-    "Lange",
-    "Schulz",
-    "Böhm",
-    "Kowalski",
-)
+LAST = _names("Müller|Schmidt|Yılmaz|Becker|Hoffmann|Schäfer|Koch|Kaya|Weber|Wagner|Nowak|Krüger|Özdemir|Fischer|Lange")
 ORGS = ("Nachbarschaftsverein", "Bürgerinitiative", "Werbegemeinschaft", "Kulturverein", "Elterninitiative")
 QF_CATEGORIES = ("material", "fees", "rental", "publicity", "catering", "purchases")
 CF_CATEGORIES = ("material", "fees", "rental", "publicity", "catering", "purchases")
@@ -225,18 +121,13 @@ CF_KINDS = ("trader", "trader", "property_owner", "association", "initiative")
 
 # (trigger, state reached) along the way an application has gone
 BASE = (
-    ("create_draft", "draft"),
-    ("submit", "submitted"),
-    ("start_review", "in_review"),
-    ("complete_review", "reviewed"),
-    ("schedule", "on_agenda"),
-)
+    ("create_draft", "draft"), ("submit", "submitted"), ("start_review", "in_review"),
+    ("complete_review", "reviewed"), ("schedule", "on_agenda"),
+)  # fmt: skip
 AFTER = (
-    ("record_payment", "paid"),
-    ("submit_proof", "proof_submitted"),
-    ("accept_proof", "proof_accepted"),
+    ("record_payment", "paid"), ("submit_proof", "proof_submitted"), ("accept_proof", "proof_accepted"),
     ("record_final_payment", "documented"),
-)
+)  # fmt: skip
 
 
 def chain(state: str, fund_id: str) -> tuple[tuple[str, str], ...]:
@@ -339,7 +230,6 @@ def _sessions(conn: Connection, office_id: int) -> dict[str, list[_Session]]:
                     "starts_at": at,
                     "place": "Stadtteilbüro, Ruhrstraße 12",
                     "status": "closed" if closed else "planned",
-                    "circulation": False,
                     "chair_id": office_id,
                     "opened_at": at if closed else None,
                     "closed_at": at + timedelta(hours=2) if closed else None,
@@ -376,6 +266,28 @@ class _Writer:
             return closed[0] if closed else [s for s in ss if s.closed][-1]
         return next(s for s in ss[i:] + ss if not s.closed)  # still on the agenda: a planned session
 
+    def _timeline(
+        self, fund_id: str, year: int, steps: tuple[tuple[str, str], ...]
+    ) -> tuple[list[datetime], _Session | None]:
+        """When each step happened (created in the budget year's window, 1-25 days apart) and the jury session."""
+        r = self.rnd
+        start = datetime(year - 1, 10, 1, 8, tzinfo=UTC) if year < 2027 else datetime(2026, 6, 1, 8, tzinfo=UTC)
+        window = min((NOW - timedelta(days=60) - start).days, 330)
+        at = start + timedelta(days=r.randrange(max(window, 1)), minutes=r.randrange(600))
+        times: list[datetime] = []
+        session: _Session | None = None
+        for trigger, _reached in steps:
+            if times:
+                at = at + timedelta(days=r.randint(1, 25), minutes=r.randrange(300))
+            if trigger == "schedule":
+                decided = steps[-1][1] not in ("on_agenda",)
+                session = self._session_after(fund_id, at, decided)
+            if trigger in ("jury_approve", "jury_reject", "jury_recommend") and session is not None:
+                at = max(at, session.starts_at + timedelta(hours=2))
+            at = min(at, NOW - timedelta(hours=len(steps) - len(times)))
+            times.append(at)
+        return times, session
+
     def application(self, b: _Batch) -> None:
         """One application with everything that belongs to its state."""
         r = self.rnd
@@ -393,22 +305,7 @@ class _Writer:
         if kind in ("trader", "property_owner") and fund_id == CF:
             organisation = f"{person.split()[-1]} {r.choice(('GmbH', 'e. K.', 'OHG'))}"
 
-        # times: created within the budget year's window, every step 1-25 days after the previous one
-        start = datetime(year - 1, 10, 1, 8, tzinfo=UTC) if year < 2027 else datetime(2026, 6, 1, 8, tzinfo=UTC)
-        window = min((NOW - timedelta(days=60) - start).days, 330)
-        at = start + timedelta(days=r.randrange(max(window, 1)), minutes=r.randrange(600))
-        times: list[datetime] = []
-        session: _Session | None = None
-        for trigger, _reached in steps:
-            if times:
-                at = at + timedelta(days=r.randint(1, 25), minutes=r.randrange(300))
-            if trigger == "schedule":
-                decided = steps[-1][1] not in ("on_agenda",)
-                session = self._session_after(fund_id, at, decided)
-            if trigger in ("jury_approve", "jury_reject", "jury_recommend") and session is not None:
-                at = max(at, session.starts_at + timedelta(hours=2))
-            at = min(at, NOW - timedelta(hours=len(steps) - len(times)))
-            times.append(at)
+        times, session = self._timeline(fund_id, year, steps)
         created, last = times[0], times[-1]
         submitted = times[1] if len(steps) > 1 and steps[1][0] == "submit" else None
         decided_at = next(
@@ -433,7 +330,6 @@ class _Writer:
         approved = None
         if state in APPROVED_OR_LATER:
             approved = requested if r.random() < 0.85 else max(100, requested * r.randint(70, 99) // 100)
-        b.tables.setdefault(CostItem, [])
         for pos, amount in enumerate(_split(r, total, n_items), start=1):
             b.add(
                 CostItem,
@@ -443,8 +339,6 @@ class _Writer:
                     "category": r.choice(cats),
                     "description": f"{project}: Posten {pos}",
                     "amount_cents": amount,
-                    "hours": None,
-                    "payee_is_applicant": False,
                 },
             )
 
@@ -469,7 +363,6 @@ class _Writer:
                 "workflow_version_id": self.versions[fund_id][1],
                 "state": state,
                 "row_version": len(steps),
-                "client_token": None,
                 "applicant_id": applicant_id,
                 "entered_by_id": self.office_id if paper else None,
                 "applicant_kind": kind,
@@ -478,7 +371,6 @@ class _Writer:
                 "area_link": "lives" if fund_id == QF else "based",
                 "contact_name": person,
                 "contact_email": None if paper else f"person{applicant_id}@example.org",
-                "contact_phone": None,
                 "contact_street": f"{street} {r.randint(1, 80)}",
                 "contact_postcode": "58452",
                 "contact_city": "Witten",
@@ -496,18 +388,10 @@ class _Writer:
                 "project_start": project_start,
                 "project_end": project_end,
                 "participants_expected": r.randint(10, 300),
-                "repeat_count": 0,
                 "requested_cents": requested,
                 "own_funds_cents": own,
-                "volunteer_hours": 0,
-                "other_funding_cents": 0,
-                "prior_consultation_on": None,
-                "consultation_confirmed_by_id": None,
                 "declarations": ["not_started", "no_double_funding", "publicity"],
-                "extra": {},
                 "approved_cents": approved,
-                "approval_reason": None,
-                "conditions": [],
                 "decided_at": decided_at,
                 "grant_file_number": f"61/{year}/{app_id}" if fund_id == CF and approved else None,
                 "settled_cents": settled,
@@ -522,7 +406,6 @@ class _Writer:
                 "submitted_at": submitted,
                 "updated_at": last,
                 "closed_at": last if state in ("documented", "rejected", "withdrawn", "lapsed") else None,
-                "anonymised_at": None,
             },
         )
         self._audit(b, app_id, fund_id, steps, times, paper, applicant_id)
@@ -571,7 +454,6 @@ class _Writer:
                 "status": "closed" if outcome else "open",
                 "outcome": outcome,
                 "decided_cents": approved if outcome in ("approve", "recommend") else None,
-                "tally": None,
                 "closed_at": session.starts_at + timedelta(hours=2) if outcome else None,
             },
         )
@@ -602,7 +484,6 @@ class _Writer:
                         "amount_cents": cents,
                         "application_id": app_id,
                         "payment_id": payment_id,
-                        "counter_of_id": None,
                         "actor_id": self.office_id,
                         "note": "",
                         "booked_at": when,
@@ -623,7 +504,6 @@ class _Writer:
                     "account_holder": None,
                     "purpose": f"Zuschuss {app_id}",
                     "requested_at": when,
-                    "requested_by_id": None,
                     "paid_at": when if paid else None,
                     "recorded_by_id": self.office_id if paid else None,
                 },
@@ -670,9 +550,7 @@ class _Writer:
                     "purpose": "Material",
                     "category": "material",
                     "amount_cents": cents,
-                    "attachment_id": None,
                     "status": "accepted" if status == "accepted" else "pending",
-                    "reject_reason": None,
                 },
             )
         if settled is None:
@@ -736,11 +614,7 @@ def seed_bulk(fonds: Fonds, n: int, *, batch: int = BATCH, seed: int = 4, applic
                         "id": uid,
                         "email": f"person{uid}@example.org",
                         "name": name,
-                        "password_hash": None,
                         "email_confirmed_at": NOW,
-                        "active": True,
-                        "is_admin": False,
-                        "notification_prefs": {},
                         "created_at": datetime(2024, 10, 1, tzinfo=UTC),
                     }
                     for uid, name in people[start : start + batch]
@@ -796,7 +670,6 @@ def _top_up(fonds: Fonds, office_id: int) -> None:
                             "amount_cents": missing,
                             "application_id": None,
                             "payment_id": None,
-                            "counter_of_id": None,
                             "actor_id": office_id,
                             "note": "Benchmark: Aufstockung",
                             "booked_at": datetime(year - 1, 12, 1, tzinfo=UTC),
