@@ -39,6 +39,7 @@ lint: install
 bench: install system-deps
 	$(PY) bench/lifecycle.py
 	$(PY) bench/letters.py
+	$(PY) bench/office.py --repeat 20
 
 demo: install
 	@mkdir -p instance
