@@ -78,21 +78,15 @@ def _qf(
         project_end=end,
         participants_expected=60,
         requested_cents=total,
-        cost_items=tuple(
-            CostItemInput(c, d, a, hours=_hours(d) if c == "fees" else None) for c, d, a in costs
-        ),
-        prior_consultation_on=date(
-            start.year if start.month > 3 else start.year - 1, 1 if start.month > 3 else 11, 20
-        ),
+        cost_items=tuple(CostItemInput(c, d, a, hours=_hours(d) if c == "fees" else None) for c, d, a in costs),
+        prior_consultation_on=date(start.year if start.month > 3 else start.year - 1, 1 if start.month > 3 else 11, 20),
         declarations=frozenset({"not_started", "no_double_funding", "publicity"}),
         extra={"participants_expected": "60", "neighbourhood_benefit": "Offen für alle im Viertel"},
     )
     return replace(base, **kw)  # type: ignore[arg-type]
 
 
-def _cf(
-    title: str, name: str, start: date, end: date, grant: int, **kw: object
-) -> ApplicationInput:
+def _cf(title: str, name: str, start: date, end: date, grant: int, **kw: object) -> ApplicationInput:
     base = ApplicationInput(
         title=title,
         applicant_kind="trader",
@@ -116,9 +110,7 @@ def _cf(
             CostItemInput("material", "Ausstattung und Material", grant + grant // 2),
             CostItemInput("publicity", "Werbung", grant // 2),
         ),
-        declarations=frozenset(
-            {"not_started", "no_double_funding", "own_contribution", "publicity"}
-        ),
+        declarations=frozenset({"not_started", "no_double_funding", "own_contribution", "publicity"}),
         extra={
             "cooperation_partners": "Geschäfte der Bahnhofstraße",
             "own_funds_source": "Werbegemeinschaft",
@@ -140,12 +132,8 @@ class _Seeder:
     def at(self, when: datetime) -> None:
         self.clock.set(when)
 
-    def user(
-        self, name: str, email: str, *roles: tuple[str, str, str | None], admin: bool = False
-    ) -> Actor:
-        uid = create_user(
-            self.f, name=name, email=email, password=DEMO_PASSWORD, confirmed=True, is_admin=admin
-        )
+    def user(self, name: str, email: str, *roles: tuple[str, str, str | None], admin: bool = False) -> Actor:
+        uid = create_user(self.f, name=name, email=email, password=DEMO_PASSWORD, confirmed=True, is_admin=admin)
         for fund, role, group in roles:
             grant_role(self.f, Actor.scheduler(), user_id=uid, fund_id=fund, role=role, group=group)
         return Actor(uid)
@@ -153,12 +141,7 @@ class _Seeder:
     def resident(self, name: str) -> Actor:
         if name not in self.people:
             slug = name.lower().split()[0].replace("ü", "ue").replace("ö", "oe").replace("ä", "ae")
-            email = (
-                "anna@example.org"
-                if slug == "anna"
-                else ("bernd@example.org" if slug == "bernd" else f"{slug}@example.org")
-            )
-            self.people[name] = self.user(name, email)
+            self.people[name] = self.user(name, f"{slug}@example.org")
         return self.people[name]
 
     def submitted(self, fund: str, data: ApplicationInput) -> int:
@@ -171,14 +154,10 @@ class _Seeder:
         decisions.start_review(self.f, self.office, app_id)
         with self.f.db.read() as s:
             g = self.f.catalog.current(s, fund)[2]
-        decisions.record_review(
-            self.f, self.office, app_id, {i.id: ("fulfilled", "") for i in g.review_checklist}
-        )
+        decisions.record_review(self.f, self.office, app_id, {i.id: ("fulfilled", "") for i in g.review_checklist})
         decisions.complete_review(self.f, self.office, app_id)
 
-    def proof(
-        self, app_id: int, spent: list[tuple[str, str, int]], reject_last: bool = False
-    ) -> None:
+    def proof(self, app_id: int, spent: list[tuple[str, str, int]]) -> None:
         who = Actor(self._applicant(app_id))
         proofs.submit_proof(
             self.f,
@@ -187,8 +166,7 @@ class _Seeder:
             report="Das Projekt hat wie geplant stattgefunden. Fotos liegen bei.",
             participants_reached=70,
             receipts=[
-                ReceiptInput(self.clock.now().date(), p, purpose, "material", amount)
-                for p, purpose, amount in spent
+                ReceiptInput(self.clock.now().date(), p, purpose, "material", amount) for p, purpose, amount in spent
             ],
         )
 
@@ -197,17 +175,9 @@ class _Seeder:
 
         with self.f.db.read() as s:
             proof_id = s.scalar(
-                select(ProofOfUse.id)
-                .where(ProofOfUse.application_id == app_id)
-                .order_by(ProofOfUse.id.desc())
+                select(ProofOfUse.id).where(ProofOfUse.application_id == app_id).order_by(ProofOfUse.id.desc())
             )
-            ids = list(
-                s.scalars(
-                    select(Receipt.id)
-                    .where(Receipt.proof_id == proof_id)
-                    .order_by(Receipt.position)
-                )
-            )
+            ids = list(s.scalars(select(Receipt.id).where(Receipt.proof_id == proof_id).order_by(Receipt.position)))
         for i, rid in enumerate(ids):
             rejected = reject_last and i == len(ids) - 1
             proofs.review_receipt(
@@ -250,9 +220,7 @@ def seed(fonds: Fonds) -> bool:
     d.user("Ole Ostermann", "ole.jury@example.org", (QF, "jury_member", "resident"))
     d.user("Mira Fachfrau", "mira.jury@example.org", (QF, "jury_member", "expert"))
     d.user("Kai Kaufmann", "kai.jury@example.org", (CF, "jury_member", "trader"))
-    d.city = d.user(
-        "Stadt Witten, Amt für Stadtentwicklung", LOGINS[4].email, (CF, "city_approver", None)
-    )
+    d.city = d.user("Stadt Witten, Amt für Stadtentwicklung", LOGINS[4].email, (CF, "city_approver", None))
     d.resident("Anna Beispiel")
     d.resident("Bernd Händler")
 
@@ -269,9 +237,7 @@ def seed(fonds: Fonds) -> bool:
         ),
     )
     d.reviewed(QF, lapsing)
-    spring = decisions.create_session(
-        d.f, d.office, QF, _at(2026, 3, 11, 17), "Rathaus Witten, Ratssaal"
-    )
+    spring = decisions.create_session(d.f, d.office, QF, _at(2026, 3, 11, 17), "Rathaus Witten, Ratssaal")
     decisions.schedule(d.f, d.office, lapsing, spring)
     d.at(_at(2026, 3, 11, 19))
     decisions.record_jury_outcome(d.f, d.office, lapsing, "approve")
@@ -329,9 +295,7 @@ def seed(fonds: Fonds) -> bool:
     d.at(_at(2026, 8, 20))
     for app_id in ids:
         d.reviewed(QF, app_id)
-    autumn = decisions.create_session(
-        d.f, d.office, QF, _at(2026, 9, 23, 17), "Rathaus Witten, Ratssaal"
-    )
+    autumn = decisions.create_session(d.f, d.office, QF, _at(2026, 9, 23, 17), "Rathaus Witten, Ratssaal")
     for app_id in ids:
         decisions.schedule(d.f, d.office, app_id, autumn)
     d.at(_at(2026, 9, 23, 19))
@@ -365,9 +329,7 @@ def seed(fonds: Fonds) -> bool:
     )
     d.check_receipts(repair)
     proofs.accept_proof(d.f, d.office, repair)
-    payments.record_payment(
-        d.f, d.office, repair, amount_cents=19_000, kind="final"
-    )  # -> documented
+    payments.record_payment(d.f, d.office, repair, amount_cents=19_000, kind="final")  # -> documented
     d.proof(
         planters,
         [("Gärtnerei Ruhrtal", "Pflanzkübel", 120_000), ("Gärtnerei Ruhrtal", "Pflanzen", 20_000)],
@@ -387,9 +349,7 @@ def seed(fonds: Fonds) -> bool:
     )
     d.check_receipts(theatre, reject_last=True)
     proofs.accept_proof(d.f, d.office, theatre)  # -> proof_accepted, final payment pending
-    d.proof(
-        fest, [("Zeltverleih Ruhr", "Bühne", 120_000)]
-    )  # -> proof_submitted, waiting for the office
+    d.proof(fest, [("Zeltverleih Ruhr", "Bühne", 120_000)])  # -> proof_submitted, waiting for the office
     payments.request_payment(
         d.f,
         d.resident("Frieda Buch"),
@@ -434,18 +394,12 @@ def seed(fonds: Fonds) -> bool:
     d.at(_at(2026, 11, 20))
     decisions.start_review(d.f, d.office, sing)  # in_review
     decisions.start_review(d.f, d.office, swap)
-    decisions.request_changes(
-        d.f, d.office, swap, "Bitte reichen Sie ein Angebot für das Regal nach."
-    )
+    decisions.request_changes(d.f, d.office, swap, "Bitte reichen Sie ein Angebot für das Regal nach.")
     d.reviewed(QF, garden)  # reviewed
     d.reviewed(QF, flea)
-    march = decisions.create_session(
-        d.f, d.office, QF, _at(2027, 3, 10, 17), "Rathaus Witten, Ratssaal"
-    )
+    march = decisions.create_session(d.f, d.office, QF, _at(2027, 3, 10, 17), "Rathaus Witten, Ratssaal")
     decisions.schedule(d.f, d.office, flea, march)  # on_agenda
-    apps.withdraw(
-        d.f, d.resident("Otto Kaffee"), senior, reason="Der Raum steht nicht mehr zur Verfügung."
-    )
+    apps.withdraw(d.f, d.resident("Otto Kaffee"), senior, reason="Der Raum steht nicht mehr zur Verfügung.")
     del walk
     apps.create_draft(
         d.f,
@@ -462,63 +416,26 @@ def seed(fonds: Fonds) -> bool:
 
     # Cityfonds (two-step: the jury recommends, the city grants).
     d.at(_at(2026, 8, 25))
-    c1 = d.submitted(
-        CF,
-        _cf(
-            "Lichterwochen Bahnhofstraße",
-            "Bernd Händler",
-            date(2026, 11, 20),
-            date(2026, 12, 31),
-            300_000,
-        ),
-    )
-    c2 = d.submitted(
-        CF,
-        _cf(
-            "Schaufenster-Galerie Ruhrstraße",
-            "Petra Laden",
-            date(2026, 11, 2),
-            date(2026, 12, 20),
-            150_000,
-        ),
-    )
-    c3 = d.submitted(
-        CF,
-        _cf(
-            "Rabattaktion Innenstadt",
-            "Quentin Kasse",
-            date(2026, 11, 2),
-            date(2026, 12, 20),
-            100_000,
-        ),
+    c1, c2, c3 = (
+        d.submitted(CF, _cf(title, name, start, end, grant))
+        for title, name, start, end, grant in (
+            ("Lichterwochen Bahnhofstraße", "Bernd Händler", date(2026, 11, 20), date(2026, 12, 31), 300_000),
+            ("Schaufenster-Galerie Ruhrstraße", "Petra Laden", date(2026, 11, 2), date(2026, 12, 20), 150_000),
+            ("Rabattaktion Innenstadt", "Quentin Kasse", date(2026, 11, 2), date(2026, 12, 20), 100_000),
+        )
     )
     d.at(_at(2026, 9, 10))
     for app_id in (c1, c2, c3):
         d.reviewed(CF, app_id)
-    cs = decisions.create_session(
-        d.f, d.office, CF, _at(2026, 9, 30, 16), "Innenstadt-Büro, Ruhrstraße 48"
-    )
+    cs = decisions.create_session(d.f, d.office, CF, _at(2026, 9, 30, 16), "Innenstadt-Büro, Ruhrstraße 48")
     for app_id in (c1, c2, c3):
         decisions.schedule(d.f, d.office, app_id, cs)
     d.at(_at(2026, 9, 30, 18))
     decisions.record_jury_outcome(d.f, d.office, c1, "recommend")
     decisions.record_jury_outcome(d.f, d.office, c2, "recommend")
-    decisions.record_jury_outcome(
-        d.f, d.office, c3, "reject", reason="Reine Werbemaßnahme eines einzelnen Geschäfts."
-    )
+    decisions.record_jury_outcome(d.f, d.office, c3, "reject", reason="Reine Werbemaßnahme eines einzelnen Geschäfts.")
     d.at(_at(2026, 10, 8))
-    decisions.record_city_grant(
-        d.f, d.city, c1, granted_on=date(2026, 10, 8), grant_file_number="61/2026-014"
-    )
+    decisions.record_city_grant(d.f, d.city, c1, granted_on=date(2026, 10, 8), grant_file_number="61/2026-014")
     d.at(_at(2026, 11, 19))
-    d.submitted(
-        CF,
-        _cf(
-            "Frühlingsmarkt Innenstadt",
-            "Bernd Händler",
-            date(2027, 4, 10),
-            date(2027, 4, 30),
-            250_000,
-        ),
-    )
+    d.submitted(CF, _cf("Frühlingsmarkt Innenstadt", "Bernd Händler", date(2027, 4, 10), date(2027, 4, 30), 250_000))
     return True
