@@ -36,7 +36,7 @@ class GuidelineVersion(Base):
     id: Mapped[intpk]
     fund_id: Mapped[str] = mapped_column(ForeignKey("funds.id"), index=True)
     version_hash: Mapped[str] = mapped_column(String(64))
-    content: Mapped[str] = mapped_column(Text)
+    content: Mapped[str] = mapped_column(Text, deferred=True)  # loaded only when a version is parsed
     source: Mapped[str] = mapped_column(String(500))
     workflow_version_id: Mapped[int] = mapped_column(ForeignKey("workflow_versions.id"))
     loaded_at: Mapped[datetime]
@@ -53,7 +53,7 @@ class WorkflowVersion(Base):
     id: Mapped[intpk]
     workflow_id: Mapped[Code]
     version_hash: Mapped[str] = mapped_column(String(64))
-    content: Mapped[str] = mapped_column(Text)
+    content: Mapped[str] = mapped_column(Text, deferred=True)  # loaded only when a version is parsed
     source: Mapped[str] = mapped_column(String(500))
     loaded_at: Mapped[datetime]
 
