@@ -48,6 +48,7 @@ def record_review(fonds: Fonds, actor: Actor, application_id: int, answers: dict
         if app.state != "in_review":
             raise InvalidInput("Die Checkliste kann nur während der formalen Prüfung ausgefüllt werden.")
         known = {i.id for i in guideline_of(uow, app).review_checklist}
+        existing = {r.item_id: r for r in s.scalars(select(ReviewItem).where(ReviewItem.application_id == app.id))}
         for item_id, (result, note) in answers.items():
             if item_id not in known:
                 raise InvalidInput(f"Unbekannter Prüfpunkt „{item_id}“.")
@@ -55,7 +56,7 @@ def record_review(fonds: Fonds, actor: Actor, application_id: int, answers: dict
                 raise InvalidInput(f"Ungültiges Prüfergebnis „{result}“.")
             if result == "not_fulfilled" and not note.strip():
                 raise InvalidInput("Bitte begründen Sie, warum ein Punkt nicht erfüllt ist.", field=item_id)
-            row = s.scalar(select(ReviewItem).where(ReviewItem.application_id == app.id, ReviewItem.item_id == item_id))
+            row = existing.get(item_id)
             if row is None:
                 row = ReviewItem(
                     application_id=app.id,

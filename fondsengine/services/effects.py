@@ -33,6 +33,7 @@ class EffectContext:
     reason: str | None = None
     letters: list[Letter] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    amount_cents: int | None = None  # the amount of this step (approval, payment, refund ...)
 
 
 Effect = Callable[[EffectContext], None]
@@ -114,21 +115,23 @@ def _snapshot(c: EffectContext, kind: str) -> dict[str, Any]:
         "to_state": c.transition.target,
         "proof_due_on": app.proof_due_on.isoformat() if app.proof_due_on else None,
         "extra": dict(c.extra),
-        **_letter_details(c),
+        **_letter_details(c, kind),
     }
 
 
-def _letter_details(c: EffectContext) -> dict[str, Any]:
+PROOF_LETTERS = frozenset({"proof_result", "refund"})
+
+
+def _letter_details(c: EffectContext, kind: str) -> dict[str, Any]:
     """What the letter renderer needs beyond the basics (read by fondsengine.letters_store)."""
-    from fondsengine.model import AuditEvent, ProofOfUse, Receipt
+    from fondsengine.model import ProofOfUse, Receipt
 
     app = c.app
     s = c.session
-    step = s.scalar(
-        select(AuditEvent).where(AuditEvent.application_id == app.id).order_by(AuditEvent.id.desc()).limit(1)
-    )
-    proof = s.scalar(
-        select(ProofOfUse).where(ProofOfUse.application_id == app.id).order_by(ProofOfUse.id.desc()).limit(1)
+    proof = (
+        s.scalar(select(ProofOfUse).where(ProofOfUse.application_id == app.id).order_by(ProofOfUse.id.desc()).limit(1))
+        if kind in PROOF_LETTERS
+        else None
     )
     receipts = (
         []
@@ -138,7 +141,7 @@ def _letter_details(c: EffectContext) -> dict[str, Any]:
     iban = (app.iban or "").replace(" ", "")
     return {
         "trigger": c.transition.trigger,
-        "amount_cents": (step.data or {}).get("amount_cents") if step is not None else None,
+        "amount_cents": c.amount_cents,
         "submitted_on": local_date(app.submitted_at).isoformat() if app.submitted_at else None,
         "approved_on": local_date(app.decided_at).isoformat() if app.decided_at else None,
         "project_start": app.project_start.isoformat() if app.project_start else None,

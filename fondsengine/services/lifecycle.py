@@ -72,7 +72,10 @@ def fire(
         guideline_hash=guideline.version_hash,
         data={k: v for k, v in {"amount_cents": amount_cents, **(extra or {})}.items() if v is not None},
     )
-    ectx = EffectContext(session, app, guideline, actor, now, transition, from_state, reason, extra=dict(extra or {}))
+    ectx = EffectContext(
+        session, app, guideline, actor, now, transition, from_state, reason, extra=dict(extra or {}),
+        amount_cents=amount_cents,
+    )
     for name in transition.effects:
         EFFECT_FUNCTIONS[name](ectx)
     if workflow_of(uow, app).state(transition.target).terminal:
