@@ -122,3 +122,47 @@ def test_the_scheduler_registers_every_job_with_coalescing_and_one_instance(
         scheduler.shutdown(wait=False)
     nxt = next_run(JOBS["daily_digest"], clock.now())
     assert nxt is not None and (nxt.hour, nxt.minute) == (7, 0) and nxt > clock.now()
+
+
+@pytest.mark.postgres
+def test_two_scheduler_processes_on_one_postgresql_database_deliver_each_mail_once_over_smtp(
+    pg_url: str, clock: FixedClock, tmp_path: Path, smtp: SmtpServer
+) -> None:
+    """Two real OS processes (the `fondsengine jobs run` command) race for the same due work."""
+    import os
+    import subprocess
+    import sys
+
+    fonds = make_fonds(pg_url, clock, tmp_path)
+    cast = make_cast(fonds)
+    ids = [approved_application(fonds, cast, title=f"Projekt {i}") for i in range(3)]
+    with fonds.db.read() as s:
+        due = s.scalar(select(Application.proof_due_on).where(Application.id == ids[0]))
+    assert due is not None
+    when = (clock.now().replace(year=due.year, month=due.month, day=due.day) + timedelta(days=31)).isoformat()
+    env = {
+        **os.environ,
+        "FONDS_DATABASE_URL": pg_url,
+        "FONDS_INSTANCE_PATH": str(tmp_path / "instance"),
+        "FONDS_MAIL_BACKEND": "smtp",
+        "FONDS_SMTP_HOST": smtp.host,
+        "FONDS_SMTP_PORT": str(smtp.port),
+        "FONDS_SMTP_SECURITY": "none",
+        "FONDS_MAIL_FROM": "Büro <mitten@witten.example>",
+    }
+    script = (
+        "import sys\nfrom fondsengine.cli import main\n"
+        "for _ in range(2):\n"
+        "    for job in ('proof_reminders', 'daily_digest', 'approval_lapse', 'send_mail'):\n"
+        f"        assert main(['jobs', 'run', job, '--now', {when!r}]) == 0\n"
+    )
+    procs = [subprocess.Popen([sys.executable, "-c", script], env=env, cwd=tmp_path) for _ in range(2)]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0]
+    with fonds.db.read() as s:
+        rows = list(s.scalars(select(OutboxMessage)))
+    ids_received = Counter(str(r.message["Message-ID"]) for r in smtp.received)
+    assert ids_received and max(ids_received.values()) == 1
+    assert len(smtp.received) == len(rows) and {r.status for r in rows} == {"sent"}
+    overdue = [r for r in smtp.received if "Überfällig" in str(r.message["Subject"])]
+    assert len(overdue) == 3
+    fonds.db.dispose()
