@@ -9,10 +9,10 @@ from flask_login import current_user
 from fondsengine.errors import FondsError, GuardFailed, InvalidInput, PermissionDenied
 from fondsengine.money import parse_euro
 from fondsengine.services.context import Fonds
+from fondsengine.services.jury_reads import SessionInfo, agenda_items, session_info
 from webapp.errors import CSRF_MESSAGE, csrf_failed
 from webapp.extensions import actor, fonds
 from webapp.jury.papers import papers_for
-from webapp.jury.reads import SessionInfo, agenda_items, session_info
 
 Errors = list[tuple[str | None, str]]
 

@@ -8,11 +8,11 @@ from flask_login import current_user, login_required
 
 from fondsengine.errors import FondsError, InvalidInput
 from fondsengine.services import jury
+from fondsengine.services.jury_reads import SessionInfo, my_sessions, session_of_item
 from webapp.errors import rerender_on_csrf
 from webapp.extensions import actor, fonds
 from webapp.jury import bp
 from webapp.jury.common import Errors, amount_from, error_lines, load_info, render_session, stale_form
-from webapp.jury.reads import SessionInfo, my_sessions, session_of_item
 
 VOTE_SAVED = {
     "yes": "Ihre Stimme „Ja“ ist gespeichert.",

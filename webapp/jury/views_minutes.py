@@ -1,23 +1,22 @@
 """The minutes (Protokoll): the page and PDF for the jury and the office, the public summary.
 
-ENGINE GAP — there is no public read of the minutes: the public summary reads them with the
-system actor, and only for a closed session of a fund whose guideline says
-`jury.public_minutes: true`; it leaves out the names of people (applicants, members).
+The public summary (`jury_reads.public_minutes`) exists only for a closed session of a fund whose
+guideline says `jury.public_minutes: true`; the page leaves out the names of people.
 """
 
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import render_template
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 from fondsengine.letters.reports import render_minutes
 from fondsengine.services import jury
-from fondsengine.services.context import Actor
+from fondsengine.services.jury_reads import public_minutes as published_minutes
+from fondsengine.services.jury_reads import public_minutes_allowed
 from webapp.extensions import actor, fonds
 from webapp.jury import bp
 from webapp.jury.common import load_info
-from webapp.jury.reads import public_minutes_allowed
 
 
 @bp.route("/sitzungen/<int:session_id>/protokoll")
@@ -43,7 +42,4 @@ def minutes_pdf(session_id: int) -> ResponseReturnValue:
 @bp.route("/protokolle/<int:session_id>")
 def public_minutes(session_id: int) -> ResponseReturnValue:
     """The public summary of a closed session's decisions, where the guideline publishes minutes."""
-    if not public_minutes_allowed(fonds(), session_id):
-        abort(404)
-    m = jury.minutes(fonds(), Actor.scheduler(), session_id)
-    return render_template("jury/public_minutes.html", m=m)
+    return render_template("jury/public_minutes.html", m=published_minutes(fonds(), session_id))

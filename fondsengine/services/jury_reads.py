@@ -1,10 +1,8 @@
-"""Read queries of the jury pages: my sessions, one session with its agenda, who may do what.
+"""Read models of the jury pages: a member's sessions, one session with its agenda as a member
+sees it while voting (own vote, conflicts, number of votes, running result), who may do what.
 
-ENGINE GAP — the engine offers the jury's use cases and the minutes, but no read model of
-"the sessions of a member" or "one agenda item as a member sees it while voting" (own
-vote, conflicts, number of votes, running result). These queries read the engine's tables
-and use its own helpers (`jury_members`, `voting_ids`, `conflicted_members`), so who counts
-as a member stays the engine's rule; they should move into fondsengine.services.
+They use the jury's own helpers (`jury_members`, `voting_ids`, `conflicted_members`), so who
+counts as a member is decided in one place.
 Visibility: a session is shown to the jury members and the managers of its fund (today's
 roles, as the engine's minutes use them), and to anyone invited to it.
 """
@@ -18,6 +16,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from fondsengine.clock import local_date
+from fondsengine.errors import NotFound
 from fondsengine.guidelines.model import JuryRules
 from fondsengine.jury.tally import conflicted_members
 from fondsengine.model import AgendaItem, Application, Attendance, Conflict, Fund, JurySession, Membership, User, Vote
@@ -25,6 +24,7 @@ from fondsengine.model.application import ReviewItem
 from fondsengine.services import authz
 from fondsengine.services.context import Actor, Fonds
 from fondsengine.services.jury_common import jury_members, session_day, valid_on, voting_ids
+from fondsengine.services.jury_minutes import Minutes, minutes
 
 STATUS_LABELS = {"planned": "geplant", "open": "läuft", "closed": "abgeschlossen"}
 CHOICE_LABELS = {"yes": "Ja", "no": "Nein", "abstain": "Enthaltung"}
@@ -319,3 +319,12 @@ def session_of_item(fonds: Fonds, agenda_item_id: int) -> int | None:
     """The session id of an agenda item (None if there is no such item)."""
     with fonds.db.read() as s:
         return s.scalar(select(AgendaItem.session_id).where(AgendaItem.id == agenda_item_id))
+
+
+def public_minutes(fonds: Fonds, session_id: int) -> Minutes:
+    """The minutes of a closed session for the public summary, where the guideline publishes them.
+
+    NotFound otherwise. The caller shows no names of people (applicants, members)."""
+    if not public_minutes_allowed(fonds, session_id):
+        raise NotFound("Dieses Protokoll ist nicht öffentlich.")
+    return minutes(fonds, Actor.scheduler(), session_id)
