@@ -58,11 +58,6 @@ FORM_STEPS = frozenset(
         "withdraw",
     }
 )
-# ENGINE GAP: available_actions evaluates these guards without the amount the office is
-# about to enter (so they always read "disabled: amount must be > 0", and record_refund reads
-# "still missing" for a part payment the use case accepts). Their forms stay reachable and
-# the engine checks the entered amount on submit.
-AMOUNT_STEPS = frozenset({"record_payment", "record_final_payment", "record_refund"})
 ELSEWHERE = {"submit_proof": "Den Verwendungsnachweis reicht die Antragstellerin / der Antragsteller ein."}
 REVIEW_RESULTS = {
     "fulfilled": "erfüllt",
@@ -215,7 +210,6 @@ def render_application(application_id: int, errors: Errors | None = None, status
         actions=available_actions(f, a, application_id),
         simple=SIMPLE_STEPS,
         forms=FORM_STEPS,
-        amount_steps=AMOUNT_STEPS,
         elsewhere=ELSEWHERE,
         timeline=timeline_for(view),
         letters=letters_of_application(f, a, application_id),
