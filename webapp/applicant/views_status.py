@@ -25,16 +25,6 @@ EVENT_TEXT = {
     "request_payment": "Auszahlung angefordert",
     "book_payment": "Auszahlung gebucht",
 }
-LETTER_TEXT = {
-    "receipt": "Eingangsbestätigung",
-    "changes": "Bitte um Ergänzung",
-    "approval": "Bewilligungsbescheid",
-    "rejection": "Ablehnungsbescheid",
-    "payment": "Auszahlungsmitteilung",
-    "proof_result": "Prüfung des Verwendungsnachweises",
-    "refund": "Rückforderung",
-    "lapse": "Erlöschen der Bewilligung",
-}
 LINKED_ACTIONS = {"withdraw": "applicant.withdraw", "submit_proof": "applicant.proof"}
 POSTED_ACTIONS = {"submit", "resubmit"}
 
@@ -83,7 +73,6 @@ def detail(application_id: int) -> ResponseReturnValue:
         posted=POSTED_ACTIONS,
         timeline=_timeline(application_id),
         letters=letters_of_application(f, a, application_id),
-        letter_text=LETTER_TEXT,
         attachments=attachments_of(f, a, application_id),
         payments=payments_of(f, a, application_id),
         changes=last_request_for_changes(f, a, application_id) if loaded.app.state == "changes_requested" else None,
@@ -186,12 +175,6 @@ def letter(application_id: int, letter_id: int) -> ResponseReturnValue:
     info, pdf = letter_pdf(fonds(), actor(), letter_id)
     if info.application_id != application_id:
         abort(404)
-    kind = info.kind
     import io
 
-    return send_file(
-        io.BytesIO(pdf),
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=f"{LETTER_TEXT.get(kind, kind)}-{application_id}.pdf",
-    )
+    return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True, download_name=info.filename)

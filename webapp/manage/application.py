@@ -76,16 +76,6 @@ PAYMENT_STATUS = {
     "paid": "ausgezahlt",
     "cancelled": "storniert",
 }
-LETTER_TEXT = {
-    "receipt": "Eingangsbestätigung",
-    "changes": "Bitte um Ergänzung",
-    "approval": "Bewilligungsbescheid",
-    "rejection": "Ablehnungsbescheid",
-    "payment": "Auszahlungsmitteilung",
-    "proof_result": "Prüfung des Verwendungsnachweises",
-    "refund": "Rückforderung",
-    "lapse": "Erlöschen der Bewilligung",
-}
 EVENT_TEXT = {
     "create_draft": "Entwurf angelegt",
     "save": "Entwurf gespeichert",
@@ -213,7 +203,6 @@ def render_application(application_id: int, errors: Errors | None = None, status
         elsewhere=ELSEWHERE,
         timeline=timeline_for(view),
         letters=letters_of_application(f, a, application_id),
-        letter_text=LETTER_TEXT,
         attachments=attachments_of(f, a, application_id),
         payments=payments_of(application_id),
         payment_kinds=PAYMENT_KINDS,
