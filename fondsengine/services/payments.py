@@ -2,23 +2,62 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from fondsengine import ledger
 from fondsengine.clock import local_date
 from fondsengine.errors import GuardFailed, InvalidInput, NotFound, PermissionDenied
+from fondsengine.guidelines.model import Guideline
 from fondsengine.iban import normalise_iban
-from fondsengine.model import Payment
+from fondsengine.model import Application, Payment
 from fondsengine.money import format_euro
 from fondsengine.services import authz
 from fondsengine.services.audit import record
 from fondsengine.services.context import Actor, Fonds
-from fondsengine.services.guards import GuardContext, payment_mode_allowed
+from fondsengine.services.guards import GuardContext, payable_now, payment_mode_allowed
 from fondsengine.services.lifecycle import fire, guideline_of
 
 PAYMENT_KINDS = ("advance", "instalment", "final", "reimbursement")
+REQUEST_STATES = ("approved", "paid", "proof_accepted")
+
+
+@dataclass(frozen=True)
+class Allowance:
+    """What the applicant may call now."""
+
+    payable_cents: int  # the most that can be requested now (0 when nothing)
+    label: str  # Abschlag, Schlusszahlung, ...
+    reason: str | None  # why nothing can be requested now (German), None when a request is possible
+
+
+def _allowance(session: Session, app: Application, guideline: Guideline, now: datetime) -> Allowance:
+    if app.state not in REQUEST_STATES:
+        return Allowance(0, "", "Eine Auszahlung kann erst nach der Bewilligung angefordert werden.")
+    room, label, refusal = payable_now(GuardContext(session, app, guideline, now))
+    if refusal is not None:
+        return Allowance(0, "", refusal.message)
+    if room <= 0:
+        return Allowance(0, label, "Zurzeit ist nichts zur Auszahlung offen.")
+    open_request = session.scalar(
+        select(Payment.id).where(Payment.application_id == app.id, Payment.status.in_(("requested", "ordered")))
+    )
+    if open_request is not None:
+        return Allowance(room, label, "Es gibt bereits eine offene Auszahlungsanforderung.")
+    return Allowance(room, label, None)
+
+
+def payment_allowance(fonds: Fonds, actor: Actor, application_id: int) -> Allowance:
+    """How much the applicant (or the office for them) may call now, or why nothing."""
+    with fonds.db.read() as s:
+        now = fonds.clock.now()
+        app, roles = authz.load_visible_application(s, actor, application_id, local_date(now))
+        if not roles & {"applicant", "manager"}:
+            raise NotFound("Diesen Antrag gibt es nicht.")
+        return _allowance(s, app, fonds.catalog.guideline(s, app.guideline_version_id), now)
 
 
 def request_payment(
@@ -43,16 +82,13 @@ def request_payment(
         app, roles = authz.load_visible_application(s, actor, application_id, local_date(now))
         if not roles & {"applicant", "manager"}:
             raise NotFound("Diesen Antrag gibt es nicht.")
-        if app.state not in ("approved", "paid", "proof_accepted"):
-            raise InvalidInput("Eine Auszahlung kann erst nach der Bewilligung angefordert werden.")
-        result = payment_mode_allowed(GuardContext(s, app, guideline_of(uow, app), now, amount_cents=amount_cents))
+        guideline = guideline_of(uow, app)
+        allowance = _allowance(s, app, guideline, now)
+        if allowance.reason is not None:
+            raise InvalidInput(allowance.reason)
+        result = payment_mode_allowed(GuardContext(s, app, guideline, now, amount_cents=amount_cents))
         if not result.ok:
-            raise GuardFailed(result.message, clause=result.clause)
-        open_request = s.scalar(
-            select(Payment).where(Payment.application_id == app.id, Payment.status.in_(("requested", "ordered")))
-        )
-        if open_request is not None:
-            raise InvalidInput("Es gibt bereits eine offene Auszahlungsanforderung.")
+            raise GuardFailed(result.message, clause=result.clause, reasons=(result.message,))
         app.iban, app.account_holder = clean_iban, account_holder.strip()
         payment = Payment(
             application_id=app.id,

@@ -343,3 +343,26 @@ def test_the_engine_offers_exactly_the_steps_that_are_possible_now(fonds: Fonds,
     steps = {a.trigger: a for a in available_actions(fonds, cast["office"], cf)}
     assert steps["record_payment"].enabled is False
     assert "Erstattungsprinzip" in " ".join(steps["record_payment"].reasons)
+
+
+def test_the_engine_says_how_much_the_applicant_may_call_now_and_why_not(fonds: Fonds, cast: dict[str, Actor]) -> None:
+    from fondsengine.services.payments import payment_allowance
+
+    qf = on_agenda(fonds, cast)
+    assert payment_allowance(fonds, cast["anna"], qf).reason == (
+        "Eine Auszahlung kann erst nach der Bewilligung angefordert werden."
+    )
+    decisions.record_jury_outcome(fonds, cast["office"], qf, "approve")
+    allowance = payment_allowance(fonds, cast["anna"], qf)
+    assert (allowance.payable_cents, allowance.label, allowance.reason) == (96_000, "Abschlag", None)
+    payments.request_payment(fonds, cast["anna"], qf, amount_cents=50_000, kind="advance",
+                             iban="DE89370400440532013000", account_holder="Anna Beispiel")  # fmt: skip
+    assert payment_allowance(fonds, cast["anna"], qf).reason == "Es gibt bereits eine offene Auszahlungsanforderung."
+
+    cf = on_agenda(fonds, cast, CF)
+    decisions.record_jury_outcome(fonds, cast["office"], cf, "recommend")
+    decisions.record_city_grant(fonds, cast["city"], cf, granted_on=date(2027, 3, 20), grant_file_number="61-2")
+    reason = payment_allowance(fonds, cast["bernd"], cf).reason
+    assert reason is not None and "Erstattungsprinzip" in reason
+    with pytest.raises(NotFound):
+        payment_allowance(fonds, cast["bernd"], qf)

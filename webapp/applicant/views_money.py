@@ -10,8 +10,8 @@ from flask_login import login_required
 
 from fondsengine.errors import FondsError, InvalidInput
 from fondsengine.guidelines.model import PaymentMode
-from fondsengine.money import parse_euro, share_of
-from fondsengine.services.payments import payments_of, request_payment
+from fondsengine.money import parse_euro
+from fondsengine.services.payments import payment_allowance, payments_of, request_payment
 from fondsengine.services.proofs import ReceiptInput, submit_proof
 from webapp.applicant import bp
 from webapp.applicant.common import error_list, load
@@ -30,7 +30,6 @@ KIND_LABEL = {
     "instalment": "Rate",
     "final": "Schlusszahlung",
 }
-PAYMENT_STATES = ("approved", "paid", "proof_accepted")
 PROOF_STATES = ("approved", "paid", "proof_returned")
 
 
@@ -42,7 +41,7 @@ def payment(application_id: int) -> ResponseReturnValue:
     loaded = load(application_id)
     app, g = loaded.app, loaded.guideline
     kinds = [KIND_OF_MODE[m] for m in g.payment.modes if m in KIND_OF_MODE]
-    advance_max = share_of(app.approved_cents or 0, g.payment.advance_max_share)
+    allowance = payment_allowance(fonds(), actor(), application_id)
     values = {k: request.form.get(k, "").strip() for k in ("kind", "amount", "iban", "account_holder")}
     if request.method == "GET":
         values.update(
@@ -83,12 +82,12 @@ def payment(application_id: int) -> ResponseReturnValue:
         g_=g,
         kinds=kinds,
         kind_label=KIND_LABEL,
-        advance_max=advance_max,
+        allowance=allowance,
         values=values,
         errors=errors,
         field_errors={k: m for k, m in errors if k},
         payments=payments_of(fonds(), actor(), application_id),
-        can_request=app.state in PAYMENT_STATES,
+        can_request=allowance.reason is None,
     ), 400 if errors else 200
 
 
