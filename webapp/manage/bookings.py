@@ -1,0 +1,110 @@
+"""The Kassenbuch: every booking of a fund's budget year, as a page, CSV and XLSX."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Response, render_template
+from flask.typing import ResponseReturnValue
+from flask_login import login_required
+
+from fondsengine.clock import BERLIN
+from fondsengine.money import to_decimal
+from fondsengine.services.bookings import Booking, bookings
+from fondsengine.services.queries import fund_balance
+from webapp.extensions import actor, fonds
+from webapp.manage import bp
+from webapp.manage.dashboard import fund_years
+from webapp.manage.exports import safe_cell
+from webapp.manage.overview import _selection as selection
+
+HEADER = (
+    "Nr.",
+    "Gebucht am",
+    "Art",
+    "Betrag (EUR)",
+    "Aktenzeichen",
+    "Projekt",
+    "Vermerk",
+    "Gebucht von",
+    "Gegenbuchung zu",
+)
+
+
+def _row(b: Booking) -> list[object]:
+    return [
+        b.id,
+        b.booked_at.astimezone(BERLIN).strftime("%d.%m.%Y %H:%M"),
+        b.kind_label,
+        to_decimal(b.amount_cents),
+        b.file_number or "",
+        b.title or "",
+        b.note,
+        b.actor_name or "System",
+        b.counter_of_id or "",
+    ]
+
+
+@bp.route("/buchungen")
+@login_required
+def ledger_page() -> ResponseReturnValue:
+    """All bookings of the year with the resulting balance."""
+    funds, fund_id, year = selection()
+    f = fonds()
+    return render_template(
+        "manage/bookings.html",
+        funds=funds,
+        fund_id=fund_id,
+        years=fund_years(fund_id),
+        year=year,
+        fund_name=next((fc.name for fc in funds if fc.id == fund_id), fund_id),
+        rows=bookings(f, actor(), fund_id, year),
+        balance=fund_balance(f, fund_id, year),
+    )
+
+
+@bp.route("/buchungen.csv")
+@login_required
+def ledger_csv() -> ResponseReturnValue:
+    """The bookings as CSV (semicolon, decimal comma, UTF-8 with BOM)."""
+    _funds, fund_id, year = selection()
+    buf = io.StringIO()
+    buf.write("\ufeff")
+    writer = csv.writer(buf, delimiter=";")
+    writer.writerow(HEADER)
+    for b in bookings(fonds(), actor(), fund_id, year):
+        writer.writerow([str(v).replace(".", ",") if i == 3 else safe_cell(v) for i, v in enumerate(_row(b))])
+    return Response(
+        buf.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename=buchungen-{fund_id}-{year}.csv"},
+    )
+
+
+@bp.route("/buchungen.xlsx")
+@login_required
+def ledger_xlsx() -> ResponseReturnValue:
+    """The bookings as an Excel workbook."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    _funds, fund_id, year = selection()
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = f"Buchungen {year}"
+    ws.append(list(HEADER))
+    for b in bookings(fonds(), actor(), fund_id, year):
+        ws.append([float(v) if i == 3 else safe_cell(v) for i, v in enumerate(_row(b))])  # type: ignore[arg-type]
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for cell in ws["D"][1:]:
+        cell.number_format = "#,##0.00 €"
+    out = io.BytesIO()
+    wb.save(out)
+    return Response(
+        out.getvalue(),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f"attachment; filename=buchungen-{fund_id}-{year}.xlsx"},
+    )
