@@ -106,6 +106,24 @@ def password_reset(
     )
 
 
+def invitation(
+    to: str, *, name: str | None, role: str, fund_name: str, set_password_url: str, office: str, valid_hours: int
+) -> Message:
+    """Invite a person the office gave a role to: choose a password to log in."""
+    return compose(
+        to,
+        f"Einladung: {role} im {fund_name}",
+        name,
+        [
+            Para(f"die Geschäftsführung hat Sie als {role} im {fund_name} eingetragen."),
+            Para("Bitte legen Sie über diesen Link Ihr Passwort fest; danach können Sie sich anmelden:"),
+            Link("Passwort festlegen", set_password_url),
+            Para(f"Der Link ist {_hours(valid_hours)} gültig und funktioniert nur einmal."),
+        ],
+        office,
+    )
+
+
 def application_received(
     to: str,
     *,

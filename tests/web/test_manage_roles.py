@@ -63,3 +63,33 @@ def test_people_who_do_not_manage_the_fund_cannot_give_roles(world: World, clien
     assert client.get("/verwaltung/rollen").status_code == 403
     with world.fonds.db.read() as s:
         assert s.scalars(select(Membership).where(Membership.user_id == world.anna)).all() == []
+
+
+def test_a_new_person_is_invited_by_mail_and_sets_a_password_with_the_link(world: World, client: FlaskClient) -> None:
+    import re
+
+    login(client, "buero@example.org")
+    world.mailer.sent.clear()
+    response = client.post(
+        "/verwaltung/rollen",
+        data={"fonds": QF, "email": "jule@example.org", "name": "Jule Jury", "role": "jury_member", "group": "resident"},
+    )
+    assert response.status_code == 302
+    (mail,) = world.mailer.to("jule@example.org")
+    assert mail.subject.startswith("Einladung: Jurymitglied")
+    link = re.search(r"https?://[^\s]+/passwort-neu/[^\s\"<]+", mail.text)
+    assert link is not None
+    path = link.group(0).split("://", 1)[1].split("/", 1)[1]
+    client.post("/abmelden")
+    set_pw = client.post("/" + path, data={"password": "jule-neues-passwort", "password2": "jule-neues-passwort"})
+    assert set_pw.status_code == 302
+    assert client.post("/anmelden", data={"email": "jule@example.org", "password": "jule-neues-passwort"}).status_code == 302
+    client.post("/abmelden")
+    client.post("/" + path, data={"password": "noch-ein-passwort", "password2": "noch-ein-passwort"})
+    # the link works only once: the second password was not taken
+    assert client.post("/anmelden", data={"email": "jule@example.org", "password": "noch-ein-passwort"}).status_code == 400
+    # an existing account with a password gets no invitation
+    world.mailer.sent.clear()
+    login(client, "buero@example.org")
+    client.post("/verwaltung/rollen", data={"fonds": QF, "email": "anna@example.org", "role": "auditor"})
+    assert world.mailer.to("anna@example.org") == []

@@ -9,6 +9,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 CONFIRM_HOURS = 48
 RESET_HOURS = 2
+INVITE_HOURS = 7 * 24
 
 
 def _serializer(salt: str) -> URLSafeTimedSerializer:
@@ -38,13 +39,20 @@ def reset_token(user_id: int, password_hash: str | None) -> str:
     return _serializer("reset-password").dumps({"u": user_id, "h": _fingerprint(password_hash)})
 
 
+def invite_token(user_id: int, password_hash: str | None) -> str:
+    """Token for an invitation's set-password link (a week; single use like a reset token)."""
+    return _serializer("invite").dumps({"u": user_id, "h": _fingerprint(password_hash)})
+
+
 def read_reset_token(token: str) -> tuple[int, str] | None:
-    """(user id, password fingerprint) of a valid reset token, else None."""
-    try:
-        data = _serializer("reset-password").loads(token, max_age=RESET_HOURS * 3600)
-    except (BadSignature, SignatureExpired):
-        return None
-    return int(data["u"]), str(data["h"])
+    """(user id, password fingerprint) of a valid reset or invitation token, else None."""
+    for salt, hours in (("reset-password", RESET_HOURS), ("invite", INVITE_HOURS)):
+        try:
+            data = _serializer(salt).loads(token, max_age=hours * 3600)
+        except (BadSignature, SignatureExpired):
+            continue
+        return int(data["u"]), str(data["h"])
+    return None
 
 
 def fingerprint_matches(password_hash: str | None, fingerprint: str) -> bool:

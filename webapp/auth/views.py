@@ -11,7 +11,7 @@ from flask_login import UserMixin, current_user, login_required, login_user, log
 
 from fondsengine.errors import FondsError, InvalidInput
 from fondsengine.notify import DeliveryError
-from fondsengine.notify.messages import email_confirmation, password_reset
+from fondsengine.notify.messages import email_confirmation, invitation, password_reset
 from fondsengine.services.accounts import (
     Account,
     account_by_email,
@@ -69,6 +69,25 @@ def _send_confirmation(account: Account) -> None:
         office=_office_name(),
         valid_hours=tokens.CONFIRM_HOURS,
     )
+
+
+def send_invitation(user_id: int, role_label: str, fund_name: str) -> bool:
+    """Mail a set-password link to a person who has no password yet; True when a mail went out."""
+    account = account_by_id(fonds(), user_id)
+    if account is None or not account.email or account.password_hash:
+        return False
+    url = url_for("auth.reset", token=tokens.invite_token(account.id, account.password_hash), _external=True)
+    _send(
+        invitation,
+        to=account.email,
+        name=account.name,
+        role=role_label,
+        fund_name=fund_name,
+        set_password_url=url,
+        office=_office_name(),
+        valid_hours=tokens.INVITE_HOURS,
+    )
+    return True
 
 
 def _safe_next(target: str | None) -> str:

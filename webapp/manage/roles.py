@@ -12,6 +12,7 @@ from sqlalchemy import select
 from fondsengine.errors import FondsError
 from fondsengine.model import Membership, User
 from fondsengine.services.users import grant_role, revoke_role
+from webapp.auth.views import send_invitation
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
 from webapp.manage import bp
@@ -85,7 +86,10 @@ def roles() -> ResponseReturnValue:
             except FondsError as exc:
                 errors = [("name" if f == "person_name" else f, m) for f, m in error_list(exc)]
             else:
-                flash(f"Die Rolle „{ROLE_LABELS[values['role']]}“ ist vergeben.", "success")
+                fund_name = next((fc.name for fc in funds if fc.id == fund_id), fund_id)
+                invited = send_invitation(user_id, ROLE_LABELS[values["role"]], fund_name)
+                note = " Die Person bekommt eine Einladung, um ihr Passwort festzulegen." if invited else ""
+                flash(f"Die Rolle „{ROLE_LABELS[values['role']]}“ ist vergeben.{note}", "success")
                 return redirect(url_for("manage.roles", fonds=fund_id))
     return render_template(
         "manage/roles.html",
