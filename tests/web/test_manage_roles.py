@@ -72,7 +72,13 @@ def test_a_new_person_is_invited_by_mail_and_sets_a_password_with_the_link(world
     world.mailer.sent.clear()
     response = client.post(
         "/verwaltung/rollen",
-        data={"fonds": QF, "email": "jule@example.org", "name": "Jule Jury", "role": "jury_member", "group": "resident"},
+        data={
+            "fonds": QF,
+            "email": "jule@example.org",
+            "name": "Jule Jury",
+            "role": "jury_member",
+            "group": "resident",
+        },
     )
     assert response.status_code == 302
     (mail,) = world.mailer.to("jule@example.org")
@@ -83,11 +89,16 @@ def test_a_new_person_is_invited_by_mail_and_sets_a_password_with_the_link(world
     client.post("/abmelden")
     set_pw = client.post("/" + path, data={"password": "jule-neues-passwort", "password2": "jule-neues-passwort"})
     assert set_pw.status_code == 302
-    assert client.post("/anmelden", data={"email": "jule@example.org", "password": "jule-neues-passwort"}).status_code == 302
+    assert (
+        client.post("/anmelden", data={"email": "jule@example.org", "password": "jule-neues-passwort"}).status_code
+        == 302
+    )
     client.post("/abmelden")
     client.post("/" + path, data={"password": "noch-ein-passwort", "password2": "noch-ein-passwort"})
     # the link works only once: the second password was not taken
-    assert client.post("/anmelden", data={"email": "jule@example.org", "password": "noch-ein-passwort"}).status_code == 400
+    assert (
+        client.post("/anmelden", data={"email": "jule@example.org", "password": "noch-ein-passwort"}).status_code == 400
+    )
     # an existing account with a password gets no invitation
     world.mailer.sent.clear()
     login(client, "buero@example.org")
