@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
-from flask import Response, render_template
+from flask import render_template
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
@@ -16,7 +13,7 @@ from fondsengine.services.queries import fund_balance
 from webapp.extensions import actor, fonds
 from webapp.manage import bp
 from webapp.manage.dashboard import fund_years
-from webapp.manage.exports import safe_cell
+from webapp.manage.downloads import csv_download, xlsx_download
 from webapp.manage.overview import _selection as selection
 
 HEADER = (
@@ -69,42 +66,14 @@ def ledger_page() -> ResponseReturnValue:
 def ledger_csv() -> ResponseReturnValue:
     """The bookings as CSV (semicolon, decimal comma, UTF-8 with BOM)."""
     _funds, fund_id, year = selection()
-    buf = io.StringIO()
-    buf.write("\ufeff")
-    writer = csv.writer(buf, delimiter=";")
-    writer.writerow(HEADER)
-    for b in bookings(fonds(), actor(), fund_id, year):
-        writer.writerow([str(v).replace(".", ",") if i == 3 else safe_cell(v) for i, v in enumerate(_row(b))])
-    return Response(
-        buf.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f"attachment; filename=buchungen-{fund_id}-{year}.csv"},
-    )
+    rows = [_row(b) for b in bookings(fonds(), actor(), fund_id, year)]
+    return csv_download(HEADER, rows, f"buchungen-{fund_id}-{year}.csv")
 
 
 @bp.route("/buchungen.xlsx")
 @login_required
 def ledger_xlsx() -> ResponseReturnValue:
     """The bookings as an Excel workbook."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     _funds, fund_id, year = selection()
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = f"Buchungen {year}"
-    ws.append(list(HEADER))
-    for b in bookings(fonds(), actor(), fund_id, year):
-        ws.append([float(v) if i == 3 else safe_cell(v) for i, v in enumerate(_row(b))])  # type: ignore[arg-type]
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for cell in ws["D"][1:]:
-        cell.number_format = "#,##0.00 €"
-    out = io.BytesIO()
-    wb.save(out)
-    return Response(
-        out.getvalue(),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f"attachment; filename=buchungen-{fund_id}-{year}.xlsx"},
-    )
+    rows = [_row(b) for b in bookings(fonds(), actor(), fund_id, year)]
+    return xlsx_download(HEADER, rows, f"buchungen-{fund_id}-{year}.xlsx", f"Buchungen {year}")

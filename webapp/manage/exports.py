@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from decimal import Decimal
 from typing import Any
 
-from flask import Response, abort, request
+from flask import abort, request
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
@@ -16,6 +14,7 @@ from webapp.extensions import fonds
 from webapp.filters import datum
 from webapp.manage import bp
 from webapp.manage.common import require_any_fund, today
+from webapp.manage.downloads import csv_download, xlsx_download
 from webapp.manage.queue import filter_choices, parse_filter, rows_select, state_labels
 
 HEADER = (
@@ -70,57 +69,17 @@ def export_rows() -> tuple[tuple[str, ...], list[list[Any]]]:
     return HEADER, out
 
 
-def safe_cell(value: Any) -> Any:
-    """Neutralise text that a spreadsheet would run as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 @bp.route("/antraege.csv", methods=["GET", "POST"])
 @login_required
 def queue_csv() -> ResponseReturnValue:
     """The filtered queue as CSV (semicolon, UTF-8 with BOM, German decimal comma)."""
     header, rows = export_rows()
-    buf = io.StringIO()
-    buf.write("\ufeff")
-    writer = csv.writer(buf, delimiter=";")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(
-            [str(v).replace(".", ",") if isinstance(v, Decimal) else ("" if v is None else safe_cell(v)) for v in row]
-        )
-    return Response(
-        buf.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=antraege.csv"},
-    )
+    return csv_download(header, rows, "antraege.csv")
 
 
 @bp.route("/antraege.xlsx", methods=["GET", "POST"])
 @login_required
 def queue_xlsx() -> ResponseReturnValue:
     """The filtered queue as an Excel workbook (openpyxl)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     header, rows = export_rows()
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "Anträge"
-    ws.append(list(header))
-    for row in rows:
-        ws.append([float(v) if isinstance(v, Decimal) else safe_cell(v) for v in row])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for col in ("I", "J"):
-        for cell in ws[col][1:]:
-            cell.number_format = "#,##0.00 €"
-    out = io.BytesIO()
-    wb.save(out)
-    return Response(
-        out.getvalue(),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": "attachment; filename=antraege.xlsx"},
-    )
+    return xlsx_download(header, rows, "antraege.xlsx", "Anträge")

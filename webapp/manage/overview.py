@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Response, render_template
+from flask import render_template
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 from sqlalchemy import distinct, func, select
@@ -18,6 +16,7 @@ from webapp.extensions import actor, fonds
 from webapp.manage import bp
 from webapp.manage.common import require_any_fund
 from webapp.manage.dashboard import fund_years, pick_fund, pick_year
+from webapp.manage.downloads import csv_download, download, xlsx_download
 
 
 @dataclass(frozen=True)
@@ -124,42 +123,16 @@ def _table(ov: Overview) -> list[list[Any]]:
 def yearly_csv() -> ResponseReturnValue:
     """The yearly overview as CSV."""
     _funds, fund_id, year = _selection()
-    buf = io.StringIO()
-    buf.write("\ufeff")
-    writer = csv.writer(buf, delimiter=";")
-    for row in _table(overview(fund_id, year)):
-        writer.writerow([str(v).replace(".", ",") if not isinstance(v, (str, int)) else v for v in row])
-    return Response(
-        buf.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f"attachment; filename=jahresuebersicht-{fund_id}-{year}.csv"},
-    )
+    return csv_download(None, _table(overview(fund_id, year)), f"jahresuebersicht-{fund_id}-{year}.csv")
 
 
 @bp.route("/jahresuebersicht.xlsx")
 @login_required
 def yearly_xlsx() -> ResponseReturnValue:
     """The yearly overview as an Excel workbook."""
-    from openpyxl import Workbook
-
     _funds, fund_id, year = _selection()
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = f"Übersicht {year}"
-    for row in _table(overview(fund_id, year)):
-        ws.append([v if isinstance(v, (str, int)) else float(v) for v in row])
-    out = io.BytesIO()
-    wb.save(out)
-    return Response(
-        out.getvalue(),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f"attachment; filename=jahresuebersicht-{fund_id}-{year}.xlsx"},
-    )
-
-
-def _download(content: bytes | str, mimetype: str, filename: str) -> ResponseReturnValue:
-    return Response(content, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={filename}"})
+    rows = _table(overview(fund_id, year))
+    return xlsx_download(None, rows, f"jahresuebersicht-{fund_id}-{year}.xlsx", f"Übersicht {year}")
 
 
 @bp.route("/jahresbericht.pdf")
@@ -171,7 +144,7 @@ def annual_report_pdf() -> ResponseReturnValue:
 
     _funds, fund_id, year = _selection()
     pdf = render_annual_report(annual_report_data(fonds(), actor(), fund_id, year))
-    return _download(pdf, "application/pdf", f"jahresbericht-{fund_id}-{year}.pdf")
+    return download(pdf, "application/pdf", f"jahresbericht-{fund_id}-{year}.pdf")
 
 
 @bp.route("/verwendungsnachweis-land.pdf")
@@ -182,8 +155,11 @@ def rollup_pdf() -> ResponseReturnValue:
     from fondsengine.reports_data import rollup_data
 
     _funds, fund_id, year = _selection()
-    return _download(render_rollup(rollup_data(fonds(), actor(), fund_id, year)), "application/pdf",
-                     f"verwendungsnachweis-{fund_id}-{year}.pdf")
+    return download(
+        render_rollup(rollup_data(fonds(), actor(), fund_id, year)),
+        "application/pdf",
+        f"verwendungsnachweis-{fund_id}-{year}.pdf",
+    )
 
 
 @bp.route("/verwendungsnachweis-land.csv")
@@ -195,4 +171,4 @@ def rollup_csv_download() -> ResponseReturnValue:
 
     _funds, fund_id, year = _selection()
     text = "\ufeff" + rollup_csv(rollup_data(fonds(), actor(), fund_id, year))
-    return _download(text, "text/csv", f"verwendungsnachweis-{fund_id}-{year}.csv")
+    return download(text, "text/csv", f"verwendungsnachweis-{fund_id}-{year}.csv")

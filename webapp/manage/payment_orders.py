@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 from sqlalchemy import select
@@ -20,7 +18,7 @@ from webapp.extensions import actor, fonds
 from webapp.manage import bp
 from webapp.manage.application import PAYMENT_KINDS
 from webapp.manage.common import Errors, error_list, require_any_fund, require_fund
-from webapp.manage.exports import safe_cell
+from webapp.manage.downloads import csv_download, xlsx_download
 
 HEADER = ("Aktenzeichen", "Empfänger/in", "IBAN", "Betrag (EUR)", "Verwendungszweck", "Art", "Angefordert am")
 
@@ -117,42 +115,12 @@ def payment_orders() -> ResponseReturnValue:
 def payment_orders_csv() -> ResponseReturnValue:
     """The payment order list as CSV for the treasury (semicolon, decimal comma, UTF-8 with BOM)."""
     fund_id = _fund()
-    buf = io.StringIO()
-    buf.write("\ufeff")
-    writer = csv.writer(buf, delimiter=";")
-    writer.writerow(HEADER)
-    for row in _rows(fund_id):
-        writer.writerow([str(v).replace(".", ",") if i == 3 else safe_cell(v) for i, v in enumerate(row)])
-    return Response(
-        buf.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f"attachment; filename=auszahlungen-{fund_id}.csv"},
-    )
+    return csv_download(HEADER, _rows(fund_id), f"auszahlungen-{fund_id}.csv")
 
 
 @bp.route("/auszahlungen.xlsx")
 @login_required
 def payment_orders_xlsx() -> ResponseReturnValue:
     """The payment order list as an Excel workbook."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     fund_id = _fund()
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "Auszahlungen"
-    ws.append(list(HEADER))
-    for row in _rows(fund_id):
-        ws.append([float(v) if i == 3 else safe_cell(v) for i, v in enumerate(row)])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for cell in ws["D"][1:]:
-        cell.number_format = "#,##0.00 €"
-    out = io.BytesIO()
-    wb.save(out)
-    return Response(
-        out.getvalue(),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f"attachment; filename=auszahlungen-{fund_id}.xlsx"},
-    )
+    return xlsx_download(HEADER, _rows(fund_id), f"auszahlungen-{fund_id}.xlsx", "Auszahlungen")
