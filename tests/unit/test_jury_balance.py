@@ -7,15 +7,12 @@ from typing import Any
 
 from fondsengine.guidelines.model import (
     BalanceRule,
-    ConflictRules,
     JuryGroup,
     JuryRules,
-    Majority,
-    QuorumBasis,
-    TieRule,
 )
 from fondsengine.jury.balance import check_balance
 from fondsengine.jury.tally import Member
+from tests.support.jury import jury_rules
 
 GROUPS = (
     JuryGroup("resident", "Bewohner*innen", 9),
@@ -26,27 +23,9 @@ GROUPS = (
 
 def make_rules(**overrides: Any) -> JuryRules:
     """Jury rules of a 15-member jury with three groups and no balance rule."""
-    base = JuryRules(
-        size=15,
-        groups=GROUPS,
-        balance=(),
-        selection="lot",
-        term_years=2,
-        quorum_basis=QuorumBasis.PRESENT,
-        quorum_min_members=8,
-        majority=Majority.SIMPLE,
-        abstentions_count=False,
-        tie=TieRule.REJECTED,
-        management_votes=False,
-        conflict=ConflictRules(),
-        circulation_allowed=False,
-        circulation_days=7,
-        votes_open=False,
-        public_minutes=False,
-        visible_fields=(),
-        clause="§ 6",
+    return jury_rules(
+        **{"groups": GROUPS, "quorum_min_members": 8, "circulation_allowed": False, "clause": "§ 6", **overrides}
     )
-    return dataclasses.replace(base, **overrides)
 
 
 def make_jury(residents: int, institutions: int = 0, experts: int = 0) -> list[Member]:
@@ -139,14 +118,11 @@ def test_the_office_holds_a_seat_when_it_votes() -> None:
     problems = check_balance(rules, [*make_jury(3, 2), *office])
 
     assert problems == [
-        "Die Gruppe „Bewohner*innen“ muss die Mehrheit der Jury stellen, "
-        "hat aber nur 3 von 7 Mitgliedern (§ 6 Abs. 2)."
+        "Die Gruppe „Bewohner*innen“ muss die Mehrheit der Jury stellen, hat aber nur 3 von 7 Mitgliedern (§ 6 Abs. 2)."
     ]
 
 
 def test_an_unknown_balance_rule_is_reported_not_ignored() -> None:
     rules = make_rules(balance=(BalanceRule("quota", "resident"),))
 
-    assert check_balance(rules, make_jury(9)) == [
-        "Unbekannte Regel „quota“ für die Zusammensetzung der Jury."
-    ]
+    assert check_balance(rules, make_jury(9)) == ["Unbekannte Regel „quota“ für die Zusammensetzung der Jury."]

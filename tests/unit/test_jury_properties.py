@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fondsengine.guidelines.model import ConflictRules, JuryRules, Majority, QuorumBasis, TieRule
+from fondsengine.guidelines.model import JuryRules, Majority, QuorumBasis, TieRule
 from fondsengine.jury.tally import Ballot, Member, Outcome, TallyResult, VoteChoice, tally
+from tests.support.jury import jury_rules
 
 CHOICES = st.sampled_from(list(VoteChoice))
 
@@ -46,24 +47,14 @@ class Scenario:
 
 @st.composite
 def rules_strategy(draw: st.DrawFn) -> JuryRules:
-    return JuryRules(
-        size=15,
+    return jury_rules(
         groups=(),
-        balance=(),
-        selection="lot",
-        term_years=2,
         quorum_basis=draw(st.sampled_from(list(QuorumBasis))),
         quorum_min_members=draw(st.integers(0, 10)),
         majority=draw(st.sampled_from(list(Majority))),
         abstentions_count=draw(st.booleans()),
         tie=draw(st.sampled_from(list(TieRule))),
         management_votes=draw(st.booleans()),
-        conflict=ConflictRules(),
-        circulation_allowed=True,
-        circulation_days=7,
-        votes_open=False,
-        public_minutes=False,
-        visible_fields=(),
     )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,7 +10,6 @@ import pytest
 from fondsengine.errors import InvalidInput
 from fondsengine.guidelines.model import (
     ConflictRules,
-    JuryGroup,
     JuryRules,
     Majority,
     QuorumBasis,
@@ -26,6 +24,7 @@ from fondsengine.jury.tally import (
     conflicted_members,
     tally,
 )
+from tests.support.jury import jury_rules
 
 YES, NO, ABSTAIN = VoteChoice.YES, VoteChoice.NO, VoteChoice.ABSTAIN
 CHOICES = {"Y": YES, "N": NO, "A": ABSTAIN}
@@ -33,26 +32,7 @@ CHOICES = {"Y": YES, "N": NO, "A": ABSTAIN}
 
 def make_rules(**overrides: Any) -> JuryRules:
     """Jury rules with plain defaults: simple majority, quorum of 5 present, ties rejected."""
-    base = JuryRules(
-        size=15,
-        groups=(JuryGroup("resident", "Bewohner*innen", 10), JuryGroup("expert", "Fachleute", 5)),
-        balance=(),
-        selection="lot",
-        term_years=2,
-        quorum_basis=QuorumBasis.PRESENT,
-        quorum_min_members=5,
-        majority=Majority.SIMPLE,
-        abstentions_count=False,
-        tie=TieRule.REJECTED,
-        management_votes=False,
-        conflict=ConflictRules(),
-        circulation_allowed=True,
-        circulation_days=7,
-        votes_open=False,
-        public_minutes=True,
-        visible_fields=(),
-    )
-    return dataclasses.replace(base, **overrides)
+    return jury_rules(**{"public_minutes": True, **overrides})
 
 
 def make_members(n: int, management: frozenset[int] = frozenset()) -> list[Member]:
@@ -232,8 +212,7 @@ def test_a_missing_quorum_is_explained_with_the_quorum_clause() -> None:
 
     assert result.outcome is Outcome.NO_QUORUM
     assert result.explanation == (
-        "Nicht beschlussfähig: nur 6 von mindestens 8 stimmberechtigten Mitgliedern "
-        "anwesend (§ 7 Abs. 2)"
+        "Nicht beschlussfähig: nur 6 von mindestens 8 stimmberechtigten Mitgliedern anwesend (§ 7 Abs. 2)"
     )
     assert result.clause == "§ 7 Abs. 2"
 
@@ -265,9 +244,7 @@ def test_the_rejection_names_the_yes_votes_needed() -> None:
     result = tally(rules, make_members(9), upto(9), (), make_ballots("YYYYYNNN"))
 
     assert result.explanation.startswith("Abgelehnt: 5 Ja, 3 Nein, 0 Enthaltungen;")
-    assert "Zwei-Drittel-Mehrheit nicht erreicht (nötig: mindestens 6 Ja-Stimmen)" in (
-        result.explanation
-    )
+    assert "Zwei-Drittel-Mehrheit nicht erreicht (nötig: mindestens 6 Ja-Stimmen)" in (result.explanation)
 
 
 def test_the_absolute_majority_names_its_base() -> None:
@@ -275,17 +252,13 @@ def test_the_absolute_majority_names_its_base() -> None:
     result = tally(rules, make_members(15), upto(9), (), make_ballots("YYYYYYYNN"))
 
     assert result.outcome is Outcome.REJECTED
-    assert "absolute Mehrheit von 15 stimmberechtigten Mitgliedern nicht erreicht" in (
-        result.explanation
-    )
+    assert "absolute Mehrheit von 15 stimmberechtigten Mitgliedern nicht erreicht" in (result.explanation)
     assert "(nötig: mindestens 8 Ja-Stimmen)" in result.explanation
 
 
 def test_the_chairs_casting_vote_is_recorded() -> None:
     rules = make_rules(tie=TieRule.CHAIR_DECIDES)
-    result = tally(
-        rules, make_members(9), upto(9), (), make_ballots("YYNN"), chair_casting=VoteChoice.YES
-    )
+    result = tally(rules, make_members(9), upto(9), (), make_ballots("YYNN"), chair_casting=VoteChoice.YES)
 
     assert result.outcome is Outcome.ACCEPTED
     assert result.tie and result.decided_by_chair
@@ -307,17 +280,14 @@ def test_a_circulation_is_explained_as_such() -> None:
 
     assert result.circulation
     assert (result.present, result.quorum_count) == (9, 6)
-    assert "im Umlaufverfahren beschlussfähig, 6 von 9 stimmberechtigten Mitgliedern" in (
-        result.explanation
-    )
+    assert "im Umlaufverfahren beschlussfähig, 6 von 9 stimmberechtigten Mitgliedern" in (result.explanation)
 
 
 def test_a_circulation_with_too_few_ballots_names_the_procedure() -> None:
     result = tally(make_rules(), make_members(9), None, (), make_ballots("YY"))
 
     assert result.explanation == (
-        "Nicht beschlussfähig: nur 2 von mindestens 5 stimmberechtigten Mitgliedern "
-        "haben im Umlaufverfahren abgestimmt"
+        "Nicht beschlussfähig: nur 2 von mindestens 5 stimmberechtigten Mitgliedern haben im Umlaufverfahren abgestimmt"
     )
     assert result.clause is None
 
