@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 
 from fondsengine.bootstrap import build_fonds
@@ -62,9 +61,7 @@ def cmd_funds_load(args: argparse.Namespace) -> int:
     fonds = build_fonds(settings)
     for r in load_funds(fonds, Actor.scheduler(), settings.richtlinien_dir, settings.workflows_dir):
         status = "neue Version" if r.new_version else "unverändert"
-        booked = (
-            ", ".join(f"{y}: {format_euro(c)}" for y, c in r.allocations) or "keine neuen Buchungen"
-        )
+        booked = ", ".join(f"{y}: {format_euro(c)}" for y, c in r.allocations) or "keine neuen Buchungen"
         print(f"{r.fund_id}: {status} {r.version_hash[:12]} ({booked})")
     return 0
 
@@ -115,11 +112,7 @@ def cmd_whatif(args: argparse.Namespace) -> int:
     for c in changes:
         verdict = ""
         if c.blocking_before != c.blocking_after:
-            verdict = (
-                " — wäre jetzt NICHT förderfähig"
-                if c.blocking_after
-                else " — wäre jetzt förderfähig"
-            )
+            verdict = " — wäre jetzt NICHT förderfähig" if c.blocking_after else " — wäre jetzt förderfähig"
         print(f"{c.file_number or c.application_id} „{c.title}“{verdict}")
         for m in c.added:
             print(f"    + {m}")
@@ -155,40 +148,28 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with all subcommands."""
-    p = argparse.ArgumentParser(
-        prog="fondsengine", description="Förderfonds verwalten: Richtlinien, Anträge, Budget."
-    )
-    p.add_argument(
-        "--database", help="Datenbank-URL (sonst FONDS_DATABASE_URL oder instance/fondsengine.db)"
-    )
+    p = argparse.ArgumentParser(prog="fondsengine", description="Förderfonds verwalten: Richtlinien, Anträge, Budget.")
+    p.add_argument("--database", help="Datenbank-URL (sonst FONDS_DATABASE_URL oder instance/fondsengine.db)")
     sub = p.add_subparsers(dest="command", required=True)
 
     s = sub.add_parser("check", help="Richtlinien- und Workflow-Dateien prüfen")
-    s.add_argument(
-        "paths", nargs="*", help="Dateien oder Ordner (Standard: richtlinien/ workflows/)"
-    )
+    s.add_argument("paths", nargs="*", help="Dateien oder Ordner (Standard: richtlinien/ workflows/)")
     s.set_defaults(func=cmd_check)
     s = sub.add_parser("diagram", help="Zustandsdiagramm (Mermaid) eines Workflows ausgeben")
     s.add_argument("workflow")
     s.set_defaults(func=cmd_diagram)
     db = sub.add_parser("db", help="Datenbank").add_subparsers(dest="db_command", required=True)
     db.add_parser("upgrade", help="Schema migrieren").set_defaults(func=cmd_db_upgrade)
-    funds = sub.add_parser("funds", help="Fonds").add_subparsers(
-        dest="funds_command", required=True
+    funds = sub.add_parser("funds", help="Fonds").add_subparsers(dest="funds_command", required=True)
+    funds.add_parser("load", help="Richtlinien laden (neue Versionen speichern, Budgets buchen)").set_defaults(
+        func=cmd_funds_load
     )
-    funds.add_parser(
-        "load", help="Richtlinien laden (neue Versionen speichern, Budgets buchen)"
-    ).set_defaults(func=cmd_funds_load)
     s = sub.add_parser("budget", help="Budgetstand eines Fonds")
     s.add_argument("fund")
     s.add_argument("--year", type=int)
     s.set_defaults(func=cmd_budget)
-    sub.add_parser("demo-data", help="Demodaten anlegen (idempotent)").set_defaults(
-        func=cmd_demo_data
-    )
-    s = sub.add_parser(
-        "whatif", help="Auswirkungen einer geänderten Richtlinie auf bisherige Anträge"
-    )
+    sub.add_parser("demo-data", help="Demodaten anlegen (idempotent)").set_defaults(func=cmd_demo_data)
+    s = sub.add_parser("whatif", help="Auswirkungen einer geänderten Richtlinie auf bisherige Anträge")
     s.add_argument("fund")
     s.add_argument("proposal")
     s.set_defaults(func=cmd_whatif)
@@ -198,9 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--name", required=True)
     s.add_argument("--password")
     s.add_argument("--admin", action="store_true")
-    s.add_argument(
-        "--role", action="append", help="FONDS:ROLLE, z. B. witten-quartiersfonds:manager"
-    )
+    s.add_argument("--role", action="append", help="FONDS:ROLLE, z. B. witten-quartiersfonds:manager")
     s.set_defaults(func=cmd_user_add)
     _extensions(sub)
     return p
@@ -228,6 +207,3 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
-
-
-__all__ = ["date", "main"]

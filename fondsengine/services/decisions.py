@@ -15,7 +15,6 @@ from fondsengine.money import format_euro
 from fondsengine.services import authz
 from fondsengine.services.audit import record
 from fondsengine.services.context import Actor, Fonds, UnitOfWork
-from fondsengine.services.guards import GuardContext
 from fondsengine.services.lifecycle import fire, guideline_of
 from fondsengine.services.views import application_data, check_context
 
@@ -114,7 +113,6 @@ def _set_approval(
     if amount < app.requested_cents and not (reason and reason.strip()):
         raise InvalidInput("Bitte begründen Sie, warum weniger als beantragt bewilligt wird.", field="reason")
     today = local_date(now)
-    gctx = GuardContext(uow.session, app, guideline, now)
     ctx = check_context(uow.session, app, now_date=today, budget_free=None)
     limit = max_grant_cents(application_data(app), guideline, ctx)
     if amount > limit:
@@ -123,7 +121,6 @@ def _set_approval(
             field="amount",
             clause=guideline.amounts.share_clause or guideline.amounts.clause,
         )
-    del gctx
     app.approved_cents = amount
     app.approval_reason = reason.strip() if reason else None
     app.conditions = [c.strip() for c in conditions if c.strip()]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from fractions import Fraction
 
 from sqlalchemy import select
 
@@ -140,11 +141,8 @@ def review_receipt(fonds: Fonds, actor: Actor, receipt_id: int, *, accepted: boo
         uow.commit()
 
 
-def due_amount(approved_cents: int, eligible_spent_cents: int, share: object, cut_when_lower: bool) -> int:
+def due_amount(approved_cents: int, eligible_spent_cents: int, share: Fraction, cut_when_lower: bool) -> int:
     """What the applicant is due after the proof of use (pure)."""
-    from fractions import Fraction
-
-    assert isinstance(share, Fraction)
     if cut_when_lower:
         return min(approved_cents, share_of(eligible_spent_cents, share))
     return min(approved_cents, eligible_spent_cents)

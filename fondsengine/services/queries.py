@@ -14,7 +14,7 @@ from fondsengine.guidelines.findings import Finding
 from fondsengine.guidelines.rules import check
 from fondsengine.model import Application, AuditEvent, Fund
 from fondsengine.services import authz
-from fondsengine.services.context import Actor, Fonds, UnitOfWork
+from fondsengine.services.context import Actor, Fonds
 from fondsengine.services.guards import GUARD_FUNCTIONS, GuardContext
 from fondsengine.services.views import application_data, check_context
 
@@ -35,7 +35,6 @@ def available_actions(fonds: Fonds, actor: Actor, application_id: int) -> list[A
     with fonds.db.read() as s:
         now = fonds.clock.now()
         app, roles = authz.load_visible_application(s, actor, application_id, local_date(now))
-        uow = _ReadUow(fonds, s)
         guideline = fonds.catalog.guideline(s, app.guideline_version_id)
         machine = fonds.catalog.machine(s, app.workflow_version_id, GUARD_FUNCTIONS)
         gctx = GuardContext(s, app, guideline, now, probe=True)
@@ -47,14 +46,7 @@ def available_actions(fonds: Fonds, actor: Actor, application_id: int) -> list[A
             seen.add(t.trigger)
             verdict = machine.check(app.state, t.trigger, roles, gctx)
             out.append(Action(t.trigger, t.label, verdict.allowed, tuple(verdict.reasons), t.needs_reason))
-        del uow
         return out
-
-
-class _ReadUow:
-    def __init__(self, fonds: Fonds, session: object) -> None:
-        self.fonds = fonds
-        self.session = session
 
 
 def findings_for(fonds: Fonds, actor: Actor, application_id: int) -> list[Finding]:
@@ -90,17 +82,6 @@ def get_application(fonds: Fonds, actor: Actor, application_id: int) -> Applicat
         _ = list(app.cost_items)
         s.expunge_all()
         return app
-
-
-__all__ = [
-    "Action",
-    "UnitOfWork",
-    "available_actions",
-    "findings_for",
-    "fund_balance",
-    "get_application",
-    "timeline",
-]
 
 
 def last_request_for_changes(fonds: Fonds, actor: Actor, application_id: int) -> tuple[str, datetime] | None:

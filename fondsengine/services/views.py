@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from fondsengine.clock import local_date
 from fondsengine.guidelines.findings import ApplicationData, CheckContext, CostLine
 from fondsengine.model import Application
 from fondsengine.model.money import LedgerEntry
@@ -54,7 +54,7 @@ def application_data(app: Application) -> ApplicationData:
     )
 
 
-def check_context(session: Session, app: Application, *, now_date: object, budget_free: int | None) -> CheckContext:
+def check_context(session: Session, app: Application, *, now_date: date, budget_free: int | None) -> CheckContext:
     """Facts from the database the rule checks need (other grants of the applicant etc.)."""
     # bound to this applicant's other grants of the year: commitments minus releases, in one query
     bound = (
@@ -94,9 +94,6 @@ def check_context(session: Session, app: Application, *, now_date: object, budge
         )
         or 0
     )
-    from datetime import date
-
-    assert isinstance(now_date, date)
     return CheckContext(
         today=now_date,
         budget_year=app.budget_year,
@@ -106,4 +103,3 @@ def check_context(session: Session, app: Application, *, now_date: object, budge
     )
 
 
-__all__ = ["application_data", "check_context", "local_date"]
