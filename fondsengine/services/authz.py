@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from fondsengine.errors import NotFound, PermissionDenied
 from fondsengine.model import Application, Membership, User
-from fondsengine.services.context import Actor
+from fondsengine.services.context import WRITE_SESSION, Actor
 
 STAFF_ROLES = frozenset({"manager", "jury_member", "city_approver", "auditor"})
 
@@ -76,8 +76,15 @@ def require_fund_role(session: Session, actor: Actor, fund_id: str, today: date,
 def load_visible_application(
     session: Session, actor: Actor, application_id: int, today: date
 ) -> tuple[Application, frozenset[str]]:
-    """Load an application the actor may see, else NotFound (never reveal that it exists)."""
-    app = session.get(Application, application_id)
+    """Load an application the actor may see, else NotFound (never reveal that it exists).
+
+    Inside a unit of work the row is locked first (`SELECT ... FOR UPDATE` on PostgreSQL; SQLite
+    holds the write lock since BEGIN IMMEDIATE) and re-read, so every precondition the use case
+    checks afterwards sees the state no concurrent use case can change until this one commits."""
+    if session.info.get(WRITE_SESSION):
+        app = lock_application(session, application_id)
+    else:
+        app = session.get(Application, application_id)
     if app is None:
         raise NotFound("Diesen Antrag gibt es nicht.")
     roles = application_roles(session, actor, app, today)
@@ -86,6 +93,16 @@ def load_visible_application(
     if roles == {"jury_member"} and app.state == "draft":
         raise NotFound("Diesen Antrag gibt es nicht.")
     return app, roles
+
+
+def lock_application(session: Session, application_id: int) -> Application | None:
+    """Lock one application row for the rest of the transaction and return it freshly read."""
+    return session.scalar(
+        select(Application)
+        .where(Application.id == application_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
 
 
 def primary_role(roles: frozenset[str]) -> str:

@@ -16,6 +16,8 @@ from fondsengine.db import Database
 if TYPE_CHECKING:
     from fondsengine.services.catalog import Catalog
 
+WRITE_SESSION = "fonds_write"  # session.info key: this session belongs to a unit of work
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -75,6 +77,7 @@ class UnitOfWork:
 
     def __enter__(self) -> UnitOfWork:
         self._session = self.fonds.db.write_session()
+        self._session.info[WRITE_SESSION] = True  # application loads lock the row (authz)
         self._session.begin()
         return self
 
