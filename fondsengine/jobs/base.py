@@ -17,6 +17,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from fondsengine.clock import FixedClock
+from fondsengine.errors import ConcurrentChange
 from fondsengine.guidelines.model import Guideline
 from fondsengine.model import Fund, JobMark, Membership, User
 from fondsengine.services.audit import enqueue
@@ -35,7 +36,7 @@ def once(fonds: Fonds, job: str, key: str, now: datetime, action: Callable[[Unit
             uow.session.flush()
             action(uow)
             uow.commit()
-    except IntegrityError:  # another process wrote the same mark (or outbox key) first
+    except (IntegrityError, ConcurrentChange):  # another process wrote the same mark (or outbox key) first
         return False
     return True
 

@@ -17,6 +17,7 @@ from fondsengine.model import (
     OutboxMessage,
     Payment,
 )
+from fondsengine.services import authz
 from fondsengine.services.context import Fonds, UnitOfWork
 
 ANONYMISED = "anonymisiert"
@@ -108,7 +109,7 @@ def retention(fonds: Fonds, now: datetime) -> int:
     for app_id in due:
 
         def action(uow: UnitOfWork, a: int = app_id) -> None:
-            app = uow.session.get(Application, a)
+            app = authz.lock_application(uow.session, a)
             if app is not None and app.anonymised_at is None:
                 anonymise(uow, app, now)
 

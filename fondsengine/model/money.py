@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fondsengine.model.base import Base, OptCents, intpk
@@ -25,6 +25,22 @@ class LedgerEntry(Base):
         Index("ix_ledger_entries_fund_year", "fund_id", "budget_year"),
         # covers the balance fold and the dashboard's monthly sums without reading the table
         Index("ix_ledger_entries_fund_year_kind", "fund_id", "budget_year", "kind", "booked_at", "amount_cents"),
+        # what may exist once: one commitment per application, one booking per payment (corrections are
+        # counter-bookings, which carry counter_of_id)
+        Index(
+            "uq_ledger_entries_commitment_once",
+            "application_id",
+            unique=True,
+            sqlite_where=text("kind = 'commitment' AND counter_of_id IS NULL"),
+            postgresql_where=text("kind = 'commitment' AND counter_of_id IS NULL"),
+        ),
+        Index(
+            "uq_ledger_entries_payment_once",
+            "payment_id",
+            unique=True,
+            sqlite_where=text("kind = 'payment' AND counter_of_id IS NULL"),
+            postgresql_where=text("kind = 'payment' AND counter_of_id IS NULL"),
+        ),
     )
 
     id: Mapped[intpk]
@@ -54,6 +70,14 @@ class Payment(Base):
         ),
         CheckConstraint("status <> 'paid' OR paid_at IS NOT NULL", name="paid_has_date"),
         Index("ix_payments_status_requested_at", "status", "requested_at"),  # payment requests to execute
+        # one open payment request per application: a second one is refused even under a race
+        Index(
+            "uq_payments_one_open_request",
+            "application_id",
+            unique=True,
+            sqlite_where=text("status IN ('requested', 'ordered')"),
+            postgresql_where=text("status IN ('requested', 'ordered')"),
+        ),
     )
 
     id: Mapped[intpk]

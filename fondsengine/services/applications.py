@@ -8,10 +8,9 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from fondsengine.clock import local_date
-from fondsengine.errors import InvalidInput, NotFound, PermissionDenied
+from fondsengine.errors import ConcurrentChange, InvalidInput, NotFound, PermissionDenied
 from fondsengine.model import Application, ApplicationRevision, CostItem, Fund, User
 from fondsengine.services import authz
 from fondsengine.services.audit import record
@@ -134,7 +133,7 @@ def create_draft(
             return existing
     try:
         return _create_draft(fonds, actor, fund_id, data, on_behalf_of, client_token)
-    except IntegrityError:
+    except ConcurrentChange:  # the unit of work reports the unique violation of a concurrent post
         existing = _draft_for_token(fonds, on_behalf_of or actor.user_id, client_token) if client_token else None
         if existing is None:
             raise
@@ -225,8 +224,6 @@ def update_draft(
     with fonds.unit_of_work() as uow:
         app = _editable(uow, actor, application_id)
         if expected_version is not None and app.row_version != expected_version:
-            from fondsengine.errors import ConcurrentChange
-
             raise ConcurrentChange("Der Antrag wurde inzwischen geändert. Bitte laden Sie die Seite neu.")
         now = fonds.clock.now()
         _apply(app, data)
@@ -300,6 +297,8 @@ def submit(fonds: Fonds, actor: Actor, application_id: int) -> str:
             app.guideline_version_id = gv.id
             app.workflow_version_id = gv.workflow_version_id
         if app.file_number is None:
+            # file numbers are max + 1 per fund and year: the fund's row lock serialises concurrent submissions
+            s.execute(select(Fund.id).where(Fund.id == app.fund_id).with_for_update())
             prefix = f"{_file_prefix(app.fund_id)}-{app.budget_year}-"
             last = s.scalar(select(func.max(Application.file_number)).where(Application.file_number.like(prefix + "%")))
             seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1

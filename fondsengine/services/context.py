@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from fondsengine.clock import Clock, SystemClock
 from fondsengine.config import Settings
 from fondsengine.db import Database
+from fondsengine.errors import ConcurrentChange
 
 if TYPE_CHECKING:
     from fondsengine.services.catalog import Catalog
@@ -102,3 +104,28 @@ class UnitOfWork:
         if self._committed and exc_type is None:
             for hook in list(self.fonds.after_commit):
                 hook(self.fonds)
+        if exc is not None and _lost_race(exc):
+            raise ConcurrentChange(RACE_MESSAGE) from exc
+
+
+RACE_MESSAGE = (
+    "Dieser Vorgang wurde gerade gleichzeitig von jemand anderem ausgeführt; es wurde nichts "
+    "doppelt gespeichert. Bitte laden Sie die Seite neu und prüfen Sie den aktuellen Stand."
+)
+
+# PostgreSQL SQLSTATEs of a transaction that lost against a concurrent one: unique violation,
+# serialization failure, deadlock detected, lock not available (NOWAIT).
+_RACE_SQLSTATES = frozenset({"23505", "40001", "40P01", "55P03"})
+
+
+def _lost_race(exc: BaseException) -> bool:
+    """True when the database refused the transaction because a concurrent one got there first.
+
+    The row locks taken by every use case make this rare; the unique constraints are the last
+    line, and their violation must reach the person as a German message, not as a server error."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    code = getattr(exc.orig, "sqlstate", None)
+    if code in _RACE_SQLSTATES:
+        return True
+    return isinstance(exc, IntegrityError) and "UNIQUE constraint failed" in str(exc.orig)

@@ -14,7 +14,7 @@ from fondsengine.guidelines.model import JuryRules
 from fondsengine.jury.tally import Member
 from fondsengine.model import AgendaItem, Application, Attendance, Conflict, JurySession, Membership, User
 from fondsengine.services import authz
-from fondsengine.services.context import Actor
+from fondsengine.services.context import WRITE_SESSION, Actor
 
 
 def valid_on(on: date) -> list[ColumnElement[bool]]:
@@ -74,7 +74,10 @@ def load_item(session: Session, agenda_item_id: int) -> tuple[AgendaItem, JurySe
     if item is None:
         raise NotFound("Diesen Tagesordnungspunkt gibt es nicht.")
     js = load_session(session, item.session_id)
-    app = session.get(Application, item.application_id)
+    if session.info.get(WRITE_SESSION):
+        app = authz.lock_application(session, item.application_id)
+    else:
+        app = session.get(Application, item.application_id)
     if app is None:
         raise NotFound("Diesen Antrag gibt es nicht.")
     return item, js, app
@@ -87,7 +90,14 @@ def lock_open_item(session: Session, agenda_item_id: int) -> bool:
     concurrent writer has committed; on SQLite every writing transaction is serialised
     by BEGIN IMMEDIATE. Votes and the closing of an item both pass through here, so a
     vote is either stored before the close counts the votes, or sees the item closed.
+
+    The item's application is locked first: every use case locks the application before
+    anything that hangs off it (agenda items, payments, the budget year), so two use cases
+    never wait for each other in opposite order.
     """
+    application_id = session.scalar(select(AgendaItem.application_id).where(AgendaItem.id == agenda_item_id))
+    if application_id is not None:
+        authz.lock_application(session, application_id)
     stmt = (
         update(AgendaItem)
         .where(AgendaItem.id == agenda_item_id, AgendaItem.status == "open")

@@ -145,7 +145,7 @@ def record_payment(
                     field="amount",
                 )
             trigger = "record_final_payment"
-        payment = s.get(Payment, payment_id) if payment_id is not None else None
+        payment = _locked_payment(s, payment_id) if payment_id is not None else None
         if payment_id is not None and (payment is None or payment.application_id != app.id):
             raise NotFound("Diese Auszahlungsanforderung gibt es nicht.")
         if payment is not None and payment.status == "paid":
@@ -189,6 +189,13 @@ def record_payment(
         )
         uow.commit()
         return payment.id
+
+
+def _locked_payment(session: Session, payment_id: int) -> Payment | None:
+    """The payment row, locked and freshly read (its application is already locked)."""
+    return session.scalar(
+        select(Payment).where(Payment.id == payment_id).with_for_update().execution_options(populate_existing=True)
+    )
 
 
 def payments_of(fonds: Fonds, actor: Actor, application_id: int) -> list[Payment]:

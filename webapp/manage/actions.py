@@ -163,6 +163,10 @@ def _session_id(form: MultiDict[str, str]) -> int:
 
 
 REASON = "Bitte geben Sie eine Begründung an."
+STEP_GONE = (
+    "Dieser Schritt ist im jetzigen Stand des Antrags nicht mehr möglich – vermutlich hat ihn gerade "
+    "jemand anderes ausgeführt. Es wurde nichts gespeichert; unten sehen Sie den aktuellen Stand."
+)
 RUN: dict[str, Callable[[OfficeView, MultiDict[str, str]], Any]] = {
     "request_changes": lambda v, f: decisions.request_changes(
         fonds(), actor(), v.app.id, _text(f, "reason", required="Bitte schreiben Sie, was geändert werden soll.")
@@ -296,6 +300,9 @@ def action(application_id: int, trigger: str) -> ResponseReturnValue:
         abort(404)
     offered = {a.trigger: a for a in available_actions(fonds(), actor(), application_id)}
     if trigger not in offered:
+        if request.method == "POST":  # e.g. someone else took the step a moment ago
+            flash(STEP_GONE, "info")
+            return _back(application_id)
         abort(404)
     label = offered[trigger].label
     form: MultiDict[str, str] = MultiDict(request.form) if request.method == "POST" else MultiDict()
