@@ -86,7 +86,7 @@ def arena(pg_server: PgServer, tmp_path_factory: pytest.TempPathFactory) -> Iter
     }
     with gunicorn(env, workers=4, log=tmp / "gunicorn.log") as base:
         emails = [f"nachbar{i}@example.org" for i in range(CLIENTS)]
-        uids = [create_user(f, name=e.split("@")[0].title(), email=e, password=PASSWORD, confirmed=True) for e in emails]
+        uids = [create_user(f, name=e[:9].title(), email=e, password=PASSWORD, confirmed=True) for e in emails]
         with ThreadPoolExecutor(8) as pool:  # 80 logins: argon2 takes its time on purpose
             clients = list(pool.map(lambda e: logged_in(base, e, PASSWORD), [
                 *["anna@example.org"] * CLIENTS, *["buero@example.org"] * CLIENTS,
