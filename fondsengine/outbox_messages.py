@@ -47,6 +47,17 @@ def _s(payload: dict[str, Any], key: str, default: str = "") -> str:
     return default if value is None else str(value)
 
 
+def _cents(payload: dict[str, Any], key: str) -> int | None:
+    """An amount of the payload; None when missing (an approval mail then refuses to be built, never 0,00 €)."""
+    value = payload.get(key)
+    return None if value is None else int(value)
+
+
+def _day_or_none(payload: dict[str, Any], key: str) -> date | None:
+    value = payload.get(key)
+    return date.fromisoformat(str(value)) if value else None
+
+
 def _letter_mail(to: str, payload: dict[str, Any], ctx: MailContext, name: str | None) -> Message:
     kind, title = _s(payload, "kind"), _s(payload, "title")
     status_url = ctx.url(f"/antraege/{ctx.application_id}")
@@ -54,8 +65,8 @@ def _letter_mail(to: str, payload: dict[str, Any], ctx: MailContext, name: str |
         return messages.decision(
             to, name=name, title=title, reference=_s(payload, "file_number"),
             fund_name=ctx.fund_name, approved=kind == "approval",
-            granted_cents=payload.get("approved_cents") or 0, letter=ctx.letter,
-            status_url=status_url, office=ctx.office,
+            granted_cents=_cents(payload, "approved_cents"), letter=ctx.letter,
+            status_url=status_url, office=ctx.office, proof_due_on=_day_or_none(payload, "proof_due_on"),
         )  # fmt: skip
     subject = LETTER_SUBJECTS.get(kind, "Ein Schreiben zu Ihrem Antrag {title}")
     blocks: list[Block] = [

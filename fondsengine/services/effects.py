@@ -163,6 +163,16 @@ def _letter_details(c: EffectContext, kind: str) -> dict[str, Any]:
     }
 
 
+def _mail_facts(c: EffectContext, kind: str) -> dict[str, Any]:
+    """The figures the mail that carries a letter states in its text (the approval names its amount)."""
+    if kind != "approval":
+        return {}
+    return {
+        "approved_cents": c.app.approved_cents,
+        "proof_due_on": c.app.proof_due_on.isoformat() if c.app.proof_due_on else None,
+    }
+
+
 def _letter(kind: str) -> Effect:
     def effect(c: EffectContext) -> None:
         letter = Letter(application_id=c.app.id, kind=kind, created_at=c.now, data=_snapshot(c, kind))
@@ -174,7 +184,7 @@ def _letter(kind: str) -> Effect:
             dedup_key=f"letter:{letter.id}",
             topic=f"letter_{kind}",
             at=c.now,
-            payload={"title": c.app.title, "file_number": c.app.file_number, "kind": kind},
+            payload={"title": c.app.title, "file_number": c.app.file_number, "kind": kind, **_mail_facts(c, kind)},
             recipient_id=c.app.applicant_id,
             recipient_email=c.app.contact_email,
             application_id=c.app.id,

@@ -74,6 +74,8 @@ def test_a_letter_pdf_is_rendered_once_with_its_hash_and_attached_to_the_mail(
     assert decision[0].attachments[0].content == approval.pdf
     assert decision[0].attachments[0].filename.startswith("Bewilligungsbescheid-")
     assert decision[0].message_id is not None and decision[0].message_id.startswith("outbox-")
+    assert "Bewilligt:" in decision[0].text and "1.200,00 €" in decision[0].text  # never "0,00 €"
+    assert "0,00 €" not in decision[0].text.replace("1.200,00 €", "")
 
     pdf_path = tmp_path / "approval.pdf"  # type: ignore[operator]
     pdf_path.write_bytes(approval.pdf)
