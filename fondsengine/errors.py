@@ -55,3 +55,7 @@ class InvalidInput(FondsError):
 
 class ConcurrentChange(FondsError):
     """Someone else changed the same object in the meantime."""
+
+
+class LetterIncomplete(FondsError):
+    """A letter would contain an empty placeholder; it is not rendered (nor sent) until the data is there."""

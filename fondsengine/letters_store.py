@@ -79,6 +79,17 @@ def _reasons(text: Any) -> tuple[Reason, ...]:
     return (Reason(str(text).strip()),) if isinstance(text, str) and text.strip() else ()
 
 
+# Annahme – von der Geschäftsführung zu bestätigen: the time an applicant gets to answer a request
+# for changes (the guideline format has no field for it yet; see the closing note of issue 10)
+CHANGES_RESPONSE_DAYS = 14
+
+
+def _session_for(g: Guideline, submitted: date) -> date | None:
+    """The jury session the application goes to: the session of the round it was submitted in."""
+    found = g.timing.round_for(submitted)
+    return found.session_date if found is not None and found.session_date != date.min else None
+
+
 def _approval(d: dict[str, Any], g: Guideline, on: date) -> ApprovalData:
     approved = _cents(d.get("approved_cents"))
     labels = {c.id: c.label for c in g.costs.categories}
@@ -145,13 +156,16 @@ def _refund(d: dict[str, Any], g: Guideline, on: date) -> RefundData:
 def letter_data(kind: str, d: dict[str, Any], g: Guideline, on: date) -> object:
     """The letter dataclass of one kind, built from a stored snapshot and its guideline."""
     if kind == "receipt":
+        submitted = _day(d.get("submitted_on"), on)
         return ReceiptData(
-            submitted_on=_day(d.get("submitted_on"), on),
+            submitted_on=submitted,
             requested_cents=_cents(d.get("requested_cents")),
+            session_date=_session_for(g, submitted),
         )
     if kind == "changes":
         return ChangesData(
-            items=_reasons(d.get("reason")) or (Reason("Bitte ergänzen Sie Ihren Antrag."),)
+            items=_reasons(d.get("reason")) or (Reason("Bitte ergänzen Sie Ihren Antrag."),),
+            respond_by=on + timedelta(days=CHANGES_RESPONSE_DAYS),
         )
     if kind == "approval":
         return _approval(d, g, on)

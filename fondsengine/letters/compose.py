@@ -7,13 +7,14 @@ from typing import Any
 
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
+from fondsengine.errors import LetterIncomplete
 from fondsengine.letters.defaults import DEFAULT_OBJECTION, DEFAULT_TEXTS
 from fondsengine.letters.fmt import format_date
 from fondsengine.letters.model import LetterContext
 from fondsengine.letters.pages import build_letter
 from fondsengine.letters.spec import LetterKind
 from fondsengine.letters.styles import SMALL, SUBJECT, heading, para, paragraphs
-from fondsengine.letters.template import fill
+from fondsengine.letters.template import empty_placeholders, fill
 
 # a body that does not open with a greeting gets "Guten Tag <recipient>," in front
 _GREETING = re.compile(r"(guten tag|sehr geehrte|hallo|liebe|moin|servus)", re.IGNORECASE)
@@ -52,6 +53,21 @@ def compose_letter(spec: LetterKind[Any], ctx: LetterContext, data: Any) -> byte
     values = common_values(ctx) | spec.values(data)
     if values.get("decided_on") == "":
         values["decided_on"] = format_date(ctx.date)
+    used = [text.subject, text.body, text.closing or ""]
+    objection = ""
+    if spec.objection:
+        own = getattr(data, "objection_text", None)
+        configured = ctx.letter_texts.get("objection")
+        objection = own or (configured.body if configured else DEFAULT_OBJECTION)
+        used.append(objection)
+    missing = sorted({name for t in used for name in empty_placeholders(t, values)})
+    if missing:
+        raise LetterIncomplete(
+            f"Der Brief „{spec.label}“ wird nicht erstellt: "
+            + ", ".join("{" + m + "}" for m in missing)
+            + " hätte keinen Wert. Bitte ergänzen Sie die Angaben (z. B. die Runden und Sitzungstermine "
+            "in der Förderrichtlinie) und erzeugen Sie den Brief dann neu."
+        )
     subject = fill(text.subject, values)
     story: list[Flowable] = [para(subject, SUBJECT)]
     body = fill(text.body, values).lstrip()
@@ -60,9 +76,6 @@ def compose_letter(spec: LetterKind[Any], ctx: LetterContext, data: Any) -> byte
     story += paragraphs(body)
     story += spec.sections(ctx, data)
     if spec.objection:
-        own = getattr(data, "objection_text", None)
-        configured = ctx.letter_texts.get("objection")
-        objection = own or (configured.body if configured else DEFAULT_OBJECTION)
         story += [heading("Rechtsbehelfsbelehrung"), *paragraphs(fill(objection, values))]
     closing = paragraphs(fill(text.closing or "Mit freundlichen Grüßen", values))
     signature = [Spacer(1, 6), para(ctx.office.name)]

@@ -36,3 +36,12 @@ def fill(text: str, values: Mapping[str, str]) -> str:
         return values.get(name, matched)
 
     return _TOKEN.sub(replace, text)
+
+
+# placeholders whose value may be empty without leaving a gap in a sentence (a list on its own line)
+MAY_BE_EMPTY = frozenset({"conditions"})
+
+
+def empty_placeholders(text: str, values: Mapping[str, str]) -> list[str]:
+    """Placeholders of a text that would be filled with nothing (a letter must never say "am .")."""
+    return [name for name in placeholders_in(text) if name not in MAY_BE_EMPTY and not values.get(name, "x").strip()]

@@ -190,3 +190,26 @@ def test_the_after_commit_hook_sends_right_away_and_never_fails_the_users_action
     decisions.request_changes(fonds, cast["office"], app_id, "Bitte den Kostenvoranschlag beilegen.")
     pending = [r for r in outbox_rows(fonds) if r.status == "pending"]
     assert pending and all("Interner Fehler" in (r.last_error or "") for r in pending)
+
+
+def test_the_receipt_names_the_session_and_the_request_for_changes_a_date_to_answer_by(
+    fonds: Fonds, cast: dict[str, Actor], clock: FixedClock, tmp_path: object
+) -> None:
+    app_id = apps.create_draft(fonds, cast["anna"], QF, quartiersfonds_input())
+    apps.submit(fonds, cast["anna"], app_id)  # 25.11.2026: the round "Frühjahr 2027" (session 10.03.2027)
+    decisions.start_review(fonds, cast["office"], app_id)
+    decisions.request_changes(fonds, cast["office"], app_id, "Bitte den Kostenplan aufschlüsseln.")
+    dispatch(fonds, FakeMailer(), now=clock.now())
+    with fonds.db.read() as s:
+        letters = {x.kind: x for x in s.scalars(select(Letter).where(Letter.application_id == app_id))}
+    texts = {}
+    for kind in ("receipt", "changes"):
+        pdf = letters[kind].pdf
+        assert pdf is not None, kind
+        path = tmp_path / f"{kind}.pdf"  # type: ignore[operator]
+        path.write_bytes(pdf)
+        out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+        texts[kind] = " ".join(out.split())
+    assert "in ihrer Sitzung am 10.03.2027." in texts["receipt"]
+    assert "Bitte ergänzen Sie den Antrag bis zum 09.12.2026." in texts["changes"]
+    assert " am ." not in texts["receipt"] and "bis zum ." not in texts["changes"]
