@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from fondsengine.bootstrap import build_fonds
 from fondsengine.clock import local_date
 from fondsengine.config import Settings, load_settings
-from fondsengine.errors import FondsError
+from fondsengine.errors import InvalidInput
 from fondsengine.money import format_euro
 
 
@@ -122,6 +123,37 @@ def cmd_whatif(args: argparse.Namespace) -> int:
     return 0
 
 
+def _password(args: argparse.Namespace, prompt: Callable[[str], str]) -> str:
+    """The new account's password: --password-file, --password-stdin, --password or the terminal."""
+    if args.password_file:
+        lines = Path(args.password_file).read_text(encoding="utf-8").splitlines()
+        password = lines[0] if lines else ""
+    elif args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    elif args.password:
+        password = args.password
+    elif sys.stdin.isatty():
+        password = prompt("Passwort: ")
+    else:
+        raise InvalidInput("Kein Terminal für die Passwortabfrage: --password-stdin oder --password-file verwenden.")
+    if not password:
+        raise InvalidInput("Das Passwort ist leer.")
+    return password
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the web app on gunicorn (workers, threads, bind address from the settings)."""
+    from fondsengine.serve import serve
+
+    overrides: dict[str, Any] = {}
+    if args.database:
+        overrides["database_url"] = args.database
+    for option in ("bind", "workers", "threads", "timeout"):
+        if getattr(args, option) is not None:
+            overrides[f"serve_{option}"] = getattr(args, option)
+    return serve(load_settings(**overrides))
+
+
 def cmd_user_add(args: argparse.Namespace) -> int:
     """Create a user and optionally give roles (fund:role)."""
     import getpass
@@ -129,8 +161,8 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     from fondsengine.services.context import Actor
     from fondsengine.services.users import create_user, grant_role
 
+    password = _password(args, getpass.getpass)
     fonds = build_fonds(_settings(args))
-    password = args.password or getpass.getpass("Passwort: ")
     uid = create_user(
         fonds,
         name=args.name,
@@ -150,6 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser with all subcommands."""
     p = argparse.ArgumentParser(prog="fondsengine", description="Förderfonds verwalten: Richtlinien, Anträge, Budget.")
     p.add_argument("--database", help="Datenbank-URL (sonst FONDS_DATABASE_URL oder instance/fondsengine.db)")
+    p.add_argument("--version", action="version", version=f"fondsengine {_version()}")
     sub = p.add_subparsers(dest="command", required=True)
 
     s = sub.add_parser("check", help="Richtlinien- und Workflow-Dateien prüfen")
@@ -177,10 +210,18 @@ def build_parser() -> argparse.ArgumentParser:
     s = user.add_parser("add", help="Konto anlegen")
     s.add_argument("email")
     s.add_argument("--name", required=True)
-    s.add_argument("--password")
+    s.add_argument("--password", help="Passwort als Argument (sichtbar in der Prozessliste; besser --password-file)")
+    s.add_argument("--password-stdin", action="store_true", help="Passwort aus der ersten Zeile der Standardeingabe")
+    s.add_argument("--password-file", help="Passwort aus der ersten Zeile dieser Datei")
     s.add_argument("--admin", action="store_true")
     s.add_argument("--role", action="append", help="FONDS:ROLLE, z. B. witten-quartiersfonds:manager")
     s.set_defaults(func=cmd_user_add)
+    s = sub.add_parser("serve", help="Webanwendung mit gunicorn starten (Einstellungen FONDS_SERVE_*)")
+    s.add_argument("--bind", help="ADRESSE:PORT (Standard: FONDS_SERVE_BIND oder 127.0.0.1:5000)")
+    s.add_argument("--workers", type=int, help="Anzahl Worker-Prozesse (FONDS_SERVE_WORKERS)")
+    s.add_argument("--threads", type=int, help="Threads je Worker (FONDS_SERVE_THREADS)")
+    s.add_argument("--timeout", type=int, help="Sekunden je Anfrage, bevor der Worker neu startet")
+    s.set_defaults(func=cmd_serve)
     _extensions(sub)
     return p
 
@@ -195,14 +236,41 @@ def _extensions(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         mod.register(sub)
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("fondsengine")
+    except PackageNotFoundError:
+        return "unbekannt (nicht installiert)"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the console script."""
+    """Entry point of the console script: every expected error is one German line on stderr, exit code 2."""
+    from fondsengine.cli_errors import explain
+
     args = build_parser().parse_args(argv)
     try:
+        _configure_logging(args.func in {cmd_serve} or args.command == "scheduler")
         return int(args.func(args))
-    except FondsError as exc:
-        print(f"Fehler: {exc}", file=sys.stderr)
-        return 2
+    except KeyboardInterrupt:
+        print("Abgebrochen.", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        message, code = explain(exc)
+        print(f"Fehler: {message}", file=sys.stderr)
+        return code
+
+
+def _configure_logging(server: bool) -> None:
+    """Servers log at the configured level; one-shot commands only warnings unless FONDS_LOG_LEVEL is set."""
+    import os
+
+    from fondsengine.logging_setup import configure_logging
+
+    settings = load_settings()
+    level = settings.log_level if server or "FONDS_LOG_LEVEL" in os.environ else "WARNING"
+    configure_logging(level, settings.log_format)
 
 
 if __name__ == "__main__":
