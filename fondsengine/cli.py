@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from fondsengine.bootstrap import build_fonds
 from fondsengine.clock import local_date
@@ -178,9 +178,33 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     return 0
 
 
+_ARGPARSE_GERMAN = (
+    ("the following arguments are required", "Pflichtangabe fehlt"),
+    ("unrecognized arguments", "unbekannte Argumente"),
+    ("invalid int value", "keine ganze Zahl"),
+    ("invalid choice", "unbekannte Auswahl"),
+    ("expected one argument", "erwartet einen Wert"),
+    ("argument ", "Argument "),
+    ("choose from", "möglich sind"),
+)
+
+
+class GermanArgumentParser(argparse.ArgumentParser):
+    """Usage errors as one German line (exit code 2), like every other CLI error."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print the usage and the translated message, exit with 2."""
+        for english, german in _ARGPARSE_GERMAN:
+            message = message.replace(english, german)
+        self.print_usage(sys.stderr)
+        self.exit(2, f"Fehler: {message} (Hilfe: {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with all subcommands."""
-    p = argparse.ArgumentParser(prog="fondsengine", description="Förderfonds verwalten: Richtlinien, Anträge, Budget.")
+    p: argparse.ArgumentParser = GermanArgumentParser(
+        prog="fondsengine", description="Förderfonds verwalten: Richtlinien, Anträge, Budget."
+    )
     p.add_argument("--database", help="Datenbank-URL (sonst FONDS_DATABASE_URL oder instance/fondsengine.db)")
     p.add_argument("--version", action="version", version=f"fondsengine {_version()}")
     sub = p.add_subparsers(dest="command", required=True)

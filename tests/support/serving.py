@@ -34,8 +34,14 @@ def clean_env(**fonds: str) -> dict[str, str]:
     return env
 
 
-def run_cli(*args: str, env: Mapping[str, str], cwd: Path | None = None, stdin: str = "",
-            exe: str = FONDSENGINE, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str,
+    env: Mapping[str, str],
+    cwd: Path | None = None,
+    stdin: str = "",
+    exe: str = FONDSENGINE,
+    timeout: float = 120,
+) -> subprocess.CompletedProcess[str]:
     """Run the fondsengine command and capture its output."""
     return subprocess.run(
         [exe, *args], env=dict(env), cwd=cwd, input=stdin, capture_output=True, text=True, timeout=timeout
@@ -70,8 +76,14 @@ class Server:
 
 
 @contextmanager
-def serving(env: Mapping[str, str], tmp: Path, *args: str, exe: str = FONDSENGINE, cwd: Path | None = None,
-            boot_timeout: float = 60) -> Iterator[Server]:
+def serving(
+    env: Mapping[str, str],
+    tmp: Path,
+    *args: str,
+    exe: str = FONDSENGINE,
+    cwd: Path | None = None,
+    boot_timeout: float = 60,
+) -> Iterator[Server]:
     """Start `fondsengine serve` on a free port and wait until /healthz answers."""
     port = free_port()
     log_path = tmp / f"serve-{port}.log"
