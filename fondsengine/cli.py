@@ -154,6 +154,30 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return serve(load_settings(**overrides))
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    """Write database, uploads and a manifest of checksums into one .tar.gz."""
+    from fondsengine.backup import backup
+
+    report = backup(_settings(args), args.file)
+    rows = sum(report.table_rows.values())
+    print(f"Sicherung geschrieben: {report.path} ({report.engine}, Schema {report.schema_revision}, "
+          f"{rows} Zeilen in {len(report.table_rows)} Tabellen, {report.files} Upload-Datei(en))")  # fmt: skip
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Check a backup archive and restore it (refuses a non-empty target without --force)."""
+    from fondsengine.backup import restore
+    from fondsengine.migrate import head_revision
+
+    report = restore(_settings(args), args.file, force=args.force)
+    print(f"Wiederhergestellt: {report.path} ({report.engine}, Schema {report.schema_revision}, "
+          f"{sum(report.table_rows.values())} Zeilen, {report.files} Upload-Datei(en), Prüfsummen ok)")  # fmt: skip
+    if report.schema_revision != head_revision():
+        print("Die Sicherung hat einen älteren Schemastand: jetzt fondsengine db upgrade ausführen.")
+    return 0
+
+
 def cmd_user_add(args: argparse.Namespace) -> int:
     """Create a user and optionally give roles (fund:role)."""
     import getpass
@@ -246,6 +270,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--threads", type=int, help="Threads je Worker (FONDS_SERVE_THREADS)")
     s.add_argument("--timeout", type=int, help="Sekunden je Anfrage, bevor der Worker neu startet")
     s.set_defaults(func=cmd_serve)
+    s = sub.add_parser("backup", help="Datenbank und Uploads in eine .tar.gz-Datei sichern (im laufenden Betrieb)")
+    s.add_argument("file", help="Zieldatei, z. B. /var/backups/fonds/fonds-2026-12-01.tar.gz")
+    s.set_defaults(func=cmd_backup)
+    s = sub.add_parser("restore", help="Sicherung prüfen und zurückspielen (Webanwendung und Zeitplaner gestoppt)")
+    s.add_argument("file")
+    s.add_argument("--force", action="store_true", help="eine Datenbank mit Daten und den Upload-Ordner überschreiben")
+    s.set_defaults(func=cmd_restore)
     _extensions(sub)
     return p
 

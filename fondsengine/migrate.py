@@ -35,7 +35,7 @@ def head_revision() -> str:
 
 def current_revision(engine: Engine) -> str | None:
     """The revision the database is at (None: not migrated at all)."""
-    with engine.connect() as conn:
+    with engine.execution_options(fonds_readonly=True).connect() as conn:  # no write lock on SQLite
         if not inspect(conn).has_table("alembic_version"):
             return None
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()

@@ -87,6 +87,10 @@ def test_missing_files_unknown_fund_bad_date_and_bad_arguments(ready: dict[str, 
         run_cli("budget", "witten-quartiersfonds", env=config),
         f"Fehler: Datei oder Ordner nicht gefunden: {tmp_path / 'fehlt.toml'}",
     )
+    _one_german_line(
+        run_cli("restore", str(tmp_path / "fehlt.tar.gz"), env=ready),
+        f"Fehler: Sicherung nicht gefunden: {tmp_path / 'fehlt.tar.gz'}",
+    )
     broken = tmp_path / "kaputt.toml"
     broken.write_text("secret_key = \n", encoding="utf-8")
     _one_german_line(
