@@ -23,8 +23,11 @@ def _settings(args: argparse.Namespace) -> Settings:
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate guideline and workflow files; one `file:line: message` per problem."""
     from fondsengine.checkfiles import check_paths
+    from fondsengine.shipped import richtlinien_dir, workflows_dir
 
-    problems, checked = check_paths([Path(p) for p in (args.paths or ["richtlinien", "workflows"])])
+    settings = load_settings()
+    defaults = [richtlinien_dir(settings), workflows_dir(settings)]
+    problems, checked = check_paths([Path(p) for p in args.paths] if args.paths else defaults)
     for p in problems:
         print(p.format())
     if problems:
@@ -57,10 +60,11 @@ def cmd_funds_load(args: argparse.Namespace) -> int:
     """Load guideline files into stored versions and book the yearly budgets."""
     from fondsengine.services.context import Actor
     from fondsengine.services.funds import load_funds
+    from fondsengine.shipped import richtlinien_dir, workflows_dir
 
     settings = _settings(args)
     fonds = build_fonds(settings)
-    for r in load_funds(fonds, Actor.scheduler(), settings.richtlinien_dir, settings.workflows_dir):
+    for r in load_funds(fonds, Actor.scheduler(), richtlinien_dir(settings), workflows_dir(settings)):
         status = "neue Version" if r.new_version else "unverändert"
         booked = ", ".join(f"{y}: {format_euro(c)}" for y, c in r.allocations) or "keine neuen Buchungen"
         print(f"{r.fund_id}: {status} {r.version_hash[:12]} ({booked})")
@@ -234,7 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     s = sub.add_parser("check", help="Richtlinien- und Workflow-Dateien prüfen")
-    s.add_argument("paths", nargs="*", help="Dateien oder Ordner (Standard: richtlinien/ workflows/)")
+    s.add_argument("paths", nargs="*", help="Dateien oder Ordner (Standard: die Richtlinien und Workflows)")
     s.set_defaults(func=cmd_check)
     s = sub.add_parser("diagram", help="Zustandsdiagramm (Mermaid) eines Workflows ausgeben")
     s.add_argument("workflow")

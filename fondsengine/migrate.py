@@ -10,13 +10,13 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, text
 
-ROOT = Path(__file__).resolve().parent.parent
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"  # shipped inside the package (and the wheel)
 
 
 def alembic_config(database_url: str) -> Config:
-    """An Alembic config pointing at our migrations and the given database."""
-    cfg = Config(str(ROOT / "alembic.ini"))
-    cfg.set_main_option("script_location", str(ROOT / "migrations"))
+    """An Alembic config pointing at our migrations and the given database (no alembic.ini needed)."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["database_url"] = database_url
     return cfg
 

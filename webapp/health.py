@@ -6,7 +6,6 @@ the database answers, its schema is at the newest migration, the guideline files
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, jsonify
@@ -14,6 +13,7 @@ from sqlalchemy import select, text
 
 from fondsengine.migrate import current_revision, head_revision
 from fondsengine.model import Fund
+from fondsengine.shipped import richtlinien_dir
 from webapp.extensions import csrf, fonds
 
 bp = Blueprint("health", __name__)
@@ -50,7 +50,7 @@ def _check_database() -> tuple[dict[str, str], list[str]]:
         problems.append(f"Schema auf Stand {current or 'keiner'}, erwartet {head}: fondsengine db upgrade ausführen")
         return checks, problems
     checks["schema"] = "ok"
-    expected = {p.stem for p in Path(f.settings.richtlinien_dir).glob("*.yaml")}
+    expected = {p.stem for p in richtlinien_dir(f.settings).glob("*.yaml")}
     with f.db.read() as s:
         loaded = set(s.scalars(select(Fund.id).where(Fund.current_guideline_id.is_not(None))))
     missing = sorted(expected - loaded)
