@@ -41,18 +41,22 @@ bench: install system-deps
 	$(PY) bench/letters.py
 	$(PY) bench/office.py --repeat 20
 
+# make demo PORT=8080 serves on another port; mail links follow it unless FONDS_BASE_URL is set
+PORT ?= 5000
+DEMO_ENV = FONDS_BASE_URL="$${FONDS_BASE_URL:-http://127.0.0.1:$(PORT)}"
+
 demo: install
 	@mkdir -p instance
 	@test -s instance/secret_key || $(PY) -c "import secrets; print(secrets.token_hex(32))" > instance/secret_key
 	$(VENV)/bin/fondsengine db upgrade
 	$(VENV)/bin/fondsengine funds load
 	$(VENV)/bin/fondsengine demo-data
-	@$(VENV)/bin/fondsengine jobs run send_mail > instance/demo-mails.log 2>&1 || true
-	@echo "Webanwendung: http://127.0.0.1:5000  (Strg+C beendet Webanwendung und Zeitplaner; E-Mails landen in instance/mailbox.mbox)"
-	@export FONDS_SECRET_KEY=$$(cat instance/secret_key) FONDS_SECURE_COOKIES=false; \
+	@$(DEMO_ENV) $(VENV)/bin/fondsengine jobs run send_mail > instance/demo-mails.log 2>&1 || true
+	@echo "Webanwendung: http://127.0.0.1:$(PORT)  (Strg+C beendet Webanwendung und Zeitplaner; E-Mails landen in instance/mailbox.mbox)"
+	@export $(DEMO_ENV) FONDS_SECRET_KEY=$$(cat instance/secret_key) FONDS_SECURE_COOKIES=false; \
 	  trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	  $(VENV)/bin/fondsengine scheduler & scheduler=$$!; \
-	  $(PY) -m webapp --no-prepare
+	  $(VENV)/bin/fondsengine serve --bind 127.0.0.1:$(PORT)
 
 clean:
 	rm -rf $(VENV) artifacts .pytest_cache .mypy_cache .ruff_cache

@@ -702,7 +702,7 @@ def prepared_fonds(url: str, workdir: Path, revision: str = "head") -> Fonds:
         environ={},
         database_url=url,
         instance_path=str(workdir / "instance"),
-        secret_key="bench-secret-key",
+        secret_key="bench-secret-key-0123456789abcdef-32+",
         dispatch_after_commit=False,
     )
     fonds = Fonds(db=open_database(url), settings=settings, clock=FixedClock(NOW))

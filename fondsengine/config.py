@@ -38,6 +38,17 @@ class Settings:
     debug: bool = False
     dispatch_after_commit: bool = True  # web/CLI send queued mails and render letters right after a commit
     secure_cookies: bool = True
+    # operations (issue 15): `fondsengine serve` (gunicorn), reverse proxy, logs, backups
+    serve_bind: str = "127.0.0.1:5000"  # host:port or unix:/path
+    serve_workers: int = 2
+    serve_threads: int = 4
+    serve_timeout: int = 60  # seconds a request may take before the worker is restarted
+    serve_graceful_timeout: int = 30  # seconds the workers get to finish requests after SIGTERM
+    serve_keepalive: int = 5
+    proxy_count: int = 0  # reverse proxies in front whose X-Forwarded-For/-Proto/-Host/-Prefix are trusted
+    log_level: str = "INFO"
+    log_format: str = "text"  # text | json
+    pg_bin_dir: str = ""  # where pg_dump/pg_restore are (empty: PATH, then /usr/lib/postgresql/*/bin)
 
     @property
     def effective_database_url(self) -> str:

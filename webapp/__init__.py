@@ -6,13 +6,15 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from fondsengine.bootstrap import build_fonds
 from fondsengine.config import Settings, load_settings
 from fondsengine.notify import Mailer, build_mailer
 from fondsengine.outbox import make_after_commit_dispatch
 from fondsengine.services.context import Fonds
-from webapp import filters, security
+from fondsengine.startup import checked_secret_key
+from webapp import filters, requestlog, security
 from webapp.extensions import csrf, login_manager
 
 
@@ -24,13 +26,14 @@ def create_app(
     mailer: Mailer | None = None,
 ) -> Flask:
     """Build the web app around an engine context (built from the settings when not given)."""
-    settings = settings or (fonds.settings if fonds else load_settings())
-    if not settings.secret_key and not settings.debug:
-        raise RuntimeError("secret_key fehlt: setzen Sie FONDS_SECRET_KEY (nur im Debug-Modus darf er leer sein).")
+    settings = checked_secret_key(settings or (fonds.settings if fonds else load_settings()))
     fonds = fonds or build_fonds(settings, clock=clock)
     app = Flask(__name__)
+    if settings.proxy_count > 0:
+        n = settings.proxy_count
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n)  # type: ignore[method-assign]
     app.config.update(
-        SECRET_KEY=settings.secret_key or "debug-only-not-secret",
+        SECRET_KEY=settings.secret_key,
         MAX_CONTENT_LENGTH=settings.upload_max_bytes + 512 * 1024,
         SESSION_COOKIE_SECURE=settings.secure_cookies,
         SESSION_COOKIE_HTTPONLY=True,
@@ -52,10 +55,12 @@ def create_app(
     login_manager.init_app(app)
     filters.register(app)
     security.register(app)
+    requestlog.register(app)
 
     from webapp.applicant import bp as applicant_bp
     from webapp.auth import bp as auth_bp
     from webapp.errors import register as register_errors
+    from webapp.health import bp as health_bp
     from webapp.jury import bp as jury_bp
     from webapp.manage import bp as manage_bp
     from webapp.public import bp as public_bp
@@ -65,5 +70,6 @@ def create_app(
     app.register_blueprint(applicant_bp)
     app.register_blueprint(jury_bp)
     app.register_blueprint(manage_bp)
+    app.register_blueprint(health_bp)
     register_errors(app)
     return app

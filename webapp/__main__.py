@@ -11,6 +11,7 @@ from fondsengine.config import load_settings
 from fondsengine.migrate import upgrade
 from fondsengine.services.context import Actor
 from fondsengine.services.funds import load_funds
+from fondsengine.shipped import richtlinien_dir, workflows_dir
 from webapp import create_app
 
 
@@ -20,7 +21,7 @@ def serve(host: str = "127.0.0.1", port: int = 5000, *, prepare: bool = True) ->
     if prepare:
         upgrade(settings.effective_database_url)
         fonds = build_fonds(settings)
-        load_funds(fonds, Actor.scheduler(), settings.richtlinien_dir, settings.workflows_dir)
+        load_funds(fonds, Actor.scheduler(), richtlinien_dir(settings), workflows_dir(settings))
     else:
         fonds = build_fonds(settings)
     app = create_app(settings, fonds=fonds)

@@ -60,7 +60,7 @@ def build_world(template: Path, tmp: Path, **overrides: object) -> World:
         environ={},
         instance_path=str(tmp),
         database_url=f"sqlite:///{db}",
-        secret_key="test-secret-key",
+        secret_key="test-secret-key-0123456789abcdef-32+",
         secure_cookies=False,
         mail_backend="console",
         richtlinien_dir=str(ROOT / "richtlinien"),

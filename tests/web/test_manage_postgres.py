@@ -34,7 +34,7 @@ def pg_world(pg_url: str, tmp_path: Path) -> Iterator[World]:
         environ={},
         instance_path=str(tmp_path),
         database_url=pg_url,
-        secret_key="test-secret-key",
+        secret_key="test-secret-key-0123456789abcdef-32+",
         secure_cookies=False,
         mail_backend="console",
         richtlinien_dir=str(ROOT / "richtlinien"),
