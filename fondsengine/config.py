@@ -38,6 +38,16 @@ class Settings:
     debug: bool = False
     dispatch_after_commit: bool = True  # web/CLI send queued mails and render letters right after a commit
     secure_cookies: bool = True
+    # account security (docs/security.md, section accounts)
+    login_max_failures: int = 10  # failed logins per login name within the window before a lock-out
+    login_failure_window_minutes: int = 15
+    login_lock_minutes: int = 15
+    account_mails_per_hour: int = 3  # reset, confirmation and notice mails per address and hour
+    ratelimit_storage: str = ""  # empty: the application database; or redis://host:6379, memory://
+    ratelimit_login: str = "10 per minute;100 per hour"  # login and code POSTs per client address
+    ratelimit_register: str = "10 per hour"  # registrations per client address
+    ratelimit_reset: str = "10 per hour"  # reset-link requests per client address
+    totp_required_roles: str = ""  # comma-separated, e.g. "manager,city_approver": second factor required
 
     @property
     def effective_database_url(self) -> str:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from fondsengine.errors import InvalidInput, NotFound
 from fondsengine.model import Membership, User
+from fondsengine.services import throttle
 from fondsengine.services.audit import record
 from fondsengine.services.context import Actor, Fonds
 from fondsengine.services.users import check_password_strength, hash_password, normalise_email
@@ -26,6 +27,8 @@ class Account:
     active: bool
     roles: frozenset[str]
     is_admin: bool = False
+    session_generation: int = 0
+    totp_enabled: bool = False
 
 
 def _account(s: Session, user: User) -> Account:
@@ -39,6 +42,8 @@ def _account(s: Session, user: User) -> Account:
         user.active,
         roles,
         user.is_admin,
+        user.session_generation,
+        user.totp_enabled_at is not None,
     )
 
 
@@ -80,16 +85,28 @@ def confirm_email(fonds: Fonds, user_id: int) -> None:
         uow.commit()
 
 
-def set_password(fonds: Fonds, user_id: int, password: str) -> None:
-    """Set a new password (after a valid reset link); this also confirms the address."""
-    check_password_strength(password)
+def set_password(fonds: Fonds, user_id: int, password: str) -> int:
+    """Set a new password (after a valid reset link); this also confirms the address.
+
+    Every session of the account ends (the session generation goes up) and a lock-out of the
+    login name is lifted: whoever reads the mailbox may log in again. Returns the new generation.
+    """
+    with fonds.db.read() as s:
+        found = s.get(User, user_id)
+        if found is None:
+            raise NotFound("Dieses Konto gibt es nicht.")
+        email, name = found.email, found.name
+    check_password_strength(password, email=email, name=name)
+    new_hash = hash_password(password)
     with fonds.unit_of_work() as uow:
-        user = uow.session.get(User, user_id)
+        user = uow.session.get(User, user_id, with_for_update=True)
         if user is None:
             raise NotFound("Dieses Konto gibt es nicht.")
         now = fonds.clock.now()
-        user.password_hash = hash_password(password)
+        user.password_hash = new_hash
         user.email_confirmed_at = user.email_confirmed_at or now
+        user.session_generation += 1
+        generation = user.session_generation
         record(
             uow.session,
             actor=Actor(user_id),
@@ -99,3 +116,7 @@ def set_password(fonds: Fonds, user_id: int, password: str) -> None:
             data={"user_id": user_id},
         )
         uow.commit()
+    if email:
+        throttle.clear(fonds.db.engine, throttle.subject_key("login-fail", email))
+        throttle.clear(fonds.db.engine, throttle.subject_key("login-lock", email))
+    return generation
