@@ -64,7 +64,6 @@ def lock_remaining(fonds: Fonds, email: str) -> int:
 def authenticate(fonds: Fonds, email: str, password: str, *, client: str) -> LoginResult:
     """Check a login; count a failure, lock the name after too many, record the event."""
     now = fonds.clock.now().timestamp()
-    fail_key = _keys(email)[0]
     account = account_by_email(fonds, email)
     # the hash is always checked (a dummy one without an account): same time for every answer
     ok = verify_password(account.password_hash if account else None, password)
@@ -77,8 +76,7 @@ def authenticate(fonds: Fonds, email: str, password: str, *, client: str) -> Log
         return _failed(fonds, account, email, client=client, now=now)
     if not account.confirmed:
         return LoginResult("unconfirmed", account=account)
-    throttle.clear(fonds.db.engine, fail_key)
-    if account.totp_enabled:
+    if account.totp_enabled:  # the failures are forgotten only once the code is right, too
         return LoginResult("second_factor", account=account)
     record_login(fonds, account.id, client=client, method="password")
     return LoginResult("ok", account=account)
@@ -112,7 +110,13 @@ def _failed(
 
 
 def record_login(fonds: Fonds, user_id: int, *, client: str, method: str) -> None:
-    """Record a successful login (after the password, or after password and second factor)."""
+    """Record a successful login (after the password, or after password and second factor).
+
+    The failed attempts of the login name are forgotten.
+    """
+    account = account_by_id(fonds, user_id)
+    if account is not None and account.email:
+        throttle.clear(fonds.db.engine, _keys(account.email)[0])
     _event(fonds, user_id, "login", {"client": client, "method": method})
 
 

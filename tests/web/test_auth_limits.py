@@ -88,7 +88,7 @@ def test_a_password_reset_lifts_the_lock(world: World) -> None:
         _login(_from(world.app, f"198.51.100.{i}"), "anna@example.org", WRONG)
     client = _from(world.app, "192.0.2.1")
     client.post("/passwort-vergessen", data={"email": "anna@example.org"})
-    reset_mail = [m for m in world.mailer.to("anna@example.org") if m.subject == "Neues Passwort festlegen"][0]
+    reset_mail = next(m for m in world.mailer.to("anna@example.org") if m.subject == "Neues Passwort festlegen")
     link = re.search(r"http://localhost(/passwort-neu/\S+)", reset_mail.text)
     assert link is not None
     client.post(link.group(1), data={"password": "vier-gruene-tassen", "password2": "vier-gruene-tassen"})
@@ -192,8 +192,7 @@ def pair(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Pair]:
 def test_the_per_address_limit_holds_across_two_app_instances(pair: Pair) -> None:
     clients = [_from(pair.a, "203.0.113.20"), _from(pair.b, "203.0.113.20")]
     statuses = [
-        clients[i % 2].post("/passwort-vergessen", data={"email": f"p{i}@example.org"}).status_code
-        for i in range(14)
+        clients[i % 2].post("/passwort-vergessen", data={"email": f"p{i}@example.org"}).status_code for i in range(14)
     ]
     assert statuses == [200] * 10 + [429] * 4
     assert _from(pair.b, "203.0.113.21").post("/passwort-vergessen", data={"email": "q@example.org"}).status_code == 200

@@ -72,7 +72,11 @@ def test_a_password_change_needs_the_current_password_and_a_new_good_one(world: 
     login(client, "anna@example.org")
     wrong = client.post(
         "/konto/passwort",
-        data={"current": "falsch-falsch-falsch", "password": "drei-bunte-fahrraeder", "password2": "drei-bunte-fahrraeder"},
+        data={
+            "current": "falsch-falsch-falsch",
+            "password": "drei-bunte-fahrraeder",
+            "password2": "drei-bunte-fahrraeder",
+        },
     )
     assert wrong.status_code == 400 and "Das bisherige Passwort stimmt nicht." in wrong.get_data(as_text=True)
     weak = client.post(
