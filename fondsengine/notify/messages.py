@@ -44,6 +44,8 @@ __all__ = [
     "changes_requested",
     "daily_digest",
     "decision",
+    "email_change_confirmation",
+    "email_changed",
     "email_confirmation",
     "jury_invitation",
     "jury_reminder",
@@ -464,6 +466,45 @@ def second_factor_changed(to: str, *, name: str | None, enabled: bool, reset_url
             Para(
                 "Wenn Sie das nicht waren, legen Sie bitte sofort über diesen Link ein neues Passwort "
                 "fest und melden Sie sich bei uns:"
+            ),
+            Link("Neues Passwort festlegen", reset_url),
+        ],
+        office,
+    )
+
+
+def email_change_confirmation(to: str, *, name: str | None, confirm_url: str, office: str, valid_hours: int) -> Message:
+    """Confirm a new address for an existing account (sent to the new address)."""
+    return compose(
+        to,
+        "Bestätigen Sie Ihre neue E-Mail-Adresse",
+        name,
+        [
+            Para("Sie möchten Ihr Konto künftig mit dieser E-Mail-Adresse nutzen. Bitte bestätigen Sie das:"),
+            Link("Neue E-Mail-Adresse bestätigen", confirm_url),
+            Para(
+                f"Der Link ist {_hours(valid_hours)} gültig. Wenn Sie das nicht waren, löschen Sie diese "
+                "Nachricht einfach; es ändert sich nichts."
+            ),
+        ],
+        office,
+    )
+
+
+def email_changed(to: str, *, name: str | None, new_email: str, reset_url: str, office: str) -> Message:
+    """Tell the old address that the account now uses another one."""
+    return compose(
+        to,
+        "Ihre E-Mail-Adresse wurde geändert",
+        name,
+        [
+            Para(
+                f"Ihr Konto verwendet ab jetzt die E-Mail-Adresse {new_email}. Alle anderen Anmeldungen mit "
+                "Ihrem Konto sind damit beendet."
+            ),
+            Para(
+                "Wenn Sie das nicht waren, melden Sie sich bitte sofort bei uns; über diesen Link können "
+                "Sie außerdem ein neues Passwort festlegen:"
             ),
             Link("Neues Passwort festlegen", reset_url),
         ],

@@ -12,7 +12,7 @@ from fondsengine.model import Membership, User
 from fondsengine.services import throttle
 from fondsengine.services.audit import record
 from fondsengine.services.context import Actor, Fonds
-from fondsengine.services.users import check_password_strength, hash_password, normalise_email
+from fondsengine.services.users import check_password_strength, hash_password, normalise_email, verify_password
 
 
 @dataclass(frozen=True)
@@ -120,3 +120,46 @@ def set_password(fonds: Fonds, user_id: int, password: str) -> int:
         throttle.clear(fonds.db.engine, throttle.subject_key("login-fail", email))
         throttle.clear(fonds.db.engine, throttle.subject_key("login-lock", email))
     return generation
+
+
+def change_email(fonds: Fonds, actor: Actor, new_email: str) -> tuple[str | None, int]:
+    """Give the actor's account a new (confirmed) address; every other session ends.
+
+    Called once the link sent to the new address was opened. Returns (old address, new session
+    generation) so that the old address can be told and the session in use kept.
+    """
+    addr = normalise_email(new_email)
+    with fonds.unit_of_work() as uow:
+        s = uow.session
+        user = s.get(User, actor.user_id, with_for_update=True)
+        if user is None:
+            raise NotFound("Dieses Konto gibt es nicht.")
+        old = user.email
+        if addr != old:
+            if s.scalar(select(User.id).where(User.email == addr)) is not None:
+                raise InvalidInput("Diese E-Mail-Adresse gehört schon zu einem anderen Konto.", field="email")
+            now = fonds.clock.now()
+            user.email = addr
+            user.email_confirmed_at = now
+            user.session_generation += 1
+            record(s, actor=actor, role="user", action="change_email", at=now, data={"user_id": user.id})
+        generation = user.session_generation
+        uow.commit()
+        return old, generation
+
+
+def check_email_change(fonds: Fonds, actor: Actor, *, new_email: str, password: str) -> str | None:
+    """Check a request for a new address (password asked again): the normalised address to send the
+    confirmation link to, or None when another account has it (the answer looks the same)."""
+    addr = normalise_email(new_email)
+    with fonds.db.read() as s:
+        user = s.get(User, actor.user_id)
+        if user is None:
+            raise NotFound("Dieses Konto gibt es nicht.")
+        password_hash, old = user.password_hash, user.email
+        taken = s.scalar(select(User.id).where(User.email == addr, User.id != user.id)) is not None
+    if not verify_password(password_hash, password):
+        raise InvalidInput("Das Passwort stimmt nicht.", field="email_password")
+    if addr == old:
+        raise InvalidInput("Das ist schon Ihre E-Mail-Adresse.", field="new_email")
+    return None if taken else addr

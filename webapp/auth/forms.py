@@ -68,3 +68,8 @@ class CodeForm(FlaskForm):
 
 class RemoveSecondFactorForm(FlaskForm):
     confirm_password = PasswordField("Ihr Passwort", validators=[DataRequired(REQUIRED)])
+
+
+class EmailChangeForm(FlaskForm):
+    new_email = EmailField("Neue E-Mail-Adresse", validators=[DataRequired(REQUIRED), Length(max=320)])
+    email_password = PasswordField("Ihr Passwort", validators=[DataRequired(REQUIRED)])

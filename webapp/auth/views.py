@@ -15,6 +15,8 @@ from fondsengine.notify import DeliveryError
 from fondsengine.notify.messages import (
     account_exists_notice,
     account_locked,
+    email_change_confirmation,
+    email_changed,
     email_confirmation,
     invitation,
     password_changed,
@@ -27,6 +29,8 @@ from fondsengine.services.accounts import (
     Account,
     account_by_email,
     account_by_id,
+    change_email,
+    check_email_change,
     confirm_email,
     set_password,
 )
@@ -36,6 +40,7 @@ from fondsengine.services.users import DUMMY_HASH, EmailTaken, create_user
 from webapp.auth import bp, tokens
 from webapp.auth.forms import (
     CodeForm,
+    EmailChangeForm,
     ForgotForm,
     LoginForm,
     NotificationsForm,
@@ -430,6 +435,7 @@ def _account_page(
     errors: list[tuple[str | None, str]] | None = None,
     password_form: PasswordChangeForm | None = None,
     remove_form: RemoveSecondFactorForm | None = None,
+    email_form: EmailChangeForm | None = None,
 ) -> ResponseReturnValue:
     me = Actor(int(current_user.id))
     errors = errors or []
@@ -441,6 +447,7 @@ def _account_page(
         errors=errors,
         password_form=password_form or PasswordChangeForm(),
         remove_form=remove_form or RemoveSecondFactorForm(),
+        email_form=email_form or EmailChangeForm(),
         totp_required=_second_factor_required(),
     ), (400 if errors else 200)
 
@@ -476,6 +483,77 @@ def change_password() -> ResponseReturnValue:
             return redirect(url_for("auth.account"))
     errors += [(name, msgs[0]) for name, msgs in form.errors.items() if name != "csrf_token"]
     return _account_page(errors=errors, password_form=form)
+
+
+@bp.route("/konto/adresse", methods=["POST"])
+@login_required
+@rerender_on_csrf
+def request_email_change() -> ResponseReturnValue:
+    """Ask for a new address (password again); the confirmation link goes to the new address."""
+    form = EmailChangeForm()
+    errors: list[tuple[str | None, str]] = []
+    if csrf_failed():
+        errors.append(("new_email", CSRF_MESSAGE))
+    elif form.validate_on_submit():
+        me = Actor(int(current_user.id))
+        try:
+            addr = check_email_change(
+                fonds(), me, new_email=form.new_email.data or "", password=form.email_password.data or ""
+            )
+        except InvalidInput as exc:
+            errors.append((exc.field or "new_email", exc.message))
+            if exc.field and hasattr(form, exc.field):
+                getattr(form, exc.field).errors = [exc.message]
+        else:
+            account = account_by_id(fonds(), me.user_id or 0)
+            if addr and account is not None and logins.account_mail_allowed(fonds(), "change", addr):
+                token = tokens.email_change_token(account.id, addr, account.password_hash)
+                _send(
+                    email_change_confirmation,
+                    to=addr,
+                    name=account.name,
+                    confirm_url=url_for("auth.confirm_email_change", token=token, _external=True),
+                    office=_office_name(),
+                    valid_hours=tokens.EMAIL_CHANGE_HOURS,
+                )
+            shown = (form.new_email.data or "").strip().lower()
+            flash(
+                f"Wir haben einen Bestätigungslink an {shown} geschickt. Erst wenn Sie ihn öffnen, "
+                "gilt die neue Adresse.",
+                "success",
+            )
+            return redirect(url_for("auth.account"))
+    errors += [(name, msgs[0]) for name, msgs in form.errors.items() if name != "csrf_token"]
+    return _account_page(errors=errors, email_form=form)
+
+
+@bp.route("/konto/adresse-bestaetigen/<token>")
+@login_required
+def confirm_email_change(token: str) -> ResponseReturnValue:
+    """Open the link from the new address (logged in as the same person): the address changes,
+    every other session ends and the old address is told."""
+    data = tokens.read_email_change_token(token)
+    account = account_by_id(fonds(), int(current_user.id))
+    if (
+        data is None
+        or account is None
+        or data[0] != account.id
+        or not tokens.fingerprint_matches(account.password_hash, data[2])
+    ):
+        flash("Der Link ist ungültig oder abgelaufen. Bitte ändern Sie die Adresse noch einmal.", "error")
+        return redirect(url_for("auth.account"))
+    try:
+        old, generation = change_email(fonds(), Actor(account.id), data[1])
+    except InvalidInput as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("auth.account"))
+    session[GENERATION] = generation
+    if old and old != data[1]:
+        _send(
+            email_changed, to=old, name=account.name, new_email=data[1], reset_url=_forgot_url(), office=_office_name()
+        )
+    flash("Ihre neue E-Mail-Adresse ist gespeichert. Andere Anmeldungen mit Ihrem Konto sind beendet.", "success")
+    return redirect(url_for("auth.account"))
 
 
 def _second_factor_required() -> bool:
