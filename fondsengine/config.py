@@ -48,6 +48,7 @@ class Settings:
     ratelimit_register: str = "10 per hour"  # registrations per client address
     ratelimit_reset: str = "10 per hour"  # reset-link requests per client address
     totp_required_roles: str = ""  # comma-separated, e.g. "manager,city_approver": second factor required
+    proxy_hops: int = 0  # reverse proxies in front that set X-Forwarded-For (1 behind nginx); 0: none
 
     @property
     def effective_database_url(self) -> str:

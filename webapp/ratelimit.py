@@ -4,8 +4,9 @@ By default the counters live in the application database (``fondsdb://``: the ta
 ``throttle_counters``, one atomic upsert per hit, on SQLite and PostgreSQL), so the limits hold
 across all gunicorn workers and hosts that share the database. Larger installations may set
 ``FONDS_RATELIMIT_STORAGE=redis://host:6379`` (needs the ``redis`` package) to move that load
-off the database. Behind a reverse proxy the client address must be passed on (ProxyFix), or
-every request counts against the proxy's address.
+off the database. Behind a reverse proxy set ``proxy_hops`` (``FONDS_PROXY_HOPS=1`` behind one
+nginx): the client address is then taken from ``X-Forwarded-For`` (ProxyFix); without it every
+request would count against the proxy's address.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from limits.storage import Storage
 from sqlalchemy import delete, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from fondsengine.config import Settings
 from fondsengine.model import ThrottleCounter
@@ -110,6 +112,9 @@ def init_app(app: Flask, settings: Settings) -> None:
         FONDS_RATELIMIT_REGISTER=settings.ratelimit_register,
         FONDS_RATELIMIT_RESET=settings.ratelimit_reset,
     )
+    if settings.proxy_hops > 0:
+        hops = settings.proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     limiter.init_app(app)
 
     @app.errorhandler(RateLimitExceeded)

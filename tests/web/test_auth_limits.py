@@ -208,3 +208,26 @@ def test_the_account_lock_out_and_the_mail_limit_hold_across_two_app_instances(p
     for i in range(6):
         _from(apps[i % 2], f"198.51.102.{i}").post("/passwort-vergessen", data={"email": "anna@example.org"})
     assert [m.subject for m in pair.mailer.to("anna@example.org")].count("Neues Passwort festlegen") == 3
+
+
+def test_behind_a_proxy_the_forwarded_client_address_is_limited_not_the_proxy(
+    template_db: Path, tmp_path: Path
+) -> None:
+    from tests.web.builders import build_world
+
+    proxied = build_world(template_db, tmp_path, proxy_hops=1)
+    proxied.app.config["WTF_CSRF_ENABLED"] = False
+    try:
+        proxy = _from(proxied.app, "127.0.0.1")
+        for client in ("203.0.113.30", "203.0.113.31"):
+            statuses = [
+                proxy.post(
+                    "/passwort-vergessen",
+                    data={"email": f"p{i}@example.org"},
+                    headers={"X-Forwarded-For": client},
+                ).status_code
+                for i in range(11)
+            ]
+            assert statuses == [200] * 10 + [429], client  # each client its own count
+    finally:
+        proxied.fonds.db.dispose()
