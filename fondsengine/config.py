@@ -49,6 +49,16 @@ class Settings:
     log_level: str = "INFO"
     log_format: str = "text"  # text | json
     pg_bin_dir: str = ""  # where pg_dump/pg_restore are (empty: PATH, then /usr/lib/postgresql/*/bin)
+    # account security (docs/security.md, section accounts)
+    login_max_failures: int = 10  # failed logins per login name within the window before a lock-out
+    login_failure_window_minutes: int = 15
+    login_lock_minutes: int = 15
+    account_mails_per_hour: int = 3  # reset, confirmation and notice mails per address and hour
+    ratelimit_storage: str = ""  # empty: the application database; or redis://host:6379, memory://
+    ratelimit_login: str = "10 per minute;100 per hour"  # login and code POSTs per client address
+    ratelimit_register: str = "10 per hour"  # registrations per client address
+    ratelimit_reset: str = "10 per hour"  # reset-link requests per client address
+    totp_required_roles: str = ""  # comma-separated, e.g. "manager,city_approver": second factor required
 
     @property
     def effective_database_url(self) -> str:

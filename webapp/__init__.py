@@ -14,7 +14,7 @@ from fondsengine.notify import Mailer, build_mailer
 from fondsengine.outbox import make_after_commit_dispatch
 from fondsengine.services.context import Fonds
 from fondsengine.startup import checked_secret_key
-from webapp import filters, requestlog, security
+from webapp import filters, ratelimit, requestlog, security
 from webapp.extensions import csrf, login_manager
 
 
@@ -56,6 +56,7 @@ def create_app(
     filters.register(app)
     security.register(app)
     requestlog.register(app)
+    ratelimit.init_app(app, settings)
 
     from webapp.applicant import bp as applicant_bp
     from webapp.auth import bp as auth_bp

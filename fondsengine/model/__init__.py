@@ -14,7 +14,7 @@ from fondsengine.model.jury import AgendaItem, Attendance, Conflict, JurySession
 from fondsengine.model.jury_extra import JuryDraw, JuryVolunteer
 from fondsengine.model.money import LedgerEntry, Payment, ProofOfUse, Receipt, Refund
 from fondsengine.model.records import AuditEvent, JobMark, Letter, OutboxMessage
-from fondsengine.model.user import Membership, User
+from fondsengine.model.user import Membership, ThrottleCounter, User
 
 __all__ = [
     "AgendaItem",
@@ -43,6 +43,7 @@ __all__ = [
     "Receipt",
     "Refund",
     "ReviewItem",
+    "ThrottleCounter",
     "User",
     "Vote",
     "WorkflowVersion",

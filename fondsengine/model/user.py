@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, Float, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fondsengine.model.base import Base, intpk
@@ -32,6 +32,12 @@ class User(Base):
     notification_prefs: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime]
     anonymised_at: Mapped[datetime | None]
+    # bumped on logout, password change/reset and address change: older session cookies stop working
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    totp_secret: Mapped[str | None] = mapped_column(String(64))  # base32; never shown after set-up
+    totp_enabled_at: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)  # last accepted 30 s step (no replay)
+    totp_recovery: Mapped[list[Any] | None]  # argon2 hashes of the unused recovery codes
 
 
 class Membership(Base):
@@ -53,3 +59,13 @@ class Membership(Base):
     valid_from: Mapped[date | None]
     valid_to: Mapped[date | None]
     created_at: Mapped[datetime]
+
+
+class ThrottleCounter(Base):
+    """A counter with an expiry: login failures, lock-outs, mail and request limits (shared by all workers)."""
+
+    __tablename__ = "throttle_counters"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    count: Mapped[int]
+    expires_at: Mapped[float] = mapped_column(Float, index=True)  # POSIX seconds

@@ -38,13 +38,18 @@ __all__ = [
     "AgendaItem",
     "DigestItem",
     "DigestSection",
+    "account_exists_notice",
+    "account_locked",
     "application_received",
     "changes_requested",
     "daily_digest",
     "decision",
+    "email_change_confirmation",
+    "email_changed",
     "email_confirmation",
     "jury_invitation",
     "jury_reminder",
+    "password_changed",
     "password_reset",
     "payment_made",
     "proof_of_use_due_soon",
@@ -52,6 +57,7 @@ __all__ = [
     "proof_of_use_escalation",
     "proof_of_use_overdue",
     "round_deadline_approaching",
+    "second_factor_changed",
 ]
 
 
@@ -379,6 +385,128 @@ def proof_of_use_overdue(
                 "bitte bei uns."
             ),
             *_proof_blocks(title, reference, due_on, proof_url),
+        ],
+        office,
+    )
+
+
+def account_exists_notice(to: str, *, name: str | None, login_url: str, reset_url: str, office: str) -> Message:
+    """Someone tried to register with an address that already has an account."""
+    return compose(
+        to,
+        "Ihr Konto besteht schon",
+        name,
+        [
+            Para(
+                "jemand hat eben versucht, mit Ihrer E-Mail-Adresse ein neues Konto anzulegen. "
+                "Mit dieser Adresse gibt es aber schon ein Konto, deshalb haben wir kein zweites angelegt."
+            ),
+            Para("Wenn Sie das waren: Melden Sie sich einfach mit Ihrem Konto an."),
+            Link("Anmelden", login_url),
+            Para("Wenn Sie Ihr Passwort vergessen haben, legen Sie hier ein neues fest:"),
+            Link("Neues Passwort festlegen", reset_url),
+            Para("Wenn Sie das nicht waren, können Sie diese Nachricht löschen; an Ihrem Konto ändert sich nichts."),
+        ],
+        office,
+    )
+
+
+def account_locked(to: str, *, name: str | None, minutes: int, reset_url: str, office: str) -> Message:
+    """The login was locked for a while after too many wrong passwords."""
+    return compose(
+        to,
+        "Ihr Konto ist vorübergehend gesperrt",
+        name,
+        [
+            Para(
+                "für Ihr Konto wurde mehrmals hintereinander ein falsches Passwort eingegeben. "
+                f"Zu Ihrem Schutz ist die Anmeldung deshalb für {minutes} Minuten gesperrt; "
+                "danach können Sie sich wieder wie gewohnt anmelden."
+            ),
+            Para(
+                "Wenn Sie das nicht waren, versucht vielleicht jemand, Ihr Passwort zu erraten. "
+                "Legen Sie am besten ein neues, langes Passwort fest (das hebt die Sperre auch sofort auf):"
+            ),
+            Link("Neues Passwort festlegen", reset_url),
+        ],
+        office,
+    )
+
+
+def password_changed(to: str, *, name: str | None, reset_url: str, office: str) -> Message:
+    """The password of the account was changed (by the person, or with a reset link)."""
+    return compose(
+        to,
+        "Ihr Passwort wurde geändert",
+        name,
+        [
+            Para(
+                "Ihr Passwort wurde geändert. Alle anderen Anmeldungen mit Ihrem Konto (zum Beispiel "
+                "auf einem anderen Gerät) sind damit beendet."
+            ),
+            Para(
+                "Wenn Sie das nicht waren, legen Sie bitte sofort über diesen Link ein neues Passwort "
+                "fest und melden Sie sich bei uns:"
+            ),
+            Link("Neues Passwort festlegen", reset_url),
+        ],
+        office,
+    )
+
+
+def second_factor_changed(to: str, *, name: str | None, enabled: bool, reset_url: str, office: str) -> Message:
+    """The second factor (authenticator app) was set up or removed."""
+    what = "eingerichtet" if enabled else "entfernt"
+    return compose(
+        to,
+        f"Zweiter Faktor {what}",
+        name,
+        [
+            Para(f"für Ihr Konto wurde eben die Anmeldung mit einer Authenticator-App {what}."),
+            Para(
+                "Wenn Sie das nicht waren, legen Sie bitte sofort über diesen Link ein neues Passwort "
+                "fest und melden Sie sich bei uns:"
+            ),
+            Link("Neues Passwort festlegen", reset_url),
+        ],
+        office,
+    )
+
+
+def email_change_confirmation(to: str, *, name: str | None, confirm_url: str, office: str, valid_hours: int) -> Message:
+    """Confirm a new address for an existing account (sent to the new address)."""
+    return compose(
+        to,
+        "Bestätigen Sie Ihre neue E-Mail-Adresse",
+        name,
+        [
+            Para("Sie möchten Ihr Konto künftig mit dieser E-Mail-Adresse nutzen. Bitte bestätigen Sie das:"),
+            Link("Neue E-Mail-Adresse bestätigen", confirm_url),
+            Para(
+                f"Der Link ist {_hours(valid_hours)} gültig. Wenn Sie das nicht waren, löschen Sie diese "
+                "Nachricht einfach; es ändert sich nichts."
+            ),
+        ],
+        office,
+    )
+
+
+def email_changed(to: str, *, name: str | None, new_email: str, reset_url: str, office: str) -> Message:
+    """Tell the old address that the account now uses another one."""
+    return compose(
+        to,
+        "Ihre E-Mail-Adresse wurde geändert",
+        name,
+        [
+            Para(
+                f"Ihr Konto verwendet ab jetzt die E-Mail-Adresse {new_email}. Alle anderen Anmeldungen mit "
+                "Ihrem Konto sind damit beendet."
+            ),
+            Para(
+                "Wenn Sie das nicht waren, melden Sie sich bitte sofort bei uns; über diesen Link können "
+                "Sie außerdem ein neues Passwort festlegen:"
+            ),
+            Link("Neues Passwort festlegen", reset_url),
         ],
         office,
     )

@@ -114,7 +114,7 @@ def test_accounts_are_found_by_email_confirmed_once_and_passwords_reset(fonds: F
     accounts.confirm_email(fonds, uid)
     accounts.confirm_email(fonds, uid)
     assert accounts.account_by_id(fonds, uid).confirmed  # type: ignore[union-attr]
-    with pytest.raises(InvalidInput, match="mindestens 10 Zeichen"):
+    with pytest.raises(InvalidInput, match="mindestens 12 Zeichen"):
         accounts.set_password(fonds, uid, "kurz")
     accounts.set_password(fonds, uid, "ein-neues-passwort")
     acc = accounts.account_by_id(fonds, uid)

@@ -12,7 +12,7 @@ REQUIRED = "Bitte füllen Sie dieses Feld aus."
 class RegisterForm(FlaskForm):
     name = StringField("Ihr Name", validators=[DataRequired(REQUIRED), Length(max=200)])
     email = EmailField("E-Mail-Adresse", validators=[DataRequired(REQUIRED), Length(max=320)])
-    password = PasswordField("Passwort (mindestens 10 Zeichen)", validators=[DataRequired(REQUIRED)])
+    password = PasswordField("Passwort (mindestens 12 Zeichen)", validators=[DataRequired(REQUIRED)])
     password2 = PasswordField(
         "Passwort wiederholen",
         validators=[
@@ -33,7 +33,7 @@ class ForgotForm(FlaskForm):
 
 
 class ResetForm(FlaskForm):
-    password = PasswordField("Neues Passwort (mindestens 10 Zeichen)", validators=[DataRequired(REQUIRED)])
+    password = PasswordField("Neues Passwort (mindestens 12 Zeichen)", validators=[DataRequired(REQUIRED)])
     password2 = PasswordField(
         "Neues Passwort wiederholen",
         validators=[
@@ -45,3 +45,31 @@ class ResetForm(FlaskForm):
 
 class NotificationsForm(FlaskForm):
     """Only the CSRF token; the checkboxes are generated from the engine's choices."""
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField("Bisheriges Passwort", validators=[DataRequired(REQUIRED)])
+    password = PasswordField("Neues Passwort (mindestens 12 Zeichen)", validators=[DataRequired(REQUIRED)])
+    password2 = PasswordField(
+        "Neues Passwort wiederholen",
+        validators=[
+            DataRequired(REQUIRED),
+            EqualTo("password", "Die beiden Passwörter stimmen nicht überein."),
+        ],
+    )
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        "Code aus der Authenticator-App (oder ein Wiederherstellungscode)",
+        validators=[DataRequired(REQUIRED), Length(max=32)],
+    )
+
+
+class RemoveSecondFactorForm(FlaskForm):
+    confirm_password = PasswordField("Ihr Passwort", validators=[DataRequired(REQUIRED)])
+
+
+class EmailChangeForm(FlaskForm):
+    new_email = EmailField("Neue E-Mail-Adresse", validators=[DataRequired(REQUIRED), Length(max=320)])
+    email_password = PasswordField("Ihr Passwort", validators=[DataRequired(REQUIRED)])

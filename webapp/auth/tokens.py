@@ -10,6 +10,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 CONFIRM_HOURS = 48
 RESET_HOURS = 2
 INVITE_HOURS = 7 * 24
+EMAIL_CHANGE_HOURS = 24
 
 
 def _serializer(salt: str) -> URLSafeTimedSerializer:
@@ -58,3 +59,17 @@ def read_reset_token(token: str) -> tuple[int, str] | None:
 def fingerprint_matches(password_hash: str | None, fingerprint: str) -> bool:
     """True while the password is still the one the token was issued for."""
     return _fingerprint(password_hash) == fingerprint
+
+
+def email_change_token(user_id: int, new_email: str, password_hash: str | None) -> str:
+    """Token for the link that confirms a new address (it dies when the password changes)."""
+    return _serializer("change-email").dumps({"u": user_id, "e": new_email, "h": _fingerprint(password_hash)})
+
+
+def read_email_change_token(token: str) -> tuple[int, str, str] | None:
+    """(user id, new address, password fingerprint) of a valid address-change token, else None."""
+    try:
+        data = _serializer("change-email").loads(token, max_age=EMAIL_CHANGE_HOURS * 3600)
+    except (BadSignature, SignatureExpired):
+        return None
+    return int(data["u"]), str(data["e"]), str(data["h"])
