@@ -50,10 +50,14 @@ def available_actions(fonds: Fonds, actor: Actor, application_id: int) -> list[A
 
 
 def findings_for(fonds: Fonds, actor: Actor, application_id: int) -> list[Finding]:
-    """The eligibility findings of an application under its guideline, now."""
+    """The eligibility findings of an application under its guideline, now (to those who may read
+    its record, and to the jury while it is on an agenda they sit on)."""
     with fonds.db.read() as s:
         now = fonds.clock.now()
-        app, _ = authz.load_visible_application(s, actor, application_id, local_date(now))
+        try:
+            app, _ = authz.load_visible_application(s, actor, application_id, local_date(now))
+        except NotFound:
+            app, _ = authz.load_agenda_application(s, actor, application_id, local_date(now))
         guideline = fonds.catalog.guideline(s, app.guideline_version_id)
         free = ledger.balance(s, app.fund_id, app.budget_year).free
         day = local_date(app.submitted_at or now)
