@@ -88,6 +88,10 @@ def load_visible_application(
 ) -> tuple[Application, frozenset[str]]:
     """Load an application the actor may see, else NotFound (never reveal that it exists).
 
+    Visible: to those who may read its record (`may_read_record`), and to a jury member while it
+    is on the agenda of a session they sit on (`sits_on_agenda`) so the jury's use cases can act on
+    it. Read models that hand out the record use `load_application_record` instead.
+
     Inside a unit of work the row is locked first (`SELECT ... FOR UPDATE` on PostgreSQL; SQLite
     holds the write lock since BEGIN IMMEDIATE) and re-read, so every precondition the use case
     checks afterwards sees the state no concurrent use case can change until this one commits."""
@@ -98,6 +102,18 @@ def load_visible_application(
     if app is None:
         raise NotFound("Diesen Antrag gibt es nicht.")
     roles = application_roles(session, actor, app, today)
+    if not may_read_record(session, app, roles) and not sits_on_agenda(session, actor, app, today):
+        raise NotFound("Diesen Antrag gibt es nicht.")
+    return app, roles
+
+
+def load_application_record(
+    session: Session, actor: Actor, application_id: int, today: date
+) -> tuple[Application, frozenset[str]]:
+    """Load an application whose whole record the actor may read (contact and bank data, files,
+    letters, payments, timeline), else NotFound: never to the jury, never a draft to the city or
+    the auditors (`may_read_record`)."""
+    app, roles = load_visible_application(session, actor, application_id, today)
     if not may_read_record(session, app, roles):
         raise NotFound("Diesen Antrag gibt es nicht.")
     return app, roles
@@ -155,16 +171,11 @@ def load_agenda_application(
     """Load an application for the jury's papers: to the fund's office, and to a jury member (or an
     invited guest) while it is on the agenda of a session they sit on; NotFound for everyone else.
 
-    The caller hands out only what the jury may see (`jury_view_of_application`, the findings)."""
-    app = session.get(Application, application_id)
-    if app is None:
-        raise NotFound("Diesen Antrag gibt es nicht.")
-    roles = application_roles(session, actor, app, today)
-    if "manager" in roles or actor.system:
+    The caller hands out only what the jury may see (`jury_view_of_application`)."""
+    app, roles = load_visible_application(session, actor, application_id, today)
+    if "manager" in roles or "system" in roles or sits_on_agenda(session, actor, app, today):
         return app, roles
-    if not sits_on_agenda(session, actor, app, today):
-        raise NotFound("Diesen Antrag gibt es nicht.")
-    return app, roles
+    raise NotFound("Diesen Antrag gibt es nicht.")
 
 
 def lock_application(session: Session, application_id: int) -> Application | None:

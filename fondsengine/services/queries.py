@@ -54,10 +54,7 @@ def findings_for(fonds: Fonds, actor: Actor, application_id: int) -> list[Findin
     its record, and to the jury while it is on an agenda they sit on)."""
     with fonds.db.read() as s:
         now = fonds.clock.now()
-        try:
-            app, _ = authz.load_visible_application(s, actor, application_id, local_date(now))
-        except NotFound:
-            app, _ = authz.load_agenda_application(s, actor, application_id, local_date(now))
+        app, _ = authz.load_visible_application(s, actor, application_id, local_date(now))
         guideline = fonds.catalog.guideline(s, app.guideline_version_id)
         free = ledger.balance(s, app.fund_id, app.budget_year).free
         day = local_date(app.submitted_at or now)
@@ -67,7 +64,7 @@ def findings_for(fonds: Fonds, actor: Actor, application_id: int) -> list[Findin
 def timeline(fonds: Fonds, actor: Actor, application_id: int) -> list[AuditEvent]:
     """The audit events of an application, oldest first."""
     with fonds.db.read() as s:
-        app, _ = authz.load_visible_application(s, actor, application_id, local_date(fonds.clock.now()))
+        app, _ = authz.load_application_record(s, actor, application_id, local_date(fonds.clock.now()))
         return list(s.scalars(select(AuditEvent).where(AuditEvent.application_id == app.id).order_by(AuditEvent.id)))
 
 
@@ -82,7 +79,7 @@ def fund_balance(fonds: Fonds, fund_id: str, year: int) -> ledger.Balance:
 def get_application(fonds: Fonds, actor: Actor, application_id: int) -> Application:
     """Load an application the actor may see (detached, with its cost items)."""
     with fonds.db.read() as s:
-        app, _ = authz.load_visible_application(s, actor, application_id, local_date(fonds.clock.now()))
+        app, _ = authz.load_application_record(s, actor, application_id, local_date(fonds.clock.now()))
         _ = list(app.cost_items)
         s.expunge_all()
         return app
@@ -91,7 +88,7 @@ def get_application(fonds: Fonds, actor: Actor, application_id: int) -> Applicat
 def last_request_for_changes(fonds: Fonds, actor: Actor, application_id: int) -> tuple[str, datetime] | None:
     """What the office asked for most recently (message and time), if it asked."""
     with fonds.db.read() as s:
-        app, _ = authz.load_visible_application(s, actor, application_id, local_date(fonds.clock.now()))
+        app, _ = authz.load_application_record(s, actor, application_id, local_date(fonds.clock.now()))
         event = s.scalar(
             select(AuditEvent)
             .where(AuditEvent.application_id == app.id, AuditEvent.action == "request_changes")

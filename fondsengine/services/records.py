@@ -126,7 +126,7 @@ def attachments_of(fonds: Fonds, actor: Actor, application_id: int) -> list[Atta
     """The files of an application whose record the actor may read (never the jury's: its papers
     are `jury_view_of_application`)."""
     with fonds.db.read() as s:
-        app, _ = _visible(s, fonds, actor, application_id)
+        app, _ = authz.load_application_record(s, actor, application_id, local_date(fonds.clock.now()))
         return list(s.scalars(select(Attachment).where(Attachment.application_id == app.id).order_by(Attachment.id)))
 
 
