@@ -49,6 +49,14 @@ def available_actions(fonds: Fonds, actor: Actor, application_id: int) -> list[A
         return out
 
 
+def may_act_for_applicant(fonds: Fonds, actor: Actor, application_id: int) -> bool:
+    """True when the actor may take the applicant's steps on this application (its owner, or the
+    fund's office for them); False for those who may only read it; NotFound for everyone else."""
+    with fonds.db.read() as s:
+        _, roles = authz.load_application_record(s, actor, application_id, local_date(fonds.clock.now()))
+        return bool(roles & {"applicant", "manager"})
+
+
 def findings_for(fonds: Fonds, actor: Actor, application_id: int) -> list[Finding]:
     """The eligibility findings of an application under its guideline, now (to those who may read
     its record, and to the jury while it is on an agenda they sit on)."""
