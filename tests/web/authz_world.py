@@ -94,6 +94,7 @@ def build(template: Path, tmp: Path) -> AuthzWorld:
         uid = create_user(f, name=f"Person {role}", email=EMAILS[role], password=PASSWORD, confirmed=True)
         grant_role(f, system, user_id=uid, fund_id=fund, role=membership, group="resident")
         aw.users[role] = uid
+    aw.users["volunteer"] = create_user(f, name="Vera Freiwillig", email="vera@example.org")
 
     past = decisions.create_session(f, office, QF, datetime(2026, 2, 11, 16, tzinfo=UTC), "Rathaus")
     planned = decisions.create_session(f, office, QF, datetime(2026, 3, 11, 16, tzinfo=UTC), "Rathaus")
