@@ -60,7 +60,8 @@ def _may_read(fonds: Fonds, session: Session, actor: Actor, app: Application | N
     if app is None:
         raise NotFound("Diesen Antrag gibt es nicht.")
     today = local_date(fonds.clock.now())
-    if not authz.application_roles(session, actor, app, today) & LETTER_ROLES:
+    roles = authz.application_roles(session, actor, app, today)
+    if not roles & LETTER_ROLES or not authz.may_read_record(session, app, roles):
         raise NotFound("Diesen Antrag gibt es nicht.")
     return app
 

@@ -16,6 +16,7 @@ from fondsengine.services import authz
 from fondsengine.services.audit import record
 from fondsengine.services.context import Actor, Fonds, UnitOfWork
 from fondsengine.services.lifecycle import fire
+from fondsengine.services.users import normalise_email
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,7 @@ def _create_draft(
     actor: Actor,
     fund_id: str,
     data: ApplicationInput,
-    on_behalf_of: int | None,
+    on_behalf_of: int | PaperPerson | None,
     client_token: str | None,
 ) -> int:
     with fonds.unit_of_work() as uow:
@@ -163,6 +164,8 @@ def _create_draft(
         applicant_id = actor.user_id
         if on_behalf_of is not None:
             authz.require_fund_role(s, actor, fund_id, today, "manager")
+            if isinstance(on_behalf_of, PaperPerson):
+                on_behalf_of = _person_for(uow, actor, on_behalf_of)
             if s.get(User, on_behalf_of) is None:
                 raise NotFound("Diese Person gibt es nicht.")
             applicant_id = on_behalf_of
@@ -350,3 +353,65 @@ def confirm_consultation(fonds: Fonds, actor: Actor, application_id: int, on: da
             data={"on": on.isoformat()},
         )
         uow.commit()
+
+
+@dataclass(frozen=True)
+class PaperPerson:
+    """The person a paper application is for, as the office typed it (e-mail optional)."""
+
+    name: str
+    email: str | None = None
+
+
+def enter_paper_application(
+    fonds: Fonds,
+    actor: Actor,
+    fund_id: str,
+    data: ApplicationInput,
+    person: PaperPerson,
+    *,
+    client_token: str | None = None,
+) -> int:
+    """The office enters an application received on paper: the person (the account with that
+    e-mail address, else a new one without login) and the draft in ONE unit of work, so a refused
+    application leaves no person behind. A repeated post with the same form token returns the
+    draft the first one created."""
+    _validate(data)
+    if client_token is not None and actor.user_id is not None:
+        with fonds.db.read() as s:
+            existing = s.scalar(
+                select(Application.id).where(
+                    Application.entered_by_id == actor.user_id, Application.client_token == client_token
+                )
+            )
+        if existing is not None:
+            return int(existing)
+    return _create_draft(fonds, actor, fund_id, data, person, client_token)
+
+
+def _person_for(uow: UnitOfWork, actor: Actor, person: PaperPerson) -> int:
+    s = uow.session
+    addr = normalise_email(person.email) if person.email and person.email.strip() else None
+    if addr is not None:
+        existing = s.scalar(select(User.id).where(User.email == addr))
+        if existing is not None:
+            return int(existing)
+    if not person.name.strip():
+        raise InvalidInput(
+            "Bitte geben Sie den Namen der Person an, für die Sie den Antrag erfassen.", field="person_name"
+        )
+    now = uow.fonds.clock.now()
+    user = User(
+        name=person.name.strip()[:200],
+        email=addr,
+        password_hash=None,
+        email_confirmed_at=None,
+        active=True,
+        is_admin=False,
+        notification_prefs={},
+        created_at=now,
+    )
+    s.add(user)
+    s.flush()
+    record(s, actor=actor, role="manager", action="create_user", at=now, data={"user_id": user.id, "paper": True})
+    return user.id

@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from fondsengine import ledger
+from fondsengine.errors import PermissionDenied
 from fondsengine.guidelines.loader import load_guideline
 from fondsengine.model import BudgetYear, Fund, GuidelineVersion, LedgerEntry, WorkflowVersion
 from fondsengine.services.audit import record
@@ -29,7 +30,10 @@ def load_funds(fonds: Fonds, actor: Actor, richtlinien_dir: str | Path, workflow
     """Store new versions of every guideline and workflow file, create budget years and book allocations.
 
     Idempotent: unchanged files change nothing; a changed file becomes a new version that
-    applies to new submissions only; a changed yearly budget is booked as a correction."""
+    applies to new submissions only; a changed yearly budget is booked as a correction.
+    Only the system loads them (the `fondsengine funds load` command, the web app's start)."""
+    if not actor.system:
+        raise PermissionDenied("Richtlinien und Abläufe lädt nur der Betrieb (fondsengine funds load).")
     workflows = load_workflows(workflows_dir)
     reports: list[LoadReport] = []
     paths = sorted(Path(richtlinien_dir).glob("*.yaml"))

@@ -238,12 +238,8 @@ def _field(app: Application, name: str) -> tuple[bool, Any]:
 def jury_view_of_application(fonds: Fonds, actor: Actor, application_id: int) -> JuryApplicationView:
     """An application on a jury agenda as a member may see it (never bank details or private contact data)."""
     with fonds.db.read() as s:
-        app = s.get(Application, application_id)
-        if app is None:
-            raise NotFound("Diesen Antrag gibt es nicht.")
-        roles = authz.fund_roles(s, actor, app.fund_id, local_date(fonds.clock.now()))
-        on_agenda = s.scalar(select(AgendaItem.id).where(AgendaItem.application_id == app.id)) is not None
-        if not roles & {"jury_member", "manager"} or not on_agenda:
+        app, _ = authz.load_agenda_application(s, actor, application_id, local_date(fonds.clock.now()))
+        if s.scalar(select(AgendaItem.id).where(AgendaItem.application_id == app.id).limit(1)) is None:
             raise NotFound("Diesen Antrag gibt es nicht.")
         rules = fonds.catalog.guideline(s, app.guideline_version_id).jury
         fields: dict[str, Any] = {}

@@ -49,8 +49,17 @@ def available_actions(fonds: Fonds, actor: Actor, application_id: int) -> list[A
         return out
 
 
+def may_act_for_applicant(fonds: Fonds, actor: Actor, application_id: int) -> bool:
+    """True when the actor may take the applicant's steps on this application (its owner, or the
+    fund's office for them); False for those who may only read it; NotFound for everyone else."""
+    with fonds.db.read() as s:
+        _, roles = authz.load_application_record(s, actor, application_id, local_date(fonds.clock.now()))
+        return bool(roles & {"applicant", "manager"})
+
+
 def findings_for(fonds: Fonds, actor: Actor, application_id: int) -> list[Finding]:
-    """The eligibility findings of an application under its guideline, now."""
+    """The eligibility findings of an application under its guideline, now (to those who may read
+    its record, and to the jury while it is on an agenda they sit on)."""
     with fonds.db.read() as s:
         now = fonds.clock.now()
         app, _ = authz.load_visible_application(s, actor, application_id, local_date(now))
@@ -63,7 +72,7 @@ def findings_for(fonds: Fonds, actor: Actor, application_id: int) -> list[Findin
 def timeline(fonds: Fonds, actor: Actor, application_id: int) -> list[AuditEvent]:
     """The audit events of an application, oldest first."""
     with fonds.db.read() as s:
-        app, _ = authz.load_visible_application(s, actor, application_id, local_date(fonds.clock.now()))
+        app, _ = authz.load_application_record(s, actor, application_id, local_date(fonds.clock.now()))
         return list(s.scalars(select(AuditEvent).where(AuditEvent.application_id == app.id).order_by(AuditEvent.id)))
 
 
@@ -78,7 +87,7 @@ def fund_balance(fonds: Fonds, fund_id: str, year: int) -> ledger.Balance:
 def get_application(fonds: Fonds, actor: Actor, application_id: int) -> Application:
     """Load an application the actor may see (detached, with its cost items)."""
     with fonds.db.read() as s:
-        app, _ = authz.load_visible_application(s, actor, application_id, local_date(fonds.clock.now()))
+        app, _ = authz.load_application_record(s, actor, application_id, local_date(fonds.clock.now()))
         _ = list(app.cost_items)
         s.expunge_all()
         return app
@@ -87,7 +96,7 @@ def get_application(fonds: Fonds, actor: Actor, application_id: int) -> Applicat
 def last_request_for_changes(fonds: Fonds, actor: Actor, application_id: int) -> tuple[str, datetime] | None:
     """What the office asked for most recently (message and time), if it asked."""
     with fonds.db.read() as s:
-        app, _ = authz.load_visible_application(s, actor, application_id, local_date(fonds.clock.now()))
+        app, _ = authz.load_application_record(s, actor, application_id, local_date(fonds.clock.now()))
         event = s.scalar(
             select(AuditEvent)
             .where(AuditEvent.application_id == app.id, AuditEvent.action == "request_changes")

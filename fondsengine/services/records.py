@@ -123,13 +123,11 @@ def add_attachment(fonds: Fonds, actor: Actor, application_id: int, data: Attach
 
 
 def attachments_of(fonds: Fonds, actor: Actor, application_id: int) -> list[Attachment]:
-    """The files of a visible application (jury members see cost estimates only)."""
+    """The files of an application whose record the actor may read (never the jury's: its papers
+    are `jury_view_of_application`)."""
     with fonds.db.read() as s:
-        app, roles = _visible(s, fonds, actor, application_id)
-        q = select(Attachment).where(Attachment.application_id == app.id).order_by(Attachment.id)
-        if not roles & {"applicant", "manager", "auditor", "city_approver"}:
-            q = q.where(Attachment.purpose == "cost_estimate")
-        return list(s.scalars(q))
+        app, _ = authz.load_application_record(s, actor, application_id, local_date(fonds.clock.now()))
+        return list(s.scalars(select(Attachment).where(Attachment.application_id == app.id).order_by(Attachment.id)))
 
 
 def attachment_file(fonds: Fonds, actor: Actor, application_id: int, attachment_id: int) -> Attachment:

@@ -297,7 +297,7 @@ def test_roles_are_checked_and_strangers_do_not_learn_that_an_application_exists
     apps.submit(fonds, cast["anna"], app_id)
     with pytest.raises(PermissionDenied):
         decisions.start_review(fonds, cast["anna"], app_id)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):  # a jury member sees only what is on an agenda they sit on
         decisions.start_review(fonds, cast["juror"], app_id)
 
 

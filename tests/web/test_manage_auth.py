@@ -122,7 +122,8 @@ def test_the_applicant_and_the_jury_member_are_refused_with_403_not_a_missing_pa
     assert client.get("/verwaltung/").status_code == 403
     client.post("/abmelden")
     login(client, "jury@example.org")
-    assert client.get(f"/verwaltung/antraege/{setup.app_id}").status_code == 403
+    # an application on none of the member's agendas does not exist for them (least privilege)
+    assert client.get(f"/verwaltung/antraege/{setup.app_id}").status_code == 404
     assert client.get(f"/verwaltung/sitzungen/{setup.session_id}").status_code == 403
 
 

@@ -92,3 +92,50 @@ def test_a_resident_cannot_enter_paper_applications(world: World, client: FlaskC
     login(client, "anna@example.org")
     assert client.get("/verwaltung/papierantrag").status_code == 403
     assert client.post(f"/verwaltung/papierantrag?fonds={QF}", data=_form()).status_code == 403
+
+
+def _counts(world: World) -> tuple[int, int, int]:
+    with world.fonds.db.read() as s:
+        users = len(s.scalars(select(User.id)).all())
+        applications = len(s.scalars(select(Application.id)).all())
+        events = len(s.scalars(select(AuditEvent.id)).all())
+    return users, applications, events
+
+
+def test_a_paper_application_the_engine_refuses_creates_no_person_and_no_draft(
+    world: World, client: FlaskClient
+) -> None:
+    login(client, "buero@example.org")
+    before = _counts(world)
+    # the form parses; the engine refuses the project end before its start
+    response = client.post(
+        f"/verwaltung/papierantrag?fonds={QF}", data=_form(project_start="2026-06-01", project_end="2026-05-01")
+    )
+    assert response.status_code == 400
+    assert "Das Projektende liegt vor dem Projektbeginn." in response.get_data(as_text=True)
+    # an address that is none
+    response = client.post(f"/verwaltung/papierantrag?fonds={QF}", data=_form(person_email="kein-at-zeichen"))
+    assert response.status_code == 400
+    assert _counts(world) == before
+    with world.fonds.db.read() as s:
+        assert s.scalar(select(User.id).where(User.name == "Erika Papier")) is None
+
+
+def test_a_paper_application_creates_its_person_and_draft_together_and_once_for_a_double_post(
+    world: World, client: FlaskClient
+) -> None:
+    login(client, "buero@example.org")
+    users, applications, events = _counts(world)
+    first = client.post(f"/verwaltung/papierantrag?fonds={QF}", data=_form(form_token="papier-1"))
+    again = client.post(f"/verwaltung/papierantrag?fonds={QF}", data=_form(form_token="papier-1"))
+    assert first.status_code == again.status_code == 302
+    assert first.headers["Location"] == again.headers["Location"]
+    assert _counts(world) == (users + 1, applications + 1, events + 2)  # create_user + create_draft
+    with world.fonds.db.read() as s:
+        person = s.scalars(select(User).where(User.name == "Erika Papier")).one()
+        created = [
+            (e.actor_id, e.actor_role)
+            for e in s.scalars(select(AuditEvent).where(AuditEvent.action == "create_user"))
+            if e.data.get("user_id") == person.id
+        ]
+        assert created == [(world.office, "manager")]

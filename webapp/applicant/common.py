@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import abort, request
+
 from fondsengine.errors import FondsError
 from fondsengine.guidelines.findings import Finding
 from fondsengine.guidelines.model import Guideline
 from fondsengine.model import Application
-from fondsengine.services.queries import get_application
+from fondsengine.services.queries import get_application, may_act_for_applicant
 from fondsengine.workflow.model import State
 from webapp.extensions import actor, fonds
 
@@ -24,9 +26,13 @@ class Loaded:
 
 
 def load(application_id: int) -> Loaded:
-    """Load a visible application (engine NotFound -> 404) with guideline and workflow state."""
+    """Load an application whose record the user may read (engine NotFound -> 404) with guideline and
+    workflow state; a form post also needs the engine's yes that the user acts for the applicant
+    (403 for those who may only read: the city's approvers, the auditors)."""
     f = fonds()
     app = get_application(f, actor(), application_id)
+    if request.method == "POST" and not may_act_for_applicant(f, actor(), application_id):
+        abort(403)
     with f.db.read() as s:
         guideline = f.catalog.guideline(s, app.guideline_version_id)
         state = f.catalog.workflow(s, app.workflow_version_id).state(app.state)

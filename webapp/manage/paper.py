@@ -1,7 +1,8 @@
 """Enter an application received on paper or by e-mail, on behalf of a resident.
 
-The form only shapes input (webapp.applicant.forms.parse_form); the engine records who
-entered the application for whom (create_draft with on_behalf_of).
+The form only shapes input (webapp.applicant.forms.parse_form); the engine creates the person and
+the draft in one unit of work and records who entered the application for whom
+(enter_paper_application).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from sqlalchemy import select
 from fondsengine.errors import FondsError, InvalidInput
 from fondsengine.guidelines.model import Guideline
 from fondsengine.model import User
-from fondsengine.services.applications import create_draft
+from fondsengine.services.applications import PaperPerson, enter_paper_application
 from fondsengine.services.users import create_user, normalise_email
 from webapp.applicant.forms import AREA_LINKS, CORE_FIELDS, FormState, checkbox_names, parse_form
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
@@ -34,7 +35,8 @@ def _guideline(fund_id: str) -> Guideline:
 
 
 def find_or_create_person(name: str, email: str) -> int:
-    """The person the application is for: an existing account by e-mail, else a new one (no login)."""
+    """The person a role is granted to (webapp.manage.roles): an existing account by e-mail, else a
+    new one (no login). Paper applications do this inside their unit of work instead."""
     if email:
         addr = normalise_email(email)
         with fonds().db.read() as s:
@@ -67,8 +69,8 @@ def paper() -> ResponseReturnValue:
             errors = [(None, CSRF_MESSAGE)]
         elif data is not None:
             try:
-                user_id = find_or_create_person(person["person_name"] or data.contact_name, person["person_email"])
-                app_id = create_draft(fonds(), actor(), fund_id, data, on_behalf_of=user_id, client_token=token)
+                who = PaperPerson(person["person_name"] or data.contact_name, person["person_email"] or None)
+                app_id = enter_paper_application(fonds(), actor(), fund_id, data, who, client_token=token)
             except FondsError as exc:
                 errors = error_list(exc)
             else:

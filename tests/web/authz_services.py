@@ -1,0 +1,375 @@
+"""The engine's half of the authorization table: every public use case that takes an actor.
+
+One row per function (`module.name`): whether it reads or writes, which role may call it in
+which state (same notation as tests/web/authz_table.py; roles are the eight logged-in roles, an
+anonymous visitor has no actor), and how to call it for one state. The test calls reads as every
+role and writes as every refused role (they must refuse and change nothing); a role that may not
+see the application at all must get NotFound, never a hint that it exists."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from fondsengine import letters_access, reports_data
+from fondsengine.errors import NotFound
+from fondsengine.services import (
+    applications,
+    bookings,
+    decisions,
+    funds,
+    jury_closing,
+    jury_members,
+    jury_minutes,
+    jury_reads,
+    jury_sessions,
+    jury_voting,
+    notes,
+    notifications,
+    payments,
+    proofs,
+    queries,
+    records,
+    users,
+)
+from fondsengine.services.context import Actor
+from tests.web.authz_table import ALL, APPLICANT_SIDE, OFFICE, ON_AGENDA, RECORD, SUBMITTED, WITH_LETTER, roles
+from tests.web.authz_world import PDF, ROLES, AuthzWorld
+from tests.web.builders import QF, ROOT, good_input
+
+USER_ROLES = tuple(r for r in ROLES if r != "anonymous")
+# who may see an application at all: its record's readers, and the jury while it is on an agenda
+VISIBLE = {**RECORD, "jury_on": ON_AGENDA}
+SELF = roles(*USER_ROLES)  # acts on the caller's own account only
+Call = Callable[[AuthzWorld, Actor, str], Any]
+
+
+@dataclass(frozen=True)
+class Use:
+    """One use case in the table."""
+
+    scope: str  # "application" or "fund"
+    writes: bool
+    allowed: dict[str, frozenset[str]]
+    call: Call
+    states: frozenset[str] = ALL
+
+    def may(self, role: str, state: str) -> bool:
+        """True when the role may call the use case in this state."""
+        return state in self.allowed.get(role, frozenset()) or (state == "-" and role in self.allowed)
+
+
+def read(allowed: dict[str, frozenset[str]], call: Call, *, states: frozenset[str] = ALL) -> Use:
+    """A use case about one application that changes nothing."""
+    return Use("application", False, allowed, call, states)
+
+
+def write(allowed: dict[str, frozenset[str]], call: Call, *, states: frozenset[str] = ALL) -> Use:
+    """A use case about one application that changes data."""
+    return Use("application", True, allowed, call, states)
+
+
+def fund_read(allowed: dict[str, frozenset[str]], call: Call) -> Use:
+    """A use case about a fund, a session or the caller that changes nothing."""
+    return Use("fund", False, allowed, call)
+
+
+def fund_write(allowed: dict[str, frozenset[str]], call: Call) -> Use:
+    """A use case about a fund, a session or the caller that changes data."""
+    return Use("fund", True, allowed, call)
+
+
+def _file_number(aw: AuthzWorld, state: str) -> str:
+    with aw.world.fonds.db.read() as s:
+        from fondsengine.model import Application
+
+        app = s.get(Application, aw.app[state])
+        assert app is not None and app.file_number is not None
+        return app.file_number
+
+
+def _info(aw: AuthzWorld, a: Actor) -> jury_reads.SessionInfo:
+    info = jury_reads.session_info(aw.world.fonds, a, aw.session_planned)
+    if info is None:
+        raise NotFound("Diese Jurysitzung gibt es nicht.")
+    return info
+
+
+def _attachment(aw: AuthzWorld) -> records.AttachmentInput:
+    return records.AttachmentInput("cost_estimate", "x.pdf", "authz-draft.pdf", "application/pdf", len(PDF), "0" * 64)
+
+
+LATER = datetime(2026, 4, 1, 16, tzinfo=UTC)
+REPORT_READERS = roles("manager", "city_approver", "auditor")
+MINUTES_READERS = roles("jury_on", "manager", "city_approver", "auditor")
+
+
+SERVICES: dict[str, Use] = {
+    # letters and reports
+    "fondsengine.letters_access.letters_of": read(
+        RECORD, lambda aw, a, st: letters_access.letters_of(aw.world.fonds, a, _file_number(aw, st)), states=SUBMITTED
+    ),
+    "fondsengine.letters_access.letters_of_application": read(
+        RECORD, lambda aw, a, st: letters_access.letters_of_application(aw.world.fonds, a, aw.app[st])
+    ),
+    "fondsengine.letters_access.letter_pdf": read(
+        RECORD, lambda aw, a, st: letters_access.letter_pdf(aw.world.fonds, a, aw.letter[st]), states=WITH_LETTER
+    ),
+    "fondsengine.reports_data.annual_report_data": fund_read(
+        REPORT_READERS, lambda aw, a, st: reports_data.annual_report_data(aw.world.fonds, a, QF, 2026)
+    ),
+    "fondsengine.reports_data.rollup_data": fund_read(
+        REPORT_READERS, lambda aw, a, st: reports_data.rollup_data(aw.world.fonds, a, QF, 2026)
+    ),
+    # the applicant's use cases
+    "fondsengine.services.applications.create_draft": fund_write(
+        OFFICE,  # on behalf of another person; a draft of one's own is open to every account
+        lambda aw, a, st: applications.create_draft(aw.world.fonds, a, QF, good_input(), on_behalf_of=aw.world.bert),
+    ),
+    "fondsengine.services.applications.enter_paper_application": fund_write(
+        OFFICE,
+        lambda aw, a, st: applications.enter_paper_application(
+            aw.world.fonds, a, QF, good_input(), applications.PaperPerson("Erika Papier")
+        ),
+    ),
+    "fondsengine.services.applications.update_draft": write(
+        APPLICANT_SIDE, lambda aw, a, st: applications.update_draft(aw.world.fonds, a, aw.app[st], good_input())
+    ),
+    "fondsengine.services.applications.submit": write(
+        APPLICANT_SIDE, lambda aw, a, st: applications.submit(aw.world.fonds, a, aw.app[st])
+    ),
+    "fondsengine.services.applications.resubmit": write(
+        APPLICANT_SIDE, lambda aw, a, st: applications.resubmit(aw.world.fonds, a, aw.app[st])
+    ),
+    "fondsengine.services.applications.withdraw": write(
+        APPLICANT_SIDE, lambda aw, a, st: applications.withdraw(aw.world.fonds, a, aw.app[st], reason="Test")
+    ),
+    "fondsengine.services.applications.confirm_consultation": write(
+        OFFICE, lambda aw, a, st: applications.confirm_consultation(aw.world.fonds, a, aw.app[st], date(2026, 1, 6))
+    ),
+    "fondsengine.services.records.applications_of": fund_read(
+        SELF, lambda aw, a, st: records.applications_of(aw.world.fonds, a)
+    ),
+    "fondsengine.services.records.add_attachment": write(
+        APPLICANT_SIDE, lambda aw, a, st: records.add_attachment(aw.world.fonds, a, aw.app[st], _attachment(aw))
+    ),
+    "fondsengine.services.records.attachments_of": read(
+        RECORD, lambda aw, a, st: records.attachments_of(aw.world.fonds, a, aw.app[st])
+    ),
+    "fondsengine.services.records.attachment_file": read(
+        RECORD, lambda aw, a, st: records.attachment_file(aw.world.fonds, a, aw.app[st], aw.attachment[st])
+    ),
+    "fondsengine.services.payments.payment_allowance": read(
+        APPLICANT_SIDE, lambda aw, a, st: payments.payment_allowance(aw.world.fonds, a, aw.app[st])
+    ),
+    "fondsengine.services.payments.payments_of": read(
+        RECORD, lambda aw, a, st: payments.payments_of(aw.world.fonds, a, aw.app[st])
+    ),
+    "fondsengine.services.payments.request_payment": write(
+        APPLICANT_SIDE,
+        lambda aw, a, st: payments.request_payment(
+            aw.world.fonds,
+            a,
+            aw.app[st],
+            amount_cents=10_000,
+            kind="advance",
+            iban="DE89 3704 0044 0532 0130 00",
+            account_holder="Anna Beispiel",
+        ),
+    ),
+    "fondsengine.services.payments.record_payment": write(
+        OFFICE,
+        lambda aw, a, st: payments.record_payment(aw.world.fonds, a, aw.app[st], amount_cents=10_000, kind="advance"),
+    ),
+    "fondsengine.services.proofs.submit_proof": write(
+        APPLICANT_SIDE,
+        lambda aw, a, st: proofs.submit_proof(
+            aw.world.fonds,
+            a,
+            aw.app[st],
+            report="Bericht",
+            receipts=(proofs.ReceiptInput(date(2026, 5, 2), "Verleih", "Zelt", "rental", 20_000),),
+        ),
+    ),
+    "fondsengine.services.proofs.review_receipt": fund_write(
+        OFFICE, lambda aw, a, st: proofs.review_receipt(aw.world.fonds, a, 1, accepted=True)
+    ),
+    "fondsengine.services.proofs.accept_proof": write(
+        OFFICE, lambda aw, a, st: proofs.accept_proof(aw.world.fonds, a, aw.app[st])
+    ),
+    "fondsengine.services.proofs.return_proof": write(
+        OFFICE, lambda aw, a, st: proofs.return_proof(aw.world.fonds, a, aw.app[st], "Bitte ergänzen.")
+    ),
+    "fondsengine.services.proofs.claim_refund": write(
+        OFFICE, lambda aw, a, st: proofs.claim_refund(aw.world.fonds, a, aw.app[st], amount_cents=100, reason="Test")
+    ),
+    "fondsengine.services.proofs.record_refund": write(
+        OFFICE, lambda aw, a, st: proofs.record_refund(aw.world.fonds, a, aw.app[st], amount_cents=100)
+    ),
+    "fondsengine.services.proofs.close": write(OFFICE, lambda aw, a, st: proofs.close(aw.world.fonds, a, aw.app[st])),
+    "fondsengine.services.proofs.lapse": write(OFFICE, lambda aw, a, st: proofs.lapse(aw.world.fonds, a, aw.app[st])),
+    # reads of one application
+    "fondsengine.services.queries.available_actions": read(
+        VISIBLE, lambda aw, a, st: queries.available_actions(aw.world.fonds, a, aw.app[st])
+    ),
+    "fondsengine.services.queries.findings_for": read(
+        VISIBLE, lambda aw, a, st: queries.findings_for(aw.world.fonds, a, aw.app[st])
+    ),
+    "fondsengine.services.queries.timeline": read(
+        RECORD, lambda aw, a, st: queries.timeline(aw.world.fonds, a, aw.app[st])
+    ),
+    "fondsengine.services.queries.get_application": read(
+        RECORD, lambda aw, a, st: queries.get_application(aw.world.fonds, a, aw.app[st])
+    ),
+    "fondsengine.services.queries.last_request_for_changes": read(
+        RECORD, lambda aw, a, st: queries.last_request_for_changes(aw.world.fonds, a, aw.app[st])
+    ),
+    "fondsengine.services.queries.may_act_for_applicant": read(
+        RECORD, lambda aw, a, st: queries.may_act_for_applicant(aw.world.fonds, a, aw.app[st])
+    ),
+    "fondsengine.services.notes.notes_of": read(
+        {**OFFICE, "auditor": SUBMITTED}, lambda aw, a, st: notes.notes_of(aw.world.fonds, a, aw.app[st])
+    ),
+    "fondsengine.services.notes.add_note": write(
+        OFFICE, lambda aw, a, st: notes.add_note(aw.world.fonds, a, aw.app[st], "Notiz")
+    ),
+    "fondsengine.services.jury_minutes.jury_view_of_application": read(
+        roles("manager", "jury_on", states=ON_AGENDA),
+        lambda aw, a, st: jury_minutes.jury_view_of_application(aw.world.fonds, a, aw.app[st]),
+    ),
+    # the office's decisions
+    "fondsengine.services.decisions.start_review": write(
+        OFFICE, lambda aw, a, st: decisions.start_review(aw.world.fonds, a, aw.app[st])
+    ),
+    "fondsengine.services.decisions.record_review": write(
+        OFFICE, lambda aw, a, st: decisions.record_review(aw.world.fonds, a, aw.app[st], {})
+    ),
+    "fondsengine.services.decisions.request_changes": write(
+        OFFICE, lambda aw, a, st: decisions.request_changes(aw.world.fonds, a, aw.app[st], "Bitte ergänzen.")
+    ),
+    "fondsengine.services.decisions.complete_review": write(
+        OFFICE, lambda aw, a, st: decisions.complete_review(aw.world.fonds, a, aw.app[st])
+    ),
+    "fondsengine.services.decisions.decide_approve": write(
+        OFFICE, lambda aw, a, st: decisions.decide_approve(aw.world.fonds, a, aw.app[st])
+    ),
+    "fondsengine.services.decisions.decide_reject": write(
+        OFFICE, lambda aw, a, st: decisions.decide_reject(aw.world.fonds, a, aw.app[st], "Nicht förderfähig.")
+    ),
+    "fondsengine.services.decisions.schedule": write(
+        OFFICE, lambda aw, a, st: decisions.schedule(aw.world.fonds, a, aw.app[st], aw.session_planned)
+    ),
+    "fondsengine.services.decisions.unschedule": write(
+        OFFICE, lambda aw, a, st: decisions.unschedule(aw.world.fonds, a, aw.app[st])
+    ),
+    "fondsengine.services.decisions.record_jury_outcome": write(
+        {**OFFICE, "jury_on": ON_AGENDA},  # the workflow lets the jury record its own decision
+        lambda aw, a, st: decisions.record_jury_outcome(aw.world.fonds, a, aw.app[st], "approve"),
+    ),
+    "fondsengine.services.decisions.record_city_grant": write(
+        {**OFFICE, "city_approver": SUBMITTED},
+        lambda aw, a, st: decisions.record_city_grant(
+            aw.world.fonds, a, aw.app[st], granted_on=date(2026, 2, 20), grant_file_number="STADT-1"
+        ),
+    ),
+    "fondsengine.services.decisions.record_city_rejection": write(
+        {**OFFICE, "city_approver": SUBMITTED},
+        lambda aw, a, st: decisions.record_city_rejection(aw.world.fonds, a, aw.app[st], "Nein."),
+    ),
+    "fondsengine.services.decisions.create_session": fund_write(
+        OFFICE, lambda aw, a, st: decisions.create_session(aw.world.fonds, a, QF, LATER, "Rathaus")
+    ),
+    "fondsengine.services.decisions.require_manager": fund_read(
+        OFFICE, lambda aw, a, st: decisions.require_manager(aw.world.fonds, a, QF)
+    ),
+    "fondsengine.services.bookings.bookings": fund_read(
+        REPORT_READERS, lambda aw, a, st: bookings.bookings(aw.world.fonds, a, QF, 2026)
+    ),
+    "fondsengine.services.funds.load_funds": fund_write(
+        {}, lambda aw, a, st: funds.load_funds(aw.world.fonds, a, ROOT / "richtlinien", ROOT / "workflows")
+    ),
+    # people and roles
+    "fondsengine.services.users.grant_role": fund_write(
+        OFFICE,
+        lambda aw, a, st: users.grant_role(
+            aw.world.fonds, a, user_id=aw.users["volunteer"], fund_id=QF, role="auditor"
+        ),
+    ),
+    "fondsengine.services.users.revoke_role": fund_write(
+        OFFICE,
+        lambda aw, a, st: users.revoke_role(
+            aw.world.fonds, a, user_id=aw.users["jury_on"], fund_id=QF, role="jury_member"
+        ),
+    ),
+    "fondsengine.services.notifications.notification_choices": fund_read(
+        SELF, lambda aw, a, st: notifications.notification_choices(aw.world.fonds, a)
+    ),
+    "fondsengine.services.notifications.set_notifications": fund_write(
+        SELF, lambda aw, a, st: notifications.set_notifications(aw.world.fonds, a, set())
+    ),
+    # the jury
+    "fondsengine.services.jury_members.appoint_member": fund_write(
+        OFFICE,
+        lambda aw, a, st: jury_members.appoint_member(
+            aw.world.fonds, a, QF, aw.users["volunteer"], "resident", date(2026, 1, 1), None
+        ),
+    ),
+    "fondsengine.services.jury_members.register_volunteer": fund_write(
+        OFFICE,  # for another person (here: one who holds none of the roles)
+        lambda aw, a, st: jury_members.register_volunteer(aw.world.fonds, a, QF, aw.users["volunteer"], "resident"),
+    ),
+    "fondsengine.services.jury_members.withdraw_volunteer": fund_write(
+        OFFICE, lambda aw, a, st: jury_members.withdraw_volunteer(aw.world.fonds, a, QF, aw.users["volunteer"])
+    ),
+    "fondsengine.services.jury_members.draw_members": fund_write(
+        OFFICE,
+        lambda aw, a, st: jury_members.draw_members(aw.world.fonds, a, QF, 1, "seed", term_from=date(2026, 3, 1)),
+    ),
+    "fondsengine.services.jury_minutes.minutes": fund_read(
+        MINUTES_READERS, lambda aw, a, st: jury_minutes.minutes(aw.world.fonds, a, aw.session_past)
+    ),
+    "fondsengine.services.jury_reads.my_sessions": fund_read(
+        SELF, lambda aw, a, st: jury_reads.my_sessions(aw.world.fonds, a)
+    ),
+    "fondsengine.services.jury_reads.session_info": fund_read(
+        roles("jury_on", "manager"), lambda aw, a, st: _info(aw, a)
+    ),
+    "fondsengine.services.jury_reads.agenda_items": fund_read(
+        roles("jury_on", "manager"),  # takes the SessionInfo that session_info authorised
+        lambda aw, a, st: jury_reads.agenda_items(aw.world.fonds, a, _info(aw, a)),
+    ),
+    "fondsengine.services.jury_sessions.invite": fund_write(
+        OFFICE, lambda aw, a, st: jury_sessions.invite(aw.world.fonds, a, aw.session_planned)
+    ),
+    "fondsengine.services.jury_sessions.confirm_attendance": fund_write(
+        roles("jury_on", "manager"),
+        lambda aw, a, st: jury_sessions.confirm_attendance(aw.world.fonds, a, aw.session_planned, True),
+    ),
+    "fondsengine.services.jury_sessions.open_session": fund_write(
+        roles("jury_on", "manager"),  # the member named as chair opens it
+        lambda aw, a, st: jury_sessions.open_session(
+            aw.world.fonds, a, aw.session_planned, {aw.users["jury_on"]}, aw.users["jury_on"]
+        ),
+    ),
+    "fondsengine.services.jury_sessions.declare_conflict": fund_write(
+        roles("jury_on", "manager"),
+        lambda aw, a, st: jury_sessions.declare_conflict(aw.world.fonds, a, aw.item, aw.users["jury_on"], "befangen"),
+    ),
+    "fondsengine.services.jury_voting.cast_vote": fund_write(
+        roles("jury_on"), lambda aw, a, st: jury_voting.cast_vote(aw.world.fonds, a, aw.item, "yes", None)
+    ),
+    "fondsengine.services.jury_voting.enter_show_of_hands": fund_write(
+        OFFICE, lambda aw, a, st: jury_voting.enter_show_of_hands(aw.world.fonds, a, aw.item, {})
+    ),
+    "fondsengine.services.jury_closing.close_item": fund_write(
+        OFFICE, lambda aw, a, st: jury_closing.close_item(aw.world.fonds, a, aw.item)
+    ),
+    "fondsengine.services.jury_closing.close_circulation": fund_write(
+        OFFICE, lambda aw, a, st: jury_closing.close_circulation(aw.world.fonds, a, aw.session_planned)
+    ),
+    "fondsengine.services.jury_closing.close_session": fund_write(
+        OFFICE, lambda aw, a, st: jury_closing.close_session(aw.world.fonds, a, aw.session_planned)
+    ),
+}

@@ -1,0 +1,167 @@
+"""THE authorization table: who may reach which page, in which state of the application.
+
+One row per (endpoint, method) of the Flask url_map. `allowed` maps a role to the application
+states in which it may use the route (for routes without an application the state is `-`);
+every role missing from the mapping is refused in every state. A POST row with `posts=True`
+changes data: the table test posts it as every refused role and checks the answer is 403/404
+(or the login page for anonymous visitors) and that nothing in the database changed.
+`test_authorization_table.py` walks every route of the url_map with every role and state and
+fails on a route missing here. Roles and states: tests/web/authz_world.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from tests.web.authz_world import ROLES, STATES
+
+ALL = frozenset(STATES)
+SUBMITTED = ALL - {"draft"}
+ON_AGENDA = frozenset({"on_agenda", "approved", "paid"})
+WITH_LETTER = SUBMITTED  # a draft has no letter yet
+FORM_STEP = frozenset({"in_review", "approved", "paid"})  # states with a step that asks for input
+NOWHERE = frozenset[str]()
+
+Allowed = Mapping[str, frozenset[str]]
+
+
+def roles(*names: str, states: frozenset[str] = ALL) -> dict[str, frozenset[str]]:
+    """The same states for several roles."""
+    return dict.fromkeys(names, states)
+
+
+EVERYONE = roles(*ROLES)
+LOGGED_IN = roles(*(r for r in ROLES if r != "anonymous"))
+# who may read an application's whole record: the owner and the office always, the city's
+# approvers and the auditors once it is submitted; the jury never (it gets its own papers)
+RECORD = {**roles("owner", "manager"), **roles("city_approver", "auditor", states=SUBMITTED)}
+# who may act for the applicant (the owner, the office for them)
+APPLICANT_SIDE = roles("owner", "manager")
+OFFICE = roles("manager")
+ANY_OFFICE = roles("manager", "manager_other")  # fund-wide pages: each manager sees their own fund
+
+
+@dataclass(frozen=True)
+class Row:
+    """What the table says about one route and method."""
+
+    scope: str  # "application" (one application per state), "fund" (no application: state "-")
+    allowed: Allowed
+    posts: bool = False  # a POST that changes data: refused roles are posted and checked
+    states: frozenset[str] = ALL  # the states the route is checked in (application scope)
+    why: str = ""  # when the row is not an authorization question (public auth flows)
+    args: Mapping[str, str] = field(default_factory=dict)  # fixed URL arguments
+
+    def may(self, role: str, state: str) -> bool:
+        """True when the role may use the route in this state."""
+        return state in self.allowed.get(role, NOWHERE) or (state == "-" and role in self.allowed)
+
+
+def app_row(allowed: Allowed, *, posts: bool = False, states: frozenset[str] = ALL) -> Row:
+    """A route about one application."""
+    return Row("application", allowed, posts=posts, states=states)
+
+
+def fund_row(allowed: Allowed, *, posts: bool = False, **args: str) -> Row:
+    """A route without an application (a fund, a session, the account)."""
+    return Row("fund", allowed, posts=posts, args=args)
+
+
+def public(why: str) -> Row:
+    """A public route of the login flows: any answer but a server error; posted elsewhere."""
+    return Row("fund", EVERYONE, why=why)
+
+
+TABLE: dict[tuple[str, str], Row] = {
+    # public pages
+    ("public.index", "GET"): fund_row(EVERYONE),
+    ("public.accessibility", "GET"): fund_row(EVERYONE),
+    ("static", "GET"): fund_row(EVERYONE, filename="style.css"),
+    ("jury.public_minutes", "GET"): fund_row(EVERYONE, session="past"),
+    # login flows (webapp/auth, tested with their limits in tests/web/test_auth*.py)
+    ("auth.login", "GET"): public("the login page"),
+    ("auth.login", "POST"): public("logs in: tests/web/test_forms_and_security.py"),
+    ("auth.logout", "POST"): public("ends the client's session: tests/web/test_forms_and_security.py"),
+    ("auth.register", "GET"): public("registration page"),
+    ("auth.register", "POST"): public("registration: tests/web/test_forms_and_security.py"),
+    ("auth.confirm", "GET"): public("signed link; a wrong token is refused by its signature"),
+    ("auth.forgot", "GET"): public("reset page"),
+    ("auth.forgot", "POST"): public("reset mail: tests/web/test_forms_and_security.py"),
+    ("auth.reset", "GET"): public("signed link; a wrong token is refused by its signature"),
+    ("auth.reset", "POST"): public("signed link; a wrong token is refused by its signature"),
+    ("auth.account", "GET"): fund_row(LOGGED_IN),
+    ("auth.account", "POST"): fund_row(LOGGED_IN, posts=True),
+    # the applicant's pages
+    ("applicant.overview", "GET"): fund_row(LOGGED_IN),
+    ("applicant.new", "GET"): fund_row(LOGGED_IN, fund_id="witten-quartiersfonds"),
+    ("applicant.new", "POST"): fund_row(LOGGED_IN, posts=True, fund_id="witten-quartiersfonds"),
+    ("applicant.detail", "GET"): app_row(RECORD),
+    ("applicant.edit", "GET"): app_row(RECORD),
+    ("applicant.edit", "POST"): app_row(APPLICANT_SIDE, posts=True),
+    ("applicant.withdraw", "GET"): app_row(RECORD),
+    ("applicant.withdraw", "POST"): app_row(APPLICANT_SIDE, posts=True),
+    ("applicant.step", "POST"): app_row(APPLICANT_SIDE, posts=True),
+    ("applicant.upload", "POST"): app_row(APPLICANT_SIDE, posts=True),
+    ("applicant.attachment", "GET"): app_row(RECORD),
+    ("applicant.letter", "GET"): app_row(RECORD, states=WITH_LETTER),
+    ("applicant.payment", "GET"): app_row(APPLICANT_SIDE),
+    ("applicant.payment", "POST"): app_row(APPLICANT_SIDE, posts=True),
+    ("applicant.proof", "GET"): app_row(RECORD),
+    ("applicant.proof", "POST"): app_row(APPLICANT_SIDE, posts=True),
+    # the jury's pages (sessions of the fund: its jury and its office)
+    ("jury.index", "GET"): fund_row(roles("jury_on", "jury_off", "manager", "manager_other")),
+    ("jury.session", "GET"): fund_row(roles("jury_on", "manager"), session="planned"),
+    ("jury.open_session", "GET"): fund_row(roles("jury_on", "manager"), session="planned"),
+    ("jury.open_session", "POST"): fund_row(roles("jury_on", "manager"), posts=True, session="planned"),
+    ("jury.confirm", "POST"): fund_row(roles("jury_on", "manager"), posts=True, session="planned"),
+    ("jury.close_session", "POST"): fund_row(roles("jury_on", "manager"), posts=True, session="planned"),
+    ("jury.close_circulation", "POST"): fund_row(OFFICE, posts=True, session="planned"),
+    ("jury.minutes", "GET"): fund_row(roles("jury_on", "manager"), session="past"),
+    ("jury.minutes_pdf", "GET"): fund_row(roles("jury_on", "manager"), session="past"),
+    # the office reaches the vote; whether it has one is the guideline's `management_votes` (a 400
+    # with the clause), not a question of access
+    ("jury.vote", "POST"): fund_row(roles("jury_on", "manager"), posts=True, item="planned"),
+    ("jury.conflict", "POST"): fund_row(roles("jury_on", "manager"), posts=True, item="planned"),
+    ("jury.show_of_hands", "POST"): fund_row(roles("jury_on", "manager"), posts=True, item="planned"),
+    ("jury.close_item", "POST"): fund_row(roles("jury_on", "manager"), posts=True, item="planned"),
+    # the office (Geschäftsführung): fund-wide pages show each manager their own fund
+    ("manage.index", "GET"): fund_row(ANY_OFFICE),
+    ("manage.queue", "GET"): fund_row(ANY_OFFICE),
+    ("manage.queue_csv", "GET"): fund_row(ANY_OFFICE),
+    ("manage.queue_csv", "POST"): fund_row(OFFICE),  # the selection names this fund
+    ("manage.queue_xlsx", "GET"): fund_row(ANY_OFFICE),
+    ("manage.queue_xlsx", "POST"): fund_row(OFFICE),
+    ("manage.schedule_selected", "POST"): fund_row(OFFICE, posts=True),
+    ("manage.payment_orders", "GET"): fund_row(ANY_OFFICE),
+    ("manage.payment_orders", "POST"): fund_row(OFFICE, posts=True),
+    ("manage.payment_orders_csv", "GET"): fund_row(ANY_OFFICE),
+    ("manage.payment_orders_xlsx", "GET"): fund_row(ANY_OFFICE),
+    ("manage.ledger_page", "GET"): fund_row(ANY_OFFICE),
+    ("manage.ledger_csv", "GET"): fund_row(ANY_OFFICE),
+    ("manage.ledger_xlsx", "GET"): fund_row(ANY_OFFICE),
+    ("manage.annual_report_pdf", "GET"): fund_row(ANY_OFFICE),
+    ("manage.yearly", "GET"): fund_row(ANY_OFFICE),
+    ("manage.yearly_csv", "GET"): fund_row(ANY_OFFICE),
+    ("manage.yearly_xlsx", "GET"): fund_row(ANY_OFFICE),
+    ("manage.rollup_csv_download", "GET"): fund_row(ANY_OFFICE),
+    ("manage.rollup_pdf", "GET"): fund_row(ANY_OFFICE),
+    ("manage.paper", "GET"): fund_row(ANY_OFFICE),
+    ("manage.paper", "POST"): fund_row(OFFICE, posts=True),
+    ("manage.roles", "GET"): fund_row(ANY_OFFICE),
+    ("manage.roles", "POST"): fund_row(OFFICE, posts=True),
+    ("manage.revoke", "POST"): fund_row(OFFICE, posts=True),
+    ("manage.sessions", "GET"): fund_row(ANY_OFFICE),
+    ("manage.sessions", "POST"): fund_row(OFFICE, posts=True),
+    ("manage.session", "GET"): fund_row(OFFICE, session="planned"),
+    ("manage.session", "POST"): fund_row(OFFICE, posts=True, session="planned"),
+    ("manage.invite", "POST"): fund_row(OFFICE, posts=True, session="planned"),
+    ("manage.application", "GET"): app_row(OFFICE),
+    ("manage.action", "GET"): app_row(OFFICE, states=FORM_STEP),
+    ("manage.action", "POST"): app_row(OFFICE, posts=True, states=FORM_STEP),
+    ("manage.step", "POST"): app_row(OFFICE, posts=True),
+    ("manage.review", "POST"): app_row(OFFICE, posts=True),
+    ("manage.receipt", "POST"): app_row(OFFICE, posts=True),
+    ("manage.consultation", "POST"): app_row(OFFICE, posts=True),
+    ("manage.note", "POST"): app_row(OFFICE, posts=True),
+}

@@ -1,0 +1,153 @@
+"""One world for the authorization table: nine roles and one application in each of five states.
+
+Roles: anonymous, another resident, the owner, a jury member of the fund (whose agendas hold the
+applications from `on_agenda` on), a jury member of another fund, the fund's manager, another
+fund's manager, the fund's city approver and its auditor."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from fondsengine.model import AgendaItem, Application, Letter
+from fondsengine.model.base import Base
+from fondsengine.services import applications as apps
+from fondsengine.services import decisions
+from fondsengine.services.context import Actor
+from fondsengine.services.jury_closing import close_session
+from fondsengine.services.payments import record_payment
+from fondsengine.services.records import AttachmentInput, add_attachment
+from fondsengine.services.users import create_user, grant_role
+from tests.web.builders import PASSWORD, QF, World, build_world, draft_for
+from tests.web.conftest import login
+
+CF = "witten-cityfonds"
+ROLES = (
+    "anonymous",
+    "resident",
+    "owner",
+    "jury_on",
+    "jury_off",
+    "manager",
+    "manager_other",
+    "city_approver",
+    "auditor",
+)
+STATES = ("draft", "in_review", "on_agenda", "approved", "paid")
+EMAILS = {
+    "resident": "bert@example.org",
+    "owner": "anna@example.org",
+    "jury_on": "jury@example.org",
+    "jury_off": "jury-cf@example.org",
+    "manager": "buero@example.org",
+    "manager_other": "city-buero@example.org",
+    "city_approver": "stadt@example.org",
+    "auditor": "pruefung@example.org",
+}
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@dataclass
+class AuthzWorld:
+    """The world, the application of each state and its attachment, letter and agenda item."""
+
+    world: World
+    app: dict[str, int] = field(default_factory=dict)
+    attachment: dict[str, int] = field(default_factory=dict)
+    letter: dict[str, int] = field(default_factory=dict)
+    session_planned: int = 0  # holds the application in state on_agenda
+    session_past: int = 0  # decided the approved and paid applications
+    item: int = 0  # the agenda item of the planned session
+    users: dict[str, int] = field(default_factory=dict)
+    clients: dict[str, FlaskClient] = field(default_factory=dict)
+
+
+def _reviewed(w: World, app_id: int) -> None:
+    f, office = w.fonds, Actor(w.office)
+    apps.submit(f, Actor(w.anna), app_id)
+    decisions.start_review(f, office, app_id)
+    with f.db.read() as s:
+        checklist = f.catalog.current(s, QF)[2].review_checklist
+    decisions.record_review(f, office, app_id, {i.id: ("fulfilled", "") for i in checklist})
+    decisions.complete_review(f, office, app_id)
+
+
+def build(template: Path, tmp: Path) -> AuthzWorld:
+    """Build the world (about 30 use cases) and log every role in with its own client."""
+    w = build_world(template, tmp)
+    w.app.config["WTF_CSRF_ENABLED"] = False
+    f, office, system = w.fonds, Actor(w.office), Actor.scheduler()
+    aw = AuthzWorld(w)
+    aw.users = {"resident": w.bert, "owner": w.anna, "manager": w.office}
+    for role, fund, membership in (
+        ("jury_on", QF, "jury_member"),
+        ("jury_off", CF, "jury_member"),
+        ("manager_other", CF, "manager"),
+        ("city_approver", QF, "city_approver"),
+        ("auditor", QF, "auditor"),
+    ):
+        uid = create_user(f, name=f"Person {role}", email=EMAILS[role], password=PASSWORD, confirmed=True)
+        grant_role(f, system, user_id=uid, fund_id=fund, role=membership, group="resident")
+        aw.users[role] = uid
+    aw.users["volunteer"] = create_user(f, name="Vera Freiwillig", email="vera@example.org")
+
+    past = decisions.create_session(f, office, QF, datetime(2026, 2, 11, 16, tzinfo=UTC), "Rathaus")
+    planned = decisions.create_session(f, office, QF, datetime(2026, 3, 11, 16, tzinfo=UTC), "Rathaus")
+    aw.session_past, aw.session_planned = past, planned
+    for state in STATES:
+        aw.app[state] = draft_for(w, w.anna, title=f"Projekt im Stand {state}")
+    decisions.start_review(f, office, _submitted(w, aw.app["in_review"]))
+    _reviewed(w, aw.app["on_agenda"])
+    decisions.schedule(f, office, aw.app["on_agenda"], planned)
+    for state in ("approved", "paid"):
+        _reviewed(w, aw.app[state])
+        decisions.schedule(f, office, aw.app[state], past)
+    w.clock.set(datetime(2026, 2, 11, 18, tzinfo=UTC))
+    for state in ("approved", "paid"):
+        decisions.record_jury_outcome(f, office, aw.app[state], "approve")
+    close_session(f, office, past)
+    record_payment(f, office, aw.app["paid"], amount_cents=20_000, kind="advance")
+    w.clock.set(datetime(2026, 2, 20, 9, tzinfo=UTC))
+    with f.db.read() as s:
+        aw.item = int(s.scalar(select(AgendaItem.id).where(AgendaItem.session_id == planned)) or 0)
+        for state in STATES:
+            letter = s.scalar(select(Letter.id).where(Letter.application_id == aw.app[state]).order_by(Letter.id))
+            if letter is not None:
+                aw.letter[state] = int(letter)
+    for state in STATES:
+        stored = f"authz-{state}.pdf"
+        (w.upload_dir / stored).parent.mkdir(parents=True, exist_ok=True)
+        (w.upload_dir / stored).write_bytes(PDF)
+        data = AttachmentInput("cost_estimate", "Angebot.pdf", stored, "application/pdf", len(PDF), _sha(PDF))
+        aw.attachment[state] = add_attachment(f, office, aw.app[state], data)
+    for role, email in EMAILS.items():
+        client = w.app.test_client()
+        login(client, email)
+        aw.clients[role] = client
+    aw.clients["anonymous"] = w.app.test_client()
+    return aw
+
+
+def _submitted(w: World, app_id: int) -> int:
+    apps.submit(w.fonds, Actor(w.anna), app_id)
+    return app_id
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def fingerprint(aw: AuthzWorld) -> tuple[object, ...]:
+    """Everything a refused request must leave as it was: the rows of every table (counted) and
+    each application's state and version."""
+    with aw.world.fonds.db.read() as s:
+        counts = tuple((t.name, s.scalar(select(func.count()).select_from(t))) for t in Base.metadata.sorted_tables)
+        rows = tuple(
+            s.execute(select(Application.id, Application.state, Application.row_version).order_by(Application.id))
+        )
+    return counts, tuple(tuple(r) for r in rows)
