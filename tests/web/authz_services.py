@@ -16,6 +16,7 @@ from typing import Any
 from fondsengine import letters_access, reports_data
 from fondsengine.errors import NotFound
 from fondsengine.services import (
+    accounts,
     applications,
     bookings,
     decisions,
@@ -26,12 +27,14 @@ from fondsengine.services import (
     jury_reads,
     jury_sessions,
     jury_voting,
+    login,
     notes,
     notifications,
     payments,
     proofs,
     queries,
     records,
+    second_factor,
     users,
 )
 from fondsengine.services.context import Actor
@@ -308,6 +311,29 @@ SERVICES: dict[str, Use] = {
     ),
     "fondsengine.services.notifications.set_notifications": fund_write(
         SELF, lambda aw, a, st: notifications.set_notifications(aw.world.fonds, a, set())
+    ),
+    # the caller's own account (issue 10: sessions, password, address, second factor)
+    "fondsengine.services.accounts.check_email_change": fund_read(
+        SELF,
+        lambda aw, a, st: accounts.check_email_change(aw.world.fonds, a, new_email="neu@example.org", password="x"),
+    ),
+    "fondsengine.services.accounts.change_email": fund_write(
+        SELF, lambda aw, a, st: accounts.change_email(aw.world.fonds, a, "neu@example.org")
+    ),
+    "fondsengine.services.login.end_sessions": fund_write(
+        SELF, lambda aw, a, st: login.end_sessions(aw.world.fonds, a)
+    ),
+    "fondsengine.services.login.change_password": fund_write(
+        SELF, lambda aw, a, st: login.change_password(aw.world.fonds, a, current="x", new="y")
+    ),
+    "fondsengine.services.second_factor.start_setup": fund_write(
+        SELF, lambda aw, a, st: second_factor.start_setup(aw.world.fonds, a)
+    ),
+    "fondsengine.services.second_factor.confirm_setup": fund_write(
+        SELF, lambda aw, a, st: second_factor.confirm_setup(aw.world.fonds, a, "000000")
+    ),
+    "fondsengine.services.second_factor.remove": fund_write(
+        SELF, lambda aw, a, st: second_factor.remove(aw.world.fonds, a, password="x")
     ),
     # the jury
     "fondsengine.services.jury_members.appoint_member": fund_write(
