@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
+import subprocess
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -96,3 +98,17 @@ def test_a_database_that_cannot_be_read_gives_exit_code_2_and_no_traceback(
     captured = capsys.readouterr()
     assert captured.err.startswith("Fehler: Die Prüfung konnte nicht laufen")
     assert "Traceback" not in captured.err + captured.out
+
+
+def test_the_annual_report_prints_the_chain_heads_that_verify_accepts(
+    demo: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "jahresbericht.pdf"
+    assert main(["--database", demo, "report", "witten-quartiersfonds", "--year", "2026", "--pdf", str(out)]) == 0
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, check=True).stdout.decode()
+    flat = " ".join(text.split())
+    assert "Prüfsumme des Buchungsjournals: ledger:" in flat and "Prüfsumme des Protokolls: audit:" in flat
+    printed = re.findall(r"(ledger|audit):([0-9a-f]{64})", flat.replace(" ", ""))
+    assert {name for name, _ in printed} == {"ledger", "audit"}
+    capsys.readouterr()
+    assert main(["verify", "--database", demo, *(a for n, h in printed for a in ("--expect-head", f"{n}:{h}"))]) == 0
