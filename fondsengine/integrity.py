@@ -161,15 +161,20 @@ def _check_unsealed(conn: Connection, spec: ChainSpec, out: list[Finding]) -> No
 
 
 def _check_letters(conn: Connection, out: list[Finding]) -> int:
+    """Every stored PDF matches its sha256; a PDF may only be gone when retention anonymised it."""
     checked = 0
     rows = conn.execute(
-        select(Letter.id, Letter.pdf, Letter.sha256).where(Letter.pdf.is_not(None) | Letter.sha256.is_not(None)),
+        select(Letter.id, Letter.pdf, Letter.sha256, Application.anonymised_at)
+        .outerjoin(Application, Application.id == Letter.application_id)
+        .where(Letter.pdf.is_not(None) | Letter.sha256.is_not(None))
+        .order_by(Letter.id),
         execution_options={"yield_per": 200},
     )
-    for letter_id, pdf, sha in rows:
+    for letter_id, pdf, sha, anonymised_at in rows:
         checked += 1
         if pdf is None:
-            out.append(Finding("briefe", "letters", letter_id, "die Prüfsumme ist gespeichert, das PDF fehlt"))
+            if anonymised_at is None:
+                out.append(Finding("briefe", "letters", letter_id, "die Prüfsumme ist gespeichert, das PDF fehlt"))
         elif sha is None:
             out.append(Finding("briefe", "letters", letter_id, "das PDF hat keine Prüfsumme"))
         elif hashlib.sha256(bytes(pdf)).hexdigest() != sha:

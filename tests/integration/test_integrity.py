@@ -11,15 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import Connection, insert, select, text, update
 
 from fondsengine import chain
 from fondsengine.integrity import Finding, verify
+from fondsengine.jobs import run_job
 from fondsengine.letters_store import render_pending_letters
-from fondsengine.model import AuditEvent, LedgerEntry, Letter, Payment, ProofOfUse, Receipt, Refund
+from fondsengine.model import AuditEvent, LedgerEntry, Letter, OutboxMessage, Payment, ProofOfUse, Receipt, Refund
 from fondsengine.services import applications as apps
 from fondsengine.services import decisions, payments, proofs
 from fondsengine.services.context import Actor, Fonds
@@ -327,3 +328,21 @@ def test_a_recorded_head_stays_valid_while_the_chain_grows(fonds: Fonds, history
     report = verify(fonds, expect_heads=[f"audit:{recorded['audit']}", f"ledger:{recorded['ledger']}"])
     assert report.ok
     assert next(c.rows for c in report.chains if c.name == "audit") > 0
+
+
+def test_the_nightly_job_tells_the_office_once_a_day_when_something_is_broken(
+    fonds: Fonds, history: dict[str, int]
+) -> None:
+    now = fonds.clock.now()
+    assert run_job(fonds, "integrity_check", now) == 0
+    with as_table_owner(fonds) as conn:
+        _, _, victim, _ = _change_reason(conn, fonds)
+    assert run_job(fonds, "integrity_check", now) == 1  # the one office user of the history
+    assert run_job(fonds, "integrity_check", now + timedelta(hours=2)) == 0
+    with fonds.db.read() as s:
+        mail = s.scalars(select(OutboxMessage).where(OutboxMessage.dedup_key.like("integrity_check:%"))).one()
+    assert mail.recipient_email == "buero@example.org" and mail.topic == "daily_digest"
+    [[heading, lines]] = mail.payload["sections"]
+    assert "Integritätsprüfung hat Veränderungen gefunden" in heading
+    assert lines[0][0].startswith(f"audit_events id {victim}: Protokoll, Position")
+    assert run_job(fonds, "integrity_check", now + timedelta(days=1)) == 1
