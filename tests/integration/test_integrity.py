@@ -12,14 +12,18 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Connection, insert, select, text, update
 
-from fondsengine import chain
+from fondsengine import chain, ledger
+from fondsengine.config import load_settings
+from fondsengine.db import make_engine, open_database
 from fondsengine.integrity import Finding, verify
 from fondsengine.jobs import run_job
 from fondsengine.letters_store import render_pending_letters
+from fondsengine.migrate import upgrade
 from fondsengine.model import AuditEvent, LedgerEntry, Letter, OutboxMessage, Payment, ProofOfUse, Receipt, Refund
 from fondsengine.services import applications as apps
 from fondsengine.services import decisions, payments, proofs
@@ -346,3 +350,50 @@ def test_the_nightly_job_tells_the_office_once_a_day_when_something_is_broken(
     assert "Integritätsprüfung hat Veränderungen gefunden" in heading
     assert lines[0][0].startswith(f"audit_events id {victim}: Protokoll, Position")
     assert run_job(fonds, "integrity_check", now + timedelta(days=1)) == 1
+
+
+@pytest.mark.parametrize("db", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_an_upgraded_database_has_its_existing_rows_chained_in_id_order_and_verifies(
+    db: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    url = request.getfixturevalue("sqlite_url" if db == "sqlite" else "pg_url")
+    upgrade(url, "0007")
+    engine = make_engine(url)
+    at = datetime(2026, 1, 5, 8, 30, 15, 123456, tzinfo=UTC)
+    with engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO funds (id, name, active, created_at) VALUES ('alt', 'Alter Fonds', :t, :at)"),
+            {"t": True, "at": at},
+        )
+        for i in range(1, 6):
+            conn.execute(
+                text(
+                    "INSERT INTO ledger_entries (fund_id, budget_year, kind, amount_cents, note, booked_at) "
+                    "VALUES ('alt', 2026, 'allocation', :cents, 'Budget', :at)"
+                ),
+                {"cents": 1000 * i, "at": at},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO audit_events (at, actor_role, fund_id, action, reason, data) "
+                    "VALUES (:at, 'system', 'alt', 'alt', :why, :data)"
+                ),
+                {"at": at, "why": f"Grund {i} – ä", "data": '{"b": [1, 2.5], "a": {"z": null}}'},
+            )
+    engine.dispose()
+    upgrade(url)
+    settings = load_settings(environ={}, database_url=url, instance_path=str(tmp_path / "instance"))
+    fonds = Fonds(db=open_database(url), settings=settings)
+    try:
+        report = verify(fonds)
+        assert report.findings == []
+        assert {c.name: c.rows for c in report.chains} == {"ledger": 5, "audit": 5}
+        with fonds.db.read() as s:
+            order = s.execute(select(LedgerEntry.id, LedgerEntry.chain_seq).order_by(LedgerEntry.id)).all()
+        assert [seq for _, seq in order] == [1, 2, 3, 4, 5]
+        with fonds.unit_of_work() as uow:  # and the chain goes on from there
+            ledger.book(uow.session, fund_id="alt", year=2026, kind="allocation", amount_cents=1, at=at, actor_id=None)
+            uow.commit()
+        assert verify(fonds).ok and {c.name: c.rows for c in verify(fonds).chains}["ledger"] == 6
+    finally:
+        fonds.db.dispose()
