@@ -172,7 +172,10 @@ def _create_head(conn: Connection, spec: ChainSpec) -> None:
     """Recreate a missing head from the last sealed row (or the genesis), race-safe."""
     t = spec.table
     last = conn.execute(
-        select(t.c.chain_seq, t.c.id, t.c.row_hash).where(t.c.chain_seq.is_not(None)).order_by(t.c.chain_seq.desc()).limit(1)
+        select(t.c.chain_seq, t.c.id, t.c.row_hash)
+        .where(t.c.chain_seq.is_not(None))
+        .order_by(t.c.chain_seq.desc())
+        .limit(1)
     ).first()
     values = {"name": spec.name, "row_count": 0, "last_id": None, "last_hash": GENESIS}
     if last is not None:
@@ -225,7 +228,7 @@ def seal_chain(conn: Connection, spec: ChainSpec, ids: Collection[int] | None) -
     seq, prev, params = head.row_count, head.last_hash, []
     for r in rows:
         seq += 1
-        h = row_hash(spec, seq, prev, r._mapping)
+        h = row_hash(spec, seq, prev, dict(r._mapping))
         params.append({"b_id": r.id, "b_seq": seq, "b_prev": prev, "b_hash": h})
         prev = h
     t = spec.table
@@ -276,6 +279,8 @@ def _collect(session: Session, _flush: UOWTransaction) -> None:
 
 
 def _seal_before_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a SAVEPOINT is released, not the transaction: seal (and lock) only at the real commit
     session.flush()  # all rows of this transaction are written (and its other locks taken) first
     pending: dict[str, set[int]] | None = session.info.pop(_PENDING, None)
     if pending and any(pending.values()):

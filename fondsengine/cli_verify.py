@@ -62,6 +62,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         print(f"Fehler: Die Prüfung konnte nicht laufen ({reason}).", file=sys.stderr)
         return EXIT_UNCHECKED
+    except Exception as exc:  # a broken database must never end in a traceback for the office
+        reason = f"{type(exc).__name__}: {exc}".splitlines()[0]
+        print(f"Fehler: Die Prüfung konnte nicht laufen ({reason}).", file=sys.stderr)
+        return EXIT_UNCHECKED
     _print_report(report)
     return 0 if report.ok else EXIT_BROKEN
 
@@ -69,7 +73,11 @@ def cmd_verify(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `verify` subcommand to the `fondsengine` command."""
     s = sub.add_parser("verify", help="Prüfketten, Briefe und Buchungen auf Veränderungen prüfen")
-    s.add_argument("--database", help="Datenbank-URL (sonst FONDS_DATABASE_URL oder instance/fondsengine.db)")
+    s.add_argument(
+        "--database",
+        default=argparse.SUPPRESS,  # keeps `fondsengine --database URL verify` working too
+        help="Datenbank-URL (sonst FONDS_DATABASE_URL oder instance/fondsengine.db)",
+    )
     s.add_argument("--head", action="store_true", help="nur die aktuellen Kettenköpfe ausgeben (zum Notieren)")
     s.add_argument(
         "--expect-head",

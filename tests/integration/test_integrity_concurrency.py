@@ -120,3 +120,26 @@ def test_a_row_with_a_lower_id_that_commits_later_is_chained_after_the_higher_id
         seq = dict(s.execute(select(AuditEvent.id, AuditEvent.chain_seq).where(AuditEvent.id.in_(ids.values()))).all())
     assert seq[ids["fast"]] + 1 == seq[ids["slow"]]
     assert verify(fonds).ok
+
+
+def test_a_savepoint_does_not_seal_early_and_a_rolled_back_one_leaves_no_gap(fonds: Fonds) -> None:
+    with fonds.unit_of_work() as uow:
+        s, now = uow.session, fonds.clock.now()
+        kept = record(s, actor=Actor.scheduler(), role="system", action="kept", at=now)
+        savepoint = s.begin_nested()
+        inner = record(s, actor=Actor.scheduler(), role="system", action="inner", at=now)
+        savepoint.commit()
+        savepoint = s.begin_nested()
+        record(s, actor=Actor.scheduler(), role="system", action="dropped", at=now)
+        s.flush()
+        savepoint.rollback()
+        # released savepoints leave the rows unsealed: the chain lock is taken only at the real commit
+        assert s.scalars(select(AuditEvent.chain_seq).where(AuditEvent.id.in_([kept.id, inner.id]))).all() == [
+            None,
+            None,
+        ]
+        uow.commit()
+    with fonds.db.read() as s:
+        actions = s.scalars(select(AuditEvent.action).order_by(AuditEvent.chain_seq.desc()).limit(2)).all()
+    assert actions == ["inner", "kept"]
+    assert verify(fonds).ok
