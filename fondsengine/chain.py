@@ -45,7 +45,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Row
-from sqlalchemy.orm import Session, UOWTransaction, sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction, UOWTransaction, sessionmaker
 from sqlalchemy.sql import TableClause
 from sqlalchemy.types import TypeEngine
 
@@ -287,8 +287,9 @@ def _seal_before_commit(session: Session) -> None:
         seal(session.connection(), pending)
 
 
-def _forget(session: Session) -> None:
-    session.info.pop(_PENDING, None)
+def _forget(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the transaction ended; a rolled-back SAVEPOINT keeps the others' ids
+        session.info.pop(_PENDING, None)
 
 
 def install(factory: sessionmaker[Session]) -> None:
@@ -297,7 +298,7 @@ def install(factory: sessionmaker[Session]) -> None:
 
     event.listen(factory, "after_flush", _collect)
     event.listen(factory, "before_commit", _seal_before_commit)
-    event.listen(factory, "after_rollback", _forget)
+    event.listen(factory, "after_transaction_end", _forget)
 
 
 def iter_rows(conn: Connection, spec: ChainSpec, batch: int = 5000) -> Iterable[Row[Any]]:
