@@ -34,8 +34,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import Connection, func, insert, select, text  # noqa: E402
+from sqlalchemy import Connection, func, insert, inspect, select, text  # noqa: E402
 
+from fondsengine.chain import seal  # noqa: E402
 from fondsengine.clock import FixedClock  # noqa: E402
 from fondsengine.config import load_settings  # noqa: E402
 from fondsengine.db import open_database  # noqa: E402
@@ -629,6 +630,7 @@ def seed_bulk(fonds: Fonds, n: int, *, batch: int = BATCH, seed: int = 4, applic
     writer = _Writer(rnd, ids, sessions, office_id, people, versions)
     report.rows["users"] = count + 1
     report.rows["jury_sessions"] = sum(len(v) for v in sessions.values())
+    chained = _has_chains(fonds)
     for size in _batches(n, batch):
         b = _Batch()
         for _ in range(size):
@@ -639,13 +641,21 @@ def seed_bulk(fonds: Fonds, n: int, *, batch: int = BATCH, seed: int = 4, applic
                 if rows:
                     conn.execute(insert(model), rows)
                     report.rows[model.__tablename__] = report.rows.get(model.__tablename__, 0) + len(rows)
-    _top_up(fonds, office_id)
+            if chained:
+                seal(conn)  # hash-chain the batch's ledger and audit rows, so the database verifies
+    _top_up(fonds, office_id, chained)
     _after(fonds)
     report.seconds = time.perf_counter() - t0
     return report
 
 
-def _top_up(fonds: Fonds, office_id: int) -> None:
+def _has_chains(fonds: Fonds) -> bool:
+    """True when the schema has the hash chains (migration 0008; --revision may stop before)."""
+    with fonds.db.engine.connect() as conn:
+        return "chain_seq" in {c["name"] for c in inspect(conn).get_columns("ledger_entries")}
+
+
+def _top_up(fonds: Fonds, office_id: int, chained: bool = True) -> None:
     """An allocation per fund year so that allocated >= 120 % of committed (the seeded grants fit)."""
     with fonds.db.engine.begin() as conn:
         rows = conn.execute(
@@ -676,6 +686,8 @@ def _top_up(fonds: Fonds, office_id: int) -> None:
                         }
                     ],
                 )
+        if chained:
+            seal(conn)
 
 
 def _after(fonds: Fonds) -> None:

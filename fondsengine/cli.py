@@ -287,7 +287,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _extensions(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Subcommands of the scheduler, jury and letters modules (registered when present)."""
-    for module in ("fondsengine.cli_jobs", "fondsengine.cli_jury", "fondsengine.cli_reports"):
+    for module in ("fondsengine.cli_jobs", "fondsengine.cli_jury", "fondsengine.cli_reports", "fondsengine.cli_verify"):
         try:
             mod = __import__(module, fromlist=["register"])
         except ImportError:

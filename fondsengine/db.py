@@ -52,6 +52,9 @@ class Database:
 
     def __post_init__(self) -> None:
         self._write = sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
+        from fondsengine.chain import install
+
+        install(self._write)  # ledger and audit rows are hash-chained when their transaction commits
         self._read = sessionmaker(
             self.engine.execution_options(fonds_readonly=True), expire_on_commit=False
         )

@@ -26,13 +26,14 @@ from fondsengine.guidelines.model import Guideline
 from fondsengine.letters.report_model import (
     AnnualReportData,
     CategoryRow,
+    ChainHeadLine,
     CountRow,
     FundedProject,
     MonthlyUse,
     RollupData,
     RollupProject,
 )
-from fondsengine.model import Application, CostItem, LedgerEntry, ProofOfUse, Receipt
+from fondsengine.model import Application, ChainHead, CostItem, LedgerEntry, ProofOfUse, Receipt
 from fondsengine.services import authz
 from fondsengine.services.context import Actor, Fonds
 
@@ -315,6 +316,10 @@ def annual_report_data(
         by_state = state_counts(s, fund_id, year, labels)
         by_category = category_rows(s, fund_id, year, projects, labels)
         monthly = monthly_use(s, fund_id, year)
+        heads = s.execute(
+            select(ChainHead.name, ChainHead.row_count, ChainHead.last_hash).order_by(ChainHead.name.desc())
+        )
+        chain_heads = tuple(ChainHeadLine(str(n), int(c), str(h)) for n, c, h in heads)
     return AnnualReportData(
         fund_name=guideline.name,
         office_name=guideline.office.name,
@@ -343,6 +348,7 @@ def annual_report_data(
         ),
         participants=sum(p.participants or 0 for p in projects),
         applications=sum(r.count for r in by_state),
+        chain_heads=chain_heads,
         summary=summary,
     )
 

@@ -14,6 +14,7 @@ from typing import Any
 from fondsengine.errors import NotFound
 from fondsengine.jobs.deadlines import approval_lapse, circulation_close, round_deadline
 from fondsengine.jobs.housekeeping import retention, year_end
+from fondsengine.jobs.integrity import integrity_check
 from fondsengine.jobs.reminders import daily_digest, jury_invitation, jury_reminder, proof_reminders
 from fondsengine.notify import Mailer, build_mailer
 from fondsengine.services.context import Fonds
@@ -60,6 +61,8 @@ JOBS: dict[str, Job] = {
             "Personenbezogene Daten nach Ablauf der Aufbewahrung anonymisieren"),
         Job("daily_digest", daily_digest, "cron", {"hour": 7, "minute": 0},
             "Tagesübersicht an die Geschäftsführung"),
+        Job("integrity_check", integrity_check, "cron", {"hour": 4, "minute": 0},
+            "Prüfketten, Briefe und Buchungen prüfen; bei Veränderung die Geschäftsführung benachrichtigen"),
     )
 }  # fmt: skip
 

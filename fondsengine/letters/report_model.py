@@ -108,6 +108,16 @@ class AnnualReportData:
     participants: int
     applications: int
     summary: str | None = None  # a few sentences by the office
+    chain_heads: tuple[ChainHeadLine, ...] = ()  # the hash-chain ends, to be kept outside the database
+
+
+@dataclass(frozen=True)
+class ChainHeadLine:
+    """The end of a hash chain as printed on the report (fondsengine verify --expect-head)."""
+
+    name: str  # "ledger" or "audit"
+    row_count: int
+    last_hash: str
 
 
 @dataclass(frozen=True)

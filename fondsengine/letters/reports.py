@@ -157,6 +157,27 @@ def _projects_table(data: AnnualReportData, width: float) -> Flowable:
     return data_table(header, rows, widths, right={0, 4, 5}, wrap={2, 3}, total=True)
 
 
+_CHAIN_LABELS = {"ledger": ("Buchungsjournals", "Buchungen"), "audit": ("Protokolls", "Einträge")}
+
+
+def _chain_heads(data: AnnualReportData) -> list[Flowable]:
+    """The hash-chain heads, so a printed copy anchors the ledger outside the database."""
+    if not data.chain_heads:
+        return []
+    lines: list[Flowable] = [Spacer(1, 8)]
+    for h in data.chain_heads:
+        what, unit = _CHAIN_LABELS.get(h.name, (h.name, "Zeilen"))
+        lines.append(
+            para(
+                f"Prüfsumme des {what}: {h.name}:{h.last_hash} "
+                f"(Stand {format_date(data.created_on)}, {h.row_count} {unit}; prüfbar mit "
+                f"„fondsengine verify --expect-head“)",
+                SMALL,
+            )
+        )
+    return [KeepTogether(lines)]
+
+
 def render_annual_report(data: AnnualReportData) -> bytes:
     """The annual report of one fund and budget year, with charts and the list of projects."""
     width = report_text_width()
@@ -202,6 +223,7 @@ def render_annual_report(data: AnnualReportData) -> bytes:
         *long_heading(f"Geförderte Projekte ({len(data.projects)})"),
     ]
     story.append(_projects_table(data, width))
+    story += _chain_heads(data)
     title = f"Jahresbericht {data.year} – {data.fund_name}"
     footer = f"{data.office_name} · erstellt am {format_date(data.created_on)}"
     return build_report(title, footer, story)

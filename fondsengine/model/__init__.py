@@ -13,7 +13,7 @@ from fondsengine.model.fund import BudgetYear, Fund, GuidelineVersion, WorkflowV
 from fondsengine.model.jury import AgendaItem, Attendance, Conflict, JurySession, Vote
 from fondsengine.model.jury_extra import JuryDraw, JuryVolunteer
 from fondsengine.model.money import LedgerEntry, Payment, ProofOfUse, Receipt, Refund
-from fondsengine.model.records import AuditEvent, JobMark, Letter, OutboxMessage
+from fondsengine.model.records import AuditEvent, ChainHead, JobMark, Letter, OutboxMessage
 from fondsengine.model.user import Membership, ThrottleCounter, User
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "BudgetYear",
+    "ChainHead",
     "Conflict",
     "CostItem",
     "Fund",

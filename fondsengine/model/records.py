@@ -31,6 +31,21 @@ class AuditEvent(Base):
     guideline_hash: Mapped[str | None] = mapped_column(String(64))
     clause: Mapped[str | None] = mapped_column(String(200))
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # hash chain (fondsengine/chain.py): set once, at commit, under the chain head's lock
+    chain_seq: Mapped[int | None] = mapped_column(Integer, unique=True, index=True)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    row_hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class ChainHead(Base):
+    """The end of a hash chain ('ledger', 'audit'): how many rows, the last one and its hash."""
+
+    __tablename__ = "chain_heads"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    row_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_id: Mapped[int | None] = mapped_column(Integer)
+    last_hash: Mapped[str] = mapped_column(String(64))
 
 
 class Letter(Base):
