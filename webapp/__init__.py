@@ -12,7 +12,7 @@ from fondsengine.config import Settings, load_settings
 from fondsengine.notify import Mailer, build_mailer
 from fondsengine.outbox import make_after_commit_dispatch
 from fondsengine.services.context import Fonds
-from webapp import filters, security
+from webapp import fields, filters, security
 from webapp.extensions import csrf, login_manager
 
 
@@ -52,6 +52,7 @@ def create_app(
     login_manager.init_app(app)
     filters.register(app)
     security.register(app)
+    fields.install(app)  # before the blueprints: their <int:> routes use the bounded converter
 
     from webapp.applicant import bp as applicant_bp
     from webapp.auth import bp as auth_bp

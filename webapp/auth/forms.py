@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo
+
+from webapp.fields import SafeText
 
 REQUIRED = "Bitte füllen Sie dieses Feld aus."
 
 
 class RegisterForm(FlaskForm):
-    name = StringField("Ihr Name", validators=[DataRequired(REQUIRED), Length(max=200)])
-    email = EmailField("E-Mail-Adresse", validators=[DataRequired(REQUIRED), Length(max=320)])
-    password = PasswordField("Passwort (mindestens 10 Zeichen)", validators=[DataRequired(REQUIRED)])
+    name = StringField("Ihr Name", validators=[DataRequired(REQUIRED), SafeText(200)])
+    email = EmailField("E-Mail-Adresse", validators=[DataRequired(REQUIRED), SafeText(320)])
+    password = PasswordField("Passwort (mindestens 10 Zeichen)", validators=[DataRequired(REQUIRED), SafeText(1000)])
     password2 = PasswordField(
         "Passwort wiederholen",
         validators=[
@@ -23,17 +25,19 @@ class RegisterForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("E-Mail-Adresse", validators=[DataRequired(REQUIRED)])
-    password = PasswordField("Passwort", validators=[DataRequired(REQUIRED)])
+    email = EmailField("E-Mail-Adresse", validators=[DataRequired(REQUIRED), SafeText(320)])
+    password = PasswordField("Passwort", validators=[DataRequired(REQUIRED), SafeText(1000)])
     next = HiddenField()
 
 
 class ForgotForm(FlaskForm):
-    email = EmailField("E-Mail-Adresse", validators=[DataRequired(REQUIRED)])
+    email = EmailField("E-Mail-Adresse", validators=[DataRequired(REQUIRED), SafeText(320)])
 
 
 class ResetForm(FlaskForm):
-    password = PasswordField("Neues Passwort (mindestens 10 Zeichen)", validators=[DataRequired(REQUIRED)])
+    password = PasswordField(
+        "Neues Passwort (mindestens 10 Zeichen)", validators=[DataRequired(REQUIRED), SafeText(1000)]
+    )
     password2 = PasswordField(
         "Neues Passwort wiederholen",
         validators=[

@@ -6,8 +6,6 @@ entered the application for whom (create_draft with on_behalf_of).
 
 from __future__ import annotations
 
-import secrets
-
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
@@ -18,6 +16,7 @@ from fondsengine.guidelines.model import Guideline
 from fondsengine.model import User
 from fondsengine.services.applications import create_draft
 from fondsengine.services.users import create_user, normalise_email
+from webapp import fields
 from webapp.applicant.forms import AREA_LINKS, CORE_FIELDS, FormState, checkbox_names, parse_form
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
@@ -59,7 +58,7 @@ def paper() -> ResponseReturnValue:
     guideline = _guideline(fund_id)
     errors: Errors = []
     person = {k: request.form.get(k, "").strip() for k in ("person_name", "person_email")}
-    token = request.form.get("form_token") or secrets.token_urlsafe(16)
+    token = fields.form_token(request.form)
     state = FormState()
     if request.method == "POST":
         data, state = parse_form(request.form, guideline, checkbox_names(guideline))
@@ -67,6 +66,8 @@ def paper() -> ResponseReturnValue:
             errors = [(None, CSRF_MESSAGE)]
         elif data is not None:
             try:
+                fields.clean(person["person_name"], label="Name", max_len=200, field="person_name")
+                fields.email(person, "person_email")
                 user_id = find_or_create_person(person["person_name"] or data.contact_name, person["person_email"])
                 app_id = create_draft(fonds(), actor(), fund_id, data, on_behalf_of=user_id, client_token=token)
             except FondsError as exc:
