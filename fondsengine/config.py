@@ -38,6 +38,9 @@ class Settings:
     debug: bool = False
     dispatch_after_commit: bool = True  # web/CLI send queued mails and render letters right after a commit
     secure_cookies: bool = True
+    upload_max_files_per_application: int = 40  # attachments of one application (cost estimates, receipts, photos)
+    upload_max_bytes_per_application: int = 100 * 1024 * 1024
+    upload_max_pixels: int = 40_000_000  # images larger than 40 megapixels are refused
 
     @property
     def effective_database_url(self) -> str:

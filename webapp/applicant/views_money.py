@@ -18,7 +18,7 @@ from webapp.applicant import bp
 from webapp.applicant.common import error_list, load
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
-from webapp.uploads import as_input, check_and_store
+from webapp.uploads import as_input, check
 
 KIND_OF_MODE = {
     PaymentMode.REIMBURSEMENT: "reimbursement",
@@ -176,16 +176,16 @@ def _store_and_submit(
     try:
         receipts: list[ReceiptInput] = []
         stored_files = []
-        for row in rows:
+        for row in rows:  # every file is checked in memory; the engine writes them only on commit
             upload = request.files.get(f"receipt-{row['index']}-file")
             stored_files.append(
-                check_and_store(upload, settings.effective_upload_dir, settings.upload_max_bytes)
+                check(upload, settings.upload_max_bytes, max_pixels=settings.upload_max_pixels)
                 if upload and upload.filename
                 else None
             )
         photos = [
-            check_and_store(p, settings.effective_upload_dir, settings.upload_max_bytes)
-            for p in request.files.getlist("photos")
+            check(p, settings.upload_max_bytes, max_pixels=settings.upload_max_pixels)
+            for p in request.files.getlist("photos")[: settings.upload_max_files_per_application + 1]
             if p and p.filename
         ]
         for row, stored in zip(rows, stored_files, strict=True):

@@ -18,7 +18,7 @@ from webapp.applicant import bp
 from webapp.applicant.common import error_list, load, split_findings
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
-from webapp.uploads import as_input, check_and_store, read_stored
+from webapp.uploads import as_input, check, read_stored
 
 EVENT_TEXT = {
     "create_draft": "Entwurf angelegt",
@@ -146,7 +146,7 @@ def upload(application_id: int) -> ResponseReturnValue:
     settings = fonds().settings
     for fs in files:
         try:
-            stored = check_and_store(fs, settings.effective_upload_dir, settings.upload_max_bytes)
+            stored = check(fs, settings.upload_max_bytes, max_pixels=settings.upload_max_pixels)
             add_attachment(fonds(), actor(), application_id, as_input(stored, "cost_estimate"))
         except FondsError as exc:
             flash(exc.message, "error")
