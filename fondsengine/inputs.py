@@ -165,19 +165,26 @@ def _check_value(table: str, name: str, column_type: Any, value: Any) -> None:
             raise InvalidInput(f"„{label}“ ist zu groß.", field=name)
 
 
-def check_row(obj: Any) -> None:
-    """Refuse a mapped object whose column values the database cannot store (InvalidInput)."""
+def check_row(obj: Any, *, changed_only: bool = False) -> None:
+    """Refuse a mapped object whose column values the database cannot store (InvalidInput).
+
+    With changed_only, only the attributes changed in this session are checked (rows stored before
+    these checks existed stay changeable)."""
     state = inspect(obj)
     mapper = state.mapper
     for attr in mapper.column_attrs:
         if attr.key not in state.dict:
             continue  # not loaded, hence not changed
+        if changed_only and not state.attrs[attr.key].history.has_changes():
+            continue
         column = attr.columns[0]
         table = getattr(column.table, "name", mapper.class_.__name__)
         _check_value(table, column.name, column.type, state.dict[attr.key])
 
 
 def check_storable(session: Session, _flush_context: Any, _instances: Any) -> None:
-    """before_flush hook: check every new and changed row."""
-    for obj in list(session.new) + [o for o in session.dirty if session.is_modified(o, include_collections=False)]:
+    """before_flush hook: check every new row and every changed value."""
+    for obj in list(session.new):
         check_row(obj)
+    for obj in list(session.dirty):
+        check_row(obj, changed_only=True)

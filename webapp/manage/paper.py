@@ -14,7 +14,7 @@ from sqlalchemy import select
 from fondsengine.errors import FondsError, InvalidInput
 from fondsengine.guidelines.model import Guideline
 from fondsengine.model import User
-from fondsengine.services.applications import create_draft
+from fondsengine.services.applications import create_draft, validate_input
 from fondsengine.services.users import create_user, normalise_email
 from webapp import fields
 from webapp.applicant.forms import AREA_LINKS, CORE_FIELDS, FormState, checkbox_names, parse_form
@@ -68,6 +68,7 @@ def paper() -> ResponseReturnValue:
             try:
                 fields.clean(person["person_name"], label="Name", max_len=200, field="person_name")
                 fields.email(person, "person_email")
+                validate_input(data)  # before a person record is created for it
                 user_id = find_or_create_person(person["person_name"] or data.contact_name, person["person_email"])
                 app_id = create_draft(fonds(), actor(), fund_id, data, on_behalf_of=user_id, client_token=token)
             except FondsError as exc:
