@@ -158,7 +158,9 @@ class SafeText:
 
 
 class DatabaseId(IntegerConverter):
-    """The `<int:...>` URL part, limited to what an INTEGER column holds (else 404, never a 500)."""
+    """The `<int:...>` URL part: ASCII digits, limited to what an INTEGER column holds (else 404, never a 500)."""
+
+    regex = r"[0-9]{1,10}"
 
     def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", INT32)
