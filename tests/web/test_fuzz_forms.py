@@ -4,7 +4,7 @@ Unicode digits, huge numbers, NaN/Infinity, NUL bytes, 100,000-character strings
 empty values go into one field at a time (the other fields stay valid, so the request gets as far as
 the engine). Every answer is below 500; a refusal (4xx) carries a German message and stores nothing
 (the rows of the domain tables are counted before and after); an accepted post leaves the pages of
-the application readable. FUZZ_EXAMPLES sets the examples per form and database (default 60).
+the application readable. FUZZ_EXAMPLES sets the examples per form and database (default 20; 300 for a deep run).
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ from tests.web.conftest import login
 from tests.web.test_jury_support import build_jury, opened
 from webapp import create_app
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "60"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "20"))
 TABLES = (Application, CostItem, Payment, ProofOfUse, Receipt, Note, User, Membership, JurySession, Attachment, Vote)
 GERMAN = ("Bitte", "bitte", "nicht", "enthält", "zu lang", "höchstens", "ungültig", "Zeichen", "gibt es", "Versuche")
 
