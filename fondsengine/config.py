@@ -59,6 +59,9 @@ class Settings:
     ratelimit_register: str = "10 per hour"  # registrations per client address
     ratelimit_reset: str = "10 per hour"  # reset-link requests per client address
     totp_required_roles: str = ""  # comma-separated, e.g. "manager,city_approver": second factor required
+    upload_max_files_per_application: int = 40  # attachments of one application (cost estimates, receipts, photos)
+    upload_max_bytes_per_application: int = 100 * 1024 * 1024
+    upload_max_pixels: int = 40_000_000  # images larger than 40 megapixels are refused
 
     @property
     def effective_database_url(self) -> str:

@@ -11,6 +11,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from fondsengine.inputs import check_storable
+
 
 def _setup_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
@@ -55,6 +57,7 @@ class Database:
         from fondsengine.chain import install
 
         install(self._write)  # ledger and audit rows are hash-chained when their transaction commits
+        event.listen(self._write, "before_flush", check_storable)  # nothing the database cannot store
         self._read = sessionmaker(
             self.engine.execution_options(fonds_readonly=True), expire_on_commit=False
         )

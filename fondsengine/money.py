@@ -8,7 +8,11 @@ from fractions import Fraction
 
 from fondsengine.errors import InvalidInput
 
-_EURO_RE = re.compile(r"^\s*(-)?\s*(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}))?\s*(?:€|EUR)?\s*$")
+MAX_CENTS = 1_000_000_000  # 10 Mio. €: no amount of a neighbourhood fund is larger
+# ASCII digits only ("\d" would accept Arabic-Indic or superscript digits): German "1.234,56" or "1234.56".
+_EURO_RE = re.compile(
+    r"^\s*(-)?\s*(?:([0-9]{1,3}(?:\.[0-9]{3})+|[0-9]{1,10})(?:,([0-9]{1,2}))?|([0-9]{1,10})\.([0-9]{1,2}))\s*(?:€|EUR)?\s*$"
+)
 
 
 def cents_from_decimal(value: Decimal | int | str) -> int:
@@ -17,6 +21,8 @@ def cents_from_decimal(value: Decimal | int | str) -> int:
         dec = Decimal(str(value))
     except InvalidOperation as exc:
         raise InvalidInput(f"„{value}“ ist kein gültiger Betrag.") from exc
+    if not dec.is_finite() or abs(dec) > MAX_CENTS // 100:
+        raise InvalidInput(f"„{value}“ ist kein gültiger Betrag (höchstens 10.000.000,00 €).")
     cents = dec * 100
     if cents != cents.to_integral_value():
         raise InvalidInput(f"„{value}“ hat mehr als zwei Nachkommastellen.")
@@ -24,12 +30,16 @@ def cents_from_decimal(value: Decimal | int | str) -> int:
 
 
 def parse_euro(text: str) -> int:
-    """Parse a German amount such as '1.500,00 €' or '1500' into cents."""
-    m = _EURO_RE.match(text)
+    """Parse an amount such as '1.500,00 €', '1500' or '1500.50' into cents (at most 10 Mio. €)."""
+    m = _EURO_RE.match(text) if len(text) <= 40 else None
     if not m:
-        raise InvalidInput(f"„{text}“ ist kein gültiger Betrag (Beispiel: 1.500,00).")
-    sign, whole, frac = m.groups()
+        shown = text if len(text) <= 40 else text[:40] + "…"
+        raise InvalidInput(f"„{shown}“ ist kein gültiger Betrag (Beispiel: 1.500,00).")
+    sign, grouped, comma_frac, plain, dot_frac = m.groups()
+    whole, frac = (grouped, comma_frac) if grouped is not None else (plain, dot_frac)
     cents = int(whole.replace(".", "")) * 100 + int((frac or "0").ljust(2, "0"))
+    if cents > MAX_CENTS:
+        raise InvalidInput(f"„{text.strip()}“ ist kein gültiger Betrag: höchstens 10.000.000,00 €.")
     return -cents if sign else cents
 
 

@@ -14,7 +14,7 @@ from fondsengine.notify import Mailer, build_mailer
 from fondsengine.outbox import make_after_commit_dispatch
 from fondsengine.services.context import Fonds
 from fondsengine.startup import checked_secret_key
-from webapp import filters, ratelimit, requestlog, security
+from webapp import fields, filters, ratelimit, requestlog, security
 from webapp.extensions import csrf, login_manager
 
 
@@ -57,6 +57,7 @@ def create_app(
     security.register(app)
     requestlog.register(app)
     ratelimit.init_app(app, settings)
+    fields.install(app)  # before the blueprints: their <int:> routes use the bounded converter
 
     from webapp.applicant import bp as applicant_bp
     from webapp.auth import bp as auth_bp

@@ -1,36 +1,46 @@
-"""Checked file uploads: PDF/JPEG/PNG by content, size-limited, stored under a random name.
+"""Checked file uploads: PDF/JPEG/PNG by content, size-limited, PDFs without active content, images
+re-encoded (metadata stripped, orientation applied, pixel limit). Nothing is written here.
 
-The engine records the metadata (`fondsengine.services.records.add_attachment`, or together
-with a proof of use in `submit_proof`); this module only checks and stores the bytes.
+`check` reads an upload into memory and returns the checked (for images: re-encoded) bytes; the
+engine stages them on disk only after it has authorised the use case, and moves them into the upload
+folder when the transaction commits (`fondsengine.files`). A refused request leaves no file behind.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
-import secrets
+import unicodedata
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from PIL import Image
+from PIL import Image, ImageOps
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
 from werkzeug.datastructures import FileStorage
 
 from fondsengine.errors import InvalidInput
-from fondsengine.money import format_euro
+from fondsengine.files import SUFFIXES, stored_path
 from fondsengine.services.records import AttachmentInput
 
-ALLOWED = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+ALLOWED = SUFFIXES
+MAX_PIXELS = 40_000_000
+ACTIVE_PDF_NAMES = frozenset(
+    {"/JavaScript", "/JS", "/AA", "/Launch", "/EmbeddedFile", "/EmbeddedFiles", "/RichMedia", "/XFA", "/SubmitForm",
+     "/ImportData", "/GoToR", "/GoToE", "/Sound", "/Movie"}
+)  # fmt: skip
+_MAX_PDF_OBJECTS = 200_000
 
 
 @dataclass(frozen=True)
-class StoredFile:
-    """A checked file written to the upload folder."""
+class CheckedFile:
+    """A checked upload, in memory: its name as sent, its type by content, the bytes to store."""
 
     original_name: str
-    stored_name: str
     mimetype: str
-    size_bytes: int
-    sha256: str
+    content: bytes
 
 
 def sniff(content: bytes) -> str | None:
@@ -44,30 +54,110 @@ def sniff(content: bytes) -> str | None:
     return None
 
 
-def _looks_complete(content: bytes, mimetype: str) -> bool:
-    if mimetype == "application/pdf":
-        return b"%%EOF" in content[-2048:]
-    try:
-        with Image.open(io.BytesIO(content)) as image:
-            image.verify()
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        return False
-    return True
-
-
 def _size_text(n: int) -> str:
     return f"{n / (1024 * 1024):.0f} MB".replace(".", ",") if n >= 1024 * 1024 else f"{n // 1024} KB"
 
 
-def as_input(stored: StoredFile, purpose: str) -> AttachmentInput:
-    """The engine's value for a stored upload."""
-    return AttachmentInput(purpose, stored.original_name, stored.stored_name, stored.mimetype, stored.size_bytes,
-                           stored.sha256)
+def clean_name(filename: str | None) -> str:
+    """The file's own name without folders and control characters, at most 255 characters."""
+    name = (filename or "Datei").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp", "Cs")).strip()
+    if len(name) > 255:
+        stem, dot, ext = name.rpartition(".")
+        name = (stem[: 250 - len(ext)] + dot + ext) if dot and len(ext) <= 10 else name[:255]
+    return name or "Datei"
 
 
-def check_and_store(upload: FileStorage, upload_dir: Path, max_bytes: int) -> StoredFile:
-    """Check content and size of an upload, then store it (InvalidInput in German otherwise)."""
-    name = (upload.filename or "Datei").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+def _active_pdf_content(reader: PdfReader) -> str | None:
+    """The first name of active content (JavaScript, launch actions, embedded files ...) in the PDF."""
+    seen: set[tuple[int, int]] = set()
+    stack: list[Any] = [reader.trailer]
+    steps = 0
+    while stack:
+        steps += 1
+        if steps > _MAX_PDF_OBJECTS:
+            return "/TooComplex"
+        obj = stack.pop()
+        if isinstance(obj, IndirectObject):
+            key = (obj.idnum, obj.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+            obj = obj.get_object()
+        if isinstance(obj, NameObject) and str(obj) in ACTIVE_PDF_NAMES:
+            return str(obj)
+        if isinstance(obj, DictionaryObject | StreamObject):
+            for name, value in obj.items():
+                if str(name) in ACTIVE_PDF_NAMES:
+                    return str(name)
+                stack.append(value)
+        elif isinstance(obj, ArrayObject):
+            stack.extend(obj)
+    return None
+
+
+def _check_pdf(name: str, content: bytes) -> bytes:
+    try:
+        reader = PdfReader(io.BytesIO(content), strict=False)
+        if reader.is_encrypted:
+            raise InvalidInput(f"„{name}“ ist verschlüsselt. Bitte laden Sie die PDF-Datei ohne Kennwort hoch.",
+                               field="file")  # fmt: skip
+        found = _active_pdf_content(reader)
+        pages = len(reader.pages)
+    except InvalidInput:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError, OSError):
+        raise InvalidInput(f"„{name}“ ist keine lesbare PDF-Datei. Bitte prüfen Sie die Datei.", field="file") from None
+    raw_hit = next((n for n in (b"/JavaScript", b"/Launch", b"/EmbeddedFile", b"/RichMedia") if n in content), None)
+    if found or raw_hit:
+        raise InvalidInput(
+            f"„{name}“ enthält aktive Inhalte (Skripte, Aktionen oder eingebettete Dateien). Bitte speichern "
+            "Sie das Dokument als einfache PDF-Datei (z. B. „Drucken als PDF“) und laden Sie es noch einmal hoch.",
+            field="file",
+        )
+    if pages == 0:
+        raise InvalidInput(f"„{name}“ hat keine Seiten.", field="file")
+    return content
+
+
+def _reencode_image(name: str, content: bytes, mimetype: str, max_pixels: int) -> bytes:
+    too_big = InvalidInput(
+        f"„{name}“ ist zu groß: höchstens {max_pixels // 1_000_000} Megapixel. Bitte verkleinern Sie das Bild.",
+        field="file",
+    )
+    invalid = InvalidInput(f"„{name}“ ist kein gültiges Bild. Bitte prüfen Sie die Datei.", field="file")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(content)) as image:
+                if {"JPEG": "image/jpeg", "PNG": "image/png"}.get(image.format or "") != mimetype:
+                    raise invalid
+                width, height = image.size
+                if width * height > max_pixels:
+                    raise too_big
+                image.load()
+                upright = ImageOps.exif_transpose(image)
+                out = io.BytesIO()
+                if mimetype == "image/jpeg":
+                    if upright.mode not in ("RGB", "L"):
+                        upright = upright.convert("RGB")
+                    upright.save(out, format="JPEG", quality=90, optimize=True)  # no exif=, so no metadata
+                else:
+                    if upright.mode not in ("RGB", "RGBA", "L", "LA", "P"):
+                        upright = upright.convert("RGBA")
+                    upright.save(out, format="PNG", optimize=True)  # text chunks and eXIf are not copied
+    except InvalidInput:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise too_big from None
+    except (OSError, SyntaxError, ValueError, EOFError, MemoryError):
+        raise invalid from None
+    return out.getvalue()
+
+
+def check(upload: FileStorage, max_bytes: int, *, max_pixels: int = MAX_PIXELS) -> CheckedFile:
+    """Check content and size of an upload in memory (InvalidInput in German otherwise); writes nothing."""
+    name = clean_name(upload.filename)
     content = upload.stream.read(max_bytes + 1)
     if not content:
         raise InvalidInput(f"„{name}“ ist leer.", field="file")
@@ -77,22 +167,28 @@ def check_and_store(upload: FileStorage, upload_dir: Path, max_bytes: int) -> St
             field="file",
         )
     mimetype = sniff(content)
-    if mimetype is None or not _looks_complete(content, mimetype):
+    if mimetype is None or (mimetype == "application/pdf" and b"%%EOF" not in content[-2048:]):
         raise InvalidInput(
             f"„{name}“ ist keine gültige PDF-, JPEG- oder PNG-Datei. Bitte prüfen Sie die Datei.",
             field="file",
         )
-    upload_dir.mkdir(parents=True, exist_ok=True)
-    stored = secrets.token_hex(16) + ALLOWED[mimetype]
-    (upload_dir / stored).write_bytes(content)
-    return StoredFile(name, stored, mimetype, len(content), hashlib.sha256(content).hexdigest())
+    if mimetype == "application/pdf":
+        return CheckedFile(name, mimetype, _check_pdf(name, content))
+    return CheckedFile(name, mimetype, _reencode_image(name, content, mimetype, max_pixels))
+
+
+def as_input(checked: CheckedFile, purpose: str) -> AttachmentInput:
+    """The engine's value for a checked upload."""
+    return AttachmentInput(purpose, checked.original_name, checked.mimetype, checked.content)
 
 
 def read_stored(upload_dir: Path, stored_name: str) -> io.BytesIO:
     """Open a stored file by its random name (never a path from the request)."""
-    if "/" in stored_name or "\\" in stored_name or stored_name.startswith("."):
-        raise InvalidInput("Ungültiger Dateiname.")
-    return io.BytesIO((upload_dir / stored_name).read_bytes())
+    try:
+        path = stored_path(upload_dir, stored_name)
+    except ValueError:
+        raise InvalidInput("Ungültiger Dateiname.") from None
+    return io.BytesIO(path.read_bytes())
 
 
-__all__ = ["ALLOWED", "StoredFile", "check_and_store", "format_euro", "read_stored", "sniff"]
+__all__ = ["ALLOWED", "CheckedFile", "as_input", "check", "read_stored", "sniff"]

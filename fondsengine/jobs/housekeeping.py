@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
-from fondsengine import ledger
+from fondsengine import files, ledger
 from fondsengine.clock import local_date
 from fondsengine.jobs.base import funds, once
 from fondsengine.model import (
     Application,
     ApplicationRevision,
+    Attachment,
     BudgetYear,
     Letter,
     OutboxMessage,
     Payment,
+    ProofOfUse,
+    Receipt,
 )
 from fondsengine.services import authz
 from fondsengine.services.context import Fonds, UnitOfWork
@@ -92,6 +95,24 @@ def anonymise(uow: UnitOfWork, app: Application, now: datetime) -> None:
         data = dict(letter.data)
         data.update({k: None for k in PERSONAL_LETTER_KEYS if k in data})
         letter.data, letter.pdf = data, None  # rendered_at and sha256 stay: proof it existed
+    remove_files(uow, app)
+
+
+def remove_files(uow: UnitOfWork, app: Application) -> int:
+    """Delete the application's uploaded files (rows now, bytes once the transaction has committed)."""
+    s = uow.session
+    rows = list(s.execute(select(Attachment.id, Attachment.stored_name).where(Attachment.application_id == app.id)))
+    if not rows:
+        return 0
+    ids = [r.id for r in rows]
+    proofs = select(ProofOfUse.id).where(ProofOfUse.application_id == app.id).scalar_subquery()
+    s.execute(update(Receipt).where(Receipt.proof_id.in_(proofs), Receipt.attachment_id.in_(ids))
+              .values(attachment_id=None))  # fmt: skip
+    s.execute(delete(Attachment).where(Attachment.id.in_(ids)))
+    upload_dir = uow.fonds.settings.effective_upload_dir
+    for r in rows:
+        files.remove_after_commit(s, upload_dir, r.stored_name)
+    return len(rows)
 
 
 def retention(fonds: Fonds, now: datetime) -> int:

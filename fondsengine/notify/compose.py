@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from fondsengine.clock import BERLIN
 from fondsengine.errors import InvalidInput
-from fondsengine.notify.port import Attachment, Message
+from fondsengine.notify.port import Attachment, Message, header_text
 
 
 def format_date(day: date) -> str:
@@ -130,7 +130,10 @@ def compose(
     attachments: Sequence[Attachment] = (),
     reply_to: str | None = None,
 ) -> Message:
-    """Render the blocks into a Message with a greeting, a signature and an automatic footer."""
+    """Render the blocks into a Message with a greeting, a signature and an automatic footer.
+
+    The subject may hold any title an applicant typed: it is made one safe header line here."""
+    subject = header_text(subject) or "Nachricht zu Ihrem Antrag"
     footer = "Diese Nachricht wurde automatisch verschickt."
     closing = f"Viele Grüße\n{signature}"
     all_blocks: list[Block] = [Para(greeting(name)), *blocks, Para(closing)]

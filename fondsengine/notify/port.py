@@ -8,6 +8,7 @@ back into exactly the same mail on every retry.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from email.headerregistry import Address
@@ -19,6 +20,23 @@ from fondsengine.clock import BERLIN, SystemClock
 from fondsengine.errors import FondsError, InvalidInput
 
 _LINE_BREAK = re.compile(r"[\r\n]")
+SUBJECT_LIMIT = 200  # characters; longer subjects are cut with "…" (the header is folded by the email package)
+
+
+def header_text(text: str, limit: int = SUBJECT_LIMIT) -> str:
+    """One safe header line from any text: line breaks and control characters become spaces,
+    invisible format characters (e.g. bidi overrides) are dropped, runs of spaces collapse."""
+    out: list[str] = []
+    for ch in text:
+        category = unicodedata.category(ch)
+        if category in ("Cc", "Zl", "Zp", "Cs") or ch in "\x85":
+            out.append(" ")
+        elif category != "Cf":
+            out.append(ch)
+    line = " ".join("".join(out).split())
+    if len(line) > limit:
+        line = line[: limit - 1].rstrip() + "…"
+    return line
 
 
 @dataclass(frozen=True)
@@ -126,7 +144,7 @@ def to_email(message: Message, sender: str, *, sent_at: datetime | None = None) 
             mail["Reply-To"] = message.reply_to
     except (ValueError, IndexError) as exc:
         raise InvalidInput(f"Ungültige Adresse in der Nachricht: {exc}") from exc
-    mail["Subject"] = message.subject
+    mail["Subject"] = header_text(message.subject)
     mail["Date"] = format_datetime(when.astimezone(BERLIN))
     mail["Message-ID"] = _message_id_header(message.message_id, sender)
     # RFC 3834: tells auto-responders (vacation replies) not to answer this mail.

@@ -79,6 +79,8 @@ def _validate(data: ApplicationInput) -> None:
     for name in ("requested_cents", "own_funds_cents", "other_funding_cents"):
         if getattr(data, name) < 0:
             raise InvalidInput("Beträge dürfen nicht negativ sein.", field=name)
+    if not Decimal(data.volunteer_hours).is_finite():
+        raise InvalidInput("Die ehrenamtlichen Stunden sind keine endliche Zahl.", field="volunteer_hours")
     if data.volunteer_hours < 0:
         raise InvalidInput("Die Zahl der ehrenamtlichen Stunden darf nicht negativ sein.", field="volunteer_hours")
     if data.project_start and data.project_end and data.project_start > data.project_end:
@@ -88,6 +90,11 @@ def _validate(data: ApplicationInput) -> None:
             raise InvalidInput(f"Kostenposition {i}: Der Betrag muss größer als 0,00 € sein.", field="cost_items")
         if not item.description.strip():
             raise InvalidInput(f"Kostenposition {i}: Bitte beschreiben Sie die Kosten.", field="cost_items")
+
+
+def validate_input(data: ApplicationInput) -> None:
+    """Check an application's values without storing anything (InvalidInput in German)."""
+    _validate(data)
 
 
 def _apply(app: Application, data: ApplicationInput) -> None:

@@ -82,11 +82,11 @@ def submit_proof(
         s.add(proof)
         s.flush()
         for photo in photos:
-            new_attachment(s, app, actor, photo, now)
+            new_attachment(uow, app, actor, photo, now)
         for pos, r in enumerate(receipts, start=1):
             attachment_id = r.attachment_id
             if r.attachment is not None:
-                attachment_id = new_attachment(s, app, actor, r.attachment, now).id
+                attachment_id = new_attachment(uow, app, actor, r.attachment, now).id
             s.add(
                 Receipt(
                     proof_id=proof.id,

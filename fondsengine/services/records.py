@@ -4,18 +4,20 @@ Letters: see fondsengine.letters_access."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from fondsengine import files
 from fondsengine.clock import local_date
 from fondsengine.errors import InvalidInput, NotFound
 from fondsengine.model import Application, Attachment, Fund
 from fondsengine.services import authz
 from fondsengine.services.audit import record
-from fondsengine.services.context import Actor, Fonds
+from fondsengine.services.context import Actor, Fonds, UnitOfWork
 
 ATTACHMENT_PURPOSES = ("cost_estimate", "receipt", "photo", "other")
 ATTACHMENT_TYPES = ("application/pdf", "image/jpeg", "image/png")
@@ -23,14 +25,22 @@ ATTACHMENT_TYPES = ("application/pdf", "image/jpeg", "image/png")
 
 @dataclass(frozen=True)
 class AttachmentInput:
-    """An uploaded file that the web layer has checked by content and stored under a random name."""
+    """An uploaded file the web layer has checked by content (and re-encoded); not yet on disk."""
 
     purpose: str
     original_name: str
-    stored_name: str
     mimetype: str
-    size_bytes: int
-    sha256: str
+    content: bytes
+
+    @property
+    def size_bytes(self) -> int:
+        """The size of the file in bytes."""
+        return len(self.content)
+
+    @property
+    def sha256(self) -> str:
+        """The SHA-256 of the content (hex)."""
+        return hashlib.sha256(self.content).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -73,19 +83,50 @@ def _visible(s: Session, fonds: Fonds, actor: Actor, application_id: int) -> tup
     return authz.load_visible_application(s, actor, application_id, local_date(fonds.clock.now()))
 
 
-def new_attachment(s: Session, app: Application, actor: Actor, data: AttachmentInput, at: datetime) -> Attachment:
-    """Validate and add an attachment row inside the caller's transaction."""
+def _check_quota(uow: UnitOfWork, app: Application, data: AttachmentInput) -> None:
+    settings = uow.fonds.settings
+    count, total = uow.session.execute(
+        select(func.count(Attachment.id), func.coalesce(func.sum(Attachment.size_bytes), 0)).where(
+            Attachment.application_id == app.id
+        )
+    ).one()
+    if count + 1 > settings.upload_max_files_per_application:
+        raise InvalidInput(
+            f"Zu diesem Antrag gibt es schon {count} Dateien; mehr als "
+            f"{settings.upload_max_files_per_application} sind nicht möglich.",
+            field="file",
+        )
+    if int(total) + data.size_bytes > settings.upload_max_bytes_per_application:
+        limit = settings.upload_max_bytes_per_application // (1024 * 1024)
+        raise InvalidInput(
+            f"„{data.original_name}“ passt nicht mehr: Alle Dateien eines Antrags zusammen dürfen höchstens "
+            f"{limit} MB groß sein.",
+            field="file",
+        )
+
+
+def new_attachment(
+    uow: UnitOfWork, app: Application, actor: Actor, data: AttachmentInput, at: datetime
+) -> Attachment:
+    """Check and add an attachment inside the caller's transaction (authorised by the caller).
+
+    The file is staged and moved into the upload folder only when the transaction commits."""
+    s = uow.session
     if data.purpose not in ATTACHMENT_PURPOSES:
         raise InvalidInput("Unbekannte Art der Anlage.", field="purpose")
     if data.mimetype not in ATTACHMENT_TYPES:
         raise InvalidInput("Nur PDF-, JPEG- und PNG-Dateien sind erlaubt.", field="file")
     if data.size_bytes <= 0:
         raise InvalidInput("Die Datei ist leer.", field="file")
+    if data.size_bytes > uow.fonds.settings.upload_max_bytes:
+        raise InvalidInput(f"„{data.original_name}“ ist zu groß.", field="file")
+    _check_quota(uow, app, data)
+    stored_name = files.stage(s, uow.fonds.settings.effective_upload_dir, data.content, data.mimetype)
     row = Attachment(
         application_id=app.id,
         purpose=data.purpose,
         original_name=data.original_name[:255],
-        stored_name=data.stored_name,
+        stored_name=stored_name,
         mimetype=data.mimetype,
         size_bytes=data.size_bytes,
         sha256=data.sha256,
@@ -107,7 +148,7 @@ def add_attachment(fonds: Fonds, actor: Actor, application_id: int, data: Attach
             raise NotFound("Diesen Antrag gibt es nicht.")
         if app.closed_at is not None:
             raise InvalidInput("Der Antrag ist abgeschlossen; es können keine Dateien mehr angehängt werden.")
-        row = new_attachment(s, app, actor, data, now)
+        row = new_attachment(uow, app, actor, data, now)
         record(
             s,
             actor=actor,

@@ -9,6 +9,7 @@ import pytest
 
 from fondsengine import letters_access
 from fondsengine.errors import InvalidInput, NotFound
+from fondsengine.files import files_in
 from fondsengine.services import accounts, records
 from fondsengine.services import applications as apps
 from fondsengine.services.context import Fonds
@@ -19,7 +20,7 @@ from tests.support.factories import QF, person, quartiersfonds_input
 
 
 def pdf(name: str = "angebot.pdf") -> AttachmentInput:
-    return AttachmentInput("cost_estimate", name, f"{name}-0123456789abcdef", "application/pdf", 1234, "ab" * 32)
+    return AttachmentInput("cost_estimate", name, "application/pdf", b"%PDF-1.4\n" + name.encode() + b"\n%%EOF\n")
 
 
 def test_only_the_applicant_and_the_office_may_attach_files_and_strangers_get_not_found(fonds: Fonds) -> None:
@@ -33,7 +34,7 @@ def test_only_the_applicant_and_the_office_may_attach_files_and_strangers_get_no
         records.add_attachment(fonds, bernd, app_id, pdf("fremd.pdf"))
     with pytest.raises(InvalidInput, match="PDF-, JPEG- und PNG"):
         records.add_attachment(
-            fonds, anna, app_id, AttachmentInput("other", "x.exe", "x-1", "application/x-dosexec", 5, "00")
+            fonds, anna, app_id, AttachmentInput("other", "x.exe", "application/x-dosexec", b"MZ...")
         )
     assert [a.original_name for a in records.attachments_of(fonds, anna, app_id)] == ["angebot.pdf", "zweites.pdf"]
     with pytest.raises(NotFound):
@@ -94,7 +95,7 @@ def test_receipt_files_of_a_refused_proof_are_not_kept(fonds: Fonds) -> None:
         "office": person(fonds, "Büro", "buero@example.org", (QF, "manager")),
     }
     app_id = on_agenda(fonds, cast)
-    upload = AttachmentInput("receipt", "beleg.pdf", "beleg-1", "application/pdf", 99, "cd" * 32)
+    upload = AttachmentInput("receipt", "beleg.pdf", "application/pdf", b"%PDF-1.4\n%%EOF\n")
     receipt = ReceiptInput(date(2027, 5, 1), "Baumarkt", "Material", "material", 10_000, attachment=upload)
     from fondsengine.errors import TransitionNotAllowed
     from fondsengine.services.proofs import submit_proof
@@ -102,6 +103,7 @@ def test_receipt_files_of_a_refused_proof_are_not_kept(fonds: Fonds) -> None:
     with pytest.raises(TransitionNotAllowed):  # not approved yet: refused, and the file row is not kept
         submit_proof(fonds, cast["anna"], app_id, report="Bericht", receipts=[receipt])
     assert records.attachments_of(fonds, cast["anna"], app_id) == []
+    assert files_in(fonds.settings.effective_upload_dir) == []  # the staged file is gone too
 
 
 def test_accounts_are_found_by_email_confirmed_once_and_passwords_reset(fonds: Fonds) -> None:

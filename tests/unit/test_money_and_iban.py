@@ -21,6 +21,8 @@ from fondsengine.money import cents_from_decimal, format_euro, parse_euro, share
         ("0,5", 50),
         ("12,34", 1_234),
         ("-3,00", -300),
+        ("1234.56", 123_456),
+        ("1.50", 150),
         ("2.000.000", 200_000_000),
     ],
 )
@@ -28,7 +30,9 @@ def test_german_amounts_are_parsed_exactly(text: str, cents: int) -> None:
     assert parse_euro(text) == cents
 
 
-@pytest.mark.parametrize("text", ["1,234", "abc", "1.50", "", "12,3,4"])
+@pytest.mark.parametrize(
+    "text", ["1,234", "abc", "1.5.0", "", "12,3,4", "١٢٣", "1²", "99999999999", "10.000.000,01", "NaN", "1e9"]
+)
 def test_malformed_amounts_are_refused_with_a_german_message(text: str) -> None:
     with pytest.raises(InvalidInput, match="kein gültiger Betrag"):
         parse_euro(text)

@@ -13,6 +13,7 @@ from fondsengine.config import load_settings
 from fondsengine.model import Application, Attachment
 from tests.web.builders import World, approved_for, draft_for
 from tests.web.conftest import login
+from tests.web.test_uploads import simple_pdf
 from webapp import create_app
 
 NEW = "/antrag/neu/witten-quartiersfonds"
@@ -100,7 +101,7 @@ def test_a_file_named_pdf_that_is_no_pdf_is_refused_and_not_stored(client: Flask
 def test_a_real_pdf_is_stored_under_a_random_name_outside_the_static_folder(client: FlaskClient, world: World) -> None:
     app_id = draft_for(world, world.anna)
     login(client, "anna@example.org")
-    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    pdf = simple_pdf()
     client.post(
         f"/antraege/{app_id}/anhaenge",
         data={"file": (io.BytesIO(pdf), "Angebot Zelt.pdf")},

@@ -7,15 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from fondsengine.errors import InvalidInput
 from fondsengine.guidelines.model import Guideline
+from fondsengine.inputs import MAX_TEXT
 from fondsengine.model import Application
-from fondsengine.money import parse_euro
 from fondsengine.services.applications import ApplicationInput, CostItemInput
+from webapp import fields
 from webapp.filters import euro_input
 
 AREA_LINKS = {
@@ -58,28 +59,38 @@ class FormState:
         return self.costs + [{} for _ in range(blank)]
 
 
-def _parse_date(text: str) -> date | None:
-    text = text.strip()
-    if not text:
-        return None
-    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise InvalidInput("Bitte geben Sie ein Datum wie 24.11.2026 an.")
+TEXT_RULES: dict[str, tuple[str, int, bool]] = {  # field: (German label, max length = column, multi-line)
+    "organisation": ("Organisation", 300, False),
+    "contact_name": ("Name", 200, False),
+    "contact_email": ("E-Mail-Adresse", 320, False),
+    "contact_phone": ("Telefon", 50, False),
+    "title": ("Projekttitel", 300, False),
+    "description": ("Projektbeschreibung", MAX_TEXT, True),
+    "goals": ("Ziele", MAX_TEXT, True),
+    "target_group": ("Zielgruppe", MAX_TEXT, True),
+    "place": ("Ort", 300, False),
+    "street": ("Straße und Hausnummer", 200, False),
+    "postcode": ("Postleitzahl", 10, False),
+    "area_link": ("Bezug zum Gebiet", 64, False),
+    "applicant_kind": ("Wer stellt den Antrag", 64, False),
+}
+MAX_EXTRA = 5_000  # characters of an extra field of the guideline
 
 
 def _money(state: FormState, name: str, text: str, *, required: bool = False) -> int:
-    if not text.strip():
-        if required:
-            state.errors[name] = "Bitte geben Sie einen Betrag an."
-        return 0
     try:
-        return parse_euro(text)
+        cents = fields.euro({name: text}, name, required="Bitte geben Sie einen Betrag an." if required else None)
     except InvalidInput as exc:
         state.errors[name] = exc.message
         return 0
+    return cents or 0
+
+
+def _checked(state: FormState, name: str, label: str, max_len: int, multiline: bool) -> None:
+    try:
+        fields.clean(state.values[name], label=label, max_len=max_len, multiline=multiline, field=name)
+    except InvalidInput as exc:
+        state.errors[name] = exc.message
 
 
 def parse_form(
@@ -100,16 +111,20 @@ def parse_form(
         "prior_consultation_on",
     ):
         state.values[name] = get(name).strip()
+    for name, (label, max_len, multiline) in TEXT_RULES.items():
+        _checked(state, name, label, max_len, multiline)
     for name in checkbox_names:
         if form.get(name):
             state.checks.add(name)
     for ff in guideline.form_fields:
         if ff.id not in CORE_FIELDS:
-            state.values[f"extra-{ff.id}"] = get(f"extra-{ff.id}").strip()
-    indexes = sorted({int(k.split("-")[1]) for k in form if k.startswith("cost-") and k.split("-")[1].isdigit()})
+            key = f"extra-{ff.id}"
+            state.values[key] = get(key).strip()
+            _checked(state, key, ff.label, MAX_EXTRA, True)
+    indexes = sorted({i for k in form if k.startswith("cost-") for i in [fields.ident(k.split("-")[1])] if i})
     items: list[CostItemInput] = []
     categories = {c.id for c in guideline.costs.categories}
-    for i in indexes:
+    for i in indexes[:200]:
         row = {k: get(f"cost-{i}-{k}").strip() for k in ("category", "description", "amount", "hours")}
         if not (row["description"] or row["amount"] or row["hours"]):
             continue
@@ -119,29 +134,29 @@ def parse_form(
             state.errors[f"cost-{n}"] = f"Kostenposition {n}: Bitte wählen Sie eine Kostenart."
             continue
         try:
-            amount = parse_euro(row["amount"]) if row["amount"] else 0
-            hours = Decimal(row["hours"].replace(",", ".")) if row["hours"] else None
-        except (InvalidInput, InvalidOperation):
-            state.errors[f"cost-{n}"] = f"Kostenposition {n}: Der Betrag ist keine Zahl (Beispiel: 1.500,00)."
+            fields.clean(row["description"], label=f"Kostenposition {n}", max_len=500)
+            amount = fields.euro(row, "amount") or 0
+            hours = fields.hours(row, "hours", label=f"Kostenposition {n}, Stunden")
+        except InvalidInput as exc:
+            state.errors[f"cost-{n}"] = f"Kostenposition {n}: {exc.message}"
             continue
         items.append(CostItemInput(row["category"], row["description"], amount, hours))
     dates: dict[str, date | None] = {}
     for name in ("project_start", "project_end", "prior_consultation_on"):
         try:
-            dates[name] = _parse_date(state.values[name])
+            dates[name] = fields.day(state.values, name)
         except InvalidInput as exc:
             state.errors[name] = exc.message
             dates[name] = None
     participants: int | None = None
-    if state.values["participants_expected"]:
-        if state.values["participants_expected"].isdigit():
-            participants = int(state.values["participants_expected"])
-        else:
-            state.errors["participants_expected"] = "Bitte geben Sie eine ganze Zahl an."
     try:
-        volunteer = Decimal((state.values["volunteer_hours"] or "0").replace(",", "."))
-    except InvalidOperation:
-        state.errors["volunteer_hours"] = "Bitte geben Sie die Stunden als Zahl an (Beispiel: 12,5)."
+        participants = fields.whole(state.values, "participants_expected", label="Erwartete Teilnehmende")
+    except InvalidInput as exc:
+        state.errors["participants_expected"] = exc.message
+    try:
+        volunteer = fields.hours(state.values, "volunteer_hours", label="Ehrenamtliche Stunden") or Decimal(0)
+    except InvalidInput as exc:
+        state.errors["volunteer_hours"] = exc.message
         volunteer = Decimal(0)
     requested = _money(state, "requested", state.values["requested"])
     own = _money(state, "own_funds", state.values["own_funds"])

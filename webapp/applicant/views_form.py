@@ -13,6 +13,7 @@ from fondsengine.guidelines.model import Guideline
 from fondsengine.services import applications
 from fondsengine.services.queries import findings_for
 from fondsengine.services.records import attachments_of
+from webapp import fields
 from webapp.applicant import bp
 from webapp.applicant.common import error_list, load, split_findings
 from webapp.applicant.forms import (
@@ -86,7 +87,7 @@ def new(fund_id: str) -> ResponseReturnValue:
             form_token=secrets.token_urlsafe(16),
         )
     data, state = parse_form(request.form, guideline, checkbox_names(guideline))
-    token = request.form.get("form_token") or secrets.token_urlsafe(16)
+    token = fields.form_token(request.form)
     extra_rows = 1 if request.form.get("action") == "add_row" else 0
     if csrf_failed():
         return _render(
@@ -166,7 +167,7 @@ def edit(application_id: int) -> ResponseReturnValue:
             actor(),
             application_id,
             data,
-            expected_version=int(version) if version.isdigit() else None,
+            expected_version=fields.ident(version, low=0),
         )
     except ConcurrentChange as exc:
         return _render(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -10,14 +10,15 @@ from flask_login import login_required
 
 from fondsengine.errors import FondsError, InvalidInput
 from fondsengine.guidelines.model import PaymentMode
-from fondsengine.money import parse_euro
+from fondsengine.inputs import MAX_TEXT
 from fondsengine.services.payments import payment_allowance, payments_of, request_payment
 from fondsengine.services.proofs import ReceiptInput, submit_proof
+from webapp import fields
 from webapp.applicant import bp
 from webapp.applicant.common import error_list, load
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
-from webapp.uploads import as_input, check_and_store
+from webapp.uploads import as_input, check
 
 KIND_OF_MODE = {
     PaymentMode.REIMBURSEMENT: "reimbursement",
@@ -54,9 +55,11 @@ def payment(application_id: int) -> ResponseReturnValue:
         errors.append((None, CSRF_MESSAGE))
     elif request.method == "POST":
         try:
-            amount = parse_euro(values["amount"]) if values["amount"] else 0
+            amount = fields.euro(values, "amount") or 0
             if amount <= 0:
                 raise InvalidInput("Bitte geben Sie den Betrag an, den Sie abrufen möchten.", field="amount")
+            fields.clean(values["iban"], label="IBAN", max_len=34, field="iban")
+            fields.clean(values["account_holder"], label="Kontoinhaber/in", max_len=200, field="account_holder")
             request_payment(
                 fonds(),
                 actor(),
@@ -94,8 +97,8 @@ def payment(application_id: int) -> ResponseReturnValue:
 def _parse_receipts(form, categories: set[str]) -> tuple[list[dict[str, str]], list[tuple[str | None, str]]]:  # type: ignore[no-untyped-def]
     rows: list[dict[str, str]] = []
     errors: list[tuple[str | None, str]] = []
-    indexes = sorted({int(k.split("-")[1]) for k in form if k.startswith("receipt-") and k.split("-")[1].isdigit()})
-    for i in indexes:
+    indexes = sorted({i for k in form if k.startswith("receipt-") for i in [fields.ident(k.split("-")[1])] if i})
+    for i in indexes[:500]:
         row = {
             k: str(form.get(f"receipt-{i}-{k}", "")).strip()
             for k in ("paid_on", "payee", "purpose", "category", "amount")
@@ -106,15 +109,17 @@ def _parse_receipts(form, categories: set[str]) -> tuple[list[dict[str, str]], l
         rows.append(row)
         n = len(rows)
         try:
-            row["cents"] = str(parse_euro(row["amount"]))
-            datetime.strptime(row["paid_on"], "%Y-%m-%d")
-        except (InvalidInput, ValueError):
-            errors.append(
-                (
-                    f"receipt-{i}-amount",
-                    f"Beleg {n}: Bitte Datum und Betrag (Beispiel: 49,90) angeben.",
-                )
-            )
+            row["cents"] = str(fields.euro(row, "amount", required="Bitte den Betrag angeben.") or 0)
+            fields.day(row, "paid_on", label="Datum", required="Bitte das Datum angeben.")
+        except InvalidInput as exc:
+            row["cents"] = "0"
+            errors.append((f"receipt-{i}-amount", f"Beleg {n}: {exc.message} (Beispiel: 49,90)"))
+            continue
+        try:
+            fields.clean(row["payee"], label="Empfänger", max_len=200)
+            fields.clean(row["purpose"], label="Zweck", max_len=300)
+        except InvalidInput as exc:
+            errors.append((f"receipt-{i}-amount", f"Beleg {n}: {exc.message}"))
         if row["category"] not in categories:
             errors.append((f"receipt-{i}-category", f"Beleg {n}: Bitte wählen Sie eine Kostenart."))
     return rows, errors
@@ -163,27 +168,24 @@ def _store_and_submit(
 ) -> list[tuple[str | None, str]]:
     f, a = fonds(), actor()
     settings = f.settings
-    participants = values["participants_reached"]
-    if participants and not participants.isdigit():
-        return [
-            (
-                "participants_reached",
-                "Bitte geben Sie die Zahl der erreichten Menschen als ganze Zahl an.",
-            )
-        ]
+    try:
+        participants = fields.whole(values, "participants_reached", label="Erreichte Menschen")
+        fields.clean(values["report"], label="Sachbericht", max_len=MAX_TEXT, multiline=True, field="report")
+    except InvalidInput as exc:
+        return [(exc.field, exc.message)]
     try:
         receipts: list[ReceiptInput] = []
         stored_files = []
-        for row in rows:
+        for row in rows:  # every file is checked in memory; the engine writes them only on commit
             upload = request.files.get(f"receipt-{row['index']}-file")
             stored_files.append(
-                check_and_store(upload, settings.effective_upload_dir, settings.upload_max_bytes)
+                check(upload, settings.upload_max_bytes, max_pixels=settings.upload_max_pixels)
                 if upload and upload.filename
                 else None
             )
         photos = [
-            check_and_store(p, settings.effective_upload_dir, settings.upload_max_bytes)
-            for p in request.files.getlist("photos")
+            check(p, settings.upload_max_bytes, max_pixels=settings.upload_max_pixels)
+            for p in request.files.getlist("photos")[: settings.upload_max_files_per_application + 1]
             if p and p.filename
         ]
         for row, stored in zip(rows, stored_files, strict=True):
@@ -192,7 +194,7 @@ def _store_and_submit(
                 att = as_input(stored, "receipt")
             receipts.append(
                 ReceiptInput(
-                    date.fromisoformat(row["paid_on"]),
+                    fields.day(row, "paid_on") or date.min,
                     row["payee"],
                     row["purpose"],
                     row["category"],
@@ -206,7 +208,7 @@ def _store_and_submit(
             application_id,
             report=values["report"],
             receipts=receipts,
-            participants_reached=int(participants) if participants else None,
+            participants_reached=participants,
             photos=[as_input(p, "photo") for p in photos],
         )
     except InvalidInput as exc:

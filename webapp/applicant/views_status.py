@@ -7,16 +7,18 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 from fondsengine.errors import FondsError
+from fondsengine.inputs import MAX_TEXT
 from fondsengine.letters_access import letter_pdf, letters_of_application
 from fondsengine.services import applications
 from fondsengine.services.payments import payments_of
 from fondsengine.services.queries import available_actions, findings_for, last_request_for_changes, timeline
 from fondsengine.services.records import add_attachment, applications_of, attachments_of
+from webapp import fields
 from webapp.applicant import bp
 from webapp.applicant.common import error_list, load, split_findings
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
-from webapp.uploads import as_input, check_and_store, read_stored
+from webapp.uploads import as_input, check, read_stored
 
 EVENT_TEXT = {
     "create_draft": "Entwurf angelegt",
@@ -115,6 +117,7 @@ def withdraw(application_id: int) -> ResponseReturnValue:
         errors.append((None, CSRF_MESSAGE))
     elif request.method == "POST":
         try:
+            fields.clean(reason, label="Grund", max_len=MAX_TEXT, multiline=True, field="reason")
             applications.withdraw(fonds(), actor(), application_id, reason=reason.strip() or None)
         except FondsError as exc:
             errors = error_list(exc)
@@ -143,7 +146,7 @@ def upload(application_id: int) -> ResponseReturnValue:
     settings = fonds().settings
     for fs in files:
         try:
-            stored = check_and_store(fs, settings.effective_upload_dir, settings.upload_max_bytes)
+            stored = check(fs, settings.upload_max_bytes, max_pixels=settings.upload_max_pixels)
             add_attachment(fonds(), actor(), application_id, as_input(stored, "cost_estimate"))
         except FondsError as exc:
             flash(exc.message, "error")

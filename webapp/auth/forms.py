@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo
+
+from webapp.fields import SafeText
 
 REQUIRED = "Bitte füllen Sie dieses Feld aus."
 
 
 class RegisterForm(FlaskForm):
-    name = StringField("Ihr Name", validators=[DataRequired(REQUIRED), Length(max=200)])
-    email = EmailField("E-Mail-Adresse", validators=[DataRequired(REQUIRED), Length(max=320)])
-    password = PasswordField("Passwort (mindestens 12 Zeichen)", validators=[DataRequired(REQUIRED)])
+    name = StringField("Ihr Name", validators=[DataRequired(REQUIRED), SafeText(200)])
+    email = EmailField("E-Mail-Adresse", validators=[DataRequired(REQUIRED), SafeText(320)])
+    password = PasswordField("Passwort (mindestens 12 Zeichen)", validators=[DataRequired(REQUIRED), SafeText(1000)])
     password2 = PasswordField(
         "Passwort wiederholen",
         validators=[
@@ -23,17 +25,19 @@ class RegisterForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("E-Mail-Adresse", validators=[DataRequired(REQUIRED)])
-    password = PasswordField("Passwort", validators=[DataRequired(REQUIRED)])
+    email = EmailField("E-Mail-Adresse", validators=[DataRequired(REQUIRED), SafeText(320)])
+    password = PasswordField("Passwort", validators=[DataRequired(REQUIRED), SafeText(1000)])
     next = HiddenField()
 
 
 class ForgotForm(FlaskForm):
-    email = EmailField("E-Mail-Adresse", validators=[DataRequired(REQUIRED)])
+    email = EmailField("E-Mail-Adresse", validators=[DataRequired(REQUIRED), SafeText(320)])
 
 
 class ResetForm(FlaskForm):
-    password = PasswordField("Neues Passwort (mindestens 12 Zeichen)", validators=[DataRequired(REQUIRED)])
+    password = PasswordField(
+        "Neues Passwort (mindestens 12 Zeichen)", validators=[DataRequired(REQUIRED), SafeText(1000)]
+    )
     password2 = PasswordField(
         "Neues Passwort wiederholen",
         validators=[
@@ -48,8 +52,8 @@ class NotificationsForm(FlaskForm):
 
 
 class PasswordChangeForm(FlaskForm):
-    current = PasswordField("Bisheriges Passwort", validators=[DataRequired(REQUIRED)])
-    password = PasswordField("Neues Passwort (mindestens 12 Zeichen)", validators=[DataRequired(REQUIRED)])
+    current = PasswordField("Bisheriges Passwort", validators=[DataRequired(REQUIRED), SafeText(1000)])
+    password = PasswordField("Neues Passwort (mindestens 12 Zeichen)", validators=[DataRequired(REQUIRED), SafeText(1000)])
     password2 = PasswordField(
         "Neues Passwort wiederholen",
         validators=[
@@ -62,14 +66,14 @@ class PasswordChangeForm(FlaskForm):
 class CodeForm(FlaskForm):
     code = StringField(
         "Code aus der Authenticator-App (oder ein Wiederherstellungscode)",
-        validators=[DataRequired(REQUIRED), Length(max=32)],
+        validators=[DataRequired(REQUIRED), SafeText(32)],
     )
 
 
 class RemoveSecondFactorForm(FlaskForm):
-    confirm_password = PasswordField("Ihr Passwort", validators=[DataRequired(REQUIRED)])
+    confirm_password = PasswordField("Ihr Passwort", validators=[DataRequired(REQUIRED), SafeText(1000)])
 
 
 class EmailChangeForm(FlaskForm):
-    new_email = EmailField("Neue E-Mail-Adresse", validators=[DataRequired(REQUIRED), Length(max=320)])
-    email_password = PasswordField("Ihr Passwort", validators=[DataRequired(REQUIRED)])
+    new_email = EmailField("Neue E-Mail-Adresse", validators=[DataRequired(REQUIRED), SafeText(320)])
+    email_password = PasswordField("Ihr Passwort", validators=[DataRequired(REQUIRED), SafeText(1000)])

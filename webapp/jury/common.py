@@ -7,9 +7,9 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from fondsengine.errors import FondsError, GuardFailed, InvalidInput, PermissionDenied
-from fondsengine.money import parse_euro
 from fondsengine.services.context import Fonds
 from fondsengine.services.jury_reads import SessionInfo, agenda_items, session_info
+from webapp import fields
 from webapp.errors import CSRF_MESSAGE, csrf_failed
 from webapp.extensions import actor, fonds
 from webapp.jury.papers import papers_for
@@ -49,13 +49,7 @@ def stale_form() -> Errors:
 
 def amount_from(text: str, field: str) -> int | None:
     """An optional amount in euros as cents; InvalidInput naming the field."""
-    text = (text or "").replace("€", "").strip()
-    if not text:
-        return None
-    try:
-        return parse_euro(text)
-    except InvalidInput as exc:
-        raise InvalidInput(exc.message, field=field) from None
+    return fields.euro({field: text or ""}, field)
 
 
 def guideline_of_fund(f: Fonds, fund_id: str):  # type: ignore[no-untyped-def]

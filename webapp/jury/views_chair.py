@@ -7,8 +7,10 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from fondsengine.errors import FondsError, InvalidInput, PermissionDenied
+from fondsengine.inputs import MAX_TEXT
 from fondsengine.services import jury
 from fondsengine.services.jury_reads import SessionInfo
+from webapp import fields
 from webapp.errors import rerender_on_csrf
 from webapp.extensions import actor, fonds
 from webapp.jury import bp
@@ -24,10 +26,10 @@ OUTCOME_DONE = {
 
 
 def _ids(values: list[str]) -> list[int]:
-    try:
-        return [int(v) for v in values]
-    except ValueError:
+    ids = fields.idents(values)
+    if len(ids) != len(values):
         abort(400)
+    return ids
 
 
 @bp.route("/sitzungen/<int:session_id>/eroeffnen", methods=["GET", "POST"])
@@ -58,7 +60,7 @@ def open_session(session_id: int) -> ResponseReturnValue:
             else:
                 flash("Die Sitzung ist eröffnet. Die Anwesenden können jetzt abstimmen.", "success")
                 return redirect(url_for("jury.session", session_id=session_id))
-        chosen_chair = int(chair) if chair.isdigit() else None
+        chosen_chair = fields.ident(chair)
     else:
         present = {p.id for p in info.members if p.present} or {p.id for p in info.members if p.confirmed}
         chosen_chair = info.chair_id or (me if info.is_member else None)
@@ -118,7 +120,7 @@ def close_item(item_id: int) -> ResponseReturnValue:
             if casting not in ("", "yes", "no"):
                 raise InvalidInput("Der Stichentscheid ist Ja oder Nein.", field="chair_casting")
             amount = amount_from(request.form.get("amount", ""), "decided")
-            reason = request.form.get("reason", "").strip() or None
+            reason = fields.text(request.form, "reason", label="Begründung", max_len=MAX_TEXT, multiline=True) or None
             result = jury.close_item(fonds(), actor(), item_id, casting or None, amount, (), reason)
         except FondsError as exc:
             errors = error_lines(exc, f"-{item_id}")

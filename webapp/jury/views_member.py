@@ -7,8 +7,10 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from fondsengine.errors import FondsError, InvalidInput
+from fondsengine.inputs import MAX_TEXT
 from fondsengine.services import jury
 from fondsengine.services.jury_reads import SessionInfo, my_sessions, session_of_item
+from webapp import fields
 from webapp.errors import rerender_on_csrf
 from webapp.extensions import actor, fonds
 from webapp.jury import bp
@@ -102,13 +104,11 @@ def conflict(item_id: int) -> ResponseReturnValue:
     values = {f"reason-{item_id}": reason}
     errors: Errors = stale_form()
     if not errors:
-        try:
-            user_id = int(request.form.get("user") or current_user.id)
-        except ValueError:
-            abort(400)
+        user_id = fields.ident(request.form.get("user") or current_user.id) or abort(400)
         try:
             if not reason:
                 raise InvalidInput("Bitte nennen Sie kurz den Grund der Befangenheit.", field="reason")
+            fields.clean(reason, label="Grund", max_len=MAX_TEXT, multiline=True, field="reason")
             jury.declare_conflict(fonds(), actor(), item_id, user_id, reason)
         except FondsError as exc:
             errors = error_lines(exc, f"-{item_id}")

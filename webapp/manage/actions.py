@@ -16,10 +16,11 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from fondsengine.errors import FondsError, InvalidInput
+from fondsengine.inputs import MAX_TEXT
 from fondsengine.model import JurySession, Payment
-from fondsengine.money import parse_euro
 from fondsengine.services import applications, decisions, payments, proofs
 from fondsengine.services.queries import available_actions
+from webapp import fields
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
 from webapp.manage import bp
@@ -70,37 +71,44 @@ class Problems(Exception):
         self.errors = errors
 
 
+LABELS = {"reason": "Begründung", "grant_file_number": "Aktenzeichen der Stadt", "kind": "Art der Auszahlung"}
+LIMITS = {"grant_file_number": 80, "kind": 20}  # String(n) columns; other texts are multi-line Text
+
+
 def _cents(form: MultiDict[str, str], name: str, *, required: bool) -> int | None:
-    raw = form.get(name, "").strip()
-    if not raw:
-        if required:
-            raise Problems([(name, "Bitte geben Sie einen Betrag an.")])
-        return None
     try:
-        return parse_euro(raw)
+        return fields.euro(form, name, required="Bitte geben Sie einen Betrag an." if required else None)
     except InvalidInput as exc:
         raise Problems([(name, exc.message)]) from None
 
 
 def _text(form: MultiDict[str, str], name: str, *, required: str | None = None) -> str:
-    value = form.get(name, "").strip()
-    if required and not value:
-        raise Problems([(name, required)])
-    return value
+    try:
+        return fields.text(
+            form,
+            name,
+            label=LABELS.get(name, name),
+            max_len=LIMITS.get(name, MAX_TEXT),
+            multiline=name not in LIMITS,
+            required=required,
+        )
+    except InvalidInput as exc:
+        raise Problems([(name, exc.message)]) from None
 
 
 def _day(form: MultiDict[str, str], name: str) -> date:
     try:
-        return date.fromisoformat(form.get(name, "").strip())
-    except ValueError:
-        raise Problems([(name, "Bitte geben Sie ein Datum an (TT.MM.JJJJ).")]) from None
+        return fields.day(form, name, required="Bitte geben Sie ein Datum an (TT.MM.JJJJ).") or date.min
+    except InvalidInput as exc:
+        raise Problems([(name, exc.message)]) from None
 
 
 def conditions_from(form: MultiDict[str, str], view: OfficeView) -> list[str]:
     """Ticked standard conditions of the guideline plus free-text ones (one per line)."""
     ticked = set(form.getlist("condition"))
     texts = [c.text for c in view.guideline.conditions if c.id in ticked]
-    texts += [line.strip() for line in form.get("conditions_extra", "").splitlines() if line.strip()]
+    extra = _text(form, "conditions_extra")
+    texts += [line.strip() for line in extra.splitlines() if line.strip()]
     return texts
 
 
@@ -139,7 +147,7 @@ def _payment(view: OfficeView, form: MultiDict[str, str]) -> None:
         view.app.id,
         amount_cents=_cents(form, "amount", required=True) or 0,
         kind=_text(form, "kind", required="Bitte wählen Sie die Art der Auszahlung."),
-        payment_id=int(raw_id) if raw_id.isdigit() else None,
+        payment_id=fields.ident(raw_id),
     )
 
 
@@ -156,10 +164,10 @@ def _city_grant(view: OfficeView, form: MultiDict[str, str]) -> None:
 
 
 def _session_id(form: MultiDict[str, str]) -> int:
-    raw = form.get("session_id", "")
-    if not raw.isdigit():
+    session_id = fields.ident(form.get("session_id", ""))
+    if session_id is None:
         raise Problems([("session_id", "Bitte wählen Sie eine Jurysitzung.")])
-    return int(raw)
+    return session_id
 
 
 REASON = "Bitte geben Sie eine Begründung an."
@@ -167,6 +175,7 @@ STEP_GONE = (
     "Dieser Schritt ist im jetzigen Stand des Antrags nicht mehr möglich – vermutlich hat ihn gerade "
     "jemand anderes ausgeführt. Es wurde nichts gespeichert; unten sehen Sie den aktuellen Stand."
 )
+CONSULTATION_DAY = "Bitte geben Sie das Datum des Gesprächs an."
 RUN: dict[str, Callable[[OfficeView, MultiDict[str, str]], Any]] = {
     "request_changes": lambda v, f: decisions.request_changes(
         fonds(), actor(), v.app.id, _text(f, "reason", required="Bitte schreiben Sie, was geändert werden soll.")
@@ -332,8 +341,10 @@ def review(application_id: int) -> ResponseReturnValue:
     for item in view.guideline.review_checklist:
         result = request.form.get(f"r-{item.id}", "")
         if result:
-            answers[item.id] = (result, request.form.get(f"n-{item.id}", ""))
+            answers[item.id] = (result[:20], request.form.get(f"n-{item.id}", ""))
     try:
+        for item_id, (_result, note) in answers.items():
+            fields.clean(note, label="Notiz", max_len=MAX_TEXT, multiline=True, field=item_id)
         if answers:
             decisions.record_review(fonds(), actor(), application_id, answers)
         if request.form.get("abschliessen"):
@@ -361,6 +372,7 @@ def receipt(application_id: int, receipt_id: int) -> ResponseReturnValue:
         abort(404)
     accepted = request.form.get("decision") == "accept"
     try:
+        fields.text(request.form, "reason", label="Begründung", max_len=MAX_TEXT, multiline=True)
         proofs.review_receipt(
             fonds(),
             actor(),
@@ -381,11 +393,8 @@ def consultation(application_id: int) -> ResponseReturnValue:
     """Confirm that the prior consultation took place."""
     load_for_office(application_id)
     try:
-        applications.confirm_consultation(
-            fonds(), actor(), application_id, date.fromisoformat(request.form.get("on", ""))
-        )
-    except ValueError:
-        return render_application(application_id, [("on", "Bitte geben Sie das Datum des Gesprächs an.")], 400)
+        on = fields.day(request.form, "on", label="Datum des Gesprächs", required=CONSULTATION_DAY)
+        applications.confirm_consultation(fonds(), actor(), application_id, on or date.min)
     except FondsError as exc:
         return render_application(application_id, error_list(exc), 400)
     flash("Das Beratungsgespräch ist bestätigt.", "success")

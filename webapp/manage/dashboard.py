@@ -9,10 +9,12 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_required
 from sqlalchemy import select
 
+from fondsengine.inputs import MAX_YEAR, MIN_YEAR
 from fondsengine.ledger import Balance
 from fondsengine.model import BudgetYear
 from fondsengine.outbox import undeliverable
 from fondsengine.services.queries import fund_balance
+from webapp import fields
 from webapp.extensions import fonds
 from webapp.manage import bp
 from webapp.manage.chart import monthly, year_chart
@@ -73,9 +75,10 @@ def pick_year(years: list[int]) -> int:
     """The year asked for (?jahr=), else the current one when the fund has it, else the newest."""
     raw = request.args.get("jahr", "")
     if raw:
-        if not raw.isdigit():
+        year = fields.ident(raw)
+        if year is None or not MIN_YEAR <= year <= MAX_YEAR:
             abort(404)
-        return int(raw)
+        return year
     current = today().year
     return current if current in years or not years else years[0]
 

@@ -7,7 +7,9 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 from fondsengine.errors import FondsError
+from fondsengine.inputs import MAX_TEXT
 from fondsengine.services.notes import add_note
+from webapp import fields
 from webapp.extensions import actor, fonds
 from webapp.manage import bp
 from webapp.manage.common import error_list
@@ -21,7 +23,8 @@ def note(application_id: int) -> ResponseReturnValue:
 
     load_for_office(application_id)
     try:
-        add_note(fonds(), actor(), application_id, request.form.get("note", ""))
+        text = fields.text(request.form, "note", label="Notiz", max_len=MAX_TEXT, multiline=True)
+        add_note(fonds(), actor(), application_id, text)
     except FondsError as exc:
         return render_application(application_id, error_list(exc), 400)
     flash("Die Notiz ist gespeichert.", "success")

@@ -7,8 +7,6 @@ the draft in one unit of work and records who entered the application for whom
 
 from __future__ import annotations
 
-import secrets
-
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
@@ -19,6 +17,7 @@ from fondsengine.guidelines.model import Guideline
 from fondsengine.model import User
 from fondsengine.services.applications import PaperPerson, enter_paper_application
 from fondsengine.services.users import create_user, normalise_email
+from webapp import fields
 from webapp.applicant.forms import AREA_LINKS, CORE_FIELDS, FormState, checkbox_names, parse_form
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
@@ -61,7 +60,7 @@ def paper() -> ResponseReturnValue:
     guideline = _guideline(fund_id)
     errors: Errors = []
     person = {k: request.form.get(k, "").strip() for k in ("person_name", "person_email")}
-    token = request.form.get("form_token") or secrets.token_urlsafe(16)
+    token = fields.form_token(request.form)
     state = FormState()
     if request.method == "POST":
         data, state = parse_form(request.form, guideline, checkbox_names(guideline))
@@ -69,6 +68,8 @@ def paper() -> ResponseReturnValue:
             errors = [(None, CSRF_MESSAGE)]
         elif data is not None:
             try:
+                fields.clean(person["person_name"], label="Name", max_len=200, field="person_name")
+                fields.email(person, "person_email")
                 who = PaperPerson(person["person_name"] or data.contact_name, person["person_email"] or None)
                 app_id = enter_paper_application(fonds(), actor(), fund_id, data, who, client_token=token)
             except FondsError as exc:

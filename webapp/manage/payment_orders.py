@@ -13,6 +13,7 @@ from fondsengine.errors import FondsError
 from fondsengine.model import Application, Payment
 from fondsengine.money import to_decimal
 from fondsengine.services import payments
+from webapp import fields
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
 from webapp.manage import bp
@@ -80,7 +81,7 @@ def payment_orders() -> ResponseReturnValue:
         if csrf_failed():
             errors = [(None, CSRF_MESSAGE)]
         else:
-            chosen = {r.id: r for r in open_requests(fund_id)}.get(int(request.form.get("payment_id", "0") or 0))
+            chosen = {r.id: r for r in open_requests(fund_id)}.get(fields.ident(request.form.get("payment_id")) or 0)
             if chosen is None:
                 errors = [(None, "Diese Auszahlungsanforderung ist nicht mehr offen.")]
             else:

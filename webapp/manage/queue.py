@@ -17,8 +17,9 @@ from flask_login import login_required
 from sqlalchemy import Select, exists, func, or_, select
 
 from fondsengine.errors import InvalidInput
+from fondsengine.inputs import MAX_YEAR, MIN_YEAR
 from fondsengine.model import Application, CostItem, Fund, JurySession
-from fondsengine.money import parse_euro
+from webapp import fields
 from webapp.extensions import fonds
 from webapp.manage import bp
 from webapp.manage.common import Errors, FundChoice, require_any_fund, today
@@ -68,12 +69,11 @@ class QueueFilter:
 
 
 def _cents(raw: str, name: str, errors: Errors) -> int | None:
-    if not raw.strip():
-        return None
     try:
-        return parse_euro(raw)
-    except (InvalidInput, ValueError, ArithmeticError):
-        errors.append((name, f"„{raw}“ ist kein Eurobetrag (Beispiel: 1.500,00)."))
+        return fields.euro({name: raw}, name)
+    except InvalidInput:
+        shown = raw if len(raw) <= 40 else raw[:40] + "…"
+        errors.append((name, f"„{shown}“ ist kein Eurobetrag (Beispiel: 1.500,00)."))
         return None
 
 
@@ -93,7 +93,7 @@ def parse_filter(args: Any, funds: list[FundChoice]) -> QueueFilter:
         "richtung",
         "seite",
     )
-    raw = {k: str(args.get(k, "")).strip() for k in keys}
+    raw = {k: fields.raw(args, k)[:200] for k in keys}
     managed = [fc.id for fc in funds]
     if raw["fonds"]:
         if raw["fonds"] not in managed:
@@ -102,10 +102,11 @@ def parse_filter(args: Any, funds: list[FundChoice]) -> QueueFilter:
     else:
         fund_ids = managed
     errors: Errors = []
-    year = int(raw["jahr"]) if raw["jahr"].isdigit() else None
-    if raw["jahr"] and year is None:
+    year = fields.ident(raw["jahr"])
+    if raw["jahr"] and (year is None or not MIN_YEAR <= year <= MAX_YEAR):
         errors.append(("jahr", "Bitte geben Sie das Haushaltsjahr als Zahl an, z. B. 2026."))
-    page = int(raw["seite"]) if raw["seite"].isdigit() and int(raw["seite"]) > 0 else 1
+        year = None
+    page = min(fields.ident(raw["seite"]) or 1, 100_000)
     sort = raw["sort"] if raw["sort"] in SORTS else "eingang"
     return QueueFilter(
         fund_ids=fund_ids,
@@ -116,16 +117,21 @@ def parse_filter(args: Any, funds: list[FundChoice]) -> QueueFilter:
         min_cents=_cents(raw["min"], "min", errors),
         max_cents=_cents(raw["max"], "max", errors),
         overdue=raw["ueberfaellig"] == "1",
-        text=raw["q"][:200],
+        text=_printable(raw["q"]),
         sort=sort,
         descending=raw["richtung"] != "auf",
         page=page,
-        selected=[int(v) for v in args.getlist("auswahl") if str(v).isdigit()][:1000]
+        selected=fields.idents(args.getlist("auswahl"))
         if hasattr(args, "getlist")
         else [],
         raw={k: v for k, v in raw.items() if k != "seite"},
         errors=errors,
     )
+
+
+def _printable(text: str) -> str:
+    """A search text without control characters (they cannot match anything stored)."""
+    return "".join(ch for ch in text if ch.isprintable() or ch == " ")
 
 
 def _like(text: str) -> str:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from fondsengine.errors import FondsError
 from fondsengine.model import Membership, User
 from fondsengine.services.users import grant_role, revoke_role
+from webapp import fields
 from webapp.auth.views import send_invitation
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
@@ -74,6 +75,9 @@ def roles() -> ResponseReturnValue:
             errors = [("email", "Bitte geben Sie die E-Mail-Adresse der Person an.")]
         else:
             try:
+                fields.text(values, "name", label="Name", max_len=200)
+                fields.email(values, "email")
+                fields.text(values, "group", label="Gruppe", max_len=64)
                 user_id = find_or_create_person(values["name"], values["email"])
                 grant_role(
                     fonds(),
@@ -117,7 +121,7 @@ def revoke() -> ResponseReturnValue:
         revoke_role(
             fonds(),
             actor(),
-            user_id=int(user_id) if user_id.isdigit() else 0,
+            user_id=fields.ident(user_id) or 0,
             fund_id=fund_id,
             role=request.form.get("role", ""),
         )

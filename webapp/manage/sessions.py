@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -11,9 +12,10 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_required
 from sqlalchemy import func, select
 
-from fondsengine.errors import FondsError
+from fondsengine.errors import FondsError, InvalidInput
 from fondsengine.model import AgendaItem, Application, Attendance, JurySession, User
 from fondsengine.services import decisions, jury_sessions
+from webapp import fields
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
 from webapp.manage import bp
@@ -48,9 +50,19 @@ def sessions_of(fund_id: str) -> list[Any]:
         )
 
 
+TIME_RE = re.compile(r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$")
+
+
 def parse_start(day: str, time: str) -> datetime:
     """A date and a time in Witten as a timezone-aware datetime (ValueError if malformed)."""
-    local = datetime.fromisoformat(f"{day.strip()}T{(time.strip() or '18:00')}")
+    try:
+        on = fields.day({"day": day}, "day", required="Datum fehlt") or date.min
+    except InvalidInput as exc:
+        raise ValueError(exc.message) from None
+    clock = time.strip() or "18:00"
+    if not TIME_RE.match(clock):
+        raise ValueError("Uhrzeit wie 18:30")
+    local = datetime.fromisoformat(f"{on.isoformat()}T{clock}")
     return local.replace(tzinfo=BERLIN)
 
 
@@ -77,6 +89,7 @@ def sessions() -> ResponseReturnValue:
                     errors = [("place", "Bitte geben Sie den Ort der Sitzung an.")]
                 else:
                     try:
+                        fields.text(values, "place", label="Ort", max_len=300)
                         session_id = decisions.create_session(fonds(), actor(), fund_id, starts_at, values["place"])
                     except FondsError as exc:
                         errors = error_list(exc)
@@ -164,7 +177,7 @@ def session(session_id: int) -> ResponseReturnValue:
         if csrf_failed():
             errors = [(None, CSRF_MESSAGE)]
         else:
-            chosen = [int(v) for v in request.form.getlist("application") if v.isdigit()]
+            chosen = fields.idents(request.form.getlist("application"))
             if not chosen:
                 errors = [(None, "Bitte wählen Sie mindestens einen Antrag aus.")]
             added = 0
@@ -216,23 +229,23 @@ def invite(session_id: int) -> ResponseReturnValue:
 def schedule_selected() -> ResponseReturnValue:
     """Put the applications ticked in the queue on one session's agenda (each through the engine)."""
     require_any_fund()
-    raw = request.form.get("session_id", "")
-    if not raw.isdigit():
+    session_id = fields.ident(request.form.get("session_id", ""))
+    if session_id is None:
         flash("Bitte wählen Sie eine Jurysitzung.", "error")
         return redirect(url_for("manage.queue"))
-    js = _load_session(int(raw))
+    js = _load_session(session_id)
     require_fund(js["fund_id"])
-    chosen = [int(v) for v in request.form.getlist("auswahl") if v.isdigit()]
+    chosen = fields.idents(request.form.getlist("auswahl"))
     if not chosen:
         flash("Bitte wählen Sie mindestens einen Antrag aus.", "error")
     added = 0
     for app_id in chosen:
         try:
-            decisions.schedule(fonds(), actor(), app_id, int(raw))
+            decisions.schedule(fonds(), actor(), app_id, session_id)
             added += 1
         except FondsError as exc:
             for _f, message in error_list(exc):
                 flash(f"Antrag {app_id}: {message}", "error")
     if added:
         flash(f"{added} {'Antrag steht' if added == 1 else 'Anträge stehen'} jetzt auf der Tagesordnung.", "success")
-    return redirect(url_for("manage.session", session_id=int(raw)))
+    return redirect(url_for("manage.session", session_id=session_id))
