@@ -53,7 +53,9 @@ class NotificationsForm(FlaskForm):
 
 class PasswordChangeForm(FlaskForm):
     current = PasswordField("Bisheriges Passwort", validators=[DataRequired(REQUIRED), SafeText(1000)])
-    password = PasswordField("Neues Passwort (mindestens 12 Zeichen)", validators=[DataRequired(REQUIRED), SafeText(1000)])
+    password = PasswordField(
+        "Neues Passwort (mindestens 12 Zeichen)", validators=[DataRequired(REQUIRED), SafeText(1000)]
+    )
     password2 = PasswordField(
         "Neues Passwort wiederholen",
         validators=[
