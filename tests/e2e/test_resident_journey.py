@@ -13,6 +13,7 @@ from fondsengine.model import Application
 from fondsengine.services.context import Actor
 from fondsengine.services.decisions import request_changes
 from tests.e2e.conftest import Checker, log_in
+from tests.support.files import simple_pdf
 from tests.web.builders import World, approved_for, draft_for
 
 pytestmark = pytest.mark.e2e
@@ -125,7 +126,7 @@ def test_apply_with_live_feedback_fix_and_submit(page: Page, world: World, a11y:
     page.get_by_role("button", name="Datei hochladen").click()
     expect(page.get_by_text("ist zu groß")).to_be_visible()
     good = tmp_path / "Kostenvoranschlag.pdf"
-    good.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    good.write_bytes(simple_pdf())
     page.get_by_label("Datei auswählen (PDF, JPEG oder PNG)").set_input_files(str(good))
     page.get_by_role("button", name="Datei hochladen").click()
     expect(page.get_by_role("link", name="Kostenvoranschlag.pdf")).to_be_visible()
@@ -216,7 +217,7 @@ def test_payment_with_iban_check_and_proof_of_use_with_refund_warning(
     page.get_by_label("Zweck (Beleg 1)").fill("Zelt und Bühne")
     page.get_by_label("Kostenart (Beleg 1)").select_option("rental")
     receipt = tmp_path / "beleg.pdf"
-    receipt.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    receipt.write_bytes(simple_pdf())
     page.get_by_label("Beleg als Datei (Beleg 1, PDF/JPEG/PNG)").set_input_files(str(receipt))
     page.get_by_role("button", name="Summe prüfen").click()
     expect(page.get_by_text("weniger ausgegeben als bewilligt")).to_be_visible()

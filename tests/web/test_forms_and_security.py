@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 
 from fondsengine.config import load_settings
 from fondsengine.model import Application, Attachment
+from tests.support.files import simple_pdf
 from tests.web.builders import World, approved_for, draft_for
 from tests.web.conftest import login
-from tests.web.test_uploads import simple_pdf
 from webapp import create_app
 
 NEW = "/antrag/neu/witten-quartiersfonds"

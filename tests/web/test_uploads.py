@@ -22,20 +22,10 @@ from fondsengine.model import Application, Attachment
 from fondsengine.services import records
 from fondsengine.services.context import Actor
 from fondsengine.services.records import AttachmentInput
+from tests.support.files import simple_pdf
 from tests.web.builders import World, approved_for, build_world, draft_for
 from tests.web.conftest import login
 from tests.web.test_jury_support import build_jury
-
-
-def simple_pdf(mutate: object = None) -> bytes:
-    """A real one-page PDF written by pypdf (optionally changed before writing)."""
-    writer = PdfWriter()
-    writer.add_blank_page(200, 200)
-    if callable(mutate):
-        mutate(writer)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def _open_action_js(writer: PdfWriter) -> None:
