@@ -101,7 +101,7 @@ def _info(aw: AuthzWorld, a: Actor) -> jury_reads.SessionInfo:
 
 
 def _attachment(aw: AuthzWorld) -> records.AttachmentInput:
-    return records.AttachmentInput("cost_estimate", "x.pdf", "authz-draft.pdf", "application/pdf", len(PDF), "0" * 64)
+    return records.AttachmentInput("cost_estimate", "x.pdf", "application/pdf", PDF)
 
 
 LATER = datetime(2026, 4, 1, 16, tzinfo=UTC)

@@ -6,7 +6,6 @@ fund's manager, the fund's city approver and its auditor."""
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -120,10 +119,7 @@ def build(template: Path, tmp: Path) -> AuthzWorld:
             if letter is not None:
                 aw.letter[state] = int(letter)
     for state in STATES:
-        stored = f"authz-{state}.pdf"
-        (w.upload_dir / stored).parent.mkdir(parents=True, exist_ok=True)
-        (w.upload_dir / stored).write_bytes(PDF)
-        data = AttachmentInput("cost_estimate", "Angebot.pdf", stored, "application/pdf", len(PDF), _sha(PDF))
+        data = AttachmentInput("cost_estimate", "Angebot.pdf", "application/pdf", PDF)
         aw.attachment[state] = add_attachment(f, office, aw.app[state], data)
     for role, email in EMAILS.items():
         client = w.app.test_client()
@@ -137,9 +133,6 @@ def _submitted(w: World, app_id: int) -> int:
     apps.submit(w.fonds, Actor(w.anna), app_id)
     return app_id
 
-
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def fingerprint(aw: AuthzWorld) -> tuple[object, ...]:
