@@ -163,7 +163,7 @@ def _settings(url: str, tmp_path: Path) -> Settings:
         environ={},
         instance_path=str(tmp_path),
         database_url=url,
-        secret_key="test-secret-key",
+        secret_key="test-secret-key-0123456789abcdef-32+",
         secure_cookies=False,
         mail_backend="console",
         richtlinien_dir=str(ROOT / "richtlinien"),

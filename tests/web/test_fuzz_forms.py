@@ -216,12 +216,22 @@ def _forms(w: World, tmp_path: Path) -> dict[str, Form]:
     return {f.name: f for f in forms}
 
 
+# the fuzzer types wrong passwords and logs in often on purpose; lock-out and limits have their own tests
+NO_LIMITS: dict[str, object] = {
+    "login_max_failures": 10**6,
+    "ratelimit_login": "1000000 per minute",
+    "ratelimit_register": "1000000 per minute",
+    "ratelimit_reset": "1000000 per minute",
+}
+
+
 def _pg_world(server: PgServer, tmp: Path) -> Iterator[World]:
     name = "fuzz_" + uuid.uuid4().hex[:10]
     server.admin(f'CREATE DATABASE "{name}"')
     url = server.url(name)
     upgrade(url)
-    s = load_settings(environ={}, instance_path=str(tmp), database_url=url, secret_key="test-secret-key",
+    s = load_settings(environ={}, instance_path=str(tmp), database_url=url,
+                      secret_key="test-secret-key-0123456789abcdef-32+", **NO_LIMITS,
                       secure_cookies=False, mail_backend="console", richtlinien_dir=str(ROOT / "richtlinien"),
                       workflows_dir=str(ROOT / "workflows"))  # fmt: skip
     clock = FixedClock(START)
@@ -242,12 +252,11 @@ def _pg_world(server: PgServer, tmp: Path) -> Iterator[World]:
 def fuzz(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, template_db: Path) -> Iterator[Fuzz]:
     tmp = tmp_path_factory.mktemp(f"fuzz-{request.param}")
     if request.param == "sqlite":
-        worlds: Iterator[World] = iter([build_world(template_db, tmp)])
+        worlds: Iterator[World] = iter([build_world(template_db, tmp, **NO_LIMITS)])
     else:
         worlds = _pg_world(request.getfixturevalue("pg_server"), tmp)
     world = next(worlds)
     world.app.config["WTF_CSRF_ENABLED"] = False
-    world.app.config["RATELIMIT_ENABLED"] = False  # the fuzzer is no attacker of the rate limits
     yield Fuzz(world, _forms(world, tmp), {})
     next(worlds, None)
     world.fonds.db.dispose()
