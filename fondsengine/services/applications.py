@@ -90,6 +90,8 @@ def _validate(data: ApplicationInput) -> None:
             raise InvalidInput(f"Kostenposition {i}: Der Betrag muss größer als 0,00 € sein.", field="cost_items")
         if not item.description.strip():
             raise InvalidInput(f"Kostenposition {i}: Bitte beschreiben Sie die Kosten.", field="cost_items")
+        if item.hours is not None and not (Decimal(item.hours).is_finite() and item.hours > 0):
+            raise InvalidInput(f"Kostenposition {i}: Die Stunden müssen größer als 0 sein.", field="cost_items")
 
 
 def validate_input(data: ApplicationInput) -> None:

@@ -324,6 +324,7 @@ def test_the_known_server_errors_of_the_issue_are_refused_with_a_german_message(
         ("title", "Fest\nmit Umbruch", "Zeilenumbruch"),
         ("title", "x" * 301, "zu lang"),
         ("participants_expected", "²", "ganze Zahl"),
+        ("cost-1-hours", "0", "Die Stunden müssen größer als 0 sein"),  # found by the fuzzer after the merge
     ]:
         before = fuzz.counts()
         response = _send(fuzz, form, {**form.base, field_name: value})
