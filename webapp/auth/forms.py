@@ -51,18 +51,10 @@ class NotificationsForm(FlaskForm):
     """Only the CSRF token; the checkboxes are generated from the engine's choices."""
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(ResetForm):
+    """The reset form's new password twice, plus the current password."""
+
     current = PasswordField("Bisheriges Passwort", validators=[DataRequired(REQUIRED), SafeText(1000)])
-    password = PasswordField(
-        "Neues Passwort (mindestens 12 Zeichen)", validators=[DataRequired(REQUIRED), SafeText(1000)]
-    )
-    password2 = PasswordField(
-        "Neues Passwort wiederholen",
-        validators=[
-            DataRequired(REQUIRED),
-            EqualTo("password", "Die beiden Passwörter stimmen nicht überein."),
-        ],
-    )
 
 
 class CodeForm(FlaskForm):
