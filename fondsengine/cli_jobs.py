@@ -22,8 +22,7 @@ def cmd_scheduler(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     assert isinstance(settings, Settings)
-    run(settings)
-    return 0
+    return run(settings)
 
 
 def cmd_jobs_list(args: argparse.Namespace) -> int:

@@ -62,6 +62,10 @@ class Settings:
     upload_max_files_per_application: int = 40  # attachments of one application (cost estimates, receipts, photos)
     upload_max_bytes_per_application: int = 100 * 1024 * 1024
     upload_max_pixels: int = 40_000_000  # images larger than 40 megapixels are refused
+    # scheduler lease and heartbeat (docs/operations.md, "Ein Zeitplaner")
+    scheduler_lease_retry_seconds: int = 10  # a waiting scheduler tries to take the lease this often
+    scheduler_heartbeat_max_age_seconds: int = 180  # /readyz: an older heartbeat means "scheduler down"
+    health_requires_scheduler: bool = False  # /readyz answers 503 when the heartbeat is missing or old
 
     @property
     def effective_database_url(self) -> str:

@@ -1,18 +1,23 @@
 """Health endpoints for load balancers and monitoring: no login, no CSRF, no personal data.
 
 `/healthz` answers as long as the worker process runs; `/readyz` checks what serving needs:
-the database answers, its schema is at the newest migration, the guideline files are loaded."""
+the database answers, its schema is at the newest migration, the guideline files are loaded.
+It also reports the scheduler's heartbeat and the outbox backlog; a missing or old heartbeat
+makes it 503 only with `health_requires_scheduler`."""
 
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, Response, jsonify
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
+from fondsengine.clock import BERLIN
+from fondsengine.lease import last_beat
 from fondsengine.migrate import current_revision, head_revision
-from fondsengine.model import Fund
+from fondsengine.model import Fund, OutboxMessage
 from fondsengine.shipped import richtlinien_dir
 from webapp.extensions import csrf, fonds
 
@@ -33,9 +38,37 @@ def healthz() -> tuple[Response, int]:
     return _answer("ok", 200)
 
 
-def _check_database() -> tuple[dict[str, str], list[str]]:
+OUTBOX_OVERDUE = timedelta(minutes=15)  # a due mail still unsent after this counts as backlog
+
+
+def _check_scheduler(checks: dict[str, str | int], problems: list[str]) -> None:
     f = fonds()
-    checks: dict[str, str] = {}
+    now = f.clock.now()
+    row = last_beat(f.db)
+    max_age = timedelta(seconds=f.settings.scheduler_heartbeat_max_age_seconds)
+    if row is not None and now - row.beat_at <= max_age:
+        checks["scheduler"] = "ok"
+    else:
+        checks["scheduler"] = "missing" if row is None else "stale"
+        if f.settings.health_requires_scheduler and row is None:
+            problems.append("Zeitplaner hat sich noch nie gemeldet (fondsengine scheduler starten)")
+        elif f.settings.health_requires_scheduler and row is not None:
+            minutes = int((now - row.beat_at).total_seconds() // 60)
+            when = row.beat_at.astimezone(BERLIN).strftime("%d.%m.%Y %H:%M")
+            problems.append(f"Zeitplaner meldet sich seit {minutes} Minuten nicht (letztes Lebenszeichen {when})")
+    with f.db.read() as s:
+        backlog = s.scalar(
+            select(func.count(OutboxMessage.id)).where(
+                OutboxMessage.status.in_(("pending", "sending")),
+                OutboxMessage.next_attempt_at < now - OUTBOX_OVERDUE,
+            )
+        )
+    checks["outbox_backlog"] = int(backlog or 0)
+
+
+def _check_database() -> tuple[dict[str, str | int], list[str]]:
+    f = fonds()
+    checks: dict[str, str | int] = {}
     problems: list[str] = []
     try:
         with f.db.engine.connect() as conn:
@@ -60,12 +93,13 @@ def _check_database() -> tuple[dict[str, str], list[str]]:
                         + " (fondsengine funds load)")
     else:
         checks["guidelines"] = "ok"
+    _check_scheduler(checks, problems)
     return checks, problems
 
 
 @bp.get("/readyz")
 def readyz() -> tuple[Response, int]:
-    """Readiness: database reachable, schema at head, guidelines loaded (503 with the reasons)."""
+    """Readiness: database reachable, schema at head, guidelines loaded, optionally the scheduler (503 with reasons)."""
     checks, problems = _check_database()
     if problems:
         return _answer("unavailable", 503, checks=checks, problems=problems)

@@ -13,7 +13,14 @@ from fondsengine.model.fund import BudgetYear, Fund, GuidelineVersion, WorkflowV
 from fondsengine.model.jury import AgendaItem, Attendance, Conflict, JurySession, Vote
 from fondsengine.model.jury_extra import JuryDraw, JuryVolunteer
 from fondsengine.model.money import LedgerEntry, Payment, ProofOfUse, Receipt, Refund
-from fondsengine.model.records import AuditEvent, ChainHead, JobMark, Letter, OutboxMessage
+from fondsengine.model.records import (
+    AuditEvent,
+    ChainHead,
+    JobMark,
+    Letter,
+    OutboxMessage,
+    SchedulerHeartbeat,
+)
 from fondsengine.model.user import Membership, ThrottleCounter, User
 
 __all__ = [
@@ -44,6 +51,7 @@ __all__ = [
     "Receipt",
     "Refund",
     "ReviewItem",
+    "SchedulerHeartbeat",
     "ThrottleCounter",
     "User",
     "Vote",

@@ -97,3 +97,15 @@ class JobMark(Base):
     key: Mapped[str] = mapped_column(String(200), unique=True)
     job: Mapped[str] = mapped_column(String(64))
     done_at: Mapped[datetime]
+
+
+class SchedulerHeartbeat(Base):
+    """The one row the scheduler holding the lease refreshes every minute (read by `/readyz`)."""
+
+    __tablename__ = "scheduler_heartbeats"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
+    host: Mapped[str] = mapped_column(String(200))
+    pid: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime]
+    beat_at: Mapped[datetime]

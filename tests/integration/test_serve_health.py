@@ -37,7 +37,8 @@ def test_healthz_and_readyz_answer_200_on_a_ready_database_without_login(fonds: 
     ready = client.get("/readyz")
     assert ready.status_code == 200
     assert ready.get_json() == {
-        "status": "ok", "pid": os.getpid(), "checks": {"database": "ok", "schema": "ok", "guidelines": "ok"}
+        "status": "ok", "pid": os.getpid(),
+        "checks": {"database": "ok", "schema": "ok", "guidelines": "ok", "scheduler": "missing", "outbox_backlog": 0},
     }  # fmt: skip
     assert ready.headers["Cache-Control"] == "no-store"
 
@@ -65,7 +66,9 @@ def test_readyz_is_503_when_the_guidelines_are_not_loaded(sqlite_url: str, tmp_p
     upgrade(sqlite_url)
     f = _fonds_on(sqlite_url, tmp_path)
     body = _client(f).get("/readyz").get_json()
-    assert body["checks"] == {"database": "ok", "schema": "ok", "guidelines": "missing"}
+    assert body["checks"] == {
+        "database": "ok", "schema": "ok", "guidelines": "missing", "scheduler": "missing", "outbox_backlog": 0
+    }  # fmt: skip
     assert body["problems"] == [
         "Richtlinien nicht geladen: witten-cityfonds, witten-quartiersfonds (fondsengine funds load)"
     ]
