@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -35,7 +36,7 @@ def pg_server() -> Iterator[PgServer]:
 
 @pytest.fixture
 def pg_url(pg_server: PgServer) -> Iterator[str]:
-    """A fresh database on the session's PostgreSQL server."""
+    """A fresh, empty database on the session's PostgreSQL server."""
     name = "t_" + uuid.uuid4().hex[:12]
     pg_server.admin(f'CREATE DATABASE "{name}"')
     yield pg_server.url(name)
@@ -44,8 +45,55 @@ def pg_url(pg_server: PgServer) -> Iterator[str]:
 
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
-    """A fresh SQLite file."""
+    """A fresh, empty SQLite file."""
     return f"sqlite:///{tmp_path / 'fonds.db'}"
+
+
+class Templates:
+    """Migrated databases with the Witten funds loaded, built once per worker and clock, then cloned.
+
+    Migrating and loading the funds took most of an integration test's time; a clone is a file copy
+    on SQLite and ``CREATE DATABASE ... TEMPLATE`` on PostgreSQL (a file-level copy in the server).
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._sqlite: dict[datetime, Path] = {}
+        self._pg: dict[datetime, str] = {}
+
+    def sqlite(self, clock: FixedClock, target: Path) -> str:
+        key = clock.now()
+        if key not in self._sqlite:
+            path = self.directory / f"template-{len(self._sqlite)}.db"
+            _prepare(f"sqlite:///{path}", FixedClock(key), self.directory / "instance")
+            self._sqlite[key] = path
+        shutil.copy(self._sqlite[key], target)
+        return f"sqlite:///{target}"
+
+    def postgres(self, server: PgServer, clock: FixedClock) -> str:
+        key = clock.now()
+        if key not in self._pg:
+            name = f"tmpl_{len(self._pg)}_{uuid.uuid4().hex[:8]}"
+            server.admin(f'CREATE DATABASE "{name}"')
+            _prepare(server.url(name), FixedClock(key), self.directory / "instance")
+            self._pg[key] = name
+        clone = "t_" + uuid.uuid4().hex[:12]
+        server.admin(f'CREATE DATABASE "{clone}" TEMPLATE "{self._pg[key]}"')
+        return clone
+
+
+def _prepare(url: str, clock: FixedClock, instance: Path) -> None:
+    """Migrate an empty database and load the shipped guidelines (the content of every template)."""
+    upgrade(url)
+    settings = load_settings(environ={}, database_url=url, instance_path=str(instance))
+    fonds = Fonds(db=open_database(url), settings=settings, clock=clock)
+    load_funds(fonds, Actor.scheduler(), ROOT / "richtlinien", ROOT / "workflows")
+    fonds.db.dispose()
+
+
+@pytest.fixture(scope="session")
+def templates(tmp_path_factory: pytest.TempPathFactory) -> Templates:
+    return Templates(tmp_path_factory.mktemp("templates"))
 
 
 @pytest.fixture
@@ -63,19 +111,33 @@ def make_fonds(url: str, clock: FixedClock, tmp_path: Path) -> Fonds:
     return fonds
 
 
+def _engine(url: str, clock: FixedClock, tmp_path: Path) -> Fonds:
+    settings = load_settings(environ={}, database_url=url, instance_path=str(tmp_path / "instance"))
+    return Fonds(db=open_database(url), settings=settings, clock=clock)
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def fonds(request: pytest.FixtureRequest, clock: FixedClock, tmp_path: Path) -> Iterator[Fonds]:
-    """The engine on SQLite and on PostgreSQL (tests using it run twice)."""
-    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
-    f = make_fonds(url, clock, tmp_path)
+def fonds(
+    request: pytest.FixtureRequest, clock: FixedClock, tmp_path: Path, templates: Templates
+) -> Iterator[Fonds]:
+    """The engine on SQLite and on PostgreSQL (tests using it run twice), on a clone of the template."""
+    if request.param == "sqlite":
+        f = _engine(templates.sqlite(clock, tmp_path / "fonds.db"), clock, tmp_path)
+        yield f
+        f.db.dispose()
+        return
+    server: PgServer = request.getfixturevalue("pg_server")
+    name = templates.postgres(server, clock)
+    f = _engine(server.url(name), clock, tmp_path)
     yield f
     f.db.dispose()
+    server.admin(f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
 @pytest.fixture
-def sqlite_fonds(sqlite_url: str, clock: FixedClock, tmp_path: Path) -> Iterator[Fonds]:
-    """The engine on SQLite only."""
-    f = make_fonds(sqlite_url, clock, tmp_path)
+def sqlite_fonds(clock: FixedClock, tmp_path: Path, templates: Templates) -> Iterator[Fonds]:
+    """The engine on SQLite only, on a clone of the template."""
+    f = _engine(templates.sqlite(clock, tmp_path / "fonds.db"), clock, tmp_path)
     yield f
     f.db.dispose()
 
