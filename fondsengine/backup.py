@@ -29,7 +29,11 @@ from sqlalchemy.engine import URL, make_url
 from fondsengine.config import Settings
 from fondsengine.db import make_engine
 from fondsengine.errors import FondsError
+from fondsengine.files import SUFFIXES
 from fondsengine.migrate import alembic_config, current_revision, head_revision
+from fondsengine.storage import storage_for
+
+MIMETYPES = {suffix: mimetype for mimetype, suffix in SUFFIXES.items()}
 
 FORMAT = "fondsengine-backup"
 FORMAT_VERSION = 1
@@ -155,10 +159,12 @@ def backup(settings: Settings, archive: str | Path, *, now: datetime | None = No
         _dump_database(settings, engine, staged)
         rows = table_rows(f"sqlite:///{staged}") if engine == "sqlite" else table_rows(url)
         parts: dict[str, Path] = {DB_PART[engine]: staged}
-        uploads = settings.effective_upload_dir
-        if uploads.is_dir():
-            for path in sorted(p for p in uploads.rglob("*") if p.is_file()):
-                parts["uploads/" + path.relative_to(uploads).as_posix()] = path
+        store = storage_for(settings)
+        for name in store.names():  # published files only; staged ones belong to no committed row
+            copy = Path(tmp) / "uploads" / name
+            copy.parent.mkdir(exist_ok=True)
+            copy.write_bytes(store.read(name))
+            parts["uploads/" + name] = copy
         manifest = {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
@@ -294,7 +300,7 @@ def restore(settings: Settings, archive: str | Path, *, force: bool = False) -> 
     archive = Path(archive)
     url = settings.effective_database_url
     engine = _engine_name(url)
-    uploads = settings.effective_upload_dir
+    store = storage_for(settings)
     with tempfile.TemporaryDirectory(prefix="fonds-restore-") as tmp:
         staged = Path(tmp)
         manifest = _unpack(archive, staged)
@@ -305,18 +311,20 @@ def restore(settings: Settings, archive: str | Path, *, force: bool = False) -> 
                 "eine Sicherung lässt sich nur in dieselbe Datenbankart zurückspielen."
             )
         occupied = [] if _target_is_empty(url, engine) else ["die Datenbank enthält schon Tabellen"]
-        if uploads.is_dir() and any(uploads.iterdir()):
-            occupied.append(f"der Upload-Ordner {uploads} ist nicht leer")
+        present = store.names()
+        if present:
+            occupied.append(f"der Dateispeicher ({store.label}) ist nicht leer")
         if occupied and not force:
             raise BackupError(f"Ziel ist nicht leer ({'; '.join(occupied)}): mit --force überschreiben.")
         _restore_database(settings, engine, staged / DB_PART[engine], force)
-        if uploads.is_dir() and force:
-            shutil.rmtree(uploads)
-        files = [name for name in manifest["parts"] if name.startswith("uploads/")]
+        if force:
+            for name in present:
+                store.delete(name)
+        files = [name for name in manifest["parts"] if name.startswith("uploads/") and "/." not in name]
         for name in files:
-            target = uploads / name.removeprefix("uploads/")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(staged / name, target)
+            stored = name.removeprefix("uploads/")
+            store.stage(stored, (staged / name).read_bytes(), MIMETYPES.get(Path(stored).suffix, ""))
+            store.publish(stored)
     rows = table_rows(url)
     if rows != manifest["table_rows"]:
         expected: dict[str, int] = manifest["table_rows"]

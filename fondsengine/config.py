@@ -66,6 +66,14 @@ class Settings:
     scheduler_lease_retry_seconds: int = 10  # a waiting scheduler tries to take the lease this often
     scheduler_heartbeat_max_age_seconds: int = 180  # /readyz: an older heartbeat means "scheduler down"
     health_requires_scheduler: bool = False  # /readyz answers 503 when the heartbeat is missing or old
+    # file store of uploads (docs/operations.md, "Dateispeicher"): a local folder or an S3-compatible bucket
+    storage_backend: str = "file"  # file | s3
+    s3_endpoint_url: str = ""  # e.g. https://s3.example.org (empty: the provider's default)
+    s3_bucket: str = ""
+    s3_prefix: str = ""  # key prefix inside the bucket, e.g. witten/
+    s3_region: str = ""
+    s3_access_key_id: str = ""  # better from the environment: FONDS_S3_ACCESS_KEY_ID
+    s3_secret_access_key: str = ""  # FONDS_S3_SECRET_ACCESS_KEY, never in a file under version control
 
     @property
     def effective_database_url(self) -> str:
@@ -152,4 +160,9 @@ def load_settings(
     }
     _apply(values, env_values, "Umgebung")
     _apply(values, overrides, "Aufruf")
-    return dataclasses.replace(Settings(), **values)
+    settings = dataclasses.replace(Settings(), **values)
+    if settings.storage_backend not in {"file", "s3"}:
+        raise InvalidInput(f"'storage_backend' erwartet file oder s3, gefunden: {settings.storage_backend!r}")
+    if settings.storage_backend == "s3" and not settings.s3_bucket:
+        raise InvalidInput("'storage_backend = s3' braucht 's3_bucket' (den Namen des Buckets).")
+    return settings

@@ -15,6 +15,7 @@ from flask import Blueprint, Response, jsonify
 from sqlalchemy import func, select, text
 
 from fondsengine.clock import BERLIN
+from fondsengine.errors import FondsError
 from fondsengine.lease import last_beat
 from fondsengine.migrate import current_revision, head_revision
 from fondsengine.model import Fund, OutboxMessage
@@ -94,6 +95,12 @@ def _check_database() -> tuple[dict[str, str | int], list[str]]:
     else:
         checks["guidelines"] = "ok"
     _check_scheduler(checks, problems)
+    try:
+        f.storage.check()
+        checks["storage"] = "ok"
+    except (OSError, FondsError) as exc:
+        checks["storage"] = "unavailable"
+        problems.append(str(exc))
     return checks, problems
 
 

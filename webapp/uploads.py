@@ -12,7 +12,6 @@ import io
 import unicodedata
 import warnings
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from PIL import Image, ImageOps
@@ -22,7 +21,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObj
 from werkzeug.datastructures import FileStorage
 
 from fondsengine.errors import InvalidInput
-from fondsengine.files import SUFFIXES, stored_path
+from fondsengine.files import SUFFIXES
 from fondsengine.services.records import AttachmentInput
 
 ALLOWED = SUFFIXES
@@ -182,13 +181,4 @@ def as_input(checked: CheckedFile, purpose: str) -> AttachmentInput:
     return AttachmentInput(purpose, checked.original_name, checked.mimetype, checked.content)
 
 
-def read_stored(upload_dir: Path, stored_name: str) -> io.BytesIO:
-    """Open a stored file by its random name (never a path from the request)."""
-    try:
-        path = stored_path(upload_dir, stored_name)
-    except ValueError:
-        raise InvalidInput("Ungültiger Dateiname.") from None
-    return io.BytesIO(path.read_bytes())
-
-
-__all__ = ["ALLOWED", "CheckedFile", "as_input", "check", "read_stored", "sniff"]
+__all__ = ["ALLOWED", "CheckedFile", "as_input", "check", "sniff"]

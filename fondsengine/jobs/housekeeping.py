@@ -109,9 +109,8 @@ def remove_files(uow: UnitOfWork, app: Application) -> int:
     s.execute(update(Receipt).where(Receipt.proof_id.in_(proofs), Receipt.attachment_id.in_(ids))
               .values(attachment_id=None))  # fmt: skip
     s.execute(delete(Attachment).where(Attachment.id.in_(ids)))
-    upload_dir = uow.fonds.settings.effective_upload_dir
     for r in rows:
-        files.remove_after_commit(s, upload_dir, r.stored_name)
+        files.remove_after_commit(s, uow.fonds.storage, r.stored_name)
     return len(rows)
 
 

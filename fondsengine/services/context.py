@@ -14,6 +14,7 @@ from fondsengine.clock import Clock, SystemClock
 from fondsengine.config import Settings
 from fondsengine.db import Database
 from fondsengine.errors import ConcurrentChange
+from fondsengine.storage import Storage, storage_for
 
 if TYPE_CHECKING:
     from fondsengine.services.catalog import Catalog
@@ -47,6 +48,7 @@ class Fonds:
     clock: Clock = field(default_factory=SystemClock)
     after_commit: list[Callable[[Fonds], None]] = field(default_factory=list)
     _catalog: Catalog | None = None
+    _storage: Storage | None = None
 
     @property
     def catalog(self) -> Catalog:
@@ -56,6 +58,13 @@ class Fonds:
 
             self._catalog = Catalog()
         return self._catalog
+
+    @property
+    def storage(self) -> Storage:
+        """The file store of uploads (a folder or an S3-compatible bucket, from the settings)."""
+        if self._storage is None:
+            self._storage = storage_for(self.settings)
+        return self._storage
 
     def unit_of_work(self) -> UnitOfWork:
         """A new unit of work (one transaction)."""

@@ -121,7 +121,7 @@ def new_attachment(
     if data.size_bytes > uow.fonds.settings.upload_max_bytes:
         raise InvalidInput(f"„{data.original_name}“ ist zu groß.", field="file")
     _check_quota(uow, app, data)
-    stored_name = files.stage(s, uow.fonds.settings.effective_upload_dir, data.content, data.mimetype)
+    stored_name = files.stage(s, uow.fonds.storage, data.content, data.mimetype)
     row = Attachment(
         application_id=app.id,
         purpose=data.purpose,
@@ -177,3 +177,11 @@ def attachment_file(fonds: Fonds, actor: Actor, application_id: int, attachment_
         if a.id == attachment_id:
             return a
     raise NotFound("Diese Datei gibt es nicht.")
+
+
+def attachment_content(fonds: Fonds, actor: Actor, application_id: int, attachment_id: int) -> tuple[Attachment, bytes]:
+    """One attachment of a visible application with its bytes from the file store, else NotFound.
+
+    A file the store has lost is reported as `StoredFileMissing` (the caller logs it)."""
+    row = attachment_file(fonds, actor, application_id, attachment_id)
+    return row, fonds.storage.read(row.stored_name)

@@ -27,7 +27,9 @@ from tests.support.pg import PgServer
 
 pytestmark = pytest.mark.slow
 NOW = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
-UPLOADS = {"a1/beleg-1.pdf": b"%PDF-1.4 Beleg Pavillonmiete\n", "b2/foto.jpg": bytes(range(256)) * 40}
+BELEG = "a1" * 16 + ".pdf"  # stored names are random: 32 hex digits and the suffix
+FOTO = "b2" * 16 + ".jpg"
+UPLOADS = {BELEG: b"%PDF-1.4 Beleg Pavillonmiete\n", FOTO: bytes(range(256)) * 40}
 
 
 @pytest.fixture
@@ -89,9 +91,9 @@ def test_a_backup_taken_while_the_app_writes_restores_every_table_file_and_lette
         manifest = json.load(tar.extractfile("manifest.json"))  # type: ignore[arg-type]
         names = tar.getnames()
     db_part = "database.sqlite" if populated.db.is_sqlite else "database.pgdump"
-    assert names[0] == "manifest.json" and set(names[1:]) == {db_part, "uploads/a1/beleg-1.pdf", "uploads/b2/foto.jpg"}
+    assert names[0] == "manifest.json" and set(names[1:]) == {db_part, f"uploads/{BELEG}", f"uploads/{FOTO}"}
     assert manifest["created_at"] == "2026-12-01T03:00:00+00:00" and manifest["schema_revision"] == head_revision()
-    assert manifest["parts"]["uploads/b2/foto.jpg"]["sha256"] == hashlib.sha256(UPLOADS["b2/foto.jpg"]).hexdigest()
+    assert manifest["parts"][f"uploads/{FOTO}"]["sha256"] == hashlib.sha256(UPLOADS[FOTO]).hexdigest()
 
     restored = restore(fresh_target, archive)
     assert restored.table_rows == before  # every table, row for row in count
@@ -125,11 +127,11 @@ def test_a_tampered_truncated_or_foreign_archive_is_refused_before_the_target_is
     backup(populated.settings, archive)
 
     def flip(name: str, data: bytes) -> bytes:
-        return data[:-1] + bytes([data[-1] ^ 1]) if name == "uploads/a1/beleg-1.pdf" else data
+        return data[:-1] + bytes([data[-1] ^ 1]) if name == f"uploads/{BELEG}" else data
 
     tampered = tmp_path / "tampered.tar.gz"
     _rewrite(archive, tampered, flip)
-    with pytest.raises(BackupError, match=r"Prüfsumme falsch für uploads/a1/beleg-1\.pdf"):
+    with pytest.raises(BackupError, match=rf"Prüfsumme falsch für uploads/{BELEG[:-4]}\.pdf"):
         restore(fresh_target, tampered)
 
     missing = tmp_path / "missing.tar.gz"

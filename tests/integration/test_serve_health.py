@@ -38,7 +38,8 @@ def test_healthz_and_readyz_answer_200_on_a_ready_database_without_login(fonds: 
     assert ready.status_code == 200
     assert ready.get_json() == {
         "status": "ok", "pid": os.getpid(),
-        "checks": {"database": "ok", "schema": "ok", "guidelines": "ok", "scheduler": "missing", "outbox_backlog": 0},
+        "checks": {"database": "ok", "schema": "ok", "guidelines": "ok", "scheduler": "missing", "outbox_backlog": 0,
+                   "storage": "ok"},
     }  # fmt: skip
     assert ready.headers["Cache-Control"] == "no-store"
 
@@ -67,7 +68,8 @@ def test_readyz_is_503_when_the_guidelines_are_not_loaded(sqlite_url: str, tmp_p
     f = _fonds_on(sqlite_url, tmp_path)
     body = _client(f).get("/readyz").get_json()
     assert body["checks"] == {
-        "database": "ok", "schema": "ok", "guidelines": "missing", "scheduler": "missing", "outbox_backlog": 0
+        "database": "ok", "schema": "ok", "guidelines": "missing", "scheduler": "missing", "outbox_backlog": 0,
+        "storage": "ok",
     }  # fmt: skip
     assert body["problems"] == [
         "Richtlinien nicht geladen: witten-cityfonds, witten-quartiersfonds (fondsengine funds load)"
@@ -81,3 +83,18 @@ def test_readyz_is_503_when_the_database_is_unreachable(tmp_path: Path) -> None:
     assert ready.status_code == 503
     assert ready.get_json()["checks"] == {"database": "unreachable"}
     assert ready.get_json()["problems"] == ["Datenbank nicht erreichbar"]
+
+
+def test_readyz_is_503_when_the_file_store_is_unavailable(sqlite_url: str, tmp_path: Path) -> None:
+    """An upload folder that cannot be created (its parent is a file) is reported with the reason."""
+    upgrade(sqlite_url)
+    f = _fonds_on(sqlite_url, tmp_path)
+    blocker = tmp_path / "kein-ordner"
+    blocker.write_text("x")
+    f = dataclasses.replace(f, settings=dataclasses.replace(f.settings, upload_dir=str(blocker / "uploads")))
+    ready = _client(f).get("/readyz")
+    assert ready.status_code == 503
+    body = ready.get_json()
+    assert body["checks"]["storage"] == "unavailable"
+    assert any(p.startswith(f"Der Ordner {blocker / 'uploads'} ist nicht beschreibbar") for p in body["problems"])
+    f.db.dispose()

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+import io
+
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
-from fondsengine.errors import FondsError
+from fondsengine.errors import FondsError, NotFound
 from fondsengine.inputs import MAX_TEXT
 from fondsengine.letters_access import letter_pdf, letters_of_application
 from fondsengine.services import applications
 from fondsengine.services.payments import payments_of
 from fondsengine.services.queries import available_actions, findings_for, last_request_for_changes, timeline
-from fondsengine.services.records import add_attachment, applications_of, attachments_of
+from fondsengine.services.records import add_attachment, applications_of, attachment_content, attachments_of
+from fondsengine.storage import StorageError
 from webapp import fields
 from webapp.applicant import bp
 from webapp.applicant.common import error_list, load, split_findings
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
-from webapp.uploads import as_input, check, read_stored
+from webapp.uploads import as_input, check
 
 EVENT_TEXT = {
     "create_draft": "Entwurf angelegt",
@@ -159,16 +162,14 @@ def upload(application_id: int) -> ResponseReturnValue:
 @login_required
 def attachment(application_id: int, attachment_id: int) -> ResponseReturnValue:
     """Download an uploaded file of a visible application."""
-    rows = [r for r in attachments_of(fonds(), actor(), application_id) if r.id == attachment_id]
-    if not rows:
-        abort(404)
-    row = rows[0]
     try:
-        data = read_stored(fonds().settings.effective_upload_dir, row.stored_name)
-    except (OSError, FondsError):
-        current_app.logger.exception("Anhang fehlt")
+        row, content = attachment_content(fonds(), actor(), application_id, attachment_id)
+    except NotFound:
         abort(404)
-    return send_file(data, mimetype=row.mimetype, as_attachment=True, download_name=row.original_name)
+    except StorageError:
+        current_app.logger.exception("Anhang fehlt im Dateispeicher")
+        abort(404)
+    return send_file(io.BytesIO(content), mimetype=row.mimetype, as_attachment=True, download_name=row.original_name)
 
 
 @bp.route("/antraege/<int:application_id>/dokumente/<int:letter_id>")
@@ -178,6 +179,4 @@ def letter(application_id: int, letter_id: int) -> ResponseReturnValue:
     info, pdf = letter_pdf(fonds(), actor(), letter_id)
     if info.application_id != application_id:
         abort(404)
-    import io
-
     return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True, download_name=info.filename)
