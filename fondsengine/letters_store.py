@@ -243,17 +243,17 @@ def render_stored_letter(fonds: Fonds, session: Session, letter: Letter) -> byte
     return render_letter(letter.kind, ctx, letter_data(letter.kind, d, g, on))
 
 
-def render_pending_letters(fonds: Fonds, *, now: datetime, limit: int = 50) -> int:
-    """Render letters that have no PDF yet and store PDF + sha256; returns how many were stored."""
+def render_pending_letters(fonds: Fonds, *, now: datetime, limit: int = 50, ids: list[int] | None = None) -> int:
+    """Render letters that have no PDF yet and store PDF + sha256; returns how many were stored.
+
+    With ``ids`` only those letters (the ones a unit of work just created); an empty list renders none."""
+    if ids is not None and not ids:
+        return 0
+    query = select(Letter.id).where(Letter.pdf.is_(None), Letter.rendered_at.is_(None))
+    if ids is not None:
+        query = query.where(Letter.id.in_(ids))
     with fonds.db.read() as s:
-        ids = list(
-            s.scalars(
-                select(Letter.id)
-                .where(Letter.pdf.is_(None), Letter.rendered_at.is_(None))
-                .order_by(Letter.id)
-                .limit(limit)
-            )
-        )
+        ids = list(s.scalars(query.order_by(Letter.id).limit(limit)))
     stored = 0
     for letter_id in ids:
         try:

@@ -25,7 +25,7 @@ from fondsengine.notify import Mailer, Message, RetryPolicy, attempt_delivery
 from fondsengine.notify.port import Attachment
 from fondsengine.notify.retry import DEFAULT_POLICY
 from fondsengine.outbox_messages import MailContext, build_message
-from fondsengine.services.context import Fonds
+from fondsengine.services.context import Created, Fonds
 
 log = logging.getLogger(__name__)
 
@@ -188,20 +188,25 @@ def dispatch(
     limit: int = 100,
     policy: RetryPolicy = DEFAULT_POLICY,
     stale_after: timedelta = STALE_AFTER,
+    only: Created | None = None,
 ) -> DispatchReport:
-    """Render pending letters, then send up to ``limit`` due mails, each by exactly one process."""
+    """Render pending letters, then send up to ``limit`` due mails, each by exactly one process.
+
+    With ``only`` (after a commit) just the letters and outbox rows that unit of work created;
+    everything older (retries, stale claims) is the scheduler's `send_mail` job."""
     report = DispatchReport()
-    report.letters_rendered = render_pending_letters(fonds, now=now)
-    report.reclaimed = _reclaim_stale(fonds, now, stale_after)
+    report.letters_rendered = render_pending_letters(
+        fonds, now=now, ids=None if only is None else only.letter_ids
+    )
+    if only is None:
+        report.reclaimed = _reclaim_stale(fonds, now, stale_after)
+    elif not only.outbox_ids:
+        return report
+    query = select(OutboxMessage.id).where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
+    if only is not None:
+        query = query.where(OutboxMessage.id.in_(only.outbox_ids))
     with fonds.db.read() as s:
-        due = list(
-            s.scalars(
-                select(OutboxMessage.id)
-                .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
-                .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-                .limit(limit)
-            )
-        )
+        due = list(s.scalars(query.order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)))
     for row_id in due:
         if not _claim(fonds, row_id, now):
             report.lost_race += 1
@@ -213,15 +218,15 @@ def dispatch(
 _busy = threading.local()
 
 
-def make_after_commit_dispatch(mailer: Mailer, *, limit: int = 20) -> Callable[[Fonds], None]:
-    """A hook for ``fonds.after_commit``: send queued mails right away; never raises."""
+def make_after_commit_dispatch(mailer: Mailer, *, limit: int = 20) -> Callable[[Fonds, Created], None]:
+    """A hook for ``fonds.after_commit``: send the mails of that unit of work right away; never raises."""
 
-    def hook(fonds: Fonds) -> None:
+    def hook(fonds: Fonds, created: Created) -> None:
         if getattr(_busy, "active", False):
             return
         _busy.active = True
         try:
-            dispatch(fonds, mailer, now=fonds.clock.now(), limit=limit)
+            dispatch(fonds, mailer, now=fonds.clock.now(), limit=limit, only=created)
         except Exception:  # best effort: the user's action has already succeeded
             log.exception("Versand nach dem Speichern fehlgeschlagen; der Scheduler holt ihn nach")
         finally:

@@ -7,13 +7,15 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, UOWTransaction
 
 from fondsengine.clock import Clock, SystemClock
 from fondsengine.config import Settings
 from fondsengine.db import Database
 from fondsengine.errors import ConcurrentChange
+from fondsengine.model import Letter, OutboxMessage
 from fondsengine.storage import Storage, storage_for
 
 if TYPE_CHECKING:
@@ -40,13 +42,24 @@ class Actor:
 
 
 @dataclass
+class Created:
+    """The outbox rows and letters one unit of work created: what its after-commit hooks may send."""
+
+    outbox_ids: list[int] = field(default_factory=list)
+    letter_ids: list[int] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.outbox_ids or self.letter_ids)
+
+
+@dataclass
 class Fonds:
     """Everything a use case needs: database, clock, settings, guideline/workflow catalog."""
 
     db: Database
     settings: Settings
     clock: Clock = field(default_factory=SystemClock)
-    after_commit: list[Callable[[Fonds], None]] = field(default_factory=list)
+    after_commit: list[Callable[[Fonds, Created], None]] = field(default_factory=list)
     _catalog: Catalog | None = None
     _storage: Storage | None = None
 
@@ -78,6 +91,7 @@ class UnitOfWork:
         self.fonds = fonds
         self._session: Session | None = None
         self._committed = False
+        self.created = Created()
 
     @property
     def session(self) -> Session:
@@ -89,8 +103,17 @@ class UnitOfWork:
     def __enter__(self) -> UnitOfWork:
         self._session = self.fonds.db.write_session()
         self._session.info[WRITE_SESSION] = True  # application loads lock the row (authz)
+        event.listen(self._session, "after_flush", self._collect)
         self._session.begin()
         return self
+
+    def _collect(self, session: Session, _flush: UOWTransaction) -> None:
+        """Remember the ids of new outbox rows and letters (the hooks dispatch only those)."""
+        for obj in session.new:
+            if isinstance(obj, OutboxMessage):
+                self.created.outbox_ids.append(obj.id)
+            elif isinstance(obj, Letter):
+                self.created.letter_ids.append(obj.id)
 
     def commit(self) -> None:
         """Commit the transaction; side effects (outbox) run after it."""
@@ -110,9 +133,9 @@ class UnitOfWork:
         finally:
             session.close()
             self._session = None
-        if self._committed and exc_type is None:
+        if self._committed and exc_type is None and self.created:
             for hook in list(self.fonds.after_commit):
-                hook(self.fonds)
+                hook(self.fonds, self.created)
         if exc is not None and _lost_race(exc):
             raise ConcurrentChange(RACE_MESSAGE) from exc
 

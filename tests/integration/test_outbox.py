@@ -192,6 +192,47 @@ def test_the_after_commit_hook_sends_right_away_and_never_fails_the_users_action
     assert pending and all("Interner Fehler" in (r.last_error or "") for r in pending)
 
 
+def test_after_a_commit_only_the_mails_and_letters_of_that_unit_of_work_are_dispatched(
+    fonds: Fonds, cast: dict[str, Actor], clock: FixedClock
+) -> None:
+    """Older pending mails and letters stay for the scheduler; a use case that queues nothing sends nothing."""
+    app_id = apps.create_draft(fonds, cast["anna"], QF, quartiersfonds_input())
+    apps.submit(fonds, cast["anna"], app_id)  # no hook yet: its receipt letter and mails stay pending
+    decisions.start_review(fonds, cast["office"], app_id)
+    older = {r.id for r in outbox_rows(fonds) if r.status == "pending"}
+    assert older
+    with fonds.db.read() as s:
+        unrendered = set(s.scalars(select(Letter.id).where(Letter.pdf.is_(None))))
+    assert unrendered
+
+    mailer = FakeMailer()
+    fonds.after_commit.append(make_after_commit_dispatch(mailer))
+    statements: list[str] = []
+    from sqlalchemy import event
+
+    def count(conn: object, cursor: object, statement: str, *args: object) -> None:
+        statements.append(statement)
+
+    event.listen(fonds.db.engine, "before_cursor_execute", count)
+    try:
+        apps.create_draft(fonds, cast["anna"], QF, quartiersfonds_input(title="Zweiter Entwurf"))
+        after_draft = len(statements)
+        decisions.request_changes(fonds, cast["office"], app_id, "Bitte den Kostenvoranschlag beilegen.")
+    finally:
+        event.remove(fonds.db.engine, "before_cursor_execute", count)
+    reads = [st for st in statements[:after_draft] if st.lstrip().upper().startswith("SELECT")]
+    assert not any("outbox_messages" in st or "FROM letters" in st for st in reads)  # nothing queued, nothing read
+    rows = {r.id: r for r in outbox_rows(fonds)}
+    new = set(rows) - older
+    assert new and all(rows[i].status == "sent" for i in new)
+    assert all(rows[i].status == "pending" for i in older)  # left for the scheduler's send_mail job
+    assert {m.message_id for m in mailer.sent} == {f"outbox-{i}" for i in new}
+    with fonds.db.read() as s:
+        assert set(s.scalars(select(Letter.id).where(Letter.pdf.is_(None)))) == unrendered
+    report = dispatch(fonds, mailer, now=clock.now())  # the scheduler's run takes the rest
+    assert report.sent == len(older) and report.letters_rendered == len(unrendered)
+
+
 def test_the_receipt_names_the_session_and_the_request_for_changes_a_date_to_answer_by(
     fonds: Fonds, cast: dict[str, Actor], clock: FixedClock, tmp_path: object
 ) -> None:
