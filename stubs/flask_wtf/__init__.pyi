@@ -2,9 +2,8 @@
 from typing import Any
 
 from flask import Flask
-from wtforms import Form
-
 from flask_wtf.csrf import CSRFProtect as CSRFProtect
+from wtforms import Form
 
 class FlaskForm(Form):
     class Meta:
@@ -14,4 +13,4 @@ class FlaskForm(Form):
     def is_submitted(self) -> bool: ...
     def hidden_tag(self, *fields: Any) -> Any: ...
 
-__all__ = ["CSRFProtect", "FlaskForm", "Flask"]
+__all__ = ["CSRFProtect", "Flask", "FlaskForm"]
