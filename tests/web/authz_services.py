@@ -164,6 +164,9 @@ SERVICES: dict[str, Use] = {
     "fondsengine.services.records.attachment_file": read(
         RECORD, lambda aw, a, st: records.attachment_file(aw.world.fonds, a, aw.app[st], aw.attachment[st])
     ),
+    "fondsengine.services.records.attachment_content": read(
+        RECORD, lambda aw, a, st: records.attachment_content(aw.world.fonds, a, aw.app[st], aw.attachment[st])
+    ),
     "fondsengine.services.payments.payment_allowance": read(
         APPLICANT_SIDE, lambda aw, a, st: payments.payment_allowance(aw.world.fonds, a, aw.app[st])
     ),
