@@ -314,8 +314,11 @@ def record_city_grant(
     grant_file_number: str,
     amount_cents: int | None = None,
     reason: str | None = None,
+    conditions: Sequence[str] | None = None,
 ) -> None:
-    """Two-step funds: record the city's formal grant after the jury's recommendation."""
+    """Two-step funds: record the city's formal grant after the jury's recommendation.
+
+    `conditions` replaces the recommended conditions (None keeps them)."""
     if not grant_file_number.strip():
         raise InvalidInput("Bitte geben Sie das Aktenzeichen der Stadt an.", field="grant_file_number")
     with fonds.unit_of_work() as uow:
@@ -330,9 +333,11 @@ def record_city_grant(
                 app,
                 amount,
                 reason or "Bewilligung der Stadt mit geringerem Betrag",
-                app.conditions,
+                app.conditions if conditions is None else conditions,
                 now,
             )
+        elif conditions is not None:
+            app.conditions = [c.strip() for c in conditions if c.strip()]
         app.grant_file_number = grant_file_number.strip()
         fire(
             uow,

@@ -84,6 +84,9 @@ def good_input(**changes: object) -> apps.ApplicationInput:
         title="Nachbarschaftsfest Ruhrstraße",
         applicant_kind="resident",
         contact_name="Anna Beispiel",
+        contact_street="Ruhrstraße 12",
+        contact_postcode="58452",
+        contact_city="Witten",
         requested_cents=80_000,
         cost_items=(
             apps.CostItemInput("rental", "Bühne und Zelt", 60_000),
