@@ -319,11 +319,14 @@ def record_city_grant(
     """Two-step funds: record the city's formal grant after the jury's recommendation.
 
     `conditions` replaces the recommended conditions (None keeps them)."""
-    if not grant_file_number.strip():
-        raise InvalidInput("Bitte geben Sie das Aktenzeichen der Stadt an.", field="grant_file_number")
     with fonds.unit_of_work() as uow:
         now = fonds.clock.now()
         app = _load(uow, actor, application_id)
+        issuance = guideline_of(uow, app).issuance
+        if not grant_file_number.strip() and issuance is not None and app.file_number:
+            grant_file_number = issuance.authority_file_number(app.file_number)  # the guideline's scheme
+        if not grant_file_number.strip():
+            raise InvalidInput("Bitte geben Sie das Aktenzeichen der Stadt an.", field="grant_file_number")
         amount = app.approved_cents if amount_cents is None else amount_cents
         if amount is None or (app.approved_cents is not None and amount > app.approved_cents):
             raise InvalidInput("Die Stadt kann höchstens den empfohlenen Betrag bewilligen.", field="amount")

@@ -155,6 +155,8 @@ def close_item_on_paper(
                 "Bitte prüfen Sie die Zahlen oder den gewählten Beschluss.",
                 field="yes",
             )
+        if amount_cents is not None and amount_cents < app.requested_cents and not (reason and reason.strip()):
+            raise InvalidInput("Bitte begründen Sie, warum weniger als beantragt bewilligt wird.", field="reason")
         stored = files.stage(s, fonds.settings.effective_upload_dir, protocol.content, protocol.mimetype)
         data = {
             "outcome": result.outcome.value,
