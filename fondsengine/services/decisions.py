@@ -149,6 +149,32 @@ def decide_approve(
         uow.commit()
 
 
+def external_approve(
+    fonds: Fonds,
+    actor: Actor,
+    application_id: int,
+    *,
+    amount_cents: int | None = None,
+    reason: str | None = None,
+    conditions: Sequence[str] = (),
+) -> None:
+    """An outside body (district council, city) approves an amount above the jury's limit."""
+    with fonds.unit_of_work() as uow:
+        now = fonds.clock.now()
+        app = _load(uow, actor, application_id)
+        amount = _set_approval(uow, app, amount_cents, reason, conditions, now)
+        issuance = guideline_of(uow, app).issuance
+        if issuance is not None and app.file_number:
+            app.grant_file_number = issuance.authority_file_number(app.file_number)
+        fire(uow, actor, app, "external_approve", amount_cents=amount, reason=reason, now=now)
+        uow.commit()
+
+
+def external_reject(fonds: Fonds, actor: Actor, application_id: int, reason: str) -> None:
+    """An outside body refuses an amount above the jury's limit."""
+    _step(fonds, actor, application_id, "external_reject", reason=reason)
+
+
 def decide_reject(fonds: Fonds, actor: Actor, application_id: int, reason: str) -> None:
     """The office rejects (formal criteria not met, or within its tier)."""
     _step(fonds, actor, application_id, "decide_reject", reason=reason)

@@ -16,13 +16,15 @@ from sqlalchemy.orm import Session
 
 from fondsengine.clock import local_date
 from fondsengine.errors import NotFound
+from fondsengine.guidelines.model import DecidedBy, Guideline
 from fondsengine.model import AgendaItem, Application, Fund, JurySession, Membership
 from fondsengine.services import authz
 from fondsengine.services.context import Actor, Fonds
 from fondsengine.services.jury_common import valid_on
 from fondsengine.services.jury_minutes import Minutes, _minutes
 
-GRANT_TRIGGER = "city_grant"  # the granting body's step in workflows/zweistufig.yaml
+GRANT_TRIGGER = "city_grant"  # the granting body's step after a recommendation (workflows/zweistufig.yaml)
+EXTERNAL_TRIGGER = "external_approve"  # an outside body's step above the jury's limit
 ROLE = "city_approver"
 
 
@@ -54,11 +56,23 @@ class GrantingView:
     authority_file_number: str  # default from the guideline's scheme
     granting_body: str
     waiting: bool  # the application is still waiting for the granting body
+    step: str | None = None  # city_grant (after a recommendation) or external_approve (above the jury)
 
 
-def _waiting_states(fonds: Fonds, s: Session, workflow_version_id: int) -> set[str]:
+def _sources(fonds: Fonds, s: Session, workflow_version_id: int, trigger: str) -> set[str]:
     wf = fonds.catalog.workflow(s, workflow_version_id)
-    return {src for t in wf.transitions if t.trigger == GRANT_TRIGGER for src in t.sources}
+    return {src for t in wf.transitions if t.trigger == trigger for src in t.sources}
+
+
+def step_for(fonds: Fonds, s: Session, app: Application) -> str | None:
+    """The granting body's step this application waits for: city_grant, external_approve or none."""
+    if app.state in _sources(fonds, s, app.workflow_version_id, GRANT_TRIGGER):
+        return GRANT_TRIGGER
+    if app.state in _sources(fonds, s, app.workflow_version_id, EXTERNAL_TRIGGER):
+        g = fonds.catalog.guideline(s, app.guideline_version_id)
+        if g.decision.tier_for(app.requested_cents).decided_by is DecidedBy.EXTERNAL:
+            return EXTERNAL_TRIGGER
+    return None
 
 
 def _row(s: Session, app: Application) -> GrantingRow:
@@ -91,13 +105,17 @@ def granting_queue(fonds: Fonds, actor: Actor) -> list[GrantingRow]:
         apps = s.scalars(
             select(Application).where(Application.fund_id.in_(funds)).order_by(Application.decided_at, Application.id)
         )
-        waiting: dict[int, set[str]] = {}
         for app in apps:
-            if app.workflow_version_id not in waiting:
-                waiting[app.workflow_version_id] = _waiting_states(fonds, s, app.workflow_version_id)
-            if app.state in waiting[app.workflow_version_id]:
+            if step_for(fonds, s, app) is not None:
                 rows.append(_row(s, app))
         return rows
+
+
+def _body(g: Guideline, requested_cents: int) -> str:
+    tier = g.decision.tier_for(requested_cents)
+    if tier.decided_by is DecidedBy.EXTERNAL and tier.body:
+        return tier.body
+    return g.decision.granting_body or (g.issuance.issuer.name if g.issuance else "")
 
 
 def granting_view(fonds: Fonds, actor: Actor, application_id: int) -> GrantingView:
@@ -130,6 +148,7 @@ def granting_view(fonds: Fonds, actor: Actor, application_id: int) -> GrantingVi
             tally=dict(item.tally or {}) if item is not None else {},
             minutes=minutes,
             authority_file_number=number,
-            granting_body=g.decision.granting_body or (g.issuance.issuer.name if g.issuance else ""),
-            waiting=app.state in _waiting_states(fonds, s, app.workflow_version_id),
+            granting_body=_body(g, app.requested_cents),
+            waiting=step_for(fonds, s, app) is not None,
+            step=step_for(fonds, s, app),
         )

@@ -62,8 +62,25 @@ def _text(
     return fields.text(form, name, label=label, max_len=max_len, multiline=max_len == MAX_TEXT, required=required)
 
 
+def _step(application_id: int) -> str | None:
+    try:
+        return granting.granting_view(fonds(), actor(), application_id).step
+    except NotFound:
+        abort(404)
+
+
 def _grant(application_id: int, form: MultiDict[str, str]) -> None:
     conditions = [line.strip() for line in _text(form, "conditions", "Auflagen").splitlines() if line.strip()]
+    if _step(application_id) == granting.EXTERNAL_TRIGGER:  # above the jury's limit: no recommendation
+        decisions.external_approve(
+            fonds(),
+            actor(),
+            application_id,
+            amount_cents=fields.euro(form, "amount"),
+            reason=_text(form, "reason", "Begründung") or None,
+            conditions=conditions,
+        )
+        return
     decisions.record_city_grant(
         fonds(),
         actor(),
@@ -78,7 +95,10 @@ def _grant(application_id: int, form: MultiDict[str, str]) -> None:
 
 def _refuse(application_id: int, form: MultiDict[str, str]) -> None:
     reasons = _text(form, "reasons", "Gründe", required="Bitte nennen Sie die Gründe der Ablehnung.")
-    decisions.record_city_rejection(fonds(), actor(), application_id, reasons)
+    if _step(application_id) == granting.EXTERNAL_TRIGGER:
+        decisions.external_reject(fonds(), actor(), application_id, reasons)
+    else:
+        decisions.record_city_rejection(fonds(), actor(), application_id, reasons)
 
 
 @bp.route("/antraege/<int:application_id>/<any(bewilligen, ablehnen):decision>", methods=["POST"])
