@@ -279,6 +279,14 @@ SERVICES: dict[str, Use] = {
             aw.world.fonds, a, aw.app[st], granted_on=date(2026, 2, 20), grant_file_number="STADT-1"
         ),
     ),
+    "fondsengine.services.decisions.external_approve": write(
+        {"city_approver": SUBMITTED},
+        lambda aw, a, st: decisions.external_approve(aw.world.fonds, a, aw.app[st]),
+    ),
+    "fondsengine.services.decisions.external_reject": write(
+        {"city_approver": SUBMITTED},
+        lambda aw, a, st: decisions.external_reject(aw.world.fonds, a, aw.app[st], "Nein."),
+    ),
     "fondsengine.services.decisions.record_city_rejection": write(
         {"city_approver": SUBMITTED},
         lambda aw, a, st: decisions.record_city_rejection(aw.world.fonds, a, aw.app[st], "Nein."),
