@@ -46,7 +46,7 @@ def _minutes_item(number: int, item: MinutesItem) -> Flowable:
     if item.motion:
         rows.insert(0, ("Beschlussvorlage", item.motion))
     if item.excluded:
-        rows.append(("Befangen (ohne Stimme, haben den Raum verlassen)", ", ".join(item.excluded)))
+        rows.append(("Befangen (ohne Stimme)", ", ".join(item.excluded) + " – haben den Raum verlassen"))
     if item.record:
         rows.append(("Stimmabgabe", item.record))
     outcome = f"{item.outcome} ({item.clause})" if item.clause else item.outcome
