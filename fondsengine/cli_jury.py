@@ -42,6 +42,61 @@ def cmd_jury_draw(args: argparse.Namespace) -> int:
     return 1
 
 
+def minutes_text(m: object) -> str:
+    """The minutes as plain text for the terminal (same content as the PDF)."""
+    from fondsengine.letters.fmt import format_date
+    from fondsengine.money import format_euro
+    from fondsengine.services.jury_minutes import Minutes, minutes_data
+
+    assert isinstance(m, Minutes)
+    d = minutes_data(m, recorder="Geschäftsführung")
+    lines = [
+        ("Protokoll des Umlaufverfahrens" if d.circulation else "Protokoll der Jurysitzung") + f" – {d.fund_name}",
+        f"{d.session_title}, {format_date(d.session_date)}" + (f", {d.times}" if d.times else ""),
+        f"Ort: {d.place or '–'}",
+        f"Sitzungsleitung: {d.chair or '–'}",
+        f"Anwesend ({len(d.present)}): {', '.join(d.present) or '–'}",
+    ]
+    if d.absent:
+        lines.append(f"Entschuldigt: {', '.join(d.absent)}")
+    if d.quorum_note:
+        lines.append(f"Beschlussfähigkeit: {d.quorum_note}")
+    for number, it in enumerate(d.items, start=1):
+        lines += [
+            "",
+            f"TOP {number}: {it.project_title} ({it.file_number}), {it.applicant_name}",
+            f"  Beschlussvorlage: {it.motion}",
+            f"  Abstimmung: Ja {it.yes}, Nein {it.no}, Enthaltung {it.abstain}",
+        ]
+        if it.excluded:
+            lines.append(f"  Befangen, haben den Raum verlassen: {', '.join(it.excluded)}")
+        decided = format_euro(it.decided_cents) if it.decided_cents is not None else "–"
+        lines.append(f"  Ergebnis: {it.outcome}, beschlossen {decided}" + (f" ({it.clause})" if it.clause else ""))
+        if it.record:
+            lines.append(f"  Stimmabgabe: {it.record}")
+        if it.explanation:
+            lines.append(f"  Begründung: {it.explanation}")
+    lines += ["", "_" * 30 + "    " + "_" * 30, f"Sitzungsleitung: {d.chair or '–'}    Protokoll: {d.recorder}"]
+    return "\n".join(lines)
+
+
+def cmd_jury_minutes(args: argparse.Namespace) -> int:
+    """Print the minutes of a session; with --pdf also write the PDF."""
+    from pathlib import Path
+
+    from fondsengine.letters.reports import render_minutes
+    from fondsengine.services.context import Actor
+    from fondsengine.services.jury_minutes import minutes, minutes_data
+
+    fonds = build_fonds(load_settings(**({"database_url": args.database} if args.database else {})))
+    m = minutes(fonds, Actor.scheduler(), args.session)
+    print(minutes_text(m))
+    if args.pdf:
+        Path(args.pdf).write_bytes(render_minutes(minutes_data(m, recorder="Geschäftsführung")))
+        print(f"PDF geschrieben: {args.pdf}")
+    return 0
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the jury subcommands."""
     jury = sub.add_parser("jury", help="Jury").add_subparsers(dest="jury_command", required=True)
@@ -51,3 +106,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     s.add_argument("--size", type=int, required=True)
     s.add_argument("--per-group", action="append", help="GRUPPE=ANZAHL, mehrfach möglich")
     s.set_defaults(func=cmd_jury_draw)
+    m = jury.add_parser("minutes", help="Protokoll einer Sitzung ausgeben")
+    m.add_argument("session", type=int, help="Nummer der Sitzung")
+    m.add_argument("--pdf", help="das Protokoll zusätzlich als PDF schreiben")
+    m.set_defaults(func=cmd_jury_minutes)

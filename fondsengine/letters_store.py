@@ -10,13 +10,14 @@ import hashlib
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from fondsengine.guidelines.model import Guideline
+from fondsengine.guidelines.model import Guideline, PaymentMode
 from fondsengine.letters import (
     ApprovalData,
     ChangesData,
@@ -33,7 +34,7 @@ from fondsengine.letters import (
     letter_context,
     render_letter,
 )
-from fondsengine.letters.defaults import payment_mode_text
+from fondsengine.letters.defaults import financing_text, payment_mode_text, use_within_text
 from fondsengine.model import Application, GuidelineVersion, Letter
 from fondsengine.services.context import Fonds
 
@@ -90,6 +91,24 @@ def _session_for(g: Guideline, submitted: date) -> date | None:
     return found.session_date if found is not None and found.session_date != date.min else None
 
 
+def payment_text(g: Guideline, approved: int) -> str:
+    """Every payment mode the guideline allows, with the advance share and the rule to use money in time."""
+    texts = [
+        payment_mode_text(
+            mode,
+            approved_cents=approved,
+            advance_max_share=g.payment.advance_max_share,
+            instalments=g.payment.instalments,
+        )
+        for mode in g.payment.modes
+    ]
+    if len(texts) > 1:
+        texts.insert(0, "Sie können die Zuwendung auf folgenden Wegen abrufen:")
+    if g.issuance is not None and any(m is not PaymentMode.REIMBURSEMENT for m in g.payment.modes):
+        texts.append(use_within_text(g.issuance.use_within_months))
+    return "\n\n".join(texts)
+
+
 def _approval(d: dict[str, Any], g: Guideline, on: date) -> ApprovalData:
     approved = _cents(d.get("approved_cents"))
     labels = {c.id: c.label for c in g.costs.categories}
@@ -97,18 +116,14 @@ def _approval(d: dict[str, Any], g: Guideline, on: date) -> ApprovalData:
         CostLine(labels.get(cat, cat), desc, amount)
         for cat, desc, amount in d.get("cost_lines") or []
     )
-    mode = g.payment.modes[0]
+    issuance = g.issuance
+    lapse_on = d.get("lapse_due_on")
     return ApprovalData(
         approved_cents=approved,
         requested_cents=_cents(d.get("requested_cents")),
         purpose=str(d.get("title") or ""),
         cost_lines=lines,
-        payment_mode_text=payment_mode_text(
-            mode,
-            approved_cents=approved,
-            advance_max_share=g.payment.advance_max_share,
-            instalments=g.payment.instalments,
-        ),
+        payment_mode_text=payment_text(g, approved),
         proof_due=_day(d.get("proof_due_on"), date(on.year + 1, 1, 31)),
         proof_parts=g.proof.parts,
         conditions=tuple(str(x) for x in d.get("conditions") or []),
@@ -118,8 +133,52 @@ def _approval(d: dict[str, Any], g: Guideline, on: date) -> ApprovalData:
         project_end=_day(d.get("project_end"), on) if d.get("project_end") else None,
         own_contribution_cents=d.get("own_funds_cents") or None,
         decision_note=str(d["reason"]) if d.get("reason") else None,
-        objection_text=g.letters["objection"].body if "objection" in g.letters else None,
+        decided_on=_day(d.get("decided_on"), on) if d.get("decided_on") else None,
+        financing_text=(
+            financing_text(
+                issuance.financing.value,
+                approved_cents=approved,
+                max_share=g.amounts.max_share,
+                cut_when_lower=g.proof.cut_when_lower,
+            )
+            if issuance is not None
+            else None
+        ),
+        standard_conditions=tuple(c.text for c in g.conditions) if issuance is not None else (),
+        general_terms=issuance.general_terms if issuance is not None else (),
+        lapse_on=_day(lapse_on, on) if isinstance(lapse_on, str) and lapse_on else None,
+        lapse_after_days=g.payment.lapse_after_days,
+        lapse_clause=g.payment.lapse_clause,
     )
+
+
+def _rejection(d: dict[str, Any]) -> RejectionData:
+    """Each reason with its clause: the failed review items, then the decision's own reason."""
+    reasons = [
+        Reason(f"{label}: {note}" if note else str(label), clause)
+        for label, clause, note in d.get("review_failures") or []
+    ]
+    reasons += list(_reasons(d.get("reason")))
+    if not reasons:
+        reasons = [Reason("Die Voraussetzungen der Förderrichtlinie sind nicht erfüllt.")]
+    return RejectionData(
+        reasons=tuple(reasons),
+        requested_cents=_cents(d.get("requested_cents")),
+        decided_on=_day(d.get("decided_on"), date.min) if d.get("decided_on") else None,
+    )
+
+
+def addressee_lines(d: dict[str, Any]) -> tuple[str, ...]:
+    """The applicant as legal entity: organisation with legal form, and who represents it."""
+    name = str(d.get("applicant_name") or "")
+    organisation = str(d.get("organisation") or "")
+    if not organisation:
+        return (name,) if name else ()
+    legal_form = str(d.get("legal_form") or "")
+    first = f"{organisation} ({legal_form})" if legal_form and legal_form not in organisation else organisation
+    representative = str(d.get("representative") or "")
+    second = f"vertreten durch {representative}" if representative else (f"z. Hd. {name}" if name else "")
+    return (first, second) if second else (first,)
 
 
 def _proof_result(d: dict[str, Any]) -> ProofResultData:
@@ -149,7 +208,6 @@ def _refund(d: dict[str, Any], g: Guideline, on: date) -> RefundData:
         pay_to_iban="",  # the office's account is not part of the guideline format yet
         pay_to_holder=g.office.city_name or g.office.name,
         purpose_text=f"{d.get('file_number') or ''} Rückzahlung".strip(),
-        objection_text=g.letters["objection"].body if "objection" in g.letters else None,
     )
 
 
@@ -170,10 +228,7 @@ def letter_data(kind: str, d: dict[str, Any], g: Guideline, on: date) -> object:
     if kind == "approval":
         return _approval(d, g, on)
     if kind == "rejection":
-        reasons = _reasons(d.get("reason")) or (
-            Reason("Die Voraussetzungen der Förderrichtlinie sind nicht erfüllt."),
-        )
-        return RejectionData(reasons=reasons, requested_cents=_cents(d.get("requested_cents")))
+        return _rejection(d)
     if kind == "payment":
         amount = _cents(d.get("amount_cents"))
         final = d.get("trigger") == "record_final_payment"
@@ -239,7 +294,10 @@ def render_stored_letter(fonds: Fonds, session: Session, letter: Letter) -> byte
         on=on,
         project_title=str(d.get("title") or ""),
         applicant_name=str(d.get("organisation") or name) or None,
+        addressee=addressee_lines(d),
     )
+    if d.get("grant_file_number"):  # the number the granting authority gave (two-step funds)
+        ctx = replace(ctx, authority_file_number=str(d["grant_file_number"]))
     return render_letter(letter.kind, ctx, letter_data(letter.kind, d, g, on))
 
 

@@ -62,6 +62,7 @@ def create_app(
     from webapp.applicant import bp as applicant_bp
     from webapp.auth import bp as auth_bp
     from webapp.errors import register as register_errors
+    from webapp.granting import bp as granting_bp
     from webapp.health import bp as health_bp
     from webapp.jury import bp as jury_bp
     from webapp.manage import bp as manage_bp
@@ -73,5 +74,6 @@ def create_app(
     app.register_blueprint(jury_bp)
     app.register_blueprint(manage_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(granting_bp)
     register_errors(app)
     return app

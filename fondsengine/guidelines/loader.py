@@ -15,6 +15,7 @@ from fondsengine.guidelines import read_process as rp
 from fondsengine.guidelines import read_rules as rr
 from fondsengine.guidelines import read_texts as rt
 from fondsengine.guidelines.model import DecidedBy, Guideline
+from fondsengine.guidelines.read_issuance import ISSUANCE_KEYS, read_issuance
 from fondsengine.guidelines.yamlreader import Collector, Section, compose
 from fondsengine.problems import Problem
 
@@ -25,7 +26,7 @@ TOP_KEYS = {
     "name", "short_name", "kind", "workflow", "valid_from", "legal_basis", "summary", "office",
     "budget", "area", "applicants", "amounts", "own_contribution", "costs", "timing", "decision",
     "jury", "payment", "proof", "publicity", "retention", "form_fields", "declarations",
-    "review_checklist", "conditions", "letters",
+    "review_checklist", "conditions", "letters", "issuance",
 }  # fmt: skip
 OFFICE_KEYS = {"name", "address", "email", "phone", "website", "logo", "city_name"}
 AREA_KEYS = {
@@ -148,6 +149,7 @@ def load_guideline_text(
         review_checklist=rt.read_checklist(out, top.items("review_checklist")),
         conditions=rt.read_conditions(out, top.items("conditions")),
         letters=rt.read_letters(top.section("letters", set(rt.LETTER_KINDS), required=False)),
+        issuance=read_issuance(top.section("issuance", ISSUANCE_KEYS, required=False)),
     )
     _cross_checks(out, top, guideline)
     if out.problems:

@@ -415,3 +415,70 @@ class Guideline:
     letters: dict[str, LetterText] = field(
         default_factory=dict
     )  # kind -> text; kinds: receipt, changes, approval, rejection, payment, proof_result, refund, lapse
+    issuance: Issuance | None = None  # form, issuer, file numbers and remedy of the decisions
+
+
+class DecisionForm(StrEnum):
+    """The legal form a decision takes."""
+
+    BESCHEID = "bescheid"  # administrative act (Verwaltungsakt) of an authority
+    ZUWENDUNGSVERTRAG = "zuwendungsvertrag"  # private-law grant agreement
+
+
+class Financing(StrEnum):
+    """Type of financing (Finanzierungsart) the grant is given as."""
+
+    FIXED_AMOUNT = "fixed_amount"  # Festbetragsfinanzierung
+    SHARE = "share"  # Anteilfinanzierung: a share of the eligible costs
+    DEFICIT = "deficit"  # Fehlbedarfsfinanzierung: what own and other money leaves uncovered
+
+
+@dataclass(frozen=True)
+class Signatory:
+    """The person who signs decisions, with their role."""
+
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """Who issues the decisions: the authority or body, its address, who signs."""
+
+    name: str
+    address: tuple[str, ...]
+    signatory: Signatory | None  # None: letters are issued without signature (unsigned_text)
+    unsigned_text: str | None = None  # e.g. "Dieses Schreiben ist ohne Unterschrift gültig."
+
+
+@dataclass(frozen=True)
+class Issuance:
+    """Form, issuer, file number scheme and legal remedy of the fund's decisions."""
+
+    form: DecisionForm
+    issuer: Issuer
+    file_number_scheme: str  # e.g. "61/QF/{year}/{number}"; {file_number} is the office's number
+    financing: Financing
+    remedy: str | None  # Rechtsbehelfsbelehrung; required for a Bescheid
+    remedy_clause: str | None = None
+    revocation: str | None = None  # revocation and interest note; None = the default text
+    use_within_months: int = 2  # called money must be used within this many months
+    general_terms: tuple[str, ...] = ()  # general terms named in the approval (e.g. ANBest-P)
+    address_required: bool = True  # applications need a postal address
+    clause: str | None = None
+
+    @property
+    def is_bescheid(self) -> bool:
+        """True when the decision is an administrative act."""
+        return self.form is DecisionForm.BESCHEID
+
+    def authority_file_number(self, file_number: str) -> str:
+        """The granting authority's file number of an application ("QF-2026-0042" -> scheme)."""
+        parts = file_number.rsplit("-", 2)
+        year, number = (parts[1], parts[2]) if len(parts) == 3 else ("", file_number)
+        return (
+            self.file_number_scheme.replace("{year}", year)
+            .replace("{number}", number)
+            .replace("{file_number}", file_number)
+        )
+

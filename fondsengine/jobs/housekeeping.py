@@ -24,7 +24,9 @@ from fondsengine.services import authz
 from fondsengine.services.context import Fonds, UnitOfWork
 
 ANONYMISED = "anonymisiert"
-PERSONAL_LETTER_KEYS = ("applicant_name", "organisation", "address", "iban_masked", "reason", "receipts")
+PERSONAL_LETTER_KEYS = (
+    "applicant_name", "organisation", "address", "iban_masked", "reason", "receipts", "representative",
+)  # fmt: skip
 
 
 def close_year(uow: UnitOfWork, fund_id: str, year: int, carry_over: bool, now: datetime) -> int:
@@ -84,6 +86,7 @@ def anonymise(uow: UnitOfWork, app: Application, now: datetime) -> None:
     app.contact_name, app.contact_email, app.contact_phone = ANONYMISED, None, None
     app.contact_street, app.contact_postcode, app.contact_city = None, None, None
     app.iban, app.account_holder = None, None
+    app.representative = None
     app.description, app.goals, app.target_group, app.approval_reason = "", "", "", None
     app.extra, app.anonymised_at = {}, now
     s.execute(update(Payment).where(Payment.application_id == app.id).values(iban=None, account_holder=None))

@@ -36,7 +36,45 @@ def common_values(ctx: LetterContext) -> dict[str, str]:
         "contact_person": ctx.contact_person or "",
         "city_name": ctx.office.city_name or "",
         "guideline_version": ctx.guideline_version,
+        "issuer_name": ctx.issuer_name,
+        "authority_file_number": ctx.authority_file_number or ctx.file_number,
     }
+
+
+def remedy_text(ctx: LetterContext, data: Any) -> str:
+    """The remedy of a decision: the letter's own, the guideline's issuance, its letters, the default."""
+    own = getattr(data, "objection_text", None)
+    if own:
+        return str(own)
+    if ctx.issuance is not None and ctx.issuance.remedy:
+        return ctx.issuance.remedy
+    configured = ctx.letter_texts.get("objection")
+    return configured.body if configured else DEFAULT_OBJECTION
+
+
+def remedy_heading(ctx: LetterContext) -> str:
+    """A grant agreement has no Rechtsbehelf in the legal sense; a Bescheid (and the default) has."""
+    if ctx.issuance is not None and not ctx.issuance.is_bescheid:
+        return "Einwände und Rechtsweg"
+    return "Rechtsbehelfsbelehrung"
+
+
+def signature_block(ctx: LetterContext) -> list[Flowable]:
+    """Who signs: the issuer with the signatory's name and role, the unsigned wording, or the office."""
+    if ctx.issuance is None:
+        block: list[Flowable] = [Spacer(1, 6), para(ctx.office.name)]
+        if ctx.contact_person:
+            block.append(para(ctx.contact_person))
+        return block
+    issuer = ctx.issuance.issuer
+    block = [Spacer(1, 6), para(issuer.name)]
+    if issuer.signatory is not None:
+        block += [Spacer(1, 22), para("_" * 34), para(issuer.signatory.name), para(issuer.signatory.role, SMALL)]
+    elif issuer.unsigned_text:
+        block.append(para(issuer.unsigned_text, SMALL))
+    if ctx.contact_person:
+        block.append(para(f"Ansprechperson: {ctx.contact_person}", SMALL))
+    return block
 
 
 def _basis(ctx: LetterContext) -> str:
@@ -56,9 +94,7 @@ def compose_letter(spec: LetterKind[Any], ctx: LetterContext, data: Any) -> byte
     used = [text.subject, text.body, text.closing or ""]
     objection = ""
     if spec.objection:
-        own = getattr(data, "objection_text", None)
-        configured = ctx.letter_texts.get("objection")
-        objection = own or (configured.body if configured else DEFAULT_OBJECTION)
+        objection = remedy_text(ctx, data)
         used.append(objection)
     missing = sorted({name for t in used for name in empty_placeholders(t, values)})
     if missing:
@@ -76,11 +112,9 @@ def compose_letter(spec: LetterKind[Any], ctx: LetterContext, data: Any) -> byte
     story += paragraphs(body)
     story += spec.sections(ctx, data)
     if spec.objection:
-        story += [heading("Rechtsbehelfsbelehrung"), *paragraphs(fill(objection, values))]
+        story += [heading(remedy_heading(ctx)), *paragraphs(fill(objection, values))]
     closing = paragraphs(fill(text.closing or "Mit freundlichen Grüßen", values))
-    signature = [Spacer(1, 6), para(ctx.office.name)]
-    if ctx.contact_person:
-        signature.append(para(ctx.contact_person))
+    signature = signature_block(ctx)
     story.append(Spacer(1, 4))
     story.append(KeepTogether([*closing, *signature]))
     story += [Spacer(1, 10), para(_basis(ctx), SMALL)]

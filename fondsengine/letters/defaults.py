@@ -178,3 +178,57 @@ def payment_mode_text(
         "Die Zuwendung wird nach Abschluss des Projekts gegen Vorlage der Belege erstattet "
         "(Erstattungsprinzip). Bitte rufen Sie die Mittel mit dem Verwendungsnachweis ab."
     )
+
+
+# Revocation and interest note of an approval. For a Bescheid the Verwaltungsverfahrensgesetz NRW
+# applies; for a grant agreement the contract's own withdrawal rule. Annahme – vom Rechtsamt der
+# Stadt zu bestätigen; a guideline may set its own wording (issuance.revocation).
+REVOCATION_BESCHEID = (
+    "Dieser Bescheid kann nach §§ 48, 49 VwVfG NRW ganz oder teilweise, auch mit Wirkung für die "
+    "Vergangenheit, zurückgenommen oder widerrufen werden, insbesondere wenn die Zuwendung nicht, "
+    "nicht rechtzeitig oder nicht für den bewilligten Zweck verwendet wird oder Auflagen nicht "
+    "erfüllt werden. Der dann zu erstattende Betrag ist nach § 49a Abs. 3 VwVfG NRW vom Eintritt "
+    "der Unwirksamkeit an mit fünf Prozentpunkten über dem Basiszinssatz jährlich zu verzinsen."
+)
+REVOCATION_CONTRACT = (
+    "Wird die Zuwendung nicht, nicht rechtzeitig oder nicht für den vereinbarten Zweck verwendet "
+    "oder werden Auflagen nicht erfüllt, kann der Zuwendungsgeber vom Vertrag ganz oder teilweise "
+    "zurücktreten und die Zuwendung zurückfordern. Der zurückzuzahlende Betrag ist vom Tag der "
+    "Auszahlung an mit fünf Prozentpunkten über dem Basiszinssatz jährlich zu verzinsen."
+)
+
+FINANCING_LABELS: dict[str, str] = {
+    "fixed_amount": "Festbetragsfinanzierung",
+    "share": "Anteilfinanzierung",
+    "deficit": "Fehlbedarfsfinanzierung",
+}
+
+
+def financing_text(financing: str, *, approved_cents: int, max_share: Fraction, cut_when_lower: bool) -> str:
+    """German sentence on the type of financing (Finanzierungsart) of a grant."""
+    amount = format_euro(approved_cents)
+    if financing == "share":
+        text = (
+            f"Anteilfinanzierung: Die Zuwendung beträgt {format_percent(max_share)} der "
+            f"zuwendungsfähigen Ausgaben, höchstens {amount}."
+        )
+    elif financing == "deficit":
+        text = (
+            "Fehlbedarfsfinanzierung: Die Zuwendung deckt den Betrag, den Ihre Eigenmittel und "
+            f"die Mittel Dritter nicht decken, höchstens {amount}. Höhere Eigenmittel oder "
+            "Mittel Dritter verringern die Zuwendung."
+        )
+    else:
+        text = f"Festbetragsfinanzierung: Die Zuwendung wird als fester Betrag von {amount} gewährt."
+    if cut_when_lower and financing != "deficit":
+        text += " Sind die zuwendungsfähigen Ausgaben niedriger als geplant, wird die Zuwendung gekürzt."
+    return text
+
+
+def use_within_text(months: int) -> str:
+    """The rule to use called money within the set time (Nr. 1.4 ANBest-P)."""
+    unit = "eines Monats" if months == 1 else f"von {months} Monaten"
+    return (
+        f"Abgerufenes Geld muss innerhalb {unit} nach der Auszahlung für fällige Zahlungen "
+        "verwendet werden. Rufen Sie deshalb nur so viel ab, wie Sie in dieser Zeit brauchen."
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, ListFlowable, ListItem
 
-from fondsengine.letters.defaults import proof_part_label
+from fondsengine.letters.defaults import REVOCATION_BESCHEID, REVOCATION_CONTRACT, proof_part_label
 from fondsengine.letters.fmt import format_date, group_iban
 from fondsengine.letters.kinds_notice import listed, with_clause
 from fondsengine.letters.model import (
@@ -54,7 +54,23 @@ def _approval_values(d: ApprovalData) -> dict[str, str]:
     }
 
 
-def _approval_sections(_ctx: LetterContext, d: ApprovalData) -> list[Flowable]:
+def recipient_text(ctx: LetterContext) -> str:
+    """The recipient as legal entity with postal address, on one line."""
+    lines = [*(ctx.addressee or (ctx.recipient_name,)), *ctx.recipient_address]
+    return ", ".join(line for line in lines if line)
+
+
+def _revocation(ctx: LetterContext, d: ApprovalData) -> str:
+    if d.revocation_text:
+        return d.revocation_text
+    if ctx.issuance is not None and ctx.issuance.revocation:
+        return ctx.issuance.revocation
+    if ctx.issuance is not None and ctx.issuance.is_bescheid:
+        return REVOCATION_BESCHEID
+    return REVOCATION_CONTRACT
+
+
+def _approval_sections(ctx: LetterContext, d: ApprovalData) -> list[Flowable]:
     out: list[Flowable] = paragraphs(d.decision_note) if d.decision_note else []
     number = 0
 
@@ -67,11 +83,14 @@ def _approval_sections(_ctx: LetterContext, d: ApprovalData) -> list[Flowable]:
     if d.own_contribution_cents is not None:
         amounts.append(("Ihr Eigenanteil", format_euro(d.own_contribution_cents)))
     amounts.append(("Bewilligte Zuwendung", format_euro(d.approved_cents)))
-    out += [section("Zuwendung und Zweck"), amount_table(amounts, bold_last=True)]
+    out += [section("Zuwendung und Zweck"), para(f"Zuwendungsempfänger: {recipient_text(ctx)}")]
+    out.append(amount_table(amounts, bold_last=True))
     out.append(para(f"Zweck: {d.purpose}"))
+    if d.financing_text:
+        out.append(para(f"Finanzierungsart: {d.financing_text}"))
     if d.project_start and d.project_end:
         period = f"{format_date(d.project_start)} bis {format_date(d.project_end)}"
-        out.append(para(f"Projektzeitraum: {period}"))
+        out.append(para(f"Projektzeitraum (Bewilligungszeitraum): {period}"))
     if d.cost_lines:
         rows = [[c.category, c.description, format_euro(c.amount_cents)] for c in d.cost_lines]
         rows.append(["Summe", "", format_euro(sum(c.amount_cents for c in d.cost_lines))])
@@ -86,9 +105,23 @@ def _approval_sections(_ctx: LetterContext, d: ApprovalData) -> list[Flowable]:
                 total=True,
             ),
         ]
-    if d.conditions:
-        out += [section("Auflagen"), bullets(d.conditions)]
+    if d.standard_conditions or d.conditions or d.general_terms:
+        out.append(section("Nebenbestimmungen und Auflagen"))
+        if d.general_terms:
+            out += [para("Bestandteil dieser Entscheidung sind:"), bullets(list(d.general_terms))]
+        if d.standard_conditions:
+            out += [para("Allgemeine Auflagen nach der Förderrichtlinie:"), bullets(list(d.standard_conditions))]
+        if d.conditions:
+            out += [para("Auflagen dieser Entscheidung:"), bullets(list(d.conditions))]
     out += [section("Auszahlung"), *paragraphs(d.payment_mode_text)]
+    if d.lapse_on is not None:
+        rule = (
+            f"Rufen Sie bis zum {format_date(d.lapse_on)} keine Mittel ab, erlischt die Bewilligung"
+        )
+        if d.lapse_after_days:
+            rule += f" ({d.lapse_after_days} Tage nach der Bewilligung"
+            rule += f", {d.lapse_clause})" if d.lapse_clause else ")"
+        out += [section("Erlöschen der Bewilligung"), para(rule + ".")]
     out += [
         section("Verwendungsnachweis"),
         para(
@@ -109,6 +142,7 @@ def _approval_sections(_ctx: LetterContext, d: ApprovalData) -> list[Flowable]:
             para(intro + ":"),
             para(d.publicity_text, BOXED),
         ]
+    out += [section("Widerruf, Erstattung und Verzinsung"), para(_revocation(ctx, d))]
     if d.clauses:
         out += [
             section("Grundlagen dieser Entscheidung"),

@@ -170,6 +170,7 @@ LAPSE = LetterKind(
     placeholders=("approved_amount", "amount", "approved_on", "lapsed_on", "lapse_after_days"),
     values=_lapse_values,
     sections=_lapse_sections,
+    objection=True,  # the lapse ends the grant: a decision with a remedy
 )
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from fondsengine.guidelines.model import Guideline, LetterText, Office
+from fondsengine.guidelines.model import Guideline, Issuance, LetterText, Office
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,14 @@ class LetterContext:
     contact_phone: str | None = None  # defaults to office.phone
     logo_path: Path | None = None  # resolved path of office.logo, optional
     letter_texts: Mapping[str, LetterText] = field(default_factory=dict)  # Guideline.letters
+    issuance: Issuance | None = None  # who issues the decision, its form and remedy (Guideline.issuance)
+    authority_file_number: str | None = None  # the granting authority's file number
+    addressee: tuple[str, ...] = ()  # legal entity lines (organisation and legal form, representative)
+
+    @property
+    def issuer_name(self) -> str:
+        """Who issues the letter: the guideline's issuer, else the office."""
+        return self.issuance.issuer.name if self.issuance else self.office.name
 
 
 def letter_context(
@@ -47,6 +55,7 @@ def letter_context(
     applicant_name: str | None = None,
     contact_person: str | None = None,
     clauses: tuple[str, ...] = (),
+    addressee: tuple[str, ...] = (),
 ) -> LetterContext:
     """Build a LetterContext from a loaded guideline (office, texts, version, logo path)."""
     logo: Path | None = None
@@ -67,6 +76,13 @@ def letter_context(
         contact_person=contact_person,
         logo_path=logo,
         letter_texts=dict(guideline.letters),
+        issuance=guideline.issuance,
+        authority_file_number=(
+            guideline.issuance.authority_file_number(file_number)
+            if guideline.issuance is not None and file_number
+            else None
+        ),
+        addressee=addressee,
     )
 
 
@@ -127,6 +143,13 @@ class ApprovalData:
     decision_note: str | None = None  # e.g. "Die Jury hat am 12.05.2026 entschieden."
     objection_text: str | None = None  # Rechtsbehelfsbelehrung; None = default text
     decided_on: date | None = None  # day of the decision; None = the letter's date
+    financing_text: str | None = None  # type of financing (defaults.financing_text)
+    standard_conditions: tuple[str, ...] = ()  # the guideline's standard conditions (Auflagen)
+    general_terms: tuple[str, ...] = ()  # general terms that are part of the decision (ANBest-P)
+    lapse_on: date | None = None  # the grant lapses if nothing is called by this day
+    lapse_after_days: int | None = None
+    lapse_clause: str | None = None
+    revocation_text: str | None = None  # revocation and interest note; None = default for the form
 
 
 @dataclass(frozen=True)

@@ -97,6 +97,14 @@ def _draw_marks(canvas: Canvas) -> None:
         canvas.line(4 * mm, PAGE_H - top, 4 * mm + length, PAGE_H - top)
 
 
+def _sender_parts(ctx: LetterContext) -> list[str]:
+    """Name and address of who issues the letter (the issuer of the guideline, else the office)."""
+    if ctx.issuance is not None:
+        issuer = ctx.issuance.issuer
+        return [issuer.name, *(line for line in issuer.address if line and line not in issuer.name)]
+    return [ctx.office.name, *_address(ctx.office)]
+
+
 def _draw_letterhead(canvas: Canvas, ctx: LetterContext) -> None:
     office = ctx.office
     top = PAGE_H
@@ -114,11 +122,13 @@ def _draw_letterhead(canvas: Canvas, ctx: LetterContext) -> None:
         )
         text_right = PAGE_W - RIGHT - 50 * mm
     canvas.setFillColorRGB(0, 0, 0)
-    name = plain(office.name)
+    name = plain(ctx.issuer_name)
     _fit(canvas, name, BOLD, 15, text_right - LEFT)
     canvas.drawString(LEFT, top - 22 * mm, name)
     canvas.setFillColor(GREY)
     sub = plain(ctx.fund_name if not office.city_name else f"{ctx.fund_name} · {office.city_name}")
+    if ctx.issuance is not None and ctx.issuance.issuer.name != office.name:
+        sub = plain(f"{ctx.fund_name} · Geschäftsführung: {office.name}")
     _fit(canvas, sub, REGULAR, 9.5, text_right - LEFT)
     canvas.drawString(LEFT, top - 28 * mm, sub)
     canvas.setStrokeColor(RULE)
@@ -127,8 +137,7 @@ def _draw_letterhead(canvas: Canvas, ctx: LetterContext) -> None:
 
 
 def _draw_address(canvas: Canvas, ctx: LetterContext) -> None:
-    office = ctx.office
-    sender = plain(" · ".join(s for s in (office.name, *_address(office)) if s))
+    sender = plain(" · ".join(s for s in _sender_parts(ctx) if s))
     size = _fit(canvas, sender, REGULAR, 7, 80 * mm)
     canvas.setFillColor(GREY)
     y = PAGE_H - 58 * mm
@@ -137,7 +146,7 @@ def _draw_address(canvas: Canvas, ctx: LetterContext) -> None:
     canvas.line(LEFT, y - 1.2, LEFT + stringWidth(sender, REGULAR, size), y - 1.2)
     canvas.setFillColorRGB(0, 0, 0)
     y = PAGE_H - 65 * mm
-    for line in (ctx.recipient_name, *ctx.recipient_address)[:6]:
+    for line in (*(ctx.addressee or (ctx.recipient_name,)), *ctx.recipient_address)[:6]:
         text = plain(line)
         _fit(canvas, text, REGULAR, 10, 80 * mm)
         canvas.drawString(LEFT, y, text)
@@ -146,6 +155,12 @@ def _draw_address(canvas: Canvas, ctx: LetterContext) -> None:
 
 def _info_rows(ctx: LetterContext) -> list[tuple[str, str]]:
     rows = [("Aktenzeichen", ctx.file_number), ("Datum", format_date(ctx.date))]
+    if ctx.authority_file_number:
+        rows = [
+            ("Aktenzeichen", ctx.authority_file_number),
+            ("Antragsnummer", ctx.file_number),
+            ("Datum", format_date(ctx.date)),
+        ]
     if ctx.contact_person:
         rows.append(("Kontakt", ctx.contact_person))
     phone = ctx.contact_phone or ctx.office.phone
@@ -172,11 +187,11 @@ def _draw_info_block(canvas: Canvas, ctx: LetterContext) -> None:
 def _draw_running_head(canvas: Canvas, ctx: LetterContext) -> None:
     canvas.setFillColor(GREY)
     canvas.setFont(REGULAR, 8)
-    canvas.drawString(LEFT, PAGE_H - 14 * mm, plain(ctx.office.name))
+    canvas.drawString(LEFT, PAGE_H - 14 * mm, plain(ctx.issuer_name))
     canvas.drawRightString(
         PAGE_W - RIGHT,
         PAGE_H - 14 * mm,
-        plain(f"Aktenzeichen {ctx.file_number} · {format_date(ctx.date)}"),
+        plain(f"Aktenzeichen {ctx.authority_file_number or ctx.file_number} · {format_date(ctx.date)}"),
     )
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.4)
@@ -231,8 +246,8 @@ def build_letter(ctx: LetterContext, subject: str, story: Sequence[Flowable]) ->
         pagesize=A4,
         invariant=1,
         title=plain(subject),
-        author=plain(ctx.office.name),
-        subject=f"Aktenzeichen {plain(ctx.file_number)}",
+        author=plain(ctx.issuer_name),
+        subject=f"Aktenzeichen {plain(ctx.authority_file_number or ctx.file_number)}",
         creator="fondsengine",
         lang="de-DE",
         pageTemplates=[

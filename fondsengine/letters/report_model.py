@@ -23,6 +23,8 @@ class MinutesItem:
     explanation: str = ""
     excluded: tuple[str, ...] = ()  # members excluded for conflict of interest (Befangenheit)
     clause: str | None = None
+    motion: str = ""  # the motion voted on, e.g. "Förderung mit 800,00 €"
+    record: str = ""  # how the vote was taken: in the system, or on paper with the protocol's checksum
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class MinutesData:
     )
     circulation: bool = False  # vote by circulation (Umlaufverfahren) instead of a meeting
     notes: tuple[str, ...] = ()
+    times: str | None = None  # e.g. "18:00 bis 19:35 Uhr"
 
 
 @dataclass(frozen=True)

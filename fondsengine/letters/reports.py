@@ -43,8 +43,12 @@ def _minutes_item(number: int, item: MinutesItem) -> Flowable:
         ("Beschlossene Zuwendung", _decided(item)),
         ("Abstimmung", _votes(item)),
     ]
+    if item.motion:
+        rows.insert(0, ("Beschlussvorlage", item.motion))
     if item.excluded:
-        rows.append(("Befangen (ohne Stimme)", ", ".join(item.excluded)))
+        rows.append(("Befangen (ohne Stimme)", ", ".join(item.excluded) + " – haben den Raum verlassen"))
+    if item.record:
+        rows.append(("Stimmabgabe", item.record))
     outcome = f"{item.outcome} ({item.clause})" if item.clause else item.outcome
     rows.append(("Ergebnis", outcome))
     parts: list[Flowable] = [
@@ -69,6 +73,7 @@ def render_minutes(data: MinutesData) -> bytes:
         info_table(
             [
                 ("Datum", format_date(data.session_date)),
+                *([("Beginn und Ende", data.times)] if data.times else []),
                 ("Ort", data.place),
                 ("Sitzungsleitung", data.chair),
                 ("Protokoll", data.recorder),
@@ -110,9 +115,15 @@ def render_minutes(data: MinutesData) -> bytes:
     story += [_minutes_item(i, item) for i, item in enumerate(data.items, start=1)]
     if data.notes:
         story += [heading("Sonstiges"), *[para(n) for n in data.notes]]
+    line = "_" * 38
     story += [
-        Spacer(1, 24),
-        para(f"Sitzungsleitung: {data.chair}          Protokoll: {data.recorder}", SMALL),
+        Spacer(1, 30),
+        KeepTogether(
+            [
+                para(f"{line}          {line}", SMALL),
+                para(f"Sitzungsleitung: {data.chair}          Protokoll: {data.recorder}", SMALL),
+            ]
+        ),
     ]
     title = f"Protokoll {data.session_title} – {data.fund_name}"
     footer = f"{data.office_name} · {kind} am {format_date(data.session_date)}"

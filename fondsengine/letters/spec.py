@@ -26,6 +26,8 @@ COMMON_PLACEHOLDERS: tuple[str, ...] = (
     "contact_person",
     "city_name",
     "guideline_version",
+    "issuer_name",  # who issues the decision (issuance.issuer.name, else the office)
+    "authority_file_number",  # the granting authority's file number (issuance.file_number_scheme)
 )
 
 

@@ -66,6 +66,8 @@ class Application(Base):
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     applicant_kind: Mapped[str] = mapped_column(String(64))
     organisation: Mapped[str | None] = mapped_column(String(300))
+    legal_form: Mapped[str | None] = mapped_column(String(100))  # e.g. "eingetragener Verein (e. V.)"
+    representative: Mapped[str | None] = mapped_column(String(200))  # who represents the organisation
     nonprofit: Mapped[bool] = mapped_column(default=True)
     area_link: Mapped[str | None] = mapped_column(String(64))
     contact_name: Mapped[str] = mapped_column(String(200))

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from fondsengine.clock import local_date
 from fondsengine.errors import ConcurrentChange, InvalidInput, NotFound, PermissionDenied
+from fondsengine.guidelines.model import Guideline
 from fondsengine.model import Application, ApplicationRevision, CostItem, Fund, User
 from fondsengine.services import authz
 from fondsengine.services.audit import record
@@ -64,6 +65,8 @@ class ApplicationInput:
     declarations: frozenset[str] = frozenset()
     extra: dict[str, str] = field(default_factory=dict)
     repeat_count: int = 0
+    legal_form: str | None = None  # of the organisation, e.g. "e. V."
+    representative: str | None = None  # who represents the organisation (Vorstand, Inhaber/in)
 
 
 def _validate(data: ApplicationInput) -> None:
@@ -296,6 +299,24 @@ def _store_revision(uow: UnitOfWork, app: Application) -> None:
     )
 
 
+def require_postal_address(app: Application, guideline: Guideline) -> None:
+    """A guideline whose decisions go out as letters needs the applicant's postal address."""
+    issuance = guideline.issuance
+    if issuance is None or not issuance.address_required:
+        return
+    for name, label in (
+        ("contact_street", "Straße und Hausnummer"),
+        ("contact_postcode", "Postleitzahl"),
+        ("contact_city", "Ort"),
+    ):
+        if not (getattr(app, name) or "").strip():
+            raise InvalidInput(
+                f"Bitte geben Sie die Postanschrift der Antragstellerin / des Antragstellers an "
+                f"({label} fehlt): Der Bescheid wird an diese Anschrift gerichtet.",
+                field=name,
+            )
+
+
 def submit(fonds: Fonds, actor: Actor, application_id: int) -> str:
     """Submit a draft: binds it to the guideline and workflow version in force now; returns the file number."""
     with fonds.unit_of_work() as uow:
@@ -308,6 +329,7 @@ def submit(fonds: Fonds, actor: Actor, application_id: int) -> str:
             _, gv, _g = fonds.catalog.current(s, app.fund_id)
             app.guideline_version_id = gv.id
             app.workflow_version_id = gv.workflow_version_id
+            require_postal_address(app, _g)
         if app.file_number is None:
             # file numbers are max + 1 per fund and year: the fund's row lock serialises concurrent submissions
             s.execute(select(Fund.id).where(Fund.id == app.fund_id).with_for_update())

@@ -149,6 +149,32 @@ def decide_approve(
         uow.commit()
 
 
+def external_approve(
+    fonds: Fonds,
+    actor: Actor,
+    application_id: int,
+    *,
+    amount_cents: int | None = None,
+    reason: str | None = None,
+    conditions: Sequence[str] = (),
+) -> None:
+    """An outside body (district council, city) approves an amount above the jury's limit."""
+    with fonds.unit_of_work() as uow:
+        now = fonds.clock.now()
+        app = _load(uow, actor, application_id)
+        amount = _set_approval(uow, app, amount_cents, reason, conditions, now)
+        issuance = guideline_of(uow, app).issuance
+        if issuance is not None and app.file_number:
+            app.grant_file_number = issuance.authority_file_number(app.file_number)
+        fire(uow, actor, app, "external_approve", amount_cents=amount, reason=reason, now=now)
+        uow.commit()
+
+
+def external_reject(fonds: Fonds, actor: Actor, application_id: int, reason: str) -> None:
+    """An outside body refuses an amount above the jury's limit."""
+    _step(fonds, actor, application_id, "external_reject", reason=reason)
+
+
 def decide_reject(fonds: Fonds, actor: Actor, application_id: int, reason: str) -> None:
     """The office rejects (formal criteria not met, or within its tier)."""
     _step(fonds, actor, application_id, "decide_reject", reason=reason)
@@ -314,13 +340,19 @@ def record_city_grant(
     grant_file_number: str,
     amount_cents: int | None = None,
     reason: str | None = None,
+    conditions: Sequence[str] | None = None,
 ) -> None:
-    """Two-step funds: record the city's formal grant after the jury's recommendation."""
-    if not grant_file_number.strip():
-        raise InvalidInput("Bitte geben Sie das Aktenzeichen der Stadt an.", field="grant_file_number")
+    """Two-step funds: record the city's formal grant after the jury's recommendation.
+
+    `conditions` replaces the recommended conditions (None keeps them)."""
     with fonds.unit_of_work() as uow:
         now = fonds.clock.now()
         app = _load(uow, actor, application_id)
+        issuance = guideline_of(uow, app).issuance
+        if not grant_file_number.strip() and issuance is not None and app.file_number:
+            grant_file_number = issuance.authority_file_number(app.file_number)  # the guideline's scheme
+        if not grant_file_number.strip():
+            raise InvalidInput("Bitte geben Sie das Aktenzeichen der Stadt an.", field="grant_file_number")
         amount = app.approved_cents if amount_cents is None else amount_cents
         if amount is None or (app.approved_cents is not None and amount > app.approved_cents):
             raise InvalidInput("Die Stadt kann höchstens den empfohlenen Betrag bewilligen.", field="amount")
@@ -330,9 +362,11 @@ def record_city_grant(
                 app,
                 amount,
                 reason or "Bewilligung der Stadt mit geringerem Betrag",
-                app.conditions,
+                app.conditions if conditions is None else conditions,
                 now,
             )
+        elif conditions is not None:
+            app.conditions = [c.strip() for c in conditions if c.strip()]
         app.grant_file_number = grant_file_number.strip()
         fire(
             uow,

@@ -160,7 +160,39 @@ def _letter_details(c: EffectContext, kind: str) -> dict[str, Any]:
             for r in receipts
         ],
         "eligible_cents": proof.eligible_cents if proof is not None else None,
+        **_decision_details(c, kind),
     }
+
+
+DECISION_LETTERS = frozenset({"approval", "rejection", "lapse", "recommendation"})
+
+
+def _decision_details(c: EffectContext, kind: str) -> dict[str, Any]:
+    """The legal entity, the authority's file number, the lapse date and the review's failed items."""
+    from fondsengine.model import ReviewItem
+
+    app = c.app
+    details: dict[str, Any] = {
+        "legal_form": app.legal_form,
+        "representative": app.representative,
+        "grant_file_number": app.grant_file_number,
+    }
+    if kind not in DECISION_LETTERS:
+        return details
+    details["lapse_due_on"] = app.lapse_due_on.isoformat() if app.lapse_due_on else None
+    details["decided_on"] = local_date(app.decided_at).isoformat() if app.decided_at else None
+    if kind == "rejection":
+        labels = {i.id: (i.label, i.clause) for i in c.guideline.review_checklist}
+        failed = c.session.scalars(
+            select(ReviewItem)
+            .where(ReviewItem.application_id == app.id, ReviewItem.result == "not_fulfilled")
+            .order_by(ReviewItem.id)
+        )
+        details["review_failures"] = [
+            [labels.get(r.item_id, (r.item_id, None))[0], labels.get(r.item_id, (r.item_id, None))[1], r.note]
+            for r in failed
+        ]
+    return details
 
 
 def _mail_facts(c: EffectContext, kind: str) -> dict[str, Any]:

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 
 from fondsengine import ledger
 from fondsengine.errors import PermissionDenied
-from fondsengine.guidelines.loader import load_guideline
+from fondsengine.guidelines.loader import GuidelineError, load_guideline
+from fondsengine.guidelines.tiers import unreachable_tiers
 from fondsengine.model import BudgetYear, Fund, GuidelineVersion, LedgerEntry, WorkflowVersion
 from fondsengine.services.audit import record
 from fondsengine.services.context import Actor, Fonds
@@ -38,6 +39,9 @@ def load_funds(fonds: Fonds, actor: Actor, richtlinien_dir: str | Path, workflow
     reports: list[LoadReport] = []
     paths = sorted(Path(richtlinien_dir).glob("*.yaml"))
     guidelines = [load_guideline(p, known_workflows=set(workflows)) for p in paths]
+    unreachable = [p for g in guidelines for p in unreachable_tiers(g, workflows[g.workflow])]
+    if unreachable:
+        raise GuidelineError(unreachable)
     with fonds.unit_of_work() as uow:
         s = uow.session
         now = fonds.clock.now()

@@ -130,6 +130,15 @@ def needs_jury(c: GuardContext) -> GuardResult:
     return GuardResult(False, f"Über diesen Betrag entscheidet {tier.body or 'ein anderes Gremium'}.", tier.clause)
 
 
+def needs_outside_body(c: GuardContext) -> GuardResult:
+    """The amount is decided by an outside body (district council, city), not the office or the jury."""
+    tier = c.guideline.decision.tier_for(c.decision_amount)
+    if tier.decided_by is DecidedBy.EXTERNAL:
+        return _ok()
+    who = "die Geschäftsführung" if tier.decided_by is DecidedBy.MANAGEMENT else "die Jury"
+    return GuardResult(False, f"Über diesen Betrag entscheidet {who}.", tier.clause)
+
+
 def on_jury_session(c: GuardContext) -> GuardResult:
     """The application is on an open agenda item."""
     item = c.session.scalar(
@@ -262,6 +271,7 @@ GUARD_FUNCTIONS: dict[str, Guard] = {
     "review_passed": review_passed,
     "within_management_tier": within_management_tier,
     "needs_jury": needs_jury,
+    "needs_outside_body": needs_outside_body,
     "on_jury_session": on_jury_session,
     "budget_available": budget_available,
     "payment_mode_allowed": payment_mode_allowed,

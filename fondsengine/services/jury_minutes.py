@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -9,13 +10,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fondsengine.clock import local_date
+from fondsengine.clock import BERLIN, local_date, utc
 from fondsengine.errors import NotFound, PermissionDenied
+from fondsengine.guidelines.model import JuryRules
 from fondsengine.letters.report_model import MinutesData, MinutesItem
 from fondsengine.model import AgendaItem, Application, Attendance, Fund, JurySession
+from fondsengine.money import format_euro
 from fondsengine.services import authz
 from fondsengine.services.context import Actor, Fonds
-from fondsengine.services.jury_common import load_session, names_of
+from fondsengine.services.jury_common import load_session, names_of, role_holders, session_day
 
 READERS = ("manager", "jury_member", "city_approver", "auditor", "system")
 
@@ -49,6 +52,8 @@ class MinutesEntry:
     explanation: str
     clause: str | None
     closed: bool
+    motion: str = ""  # what was voted on
+    record: str = ""  # in the system, or on paper with the protocol's name and checksum
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,10 @@ class Minutes:
     present: tuple[str, ...]
     absent: tuple[str, ...]  # invited but not present
     items: tuple[MinutesEntry, ...]
+    opened_at: datetime | None = None
+    closed_at: datetime | None = None
+    present_capacity: tuple[str, ...] = ()  # "Name (Gruppe, Vorsitz)" of each member present
+    quorum_note: str = ""
 
 
 def _require_reader(session: Session, actor: Actor, fund_id: str, now: datetime) -> None:
@@ -99,6 +108,46 @@ def _entry(session: Session, item: AgendaItem, app: Application) -> MinutesEntry
         explanation=str(tally.get("deferred_because") or tally.get("explanation") or ""),
         clause=tally.get("clause"),
         closed=item.status == "closed",
+        motion=f"Förderung von „{app.title}“ mit {format_euro(app.requested_cents)} (beantragt)",
+        record=_record_text(tally, item.status == "closed"),
+    )
+
+
+def _record_text(tally: dict[str, Any], closed: bool) -> str:
+    paper = tally.get("paper")
+    if isinstance(paper, dict):
+        return (
+            f"in der Sitzung auf Papier gezählt; unterschriebenes Protokoll „{paper.get('protocol_name')}“, "
+            f"SHA-256 {str(paper.get('protocol_sha256', ''))[:16]}…"
+        )
+    if tally.get("deferred_because") and "yes" not in tally:
+        return "vertagt, keine Abstimmung"
+    if closed and tally:
+        return "im Umlaufverfahren abgegeben" if tally.get("circulation") else "im System abgegeben"
+    return ""
+
+
+def _capacity(
+    s: Session, js: JurySession, rules: JuryRules, present: Sequence[int], names: dict[int, str]
+) -> list[str]:
+    """Each present member with the group they sit for, the chair marked."""
+    labels = {g.id: g.label for g in rules.groups}
+    groups = role_holders(s, js.fund_id, "jury_member", session_day(js))
+    out = []
+    for uid in sorted(present, key=lambda u: names.get(u, "")):
+        parts = [labels.get(groups.get(uid) or "", groups.get(uid) or "Mitglied")]
+        if uid == js.chair_id:
+            parts.append("Vorsitz")
+        out.append(f"{names.get(uid, str(uid))} ({', '.join(parts)})")
+    return out
+
+
+def _quorum_note(rules: JuryRules, present: int) -> str:
+    reached = "beschlussfähig" if present >= rules.quorum_min_members else "nicht beschlussfähig"
+    clause = rules.quorum_clause or rules.clause
+    return (
+        f"{present} von {rules.size} Mitgliedern anwesend; beschlussfähig ab {rules.quorum_min_members}: "
+        f"{reached}" + (f" ({clause})" if clause else "") + "."
     )
 
 
@@ -114,7 +163,8 @@ def _minutes(fonds: Fonds, s: Session, js: JurySession) -> Minutes:
     fund = s.get(Fund, js.fund_id)
     if fund is None:
         raise NotFound(f"Den Fonds „{js.fund_id}“ gibt es nicht.")
-    office = fonds.catalog.current(s, js.fund_id)[2].office.name
+    guideline = fonds.catalog.current(s, js.fund_id)[2]
+    office = guideline.office.name
     attendance = list(s.scalars(select(Attendance).where(Attendance.session_id == js.id)))
     people = names_of(s, [a.user_id for a in attendance] + ([js.chair_id] if js.chair_id else []))
     present = sorted(people[a.user_id] for a in attendance if a.present)
@@ -139,7 +189,26 @@ def _minutes(fonds: Fonds, s: Session, js: JurySession) -> Minutes:
         present=tuple(present),
         absent=tuple(absent),
         items=tuple(_entry(s, item, app) for item, app in rows),
+        opened_at=js.opened_at,
+        closed_at=js.closed_at,
+        present_capacity=tuple(
+            _capacity(s, js, guideline.jury, [a.user_id for a in attendance if a.present], people)
+        ),
+        quorum_note=_quorum_note(guideline.jury, sum(1 for a in attendance if a.present)),
     )
+
+
+def local_time(instant: datetime) -> datetime:
+    """An instant in Berlin time (SQLite hands back naive UTC)."""
+    return utc(instant).astimezone(BERLIN)
+
+
+def _times(m: Minutes) -> str | None:
+    start = m.opened_at or m.starts_at
+    text = f"{local_time(start):%H:%M} Uhr"
+    if m.closed_at is not None:
+        text = f"{local_time(start):%H:%M} bis {local_time(m.closed_at):%H:%M} Uhr"
+    return text
 
 
 def minutes_data(m: Minutes, *, recorder: str, session_title: str | None = None) -> MinutesData:
@@ -153,9 +222,11 @@ def minutes_data(m: Minutes, *, recorder: str, session_title: str | None = None)
         place=m.place,
         chair=m.chair or "",
         recorder=recorder,
-        present=m.present,
+        present=m.present_capacity or m.present,
         absent=m.absent,
         circulation=m.circulation,
+        quorum_note=None if m.circulation else m.quorum_note or None,
+        times=_times(m),
         items=tuple(
             MinutesItem(
                 file_number=e.file_number,
@@ -171,6 +242,8 @@ def minutes_data(m: Minutes, *, recorder: str, session_title: str | None = None)
                 explanation=e.explanation,
                 excluded=e.excluded,
                 clause=e.clause,
+                motion=e.motion,
+                record=e.record,
             )
             for e in m.items
         ),

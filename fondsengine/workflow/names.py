@@ -22,6 +22,7 @@ GUARDS: dict[str, str] = {
     "review_passed": "Kein Punkt der formalen Prüfung ist „nicht erfüllt“.",
     "within_management_tier": "Der Betrag liegt in der Entscheidungsbefugnis der Geschäftsführung.",
     "needs_jury": "Über den Betrag entscheidet die Jury.",
+    "needs_outside_body": "Über den Betrag entscheidet ein anderes Gremium (z. B. Bezirksvertretung, Stadt).",
     "on_jury_session": "Der Antrag steht auf der Tagesordnung einer Jurysitzung.",
     "budget_available": "Das freie Budget des Haushaltsjahres reicht aus.",
     "payment_mode_allowed": "Die Auszahlung ist nach der Förderrichtlinie zulässig.",

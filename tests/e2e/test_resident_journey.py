@@ -73,6 +73,9 @@ def test_forgotten_password_is_reset_with_the_mailed_link(page: Page, world: Wor
 
 def _fill_application(page: Page, *, requested: str) -> None:
     page.get_by_label("Bewohnerin oder Bewohner").check()
+    page.get_by_label("Postanschrift: Straße und Hausnummer").fill("Ruhrstraße 12")
+    page.get_by_label("Postleitzahl", exact=True).fill("58452")
+    page.get_by_label("Ort", exact=True).fill("Witten")
     page.get_by_label("Projekttitel").fill("Nachbarschaftsfest Ruhrstraße")
     page.get_by_label("Was haben Sie vor?").fill("Ein Fest für alle im Haus und in der Straße.")
     page.get_by_label("Straße und Hausnummer des Projektorts").fill("Ruhrstraße 10")

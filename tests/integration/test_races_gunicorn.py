@@ -28,6 +28,7 @@ from fondsengine.services.context import Actor, Fonds
 from fondsengine.services.funds import load_funds
 from fondsengine.services.users import create_user, grant_role
 from tests.support.factories import CF, cityfonds_input
+from tests.support.files import simple_pdf
 from tests.support.pg import PgServer
 from tests.support.races import Outcome, Shot, gunicorn, logged_in, race
 from tests.web.builders import PASSWORD, QF, ROOT, good_input
@@ -74,6 +75,8 @@ def arena(pg_server: PgServer, tmp_path_factory: pytest.TempPathFactory) -> Iter
     city = create_user(f, name="City-Büro", email="city@example.org", password=PASSWORD, confirmed=True)
     grant_role(f, Actor.scheduler(), user_id=office, fund_id=QF, role="manager")
     grant_role(f, Actor.scheduler(), user_id=city, fund_id=CF, role="manager")
+    # only the granting body grants after the recommendation: the same person also holds that role
+    grant_role(f, Actor.scheduler(), user_id=city, fund_id=CF, role="city_approver")
     env = {
         "FONDS_DATABASE_URL": url,
         "FONDS_INSTANCE_PATH": str(tmp),
@@ -148,6 +151,22 @@ def _approved(a: Arena) -> int:
     decisions.record_jury_outcome(a.fonds, Actor(a.office), app_id, "approve")
     a.clock.set(NOW)
     return app_id
+
+
+def _seat_jury(a: Arena, app_id: int, run: int) -> None:
+    """Nine jury members of the Quartiersfonds, all present at the session of the application."""
+    from fondsengine.model import AgendaItem
+    from fondsengine.services import jury_sessions
+
+    with a.fonds.db.read() as s:
+        session_id = s.scalar(select(AgendaItem.session_id).where(AgendaItem.application_id == app_id))
+    assert session_id is not None
+    ids = []
+    for i in range(9):
+        uid = create_user(a.fonds, name=f"Jury {run}-{i}", email=f"jury{run}-{i}@example.org")
+        grant_role(a.fonds, Actor.scheduler(), user_id=uid, fund_id=QF, role="jury_member", group="resident")
+        ids.append(uid)
+    jury_sessions.open_session(a.fonds, Actor(a.office), session_id, ids, ids[0])
 
 
 def _recommended(a: Arena) -> int:
@@ -251,15 +270,18 @@ def test_approval_and_withdrawal_at_the_same_moment_end_in_one_consistent_state(
     a = arena
     app_id = _on_agenda(a, QF, a.office, small())
     a.clock.set(NOW)
+    _seat_jury(a, app_id, run)
     half = CLIENTS // 2
     approve = f"/verwaltung/antraege/{app_id}/aktion/jury_approve"
     withdraw = f"/antraege/{app_id}/zurueckziehen"
-    shots = [Shot(c, approve, approve, {}) for c in a.offices[:half]]
+    record = {"yes": "7", "no": "1", "abstain": "1"}  # a session on paper: counts and the signed protocol
+    protocol = {"protocol": ("protokoll.pdf", simple_pdf(), "application/pdf")}
+    shots = [Shot(c, approve, approve, record, protocol) for c in a.offices[:half]]
     shots += [Shot(c, withdraw, withdraw, {"reason": "Wir machen es doch nicht."}) for c in a.residents[:half]]
     outcome = race(
         shots,
         success=("Der Beschluss der Jury ist eingetragen.", "Ihr Antrag ist zurückgezogen."),
-        refusals=(STEP_GONE, NOT_NOW, RACE_MESSAGE_PART),
+        refusals=(STEP_GONE, NOT_NOW, RACE_MESSAGE_PART, "bereits geschlossen", "keiner offenen Tagesordnung"),
     )
     _clean(outcome, successes=1)
     with a.fonds.db.read() as s:

@@ -113,6 +113,7 @@ class Shot:
     form_page: str
     url: str
     data: dict[str, str]
+    files: dict[str, tuple[str, bytes, str]] | None = None  # uploads sent with the form (multipart)
 
 
 def race(shots: Sequence[Shot], success: str | tuple[str, ...], refusals: Sequence[str]) -> Outcome:
@@ -125,7 +126,7 @@ def race(shots: Sequence[Shot], success: str | tuple[str, ...], refusals: Sequen
         shot, token = prepared[i]
         barrier.wait()
         try:
-            results[i] = shot.client.post(shot.url, data={**shot.data, "csrf_token": token})
+            results[i] = shot.client.post(shot.url, data={**shot.data, "csrf_token": token}, files=shot.files)
         except BaseException as exc:  # a dropped connection is a failure of the server
             results[i] = exc
 

@@ -30,6 +30,7 @@ COMMON_TRIGGERS = {
     "decide_approve", "decide_reject", "schedule", "unschedule", "jury_reject", "jury_defer",
     "withdraw", "record_payment", "submit_proof", "return_proof", "accept_proof",
     "record_final_payment", "close", "claim_refund", "record_refund", "lapse",
+    "external_approve", "external_reject",
 }  # fmt: skip
 
 SMALL = """\
@@ -92,7 +93,7 @@ def test_zweistufig_adds_the_recommended_state_and_the_city_steps() -> None:
     assert workflow.triggers() == COMMON_TRIGGERS | {"jury_recommend", "city_grant", "city_reject"}
     grant = next(t for t in workflow.transitions if t.trigger == "city_grant")
     assert (grant.sources, grant.target) == (("recommended",), "approved")
-    assert grant.roles == {"city_approver", "manager"}
+    assert grant.roles == {"city_approver"}  # only the granting body decides after the recommendation
 
 
 @pytest.mark.parametrize("name", ["bewohnerfonds", "zweistufig"])

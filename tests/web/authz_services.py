@@ -21,9 +21,11 @@ from fondsengine.services import (
     bookings,
     decisions,
     funds,
+    granting,
     jury_closing,
     jury_members,
     jury_minutes,
+    jury_paper,
     jury_reads,
     jury_sessions,
     jury_voting,
@@ -275,13 +277,21 @@ SERVICES: dict[str, Use] = {
         lambda aw, a, st: decisions.record_jury_outcome(aw.world.fonds, a, aw.app[st], "approve"),
     ),
     "fondsengine.services.decisions.record_city_grant": write(
-        {**OFFICE, "city_approver": SUBMITTED},
+        {"city_approver": SUBMITTED},
         lambda aw, a, st: decisions.record_city_grant(
             aw.world.fonds, a, aw.app[st], granted_on=date(2026, 2, 20), grant_file_number="STADT-1"
         ),
     ),
+    "fondsengine.services.decisions.external_approve": write(
+        {"city_approver": SUBMITTED},
+        lambda aw, a, st: decisions.external_approve(aw.world.fonds, a, aw.app[st]),
+    ),
+    "fondsengine.services.decisions.external_reject": write(
+        {"city_approver": SUBMITTED},
+        lambda aw, a, st: decisions.external_reject(aw.world.fonds, a, aw.app[st], "Nein."),
+    ),
     "fondsengine.services.decisions.record_city_rejection": write(
-        {**OFFICE, "city_approver": SUBMITTED},
+        {"city_approver": SUBMITTED},
         lambda aw, a, st: decisions.record_city_rejection(aw.world.fonds, a, aw.app[st], "Nein."),
     ),
     "fondsengine.services.decisions.create_session": fund_write(
@@ -391,6 +401,28 @@ SERVICES: dict[str, Use] = {
     ),
     "fondsengine.services.jury_voting.enter_show_of_hands": fund_write(
         OFFICE, lambda aw, a, st: jury_voting.enter_show_of_hands(aw.world.fonds, a, aw.item, {})
+    ),
+    "fondsengine.services.jury_paper.close_item_on_paper": fund_write(
+        OFFICE,
+        lambda aw, a, st: jury_paper.close_item_on_paper(
+            aw.world.fonds,
+            a,
+            aw.item,
+            yes=1,
+            no=0,
+            abstain=0,
+            protocol=records.AttachmentInput("other", "protokoll.pdf", "application/pdf", PDF),
+        ),
+    ),
+    "fondsengine.services.jury_paper.paper_facts": read(
+        OFFICE, lambda aw, a, st: jury_paper.paper_facts(aw.world.fonds, a, aw.app[st])
+    ),
+    "fondsengine.services.granting.granting_queue": fund_read(
+        SELF, lambda aw, a, st: granting.granting_queue(aw.world.fonds, a)
+    ),
+    "fondsengine.services.granting.granting_view": read(
+        roles("city_approver", states=SUBMITTED),
+        lambda aw, a, st: granting.granting_view(aw.world.fonds, a, aw.app[st]),
     ),
     "fondsengine.services.jury_closing.close_item": fund_write(
         OFFICE, lambda aw, a, st: jury_closing.close_item(aw.world.fonds, a, aw.item)

@@ -169,6 +169,12 @@ TABLE: dict[tuple[str, str], Row] = {
     ("manage.application", "GET"): app_row(OFFICE),
     ("manage.action", "GET"): app_row(OFFICE, states=FORM_STEP),
     ("manage.action", "POST"): app_row(OFFICE, posts=True, states=FORM_STEP),
+    # the granting body (city approver) of two-step funds: its own queue and decisions
+    ("granting.queue", "GET"): fund_row(LOGGED_IN),
+    ("granting.application", "GET"): app_row(roles("city_approver", states=SUBMITTED)),
+    ("granting.decide", "POST"): Row(
+        "application", roles("city_approver", states=SUBMITTED), posts=True, args={"decision": "ablehnen"}
+    ),
     ("manage.step", "POST"): app_row(OFFICE, posts=True),
     ("manage.review", "POST"): app_row(OFFICE, posts=True),
     ("manage.receipt", "POST"): app_row(OFFICE, posts=True),

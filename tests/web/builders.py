@@ -84,6 +84,9 @@ def good_input(**changes: object) -> apps.ApplicationInput:
         title="Nachbarschaftsfest Ruhrstraße",
         applicant_kind="resident",
         contact_name="Anna Beispiel",
+        contact_street="Ruhrstraße 12",
+        contact_postcode="58452",
+        contact_city="Witten",
         requested_cents=80_000,
         cost_items=(
             apps.CostItemInput("rental", "Bühne und Zelt", 60_000),
@@ -127,3 +130,16 @@ def approved_for(world: World, user_id: int) -> int:
     world.clock.set(datetime(2026, 3, 11, 18, tzinfo=UTC))
     decisions.record_jury_outcome(f, office, app_id, "approve")
     return app_id
+
+
+def seated_jury(world: World, session_id: int, members: int = 9) -> list[int]:
+    """Appoint `members` jury members of the Quartiersfonds and open the session with all present."""
+    from fondsengine.services import jury_sessions
+
+    ids = []
+    for i in range(members):
+        uid = create_user(world.fonds, name=f"Jurymitglied {i + 1:02d}", email=f"jury{i + 1}@example.org")
+        grant_role(world.fonds, Actor.scheduler(), user_id=uid, fund_id=QF, role="jury_member", group="resident")
+        ids.append(uid)
+    jury_sessions.open_session(world.fonds, Actor(world.office), session_id, ids, ids[0])
+    return ids

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, date, datetime
 
 from flask.testing import FlaskClient
@@ -12,7 +13,8 @@ from fondsengine.model import Application, Receipt, ReviewItem
 from fondsengine.services import applications as apps
 from fondsengine.services import decisions, payments, proofs
 from fondsengine.services.context import Actor
-from tests.web.builders import QF, World, approved_for, draft_for, good_input
+from tests.support.files import simple_pdf
+from tests.web.builders import QF, World, approved_for, draft_for, good_input, seated_jury
 from tests.web.conftest import login
 from webapp.filters import euro
 from webapp.manage.revisions import diff
@@ -137,10 +139,15 @@ def test_recording_the_jury_approval_with_less_money_needs_a_reason_and_keeps_th
     )
     decisions.schedule(world.fonds, Actor(world.office), app_id, session_id)
     world.clock.set(datetime(2026, 3, 11, 18, tzinfo=UTC))
+    seated_jury(world, session_id)
     login(client, "buero@example.org")
     url = f"/verwaltung/antraege/{app_id}/aktion/jury_approve"
 
-    without_reason = client.post(url, data={"amount": "600,00"})
+    def record() -> dict[str, object]:  # the paper record: counts and the signed protocol
+        pdf = (io.BytesIO(simple_pdf()), "protokoll.pdf", "application/pdf")
+        return {"yes": "7", "no": "1", "abstain": "1", "protocol": pdf}
+
+    without_reason = client.post(url, data={"amount": "600,00", **record()})
     assert without_reason.status_code == 400
     assert "Bitte begründen Sie, warum weniger als beantragt bewilligt wird." in without_reason.get_data(as_text=True)
 
@@ -151,6 +158,7 @@ def test_recording_the_jury_approval_with_less_money_needs_a_reason_and_keeps_th
             "reason": "Die Deko zahlt der Verein selbst.",
             "condition": ["photos_consent"],
             "conditions_extra": "Das Zelt wird bis 22 Uhr abgebaut.",
+            **record(),
         },
     )
     assert response.status_code == 302

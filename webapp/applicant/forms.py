@@ -40,6 +40,11 @@ TEXT_FIELDS = (
     "postcode",
     "area_link",
     "applicant_kind",
+    "legal_form",
+    "representative",
+    "contact_street",
+    "contact_postcode",
+    "contact_city",
 )
 MIN_COST_ROWS = 3
 
@@ -73,6 +78,11 @@ TEXT_RULES: dict[str, tuple[str, int, bool]] = {  # field: (German label, max le
     "postcode": ("Postleitzahl", 10, False),
     "area_link": ("Bezug zum Gebiet", 64, False),
     "applicant_kind": ("Wer stellt den Antrag", 64, False),
+    "legal_form": ("Rechtsform", 100, False),
+    "representative": ("Vertreten durch", 200, False),
+    "contact_street": ("Straße und Hausnummer der Postanschrift", 200, False),
+    "contact_postcode": ("Postleitzahl der Postanschrift", 10, False),
+    "contact_city": ("Ort der Postanschrift", 100, False),
 }
 MAX_EXTRA = 5_000  # characters of an extra field of the guideline
 
@@ -194,6 +204,11 @@ def parse_form(
         prior_consultation_on=dates["prior_consultation_on"],
         declarations=frozenset(c[len("decl-") :] for c in state.checks if c.startswith("decl-")),
         extra=extra,
+        contact_street=v["contact_street"] or None,
+        contact_postcode=v["contact_postcode"] or None,
+        contact_city=v["contact_city"] or None,
+        legal_form=v["legal_form"] or None,
+        representative=v["representative"] or None,
     )
     return data, state
 

@@ -34,6 +34,7 @@ from webapp.manage.application import (
     render_application,
 )
 from webapp.manage.common import Errors, error_list, today
+from webapp.manage.paper_votes import paper_context, record_on_paper
 
 DONE = {
     "start_review": "Die formale Prüfung hat begonnen.",
@@ -126,6 +127,10 @@ def _approve(view: OfficeView, form: MultiDict[str, str]) -> None:
 def _jury(outcome: str) -> Callable[[OfficeView, MultiDict[str, str]], None]:
     def run(view: OfficeView, form: MultiDict[str, str]) -> None:
         with_amount = outcome in ("approve", "recommend")
+        if outcome != "defer":  # a decision of the jury needs its record (webapp/manage/paper_votes.py)
+            record_on_paper(view, form, outcome, amount_cents=_cents(form, "amount", required=False) if with_amount
+                            else None, conditions=conditions_from(form, view) if with_amount else ())  # fmt: skip
+            return
         decisions.record_jury_outcome(
             fonds(),
             actor(),
@@ -295,6 +300,7 @@ def _action_page(
         requests=requests,
         payment_kinds=PAYMENT_KINDS,
         extra=money_and_proof(view.app.id) if trigger in ("claim_refund", "return_proof") else {},
+        paper=paper_context(view, trigger),
         today=today(),
     ), 400 if errors else 200
 

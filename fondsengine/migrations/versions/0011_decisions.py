@@ -1,10 +1,13 @@
-"""slot for the decisions work (no schema change unless filled)
+"""decisions: the applicant as legal entity (legal form, representative)
 
 Revision ID: 0011
 Revises: 0010
 """
 
 from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
 
 revision = "0011"
 down_revision = "0010"
@@ -13,8 +16,12 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    with op.batch_alter_table("applications") as batch:
+        batch.add_column(sa.Column("legal_form", sa.String(length=100), nullable=True))
+        batch.add_column(sa.Column("representative", sa.String(length=200), nullable=True))
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("applications") as batch:
+        batch.drop_column("representative")
+        batch.drop_column("legal_form")

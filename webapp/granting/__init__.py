@@ -1,0 +1,120 @@
+"""The granting body's pages (city approver): its queue, the recommended application, grant or refuse.
+
+The views only shape input; who may grant, the amounts and the letters are the engine's
+(fondsengine.services.granting, decisions.record_city_grant / record_city_rejection).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import login_required
+from werkzeug.datastructures import MultiDict
+
+from fondsengine.errors import FondsError, InvalidInput, NotFound, PermissionDenied
+from fondsengine.inputs import MAX_TEXT
+from fondsengine.services import decisions, granting
+from webapp import fields
+from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
+from webapp.extensions import actor, fonds
+
+bp = Blueprint("granting", __name__, url_prefix="/bewilligung")
+Errors = list[tuple[str | None, str]]
+
+
+@bp.errorhandler(PermissionDenied)
+def _denied(exc: PermissionDenied) -> ResponseReturnValue:
+    return render_template("errors/http.html", code=403, description=str(exc)), 403
+
+
+@bp.route("/")
+@login_required
+def queue() -> ResponseReturnValue:
+    """The applications the jury recommended, waiting for the grant."""
+    return render_template("granting/queue.html", rows=granting.granting_queue(fonds(), actor()))
+
+
+def _page(application_id: int, errors: Errors, form: MultiDict[str, str], status: int = 200) -> ResponseReturnValue:
+    try:
+        view = granting.granting_view(fonds(), actor(), application_id)
+    except NotFound:
+        abort(404)
+    return render_template(
+        "granting/application.html",
+        v=view,
+        errors=errors,
+        err={f: m for f, m in errors if f},
+        form=form,
+        today=fonds().clock.now().date(),
+    ), status
+
+
+@bp.route("/antraege/<int:application_id>")
+@login_required
+def application(application_id: int) -> ResponseReturnValue:
+    """One recommended application with the jury's recommendation, minutes and the two decisions."""
+    return _page(application_id, [], MultiDict())
+
+
+def _text(
+    form: MultiDict[str, str], name: str, label: str, *, required: str | None = None, max_len: int = MAX_TEXT
+) -> str:
+    return fields.text(form, name, label=label, max_len=max_len, multiline=max_len == MAX_TEXT, required=required)
+
+
+def _step(application_id: int) -> str | None:
+    try:
+        return granting.granting_view(fonds(), actor(), application_id).step
+    except NotFound:
+        abort(404)
+
+
+def _grant(application_id: int, form: MultiDict[str, str]) -> None:
+    conditions = [line.strip() for line in _text(form, "conditions", "Auflagen").splitlines() if line.strip()]
+    if _step(application_id) == granting.EXTERNAL_TRIGGER:  # above the jury's limit: no recommendation
+        decisions.external_approve(
+            fonds(),
+            actor(),
+            application_id,
+            amount_cents=fields.euro(form, "amount"),
+            reason=_text(form, "reason", "Begründung") or None,
+            conditions=conditions,
+        )
+        return
+    decisions.record_city_grant(
+        fonds(),
+        actor(),
+        application_id,
+        granted_on=fields.day(form, "granted_on") or fonds().clock.now().date(),  # empty: today
+        grant_file_number=_text(form, "grant_file_number", "Aktenzeichen", max_len=80),
+        amount_cents=fields.euro(form, "amount"),
+        reason=_text(form, "reason", "Begründung") or None,
+        conditions=conditions,
+    )
+
+
+def _refuse(application_id: int, form: MultiDict[str, str]) -> None:
+    reasons = _text(form, "reasons", "Gründe", required="Bitte nennen Sie die Gründe der Ablehnung.")
+    if _step(application_id) == granting.EXTERNAL_TRIGGER:
+        decisions.external_reject(fonds(), actor(), application_id, reasons)
+    else:
+        decisions.record_city_rejection(fonds(), actor(), application_id, reasons)
+
+
+@bp.route("/antraege/<int:application_id>/<any(bewilligen, ablehnen):decision>", methods=["POST"])
+@login_required
+@rerender_on_csrf
+def decide(application_id: int, decision: str) -> ResponseReturnValue:
+    """Grant (amount, conditions, file number) or refuse (reasons); the letter goes out in the body's name."""
+    form: MultiDict[str, str] = MultiDict(request.form)
+    if csrf_failed():
+        return _page(application_id, [(None, CSRF_MESSAGE)], form, 400)
+    try:
+        (_grant if decision == "bewilligen" else _refuse)(application_id, form)
+    except InvalidInput as exc:
+        return _page(application_id, [(exc.field, exc.message)], form, 400)
+    except FondsError as exc:
+        return _page(application_id, [(None, str(exc))], form, 400)
+    done = "Die Bewilligung ist erteilt" if decision == "bewilligen" else "Die Ablehnung ist erteilt"
+    flash(f"{done}; der Bescheid geht an die Antragstellerin / den Antragsteller.", "success")
+    return redirect(url_for("granting.queue"))
