@@ -157,7 +157,7 @@ def close_item_on_paper(
             )
         if amount_cents is not None and amount_cents < app.requested_cents and not (reason and reason.strip()):
             raise InvalidInput("Bitte begründen Sie, warum weniger als beantragt bewilligt wird.", field="reason")
-        stored = files.stage(s, fonds.settings.effective_upload_dir, protocol.content, protocol.mimetype)
+        stored = files.stage(s, fonds.storage, protocol.content, protocol.mimetype)
         data = {
             "outcome": result.outcome.value,
             "yes": result.yes,
