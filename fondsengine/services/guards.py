@@ -17,7 +17,8 @@ from fondsengine.guidelines.model import DecidedBy, Guideline, PaymentMode
 from fondsengine.guidelines.rules import check
 from fondsengine.model import AgendaItem, Application, Refund, ReviewItem
 from fondsengine.money import format_euro, share_of
-from fondsengine.services.views import application_data, check_context
+from fondsengine.services.catalog import Catalog
+from fondsengine.services.views import application_data, check_context, pending_states
 from fondsengine.workflow.machine import GuardResult
 
 
@@ -34,6 +35,7 @@ class GuardContext:
         amount_cents: int | None = None,
         payment_kind: str | None = None,
         probe: bool = False,
+        catalog: Catalog | None = None,
     ) -> None:
         self.session = session
         self.app = app
@@ -42,6 +44,7 @@ class GuardContext:
         self.amount_cents = amount_cents  # amount under decision / payment / refund
         self.payment_kind = payment_kind
         self.probe = probe  # asked which actions to offer (no amount known yet), not firing a step
+        self.catalog = catalog  # needed by the guards that look at other applications (findings)
 
     @cached_property
     def year_balance(self) -> ledger.Balance:
@@ -58,7 +61,14 @@ class GuardContext:
         """Eligibility findings under the application's guideline."""
         # Timing rules are judged as of the day of submission, not the day of the decision.
         today = local_date(self.app.submitted_at or self.now)
-        ctx = check_context(self.session, self.app, now_date=today, budget_free=self.year_balance.free)
+        assert self.catalog is not None, "findings need the catalog (pending applications)"
+        ctx = check_context(
+            self.session,
+            self.app,
+            now_date=today,
+            budget_free=self.year_balance.free,
+            pending_states=pending_states(self.catalog, self.session),
+        )
         return check(application_data(self.app), self.guideline, ctx)
 
     @property

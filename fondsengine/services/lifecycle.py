@@ -49,7 +49,9 @@ def fire(
     now = now or uow.fonds.clock.now()
     roles = authz.application_roles(session, actor, app, local_date(now))
     guideline = guideline_of(uow, app)
-    gctx = GuardContext(session, app, guideline, now, amount_cents=amount_cents, payment_kind=payment_kind)
+    gctx = GuardContext(
+        session, app, guideline, now, amount_cents=amount_cents, payment_kind=payment_kind, catalog=uow.fonds.catalog
+    )
     transition = machine_of(uow, app).fire(app.state, trigger, roles, gctx)
     if transition.needs_reason and not (reason and reason.strip()):
         raise InvalidInput("Bitte geben Sie eine Begründung an.", field="reason")

@@ -16,7 +16,7 @@ from fondsengine.model import Application, AuditEvent, Fund
 from fondsengine.services import authz
 from fondsengine.services.context import Actor, Fonds
 from fondsengine.services.guards import GUARD_FUNCTIONS, GuardContext
-from fondsengine.services.views import application_data, check_context
+from fondsengine.services.views import application_data, check_context, pending_states
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ def available_actions(fonds: Fonds, actor: Actor, application_id: int) -> list[A
         app, roles = authz.load_visible_application(s, actor, application_id, local_date(now))
         guideline = fonds.catalog.guideline(s, app.guideline_version_id)
         machine = fonds.catalog.machine(s, app.workflow_version_id, GUARD_FUNCTIONS)
-        gctx = GuardContext(s, app, guideline, now, probe=True)
+        gctx = GuardContext(s, app, guideline, now, probe=True, catalog=fonds.catalog)
         out: list[Action] = []
         seen: set[str] = set()
         for t in machine.possible(app.state, roles):
@@ -66,7 +66,9 @@ def findings_for(fonds: Fonds, actor: Actor, application_id: int) -> list[Findin
         guideline = fonds.catalog.guideline(s, app.guideline_version_id)
         free = ledger.balance(s, app.fund_id, app.budget_year).free
         day = local_date(app.submitted_at or now)
-        return check(application_data(app), guideline, check_context(s, app, now_date=day, budget_free=free))
+        pending = pending_states(fonds.catalog, s)
+        ctx = check_context(s, app, now_date=day, budget_free=free, pending_states=pending)
+        return check(application_data(app), guideline, ctx)
 
 
 def timeline(fonds: Fonds, actor: Actor, application_id: int) -> list[AuditEvent]:

@@ -27,6 +27,17 @@ PHASES: dict[str, str] = {
     "closed": "Abgeschlossen",
 }
 
+WAITING_FOR: dict[str, str] = {
+    "review": "Die Geschäftsführung prüft den Antrag formal.",
+    "decision": "Die Geschäftsführung entscheidet oder setzt den Antrag auf die Tagesordnung.",
+    "jury": "Die Jury berät und beschließt.",
+    "city": "Die Stadt bewilligt oder lehnt ab.",
+    "payment": "Eine Auszahlung kann angefordert und gebucht werden.",
+    "proof": "Der Verwendungsnachweis ist fällig.",
+    "proof_check": "Die Geschäftsführung prüft den Verwendungsnachweis.",
+    "refund": "Eine Rückzahlung steht aus.",
+}
+
 # key -> required?
 TOP_KEYS: dict[str, bool] = {"label": True, "states": True, "transitions": True}
 STATE_KEYS: dict[str, bool] = {
@@ -37,6 +48,8 @@ STATE_KEYS: dict[str, bool] = {
     "outcome": False,
     "next_step": False,
     "phase": False,
+    "editable": False,
+    "waiting_for": False,
 }
 TRANSITION_KEYS: dict[str, bool] = {
     "trigger": True,
@@ -97,10 +110,22 @@ def _read_state(reader: Reader, node: yaml.Node) -> State | None:
         )
     terminal = reader.flag(fields.get("terminal"), "terminal")
     initial = reader.flag(fields.get("initial"), "initial")
+    editable = reader.flag(fields.get("editable"), "editable")
+    waiting_for = reader.allowed(
+        reader.names(fields.get("waiting_for"), "waiting_for", single_ok=True),
+        WAITING_FOR,
+        "Bedeutung (waiting_for)",
+    )
     if state_id is None or label is None:
         return None
     if terminal and outcome is None and "outcome" not in fields:
         reader.problem(line_of(node), f"Endzustand '{state_id}' braucht ein Ergebnis (outcome)")
+    if terminal and (editable or waiting_for):
+        reader.problem(
+            line_of(node),
+            f"Endzustand '{state_id}' kann weder bearbeitbar sein noch auf etwas warten "
+            "(editable, waiting_for)",
+        )
     if terminal and initial:
         reader.problem(
             line_of(node), f"Zustand '{state_id}' kann nicht zugleich Anfangs- und Endzustand sein"
@@ -113,6 +138,8 @@ def _read_state(reader: Reader, node: yaml.Node) -> State | None:
         outcome=outcome,
         next_step=reader.text(fields.get("next_step"), "next_step"),
         phase=phase,
+        editable=editable,
+        waiting_for=frozenset(waiting_for),
     )
 
 

@@ -215,3 +215,41 @@ def test_each_broken_corpus_file_gives_exactly_its_expected_problems(path: Path)
         load_workflow(path)
     assert [f"{p.line}: {p.message}" for p in caught.value.problems] == expected
     assert {p.file for p in caught.value.problems} == {str(path)}
+
+
+@pytest.mark.parametrize("name", ["bewohnerfonds", "zweistufig"])
+def test_the_state_meanings_give_the_state_sets_the_code_used_to_spell_out(name: str) -> None:
+    wf = load_workflow(WORKFLOWS / f"{name}.yaml")
+    assert wf.state_ids(editable=True) == ("draft", "changes_requested")
+    assert wf.state_ids(waiting_for="review") == ("submitted", "in_review")
+    assert wf.state_ids(waiting_for="decision") == ("reviewed",)
+    assert wf.state_ids(waiting_for="proof") == ("approved", "paid", "proof_returned")
+    assert wf.state_ids(waiting_for="proof_check") == ("proof_submitted",)
+    assert wf.state_ids(waiting_for="payment") == ("approved", "paid", "proof_accepted")
+    assert wf.state_ids(waiting_for="refund") == ("refund_claimed",)
+    assert wf.state_ids(initial=True) == ("draft",)
+    assert wf.state_ids(guarded_by="lapse_due") == ("approved",)
+    assert wf.state_ids(guarded_by="review_complete") == ("in_review",)
+    pending = ("submitted", "in_review", "changes_requested", "reviewed", "on_agenda")
+    assert wf.state_ids(initial=False, decided=False) == (
+        (*pending, "recommended") if name == "zweistufig" else pending
+    )
+
+
+def test_a_state_without_meanings_is_neither_editable_nor_waiting() -> None:
+    wf = load_workflow_text(SMALL.format(source="draft"), source="x.yaml", workflow_id="x")
+    assert wf.state("draft").editable is False
+    assert wf.state("draft").waiting_for == frozenset()
+    assert wf.state_ids(editable=True) == ()
+
+
+def test_waiting_for_takes_one_name_or_a_list() -> None:
+    text = SMALL.format(source="draft").replace(
+        "    initial: true\n", "    initial: true\n    editable: true\n    waiting_for: review\n"
+    )
+    wf = load_workflow_text(text, source="x.yaml", workflow_id="x")
+    assert wf.state("draft").waiting_for == frozenset({"review"})
+    assert wf.state_ids(editable=True, waiting_for="review") == ("draft",)
+    assert problems_of(text.replace("waiting_for: review", "waiting_for: [review, jury, jury]")) == [
+        "7: 'jury' steht doppelt in 'waiting_for'"
+    ]

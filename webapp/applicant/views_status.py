@@ -61,6 +61,7 @@ def detail(application_id: int) -> ResponseReturnValue:
     f, a = fonds(), actor()
     findings = findings_for(f, a, application_id) if loaded.editable else []
     blocking, warnings, info = split_findings(findings)
+    asked_for_changes = loaded.editable and not loaded.state.initial  # the office sent the form back
     return render_template(
         "applicant/detail.html",
         app=loaded.app,
@@ -77,7 +78,7 @@ def detail(application_id: int) -> ResponseReturnValue:
         letters=letters_of_application(f, a, application_id),
         attachments=attachments_of(f, a, application_id),
         payments=payments_of(f, a, application_id),
-        changes=last_request_for_changes(f, a, application_id) if loaded.app.state == "changes_requested" else None,
+        changes=last_request_for_changes(f, a, application_id) if asked_for_changes else None,
     )
 
 

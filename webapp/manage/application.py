@@ -196,6 +196,7 @@ def render_application(application_id: int, errors: Errors | None = None, status
         app=view.app,
         g_=view.guideline,
         state=view.workflow.state(view.app.state),
+        checklist_open=view.app.state in view.workflow.state_ids(guarded_by="review_complete"),
         findings=findings,
         actions=available_actions(f, a, application_id),
         simple=SIMPLE_STEPS,
