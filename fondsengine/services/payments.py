@@ -23,7 +23,7 @@ from fondsengine.services.lifecycle import fire, guideline_of, workflow_of
 from fondsengine.workflow.model import Transition, Workflow
 
 PAYMENT_KINDS = ("advance", "instalment", "final", "reimbursement")
-PAYMENT_EFFECT = "letter_payment"  # a step with this effect books a payment
+PAYMENT_EFFECT = "book_payment"  # a step with this effect books a payment
 
 
 @dataclass(frozen=True)
@@ -153,7 +153,6 @@ def record_payment(
             raise NotFound("Diese Auszahlungsanforderung gibt es nicht.")
         if payment is not None and payment.status == "paid":
             raise InvalidInput("Diese Auszahlung ist bereits gebucht.")
-        fire(uow, actor, app, step.trigger, amount_cents=amount_cents, payment_kind=kind, now=now)
         if payment is None:
             payment = Payment(
                 application_id=app.id,
@@ -167,18 +166,9 @@ def record_payment(
         payment.amount_cents, payment.kind, payment.status = amount_cents, kind, "paid"
         payment.paid_at, payment.recorded_by_id = paid_at or now, actor.user_id
         s.flush()
-        ledger.book(
-            s,
-            lock=True,
-            fund_id=app.fund_id,
-            year=app.budget_year,
-            kind="payment",
-            amount_cents=amount_cents,
-            at=now,
-            actor_id=actor.user_id,
-            application_id=app.id,
-            payment_id=payment.id,
-            note=f"Auszahlung ({kind})",
+        # the step's effects book the payment in the ledger (book_payment) and write the letter
+        fire(
+            uow, actor, app, step.trigger, amount_cents=amount_cents, payment_kind=kind, payment_id=payment.id, now=now
         )
         record(
             s,

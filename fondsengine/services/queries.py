@@ -15,8 +15,9 @@ from fondsengine.guidelines.rules import check
 from fondsengine.model import Application, AuditEvent, Fund
 from fondsengine.services import authz
 from fondsengine.services.context import Actor, Fonds
-from fondsengine.services.guards import GUARD_FUNCTIONS, GuardContext
+from fondsengine.services.guards import GuardContext
 from fondsengine.services.views import application_data, check_context, pending_states
+from fondsengine.workflow.registry import GUARDS
 
 
 @dataclass(frozen=True)
@@ -36,8 +37,8 @@ def available_actions(fonds: Fonds, actor: Actor, application_id: int) -> list[A
         now = fonds.clock.now()
         app, roles = authz.load_visible_application(s, actor, application_id, local_date(now))
         guideline = fonds.catalog.guideline(s, app.guideline_version_id)
-        machine = fonds.catalog.machine(s, app.workflow_version_id, GUARD_FUNCTIONS)
-        gctx = GuardContext(s, app, guideline, now, probe=True, catalog=fonds.catalog)
+        machine = fonds.catalog.machine(s, app.workflow_version_id, GUARDS)
+        gctx = GuardContext(s, app, guideline, now, catalog=fonds.catalog)
         out: list[Action] = []
         seen: set[str] = set()
         for t in machine.possible(app.state, roles):

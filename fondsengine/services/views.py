@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
@@ -12,7 +13,9 @@ from sqlalchemy.orm import Session
 from fondsengine.guidelines.findings import ApplicationData, CheckContext, CostLine
 from fondsengine.model import Application
 from fondsengine.model.money import LedgerEntry
-from fondsengine.services.catalog import Catalog
+
+if TYPE_CHECKING:  # the catalog loads workflows, whose loader imports the guards that use this module
+    from fondsengine.services.catalog import Catalog
 
 
 def pending_states(catalog: Catalog, session: Session) -> tuple[str, ...]:

@@ -15,10 +15,15 @@ import yaml
 
 from fondsengine.errors import FondsError
 from fondsengine.problems import Problem
+
+# The guard and effect modules register their functions on import; names are checked against them.
+from fondsengine.services import effects as _effects  # noqa: F401
+from fondsengine.services import guards as _guards  # noqa: F401
 from fondsengine.workflow.graph import graph_problems
 from fondsengine.workflow.model import State, Transition, Workflow
-from fondsengine.workflow.names import EFFECTS, GUARDS, OUTCOMES, ROLES
+from fondsengine.workflow.names import OUTCOMES, ROLES
 from fondsengine.workflow.nodes import Owner, Reader, did_you_mean, line_of
+from fondsengine.workflow.registry import EFFECTS, GUARDS
 
 PHASES: dict[str, str] = {
     "application": "Antrag (vor der Entscheidung)",
@@ -169,10 +174,10 @@ def _read_transition(reader: Reader, node: yaml.Node) -> tuple[Transition, _Line
             f"Übergang '{trigger or '?'}' hat keine Rollen: niemand dürfte ihn auslösen",
         )
     guards = reader.allowed(
-        reader.names(fields.get("guards"), "guards"), GUARDS, "Bedingung (guard)"
+        reader.names(fields.get("guards"), "guards"), GUARDS.descriptions(), GUARDS.what
     )
     effects = reader.allowed(
-        reader.names(fields.get("effects"), "effects"), EFFECTS, "Wirkung (effect)"
+        reader.names(fields.get("effects"), "effects"), EFFECTS.descriptions(), EFFECTS.what
     )
     label = reader.text(fields.get("label"), "label")
     description = reader.text(fields.get("description"), "description")

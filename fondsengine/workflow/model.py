@@ -54,10 +54,6 @@ class Workflow:
         """The one initial state."""
         return next(s for s in self.states if s.initial)
 
-    def transitions_from(self, state_id: str) -> tuple[Transition, ...]:
-        """All transitions that may start in a state."""
-        return tuple(t for t in self.transitions if state_id in t.sources)
-
     def triggers(self) -> frozenset[str]:
         """All trigger names."""
         return frozenset(t.trigger for t in self.transitions)

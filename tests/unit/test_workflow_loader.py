@@ -14,7 +14,8 @@ from fondsengine.workflow.loader import (
     load_workflow_text,
     load_workflows,
 )
-from fondsengine.workflow.names import EFFECTS, GUARDS, OUTCOMES, ROLES
+from fondsengine.workflow.names import OUTCOMES, ROLES
+from fondsengine.workflow.registry import EFFECTS, GUARDS
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = ROOT / "workflows"
