@@ -29,6 +29,9 @@ class Action:
     enabled: bool
     reasons: tuple[str, ...] = ()
     needs_reason: bool = False
+    asks: tuple[str, ...] = ()  # what the step's form asks for (from the workflow); () = one button
+    style: str = "default"  # default | danger
+    done: str = ""  # German message after the step
 
 
 def available_actions(fonds: Fonds, actor: Actor, application_id: int) -> list[Action]:
@@ -46,7 +49,18 @@ def available_actions(fonds: Fonds, actor: Actor, application_id: int) -> list[A
                 continue
             seen.add(t.trigger)
             verdict = machine.check(app.state, t.trigger, roles, gctx)
-            out.append(Action(t.trigger, t.label, verdict.allowed, tuple(verdict.reasons), t.needs_reason))
+            out.append(
+                Action(
+                    t.trigger,
+                    t.label,
+                    verdict.allowed,
+                    tuple(verdict.reasons),
+                    t.needs_reason,
+                    asks=t.asks,
+                    style=t.style,
+                    done=t.done,
+                )
+            )
         return out
 
 
@@ -97,12 +111,19 @@ def get_application(fonds: Fonds, actor: Actor, application_id: int) -> Applicat
 
 
 def last_request_for_changes(fonds: Fonds, actor: Actor, application_id: int) -> tuple[str, datetime] | None:
-    """What the office asked for most recently (message and time), if it asked."""
+    """What the office asked for most recently (message and time), if it asked: the last step that
+    sent the application back into an editable state (not the draft)."""
     with fonds.db.read() as s:
         app, _ = authz.load_application_record(s, actor, application_id, local_date(fonds.clock.now()))
+        editable = fonds.catalog.workflow(s, app.workflow_version_id).state_ids(editable=True)
+        sent_back = fonds.catalog.workflow(s, app.workflow_version_id).state_ids(editable=True, initial=False)
         event = s.scalar(
             select(AuditEvent)
-            .where(AuditEvent.application_id == app.id, AuditEvent.action == "request_changes")
+            .where(
+                AuditEvent.application_id == app.id,
+                AuditEvent.to_state.in_(sent_back),
+                AuditEvent.from_state.not_in(editable),
+            )
             .order_by(AuditEvent.id.desc())
             .limit(1)
         )

@@ -43,6 +43,21 @@ WAITING_FOR: dict[str, str] = {
     "refund": "Eine Rückzahlung steht aus.",
 }
 
+ASKS: dict[str, str] = {
+    "amount": "ein Betrag in Euro",
+    "reason": "eine Begründung oder Nachricht",
+    "conditions": "Auflagen (aus der Förderrichtlinie und frei formuliert)",
+    "session": "eine Jurysitzung",
+    "date": "ein Datum",
+    "file_number": "ein Aktenzeichen",
+    "payment": "eine Auszahlung (Betrag, Art, offene Anforderung)",
+    "file": "eine Datei",
+}
+STYLES: dict[str, str] = {
+    "default": "normaler Schritt",
+    "danger": "beendet oder lehnt etwas ab (roter Knopf)",
+}
+
 # key -> required?
 TOP_KEYS: dict[str, bool] = {"label": True, "states": True, "transitions": True}
 STATE_KEYS: dict[str, bool] = {
@@ -66,6 +81,9 @@ TRANSITION_KEYS: dict[str, bool] = {
     "effects": False,
     "description": False,
     "needs_reason": False,
+    "asks": False,
+    "done": False,
+    "style": False,
 }
 
 _RESERVED_TRIGGERS = frozenset({"state", "trigger", "may_trigger"})
@@ -182,6 +200,20 @@ def _read_transition(reader: Reader, node: yaml.Node) -> tuple[Transition, _Line
     label = reader.text(fields.get("label"), "label")
     description = reader.text(fields.get("description"), "description")
     needs_reason = reader.flag(fields.get("needs_reason"), "needs_reason")
+    asks = reader.allowed(reader.names(fields.get("asks"), "asks"), ASKS, "Eingabe (asks)")
+    done = reader.text(fields.get("done"), "done")
+    style = reader.text(fields.get("style"), "style") or "default"
+    if style not in STYLES:
+        reader.problem(
+            line_of(fields["style"]),
+            f"Unbekannter Stil '{style}'{did_you_mean(style, STYLES)}; erlaubt: {', '.join(STYLES)}",
+        )
+        style = "default"
+    if needs_reason and asks and "reason" not in asks:
+        reader.problem(
+            line_of(fields["asks"]),
+            f"Übergang '{trigger or '?'}' braucht eine Begründung (needs_reason), fragt aber nicht danach",
+        )
     if trigger is None or target is None or not sources or label is None:
         return None
     transition = Transition(
@@ -194,6 +226,9 @@ def _read_transition(reader: Reader, node: yaml.Node) -> tuple[Transition, _Line
         label=label,
         description=description,
         needs_reason=needs_reason,
+        asks=asks,
+        done=done or f"Erledigt: {label}.",
+        style=style,
     )
     return transition, _Lines(line_of(node), sources, (target, line_of(fields["target"])))
 

@@ -31,6 +31,9 @@ class Transition:
     label: str = ""  # German button label ("Antrag einreichen")
     description: str | None = None
     needs_reason: bool = False  # the actor must give a reason (shown in audit and letters)
+    asks: tuple[str, ...] = ()  # what the step's form asks for (amount, reason ...); () = one button
+    done: str = ""  # German message after the step was taken ("Der Antrag ist bewilligt.")
+    style: str = "default"  # default | danger (a step that ends or refuses something)
 
 
 @dataclass(frozen=True)

@@ -254,3 +254,22 @@ def test_waiting_for_takes_one_name_or_a_list() -> None:
     assert problems_of(text.replace("waiting_for: review", "waiting_for: [review, jury, jury]")) == [
         "7: 'jury' steht doppelt in 'waiting_for'"
     ]
+
+
+def test_a_step_without_asks_done_or_style_gets_the_defaults() -> None:
+    wf = load_workflow_text(SMALL.format(source="draft"), source="x.yaml", workflow_id="x")
+    step = wf.transitions[0]
+    assert (step.asks, step.style, step.done) == ((), "default", "Erledigt: Abschließen.")
+
+
+def test_the_shipped_steps_declare_what_they_ask_for_and_their_messages() -> None:
+    wf = load_workflow(WORKFLOWS / "bewohnerfonds.yaml")
+    steps = {t.trigger: t for t in wf.transitions}
+    assert steps["decide_approve"].asks == ("amount", "reason", "conditions")
+    assert steps["record_payment"].asks == ("payment",)
+    assert steps["start_review"].asks == ()
+    assert steps["decide_reject"].style == "danger" and steps["submit"].style == "default"
+    assert steps["lapse"].done == "Die Bewilligung ist erloschen; das Geld ist wieder frei."
+    for t in wf.transitions:
+        assert t.done and not t.done.startswith("Erledigt:"), t.trigger
+        assert not t.needs_reason or "reason" in t.asks, t.trigger
