@@ -54,9 +54,10 @@ from fondsengine.services import applications as apps  # noqa: E402
 from fondsengine.services import decisions, payments, proofs  # noqa: E402
 from fondsengine.services.context import Actor, Fonds  # noqa: E402
 from fondsengine.services.funds import load_funds  # noqa: E402
-from fondsengine.services.guards import GUARD_FUNCTIONS, GuardContext  # noqa: E402
+from fondsengine.services.guards import GuardContext  # noqa: E402
 from fondsengine.services.users import create_user, grant_role  # noqa: E402
 from fondsengine.workflow.machine import machine_for  # noqa: E402
+from fondsengine.workflow.registry import GUARDS  # noqa: E402
 from tests.support.factories import QF, quartiersfonds_input  # noqa: E402
 
 STEPS_PER_APPLICATION = 13  # units of work (transactions) per application, see drive()
@@ -204,7 +205,7 @@ def workflow_memory(fonds: Fonds, ops: int) -> tuple[int, float, int]:
         _, gv, guideline = fonds.catalog.current(s, QF)
         workflow = fonds.catalog.workflow(s, gv.workflow_version_id)
         session = s
-    machine = machine_for(workflow, GUARD_FUNCTIONS)
+    machine = machine_for(workflow, GUARDS)
     now = fonds.clock.now()
     manager, applicant = frozenset({"manager"}), frozenset({"applicant"})
     cases: list[tuple[str, str, frozenset[str], int | None, bool]] = [

@@ -13,7 +13,7 @@ from fondsengine.guidelines.loader import load_guideline_text
 from fondsengine.guidelines.rules import check
 from fondsengine.model import Application
 from fondsengine.services.context import Fonds
-from fondsengine.services.views import application_data, check_context
+from fondsengine.services.views import application_data, check_context, pending_states
 
 
 @dataclass(frozen=True)
@@ -40,12 +40,13 @@ def whatif(fonds: Fonds, fund_id: str, proposal: str | Path) -> list[Change]:
             .where(Application.fund_id == fund_id, Application.submitted_at.is_not(None))
             .order_by(Application.id)
         ).all()
+        pending = pending_states(fonds.catalog, s)
         for app in apps:
             old = fonds.catalog.guideline(s, app.guideline_version_id)
             assert app.submitted_at is not None
             day = local_date(app.submitted_at)
             free = ledger.balance(s, app.fund_id, app.budget_year).free
-            ctx = check_context(s, app, now_date=day, budget_free=free)
+            ctx = check_context(s, app, now_date=day, budget_free=free, pending_states=pending)
             data = application_data(app)
             before = {(f.code, f.cited()) for f in check(data, old, ctx)}
             after_findings = check(data, new, ctx)

@@ -33,7 +33,8 @@ def round_deadline(fonds: Fonds, now: datetime) -> int:
             with fonds.db.read() as s:
                 drafts = s.execute(
                     select(Application.id, Application.applicant_id, Application.title).where(
-                        Application.fund_id == fund_id, Application.state == "draft"
+                        Application.fund_id == fund_id,
+                        Application.state.in_(fonds.catalog.state_ids(s, initial=True)),
                     )
                 ).all()
             for app_id, user_id, title in drafts:
@@ -50,7 +51,10 @@ def approval_lapse(fonds: Fonds, now: datetime) -> int:
         due = list(
             s.scalars(
                 select(Application.id)
-                .where(Application.state == "approved", Application.lapse_due_on < local_date(now))
+                .where(
+                    Application.state.in_(fonds.catalog.state_ids(s, guarded_by="lapse_due")),
+                    Application.lapse_due_on < local_date(now),
+                )
                 .order_by(Application.id)
             )
         )

@@ -15,7 +15,6 @@ from fondsengine.services.context import Fonds, UnitOfWork
 JURY_INVITATION_DAYS = 14
 PROOF_DUE_SOON_DAYS = 14
 PROOF_ESCALATION_DAYS = 30
-PROOF_STATES = ("approved", "paid", "proof_returned")
 
 
 def _sessions(fonds: Fonds, now: datetime, within: timedelta) -> list[JurySession]:
@@ -93,7 +92,8 @@ def proof_reminders(fonds: Fonds, now: datetime) -> int:
     today, done = local_date(now), 0
     with fonds.db.read() as s:
         apps = list(s.scalars(select(Application).where(
-            Application.state.in_(PROOF_STATES), Application.proof_due_on.is_not(None))))  # fmt: skip
+            Application.state.in_(fonds.catalog.state_ids(s, waiting_for="proof")),
+            Application.proof_due_on.is_not(None))))  # fmt: skip
     for app in apps:
         assert app.proof_due_on is not None
         days_left = (app.proof_due_on - today).days
@@ -116,11 +116,11 @@ def proof_reminders(fonds: Fonds, now: datetime) -> int:
     return done
 
 
-DIGEST_STATES = (
-    ("Formale Prüfung offen", ("submitted", "in_review")),
-    ("Bereit für die Entscheidung", ("reviewed",)),
-    ("Verwendungsnachweise zu prüfen", ("proof_submitted",)),
-    ("Offene Rückforderungen", ("refund_claimed",)),
+DIGEST_SECTIONS = (  # heading, what the applications wait for (the states' `waiting_for`)
+    ("Formale Prüfung offen", "review"),
+    ("Bereit für die Entscheidung", "decision"),
+    ("Verwendungsnachweise zu prüfen", "proof_check"),
+    ("Offene Rückforderungen", "refund"),
 )
 
 
@@ -129,12 +129,14 @@ def _digest_sections(fonds: Fonds, fund_ids: list[str], now: datetime) -> list[l
     sections: list[list[Any]] = []
     with fonds.db.read() as s:
         base = select(Application).where(Application.fund_id.in_(fund_ids)).order_by(Application.id)
-        for heading, states in DIGEST_STATES:
+        for heading, waiting_for in DIGEST_SECTIONS:
+            states = fonds.catalog.state_ids(s, waiting_for=waiting_for)
             rows = s.scalars(base.where(Application.state.in_(states))).all()
             items = [[f"{a.file_number or 'ohne Az.'}: {a.title}", f"/verwaltung/antraege/{a.id}"] for a in rows]
             if items:
                 sections.append([heading, items])
-        overdue = s.scalars(base.where(Application.state.in_(PROOF_STATES), Application.proof_due_on < today)).all()
+        proof_due = fonds.catalog.state_ids(s, waiting_for="proof")
+        overdue = s.scalars(base.where(Application.state.in_(proof_due), Application.proof_due_on < today)).all()
         if overdue:
             sections.append(["Verwendungsnachweis überfällig", [
                 [f"{a.file_number}: {a.title} (fällig am {a.proof_due_on:%d.%m.%Y})", f"/verwaltung/antraege/{a.id}"]

@@ -16,7 +16,7 @@ from fondsengine.model import Application, ApplicationRevision, CostItem, Fund, 
 from fondsengine.services import authz
 from fondsengine.services.audit import record
 from fondsengine.services.context import Actor, Fonds, UnitOfWork
-from fondsengine.services.lifecycle import fire
+from fondsengine.services.lifecycle import fire, workflow_of
 from fondsengine.services.users import normalise_email
 
 
@@ -221,7 +221,7 @@ def _editable(uow: UnitOfWork, actor: Actor, application_id: int) -> Application
     app, roles = authz.load_visible_application(s, actor, application_id, today)
     if not roles & {"applicant", "manager"}:
         raise NotFound("Diesen Antrag gibt es nicht.")
-    if app.state not in ("draft", "changes_requested"):
+    if not workflow_of(uow, app).state(app.state).editable:
         raise InvalidInput("Der Antrag kann in diesem Stand nicht mehr bearbeitet werden.")
     return app
 
@@ -242,7 +242,7 @@ def update_draft(
             raise ConcurrentChange("Der Antrag wurde inzwischen geändert. Bitte laden Sie die Seite neu.")
         now = fonds.clock.now()
         _apply(app, data)
-        if app.state == "draft":
+        if workflow_of(uow, app).state(app.state).initial:
             app.budget_year = _budget_year_for(data, local_date(now))
         app.updated_at = now
         app.row_version += 1
@@ -323,7 +323,7 @@ def submit(fonds: Fonds, actor: Actor, application_id: int) -> str:
         s = uow.session
         now = fonds.clock.now()
         app, _roles = authz.load_visible_application(s, actor, application_id, local_date(now))
-        if app.state == "draft":
+        if workflow_of(uow, app).state(app.state).initial:
             fund = s.get(Fund, app.fund_id)
             assert fund is not None and fund.current_guideline_id is not None
             _, gv, _g = fonds.catalog.current(s, app.fund_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fondsengine.errors import NotFound
@@ -51,6 +52,33 @@ class Catalog:
         with self._lock:
             self._workflows[version_id] = parsed
         return parsed
+
+    def state_ids(
+        self,
+        session: Session,
+        *,
+        editable: bool | None = None,
+        waiting_for: str | None = None,
+        initial: bool | None = None,
+        decided: bool | None = None,
+        guarded_by: str | None = None,
+    ) -> tuple[str, ...]:
+        """States with these meanings in any stored workflow version (for queries across applications)."""
+        found: dict[str, None] = {}
+        for version_id in session.scalars(select(WorkflowVersion.id).order_by(WorkflowVersion.id)):
+            workflow = self.workflow(session, version_id)
+            found.update(
+                dict.fromkeys(
+                    workflow.state_ids(
+                        editable=editable,
+                        waiting_for=waiting_for,
+                        initial=initial,
+                        decided=decided,
+                        guarded_by=guarded_by,
+                    )
+                )
+            )
+        return tuple(found)
 
     def machine(self, session: Session, version_id: int, guards: Any) -> WorkflowMachine:
         """The shared state machine of a workflow version."""

@@ -15,8 +15,8 @@ from fondsengine.money import format_euro
 from fondsengine.services import authz
 from fondsengine.services.audit import record
 from fondsengine.services.context import Actor, Fonds, UnitOfWork
-from fondsengine.services.lifecycle import fire, guideline_of
-from fondsengine.services.views import application_data, check_context
+from fondsengine.services.lifecycle import fire, guideline_of, workflow_of
+from fondsengine.services.views import application_data, check_context, pending_states
 
 REVIEW_RESULTS = ("fulfilled", "not_fulfilled", "not_applicable")
 
@@ -44,7 +44,7 @@ def record_review(fonds: Fonds, actor: Actor, application_id: int, answers: dict
         now = fonds.clock.now()
         app = _load(uow, actor, application_id)
         authz.require_fund_role(s, actor, app.fund_id, local_date(now), "manager")
-        if app.state != "in_review":
+        if app.state not in workflow_of(uow, app).state_ids(guarded_by="review_complete"):
             raise InvalidInput("Die Checkliste kann nur während der formalen Prüfung ausgefüllt werden.")
         known = {i.id for i in guideline_of(uow, app).review_checklist}
         existing = {r.item_id: r for r in s.scalars(select(ReviewItem).where(ReviewItem.application_id == app.id))}
@@ -113,7 +113,8 @@ def _set_approval(
     if amount < app.requested_cents and not (reason and reason.strip()):
         raise InvalidInput("Bitte begründen Sie, warum weniger als beantragt bewilligt wird.", field="reason")
     today = local_date(now)
-    ctx = check_context(uow.session, app, now_date=today, budget_free=None)
+    pending = pending_states(uow.fonds.catalog, uow.session)
+    ctx = check_context(uow.session, app, now_date=today, budget_free=None, pending_states=pending)
     limit = max_grant_cents(application_data(app), guideline, ctx)
     if amount > limit:
         raise InvalidInput(

@@ -1,4 +1,4 @@
-"""The effect functions behind the names in workflows/*.yaml (see workflow/names.py)."""
+"""The effect functions behind the names in workflows/*.yaml, registered in EFFECTS (workflow/registry.py)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from fondsengine.model import Application, Letter, Membership, User
 from fondsengine.services.audit import enqueue
 from fondsengine.services.context import Actor
 from fondsengine.workflow.model import Transition
+from fondsengine.workflow.registry import EFFECTS
 
 
 @dataclass
@@ -34,11 +35,14 @@ class EffectContext:
     letters: list[Letter] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
     amount_cents: int | None = None  # the amount of this step (approval, payment, refund ...)
+    payment_kind: str | None = None  # advance | instalment | final | reimbursement (payments)
+    payment_id: int | None = None  # the payment row a payment step books
 
 
 Effect = Callable[[EffectContext], None]
 
 
+@EFFECTS.register("Bindet den bewilligten Betrag im Budget (Ledger: commitment).")
 def commit_budget(c: EffectContext) -> None:
     """Book the approved amount as a commitment (locks the year; refuses overspend)."""
     assert c.app.approved_cents is not None, "approve sets approved_cents before the step"
@@ -51,6 +55,25 @@ def commit_budget(c: EffectContext) -> None:
         at=c.now,
         actor_id=c.actor.user_id,
         clause=c.guideline.budget.clause,
+    )
+
+
+@EFFECTS.register("Bucht die Auszahlung im Budget (Ledger: payment).")
+def book_payment(c: EffectContext) -> None:
+    """Book the payment of this step (amount and payment row given by the service)."""
+    assert c.amount_cents is not None and c.payment_id is not None, "a payment step names its amount and row"
+    ledger.book(
+        c.session,
+        lock=True,
+        fund_id=c.app.fund_id,
+        year=c.app.budget_year,
+        kind="payment",
+        amount_cents=c.amount_cents,
+        at=c.now,
+        actor_id=c.actor.user_id,
+        application_id=c.app.id,
+        payment_id=c.payment_id,
+        note=f"Auszahlung ({c.payment_kind})",
     )
 
 
@@ -71,12 +94,14 @@ def _release(c: EffectContext, amount: int, note: str) -> None:
     )
 
 
+@EFFECTS.register("Gibt den gebundenen, nicht ausgezahlten Betrag frei (Ledger: release).")
 def release_budget(c: EffectContext) -> None:
     """Release what is committed but not paid (lapse, cancellation)."""
     bal = ledger.application_balance(c.session, c.app.id)
     _release(c, bal.committed - bal.paid_net, "Freigabe: Bewilligung erloschen")
 
 
+@EFFECTS.register("Gibt den nicht verbrauchten Teil nach dem Verwendungsnachweis frei.")
 def settle_budget(c: EffectContext) -> None:
     """After the proof of use: release the part of the commitment that is not due."""
     assert c.app.settled_cents is not None
@@ -227,6 +252,7 @@ def _letter(kind: str) -> Effect:
     return effect
 
 
+@EFFECTS.register("E-Mail an die Antragstellerin / den Antragsteller")
 def notify_applicant(c: EffectContext) -> None:
     """Tell the applicant about the new state (unless a letter already goes out)."""
     if c.letters:
@@ -243,6 +269,7 @@ def notify_applicant(c: EffectContext) -> None:
     )
 
 
+@EFFECTS.register("E-Mail an die Geschäftsführung")
 def notify_office(c: EffectContext) -> None:
     """Tell the fund's managers that something needs their attention."""
     managers = c.session.execute(
@@ -267,19 +294,12 @@ def notify_office(c: EffectContext) -> None:
         )
 
 
-EFFECT_FUNCTIONS: dict[str, Effect] = {
-    "commit_budget": commit_budget,
-    "release_budget": release_budget,
-    "settle_budget": settle_budget,
-    "letter_receipt": _letter("receipt"),
-    "letter_changes": _letter("changes"),
-    "letter_approval": _letter("approval"),
-    "letter_recommendation": _letter("recommendation"),
-    "letter_rejection": _letter("rejection"),
-    "letter_payment": _letter("payment"),
-    "letter_proof_result": _letter("proof_result"),
-    "letter_refund": _letter("refund"),
-    "letter_lapse": _letter("lapse"),
-    "notify_applicant": notify_applicant,
-    "notify_office": notify_office,
-}
+EFFECTS.add("letter_receipt", "Eingangsbestätigung", _letter("receipt"))
+EFFECTS.add("letter_changes", "Nachforderung", _letter("changes"))
+EFFECTS.add("letter_approval", "Bewilligungsbescheid", _letter("approval"))
+EFFECTS.add("letter_recommendation", "Mitteilung über die Empfehlung der Jury", _letter("recommendation"))
+EFFECTS.add("letter_rejection", "Ablehnungsbescheid", _letter("rejection"))
+EFFECTS.add("letter_payment", "Auszahlungsmitteilung", _letter("payment"))
+EFFECTS.add("letter_proof_result", "Ergebnis der Prüfung des Verwendungsnachweises", _letter("proof_result"))
+EFFECTS.add("letter_refund", "Rückforderung", _letter("refund"))
+EFFECTS.add("letter_lapse", "Mitteilung über das Erlöschen der Bewilligung", _letter("lapse"))

@@ -1,4 +1,4 @@
-"""The guard functions behind the names in workflows/*.yaml (see workflow/names.py)."""
+"""The guard functions behind the names in workflows/*.yaml, registered in GUARDS (workflow/registry.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from fractions import Fraction
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,8 +18,11 @@ from fondsengine.guidelines.model import DecidedBy, Guideline, PaymentMode
 from fondsengine.guidelines.rules import check
 from fondsengine.model import AgendaItem, Application, Refund, ReviewItem
 from fondsengine.money import format_euro, share_of
-from fondsengine.services.views import application_data, check_context
-from fondsengine.workflow.machine import GuardResult
+from fondsengine.services.views import application_data, check_context, pending_states
+from fondsengine.workflow.registry import GUARDS, GuardResult
+
+if TYPE_CHECKING:  # the catalog loads workflows, whose loader checks names against GUARDS
+    from fondsengine.services.catalog import Catalog
 
 
 class GuardContext:
@@ -33,7 +37,7 @@ class GuardContext:
         *,
         amount_cents: int | None = None,
         payment_kind: str | None = None,
-        probe: bool = False,
+        catalog: Catalog | None = None,
     ) -> None:
         self.session = session
         self.app = app
@@ -41,7 +45,13 @@ class GuardContext:
         self.now = now
         self.amount_cents = amount_cents  # amount under decision / payment / refund
         self.payment_kind = payment_kind
-        self.probe = probe  # asked which actions to offer (no amount known yet), not firing a step
+        self.catalog = catalog  # needed by the guards that look at other applications (findings)
+
+    def given(self, name: str) -> bool:
+        """Whether the step's input `name` is known (guards that need it are offered otherwise)."""
+        if name == "amount":
+            return self.amount_cents is not None
+        raise KeyError(name)
 
     @cached_property
     def year_balance(self) -> ledger.Balance:
@@ -58,7 +68,14 @@ class GuardContext:
         """Eligibility findings under the application's guideline."""
         # Timing rules are judged as of the day of submission, not the day of the decision.
         today = local_date(self.app.submitted_at or self.now)
-        ctx = check_context(self.session, self.app, now_date=today, budget_free=self.year_balance.free)
+        assert self.catalog is not None, "findings need the catalog (pending applications)"
+        ctx = check_context(
+            self.session,
+            self.app,
+            now_date=today,
+            budget_free=self.year_balance.free,
+            pending_states=pending_states(self.catalog, self.session),
+        )
         return check(application_data(self.app), self.guideline, ctx)
 
     @property
@@ -76,6 +93,7 @@ def _ok() -> GuardResult:
     return GuardResult(ok=True)
 
 
+@GUARDS.register("Die Förderrichtlinie ist eingehalten (keine blockierenden Prüfergebnisse).")
 def no_blocking_findings(c: GuardContext) -> GuardResult:
     """The guideline's blocking checks all pass."""
     blocking = [f for f in c.findings if f.blocking]
@@ -84,6 +102,7 @@ def no_blocking_findings(c: GuardContext) -> GuardResult:
     return GuardResult(False, "; ".join(f.message for f in blocking), blocking[0].clause)
 
 
+@GUARDS.register("Alle Punkte der formalen Prüfung sind bewertet.")
 def review_complete(c: GuardContext) -> GuardResult:
     """Every checklist item of the formal review has an answer."""
     answered = set(c.session.scalars(select(ReviewItem.item_id).where(ReviewItem.application_id == c.app.id)))
@@ -93,6 +112,7 @@ def review_complete(c: GuardContext) -> GuardResult:
     return GuardResult(False, "Noch nicht geprüft: " + ", ".join(missing) + ".")
 
 
+@GUARDS.register("Kein Punkt der formalen Prüfung ist „nicht erfüllt“.")
 def review_passed(c: GuardContext) -> GuardResult:
     """No checklist item is 'not fulfilled'."""
     failed = set(
@@ -108,6 +128,7 @@ def review_passed(c: GuardContext) -> GuardResult:
     return GuardResult(False, "Nicht erfüllt: " + ", ".join(labels or sorted(failed)) + ".")
 
 
+@GUARDS.register("Der Betrag liegt in der Entscheidungsbefugnis der Geschäftsführung.")
 def within_management_tier(c: GuardContext) -> GuardResult:
     """The amount lies in the tier the Geschäftsführung decides alone."""
     tier = c.guideline.decision.tier_for(c.decision_amount)
@@ -120,6 +141,7 @@ def within_management_tier(c: GuardContext) -> GuardResult:
     )
 
 
+@GUARDS.register("Über den Betrag entscheidet die Jury.")
 def needs_jury(c: GuardContext) -> GuardResult:
     """The amount is decided by the jury."""
     tier = c.guideline.decision.tier_for(c.decision_amount)
@@ -130,6 +152,7 @@ def needs_jury(c: GuardContext) -> GuardResult:
     return GuardResult(False, f"Über diesen Betrag entscheidet {tier.body or 'ein anderes Gremium'}.", tier.clause)
 
 
+@GUARDS.register("Über den Betrag entscheidet ein anderes Gremium (z. B. Bezirksvertretung, Stadt).")
 def needs_outside_body(c: GuardContext) -> GuardResult:
     """The amount is decided by an outside body (district council, city), not the office or the jury."""
     tier = c.guideline.decision.tier_for(c.decision_amount)
@@ -139,6 +162,7 @@ def needs_outside_body(c: GuardContext) -> GuardResult:
     return GuardResult(False, f"Über diesen Betrag entscheidet {who}.", tier.clause)
 
 
+@GUARDS.register("Der Antrag steht auf der Tagesordnung einer Jurysitzung.")
 def on_jury_session(c: GuardContext) -> GuardResult:
     """The application is on an open agenda item."""
     item = c.session.scalar(
@@ -149,6 +173,7 @@ def on_jury_session(c: GuardContext) -> GuardResult:
     return GuardResult(False, "Der Antrag steht auf keiner offenen Tagesordnung.")
 
 
+@GUARDS.register("Das freie Budget des Haushaltsjahres reicht aus.")
 def budget_available(c: GuardContext) -> GuardResult:
     """The free budget of the year covers the amount (the booking re-checks under lock)."""
     free = c.year_balance.free
@@ -182,18 +207,27 @@ def payable_now(c: GuardContext) -> tuple[int, str, GuardResult | None]:
     return 0, "", refusal
 
 
-def payment_mode_allowed(c: GuardContext) -> GuardResult:
-    """The payment fits the guideline's payment modes and never exceeds what is due.
+def _payment_clause(c: GuardContext) -> str | None:
+    return c.guideline.proof.clause if c.app.settled_cents is not None else c.guideline.payment.clause
 
-    Without an amount (probing which actions to offer) it passes when anything is payable now."""
+
+def _payment_offer(c: GuardContext) -> GuardResult:
+    """Offered (no amount yet) when anything is payable now."""
+    room, _label, refusal = payable_now(c)
+    if refusal is not None:
+        return refusal
+    if room > 0:
+        return _ok()
+    return GuardResult(False, "Zurzeit ist nichts zur Auszahlung offen.", _payment_clause(c))
+
+
+@GUARDS.register("Die Auszahlung ist nach der Förderrichtlinie zulässig.", needs=("amount",), offer=_payment_offer)
+def payment_mode_allowed(c: GuardContext) -> GuardResult:
+    """The payment fits the guideline's payment modes and never exceeds what is due."""
     room, label, refusal = payable_now(c)
     if refusal is not None:
         return refusal
-    clause = c.guideline.proof.clause if c.app.settled_cents is not None else c.guideline.payment.clause
-    if c.amount_cents is None and c.probe:
-        if room > 0:
-            return _ok()
-        return GuardResult(False, "Zurzeit ist nichts zur Auszahlung offen.", clause)
+    clause = _payment_clause(c)
     amount = c.amount_cents or 0
     if amount <= 0:
         return GuardResult(False, "Der Auszahlungsbetrag muss größer als 0,00 € sein.")
@@ -206,6 +240,7 @@ def payment_mode_allowed(c: GuardContext) -> GuardResult:
     return _ok()
 
 
+@GUARDS.register("Der zustehende Betrag ist vollständig ausgezahlt.")
 def fully_paid(c: GuardContext) -> GuardResult:
     """Everything due has been paid."""
     due = c.app.settled_cents if c.app.settled_cents is not None else (c.app.approved_cents or 0)
@@ -214,16 +249,26 @@ def fully_paid(c: GuardContext) -> GuardResult:
     return GuardResult(False, f"Es sind noch {format_euro(due - c.app_balance.paid_net)} auszuzahlen.")
 
 
+def _overpaid_after_proof(c: GuardContext) -> GuardResult:
+    if c.app_balance.paid_net > (c.app.settled_cents or 0):
+        return _ok()
+    return GuardResult(False, "Es wurde nicht mehr ausgezahlt als zusteht; nichts zurückzufordern.")
+
+
+def _overpaid_offer(c: GuardContext) -> GuardResult:
+    """Offered (no amount yet) when something was paid out that could be claimed back."""
+    if c.app.settled_cents is not None:
+        return _overpaid_after_proof(c)
+    return overpaid(c) if c.app_balance.paid_net <= 0 else _ok()
+
+
+@GUARDS.register("Es wurde mehr ausgezahlt als zusteht.", needs=("amount",), offer=_overpaid_offer)
 def overpaid(c: GuardContext) -> GuardResult:
-    """More was paid out than is due."""
+    """More was paid out than is due (after the proof), or the claimed amount was paid out (before)."""
     paid = c.app_balance.paid_net
     if c.app.settled_cents is not None:
-        if paid > c.app.settled_cents:
-            return _ok()
-        return GuardResult(False, "Es wurde nicht mehr ausgezahlt als zusteht; nichts zurückzufordern.")
+        return _overpaid_after_proof(c)
     if c.amount_cents is not None and 0 < c.amount_cents <= paid:
-        return _ok()
-    if c.amount_cents is None and c.probe and paid > 0:
         return _ok()
     return GuardResult(
         False,
@@ -231,6 +276,7 @@ def overpaid(c: GuardContext) -> GuardResult:
     )
 
 
+@GUARDS.register("Ausgezahlter und zustehender Betrag stimmen überein.")
 def settled(c: GuardContext) -> GuardResult:
     """Paid and due amounts are equal."""
     if c.app.settled_cents is not None and c.app_balance.paid_net == c.app.settled_cents:
@@ -238,6 +284,12 @@ def settled(c: GuardContext) -> GuardResult:
     return GuardResult(False, "Ausgezahlter und zustehender Betrag stimmen noch nicht überein.")
 
 
+def _refund_offer(_c: GuardContext) -> GuardResult:
+    """Offered while a claim is open: the form records (part) payments back."""
+    return _ok()
+
+
+@GUARDS.register("Die Rückforderung ist vollständig eingegangen.", needs=("amount",), offer=_refund_offer)
 def refund_received(c: GuardContext) -> GuardResult:
     """All refund claims have been paid back in full."""
     open_claims = c.session.scalars(
@@ -245,12 +297,11 @@ def refund_received(c: GuardContext) -> GuardResult:
     ).all()
     if not open_claims:
         return _ok()
-    if c.probe:
-        return _ok()  # offered while something is still open: the form records (part) payments back
     missing = sum(r.claimed_cents - r.received_cents for r in open_claims)
     return GuardResult(False, f"Es fehlen noch {format_euro(missing)} der Rückforderung.")
 
 
+@GUARDS.register("Die Frist zum Abruf der Förderung ist abgelaufen und nichts wurde ausgezahlt.")
 def lapse_due(c: GuardContext) -> GuardResult:
     """The period to call the grant is over."""
     if c.app.lapse_due_on is not None and local_date(c.now) > c.app.lapse_due_on:
@@ -258,27 +309,9 @@ def lapse_due(c: GuardContext) -> GuardResult:
     return GuardResult(False, "Die Frist zum Abruf der Förderung läuft noch.", c.guideline.payment.lapse_clause)
 
 
+@GUARDS.register("Bisher wurde nichts ausgezahlt.")
 def nothing_paid(c: GuardContext) -> GuardResult:
     """No payment has been made."""
     if c.app_balance.paid == 0:
         return _ok()
     return GuardResult(False, "Es wurde bereits ausgezahlt.")
-
-
-GUARD_FUNCTIONS: dict[str, Guard] = {
-    "no_blocking_findings": no_blocking_findings,
-    "review_complete": review_complete,
-    "review_passed": review_passed,
-    "within_management_tier": within_management_tier,
-    "needs_jury": needs_jury,
-    "needs_outside_body": needs_outside_body,
-    "on_jury_session": on_jury_session,
-    "budget_available": budget_available,
-    "payment_mode_allowed": payment_mode_allowed,
-    "fully_paid": fully_paid,
-    "overpaid": overpaid,
-    "settled": settled,
-    "refund_received": refund_received,
-    "lapse_due": lapse_due,
-    "nothing_paid": nothing_paid,
-}

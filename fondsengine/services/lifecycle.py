@@ -11,10 +11,11 @@ from fondsengine.model import Application
 from fondsengine.services import authz
 from fondsengine.services.audit import record
 from fondsengine.services.context import Actor, UnitOfWork
-from fondsengine.services.effects import EFFECT_FUNCTIONS, EffectContext
-from fondsengine.services.guards import GUARD_FUNCTIONS, GuardContext
+from fondsengine.services.effects import EffectContext
+from fondsengine.services.guards import GuardContext
 from fondsengine.workflow.machine import WorkflowMachine
 from fondsengine.workflow.model import Transition, Workflow
+from fondsengine.workflow.registry import EFFECTS, GUARDS
 
 
 def guideline_of(uow: UnitOfWork, app: Application) -> Guideline:
@@ -29,7 +30,7 @@ def workflow_of(uow: UnitOfWork, app: Application) -> Workflow:
 
 def machine_of(uow: UnitOfWork, app: Application) -> WorkflowMachine:
     """The shared state machine of the application's workflow version."""
-    return uow.fonds.catalog.machine(uow.session, app.workflow_version_id, GUARD_FUNCTIONS)
+    return uow.fonds.catalog.machine(uow.session, app.workflow_version_id, GUARDS)
 
 
 def fire(
@@ -41,6 +42,7 @@ def fire(
     reason: str | None = None,
     amount_cents: int | None = None,
     payment_kind: str | None = None,
+    payment_id: int | None = None,
     now: datetime | None = None,
     extra: dict[str, object] | None = None,
 ) -> Transition:
@@ -49,7 +51,9 @@ def fire(
     now = now or uow.fonds.clock.now()
     roles = authz.application_roles(session, actor, app, local_date(now))
     guideline = guideline_of(uow, app)
-    gctx = GuardContext(session, app, guideline, now, amount_cents=amount_cents, payment_kind=payment_kind)
+    gctx = GuardContext(
+        session, app, guideline, now, amount_cents=amount_cents, payment_kind=payment_kind, catalog=uow.fonds.catalog
+    )
     transition = machine_of(uow, app).fire(app.state, trigger, roles, gctx)
     if transition.needs_reason and not (reason and reason.strip()):
         raise InvalidInput("Bitte geben Sie eine Begründung an.", field="reason")
@@ -75,9 +79,11 @@ def fire(
     ectx = EffectContext(
         session, app, guideline, actor, now, transition, from_state, reason, extra=dict(extra or {}),
         amount_cents=amount_cents,
+        payment_kind=payment_kind,
+        payment_id=payment_id,
     )
     for name in transition.effects:
-        EFFECT_FUNCTIONS[name](ectx)
+        EFFECTS.functions[name](ectx)
     if workflow_of(uow, app).state(transition.target).terminal:
         app.closed_at = now
     session.flush()

@@ -19,10 +19,11 @@ from fondsengine.services import authz
 from fondsengine.services.audit import record
 from fondsengine.services.context import Actor, Fonds
 from fondsengine.services.guards import GuardContext, payable_now, payment_mode_allowed
-from fondsengine.services.lifecycle import fire, guideline_of
+from fondsengine.services.lifecycle import fire, guideline_of, workflow_of
+from fondsengine.workflow.model import Transition, Workflow
 
 PAYMENT_KINDS = ("advance", "instalment", "final", "reimbursement")
-REQUEST_STATES = ("approved", "paid", "proof_accepted")
+PAYMENT_EFFECT = "book_payment"  # a step with this effect books a payment
 
 
 @dataclass(frozen=True)
@@ -34,8 +35,10 @@ class Allowance:
     reason: str | None  # why nothing can be requested now (German), None when a request is possible
 
 
-def _allowance(session: Session, app: Application, guideline: Guideline, now: datetime) -> Allowance:
-    if app.state not in REQUEST_STATES:
+def _allowance(
+    session: Session, app: Application, guideline: Guideline, workflow: Workflow, now: datetime
+) -> Allowance:
+    if "payment" not in workflow.state(app.state).waiting_for:
         return Allowance(0, "", "Eine Auszahlung kann erst nach der Bewilligung angefordert werden.")
     room, label, refusal = payable_now(GuardContext(session, app, guideline, now))
     if refusal is not None:
@@ -57,7 +60,8 @@ def payment_allowance(fonds: Fonds, actor: Actor, application_id: int) -> Allowa
         app, roles = authz.load_visible_application(s, actor, application_id, local_date(now))
         if not roles & {"applicant", "manager"}:
             raise NotFound("Diesen Antrag gibt es nicht.")
-        return _allowance(s, app, fonds.catalog.guideline(s, app.guideline_version_id), now)
+        guideline = fonds.catalog.guideline(s, app.guideline_version_id)
+        return _allowance(s, app, guideline, fonds.catalog.workflow(s, app.workflow_version_id), now)
 
 
 def request_payment(
@@ -83,7 +87,7 @@ def request_payment(
         if not roles & {"applicant", "manager"}:
             raise NotFound("Diesen Antrag gibt es nicht.")
         guideline = guideline_of(uow, app)
-        allowance = _allowance(s, app, guideline, now)
+        allowance = _allowance(s, app, guideline, workflow_of(uow, app), now)
         if allowance.reason is not None:
             raise InvalidInput(allowance.reason)
         result = payment_mode_allowed(GuardContext(s, app, guideline, now, amount_cents=amount_cents))
@@ -136,21 +140,19 @@ def record_payment(
         app, roles = authz.load_visible_application(s, actor, application_id, local_date(now))
         if "manager" not in roles:
             raise PermissionDenied("Auszahlungen bucht nur die Geschäftsführung.")
-        trigger = "record_payment"
-        if app.state == "proof_accepted":
+        step = payment_step(workflow_of(uow, app), app.state)
+        if workflow_of(uow, app).state(step.target).terminal:  # the final payment closes the application
             remaining = (app.settled_cents or 0) - ledger.application_balance(s, app.id).paid_net
             if amount_cents != remaining:
                 raise InvalidInput(
                     f"Die Schlusszahlung muss genau {format_euro(remaining)} betragen.",
                     field="amount",
                 )
-            trigger = "record_final_payment"
         payment = _locked_payment(s, payment_id) if payment_id is not None else None
         if payment_id is not None and (payment is None or payment.application_id != app.id):
             raise NotFound("Diese Auszahlungsanforderung gibt es nicht.")
         if payment is not None and payment.status == "paid":
             raise InvalidInput("Diese Auszahlung ist bereits gebucht.")
-        fire(uow, actor, app, trigger, amount_cents=amount_cents, payment_kind=kind, now=now)
         if payment is None:
             payment = Payment(
                 application_id=app.id,
@@ -164,18 +166,9 @@ def record_payment(
         payment.amount_cents, payment.kind, payment.status = amount_cents, kind, "paid"
         payment.paid_at, payment.recorded_by_id = paid_at or now, actor.user_id
         s.flush()
-        ledger.book(
-            s,
-            lock=True,
-            fund_id=app.fund_id,
-            year=app.budget_year,
-            kind="payment",
-            amount_cents=amount_cents,
-            at=now,
-            actor_id=actor.user_id,
-            application_id=app.id,
-            payment_id=payment.id,
-            note=f"Auszahlung ({kind})",
+        # the step's effects book the payment in the ledger (book_payment) and write the letter
+        fire(
+            uow, actor, app, step.trigger, amount_cents=amount_cents, payment_kind=kind, payment_id=payment.id, now=now
         )
         record(
             s,
@@ -189,6 +182,12 @@ def record_payment(
         )
         uow.commit()
         return payment.id
+
+
+def payment_step(workflow: Workflow, state: str) -> Transition:
+    """The step that books a payment from this state (else the first one: firing it then explains why not)."""
+    books = [t for t in workflow.transitions if PAYMENT_EFFECT in t.effects]
+    return next((t for t in books if state in t.sources), books[0])
 
 
 def _locked_payment(session: Session, payment_id: int) -> Payment | None:

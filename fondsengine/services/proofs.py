@@ -17,7 +17,7 @@ from fondsengine.money import format_euro, share_of
 from fondsengine.services import authz
 from fondsengine.services.audit import record
 from fondsengine.services.context import Actor, Fonds, UnitOfWork
-from fondsengine.services.lifecycle import fire, guideline_of
+from fondsengine.services.lifecycle import fire, guideline_of, workflow_of
 from fondsengine.services.records import AttachmentInput, new_attachment
 
 
@@ -301,7 +301,8 @@ def record_refund(fonds: Fonds, actor: Actor, application_id: int, *, amount_cen
             data={"amount_cents": amount_cents},
         )
         s.flush()
-        if claim.received_cents == claim.claimed_cents and app.state == "refund_claimed":
+        waits_for_refund = "refund" in workflow_of(uow, app).state(app.state).waiting_for
+        if claim.received_cents == claim.claimed_cents and waits_for_refund:
             fire(uow, actor, app, "record_refund", amount_cents=amount_cents, now=now)
         uow.commit()
 

@@ -15,8 +15,9 @@ from fondsengine.guidelines.rules import check
 from fondsengine.model import Application, AuditEvent, Fund
 from fondsengine.services import authz
 from fondsengine.services.context import Actor, Fonds
-from fondsengine.services.guards import GUARD_FUNCTIONS, GuardContext
-from fondsengine.services.views import application_data, check_context
+from fondsengine.services.guards import GuardContext
+from fondsengine.services.views import application_data, check_context, pending_states
+from fondsengine.workflow.registry import GUARDS
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,9 @@ class Action:
     enabled: bool
     reasons: tuple[str, ...] = ()
     needs_reason: bool = False
+    asks: tuple[str, ...] = ()  # what the step's form asks for (from the workflow); () = one button
+    style: str = "default"  # default | danger
+    done: str = ""  # German message after the step
 
 
 def available_actions(fonds: Fonds, actor: Actor, application_id: int) -> list[Action]:
@@ -36,8 +40,8 @@ def available_actions(fonds: Fonds, actor: Actor, application_id: int) -> list[A
         now = fonds.clock.now()
         app, roles = authz.load_visible_application(s, actor, application_id, local_date(now))
         guideline = fonds.catalog.guideline(s, app.guideline_version_id)
-        machine = fonds.catalog.machine(s, app.workflow_version_id, GUARD_FUNCTIONS)
-        gctx = GuardContext(s, app, guideline, now, probe=True)
+        machine = fonds.catalog.machine(s, app.workflow_version_id, GUARDS)
+        gctx = GuardContext(s, app, guideline, now, catalog=fonds.catalog)
         out: list[Action] = []
         seen: set[str] = set()
         for t in machine.possible(app.state, roles):
@@ -45,7 +49,18 @@ def available_actions(fonds: Fonds, actor: Actor, application_id: int) -> list[A
                 continue
             seen.add(t.trigger)
             verdict = machine.check(app.state, t.trigger, roles, gctx)
-            out.append(Action(t.trigger, t.label, verdict.allowed, tuple(verdict.reasons), t.needs_reason))
+            out.append(
+                Action(
+                    t.trigger,
+                    t.label,
+                    verdict.allowed,
+                    tuple(verdict.reasons),
+                    t.needs_reason,
+                    asks=t.asks,
+                    style=t.style,
+                    done=t.done,
+                )
+            )
         return out
 
 
@@ -66,7 +81,9 @@ def findings_for(fonds: Fonds, actor: Actor, application_id: int) -> list[Findin
         guideline = fonds.catalog.guideline(s, app.guideline_version_id)
         free = ledger.balance(s, app.fund_id, app.budget_year).free
         day = local_date(app.submitted_at or now)
-        return check(application_data(app), guideline, check_context(s, app, now_date=day, budget_free=free))
+        pending = pending_states(fonds.catalog, s)
+        ctx = check_context(s, app, now_date=day, budget_free=free, pending_states=pending)
+        return check(application_data(app), guideline, ctx)
 
 
 def timeline(fonds: Fonds, actor: Actor, application_id: int) -> list[AuditEvent]:
@@ -94,12 +111,19 @@ def get_application(fonds: Fonds, actor: Actor, application_id: int) -> Applicat
 
 
 def last_request_for_changes(fonds: Fonds, actor: Actor, application_id: int) -> tuple[str, datetime] | None:
-    """What the office asked for most recently (message and time), if it asked."""
+    """What the office asked for most recently (message and time), if it asked: the last step that
+    sent the application back into an editable state (not the draft)."""
     with fonds.db.read() as s:
         app, _ = authz.load_application_record(s, actor, application_id, local_date(fonds.clock.now()))
+        editable = fonds.catalog.workflow(s, app.workflow_version_id).state_ids(editable=True)
+        sent_back = fonds.catalog.workflow(s, app.workflow_version_id).state_ids(editable=True, initial=False)
         event = s.scalar(
             select(AuditEvent)
-            .where(AuditEvent.application_id == app.id, AuditEvent.action == "request_changes")
+            .where(
+                AuditEvent.application_id == app.id,
+                AuditEvent.to_state.in_(sent_back),
+                AuditEvent.from_state.not_in(editable),
+            )
             .order_by(AuditEvent.id.desc())
             .limit(1)
         )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
@@ -12,15 +14,13 @@ from fondsengine.guidelines.findings import ApplicationData, CheckContext, CostL
 from fondsengine.model import Application
 from fondsengine.model.money import LedgerEntry
 
-PENDING_STATES = (
-    "submitted",
-    "in_review",
-    "changes_requested",
-    "reviewed",
-    "on_agenda",
-    "recommended",
-)
+if TYPE_CHECKING:  # the catalog loads workflows, whose loader imports the guards that use this module
+    from fondsengine.services.catalog import Catalog
 
+
+def pending_states(catalog: Catalog, session: Session) -> tuple[str, ...]:
+    """States of applications that are submitted but not decided yet (in any stored workflow)."""
+    return catalog.state_ids(session, initial=False, decided=False)
 
 def application_data(app: Application) -> ApplicationData:
     """The application's declared values as plain data."""
@@ -54,8 +54,17 @@ def application_data(app: Application) -> ApplicationData:
     )
 
 
-def check_context(session: Session, app: Application, *, now_date: date, budget_free: int | None) -> CheckContext:
-    """Facts from the database the rule checks need (other grants of the applicant etc.)."""
+def check_context(
+    session: Session,
+    app: Application,
+    *,
+    now_date: date,
+    budget_free: int | None,
+    pending_states: Collection[str],
+) -> CheckContext:
+    """Facts from the database the rule checks need (other grants of the applicant etc.).
+
+    `pending_states`: the states of submitted, not yet decided applications (from the catalog)."""
     # bound to this applicant's other grants of the year: commitments minus releases, in one query
     bound = (
         session.scalar(
@@ -89,7 +98,7 @@ def check_context(session: Session, app: Application, *, now_date: date, budget_
                 Application.fund_id == app.fund_id,
                 Application.budget_year == app.budget_year,
                 Application.id != app.id,
-                Application.state.in_(PENDING_STATES),
+                Application.state.in_(pending_states),
             )
         )
         or 0

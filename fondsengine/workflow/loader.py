@@ -15,16 +15,47 @@ import yaml
 
 from fondsengine.errors import FondsError
 from fondsengine.problems import Problem
+
+# The guard and effect modules register their functions on import; names are checked against them.
+from fondsengine.services import effects as _effects  # noqa: F401
+from fondsengine.services import guards as _guards  # noqa: F401
 from fondsengine.workflow.graph import graph_problems
 from fondsengine.workflow.model import State, Transition, Workflow
-from fondsengine.workflow.names import EFFECTS, GUARDS, OUTCOMES, ROLES
+from fondsengine.workflow.names import OUTCOMES, ROLES
 from fondsengine.workflow.nodes import Owner, Reader, did_you_mean, line_of
+from fondsengine.workflow.registry import EFFECTS, GUARDS
 
 PHASES: dict[str, str] = {
     "application": "Antrag (vor der Entscheidung)",
     "decision": "Entscheidung (Jury, Stadt)",
     "funding": "Förderung (Auszahlung, Verwendungsnachweis)",
     "closed": "Abgeschlossen",
+}
+
+WAITING_FOR: dict[str, str] = {
+    "review": "Die Geschäftsführung prüft den Antrag formal.",
+    "decision": "Die Geschäftsführung entscheidet oder setzt den Antrag auf die Tagesordnung.",
+    "jury": "Die Jury berät und beschließt.",
+    "city": "Die Stadt bewilligt oder lehnt ab.",
+    "payment": "Eine Auszahlung kann angefordert und gebucht werden.",
+    "proof": "Der Verwendungsnachweis ist fällig.",
+    "proof_check": "Die Geschäftsführung prüft den Verwendungsnachweis.",
+    "refund": "Eine Rückzahlung steht aus.",
+}
+
+ASKS: dict[str, str] = {
+    "amount": "ein Betrag in Euro",
+    "reason": "eine Begründung oder Nachricht",
+    "conditions": "Auflagen (aus der Förderrichtlinie und frei formuliert)",
+    "session": "eine Jurysitzung",
+    "date": "ein Datum",
+    "file_number": "ein Aktenzeichen",
+    "payment": "eine Auszahlung (Betrag, Art, offene Anforderung)",
+    "file": "eine Datei",
+}
+STYLES: dict[str, str] = {
+    "default": "normaler Schritt",
+    "danger": "beendet oder lehnt etwas ab (roter Knopf)",
 }
 
 # key -> required?
@@ -37,6 +68,8 @@ STATE_KEYS: dict[str, bool] = {
     "outcome": False,
     "next_step": False,
     "phase": False,
+    "editable": False,
+    "waiting_for": False,
 }
 TRANSITION_KEYS: dict[str, bool] = {
     "trigger": True,
@@ -48,6 +81,9 @@ TRANSITION_KEYS: dict[str, bool] = {
     "effects": False,
     "description": False,
     "needs_reason": False,
+    "asks": False,
+    "done": False,
+    "style": False,
 }
 
 _RESERVED_TRIGGERS = frozenset({"state", "trigger", "may_trigger"})
@@ -97,10 +133,22 @@ def _read_state(reader: Reader, node: yaml.Node) -> State | None:
         )
     terminal = reader.flag(fields.get("terminal"), "terminal")
     initial = reader.flag(fields.get("initial"), "initial")
+    editable = reader.flag(fields.get("editable"), "editable")
+    waiting_for = reader.allowed(
+        reader.names(fields.get("waiting_for"), "waiting_for", single_ok=True),
+        WAITING_FOR,
+        "Bedeutung (waiting_for)",
+    )
     if state_id is None or label is None:
         return None
     if terminal and outcome is None and "outcome" not in fields:
         reader.problem(line_of(node), f"Endzustand '{state_id}' braucht ein Ergebnis (outcome)")
+    if terminal and (editable or waiting_for):
+        reader.problem(
+            line_of(node),
+            f"Endzustand '{state_id}' kann weder bearbeitbar sein noch auf etwas warten "
+            "(editable, waiting_for)",
+        )
     if terminal and initial:
         reader.problem(
             line_of(node), f"Zustand '{state_id}' kann nicht zugleich Anfangs- und Endzustand sein"
@@ -113,6 +161,8 @@ def _read_state(reader: Reader, node: yaml.Node) -> State | None:
         outcome=outcome,
         next_step=reader.text(fields.get("next_step"), "next_step"),
         phase=phase,
+        editable=editable,
+        waiting_for=frozenset(waiting_for),
     )
 
 
@@ -142,14 +192,28 @@ def _read_transition(reader: Reader, node: yaml.Node) -> tuple[Transition, _Line
             f"Übergang '{trigger or '?'}' hat keine Rollen: niemand dürfte ihn auslösen",
         )
     guards = reader.allowed(
-        reader.names(fields.get("guards"), "guards"), GUARDS, "Bedingung (guard)"
+        reader.names(fields.get("guards"), "guards"), GUARDS.descriptions(), GUARDS.what
     )
     effects = reader.allowed(
-        reader.names(fields.get("effects"), "effects"), EFFECTS, "Wirkung (effect)"
+        reader.names(fields.get("effects"), "effects"), EFFECTS.descriptions(), EFFECTS.what
     )
     label = reader.text(fields.get("label"), "label")
     description = reader.text(fields.get("description"), "description")
     needs_reason = reader.flag(fields.get("needs_reason"), "needs_reason")
+    asks = reader.allowed(reader.names(fields.get("asks"), "asks"), ASKS, "Eingabe (asks)")
+    done = reader.text(fields.get("done"), "done")
+    style = reader.text(fields.get("style"), "style") or "default"
+    if style not in STYLES:
+        reader.problem(
+            line_of(fields["style"]),
+            f"Unbekannter Stil '{style}'{did_you_mean(style, STYLES)}; erlaubt: {', '.join(STYLES)}",
+        )
+        style = "default"
+    if needs_reason and asks and "reason" not in asks:
+        reader.problem(
+            line_of(fields["asks"]),
+            f"Übergang '{trigger or '?'}' braucht eine Begründung (needs_reason), fragt aber nicht danach",
+        )
     if trigger is None or target is None or not sources or label is None:
         return None
     transition = Transition(
@@ -162,6 +226,9 @@ def _read_transition(reader: Reader, node: yaml.Node) -> tuple[Transition, _Line
         label=label,
         description=description,
         needs_reason=needs_reason,
+        asks=asks,
+        done=done or f"Erledigt: {label}.",
+        style=style,
     )
     return transition, _Lines(line_of(node), sources, (target, line_of(fields["target"])))
 

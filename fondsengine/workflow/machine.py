@@ -16,7 +16,7 @@ other threads' workflow steps (and cannot deadlock with a database lock they hol
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,19 +24,12 @@ from transitions import Machine
 
 from fondsengine.errors import GuardFailed, PermissionDenied, TransitionNotAllowed
 from fondsengine.workflow.model import Transition, Workflow
-from fondsengine.workflow.names import GUARDS, ROLES
+from fondsengine.workflow.names import ROLES
+from fondsengine.workflow.registry import GUARDS, GuardFn, GuardResult, Registry
+
+__all__ = ["GuardFn", "GuardResult", "Verdict", "WorkflowMachine", "machine_for"]
 
 
-@dataclass(frozen=True)
-class GuardResult:
-    """What a guard says: ok, and if not, why (German) and under which clause."""
-
-    ok: bool
-    message: str = ""
-    clause: str | None = None
-
-
-GuardFn = Callable[[Any], GuardResult]  # receives the caller's context object
 
 
 @dataclass(frozen=True)
@@ -82,7 +75,8 @@ class _Attempt:
 
 
 def _fallback(guard: str) -> str:
-    return f"Nicht erfüllt: {GUARDS[guard]}"
+    description = GUARDS[guard].description if guard in GUARDS else guard
+    return f"Nicht erfüllt: {description}"
 
 
 class _Gate:
@@ -120,10 +114,26 @@ class _Shared:
             send_event=True,
             ignore_invalid_triggers=False,
         )
-        for t in workflow.transitions:
+        # what transitions' own Transition objects stand for, and where each stands in the file
+        self.ours: dict[int, Transition] = {}
+        self.position: dict[int, int] = {}
+        for index, t in enumerate(workflow.transitions):
             self.machine.add_transition(
                 t.trigger, list(t.sources), t.target, conditions=[_Gate(t)], before=[_Taken(t)]
             )
+            for source in t.sources:
+                added = self.machine.events[t.trigger].transitions[source][-1]
+                self.ours[id(added)] = t
+                self.position[id(t)] = index
+
+    def transitions(self, state: str, trigger: str) -> list[Transition]:
+        """The transitions of a trigger from a state, in file order (asked of transitions)."""
+        found = self.machine.get_transitions(trigger=trigger, source=state)
+        return [self.ours[id(lt)] for lt in found]
+
+    def triggers(self, state: str) -> list[str]:
+        """The triggers that may start in a state (asked of transitions)."""
+        return list(self.machine.get_triggers(state))
 
     def run(self, state: str, trigger: str, attempt: _Attempt) -> bool:
         token = _Token()
@@ -149,18 +159,35 @@ def _shared_for(workflow: Workflow) -> _Shared:
         return shared
 
 
-class WorkflowMachine:
-    """A workflow version with the guard functions that decide its conditions."""
+Guards = Mapping[str, GuardFn] | Registry[GuardFn]
 
-    def __init__(self, workflow: Workflow, guards: Mapping[str, GuardFn]) -> None:
+
+def _functions(guards: Guards) -> tuple[dict[str, GuardFn], dict[str, GuardFn]]:
+    """(name -> guard when firing, name -> guard when offering) of a registry or a plain mapping."""
+    if isinstance(guards, Registry):
+        return dict(guards.functions), {**guards.functions, **guards.offers}
+    return dict(guards), dict(guards)
+
+
+class WorkflowMachine:
+    """A workflow version with the guard functions that decide its conditions.
+
+    `guards` is the registry (fondsengine.workflow.registry.GUARDS) or, in tests, a plain
+    name -> function mapping. A registered guard that needs an input of the step (an amount)
+    answers with its offer function while a step is only offered (`check`, `available`) and
+    the input is not known; `fire` always asks the guard itself."""
+
+    def __init__(self, workflow: Workflow, guards: Guards) -> None:
+        firing, offering = _functions(guards)
         used = {name for t in workflow.transitions for name in t.guards}
-        missing = sorted(used - set(guards))
+        missing = sorted(used - set(firing))
         if missing:
             raise ValueError(
                 f"workflow {workflow.id!r} needs guard functions for: {', '.join(missing)}"
             )
         self.workflow = workflow
-        self.guards: Mapping[str, GuardFn] = dict(guards)
+        self.guards: Mapping[str, GuardFn] = firing
+        self.offering: Mapping[str, GuardFn] = offering
         self._state_ids = frozenset(s.id for s in workflow.states)
         self._shared = _shared_for(workflow)
 
@@ -169,22 +196,34 @@ class WorkflowMachine:
         """The shared transitions.Machine of this workflow version."""
         return self._shared.machine
 
+    def transitions(self, state: str, trigger: str) -> list[Transition]:
+        """The transitions of a trigger from a state, in file order (transitions' lookup)."""
+        if trigger not in self.machine.events:
+            return []
+        return self._shared.transitions(state, trigger)
+
+    def triggers(self, state: str) -> list[str]:
+        """The triggers that may start in a state (transitions' lookup)."""
+        return self._shared.triggers(state)
+
     def _label(self, trigger: str) -> str:
         return next((t.label for t in self.workflow.transitions if t.trigger == trigger), trigger)
 
-    def _decide(self, state: str, trigger: str, roles: frozenset[str], context: Any) -> Verdict:
+    def _decide(
+        self, state: str, trigger: str, roles: frozenset[str], context: Any, *, offering: bool = False
+    ) -> Verdict:
         if state not in self._state_ids:
             raise ValueError(f"state {state!r} is not defined in workflow {self.workflow.id!r}")
         label = self._label(trigger)
-        candidates = [t for t in self.workflow.transitions_from(state) if t.trigger == trigger]
+        candidates = self.transitions(state, trigger)
         if not candidates:
-            if trigger not in self.workflow.triggers():
+            if trigger not in self.machine.events:
                 message = f"Den Schritt „{label}“ gibt es in diesem Ablauf nicht."
             else:
                 state_label = self.workflow.state(state).label
                 message = f"Der Schritt „{label}“ ist im Zustand „{state_label}“ nicht möglich."
             return Verdict(False, None, (message,))
-        attempt = _Attempt(self.guards, frozenset(roles), context)
+        attempt = _Attempt(self.offering if offering else self.guards, frozenset(roles), context)
         if self._shared.run(state, trigger, attempt):
             return Verdict(True, attempt.taken)
         if not attempt.role_ok:
@@ -212,32 +251,39 @@ class WorkflowMachine:
         raise GuardFailed(message, clause=verdict.clause, reasons=verdict.reasons)
 
     def check(self, state: str, trigger: str, roles: frozenset[str], context: Any) -> Verdict:
-        """Would the step be taken now? Evaluates roles and guards, changes nothing."""
-        return self._decide(state, trigger, roles, context)
+        """Would the step be offered now? Evaluates roles and guards, changes nothing."""
+        return self._decide(state, trigger, roles, context, offering=True)
 
     def possible(self, state: str, roles: frozenset[str]) -> list[Transition]:
         """The steps this actor's roles allow from a state, ignoring guards (one per trigger)."""
-        seen: dict[str, Transition] = {}
-        for t in self.workflow.transitions_from(state):
-            if t.roles & roles and t.trigger not in seen:
-                seen[t.trigger] = t
-        return list(seen.values())
+        found = []
+        for trigger in self._shared.triggers(state):
+            allowed = [t for t in self._shared.transitions(state, trigger) if t.roles & roles]
+            if allowed:
+                found.append(allowed[0])
+        return sorted(found, key=lambda t: self._shared.position[id(t)])
 
     def available(self, state: str, roles: frozenset[str], context: Any) -> list[Transition]:
         """The steps this actor may take now (roles and guards pass), one per trigger."""
         result = []
         for t in self.possible(state, roles):
-            verdict = self._decide(state, t.trigger, roles, context)
+            verdict = self._decide(state, t.trigger, roles, context, offering=True)
             if verdict.allowed and verdict.transition is not None:
                 result.append(verdict.transition)
         return result
 
 
-def machine_for(workflow: Workflow, guards: Mapping[str, GuardFn]) -> WorkflowMachine:
+def machine_for(workflow: Workflow, guards: Guards) -> WorkflowMachine:
     """The WorkflowMachine of a workflow version, cached per version_hash."""
+    firing, offering = _functions(guards)
     with _cache_lock:
         cached = _machines.get(workflow.version_hash)
-        if cached is not None and cached.workflow == workflow and cached.guards == dict(guards):
+        if (
+            cached is not None
+            and cached.workflow == workflow
+            and cached.guards == firing
+            and cached.offering == offering
+        ):
             return cached
     machine = WorkflowMachine(workflow, guards)
     with _cache_lock:

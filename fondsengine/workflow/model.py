@@ -16,6 +16,8 @@ class State:
     )
     next_step: str | None = None  # German: what happens next, shown to the applicant
     phase: str = "application"  # application | decision | funding | closed (for grouping in the UI)
+    editable: bool = False  # the applicant (or the office for them) may still change the form
+    waiting_for: frozenset[str] = frozenset()  # what happens next: review, decision, payment, proof ...
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,9 @@ class Transition:
     label: str = ""  # German button label ("Antrag einreichen")
     description: str | None = None
     needs_reason: bool = False  # the actor must give a reason (shown in audit and letters)
+    asks: tuple[str, ...] = ()  # what the step's form asks for (amount, reason ...); () = one button
+    done: str = ""  # German message after the step was taken ("Der Antrag ist bewilligt.")
+    style: str = "default"  # default | danger (a step that ends or refuses something)
 
 
 @dataclass(frozen=True)
@@ -52,10 +57,34 @@ class Workflow:
         """The one initial state."""
         return next(s for s in self.states if s.initial)
 
-    def transitions_from(self, state_id: str) -> tuple[Transition, ...]:
-        """All transitions that may start in a state."""
-        return tuple(t for t in self.transitions if state_id in t.sources)
-
     def triggers(self) -> frozenset[str]:
         """All trigger names."""
         return frozenset(t.trigger for t in self.transitions)
+
+    def state_ids(
+        self,
+        *,
+        editable: bool | None = None,
+        waiting_for: str | None = None,
+        initial: bool | None = None,
+        decided: bool | None = None,
+        guarded_by: str | None = None,
+    ) -> tuple[str, ...]:
+        """The ids of the states with the given meanings, in file order.
+
+        `decided`: has an outcome (True) or none yet (False); `guarded_by`: a step with this
+        guard starts there (e.g. the states from which an approval may lapse)."""
+        sources = (
+            {s for t in self.transitions if guarded_by in t.guards for s in t.sources}
+            if guarded_by is not None
+            else None
+        )
+        return tuple(
+            s.id
+            for s in self.states
+            if (editable is None or s.editable == editable)
+            and (waiting_for is None or waiting_for in s.waiting_for)
+            and (initial is None or s.initial == initial)
+            and (decided is None or (s.outcome is not None) == decided)
+            and (sources is None or s.id in sources)
+        )

@@ -46,7 +46,7 @@ def test_an_exception_thrown_mid_transition_leaves_state_ledger_audit_and_outbox
         raise RuntimeError("printer on fire")
 
     # commit_budget has already booked when the letter effect fails
-    monkeypatch.setitem(effects.EFFECT_FUNCTIONS, "letter_approval", explode)
+    monkeypatch.setitem(effects.EFFECTS.functions, "letter_approval", explode)
     with pytest.raises(RuntimeError, match="printer on fire"):
         decisions.record_jury_outcome(fonds, office, app_id, "approve")
     assert counts(fonds) == before

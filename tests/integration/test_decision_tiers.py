@@ -9,13 +9,13 @@ import pytest
 from fondsengine import ledger
 from fondsengine.errors import GuardFailed
 from fondsengine.model import Application
-from fondsengine.services import applications as apps
 from fondsengine.services import decisions
 from fondsengine.services.applications import CostItemInput
 from fondsengine.services.context import Actor, Fonds
 from fondsengine.services.funds import load_funds
 from fondsengine.services.queries import available_actions
 from tests.support.factories import person, quartiersfonds_input
+from tests.support.journey import Journey
 
 ROOT = Path(__file__).resolve().parents[2]
 FUND = "test-aktionsfonds"
@@ -40,14 +40,7 @@ def reviewed(fonds: Fonds, office: Actor, applicant: Actor, euro: int) -> int:
     data = quartiersfonds_input(
         requested_cents=euro * 100, cost_items=(CostItemInput("material", "Material", euro * 100),)
     )
-    app_id = apps.create_draft(fonds, applicant, FUND, data)
-    apps.submit(fonds, applicant, app_id)
-    decisions.start_review(fonds, office, app_id)
-    with fonds.db.read() as s:
-        checklist = fonds.catalog.current(s, FUND)[2].review_checklist
-    decisions.record_review(fonds, office, app_id, {i.id: ("fulfilled", "") for i in checklist})
-    decisions.complete_review(fonds, office, app_id)
-    return app_id
+    return Journey(fonds, office=office, applicant=applicant, fund=FUND, data=data).to("reviewed")
 
 
 def test_the_office_approves_within_its_tier_and_must_forward_larger_amounts(fonds: Fonds, tmp_path: Path) -> None:

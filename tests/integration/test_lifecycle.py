@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -21,6 +21,7 @@ from fondsengine.services import decisions, payments, proofs
 from fondsengine.services.context import Actor, Fonds
 from fondsengine.services.proofs import ReceiptInput
 from tests.support.factories import CF, QF, cityfonds_input, person, quartiersfonds_input
+from tests.support.journey import Journey
 
 
 @pytest.fixture
@@ -45,33 +46,20 @@ def state(fonds: Fonds, app_id: int) -> str:
         return app.state
 
 
-def reviewed(fonds: Fonds, cast: dict[str, Actor], fund: str = QF, **changes: object) -> int:
-    """Create, submit and formally review an application."""
+def journey(fonds: Fonds, cast: dict[str, Actor], fund: str = QF, **changes: object) -> Journey:
+    """Anna applies to the Quartiersfonds, Bernd to the Cityfonds; the office walks the rest."""
     actor = cast["anna"] if fund == QF else cast["bernd"]
     data = quartiersfonds_input(**changes) if fund == QF else cityfonds_input(**changes)
-    app_id = apps.create_draft(fonds, actor, fund, data)
-    apps.submit(fonds, actor, app_id)
-    decisions.start_review(fonds, cast["office"], app_id)
-    with fonds.db.read() as s:
-        g = fonds.catalog.current(s, fund)[2]
-    decisions.record_review(
-        fonds, cast["office"], app_id, {i.id: ("fulfilled", "") for i in g.review_checklist}
-    )
-    decisions.complete_review(fonds, cast["office"], app_id)
-    return app_id
+    return Journey(fonds, office=cast["office"], applicant=actor, fund=fund, data=data)
+
+
+def reviewed(fonds: Fonds, cast: dict[str, Actor], fund: str = QF, **changes: object) -> int:
+    """Create, submit and formally review an application."""
+    return journey(fonds, cast, fund, **changes).to("reviewed")
 
 
 def on_agenda(fonds: Fonds, cast: dict[str, Actor], fund: str = QF, **changes: object) -> int:
-    app_id = reviewed(fonds, cast, fund, **changes)
-    session_id = decisions.create_session(
-        fonds,
-        cast["office"],
-        fund,
-        datetime(2027, 3, 10, 17, 0, tzinfo=UTC),
-        "Rathaus, Raum 101",
-    )
-    decisions.schedule(fonds, cast["office"], app_id, session_id)
-    return app_id
+    return journey(fonds, cast, fund, **changes).to("on_agenda")
 
 
 def test_a_quartiersfonds_application_goes_from_draft_to_documented_with_an_advance(

@@ -14,7 +14,8 @@ from fondsengine.workflow.loader import (
     load_workflow_text,
     load_workflows,
 )
-from fondsengine.workflow.names import EFFECTS, GUARDS, OUTCOMES, ROLES
+from fondsengine.workflow.names import OUTCOMES, ROLES
+from fondsengine.workflow.registry import EFFECTS, GUARDS
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = ROOT / "workflows"
@@ -216,3 +217,60 @@ def test_each_broken_corpus_file_gives_exactly_its_expected_problems(path: Path)
         load_workflow(path)
     assert [f"{p.line}: {p.message}" for p in caught.value.problems] == expected
     assert {p.file for p in caught.value.problems} == {str(path)}
+
+
+@pytest.mark.parametrize("name", ["bewohnerfonds", "zweistufig"])
+def test_the_state_meanings_give_the_state_sets_the_code_used_to_spell_out(name: str) -> None:
+    wf = load_workflow(WORKFLOWS / f"{name}.yaml")
+    assert wf.state_ids(editable=True) == ("draft", "changes_requested")
+    assert wf.state_ids(waiting_for="review") == ("submitted", "in_review")
+    assert wf.state_ids(waiting_for="decision") == ("reviewed",)
+    assert wf.state_ids(waiting_for="proof") == ("approved", "paid", "proof_returned")
+    assert wf.state_ids(waiting_for="proof_check") == ("proof_submitted",)
+    assert wf.state_ids(waiting_for="payment") == ("approved", "paid", "proof_accepted")
+    assert wf.state_ids(waiting_for="refund") == ("refund_claimed",)
+    assert wf.state_ids(initial=True) == ("draft",)
+    assert wf.state_ids(guarded_by="lapse_due") == ("approved",)
+    assert wf.state_ids(guarded_by="review_complete") == ("in_review",)
+    pending = ("submitted", "in_review", "changes_requested", "reviewed", "on_agenda")
+    assert wf.state_ids(initial=False, decided=False) == (
+        (*pending, "recommended") if name == "zweistufig" else pending
+    )
+
+
+def test_a_state_without_meanings_is_neither_editable_nor_waiting() -> None:
+    wf = load_workflow_text(SMALL.format(source="draft"), source="x.yaml", workflow_id="x")
+    assert wf.state("draft").editable is False
+    assert wf.state("draft").waiting_for == frozenset()
+    assert wf.state_ids(editable=True) == ()
+
+
+def test_waiting_for_takes_one_name_or_a_list() -> None:
+    text = SMALL.format(source="draft").replace(
+        "    initial: true\n", "    initial: true\n    editable: true\n    waiting_for: review\n"
+    )
+    wf = load_workflow_text(text, source="x.yaml", workflow_id="x")
+    assert wf.state("draft").waiting_for == frozenset({"review"})
+    assert wf.state_ids(editable=True, waiting_for="review") == ("draft",)
+    assert problems_of(text.replace("waiting_for: review", "waiting_for: [review, jury, jury]")) == [
+        "7: 'jury' steht doppelt in 'waiting_for'"
+    ]
+
+
+def test_a_step_without_asks_done_or_style_gets_the_defaults() -> None:
+    wf = load_workflow_text(SMALL.format(source="draft"), source="x.yaml", workflow_id="x")
+    step = wf.transitions[0]
+    assert (step.asks, step.style, step.done) == ((), "default", "Erledigt: Abschließen.")
+
+
+def test_the_shipped_steps_declare_what_they_ask_for_and_their_messages() -> None:
+    wf = load_workflow(WORKFLOWS / "bewohnerfonds.yaml")
+    steps = {t.trigger: t for t in wf.transitions}
+    assert steps["decide_approve"].asks == ("amount", "reason", "conditions")
+    assert steps["record_payment"].asks == ("payment",)
+    assert steps["start_review"].asks == ()
+    assert steps["decide_reject"].style == "danger" and steps["submit"].style == "default"
+    assert steps["lapse"].done == "Die Bewilligung ist erloschen; das Geld ist wieder frei."
+    for t in wf.transitions:
+        assert t.done and not t.done.startswith("Erledigt:"), t.trigger
+        assert not t.needs_reason or "reason" in t.asks, t.trigger

@@ -18,7 +18,8 @@ from fondsengine.workflow.machine import (
     machine_for,
 )
 from fondsengine.workflow.model import Transition, Workflow
-from fondsengine.workflow.names import GUARDS, ROLES
+from fondsengine.workflow.names import ROLES
+from fondsengine.workflow.registry import GUARDS
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
 BEWOHNERFONDS = load_workflow(WORKFLOWS / "bewohnerfonds.yaml")
@@ -61,10 +62,9 @@ def test_a_role_that_may_not_take_the_step_is_refused(
     case: tuple[Workflow, Transition, str],
 ) -> None:
     workflow, transition, source = case
-    allowed = {r for t in workflow.transitions_from(source) if t.trigger == transition.trigger
-               for r in t.roles}  # fmt: skip
-    others = frozenset(ROLES) - allowed
     machine = machine_for(workflow, passing())
+    allowed = {r for t in machine.transitions(source, transition.trigger) for r in t.roles}
+    others = frozenset(ROLES) - allowed
     with pytest.raises(PermissionDenied) as caught:
         machine.fire(source, transition.trigger, others, None)
     assert f"„{transition.label}“" in caught.value.message
@@ -318,3 +318,16 @@ def test_one_transitions_machine_is_shared_per_workflow_version() -> None:
     assert other.machine.auto_transitions is False
     assert other.machine.send_event is True
     assert other.machine.ignore_invalid_triggers is False
+
+
+@pytest.mark.parametrize("workflow", [BEWOHNERFONDS, ZWEISTUFIG], ids=lambda w: w.id)
+def test_transitions_answers_the_lookups_in_file_order(workflow: Workflow) -> None:
+    machine = machine_for(workflow, passing())
+    for state in workflow.states:
+        by_hand = [t for t in workflow.transitions if state.id in t.sources]
+        assert sorted(machine.triggers(state.id)) == sorted({t.trigger for t in by_hand})
+        for trigger in machine.triggers(state.id):
+            assert machine.transitions(state.id, trigger) == [t for t in by_hand if t.trigger == trigger]
+        everyone = frozenset(ROLES)
+        first = list({t.trigger: t for t in reversed(by_hand)}.values())[::-1]
+        assert machine.possible(state.id, everyone) == sorted(first, key=by_hand.index)

@@ -36,7 +36,7 @@ def load(application_id: int) -> Loaded:
     with f.db.read() as s:
         guideline = f.catalog.guideline(s, app.guideline_version_id)
         state = f.catalog.workflow(s, app.workflow_version_id).state(app.state)
-    return Loaded(app, guideline, state, app.state in ("draft", "changes_requested"))
+    return Loaded(app, guideline, state, state.editable)
 
 
 def error_list(exc: FondsError) -> list[tuple[str | None, str]]:

@@ -31,7 +31,6 @@ KIND_LABEL = {
     "instalment": "Rate",
     "final": "Schlusszahlung",
 }
-PROOF_STATES = ("approved", "paid", "proof_returned")
 
 
 @bp.route("/antraege/<int:application_id>/auszahlung", methods=["GET", "POST"])
@@ -132,7 +131,7 @@ def proof(application_id: int) -> ResponseReturnValue:
     """The proof of use: report, receipt list with receipts, photos."""
     loaded = load(application_id)
     app, g = loaded.app, loaded.guideline
-    if app.state not in PROOF_STATES:
+    if "proof" not in loaded.state.waiting_for:
         flash("Den Verwendungsnachweis können Sie nach der Bewilligung einreichen.", "info")
         return redirect(url_for("applicant.detail", application_id=application_id))
     categories = {c.id for c in g.costs.categories}

@@ -16,6 +16,7 @@ from fondsengine.services.payments import payments_of
 from fondsengine.services.queries import available_actions, findings_for, last_request_for_changes, timeline
 from fondsengine.services.records import add_attachment, applications_of, attachment_content, attachments_of
 from fondsengine.storage import StorageError
+from fondsengine.workflow.model import Workflow
 from webapp import fields
 from webapp.applicant import bp
 from webapp.applicant.common import error_list, load, split_findings
@@ -30,8 +31,17 @@ EVENT_TEXT = {
     "request_payment": "Auszahlung angefordert",
     "book_payment": "Auszahlung gebucht",
 }
-LINKED_ACTIONS = {"withdraw": "applicant.withdraw", "submit_proof": "applicant.proof"}
-POSTED_ACTIONS = {"submit", "resubmit"}
+LINKED_ACTIONS = {"withdraw": "applicant.withdraw", "submit_proof": "applicant.proof"}  # steps with their own page
+
+
+def posted_steps(workflow: Workflow) -> dict[str, bool]:
+    """The applicant's one-button steps (no `asks` in the workflow) -> whether they start from the
+    initial state (the first submission, which gives the file number) or later (a resubmission)."""
+    return {
+        t.trigger: any(workflow.state(s).initial for s in t.sources)
+        for t in workflow.transitions
+        if not t.asks and "applicant" in t.roles
+    }
 
 
 def _timeline(application_id: int) -> list[dict[str, object]]:
@@ -64,6 +74,9 @@ def detail(application_id: int) -> ResponseReturnValue:
     f, a = fonds(), actor()
     findings = findings_for(f, a, application_id) if loaded.editable else []
     blocking, warnings, info = split_findings(findings)
+    asked_for_changes = loaded.editable and not loaded.state.initial  # the office sent the form back
+    with f.db.read() as s:
+        posted = posted_steps(f.catalog.workflow(s, loaded.app.workflow_version_id))
     return render_template(
         "applicant/detail.html",
         app=loaded.app,
@@ -75,12 +88,12 @@ def detail(application_id: int) -> ResponseReturnValue:
         info=info,
         actions=available_actions(f, a, application_id),
         linked=LINKED_ACTIONS,
-        posted=POSTED_ACTIONS,
+        posted=posted,
         timeline=_timeline(application_id),
         letters=letters_of_application(f, a, application_id),
         attachments=attachments_of(f, a, application_id),
         payments=payments_of(f, a, application_id),
-        changes=last_request_for_changes(f, a, application_id) if loaded.app.state == "changes_requested" else None,
+        changes=last_request_for_changes(f, a, application_id) if asked_for_changes else None,
     )
 
 
@@ -90,13 +103,15 @@ def step(application_id: int) -> ResponseReturnValue:
     """Take a workflow step offered on the status page (submit, resubmit)."""
     loaded = load(application_id)
     trigger = request.form.get("trigger", "")
-    if trigger not in POSTED_ACTIONS:
+    with fonds().db.read() as s:
+        posted = posted_steps(fonds().catalog.workflow(s, loaded.app.workflow_version_id))
+    if trigger not in posted:
         abort(404)
     if request.form.get("from_state") and request.form["from_state"] != loaded.app.state:
         flash("Dieser Schritt ist schon erledigt.", "info")  # e.g. a double-clicked button
         return redirect(url_for("applicant.detail", application_id=application_id))
     try:
-        if trigger == "submit":
+        if posted[trigger]:
             number = applications.submit(fonds(), actor(), application_id)
             flash(f"Ihr Antrag ist eingereicht. Ihr Aktenzeichen: {number}.", "success")
         else:

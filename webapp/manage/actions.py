@@ -19,15 +19,16 @@ from fondsengine.errors import FondsError, InvalidInput
 from fondsengine.inputs import MAX_TEXT
 from fondsengine.model import JurySession, Payment
 from fondsengine.services import applications, decisions, payments, proofs
-from fondsengine.services.queries import available_actions
+from fondsengine.services.queries import Action, available_actions
+from fondsengine.workflow.machine import machine_for
+from fondsengine.workflow.registry import GUARDS
 from webapp import fields
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
 from webapp.manage import bp
 from webapp.manage.application import (
-    FORM_STEPS,
+    OFFICE_STEPS,
     PAYMENT_KINDS,
-    SIMPLE_STEPS,
     OfficeView,
     load_for_office,
     money_and_proof,
@@ -35,33 +36,6 @@ from webapp.manage.application import (
 )
 from webapp.manage.common import Errors, error_list, today
 from webapp.manage.paper_votes import paper_context, record_on_paper
-
-DONE = {
-    "start_review": "Die formale Prüfung hat begonnen.",
-    "complete_review": "Die formale Prüfung ist abgeschlossen.",
-    "unschedule": "Der Antrag ist von der Tagesordnung genommen.",
-    "close": "Der Vorgang ist abgeschlossen.",
-    "lapse": "Die Bewilligung ist erloschen; das Geld ist wieder frei.",
-    "accept_proof": "Der Verwendungsnachweis ist anerkannt.",
-    "submit": "Der Antrag ist eingereicht.",
-    "resubmit": "Der Antrag ist wieder eingereicht.",
-    "request_changes": "Die Bitte um Änderungen ist an die Antragstellerin / den Antragsteller gegangen.",
-    "decide_approve": "Der Antrag ist bewilligt.",
-    "decide_reject": "Der Antrag ist abgelehnt.",
-    "schedule": "Der Antrag steht auf der Tagesordnung der Jury.",
-    "record_payment": "Die Auszahlung ist gebucht.",
-    "record_final_payment": "Die Schlusszahlung ist gebucht.",
-    "return_proof": "Der Verwendungsnachweis ist zur Ergänzung zurückgegeben.",
-    "claim_refund": "Die Rückforderung ist gestellt.",
-    "record_refund": "Die Rückzahlung ist gebucht.",
-    "city_grant": "Die Bewilligung der Stadt ist eingetragen.",
-    "city_reject": "Die Ablehnung der Stadt ist eingetragen.",
-    "jury_approve": "Der Beschluss der Jury ist eingetragen.",
-    "jury_recommend": "Die Empfehlung der Jury ist eingetragen.",
-    "jury_reject": "Der Beschluss der Jury ist eingetragen.",
-    "jury_defer": "Die Vertagung ist eingetragen.",
-    "withdraw": "Der Antrag ist zurückgezogen.",
-}
 
 
 class Problems(Exception):
@@ -175,6 +149,7 @@ def _session_id(form: MultiDict[str, str]) -> int:
     return session_id
 
 
+CHECKLIST_GUARD = "review_complete"  # the step guarded by it completes the formal review
 REASON = "Bitte geben Sie eine Begründung an."
 STEP_GONE = (
     "Dieser Schritt ist im jetzigen Stand des Antrags nicht mehr möglich – vermutlich hat ihn gerade "
@@ -221,7 +196,19 @@ SIMPLE_RUN: dict[str, Callable[[int], Any]] = {
     "submit": lambda i: applications.submit(fonds(), actor(), i),
     "resubmit": lambda i: applications.resubmit(fonds(), actor(), i),
 }
-assert set(RUN) == set(FORM_STEPS) and set(SIMPLE_RUN) == set(SIMPLE_STEPS)
+OFFICE_STEPS.update(RUN, SIMPLE_RUN)  # the application page offers these steps (one button or a form)
+
+
+def _done(view: OfficeView, trigger: str) -> str:
+    """The workflow's message after a step from the application's current state."""
+    machine = machine_for(view.workflow, GUARDS)
+    return next((t.done for t in machine.transitions(view.app.state, trigger)), "")
+
+
+def _is_final(view: OfficeView, trigger: str) -> bool:
+    """Whether the step ends the application (the final payment, for example)."""
+    machine = machine_for(view.workflow, GUARDS)
+    return any(view.workflow.state(t.target).terminal for t in machine.transitions(view.app.state, trigger))
 
 
 def _back(application_id: int, anchor: str | None = None) -> ResponseReturnValue:
@@ -242,11 +229,12 @@ def step(application_id: int) -> ResponseReturnValue:
     if request.form.get("from_state") and request.form["from_state"] != view.app.state:
         flash("Dieser Schritt ist schon erledigt.", "info")
         return _back(application_id)
+    done = _done(view, trigger)
     try:
         SIMPLE_RUN[trigger](application_id)
     except FondsError as exc:
         return render_application(application_id, error_list(exc), 400)
-    flash(DONE[trigger], "success")
+    flash(done, "success")
     return _back(application_id)
 
 
@@ -274,10 +262,9 @@ def requested_payments(application_id: int) -> list[Any]:
         )
 
 
-def _action_page(
-    view: OfficeView, trigger: str, label: str, errors: Errors, form: MultiDict[str, str]
-) -> ResponseReturnValue:
-    requests = requested_payments(view.app.id) if trigger in ("record_payment", "record_final_payment") else []
+def _action_page(view: OfficeView, step: Action, errors: Errors, form: MultiDict[str, str]) -> ResponseReturnValue:
+    """The form of a step, with the fields the workflow says it asks for."""
+    requests = requested_payments(view.app.id) if "payment" in step.asks else []
     if not form and requests:
         first = requests[0]
         form = MultiDict(
@@ -291,16 +278,18 @@ def _action_page(
         "manage/action.html",
         app=view.app,
         g_=view.guideline,
-        trigger=trigger,
-        label=label,
+        trigger=step.trigger,
+        label=step.label,
+        step=step,
+        final=_is_final(view, step.trigger),
         errors=errors,
         err={f: m for f, m in errors if f},
         form=form,
-        sessions=planned_sessions(view.app.fund_id) if trigger == "schedule" else [],
+        sessions=planned_sessions(view.app.fund_id) if "session" in step.asks else [],
         requests=requests,
         payment_kinds=PAYMENT_KINDS,
-        extra=money_and_proof(view.app.id) if trigger in ("claim_refund", "return_proof") else {},
-        paper=paper_context(view, trigger),
+        extra=money_and_proof(view.app.id) if "amount" in step.asks else {},
+        paper=paper_context(view, step.trigger),
         today=today(),
     ), 400 if errors else 200
 
@@ -319,19 +308,19 @@ def action(application_id: int, trigger: str) -> ResponseReturnValue:
             flash(STEP_GONE, "info")
             return _back(application_id)
         abort(404)
-    label = offered[trigger].label
+    offered_step = offered[trigger]
     form: MultiDict[str, str] = MultiDict(request.form) if request.method == "POST" else MultiDict()
     if request.method == "GET":
-        return _action_page(view, trigger, label, [], form)
+        return _action_page(view, offered_step, [], form)
     if csrf_failed():
-        return _action_page(view, trigger, label, [(None, CSRF_MESSAGE)], form)
+        return _action_page(view, offered_step, [(None, CSRF_MESSAGE)], form)
     try:
         RUN[trigger](view, form)
     except Problems as exc:
-        return _action_page(view, trigger, label, exc.errors, form)
+        return _action_page(view, offered_step, exc.errors, form)
     except FondsError as exc:
-        return _action_page(view, trigger, label, error_list(exc), form)
-    flash(DONE[trigger], "success")
+        return _action_page(view, offered_step, error_list(exc), form)
+    flash(offered_step.done, "success")
     return _back(application_id)
 
 
@@ -359,9 +348,8 @@ def review(application_id: int) -> ResponseReturnValue:
         errors = error_list(exc)
         errors = [((f"r-{f}" if f else None), m) for f, m in errors]
         return render_application(application_id, errors, 400)
-    flash(
-        DONE["complete_review"] if request.form.get("abschliessen") else "Die Prüfpunkte sind gespeichert.", "success"
-    )
+    completed = next((t.done for t in view.workflow.transitions if CHECKLIST_GUARD in t.guards), "")
+    flash(completed if request.form.get("abschliessen") else "Die Prüfpunkte sind gespeichert.", "success")
     return _back(application_id, "pruefung")
 
 

@@ -34,31 +34,11 @@ from webapp.manage import bp
 from webapp.manage.common import Errors, require_fund
 from webapp.manage.revisions import last_changes
 
-# Steps taken with one button (no input); the others open a form page (actions.py).
-SIMPLE_STEPS = frozenset(
-    {"start_review", "complete_review", "unschedule", "close", "lapse", "accept_proof", "submit", "resubmit"}
-)
-FORM_STEPS = frozenset(
-    {
-        "request_changes",
-        "decide_approve",
-        "decide_reject",
-        "schedule",
-        "record_payment",
-        "record_final_payment",
-        "return_proof",
-        "claim_refund",
-        "record_refund",
-        "city_grant",
-        "city_reject",
-        "jury_approve",
-        "jury_recommend",
-        "jury_reject",
-        "jury_defer",
-        "withdraw",
-    }
-)
-ELSEWHERE = {"submit_proof": "Den Verwendungsnachweis reicht die Antragstellerin / der Antragsteller ein."}
+# A step without `asks` in the workflow is taken with one button; the others open their form page
+# (actions.py). The office pages take the steps actions.py registers here; a step they cannot take
+# (the proof of use, which the applicant uploads) is shown with ELSEWHERE's hint.
+OFFICE_STEPS: set[str] = set()
+ELSEWHERE = "das macht die Antragstellerin / der Antragsteller auf den eigenen Seiten."
 REVIEW_RESULTS = {
     "fulfilled": "erfüllt",
     "not_fulfilled": "nicht erfüllt",
@@ -196,10 +176,10 @@ def render_application(application_id: int, errors: Errors | None = None, status
         app=view.app,
         g_=view.guideline,
         state=view.workflow.state(view.app.state),
+        checklist_open=view.app.state in view.workflow.state_ids(guarded_by="review_complete"),
         findings=findings,
         actions=available_actions(f, a, application_id),
-        simple=SIMPLE_STEPS,
-        forms=FORM_STEPS,
+        office_steps=OFFICE_STEPS,
         elsewhere=ELSEWHERE,
         timeline=timeline_for(view),
         letters=letters_of_application(f, a, application_id),

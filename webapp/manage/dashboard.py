@@ -98,7 +98,7 @@ def index() -> ResponseReturnValue:
         _fund, row, _g = f.catalog.current(s, fund_id)
         workflow = f.catalog.workflow(s, row.workflow_version_id)
         pipeline_count, pipeline = pipeline_cents(s, fund_id, year, undecided_states(workflow))
-        att = attention(s, fund_id, year, today(), now)
+        att = attention(s, fund_id, year, today(), now, workflow)
         months = monthly(s, fund_id, year)
     labels = {st.id: st.label for st in workflow.states}
     fund_name = next((fc.name for fc in funds if fc.id == fund_id), fund_id)
@@ -117,5 +117,6 @@ def index() -> ResponseReturnValue:
         att=att,
         year_chart=year_chart(months, balance.available),
         labels=labels,
+        submitted_state=next(iter(workflow.state_ids(waiting_for="review")), ""),
         undeliverable=undeliverable(f, fund_id)[:20],
     )

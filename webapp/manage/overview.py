@@ -47,7 +47,7 @@ def overview(fund_id: str, year: int) -> Overview:
                 func.coalesce(func.sum(Application.requested_cents), 0),
                 func.coalesce(func.sum(Application.approved_cents), 0),
             )
-            .where(*where, Application.state != "draft")
+            .where(*where, Application.state.not_in(workflow.state_ids(initial=True)))
             .group_by(Application.state)
         ).all()
         categories = s.execute(

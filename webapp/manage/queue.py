@@ -23,7 +23,6 @@ from webapp import fields
 from webapp.extensions import fonds
 from webapp.manage import bp
 from webapp.manage.common import Errors, FundChoice, require_any_fund, today
-from webapp.manage.reads import WAITING_FOR_PROOF
 
 PAGE_SIZE = 50
 SORTS = {
@@ -61,6 +60,8 @@ class QueueFilter:
     selected: list[int] = field(default_factory=list)
     raw: dict[str, str] = field(default_factory=dict)
     errors: Errors = field(default_factory=list)
+    initial_states: tuple[str, ...] = ()  # drafts: never in the queue
+    proof_states: tuple[str, ...] = ()  # states waiting for the proof of use (for "overdue")
 
     def query_string(self, **changes: Any) -> str:
         """The filter as a query string, with some values changed (for links)."""
@@ -108,6 +109,10 @@ def parse_filter(args: Any, funds: list[FundChoice]) -> QueueFilter:
         year = None
     page = min(fields.ident(raw["seite"]) or 1, 100_000)
     sort = raw["sort"] if raw["sort"] in SORTS else "eingang"
+    f = fonds()
+    with f.db.read() as s:
+        initial_states = f.catalog.state_ids(s, initial=True)
+        proof_states = f.catalog.state_ids(s, waiting_for="proof")
     return QueueFilter(
         fund_ids=fund_ids,
         year=year,
@@ -126,6 +131,8 @@ def parse_filter(args: Any, funds: list[FundChoice]) -> QueueFilter:
         else [],
         raw={k: v for k, v in raw.items() if k != "seite"},
         errors=errors,
+        initial_states=initial_states,
+        proof_states=proof_states,
     )
 
 
@@ -146,7 +153,7 @@ def filtered(qf: QueueFilter, day: date) -> Select[Any]:
         stmt = stmt.where(Application.id.in_(qf.selected))
     if qf.year is not None:
         stmt = stmt.where(Application.budget_year == qf.year)
-    state_rule = Application.state == qf.state if qf.state else Application.state != "draft"
+    state_rule = Application.state == qf.state if qf.state else Application.state.not_in(qf.initial_states)
     stmt = stmt.where(state_rule)
     if qf.kind:
         stmt = stmt.where(Application.applicant_kind == qf.kind)
@@ -157,7 +164,7 @@ def filtered(qf: QueueFilter, day: date) -> Select[Any]:
     if qf.max_cents is not None:
         stmt = stmt.where(Application.requested_cents <= qf.max_cents)
     if qf.overdue:
-        stmt = stmt.where(Application.state.in_(WAITING_FOR_PROOF), Application.proof_due_on < day)
+        stmt = stmt.where(Application.state.in_(qf.proof_states), Application.proof_due_on < day)
     if qf.text:
         pattern = _like(qf.text)
         stmt = stmt.where(

@@ -20,9 +20,6 @@ from fondsengine.workflow.model import Workflow
 LIST_LIMIT = 20
 PROOF_WINDOW_DAYS = 14
 LAPSE_WINDOW_DAYS = 30
-WAITING_FOR_REVIEW = ("submitted", "in_review")
-WAITING_FOR_PROOF = ("approved", "paid", "proof_returned")
-NOT_YET_CALLED = ("approved",)
 
 
 @dataclass(frozen=True)
@@ -79,11 +76,11 @@ def _cols() -> tuple[Any, ...]:
     )
 
 
-def _waiting(s: Session, fund_id: str, year: int, today: date) -> tuple[list[Item], int]:
+def _waiting(s: Session, fund_id: str, year: int, today: date, states: tuple[str, ...]) -> tuple[list[Item], int]:
     where = (
         Application.fund_id == fund_id,
         Application.budget_year == year,
-        Application.state.in_(WAITING_FOR_REVIEW),
+        Application.state.in_(states),
     )
     rows = s.execute(
         select(*_cols(), Application.requested_cents, Application.submitted_at)
@@ -179,14 +176,17 @@ def next_session(s: Session, fund_id: str, now: datetime) -> tuple[JurySession |
     return js, int(size)
 
 
-def attention(s: Session, fund_id: str, year: int, today: date, now: datetime) -> Attention:
-    """Everything on the dashboard's attention lists for one fund and budget year."""
-    waiting, waiting_total = _waiting(s, fund_id, year, today)
+def attention(s: Session, fund_id: str, year: int, today: date, now: datetime, workflow: Workflow) -> Attention:
+    """Everything on the dashboard's attention lists for one fund and budget year (states by their
+    meaning in the fund's workflow)."""
+    waiting, waiting_total = _waiting(s, fund_id, year, today, workflow.state_ids(waiting_for="review"))
+    proof_states = workflow.state_ids(waiting_for="proof")
     proofs = _due(
-        s, fund_id, year, today, Application.proof_due_on, WAITING_FOR_PROOF, today + timedelta(days=PROOF_WINDOW_DAYS)
+        s, fund_id, year, today, Application.proof_due_on, proof_states, today + timedelta(days=PROOF_WINDOW_DAYS)
     )
+    may_lapse = workflow.state_ids(guarded_by="lapse_due")
     lapsing = _due(
-        s, fund_id, year, today, Application.lapse_due_on, NOT_YET_CALLED, today + timedelta(days=LAPSE_WINDOW_DAYS)
+        s, fund_id, year, today, Application.lapse_due_on, may_lapse, today + timedelta(days=LAPSE_WINDOW_DAYS)
     )
     payments, payments_total = _payment_requests(s, fund_id, year)
     js, agenda = next_session(s, fund_id, now)

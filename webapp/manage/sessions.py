@@ -22,7 +22,6 @@ from webapp.manage import bp
 from webapp.manage.common import Errors, error_list, require_any_fund, require_fund
 
 BERLIN = ZoneInfo("Europe/Berlin")
-READY_FOR_AGENDA = ("reviewed",)
 
 
 def sessions_of(fund_id: str) -> list[Any]:
@@ -155,10 +154,11 @@ def attendance_of(session_id: int) -> list[Any]:
 def ready_for_agenda(fund_id: str) -> list[Any]:
     """Reviewed applications of the fund not yet on an agenda (one query)."""
     with fonds().db.read() as s:
+        ready = fonds().catalog.state_ids(s, waiting_for="decision")
         return list(
             s.execute(
                 select(Application.id, Application.file_number, Application.title, Application.requested_cents)
-                .where(Application.fund_id == fund_id, Application.state.in_(READY_FOR_AGENDA))
+                .where(Application.fund_id == fund_id, Application.state.in_(ready))
                 .order_by(Application.submitted_at, Application.id)
                 .limit(200)
             ).all()

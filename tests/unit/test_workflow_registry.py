@@ -1,0 +1,123 @@
+"""One registry each for guards and effects: the loader, the machine and the docs use it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fondsengine.workflow.loader import load_workflow, load_workflow_text
+from fondsengine.workflow.machine import GuardResult, WorkflowMachine
+from fondsengine.workflow.registry import EFFECTS, GUARDS, Registry
+
+ROOT = Path(__file__).resolve().parents[2]
+DOC = (ROOT / "docs" / "workflows.md").read_text(encoding="utf-8")
+
+
+def _documented(section: str) -> dict[str, str]:
+    """name -> meaning of the table under a docs heading line starting with `section`."""
+    block = DOC.split(section, 1)[1].split("\n\n**", 1)[0]
+    return dict(re.findall(r"^\| `([a-z_]+)` \| (.+?) \|$", block, flags=re.M))
+
+
+def test_every_name_the_shipped_workflows_use_is_registered() -> None:
+    for path in sorted((ROOT / "workflows").glob("*.yaml")):
+        wf = load_workflow(path)
+        assert {g for t in wf.transitions for g in t.guards} <= set(GUARDS)
+        assert {e for t in wf.transitions for e in t.effects} <= set(EFFECTS)
+
+
+def test_the_docs_list_exactly_the_registered_guards_and_effects_with_their_descriptions() -> None:
+    assert _documented("**Guards**") == GUARDS.descriptions()
+    assert _documented("**Effects**") == EFFECTS.descriptions()
+
+
+def test_the_payment_booking_is_a_registered_effect_of_both_payment_steps() -> None:
+    assert "book_payment" in EFFECTS
+    for name in ("bewohnerfonds", "zweistufig"):
+        wf = load_workflow(ROOT / "workflows" / f"{name}.yaml")
+        booking = [t.trigger for t in wf.transitions if "book_payment" in t.effects]
+        assert booking == ["record_payment", "record_final_payment"]
+
+
+def test_a_name_that_is_not_registered_is_refused_with_a_suggestion() -> None:
+    text = """\
+label: X
+states:
+  - {id: a, label: A, initial: true}
+  - {id: b, label: B, terminal: true, outcome: completed}
+transitions:
+  - {trigger: go, label: Los, source: a, target: b, roles: [manager], guards: [budget_availabel],
+     effects: [book_paymnet]}
+"""
+    with pytest.raises(Exception) as caught:
+        load_workflow_text(text, source="x.yaml", workflow_id="x")
+    assert str(caught.value).splitlines() == [
+        "x.yaml:6: Unbekannte Bedingung (guard) 'budget_availabel' (meinten Sie 'budget_available'?)",
+        "x.yaml:7: Unbekannte Wirkung (effect) 'book_paymnet' (meinten Sie 'book_payment'?)",
+    ]
+
+
+def test_a_registry_refuses_a_name_twice_and_an_input_without_an_offer() -> None:
+    reg: Registry[Any] = Registry("Bedingung (guard)")
+
+    @reg.register("Immer.")
+    def always(_c: Any) -> GuardResult:
+        return GuardResult(True)
+
+    assert reg.descriptions() == {"always": "Immer."}
+    assert reg["always"].fn is always
+    with pytest.raises(ValueError, match="registered twice"):
+        reg.add("always", "Nochmal.", always)
+    with pytest.raises(ValueError, match="no offer function"):
+        reg.add("amount_ok", "Betrag passt.", always, needs=("amount",))
+
+
+def test_the_guards_that_judge_an_amount_declare_it() -> None:
+    needing = {name for name in GUARDS if GUARDS[name].needs}
+    assert needing == {"payment_mode_allowed", "overpaid", "refund_received"}
+    assert all(GUARDS[n].needs == ("amount",) for n in needing)
+
+
+class _Ctx:
+    def __init__(self, amount: int | None) -> None:
+        self.amount = amount
+
+    def given(self, name: str) -> bool:
+        assert name == "amount"
+        return self.amount is not None
+
+
+def test_a_guard_with_an_input_is_offered_by_its_offer_and_fired_by_itself() -> None:
+    reg: Registry[Any] = Registry("Bedingung (guard)")
+    reg.add(
+        "amount_ok",
+        "Der Betrag ist größer als 0.",
+        lambda c: GuardResult(c.amount > 0, "Betrag fehlt oder ist 0."),
+        needs=("amount",),
+        offer=lambda _c: GuardResult(True),
+    )
+    wf = load_workflow_text(
+        """\
+label: X
+states:
+  - {id: a, label: A, initial: true}
+  - {id: b, label: B, terminal: true, outcome: completed}
+transitions:
+  - {trigger: go, label: Los, source: a, target: b, roles: [manager]}
+""",
+        source="x.yaml",
+        workflow_id="x",
+    )
+    guarded = type(wf.transitions[0])(**{**wf.transitions[0].__dict__, "guards": ("amount_ok",)})
+    wf = type(wf)(**{**wf.__dict__, "transitions": (guarded,), "version_hash": "registry-test"})
+    machine = WorkflowMachine(wf, reg)
+    roles = frozenset({"manager"})
+    assert machine.check("a", "go", roles, _Ctx(None)).allowed  # offered: no amount yet
+    assert not machine.check("a", "go", roles, _Ctx(0)).allowed  # an amount given is judged
+    assert [t.trigger for t in machine.available("a", roles, _Ctx(None))] == ["go"]
+    assert machine.fire("a", "go", roles, _Ctx(5)).target == "b"
+    with pytest.raises(Exception, match="Betrag fehlt oder ist 0"):
+        machine.fire("a", "go", roles, _Ctx(0))
