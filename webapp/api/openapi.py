@@ -221,7 +221,12 @@ def document() -> dict[str, Any]:
                 "ProjectList",
                 [
                     {"name": "fund", "in": "query", "required": False, "schema": {"type": "string"}},
-                    {"name": "year", "in": "query", "required": False, "schema": {"type": "integer"}},
+                    {
+                        "name": "year",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "integer", "minimum": 1900, "maximum": 2100},
+                    },
                     {"name": "category", "in": "query", "required": False, "schema": {"type": "string"}},
                     {"name": "area_part", "in": "query", "required": False, "schema": {"type": "string"}},
                     *PAGE_PARAMS,
