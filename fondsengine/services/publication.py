@@ -249,3 +249,15 @@ def set_listing(fonds: Fonds, actor: Actor, application_id: int, data: ListingIn
             data={"application_id": app.id, "area_part": row.area_part, "withheld": row.withheld},
         )
         uow.commit()
+
+
+def listing_of(fonds: Fonds, actor: Actor, application_id: int) -> ListingInput | None:
+    """The office's listing data of an application (office of the fund only), or None."""
+    with fonds.db.read() as s:
+        app, roles = authz.load_application_record(s, actor, application_id, local_date(fonds.clock.now()))
+        if "manager" not in roles:
+            raise PermissionDenied("Ort und Teilgebiet sieht nur die Geschäftsführung.")
+        row = s.scalar(select(PublicListing).where(PublicListing.application_id == app.id))
+        if row is None:
+            return None
+        return ListingInput(row.area_part or "", row.category or "", row.latitude, row.longitude, row.withheld)

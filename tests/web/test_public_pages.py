@@ -136,3 +136,26 @@ def test_the_office_enters_coordinates_only_in_pairs_and_within_range(world: Wor
         set_listing(world.fonds, Actor(world.office), app_id, ListingInput(latitude=Decimal(91), longitude=Decimal(7)))
     with pytest.raises(NotFound):
         set_listing(world.fonds, Actor(world.bert), app_id, ListingInput(area_part="Nord"))
+
+
+def test_the_office_sees_the_consent_and_enters_area_part_theme_and_coordinates(world: World) -> None:
+    seeded = seed(world)
+    client = world.app.test_client()
+    login(client, "buero@example.org")
+    page = client.get(f"/verwaltung/antraege/{seeded.secret}/veroeffentlichung").get_data(as_text=True)
+    assert "Keine Einwilligung" in page
+    page = client.get(f"/verwaltung/antraege/{seeded.released}/veroeffentlichung").get_data(as_text=True)
+    assert "alle abgebildeten Personen" in page and CONSENT_TEXT_VERSION in page and "Altstadt" in page
+    bad = client.post(
+        f"/verwaltung/antraege/{seeded.released}/veroeffentlichung", data={"latitude": "nord", "longitude": "7,3"}
+    )
+    assert bad.status_code == 400 and "Zahl in Grad" in bad.get_data(as_text=True)
+    ok = client.post(
+        f"/verwaltung/antraege/{seeded.released}/veroeffentlichung",
+        data={"area_part": "Wiesenviertel", "category": "Umwelt", "latitude": "51,44", "longitude": "7,34"},
+    )
+    assert ok.status_code == 302
+    public = world.app.test_client().get("/projekte?teilgebiet=Wiesenviertel").get_data(as_text=True)
+    assert RELEASED_TITLE in public and "<circle" in public
+    login(client, "anna@example.org")
+    assert client.get(f"/verwaltung/antraege/{seeded.released}/veroeffentlichung").status_code in (403, 404)
