@@ -94,3 +94,21 @@ def publication(application_id: int) -> ResponseReturnValue:
         photo_text=PHOTO_CONSENT_TEXT,
         version=CONSENT_TEXT_VERSION,
     ), 400 if errors else 200
+
+
+@bp.route("/konto/meine-daten.json")
+@login_required
+def my_data() -> ResponseReturnValue:
+    """Download all data about me (DSGVO Art. 15) as JSON."""
+    import json
+
+    from flask import Response
+
+    from fondsengine.subject_access import personal_data
+
+    body = json.dumps(personal_data(fonds(), actor()), ensure_ascii=False, indent=2, sort_keys=True)
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": 'attachment; filename="meine-daten.json"', "Cache-Control": "no-store"},
+    )
