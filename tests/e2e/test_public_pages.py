@@ -76,3 +76,21 @@ def test_the_gallery_filter_and_the_consent_form_work_without_javascript(
     page.goto(f"/projekte/{seeded.released}")
     expect(page.get_by_role("img", name=re.compile("Foto 1"))).to_have_count(0)
     context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_office_pages_for_publication_and_monitoring_have_no_axe_violations(
+    page: Page, world: World, axe: Axe, width: int
+) -> None:
+    seeded = seed(world)
+    page.set_viewport_size({"width": width, "height": 844 if width == 390 else 900})
+    log_in(page, "buero@example.org")
+    for url in (f"/verwaltung/antraege/{seeded.released}/veroeffentlichung", f"/verwaltung/fonds/{QF}/monitoring"):
+        response = page.goto(url)
+        assert response is not None and response.status == 200, url
+        results = axe.run(page)
+        assert results.violations_count == 0, f"{url} at {width}px:\n{results.generate_report()}"
+    page.goto(f"/verwaltung/antraege/{seeded.released}/veroeffentlichung")
+    page.get_by_label("Teilgebiet").fill("Wiesenviertel")
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.get_by_text("Die Angaben für die öffentlichen Seiten sind gespeichert.")).to_be_visible()

@@ -58,6 +58,9 @@ def _error(status: int, message: str) -> Response:
 
 @bp.after_request
 def _cors(response: Response) -> Response:
+    if response.status_code >= 400 and response.mimetype != "application/json":
+        # an app-wide refusal (e.g. a NUL byte in the query, answered before the view) as JSON too
+        response = _error(response.status_code, "Die Anfrage enthält Zeichen, die nicht verarbeitet werden können.")
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
     response.headers["Access-Control-Allow-Headers"] = "If-None-Match, If-Modified-Since"

@@ -186,7 +186,11 @@ YEAR = {"name": "year", "in": "path", "required": True, "schema": {"type": "stri
 
 
 def _get(summary: str, op_id: str, ok: str, params: list[dict[str, Any]], *, missing: bool, bad: bool = False) -> Any:
-    responses: dict[str, Any] = {"200": _json_response("OK", ok), **ERRORS}
+    responses: dict[str, Any] = {
+        "200": _json_response("OK", ok),
+        **ERRORS,
+        "400": _json_response("Ungültige Anfrage", "Error"),
+    }
     if missing:
         responses["404"] = _json_response("Nicht gefunden", "Error")
     if bad:
