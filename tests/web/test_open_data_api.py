@@ -140,3 +140,10 @@ def test_the_atom_feed_lists_newly_funded_public_projects(api_world: World) -> N
     titles = [e.findtext("a:title", namespaces=ns) for e in root.findall("a:entry", ns)]
     assert titles == [RELEASED_TITLE]
     assert root.findtext("a:updated", namespaces=ns)
+
+
+def test_an_api_request_refused_before_the_view_is_answered_in_json(api_world: World) -> None:
+    response = api_world.app.test_client().get("/api/v1/projects?fund=%00")
+    assert response.status_code == 400 and response.mimetype == "application/json"
+    assert response.get_json()["status"] == 400
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
