@@ -74,6 +74,30 @@ class Settings:
     s3_region: str = ""
     s3_access_key_id: str = ""  # better from the environment: FONDS_S3_ACCESS_KEY_ID
     s3_secret_access_key: str = ""  # FONDS_S3_SECRET_ACCESS_KEY, never in a file under version control
+    # public pages (issue 16, docs/public.md): legal pages; an empty value falls back to the fund's office
+    legal_operator: str = ""  # Diensteanbieter (§ 5 DDG), e.g. "Stadt Witten, Amt für Stadtentwicklung"
+    legal_address: str = ""  # postal address, lines separated by ";"
+    legal_email: str = ""
+    legal_phone: str = ""
+    legal_representative: str = ""  # who represents the operator (e.g. the mayor)
+    legal_register: str = ""  # register and number, where there is one
+    legal_vat_id: str = ""  # USt-IdNr., where there is one
+    legal_supervisory_authority: str = ""  # Aufsichtsbehörde, where there is one
+    privacy_dpo: str = ""  # data protection officer: name and contact (DSGVO Art. 13 Abs. 1 b)
+    privacy_supervisory_authority: str = (
+        "Landesbeauftragte für Datenschutz und Informationsfreiheit Nordrhein-Westfalen, "
+        "Kavalleriestraße 2–4, 40213 Düsseldorf, poststelle@ldi.nrw.de"
+    )
+    accessibility_status: str = "partial"  # full | partial | none (BITV 2.0 statement)
+    accessibility_gaps: str = ""  # known gaps, separated by ";"
+    accessibility_contact: str = ""  # feedback contact; empty: the office's e-mail
+    accessibility_enforcement: str = (
+        "Ombudsstelle für barrierefreie Informationstechnik des Landes Nordrhein-Westfalen bei der "
+        "Landesbeauftragten für Menschen mit Behinderung, Fürstenwall 25, 40219 Düsseldorf, "
+        "ombudsstelle-barrierefreie-it@mags.nrw.de"
+    )
+    accessibility_checked_on: str = "2026-12-01"  # date of the last self-assessment (ISO)
+    ratelimit_api: str = "300 per minute"  # open-data API requests per client address
 
     @property
     def effective_database_url(self) -> str:

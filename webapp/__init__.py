@@ -75,5 +75,9 @@ def create_app(
     app.register_blueprint(manage_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(granting_bp)
+    from webapp.api import bp as api_bp
+
+    app.config["FONDS_RATELIMIT_API"] = settings.ratelimit_api
+    app.register_blueprint(api_bp)
     register_errors(app)
     return app

@@ -13,6 +13,7 @@ from fondsengine.model.fund import BudgetYear, Fund, GuidelineVersion, WorkflowV
 from fondsengine.model.jury import AgendaItem, Attendance, Conflict, JurySession, Vote
 from fondsengine.model.jury_extra import JuryDraw, JuryVolunteer
 from fondsengine.model.money import LedgerEntry, Payment, ProofOfUse, Receipt, Refund
+from fondsengine.model.publication import PublicationConsent, PublicListing
 from fondsengine.model.records import (
     AuditEvent,
     ChainHead,
@@ -48,6 +49,8 @@ __all__ = [
     "OutboxMessage",
     "Payment",
     "ProofOfUse",
+    "PublicListing",
+    "PublicationConsent",
     "Receipt",
     "Refund",
     "ReviewItem",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from fondsengine import letters_access, reports_data
+from fondsengine import letters_access, monitoring, reports_data, subject_access
 from fondsengine.errors import NotFound
 from fondsengine.services import (
     accounts,
@@ -34,6 +34,7 @@ from fondsengine.services import (
     notifications,
     payments,
     proofs,
+    publication,
     queries,
     records,
     second_factor,
@@ -432,5 +433,30 @@ SERVICES: dict[str, Use] = {
     ),
     "fondsengine.services.jury_closing.close_session": fund_write(
         OFFICE, lambda aw, a, st: jury_closing.close_session(aw.world.fonds, a, aw.session_planned)
+    ),
+    # the fund in public (issue 16): consent, listing, monitoring, Art. 15
+    "fondsengine.services.publication.record_consent": write(
+        APPLICANT_SIDE,
+        lambda aw, a, st: publication.record_consent(
+            aw.world.fonds, a, aw.app[st], publication.ConsentInput(publish_title=True), stage="application"
+        ),
+    ),
+    "fondsengine.services.publication.consent_of": read(
+        RECORD, lambda aw, a, st: publication.consent_of(aw.world.fonds, a, aw.app[st])
+    ),
+    "fondsengine.services.publication.set_listing": write(
+        OFFICE,
+        lambda aw, a, st: publication.set_listing(
+            aw.world.fonds, a, aw.app[st], publication.ListingInput(area_part="Nord")
+        ),
+    ),
+    "fondsengine.services.publication.listing_of": read(
+        OFFICE, lambda aw, a, st: publication.listing_of(aw.world.fonds, a, aw.app[st])
+    ),
+    "fondsengine.monitoring.monitoring_figures": fund_read(
+        roles("manager", "auditor"), lambda aw, a, st: monitoring.monitoring_figures(aw.world.fonds, a, QF, 2026)
+    ),
+    "fondsengine.subject_access.personal_data": fund_read(
+        SELF, lambda aw, a, st: subject_access.personal_data(aw.world.fonds, a)
     ),
 }

@@ -115,10 +115,10 @@ def draft_for(world: World, user_id: int, **changes: object) -> int:
     return apps.create_draft(world.fonds, Actor(user_id), QF, good_input(**changes))
 
 
-def approved_for(world: World, user_id: int) -> int:
+def approved_for(world: World, user_id: int, **changes: object) -> int:
     """An application of a user approved by the jury (submitted, reviewed, scheduled, approved)."""
     f, office = world.fonds, Actor(world.office)
-    app_id = draft_for(world, user_id)
+    app_id = draft_for(world, user_id, **changes)
     apps.submit(f, Actor(user_id), app_id)
     decisions.start_review(f, office, app_id)
     with f.db.read() as s:

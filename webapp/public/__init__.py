@@ -1,4 +1,4 @@
-"""Public pages: the start page with the open funds."""
+"""Public pages: the start page, a page per fund, the gallery of funded projects, legal pages."""
 
 from __future__ import annotations
 
@@ -80,5 +80,10 @@ def index() -> ResponseReturnValue:
 
 @bp.route("/barrierefreiheit")
 def accessibility() -> ResponseReturnValue:
-    """Statement on accessibility (short)."""
-    return render_template("public/accessibility.html")
+    """Erklärung zur Barrierefreiheit (BITV 2.0 § 7), from configuration."""
+    from fondsengine.legal import legal_info
+
+    return render_template("public/accessibility.html", info=legal_info(fonds()))
+
+
+from webapp.public import feed, legal, pages  # noqa: E402,F401  (register their routes on bp)
