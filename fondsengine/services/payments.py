@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from fondsengine import ledger
 from fondsengine.clock import local_date
 from fondsengine.errors import GuardFailed, InvalidInput, NotFound, PermissionDenied
+from fondsengine.guidelines.calc import lapse_rule_text
 from fondsengine.guidelines.model import Guideline
 from fondsengine.iban import normalise_iban
 from fondsengine.model import Application, Payment
@@ -48,6 +49,48 @@ def _allowance(session: Session, app: Application, guideline: Guideline, now: da
     if open_request is not None:
         return Allowance(room, label, "Es gibt bereits eine offene Auszahlungsanforderung.")
     return Allowance(room, label, None)
+
+
+LAPSE_WARNING_DAYS = 30  # as the lapse_warning job (fondsengine.jobs.deadlines)
+
+
+@dataclass(frozen=True)
+class LapseNotice:
+    """When an approval lapses and whether the applicant should be warned now (status page)."""
+
+    lapse_on: date
+    rule: str  # the lapse rule in one German sentence, with the clause
+    days_left: int
+    warn: bool  # within LAPSE_WARNING_DAYS (or past) and not stopped
+    stopped: bool  # a payment request is open: the approval does not lapse
+
+
+def lapse_notice(fonds: Fonds, actor: Actor, application_id: int) -> LapseNotice | None:
+    """The lapse date of an approval not called yet (None when nothing can lapse)."""
+    with fonds.db.read() as s:
+        today = local_date(fonds.clock.now())
+        app, roles = authz.load_visible_application(s, actor, application_id, today)
+        if not roles & {"applicant", "manager", "auditor", "city_approver"}:
+            raise NotFound("Diesen Antrag gibt es nicht.")
+        if app.state != "approved" or app.lapse_due_on is None:
+            return None
+        guideline = fonds.catalog.guideline(s, app.guideline_version_id)
+        stopped = (
+            s.scalar(
+                select(Payment.id).where(
+                    Payment.application_id == app.id, Payment.status.in_(("requested", "ordered"))
+                )
+            )
+            is not None
+        )
+        days = (app.lapse_due_on - today).days
+        return LapseNotice(
+            app.lapse_due_on,
+            lapse_rule_text(guideline, app.lapse_due_on),
+            days,
+            not stopped and days <= LAPSE_WARNING_DAYS,
+            stopped,
+        )
 
 
 def payment_allowance(fonds: Fonds, actor: Actor, application_id: int) -> Allowance:

@@ -17,6 +17,7 @@ from fondsengine.money import format_euro, share_of
 from fondsengine.services import authz
 from fondsengine.services.audit import record
 from fondsengine.services.context import Actor, Fonds, UnitOfWork
+from fondsengine.services.effects import commitment_year
 from fondsengine.services.lifecycle import fire, guideline_of
 from fondsengine.services.records import AttachmentInput, new_attachment
 
@@ -233,7 +234,7 @@ def claim_refund(
                     s,
                     lock=True,
                     fund_id=app.fund_id,
-                    year=app.budget_year,
+                    year=commitment_year(s, app),
                     kind="release",
                     amount_cents=release,
                     at=now,

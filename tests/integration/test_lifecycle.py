@@ -249,6 +249,9 @@ def test_rejection_withdrawal_and_lapse_are_terminal_and_release_the_budget(
     with pytest.raises(GuardFailed, match="Frist zum Abruf"):
         proofs.lapse(fonds, Actor.scheduler(), lapsing)
     fonds.clock.advance(days=200)  # type: ignore[attr-defined]
+    with pytest.raises(GuardFailed, match="Frist zum Abruf"):  # the project (to 30 Sep 2027) is still running
+        proofs.lapse(fonds, Actor.scheduler(), lapsing)
+    fonds.clock.advance(days=171)  # type: ignore[attr-defined]
     proofs.lapse(fonds, Actor.scheduler(), lapsing)
     assert [state(fonds, i) for i in (rejected, withdrawn, lapsing)] == [
         "rejected",

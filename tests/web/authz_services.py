@@ -167,6 +167,9 @@ SERVICES: dict[str, Use] = {
     "fondsengine.services.payments.payment_allowance": read(
         APPLICANT_SIDE, lambda aw, a, st: payments.payment_allowance(aw.world.fonds, a, aw.app[st])
     ),
+    "fondsengine.services.payments.lapse_notice": read(
+        RECORD, lambda aw, a, st: payments.lapse_notice(aw.world.fonds, a, aw.app[st])
+    ),
     "fondsengine.services.payments.payments_of": read(
         RECORD, lambda aw, a, st: payments.payments_of(aw.world.fonds, a, aw.app[st])
     ),

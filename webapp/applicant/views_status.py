@@ -10,7 +10,7 @@ from fondsengine.errors import FondsError
 from fondsengine.inputs import MAX_TEXT
 from fondsengine.letters_access import letter_pdf, letters_of_application
 from fondsengine.services import applications
-from fondsengine.services.payments import payments_of
+from fondsengine.services.payments import lapse_notice, payments_of
 from fondsengine.services.queries import available_actions, findings_for, last_request_for_changes, timeline
 from fondsengine.services.records import add_attachment, applications_of, attachments_of
 from webapp import fields
@@ -77,6 +77,7 @@ def detail(application_id: int) -> ResponseReturnValue:
         letters=letters_of_application(f, a, application_id),
         attachments=attachments_of(f, a, application_id),
         payments=payments_of(f, a, application_id),
+        lapse=lapse_notice(f, a, application_id),
         changes=last_request_for_changes(f, a, application_id) if loaded.app.state == "changes_requested" else None,
     )
 

@@ -9,11 +9,11 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_required
 from sqlalchemy import select
 
+from fondsengine.figures import read_year
 from fondsengine.inputs import MAX_YEAR, MIN_YEAR
 from fondsengine.ledger import Balance
 from fondsengine.model import BudgetYear
 from fondsengine.outbox import undeliverable
-from fondsengine.services.queries import fund_balance
 from webapp import fields
 from webapp.extensions import fonds
 from webapp.manage import bp
@@ -92,7 +92,8 @@ def index() -> ResponseReturnValue:
     years = fund_years(fund_id)
     year = pick_year(years)
     f = fonds()
-    balance = fund_balance(f, fund_id, year)
+    figures = read_year(f, fund_id, year)
+    balance = figures.balance()
     now = f.clock.now()
     with f.db.read() as s:
         _fund, row, _g = f.catalog.current(s, fund_id)
@@ -110,6 +111,7 @@ def index() -> ResponseReturnValue:
         years=years,
         year=year,
         balance=balance,
+        figures=figures,
         pipeline=pipeline,
         pipeline_count=pipeline_count,
         segments=bar_segments(balance),
