@@ -146,10 +146,11 @@ def _refund(d: dict[str, Any], g: Guideline, on: date) -> RefundData:
         paid_cents=paid,
         recognised_cents=recognised if isinstance(recognised, int) else paid - amount,
         reasons=_reasons(d.get("reason")),
-        pay_to_iban="",  # the office's account is not part of the guideline format yet
-        pay_to_holder=g.office.city_name or g.office.name,
+        pay_to_iban=g.proof.refund_iban or "",  # the fund's account (guideline proof.refund_iban)
+        pay_to_holder=g.proof.refund_account_holder or g.office.city_name or g.office.name,
         purpose_text=f"{d.get('file_number') or ''} Rückzahlung".strip(),
         objection_text=g.letters["objection"].body if "objection" in g.letters else None,
+        interest_note=g.proof.refund_interest_note,
     )
 
 
@@ -184,7 +185,9 @@ def letter_data(kind: str, d: dict[str, Any], g: Guideline, on: date) -> object:
             purpose_text=f"{d.get('file_number') or ''} {d.get('title') or ''}".strip()[:140],
             approved_cents=_cents(d.get("settled_cents") if final else d.get("approved_cents")),
             total_paid_cents=_cents(d.get("paid_cents")) + amount,
-            payment_label="Schlusszahlung" if final else "Auszahlung",
+            payment_label=str(
+                (d.get("extra") or {}).get("payment_label") or ("Schlusszahlung" if final else "Auszahlung")
+            ),
         )
     if kind == "proof_result":
         return _proof_result(d)

@@ -352,7 +352,11 @@ def _accepted_proofs(session: Session, funded: Select[Any]) -> tuple[Select[int,
         ).all()
     }
     receipts = (
-        select(ProofOfUse.application_id, Receipt.category, func.sum(Receipt.amount_cents))
+        select(
+            ProofOfUse.application_id,
+            Receipt.category,
+            func.sum(func.coalesce(Receipt.accepted_cents, Receipt.amount_cents)),
+        )
         .join(ProofOfUse, ProofOfUse.id == Receipt.proof_id)
         .where(
             ProofOfUse.status == "accepted",

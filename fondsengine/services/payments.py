@@ -13,7 +13,7 @@ from fondsengine.clock import local_date
 from fondsengine.errors import GuardFailed, InvalidInput, NotFound, PermissionDenied
 from fondsengine.guidelines.calc import lapse_rule_text
 from fondsengine.guidelines.model import Guideline
-from fondsengine.iban import normalise_iban
+from fondsengine.iban import normalise_iban, valid_iban
 from fondsengine.model import Application, Payment
 from fondsengine.money import format_euro
 from fondsengine.services import authz
@@ -23,6 +23,16 @@ from fondsengine.services.guards import GuardContext, payable_now, payment_mode_
 from fondsengine.services.lifecycle import fire, guideline_of
 
 PAYMENT_KINDS = ("advance", "instalment", "final", "reimbursement")
+KIND_LABELS = {
+    "advance": "Abschlag",
+    "instalment": "Teilzahlung",
+    "final": "Schlusszahlung",
+    "reimbursement": "Erstattung",
+}
+NO_BANK_ACCOUNT = (
+    "Ohne gültige IBAN und Kontoinhaberin / Kontoinhaber wird keine Auszahlung gebucht. "
+    "Bitte erfassen Sie zuerst die Bankverbindung."
+)
 REQUEST_STATES = ("approved", "paid", "proof_accepted")
 
 
@@ -160,6 +170,41 @@ def request_payment(
         return payment.id
 
 
+def set_bank_account(fonds: Fonds, actor: Actor, application_id: int, *, iban: str, account_holder: str) -> None:
+    """The applicant (or the office for them) gives the bank account payments go to (audited)."""
+    clean_iban = normalise_iban(iban)
+    holder = account_holder.strip()
+    if not holder:
+        raise InvalidInput("Bitte geben Sie die Kontoinhaberin / den Kontoinhaber an.", field="account_holder")
+    with fonds.unit_of_work() as uow:
+        s = uow.session
+        now = fonds.clock.now()
+        app, roles = authz.load_visible_application(s, actor, application_id, local_date(now))
+        if not roles & {"applicant", "manager"}:
+            raise NotFound("Diesen Antrag gibt es nicht.")
+        app.iban, app.account_holder = clean_iban, holder[:200]
+        record(
+            s,
+            actor=actor,
+            role=authz.primary_role(roles),
+            action="set_bank_account",
+            at=now,
+            fund_id=app.fund_id,
+            application_id=app.id,
+            data={"iban_last4": clean_iban[-4:]},
+        )
+        uow.commit()
+
+
+def _bank_account(payment: Payment | None, app: Application) -> tuple[str, str] | None:
+    """The IBAN and holder a payment goes to (the request's, else the application's); None when missing."""
+    iban = (payment.iban if payment is not None and payment.iban else None) or app.iban
+    holder = (payment.account_holder if payment is not None and payment.account_holder else None) or app.account_holder
+    if iban is None or not valid_iban(iban) or not (holder or "").strip():
+        return None
+    return normalise_iban(iban), (holder or "").strip()
+
+
 def record_payment(
     fonds: Fonds,
     actor: Actor,
@@ -170,7 +215,9 @@ def record_payment(
     paid_at: datetime | None = None,
     payment_id: int | None = None,
 ) -> int:
-    """The office records a payment that left the city's account (books it in the ledger)."""
+    """The office records a payment that left the city's account (books it in the ledger).
+
+    Never without a valid IBAN and account holder (from the payment request or the application)."""
     if kind not in PAYMENT_KINDS:
         raise InvalidInput("Unbekannte Art der Auszahlung.", field="kind")
     with fonds.unit_of_work() as uow:
@@ -193,14 +240,29 @@ def record_payment(
             raise NotFound("Diese Auszahlungsanforderung gibt es nicht.")
         if payment is not None and payment.status == "paid":
             raise InvalidInput("Diese Auszahlung ist bereits gebucht.")
-        fire(uow, actor, app, trigger, amount_cents=amount_cents, payment_kind=kind, now=now)
+        bank = _bank_account(payment, app)
+        if bank is not None:
+            app.iban, app.account_holder = bank  # the letter prints the account paid into (masked)
+        fire(
+            uow,
+            actor,
+            app,
+            trigger,
+            amount_cents=amount_cents,
+            payment_kind=kind,
+            now=now,
+            extra={"payment_kind": kind, "payment_label": KIND_LABELS[kind]},
+        )
+        if bank is None:  # after the guards, so a step that is not possible says why first
+            raise InvalidInput(NO_BANK_ACCOUNT, field="iban")
+        iban, holder = bank
         if payment is None:
             payment = Payment(
                 application_id=app.id,
                 kind=kind,
                 requested_at=now,
-                iban=app.iban,
-                account_holder=app.account_holder,
+                iban=iban,
+                account_holder=holder,
                 purpose=f"{app.file_number} {app.title}"[:140],
             )
             s.add(payment)

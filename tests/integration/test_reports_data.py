@@ -28,7 +28,7 @@ from fondsengine.services.applications import CostItemInput
 from fondsengine.services.context import Actor, Fonds
 from fondsengine.services.proofs import ReceiptInput
 from tests.conftest import make_fonds
-from tests.support.factories import CF, QF, cityfonds_input, person, quartiersfonds_input
+from tests.support.factories import CF, QF, cityfonds_input, person, quartiersfonds_input, with_bank_account
 from tests.support.pg import PgServer
 
 ESCAPED_TITLE = "Fest <b>laut</b> & bunt"
@@ -90,6 +90,7 @@ def build_year(fonds: Fonds) -> Year:
         decisions.record_jury_outcome(
             fonds, office, app_id, "approve", amount_cents=amount, reason="Teilbetrag laut Jury"
         )
+        with_bank_account(fonds, office, app_id)
 
     ids: dict[str, int] = {}
     # Documented: 1,000 € approved, 800 € advance, 900 € recognised, 100 € final payment.
@@ -103,9 +104,9 @@ def build_year(fonds: Fonds) -> Year:
         report="Sechs Reparaturtreffen mit 95 Gästen.",
         participants_reached=95,
         receipts=[
-            ReceiptInput(date(2027, 5, 3), "Baumarkt Witten", "Ersatzteile", "material", 60_000),
-            ReceiptInput(date(2027, 5, 4), "Druckerei", "Flyer", "publicity", 30_000),
-            ReceiptInput(date(2027, 5, 5), "Kiosk", "Süßigkeiten", "catering", 5_000),
+            ReceiptInput(date(2026, 11, 25), "Baumarkt Witten", "Ersatzteile", "material", 60_000),
+            ReceiptInput(date(2026, 11, 25), "Druckerei", "Flyer", "publicity", 30_000),
+            ReceiptInput(date(2026, 11, 25), "Kiosk", "Süßigkeiten", "catering", 5_000),
         ],
     )
     first, second, third = _receipt_ids(fonds, ids["repair"])
@@ -133,7 +134,7 @@ def build_year(fonds: Fonds) -> Year:
         ids["planters"],
         report="Vier Kübel bepflanzt, Pflegeplan mit dem Haus nebenan.",
         participants_reached=40,
-        receipts=[ReceiptInput(date(2027, 5, 3), "Gärtnerei", "Kübel", "purchases", 50_000)],
+        receipts=[ReceiptInput(date(2026, 11, 25), "Gärtnerei", "Kübel", "purchases", 50_000)],
     )
     (only,) = _receipt_ids(fonds, ids["planters"])
     proofs.review_receipt(fonds, office, only, accepted=True)

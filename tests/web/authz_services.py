@@ -185,6 +185,12 @@ SERVICES: dict[str, Use] = {
             account_holder="Anna Beispiel",
         ),
     ),
+    "fondsengine.services.payments.set_bank_account": write(
+        APPLICANT_SIDE,
+        lambda aw, a, st: payments.set_bank_account(
+            aw.world.fonds, a, aw.app[st], iban="DE89 3704 0044 0532 0130 00", account_holder="Anna"
+        ),
+    ),
     "fondsengine.services.payments.record_payment": write(
         OFFICE,
         lambda aw, a, st: payments.record_payment(aw.world.fonds, a, aw.app[st], amount_cents=10_000, kind="advance"),

@@ -14,8 +14,9 @@ from fondsengine.inputs import MAX_YEAR, MIN_YEAR
 from fondsengine.ledger import Balance
 from fondsengine.model import BudgetYear
 from fondsengine.outbox import undeliverable
+from fondsengine.todo import office_todo
 from webapp import fields
-from webapp.extensions import fonds
+from webapp.extensions import actor, fonds
 from webapp.manage import bp
 from webapp.manage.chart import monthly, year_chart
 from webapp.manage.common import FundChoice, require_any_fund, require_fund, today
@@ -94,6 +95,7 @@ def index() -> ResponseReturnValue:
     f = fonds()
     figures = read_year(f, fund_id, year)
     balance = figures.balance()
+    next_figures = read_year(f, fund_id, year + 1) if year + 1 in years else None
     now = f.clock.now()
     with f.db.read() as s:
         _fund, row, _g = f.catalog.current(s, fund_id)
@@ -112,6 +114,8 @@ def index() -> ResponseReturnValue:
         year=year,
         balance=balance,
         figures=figures,
+        next_figures=next_figures,
+        todo=office_todo(f, actor()),
         pipeline=pipeline,
         pipeline_count=pipeline_count,
         segments=bar_segments(balance),
