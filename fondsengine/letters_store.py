@@ -127,12 +127,15 @@ def _proof_result(d: dict[str, Any]) -> ProofResultData:
         ReceiptLine(str(pos), desc, amount, accepted, reason)
         for pos, desc, amount, accepted, reason in d.get("receipts") or []
     )
+    paid, recognised = _cents(d.get("paid_cents")), _cents(d.get("settled_cents"))
     return ProofResultData(
         approved_cents=_cents(d.get("approved_cents")),
-        paid_cents=_cents(d.get("paid_cents")),
+        paid_cents=paid,
         eligible_spent_cents=_cents(d.get("eligible_cents")),
-        recognised_cents=_cents(d.get("settled_cents")),
+        recognised_cents=recognised,
         receipts=receipts,
+        # more paid than recognised: a refund is open, so the letter must not say "abgeschlossen"
+        refund_cents=max(paid - recognised, 0),
     )
 
 

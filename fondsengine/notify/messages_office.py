@@ -253,3 +253,24 @@ def approval_lapse_warning(
         ],
         office,
     )
+
+
+def application_corrected(
+    to: str, *, name: str | None, title: str, reference: str, reason: str, status_url: str, office: str
+) -> Message:
+    """Tell the applicant that the office corrected their application before the decision."""
+    ref = f" ({reference})" if reference else ""
+    return compose(
+        to,
+        f"Ihr Antrag {quoted(title)} wurde korrigiert",
+        name,
+        [
+            Para(
+                f"die Geschäftsführung hat Ihren Antrag {quoted(title)}{ref} vor der Entscheidung "
+                f"korrigiert: {reason}"
+            ),
+            Link("Antrag und Änderungen ansehen", status_url),
+            Para("Wenn etwas nicht stimmt, melden Sie sich bitte bei uns."),
+        ],
+        office,
+    )

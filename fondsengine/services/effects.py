@@ -15,6 +15,7 @@ from fondsengine.clock import local_date
 from fondsengine.guidelines.calc import lapse_rule_text
 from fondsengine.guidelines.model import Guideline
 from fondsengine.model import Application, LedgerEntry, Letter, Membership, User
+from fondsengine.money import format_euro
 from fondsengine.services.audit import enqueue
 from fondsengine.services.context import Actor
 from fondsengine.workflow.model import Transition
@@ -172,7 +173,9 @@ def _letter_details(c: EffectContext, kind: str) -> dict[str, Any]:
                 f"{r.payee}: {r.purpose}",
                 r.amount_cents,
                 r.status == "accepted",
-                r.reject_reason,
+                r.reject_reason
+                if r.accepted_cents is None
+                else f"anerkannt {format_euro(r.accepted_cents)}: {r.reject_reason or ''}".rstrip(": "),
             ]
             for r in receipts
         ],

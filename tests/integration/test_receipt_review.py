@@ -10,7 +10,9 @@ from sqlalchemy import select
 
 from fondsengine import ledger
 from fondsengine.errors import InvalidInput
-from fondsengine.model import Application, ProofOfUse, Receipt
+from fondsengine.letters_store import letter_data
+from fondsengine.model import Application, Letter, ProofOfUse, Receipt
+from fondsengine.money import format_euro
 from fondsengine.services import applications as apps
 from fondsengine.services import decisions, payments, proofs
 from fondsengine.services.context import Actor, Fonds
@@ -89,6 +91,14 @@ def test_catering_above_its_cap_is_accepted_only_in_part_and_the_refund_follows(
         assert part is not None and (part.accepted_cents, part.reject_reason) == (10_000, "Bewirtung über 10 %")
 
     assert proofs.accept_proof(fonds, office, app_id) == 80_000  # 700 € material + 100 € catering
+    with fonds.db.read() as s:
+        letter = s.scalar(select(Letter).where(Letter.application_id == app_id, Letter.kind == "proof_result"))
+        assert letter is not None
+        g = fonds.catalog.current(s, QF)[2]
+    result = letter_data("proof_result", letter.data, g, DAY)
+    # the letter asks for the 160 € back instead of calling the grant "abgeschlossen"
+    assert (result.refund_cents, result.final_payment_cents) == (16_000, 0)  # type: ignore[attr-defined]
+    assert [r.reason for r in result.receipts][1] == f"anerkannt {format_euro(10_000)}: Bewirtung über 10 %"  # type: ignore[attr-defined]
     assert proofs.claim_refund(fonds, office, app_id, reason="Weniger anerkannt") == 16_000  # 960 € - 800 €
     with fonds.db.read() as s:
         bal = ledger.application_balance(s, app_id)

@@ -140,6 +140,12 @@ SERVICES: dict[str, Use] = {
     "fondsengine.services.applications.update_draft": write(
         APPLICANT_SIDE, lambda aw, a, st: applications.update_draft(aw.world.fonds, a, aw.app[st], good_input())
     ),
+    "fondsengine.services.applications.correct_application": write(
+        OFFICE,
+        lambda aw, a, st: applications.correct_application(
+            aw.world.fonds, a, aw.app[st], good_input(title="Korrigiert"), reason="Tippfehler"
+        ),
+    ),
     "fondsengine.services.applications.submit": write(
         APPLICANT_SIDE, lambda aw, a, st: applications.submit(aw.world.fonds, a, aw.app[st])
     ),
