@@ -27,6 +27,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fondsengine.clock import local_date
+from fondsengine.errors import PermissionDenied
 from fondsengine.model import Application, LedgerEntry, Membership, OutboxMessage, Payment, Refund
 from fondsengine.services import authz
 from fondsengine.services.context import Actor, Fonds
@@ -111,7 +112,7 @@ def office_todo(fonds: Fonds, actor: Actor) -> list[TodoGroup]:
         today = local_date(now)
         funds = managed_funds(s, actor, today)
         if not funds:
-            return []
+            raise PermissionDenied("Die Aufgabenliste sieht nur die Geschäftsführung eines Fonds.")
         groups = [
             _by_state(s, "formal_check", funds, ("submitted", "in_review"), Application.submitted_at),
             _by_state(s, "decision_due", funds, ("reviewed", "on_agenda"), Application.submitted_at),

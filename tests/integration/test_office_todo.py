@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import select, update
 
 from fondsengine import demo
+from fondsengine.errors import PermissionDenied
 from fondsengine.model import Application, OutboxMessage, User
 from fondsengine.services.context import Actor, Fonds
 from fondsengine.todo import GROUPS, office_todo
@@ -57,4 +59,5 @@ def test_the_todo_list_covers_every_kind_of_work_across_funds_and_years(fonds: F
     assert "Adventsmarkt im Hinterhof" in {i.title for i in later["proof_overdue"].items}
     assert all(i.overdue for i in later["refund_open"].items)
 
-    assert office_todo(fonds, juror) == []  # not a manager anywhere: no office list
+    with pytest.raises(PermissionDenied):  # not a manager anywhere: no office list
+        office_todo(fonds, juror)

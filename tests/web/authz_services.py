@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from fondsengine import letters_access, reports_data
+from fondsengine import letters_access, reports_data, todo
 from fondsengine.errors import NotFound
 from fondsengine.services import (
     accounts,
@@ -38,7 +38,17 @@ from fondsengine.services import (
     users,
 )
 from fondsengine.services.context import Actor
-from tests.web.authz_table import ALL, APPLICANT_SIDE, OFFICE, ON_AGENDA, RECORD, SUBMITTED, WITH_LETTER, roles
+from tests.web.authz_table import (
+    ALL,
+    ANY_OFFICE,
+    APPLICANT_SIDE,
+    OFFICE,
+    ON_AGENDA,
+    RECORD,
+    SUBMITTED,
+    WITH_LETTER,
+    roles,
+)
 from tests.web.authz_world import PDF, ROLES, AuthzWorld
 from tests.web.builders import QF, ROOT, good_input
 
@@ -191,6 +201,10 @@ SERVICES: dict[str, Use] = {
             account_holder="Anna Beispiel",
         ),
     ),
+    "fondsengine.services.proofs.receipt_findings": read(
+        {**OFFICE, "auditor": SUBMITTED}, lambda aw, a, st: proofs.receipt_findings(aw.world.fonds, a, aw.app[st])
+    ),
+    "fondsengine.todo.office_todo": fund_read(ANY_OFFICE, lambda aw, a, st: todo.office_todo(aw.world.fonds, a)),
     "fondsengine.services.payments.set_bank_account": write(
         APPLICANT_SIDE,
         lambda aw, a, st: payments.set_bank_account(
