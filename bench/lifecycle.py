@@ -160,10 +160,11 @@ def drive(setup: Setup, i: int) -> None:
     decisions.complete_review(fonds, office, app_id)
     decisions.schedule(fonds, office, app_id, setup.session_id)
     decisions.record_jury_outcome(fonds, office, app_id, "approve")
+    payments.set_bank_account(fonds, office, app_id, iban="DE89 3704 0044 0532 0130 00", account_holder="Anna")
     payments.record_payment(fonds, office, app_id, amount_cents=ADVANCE, kind="advance")
     receipts = [
-        proofs.ReceiptInput(date(2027, 5, 3), "Baumarkt Witten", "Ersatzteile", "material", RECEIPTS[0]),
-        proofs.ReceiptInput(date(2027, 5, 4), "Druckerei", "Plakate und Flyer", "publicity", RECEIPTS[1]),
+        proofs.ReceiptInput(date(2026, 11, 25), "Baumarkt Witten", "Ersatzteile", "material", RECEIPTS[0]),
+        proofs.ReceiptInput(date(2026, 11, 25), "Druckerei", "Plakate und Flyer", "publicity", RECEIPTS[1]),
     ]
     proof_id = proofs.submit_proof(fonds, applicant, app_id, report="Sechs Treffen mit 90 Gästen.", receipts=receipts)
     with fonds.db.read() as s:

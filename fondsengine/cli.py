@@ -72,25 +72,15 @@ def cmd_funds_load(args: argparse.Namespace) -> int:
 
 
 def cmd_budget(args: argparse.Namespace) -> int:
-    """Print the balances of a fund's budget year."""
-    from fondsengine.services.queries import fund_balance
+    """Print the figures of a fund's budget year (fondsengine.figures, as on the dashboard)."""
+    from fondsengine.figures import read_year
 
     fonds = build_fonds(_settings(args))
     year = args.year or local_date(fonds.clock.now()).year
-    b = fund_balance(fonds, args.fund, year)
-    rows = [
-        ("Budget (zugewiesen)", b.allocated),
-        ("Übertrag", b.carried),
-        ("Verfallen", b.expired),
-        ("Gebunden (bewilligt)", b.committed),
-        ("Ausgezahlt", b.paid),
-        ("Zurückgezahlt", b.refunded),
-        ("Offen zur Auszahlung", b.outstanding),
-        ("Frei", b.free),
-    ]
+    fig = read_year(fonds, args.fund, year)
     print(f"{args.fund}, Haushaltsjahr {year}")
-    for label, cents in rows:
-        print(f"  {label:<24}{format_euro(cents):>16}")
+    for _key, label, cents in fig.rows():
+        print(f"  {label:<36}{format_euro(cents):>16}")
     return 0
 
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from fondsengine.clock import FixedClock
-from fondsengine.model import Receipt, User
+from fondsengine.model import Application, Receipt, User
 from fondsengine.services import applications as apps
 from fondsengine.services import decisions, payments, proofs
 from fondsengine.services.applications import ApplicationInput, CostItemInput
@@ -197,6 +197,18 @@ class _Seeder:
             return app.applicant_id
 
 
+def demo_iban(n: int) -> str:
+    """A German IBAN with a correct check sum for demo account number n (bank code 37040044)."""
+    bban = f"37040044{n:010d}"
+    check = 98 - int("".join(str(int(ch, 36)) for ch in bban + "DE00")) % 97
+    return f"DE{check:02d}{bban}"
+
+
+def _holder(fonds: Fonds, app_id: int) -> str:
+    with fonds.db.read() as s:
+        return str(s.scalar(select(Application.contact_name).where(Application.id == app_id)))
+
+
 def already_seeded(fonds: Fonds) -> bool:
     """True when the demo office account exists."""
     with fonds.db.read() as s:
@@ -318,6 +330,9 @@ def seed(fonds: Fonds) -> bool:
         (fest, 104_000),
         (advent, 80_000),
     ):
+        payments.set_bank_account(
+            d.f, d.office, app_id, iban=demo_iban(app_id), account_holder=_holder(d.f, app_id)
+        )  # the applicants gave their bank account with the call
         payments.record_payment(d.f, d.office, app_id, amount_cents=amount, kind="advance")
     d.at(_at(2026, 11, 10))
     d.proof(

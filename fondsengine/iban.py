@@ -1,8 +1,11 @@
-"""IBAN validation (ISO 13616 mod-97 checksum)."""
+"""IBAN validation (ISO 13616 mod-97 checksum; country length and BBAN format by python-stdnum)."""
 
 from __future__ import annotations
 
 import re
+
+from stdnum import iban as stdnum_iban
+from stdnum.exceptions import ValidationError
 
 from fondsengine.errors import InvalidInput
 
@@ -40,7 +43,25 @@ def normalise_iban(text: str) -> str:
         raise InvalidInput(
             "Die Prüfziffer der IBAN stimmt nicht. Bitte prüfen Sie die Eingabe.", field="iban"
         )
+    try:
+        stdnum_iban.validate(iban)  # the country's length and account-number format
+    except ValidationError:
+        raise InvalidInput(
+            f"Diese IBAN passt nicht zum Aufbau der Kontonummern in {iban[:2]}. Bitte prüfen Sie die Eingabe.",
+            field="iban",
+        ) from None
     return iban
+
+
+def valid_iban(text: str | None) -> bool:
+    """True when `text` is a valid IBAN (for checks before a payment is booked)."""
+    if not text:
+        return False
+    try:
+        normalise_iban(text)
+    except InvalidInput:
+        return False
+    return True
 
 
 def format_iban(iban: str) -> str:

@@ -186,12 +186,15 @@ def _proof_result(d: dict[str, Any]) -> ProofResultData:
         ReceiptLine(str(pos), desc, amount, accepted, reason)
         for pos, desc, amount, accepted, reason in d.get("receipts") or []
     )
+    paid, recognised = _cents(d.get("paid_cents")), _cents(d.get("settled_cents"))
     return ProofResultData(
         approved_cents=_cents(d.get("approved_cents")),
-        paid_cents=_cents(d.get("paid_cents")),
+        paid_cents=paid,
         eligible_spent_cents=_cents(d.get("eligible_cents")),
-        recognised_cents=_cents(d.get("settled_cents")),
+        recognised_cents=recognised,
         receipts=receipts,
+        # more paid than recognised: a refund is open, so the letter must not say "abgeschlossen"
+        refund_cents=max(paid - recognised, 0),
     )
 
 
@@ -205,9 +208,11 @@ def _refund(d: dict[str, Any], g: Guideline, on: date) -> RefundData:
         paid_cents=paid,
         recognised_cents=recognised if isinstance(recognised, int) else paid - amount,
         reasons=_reasons(d.get("reason")),
-        pay_to_iban="",  # the office's account is not part of the guideline format yet
-        pay_to_holder=g.office.city_name or g.office.name,
+        pay_to_iban=g.proof.refund_iban or "",  # the fund's account (guideline proof.refund_iban)
+        pay_to_holder=g.proof.refund_account_holder or g.office.city_name or g.office.name,
         purpose_text=f"{d.get('file_number') or ''} Rückzahlung".strip(),
+        objection_text=g.letters["objection"].body if "objection" in g.letters else None,
+        interest_note=g.proof.refund_interest_note,
     )
 
 
@@ -239,7 +244,9 @@ def letter_data(kind: str, d: dict[str, Any], g: Guideline, on: date) -> object:
             purpose_text=f"{d.get('file_number') or ''} {d.get('title') or ''}".strip()[:140],
             approved_cents=_cents(d.get("settled_cents") if final else d.get("approved_cents")),
             total_paid_cents=_cents(d.get("paid_cents")) + amount,
-            payment_label="Schlusszahlung" if final else "Auszahlung",
+            payment_label=str(
+                (d.get("extra") or {}).get("payment_label") or ("Schlusszahlung" if final else "Auszahlung")
+            ),
         )
     if kind == "proof_result":
         return _proof_result(d)

@@ -182,4 +182,14 @@ def build_message(
         )  # fmt: skip
     if topic == "daily_digest":
         return _digest(to, p, ctx, name)
+    if topic == "application_corrected":
+        return messages.application_corrected(
+            to, name=name, title=_s(p, "title"), reference=_s(p, "reference"), reason=_s(p, "reason"),
+            office=ctx.office, status_url=ctx.url(f"/antraege/{ctx.application_id}"),
+        )  # fmt: skip
+    if topic == "lapse_warning":
+        return messages.approval_lapse_warning(
+            to, name=name, title=_s(p, "title"), reference=_s(p, "reference"), lapse_on=_day(p, "due_on"),
+            rule=_s(p, "rule"), office=ctx.office, status_url=ctx.url(f"/antraege/{ctx.application_id}"),
+        )  # fmt: skip
     raise ValueError(f"unknown outbox topic {topic!r}")

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import Subquery
 
-from fondsengine import ledger
+from fondsengine import figures
 from fondsengine.clock import BERLIN, local_date
 from fondsengine.guidelines.model import Guideline
 from fondsengine.letters.report_model import (
@@ -54,8 +54,9 @@ class ProjectFigures:
     state_label: str
     approved_cents: int  # the grant decision (Bewilligung)
     settled_cents: int | None  # recognised after the proof-of-use check
-    committed_cents: int  # ledger: commitments minus releases
-    paid_cents: int  # ledger: payments minus refunds
+    booked_cents: int  # figures "approved": the commitment bookings
+    committed_cents: int  # figures "committed": commitments minus releases
+    paid_cents: int  # figures "paid_net": payments minus refunds
     participants: int | None
     project_start: date | None
     project_end: date | None
@@ -99,29 +100,13 @@ def _authorise(fonds: Fonds, session: Session, actor: Actor, fund_id: str) -> Gu
 
 
 def _ledger_by_application(fund_id: str, year: int) -> Subquery:
-    """Per application: committed (commitments - releases) and paid (payments - refunds)."""
-    kind, amount = LedgerEntry.kind, LedgerEntry.amount_cents
-    committed = case((kind == "commitment", amount), (kind == "release", -amount), else_=0)
-    paid = case((kind == "payment", amount), (kind == "refund", -amount), else_=0)
-    return (
-        select(
-            LedgerEntry.application_id.label("app_id"),
-            func.sum(committed).label("committed"),
-            func.sum(paid).label("paid"),
-        )
-        .where(
-            LedgerEntry.fund_id == fund_id,
-            LedgerEntry.budget_year == year,
-            LedgerEntry.application_id.is_not(None),
-        )
-        .group_by(LedgerEntry.application_id)
-        .subquery("app_ledger")
-    )
+    """Per application: the money figures of fondsengine.figures (approved, committed, paid_net ...)."""
+    return figures.ledger_by_application(fund_id, year)
 
 
 def _funded_ids(led: Subquery) -> Select[Any]:
-    """The ids of applications that hold money in the year (committed or paid)."""
-    return select(led.c.app_id).where(or_(led.c.committed != 0, led.c.paid != 0))
+    """The ids of applications that hold money in the year (committed or paid net)."""
+    return select(led.c.app_id).where(figures.holding_money(led))
 
 
 class ReportLabels:
@@ -173,14 +158,12 @@ def funded_projects(session: Session, fund_id: str, year: int, labels: ReportLab
             Application.project_start,
             Application.project_end,
             Application.description,
+            led.c.approved,
             led.c.committed,
-            led.c.paid,
+            led.c.paid_net,
         )
         .join(led, led.c.app_id == Application.id)
-        .where(
-            Application.fund_id == fund_id,
-            or_(led.c.committed != 0, led.c.paid != 0),
-        )
+        .where(Application.fund_id == fund_id, figures.holding_money(led))
         .order_by(Application.file_number, Application.id)
     ).all()
     return [
@@ -193,8 +176,9 @@ def funded_projects(session: Session, fund_id: str, year: int, labels: ReportLab
             state_label=labels.state(r.workflow_version_id, r.state)[0],
             approved_cents=r.approved_cents or 0,
             settled_cents=r.settled_cents,
+            booked_cents=int(r.approved),
             committed_cents=int(r.committed),
-            paid_cents=int(r.paid),
+            paid_cents=int(r.paid_net),
             participants=r.participants_reached,
             project_start=r.project_start,
             project_end=r.project_end,
@@ -311,7 +295,7 @@ def annual_report_data(
     with fonds.db.read() as s:
         guideline = _authorise(fonds, s, actor, fund_id)
         labels = ReportLabels(fonds, s, guideline)
-        bal = ledger.balance(s, fund_id, year)
+        fig = figures.year_figures(s, fund_id, year)
         projects = funded_projects(s, fund_id, year, labels)
         by_state = state_counts(s, fund_id, year, labels)
         by_category = category_rows(s, fund_id, year, projects, labels)
@@ -325,12 +309,12 @@ def annual_report_data(
         office_name=guideline.office.name,
         year=year,
         created_on=local_date(fonds.clock.now()),
-        allocated_cents=bal.allocated + bal.carried,
-        committed_cents=bal.committed,
-        paid_cents=bal.paid,
-        refunded_cents=bal.refunded,
-        expired_cents=bal.expired,
-        free_cents=bal.free,
+        allocated_cents=fig.allocated + fig.carried,
+        committed_cents=fig.committed,
+        paid_cents=fig.paid,
+        refunded_cents=fig.refund_received,
+        expired_cents=fig.expired,
+        free_cents=fig.free,
         by_state=tuple(by_state),
         by_category=tuple(by_category),
         monthly=tuple(monthly),
@@ -350,6 +334,10 @@ def annual_report_data(
         applications=sum(r.count for r in by_state),
         chain_heads=chain_heads,
         summary=summary,
+        approved_cents=fig.approved,
+        released_cents=fig.released,
+        refund_claimed_cents=fig.refund_claimed,
+        applied_cents=fig.applied,
     )
 
 
@@ -364,7 +352,11 @@ def _accepted_proofs(session: Session, funded: Select[Any]) -> tuple[Select[int,
         ).all()
     }
     receipts = (
-        select(ProofOfUse.application_id, Receipt.category, func.sum(Receipt.amount_cents))
+        select(
+            ProofOfUse.application_id,
+            Receipt.category,
+            func.sum(func.coalesce(Receipt.accepted_cents, Receipt.amount_cents)),
+        )
         .join(ProofOfUse, ProofOfUse.id == Receipt.proof_id)
         .where(
             ProofOfUse.status == "accepted",
@@ -402,7 +394,7 @@ def rollup_data(fonds: Fonds, actor: Actor, fund_id: str, year: int) -> RollupDa
                 applicant_name=p.applicant_name,
                 start=p.project_start or p.project_end or fallback_day,
                 end=p.project_end or p.project_start or fallback_day,
-                approved_cents=p.committed_cents,
+                approved_cents=p.booked_cents,
                 recognised_cents=(p.settled_cents or 0) if p.application_id in reports else 0,
                 costs=tuple(_merge(spent.get(p.application_id, []))),
                 what_was_done=reports.get(p.application_id) or PROOF_PENDING + p.description,

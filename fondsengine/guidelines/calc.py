@@ -9,7 +9,7 @@ from decimal import ROUND_FLOOR
 from fractions import Fraction
 
 from fondsengine.guidelines.findings import ApplicationData, CheckContext, CostLine
-from fondsengine.guidelines.model import CostCategory, Guideline
+from fondsengine.guidelines.model import CostCategory, Guideline, PaymentMode
 from fondsengine.money import share_of
 
 
@@ -146,6 +146,33 @@ def proof_due_date(guideline: Guideline, project_end: date) -> date:
     return date(year, month, min(project_end.day, calendar.monthrange(year, month)[1]))
 
 
-def lapse_date(guideline: Guideline, approved_on: date) -> date:
-    """The day an approval lapses when no payment has been called by then."""
-    return approved_on + timedelta(days=guideline.payment.lapse_after_days)
+def lapse_date(
+    guideline: Guideline,
+    approved_on: date,
+    *,
+    project_end: date | None = None,
+    proof_due_on: date | None = None,
+) -> date:
+    """The last day of the call period: after it an approval lapses when nothing was called or paid.
+
+    The period of the guideline counts from the approval, but it never ends before the project
+    does (a grant does not lapse halfway through its project), and when the guideline pays
+    against the proof of use (mode reimbursement) not before the proof is due, because such a
+    grant can only be called with the proof."""
+    day = approved_on + timedelta(days=guideline.payment.lapse_after_days)
+    if project_end is not None:
+        day = max(day, project_end)
+    if proof_due_on is not None and PaymentMode.REIMBURSEMENT in guideline.payment.modes:
+        day = max(day, proof_due_on)
+    return day
+
+
+def lapse_rule_text(guideline: Guideline, lapse_on: date) -> str:
+    """The lapse rule in one German sentence, for the approval letter and the status page."""
+    clause = f" ({guideline.payment.lapse_clause})" if guideline.payment.lapse_clause else ""
+    day = lapse_on.strftime("%d.%m.%Y")
+    if PaymentMode.REIMBURSEMENT in guideline.payment.modes:
+        what = "weder eine Auszahlung angefordert noch der Verwendungsnachweis eingereicht wurde"
+    else:
+        what = "keine Auszahlung angefordert wurde"
+    return f"Die Bewilligung erlischt{clause}, wenn bis zum {day} {what}."

@@ -43,10 +43,13 @@ OWN_KEYS = {
 PAYMENT_KEYS = {
     "modes", "advance_max_share_percent", "instalments", "lapse_after_days", "clause",
     "lapse_clause",
+    "use_within_days", "use_clause",
 }  # fmt: skip
 PROOF_KEYS = {
     "due_months_after_end", "due_fixed_date", "parts", "refund_unused", "cut_when_lower",
     "refund_due_days", "clause", "refund_clause",
+    "refund_iban", "refund_account_holder", "refund_interest_note",
+    "receipts_before_approval",
 }  # fmt: skip
 
 

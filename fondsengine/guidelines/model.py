@@ -306,6 +306,8 @@ class PaymentRules:
     lapse_after_days: int  # approval lapses if no payment is called within this many days
     clause: str | None = None
     lapse_clause: str | None = None
+    use_within_days: int | None = None  # called money (an advance) is to be used within this many days
+    use_clause: str | None = None
 
 
 @dataclass(frozen=True)
@@ -320,6 +322,10 @@ class ProofRules:
     refund_due_days: int  # days to pay a refund claim
     clause: str | None = None
     refund_clause: str | None = None
+    refund_iban: str | None = None  # the fund's account refunds are paid into
+    refund_account_holder: str | None = None
+    refund_interest_note: str | None = None  # e.g. interest on late refunds (German text for the letter)
+    receipts_before_approval: bool = False  # receipts dated before the approval may be recognised
 
 
 @dataclass(frozen=True)

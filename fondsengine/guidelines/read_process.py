@@ -269,4 +269,6 @@ def read_payment(sec: Section) -> PaymentRules:
         lapse_after_days=need(sec.integer("lapse_after_days", minimum=1), 0),
         clause=sec.text("clause", required=False),
         lapse_clause=sec.text("lapse_clause", required=False),
+        use_within_days=sec.integer("use_within_days", required=False, minimum=1),
+        use_clause=sec.text("use_clause", required=False),
     )

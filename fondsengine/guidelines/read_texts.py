@@ -53,6 +53,10 @@ def read_proof(sec: Section) -> ProofRules:
         refund_due_days=need(sec.integer("refund_due_days", required=False, minimum=1), 30),
         clause=sec.text("clause", required=False),
         refund_clause=sec.text("refund_clause", required=False),
+        refund_iban=sec.text("refund_iban", required=False),
+        refund_account_holder=sec.text("refund_account_holder", required=False),
+        refund_interest_note=sec.text("refund_interest_note", required=False),
+        receipts_before_approval=need(sec.boolean("receipts_before_approval", False), False),
     )
 
 

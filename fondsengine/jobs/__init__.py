@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from fondsengine.errors import NotFound
-from fondsengine.jobs.deadlines import approval_lapse, circulation_close, round_deadline
+from fondsengine.jobs.deadlines import approval_lapse, circulation_close, lapse_warning, round_deadline
 from fondsengine.jobs.housekeeping import retention, year_end
 from fondsengine.jobs.integrity import integrity_check
 from fondsengine.jobs.reminders import daily_digest, jury_invitation, jury_reminder, proof_reminders
@@ -63,6 +63,8 @@ JOBS: dict[str, Job] = {
             "Tagesübersicht an die Geschäftsführung"),
         Job("integrity_check", integrity_check, "cron", {"hour": 4, "minute": 0},
             "Prüfketten, Briefe und Buchungen prüfen; bei Veränderung die Geschäftsführung benachrichtigen"),
+        Job("lapse_warning", lapse_warning, "cron", {"hour": 8, "minute": 15},
+            "Bewilligung erlischt in 30 Tagen: Hinweis an die Antragstellerin / den Antragsteller"),
     )
 }  # fmt: skip
 

@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import importlib
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 
 from fondsengine.clock import local_date
 from fondsengine.errors import FondsError
+from fondsengine.guidelines.calc import lapse_rule_text
 from fondsengine.guidelines.model import SubmissionMode
 from fondsengine.jobs.base import at_time, funds, mail_once
-from fondsengine.model import Application, JurySession
+from fondsengine.model import Application, JurySession, Payment
 from fondsengine.services import proofs
 from fondsengine.services.context import Actor, Fonds
 
 log = logging.getLogger(__name__)
 
 ROUND_REMINDER_DAYS = 7
+LAPSE_WARNING_DAYS = 30  # the applicant is warned this many days before an approval lapses
 
 
 def round_deadline(fonds: Fonds, now: datetime) -> int:
@@ -45,8 +48,17 @@ def round_deadline(fonds: Fonds, now: datetime) -> int:
     return done
 
 
+def _open_request() -> Any:
+    return (
+        select(Payment.id)
+        .where(Payment.application_id == Application.id, Payment.status.in_(("requested", "ordered")))
+        .exists()
+    )
+
+
 def approval_lapse(fonds: Fonds, now: datetime) -> int:
-    """Let approvals lapse whose call period is over with nothing paid (releases the budget)."""
+    """Let approvals lapse whose call period is over with nothing paid and no payment request
+    open (an open request stops the lapse); releases the budget into the commitment's year."""
     with fonds.db.read() as s:
         due = list(
             s.scalars(
@@ -54,6 +66,7 @@ def approval_lapse(fonds: Fonds, now: datetime) -> int:
                 .where(
                     Application.state.in_(fonds.catalog.state_ids(s, guarded_by="lapse_due")),
                     Application.lapse_due_on < local_date(now),
+                    ~_open_request(),
                 )
                 .order_by(Application.id)
             )
@@ -65,6 +78,35 @@ def approval_lapse(fonds: Fonds, now: datetime) -> int:
             done += 1
         except FondsError as exc:  # already lapsed by another process, or money was paid
             log.info("Antrag %s erlischt nicht: %s", app_id, exc)
+    return done
+
+
+def lapse_warning(fonds: Fonds, now: datetime) -> int:
+    """Warn the applicant once, LAPSE_WARNING_DAYS before the call period ends, that the approval
+    will lapse unless a payment is requested (or the proof of use submitted) by then."""
+    today = local_date(now)
+    with fonds.db.read() as s:
+        rows = s.execute(
+            select(Application.id, Application.applicant_id, Application.title, Application.file_number,
+                   Application.lapse_due_on, Application.guideline_version_id)
+            .where(
+                Application.state.in_(fonds.catalog.state_ids(s, guarded_by="lapse_due")),
+                Application.lapse_due_on >= today,
+                Application.lapse_due_on <= today + timedelta(days=LAPSE_WARNING_DAYS),
+                ~_open_request(),
+            )
+            .order_by(Application.id)
+        ).all()  # fmt: skip
+        rules = {
+            r.id: lapse_rule_text(fonds.catalog.guideline(s, r.guideline_version_id), r.lapse_due_on) for r in rows
+        }
+    done = 0
+    for r in rows:
+        key = f"lapse_warning:{r.id}:{r.lapse_due_on.isoformat()}"
+        payload = {"title": r.title, "reference": r.file_number or "", "due_on": r.lapse_due_on.isoformat(),
+                   "days": (r.lapse_due_on - today).days, "rule": rules[r.id]}  # fmt: skip
+        done += mail_once(fonds, "lapse_warning", key, now, "lapse_warning", payload,
+                          user_id=r.applicant_id, application_id=r.id)  # fmt: skip
     return done
 
 

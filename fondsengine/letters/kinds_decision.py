@@ -341,6 +341,8 @@ def _refund_sections(_ctx: LetterContext, d: RefundData) -> list[Flowable]:
             ]
         ),
     ]
+    if d.interest_note:
+        out.append(para(d.interest_note))
     return out
 
 

@@ -226,6 +226,7 @@ class RefundData:
     pay_to_holder: str
     purpose_text: str  # Verwendungszweck the applicant must use
     objection_text: str | None = None
+    interest_note: str | None = None  # the guideline's note on interest for late refunds
 
 
 @dataclass(frozen=True)

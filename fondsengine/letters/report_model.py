@@ -112,6 +112,12 @@ class AnnualReportData:
     applications: int
     summary: str | None = None  # a few sentences by the office
     chain_heads: tuple[ChainHeadLine, ...] = ()  # the hash-chain ends, to be kept outside the database
+    # the remaining figures of fondsengine.figures (committed = approved - released;
+    # refunded_cents above is "refund received", money paid back)
+    approved_cents: int = 0
+    released_cents: int = 0
+    refund_claimed_cents: int = 0
+    applied_cents: int = 0
 
 
 @dataclass(frozen=True)

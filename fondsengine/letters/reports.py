@@ -133,9 +133,13 @@ def render_minutes(data: MinutesData) -> bytes:
 def _budget_rows(data: AnnualReportData) -> list[tuple[str, str]]:
     return [
         ("Budget des Jahres (zugewiesen)", format_euro(data.allocated_cents)),
-        ("Gebunden (bewilligt)", format_euro(data.committed_cents)),
+        ("Beantragt", format_euro(data.applied_cents)),
+        ("Bewilligt", format_euro(data.approved_cents)),
+        ("Freigegeben", format_euro(data.released_cents)),
+        ("Gebunden", format_euro(data.committed_cents)),
         ("Ausgezahlt", format_euro(data.paid_cents)),
-        ("Zurückgefordert", format_euro(data.refunded_cents)),
+        ("Zurückgefordert", format_euro(data.refund_claimed_cents)),
+        ("Zurückgezahlt", format_euro(data.refunded_cents)),
         ("Verfallen", format_euro(data.expired_cents)),
         ("Frei", format_euro(data.free_cents)),
     ]
@@ -161,8 +165,8 @@ def _projects_table(data: AnnualReportData, width: float) -> Flowable:
         "Aktenzeichen",
         "Projekt / Antragsteller:in",
         "Stand",
-        "Bewilligt",
-        "Ausgezahlt",
+        "Gebunden",
+        "Ausgezahlt (netto)",
     ]
     widths = [10 * mm, 26 * mm, width - 121 * mm, 27 * mm, 29 * mm, 29 * mm]
     return data_table(header, rows, widths, right={0, 4, 5}, wrap={2, 3}, total=True)

@@ -237,6 +237,10 @@ def sample_annual_report(projects: int = 25, year: int = 2026) -> AnnualReportDa
         refunded_cents=18950,
         expired_cents=0,
         free_cents=allocated - committed,
+        approved_cents=committed + 60000,
+        released_cents=60000,
+        refund_claimed_cents=25000,
+        applied_cents=committed + 250000,
         by_state=(CountRow("bewilligt", projects // 3 + 1), CountRow("abgelehnt", 4)),
         by_category=tuple(
             CategoryRow(label, projects, committed // len(CATEGORIES), paid // len(CATEGORIES))

@@ -161,4 +161,5 @@ class Receipt(Base):
     amount_cents: Mapped[int] = mapped_column(BigInteger)
     attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"))
     status: Mapped[str] = mapped_column(String(20), default="pending")
-    reject_reason: Mapped[str | None] = mapped_column(Text)
+    reject_reason: Mapped[str | None] = mapped_column(Text)  # also the reason of a partial acceptance
+    accepted_cents: Mapped[int | None] = mapped_column(BigInteger)  # recognised part when accepted in part

@@ -224,3 +224,53 @@ def daily_digest(
         ],
         office,
     )
+
+
+def approval_lapse_warning(
+    to: str,
+    *,
+    name: str | None,
+    title: str,
+    reference: str,
+    lapse_on: date,
+    rule: str,
+    status_url: str,
+    office: str,
+) -> Message:
+    """Warn the applicant that the approval lapses soon unless the grant is called."""
+    ref = f" ({reference})" if reference else ""
+    return compose(
+        to,
+        f"Ihre Bewilligung erlischt am {format_date(lapse_on)}",
+        name,
+        [
+            Para(
+                f"für Ihr Projekt {quoted(title)}{ref} wurde noch keine Auszahlung angefordert. {rule} "
+                "Danach steht das Geld wieder anderen Projekten zur Verfügung."
+            ),
+            Link("Auszahlung anfordern oder Verwendungsnachweis einreichen", status_url),
+            Para("Wenn sich Ihr Projekt verzögert, sprechen Sie uns bitte vor diesem Tag an."),
+        ],
+        office,
+    )
+
+
+def application_corrected(
+    to: str, *, name: str | None, title: str, reference: str, reason: str, status_url: str, office: str
+) -> Message:
+    """Tell the applicant that the office corrected their application before the decision."""
+    ref = f" ({reference})" if reference else ""
+    return compose(
+        to,
+        f"Ihr Antrag {quoted(title)} wurde korrigiert",
+        name,
+        [
+            Para(
+                f"die Geschäftsführung hat Ihren Antrag {quoted(title)}{ref} vor der Entscheidung "
+                f"korrigiert: {reason}"
+            ),
+            Link("Antrag und Änderungen ansehen", status_url),
+            Para("Wenn etwas nicht stimmt, melden Sie sich bitte bei uns."),
+        ],
+        office,
+    )

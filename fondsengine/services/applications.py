@@ -14,7 +14,7 @@ from fondsengine.errors import ConcurrentChange, InvalidInput, NotFound, Permiss
 from fondsengine.guidelines.model import Guideline
 from fondsengine.model import Application, ApplicationRevision, CostItem, Fund, User
 from fondsengine.services import authz
-from fondsengine.services.audit import record
+from fondsengine.services.audit import enqueue, record
 from fondsengine.services.context import Actor, Fonds, UnitOfWork
 from fondsengine.services.lifecycle import fire, workflow_of
 from fondsengine.services.users import normalise_email
@@ -256,6 +256,84 @@ def update_draft(
             application_id=app.id,
         )
         uow.commit()
+
+
+CORRECTABLE_WHILE = ("review", "decision", "jury")  # states waiting for these: before the decision
+
+
+def _changed_fields(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    return sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+
+
+def correct_application(
+    fonds: Fonds,
+    actor: Actor,
+    application_id: int,
+    data: ApplicationInput,
+    *,
+    reason: str,
+) -> list[str]:
+    """The office corrects a submitted application before the decision (e.g. a field missing on a
+    paper form). The correction is a new revision (the diff against the previous one shows on the
+    office page), audited with the changed fields and the reason, and the applicant is told by mail.
+    Returns the changed fields."""
+    if not reason.strip():
+        raise InvalidInput(
+            "Bitte begründen Sie die Korrektur (die Antragstellerin / der Antragsteller liest sie).", field="reason"
+        )
+    _validate(data)
+    with fonds.unit_of_work() as uow:
+        s = uow.session
+        now = fonds.clock.now()
+        app, roles = authz.load_visible_application(s, actor, application_id, local_date(now))
+        if "manager" not in roles:
+            raise PermissionDenied("Anträge korrigiert nur die Geschäftsführung.")
+        workflow = fonds.catalog.workflow(s, app.workflow_version_id)
+        if not set(workflow.state(app.state).waiting_for) & set(CORRECTABLE_WHILE):
+            raise InvalidInput("Nach der Entscheidung kann der Antrag nicht mehr korrigiert werden.")
+        before = _snapshot(app)
+        _apply(app, data)
+        s.flush()
+        s.refresh(app)  # the values as stored (decimals, dates), so only real changes count
+        after = _snapshot(app)
+        changed = _changed_fields(before, after)
+        if not changed:
+            raise InvalidInput("Es wurde nichts geändert.")
+        has_revision = s.scalar(select(ApplicationRevision.id).where(ApplicationRevision.application_id == app.id))
+        if has_revision is None:  # keep what was submitted, so the diff has a base
+            s.add(ApplicationRevision(application_id=app.id, number=1, snapshot=before, created_at=now))
+            s.flush()
+        _store_revision(uow, app)
+        app.updated_at = now
+        app.row_version += 1
+        record(
+            s,
+            actor=actor,
+            role="manager",
+            action="office_correction",
+            at=now,
+            fund_id=app.fund_id,
+            application_id=app.id,
+            reason=reason.strip(),
+            data={"fields": changed},
+        )
+        enqueue(
+            s,
+            dedup_key=f"corrected:{app.id}:{app.row_version}",
+            topic="application_corrected",
+            at=now,
+            payload={
+                "title": app.title,
+                "reference": app.file_number or "",
+                "reason": reason.strip(),
+                "fields": changed,
+            },
+            recipient_id=app.applicant_id,
+            recipient_email=app.contact_email,
+            application_id=app.id,
+        )
+        uow.commit()
+        return changed
 
 
 def _file_prefix(fund_id: str) -> str:

@@ -126,9 +126,9 @@ def _set_approval(
     app.approval_reason = reason.strip() if reason else None
     app.conditions = [c.strip() for c in conditions if c.strip()]
     app.decided_at = now
-    app.lapse_due_on = lapse_date(guideline, today)
     if app.project_end is not None:
         app.proof_due_on = proof_due_date(guideline, app.project_end)
+    app.lapse_due_on = lapse_date(guideline, today, project_end=app.project_end, proof_due_on=app.proof_due_on)
     return amount
 
 

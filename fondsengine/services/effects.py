@@ -12,8 +12,10 @@ from sqlalchemy.orm import Session
 
 from fondsengine import ledger
 from fondsengine.clock import local_date
+from fondsengine.guidelines.calc import lapse_rule_text
 from fondsengine.guidelines.model import Guideline
-from fondsengine.model import Application, Letter, Membership, User
+from fondsengine.model import Application, LedgerEntry, Letter, Membership, User
+from fondsengine.money import format_euro
 from fondsengine.services.audit import enqueue
 from fondsengine.services.context import Actor
 from fondsengine.workflow.model import Transition
@@ -75,6 +77,16 @@ def book_payment(c: EffectContext) -> None:
         payment_id=c.payment_id,
         note=f"Auszahlung ({c.payment_kind})",
     )
+def commitment_year(session: Session, app: Application) -> int:
+    """The budget year the application's commitment is booked in (a release goes back there,
+    whenever it happens); the application's budget year when nothing is committed."""
+    year = session.scalar(
+        select(LedgerEntry.budget_year)
+        .where(LedgerEntry.application_id == app.id, LedgerEntry.kind == "commitment")
+        .order_by(LedgerEntry.id)
+        .limit(1)
+    )
+    return app.budget_year if year is None else int(year)
 
 
 def _release(c: EffectContext, amount: int, note: str) -> None:
@@ -84,7 +96,7 @@ def _release(c: EffectContext, amount: int, note: str) -> None:
         c.session,
         lock=True,
         fund_id=c.app.fund_id,
-        year=c.app.budget_year,
+        year=commitment_year(c.session, c.app),
         kind="release",
         amount_cents=amount,
         at=c.now,
@@ -139,6 +151,10 @@ def _snapshot(c: EffectContext, kind: str) -> dict[str, Any]:
         "from_state": c.from_state,
         "to_state": c.transition.target,
         "proof_due_on": app.proof_due_on.isoformat() if app.proof_due_on else None,
+        # the end of the call period and the rule behind it (approval letter: "erlischt am ...")
+        "lapse_date": app.lapse_due_on.isoformat() if app.lapse_due_on else None,
+        "lapse_rule": lapse_rule_text(c.guideline, app.lapse_due_on) if app.lapse_due_on else None,
+        "lapse_clause": c.guideline.payment.lapse_clause,
         "extra": dict(c.extra),
         **_letter_details(c, kind),
     }
@@ -180,7 +196,9 @@ def _letter_details(c: EffectContext, kind: str) -> dict[str, Any]:
                 f"{r.payee}: {r.purpose}",
                 r.amount_cents,
                 r.status == "accepted",
-                r.reject_reason,
+                r.reject_reason
+                if r.accepted_cents is None
+                else f"anerkannt {format_euro(r.accepted_cents)}: {r.reject_reason or ''}".rstrip(": "),
             ]
             for r in receipts
         ],
@@ -227,6 +245,7 @@ def _mail_facts(c: EffectContext, kind: str) -> dict[str, Any]:
     return {
         "approved_cents": c.app.approved_cents,
         "proof_due_on": c.app.proof_due_on.isoformat() if c.app.proof_due_on else None,
+        "lapse_date": c.app.lapse_due_on.isoformat() if c.app.lapse_due_on else None,
     }
 
 

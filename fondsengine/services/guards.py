@@ -16,7 +16,7 @@ from fondsengine.clock import local_date
 from fondsengine.guidelines.findings import Finding
 from fondsengine.guidelines.model import DecidedBy, Guideline, PaymentMode
 from fondsengine.guidelines.rules import check
-from fondsengine.model import AgendaItem, Application, Refund, ReviewItem
+from fondsengine.model import AgendaItem, Application, Payment, Refund, ReviewItem
 from fondsengine.money import format_euro, share_of
 from fondsengine.services.views import application_data, check_context, pending_states
 from fondsengine.workflow.registry import GUARDS, GuardResult
@@ -303,10 +303,16 @@ def refund_received(c: GuardContext) -> GuardResult:
 
 @GUARDS.register("Die Frist zum Abruf der Förderung ist abgelaufen und nichts wurde ausgezahlt.")
 def lapse_due(c: GuardContext) -> GuardResult:
-    """The period to call the grant is over."""
-    if c.app.lapse_due_on is not None and local_date(c.now) > c.app.lapse_due_on:
-        return _ok()
-    return GuardResult(False, "Die Frist zum Abruf der Förderung läuft noch.", c.guideline.payment.lapse_clause)
+    """The period to call the grant is over and no payment request is open (a request stops the lapse)."""
+    clause = c.guideline.payment.lapse_clause
+    if c.app.lapse_due_on is None or local_date(c.now) <= c.app.lapse_due_on:
+        return GuardResult(False, "Die Frist zum Abruf der Förderung läuft noch.", clause)
+    open_request = c.session.scalar(
+        select(Payment.id).where(Payment.application_id == c.app.id, Payment.status.in_(("requested", "ordered")))
+    )
+    if open_request is not None:
+        return GuardResult(False, "Eine Auszahlung ist angefordert; die Bewilligung erlischt nicht.", clause)
+    return _ok()
 
 
 @GUARDS.register("Bisher wurde nichts ausgezahlt.")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 from fondsengine import ledger
 from fondsengine.clock import local_date
 from fondsengine.errors import GuardFailed, InvalidInput, NotFound, PermissionDenied
+from fondsengine.guidelines.calc import lapse_rule_text
 from fondsengine.guidelines.model import Guideline
-from fondsengine.iban import normalise_iban
+from fondsengine.iban import normalise_iban, valid_iban
 from fondsengine.model import Application, Payment
 from fondsengine.money import format_euro
 from fondsengine.services import authz
@@ -24,6 +25,16 @@ from fondsengine.workflow.model import Transition, Workflow
 
 PAYMENT_KINDS = ("advance", "instalment", "final", "reimbursement")
 PAYMENT_EFFECT = "book_payment"  # a step with this effect books a payment
+KIND_LABELS = {
+    "advance": "Abschlag",
+    "instalment": "Teilzahlung",
+    "final": "Schlusszahlung",
+    "reimbursement": "Erstattung",
+}
+NO_BANK_ACCOUNT = (
+    "Ohne gültige IBAN und Kontoinhaberin / Kontoinhaber wird keine Auszahlung gebucht. "
+    "Bitte erfassen Sie zuerst die Bankverbindung."
+)
 
 
 @dataclass(frozen=True)
@@ -51,6 +62,49 @@ def _allowance(
     if open_request is not None:
         return Allowance(room, label, "Es gibt bereits eine offene Auszahlungsanforderung.")
     return Allowance(room, label, None)
+
+
+LAPSE_WARNING_DAYS = 30  # as the lapse_warning job (fondsengine.jobs.deadlines)
+
+
+@dataclass(frozen=True)
+class LapseNotice:
+    """When an approval lapses and whether the applicant should be warned now (status page)."""
+
+    lapse_on: date
+    rule: str  # the lapse rule in one German sentence, with the clause
+    days_left: int
+    warn: bool  # within LAPSE_WARNING_DAYS (or past) and not stopped
+    stopped: bool  # a payment request is open: the approval does not lapse
+
+
+def lapse_notice(fonds: Fonds, actor: Actor, application_id: int) -> LapseNotice | None:
+    """The lapse date of an approval not called yet (None when nothing can lapse)."""
+    with fonds.db.read() as s:
+        today = local_date(fonds.clock.now())
+        app, roles = authz.load_visible_application(s, actor, application_id, today)
+        if not roles & {"applicant", "manager", "auditor", "city_approver"}:
+            raise NotFound("Diesen Antrag gibt es nicht.")
+        lapsing = fonds.catalog.workflow(s, app.workflow_version_id).state_ids(guarded_by="lapse_due")
+        if app.state not in lapsing or app.lapse_due_on is None:
+            return None
+        guideline = fonds.catalog.guideline(s, app.guideline_version_id)
+        stopped = (
+            s.scalar(
+                select(Payment.id).where(
+                    Payment.application_id == app.id, Payment.status.in_(("requested", "ordered"))
+                )
+            )
+            is not None
+        )
+        days = (app.lapse_due_on - today).days
+        return LapseNotice(
+            app.lapse_due_on,
+            lapse_rule_text(guideline, app.lapse_due_on),
+            days,
+            not stopped and days <= LAPSE_WARNING_DAYS,
+            stopped,
+        )
 
 
 def payment_allowance(fonds: Fonds, actor: Actor, application_id: int) -> Allowance:
@@ -121,6 +175,41 @@ def request_payment(
         return payment.id
 
 
+def set_bank_account(fonds: Fonds, actor: Actor, application_id: int, *, iban: str, account_holder: str) -> None:
+    """The applicant (or the office for them) gives the bank account payments go to (audited)."""
+    clean_iban = normalise_iban(iban)
+    holder = account_holder.strip()
+    if not holder:
+        raise InvalidInput("Bitte geben Sie die Kontoinhaberin / den Kontoinhaber an.", field="account_holder")
+    with fonds.unit_of_work() as uow:
+        s = uow.session
+        now = fonds.clock.now()
+        app, roles = authz.load_visible_application(s, actor, application_id, local_date(now))
+        if not roles & {"applicant", "manager"}:
+            raise NotFound("Diesen Antrag gibt es nicht.")
+        app.iban, app.account_holder = clean_iban, holder[:200]
+        record(
+            s,
+            actor=actor,
+            role=authz.primary_role(roles),
+            action="set_bank_account",
+            at=now,
+            fund_id=app.fund_id,
+            application_id=app.id,
+            data={"iban_last4": clean_iban[-4:]},
+        )
+        uow.commit()
+
+
+def _bank_account(payment: Payment | None, app: Application) -> tuple[str, str] | None:
+    """The IBAN and holder a payment goes to (the request's, else the application's); None when missing."""
+    iban = (payment.iban if payment is not None and payment.iban else None) or app.iban
+    holder = (payment.account_holder if payment is not None and payment.account_holder else None) or app.account_holder
+    if iban is None or not valid_iban(iban) or not (holder or "").strip():
+        return None
+    return normalise_iban(iban), (holder or "").strip()
+
+
 def record_payment(
     fonds: Fonds,
     actor: Actor,
@@ -131,7 +220,9 @@ def record_payment(
     paid_at: datetime | None = None,
     payment_id: int | None = None,
 ) -> int:
-    """The office records a payment that left the city's account (books it in the ledger)."""
+    """The office records a payment that left the city's account (books it in the ledger).
+
+    Never without a valid IBAN and account holder (from the payment request or the application)."""
     if kind not in PAYMENT_KINDS:
         raise InvalidInput("Unbekannte Art der Auszahlung.", field="kind")
     with fonds.unit_of_work() as uow:
@@ -153,13 +244,17 @@ def record_payment(
             raise NotFound("Diese Auszahlungsanforderung gibt es nicht.")
         if payment is not None and payment.status == "paid":
             raise InvalidInput("Diese Auszahlung ist bereits gebucht.")
+        bank = _bank_account(payment, app)
+        if bank is not None:
+            app.iban, app.account_holder = bank  # the letter prints the account paid into (masked)
+        iban, holder = bank if bank is not None else (None, None)
         if payment is None:
             payment = Payment(
                 application_id=app.id,
                 kind=kind,
                 requested_at=now,
-                iban=app.iban,
-                account_holder=app.account_holder,
+                iban=iban,
+                account_holder=holder,
                 purpose=f"{app.file_number} {app.title}"[:140],
             )
             s.add(payment)
@@ -168,8 +263,18 @@ def record_payment(
         s.flush()
         # the step's effects book the payment in the ledger (book_payment) and write the letter
         fire(
-            uow, actor, app, step.trigger, amount_cents=amount_cents, payment_kind=kind, payment_id=payment.id, now=now
+            uow,
+            actor,
+            app,
+            step.trigger,
+            amount_cents=amount_cents,
+            payment_kind=kind,
+            payment_id=payment.id,
+            now=now,
+            extra={"payment_kind": kind, "payment_label": KIND_LABELS[kind]},
         )
+        if bank is None:  # after the guards, so a step that is not possible says why first (rolls back)
+            raise InvalidInput(NO_BANK_ACCOUNT, field="iban")
         record(
             s,
             actor=actor,

@@ -8,15 +8,19 @@ from datetime import date, timedelta
 from fractions import Fraction
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from fondsengine import ledger
 from fondsengine.clock import local_date
 from fondsengine.errors import InvalidInput, NotFound, PermissionDenied
+from fondsengine.guidelines.model import Guideline
 from fondsengine.model import Application, ProofOfUse, Receipt, Refund
 from fondsengine.money import format_euro, share_of
+from fondsengine.receipt_checks import BLOCK, ReceiptFinding, ReceiptLine, check_receipts
 from fondsengine.services import authz
 from fondsengine.services.audit import record
 from fondsengine.services.context import Actor, Fonds, UnitOfWork
+from fondsengine.services.effects import commitment_year
 from fondsengine.services.lifecycle import fire, guideline_of, workflow_of
 from fondsengine.services.records import AttachmentInput, new_attachment
 
@@ -105,8 +109,48 @@ def submit_proof(
         return proof.id
 
 
-def review_receipt(fonds: Fonds, actor: Actor, receipt_id: int, *, accepted: bool, reason: str | None = None) -> None:
-    """The office accepts or rejects one receipt (with a reason)."""
+def _findings(
+    s: Session, app: Application, guideline: Guideline, proof: ProofOfUse, today: date
+) -> list[ReceiptFinding]:
+    receipts = list(s.scalars(select(Receipt).where(Receipt.proof_id == proof.id).order_by(Receipt.position)))
+    return check_receipts(
+        guideline,
+        [ReceiptLine(r.position, r.paid_on, r.payee, r.category, r.amount_cents) for r in receipts],
+        plan_categories={c.category for c in app.cost_items},
+        project_start=app.project_start,
+        project_end=app.project_end,
+        approved_on=local_date(app.decided_at) if app.decided_at else None,
+        today=local_date(proof.submitted_at) if proof.submitted_at else today,
+        applicant_names=[n for n in (app.contact_name, app.organisation) if n],
+    )
+
+
+def receipt_findings(fonds: Fonds, actor: Actor, application_id: int) -> list[ReceiptFinding]:
+    """The engine's findings about the receipts of the latest proof of use (for the office)."""
+    with fonds.db.read() as s:
+        today = local_date(fonds.clock.now())
+        app, roles = authz.load_visible_application(s, actor, application_id, today)
+        if not roles & {"manager", "auditor"}:
+            raise PermissionDenied("Die Prüfung der Belege sieht nur die Geschäftsführung.")
+        proof = s.scalar(
+            select(ProofOfUse).where(ProofOfUse.application_id == app.id).order_by(ProofOfUse.id.desc()).limit(1)
+        )
+        if proof is None:
+            return []
+        return _findings(s, app, fonds.catalog.guideline(s, app.guideline_version_id), proof, today)
+
+
+def review_receipt(
+    fonds: Fonds,
+    actor: Actor,
+    receipt_id: int,
+    *,
+    accepted: bool,
+    reason: str | None = None,
+    accepted_cents: int | None = None,
+) -> None:
+    """The office accepts (in full or in part) or rejects one receipt. A rejection, a partial
+    acceptance and the full acceptance of a receipt with a blocking finding need a reason."""
     with fonds.unit_of_work() as uow:
         s = uow.session
         receipt = s.get(Receipt, receipt_id)
@@ -121,8 +165,31 @@ def review_receipt(fonds: Fonds, actor: Actor, receipt_id: int, *, accepted: boo
             raise InvalidInput("Dieser Verwendungsnachweis ist nicht in Prüfung.")
         if not accepted and not (reason and reason.strip()):
             raise InvalidInput("Bitte begründen Sie, warum der Beleg nicht anerkannt wird.", field="reason")
+        full = not accepted or accepted_cents is None or accepted_cents == receipt.amount_cents
+        part = None if full else accepted_cents
+        if part is not None and not 0 <= part < receipt.amount_cents:
+            raise InvalidInput(
+                f"Anerkannt werden können 0,00 € bis {format_euro(receipt.amount_cents)}.", field="accepted_cents"
+            )
+        explained = bool(reason and reason.strip())
+        if part is not None and not explained:
+            raise InvalidInput("Bitte begründen Sie, warum der Beleg nur zum Teil anerkannt wird.", field="reason")
+        if accepted and part is None and not explained:
+            blocking = [
+                f
+                for f in _findings(s, app, guideline_of(uow, app), proof, local_date(fonds.clock.now()))
+                if f.position == receipt.position and f.severity == BLOCK
+            ]
+            if blocking:
+                raise InvalidInput(
+                    "Dieser Beleg ist so nicht anerkennbar: "
+                    + " ".join(f"{f.message}{f' ({f.clause})' if f.clause else ''}" for f in blocking)
+                    + " Bitte erkennen Sie ihn zum Teil an, lehnen Sie ihn ab oder begründen Sie die Anerkennung.",
+                    field="reason",
+                )
         receipt.status = "accepted" if accepted else "rejected"
-        receipt.reject_reason = None if accepted else (reason or "").strip()
+        receipt.accepted_cents = part
+        receipt.reject_reason = (reason or "").strip() if (not accepted or explained) else None
         record(
             s,
             actor=actor,
@@ -136,9 +203,15 @@ def review_receipt(fonds: Fonds, actor: Actor, receipt_id: int, *, accepted: boo
                 "receipt_id": receipt.id,
                 "accepted": accepted,
                 "amount_cents": receipt.amount_cents,
+                "accepted_cents": receipt.amount_cents if accepted and part is None else (part or 0),
             },
         )
         uow.commit()
+
+
+def recognised_cents(receipt: Receipt) -> int:
+    """What of an accepted receipt is recognised (all of it unless it was accepted in part)."""
+    return receipt.amount_cents if receipt.accepted_cents is None else receipt.accepted_cents
 
 
 def due_amount(approved_cents: int, eligible_spent_cents: int, share: Fraction, cut_when_lower: bool) -> int:
@@ -162,7 +235,7 @@ def accept_proof(fonds: Fonds, actor: Actor, application_id: int) -> int:
         if pending:
             raise InvalidInput("Noch nicht geprüfte Belege: " + ", ".join(f"Nr. {p}" for p in pending) + ".")
         guideline = guideline_of(uow, app)
-        eligible = sum(r.amount_cents for r in receipts if r.status == "accepted")
+        eligible = sum(recognised_cents(r) for r in receipts if r.status == "accepted")
         due = due_amount(
             app.approved_cents or 0,
             eligible,
@@ -233,7 +306,7 @@ def claim_refund(
                     s,
                     lock=True,
                     fund_id=app.fund_id,
-                    year=app.budget_year,
+                    year=commitment_year(s, app),
                     kind="release",
                     amount_cents=release,
                     at=now,

@@ -66,7 +66,9 @@ def test_demo_data_then_budget_prints_balances_that_match_the_seeded_ledger(
     con.close()
     assert committed == approved_open  # what is bound equals what the applications hold
     lines = {row.strip().split("  ")[0]: row for row in out.splitlines()}
-    assert lines["Gebunden (bewilligt)"].endswith(format_euro(committed))
+    assert lines["Gebunden"].endswith(format_euro(committed))
+    assert lines["Bewilligt"].endswith(format_euro(sums["commitment"]))
+    assert lines["Freigegeben"].endswith(format_euro(sums["release"]))
     assert lines["Frei"].endswith(format_euro(2_000_000 - committed))
     assert {
         "draft",

@@ -30,7 +30,7 @@ from fondsengine.services import decisions, payments, proofs
 from fondsengine.services.context import Actor, Fonds
 from fondsengine.services.proofs import ReceiptInput
 from fondsengine.services.users import create_user, grant_role
-from tests.support.factories import QF, quartiersfonds_input
+from tests.support.factories import QF, quartiersfonds_input, with_bank_account
 
 
 def _user(fonds: Fonds, name: str, email: str, *roles: tuple[str, str]) -> Actor:
@@ -81,13 +81,14 @@ def build_history(fonds: Fonds) -> dict[str, int]:
     with fonds.db.read() as s:
         requested = s.scalar(select(Payment.id).where(Payment.application_id == a))
     payments.record_payment(fonds, office, a, amount_cents=80_000, kind="advance", payment_id=requested)
+    with_bank_account(fonds, office, b, "Bernd")
     payments.record_payment(fonds, office, b, amount_cents=96_000, kind="advance")
-    material = ReceiptInput(date(2027, 5, 3), "Baumarkt", "Material", "material", 90_000)
+    material = ReceiptInput(date(2026, 11, 25), "Baumarkt", "Material", "material", 90_000)
     proofs.submit_proof(fonds, anna, a, report="Sechs Treffen.", receipts=[material])
     _receipts(fonds, office, a)
     proofs.accept_proof(fonds, office, a)
     payments.record_payment(fonds, office, a, amount_cents=10_000, kind="final")
-    small = ReceiptInput(date(2027, 5, 4), "Druckerei", "Flyer", "publicity", 50_000)
+    small = ReceiptInput(date(2026, 11, 25), "Druckerei", "Flyer", "publicity", 50_000)
     proofs.submit_proof(fonds, bernd, b, report="Ein Fest.", receipts=[small])
     _receipts(fonds, office, b)
     proofs.accept_proof(fonds, office, b)

@@ -71,7 +71,8 @@ def test_an_approval_with_a_payment_does_not_lapse(fonds: Fonds, cast: dict[str,
     payments.record_payment(fonds, cast["office"], app_id, amount_cents=50_000, kind="advance")
     due = app_row(fonds, app_id).lapse_due_on
     assert due is not None
-    assert run_job(fonds, "approval_lapse", berlin(due.year, due.month, due.day + 1)) == 0
+    after = due + timedelta(days=1)
+    assert run_job(fonds, "approval_lapse", berlin(after.year, after.month, after.day)) == 0
     assert app_row(fonds, app_id).state == "paid"
 
 

@@ -20,7 +20,7 @@ from fondsengine.services import applications as apps
 from fondsengine.services import decisions, payments, proofs
 from fondsengine.services.context import Actor, Fonds
 from fondsengine.services.proofs import ReceiptInput
-from tests.support.factories import CF, QF, cityfonds_input, person, quartiersfonds_input
+from tests.support.factories import CF, QF, cityfonds_input, person, quartiersfonds_input, with_bank_account
 from tests.support.journey import Journey
 
 
@@ -101,9 +101,9 @@ def test_a_quartiersfonds_application_goes_from_draft_to_documented_with_an_adva
         report="Sechs Reparaturtreffen mit 95 Gästen.",
         participants_reached=95,
         receipts=[
-            ReceiptInput(date(2027, 5, 3), "Baumarkt Witten", "Ersatzteile", "material", 60_000),
-            ReceiptInput(date(2027, 5, 4), "Druckerei", "Flyer", "publicity", 30_000),
-            ReceiptInput(date(2027, 5, 5), "Kiosk", "Süßigkeiten", "catering", 5_000),
+            ReceiptInput(date(2026, 11, 25), "Baumarkt Witten", "Ersatzteile", "material", 60_000),
+            ReceiptInput(date(2026, 11, 25), "Druckerei", "Flyer", "publicity", 30_000),
+            ReceiptInput(date(2026, 11, 25), "Kiosk", "Süßigkeiten", "catering", 5_000),
         ],
     )
     assert state(fonds, app_id) == "proof_submitted"
@@ -159,13 +159,14 @@ def test_overpayment_after_the_proof_leads_to_a_refund_claim_and_its_settlement(
 ) -> None:
     app_id = on_agenda(fonds, cast)
     decisions.record_jury_outcome(fonds, cast["office"], app_id, "approve")
+    with_bank_account(fonds, cast["office"], app_id)
     payments.record_payment(fonds, cast["office"], app_id, amount_cents=96_000, kind="advance")
     proofs.submit_proof(
         fonds,
         cast["anna"],
         app_id,
         report="Bericht",
-        receipts=[ReceiptInput(date(2027, 5, 3), "Baumarkt", "Material", "material", 50_000)],
+        receipts=[ReceiptInput(date(2026, 11, 25), "Baumarkt", "Material", "material", 50_000)],
     )
     with fonds.db.read() as s:
         from fondsengine.model import Receipt
@@ -237,6 +238,9 @@ def test_rejection_withdrawal_and_lapse_are_terminal_and_release_the_budget(
     with pytest.raises(GuardFailed, match="Frist zum Abruf"):
         proofs.lapse(fonds, Actor.scheduler(), lapsing)
     fonds.clock.advance(days=200)  # type: ignore[attr-defined]
+    with pytest.raises(GuardFailed, match="Frist zum Abruf"):  # the project (to 30 Sep 2027) is still running
+        proofs.lapse(fonds, Actor.scheduler(), lapsing)
+    fonds.clock.advance(days=171)  # type: ignore[attr-defined]
     proofs.lapse(fonds, Actor.scheduler(), lapsing)
     assert [state(fonds, i) for i in (rejected, withdrawn, lapsing)] == [
         "rejected",

@@ -16,7 +16,7 @@ from fondsengine.outbox import dispatch, make_after_commit_dispatch, undeliverab
 from fondsengine.services import applications as apps
 from fondsengine.services import decisions
 from fondsengine.services.context import Actor, Fonds
-from tests.support.factories import QF, person, quartiersfonds_input
+from tests.support.factories import QF, person, quartiersfonds_input, with_bank_account
 
 
 def make_cast(fonds: Fonds) -> dict[str, Actor]:
@@ -42,7 +42,7 @@ def approved_application(fonds: Fonds, cast: dict[str, Actor], **changes: object
     )
     decisions.schedule(fonds, cast["office"], app_id, session_id)
     decisions.record_jury_outcome(fonds, cast["office"], app_id, "approve", conditions=["Logo verwenden"])
-    return app_id
+    return with_bank_account(fonds, cast["office"], app_id)
 
 
 def outbox_rows(fonds: Fonds) -> list[OutboxMessage]:

@@ -28,7 +28,7 @@ from fondsengine.services.applications import CostItemInput
 from fondsengine.services.context import Actor, Fonds
 from fondsengine.services.proofs import ReceiptInput
 from tests.conftest import make_fonds
-from tests.support.factories import CF, QF, cityfonds_input, person, quartiersfonds_input
+from tests.support.factories import CF, QF, cityfonds_input, person, quartiersfonds_input, with_bank_account
 from tests.support.pg import PgServer
 
 ESCAPED_TITLE = "Fest <b>laut</b> & bunt"
@@ -90,6 +90,7 @@ def build_year(fonds: Fonds) -> Year:
         decisions.record_jury_outcome(
             fonds, office, app_id, "approve", amount_cents=amount, reason="Teilbetrag laut Jury"
         )
+        with_bank_account(fonds, office, app_id)
 
     ids: dict[str, int] = {}
     # Documented: 1,000 € approved, 800 € advance, 900 € recognised, 100 € final payment.
@@ -103,9 +104,9 @@ def build_year(fonds: Fonds) -> Year:
         report="Sechs Reparaturtreffen mit 95 Gästen.",
         participants_reached=95,
         receipts=[
-            ReceiptInput(date(2027, 5, 3), "Baumarkt Witten", "Ersatzteile", "material", 60_000),
-            ReceiptInput(date(2027, 5, 4), "Druckerei", "Flyer", "publicity", 30_000),
-            ReceiptInput(date(2027, 5, 5), "Kiosk", "Süßigkeiten", "catering", 5_000),
+            ReceiptInput(date(2026, 11, 25), "Baumarkt Witten", "Ersatzteile", "material", 60_000),
+            ReceiptInput(date(2026, 11, 25), "Druckerei", "Flyer", "publicity", 30_000),
+            ReceiptInput(date(2026, 11, 25), "Kiosk", "Süßigkeiten", "catering", 5_000),
         ],
     )
     first, second, third = _receipt_ids(fonds, ids["repair"])
@@ -133,7 +134,7 @@ def build_year(fonds: Fonds) -> Year:
         ids["planters"],
         report="Vier Kübel bepflanzt, Pflegeplan mit dem Haus nebenan.",
         participants_reached=40,
-        receipts=[ReceiptInput(date(2027, 5, 3), "Gärtnerei", "Kübel", "purchases", 50_000)],
+        receipts=[ReceiptInput(date(2026, 11, 25), "Gärtnerei", "Kübel", "purchases", 50_000)],
     )
     (only,) = _receipt_ids(fonds, ids["planters"])
     proofs.review_receipt(fonds, office, only, accepted=True)
@@ -170,10 +171,11 @@ def build_year(fonds: Fonds) -> Year:
     decisions.record_jury_outcome(fonds, office, ids["city"], "recommend")
     decisions.record_city_grant(fonds, city, ids["city"], granted_on=date(2027, 3, 20), grant_file_number="61-2027-7")
 
-    # Lapsed: approved, never called; the clock moves on 200 days (into June 2027).
+    # Lapsed: approved, never called; the clock moves on 371 days (1 December 2027: the call
+    # period ends with the proof due date, two months after the project's end on 30 September).
     ids["lapsed"], _ = applied("lena", "Lena Regal", title="Tauschregal")
     approved(ids["lapsed"], 40_000)
-    fonds.clock.advance(days=200)  # type: ignore[attr-defined]
+    fonds.clock.advance(days=371)  # type: ignore[attr-defined]
     proofs.lapse(fonds, Actor.scheduler(), ids["lapsed"])
     return Year(office, auditor, juror, resident, anna, city, ids)
 
@@ -291,8 +293,8 @@ def test_bookings_are_placed_in_their_berlin_month_and_earlier_ones_in_january(
     committed = {m.month: m.committed_cents for m in data.monthly if m.committed_cents}
     paid = {m.month: m.paid_cents for m in data.monthly if m.paid_cents}
     # everything happened on 25 November 2026 (booked into January 2027) except the lapse
-    # in June, which released the whole commitment of that project (net zero in the ledger).
-    assert committed == {1: 215_000 + 40_000, 6: -40_000}
+    # in December, which released the whole commitment of that project (net zero in the ledger).
+    assert committed == {1: 215_000 + 40_000, 12: -40_000}
     assert paid == {1: 140_000}
 
 
@@ -333,7 +335,7 @@ def test_the_rollup_shows_recognised_grants_and_eligible_spending_by_category(
     data = rollup_data(report_fonds, year_2027.office, QF, 2027)
     projects = {p.title: p for p in data.projects}
     repair = projects["Repair-Café im Wiesenviertel"]
-    assert (repair.approved_cents, repair.recognised_cents, repair.participants) == (90_000, 90_000, 95)
+    assert (repair.approved_cents, repair.recognised_cents, repair.participants) == (100_000, 90_000, 95)
     assert dict(repair.costs) == {
         "Sachkosten (Material, Verbrauchsgüter)": 60_000,
         "Öffentlichkeitsarbeit (Plakate, Flyer)": 30_000,
@@ -348,7 +350,7 @@ def test_the_rollup_shows_recognised_grants_and_eligible_spending_by_category(
     totals = dict(data.category_totals())
     assert totals["Anschaffungen (Geräte, Ausstattung)"] == 50_000
     csv_text = rollup_csv(data)
-    assert "Summe;3 Projekte;;;;2150,00;1400,00;" in csv_text
+    assert "Summe;3 Projekte;;;;2950,00;1400,00;" in csv_text  # approved: the decisions
 
 
 def test_the_rendered_annual_report_shows_german_amounts_and_the_titles_as_typed(

@@ -89,6 +89,17 @@ def cityfonds_input(**changes: object) -> ApplicationInput:
     return replace(base, **changes)  # type: ignore[arg-type]
 
 
+TEST_IBAN = "DE89 3704 0044 0532 0130 00"
+
+
+def with_bank_account(fonds: Fonds, actor: Actor, app_id: int, holder: str = "Anna Beispiel") -> int:
+    """Give an application the bank account payments go to (no payment is booked without one)."""
+    from fondsengine.services.payments import set_bank_account
+
+    set_bank_account(fonds, actor, app_id, iban=TEST_IBAN, account_holder=holder)
+    return app_id
+
+
 def person(
     fonds: Fonds, name: str, email: str, *roles: tuple[str, str], password: str = "geheim-genug-123"
 ) -> Actor:

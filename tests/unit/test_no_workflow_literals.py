@@ -32,15 +32,18 @@ STATES = frozenset(s.id for wf in WORKFLOWS.values() for s in wf.states)
 TRIGGERS = frozenset(t.trigger for wf in WORKFLOWS.values() for t in wf.transitions)
 
 # State ids that are also values elsewhere: outcomes (approved, rejected, withdrawn, lapsed), a
-# payment's status and a ledger figure (paid), a proof's status (submitted).
-HOMONYMS = frozenset({"approved", "rejected", "withdrawn", "lapsed", "paid", "submitted"})
+# payment's status and a ledger figure (paid), a proof's status (submitted), a money figure
+# (refund_claimed, fondsengine/figures.py).
+HOMONYMS = frozenset({"approved", "rejected", "withdrawn", "lapsed", "paid", "submitted", "refund_claimed"})
 # Trigger names that are also other words: letter kinds (lapse), HTML/form words (submit, close).
 TRIGGER_HOMONYMS = frozenset({"lapse", "submit", "close"})
 # Calls whose trigger argument is the declared binding of a use case to its workflow step.
 STEP_CALLS = frozenset({"fire", "_step"})
 
 # (file relative to the root, name): literals allowed for a stated reason. Keep this short.
-ALLOWED: frozenset[tuple[str, str]] = frozenset()
+ALLOWED: frozenset[tuple[str, str]] = frozenset(
+    {("fondsengine/todo.py", "paid")}  # unused advances: the state after a first payment (no meaning says so yet)
+)
 # Files that may still name triggers, each with its reason (to be emptied).
 TRIGGERS_ALLOWED_IN: dict[str, str] = {
     "webapp/manage/actions.py": "RUN / SIMPLE_RUN: the service function behind each office step",
@@ -212,7 +215,7 @@ def test_no_state_literal_in_templates(path: Path) -> None:
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_no_trigger_literal_in_python_outside_the_allowed_files(path: Path) -> None:
     where = str(path.relative_to(ROOT))
-    found = [] if where in TRIGGERS_ALLOWED_IN else python_literals(path)
+    found = [] if where in TRIGGERS_ALLOWED_IN else [f for f in python_literals(path) if (where, f[1]) not in ALLOWED]
     assert found == [], f"{where}: state/trigger names spelled in code (ask the workflow instead): {found}"
 
 

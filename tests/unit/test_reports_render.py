@@ -58,8 +58,9 @@ def test_the_annual_report_shows_budget_use_counts_charts_and_projects() -> None
     body = flat(pdf_text(render_annual_report(data)))
     assert "Jahresbericht 2026" in body
     assert "Budget des Jahres (zugewiesen) 25.257,00 €" in body
-    assert "Gebunden (bewilligt) 24.257,00 €" in body
-    assert "Zurückgefordert 189,50 €" in body
+    assert "Bewilligt 24.857,00 €" in body and "Freigegeben 600,00 €" in body
+    assert "Gebunden 24.257,00 €" in body
+    assert "Zurückgefordert 250,00 €" in body and "Zurückgezahlt 189,50 €" in body
     assert "Frei 1.000,00 €" in body
     participants = sum(p.participants or 0 for p in data.projects)
     assert f"Erreichte Teilnehmende {participants:,}".replace(",", ".") in body
@@ -80,7 +81,7 @@ def test_the_annual_report_with_2000_projects_repeats_the_table_header_on_every_
     table_pages = [p for p in pages if "QF-2026-1" in p]
     assert len(table_pages) > 30
     for page in table_pages:
-        assert "Aktenzeichen" in page and "Bewilligt" in page and "Ausgezahlt" in page
+        assert "Aktenzeichen" in page and "Gebunden" in page and "Ausgezahlt" in page
     for number, page in enumerate(pages, start=1):
         assert f"Seite {number} von {total}" in page
     assert "QF-2026-2000" in pages[-1]

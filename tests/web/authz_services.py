@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from fondsengine import letters_access, monitoring, reports_data, subject_access
+from fondsengine import letters_access, monitoring, reports_data, subject_access, todo
 from fondsengine.errors import NotFound
 from fondsengine.services import (
     accounts,
@@ -41,7 +41,17 @@ from fondsengine.services import (
     users,
 )
 from fondsengine.services.context import Actor
-from tests.web.authz_table import ALL, APPLICANT_SIDE, OFFICE, ON_AGENDA, RECORD, SUBMITTED, WITH_LETTER, roles
+from tests.web.authz_table import (
+    ALL,
+    ANY_OFFICE,
+    APPLICANT_SIDE,
+    OFFICE,
+    ON_AGENDA,
+    RECORD,
+    SUBMITTED,
+    WITH_LETTER,
+    roles,
+)
 from tests.web.authz_world import PDF, ROLES, AuthzWorld
 from tests.web.builders import QF, ROOT, good_input
 
@@ -143,6 +153,12 @@ SERVICES: dict[str, Use] = {
     "fondsengine.services.applications.update_draft": write(
         APPLICANT_SIDE, lambda aw, a, st: applications.update_draft(aw.world.fonds, a, aw.app[st], good_input())
     ),
+    "fondsengine.services.applications.correct_application": write(
+        OFFICE,
+        lambda aw, a, st: applications.correct_application(
+            aw.world.fonds, a, aw.app[st], good_input(title="Korrigiert"), reason="Tippfehler"
+        ),
+    ),
     "fondsengine.services.applications.submit": write(
         APPLICANT_SIDE, lambda aw, a, st: applications.submit(aw.world.fonds, a, aw.app[st])
     ),
@@ -173,6 +189,9 @@ SERVICES: dict[str, Use] = {
     "fondsengine.services.payments.payment_allowance": read(
         APPLICANT_SIDE, lambda aw, a, st: payments.payment_allowance(aw.world.fonds, a, aw.app[st])
     ),
+    "fondsengine.services.payments.lapse_notice": read(
+        RECORD, lambda aw, a, st: payments.lapse_notice(aw.world.fonds, a, aw.app[st])
+    ),
     "fondsengine.services.payments.payments_of": read(
         RECORD, lambda aw, a, st: payments.payments_of(aw.world.fonds, a, aw.app[st])
     ),
@@ -186,6 +205,16 @@ SERVICES: dict[str, Use] = {
             kind="advance",
             iban="DE89 3704 0044 0532 0130 00",
             account_holder="Anna Beispiel",
+        ),
+    ),
+    "fondsengine.services.proofs.receipt_findings": read(
+        {**OFFICE, "auditor": SUBMITTED}, lambda aw, a, st: proofs.receipt_findings(aw.world.fonds, a, aw.app[st])
+    ),
+    "fondsengine.todo.office_todo": fund_read(ANY_OFFICE, lambda aw, a, st: todo.office_todo(aw.world.fonds, a)),
+    "fondsengine.services.payments.set_bank_account": write(
+        APPLICANT_SIDE,
+        lambda aw, a, st: payments.set_bank_account(
+            aw.world.fonds, a, aw.app[st], iban="DE89 3704 0044 0532 0130 00", account_holder="Anna"
         ),
     ),
     "fondsengine.services.payments.record_payment": write(

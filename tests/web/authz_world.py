@@ -22,6 +22,7 @@ from fondsengine.services.jury_closing import close_session
 from fondsengine.services.payments import record_payment
 from fondsengine.services.records import AttachmentInput, add_attachment
 from fondsengine.services.users import create_user, grant_role
+from tests.support.factories import with_bank_account
 from tests.web.builders import PASSWORD, QF, World, build_world, draft_for
 from tests.web.conftest import login
 
@@ -110,6 +111,7 @@ def build(template: Path, tmp: Path) -> AuthzWorld:
     for state in ("approved", "paid"):
         decisions.record_jury_outcome(f, office, aw.app[state], "approve")
     close_session(f, office, past)
+    with_bank_account(f, office, aw.app["paid"])
     record_payment(f, office, aw.app["paid"], amount_cents=20_000, kind="advance")
     w.clock.set(datetime(2026, 2, 20, 9, tzinfo=UTC))
     with f.db.read() as s:

@@ -19,6 +19,7 @@ from fondsengine.services import decisions
 from fondsengine.services.context import Actor, Fonds
 from fondsengine.services.funds import load_funds
 from fondsengine.services.users import create_user, grant_role
+from tests.support.factories import with_bank_account
 from webapp import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -129,6 +130,7 @@ def approved_for(world: World, user_id: int, **changes: object) -> int:
     decisions.schedule(f, office, app_id, session)
     world.clock.set(datetime(2026, 3, 11, 18, tzinfo=UTC))
     decisions.record_jury_outcome(f, office, app_id, "approve")
+    with_bank_account(f, office, app_id)
     return app_id
 
 

@@ -60,8 +60,13 @@ def test_the_overview_exports_as_csv_and_xlsx(world: World, client: FlaskClient)
     assert sheet is not None
     cells = list(sheet.iter_rows(values_only=True))
 
-    assert rows[0] == ["Stand", "Anzahl", "Beantragt (EUR)", "Bewilligt (EUR)"]
-    assert ["Eingereicht", "1", "800,00", "0,00"] in rows
+    assert rows[0] == [
+        "Stand", "Anzahl", "Beantragt (EUR)", "Bewilligt (EUR)", "Gebunden (EUR)",
+        "Ausgezahlt abzüglich Rückzahlungen (EUR)",
+    ]
+    assert ["Eingereicht", "1", "800,00", "0,00", "0,00", "0,00"] in rows
+    assert ["Verwendungsnachweis eingereicht", "1", "800,00", "800,00", "800,00", "640,00"] in rows
+    assert ["Bewilligt", "", "800,00"] in rows and ["Ausgezahlt", "", "640,00"] in rows
     assert ["Teilnehmende erreicht (laut Verwendungsnachweis)", "150"] in rows
     assert ("Eingereicht", 1, 800.0, 0.0) in [tuple(c[:4]) for c in cells]
 

@@ -12,7 +12,7 @@ from fondsengine.errors import FondsError, NotFound
 from fondsengine.inputs import MAX_TEXT
 from fondsengine.letters_access import letter_pdf, letters_of_application
 from fondsengine.services import applications
-from fondsengine.services.payments import payments_of
+from fondsengine.services.payments import lapse_notice, payments_of
 from fondsengine.services.queries import available_actions, findings_for, last_request_for_changes, timeline
 from fondsengine.services.records import add_attachment, applications_of, attachment_content, attachments_of
 from fondsengine.storage import StorageError
@@ -93,6 +93,7 @@ def detail(application_id: int) -> ResponseReturnValue:
         letters=letters_of_application(f, a, application_id),
         attachments=attachments_of(f, a, application_id),
         payments=payments_of(f, a, application_id),
+        lapse=lapse_notice(f, a, application_id),
         changes=last_request_for_changes(f, a, application_id) if asked_for_changes else None,
     )
 

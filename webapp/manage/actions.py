@@ -373,6 +373,7 @@ def receipt(application_id: int, receipt_id: int) -> ResponseReturnValue:
             receipt_id,
             accepted=accepted,
             reason=request.form.get("reason", "").strip() or None,
+            accepted_cents=fields.euro(request.form, "accepted", label="Anerkannter Betrag") if accepted else None,
         )
     except FondsError as exc:
         errors = [((f"reason-{receipt_id}" if f else None), m) for f, m in error_list(exc)]

@@ -25,6 +25,7 @@ from fondsengine.model import (
     ReviewItem,
     User,
 )
+from fondsengine.services import proofs
 from fondsengine.services.notes import notes_of
 from fondsengine.services.queries import available_actions, findings_for, get_application
 from fondsengine.services.records import attachments_of
@@ -132,13 +133,22 @@ def money_and_proof(application_id: int) -> dict[str, Any]:
             .where(AgendaItem.application_id == application_id)
             .order_by(JurySession.starts_at)
         ).all()
+    findings: dict[int, list[Any]] = {}
+    if proof is not None:
+        for finding in proofs.receipt_findings(fonds(), actor(), application_id):
+            findings.setdefault(finding.position, []).append(finding)
     return {
         "review": review,
         "proof": proof_row,
         "receipts": receipts,
         "refunds": refunds,
         "agenda": agenda,
-        "eligible_cents": sum(r["amount_cents"] for r in receipts if r["status"] == "accepted"),
+        "receipt_findings": findings,
+        "eligible_cents": sum(
+            r["amount_cents"] if r.get("accepted_cents") is None else r["accepted_cents"]
+            for r in receipts
+            if r["status"] == "accepted"
+        ),
     }
 
 

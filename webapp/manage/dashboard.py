@@ -9,13 +9,14 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_required
 from sqlalchemy import select
 
+from fondsengine.figures import read_year
 from fondsengine.inputs import MAX_YEAR, MIN_YEAR
 from fondsengine.ledger import Balance
 from fondsengine.model import BudgetYear
 from fondsengine.outbox import undeliverable
-from fondsengine.services.queries import fund_balance
+from fondsengine.todo import office_todo
 from webapp import fields
-from webapp.extensions import fonds
+from webapp.extensions import actor, fonds
 from webapp.manage import bp
 from webapp.manage.chart import monthly, year_chart
 from webapp.manage.common import FundChoice, require_any_fund, require_fund, today
@@ -92,7 +93,9 @@ def index() -> ResponseReturnValue:
     years = fund_years(fund_id)
     year = pick_year(years)
     f = fonds()
-    balance = fund_balance(f, fund_id, year)
+    figures = read_year(f, fund_id, year)
+    balance = figures.balance()
+    next_figures = read_year(f, fund_id, year + 1) if year + 1 in years else None
     now = f.clock.now()
     with f.db.read() as s:
         _fund, row, _g = f.catalog.current(s, fund_id)
@@ -110,6 +113,9 @@ def index() -> ResponseReturnValue:
         years=years,
         year=year,
         balance=balance,
+        figures=figures,
+        next_figures=next_figures,
+        todo=office_todo(f, actor()),
         pipeline=pipeline,
         pipeline_count=pipeline_count,
         segments=bar_segments(balance),

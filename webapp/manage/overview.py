@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_required
 from sqlalchemy import distinct, func, select
 
+from fondsengine.figures import LABELS, YearFigures, state_rows, year_figures
 from fondsengine.model import Application, CostItem
 from fondsengine.money import to_decimal
 from webapp.extensions import actor, fonds
@@ -18,12 +19,15 @@ from webapp.manage.common import require_any_fund
 from webapp.manage.dashboard import fund_years, pick_fund, pick_year
 from webapp.manage.downloads import csv_download, download, xlsx_download
 
+STATE_FIGURES = ("applied", "approved", "committed", "paid_net")
+
 
 @dataclass(frozen=True)
 class Overview:
     """The figures of one fund's budget year."""
 
-    by_state: list[tuple[str, int, int, int]]  # label, count, requested, approved
+    by_state: list[tuple[str, int, int, int, int, int]]  # label, count, applied, approved, committed, paid net
+    figures: YearFigures  # the year's totals (fondsengine.figures): the rows add up to them
     by_category: list[tuple[str, int, int]]  # label, applications, planned costs
     funded: int
     participants_reached: int
@@ -40,16 +44,8 @@ def overview(fund_id: str, year: int) -> Overview:
         labels = {st.id: st.label for st in workflow.states}
         funded_states = tuple(st.id for st in workflow.states if st.outcome in ("approved", "completed"))
         where = (Application.fund_id == fund_id, Application.budget_year == year)
-        states = s.execute(
-            select(
-                Application.state,
-                func.count(Application.id),
-                func.coalesce(func.sum(Application.requested_cents), 0),
-                func.coalesce(func.sum(Application.approved_cents), 0),
-            )
-            .where(*where, Application.state.not_in(workflow.state_ids(initial=True)))
-            .group_by(Application.state)
-        ).all()
+        states = state_rows(s, fund_id, year)
+        totals = year_figures(s, fund_id, year)
         categories = s.execute(
             select(CostItem.category, func.count(distinct(CostItem.application_id)), func.sum(CostItem.amount_cents))
             .join(Application, Application.id == CostItem.application_id)
@@ -68,9 +64,10 @@ def overview(fund_id: str, year: int) -> Overview:
     cat_labels = {c.id: c.label for c in guideline.costs.categories}
     return Overview(
         by_state=[
-            (labels.get(st, st), int(n), int(req or 0), int(appr or 0))
-            for st, n, req, appr in sorted(states, key=lambda r: order.index(r[0]) if r[0] in order else 99)
+            (labels.get(r.state, r.state), r.count, r.applied, r.money.approved, r.money.committed, r.money.paid_net)
+            for r in sorted(states, key=lambda r: order.index(r.state) if r.state in order else 99)
         ],
+        figures=totals,
         by_category=sorted(
             ((cat_labels.get(c, c), int(n), int(total or 0)) for c, n, total in categories), key=lambda r: -r[2]
         ),
@@ -104,8 +101,10 @@ def yearly() -> ResponseReturnValue:
 
 
 def _table(ov: Overview) -> list[list[Any]]:
-    rows: list[list[Any]] = [["Stand", "Anzahl", "Beantragt (EUR)", "Bewilligt (EUR)"]]
-    rows += [[label, n, to_decimal(req), to_decimal(appr)] for label, n, req, appr in ov.by_state]
+    rows: list[list[Any]] = [["Stand", "Anzahl", *(f"{LABELS[k]} (EUR)" for k in STATE_FIGURES)]]
+    rows += [[label, n, *(to_decimal(c) for c in cents)] for label, n, *cents in ov.by_state]
+    rows += [[], ["Summen des Haushaltsjahres", "", "Betrag (EUR)"]]
+    rows += [[label, "", to_decimal(cents)] for _key, label, cents in ov.figures.rows()]
     rows += [[], ["Kostenart (geförderte Projekte)", "Projekte", "Geplante Kosten (EUR)"]]
     rows += [[label, n, to_decimal(total)] for label, n, total in ov.by_category]
     rows += [
