@@ -157,7 +157,8 @@ def office_todo(fonds: Fonds, actor: Actor) -> list[TodoGroup]:
         due = Application.settled_cents - func.coalesce(paid.c.cents, 0) + func.coalesce(received.c.cents, 0)
         # waiting for the (final) payment, no longer for a proof: the proof is accepted
         proof_states = set(fonds.catalog.state_ids(s, waiting_for="proof"))
-        final_payment_states = [st for st in fonds.catalog.state_ids(s, waiting_for="payment") if st not in proof_states]
+        waiting_for_payment = fonds.catalog.state_ids(s, waiting_for="payment")
+        final_payment_states = [st for st in waiting_for_payment if st not in proof_states]
         finals = (
             select(*_app_cols(), due, Application.updated_at)
             .outerjoin(paid, paid.c.app_id == Application.id)
