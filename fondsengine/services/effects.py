@@ -212,7 +212,9 @@ def notify_applicant(c: EffectContext) -> None:
 
 
 def notify_office(c: EffectContext) -> None:
-    """Tell the fund's managers that something needs their attention."""
+    """Tell the fund's managers that something needs their attention (not about a draft they never saw)."""
+    if c.app.file_number is None:
+        return
     managers = c.session.execute(
         select(User.id, User.email)
         .join(Membership, Membership.user_id == User.id)

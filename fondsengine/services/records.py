@@ -70,7 +70,10 @@ def applications_of(fonds: Fonds, actor: Actor) -> list[ApplicationSummary]:
             .order_by(Application.updated_at.desc(), Application.id.desc())
         ).all()
         for app, fund_name in rows:
-            label = fonds.catalog.workflow(s, app.workflow_version_id).state(app.state).label
+            state = fonds.catalog.workflow(s, app.workflow_version_id).state(app.state)
+            if app.file_number is None and state.terminal:  # a deleted draft (never submitted)
+                continue
+            label = state.label
             out.append(
                 ApplicationSummary(
                     app.id, app.title, fund_name, app.file_number, app.state, label, app.updated_at, app.requested_cents
@@ -177,3 +180,34 @@ def attachment_file(fonds: Fonds, actor: Actor, application_id: int, attachment_
         if a.id == attachment_id:
             return a
     raise NotFound("Diese Datei gibt es nicht.")
+
+
+def remove_attachment(fonds: Fonds, actor: Actor, application_id: int, attachment_id: int) -> str:
+    """Delete an attachment of an application that can still be edited (its applicant or the office);
+    the file goes once the transaction has committed. Returns the file's name as uploaded."""
+    with fonds.unit_of_work() as uow:
+        s = uow.session
+        now = fonds.clock.now()
+        app, roles = _visible(s, fonds, actor, application_id)
+        if not roles & {"applicant", "manager"}:
+            raise NotFound("Diesen Antrag gibt es nicht.")
+        if app.state not in ("draft", "changes_requested"):
+            raise InvalidInput("In diesem Stand des Antrags können keine Dateien mehr gelöscht werden.", field="file")
+        row = s.scalar(select(Attachment).where(Attachment.id == attachment_id, Attachment.application_id == app.id))
+        if row is None or row.purpose not in ("cost_estimate", "other"):
+            raise NotFound("Diese Datei gibt es nicht.")
+        name = row.original_name
+        record(
+            s,
+            actor=actor,
+            role=authz.primary_role(roles),
+            action="remove_attachment",
+            at=now,
+            fund_id=app.fund_id,
+            application_id=app.id,
+            data={"attachment_id": row.id, "purpose": row.purpose, "sha256": row.sha256},
+        )
+        files.remove_after_commit(s, fonds.settings.effective_upload_dir, row.stored_name)
+        s.delete(row)
+        uow.commit()
+        return name
