@@ -238,28 +238,3 @@ def test_summe_pruefen_keeps_the_chosen_receipt_and_photo(
     page.get_by_role("button", name="Verwendungsnachweis einreichen").click()
     expect(page.get_by_text("Ihr Verwendungsnachweis ist eingereicht")).to_be_visible()
     assert sorted(a.purpose for a in _attachments(world, app_id)) == ["photo", "receipt"]
-
-
-def test_without_javascript_summe_pruefen_names_each_file_to_choose_again(
-    browser: Browser, world: World, base_url: str, axe: object, tmp_path: Path
-) -> None:
-    app_id = approved_for(world, world.anna)
-    receipt = tmp_path / "beleg.pdf"
-    receipt.write_bytes(simple_pdf())
-    context = browser.new_context(java_script_enabled=False, base_url=base_url)
-    try:
-        page = context.new_page()
-        log_in(page, "anna@example.org")
-        page.goto(f"/antraege/{app_id}/verwendungsnachweis")
-        _fill_proof(page, receipt, _png(tmp_path / "fest.png"))
-        page.get_by_role("button", name="Summe prüfen").click()
-        expect(page.get_by_text("weniger ausgegeben als bewilligt")).to_be_visible()
-        notice = page.get_by_role("status").filter(has_text="noch einmal aus")
-        expect(notice).to_contain_text("Beleg 1: „beleg.pdf“")
-        expect(notice).to_contain_text("Foto: „fest.png“")
-        receipt_field = page.locator(".field", has=page.locator("#f-receipt-1-file"))
-        expect(receipt_field).to_contain_text("Sie hatten „beleg.pdf“ gewählt")
-        expect(page.get_by_label("Zweck (Beleg 1)")).to_have_value("Zelt und Bühne")
-        Checker(page, axe).check("proof-choose-again")  # type: ignore[arg-type]
-    finally:
-        context.close()

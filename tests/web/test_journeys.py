@@ -1,0 +1,124 @@
+"""The journeys' server side: what a page says when a browser cannot keep files, who may delete files and
+drafts, the 413 page, German labels in texts."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from flask.testing import FlaskClient
+
+from fondsengine.errors import InvalidInput, NotFound
+from fondsengine.services import applications
+from fondsengine.services.context import Actor
+from fondsengine.services.records import add_attachment, applications_of, attachments_of, remove_attachment
+from tests.support.files import simple_pdf
+from tests.web.builders import World, approved_for, draft_for
+from tests.web.conftest import login
+from webapp.filters import filesize, stunden
+from webapp.uploads import CheckedFile, as_input
+
+
+def _pdf_input(name: str = "angebot.pdf") -> object:
+    return as_input(CheckedFile(name, "application/pdf", simple_pdf()), "cost_estimate")
+
+
+def test_without_javascript_summe_pruefen_names_each_chosen_file_to_choose_again(
+    client: FlaskClient, world: World
+) -> None:
+    app_id = approved_for(world, world.anna)
+    login(client, "anna@example.org")
+    response = client.post(
+        f"/antraege/{app_id}/verwendungsnachweis",
+        data={
+            "action": "check",
+            "report": "Schön war es.",
+            "receipt-1-paid_on": "2026-05-01",
+            "receipt-1-amount": "600,00",
+            "receipt-1-payee": "Zeltverleih",
+            "receipt-1-purpose": "Zelt",
+            "receipt-1-category": "rental",
+            "receipt-1-file": (io.BytesIO(simple_pdf()), "beleg-zelt.pdf"),
+            "photos": (io.BytesIO(b"\x89PNG\r\n\x1a\nxx"), "fest.png"),
+        },
+        content_type="multipart/form-data",
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Bitte wählen Sie diese Dateien noch einmal aus" in html
+    assert "Beleg 1: „beleg-zelt.pdf“" in html and "Foto: „fest.png“" in html
+    assert "Sie hatten „beleg-zelt.pdf“ gewählt" in html
+    assert 'value="Zeltverleih"' in html  # the typed text stays
+    assert "weniger ausgegeben als bewilligt" in html
+
+
+def test_a_request_over_the_limit_gets_a_german_page_with_the_limit_and_the_way_back(
+    client: FlaskClient, world: World
+) -> None:
+    app_id = draft_for(world, world.anna)
+    login(client, "anna@example.org")
+    limit = world.fonds.settings.upload_max_bytes
+    response = client.post(
+        f"/antraege/{app_id}/bearbeiten",
+        data={"action": "upload", "file": (io.BytesIO(b"%PDF-" + b"0" * (limit + 600 * 1024)), "gross.pdf")},
+        content_type="multipart/form-data",
+        headers={"Referer": f"http://localhost/antraege/{app_id}/bearbeiten"},
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 413
+    assert f"höchstens <strong>{filesize(limit)}</strong>" in html
+    assert f'href="http://localhost/antraege/{app_id}/bearbeiten"' in html
+    assert "Zurück zum Formular" in html
+
+
+def test_an_attachment_is_deleted_only_by_its_applicant_and_only_while_editable(world: World) -> None:
+    f = world.fonds
+    app_id = draft_for(world, world.anna)
+    first = add_attachment(f, Actor(world.anna), app_id, _pdf_input("a.pdf"))  # type: ignore[arg-type]
+    second = add_attachment(f, Actor(world.anna), app_id, _pdf_input("b.pdf"))  # type: ignore[arg-type]
+    with pytest.raises(NotFound):
+        remove_attachment(f, Actor(world.bert), app_id, first)
+    with pytest.raises(NotFound):
+        remove_attachment(f, Actor(world.anna), app_id, 999_999)
+    assert remove_attachment(f, Actor(world.anna), app_id, first) == "a.pdf"
+    assert [a.original_name for a in attachments_of(f, Actor(world.anna), app_id)] == ["b.pdf"]
+    applications.submit(f, Actor(world.anna), app_id)
+    with pytest.raises(InvalidInput, match="keine Dateien mehr gelöscht"):
+        remove_attachment(f, Actor(world.anna), app_id, second)
+
+
+def test_a_submitted_application_cannot_be_deleted_as_a_draft(client: FlaskClient, world: World) -> None:
+    f = world.fonds
+    app_id = draft_for(world, world.anna)
+    with pytest.raises(NotFound):
+        applications.delete_draft(f, Actor(world.bert), app_id)
+    applications.submit(f, Actor(world.anna), app_id)
+    with pytest.raises(InvalidInput):
+        applications.delete_draft(f, Actor(world.anna), app_id)
+    login(client, "anna@example.org")
+    response = client.post(f"/antraege/{app_id}/loeschen", follow_redirects=True)
+    assert "Nur ein Entwurf, der noch nie eingereicht wurde" in response.get_data(as_text=True)
+    assert [a.id for a in applications_of(f, Actor(world.anna))] == [app_id]
+
+
+def test_the_edit_form_has_saving_as_its_first_submit_button(client: FlaskClient, world: World) -> None:
+    app_id = draft_for(world, world.anna)
+    login(client, "anna@example.org")
+    for url in (f"/antraege/{app_id}/bearbeiten", "/antrag/neu/witten-quartiersfonds"):
+        html = client.get(url).get_data(as_text=True)
+        form = html[html.index("<form method=\"post\" novalidate") :]
+        first = form[form.index("<button") : form.index("</button>")]
+        assert 'value="save"' in first, url
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [("8.00", "8 Stunden"), ("8.5", "8,5 Stunden"), (1, "1 Stunde"), ("12.25", "12,25 Stunden"), (None, "–")],
+)
+def test_hours_are_written_the_german_way(value: object, text: str) -> None:
+    assert stunden(value) == text  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("n", "text"), [(300 * 1024, "300 KB"), (10 * 1024 * 1024, "10 MB"), (1536 * 1024, "1,5 MB")])
+def test_size_limits_are_written_the_german_way(n: int, text: str) -> None:
+    assert filesize(n) == text
