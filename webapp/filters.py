@@ -67,6 +67,9 @@ def stunden(value: Decimal | float | int | str | None) -> str:
 
 def register(app: Flask) -> None:
     """Install the filters."""
+    from webapp.branding import context
+
     app.jinja_env.filters.update(
         euro=euro, euro_input=euro_input, datum=datum, zeit=zeit, filesize=filesize, stunden=stunden
     )
+    app.context_processor(context)

@@ -27,7 +27,8 @@ OVERFLOW = """() => {
   return {scroll: document.documentElement.scrollWidth, width, wide: wide.slice(0, 8)};
 }"""
 BROKEN_NUMBERS = """() => [...document.querySelectorAll('.nowrap')]
-  .filter(el => el.getClientRects().length > 1 || el.getBoundingClientRect().height > 2 * parseFloat(getComputedStyle(el).lineHeight || 30))
+  .filter(el => el.getClientRects().length > 1
+    || el.getBoundingClientRect().height > 2 * parseFloat(getComputedStyle(el).lineHeight || 30))
   .map(el => el.textContent)"""
 HINT = """() => [...document.querySelectorAll('.table-scroll')].filter(el => el.scrollWidth > el.clientWidth)
   .map(el => getComputedStyle(el, '::before').content)"""

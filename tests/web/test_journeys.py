@@ -122,3 +122,42 @@ def test_hours_are_written_the_german_way(value: object, text: str) -> None:
 @pytest.mark.parametrize(("n", "text"), [(300 * 1024, "300 KB"), (10 * 1024 * 1024, "10 MB"), (1536 * 1024, "1,5 MB")])
 def test_size_limits_are_written_the_german_way(n: int, text: str) -> None:
     assert filesize(n) == text
+
+
+def test_each_role_lands_on_its_own_start_page_and_several_roles_get_a_switcher(
+    client: FlaskClient, world: World
+) -> None:
+    from fondsengine.services.users import grant_role
+    from tests.web.builders import PASSWORD, QF
+
+    response = client.post("/anmelden", data={"email": "buero@example.org", "password": PASSWORD})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/verwaltung/")
+    html = client.get("/verwaltung/").get_data(as_text=True)
+    assert 'aria-current="page" class="current-area">Verwaltung</a>' in html
+    assert ">Meine Anträge</a>" in html
+    client.post("/abmelden")
+    grant_role(world.fonds, Actor.scheduler(), user_id=world.bert, fund_id=QF, role="jury_member")
+    response = client.post("/anmelden", data={"email": "bert@example.org", "password": PASSWORD})
+    assert response.headers["Location"].endswith("/jury/")
+    html = client.get("/antraege").get_data(as_text=True)
+    assert 'aria-current="page" class="current-area">Meine Anträge</a>' in html and ">Jury</a>" in html
+    client.post("/abmelden")
+    response = client.post("/anmelden", data={"email": "anna@example.org", "password": PASSWORD})
+    assert response.headers["Location"].endswith("/antraege")
+    assert "current-area" not in client.get("/antraege").get_data(as_text=True)  # one area: no switcher
+    client.post("/abmelden")
+    response = client.post(
+        "/anmelden", data={"email": "buero@example.org", "password": PASSWORD, "next": "/konto"}
+    )
+    assert response.headers["Location"].endswith("/konto")  # an asked-for page still wins
+
+
+def test_the_site_is_branded_with_the_office_and_has_a_favicon(client: FlaskClient, world: World) -> None:
+    with world.fonds.db.read() as s:
+        office = world.fonds.catalog.current(s, "witten-quartiersfonds")[2].office.name
+    html = client.get("/").get_data(as_text=True)
+    assert f'class="brand" href="/">{office}</a>' in html
+    assert f"Ein Angebot von {office}" in html
+    assert 'rel="icon" href="/static/favicon.svg"' in html
+    icon = client.get("/static/favicon.svg")
+    assert icon.status_code == 200 and b"<svg" in icon.data

@@ -135,10 +135,28 @@ def send_invitation(user_id: int, role_label: str, fund_name: str) -> bool:
     return True
 
 
+# Where each role's work is, most specific first: the start page after login (city approvers and
+# auditors get their page as soon as one exists; until then the office view if they manage, else their own).
+START_PAGES = (
+    ("manager", "manage.index"),
+    ("city_approver", "manage.approvals"),
+    ("jury_member", "jury.index"),
+)
+
+
+def start_page(roles: frozenset[str] | set[str]) -> str:
+    """The start page of a person with these roles."""
+    for role, endpoint in START_PAGES:
+        if role in roles and endpoint in current_app.view_functions:
+            return url_for(endpoint)
+    return url_for("applicant.overview")
+
+
 def _safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
         return target
-    return url_for("applicant.overview")
+    roles = set(current_user.roles) if current_user.is_authenticated else set()
+    return start_page(roles)
 
 
 def _forgot_url() -> str:
@@ -264,7 +282,7 @@ def login() -> ResponseReturnValue:
                 "u": account.id,
                 "g": account.session_generation,
                 "e": account.email,
-                "n": _safe_next(form.next.data),
+                "n": form.next.data if _safe_next(form.next.data) == form.next.data else "",
                 "t": time.time(),
             }
             return redirect(url_for("auth.second_step"))
@@ -310,7 +328,7 @@ def second_step() -> ResponseReturnValue:
                 errors.append(("code", "Der Code stimmt nicht. Bitte geben Sie den aktuellen Code aus der App ein."))
         else:
             logins.record_login(f, user_id, client=_client(), method=method)
-            target = str(pending.get("n") or url_for("applicant.overview"))
+            target = str(pending.get("n") or "")
             _start_session(account)
             if method == "recovery":
                 flash(
