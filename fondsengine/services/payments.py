@@ -34,6 +34,9 @@ class Allowance:
     reason: str | None  # why nothing can be requested now (German), None when a request is possible
 
 
+KIND_LABELS = {"advance": "Abschlag", "instalment": "Rate", "final": "Schlusszahlung", "reimbursement": "Erstattung"}
+
+
 def _allowance(session: Session, app: Application, guideline: Guideline, now: datetime) -> Allowance:
     if app.state not in REQUEST_STATES:
         return Allowance(0, "", "Eine Auszahlung kann erst nach der Bewilligung angefordert werden.")
@@ -175,7 +178,7 @@ def record_payment(
             actor_id=actor.user_id,
             application_id=app.id,
             payment_id=payment.id,
-            note=f"Auszahlung ({kind})",
+            note=f"Auszahlung ({KIND_LABELS.get(kind, kind)})",
         )
         record(
             s,

@@ -161,3 +161,31 @@ def test_the_site_is_branded_with_the_office_and_has_a_favicon(client: FlaskClie
     assert 'rel="icon" href="/static/favicon.svg"' in html
     icon = client.get("/static/favicon.svg")
     assert icon.status_code == 200 and b"<svg" in icon.data
+
+
+@pytest.mark.parametrize(
+    ("hours", "text"), [(168, "7 Tage"), (48, "2 Tage"), (24, "einen Tag"), (2, "2 Stunden"), (1, "eine Stunde")]
+)
+def test_a_links_validity_is_said_in_days_from_a_day_on(hours: int, text: str) -> None:
+    from fondsengine.notify.messages import _hours
+
+    assert _hours(hours) == text
+
+
+def test_timelines_name_every_event_in_german_and_hide_the_jurys_votes_from_the_applicant() -> None:
+    from webapp.labels import EVENT_TEXT, JURY_INTERNAL, event_text
+
+    for action in ("add_attachment", "record_review", "cast_vote", "remove_attachment"):
+        assert event_text(action, {}) == EVENT_TEXT[action] and "_" not in event_text(action, {})
+    assert event_text("submit", {"submit": "Antrag einreichen"}) == "Antrag einreichen"
+    assert event_text("something_new", {}) == "Bearbeitungsschritt"
+    assert "cast_vote" in JURY_INTERNAL
+
+
+def test_the_applicants_timeline_shows_no_votes_and_no_raw_event_names(client: FlaskClient, world: World) -> None:
+    app_id = draft_for(world, world.anna)
+    add_attachment(world.fonds, Actor(world.anna), app_id, _pdf_input("a.pdf"))  # type: ignore[arg-type]
+    login(client, "anna@example.org")
+    html = client.get(f"/antraege/{app_id}").get_data(as_text=True)
+    timeline = html[html.index('id="verlauf-titel"') :]
+    assert "Datei angehängt" in timeline and "add_attachment" not in timeline
