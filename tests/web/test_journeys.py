@@ -189,3 +189,11 @@ def test_the_applicants_timeline_shows_no_votes_and_no_raw_event_names(client: F
     html = client.get(f"/antraege/{app_id}").get_data(as_text=True)
     timeline = html[html.index('id="verlauf-titel"') :]
     assert "Datei angehängt" in timeline and "add_attachment" not in timeline
+
+
+def test_the_registration_error_summary_names_each_missing_field(client: FlaskClient, world: World) -> None:
+    html = client.post("/registrieren", data={}).get_data(as_text=True)
+    summary = html[html.index('class="error-summary"') : html.index("</div>", html.index('class="error-summary"'))]
+    for label in ("Ihr Name", "E-Mail-Adresse", "Passwort", "Passwort wiederholen"):
+        assert f"Bitte füllen Sie das Feld „{label}“ aus." in summary, label
+    assert "dieses Feld" not in summary
