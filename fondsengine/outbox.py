@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from fondsengine.errors import FondsError
 from fondsengine.letters_store import letter_filename, quiet_transaction, render_pending_letters
 from fondsengine.model import Application, Fund, Letter, OutboxMessage, User
 from fondsengine.notify import Mailer, Message, RetryPolicy, attempt_delivery
@@ -92,6 +93,14 @@ def _finish(fonds: Fonds, row_id: int, **values: Any) -> None:
         )
 
 
+def _office_of(fonds: Fonds, s: Session, fund_id: str) -> str | None:
+    """The office named in the fund's current guideline (the jury's mails are signed with it)."""
+    try:
+        return fonds.catalog.current(s, fund_id)[2].office.name or None
+    except (LookupError, ValueError, FondsError):
+        return None
+
+
 def _context(fonds: Fonds, s: Session, row: OutboxMessage) -> MailContext:
     office, fund_name, state_label, attachment = fonds.settings.mail_from, "", None, None
     fund_id = row.payload.get("fund_id")
@@ -106,7 +115,7 @@ def _context(fonds: Fonds, s: Session, row: OutboxMessage) -> MailContext:
     elif fund_id:
         fund = s.get(Fund, fund_id)
         fund_name = fund.name if fund is not None else ""
-        office = str(row.payload.get("office") or office)
+        office = str(row.payload.get("office") or _office_of(fonds, s, str(fund_id)) or office)
     if row.letter_id is not None:
         letter = s.get(Letter, row.letter_id)
         if letter is None or letter.pdf is None:

@@ -36,7 +36,23 @@ def register(app: Flask) -> None:
         code = exc.code or 500
         if code == 404:
             return render_template("errors/404.html"), 404
+        if code == 413:
+            return _too_large()
         return render_template("errors/http.html", code=code, description=_german(code)), code
+
+
+def _too_large() -> ResponseReturnValue:
+    """The request was bigger than the server takes: say the limit and offer the way back."""
+    from urllib.parse import urlsplit
+
+    from webapp.extensions import fonds
+    from webapp.filters import filesize
+
+    back = request.referrer or ""
+    parts = urlsplit(back)
+    if not back or (parts.netloc and parts.netloc != request.host):
+        back = request.path if request.method == "POST" and request.path.endswith("/bearbeiten") else "/"
+    return render_template("errors/too_large.html", limit=filesize(fonds().settings.upload_max_bytes), back=back), 413
 
 
 def _german(code: int) -> str:

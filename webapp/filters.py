@@ -47,6 +47,29 @@ def zeit(value: datetime | None) -> str:
     return format_datetime(value.astimezone(BERLIN), "dd.MM.yyyy, HH:mm 'Uhr'", locale="de_DE")
 
 
+def filesize(n: int | None) -> str:
+    """A size limit in bytes as '10 MB' or '300 KB' (German decimal comma)."""
+    if not n:
+        return "0 KB"
+    if n >= 1024 * 1024:
+        return format_decimal(Decimal(n) / (1024 * 1024), format="#,##0.#", locale="de_DE") + " MB"
+    return f"{max(n // 1024, 1)} KB"
+
+
+def stunden(value: Decimal | float | int | str | None) -> str:
+    """Hours as '8 Stunden', '8,5 Stunden', '1 Stunde' (no trailing zeros)."""
+    if value is None or value == "":
+        return "–"
+    number = Decimal(str(value))
+    text = format_decimal(number, format="#,##0.##", locale="de_DE")
+    return f"{text} {'Stunde' if number == 1 else 'Stunden'}"
+
+
 def register(app: Flask) -> None:
     """Install the filters."""
-    app.jinja_env.filters.update(euro=euro, euro_input=euro_input, datum=datum, zeit=zeit)
+    from webapp.branding import context
+
+    app.jinja_env.filters.update(
+        euro=euro, euro_input=euro_input, datum=datum, zeit=zeit, filesize=filesize, stunden=stunden
+    )
+    app.context_processor(context)

@@ -54,7 +54,9 @@ def sniff(content: bytes) -> str | None:
 
 
 def _size_text(n: int) -> str:
-    return f"{n / (1024 * 1024):.0f} MB".replace(".", ",") if n >= 1024 * 1024 else f"{n // 1024} KB"
+    from webapp.filters import filesize
+
+    return filesize(n)
 
 
 def clean_name(filename: str | None) -> str:

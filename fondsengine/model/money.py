@@ -60,6 +60,14 @@ class LedgerEntry(Base):
     row_hash: Mapped[str | None] = mapped_column(String(64))
 
 
+PAYMENT_KIND_LABELS = {  # the German name of each kind of payment (letters, notes, pages)
+    "advance": "Abschlag",
+    "instalment": "Teilzahlung",
+    "final": "Schlusszahlung",
+    "reimbursement": "Erstattung",
+}
+
+
 class Payment(Base):
     """A payment to the applicant: requested by them or ordered by the office, then paid."""
 

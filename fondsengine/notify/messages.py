@@ -66,6 +66,10 @@ __all__ = [
 
 
 def _hours(hours: int) -> str:
+    """A link's validity in plain words: whole days from 24 hours on ('7 Tage', not '168 Stunden')."""
+    if hours >= 24 and hours % 24 == 0:
+        days = hours // 24
+        return "einen Tag" if days == 1 else f"{days} Tage"
     return "eine Stunde" if hours == 1 else f"{hours} Stunden"
 
 

@@ -440,6 +440,28 @@ def withdraw(fonds: Fonds, actor: Actor, application_id: int, reason: str | None
         uow.commit()
 
 
+DELETED_DRAFT = "Entwurf gelöscht"
+
+
+def delete_draft(fonds: Fonds, actor: Actor, application_id: int) -> None:
+    """The applicant throws away a draft that was never submitted: its files are deleted (after commit),
+    the draft is closed by the workflow's withdrawal and no longer listed (the audit trail keeps the row)."""
+    from fondsengine import files
+    from fondsengine.model import Attachment
+
+    with fonds.unit_of_work() as uow:
+        s = uow.session
+        app = _editable(uow, actor, application_id)
+        if app.state != "draft" or app.file_number is not None:
+            raise InvalidInput("Nur ein Entwurf, der noch nie eingereicht wurde, kann gelöscht werden.")
+        for row in s.scalars(select(Attachment).where(Attachment.application_id == app.id)):
+            files.remove_after_commit(s, fonds.storage, row.stored_name)
+            s.delete(row)
+        s.flush()
+        fire(uow, actor, app, "withdraw", reason=DELETED_DRAFT)
+        uow.commit()
+
+
 def confirm_consultation(fonds: Fonds, actor: Actor, application_id: int, on: date) -> None:
     """The office confirms the prior consultation took place."""
     with fonds.unit_of_work() as uow:

@@ -15,6 +15,7 @@ from fondsengine.clock import local_date
 from fondsengine.guidelines.calc import lapse_rule_text
 from fondsengine.guidelines.model import Guideline
 from fondsengine.model import Application, LedgerEntry, Letter, Membership, User
+from fondsengine.model.money import PAYMENT_KIND_LABELS
 from fondsengine.money import format_euro
 from fondsengine.services.audit import enqueue
 from fondsengine.services.context import Actor
@@ -75,7 +76,7 @@ def book_payment(c: EffectContext) -> None:
         actor_id=c.actor.user_id,
         application_id=c.app.id,
         payment_id=c.payment_id,
-        note=f"Auszahlung ({c.payment_kind})",
+        note=f"Auszahlung ({PAYMENT_KIND_LABELS.get(c.payment_kind or '', c.payment_kind)})",
     )
 def commitment_year(session: Session, app: Application) -> int:
     """The budget year the application's commitment is booked in (a release goes back there,
@@ -290,7 +291,9 @@ def notify_applicant(c: EffectContext) -> None:
 
 @EFFECTS.register("E-Mail an die Geschäftsführung")
 def notify_office(c: EffectContext) -> None:
-    """Tell the fund's managers that something needs their attention."""
+    """Tell the fund's managers that something needs their attention (not about a draft they never saw)."""
+    if c.app.file_number is None:
+        return
     managers = c.session.execute(
         select(User.id, User.email)
         .join(Membership, Membership.user_id == User.id)

@@ -15,6 +15,7 @@ from fondsengine.guidelines.calc import lapse_rule_text
 from fondsengine.guidelines.model import Guideline
 from fondsengine.iban import normalise_iban, valid_iban
 from fondsengine.model import Application, Payment
+from fondsengine.model.money import PAYMENT_KIND_LABELS
 from fondsengine.money import format_euro
 from fondsengine.services import authz
 from fondsengine.services.audit import record
@@ -25,12 +26,6 @@ from fondsengine.workflow.model import Transition, Workflow
 
 PAYMENT_KINDS = ("advance", "instalment", "final", "reimbursement")
 PAYMENT_EFFECT = "book_payment"  # a step with this effect books a payment
-KIND_LABELS = {
-    "advance": "Abschlag",
-    "instalment": "Teilzahlung",
-    "final": "Schlusszahlung",
-    "reimbursement": "Erstattung",
-}
 NO_BANK_ACCOUNT = (
     "Ohne gültige IBAN und Kontoinhaberin / Kontoinhaber wird keine Auszahlung gebucht. "
     "Bitte erfassen Sie zuerst die Bankverbindung."
@@ -271,7 +266,7 @@ def record_payment(
             payment_kind=kind,
             payment_id=payment.id,
             now=now,
-            extra={"payment_kind": kind, "payment_label": KIND_LABELS[kind]},
+            extra={"payment_kind": kind, "payment_label": PAYMENT_KIND_LABELS[kind]},
         )
         if bank is None:  # after the guards, so a step that is not possible says why first (rolls back)
             raise InvalidInput(NO_BANK_ACCOUNT, field="iban")

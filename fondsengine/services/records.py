@@ -18,6 +18,7 @@ from fondsengine.model import Application, Attachment, Fund
 from fondsengine.services import authz
 from fondsengine.services.audit import record
 from fondsengine.services.context import Actor, Fonds, UnitOfWork
+from fondsengine.services.lifecycle import workflow_of
 
 ATTACHMENT_PURPOSES = ("cost_estimate", "receipt", "photo", "other")
 ATTACHMENT_TYPES = ("application/pdf", "image/jpeg", "image/png")
@@ -70,7 +71,10 @@ def applications_of(fonds: Fonds, actor: Actor) -> list[ApplicationSummary]:
             .order_by(Application.updated_at.desc(), Application.id.desc())
         ).all()
         for app, fund_name in rows:
-            label = fonds.catalog.workflow(s, app.workflow_version_id).state(app.state).label
+            state = fonds.catalog.workflow(s, app.workflow_version_id).state(app.state)
+            if app.file_number is None and state.terminal:  # a deleted draft (never submitted)
+                continue
+            label = state.label
             out.append(
                 ApplicationSummary(
                     app.id, app.title, fund_name, app.file_number, app.state, label, app.updated_at, app.requested_cents
@@ -185,3 +189,34 @@ def attachment_content(fonds: Fonds, actor: Actor, application_id: int, attachme
     A file the store has lost is reported as `StoredFileMissing` (the caller logs it)."""
     row = attachment_file(fonds, actor, application_id, attachment_id)
     return row, fonds.storage.read(row.stored_name)
+
+
+def remove_attachment(fonds: Fonds, actor: Actor, application_id: int, attachment_id: int) -> str:
+    """Delete an attachment of an application that can still be edited (its applicant or the office);
+    the file goes once the transaction has committed. Returns the file's name as uploaded."""
+    with fonds.unit_of_work() as uow:
+        s = uow.session
+        now = fonds.clock.now()
+        app, roles = _visible(s, fonds, actor, application_id)
+        if not roles & {"applicant", "manager"}:
+            raise NotFound("Diesen Antrag gibt es nicht.")
+        if not workflow_of(uow, app).state(app.state).editable:
+            raise InvalidInput("In diesem Stand des Antrags können keine Dateien mehr gelöscht werden.", field="file")
+        row = s.scalar(select(Attachment).where(Attachment.id == attachment_id, Attachment.application_id == app.id))
+        if row is None or row.purpose not in ("cost_estimate", "other"):
+            raise NotFound("Diese Datei gibt es nicht.")
+        name = row.original_name
+        record(
+            s,
+            actor=actor,
+            role=authz.primary_role(roles),
+            action="remove_attachment",
+            at=now,
+            fund_id=app.fund_id,
+            application_id=app.id,
+            data={"attachment_id": row.id, "purpose": row.purpose, "sha256": row.sha256},
+        )
+        files.remove_after_commit(s, fonds.storage, row.stored_name)
+        s.delete(row)
+        uow.commit()
+        return name

@@ -80,7 +80,7 @@ def test_a_whole_session_with_three_members_a_conflict_and_a_tie_broken_by_the_c
 
     # Attendance: everyone confirms from "Meine Sitzungen".
     log_in(page, "ida@example.org")
-    page.get_by_role("link", name="Jury").click()
+    page.get_by_role("link", name="Jury", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Meine Sitzungen")
     a11y.check("jury-my-sessions")
     page.get_by_role("button", name=re.compile("^Ich komme")).click()

@@ -26,7 +26,7 @@ def test_the_confirmation_mail_carries_the_link_and_validity() -> None:
     assert mail.subject == "Bestätigen Sie Ihre E-Mail-Adresse"
     assert mail.text.startswith("Guten Tag Anna Schmidt,\n\n")
     assert "https://fonds.example/bestaetigen?t=a&b=1" in mail.text
-    assert "48 Stunden gültig" in mail.text
+    assert "2 Tage gültig" in mail.text
     assert mail.html is not None
     assert 'href="https://fonds.example/bestaetigen?t=a&amp;b=1"' in mail.html
     assert mail.text.rstrip().endswith("Diese Nachricht wurde automatisch verschickt.")

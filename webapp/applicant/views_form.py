@@ -10,9 +10,10 @@ from flask_login import current_user, login_required
 
 from fondsengine.errors import ConcurrentChange, FondsError
 from fondsengine.guidelines.model import Guideline
+from fondsengine.model import Application
 from fondsengine.services import applications
 from fondsengine.services.queries import findings_for
-from fondsengine.services.records import attachments_of
+from fondsengine.services.records import add_attachment, attachments_of, remove_attachment
 from webapp import fields
 from webapp.applicant import bp
 from webapp.applicant.common import error_list, load, split_findings
@@ -28,6 +29,14 @@ from webapp.applicant.forms import (
 )
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
+from webapp.uploads import as_input, check
+
+NOT_SAVED = "Ihre Eingaben stehen noch im Formular, sind aber noch nicht gespeichert: Bitte prüfen Sie sie."
+
+
+def state_is_deletable(application_id: int) -> bool:
+    """May the draft be deleted (never submitted)?"""
+    return _deletable(load(application_id).app)
 
 
 def _guideline(fund_id: str) -> Guideline:
@@ -70,6 +79,8 @@ def _render(
         info=info,
         input_id=lambda fld: input_id(fld, guideline),
         attachments=attachments_of(fonds(), actor(), app_id) if app_id else [],
+        max_upload=fonds().settings.upload_max_bytes,
+        can_delete=bool(app_id) and state_is_deletable(app_id),
     ), status
 
 
@@ -123,73 +134,123 @@ def new(fund_id: str) -> ResponseReturnValue:
 @login_required
 @rerender_on_csrf
 def edit(application_id: int) -> ResponseReturnValue:
-    """Edit a draft, or an application the office sent back for changes."""
+    """Edit a draft, or an application the office sent back for changes. The attachments are part of
+    the same form: uploading or deleting a file saves what was typed too (or keeps it on the page)."""
     loaded = load(application_id)
     g = loaded.guideline
     if not loaded.editable:
         flash("Dieser Antrag kann in seinem jetzigen Stand nicht mehr bearbeitet werden.", "error")
         return redirect(url_for("applicant.detail", application_id=application_id))
-    findings = findings_for(fonds(), actor(), application_id)
     if request.method == "GET":
         return _render(
             g,
             state_from_application(loaded.app, g),
             app_id=application_id,
             row_version=loaded.app.row_version,
-            findings=findings,
+            findings=findings_for(fonds(), actor(), application_id),
             extra_rows=1 if request.args.get("rows") else 0,
         )
     data, state = parse_form(request.form, g, checkbox_names(g))
-    extra_rows = 1 if request.form.get("action") == "add_row" else 0
+    action = request.form.get("action", "save")
+    removing = fields.ident(request.form.get("remove_attachment", ""))
+    file_step = action == "upload" or removing is not None
+    extra_rows = 1 if action == "add_row" else 0
     version = request.form.get("row_version", "")
+
+    def again(errors: list[tuple[str | None, str]], status: int) -> ResponseReturnValue:
+        return _render(
+            g,
+            state,
+            app_id=application_id,
+            row_version=_version(application_id),
+            errors=errors,
+            findings=findings_for(fonds(), actor(), application_id),
+            extra_rows=extra_rows,
+            status=status,
+        )
+
     if csrf_failed():
-        return _render(
-            g,
-            state,
-            app_id=application_id,
-            row_version=loaded.app.row_version,
-            errors=[(None, CSRF_MESSAGE)],
-            extra_rows=extra_rows,
-            status=400,
-        )
-    if data is None:
-        return _render(
-            g,
-            state,
-            app_id=application_id,
-            row_version=loaded.app.row_version,
-            extra_rows=extra_rows,
-            status=400,
-        )
-    try:
-        applications.update_draft(
-            fonds(),
-            actor(),
-            application_id,
-            data,
-            expected_version=fields.ident(version, low=0),
-        )
-    except ConcurrentChange as exc:
-        return _render(
-            g,
-            state,
-            app_id=application_id,
-            row_version=loaded.app.row_version,
-            errors=[(None, exc.message + " Ihre Eingaben unten sind noch nicht gespeichert.")],
-            extra_rows=extra_rows,
-            status=409,
-        )
-    except FondsError as exc:
-        return _render(
-            g,
-            state,
-            app_id=application_id,
-            row_version=loaded.app.row_version,
-            errors=error_list(exc),
-            extra_rows=extra_rows,
-            status=400,
-        )
+        note = " Die Datei wurde noch nicht hochgeladen: Bitte wählen Sie sie noch einmal aus." if file_step else ""
+        return again([(None, CSRF_MESSAGE + note)], 400)
+    saved, errors, status = False, [], 400
+    if data is not None:
+        try:
+            applications.update_draft(
+                fonds(), actor(), application_id, data, expected_version=fields.ident(version, low=0)
+            )
+            saved = True
+        except ConcurrentChange as exc:
+            errors, status = [(None, exc.message + " Ihre Eingaben unten sind noch nicht gespeichert.")], 409
+        except FondsError as exc:
+            errors = error_list(exc)
+    if file_step:
+        file_errors, done = _file_step(application_id, removing)
+        errors += file_errors
+        for message in done:
+            flash(message, "success")
+        if saved and not errors:
+            return redirect(url_for("applicant.edit", application_id=application_id, _anchor="anhaenge"))
+        if not saved:
+            errors.append((None, NOT_SAVED))
+        return again(errors, status)
+    if not saved:
+        return again(errors, status)
     if extra_rows:
         return redirect(url_for("applicant.edit", application_id=application_id, rows=1, _anchor="kostenplan"))
     flash("Ihre Änderungen sind gespeichert.", "success")
     return redirect(url_for("applicant.detail", application_id=application_id))
+
+
+def _version(application_id: int) -> int:
+    return load(application_id).app.row_version
+
+
+def _file_step(application_id: int, removing: int | None) -> tuple[list[tuple[str | None, str]], list[str]]:
+    """Delete the chosen attachment, or upload the chosen files: (errors next to the file field, successes)."""
+    f, a = fonds(), actor()
+    errors: list[tuple[str | None, str]] = []
+    done: list[str] = []
+    if removing is not None:
+        try:
+            name = remove_attachment(f, a, application_id, removing)
+        except FondsError as exc:
+            errors.append(("file", exc.message))
+        else:
+            done.append(f"„{name}“ ist gelöscht.")
+        return errors, done
+    files = [fs for fs in request.files.getlist("file") if fs and fs.filename]
+    if not files:
+        errors.append(("file", "Bitte wählen Sie zuerst eine Datei aus und klicken Sie dann auf „Datei hochladen“."))
+    settings = f.settings
+    for fs in files:
+        try:
+            stored = check(fs, settings.upload_max_bytes, max_pixels=settings.upload_max_pixels)
+            add_attachment(f, a, application_id, as_input(stored, "cost_estimate"))
+        except FondsError as exc:
+            errors.append(("file", exc.message))
+        else:
+            done.append(f"„{stored.original_name}“ ist hochgeladen.")
+    return errors, done
+
+
+@bp.route("/antraege/<int:application_id>/loeschen", methods=["GET", "POST"])
+@login_required
+def delete_draft(application_id: int) -> ResponseReturnValue:
+    """Delete a draft that was never submitted, after a confirmation page."""
+    loaded = load(application_id)
+    if not _deletable(loaded.app):
+        flash("Nur ein Entwurf, der noch nie eingereicht wurde, kann gelöscht werden.", "error")
+        return redirect(url_for("applicant.detail", application_id=application_id))
+    if request.method == "POST":
+        try:
+            applications.delete_draft(fonds(), actor(), application_id)
+        except FondsError as exc:
+            flash(exc.message, "error")
+            return redirect(url_for("applicant.detail", application_id=application_id))
+        flash(f"Ihr Entwurf „{loaded.app.title}“ ist gelöscht.", "success")
+        return redirect(url_for("applicant.overview"))
+    return render_template("applicant/delete.html", app=loaded.app)
+
+
+def _deletable(app: Application) -> bool:
+    return app.state == "draft" and app.file_number is None

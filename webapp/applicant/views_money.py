@@ -18,7 +18,7 @@ from webapp.applicant import bp
 from webapp.applicant.common import error_list, load
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
-from webapp.uploads import as_input, check
+from webapp.uploads import as_input, check, clean_name
 
 KIND_OF_MODE = {
     PaymentMode.REIMBURSEMENT: "reimbursement",
@@ -148,6 +148,8 @@ def proof(application_id: int) -> ResponseReturnValue:
             return redirect(url_for("applicant.detail", application_id=application_id))
     spent = sum(int(r.get("cents", "0")) for r in rows)
     blanks = max(3 - len(rows), 1) + extra_rows
+    chosen, photos = _chosen_files(rows) if request.method == "POST" else ({}, [])
+    labels = {r["index"]: f"Beleg {n}" for n, r in enumerate(rows, start=1)}
     return render_template(
         "applicant/proof.html",
         app=app,
@@ -159,7 +161,23 @@ def proof(application_id: int) -> ResponseReturnValue:
         spent=spent,
         approved=app.approved_cents or 0,
         checked=request.method == "POST",
+        chosen=chosen,
+        chosen_photos=", ".join(f"„{p}“" for p in photos),
+        chosen_again=[(labels.get(i, "Beleg"), n) for i, n in chosen.items()] + [("Foto", p) for p in photos],
+        max_upload=fonds().settings.upload_max_bytes,
     ), 400 if errors else 200
+
+
+def _chosen_files(rows: list[dict[str, str]]) -> tuple[dict[str, str], list[str]]:
+    """The files that came with a post that is shown again ({receipt index: name}, photo names): the
+    browser cannot keep them chosen, so the page names each one to choose again."""
+    chosen = {}
+    for row in rows:
+        upload = request.files.get(f"receipt-{row['index']}-file")
+        if upload and upload.filename:
+            chosen[row["index"]] = clean_name(upload.filename)
+    photos = [clean_name(p.filename) for p in request.files.getlist("photos") if p and p.filename]
+    return chosen, photos
 
 
 def _store_and_submit(

@@ -22,15 +22,9 @@ from webapp.applicant import bp
 from webapp.applicant.common import error_list, load, split_findings
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
+from webapp.labels import JURY_INTERNAL, event_text
 from webapp.uploads import as_input, check
 
-EVENT_TEXT = {
-    "create_draft": "Entwurf angelegt",
-    "save": "Entwurf gespeichert",
-    "confirm_consultation": "Beratungsgespräch bestätigt",
-    "request_payment": "Auszahlung angefordert",
-    "book_payment": "Auszahlung gebucht",
-}
 LINKED_ACTIONS = {"withdraw": "applicant.withdraw", "submit_proof": "applicant.proof"}  # steps with their own page
 
 
@@ -52,7 +46,9 @@ def _timeline(application_id: int) -> list[dict[str, object]]:
     labels = {t.trigger: t.label for t in wf.transitions}
     out = []
     for e in timeline(f, actor(), application_id):
-        text = EVENT_TEXT.get(e.action) or labels.get(e.action) or e.action
+        if e.action in JURY_INTERNAL:
+            continue
+        text = event_text(e.action, labels)
         if e.to_state and e.to_state != e.from_state and e.action != "create_draft":
             text = f"{text} – neuer Stand: {wf.state(e.to_state).label}"
         out.append({"at": e.at, "text": text, "reason": e.reason})

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import replace
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
@@ -39,6 +41,7 @@ from fondsengine.services.notifications import notification_choices, set_notific
 from fondsengine.services.users import DUMMY_HASH, EmailTaken, create_user
 from webapp.auth import bp, tokens
 from webapp.auth.forms import (
+    REQUIRED,
     CodeForm,
     EmailChangeForm,
     ForgotForm,
@@ -135,10 +138,43 @@ def send_invitation(user_id: int, role_label: str, fund_name: str) -> bool:
     return True
 
 
+# Where each role's work is, most specific first: the start page after login (city approvers and
+# auditors get their page as soon as one exists; until then the office view if they manage, else their own).
+START_PAGES = (
+    ("manager", "manage.index"),
+    ("city_approver", "granting.queue"),
+    ("jury_member", "jury.index"),
+)
+
+
+def start_page(roles: frozenset[str] | set[str]) -> str:
+    """The start page of a person with these roles."""
+    for role, endpoint in START_PAGES:
+        if role in roles and endpoint in current_app.view_functions:
+            return url_for(endpoint)
+    return url_for("applicant.overview")
+
+
+def summary_errors(form: Any, skip: tuple[str, ...] = ("csrf_token",)) -> list[tuple[str, str]]:
+    """The form's errors for the summary at the top, each naming its field (a bare "Bitte füllen Sie
+    dieses Feld aus." four times tells nobody which fields are meant)."""
+    out = []
+    for name, msgs in form.errors.items():
+        if name in skip:
+            continue
+        message = msgs[0]
+        if message == REQUIRED:
+            label = re.sub(r"\s*\(.*\)$", "", form[name].label.text)
+            message = f"Bitte füllen Sie das Feld „{label}“ aus."
+        out.append((name, message))
+    return out
+
+
 def _safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
         return target
-    return url_for("applicant.overview")
+    roles = set(current_user.roles) if current_user.is_authenticated else set()
+    return start_page(roles)
 
 
 def _forgot_url() -> str:
@@ -194,7 +230,7 @@ def register() -> ResponseReturnValue:
             assert account is not None
             _send_confirmation_limited(account)
             return render_template("auth/check_mail.html", email=account.email)
-    errors += [(name, msgs[0]) for name, msgs in form.errors.items() if name != "csrf_token"]
+    errors += summary_errors(form)
     status = 400 if errors else 200
     return render_template("auth/register.html", form=form, errors=errors), status
 
@@ -264,7 +300,7 @@ def login() -> ResponseReturnValue:
                 "u": account.id,
                 "g": account.session_generation,
                 "e": account.email,
-                "n": _safe_next(form.next.data),
+                "n": form.next.data if _safe_next(form.next.data) == form.next.data else "",
                 "t": time.time(),
             }
             return redirect(url_for("auth.second_step"))
@@ -272,7 +308,7 @@ def login() -> ResponseReturnValue:
             _start_session(account)
             flash(f"Willkommen, {account.name}!", "success")
             return redirect(_safe_next(form.next.data))
-    errors += [(name, msgs[0]) for name, msgs in form.errors.items() if name not in ("csrf_token", "next")]
+    errors += summary_errors(form, skip=("csrf_token", "next"))
     return render_template("auth/login.html", form=form, errors=errors), status if errors else 200
 
 
@@ -310,7 +346,7 @@ def second_step() -> ResponseReturnValue:
                 errors.append(("code", "Der Code stimmt nicht. Bitte geben Sie den aktuellen Code aus der App ein."))
         else:
             logins.record_login(f, user_id, client=_client(), method=method)
-            target = str(pending.get("n") or url_for("applicant.overview"))
+            target = str(pending.get("n") or "")
             _start_session(account)
             if method == "recovery":
                 flash(
@@ -320,7 +356,7 @@ def second_step() -> ResponseReturnValue:
                 )
             flash(f"Willkommen, {account.name}!", "success")
             return redirect(_safe_next(target))
-    errors += [(name, msgs[0]) for name, msgs in form.errors.items() if name != "csrf_token"]
+    errors += summary_errors(form)
     return render_template("auth/second_step.html", form=form, errors=errors), status if errors else 200
 
 
@@ -366,7 +402,7 @@ def forgot() -> ResponseReturnValue:
                 valid_hours=tokens.RESET_HOURS,
             )
         return render_template("auth/check_mail.html", email=form.email.data, reset=True)
-    errors += [(name, msgs[0]) for name, msgs in form.errors.items() if name != "csrf_token"]
+    errors += summary_errors(form)
     return render_template("auth/forgot.html", form=form, errors=errors), 400 if errors else 200
 
 
@@ -399,7 +435,7 @@ def reset(token: str) -> ResponseReturnValue:
             session.clear()
             flash("Ihr neues Passwort ist gespeichert. Sie können sich jetzt anmelden.", "success")
             return redirect(url_for("auth.login"))
-    errors += [(name, msgs[0]) for name, msgs in form.errors.items() if name != "csrf_token"]
+    errors += summary_errors(form)
     return render_template("auth/reset.html", form=form, errors=errors), 400 if errors else 200
 
 
@@ -481,7 +517,7 @@ def change_password() -> ResponseReturnValue:
                 _mail_password_changed(account)
             flash("Ihr Passwort ist geändert. Andere Anmeldungen mit Ihrem Konto sind beendet.", "success")
             return redirect(url_for("auth.account"))
-    errors += [(name, msgs[0]) for name, msgs in form.errors.items() if name != "csrf_token"]
+    errors += summary_errors(form)
     return _account_page(errors=errors, password_form=form)
 
 
@@ -523,7 +559,7 @@ def request_email_change() -> ResponseReturnValue:
                 "success",
             )
             return redirect(url_for("auth.account"))
-    errors += [(name, msgs[0]) for name, msgs in form.errors.items() if name != "csrf_token"]
+    errors += summary_errors(form)
     return _account_page(errors=errors, email_form=form)
 
 
@@ -600,7 +636,7 @@ def second_factor_setup() -> ResponseReturnValue:
         else:
             _mail_second_factor(True)
             return render_template("auth/second_factor_done.html", codes=codes)
-    errors += [(name, msgs[0]) for name, msgs in form.errors.items() if name != "csrf_token"]
+    errors += summary_errors(form)
     uri = second_factor.provisioning_uri(secret, current_user.email or current_user.name, _office_name())
     return render_template(
         "auth/second_factor.html",
@@ -630,7 +666,7 @@ def second_factor_remove() -> ResponseReturnValue:
             _mail_second_factor(False)
             flash("Der zweite Faktor ist entfernt.", "success")
             return redirect(url_for("auth.account"))
-    errors += [(name, msgs[0]) for name, msgs in form.errors.items() if name != "csrf_token"]
+    errors += summary_errors(form)
     return _account_page(errors=errors, remove_form=form)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
@@ -9,7 +11,7 @@ from flask_login import current_user, login_required
 from fondsengine.errors import FondsError, InvalidInput
 from fondsengine.inputs import MAX_TEXT
 from fondsengine.services import jury
-from fondsengine.services.jury_reads import SessionInfo, my_sessions, session_of_item
+from fondsengine.services.jury_reads import SessionInfo, SessionLine, my_sessions, session_of_item
 from webapp import fields
 from webapp.errors import rerender_on_csrf
 from webapp.extensions import actor, fonds
@@ -30,9 +32,16 @@ def index() -> ResponseReturnValue:
     lines = my_sessions(fonds(), actor())
     if not lines and not {"jury_member", "manager"} & set(current_user.roles):
         abort(404)
-    upcoming = [x for x in lines if x.status != "closed"]
-    past = sorted((x for x in lines if x.status == "closed"), key=lambda x: x.starts_at, reverse=True)
-    return render_template("jury/index.html", upcoming=upcoming, past=past)
+    now = fonds().clock.now()
+
+    def over(x: SessionLine) -> bool:  # closed, or its day (or voting deadline) has passed
+        end = x.vote_deadline if x.circulation and x.vote_deadline else x.starts_at + timedelta(hours=12)
+        return x.status == "closed" or end < now
+
+    upcoming = [x for x in lines if not over(x)]
+    past = sorted((x for x in lines if over(x)), key=lambda x: x.starts_at, reverse=True)
+    overdue = {x.id for x in past if x.status != "closed"}
+    return render_template("jury/index.html", upcoming=upcoming, past=past, overdue=overdue)
 
 
 @bp.route("/sitzungen/<int:session_id>/zusage", methods=["POST"])

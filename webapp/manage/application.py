@@ -31,6 +31,7 @@ from fondsengine.services.queries import available_actions, findings_for, get_ap
 from fondsengine.services.records import attachments_of
 from fondsengine.workflow.model import Workflow
 from webapp.extensions import actor, fonds
+from webapp.labels import event_text
 from webapp.manage import bp
 from webapp.manage.common import Errors, require_fund
 from webapp.manage.revisions import last_changes
@@ -56,16 +57,6 @@ PAYMENT_STATUS = {
     "ordered": "angewiesen",
     "paid": "ausgezahlt",
     "cancelled": "storniert",
-}
-EVENT_TEXT = {
-    "create_draft": "Entwurf angelegt",
-    "save": "Entwurf gespeichert",
-    "confirm_consultation": "Beratungsgespräch bestätigt",
-    "record_review": "Prüfpunkte erfasst",
-    "request_payment": "Auszahlung angefordert",
-    "book_payment": "Auszahlung gebucht",
-    "book_refund": "Rückzahlung gebucht",
-    "review_receipt": "Beleg geprüft",
 }
 
 
@@ -164,7 +155,7 @@ def timeline_for(view: OfficeView) -> list[dict[str, Any]]:
         names = dict(s.execute(select(User.id, User.name).where(User.id.in_(ids))).all()) if ids else {}
     out = []
     for e in events:
-        text = EVENT_TEXT.get(e["action"]) or labels.get(e["action"]) or e["action"]
+        text = event_text(e["action"], labels)
         if e["to_state"] and e["to_state"] != e["from_state"] and e["action"] != "create_draft":
             with contextlib.suppress(KeyError):
                 text = f"{text} – neuer Stand: {view.workflow.state(e['to_state']).label}"

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import io
+
 from flask import abort, render_template, request, send_file
 from flask.typing import ResponseReturnValue
 
 from fondsengine.errors import NotFound
-from fondsengine.files import stored_path
 from fondsengine.public import fund_page
 from fondsengine.public_projects import ProjectFilter, facets, public_photo, public_project, public_projects
+from fondsengine.storage import StorageError
 from webapp.extensions import fonds
 from webapp.public import bp
 from webapp.public.charts import MAP_H, MAP_W, budget_bar, map_points
@@ -72,5 +74,8 @@ def photo(application_id: int, attachment_id: int) -> ResponseReturnValue:
         ph = public_photo(fonds(), application_id, attachment_id)
     except NotFound:
         abort(404)
-    path = stored_path(fonds().settings.effective_upload_dir, ph.stored_name)
-    return send_file(path, mimetype=ph.mimetype, download_name=f"foto-{attachment_id}")
+    try:
+        content = fonds().storage.read(ph.stored_name)
+    except StorageError:
+        abort(404)
+    return send_file(io.BytesIO(content), mimetype=ph.mimetype, download_name=f"foto-{attachment_id}")

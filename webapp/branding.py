@@ -1,0 +1,56 @@
+"""The site's name on every page: the office's name when all funds share one office, else the fund's
+name when there is one fund, else the neutral 'Bewohnerfonds'; and the areas a person can switch between."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, request
+from flask_login import current_user
+from sqlalchemy import select
+
+from fondsengine.errors import FondsError
+from fondsengine.model import Fund
+
+NEUTRAL = "Bewohnerfonds"
+AREAS = (  # (role or None for everybody, endpoint, label, blueprint)
+    (None, "applicant.overview", "Meine Anträge", "applicant"),
+    ("jury_member", "jury.index", "Jury", "jury"),
+    ("manager", "manage.index", "Verwaltung", "manage"),
+    ("city_approver", "granting.queue", "Bewilligung", "granting"),
+)
+
+
+def site_name() -> str:
+    """The name the site is branded with."""
+    fonds = current_app.extensions["fonds"]
+    try:
+        with fonds.db.read() as s:
+            ids = list(s.scalars(select(Fund.id).order_by(Fund.id)))
+            guidelines = [fonds.catalog.current(s, fund_id)[2] for fund_id in ids]
+    except (FondsError, LookupError):
+        return NEUTRAL
+    offices = {g.office.name for g in guidelines if g.office.name}
+    if len(offices) == 1:
+        return offices.pop()
+    if len(guidelines) == 1:
+        return guidelines[0].name
+    return NEUTRAL
+
+
+def areas() -> list[dict[str, Any]]:
+    """The areas of the logged-in person (only when there are several: then the switcher shows)."""
+    if not current_user.is_authenticated:
+        return []
+    roles = set(current_user.roles)
+    mine = [
+        {"endpoint": e, "label": label, "current": request.blueprint == bp}
+        for role, e, label, bp in AREAS
+        if role is None or role in roles
+    ]
+    return mine if len(mine) > 1 else []
+
+
+def context() -> dict[str, Any]:
+    """Template globals of every page."""
+    return {"site_name": site_name(), "my_areas": areas()}
