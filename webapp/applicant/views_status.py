@@ -26,6 +26,7 @@ from webapp.uploads import as_input, check
 EVENT_TEXT = {
     "create_draft": "Entwurf angelegt",
     "save": "Entwurf gespeichert",
+    "add_message": "Nachricht geschrieben",
     "confirm_consultation": "Beratungsgespräch bestätigt",
     "request_payment": "Auszahlung angefordert",
     "book_payment": "Auszahlung gebucht",

@@ -79,6 +79,7 @@ PAYMENT_STATUS = {
 EVENT_TEXT = {
     "create_draft": "Entwurf angelegt",
     "save": "Entwurf gespeichert",
+    "add_message": "Nachricht geschrieben",
     "confirm_consultation": "Beratungsgespräch bestätigt",
     "record_review": "Prüfpunkte erfasst",
     "request_payment": "Auszahlung angefordert",
