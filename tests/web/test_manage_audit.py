@@ -52,6 +52,11 @@ def test_the_office_reads_the_trail_of_an_application_with_versions_and_integrit
     assert "Entwurf angelegt" in html and "Anna Beispiel" in html and "Innenstadt-Büro" in html
     assert "Richtlinie vom" in html and "Workflow " in html
     assert "alles unverändert und stimmig" in html
+    # unknown query parameters do not reach the CSV link (no clash with the route's own arguments)
+    odd = client.get(f"/verwaltung/antraege/{app_id}/protokoll?application_id=5&art=submit")
+    assert odd.status_code == 200 and f"/verwaltung/antraege/{app_id}/protokoll.csv?art=submit" in odd.get_data(
+        as_text=True
+    )
 
     rows = _rows(client.get(f"/verwaltung/antraege/{app_id}/protokoll.csv").data)
     assert rows[0][:6] == ["Nr.", "Zeitpunkt", "Person", "Rolle", "für", "Ereignis"]

@@ -31,6 +31,7 @@ from webapp.manage import bp
 from webapp.manage.common import FundChoice, today
 from webapp.manage.downloads import csv_download
 
+FILTER_KEYS = ("fonds", "von", "bis", "art", "person")  # what the CSV link carries over
 CSV_HEADER = (
     "Nr.",
     "Zeitpunkt",
@@ -146,7 +147,7 @@ def _page(trail: AuditTrail, form: AuditFilterForm, integrity: Integrity | None)
         integrity=integrity,
         funds=readable_funds() if trail.application_id is None else [],
         fund_id=trail.fund_id,
-        query=request.args.to_dict(),
+        query={k: v for k, v in request.args.items() if k in FILTER_KEYS},
     ), (400 if errors else 200)
 
 
