@@ -101,6 +101,21 @@ def _office_mail(to: str, payload: dict[str, Any], ctx: MailContext, name: str |
     return compose(to, f"Zu bearbeiten: {quoted(title)} ({ref})", name, blocks, ctx.office)
 
 
+def _message_mail(to: str, payload: dict[str, Any], ctx: MailContext, name: str | None) -> Message:
+    """A new message on an application: to the applicant when the office wrote, else to the office."""
+    title, ref = _s(payload, "title"), _s(payload, "file_number", "ohne Aktenzeichen")
+    if payload.get("from_office"):
+        text, link = f"die Geschäftsführung hat Ihnen zu Ihrem Antrag {quoted(title)} geschrieben.", "/antraege/"
+    else:
+        text, link = f"zum Antrag {quoted(title)} ({ref}) ist eine Nachricht eingegangen.", "/verwaltung/antraege/"
+    blocks: list[Block] = [
+        Para(text),
+        Para("Aus Datenschutzgründen steht die Nachricht nicht in dieser E-Mail; Sie lesen sie beim Antrag."),
+        Link("Nachricht lesen", ctx.url(f"{link}{ctx.application_id}#nachrichten")),
+    ]
+    return compose(to, f"Neue Nachricht zum Antrag {quoted(title)}", name, blocks, ctx.office)
+
+
 def _day(payload: dict[str, Any], key: str) -> date:
     return date.fromisoformat(_s(payload, key))
 
@@ -192,4 +207,6 @@ def build_message(
             to, name=name, title=_s(p, "title"), reference=_s(p, "reference"), lapse_on=_day(p, "due_on"),
             rule=_s(p, "rule"), office=ctx.office, status_url=ctx.url(f"/antraege/{ctx.application_id}"),
         )  # fmt: skip
+    if topic == "application_message":
+        return _message_mail(to, p, ctx, name)
     raise ValueError(f"unknown outbox topic {topic!r}")

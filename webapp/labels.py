@@ -6,6 +6,7 @@ from __future__ import annotations
 
 EVENT_TEXT = {
     "create_draft": "Entwurf angelegt",
+    "add_message": "Nachricht geschrieben",
     "save": "Entwurf gespeichert",
     "confirm_consultation": "Beratungsgespräch bestätigt",
     "add_attachment": "Datei angehängt",

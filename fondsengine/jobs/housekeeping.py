@@ -11,6 +11,7 @@ from fondsengine.clock import local_date
 from fondsengine.jobs.base import funds, once
 from fondsengine.model import (
     Application,
+    ApplicationMessage,
     ApplicationRevision,
     Attachment,
     BudgetYear,
@@ -94,6 +95,8 @@ def anonymise(uow: UnitOfWork, app: Application, now: datetime) -> None:
               .values(snapshot={"anonymised": True}))  # fmt: skip
     s.execute(update(OutboxMessage).where(OutboxMessage.application_id == app.id)
               .values(recipient_email=None, payload={"anonymised": True}))  # fmt: skip
+    s.execute(update(ApplicationMessage).where(ApplicationMessage.application_id == app.id)
+              .values(text=ANONYMISED))  # fmt: skip
     for letter in s.scalars(select(Letter).where(Letter.application_id == app.id)):
         data = dict(letter.data)
         data.update({k: None for k in PERSONAL_LETTER_KEYS if k in data})
@@ -110,6 +113,8 @@ def remove_files(uow: UnitOfWork, app: Application) -> int:
     ids = [r.id for r in rows]
     proofs = select(ProofOfUse.id).where(ProofOfUse.application_id == app.id).scalar_subquery()
     s.execute(update(Receipt).where(Receipt.proof_id.in_(proofs), Receipt.attachment_id.in_(ids))
+              .values(attachment_id=None))  # fmt: skip
+    s.execute(update(ApplicationMessage).where(ApplicationMessage.application_id == app.id)
               .values(attachment_id=None))  # fmt: skip
     s.execute(delete(Attachment).where(Attachment.id.in_(ids)))
     for r in rows:

@@ -12,6 +12,7 @@ from fondsengine.model.base import Base
 from fondsengine.model.fund import BudgetYear, Fund, GuidelineVersion, WorkflowVersion
 from fondsengine.model.jury import AgendaItem, Attendance, Conflict, JurySession, Vote
 from fondsengine.model.jury_extra import JuryDraw, JuryVolunteer
+from fondsengine.model.messages import ApplicationMessage
 from fondsengine.model.money import LedgerEntry, Payment, ProofOfUse, Receipt, Refund
 from fondsengine.model.publication import PublicationConsent, PublicListing
 from fondsengine.model.records import (
@@ -27,6 +28,7 @@ from fondsengine.model.user import Membership, ThrottleCounter, User
 __all__ = [
     "AgendaItem",
     "Application",
+    "ApplicationMessage",
     "ApplicationRevision",
     "Attachment",
     "Attendance",

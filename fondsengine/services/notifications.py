@@ -31,6 +31,7 @@ CHOICES: tuple[Choice, ...] = (
         ("proof_due_soon", "proof_due_today", "proof_overdue"),
         frozenset(),
     ),
+    Choice("messages", "Neue Nachrichten zu einem Antrag", ("application_message",), frozenset()),
     Choice("round", "Erinnerung an die Antragsfrist, solange ich einen Entwurf habe", ("round_deadline",), frozenset()),
     Choice(
         "jury",

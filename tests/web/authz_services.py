@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from fondsengine import letters_access, monitoring, reports_data, subject_access, todo
+from fondsengine import audit_view, letters_access, monitoring, reports_data, subject_access, todo
+from fondsengine.audit_view import AuditFilter
 from fondsengine.errors import NotFound
 from fondsengine.services import (
     accounts,
@@ -30,9 +31,11 @@ from fondsengine.services import (
     jury_sessions,
     jury_voting,
     login,
+    messages,
     notes,
     notifications,
     payments,
+    profile,
     proofs,
     publication,
     queries,
@@ -487,5 +490,29 @@ SERVICES: dict[str, Use] = {
     ),
     "fondsengine.subject_access.personal_data": fund_read(
         SELF, lambda aw, a, st: subject_access.personal_data(aw.world.fonds, a)
+    ),
+    # issue 17 (office): audit view, the account's own data, messages inside an application
+    "fondsengine.audit_view.fund_trail": fund_read(
+        roles("manager", "auditor"), lambda aw, a, st: audit_view.fund_trail(aw.world.fonds, a, QF, AuditFilter())
+    ),
+    "fondsengine.audit_view.integrity_for_fund": fund_read(
+        roles("manager", "auditor"), lambda aw, a, st: audit_view.integrity_for_fund(aw.world.fonds, a, QF)
+    ),
+    "fondsengine.audit_view.application_trail": read(
+        {**OFFICE, "auditor": SUBMITTED},
+        lambda aw, a, st: audit_view.application_trail(aw.world.fonds, a, aw.app[st], AuditFilter()),
+    ),
+    "fondsengine.services.profile.profile_of": fund_read(
+        SELF, lambda aw, a, st: profile.profile_of(aw.world.fonds, a)
+    ),
+    "fondsengine.services.profile.change_profile": fund_write(
+        SELF,
+        lambda aw, a, st: profile.change_profile(aw.world.fonds, a, name="Neu", street="", postcode="", city=""),
+    ),
+    "fondsengine.services.messages.messages_of": read(
+        RECORD, lambda aw, a, st: messages.messages_of(aw.world.fonds, a, aw.app[st])
+    ),
+    "fondsengine.services.messages.send_message": write(
+        APPLICANT_SIDE, lambda aw, a, st: messages.send_message(aw.world.fonds, a, aw.app[st], "Hallo")
     ),
 }

@@ -203,4 +203,12 @@ TABLE: dict[tuple[str, str], Row] = {
     ("manage.receipt", "POST"): app_row(OFFICE, posts=True),
     ("manage.consultation", "POST"): app_row(OFFICE, posts=True),
     ("manage.note", "POST"): app_row(OFFICE, posts=True),
+    # issue 17 (office): audit view, messages, the account's own data
+    ("manage.audit_fund", "GET"): fund_row(roles("manager", "manager_other", "auditor")),
+    ("manage.audit_fund_csv", "GET"): fund_row(roles("manager", "manager_other", "auditor")),
+    ("manage.audit_application", "GET"): app_row({**OFFICE, "auditor": SUBMITTED}),
+    ("manage.audit_application_csv", "GET"): app_row({**OFFICE, "auditor": SUBMITTED}),
+    ("manage.office_message", "POST"): app_row(OFFICE, posts=True),
+    ("applicant.message", "POST"): app_row(APPLICANT_SIDE, posts=True),
+    ("auth.change_profile_data", "POST"): fund_row(LOGGED_IN, posts=True),
 }

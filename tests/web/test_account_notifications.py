@@ -38,7 +38,7 @@ def test_switching_off_status_mails_stops_them_but_the_receipt_letter_still_arri
     response = client.post("/konto", data={"choice": ["proof", "round"]})
     assert response.status_code == 302
     choices = {c.key: c.enabled for c in notification_choices(world.fonds, Actor(world.anna))}
-    assert choices == {"status": False, "proof": True, "round": True}
+    assert choices == {"status": False, "messages": False, "proof": True, "round": True}
     page = client.get("/konto").get_data(as_text=True)
     assert 'value="status" checked' not in page and 'value="proof" checked' in page
 

@@ -71,3 +71,12 @@ class RemoveSecondFactorForm(FlaskForm):
 class EmailChangeForm(FlaskForm):
     new_email = EmailField("Neue E-Mail-Adresse", validators=[DataRequired(REQUIRED), SafeText(320)])
     email_password = PasswordField("Ihr Passwort", validators=[DataRequired(REQUIRED), SafeText(1000)])
+
+
+class ProfileForm(FlaskForm):
+    """Name and postal address of the account (the e-mail address has its own form)."""
+
+    name = StringField("Ihr Name", validators=[DataRequired(REQUIRED), SafeText(200)])
+    street = StringField("Straße und Hausnummer", validators=[SafeText(200)])
+    postcode = StringField("Postleitzahl", validators=[SafeText(10)])
+    city = StringField("Ort", validators=[SafeText(100)])

@@ -38,6 +38,7 @@ from fondsengine.services.accounts import (
 )
 from fondsengine.services.context import Actor
 from fondsengine.services.notifications import notification_choices, set_notifications
+from fondsengine.services.profile import profile_of
 from fondsengine.services.users import DUMMY_HASH, EmailTaken, create_user
 from webapp.auth import bp, tokens
 from webapp.auth.forms import (
@@ -48,6 +49,7 @@ from webapp.auth.forms import (
     LoginForm,
     NotificationsForm,
     PasswordChangeForm,
+    ProfileForm,
     RegisterForm,
     RemoveSecondFactorForm,
     ResetForm,
@@ -472,8 +474,11 @@ def _account_page(
     password_form: PasswordChangeForm | None = None,
     remove_form: RemoveSecondFactorForm | None = None,
     email_form: EmailChangeForm | None = None,
+    profile_form: ProfileForm | None = None,
 ) -> ResponseReturnValue:
     me = Actor(int(current_user.id))
+    if profile_form is None:
+        profile_form = ProfileForm(data=vars(profile_of(fonds(), me)))
     errors = errors or []
     return render_template(
         "auth/account.html",
@@ -484,6 +489,7 @@ def _account_page(
         password_form=password_form or PasswordChangeForm(),
         remove_form=remove_form or RemoveSecondFactorForm(),
         email_form=email_form or EmailChangeForm(),
+        profile_form=profile_form,
         totp_required=_second_factor_required(),
     ), (400 if errors else 200)
 

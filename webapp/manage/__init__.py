@@ -13,9 +13,11 @@ bp = Blueprint("manage", __name__, url_prefix="/verwaltung")
 from webapp.manage import (  # noqa: E402,F401  (the modules register their routes on bp)
     actions,
     application,
+    audit,
     bookings,
     dashboard,
     exports,
+    messages,
     monitoring,
     notes,
     overview,

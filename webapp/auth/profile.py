@@ -1,0 +1,48 @@
+"""Changing one's own name and postal address on the account page (the e-mail address: views.py)."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from fondsengine.errors import InvalidInput
+from fondsengine.services.context import Actor
+from fondsengine.services.profile import change_profile
+from webapp.auth import bp
+from webapp.auth.forms import ProfileForm
+from webapp.auth.views import _account_page
+from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
+from webapp.extensions import fonds
+
+
+@bp.route("/konto/angaben", methods=["POST"])
+@login_required
+@rerender_on_csrf
+def change_profile_data() -> ResponseReturnValue:
+    """Save name and postal address (audited); the page shows the first error at its field."""
+    form = ProfileForm()
+    errors: list[tuple[str | None, str]] = []
+    if csrf_failed():
+        errors.append(("name", CSRF_MESSAGE))
+    elif form.validate_on_submit():
+        try:
+            changed = change_profile(
+                fonds(),
+                Actor(int(current_user.id)),
+                name=form.name.data or "",
+                street=form.street.data or "",
+                postcode=form.postcode.data or "",
+                city=form.city.data or "",
+            )
+        except InvalidInput as exc:
+            errors.append((exc.field or "name", exc.message))
+            if exc.field and hasattr(form, exc.field):
+                getattr(form, exc.field).errors = [exc.message]
+        else:
+            flash("Ihre Angaben sind gespeichert." if changed else "Es gab nichts zu ändern.", "success")
+            return redirect(url_for("auth.account"))
+    errors += [(name, msgs[0]) for name, msgs in form.errors.items() if name != "csrf_token" and msgs]
+    seen: set[tuple[str | None, str]] = set()
+    unique = [e for e in errors if not (e in seen or seen.add(e))]
+    return _account_page(errors=unique, profile_form=form)

@@ -1,0 +1,81 @@
+"""Messages between applicant and office on the application page (engine: services/messages.py).
+
+The partial `_messages.html` is included in both application pages; it reads the messages through
+the template global `application_messages` so the pages' views stay as they are.
+"""
+
+from __future__ import annotations
+
+from flask import flash, redirect, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import login_required
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired
+
+from fondsengine.errors import FondsError
+from fondsengine.services.messages import MAX_MESSAGE, MessageView, messages_of, send_message
+from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
+from webapp.extensions import actor, fonds
+from webapp.fields import SafeText
+from webapp.manage import bp
+from webapp.uploads import as_input, check
+
+
+class MessageForm(FlaskForm):
+    """A message with an optional file (PDF, JPEG, PNG; the upload rules of all attachments)."""
+
+    message = TextAreaField(
+        "Ihre Nachricht",
+        validators=[DataRequired("Bitte schreiben Sie eine Nachricht."), SafeText(MAX_MESSAGE, multiline=True)],
+    )
+    file = FileField("Datei anhängen (freiwillig; PDF, JPEG oder PNG)")
+
+
+@bp.app_template_global()
+def application_messages(application_id: int) -> list[MessageView]:
+    """The messages of an application for the logged-in person (the engine decides who may read)."""
+    return messages_of(fonds(), actor(), application_id)
+
+
+@bp.app_template_global()
+def message_form() -> MessageForm:
+    """The form of a new message (with the posted values after a refused post)."""
+    return MessageForm()
+
+
+def post_message(application_id: int) -> list[str]:
+    """Check the form and the file and send the message; the German errors (empty when sent)."""
+    form = MessageForm()
+    if csrf_failed():
+        return [CSRF_MESSAGE]
+    if not form.validate_on_submit():
+        return [msgs[0] for name, msgs in form.errors.items() if name != "csrf_token" and msgs]
+    upload = request.files.get("file")
+    try:
+        attachment = None
+        if upload is not None and upload.filename:
+            settings = fonds().settings
+            attachment = as_input(
+                check(upload, settings.upload_max_bytes, max_pixels=settings.upload_max_pixels), "other"
+            )
+        send_message(fonds(), actor(), application_id, form.message.data or "", attachment)
+    except FondsError as exc:
+        return [exc.message]
+    return []
+
+
+@bp.route("/antraege/<int:application_id>/nachrichten", methods=["POST"])
+@login_required
+@rerender_on_csrf
+def office_message(application_id: int) -> ResponseReturnValue:
+    """The office writes to the applicant."""
+    from webapp.manage.application import load_for_office, render_application
+
+    load_for_office(application_id)
+    errors = post_message(application_id)
+    if errors:
+        return render_application(application_id, [("message", e) for e in errors], 400)
+    flash("Ihre Nachricht ist verschickt.", "success")
+    return redirect(url_for("manage.application", application_id=application_id, _anchor="nachrichten"))
