@@ -452,7 +452,7 @@ def delete_draft(fonds: Fonds, actor: Actor, application_id: int) -> None:
     with fonds.unit_of_work() as uow:
         s = uow.session
         app = _editable(uow, actor, application_id)
-        if app.state != "draft" or app.file_number is not None:
+        if not workflow_of(uow, app).state(app.state).initial or app.file_number is not None:
             raise InvalidInput("Nur ein Entwurf, der noch nie eingereicht wurde, kann gelöscht werden.")
         for row in s.scalars(select(Attachment).where(Attachment.application_id == app.id)):
             files.remove_after_commit(s, fonds.storage, row.stored_name)

@@ -10,13 +10,12 @@ from flask_login import current_user, login_required
 
 from fondsengine.errors import ConcurrentChange, FondsError
 from fondsengine.guidelines.model import Guideline
-from fondsengine.model import Application
 from fondsengine.services import applications
 from fondsengine.services.queries import findings_for
 from fondsengine.services.records import add_attachment, attachments_of, remove_attachment
 from webapp import fields
 from webapp.applicant import bp
-from webapp.applicant.common import error_list, load, split_findings
+from webapp.applicant.common import Loaded, error_list, load, split_findings
 from webapp.applicant.forms import (
     AREA_LINKS,
     CORE_FIELDS,
@@ -36,7 +35,7 @@ NOT_SAVED = "Ihre Eingaben stehen noch im Formular, sind aber noch nicht gespeic
 
 def state_is_deletable(application_id: int) -> bool:
     """May the draft be deleted (never submitted)?"""
-    return _deletable(load(application_id).app)
+    return _deletable(load(application_id))
 
 
 def _guideline(fund_id: str) -> Guideline:
@@ -238,7 +237,7 @@ def _file_step(application_id: int, removing: int | None) -> tuple[list[tuple[st
 def delete_draft(application_id: int) -> ResponseReturnValue:
     """Delete a draft that was never submitted, after a confirmation page."""
     loaded = load(application_id)
-    if not _deletable(loaded.app):
+    if not _deletable(loaded):
         flash("Nur ein Entwurf, der noch nie eingereicht wurde, kann gelöscht werden.", "error")
         return redirect(url_for("applicant.detail", application_id=application_id))
     if request.method == "POST":
@@ -252,5 +251,6 @@ def delete_draft(application_id: int) -> ResponseReturnValue:
     return render_template("applicant/delete.html", app=loaded.app)
 
 
-def _deletable(app: Application) -> bool:
-    return app.state == "draft" and app.file_number is None
+def _deletable(loaded: Loaded) -> bool:
+    """A draft never submitted (the workflow's initial state, no file number yet)."""
+    return loaded.state.initial and loaded.app.file_number is None
