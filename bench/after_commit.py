@@ -25,11 +25,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from seed_bulk import prepared_fonds
 from sqlalchemy import event
 
+from fondsengine.applications import decisions
+from fondsengine.applications import service as apps
+from fondsengine.engine import Created, Engine
 from fondsengine.notify import FakeMailer
-from fondsengine.outbox import dispatch, make_after_commit_dispatch
-from fondsengine.services import applications as apps
-from fondsengine.services import decisions
-from fondsengine.services.context import Created, Fonds
+from fondsengine.notify.outbox import dispatch, make_after_commit_dispatch
 from tests.support.factories import QF, person, quartiersfonds_input
 
 
@@ -40,10 +40,10 @@ def run(kind: str, n: int) -> tuple[float, float]:
     office = person(fonds, "Büro", "buero@example.org", (QF, "manager"))
     mailer = FakeMailer()
 
-    def send_all(f: Fonds, _created: Created) -> None:
+    def send_all(f: Engine, _created: Created) -> None:
         dispatch(f, mailer, now=f.clock.now(), limit=20)
 
-    hooks: dict[str, list[Callable[[Fonds, Created], None]]] = {
+    hooks: dict[str, list[Callable[[Engine, Created], None]]] = {
         "none": [],
         "all": [send_all],
         "created": [make_after_commit_dispatch(mailer)],

@@ -16,8 +16,8 @@ from reportlab.pdfgen.canvas import Canvas
 
 from fondsengine.letters import render_letter
 from fondsengine.letters.fonts import REGULAR, register_fonts
-from fondsengine.letters.reports import render_annual_report
 from fondsengine.letters.samples import sample_annual_report, sample_approval, sample_context
+from fondsengine.reports.pdf import render_annual_report
 
 LETTERS = 200
 

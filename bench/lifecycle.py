@@ -41,21 +41,24 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import Engine, event, func, select  # noqa: E402
+from sqlalchemy import Engine as SqlEngine  # noqa: E402
+from sqlalchemy import event, func, select  # noqa: E402
 
 from fondsengine import ledger  # noqa: E402
+from fondsengine.accounts.users import create_user, grant_role  # noqa: E402
+from fondsengine.applications import decisions  # noqa: E402
+from fondsengine.applications import service as apps  # noqa: E402
 from fondsengine.clock import FixedClock  # noqa: E402
 from fondsengine.config import load_settings  # noqa: E402
 from fondsengine.db import make_engine, open_database  # noqa: E402
+from fondsengine.engine import Actor, Engine  # noqa: E402
 from fondsengine.errors import FondsError  # noqa: E402
+from fondsengine.funds.loading import load_funds  # noqa: E402
+from fondsengine.lifecycle.guards import GuardContext  # noqa: E402
 from fondsengine.migrate import upgrade  # noqa: E402
 from fondsengine.model import Application, AuditEvent, LedgerEntry, Receipt  # noqa: E402
-from fondsengine.services import applications as apps  # noqa: E402
-from fondsengine.services import decisions, payments, proofs  # noqa: E402
-from fondsengine.services.context import Actor, Fonds  # noqa: E402
-from fondsengine.services.funds import load_funds  # noqa: E402
-from fondsengine.services.guards import GuardContext  # noqa: E402
-from fondsengine.services.users import create_user, grant_role  # noqa: E402
+from fondsengine.payments import proofs  # noqa: E402
+from fondsengine.payments import service as payments  # noqa: E402
 from fondsengine.workflow.machine import machine_for  # noqa: E402
 from fondsengine.workflow.registry import GUARDS  # noqa: E402
 from tests.support.factories import QF, quartiersfonds_input  # noqa: E402
@@ -71,7 +74,7 @@ RECEIPTS = (60_000, 40_000)  # both accepted -> due 1.000 €, final payment 200
 class Setup:
     """A prepared database: the engine context and the people acting in it."""
 
-    fonds: Fonds
+    fonds: Engine
     office: Actor
     applicants: list[Actor]
     session_id: int
@@ -84,7 +87,7 @@ class Recorder:
     current: list[tuple[str, Any]] = field(default_factory=list)
     transactions: list[list[tuple[str, Any]]] = field(default_factory=list)
 
-    def attach(self, engine: Engine) -> Callable[[], None]:
+    def attach(self, engine: SqlEngine) -> Callable[[], None]:
         """Listen on the engine; return a function that stops listening."""
 
         def on_execute(_conn: Any, _cur: Any, statement: str, params: Any, _ctx: Any, _many: bool) -> None:
@@ -132,7 +135,7 @@ def prepare(url: str, workdir: Path, n: int) -> Setup:
     upgrade(url)
     settings = load_settings(environ={}, database_url=url, instance_path=str(workdir / "instance"))
     clock = FixedClock(datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
-    fonds = Fonds(db=open_database(url), settings=settings, clock=clock)
+    fonds = Engine(db=open_database(url), settings=settings, clock=clock)
     load_funds(fonds, Actor.scheduler(), _guidelines_dir(workdir, n), ROOT / "workflows")
     office_id = create_user(fonds, name="Büro mitten@witten", email="buero@example.org", confirmed=True)
     grant_role(fonds, Actor.scheduler(), user_id=office_id, fund_id=QF, role="manager")
@@ -175,7 +178,7 @@ def drive(setup: Setup, i: int) -> None:
     payments.record_payment(fonds, office, app_id, amount_cents=due - ADVANCE, kind="final")
 
 
-def replay(engine: Engine, transactions: list[list[tuple[str, Any]]]) -> None:
+def replay(engine: SqlEngine, transactions: list[list[tuple[str, Any]]]) -> None:
     """The baseline: the recorded writes as plain SQL, one transaction each."""
     for statements in transactions:
         with engine.begin() as conn:
@@ -183,7 +186,7 @@ def replay(engine: Engine, transactions: list[list[tuple[str, Any]]]) -> None:
                 conn.exec_driver_sql(statement, params)
 
 
-def summary(fonds: Fonds) -> tuple[int, int, int, int]:
+def summary(fonds: Engine) -> tuple[int, int, int, int]:
     """(documented applications, ledger entries, audit events, committed cents) for a sanity check."""
     with fonds.db.read() as s:
         documented = s.scalar(select(func.count()).where(Application.state == "documented")) or 0
@@ -199,7 +202,7 @@ def rss_bytes() -> int:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def workflow_memory(fonds: Fonds, ops: int) -> tuple[int, float, int]:
+def workflow_memory(fonds: Engine, ops: int) -> tuple[int, float, int]:
     """RSS growth over `ops` checks/fires on the shared machine, each with a new application
     and guard context; returns (bytes grown, seconds, tokens left on the machine)."""
     with fonds.db.read() as s:

@@ -36,13 +36,14 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from flask.testing import FlaskClient  # noqa: E402
 from seed_bulk import NOW, OFFICE_EMAIL, OFFICE_PASSWORD, prepared_fonds, seed_bulk  # noqa: E402
-from sqlalchemy import Engine, event, func, select  # noqa: E402
+from sqlalchemy import Engine as SqlEngine  # noqa: E402
+from sqlalchemy import event, func, select  # noqa: E402
 
 from fondsengine.clock import local_date  # noqa: E402
 from fondsengine.demo import CF, QF  # noqa: E402
+from fondsengine.engine import Engine  # noqa: E402
 from fondsengine.model import Application  # noqa: E402
 from fondsengine.notify import FakeMailer  # noqa: E402
-from fondsengine.services.context import Fonds  # noqa: E402
 from webapp import create_app  # noqa: E402
 from webapp.manage.queue import PAGE_SIZE, QueueFilter, filtered, rows_select  # noqa: E402
 
@@ -80,7 +81,7 @@ def pct(values: list[float], p: float) -> float:
     return ordered[k]
 
 
-def pages(fonds: Fonds) -> list[Page]:
+def pages(fonds: Engine) -> list[Page]:
     """The pages of the issue: dashboard, queue (page 1, page 500, filtered, searched), one application."""
     both = [CF, QF]
     qf_only = [QF]
@@ -135,7 +136,7 @@ def pages(fonds: Fonds) -> list[Page]:
 
 
 @contextmanager
-def counting(engine: Engine) -> Iterator[list[str]]:
+def counting(engine: SqlEngine) -> Iterator[list[str]]:
     """Collect the statements sent while inside the block."""
     seen: list[str] = []
 
@@ -149,12 +150,12 @@ def counting(engine: Engine) -> Iterator[list[str]]:
         event.remove(engine, "before_cursor_execute", listener)
 
 
-def compiled_sql(engine: Engine, stmt: Any) -> str:
+def compiled_sql(engine: SqlEngine, stmt: Any) -> str:
     """A select as plain SQL text with the values inlined."""
     return str(stmt.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True}))
 
 
-def baseline_sql(engine: Engine, qf: QueueFilter) -> tuple[str, str]:
+def baseline_sql(engine: SqlEngine, qf: QueueFilter) -> tuple[str, str]:
     """(count SQL, page SQL) of the queue filter, exactly as the view builds them."""
     day = local_date(NOW)
     count = select(func.count()).select_from(filtered(qf, day).subquery())
@@ -162,7 +163,7 @@ def baseline_sql(engine: Engine, qf: QueueFilter) -> tuple[str, str]:
     return compiled_sql(engine, count), compiled_sql(engine, page)
 
 
-def run_baseline(engine: Engine, qf: QueueFilter, repeat: int) -> list[float]:
+def run_baseline(engine: SqlEngine, qf: QueueFilter, repeat: int) -> list[float]:
     """Time the count and the page query on a bare DBAPI cursor."""
     count_sql, page_sql = baseline_sql(engine, qf)
     raw = engine.raw_connection()
@@ -192,7 +193,7 @@ def login(client: FlaskClient) -> None:
         raise SystemExit(f"bench: login failed with status {response.status_code}")
 
 
-def measure(fonds: Fonds, repeat: int) -> list[Result]:
+def measure(fonds: Engine, repeat: int) -> list[Result]:
     """Request every page `repeat` times as the office user."""
     app = create_app(fonds.settings, fonds=fonds, mailer=FakeMailer())
     app.config["WTF_CSRF_ENABLED"] = False

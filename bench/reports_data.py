@@ -20,7 +20,8 @@ from sqlalchemy import event, insert, select
 from fondsengine.clock import FixedClock
 from fondsengine.config import load_settings
 from fondsengine.db import open_database
-from fondsengine.letters.reports import render_annual_report, rollup_csv
+from fondsengine.engine import Actor, Engine
+from fondsengine.funds.loading import load_funds
 from fondsengine.migrate import upgrade
 from fondsengine.model import (
     Application,
@@ -31,9 +32,8 @@ from fondsengine.model import (
     Receipt,
     User,
 )
-from fondsengine.reports_data import annual_report_data, rollup_data
-from fondsengine.services.context import Actor, Fonds
-from fondsengine.services.funds import load_funds
+from fondsengine.reports.data import annual_report_data, rollup_data
+from fondsengine.reports.pdf import render_annual_report, rollup_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 QF = "witten-quartiersfonds"
@@ -41,7 +41,7 @@ YEAR = 2026
 BATCH = 5_000
 
 
-def _fill(fonds: Fonds, n: int) -> None:
+def _fill(fonds: Engine, n: int) -> None:
     """Bulk-insert n applications of the Quartiersfonds 2026 with their bookings and proofs."""
     at = datetime(YEAR, 3, 1, 9, tzinfo=UTC)
     with fonds.unit_of_work() as uow:
@@ -174,7 +174,7 @@ def main() -> None:
     url = sys.argv[2] if len(sys.argv) > 2 else f"sqlite:///{tmp / 'bench.db'}"
     upgrade(url)
     settings = load_settings(environ={}, database_url=url, instance_path=str(tmp / "instance"))
-    fonds = Fonds(db=open_database(url), settings=settings, clock=FixedClock(datetime(2027, 2, 1, 9, tzinfo=UTC)))
+    fonds = Engine(db=open_database(url), settings=settings, clock=FixedClock(datetime(2027, 2, 1, 9, tzinfo=UTC)))
     load_funds(fonds, Actor.scheduler(), ROOT / "richtlinien", ROOT / "workflows")
     t = time.perf_counter()
     _fill(fonds, n)

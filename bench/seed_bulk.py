@@ -36,11 +36,14 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import Connection, func, insert, inspect, select, text  # noqa: E402
 
-from fondsengine.chain import seal  # noqa: E402
+from fondsengine.accounts.users import create_user, grant_role  # noqa: E402
 from fondsengine.clock import FixedClock  # noqa: E402
 from fondsengine.config import load_settings  # noqa: E402
 from fondsengine.db import open_database  # noqa: E402
 from fondsengine.demo import CF, DEMO_PASSWORD, LOGINS, QF  # noqa: E402
+from fondsengine.engine import Actor, Engine  # noqa: E402
+from fondsengine.funds.loading import load_funds  # noqa: E402
+from fondsengine.integrity.chain import seal  # noqa: E402
 from fondsengine.migrate import upgrade  # noqa: E402
 from fondsengine.model import (  # noqa: E402
     AgendaItem,
@@ -55,9 +58,6 @@ from fondsengine.model import (  # noqa: E402
     Refund,
     User,
 )
-from fondsengine.services.context import Actor, Fonds  # noqa: E402
-from fondsengine.services.funds import load_funds  # noqa: E402
-from fondsengine.services.users import create_user, grant_role  # noqa: E402
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 OFFICE_EMAIL = LOGINS[0].email
@@ -588,7 +588,7 @@ def _batches(n: int, batch: int) -> Iterator[int]:
         done += size
 
 
-def seed_bulk(fonds: Fonds, n: int, *, batch: int = BATCH, seed: int = 4, applicants: int | None = None) -> SeedReport:
+def seed_bulk(fonds: Engine, n: int, *, batch: int = BATCH, seed: int = 4, applicants: int | None = None) -> SeedReport:
     """Write n applications (funds must be loaded); returns the office user id, row counts, seconds."""
     t0 = time.perf_counter()
     rnd = random.Random(seed)
@@ -649,13 +649,13 @@ def seed_bulk(fonds: Fonds, n: int, *, batch: int = BATCH, seed: int = 4, applic
     return report
 
 
-def _has_chains(fonds: Fonds) -> bool:
+def _has_chains(fonds: Engine) -> bool:
     """True when the schema has the hash chains (migration 0008; --revision may stop before)."""
     with fonds.db.engine.connect() as conn:
         return "chain_seq" in {c["name"] for c in inspect(conn).get_columns("ledger_entries")}
 
 
-def _top_up(fonds: Fonds, office_id: int, chained: bool = True) -> None:
+def _top_up(fonds: Engine, office_id: int, chained: bool = True) -> None:
     """An allocation per fund year so that allocated >= 120 % of committed (the seeded grants fit)."""
     with fonds.db.engine.begin() as conn:
         rows = conn.execute(
@@ -690,7 +690,7 @@ def _top_up(fonds: Fonds, office_id: int, chained: bool = True) -> None:
             seal(conn)
 
 
-def _after(fonds: Fonds) -> None:
+def _after(fonds: Engine) -> None:
     """PostgreSQL: move the id sequences past the explicit ids, VACUUM (visibility map, GIN pending
     lists) and ANALYZE; SQLite: ANALYZE."""
     engine = fonds.db.engine
@@ -707,7 +707,7 @@ def _after(fonds: Fonds) -> None:
             conn.execute(text("ANALYZE"))
 
 
-def prepared_fonds(url: str, workdir: Path, revision: str = "head") -> Fonds:
+def prepared_fonds(url: str, workdir: Path, revision: str = "head") -> Engine:
     """Migrate an empty database (to `revision`) and load both funds' guidelines (clock fixed at NOW)."""
     upgrade(url, revision)
     settings = load_settings(
@@ -717,7 +717,7 @@ def prepared_fonds(url: str, workdir: Path, revision: str = "head") -> Fonds:
         secret_key="bench-secret-key-0123456789abcdef-32+",
         dispatch_after_commit=False,
     )
-    fonds = Fonds(db=open_database(url), settings=settings, clock=FixedClock(NOW))
+    fonds = Engine(db=open_database(url), settings=settings, clock=FixedClock(NOW))
     load_funds(fonds, Actor.scheduler(), ROOT / "richtlinien", ROOT / "workflows")
     return fonds
 

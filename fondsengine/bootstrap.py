@@ -5,12 +5,12 @@ from __future__ import annotations
 from fondsengine.clock import Clock, SystemClock
 from fondsengine.config import Settings
 from fondsengine.db import open_database
-from fondsengine.services.context import Fonds
+from fondsengine.engine import Engine
 
 
-def build_fonds(settings: Settings, *, clock: Clock | None = None) -> Fonds:
+def build_fonds(settings: Settings, *, clock: Clock | None = None) -> Engine:
     """Open the database named in the settings and return the engine context."""
-    return Fonds(
+    return Engine(
         db=open_database(settings.effective_database_url),
         settings=settings,
         clock=clock or SystemClock(),

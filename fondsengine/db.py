@@ -54,7 +54,7 @@ class Database:
 
     def __post_init__(self) -> None:
         self._write = sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
-        from fondsengine.chain import install
+        from fondsengine.integrity.chain import install
 
         install(self._write)  # ledger and audit rows are hash-chained when their transaction commits
         event.listen(self._write, "before_flush", check_storable)  # nothing the database cannot store

@@ -8,14 +8,16 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from fondsengine.accounts.users import create_user, grant_role
+from fondsengine.applications import decisions
+from fondsengine.applications import service as apps
+from fondsengine.applications.service import ApplicationInput, CostItemInput
 from fondsengine.clock import FixedClock
+from fondsengine.engine import Actor, Engine
 from fondsengine.model import Application, Receipt, User
-from fondsengine.services import applications as apps
-from fondsengine.services import decisions, payments, proofs
-from fondsengine.services.applications import ApplicationInput, CostItemInput
-from fondsengine.services.context import Actor, Fonds
-from fondsengine.services.proofs import ReceiptInput
-from fondsengine.services.users import create_user, grant_role
+from fondsengine.payments import proofs
+from fondsengine.payments import service as payments
+from fondsengine.payments.proofs import ReceiptInput
 
 QF = "witten-quartiersfonds"
 CF = "witten-cityfonds"
@@ -120,9 +122,9 @@ def _cf(title: str, name: str, start: date, end: date, grant: int, **kw: object)
 
 
 class _Seeder:
-    def __init__(self, fonds: Fonds) -> None:
+    def __init__(self, fonds: Engine) -> None:
         self.clock = FixedClock(_at(2026, 1, 10))
-        self.f = Fonds(db=fonds.db, settings=fonds.settings, clock=self.clock)
+        self.f = Engine(db=fonds.db, settings=fonds.settings, clock=self.clock)
         self.f._catalog = fonds.catalog
         self.office = Actor(0)
         self.juror = Actor(0)
@@ -204,18 +206,18 @@ def demo_iban(n: int) -> str:
     return f"DE{check:02d}{bban}"
 
 
-def _holder(fonds: Fonds, app_id: int) -> str:
+def _holder(fonds: Engine, app_id: int) -> str:
     with fonds.db.read() as s:
         return str(s.scalar(select(Application.contact_name).where(Application.id == app_id)))
 
 
-def already_seeded(fonds: Fonds) -> bool:
+def already_seeded(fonds: Engine) -> bool:
     """True when the demo office account exists."""
     with fonds.db.read() as s:
         return s.scalar(select(User.id).where(User.email == LOGINS[0].email)) is not None
 
 
-def seed(fonds: Fonds) -> bool:
+def seed(fonds: Engine) -> bool:
     """Seed the demo data unless it is there already; returns True when it seeded."""
     if already_seeded(fonds):
         return False

@@ -14,9 +14,9 @@ import pytest
 from fondsengine.clock import FixedClock
 from fondsengine.config import load_settings
 from fondsengine.db import open_database
+from fondsengine.engine import Actor, Engine
+from fondsengine.funds.loading import load_funds
 from fondsengine.migrate import upgrade
-from fondsengine.services.context import Actor, Fonds
-from fondsengine.services.funds import load_funds
 from tests.support.pg import PgServer, pg_bin, running_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,7 +86,7 @@ def _prepare(url: str, clock: FixedClock, instance: Path) -> None:
     """Migrate an empty database and load the shipped guidelines (the content of every template)."""
     upgrade(url)
     settings = load_settings(environ={}, database_url=url, instance_path=str(instance))
-    fonds = Fonds(db=open_database(url), settings=settings, clock=clock)
+    fonds = Engine(db=open_database(url), settings=settings, clock=clock)
     load_funds(fonds, Actor.scheduler(), ROOT / "richtlinien", ROOT / "workflows")
     fonds.db.dispose()
 
@@ -102,24 +102,24 @@ def clock() -> FixedClock:
     return FixedClock(datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
 
 
-def make_fonds(url: str, clock: FixedClock, tmp_path: Path) -> Fonds:
+def make_fonds(url: str, clock: FixedClock, tmp_path: Path) -> Engine:
     """Migrate a database, load the shipped guidelines and return the engine context."""
     upgrade(url)
     settings = load_settings(environ={}, database_url=url, instance_path=str(tmp_path / "instance"))
-    fonds = Fonds(db=open_database(url), settings=settings, clock=clock)
+    fonds = Engine(db=open_database(url), settings=settings, clock=clock)
     load_funds(fonds, Actor.scheduler(), ROOT / "richtlinien", ROOT / "workflows")
     return fonds
 
 
-def _engine(url: str, clock: FixedClock, tmp_path: Path) -> Fonds:
+def _engine(url: str, clock: FixedClock, tmp_path: Path) -> Engine:
     settings = load_settings(environ={}, database_url=url, instance_path=str(tmp_path / "instance"))
-    return Fonds(db=open_database(url), settings=settings, clock=clock)
+    return Engine(db=open_database(url), settings=settings, clock=clock)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def fonds(
     request: pytest.FixtureRequest, clock: FixedClock, tmp_path: Path, templates: Templates
-) -> Iterator[Fonds]:
+) -> Iterator[Engine]:
     """The engine on SQLite and on PostgreSQL (tests using it run twice), on a clone of the template."""
     if request.param == "sqlite":
         f = _engine(templates.sqlite(clock, tmp_path / "fonds.db"), clock, tmp_path)
@@ -135,7 +135,7 @@ def fonds(
 
 
 @pytest.fixture
-def sqlite_fonds(clock: FixedClock, tmp_path: Path, templates: Templates) -> Iterator[Fonds]:
+def sqlite_fonds(clock: FixedClock, tmp_path: Path, templates: Templates) -> Iterator[Engine]:
     """The engine on SQLite only, on a clone of the template."""
     f = _engine(templates.sqlite(clock, tmp_path / "fonds.db"), clock, tmp_path)
     yield f

@@ -10,10 +10,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from fondsengine.bootstrap import build_fonds
 from fondsengine.config import Settings, load_settings
+from fondsengine.engine import Engine
 from fondsengine.notify import Mailer, build_mailer
-from fondsengine.outbox import make_after_commit_dispatch
-from fondsengine.services.context import Fonds
-from fondsengine.startup import checked_secret_key
+from fondsengine.notify.outbox import make_after_commit_dispatch
+from fondsengine.ops.startup import checked_secret_key
 from webapp import fields, filters, ratelimit, requestlog, security
 from webapp.extensions import csrf, login_manager
 
@@ -21,7 +21,7 @@ from webapp.extensions import csrf, login_manager
 def create_app(
     settings: Settings | None = None,
     *,
-    fonds: Fonds | None = None,
+    fonds: Engine | None = None,
     clock: Any = None,
     mailer: Mailer | None = None,
 ) -> Flask:

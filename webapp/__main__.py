@@ -8,9 +8,9 @@ from werkzeug.serving import run_simple
 
 from fondsengine.bootstrap import build_fonds
 from fondsengine.config import load_settings
+from fondsengine.engine import Actor
+from fondsengine.funds.loading import load_funds
 from fondsengine.migrate import upgrade
-from fondsengine.services.context import Actor
-from fondsengine.services.funds import load_funds
 from fondsengine.shipped import richtlinien_dir, workflows_dir
 from webapp import create_app
 

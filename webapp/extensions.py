@@ -6,8 +6,8 @@ from flask import current_app
 from flask_login import LoginManager, current_user
 from flask_wtf import CSRFProtect
 
+from fondsengine.engine import Actor, Engine
 from fondsengine.notify import Mailer
-from fondsengine.services.context import Actor, Fonds
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
@@ -17,7 +17,7 @@ login_manager.login_message_category = "info"
 login_manager.session_protection = "strong"
 
 
-def fonds() -> Fonds:
+def fonds() -> Engine:
     """The engine context of the running app."""
     return current_app.extensions["fonds"]  # type: ignore[no-any-return]
 

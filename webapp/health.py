@@ -16,7 +16,7 @@ from sqlalchemy import func, select, text
 
 from fondsengine.clock import BERLIN
 from fondsengine.errors import FondsError
-from fondsengine.lease import last_beat
+from fondsengine.jobs.lease import last_beat
 from fondsengine.migrate import current_revision, head_revision
 from fondsengine.model import Fund, OutboxMessage
 from fondsengine.shipped import richtlinien_dir

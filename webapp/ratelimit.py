@@ -24,9 +24,9 @@ from sqlalchemy import delete, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from fondsengine.accounts import throttle
 from fondsengine.config import Settings
 from fondsengine.model import ThrottleCounter
-from fondsengine.services import throttle
 
 PREFIX = "rl:"
 

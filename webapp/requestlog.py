@@ -11,7 +11,7 @@ import uuid
 from flask import Flask, Response, g, request
 from flask_login import current_user
 
-from fondsengine.logging_setup import redact, request_id_var
+from fondsengine.ops.logging_setup import redact, request_id_var
 
 log = logging.getLogger("webapp.request")
 _VALID_ID = re.compile(r"^[A-Za-z0-9._\-]{1,64}$")

@@ -20,9 +20,9 @@ from pypdf.errors import PyPdfError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
 from werkzeug.datastructures import FileStorage
 
+from fondsengine.applications.records import AttachmentInput
 from fondsengine.errors import InvalidInput
 from fondsengine.files import SUFFIXES
-from fondsengine.services.records import AttachmentInput
 
 ALLOWED = SUFFIXES
 MAX_PIXELS = 40_000_000

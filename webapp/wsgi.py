@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from fondsengine.config import load_settings
-from fondsengine.logging_setup import configure_logging
+from fondsengine.ops.logging_setup import configure_logging
 from webapp import create_app
 
 _settings = load_settings()

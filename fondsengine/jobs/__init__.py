@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from fondsengine.engine import Engine
 from fondsengine.errors import NotFound
 from fondsengine.jobs.deadlines import approval_lapse, circulation_close, lapse_warning, round_deadline
 from fondsengine.jobs.housekeeping import retention, year_end
 from fondsengine.jobs.integrity import integrity_check
 from fondsengine.jobs.reminders import daily_digest, jury_invitation, jury_reminder, proof_reminders
 from fondsengine.notify import Mailer, build_mailer
-from fondsengine.services.context import Fonds
 
 
 @dataclass(frozen=True)
@@ -25,15 +25,15 @@ class Job:
     """A registered job: its function, when it runs (APScheduler trigger) and what it does."""
 
     name: str
-    run: Callable[[Fonds, datetime], int]
+    run: Callable[[Engine, datetime], int]
     trigger: str  # "interval" or "cron"
     schedule: dict[str, Any]
     description: str
 
 
-def send_mail(fonds: Fonds, now: datetime, mailer: Mailer | None = None) -> int:
+def send_mail(fonds: Engine, now: datetime, mailer: Mailer | None = None) -> int:
     """Render pending letters and send due mails from the outbox."""
-    from fondsengine.outbox import dispatch
+    from fondsengine.notify.outbox import dispatch
 
     used = mailer or build_mailer(fonds.settings.as_mail_settings(), clock=fonds.clock)
     return dispatch(fonds, used, now=now).sent
@@ -74,7 +74,7 @@ def list_jobs() -> list[Job]:
     return list(JOBS.values())
 
 
-def run_job(fonds: Fonds, name: str, now: datetime, *, mailer: Mailer | None = None) -> int:
+def run_job(fonds: Engine, name: str, now: datetime, *, mailer: Mailer | None = None) -> int:
     """Run one job once at ``now`` (for operators and tests); returns how many things it did."""
     job = JOBS.get(name)
     if job is None:

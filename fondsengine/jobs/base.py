@@ -17,16 +17,16 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from fondsengine.clock import FixedClock
+from fondsengine.engine import Engine, UnitOfWork
 from fondsengine.errors import ConcurrentChange
 from fondsengine.guidelines.model import Guideline
+from fondsengine.lifecycle.audit import enqueue
 from fondsengine.model import Fund, JobMark, Membership, User
-from fondsengine.services.audit import enqueue
-from fondsengine.services.context import Fonds, UnitOfWork
 
 log = logging.getLogger(__name__)
 
 
-def once(fonds: Fonds, job: str, key: str, now: datetime, action: Callable[[UnitOfWork], None]) -> bool:
+def once(fonds: Engine, job: str, key: str, now: datetime, action: Callable[[UnitOfWork], None]) -> bool:
     """Run ``action`` and write the JobMark ``key`` in one transaction, unless the key exists."""
     try:
         with fonds.unit_of_work() as uow:
@@ -65,14 +65,14 @@ def mail(
     )
 
 
-def funds(fonds: Fonds) -> list[tuple[str, Guideline]]:
+def funds(fonds: Engine) -> list[tuple[str, Guideline]]:
     """The active funds with their current guideline."""
     with fonds.db.read() as s:
         ids = list(s.scalars(select(Fund.id).where(Fund.active.is_(True)).order_by(Fund.id)))
         return [(fund_id, fonds.catalog.current(s, fund_id)[2]) for fund_id in ids]
 
 
-def members(fonds: Fonds, fund_id: str, role: str, day: date) -> list[tuple[int, str, str]]:
+def members(fonds: Engine, fund_id: str, role: str, day: date) -> list[tuple[int, str, str]]:
     """(user id, e-mail, name) of the active holders of a role in a fund on a day."""
     with fonds.db.read() as s:
         rows = s.execute(
@@ -92,7 +92,7 @@ def members(fonds: Fonds, fund_id: str, role: str, day: date) -> list[tuple[int,
 
 
 def mail_once(
-    fonds: Fonds,
+    fonds: Engine,
     job: str,
     key: str,
     now: datetime,
@@ -112,6 +112,6 @@ def mail_once(
     return once(fonds, job, key, now, action)
 
 
-def at_time(fonds: Fonds, now: datetime) -> Fonds:
+def at_time(fonds: Engine, now: datetime) -> Engine:
     """The same engine with its clock fixed at ``now`` (use cases called by a job see its time)."""
     return dataclasses.replace(fonds, clock=FixedClock(now))

@@ -10,13 +10,13 @@ from typing import Any
 from sqlalchemy import select
 
 from fondsengine.clock import local_date
+from fondsengine.engine import Actor, Engine
 from fondsengine.errors import FondsError
 from fondsengine.guidelines.calc import lapse_rule_text
 from fondsengine.guidelines.model import SubmissionMode
 from fondsengine.jobs.base import at_time, funds, mail_once
 from fondsengine.model import Application, JurySession, Payment
-from fondsengine.services import proofs
-from fondsengine.services.context import Actor, Fonds
+from fondsengine.payments import proofs
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +24,7 @@ ROUND_REMINDER_DAYS = 7
 LAPSE_WARNING_DAYS = 30  # the applicant is warned this many days before an approval lapses
 
 
-def round_deadline(fonds: Fonds, now: datetime) -> int:
+def round_deadline(fonds: Engine, now: datetime) -> int:
     """Remind residents with a draft that the submission round ends within 7 days."""
     today, done = local_date(now), 0
     for fund_id, g in funds(fonds):
@@ -56,7 +56,7 @@ def _open_request() -> Any:
     )
 
 
-def approval_lapse(fonds: Fonds, now: datetime) -> int:
+def approval_lapse(fonds: Engine, now: datetime) -> int:
     """Let approvals lapse whose call period is over with nothing paid and no payment request
     open (an open request stops the lapse); releases the budget into the commitment's year."""
     with fonds.db.read() as s:
@@ -81,7 +81,7 @@ def approval_lapse(fonds: Fonds, now: datetime) -> int:
     return done
 
 
-def lapse_warning(fonds: Fonds, now: datetime) -> int:
+def lapse_warning(fonds: Engine, now: datetime) -> int:
     """Warn the applicant once, LAPSE_WARNING_DAYS before the call period ends, that the approval
     will lapse unless a payment is requested (or the proof of use submitted) by then."""
     today = local_date(now)
@@ -110,15 +110,15 @@ def lapse_warning(fonds: Fonds, now: datetime) -> int:
     return done
 
 
-def circulation_close(fonds: Fonds, now: datetime) -> int:
+def circulation_close(fonds: Engine, now: datetime) -> int:
     """Close votes by circulation whose deadline has passed (if the jury services provide it)."""
     try:
-        jury_services = importlib.import_module("fondsengine.services.jury")
+        jury_services = importlib.import_module("fondsengine.jury.usecases")
     except ImportError:
         jury_services = None
     close = getattr(jury_services, "close_circulation", None)
     if close is None:
-        log.info("Umlaufverfahren: fondsengine.services.jury.close_circulation fehlt; übersprungen")
+        log.info("Umlaufverfahren: fondsengine.jury.usecases.close_circulation fehlt; übersprungen")
         return 0
     with fonds.db.read() as s:
         due = list(

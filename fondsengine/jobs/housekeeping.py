@@ -8,7 +8,9 @@ from sqlalchemy import delete, select, update
 
 from fondsengine import files, ledger
 from fondsengine.clock import local_date
+from fondsengine.engine import Engine, UnitOfWork
 from fondsengine.jobs.base import funds, once
+from fondsengine.lifecycle import authz
 from fondsengine.model import (
     Application,
     ApplicationMessage,
@@ -21,8 +23,6 @@ from fondsengine.model import (
     ProofOfUse,
     Receipt,
 )
-from fondsengine.services import authz
-from fondsengine.services.context import Fonds, UnitOfWork
 
 ANONYMISED = "anonymisiert"
 PERSONAL_LETTER_KEYS = (
@@ -56,7 +56,7 @@ def close_year(uow: UnitOfWork, fund_id: str, year: int, carry_over: bool, now: 
     return max(free, 0)
 
 
-def year_end(fonds: Fonds, now: datetime) -> int:
+def year_end(fonds: Engine, now: datetime) -> int:
     """After 31 December: close each open budget year per the guideline (expiry or carry-over)."""
     today, done = local_date(now), 0
     for fund_id, g in funds(fonds):
@@ -122,7 +122,7 @@ def remove_files(uow: UnitOfWork, app: Application) -> int:
     return len(rows)
 
 
-def retention(fonds: Fonds, now: datetime) -> int:
+def retention(fonds: Engine, now: datetime) -> int:
     """Anonymise applications closed longer than the guideline's retention period."""
     with fonds.db.read() as s:
         candidates = s.execute(select(Application.id, Application.closed_at, Application.guideline_version_id)

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from fondsengine.clock import local_date
-from fondsengine.integrity import verify
+from fondsengine.engine import Engine
+from fondsengine.integrity.check import verify
 from fondsengine.jobs.base import funds, mail_once, members
-from fondsengine.services.context import Fonds
 
 MAX_LINES = 20  # the mail names the first findings; `fondsengine verify` prints them all
 
 
-def integrity_check(fonds: Fonds, now: datetime) -> int:
+def integrity_check(fonds: Engine, now: datetime) -> int:
     """Verify everything; on a finding mail each office user once a day (returns mails queued)."""
     report = verify(fonds)
     if report.ok:

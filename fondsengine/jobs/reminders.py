@@ -8,16 +8,16 @@ from typing import Any
 from sqlalchemy import func, select
 
 from fondsengine.clock import local_date
+from fondsengine.engine import Engine, UnitOfWork
 from fondsengine.jobs.base import funds, mail, mail_once, members, once
 from fondsengine.model import AgendaItem, Application, Attendance, JurySession, OutboxMessage
-from fondsengine.services.context import Fonds, UnitOfWork
 
 JURY_INVITATION_DAYS = 14
 PROOF_DUE_SOON_DAYS = 14
 PROOF_ESCALATION_DAYS = 30
 
 
-def _sessions(fonds: Fonds, now: datetime, within: timedelta) -> list[JurySession]:
+def _sessions(fonds: Engine, now: datetime, within: timedelta) -> list[JurySession]:
     with fonds.db.read() as s:
         return list(s.scalars(select(JurySession).where(
             JurySession.status == "planned", JurySession.circulation.is_(False),
@@ -25,7 +25,7 @@ def _sessions(fonds: Fonds, now: datetime, within: timedelta) -> list[JurySessio
         ).order_by(JurySession.starts_at)))  # fmt: skip
 
 
-def _agenda(fonds: Fonds, session_id: int) -> list[list[Any]]:
+def _agenda(fonds: Engine, session_id: int) -> list[list[Any]]:
     with fonds.db.read() as s:
         rows = s.execute(
             select(Application.title, Application.organisation, Application.contact_name,
@@ -36,7 +36,7 @@ def _agenda(fonds: Fonds, session_id: int) -> list[list[Any]]:
     return [[t, org or name, cents, ref or ""] for t, org, name, cents, ref in rows]
 
 
-def jury_invitation(fonds: Fonds, now: datetime) -> int:
+def jury_invitation(fonds: Engine, now: datetime) -> int:
     """Invite every jury member, with the agenda, 14 days before a session."""
     done = 0
     for js in _sessions(fonds, now, timedelta(days=JURY_INVITATION_DAYS)):
@@ -59,7 +59,7 @@ def jury_invitation(fonds: Fonds, now: datetime) -> int:
     return done
 
 
-def jury_reminder(fonds: Fonds, now: datetime) -> int:
+def jury_reminder(fonds: Engine, now: datetime) -> int:
     """Remind jury members the day before a session (not those who declined)."""
     done = 0
     for js in _sessions(fonds, now, timedelta(days=1)):
@@ -87,7 +87,7 @@ def _proof_stage(days_left: int) -> str | None:
     return None
 
 
-def proof_reminders(fonds: Fonds, now: datetime) -> int:
+def proof_reminders(fonds: Engine, now: datetime) -> int:
     """Proof of use: due in 14 days, due today, overdue (applicant); 30 days overdue (office)."""
     today, done = local_date(now), 0
     with fonds.db.read() as s:
@@ -124,7 +124,7 @@ DIGEST_SECTIONS = (  # heading, what the applications wait for (the states' `wai
 )
 
 
-def _digest_sections(fonds: Fonds, fund_ids: list[str], now: datetime) -> list[list[Any]]:
+def _digest_sections(fonds: Engine, fund_ids: list[str], now: datetime) -> list[list[Any]]:
     today = local_date(now)
     sections: list[list[Any]] = []
     with fonds.db.read() as s:
@@ -150,7 +150,7 @@ def _digest_sections(fonds: Fonds, fund_ids: list[str], now: datetime) -> list[l
     return sections
 
 
-def daily_digest(fonds: Fonds, now: datetime) -> int:
+def daily_digest(fonds: Engine, now: datetime) -> int:
     """Once a day, tell each office user what needs attention in their funds (nothing: no mail)."""
     today, managed = local_date(now), dict[int, list[str]]()
     emails: dict[int, str] = {}

@@ -20,7 +20,7 @@ from fondsengine.letters.model import (
     RefundData,
     RejectionData,
 )
-from fondsengine.letters.report_model import (
+from fondsengine.reports.model import (
     AnnualReportData,
     CategoryRow,
     CountRow,

@@ -54,7 +54,7 @@ class LedgerEntry(Base):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     note: Mapped[str] = mapped_column(Text, default="")
     booked_at: Mapped[datetime]
-    # hash chain (fondsengine/chain.py): set once, at commit, under the chain head's lock
+    # hash chain (fondsengine/integrity/chain.py): set once, at commit, under the chain head's lock
     chain_seq: Mapped[int | None] = mapped_column(Integer, unique=True, index=True)
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     row_hash: Mapped[str | None] = mapped_column(String(64))

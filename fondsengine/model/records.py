@@ -31,7 +31,7 @@ class AuditEvent(Base):
     guideline_hash: Mapped[str | None] = mapped_column(String(64))
     clause: Mapped[str | None] = mapped_column(String(200))
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    # hash chain (fondsengine/chain.py): set once, at commit, under the chain head's lock
+    # hash chain (fondsengine/integrity/chain.py): set once, at commit, under the chain head's lock
     chain_seq: Mapped[int | None] = mapped_column(Integer, unique=True, index=True)
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     row_hash: Mapped[str | None] = mapped_column(String(64))

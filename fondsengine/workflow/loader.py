@@ -14,11 +14,11 @@ from pathlib import Path
 import yaml
 
 from fondsengine.errors import FondsError
-from fondsengine.problems import Problem
 
 # The guard and effect modules register their functions on import; names are checked against them.
-from fondsengine.services import effects as _effects  # noqa: F401
-from fondsengine.services import guards as _guards  # noqa: F401
+from fondsengine.lifecycle import effects as _effects  # noqa: F401
+from fondsengine.lifecycle import guards as _guards  # noqa: F401
+from fondsengine.problems import Problem
 from fondsengine.workflow.graph import graph_problems
 from fondsengine.workflow.model import State, Transition, Workflow
 from fondsengine.workflow.names import OUTCOMES, ROLES

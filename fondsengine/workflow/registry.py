@@ -110,6 +110,6 @@ class _Offer:
 
 
 # The two registries. They are filled where the functions are defined
-# (fondsengine/services/guards.py and effects.py); the loader imports those modules.
+# (fondsengine/lifecycle/guards.py and effects.py); the loader imports those modules.
 GUARDS: Registry[GuardFn] = Registry("Bedingung (guard)")
 EFFECTS: Registry[EffectFn] = Registry("Wirkung (effect)")

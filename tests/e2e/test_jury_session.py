@@ -12,9 +12,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
+from fondsengine.engine import Actor
+from fondsengine.jury import usecases as jury
 from fondsengine.model import AgendaItem, Application
-from fondsengine.services import jury
-from fondsengine.services.context import Actor
 from tests.e2e.conftest import Checker, log_in
 from tests.web.builders import World
 from tests.web.test_jury_support import NOW, Jury, build_jury

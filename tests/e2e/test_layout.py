@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from fondsengine.services.context import Actor
-from fondsengine.services.decisions import create_session
+from fondsengine.applications.decisions import create_session
+from fondsengine.engine import Actor
 from tests.e2e.conftest import SHOTS, log_in
 from tests.web.builders import QF, World, approved_for, draft_for
 from tests.web.test_jury_support import NOW, build_jury

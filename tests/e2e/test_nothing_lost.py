@@ -10,9 +10,9 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import func, select
 
+from fondsengine.applications.records import applications_of
+from fondsengine.engine import Actor
 from fondsengine.model import Application, Attachment, CostItem, OutboxMessage
-from fondsengine.services.context import Actor
-from fondsengine.services.records import applications_of
 from tests.e2e.conftest import Checker, log_in
 from tests.support.files import simple_pdf
 from tests.web.builders import World, approved_for, draft_for

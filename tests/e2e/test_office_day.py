@@ -7,11 +7,11 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from fondsengine.applications import service as apps
+from fondsengine.applications.queries import fund_balance
+from fondsengine.engine import Actor
 from fondsengine.model import Application
-from fondsengine.services import applications as apps
-from fondsengine.services import payments
-from fondsengine.services.context import Actor
-from fondsengine.services.queries import fund_balance
+from fondsengine.payments import service as payments
 from tests.e2e.conftest import Checker, log_in
 from tests.web.builders import QF, World, approved_for, draft_for
 from webapp.filters import euro
@@ -126,7 +126,7 @@ def test_the_office_checks_a_proof_of_use_and_claims_the_ineligible_part_back(
 ) -> None:
     from datetime import UTC, date, datetime
 
-    from fondsengine.services import proofs
+    from fondsengine.payments import proofs
 
     f = world.fonds
     app_id = approved_for(world, world.anna)

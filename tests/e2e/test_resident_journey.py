@@ -9,9 +9,9 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 
+from fondsengine.applications.decisions import request_changes
+from fondsengine.engine import Actor
 from fondsengine.model import Application
-from fondsengine.services.context import Actor
-from fondsengine.services.decisions import request_changes
 from tests.e2e.conftest import Checker, log_in
 from tests.support.files import simple_pdf
 from tests.web.builders import World, approved_for, draft_for
@@ -159,7 +159,8 @@ def test_a_stale_form_token_keeps_the_input_and_saves_nothing(page: Page, world:
 
 
 def test_changes_requested_resubmit_and_withdraw(page: Page, world: World, a11y: Checker) -> None:
-    from fondsengine.services import applications, decisions
+    from fondsengine.applications import decisions
+    from fondsengine.applications import service as applications
 
     app_id = draft_for(world, world.anna)
     applications.submit(world.fonds, Actor(world.anna), app_id)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from fondsengine.accounts import service as accounts
+from fondsengine.accounts.users import MIN_PASSWORD_LENGTH, check_password_strength, common_passwords, create_user
+from fondsengine.engine import Engine
 from fondsengine.errors import InvalidInput
-from fondsengine.services import accounts
-from fondsengine.services.context import Fonds
-from fondsengine.services.users import MIN_PASSWORD_LENGTH, check_password_strength, common_passwords, create_user
 
 
 @pytest.mark.parametrize(
@@ -49,7 +49,7 @@ def test_the_shipped_list_is_large_lower_case_and_has_the_german_classics() -> N
     assert {"passwort1234", "hallo1234567", "ichliebedich123", "willkommen123", "aaaaaaaaaaaa"} <= entries
 
 
-def test_registration_and_reset_use_the_rules_and_a_reset_ends_the_sessions(fonds: Fonds) -> None:
+def test_registration_and_reset_use_the_rules_and_a_reset_ends_the_sessions(fonds: Engine) -> None:
     with pytest.raises(InvalidInput, match="mindestens 12 Zeichen"):
         create_user(fonds, name="Neu", email="neu@example.org", password="aaaaaaaaaa")
     uid = create_user(fonds, name="Neu", email="neu@example.org", password="drei-bunte-fahrraeder")

@@ -8,18 +8,19 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from fondsengine.applications import decisions
+from fondsengine.applications import service as apps
+from fondsengine.engine import Actor, Engine
 from fondsengine.errors import GuardFailed
+from fondsengine.funds.loading import load_funds
+from fondsengine.lifecycle import effects
 from fondsengine.model import Application, AuditEvent, LedgerEntry, Letter, OutboxMessage
-from fondsengine.services import applications as apps
-from fondsengine.services import decisions, effects
-from fondsengine.services.context import Actor, Fonds
-from fondsengine.services.funds import load_funds
 from tests.support.factories import CF, QF, cityfonds_input, person, quartiersfonds_input
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def counts(fonds: Fonds) -> tuple[int, int, int, int]:
+def counts(fonds: Engine) -> tuple[int, int, int, int]:
     with fonds.db.read() as s:
         return tuple(  # type: ignore[return-value]
             s.scalar(select(func.count()).select_from(m)) or 0 for m in (LedgerEntry, AuditEvent, Letter, OutboxMessage)
@@ -27,7 +28,7 @@ def counts(fonds: Fonds) -> tuple[int, int, int, int]:
 
 
 def test_an_exception_thrown_mid_transition_leaves_state_ledger_audit_and_outbox_unchanged(
-    fonds: Fonds, monkeypatch: pytest.MonkeyPatch
+    fonds: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     office = person(fonds, "Büro", "buero@example.org", (QF, "manager"))
     anna = person(fonds, "Anna", "anna@example.org")
@@ -60,7 +61,7 @@ def test_an_exception_thrown_mid_transition_leaves_state_ledger_audit_and_outbox
 
 
 def test_a_guideline_edit_does_not_change_the_rules_for_an_application_already_submitted(
-    fonds: Fonds, tmp_path: Path
+    fonds: Engine, tmp_path: Path
 ) -> None:
     bernd = person(fonds, "Bernd", "bernd@example.org")
     office = person(fonds, "Büro", "buero@example.org", (CF, "manager"))
@@ -86,7 +87,7 @@ def test_a_guideline_edit_does_not_change_the_rules_for_an_application_already_s
     assert (bound.amounts.max_share.numerator, bound.amounts.max_share.denominator) == (1, 2)
     assert current.amounts.max_share * 100 == 40
     # the submitted application is still judged by its own (50 %) rules
-    from fondsengine.services.queries import findings_for
+    from fondsengine.applications.queries import findings_for
 
     assert not [f for f in findings_for(fonds, office, submitted) if f.blocking]
     decisions.start_review(fonds, office, submitted)

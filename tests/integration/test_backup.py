@@ -15,14 +15,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from fondsengine.backup import BackupError, backup, restore, table_rows
 from fondsengine.bootstrap import build_fonds
 from fondsengine.config import Settings
 from fondsengine.demo import seed
-from fondsengine.letters_store import render_pending_letters
+from fondsengine.engine import Engine
+from fondsengine.letters.store import render_pending_letters
 from fondsengine.migrate import head_revision
 from fondsengine.model import Letter
-from fondsengine.services.context import Fonds
+from fondsengine.ops.backup import BackupError, backup, restore, table_rows
 from tests.support.pg import PgServer
 
 pytestmark = pytest.mark.slow
@@ -33,7 +33,7 @@ UPLOADS = {BELEG: b"%PDF-1.4 Beleg Pavillonmiete\n", FOTO: bytes(range(256)) * 4
 
 
 @pytest.fixture
-def populated(fonds: Fonds) -> Fonds:
+def populated(fonds: Engine) -> Engine:
     """The demo data with rendered letters and two uploaded files."""
     assert seed(fonds)
     assert render_pending_letters(fonds, now=NOW, limit=1000) > 0
@@ -45,7 +45,7 @@ def populated(fonds: Fonds) -> Fonds:
 
 
 @pytest.fixture
-def fresh_target(fonds: Fonds, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Settings]:
+def fresh_target(fonds: Engine, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Settings]:
     """Settings for an empty database of the same kind and an empty instance folder."""
     instance = tmp_path / "restored"
     if fonds.db.is_sqlite:
@@ -69,7 +69,7 @@ def _letters(settings: Settings) -> dict[int, tuple[str | None, str | None]]:
 
 
 def test_a_backup_taken_while_the_app_writes_restores_every_table_file_and_letter(
-    populated: Fonds, fresh_target: Settings, tmp_path: Path
+    populated: Engine, fresh_target: Settings, tmp_path: Path
 ) -> None:
     source = populated.settings
     before = table_rows(source.effective_database_url)
@@ -121,7 +121,7 @@ def _rewrite(archive: Path, target: Path, change) -> None:  # type: ignore[no-un
 
 
 def test_a_tampered_truncated_or_foreign_archive_is_refused_before_the_target_is_touched(
-    populated: Fonds, fresh_target: Settings, tmp_path: Path
+    populated: Engine, fresh_target: Settings, tmp_path: Path
 ) -> None:
     archive = tmp_path / "ok.tar.gz"
     backup(populated.settings, archive)

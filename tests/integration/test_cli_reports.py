@@ -14,9 +14,9 @@ from sqlalchemy import update
 from fondsengine.cli import main
 from fondsengine.clock import FixedClock
 from fondsengine.demo import seed
-from fondsengine.letters_access import letters_of
+from fondsengine.engine import Actor, Engine
+from fondsengine.letters.access import letters_of
 from fondsengine.model import Letter
-from fondsengine.services.context import Actor, Fonds
 from tests.conftest import make_fonds
 
 QF = "witten-quartiersfonds"
@@ -24,7 +24,7 @@ CF = "witten-cityfonds"
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Fonds]]:
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Engine]]:
     """A SQLite file with the demo data of both Witten funds (seeded once for the module)."""
     tmp = tmp_path_factory.mktemp("demo")
     url = f"sqlite:///{tmp / 'demo.db'}"
@@ -40,7 +40,7 @@ def pdf_text(path: Path) -> str:
 
 
 def test_report_writes_the_annual_report_with_the_years_figures(
-    demo: tuple[str, Fonds], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo: tuple[str, Engine], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "bericht" / "jahresbericht-2026.pdf"
     assert main(["--database", demo[0], "report", QF, "--year", "2026", "--pdf", str(out)]) == 0
@@ -65,7 +65,7 @@ def test_report_writes_the_annual_report_with_the_years_figures(
 
 
 def test_report_of_the_two_step_cityfonds_shows_only_the_granted_project(
-    demo: tuple[str, Fonds], tmp_path: Path
+    demo: tuple[str, Engine], tmp_path: Path
 ) -> None:
     out = tmp_path / "city.pdf"
     assert main(["--database", demo[0], "report", CF, "--year", "2026", "--pdf", str(out)]) == 0
@@ -76,7 +76,7 @@ def test_report_of_the_two_step_cityfonds_shows_only_the_granted_project(
     assert "Von der Jury empfohlen" in text
 
 
-def test_rollup_writes_pdf_and_csv_with_the_cost_summary(demo: tuple[str, Fonds], tmp_path: Path) -> None:
+def test_rollup_writes_pdf_and_csv_with_the_cost_summary(demo: tuple[str, Engine], tmp_path: Path) -> None:
     pdf, csv_path = tmp_path / "rollup.pdf", tmp_path / "rollup.csv"
     argv = ["--database", demo[0], "rollup", QF, "--year", "2026", "--pdf", str(pdf), "--csv", str(csv_path)]
     assert main(argv) == 0
@@ -93,14 +93,14 @@ def test_rollup_writes_pdf_and_csv_with_the_cost_summary(demo: tuple[str, Fonds]
 
 
 def test_rollup_without_an_output_file_explains_what_is_missing(
-    demo: tuple[str, Fonds], capsys: pytest.CaptureFixture[str]
+    demo: tuple[str, Engine], capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["--database", demo[0], "rollup", QF, "--year", "2026"]) == 1
     assert "--pdf und/oder --csv" in capsys.readouterr().err
 
 
 def test_an_unknown_fund_or_file_number_is_an_error_in_german(
-    demo: tuple[str, Fonds], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo: tuple[str, Engine], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["--database", demo[0], "report", "gibt-es-nicht", "--pdf", str(tmp_path / "x.pdf")]) == 2
     assert "Den Fonds „gibt-es-nicht“ gibt es nicht." in capsys.readouterr().err
@@ -110,7 +110,7 @@ def test_an_unknown_fund_or_file_number_is_an_error_in_german(
 
 
 def test_letters_list_shows_every_letter_of_an_application(
-    demo: tuple[str, Fonds], capsys: pytest.CaptureFixture[str]
+    demo: tuple[str, Engine], capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["--database", demo[0], "letters", "list", "WQ-2026-0001"]) == 0
     lines = capsys.readouterr().out.splitlines()
@@ -121,7 +121,7 @@ def test_letters_list_shows_every_letter_of_an_application(
 
 
 def test_letters_get_writes_the_stored_pdf_after_checking_its_hash(
-    demo: tuple[str, Fonds], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo: tuple[str, Engine], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     url, fonds = demo
     approval = letters_of(fonds, Actor.scheduler(), "WQ-2026-0001")[1]
@@ -137,7 +137,7 @@ def test_letters_get_writes_the_stored_pdf_after_checking_its_hash(
 
 
 def test_letters_get_refuses_a_pdf_whose_bytes_no_longer_match_the_hash(
-    demo: tuple[str, Fonds], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo: tuple[str, Engine], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     url, fonds = demo
     receipt = letters_of(fonds, Actor.scheduler(), "WQ-2026-0002")[0]
@@ -152,7 +152,7 @@ def test_letters_get_refuses_a_pdf_whose_bytes_no_longer_match_the_hash(
 
 
 def test_a_missing_summary_file_is_reported_without_a_traceback(
-    demo: tuple[str, Fonds], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo: tuple[str, Engine], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     missing = tmp_path / "einleitung.txt"
     argv = ["--database", demo[0], "report", QF, "--year", "2026", "--pdf", str(tmp_path / "r.pdf")]

@@ -16,12 +16,12 @@ import pytest
 from sqlalchemy import select
 
 from fondsengine import ledger
+from fondsengine.accounts.users import create_user
+from fondsengine.applications import decisions
+from fondsengine.applications import service as apps
+from fondsengine.engine import Actor, Engine
 from fondsengine.errors import GuardFailed
 from fondsengine.model import AgendaItem, Application, AuditEvent, LedgerEntry, Letter
-from fondsengine.services import applications as apps
-from fondsengine.services import decisions
-from fondsengine.services.context import Actor, Fonds
-from fondsengine.services.users import create_user
 from tests.support.factories import QF, person, quartiersfonds_input
 
 RACERS = 20
@@ -35,7 +35,7 @@ class Outcome:
     error: BaseException | None
 
 
-def _applicant(fonds: Fonds, n: int) -> Actor:
+def _applicant(fonds: Engine, n: int) -> Actor:
     """A separate applicant per application, so the per-applicant cap never interferes."""
     uid = create_user(
         fonds, name=f"Antragstellerin {n}", email=f"person{n}@example.org", confirmed=True
@@ -43,7 +43,7 @@ def _applicant(fonds: Fonds, n: int) -> Actor:
     return Actor(uid)
 
 
-def _on_agenda(fonds: Fonds, office: Actor, session_id: int, n: int, amount: int) -> int:
+def _on_agenda(fonds: Engine, office: Actor, session_id: int, n: int, amount: int) -> int:
     """Create, submit, review and schedule one application asking for `amount`."""
     applicant = _applicant(fonds, n)
     data = quartiersfonds_input(
@@ -62,7 +62,7 @@ def _on_agenda(fonds: Fonds, office: Actor, session_id: int, n: int, amount: int
     return app_id
 
 
-def _race(fonds: Fonds, office: Actor, app_ids: list[int]) -> list[Outcome]:
+def _race(fonds: Engine, office: Actor, app_ids: list[int]) -> list[Outcome]:
     """Approve all applications at once from one thread each; collect what happened."""
     barrier = threading.Barrier(len(app_ids))
     outcomes: dict[int, BaseException | None] = {}
@@ -97,7 +97,7 @@ ROUNDS = [
 
 @pytest.mark.parametrize(("before", "before_amount", "amount"), ROUNDS)
 def test_concurrent_jury_approvals_never_overspend_and_approve_exactly_what_fits(
-    fonds: Fonds, before: int, before_amount: int, amount: int
+    fonds: Engine, before: int, before_amount: int, amount: int
 ) -> None:
     office = person(fonds, "Büro mitten@witten", "buero@example.org", (QF, "manager"))
     session_id = decisions.create_session(

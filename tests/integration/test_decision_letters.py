@@ -13,12 +13,14 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
+from fondsengine.applications import decisions
+from fondsengine.applications import service as apps
+from fondsengine.engine import Actor, Engine
 from fondsengine.errors import InvalidInput
-from fondsengine.letters_store import render_stored_letter
+from fondsengine.letters.store import render_stored_letter
 from fondsengine.model import Application, Letter
-from fondsengine.services import applications as apps
-from fondsengine.services import decisions, payments, proofs
-from fondsengine.services.context import Actor, Fonds
+from fondsengine.payments import proofs
+from fondsengine.payments import service as payments
 from tests.support.factories import CF, QF, cityfonds_input, person, quartiersfonds_input
 
 CITY_ISSUER = "Stadt Witten – Der Bürgermeister, Amt für Stadtentwicklung"
@@ -26,7 +28,7 @@ QF_ISSUER = "Innenstadt-Büro mitten@witten (Quartiersmanagement) im Auftrag der
 
 
 @pytest.fixture
-def cast(fonds: Fonds) -> dict[str, Actor]:
+def cast(fonds: Engine) -> dict[str, Actor]:
     return {
         "anna": person(fonds, "Anna Beispiel", "anna@example.org"),
         "bernd": person(fonds, "Bernd Händler", "bernd@example.org"),
@@ -42,7 +44,7 @@ def flat(pdf: bytes) -> str:
     return re.sub(r"\s+", " ", done.stdout.decode("utf-8"))
 
 
-def letters(fonds: Fonds, app_id: int) -> dict[str, str]:
+def letters(fonds: Engine, app_id: int) -> dict[str, str]:
     """kind -> text of the latest stored letter of that kind, rendered from its snapshot."""
     out: dict[str, str] = {}
     with fonds.db.read() as s:
@@ -52,7 +54,7 @@ def letters(fonds: Fonds, app_id: int) -> dict[str, str]:
 
 
 def reviewed(
-    fonds: Fonds, cast: dict[str, Actor], fund: str, failed: dict[str, str] | None = None, **changes: object
+    fonds: Engine, cast: dict[str, Actor], fund: str, failed: dict[str, str] | None = None, **changes: object
 ) -> int:
     actor = cast["anna"] if fund == QF else cast["bernd"]
     data = quartiersfonds_input(**changes) if fund == QF else cityfonds_input(**changes)
@@ -70,7 +72,7 @@ def reviewed(
     return app_id
 
 
-def on_agenda(fonds: Fonds, cast: dict[str, Actor], fund: str, **changes: object) -> int:
+def on_agenda(fonds: Engine, cast: dict[str, Actor], fund: str, **changes: object) -> int:
     app_id = reviewed(fonds, cast, fund, **changes)
     session_id = decisions.create_session(
         fonds, cast["office"], fund, datetime(2027, 3, 10, 17, tzinfo=UTC), "Rathaus, Raum 101"
@@ -86,7 +88,7 @@ def assert_names_issuer_and_addressee(text: str, *, issuer: str, file_number: st
 
 
 def test_the_citys_bescheid_names_issuer_signatory_file_numbers_addressee_and_every_approval_element(
-    fonds: Fonds, cast: dict[str, Actor]
+    fonds: Engine, cast: dict[str, Actor]
 ) -> None:
     app_id = on_agenda(
         fonds, cast, CF, legal_form="eingetragener Verein (e. V.)", representative="Vorstand Bernd Händler"
@@ -157,7 +159,7 @@ def test_the_citys_bescheid_names_issuer_signatory_file_numbers_addressee_and_ev
     assert "Rechtsbehelfsbelehrung" not in texts["receipt"]
 
 
-def test_the_quartiersfonds_grant_agreement_rejection_lapse_and_notices(fonds: Fonds, cast: dict[str, Actor]) -> None:
+def test_the_quartiersfonds_grant_agreement_rejection_lapse_and_notices(fonds: Engine, cast: dict[str, Actor]) -> None:
     rejected = reviewed(fonds, cast, QF, failed={"area": "Der Spielplatz liegt in Annen."})
     decisions.decide_reject(fonds, cast["office"], rejected, "Außerdem fehlt der Kostenvoranschlag.")
     rejection = letters(fonds, rejected)["rejection"]
@@ -186,7 +188,7 @@ def test_the_quartiersfonds_grant_agreement_rejection_lapse_and_notices(fonds: F
     assert re.search(r"am \d\d\.\d\d\.\d{4} erloschen", lapse)
 
 
-def test_changes_and_payment_notices_name_issuer_and_file_numbers(fonds: Fonds, cast: dict[str, Actor]) -> None:
+def test_changes_and_payment_notices_name_issuer_and_file_numbers(fonds: Engine, cast: dict[str, Actor]) -> None:
     app_id = apps.create_draft(fonds, cast["anna"], QF, quartiersfonds_input())
     file_number = apps.submit(fonds, cast["anna"], app_id)
     decisions.start_review(fonds, cast["office"], app_id)
@@ -205,7 +207,7 @@ def test_changes_and_payment_notices_name_issuer_and_file_numbers(fonds: Fonds, 
 
 
 def test_an_application_without_postal_address_cannot_be_submitted_where_decisions_need_one(
-    fonds: Fonds, cast: dict[str, Actor]
+    fonds: Engine, cast: dict[str, Actor]
 ) -> None:
     app_id = apps.create_draft(fonds, cast["anna"], QF, quartiersfonds_input(contact_city=None))
     with pytest.raises(InvalidInput, match="Postanschrift") as refused:

@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 
 from fondsengine import ledger
+from fondsengine.applications import decisions
+from fondsengine.applications.queries import available_actions
+from fondsengine.applications.service import CostItemInput
+from fondsengine.engine import Actor, Engine
 from fondsengine.errors import GuardFailed
+from fondsengine.funds.loading import load_funds
 from fondsengine.model import Application
-from fondsengine.services import decisions
-from fondsengine.services.applications import CostItemInput
-from fondsengine.services.context import Actor, Fonds
-from fondsengine.services.funds import load_funds
-from fondsengine.services.queries import available_actions
 from tests.support.factories import person, quartiersfonds_input
 from tests.support.journey import Journey
 
@@ -25,7 +25,7 @@ TIERS = """  tiers:
 """
 
 
-def tiered_fund(fonds: Fonds, tmp_path: Path) -> str:
+def tiered_fund(fonds: Engine, tmp_path: Path) -> str:
     text = (ROOT / "richtlinien" / "witten-quartiersfonds.yaml").read_text(encoding="utf-8")
     old = "  tiers:\n    - decided_by: jury\n"
     assert old in text
@@ -36,14 +36,14 @@ def tiered_fund(fonds: Fonds, tmp_path: Path) -> str:
     return FUND
 
 
-def reviewed(fonds: Fonds, office: Actor, applicant: Actor, euro: int) -> int:
+def reviewed(fonds: Engine, office: Actor, applicant: Actor, euro: int) -> int:
     data = quartiersfonds_input(
         requested_cents=euro * 100, cost_items=(CostItemInput("material", "Material", euro * 100),)
     )
     return Journey(fonds, office=office, applicant=applicant, fund=FUND, data=data).to("reviewed")
 
 
-def test_the_office_approves_within_its_tier_and_must_forward_larger_amounts(fonds: Fonds, tmp_path: Path) -> None:
+def test_the_office_approves_within_its_tier_and_must_forward_larger_amounts(fonds: Engine, tmp_path: Path) -> None:
     tiered_fund(fonds, tmp_path)
     office = person(fonds, "Büro", "buero@example.org", (FUND, "manager"))
     small = reviewed(fonds, office, person(fonds, "Anna", "anna@example.org"), 400)

@@ -1,7 +1,7 @@
 """Every consumer of the money figures shows the same value for the same figure.
 
 The figures are recomputed here from the raw rows (ledger bookings, refund claims, applications)
-and compared with the engine read model (fondsengine.figures), the dashboard and the yearly
+and compared with the engine read model (fondsengine.reports.figures), the dashboard and the yearly
 overview (page, CSV), the annual report, the roll-up for the Land and `fondsengine budget`:
 on the demo data and on randomised histories (a seeded random sequence of service calls), on
 SQLite and PostgreSQL.
@@ -22,18 +22,21 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from fondsengine import demo, figures
+from fondsengine import demo
+from fondsengine.applications import decisions
+from fondsengine.applications import service as apps
+from fondsengine.applications.service import CostItemInput
 from fondsengine.cli import main
 from fondsengine.clock import local_date
+from fondsengine.engine import Actor, Engine
 from fondsengine.errors import FondsError
 from fondsengine.model import Application, LedgerEntry, ProofOfUse, Receipt, Refund
 from fondsengine.notify import FakeMailer
-from fondsengine.reports_data import annual_report_data, rollup_data
-from fondsengine.services import applications as apps
-from fondsengine.services import decisions, payments, proofs
-from fondsengine.services.applications import CostItemInput
-from fondsengine.services.context import Actor, Fonds
-from fondsengine.services.proofs import ReceiptInput
+from fondsengine.payments import proofs
+from fondsengine.payments import service as payments
+from fondsengine.payments.proofs import ReceiptInput
+from fondsengine.reports import figures
+from fondsengine.reports.data import annual_report_data, rollup_data
 from tests.support.factories import CF, QF, person, quartiersfonds_input, with_bank_account
 from webapp import create_app
 
@@ -41,8 +44,8 @@ PASSWORD = "geheim-genug-123"
 IBAN = "DE89 3704 0044 0532 0130 00"
 
 
-def expected(fonds: Fonds, fund_id: str, year: int) -> dict[str, int]:
-    """The figures recomputed from the raw rows, independently of fondsengine.figures."""
+def expected(fonds: Engine, fund_id: str, year: int) -> dict[str, int]:
+    """The figures recomputed from the raw rows, independently of fondsengine.reports.figures."""
     with fonds.db.read() as s:
         sums = dict(
             s.execute(
@@ -97,7 +100,7 @@ def _page_figures(html: str, within: str | None = None) -> dict[str, int]:
     return {k: _euro_to_cents(v) for k, v in re.findall(r'data-figure="(\w+)">([^<]*)<', html)}
 
 
-def web_client(fonds: Fonds) -> FlaskClient:
+def web_client(fonds: Engine) -> FlaskClient:
     settings = dataclasses.replace(
         fonds.settings, secret_key="test-secret-key-0123456789abcdef-32+", secure_cookies=False, mail_backend="console"
     )
@@ -107,7 +110,7 @@ def web_client(fonds: Fonds) -> FlaskClient:
 
 
 def assert_consumers_agree(
-    fonds: Fonds, client: FlaskClient, office: Actor, fund_id: str, year: int, capsys: pytest.CaptureFixture[str]
+    fonds: Engine, client: FlaskClient, office: Actor, fund_id: str, year: int, capsys: pytest.CaptureFixture[str]
 ) -> dict[str, int]:
     """All consumers against the recomputed figures; returns them."""
     want = expected(fonds, fund_id, year)
@@ -184,7 +187,7 @@ def _login(client: FlaskClient, email: str, password: str) -> None:
     assert response.status_code == 302
 
 
-def test_all_consumers_agree_on_the_demo_data(fonds: Fonds, capsys: pytest.CaptureFixture[str]) -> None:
+def test_all_consumers_agree_on_the_demo_data(fonds: Engine, capsys: pytest.CaptureFixture[str]) -> None:
     assert demo.seed(fonds)
     client = web_client(fonds)
     _login(client, demo.LOGINS[0].email, demo.LOGINS[0].password)
@@ -203,7 +206,7 @@ def test_all_consumers_agree_on_the_demo_data(fonds: Fonds, capsys: pytest.Captu
 class History:
     """A randomised history of one fund's year driven through the service functions."""
 
-    def __init__(self, fonds: Fonds, rnd: random.Random) -> None:
+    def __init__(self, fonds: Engine, rnd: random.Random) -> None:
         self.fonds, self.rnd = fonds, rnd
         self.office = person(fonds, "Büro", "buero@example.org", (QF, "manager"))
         self.session = decisions.create_session(
@@ -329,7 +332,7 @@ class History:
 
 @pytest.mark.parametrize("seed", [7, 2027])
 def test_all_consumers_agree_on_a_randomised_history(
-    fonds: Fonds, seed: int, capsys: pytest.CaptureFixture[str]
+    fonds: Engine, seed: int, capsys: pytest.CaptureFixture[str]
 ) -> None:
     rnd = random.Random(seed)
     history = History(fonds, rnd)

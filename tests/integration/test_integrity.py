@@ -17,23 +17,26 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Connection, insert, select, text, update
 
-from fondsengine import chain, ledger
+from fondsengine import ledger
+from fondsengine.accounts.users import create_user, grant_role
+from fondsengine.applications import decisions
+from fondsengine.applications import service as apps
 from fondsengine.config import load_settings
 from fondsengine.db import make_engine, open_database
-from fondsengine.integrity import Finding, verify
+from fondsengine.engine import Actor, Engine
+from fondsengine.integrity import chain
+from fondsengine.integrity.check import Finding, verify
 from fondsengine.jobs import run_job
-from fondsengine.letters_store import render_pending_letters
+from fondsengine.letters.store import render_pending_letters
 from fondsengine.migrate import upgrade
 from fondsengine.model import AuditEvent, LedgerEntry, Letter, OutboxMessage, Payment, ProofOfUse, Receipt, Refund
-from fondsengine.services import applications as apps
-from fondsengine.services import decisions, payments, proofs
-from fondsengine.services.context import Actor, Fonds
-from fondsengine.services.proofs import ReceiptInput
-from fondsengine.services.users import create_user, grant_role
+from fondsengine.payments import proofs
+from fondsengine.payments import service as payments
+from fondsengine.payments.proofs import ReceiptInput
 from tests.support.factories import QF, quartiersfonds_input, with_bank_account
 
 
-def _user(fonds: Fonds, name: str, email: str, *roles: tuple[str, str]) -> Actor:
+def _user(fonds: Engine, name: str, email: str, *roles: tuple[str, str]) -> Actor:
     """A confirmed user without a password (argon2 would dominate the test's time)."""
     uid = create_user(fonds, name=name, email=email, confirmed=True)
     for fund_id, role in roles:
@@ -41,7 +44,7 @@ def _user(fonds: Fonds, name: str, email: str, *roles: tuple[str, str]) -> Actor
     return Actor(uid)
 
 
-def _on_agenda(fonds: Fonds, office: Actor, applicant: Actor, session_id: int, title: str) -> int:
+def _on_agenda(fonds: Engine, office: Actor, applicant: Actor, session_id: int, title: str) -> int:
     app_id = apps.create_draft(fonds, applicant, QF, quartiersfonds_input(title=title))
     apps.submit(fonds, applicant, app_id)
     decisions.start_review(fonds, office, app_id)
@@ -53,7 +56,7 @@ def _on_agenda(fonds: Fonds, office: Actor, applicant: Actor, session_id: int, t
     return app_id
 
 
-def _receipts(fonds: Fonds, office: Actor, app_id: int) -> None:
+def _receipts(fonds: Engine, office: Actor, app_id: int) -> None:
     with fonds.db.read() as s:
         ids = s.scalars(
             select(Receipt.id).join(ProofOfUse).where(ProofOfUse.application_id == app_id).order_by(Receipt.id)
@@ -62,7 +65,7 @@ def _receipts(fonds: Fonds, office: Actor, app_id: int) -> None:
         proofs.review_receipt(fonds, office, rid, accepted=True)
 
 
-def build_history(fonds: Fonds) -> dict[str, int]:
+def build_history(fonds: Engine) -> dict[str, int]:
     """Three applications through approval, payments, proof, refund and rejection."""
     office = _user(fonds, "Büro", "buero@example.org", (QF, "manager"))
     anna = _user(fonds, "Anna Beispiel", "anna@example.org")
@@ -100,12 +103,12 @@ def build_history(fonds: Fonds) -> dict[str, int]:
 
 
 @pytest.fixture
-def history(fonds: Fonds) -> dict[str, int]:
+def history(fonds: Engine) -> dict[str, int]:
     return build_history(fonds)
 
 
 @contextmanager
-def as_table_owner(fonds: Fonds) -> Iterator[Connection]:
+def as_table_owner(fonds: Engine) -> Iterator[Connection]:
     """A transaction that is not held back by the append-only triggers."""
     with fonds.db.engine.begin() as conn:
         if fonds.db.is_sqlite:
@@ -136,7 +139,7 @@ class Rows:
         return self.rows[len(self.rows) // 2][1]
 
 
-def chain_rows(fonds: Fonds, model: type[LedgerEntry] | type[AuditEvent]) -> Rows:
+def chain_rows(fonds: Engine, model: type[LedgerEntry] | type[AuditEvent]) -> Rows:
     with fonds.db.read() as s:
         found = s.execute(select(model.id, model.chain_seq, model.row_hash).order_by(model.chain_seq)).all()
     return Rows([(int(i), int(q), str(h)) for i, q, h in found])
@@ -148,7 +151,7 @@ def only(findings: list[Finding], check: str) -> Finding:
     return chosen[0]
 
 
-def test_an_untouched_history_verifies_clean_and_every_row_is_chained(fonds: Fonds, history: dict[str, int]) -> None:
+def test_an_untouched_history_verifies_clean_and_every_row_is_chained(fonds: Engine, history: dict[str, int]) -> None:
     report = verify(fonds)
     assert report.findings == []
     ledger_rows, audit_rows = chain_rows(fonds, LedgerEntry), chain_rows(fonds, AuditEvent)
@@ -160,7 +163,7 @@ def test_an_untouched_history_verifies_clean_and_every_row_is_chained(fonds: Fon
     assert report.letters_checked == 4 and report.payments_checked == 3 and report.applications_checked == 2
 
 
-def _change_amount(conn: Connection, fonds: Fonds) -> tuple[str, str, int, str]:
+def _change_amount(conn: Connection, fonds: Engine) -> tuple[str, str, int, str]:
     rows = chain_rows(fonds, LedgerEntry)
     victim = rows.at(rows.middle)
     conn.execute(
@@ -169,7 +172,7 @@ def _change_amount(conn: Connection, fonds: Fonds) -> tuple[str, str, int, str]:
     return "kette", "ledger_entries", victim, "Zeile verändert"
 
 
-def _change_reason(conn: Connection, fonds: Fonds) -> tuple[str, str, int, str]:
+def _change_reason(conn: Connection, fonds: Engine) -> tuple[str, str, int, str]:
     with fonds.db.read() as s:
         victim = s.scalar(select(AuditEvent.id).where(AuditEvent.reason.is_not(None)).order_by(AuditEvent.id))
     assert victim is not None
@@ -177,21 +180,21 @@ def _change_reason(conn: Connection, fonds: Fonds) -> tuple[str, str, int, str]:
     return "kette", "audit_events", victim, "Zeile verändert"
 
 
-def _delete_middle(conn: Connection, fonds: Fonds) -> tuple[str, str, int, str]:
+def _delete_middle(conn: Connection, fonds: Engine) -> tuple[str, str, int, str]:
     rows = chain_rows(fonds, AuditEvent)
     seq = rows.middle
     conn.execute(text("DELETE FROM audit_events WHERE id = :id"), {"id": rows.at(seq)})
     return "kette", "audit_events", rows.at(seq + 1), f"fehlen 1 Zeile(n) der Kette (Position {seq})"
 
 
-def _delete_last(conn: Connection, fonds: Fonds) -> tuple[str, str, int, str]:
+def _delete_last(conn: Connection, fonds: Engine) -> tuple[str, str, int, str]:
     rows = chain_rows(fonds, LedgerEntry)
     last = rows.rows[-1][0]
     conn.execute(text("DELETE FROM ledger_entries WHERE id = :id"), {"id": last})
     return "kettenkopf", "ledger_entries", last, "am Ende der Kette fehlen 1 Zeile(n)"
 
 
-def _forged_row(fonds: Fonds) -> dict[str, object]:
+def _forged_row(fonds: Engine) -> dict[str, object]:
     return {
         "fund_id": QF,
         "budget_year": 2027,
@@ -202,12 +205,12 @@ def _forged_row(fonds: Fonds) -> dict[str, object]:
     }
 
 
-def _insert_unchained(conn: Connection, fonds: Fonds) -> tuple[str, str, int, str]:
+def _insert_unchained(conn: Connection, fonds: Engine) -> tuple[str, str, int, str]:
     new_id = conn.execute(insert(LedgerEntry).values(**_forged_row(fonds)).returning(LedgerEntry.id)).scalar_one()
     return "kette", "ledger_entries", int(new_id), "ohne Platz in der Kette"
 
 
-def _insert_with_valid_link(conn: Connection, fonds: Fonds) -> tuple[str, str, int, str]:
+def _insert_with_valid_link(conn: Connection, fonds: Engine) -> tuple[str, str, int, str]:
     """The forger knows the format and appends a correctly linked row; the head still tells."""
     rows = chain_rows(fonds, LedgerEntry)
     last_seq, last_hash = rows.rows[-1][1], rows.rows[-1][2]
@@ -222,13 +225,13 @@ def _insert_with_valid_link(conn: Connection, fonds: Fonds) -> tuple[str, str, i
     return "kettenkopf", "ledger_entries", new_id, "hinter dem Kettenende"
 
 
-def _truncate(conn: Connection, fonds: Fonds) -> tuple[str, str, int, str]:
+def _truncate(conn: Connection, fonds: Engine) -> tuple[str, str, int, str]:
     rows = chain_rows(fonds, AuditEvent)
     conn.execute(text("DELETE FROM audit_events" if fonds.db.is_sqlite else "TRUNCATE audit_events"))
     return "kettenkopf", "audit_events", rows.rows[-1][0], "die Tabelle ist leer"
 
 
-def _swap_hashes(conn: Connection, fonds: Fonds) -> tuple[str, str, int, str]:
+def _swap_hashes(conn: Connection, fonds: Engine) -> tuple[str, str, int, str]:
     rows = chain_rows(fonds, AuditEvent)
     (id_a, _, hash_a), (id_b, _, hash_b) = rows.rows[3], rows.rows[7]
     conn.execute(update(AuditEvent).where(AuditEvent.id == id_a).values(row_hash=hash_b))
@@ -236,7 +239,7 @@ def _swap_hashes(conn: Connection, fonds: Fonds) -> tuple[str, str, int, str]:
     return "kette", "audit_events", id_a, "Zeile verändert"
 
 
-def _swap_order(conn: Connection, fonds: Fonds) -> tuple[str, str, int, str]:
+def _swap_order(conn: Connection, fonds: Engine) -> tuple[str, str, int, str]:
     rows = chain_rows(fonds, LedgerEntry)
     (id_a, seq_a, _), (id_b, seq_b, _) = rows.rows[2], rows.rows[5]
     conn.execute(update(LedgerEntry).where(LedgerEntry.id == id_a).values(chain_seq=-1))
@@ -245,7 +248,7 @@ def _swap_order(conn: Connection, fonds: Fonds) -> tuple[str, str, int, str]:
     return "kette", "ledger_entries", id_b, "Verweis auf die vorige Zeile stimmt nicht"
 
 
-def _change_letter(conn: Connection, fonds: Fonds) -> tuple[str, str, int, str]:
+def _change_letter(conn: Connection, fonds: Engine) -> tuple[str, str, int, str]:
     with fonds.db.read() as s:
         letter_id, pdf = s.execute(
             select(Letter.id, Letter.pdf).where(Letter.kind == "approval").order_by(Letter.id)
@@ -255,7 +258,7 @@ def _change_letter(conn: Connection, fonds: Fonds) -> tuple[str, str, int, str]:
     return "briefe", "letters", int(letter_id), "passt nicht zu seiner Prüfsumme"
 
 
-def _change_payment(conn: Connection, fonds: Fonds) -> tuple[str, str, int, str]:
+def _change_payment(conn: Connection, fonds: Engine) -> tuple[str, str, int, str]:
     with fonds.db.read() as s:
         pid = s.scalar(select(Payment.id).where(Payment.kind == "final"))
     assert pid is not None
@@ -263,7 +266,7 @@ def _change_payment(conn: Connection, fonds: Fonds) -> tuple[str, str, int, str]
     return "abgleich", "payments", int(pid), "ausgezahlt 990,00 €, gebucht 100,00 €"
 
 
-def _change_refund(conn: Connection, fonds: Fonds) -> tuple[str, str, int, str]:
+def _change_refund(conn: Connection, fonds: Engine) -> tuple[str, str, int, str]:
     with fonds.db.read() as s:
         app_id = s.scalar(select(Refund.application_id))
     assert app_id is not None
@@ -271,7 +274,7 @@ def _change_refund(conn: Connection, fonds: Fonds) -> tuple[str, str, int, str]:
     return "abgleich", "applications", int(app_id), "Rückzahlungen gebucht 460,00 €, erfasst 400,00 €"
 
 
-TAMPERING: dict[str, Callable[[Connection, Fonds], tuple[str, str, int, str]]] = {
+TAMPERING: dict[str, Callable[[Connection, Engine], tuple[str, str, int, str]]] = {
     "change a booking's amount": _change_amount,
     "change an audit reason": _change_reason,
     "delete a middle row": _delete_middle,
@@ -289,7 +292,7 @@ TAMPERING: dict[str, Callable[[Connection, Fonds], tuple[str, str, int, str]]] =
 
 @pytest.mark.parametrize("case", list(TAMPERING))
 def test_each_kind_of_tampering_is_detected_and_the_broken_row_named(
-    fonds: Fonds, history: dict[str, int], case: str
+    fonds: Engine, history: dict[str, int], case: str
 ) -> None:
     with as_table_owner(fonds) as conn:
         check, table, row_id, words = TAMPERING[case](conn, fonds)
@@ -301,7 +304,7 @@ def test_each_kind_of_tampering_is_detected_and_the_broken_row_named(
 
 
 def test_a_consistently_rewritten_chain_passes_alone_but_fails_against_the_recorded_head(
-    fonds: Fonds, history: dict[str, int]
+    fonds: Engine, history: dict[str, int]
 ) -> None:
     recorded = next(c.last_hash for c in verify(fonds).chains if c.name == "ledger")
     with fonds.db.read() as s:
@@ -326,7 +329,7 @@ def _all_ids(conn: Connection) -> list[int]:
     return [int(i) for i in conn.execute(select(LedgerEntry.id)).scalars()]
 
 
-def test_a_recorded_head_stays_valid_while_the_chain_grows(fonds: Fonds, history: dict[str, int]) -> None:
+def test_a_recorded_head_stays_valid_while_the_chain_grows(fonds: Engine, history: dict[str, int]) -> None:
     recorded = {c.name: c.last_hash for c in verify(fonds).chains}
     office = _user(fonds, "Zweites Büro", "zwei@example.org", (QF, "manager"))
     decisions.create_session(fonds, office, QF, datetime(2027, 9, 1, 17, tzinfo=UTC), "Rathaus")
@@ -336,7 +339,7 @@ def test_a_recorded_head_stays_valid_while_the_chain_grows(fonds: Fonds, history
 
 
 def test_the_nightly_job_tells_the_office_once_a_day_when_something_is_broken(
-    fonds: Fonds, history: dict[str, int]
+    fonds: Engine, history: dict[str, int]
 ) -> None:
     now = fonds.clock.now()
     assert run_job(fonds, "integrity_check", now) == 0
@@ -384,7 +387,7 @@ def test_an_upgraded_database_has_its_existing_rows_chained_in_id_order_and_veri
     engine.dispose()
     upgrade(url)
     settings = load_settings(environ={}, database_url=url, instance_path=str(tmp_path / "instance"))
-    fonds = Fonds(db=open_database(url), settings=settings)
+    fonds = Engine(db=open_database(url), settings=settings)
     try:
         report = verify(fonds)
         assert report.findings == []

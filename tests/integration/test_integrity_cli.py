@@ -14,7 +14,7 @@ import pytest
 from fondsengine.cli import main
 from fondsengine.clock import FixedClock
 from fondsengine.demo import seed
-from fondsengine.services.context import Fonds
+from fondsengine.engine import Engine
 from tests.conftest import make_fonds
 
 
@@ -23,7 +23,7 @@ def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A SQLite file with the demo data of both Witten funds (seeded once for the module)."""
     tmp = tmp_path_factory.mktemp("demo")
     path = tmp / "demo.db"
-    fonds: Fonds = make_fonds(f"sqlite:///{path}", FixedClock(datetime(2026, 11, 25, 9, 0, tzinfo=UTC)), tmp)
+    fonds: Engine = make_fonds(f"sqlite:///{path}", FixedClock(datetime(2026, 11, 25, 9, 0, tzinfo=UTC)), tmp)
     assert seed(fonds)
     fonds.db.dispose()
     yield path

@@ -18,10 +18,10 @@ from sqlalchemy import select
 
 from fondsengine import ledger
 from fondsengine.clock import FixedClock
-from fondsengine.integrity import verify
+from fondsengine.engine import Actor, Engine
+from fondsengine.integrity.check import verify
+from fondsengine.lifecycle.audit import record
 from fondsengine.model import AuditEvent, LedgerEntry
-from fondsengine.services.audit import record
-from fondsengine.services.context import Actor, Fonds
 from tests.conftest import make_fonds
 from tests.support.factories import QF
 
@@ -29,7 +29,7 @@ WRITERS = 20
 ROUNDS = 5
 
 
-def _write(fonds: Fonds, n: int, r: int, pause: float, *, booking: bool) -> None:
+def _write(fonds: Engine, n: int, r: int, pause: float, *, booking: bool) -> None:
     """One unit of work: an audit event, a pause (others interleave), maybe a booking, commit."""
     with fonds.unit_of_work() as uow:
         now = fonds.clock.now()
@@ -50,7 +50,7 @@ def _write(fonds: Fonds, n: int, r: int, pause: float, *, booking: bool) -> None
         uow.commit()
 
 
-def test_twenty_concurrent_writers_produce_one_unbroken_chain_of_each_kind(fonds: Fonds) -> None:
+def test_twenty_concurrent_writers_produce_one_unbroken_chain_of_each_kind(fonds: Engine) -> None:
     with fonds.db.read() as s:
         audit_before = len(s.scalars(select(AuditEvent.id)).all())
         ledger_before = len(s.scalars(select(LedgerEntry.id)).all())
@@ -84,14 +84,14 @@ def test_twenty_concurrent_writers_produce_one_unbroken_chain_of_each_kind(fonds
 
 
 @pytest.fixture
-def pg_fonds(pg_url: str, clock: FixedClock, tmp_path: Path) -> Iterator[Fonds]:
+def pg_fonds(pg_url: str, clock: FixedClock, tmp_path: Path) -> Iterator[Engine]:
     f = make_fonds(pg_url, clock, tmp_path)
     yield f
     f.db.dispose()
 
 
 @pytest.mark.postgres
-def test_a_row_with_a_lower_id_that_commits_later_is_chained_after_the_higher_id(pg_fonds: Fonds) -> None:
+def test_a_row_with_a_lower_id_that_commits_later_is_chained_after_the_higher_id(pg_fonds: Engine) -> None:
     fonds = pg_fonds
     inserted, release = threading.Event(), threading.Event()
     ids: dict[str, int] = {}
@@ -122,7 +122,7 @@ def test_a_row_with_a_lower_id_that_commits_later_is_chained_after_the_higher_id
     assert verify(fonds).ok
 
 
-def test_a_savepoint_does_not_seal_early_and_a_rolled_back_one_leaves_no_gap(fonds: Fonds) -> None:
+def test_a_savepoint_does_not_seal_early_and_a_rolled_back_one_leaves_no_gap(fonds: Engine) -> None:
     with fonds.unit_of_work() as uow:
         s, now = uow.session, fonds.clock.now()
         kept = record(s, actor=Actor.scheduler(), role="system", action="kept", at=now)

@@ -9,13 +9,14 @@ import pytest
 from sqlalchemy import select
 
 from fondsengine import ledger
+from fondsengine.applications import decisions
 from fondsengine.clock import FixedClock
+from fondsengine.engine import Actor, Engine
+from fondsengine.funds.loading import load_funds
 from fondsengine.jobs import list_jobs, run_job
 from fondsengine.model import Application, BudgetYear, LedgerEntry, Letter, OutboxMessage, Payment
 from fondsengine.notify import FakeMailer
-from fondsengine.services import decisions, payments
-from fondsengine.services.context import Actor, Fonds
-from fondsengine.services.funds import load_funds
+from fondsengine.payments import service as payments
 from tests.integration.test_outbox import approved_application, make_cast
 from tests.support.factories import QF
 
@@ -27,24 +28,24 @@ def berlin(y: int, m: int, d: int, hour: int = 9) -> datetime:
 
 
 @pytest.fixture
-def cast(fonds: Fonds) -> dict[str, Actor]:
+def cast(fonds: Engine) -> dict[str, Actor]:
     return make_cast(fonds)
 
 
-def app_row(fonds: Fonds, app_id: int) -> Application:
+def app_row(fonds: Engine, app_id: int) -> Application:
     with fonds.db.read() as s:
         app = s.get(Application, app_id)
         assert app is not None
         return app
 
 
-def topics(fonds: Fonds) -> list[str]:
+def topics(fonds: Engine) -> list[str]:
     with fonds.db.read() as s:
         return list(s.scalars(select(OutboxMessage.topic).order_by(OutboxMessage.id)))
 
 
 def test_an_uncalled_approval_lapses_releases_the_budget_and_sends_the_lapse_letter(
-    fonds: Fonds, cast: dict[str, Actor], clock: FixedClock
+    fonds: Engine, cast: dict[str, Actor], clock: FixedClock
 ) -> None:
     app_id = approved_application(fonds, cast)
     due = app_row(fonds, app_id).lapse_due_on
@@ -66,7 +67,7 @@ def test_an_uncalled_approval_lapses_releases_the_budget_and_sends_the_lapse_let
     assert letter is not None and letter.sha256 is not None and letter.created_at == after
 
 
-def test_an_approval_with_a_payment_does_not_lapse(fonds: Fonds, cast: dict[str, Actor]) -> None:
+def test_an_approval_with_a_payment_does_not_lapse(fonds: Engine, cast: dict[str, Actor]) -> None:
     app_id = approved_application(fonds, cast)
     payments.record_payment(fonds, cast["office"], app_id, amount_cents=50_000, kind="advance")
     due = app_row(fonds, app_id).lapse_due_on
@@ -76,7 +77,7 @@ def test_an_approval_with_a_payment_does_not_lapse(fonds: Fonds, cast: dict[str,
     assert app_row(fonds, app_id).state == "paid"
 
 
-def test_year_end_expires_the_free_money_once_and_closes_the_year(fonds: Fonds, cast: dict[str, Actor]) -> None:
+def test_year_end_expires_the_free_money_once_and_closes_the_year(fonds: Engine, cast: dict[str, Actor]) -> None:
     approved_application(fonds, cast)
     run_job(fonds, "year_end", berlin(2027, 12, 31, 23))  # closes the years before 2027
     with fonds.db.read() as s:
@@ -96,7 +97,7 @@ def test_year_end_expires_the_free_money_once_and_closes_the_year(fonds: Fonds, 
     assert closed == berlin(2028, 1, 1, 2)
 
 
-def test_year_end_carries_the_free_money_over_when_the_guideline_says_so(fonds: Fonds, tmp_path: Path) -> None:
+def test_year_end_carries_the_free_money_over_when_the_guideline_says_so(fonds: Engine, tmp_path: Path) -> None:
     folder = tmp_path / "richtlinien"
     folder.mkdir()
     text = (ROOT / "richtlinien" / "witten-quartiersfonds.yaml").read_text(encoding="utf-8")
@@ -126,7 +127,7 @@ def test_year_end_carries_the_free_money_over_when_the_guideline_says_so(fonds: 
 
 
 def test_retention_anonymises_personal_data_but_keeps_amounts_dates_and_states(
-    fonds: Fonds, cast: dict[str, Actor]
+    fonds: Engine, cast: dict[str, Actor]
 ) -> None:
     app_id = approved_application(fonds, cast)
     payments.record_payment(fonds, cast["office"], app_id, amount_cents=50_000, kind="advance")
@@ -169,7 +170,7 @@ def test_retention_anonymises_personal_data_but_keeps_amounts_dates_and_states(
 
 
 def test_proof_of_use_reminders_go_out_once_per_stage_and_escalate_to_the_office(
-    fonds: Fonds, cast: dict[str, Actor]
+    fonds: Engine, cast: dict[str, Actor]
 ) -> None:
     app_id = approved_application(fonds, cast)
     due = app_row(fonds, app_id).proof_due_on
@@ -195,7 +196,7 @@ def test_proof_of_use_reminders_go_out_once_per_stage_and_escalate_to_the_office
 
 
 def test_jury_members_are_invited_with_the_agenda_and_reminded_the_day_before(
-    fonds: Fonds, cast: dict[str, Actor]
+    fonds: Engine, cast: dict[str, Actor]
 ) -> None:
     approved_application(fonds, cast)
     starts = datetime(2027, 4, 21, 16, 0, tzinfo=UTC)
@@ -219,9 +220,9 @@ def test_jury_members_are_invited_with_the_agenda_and_reminded_the_day_before(
 
 
 def test_the_daily_digest_goes_to_the_office_once_a_day_and_lists_what_needs_attention(
-    fonds: Fonds, cast: dict[str, Actor], clock: FixedClock
+    fonds: Engine, cast: dict[str, Actor], clock: FixedClock
 ) -> None:
-    from fondsengine.services import applications as apps
+    from fondsengine.applications import service as apps
     from tests.support.factories import quartiersfonds_input
 
     app_id = apps.create_draft(fonds, cast["anna"], QF, quartiersfonds_input())
@@ -238,9 +239,9 @@ def test_the_daily_digest_goes_to_the_office_once_a_day_and_lists_what_needs_att
 
 
 def test_residents_with_a_draft_are_reminded_seven_days_before_the_round_deadline(
-    fonds: Fonds, cast: dict[str, Actor]
+    fonds: Engine, cast: dict[str, Actor]
 ) -> None:
-    from fondsengine.services import applications as apps
+    from fondsengine.applications import service as apps
     from tests.support.factories import quartiersfonds_input
 
     apps.create_draft(fonds, cast["anna"], QF, quartiersfonds_input())
@@ -255,7 +256,7 @@ def test_residents_with_a_draft_are_reminded_seven_days_before_the_round_deadlin
 
 
 def test_every_job_is_registered_with_a_german_description_and_unknown_names_are_refused(
-    fonds: Fonds,
+    fonds: Engine,
 ) -> None:
     from fondsengine.errors import NotFound
 

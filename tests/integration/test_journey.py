@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import pytest
 
+from fondsengine.engine import Actor, Engine
 from fondsengine.model import Application, AuditEvent
-from fondsengine.services.context import Actor, Fonds
 from tests.support.factories import CF, QF, cityfonds_input, person, quartiersfonds_input
 from tests.support.journey import Journey
 
 
 @pytest.fixture
-def office(fonds: Fonds) -> Actor:
+def office(fonds: Engine) -> Actor:
     return person(fonds, "Büro mitten@witten", "buero@example.org", (QF, "manager"), (CF, "manager"))
 
 
-def _trail(fonds: Fonds, app_id: int) -> tuple[str, list[str]]:
+def _trail(fonds: Engine, app_id: int) -> tuple[str, list[str]]:
     with fonds.db.read() as s:
         app = s.get(Application, app_id)
         assert app is not None
@@ -24,7 +24,7 @@ def _trail(fonds: Fonds, app_id: int) -> tuple[str, list[str]]:
         return app.state, steps
 
 
-def test_the_journey_reaches_each_state_by_the_steps_the_engine_offers(fonds: Fonds, office: Actor) -> None:
+def test_the_journey_reaches_each_state_by_the_steps_the_engine_offers(fonds: Engine, office: Actor) -> None:
     anna = person(fonds, "Anna Beispiel", "anna@example.org")
     qf = Journey(fonds, office=office, applicant=anna, fund=QF, data=quartiersfonds_input())
     changes = qf.to("changes_requested")
@@ -45,7 +45,7 @@ def test_the_journey_reaches_each_state_by_the_steps_the_engine_offers(fonds: Fo
         qf.to("draft", paid)
 
 
-def test_the_two_step_journey_goes_through_the_city(fonds: Fonds, office: Actor) -> None:
+def test_the_two_step_journey_goes_through_the_city(fonds: Engine, office: Actor) -> None:
     bernd = person(fonds, "Bernd Händler", "bernd@example.org")
     cf = Journey(fonds, office=office, applicant=bernd, fund=CF, data=cityfonds_input(), avoid=("decide_approve",))
     app_id = cf.to("approved")

@@ -6,20 +6,20 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from fondsengine.applications import decisions
+from fondsengine.engine import Actor, Engine
 from fondsengine.jobs import run_job
 from fondsengine.notify import FakeMailer
-from fondsengine.services import decisions
-from fondsengine.services.context import Actor, Fonds
 from tests.integration.test_outbox import approved_application, make_cast
 from tests.support.factories import QF
 
 
 @pytest.fixture
-def cast(fonds: Fonds) -> dict[str, Actor]:
+def cast(fonds: Engine) -> dict[str, Actor]:
     return make_cast(fonds)
 
 
-def test_the_jury_invitation_is_signed_with_the_funds_office(fonds: Fonds, cast: dict[str, Actor]) -> None:
+def test_the_jury_invitation_is_signed_with_the_funds_office(fonds: Engine, cast: dict[str, Actor]) -> None:
     approved_application(fonds, cast)
     starts = datetime(2027, 4, 21, 16, 0, tzinfo=UTC)
     decisions.create_session(fonds, cast["office"], QF, starts, "Rathaus, Raum 102")

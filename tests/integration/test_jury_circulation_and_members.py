@@ -8,29 +8,29 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from fondsengine.engine import Actor, Engine
 from fondsengine.errors import InvalidInput, PermissionDenied
+from fondsengine.jury import usecases as jury
 from fondsengine.jury.draw import Candidate, draw
 from fondsengine.model import AuditEvent, JuryDraw, Membership
-from fondsengine.services import jury
-from fondsengine.services.context import Actor, Fonds
 from tests.integration.test_jury_support import FUND, Cast, agenda, app_of, item_of, load_test_fund, make_cast, uid
 from tests.support.factories import person
 
 
 @pytest.fixture
-def cast(fonds: Fonds, tmp_path: Path) -> Cast:
+def cast(fonds: Engine, tmp_path: Path) -> Cast:
     load_test_fund(fonds, tmp_path)
     return make_cast(fonds)
 
 
-def circulation(fonds: Fonds, cast: Cast, applicants: list[Actor]) -> tuple[int, list[int]]:
+def circulation(fonds: Engine, cast: Cast, applicants: list[Actor]) -> tuple[int, list[int]]:
     deadline = fonds.clock.now() + timedelta(days=7)
     session_id, items = agenda(fonds, cast, applicants, circulation=True, deadline=deadline)
     jury.invite(fonds, cast.office, session_id)
     return session_id, items
 
 
-def test_a_circulation_vote_closes_at_its_deadline_and_refuses_late_votes(fonds: Fonds, cast: Cast) -> None:
+def test_a_circulation_vote_closes_at_its_deadline_and_refuses_late_votes(fonds: Engine, cast: Cast) -> None:
     session_id, (item, unanswered) = circulation(fonds, cast, [cast.anna, cast.anna])
     jury.cast_vote(fonds, cast.ida, item, "yes")
     jury.cast_vote(fonds, cast.kim, item, "abstain")
@@ -52,7 +52,7 @@ def test_a_circulation_vote_closes_at_its_deadline_and_refuses_late_votes(fonds:
     assert [e.outcome_label for e in m.items] == ["bewilligt", "vertagt"]
 
 
-def test_the_scheduler_can_close_a_circulation_after_its_deadline(fonds: Fonds, cast: Cast) -> None:
+def test_the_scheduler_can_close_a_circulation_after_its_deadline(fonds: Engine, cast: Cast) -> None:
     session_id, (item,) = circulation(fonds, cast, [cast.anna])
     jury.cast_vote(fonds, cast.ida, item, "yes")
     jury.cast_vote(fonds, cast.jan, item, "yes")
@@ -61,7 +61,7 @@ def test_the_scheduler_can_close_a_circulation_after_its_deadline(fonds: Fonds, 
     assert result.outcome == "approve"
 
 
-def test_a_session_vote_cannot_be_closed_by_circulation_and_members_cannot_close_it(fonds: Fonds, cast: Cast) -> None:
+def test_a_session_vote_cannot_be_closed_by_circulation_and_members_cannot_close_it(fonds: Engine, cast: Cast) -> None:
     session_id, _ = agenda(fonds, cast, [cast.anna])
     with pytest.raises(InvalidInput, match="kein Umlaufverfahren"):
         jury.close_circulation(fonds, cast.office, session_id)
@@ -71,7 +71,7 @@ def test_a_session_vote_cannot_be_closed_by_circulation_and_members_cannot_close
         jury.close_circulation(fonds, cast.jan, circ_id)
 
 
-def test_circulation_is_refused_where_the_guideline_does_not_allow_it(fonds: Fonds, tmp_path: Path) -> None:
+def test_circulation_is_refused_where_the_guideline_does_not_allow_it(fonds: Engine, tmp_path: Path) -> None:
     load_test_fund(fonds, tmp_path, **{"circulation_allowed: true": "circulation_allowed: false"})
     cast = make_cast(fonds)
     session_id, (item,) = agenda(fonds, cast, [cast.anna], circulation=True, deadline=fonds.clock.now())
@@ -81,7 +81,7 @@ def test_circulation_is_refused_where_the_guideline_does_not_allow_it(fonds: Fon
         jury.cast_vote(fonds, cast.ida, item, "yes")
 
 
-def test_the_office_appoints_members_and_is_told_when_the_balance_breaks(fonds: Fonds, cast: Cast) -> None:
+def test_the_office_appoints_members_and_is_told_when_the_balance_breaks(fonds: Engine, cast: Cast) -> None:
     today = fonds.clock.now().date()
     assert jury.membership_problems(fonds, FUND, today) == []
     with pytest.raises(InvalidInput, match="Gruppe „politics“ kennt die Richtlinie nicht"):
@@ -97,7 +97,7 @@ def test_the_office_appoints_members_and_is_told_when_the_balance_breaks(fonds: 
     assert jury.membership_problems(fonds, FUND, date(2027, 1, 1)) == problems
 
 
-def test_members_drawn_by_lot_are_appointed_and_the_draw_can_be_verified(fonds: Fonds, cast: Cast) -> None:
+def test_members_drawn_by_lot_are_appointed_and_the_draw_can_be_verified(fonds: Engine, cast: Cast) -> None:
     volunteers = [person(fonds, f"Freiwillige {n}", f"frei{n}@example.org") for n in range(6)]
     for n, v in enumerate(volunteers):
         jury.register_volunteer(fonds, v if n % 2 else cast.office, FUND, uid(v), "resident")
@@ -129,7 +129,7 @@ def test_members_drawn_by_lot_are_appointed_and_the_draw_can_be_verified(fonds: 
     assert preview.matches is None and set(preview.result.drawn) <= {c.id for c in jury.draw_pool(fonds, FUND)}
 
 
-def test_a_volunteer_can_withdraw_and_is_then_not_drawn(fonds: Fonds, cast: Cast) -> None:
+def test_a_volunteer_can_withdraw_and_is_then_not_drawn(fonds: Engine, cast: Cast) -> None:
     jury.register_volunteer(fonds, cast.anna, FUND, uid(cast.anna), "resident")
     jury.withdraw_volunteer(fonds, cast.anna, FUND, uid(cast.anna))
     assert jury.draw_pool(fonds, FUND) == []
@@ -137,7 +137,7 @@ def test_a_volunteer_can_withdraw_and_is_then_not_drawn(fonds: Fonds, cast: Cast
         jury.draw_members(fonds, cast.office, FUND, 1, "seed", term_from=date(2027, 1, 1))
 
 
-def test_membership_is_checked_on_the_day_of_the_session(fonds: Fonds, cast: Cast) -> None:
+def test_membership_is_checked_on_the_day_of_the_session(fonds: Engine, cast: Cast) -> None:
     jury.appoint_member(fonds, cast.office, FUND, uid(cast.kim), "expert", None, date(2027, 1, 31))
     session_id, (item,) = agenda(fonds, cast, [cast.anna])  # the session is on 10 March 2027
     with pytest.raises(InvalidInput, match="Kim Kaya"):

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from fondsengine.engine import Engine
 from fondsengine.errors import InvalidInput
+from fondsengine.jury import usecases as jury
 from fondsengine.model import Vote
-from fondsengine.services import jury
-from fondsengine.services.context import Fonds
 from tests.integration.test_jury_support import Cast, agenda, item_of, load_test_fund, make_cast, uid
 from tests.support.factories import person
 
@@ -25,7 +25,7 @@ ROUNDS = 8
 
 
 @pytest.fixture
-def cast(fonds: Fonds, tmp_path: Path) -> Cast:
+def cast(fonds: Engine, tmp_path: Path) -> Cast:
     load_test_fund(fonds, tmp_path)
     return make_cast(fonds)
 
@@ -51,7 +51,7 @@ def race(*calls: Callable[[], object]) -> list[BaseException | None]:
     return errors
 
 
-def opened_items(fonds: Fonds, cast: Cast, count: int) -> list[int]:
+def opened_items(fonds: Engine, cast: Cast, count: int) -> list[int]:
     applicants = [person(fonds, f"Antragstellerin {n}", f"antrag{n}@example.org") for n in range(count)]
     session_id, items = agenda(fonds, cast, applicants)  # one each: the yearly cap per applicant
     jury.invite(fonds, cast.office, session_id)
@@ -59,7 +59,7 @@ def opened_items(fonds: Fonds, cast: Cast, count: int) -> list[int]:
     return items
 
 
-def test_two_members_voting_at_the_same_moment_are_both_counted(fonds: Fonds, cast: Cast) -> None:
+def test_two_members_voting_at_the_same_moment_are_both_counted(fonds: Engine, cast: Cast) -> None:
     items = opened_items(fonds, cast, 3)
     for item in items:
         errors = race(
@@ -72,7 +72,7 @@ def test_two_members_voting_at_the_same_moment_are_both_counted(fonds: Fonds, ca
         assert result.tally is not None and (result.tally.yes, result.tally.no) == (2, 1)
 
 
-def test_a_member_changing_their_vote_twice_at_once_keeps_exactly_one_vote(fonds: Fonds, cast: Cast) -> None:
+def test_a_member_changing_their_vote_twice_at_once_keeps_exactly_one_vote(fonds: Engine, cast: Cast) -> None:
     (item,) = opened_items(fonds, cast, 1)
     errors = race(
         lambda: jury.cast_vote(fonds, cast.jan, item, "yes"),
@@ -84,7 +84,7 @@ def test_a_member_changing_their_vote_twice_at_once_keeps_exactly_one_vote(fonds
     assert len(choices) == 1 and choices[0] in {"yes", "no"}
 
 
-def test_a_vote_racing_with_the_close_is_either_counted_or_refused_never_lost(fonds: Fonds, cast: Cast) -> None:
+def test_a_vote_racing_with_the_close_is_either_counted_or_refused_never_lost(fonds: Engine, cast: Cast) -> None:
     items = opened_items(fonds, cast, ROUNDS)
     outcomes = []
     for item in items:

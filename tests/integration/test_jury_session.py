@@ -8,22 +8,22 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from fondsengine.engine import Engine
 from fondsengine.errors import GuardFailed, InvalidInput, NotFound, PermissionDenied
-from fondsengine.letters.reports import render_minutes
+from fondsengine.jury import usecases as jury
 from fondsengine.model import AgendaItem, Attendance, AuditEvent, JurySession, Vote
-from fondsengine.services import jury
-from fondsengine.services.context import Fonds
+from fondsengine.reports.pdf import render_minutes
 from tests.integration.test_jury_support import Cast, agenda, app_of, item_of, load_test_fund, make_cast, uid
 from tests.support.factories import person
 
 
 @pytest.fixture
-def cast(fonds: Fonds, tmp_path: Path) -> Cast:
+def cast(fonds: Engine, tmp_path: Path) -> Cast:
     load_test_fund(fonds, tmp_path)
     return make_cast(fonds)
 
 
-def opened(fonds: Fonds, cast: Cast, applicants: list, present: list | None = None) -> tuple[int, list[int]]:
+def opened(fonds: Engine, cast: Cast, applicants: list, present: list | None = None) -> tuple[int, list[int]]:
     session_id, items = agenda(fonds, cast, applicants)
     jury.invite(fonds, cast.office, session_id)
     people = cast.members if present is None else present
@@ -32,7 +32,7 @@ def opened(fonds: Fonds, cast: Cast, applicants: list, present: list | None = No
 
 
 def test_a_whole_session_with_three_members_a_conflict_and_a_tie_ends_in_correct_minutes(
-    fonds: Fonds, cast: Cast
+    fonds: Engine, cast: Cast
 ) -> None:
     session_id, (first, second, own) = agenda(fonds, cast, [cast.anna, cast.anna, cast.kim])
     assert jury.invite(fonds, cast.office, session_id) == 3
@@ -107,7 +107,7 @@ def test_a_whole_session_with_three_members_a_conflict_and_a_tie_ends_in_correct
     } <= set(actions)
 
 
-def test_a_vote_after_the_item_is_closed_is_refused_and_not_stored(fonds: Fonds, cast: Cast) -> None:
+def test_a_vote_after_the_item_is_closed_is_refused_and_not_stored(fonds: Engine, cast: Cast) -> None:
     _, (item,) = opened(fonds, cast, [cast.anna])
     jury.cast_vote(fonds, cast.ida, item, "yes")
     jury.cast_vote(fonds, cast.jan, item, "yes")
@@ -122,7 +122,7 @@ def test_a_vote_after_the_item_is_closed_is_refused_and_not_stored(fonds: Fonds,
     assert item_of(fonds, item).tally["yes"] == 2  # type: ignore[index]
 
 
-def test_the_database_refuses_a_second_vote_of_the_same_member_on_an_item(fonds: Fonds, cast: Cast) -> None:
+def test_the_database_refuses_a_second_vote_of_the_same_member_on_an_item(fonds: Engine, cast: Cast) -> None:
     _, (item,) = opened(fonds, cast, [cast.anna])
     jury.cast_vote(fonds, cast.ida, item, "yes")
     with fonds.unit_of_work() as uow:
@@ -132,7 +132,7 @@ def test_the_database_refuses_a_second_vote_of_the_same_member_on_an_item(fonds:
             uow.session.flush()
 
 
-def test_absent_members_and_strangers_cannot_vote(fonds: Fonds, cast: Cast) -> None:
+def test_absent_members_and_strangers_cannot_vote(fonds: Engine, cast: Cast) -> None:
     _, (item,) = opened(fonds, cast, [cast.anna], present=[cast.ida, cast.jan])
     with pytest.raises(InvalidInput, match="nicht als anwesend"):
         jury.cast_vote(fonds, cast.kim, item, "yes")
@@ -144,7 +144,7 @@ def test_absent_members_and_strangers_cannot_vote(fonds: Fonds, cast: Cast) -> N
         jury.cast_vote(fonds, cast.ida, item, "yes", amount_cents=130_000)
 
 
-def test_without_quorum_the_item_stays_open_and_closing_the_session_defers_it(fonds: Fonds, cast: Cast) -> None:
+def test_without_quorum_the_item_stays_open_and_closing_the_session_defers_it(fonds: Engine, cast: Cast) -> None:
     session_id, (item,) = opened(fonds, cast, [cast.anna], present=[cast.ida])
     jury.cast_vote(fonds, cast.ida, item, "yes")
     result = jury.close_item(fonds, cast.ida, item)
@@ -160,7 +160,7 @@ def test_without_quorum_the_item_stays_open_and_closing_the_session_defers_it(fo
 
 
 def test_when_the_budget_no_longer_suffices_the_close_is_refused_and_nothing_changes(
-    fonds: Fonds, tmp_path: Path
+    fonds: Engine, tmp_path: Path
 ) -> None:
     load_test_fund(fonds, tmp_path, budget_2027_euro=2000)
     cast = make_cast(fonds)
@@ -178,7 +178,7 @@ def test_when_the_budget_no_longer_suffices_the_close_is_refused_and_nothing_cha
     assert (result.outcome, result.decided_cents) == ("approve", 80_000)
 
 
-def test_the_jury_of_a_two_step_fund_recommends_instead_of_approving(fonds: Fonds, tmp_path: Path) -> None:
+def test_the_jury_of_a_two_step_fund_recommends_instead_of_approving(fonds: Engine, tmp_path: Path) -> None:
     load_test_fund(
         fonds,
         tmp_path,
@@ -196,7 +196,7 @@ def test_the_jury_of_a_two_step_fund_recommends_instead_of_approving(fonds: Fond
 
 
 def test_attendance_is_recorded_when_the_session_opens_and_only_members_can_be_present(
-    fonds: Fonds, cast: Cast
+    fonds: Engine, cast: Cast
 ) -> None:
     session_id, _ = agenda(fonds, cast, [cast.anna])
     jury.invite(fonds, cast.office, session_id)
@@ -214,7 +214,7 @@ def test_attendance_is_recorded_when_the_session_opens_and_only_members_can_be_p
     assert rows == {uid(cast.ida): True, uid(cast.jan): True, uid(cast.kim): False}
 
 
-def test_the_office_records_a_conflict_for_a_member_and_a_stranger_cannot(fonds: Fonds, cast: Cast) -> None:
+def test_the_office_records_a_conflict_for_a_member_and_a_stranger_cannot(fonds: Engine, cast: Cast) -> None:
     _, (item,) = opened(fonds, cast, [cast.anna])
     with pytest.raises(PermissionDenied):
         jury.declare_conflict(fonds, cast.ida, item, uid(cast.jan), "Verwandt")
@@ -224,7 +224,7 @@ def test_the_office_records_a_conflict_for_a_member_and_a_stranger_cannot(fonds:
     assert (event.actor_id, event.on_behalf_of_id, event.clause) == (uid(cast.office), uid(cast.jan), "§ 7 Abs. 6")
 
 
-def test_a_member_sees_only_the_fields_the_guideline_allows(fonds: Fonds, cast: Cast) -> None:
+def test_a_member_sees_only_the_fields_the_guideline_allows(fonds: Engine, cast: Cast) -> None:
     _, (item,) = opened(fonds, cast, [cast.anna])
     app_id = app_of(fonds, item).id
     view = jury.jury_view_of_application(fonds, cast.jan, app_id)
@@ -249,7 +249,7 @@ def test_a_member_sees_only_the_fields_the_guideline_allows(fonds: Fonds, cast: 
         jury.jury_view_of_application(fonds, cast.anna, app_id)
 
 
-def test_counts_in_the_database_match_the_minutes(fonds: Fonds, cast: Cast) -> None:
+def test_counts_in_the_database_match_the_minutes(fonds: Engine, cast: Cast) -> None:
     session_id, (item,) = opened(fonds, cast, [cast.anna])
     jury.enter_show_of_hands(fonds, cast.office, item, {uid(m): "yes" for m in cast.members})
     jury.close_item(fonds, cast.office, item)

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from fondsengine.applications import decisions
+from fondsengine.applications import service as apps
+from fondsengine.engine import Actor, Engine
+from fondsengine.funds.loading import load_funds
 from fondsengine.model import AgendaItem, Application
-from fondsengine.services import applications as apps
-from fondsengine.services import decisions
-from fondsengine.services.context import Actor, Fonds
-from fondsengine.services.funds import load_funds
 from tests.support.factories import person, quartiersfonds_input
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,7 +26,7 @@ SMALL_JURY = {
 }
 
 
-def load_test_fund(fonds: Fonds, tmp_path: Path, budget_2027_euro: int = 20000, **extra: str) -> str:
+def load_test_fund(fonds: Engine, tmp_path: Path, budget_2027_euro: int = 20000, **extra: str) -> str:
     """Store a copy of the Quartiersfonds guideline with a small jury as fund FUND."""
     text = (ROOT / "richtlinien" / "witten-quartiersfonds.yaml").read_text(encoding="utf-8")
     for old, new in {**SMALL_JURY, **extra}.items():
@@ -58,7 +58,7 @@ class Cast:
         return [self.ida, self.jan, self.kim]
 
 
-def make_cast(fonds: Fonds, fund: str = FUND) -> Cast:
+def make_cast(fonds: Engine, fund: str = FUND) -> Cast:
     """Create the office, an applicant and three jury members (two residents, one expert)."""
     cast = Cast(
         office=person(fonds, "Büro mitten@witten", "buero@example.org", (fund, "manager")),
@@ -67,7 +67,7 @@ def make_cast(fonds: Fonds, fund: str = FUND) -> Cast:
         jan=person(fonds, "Jan Jansen", "jan@example.org", (fund, "jury_member")),
         kim=person(fonds, "Kim Kaya", "kim@example.org", (fund, "jury_member")),
     )
-    from fondsengine.services.jury import appoint_member
+    from fondsengine.jury.usecases import appoint_member
 
     appoint_member(fonds, cast.office, fund, uid(cast.kim), "expert", None, None)
     return cast
@@ -79,7 +79,7 @@ def uid(actor: Actor) -> int:
     return actor.user_id
 
 
-def reviewed(fonds: Fonds, cast: Cast, applicant: Actor, fund: str = FUND, **changes: object) -> int:
+def reviewed(fonds: Engine, cast: Cast, applicant: Actor, fund: str = FUND, **changes: object) -> int:
     """Create, submit and formally review an application."""
     app_id = apps.create_draft(fonds, applicant, fund, quartiersfonds_input(**changes))
     apps.submit(fonds, applicant, app_id)
@@ -92,7 +92,7 @@ def reviewed(fonds: Fonds, cast: Cast, applicant: Actor, fund: str = FUND, **cha
 
 
 def agenda(
-    fonds: Fonds,
+    fonds: Engine,
     cast: Cast,
     applicants: list[Actor],
     *,
@@ -116,7 +116,7 @@ def agenda(
     return session_id, items
 
 
-def app_of(fonds: Fonds, item_id: int) -> Application:
+def app_of(fonds: Engine, item_id: int) -> Application:
     """The application of an agenda item (detached, readable)."""
     with fonds.db.read() as s:
         item = s.get(AgendaItem, item_id)
@@ -126,7 +126,7 @@ def app_of(fonds: Fonds, item_id: int) -> Application:
         return app
 
 
-def item_of(fonds: Fonds, item_id: int) -> AgendaItem:
+def item_of(fonds: Engine, item_id: int) -> AgendaItem:
     """An agenda item (detached, readable)."""
     with fonds.db.read() as s:
         item = s.get(AgendaItem, item_id)

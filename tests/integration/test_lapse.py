@@ -14,15 +14,17 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from fondsengine.applications import decisions
+from fondsengine.applications import service as apps
 from fondsengine.clock import FixedClock
+from fondsengine.engine import Actor, Engine
 from fondsengine.errors import GuardFailed
 from fondsengine.guidelines.calc import lapse_date, lapse_rule_text, proof_due_date
 from fondsengine.guidelines.model import PaymentMode
 from fondsengine.jobs.deadlines import LAPSE_WARNING_DAYS, approval_lapse, lapse_warning
 from fondsengine.model import Application, LedgerEntry, Letter, OutboxMessage
-from fondsengine.services import applications as apps
-from fondsengine.services import decisions, payments, proofs
-from fondsengine.services.context import Actor, Fonds
+from fondsengine.payments import proofs
+from fondsengine.payments import service as payments
 from tests.support.factories import CF, QF, cityfonds_input, person, quartiersfonds_input
 
 IBAN = "DE89 3704 0044 0532 0130 00"
@@ -32,7 +34,7 @@ def _berlin_noon(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, 11, tzinfo=UTC)
 
 
-def _approved(fonds: Fonds, fund_id: str) -> tuple[int, Actor, Actor]:
+def _approved(fonds: Engine, fund_id: str) -> tuple[int, Actor, Actor]:
     office = person(fonds, "Büro", f"buero-{fund_id}@example.org", (QF, "manager"), (CF, "manager"))
     who = person(fonds, "Anna Beispiel", f"anna-{fund_id}@example.org")
     data = quartiersfonds_input() if fund_id == QF else cityfonds_input()
@@ -54,7 +56,7 @@ def _approved(fonds: Fonds, fund_id: str) -> tuple[int, Actor, Actor]:
     return app_id, office, who
 
 
-def _app(fonds: Fonds, app_id: int) -> Application:
+def _app(fonds: Engine, app_id: int) -> Application:
     with fonds.db.read() as s:
         app = s.get(Application, app_id)
         assert app is not None
@@ -62,12 +64,12 @@ def _app(fonds: Fonds, app_id: int) -> Application:
         return app
 
 
-def _run_lapse_on(fonds: Fonds, day: date) -> int:
+def _run_lapse_on(fonds: Engine, day: date) -> int:
     fonds.clock.set(_berlin_noon(day))  # type: ignore[attr-defined]
     return approval_lapse(fonds, fonds.clock.now())
 
 
-def test_a_grant_paid_only_against_the_proof_lapses_only_after_the_proof_is_due(fonds: Fonds) -> None:
+def test_a_grant_paid_only_against_the_proof_lapses_only_after_the_proof_is_due(fonds: Engine) -> None:
     app_id, _office, _ = _approved(fonds, CF)
     app = _app(fonds, app_id)
     with fonds.db.read() as s:
@@ -107,7 +109,7 @@ def test_a_grant_paid_only_against_the_proof_lapses_only_after_the_proof_is_due(
     assert [(y, c) for y, c in releases] == [(commitment_year, app.approved_cents)]
 
 
-def test_a_grant_with_advances_does_not_lapse_during_its_project(fonds: Fonds) -> None:
+def test_a_grant_with_advances_does_not_lapse_during_its_project(fonds: Engine) -> None:
     app_id, _office, _ = _approved(fonds, QF)
     app = _app(fonds, app_id)
     with fonds.db.read() as s:
@@ -123,7 +125,7 @@ def test_a_grant_with_advances_does_not_lapse_during_its_project(fonds: Fonds) -
     assert _app(fonds, app_id).state == "lapsed"
 
 
-def test_an_open_payment_request_stops_the_lapse(fonds: Fonds) -> None:
+def test_an_open_payment_request_stops_the_lapse(fonds: Engine) -> None:
     app_id, _office, who = _approved(fonds, QF)
     payments.request_payment(fonds, who, app_id, amount_cents=50_000, kind="advance", iban=IBAN, account_holder="Anna")
     assert _run_lapse_on(fonds, date(2028, 3, 1)) == 0
@@ -135,7 +137,7 @@ def test_an_open_payment_request_stops_the_lapse(fonds: Fonds) -> None:
     assert notice is not None and notice.stopped and not notice.warn
 
 
-def test_the_applicant_is_warned_once_before_the_lapse(fonds: Fonds) -> None:
+def test_the_applicant_is_warned_once_before_the_lapse(fonds: Engine) -> None:
     app_id, _office, who = _approved(fonds, QF)
     lapse_on = _app(fonds, app_id).lapse_due_on
     assert lapse_on is not None
@@ -158,7 +160,7 @@ def test_the_applicant_is_warned_once_before_the_lapse(fonds: Fonds) -> None:
     assert notice is not None and notice.warn and notice.days_left == LAPSE_WARNING_DAYS - 1
 
 
-def test_the_lapse_rule_for_each_payment_mode(fonds: Fonds) -> None:
+def test_the_lapse_rule_for_each_payment_mode(fonds: Engine) -> None:
     with fonds.db.read() as s:
         g = fonds.catalog.current(s, QF)[2]
     approved, end, proof = date(2027, 1, 10), date(2027, 9, 30), date(2027, 11, 30)

@@ -8,6 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from fondsengine import ledger
+from fondsengine.applications import decisions
+from fondsengine.applications import service as apps
+from fondsengine.engine import Actor, Engine
 from fondsengine.errors import (
     GuardFailed,
     InvalidInput,
@@ -16,16 +19,15 @@ from fondsengine.errors import (
     TransitionNotAllowed,
 )
 from fondsengine.model import Application, AuditEvent, LedgerEntry, Letter, OutboxMessage
-from fondsengine.services import applications as apps
-from fondsengine.services import decisions, payments, proofs
-from fondsengine.services.context import Actor, Fonds
-from fondsengine.services.proofs import ReceiptInput
+from fondsengine.payments import proofs
+from fondsengine.payments import service as payments
+from fondsengine.payments.proofs import ReceiptInput
 from tests.support.factories import CF, QF, cityfonds_input, person, quartiersfonds_input, with_bank_account
 from tests.support.journey import Journey
 
 
 @pytest.fixture
-def cast(fonds: Fonds) -> dict[str, Actor]:
+def cast(fonds: Engine) -> dict[str, Actor]:
     return {
         "anna": person(fonds, "Anna Beispiel", "anna@example.org"),
         "bernd": person(fonds, "Bernd Händler", "bernd@example.org"),
@@ -39,31 +41,31 @@ def cast(fonds: Fonds) -> dict[str, Actor]:
     }
 
 
-def state(fonds: Fonds, app_id: int) -> str:
+def state(fonds: Engine, app_id: int) -> str:
     with fonds.db.read() as s:
         app = s.get(Application, app_id)
         assert app is not None
         return app.state
 
 
-def journey(fonds: Fonds, cast: dict[str, Actor], fund: str = QF, **changes: object) -> Journey:
+def journey(fonds: Engine, cast: dict[str, Actor], fund: str = QF, **changes: object) -> Journey:
     """Anna applies to the Quartiersfonds, Bernd to the Cityfonds; the office walks the rest."""
     actor = cast["anna"] if fund == QF else cast["bernd"]
     data = quartiersfonds_input(**changes) if fund == QF else cityfonds_input(**changes)
     return Journey(fonds, office=cast["office"], applicant=actor, fund=fund, data=data)
 
 
-def reviewed(fonds: Fonds, cast: dict[str, Actor], fund: str = QF, **changes: object) -> int:
+def reviewed(fonds: Engine, cast: dict[str, Actor], fund: str = QF, **changes: object) -> int:
     """Create, submit and formally review an application."""
     return journey(fonds, cast, fund, **changes).to("reviewed")
 
 
-def on_agenda(fonds: Fonds, cast: dict[str, Actor], fund: str = QF, **changes: object) -> int:
+def on_agenda(fonds: Engine, cast: dict[str, Actor], fund: str = QF, **changes: object) -> int:
     return journey(fonds, cast, fund, **changes).to("on_agenda")
 
 
 def test_a_quartiersfonds_application_goes_from_draft_to_documented_with_an_advance(
-    fonds: Fonds, cast: dict[str, Actor]
+    fonds: Engine, cast: dict[str, Actor]
 ) -> None:
     app_id = on_agenda(fonds, cast)
     decisions.record_jury_outcome(
@@ -155,7 +157,7 @@ def test_a_quartiersfonds_application_goes_from_draft_to_documented_with_an_adva
 
 
 def test_overpayment_after_the_proof_leads_to_a_refund_claim_and_its_settlement(
-    fonds: Fonds, cast: dict[str, Actor]
+    fonds: Engine, cast: dict[str, Actor]
 ) -> None:
     app_id = on_agenda(fonds, cast)
     decisions.record_jury_outcome(fonds, cast["office"], app_id, "approve")
@@ -193,7 +195,7 @@ def test_overpayment_after_the_proof_leads_to_a_refund_claim_and_its_settlement(
 
 
 def test_changes_requested_then_resubmitted_keeps_the_previous_version(
-    fonds: Fonds, cast: dict[str, Actor]
+    fonds: Engine, cast: dict[str, Actor]
 ) -> None:
     app_id = apps.create_draft(fonds, cast["anna"], QF, quartiersfonds_input())
     apps.submit(fonds, cast["anna"], app_id)
@@ -224,7 +226,7 @@ def test_changes_requested_then_resubmitted_keeps_the_previous_version(
 
 
 def test_rejection_withdrawal_and_lapse_are_terminal_and_release_the_budget(
-    fonds: Fonds, cast: dict[str, Actor]
+    fonds: Engine, cast: dict[str, Actor]
 ) -> None:
     rejected = reviewed(fonds, cast)
     decisions.decide_reject(fonds, cast["office"], rejected, "Kein Bezug zum Programmgebiet")
@@ -255,7 +257,7 @@ def test_rejection_withdrawal_and_lapse_are_terminal_and_release_the_budget(
 
 
 def test_two_step_cityfonds_needs_the_citys_grant_after_the_jury_recommendation(
-    fonds: Fonds, cast: dict[str, Actor]
+    fonds: Engine, cast: dict[str, Actor]
 ) -> None:
     app_id = on_agenda(fonds, cast, CF)
     decisions.record_jury_outcome(fonds, cast["juror"], app_id, "recommend")
@@ -281,7 +283,7 @@ def test_two_step_cityfonds_needs_the_citys_grant_after_the_jury_recommendation(
 
 
 def test_roles_are_checked_and_strangers_do_not_learn_that_an_application_exists(
-    fonds: Fonds, cast: dict[str, Actor]
+    fonds: Engine, cast: dict[str, Actor]
 ) -> None:
     app_id = apps.create_draft(fonds, cast["anna"], QF, quartiersfonds_input())
     with pytest.raises(NotFound):
@@ -294,7 +296,7 @@ def test_roles_are_checked_and_strangers_do_not_learn_that_an_application_exists
 
 
 def test_a_blocking_finding_refuses_submission_and_changes_nothing(
-    fonds: Fonds, cast: dict[str, Actor]
+    fonds: Engine, cast: dict[str, Actor]
 ) -> None:
     app_id = apps.create_draft(
         fonds,
@@ -314,8 +316,8 @@ def test_a_blocking_finding_refuses_submission_and_changes_nothing(
         assert s.scalar(select(func.count()).select_from(OutboxMessage)) == 0
 
 
-def test_the_engine_offers_exactly_the_steps_that_are_possible_now(fonds: Fonds, cast: dict[str, Actor]) -> None:
-    from fondsengine.services.queries import available_actions
+def test_the_engine_offers_exactly_the_steps_that_are_possible_now(fonds: Engine, cast: dict[str, Actor]) -> None:
+    from fondsengine.applications.queries import available_actions
 
     def offered(actor: Actor, app_id: int) -> dict[str, bool]:
         return {a.trigger: a.enabled for a in available_actions(fonds, actor, app_id)}
@@ -337,8 +339,8 @@ def test_the_engine_offers_exactly_the_steps_that_are_possible_now(fonds: Fonds,
     assert "Erstattungsprinzip" in " ".join(steps["record_payment"].reasons)
 
 
-def test_the_engine_says_how_much_the_applicant_may_call_now_and_why_not(fonds: Fonds, cast: dict[str, Actor]) -> None:
-    from fondsengine.services.payments import payment_allowance
+def test_the_engine_says_how_much_the_applicant_may_call_now_and_why_not(fonds: Engine, cast: dict[str, Actor]) -> None:
+    from fondsengine.payments.service import payment_allowance
 
     qf = on_agenda(fonds, cast)
     assert payment_allowance(fonds, cast["anna"], qf).reason == (

@@ -8,13 +8,13 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
+from fondsengine.accounts.users import create_user, grant_role
+from fondsengine.applications.messages import messages_of, send_message
+from fondsengine.applications.records import AttachmentInput
+from fondsengine.engine import Actor, Engine
 from fondsengine.errors import InvalidInput, NotFound, PermissionDenied
 from fondsengine.jobs import run_job
 from fondsengine.model import Application, ApplicationMessage, Attachment, OutboxMessage
-from fondsengine.services.context import Actor, Fonds
-from fondsengine.services.messages import messages_of, send_message
-from fondsengine.services.records import AttachmentInput
-from fondsengine.services.users import create_user, grant_role
 from tests.integration.test_jobs import berlin
 from tests.integration.test_outbox import approved_application, make_cast
 from tests.support.factories import QF
@@ -26,7 +26,7 @@ def _png() -> bytes:
     return out.getvalue()
 
 
-def test_messages_go_both_ways_the_jury_sees_none_and_retention_anonymises_them(fonds: Fonds) -> None:
+def test_messages_go_both_ways_the_jury_sees_none_and_retention_anonymises_them(fonds: Engine) -> None:
     cast = make_cast(fonds)
     app_id = approved_application(fonds, cast)
     png = AttachmentInput("photo", "bild.png", "image/png", _png())
@@ -65,7 +65,7 @@ def test_messages_go_both_ways_the_jury_sees_none_and_retention_anonymises_them(
     assert first == rows[0].id
 
 
-def test_only_owner_and_office_write(fonds: Fonds) -> None:
+def test_only_owner_and_office_write(fonds: Engine) -> None:
     cast = make_cast(fonds)
     app_id = approved_application(fonds, cast)
     auditor = create_user(fonds, name="Prüferin", email="pruef@example.org", password=None, confirmed=True)

@@ -8,16 +8,16 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
+from fondsengine.applications import decisions
+from fondsengine.applications import service as apps
+from fondsengine.applications.service import CostItemInput
+from fondsengine.engine import Engine
 from fondsengine.errors import InvalidInput, PermissionDenied
 from fondsengine.model import ApplicationRevision, AuditEvent, OutboxMessage
-from fondsengine.services import applications as apps
-from fondsengine.services import decisions
-from fondsengine.services.applications import CostItemInput
-from fondsengine.services.context import Fonds
 from tests.support.factories import QF, person, quartiersfonds_input
 
 
-def test_the_office_corrects_an_application_before_the_decision(fonds: Fonds) -> None:
+def test_the_office_corrects_an_application_before_the_decision(fonds: Engine) -> None:
     office = person(fonds, "Büro", "buero@example.org", (QF, "manager"))
     anna = person(fonds, "Anna Beispiel", "anna@example.org")
     data = quartiersfonds_input(place="")  # the paper form left the place empty

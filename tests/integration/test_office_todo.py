@@ -8,17 +8,17 @@ import pytest
 from sqlalchemy import select, update
 
 from fondsengine import demo
+from fondsengine.applications.todo import GROUPS, office_todo
+from fondsengine.engine import Actor, Engine
 from fondsengine.errors import PermissionDenied
 from fondsengine.model import Application, OutboxMessage, User
-from fondsengine.services.context import Actor, Fonds
-from fondsengine.todo import GROUPS, office_todo
 
 
-def _titles(fonds: Fonds, actor: Actor) -> dict[str, set[str]]:
+def _titles(fonds: Engine, actor: Actor) -> dict[str, set[str]]:
     return {g.key: {i.title for i in g.items} for g in office_todo(fonds, actor)}
 
 
-def test_the_todo_list_covers_every_kind_of_work_across_funds_and_years(fonds: Fonds) -> None:
+def test_the_todo_list_covers_every_kind_of_work_across_funds_and_years(fonds: Engine) -> None:
     assert demo.seed(fonds)
     with fonds.db.read() as s:
         office = Actor(int(s.scalar(select(User.id).where(User.email == demo.LOGINS[0].email)) or 0))

@@ -9,17 +9,17 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 
+from fondsengine.applications import decisions
+from fondsengine.applications import service as apps
 from fondsengine.clock import FixedClock
+from fondsengine.engine import Actor, Engine
 from fondsengine.model import Letter, OutboxMessage, User
 from fondsengine.notify import FakeMailer
-from fondsengine.outbox import dispatch, make_after_commit_dispatch, undeliverable
-from fondsengine.services import applications as apps
-from fondsengine.services import decisions
-from fondsengine.services.context import Actor, Fonds
+from fondsengine.notify.outbox import dispatch, make_after_commit_dispatch, undeliverable
 from tests.support.factories import QF, person, quartiersfonds_input, with_bank_account
 
 
-def make_cast(fonds: Fonds) -> dict[str, Actor]:
+def make_cast(fonds: Engine) -> dict[str, Actor]:
     """An applicant, an office manager and a jury member of the Quartiersfonds."""
     return {
         "anna": person(fonds, "Anna Beispiel", "anna@example.org"),
@@ -28,7 +28,7 @@ def make_cast(fonds: Fonds) -> dict[str, Actor]:
     }
 
 
-def approved_application(fonds: Fonds, cast: dict[str, Actor], **changes: object) -> int:
+def approved_application(fonds: Engine, cast: dict[str, Actor], **changes: object) -> int:
     """An application of Anna approved by the jury (receipt and approval letters queued)."""
     app_id = apps.create_draft(fonds, cast["anna"], QF, quartiersfonds_input(**changes))
     apps.submit(fonds, cast["anna"], app_id)
@@ -45,18 +45,18 @@ def approved_application(fonds: Fonds, cast: dict[str, Actor], **changes: object
     return with_bank_account(fonds, cast["office"], app_id)
 
 
-def outbox_rows(fonds: Fonds) -> list[OutboxMessage]:
+def outbox_rows(fonds: Engine) -> list[OutboxMessage]:
     with fonds.db.read() as s:
         return list(s.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
 
 
 @pytest.fixture
-def cast(fonds: Fonds) -> dict[str, Actor]:
+def cast(fonds: Engine) -> dict[str, Actor]:
     return make_cast(fonds)
 
 
 def test_a_letter_pdf_is_rendered_once_with_its_hash_and_attached_to_the_mail(
-    fonds: Fonds, cast: dict[str, Actor], clock: FixedClock, tmp_path: object
+    fonds: Engine, cast: dict[str, Actor], clock: FixedClock, tmp_path: object
 ) -> None:
     app_id = approved_application(fonds, cast)
     mailer = FakeMailer()
@@ -92,7 +92,7 @@ def test_a_letter_pdf_is_rendered_once_with_its_hash_and_attached_to_the_mail(
 
 
 def test_every_queued_mail_is_sent_exactly_once_and_marked_sent(
-    fonds: Fonds, cast: dict[str, Actor], clock: FixedClock
+    fonds: Engine, cast: dict[str, Actor], clock: FixedClock
 ) -> None:
     approved_application(fonds, cast)
     mailer = FakeMailer()
@@ -105,7 +105,7 @@ def test_every_queued_mail_is_sent_exactly_once_and_marked_sent(
 
 
 def test_a_temporary_failure_is_retried_with_backoff_and_a_permanent_one_is_shown_to_the_office(
-    fonds: Fonds, cast: dict[str, Actor], clock: FixedClock
+    fonds: Engine, cast: dict[str, Actor], clock: FixedClock
 ) -> None:
     approved_application(fonds, cast)
     rows = outbox_rows(fonds)
@@ -129,7 +129,7 @@ def test_a_temporary_failure_is_retried_with_backoff_and_a_permanent_one_is_show
 
 
 def test_opted_out_notifications_are_skipped_but_letters_are_always_sent(
-    fonds: Fonds, cast: dict[str, Actor], clock: FixedClock
+    fonds: Engine, cast: dict[str, Actor], clock: FixedClock
 ) -> None:
     with fonds.unit_of_work() as uow:
         uow.session.execute(
@@ -152,7 +152,7 @@ def test_opted_out_notifications_are_skipped_but_letters_are_always_sent(
 
 
 def test_a_row_left_sending_by_a_crashed_dispatcher_goes_back_to_pending_after_the_lease(
-    fonds: Fonds, cast: dict[str, Actor], clock: FixedClock
+    fonds: Engine, cast: dict[str, Actor], clock: FixedClock
 ) -> None:
     approved_application(fonds, cast)
     row = outbox_rows(fonds)[0]
@@ -173,7 +173,7 @@ def test_a_row_left_sending_by_a_crashed_dispatcher_goes_back_to_pending_after_t
 
 
 def test_the_after_commit_hook_sends_right_away_and_never_fails_the_users_action(
-    fonds: Fonds, cast: dict[str, Actor], clock: FixedClock
+    fonds: Engine, cast: dict[str, Actor], clock: FixedClock
 ) -> None:
     mailer = FakeMailer()
     fonds.after_commit.append(make_after_commit_dispatch(mailer))
@@ -193,7 +193,7 @@ def test_the_after_commit_hook_sends_right_away_and_never_fails_the_users_action
 
 
 def test_after_a_commit_only_the_mails_and_letters_of_that_unit_of_work_are_dispatched(
-    fonds: Fonds, cast: dict[str, Actor], clock: FixedClock
+    fonds: Engine, cast: dict[str, Actor], clock: FixedClock
 ) -> None:
     """Older pending mails and letters stay for the scheduler; a use case that queues nothing sends nothing."""
     app_id = apps.create_draft(fonds, cast["anna"], QF, quartiersfonds_input())
@@ -234,7 +234,7 @@ def test_after_a_commit_only_the_mails_and_letters_of_that_unit_of_work_are_disp
 
 
 def test_the_receipt_names_the_session_and_the_request_for_changes_a_date_to_answer_by(
-    fonds: Fonds, cast: dict[str, Actor], clock: FixedClock, tmp_path: object
+    fonds: Engine, cast: dict[str, Actor], clock: FixedClock, tmp_path: object
 ) -> None:
     app_id = apps.create_draft(fonds, cast["anna"], QF, quartiersfonds_input())
     apps.submit(fonds, cast["anna"], app_id)  # 25.11.2026: the round "Frühjahr 2027" (session 10.03.2027)

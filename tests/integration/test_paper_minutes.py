@@ -9,16 +9,18 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from fondsengine.cli_jury import minutes_text
+from fondsengine.accounts.users import grant_role
+from fondsengine.applications import decisions
+from fondsengine.applications import service as apps
+from fondsengine.applications.records import AttachmentInput
+from fondsengine.cli.jury import minutes_text
+from fondsengine.engine import Actor, Engine
 from fondsengine.errors import InvalidInput
-from fondsengine.letters.reports import render_minutes
+from fondsengine.jury import paper as jury_paper
+from fondsengine.jury import sessions as jury_sessions
+from fondsengine.jury.minutes import minutes, minutes_data
 from fondsengine.model import AgendaItem, Application
-from fondsengine.services import applications as apps
-from fondsengine.services import decisions, jury_paper, jury_sessions
-from fondsengine.services.context import Actor, Fonds
-from fondsengine.services.jury_minutes import minutes, minutes_data
-from fondsengine.services.records import AttachmentInput
-from fondsengine.services.users import grant_role
+from fondsengine.reports.pdf import render_minutes
 from tests.support.factories import QF, person, quartiersfonds_input
 from tests.support.files import simple_pdf
 
@@ -28,7 +30,7 @@ def protocol() -> AttachmentInput:
 
 
 def test_paper_counts_are_tallied_and_the_minutes_show_times_attendance_quorum_votes_and_signatures(
-    fonds: Fonds,
+    fonds: Engine,
 ) -> None:
     office = person(fonds, "Büro", "buero@example.org", (QF, "manager"))
     jury = []

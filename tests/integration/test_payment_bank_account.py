@@ -9,17 +9,19 @@ import pytest
 from sqlalchemy import select
 
 from fondsengine import ledger
+from fondsengine.applications import decisions
+from fondsengine.applications import service as apps
+from fondsengine.engine import Actor, Engine
 from fondsengine.errors import InvalidInput
-from fondsengine.letters_store import letter_data
+from fondsengine.letters.store import letter_data
 from fondsengine.model import AuditEvent, Letter, Payment
-from fondsengine.services import applications as apps
-from fondsengine.services import decisions, payments, proofs
-from fondsengine.services.context import Actor, Fonds
-from fondsengine.services.proofs import ReceiptInput
+from fondsengine.payments import proofs
+from fondsengine.payments import service as payments
+from fondsengine.payments.proofs import ReceiptInput
 from tests.support.factories import QF, TEST_IBAN, person, quartiersfonds_input
 
 
-def _approved(fonds: Fonds) -> tuple[int, Actor, Actor]:
+def _approved(fonds: Engine) -> tuple[int, Actor, Actor]:
     office = person(fonds, "Büro", "buero@example.org", (QF, "manager"))
     anna = person(fonds, "Anna Beispiel", "anna@example.org")
     app_id = apps.create_draft(fonds, anna, QF, quartiersfonds_input())
@@ -35,14 +37,14 @@ def _approved(fonds: Fonds) -> tuple[int, Actor, Actor]:
     return app_id, office, anna
 
 
-def _letters(fonds: Fonds, app_id: int, kind: str) -> list[Letter]:
+def _letters(fonds: Engine, app_id: int, kind: str) -> list[Letter]:
     with fonds.db.read() as s:
         rows = list(s.scalars(select(Letter).where(Letter.application_id == app_id, Letter.kind == kind)))
         s.expunge_all()
         return rows
 
 
-def test_no_payment_is_booked_without_a_valid_iban_and_holder(fonds: Fonds) -> None:
+def test_no_payment_is_booked_without_a_valid_iban_and_holder(fonds: Engine) -> None:
     app_id, office, anna = _approved(fonds)
     with pytest.raises(InvalidInput, match="Ohne gültige IBAN"):
         payments.record_payment(fonds, office, app_id, amount_cents=50_000, kind="advance")
@@ -75,7 +77,7 @@ def test_no_payment_is_booked_without_a_valid_iban_and_holder(fonds: Fonds) -> N
     assert data.remaining_cents == 120_000 - 50_000  # type: ignore[attr-defined]
 
 
-def test_the_refund_letter_names_the_funds_account_the_deadline_and_the_interest_note(fonds: Fonds) -> None:
+def test_the_refund_letter_names_the_funds_account_the_deadline_and_the_interest_note(fonds: Engine) -> None:
     app_id, office, anna = _approved(fonds)
     payments.set_bank_account(fonds, anna, app_id, iban=TEST_IBAN, account_holder="Anna")
     payments.record_payment(fonds, office, app_id, amount_cents=96_000, kind="advance")

@@ -17,16 +17,17 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from fondsengine.accounts.users import create_user, grant_role
+from fondsengine.applications import decisions
+from fondsengine.applications import service as apps
 from fondsengine.bootstrap import build_fonds
 from fondsengine.clock import FixedClock
 from fondsengine.config import load_settings
+from fondsengine.engine import Actor, Engine
+from fondsengine.funds.loading import load_funds
 from fondsengine.migrate import upgrade
 from fondsengine.model import Application, AuditEvent, LedgerEntry, Payment
-from fondsengine.services import applications as apps
-from fondsengine.services import decisions, payments
-from fondsengine.services.context import Actor, Fonds
-from fondsengine.services.funds import load_funds
-from fondsengine.services.users import create_user, grant_role
+from fondsengine.payments import service as payments
 from tests.support.factories import CF, cityfonds_input
 from tests.support.files import simple_pdf
 from tests.support.pg import PgServer
@@ -48,7 +49,7 @@ NOT_NOW = "ist im Zustand"  # the workflow refuses the step in the state the win
 
 @dataclass
 class Arena:
-    fonds: Fonds
+    fonds: Engine
     clock: FixedClock
     anna: int
     office: int
@@ -155,8 +156,8 @@ def _approved(a: Arena) -> int:
 
 def _seat_jury(a: Arena, app_id: int, run: int) -> None:
     """Nine jury members of the Quartiersfonds, all present at the session of the application."""
+    from fondsengine.jury import sessions as jury_sessions
     from fondsengine.model import AgendaItem
-    from fondsengine.services import jury_sessions
 
     with a.fonds.db.read() as s:
         session_id = s.scalar(select(AgendaItem.session_id).where(AgendaItem.application_id == app_id))

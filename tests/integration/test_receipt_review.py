@@ -9,20 +9,22 @@ import pytest
 from sqlalchemy import select
 
 from fondsengine import ledger
+from fondsengine.applications import decisions
+from fondsengine.applications import service as apps
+from fondsengine.engine import Actor, Engine
 from fondsengine.errors import InvalidInput
-from fondsengine.letters_store import letter_data
+from fondsengine.letters.store import letter_data
 from fondsengine.model import Application, Letter, ProofOfUse, Receipt
 from fondsengine.money import format_euro
-from fondsengine.services import applications as apps
-from fondsengine.services import decisions, payments, proofs
-from fondsengine.services.context import Actor, Fonds
-from fondsengine.services.proofs import ReceiptInput
+from fondsengine.payments import proofs
+from fondsengine.payments import service as payments
+from fondsengine.payments.proofs import ReceiptInput
 from tests.support.factories import CF, QF, cityfonds_input, person, quartiersfonds_input, with_bank_account
 
 DAY = date(2026, 11, 25)  # the test clock's day: the approval and the receipts
 
 
-def _approved(fonds: Fonds, fund_id: str) -> tuple[int, Actor, Actor]:
+def _approved(fonds: Engine, fund_id: str) -> tuple[int, Actor, Actor]:
     office = person(fonds, "Büro", "buero@example.org", (QF, "manager"), (CF, "manager"))
     anna = person(fonds, "Anna Beispiel", "anna@example.org")
     app_id = apps.create_draft(fonds, anna, fund_id, quartiersfonds_input() if fund_id == QF else cityfonds_input())
@@ -44,7 +46,7 @@ def _approved(fonds: Fonds, fund_id: str) -> tuple[int, Actor, Actor]:
     return app_id, office, anna
 
 
-def _receipts(fonds: Fonds, app_id: int) -> dict[int, int]:
+def _receipts(fonds: Engine, app_id: int) -> dict[int, int]:
     with fonds.db.read() as s:
         ids = s.execute(
             select(Receipt.position, Receipt.id)
@@ -54,7 +56,7 @@ def _receipts(fonds: Fonds, app_id: int) -> dict[int, int]:
     return {p: i for p, i in ids}
 
 
-def test_catering_above_its_cap_is_accepted_only_in_part_and_the_refund_follows(fonds: Fonds) -> None:
+def test_catering_above_its_cap_is_accepted_only_in_part_and_the_refund_follows(fonds: Engine) -> None:
     app_id, office, anna = _approved(fonds, QF)  # 1.200 € approved
     payments.record_payment(fonds, office, app_id, amount_cents=96_000, kind="advance")
     proofs.submit_proof(
@@ -105,7 +107,7 @@ def test_catering_above_its_cap_is_accepted_only_in_part_and_the_refund_follows(
     assert (bal.committed, bal.paid) == (80_000, 96_000)
 
 
-def test_the_share_rule_recomputes_the_grant_from_the_real_costs(fonds: Fonds) -> None:
+def test_the_share_rule_recomputes_the_grant_from_the_real_costs(fonds: Engine) -> None:
     app_id, office, anna = _approved(fonds, CF)  # 2.000 € = 50 % of 4.000 € costs
     proofs.submit_proof(
         fonds,

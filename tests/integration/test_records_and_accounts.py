@@ -7,15 +7,16 @@ from datetime import date
 
 import pytest
 
-from fondsengine import letters_access
+from fondsengine.accounts import service as accounts
+from fondsengine.accounts.users import verify_password
+from fondsengine.applications import records
+from fondsengine.applications import service as apps
+from fondsengine.applications.records import AttachmentInput
+from fondsengine.engine import Engine
 from fondsengine.errors import InvalidInput, NotFound
 from fondsengine.files import files_in
-from fondsengine.services import accounts, records
-from fondsengine.services import applications as apps
-from fondsengine.services.context import Fonds
-from fondsengine.services.proofs import ReceiptInput
-from fondsengine.services.records import AttachmentInput
-from fondsengine.services.users import verify_password
+from fondsengine.letters import access as letters_access
+from fondsengine.payments.proofs import ReceiptInput
 from tests.support.factories import QF, person, quartiersfonds_input
 
 
@@ -23,7 +24,7 @@ def pdf(name: str = "angebot.pdf") -> AttachmentInput:
     return AttachmentInput("cost_estimate", name, "application/pdf", b"%PDF-1.4\n" + name.encode() + b"\n%%EOF\n")
 
 
-def test_only_the_applicant_and_the_office_may_attach_files_and_strangers_get_not_found(fonds: Fonds) -> None:
+def test_only_the_applicant_and_the_office_may_attach_files_and_strangers_get_not_found(fonds: Engine) -> None:
     anna = person(fonds, "Anna", "anna@example.org")
     bernd = person(fonds, "Bernd", "bernd@example.org")
     office = person(fonds, "Büro", "buero@example.org", (QF, "manager"))
@@ -41,7 +42,7 @@ def test_only_the_applicant_and_the_office_may_attach_files_and_strangers_get_no
         records.attachments_of(fonds, bernd, app_id)
 
 
-def test_my_applications_lists_only_my_own_with_the_state_label(fonds: Fonds) -> None:
+def test_my_applications_lists_only_my_own_with_the_state_label(fonds: Engine) -> None:
     anna = person(fonds, "Anna", "anna@example.org")
     bernd = person(fonds, "Bernd", "bernd@example.org")
     mine = apps.create_draft(fonds, anna, QF, quartiersfonds_input())
@@ -52,7 +53,7 @@ def test_my_applications_lists_only_my_own_with_the_state_label(fonds: Fonds) ->
     assert listed[0].state_label and listed[0].file_number
 
 
-def test_the_receipt_letter_is_listed_for_the_applicant_and_not_for_others(fonds: Fonds) -> None:
+def test_the_receipt_letter_is_listed_for_the_applicant_and_not_for_others(fonds: Engine) -> None:
     anna = person(fonds, "Anna", "anna@example.org")
     bernd = person(fonds, "Bernd", "bernd@example.org")
     app_id = apps.create_draft(fonds, anna, QF, quartiersfonds_input())
@@ -67,7 +68,7 @@ def test_the_receipt_letter_is_listed_for_the_applicant_and_not_for_others(fonds
         letters_access.letter_pdf(fonds, bernd, letters[0].id)
 
 
-def test_a_repeated_form_post_with_the_same_token_creates_one_draft_even_concurrently(fonds: Fonds) -> None:
+def test_a_repeated_form_post_with_the_same_token_creates_one_draft_even_concurrently(fonds: Engine) -> None:
     anna = person(fonds, "Anna", "anna@example.org")
     results: list[int] = []
     barrier = threading.Barrier(4)
@@ -87,7 +88,7 @@ def test_a_repeated_form_post_with_the_same_token_creates_one_draft_even_concurr
     assert other != results[0]
 
 
-def test_receipt_files_of_a_refused_proof_are_not_kept(fonds: Fonds) -> None:
+def test_receipt_files_of_a_refused_proof_are_not_kept(fonds: Engine) -> None:
     from tests.integration.test_lifecycle import on_agenda
 
     cast = {
@@ -98,7 +99,7 @@ def test_receipt_files_of_a_refused_proof_are_not_kept(fonds: Fonds) -> None:
     upload = AttachmentInput("receipt", "beleg.pdf", "application/pdf", b"%PDF-1.4\n%%EOF\n")
     receipt = ReceiptInput(date(2027, 5, 1), "Baumarkt", "Material", "material", 10_000, attachment=upload)
     from fondsengine.errors import TransitionNotAllowed
-    from fondsengine.services.proofs import submit_proof
+    from fondsengine.payments.proofs import submit_proof
 
     with pytest.raises(TransitionNotAllowed):  # not approved yet: refused, and the file row is not kept
         submit_proof(fonds, cast["anna"], app_id, report="Bericht", receipts=[receipt])
@@ -106,8 +107,8 @@ def test_receipt_files_of_a_refused_proof_are_not_kept(fonds: Fonds) -> None:
     assert files_in(fonds.settings.effective_upload_dir) == []  # the staged file is gone too
 
 
-def test_accounts_are_found_by_email_confirmed_once_and_passwords_reset(fonds: Fonds) -> None:
-    from fondsengine.services.users import create_user
+def test_accounts_are_found_by_email_confirmed_once_and_passwords_reset(fonds: Engine) -> None:
+    from fondsengine.accounts.users import create_user
 
     uid = create_user(fonds, name="Neu", email="Neu@Example.org", password="erstes-passwort")
     acc = accounts.account_by_email(fonds, " neu@example.ORG ")

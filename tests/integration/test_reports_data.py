@@ -15,18 +15,20 @@ import pytest
 from sqlalchemy import event, select
 
 from fondsengine import ledger
+from fondsengine.applications import decisions
+from fondsengine.applications import service as apps
+from fondsengine.applications.service import CostItemInput
 from fondsengine.clock import FixedClock
+from fondsengine.engine import Actor, Engine
 from fondsengine.errors import NotFound, PermissionDenied
-from fondsengine.letters.report_model import AnnualReportData
-from fondsengine.letters.reports import render_annual_report, render_rollup, rollup_csv
-from fondsengine.letters_access import letter_pdf, letters_of
+from fondsengine.letters.access import letter_pdf, letters_of
 from fondsengine.model import ProofOfUse, Receipt
-from fondsengine.reports_data import annual_report_data, rollup_data
-from fondsengine.services import applications as apps
-from fondsengine.services import decisions, payments, proofs
-from fondsengine.services.applications import CostItemInput
-from fondsengine.services.context import Actor, Fonds
-from fondsengine.services.proofs import ReceiptInput
+from fondsengine.payments import proofs
+from fondsengine.payments import service as payments
+from fondsengine.payments.proofs import ReceiptInput
+from fondsengine.reports.data import annual_report_data, rollup_data
+from fondsengine.reports.model import AnnualReportData
+from fondsengine.reports.pdf import render_annual_report, render_rollup, rollup_csv
 from tests.conftest import make_fonds
 from tests.support.factories import CF, QF, cityfonds_input, person, quartiersfonds_input, with_bank_account
 from tests.support.pg import PgServer
@@ -47,7 +49,7 @@ class Year:
     ids: dict[str, int]
 
 
-def _receipt_ids(fonds: Fonds, app_id: int) -> list[int]:
+def _receipt_ids(fonds: Engine, app_id: int) -> list[int]:
     with fonds.db.read() as s:
         return list(
             s.scalars(
@@ -59,7 +61,7 @@ def _receipt_ids(fonds: Fonds, app_id: int) -> list[int]:
         )
 
 
-def build_year(fonds: Fonds) -> Year:
+def build_year(fonds: Engine) -> Year:
     """Quartiersfonds 2027: documented, refunded, approved-only, rejected, withdrawn and lapsed
     applications, one still in review, a draft; plus a Cityfonds grant that must not leak in."""
     office = person(fonds, "Büro mitten@witten", "buero@example.org", (QF, "manager"), (CF, "manager"))
@@ -181,7 +183,7 @@ def build_year(fonds: Fonds) -> Year:
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Fonds, Year]]:
+def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Engine, Year]]:
     """The year is built once per database and module (the tests only read it)."""
     tmp = tmp_path_factory.mktemp("reports")
     server: PgServer | None = None
@@ -200,19 +202,19 @@ def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
 
 
 @pytest.fixture
-def year_2027(built: tuple[Fonds, Year]) -> Year:
+def year_2027(built: tuple[Engine, Year]) -> Year:
     """The people and applications of the built year."""
     return built[1]
 
 
 @pytest.fixture
-def report_fonds(built: tuple[Fonds, Year]) -> Fonds:
+def report_fonds(built: tuple[Engine, Year]) -> Engine:
     """The engine holding the built year."""
     return built[0]
 
 
 @contextmanager
-def counted_queries(fonds: Fonds) -> Iterator[list[str]]:
+def counted_queries(fonds: Engine) -> Iterator[list[str]]:
     """Collect every SQL statement the engine sends while the block runs."""
     statements: list[str] = []
 
@@ -233,7 +235,7 @@ def pdf_text(pdf: bytes, tmp_path: Path, name: str) -> str:
     return out.stdout.decode("utf-8")
 
 
-def test_the_annual_report_adds_up_to_the_ledger_balances_of_the_year(report_fonds: Fonds, year_2027: Year) -> None:
+def test_the_annual_report_adds_up_to_the_ledger_balances_of_the_year(report_fonds: Engine, year_2027: Year) -> None:
     data = annual_report_data(report_fonds, year_2027.office, QF, 2027)
     with report_fonds.db.read() as s:
         bal = ledger.balance(s, QF, 2027)
@@ -251,7 +253,7 @@ def test_the_annual_report_adds_up_to_the_ledger_balances_of_the_year(report_fon
 
 
 def test_the_annual_report_lists_the_funded_projects_with_their_current_amounts(
-    report_fonds: Fonds, year_2027: Year
+    report_fonds: Engine, year_2027: Year
 ) -> None:
     data = annual_report_data(report_fonds, year_2027.auditor, QF, 2027)
     rows = {p.title: (p.approved_cents, p.paid_cents, p.state, p.participants) for p in data.projects}
@@ -276,7 +278,7 @@ def test_the_annual_report_lists_the_funded_projects_with_their_current_amounts(
     assert "Lichterwochen in der Bahnhofstraße" not in rows
 
 
-def test_money_by_category_follows_each_cost_plan(report_fonds: Fonds, year_2027: Year) -> None:
+def test_money_by_category_follows_each_cost_plan(report_fonds: Engine, year_2027: Year) -> None:
     data = annual_report_data(report_fonds, year_2027.office, QF, 2027)
     by_label = {r.label.split(" (")[0]: (r.count, r.approved_cents, r.paid_cents) for r in data.by_category}
     # repair 900 € over 700/300/200 of its plan, fest 750 € over the same plan,
@@ -287,7 +289,7 @@ def test_money_by_category_follows_each_cost_plan(report_fonds: Fonds, year_2027
 
 
 def test_bookings_are_placed_in_their_berlin_month_and_earlier_ones_in_january(
-    report_fonds: Fonds, year_2027: Year
+    report_fonds: Engine, year_2027: Year
 ) -> None:
     data = annual_report_data(report_fonds, year_2027.office, QF, 2027)
     committed = {m.month: m.committed_cents for m in data.monthly if m.committed_cents}
@@ -298,7 +300,7 @@ def test_bookings_are_placed_in_their_berlin_month_and_earlier_ones_in_january(
     assert paid == {1: 140_000}
 
 
-def test_expired_money_is_shown_and_reduces_the_free_budget(fonds: Fonds) -> None:
+def test_expired_money_is_shown_and_reduces_the_free_budget(fonds: Engine) -> None:
     office = person(fonds, "Büro mitten@witten", "buero@example.org", (QF, "manager"))
     with fonds.unit_of_work() as uow:
         ledger.lock_year(uow.session, QF, 2026)
@@ -319,7 +321,7 @@ def test_expired_money_is_shown_and_reduces_the_free_budget(fonds: Fonds) -> Non
     assert [m.committed_cents for m in data.monthly] == [0] * 12
 
 
-def test_assembling_a_report_takes_a_fixed_handful_of_queries(report_fonds: Fonds, year_2027: Year) -> None:
+def test_assembling_a_report_takes_a_fixed_handful_of_queries(report_fonds: Engine, year_2027: Year) -> None:
     annual_report_data(report_fonds, year_2027.office, QF, 2027)  # warm the guideline/workflow cache
     with counted_queries(report_fonds) as annual:
         annual_report_data(report_fonds, year_2027.office, QF, 2027)
@@ -330,7 +332,7 @@ def test_assembling_a_report_takes_a_fixed_handful_of_queries(report_fonds: Fond
 
 
 def test_the_rollup_shows_recognised_grants_and_eligible_spending_by_category(
-    report_fonds: Fonds, year_2027: Year
+    report_fonds: Engine, year_2027: Year
 ) -> None:
     data = rollup_data(report_fonds, year_2027.office, QF, 2027)
     projects = {p.title: p for p in data.projects}
@@ -354,7 +356,7 @@ def test_the_rollup_shows_recognised_grants_and_eligible_spending_by_category(
 
 
 def test_the_rendered_annual_report_shows_german_amounts_and_the_titles_as_typed(
-    report_fonds: Fonds, year_2027: Year, tmp_path: Path
+    report_fonds: Engine, year_2027: Year, tmp_path: Path
 ) -> None:
     data: AnnualReportData = annual_report_data(report_fonds, year_2027.office, QF, 2027, summary="Ein gutes Jahr.")
     text = pdf_text(render_annual_report(data), tmp_path, "jahresbericht.pdf")
@@ -376,7 +378,7 @@ def test_the_rendered_annual_report_shows_german_amounts_and_the_titles_as_typed
     assert "1.400,00 €" in rollup_text  # recognised in total
 
 
-def test_residents_and_jury_members_may_not_read_the_reports(report_fonds: Fonds, year_2027: Year) -> None:
+def test_residents_and_jury_members_may_not_read_the_reports(report_fonds: Engine, year_2027: Year) -> None:
     for actor in (year_2027.resident, year_2027.juror):
         with pytest.raises(PermissionDenied):
             annual_report_data(report_fonds, actor, QF, 2027)
@@ -387,7 +389,7 @@ def test_residents_and_jury_members_may_not_read_the_reports(report_fonds: Fonds
 
 
 def test_the_city_reads_the_reports_of_its_two_step_fund_and_the_system_reads_all(
-    report_fonds: Fonds, year_2027: Year
+    report_fonds: Engine, year_2027: Year
 ) -> None:
     city = annual_report_data(report_fonds, year_2027.city, CF, 2027)
     assert [(p.title, p.approved_cents) for p in city.projects] == [("Lichterwochen in der Bahnhofstraße", 200_000)]
@@ -398,7 +400,7 @@ def test_the_city_reads_the_reports_of_its_two_step_fund_and_the_system_reads_al
 
 
 def test_the_letters_of_an_application_are_listed_and_a_stranger_learns_nothing(
-    report_fonds: Fonds, year_2027: Year
+    report_fonds: Engine, year_2027: Year
 ) -> None:
     with report_fonds.db.read() as s:
         from fondsengine.model import Application

@@ -13,12 +13,12 @@ from sqlalchemy import select
 
 from fondsengine.clock import FixedClock
 from fondsengine.db import open_database
+from fondsengine.engine import Engine
 from fondsengine.jobs import JOBS, run_job
+from fondsengine.jobs.scheduler import JOB_DEFAULTS, build_scheduler, next_run
 from fondsengine.model import Application, OutboxMessage
 from fondsengine.notify import FakeMailer, build_mailer
-from fondsengine.outbox import dispatch
-from fondsengine.scheduler import JOB_DEFAULTS, build_scheduler, next_run
-from fondsengine.services.context import Fonds
+from fondsengine.notify.outbox import dispatch
 from tests.conftest import make_fonds
 from tests.integration.conftest_smtp import SmtpServer
 from tests.integration.test_outbox import approved_application, make_cast
@@ -48,7 +48,7 @@ def test_two_schedulers_on_one_postgresql_database_send_each_reminder_exactly_on
     errors: list[BaseException] = []
 
     def scheduler_process() -> None:
-        own = Fonds(db=open_database(pg_url), settings=fonds.settings, clock=FixedClock(when))
+        own = Engine(db=open_database(pg_url), settings=fonds.settings, clock=FixedClock(when))
         try:
             start.wait()
             for _ in range(3):
@@ -78,7 +78,7 @@ def test_two_schedulers_on_one_postgresql_database_send_each_reminder_exactly_on
 
 
 def test_a_mail_waits_while_the_smtp_server_is_down_and_arrives_once_after_it_is_back(
-    sqlite_fonds: Fonds, clock: FixedClock, smtp: SmtpServer
+    sqlite_fonds: Engine, clock: FixedClock, smtp: SmtpServer
 ) -> None:
     fonds = sqlite_fonds
     cast = make_cast(fonds)
@@ -107,7 +107,7 @@ def test_a_mail_waits_while_the_smtp_server_is_down_and_arrives_once_after_it_is
 
 
 def test_the_scheduler_registers_every_job_with_coalescing_and_one_instance(
-    sqlite_fonds: Fonds, clock: FixedClock
+    sqlite_fonds: Engine, clock: FixedClock
 ) -> None:
     scheduler = build_scheduler(sqlite_fonds, FakeMailer())
     scheduler.start(paused=True)

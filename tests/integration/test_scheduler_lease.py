@@ -21,10 +21,10 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.pool import NullPool
 
 from fondsengine.clock import FixedClock
-from fondsengine.lease import beat
+from fondsengine.engine import Engine
+from fondsengine.jobs.lease import beat
 from fondsengine.migrate import upgrade
 from fondsengine.model import OutboxMessage, SchedulerHeartbeat
-from fondsengine.services.context import Fonds
 from tests.support.pg import PgServer
 from webapp import create_app
 
@@ -52,7 +52,7 @@ def _until(what: str, condition: Callable[[], bool], seconds: float = 20.0) -> N
 def _start(env: dict[str, str], log: Path, cwd: Path) -> subprocess.Popen[bytes]:
     with open(log, "wb") as out:
         return subprocess.Popen(
-            [sys.executable, "-m", "fondsengine.cli", "scheduler"], env=env, cwd=cwd, stdout=out, stderr=out
+            [sys.executable, "-m", "fondsengine.cli.main", "scheduler"], env=env, cwd=cwd, stdout=out, stderr=out
         )
 
 
@@ -115,7 +115,7 @@ def test_two_schedulers_one_holds_the_lease_and_the_other_takes_over_after_sigte
 
 def test_a_waiting_scheduler_ends_with_exit_code_0_on_sigterm(sqlite_url: str, tmp_path: Path) -> None:
     from fondsengine.config import load_settings
-    from fondsengine.lease import FileLease, lock_file_for
+    from fondsengine.jobs.lease import FileLease, lock_file_for
 
     upgrade(sqlite_url)
     settings = load_settings(environ={}, database_url=sqlite_url, instance_path=str(tmp_path / "instance"))
@@ -138,7 +138,7 @@ def test_a_waiting_scheduler_ends_with_exit_code_0_on_sigterm(sqlite_url: str, t
         held.release()
 
 
-def _client(fonds: Fonds, **settings: object):  # type: ignore[no-untyped-def]
+def _client(fonds: Engine, **settings: object):  # type: ignore[no-untyped-def]
     changed = dataclasses.replace(
         fonds.settings, secret_key="lease-test-secret-0123456789abcdef", mail_backend="console",
         richtlinien_dir=str(ROOT / "richtlinien"), **settings,
@@ -147,7 +147,7 @@ def _client(fonds: Fonds, **settings: object):  # type: ignore[no-untyped-def]
 
 
 def test_readyz_reports_the_scheduler_heartbeat_and_fails_on_a_stale_one_only_when_required(
-    fonds: Fonds, clock: FixedClock
+    fonds: Engine, clock: FixedClock
 ) -> None:
     strict = _client(fonds, health_requires_scheduler=True)
     relaxed = _client(fonds)
@@ -182,7 +182,7 @@ def test_readyz_reports_the_scheduler_heartbeat_and_fails_on_a_stale_one_only_wh
     ).status_code == 200
 
 
-def test_readyz_counts_due_mails_unsent_for_more_than_15_minutes(fonds: Fonds, clock: FixedClock) -> None:
+def test_readyz_counts_due_mails_unsent_for_more_than_15_minutes(fonds: Engine, clock: FixedClock) -> None:
     now = clock.now()
     with fonds.db.write_session() as s, s.begin():
         for i, (status, due) in enumerate([

@@ -11,9 +11,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
 
 from fondsengine.db import make_engine
+from fondsengine.engine import Engine
 from fondsengine.migrate import upgrade
 from fondsengine.model import Base
-from fondsengine.services.context import Fonds
 
 
 @pytest.mark.parametrize("db", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -30,7 +30,7 @@ def test_the_migrations_and_the_models_describe_the_same_schema(
     assert diff == []
 
 
-def test_ledger_entries_and_audit_events_cannot_be_changed_or_deleted(fonds: Fonds) -> None:
+def test_ledger_entries_and_audit_events_cannot_be_changed_or_deleted(fonds: Engine) -> None:
     with fonds.db.engine.connect() as conn:
         ids = conn.execute(text("SELECT min(id) FROM ledger_entries")).scalar_one()
         audit = conn.execute(text("SELECT min(id) FROM audit_events")).scalar_one()
@@ -45,7 +45,7 @@ def test_ledger_entries_and_audit_events_cannot_be_changed_or_deleted(fonds: Fon
             conn.execute(text(sql))
 
 
-def test_the_database_refuses_a_ledger_booking_of_zero(fonds: Fonds) -> None:
+def test_the_database_refuses_a_ledger_booking_of_zero(fonds: Engine) -> None:
     with pytest.raises(DatabaseError), fonds.db.engine.begin() as conn:
         conn.execute(
             text(

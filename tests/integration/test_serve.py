@@ -87,7 +87,7 @@ def test_serve_refuses_a_short_secret_key_with_one_german_line(tmp_path: Path, s
 
 def test_mail_links_follow_the_port_unless_the_base_url_is_set() -> None:
     from fondsengine.config import load_settings
-    from fondsengine.serve import prepared_settings
+    from fondsengine.ops.serve import prepared_settings
 
     key = "k" * 32
     follows = prepared_settings(load_settings(environ={}, secret_key=key, serve_bind="127.0.0.1:8080"))

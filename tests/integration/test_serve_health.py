@@ -10,26 +10,26 @@ import pytest
 
 from fondsengine.bootstrap import build_fonds
 from fondsengine.config import load_settings
+from fondsengine.engine import Engine
 from fondsengine.migrate import head_revision, upgrade
-from fondsengine.services.context import Fonds
 from webapp import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "health-test-secret-0123456789abcdef"
 
 
-def _client(fonds: Fonds):  # type: ignore[no-untyped-def]
+def _client(fonds: Engine):  # type: ignore[no-untyped-def]
     settings = dataclasses.replace(
         fonds.settings, secret_key=SECRET, mail_backend="console", richtlinien_dir=str(ROOT / "richtlinien")
     )
     return create_app(settings, fonds=dataclasses.replace(fonds, settings=settings)).test_client()
 
 
-def _fonds_on(url: str, tmp_path: Path) -> Fonds:
+def _fonds_on(url: str, tmp_path: Path) -> Engine:
     return build_fonds(load_settings(environ={}, database_url=url, instance_path=str(tmp_path)))
 
 
-def test_healthz_and_readyz_answer_200_on_a_ready_database_without_login(fonds: Fonds) -> None:
+def test_healthz_and_readyz_answer_200_on_a_ready_database_without_login(fonds: Engine) -> None:
     client = _client(fonds)
     live = client.get("/healthz")
     assert live.status_code == 200

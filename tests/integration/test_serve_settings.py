@@ -9,7 +9,7 @@ import pytest
 from flask import request
 
 from fondsengine.config import load_settings
-from fondsengine.startup import ConfigurationError, checked_secret_key
+from fondsengine.ops.startup import ConfigurationError, checked_secret_key
 from webapp import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,7 +43,7 @@ def test_a_secret_key_of_32_characters_is_accepted_and_used(tmp_path: Path) -> N
 def test_debug_without_a_secret_gets_a_random_key_per_process_and_a_warning(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.WARNING, logger="fondsengine.startup"):
+    with caplog.at_level(logging.WARNING, logger="fondsengine.ops.startup"):
         first = create_app(_settings(tmp_path, debug=True)).config["SECRET_KEY"]
     assert "zufälligen Schlüssel" in caplog.text
     second = checked_secret_key(_settings(tmp_path, debug=True)).secret_key

@@ -8,16 +8,16 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select, update
 
+from fondsengine.applications import service as apps
+from fondsengine.applications.service import CostItemInput
+from fondsengine.engine import Engine
 from fondsengine.errors import InvalidInput
 from fondsengine.inputs import check_cents, check_text, parse_date, parse_hours, parse_int
 from fondsengine.model import Application, CostItem
-from fondsengine.services import applications as apps
-from fondsengine.services.applications import CostItemInput
-from fondsengine.services.context import Fonds
 from tests.support.factories import QF, person, quartiersfonds_input
 
 
-def _count(fonds: Fonds) -> tuple[int, int]:
+def _count(fonds: Engine) -> tuple[int, int]:
     with fonds.db.read() as s:
         return (int(s.scalar(select(func.count(Application.id))) or 0),
                 int(s.scalar(select(func.count(CostItem.id))) or 0))  # fmt: skip
@@ -40,7 +40,7 @@ def _count(fonds: Fonds) -> tuple[int, int]:
     ],
 )
 def test_a_value_the_database_cannot_store_is_refused_and_nothing_is_stored(
-    fonds: Fonds, changes: dict[str, object], message: str
+    fonds: Engine, changes: dict[str, object], message: str
 ) -> None:
     anna = person(fonds, "Anna", "anna@example.org")
     before = _count(fonds)
@@ -49,7 +49,7 @@ def test_a_value_the_database_cannot_store_is_refused_and_nothing_is_stored(
     assert _count(fonds) == before
 
 
-def test_long_multi_line_text_is_stored_exactly(fonds: Fonds) -> None:
+def test_long_multi_line_text_is_stored_exactly(fonds: Engine) -> None:
     anna = person(fonds, "Anna", "anna@example.org")
     text = ("Zeile mit Tab\tund Umlauten äöü\r\n" * 1500)[:45_000]
     app_id = apps.create_draft(fonds, anna, QF, quartiersfonds_input(description=text))
@@ -57,7 +57,7 @@ def test_long_multi_line_text_is_stored_exactly(fonds: Fonds) -> None:
         assert s.get(Application, app_id).description == text  # type: ignore[union-attr]
 
 
-def test_an_application_stored_before_the_checks_can_still_change_state(fonds: Fonds) -> None:
+def test_an_application_stored_before_the_checks_can_still_change_state(fonds: Engine) -> None:
     anna = person(fonds, "Anna", "anna@example.org")
     app_id = apps.create_draft(fonds, anna, QF, quartiersfonds_input())
     with fonds.db.write_session() as s, s.begin():  # a title from an older version, stored without the checks

@@ -14,14 +14,14 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
-from fondsengine.backup import BackupError, backup, restore
+from fondsengine.applications.records import AttachmentInput, add_attachment, attachment_content
+from fondsengine.applications.service import create_draft
 from fondsengine.config import Settings, load_settings
+from fondsengine.engine import Actor, Engine
 from fondsengine.errors import InvalidInput
 from fondsengine.jobs.housekeeping import remove_files
 from fondsengine.model import Application, Attachment
-from fondsengine.services.applications import create_draft
-from fondsengine.services.context import Actor, Fonds
-from fondsengine.services.records import AttachmentInput, add_attachment, attachment_content
+from fondsengine.ops.backup import BackupError, backup, restore
 from fondsengine.storage import FileStorage, S3Storage, Storage, StorageError, StoredFileMissing, storage_for
 from tests.support.factories import QF, person, quartiersfonds_input
 
@@ -114,17 +114,17 @@ def test_an_unreachable_bucket_is_a_german_error(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def s3_fonds(sqlite_fonds: Fonds, s3_endpoint: str) -> Fonds:
+def s3_fonds(sqlite_fonds: Engine, s3_endpoint: str) -> Engine:
     """The engine (SQLite database) with its uploads in an S3 bucket."""
     return dataclasses.replace(sqlite_fonds, settings=s3_settings(sqlite_fonds.settings, s3_endpoint), _storage=None)
 
 
-def _draft(fonds: Fonds) -> tuple[Actor, int]:
+def _draft(fonds: Engine) -> tuple[Actor, int]:
     anna = person(fonds, "Anna Beispiel", f"anna-{uuid.uuid4().hex[:6]}@example.org")
     return anna, create_draft(fonds, anna, QF, quartiersfonds_input())
 
 
-def test_uploads_reach_the_bucket_only_when_the_transaction_commits(s3_fonds: Fonds) -> None:
+def test_uploads_reach_the_bucket_only_when_the_transaction_commits(s3_fonds: Engine) -> None:
     store = s3_fonds.storage
     assert isinstance(store, S3Storage)
     anna, app_id = _draft(s3_fonds)
@@ -164,7 +164,7 @@ def test_uploads_reach_the_bucket_only_when_the_transaction_commits(s3_fonds: Fo
     assert store.names() == []
 
 
-def test_backup_and_restore_carry_the_bucket(s3_fonds: Fonds, s3_endpoint: str, tmp_path: Path) -> None:
+def test_backup_and_restore_carry_the_bucket(s3_fonds: Engine, s3_endpoint: str, tmp_path: Path) -> None:
     anna, app_id = _draft(s3_fonds)
     for i in range(3):
         data = AttachmentInput("other", f"f{i}.pdf", "application/pdf", PDF + bytes([i]))

@@ -6,9 +6,9 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from fondsengine.services.applications import ApplicationInput, CostItemInput
-from fondsengine.services.context import Actor, Fonds
-from fondsengine.services.users import create_user, grant_role
+from fondsengine.accounts.users import create_user, grant_role
+from fondsengine.applications.service import ApplicationInput, CostItemInput
+from fondsengine.engine import Actor, Engine
 
 QF = "witten-quartiersfonds"
 CF = "witten-cityfonds"
@@ -92,16 +92,16 @@ def cityfonds_input(**changes: object) -> ApplicationInput:
 TEST_IBAN = "DE89 3704 0044 0532 0130 00"
 
 
-def with_bank_account(fonds: Fonds, actor: Actor, app_id: int, holder: str = "Anna Beispiel") -> int:
+def with_bank_account(fonds: Engine, actor: Actor, app_id: int, holder: str = "Anna Beispiel") -> int:
     """Give an application the bank account payments go to (no payment is booked without one)."""
-    from fondsengine.services.payments import set_bank_account
+    from fondsengine.payments.service import set_bank_account
 
     set_bank_account(fonds, actor, app_id, iban=TEST_IBAN, account_holder=holder)
     return app_id
 
 
 def person(
-    fonds: Fonds, name: str, email: str, *roles: tuple[str, str], password: str = "geheim-genug-123"
+    fonds: Engine, name: str, email: str, *roles: tuple[str, str], password: str = "geheim-genug-123"
 ) -> Actor:
     """Create a confirmed user with (fund_id, role) memberships and return them as an actor."""
     uid = create_user(fonds, name=name, email=email, password=password, confirmed=True)

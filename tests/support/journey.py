@@ -20,12 +20,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from fondsengine.applications import decisions
+from fondsengine.applications import service as apps
+from fondsengine.applications.queries import available_actions
+from fondsengine.applications.service import ApplicationInput
+from fondsengine.engine import Actor, Engine
 from fondsengine.model import Application
-from fondsengine.services import applications as apps
-from fondsengine.services import decisions, payments
-from fondsengine.services.applications import ApplicationInput
-from fondsengine.services.context import Actor, Fonds
-from fondsengine.services.queries import available_actions
+from fondsengine.payments import service as payments
 from fondsengine.workflow.model import Workflow
 
 SESSION_AT = datetime(2027, 3, 10, 17, 0, tzinfo=UTC)
@@ -35,7 +36,7 @@ SESSION_AT = datetime(2027, 3, 10, 17, 0, tzinfo=UTC)
 class Journey:
     """Who walks (the office and the applicant, optionally a juror) and what is applied for."""
 
-    fonds: Fonds
+    fonds: Engine
     office: Actor
     applicant: Actor
     fund: str

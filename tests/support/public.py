@@ -8,9 +8,9 @@ from decimal import Decimal
 
 from PIL import Image
 
-from fondsengine.services.context import Actor
-from fondsengine.services.publication import ConsentInput, ListingInput, record_consent, set_listing
-from fondsengine.services.records import AttachmentInput, add_attachment
+from fondsengine.applications.publication import ConsentInput, ListingInput, record_consent, set_listing
+from fondsengine.applications.records import AttachmentInput, add_attachment
+from fondsengine.engine import Actor
 from tests.web.builders import World, approved_for
 
 # personal data of the application WITHOUT consent: none of it may appear on any public page or API answer

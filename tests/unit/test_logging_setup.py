@@ -8,8 +8,8 @@ import logging
 
 import pytest
 
-from fondsengine.logging_setup import configure_logging, redact, request_id_var
-from fondsengine.startup import ConfigurationError
+from fondsengine.ops.logging_setup import configure_logging, redact, request_id_var
+from fondsengine.ops.startup import ConfigurationError
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fondsengine.notify.mailbox import MailboxMailer
+from fondsengine.notify.outbox_messages import MailContext, build_message
 from fondsengine.notify.port import header_text, to_email
-from fondsengine.outbox_messages import MailContext, build_message
 
 CTX = MailContext("https://fonds.example.org", "Quartiersbüro Witten", "Quartiersfonds", 7, "Eingereicht")
 SENT = datetime(2026, 3, 1, 9, tzinfo=UTC)

@@ -33,7 +33,7 @@ TRIGGERS = frozenset(t.trigger for wf in WORKFLOWS.values() for t in wf.transiti
 
 # State ids that are also values elsewhere: outcomes (approved, rejected, withdrawn, lapsed), a
 # payment's status and a ledger figure (paid), a proof's status (submitted), a money figure
-# (refund_claimed, fondsengine/figures.py).
+# (refund_claimed, fondsengine/reports/figures.py).
 HOMONYMS = frozenset({"approved", "rejected", "withdrawn", "lapsed", "paid", "submitted", "refund_claimed"})
 # Trigger names that are also other words: letter kinds (lapse), HTML/form words (submit, close).
 TRIGGER_HOMONYMS = frozenset({"lapse", "submit", "close"})
@@ -42,16 +42,17 @@ STEP_CALLS = frozenset({"fire", "_step"})
 
 # (file relative to the root, name): literals allowed for a stated reason. Keep this short.
 ALLOWED: frozenset[tuple[str, str]] = frozenset(
-    {("fondsengine/todo.py", "paid")}  # unused advances: the state after a first payment (no meaning says so yet)
+    # unused advances: the state after a first payment (no state meaning says so yet)
+    {("fondsengine/applications/todo.py", "paid")}
 )
 # Files that may still name triggers, each with its reason (to be emptied).
 TRIGGERS_ALLOWED_IN: dict[str, str] = {
     "webapp/manage/actions.py": "RUN / SIMPLE_RUN: the service function behind each office step",
     "webapp/templates/manage/action.html": "the step-specific labels of the reason and amount fields",
     "webapp/applicant/views_status.py": "LINKED_ACTIONS: the applicant's pages of withdraw and submit_proof",
-    "fondsengine/services/decisions.py": "the jury's outcome words (approve, reject ...) -> their steps",
-    "fondsengine/letters_store.py": "stored payment letters of earlier versions carry only their trigger",
-    "fondsengine/services/granting.py": "the granting body's two steps (after a recommendation, above the jury)",
+    "fondsengine/applications/decisions.py": "the jury's outcome words (approve, reject ...) -> their steps",
+    "fondsengine/letters/store.py": "stored payment letters of earlier versions carry only their trigger",
+    "fondsengine/applications/granting.py": "the granting body's two steps (after a recommendation, above the jury)",
     "webapp/manage/paper_votes.py": "the jury decision steps whose form takes the paper record",
     "webapp/templates/granting/application.html": "the granting body's page: grant above the jury's limit",
 }

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from fondsengine.guidelines.loader import load_guideline
-from fondsengine.receipt_checks import BLOCK, WARN, ReceiptLine, check_receipts, recognisable
+from fondsengine.payments.receipt_checks import BLOCK, WARN, ReceiptLine, check_receipts, recognisable
 
 ROOT = Path(__file__).resolve().parents[2]
 G = load_guideline(ROOT / "richtlinien" / "witten-quartiersfonds.yaml")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fondsengine.reports_data import apportion
+from fondsengine.reports.data import apportion
 
 
 def test_an_amount_is_split_in_proportion_to_the_cost_plan() -> None:

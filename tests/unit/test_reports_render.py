@@ -8,14 +8,14 @@ import io
 import re
 import subprocess
 
-from fondsengine.letters.report_model import RollupProject
-from fondsengine.letters.reports import (
+from fondsengine.letters.samples import sample_annual_report, sample_minutes, sample_rollup
+from fondsengine.reports.model import RollupProject
+from fondsengine.reports.pdf import (
     render_annual_report,
     render_minutes,
     render_rollup,
     rollup_csv,
 )
-from fondsengine.letters.samples import sample_annual_report, sample_minutes, sample_rollup
 
 
 def pdf_text(pdf: bytes) -> str:

@@ -13,37 +13,27 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from fondsengine import audit_view, letters_access, monitoring, reports_data, subject_access, todo
-from fondsengine.audit_view import AuditFilter
+from fondsengine.accounts import login, notifications, profile, second_factor, subject_access, users
+from fondsengine.accounts import service as accounts
+from fondsengine.applications import decisions, granting, messages, notes, publication, queries, records, todo
+from fondsengine.applications import service as applications
+from fondsengine.engine import Actor
 from fondsengine.errors import NotFound
-from fondsengine.services import (
-    accounts,
-    applications,
-    bookings,
-    decisions,
-    funds,
-    granting,
-    jury_closing,
-    jury_members,
-    jury_minutes,
-    jury_paper,
-    jury_reads,
-    jury_sessions,
-    jury_voting,
-    login,
-    messages,
-    notes,
-    notifications,
-    payments,
-    profile,
-    proofs,
-    publication,
-    queries,
-    records,
-    second_factor,
-    users,
-)
-from fondsengine.services.context import Actor
+from fondsengine.funds import loading as funds
+from fondsengine.integrity import audit_view
+from fondsengine.integrity.audit_view import AuditFilter
+from fondsengine.jury import closing as jury_closing
+from fondsengine.jury import members as jury_members
+from fondsengine.jury import minutes as jury_minutes
+from fondsengine.jury import paper as jury_paper
+from fondsengine.jury import reads as jury_reads
+from fondsengine.jury import sessions as jury_sessions
+from fondsengine.jury import voting as jury_voting
+from fondsengine.letters import access as letters_access
+from fondsengine.payments import bookings, proofs
+from fondsengine.payments import service as payments
+from fondsengine.reports import data as reports_data
+from fondsengine.reports import monitoring
 from tests.web.authz_table import (
     ALL,
     ANY_OFFICE,
@@ -127,78 +117,78 @@ MINUTES_READERS = roles("jury_on", "manager", "city_approver", "auditor")
 
 SERVICES: dict[str, Use] = {
     # letters and reports
-    "fondsengine.letters_access.letters_of": read(
+    "fondsengine.letters.access.letters_of": read(
         RECORD, lambda aw, a, st: letters_access.letters_of(aw.world.fonds, a, _file_number(aw, st)), states=SUBMITTED
     ),
-    "fondsengine.letters_access.letters_of_application": read(
+    "fondsengine.letters.access.letters_of_application": read(
         RECORD, lambda aw, a, st: letters_access.letters_of_application(aw.world.fonds, a, aw.app[st])
     ),
-    "fondsengine.letters_access.letter_pdf": read(
+    "fondsengine.letters.access.letter_pdf": read(
         RECORD, lambda aw, a, st: letters_access.letter_pdf(aw.world.fonds, a, aw.letter[st]), states=WITH_LETTER
     ),
-    "fondsengine.reports_data.annual_report_data": fund_read(
+    "fondsengine.reports.data.annual_report_data": fund_read(
         REPORT_READERS, lambda aw, a, st: reports_data.annual_report_data(aw.world.fonds, a, QF, 2026)
     ),
-    "fondsengine.reports_data.rollup_data": fund_read(
+    "fondsengine.reports.data.rollup_data": fund_read(
         REPORT_READERS, lambda aw, a, st: reports_data.rollup_data(aw.world.fonds, a, QF, 2026)
     ),
     # the applicant's use cases
-    "fondsengine.services.applications.create_draft": fund_write(
+    "fondsengine.applications.service.create_draft": fund_write(
         OFFICE,  # on behalf of another person; a draft of one's own is open to every account
         lambda aw, a, st: applications.create_draft(aw.world.fonds, a, QF, good_input(), on_behalf_of=aw.world.bert),
     ),
-    "fondsengine.services.applications.enter_paper_application": fund_write(
+    "fondsengine.applications.service.enter_paper_application": fund_write(
         OFFICE,
         lambda aw, a, st: applications.enter_paper_application(
             aw.world.fonds, a, QF, good_input(), applications.PaperPerson("Erika Papier")
         ),
     ),
-    "fondsengine.services.applications.update_draft": write(
+    "fondsengine.applications.service.update_draft": write(
         APPLICANT_SIDE, lambda aw, a, st: applications.update_draft(aw.world.fonds, a, aw.app[st], good_input())
     ),
-    "fondsengine.services.applications.correct_application": write(
+    "fondsengine.applications.service.correct_application": write(
         OFFICE,
         lambda aw, a, st: applications.correct_application(
             aw.world.fonds, a, aw.app[st], good_input(title="Korrigiert"), reason="Tippfehler"
         ),
     ),
-    "fondsengine.services.applications.submit": write(
+    "fondsengine.applications.service.submit": write(
         APPLICANT_SIDE, lambda aw, a, st: applications.submit(aw.world.fonds, a, aw.app[st])
     ),
-    "fondsengine.services.applications.resubmit": write(
+    "fondsengine.applications.service.resubmit": write(
         APPLICANT_SIDE, lambda aw, a, st: applications.resubmit(aw.world.fonds, a, aw.app[st])
     ),
-    "fondsengine.services.applications.withdraw": write(
+    "fondsengine.applications.service.withdraw": write(
         APPLICANT_SIDE, lambda aw, a, st: applications.withdraw(aw.world.fonds, a, aw.app[st], reason="Test")
     ),
-    "fondsengine.services.applications.confirm_consultation": write(
+    "fondsengine.applications.service.confirm_consultation": write(
         OFFICE, lambda aw, a, st: applications.confirm_consultation(aw.world.fonds, a, aw.app[st], date(2026, 1, 6))
     ),
-    "fondsengine.services.records.applications_of": fund_read(
+    "fondsengine.applications.records.applications_of": fund_read(
         SELF, lambda aw, a, st: records.applications_of(aw.world.fonds, a)
     ),
-    "fondsengine.services.records.add_attachment": write(
+    "fondsengine.applications.records.add_attachment": write(
         APPLICANT_SIDE, lambda aw, a, st: records.add_attachment(aw.world.fonds, a, aw.app[st], _attachment(aw))
     ),
-    "fondsengine.services.records.attachments_of": read(
+    "fondsengine.applications.records.attachments_of": read(
         RECORD, lambda aw, a, st: records.attachments_of(aw.world.fonds, a, aw.app[st])
     ),
-    "fondsengine.services.records.attachment_file": read(
+    "fondsengine.applications.records.attachment_file": read(
         RECORD, lambda aw, a, st: records.attachment_file(aw.world.fonds, a, aw.app[st], aw.attachment[st])
     ),
-    "fondsengine.services.records.attachment_content": read(
+    "fondsengine.applications.records.attachment_content": read(
         RECORD, lambda aw, a, st: records.attachment_content(aw.world.fonds, a, aw.app[st], aw.attachment[st])
     ),
-    "fondsengine.services.payments.payment_allowance": read(
+    "fondsengine.payments.service.payment_allowance": read(
         APPLICANT_SIDE, lambda aw, a, st: payments.payment_allowance(aw.world.fonds, a, aw.app[st])
     ),
-    "fondsengine.services.payments.lapse_notice": read(
+    "fondsengine.payments.service.lapse_notice": read(
         RECORD, lambda aw, a, st: payments.lapse_notice(aw.world.fonds, a, aw.app[st])
     ),
-    "fondsengine.services.payments.payments_of": read(
+    "fondsengine.payments.service.payments_of": read(
         RECORD, lambda aw, a, st: payments.payments_of(aw.world.fonds, a, aw.app[st])
     ),
-    "fondsengine.services.payments.request_payment": write(
+    "fondsengine.payments.service.request_payment": write(
         APPLICANT_SIDE,
         lambda aw, a, st: payments.request_payment(
             aw.world.fonds,
@@ -210,21 +200,23 @@ SERVICES: dict[str, Use] = {
             account_holder="Anna Beispiel",
         ),
     ),
-    "fondsengine.services.proofs.receipt_findings": read(
+    "fondsengine.payments.proofs.receipt_findings": read(
         {**OFFICE, "auditor": SUBMITTED}, lambda aw, a, st: proofs.receipt_findings(aw.world.fonds, a, aw.app[st])
     ),
-    "fondsengine.todo.office_todo": fund_read(ANY_OFFICE, lambda aw, a, st: todo.office_todo(aw.world.fonds, a)),
-    "fondsengine.services.payments.set_bank_account": write(
+    "fondsengine.applications.todo.office_todo": fund_read(
+        ANY_OFFICE, lambda aw, a, st: todo.office_todo(aw.world.fonds, a)
+    ),
+    "fondsengine.payments.service.set_bank_account": write(
         APPLICANT_SIDE,
         lambda aw, a, st: payments.set_bank_account(
             aw.world.fonds, a, aw.app[st], iban="DE89 3704 0044 0532 0130 00", account_holder="Anna"
         ),
     ),
-    "fondsengine.services.payments.record_payment": write(
+    "fondsengine.payments.service.record_payment": write(
         OFFICE,
         lambda aw, a, st: payments.record_payment(aw.world.fonds, a, aw.app[st], amount_cents=10_000, kind="advance"),
     ),
-    "fondsengine.services.proofs.submit_proof": write(
+    "fondsengine.payments.proofs.submit_proof": write(
         APPLICANT_SIDE,
         lambda aw, a, st: proofs.submit_proof(
             aw.world.fonds,
@@ -234,208 +226,208 @@ SERVICES: dict[str, Use] = {
             receipts=(proofs.ReceiptInput(date(2026, 5, 2), "Verleih", "Zelt", "rental", 20_000),),
         ),
     ),
-    "fondsengine.services.proofs.review_receipt": fund_write(
+    "fondsengine.payments.proofs.review_receipt": fund_write(
         OFFICE, lambda aw, a, st: proofs.review_receipt(aw.world.fonds, a, 1, accepted=True)
     ),
-    "fondsengine.services.proofs.accept_proof": write(
+    "fondsengine.payments.proofs.accept_proof": write(
         OFFICE, lambda aw, a, st: proofs.accept_proof(aw.world.fonds, a, aw.app[st])
     ),
-    "fondsengine.services.proofs.return_proof": write(
+    "fondsengine.payments.proofs.return_proof": write(
         OFFICE, lambda aw, a, st: proofs.return_proof(aw.world.fonds, a, aw.app[st], "Bitte ergänzen.")
     ),
-    "fondsengine.services.proofs.claim_refund": write(
+    "fondsengine.payments.proofs.claim_refund": write(
         OFFICE, lambda aw, a, st: proofs.claim_refund(aw.world.fonds, a, aw.app[st], amount_cents=100, reason="Test")
     ),
-    "fondsengine.services.proofs.record_refund": write(
+    "fondsengine.payments.proofs.record_refund": write(
         OFFICE, lambda aw, a, st: proofs.record_refund(aw.world.fonds, a, aw.app[st], amount_cents=100)
     ),
-    "fondsengine.services.proofs.close": write(OFFICE, lambda aw, a, st: proofs.close(aw.world.fonds, a, aw.app[st])),
-    "fondsengine.services.proofs.lapse": write(OFFICE, lambda aw, a, st: proofs.lapse(aw.world.fonds, a, aw.app[st])),
+    "fondsengine.payments.proofs.close": write(OFFICE, lambda aw, a, st: proofs.close(aw.world.fonds, a, aw.app[st])),
+    "fondsengine.payments.proofs.lapse": write(OFFICE, lambda aw, a, st: proofs.lapse(aw.world.fonds, a, aw.app[st])),
     # reads of one application
-    "fondsengine.services.queries.available_actions": read(
+    "fondsengine.applications.queries.available_actions": read(
         VISIBLE, lambda aw, a, st: queries.available_actions(aw.world.fonds, a, aw.app[st])
     ),
-    "fondsengine.services.queries.findings_for": read(
+    "fondsengine.applications.queries.findings_for": read(
         VISIBLE, lambda aw, a, st: queries.findings_for(aw.world.fonds, a, aw.app[st])
     ),
-    "fondsengine.services.queries.timeline": read(
+    "fondsengine.applications.queries.timeline": read(
         RECORD, lambda aw, a, st: queries.timeline(aw.world.fonds, a, aw.app[st])
     ),
-    "fondsengine.services.queries.get_application": read(
+    "fondsengine.applications.queries.get_application": read(
         RECORD, lambda aw, a, st: queries.get_application(aw.world.fonds, a, aw.app[st])
     ),
-    "fondsengine.services.queries.last_request_for_changes": read(
+    "fondsengine.applications.queries.last_request_for_changes": read(
         RECORD, lambda aw, a, st: queries.last_request_for_changes(aw.world.fonds, a, aw.app[st])
     ),
-    "fondsengine.services.queries.may_act_for_applicant": read(
+    "fondsengine.applications.queries.may_act_for_applicant": read(
         RECORD, lambda aw, a, st: queries.may_act_for_applicant(aw.world.fonds, a, aw.app[st])
     ),
-    "fondsengine.services.notes.notes_of": read(
+    "fondsengine.applications.notes.notes_of": read(
         {**OFFICE, "auditor": SUBMITTED}, lambda aw, a, st: notes.notes_of(aw.world.fonds, a, aw.app[st])
     ),
-    "fondsengine.services.notes.add_note": write(
+    "fondsengine.applications.notes.add_note": write(
         OFFICE, lambda aw, a, st: notes.add_note(aw.world.fonds, a, aw.app[st], "Notiz")
     ),
-    "fondsengine.services.jury_minutes.jury_view_of_application": read(
+    "fondsengine.jury.minutes.jury_view_of_application": read(
         roles("manager", "jury_on", states=ON_AGENDA),
         lambda aw, a, st: jury_minutes.jury_view_of_application(aw.world.fonds, a, aw.app[st]),
     ),
     # the office's decisions
-    "fondsengine.services.decisions.start_review": write(
+    "fondsengine.applications.decisions.start_review": write(
         OFFICE, lambda aw, a, st: decisions.start_review(aw.world.fonds, a, aw.app[st])
     ),
-    "fondsengine.services.decisions.record_review": write(
+    "fondsengine.applications.decisions.record_review": write(
         OFFICE, lambda aw, a, st: decisions.record_review(aw.world.fonds, a, aw.app[st], {})
     ),
-    "fondsengine.services.decisions.request_changes": write(
+    "fondsengine.applications.decisions.request_changes": write(
         OFFICE, lambda aw, a, st: decisions.request_changes(aw.world.fonds, a, aw.app[st], "Bitte ergänzen.")
     ),
-    "fondsengine.services.decisions.complete_review": write(
+    "fondsengine.applications.decisions.complete_review": write(
         OFFICE, lambda aw, a, st: decisions.complete_review(aw.world.fonds, a, aw.app[st])
     ),
-    "fondsengine.services.decisions.decide_approve": write(
+    "fondsengine.applications.decisions.decide_approve": write(
         OFFICE, lambda aw, a, st: decisions.decide_approve(aw.world.fonds, a, aw.app[st])
     ),
-    "fondsengine.services.decisions.decide_reject": write(
+    "fondsengine.applications.decisions.decide_reject": write(
         OFFICE, lambda aw, a, st: decisions.decide_reject(aw.world.fonds, a, aw.app[st], "Nicht förderfähig.")
     ),
-    "fondsengine.services.decisions.schedule": write(
+    "fondsengine.applications.decisions.schedule": write(
         OFFICE, lambda aw, a, st: decisions.schedule(aw.world.fonds, a, aw.app[st], aw.session_planned)
     ),
-    "fondsengine.services.decisions.unschedule": write(
+    "fondsengine.applications.decisions.unschedule": write(
         OFFICE, lambda aw, a, st: decisions.unschedule(aw.world.fonds, a, aw.app[st])
     ),
-    "fondsengine.services.decisions.record_jury_outcome": write(
+    "fondsengine.applications.decisions.record_jury_outcome": write(
         {**OFFICE, "jury_on": ON_AGENDA},  # the workflow lets the jury record its own decision
         lambda aw, a, st: decisions.record_jury_outcome(aw.world.fonds, a, aw.app[st], "approve"),
     ),
-    "fondsengine.services.decisions.record_city_grant": write(
+    "fondsengine.applications.decisions.record_city_grant": write(
         {"city_approver": SUBMITTED},
         lambda aw, a, st: decisions.record_city_grant(
             aw.world.fonds, a, aw.app[st], granted_on=date(2026, 2, 20), grant_file_number="STADT-1"
         ),
     ),
-    "fondsengine.services.decisions.external_approve": write(
+    "fondsengine.applications.decisions.external_approve": write(
         {"city_approver": SUBMITTED},
         lambda aw, a, st: decisions.external_approve(aw.world.fonds, a, aw.app[st]),
     ),
-    "fondsengine.services.decisions.external_reject": write(
+    "fondsengine.applications.decisions.external_reject": write(
         {"city_approver": SUBMITTED},
         lambda aw, a, st: decisions.external_reject(aw.world.fonds, a, aw.app[st], "Nein."),
     ),
-    "fondsengine.services.decisions.record_city_rejection": write(
+    "fondsengine.applications.decisions.record_city_rejection": write(
         {"city_approver": SUBMITTED},
         lambda aw, a, st: decisions.record_city_rejection(aw.world.fonds, a, aw.app[st], "Nein."),
     ),
-    "fondsengine.services.decisions.create_session": fund_write(
+    "fondsengine.applications.decisions.create_session": fund_write(
         OFFICE, lambda aw, a, st: decisions.create_session(aw.world.fonds, a, QF, LATER, "Rathaus")
     ),
-    "fondsengine.services.decisions.require_manager": fund_read(
+    "fondsengine.applications.decisions.require_manager": fund_read(
         OFFICE, lambda aw, a, st: decisions.require_manager(aw.world.fonds, a, QF)
     ),
-    "fondsengine.services.bookings.bookings": fund_read(
+    "fondsengine.payments.bookings.bookings": fund_read(
         REPORT_READERS, lambda aw, a, st: bookings.bookings(aw.world.fonds, a, QF, 2026)
     ),
-    "fondsengine.services.funds.load_funds": fund_write(
+    "fondsengine.funds.loading.load_funds": fund_write(
         {}, lambda aw, a, st: funds.load_funds(aw.world.fonds, a, ROOT / "richtlinien", ROOT / "workflows")
     ),
     # people and roles
-    "fondsengine.services.users.grant_role": fund_write(
+    "fondsengine.accounts.users.grant_role": fund_write(
         OFFICE,
         lambda aw, a, st: users.grant_role(
             aw.world.fonds, a, user_id=aw.users["volunteer"], fund_id=QF, role="auditor"
         ),
     ),
-    "fondsengine.services.users.revoke_role": fund_write(
+    "fondsengine.accounts.users.revoke_role": fund_write(
         OFFICE,
         lambda aw, a, st: users.revoke_role(
             aw.world.fonds, a, user_id=aw.users["jury_on"], fund_id=QF, role="jury_member"
         ),
     ),
-    "fondsengine.services.notifications.notification_choices": fund_read(
+    "fondsengine.accounts.notifications.notification_choices": fund_read(
         SELF, lambda aw, a, st: notifications.notification_choices(aw.world.fonds, a)
     ),
-    "fondsengine.services.notifications.set_notifications": fund_write(
+    "fondsengine.accounts.notifications.set_notifications": fund_write(
         SELF, lambda aw, a, st: notifications.set_notifications(aw.world.fonds, a, set())
     ),
     # the caller's own account (issue 10: sessions, password, address, second factor)
-    "fondsengine.services.accounts.check_email_change": fund_read(
+    "fondsengine.accounts.service.check_email_change": fund_read(
         SELF,
         lambda aw, a, st: accounts.check_email_change(aw.world.fonds, a, new_email="neu@example.org", password="x"),
     ),
-    "fondsengine.services.accounts.change_email": fund_write(
+    "fondsengine.accounts.service.change_email": fund_write(
         SELF, lambda aw, a, st: accounts.change_email(aw.world.fonds, a, "neu@example.org")
     ),
-    "fondsengine.services.login.end_sessions": fund_write(
+    "fondsengine.accounts.login.end_sessions": fund_write(
         SELF, lambda aw, a, st: login.end_sessions(aw.world.fonds, a)
     ),
-    "fondsengine.services.login.change_password": fund_write(
+    "fondsengine.accounts.login.change_password": fund_write(
         SELF, lambda aw, a, st: login.change_password(aw.world.fonds, a, current="x", new="y")
     ),
-    "fondsengine.services.second_factor.start_setup": fund_write(
+    "fondsengine.accounts.second_factor.start_setup": fund_write(
         SELF, lambda aw, a, st: second_factor.start_setup(aw.world.fonds, a)
     ),
-    "fondsengine.services.second_factor.confirm_setup": fund_write(
+    "fondsengine.accounts.second_factor.confirm_setup": fund_write(
         SELF, lambda aw, a, st: second_factor.confirm_setup(aw.world.fonds, a, "000000")
     ),
-    "fondsengine.services.second_factor.remove": fund_write(
+    "fondsengine.accounts.second_factor.remove": fund_write(
         SELF, lambda aw, a, st: second_factor.remove(aw.world.fonds, a, password="x")
     ),
     # the jury
-    "fondsengine.services.jury_members.appoint_member": fund_write(
+    "fondsengine.jury.members.appoint_member": fund_write(
         OFFICE,
         lambda aw, a, st: jury_members.appoint_member(
             aw.world.fonds, a, QF, aw.users["volunteer"], "resident", date(2026, 1, 1), None
         ),
     ),
-    "fondsengine.services.jury_members.register_volunteer": fund_write(
+    "fondsengine.jury.members.register_volunteer": fund_write(
         OFFICE,  # for another person (here: one who holds none of the roles)
         lambda aw, a, st: jury_members.register_volunteer(aw.world.fonds, a, QF, aw.users["volunteer"], "resident"),
     ),
-    "fondsengine.services.jury_members.withdraw_volunteer": fund_write(
+    "fondsengine.jury.members.withdraw_volunteer": fund_write(
         OFFICE, lambda aw, a, st: jury_members.withdraw_volunteer(aw.world.fonds, a, QF, aw.users["volunteer"])
     ),
-    "fondsengine.services.jury_members.draw_members": fund_write(
+    "fondsengine.jury.members.draw_members": fund_write(
         OFFICE,
         lambda aw, a, st: jury_members.draw_members(aw.world.fonds, a, QF, 1, "seed", term_from=date(2026, 3, 1)),
     ),
-    "fondsengine.services.jury_minutes.minutes": fund_read(
+    "fondsengine.jury.minutes.minutes": fund_read(
         MINUTES_READERS, lambda aw, a, st: jury_minutes.minutes(aw.world.fonds, a, aw.session_past)
     ),
-    "fondsengine.services.jury_reads.my_sessions": fund_read(
+    "fondsengine.jury.reads.my_sessions": fund_read(
         SELF, lambda aw, a, st: jury_reads.my_sessions(aw.world.fonds, a)
     ),
-    "fondsengine.services.jury_reads.session_info": fund_read(
+    "fondsengine.jury.reads.session_info": fund_read(
         roles("jury_on", "manager"), lambda aw, a, st: _info(aw, a)
     ),
-    "fondsengine.services.jury_reads.agenda_items": fund_read(
+    "fondsengine.jury.reads.agenda_items": fund_read(
         roles("jury_on", "manager"),  # takes the SessionInfo that session_info authorised
         lambda aw, a, st: jury_reads.agenda_items(aw.world.fonds, a, _info(aw, a)),
     ),
-    "fondsengine.services.jury_sessions.invite": fund_write(
+    "fondsengine.jury.sessions.invite": fund_write(
         OFFICE, lambda aw, a, st: jury_sessions.invite(aw.world.fonds, a, aw.session_planned)
     ),
-    "fondsengine.services.jury_sessions.confirm_attendance": fund_write(
+    "fondsengine.jury.sessions.confirm_attendance": fund_write(
         roles("jury_on", "manager"),
         lambda aw, a, st: jury_sessions.confirm_attendance(aw.world.fonds, a, aw.session_planned, True),
     ),
-    "fondsengine.services.jury_sessions.open_session": fund_write(
+    "fondsengine.jury.sessions.open_session": fund_write(
         roles("jury_on", "manager"),  # the member named as chair opens it
         lambda aw, a, st: jury_sessions.open_session(
             aw.world.fonds, a, aw.session_planned, {aw.users["jury_on"]}, aw.users["jury_on"]
         ),
     ),
-    "fondsengine.services.jury_sessions.declare_conflict": fund_write(
+    "fondsengine.jury.sessions.declare_conflict": fund_write(
         roles("jury_on", "manager"),
         lambda aw, a, st: jury_sessions.declare_conflict(aw.world.fonds, a, aw.item, aw.users["jury_on"], "befangen"),
     ),
-    "fondsengine.services.jury_voting.cast_vote": fund_write(
+    "fondsengine.jury.voting.cast_vote": fund_write(
         roles("jury_on"), lambda aw, a, st: jury_voting.cast_vote(aw.world.fonds, a, aw.item, "yes", None)
     ),
-    "fondsengine.services.jury_voting.enter_show_of_hands": fund_write(
+    "fondsengine.jury.voting.enter_show_of_hands": fund_write(
         OFFICE, lambda aw, a, st: jury_voting.enter_show_of_hands(aw.world.fonds, a, aw.item, {})
     ),
-    "fondsengine.services.jury_paper.close_item_on_paper": fund_write(
+    "fondsengine.jury.paper.close_item_on_paper": fund_write(
         OFFICE,
         lambda aw, a, st: jury_paper.close_item_on_paper(
             aw.world.fonds,
@@ -447,72 +439,72 @@ SERVICES: dict[str, Use] = {
             protocol=records.AttachmentInput("other", "protokoll.pdf", "application/pdf", PDF),
         ),
     ),
-    "fondsengine.services.jury_paper.paper_facts": read(
+    "fondsengine.jury.paper.paper_facts": read(
         OFFICE, lambda aw, a, st: jury_paper.paper_facts(aw.world.fonds, a, aw.app[st])
     ),
-    "fondsengine.services.granting.granting_queue": fund_read(
+    "fondsengine.applications.granting.granting_queue": fund_read(
         SELF, lambda aw, a, st: granting.granting_queue(aw.world.fonds, a)
     ),
-    "fondsengine.services.granting.granting_view": read(
+    "fondsengine.applications.granting.granting_view": read(
         roles("city_approver", states=SUBMITTED),
         lambda aw, a, st: granting.granting_view(aw.world.fonds, a, aw.app[st]),
     ),
-    "fondsengine.services.jury_closing.close_item": fund_write(
+    "fondsengine.jury.closing.close_item": fund_write(
         OFFICE, lambda aw, a, st: jury_closing.close_item(aw.world.fonds, a, aw.item)
     ),
-    "fondsengine.services.jury_closing.close_circulation": fund_write(
+    "fondsengine.jury.closing.close_circulation": fund_write(
         OFFICE, lambda aw, a, st: jury_closing.close_circulation(aw.world.fonds, a, aw.session_planned)
     ),
-    "fondsengine.services.jury_closing.close_session": fund_write(
+    "fondsengine.jury.closing.close_session": fund_write(
         OFFICE, lambda aw, a, st: jury_closing.close_session(aw.world.fonds, a, aw.session_planned)
     ),
     # the fund in public (issue 16): consent, listing, monitoring, Art. 15
-    "fondsengine.services.publication.record_consent": write(
+    "fondsengine.applications.publication.record_consent": write(
         APPLICANT_SIDE,
         lambda aw, a, st: publication.record_consent(
             aw.world.fonds, a, aw.app[st], publication.ConsentInput(publish_title=True), stage="application"
         ),
     ),
-    "fondsengine.services.publication.consent_of": read(
+    "fondsengine.applications.publication.consent_of": read(
         RECORD, lambda aw, a, st: publication.consent_of(aw.world.fonds, a, aw.app[st])
     ),
-    "fondsengine.services.publication.set_listing": write(
+    "fondsengine.applications.publication.set_listing": write(
         OFFICE,
         lambda aw, a, st: publication.set_listing(
             aw.world.fonds, a, aw.app[st], publication.ListingInput(area_part="Nord")
         ),
     ),
-    "fondsengine.services.publication.listing_of": read(
+    "fondsengine.applications.publication.listing_of": read(
         OFFICE, lambda aw, a, st: publication.listing_of(aw.world.fonds, a, aw.app[st])
     ),
-    "fondsengine.monitoring.monitoring_figures": fund_read(
+    "fondsengine.reports.monitoring.monitoring_figures": fund_read(
         roles("manager", "auditor"), lambda aw, a, st: monitoring.monitoring_figures(aw.world.fonds, a, QF, 2026)
     ),
-    "fondsengine.subject_access.personal_data": fund_read(
+    "fondsengine.accounts.subject_access.personal_data": fund_read(
         SELF, lambda aw, a, st: subject_access.personal_data(aw.world.fonds, a)
     ),
     # issue 17 (office): audit view, the account's own data, messages inside an application
-    "fondsengine.audit_view.fund_trail": fund_read(
+    "fondsengine.integrity.audit_view.fund_trail": fund_read(
         roles("manager", "auditor"), lambda aw, a, st: audit_view.fund_trail(aw.world.fonds, a, QF, AuditFilter())
     ),
-    "fondsengine.audit_view.integrity_for_fund": fund_read(
+    "fondsengine.integrity.audit_view.integrity_for_fund": fund_read(
         roles("manager", "auditor"), lambda aw, a, st: audit_view.integrity_for_fund(aw.world.fonds, a, QF)
     ),
-    "fondsengine.audit_view.application_trail": read(
+    "fondsengine.integrity.audit_view.application_trail": read(
         {**OFFICE, "auditor": SUBMITTED},
         lambda aw, a, st: audit_view.application_trail(aw.world.fonds, a, aw.app[st], AuditFilter()),
     ),
-    "fondsengine.services.profile.profile_of": fund_read(
+    "fondsengine.accounts.profile.profile_of": fund_read(
         SELF, lambda aw, a, st: profile.profile_of(aw.world.fonds, a)
     ),
-    "fondsengine.services.profile.change_profile": fund_write(
+    "fondsengine.accounts.profile.change_profile": fund_write(
         SELF,
         lambda aw, a, st: profile.change_profile(aw.world.fonds, a, name="Neu", street="", postcode="", city=""),
     ),
-    "fondsengine.services.messages.messages_of": read(
+    "fondsengine.applications.messages.messages_of": read(
         RECORD, lambda aw, a, st: messages.messages_of(aw.world.fonds, a, aw.app[st])
     ),
-    "fondsengine.services.messages.send_message": write(
+    "fondsengine.applications.messages.send_message": write(
         APPLICANT_SIDE, lambda aw, a, st: messages.send_message(aw.world.fonds, a, aw.app[st], "Hallo")
     ),
 }

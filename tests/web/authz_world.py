@@ -13,15 +13,15 @@ from pathlib import Path
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from fondsengine.accounts.users import create_user, grant_role
+from fondsengine.applications import decisions
+from fondsengine.applications import service as apps
+from fondsengine.applications.records import AttachmentInput, add_attachment
+from fondsengine.engine import Actor
+from fondsengine.jury.closing import close_session
 from fondsengine.model import AgendaItem, Application, Letter
 from fondsengine.model.base import Base
-from fondsengine.services import applications as apps
-from fondsengine.services import decisions
-from fondsengine.services.context import Actor
-from fondsengine.services.jury_closing import close_session
-from fondsengine.services.payments import record_payment
-from fondsengine.services.records import AttachmentInput, add_attachment
-from fondsengine.services.users import create_user, grant_role
+from fondsengine.payments.service import record_payment
 from tests.support.factories import with_bank_account
 from tests.web.builders import PASSWORD, QF, World, build_world, draft_for
 from tests.web.conftest import login

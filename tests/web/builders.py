@@ -9,16 +9,16 @@ from pathlib import Path
 
 from flask import Flask
 
+from fondsengine.accounts.users import create_user, grant_role
+from fondsengine.applications import decisions
+from fondsengine.applications import service as apps
 from fondsengine.bootstrap import build_fonds
 from fondsengine.clock import FixedClock
 from fondsengine.config import load_settings
+from fondsengine.engine import Actor, Engine
+from fondsengine.funds.loading import load_funds
 from fondsengine.migrate import upgrade
 from fondsengine.notify import FakeMailer
-from fondsengine.services import applications as apps
-from fondsengine.services import decisions
-from fondsengine.services.context import Actor, Fonds
-from fondsengine.services.funds import load_funds
-from fondsengine.services.users import create_user, grant_role
 from tests.support.factories import with_bank_account
 from webapp import create_app
 
@@ -33,7 +33,7 @@ class World:
     """An app with its engine, clock, mailer and three people."""
 
     app: Flask
-    fonds: Fonds
+    fonds: Engine
     clock: FixedClock
     mailer: FakeMailer
     anna: int  # resident
@@ -136,7 +136,7 @@ def approved_for(world: World, user_id: int, **changes: object) -> int:
 
 def seated_jury(world: World, session_id: int, members: int = 9) -> list[int]:
     """Appoint `members` jury members of the Quartiersfonds and open the session with all present."""
-    from fondsengine.services import jury_sessions
+    from fondsengine.jury import sessions as jury_sessions
 
     ids = []
     for i in range(members):

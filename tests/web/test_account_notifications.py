@@ -7,12 +7,12 @@ from datetime import timedelta
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from fondsengine.accounts.notifications import notification_choices
+from fondsengine.applications import decisions
+from fondsengine.applications import service as apps
+from fondsengine.engine import Actor
 from fondsengine.model import OutboxMessage
-from fondsengine.outbox import dispatch
-from fondsengine.services import applications as apps
-from fondsengine.services import decisions
-from fondsengine.services.context import Actor
-from fondsengine.services.notifications import notification_choices
+from fondsengine.notify.outbox import dispatch
 from tests.support.factories import QF, quartiersfonds_input
 from tests.web.builders import World
 from tests.web.conftest import login
@@ -72,7 +72,7 @@ def test_an_unknown_choice_is_refused_with_a_message_and_nothing_changes(world: 
 
 
 def test_a_status_mail_is_not_sent_to_someone_who_switched_it_off(world: World, client: FlaskClient) -> None:
-    from fondsengine.services.audit import enqueue
+    from fondsengine.lifecycle.audit import enqueue
 
     login(client, "anna@example.org")
     assert client.post("/konto", data={"choice": ["proof"]}).status_code == 302

@@ -10,10 +10,10 @@ from flask.testing import FlaskClient
 from PIL import Image
 from sqlalchemy import select
 
+from fondsengine.applications import service as apps
+from fondsengine.engine import Actor
 from fondsengine.model import ApplicationMessage, Attachment, AuditEvent, OutboxMessage
-from fondsengine.outbox import dispatch
-from fondsengine.services import applications as apps
-from fondsengine.services.context import Actor
+from fondsengine.notify.outbox import dispatch
 from tests.web.builders import World, draft_for
 from tests.web.conftest import login
 

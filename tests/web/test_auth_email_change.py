@@ -6,8 +6,8 @@ import re
 
 from flask.testing import FlaskClient
 
+from fondsengine.accounts.service import account_by_id
 from fondsengine.model import AuditEvent
-from fondsengine.services.accounts import account_by_id
 from tests.web.builders import PASSWORD, World
 from tests.web.conftest import login
 

@@ -11,14 +11,14 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from fondsengine.accounts.users import create_user
 from fondsengine.bootstrap import build_fonds
 from fondsengine.clock import FixedClock
 from fondsengine.config import Settings, load_settings
+from fondsengine.engine import Engine
 from fondsengine.migrate import upgrade
 from fondsengine.model import AuditEvent
 from fondsengine.notify import FakeMailer
-from fondsengine.services.context import Fonds
-from fondsengine.services.users import create_user
 from tests.web.builders import PASSWORD, ROOT, START, World
 from webapp import create_app
 
@@ -153,7 +153,7 @@ def test_repeated_logins_to_an_unconfirmed_account_send_at_most_three_confirmati
 class Pair:
     a: Flask
     b: Flask
-    fonds: Fonds
+    fonds: Engine
     clock: FixedClock
     mailer: FakeMailer
 

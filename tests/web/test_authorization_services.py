@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 import fondsengine
+from fondsengine.engine import Actor
 from fondsengine.errors import FondsError, NotFound, PermissionDenied
-from fondsengine.services.context import Actor
 from tests.web.authz_services import SERVICES, USER_ROLES, VISIBLE
 from tests.web.authz_world import STATES, AuthzWorld, build, fingerprint
 

@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
+from fondsengine.accounts.users import create_user, grant_role
+from fondsengine.applications import decisions
+from fondsengine.applications import service as apps
+from fondsengine.engine import Actor
+from fondsengine.funds.loading import load_funds
 from fondsengine.guidelines.loader import GuidelineError
 from fondsengine.model import AgendaItem, Application
-from fondsengine.services import applications as apps
-from fondsengine.services import decisions
-from fondsengine.services.context import Actor
-from fondsengine.services.funds import load_funds
-from fondsengine.services.users import create_user, grant_role
 from tests.support.files import simple_pdf
 from tests.web.builders import PASSWORD, ROOT, World, good_input
 from tests.web.conftest import login
@@ -129,7 +129,7 @@ def test_each_amount_reaches_exactly_the_body_its_tier_names(world: World, clien
 
 def seated_jury_for(world: World, session_id: int) -> list[int]:
     """Nine jury members of the tier fund, all present."""
-    from fondsengine.services import jury_sessions
+    from fondsengine.jury import sessions as jury_sessions
 
     ids = []
     for i in range(9):

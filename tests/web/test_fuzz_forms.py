@@ -22,9 +22,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from fondsengine.accounts.users import create_user, grant_role
+from fondsengine.applications import service as apps
 from fondsengine.bootstrap import build_fonds
 from fondsengine.clock import FixedClock
 from fondsengine.config import load_settings
+from fondsengine.engine import Actor
+from fondsengine.funds.loading import load_funds
 from fondsengine.migrate import upgrade
 from fondsengine.model import (
     Application,
@@ -40,10 +44,6 @@ from fondsengine.model import (
     Vote,
 )
 from fondsengine.notify import FakeMailer
-from fondsengine.services import applications as apps
-from fondsengine.services.context import Actor
-from fondsengine.services.funds import load_funds
-from fondsengine.services.users import create_user, grant_role
 from tests.support.pg import PgServer
 from tests.web.builders import PASSWORD, QF, ROOT, START, World, approved_for, build_world, draft_for
 from tests.web.conftest import login

@@ -8,10 +8,10 @@ import io
 import pytest
 from flask.testing import FlaskClient
 
+from fondsengine.applications import service as applications
+from fondsengine.applications.records import add_attachment, applications_of, attachments_of, remove_attachment
+from fondsengine.engine import Actor
 from fondsengine.errors import InvalidInput, NotFound
-from fondsengine.services import applications
-from fondsengine.services.context import Actor
-from fondsengine.services.records import add_attachment, applications_of, attachments_of, remove_attachment
 from tests.support.files import simple_pdf
 from tests.web.builders import World, approved_for, draft_for
 from tests.web.conftest import login
@@ -127,7 +127,7 @@ def test_size_limits_are_written_the_german_way(n: int, text: str) -> None:
 def test_each_role_lands_on_its_own_start_page_and_several_roles_get_a_switcher(
     client: FlaskClient, world: World
 ) -> None:
-    from fondsengine.services.users import grant_role
+    from fondsengine.accounts.users import grant_role
     from tests.web.builders import PASSWORD, QF
 
     response = client.post("/anmelden", data={"email": "buero@example.org", "password": PASSWORD})

@@ -9,8 +9,8 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from fondsengine.jury import usecases as jury
 from fondsengine.model import AgendaItem, Application, Vote
-from fondsengine.services import jury
 from tests.integration.test_jury_support import uid
 from tests.web.builders import World
 from tests.web.conftest import login

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from fondsengine.services import jury
-from fondsengine.services.context import Actor
-from fondsengine.services.users import grant_role
+from fondsengine.accounts.users import grant_role
+from fondsengine.engine import Actor
+from fondsengine.jury import usecases as jury
 from tests.integration.test_jury_support import FUND, Cast, agenda, load_test_fund, uid
 from tests.support.factories import person
 from tests.web.builders import PASSWORD, QF, World

@@ -8,11 +8,13 @@ from datetime import UTC, date, datetime
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from fondsengine.applications import decisions
+from fondsengine.applications import service as apps
+from fondsengine.engine import Actor
 from fondsengine.ledger import application_balance
 from fondsengine.model import Application, Receipt, ReviewItem
-from fondsengine.services import applications as apps
-from fondsengine.services import decisions, payments, proofs
-from fondsengine.services.context import Actor
+from fondsengine.payments import proofs
+from fondsengine.payments import service as payments
 from tests.support.files import simple_pdf
 from tests.web.builders import QF, World, approved_for, draft_for, good_input, seated_jury
 from tests.web.conftest import login

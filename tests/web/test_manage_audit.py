@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 from flask.testing import FlaskClient
 from sqlalchemy import update
 
+from fondsengine.accounts.users import create_user, grant_role
+from fondsengine.applications import decisions
+from fondsengine.applications import service as apps
+from fondsengine.engine import Actor
 from fondsengine.model import AuditEvent
-from fondsengine.services import applications as apps
-from fondsengine.services import decisions
-from fondsengine.services.context import Actor
-from fondsengine.services.users import create_user, grant_role
 from tests.integration.test_integrity import as_table_owner
 from tests.web.builders import PASSWORD, QF, World, draft_for
 from tests.web.conftest import login

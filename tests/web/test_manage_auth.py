@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 import pytest
 from flask.testing import FlaskClient
 
-from fondsengine.services import applications as apps
-from fondsengine.services import decisions
-from fondsengine.services.context import Actor
-from fondsengine.services.users import create_user, grant_role
+from fondsengine.accounts.users import create_user, grant_role
+from fondsengine.applications import decisions
+from fondsengine.applications import service as apps
+from fondsengine.engine import Actor
 from tests.web.builders import PASSWORD, QF, World, draft_for
 from tests.web.conftest import login
 

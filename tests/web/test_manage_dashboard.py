@@ -8,12 +8,13 @@ from datetime import UTC, date, datetime
 from flask.testing import FlaskClient
 from sqlalchemy import update
 
+from fondsengine.applications import decisions
+from fondsengine.applications import service as apps
+from fondsengine.applications.queries import fund_balance
+from fondsengine.engine import Actor
 from fondsengine.ledger import Balance
 from fondsengine.model import Application
-from fondsengine.services import applications as apps
-from fondsengine.services import decisions, payments
-from fondsengine.services.context import Actor
-from fondsengine.services.queries import fund_balance
+from fondsengine.payments import service as payments
 from tests.web.builders import QF, World, approved_for, draft_for
 from tests.web.conftest import login
 from webapp.filters import euro
@@ -144,9 +145,9 @@ def test_the_dashboard_shows_the_monthly_table(world: World, client: FlaskClient
 def test_the_dashboard_lists_undeliverable_mails(world: World, client: FlaskClient) -> None:
     from datetime import timedelta
 
-    from fondsengine.outbox import dispatch
-    from fondsengine.services import applications as apps
-    from fondsengine.services.context import Actor
+    from fondsengine.applications import service as apps
+    from fondsengine.engine import Actor
+    from fondsengine.notify.outbox import dispatch
     from tests.support.factories import quartiersfonds_input
 
     anna = Actor(world.anna)
@@ -156,7 +157,7 @@ def test_the_dashboard_lists_undeliverable_mails(world: World, client: FlaskClie
     dispatch(world.fonds, world.mailer, now=world.clock.now() + timedelta(minutes=5))
     login(client, "buero@example.org")
     page = client.get(f"/verwaltung/?fonds={QF}").get_data(as_text=True)
-    from fondsengine.outbox import undeliverable
+    from fondsengine.notify.outbox import undeliverable
 
     dead = undeliverable(world.fonds, QF)
     assert [m.recipient_email for m in dead if m.topic == "letter_receipt"] == ["anna@example.org"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from fondsengine.applications import service as apps
+from fondsengine.engine import Actor
 from fondsengine.model import AuditEvent
-from fondsengine.services import applications as apps
-from fondsengine.services.context import Actor
 from tests.web.builders import World, draft_for
 from tests.web.conftest import login
 

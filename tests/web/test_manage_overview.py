@@ -9,9 +9,10 @@ from datetime import UTC, date, datetime
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 
-from fondsengine.services import applications as apps
-from fondsengine.services import payments, proofs
-from fondsengine.services.context import Actor
+from fondsengine.applications import service as apps
+from fondsengine.engine import Actor
+from fondsengine.payments import proofs
+from fondsengine.payments import service as payments
 from tests.web.builders import QF, World, approved_for, draft_for
 from tests.web.conftest import login
 from webapp.filters import euro

@@ -8,9 +8,9 @@ import io
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 
+from fondsengine.engine import Actor
 from fondsengine.ledger import application_balance
-from fondsengine.services import payments
-from fondsengine.services.context import Actor
+from fondsengine.payments import service as payments
 from tests.web.builders import QF, World, approved_for
 from tests.web.conftest import login
 

@@ -8,17 +8,17 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
+from fondsengine.accounts.users import create_user, grant_role
+from fondsengine.applications import service as apps
+from fondsengine.applications.queries import fund_balance
 from fondsengine.bootstrap import build_fonds
 from fondsengine.clock import FixedClock
 from fondsengine.config import load_settings
+from fondsengine.engine import Actor
+from fondsengine.funds.loading import load_funds
 from fondsengine.migrate import upgrade
 from fondsengine.notify import FakeMailer
-from fondsengine.services import applications as apps
-from fondsengine.services import payments
-from fondsengine.services.context import Actor
-from fondsengine.services.funds import load_funds
-from fondsengine.services.queries import fund_balance
-from fondsengine.services.users import create_user, grant_role
+from fondsengine.payments import service as payments
 from tests.web.builders import PASSWORD, QF, ROOT, START, World, approved_for, draft_for
 from tests.web.conftest import login
 from webapp import create_app

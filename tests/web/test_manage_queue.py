@@ -11,9 +11,9 @@ from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from sqlalchemy import event, select
 
+from fondsengine.applications import service as apps
+from fondsengine.engine import Actor
 from fondsengine.model import Application
-from fondsengine.services import applications as apps
-from fondsengine.services.context import Actor
 from tests.web.builders import QF, World, draft_for
 from tests.web.conftest import login
 
@@ -79,7 +79,7 @@ def test_filters_by_state_kind_and_amount_range(world: World, client: FlaskClien
     )
     big = _submitted(world, world.bert, title="Groß")
     apps_ = world.fonds
-    from fondsengine.services import decisions
+    from fondsengine.applications import decisions
 
     decisions.start_review(apps_, Actor(world.office), big)
     login(client, "buero@example.org")
@@ -174,7 +174,7 @@ def test_the_ticked_applications_are_exported(world: World, client: FlaskClient)
 def test_the_ticked_applications_go_on_a_session_at_once(world: World, client: FlaskClient) -> None:
     from datetime import UTC, datetime
 
-    from fondsengine.services import decisions
+    from fondsengine.applications import decisions
 
     ids = []
     for user, title in ((world.anna, "Repair-Café"), (world.bert, "Kinderflohmarkt")):

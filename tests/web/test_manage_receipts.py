@@ -7,9 +7,10 @@ from datetime import UTC, date, datetime
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from fondsengine.engine import Actor
 from fondsengine.model import Receipt
-from fondsengine.services import payments, proofs
-from fondsengine.services.context import Actor
+from fondsengine.payments import proofs
+from fondsengine.payments import service as payments
 from tests.web.builders import World, approved_for
 from tests.web.conftest import login
 from webapp.filters import euro

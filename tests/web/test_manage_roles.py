@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from fondsengine.accounts.users import create_user, grant_role
+from fondsengine.engine import Actor
 from fondsengine.model import Membership, User
-from fondsengine.services.context import Actor
-from fondsengine.services.users import create_user, grant_role
 from tests.web.builders import PASSWORD, QF, World
 from tests.web.conftest import login
 

@@ -7,11 +7,12 @@ from datetime import UTC, datetime
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from fondsengine.accounts.users import create_user, grant_role
+from fondsengine.applications import decisions
+from fondsengine.applications import service as apps
+from fondsengine.engine import Actor
+from fondsengine.jury import sessions as jury_sessions
 from fondsengine.model import Application, Attendance, JurySession
-from fondsengine.services import applications as apps
-from fondsengine.services import decisions, jury_sessions
-from fondsengine.services.context import Actor
-from fondsengine.services.users import create_user, grant_role
 from tests.web.builders import PASSWORD, QF, World, draft_for
 from tests.web.conftest import login
 

@@ -10,12 +10,12 @@ from datetime import UTC, date, datetime
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from fondsengine.letters_store import render_stored_letter
+from fondsengine.accounts.users import create_user, grant_role
+from fondsengine.applications import decisions
+from fondsengine.applications import service as apps
+from fondsengine.engine import Actor
+from fondsengine.letters.store import render_stored_letter
 from fondsengine.model import Application, Letter
-from fondsengine.services import applications as apps
-from fondsengine.services import decisions
-from fondsengine.services.context import Actor
-from fondsengine.services.users import create_user, grant_role
 from tests.support.factories import CF, cityfonds_input
 from tests.web.builders import PASSWORD, World
 from tests.web.conftest import login

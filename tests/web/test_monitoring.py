@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from fondsengine.monitoring import quantile
-from fondsengine.services import payments
-from fondsengine.services.context import Actor
+from fondsengine.engine import Actor
+from fondsengine.payments import service as payments
+from fondsengine.reports.monitoring import quantile
 from tests.web.builders import QF, World, approved_for
 from tests.web.conftest import login
 

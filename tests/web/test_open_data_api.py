@@ -12,8 +12,8 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 
 from fondsengine import ledger
-from fondsengine.services import payments
-from fondsengine.services.context import Actor
+from fondsengine.engine import Actor
+from fondsengine.payments import service as payments
 from tests.support.public import RELEASED_TITLE, seed
 from tests.web.builders import QF, World, build_world
 from webapp.api.openapi import document

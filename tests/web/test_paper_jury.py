@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from fondsengine.applications import decisions
+from fondsengine.applications import service as apps
+from fondsengine.engine import Actor
 from fondsengine.model import AgendaItem, Application, Conflict
-from fondsengine.services import applications as apps
-from fondsengine.services import decisions
-from fondsengine.services.context import Actor
 from tests.support.files import simple_pdf
 from tests.web.builders import QF, World, draft_for, seated_jury
 from tests.web.conftest import login

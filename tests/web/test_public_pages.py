@@ -7,9 +7,9 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from fondsengine.applications.publication import CONSENT_TEXT_VERSION, ListingInput, set_listing
+from fondsengine.engine import Actor
 from fondsengine.model import PublicationConsent
-from fondsengine.services.context import Actor
-from fondsengine.services.publication import CONSENT_TEXT_VERSION, ListingInput, set_listing
 from tests.support.public import RELEASED_TITLE, seed
 from tests.web.builders import QF, World, approved_for
 from tests.web.conftest import login

@@ -9,8 +9,8 @@ from urllib.parse import urljoin, urlsplit
 
 from flask.testing import FlaskClient
 
-from fondsengine.services.context import Actor
-from fondsengine.services.publication import ConsentInput, record_consent
+from fondsengine.applications.publication import ConsentInput, record_consent
+from fondsengine.engine import Actor
 from tests.support.public import RELEASED_BUT_PRIVATE, RELEASED_SUMMARY, RELEASED_TITLE, SECRETS, seed
 from tests.web.builders import QF, World
 

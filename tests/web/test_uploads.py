@@ -15,13 +15,13 @@ from pypdf import PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 from sqlalchemy import func, select
 
+from fondsengine.applications import records
+from fondsengine.applications.records import AttachmentInput
+from fondsengine.engine import Actor
 from fondsengine.errors import InvalidInput, NotFound
 from fondsengine.files import STAGING, files_in
 from fondsengine.jobs.housekeeping import anonymise
 from fondsengine.model import Application, Attachment
-from fondsengine.services import records
-from fondsengine.services.context import Actor
-from fondsengine.services.records import AttachmentInput
 from tests.support.files import simple_pdf
 from tests.web.builders import World, approved_for, build_world, draft_for
 from tests.web.conftest import login

@@ -18,9 +18,9 @@ from flask.typing import ResponseReturnValue
 from flask_limiter import RateLimitExceeded
 
 from fondsengine.errors import NotFound
-from fondsengine.public import active_fund_ids, budget_figures, fund_page
-from fondsengine.public_projects import ProjectFilter, PublicProject, public_project, public_projects
-from fondsengine.public_stats import budget_years, year_statistics
+from fondsengine.public.fund import active_fund_ids, budget_figures, fund_page
+from fondsengine.public.projects import ProjectFilter, PublicProject, public_project, public_projects
+from fondsengine.public.stats import budget_years, year_statistics
 from webapp.extensions import csrf, fonds
 from webapp.ratelimit import limiter
 

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 from flask import abort, request
 
+from fondsengine.applications.queries import get_application, may_act_for_applicant
 from fondsengine.errors import FondsError
 from fondsengine.guidelines.findings import Finding
 from fondsengine.guidelines.model import Guideline
 from fondsengine.model import Application
-from fondsengine.services.queries import get_application, may_act_for_applicant
 from fondsengine.workflow.model import State
 from webapp.extensions import actor, fonds
 

@@ -11,11 +11,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from fondsengine.applications.service import ApplicationInput, CostItemInput
 from fondsengine.errors import InvalidInput
 from fondsengine.guidelines.model import Guideline
 from fondsengine.inputs import MAX_TEXT
 from fondsengine.model import Application
-from fondsengine.services.applications import ApplicationInput, CostItemInput
 from webapp import fields
 from webapp.filters import euro_input
 

@@ -8,8 +8,7 @@ from flask_login import login_required
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 
-from fondsengine.errors import FondsError
-from fondsengine.services.publication import (
+from fondsengine.applications.publication import (
     CONSENT_TEXT,
     CONSENT_TEXT_VERSION,
     MAX_REPORT,
@@ -19,6 +18,7 @@ from fondsengine.services.publication import (
     consent_of,
     record_consent,
 )
+from fondsengine.errors import FondsError
 from webapp.applicant import bp
 from webapp.applicant.common import error_list, load
 from webapp.extensions import actor, fonds
@@ -104,7 +104,7 @@ def my_data() -> ResponseReturnValue:
 
     from flask import Response
 
-    from fondsengine.subject_access import personal_data
+    from fondsengine.accounts.subject_access import personal_data
 
     body = json.dumps(personal_data(fonds(), actor()), ensure_ascii=False, indent=2, sort_keys=True)
     return Response(

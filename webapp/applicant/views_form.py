@@ -8,11 +8,11 @@ from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
+from fondsengine.applications import service as applications
+from fondsengine.applications.queries import findings_for
+from fondsengine.applications.records import add_attachment, attachments_of, remove_attachment
 from fondsengine.errors import ConcurrentChange, FondsError
 from fondsengine.guidelines.model import Guideline
-from fondsengine.services import applications
-from fondsengine.services.queries import findings_for
-from fondsengine.services.records import add_attachment, attachments_of, remove_attachment
 from webapp import fields
 from webapp.applicant import bp
 from webapp.applicant.common import Loaded, error_list, load, split_findings

@@ -11,8 +11,8 @@ from flask_login import login_required
 from fondsengine.errors import FondsError, InvalidInput
 from fondsengine.guidelines.model import PaymentMode
 from fondsengine.inputs import MAX_TEXT
-from fondsengine.services.payments import payment_allowance, payments_of, request_payment
-from fondsengine.services.proofs import ReceiptInput, submit_proof
+from fondsengine.payments.proofs import ReceiptInput, submit_proof
+from fondsengine.payments.service import payment_allowance, payments_of, request_payment
 from webapp import fields
 from webapp.applicant import bp
 from webapp.applicant.common import error_list, load

@@ -8,13 +8,13 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
+from fondsengine.applications import service as applications
+from fondsengine.applications.queries import available_actions, findings_for, last_request_for_changes, timeline
+from fondsengine.applications.records import add_attachment, applications_of, attachment_content, attachments_of
 from fondsengine.errors import FondsError, NotFound
 from fondsengine.inputs import MAX_TEXT
-from fondsengine.letters_access import letter_pdf, letters_of_application
-from fondsengine.services import applications
-from fondsengine.services.payments import lapse_notice, payments_of
-from fondsengine.services.queries import available_actions, findings_for, last_request_for_changes, timeline
-from fondsengine.services.records import add_attachment, applications_of, attachment_content, attachments_of
+from fondsengine.letters.access import letter_pdf, letters_of_application
+from fondsengine.payments.service import lapse_notice, payments_of
 from fondsengine.storage import StorageError
 from fondsengine.workflow.model import Workflow
 from webapp import fields

@@ -6,9 +6,9 @@ from flask import flash, redirect, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
+from fondsengine.accounts.profile import change_profile
+from fondsengine.engine import Actor
 from fondsengine.errors import InvalidInput
-from fondsengine.services.context import Actor
-from fondsengine.services.profile import change_profile
 from webapp.auth import bp
 from webapp.auth.forms import ProfileForm
 from webapp.auth.views import _account_page

@@ -12,6 +12,21 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask.typing import ResponseReturnValue
 from flask_login import UserMixin, current_user, login_required, login_user, logout_user
 
+from fondsengine.accounts import login as logins
+from fondsengine.accounts import second_factor
+from fondsengine.accounts.notifications import notification_choices, set_notifications
+from fondsengine.accounts.profile import profile_of
+from fondsengine.accounts.service import (
+    Account,
+    account_by_email,
+    account_by_id,
+    change_email,
+    check_email_change,
+    confirm_email,
+    set_password,
+)
+from fondsengine.accounts.users import DUMMY_HASH, EmailTaken, create_user
+from fondsengine.engine import Actor
 from fondsengine.errors import FondsError, InvalidInput
 from fondsengine.notify import DeliveryError
 from fondsengine.notify.messages import (
@@ -25,21 +40,6 @@ from fondsengine.notify.messages import (
     password_reset,
     second_factor_changed,
 )
-from fondsengine.services import login as logins
-from fondsengine.services import second_factor
-from fondsengine.services.accounts import (
-    Account,
-    account_by_email,
-    account_by_id,
-    change_email,
-    check_email_change,
-    confirm_email,
-    set_password,
-)
-from fondsengine.services.context import Actor
-from fondsengine.services.notifications import notification_choices, set_notifications
-from fondsengine.services.profile import profile_of
-from fondsengine.services.users import DUMMY_HASH, EmailTaken, create_user
 from webapp.auth import bp, tokens
 from webapp.auth.forms import (
     REQUIRED,

@@ -1,7 +1,7 @@
 """The granting body's pages (city approver): its queue, the recommended application, grant or refuse.
 
 The views only shape input; who may grant, the amounts and the letters are the engine's
-(fondsengine.services.granting, decisions.record_city_grant / record_city_rejection).
+(fondsengine.applications.granting, decisions.record_city_grant / record_city_rejection).
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_required
 from werkzeug.datastructures import MultiDict
 
+from fondsengine.applications import decisions, granting
 from fondsengine.errors import FondsError, InvalidInput, NotFound, PermissionDenied
 from fondsengine.inputs import MAX_TEXT
-from fondsengine.services import decisions, granting
 from webapp import fields
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds

@@ -6,9 +6,9 @@ from flask import abort, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from fondsengine.engine import Engine
 from fondsengine.errors import FondsError, GuardFailed, InvalidInput, PermissionDenied
-from fondsengine.services.context import Fonds
-from fondsengine.services.jury_reads import SessionInfo, agenda_items, session_info
+from fondsengine.jury.reads import SessionInfo, agenda_items, session_info
 from webapp import fields
 from webapp.errors import CSRF_MESSAGE, csrf_failed
 from webapp.extensions import actor, fonds
@@ -52,7 +52,7 @@ def amount_from(text: str, field: str) -> int | None:
     return fields.euro({field: text or ""}, field)
 
 
-def guideline_of_fund(f: Fonds, fund_id: str):  # type: ignore[no-untyped-def]
+def guideline_of_fund(f: Engine, fund_id: str):  # type: ignore[no-untyped-def]
     """The fund's current guideline (labels for the papers)."""
     with f.db.read() as s:
         return f.catalog.current(s, fund_id)[2]

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from fondsengine.applications.queries import findings_for
+from fondsengine.engine import Actor, Engine
 from fondsengine.errors import FondsError
 from fondsengine.guidelines.findings import Finding
 from fondsengine.guidelines.model import Guideline
-from fondsengine.services.context import Actor, Fonds
-from fondsengine.services.jury import jury_view_of_application
-from fondsengine.services.queries import findings_for
+from fondsengine.jury.usecases import jury_view_of_application
 from webapp.filters import datum, euro
 
 FIELD_LABELS = {
@@ -58,7 +58,7 @@ class Papers:
     available: bool
 
 
-def papers_for(fonds: Fonds, actor: Actor, application_id: int, guideline: Guideline) -> Papers:
+def papers_for(fonds: Engine, actor: Actor, application_id: int, guideline: Guideline) -> Papers:
     """The papers of an application on the agenda, as the actor may see them."""
     try:
         view = jury_view_of_application(fonds, actor, application_id)

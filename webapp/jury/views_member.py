@@ -10,8 +10,8 @@ from flask_login import current_user, login_required
 
 from fondsengine.errors import FondsError, InvalidInput
 from fondsengine.inputs import MAX_TEXT
-from fondsengine.services import jury
-from fondsengine.services.jury_reads import SessionInfo, SessionLine, my_sessions, session_of_item
+from fondsengine.jury import usecases as jury
+from fondsengine.jury.reads import SessionInfo, SessionLine, my_sessions, session_of_item
 from webapp import fields
 from webapp.errors import rerender_on_csrf
 from webapp.extensions import actor, fonds

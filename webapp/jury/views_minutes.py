@@ -10,10 +10,10 @@ from flask import render_template
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
-from fondsengine.letters.reports import render_minutes
-from fondsengine.services import jury
-from fondsengine.services.jury_reads import public_minutes as published_minutes
-from fondsengine.services.jury_reads import public_minutes_allowed
+from fondsengine.jury import usecases as jury
+from fondsengine.jury.reads import public_minutes as published_minutes
+from fondsengine.jury.reads import public_minutes_allowed
+from fondsengine.reports.pdf import render_minutes
 from webapp.extensions import actor, fonds
 from webapp.jury import bp
 from webapp.jury.common import load_info

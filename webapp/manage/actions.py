@@ -15,11 +15,14 @@ from flask_login import login_required
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
+from fondsengine.applications import decisions
+from fondsengine.applications import service as applications
+from fondsengine.applications.queries import Action, available_actions
 from fondsengine.errors import FondsError, InvalidInput
 from fondsengine.inputs import MAX_TEXT
 from fondsengine.model import JurySession, Payment
-from fondsengine.services import applications, decisions, payments, proofs
-from fondsengine.services.queries import Action, available_actions
+from fondsengine.payments import proofs
+from fondsengine.payments import service as payments
 from fondsengine.workflow.machine import machine_for
 from fondsengine.workflow.registry import GUARDS
 from webapp import fields

@@ -11,8 +11,11 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_required
 from sqlalchemy import select
 
+from fondsengine.applications.notes import notes_of
+from fondsengine.applications.queries import available_actions, findings_for, get_application
+from fondsengine.applications.records import attachments_of
 from fondsengine.guidelines.model import Guideline
-from fondsengine.letters_access import letters_of_application
+from fondsengine.letters.access import letters_of_application
 from fondsengine.model import (
     AgendaItem,
     Application,
@@ -25,10 +28,7 @@ from fondsengine.model import (
     ReviewItem,
     User,
 )
-from fondsengine.services import proofs
-from fondsengine.services.notes import notes_of
-from fondsengine.services.queries import available_actions, findings_for, get_application
-from fondsengine.services.records import attachments_of
+from fondsengine.payments import proofs
 from fondsengine.workflow.model import Workflow
 from webapp.extensions import actor, fonds
 from webapp.labels import event_text

@@ -1,6 +1,6 @@
 """The audit trail for the office and the auditors: per fund and per application, filtered, as CSV.
 
-The engine (`fondsengine.audit_view`) decides who may read it and shapes the lines; this module
+The engine (`fondsengine.integrity.audit_view`) decides who may read it and shapes the lines; this module
 only reads the filter form (GET, no CSRF token: it changes nothing) and renders or exports.
 """
 
@@ -14,7 +14,8 @@ from sqlalchemy import or_, select
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional, ValidationError
 
-from fondsengine.audit_view import (
+from fondsengine.errors import NotFound, PermissionDenied
+from fondsengine.integrity.audit_view import (
     READERS,
     AuditFilter,
     AuditTrail,
@@ -23,7 +24,6 @@ from fondsengine.audit_view import (
     fund_trail,
     integrity_for_fund,
 )
-from fondsengine.errors import NotFound, PermissionDenied
 from fondsengine.model import Fund, Membership
 from webapp.extensions import actor, fonds
 from webapp.filters import zeit

@@ -6,10 +6,10 @@ from flask import render_template
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
+from fondsengine.applications.queries import fund_balance
 from fondsengine.clock import BERLIN
 from fondsengine.money import to_decimal
-from fondsengine.services.bookings import Booking, bookings
-from fondsengine.services.queries import fund_balance
+from fondsengine.payments.bookings import Booking, bookings
 from webapp.extensions import actor, fonds
 from webapp.manage import bp
 from webapp.manage.dashboard import fund_years

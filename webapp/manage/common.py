@@ -8,10 +8,10 @@ from datetime import date
 from flask import abort
 from sqlalchemy import or_, select
 
+from fondsengine.applications.decisions import require_manager
 from fondsengine.clock import local_date
 from fondsengine.errors import FondsError, PermissionDenied
 from fondsengine.model import Fund, Membership
-from fondsengine.services.decisions import require_manager
 from webapp.extensions import actor, fonds
 
 Errors = list[tuple[str | None, str]]

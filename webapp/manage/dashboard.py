@@ -9,12 +9,12 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_required
 from sqlalchemy import select
 
-from fondsengine.figures import read_year
+from fondsengine.applications.todo import office_todo
 from fondsengine.inputs import MAX_YEAR, MIN_YEAR
 from fondsengine.ledger import Balance
 from fondsengine.model import BudgetYear
-from fondsengine.outbox import undeliverable
-from fondsengine.todo import office_todo
+from fondsengine.notify.outbox import undeliverable
+from fondsengine.reports.figures import read_year
 from webapp import fields
 from webapp.extensions import actor, fonds
 from webapp.manage import bp

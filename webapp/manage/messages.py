@@ -1,4 +1,4 @@
-"""Messages between applicant and office on the application page (engine: services/messages.py).
+"""Messages between applicant and office on the application page (engine: applications/messages.py).
 
 The partial `_messages.html` is included in both application pages; it reads the messages through
 the template global `application_messages` so the pages' views stay as they are.
@@ -14,8 +14,8 @@ from flask_wtf.file import FileField
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired
 
+from fondsengine.applications.messages import MAX_MESSAGE, MessageView, messages_of, send_message
 from fondsengine.errors import FondsError
-from fondsengine.services.messages import MAX_MESSAGE, MessageView, messages_of, send_message
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
 from webapp.fields import SafeText

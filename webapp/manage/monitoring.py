@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 from fondsengine.errors import NotFound, PermissionDenied
-from fondsengine.monitoring import MonitoringFigures, monitoring_figures
+from fondsengine.reports.monitoring import MonitoringFigures, monitoring_figures
 from webapp.extensions import actor, fonds
 from webapp.filters import euro
 from webapp.manage import bp

@@ -1,4 +1,4 @@
-"""Internal notes of the office on an application (the use cases are in fondsengine.services.notes)."""
+"""Internal notes of the office on an application (the use cases are in fondsengine.applications.notes)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from flask import flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
+from fondsengine.applications.notes import add_note
 from fondsengine.errors import FondsError
 from fondsengine.inputs import MAX_TEXT
-from fondsengine.services.notes import add_note
 from webapp import fields
 from webapp.extensions import actor, fonds
 from webapp.manage import bp

@@ -10,9 +10,9 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_required
 from sqlalchemy import distinct, func, select
 
-from fondsengine.figures import LABELS, YearFigures, state_rows, year_figures
 from fondsengine.model import Application, CostItem
 from fondsengine.money import to_decimal
+from fondsengine.reports.figures import LABELS, YearFigures, state_rows, year_figures
 from webapp.extensions import actor, fonds
 from webapp.manage import bp
 from webapp.manage.common import require_any_fund
@@ -27,7 +27,7 @@ class Overview:
     """The figures of one fund's budget year."""
 
     by_state: list[tuple[str, int, int, int, int, int]]  # label, count, applied, approved, committed, paid net
-    figures: YearFigures  # the year's totals (fondsengine.figures): the rows add up to them
+    figures: YearFigures  # the year's totals (fondsengine.reports.figures): the rows add up to them
     by_category: list[tuple[str, int, int]]  # label, applications, planned costs
     funded: int
     participants_reached: int
@@ -138,8 +138,8 @@ def yearly_xlsx() -> ResponseReturnValue:
 @login_required
 def annual_report_pdf() -> ResponseReturnValue:
     """The annual fund report (PDF) for the city."""
-    from fondsengine.letters.reports import render_annual_report
-    from fondsengine.reports_data import annual_report_data
+    from fondsengine.reports.data import annual_report_data
+    from fondsengine.reports.pdf import render_annual_report
 
     _funds, fund_id, year = _selection()
     pdf = render_annual_report(annual_report_data(fonds(), actor(), fund_id, year))
@@ -150,8 +150,8 @@ def annual_report_pdf() -> ResponseReturnValue:
 @login_required
 def rollup_pdf() -> ResponseReturnValue:
     """The roll-up for the city's proof of use to the Land (PDF)."""
-    from fondsengine.letters.rollup import render_rollup
-    from fondsengine.reports_data import rollup_data
+    from fondsengine.reports.data import rollup_data
+    from fondsengine.reports.rollup import render_rollup
 
     _funds, fund_id, year = _selection()
     return download(
@@ -165,8 +165,8 @@ def rollup_pdf() -> ResponseReturnValue:
 @login_required
 def rollup_csv_download() -> ResponseReturnValue:
     """The roll-up for the city's proof of use to the Land (CSV)."""
-    from fondsengine.letters.rollup import rollup_csv
-    from fondsengine.reports_data import rollup_data
+    from fondsengine.reports.data import rollup_data
+    from fondsengine.reports.rollup import rollup_csv
 
     _funds, fund_id, year = _selection()
     text = "\ufeff" + rollup_csv(rollup_data(fonds(), actor(), fund_id, year))

@@ -12,11 +12,11 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_required
 from sqlalchemy import select
 
+from fondsengine.accounts.users import create_user, normalise_email
+from fondsengine.applications.service import PaperPerson, enter_paper_application
 from fondsengine.errors import FondsError, InvalidInput
 from fondsengine.guidelines.model import Guideline
 from fondsengine.model import User
-from fondsengine.services.applications import PaperPerson, enter_paper_application
-from fondsengine.services.users import create_user, normalise_email
 from webapp import fields
 from webapp.applicant.forms import AREA_LINKS, CORE_FIELDS, FormState, checkbox_names, parse_form
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf

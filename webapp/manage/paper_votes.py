@@ -1,7 +1,7 @@
 """The record of a jury decision taken on paper: counts, who left the room, the signed protocol.
 
 The office's form for "Beschluss der Jury" hands these to the engine
-(fondsengine.services.jury_paper.close_item_on_paper), which applies the tally rules.
+(fondsengine.jury.paper.close_item_on_paper), which applies the tally rules.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from flask import request
 from werkzeug.datastructures import MultiDict
 
 from fondsengine.errors import InvalidInput
-from fondsengine.services import jury_paper
+from fondsengine.jury import paper as jury_paper
 from webapp import fields, uploads
 from webapp.extensions import actor, fonds
 from webapp.manage.application import OfficeView

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from fondsengine.errors import FondsError
 from fondsengine.model import Application, Payment
 from fondsengine.money import to_decimal
-from fondsengine.services import payments
+from fondsengine.payments import service as payments
 from webapp import fields
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds

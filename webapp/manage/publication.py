@@ -11,8 +11,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField
 from wtforms.validators import ValidationError
 
+from fondsengine.applications.publication import ListingInput, consent_of, listing_of, set_listing
 from fondsengine.errors import FondsError
-from fondsengine.services.publication import ListingInput, consent_of, listing_of, set_listing
 from webapp.extensions import actor, fonds
 from webapp.fields import SafeText
 from webapp.manage import bp

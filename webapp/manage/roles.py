@@ -9,9 +9,9 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from fondsengine.accounts.users import grant_role, revoke_role
 from fondsengine.errors import FondsError
 from fondsengine.model import Membership, User
-from fondsengine.services.users import grant_role, revoke_role
 from webapp import fields
 from webapp.auth.views import send_invitation
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf

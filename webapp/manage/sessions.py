@@ -12,9 +12,10 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_required
 from sqlalchemy import func, select
 
+from fondsengine.applications import decisions
 from fondsengine.errors import FondsError, InvalidInput
+from fondsengine.jury import sessions as jury_sessions
 from fondsengine.model import AgendaItem, Application, Attendance, JurySession, User
-from fondsengine.services import decisions, jury_sessions
 from webapp import fields
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds

@@ -9,12 +9,12 @@ from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
+from fondsengine.applications.queries import fund_balance
 from fondsengine.clock import local_date
 from fondsengine.errors import NotFound
 from fondsengine.guidelines.model import Guideline, Round
 from fondsengine.guidelines.summary import plain_summary
 from fondsengine.model import Fund
-from fondsengine.services.queries import fund_balance
 from webapp.extensions import fonds
 
 bp = Blueprint("public", __name__)
@@ -81,7 +81,7 @@ def index() -> ResponseReturnValue:
 @bp.route("/barrierefreiheit")
 def accessibility() -> ResponseReturnValue:
     """Erklärung zur Barrierefreiheit (BITV 2.0 § 7), from configuration."""
-    from fondsengine.legal import legal_info
+    from fondsengine.public.legal import legal_info
 
     return render_template("public/accessibility.html", info=legal_info(fonds()))
 

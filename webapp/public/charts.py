@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from fondsengine.public import BudgetFigures
-from fondsengine.public_projects import PublicProject
+from fondsengine.public.fund import BudgetFigures
+from fondsengine.public.projects import PublicProject
 
 BAR_WIDTH = 600
 

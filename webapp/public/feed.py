@@ -9,8 +9,8 @@ from flask import Response, abort, url_for
 from flask.typing import ResponseReturnValue
 
 from fondsengine.errors import NotFound
-from fondsengine.public import current_guideline
-from fondsengine.public_projects import ProjectFilter, public_projects
+from fondsengine.public.fund import current_guideline
+from fondsengine.public.projects import ProjectFilter, public_projects
 from webapp.extensions import fonds
 from webapp.filters import euro
 from webapp.public import bp

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import render_template
 from flask.typing import ResponseReturnValue
 
-from fondsengine.legal import legal_info
-from fondsengine.services.publication import CONSENT_TEXT_VERSION
+from fondsengine.applications.publication import CONSENT_TEXT_VERSION
+from fondsengine.public.legal import legal_info
 from webapp.extensions import fonds
 from webapp.public import bp
 

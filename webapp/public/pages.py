@@ -8,8 +8,8 @@ from flask import abort, render_template, request, send_file
 from flask.typing import ResponseReturnValue
 
 from fondsengine.errors import NotFound
-from fondsengine.public import fund_page
-from fondsengine.public_projects import ProjectFilter, facets, public_photo, public_project, public_projects
+from fondsengine.public.fund import fund_page
+from fondsengine.public.projects import ProjectFilter, facets, public_photo, public_project, public_projects
 from fondsengine.storage import StorageError
 from webapp.extensions import fonds
 from webapp.public import bp

@@ -2,7 +2,7 @@
 
 Adds chain_seq / prev_hash / row_hash to ledger_entries and audit_events and the chain_heads
 table, lets the append-only triggers allow exactly one update (sealing an unsealed row's chain
-columns, nothing else) and chains the existing rows in id order (fondsengine/chain.py).
+columns, nothing else) and chains the existing rows in id order (fondsengine/integrity/chain.py).
 
 Revision ID: 0008
 Revises: 0007
@@ -52,7 +52,7 @@ END $$
 
 
 def upgrade() -> None:
-    from fondsengine.chain import AUDIT, GENESIS, LEDGER, seal
+    from fondsengine.integrity.chain import AUDIT, GENESIS, LEDGER, seal
 
     op.create_table(
         "chain_heads",

@@ -1,0 +1,1 @@
+"""People and their accounts: registration, login, second factor, throttling, mail preferences."""

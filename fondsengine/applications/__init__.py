@@ -1,0 +1,1 @@
+"""Use cases around an application: drafts, submission, review, decisions, records, notes."""

@@ -1,0 +1,397 @@
+"""Use cases of the office and the deciding bodies: review, decisions, jury agenda."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+
+from fondsengine.clock import local_date
+from fondsengine.engine import Actor, Engine, UnitOfWork
+from fondsengine.errors import InvalidInput, NotFound, PermissionDenied
+from fondsengine.guidelines.calc import lapse_date, max_grant_cents, proof_due_date
+from fondsengine.lifecycle import authz
+from fondsengine.lifecycle.audit import record
+from fondsengine.lifecycle.fire import fire, guideline_of, workflow_of
+from fondsengine.lifecycle.views import application_data, check_context, pending_states
+from fondsengine.model import AgendaItem, Application, JurySession, ReviewItem
+from fondsengine.money import format_euro
+
+REVIEW_RESULTS = ("fulfilled", "not_fulfilled", "not_applicable")
+
+
+def _load(uow: UnitOfWork, actor: Actor, application_id: int) -> Application:
+    app, _ = authz.load_visible_application(uow.session, actor, application_id, local_date(uow.fonds.clock.now()))
+    return app
+
+
+def _step(fonds: Engine, actor: Actor, application_id: int, trigger: str, reason: str | None = None) -> None:
+    with fonds.unit_of_work() as uow:
+        fire(uow, actor, _load(uow, actor, application_id), trigger, reason=reason)
+        uow.commit()
+
+
+def start_review(fonds: Engine, actor: Actor, application_id: int) -> None:
+    """The office starts the formal check."""
+    _step(fonds, actor, application_id, "start_review")
+
+
+def record_review(fonds: Engine, actor: Actor, application_id: int, answers: dict[str, tuple[str, str]]) -> None:
+    """Record checklist answers: item id -> (fulfilled | not_fulfilled | not_applicable, note)."""
+    with fonds.unit_of_work() as uow:
+        s = uow.session
+        now = fonds.clock.now()
+        app = _load(uow, actor, application_id)
+        authz.require_fund_role(s, actor, app.fund_id, local_date(now), "manager")
+        if app.state not in workflow_of(uow, app).state_ids(guarded_by="review_complete"):
+            raise InvalidInput("Die Checkliste kann nur während der formalen Prüfung ausgefüllt werden.")
+        known = {i.id for i in guideline_of(uow, app).review_checklist}
+        existing = {r.item_id: r for r in s.scalars(select(ReviewItem).where(ReviewItem.application_id == app.id))}
+        for item_id, (result, note) in answers.items():
+            if item_id not in known:
+                raise InvalidInput(f"Unbekannter Prüfpunkt „{item_id}“.")
+            if result not in REVIEW_RESULTS:
+                raise InvalidInput(f"Ungültiges Prüfergebnis „{result}“.")
+            if result == "not_fulfilled" and not note.strip():
+                raise InvalidInput("Bitte begründen Sie, warum ein Punkt nicht erfüllt ist.", field=item_id)
+            row = existing.get(item_id)
+            if row is None:
+                row = ReviewItem(
+                    application_id=app.id,
+                    item_id=item_id,
+                    reviewer_id=actor.user_id or 0,
+                    reviewed_at=now,
+                )
+                s.add(row)
+            row.result, row.note, row.reviewer_id, row.reviewed_at = (
+                result,
+                note.strip(),
+                actor.user_id or 0,
+                now,
+            )
+        record(
+            s,
+            actor=actor,
+            role="manager",
+            action="record_review",
+            at=now,
+            fund_id=app.fund_id,
+            application_id=app.id,
+            data={k: v[0] for k, v in answers.items()},
+        )
+        uow.commit()
+
+
+def request_changes(fonds: Engine, actor: Actor, application_id: int, message: str) -> None:
+    """Ask the applicant for changes (Nachforderung)."""
+    _step(fonds, actor, application_id, "request_changes", reason=message)
+
+
+def complete_review(fonds: Engine, actor: Actor, application_id: int) -> None:
+    """Finish the formal check: the application is ready for a decision."""
+    _step(fonds, actor, application_id, "complete_review")
+
+
+def _set_approval(
+    uow: UnitOfWork,
+    app: Application,
+    amount_cents: int | None,
+    reason: str | None,
+    conditions: Sequence[str],
+    now: datetime,
+) -> int:
+    guideline = guideline_of(uow, app)
+    amount = app.requested_cents if amount_cents is None else amount_cents
+    if amount <= 0:
+        raise InvalidInput("Der Bewilligungsbetrag muss größer als 0,00 € sein.", field="amount")
+    if amount > app.requested_cents:
+        raise InvalidInput(
+            f"Es kann höchstens der beantragte Betrag ({format_euro(app.requested_cents)}) bewilligt werden.",
+            field="amount",
+        )
+    if amount < app.requested_cents and not (reason and reason.strip()):
+        raise InvalidInput("Bitte begründen Sie, warum weniger als beantragt bewilligt wird.", field="reason")
+    today = local_date(now)
+    pending = pending_states(uow.fonds.catalog, uow.session)
+    ctx = check_context(uow.session, app, now_date=today, budget_free=None, pending_states=pending)
+    limit = max_grant_cents(application_data(app), guideline, ctx)
+    if amount > limit:
+        raise InvalidInput(
+            f"Nach der Förderrichtlinie sind höchstens {format_euro(limit)} möglich.",
+            field="amount",
+            clause=guideline.amounts.share_clause or guideline.amounts.clause,
+        )
+    app.approved_cents = amount
+    app.approval_reason = reason.strip() if reason else None
+    app.conditions = [c.strip() for c in conditions if c.strip()]
+    app.decided_at = now
+    if app.project_end is not None:
+        app.proof_due_on = proof_due_date(guideline, app.project_end)
+    app.lapse_due_on = lapse_date(guideline, today, project_end=app.project_end, proof_due_on=app.proof_due_on)
+    return amount
+
+
+def decide_approve(
+    fonds: Engine,
+    actor: Actor,
+    application_id: int,
+    *,
+    amount_cents: int | None = None,
+    reason: str | None = None,
+    conditions: Sequence[str] = (),
+) -> None:
+    """The office approves within its own tier (amount may be lower than requested)."""
+    with fonds.unit_of_work() as uow:
+        now = fonds.clock.now()
+        app = _load(uow, actor, application_id)
+        amount = _set_approval(uow, app, amount_cents, reason, conditions, now)
+        fire(uow, actor, app, "decide_approve", amount_cents=amount, reason=reason, now=now)
+        uow.commit()
+
+
+def external_approve(
+    fonds: Engine,
+    actor: Actor,
+    application_id: int,
+    *,
+    amount_cents: int | None = None,
+    reason: str | None = None,
+    conditions: Sequence[str] = (),
+) -> None:
+    """An outside body (district council, city) approves an amount above the jury's limit."""
+    with fonds.unit_of_work() as uow:
+        now = fonds.clock.now()
+        app = _load(uow, actor, application_id)
+        amount = _set_approval(uow, app, amount_cents, reason, conditions, now)
+        issuance = guideline_of(uow, app).issuance
+        if issuance is not None and app.file_number:
+            app.grant_file_number = issuance.authority_file_number(app.file_number)
+        fire(uow, actor, app, "external_approve", amount_cents=amount, reason=reason, now=now)
+        uow.commit()
+
+
+def external_reject(fonds: Engine, actor: Actor, application_id: int, reason: str) -> None:
+    """An outside body refuses an amount above the jury's limit."""
+    _step(fonds, actor, application_id, "external_reject", reason=reason)
+
+
+def decide_reject(fonds: Engine, actor: Actor, application_id: int, reason: str) -> None:
+    """The office rejects (formal criteria not met, or within its tier)."""
+    _step(fonds, actor, application_id, "decide_reject", reason=reason)
+
+
+def create_session(
+    fonds: Engine,
+    actor: Actor,
+    fund_id: str,
+    starts_at: datetime,
+    place: str,
+    *,
+    circulation: bool = False,
+    vote_deadline: datetime | None = None,
+) -> int:
+    """Plan a jury session (or a vote by circulation)."""
+    with fonds.unit_of_work() as uow:
+        s = uow.session
+        now = fonds.clock.now()
+        authz.require_fund_role(s, actor, fund_id, local_date(now), "manager")
+        fonds.catalog.current(s, fund_id)
+        if starts_at.tzinfo is None:
+            raise InvalidInput("Sitzungsbeginn ohne Zeitzone.")
+        js = JurySession(
+            fund_id=fund_id,
+            starts_at=starts_at,
+            place=place.strip(),
+            status="planned",
+            circulation=circulation,
+            vote_deadline=vote_deadline,
+            created_at=now,
+        )
+        s.add(js)
+        s.flush()
+        record(
+            s,
+            actor=actor,
+            role="manager",
+            action="create_session",
+            at=now,
+            fund_id=fund_id,
+            data={"session_id": js.id, "starts_at": starts_at.isoformat(), "place": place},
+        )
+        uow.commit()
+        return js.id
+
+
+def schedule(fonds: Engine, actor: Actor, application_id: int, session_id: int) -> None:
+    """Put a reviewed application on a jury session's agenda."""
+    with fonds.unit_of_work() as uow:
+        s = uow.session
+        app = _load(uow, actor, application_id)
+        js = s.get(JurySession, session_id)
+        if js is None or js.fund_id != app.fund_id:
+            raise NotFound("Diese Jurysitzung gibt es in diesem Fonds nicht.")
+        if js.status == "closed":
+            raise InvalidInput("Die Sitzung ist bereits geschlossen.")
+        fire(uow, actor, app, "schedule", extra={"session_id": session_id})
+        position = (s.scalar(select(func.max(AgendaItem.position)).where(AgendaItem.session_id == session_id)) or 0) + 1
+        existing = s.scalar(
+            select(AgendaItem).where(AgendaItem.session_id == session_id, AgendaItem.application_id == app.id)
+        )
+        if existing is not None:
+            existing.status, existing.outcome, existing.closed_at = "open", None, None
+        else:
+            s.add(AgendaItem(session_id=session_id, application_id=app.id, position=position, status="open"))
+        uow.commit()
+
+
+def unschedule(fonds: Engine, actor: Actor, application_id: int) -> None:
+    """Take an application off the agenda again."""
+    with fonds.unit_of_work() as uow:
+        app = _load(uow, actor, application_id)
+        fire(uow, actor, app, "unschedule")
+        for item in uow.session.scalars(
+            select(AgendaItem).where(AgendaItem.application_id == app.id, AgendaItem.status == "open")
+        ):
+            uow.session.delete(item)
+        uow.commit()
+
+
+JURY_TRIGGERS = {
+    "approve": "jury_approve",
+    "reject": "jury_reject",
+    "defer": "jury_defer",
+    "recommend": "jury_recommend",
+}
+
+
+def apply_jury_outcome(
+    uow: UnitOfWork,
+    actor: Actor,
+    app: Application,
+    outcome: str,
+    *,
+    amount_cents: int | None = None,
+    reason: str | None = None,
+    conditions: Sequence[str] = (),
+    tally: dict[str, object] | None = None,
+) -> None:
+    """Apply a jury result to an application inside the caller's unit of work (closes the agenda item)."""
+    trigger = JURY_TRIGGERS.get(outcome)
+    if trigger is None:
+        raise InvalidInput(f"Unbekanntes Ergebnis „{outcome}“.")
+    now = uow.fonds.clock.now()
+    amount = None
+    if outcome in ("approve", "recommend"):
+        amount = _set_approval(uow, app, amount_cents, reason, conditions, now)
+    fire(
+        uow,
+        actor,
+        app,
+        trigger,
+        amount_cents=amount,
+        reason=reason,
+        now=now,
+        extra={"tally": tally} if tally else None,
+    )
+    item = uow.session.scalar(
+        select(AgendaItem).where(AgendaItem.application_id == app.id, AgendaItem.status == "open")
+    )
+    if item is not None:
+        item.status, item.outcome, item.decided_cents, item.closed_at = (
+            "closed",
+            outcome,
+            amount,
+            now,
+        )
+        item.tally = tally
+
+
+def record_jury_outcome(
+    fonds: Engine,
+    actor: Actor,
+    application_id: int,
+    outcome: str,
+    *,
+    amount_cents: int | None = None,
+    reason: str | None = None,
+    conditions: Sequence[str] = (),
+) -> None:
+    """Record the jury's decision (approve, reject, defer; recommend for two-step funds)."""
+    with fonds.unit_of_work() as uow:
+        app = _load(uow, actor, application_id)
+        apply_jury_outcome(
+            uow,
+            actor,
+            app,
+            outcome,
+            amount_cents=amount_cents,
+            reason=reason,
+            conditions=conditions,
+        )
+        uow.commit()
+
+
+def record_city_grant(
+    fonds: Engine,
+    actor: Actor,
+    application_id: int,
+    *,
+    granted_on: date,
+    grant_file_number: str,
+    amount_cents: int | None = None,
+    reason: str | None = None,
+    conditions: Sequence[str] | None = None,
+) -> None:
+    """Two-step funds: record the city's formal grant after the jury's recommendation.
+
+    `conditions` replaces the recommended conditions (None keeps them)."""
+    with fonds.unit_of_work() as uow:
+        now = fonds.clock.now()
+        app = _load(uow, actor, application_id)
+        issuance = guideline_of(uow, app).issuance
+        if not grant_file_number.strip() and issuance is not None and app.file_number:
+            grant_file_number = issuance.authority_file_number(app.file_number)  # the guideline's scheme
+        if not grant_file_number.strip():
+            raise InvalidInput("Bitte geben Sie das Aktenzeichen der Stadt an.", field="grant_file_number")
+        amount = app.approved_cents if amount_cents is None else amount_cents
+        if amount is None or (app.approved_cents is not None and amount > app.approved_cents):
+            raise InvalidInput("Die Stadt kann höchstens den empfohlenen Betrag bewilligen.", field="amount")
+        if amount != app.approved_cents:
+            _set_approval(
+                uow,
+                app,
+                amount,
+                reason or "Bewilligung der Stadt mit geringerem Betrag",
+                app.conditions if conditions is None else conditions,
+                now,
+            )
+        elif conditions is not None:
+            app.conditions = [c.strip() for c in conditions if c.strip()]
+        app.grant_file_number = grant_file_number.strip()
+        fire(
+            uow,
+            actor,
+            app,
+            "city_grant",
+            amount_cents=amount,
+            reason=reason,
+            now=now,
+            extra={
+                "granted_on": granted_on.isoformat(),
+                "grant_file_number": grant_file_number.strip(),
+            },
+        )
+        uow.commit()
+
+
+def record_city_rejection(fonds: Engine, actor: Actor, application_id: int, reason: str) -> None:
+    """Two-step funds: the city does not grant."""
+    _step(fonds, actor, application_id, "city_reject", reason=reason)
+
+
+def require_manager(fonds: Engine, actor: Actor, fund_id: str) -> None:
+    """Raise unless the actor manages the fund (for read-only office pages)."""
+    with fonds.db.read() as s:
+        if "manager" not in authz.fund_roles(s, actor, fund_id, local_date(fonds.clock.now())):
+            raise PermissionDenied("Dafür fehlt Ihnen die Berechtigung in diesem Fonds.")

@@ -1,0 +1,130 @@
+"""Read-only questions the UI and the CLI ask the engine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from fondsengine import ledger
+from fondsengine.clock import local_date
+from fondsengine.engine import Actor, Engine
+from fondsengine.errors import NotFound
+from fondsengine.guidelines.findings import Finding
+from fondsengine.guidelines.rules import check
+from fondsengine.lifecycle import authz
+from fondsengine.lifecycle.guards import GuardContext
+from fondsengine.lifecycle.views import application_data, check_context, pending_states
+from fondsengine.model import Application, AuditEvent, Fund
+from fondsengine.workflow.registry import GUARDS
+
+
+@dataclass(frozen=True)
+class Action:
+    """A step the actor may take now (or could take, with the reasons why not)."""
+
+    trigger: str
+    label: str
+    enabled: bool
+    reasons: tuple[str, ...] = ()
+    needs_reason: bool = False
+    asks: tuple[str, ...] = ()  # what the step's form asks for (from the workflow); () = one button
+    style: str = "default"  # default | danger
+    done: str = ""  # German message after the step
+
+
+def available_actions(fonds: Engine, actor: Actor, application_id: int) -> list[Action]:
+    """Which workflow steps this actor may take on this application now (and which are blocked, why)."""
+    with fonds.db.read() as s:
+        now = fonds.clock.now()
+        app, roles = authz.load_visible_application(s, actor, application_id, local_date(now))
+        guideline = fonds.catalog.guideline(s, app.guideline_version_id)
+        machine = fonds.catalog.machine(s, app.workflow_version_id, GUARDS)
+        gctx = GuardContext(s, app, guideline, now, catalog=fonds.catalog)
+        out: list[Action] = []
+        seen: set[str] = set()
+        for t in machine.possible(app.state, roles):
+            if t.trigger in seen:
+                continue
+            seen.add(t.trigger)
+            verdict = machine.check(app.state, t.trigger, roles, gctx)
+            out.append(
+                Action(
+                    t.trigger,
+                    t.label,
+                    verdict.allowed,
+                    tuple(verdict.reasons),
+                    t.needs_reason,
+                    asks=t.asks,
+                    style=t.style,
+                    done=t.done,
+                )
+            )
+        return out
+
+
+def may_act_for_applicant(fonds: Engine, actor: Actor, application_id: int) -> bool:
+    """True when the actor may take the applicant's steps on this application (its owner, or the
+    fund's office for them); False for those who may only read it; NotFound for everyone else."""
+    with fonds.db.read() as s:
+        _, roles = authz.load_application_record(s, actor, application_id, local_date(fonds.clock.now()))
+        return bool(roles & {"applicant", "manager"})
+
+
+def findings_for(fonds: Engine, actor: Actor, application_id: int) -> list[Finding]:
+    """The eligibility findings of an application under its guideline, now (to those who may read
+    its record, and to the jury while it is on an agenda they sit on)."""
+    with fonds.db.read() as s:
+        now = fonds.clock.now()
+        app, _ = authz.load_visible_application(s, actor, application_id, local_date(now))
+        guideline = fonds.catalog.guideline(s, app.guideline_version_id)
+        free = ledger.balance(s, app.fund_id, app.budget_year).free
+        day = local_date(app.submitted_at or now)
+        pending = pending_states(fonds.catalog, s)
+        ctx = check_context(s, app, now_date=day, budget_free=free, pending_states=pending)
+        return check(application_data(app), guideline, ctx)
+
+
+def timeline(fonds: Engine, actor: Actor, application_id: int) -> list[AuditEvent]:
+    """The audit events of an application, oldest first."""
+    with fonds.db.read() as s:
+        app, _ = authz.load_application_record(s, actor, application_id, local_date(fonds.clock.now()))
+        return list(s.scalars(select(AuditEvent).where(AuditEvent.application_id == app.id).order_by(AuditEvent.id)))
+
+
+def fund_balance(fonds: Engine, fund_id: str, year: int) -> ledger.Balance:
+    """Balances of a fund's budget year (public figures)."""
+    with fonds.db.read() as s:
+        if s.get(Fund, fund_id) is None:
+            raise NotFound(f"Den Fonds „{fund_id}“ gibt es nicht.")
+        return ledger.balance(s, fund_id, year)
+
+
+def get_application(fonds: Engine, actor: Actor, application_id: int) -> Application:
+    """Load an application the actor may see (detached, with its cost items)."""
+    with fonds.db.read() as s:
+        app, _ = authz.load_application_record(s, actor, application_id, local_date(fonds.clock.now()))
+        _ = list(app.cost_items)
+        s.expunge_all()
+        return app
+
+
+def last_request_for_changes(fonds: Engine, actor: Actor, application_id: int) -> tuple[str, datetime] | None:
+    """What the office asked for most recently (message and time), if it asked: the last step that
+    sent the application back into an editable state (not the draft)."""
+    with fonds.db.read() as s:
+        app, _ = authz.load_application_record(s, actor, application_id, local_date(fonds.clock.now()))
+        editable = fonds.catalog.workflow(s, app.workflow_version_id).state_ids(editable=True)
+        sent_back = fonds.catalog.workflow(s, app.workflow_version_id).state_ids(editable=True, initial=False)
+        event = s.scalar(
+            select(AuditEvent)
+            .where(
+                AuditEvent.application_id == app.id,
+                AuditEvent.to_state.in_(sent_back),
+                AuditEvent.from_state.not_in(editable),
+            )
+            .order_by(AuditEvent.id.desc())
+            .limit(1)
+        )
+        return (event.reason or "", event.at) if event is not None else None

@@ -1,0 +1,1 @@
+"""The `fondsengine` command: thin shells over the engine's use cases."""

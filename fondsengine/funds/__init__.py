@@ -1,0 +1,1 @@
+"""Funds: stored guideline and workflow versions, loading them, the what-if replay."""

@@ -1,0 +1,1 @@
+"""Hash chains over the ledger and the audit trail, and their verification."""

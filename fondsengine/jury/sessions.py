@@ -1,0 +1,171 @@
+"""Jury sessions: invitations, attendance, opening, conflicts of interest."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from sqlalchemy import delete, select
+
+from fondsengine.clock import local_date
+from fondsengine.engine import Actor, Engine
+from fondsengine.errors import InvalidInput, NotFound, PermissionDenied
+from fondsengine.jury.common import (
+    jury_members,
+    load_item,
+    load_session,
+    lock_open_item,
+    names_of,
+    session_day,
+    voting_ids,
+)
+from fondsengine.lifecycle import authz
+from fondsengine.lifecycle.audit import record
+from fondsengine.lifecycle.fire import guideline_of
+from fondsengine.model import Attendance, Conflict, Vote
+
+
+def invite(fonds: Engine, actor: Actor, session_id: int) -> int:
+    """Invite the members of the jury on the session's day (attendance rows); return how many are new."""
+    with fonds.unit_of_work() as uow:
+        s = uow.session
+        now = fonds.clock.now()
+        js = load_session(s, session_id)
+        authz.require_fund_role(s, actor, js.fund_id, local_date(now), "manager")
+        if js.status == "closed":
+            raise InvalidInput("Die Sitzung ist bereits geschlossen.")
+        rules = fonds.catalog.current(s, js.fund_id)[2].jury
+        if js.circulation and not rules.circulation_allowed:
+            raise InvalidInput("Die Förderrichtlinie erlaubt keine Abstimmung im Umlaufverfahren.", clause=rules.clause)
+        invited = set(s.scalars(select(Attendance.user_id).where(Attendance.session_id == js.id)))
+        new = sorted(voting_ids(jury_members(s, js.fund_id, session_day(js), rules), rules) - invited)
+        for uid in new:
+            s.add(Attendance(session_id=js.id, user_id=uid, invited_at=now, confirmed=None, present=False))
+        record(
+            s,
+            actor=actor,
+            role="manager",
+            action="invite_jury",
+            at=now,
+            fund_id=js.fund_id,
+            data={"session_id": js.id, "invited": new},
+        )
+        uow.commit()
+        return len(new)
+
+
+def confirm_attendance(fonds: Engine, actor: Actor, session_id: int, coming: bool) -> None:
+    """An invited member says whether they will come."""
+    with fonds.unit_of_work() as uow:
+        s = uow.session
+        now = fonds.clock.now()
+        js = load_session(s, session_id)
+        row = s.scalar(select(Attendance).where(Attendance.session_id == js.id, Attendance.user_id == actor.user_id))
+        if row is None:
+            raise NotFound("Zu dieser Sitzung sind Sie nicht eingeladen.")
+        if js.status == "closed":
+            raise InvalidInput("Die Sitzung ist bereits geschlossen.")
+        row.confirmed = coming
+        record(
+            s,
+            actor=actor,
+            role="jury_member",
+            action="confirm_attendance",
+            at=now,
+            fund_id=js.fund_id,
+            data={"session_id": js.id, "coming": coming},
+        )
+        uow.commit()
+
+
+def open_session(
+    fonds: Engine, actor: Actor, session_id: int, present_user_ids: Collection[int], chair_id: int
+) -> None:
+    """Open a session: record who is present and who chairs (the office, or the chair themself).
+
+    May be called again while the session is open to correct the attendance (a late arrival).
+    """
+    present = set(present_user_ids)
+    with fonds.unit_of_work() as uow:
+        s = uow.session
+        now = fonds.clock.now()
+        js = load_session(s, session_id)
+        roles = authz.fund_roles(s, actor, js.fund_id, local_date(now))
+        if "manager" in roles:
+            role = "manager"
+        elif actor.user_id == chair_id and "jury_member" in roles:
+            role = "jury_member"
+        else:
+            raise PermissionDenied("Die Sitzung eröffnet der Vorsitz oder die Geschäftsführung.")
+        if js.circulation:
+            raise InvalidInput("Ein Umlaufverfahren wird nicht eröffnet; abgestimmt wird bis zur Frist.")
+        if js.status == "closed":
+            raise InvalidInput("Die Sitzung ist bereits geschlossen.")
+        rules = fonds.catalog.current(s, js.fund_id)[2].jury
+        members = voting_ids(jury_members(s, js.fund_id, session_day(js), rules), rules)
+        strangers = sorted(present - members)
+        if strangers:
+            names = ", ".join(names_of(s, strangers).get(u, str(u)) for u in strangers)
+            raise InvalidInput(f"Nicht stimmberechtigte Mitglieder der Jury: {names}.", field="present")
+        if chair_id not in present:
+            raise InvalidInput("Der Vorsitz muss ein anwesendes Mitglied der Jury sein.", field="chair")
+        rows = {a.user_id: a for a in s.scalars(select(Attendance).where(Attendance.session_id == js.id))}
+        for uid in sorted(present - set(rows)):
+            rows[uid] = Attendance(session_id=js.id, user_id=uid, invited_at=None, confirmed=None, present=True)
+            s.add(rows[uid])
+        for uid, row in rows.items():
+            row.present = uid in present
+        if js.opened_at is None:
+            js.opened_at = now
+        js.status, js.chair_id = "open", chair_id
+        record(
+            s,
+            actor=actor,
+            role=role,
+            action="open_session",
+            at=now,
+            fund_id=js.fund_id,
+            data={"session_id": js.id, "present": sorted(present), "chair_id": chair_id},
+        )
+        uow.commit()
+
+
+def declare_conflict(fonds: Engine, actor: Actor, agenda_item_id: int, user_id: int, reason: str) -> None:
+    """Record a conflict of interest for an item (the member themself, or the office for them).
+
+    A vote the member already gave on the item is removed.
+    """
+    with fonds.unit_of_work() as uow:
+        s = uow.session
+        now = fonds.clock.now()
+        if not lock_open_item(s, agenda_item_id):
+            load_item(s, agenda_item_id)  # NotFound if it does not exist
+            raise InvalidInput("Der Tagesordnungspunkt ist bereits geschlossen.")
+        item, js, app = load_item(s, agenda_item_id)
+        today = local_date(now)
+        if actor.user_id == user_id and not actor.system:
+            authz.require_fund_role(s, actor, js.fund_id, today, "jury_member", "manager")
+            role, on_behalf = "jury_member", None
+        else:
+            role, on_behalf = authz.require_fund_role(s, actor, js.fund_id, today, "manager"), user_id
+        rules = guideline_of(uow, app).jury
+        if user_id not in voting_ids(jury_members(s, js.fund_id, session_day(js), rules), rules):
+            raise InvalidInput("Diese Person ist kein stimmberechtigtes Mitglied der Jury.", field="user")
+        row = s.scalar(select(Conflict).where(Conflict.agenda_item_id == item.id, Conflict.user_id == user_id))
+        if row is None:
+            row = Conflict(agenda_item_id=item.id, user_id=user_id, recorded_at=now)
+            s.add(row)
+        row.reason, row.recorded_by_id, row.recorded_at = reason.strip(), actor.user_id or user_id, now
+        s.execute(delete(Vote).where(Vote.agenda_item_id == item.id, Vote.user_id == user_id))
+        record(
+            s,
+            actor=actor,
+            role=role,
+            action="declare_conflict",
+            at=now,
+            fund_id=js.fund_id,
+            application_id=app.id,
+            on_behalf_of_id=on_behalf,
+            clause=rules.conflict.clause,
+            data={"agenda_item_id": item.id, "user_id": user_id, "reason": reason.strip()},
+        )
+        uow.commit()

@@ -1,0 +1,1 @@
+"""The one place an application changes state: fire, guards, effects, authorisation, audit."""

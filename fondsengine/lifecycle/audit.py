@@ -1,0 +1,78 @@
+"""Writing audit events and outbox rows (inside the caller's transaction)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from fondsengine.engine import Actor
+from fondsengine.model import AuditEvent, OutboxMessage
+
+
+def record(
+    session: Session,
+    *,
+    actor: Actor,
+    role: str,
+    action: str,
+    at: datetime,
+    fund_id: str | None = None,
+    application_id: int | None = None,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    reason: str | None = None,
+    guideline_hash: str | None = None,
+    clause: str | None = None,
+    on_behalf_of_id: int | None = None,
+    data: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append an audit event."""
+    event = AuditEvent(
+        at=at,
+        actor_id=actor.user_id,
+        actor_role=role,
+        on_behalf_of_id=on_behalf_of_id,
+        fund_id=fund_id,
+        application_id=application_id,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        reason=reason,
+        guideline_hash=guideline_hash,
+        clause=clause,
+        data=data or {},
+    )
+    session.add(event)
+    return event
+
+
+def enqueue(
+    session: Session,
+    *,
+    dedup_key: str,
+    topic: str,
+    at: datetime,
+    payload: dict[str, Any],
+    recipient_id: int | None = None,
+    recipient_email: str | None = None,
+    application_id: int | None = None,
+    letter_id: int | None = None,
+) -> OutboxMessage:
+    """Queue a mail; it is sent after the transaction commits."""
+    msg = OutboxMessage(
+        dedup_key=dedup_key,
+        topic=topic,
+        recipient_id=recipient_id,
+        recipient_email=recipient_email,
+        application_id=application_id,
+        letter_id=letter_id,
+        payload=payload,
+        status="pending",
+        attempts=0,
+        next_attempt_at=at,
+        created_at=at,
+    )
+    session.add(msg)
+    return msg

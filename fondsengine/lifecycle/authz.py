@@ -1,0 +1,196 @@
+"""Who may do what: roles are resolved from the database on every use case."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.orm import Session
+
+from fondsengine.engine import WRITE_SESSION, Actor
+from fondsengine.errors import NotFound, PermissionDenied
+from fondsengine.model import AgendaItem, Application, Attendance, JurySession, Membership, User, WorkflowVersion
+from fondsengine.workflow.loader import load_workflow_text
+
+STAFF_ROLES = frozenset({"manager", "jury_member", "city_approver", "auditor"})
+# who may read an application's whole record (contact and bank data, files, letters, payments);
+# the jury sees only the fields its guideline releases, through `load_agenda_application`
+RECORD_READERS = frozenset({"applicant", "manager", "city_approver", "auditor", "system"})
+# who may read an application while it is still in its workflow's initial state (a draft)
+DRAFT_READERS = frozenset({"applicant", "manager", "system"})
+
+_initial_states: dict[str, str] = {}  # workflow version hash -> id of its initial state
+_initial_lock = threading.Lock()
+
+
+def _user_roles(session: Session, user_id: int, fund_id: str, today: date) -> tuple[bool, frozenset[str]]:
+    """(is the user active, their roles in the fund today) in one query, memoised per transaction.
+
+    The memo lives in `session.info`, i.e. for one unit of work: a role granted or removed is seen
+    by the very next use case."""
+    memo: dict[tuple[int, str, date], tuple[bool, frozenset[str]]] = session.info.setdefault("fonds_roles", {})
+    key = (user_id, fund_id, today)
+    if key not in memo:
+        rows = session.execute(
+            select(User.active, Membership.role)
+            .outerjoin(
+                Membership,
+                and_(
+                    Membership.user_id == User.id,
+                    Membership.fund_id == fund_id,
+                    or_(Membership.valid_from.is_(None), Membership.valid_from <= today),
+                    or_(Membership.valid_to.is_(None), Membership.valid_to >= today),
+                ),
+            )
+            .where(User.id == user_id)
+        ).all()
+        active = bool(rows) and bool(rows[0][0])
+        memo[key] = (active, frozenset(r[1] for r in rows if r[1] is not None) if active else frozenset())
+    return memo[key]
+
+
+def forget_roles(session: Session) -> None:
+    """Drop the per-transaction memo of roles (after a membership change)."""
+    session.info.pop("fonds_roles", None)
+
+
+def fund_roles(session: Session, actor: Actor, fund_id: str, today: date) -> frozenset[str]:
+    """The actor's roles in a fund today (memberships within their term)."""
+    if actor.system:
+        return frozenset({"system"})
+    assert actor.user_id is not None
+    return _user_roles(session, actor.user_id, fund_id, today)[1]
+
+
+def application_roles(session: Session, actor: Actor, app: Application, today: date) -> frozenset[str]:
+    """The actor's roles for one application (fund roles plus 'applicant' for the active owner)."""
+    if actor.system:
+        return frozenset({"system"})
+    assert actor.user_id is not None
+    active, roles = _user_roles(session, actor.user_id, app.fund_id, today)
+    if active and actor.user_id == app.applicant_id:
+        return roles | {"applicant"}
+    return roles
+
+
+def require_fund_role(session: Session, actor: Actor, fund_id: str, today: date, *allowed: str) -> str:
+    """Raise PermissionDenied unless the actor holds one of the roles in the fund; return it."""
+    roles = fund_roles(session, actor, fund_id, today)
+    for role in allowed:
+        if role in roles:
+            return role
+    raise PermissionDenied("Dafür fehlt Ihnen die Berechtigung in diesem Fonds.")
+
+
+def load_visible_application(
+    session: Session, actor: Actor, application_id: int, today: date
+) -> tuple[Application, frozenset[str]]:
+    """Load an application the actor may see, else NotFound (never reveal that it exists).
+
+    Visible: to those who may read its record (`may_read_record`), and to a jury member while it
+    is on the agenda of a session they sit on (`sits_on_agenda`) so the jury's use cases can act on
+    it. Read models that hand out the record use `load_application_record` instead.
+
+    Inside a unit of work the row is locked first (`SELECT ... FOR UPDATE` on PostgreSQL; SQLite
+    holds the write lock since BEGIN IMMEDIATE) and re-read, so every precondition the use case
+    checks afterwards sees the state no concurrent use case can change until this one commits."""
+    if session.info.get(WRITE_SESSION):
+        app = lock_application(session, application_id)
+    else:
+        app = session.get(Application, application_id)
+    if app is None:
+        raise NotFound("Diesen Antrag gibt es nicht.")
+    roles = application_roles(session, actor, app, today)
+    if not may_read_record(session, app, roles) and not sits_on_agenda(session, actor, app, today):
+        raise NotFound("Diesen Antrag gibt es nicht.")
+    return app, roles
+
+
+def load_application_record(
+    session: Session, actor: Actor, application_id: int, today: date
+) -> tuple[Application, frozenset[str]]:
+    """Load an application whose whole record the actor may read (contact and bank data, files,
+    letters, payments, timeline), else NotFound: never to the jury, never a draft to the city or
+    the auditors (`may_read_record`)."""
+    app, roles = load_visible_application(session, actor, application_id, today)
+    if not may_read_record(session, app, roles):
+        raise NotFound("Diesen Antrag gibt es nicht.")
+    return app, roles
+
+
+def may_read_record(session: Session, app: Application, roles: frozenset[str]) -> bool:
+    """True when these roles may read the application's whole record.
+
+    The owner, the office and the system always; the city's approvers and the auditors once it
+    has left its workflow's initial state (never a resident's draft); jury members never (they
+    get the jury's view of the items on their agendas)."""
+    if roles & DRAFT_READERS:
+        return True
+    return bool(roles & RECORD_READERS) and not is_draft(session, app)
+
+
+def is_draft(session: Session, app: Application) -> bool:
+    """True while the application is in the initial state of its workflow (asked of the workflow)."""
+    return app.state == initial_state(session, app.workflow_version_id)
+
+
+def initial_state(session: Session, workflow_version_id: int) -> str:
+    """The id of the initial state of a stored workflow version (parsed once per version hash)."""
+    version = session.get(WorkflowVersion, workflow_version_id)
+    if version is None:
+        raise NotFound(f"Workflowversion {workflow_version_id} gibt es nicht.")
+    with _initial_lock:
+        known = _initial_states.get(version.version_hash)
+    if known is None:
+        workflow = load_workflow_text(version.content, source=version.source, workflow_id=version.workflow_id)
+        known = workflow.initial.id
+        with _initial_lock:
+            _initial_states[version.version_hash] = known
+    return known
+
+
+def sits_on_agenda(session: Session, actor: Actor, app: Application, today: date) -> bool:
+    """True when the application is on the agenda of a jury session the actor sits on: a session of
+    its fund while the actor is a jury member there, or a session the actor is invited to."""
+    if actor.system or actor.user_id is None:
+        return False
+    items = select(AgendaItem.id).join(JurySession, JurySession.id == AgendaItem.session_id)
+    items = items.where(AgendaItem.application_id == app.id)
+    invited = exists().where(Attendance.session_id == JurySession.id, Attendance.user_id == actor.user_id)
+    if "jury_member" in fund_roles(session, actor, app.fund_id, today):
+        items = items.where(or_(JurySession.fund_id == app.fund_id, invited))
+    else:
+        items = items.where(invited)
+    return session.scalar(items.limit(1)) is not None
+
+
+def load_agenda_application(
+    session: Session, actor: Actor, application_id: int, today: date
+) -> tuple[Application, frozenset[str]]:
+    """Load an application for the jury's papers: to the fund's office, and to a jury member (or an
+    invited guest) while it is on the agenda of a session they sit on; NotFound for everyone else.
+
+    The caller hands out only what the jury may see (`jury_view_of_application`)."""
+    app, roles = load_visible_application(session, actor, application_id, today)
+    if "manager" in roles or "system" in roles or sits_on_agenda(session, actor, app, today):
+        return app, roles
+    raise NotFound("Diesen Antrag gibt es nicht.")
+
+
+def lock_application(session: Session, application_id: int) -> Application | None:
+    """Lock one application row for the rest of the transaction and return it freshly read."""
+    return session.scalar(
+        select(Application)
+        .where(Application.id == application_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
+def primary_role(roles: frozenset[str]) -> str:
+    """The role to record in the audit trail when an actor holds several."""
+    for role in ("system", "manager", "city_approver", "jury_member", "applicant", "auditor"):
+        if role in roles:
+            return role
+    return "unknown"

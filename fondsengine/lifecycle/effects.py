@@ -1,0 +1,327 @@
+"""The effect functions behind the names in workflows/*.yaml, registered in EFFECTS (workflow/registry.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fondsengine import ledger
+from fondsengine.clock import local_date
+from fondsengine.engine import Actor
+from fondsengine.guidelines.calc import lapse_rule_text
+from fondsengine.guidelines.model import Guideline
+from fondsengine.lifecycle.audit import enqueue
+from fondsengine.model import Application, LedgerEntry, Letter, Membership, User
+from fondsengine.model.money import PAYMENT_KIND_LABELS
+from fondsengine.money import format_euro
+from fondsengine.workflow.model import Transition
+from fondsengine.workflow.registry import EFFECTS
+
+
+@dataclass
+class EffectContext:
+    """What effects of one step may use and record."""
+
+    session: Session
+    app: Application
+    guideline: Guideline
+    actor: Actor
+    now: datetime
+    transition: Transition
+    from_state: str
+    reason: str | None = None
+    letters: list[Letter] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+    amount_cents: int | None = None  # the amount of this step (approval, payment, refund ...)
+    payment_kind: str | None = None  # advance | instalment | final | reimbursement (payments)
+    payment_id: int | None = None  # the payment row a payment step books
+
+
+Effect = Callable[[EffectContext], None]
+
+
+@EFFECTS.register("Bindet den bewilligten Betrag im Budget (Ledger: commitment).")
+def commit_budget(c: EffectContext) -> None:
+    """Book the approved amount as a commitment (locks the year; refuses overspend)."""
+    assert c.app.approved_cents is not None, "approve sets approved_cents before the step"
+    ledger.commit_grant(
+        c.session,
+        fund_id=c.app.fund_id,
+        year=c.app.budget_year,
+        application_id=c.app.id,
+        amount_cents=c.app.approved_cents,
+        at=c.now,
+        actor_id=c.actor.user_id,
+        clause=c.guideline.budget.clause,
+    )
+
+
+@EFFECTS.register("Bucht die Auszahlung im Budget (Ledger: payment).")
+def book_payment(c: EffectContext) -> None:
+    """Book the payment of this step (amount and payment row given by the service)."""
+    assert c.amount_cents is not None and c.payment_id is not None, "a payment step names its amount and row"
+    ledger.book(
+        c.session,
+        lock=True,
+        fund_id=c.app.fund_id,
+        year=c.app.budget_year,
+        kind="payment",
+        amount_cents=c.amount_cents,
+        at=c.now,
+        actor_id=c.actor.user_id,
+        application_id=c.app.id,
+        payment_id=c.payment_id,
+        note=f"Auszahlung ({PAYMENT_KIND_LABELS.get(c.payment_kind or '', c.payment_kind)})",
+    )
+def commitment_year(session: Session, app: Application) -> int:
+    """The budget year the application's commitment is booked in (a release goes back there,
+    whenever it happens); the application's budget year when nothing is committed."""
+    year = session.scalar(
+        select(LedgerEntry.budget_year)
+        .where(LedgerEntry.application_id == app.id, LedgerEntry.kind == "commitment")
+        .order_by(LedgerEntry.id)
+        .limit(1)
+    )
+    return app.budget_year if year is None else int(year)
+
+
+def _release(c: EffectContext, amount: int, note: str) -> None:
+    if amount <= 0:
+        return
+    ledger.book(
+        c.session,
+        lock=True,
+        fund_id=c.app.fund_id,
+        year=commitment_year(c.session, c.app),
+        kind="release",
+        amount_cents=amount,
+        at=c.now,
+        actor_id=c.actor.user_id,
+        application_id=c.app.id,
+        note=note,
+    )
+
+
+@EFFECTS.register("Gibt den gebundenen, nicht ausgezahlten Betrag frei (Ledger: release).")
+def release_budget(c: EffectContext) -> None:
+    """Release what is committed but not paid (lapse, cancellation)."""
+    bal = ledger.application_balance(c.session, c.app.id)
+    _release(c, bal.committed - bal.paid_net, "Freigabe: Bewilligung erloschen")
+
+
+@EFFECTS.register("Gibt den nicht verbrauchten Teil nach dem Verwendungsnachweis frei.")
+def settle_budget(c: EffectContext) -> None:
+    """After the proof of use: release the part of the commitment that is not due."""
+    assert c.app.settled_cents is not None
+    bal = ledger.application_balance(c.session, c.app.id)
+    _release(c, bal.committed - c.app.settled_cents, "Freigabe: nicht verbrauchter Teil")
+
+
+def _snapshot(c: EffectContext, kind: str) -> dict[str, Any]:
+    app = c.app
+    bal = ledger.application_balance(c.session, app.id)
+    return {
+        "kind": kind,
+        "date": local_date(c.now).isoformat(),
+        "file_number": app.file_number,
+        "fund_id": app.fund_id,
+        "fund_name": c.guideline.name,
+        "guideline_hash": c.guideline.version_hash,
+        "title": app.title,
+        "applicant_name": app.contact_name,
+        "organisation": app.organisation,
+        "address": [
+            x
+            for x in (
+                app.contact_street,
+                f"{app.contact_postcode or ''} {app.contact_city or ''}".strip(),
+            )
+            if x
+        ],
+        "requested_cents": app.requested_cents,
+        "approved_cents": app.approved_cents,
+        "settled_cents": app.settled_cents,
+        "paid_cents": bal.paid_net,
+        "conditions": list(app.conditions or []),
+        "reason": c.reason,
+        "from_state": c.from_state,
+        "to_state": c.transition.target,
+        "proof_due_on": app.proof_due_on.isoformat() if app.proof_due_on else None,
+        # the end of the call period and the rule behind it (approval letter: "erlischt am ...")
+        "lapse_date": app.lapse_due_on.isoformat() if app.lapse_due_on else None,
+        "lapse_rule": lapse_rule_text(c.guideline, app.lapse_due_on) if app.lapse_due_on else None,
+        "lapse_clause": c.guideline.payment.lapse_clause,
+        "extra": dict(c.extra),
+        **_letter_details(c, kind),
+    }
+
+
+PROOF_LETTERS = frozenset({"proof_result", "refund"})
+
+
+def _letter_details(c: EffectContext, kind: str) -> dict[str, Any]:
+    """What the letter renderer needs beyond the basics (read by fondsengine.letters.store)."""
+    from fondsengine.model import ProofOfUse, Receipt
+
+    app = c.app
+    s = c.session
+    proof = (
+        s.scalar(select(ProofOfUse).where(ProofOfUse.application_id == app.id).order_by(ProofOfUse.id.desc()).limit(1))
+        if kind in PROOF_LETTERS
+        else None
+    )
+    receipts = (
+        []
+        if proof is None
+        else list(s.scalars(select(Receipt).where(Receipt.proof_id == proof.id).order_by(Receipt.position)))
+    )
+    iban = (app.iban or "").replace(" ", "")
+    return {
+        "trigger": c.transition.trigger,
+        "amount_cents": c.amount_cents,
+        "submitted_on": local_date(app.submitted_at).isoformat() if app.submitted_at else None,
+        "approved_on": local_date(app.decided_at).isoformat() if app.decided_at else None,
+        "project_start": app.project_start.isoformat() if app.project_start else None,
+        "project_end": app.project_end.isoformat() if app.project_end else None,
+        "own_funds_cents": app.own_funds_cents,
+        "iban_masked": "*" * max(len(iban) - 4, 0) + iban[-4:] if iban else None,
+        "cost_lines": [[i.category, i.description, i.amount_cents] for i in app.cost_items],
+        "receipts": [
+            [
+                r.position,
+                f"{r.payee}: {r.purpose}",
+                r.amount_cents,
+                r.status == "accepted",
+                r.reject_reason
+                if r.accepted_cents is None
+                else f"anerkannt {format_euro(r.accepted_cents)}: {r.reject_reason or ''}".rstrip(": "),
+            ]
+            for r in receipts
+        ],
+        "eligible_cents": proof.eligible_cents if proof is not None else None,
+        **_decision_details(c, kind),
+    }
+
+
+DECISION_LETTERS = frozenset({"approval", "rejection", "lapse", "recommendation"})
+
+
+def _decision_details(c: EffectContext, kind: str) -> dict[str, Any]:
+    """The legal entity, the authority's file number, the lapse date and the review's failed items."""
+    from fondsengine.model import ReviewItem
+
+    app = c.app
+    details: dict[str, Any] = {
+        "legal_form": app.legal_form,
+        "representative": app.representative,
+        "grant_file_number": app.grant_file_number,
+    }
+    if kind not in DECISION_LETTERS:
+        return details
+    details["lapse_due_on"] = app.lapse_due_on.isoformat() if app.lapse_due_on else None
+    details["decided_on"] = local_date(app.decided_at).isoformat() if app.decided_at else None
+    if kind == "rejection":
+        labels = {i.id: (i.label, i.clause) for i in c.guideline.review_checklist}
+        failed = c.session.scalars(
+            select(ReviewItem)
+            .where(ReviewItem.application_id == app.id, ReviewItem.result == "not_fulfilled")
+            .order_by(ReviewItem.id)
+        )
+        details["review_failures"] = [
+            [labels.get(r.item_id, (r.item_id, None))[0], labels.get(r.item_id, (r.item_id, None))[1], r.note]
+            for r in failed
+        ]
+    return details
+
+
+def _mail_facts(c: EffectContext, kind: str) -> dict[str, Any]:
+    """The figures the mail that carries a letter states in its text (the approval names its amount)."""
+    if kind != "approval":
+        return {}
+    return {
+        "approved_cents": c.app.approved_cents,
+        "proof_due_on": c.app.proof_due_on.isoformat() if c.app.proof_due_on else None,
+        "lapse_date": c.app.lapse_due_on.isoformat() if c.app.lapse_due_on else None,
+    }
+
+
+def _letter(kind: str) -> Effect:
+    def effect(c: EffectContext) -> None:
+        letter = Letter(application_id=c.app.id, kind=kind, created_at=c.now, data=_snapshot(c, kind))
+        c.session.add(letter)
+        c.session.flush()
+        c.letters.append(letter)
+        enqueue(
+            c.session,
+            dedup_key=f"letter:{letter.id}",
+            topic=f"letter_{kind}",
+            at=c.now,
+            payload={"title": c.app.title, "file_number": c.app.file_number, "kind": kind, **_mail_facts(c, kind)},
+            recipient_id=c.app.applicant_id,
+            recipient_email=c.app.contact_email,
+            application_id=c.app.id,
+            letter_id=letter.id,
+        )
+
+    effect.__doc__ = f"Create the '{kind}' letter and queue it for the applicant."
+    return effect
+
+
+@EFFECTS.register("E-Mail an die Antragstellerin / den Antragsteller")
+def notify_applicant(c: EffectContext) -> None:
+    """Tell the applicant about the new state (unless a letter already goes out)."""
+    if c.letters:
+        return
+    enqueue(
+        c.session,
+        dedup_key=f"status:{c.app.id}:{c.app.row_version}",
+        topic="status_changed",
+        at=c.now,
+        payload={"title": c.app.title, "state": c.transition.target, "reason": c.reason},
+        recipient_id=c.app.applicant_id,
+        recipient_email=c.app.contact_email,
+        application_id=c.app.id,
+    )
+
+
+@EFFECTS.register("E-Mail an die Geschäftsführung")
+def notify_office(c: EffectContext) -> None:
+    """Tell the fund's managers that something needs their attention (not about a draft they never saw)."""
+    if c.app.file_number is None:
+        return
+    managers = c.session.execute(
+        select(User.id, User.email)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.fund_id == c.app.fund_id, Membership.role == "manager", User.active.is_(True))
+    ).all()
+    for user_id, email in managers:
+        enqueue(
+            c.session,
+            dedup_key=f"office:{c.app.id}:{c.app.row_version}:{user_id}",
+            topic="office_attention",
+            at=c.now,
+            payload={
+                "title": c.app.title,
+                "state": c.transition.target,
+                "file_number": c.app.file_number,
+            },
+            recipient_id=user_id,
+            recipient_email=email,
+            application_id=c.app.id,
+        )
+
+
+EFFECTS.add("letter_receipt", "Eingangsbestätigung", _letter("receipt"))
+EFFECTS.add("letter_changes", "Nachforderung", _letter("changes"))
+EFFECTS.add("letter_approval", "Bewilligungsbescheid", _letter("approval"))
+EFFECTS.add("letter_recommendation", "Mitteilung über die Empfehlung der Jury", _letter("recommendation"))
+EFFECTS.add("letter_rejection", "Ablehnungsbescheid", _letter("rejection"))
+EFFECTS.add("letter_payment", "Auszahlungsmitteilung", _letter("payment"))
+EFFECTS.add("letter_proof_result", "Ergebnis der Prüfung des Verwendungsnachweises", _letter("proof_result"))
+EFFECTS.add("letter_refund", "Rückforderung", _letter("refund"))
+EFFECTS.add("letter_lapse", "Mitteilung über das Erlöschen der Bewilligung", _letter("lapse"))

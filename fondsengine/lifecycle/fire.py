@@ -1,0 +1,90 @@
+"""The one place where an application changes state: role check, guards, effects, audit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fondsengine.clock import local_date
+from fondsengine.engine import Actor, UnitOfWork
+from fondsengine.errors import InvalidInput
+from fondsengine.guidelines.model import Guideline
+from fondsengine.lifecycle import authz
+from fondsengine.lifecycle.audit import record
+from fondsengine.lifecycle.effects import EffectContext
+from fondsengine.lifecycle.guards import GuardContext
+from fondsengine.model import Application
+from fondsengine.workflow.machine import WorkflowMachine
+from fondsengine.workflow.model import Transition, Workflow
+from fondsengine.workflow.registry import EFFECTS, GUARDS
+
+
+def guideline_of(uow: UnitOfWork, app: Application) -> Guideline:
+    """The guideline version the application is bound to."""
+    return uow.fonds.catalog.guideline(uow.session, app.guideline_version_id)
+
+
+def workflow_of(uow: UnitOfWork, app: Application) -> Workflow:
+    """The workflow version the application is bound to."""
+    return uow.fonds.catalog.workflow(uow.session, app.workflow_version_id)
+
+
+def machine_of(uow: UnitOfWork, app: Application) -> WorkflowMachine:
+    """The shared state machine of the application's workflow version."""
+    return uow.fonds.catalog.machine(uow.session, app.workflow_version_id, GUARDS)
+
+
+def fire(
+    uow: UnitOfWork,
+    actor: Actor,
+    app: Application,
+    trigger: str,
+    *,
+    reason: str | None = None,
+    amount_cents: int | None = None,
+    payment_kind: str | None = None,
+    payment_id: int | None = None,
+    now: datetime | None = None,
+    extra: dict[str, object] | None = None,
+) -> Transition:
+    """Fire a workflow trigger on an application inside the caller's unit of work."""
+    session = uow.session
+    now = now or uow.fonds.clock.now()
+    roles = authz.application_roles(session, actor, app, local_date(now))
+    guideline = guideline_of(uow, app)
+    gctx = GuardContext(
+        session, app, guideline, now, amount_cents=amount_cents, payment_kind=payment_kind, catalog=uow.fonds.catalog
+    )
+    transition = machine_of(uow, app).fire(app.state, trigger, roles, gctx)
+    if transition.needs_reason and not (reason and reason.strip()):
+        raise InvalidInput("Bitte geben Sie eine Begründung an.", field="reason")
+    from_state = app.state
+    app.state = transition.target
+    app.row_version += 1
+    app.updated_at = now
+    allowed = transition.roles & roles
+    record(
+        session,
+        actor=actor,
+        role=authz.primary_role(frozenset(allowed)),
+        action=trigger,
+        at=now,
+        fund_id=app.fund_id,
+        application_id=app.id,
+        from_state=from_state,
+        to_state=transition.target,
+        reason=reason,
+        guideline_hash=guideline.version_hash,
+        data={k: v for k, v in {"amount_cents": amount_cents, **(extra or {})}.items() if v is not None},
+    )
+    ectx = EffectContext(
+        session, app, guideline, actor, now, transition, from_state, reason, extra=dict(extra or {}),
+        amount_cents=amount_cents,
+        payment_kind=payment_kind,
+        payment_id=payment_id,
+    )
+    for name in transition.effects:
+        EFFECTS.functions[name](ectx)
+    if workflow_of(uow, app).state(transition.target).terminal:
+        app.closed_at = now
+    session.flush()
+    return transition

@@ -1,0 +1,114 @@
+"""Converting ORM rows into the plain values the pure rule checks work on."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from fondsengine.guidelines.findings import ApplicationData, CheckContext, CostLine
+from fondsengine.model import Application
+from fondsengine.model.money import LedgerEntry
+
+if TYPE_CHECKING:  # the catalog loads workflows, whose loader imports the guards that use this module
+    from fondsengine.funds.catalog import Catalog
+
+
+def pending_states(catalog: Catalog, session: Session) -> tuple[str, ...]:
+    """States of applications that are submitted but not decided yet (in any stored workflow)."""
+    return catalog.state_ids(session, initial=False, decided=False)
+
+def application_data(app: Application) -> ApplicationData:
+    """The application's declared values as plain data."""
+    return ApplicationData(
+        applicant_kind=app.applicant_kind,
+        nonprofit=app.nonprofit,
+        area_link=app.area_link,
+        postcode=app.postcode,
+        street=app.street,
+        project_start=app.project_start,
+        project_end=app.project_end,
+        cost_items=tuple(
+            CostLine(
+                category=c.category,
+                description=c.description,
+                amount_cents=c.amount_cents,
+                hours=c.hours,
+                payee_is_applicant=c.payee_is_applicant,
+            )
+            for c in app.cost_items
+        ),
+        requested_cents=app.requested_cents,
+        own_funds_cents=app.own_funds_cents,
+        volunteer_hours=Decimal(app.volunteer_hours or 0),
+        other_funding_cents=app.other_funding_cents,
+        prior_consultation_on=app.prior_consultation_on,
+        declarations=frozenset(str(d) for d in app.declarations or ()),
+        extra={str(k): str(v) for k, v in (app.extra or {}).items()},
+        title=app.title,
+        benefits_area=app.benefits_area,
+    )
+
+
+def check_context(
+    session: Session,
+    app: Application,
+    *,
+    now_date: date,
+    budget_free: int | None,
+    pending_states: Collection[str],
+) -> CheckContext:
+    """Facts from the database the rule checks need (other grants of the applicant etc.).
+
+    `pending_states`: the states of submitted, not yet decided applications (from the catalog)."""
+    # bound to this applicant's other grants of the year: commitments minus releases, in one query
+    bound = (
+        session.scalar(
+            select(
+                func.coalesce(
+                    func.sum(
+                        case(
+                            (LedgerEntry.kind == "commitment", LedgerEntry.amount_cents),
+                            (LedgerEntry.kind == "release", -LedgerEntry.amount_cents),
+                            else_=0,
+                        )
+                    ),
+                    0,
+                )
+            )
+            .join(Application, Application.id == LedgerEntry.application_id)
+            .where(
+                Application.applicant_id == app.applicant_id,
+                Application.fund_id == app.fund_id,
+                Application.budget_year == app.budget_year,
+                Application.id != app.id,
+                LedgerEntry.kind.in_(("commitment", "release")),
+            )
+        )
+        or 0
+    )
+    pending = (
+        session.scalar(
+            select(func.coalesce(func.sum(Application.requested_cents), 0)).where(
+                Application.applicant_id == app.applicant_id,
+                Application.fund_id == app.fund_id,
+                Application.budget_year == app.budget_year,
+                Application.id != app.id,
+                Application.state.in_(pending_states),
+            )
+        )
+        or 0
+    )
+    return CheckContext(
+        today=now_date,
+        budget_year=app.budget_year,
+        applicant_other_grants_cents=int(bound) + int(pending),
+        repeat_count=app.repeat_count,
+        budget_free_cents=budget_free,
+    )
+
+

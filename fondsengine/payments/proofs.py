@@ -1,0 +1,396 @@
+"""Proof of use (Verwendungsnachweis), settlement, refunds, closing and lapse."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from fractions import Fraction
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fondsengine import ledger
+from fondsengine.applications.records import AttachmentInput, new_attachment
+from fondsengine.clock import local_date
+from fondsengine.engine import Actor, Engine, UnitOfWork
+from fondsengine.errors import InvalidInput, NotFound, PermissionDenied
+from fondsengine.guidelines.model import Guideline
+from fondsengine.lifecycle import authz
+from fondsengine.lifecycle.audit import record
+from fondsengine.lifecycle.effects import commitment_year
+from fondsengine.lifecycle.fire import fire, guideline_of, workflow_of
+from fondsengine.model import Application, ProofOfUse, Receipt, Refund
+from fondsengine.money import format_euro, share_of
+from fondsengine.payments.receipt_checks import BLOCK, ReceiptFinding, ReceiptLine, check_receipts
+
+
+@dataclass(frozen=True)
+class ReceiptInput:
+    """One line of the receipt list as entered."""
+
+    paid_on: date
+    payee: str
+    purpose: str
+    category: str
+    amount_cents: int
+    attachment_id: int | None = None  # an attachment already uploaded
+    attachment: AttachmentInput | None = None  # or a new upload, stored in the same transaction
+
+
+def _load(uow: UnitOfWork, actor: Actor, application_id: int) -> tuple[Application, frozenset[str]]:
+    return authz.load_visible_application(uow.session, actor, application_id, local_date(uow.fonds.clock.now()))
+
+
+def current_proof(uow: UnitOfWork, app: Application) -> ProofOfUse | None:
+    """The latest proof of use of an application."""
+    return uow.session.scalar(
+        select(ProofOfUse).where(ProofOfUse.application_id == app.id).order_by(ProofOfUse.id.desc()).limit(1)
+    )
+
+
+def submit_proof(
+    fonds: Engine,
+    actor: Actor,
+    application_id: int,
+    *,
+    report: str,
+    receipts: Sequence[ReceiptInput],
+    participants_reached: int | None = None,
+    photos: Sequence[AttachmentInput] = (),
+) -> int:
+    """The applicant submits the proof of use: report and receipt list."""
+    if not report.strip():
+        raise InvalidInput("Bitte beschreiben Sie im Sachbericht, was im Projekt passiert ist.", field="report")
+    if not receipts:
+        raise InvalidInput("Bitte führen Sie mindestens einen Beleg auf.", field="receipts")
+    for i, r in enumerate(receipts, start=1):
+        if r.amount_cents <= 0:
+            raise InvalidInput(f"Beleg {i}: Der Betrag muss größer als 0,00 € sein.", field="receipts")
+        if not r.payee.strip() or not r.purpose.strip():
+            raise InvalidInput(f"Beleg {i}: Bitte Empfänger und Zweck angeben.", field="receipts")
+    if participants_reached is not None and participants_reached < 0:
+        raise InvalidInput("Die Zahl der Teilnehmenden darf nicht negativ sein.", field="participants_reached")
+    with fonds.unit_of_work() as uow:
+        s = uow.session
+        now = fonds.clock.now()
+        app, _ = _load(uow, actor, application_id)
+        fire(uow, actor, app, "submit_proof", now=now)
+        proof = ProofOfUse(
+            application_id=app.id,
+            report=report.strip(),
+            participants_reached=participants_reached,
+            status="submitted",
+            submitted_at=now,
+        )
+        s.add(proof)
+        s.flush()
+        for photo in photos:
+            new_attachment(uow, app, actor, photo, now)
+        for pos, r in enumerate(receipts, start=1):
+            attachment_id = r.attachment_id
+            if r.attachment is not None:
+                attachment_id = new_attachment(uow, app, actor, r.attachment, now).id
+            s.add(
+                Receipt(
+                    proof_id=proof.id,
+                    position=pos,
+                    paid_on=r.paid_on,
+                    payee=r.payee.strip(),
+                    purpose=r.purpose.strip(),
+                    category=r.category,
+                    amount_cents=r.amount_cents,
+                    attachment_id=attachment_id,
+                    status="pending",
+                )
+            )
+        app.participants_reached = participants_reached
+        uow.commit()
+        return proof.id
+
+
+def _findings(
+    s: Session, app: Application, guideline: Guideline, proof: ProofOfUse, today: date
+) -> list[ReceiptFinding]:
+    receipts = list(s.scalars(select(Receipt).where(Receipt.proof_id == proof.id).order_by(Receipt.position)))
+    return check_receipts(
+        guideline,
+        [ReceiptLine(r.position, r.paid_on, r.payee, r.category, r.amount_cents) for r in receipts],
+        plan_categories={c.category for c in app.cost_items},
+        project_start=app.project_start,
+        project_end=app.project_end,
+        approved_on=local_date(app.decided_at) if app.decided_at else None,
+        today=local_date(proof.submitted_at) if proof.submitted_at else today,
+        applicant_names=[n for n in (app.contact_name, app.organisation) if n],
+    )
+
+
+def receipt_findings(fonds: Engine, actor: Actor, application_id: int) -> list[ReceiptFinding]:
+    """The engine's findings about the receipts of the latest proof of use (for the office)."""
+    with fonds.db.read() as s:
+        today = local_date(fonds.clock.now())
+        app, roles = authz.load_visible_application(s, actor, application_id, today)
+        if not roles & {"manager", "auditor"}:
+            raise PermissionDenied("Die Prüfung der Belege sieht nur die Geschäftsführung.")
+        proof = s.scalar(
+            select(ProofOfUse).where(ProofOfUse.application_id == app.id).order_by(ProofOfUse.id.desc()).limit(1)
+        )
+        if proof is None:
+            return []
+        return _findings(s, app, fonds.catalog.guideline(s, app.guideline_version_id), proof, today)
+
+
+def review_receipt(
+    fonds: Engine,
+    actor: Actor,
+    receipt_id: int,
+    *,
+    accepted: bool,
+    reason: str | None = None,
+    accepted_cents: int | None = None,
+) -> None:
+    """The office accepts (in full or in part) or rejects one receipt. A rejection, a partial
+    acceptance and the full acceptance of a receipt with a blocking finding need a reason."""
+    with fonds.unit_of_work() as uow:
+        s = uow.session
+        receipt = s.get(Receipt, receipt_id)
+        if receipt is None:
+            raise NotFound("Diesen Beleg gibt es nicht.")
+        proof = s.get(ProofOfUse, receipt.proof_id)
+        assert proof is not None
+        app, roles = _load(uow, actor, proof.application_id)
+        if "manager" not in roles:
+            raise PermissionDenied("Belege prüft nur die Geschäftsführung.")
+        if proof.status != "submitted":
+            raise InvalidInput("Dieser Verwendungsnachweis ist nicht in Prüfung.")
+        if not accepted and not (reason and reason.strip()):
+            raise InvalidInput("Bitte begründen Sie, warum der Beleg nicht anerkannt wird.", field="reason")
+        full = not accepted or accepted_cents is None or accepted_cents == receipt.amount_cents
+        part = None if full else accepted_cents
+        if part is not None and not 0 <= part < receipt.amount_cents:
+            raise InvalidInput(
+                f"Anerkannt werden können 0,00 € bis {format_euro(receipt.amount_cents)}.", field="accepted_cents"
+            )
+        explained = bool(reason and reason.strip())
+        if part is not None and not explained:
+            raise InvalidInput("Bitte begründen Sie, warum der Beleg nur zum Teil anerkannt wird.", field="reason")
+        if accepted and part is None and not explained:
+            blocking = [
+                f
+                for f in _findings(s, app, guideline_of(uow, app), proof, local_date(fonds.clock.now()))
+                if f.position == receipt.position and f.severity == BLOCK
+            ]
+            if blocking:
+                raise InvalidInput(
+                    "Dieser Beleg ist so nicht anerkennbar: "
+                    + " ".join(f"{f.message}{f' ({f.clause})' if f.clause else ''}" for f in blocking)
+                    + " Bitte erkennen Sie ihn zum Teil an, lehnen Sie ihn ab oder begründen Sie die Anerkennung.",
+                    field="reason",
+                )
+        receipt.status = "accepted" if accepted else "rejected"
+        receipt.accepted_cents = part
+        receipt.reject_reason = (reason or "").strip() if (not accepted or explained) else None
+        record(
+            s,
+            actor=actor,
+            role="manager",
+            action="review_receipt",
+            at=fonds.clock.now(),
+            fund_id=app.fund_id,
+            application_id=app.id,
+            reason=receipt.reject_reason,
+            data={
+                "receipt_id": receipt.id,
+                "accepted": accepted,
+                "amount_cents": receipt.amount_cents,
+                "accepted_cents": receipt.amount_cents if accepted and part is None else (part or 0),
+            },
+        )
+        uow.commit()
+
+
+def recognised_cents(receipt: Receipt) -> int:
+    """What of an accepted receipt is recognised (all of it unless it was accepted in part)."""
+    return receipt.amount_cents if receipt.accepted_cents is None else receipt.accepted_cents
+
+
+def due_amount(approved_cents: int, eligible_spent_cents: int, share: Fraction, cut_when_lower: bool) -> int:
+    """What the applicant is due after the proof of use (pure)."""
+    if cut_when_lower:
+        return min(approved_cents, share_of(eligible_spent_cents, share))
+    return min(approved_cents, eligible_spent_cents)
+
+
+def accept_proof(fonds: Engine, actor: Actor, application_id: int) -> int:
+    """Accept the proof: fix the amount due (settled) and release the unused commitment. Returns it."""
+    with fonds.unit_of_work() as uow:
+        s = uow.session
+        now = fonds.clock.now()
+        app, _ = _load(uow, actor, application_id)
+        proof = current_proof(uow, app)
+        if proof is None or proof.status != "submitted":
+            raise InvalidInput("Es liegt kein Verwendungsnachweis zur Prüfung vor.")
+        receipts = list(s.scalars(select(Receipt).where(Receipt.proof_id == proof.id)))
+        pending = [r.position for r in receipts if r.status == "pending"]
+        if pending:
+            raise InvalidInput("Noch nicht geprüfte Belege: " + ", ".join(f"Nr. {p}" for p in pending) + ".")
+        guideline = guideline_of(uow, app)
+        eligible = sum(recognised_cents(r) for r in receipts if r.status == "accepted")
+        due = due_amount(
+            app.approved_cents or 0,
+            eligible,
+            guideline.amounts.max_share,
+            guideline.proof.cut_when_lower,
+        )
+        app.settled_cents = due
+        proof.status, proof.decided_at, proof.decided_by_id, proof.eligible_cents = (
+            "accepted",
+            now,
+            actor.user_id,
+            eligible,
+        )
+        fire(
+            uow,
+            actor,
+            app,
+            "accept_proof",
+            amount_cents=due,
+            now=now,
+            extra={"eligible_cents": eligible, "settled_cents": due},
+        )
+        uow.commit()
+        return due
+
+
+def return_proof(fonds: Engine, actor: Actor, application_id: int, reason: str) -> None:
+    """Send the proof back to the applicant for changes."""
+    with fonds.unit_of_work() as uow:
+        app, _ = _load(uow, actor, application_id)
+        proof = current_proof(uow, app)
+        fire(uow, actor, app, "return_proof", reason=reason)
+        if proof is not None:
+            proof.status, proof.return_reason = "returned", reason
+        uow.commit()
+
+
+def claim_refund(
+    fonds: Engine,
+    actor: Actor,
+    application_id: int,
+    *,
+    amount_cents: int | None = None,
+    reason: str = "",
+) -> int:
+    """Claim money back: after the proof the overpaid part; before it an amount the office states."""
+    with fonds.unit_of_work() as uow:
+        s = uow.session
+        now = fonds.clock.now()
+        app, _ = _load(uow, actor, application_id)
+        guideline = guideline_of(uow, app)
+        paid = ledger.application_balance(s, app.id).paid_net
+        if app.settled_cents is not None:
+            amount = paid - app.settled_cents
+            if amount_cents is not None and amount_cents != amount:
+                raise InvalidInput(f"Zurückzufordern sind genau {format_euro(amount)}.", field="amount")
+        else:
+            if amount_cents is None or amount_cents <= 0:
+                raise InvalidInput("Bitte geben Sie den zurückzufordernden Betrag an.", field="amount")
+            amount = amount_cents
+        fire(uow, actor, app, "claim_refund", amount_cents=amount, reason=reason or None, now=now)
+        if app.settled_cents is None:
+            app.settled_cents = paid - amount
+            bal = ledger.application_balance(s, app.id)
+            release = bal.committed - app.settled_cents
+            if release > 0:
+                ledger.book(
+                    s,
+                    lock=True,
+                    fund_id=app.fund_id,
+                    year=commitment_year(s, app),
+                    kind="release",
+                    amount_cents=release,
+                    at=now,
+                    actor_id=actor.user_id,
+                    application_id=app.id,
+                    note="Freigabe: Rückforderung",
+                )
+        s.add(
+            Refund(
+                application_id=app.id,
+                claimed_cents=amount,
+                received_cents=0,
+                reason=reason,
+                due_on=local_date(now) + timedelta(days=guideline.proof.refund_due_days),
+                claimed_at=now,
+            )
+        )
+        uow.commit()
+        return amount
+
+
+def record_refund(fonds: Engine, actor: Actor, application_id: int, *, amount_cents: int) -> None:
+    """Record money paid back; when the claim is complete the application is documented."""
+    if amount_cents <= 0:
+        raise InvalidInput("Der Betrag muss größer als 0,00 € sein.", field="amount")
+    with fonds.unit_of_work() as uow:
+        s = uow.session
+        now = fonds.clock.now()
+        app, roles = _load(uow, actor, application_id)
+        if "manager" not in roles:
+            raise PermissionDenied("Rückzahlungen bucht nur die Geschäftsführung.")
+        claim = s.scalar(
+            select(Refund)
+            .where(Refund.application_id == app.id, Refund.received_cents < Refund.claimed_cents)
+            .order_by(Refund.id)
+        )
+        if claim is None:
+            raise InvalidInput("Es gibt keine offene Rückforderung.")
+        open_amount = claim.claimed_cents - claim.received_cents
+        if amount_cents > open_amount:
+            raise InvalidInput(f"Offen sind nur {format_euro(open_amount)}.", field="amount")
+        claim.received_cents += amount_cents
+        if claim.received_cents == claim.claimed_cents:
+            claim.settled_at = now
+        ledger.book(
+            s,
+            lock=True,
+            fund_id=app.fund_id,
+            year=app.budget_year,
+            kind="refund",
+            amount_cents=amount_cents,
+            at=now,
+            actor_id=actor.user_id,
+            application_id=app.id,
+            note="Rückzahlung eingegangen",
+        )
+        record(
+            s,
+            actor=actor,
+            role="manager",
+            action="book_refund",
+            at=now,
+            fund_id=app.fund_id,
+            application_id=app.id,
+            data={"amount_cents": amount_cents},
+        )
+        s.flush()
+        waits_for_refund = "refund" in workflow_of(uow, app).state(app.state).waiting_for
+        if claim.received_cents == claim.claimed_cents and waits_for_refund:
+            fire(uow, actor, app, "record_refund", amount_cents=amount_cents, now=now)
+        uow.commit()
+
+
+def close(fonds: Engine, actor: Actor, application_id: int) -> None:
+    """Close a settled application (paid equals due): documented."""
+    with fonds.unit_of_work() as uow:
+        app, _ = _load(uow, actor, application_id)
+        fire(uow, actor, app, "close")
+        uow.commit()
+
+
+def lapse(fonds: Engine, actor: Actor, application_id: int) -> None:
+    """Let an approval lapse that was not called in time (releases the budget)."""
+    with fonds.unit_of_work() as uow:
+        app, _ = _load(uow, actor, application_id)
+        fire(uow, actor, app, "lapse")
+        uow.commit()

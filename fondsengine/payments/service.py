@@ -1,0 +1,306 @@
+"""Payments: requests by the applicant, payments recorded by the office."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fondsengine import ledger
+from fondsengine.clock import local_date
+from fondsengine.engine import Actor, Engine
+from fondsengine.errors import GuardFailed, InvalidInput, NotFound, PermissionDenied
+from fondsengine.guidelines.calc import lapse_rule_text
+from fondsengine.guidelines.model import Guideline
+from fondsengine.iban import normalise_iban, valid_iban
+from fondsengine.lifecycle import authz
+from fondsengine.lifecycle.audit import record
+from fondsengine.lifecycle.fire import fire, guideline_of, workflow_of
+from fondsengine.lifecycle.guards import GuardContext, payable_now, payment_mode_allowed
+from fondsengine.model import Application, Payment
+from fondsengine.model.money import PAYMENT_KIND_LABELS
+from fondsengine.money import format_euro
+from fondsengine.workflow.model import Transition, Workflow
+
+PAYMENT_KINDS = ("advance", "instalment", "final", "reimbursement")
+PAYMENT_EFFECT = "book_payment"  # a step with this effect books a payment
+NO_BANK_ACCOUNT = (
+    "Ohne gültige IBAN und Kontoinhaberin / Kontoinhaber wird keine Auszahlung gebucht. "
+    "Bitte erfassen Sie zuerst die Bankverbindung."
+)
+
+
+@dataclass(frozen=True)
+class Allowance:
+    """What the applicant may call now."""
+
+    payable_cents: int  # the most that can be requested now (0 when nothing)
+    label: str  # Abschlag, Schlusszahlung, ...
+    reason: str | None  # why nothing can be requested now (German), None when a request is possible
+
+
+def _allowance(
+    session: Session, app: Application, guideline: Guideline, workflow: Workflow, now: datetime
+) -> Allowance:
+    if "payment" not in workflow.state(app.state).waiting_for:
+        return Allowance(0, "", "Eine Auszahlung kann erst nach der Bewilligung angefordert werden.")
+    room, label, refusal = payable_now(GuardContext(session, app, guideline, now))
+    if refusal is not None:
+        return Allowance(0, "", refusal.message)
+    if room <= 0:
+        return Allowance(0, label, "Zurzeit ist nichts zur Auszahlung offen.")
+    open_request = session.scalar(
+        select(Payment.id).where(Payment.application_id == app.id, Payment.status.in_(("requested", "ordered")))
+    )
+    if open_request is not None:
+        return Allowance(room, label, "Es gibt bereits eine offene Auszahlungsanforderung.")
+    return Allowance(room, label, None)
+
+
+LAPSE_WARNING_DAYS = 30  # as the lapse_warning job (fondsengine.jobs.deadlines)
+
+
+@dataclass(frozen=True)
+class LapseNotice:
+    """When an approval lapses and whether the applicant should be warned now (status page)."""
+
+    lapse_on: date
+    rule: str  # the lapse rule in one German sentence, with the clause
+    days_left: int
+    warn: bool  # within LAPSE_WARNING_DAYS (or past) and not stopped
+    stopped: bool  # a payment request is open: the approval does not lapse
+
+
+def lapse_notice(fonds: Engine, actor: Actor, application_id: int) -> LapseNotice | None:
+    """The lapse date of an approval not called yet (None when nothing can lapse)."""
+    with fonds.db.read() as s:
+        today = local_date(fonds.clock.now())
+        app, roles = authz.load_visible_application(s, actor, application_id, today)
+        if not roles & {"applicant", "manager", "auditor", "city_approver"}:
+            raise NotFound("Diesen Antrag gibt es nicht.")
+        lapsing = fonds.catalog.workflow(s, app.workflow_version_id).state_ids(guarded_by="lapse_due")
+        if app.state not in lapsing or app.lapse_due_on is None:
+            return None
+        guideline = fonds.catalog.guideline(s, app.guideline_version_id)
+        stopped = (
+            s.scalar(
+                select(Payment.id).where(
+                    Payment.application_id == app.id, Payment.status.in_(("requested", "ordered"))
+                )
+            )
+            is not None
+        )
+        days = (app.lapse_due_on - today).days
+        return LapseNotice(
+            app.lapse_due_on,
+            lapse_rule_text(guideline, app.lapse_due_on),
+            days,
+            not stopped and days <= LAPSE_WARNING_DAYS,
+            stopped,
+        )
+
+
+def payment_allowance(fonds: Engine, actor: Actor, application_id: int) -> Allowance:
+    """How much the applicant (or the office for them) may call now, or why nothing."""
+    with fonds.db.read() as s:
+        now = fonds.clock.now()
+        app, roles = authz.load_visible_application(s, actor, application_id, local_date(now))
+        if not roles & {"applicant", "manager"}:
+            raise NotFound("Diesen Antrag gibt es nicht.")
+        guideline = fonds.catalog.guideline(s, app.guideline_version_id)
+        return _allowance(s, app, guideline, fonds.catalog.workflow(s, app.workflow_version_id), now)
+
+
+def request_payment(
+    fonds: Engine,
+    actor: Actor,
+    application_id: int,
+    *,
+    amount_cents: int,
+    kind: str,
+    iban: str,
+    account_holder: str,
+) -> int:
+    """The applicant calls (part of) the grant and gives the bank details."""
+    if kind not in PAYMENT_KINDS:
+        raise InvalidInput("Unbekannte Art der Auszahlung.", field="kind")
+    clean_iban = normalise_iban(iban)
+    if not account_holder.strip():
+        raise InvalidInput("Bitte geben Sie die Kontoinhaberin / den Kontoinhaber an.", field="account_holder")
+    with fonds.unit_of_work() as uow:
+        s = uow.session
+        now = fonds.clock.now()
+        app, roles = authz.load_visible_application(s, actor, application_id, local_date(now))
+        if not roles & {"applicant", "manager"}:
+            raise NotFound("Diesen Antrag gibt es nicht.")
+        guideline = guideline_of(uow, app)
+        allowance = _allowance(s, app, guideline, workflow_of(uow, app), now)
+        if allowance.reason is not None:
+            raise InvalidInput(allowance.reason)
+        result = payment_mode_allowed(GuardContext(s, app, guideline, now, amount_cents=amount_cents))
+        if not result.ok:
+            raise GuardFailed(result.message, clause=result.clause, reasons=(result.message,))
+        app.iban, app.account_holder = clean_iban, account_holder.strip()
+        payment = Payment(
+            application_id=app.id,
+            kind=kind,
+            status="requested",
+            amount_cents=amount_cents,
+            iban=clean_iban,
+            account_holder=account_holder.strip(),
+            purpose=f"{app.file_number} {app.title}"[:140],
+            requested_at=now,
+            requested_by_id=actor.user_id,
+        )
+        s.add(payment)
+        s.flush()
+        record(
+            s,
+            actor=actor,
+            role=authz.primary_role(roles),
+            action="request_payment",
+            at=now,
+            fund_id=app.fund_id,
+            application_id=app.id,
+            data={"amount_cents": amount_cents, "kind": kind, "payment_id": payment.id},
+        )
+        uow.commit()
+        return payment.id
+
+
+def set_bank_account(fonds: Engine, actor: Actor, application_id: int, *, iban: str, account_holder: str) -> None:
+    """The applicant (or the office for them) gives the bank account payments go to (audited)."""
+    clean_iban = normalise_iban(iban)
+    holder = account_holder.strip()
+    if not holder:
+        raise InvalidInput("Bitte geben Sie die Kontoinhaberin / den Kontoinhaber an.", field="account_holder")
+    with fonds.unit_of_work() as uow:
+        s = uow.session
+        now = fonds.clock.now()
+        app, roles = authz.load_visible_application(s, actor, application_id, local_date(now))
+        if not roles & {"applicant", "manager"}:
+            raise NotFound("Diesen Antrag gibt es nicht.")
+        app.iban, app.account_holder = clean_iban, holder[:200]
+        record(
+            s,
+            actor=actor,
+            role=authz.primary_role(roles),
+            action="set_bank_account",
+            at=now,
+            fund_id=app.fund_id,
+            application_id=app.id,
+            data={"iban_last4": clean_iban[-4:]},
+        )
+        uow.commit()
+
+
+def _bank_account(payment: Payment | None, app: Application) -> tuple[str, str] | None:
+    """The IBAN and holder a payment goes to (the request's, else the application's); None when missing."""
+    iban = (payment.iban if payment is not None and payment.iban else None) or app.iban
+    holder = (payment.account_holder if payment is not None and payment.account_holder else None) or app.account_holder
+    if iban is None or not valid_iban(iban) or not (holder or "").strip():
+        return None
+    return normalise_iban(iban), (holder or "").strip()
+
+
+def record_payment(
+    fonds: Engine,
+    actor: Actor,
+    application_id: int,
+    *,
+    amount_cents: int,
+    kind: str,
+    paid_at: datetime | None = None,
+    payment_id: int | None = None,
+) -> int:
+    """The office records a payment that left the city's account (books it in the ledger).
+
+    Never without a valid IBAN and account holder (from the payment request or the application)."""
+    if kind not in PAYMENT_KINDS:
+        raise InvalidInput("Unbekannte Art der Auszahlung.", field="kind")
+    with fonds.unit_of_work() as uow:
+        s = uow.session
+        now = fonds.clock.now()
+        app, roles = authz.load_visible_application(s, actor, application_id, local_date(now))
+        if "manager" not in roles:
+            raise PermissionDenied("Auszahlungen bucht nur die Geschäftsführung.")
+        step = payment_step(workflow_of(uow, app), app.state)
+        if workflow_of(uow, app).state(step.target).terminal:  # the final payment closes the application
+            remaining = (app.settled_cents or 0) - ledger.application_balance(s, app.id).paid_net
+            if amount_cents != remaining:
+                raise InvalidInput(
+                    f"Die Schlusszahlung muss genau {format_euro(remaining)} betragen.",
+                    field="amount",
+                )
+        payment = _locked_payment(s, payment_id) if payment_id is not None else None
+        if payment_id is not None and (payment is None or payment.application_id != app.id):
+            raise NotFound("Diese Auszahlungsanforderung gibt es nicht.")
+        if payment is not None and payment.status == "paid":
+            raise InvalidInput("Diese Auszahlung ist bereits gebucht.")
+        bank = _bank_account(payment, app)
+        if bank is not None:
+            app.iban, app.account_holder = bank  # the letter prints the account paid into (masked)
+        iban, holder = bank if bank is not None else (None, None)
+        if payment is None:
+            payment = Payment(
+                application_id=app.id,
+                kind=kind,
+                requested_at=now,
+                iban=iban,
+                account_holder=holder,
+                purpose=f"{app.file_number} {app.title}"[:140],
+            )
+            s.add(payment)
+        payment.amount_cents, payment.kind, payment.status = amount_cents, kind, "paid"
+        payment.paid_at, payment.recorded_by_id = paid_at or now, actor.user_id
+        s.flush()
+        # the step's effects book the payment in the ledger (book_payment) and write the letter
+        fire(
+            uow,
+            actor,
+            app,
+            step.trigger,
+            amount_cents=amount_cents,
+            payment_kind=kind,
+            payment_id=payment.id,
+            now=now,
+            extra={"payment_kind": kind, "payment_label": PAYMENT_KIND_LABELS[kind]},
+        )
+        if bank is None:  # after the guards, so a step that is not possible says why first (rolls back)
+            raise InvalidInput(NO_BANK_ACCOUNT, field="iban")
+        record(
+            s,
+            actor=actor,
+            role="manager",
+            action="book_payment",
+            at=now,
+            fund_id=app.fund_id,
+            application_id=app.id,
+            data={"amount_cents": amount_cents, "payment_id": payment.id},
+        )
+        uow.commit()
+        return payment.id
+
+
+def payment_step(workflow: Workflow, state: str) -> Transition:
+    """The step that books a payment from this state (else the first one: firing it then explains why not)."""
+    books = [t for t in workflow.transitions if PAYMENT_EFFECT in t.effects]
+    return next((t for t in books if state in t.sources), books[0])
+
+
+def _locked_payment(session: Session, payment_id: int) -> Payment | None:
+    """The payment row, locked and freshly read (its application is already locked)."""
+    return session.scalar(
+        select(Payment).where(Payment.id == payment_id).with_for_update().execution_options(populate_existing=True)
+    )
+
+
+def payments_of(fonds: Engine, actor: Actor, application_id: int) -> list[Payment]:
+    """The payments of an application the actor may see."""
+    with fonds.db.read() as s:
+        app, roles = authz.load_visible_application(s, actor, application_id, local_date(fonds.clock.now()))
+        if not roles & {"applicant", "manager", "auditor", "city_approver"}:
+            raise NotFound("Diesen Antrag gibt es nicht.")
+        return list(s.scalars(select(Payment).where(Payment.application_id == app.id).order_by(Payment.id)))

@@ -1,0 +1,1 @@
+"""The fund in public: fund and project pages, statistics, legal texts (public data only)."""

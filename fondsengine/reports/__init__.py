@@ -1,0 +1,1 @@
+"""Reports: the annual report, the roll-up for the Land, jury minutes as PDF, and their data."""

@@ -1,1 +1,0 @@
-"""Use cases: one function per use case, each one transaction."""
