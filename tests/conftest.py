@@ -20,6 +20,8 @@ from fondsengine.migrate import upgrade
 from tests.support.pg import PgServer, pg_bin, running_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
+# boto3 (the S3 file store) must never wait for a cloud metadata service from a test machine
+os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 

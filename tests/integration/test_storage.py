@@ -96,7 +96,9 @@ def test_names_from_outside_are_refused(store: Storage, bad: str) -> None:
 
 def test_the_kind_of_store_follows_the_settings(tmp_path: Path) -> None:
     assert isinstance(storage_for(load_settings(environ={}, instance_path=str(tmp_path))), FileStorage)
-    s3 = load_settings(environ={"FONDS_STORAGE_BACKEND": "s3", "FONDS_S3_BUCKET": "b"}, instance_path=str(tmp_path))
+    keys = {f"FONDS_{k.upper()}": v for k, v in KEYS.items()}  # with keys: boto3 never asks a metadata service
+    environ = {"FONDS_STORAGE_BACKEND": "s3", "FONDS_S3_BUCKET": "b", **keys}
+    s3 = load_settings(environ=environ, instance_path=str(tmp_path))
     assert isinstance(storage_for(s3), S3Storage)
     with pytest.raises(InvalidInput, match="s3_bucket"):
         load_settings(environ={"FONDS_STORAGE_BACKEND": "s3"})
