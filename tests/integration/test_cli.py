@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from fondsengine.cli import main
+from fondsengine.cli.main import main
 from fondsengine.money import format_euro
 
 ROOT = Path(__file__).resolve().parents[2]

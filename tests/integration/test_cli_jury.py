@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from fondsengine.cli import main
+from fondsengine.cli.main import main
 from fondsengine.jury import usecases as jury
 from tests.conftest import make_fonds
 from tests.support.factories import QF, person

@@ -21,7 +21,7 @@ from fondsengine.letters.store import render_stored_letter
 from fondsengine.model import Application, Letter
 from fondsengine.payments import proofs
 from fondsengine.payments import service as payments
-from tests.support.factories import CF, QF, cityfonds_input, person, quartiersfonds_input
+from tests.support.factories import CF, QF, cityfonds_input, person, quartiersfonds_input, with_bank_account
 
 CITY_ISSUER = "Stadt Witten – Der Bürgermeister, Amt für Stadtentwicklung"
 QF_ISSUER = "Innenstadt-Büro mitten@witten (Quartiersmanagement) im Auftrag der Stadt Witten"
@@ -152,7 +152,9 @@ def test_the_citys_bescheid_names_issuer_signatory_file_numbers_addressee_and_ev
     with fonds.db.read() as s:
         app = s.get(Application, app_id)
         assert app is not None and app.lapse_due_on is not None and app.decided_at is not None
-        assert (app.lapse_due_on - app.decided_at.date()).days == 120
+        # the lapse rule's months after the decision, but never before the project ends (issue 13)
+        assert (app.lapse_due_on - app.decided_at.date()).days >= 120
+        assert app.project_end is None or app.lapse_due_on >= app.project_end
     assert lapse is not None and lapse.group(1) == app.lapse_due_on.strftime("%d.%m.%Y")
     # the recommendation is no decision: no remedy
     assert "Rechtsbehelfsbelehrung" not in texts["recommendation"]
@@ -181,7 +183,10 @@ def test_the_quartiersfonds_grant_agreement_rejection_lapse_and_notices(fonds: E
     assert "vom Vertrag ganz oder teilweise zurücktreten" in approval
     assert "ordentlichen Gerichte" in approval
 
-    fonds.clock.advance(days=200)  # type: ignore[attr-defined]
+    with fonds.db.read() as s:  # the lapse date follows the project (issue 13): go past it
+        due = s.get(Application, approved).lapse_due_on  # type: ignore[union-attr]
+    assert due is not None
+    fonds.clock.advance(days=(due - fonds.clock.now().date()).days + 1)  # type: ignore[attr-defined]
     proofs.lapse(fonds, Actor.scheduler(), approved)
     lapse = letters(fonds, approved)["lapse"]
     assert QF_ISSUER in lapse and "Einwände und Rechtsweg" in lapse and "ordentlichen Gerichte" in lapse
@@ -200,6 +205,7 @@ def test_changes_and_payment_notices_name_issuer_and_file_numbers(fonds: Engine,
 
     paid = on_agenda(fonds, cast, QF, title="Lesecafé")
     decisions.record_jury_outcome(fonds, cast["office"], paid, "approve")
+    with_bank_account(fonds, cast["office"], paid)  # no payment without a valid IBAN (issue 13)
     payments.record_payment(fonds, cast["office"], paid, amount_cents=10_000, kind="advance")
     texts = letters(fonds, paid)
     assert "payment" in texts

@@ -26,7 +26,7 @@ from fondsengine import demo
 from fondsengine.applications import decisions
 from fondsengine.applications import service as apps
 from fondsengine.applications.service import CostItemInput
-from fondsengine.cli import main
+from fondsengine.cli.main import main
 from fondsengine.clock import local_date
 from fondsengine.engine import Actor, Engine
 from fondsengine.errors import FondsError

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from fondsengine.cli import main
+from fondsengine.cli.main import main
 from fondsengine.clock import FixedClock
 from fondsengine.demo import seed
 from fondsengine.engine import Engine

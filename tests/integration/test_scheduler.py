@@ -151,7 +151,7 @@ def test_two_scheduler_processes_on_one_postgresql_database_deliver_each_mail_on
         "FONDS_MAIL_FROM": "Büro <mitten@witten.example>",
     }
     script = (
-        "import sys\nfrom fondsengine.cli import main\n"
+        "import sys\nfrom fondsengine.cli.main import main\n"
         "for _ in range(2):\n"
         "    for job in ('proof_reminders', 'daily_digest', 'approval_lapse', 'send_mail'):\n"
         f"        assert main(['jobs', 'run', job, '--now', {when!r}]) == 0\n"
