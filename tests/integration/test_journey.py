@@ -12,7 +12,8 @@ from tests.support.journey import Journey
 
 @pytest.fixture
 def office(fonds: Engine) -> Actor:
-    return person(fonds, "Büro mitten@witten", "buero@example.org", (QF, "manager"), (CF, "manager"))
+    roles = ((QF, "manager"), (CF, "manager"), (CF, "city_approver"))  # the city office also grants
+    return person(fonds, "Büro mitten@witten", "buero@example.org", *roles)
 
 
 def _trail(fonds: Engine, app_id: int) -> tuple[str, list[str]]:

@@ -125,6 +125,9 @@ def _complete_review(j: Journey, app_id: int) -> None:
 
 
 def _payment(j: Journey, app_id: int) -> None:
+    from tests.support.factories import with_bank_account
+
+    with_bank_account(j.fonds, j.office, app_id)  # no payment without a valid IBAN
     allowance = payments.payment_allowance(j.fonds, j.office, app_id)
     payments.record_payment(j.fonds, j.office, app_id, amount_cents=allowance.payable_cents, kind="advance")
 
