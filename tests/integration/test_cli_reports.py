@@ -86,10 +86,10 @@ def test_rollup_writes_pdf_and_csv_with_the_cost_summary(demo: tuple[str, Engine
     assert rows[0].startswith("Aktenzeichen;Projekt;Antragsteller;Beginn;Ende;Bewilligt (EUR);Anerkannt (EUR)")
     assert len(rows) == 1 + 6 + 1
     assert rows[1].startswith("WQ-2026-0002;Repair-Café im Wiesenviertel;Anna Beispiel;26.09.2026;30.11.2026;")
-    assert rows[-1].startswith("Summe;6 Projekte;;;;6150,00;3450,00;3450,00;")
+    assert rows[-1].startswith("Summe;6 Projekte;;;;6800,00;3450,00;3450,00;")
     text = pdf_text(pdf)
     assert "Zusammenstellung der Einzelprojekte 2026" in text
-    assert "Stadt Witten" in text and "3.450,00 €" in text and "6.150,00 €" in text
+    assert "Stadt Witten" in text and "3.450,00 €" in text and "6.800,00 €" in text
 
 
 def test_rollup_without_an_output_file_explains_what_is_missing(
