@@ -161,7 +161,7 @@ def test_readyz_reports_the_scheduler_heartbeat_and_fails_on_a_stale_one_only_wh
     fresh = strict.get("/readyz")
     assert fresh.status_code == 200
     assert fresh.get_json()["checks"] == {
-        "database": "ok", "schema": "ok", "guidelines": "ok", "scheduler": "ok", "outbox_backlog": 0
+        "database": "ok", "schema": "ok", "guidelines": "ok", "scheduler": "ok", "outbox_backlog": 0, "storage": "ok"
     }  # fmt: skip
 
     beat(fonds.db, clock.now() - timedelta(minutes=10), started_at=clock.now() - timedelta(hours=2))

@@ -47,7 +47,8 @@ def test_serve_runs_two_worker_processes_serves_pages_and_stops_cleanly_on_sigte
         ready = httpx.get(server.url + "/readyz", timeout=30)
         assert ready.status_code == 200, ready.text
         assert ready.json()["checks"] == {
-            "database": "ok", "schema": "ok", "guidelines": "ok", "scheduler": "missing", "outbox_backlog": 0
+            "database": "ok", "schema": "ok", "guidelines": "ok", "scheduler": "missing", "outbox_backlog": 0,
+            "storage": "ok",
         }  # fmt: skip
 
         pids = _pids_seen(server.url, 2)
