@@ -220,6 +220,7 @@ def test_the_office_books_a_requested_payment_once_however_many_click_paid(arena
 def test_the_office_books_a_payment_without_request_once_up_to_the_allowance(arena: Arena, run: int) -> None:
     a = arena
     app_id = _approved(a)
+    payments.set_bank_account(a.fonds, Actor(a.office), app_id, iban=IBAN, account_holder="Anna")  # required
     room = payments.payment_allowance(a.fonds, Actor(a.office), app_id).payable_cents
     assert room > 0
     euros = f"{room // 100},{room % 100:02d}"
