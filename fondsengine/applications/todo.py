@@ -118,7 +118,9 @@ def office_todo(fonds: Engine, actor: Actor) -> list[TodoGroup]:
                 s, "formal_check", funds, fonds.catalog.state_ids(s, waiting_for="review"), Application.submitted_at
             ),
             _by_state(
-                s, "decision_due", funds,
+                s,
+                "decision_due",
+                funds,
                 fonds.catalog.state_ids(s, waiting_for="decision") + fonds.catalog.state_ids(s, waiting_for="jury"),
                 Application.submitted_at,
             ),
@@ -223,7 +225,14 @@ def office_todo(fonds: Engine, actor: Actor) -> list[TodoGroup]:
                 "undeliverable",
                 dead,
                 lambda r: TodoItem(
-                    r[0], r[1], r[2], r[3], r[4], None, local_date(r[5]), note=f"{r[6] or ''}: {r[7] or ''}".strip(": ")
+                    r[0],
+                    r[1],
+                    r[2],
+                    r[3],
+                    r[4],
+                    None,
+                    local_date(r[5]),
+                    note=f"an {r[6] or '(keine Adresse)'}" + (f": {r[7]}" if r[7] else ""),
                 ),
             )
         )

@@ -142,7 +142,17 @@ def test_without_javascript_a_too_big_upload_gets_a_german_page_with_the_limit_a
         assert info.value.status == 413
         expect(page.get_by_role("heading", name="Die Datei ist zu groß")).to_be_visible()
         expect(page.get_by_text("höchstens 300 KB")).to_be_visible()
-        Checker(page, axe).check("upload-too-big")  # type: ignore[arg-type]
+        # axe-core needs JavaScript: the same page, as served, is checked in a page that runs scripts
+        html = page.content()
+        checked = browser.new_context(base_url=base_url)
+        try:
+            js_page = checked.new_page()
+            js_page.goto("/impressum")
+            js_page.set_content(html)
+            expect(js_page.get_by_role("heading", name="Die Datei ist zu groß")).to_be_visible()
+            Checker(js_page, axe).check("upload-too-big")  # type: ignore[arg-type]
+        finally:
+            checked.close()
         page.get_by_role("link", name="Zurück zum Formular").click()
         expect(page.get_by_role("heading", name="Antrag bearbeiten")).to_be_visible()
     finally:
@@ -190,7 +200,7 @@ def test_a_draft_can_be_deleted_without_telling_the_office(
     page.get_by_role("button", name="Ja, Entwurf löschen").click()
     expect(page.get_by_text("Ihr Entwurf „Nachbarschaftsfest Ruhrstraße“ ist gelöscht.")).to_be_visible()
     expect(page.get_by_role("heading", name="Meine Anträge")).to_be_visible()
-    expect(page.get_by_role("main")).not_to_contain_text("Nachbarschaftsfest Ruhrstraße ")
+    expect(page.get_by_role("link", name=re.compile("Nachbarschaftsfest Ruhrstraße"))).to_have_count(0)
     expect(page.get_by_role("link", name=re.compile("Der andere Antrag"))).to_be_visible()
     assert [s.id for s in applications_of(world.fonds, Actor(world.anna))] == [keep]
     assert _attachments(world, app_id) == [] and _stored_files(world) == []

@@ -51,7 +51,7 @@ def test_an_office_working_day(page: Page, world: World, a11y: Checker) -> None:
     log_in(page, "buero@example.org")
     page.get_by_role("link", name="Verwaltung", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Haushaltsjahr 2026")
-    expect(page.get_by_role("heading", name="Warten auf die formale Prüfung (2)")).to_be_visible()
+    expect(page.get_by_role("heading", name="Formale Prüfung (2)")).to_be_visible()
     expect(page.get_by_role("heading", name="Auszahlungsanforderungen (1)")).to_be_visible()
     a11y.check("office-dashboard")
 

@@ -122,12 +122,12 @@ def test_apply_with_live_feedback_fix_and_submit(page: Page, world: World, a11y:
     page.get_by_role("link", name="Antrag bearbeiten").click()
     page.get_by_label("Datei auswählen (PDF, JPEG oder PNG)").set_input_files(str(fake))
     page.get_by_role("button", name="Datei hochladen").click()
-    expect(page.get_by_text("keine gültige PDF-, JPEG- oder PNG-Datei")).to_be_visible()
+    expect(page.locator("#e-file")).to_contain_text("keine gültige PDF-, JPEG- oder PNG-Datei")
     big = tmp_path / "gross.pdf"
     big.write_bytes(b"%PDF-1.4\n" + b"0" * (400 * 1024) + b"\n%%EOF\n")
     page.get_by_label("Datei auswählen (PDF, JPEG oder PNG)").set_input_files(str(big))
     page.get_by_role("button", name="Datei hochladen").click()
-    expect(page.get_by_text("ist zu groß")).to_be_visible()
+    expect(page.get_by_role("alert").filter(has_text="ist zu groß")).to_be_visible()
     good = tmp_path / "Kostenvoranschlag.pdf"
     good.write_bytes(simple_pdf())
     page.get_by_label("Datei auswählen (PDF, JPEG oder PNG)").set_input_files(str(good))

@@ -161,6 +161,9 @@ SERVICES: dict[str, Use] = {
     "fondsengine.applications.service.withdraw": write(
         APPLICANT_SIDE, lambda aw, a, st: applications.withdraw(aw.world.fonds, a, aw.app[st], reason="Test")
     ),
+    "fondsengine.applications.service.delete_draft": write(
+        APPLICANT_SIDE, lambda aw, a, st: applications.delete_draft(aw.world.fonds, a, aw.app[st])
+    ),
     "fondsengine.applications.service.confirm_consultation": write(
         OFFICE, lambda aw, a, st: applications.confirm_consultation(aw.world.fonds, a, aw.app[st], date(2026, 1, 6))
     ),
@@ -169,6 +172,10 @@ SERVICES: dict[str, Use] = {
     ),
     "fondsengine.applications.records.add_attachment": write(
         APPLICANT_SIDE, lambda aw, a, st: records.add_attachment(aw.world.fonds, a, aw.app[st], _attachment(aw))
+    ),
+    "fondsengine.applications.records.remove_attachment": write(
+        APPLICANT_SIDE,
+        lambda aw, a, st: records.remove_attachment(aw.world.fonds, a, aw.app[st], aw.attachment[st]),
     ),
     "fondsengine.applications.records.attachments_of": read(
         RECORD, lambda aw, a, st: records.attachments_of(aw.world.fonds, a, aw.app[st])

@@ -109,6 +109,8 @@ TABLE: dict[tuple[str, str], Row] = {
     ("applicant.detail", "GET"): app_row(RECORD),
     ("applicant.edit", "GET"): app_row(RECORD),
     ("applicant.edit", "POST"): app_row(APPLICANT_SIDE, posts=True),
+    ("applicant.delete_draft", "GET"): app_row(RECORD),
+    ("applicant.delete_draft", "POST"): app_row(APPLICANT_SIDE, posts=True),
     ("applicant.withdraw", "GET"): app_row(RECORD),
     ("applicant.withdraw", "POST"): app_row(APPLICANT_SIDE, posts=True),
     ("applicant.step", "POST"): app_row(APPLICANT_SIDE, posts=True),

@@ -54,9 +54,8 @@ def test_the_dashboard_lists_what_waits_for_review_and_the_next_session(world: W
 
     html = client.get("/verwaltung/").get_data(as_text=True)
 
-    assert "Warten auf die formale Prüfung (1)" in html
-    assert "Repair-Café im Keller" in html
-    assert "(7 Tage)" in html
+    assert "Formale Prüfung (1)" in html
+    assert "</a> Repair-Café im Keller · 2026 · 800,00 € · 10.01.2026</li>" in html
     assert "Rathaus" in html and "0 Anträge auf der Tagesordnung" in html
 
 
@@ -86,9 +85,9 @@ def test_the_dashboard_shows_overdue_proofs_lapsing_approvals_and_payment_reques
     html = client.get("/verwaltung/").get_data(as_text=True)
 
     assert "erlischt am 01.04.2026" in html
-    assert "Überfällig" in html and "fällig am 01.03.2026" in html
+    assert "Überfällige Verwendungsnachweise (1)" in html and "fällig seit 01.03.2026" in html
     assert "Auszahlungsanforderungen (1)" in html
-    assert f"{euro(40_000)}, angefordert am 11.03.2026" in html
+    assert f"· {euro(40_000)} · 11.03.2026" in html
 
 
 def test_a_year_without_budget_shows_zero_figures(world: World, client: FlaskClient) -> None:
@@ -161,5 +160,5 @@ def test_the_dashboard_lists_undeliverable_mails(world: World, client: FlaskClie
 
     dead = undeliverable(world.fonds, QF)
     assert [m.recipient_email for m in dead if m.topic == "letter_receipt"] == ["anna@example.org"]
-    assert f"Unzustellbare E-Mails ({len(dead)})" in page
+    assert f"Nicht zustellbare E-Mails ({len(dead)})" in page
     assert "an anna@example.org" in page

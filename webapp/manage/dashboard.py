@@ -13,7 +13,6 @@ from fondsengine.applications.todo import office_todo
 from fondsengine.inputs import MAX_YEAR, MIN_YEAR
 from fondsengine.ledger import Balance
 from fondsengine.model import BudgetYear
-from fondsengine.notify.outbox import undeliverable
 from fondsengine.reports.figures import read_year
 from webapp import fields
 from webapp.extensions import actor, fonds
@@ -103,7 +102,6 @@ def index() -> ResponseReturnValue:
         pipeline_count, pipeline = pipeline_cents(s, fund_id, year, undecided_states(workflow))
         att = attention(s, fund_id, year, today(), now, workflow)
         months = monthly(s, fund_id, year)
-    labels = {st.id: st.label for st in workflow.states}
     fund_name = next((fc.name for fc in funds if fc.id == fund_id), fund_id)
     return render_template(
         "manage/dashboard.html",
@@ -122,7 +120,4 @@ def index() -> ResponseReturnValue:
         chart_width=CHART_WIDTH,
         att=att,
         year_chart=year_chart(months, balance.available),
-        labels=labels,
-        submitted_state=next(iter(workflow.state_ids(waiting_for="review")), ""),
-        undeliverable=undeliverable(f, fund_id)[:20],
     )

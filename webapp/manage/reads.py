@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fondsengine.model import AgendaItem, Application, JurySession, Payment
+from fondsengine.model import AgendaItem, Application, JurySession
 from fondsengine.workflow.model import Workflow
 
 LIST_LIMIT = 20
@@ -38,15 +38,11 @@ class Item:
 
 @dataclass(frozen=True)
 class Attention:
-    """What needs the office's attention now."""
+    """What is coming up in one fund and year (what is due now is on the to-do list,
+    `fondsengine.applications.todo`, across all funds and years)."""
 
-    waiting_review: list[Item]
-    waiting_review_total: int
     proofs_due: list[Item]
-    proofs_overdue: list[Item]
     lapsing: list[Item]
-    payment_requests: list[Item]
-    payment_requests_total: int
     next_session: JurySession | None
     next_session_agenda: int
 
@@ -76,37 +72,6 @@ def _cols() -> tuple[Any, ...]:
     )
 
 
-def _waiting(s: Session, fund_id: str, year: int, today: date, states: tuple[str, ...]) -> tuple[list[Item], int]:
-    where = (
-        Application.fund_id == fund_id,
-        Application.budget_year == year,
-        Application.state.in_(states),
-    )
-    rows = s.execute(
-        select(*_cols(), Application.requested_cents, Application.submitted_at)
-        .where(*where)
-        .order_by(Application.submitted_at, Application.id)
-        .limit(LIST_LIMIT)
-    ).all()
-    total = s.scalar(select(func.count(Application.id)).where(*where)) or 0
-    items = []
-    for r in rows:
-        day = _day(r.submitted_at)
-        items.append(
-            Item(
-                r.id,
-                r.file_number,
-                r.title,
-                r.contact_name,
-                r.state,
-                r.requested_cents,
-                day,
-                (today - day).days if day else None,
-            )
-        )
-    return items, int(total)
-
-
 def _day(value: datetime | None) -> date | None:
     from fondsengine.clock import local_date
 
@@ -132,31 +97,6 @@ def _due(s: Session, fund_id: str, year: int, today: date, column, states, until
     ]
 
 
-def _payment_requests(s: Session, fund_id: str, year: int) -> tuple[list[Item], int]:
-    where = (
-        Payment.status == "requested",
-        Application.fund_id == fund_id,
-        Application.budget_year == year,
-    )
-    rows = s.execute(
-        select(*_cols(), Payment.amount_cents, Payment.requested_at)
-        .join(Payment, Payment.application_id == Application.id)
-        .where(*where)
-        .order_by(Payment.requested_at, Payment.id)
-        .limit(LIST_LIMIT)
-    ).all()
-    total = (
-        s.scalar(
-            select(func.count(Payment.id)).join(Application, Payment.application_id == Application.id).where(*where)
-        )
-        or 0
-    )
-    return [
-        Item(r.id, r.file_number, r.title, r.contact_name, r.state, r.amount_cents, _day(r.requested_at), None)
-        for r in rows
-    ], int(total)
-
-
 def next_session(s: Session, fund_id: str, now: datetime) -> tuple[JurySession | None, int]:
     """The next planned or open jury session of a fund and the size of its agenda."""
     js = s.scalar(
@@ -177,9 +117,8 @@ def next_session(s: Session, fund_id: str, now: datetime) -> tuple[JurySession |
 
 
 def attention(s: Session, fund_id: str, year: int, today: date, now: datetime, workflow: Workflow) -> Attention:
-    """Everything on the dashboard's attention lists for one fund and budget year (states by their
-    meaning in the fund's workflow)."""
-    waiting, waiting_total = _waiting(s, fund_id, year, today, workflow.state_ids(waiting_for="review"))
+    """What is coming up on the dashboard of one fund and budget year (states by their meaning
+    in the fund's workflow): proofs due soon, grants that lapse soon, the next jury session."""
     proof_states = workflow.state_ids(waiting_for="proof")
     proofs = _due(
         s, fund_id, year, today, Application.proof_due_on, proof_states, today + timedelta(days=PROOF_WINDOW_DAYS)
@@ -188,16 +127,10 @@ def attention(s: Session, fund_id: str, year: int, today: date, now: datetime, w
     lapsing = _due(
         s, fund_id, year, today, Application.lapse_due_on, may_lapse, today + timedelta(days=LAPSE_WINDOW_DAYS)
     )
-    payments, payments_total = _payment_requests(s, fund_id, year)
     js, agenda = next_session(s, fund_id, now)
     return Attention(
-        waiting_review=waiting,
-        waiting_review_total=waiting_total,
         proofs_due=[i for i in proofs if (i.days or 0) >= 0],
-        proofs_overdue=[i for i in proofs if (i.days or 0) < 0],
         lapsing=lapsing,
-        payment_requests=payments,
-        payment_requests_total=payments_total,
         next_session=js,
         next_session_agenda=agenda,
     )
