@@ -105,10 +105,11 @@ def _by_state(session: Session, key: str, funds: list[str], states: tuple[str, .
     )
 
 
-def office_todo(fonds: Engine, actor: Actor) -> list[TodoGroup]:
-    """The to-do list of the actor's office across all funds they manage and all budget years."""
+def office_todo(fonds: Engine, actor: Actor, *, now: datetime | None = None) -> list[TodoGroup]:
+    """The to-do list of the actor's office across all funds they manage and all budget years
+    (the dashboard shows it, the daily digest mails it; `now` for a job's own time)."""
     with fonds.db.read() as s:
-        now = fonds.clock.now()
+        now = now or fonds.clock.now()
         today = local_date(now)
         funds = managed_funds(s, actor, today)
         if not funds:
