@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,6 +33,9 @@ def _setup_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
+_ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()  # every engine of this process (for forking servers)
+
+
 def make_engine(url: str, *, echo: bool = False) -> Engine:
     """Create an engine with the settings fondsengine relies on."""
     if url.startswith("sqlite"):
@@ -42,8 +46,29 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             url, echo=echo, connect_args={"timeout": 30, "check_same_thread": False}
         )
         _setup_sqlite(engine)
-        return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    else:
+        engine = create_engine(url, echo=echo, pool_pre_ping=True)
+    _ENGINES.add(engine)
+    return engine
+
+
+def close_all_connections() -> int:
+    """Close the pooled connections of every engine of this process (before a forking server forks);
+    the engines stay usable and connect again when needed. Returns the number of engines."""
+    engines = list(_ENGINES)
+    for engine in engines:
+        engine.dispose()
+    return len(engines)
+
+
+def forget_inherited_connections() -> int:
+    """In a freshly forked process: give every engine a new, empty pool without touching the
+    connections inherited from the parent (they belong to the parent; closing them here would
+    end the parent's sessions). Returns the number of engines."""
+    engines = list(_ENGINES)
+    for engine in engines:
+        engine.dispose(close=False)
+    return len(engines)
 
 
 @dataclass
