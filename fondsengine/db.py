@@ -6,10 +6,11 @@ import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from fondsengine.inputs import check_storable
@@ -91,6 +92,20 @@ class Database:
     def is_sqlite(self) -> bool:
         """True for the embedded SQLite database."""
         return self.engine.dialect.name == "sqlite"
+
+    @cached_property
+    def has_search_index(self) -> bool:
+        """True on SQLite when the queue search's full-text table exists (migration 0016).
+        Looked up once per process (a restart after `db upgrade` starts using it)."""
+        if not self.is_sqlite:
+            return False
+        from fondsengine.model.application import SEARCH_TABLE
+
+        with self.engine.execution_options(fonds_readonly=True).connect() as conn:
+            found = conn.execute(
+                text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name"), {"name": SEARCH_TABLE}
+            ).first()
+        return found is not None
 
     def write_session(self) -> Session:
         """A session whose transaction takes the write lock at BEGIN (SQLite)."""
