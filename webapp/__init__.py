@@ -110,5 +110,6 @@ def warm(app: Flask) -> None:
             for guideline_id, workflow_id in rows:
                 fonds.catalog.guideline(s, guideline_id)
                 fonds.catalog.workflow(s, workflow_id)
+        fonds.db.has_search_index  # noqa: B018 (looked up once, shared by the workers)
     except SQLAlchemyError as exc:  # not migrated or not reachable yet: /readyz tells; workers parse later
         log.info("Richtlinien nicht vorab geladen (%s)", type(exc).__name__)
