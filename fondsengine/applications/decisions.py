@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from fondsengine.clock import local_date
 from fondsengine.engine import Actor, Engine, UnitOfWork
 from fondsengine.errors import InvalidInput, NotFound, PermissionDenied
-from fondsengine.guidelines.calc import lapse_date, max_grant_cents, proof_due_date
+from fondsengine.guidelines.calc import lapse_date, max_grant_limit, proof_due_date
+from fondsengine.guidelines.rules import start_before_approval
 from fondsengine.lifecycle import authz
 from fondsengine.lifecycle.audit import record
 from fondsengine.lifecycle.fire import fire, guideline_of, workflow_of
@@ -113,14 +114,17 @@ def _set_approval(
     if amount < app.requested_cents and not (reason and reason.strip()):
         raise InvalidInput("Bitte begründen Sie, warum weniger als beantragt bewilligt wird.", field="reason")
     today = local_date(now)
+    early = start_before_approval(guideline, app.project_start, today)
+    if early is not None:
+        raise InvalidInput(early.message, field="project_start", clause=early.clause)
     pending = pending_states(uow.fonds.catalog, uow.session)
     ctx = check_context(uow.session, app, now_date=today, budget_free=None, pending_states=pending)
-    limit = max_grant_cents(application_data(app), guideline, ctx)
+    limit, limit_clause = max_grant_limit(application_data(app), guideline, ctx)
     if amount > limit:
         raise InvalidInput(
             f"Nach der Förderrichtlinie sind höchstens {format_euro(limit)} möglich.",
             field="amount",
-            clause=guideline.amounts.share_clause or guideline.amounts.clause,
+            clause=limit_clause,
         )
     app.approved_cents = amount
     app.approval_reason = reason.strip() if reason else None

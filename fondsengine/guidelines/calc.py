@@ -91,12 +91,18 @@ def volunteer_value_cents(app: ApplicationData, guideline: Guideline) -> int:
     return int(value)
 
 
+def volunteer_caps_cents(app: ApplicationData, guideline: Guideline) -> tuple[int, int | None]:
+    """The two caps on counted volunteer value: the share of eligible costs, the euro amount."""
+    own = guideline.own_contribution
+    return share_of(eligible_costs_cents(app, guideline), own.volunteer_max_share), own.volunteer_max_cents
+
+
 def volunteer_counted_cents(app: ApplicationData, guideline: Guideline) -> int:
-    """Volunteer value that counts as own contribution (up to the cap share of eligible costs)."""
-    cap = share_of(
-        eligible_costs_cents(app, guideline), guideline.own_contribution.volunteer_max_share
-    )
-    return min(volunteer_value_cents(app, guideline), cap)
+    """Volunteer value that counts as own contribution: up to the share of eligible costs and
+    up to the absolute amount (`volunteer_max`), whichever is lower."""
+    share_cap, euro_cap = volunteer_caps_cents(app, guideline)
+    counted = min(volunteer_value_cents(app, guideline), share_cap)
+    return counted if euro_cap is None else min(counted, euro_cap)
 
 
 def effective_share(guideline: Guideline, repeat_count: int) -> Fraction:
@@ -114,14 +120,43 @@ def effective_share(guideline: Guideline, repeat_count: int) -> Fraction:
 
 def max_grant_cents(app: ApplicationData, guideline: Guideline, ctx: CheckContext) -> int:
     """The most that could be granted under every cap (not looking at the free budget)."""
+    return max_grant_limit(app, guideline, ctx)[0]
+
+
+def max_grant_limit(
+    app: ApplicationData, guideline: Guideline, ctx: CheckContext
+) -> tuple[int, str | None]:
+    """The most that could be granted and the clause of the limit that binds it.
+
+    Each limit cites its own clause: the per-project maximum `max_clause`, the share
+    `share_clause` (or `repeat_clause` for a repeated project), the required own contribution
+    the own-contribution clause, the yearly cap per applicant `cap_clause`."""
     amounts = guideline.amounts
     eligible = eligible_costs_cents(app, guideline)
-    limits = [amounts.max_cents, share_of(eligible, effective_share(guideline, ctx.repeat_count))]
-    # the required own contribution must stay with the applicant
-    limits.append(eligible - _ceil_share(eligible, guideline.own_contribution.min_share))
+    share_clause = amounts.share_clause
+    if ctx.repeat_count > 0:
+        share_clause = amounts.repeat_clause or share_clause
+    limits: list[tuple[int, str | None]] = [
+        (amounts.max_cents, amounts.max_clause or amounts.clause),
+        (
+            share_of(eligible, effective_share(guideline, ctx.repeat_count)),
+            share_clause or amounts.clause,
+        ),
+        # the required own contribution must stay with the applicant
+        (
+            eligible - _ceil_share(eligible, guideline.own_contribution.min_share),
+            guideline.own_contribution.clause,
+        ),
+    ]
     if amounts.per_applicant_year_cap_cents is not None:
-        limits.append(amounts.per_applicant_year_cap_cents - ctx.applicant_other_grants_cents)
-    return max(0, min(limits))
+        limits.append(
+            (
+                amounts.per_applicant_year_cap_cents - ctx.applicant_other_grants_cents,
+                amounts.cap_clause or amounts.clause,
+            )
+        )
+    amount, clause = min(limits, key=lambda limit: limit[0])
+    return max(0, amount), clause
 
 
 def _ceil_share(cents: int, share: Fraction) -> int:

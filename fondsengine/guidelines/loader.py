@@ -34,11 +34,12 @@ AREA_KEYS = {
 }  # fmt: skip
 AMOUNT_KEYS = {
     "min", "max", "per_applicant_year_cap", "max_share_percent", "repeat_shares",
-    "repeat_allowed", "clause", "cap_clause", "share_clause", "repeat_clause",
+    "repeat_allowed", "clause", "cap_clause", "share_clause", "repeat_clause", "max_clause",
 }  # fmt: skip
 OWN_KEYS = {
     "min_share_percent", "money_min_share_percent", "volunteer_hour_rate",
-    "volunteer_max_share_percent", "volunteer_allowed", "clause",
+    "volunteer_max_share_percent", "volunteer_allowed", "clause", "volunteer_max",
+    "volunteer_clause",
 }  # fmt: skip
 PAYMENT_KEYS = {
     "modes", "advance_max_share_percent", "instalments", "lapse_after_days", "clause",

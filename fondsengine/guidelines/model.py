@@ -142,9 +142,10 @@ class AmountRules:
     ]  # share for the 2nd, 3rd, ... funding of the same project; () = no reduction
     repeat_allowed: bool = True  # False: a repeated project is not funded at all
     clause: str | None = None
-    cap_clause: str | None = None
+    cap_clause: str | None = None  # the yearly cap per applicant (per_applicant_year_cap) only
     share_clause: str | None = None
     repeat_clause: str | None = None
+    max_clause: str | None = None  # minimum and maximum per project (else `clause`)
 
 
 @dataclass(frozen=True)
@@ -159,6 +160,8 @@ class OwnContributionRules:
     )
     volunteer_allowed: bool
     clause: str | None = None
+    volunteer_max_cents: int | None = None  # volunteer value counted up to this amount (and the share)
+    volunteer_clause: str | None = None  # clause of the volunteer caps (else `clause`)
 
 
 @dataclass(frozen=True)
@@ -212,6 +215,10 @@ class TimingRules:
     clause: str | None = None
     lead_clause: str | None = None
     consultation_clause: str | None = None
+    # the project must not start before the written approval (stricter than no_retroactive,
+    # which only forbids a start before the submission)
+    no_start_before_approval: bool = False
+    start_clause: str | None = None  # clause of the start rules (else `clause`)
 
     def round_for(self, submitted_on: date) -> Round | None:
         """The first round whose deadline is on or after the day of submission."""

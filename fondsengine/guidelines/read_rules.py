@@ -138,6 +138,13 @@ def read_amounts(sec: Section) -> AmountRules:
             f"'max' ({format_euro(high)}) ist kleiner als 'min' ({format_euro(low)}).",
         )
     cap = sec.money("per_applicant_year_cap", required=False)
+    if cap is None and sec.present("cap_clause"):
+        sec.out.add(
+            sec.line_at("cap_clause"),
+            "'cap_clause' gilt nur für die Jahresobergrenze je Antragsteller "
+            "('per_applicant_year_cap'), die hier fehlt; für den Höchstbetrag je Projekt "
+            "nehmen Sie 'max_clause'.",
+        )
     if cap is not None and high is not None and cap < high:
         sec.out.add(
             sec.line_at("per_applicant_year_cap"),
@@ -165,6 +172,7 @@ def read_amounts(sec: Section) -> AmountRules:
         cap_clause=sec.text("cap_clause", required=False),
         share_clause=sec.text("share_clause", required=False),
         repeat_clause=sec.text("repeat_clause", required=False),
+        max_clause=sec.text("max_clause", required=False),
     )
 
 
@@ -179,6 +187,19 @@ def read_own_contribution(sec: Section) -> OwnContributionRules:
         )
     volunteer_allowed = need(sec.boolean("volunteer_allowed", False), False)
     rate = sec.money("volunteer_hour_rate", required=volunteer_allowed)
+    volunteer_max = sec.money("volunteer_max", required=False)
+    if volunteer_max is not None and not volunteer_allowed:
+        sec.out.add(
+            sec.line_at("volunteer_max"),
+            "'volunteer_max' ist gesetzt, aber 'volunteer_allowed' ist false: ehrenamtliche "
+            "Arbeit zählt in diesem Fonds gar nicht.",
+        )
+    if volunteer_max == 0:
+        sec.out.add(
+            sec.line_at("volunteer_max"),
+            "'volunteer_max' muss größer als 0 sein; soll Ehrenamt nicht zählen, "
+            "setzen Sie 'volunteer_allowed: false'.",
+        )
     return OwnContributionRules(
         min_share=min_share,
         money_min_share=money_share,
@@ -188,6 +209,8 @@ def read_own_contribution(sec: Section) -> OwnContributionRules:
         ),
         volunteer_allowed=volunteer_allowed,
         clause=sec.text("clause", required=False),
+        volunteer_max_cents=volunteer_max,
+        volunteer_clause=sec.text("volunteer_clause", required=False),
     )
 
 

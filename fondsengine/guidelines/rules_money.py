@@ -8,6 +8,7 @@ from fondsengine.guidelines.calc import (
     breakdown,
     effective_share,
     required_share_cents,
+    volunteer_caps_cents,
     volunteer_counted_cents,
     volunteer_value_cents,
 )
@@ -175,7 +176,7 @@ def check_amounts(app: ApplicationData, g: Guideline, ctx: CheckContext) -> list
                 "amount.below_min",
                 B,
                 f"Der Zuschuss muss mindestens {eur(a.min_cents)} betragen (beantragt {eur(req)}).",
-                a.clause,
+                a.max_clause or a.clause,
                 "requested",
             )
         )
@@ -185,7 +186,7 @@ def check_amounts(app: ApplicationData, g: Guideline, ctx: CheckContext) -> list
                 "amount.above_max",
                 B,
                 f"Der Zuschuss darf höchstens {eur(a.max_cents)} betragen (beantragt {eur(req)}).",
-                a.clause,
+                a.max_clause or a.clause,
                 "requested",
             )
         )
@@ -259,11 +260,17 @@ def check_own_contribution(app: ApplicationData, g: Guideline) -> list[Finding]:
     value = volunteer_value_cents(app, g)
     counted = volunteer_counted_cents(app, g)
     if counted < value:
+        share_cap, euro_cap = volunteer_caps_cents(app, g)
+        if euro_cap is not None and counted == euro_cap and euro_cap < share_cap:
+            limit = f"höchstens {eur(euro_cap)}"
+        else:
+            limit = f"höchstens bis {pct(own.volunteer_max_share)} der förderfähigen Kosten"
         text = (
-            f"Ehrenamtliche Arbeit zählt höchstens bis {pct(own.volunteer_max_share)} der "
-            f"förderfähigen Kosten: angerechnet werden {eur(counted)} von {eur(value)}."
+            f"Ehrenamtliche Arbeit zählt {limit}: angerechnet werden {eur(counted)} "
+            f"von {eur(value)}."
         )
-        out.append(Finding("own.volunteer_capped", INFO, text, own.clause, "volunteer_hours"))
+        clause = own.volunteer_clause or own.clause
+        out.append(Finding("own.volunteer_capped", INFO, text, clause, "volunteer_hours"))
     need_total = required_share_cents(eligible, own.min_share)
     if own.min_share > 0 and app.own_funds_cents + counted < need_total:
         text = (

@@ -1,0 +1,164 @@
+"""The rules of issue 14, each at, just below and just above its limit, citing its clause."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from fondsengine.guidelines.calc import volunteer_counted_cents
+from fondsengine.guidelines.findings import ApplicationData, CheckContext, CostLine, Finding
+from fondsengine.guidelines.loader import load_guideline
+from fondsengine.guidelines.model import Guideline
+from fondsengine.guidelines.rules import check
+
+ROOT = Path(__file__).resolve().parents[2] / "richtlinien"
+QUARTIER = load_guideline(ROOT / "witten-quartiersfonds.yaml")
+CTX = CheckContext(today=date(2026, 11, 25), budget_year=2027)
+# 1.000 € eligible costs, nothing else declared; the volunteer rate is 15 €/h, the share cap 20 %
+APP = ApplicationData(
+    applicant_kind="initiative",
+    nonprofit=True,
+    area_link="lives",
+    postcode="58452",
+    street="Wiesenstr. 12",
+    project_start=date(2027, 4, 10),
+    project_end=date(2027, 4, 11),
+    cost_items=(CostLine("material", "Pflanzen und Erde", 100000),),
+    requested_cents=100000,
+    prior_consultation_on=date(2026, 11, 2),
+    declarations=frozenset({"not_started", "no_double_funding", "publicity"}),
+    extra={"participants_expected": "60", "neighbourhood_benefit": "Grüner Platz für alle"},
+)
+
+
+def found(app: ApplicationData, g: Guideline, ctx: CheckContext = CTX) -> dict[str, Finding]:
+    return {f.code: f for f in check(app, g, ctx)}
+
+
+# 1. volunteer hours capped by a share and by an absolute amount ------------------------------
+
+VOLUNTEER = replace(
+    QUARTIER,
+    own_contribution=replace(
+        QUARTIER.own_contribution, volunteer_max_cents=15000, volunteer_clause="§ 4 Abs. 6"
+    ),
+)
+
+
+def hours(h: int) -> ApplicationData:
+    return replace(APP, requested_cents=100000 - h * 1500, volunteer_hours=Decimal(h))
+
+
+def test_volunteer_value_at_the_euro_cap_counts_fully() -> None:
+    assert volunteer_counted_cents(hours(10), VOLUNTEER) == 15000  # 10 h x 15 € = 150 €
+    assert "own.volunteer_capped" not in found(hours(10), VOLUNTEER)
+
+
+def test_volunteer_value_below_the_euro_cap_counts_fully() -> None:
+    app = replace(APP, requested_cents=85100, volunteer_hours=Decimal("9.99"))
+    assert volunteer_counted_cents(app, VOLUNTEER) == 14985
+    assert "own.volunteer_capped" not in found(app, VOLUNTEER)
+
+
+def test_volunteer_value_above_the_euro_cap_is_cut_to_it_and_cites_its_clause() -> None:
+    app = replace(APP, requested_cents=85000, volunteer_hours=Decimal("10.01"))
+    assert volunteer_counted_cents(app, VOLUNTEER) == 15000
+    capped = found(app, VOLUNTEER)["own.volunteer_capped"]
+    assert "höchstens 150,00 €" in capped.message
+    assert "angerechnet werden 150,00 € von 150,15 €" in capped.message
+    assert capped.clause == "§ 4 Abs. 6"
+
+
+def test_the_lower_of_share_cap_and_euro_cap_wins() -> None:
+    # share cap 20 % of 1.000 € = 200 €; with a euro cap of 500 € the share cap decides
+    loose = replace(
+        VOLUNTEER, own_contribution=replace(VOLUNTEER.own_contribution, volunteer_max_cents=50000)
+    )
+    app = hours(20)  # 300 €
+    assert volunteer_counted_cents(app, loose) == 20000
+    assert "20 % der förderfähigen Kosten" in found(app, loose)["own.volunteer_capped"].message
+    assert volunteer_counted_cents(app, VOLUNTEER) == 15000
+
+
+def test_without_a_euro_cap_only_the_share_counts() -> None:
+    assert QUARTIER.own_contribution.volunteer_max_cents is None
+    assert volunteer_counted_cents(hours(12), QUARTIER) == 18000
+
+
+# 2. no start before the written approval, distinct from no start before the submission -------
+
+APPROVAL_FIRST = replace(
+    QUARTIER,
+    timing=replace(QUARTIER.timing, no_start_before_approval=True, start_clause="§ 6 Abs. 3"),
+)
+SESSION = date(2027, 3, 10)  # the session of round 2027-1, which a submission on CTX.today joins
+
+
+def starting(day: date) -> ApplicationData:
+    return replace(APP, project_start=day, project_end=date(2027, 4, 30))
+
+
+def test_a_start_on_the_session_day_is_allowed_when_the_approval_must_come_first() -> None:
+    got = found(starting(SESSION), APPROVAL_FIRST)
+    assert "timing.start_before_approval" not in got
+    assert got["timing.wait_for_approval"].clause == "§ 6 Abs. 3"
+
+
+def test_a_start_the_day_before_the_session_is_refused_with_its_clause() -> None:
+    got = found(starting(date(2027, 3, 9)), APPROVAL_FIRST)["timing.start_before_approval"]
+    assert got.blocking and got.clause == "§ 6 Abs. 3"
+    assert "frühestens am 10.03.2027" in got.message
+
+
+def test_a_start_the_day_after_the_session_is_allowed() -> None:
+    assert "timing.start_before_approval" not in found(starting(date(2027, 3, 11)), APPROVAL_FIRST)
+
+
+def test_the_submission_rule_alone_only_warns_about_a_start_before_the_session() -> None:
+    got = found(starting(date(2027, 3, 9)), QUARTIER)
+    assert "timing.start_before_approval" not in got
+    assert not got["timing.start_before_session"].blocking
+
+
+def test_at_approval_a_project_that_started_before_it_is_refused() -> None:
+    from fondsengine.guidelines.rules import start_before_approval
+
+    approved_on = date(2027, 3, 10)
+    assert start_before_approval(APPROVAL_FIRST, approved_on, approved_on) is None
+    assert start_before_approval(APPROVAL_FIRST, date(2027, 3, 11), approved_on) is None
+    early = start_before_approval(APPROVAL_FIRST, date(2027, 3, 9), approved_on)
+    assert early is not None and early.blocking and early.clause == "§ 6 Abs. 3"
+    assert start_before_approval(QUARTIER, date(2027, 3, 9), approved_on) is None
+
+
+# 7. the clause citation is unambiguous ------------------------------------------------------
+
+CLAUSES = replace(QUARTIER, amounts=replace(QUARTIER.amounts, max_clause="§ 4 Abs. 1 Satz 2"))
+
+
+def test_the_per_project_maximum_cites_max_clause_not_cap_clause() -> None:
+    at = replace(APP, cost_items=(CostLine("material", "Bühne", 400000),), requested_cents=300000)
+    assert "amount.above_max" not in found(at, CLAUSES)
+    above = replace(at, requested_cents=300001)
+    got = found(above, CLAUSES)["amount.above_max"]
+    assert got.clause == "§ 4 Abs. 1 Satz 2"
+    assert found(above, QUARTIER)["amount.above_max"].clause == "§ 4 Abs. 1"  # fallback: clause
+
+
+def test_the_yearly_cap_per_applicant_cites_cap_clause() -> None:
+    ctx = replace(CTX, applicant_other_grants_cents=400000)  # cap 5.000 €: 1.000 € left
+    assert "amount.applicant_year_cap" not in found(APP, CLAUSES, ctx)
+    ctx = replace(CTX, applicant_other_grants_cents=400001)
+    assert found(APP, CLAUSES, ctx)["amount.applicant_year_cap"].clause == "§ 4 Abs. 2"
+
+
+def test_the_binding_limit_of_an_approval_names_its_own_clause() -> None:
+    from fondsengine.guidelines.calc import max_grant_limit
+
+    big = replace(APP, cost_items=(CostLine("material", "Bühne", 400000),), requested_cents=300000)
+    assert max_grant_limit(big, CLAUSES, CTX) == (300000, "§ 4 Abs. 1 Satz 2")
+    ctx = replace(CTX, applicant_other_grants_cents=300000)
+    assert max_grant_limit(big, CLAUSES, ctx) == (200000, "§ 4 Abs. 2")
+    assert max_grant_limit(APP, CLAUSES, replace(CTX, repeat_count=1)) == (66666, "§ 4 Abs. 4")
