@@ -9,7 +9,7 @@ from decimal import ROUND_FLOOR
 from fractions import Fraction
 
 from fondsengine.guidelines.findings import ApplicationData, CheckContext, CostLine
-from fondsengine.guidelines.model import CostCategory, Guideline, PaymentMode
+from fondsengine.guidelines.model import CostCategory, Financing, Guideline, PaymentMode
 from fondsengine.money import share_of
 
 
@@ -211,3 +211,34 @@ def lapse_rule_text(guideline: Guideline, lapse_on: date) -> str:
     else:
         what = "keine Auszahlung angefordert wurde"
     return f"Die Bewilligung erlischt{clause}, wenn bis zum {day} {what}."
+
+
+def financing_of(guideline: Guideline) -> Financing:
+    """The guideline's type of financing; without an `issuance` section share financing."""
+    return guideline.issuance.financing if guideline.issuance is not None else Financing.SHARE
+
+
+def settled_cents(
+    guideline: Guideline,
+    *,
+    approved_cents: int,
+    eligible_spent_cents: int,
+    own_and_other_cents: int,
+) -> int:
+    """What the applicant is due after the proof of use, by the type of financing.
+
+    - fixed amount (Festbetrag): the grant stays as approved; it is only cut when the eligible
+      costs actually spent are lower than the grant itself;
+    - share (Anteilfinanzierung): the share of the eligible costs spent (`max_share`), at most
+      the approved amount, when the guideline cuts the grant (`proof.cut_when_lower`); else
+      like a fixed amount;
+    - deficit (Fehlbedarf): what own money, valued volunteer work and other funding leave
+      uncovered of the eligible costs spent, at most the approved amount (every saving reduces
+      the grant)."""
+    financing = financing_of(guideline)
+    spent = max(0, eligible_spent_cents)
+    if financing is Financing.DEFICIT:
+        return max(0, min(approved_cents, spent - own_and_other_cents))
+    if financing is Financing.SHARE and guideline.proof.cut_when_lower:
+        return min(approved_cents, share_of(spent, guideline.amounts.max_share))
+    return min(approved_cents, spent)

@@ -15,11 +15,13 @@ from fondsengine.applications.records import AttachmentInput, new_attachment
 from fondsengine.clock import local_date
 from fondsengine.engine import Actor, Engine, UnitOfWork
 from fondsengine.errors import InvalidInput, NotFound, PermissionDenied
+from fondsengine.guidelines.calc import settled_cents, volunteer_counted_cents
 from fondsengine.guidelines.model import Guideline
 from fondsengine.lifecycle import authz
 from fondsengine.lifecycle.audit import record
 from fondsengine.lifecycle.effects import commitment_year
 from fondsengine.lifecycle.fire import fire, guideline_of, workflow_of
+from fondsengine.lifecycle.views import application_data
 from fondsengine.model import Application, ProofOfUse, Receipt, Refund
 from fondsengine.money import format_euro, share_of
 from fondsengine.payments.receipt_checks import BLOCK, ReceiptFinding, ReceiptLine, check_receipts
@@ -215,7 +217,7 @@ def recognised_cents(receipt: Receipt) -> int:
 
 
 def due_amount(approved_cents: int, eligible_spent_cents: int, share: Fraction, cut_when_lower: bool) -> int:
-    """What the applicant is due after the proof of use (pure)."""
+    """What the applicant is due after the proof of use under share financing (pure)."""
     if cut_when_lower:
         return min(approved_cents, share_of(eligible_spent_cents, share))
     return min(approved_cents, eligible_spent_cents)
@@ -236,11 +238,14 @@ def accept_proof(fonds: Engine, actor: Actor, application_id: int) -> int:
             raise InvalidInput("Noch nicht geprüfte Belege: " + ", ".join(f"Nr. {p}" for p in pending) + ".")
         guideline = guideline_of(uow, app)
         eligible = sum(recognised_cents(r) for r in receipts if r.status == "accepted")
-        due = due_amount(
-            app.approved_cents or 0,
-            eligible,
-            guideline.amounts.max_share,
-            guideline.proof.cut_when_lower,
+        declared = application_data(app)
+        due = settled_cents(
+            guideline,
+            approved_cents=app.approved_cents or 0,
+            eligible_spent_cents=eligible,
+            own_and_other_cents=declared.own_funds_cents
+            + volunteer_counted_cents(declared, guideline)
+            + declared.other_funding_cents,
         )
         app.settled_cents = due
         proof.status, proof.decided_at, proof.decided_by_id, proof.eligible_cents = (

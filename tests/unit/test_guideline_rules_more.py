@@ -162,3 +162,57 @@ def test_the_binding_limit_of_an_approval_names_its_own_clause() -> None:
     ctx = replace(CTX, applicant_other_grants_cents=300000)
     assert max_grant_limit(big, CLAUSES, ctx) == (200000, "§ 4 Abs. 2")
     assert max_grant_limit(APP, CLAUSES, replace(CTX, repeat_count=1)) == (66666, "§ 4 Abs. 4")
+
+
+# 6. the type of financing changes the recomputation after the proof of use --------------------
+
+CITY = load_guideline(ROOT / "witten-cityfonds.yaml")  # share financing, 50 %, cut when lower
+
+
+def financed(g: Guideline, financing: str) -> Guideline:
+    from fondsengine.guidelines.model import Financing
+
+    assert g.issuance is not None
+    return replace(g, issuance=replace(g.issuance, financing=Financing(financing)))
+
+
+def settle(g: Guideline, spent: int, own: int = 0, approved: int = 100000) -> int:
+    from fondsengine.guidelines.calc import settled_cents
+
+    return settled_cents(
+        g, approved_cents=approved, eligible_spent_cents=spent, own_and_other_cents=own
+    )
+
+
+def test_a_fixed_amount_is_only_cut_when_the_costs_spent_fall_below_it() -> None:
+    fixed = financed(CITY, "fixed_amount")
+    assert settle(fixed, 100000) == 100000  # at the grant
+    assert settle(fixed, 99999) == 99999  # just below
+    assert settle(fixed, 150000) == 100000  # above: the fixed amount, not 50 % of 1.500 €
+
+
+def test_share_financing_pays_the_share_of_the_costs_spent() -> None:
+    share = financed(CITY, "share")
+    assert settle(share, 200000) == 100000  # 50 % of the planned 2.000 €
+    assert settle(share, 199999) == 99999  # just below: 50 %, rounded down
+    assert settle(share, 200001) == 100000  # above: never more than approved
+
+
+def test_share_financing_without_cut_behaves_like_a_fixed_amount() -> None:
+    loose = financed(replace(CITY, proof=replace(CITY.proof, cut_when_lower=False)), "share")
+    assert settle(loose, 150000) == 100000
+
+
+def test_deficit_financing_gives_every_saving_to_the_grant() -> None:
+    deficit = financed(CITY, "deficit")
+    assert settle(deficit, 200000, own=100000) == 100000  # the gap exactly
+    assert settle(deficit, 199999, own=100000) == 99999  # one cent less spent, one cent less due
+    assert settle(deficit, 200001, own=100000) == 100000  # more spent: at most approved
+    assert settle(deficit, 90000, own=100000) == 0  # own money covers it all
+
+
+def test_without_an_issuance_section_share_financing_applies() -> None:
+    from fondsengine.guidelines.calc import financing_of
+    from fondsengine.guidelines.model import Financing
+
+    assert financing_of(replace(CITY, issuance=None)) is Financing.SHARE
