@@ -1,0 +1,202 @@
+"""The example guidelines in richtlinien/examples/ each go through a whole lifecycle, and the
+rules of issue 14 act through the service functions (submission, approval, proof of use)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from fondsengine.applications import decisions
+from fondsengine.applications.queries import findings_for
+from fondsengine.applications.service import CostItemInput
+from fondsengine.clock import FixedClock
+from fondsengine.engine import Actor, Engine
+from fondsengine.errors import InvalidInput
+from fondsengine.funds.loading import load_funds
+from fondsengine.model import Application, Receipt
+from fondsengine.payments import proofs
+from fondsengine.payments import service as payments
+from fondsengine.payments.proofs import ReceiptInput
+from tests.support.factories import person, quartiersfonds_input, with_bank_account
+from tests.support.journey import Journey
+
+ROOT = Path(__file__).resolve().parents[2]
+AF, EF, SF = "berlin-aktionsfonds", "nrw-engagementfonds", "berlin-quartiersfonds-stufen"
+
+
+@pytest.fixture
+def cast(fonds: Engine) -> dict[str, Actor]:
+    load_funds(fonds, Actor.scheduler(), ROOT / "richtlinien" / "examples", ROOT / "workflows")
+    funds = (AF, EF, SF)
+    return {
+        "anna": person(fonds, "Anna Beispiel", "anna@example.org"),
+        "office": person(fonds, "Büro", "buero@example.org", *((f, "manager") for f in funds)),
+        "juror": person(fonds, "Jana Jury", "jana@example.org", *((f, "jury_member") for f in funds)),
+        "senate": person(fonds, "Senatsverwaltung", "senat@example.org", (SF, "city_approver")),
+    }
+
+
+def state(fonds: Engine, app_id: int) -> str:
+    with fonds.db.read() as s:
+        app = s.get(Application, app_id)
+        assert app is not None
+        return app.state
+
+
+def settle(fonds: Engine, cast: dict[str, Actor], app_id: int, spent: int) -> int:
+    """Pay what may be paid before the proof, prove `spent` cents of material, accept, settle."""
+    office = cast["office"]
+    with_bank_account(fonds, office, app_id)
+    advance = payments.payment_allowance(fonds, office, app_id).payable_cents
+    payments.record_payment(fonds, office, app_id, amount_cents=advance, kind="advance")
+    today = fonds.clock.now().date()
+    proofs.submit_proof(
+        fonds,
+        cast["anna"],
+        app_id,
+        report="Die Aktion hat stattgefunden.",
+        participants_reached=40,
+        receipts=[ReceiptInput(today, "Baumarkt", "Material", "material", spent)],
+    )
+    with fonds.db.read() as s:
+        receipt_ids = list(s.scalars(select(Receipt.id).where(Receipt.amount_cents == spent)))
+    for rid in receipt_ids:
+        proofs.review_receipt(fonds, office, rid, accepted=True)
+    due = proofs.accept_proof(fonds, office, app_id)
+    if due > advance:
+        payments.record_payment(fonds, office, app_id, amount_cents=due - advance, kind="final")
+    elif due < advance:
+        proofs.claim_refund(fonds, office, app_id, reason="Weniger ausgegeben als gezahlt.")
+        proofs.record_refund(fonds, office, app_id, amount_cents=advance - due)
+    else:
+        proofs.close(fonds, office, app_id)
+    return due
+
+
+def aktionsfonds_input(**changes: object):  # type: ignore[no-untyped-def]
+    base = {
+        "title": "Hoffest im Beispielkiez",
+        "postcode": "12681",
+        "street": "Musterstraße",
+        "project_start": date(2026, 12, 15),  # 20 days after the submission: lead time 14 days
+        "project_end": date(2026, 12, 20),
+        "requested_cents": 120_000,
+        "cost_items": (CostItemInput("material", "Bänke, Pavillon, Deko", 120_000),),
+    }
+    return quartiersfonds_input(**{**base, **changes})
+
+
+def test_the_action_fund_goes_through_the_jury_and_two_instalments_to_documented(
+    fonds: Engine, cast: dict[str, Actor]
+) -> None:
+    data = aktionsfonds_input()
+    app_id = Journey(fonds, office=cast["office"], applicant=cast["anna"], fund=AF, data=data).to("approved")
+    assert [f.code for f in findings_for(fonds, cast["office"], app_id) if f.blocking] == []
+    allowance = payments.payment_allowance(fonds, cast["office"], app_id)
+    assert allowance.payable_cents == 60_000  # first instalment: half
+    assert settle(fonds, cast, app_id, 120_000) == 120_000
+    assert state(fonds, app_id) == "documented"
+
+
+def test_the_action_fund_refuses_an_approval_after_the_project_has_started(
+    fonds: Engine, cast: dict[str, Actor]
+) -> None:
+    data = aktionsfonds_input()
+    journey = Journey(fonds, office=cast["office"], applicant=cast["anna"], fund=AF, data=data)
+    app_id = journey.to("on_agenda")
+    assert isinstance(fonds.clock, FixedClock)
+    fonds.clock.advance(days=21)  # 16.12.2026: the project began on the 15th
+    with pytest.raises(InvalidInput) as refused:
+        decisions.record_jury_outcome(fonds, cast["office"], app_id, "approve")
+    assert refused.value.clause == "Nr. 6 Abs. 2"
+    assert "vor der Bewilligung" in str(refused.value)
+    assert state(fonds, app_id) == "on_agenda"
+
+
+def test_the_action_fund_refuses_a_submission_starting_before_the_decision_can_be_made(
+    fonds: Engine, cast: dict[str, Actor]
+) -> None:
+    from fondsengine.applications import service as apps
+    from fondsengine.errors import GuardFailed
+
+    data = aktionsfonds_input(project_start=date(2026, 11, 24), project_end=date(2026, 12, 20))
+    app_id = apps.create_draft(fonds, cast["anna"], AF, data)
+    with pytest.raises(GuardFailed):
+        apps.submit(fonds, cast["anna"], app_id)
+
+
+def test_the_engagement_fund_counts_volunteer_work_up_to_200_euro_and_the_office_decides(
+    fonds: Engine, cast: dict[str, Actor]
+) -> None:
+    # 1.200 € costs, 20 h x 15 € = 300 € volunteer work; 20 % = 240 €, but at most 200 €
+    data = quartiersfonds_input(
+        applicant_kind="association",
+        project_start=date(2027, 5, 8),
+        project_end=date(2027, 5, 8),
+        requested_cents=100_000,
+        volunteer_hours=Decimal(20),
+        cost_items=(CostItemInput("material", "Getränke, Material", 120_000),),
+    )
+    journey = Journey(fonds, office=cast["office"], applicant=cast["anna"], fund=EF, data=data)
+    app_id = journey.to("approved")
+    assert "decide_approve" in journey.taken and "schedule" not in journey.taken  # no jury
+    capped = {f.code: f for f in findings_for(fonds, cast["office"], app_id)}["own.volunteer_capped"]
+    assert capped.clause == "Nr. 4 Abs. 2"
+    assert "höchstens 200,00 €" in capped.message and "200,00 € von 300,00 €" in capped.message
+    assert settle(fonds, cast, app_id, 110_000) == 100_000  # fixed amount: not cut to 1.100 x share
+    assert state(fonds, app_id) == "documented"
+
+
+def test_the_engagement_fund_refuses_more_than_the_volunteer_caps_allow(
+    fonds: Engine, cast: dict[str, Actor]
+) -> None:
+    from fondsengine.applications import service as apps
+    from fondsengine.errors import GuardFailed
+
+    # claiming all 300 € of volunteer work: the financing plan does not balance with 200 €
+    data = quartiersfonds_input(
+        applicant_kind="association",
+        project_start=date(2027, 5, 8),
+        project_end=date(2027, 5, 8),
+        requested_cents=90_000,
+        volunteer_hours=Decimal(20),
+        cost_items=(CostItemInput("material", "Getränke, Material", 120_000),),
+    )
+    app_id = apps.create_draft(fonds, cast["anna"], EF, data)
+    with pytest.raises(GuardFailed, match="es fehlen 100,00 €"):
+        apps.submit(fonds, cast["anna"], app_id)
+
+
+def test_the_tiered_fund_sends_large_amounts_to_the_senate_and_settles_a_deficit_grant(
+    fonds: Engine, cast: dict[str, Actor]
+) -> None:
+    # 20.000 € costs + 3 % overhead = 20.600 €; 15.000 € requested, 5.600 € own money
+    data = quartiersfonds_input(
+        requested_cents=1_500_000,
+        own_funds_cents=560_000,
+        cost_items=(CostItemInput("material", "Ausstattung Nachbarschaftsgarten", 2_000_000),),
+    )
+    journey = Journey(fonds, office=cast["office"], applicant=cast["anna"], fund=SF, data=data)
+    app_id = journey.to("reviewed")
+    decisions.external_approve(fonds, cast["senate"], app_id)
+    assert state(fonds, app_id) == "approved"
+    # deficit financing: 18.000 € spent, 5.600 € own money first, the grant covers 12.400 €
+    assert settle(fonds, cast, app_id, 1_800_000) == 1_240_000
+    assert state(fonds, app_id) == "documented"
+
+
+def test_the_tiered_fund_lets_the_office_decide_small_amounts(
+    fonds: Engine, cast: dict[str, Actor]
+) -> None:
+    data = quartiersfonds_input(
+        requested_cents=80_000,
+        own_funds_cents=23_000,
+        cost_items=(CostItemInput("material", "Saatgut", 100_000),),
+    )
+    journey = Journey(fonds, office=cast["office"], applicant=cast["anna"], fund=SF, data=data)
+    journey.to("approved")
+    assert "decide_approve" in journey.taken
