@@ -13,7 +13,7 @@ from fondsengine.guidelines.calc import (
     volunteer_value_cents,
 )
 from fondsengine.guidelines.findings import ApplicationData, CheckContext, Finding, Severity
-from fondsengine.guidelines.model import Guideline
+from fondsengine.guidelines.model import Financing, Guideline
 from fondsengine.money import format_euro as eur
 from fondsengine.money import share_of
 
@@ -288,8 +288,40 @@ def check_own_contribution(app: ApplicationData, g: Guideline) -> list[Finding]:
     return out
 
 
+FINANCING_INFO = {
+    Financing.FIXED_AMOUNT: (
+        "Festbetragsfinanzierung: Der Zuschuss ist ein fester Betrag; er sinkt nur, wenn Ihre "
+        "förderfähigen Ausgaben niedriger sind als er."
+    ),
+    Financing.DEFICIT: (
+        "Fehlbedarfsfinanzierung: Der Zuschuss deckt nur, was Eigenmittel, Eigenleistung und "
+        "andere Mittel nicht decken; jede Einsparung mindert ihn."
+    ),
+}
+
+
+def financing_info(g: Guideline) -> Finding | None:
+    """How the type of financing recomputes the grant after the proof of use (info)."""
+    if g.issuance is None:
+        return None
+    financing = g.issuance.financing
+    if financing is Financing.SHARE and g.proof.cut_when_lower:
+        text = (
+            f"Anteilfinanzierung: Der Zuschuss beträgt höchstens {pct(g.amounts.max_share)} "
+            "Ihrer förderfähigen Ausgaben; geben Sie weniger aus, sinkt er entsprechend."
+        )
+    else:
+        text = FINANCING_INFO.get(financing, FINANCING_INFO[Financing.FIXED_AMOUNT])
+    return Finding("financing.kind", INFO, text, g.issuance.clause)
+
+
 def check_financing(app: ApplicationData, g: Guideline) -> list[Finding]:
-    """The financing plan covers the total costs exactly."""
+    """The financing plan covers the total costs exactly; how the grant is recomputed."""
+    info = financing_info(g)
+    return ([info] if info is not None else []) + _check_balance(app, g)
+
+
+def _check_balance(app: ApplicationData, g: Guideline) -> list[Finding]:
     parts = breakdown(app, g)
     total = parts.total_cents + parts.overhead_cents
     income = (

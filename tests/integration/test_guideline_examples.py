@@ -200,3 +200,47 @@ def test_the_tiered_fund_lets_the_office_decide_small_amounts(
     journey = Journey(fonds, office=cast["office"], applicant=cast["anna"], fund=SF, data=data)
     journey.to("approved")
     assert "decide_approve" in journey.taken
+
+
+@pytest.mark.parametrize(
+    ("fund", "old", "new", "added"),
+    [
+        (EF, "  volunteer_max: 200\n", "  volunteer_max: 100\n", "höchstens 100,00 €"),
+        (EF, "  financing: fixed_amount", "  financing: deficit", "Fehlbedarfsfinanzierung"),
+        (
+            EF,
+            '  max: 1000\n  max_clause: "Nr. 3 Abs. 1"',
+            '  max: 900\n  max_clause: "Nr. 3 Abs. 9"',
+            "höchstens 900,00 € betragen (beantragt 1.000,00 €). (Nr. 3 Abs. 9)",
+        ),
+        (AF, "  no_start_before_approval: true", "  no_start_before_approval: false", None),
+    ],
+)
+def test_whatif_shows_the_effect_of_changing_each_new_field(
+    fonds: Engine, cast: dict[str, Actor], tmp_path: Path, fund: str, old: str, new: str, added: str | None
+) -> None:
+    from fondsengine.funds.whatif import whatif
+
+    if fund == EF:  # 1.200 € costs, 20 h volunteer work counted 200 €, 1.000 € asked
+        data = quartiersfonds_input(
+            applicant_kind="association",
+            project_start=date(2027, 5, 8),
+            project_end=date(2027, 5, 8),
+            requested_cents=100_000,
+            volunteer_hours=Decimal(20),
+            cost_items=(CostItemInput("material", "Getränke, Material", 120_000),),
+        )
+    else:
+        data = aktionsfonds_input()
+    Journey(fonds, office=cast["office"], applicant=cast["anna"], fund=fund, data=data).to("submitted")
+    text = (ROOT / "richtlinien" / "examples" / f"{fund}.yaml").read_text(encoding="utf-8")
+    assert old in text
+    proposal = tmp_path / f"{fund}.yaml"
+    proposal.write_text(text.replace(old, new, 1), encoding="utf-8")
+    changes = whatif(fonds, fund, proposal)
+    assert changes, "the change of the field is not visible in the what-if"
+    if added is not None:
+        assert any(added in line for c in changes for line in c.added), changes
+    else:  # the stricter start rule gone: the note to wait for the approval disappears
+        assert any("schriftliche Bewilligung" in line for c in changes for line in c.removed), changes
+    assert whatif(fonds, fund, ROOT / "richtlinien" / "examples" / f"{fund}.yaml") == []
