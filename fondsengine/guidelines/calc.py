@@ -29,16 +29,56 @@ class CostBreakdown:
         return self.eligible_before_overhead_cents + self.overhead_cents
 
 
-def line_eligible_cents(line: CostLine, category: CostCategory | None) -> int:
+def normalise_name(name: str) -> str:
+    """A person's or group's name for comparison: lower case, single spaces."""
+    return " ".join(name.casefold().split())
+
+
+def paid_to_own_group(line: CostLine, app: ApplicationData) -> bool:
+    """The cost line's payee is the applicant (by flag or name) or a member of their group."""
+    if line.payee_is_applicant:
+        return True
+    if not line.payee:
+        return False
+    own = {normalise_name(n) for n in (*app.applicant_names, *app.group_members) if n.strip()}
+    return normalise_name(line.payee) in own
+
+
+def net_cents(amount_cents: int, vat_cents: int | None, vat_share: Fraction) -> int:
+    """The net part of a gross amount: minus the given VAT, else at the guideline's rate
+    (rounded to the cent, half up)."""
+    if vat_cents is not None:
+        return amount_cents - vat_cents
+    exact = Fraction(amount_cents) / (1 + vat_share)
+    return int(exact + Fraction(1, 2))
+
+
+def counts_net(app: ApplicationData, guideline: Guideline) -> bool:
+    """Eligible costs are net for this applicant (entitled to deduct input tax)."""
+    return app.input_tax_deductible and guideline.costs.net_if_input_tax_deductible
+
+
+def line_eligible_cents(
+    line: CostLine,
+    category: CostCategory | None,
+    app: ApplicationData | None = None,
+    guideline: Guideline | None = None,
+) -> int:
     """The part of one cost line that can count (before category caps)."""
     if category is None or not category.eligible or line.amount_cents <= 0:
         return 0
     if category.not_for_applicant and line.payee_is_applicant:
         return 0
+    amount = line.amount_cents
+    if app is not None and guideline is not None:
+        if category.not_for_group_members and paid_to_own_group(line, app):
+            return 0
+        if counts_net(app, guideline):
+            amount = net_cents(amount, line.vat_cents, guideline.costs.vat_share)
     if category.hourly_cap_cents is not None and line.hours is not None and line.hours > 0:
         cap = (line.hours * category.hourly_cap_cents).to_integral_value(rounding=ROUND_FLOOR)
-        return min(line.amount_cents, int(cap))
-    return line.amount_cents
+        return min(amount, int(cap))
+    return amount
 
 
 def breakdown(app: ApplicationData, guideline: Guideline) -> CostBreakdown:
@@ -46,7 +86,7 @@ def breakdown(app: ApplicationData, guideline: Guideline) -> CostBreakdown:
     costs = guideline.costs
     raw: dict[str, int] = {}
     for line in app.cost_items:
-        counted = line_eligible_cents(line, costs.category(line.category))
+        counted = line_eligible_cents(line, costs.category(line.category), app, guideline)
         if counted:
             raw[line.category] = raw.get(line.category, 0) + counted
     capped: dict[str, int] = {}
@@ -155,6 +195,9 @@ def max_grant_limit(
                 amounts.cap_clause or amounts.clause,
             )
         )
+    dm = guideline.de_minimis
+    if dm is not None and app.applicant_kind in dm.kinds:
+        limits.append((dm.limit_cents - (app.de_minimis_prior_cents or 0), dm.clause))
     amount, clause = min(limits, key=lambda limit: limit[0])
     return max(0, amount), clause
 

@@ -26,7 +26,7 @@ TOP_KEYS = {
     "name", "short_name", "kind", "workflow", "valid_from", "legal_basis", "summary", "office",
     "budget", "area", "applicants", "amounts", "own_contribution", "costs", "timing", "decision",
     "jury", "payment", "proof", "publicity", "retention", "form_fields", "declarations",
-    "review_checklist", "conditions", "letters", "issuance",
+    "review_checklist", "conditions", "letters", "issuance", "de_minimis",
 }  # fmt: skip
 OFFICE_KEYS = {"name", "address", "email", "phone", "website", "logo", "city_name"}
 AREA_KEYS = {
@@ -113,6 +113,9 @@ def load_guideline_text(
             f"Den Ablauf (workflow) '{workflow}' gibt es nicht; bekannt sind: {known}",
         )
     amounts = rr.read_amounts(top.section("amounts", AMOUNT_KEYS))
+    applicants = rr.read_applicants(
+        top.section("applicants", {"kinds", "excluded", "nonprofit_required", "clause"})
+    )
     guideline = Guideline(
         fund_id=fund_id,
         version_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
@@ -127,18 +130,12 @@ def load_guideline_text(
         office=rr.read_office(top.section("office", OFFICE_KEYS)),
         budget=rr.read_budget(top.section("budget", {"years", "carry_over", "clause"})),
         area=rr.read_area(top.section("area", AREA_KEYS)),
-        applicants=rr.read_applicants(
-            top.section("applicants", {"kinds", "excluded", "nonprofit_required", "clause"})
-        ),
+        applicants=applicants,
         amounts=amounts,
         own_contribution=rr.read_own_contribution(
             top.section("own_contribution", OWN_KEYS, required=False)
         ),
-        costs=rr.read_costs(
-            top.section(
-                "costs", {"categories", "overhead_flat_percent", "overhead_clause", "clause"}
-            )
-        ),
+        costs=rr.read_costs(top.section("costs", rr.COST_KEYS)),
         timing=rp.read_timing(top.section("timing", rp.TIMING_KEYS)),
         decision=rp.read_decision(
             top.section("decision", {"tiers", "two_step", "granting_body", "clause"})
@@ -154,6 +151,10 @@ def load_guideline_text(
         conditions=rt.read_conditions(out, top.items("conditions")),
         letters=rt.read_letters(top.section("letters", set(rt.LETTER_KINDS), required=False)),
         issuance=read_issuance(top.section("issuance", ISSUANCE_KEYS, required=False)),
+        de_minimis=rr.read_de_minimis(
+            top.section("de_minimis", rr.DE_MINIMIS_KEYS, required=False),
+            applicants.kind_ids(),
+        ),
     )
     _cross_checks(out, top, guideline)
     if out.problems:

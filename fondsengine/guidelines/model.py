@@ -165,6 +165,16 @@ class OwnContributionRules:
 
 
 @dataclass(frozen=True)
+class DeMinimisRules:
+    """De-minimis aid: businesses declare earlier aid; the sum must stay within the limit."""
+
+    limit_cents: int  # e.g. 300.000 € in three years (Regulation (EU) 2023/2831)
+    kinds: tuple[str, ...]  # applicant kinds that count as businesses here
+    years: int = 3
+    clause: str | None = None
+
+
+@dataclass(frozen=True)
 class CostCategory:
     id: str  # material, fees, rental, publicity, catering, purchases, personnel, follow_up, plans ...
     label: str
@@ -173,6 +183,7 @@ class CostCategory:
     max_share: Fraction | None = None  # cap as share of eligible costs (e.g. catering at most 10 %)
     hourly_cap_cents: int | None = None  # fees: max hourly rate
     not_for_applicant: bool = False  # e.g. fees never paid to the applicant themselves
+    not_for_group_members: bool = False  # nor to members of the applicant's group/organisation
     inventory_duty: bool = False  # purchases must be listed in an inventory
     note: str | None = None  # German explanation shown in the form
     clause: str | None = None
@@ -184,6 +195,9 @@ class CostRules:
     overhead_flat_share: Fraction | None = None  # flat overhead on eligible costs, e.g. 3/100
     overhead_clause: str | None = None
     clause: str | None = None
+    net_if_input_tax_deductible: bool = False  # applicants who deduct input tax: costs count net
+    vat_share: Fraction = Fraction(19, 100)  # VAT rate used when a cost line gives no VAT amount
+    vat_clause: str | None = None
 
     def category(self, category_id: str) -> CostCategory | None:
         """Look up a category by id."""
@@ -429,6 +443,7 @@ class Guideline:
         default_factory=dict
     )  # kind -> text; kinds: receipt, changes, approval, rejection, payment, proof_result, refund, lapse
     issuance: Issuance | None = None  # form, issuer, file numbers and remedy of the decisions
+    de_minimis: DeMinimisRules | None = None  # None: the fund gives no de-minimis aid
 
 
 class DecisionForm(StrEnum):

@@ -15,6 +15,7 @@ from fondsengine.guidelines.model import (
     BudgetYear,
     CostCategory,
     CostRules,
+    DeMinimisRules,
     Office,
     OwnContributionRules,
 )
@@ -216,8 +217,13 @@ def read_own_contribution(sec: Section) -> OwnContributionRules:
 
 CATEGORY_KEYS = {
     "id", "label", "eligible", "max", "max_share_percent", "hourly_cap",
-    "not_for_applicant", "inventory_duty", "note", "clause",
+    "not_for_applicant", "inventory_duty", "note", "clause", "not_for_group_members",
 }  # fmt: skip
+COST_KEYS = {
+    "categories", "overhead_flat_percent", "overhead_clause", "clause",
+    "net_if_input_tax_deductible", "vat_percent", "vat_clause",
+}  # fmt: skip
+DE_MINIMIS_KEYS = {"limit", "kinds", "years", "clause"}
 
 
 def read_costs(sec: Section) -> CostRules:
@@ -234,11 +240,19 @@ def read_costs(sec: Section) -> CostRules:
             max_share=item.percent("max_share_percent", required=False),
             hourly_cap_cents=item.money("hourly_cap", required=False),
             not_for_applicant=need(item.boolean("not_for_applicant", False), False),
+            not_for_group_members=need(item.boolean("not_for_group_members", False), False),
             inventory_duty=need(item.boolean("inventory_duty", False), False),
             note=item.text("note", required=False),
             clause=item.text("clause", required=False),
         )
         ids.append((cat.id, item.line_at("id")))
+        if cat.not_for_group_members and not cat.not_for_applicant:
+            sec.out.add(
+                item.line_at("not_for_group_members"),
+                f"Die Kostenart '{cat.id}' hat 'not_for_group_members: true', aber nicht "
+                "'not_for_applicant: true': was nicht an Mitglieder der Gruppe gehen darf, darf "
+                "erst recht nicht an die antragstellende Person gehen.",
+            )
         limited = cat.max_cents is not None or cat.max_share is not None or cat.hourly_cap_cents
         if not cat.eligible and limited:
             sec.out.add(
@@ -249,9 +263,45 @@ def read_costs(sec: Section) -> CostRules:
     check_unique(sec.out, ids, "Kostenarten (categories)")
     if sec.present("categories") and not any(c.eligible for c in categories):
         sec.out.add(sec.line_at("categories"), "Mindestens eine Kostenart muss förderfähig sein.")
+    net = need(sec.boolean("net_if_input_tax_deductible", False), False)
+    vat = sec.percent("vat_percent", required=False)
+    if vat is not None and not net:
+        sec.out.add(
+            sec.line_at("vat_percent"),
+            "'vat_percent' wird nur mit 'net_if_input_tax_deductible: true' gebraucht.",
+        )
     return CostRules(
         categories=tuple(categories),
         overhead_flat_share=sec.percent("overhead_flat_percent", required=False),
         overhead_clause=sec.text("overhead_clause", required=False),
+        clause=sec.text("clause", required=False),
+        net_if_input_tax_deductible=net,
+        vat_share=need(vat, Fraction(19, 100)),
+        vat_clause=sec.text("vat_clause", required=False),
+    )
+
+
+def read_de_minimis(sec: Section, applicant_kinds: frozenset[str]) -> DeMinimisRules | None:
+    """De-minimis aid: limit, the applicant kinds it applies to, the years counted."""
+    if sec.absent:
+        return None
+    limit = sec.money("limit")
+    if limit == 0:
+        sec.out.add(sec.line_at("limit"), "'limit' muss größer als 0 sein.")
+    kinds = sec.texts("kinds", required=True)
+    for kind in kinds:
+        if applicant_kinds and kind not in applicant_kinds:
+            known = ", ".join(sorted(applicant_kinds))
+            sec.out.add(
+                sec.line_at("kinds"),
+                f"'kinds' nennt '{kind}', das ist keine Art von Antragstellenden in "
+                f"'applicants.kinds' ({known}).",
+            )
+    if sec.present("kinds") and not kinds:
+        sec.out.add(sec.line_at("kinds"), "'kinds' muss mindestens eine Art nennen.")
+    return DeMinimisRules(
+        limit_cents=need(limit, 0),
+        kinds=tuple(kinds),
+        years=need(sec.integer("years", required=False, minimum=1, maximum=10), 3),
         clause=sec.text("clause", required=False),
     )

@@ -21,6 +21,7 @@ from fondsengine.guidelines.model import Guideline, SubmissionMode
 from fondsengine.guidelines.rules_money import (
     check_amounts,
     check_costs,
+    check_de_minimis,
     check_financing,
     check_own_contribution,
 )
@@ -58,6 +59,7 @@ def check(app: ApplicationData, guideline: Guideline, ctx: CheckContext) -> list
         *check_applicant(app, guideline),
         *check_area(app, guideline),
         *check_amounts(app, guideline, ctx),
+        *check_de_minimis(app, guideline),
         *check_own_contribution(app, guideline),
         *check_costs(app, guideline),
         *check_financing(app, guideline),

@@ -6,7 +6,10 @@ from fractions import Fraction
 
 from fondsengine.guidelines.calc import (
     breakdown,
+    counts_net,
     effective_share,
+    net_cents,
+    paid_to_own_group,
     required_share_cents,
     volunteer_caps_cents,
     volunteer_counted_cents,
@@ -79,6 +82,31 @@ def check_costs(app: ApplicationData, g: Guideline) -> list[Finding]:
                 )
             )
             continue
+        if cat.not_for_group_members and not line.payee_is_applicant:
+            if not line.payee:
+                out.append(
+                    Finding(
+                        "costs.payee_missing",
+                        B,
+                        f"Bitte geben Sie für {what} an, wer das Geld bekommt: {cat.label} "
+                        "dürfen nicht an Mitglieder Ihrer Gruppe oder Organisation gehen.",
+                        cat.clause,
+                        "cost_items",
+                    )
+                )
+            elif paid_to_own_group(line, app):
+                out.append(
+                    Finding(
+                        "costs.fee_for_group_member",
+                        W,
+                        f"{cat.label} dürfen nicht an Sie oder Mitglieder Ihrer Gruppe oder "
+                        f"Organisation gezahlt werden: {what} an {line.payee} zählt nicht zu den "
+                        "förderfähigen Kosten.",
+                        cat.clause,
+                        "cost_items",
+                    )
+                )
+                continue
         if cat.not_for_applicant and line.payee_is_applicant:
             out.append(
                 Finding(
@@ -125,6 +153,18 @@ def check_costs(app: ApplicationData, g: Guideline) -> list[Finding]:
                     "cost_items",
                 )
             )
+    if counts_net(app, g):
+        gross = sum(max(0, line.amount_cents) for line in app.cost_items)
+        net = sum(
+            net_cents(line.amount_cents, line.vat_cents, costs.vat_share)
+            for line in app.cost_items
+            if line.amount_cents > 0
+        )
+        text = (
+            "Sie sind zum Vorsteuerabzug berechtigt: förderfähig sind nur die Nettobeträge "
+            f"ohne Umsatzsteuer ({eur(net)} statt {eur(gross)} brutto)."
+        )
+        out.append(Finding("costs.net_of_vat", INFO, text, costs.vat_clause or costs.clause))
     parts = breakdown(app, g)
     for cat_id, amount in parts.by_category_cents.items():
         cat = costs.category(cat_id)
@@ -345,3 +385,26 @@ def _check_balance(app: ApplicationData, g: Guideline) -> list[Finding]:
             f"{eur(-diff)}."
         )
     return [Finding("financing.unbalanced", B, text, g.costs.clause, "financing")]
+
+
+def check_de_minimis(app: ApplicationData, g: Guideline) -> list[Finding]:
+    """Businesses declare earlier de-minimis aid; earlier aid plus this grant within the limit."""
+    dm = g.de_minimis
+    if dm is None or app.applicant_kind not in dm.kinds:
+        return []
+    if app.de_minimis_prior_cents is None:
+        text = (
+            f"Bitte geben Sie an, welche De-minimis-Beihilfen Sie in den letzten {dm.years} "
+            "Jahren erhalten haben (0 €, wenn keine)."
+        )
+        return [Finding("de_minimis.undeclared", B, text, dm.clause, "de_minimis_prior_cents")]
+    total = app.de_minimis_prior_cents + app.requested_cents
+    text = (
+        f"De-minimis-Beihilfen in {dm.years} Jahren: bisher {eur(app.de_minimis_prior_cents)}, "
+        f"mit diesem Zuschuss {eur(total)} von höchstens {eur(dm.limit_cents)}."
+    )
+    if total > dm.limit_cents:
+        rest = max(0, dm.limit_cents - app.de_minimis_prior_cents)
+        text += f" Möglich sind noch {eur(rest)}."
+        return [Finding("de_minimis.above_limit", B, text, dm.clause, "requested")]
+    return [Finding("de_minimis.sum", INFO, text, dm.clause, "requested")]

@@ -39,6 +39,8 @@ def application_data(app: Application) -> ApplicationData:
                 amount_cents=c.amount_cents,
                 hours=c.hours,
                 payee_is_applicant=c.payee_is_applicant,
+                payee=c.payee,
+                vat_cents=c.vat_cents,
             )
             for c in app.cost_items
         ),
@@ -51,6 +53,10 @@ def application_data(app: Application) -> ApplicationData:
         extra={str(k): str(v) for k, v in (app.extra or {}).items()},
         title=app.title,
         benefits_area=app.benefits_area,
+        applicant_names=tuple(n for n in (app.contact_name, app.organisation) if n),
+        group_members=tuple(str(m) for m in app.group_members or ()),
+        input_tax_deductible=app.input_tax_deductible,
+        de_minimis_prior_cents=app.de_minimis_prior_cents,
     )
 
 

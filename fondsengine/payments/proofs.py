@@ -15,7 +15,14 @@ from fondsengine.applications.records import AttachmentInput, new_attachment
 from fondsengine.clock import local_date
 from fondsengine.engine import Actor, Engine, UnitOfWork
 from fondsengine.errors import InvalidInput, NotFound, PermissionDenied
-from fondsengine.guidelines.calc import settled_cents, volunteer_counted_cents
+from fondsengine.guidelines.calc import (
+    counts_net,
+    net_cents,
+    paid_to_own_group,
+    settled_cents,
+    volunteer_counted_cents,
+)
+from fondsengine.guidelines.findings import ApplicationData, CostLine
 from fondsengine.guidelines.model import Guideline
 from fondsengine.lifecycle import authz
 from fondsengine.lifecycle.audit import record
@@ -223,6 +230,21 @@ def due_amount(approved_cents: int, eligible_spent_cents: int, share: Fraction, 
     return min(approved_cents, eligible_spent_cents)
 
 
+def proof_eligible_cents(
+    guideline: Guideline, declared: ApplicationData, receipts: Sequence[tuple[str, str, int]]
+) -> int:
+    """Eligible costs proved by the accepted receipts (category, payee, recognised cents): net of
+    VAT for applicants who deduct input tax, without fees paid to the applicant's own group."""
+    total = 0
+    for category_id, payee, cents in receipts:
+        category = guideline.costs.category(category_id)
+        line = CostLine(category_id, "", cents, payee=payee)
+        if category is not None and category.not_for_group_members and paid_to_own_group(line, declared):
+            continue
+        total += net_cents(cents, None, guideline.costs.vat_share) if counts_net(declared, guideline) else cents
+    return total
+
+
 def accept_proof(fonds: Engine, actor: Actor, application_id: int) -> int:
     """Accept the proof: fix the amount due (settled) and release the unused commitment. Returns it."""
     with fonds.unit_of_work() as uow:
@@ -237,8 +259,9 @@ def accept_proof(fonds: Engine, actor: Actor, application_id: int) -> int:
         if pending:
             raise InvalidInput("Noch nicht geprüfte Belege: " + ", ".join(f"Nr. {p}" for p in pending) + ".")
         guideline = guideline_of(uow, app)
-        eligible = sum(recognised_cents(r) for r in receipts if r.status == "accepted")
         declared = application_data(app)
+        accepted = [(r.category, r.payee, recognised_cents(r)) for r in receipts if r.status == "accepted"]
+        eligible = proof_eligible_cents(guideline, declared, accepted)
         due = settled_cents(
             guideline,
             approved_cents=app.approved_cents or 0,

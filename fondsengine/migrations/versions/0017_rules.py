@@ -1,0 +1,40 @@
+"""guideline rules of issue 14: group members, input tax, de-minimis aid, fee payee and VAT
+
+Revision ID: 0017
+Revises: 0014
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0017"
+down_revision = "0014"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("applications", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("group_members", sa.JSON(), nullable=False, server_default="[]"))
+        batch_op.add_column(
+            sa.Column("input_tax_deductible", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+        batch_op.add_column(sa.Column("de_minimis_prior_cents", sa.BigInteger(), nullable=True))
+    with op.batch_alter_table("applications", schema=None) as batch_op:
+        batch_op.alter_column("group_members", server_default=None)
+        batch_op.alter_column("input_tax_deductible", server_default=None)
+    with op.batch_alter_table("cost_items", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("payee", sa.String(length=200), nullable=True))
+        batch_op.add_column(sa.Column("vat_cents", sa.BigInteger(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("cost_items", schema=None) as batch_op:
+        batch_op.drop_column("vat_cents")
+        batch_op.drop_column("payee")
+    with op.batch_alter_table("applications", schema=None) as batch_op:
+        batch_op.drop_column("de_minimis_prior_cents")
+        batch_op.drop_column("input_tax_deductible")
+        batch_op.drop_column("group_members")
