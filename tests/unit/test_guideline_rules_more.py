@@ -216,3 +216,138 @@ def test_without_an_issuance_section_share_financing_applies() -> None:
     from fondsengine.guidelines.model import Financing
 
     assert financing_of(replace(CITY, issuance=None)) is Financing.SHARE
+
+
+# 3. fees never for the applicant nor for members of the applicant's group --------------------
+
+
+def fees_guideline() -> Guideline:
+    cats = tuple(
+        replace(c, not_for_group_members=True) if c.id == "fees" else c
+        for c in QUARTIER.costs.categories
+    )
+    return replace(QUARTIER, costs=replace(QUARTIER.costs, categories=cats))
+
+
+GROUP = fees_guideline()
+
+
+def fee_app(payee: str | None) -> ApplicationData:
+    return replace(
+        APP,
+        applicant_names=("Anna Beispiel", "Initiative Wiesenviertel"),
+        group_members=("Bernd Muster", "Carla Beispiel"),
+        cost_items=(
+            CostLine("material", "Erde", 80000),
+            CostLine("fees", "Gartenworkshop (8 Stunden)", 20000, hours=Decimal(8), payee=payee),
+        ),
+    )
+
+
+def test_a_fee_for_an_outside_professional_counts() -> None:
+    from fondsengine.guidelines.calc import eligible_costs_cents
+
+    app = fee_app("Gärtnerei Grün")
+    assert eligible_costs_cents(app, GROUP) == 100000
+    assert not {"costs.fee_for_group_member", "costs.payee_missing"} & set(found(app, GROUP))
+
+
+def test_a_fee_for_a_group_member_does_not_count_and_cites_the_category_clause() -> None:
+    from fondsengine.guidelines.calc import eligible_costs_cents
+
+    app = fee_app("  bernd   MUSTER ")  # spelling and spaces do not matter
+    assert eligible_costs_cents(app, GROUP) == 80000
+    got = found(app, GROUP)["costs.fee_for_group_member"]
+    assert got.clause == "§ 5 Abs. 2" and "Mitglieder Ihrer Gruppe" in got.message
+    assert "costs.fee_for_group_member" in found(fee_app("Initiative Wiesenviertel"), GROUP)
+
+
+def test_a_fee_without_a_payee_is_asked_for_when_group_members_are_excluded() -> None:
+    assert found(fee_app(None), GROUP)["costs.payee_missing"].blocking
+    assert "costs.payee_missing" not in found(fee_app(None), QUARTIER)  # only with the rule
+
+
+# 4. VAT: applicants entitled to deduct input tax count net costs -----------------------------
+
+NET = replace(QUARTIER, costs=replace(QUARTIER.costs, net_if_input_tax_deductible=True, vat_clause="§ 5 Abs. 6"))
+
+
+def vat_app(deductible: bool, vat: int | None = None) -> ApplicationData:
+    return replace(
+        APP,
+        input_tax_deductible=deductible,
+        cost_items=(CostLine("material", "Pflanzen", 119000, vat_cents=vat),),
+        requested_cents=100000,
+    )
+
+
+def test_net_costs_at_the_rate_when_no_vat_is_given() -> None:
+    from fondsengine.guidelines.calc import eligible_costs_cents
+
+    assert eligible_costs_cents(vat_app(True), NET) == 100000
+    info = found(vat_app(True), NET)["costs.net_of_vat"]
+    assert info.clause == "§ 5 Abs. 6" and "1.000,00 € statt 1.190,00 €" in info.message
+
+
+def test_the_vat_the_applicant_gives_is_taken_off() -> None:
+    from fondsengine.guidelines.calc import eligible_costs_cents
+
+    assert eligible_costs_cents(vat_app(True, 7785), NET) == 111215  # 7 % VAT
+
+
+def test_the_grant_share_is_measured_against_net_costs() -> None:
+    at = replace(vat_app(True), requested_cents=100000, own_funds_cents=19000)
+    assert "amount.above_share" not in found(at, NET)
+    above = replace(at, requested_cents=100001, own_funds_cents=18999)
+    assert found(above, NET)["amount.above_share"].blocking
+
+
+def test_without_input_tax_deduction_or_without_the_rule_gross_costs_count() -> None:
+    from fondsengine.guidelines.calc import eligible_costs_cents
+
+    assert eligible_costs_cents(vat_app(False), NET) == 119000
+    assert eligible_costs_cents(vat_app(True), QUARTIER) == 119000
+    assert "costs.net_of_vat" not in found(vat_app(False), NET)
+
+
+# 5. de-minimis: businesses declare earlier aid; the sum against the limit --------------------
+
+
+def de_minimis_guideline() -> Guideline:
+    from fondsengine.guidelines.model import DeMinimisRules
+
+    rules = DeMinimisRules(limit_cents=30_000_000, kinds=("trader",), clause="§ 3 Abs. 4")
+    return replace(QUARTIER, de_minimis=rules)
+
+
+DM = de_minimis_guideline()
+
+
+def trader(prior: int | None) -> ApplicationData:
+    return replace(APP, applicant_kind="trader", de_minimis_prior_cents=prior)
+
+
+def test_the_de_minimis_sum_at_the_limit_is_shown_against_it() -> None:
+    got = found(trader(29_900_000), DM)["de_minimis.sum"]  # 299.000 € + 1.000 € = the limit
+    assert not got.blocking and got.clause == "§ 3 Abs. 4"
+    assert "mit diesem Zuschuss 300.000,00 € von höchstens 300.000,00 €" in got.message
+
+
+def test_below_the_de_minimis_limit_is_fine() -> None:
+    assert "de_minimis.above_limit" not in found(trader(29_899_999), DM)
+
+
+def test_above_the_de_minimis_limit_is_refused_with_what_is_left() -> None:
+    got = found(trader(29_900_001), DM)["de_minimis.above_limit"]
+    assert got.blocking and "Möglich sind noch 999,99 €" in got.message
+
+
+def test_a_business_must_declare_its_earlier_aid_others_need_not() -> None:
+    assert found(trader(None), DM)["de_minimis.undeclared"].blocking
+    assert not any(code.startswith("de_minimis") for code in found(APP, DM))
+
+
+def test_the_de_minimis_room_limits_the_approval() -> None:
+    from fondsengine.guidelines.calc import max_grant_limit
+
+    assert max_grant_limit(trader(29_950_000), DM, CTX) == (50000, "§ 3 Abs. 4")
