@@ -167,7 +167,7 @@ def test_the_engagement_fund_refuses_more_than_the_volunteer_caps_allow(
         cost_items=(CostItemInput("material", "Getränke, Material", 120_000),),
     )
     app_id = apps.create_draft(fonds, cast["anna"], EF, data)
-    with pytest.raises(GuardFailed, match="es fehlen 100,00 €"):
+    with pytest.raises(GuardFailed, match=r"es fehlen 100,00 €"):
         apps.submit(fonds, cast["anna"], app_id)
 
 
@@ -244,3 +244,66 @@ def test_whatif_shows_the_effect_of_changing_each_new_field(
     else:  # the stricter start rule gone: the note to wait for the approval disappears
         assert any("schriftliche Bewilligung" in line for c in changes for line in c.removed), changes
     assert whatif(fonds, fund, ROOT / "richtlinien" / "examples" / f"{fund}.yaml") == []
+
+
+def test_the_action_fund_does_not_pay_fees_to_members_of_the_applicants_group(
+    fonds: Engine, cast: dict[str, Actor]
+) -> None:
+    from fondsengine.applications import service as apps
+    from fondsengine.errors import GuardFailed
+
+    fee = CostItemInput("fees", "Trommelworkshop (4 Stunden)", 12_000, hours=Decimal(4), payee="Bernd Muster")
+    data = aktionsfonds_input(
+        group_members=("Bernd Muster", "Carla Beispiel"),
+        requested_cents=112_000,
+        cost_items=(CostItemInput("material", "Bänke, Pavillon", 100_000), fee),
+    )
+    app_id = apps.create_draft(fonds, cast["anna"], AF, data)
+    found = {f.code: f for f in findings_for(fonds, cast["anna"], app_id)}
+    assert found["costs.fee_for_group_member"].clause == "Nr. 5 Abs. 2"
+    with pytest.raises(GuardFailed, match="höchstens 100 % der förderfähigen Kosten"):
+        apps.submit(fonds, cast["anna"], app_id)  # 1.120 € asked, only 1.000 € count
+    outside = CostItemInput("fees", "Trommelworkshop (4 Stunden)", 12_000, hours=Decimal(4), payee="Trommelschule")
+    apps.update_draft(fonds, cast["anna"], app_id, replace_items(data, outside))
+    assert "costs.fee_for_group_member" not in {f.code for f in findings_for(fonds, cast["anna"], app_id)}
+    apps.submit(fonds, cast["anna"], app_id)
+    assert state(fonds, app_id) == "submitted"
+
+
+def replace_items(data, fee):  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    return replace(data, cost_items=(data.cost_items[0], fee))
+
+
+def test_the_tiered_fund_counts_net_costs_and_shows_de_minimis_aid_for_a_trader(
+    fonds: Engine, cast: dict[str, Actor]
+) -> None:
+    from fondsengine.applications import service as apps
+    from fondsengine.errors import GuardFailed
+
+    # 11.900 € gross = 10.000 € net + 3 % overhead = 10.300 € eligible; 9.000 € asked (jury tier)
+    data = quartiersfonds_input(
+        applicant_kind="trader",
+        nonprofit=False,
+        organisation="Café am Platz",
+        input_tax_deductible=True,
+        de_minimis_prior_cents=29_150_000,
+        requested_cents=900_000,
+        own_funds_cents=320_000,
+        cost_items=(CostItemInput("material", "Sitzmöbel für den Platz", 1_190_000),),
+    )
+    refused = apps.create_draft(fonds, cast["anna"], SF, data)
+    with pytest.raises(GuardFailed, match=r"Möglich sind noch 8\.500,00 €"):
+        apps.submit(fonds, cast["anna"], refused)  # 291.500 € + 9.000 € above 300.000 €
+    data = quartiersfonds_input(**{**vars(data), "de_minimis_prior_cents": 29_100_000})
+    journey = Journey(fonds, office=cast["office"], applicant=cast["anna"], fund=SF, data=data)
+    app_id = journey.to("approved")
+    assert "jury_approve" in journey.taken
+    found = {f.code: f for f in findings_for(fonds, cast["office"], app_id)}
+    assert "300.000,00 € von höchstens 300.000,00 €" in found["de_minimis.sum"].message
+    assert found["de_minimis.sum"].clause == "§ 3 Abs. 4"
+    assert "10.000,00 € statt 11.900,00 €" in found["costs.net_of_vat"].message
+    # proof: 11.900 € gross receipts count 10.000 € net; deficit: 10.000 € - 3.200 € own money
+    assert settle(fonds, cast, app_id, 1_190_000) == 680_000
+    assert state(fonds, app_id) == "documented"
