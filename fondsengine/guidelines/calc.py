@@ -158,6 +158,21 @@ def effective_share(guideline: Guideline, repeat_count: int) -> Fraction:
     return amounts.max_share * factor
 
 
+def share_base_cents(app: ApplicationData, guideline: Guideline, ctx: CheckContext) -> int:
+    """The eligible costs the grant share is measured against: this project's, or for a repeat
+    under `repeat_share_base: first` the first funded project's (when the chain is linked)."""
+    first = ctx.first_funding
+    if ctx.repeat_count > 0 and guideline.amounts.repeat_share_base == "first" and first is not None:
+        return eligible_costs_cents(first, guideline)
+    return eligible_costs_cents(app, guideline)
+
+
+def repeats_exhausted(guideline: Guideline, repeat_count: int) -> bool:
+    """The project was repeated more often than the guideline allows (`repeat_max`)."""
+    limit = guideline.amounts.repeat_max
+    return limit is not None and repeat_count > limit
+
+
 def max_grant_cents(app: ApplicationData, guideline: Guideline, ctx: CheckContext) -> int:
     """The most that could be granted under every cap (not looking at the free budget)."""
     return max_grant_limit(app, guideline, ctx)[0]
@@ -179,7 +194,9 @@ def max_grant_limit(
     limits: list[tuple[int, str | None]] = [
         (amounts.max_cents, amounts.max_clause or amounts.clause),
         (
-            share_of(eligible, effective_share(guideline, ctx.repeat_count)),
+            share_of(share_base_cents(app, guideline, ctx), effective_share(guideline, ctx.repeat_count))
+            if not repeats_exhausted(guideline, ctx.repeat_count)
+            else 0,
             share_clause or amounts.clause,
         ),
         # the required own contribution must stay with the applicant

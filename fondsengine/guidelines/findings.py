@@ -85,3 +85,5 @@ class CheckContext:
     )
     repeat_count: int = 0  # how often this project was funded before (0 = first time)
     budget_free_cents: int | None = None  # free budget of the year, if known
+    # the first funding of a repeated project, when the office linked the chain (repeat funding)
+    first_funding: ApplicationData | None = None

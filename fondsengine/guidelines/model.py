@@ -146,6 +146,8 @@ class AmountRules:
     share_clause: str | None = None
     repeat_clause: str | None = None
     max_clause: str | None = None  # minimum and maximum per project (else `clause`)
+    repeat_max: int | None = None  # at most this many repeats (2nd, 3rd ... funding); None: no limit
+    repeat_share_base: str = "own"  # "own": share of this project's costs; "first": of the first grant's
 
 
 @dataclass(frozen=True)

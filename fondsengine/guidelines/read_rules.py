@@ -162,18 +162,34 @@ def read_amounts(sec: Section) -> AmountRules:
             if repeat and value > repeat[-1]:
                 sec.out.add(line_of(node), "Die Anteile in 'repeat_shares' dürfen nicht steigen.")
             repeat.append(value)
+    repeat_allowed = need(sec.boolean("repeat_allowed", True), True)
+    repeat_max = sec.integer("repeat_max", required=False, minimum=0, maximum=20)
+    if repeat_max is not None and (repeat_max == 0 or not repeat_allowed):
+        sec.out.add(
+            sec.line_at("repeat_max"),
+            "'repeat_max' zählt erlaubte Wiederholungen und muss mindestens 1 sein; sollen "
+            "Wiederholungen gar nicht gefördert werden, setzen Sie 'repeat_allowed: false'.",
+        )
+    base = need(sec.choice("repeat_share_base", ("own", "first"), default="own"), "own")
+    if base == "first" and not repeat:
+        sec.out.add(
+            sec.line_at("repeat_share_base"),
+            "'repeat_share_base: first' braucht fallende Anteile in 'repeat_shares'.",
+        )
     return AmountRules(
         min_cents=need(low, 0),
         max_cents=need(high, 0),
         per_applicant_year_cap_cents=cap,
         max_share=need(share, Fraction(1)),
         repeat_shares=tuple(repeat),
-        repeat_allowed=need(sec.boolean("repeat_allowed", True), True),
+        repeat_allowed=repeat_allowed,
         clause=sec.text("clause", required=False),
         cap_clause=sec.text("cap_clause", required=False),
         share_clause=sec.text("share_clause", required=False),
         repeat_clause=sec.text("repeat_clause", required=False),
         max_clause=sec.text("max_clause", required=False),
+        repeat_max=repeat_max,
+        repeat_share_base=base,
     )
 
 

@@ -10,7 +10,9 @@ from fondsengine.guidelines.calc import (
     effective_share,
     net_cents,
     paid_to_own_group,
+    repeats_exhausted,
     required_share_cents,
+    share_base_cents,
     volunteer_caps_cents,
     volunteer_counted_cents,
     volunteer_value_cents,
@@ -252,14 +254,28 @@ def check_amounts(app: ApplicationData, g: Guideline, ctx: CheckContext) -> list
             )
         )
         return out
-    eligible = breakdown(app, g).eligible_cents
+    if repeats_exhausted(g, ctx.repeat_count):
+        text = (
+            f"Dieses Projekt wurde schon {ctx.repeat_count}-mal gefördert; nach der Richtlinie "
+            f"kann es höchstens {a.repeat_max}-mal wiederholt gefördert werden."
+        )
+        out.append(
+            Finding("amount.repeat_max_reached", B, text, a.repeat_clause or a.clause, "requested")
+        )
+        return out
     share = effective_share(g, ctx.repeat_count)
-    limit = share_of(eligible, share)
+    base = share_base_cents(app, g, ctx)
+    limit = share_of(base, share)
     if req > limit:
         if share != a.max_share:
+            of_what = (
+                "der förderfähigen Kosten der ersten Förderung"
+                if base != breakdown(app, g).eligible_cents
+                else "der förderfähigen Kosten"
+            )
             text = (
                 f"Bei der {ctx.repeat_count + 1}. Förderung desselben Projekts darf der "
-                f"Zuschuss höchstens {pct(share)} der förderfähigen Kosten betragen (höchstens "
+                f"Zuschuss höchstens {pct(share)} {of_what} betragen (höchstens "
                 f"{eur(limit)}, beantragt {eur(req)})."
             )
             out.append(

@@ -60,6 +60,25 @@ def application_data(app: Application) -> ApplicationData:
     )
 
 
+def funded_chain(session: Session, app: Application) -> list[Application]:
+    """The earlier funded applications this one continues, the first funding first.
+
+    Follows the office's links (`continues_id`); an earlier application counts when it was
+    approved (it has an approved amount). A link loop ends the walk."""
+    chain: list[Application] = []
+    seen = {app.id}
+    current = app
+    while current.continues_id is not None and current.continues_id not in seen:
+        earlier = session.get(Application, current.continues_id)
+        if earlier is None:
+            break
+        seen.add(earlier.id)
+        if earlier.approved_cents is not None:
+            chain.append(earlier)
+        current = earlier
+    return list(reversed(chain))
+
+
 def check_context(
     session: Session,
     app: Application,
@@ -109,12 +128,18 @@ def check_context(
         )
         or 0
     )
+    repeat_count, first = app.repeat_count, None
+    if app.continues_id is not None:  # linked by the office: the engine counts the fundings
+        chain = funded_chain(session, app)
+        repeat_count = len(chain)
+        first = application_data(chain[0]) if chain else None
     return CheckContext(
         today=now_date,
         budget_year=app.budget_year,
         applicant_other_grants_cents=int(bound) + int(pending),
-        repeat_count=app.repeat_count,
+        repeat_count=repeat_count,
         budget_free_cents=budget_free,
+        first_funding=first,
     )
 
 

@@ -89,6 +89,10 @@ class Application(Base):
     project_end: Mapped[date | None]
     participants_expected: Mapped[int | None]
     repeat_count: Mapped[int] = mapped_column(Integer, default=0)
+    # repeat funding (migration 0017): the earlier application this one continues, linked or
+    # confirmed by the office; the file number the applicant named for it
+    continues_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"))
+    continues_file_number: Mapped[str | None] = mapped_column(String(40))
 
     requested_cents: Mapped[Cents]
     own_funds_cents: Mapped[Cents]

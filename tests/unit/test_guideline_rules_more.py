@@ -351,3 +351,35 @@ def test_the_de_minimis_room_limits_the_approval() -> None:
     from fondsengine.guidelines.calc import max_grant_limit
 
     assert max_grant_limit(trader(29_950_000), DM, CTX) == (50000, "§ 3 Abs. 4")
+
+
+# repeat funding: counted from the office's links, a maximum, the share of the first grant ------
+
+REPEAT = replace(
+    QUARTIER,
+    amounts=replace(QUARTIER.amounts, repeat_max=2, repeat_share_base="first"),
+)  # shares 2/3 and 1/3 of 100 %, clause § 4 Abs. 4
+
+
+def test_the_last_allowed_repeat_is_funded_one_more_is_refused_with_its_own_message() -> None:
+    app = replace(APP, requested_cents=30000)
+    assert "amount.repeat_max_reached" not in found(app, REPEAT, replace(CTX, repeat_count=2))
+    assert "amount.repeat_max_reached" not in found(app, REPEAT, replace(CTX, repeat_count=1))
+    got = found(app, REPEAT, replace(CTX, repeat_count=3))["amount.repeat_max_reached"]
+    assert got.blocking and got.clause == "§ 4 Abs. 4"
+    assert "schon 3-mal gefördert" in got.message and "höchstens 2-mal" in got.message
+
+
+def test_the_falling_share_is_measured_against_the_first_grants_eligible_costs() -> None:
+    from fondsengine.guidelines.calc import max_grant_limit
+
+    first = replace(APP, cost_items=(CostLine("material", "Erde", 60000),))  # 600 € the first time
+    ctx = replace(CTX, repeat_count=1, first_funding=first)  # 2/3 of 600 € = 400 €
+    at = replace(APP, requested_cents=40000)  # this time 1.000 € costs
+    assert "amount.above_repeat_share" not in found(at, REPEAT, ctx)
+    above = found(replace(APP, requested_cents=40001), REPEAT, ctx)["amount.above_repeat_share"]
+    assert "der ersten Förderung" in above.message and "höchstens 400,00 €" in above.message
+    assert max_grant_limit(APP, REPEAT, ctx) == (40000, "§ 4 Abs. 4")
+    # measured against this project's own costs, the limit would be 2/3 of 1.000 €
+    own = replace(REPEAT, amounts=replace(REPEAT.amounts, repeat_share_base="own"))
+    assert max_grant_limit(APP, own, ctx) == (66666, "§ 4 Abs. 4")

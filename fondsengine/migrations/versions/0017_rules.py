@@ -1,4 +1,5 @@
-"""guideline rules of issue 14: group members, input tax, de-minimis aid, fee payee and VAT
+"""guideline rules of issue 14: group members, input tax, de-minimis aid, fee payee and VAT,
+repeat funding links
 
 Revision ID: 0017
 Revises: 0014
@@ -22,6 +23,11 @@ def upgrade() -> None:
             sa.Column("input_tax_deductible", sa.Boolean(), nullable=False, server_default=sa.false())
         )
         batch_op.add_column(sa.Column("de_minimis_prior_cents", sa.BigInteger(), nullable=True))
+        batch_op.add_column(sa.Column("continues_id", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("continues_file_number", sa.String(length=40), nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f("fk_applications_continues_id_applications"), "applications", ["continues_id"], ["id"]
+        )
     with op.batch_alter_table("applications", schema=None) as batch_op:
         batch_op.alter_column("group_members", server_default=None)
         batch_op.alter_column("input_tax_deductible", server_default=None)
@@ -35,6 +41,9 @@ def downgrade() -> None:
         batch_op.drop_column("vat_cents")
         batch_op.drop_column("payee")
     with op.batch_alter_table("applications", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("fk_applications_continues_id_applications"), type_="foreignkey")
+        batch_op.drop_column("continues_file_number")
+        batch_op.drop_column("continues_id")
         batch_op.drop_column("de_minimis_prior_cents")
         batch_op.drop_column("input_tax_deductible")
         batch_op.drop_column("group_members")
