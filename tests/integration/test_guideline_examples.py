@@ -307,3 +307,46 @@ def test_the_tiered_fund_counts_net_costs_and_shows_de_minimis_aid_for_a_trader(
     # proof: 11.900 € gross receipts count 10.000 € net; deficit: 10.000 € - 3.200 € own money
     assert settle(fonds, cast, app_id, 1_190_000) == 680_000
     assert state(fonds, app_id) == "documented"
+
+
+def engagement_input(**changes: object):  # type: ignore[no-untyped-def]
+    base = {
+        "applicant_kind": "association",
+        "project_start": date(2027, 5, 8),
+        "project_end": date(2027, 5, 8),
+        "requested_cents": 100_000,
+        "volunteer_hours": Decimal(20),
+        "cost_items": (CostItemInput("material", "Getränke, Material", 120_000),),
+    }
+    return quartiersfonds_input(**{**base, **changes})
+
+
+def test_the_office_links_a_repeat_and_the_engine_measures_it_against_the_first_grant(
+    fonds: Engine, cast: dict[str, Actor]
+) -> None:
+    from fondsengine.applications.repeats import link_repeat
+
+    office = cast["office"]
+    # first funding in 2026: 1.200 € eligible costs
+    first_data = engagement_input(project_start=date(2026, 12, 12), project_end=date(2026, 12, 12))
+    first = Journey(fonds, office=office, applicant=cast["anna"], fund=EF, data=first_data).to("approved")
+    with fonds.db.read() as s:
+        first_number = s.get(Application, first).file_number  # type: ignore[union-attr]
+    assert first_number
+    # the repeat in 2027 costs 1.800 €; the applicant names the earlier file number and asks 900 €
+    data = engagement_input(
+        continues_file_number=first_number,
+        requested_cents=90_000,
+        own_funds_cents=70_000,
+        cost_items=(CostItemInput("material", "Getränke, Material", 180_000),),
+    )
+    app_id = Journey(fonds, office=office, applicant=cast["anna"], fund=EF, data=data).to("submitted")
+    assert "amount.above_repeat_share" not in {f.code for f in findings_for(fonds, office, app_id)}
+    assert link_repeat(fonds, office, app_id, first_number) == 1  # the engine counts one funding
+    found = {f.code: f for f in findings_for(fonds, office, app_id)}
+    above = found["amount.above_repeat_share"]  # 2/3 of the first grant's 1.200 € = 800 €
+    assert above.clause == "Nr. 3 Abs. 3" and "höchstens 800,00 €, beantragt 900,00 €" in above.message
+    with pytest.raises(InvalidInput, match="gibt es in diesem Fonds nicht"):
+        link_repeat(fonds, office, app_id, "EF-2027-9999")
+    with pytest.raises(InvalidInput):
+        link_repeat(fonds, office, first, str(first_number))  # not itself
