@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime
 
 from sqlalchemy import func, select
@@ -12,6 +13,7 @@ from fondsengine.engine import Actor, Engine, UnitOfWork
 from fondsengine.errors import InvalidInput, NotFound, PermissionDenied
 from fondsengine.guidelines.calc import lapse_date, max_grant_limit, proof_due_date
 from fondsengine.guidelines.rules import start_before_approval
+from fondsengine.guidelines.rules_money import lifted_limits_text, soft_limits, unlifted_soft_limit
 from fondsengine.lifecycle import authz
 from fondsengine.lifecycle.audit import record
 from fondsengine.lifecycle.fire import fire, guideline_of, workflow_of
@@ -117,6 +119,10 @@ def _set_approval(
     early = start_before_approval(guideline, app.project_start, today)
     if early is not None:
         raise InvalidInput(early.message, field="project_start", clause=early.clause)
+    # soft limits apply to the amount granted: approving within them needs no reason
+    soft = unlifted_soft_limit(replace(application_data(app), requested_cents=amount), guideline)
+    if soft is not None:
+        raise InvalidInput(soft.message, field="amount", clause=soft.clause)
     pending = pending_states(uow.fonds.catalog, uow.session)
     ctx = check_context(uow.session, app, now_date=today, budget_free=None, pending_states=pending)
     limit, limit_clause = max_grant_limit(application_data(app), guideline, ctx)
@@ -128,6 +134,13 @@ def _set_approval(
         )
     app.approved_cents = amount
     app.approval_reason = reason.strip() if reason else None
+    lifted = {str(k): str(v) for k, v in (app.lifted_limits or {}).items()}
+    if lifted:  # the decision cites the soft limits lifted and their accepted reasons
+        a = guideline.amounts
+        limits = dict(soft_limits(application_data(app), guideline))
+        cited = lifted_limits_text(a.soft_clause or a.share_clause or a.clause, lifted, limits)
+        if cited:
+            app.approval_reason = f"{app.approval_reason} {cited}" if app.approval_reason else cited
     app.conditions = [c.strip() for c in conditions if c.strip()]
     app.decided_at = now
     if app.project_end is not None:

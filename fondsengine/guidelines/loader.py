@@ -35,7 +35,7 @@ AREA_KEYS = {
 AMOUNT_KEYS = {
     "min", "max", "per_applicant_year_cap", "max_share_percent", "repeat_shares",
     "repeat_allowed", "clause", "cap_clause", "share_clause", "repeat_clause", "max_clause",
-    "repeat_max", "repeat_share_base",
+    "repeat_max", "repeat_share_base", "normal_share_percent", "normal_max", "soft_clause",
 }  # fmt: skip
 OWN_KEYS = {
     "min_share_percent", "money_min_share_percent", "volunteer_hour_rate",

@@ -147,6 +147,9 @@ class AmountRules:
     repeat_clause: str | None = None
     max_clause: str | None = None  # minimum and maximum per project (else `clause`)
     repeat_max: int | None = None  # at most this many repeats (2nd, 3rd ... funding); None: no limit
+    normal_share: Fraction | None = None  # soft limit: "normally at most"; more with a reason
+    normal_max_cents: int | None = None  # soft per-project maximum, below the hard `max_cents`
+    soft_clause: str | None = None  # clause of the soft limits and their justification
     repeat_share_base: str = "own"  # "own": share of this project's costs; "first": of the first grant's
 
 

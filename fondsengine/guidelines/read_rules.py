@@ -176,6 +176,20 @@ def read_amounts(sec: Section) -> AmountRules:
             sec.line_at("repeat_share_base"),
             "'repeat_share_base: first' braucht fallende Anteile in 'repeat_shares'.",
         )
+    normal_share = sec.percent("normal_share_percent", required=False)
+    if normal_share is not None and share is not None and not 0 < normal_share < share:
+        sec.out.add(
+            sec.line_at("normal_share_percent"),
+            "'normal_share_percent' (die Regel-Grenze) muss größer als 0 und kleiner als "
+            "'max_share_percent' (die feste Grenze) sein.",
+        )
+    normal_max = sec.money("normal_max", required=False)
+    if normal_max is not None and high is not None and not (low or 0) <= normal_max < high:
+        sec.out.add(
+            sec.line_at("normal_max"),
+            "'normal_max' (der Regel-Höchstbetrag) muss zwischen 'min' und 'max' liegen und "
+            "kleiner als 'max' sein.",
+        )
     return AmountRules(
         min_cents=need(low, 0),
         max_cents=need(high, 0),
@@ -190,6 +204,9 @@ def read_amounts(sec: Section) -> AmountRules:
         max_clause=sec.text("max_clause", required=False),
         repeat_max=repeat_max,
         repeat_share_base=base,
+        normal_share=normal_share,
+        normal_max_cents=normal_max,
+        soft_clause=sec.text("soft_clause", required=False),
     )
 
 

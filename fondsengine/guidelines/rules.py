@@ -24,6 +24,7 @@ from fondsengine.guidelines.rules_money import (
     check_de_minimis,
     check_financing,
     check_own_contribution,
+    check_soft_limits,
 )
 from fondsengine.guidelines.summary import plain_summary
 from fondsengine.money import format_euro as eur
@@ -60,6 +61,7 @@ def check(app: ApplicationData, guideline: Guideline, ctx: CheckContext) -> list
         *check_area(app, guideline),
         *check_amounts(app, guideline, ctx),
         *check_de_minimis(app, guideline),
+        *check_soft_limits(app, guideline),
         *check_own_contribution(app, guideline),
         *check_costs(app, guideline),
         *check_financing(app, guideline),

@@ -298,6 +298,60 @@ def check_amounts(app: ApplicationData, g: Guideline, ctx: CheckContext) -> list
     return out
 
 
+SOFT_SHARE, SOFT_MAX = "amount.above_normal_share", "amount.above_normal_max"
+
+
+def soft_limits(app: ApplicationData, g: Guideline) -> list[tuple[str, str]]:
+    """The soft limits this application goes beyond: (code, German text of the limit)."""
+    a = g.amounts
+    out: list[tuple[str, str]] = []
+    req = app.requested_cents
+    if a.normal_max_cents is not None and req > a.normal_max_cents:
+        out.append((SOFT_MAX, f"in der Regel höchstens {eur(a.normal_max_cents)} je Projekt"))
+    if a.normal_share is not None:
+        eligible = breakdown(app, g).eligible_cents
+        if req > share_of(eligible, a.normal_share):
+            out.append(
+                (SOFT_SHARE, f"in der Regel höchstens {pct(a.normal_share)} der förderfähigen Kosten")
+            )
+    return out
+
+
+def check_soft_limits(app: ApplicationData, g: Guideline) -> list[Finding]:
+    """Soft limits: beyond them a warning; the approval needs the reason the office records."""
+    clause = g.amounts.soft_clause or g.amounts.share_clause or g.amounts.clause
+    out: list[Finding] = []
+    for code, limit in soft_limits(app, g):
+        reason = app.lifted_limits.get(code)
+        if reason:
+            text = f"Abweichend von der Regel ({limit}) zugelassen: {reason}"
+            out.append(Finding(code + ".lifted", INFO, text, clause, "requested"))
+        else:
+            text = (
+                f"Der Zuschuss liegt über der Regel ({limit}). Mehr ist nur mit einer schriftlichen "
+                "Begründung möglich, die das entscheidende Gremium annimmt; ohne sie kann nicht "
+                "bewilligt werden."
+            )
+            out.append(Finding(code, W, text, clause, "requested"))
+    return out
+
+
+def unlifted_soft_limit(app: ApplicationData, g: Guideline) -> Finding | None:
+    """The first soft limit the application goes beyond without a recorded reason (blocks the
+    approval), or None."""
+    for finding in check_soft_limits(app, g):
+        if finding.severity is W:
+            return Finding(finding.code, B, finding.message, finding.clause, finding.field)
+    return None
+
+
+def lifted_limits_text(clause: str | None, lifted: dict[str, str], limits: dict[str, str]) -> str:
+    """The sentence the approval records for the lifted soft limits (German)."""
+    cited = f" ({clause})" if clause else ""
+    parts = [f"{limits.get(code, code)}: {reason}" for code, reason in lifted.items() if code in limits]
+    return f"Abweichung von der Regel-Grenze{cited} mit Begründung: " + "; ".join(parts) + "." if parts else ""
+
+
 def check_own_contribution(app: ApplicationData, g: Guideline) -> list[Finding]:
     """Eigenanteil in money and Eigenleistung in volunteer hours."""
     out: list[Finding] = []

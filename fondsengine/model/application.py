@@ -93,6 +93,7 @@ class Application(Base):
     # confirmed by the office; the file number the applicant named for it
     continues_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"))
     continues_file_number: Mapped[str | None] = mapped_column(String(40))
+    lifted_limits: Mapped[dict[str, Any]] = mapped_column(default=dict)  # soft limit code -> reason
 
     requested_cents: Mapped[Cents]
     own_funds_cents: Mapped[Cents]

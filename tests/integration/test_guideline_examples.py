@@ -350,3 +350,49 @@ def test_the_office_links_a_repeat_and_the_engine_measures_it_against_the_first_
         link_repeat(fonds, office, app_id, "EF-2027-9999")
     with pytest.raises(InvalidInput):
         link_repeat(fonds, office, first, str(first_number))  # not itself
+
+
+def test_the_senate_grants_above_the_normal_maximum_only_with_the_recorded_reason(
+    fonds: Engine, cast: dict[str, Actor]
+) -> None:
+    from fondsengine.applications.limits import lift_limit
+
+    # 30.000 € costs + 3 % = 30.900 € eligible; 22.000 € asked: above the normal 20.000 €
+    data = quartiersfonds_input(
+        requested_cents=2_200_000,
+        own_funds_cents=890_000,
+        cost_items=(CostItemInput("material", "Spielgeräte für den Hof", 3_000_000),),
+    )
+    app_id = Journey(fonds, office=cast["office"], applicant=cast["anna"], fund=SF, data=data).to("reviewed")
+    warned = {f.code: f for f in findings_for(fonds, cast["office"], app_id)}["amount.above_normal_max"]
+    assert not warned.blocking and warned.clause == "§ 3 Abs. 5"
+    with pytest.raises(InvalidInput) as refused:
+        decisions.external_approve(fonds, cast["senate"], app_id)
+    assert refused.value.clause == "§ 3 Abs. 5"
+    with pytest.raises(InvalidInput):
+        lift_limit(fonds, cast["office"], app_id, "amount.above_normal_max", "  ")
+    with pytest.raises(InvalidInput):
+        lift_limit(fonds, cast["office"], app_id, "amount.above_normal_share", "Begründung")
+    lift_limit(fonds, cast["office"], app_id, "amount.above_normal_max", "Einziger Spielplatz im Quartier")
+    decisions.external_approve(fonds, cast["senate"], app_id)
+    with fonds.db.read() as s:
+        app = s.get(Application, app_id)
+        assert app is not None and app.approved_cents == 2_200_000
+        assert app.approval_reason is not None
+        assert "Abweichung von der Regel-Grenze (§ 3 Abs. 5) mit Begründung" in app.approval_reason
+        assert "Einziger Spielplatz im Quartier" in app.approval_reason
+    lifted = {f.code: f for f in findings_for(fonds, cast["office"], app_id)}
+    assert "zugelassen: Einziger Spielplatz" in lifted["amount.above_normal_max.lifted"].message
+
+
+def test_the_senate_may_grant_within_the_normal_maximum_without_a_reason(
+    fonds: Engine, cast: dict[str, Actor]
+) -> None:
+    data = quartiersfonds_input(
+        requested_cents=2_200_000,
+        own_funds_cents=890_000,
+        cost_items=(CostItemInput("material", "Spielgeräte für den Hof", 3_000_000),),
+    )
+    app_id = Journey(fonds, office=cast["office"], applicant=cast["anna"], fund=SF, data=data).to("reviewed")
+    decisions.external_approve(fonds, cast["senate"], app_id, amount_cents=2_000_000, reason="Regel-Höchstbetrag")
+    assert state(fonds, app_id) == "approved"

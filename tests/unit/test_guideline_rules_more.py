@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 from fondsengine.guidelines.calc import volunteer_counted_cents
@@ -383,3 +384,46 @@ def test_the_falling_share_is_measured_against_the_first_grants_eligible_costs()
     # measured against this project's own costs, the limit would be 2/3 of 1.000 €
     own = replace(REPEAT, amounts=replace(REPEAT.amounts, repeat_share_base="own"))
     assert max_grant_limit(APP, own, ctx) == (66666, "§ 4 Abs. 4")
+
+
+# soft limits: "normally at most …", more with a written reason the office records --------------
+
+SOFT = replace(
+    QUARTIER,
+    amounts=replace(
+        QUARTIER.amounts, normal_share=Fraction(4, 5), normal_max_cents=200000, soft_clause="§ 4 Abs. 7"
+    ),
+)
+
+
+def test_a_grant_at_the_normal_share_needs_no_reason() -> None:
+    from fondsengine.guidelines.rules_money import unlifted_soft_limit
+
+    at = replace(APP, requested_cents=80000, own_funds_cents=20000)
+    assert "amount.above_normal_share" not in found(at, SOFT)
+    assert unlifted_soft_limit(at, SOFT) is None
+    below = replace(APP, requested_cents=79999, own_funds_cents=20001)
+    assert unlifted_soft_limit(below, SOFT) is None
+
+
+def test_above_the_normal_share_warns_and_blocks_the_approval_until_a_reason_is_recorded() -> None:
+    from fondsengine.guidelines.rules_money import lifted_limits_text, soft_limits, unlifted_soft_limit
+
+    above = replace(APP, requested_cents=80001, own_funds_cents=19999)
+    got = found(above, SOFT)["amount.above_normal_share"]
+    assert not got.blocking and got.clause == "§ 4 Abs. 7"  # the applicant may submit
+    blocked = unlifted_soft_limit(above, SOFT)
+    assert blocked is not None and blocked.blocking and "80 %" in blocked.message
+    lifted = replace(above, lifted_limits={"amount.above_normal_share": "Kein Eigenanteil möglich"})
+    assert unlifted_soft_limit(lifted, SOFT) is None
+    info = found(lifted, SOFT)["amount.above_normal_share.lifted"]
+    assert "zugelassen: Kein Eigenanteil möglich" in info.message
+    text = lifted_limits_text("§ 4 Abs. 7", dict(lifted.lifted_limits), dict(soft_limits(lifted, SOFT)))
+    assert text.startswith("Abweichung von der Regel-Grenze (§ 4 Abs. 7) mit Begründung: in der Regel")
+
+
+def test_the_normal_maximum_per_project_is_a_soft_limit_too() -> None:
+    big = replace(APP, cost_items=(CostLine("material", "Bühne", 300000),))
+    assert "amount.above_normal_max" not in found(replace(big, requested_cents=200000, own_funds_cents=100000), SOFT)
+    got = found(replace(big, requested_cents=200001, own_funds_cents=99999), SOFT)["amount.above_normal_max"]
+    assert "in der Regel höchstens 2.000,00 € je Projekt" in got.message
