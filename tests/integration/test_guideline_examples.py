@@ -214,6 +214,18 @@ def test_the_tiered_fund_lets_the_office_decide_small_amounts(
             "höchstens 900,00 € betragen (beantragt 1.000,00 €). (Nr. 3 Abs. 9)",
         ),
         (AF, "  no_start_before_approval: true", "  no_start_before_approval: false", None),
+        (
+            EF,
+            '  max_clause: "Nr. 3 Abs. 1"\n',
+            '  max_clause: "Nr. 3 Abs. 1"\n  normal_max: 900\n  soft_clause: "Nr. 3 Abs. 4"\n',
+            "in der Regel höchstens 900,00 € je Projekt",
+        ),
+        (
+            EF,
+            "\ndecision:\n",
+            '\nde_minimis:\n  limit: 300000\n  kinds: [association]\n  clause: "Nr. 9"\n\ndecision:\n',
+            "welche De-minimis-Beihilfen",
+        ),
     ],
 )
 def test_whatif_shows_the_effect_of_changing_each_new_field(
