@@ -14,7 +14,7 @@ from fondsengine.errors import FondsError
 from fondsengine.guidelines import read_process as rp
 from fondsengine.guidelines import read_rules as rr
 from fondsengine.guidelines import read_texts as rt
-from fondsengine.guidelines.model import DecidedBy, Guideline
+from fondsengine.guidelines.model import NO_JURY, DecidedBy, Guideline
 from fondsengine.guidelines.read_issuance import ISSUANCE_KEYS, read_issuance
 from fondsengine.guidelines.yamlreader import Collector, Section, compose
 from fondsengine.problems import Problem
@@ -114,6 +114,20 @@ def load_guideline_text(
             f"Den Ablauf (workflow) '{workflow}' gibt es nicht; bekannt sind: {known}",
         )
     amounts = rr.read_amounts(top.section("amounts", AMOUNT_KEYS))
+    decision = rp.read_decision(
+        top.section("decision", {"tiers", "two_step", "granting_body", "clause"})
+    )
+    jury_needed = decision.two_step or any(t.decided_by is DecidedBy.JURY for t in decision.tiers)
+    # without a jury section and without a jury tier the office or an outside body decides all
+    if jury_needed and not top.present("jury"):
+        out.add(
+            top.line_at("decision"),
+            "Die Jury entscheidet oder empfiehlt hier (eine Stufe mit 'decided_by: jury' oder "
+            "'two_step: true'), aber der Abschnitt 'jury' fehlt. Ohne Jury entscheiden nur "
+            "'management' oder 'external'.",
+        )
+    wants_jury = top.present("jury")
+    jury = rp.read_jury(top.section("jury", rp.JURY_KEYS)) if wants_jury else NO_JURY
     applicants = rr.read_applicants(
         top.section("applicants", {"kinds", "excluded", "nonprofit_required", "clause"})
     )
@@ -138,10 +152,8 @@ def load_guideline_text(
         ),
         costs=rr.read_costs(top.section("costs", rr.COST_KEYS)),
         timing=rp.read_timing(top.section("timing", rp.TIMING_KEYS)),
-        decision=rp.read_decision(
-            top.section("decision", {"tiers", "two_step", "granting_body", "clause"})
-        ),
-        jury=rp.read_jury(top.section("jury", rp.JURY_KEYS)),
+        decision=decision,
+        jury=jury,
         payment=rp.read_payment(top.section("payment", PAYMENT_KEYS)),
         proof=rt.read_proof(top.section("proof", PROOF_KEYS)),
         publicity=rt.read_publicity(top.section("publicity", {"required", "text", "clause"})),

@@ -324,6 +324,27 @@ class JuryRules:
     majority_clause: str | None = None
 
 
+NO_JURY = JuryRules(
+    size=0,
+    groups=(),
+    balance=(),
+    selection="none",
+    term_years=0,
+    quorum_basis=QuorumBasis.PRESENT,
+    quorum_min_members=0,
+    majority=Majority.SIMPLE,
+    abstentions_count=False,
+    tie=TieRule.REJECTED,
+    management_votes=False,
+    conflict=ConflictRules(),
+    circulation_allowed=False,
+    circulation_days=0,
+    votes_open=False,
+    public_minutes=False,
+    visible_fields=(),
+)  # a fund without a jury: the office or an outside body decides everything
+
+
 @dataclass(frozen=True)
 class PaymentRules:
     modes: tuple[PaymentMode, ...]
@@ -449,6 +470,11 @@ class Guideline:
     )  # kind -> text; kinds: receipt, changes, approval, rejection, payment, proof_result, refund, lapse
     issuance: Issuance | None = None  # form, issuer, file numbers and remedy of the decisions
     de_minimis: DeMinimisRules | None = None  # None: the fund gives no de-minimis aid
+
+    @property
+    def has_jury(self) -> bool:
+        """False for a fund without a jury (no `jury` section; no tier is decided by a jury)."""
+        return self.jury.size > 0
 
 
 class DecisionForm(StrEnum):

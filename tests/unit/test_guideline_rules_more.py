@@ -427,3 +427,15 @@ def test_the_normal_maximum_per_project_is_a_soft_limit_too() -> None:
     assert "amount.above_normal_max" not in found(replace(big, requested_cents=200000, own_funds_cents=100000), SOFT)
     got = found(replace(big, requested_cents=200001, own_funds_cents=99999), SOFT)["amount.above_normal_max"]
     assert "in der Regel höchstens 2.000,00 € je Projekt" in got.message
+
+
+# a fund without a jury -----------------------------------------------------------------------
+
+
+def test_a_fund_without_a_jury_section_has_no_jury_and_the_office_decides() -> None:
+    from fondsengine.guidelines.model import DecidedBy
+
+    no_jury = load_guideline(ROOT / "examples" / "nrw-engagementfonds.yaml")
+    assert not no_jury.has_jury and no_jury.jury.size == 0
+    assert [t.decided_by for t in no_jury.decision.tiers] == [DecidedBy.MANAGEMENT]
+    assert QUARTIER.has_jury
