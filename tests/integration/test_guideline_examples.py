@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from fondsengine.applications import decisions
 from fondsengine.applications.queries import findings_for
-from fondsengine.applications.service import CostItemInput
+from fondsengine.applications.service import ApplicationInput, CostItemInput
 from fondsengine.clock import FixedClock
 from fondsengine.engine import Actor, Engine
 from fondsengine.errors import InvalidInput
@@ -77,7 +77,7 @@ def settle(fonds: Engine, cast: dict[str, Actor], app_id: int, spent: int) -> in
     return due
 
 
-def aktionsfonds_input(**changes: object):  # type: ignore[no-untyped-def]
+def aktionsfonds_input(**changes: object) -> ApplicationInput:
     base = {
         "title": "Hoffest im Beispielkiez",
         "postcode": "12681",
@@ -282,7 +282,7 @@ def test_the_action_fund_does_not_pay_fees_to_members_of_the_applicants_group(
     assert state(fonds, app_id) == "submitted"
 
 
-def replace_items(data, fee):  # type: ignore[no-untyped-def]
+def replace_items(data: ApplicationInput, fee: CostItemInput) -> ApplicationInput:
     from dataclasses import replace
 
     return replace(data, cost_items=(data.cost_items[0], fee))
@@ -321,7 +321,7 @@ def test_the_tiered_fund_counts_net_costs_and_shows_de_minimis_aid_for_a_trader(
     assert state(fonds, app_id) == "documented"
 
 
-def engagement_input(**changes: object):  # type: ignore[no-untyped-def]
+def engagement_input(**changes: object) -> ApplicationInput:
     base = {
         "applicant_kind": "association",
         "project_start": date(2027, 5, 8),
