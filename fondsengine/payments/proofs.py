@@ -131,6 +131,7 @@ def _findings(
         approved_on=local_date(app.decided_at) if app.decided_at else None,
         today=local_date(proof.submitted_at) if proof.submitted_at else today,
         applicant_names=[n for n in (app.contact_name, app.organisation) if n],
+        group_members=[str(m) for m in app.group_members or ()],
     )
 
 

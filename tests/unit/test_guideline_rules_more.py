@@ -439,3 +439,26 @@ def test_a_fund_without_a_jury_section_has_no_jury_and_the_office_decides() -> N
     assert not no_jury.has_jury and no_jury.jury.size == 0
     assert [t.decided_by for t in no_jury.decision.tiers] == [DecidedBy.MANAGEMENT]
     assert QUARTIER.has_jury
+
+
+def test_a_receipt_for_a_fee_to_a_group_member_is_blocked_in_the_proof() -> None:
+    from fondsengine.payments.receipt_checks import ReceiptLine, check_receipts
+
+    def codes(payee: str) -> set[str]:
+        line = ReceiptLine(1, date(2027, 4, 10), payee, "fees", 20000)
+        found = check_receipts(
+            GROUP,
+            [line],
+            plan_categories={"fees"},
+            project_start=date(2027, 4, 10),
+            project_end=date(2027, 4, 11),
+            approved_on=date(2027, 3, 10),
+            today=date(2027, 4, 20),
+            applicant_names=["Anna Beispiel"],
+            group_members=["Bernd Muster"],
+        )
+        return {f.code for f in found}
+
+    assert "group_fee" in codes("Bernd  Muster")
+    assert "own_fee" in codes("Anna Beispiel")
+    assert not {"group_fee", "own_fee"} & codes("Trommelschule")
