@@ -25,7 +25,8 @@ def check_paths(paths: list[Path]) -> tuple[list[Problem], int]:
     """Check files and folders; returns all problems and the number of files checked."""
     files: list[Path] = []
     for p in paths:
-        files.extend(sorted(p.glob("*.yaml")) if p.is_dir() else [p])
+        # subfolders too: richtlinien/examples/ is checked with richtlinien/
+        files.extend(sorted(p.rglob("*.yaml")) if p.is_dir() else [p])
     workflow_ids = {f.stem for f in files if f.exists() and _is_workflow(f)}
     default_wf_dir = Path("workflows")
     if default_wf_dir.is_dir():

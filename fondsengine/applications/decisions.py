@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime
 
 from sqlalchemy import func, select
@@ -10,7 +11,9 @@ from sqlalchemy import func, select
 from fondsengine.clock import local_date
 from fondsengine.engine import Actor, Engine, UnitOfWork
 from fondsengine.errors import InvalidInput, NotFound, PermissionDenied
-from fondsengine.guidelines.calc import lapse_date, max_grant_cents, proof_due_date
+from fondsengine.guidelines.calc import lapse_date, max_grant_limit, proof_due_date
+from fondsengine.guidelines.rules import start_before_approval
+from fondsengine.guidelines.rules_money import lifted_limits_text, soft_limits, unlifted_soft_limit
 from fondsengine.lifecycle import authz
 from fondsengine.lifecycle.audit import record
 from fondsengine.lifecycle.fire import fire, guideline_of, workflow_of
@@ -113,17 +116,31 @@ def _set_approval(
     if amount < app.requested_cents and not (reason and reason.strip()):
         raise InvalidInput("Bitte begründen Sie, warum weniger als beantragt bewilligt wird.", field="reason")
     today = local_date(now)
+    early = start_before_approval(guideline, app.project_start, today)
+    if early is not None:
+        raise InvalidInput(early.message, field="project_start", clause=early.clause)
+    # soft limits apply to the amount granted: approving within them needs no reason
+    soft = unlifted_soft_limit(replace(application_data(app), requested_cents=amount), guideline)
+    if soft is not None:
+        raise InvalidInput(soft.message, field="amount", clause=soft.clause)
     pending = pending_states(uow.fonds.catalog, uow.session)
     ctx = check_context(uow.session, app, now_date=today, budget_free=None, pending_states=pending)
-    limit = max_grant_cents(application_data(app), guideline, ctx)
+    limit, limit_clause = max_grant_limit(application_data(app), guideline, ctx)
     if amount > limit:
         raise InvalidInput(
             f"Nach der Förderrichtlinie sind höchstens {format_euro(limit)} möglich.",
             field="amount",
-            clause=guideline.amounts.share_clause or guideline.amounts.clause,
+            clause=limit_clause,
         )
     app.approved_cents = amount
     app.approval_reason = reason.strip() if reason else None
+    lifted = {str(k): str(v) for k, v in (app.lifted_limits or {}).items()}
+    if lifted:  # the decision cites the soft limits lifted and their accepted reasons
+        a = guideline.amounts
+        limits = dict(soft_limits(application_data(app), guideline))
+        cited = lifted_limits_text(a.soft_clause or a.share_clause or a.clause, lifted, limits)
+        if cited:
+            app.approval_reason = f"{app.approval_reason} {cited}" if app.approval_reason else cited
     app.conditions = [c.strip() for c in conditions if c.strip()]
     app.decided_at = now
     if app.project_end is not None:

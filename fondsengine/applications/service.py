@@ -29,6 +29,8 @@ class CostItemInput:
     amount_cents: int
     hours: Decimal | None = None
     payee_is_applicant: bool = False
+    payee: str | None = None  # who receives the money (fees: checked against the group members)
+    vat_cents: int | None = None  # VAT included in the amount, if known (input tax deduction)
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,10 @@ class ApplicationInput:
     repeat_count: int = 0
     legal_form: str | None = None  # of the organisation, e.g. "e. V."
     representative: str | None = None  # who represents the organisation (Vorstand, Inhaber/in)
+    group_members: tuple[str, ...] = ()  # members of the applicant's group (no fees for them)
+    input_tax_deductible: bool = False  # entitled to deduct input tax: eligible costs are net
+    de_minimis_prior_cents: int | None = None  # earlier de-minimis aid (businesses), None: none declared
+    continues_file_number: str | None = None  # file number of the earlier funded project this continues
 
 
 def _validate(data: ApplicationInput) -> None:
@@ -95,6 +101,12 @@ def _validate(data: ApplicationInput) -> None:
             raise InvalidInput(f"Kostenposition {i}: Bitte beschreiben Sie die Kosten.", field="cost_items")
         if item.hours is not None and not (Decimal(item.hours).is_finite() and item.hours > 0):
             raise InvalidInput(f"Kostenposition {i}: Die Stunden müssen größer als 0 sein.", field="cost_items")
+        if item.vat_cents is not None and not 0 <= item.vat_cents < item.amount_cents:
+            raise InvalidInput(
+                f"Kostenposition {i}: Die Umsatzsteuer muss kleiner als der Betrag sein.", field="cost_items"
+            )
+    if data.de_minimis_prior_cents is not None and data.de_minimis_prior_cents < 0:
+        raise InvalidInput("Frühere De-minimis-Beihilfen dürfen nicht negativ sein.", field="de_minimis_prior_cents")
 
 
 def validate_input(data: ApplicationInput) -> None:
@@ -103,11 +115,14 @@ def validate_input(data: ApplicationInput) -> None:
 
 
 def _apply(app: Application, data: ApplicationInput) -> None:
-    simple = {k: v for k, v in vars(data).items() if k not in {"cost_items", "declarations", "extra"}}
+    simple = {
+        k: v for k, v in vars(data).items() if k not in {"cost_items", "declarations", "extra", "group_members"}
+    }
     for key, value in simple.items():
         setattr(app, key, value)
     app.declarations = sorted(data.declarations)
     app.extra = dict(data.extra)
+    app.group_members = [m.strip() for m in data.group_members if m.strip()]
     app.cost_items.clear()
     for pos, item in enumerate(data.cost_items, start=1):
         app.cost_items.append(
@@ -118,6 +133,8 @@ def _apply(app: Application, data: ApplicationInput) -> None:
                 amount_cents=item.amount_cents,
                 hours=item.hours,
                 payee_is_applicant=item.payee_is_applicant,
+                payee=item.payee.strip() if item.payee and item.payee.strip() else None,
+                vat_cents=item.vat_cents,
             )
         )
 
@@ -356,6 +373,8 @@ def _snapshot(app: Application) -> dict[str, Any]:
             "description": c.description,
             "amount_cents": c.amount_cents,
             "hours": str(c.hours) if c.hours is not None else None,
+            "payee": c.payee,
+            "vat_cents": c.vat_cents,
         }
         for c in app.cost_items
     ]

@@ -9,7 +9,7 @@ from decimal import ROUND_FLOOR
 from fractions import Fraction
 
 from fondsengine.guidelines.findings import ApplicationData, CheckContext, CostLine
-from fondsengine.guidelines.model import CostCategory, Guideline, PaymentMode
+from fondsengine.guidelines.model import CostCategory, Financing, Guideline, PaymentMode
 from fondsengine.money import share_of
 
 
@@ -29,16 +29,56 @@ class CostBreakdown:
         return self.eligible_before_overhead_cents + self.overhead_cents
 
 
-def line_eligible_cents(line: CostLine, category: CostCategory | None) -> int:
+def normalise_name(name: str) -> str:
+    """A person's or group's name for comparison: lower case, single spaces."""
+    return " ".join(name.casefold().split())
+
+
+def paid_to_own_group(line: CostLine, app: ApplicationData) -> bool:
+    """The cost line's payee is the applicant (by flag or name) or a member of their group."""
+    if line.payee_is_applicant:
+        return True
+    if not line.payee:
+        return False
+    own = {normalise_name(n) for n in (*app.applicant_names, *app.group_members) if n.strip()}
+    return normalise_name(line.payee) in own
+
+
+def net_cents(amount_cents: int, vat_cents: int | None, vat_share: Fraction) -> int:
+    """The net part of a gross amount: minus the given VAT, else at the guideline's rate
+    (rounded to the cent, half up)."""
+    if vat_cents is not None:
+        return amount_cents - vat_cents
+    exact = Fraction(amount_cents) / (1 + vat_share)
+    return int(exact + Fraction(1, 2))
+
+
+def counts_net(app: ApplicationData, guideline: Guideline) -> bool:
+    """Eligible costs are net for this applicant (entitled to deduct input tax)."""
+    return app.input_tax_deductible and guideline.costs.net_if_input_tax_deductible
+
+
+def line_eligible_cents(
+    line: CostLine,
+    category: CostCategory | None,
+    app: ApplicationData | None = None,
+    guideline: Guideline | None = None,
+) -> int:
     """The part of one cost line that can count (before category caps)."""
     if category is None or not category.eligible or line.amount_cents <= 0:
         return 0
     if category.not_for_applicant and line.payee_is_applicant:
         return 0
+    amount = line.amount_cents
+    if app is not None and guideline is not None:
+        if category.not_for_group_members and paid_to_own_group(line, app):
+            return 0
+        if counts_net(app, guideline):
+            amount = net_cents(amount, line.vat_cents, guideline.costs.vat_share)
     if category.hourly_cap_cents is not None and line.hours is not None and line.hours > 0:
         cap = (line.hours * category.hourly_cap_cents).to_integral_value(rounding=ROUND_FLOOR)
-        return min(line.amount_cents, int(cap))
-    return line.amount_cents
+        return min(amount, int(cap))
+    return amount
 
 
 def breakdown(app: ApplicationData, guideline: Guideline) -> CostBreakdown:
@@ -46,7 +86,7 @@ def breakdown(app: ApplicationData, guideline: Guideline) -> CostBreakdown:
     costs = guideline.costs
     raw: dict[str, int] = {}
     for line in app.cost_items:
-        counted = line_eligible_cents(line, costs.category(line.category))
+        counted = line_eligible_cents(line, costs.category(line.category), app, guideline)
         if counted:
             raw[line.category] = raw.get(line.category, 0) + counted
     capped: dict[str, int] = {}
@@ -91,12 +131,18 @@ def volunteer_value_cents(app: ApplicationData, guideline: Guideline) -> int:
     return int(value)
 
 
+def volunteer_caps_cents(app: ApplicationData, guideline: Guideline) -> tuple[int, int | None]:
+    """The two caps on counted volunteer value: the share of eligible costs, the euro amount."""
+    own = guideline.own_contribution
+    return share_of(eligible_costs_cents(app, guideline), own.volunteer_max_share), own.volunteer_max_cents
+
+
 def volunteer_counted_cents(app: ApplicationData, guideline: Guideline) -> int:
-    """Volunteer value that counts as own contribution (up to the cap share of eligible costs)."""
-    cap = share_of(
-        eligible_costs_cents(app, guideline), guideline.own_contribution.volunteer_max_share
-    )
-    return min(volunteer_value_cents(app, guideline), cap)
+    """Volunteer value that counts as own contribution: up to the share of eligible costs and
+    up to the absolute amount (`volunteer_max`), whichever is lower."""
+    share_cap, euro_cap = volunteer_caps_cents(app, guideline)
+    counted = min(volunteer_value_cents(app, guideline), share_cap)
+    return counted if euro_cap is None else min(counted, euro_cap)
 
 
 def effective_share(guideline: Guideline, repeat_count: int) -> Fraction:
@@ -112,16 +158,65 @@ def effective_share(guideline: Guideline, repeat_count: int) -> Fraction:
     return amounts.max_share * factor
 
 
+def share_base_cents(app: ApplicationData, guideline: Guideline, ctx: CheckContext) -> int:
+    """The eligible costs the grant share is measured against: this project's, or for a repeat
+    under `repeat_share_base: first` the first funded project's (when the chain is linked)."""
+    first = ctx.first_funding
+    if ctx.repeat_count > 0 and guideline.amounts.repeat_share_base == "first" and first is not None:
+        return eligible_costs_cents(first, guideline)
+    return eligible_costs_cents(app, guideline)
+
+
+def repeats_exhausted(guideline: Guideline, repeat_count: int) -> bool:
+    """The project was repeated more often than the guideline allows (`repeat_max`)."""
+    limit = guideline.amounts.repeat_max
+    return limit is not None and repeat_count > limit
+
+
 def max_grant_cents(app: ApplicationData, guideline: Guideline, ctx: CheckContext) -> int:
     """The most that could be granted under every cap (not looking at the free budget)."""
+    return max_grant_limit(app, guideline, ctx)[0]
+
+
+def max_grant_limit(
+    app: ApplicationData, guideline: Guideline, ctx: CheckContext
+) -> tuple[int, str | None]:
+    """The most that could be granted and the clause of the limit that binds it.
+
+    Each limit cites its own clause: the per-project maximum `max_clause`, the share
+    `share_clause` (or `repeat_clause` for a repeated project), the required own contribution
+    the own-contribution clause, the yearly cap per applicant `cap_clause`."""
     amounts = guideline.amounts
     eligible = eligible_costs_cents(app, guideline)
-    limits = [amounts.max_cents, share_of(eligible, effective_share(guideline, ctx.repeat_count))]
-    # the required own contribution must stay with the applicant
-    limits.append(eligible - _ceil_share(eligible, guideline.own_contribution.min_share))
+    share_clause = amounts.share_clause
+    if ctx.repeat_count > 0:
+        share_clause = amounts.repeat_clause or share_clause
+    limits: list[tuple[int, str | None]] = [
+        (amounts.max_cents, amounts.max_clause or amounts.clause),
+        (
+            share_of(share_base_cents(app, guideline, ctx), effective_share(guideline, ctx.repeat_count))
+            if not repeats_exhausted(guideline, ctx.repeat_count)
+            else 0,
+            share_clause or amounts.clause,
+        ),
+        # the required own contribution must stay with the applicant
+        (
+            eligible - _ceil_share(eligible, guideline.own_contribution.min_share),
+            guideline.own_contribution.clause,
+        ),
+    ]
     if amounts.per_applicant_year_cap_cents is not None:
-        limits.append(amounts.per_applicant_year_cap_cents - ctx.applicant_other_grants_cents)
-    return max(0, min(limits))
+        limits.append(
+            (
+                amounts.per_applicant_year_cap_cents - ctx.applicant_other_grants_cents,
+                amounts.cap_clause or amounts.clause,
+            )
+        )
+    dm = guideline.de_minimis
+    if dm is not None and app.applicant_kind in dm.kinds:
+        limits.append((dm.limit_cents - (app.de_minimis_prior_cents or 0), dm.clause))
+    amount, clause = min(limits, key=lambda limit: limit[0])
+    return max(0, amount), clause
 
 
 def _ceil_share(cents: int, share: Fraction) -> int:
@@ -176,3 +271,34 @@ def lapse_rule_text(guideline: Guideline, lapse_on: date) -> str:
     else:
         what = "keine Auszahlung angefordert wurde"
     return f"Die Bewilligung erlischt{clause}, wenn bis zum {day} {what}."
+
+
+def financing_of(guideline: Guideline) -> Financing:
+    """The guideline's type of financing; without an `issuance` section share financing."""
+    return guideline.issuance.financing if guideline.issuance is not None else Financing.SHARE
+
+
+def settled_cents(
+    guideline: Guideline,
+    *,
+    approved_cents: int,
+    eligible_spent_cents: int,
+    own_and_other_cents: int,
+) -> int:
+    """What the applicant is due after the proof of use, by the type of financing.
+
+    - fixed amount (Festbetrag): the grant stays as approved; it is only cut when the eligible
+      costs actually spent are lower than the grant itself;
+    - share (Anteilfinanzierung): the share of the eligible costs spent (`max_share`), at most
+      the approved amount, when the guideline cuts the grant (`proof.cut_when_lower`); else
+      like a fixed amount;
+    - deficit (Fehlbedarf): what own money, valued volunteer work and other funding leave
+      uncovered of the eligible costs spent, at most the approved amount (every saving reduces
+      the grant)."""
+    financing = financing_of(guideline)
+    spent = max(0, eligible_spent_cents)
+    if financing is Financing.DEFICIT:
+        return max(0, min(approved_cents, spent - own_and_other_cents))
+    if financing is Financing.SHARE and guideline.proof.cut_when_lower:
+        return min(approved_cents, share_of(spent, guideline.amounts.max_share))
+    return min(approved_cents, spent)

@@ -43,6 +43,8 @@ class CostLine:
     amount_cents: int
     hours: Decimal | None = None  # for fees: hours worked (hourly cap check)
     payee_is_applicant: bool = False  # fee paid to the applicant themselves
+    payee: str | None = None  # who is paid (checked against the applicant's group members)
+    vat_cents: int | None = None  # VAT included in amount_cents, if the applicant gave it
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,11 @@ class ApplicationData:
     extra: Mapping[str, str] = field(default_factory=dict)
     title: str = ""
     benefits_area: bool = False  # project outside the area but for its residents
+    applicant_names: tuple[str, ...] = ()  # the applicant's own names (contact, organisation)
+    group_members: tuple[str, ...] = ()  # members of the applicant's group or organisation
+    input_tax_deductible: bool = False  # entitled to deduct input tax (eligible costs are net)
+    de_minimis_prior_cents: int | None = None  # earlier de-minimis aid declared; None: not declared
+    lifted_limits: Mapping[str, str] = field(default_factory=dict)  # soft limit code -> the reason
 
 
 @dataclass(frozen=True)
@@ -79,3 +86,5 @@ class CheckContext:
     )
     repeat_count: int = 0  # how often this project was funded before (0 = first time)
     budget_free_cents: int | None = None  # free budget of the year, if known
+    # the first funding of a repeated project, when the office linked the chain (repeat funding)
+    first_funding: ApplicationData | None = None

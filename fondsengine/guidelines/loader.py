@@ -14,7 +14,7 @@ from fondsengine.errors import FondsError
 from fondsengine.guidelines import read_process as rp
 from fondsengine.guidelines import read_rules as rr
 from fondsengine.guidelines import read_texts as rt
-from fondsengine.guidelines.model import DecidedBy, Guideline
+from fondsengine.guidelines.model import NO_JURY, DecidedBy, Guideline
 from fondsengine.guidelines.read_issuance import ISSUANCE_KEYS, read_issuance
 from fondsengine.guidelines.yamlreader import Collector, Section, compose
 from fondsengine.problems import Problem
@@ -26,7 +26,7 @@ TOP_KEYS = {
     "name", "short_name", "kind", "workflow", "valid_from", "legal_basis", "summary", "office",
     "budget", "area", "applicants", "amounts", "own_contribution", "costs", "timing", "decision",
     "jury", "payment", "proof", "publicity", "retention", "form_fields", "declarations",
-    "review_checklist", "conditions", "letters", "issuance",
+    "review_checklist", "conditions", "letters", "issuance", "de_minimis",
 }  # fmt: skip
 OFFICE_KEYS = {"name", "address", "email", "phone", "website", "logo", "city_name"}
 AREA_KEYS = {
@@ -34,11 +34,13 @@ AREA_KEYS = {
 }  # fmt: skip
 AMOUNT_KEYS = {
     "min", "max", "per_applicant_year_cap", "max_share_percent", "repeat_shares",
-    "repeat_allowed", "clause", "cap_clause", "share_clause", "repeat_clause",
+    "repeat_allowed", "clause", "cap_clause", "share_clause", "repeat_clause", "max_clause",
+    "repeat_max", "repeat_share_base", "normal_share_percent", "normal_max", "soft_clause",
 }  # fmt: skip
 OWN_KEYS = {
     "min_share_percent", "money_min_share_percent", "volunteer_hour_rate",
-    "volunteer_max_share_percent", "volunteer_allowed", "clause",
+    "volunteer_max_share_percent", "volunteer_allowed", "clause", "volunteer_max",
+    "volunteer_clause",
 }  # fmt: skip
 PAYMENT_KEYS = {
     "modes", "advance_max_share_percent", "instalments", "lapse_after_days", "clause",
@@ -112,6 +114,23 @@ def load_guideline_text(
             f"Den Ablauf (workflow) '{workflow}' gibt es nicht; bekannt sind: {known}",
         )
     amounts = rr.read_amounts(top.section("amounts", AMOUNT_KEYS))
+    decision = rp.read_decision(
+        top.section("decision", {"tiers", "two_step", "granting_body", "clause"})
+    )
+    jury_needed = decision.two_step or any(t.decided_by is DecidedBy.JURY for t in decision.tiers)
+    # without a jury section and without a jury tier the office or an outside body decides all
+    if jury_needed and not top.present("jury"):
+        out.add(
+            top.line_at("decision"),
+            "Die Jury entscheidet oder empfiehlt hier (eine Stufe mit 'decided_by: jury' oder "
+            "'two_step: true'), aber der Abschnitt 'jury' fehlt. Ohne Jury entscheiden nur "
+            "'management' oder 'external'.",
+        )
+    wants_jury = top.present("jury")
+    jury = rp.read_jury(top.section("jury", rp.JURY_KEYS)) if wants_jury else NO_JURY
+    applicants = rr.read_applicants(
+        top.section("applicants", {"kinds", "excluded", "nonprofit_required", "clause"})
+    )
     guideline = Guideline(
         fund_id=fund_id,
         version_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
@@ -126,23 +145,15 @@ def load_guideline_text(
         office=rr.read_office(top.section("office", OFFICE_KEYS)),
         budget=rr.read_budget(top.section("budget", {"years", "carry_over", "clause"})),
         area=rr.read_area(top.section("area", AREA_KEYS)),
-        applicants=rr.read_applicants(
-            top.section("applicants", {"kinds", "excluded", "nonprofit_required", "clause"})
-        ),
+        applicants=applicants,
         amounts=amounts,
         own_contribution=rr.read_own_contribution(
             top.section("own_contribution", OWN_KEYS, required=False)
         ),
-        costs=rr.read_costs(
-            top.section(
-                "costs", {"categories", "overhead_flat_percent", "overhead_clause", "clause"}
-            )
-        ),
+        costs=rr.read_costs(top.section("costs", rr.COST_KEYS)),
         timing=rp.read_timing(top.section("timing", rp.TIMING_KEYS)),
-        decision=rp.read_decision(
-            top.section("decision", {"tiers", "two_step", "granting_body", "clause"})
-        ),
-        jury=rp.read_jury(top.section("jury", rp.JURY_KEYS)),
+        decision=decision,
+        jury=jury,
         payment=rp.read_payment(top.section("payment", PAYMENT_KEYS)),
         proof=rt.read_proof(top.section("proof", PROOF_KEYS)),
         publicity=rt.read_publicity(top.section("publicity", {"required", "text", "clause"})),
@@ -153,6 +164,10 @@ def load_guideline_text(
         conditions=rt.read_conditions(out, top.items("conditions")),
         letters=rt.read_letters(top.section("letters", set(rt.LETTER_KINDS), required=False)),
         issuance=read_issuance(top.section("issuance", ISSUANCE_KEYS, required=False)),
+        de_minimis=rr.read_de_minimis(
+            top.section("de_minimis", rr.DE_MINIMIS_KEYS, required=False),
+            applicants.kind_ids(),
+        ),
     )
     _cross_checks(out, top, guideline)
     if out.problems:

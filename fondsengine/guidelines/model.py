@@ -142,9 +142,15 @@ class AmountRules:
     ]  # share for the 2nd, 3rd, ... funding of the same project; () = no reduction
     repeat_allowed: bool = True  # False: a repeated project is not funded at all
     clause: str | None = None
-    cap_clause: str | None = None
+    cap_clause: str | None = None  # the yearly cap per applicant (per_applicant_year_cap) only
     share_clause: str | None = None
     repeat_clause: str | None = None
+    max_clause: str | None = None  # minimum and maximum per project (else `clause`)
+    repeat_max: int | None = None  # at most this many repeats (2nd, 3rd ... funding); None: no limit
+    normal_share: Fraction | None = None  # soft limit: "normally at most"; more with a reason
+    normal_max_cents: int | None = None  # soft per-project maximum, below the hard `max_cents`
+    soft_clause: str | None = None  # clause of the soft limits and their justification
+    repeat_share_base: str = "own"  # "own": share of this project's costs; "first": of the first grant's
 
 
 @dataclass(frozen=True)
@@ -159,6 +165,18 @@ class OwnContributionRules:
     )
     volunteer_allowed: bool
     clause: str | None = None
+    volunteer_max_cents: int | None = None  # volunteer value counted up to this amount (and the share)
+    volunteer_clause: str | None = None  # clause of the volunteer caps (else `clause`)
+
+
+@dataclass(frozen=True)
+class DeMinimisRules:
+    """De-minimis aid: businesses declare earlier aid; the sum must stay within the limit."""
+
+    limit_cents: int  # e.g. 300.000 € in three years (Regulation (EU) 2023/2831)
+    kinds: tuple[str, ...]  # applicant kinds that count as businesses here
+    years: int = 3
+    clause: str | None = None
 
 
 @dataclass(frozen=True)
@@ -170,6 +188,7 @@ class CostCategory:
     max_share: Fraction | None = None  # cap as share of eligible costs (e.g. catering at most 10 %)
     hourly_cap_cents: int | None = None  # fees: max hourly rate
     not_for_applicant: bool = False  # e.g. fees never paid to the applicant themselves
+    not_for_group_members: bool = False  # nor to members of the applicant's group/organisation
     inventory_duty: bool = False  # purchases must be listed in an inventory
     note: str | None = None  # German explanation shown in the form
     clause: str | None = None
@@ -181,6 +200,9 @@ class CostRules:
     overhead_flat_share: Fraction | None = None  # flat overhead on eligible costs, e.g. 3/100
     overhead_clause: str | None = None
     clause: str | None = None
+    net_if_input_tax_deductible: bool = False  # applicants who deduct input tax: costs count net
+    vat_share: Fraction = Fraction(19, 100)  # VAT rate used when a cost line gives no VAT amount
+    vat_clause: str | None = None
 
     def category(self, category_id: str) -> CostCategory | None:
         """Look up a category by id."""
@@ -212,6 +234,10 @@ class TimingRules:
     clause: str | None = None
     lead_clause: str | None = None
     consultation_clause: str | None = None
+    # the project must not start before the written approval (stricter than no_retroactive,
+    # which only forbids a start before the submission)
+    no_start_before_approval: bool = False
+    start_clause: str | None = None  # clause of the start rules (else `clause`)
 
     def round_for(self, submitted_on: date) -> Round | None:
         """The first round whose deadline is on or after the day of submission."""
@@ -296,6 +322,27 @@ class JuryRules:
     clause: str | None = None
     quorum_clause: str | None = None
     majority_clause: str | None = None
+
+
+NO_JURY = JuryRules(
+    size=0,
+    groups=(),
+    balance=(),
+    selection="none",
+    term_years=0,
+    quorum_basis=QuorumBasis.PRESENT,
+    quorum_min_members=0,
+    majority=Majority.SIMPLE,
+    abstentions_count=False,
+    tie=TieRule.REJECTED,
+    management_votes=False,
+    conflict=ConflictRules(),
+    circulation_allowed=False,
+    circulation_days=0,
+    votes_open=False,
+    public_minutes=False,
+    visible_fields=(),
+)  # a fund without a jury: the office or an outside body decides everything
 
 
 @dataclass(frozen=True)
@@ -422,6 +469,12 @@ class Guideline:
         default_factory=dict
     )  # kind -> text; kinds: receipt, changes, approval, rejection, payment, proof_result, refund, lapse
     issuance: Issuance | None = None  # form, issuer, file numbers and remedy of the decisions
+    de_minimis: DeMinimisRules | None = None  # None: the fund gives no de-minimis aid
+
+    @property
+    def has_jury(self) -> bool:
+        """False for a fund without a jury (no `jury` section; no tier is decided by a jury)."""
+        return self.jury.size > 0
 
 
 class DecisionForm(StrEnum):

@@ -29,7 +29,7 @@ from fondsengine.money import format_euro
 TIMING_KEYS = {
     "mode", "rounds", "monthly_deadline_day", "min_lead_days", "no_retroactive",
     "end_within_budget_year", "prior_consultation_required", "clause", "lead_clause",
-    "consultation_clause",
+    "consultation_clause", "no_start_before_approval", "start_clause",
 }  # fmt: skip
 JURY_KEYS = {
     "size", "groups", "balance", "selection", "term_years", "quorum_basis",
@@ -91,17 +91,27 @@ def read_timing(sec: Section) -> TimingRules:
     day = sec.integer(
         "monthly_deadline_day", required=mode is SubmissionMode.MONTHLY, minimum=1, maximum=28
     )
+    no_retroactive = need(sec.boolean("no_retroactive", True), True)
+    before_approval = need(sec.boolean("no_start_before_approval", False), False)
+    if before_approval and not no_retroactive:
+        sec.out.add(
+            sec.line_at("no_start_before_approval"),
+            "'no_start_before_approval' ist true, aber 'no_retroactive' ist false: wer erst nach "
+            "der Bewilligung beginnen darf, darf auch nicht vor dem Antrag beginnen.",
+        )
     return TimingRules(
         mode=mode,
         rounds=tuple(rounds),
         monthly_deadline_day=day,
         min_lead_days=need(sec.integer("min_lead_days", required=False, minimum=0), 0),
-        no_retroactive=need(sec.boolean("no_retroactive", True), True),
+        no_retroactive=no_retroactive,
         end_within_budget_year=need(sec.boolean("end_within_budget_year", False), False),
         prior_consultation_required=need(sec.boolean("prior_consultation_required", False), False),
         clause=sec.text("clause", required=False),
         lead_clause=sec.text("lead_clause", required=False),
         consultation_clause=sec.text("consultation_clause", required=False),
+        no_start_before_approval=before_approval,
+        start_clause=sec.text("start_clause", required=False),
     )
 
 

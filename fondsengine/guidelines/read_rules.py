@@ -15,6 +15,7 @@ from fondsengine.guidelines.model import (
     BudgetYear,
     CostCategory,
     CostRules,
+    DeMinimisRules,
     Office,
     OwnContributionRules,
 )
@@ -138,6 +139,13 @@ def read_amounts(sec: Section) -> AmountRules:
             f"'max' ({format_euro(high)}) ist kleiner als 'min' ({format_euro(low)}).",
         )
     cap = sec.money("per_applicant_year_cap", required=False)
+    if cap is None and sec.present("cap_clause"):
+        sec.out.add(
+            sec.line_at("cap_clause"),
+            "'cap_clause' gilt nur für die Jahresobergrenze je Antragsteller "
+            "('per_applicant_year_cap'), die hier fehlt; für den Höchstbetrag je Projekt "
+            "nehmen Sie 'max_clause'.",
+        )
     if cap is not None and high is not None and cap < high:
         sec.out.add(
             sec.line_at("per_applicant_year_cap"),
@@ -154,17 +162,51 @@ def read_amounts(sec: Section) -> AmountRules:
             if repeat and value > repeat[-1]:
                 sec.out.add(line_of(node), "Die Anteile in 'repeat_shares' dürfen nicht steigen.")
             repeat.append(value)
+    repeat_allowed = need(sec.boolean("repeat_allowed", True), True)
+    repeat_max = sec.integer("repeat_max", required=False, minimum=0, maximum=20)
+    if repeat_max is not None and (repeat_max == 0 or not repeat_allowed):
+        sec.out.add(
+            sec.line_at("repeat_max"),
+            "'repeat_max' zählt erlaubte Wiederholungen und muss mindestens 1 sein; sollen "
+            "Wiederholungen gar nicht gefördert werden, setzen Sie 'repeat_allowed: false'.",
+        )
+    base = need(sec.choice("repeat_share_base", ("own", "first"), default="own"), "own")
+    if base == "first" and not repeat:
+        sec.out.add(
+            sec.line_at("repeat_share_base"),
+            "'repeat_share_base: first' braucht fallende Anteile in 'repeat_shares'.",
+        )
+    normal_share = sec.percent("normal_share_percent", required=False)
+    if normal_share is not None and share is not None and not 0 < normal_share < share:
+        sec.out.add(
+            sec.line_at("normal_share_percent"),
+            "'normal_share_percent' (die Regel-Grenze) muss größer als 0 und kleiner als "
+            "'max_share_percent' (die feste Grenze) sein.",
+        )
+    normal_max = sec.money("normal_max", required=False)
+    if normal_max is not None and high is not None and not (low or 0) <= normal_max < high:
+        sec.out.add(
+            sec.line_at("normal_max"),
+            "'normal_max' (der Regel-Höchstbetrag) muss zwischen 'min' und 'max' liegen und "
+            "kleiner als 'max' sein.",
+        )
     return AmountRules(
         min_cents=need(low, 0),
         max_cents=need(high, 0),
         per_applicant_year_cap_cents=cap,
         max_share=need(share, Fraction(1)),
         repeat_shares=tuple(repeat),
-        repeat_allowed=need(sec.boolean("repeat_allowed", True), True),
+        repeat_allowed=repeat_allowed,
         clause=sec.text("clause", required=False),
         cap_clause=sec.text("cap_clause", required=False),
         share_clause=sec.text("share_clause", required=False),
         repeat_clause=sec.text("repeat_clause", required=False),
+        max_clause=sec.text("max_clause", required=False),
+        repeat_max=repeat_max,
+        repeat_share_base=base,
+        normal_share=normal_share,
+        normal_max_cents=normal_max,
+        soft_clause=sec.text("soft_clause", required=False),
     )
 
 
@@ -179,6 +221,19 @@ def read_own_contribution(sec: Section) -> OwnContributionRules:
         )
     volunteer_allowed = need(sec.boolean("volunteer_allowed", False), False)
     rate = sec.money("volunteer_hour_rate", required=volunteer_allowed)
+    volunteer_max = sec.money("volunteer_max", required=False)
+    if volunteer_max is not None and not volunteer_allowed:
+        sec.out.add(
+            sec.line_at("volunteer_max"),
+            "'volunteer_max' ist gesetzt, aber 'volunteer_allowed' ist false: ehrenamtliche "
+            "Arbeit zählt in diesem Fonds gar nicht.",
+        )
+    if volunteer_max == 0:
+        sec.out.add(
+            sec.line_at("volunteer_max"),
+            "'volunteer_max' muss größer als 0 sein; soll Ehrenamt nicht zählen, "
+            "setzen Sie 'volunteer_allowed: false'.",
+        )
     return OwnContributionRules(
         min_share=min_share,
         money_min_share=money_share,
@@ -188,13 +243,20 @@ def read_own_contribution(sec: Section) -> OwnContributionRules:
         ),
         volunteer_allowed=volunteer_allowed,
         clause=sec.text("clause", required=False),
+        volunteer_max_cents=volunteer_max,
+        volunteer_clause=sec.text("volunteer_clause", required=False),
     )
 
 
 CATEGORY_KEYS = {
     "id", "label", "eligible", "max", "max_share_percent", "hourly_cap",
-    "not_for_applicant", "inventory_duty", "note", "clause",
+    "not_for_applicant", "inventory_duty", "note", "clause", "not_for_group_members",
 }  # fmt: skip
+COST_KEYS = {
+    "categories", "overhead_flat_percent", "overhead_clause", "clause",
+    "net_if_input_tax_deductible", "vat_percent", "vat_clause",
+}  # fmt: skip
+DE_MINIMIS_KEYS = {"limit", "kinds", "years", "clause"}
 
 
 def read_costs(sec: Section) -> CostRules:
@@ -211,11 +273,19 @@ def read_costs(sec: Section) -> CostRules:
             max_share=item.percent("max_share_percent", required=False),
             hourly_cap_cents=item.money("hourly_cap", required=False),
             not_for_applicant=need(item.boolean("not_for_applicant", False), False),
+            not_for_group_members=need(item.boolean("not_for_group_members", False), False),
             inventory_duty=need(item.boolean("inventory_duty", False), False),
             note=item.text("note", required=False),
             clause=item.text("clause", required=False),
         )
         ids.append((cat.id, item.line_at("id")))
+        if cat.not_for_group_members and not cat.not_for_applicant:
+            sec.out.add(
+                item.line_at("not_for_group_members"),
+                f"Die Kostenart '{cat.id}' hat 'not_for_group_members: true', aber nicht "
+                "'not_for_applicant: true': was nicht an Mitglieder der Gruppe gehen darf, darf "
+                "erst recht nicht an die antragstellende Person gehen.",
+            )
         limited = cat.max_cents is not None or cat.max_share is not None or cat.hourly_cap_cents
         if not cat.eligible and limited:
             sec.out.add(
@@ -226,9 +296,45 @@ def read_costs(sec: Section) -> CostRules:
     check_unique(sec.out, ids, "Kostenarten (categories)")
     if sec.present("categories") and not any(c.eligible for c in categories):
         sec.out.add(sec.line_at("categories"), "Mindestens eine Kostenart muss förderfähig sein.")
+    net = need(sec.boolean("net_if_input_tax_deductible", False), False)
+    vat = sec.percent("vat_percent", required=False)
+    if vat is not None and not net:
+        sec.out.add(
+            sec.line_at("vat_percent"),
+            "'vat_percent' wird nur mit 'net_if_input_tax_deductible: true' gebraucht.",
+        )
     return CostRules(
         categories=tuple(categories),
         overhead_flat_share=sec.percent("overhead_flat_percent", required=False),
         overhead_clause=sec.text("overhead_clause", required=False),
+        clause=sec.text("clause", required=False),
+        net_if_input_tax_deductible=net,
+        vat_share=need(vat, Fraction(19, 100)),
+        vat_clause=sec.text("vat_clause", required=False),
+    )
+
+
+def read_de_minimis(sec: Section, applicant_kinds: frozenset[str]) -> DeMinimisRules | None:
+    """De-minimis aid: limit, the applicant kinds it applies to, the years counted."""
+    if sec.absent:
+        return None
+    limit = sec.money("limit")
+    if limit == 0:
+        sec.out.add(sec.line_at("limit"), "'limit' muss größer als 0 sein.")
+    kinds = sec.texts("kinds", required=True)
+    for kind in kinds:
+        if applicant_kinds and kind not in applicant_kinds:
+            known = ", ".join(sorted(applicant_kinds))
+            sec.out.add(
+                sec.line_at("kinds"),
+                f"'kinds' nennt '{kind}', das ist keine Art von Antragstellenden in "
+                f"'applicants.kinds' ({known}).",
+            )
+    if sec.present("kinds") and not kinds:
+        sec.out.add(sec.line_at("kinds"), "'kinds' muss mindestens eine Art nennen.")
+    return DeMinimisRules(
+        limit_cents=need(limit, 0),
+        kinds=tuple(kinds),
+        years=need(sec.integer("years", required=False, minimum=1, maximum=10), 3),
         clause=sec.text("clause", required=False),
     )

@@ -21,8 +21,10 @@ from fondsengine.guidelines.model import Guideline, SubmissionMode
 from fondsengine.guidelines.rules_money import (
     check_amounts,
     check_costs,
+    check_de_minimis,
     check_financing,
     check_own_contribution,
+    check_soft_limits,
 )
 from fondsengine.guidelines.summary import plain_summary
 from fondsengine.money import format_euro as eur
@@ -58,6 +60,8 @@ def check(app: ApplicationData, guideline: Guideline, ctx: CheckContext) -> list
         *check_applicant(app, guideline),
         *check_area(app, guideline),
         *check_amounts(app, guideline, ctx),
+        *check_de_minimis(app, guideline),
+        *check_soft_limits(app, guideline),
         *check_own_contribution(app, guideline),
         *check_costs(app, guideline),
         *check_financing(app, guideline),
@@ -159,7 +163,7 @@ def check_timing(app: ApplicationData, g: Guideline, ctx: CheckContext) -> list[
             f"Das Projekt hat schon begonnen ({_d(start)}). "
             "Projekte, die schon laufen, können nicht gefördert werden."
         )
-        out.append(Finding("timing.retroactive", B, text, t.clause, "project_start"))
+        out.append(Finding("timing.retroactive", B, text, t.start_clause or t.clause, "project_start"))
     elif (start - ctx.today).days < t.min_lead_days:
         earliest = date.fromordinal(ctx.today.toordinal() + t.min_lead_days)
         text = (
@@ -168,7 +172,23 @@ def check_timing(app: ApplicationData, g: Guideline, ctx: CheckContext) -> list[
         )
         out.append(Finding("timing.lead_time", B, text, t.lead_clause or t.clause, "project_start"))
     rnd = t.round_for(ctx.today) if t.mode is SubmissionMode.ROUNDS else None
-    if rnd is not None and start < rnd.session_date and start >= ctx.today:
+    if t.no_start_before_approval and start >= ctx.today:
+        earliest = rnd.session_date if rnd is not None else ctx.today
+        if start < earliest:
+            text = (
+                f"Das Projekt darf erst nach der schriftlichen Bewilligung beginnen; entschieden "
+                f"wird frühestens am {_d(earliest)} (geplant {_d(start)})."
+            )
+            out.append(
+                Finding(
+                    "timing.start_before_approval", B, text, t.start_clause or t.clause,
+                    "project_start",
+                )
+            )
+        else:
+            text = "Bitte beginnen Sie das Projekt erst, wenn Sie die schriftliche Bewilligung haben."
+            out.append(Finding("timing.wait_for_approval", INFO, text, t.start_clause or t.clause))
+    elif rnd is not None and start < rnd.session_date and start >= ctx.today:
         text = (
             f"Das Projekt beginnt ({_d(start)}) vor der Jurysitzung am {_d(rnd.session_date)}; "
             "bis zur Entscheidung tragen Sie das Risiko selbst."
@@ -181,6 +201,20 @@ def check_timing(app: ApplicationData, g: Guideline, ctx: CheckContext) -> list[
         )
         out.append(Finding("timing.end_outside_budget_year", B, text, t.clause, "project_end"))
     return out
+
+
+def start_before_approval(g: Guideline, project_start: date | None, approved_on: date) -> Finding | None:
+    """The blocking finding when a guideline forbids a start before the written approval and the
+    project starts (or started) before the day of the approval; None otherwise."""
+    t = g.timing
+    if not t.no_start_before_approval or project_start is None or project_start >= approved_on:
+        return None
+    text = (
+        f"Das Projekt beginnt am {_d(project_start)}, also vor der Bewilligung am "
+        f"{_d(approved_on)}; nach der Förderrichtlinie darf es erst nach der schriftlichen "
+        "Bewilligung beginnen. Bitte verschieben Sie den Projektbeginn oder lehnen Sie ab."
+    )
+    return Finding("timing.started_before_approval", B, text, t.start_clause or t.clause, "project_start")
 
 
 def _check_round(g: Guideline, ctx: CheckContext) -> list[Finding]:

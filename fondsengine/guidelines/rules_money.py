@@ -6,13 +6,19 @@ from fractions import Fraction
 
 from fondsengine.guidelines.calc import (
     breakdown,
+    counts_net,
     effective_share,
+    net_cents,
+    paid_to_own_group,
+    repeats_exhausted,
     required_share_cents,
+    share_base_cents,
+    volunteer_caps_cents,
     volunteer_counted_cents,
     volunteer_value_cents,
 )
 from fondsengine.guidelines.findings import ApplicationData, CheckContext, Finding, Severity
-from fondsengine.guidelines.model import Guideline
+from fondsengine.guidelines.model import Financing, Guideline
 from fondsengine.money import format_euro as eur
 from fondsengine.money import share_of
 
@@ -78,6 +84,31 @@ def check_costs(app: ApplicationData, g: Guideline) -> list[Finding]:
                 )
             )
             continue
+        if cat.not_for_group_members and not line.payee_is_applicant:
+            if not line.payee:
+                out.append(
+                    Finding(
+                        "costs.payee_missing",
+                        B,
+                        f"Bitte geben Sie für {what} an, wer das Geld bekommt: {cat.label} "
+                        "dürfen nicht an Mitglieder Ihrer Gruppe oder Organisation gehen.",
+                        cat.clause,
+                        "cost_items",
+                    )
+                )
+            elif paid_to_own_group(line, app):
+                out.append(
+                    Finding(
+                        "costs.fee_for_group_member",
+                        W,
+                        f"{cat.label} dürfen nicht an Sie oder Mitglieder Ihrer Gruppe oder "
+                        f"Organisation gezahlt werden: {what} an {line.payee} zählt nicht zu den "
+                        "förderfähigen Kosten.",
+                        cat.clause,
+                        "cost_items",
+                    )
+                )
+                continue
         if cat.not_for_applicant and line.payee_is_applicant:
             out.append(
                 Finding(
@@ -124,6 +155,18 @@ def check_costs(app: ApplicationData, g: Guideline) -> list[Finding]:
                     "cost_items",
                 )
             )
+    if counts_net(app, g):
+        gross = sum(max(0, line.amount_cents) for line in app.cost_items)
+        net = sum(
+            net_cents(line.amount_cents, line.vat_cents, costs.vat_share)
+            for line in app.cost_items
+            if line.amount_cents > 0
+        )
+        text = (
+            "Sie sind zum Vorsteuerabzug berechtigt: förderfähig sind nur die Nettobeträge "
+            f"ohne Umsatzsteuer ({eur(net)} statt {eur(gross)} brutto)."
+        )
+        out.append(Finding("costs.net_of_vat", INFO, text, costs.vat_clause or costs.clause))
     parts = breakdown(app, g)
     for cat_id, amount in parts.by_category_cents.items():
         cat = costs.category(cat_id)
@@ -175,7 +218,7 @@ def check_amounts(app: ApplicationData, g: Guideline, ctx: CheckContext) -> list
                 "amount.below_min",
                 B,
                 f"Der Zuschuss muss mindestens {eur(a.min_cents)} betragen (beantragt {eur(req)}).",
-                a.clause,
+                a.max_clause or a.clause,
                 "requested",
             )
         )
@@ -185,7 +228,7 @@ def check_amounts(app: ApplicationData, g: Guideline, ctx: CheckContext) -> list
                 "amount.above_max",
                 B,
                 f"Der Zuschuss darf höchstens {eur(a.max_cents)} betragen (beantragt {eur(req)}).",
-                a.clause,
+                a.max_clause or a.clause,
                 "requested",
             )
         )
@@ -211,14 +254,28 @@ def check_amounts(app: ApplicationData, g: Guideline, ctx: CheckContext) -> list
             )
         )
         return out
-    eligible = breakdown(app, g).eligible_cents
+    if repeats_exhausted(g, ctx.repeat_count):
+        text = (
+            f"Dieses Projekt wurde schon {ctx.repeat_count}-mal gefördert; nach der Richtlinie "
+            f"kann es höchstens {a.repeat_max}-mal wiederholt gefördert werden."
+        )
+        out.append(
+            Finding("amount.repeat_max_reached", B, text, a.repeat_clause or a.clause, "requested")
+        )
+        return out
     share = effective_share(g, ctx.repeat_count)
-    limit = share_of(eligible, share)
+    base = share_base_cents(app, g, ctx)
+    limit = share_of(base, share)
     if req > limit:
         if share != a.max_share:
+            of_what = (
+                "der förderfähigen Kosten der ersten Förderung"
+                if base != breakdown(app, g).eligible_cents
+                else "der förderfähigen Kosten"
+            )
             text = (
                 f"Bei der {ctx.repeat_count + 1}. Förderung desselben Projekts darf der "
-                f"Zuschuss höchstens {pct(share)} der förderfähigen Kosten betragen (höchstens "
+                f"Zuschuss höchstens {pct(share)} {of_what} betragen (höchstens "
                 f"{eur(limit)}, beantragt {eur(req)})."
             )
             out.append(
@@ -241,6 +298,60 @@ def check_amounts(app: ApplicationData, g: Guideline, ctx: CheckContext) -> list
     return out
 
 
+SOFT_SHARE, SOFT_MAX = "amount.above_normal_share", "amount.above_normal_max"
+
+
+def soft_limits(app: ApplicationData, g: Guideline) -> list[tuple[str, str]]:
+    """The soft limits this application goes beyond: (code, German text of the limit)."""
+    a = g.amounts
+    out: list[tuple[str, str]] = []
+    req = app.requested_cents
+    if a.normal_max_cents is not None and req > a.normal_max_cents:
+        out.append((SOFT_MAX, f"in der Regel höchstens {eur(a.normal_max_cents)} je Projekt"))
+    if a.normal_share is not None:
+        eligible = breakdown(app, g).eligible_cents
+        if req > share_of(eligible, a.normal_share):
+            out.append(
+                (SOFT_SHARE, f"in der Regel höchstens {pct(a.normal_share)} der förderfähigen Kosten")
+            )
+    return out
+
+
+def check_soft_limits(app: ApplicationData, g: Guideline) -> list[Finding]:
+    """Soft limits: beyond them a warning; the approval needs the reason the office records."""
+    clause = g.amounts.soft_clause or g.amounts.share_clause or g.amounts.clause
+    out: list[Finding] = []
+    for code, limit in soft_limits(app, g):
+        reason = app.lifted_limits.get(code)
+        if reason:
+            text = f"Abweichend von der Regel ({limit}) zugelassen: {reason}"
+            out.append(Finding(code + ".lifted", INFO, text, clause, "requested"))
+        else:
+            text = (
+                f"Der Zuschuss liegt über der Regel ({limit}). Mehr ist nur mit einer schriftlichen "
+                "Begründung möglich, die das entscheidende Gremium annimmt; ohne sie kann nicht "
+                "bewilligt werden."
+            )
+            out.append(Finding(code, W, text, clause, "requested"))
+    return out
+
+
+def unlifted_soft_limit(app: ApplicationData, g: Guideline) -> Finding | None:
+    """The first soft limit the application goes beyond without a recorded reason (blocks the
+    approval), or None."""
+    for finding in check_soft_limits(app, g):
+        if finding.severity is W:
+            return Finding(finding.code, B, finding.message, finding.clause, finding.field)
+    return None
+
+
+def lifted_limits_text(clause: str | None, lifted: dict[str, str], limits: dict[str, str]) -> str:
+    """The sentence the approval records for the lifted soft limits (German)."""
+    cited = f" ({clause})" if clause else ""
+    parts = [f"{limits.get(code, code)}: {reason}" for code, reason in lifted.items() if code in limits]
+    return f"Abweichung von der Regel-Grenze{cited} mit Begründung: " + "; ".join(parts) + "." if parts else ""
+
+
 def check_own_contribution(app: ApplicationData, g: Guideline) -> list[Finding]:
     """Eigenanteil in money and Eigenleistung in volunteer hours."""
     out: list[Finding] = []
@@ -259,11 +370,17 @@ def check_own_contribution(app: ApplicationData, g: Guideline) -> list[Finding]:
     value = volunteer_value_cents(app, g)
     counted = volunteer_counted_cents(app, g)
     if counted < value:
+        share_cap, euro_cap = volunteer_caps_cents(app, g)
+        if euro_cap is not None and counted == euro_cap and euro_cap < share_cap:
+            limit = f"höchstens {eur(euro_cap)}"
+        else:
+            limit = f"höchstens bis {pct(own.volunteer_max_share)} der förderfähigen Kosten"
         text = (
-            f"Ehrenamtliche Arbeit zählt höchstens bis {pct(own.volunteer_max_share)} der "
-            f"förderfähigen Kosten: angerechnet werden {eur(counted)} von {eur(value)}."
+            f"Ehrenamtliche Arbeit zählt {limit}: angerechnet werden {eur(counted)} "
+            f"von {eur(value)}."
         )
-        out.append(Finding("own.volunteer_capped", INFO, text, own.clause, "volunteer_hours"))
+        clause = own.volunteer_clause or own.clause
+        out.append(Finding("own.volunteer_capped", INFO, text, clause, "volunteer_hours"))
     need_total = required_share_cents(eligible, own.min_share)
     if own.min_share > 0 and app.own_funds_cents + counted < need_total:
         text = (
@@ -281,8 +398,40 @@ def check_own_contribution(app: ApplicationData, g: Guideline) -> list[Finding]:
     return out
 
 
+FINANCING_INFO = {
+    Financing.FIXED_AMOUNT: (
+        "Festbetragsfinanzierung: Der Zuschuss ist ein fester Betrag; er sinkt nur, wenn Ihre "
+        "förderfähigen Ausgaben niedriger sind als er."
+    ),
+    Financing.DEFICIT: (
+        "Fehlbedarfsfinanzierung: Der Zuschuss deckt nur, was Eigenmittel, Eigenleistung und "
+        "andere Mittel nicht decken; jede Einsparung mindert ihn."
+    ),
+}
+
+
+def financing_info(g: Guideline) -> Finding | None:
+    """How the type of financing recomputes the grant after the proof of use (info)."""
+    if g.issuance is None:
+        return None
+    financing = g.issuance.financing
+    if financing is Financing.SHARE and g.proof.cut_when_lower:
+        text = (
+            f"Anteilfinanzierung: Der Zuschuss beträgt höchstens {pct(g.amounts.max_share)} "
+            "Ihrer förderfähigen Ausgaben; geben Sie weniger aus, sinkt er entsprechend."
+        )
+    else:
+        text = FINANCING_INFO.get(financing, FINANCING_INFO[Financing.FIXED_AMOUNT])
+    return Finding("financing.kind", INFO, text, g.issuance.clause)
+
+
 def check_financing(app: ApplicationData, g: Guideline) -> list[Finding]:
-    """The financing plan covers the total costs exactly."""
+    """The financing plan covers the total costs exactly; how the grant is recomputed."""
+    info = financing_info(g)
+    return ([info] if info is not None else []) + _check_balance(app, g)
+
+
+def _check_balance(app: ApplicationData, g: Guideline) -> list[Finding]:
     parts = breakdown(app, g)
     total = parts.total_cents + parts.overhead_cents
     income = (
@@ -306,3 +455,26 @@ def check_financing(app: ApplicationData, g: Guideline) -> list[Finding]:
             f"{eur(-diff)}."
         )
     return [Finding("financing.unbalanced", B, text, g.costs.clause, "financing")]
+
+
+def check_de_minimis(app: ApplicationData, g: Guideline) -> list[Finding]:
+    """Businesses declare earlier de-minimis aid; earlier aid plus this grant within the limit."""
+    dm = g.de_minimis
+    if dm is None or app.applicant_kind not in dm.kinds:
+        return []
+    if app.de_minimis_prior_cents is None:
+        text = (
+            f"Bitte geben Sie an, welche De-minimis-Beihilfen Sie in den letzten {dm.years} "
+            "Jahren erhalten haben (0 €, wenn keine)."
+        )
+        return [Finding("de_minimis.undeclared", B, text, dm.clause, "de_minimis_prior_cents")]
+    total = app.de_minimis_prior_cents + app.requested_cents
+    text = (
+        f"De-minimis-Beihilfen in {dm.years} Jahren: bisher {eur(app.de_minimis_prior_cents)}, "
+        f"mit diesem Zuschuss {eur(total)} von höchstens {eur(dm.limit_cents)}."
+    )
+    if total > dm.limit_cents:
+        rest = max(0, dm.limit_cents - app.de_minimis_prior_cents)
+        text += f" Möglich sind noch {eur(rest)}."
+        return [Finding("de_minimis.above_limit", B, text, dm.clause, "requested")]
+    return [Finding("de_minimis.sum", INFO, text, dm.clause, "requested")]

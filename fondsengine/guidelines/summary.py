@@ -25,8 +25,9 @@ def plain_summary(guideline: Guideline, year: int) -> list[str]:
         money = " in Geld" if own.money_min_share >= own.min_share else ""
         lines.append(f"Mindestens {pct(own.min_share)} der Kosten tragen Sie selbst{money}.")
     elif own.volunteer_allowed:
+        limit = f", höchstens {eur(own.volunteer_max_cents)}" if own.volunteer_max_cents else ""
         lines.append(
-            f"Ehrenamtliche Arbeit zählt mit {eur(own.volunteer_hour_rate_cents)} pro Stunde."
+            f"Ehrenamtliche Arbeit zählt mit {eur(own.volunteer_hour_rate_cents)} pro Stunde{limit}."
         )
     t = g.timing
     if t.prior_consultation_required:
@@ -47,6 +48,8 @@ def plain_summary(guideline: Guideline, year: int) -> list[str]:
             f"Stellen Sie den Antrag mindestens {t.min_lead_days} Tage vor Projektbeginn; "
             "begonnene Projekte werden nicht gefördert."
         )
+    if t.no_start_before_approval:
+        lines.append("Beginnen Sie das Projekt erst, wenn die schriftliche Bewilligung vorliegt.")
     if g.decision.two_step:
         lines.append(f"Die Jury empfiehlt, bewilligt wird von: {g.decision.granting_body}.")
     elif all(tier.decided_by is DecidedBy.JURY for tier in g.decision.tiers):

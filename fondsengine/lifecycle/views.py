@@ -39,6 +39,8 @@ def application_data(app: Application) -> ApplicationData:
                 amount_cents=c.amount_cents,
                 hours=c.hours,
                 payee_is_applicant=c.payee_is_applicant,
+                payee=c.payee,
+                vat_cents=c.vat_cents,
             )
             for c in app.cost_items
         ),
@@ -51,7 +53,31 @@ def application_data(app: Application) -> ApplicationData:
         extra={str(k): str(v) for k, v in (app.extra or {}).items()},
         title=app.title,
         benefits_area=app.benefits_area,
+        applicant_names=tuple(n for n in (app.contact_name, app.organisation) if n),
+        group_members=tuple(str(m) for m in app.group_members or ()),
+        input_tax_deductible=app.input_tax_deductible,
+        de_minimis_prior_cents=app.de_minimis_prior_cents,
+        lifted_limits={str(k): str(v) for k, v in (app.lifted_limits or {}).items()},
     )
+
+
+def funded_chain(session: Session, app: Application) -> list[Application]:
+    """The earlier funded applications this one continues, the first funding first.
+
+    Follows the office's links (`continues_id`); an earlier application counts when it was
+    approved (it has an approved amount). A link loop ends the walk."""
+    chain: list[Application] = []
+    seen = {app.id}
+    current = app
+    while current.continues_id is not None and current.continues_id not in seen:
+        earlier = session.get(Application, current.continues_id)
+        if earlier is None:
+            break
+        seen.add(earlier.id)
+        if earlier.approved_cents is not None:
+            chain.append(earlier)
+        current = earlier
+    return list(reversed(chain))
 
 
 def check_context(
@@ -103,12 +129,18 @@ def check_context(
         )
         or 0
     )
+    repeat_count, first = app.repeat_count, None
+    if app.continues_id is not None:  # linked by the office: the engine counts the fundings
+        chain = funded_chain(session, app)
+        repeat_count = len(chain)
+        first = application_data(chain[0]) if chain else None
     return CheckContext(
         today=now_date,
         budget_year=app.budget_year,
         applicant_other_grants_cents=int(bound) + int(pending),
-        repeat_count=app.repeat_count,
+        repeat_count=repeat_count,
         budget_free_cents=budget_free,
+        first_funding=first,
     )
 
 

@@ -89,6 +89,11 @@ class Application(Base):
     project_end: Mapped[date | None]
     participants_expected: Mapped[int | None]
     repeat_count: Mapped[int] = mapped_column(Integer, default=0)
+    # repeat funding (migration 0017): the earlier application this one continues, linked or
+    # confirmed by the office; the file number the applicant named for it
+    continues_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"))
+    continues_file_number: Mapped[str | None] = mapped_column(String(40))
+    lifted_limits: Mapped[dict[str, Any]] = mapped_column(default=dict)  # soft limit code -> reason
 
     requested_cents: Mapped[Cents]
     own_funds_cents: Mapped[Cents]
@@ -98,6 +103,10 @@ class Application(Base):
     consultation_confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     declarations: Mapped[list[Any]] = mapped_column(default=list)
     extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # declared for the guideline rules of issue 14 (migration 0017)
+    group_members: Mapped[list[Any]] = mapped_column(default=list)  # members of the applicant's group
+    input_tax_deductible: Mapped[bool] = mapped_column(default=False)  # entitled to deduct input tax
+    de_minimis_prior_cents: Mapped[OptCents]  # earlier de-minimis aid declared (None: not declared)
 
     approved_cents: Mapped[OptCents]
     approval_reason: Mapped[str | None] = mapped_column(Text)
@@ -170,6 +179,8 @@ class CostItem(Base):
     amount_cents: Mapped[int] = mapped_column(BigInteger)
     hours: Mapped[Decimal | None] = mapped_column(Numeric(8, 2))
     payee_is_applicant: Mapped[bool] = mapped_column(default=False)
+    payee: Mapped[str | None] = mapped_column(String(200))  # who is paid (fees), migration 0017
+    vat_cents: Mapped[int | None] = mapped_column(BigInteger)  # VAT included in amount_cents, if known
 
     application: Mapped[Application] = relationship(back_populates="cost_items")
 

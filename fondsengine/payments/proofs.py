@@ -15,11 +15,20 @@ from fondsengine.applications.records import AttachmentInput, new_attachment
 from fondsengine.clock import local_date
 from fondsengine.engine import Actor, Engine, UnitOfWork
 from fondsengine.errors import InvalidInput, NotFound, PermissionDenied
+from fondsengine.guidelines.calc import (
+    counts_net,
+    net_cents,
+    paid_to_own_group,
+    settled_cents,
+    volunteer_counted_cents,
+)
+from fondsengine.guidelines.findings import ApplicationData, CostLine
 from fondsengine.guidelines.model import Guideline
 from fondsengine.lifecycle import authz
 from fondsengine.lifecycle.audit import record
 from fondsengine.lifecycle.effects import commitment_year
 from fondsengine.lifecycle.fire import fire, guideline_of, workflow_of
+from fondsengine.lifecycle.views import application_data
 from fondsengine.model import Application, ProofOfUse, Receipt, Refund
 from fondsengine.money import format_euro, share_of
 from fondsengine.payments.receipt_checks import BLOCK, ReceiptFinding, ReceiptLine, check_receipts
@@ -122,6 +131,7 @@ def _findings(
         approved_on=local_date(app.decided_at) if app.decided_at else None,
         today=local_date(proof.submitted_at) if proof.submitted_at else today,
         applicant_names=[n for n in (app.contact_name, app.organisation) if n],
+        group_members=[str(m) for m in app.group_members or ()],
     )
 
 
@@ -215,10 +225,25 @@ def recognised_cents(receipt: Receipt) -> int:
 
 
 def due_amount(approved_cents: int, eligible_spent_cents: int, share: Fraction, cut_when_lower: bool) -> int:
-    """What the applicant is due after the proof of use (pure)."""
+    """What the applicant is due after the proof of use under share financing (pure)."""
     if cut_when_lower:
         return min(approved_cents, share_of(eligible_spent_cents, share))
     return min(approved_cents, eligible_spent_cents)
+
+
+def proof_eligible_cents(
+    guideline: Guideline, declared: ApplicationData, receipts: Sequence[tuple[str, str, int]]
+) -> int:
+    """Eligible costs proved by the accepted receipts (category, payee, recognised cents): net of
+    VAT for applicants who deduct input tax, without fees paid to the applicant's own group."""
+    total = 0
+    for category_id, payee, cents in receipts:
+        category = guideline.costs.category(category_id)
+        line = CostLine(category_id, "", cents, payee=payee)
+        if category is not None and category.not_for_group_members and paid_to_own_group(line, declared):
+            continue
+        total += net_cents(cents, None, guideline.costs.vat_share) if counts_net(declared, guideline) else cents
+    return total
 
 
 def accept_proof(fonds: Engine, actor: Actor, application_id: int) -> int:
@@ -235,12 +260,16 @@ def accept_proof(fonds: Engine, actor: Actor, application_id: int) -> int:
         if pending:
             raise InvalidInput("Noch nicht geprüfte Belege: " + ", ".join(f"Nr. {p}" for p in pending) + ".")
         guideline = guideline_of(uow, app)
-        eligible = sum(recognised_cents(r) for r in receipts if r.status == "accepted")
-        due = due_amount(
-            app.approved_cents or 0,
-            eligible,
-            guideline.amounts.max_share,
-            guideline.proof.cut_when_lower,
+        declared = application_data(app)
+        accepted = [(r.category, r.payee, recognised_cents(r)) for r in receipts if r.status == "accepted"]
+        eligible = proof_eligible_cents(guideline, declared, accepted)
+        due = settled_cents(
+            guideline,
+            approved_cents=app.approved_cents or 0,
+            eligible_spent_cents=eligible,
+            own_and_other_cents=declared.own_funds_cents
+            + volunteer_counted_cents(declared, guideline)
+            + declared.other_funding_cents,
         )
         app.settled_cents = due
         proof.status, proof.decided_at, proof.decided_by_id, proof.eligible_cents = (

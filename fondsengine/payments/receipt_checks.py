@@ -4,7 +4,7 @@ For each receipt the office sees the engine's findings, each with the clause beh
 it accepts: a cost category the guideline does not know, or does not fund; a category not in the
 approved cost plan; a date in the future, before the approval (unless the guideline allows
 receipts from before it) or outside the project period; per-category caps (an amount cap, a cap
-as a share of the eligible costs such as catering); fees paid to the applicant themselves.
+as a share of the eligible costs such as catering); fees paid to the applicant themselves or to members of their group.
 A blocking finding comes with the amount the guideline would recognise (often 0 €), so the
 office can accept the receipt in part (with a reason) or reject it.
 """
@@ -71,6 +71,7 @@ def check_receipts(
     approved_on: date | None,
     today: date,
     applicant_names: Sequence[str] = (),
+    group_members: Sequence[str] = (),
 ) -> list[ReceiptFinding]:
     """All findings about the receipts, by position (a receipt without findings has none)."""
     out: list[ReceiptFinding] = []
@@ -113,6 +114,9 @@ def check_receipts(
         if cat.not_for_applicant and _same_person(r.payee, applicant_names):
             add(r, BLOCK, "own_fee", f"{cat.label} an die Antragstellerin / den Antragsteller selbst "
                 f"({r.payee}) sind nicht förderfähig.", cat.clause or costs.clause, 0)  # fmt: skip
+        elif cat.not_for_group_members and _same_person(r.payee, group_members):
+            add(r, BLOCK, "group_fee", f"{cat.label} an ein Mitglied der Gruppe oder Organisation der "
+                f"Antragstellenden ({r.payee}) sind nicht förderfähig.", cat.clause or costs.clause, 0)  # fmt: skip
 
     # per-category caps, in the order of the receipts: the receipt that crosses a cap gets the finding
     used: dict[str, int] = defaultdict(int)
