@@ -123,7 +123,10 @@ def pages(fonds: Engine) -> list[Page]:
             "gefunden",
         ),
         Page(
-            "queue searched", (f"/verwaltung/antraege?q={SEARCH}",), QueueFilter(fund_ids=both, text=SEARCH), "gefunden"
+            "queue searched",
+            (f"/verwaltung/antraege?q={SEARCH}",),
+            QueueFilter(fund_ids=both, text=SEARCH, search_index=fonds.db.has_search_index),
+            "gefunden",
         ),
         Page(
             "queue overdue",

@@ -45,6 +45,7 @@ class Settings:
     serve_timeout: int = 60  # seconds a request may take before the worker is restarted
     serve_graceful_timeout: int = 30  # seconds the workers get to finish requests after SIGTERM
     serve_keepalive: int = 5
+    serve_preload: bool = True  # build the app once in the master; workers share its memory (restart for new code)
     proxy_count: int = 0  # reverse proxies in front whose X-Forwarded-For/-Proto/-Host/-Prefix are trusted
     log_level: str = "INFO"
     log_format: str = "text"  # text | json

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from fondsengine.inputs import check_storable
@@ -32,6 +34,9 @@ def _setup_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
+_ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()  # every engine of this process (for forking servers)
+
+
 def make_engine(url: str, *, echo: bool = False) -> Engine:
     """Create an engine with the settings fondsengine relies on."""
     if url.startswith("sqlite"):
@@ -42,8 +47,29 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             url, echo=echo, connect_args={"timeout": 30, "check_same_thread": False}
         )
         _setup_sqlite(engine)
-        return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    else:
+        engine = create_engine(url, echo=echo, pool_pre_ping=True)
+    _ENGINES.add(engine)
+    return engine
+
+
+def close_all_connections() -> int:
+    """Close the pooled connections of every engine of this process (before a forking server forks);
+    the engines stay usable and connect again when needed. Returns the number of engines."""
+    engines = list(_ENGINES)
+    for engine in engines:
+        engine.dispose()
+    return len(engines)
+
+
+def forget_inherited_connections() -> int:
+    """In a freshly forked process: give every engine a new, empty pool without touching the
+    connections inherited from the parent (they belong to the parent; closing them here would
+    end the parent's sessions). Returns the number of engines."""
+    engines = list(_ENGINES)
+    for engine in engines:
+        engine.dispose(close=False)
+    return len(engines)
 
 
 @dataclass
@@ -66,6 +92,20 @@ class Database:
     def is_sqlite(self) -> bool:
         """True for the embedded SQLite database."""
         return self.engine.dialect.name == "sqlite"
+
+    @cached_property
+    def has_search_index(self) -> bool:
+        """True on SQLite when the queue search's full-text table exists (migration 0016).
+        Looked up once per process (a restart after `db upgrade` starts using it)."""
+        if not self.is_sqlite:
+            return False
+        from fondsengine.model.application import SEARCH_TABLE
+
+        with self.engine.execution_options(fonds_readonly=True).connect() as conn:
+            found = conn.execute(
+                text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name"), {"name": SEARCH_TABLE}
+            ).first()
+        return found is not None
 
     def write_session(self) -> Session:
         """A session whose transaction takes the write lock at BEGIN (SQLite)."""

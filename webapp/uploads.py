@@ -12,17 +12,19 @@ import io
 import unicodedata
 import warnings
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PIL import Image, ImageOps
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
 from werkzeug.datastructures import FileStorage
 
 from fondsengine.applications.records import AttachmentInput
 from fondsengine.errors import InvalidInput
 from fondsengine.files import SUFFIXES
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
+
+# pypdf and Pillow are imported by the checks below when a file is uploaded, not with the web app
+# (pypdf with its crypto provider alone adds about 12 MiB to a worker; most requests never need it).
 
 ALLOWED = SUFFIXES
 MAX_PIXELS = 40_000_000
@@ -71,6 +73,8 @@ def clean_name(filename: str | None) -> str:
 
 def _active_pdf_content(reader: PdfReader) -> str | None:
     """The first name of active content (JavaScript, launch actions, embedded files ...) in the PDF."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
+
     seen: set[tuple[int, int]] = set()
     stack: list[Any] = [reader.trailer]
     steps = 0
@@ -98,6 +102,9 @@ def _active_pdf_content(reader: PdfReader) -> str | None:
 
 
 def _check_pdf(name: str, content: bytes) -> bytes:
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
     try:
         reader = PdfReader(io.BytesIO(content), strict=False)
         if reader.is_encrypted:
@@ -122,6 +129,8 @@ def _check_pdf(name: str, content: bytes) -> bytes:
 
 
 def _reencode_image(name: str, content: bytes, mimetype: str, max_pixels: int) -> bytes:
+    from PIL import Image, ImageOps
+
     too_big = InvalidInput(
         f"„{name}“ ist zu groß: höchstens {max_pixels // 1_000_000} Megapixel. Bitte verkleinern Sie das Bild.",
         field="file",

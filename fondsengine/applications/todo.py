@@ -1,6 +1,6 @@
 """The office's to-do list: one list across all funds the actor manages and all budget years.
 
-Each group is one query (limited to LIST_LIMIT rows) plus one count, over indexed columns
+Each group is one query (limited to LIST_LIMIT rows, with a window count of all), over indexed columns
 (state, status, due dates). The groups, in the order the dashboard shows them:
 
 | group | what is in it |
@@ -86,9 +86,11 @@ def _app_cols() -> tuple[Any, ...]:
 
 
 def _group(session: Session, key: str, query: Any, make: Any) -> TodoGroup:
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    rows = session.execute(query.limit(LIST_LIMIT)).all()
-    return TodoGroup(key, GROUPS[key], tuple(make(r) for r in rows), int(total))
+    """One statement per group: the first LIST_LIMIT rows, each carrying the count of all rows
+    (a window count over the whole result, computed before the limit)."""
+    rows = session.execute(query.add_columns(func.count().over()).limit(LIST_LIMIT)).all()
+    total = int(rows[0][-1]) if rows else 0
+    return TodoGroup(key, GROUPS[key], tuple(make(r) for r in rows), total)
 
 
 def _by_state(session: Session, key: str, funds: list[str], states: tuple[str, ...], since: Any) -> TodoGroup:
@@ -105,10 +107,11 @@ def _by_state(session: Session, key: str, funds: list[str], states: tuple[str, .
     )
 
 
-def office_todo(fonds: Engine, actor: Actor) -> list[TodoGroup]:
-    """The to-do list of the actor's office across all funds they manage and all budget years."""
+def office_todo(fonds: Engine, actor: Actor, *, now: datetime | None = None) -> list[TodoGroup]:
+    """The to-do list of the actor's office across all funds they manage and all budget years
+    (the dashboard shows it, the daily digest mails it; `now` for a job's own time)."""
     with fonds.db.read() as s:
-        now = fonds.clock.now()
+        now = now or fonds.clock.now()
         today = local_date(now)
         funds = managed_funds(s, actor, today)
         if not funds:

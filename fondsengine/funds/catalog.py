@@ -16,6 +16,13 @@ from fondsengine.workflow.loader import load_workflow_text
 from fondsengine.workflow.machine import WorkflowMachine, machine_for
 from fondsengine.workflow.model import Workflow
 
+_VERSION_IDS = "fondsengine.workflow_version_ids"
+
+
+def forget_version_ids(session: Session) -> None:
+    """After storing a new workflow version: the next question reads the versions again."""
+    session.info.pop(_VERSION_IDS, None)
+
 
 class Catalog:
     """Parses stored versions on first use; thread-safe; versions never change once stored."""
@@ -65,7 +72,7 @@ class Catalog:
     ) -> tuple[str, ...]:
         """States with these meanings in any stored workflow version (for queries across applications)."""
         found: dict[str, None] = {}
-        for version_id in session.scalars(select(WorkflowVersion.id).order_by(WorkflowVersion.id)):
+        for version_id in self._version_ids(session):
             workflow = self.workflow(session, version_id)
             found.update(
                 dict.fromkeys(
@@ -79,6 +86,15 @@ class Catalog:
                 )
             )
         return tuple(found)
+
+    @staticmethod
+    def _version_ids(session: Session) -> tuple[int, ...]:
+        """The stored workflow versions, read once per session (a page asks for several meanings)."""
+        ids = session.info.get(_VERSION_IDS)
+        if ids is None:
+            ids = tuple(session.scalars(select(WorkflowVersion.id).order_by(WorkflowVersion.id)))
+            session.info[_VERSION_IDS] = ids
+        return ids
 
     def machine(self, session: Session, version_id: int, guards: Any) -> WorkflowMachine:
         """The shared state machine of a workflow version."""

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from fondsengine import ledger
 from fondsengine.engine import Actor, Engine
 from fondsengine.errors import PermissionDenied
+from fondsengine.funds.catalog import forget_version_ids
 from fondsengine.guidelines.loader import GuidelineError, load_guideline
 from fondsengine.guidelines.tiers import unreachable_tiers
 from fondsengine.lifecycle.audit import record
@@ -64,6 +65,7 @@ def load_funds(fonds: Engine, actor: Actor, richtlinien_dir: str | Path, workflo
                 )
                 s.add(wf_row)
                 s.flush()
+                forget_version_ids(s)
             wf_rows[wf_id] = wf_row
         for g in guidelines:
             fund = s.get(Fund, g.fund_id)

@@ -7,10 +7,12 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from fondsengine.applications.todo import office_todo
 from fondsengine.clock import local_date
-from fondsengine.engine import Engine, UnitOfWork
+from fondsengine.engine import Actor, Engine, UnitOfWork
 from fondsengine.jobs.base import funds, mail, mail_once, members, once
-from fondsengine.model import AgendaItem, Application, Attendance, JurySession, OutboxMessage
+from fondsengine.model import AgendaItem, Application, Attendance, JurySession
+from fondsengine.money import format_euro
 
 JURY_INVITATION_DAYS = 14
 PROOF_DUE_SOON_DAYS = 14
@@ -116,37 +118,24 @@ def proof_reminders(fonds: Engine, now: datetime) -> int:
     return done
 
 
-DIGEST_SECTIONS = (  # heading, what the applications wait for (the states' `waiting_for`)
-    ("Formale Prüfung offen", "review"),
-    ("Bereit für die Entscheidung", "decision"),
-    ("Verwendungsnachweise zu prüfen", "proof_check"),
-    ("Offene Rückforderungen", "refund"),
-)
-
-
-def _digest_sections(fonds: Engine, fund_ids: list[str], now: datetime) -> list[list[Any]]:
-    today = local_date(now)
+def _digest_sections(fonds: Engine, user_id: int, now: datetime) -> list[list[Any]]:
+    """The office user's to-do list (`applications.todo`, the same list the dashboard shows),
+    as mail sections: a heading per group with something to do, one line and link per item."""
     sections: list[list[Any]] = []
-    with fonds.db.read() as s:
-        base = select(Application).where(Application.fund_id.in_(fund_ids)).order_by(Application.id)
-        for heading, waiting_for in DIGEST_SECTIONS:
-            states = fonds.catalog.state_ids(s, waiting_for=waiting_for)
-            rows = s.scalars(base.where(Application.state.in_(states))).all()
-            items = [[f"{a.file_number or 'ohne Az.'}: {a.title}", f"/verwaltung/antraege/{a.id}"] for a in rows]
-            if items:
-                sections.append([heading, items])
-        proof_due = fonds.catalog.state_ids(s, waiting_for="proof")
-        overdue = s.scalars(base.where(Application.state.in_(proof_due), Application.proof_due_on < today)).all()
-        if overdue:
-            sections.append(["Verwendungsnachweis überfällig", [
-                [f"{a.file_number}: {a.title} (fällig am {a.proof_due_on:%d.%m.%Y})", f"/verwaltung/antraege/{a.id}"]
-                for a in overdue]])  # fmt: skip
-        dead = s.scalars(select(OutboxMessage).join(Application, Application.id == OutboxMessage.application_id)
-                         .where(OutboxMessage.status == "dead", Application.fund_id.in_(fund_ids))).all()  # fmt: skip
-        if dead:
-            sections.append(["Unzustellbare E-Mails", [
-                [f"{m.recipient_email or 'ohne Adresse'}: {m.last_error or 'unbekannter Fehler'}", None]
-                for m in dead]])  # fmt: skip
+    for grp in office_todo(fonds, Actor(user_id), now=now):
+        if not grp.total:
+            continue
+        items: list[list[Any]] = []
+        for i in grp.items:
+            text = f"{i.file_number or 'ohne Az.'}: {i.title}"
+            if i.amount_cents:
+                text += f", {format_euro(i.amount_cents)}"
+            if i.day:
+                text += f" ({'fällig seit' if i.overdue else 'seit'} {i.day:%d.%m.%Y})"
+            if i.note:
+                text += f" – {i.note}"
+            items.append([text, f"/verwaltung/antraege/{i.application_id}" if i.application_id else None])
+        sections.append([grp.label, items, grp.total])
     return sections
 
 
@@ -160,7 +149,7 @@ def daily_digest(fonds: Engine, now: datetime) -> int:
             emails[user_id] = email
     done = 0
     for user_id, fund_ids in managed.items():
-        sections = _digest_sections(fonds, fund_ids, now)
+        sections = _digest_sections(fonds, user_id, now)
         if not sections:
             continue
         payload = {"day": today.isoformat(), "sections": sections, "fund_id": fund_ids[0]}

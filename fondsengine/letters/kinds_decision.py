@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, ListFlowable, ListItem
+from typing import TYPE_CHECKING
 
 from fondsengine.letters.defaults import REVOCATION_BESCHEID, REVOCATION_CONTRACT, proof_part_label
 from fondsengine.letters.fmt import format_date, group_iban
@@ -16,20 +15,20 @@ from fondsengine.letters.model import (
     RejectionData,
 )
 from fondsengine.letters.spec import LetterKind
-from fondsengine.letters.styles import (
-    BOXED,
-    amount_table,
-    bullets,
-    data_table,
-    heading,
-    info_table,
-    para,
-    paragraphs,
-)
 from fondsengine.money import format_euro
+
+if TYPE_CHECKING:
+    from reportlab.platypus import Flowable, ListFlowable
+
+# The section builders import reportlab (through letters.styles) when a letter is rendered, not
+# when the registry of letter kinds is read.
 
 
 def _numbered(items: list[str]) -> ListFlowable:
+    from reportlab.platypus import ListFlowable, ListItem
+
+    from fondsengine.letters.styles import para
+
     return ListFlowable(
         [ListItem(para(item), leftIndent=16) for item in items],
         bulletType="1",
@@ -71,6 +70,10 @@ def _revocation(ctx: LetterContext, d: ApprovalData) -> str:
 
 
 def _approval_sections(ctx: LetterContext, d: ApprovalData) -> list[Flowable]:
+    from reportlab.lib.units import mm
+
+    from fondsengine.letters.styles import BOXED, amount_table, bullets, data_table, heading, para, paragraphs
+
     out: list[Flowable] = paragraphs(d.decision_note) if d.decision_note else []
     number = 0
 
@@ -182,6 +185,8 @@ def _rejection_values(d: RejectionData) -> dict[str, str]:
 
 
 def _rejection_sections(_ctx: LetterContext, d: RejectionData) -> list[Flowable]:
+    from fondsengine.letters.styles import paragraphs
+
     out: list[Flowable] = [_numbered([with_clause(r) for r in d.reasons])] if d.reasons else []
     if d.decision_note:
         out += paragraphs(d.decision_note)
@@ -224,6 +229,10 @@ def _proof_result_sentence(d: ProofResultData) -> str:
 
 
 def _proof_sections(_ctx: LetterContext, d: ProofResultData) -> list[Flowable]:
+    from reportlab.lib.units import mm
+
+    from fondsengine.letters.styles import amount_table, bullets, data_table, heading, para, paragraphs
+
     summary = [
         ("Bewilligte Zuwendung", format_euro(d.approved_cents)),
         ("Bisher ausgezahlt", format_euro(d.paid_cents)),
@@ -316,6 +325,8 @@ def _refund_values(d: RefundData) -> dict[str, str]:
 
 
 def _refund_sections(_ctx: LetterContext, d: RefundData) -> list[Flowable]:
+    from fondsengine.letters.styles import amount_table, heading, info_table, para
+
     out: list[Flowable] = []
     if d.reasons:
         out += [heading("Gründe"), _numbered([with_clause(r) for r in d.reasons])]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reportlab.platypus import Flowable
+from typing import TYPE_CHECKING
 
 from fondsengine.letters.fmt import format_date, mask_iban
 from fondsengine.letters.model import (
@@ -15,8 +15,13 @@ from fondsengine.letters.model import (
     RecommendationData,
 )
 from fondsengine.letters.spec import LetterKind
-from fondsengine.letters.styles import amount_table, bullets, heading, info_table, para, paragraphs
 from fondsengine.money import format_euro
+
+if TYPE_CHECKING:
+    from reportlab.platypus import Flowable
+
+# The section builders import reportlab (through letters.styles) when a letter is rendered, not
+# when the registry of letter kinds is read (the web worker checks placeholders, rarely renders).
 
 
 def with_clause(reason: Reason) -> str:
@@ -39,6 +44,8 @@ def _receipt_values(d: ReceiptData) -> dict[str, str]:
 
 
 def _receipt_sections(ctx: LetterContext, d: ReceiptData) -> list[Flowable]:
+    from fondsengine.letters.styles import heading, info_table, para, paragraphs
+
     out: list[Flowable] = [
         heading("Ihr Antrag"),
         info_table(
@@ -75,6 +82,8 @@ def _changes_values(d: ChangesData) -> dict[str, str]:
 
 
 def _changes_sections(ctx: LetterContext, d: ChangesData) -> list[Flowable]:
+    from fondsengine.letters.styles import bullets, heading, para, paragraphs
+
     out: list[Flowable] = [bullets([with_clause(item) for item in d.items])] if d.items else []
     if d.message:
         out += [heading("Hinweis von uns"), *paragraphs(d.message)]
@@ -107,6 +116,8 @@ def _payment_values(d: PaymentData) -> dict[str, str]:
 
 
 def _payment_sections(_ctx: LetterContext, d: PaymentData) -> list[Flowable]:
+    from fondsengine.letters.styles import amount_table, heading, info_table
+
     return [
         heading("Überweisung"),
         info_table(
@@ -157,6 +168,8 @@ def _lapse_values(d: LapseData) -> dict[str, str]:
 
 
 def _lapse_sections(_ctx: LetterContext, d: LapseData) -> list[Flowable]:
+    from fondsengine.letters.styles import para, paragraphs
+
     out: list[Flowable] = paragraphs(d.note) if d.note else []
     if d.clause:
         out.append(para(f"Die Regel dazu steht in der Förderrichtlinie unter {d.clause}."))
@@ -185,6 +198,8 @@ def _recommendation_values(d: RecommendationData) -> dict[str, str]:
 
 
 def _recommendation_sections(_ctx: LetterContext, d: RecommendationData) -> list[Flowable]:
+    from fondsengine.letters.styles import amount_table, bullets, heading, para
+
     out: list[Flowable] = [
         amount_table(
             [

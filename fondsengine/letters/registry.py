@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from fondsengine.errors import InvalidInput
-from fondsengine.letters.compose import compose_letter
 from fondsengine.letters.kinds_decision import APPROVAL, PROOF_RESULT, REFUND, REJECTION
 from fondsengine.letters.kinds_notice import CHANGES, LAPSE, PAYMENT, RECEIPT, RECOMMENDATION
 from fondsengine.letters.model import LetterContext
@@ -49,6 +48,8 @@ def render_letter(kind: str, ctx: LetterContext, data: object) -> bytes:
         raise TypeError(
             f"letter {kind!r} needs {spec.data_type.__name__}, got {type(data).__name__}"
         )
+    from fondsengine.letters.compose import compose_letter  # reportlab: only when a letter is rendered
+
     return compose_letter(spec, ctx, data)
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
-
-from reportlab.platypus import Flowable
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from fondsengine.letters.model import LetterContext
+
+if TYPE_CHECKING:
+    from reportlab.platypus import Flowable
 
 D = TypeVar("D")
 

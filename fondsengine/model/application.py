@@ -130,8 +130,18 @@ class Application(Base):
 Index("ix_applications_submitted_at", Application.submitted_at.desc().nulls_last(), Application.id.desc())
 
 # The queue's search (lower(column) LIKE '%term%') uses trigram indexes on PostgreSQL (pg_trgm,
-# migration 0005); SQLite has no such index and scans the table.
+# migration 0005). On SQLite it reads the FTS5 table `applications_search` (trigram tokenizer,
+# external content over these columns, kept in step by triggers; migration 0016). That virtual
+# table and its shadow tables (applications_search_data, _idx, _docsize, _config) are not models.
 SEARCHED_COLUMNS = ("title", "contact_name", "organisation", "description", "file_number")
+SEARCH_TABLE = "applications_search"
+
+
+def is_search_index_table(name: str) -> bool:
+    """True for the SQLite full-text table of the queue search and its shadow tables."""
+    return name == SEARCH_TABLE or name.startswith(SEARCH_TABLE + "_")
+
+
 for _name in SEARCHED_COLUMNS:
     Index(
         f"ix_applications_{_name}_trgm",

@@ -45,10 +45,16 @@ class DigestItem:
 
 @dataclass(frozen=True)
 class DigestSection:
-    """A heading of the daily digest ('Formale Prüfung offen') with its lines."""
+    """A heading of the daily digest ('Formale Prüfung') with its lines."""
 
     heading: str
     items: tuple[DigestItem, ...]
+    total: int | None = None  # all there are, when only the first items are listed
+
+    @property
+    def count(self) -> int:
+        """How many things to do: the total, or the items listed."""
+        return self.total if self.total is not None else len(self.items)
 
 
 def proof_of_use_escalation(
@@ -201,15 +207,17 @@ def daily_digest(
     office: str,
 ) -> Message:
     """The daily overview for an office user of what needs attention."""
-    count = sum(len(section.items) for section in sections)
+    count = sum(section.count for section in sections)
     blocks: list[Block] = []
     for section in sections:
         if not section.items:
             continue
-        blocks.append(Para(f"{section.heading} ({len(section.items)}):"))
+        blocks.append(Para(f"{section.heading} ({section.count}):"))
         blocks.append(
             Bullets(tuple(i.text for i in section.items), tuple(i.url for i in section.items))
         )
+        if section.count > len(section.items):
+            blocks.append(Para(f"… und {section.count - len(section.items)} weitere in der Übersicht."))
     if not blocks:
         blocks.append(Para("Heute steht nichts an."))
     points = "1 Punkt" if count == 1 else f"{count} Punkte"

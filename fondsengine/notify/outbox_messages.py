@@ -155,10 +155,11 @@ def _jury_mail(
 def _digest(to: str, p: dict[str, Any], ctx: MailContext, name: str | None) -> Message:
     sections = [
         messages.DigestSection(
-            heading, tuple(messages.DigestItem(text, ctx.url(path) if path else None)
-                           for text, path in items)
+            section[0], tuple(messages.DigestItem(text, ctx.url(path) if path else None)
+                              for text, path in section[1]),
+            int(section[2]) if len(section) > 2 else None,
         )
-        for heading, items in p.get("sections") or []
+        for section in p.get("sections") or []
     ]  # fmt: skip
     return messages.daily_digest(
         to, name=name, day=_day(p, "day"), sections=sections,

@@ -1,12 +1,16 @@
 """`fondsengine serve`: the web app on gunicorn, with the options taken from the settings.
 
-The engine does not import the web layer: the WSGI app factory is named by its import path
-(as any WSGI server names its app) and imported in each worker after the fork, so every worker
-opens its own database connections."""
+The engine does not import the web layer: the WSGI app factory is named by its import path (as
+any WSGI server names its app). With `serve_preload` (the default) the master builds the app once
+before it forks the workers, so the workers share the imported code and the parsed guidelines
+copy-on-write and answer at once; the master closes its database connections before the fork and
+every worker starts with an empty pool (`post_fork`), so no connection crosses a fork. Without
+preload, each worker imports and builds the app after the fork (SIGHUP then also loads new code)."""
 
 from __future__ import annotations
 
 import dataclasses
+import gc
 import importlib
 import logging
 from collections.abc import Callable
@@ -16,6 +20,7 @@ from gunicorn import glogging  # type: ignore[import-untyped]
 from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
 
 from fondsengine.config import Settings
+from fondsengine.db import close_all_connections, forget_inherited_connections
 from fondsengine.ops.logging_setup import configure_logging
 from fondsengine.ops.startup import ConfigurationError, checked_secret_key
 
@@ -56,13 +61,19 @@ def gunicorn_options(settings: Settings) -> dict[str, Any]:
         "graceful_timeout": settings.serve_graceful_timeout,
         "keepalive": settings.serve_keepalive,
         "proc_name": "fondsengine",
-        "preload_app": False,
+        "preload_app": settings.serve_preload,
+        "post_fork": post_fork,
         "accesslog": None,  # the app writes one request line itself (webapp/requestlog.py)
         "errorlog": "-",
         "loglevel": settings.log_level.lower(),
         "logger_class": FondsGunicornLogger,
         "control_socket_disable": True,  # gunicorn >= 24; several servers on one machine would share it
     }
+
+
+def post_fork(_server: Any, _worker: Any) -> None:
+    """In each new worker: fresh, empty connection pools (the master's connections stay its own)."""
+    forget_inherited_connections()  # the objects the master froze stay frozen: collections skip them
 
 
 class FondsGunicornLogger(glogging.Logger):  # type: ignore[misc]
@@ -93,10 +104,23 @@ class FondsServer(BaseApplication):  # type: ignore[misc]
                 self.cfg.set(key, value)
 
     def load(self) -> Callable[..., Any]:
-        """Build the WSGI app in the worker (after the fork)."""
-        module, _, name = self.factory_path.partition(":")
-        factory = getattr(importlib.import_module(module), name)
-        return factory(self.settings)  # type: ignore[no-any-return]
+        """Build the WSGI app: in the master before the fork (preload) or in each worker after it.
+
+        Preloading also runs the factory module's `warm(app)` if it has one (templates compiled,
+        stored guidelines parsed: shared by every worker instead of repeated in each), then closes
+        the master's database connections and freezes the garbage collector's view of the loaded
+        objects, so collections in the workers do not write to (and copy) the shared pages."""
+        module_name, _, name = self.factory_path.partition(":")
+        module = importlib.import_module(module_name)
+        app = getattr(module, name)(self.settings)
+        if self.cfg.preload_app:
+            warm = getattr(module, "warm", None)
+            if callable(warm):
+                warm(app)
+            close_all_connections()
+            gc.collect()
+            gc.freeze()
+        return app  # type: ignore[no-any-return]
 
 
 def serve(settings: Settings) -> int:

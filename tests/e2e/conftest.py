@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from collections.abc import Iterator
@@ -17,6 +18,8 @@ from tests.web.builders import PASSWORD, World, build_world, migrated_template
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "artifacts" / "screenshots"
+# screenshots for a person to look at cost about a second per page: taken only when asked for
+TAKE_SHOTS = os.environ.get("FONDS_SCREENSHOTS", "") not in ("", "0")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -88,7 +91,7 @@ class Checker:
         results = self.axe.run(self.page)
         assert results.violations_count == 0, results.generate_report()
         self.visited.append(self.page.url)
-        if shot:
+        if shot and TAKE_SHOTS:
             SHOTS.mkdir(parents=True, exist_ok=True)
             (ROOT / "artifacts" / ".gitignore").write_text("*\n")
             size = self.page.viewport_size or {"width": 1280, "height": 800}

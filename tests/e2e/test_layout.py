@@ -10,7 +10,7 @@ from playwright.sync_api import Page
 
 from fondsengine.applications.decisions import create_session
 from fondsengine.engine import Actor
-from tests.e2e.conftest import SHOTS, log_in
+from tests.e2e.conftest import SHOTS, TAKE_SHOTS, log_in
 from tests.web.builders import QF, World, approved_for, draft_for
 from tests.web.test_jury_support import NOW, build_jury
 
@@ -99,10 +99,12 @@ def test_every_page_fits_a_phone_and_file_numbers_never_break(
         if any("seitlich" not in h for h in hints):
             problems.append(f"{url}: Tabelle scrollt ohne Hinweis")
         name = f"layout-{role}-{n:02d}"
-        page.screenshot(path=str(SHOTS / f"{name}-390.png"), full_page=True)
+        if TAKE_SHOTS:
+            page.screenshot(path=str(SHOTS / f"{name}-390.png"), full_page=True)
         page.set_viewport_size({"width": 1280, "height": 900})
         found = page.evaluate(OVERFLOW)
         if found["scroll"] > found["width"]:
             problems.append(f"{url} (1280 px): {found['scroll']} px: {found['wide']}")
-        page.screenshot(path=str(SHOTS / f"{name}-1280.png"), full_page=True)
+        if TAKE_SHOTS:
+            page.screenshot(path=str(SHOTS / f"{name}-1280.png"), full_page=True)
     assert problems == []

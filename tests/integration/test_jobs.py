@@ -234,7 +234,7 @@ def test_the_daily_digest_goes_to_the_office_once_a_day_and_lists_what_needs_att
     mailer = FakeMailer()
     run_job(fonds, "send_mail", now + timedelta(days=1), mailer=mailer)
     digests = [m for m in mailer.to("buero@example.org") if m.subject.startswith("Tagesübersicht")]
-    assert len(digests) == 2 and "Formale Prüfung offen" in digests[0].text
+    assert len(digests) == 2 and "Formale Prüfung (1)" in digests[0].text
     assert "Repair-Café im Wiesenviertel" in digests[0].text
 
 

@@ -61,3 +61,18 @@ def test_the_todo_list_covers_every_kind_of_work_across_funds_and_years(fonds: E
 
     with pytest.raises(PermissionDenied):  # not a manager anywhere: no office list
         office_todo(fonds, juror)
+
+
+def test_a_group_longer_than_the_limit_lists_the_oldest_and_counts_all(
+    fonds: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fondsengine.applications import todo
+
+    assert demo.seed(fonds)
+    with fonds.db.read() as s:
+        office = Actor(int(s.scalar(select(User.id).where(User.email == demo.LOGINS[0].email)) or 0))
+    full = {g.key: g for g in office_todo(fonds, office)}["formal_check"]
+    assert full.total >= 3
+    monkeypatch.setattr(todo, "LIST_LIMIT", 2)
+    cut = {g.key: g for g in office_todo(fonds, office)}["formal_check"]
+    assert cut.total == full.total and cut.items == full.items[:2]

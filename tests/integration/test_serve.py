@@ -99,3 +99,13 @@ def test_mail_links_follow_the_port_unless_the_base_url_is_set() -> None:
         load_settings(environ={"FONDS_BASE_URL": "https://fonds.witten.de"}, secret_key=key, serve_bind="0.0.0.0:9000")
     )
     assert fixed.base_url == "https://fonds.witten.de"
+
+
+def test_serve_without_preload_builds_the_app_in_each_worker_and_serves(tmp_path: Path, sqlite_url: str) -> None:
+    upgrade(sqlite_url)
+    env = instance_env(tmp_path, sqlite_url, serve_preload="false")
+    assert run_cli("funds", "load", env=env).returncode == 0
+    with serving(env, tmp_path, "--workers", "2", "--threads", "1") as server:
+        assert httpx.get(server.url + "/readyz", timeout=30).status_code == 200
+        assert len(_pids_seen(server.url, 2)) == 2
+        assert server.stop() == 0

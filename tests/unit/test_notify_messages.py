@@ -349,3 +349,19 @@ def test_an_empty_digest_says_there_is_nothing_to_do() -> None:
 def test_times_are_shown_in_berlin_winter_and_summer_time() -> None:
     assert format_datetime(datetime(2026, 1, 5, 17, 0, tzinfo=UTC)) == "05.01.2026, 18:00 Uhr"
     assert format_datetime(datetime(2026, 7, 5, 16, 0, tzinfo=UTC)) == "05.07.2026, 18:00 Uhr"
+
+
+def test_the_daily_digest_counts_all_there_are_when_only_the_first_are_listed() -> None:
+    listed = tuple(m.DigestItem(f"2026-{n:03d} „Projekt {n}“", URL) for n in range(1, 21))
+    mail = m.daily_digest(
+        "buero@witten.example",
+        name="Sam",
+        day=date(2026, 3, 2),
+        sections=[m.DigestSection("Formale Prüfung", listed, 27)],
+        dashboard_url="https://fonds.example/verwaltung",
+        office="fondsengine",
+    )
+    assert mail.subject == "Tagesübersicht 02.03.2026: 27 Punkte"
+    assert "Formale Prüfung (27):" in mail.text
+    assert "… und 7 weitere in der Übersicht." in mail.text
+    assert mail.text.count("„Projekt ") == 20

@@ -13,7 +13,6 @@ from flask_login import login_required
 from fondsengine.jury import usecases as jury
 from fondsengine.jury.reads import public_minutes as published_minutes
 from fondsengine.jury.reads import public_minutes_allowed
-from fondsengine.reports.pdf import render_minutes
 from webapp.extensions import actor, fonds
 from webapp.jury import bp
 from webapp.jury.common import load_info
@@ -32,6 +31,8 @@ def minutes(session_id: int) -> ResponseReturnValue:
 @login_required
 def minutes_pdf(session_id: int) -> ResponseReturnValue:
     """The minutes as a PDF (the letters renderer)."""
+    from fondsengine.reports.pdf import render_minutes  # reportlab: only when a PDF is asked for
+
     load_info(session_id)
     m = jury.minutes(fonds(), actor(), session_id)
     pdf = render_minutes(jury.minutes_data(m, recorder=m.office_name))

@@ -1,6 +1,10 @@
 """The application queue: filter, search, sort, paginate; CSV and XLSX export of the filter.
 
 One query per page plus one count; the filters hit the (fund_id, budget_year, state) index.
+The text search is a case-insensitive substring match over title, contact name, organisation,
+description and file number: trigram indexes answer it on PostgreSQL; on SQLite the FTS5
+trigram table `applications_search` (migration 0016) answers terms of three or more
+characters, shorter ones scan.
 """
 
 from __future__ import annotations
@@ -14,11 +18,12 @@ from urllib.parse import urlencode
 from flask import abort, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, column, exists, func, literal_column, or_, select, table
 
 from fondsengine.errors import InvalidInput
 from fondsengine.inputs import MAX_YEAR, MIN_YEAR
 from fondsengine.model import Application, CostItem, Fund, JurySession
+from fondsengine.model.application import SEARCH_TABLE
 from webapp import fields
 from webapp.extensions import fonds
 from webapp.manage import bp
@@ -62,6 +67,7 @@ class QueueFilter:
     errors: Errors = field(default_factory=list)
     initial_states: tuple[str, ...] = ()  # drafts: never in the queue
     proof_states: tuple[str, ...] = ()  # states waiting for the proof of use (for "overdue")
+    search_index: bool = False  # SQLite: the text search may use the full-text table
 
     def query_string(self, **changes: Any) -> str:
         """The filter as a query string, with some values changed (for links)."""
@@ -133,6 +139,7 @@ def parse_filter(args: Any, funds: list[FundChoice]) -> QueueFilter:
         errors=errors,
         initial_states=initial_states,
         proof_states=proof_states,
+        search_index=f.db.has_search_index,
     )
 
 
@@ -144,6 +151,28 @@ def _printable(text: str) -> str:
 def _like(text: str) -> str:
     escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+_SEARCH = table(SEARCH_TABLE, column("rowid"))
+TRIGRAM = 3  # the shortest term the trigram index can answer
+
+
+def text_match(text: str, *, search_index: bool) -> ColumnElement[bool]:
+    """Applications whose title, contact name, organisation, description or file number contain
+    `text`, ignoring case. With the SQLite full-text table: one trigram phrase query (the phrase
+    is the whole term in double quotes, so FTS5 operators in it are plain characters)."""
+    if search_index and len(text) >= TRIGRAM:
+        phrase = '"' + text.replace('"', '""') + '"'
+        matching = select(_SEARCH.c.rowid).where(literal_column(SEARCH_TABLE).op("MATCH")(phrase))
+        return Application.id.in_(matching)
+    pattern = _like(text)
+    return or_(
+        func.lower(Application.title).like(pattern, escape="\\"),
+        func.lower(Application.contact_name).like(pattern, escape="\\"),
+        func.lower(Application.organisation).like(pattern, escape="\\"),
+        func.lower(Application.description).like(pattern, escape="\\"),
+        func.lower(Application.file_number).like(pattern, escape="\\"),
+    )
 
 
 def filtered(qf: QueueFilter, day: date) -> Select[Any]:
@@ -166,16 +195,7 @@ def filtered(qf: QueueFilter, day: date) -> Select[Any]:
     if qf.overdue:
         stmt = stmt.where(Application.state.in_(qf.proof_states), Application.proof_due_on < day)
     if qf.text:
-        pattern = _like(qf.text)
-        stmt = stmt.where(
-            or_(
-                func.lower(Application.title).like(pattern, escape="\\"),
-                func.lower(Application.contact_name).like(pattern, escape="\\"),
-                func.lower(Application.organisation).like(pattern, escape="\\"),
-                func.lower(Application.description).like(pattern, escape="\\"),
-                func.lower(Application.file_number).like(pattern, escape="\\"),
-            )
-        )
+        stmt = stmt.where(text_match(qf.text, search_index=qf.search_index))
     return stmt
 
 
