@@ -15,7 +15,8 @@ calls, no ORM objects). What is written per application is consistent with its s
 - an agenda item on a jury session for every application that was scheduled.
 The office user of the demo (`buero@mitten-witten.example`, manager of both funds) is created
 with the demo password, and every fund year gets an allocation top-up so the dashboard's
-"free" amount stays positive.
+"free" amount stays positive. The budget years' running totals and month sums (kept by
+`ledger.book` in the engine) are rebuilt from the seeded entries at the end.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from fondsengine.demo import CF, DEMO_PASSWORD, LOGINS, QF  # noqa: E402
 from fondsengine.engine import Actor, Engine  # noqa: E402
 from fondsengine.funds.loading import load_funds  # noqa: E402
 from fondsengine.integrity.chain import seal  # noqa: E402
+from fondsengine.ledger import rebuild_totals  # noqa: E402
 from fondsengine.migrate import upgrade  # noqa: E402
 from fondsengine.model import (  # noqa: E402
     AgendaItem,
@@ -644,6 +646,7 @@ def seed_bulk(fonds: Engine, n: int, *, batch: int = BATCH, seed: int = 4, appli
             if chained:
                 seal(conn)  # hash-chain the batch's ledger and audit rows, so the database verifies
     _top_up(fonds, office_id, chained)
+    _rebuild_totals(fonds)
     _after(fonds)
     report.seconds = time.perf_counter() - t0
     return report
@@ -688,6 +691,14 @@ def _top_up(fonds: Engine, office_id: int, chained: bool = True) -> None:
                 )
         if chained:
             seal(conn)
+
+
+def _rebuild_totals(fonds: Engine) -> None:
+    """The rows above bypass `ledger.book`: set the budget years' running totals and month sums from
+    the entries (migration 0015; an older --revision has neither)."""
+    with fonds.db.engine.begin() as conn:
+        if "allocated_cents" in {c["name"] for c in inspect(conn).get_columns("budget_years")}:
+            rebuild_totals(conn)
 
 
 def _after(fonds: Engine) -> None:

@@ -1,16 +1,27 @@
-"""Budget ledger: a pure fold over bookings, and locked booking against a budget year."""
+"""Budget ledger: a pure fold over bookings, and locked booking against a budget year.
+
+Every booking goes through `book`, which in one guarded UPDATE takes the budget year's lock and
+adds the booking to the year's running totals on its budget_years row (and upserts the month's
+sums in ledger_months), in the booking's transaction. `balance` reads those totals (one row);
+`balance_from_entries` and `fold` stay as the reference, and `fondsengine verify` proves that
+totals and fold agree.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import BigInteger, Connection, delete, func, insert, literal, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from fondsengine.clock import local_date
 from fondsengine.errors import BudgetExceeded, InvalidInput
-from fondsengine.model import BudgetYear, LedgerEntry
+from fondsengine.model import BudgetYear, LedgerEntry, LedgerMonth
 from fondsengine.money import format_euro
 
 
@@ -24,6 +35,7 @@ class Balance:
     committed: int = 0  # bound to approved grants (commitments minus releases)
     paid: int = 0  # paid out
     refunded: int = 0  # paid back by applicants
+    released: int = 0  # released commitments (already subtracted from committed)
 
     @property
     def available(self) -> int:
@@ -36,6 +48,11 @@ class Balance:
         return self.available - self.committed
 
     @property
+    def approved(self) -> int:
+        """Commitment bookings (grant decisions as booked), before releases."""
+        return self.committed + self.released
+
+    @property
     def paid_net(self) -> int:
         """Paid out minus paid back."""
         return self.paid - self.refunded
@@ -46,31 +63,69 @@ class Balance:
         return self.committed - self.paid_net
 
 
-_SIGNS: dict[str, tuple[str, int]] = {
-    "allocation": ("allocated", 1),
-    "carry_over": ("carried", 1),
-    "expiry": ("expired", 1),
+# what one booking of a kind adds to which total: {Balance field: sign}
+EFFECTS: dict[str, dict[str, int]] = {
+    "allocation": {"allocated": 1},
+    "carry_over": {"carried": 1},
+    "expiry": {"expired": 1},
+    "commitment": {"committed": 1},
+    "release": {"committed": -1, "released": 1},
+    "payment": {"paid": 1},
+    "refund": {"refunded": 1},
+}
+# what one booking adds to its month (the dashboard's chart): (ledger_months field, sign)
+MONTHLY: dict[str, tuple[str, int]] = {
     "commitment": ("committed", 1),
     "release": ("committed", -1),
     "payment": ("paid", 1),
-    "refund": ("refunded", 1),
+    "refund": ("paid", -1),
 }
+TOTALS: tuple[str, ...] = ("allocated", "carried", "expired", "committed", "paid", "refunded", "released")
+TOTAL_COLUMNS = tuple(getattr(BudgetYear, f"{name}_cents") for name in TOTALS)
 
 
 def fold(entries: Iterable[tuple[str, int]]) -> Balance:
     """Fold (kind, amount_cents) bookings into a Balance."""
-    totals = dict.fromkeys(("allocated", "carried", "expired", "committed", "paid", "refunded"), 0)
+    totals = dict.fromkeys(TOTALS, 0)
     for kind, amount in entries:
         try:
-            field, sign = _SIGNS[kind]
+            effect = EFFECTS[kind]
         except KeyError:
             raise ValueError(f"unknown ledger kind {kind!r}") from None
-        totals[field] += sign * amount
+        for name, sign in effect.items():
+            totals[name] += sign * amount
     return Balance(**totals)
 
 
+def month_of(at: datetime) -> date:
+    """The month a booking counts in: the first day of its local (Berlin) calendar month."""
+    return local_date(at).replace(day=1)
+
+
+def fold_months(entries: Iterable[tuple[str, int, datetime]]) -> dict[date, tuple[int, int]]:
+    """Fold (kind, amount_cents, booked_at) into {month: (committed, paid net)} (reference for ledger_months)."""
+    out: dict[date, list[int]] = defaultdict(lambda: [0, 0])
+    for kind, amount, at in entries:
+        if kind in MONTHLY:
+            name, sign = MONTHLY[kind]
+            out[month_of(at)][0 if name == "committed" else 1] += sign * amount
+    return {m: (c, p) for m, (c, p) in out.items()}
+
+
+def balance_of(values: Sequence[Any]) -> Balance:
+    """A Balance from the values of TOTAL_COLUMNS (in that order)."""
+    return Balance(**{name: int(v) for name, v in zip(TOTALS, values, strict=True)})
+
+
 def balance(session: Session, fund_id: str, year: int) -> Balance:
-    """The current balance of a fund's budget year (one aggregate query)."""
+    """The current balance of a fund's budget year: the running totals of its budget_years row
+    (one read by the unique key; kept by `book`). A year without a row has nothing booked."""
+    row = session.execute(select(*TOTAL_COLUMNS).where(BudgetYear.fund_id == fund_id, BudgetYear.year == year)).first()
+    return Balance() if row is None else balance_of(row)
+
+
+def balance_from_entries(session: Session, fund_id: str, year: int) -> Balance:
+    """The same balance as a fold over all the year's ledger entries (the reference for `balance`)."""
     rows = session.execute(
         select(LedgerEntry.kind, func.coalesce(func.sum(LedgerEntry.amount_cents), 0))
         .where(LedgerEntry.fund_id == fund_id, LedgerEntry.budget_year == year)
@@ -89,17 +144,76 @@ def application_balance(session: Session, application_id: int) -> Balance:
     return fold((k, int(v)) for k, v in rows)
 
 
-def lock_year(session: Session, fund_id: str, year: int) -> None:
-    """Serialise bookings on a budget year: a guarded UPDATE takes the row lock (PostgreSQL)
-    and, under BEGIN IMMEDIATE, SQLite's write lock is already held."""
-    result = session.execute(
+@dataclass(frozen=True)
+class LockedYear:
+    """A budget year as read under its lock: the totals and whether the year is closed."""
+
+    balance: Balance
+    closed_at: datetime | None
+
+
+def lock_year(session: Session, fund_id: str, year: int) -> LockedYear:
+    """Take the budget year's lock and read its totals in one statement (UPDATE ... RETURNING: a row
+    lock on PostgreSQL; under BEGIN IMMEDIATE SQLite's write lock is already held). Only for a use
+    case that reads the totals before it books; `book` takes the lock itself."""
+    row = session.execute(
         update(BudgetYear)
         .where(BudgetYear.fund_id == fund_id, BudgetYear.year == year)
         .values(lock_version=BudgetYear.lock_version + 1)
+        .returning(BudgetYear.closed_at, *TOTAL_COLUMNS)
         .execution_options(synchronize_session=False)
-    )
-    if getattr(result, "rowcount", 0) != 1:
+    ).first()
+    if row is None:
         raise InvalidInput(f"Für das Haushaltsjahr {year} ist in diesem Fonds kein Budget festgelegt.")
+    return LockedYear(balance_of(tuple(row)[1:]), row[0])
+
+
+def _refuse(session: Session, fund_id: str, year: int, amount_cents: int, clause: str | None) -> None:
+    """Say why the guarded UPDATE of a commitment matched no row (and raise)."""
+    row = session.execute(
+        select(BudgetYear.closed_at, *TOTAL_COLUMNS).where(BudgetYear.fund_id == fund_id, BudgetYear.year == year)
+    ).first()
+    if row is None:
+        raise InvalidInput(f"Für das Haushaltsjahr {year} ist in diesem Fonds kein Budget festgelegt.")
+    if row[0] is not None:
+        raise BudgetExceeded(
+            f"Das Haushaltsjahr {year} ist abgeschlossen; neue Bewilligungen sind darin nicht mehr möglich.",
+            clause=clause,
+        )
+    free = balance_of(tuple(row)[1:]).free
+    raise BudgetExceeded(
+        f"Das freie Budget {year} reicht nicht: frei sind {format_euro(free)}, "
+        f"benötigt werden {format_euro(amount_cents)}.",
+        clause=clause,
+    )
+
+
+def _add_to_month(session: Session, fund_id: str, year: int, kind: str, amount_cents: int, at: datetime) -> None:
+    """Add a booking to its month's sums (INSERT ... ON CONFLICT DO UPDATE, on both databases)."""
+    if kind not in MONTHLY:
+        return
+    name, sign = MONTHLY[kind]
+    column = f"{name}_cents"
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        pg = postgresql.insert(LedgerMonth).values(
+            fund_id=fund_id, budget_year=year, month=month_of(at), **{column: sign * amount_cents}
+        )
+        stmt: Any = pg.on_conflict_do_update(
+            index_elements=["fund_id", "budget_year", "month"],
+            set_={column: getattr(LedgerMonth, column) + pg.excluded[column]},
+        )
+    elif dialect == "sqlite":
+        lite = sqlite.insert(LedgerMonth).values(
+            fund_id=fund_id, budget_year=year, month=month_of(at), **{column: sign * amount_cents}
+        )
+        stmt = lite.on_conflict_do_update(
+            index_elements=["fund_id", "budget_year", "month"],
+            set_={column: getattr(LedgerMonth, column) + lite.excluded[column]},
+        )
+    else:  # pragma: no cover - the engine runs on SQLite and PostgreSQL only
+        raise NotImplementedError(dialect)
+    session.execute(stmt)
 
 
 def book(
@@ -115,13 +229,36 @@ def book(
     payment_id: int | None = None,
     note: str = "",
     counter_of_id: int | None = None,
-    lock: bool = False,
+    within_free: bool = False,
+    clause: str | None = None,
 ) -> LedgerEntry:
-    """Append one booking; with `lock`, take the budget year's lock first."""
+    """Append one booking. One guarded UPDATE of the budget_years row takes the year's lock and adds
+    the booking to the year's totals (with `within_free`, a commitment, only while the year is open
+    and its free budget covers the amount: the check and the lock are one statement); then the
+    month's sums are upserted and the entry inserted, all in the caller's transaction."""
     if amount_cents == 0:
         raise InvalidInput("Eine Buchung über 0,00 € ist nicht möglich.")
-    if lock:
-        lock_year(session, fund_id, year)
+    if kind not in EFFECTS:
+        raise ValueError(f"unknown ledger kind {kind!r}")
+    values: dict[str, Any] = {"lock_version": BudgetYear.lock_version + 1}
+    for name, sign in EFFECTS[kind].items():
+        column = getattr(BudgetYear, f"{name}_cents")
+        values[f"{name}_cents"] = column + literal(sign * amount_cents, BigInteger())
+    stmt = update(BudgetYear).where(BudgetYear.fund_id == fund_id, BudgetYear.year == year)
+    if within_free:
+        if kind != "commitment" or amount_cents < 0:
+            raise ValueError("only a positive commitment is booked within the free budget")
+        available = BudgetYear.allocated_cents + BudgetYear.carried_cents - BudgetYear.expired_cents
+        stmt = stmt.where(
+            BudgetYear.closed_at.is_(None),
+            BudgetYear.committed_cents + literal(amount_cents, BigInteger()) <= available,
+        )
+    result = session.execute(stmt.values(values).execution_options(synchronize_session=False))
+    if getattr(result, "rowcount", 0) != 1:
+        if within_free:
+            _refuse(session, fund_id, year, amount_cents, clause)
+        raise InvalidInput(f"Für das Haushaltsjahr {year} ist in diesem Fonds kein Budget festgelegt.")
+    _add_to_month(session, fund_id, year, kind, amount_cents, at)
     entry = LedgerEntry(
         fund_id=fund_id,
         budget_year=year,
@@ -150,23 +287,10 @@ def commit_grant(
     actor_id: int | None,
     clause: str | None = None,
 ) -> LedgerEntry:
-    """Lock the year, check the free budget and book a commitment; refuse any overspend."""
+    """Book a commitment only if the year is open and its free budget covers it; refuse any overspend.
+    Lock and check are one statement (`book(within_free=True)`): the check sees the totals under the lock."""
     if amount_cents <= 0:
         raise InvalidInput("Der Bewilligungsbetrag muss größer als 0,00 € sein.")
-    lock_year(session, fund_id, year)
-    closed = session.scalar(select(BudgetYear.closed_at).where(BudgetYear.fund_id == fund_id, BudgetYear.year == year))
-    if closed is not None:
-        raise BudgetExceeded(
-            f"Das Haushaltsjahr {year} ist abgeschlossen; neue Bewilligungen sind darin nicht mehr möglich.",
-            clause=clause,
-        )
-    current = balance(session, fund_id, year)
-    if amount_cents > current.free:
-        raise BudgetExceeded(
-            f"Das freie Budget {year} reicht nicht: frei sind {format_euro(current.free)}, "
-            f"benötigt werden {format_euro(amount_cents)}.",
-            clause=clause,
-        )
     return book(
         session,
         fund_id=fund_id,
@@ -177,6 +301,8 @@ def commit_grant(
         actor_id=actor_id,
         application_id=application_id,
         note="Bewilligung",
+        within_free=True,
+        clause=clause,
     )
 
 
@@ -188,8 +314,7 @@ def counter_book(session: Session, entry_id: int, *, at: datetime, actor_id: int
     opposite = {"commitment": "release", "release": "commitment"}
     kind = opposite.get(original.kind, original.kind)
     amount = original.amount_cents if kind != original.kind else -original.amount_cents
-    lock_year(session, original.fund_id, original.budget_year)
-    return book(
+    return book(  # takes the year's lock
         session,
         fund_id=original.fund_id,
         year=original.budget_year,
@@ -201,3 +326,57 @@ def counter_book(session: Session, entry_id: int, *, at: datetime, actor_id: int
         note=note,
         counter_of_id=original.id,
     )
+
+
+YearKey = tuple[str, int]
+MonthKey = tuple[str, int, date]
+
+
+def fold_all(conn: Connection) -> tuple[dict[YearKey, Balance], dict[MonthKey, tuple[int, int]]]:
+    """The reference figures of every fund and year from the entries alone: balances per (fund, year)
+    and (committed, paid net) per (fund, year, month). One grouped query and one pass over the
+    chart's bookings; for `verify` and for rebuilding the totals after a bulk load."""
+    per_kind: dict[YearKey, list[tuple[str, int]]] = defaultdict(list)
+    for fund_id, year, kind, total in conn.execute(
+        select(LedgerEntry.fund_id, LedgerEntry.budget_year, LedgerEntry.kind, func.sum(LedgerEntry.amount_cents))
+        .group_by(LedgerEntry.fund_id, LedgerEntry.budget_year, LedgerEntry.kind)
+    ):
+        per_kind[(str(fund_id), int(year))].append((str(kind), int(total)))
+    balances = {key: fold(kinds) for key, kinds in per_kind.items()}
+    months: dict[MonthKey, list[int]] = defaultdict(lambda: [0, 0])
+    rows = conn.execute(
+        select(LedgerEntry.fund_id, LedgerEntry.budget_year, LedgerEntry.kind, LedgerEntry.amount_cents,
+               LedgerEntry.booked_at).where(LedgerEntry.kind.in_(tuple(MONTHLY))),
+        execution_options={"yield_per": 5_000},
+    )  # fmt: skip
+    for fund_id, year, kind, amount, at in rows:
+        name, sign = MONTHLY[str(kind)]
+        months[(str(fund_id), int(year), month_of(at))][0 if name == "committed" else 1] += sign * int(amount)
+    return balances, {key: (c, p) for key, (c, p) in months.items()}
+
+
+def rebuild_totals(conn: Connection) -> int:
+    """Set every year's totals and month sums from the entries (after rows were written around `book`,
+    e.g. the benchmark's bulk seed); budget years that have entries but no row get one. Returns the
+    number of budget years written. Take the write lock first (one transaction)."""
+    balances, months = fold_all(conn)
+    known = {(str(f), int(y)) for f, y in conn.execute(select(BudgetYear.fund_id, BudgetYear.year))}
+    missing = [{"fund_id": f, "year": y, "lock_version": 0} for f, y in sorted(set(balances) - known)]
+    if missing:
+        conn.execute(insert(BudgetYear), missing)
+    zero = Balance()
+    for fund_id, year in sorted(known | set(balances)):
+        b = balances.get((fund_id, year), zero)
+        conn.execute(
+            update(BudgetYear)
+            .where(BudgetYear.fund_id == fund_id, BudgetYear.year == year)
+            .values({f"{name}_cents": getattr(b, name) for name in TOTALS})
+        )
+    conn.execute(delete(LedgerMonth))
+    rows = [
+        {"fund_id": f, "budget_year": y, "month": m, "committed_cents": c, "paid_cents": p}
+        for (f, y, m), (c, p) in sorted(months.items())
+    ]
+    if rows:
+        conn.execute(insert(LedgerMonth), rows)
+    return len(known | set(balances))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from fondsengine import ledger
 from fondsengine.engine import Actor, Engine
@@ -14,7 +14,7 @@ from fondsengine.funds.catalog import forget_version_ids
 from fondsengine.guidelines.loader import GuidelineError, load_guideline
 from fondsengine.guidelines.tiers import unreachable_tiers
 from fondsengine.lifecycle.audit import record
-from fondsengine.model import BudgetYear, Fund, GuidelineVersion, LedgerEntry, WorkflowVersion
+from fondsengine.model import BudgetYear, Fund, GuidelineVersion, WorkflowVersion
 from fondsengine.workflow.loader import load_workflows
 
 
@@ -102,18 +102,9 @@ def load_funds(fonds: Engine, actor: Actor, richtlinien_dir: str | Path, workflo
                 if year_row is None:
                     s.add(BudgetYear(fund_id=g.fund_id, year=by.year, lock_version=0))
                     s.flush()
-                ledger.lock_year(s, g.fund_id, by.year)
-                booked = (
-                    s.scalar(
-                        select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0)).where(
-                            LedgerEntry.fund_id == g.fund_id,
-                            LedgerEntry.budget_year == by.year,
-                            LedgerEntry.kind == "allocation",
-                        )
-                    )
-                    or 0
-                )
-                delta = by.amount_cents - int(booked)
+                # the lock, then the allocations booked so far (the year's totals, read under the lock)
+                booked = ledger.lock_year(s, g.fund_id, by.year).balance.allocated
+                delta = by.amount_cents - booked
                 if delta:
                     ledger.book(
                         s,

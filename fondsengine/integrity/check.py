@@ -1,6 +1,7 @@
 """Verify what the database cannot protect against its owner: the hash chains of the ledger and
-the audit trail, their recorded heads, the stored letters' checksums, and that ledger, payments,
-refunds and decisions agree. Read-only; `fondsengine verify` and the nightly job call it."""
+the audit trail, their recorded heads, the stored letters' checksums, that ledger, payments,
+refunds and decisions agree, and that the budget years' running totals and month sums equal the
+fold over the ledger entries. Read-only; `fondsengine verify` and the nightly job call it."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, func, select
 
+from fondsengine import ledger
 from fondsengine.engine import Engine
 from fondsengine.integrity.chain import CHAINS, GENESIS, ChainSpec, Head, iter_rows, read_head, row_hash
-from fondsengine.model import Application, LedgerEntry, Letter, Payment, Refund
+from fondsengine.model import Application, BudgetYear, LedgerEntry, LedgerMonth, Letter, Payment, Refund
 from fondsengine.money import format_euro
 
 
@@ -22,7 +24,7 @@ from fondsengine.money import format_euro
 class Finding:
     """One thing that is broken: which check, which table and row, and what (German)."""
 
-    check: str  # "kette", "kettenkopf", "anker", "briefe", "abgleich"
+    check: str  # "kette", "kettenkopf", "anker", "briefe", "abgleich", "summen"
     table: str
     row_id: int | None
     message: str
@@ -55,6 +57,7 @@ class Report:
     letters_checked: int = 0
     payments_checked: int = 0
     applications_checked: int = 0
+    years_checked: int = 0
 
     @property
     def ok(self) -> bool:
@@ -341,6 +344,73 @@ def _check_grants(fonds: Engine, conn: Connection, out: list[Finding]) -> int:
     return len(apps)
 
 
+TOTAL_LABELS = {  # the German names of the running totals (docs/office.md, "Die Zahlen")
+    "allocated": "Zugewiesen",
+    "carried": "Übertrag",
+    "expired": "Verfallen",
+    "committed": "Gebunden",
+    "released": "Freigegeben",
+    "paid": "Ausgezahlt",
+    "refunded": "Zurückgezahlt",
+}
+
+
+def _check_totals(conn: Connection, out: list[Finding]) -> int:
+    """The running totals of every budget year and its month sums equal the fold over its entries."""
+    balances, months = ledger.fold_all(conn)
+    zero = ledger.Balance()
+    checked = 0
+    seen: set[tuple[str, int]] = set()
+    for row in conn.execute(
+        select(BudgetYear.id, BudgetYear.fund_id, BudgetYear.year, *ledger.TOTAL_COLUMNS).order_by(BudgetYear.id)
+    ):
+        checked += 1
+        key = (str(row.fund_id), int(row.year))
+        seen.add(key)
+        stored = ledger.balance_of(tuple(row)[3:])
+        folded = balances.get(key, zero)
+        wrong = [
+            f"{TOTAL_LABELS[name]} {format_euro(getattr(stored, name))} statt {format_euro(getattr(folded, name))}"
+            for name in ledger.TOTALS
+            if getattr(stored, name) != getattr(folded, name)
+        ]
+        if wrong:
+            out.append(
+                Finding(
+                    "summen",
+                    "budget_years",
+                    int(row.id),
+                    f"Haushaltsjahr {key[1]} ({key[0]}): die laufenden Summen passen nicht zu den Buchungen: "
+                    + "; ".join(wrong),
+                )
+            )
+    for fund_id, year in sorted(set(balances) - seen):
+        out.append(
+            Finding("summen", "budget_years", None, f"Haushaltsjahr {year} ({fund_id}): Buchungen ohne Haushaltsjahr")
+        )
+    stored_months = {
+        (str(f), int(y), m): (int(c), int(p))
+        for f, y, m, c, p in conn.execute(
+            select(LedgerMonth.fund_id, LedgerMonth.budget_year, LedgerMonth.month,
+                   LedgerMonth.committed_cents, LedgerMonth.paid_cents)
+        )
+    }  # fmt: skip
+    for month_key in sorted(set(stored_months) | set(months)):
+        have, want = stored_months.get(month_key, (0, 0)), months.get(month_key, (0, 0))
+        if have != want:
+            fund_id, year, month = month_key
+            out.append(
+                Finding(
+                    "summen",
+                    "ledger_months",
+                    None,
+                    f"Haushaltsjahr {year} ({fund_id}), Monat {month:%m/%Y}: gebunden {format_euro(have[0])} "
+                    f"statt {format_euro(want[0])}, ausgezahlt {format_euro(have[1])} statt {format_euro(want[1])}",
+                )
+            )
+    return checked
+
+
 @contextmanager
 def _snapshot(fonds: Engine) -> Iterator[Connection]:
     """One consistent read of the whole database (REPEATABLE READ on PostgreSQL)."""
@@ -380,7 +450,7 @@ def _anchors(walks: dict[str, _Walk], expect_heads: Sequence[str], out: list[Fin
 
 
 def verify(fonds: Engine, *, expect_heads: Sequence[str] = ()) -> Report:
-    """Check chains, heads, letters and the agreement of ledger, payments and decisions."""
+    """Check chains, heads, letters, the agreement of ledger, payments and decisions, and the totals."""
     report = Report()
     wanted = {h.strip().lower().rpartition(":")[2] for h in expect_heads}
     with _snapshot(fonds) as conn:
@@ -390,6 +460,7 @@ def verify(fonds: Engine, *, expect_heads: Sequence[str] = ()) -> Report:
         report.letters_checked = _check_letters(conn, report.findings)
         report.payments_checked = _check_payments(conn, report.findings)
         report.applications_checked = _check_grants(fonds, conn, report.findings)
+        report.years_checked = _check_totals(conn, report.findings)
     return report
 
 

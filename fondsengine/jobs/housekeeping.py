@@ -33,17 +33,14 @@ PERSONAL_LETTER_KEYS = (
 def close_year(uow: UnitOfWork, fund_id: str, year: int, carry_over: bool, now: datetime) -> int:
     """Lock the year, book its free money as expiry or carry-over, mark it closed; returns the amount."""
     s = uow.session
-    ledger.lock_year(s, fund_id, year)
-    row = s.scalar(select(BudgetYear).where(BudgetYear.fund_id == fund_id, BudgetYear.year == year))
-    assert row is not None
-    if row.closed_at is not None:
+    locked = ledger.lock_year(s, fund_id, year)  # the lock, then the totals read under it
+    if locked.closed_at is not None:
         return 0
-    free = ledger.balance(s, fund_id, year).free
+    free = locked.balance.free
     if free > 0 and carry_over:
         if s.scalar(select(BudgetYear.id).where(BudgetYear.fund_id == fund_id, BudgetYear.year == year + 1)) is None:
             s.add(BudgetYear(fund_id=fund_id, year=year + 1, lock_version=0))
             s.flush()
-        ledger.lock_year(s, fund_id, year + 1)
         note = f"Übertrag {year} -> {year + 1}"
         ledger.book(s, fund_id=fund_id, year=year, kind="carry_over", amount_cents=-free, at=now,
                     actor_id=None, note=note)  # fmt: skip
@@ -52,7 +49,12 @@ def close_year(uow: UnitOfWork, fund_id: str, year: int, carry_over: bool, now: 
     elif free > 0:
         ledger.book(s, fund_id=fund_id, year=year, kind="expiry", amount_cents=free, at=now,
                     actor_id=None, note=f"Verfall der freien Mittel {year}")  # fmt: skip
-    row.closed_at = now
+    s.execute(
+        update(BudgetYear)
+        .where(BudgetYear.fund_id == fund_id, BudgetYear.year == year)
+        .values(closed_at=now)
+        .execution_options(synchronize_session=False)
+    )
     return max(free, 0)
 
 

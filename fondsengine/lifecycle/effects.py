@@ -67,7 +67,6 @@ def book_payment(c: EffectContext) -> None:
     assert c.amount_cents is not None and c.payment_id is not None, "a payment step names its amount and row"
     ledger.book(
         c.session,
-        lock=True,
         fund_id=c.app.fund_id,
         year=c.app.budget_year,
         kind="payment",
@@ -95,7 +94,6 @@ def _release(c: EffectContext, amount: int, note: str) -> None:
         return
     ledger.book(
         c.session,
-        lock=True,
         fund_id=c.app.fund_id,
         year=commitment_year(c.session, c.app),
         kind="release",

@@ -9,7 +9,7 @@ from fondsengine.model.application import (
     ReviewItem,
 )
 from fondsengine.model.base import Base
-from fondsengine.model.fund import BudgetYear, Fund, GuidelineVersion, WorkflowVersion
+from fondsengine.model.fund import BudgetYear, Fund, GuidelineVersion, LedgerMonth, WorkflowVersion
 from fondsengine.model.jury import AgendaItem, Attendance, Conflict, JurySession, Vote
 from fondsengine.model.jury_extra import JuryDraw, JuryVolunteer
 from fondsengine.model.messages import ApplicationMessage
@@ -45,6 +45,7 @@ __all__ = [
     "JurySession",
     "JuryVolunteer",
     "LedgerEntry",
+    "LedgerMonth",
     "Letter",
     "Membership",
     "Note",

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import BigInteger, Date, ForeignKey, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, MappedColumn, mapped_column
 
 from fondsengine.model.base import Base, Code, intpk
 
@@ -58,8 +58,14 @@ class WorkflowVersion(Base):
     loaded_at: Mapped[datetime]
 
 
+def _total() -> MappedColumn[int]:
+    return mapped_column(BigInteger, nullable=False, default=0, server_default=text("0"))
+
+
 class BudgetYear(Base):
-    """A fund's Haushaltsjahr. The row is the lock for bookings; balances are ledger folds."""
+    """A fund's Haushaltsjahr. The row is the lock for bookings and holds the year's running totals
+    (cents), which `ledger.book` adds each booking to in the statement that takes the lock; they
+    equal the fold over the year's ledger entries (`fondsengine verify` checks)."""
 
     __tablename__ = "budget_years"
     __table_args__ = (UniqueConstraint("fund_id", "year", name="uq_budget_years_fund_year"),)
@@ -69,3 +75,23 @@ class BudgetYear(Base):
     year: Mapped[int] = mapped_column(Integer)
     lock_version: Mapped[int] = mapped_column(Integer, default=0)
     closed_at: Mapped[datetime | None]
+    allocated_cents: Mapped[int] = _total()  # allocations incl. corrections
+    carried_cents: Mapped[int] = _total()  # carry-over in (+) or out (-)
+    expired_cents: Mapped[int] = _total()  # free money expired at year end
+    committed_cents: Mapped[int] = _total()  # commitments minus releases (what is bound)
+    released_cents: Mapped[int] = _total()  # releases (approved = committed + released)
+    paid_cents: Mapped[int] = _total()  # payments
+    refunded_cents: Mapped[int] = _total()  # refunds received
+
+
+class LedgerMonth(Base):
+    """Committed and paid (net) per local (Berlin) month of booking for a fund's budget year: the
+    dashboard's year chart. Upserted by `ledger.book` in the booking's transaction."""
+
+    __tablename__ = "ledger_months"
+
+    fund_id: Mapped[str] = mapped_column(ForeignKey("funds.id"), primary_key=True)
+    budget_year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)  # first day of the local month
+    committed_cents: Mapped[int] = _total()  # commitments minus releases booked in the month
+    paid_cents: Mapped[int] = _total()  # payments minus refunds booked in the month

@@ -333,7 +333,6 @@ def claim_refund(
             if release > 0:
                 ledger.book(
                     s,
-                    lock=True,
                     fund_id=app.fund_id,
                     year=commitment_year(s, app),
                     kind="release",
@@ -382,7 +381,6 @@ def record_refund(fonds: Engine, actor: Actor, application_id: int, *, amount_ce
             claim.settled_at = now
         ledger.book(
             s,
-            lock=True,
             fund_id=app.fund_id,
             year=app.budget_year,
             kind="refund",

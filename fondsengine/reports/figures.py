@@ -191,6 +191,7 @@ class YearFigures:
             committed=self.committed,
             paid=self.paid,
             refunded=self.refund_received,
+            released=self.released,
         )
 
     def rows(self) -> list[tuple[str, str, int]]:
@@ -207,16 +208,6 @@ class StateRow:
     count: int
     applied: int
     money: MoneyFigures = field(default_factory=MoneyFigures)
-
-
-def _ledger_rows(session: Session, fund_id: str, year: int) -> list[Any]:
-    return list(
-        session.execute(
-            select(LedgerEntry.kind, func.sum(LedgerEntry.amount_cents))
-            .where(LedgerEntry.fund_id == fund_id, LedgerEntry.budget_year == year)
-            .group_by(LedgerEntry.kind)
-        ).all()
-    )
 
 
 def _kind_sum(kind: str) -> Any:
@@ -277,10 +268,9 @@ def application_money(session: Session, fund_id: str, year: int) -> dict[int, Mo
 
 
 def year_figures(session: Session, fund_id: str, year: int) -> YearFigures:
-    """All figures of a fund's budget year (three grouped queries)."""
-    sums: dict[str, int] = defaultdict(int)
-    for kind, total in _ledger_rows(session, fund_id, year):
-        sums[kind] += int(total)
+    """All figures of a fund's budget year: the ledger's from the year's running totals (one row,
+    `ledger.balance`), the applied sum and refund claims by two aggregate queries."""
+    b = ledger.balance(session, fund_id, year)
     claimed = session.scalar(
         select(func.coalesce(func.sum(Refund.claimed_cents), 0))
         .join(Application, Application.id == Refund.application_id)
@@ -298,15 +288,15 @@ def year_figures(session: Session, fund_id: str, year: int) -> YearFigures:
         year=year,
         applied=int(applied or 0),
         applied_count=int(count or 0),
-        allocated=sums["allocation"],
-        carried=sums["carry_over"],
-        expired=sums["expiry"],
+        allocated=b.allocated,
+        carried=b.carried,
+        expired=b.expired,
         money=MoneyFigures(
-            approved=sums["commitment"],
-            released=sums["release"],
-            paid=sums["payment"],
+            approved=b.approved,
+            released=b.released,
+            paid=b.paid,
             refund_claimed=int(claimed or 0),
-            refund_received=sums["refund"],
+            refund_received=b.refunded,
         ),
     )
 

@@ -29,7 +29,17 @@ from fondsengine.integrity.check import Finding, verify
 from fondsengine.jobs import run_job
 from fondsengine.letters.store import render_pending_letters
 from fondsengine.migrate import upgrade
-from fondsengine.model import AuditEvent, LedgerEntry, Letter, OutboxMessage, Payment, ProofOfUse, Receipt, Refund
+from fondsengine.model import (
+    AuditEvent,
+    BudgetYear,
+    LedgerEntry,
+    Letter,
+    OutboxMessage,
+    Payment,
+    ProofOfUse,
+    Receipt,
+    Refund,
+)
 from fondsengine.payments import proofs
 from fondsengine.payments import service as payments
 from fondsengine.payments.proofs import ReceiptInput
@@ -308,9 +318,19 @@ def test_a_consistently_rewritten_chain_passes_alone_but_fails_against_the_recor
 ) -> None:
     recorded = next(c.last_hash for c in verify(fonds).chains if c.name == "ledger")
     with fonds.db.read() as s:
-        first = s.scalar(select(LedgerEntry.id).where(LedgerEntry.kind == "allocation").order_by(LedgerEntry.id))
+        first, fund_id, year, amount = s.execute(
+            select(LedgerEntry.id, LedgerEntry.fund_id, LedgerEntry.budget_year, LedgerEntry.amount_cents)
+            .where(LedgerEntry.kind == "allocation")
+            .order_by(LedgerEntry.id)
+            .limit(1)
+        ).one()
     with as_table_owner(fonds) as conn:
         conn.execute(update(LedgerEntry).where(LedgerEntry.id == first).values(amount_cents=9_000_000))
+        conn.execute(  # the forger also knows the running totals
+            update(BudgetYear)
+            .where(BudgetYear.fund_id == fund_id, BudgetYear.year == year)
+            .values(allocated_cents=BudgetYear.allocated_cents + 9_000_000 - amount)
+        )
         conn.execute(update(LedgerEntry).values(chain_seq=None, prev_hash=None, row_hash=None))
         conn.execute(
             update(chain.HEADS)

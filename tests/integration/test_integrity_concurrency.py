@@ -21,7 +21,7 @@ from fondsengine.clock import FixedClock
 from fondsengine.engine import Actor, Engine
 from fondsengine.integrity.check import verify
 from fondsengine.lifecycle.audit import record
-from fondsengine.model import AuditEvent, LedgerEntry
+from fondsengine.model import AuditEvent, BudgetYear, LedgerEntry
 from tests.conftest import make_fonds
 from tests.support.factories import QF
 
@@ -51,6 +51,9 @@ def _write(fonds: Engine, n: int, r: int, pause: float, *, booking: bool) -> Non
 
 
 def test_twenty_concurrent_writers_produce_one_unbroken_chain_of_each_kind(fonds: Engine) -> None:
+    with fonds.unit_of_work() as uow:  # every booking needs its budget year (its lock and running totals)
+        uow.session.add(BudgetYear(fund_id=QF, year=2099, lock_version=0))
+        uow.commit()
     with fonds.db.read() as s:
         audit_before = len(s.scalars(select(AuditEvent.id)).all())
         ledger_before = len(s.scalars(select(LedgerEntry.id)).all())

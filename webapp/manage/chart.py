@@ -1,16 +1,15 @@
-"""Budget use over the year: monthly cumulative commitments and payments (one grouped query) as SVG points."""
+"""Budget use over the year: monthly cumulative commitments and payments (the year's month sums) as SVG points."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import extract, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fondsengine.model import LedgerEntry
+from fondsengine.model import LedgerMonth
 
 MONTHS = ("Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez")
-SIGNED = {"commitment": ("committed", 1), "release": ("committed", -1), "payment": ("paid", 1), "refund": ("paid", -1)}
 
 
 @dataclass(frozen=True)
@@ -36,27 +35,22 @@ class YearChart:
 
 
 def monthly(s: Session, fund_id: str, year: int) -> list[Month]:
-    """Cumulative committed and paid (net) per month; bookings before or after the year count in January / December."""
+    """Cumulative committed and paid (net) per month, from the year's month sums (ledger_months, kept by
+    `ledger.book`; months are local, Berlin); bookings before or after the year count in January / December."""
     rows = s.execute(
-        select(
-            extract("year", LedgerEntry.booked_at),
-            extract("month", LedgerEntry.booked_at),
-            LedgerEntry.kind,
-            func.sum(LedgerEntry.amount_cents),
+        select(LedgerMonth.month, LedgerMonth.committed_cents, LedgerMonth.paid_cents).where(
+            LedgerMonth.fund_id == fund_id, LedgerMonth.budget_year == year
         )
-        .where(LedgerEntry.fund_id == fund_id, LedgerEntry.budget_year == year)
-        .where(LedgerEntry.kind.in_(tuple(SIGNED)))
-        .group_by(extract("year", LedgerEntry.booked_at), extract("month", LedgerEntry.booked_at), LedgerEntry.kind)
     ).all()
-    per = [{"committed": 0, "paid": 0} for _ in range(12)]
-    for y, m, kind, amount in rows:
-        index = 0 if int(y) < year else 11 if int(y) > year else int(m) - 1
-        field, sign = SIGNED[kind]
-        per[index][field] += sign * int(amount)
+    per = [[0, 0] for _ in range(12)]
+    for month, committed_cents, paid_cents in rows:
+        index = 0 if month.year < year else 11 if month.year > year else month.month - 1
+        per[index][0] += int(committed_cents)
+        per[index][1] += int(paid_cents)
     out, committed, paid = [], 0, 0
-    for i, delta in enumerate(per):
-        committed += delta["committed"]
-        paid += delta["paid"]
+    for i, (c, p) in enumerate(per):
+        committed += c
+        paid += p
         out.append(Month(MONTHS[i], committed, paid))
     return out
 

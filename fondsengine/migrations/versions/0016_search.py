@@ -14,7 +14,7 @@ SQLite the migration leaves the index out with a warning and the queue keeps sca
 PostgreSQL: nothing to do.
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from alembic import op
 from sqlalchemy.exc import OperationalError
 
 revision = "0016"
-down_revision = "0014"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
