@@ -40,6 +40,7 @@ bench: install system-deps
 	$(PY) bench/lifecycle.py
 	$(PY) bench/letters.py
 	$(PY) bench/office.py --repeat 20
+	$(PY) bench/web.py
 
 # make demo PORT=8080 serves on another port; mail links follow it unless FONDS_BASE_URL is set
 PORT ?= 5000

@@ -1,14 +1,15 @@
 """Web benchmark under concurrent load: gunicorn workers, logged-in clients, a bare-query floor.
 
 Run:  .venv/bin/python bench/web.py [--n 10000] [--db sqlite|postgres|both] [--workers 4]
-                                    [--clients 20] [--seconds 20] [--markdown]
+                                    [--clients 20] [--seconds 20]
 
 For each database the script
 1. migrates an empty database, loads both funds and bulk-seeds N applications with
    `bench/seed_bulk.py` (as bench/office.py does; PostgreSQL on a throwaway server from
    tests/support/pg.py);
-2. counts the SQL statements of one request per page in-process (Flask test client, a
-   `before_cursor_execute` listener, the second request of each page so caches are warm);
+2. requests every page in-process with one client (Flask test client, nothing else running,
+   after a warm-up request): the SQL statements of one request (a `before_cursor_execute`
+   listener) and the p50 of a few requests, the "alone" column;
 3. starts gunicorn with W sync workers through `bench/web_server.py` (the options of
    `fondsengine serve`, plus the floor route `/_bench/floor`: the queue's first-page list query
    on a bare Flask app) and notes the time until the first answer;
@@ -18,11 +19,16 @@ For each database the script
    the start page, the office queue (first page, deep page, filtered, searched, overdue), the
    dashboard, application pages, an office note (POST), the step start_review on submitted
    applications (POST) and the floor, each client cycling through the pages from its own offset;
-5. prints per page p50/p95/p99 in ms, requests per second, p95 / floor p95, statements per
-   request, failed requests, the RSS of every worker (/proc/PID/smaps_rollup: Rss, Pss,
-   Private) and the load average, then the same as a markdown table for docs/performance.md.
-The clients run on the same machine as the server: on few cores they compete for the CPU,
-which the ratio to the floor (measured in the same run, under the same load) factors out.
+5. prints per page the latency at the client (p50/p95/p99 ms), requests per second, p95 / floor
+   p95, the time in the worker (p50/p95 ms from the header X-Bench-Service-Ms that
+   bench/web_server.py adds, and its p95 / the floor's), the sequential p50 and statements per
+   request, failed requests, the memory of every worker (/proc/PID/smaps_rollup: Rss, Pss,
+   Private), the time to the first answer and the load average, then the same as markdown
+   tables for docs/performance.md.
+With more clients than workers every request first waits for a free worker, so the latency at
+the client is mostly that wait (about C / requests per second) and its ratio to the floor stays
+near 1; the time in the worker shows what each page costs under the same load. The clients run
+on the same machine as the server (they use well under a second of CPU in a run).
 """
 
 from __future__ import annotations
@@ -121,21 +127,39 @@ def plan(fonds: Engine) -> Plan:
 # -- statements per request, in-process ------------------------------------------------------------
 
 
-def statement_counts(fonds: Engine, settings: Settings, run: Plan) -> dict[str, str]:
-    """Statements of one warm request per page (several values joined by '/'), BEGIN not counted."""
+SEQUENTIAL_REPEAT = 5
+
+
+@dataclass
+class Sequential:
+    """The in-process pass: statements of one warm request and the p50 of one client alone, per page."""
+
+    statements: dict[str, str] = field(default_factory=dict)
+    p50_ms: dict[str, float] = field(default_factory=dict)
+
+
+def sequential_pass(fonds: Engine, settings: Settings, run: Plan) -> Sequential:
+    """Each page requested in-process by one client (after a warm-up request): statements and time.
+
+    Statements: several values joined by '/' when they differ by row; BEGIN is not counted."""
+    from web_server import floor_app
+
     app = create_app(settings, fonds=fonds, mailer=FakeMailer())
     app.config["WTF_CSRF_ENABLED"] = False
     client = app.test_client()
     login(client)
-    out: dict[str, str] = {}
+    floor = floor_app(fonds).test_client()
+    out = Sequential()
     for req in run.requests:
-        if req.name == FLOOR:
-            out[req.name] = "1"
-            continue
         counts: set[int] = set()
-        for i in range(2 if req.post else 1 + len(req.urls)):
+        times: list[float] = []
+        repeat = 3 if req.post else max(SEQUENTIAL_REPEAT, len(req.urls))
+        for i in range(1 + repeat):
             with counting(fonds.db.engine) as seen:
-                if req.post == "note":
+                t = time.perf_counter()
+                if req.name == FLOOR:
+                    response = floor.get("/floor")
+                elif req.post == "note":
                     response = client.post(
                         f"/verwaltung/antraege/{run.note_ids[0]}/notizen", data={"note": "Statement-Zählung."}
                     )
@@ -146,11 +170,15 @@ def statement_counts(fonds: Engine, settings: Settings, run: Plan) -> dict[str, 
                     )
                 else:
                     response = client.get(req.urls[max(0, i - 1) % len(req.urls)])
+                response.get_data()
+                elapsed = (time.perf_counter() - t) * 1000
             if response.status_code not in (200, 302):
-                raise SystemExit(f"bench: {req.name} answered {response.status_code} in the statement pass")
+                raise SystemExit(f"bench: {req.name} answered {response.status_code} in the sequential pass")
             if i >= 1:  # the first request warms the caches
                 counts.add(sum(1 for q in seen if not q.lstrip().upper().startswith("BEGIN")))
-        out[req.name] = "/".join(str(c) for c in sorted(counts))
+                times.append(elapsed)
+        out.statements[req.name] = "/".join(str(c) for c in sorted(counts))
+        out.p50_ms[req.name] = pct(times, 50)
     return out
 
 
@@ -158,7 +186,7 @@ def statement_counts(fonds: Engine, settings: Settings, run: Plan) -> dict[str, 
 
 
 def server_env(url: str, workdir: Path, port: int, workers: int) -> dict[str, str]:
-    """The FONDS_* settings of the gunicorn server (and of the in-process statement pass)."""
+    """The FONDS_* settings of the gunicorn server (and of the in-process sequential pass)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("FONDS_")}
     env.update(
         FONDS_DATABASE_URL=url,
@@ -463,7 +491,7 @@ class Figures:
     n: int
     workers: int
     clients: int
-    statements: dict[str, str]
+    sequential: Sequential
     result: LoadResult
 
 
@@ -481,6 +509,7 @@ class Row:
     worker_p95: float
     worker_ratio: float  # worker p95 / floor worker p95
     statements: str
+    sequential_p50: float
     count: int
     failed: int
 
@@ -509,7 +538,8 @@ def rows_of(f: Figures) -> list[Row]:
                 worker_p50=_pct(service, 50),
                 worker_p95=_pct(service, 95),
                 worker_ratio=_pct(service, 95) / floor_worker95,
-                statements=f.statements.get(name, ""),
+                statements=f.sequential.statements.get(name, ""),
+                sequential_p50=f.sequential.p50_ms.get(name, float("nan")),
                 count=len(times),
                 failed=r.failed[name],
             )
@@ -527,14 +557,14 @@ def print_text(f: Figures) -> None:
         f"after the server started; the clients used {r.client_cpu_s:.1f} s CPU"
     )
     print(
-        f"{'':<22}{'latency at the client':^40}{'in the worker':^25}\n"
+        f"{'':<22}{'latency at the client':^39}{'in the worker':^24}{'alone':>7}\n"
         f"{'page':<22}{'p50':>8}{'p95':>8}{'p99':>8}{'req/s':>7}{'/floor':>8}{'p50':>8}{'p95':>8}{'/floor':>8}"
-        f"{'SQL/req':>10}{'n':>6}{'failed':>7}"
+        f"{'p50':>7}{'SQL/req':>10}{'n':>6}{'failed':>7}"
     )
     for w in rows_of(f):
         print(
             f"{w.page:<22}{w.p50:8.1f}{w.p95:8.1f}{w.p99:8.1f}{w.rps:7.1f}{w.ratio:7.1f}x"
-            f"{w.worker_p50:8.1f}{w.worker_p95:8.1f}{w.worker_ratio:7.1f}x{w.statements:>10}{w.count:>6}{w.failed:>7}"
+            f"{w.worker_p50:8.1f}{w.worker_p95:8.1f}{w.worker_ratio:7.1f}x{w.sequential_p50:7.1f}{w.statements:>10}{w.count:>6}{w.failed:>7}"
         )
     for pid, mem in r.memory.items():
         print(f"worker {pid}: Rss {mem['Rss']:.1f} MiB, Pss {mem['Pss']:.1f} MiB, Private {mem['Private']:.1f} MiB")
@@ -565,13 +595,14 @@ def print_markdown(figures: list[Figures], seconds: float) -> None:
         )
         print(
             "| page | p50 ms | p95 ms | p99 ms | req/s | p95 / floor | in worker p50 / p95 ms | "
-            "in worker p95 / floor | statements | failed |"
+            "in worker p95 / floor | alone p50 ms | statements | failed |"
         )
-        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for w in rows_of(f):
             print(
                 f"| {w.page} | {w.p50:.0f} | {w.p95:.0f} | {w.p99:.0f} | {w.rps:.1f} | {w.ratio:.1f} | "
-                f"{w.worker_p50:.1f} / {w.worker_p95:.1f} | {w.worker_ratio:.1f} | {w.statements} | {w.failed} |"
+                f"{w.worker_p50:.1f} / {w.worker_p95:.1f} | {w.worker_ratio:.1f} | {w.sequential_p50:.1f} | "
+                f"{w.statements} | {w.failed} |"
             )
 
 
@@ -587,12 +618,12 @@ def run_db(db: str, url_factory: Callable[[Path], Any], n: int, workers: int, cl
             env = server_env(url, workdir, port, workers)
             settings = load_settings(environ=env)
             run = plan(fonds)
-            statements = statement_counts(fonds, settings, run)
+            sequential = sequential_pass(fonds, settings, run)
             fonds.db.dispose()
-            print(f"{db}: statements per request counted; starting {workers} workers", flush=True)
+            print(f"{db}: sequential pass done; starting {workers} workers", flush=True)
             with gunicorn(env, port, workdir) as server:
                 result = load(server, run, clients, seconds)
-            return Figures(db, n, workers, clients, statements, result)
+            return Figures(db, n, workers, clients, sequential, result)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -621,8 +652,10 @@ def main() -> None:
     print("\nMarkdown for docs/performance.md:")
     print_markdown(figures, args.seconds)
     print(
-        "\nSQL/req: statements of one warm request, counted in-process (several values: it varies by row); "
-        "p95/floor: the page's p95 over the p95 of the bare query route in the same run."
+        "\nlatency at the client: includes the wait for a free worker (C clients, W workers); in the worker: "
+        "from the WSGI call to the response headers (X-Bench-Service-Ms); /floor: p95 over the p95 of the bare "
+        "query route in the same run; alone: p50 of one client in-process, nothing else running (Flask test "
+        "client); SQL/req: statements of one warm request (several values: it varies by row)."
     )
 
 
