@@ -375,17 +375,19 @@ def drive(
         req = reqs[n % len(reqs)]
         turn = n // len(reqs)
         n += 1
-        expect_status = 200
+        expect_status, expect = 200, req.expect
         if req.post == "note":
             app_id = run.note_ids[(offset + turn) % len(run.note_ids)]
             method, path, form = "POST", f"/verwaltung/antraege/{app_id}/notizen", {"note": f"Lasttest {turn}"}
-            expect_status = 302
+            expect_status, expect = 302, f'href="/verwaltung/antraege/{app_id}#'  # back to the page, not the login
         elif req.post == "step":
             if not own:
                 continue
-            method, path = "POST", f"/verwaltung/antraege/{own.pop()}/schritt"
+            app_id = own.pop()
+            method, path = "POST", f"/verwaltung/antraege/{app_id}/schritt"
             form = {"trigger": "start_review", "from_state": "submitted"}
-            expect_status = 302
+            expect_status, expect = 302, f'href="/verwaltung/antraege/{app_id}"'
+
         else:
             method, path, form = "GET", req.urls[(offset + turn) % len(req.urls)], None
         t = time.perf_counter()
@@ -396,7 +398,7 @@ def drive(
             sample.errors.append(f"{req.name}: {exc}")
             continue
         elapsed = (time.perf_counter() - t) * 1000
-        ok = status == expect_status and (not req.expect or req.expect.encode() in body)
+        ok = status == expect_status and (not expect or expect.encode() in body)
         if not ok and len(sample.errors) < 5:
             sample.errors.append(f"{req.name} {path}: {status}")
         sample.rows.append((req.name, elapsed, service, ok))
