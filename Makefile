@@ -42,6 +42,7 @@ bench: install system-deps
 	$(PY) bench/office.py --repeat 20
 	$(PY) bench/budget.py
 	$(PY) bench/workers.py
+	$(PY) bench/web.py
 
 # make demo PORT=8080 serves on another port; mail links follow it unless FONDS_BASE_URL is set
 PORT ?= 5000

@@ -48,9 +48,11 @@ def main() -> None:
     register_fonts()
     ctx, data = sample_context(), sample_approval()
     pdf = render_letter("approval", ctx, data)
-    letter_lines = subprocess.run(
-        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
-    ).stdout.decode().splitlines()
+    letter_lines = (
+        subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True)
+        .stdout.decode()
+        .splitlines()
+    )
     render_letter("approval", ctx, data)  # warm up (font subsetting caches)
     bare_pages(letter_lines)
 
