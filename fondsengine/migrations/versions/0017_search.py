@@ -13,8 +13,12 @@ Needs SQLite 3.34 or newer with FTS5 (Python's sqlite3 module has both since 202
 SQLite the migration leaves the index out with a warning and the queue keeps scanning.
 PostgreSQL: nothing to do.
 
-Revision ID: 0016
-Revises: 0015
+A later migration that rebuilds `applications` on SQLite (`batch_alter_table` with a foreign key
+or a changed column copies the table) drops these triggers: it must create them again, as this
+migration does (tests/web/test_manage_queue_search.py fails at head otherwise).
+
+Revision ID: 0017
+Revises: 0016
 """
 
 from __future__ import annotations
@@ -24,8 +28,8 @@ import logging
 from alembic import op
 from sqlalchemy.exc import OperationalError
 
-revision = "0016"
-down_revision = "0015"
+revision = "0017"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 

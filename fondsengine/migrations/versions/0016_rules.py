@@ -1,8 +1,8 @@
 """guideline rules of issue 14: group members, input tax, de-minimis aid, fee payee and VAT,
 repeat funding links, soft limits lifted per application
 
-Revision ID: 0017
-Revises: 0016
+Revision ID: 0016
+Revises: 0015
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0017"
-down_revision = "0016"
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
