@@ -28,7 +28,7 @@ def test_check_accepts_the_shipped_files_and_reports_file_and_line_for_a_broken_
 ) -> None:
     monkeypatch.chdir(ROOT)
     assert main(["check", "richtlinien", "workflows"]) == 0
-    assert "4 Datei(en) geprüft" in capsys.readouterr().out
+    assert "7 Datei(en) geprüft" in capsys.readouterr().out  # 2 funds, 3 examples, 2 workflows
     broken = tmp_path / "richtlinien" / "kaputt.yaml"
     broken.parent.mkdir()
     text = (ROOT / "richtlinien" / "witten-cityfonds.yaml").read_text(encoding="utf-8")

@@ -15,7 +15,18 @@ from typing import Any
 
 from fondsengine.accounts import login, notifications, profile, second_factor, subject_access, users
 from fondsengine.accounts import service as accounts
-from fondsengine.applications import decisions, granting, messages, notes, publication, queries, records, todo
+from fondsengine.applications import (
+    decisions,
+    granting,
+    limits,
+    messages,
+    notes,
+    publication,
+    queries,
+    records,
+    repeats,
+    todo,
+)
 from fondsengine.applications import service as applications
 from fondsengine.engine import Actor
 from fondsengine.errors import NotFound
@@ -160,6 +171,12 @@ SERVICES: dict[str, Use] = {
     ),
     "fondsengine.applications.service.withdraw": write(
         APPLICANT_SIDE, lambda aw, a, st: applications.withdraw(aw.world.fonds, a, aw.app[st], reason="Test")
+    ),
+    "fondsengine.applications.limits.lift_limit": write(
+        OFFICE, lambda aw, a, st: limits.lift_limit(aw.world.fonds, a, aw.app[st], "normal_max", "Begründet")
+    ),
+    "fondsengine.applications.repeats.link_repeat": write(
+        OFFICE, lambda aw, a, st: repeats.link_repeat(aw.world.fonds, a, aw.app[st], "WQ-2025-0001")
     ),
     "fondsengine.applications.service.delete_draft": write(
         APPLICANT_SIDE, lambda aw, a, st: applications.delete_draft(aw.world.fonds, a, aw.app[st])
