@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 NULL_STR = {"type": ["string", "null"]}
+# a text in the query: the whole application refuses a NUL character and values over 100,000
+# characters with 400 (webapp/fields.py, MAX_PARAM), so the document says so
+QUERY_TEXT = {"type": "string", "pattern": "^[^\\x00]*$", "maxLength": 100_000}
 MONEY = {
     "type": "object",
     "required": ["cents", "euro"],
@@ -224,15 +227,15 @@ def document() -> dict[str, Any]:
                 "listProjects",
                 "ProjectList",
                 [
-                    {"name": "fund", "in": "query", "required": False, "schema": {"type": "string"}},
+                    {"name": "fund", "in": "query", "required": False, "schema": QUERY_TEXT},
                     {
                         "name": "year",
                         "in": "query",
                         "required": False,
                         "schema": {"type": "integer", "minimum": 1900, "maximum": 2100},
                     },
-                    {"name": "category", "in": "query", "required": False, "schema": {"type": "string"}},
-                    {"name": "area_part", "in": "query", "required": False, "schema": {"type": "string"}},
+                    {"name": "category", "in": "query", "required": False, "schema": QUERY_TEXT},
+                    {"name": "area_part", "in": "query", "required": False, "schema": QUERY_TEXT},
                     *PAGE_PARAMS,
                 ],
                 missing=False,
