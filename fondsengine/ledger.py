@@ -144,6 +144,11 @@ def application_balance(session: Session, application_id: int) -> Balance:
     return fold((k, int(v)) for k, v in rows)
 
 
+def _no_budget(year: int) -> InvalidInput:
+    """The one wording for a booking on a year without a budget row."""
+    return InvalidInput(f"Für das Haushaltsjahr {year} ist in diesem Fonds kein Budget festgelegt.")
+
+
 @dataclass(frozen=True)
 class LockedYear:
     """A budget year as read under its lock: the totals and whether the year is closed."""
@@ -164,7 +169,7 @@ def lock_year(session: Session, fund_id: str, year: int) -> LockedYear:
         .execution_options(synchronize_session=False)
     ).first()
     if row is None:
-        raise InvalidInput(f"Für das Haushaltsjahr {year} ist in diesem Fonds kein Budget festgelegt.")
+        raise _no_budget(year)
     return LockedYear(balance_of(tuple(row)[1:]), row[0])
 
 
@@ -174,7 +179,7 @@ def _refuse(session: Session, fund_id: str, year: int, amount_cents: int, clause
         select(BudgetYear.closed_at, *TOTAL_COLUMNS).where(BudgetYear.fund_id == fund_id, BudgetYear.year == year)
     ).first()
     if row is None:
-        raise InvalidInput(f"Für das Haushaltsjahr {year} ist in diesem Fonds kein Budget festgelegt.")
+        raise _no_budget(year)
     if row[0] is not None:
         raise BudgetExceeded(
             f"Das Haushaltsjahr {year} ist abgeschlossen; neue Bewilligungen sind darin nicht mehr möglich.",
@@ -195,24 +200,16 @@ def _add_to_month(session: Session, fund_id: str, year: int, kind: str, amount_c
     name, sign = MONTHLY[kind]
     column = f"{name}_cents"
     dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        pg = postgresql.insert(LedgerMonth).values(
-            fund_id=fund_id, budget_year=year, month=month_of(at), **{column: sign * amount_cents}
-        )
-        stmt: Any = pg.on_conflict_do_update(
-            index_elements=["fund_id", "budget_year", "month"],
-            set_={column: getattr(LedgerMonth, column) + pg.excluded[column]},
-        )
-    elif dialect == "sqlite":
-        lite = sqlite.insert(LedgerMonth).values(
-            fund_id=fund_id, budget_year=year, month=month_of(at), **{column: sign * amount_cents}
-        )
-        stmt = lite.on_conflict_do_update(
-            index_elements=["fund_id", "budget_year", "month"],
-            set_={column: getattr(LedgerMonth, column) + lite.excluded[column]},
-        )
-    else:  # pragma: no cover - the engine runs on SQLite and PostgreSQL only
+    upsert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect)
+    if upsert is None:  # pragma: no cover - the engine runs on SQLite and PostgreSQL only
         raise NotImplementedError(dialect)
+    row: Any = upsert(LedgerMonth).values(
+        fund_id=fund_id, budget_year=year, month=month_of(at), **{column: sign * amount_cents}
+    )
+    stmt = row.on_conflict_do_update(
+        index_elements=["fund_id", "budget_year", "month"],
+        set_={column: getattr(LedgerMonth, column) + row.excluded[column]},
+    )
     session.execute(stmt)
 
 
@@ -257,7 +254,7 @@ def book(
     if getattr(result, "rowcount", 0) != 1:
         if within_free:
             _refuse(session, fund_id, year, amount_cents, clause)
-        raise InvalidInput(f"Für das Haushaltsjahr {year} ist in diesem Fonds kein Budget festgelegt.")
+        raise _no_budget(year)
     _add_to_month(session, fund_id, year, kind, amount_cents, at)
     entry = LedgerEntry(
         fund_id=fund_id,
