@@ -18,6 +18,7 @@ from fondsengine.engine import Engine
 from fondsengine.integrity.chain import CHAINS, GENESIS, ChainSpec, Head, iter_rows, read_head, row_hash
 from fondsengine.model import Application, BudgetYear, LedgerEntry, LedgerMonth, Letter, Payment, Refund
 from fondsengine.money import format_euro
+from fondsengine.reports.figures import LABELS
 
 
 @dataclass(frozen=True)
@@ -344,15 +345,8 @@ def _check_grants(fonds: Engine, conn: Connection, out: list[Finding]) -> int:
     return len(apps)
 
 
-TOTAL_LABELS = {  # the German names of the running totals (docs/office.md, "Die Zahlen")
-    "allocated": "Zugewiesen",
-    "carried": "Übertrag",
-    "expired": "Verfallen",
-    "committed": "Gebunden",
-    "released": "Freigegeben",
-    "paid": "Ausgezahlt",
-    "refunded": "Zurückgezahlt",
-}
+# the German names of the running totals: the one label of each figure (reports/figures.py)
+TOTAL_LABELS = {name: LABELS["refund_received" if name == "refunded" else name] for name in ledger.TOTALS}
 
 
 def _check_totals(conn: Connection, out: list[Finding]) -> int:
