@@ -65,11 +65,24 @@ def stunden(value: Decimal | float | int | str | None) -> str:
     return f"{text} {'Stunde' if number == 1 else 'Stunden'}"
 
 
+def figure(value: int | Decimal | float | None, unit: str) -> str:
+    """A monitoring figure as shown: counts, euro amounts, days (one decimal) or hours."""
+    if value is None:
+        return "–"
+    if unit == "cents":
+        return euro(int(value))
+    if unit == "days":
+        return format_decimal(Decimal(str(value)), format="#,##0.0", locale="de_DE")
+    if unit == "hours":
+        return stunden(value)
+    return format_decimal(value, format="#,##0", locale="de_DE")
+
+
 def register(app: Flask) -> None:
     """Install the filters."""
     from webapp.branding import context
 
     app.jinja_env.filters.update(
-        euro=euro, euro_input=euro_input, datum=datum, zeit=zeit, filesize=filesize, stunden=stunden
+        euro=euro, euro_input=euro_input, datum=datum, zeit=zeit, filesize=filesize, stunden=stunden, figure=figure
     )
     app.context_processor(context)

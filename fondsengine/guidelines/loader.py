@@ -26,11 +26,12 @@ TOP_KEYS = {
     "name", "short_name", "kind", "workflow", "valid_from", "legal_basis", "summary", "office",
     "budget", "area", "applicants", "amounts", "own_contribution", "costs", "timing", "decision",
     "jury", "payment", "proof", "publicity", "retention", "form_fields", "declarations",
-    "review_checklist", "conditions", "letters", "issuance", "de_minimis",
+    "review_checklist", "conditions", "letters", "issuance", "de_minimis", "transparency",
 }  # fmt: skip
 OFFICE_KEYS = {"name", "address", "email", "phone", "website", "logo", "city_name"}
 AREA_KEYS = {
     "name", "postcodes", "streets", "link_kinds", "link_required", "benefit_suffices", "clause",
+    "outline",
 }  # fmt: skip
 AMOUNT_KEYS = {
     "min", "max", "per_applicant_year_cap", "max_share_percent", "repeat_shares",
@@ -158,6 +159,9 @@ def load_guideline_text(
         proof=rt.read_proof(top.section("proof", PROOF_KEYS)),
         publicity=rt.read_publicity(top.section("publicity", {"required", "text", "clause"})),
         retention=rt.read_retention(top.section("retention", {"years", "clause"})),
+        transparency=rt.read_transparency(
+            top.section("transparency", {"monitoring_public", "clause"}, required=False)
+        ),
         form_fields=rt.read_form_fields(out, top.items("form_fields")),
         declarations=rt.read_declarations(out, top.items("declarations")),
         review_checklist=rt.read_checklist(out, top.items("review_checklist")),

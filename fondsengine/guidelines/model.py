@@ -109,6 +109,7 @@ class AreaRules:
     link_required: bool
     benefit_suffices: bool  # a project outside the area counts if it benefits its residents
     clause: str | None = None
+    outline: tuple[tuple[float, float], ...] = ()  # (latitude, longitude) corners, WGS 84, for the map
 
 
 @dataclass(frozen=True)
@@ -376,6 +377,14 @@ class ProofRules:
 
 
 @dataclass(frozen=True)
+class TransparencyRules:
+    """What the fund publishes about itself beyond the always-public budget and counts."""
+
+    monitoring_public: bool = False  # the monitoring summary (times, categories, reach) is public
+    clause: str | None = None
+
+
+@dataclass(frozen=True)
 class PublicityRules:
     required: bool
     text: str  # German text of the duty, printed in the approval letter
@@ -470,6 +479,7 @@ class Guideline:
     )  # kind -> text; kinds: receipt, changes, approval, rejection, payment, proof_result, refund, lapse
     issuance: Issuance | None = None  # form, issuer, file numbers and remedy of the decisions
     de_minimis: DeMinimisRules | None = None  # None: the fund gives no de-minimis aid
+    transparency: TransparencyRules = TransparencyRules()
 
     @property
     def has_jury(self) -> bool:

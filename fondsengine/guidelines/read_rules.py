@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from fractions import Fraction
 from typing import TypeVar
@@ -98,7 +99,31 @@ def read_area(sec: Section) -> AreaRules:
         link_required=link_required,
         benefit_suffices=need(sec.boolean("benefit_suffices", False), False),
         clause=sec.text("clause", required=False),
+        outline=_outline(sec),
     )
+
+
+def _outline(sec: Section) -> tuple[tuple[float, float], ...]:
+    """The area's outline for the map: corners written "51.4381, 7.3352" (latitude, longitude)."""
+    corners: list[tuple[float, float]] = []
+    for text in sec.texts("outline"):
+        parts = [p.strip() for p in text.split(",")]
+        try:
+            lat, lon = (float(parts[0]), float(parts[1])) if len(parts) == 2 else (math.nan, math.nan)
+        except ValueError:
+            lat, lon = math.nan, math.nan
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            sec.out.add(
+                sec.line_at("outline"),
+                f"Jeder Eckpunkt in 'outline' ist „Breite, Länge“ in Grad (WGS 84), "
+                f"z. B. „51.4381, 7.3352“; gefunden: {text}",
+            )
+            return ()
+        corners.append((lat, lon))
+    if corners and len(corners) < 3:
+        sec.out.add(sec.line_at("outline"), "'outline' braucht mindestens drei Eckpunkte.")
+        return ()
+    return tuple(corners)
 
 
 def _kinds(sec: Section, key: str, required: bool) -> list[tuple[ApplicantKind, int]]:

@@ -13,6 +13,7 @@ from fondsengine.guidelines.model import (
     ProofRules,
     PublicityRules,
     RetentionRules,
+    TransparencyRules,
 )
 from fondsengine.guidelines.read_rules import check_unique, need
 from fondsengine.guidelines.yamlreader import Collector, Section
@@ -83,6 +84,14 @@ def read_publicity(sec: Section) -> PublicityRules:
     return PublicityRules(
         required=required,
         text=need(sec.text("text", required=required), ""),
+        clause=sec.text("clause", required=False),
+    )
+
+
+def read_transparency(sec: Section) -> TransparencyRules:
+    """What the fund publishes beyond budget and counts (absent: nothing more)."""
+    return TransparencyRules(
+        monitoring_public=need(sec.boolean("monitoring_public", False), False),
         clause=sec.text("clause", required=False),
     )
 

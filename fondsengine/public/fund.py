@@ -95,6 +95,7 @@ class FundPage:
     retention_clause: str | None
     budget: BudgetFigures | None  # None when the guideline sets no budget for the year
     year: int
+    monitoring_public: bool = False  # the guideline publishes the monitoring summary
 
 
 def active_fund_ids(fonds: Engine) -> list[str]:
@@ -171,4 +172,14 @@ def fund_page(fonds: Engine, fund_id: str) -> FundPage:
         retention_clause=g.retention.clause,
         budget=budget,
         year=year,
+        monitoring_public=g.transparency.monitoring_public,
     )
+
+
+def area_outline(fonds: Engine, fund_id: str) -> tuple[tuple[float, float], ...]:
+    """The outline of the fund's area for the public map (empty when the guideline gives none)."""
+    with fonds.db.read() as s:
+        try:
+            return fonds.catalog.current(s, fund_id)[2].area.outline
+        except NotFound:
+            return ()

@@ -159,6 +159,7 @@ TABLE: dict[tuple[str, str], Row] = {
     # the fund in public (issue 16, docs/public.md); a project is public only with the applicant's
     # consent, which none of the applications here has: their project and photo pages are refused to all
     ("public.fund", "GET"): fund_row(EVERYONE, fund_id="witten-quartiersfonds"),
+    ("public.monitoring", "GET"): fund_row(EVERYONE, fund_id="witten-quartiersfonds"),
     ("public.gallery", "GET"): fund_row(EVERYONE),
     ("public.project", "GET"): app_row({}),
     ("public.photo", "GET"): app_row({}),
@@ -179,6 +180,7 @@ TABLE: dict[tuple[str, str], Row] = {
     ("manage.publication", "POST"): app_row(OFFICE, posts=True),
     ("manage.monitoring", "GET"): fund_row(roles("manager", "auditor"), fund_id="witten-quartiersfonds"),
     ("manage.monitoring_csv", "GET"): fund_row(roles("manager", "auditor"), fund_id="witten-quartiersfonds"),
+    ("manage.monitoring_xlsx", "GET"): fund_row(roles("manager", "auditor"), fund_id="witten-quartiersfonds"),
     ("manage.rollup_csv_download", "GET"): fund_row(ANY_OFFICE),
     ("manage.rollup_pdf", "GET"): fund_row(ANY_OFFICE),
     ("manage.paper", "GET"): fund_row(ANY_OFFICE),

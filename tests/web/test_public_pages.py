@@ -159,3 +159,20 @@ def test_the_office_sees_the_consent_and_enters_area_part_theme_and_coordinates(
     assert RELEASED_TITLE in public and "<circle" in public
     login(client, "anna@example.org")
     assert client.get(f"/verwaltung/antraege/{seeded.released}/veroeffentlichung").status_code in (403, 404)
+
+
+def test_the_map_draws_the_area_outline_of_the_guideline_around_the_projects(world: World) -> None:
+    seeded = seed(world)
+    client = world.app.test_client()
+    body = client.get("/projekte?fonds=witten-quartiersfonds").get_data(as_text=True)
+    polygon = re.search(r'<polygon points="([^"]+)"', body)
+    assert polygon is not None and "Grenze des Fördergebiets" in body
+    corners = [tuple(map(float, xy.split(","))) for xy in polygon.group(1).split()]
+    assert len(corners) == 6  # the six corners of the Witten outline
+    circle = re.search(r'<circle cx="([\d.]+)" cy="([\d.]+)"', body)
+    assert circle is not None
+    xs, ys = [x for x, _ in corners], [y for _, y in corners]
+    assert min(xs) <= float(circle.group(1)) <= max(xs) and min(ys) <= float(circle.group(2)) <= max(ys)
+    assert all(0 <= x <= 600 and 0 <= y <= 400 for x, y in corners)  # fitted into the box
+    project = client.get(f"/projekte/{seeded.released}").get_data(as_text=True)
+    assert "<polygon" in project

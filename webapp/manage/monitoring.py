@@ -1,24 +1,30 @@
-"""Monitoring figures for the evaluation (office and auditors): a page with a chart and a CSV download."""
+"""Monitoring figures for the evaluation (office and auditors): a page with a chart, CSV and XLSX."""
 
 from __future__ import annotations
 
-import csv
-import io
-
-from flask import Response, abort, render_template, request
+from flask import abort, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 from fondsengine.errors import NotFound, PermissionDenied
-from fondsengine.reports.monitoring import MonitoringFigures, monitoring_figures
+from fondsengine.money import to_decimal
+from fondsengine.reports.monitoring import MonitoringFigures, MonitoringRow, monitoring_figures, monitoring_rows
 from webapp.extensions import actor, fonds
-from webapp.filters import euro
+from webapp.filters import figure
 from webapp.manage import bp
+from webapp.manage.downloads import csv_download, xlsx_download
+
+HEADER = ("Fonds", "Jahr", "Bereich", "Kennzahl", "Wert")
+
+
+def chosen_year() -> int:
+    """The year asked for (`?jahr=`), else the current one."""
+    raw = request.args.get("jahr", "")
+    return int(raw) if raw.isascii() and raw.isdigit() and 1900 <= int(raw) <= 2100 else fonds().clock.now().year
 
 
 def _figures(fund_id: str) -> tuple[int, MonitoringFigures]:
-    raw = request.args.get("jahr", "")
-    year = int(raw) if raw.isascii() and raw.isdigit() and 1900 <= int(raw) <= 2100 else fonds().clock.now().year
+    year = chosen_year()
     try:
         return year, monitoring_figures(fonds(), actor(), fund_id, year)
     except PermissionDenied:
@@ -27,29 +33,26 @@ def _figures(fund_id: str) -> tuple[int, MonitoringFigures]:
         abort(404)
 
 
-def rows(m: MonitoringFigures) -> list[tuple[str, str]]:
-    """The figures as (label, value) lines, shared by the page and the CSV."""
+def outcome_bars(m: MonitoringFigures) -> list[tuple[str, int]]:
+    """The applications by outcome, for the bar chart."""
     st = m.stats
-
-    def days(v: float | None) -> str:
-        return "–" if v is None else f"{v:.1f}".replace(".", ",")
-
     return [
-        ("Anträge eingegangen", str(st.received)),
-        ("bewilligt", str(st.approved)),
-        ("abgelehnt", str(st.rejected)),
-        ("zurückgezogen", str(st.withdrawn)),
-        ("verfallen", str(st.lapsed)),
-        ("noch offen", str(st.open)),
-        ("beantragt", euro(st.requested_cents)),
-        ("bewilligt (Betrag)", euro(st.approved_cents)),
-        ("ausgezahlt (netto)", euro(st.paid_cents)),
-        ("zurückgezahlt", euro(m.refunded_cents)),
-        ("Tage bis zur Entscheidung, Median", days(m.to_decision.median_days)),
-        ("Tage bis zur Entscheidung, 90 %-Quantil", days(m.to_decision.p90_days)),
-        ("Tage bis zur ersten Auszahlung, Median", days(m.to_payment.median_days)),
-        ("Tage bis zur ersten Auszahlung, 90 %-Quantil", days(m.to_payment.p90_days)),
+        ("bewilligt", st.approved),
+        ("abgelehnt", st.rejected),
+        ("zurückgezogen", st.withdrawn),
+        ("verfallen", st.lapsed),
+        ("offen", st.open),
     ]
+
+
+def grouped(rows: list[MonitoringRow]) -> list[tuple[str, list[MonitoringRow]]]:
+    """The lines by section, in their order."""
+    out: list[tuple[str, list[MonitoringRow]]] = []
+    for row in rows:
+        if not out or out[-1][0] != row.section:
+            out.append((row.section, []))
+        out[-1][1].append(row)
+    return out
 
 
 @bp.route("/fonds/<fund_id>/monitoring")
@@ -57,16 +60,24 @@ def rows(m: MonitoringFigures) -> list[tuple[str, str]]:
 def monitoring(fund_id: str) -> ResponseReturnValue:
     """The monitoring figures of a fund's year."""
     year, m = _figures(fund_id)
-    st = m.stats
-    bars = [
-        ("bewilligt", st.approved),
-        ("abgelehnt", st.rejected),
-        ("zurückgezogen", st.withdrawn),
-        ("verfallen", st.lapsed),
-        ("offen", st.open),
-    ]
+    bars = outcome_bars(m)
     top = max([n for _, n in bars] + [1])
-    return render_template("manage/monitoring.html", fund_id=fund_id, year=year, m=m, rows=rows(m), bars=bars, top=top)
+    return render_template(
+        "manage/monitoring.html", fund_id=fund_id, year=year, m=m, sections=grouped(monitoring_rows(m)),
+        bars=bars, top=top,
+    )  # fmt: skip
+
+
+def _cells(fund_id: str, year: int, m: MonitoringFigures, typed: bool) -> list[list[object]]:
+    rows = []
+    for r in monitoring_rows(m):
+        value: object = figure(r.value, r.unit) if not typed else r.value
+        if typed and r.unit == "cents" and r.value is not None:
+            value = to_decimal(int(r.value))  # a Decimal becomes a number formatted in euros
+        elif typed and r.unit == "hours" and r.value is not None:
+            value = float(r.value)
+        rows.append([fund_id, year, r.section, r.label, value])
+    return rows
 
 
 @bp.route("/fonds/<fund_id>/monitoring.csv")
@@ -74,13 +85,14 @@ def monitoring(fund_id: str) -> ResponseReturnValue:
 def monitoring_csv(fund_id: str) -> ResponseReturnValue:
     """The same figures as CSV (semicolon, UTF-8 with BOM for spreadsheet programs)."""
     year, m = _figures(fund_id)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(["Fonds", "Jahr", "Kennzahl", "Wert"])
-    for label, value in rows(m):
-        writer.writerow([fund_id, year, label, value])
-    return Response(
-        "\ufeff" + out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="monitoring-{fund_id}-{year}.csv"'},
+    return csv_download(HEADER, _cells(fund_id, year, m, typed=False), f"monitoring-{fund_id}-{year}.csv")
+
+
+@bp.route("/fonds/<fund_id>/monitoring.xlsx")
+@login_required
+def monitoring_xlsx(fund_id: str) -> ResponseReturnValue:
+    """The same figures as an Excel workbook (numbers stay numbers, euro amounts formatted)."""
+    year, m = _figures(fund_id)
+    return xlsx_download(
+        HEADER, _cells(fund_id, year, m, typed=True), f"monitoring-{fund_id}-{year}.xlsx", f"Monitoring {year}"
     )

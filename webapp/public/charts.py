@@ -48,23 +48,36 @@ class MapPoint:
     project: PublicProject
 
 
+@dataclass(frozen=True)
+class ProjectMap:
+    """What the map draws: the numbered projects and, where the guideline defines it, the area's outline."""
+
+    points: list[MapPoint]
+    outline: str  # SVG polygon points "x,y x,y ..."; empty when the guideline has no outline
+
+    def __bool__(self) -> bool:
+        return bool(self.points)
+
+
 MAP_W, MAP_H, PAD = 600, 400, 30
 
 
-def map_points(projects: list[PublicProject]) -> list[MapPoint]:
-    """Projects with coordinates placed in a 600 x 400 box (equirectangular, fitted to their extent)."""
+def project_map(projects: list[PublicProject], outline: tuple[tuple[float, float], ...] = ()) -> ProjectMap:
+    """Projects with coordinates, and the area outline, placed in a 600 x 400 box (equirectangular,
+    north up, fitted to the outline and the points together)."""
     located = [p for p in projects if p.latitude is not None and p.longitude is not None]
     if not located:
-        return []
-    lats = [Decimal(p.latitude or 0) for p in located]
-    lons = [Decimal(p.longitude or 0) for p in located]
-    span_lat = max(max(lats) - min(lats), Decimal("0.002"))
-    span_lon = max(max(lons) - min(lons), Decimal("0.002"))
+        return ProjectMap([], "")
+    spots = [(float(Decimal(p.latitude or 0)), float(Decimal(p.longitude or 0))) for p in located]
+    every = spots + list(outline)
+    lats, lons = [a for a, _ in every], [o for _, o in every]
+    span_lat = max(max(lats) - min(lats), 0.002)
+    span_lon = max(max(lons) - min(lons), 0.002)
     mid_lat, mid_lon = (max(lats) + min(lats)) / 2, (max(lons) + min(lons)) / 2
-    scale = min((MAP_W - 2 * PAD) / float(span_lon), (MAP_H - 2 * PAD) / float(span_lat))
-    out = []
-    for i, p in enumerate(located, start=1):
-        x = MAP_W / 2 + float(Decimal(p.longitude or 0) - mid_lon) * scale
-        y = MAP_H / 2 - float(Decimal(p.latitude or 0) - mid_lat) * scale
-        out.append(MapPoint(i, round(x, 1), round(y, 1), p))
-    return out
+    scale = min((MAP_W - 2 * PAD) / span_lon, (MAP_H - 2 * PAD) / span_lat)
+
+    def place(lat: float, lon: float) -> tuple[float, float]:
+        return round(MAP_W / 2 + (lon - mid_lon) * scale, 1), round(MAP_H / 2 - (lat - mid_lat) * scale, 1)
+
+    points = [MapPoint(i, *place(*spot), p) for i, (spot, p) in enumerate(zip(spots, located, strict=True), start=1)]
+    return ProjectMap(points, " ".join(f"{x},{y}" for x, y in (place(a, o) for a, o in outline)))

@@ -7,13 +7,15 @@ import io
 from flask import abort, render_template, request, send_file
 from flask.typing import ResponseReturnValue
 
-from fondsengine.errors import NotFound
-from fondsengine.public.fund import fund_page
+from fondsengine.errors import NotFound, PermissionDenied
+from fondsengine.public.fund import area_outline, fund_page
 from fondsengine.public.projects import ProjectFilter, facets, public_photo, public_project, public_projects
+from fondsengine.reports.monitoring import monitoring_rows, public_monitoring_figures
 from fondsengine.storage import StorageError
 from webapp.extensions import fonds
+from webapp.manage.monitoring import chosen_year, grouped, outcome_bars
 from webapp.public import bp
-from webapp.public.charts import MAP_H, MAP_W, budget_bar, map_points
+from webapp.public.charts import MAP_H, MAP_W, budget_bar, project_map
 
 
 @bp.route("/fonds/<fund_id>")
@@ -26,6 +28,22 @@ def fund(fund_id: str) -> ResponseReturnValue:
     projects = public_projects(fonds(), ProjectFilter(fund_id=fund_id))[:6]
     bar = budget_bar(page.budget) if page.budget else []
     return render_template("public/fund.html", f=page, bar=bar, projects=projects)
+
+
+@bp.route("/fonds/<fund_id>/kennzahlen")
+def monitoring(fund_id: str) -> ResponseReturnValue:
+    """The monitoring summary of a fund's year, where its guideline publishes it (aggregates only)."""
+    year = chosen_year()
+    try:
+        m = public_monitoring_figures(fonds(), fund_id, year)
+        name = fund_page(fonds(), fund_id).name
+    except (NotFound, PermissionDenied):
+        abort(404)
+    bars = outcome_bars(m)
+    return render_template(
+        "public/monitoring.html", fund_id=fund_id, fund_name=name, year=year, m=m,
+        sections=grouped(monitoring_rows(m)), bars=bars, top=max([n for _, n in bars] + [1]),
+    )  # fmt: skip
 
 
 def _filter_from_args() -> ProjectFilter:
@@ -45,13 +63,15 @@ def gallery() -> ResponseReturnValue:
     flt = _filter_from_args()
     shown = public_projects(fonds(), flt)
     funds = sorted({(p.fund_id, p.fund_name) for p in everything}, key=lambda t: t[1])
+    shown_funds = {p.fund_id for p in shown} or ({flt.fund_id} if flt.fund_id else set())
+    outline = area_outline(fonds(), next(iter(shown_funds))) if len(shown_funds) == 1 else ()
     return render_template(
         "public/gallery.html",
         projects=shown,
         flt=flt,
         facets=facets(everything),
         funds=funds,
-        points=map_points(shown),
+        points=project_map(shown, outline),
         map_w=MAP_W,
         map_h=MAP_H,
     )
@@ -64,7 +84,8 @@ def project(application_id: int) -> ResponseReturnValue:
         p = public_project(fonds(), application_id)
     except NotFound:
         abort(404)
-    return render_template("public/project.html", p=p, points=map_points([p]), map_w=MAP_W, map_h=MAP_H)
+    drawing = project_map([p], area_outline(fonds(), p.fund_id))
+    return render_template("public/project.html", p=p, points=drawing, map_w=MAP_W, map_h=MAP_H)
 
 
 @bp.route("/projekte/<int:application_id>/fotos/<int:attachment_id>")
