@@ -105,3 +105,57 @@ def personal_data(fonds: Engine, actor: Actor) -> dict[str, Any]:
             "applications": applications,
             "audit_events": events,
         }
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "" or value == [] or value == {}:
+        return "–"
+    if isinstance(value, dict | list):
+        import json
+
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+def render_personal_data(data: dict[str, Any]) -> bytes:
+    """The Art. 15 information as a readable PDF: the same content as the JSON, one table per record."""
+    from reportlab.lib.units import mm
+
+    from fondsengine.letters.pages import build_report, report_text_width
+    from fondsengine.letters.styles import TITLE, data_table, heading, para
+
+    width = report_text_width()
+
+    def record_table(row: dict[str, Any]) -> Any:
+        cells = [[key, _shown(value)] for key, value in row.items() if not isinstance(value, list) or not value
+                 or not isinstance(value[0], dict)]  # fmt: skip
+        return data_table(["Feld", "Inhalt"], cells, [55 * mm, width - 55 * mm], wrap={0, 1})
+
+    meta = data["Auskunft nach Art. 15 DSGVO"]
+    responsible = f" · Verantwortlich: {meta['verantwortlich']}" if meta.get("verantwortlich") else ""
+    story: list[Any] = [
+        para("Auskunft über Ihre gespeicherten Daten (Art. 15 DSGVO)", TITLE),
+        para(f"Erstellt am {meta['erstellt_am']}{responsible}"),
+        para("Die Feldnamen sind die der Datenbank; dieselben Daten erhalten Sie maschinenlesbar als JSON-Datei. "
+             "Interne Notizen der Geschäftsführung sind nicht enthalten (§ 34 BDSG)."),
+        heading("Ihr Benutzerkonto"),
+        record_table(data["account"]),
+    ]
+    for app in data["applications"]:
+        title = app.get("file_number") or "Entwurf"
+        story += [heading(f"Antrag {title}: {app.get('title', '')}"), record_table(app)]
+        for key, label in (("cost_items", "Kostenplan"), ("publication_consents", "Einwilligungen zur "
+                           "Veröffentlichung"), ("attachments", "Anhänge"), ("payments", "Auszahlungen"),
+                           ("letters", "Schreiben")):  # fmt: skip
+            for i, row in enumerate(app.get(key) or [], start=1):
+                story += [para(f"{label} {i}"), record_table(row)]
+        for i, proof in enumerate(app.get("proofs_of_use") or [], start=1):
+            story += [para(f"Verwendungsnachweis {i}"), record_table(proof)]
+            for j, receipt in enumerate(proof.get("receipts") or [], start=1):
+                story += [para(f"Beleg {j}"), record_table(receipt)]
+    story.append(heading(f"Protokolleinträge über Sie ({len(data['audit_events'])})"))
+    rows = [[_shown(e.get("at")), _shown(e.get("action")), _shown(e.get("application_id"))]
+            for e in data["audit_events"]]  # fmt: skip
+    if rows:
+        story.append(data_table(["Zeitpunkt", "Vorgang", "Antrag"], rows, [55 * mm, width - 85 * mm, 30 * mm]))
+    return build_report("Auskunft nach Art. 15 DSGVO", "Auskunft über gespeicherte Daten", story)

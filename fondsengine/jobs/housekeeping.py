@@ -76,7 +76,7 @@ def year_end(fonds: Engine, now: datetime) -> int:
     return done
 
 
-def _years_later(moment: datetime, years: int) -> datetime:
+def years_later(moment: datetime, years: int) -> datetime:
     try:
         return moment.replace(year=moment.year + years)
     except ValueError:  # 29 February
@@ -133,7 +133,7 @@ def retention(fonds: Engine, now: datetime) -> int:
         due = [
             app_id
             for app_id, closed, gv in candidates
-            if closed is not None and _years_later(closed, fonds.catalog.guideline(s, gv).retention.years) <= now
+            if closed is not None and years_later(closed, fonds.catalog.guideline(s, gv).retention.years) <= now
         ]
     done = 0
     for app_id in due:

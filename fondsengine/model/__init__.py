@@ -23,7 +23,7 @@ from fondsengine.model.records import (
     OutboxMessage,
     SchedulerHeartbeat,
 )
-from fondsengine.model.user import Membership, ThrottleCounter, User
+from fondsengine.model.user import ErasureRequest, Membership, ThrottleCounter, User
 
 __all__ = [
     "AgendaItem",
@@ -38,6 +38,7 @@ __all__ = [
     "ChainHead",
     "Conflict",
     "CostItem",
+    "ErasureRequest",
     "Fund",
     "GuidelineVersion",
     "JobMark",

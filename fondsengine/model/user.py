@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, CheckConstraint, Float, ForeignKey, String, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, Float, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fondsengine.model.base import Base, intpk
@@ -69,3 +69,32 @@ class ThrottleCounter(Base):
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     count: Mapped[int]
     expires_at: Mapped[float] = mapped_column(Float, index=True)  # POSIX seconds
+
+
+class ErasureRequest(Base):
+    """A person's request to erase their data (Art. 17 DSGVO) and what the office did with it.
+
+    At most one open request per person (a partial unique index). The outcome lists what was
+    anonymised and what is kept, with the retention rule that keeps it (Art. 17 Abs. 3 lit. b)."""
+
+    __tablename__ = "erasure_requests"
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'done')", name="status_known"),
+        CheckConstraint("status = 'open' OR decided_at IS NOT NULL", name="done_has_date"),
+        Index(
+            "uq_erasure_requests_one_open",
+            "user_id",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+    )
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    requested_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    decided_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    outcome: Mapped[list[Any]] = mapped_column(default=list)  # [{"what": ..., "result": ..., "why": ...}]

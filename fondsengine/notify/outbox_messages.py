@@ -116,6 +116,30 @@ def _message_mail(to: str, payload: dict[str, Any], ctx: MailContext, name: str 
     return compose(to, f"Neue Nachricht zum Antrag {quoted(title)}", name, blocks, ctx.office)
 
 
+def _erasure_requested(to: str, p: dict[str, Any], ctx: MailContext, name: str | None) -> Message:
+    """To the office: a person asked to have their data erased (Art. 17 DSGVO)."""
+    blocks: list[Block] = [
+        Para("eine Person hat die Löschung ihrer Daten beantragt (Art. 17 DSGVO)."),
+        Para("Die Anwendung zeigt, was nach den Aufbewahrungsregeln gelöscht werden darf und was bleiben muss. "
+             "Bitte bearbeiten Sie den Antrag ohne unangemessene Verzögerung, spätestens innerhalb eines Monats "
+             "(Art. 12 Abs. 3 DSGVO)."),
+        Link("Löschanträge öffnen", ctx.url("/verwaltung/loeschantraege")),
+    ]  # fmt: skip
+    return compose(to, "Neuer Antrag auf Löschung (Art. 17 DSGVO)", name, blocks, ctx.office)
+
+
+def _erasure_done(to: str, p: dict[str, Any], ctx: MailContext, name: str | None) -> Message:
+    """To the person: what was erased and what is kept, and why."""
+    steps = [s for s in p.get("steps", []) if isinstance(s, dict)]
+    blocks: list[Block] = [
+        Para("Ihr Antrag auf Löschung Ihrer Daten ist bearbeitet. Das ist mit Ihren Daten geschehen:"),
+        Facts(tuple((str(s.get("what", "")), f"{s.get('result', '')} – {s.get('why', '')}") for s in steps)),
+        Para("Was aufbewahrt werden muss, wird nach Ablauf der Frist automatisch anonymisiert. Beträge und Daten "
+             "der Förderung bleiben ohne Bezug zu Ihrer Person für die Prüfung der öffentlichen Mittel erhalten."),
+    ]  # fmt: skip
+    return compose(to, "Ihr Antrag auf Löschung ist bearbeitet", _s(p, "name") or name, blocks, ctx.office)
+
+
 def _day(payload: dict[str, Any], key: str) -> date:
     return date.fromisoformat(_s(payload, key))
 
@@ -210,4 +234,8 @@ def build_message(
         )  # fmt: skip
     if topic == "application_message":
         return _message_mail(to, p, ctx, name)
+    if topic == "erasure_requested":
+        return _erasure_requested(to, p, ctx, name)
+    if topic == "erasure_done":
+        return _erasure_done(to, p, ctx, name)
     raise ValueError(f"unknown outbox topic {topic!r}")

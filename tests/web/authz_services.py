@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from fondsengine.accounts import login, notifications, profile, second_factor, subject_access, users
+from fondsengine.accounts import erasure, login, notifications, profile, second_factor, subject_access, users
 from fondsengine.accounts import service as accounts
 from fondsengine.applications import (
     decisions,
@@ -99,6 +99,11 @@ def fund_read(allowed: dict[str, frozenset[str]], call: Call) -> Use:
 def fund_write(allowed: dict[str, frozenset[str]], call: Call) -> Use:
     """A use case about a fund, a session or the caller that changes data."""
     return Use("fund", True, allowed, call)
+
+
+def _erasure_request(aw: AuthzWorld) -> int:
+    """The owner's open erasure request of the world (the owner applied to the Quartiersfonds only)."""
+    return erasure.erasure_requests(aw.world.fonds, Actor(aw.users["manager"]))[0].id
 
 
 def _file_number(aw: AuthzWorld, state: str) -> str:
@@ -517,6 +522,22 @@ SERVICES: dict[str, Use] = {
     "fondsengine.integrity.audit_view.application_trail": read(
         {**OFFICE, "auditor": SUBMITTED},
         lambda aw, a, st: audit_view.application_trail(aw.world.fonds, a, aw.app[st], AuditFilter()),
+    ),
+    # issue 16: the right to erasure
+    "fondsengine.accounts.erasure.request_erasure": fund_write(
+        SELF, lambda aw, a, st: erasure.request_erasure(aw.world.fonds, a, "")
+    ),
+    "fondsengine.accounts.erasure.erasure_preview": fund_read(
+        SELF, lambda aw, a, st: erasure.erasure_preview(aw.world.fonds, a)
+    ),
+    "fondsengine.accounts.erasure.my_erasure_request": fund_read(
+        SELF, lambda aw, a, st: erasure.my_erasure_request(aw.world.fonds, a)
+    ),
+    "fondsengine.accounts.erasure.erasure_requests": fund_read(
+        ANY_OFFICE, lambda aw, a, st: erasure.erasure_requests(aw.world.fonds, a)
+    ),
+    "fondsengine.accounts.erasure.carry_out_erasure": fund_write(
+        OFFICE, lambda aw, a, st: erasure.carry_out_erasure(aw.world.fonds, a, _erasure_request(aw))
     ),
     "fondsengine.accounts.profile.profile_of": fund_read(
         SELF, lambda aw, a, st: profile.profile_of(aw.world.fonds, a)

@@ -13,6 +13,7 @@ from pathlib import Path
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from fondsengine.accounts.erasure import request_erasure
 from fondsengine.accounts.users import create_user, grant_role
 from fondsengine.applications import decisions
 from fondsengine.applications import service as apps
@@ -123,6 +124,7 @@ def build(template: Path, tmp: Path) -> AuthzWorld:
     for state in STATES:
         data = AttachmentInput("cost_estimate", "Angebot.pdf", "application/pdf", PDF)
         aw.attachment[state] = add_attachment(f, office, aw.app[state], data)
+    request_erasure(f, Actor(w.anna), "")  # one open erasure request for the office's use cases
     for role, email in EMAILS.items():
         client = w.app.test_client()
         login(client, email)

@@ -112,3 +112,19 @@ def my_data() -> ResponseReturnValue:
         mimetype="application/json",
         headers={"Content-Disposition": 'attachment; filename="meine-daten.json"', "Cache-Control": "no-store"},
     )
+
+
+@bp.route("/konto/meine-daten.pdf")
+@login_required
+def my_data_pdf() -> ResponseReturnValue:
+    """The same information (DSGVO Art. 15) as a PDF to read and keep."""
+    from flask import Response
+
+    from fondsengine.accounts.subject_access import personal_data, render_personal_data
+
+    pdf = render_personal_data(personal_data(fonds(), actor()))
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": 'attachment; filename="meine-daten.pdf"', "Cache-Control": "no-store"},
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo
 
 from webapp.fields import SafeText
@@ -80,3 +80,13 @@ class ProfileForm(FlaskForm):
     street = StringField("Straße und Hausnummer", validators=[SafeText(200)])
     postcode = StringField("Postleitzahl", validators=[SafeText(10)])
     city = StringField("Ort", validators=[SafeText(100)])
+
+
+class ErasureForm(FlaskForm):
+    """The request to erase one's data (Art. 17 DSGVO)."""
+
+    erasure_reason = TextAreaField("Begründung (freiwillig)", validators=[SafeText(2000, multiline=True)])
+    erasure_confirm = BooleanField(
+        "Ich möchte, dass meine Daten gelöscht werden, soweit sie nicht aufbewahrt werden müssen.",
+        validators=[DataRequired("Bitte bestätigen Sie, dass Sie die Löschung möchten.")],
+    )

@@ -45,6 +45,7 @@ from webapp.auth.forms import (
     REQUIRED,
     CodeForm,
     EmailChangeForm,
+    ErasureForm,
     ForgotForm,
     LoginForm,
     NotificationsForm,
@@ -475,7 +476,10 @@ def _account_page(
     remove_form: RemoveSecondFactorForm | None = None,
     email_form: EmailChangeForm | None = None,
     profile_form: ProfileForm | None = None,
+    erasure_form: ErasureForm | None = None,
 ) -> ResponseReturnValue:
+    from fondsengine.accounts.erasure import erasure_preview, my_erasure_request
+
     me = Actor(int(current_user.id))
     if profile_form is None:
         profile_form = ProfileForm(data=vars(profile_of(fonds(), me)))
@@ -490,6 +494,9 @@ def _account_page(
         remove_form=remove_form or RemoveSecondFactorForm(),
         email_form=email_form or EmailChangeForm(),
         profile_form=profile_form,
+        erasure_form=erasure_form or ErasureForm(),
+        erasure=my_erasure_request(fonds(), me),
+        erasure_plan=erasure_preview(fonds(), me),
         totp_required=_second_factor_required(),
     ), (400 if errors else 200)
 
