@@ -1,6 +1,9 @@
 """Public statistics of a fund's year: counts by outcome and amounts (aggregates only, nothing personal).
 
 Outcomes are asked of each application's bound workflow (`State.outcome`), never spelled as state names.
+The amounts are the office's figures (`reports.figures`, one definition of each): applied for,
+approved (grant decisions), committed (approved minus released), paid (net of money paid back)
+and paid back.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from sqlalchemy import func, select
 from fondsengine.engine import Engine
 from fondsengine.errors import NotFound
 from fondsengine.model import Application, Fund
-from fondsengine.public.fund import budget_figures
+from fondsengine.reports.figures import year_figures
 
 OUTCOMES = ("approved", "completed", "rejected", "withdrawn", "lapsed")
 
@@ -29,15 +32,17 @@ class YearStatistics:
     withdrawn: int
     lapsed: int
     open: int  # submitted, not yet decided
-    requested_cents: int  # applied for, over all submitted applications
-    approved_cents: int  # granted, over funded applications
-    paid_cents: int  # paid out net (the ledger's figure)
+    requested_cents: int  # applied for, over all submitted applications (figures: applied)
+    approved_cents: int  # grant decisions of the year (figures: approved)
+    paid_cents: int  # paid out net of money paid back (figures: paid_net)
+    committed_cents: int = 0  # approved minus released (figures: committed)
+    refunded_cents: int = 0  # paid back (figures: refund_received)
 
 
 def year_statistics(fonds: Engine, fund_id: str, year: int) -> YearStatistics:
     """Statistics of a fund's year from the applications and the ledger."""
     counts = dict.fromkeys(OUTCOMES, 0)
-    received = open_ = requested = approved_sum = 0
+    received = open_ = 0
     with fonds.db.read() as s:
         fund = s.get(Fund, fund_id)
         if fund is None or not fund.active:
@@ -47,8 +52,6 @@ def year_statistics(fonds: Engine, fund_id: str, year: int) -> YearStatistics:
                 Application.workflow_version_id,
                 Application.state,
                 func.count(),
-                func.coalesce(func.sum(Application.requested_cents), 0),
-                func.coalesce(func.sum(Application.approved_cents), 0),
             )
             .where(
                 Application.fund_id == fund_id,
@@ -57,17 +60,14 @@ def year_statistics(fonds: Engine, fund_id: str, year: int) -> YearStatistics:
             )
             .group_by(Application.workflow_version_id, Application.state)
         ).all()
-        for wf_id, state, n, req, appr in rows:
+        for wf_id, state, n in rows:
             outcome = fonds.catalog.workflow(s, wf_id).state(state).outcome
             received += int(n)
-            requested += int(req)
             if outcome in counts:
                 counts[outcome] += int(n)
             else:
                 open_ += int(n)
-            if outcome in ("approved", "completed"):
-                approved_sum += int(appr or 0)
-    paid = budget_figures(fonds, fund_id, year).paid
+        money = year_figures(s, fund_id, year)
     return YearStatistics(
         fund_id=fund_id,
         year=year,
@@ -77,9 +77,11 @@ def year_statistics(fonds: Engine, fund_id: str, year: int) -> YearStatistics:
         withdrawn=counts["withdrawn"],
         lapsed=counts["lapsed"],
         open=open_,
-        requested_cents=requested,
-        approved_cents=approved_sum,
-        paid_cents=paid,
+        requested_cents=money.applied,
+        approved_cents=money.approved,
+        paid_cents=money.paid_net,
+        committed_cents=money.committed,
+        refunded_cents=money.refund_received,
     )
 
 

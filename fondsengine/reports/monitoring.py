@@ -17,7 +17,6 @@ from typing import Any
 from sqlalchemy import and_, case, false, func, or_, select
 from sqlalchemy.orm import Session
 
-from fondsengine import ledger
 from fondsengine.clock import local_date
 from fondsengine.engine import Actor, Engine
 from fondsengine.errors import PermissionDenied
@@ -25,8 +24,9 @@ from fondsengine.lifecycle import authz
 from fondsengine.model import Application, CostItem, Payment, ProofOfUse, Receipt
 from fondsengine.public.projects import FUNDED_OUTCOMES
 from fondsengine.public.stats import YearStatistics, year_statistics
+from fondsengine.reports.figures import LABELS
 
-READERS = ("manager", "auditor")
+READERS = ("manager", "auditor", "system")
 
 
 def quantile(values: Sequence[float], q: float) -> float | None:
@@ -88,7 +88,6 @@ class MonitoringFigures:
     """The figures of one fund's year."""
 
     stats: YearStatistics
-    refunded_cents: int
     to_decision: Duration
     to_payment: Duration
     categories: tuple[CategoryFigure, ...] = ()
@@ -212,13 +211,11 @@ def _figures(fonds: Engine, fund_id: str, year: int) -> MonitoringFigures:
                 Application.fund_id == fund_id, Application.budget_year == year, Application.submitted_at.is_not(None)
             )
         ).all()
-        refunded = ledger.balance(s, fund_id, year).refunded
     day = 86400.0
     to_decision = [(d - sub).total_seconds() / day for sub, d in decided if sub and d]
     to_payment = [(p - sub).total_seconds() / day for sub, p in paid if sub and p]
     return MonitoringFigures(
         stats=year_statistics(fonds, fund_id, year),
-        refunded_cents=refunded,
         to_decision=_duration(to_decision),
         to_payment=_duration(to_payment),
         categories=categories,
@@ -247,10 +244,11 @@ def monitoring_rows(m: MonitoringFigures) -> list[MonitoringRow]:
         MonitoringRow("Anträge", "zurückgezogen", st.withdrawn, "count"),
         MonitoringRow("Anträge", "verfallen", st.lapsed, "count"),
         MonitoringRow("Anträge", "noch offen", st.open, "count"),
-        MonitoringRow("Beträge", "beantragt", st.requested_cents, "cents"),
-        MonitoringRow("Beträge", "bewilligt", st.approved_cents, "cents"),
-        MonitoringRow("Beträge", "ausgezahlt (netto)", st.paid_cents, "cents"),
-        MonitoringRow("Beträge", "zurückgezahlt", m.refunded_cents, "cents"),
+        MonitoringRow("Beträge", LABELS["applied"], st.requested_cents, "cents"),
+        MonitoringRow("Beträge", LABELS["approved"], st.approved_cents, "cents"),
+        MonitoringRow("Beträge", LABELS["committed"], st.committed_cents, "cents"),
+        MonitoringRow("Beträge", LABELS["paid_net"], st.paid_cents, "cents"),
+        MonitoringRow("Beträge", LABELS["refund_received"], st.refunded_cents, "cents"),
         MonitoringRow("Bearbeitungszeit", "Tage bis zur Entscheidung, Median", m.to_decision.median_days, "days"),
         MonitoringRow("Bearbeitungszeit", "Tage bis zur Entscheidung, 90 %-Quantil", m.to_decision.p90_days, "days"),
         MonitoringRow("Bearbeitungszeit", "Tage bis zur ersten Auszahlung, Median", m.to_payment.median_days, "days"),

@@ -68,6 +68,8 @@ def _pages(world: World, tmp_path: Path) -> dict[str, tuple[str, list[str]]]:
                 "/verwaltung/jahresuebersicht",
                 "/verwaltung/papierantrag",
                 "/verwaltung/rollen",
+                "/verwaltung/loeschantraege",
+                "/verwaltung/fonds/witten-quartiersfonds/monitoring",
                 "/verwaltung/sitzungen",
                 f"/verwaltung/sitzungen/{s}",
             ],

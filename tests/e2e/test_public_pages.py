@@ -9,6 +9,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
+from fondsengine.accounts.erasure import request_erasure
+from fondsengine.engine import Actor
 from tests.e2e.conftest import log_in
 from tests.support.public import RELEASED_TITLE, seed
 from tests.web.builders import QF, World
@@ -22,6 +24,7 @@ def public_pages(released: int) -> list[str]:
         "/",
         f"/fonds/{QF}",
         "/fonds/witten-cityfonds",
+        f"/fonds/{QF}/kennzahlen?jahr=2026",
         "/projekte",
         "/projekte?jahr=2026&kategorie=Kultur",
         f"/projekte/{released}",
@@ -46,7 +49,7 @@ def test_every_public_page_has_no_axe_violations(page: Page, world: World, axe: 
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{url} scrolls sideways at {width}px by {overflow}px"
         checked.append(url)
-    assert len(checked) == 9
+    assert len(checked) == len(public_pages(seeded.released)) == 10
     log_in(page, "anna@example.org")
     page.goto(f"/antraege/{seeded.released}/veroeffentlichung")
     results = axe.run(page)
@@ -83,9 +86,14 @@ def test_the_office_pages_for_publication_and_monitoring_have_no_axe_violations(
     page: Page, world: World, axe: Axe, width: int
 ) -> None:
     seeded = seed(world)
+    request_erasure(world.fonds, Actor(world.anna), "Ich ziehe weg.")  # the erasure page shows a plan
     page.set_viewport_size({"width": width, "height": 844 if width == 390 else 900})
     log_in(page, "buero@example.org")
-    for url in (f"/verwaltung/antraege/{seeded.released}/veroeffentlichung", f"/verwaltung/fonds/{QF}/monitoring"):
+    for url in (
+        f"/verwaltung/antraege/{seeded.released}/veroeffentlichung",
+        f"/verwaltung/fonds/{QF}/monitoring",
+        "/verwaltung/loeschantraege",
+    ):
         response = page.goto(url)
         assert response is not None and response.status == 200, url
         results = axe.run(page)

@@ -35,8 +35,10 @@ from fondsengine.notify import FakeMailer
 from fondsengine.payments import proofs
 from fondsengine.payments import service as payments
 from fondsengine.payments.proofs import ReceiptInput
+from fondsengine.public.stats import year_statistics
 from fondsengine.reports import figures
 from fondsengine.reports.data import annual_report_data, rollup_data
+from fondsengine.reports.monitoring import monitoring_figures, monitoring_rows
 from tests.support.factories import CF, QF, person, quartiersfonds_input, with_bank_account
 from webapp import create_app
 
@@ -170,6 +172,19 @@ def assert_consumers_agree(
     assert sum(p.approved_cents for p in rollup.projects) == sum(m.approved for m in money.values() if m.holds_money)
     assert len(rollup.projects) == len(report.projects) == sum(1 for m in money.values() if m.holds_money)
     assert sum(money.values(), figures.MoneyFigures()).committed == want["committed"]
+
+    # public statistics, the open-data API and the monitoring figures
+    st = year_statistics(fonds, fund_id, year)
+    assert (st.requested_cents, st.approved_cents, st.committed_cents, st.paid_cents, st.refunded_cents) == (
+        want["applied"], want["approved"], want["committed"], want["paid_net"], want["refund_received"],
+    )  # fmt: skip
+    api = client.get(f"/api/v1/funds/{fund_id}/statistics/{year}").get_json()
+    assert [api[k]["cents"] for k in ("requested", "approved", "committed", "paid", "refunded")] == [
+        want["applied"], want["approved"], want["committed"], want["paid_net"], want["refund_received"],
+    ]  # fmt: skip
+    shown = {(r.section, r.label): r.value for r in monitoring_rows(monitoring_figures(fonds, office, fund_id, year))}
+    for key in ("applied", "approved", "committed", "paid_net", "refund_received"):
+        assert shown[("Beträge", figures.LABELS[key])] == want[key], key
 
     # fondsengine budget
     capsys.readouterr()

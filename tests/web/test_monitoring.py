@@ -125,7 +125,7 @@ def test_monitoring_downloads_as_xlsx_with_numbers(world: World) -> None:
     assert sheet is not None
     values = {(r[2], r[3]): r[4] for r in sheet.iter_rows(min_row=2, values_only=True)}
     assert values[("Anträge", "eingegangen")] == 3 - 1  # the 2025 application counts in 2025
-    assert values[("Beträge", "bewilligt")] == 1_450.0
+    assert values[("Beträge", "Bewilligt")] == 1_450.0
     assert values[("Erreicht", "ehrenamtliche Stunden (Eigenleistung)")] == 10.0
     csv = client.get(f"/verwaltung/fonds/{QF}/monitoring.csv?jahr=2026").get_data(as_text=True)
     assert f"{QF};2026;Erreicht;Teilnehmende geplant;240" in csv.splitlines()

@@ -259,7 +259,9 @@ def statistics(fund_id: str, year: str) -> ResponseReturnValue:
             },
             "requested": _money(st.requested_cents),
             "approved": _money(st.approved_cents),
+            "committed": _money(st.committed_cents),
             "paid": _money(st.paid_cents),
+            "refunded": _money(st.refunded_cents),
         }
     )
 

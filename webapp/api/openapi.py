@@ -133,7 +133,9 @@ SCHEMAS: dict[str, Any] = {
             ),
             "requested": _ref("Money"),
             "approved": _ref("Money"),
+            "committed": _ref("Money"),
             "paid": _ref("Money"),
+            "refunded": _ref("Money"),
         }
     ),
     "Project": _obj(
