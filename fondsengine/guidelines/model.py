@@ -83,10 +83,21 @@ class BudgetYear:
 
 
 @dataclass(frozen=True)
+class CoFinancing:
+    """Fund-level co-financing (e.g. a Verfügungsfonds financed at least half by private money):
+    the year's amount in the guideline is the public money; private contributions are recorded as
+    they come in, booked into the year's pot, and their share is shown against the minimum."""
+
+    private_min_share: Fraction  # share of the pot that must come from private contributions
+    clause: str | None = None
+
+
+@dataclass(frozen=True)
 class BudgetRules:
     years: tuple[BudgetYear, ...]
     carry_over: bool  # free money at year end moves to next year (else it expires)
     clause: str | None = None
+    co_financing: CoFinancing | None = None  # None: the fund is financed by the public pot alone
 
     def for_year(self, year: int) -> BudgetYear | None:
         """The pot of one year, or None when the guideline declares none."""

@@ -14,6 +14,7 @@ from fondsengine.guidelines.model import (
     AreaRules,
     BudgetRules,
     BudgetYear,
+    CoFinancing,
     CostCategory,
     CostRules,
     DeMinimisRules,
@@ -74,7 +75,23 @@ def read_budget(sec: Section) -> BudgetRules:
         years=tuple(sorted(years, key=lambda y: y.year)),
         carry_over=need(sec.boolean("carry_over", False), False),
         clause=sec.text("clause", required=False),
+        co_financing=_co_financing(sec),
     )
+
+
+def _co_financing(budget: Section) -> CoFinancing | None:
+    """The fund-level co-financing rule, if the guideline has one."""
+    if not budget.present("co_financing"):
+        return None
+    sec = budget.section("co_financing", {"private_min_share_percent", "clause"})
+    share = sec.percent("private_min_share_percent")
+    if share is not None and not 0 < share < 1:
+        sec.out.add(
+            sec.line_at("private_min_share_percent"),
+            "'private_min_share_percent' muss größer als 0 und kleiner als 100 sein.",
+        )
+        share = None
+    return CoFinancing(private_min_share=share, clause=sec.text("clause", required=False)) if share else None
 
 
 def read_area(sec: Section) -> AreaRules:

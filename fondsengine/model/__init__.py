@@ -9,7 +9,14 @@ from fondsengine.model.application import (
     ReviewItem,
 )
 from fondsengine.model.base import Base
-from fondsengine.model.fund import BudgetYear, Fund, GuidelineVersion, LedgerMonth, WorkflowVersion
+from fondsengine.model.fund import (
+    BudgetYear,
+    Fund,
+    GuidelineVersion,
+    LedgerMonth,
+    PrivateContribution,
+    WorkflowVersion,
+)
 from fondsengine.model.jury import AgendaItem, Attendance, Conflict, JurySession, Vote
 from fondsengine.model.jury_extra import JuryDraw, JuryVolunteer
 from fondsengine.model.messages import ApplicationMessage
@@ -52,6 +59,7 @@ __all__ = [
     "Note",
     "OutboxMessage",
     "Payment",
+    "PrivateContribution",
     "ProofOfUse",
     "PublicListing",
     "PublicationConsent",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, MappedColumn, mapped_column
 
 from fondsengine.model.base import Base, Code, intpk
@@ -95,3 +95,22 @@ class LedgerMonth(Base):
     month: Mapped[date] = mapped_column(Date, primary_key=True)  # first day of the local month
     committed_cents: Mapped[int] = _total()  # commitments minus releases booked in the month
     paid_cents: Mapped[int] = _total()  # payments minus refunds booked in the month
+
+
+class PrivateContribution(Base):
+    """Private money paid into a co-financed fund (e.g. by traders into a Verfügungsfonds); booked
+    into the year's pot as one allocation (`ledger_entry_id`, at most once)."""
+
+    __tablename__ = "private_contributions"
+    __table_args__ = (CheckConstraint("amount_cents > 0", name="amount_positive"),)
+
+    id: Mapped[intpk]
+    fund_id: Mapped[str] = mapped_column(ForeignKey("funds.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    contributor: Mapped[str] = mapped_column(String(200))
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    received_on: Mapped[date]
+    note: Mapped[str] = mapped_column(Text, default="")
+    ledger_entry_id: Mapped[int] = mapped_column(ForeignKey("ledger_entries.id"), unique=True)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime]

@@ -168,6 +168,15 @@ def _applicants(s: Session, fund_id: str, year: int) -> ApplicantMix:
     return ApplicantMix(first_time=len(rows) - repeats, repeat=repeats)
 
 
+def funded_categories_and_reach(
+    s: Session, fonds: Engine, fund_id: str, year: int
+) -> tuple[tuple[CategoryFigure, ...], Reach]:
+    """The cost categories and the reach of the year's funded projects, in the caller's read
+    transaction (the yearly overview and the monitoring share this one definition)."""
+    funded = _funded(s, fonds, fund_id, year)
+    return _categories(s, fonds, fund_id, funded), _reach(s, funded)
+
+
 def monitoring_figures(fonds: Engine, actor: Actor, fund_id: str, year: int) -> MonitoringFigures:
     """Monitoring figures of a fund's year (the fund's office and auditors only)."""
     with fonds.db.read() as s:
@@ -186,9 +195,7 @@ def public_monitoring_figures(fonds: Engine, fund_id: str, year: int) -> Monitor
 
 def _figures(fonds: Engine, fund_id: str, year: int) -> MonitoringFigures:
     with fonds.db.read() as s:
-        funded = _funded(s, fonds, fund_id, year)
-        categories = _categories(s, fonds, fund_id, funded)
-        reach = _reach(s, funded)
+        categories, reach = funded_categories_and_reach(s, fonds, fund_id, year)
         applicants = _applicants(s, fund_id, year)
         decided = s.execute(
             select(Application.submitted_at, Application.decided_at).where(

@@ -30,6 +30,7 @@ from fondsengine.applications import (
 from fondsengine.applications import service as applications
 from fondsengine.engine import Actor
 from fondsengine.errors import NotFound
+from fondsengine.funds import cofinancing
 from fondsengine.funds import loading as funds
 from fondsengine.integrity import audit_view
 from fondsengine.integrity.audit_view import AuditFilter
@@ -45,6 +46,7 @@ from fondsengine.payments import bookings, proofs
 from fondsengine.payments import service as payments
 from fondsengine.reports import data as reports_data
 from fondsengine.reports import monitoring
+from tests.support.factories import CF
 from tests.web.authz_table import (
     ALL,
     ANY_OFFICE,
@@ -522,6 +524,17 @@ SERVICES: dict[str, Use] = {
     "fondsengine.integrity.audit_view.application_trail": read(
         {**OFFICE, "auditor": SUBMITTED},
         lambda aw, a, st: audit_view.application_trail(aw.world.fonds, a, aw.app[st], AuditFilter()),
+    ),
+    # issue 14: fund-level co-financing (the Cityfonds; manager_other manages it)
+    "fondsengine.funds.cofinancing.co_financing_status": fund_read(
+        roles("manager_other"), lambda aw, a, st: cofinancing.co_financing_status(aw.world.fonds, a, CF, 2026)
+    ),
+    "fondsengine.funds.cofinancing.record_private_contribution": fund_write(
+        roles("manager_other"),
+        lambda aw, a, st: cofinancing.record_private_contribution(
+            aw.world.fonds, a, CF, 2026, contributor="Werbegemeinschaft", amount_cents=100_000,
+            received_on=date(2026, 2, 1),
+        ),
     ),
     # issue 16: the right to erasure
     "fondsengine.accounts.erasure.request_erasure": fund_write(

@@ -179,6 +179,7 @@ TABLE: dict[tuple[str, str], Row] = {
     ("applicant.my_data_pdf", "GET"): fund_row(LOGGED_IN),
     ("auth.ask_for_erasure", "POST"): fund_row(LOGGED_IN, posts=True),
     ("manage.erasure_list", "GET"): fund_row(ANY_OFFICE),
+    ("manage.record_contribution", "POST"): fund_row(ANY_OFFICE, posts=True),
     ("manage.erasure_carry_out", "POST"): fund_row(OFFICE, posts=True, request_id="1"),
     ("manage.publication", "GET"): app_row(OFFICE),
     ("manage.publication", "POST"): app_row(OFFICE, posts=True),

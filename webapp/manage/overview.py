@@ -5,17 +5,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import render_template
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
-from sqlalchemy import distinct, func, select
+from flask_wtf import FlaskForm
+from wtforms import StringField
 
-from fondsengine.model import Application, CostItem
+from fondsengine.errors import FondsError, InvalidInput, PermissionDenied
+from fondsengine.funds.cofinancing import (
+    CoFinancingStatus,
+    co_financing_status,
+    describe,
+    record_private_contribution,
+)
 from fondsengine.money import to_decimal
 from fondsengine.reports.figures import LABELS, YearFigures, state_rows, year_figures
+from fondsengine.reports.monitoring import CategoryFigure, Reach, funded_categories_and_reach
+from webapp import fields
+from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
+from webapp.fields import SafeText
 from webapp.manage import bp
-from webapp.manage.common import require_any_fund
+from webapp.manage.common import require_any_fund, today
 from webapp.manage.dashboard import fund_years, pick_fund, pick_year
 from webapp.manage.downloads import csv_download, download, xlsx_download
 
@@ -28,53 +39,31 @@ class Overview:
 
     by_state: list[tuple[str, int, int, int, int, int]]  # label, count, applied, approved, committed, paid net
     figures: YearFigures  # the year's totals (fondsengine.reports.figures): the rows add up to them
-    by_category: list[tuple[str, int, int]]  # label, applications, planned costs
-    funded: int
-    participants_reached: int
-    participants_expected: int
-    with_proof: int
+    by_category: tuple[CategoryFigure, ...]  # the funded projects' cost categories (reports.monitoring)
+    reach: Reach  # funded projects, participants planned and reached (reports.monitoring)
+    co_financing: CoFinancingStatus | None  # the private share, where the guideline asks for one
 
 
 def overview(fund_id: str, year: int) -> Overview:
-    """Three grouped queries over the fund's year (states, cost categories of funded projects, participants)."""
+    """The year's states, totals, cost categories and reach, from the engine's read models."""
     f = fonds()
     with f.db.read() as s:
-        _fund, row, guideline = f.catalog.current(s, fund_id)
+        _fund, row, _guideline = f.catalog.current(s, fund_id)
         workflow = f.catalog.workflow(s, row.workflow_version_id)
         labels = {st.id: st.label for st in workflow.states}
-        funded_states = tuple(st.id for st in workflow.states if st.outcome in ("approved", "completed"))
-        where = (Application.fund_id == fund_id, Application.budget_year == year)
         states = state_rows(s, fund_id, year)
         totals = year_figures(s, fund_id, year)
-        categories = s.execute(
-            select(CostItem.category, func.count(distinct(CostItem.application_id)), func.sum(CostItem.amount_cents))
-            .join(Application, Application.id == CostItem.application_id)
-            .where(*where, Application.state.in_(funded_states))
-            .group_by(CostItem.category)
-        ).all()
-        people = s.execute(
-            select(
-                func.count(Application.id),
-                func.coalesce(func.sum(Application.participants_reached), 0),
-                func.coalesce(func.sum(Application.participants_expected), 0),
-                func.count(Application.participants_reached),
-            ).where(*where, Application.state.in_(funded_states))
-        ).one()
+        categories, reach = funded_categories_and_reach(s, f, fund_id, year)
     order = [st.id for st in workflow.states]
-    cat_labels = {c.id: c.label for c in guideline.costs.categories}
     return Overview(
         by_state=[
             (labels.get(r.state, r.state), r.count, r.applied, r.money.approved, r.money.committed, r.money.paid_net)
             for r in sorted(states, key=lambda r: order.index(r.state) if r.state in order else 99)
         ],
         figures=totals,
-        by_category=sorted(
-            ((cat_labels.get(c, c), int(n), int(total or 0)) for c, n, total in categories), key=lambda r: -r[2]
-        ),
-        funded=int(people[0]),
-        participants_reached=int(people[1] or 0),
-        participants_expected=int(people[2] or 0),
-        with_proof=int(people[3]),
+        by_category=categories,
+        reach=reach,
+        co_financing=co_financing_status(f, actor(), fund_id, year),
     )
 
 
@@ -84,20 +73,68 @@ def _selection() -> tuple[Any, str, int]:
     return funds, fund_id, pick_year(fund_years(fund_id))
 
 
+class ContributionForm(FlaskForm):
+    """A private contribution to a co-financed fund (amount and date are read by webapp.fields)."""
+
+    contributor = StringField("Von wem (Person, Firma, Verein)", validators=[SafeText(200)])
+    amount = StringField("Betrag in Euro", validators=[SafeText(20)])
+    received_on = StringField("Eingegangen am", validators=[SafeText(20)])
+    note = StringField("Bemerkung (freiwillig)", validators=[SafeText(500)])
+
+
 @bp.route("/jahresuebersicht")
 @login_required
 def yearly() -> ResponseReturnValue:
     """The yearly overview as a page."""
     funds, fund_id, year = _selection()
+    return _page(funds, fund_id, year, ContributionForm(formdata=None))
+
+
+def _page(funds: Any, fund_id: str, year: int, form: ContributionForm, status: int = 200) -> ResponseReturnValue:
+    ov = overview(fund_id, year)
     return render_template(
         "manage/overview.html",
         funds=funds,
         fund_id=fund_id,
         years=fund_years(fund_id),
         year=year,
-        ov=overview(fund_id, year),
+        ov=ov,
         fund_name=next((fc.name for fc in funds if fc.id == fund_id), fund_id),
-    )
+        cf_text=describe(ov.co_financing) if ov.co_financing else "",
+        cf_form=form,
+        may_record=True,  # the yearly overview is for the fund's managers (require_any_fund)
+    ), status
+
+
+@bp.route("/jahresuebersicht/mitfinanzierung", methods=["POST"])
+@login_required
+@rerender_on_csrf
+def record_contribution() -> ResponseReturnValue:
+    """Record a private contribution; it is booked into the year's pot."""
+    funds, fund_id, year = _selection()
+    form = ContributionForm()
+    try:
+        if csrf_failed():
+            raise InvalidInput(CSRF_MESSAGE, field="contributor")
+        if not form.validate():
+            name = next(iter(form.errors))
+            raise InvalidInput(str(getattr(form, name).errors[0]), field=name)
+        record_private_contribution(
+            fonds(), actor(), fund_id, year,
+            contributor=form.contributor.data or "",
+            amount_cents=fields.euro(request.form, "amount", required="Bitte geben Sie den Betrag an.") or 0,
+            received_on=fields.day(request.form, "received_on", label="Eingegangen am",
+                                   required="Bitte geben Sie an, wann das Geld eingegangen ist.") or today(),
+            note=form.note.data or "",
+        )  # fmt: skip
+    except PermissionDenied:
+        abort(403)
+    except FondsError as exc:
+        target = getattr(form, getattr(exc, "field", None) or "contributor", form.contributor)
+        target.errors = [exc.message]
+        return _page(funds, fund_id, year, form, 400)
+    flash("Der private Beitrag ist gebucht.", "success")
+    return redirect(url_for("manage.yearly", fonds=fund_id, jahr=year) + "#mitfinanzierung")
 
 
 def _table(ov: Overview) -> list[list[Any]]:
@@ -106,14 +143,24 @@ def _table(ov: Overview) -> list[list[Any]]:
     rows += [[], ["Summen des Haushaltsjahres", "", "Betrag (EUR)"]]
     rows += [[label, "", to_decimal(cents)] for _key, label, cents in ov.figures.rows()]
     rows += [[], ["Kostenart (geförderte Projekte)", "Projekte", "Geplante Kosten (EUR)"]]
-    rows += [[label, n, to_decimal(total)] for label, n, total in ov.by_category]
+    rows += [[c.label, c.applications, to_decimal(c.planned_cents)] for c in ov.by_category]
     rows += [
         [],
-        ["Geförderte Projekte", ov.funded],
-        ["Teilnehmende erwartet", ov.participants_expected],
-        ["Teilnehmende erreicht (laut Verwendungsnachweis)", ov.participants_reached],
-        ["Projekte mit Angabe der Teilnehmenden", ov.with_proof],
+        ["Geförderte Projekte", ov.reach.funded],
+        ["Teilnehmende erwartet", ov.reach.participants_expected],
+        ["Teilnehmende erreicht (laut Verwendungsnachweis)", ov.reach.participants_reached],
+        ["Projekte mit Angabe der Teilnehmenden", ov.reach.reporting],
     ]
+    if ov.co_financing is not None:
+        cf = ov.co_financing
+        rows += [
+            [],
+            ["Private Mitfinanzierung", "", "Betrag (EUR)"],
+            ["Öffentliche Mittel", "", to_decimal(cf.public_cents)],
+            ["Private Mittel", "", to_decimal(cf.private_cents)],
+            ["Anteil privat (%)", "", round(float(cf.share) * 100, 1)],
+            ["Mindestanteil privat (%)", "", round(float(cf.min_share) * 100, 1)],
+        ]
     return rows
 
 
