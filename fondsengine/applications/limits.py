@@ -6,14 +6,18 @@ rule check then reports the limit as lifted with its reason, and the approval ci
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from fondsengine.clock import local_date
 from fondsengine.engine import Actor, Engine
 from fondsengine.errors import InvalidInput, PermissionDenied
+from fondsengine.guidelines.model import Guideline
 from fondsengine.guidelines.rules_money import soft_limits
 from fondsengine.lifecycle import authz
 from fondsengine.lifecycle.audit import record
 from fondsengine.lifecycle.fire import guideline_of
 from fondsengine.lifecycle.views import application_data
+from fondsengine.model import Application
 
 
 def lift_limit(fonds: Engine, actor: Actor, application_id: int, code: str, reason: str) -> None:
@@ -46,3 +50,40 @@ def lift_limit(fonds: Engine, actor: Actor, application_id: int, code: str, reas
             data={"code": code, "limit": beyond[code], "reason": reason.strip()},
         )
         uow.commit()
+
+
+@dataclass(frozen=True)
+class SoftLimit:
+    """A soft limit the application goes beyond, and the reason it was lifted (None: not yet)."""
+
+    code: str
+    limit: str
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class RuleExceptions:
+    """What the office may decide about an application's rules: soft limits and the repeat link."""
+
+    soft_limits: tuple[SoftLimit, ...]
+    repeats_counted: bool  # the guideline has repeat rules (the office links earlier projects)
+    continues_file_number: str | None
+
+
+def exceptions_of(app: Application, guideline: Guideline) -> RuleExceptions:
+    """The soft limits and the repeat link of an application already loaded for its office (pure)."""
+    lifted = app.lifted_limits or {}
+    limits = tuple(SoftLimit(code, text, lifted.get(code)) for code, text in
+                   soft_limits(application_data(app), guideline))  # fmt: skip
+    a = guideline.amounts
+    counted = bool(a.repeat_shares) or a.repeat_max is not None or not a.repeat_allowed
+    return RuleExceptions(limits, counted, app.continues_file_number)
+
+
+def rule_exceptions(fonds: Engine, actor: Actor, application_id: int) -> RuleExceptions:
+    """The office's view of soft limits and the repeat link of one application (managers only)."""
+    with fonds.db.read() as s:
+        app, roles = authz.load_visible_application(s, actor, application_id, local_date(fonds.clock.now()))
+        if "manager" not in roles:
+            raise PermissionDenied("Das sieht nur die Geschäftsführung.")
+        return exceptions_of(app, fonds.catalog.guideline(s, app.guideline_version_id))

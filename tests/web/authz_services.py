@@ -525,6 +525,9 @@ SERVICES: dict[str, Use] = {
         {**OFFICE, "auditor": SUBMITTED},
         lambda aw, a, st: audit_view.application_trail(aw.world.fonds, a, aw.app[st], AuditFilter()),
     ),
+    "fondsengine.applications.limits.rule_exceptions": read(
+        OFFICE, lambda aw, a, st: limits.rule_exceptions(aw.world.fonds, a, aw.app[st])
+    ),
     # issue 14: fund-level co-financing (the Cityfonds; manager_other manages it)
     "fondsengine.funds.cofinancing.co_financing_status": fund_read(
         roles("manager_other"), lambda aw, a, st: cofinancing.co_financing_status(aw.world.fonds, a, CF, 2026)

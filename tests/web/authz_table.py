@@ -212,6 +212,8 @@ TABLE: dict[tuple[str, str], Row] = {
     ("manage.receipt", "POST"): app_row(OFFICE, posts=True),
     ("manage.consultation", "POST"): app_row(OFFICE, posts=True),
     ("manage.note", "POST"): app_row(OFFICE, posts=True),
+    ("manage.lift_soft_limit", "POST"): app_row(OFFICE, posts=True),
+    ("manage.link_earlier_project", "POST"): app_row(OFFICE, posts=True),
     # issue 17 (office): audit view, messages, the account's own data
     ("manage.audit_fund", "GET"): fund_row(roles("manager", "manager_other", "auditor")),
     ("manage.audit_fund_csv", "GET"): fund_row(roles("manager", "manager_other", "auditor")),

@@ -27,5 +27,6 @@ from webapp.manage import (  # noqa: E402,F401  (the modules register their rout
     publication,
     queue,
     roles,
+    rules,
     sessions,
 )

@@ -35,6 +35,7 @@ from webapp.labels import event_text
 from webapp.manage import bp
 from webapp.manage.common import Errors, require_fund
 from webapp.manage.revisions import last_changes
+from webapp.manage.rules import exceptions_for
 
 # A step without `asks` in the workflow is taken with one button; the others open their form page
 # (actions.py). The office pages take the steps actions.py registers here; a step they cannot take
@@ -194,6 +195,7 @@ def render_application(application_id: int, errors: Errors | None = None, status
         errors=errors or [],
         changes=last_changes(application_id),
         notes=notes_of(f, a, application_id),
+        rules=exceptions_for(view.app, view.guideline),
         **extra,
     ), status
 
