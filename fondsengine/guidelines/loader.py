@@ -170,6 +170,8 @@ def load_guideline_text(
         ),
     )
     _cross_checks(out, top, guideline)
+    if not out.problems:  # the letters are probed only with an otherwise sound guideline
+        rt.check_fillable(top, guideline)
     if out.problems:
         raise GuidelineError(sorted(out.problems, key=lambda p: p.line))
     return guideline
