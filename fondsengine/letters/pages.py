@@ -32,6 +32,9 @@ class NumberedCanvas(Canvas):  # type: ignore[misc]
     """A canvas that holds back its pages until the end, then writes 'Seite x von y' on each."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # the canvas's own start font is Helvetica, which is not embedded: start with DejaVu instead,
+        # so every font the PDF names is embedded (tests/unit/test_letters_render.py, pdffonts)
+        kwargs["initialFontName"] = kwargs.get("initialFontName") or REGULAR
         super().__init__(*args, **kwargs)
         self._held_pages: list[dict[str, Any]] = []
 
