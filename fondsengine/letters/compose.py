@@ -54,6 +54,13 @@ def _basis(ctx: LetterContext) -> str:
 
 def compose_letter(spec: LetterKind[Any], ctx: LetterContext, data: Any) -> bytes:
     """Render one letter of a registered kind into PDF bytes."""
+    subject, story = letter_story(spec, ctx, data)
+    return build_letter(ctx, subject, story)
+
+
+def letter_story(spec: LetterKind[Any], ctx: LetterContext, data: Any) -> tuple[str, list[Flowable]]:
+    """The subject and the body of one letter (everything below the address and info block), the
+    one source of its PDF and of its HTML page; LetterIncomplete when a placeholder would be empty."""
     text = letter_text(spec, ctx)
     values = letter_values(spec, ctx, data)
     objection = remedy_text(ctx, data) if spec.objection else ""
@@ -79,4 +86,4 @@ def compose_letter(spec: LetterKind[Any], ctx: LetterContext, data: Any) -> byte
     story.append(Spacer(1, 4))
     story.append(KeepTogether([*closing, *signature]))
     story += [Spacer(1, 10), para(_basis(ctx), SMALL)]
-    return build_letter(ctx, subject, story)
+    return subject, story

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -27,6 +28,9 @@ from fondsengine.letters.snapshot import (  # noqa: F401  (re-exported: tests an
     snapshot_day,
 )
 from fondsengine.model import Application, GuidelineVersion, Letter
+
+if TYPE_CHECKING:
+    from fondsengine.letters.html import LetterPage
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +84,16 @@ def render_stored_letter(fonds: Engine, session: Session, letter: Letter) -> byt
     g = _guideline_for(fonds, session, letter)
     on = snapshot_day(d, letter.created_at.date())
     return render_letter(letter.kind, context_for(g, d, on), letter_data(letter.kind, d, g, on))
+
+
+def stored_letter_page(fonds: Engine, session: Session, letter: Letter) -> LetterPage:
+    """One Letter row as the content of its HTML page, from the same snapshot as its PDF."""
+    from fondsengine.letters.html import letter_page  # reportlab: only when a letter is shown
+
+    d = letter.data
+    g = _guideline_for(fonds, session, letter)
+    on = snapshot_day(d, letter.created_at.date())
+    return letter_page(letter.kind, context_for(g, d, on), letter_data(letter.kind, d, g, on))
 
 
 def render_pending_letters(fonds: Engine, *, now: datetime, limit: int = 50, ids: list[int] | None = None) -> int:
