@@ -43,11 +43,6 @@ def _reasons(text: Any) -> tuple[Reason, ...]:
     return (Reason(str(text).strip()),) if isinstance(text, str) and text.strip() else ()
 
 
-# Annahme – von der Geschäftsführung zu bestätigen: the time an applicant gets to answer a request
-# for changes (the guideline format has no field for it yet; see the closing note of issue 10)
-CHANGES_RESPONSE_DAYS = 14
-
-
 def _session_for(g: Guideline, submitted: date) -> date | None:
     """The jury session the application goes to: the session of the round it was submitted in."""
     found = g.timing.round_for(submitted)
@@ -191,7 +186,7 @@ def letter_data(kind: str, d: dict[str, Any], g: Guideline, on: date) -> object:
     if kind == "changes":
         return ChangesData(
             items=_reasons(d.get("reason")) or (Reason("Bitte ergänzen Sie Ihren Antrag."),),
-            respond_by=on + timedelta(days=CHANGES_RESPONSE_DAYS),
+            respond_by=on + timedelta(days=g.timing.changes_response_days),
         )
     if kind == "approval":
         return _approval(d, g, on)

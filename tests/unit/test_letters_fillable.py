@@ -83,3 +83,24 @@ def test_a_remedy_text_is_probed_too() -> None:
     assert messages[0][1].startswith(
         "Der Platzhalter {contact_person} in der Rechtsbehelfsbelehrung (Briefe 'approval', 'rejection'"
     )
+
+
+def test_the_request_for_changes_gives_the_guidelines_time_to_answer() -> None:
+    from datetime import date
+
+    from fondsengine.letters import ChangesData
+    from fondsengine.letters.snapshot import letter_data
+
+    text = QF.read_text(encoding="utf-8")
+    assert "  changes_response_days: 14" in text
+    on = date(2026, 3, 2)
+    for days in (14, 21):
+        g = load_guideline_text(
+            text.replace("  changes_response_days: 14", f"  changes_response_days: {days}", 1),
+            source="probe.yaml",
+            fund_id="witten-quartiersfonds",
+        )
+        data = letter_data("changes", {"reason": "Kostenplan fehlt"}, g, on)
+        assert isinstance(data, ChangesData) and data.respond_by == date(2026, 3, 2 + days)
+    problems = _load(text.replace("  changes_response_days: 14", "  changes_response_days: 0", 1))
+    assert len(problems) == 1 and "changes_response_days" in problems[0]
