@@ -25,9 +25,8 @@ from fondsengine.letters.styles import (
     para,
 )
 from fondsengine.money import format_euro
+from fondsengine.reports.cells import csv_amount, csv_text
 from fondsengine.reports.model import RollupData, RollupProject
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _project_cell(p: RollupProject) -> list[Flowable]:
@@ -115,17 +114,6 @@ def render_rollup(data: RollupData) -> bytes:
     return build_report(title, footer, story)
 
 
-def _csv_text(value: str) -> str:
-    """Text for a spreadsheet cell; a leading formula character is neutralised by an apostrophe."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
-def _csv_amount(cents: int) -> str:
-    sign = "-" if cents < 0 else ""
-    whole, frac = divmod(abs(cents), 100)
-    return f"{sign}{whole},{frac:02d}"
-
-
 def rollup_csv(data: RollupData) -> str:
     """The roll-up as CSV for spreadsheets (semicolons, decimal comma, a row per project + sum)."""
     out = io.StringIO()
@@ -148,16 +136,16 @@ def rollup_csv(data: RollupData) -> str:
         costs = dict(p.costs)
         writer.writerow(
             [
-                _csv_text(p.file_number),
-                _csv_text(p.title),
-                _csv_text(p.applicant_name),
+                csv_text(p.file_number),
+                csv_text(p.title),
+                csv_text(p.applicant_name),
                 format_date(p.start),
                 format_date(p.end),
-                _csv_amount(p.approved_cents),
-                _csv_amount(p.recognised_cents),
-                *[_csv_amount(costs.get(c, 0)) for c in data.categories],
+                csv_amount(p.approved_cents),
+                csv_amount(p.recognised_cents),
+                *[csv_amount(costs.get(c, 0)) for c in data.categories],
                 "" if p.participants is None else str(p.participants),
-                _csv_text(p.what_was_done),
+                csv_text(p.what_was_done),
             ]
         )
     totals = dict(data.category_totals())
@@ -168,9 +156,9 @@ def rollup_csv(data: RollupData) -> str:
             "",
             "",
             "",
-            _csv_amount(sum(p.approved_cents for p in data.projects)),
-            _csv_amount(sum(p.recognised_cents for p in data.projects)),
-            *[_csv_amount(totals.get(c, 0)) for c in data.categories],
+            csv_amount(sum(p.approved_cents for p in data.projects)),
+            csv_amount(sum(p.recognised_cents for p in data.projects)),
+            *[csv_amount(totals.get(c, 0)) for c in data.categories],
             str(sum(p.participants or 0 for p in data.projects)),
             "",
         ]
