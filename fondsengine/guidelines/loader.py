@@ -143,7 +143,9 @@ def load_guideline_text(
         legal_basis=top.text("legal_basis", required=False),
         summary=rr.need(top.text("summary"), ""),
         office=rr.read_office(top.section("office", OFFICE_KEYS)),
-        budget=rr.read_budget(top.section("budget", {"years", "carry_over", "clause"})),
+        budget=rr.read_budget(
+            top.section("budget", {"years", "carry_over", "clause", "funding_sources", "funding_clause"})
+        ),
         area=rr.read_area(top.section("area", AREA_KEYS)),
         applicants=applicants,
         amounts=amounts,

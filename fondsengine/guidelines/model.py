@@ -83,10 +83,21 @@ class BudgetYear:
 
 
 @dataclass(frozen=True)
+class FundingSource:
+    """Who pays which share of the fund's money (e.g. Bund, Land, Stadt); the shares add up to 100 %."""
+
+    name: str
+    share: Fraction
+
+
+@dataclass(frozen=True)
 class BudgetRules:
     years: tuple[BudgetYear, ...]
     carry_over: bool  # free money at year end moves to next year (else it expires)
     clause: str | None = None
+    # the fund's own financing, for the roll-up to the Land and the annual report (optional)
+    funding_sources: tuple[FundingSource, ...] = ()
+    funding_clause: str | None = None
 
     def for_year(self, year: int) -> BudgetYear | None:
         """The pot of one year, or None when the guideline declares none."""
