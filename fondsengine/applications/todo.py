@@ -15,6 +15,7 @@ Each group is one query (limited to LIST_LIMIT rows, with a window count of all)
 | proof_overdue | proofs of use not submitted by their due date |
 | unused_advance | advances paid longer ago than the guideline's `payment.use_within_days` with no proof yet |
 | undeliverable | mails that could not be delivered (outbox status dead) |
+| letter_held | letters held instead of rendered: a placeholder would have had no value (`held_reason`) |
 """
 
 from __future__ import annotations
@@ -29,8 +30,9 @@ from sqlalchemy.orm import Session
 from fondsengine.clock import local_date
 from fondsengine.engine import Actor, Engine
 from fondsengine.errors import PermissionDenied
+from fondsengine.letters.registry import LETTER_KINDS, letter_kind
 from fondsengine.lifecycle import authz
-from fondsengine.model import Application, LedgerEntry, Membership, OutboxMessage, Payment, Refund
+from fondsengine.model import Application, LedgerEntry, Letter, Membership, OutboxMessage, Payment, Refund
 
 LIST_LIMIT = 20
 
@@ -45,6 +47,7 @@ GROUPS: dict[str, str] = {
     "proof_overdue": "Überfällige Verwendungsnachweise",
     "unused_advance": "Abgerufene, noch nicht verwendete Mittel",
     "undeliverable": "Nicht zustellbare E-Mails",
+    "letter_held": "Zurückgehaltene Briefe",
 }
 
 
@@ -239,7 +242,25 @@ def office_todo(fonds: Engine, actor: Actor, *, now: datetime | None = None) -> 
                 ),
             )
         )
+        groups.append(_held_letters(s, funds))
         return groups
+
+
+def _held_letters(s: Session, funds: list[str]) -> TodoGroup:
+    """Letters of the office's funds held instead of rendered (a placeholder would have been empty)."""
+    query = (
+        select(*_app_cols(), Letter.created_at, Letter.kind)
+        .join(Letter, Letter.application_id == Application.id)
+        .where(Application.fund_id.in_(funds), Letter.pdf.is_(None), Letter.held_reason.is_not(None))
+        .order_by(Letter.created_at, Letter.id)
+    )
+
+    def item(r: Any) -> TodoItem:
+        label = letter_kind(r[6]).label if r[6] in LETTER_KINDS else r[6]
+        note = f"{label}: ein Platzhalter des Brieftextes hätte keinen Wert, der Brief wurde nicht erstellt"
+        return TodoItem(r[0], r[1], r[2], r[3], r[4], None, local_date(r[5]), note=note)
+
+    return _group(s, "letter_held", query, item)
 
 
 def _unused_advances(fonds: Engine, s: Session, funds: list[str], today: date) -> TodoGroup:

@@ -96,25 +96,51 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
 
 def cmd_whatif(args: argparse.Namespace) -> int:
-    """List past applications whose findings would change under a proposed guideline."""
-    from fondsengine.funds.whatif import whatif
+    """What a proposed guideline would change: findings and money per application, totals per state."""
+    from fondsengine.funds.whatif import whatif, whatif_csv
 
     fonds = build_fonds(_settings(args))
-    changes = whatif(fonds, args.fund, args.proposal)
-    if not changes:
+    result = whatif(fonds, args.fund, args.proposal)
+    if args.csv:
+        Path(args.csv).write_text(whatif_csv(result), encoding="utf-8-sig")
+    if not result.changes:
         print("Keine Auswirkungen auf bisherige Anträge.")
-        return 0
-    for c in changes:
-        verdict = ""
-        if c.blocking_before != c.blocking_after:
-            verdict = " — wäre jetzt NICHT förderfähig" if c.blocking_after else " — wäre jetzt förderfähig"
-        print(f"{c.file_number or c.application_id} „{c.title}“{verdict}")
+    for c in result.changes:
+        print(f"{c.file_number or c.application_id} „{c.title}“ ({c.state_label}): {c.verdict}")
+        if c.difference_cents:
+            print(f"    {format_euro(c.cents_before)} -> {format_euro(c.cents_after)} ({_signed(c.difference_cents)})")
         for m in c.added:
             print(f"    + {m}")
         for m in c.removed:
             print(f"    - {m}")
-    print(f"{len(changes)} Antrag/Anträge betroffen.")
+    if result.totals:
+        print("Summen nach Status (bisher -> neu, Differenz):")
+        for t in result.totals:
+            print(
+                f"  {t.state_label:<34}{_count(t.applications)}  {format_euro(t.cents_before):>14} -> "
+                f"{format_euro(t.cents_after):>14}  {_signed(t.difference_cents):>15}"
+            )
+        diff = result.cents_after - result.cents_before
+        print(
+            f"  {'Zusammen':<34}{_count(sum(t.applications for t in result.totals))}  "
+            f"{format_euro(result.cents_before):>14} -> {format_euro(result.cents_after):>14}  {_signed(diff):>15}"
+        )
+    if result.changes:
+        print(f"{len(result.changes)} Antrag/Anträge betroffen.")
+    if args.csv:
+        print(f"CSV geschrieben: {args.csv}")
     return 0
+
+
+def _count(n: int) -> str:
+    return f"{n:>4} {'Antrag ' if n == 1 else 'Anträge'}"
+
+
+def _signed(cents: int) -> str:
+    """An amount with its sign: +150,00 €, -80,00 €, ±0,00 €."""
+    if cents == 0:
+        return "±" + format_euro(0)
+    return ("+" if cents > 0 else "-") + format_euro(abs(cents))
 
 
 def _password(args: argparse.Namespace, prompt: Callable[[str], str]) -> str:
@@ -247,6 +273,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("whatif", help="Auswirkungen einer geänderten Richtlinie auf bisherige Anträge")
     s.add_argument("fund")
     s.add_argument("proposal")
+    s.add_argument("--csv", help="die Ergebnisse zusätzlich als CSV-Datei schreiben (Semikolon, Dezimalkomma)")
     s.set_defaults(func=cmd_whatif)
     user = sub.add_parser("user", help="Konten").add_subparsers(dest="user_command", required=True)
     s = user.add_parser("add", help="Konto anlegen")

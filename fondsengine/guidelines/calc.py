@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_FLOOR
+from decimal import ROUND_FLOOR, Decimal
 from fractions import Fraction
 
 from fondsengine.guidelines.findings import ApplicationData, CheckContext, CostLine
@@ -124,11 +124,15 @@ def eligible_costs_cents(app: ApplicationData, guideline: Guideline) -> int:
 
 def volunteer_value_cents(app: ApplicationData, guideline: Guideline) -> int:
     """Value of the declared volunteer hours at the guideline's rate (before the cap)."""
+    return hours_value_cents(app.volunteer_hours, guideline)
+
+
+def hours_value_cents(hours: Decimal, guideline: Guideline) -> int:
+    """Volunteer hours valued at the guideline's hourly rate, rounded down (0 where not allowed)."""
     own = guideline.own_contribution
-    if not own.volunteer_allowed or app.volunteer_hours <= 0:
+    if not own.volunteer_allowed or hours <= 0:
         return 0
-    value = (app.volunteer_hours * own.volunteer_hour_rate_cents).to_integral_value(ROUND_FLOOR)
-    return int(value)
+    return int((hours * own.volunteer_hour_rate_cents).to_integral_value(ROUND_FLOOR))
 
 
 def volunteer_caps_cents(app: ApplicationData, guideline: Guideline) -> tuple[int, int | None]:

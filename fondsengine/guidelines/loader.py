@@ -144,7 +144,11 @@ def load_guideline_text(
         legal_basis=top.text("legal_basis", required=False),
         summary=rr.need(top.text("summary"), ""),
         office=rr.read_office(top.section("office", OFFICE_KEYS)),
-        budget=rr.read_budget(top.section("budget", {"years", "carry_over", "clause", "co_financing"})),
+        budget=rr.read_budget(
+            top.section(
+                "budget", {"years", "carry_over", "clause", "co_financing", "funding_sources", "funding_clause"}
+            )
+        ),
         area=rr.read_area(top.section("area", AREA_KEYS)),
         applicants=applicants,
         amounts=amounts,
@@ -174,6 +178,8 @@ def load_guideline_text(
         ),
     )
     _cross_checks(out, top, guideline)
+    if not out.problems:  # the letters are probed only with an otherwise sound guideline
+        rt.check_fillable(top, guideline)
     if out.problems:
         raise GuidelineError(sorted(out.problems, key=lambda p: p.line))
     return guideline

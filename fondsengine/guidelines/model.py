@@ -93,11 +93,22 @@ class CoFinancing:
 
 
 @dataclass(frozen=True)
+class FundingSource:
+    """Who pays which share of the fund's money (e.g. Bund, Land, Stadt); the shares add up to 100 %."""
+
+    name: str
+    share: Fraction
+
+
+@dataclass(frozen=True)
 class BudgetRules:
     years: tuple[BudgetYear, ...]
     carry_over: bool  # free money at year end moves to next year (else it expires)
     clause: str | None = None
     co_financing: CoFinancing | None = None  # None: the fund is financed by the public pot alone
+    # the fund's own financing, for the roll-up to the Land and the annual report (optional)
+    funding_sources: tuple[FundingSource, ...] = ()
+    funding_clause: str | None = None
 
     def for_year(self, year: int) -> BudgetYear | None:
         """The pot of one year, or None when the guideline declares none."""
@@ -250,6 +261,9 @@ class TimingRules:
     # which only forbids a start before the submission)
     no_start_before_approval: bool = False
     start_clause: str | None = None  # clause of the start rules (else `clause`)
+    # the time an applicant gets to answer a request for changes (Nachforderung); the letter names the date
+    changes_response_days: int = 14
+    changes_clause: str | None = None
 
     def round_for(self, submitted_on: date) -> Round | None:
         """The first round whose deadline is on or after the day of submission."""

@@ -29,7 +29,8 @@ from fondsengine.money import format_euro
 TIMING_KEYS = {
     "mode", "rounds", "monthly_deadline_day", "min_lead_days", "no_retroactive",
     "end_within_budget_year", "prior_consultation_required", "clause", "lead_clause",
-    "consultation_clause", "no_start_before_approval", "start_clause",
+    "consultation_clause", "no_start_before_approval", "start_clause", "changes_response_days",
+    "changes_clause",
 }  # fmt: skip
 JURY_KEYS = {
     "size", "groups", "balance", "selection", "term_years", "quorum_basis",
@@ -112,6 +113,10 @@ def read_timing(sec: Section) -> TimingRules:
         consultation_clause=sec.text("consultation_clause", required=False),
         no_start_before_approval=before_approval,
         start_clause=sec.text("start_clause", required=False),
+        changes_response_days=need(
+            sec.integer("changes_response_days", required=False, minimum=1, maximum=365), 14
+        ),
+        changes_clause=sec.text("changes_clause", required=False),
     )
 
 

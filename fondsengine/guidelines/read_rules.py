@@ -18,6 +18,7 @@ from fondsengine.guidelines.model import (
     CostCategory,
     CostRules,
     DeMinimisRules,
+    FundingSource,
     Office,
     OwnContributionRules,
 )
@@ -76,6 +77,8 @@ def read_budget(sec: Section) -> BudgetRules:
         carry_over=need(sec.boolean("carry_over", False), False),
         clause=sec.text("clause", required=False),
         co_financing=_co_financing(sec),
+        funding_sources=_funding_sources(sec),
+        funding_clause=sec.text("funding_clause", required=False),
     )
 
 
@@ -92,6 +95,28 @@ def _co_financing(budget: Section) -> CoFinancing | None:
         )
         share = None
     return CoFinancing(private_min_share=share, clause=sec.text("clause", required=False)) if share else None
+
+
+def _funding_sources(sec: Section) -> tuple[FundingSource, ...]:
+    """Who pays which share of the fund (Bund, Land, Stadt ...): names unique, shares adding up to 100 %."""
+    sources: list[FundingSource] = []
+    seen: list[tuple[str, int]] = []
+    for node in sec.items("funding_sources"):
+        item = Section(sec.out, node, "funding_sources", {"name", "share_percent"})
+        name = need(item.text("name"), "")
+        share = item.percent("share_percent")
+        if name:
+            seen.append((name, item.line_at("name")))
+        if share is not None:
+            sources.append(FundingSource(name, share))
+    check_unique(sec.out, seen, "Geldgebern (funding_sources)")
+    total = sum((s.share for s in sources), Fraction(0))
+    if sources and total != 1:
+        sec.out.add(
+            sec.line_at("funding_sources"),
+            f"Die Anteile in 'funding_sources' müssen zusammen 100 % ergeben, gefunden: {float(total * 100):.4g} %.",
+        )
+    return tuple(sources)
 
 
 def read_area(sec: Section) -> AreaRules:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from yaml.nodes import Node
+from yaml.nodes import MappingNode, Node, ScalarNode
 
 from fondsengine.guidelines.model import (
     ChecklistItem,
     ConditionText,
     Declaration,
     FormField,
+    Guideline,
     LetterText,
     ProofRules,
     PublicityRules,
@@ -16,7 +17,7 @@ from fondsengine.guidelines.model import (
     TransparencyRules,
 )
 from fondsengine.guidelines.read_rules import check_unique, need
-from fondsengine.guidelines.yamlreader import Collector, Section
+from fondsengine.guidelines.yamlreader import Collector, Section, line_of
 
 LETTER_KINDS = (
     "receipt", "changes", "approval", "rejection", "payment", "proof_result", "refund", "lapse",
@@ -208,3 +209,47 @@ def _check_placeholders(item: Section, kind: str, text: LetterText) -> None:
             item.out.add(
                 item.line_at(key), f"Unbekannte Platzhalter im Brief '{kind}': {names}. Erlaubt sind: {known}."
             )
+
+
+def _line_of_placeholder(top: Section, path: tuple[str, ...], name: str) -> int:
+    """The line of the first key under `path` whose text uses {name}; else the line of `path`."""
+    node = top.node(path[0])
+    line = top.line_at(path[0])
+    for key in path[1:]:
+        if not isinstance(node, MappingNode):
+            return line
+        entry = next(((k, v) for k, v in node.value if isinstance(k, ScalarNode) and k.value == key), None)
+        if entry is None:
+            return line
+        line, node = line_of(entry[0]), entry[1]
+    if isinstance(node, MappingNode):
+        for k, v in node.value:
+            if isinstance(v, ScalarNode) and "{" + name + "}" in str(v.value):
+                return line_of(k)
+    return line
+
+
+def check_fillable(top: Section, g: Guideline) -> None:
+    """Report placeholders a letter kind can never fill for this guideline (it would be held)."""
+    from fondsengine.letters.fillable import unfillable_placeholders
+
+    found = unfillable_placeholders(g)
+    remedy_kinds: dict[str, list[str]] = {}
+    for u in found:
+        if u.in_remedy:
+            remedy_kinds.setdefault(u.name, []).append(f"'{u.kind}'")
+            continue
+        _never_filled(top, ("letters", u.kind), u.name, f"dem Brief '{u.kind}' ({u.label})")
+    remedy_path = ("letters", "objection") if "objection" in g.letters else ("issuance",)
+    for name, kinds in remedy_kinds.items():
+        _never_filled(top, remedy_path, name, f"der Rechtsbehelfsbelehrung (Briefe {', '.join(kinds)})")
+
+
+def _never_filled(top: Section, path: tuple[str, ...], name: str, where: str) -> None:
+    top.out.add(
+        _line_of_placeholder(top, path, name),
+        f"Der Platzhalter {{{name}}} in {where} bleibt bei dieser Förderrichtlinie immer leer; "
+        "der Brief würde nie verschickt. Bitte nehmen Sie ihn aus dem Text oder ergänzen Sie die "
+        "Angabe, aus der er gefüllt wird (z. B. Runden mit Sitzungsterminen für {session_date}, "
+        "'office.phone' für {office_phone}).",
+    )

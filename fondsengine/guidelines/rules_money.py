@@ -25,6 +25,20 @@ from fondsengine.money import share_of
 B, W, INFO = Severity.BLOCKING, Severity.WARNING, Severity.INFO
 
 
+# blocking findings a lower grant resolves: the office may grant less instead of refusing
+# (the what-if tells "gekürzt auf X" from "nicht förderfähig" by them)
+LIMIT_CODES = frozenset(
+    {
+        "amount.above_max",
+        "amount.above_share",
+        "amount.above_repeat_share",
+        "amount.applicant_year_cap",
+        "de_minimis.above_limit",
+        "own.below_min",
+        "own.money_below_min",
+    }
+)
+
 def pct(share: Fraction | None) -> str:
     """A share as a German percent text: 50 %, 66,67 %."""
     value = (share or Fraction(0)) * 100

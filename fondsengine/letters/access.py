@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import Session
@@ -14,9 +14,12 @@ from fondsengine.clock import local_date
 from fondsengine.engine import Actor, Engine
 from fondsengine.errors import FondsError, NotFound
 from fondsengine.letters import LETTER_KINDS, letter_kind
-from fondsengine.letters.store import letter_filename, render_pending_letters
+from fondsengine.letters.store import letter_filename, render_pending_letters, stored_letter_page
 from fondsengine.lifecycle import authz
 from fondsengine.model import Application, Letter
+
+if TYPE_CHECKING:
+    from fondsengine.letters.html import LetterPage
 
 # who may read an application's letters: the office, auditors, the city, the system, the applicant
 LETTER_ROLES = frozenset({"manager", "auditor", "city_approver", "system", "applicant"})
@@ -34,6 +37,7 @@ class LetterInfo:
     created_at: datetime
     size_bytes: int | None  # None while the PDF is not rendered yet
     sha256: str | None
+    held: bool = False  # held instead of rendered: a placeholder would have had no value
 
     @property
     def rendered(self) -> bool:
@@ -75,6 +79,7 @@ def _info_query() -> Select[Any]:
         Letter.created_at,
         Letter.sha256,
         func.length(Letter.pdf).label("size"),
+        Letter.held_reason,
     ).outerjoin(Application, Application.id == Letter.application_id)
 
 
@@ -88,6 +93,7 @@ def _info(r: Row[Any]) -> LetterInfo:
         created_at=r.created_at,
         size_bytes=int(r.size) if r.size is not None else None,
         sha256=r.sha256,
+        held=r.held_reason is not None,
     )
 
 
@@ -139,4 +145,17 @@ def letter_pdf(fonds: Engine, actor: Actor, letter_id: int) -> tuple[LetterInfo,
     return info, pdf
 
 
-__all__ = ["LETTER_ROLES", "ChecksumMismatch", "LetterInfo", "kind_label", "letter_pdf", "letters_of"]
+def letter_page_of(fonds: Engine, actor: Actor, letter_id: int) -> tuple[LetterInfo, LetterPage]:
+    """A letter's content for its HTML page, for whoever may read its PDF; NotFound for a held letter."""
+    with fonds.db.read() as s:
+        letter = s.get(Letter, letter_id)
+        if letter is None or letter.application_id is None:
+            raise NotFound(f"Den Brief {letter_id} gibt es nicht.")
+        _may_read(fonds, s, actor, s.get(Application, letter.application_id))
+        if letter.held_reason is not None:
+            raise NotFound(f"Der Brief {letter_id} wurde nicht erstellt.")
+        info = _info(s.execute(_info_query().where(Letter.id == letter_id)).one())
+        return info, stored_letter_page(fonds, s, letter)
+
+
+__all__ = ["LETTER_ROLES", "ChecksumMismatch", "LetterInfo", "kind_label", "letter_page_of", "letter_pdf", "letters_of"]

@@ -8,48 +8,15 @@ from typing import Any
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from fondsengine.errors import LetterIncomplete
-from fondsengine.letters.defaults import DEFAULT_OBJECTION, DEFAULT_TEXTS
-from fondsengine.letters.fmt import format_date
 from fondsengine.letters.model import LetterContext
 from fondsengine.letters.pages import build_letter
 from fondsengine.letters.spec import LetterKind
 from fondsengine.letters.styles import SMALL, SUBJECT, heading, para, paragraphs
 from fondsengine.letters.template import empty_placeholders, fill
+from fondsengine.letters.values import letter_text, letter_values, remedy_text, texts_used
 
 # a body that does not open with a greeting gets "Guten Tag <recipient>," in front
 _GREETING = re.compile(r"(guten tag|sehr geehrte|hallo|liebe|moin|servus)", re.IGNORECASE)
-
-
-def common_values(ctx: LetterContext) -> dict[str, str]:
-    """Placeholder values every letter offers."""
-    return {
-        "recipient_name": ctx.recipient_name,
-        "applicant_name": ctx.applicant_name,
-        "project_title": ctx.project_title,
-        "title": ctx.project_title,
-        "fund_name": ctx.fund_name,
-        "file_number": ctx.file_number,
-        "date": format_date(ctx.date),
-        "office_name": ctx.office.name,
-        "office_email": ctx.contact_email or ctx.office.email,
-        "office_phone": ctx.contact_phone or ctx.office.phone or "",
-        "contact_person": ctx.contact_person or "",
-        "city_name": ctx.office.city_name or "",
-        "guideline_version": ctx.guideline_version,
-        "issuer_name": ctx.issuer_name,
-        "authority_file_number": ctx.authority_file_number or ctx.file_number,
-    }
-
-
-def remedy_text(ctx: LetterContext, data: Any) -> str:
-    """The remedy of a decision: the letter's own, the guideline's issuance, its letters, the default."""
-    own = getattr(data, "objection_text", None)
-    if own:
-        return str(own)
-    if ctx.issuance is not None and ctx.issuance.remedy:
-        return ctx.issuance.remedy
-    configured = ctx.letter_texts.get("objection")
-    return configured.body if configured else DEFAULT_OBJECTION
 
 
 def remedy_heading(ctx: LetterContext) -> str:
@@ -87,16 +54,17 @@ def _basis(ctx: LetterContext) -> str:
 
 def compose_letter(spec: LetterKind[Any], ctx: LetterContext, data: Any) -> bytes:
     """Render one letter of a registered kind into PDF bytes."""
-    text = ctx.letter_texts.get(spec.kind) or DEFAULT_TEXTS[spec.kind]
-    values = common_values(ctx) | spec.values(data)
-    if values.get("decided_on") == "":
-        values["decided_on"] = format_date(ctx.date)
-    used = [text.subject, text.body, text.closing or ""]
-    objection = ""
-    if spec.objection:
-        objection = remedy_text(ctx, data)
-        used.append(objection)
-    missing = sorted({name for t in used for name in empty_placeholders(t, values)})
+    subject, story = letter_story(spec, ctx, data)
+    return build_letter(ctx, subject, story)
+
+
+def letter_story(spec: LetterKind[Any], ctx: LetterContext, data: Any) -> tuple[str, list[Flowable]]:
+    """The subject and the body of one letter (everything below the address and info block), the
+    one source of its PDF and of its HTML page; LetterIncomplete when a placeholder would be empty."""
+    text = letter_text(spec, ctx)
+    values = letter_values(spec, ctx, data)
+    objection = remedy_text(ctx, data) if spec.objection else ""
+    missing = sorted({name for t in texts_used(spec, ctx, data) for name in empty_placeholders(t, values)})
     if missing:
         raise LetterIncomplete(
             f"Der Brief „{spec.label}“ wird nicht erstellt: "
@@ -118,4 +86,4 @@ def compose_letter(spec: LetterKind[Any], ctx: LetterContext, data: Any) -> byte
     story.append(Spacer(1, 4))
     story.append(KeepTogether([*closing, *signature]))
     story += [Spacer(1, 10), para(_basis(ctx), SMALL)]
-    return build_letter(ctx, subject, story)
+    return subject, story

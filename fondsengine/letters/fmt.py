@@ -7,6 +7,14 @@ from datetime import date
 from xml.sax.saxutils import escape
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# an amount and its currency ("1.500,00 €"), a clause ("§ 4", "Abs. 2") never break across lines
+_KEEP_TOGETHER = re.compile(r"(?<=\d) (?=€|EUR\b|%)|(?<=§) (?=\d)|(?<=\bAbs\.) (?=\d)|(?<=\bNr\.) (?=\d)")
+NBSP = "\u00a0"
+
+
+def keep_together(text: str) -> str:
+    """Non-breaking spaces where a line must not break: between a number and €, after § and Abs."""
+    return _KEEP_TOGETHER.sub(NBSP, text)
 
 
 def format_date(day: date) -> str:
@@ -32,7 +40,7 @@ def group_iban(iban: str) -> str:
 def markup(text: str) -> str:
     """Plain text as Paragraph markup: tags and entities print as typed, newlines break."""
     cleaned = _CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\t", " "))
-    return escape(cleaned).replace("\n", "<br/>")
+    return escape(keep_together(cleaned)).replace("\n", "<br/>")
 
 
 def plain(text: str) -> str:

@@ -32,6 +32,9 @@ class NumberedCanvas(Canvas):  # type: ignore[misc]
     """A canvas that holds back its pages until the end, then writes 'Seite x von y' on each."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # the canvas's own start font is Helvetica, which is not embedded: start with DejaVu instead,
+        # so every font the PDF names is embedded (tests/unit/test_letters_render.py, pdffonts)
+        kwargs["initialFontName"] = kwargs.get("initialFontName") or REGULAR
         super().__init__(*args, **kwargs)
         self._held_pages: list[dict[str, Any]] = []
 
@@ -66,7 +69,8 @@ def _address(office: Office) -> list[str]:
     return [line for line in office.address if line and line not in office.name]
 
 
-def _footer_lines(ctx: LetterContext) -> list[str]:
+def footer_lines(ctx: LetterContext) -> list[str]:
+    """The footer: the office with its address, then its contact lines."""
     office = ctx.office
     first = " · ".join(plain(s) for s in (office.name, *_address(office)) if s)
     contact = [f"E-Mail {office.email}"]
@@ -83,7 +87,7 @@ def _draw_footer(canvas: Canvas, ctx: LetterContext) -> None:
     canvas.line(LEFT, 19 * mm, PAGE_W - RIGHT, 19 * mm)
     canvas.setFillColor(GREY)
     y = 15.5 * mm
-    for line in _footer_lines(ctx):
+    for line in footer_lines(ctx):
         _fit(canvas, line, REGULAR, 7, TEXT_W - 28 * mm)
         canvas.drawString(LEFT, y, line)
         y -= 3.5 * mm
@@ -97,7 +101,7 @@ def _draw_marks(canvas: Canvas) -> None:
         canvas.line(4 * mm, PAGE_H - top, 4 * mm + length, PAGE_H - top)
 
 
-def _sender_parts(ctx: LetterContext) -> list[str]:
+def sender_parts(ctx: LetterContext) -> list[str]:
     """Name and address of who issues the letter (the issuer of the guideline, else the office)."""
     if ctx.issuance is not None:
         issuer = ctx.issuance.issuer
@@ -105,8 +109,21 @@ def _sender_parts(ctx: LetterContext) -> list[str]:
     return [ctx.office.name, *_address(ctx.office)]
 
 
-def _draw_letterhead(canvas: Canvas, ctx: LetterContext) -> None:
+def letterhead_lines(ctx: LetterContext) -> tuple[str, str]:
+    """The letterhead: who issues the letter, and the fund with the city or the office below it."""
     office = ctx.office
+    sub = ctx.fund_name if not office.city_name else f"{ctx.fund_name} · {office.city_name}"
+    if ctx.issuance is not None and ctx.issuance.issuer.name != office.name:
+        sub = f"{ctx.fund_name} · Geschäftsführung: {office.name}"
+    return plain(ctx.issuer_name), plain(sub)
+
+
+def recipient_lines(ctx: LetterContext) -> list[str]:
+    """The address window: the addressee as legal entity, then the postal address."""
+    return [plain(line) for line in (*(ctx.addressee or (ctx.recipient_name,)), *ctx.recipient_address)[:6]]
+
+
+def _draw_letterhead(canvas: Canvas, ctx: LetterContext) -> None:
     top = PAGE_H
     text_right = PAGE_W - RIGHT
     if ctx.logo_path is not None and ctx.logo_path.is_file():
@@ -122,13 +139,10 @@ def _draw_letterhead(canvas: Canvas, ctx: LetterContext) -> None:
         )
         text_right = PAGE_W - RIGHT - 50 * mm
     canvas.setFillColorRGB(0, 0, 0)
-    name = plain(ctx.issuer_name)
+    name, sub = letterhead_lines(ctx)
     _fit(canvas, name, BOLD, 15, text_right - LEFT)
     canvas.drawString(LEFT, top - 22 * mm, name)
     canvas.setFillColor(GREY)
-    sub = plain(ctx.fund_name if not office.city_name else f"{ctx.fund_name} · {office.city_name}")
-    if ctx.issuance is not None and ctx.issuance.issuer.name != office.name:
-        sub = plain(f"{ctx.fund_name} · Geschäftsführung: {office.name}")
     _fit(canvas, sub, REGULAR, 9.5, text_right - LEFT)
     canvas.drawString(LEFT, top - 28 * mm, sub)
     canvas.setStrokeColor(RULE)
@@ -137,7 +151,7 @@ def _draw_letterhead(canvas: Canvas, ctx: LetterContext) -> None:
 
 
 def _draw_address(canvas: Canvas, ctx: LetterContext) -> None:
-    sender = plain(" · ".join(s for s in _sender_parts(ctx) if s))
+    sender = plain(" · ".join(s for s in sender_parts(ctx) if s))
     size = _fit(canvas, sender, REGULAR, 7, 80 * mm)
     canvas.setFillColor(GREY)
     y = PAGE_H - 58 * mm
@@ -146,14 +160,14 @@ def _draw_address(canvas: Canvas, ctx: LetterContext) -> None:
     canvas.line(LEFT, y - 1.2, LEFT + stringWidth(sender, REGULAR, size), y - 1.2)
     canvas.setFillColorRGB(0, 0, 0)
     y = PAGE_H - 65 * mm
-    for line in (*(ctx.addressee or (ctx.recipient_name,)), *ctx.recipient_address)[:6]:
-        text = plain(line)
+    for text in recipient_lines(ctx):
         _fit(canvas, text, REGULAR, 10, 80 * mm)
         canvas.drawString(LEFT, y, text)
         y -= 4.23 * mm
 
 
-def _info_rows(ctx: LetterContext) -> list[tuple[str, str]]:
+def info_rows(ctx: LetterContext) -> list[tuple[str, str]]:
+    """The info block beside the address: file numbers, date, contact."""
     rows = [("Aktenzeichen", ctx.file_number), ("Datum", format_date(ctx.date))]
     if ctx.authority_file_number:
         rows = [
@@ -173,7 +187,7 @@ def _info_rows(ctx: LetterContext) -> list[tuple[str, str]]:
 def _draw_info_block(canvas: Canvas, ctx: LetterContext) -> None:
     y = PAGE_H - 52 * mm
     value_x = INFO_X + 24 * mm
-    for label, value in _info_rows(ctx):
+    for label, value in info_rows(ctx):
         canvas.setFillColor(GREY)
         canvas.setFont(REGULAR, 8)
         canvas.drawString(INFO_X, y, label)

@@ -24,6 +24,7 @@ from fondsengine.reports.model import (
     AnnualReportData,
     CategoryRow,
     CountRow,
+    FinancingSummary,
     FundedProject,
     MinutesData,
     MinutesItem,
@@ -275,7 +276,35 @@ def sample_rollup(projects: int = 12, year: int = 2026) -> RollupData:
                 costs=(("Sachkosten", 60000), ("Honorare", 35000)),
                 what_was_done="Zwei Konzerte im Hinterhof mit 80 Gästen; Bühne geliehen.",
                 participants=80,
+                total_cost_cents=130000,
+                own_funds_cents=15000,
+                volunteer_cents=10000,
+                other_funding_cents=5000,
+                paid_cents=95000,
+                refund_claimed_cents=5000 if i == 0 else 0,
+                refund_received_cents=5000 if i == 0 else 0,
             )
             for i in range(projects)
+        ),
+        financing=FinancingSummary(
+            total_cost_cents=130000 * projects,
+            own_funds_cents=15000 * projects,
+            volunteer_cents=10000 * projects,
+            other_funding_cents=5000 * projects,
+            approved_cents=100000 * projects,
+            paid_cents=95000 * projects,
+            refund_claimed_cents=5000 if projects else 0,
+            refund_received_cents=5000 if projects else 0,
+            split_approved=(
+                ("Bund (Städtebauförderung)", 40000 * projects),
+                ("Land Nordrhein-Westfalen", 40000 * projects),
+                ("Stadt Witten", 20000 * projects),
+            ),
+            split_paid=(
+                ("Bund (Städtebauförderung)", 38000 * projects),
+                ("Land Nordrhein-Westfalen", 38000 * projects),
+                ("Stadt Witten", 19000 * projects),
+            ),
+            funding_clause="§ 2",
         ),
     )

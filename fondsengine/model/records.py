@@ -61,6 +61,8 @@ class Letter(Base):
     pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
     sha256: Mapped[str | None] = mapped_column(String(64))
     rendered_at: Mapped[datetime | None]
+    # why the letter was held instead of rendered (a placeholder would be empty; migration 0021)
+    held_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class OutboxMessage(Base):

@@ -52,6 +52,7 @@ def budget_chart(monthly: Sequence[MonthlyUse], allocated_cents: int, width: flo
     """Line chart: cumulative committed and paid money by month against the yearly pot."""
     height = 210.0
     drawing = Drawing(width, height)
+    drawing.initialFontName = REGULAR  # the renderer starts from this font; its default, Helvetica, is not embedded
     _title(drawing, "Mittelverwendung im Jahresverlauf (kumuliert)", height - 12)
     committed, paid = cumulative(monthly)
     chart = HorizontalLineChart()
@@ -88,6 +89,7 @@ def category_chart(rows: Sequence[CategoryRow], width: float) -> Drawing:
     bar_rows = list(rows) or [CategoryRow("keine Daten", 0, 0, 0)]
     height = 70.0 + 26 * len(bar_rows)
     drawing = Drawing(width, height)
+    drawing.initialFontName = REGULAR  # the renderer starts from this font; its default, Helvetica, is not embedded
     _title(drawing, "Bewilligte und ausgezahlte Mittel nach Kostenart", height - 12)
     chart = HorizontalBarChart()
     chart.x, chart.y = 130, 40

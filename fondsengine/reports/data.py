@@ -25,7 +25,7 @@ from fondsengine.engine import Actor, Engine
 from fondsengine.guidelines.model import Guideline
 from fondsengine.lifecycle import authz
 from fondsengine.model import Application, ChainHead, CostItem, LedgerEntry, ProofOfUse, Receipt
-from fondsengine.reports import figures
+from fondsengine.reports import figures, financing
 from fondsengine.reports.model import (
     AnnualReportData,
     CategoryRow,
@@ -298,6 +298,8 @@ def annual_report_data(
         fig = figures.year_figures(s, fund_id, year)
         projects = funded_projects(s, fund_id, year, labels)
         by_state = state_counts(s, fund_id, year, labels)
+        led = _ledger_by_application(fund_id, year)
+        plans = financing.project_financing(fonds, s, led, _funded_ids(led))
         by_category = category_rows(s, fund_id, year, projects, labels)
         monthly = monthly_use(s, fund_id, year)
         heads = s.execute(
@@ -338,6 +340,10 @@ def annual_report_data(
         released_cents=fig.released,
         refund_claimed_cents=fig.refund_claimed,
         applied_cents=fig.applied,
+        financing=financing.summary(
+            ((plans[p.application_id], p.booked_cents, p.paid_cents) for p in projects if p.application_id in plans),
+            guideline,
+        ),
     )
 
 
@@ -374,12 +380,15 @@ def rollup_data(fonds: Engine, actor: Actor, fund_id: str, year: int) -> RollupD
         guideline = _authorise(fonds, s, actor, fund_id)
         labels = ReportLabels(fonds, s, guideline)
         projects = funded_projects(s, fund_id, year, labels)
-        receipts, reports = _accepted_proofs(s, _funded_ids(_ledger_by_application(fund_id, year)))
+        led = _ledger_by_application(fund_id, year)
+        receipts, reports = _accepted_proofs(s, _funded_ids(led))
         spent = _sum_by_category(s, receipts, projects, labels)
+        plans = financing.project_financing(fonds, s, led, _funded_ids(led))
     eligible = [c.label for c in guideline.costs.categories if c.eligible]
     used = {label for costs in spent.values() for label, _ in costs}
     categories = [*eligible, *[lb for lb in labels.category_order(used) if lb not in eligible]]
     fallback_day = date(year, 12, 31)
+    none = financing.ProjectFinancing(0, 0, 0, 0, 0, 0)
     return RollupData(
         city_name=guideline.office.city_name or guideline.office.name,
         programme=guideline.area.name,
@@ -399,8 +408,18 @@ def rollup_data(fonds: Engine, actor: Actor, fund_id: str, year: int) -> RollupD
                 costs=tuple(_merge(spent.get(p.application_id, []))),
                 what_was_done=reports.get(p.application_id) or PROOF_PENDING + p.description,
                 participants=p.participants,
+                total_cost_cents=plans.get(p.application_id, none).total_cost_cents,
+                own_funds_cents=plans.get(p.application_id, none).own_funds_cents,
+                volunteer_cents=plans.get(p.application_id, none).volunteer_cents,
+                other_funding_cents=plans.get(p.application_id, none).other_funding_cents,
+                paid_cents=p.paid_cents,
+                refund_claimed_cents=plans.get(p.application_id, none).refund_claimed_cents,
+                refund_received_cents=plans.get(p.application_id, none).refund_received_cents,
             )
             for p in projects
+        ),
+        financing=financing.summary(
+            ((plans.get(p.application_id, none), p.booked_cents, p.paid_cents) for p in projects), guideline
         ),
     )
 

@@ -118,6 +118,29 @@ class AnnualReportData:
     released_cents: int = 0
     refund_claimed_cents: int = 0
     applied_cents: int = 0
+    financing: FinancingSummary | None = None  # how the funded projects were financed
+
+
+@dataclass(frozen=True)
+class FinancingSummary:
+    """How the year's funded projects were financed, and who pays the fund's share (Bund, Land, Stadt).
+
+    Project figures come from the applications' financing plans (total cost = the cost plan; own
+    funds in money; volunteer work valued at the guideline's hourly rate; other funding = private
+    and third-party money); grant, paid and refund figures from fondsengine.reports.figures."""
+
+    total_cost_cents: int = 0
+    own_funds_cents: int = 0
+    volunteer_cents: int = 0
+    other_funding_cents: int = 0
+    approved_cents: int = 0  # figures "approved": the commitment bookings (grant decisions as booked)
+    paid_cents: int = 0  # figures "paid_net"
+    refund_claimed_cents: int = 0
+    refund_received_cents: int = 0
+    # the guideline's budget.funding_sources applied to the grants and to the money paid (exact sums)
+    split_approved: tuple[tuple[str, int], ...] = ()
+    split_paid: tuple[tuple[str, int], ...] = ()
+    funding_clause: str | None = None
 
 
 @dataclass(frozen=True)
@@ -143,6 +166,14 @@ class RollupProject:
     costs: tuple[tuple[str, int], ...]  # (category label, eligible cents spent)
     what_was_done: str
     participants: int | None = None
+    # the project's financing (reports/financing.py)
+    total_cost_cents: int = 0
+    own_funds_cents: int = 0
+    volunteer_cents: int = 0
+    other_funding_cents: int = 0
+    paid_cents: int = 0
+    refund_claimed_cents: int = 0
+    refund_received_cents: int = 0
 
 
 @dataclass(frozen=True)
@@ -156,6 +187,7 @@ class RollupData:
     created_on: date
     categories: tuple[str, ...]  # category labels, in the order of the columns
     projects: tuple[RollupProject, ...]
+    financing: FinancingSummary = FinancingSummary()
 
     def category_totals(self) -> list[tuple[str, int]]:
         """Eligible spending per category summed over all projects, in column order."""

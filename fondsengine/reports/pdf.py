@@ -21,6 +21,7 @@ from fondsengine.letters.styles import (
 from fondsengine.money import format_euro
 from fondsengine.reports.charts import budget_chart, category_chart
 from fondsengine.reports.model import AnnualReportData, MinutesData, MinutesItem
+from fondsengine.reports.pdf_financing import financing_section
 from fondsengine.reports.rollup import render_rollup, rollup_csv
 
 __all__ = ["render_annual_report", "render_minutes", "render_rollup", "rollup_csv"]
@@ -235,6 +236,7 @@ def render_annual_report(data: AnnualReportData) -> bytes:
             [width - 90 * mm, 20 * mm, 35 * mm, 35 * mm],
             right={1, 2, 3},
         ),
+        *(financing_section(data.financing, width) if data.financing is not None else []),
         *long_heading(f"Geförderte Projekte ({len(data.projects)})"),
     ]
     story.append(_projects_table(data, width))

@@ -25,9 +25,10 @@ from fondsengine.letters.styles import (
     para,
 )
 from fondsengine.money import format_euro
+from fondsengine.reports.cells import csv_amount, csv_text
+from fondsengine.reports.financing import LABELS
 from fondsengine.reports.model import RollupData, RollupProject
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from fondsengine.reports.pdf_financing import financing_section
 
 
 def _project_cell(p: RollupProject) -> list[Flowable]:
@@ -78,9 +79,47 @@ def _projects_table(data: RollupData, width: float) -> Table:
     return table
 
 
+def _financing_table(data: RollupData, width: float) -> Table:
+    """Per project: total cost, own funds, volunteer work, other funding, grant, paid, refunds."""
+    keys = ("total_cost", "own_funds", "volunteer", "other_funding", "approved", "paid", "refund_claimed")
+    rows = [
+        [str(i), f"{p.title}\n{p.file_number}", *[format_euro(c) for c in _project_money(p)]]
+        for i, p in enumerate(data.projects, start=1)
+    ]
+    totals = [sum(col) for col in zip(*(_project_money(p) for p in data.projects), strict=True)] or [0] * len(keys)
+    rows.append(["", "Summe", *[format_euro(c) for c in totals]])
+    amount_w = 29 * mm
+    return data_table(
+        ["Nr.", "Projekt", *[_header(LABELS[k]) for k in keys]],
+        rows,
+        [11 * mm, width - 11 * mm - len(keys) * amount_w, *[amount_w] * len(keys)],
+        right=set(range(2, 2 + len(keys))) | {0},
+        wrap={1, *range(2, 2 + len(keys))},
+        total=True,
+    )
+
+
+def _header(label: str) -> str:
+    """A column heading on two short lines (the amount columns are narrow)."""
+    two = label.replace(" (", "\n(").replace(" und ", "\nund ").replace("und private ", "und private\n")
+    return two.replace("Zurückgefordert", "Zurück-\ngefordert")
+
+
+def _project_money(p: RollupProject) -> list[int]:
+    return [
+        p.total_cost_cents,
+        p.own_funds_cents,
+        p.volunteer_cents,
+        p.other_funding_cents,
+        p.approved_cents,
+        p.paid_cents,
+        p.refund_claimed_cents,
+    ]
+
+
 def render_rollup(data: RollupData) -> bytes:
-    """The roll-up (cost summary by category and one short report per project) as PDF."""
-    width = report_text_width()
+    """The roll-up (cost summary by category, the financing, one short report per project) as PDF."""
+    width = report_text_width(wide=True)
     totals = data.category_totals()
     approved = sum(p.approved_cents for p in data.projects)
     recognised = sum(p.recognised_cents for p in data.projects)
@@ -107,23 +146,27 @@ def render_rollup(data: RollupData) -> bytes:
             [width - 40 * mm, 40 * mm],
             right={1},
         ),
+        *financing_section(data.financing, width),
+        *long_heading("Finanzierung der Einzelprojekte"),
+        _financing_table(data, width),
         *long_heading("Einzelprojekte"),
         _projects_table(data, width),
     ]
     title = f"Zusammenstellung {data.year} – {data.fund_name}"
     footer = f"{data.city_name} · {data.programme} · erstellt am {format_date(data.created_on)}"
-    return build_report(title, footer, story)
+    return build_report(title, footer, story, wide=True)
 
 
-def _csv_text(value: str) -> str:
-    """Text for a spreadsheet cell; a leading formula character is neutralised by an apostrophe."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
-def _csv_amount(cents: int) -> str:
-    sign = "-" if cents < 0 else ""
-    whole, frac = divmod(abs(cents), 100)
-    return f"{sign}{whole},{frac:02d}"
+# the financing columns of the CSV (RollupProject fields <key>_cents, labels from financing.LABELS)
+_CSV_MONEY = (
+    "total_cost",
+    "own_funds",
+    "volunteer",
+    "other_funding",
+    "paid",
+    "refund_claimed",
+    "refund_received",
+)
 
 
 def rollup_csv(data: RollupData) -> str:
@@ -140,6 +183,7 @@ def rollup_csv(data: RollupData) -> str:
             "Bewilligt (EUR)",
             "Anerkannt (EUR)",
             *[f"Ausgaben {c} (EUR)" for c in data.categories],
+            *[f"{LABELS[k]} (EUR)" for k in _CSV_MONEY],
             "Teilnehmende",
             "Was wurde gemacht",
         ]
@@ -148,16 +192,17 @@ def rollup_csv(data: RollupData) -> str:
         costs = dict(p.costs)
         writer.writerow(
             [
-                _csv_text(p.file_number),
-                _csv_text(p.title),
-                _csv_text(p.applicant_name),
+                csv_text(p.file_number),
+                csv_text(p.title),
+                csv_text(p.applicant_name),
                 format_date(p.start),
                 format_date(p.end),
-                _csv_amount(p.approved_cents),
-                _csv_amount(p.recognised_cents),
-                *[_csv_amount(costs.get(c, 0)) for c in data.categories],
+                csv_amount(p.approved_cents),
+                csv_amount(p.recognised_cents),
+                *[csv_amount(costs.get(c, 0)) for c in data.categories],
+                *[csv_amount(getattr(p, f"{k}_cents")) for k in _CSV_MONEY],
                 "" if p.participants is None else str(p.participants),
-                _csv_text(p.what_was_done),
+                csv_text(p.what_was_done),
             ]
         )
     totals = dict(data.category_totals())
@@ -168,9 +213,10 @@ def rollup_csv(data: RollupData) -> str:
             "",
             "",
             "",
-            _csv_amount(sum(p.approved_cents for p in data.projects)),
-            _csv_amount(sum(p.recognised_cents for p in data.projects)),
-            *[_csv_amount(totals.get(c, 0)) for c in data.categories],
+            csv_amount(sum(p.approved_cents for p in data.projects)),
+            csv_amount(sum(p.recognised_cents for p in data.projects)),
+            *[csv_amount(totals.get(c, 0)) for c in data.categories],
+            *[csv_amount(sum(getattr(p, f"{k}_cents") for p in data.projects)) for k in _CSV_MONEY],
             str(sum(p.participants or 0 for p in data.projects)),
             "",
         ]

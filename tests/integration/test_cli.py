@@ -113,7 +113,7 @@ def test_whatif_lists_the_applications_a_stricter_guideline_would_change(
     assert main(["--database", db, "whatif", "witten-cityfonds", str(proposal)]) == 0
     out = capsys.readouterr().out
     assert "Lichterwochen Bahnhofstraße" in out
-    assert "wäre jetzt NICHT förderfähig" in out
+    assert "gekürzt auf" in out and "Summen nach Status" in out
     assert (
         main(["--database", db, "whatif", "witten-cityfonds", str(ROOT / "richtlinien" / "witten-cityfonds.yaml")]) == 0
     )

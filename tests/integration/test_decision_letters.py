@@ -221,3 +221,44 @@ def test_an_application_without_postal_address_cannot_be_submitted_where_decisio
     assert refused.value.field == "contact_city"
     with fonds.db.read() as s:
         assert s.scalar(select(Letter.id).where(Letter.application_id == app_id)) is None
+
+
+def test_receipt_proof_result_and_refund_letters_name_issuer_numbers_addressee_and_the_remedy(
+    fonds: Engine, cast: dict[str, Actor]
+) -> None:
+    from fondsengine.payments.proofs import ReceiptInput
+
+    app_id = on_agenda(fonds, cast, QF, title="Repair-Café")
+    decisions.record_jury_outcome(fonds, cast["office"], app_id, "approve")
+    with_bank_account(fonds, cast["office"], app_id)
+    payments.record_payment(fonds, cast["office"], app_id, amount_cents=96_000, kind="advance")
+    with fonds.db.read() as s:
+        app = s.get(Application, app_id)
+        assert app is not None and app.project_end is not None and app.file_number is not None
+        end, file_number = app.project_end, app.file_number
+    fonds.clock.set(datetime(end.year, end.month, end.day, 12, tzinfo=UTC))  # type: ignore[attr-defined]
+    proofs.submit_proof(
+        fonds, cast["anna"], app_id, report="Sechs Treffen.",
+        receipts=[ReceiptInput(end, "Baumarkt", "Ersatzteile", "material", 50_000)],
+    )  # fmt: skip
+    with fonds.db.read() as s:
+        from fondsengine.model import ProofOfUse, Receipt
+
+        receipt_id = s.scalar(
+            select(Receipt.id)
+            .join(ProofOfUse, ProofOfUse.id == Receipt.proof_id)
+            .where(ProofOfUse.application_id == app_id)
+        )
+    proofs.review_receipt(fonds, cast["office"], receipt_id or 0, accepted=True)
+    proofs.accept_proof(fonds, cast["office"], app_id)
+    proofs.claim_refund(fonds, cast["office"], app_id, reason="Weniger ausgegeben")
+    texts = letters(fonds, app_id)
+    number = f"QM-Witten/QF/2027/{file_number.rsplit('-', 1)[1]}"
+    addressee = "Nachbarschaftsinitiative Wiesenviertel z. Hd. Anna Beispiel Wiesenstraße 12 58452 Witten"
+    for kind in ("receipt", "approval", "payment", "proof_result", "refund"):
+        text = texts[kind]
+        assert_names_issuer_and_addressee(text, issuer=QF_ISSUER, file_number=file_number, authority_number=number)
+        assert addressee in text, kind
+    assert "Einwände und Rechtsweg" in texts["refund"] and "ordentlichen Gerichte" in texts["refund"]
+    assert "Einwände und Rechtsweg" not in texts["receipt"]
+    assert "Rückforderung" in texts["refund"] and "460,00 €" in texts["refund"]  # 960 € paid, 500 € recognised

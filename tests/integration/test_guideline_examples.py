@@ -249,13 +249,13 @@ def test_whatif_shows_the_effect_of_changing_each_new_field(
     assert old in text
     proposal = tmp_path / f"{fund}.yaml"
     proposal.write_text(text.replace(old, new, 1), encoding="utf-8")
-    changes = whatif(fonds, fund, proposal)
+    changes = whatif(fonds, fund, proposal).changes
     assert changes, "the change of the field is not visible in the what-if"
     if added is not None:
         assert any(added in line for c in changes for line in c.added), changes
     else:  # the stricter start rule gone: the note to wait for the approval disappears
         assert any("schriftliche Bewilligung" in line for c in changes for line in c.removed), changes
-    assert whatif(fonds, fund, ROOT / "richtlinien" / "examples" / f"{fund}.yaml") == []
+    assert whatif(fonds, fund, ROOT / "richtlinien" / "examples" / f"{fund}.yaml").changes == ()
 
 
 def test_the_action_fund_does_not_pay_fees_to_members_of_the_applicants_group(

@@ -11,7 +11,8 @@ from fondsengine import demo
 from fondsengine.applications.todo import GROUPS, office_todo
 from fondsengine.engine import Actor, Engine
 from fondsengine.errors import PermissionDenied
-from fondsengine.model import Application, OutboxMessage, User
+from fondsengine.letters.store import render_pending_letters
+from fondsengine.model import Application, Letter, OutboxMessage, User
 
 
 def _titles(fonds: Engine, actor: Actor) -> dict[str, set[str]]:
@@ -76,3 +77,34 @@ def test_a_group_longer_than_the_limit_lists_the_oldest_and_counts_all(
     monkeypatch.setattr(todo, "LIST_LIMIT", 2)
     cut = {g.key: g for g in office_todo(fonds, office)}["formal_check"]
     assert cut.total == full.total and cut.items == full.items[:2]
+
+
+def test_a_letter_that_cannot_be_filled_is_held_and_listed_for_the_office(fonds: Engine) -> None:
+    assert demo.seed(fonds)
+    with fonds.db.read() as s:
+        office = Actor(int(s.scalar(select(User.id).where(User.email == demo.LOGINS[0].email)) or 0))
+        receipt = s.scalars(
+            select(Letter)
+            .join(Application)
+            .where(Letter.kind == "receipt", Application.fund_id == "witten-quartiersfonds")
+        ).first()
+        assert receipt is not None
+        data = dict(receipt.data)
+    # the same receipt once more, for an application received after the last round: no session to name
+    data["submitted_on"] = "2031-01-05"
+    now = fonds.clock.now()
+    with fonds.db.write_session() as s:
+        held = Letter(application_id=receipt.application_id, kind="receipt", created_at=now, data=data)
+        s.add(held)
+        s.commit()
+        held_id = held.id
+    assert render_pending_letters(fonds, now=now, ids=[held_id]) == 0
+    with fonds.db.read() as s:
+        row = s.execute(select(Letter.pdf, Letter.held_reason).where(Letter.id == held_id)).one()
+    assert row.pdf is None and "{session_date} hätte keinen Wert" in (row.held_reason or "")
+    assert render_pending_letters(fonds, now=now, ids=[held_id]) == 0  # held letters are not tried again
+    (group,) = [g for g in office_todo(fonds, office) if g.key == "letter_held"]
+    assert group.total == 1
+    (item,) = group.items
+    assert item.application_id == receipt.application_id
+    assert item.note.startswith("Eingangsbestätigung: ein Platzhalter des Brieftextes hätte keinen Wert")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from fondsengine.applications import decisions
 from fondsengine.applications import service as apps
 from fondsengine.applications.records import AttachmentInput
 from fondsengine.cli.jury import minutes_text
+from fondsengine.cli.main import main
 from fondsengine.engine import Actor, Engine
 from fondsengine.errors import InvalidInput
 from fondsengine.jury import paper as jury_paper
@@ -30,7 +32,7 @@ def protocol() -> AttachmentInput:
 
 
 def test_paper_counts_are_tallied_and_the_minutes_show_times_attendance_quorum_votes_and_signatures(
-    fonds: Engine,
+    fonds: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     office = person(fonds, "Büro", "buero@example.org", (QF, "manager"))
     jury = []
@@ -106,3 +108,14 @@ def test_paper_counts_are_tallied_and_the_minutes_show_times_attendance_quorum_v
         "Sitzungsleitung: Mitglied 1",
     ):
         assert part in pdf, part
+
+    # the same minutes from the command line: the text on the terminal, the PDF with --pdf
+    url = fonds.db.engine.url.render_as_string(hide_password=False)
+    out_pdf = tmp_path / "protokoll.pdf"
+    capsys.readouterr()
+    assert main(["--database", url, "jury", "minutes", str(session_id), "--pdf", str(out_pdf)]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith(text) and f"PDF geschrieben: {out_pdf}" in printed
+    cli_pdf = subprocess.run(["pdftotext", "-layout", str(out_pdf), "-"], capture_output=True, check=True)
+    assert "Sitzungsleitung: Mitglied 1" in re.sub(r"\s+", " ", cli_pdf.stdout.decode("utf-8"))
+    assert main(["--database", url, "jury", "minutes", "9999"]) != 0

@@ -317,7 +317,14 @@ def test_simultaneous_submissions_get_distinct_file_numbers(arena: Arena, run: i
     _clean(outcome, successes=CLIENTS)
     with a.fonds.db.read() as s:
         numbers = list(s.scalars(select(Application.file_number).where(Application.id.in_(drafts))))
+        every = list(s.scalars(select(Application.file_number).where(Application.file_number.is_not(None))))
     assert len(set(numbers)) == CLIENTS and None not in numbers
+    # gap-free per fund and year: the numbers of each prefix are exactly 1 .. n
+    by_prefix: dict[str, set[int]] = {}
+    for number in every:
+        prefix, _, seq = number.rpartition("-")
+        by_prefix.setdefault(prefix, set()).add(int(seq))
+    assert all(seqs == set(range(1, len(seqs) + 1)) for seqs in by_prefix.values()), by_prefix
 
 
 @pytest.mark.parametrize("run", range(RUNS))

@@ -127,3 +127,41 @@ def test_the_share_rule_recomputes_the_grant_from_the_real_costs(fonds: Engine) 
         app = s.get(Application, app_id)
         assert app is not None and app.state == "documented"
     assert (bal.committed, bal.paid_net) == (150_000, 150_000)
+
+
+def test_receipts_outside_the_period_in_the_future_or_of_an_unknown_category_are_not_paid(fonds: Engine) -> None:
+    app_id, office, anna = _approved(fonds, QF)  # approved on 25.11.2026; project 10.04. to 30.09.2027
+    payments.record_payment(fonds, office, app_id, amount_cents=96_000, kind="advance")
+    fonds.clock.set(datetime(2027, 10, 20, 9, tzinfo=UTC))  # type: ignore[attr-defined]
+    proofs.submit_proof(
+        fonds,
+        anna,
+        app_id,
+        report="Sechs Treffen.",
+        receipts=[
+            ReceiptInput(date(2027, 5, 2), "Baumarkt", "Ersatzteile", "material", 50_000),
+            ReceiptInput(date(2026, 11, 1), "Baumarkt", "Vorab gekauft", "material", 10_000),
+            ReceiptInput(date(2027, 1, 15), "Druckerei", "Flyer", "publicity", 5_000),
+            ReceiptInput(date(2027, 10, 15), "Druckerei", "Nachdruck", "publicity", 5_000),
+            ReceiptInput(date(2027, 10, 30), "Baumarkt", "Noch nicht gekauft", "material", 10_000),
+            ReceiptInput(date(2027, 5, 3), "Zoo", "Einhornfutter", "unicorns", 10_000),
+        ],
+    )
+    findings = proofs.receipt_findings(fonds, office, app_id)
+    codes = {(f.position, f.code): f for f in findings}
+    assert (2, "before_approval") in codes and codes[(2, "before_approval")].severity == "block"
+    assert codes[(3, "before_project")].severity == "warn"
+    assert codes[(4, "after_project")].severity == "warn"
+    assert codes[(5, "date_in_future")].severity == "block"
+    assert codes[(6, "category_unknown")].severity == "block"
+    assert all(f.clause for f in findings if f.severity == "block")  # each finding cites its rule
+    assert not [f for f in findings if f.position == 1 and f.severity == "block"]
+    ids = _receipts(fonds, app_id)
+    for pos in (2, 5, 6):  # the office cannot accept a receipt the guideline rules out
+        with pytest.raises(InvalidInput):
+            proofs.review_receipt(fonds, office, ids[pos], accepted=True)
+        proofs.review_receipt(fonds, office, ids[pos], accepted=False, reason="nicht förderfähig")
+    for pos in (1, 3, 4):  # outside the project period: a warning the office weighs, here accepted
+        proofs.review_receipt(fonds, office, ids[pos], accepted=True)
+    assert proofs.accept_proof(fonds, office, app_id) == 60_000  # 500 + 50 + 50 €, nothing of the rest
+    assert proofs.claim_refund(fonds, office, app_id, reason="Belege nicht förderfähig") == 36_000

@@ -20,6 +20,7 @@ from fondsengine.letters import (
     RejectionData,
     render_letter,
 )
+from fondsengine.letters.fmt import markup
 from fondsengine.letters.samples import (
     PUBLICITY,
     sample_approval,
@@ -297,3 +298,45 @@ def test_the_shipped_guideline_texts_use_known_placeholders_and_render_completel
         body = flat(pdf_text(render_letter(kind, ctx, data)))
         assert not re.search(r"\{[a-z_]+\}", body), kind
         assert "Guten Tag Jürgen Müßig," in body, kind
+
+
+def _fonts(pdf: bytes, tmp_path: Path) -> list[tuple[str, str]]:
+    """(font name, embedded?) of every font a PDF names, as pdffonts lists them."""
+    path = tmp_path / "fonts.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    return [(row.split()[0], row.split()[-5]) for row in out.splitlines()[2:] if row.strip()]
+
+
+def test_every_font_of_every_letter_and_report_is_embedded(tmp_path: Path) -> None:
+    from fondsengine.letters.samples import sample_annual_report, sample_minutes, sample_rollup
+    from fondsengine.reports.pdf import render_annual_report, render_minutes
+    from fondsengine.reports.rollup import render_rollup
+
+    pdfs = {kind: render_letter(kind, sample_context(), data) for kind, data in sample_letter_data().items()}
+    pdfs |= {
+        "minutes": render_minutes(sample_minutes()),
+        "annual_report": render_annual_report(sample_annual_report(projects=3)),
+        "rollup": render_rollup(sample_rollup(projects=3)),
+    }
+    for name, pdf in pdfs.items():
+        fonts = _fonts(pdf, tmp_path)
+        assert fonts, name
+        assert all(emb == "yes" for _, emb in fonts), (name, fonts)  # no base-14 font the viewer substitutes
+        assert {f.split("+")[-1] for f, _ in fonts} <= {"DejaVuSans", "DejaVuSans-Bold"}, (name, fonts)
+
+
+def test_an_amount_never_breaks_between_the_number_and_the_euro_sign() -> None:
+    from fondsengine.letters.styles import para
+
+    text = "Wir bewilligen eine Zuwendung von 1.500,00 € nach § 4 Abs. 2 der Richtlinie, das sind 50 % der Kosten."
+    starts: set[str] = set()
+    for width in range(60, 420, 3):  # every width at which the paragraph wraps differently
+        paragraph = para(text)
+        paragraph.wrap(width, 10_000)
+        for line in paragraph.blPara.lines:
+            words = line[1] if isinstance(line, tuple) else line.words
+            first = words[0] if isinstance(words[0], str) else words[0].text
+            starts.add(first.split("\xa0")[0])
+    assert starts and not starts & {"€", "%", "4", "2"}, starts
+    assert "1.500,00\xa0€" in markup("1.500,00 €")

@@ -10,7 +10,6 @@ import pytest
 from fondsengine.errors import InvalidInput
 from fondsengine.guidelines.model import PaymentMode
 from fondsengine.letters import LETTER_KINDS, check_template, letter_kind, placeholders_for
-from fondsengine.letters.compose import common_values
 from fondsengine.letters.defaults import (
     DEFAULT_OBJECTION,
     DEFAULT_TEXTS,
@@ -21,6 +20,7 @@ from fondsengine.letters.defaults import (
 from fondsengine.letters.fmt import format_date, group_iban, markup, mask_iban
 from fondsengine.letters.samples import sample_context, sample_letter_data
 from fondsengine.letters.template import fill, placeholders_in
+from fondsengine.letters.values import common_values
 
 
 def test_fill_replaces_known_placeholders_and_keeps_unknown_ones_visible() -> None:

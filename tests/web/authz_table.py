@@ -117,6 +117,7 @@ TABLE: dict[tuple[str, str], Row] = {
     ("applicant.upload", "POST"): app_row(APPLICANT_SIDE, posts=True),
     ("applicant.attachment", "GET"): app_row(RECORD),
     ("applicant.letter", "GET"): app_row(RECORD, states=WITH_LETTER),
+    ("applicant.letter_page", "GET"): app_row(RECORD, states=WITH_LETTER),
     ("applicant.payment", "GET"): app_row(APPLICANT_SIDE),
     ("applicant.payment", "POST"): app_row(APPLICANT_SIDE, posts=True),
     ("applicant.proof", "GET"): app_row(RECORD),

@@ -185,8 +185,9 @@ def test_recording_a_requested_payment_books_it(world: World, client: FlaskClien
     )
     login(client, "buero@example.org")
     page = client.get(f"/verwaltung/antraege/{app_id}").get_data(as_text=True)
-    assert "Bewilligungsbescheid vom 11.03.2026 (PDF)" in page
+    assert "Bewilligungsbescheid vom 11.03.2026 lesen" in page and "als PDF" in page
     assert client.get(f"/antraege/{app_id}/dokumente/2").mimetype == "application/pdf"
+    assert client.get(f"/antraege/{app_id}/dokumente/2/ansehen").status_code == 200  # the office reads the page too
     form = client.get(f"/verwaltung/antraege/{app_id}/aktion/record_payment").get_data(as_text=True)
     assert 'value="400,00"' in form and f'name="payment_id" value="{payment_id}"' in form
 

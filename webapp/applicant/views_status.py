@@ -13,7 +13,7 @@ from fondsengine.applications.queries import available_actions, findings_for, la
 from fondsengine.applications.records import add_attachment, applications_of, attachment_content, attachments_of
 from fondsengine.errors import FondsError, NotFound
 from fondsengine.inputs import MAX_TEXT
-from fondsengine.letters.access import letter_pdf, letters_of_application
+from fondsengine.letters.access import letter_page_of, letter_pdf, letters_of_application
 from fondsengine.payments.service import lapse_notice, payments_of
 from fondsengine.storage import StorageError
 from fondsengine.workflow.model import Workflow
@@ -192,3 +192,13 @@ def letter(application_id: int, letter_id: int) -> ResponseReturnValue:
     if info.application_id != application_id:
         abort(404)
     return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True, download_name=info.filename)
+
+
+@bp.route("/antraege/<int:application_id>/dokumente/<int:letter_id>/ansehen")
+@login_required
+def letter_page(application_id: int, letter_id: int) -> ResponseReturnValue:
+    """A letter as an accessible HTML page (the same content as its PDF)."""
+    info, page = letter_page_of(fonds(), actor(), letter_id)
+    if info.application_id != application_id:
+        abort(404)
+    return render_template("applicant/letter.html", info=info, page=page, application_id=application_id)

@@ -1,7 +1,7 @@
 """erasure requests (Art. 17 DSGVO): the person's request and what the office did with it
 
 Revision ID: 0022
-Revises: 0017
+Revises: 0021
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0022"
-down_revision = "0017"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 
