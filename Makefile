@@ -26,10 +26,12 @@ translations: $(MO_FILES)
 
 # German msgids out of templates and Python into the templates (.pot); then update the languages.
 extract-messages: install
-	$(VENV)/bin/pybabel extract -F babel.cfg -o webapp/translations/messages.pot --no-location --omit-header webapp
+	$(VENV)/bin/pybabel extract -F babel.cfg -o webapp/translations/messages.pot --no-location --omit-header --sort-output -k _l -k N_ webapp
 	$(VENV)/bin/pybabel update -i webapp/translations/messages.pot -d webapp/translations --no-fuzzy-matching --ignore-obsolete
-	$(VENV)/bin/pybabel extract -F babel-mails.cfg -o fondsengine/translations/mails.pot --no-location --omit-header fondsengine/notify
+	$(VENV)/bin/pybabel extract -F babel-mails.cfg -o fondsengine/translations/mails.pot --no-location --omit-header --sort-output -k _n fondsengine/notify
 	$(VENV)/bin/pybabel update -i fondsengine/translations/mails.pot -d fondsengine/translations -D mails --no-fuzzy-matching --ignore-obsolete
+	$(VENV)/bin/pybabel extract -F babel-workflows.cfg -o fondsengine/translations/workflows.pot --no-location --omit-header --sort-output workflows
+	$(VENV)/bin/pybabel update -i fondsengine/translations/workflows.pot -d fondsengine/translations -D workflows --no-fuzzy-matching --ignore-obsolete
 
 # Debian packages the suite needs (real Chromium, pdftotext, PostgreSQL). Only as root.
 system-deps:

@@ -9,6 +9,7 @@ Which language a page is in, first match wins:
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,7 +20,7 @@ from flask_login import current_user
 
 from fondsengine.accounts.profile import set_language
 from fondsengine.engine import Actor
-from fondsengine.i18n import DEFAULT_LANGUAGE, LANGUAGES, direction, known
+from fondsengine.i18n import CATALOGUES, DEFAULT_LANGUAGE, LANGUAGES, direction, known
 
 COOKIE = "sprache"
 COOKIE_DAYS = 365
@@ -88,7 +89,10 @@ def switch_language() -> ResponseReturnValue:
 
 
 def install(app: Flask) -> None:
-    """Install Flask-Babel (catalogues in webapp/translations, compiled by `make translations`)."""
+    """Install Flask-Babel: the page texts (webapp/translations, domain `messages`) and the resident-facing
+    workflow texts (fondsengine/translations, domain `workflows`), compiled by `make translations`."""
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = f"{Path(app.root_path) / 'translations'};{CATALOGUES}"
+    app.config["BABEL_DOMAIN"] = "messages;workflows"
     babel.init_app(app, default_locale=DEFAULT_LANGUAGE, locale_selector=select_language)
     app.context_processor(context)
     app.jinja_env.filters["tr"] = translated

@@ -15,6 +15,7 @@ from fondsengine.i18n import mail_language
 from fondsengine.notify import messages
 from fondsengine.notify.compose import Block, Facts, Link, Para, compose, quoted
 from fondsengine.notify.port import Attachment, Message
+from fondsengine.workflow.messages import workflow_text
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ def _status_mail(to: str, payload: dict[str, Any], ctx: MailContext, name: str |
     blocks: list[Block] = [
         Para(
             _("Ihr Antrag %(title)s hat einen neuen Stand: %(state)s.")
-            % {"title": quoted(title), "state": ctx.state_label or "–"}
+            % {"title": quoted(title), "state": workflow_text(ctx.state_label) or "–"}
         ),
         *([Para(_("Begründung: %(reason)s") % {"reason": payload["reason"]})] if payload.get("reason") else []),
         Link(_("Antrag ansehen"), ctx.url(f"/antraege/{ctx.application_id}")),

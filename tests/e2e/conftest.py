@@ -48,6 +48,12 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 
 @pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    # a German browser (Accept-Language de-DE), as most residents have: the pages follow it (webapp/i18n.py)
+    return {**browser_context_args, "locale": "de-DE"}
+
+
+@pytest.fixture(scope="session")
 def dispatcher() -> Dispatcher:
     return Dispatcher()
 

@@ -49,9 +49,9 @@ def _timeline(application_id: int) -> list[dict[str, object]]:
     for e in timeline(f, actor(), application_id):
         if e.action in JURY_INTERNAL:
             continue
-        text = event_text(e.action, labels)
+        text = _(event_text(e.action, labels))  # German msgids: the page's catalogues (texts and workflow)
         if e.to_state and e.to_state != e.from_state and e.action != "create_draft":
-            text = f"{text} – neuer Stand: {wf.state(e.to_state).label}"
+            text = _("%(step)s – neuer Stand: %(state)s", step=text, state=_(wf.state(e.to_state).label))
         out.append({"at": e.at, "text": text, "reason": e.reason})
     return out
 
