@@ -59,6 +59,8 @@ def record_review(fonds: Engine, actor: Actor, application_id: int, answers: dic
             if result == "not_fulfilled" and not note.strip():
                 raise InvalidInput("Bitte begründen Sie, warum ein Punkt nicht erfüllt ist.", field=item_id)
             row = existing.get(item_id)
+            if row is not None and row.result == "not_fulfilled" != result and note.strip() == row.note:
+                note = ""  # the reason why it was not fulfilled does not outlive the switch (issue 18)
             if row is None:
                 row = ReviewItem(
                     application_id=app.id,

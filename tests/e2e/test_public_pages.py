@@ -9,7 +9,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import BROWSER_LOCALE, log_in
 from tests.support.public import RELEASED_TITLE, seed
 from tests.web.builders import QF, World
 
@@ -57,7 +57,7 @@ def test_the_gallery_filter_and_the_consent_form_work_without_javascript(
     browser: Browser, world: World, base_url: str
 ) -> None:
     seeded = seed(world)
-    context = browser.new_context(java_script_enabled=False, base_url=base_url)
+    context = browser.new_context(java_script_enabled=False, base_url=base_url, locale=BROWSER_LOCALE)
     page = context.new_page()
     page.goto("/projekte")
     page.get_by_label("Jahr").select_option("2026")

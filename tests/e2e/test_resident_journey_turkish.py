@@ -69,6 +69,7 @@ def test_a_resident_registers_applies_and_reads_her_status_in_turkish(
     expect(page.get_by_role("heading", name="Yeni başvuru")).to_be_visible()
     _check_both_widths(page, a11y, "form")
     page.get_by_label("Bewohnerin oder Bewohner").check()  # the guideline's own wording
+    page.get_by_label("Proje kâr amacı gütmüyor: kimse bundan para kazanmıyor.").check()
     page.get_by_label("Posta adresi: sokak ve bina numarası").fill("Ruhrstraße 12")
     page.get_by_label("Posta kodu", exact=True).fill("58452")
     page.get_by_label("Şehir", exact=True).fill("Witten")

@@ -105,3 +105,13 @@ def test_form_errors_and_the_summary_are_in_the_page_language(client: FlaskClien
     )
     assert "Please fill in the field “Your name”." in page
     assert "Bitte füllen" not in page
+
+
+def test_the_switch_needs_no_form_token_so_every_page_stays_sessionless(world: World) -> None:
+    world.app.config["WTF_CSRF_ENABLED"] = True
+    client = world.app.test_client()
+    page = client.get("/")
+    assert "Set-Cookie" not in page.headers  # the header's switch gives anonymous visitors no session
+    response = client.post("/sprache", data={"sprache": "tr", "weiter": "/"})
+    assert response.status_code == 302
+    assert _lang(client)[0] == "tr"

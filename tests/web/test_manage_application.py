@@ -72,6 +72,24 @@ def test_the_checklist_is_generated_from_the_guideline_and_completes_the_review(
     assert answers["complete"] == ("fulfilled", "")
 
 
+def test_the_reason_for_not_fulfilled_goes_when_the_item_is_switched_to_fulfilled(
+    world: World, client: FlaskClient
+) -> None:
+    app_id = _in_review(world)
+    login(client, "buero@example.org")
+    client.post(f"/verwaltung/antraege/{app_id}/pruefung", data={"r-costs": "not_fulfilled", "n-costs": "Angebot fehlt"})
+    # the form sends the old note again with the new answer, as the browser keeps the field's value
+    client.post(f"/verwaltung/antraege/{app_id}/pruefung", data={"r-costs": "fulfilled", "n-costs": "Angebot fehlt"})
+    client.post(f"/verwaltung/antraege/{app_id}/pruefung", data={"r-area": "not_fulfilled", "n-area": "am Rand"})
+    client.post(f"/verwaltung/antraege/{app_id}/pruefung", data={"r-area": "fulfilled", "n-area": "liegt doch drin"})
+    with world.fonds.db.read() as s:
+        answers = {r.item_id: (r.result, r.note) for r in s.scalars(select(ReviewItem))}
+    assert answers["costs"] == ("fulfilled", "")
+    assert answers["area"] == ("fulfilled", "liegt doch drin")  # a new note written with the switch stays
+    page = client.get(f"/verwaltung/antraege/{app_id}").get_data(as_text=True)
+    assert "Angebot fehlt" not in page
+
+
 def test_an_unfulfilled_item_without_a_note_is_refused_with_the_engines_message(
     world: World, client: FlaskClient
 ) -> None:

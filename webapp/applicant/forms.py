@@ -249,10 +249,10 @@ def state_from_application(app: Application, guideline: Guideline) -> FormState:
 
 
 def blank_state(contact_name: str, contact_email: str | None) -> FormState:
-    """An empty form with the contact prefilled from the account."""
+    """An empty form with the contact prefilled from the account; no declaration is ticked in advance
+    (the applicant declares it herself, issue 18)."""
     state = FormState()
     state.values.update(contact_name=contact_name, contact_email=contact_email or "")
-    state.checks.add("nonprofit")
     return state
 
 
