@@ -77,11 +77,12 @@ def test_the_reason_for_not_fulfilled_goes_when_the_item_is_switched_to_fulfille
 ) -> None:
     app_id = _in_review(world)
     login(client, "buero@example.org")
-    client.post(f"/verwaltung/antraege/{app_id}/pruefung", data={"r-costs": "not_fulfilled", "n-costs": "Angebot fehlt"})
+    url = f"/verwaltung/antraege/{app_id}/pruefung"
+    client.post(url, data={"r-costs": "not_fulfilled", "n-costs": "Angebot fehlt"})
     # the form sends the old note again with the new answer, as the browser keeps the field's value
-    client.post(f"/verwaltung/antraege/{app_id}/pruefung", data={"r-costs": "fulfilled", "n-costs": "Angebot fehlt"})
-    client.post(f"/verwaltung/antraege/{app_id}/pruefung", data={"r-area": "not_fulfilled", "n-area": "am Rand"})
-    client.post(f"/verwaltung/antraege/{app_id}/pruefung", data={"r-area": "fulfilled", "n-area": "liegt doch drin"})
+    client.post(url, data={"r-costs": "fulfilled", "n-costs": "Angebot fehlt"})
+    client.post(url, data={"r-area": "not_fulfilled", "n-area": "am Rand"})
+    client.post(url, data={"r-area": "fulfilled", "n-area": "liegt doch drin"})
     with world.fonds.db.read() as s:
         answers = {r.item_id: (r.result, r.note) for r in s.scalars(select(ReviewItem))}
     assert answers["costs"] == ("fulfilled", "")
