@@ -252,6 +252,10 @@ def schedule(fonds: Engine, actor: Actor, application_id: int, session_id: int) 
             raise NotFound("Diese Jurysitzung gibt es in diesem Fonds nicht.")
         if js.status == "closed":
             raise InvalidInput("Die Sitzung ist bereits geschlossen.")
+        if local_date(js.starts_at) < local_date(fonds.clock.now()):
+            raise InvalidInput(
+                "Der Tag dieser Sitzung ist vorbei. Bitte wählen Sie eine kommende Sitzung.", field="session_id"
+            )
         fire(uow, actor, app, "schedule", extra={"session_id": session_id})
         position = (s.scalar(select(func.max(AgendaItem.position)).where(AgendaItem.session_id == session_id)) or 0) + 1
         existing = s.scalar(

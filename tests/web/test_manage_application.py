@@ -151,6 +151,23 @@ def test_scheduling_puts_the_application_on_the_chosen_session(world: World, cli
     assert "Nachbarschaftsfest Ruhrstraße" in agenda and "Tagesordnung (1)" in agenda
 
 
+def test_a_session_whose_day_has_passed_is_neither_offered_nor_accepted(world: World, client: FlaskClient) -> None:
+    app_id = _reviewed(world)
+    office = Actor(world.office)
+    past = decisions.create_session(world.fonds, office, QF, datetime(2026, 1, 20, 16, tzinfo=UTC), "Rathaus")
+    coming = decisions.create_session(world.fonds, office, QF, datetime(2026, 3, 11, 16, tzinfo=UTC), "Rathaus")
+    world.clock.set(datetime(2026, 2, 2, 9, tzinfo=UTC))
+    login(client, "buero@example.org")
+    form = client.get(f"/verwaltung/antraege/{app_id}/aktion/schedule").get_data(as_text=True)
+    assert f'<option value="{past}"' not in form and f'<option value="{coming}"' in form
+
+    response = client.post(f"/verwaltung/antraege/{app_id}/aktion/schedule", data={"session_id": str(past)})
+
+    assert response.status_code == 400
+    assert "Der Tag dieser Sitzung ist vorbei." in response.get_data(as_text=True)
+    assert _app(world, app_id).state == "reviewed"
+
+
 def test_recording_the_jury_approval_with_less_money_needs_a_reason_and_keeps_the_conditions(
     world: World, client: FlaskClient
 ) -> None:
