@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -159,3 +160,17 @@ def test_the_office_sees_the_consent_and_enters_area_part_theme_and_coordinates(
     assert RELEASED_TITLE in public and "<circle" in public
     login(client, "anna@example.org")
     assert client.get(f"/verwaltung/antraege/{seeded.released}/veroeffentlichung").status_code in (403, 404)
+
+
+def test_the_start_page_offers_the_next_open_round_and_its_years_money_even_in_december(world: World) -> None:
+    client = world.app.test_client()
+    world.clock.set(datetime(2026, 5, 4, 9, tzinfo=UTC))
+    may = client.get("/").get_data(as_text=True)
+    assert "Noch frei in 2026" in may and "Antragsfrist 31.08.2026" in may
+    world.clock.set(datetime(2026, 9, 10, 9, tzinfo=UTC))  # the autumn deadline passed, its session is to come
+    september = client.get("/").get_data(as_text=True)
+    assert "31.08.2026" not in september and "Antragsfrist 15.02.2027" in september
+    world.clock.set(datetime(2026, 12, 2, 9, tzinfo=UTC))
+    december = client.get("/").get_data(as_text=True)
+    assert "Noch frei in 2027" in december and "Noch frei in 2026" not in december
+    assert "Nächste Jurysitzung" in december and "10.03.2027" in december
