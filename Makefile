@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEB_PACKAGES := chromium poppler-utils postgresql
 
-.PHONY: demo test install system-deps lint typecheck bench clean
+.PHONY: demo test install system-deps lint typecheck bench clean translations extract-messages
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -14,7 +14,24 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) translations
+
+# The message catalogues (docs/i18n.md): .po files are in git, the .mo files are compiled here
+# (and by setup.py into the wheel). A .mo is rebuilt whenever its .po is newer.
+PO_FILES := $(wildcard webapp/translations/*/LC_MESSAGES/*.po fondsengine/translations/*/LC_MESSAGES/*.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+translations: $(MO_FILES)
+%.mo: %.po | $(STAMP)
+	$(VENV)/bin/pybabel compile --statistics -i $< -o $@ -l $(word 3,$(subst /, ,$<))
+
+# German msgids out of templates and Python into the templates (.pot); then update the languages.
+extract-messages: install
+	$(VENV)/bin/pybabel extract -F babel.cfg -o webapp/translations/messages.pot --no-location --omit-header --sort-output -k _l -k N_ webapp
+	$(VENV)/bin/pybabel update -i webapp/translations/messages.pot -d webapp/translations --no-fuzzy-matching --ignore-obsolete
+	$(VENV)/bin/pybabel extract -F babel-mails.cfg -o fondsengine/translations/mails.pot --no-location --omit-header --sort-output -k _n fondsengine/notify
+	$(VENV)/bin/pybabel update -i fondsengine/translations/mails.pot -d fondsengine/translations -D mails --no-fuzzy-matching --ignore-obsolete
+	$(VENV)/bin/pybabel extract -F babel-workflows.cfg -o fondsengine/translations/workflows.pot --no-location --omit-header --sort-output workflows
+	$(VENV)/bin/pybabel update -i fondsengine/translations/workflows.pot -d fondsengine/translations -D workflows --no-fuzzy-matching --ignore-obsolete
 
 # Debian packages the suite needs (real Chromium, pdftotext, PostgreSQL). Only as root.
 system-deps:

@@ -18,7 +18,7 @@ from fondsengine.engine import Engine
 from fondsengine.notify import Mailer, build_mailer
 from fondsengine.notify.outbox import make_after_commit_dispatch
 from fondsengine.ops.startup import checked_secret_key
-from webapp import fields, filters, ratelimit, requestlog, security
+from webapp import fields, filters, i18n, ratelimit, requestlog, security
 from webapp.extensions import csrf, login_manager
 
 log = logging.getLogger(__name__)
@@ -60,6 +60,7 @@ def create_app(
     csrf.init_app(app)
     login_manager.init_app(app)
     filters.register(app)
+    i18n.install(app)
     security.register(app)
     requestlog.register(app)
     ratelimit.init_app(app, settings)

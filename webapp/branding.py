@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -14,10 +15,10 @@ from fondsengine.model import Fund
 
 NEUTRAL = "Bewohnerfonds"
 AREAS = (  # (role or None for everybody, endpoint, label, blueprint)
-    (None, "applicant.overview", "Meine Anträge", "applicant"),
-    ("jury_member", "jury.index", "Jury", "jury"),
-    ("manager", "manage.index", "Verwaltung", "manage"),
-    ("city_approver", "granting.queue", "Bewilligung", "granting"),
+    (None, "applicant.overview", _l("Meine Anträge"), "applicant"),
+    ("jury_member", "jury.index", _l("Jury"), "jury"),
+    ("manager", "manage.index", _l("Verwaltung"), "manage"),
+    ("city_approver", "granting.queue", _l("Bewilligung"), "granting"),
 )
 
 

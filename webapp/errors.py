@@ -8,8 +8,9 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from fondsengine.errors import NotFound
+from webapp.i18n import N_
 
-CSRF_MESSAGE = (
+CSRF_MESSAGE = N_(  # German; pages show it through the `tr` filter (webapp/i18n.py)
     "Ihre Sitzung war abgelaufen, deshalb wurde noch nichts gespeichert. Ihre Eingaben "
     "stehen unten noch im Formular: Bitte prüfen Sie sie und senden Sie das Formular "
     "noch einmal ab."

@@ -8,11 +8,12 @@ from flask_wtf import CSRFProtect
 
 from fondsengine.engine import Actor, Engine
 from fondsengine.notify import Mailer
+from webapp.i18n import N_
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
-login_manager.login_message = "Bitte melden Sie sich an, um diese Seite zu sehen."
+login_manager.login_message = N_("Bitte melden Sie sich an, um diese Seite zu sehen.")  # shown through `tr`
 login_manager.login_message_category = "info"
 login_manager.session_protection = "strong"
 

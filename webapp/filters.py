@@ -10,6 +10,9 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal
 from flask import Flask
 
+from fondsengine.i18n import DEFAULT_LANGUAGE
+from webapp.i18n import page_language
+
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
@@ -44,7 +47,8 @@ def zeit(value: datetime | None) -> str:
         return "–"
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return format_datetime(value.astimezone(BERLIN), "dd.MM.yyyy, HH:mm 'Uhr'", locale="de_DE")
+    pattern = "dd.MM.yyyy, HH:mm 'Uhr'" if page_language() == DEFAULT_LANGUAGE else "dd.MM.yyyy, HH:mm"
+    return format_datetime(value.astimezone(BERLIN), pattern, locale="de_DE")
 
 
 def filesize(n: int | None) -> str:

@@ -4,31 +4,34 @@ Workflow steps are named by the workflow file (their labels); these are the othe
 
 from __future__ import annotations
 
+from webapp.i18n import N_
+
 EVENT_TEXT = {
-    "create_draft": "Entwurf angelegt",
-    "add_message": "Nachricht geschrieben",
-    "save": "Entwurf gespeichert",
-    "confirm_consultation": "Beratungsgespräch bestätigt",
-    "add_attachment": "Datei angehängt",
-    "remove_attachment": "Datei gelöscht",
-    "add_note": "Notiz hinzugefügt",
-    "record_review": "Prüfpunkte erfasst",
-    "request_payment": "Auszahlung angefordert",
-    "book_payment": "Auszahlung gebucht",
-    "book_refund": "Rückzahlung gebucht",
-    "review_receipt": "Beleg geprüft",
-    "cast_vote": "Stimme abgegeben",
-    "declare_conflict": "Befangenheit erklärt",
-    "enter_show_of_hands": "Abstimmung per Handzeichen erfasst",
-    "open_session": "Jurysitzung eröffnet",
-    "close_session": "Jurysitzung abgeschlossen",
-    "close_circulation": "Umlaufverfahren abgeschlossen",
-    "jury_no_quorum": "Jury nicht beschlussfähig",
+    "create_draft": N_("Entwurf angelegt"),
+    "add_message": N_("Nachricht geschrieben"),
+    "save": N_("Entwurf gespeichert"),
+    "confirm_consultation": N_("Beratungsgespräch bestätigt"),
+    "add_attachment": N_("Datei angehängt"),
+    "remove_attachment": N_("Datei gelöscht"),
+    "add_note": N_("Notiz hinzugefügt"),
+    "record_review": N_("Prüfpunkte erfasst"),
+    "request_payment": N_("Auszahlung angefordert"),
+    "book_payment": N_("Auszahlung gebucht"),
+    "book_refund": N_("Rückzahlung gebucht"),
+    "review_receipt": N_("Beleg geprüft"),
+    "cast_vote": N_("Stimme abgegeben"),
+    "declare_conflict": N_("Befangenheit erklärt"),
+    "enter_show_of_hands": N_("Abstimmung per Handzeichen erfasst"),
+    "open_session": N_("Jurysitzung eröffnet"),
+    "close_session": N_("Jurysitzung abgeschlossen"),
+    "close_circulation": N_("Umlaufverfahren abgeschlossen"),
+    "jury_no_quorum": N_("Jury nicht beschlussfähig"),
 }
 # What the jury does internally is not the applicant's timeline (e.g. when each vote was cast).
 JURY_INTERNAL = frozenset({"cast_vote", "declare_conflict", "enter_show_of_hands", "add_note", "review_receipt"})
 
 
 def event_text(action: str, workflow_labels: dict[str, str]) -> str:
-    """The German name of a recorded action: the workflow's label, else ours, else a neutral text."""
-    return workflow_labels.get(action) or EVENT_TEXT.get(action) or "Bearbeitungsschritt"
+    """The German name of a recorded action: the workflow's label, else ours, else a neutral text (a msgid:
+    the resident's timeline translates it)."""
+    return workflow_labels.get(action) or EVENT_TEXT.get(action) or N_("Bearbeitungsschritt")

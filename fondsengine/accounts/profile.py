@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from fondsengine.engine import Actor, Engine
 from fondsengine.errors import InvalidInput, NotFound
+from fondsengine.i18n import known
 from fondsengine.inputs import check_text
 from fondsengine.lifecycle.audit import record
 from fondsengine.model import User
@@ -28,6 +29,7 @@ class Profile:
     street: str
     postcode: str
     city: str
+    language: str = "de"
 
 
 def profile_of(fonds: Engine, actor: Actor) -> Profile:
@@ -36,7 +38,9 @@ def profile_of(fonds: Engine, actor: Actor) -> Profile:
         user = s.get(User, actor.user_id) if actor.user_id is not None else None
         if user is None or user.anonymised_at is not None:
             raise NotFound("Dieses Konto gibt es nicht.")
-        return Profile(user.name, user.email or "", user.street or "", user.postcode or "", user.city or "")
+        return Profile(
+            user.name, user.email or "", user.street or "", user.postcode or "", user.city or "", user.language
+        )
 
 
 def _clean(name: str, street: str, postcode: str, city: str) -> tuple[str, str | None, str | None, str | None]:
@@ -82,3 +86,29 @@ def change_profile(fonds: Engine, actor: Actor, *, name: str, street: str, postc
             )
         uow.commit()
         return changed
+
+
+def set_language(fonds: Engine, actor: Actor, code: str) -> bool:
+    """Choose the language of the acting person's pages and mails (letters stay German); True when
+    it changed (audited)."""
+    if actor.user_id is None:
+        raise InvalidInput("Nur angemeldete Personen haben ein Konto.")
+    if known(code) is None:
+        raise InvalidInput("Diese Sprache gibt es hier nicht.", field="language")
+    with fonds.unit_of_work() as uow:
+        user = uow.session.get(User, actor.user_id, with_for_update=True)
+        if user is None or user.anonymised_at is not None:
+            raise NotFound("Dieses Konto gibt es nicht.")
+        if user.language == code:
+            return False
+        before, user.language = user.language, code
+        record(
+            uow.session,
+            actor=actor,
+            role="user",
+            action="set_language",
+            at=fonds.clock.now(),
+            data={"user_id": user.id, "from": before, "to": code},
+        )
+        uow.commit()
+        return True

@@ -29,6 +29,7 @@ class Account:
     is_admin: bool = False
     session_generation: int = 0
     totp_enabled: bool = False
+    language: str = "de"  # of pages and mails (fondsengine.i18n)
 
 
 def _account(s: Session, user: User) -> Account:
@@ -44,6 +45,7 @@ def _account(s: Session, user: User) -> Account:
         user.is_admin,
         user.session_generation,
         user.totp_enabled_at is not None,
+        user.language,
     )
 
 

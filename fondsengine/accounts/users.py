@@ -15,6 +15,7 @@ from sqlalchemy import select
 from fondsengine.clock import local_date
 from fondsengine.engine import Actor, Engine
 from fondsengine.errors import InvalidInput, NotFound
+from fondsengine.i18n import DEFAULT_LANGUAGE, known
 from fondsengine.lifecycle import authz
 from fondsengine.lifecycle.audit import record
 from fondsengine.model import Fund, Membership, User
@@ -120,8 +121,10 @@ def create_user(
     password: str | None = None,
     confirmed: bool = False,
     is_admin: bool = False,
+    language: str = DEFAULT_LANGUAGE,
 ) -> int:
-    """Create a person (email may be None for residents the office represents on paper)."""
+    """Create a person (email may be None for residents the office represents on paper); `language`
+    is the one of pages and mails (German when unknown)."""
     if not name.strip():
         raise InvalidInput("Bitte geben Sie einen Namen an.", field="name")
     addr = normalise_email(email) if email else None
@@ -142,6 +145,7 @@ def create_user(
             active=True,
             is_admin=is_admin,
             notification_prefs={},
+            language=known(language) or DEFAULT_LANGUAGE,
             created_at=now,
         )
         s.add(user)

@@ -59,6 +59,8 @@ def record_review(fonds: Engine, actor: Actor, application_id: int, answers: dic
             if result == "not_fulfilled" and not note.strip():
                 raise InvalidInput("Bitte begründen Sie, warum ein Punkt nicht erfüllt ist.", field=item_id)
             row = existing.get(item_id)
+            if row is not None and row.result == "not_fulfilled" != result and note.strip() == row.note:
+                note = ""  # the reason why it was not fulfilled does not outlive the switch (issue 18)
             if row is None:
                 row = ReviewItem(
                     application_id=app.id,
@@ -250,6 +252,10 @@ def schedule(fonds: Engine, actor: Actor, application_id: int, session_id: int) 
             raise NotFound("Diese Jurysitzung gibt es in diesem Fonds nicht.")
         if js.status == "closed":
             raise InvalidInput("Die Sitzung ist bereits geschlossen.")
+        if local_date(js.starts_at) < local_date(fonds.clock.now()):
+            raise InvalidInput(
+                "Der Tag dieser Sitzung ist vorbei. Bitte wählen Sie eine kommende Sitzung.", field="session_id"
+            )
         fire(uow, actor, app, "schedule", extra={"session_id": session_id})
         position = (s.scalar(select(func.max(AgendaItem.position)).where(AgendaItem.session_id == session_id)) or 0) + 1
         existing = s.scalar(

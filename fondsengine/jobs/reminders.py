@@ -6,12 +6,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from fondsengine.applications.todo import office_todo
 from fondsengine.clock import local_date
 from fondsengine.engine import Actor, Engine, UnitOfWork
 from fondsengine.jobs.base import funds, mail, mail_once, members, once
-from fondsengine.model import AgendaItem, Application, Attendance, JurySession
+from fondsengine.model import AgendaItem, Application, Attendance, JobMark, JurySession
 from fondsengine.money import format_euro
 
 JURY_INVITATION_DAYS = 14
@@ -27,26 +28,46 @@ def _sessions(fonds: Engine, now: datetime, within: timedelta) -> list[JurySessi
         ).order_by(JurySession.starts_at)))  # fmt: skip
 
 
-def _agenda(fonds: Engine, session_id: int) -> list[list[Any]]:
-    with fonds.db.read() as s:
-        rows = s.execute(
-            select(Application.title, Application.organisation, Application.contact_name,
-                   Application.requested_cents, Application.file_number)
-            .join(AgendaItem, AgendaItem.application_id == Application.id)
-            .where(AgendaItem.session_id == session_id).order_by(AgendaItem.position)
-        ).all()  # fmt: skip
+def _agenda(s: Session, session_id: int) -> list[list[Any]]:
+    rows = s.execute(
+        select(Application.title, Application.organisation, Application.contact_name,
+               Application.requested_cents, Application.file_number)
+        .join(AgendaItem, AgendaItem.application_id == Application.id)
+        .where(AgendaItem.session_id == session_id).order_by(AgendaItem.position)
+    ).all()  # fmt: skip
     return [[t, org or name, cents, ref or ""] for t, org, name, cents, ref in rows]
+
+
+def invitation_key(session_id: int, user_id: int) -> str:
+    """The one key of a member's invitation to a session: the office's click and the job share it."""
+    return f"jury_invitation:{session_id}:{user_id}"
+
+
+def invitation_payload(js: JurySession, agenda: list[list[Any]]) -> dict[str, Any]:
+    """What the invitation mail needs: the session, its place and the agenda."""
+    return {"fund_id": js.fund_id, "session_id": js.id, "starts_at": js.starts_at.isoformat(),
+            "location": js.place, "agenda": agenda}  # fmt: skip
+
+
+def queue_invitation(uow: UnitOfWork, js: JurySession, user_id: int, now: datetime) -> None:
+    """Queue the invitation mail now, in the caller's transaction, and mark it done for the job (so the
+    scheduler never sends it a second time)."""
+    key = invitation_key(js.id, user_id)
+    if uow.session.scalar(select(JobMark.id).where(JobMark.key == key)) is not None:
+        return
+    uow.session.add(JobMark(key=key, job="jury_invitation", done_at=now))
+    mail(uow, key, "jury_invitation", now, invitation_payload(js, _agenda(uow.session, js.id)), user_id=user_id)
 
 
 def jury_invitation(fonds: Engine, now: datetime) -> int:
     """Invite every jury member, with the agenda, 14 days before a session."""
     done = 0
     for js in _sessions(fonds, now, timedelta(days=JURY_INVITATION_DAYS)):
-        agenda = _agenda(fonds, js.id)
+        with fonds.db.read() as s:
+            agenda = _agenda(s, js.id)
         for user_id, _email, _name in members(fonds, js.fund_id, "jury_member", local_date(js.starts_at)):
-            key = f"jury_invitation:{js.id}:{user_id}"
-            payload = {"fund_id": js.fund_id, "session_id": js.id, "starts_at": js.starts_at.isoformat(),
-                       "location": js.place, "agenda": agenda}  # fmt: skip
+            key = invitation_key(js.id, user_id)
+            payload = invitation_payload(js, agenda)
 
             def action(uow: UnitOfWork, uid: int = user_id, k: str = key, p: dict[str, Any] = payload) -> None:
                 mail(uow, k, "jury_invitation", now, p, user_id=uid)

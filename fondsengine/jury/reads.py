@@ -286,7 +286,14 @@ def agenda_items(fonds: Engine, actor: Actor, info: SessionInfo) -> list[ItemVie
                     my_amount_cents=mine.amount_cents if mine else None,
                     my_conflict=next((c.reason for c in declared if c.user_id == uid), None),
                     i_am_applicant=app.applicant_id == uid,
-                    conflicts=tuple((names.get(c.user_id, f"Person {c.user_id}"), c.reason) for c in declared),
+                    # who is conflicted is for everyone; why, only for the member and the office (issue 18)
+                    conflicts=tuple(
+                        (
+                            names.get(c.user_id, f"Person {c.user_id}"),
+                            c.reason if c.user_id == uid or info.is_manager else "",
+                        )
+                        for c in declared
+                    ),
                     excluded_ids=excluded,
                     votes_given=sum(counts.values()),
                     counts=counts,

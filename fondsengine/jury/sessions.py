@@ -25,7 +25,8 @@ from fondsengine.model import Attendance, Conflict, Vote
 
 
 def invite(fonds: Engine, actor: Actor, session_id: int) -> int:
-    """Invite the members of the jury on the session's day (attendance rows); return how many are new."""
+    """Invite the members of the jury on the session's day (attendance rows, and the invitation mail with the
+    agenda, sent right after the commit); return how many are new."""
     with fonds.unit_of_work() as uow:
         s = uow.session
         now = fonds.clock.now()
@@ -38,8 +39,12 @@ def invite(fonds: Engine, actor: Actor, session_id: int) -> int:
             raise InvalidInput("Die Förderrichtlinie erlaubt keine Abstimmung im Umlaufverfahren.", clause=rules.clause)
         invited = set(s.scalars(select(Attendance.user_id).where(Attendance.session_id == js.id)))
         new = sorted(voting_ids(jury_members(s, js.fund_id, session_day(js), rules), rules) - invited)
+        from fondsengine.jobs.reminders import queue_invitation  # jobs import the jury: late, no cycle
+
         for uid in new:
             s.add(Attendance(session_id=js.id, user_id=uid, invited_at=now, confirmed=None, present=False))
+            if not js.circulation:  # the mail goes out with the click (issue 18), not 14 days later by the job
+                queue_invitation(uow, js, uid, now)
         record(
             s,
             actor=actor,

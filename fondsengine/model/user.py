@@ -30,6 +30,8 @@ class User(Base):
     postcode: Mapped[str | None] = mapped_column(String(10))
     city: Mapped[str | None] = mapped_column(String(100))
     notification_prefs: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # the language of pages and mails (fondsengine.i18n.LANGUAGES); letters stay German
+    language: Mapped[str] = mapped_column(String(8), default="de", server_default="de")
     created_at: Mapped[datetime]
     anonymised_at: Mapped[datetime | None]
     # bumped on logout, password change/reset and address change: older session cookies stop working

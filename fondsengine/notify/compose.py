@@ -1,4 +1,7 @@
-"""Building blocks for German mails: one list of blocks renders to plain text and HTML.
+"""Building blocks for mails: one list of blocks renders to plain text and HTML.
+
+The texts are German msgids; inside `fondsengine.i18n.mail_language(lang)` they come out in the
+person's language (greeting, closing, footer here; each mail's own text in its module).
 
 Every piece of user text is escaped in the HTML part; the plain text part is the
 authoritative content (the HTML is a convenience for mail clients).
@@ -13,6 +16,8 @@ from datetime import date, datetime
 
 from fondsengine.clock import BERLIN
 from fondsengine.errors import InvalidInput
+from fondsengine.i18n import current_language, direction
+from fondsengine.i18n import gettext as _
 from fondsengine.notify.port import Attachment, Message, header_text
 
 
@@ -30,8 +35,8 @@ def format_datetime(instant: datetime) -> str:
 
 
 def quoted(title: str) -> str:
-    """A title in German quotation marks: „Repair-Café“."""
-    return f"„{title}“"
+    """A title in quotation marks: „Repair-Café“ in German, “Repair-Café” in the other mail languages."""
+    return f"„{title}“" if current_language() == "de" else f"“{title}”"
 
 
 @dataclass(frozen=True)
@@ -85,7 +90,7 @@ def _text_block(block: Block) -> str:
     if isinstance(block, Link):
         return f"{block.label}:\n{block.url}"
     if isinstance(block, Facts):
-        width = max(len(label) for label, _ in block.rows) + 1
+        width = max(len(label) for label, _value in block.rows) + 1
         return "\n".join(f"{label + ':':<{width}} {value}" for label, value in block.rows)
     return "\n".join(f"- {item}" + (f"\n  {url}" if url else "") for item, url in block.pairs())
 
@@ -117,7 +122,7 @@ def _html_block(block: Block) -> str:
 
 def greeting(name: str | None) -> str:
     """The salutation: 'Guten Tag Anna Schmidt,' or 'Guten Tag,' without a name."""
-    return f"Guten Tag {name.strip()}," if name and name.strip() else "Guten Tag,"
+    return _("Guten Tag %(name)s,") % {"name": name.strip()} if name and name.strip() else _("Guten Tag,")
 
 
 def compose(
@@ -133,14 +138,15 @@ def compose(
     """Render the blocks into a Message with a greeting, a signature and an automatic footer.
 
     The subject may hold any title an applicant typed: it is made one safe header line here."""
-    subject = header_text(subject) or "Nachricht zu Ihrem Antrag"
-    footer = "Diese Nachricht wurde automatisch verschickt."
-    closing = f"Viele Grüße\n{signature}"
+    subject = header_text(subject) or _("Nachricht zu Ihrem Antrag")
+    footer = _("Diese Nachricht wurde automatisch verschickt.")
+    closing = _("Viele Grüße") + f"\n{signature}"
+    lang = current_language()
     all_blocks: list[Block] = [Para(greeting(name)), *blocks, Para(closing)]
     text = "\n\n".join(_text_block(b) for b in all_blocks) + f"\n\n-- \n{footer}\n"
     body = "\n".join(_html_block(b) for b in all_blocks)
     page = (
-        '<!DOCTYPE html>\n<html lang="de"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="{lang}" dir="{direction(lang)}"><head><meta charset="utf-8">'
         f"<title>{html.escape(subject)}</title></head>\n"
         '<body style="font-family:sans-serif;line-height:1.4;max-width:40em">\n'
         f'{body}\n<p style="color:#666;font-size:small">{html.escape(footer)}</p>\n'

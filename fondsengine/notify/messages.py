@@ -1,4 +1,7 @@
-"""German mails to applicants: account, application, decision, payment, proof of use.
+"""Mails to applicants: account, application, decision, payment, proof of use.
+
+German msgids; built inside `fondsengine.i18n.mail_language(lang)` they are in the applicant's
+language (fondsengine/translations/<lang>/LC_MESSAGES/mails.po). Letters attached stay German.
 
 Every function takes plain values (names, titles, dates, cents, URLs), never ORM objects,
 and returns a Message with plain text and simple HTML. ``office`` is the sender's name
@@ -11,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from fondsengine.i18n import DEFAULT_LANGUAGE, current_language, ngettext
+from fondsengine.i18n import gettext as _
 from fondsengine.money import format_euro
 from fondsengine.notify.compose import (
     Block,
@@ -53,6 +58,7 @@ __all__ = [
     "email_confirmation",
     "jury_invitation",
     "jury_reminder",
+    "letter_note",
     "password_changed",
     "password_reset",
     "payment_made",
@@ -69,51 +75,66 @@ def _hours(hours: int) -> str:
     """A link's validity in plain words: whole days from 24 hours on ('7 Tage', not '168 Stunden')."""
     if hours >= 24 and hours % 24 == 0:
         days = hours // 24
-        return "einen Tag" if days == 1 else f"{days} Tage"
-    return "eine Stunde" if hours == 1 else f"{hours} Stunden"
+        return _("einen Tag") if days == 1 else _("%(num)s Tage") % {"num": days}
+    return _("eine Stunde") if hours == 1 else _("%(num)s Stunden") % {"num": hours}
 
 
-def email_confirmation(
-    to: str, *, name: str | None, confirm_url: str, office: str, valid_hours: int = 48
-) -> Message:
+def letter_note() -> list[Block]:
+    """The cover note of a letter mail outside German: the attached letter is the German legal text."""
+    if current_language() == DEFAULT_LANGUAGE:
+        return []
+    return [
+        Para(
+            _(
+                "Das Schreiben im Anhang ist auf Deutsch, denn nur der deutsche Text ist rechtlich verbindlich. "
+                "Diese E-Mail sagt Ihnen in Ihrer Sprache, worum es geht. Bei Fragen helfen wir Ihnen gern."
+            )
+        )
+    ]
+
+
+def email_confirmation(to: str, *, name: str | None, confirm_url: str, office: str, valid_hours: int = 48) -> Message:
     """Ask a new user to confirm the e-mail address with a link."""
     return compose(
         to,
-        "Bestätigen Sie Ihre E-Mail-Adresse",
+        _("Bestätigen Sie Ihre E-Mail-Adresse"),
         name,
         [
             Para(
-                "vielen Dank für Ihre Anmeldung. Bitte bestätigen Sie Ihre E-Mail-Adresse "
-                "mit einem Klick auf diesen Link:"
+                _(
+                    "vielen Dank für Ihre Anmeldung. Bitte bestätigen Sie Ihre E-Mail-Adresse "
+                    "mit einem Klick auf diesen Link:"
+                )
             ),
-            Link("E-Mail-Adresse bestätigen", confirm_url),
+            Link(_("E-Mail-Adresse bestätigen"), confirm_url),
             Para(
-                f"Der Link ist {_hours(valid_hours)} gültig. Wenn Sie sich nicht angemeldet "
-                "haben, können Sie diese Nachricht einfach löschen."
+                _(
+                    "Der Link ist %(valid)s gültig. Wenn Sie sich nicht angemeldet "
+                    "haben, können Sie diese Nachricht einfach löschen."
+                )
+                % {"valid": _hours(valid_hours)}
             ),
         ],
         office,
     )
 
 
-def password_reset(
-    to: str, *, name: str | None, reset_url: str, office: str, valid_hours: int = 2
-) -> Message:
+def password_reset(to: str, *, name: str | None, reset_url: str, office: str, valid_hours: int = 2) -> Message:
     """Send a link to choose a new password."""
     return compose(
         to,
-        "Neues Passwort festlegen",
+        _("Neues Passwort festlegen"),
         name,
         [
+            Para(_("Sie haben ein neues Passwort angefordert. Über diesen Link können Sie es festlegen:")),
+            Link(_("Neues Passwort festlegen"), reset_url),
             Para(
-                "Sie haben ein neues Passwort angefordert. Über diesen Link können Sie es "
-                "festlegen:"
-            ),
-            Link("Neues Passwort festlegen", reset_url),
-            Para(
-                f"Der Link ist {_hours(valid_hours)} gültig und funktioniert nur einmal. "
-                "Wenn Sie kein neues Passwort angefordert haben, ignorieren Sie diese "
-                "Nachricht; Ihr bisheriges Passwort bleibt gültig."
+                _(
+                    "Der Link ist %(valid)s gültig und funktioniert nur einmal. "
+                    "Wenn Sie kein neues Passwort angefordert haben, ignorieren Sie diese "
+                    "Nachricht; Ihr bisheriges Passwort bleibt gültig."
+                )
+                % {"valid": _hours(valid_hours)}
             ),
         ],
         office,
@@ -153,26 +174,28 @@ def application_received(
     """Confirm that an application was submitted, with the amount requested."""
     return compose(
         to,
-        f"Ihr Antrag {quoted(title)} ist eingegangen",
+        _("Ihr Antrag %(title)s ist eingegangen") % {"title": quoted(title)},
         name,
         [
             Para(
-                f"vielen Dank! Ihr Antrag für den Fonds {quoted(fund_name)} ist bei uns "
-                "eingegangen."
+                _("vielen Dank! Ihr Antrag für den Fonds %(fund)s ist bei uns eingegangen.")
+                % {"fund": quoted(fund_name)}
             ),
             Facts(
                 (
-                    ("Projekt", title),
-                    ("Aktenzeichen", reference),
-                    ("Beantragt", format_euro(requested_cents)),
-                    ("Eingereicht am", format_date(submitted_on)),
+                    (_("Projekt"), title),
+                    (_("Aktenzeichen"), reference),
+                    (_("Beantragt"), format_euro(requested_cents)),
+                    (_("Eingereicht am"), format_date(submitted_on)),
                 )
             ),
             Para(
-                "Wir prüfen jetzt, ob der Antrag vollständig ist, und melden uns, falls "
-                "etwas fehlt. Den Stand Ihres Antrags sehen Sie jederzeit hier:"
+                _(
+                    "Wir prüfen jetzt, ob der Antrag vollständig ist, und melden uns, falls "
+                    "etwas fehlt. Den Stand Ihres Antrags sehen Sie jederzeit hier:"
+                )
             ),
-            Link("Antrag ansehen", status_url),
+            Link(_("Antrag ansehen"), status_url),
         ],
         office,
     )
@@ -192,18 +215,21 @@ def changes_requested(
     """Ask the applicant to complete or change the application (Nachforderung)."""
     blocks: list[Block] = [
         Para(
-            f"wir haben Ihren Antrag {quoted(title)} (Aktenzeichen {reference}) geprüft. "
-            "Bevor er weiterbearbeitet werden kann, brauchen wir noch Folgendes:"
+            _(
+                "wir haben Ihren Antrag %(title)s (Aktenzeichen %(reference)s) geprüft. "
+                "Bevor er weiterbearbeitet werden kann, brauchen wir noch Folgendes:"
+            )
+            % {"title": quoted(title), "reference": reference}
         ),
         Bullets(tuple(changes)),
     ]
     if respond_by is not None:
-        blocks.append(Para(f"Bitte ergänzen Sie den Antrag bis zum {format_date(respond_by)}."))
+        blocks.append(Para(_("Bitte ergänzen Sie den Antrag bis zum %(day)s.") % {"day": format_date(respond_by)}))
     blocks += [
-        Link("Antrag ergänzen", edit_url),
-        Para("Bei Fragen antworten Sie einfach auf diese Nachricht oder rufen Sie uns an."),
+        Link(_("Antrag ergänzen"), edit_url),
+        Para(_("Bei Fragen antworten Sie einfach auf diese Nachricht oder rufen Sie uns an.")),
     ]
-    return compose(to, f"Bitte ergänzen Sie Ihren Antrag {quoted(title)}", name, blocks, office)
+    return compose(to, _("Bitte ergänzen Sie Ihren Antrag %(title)s") % {"title": quoted(title)}, name, blocks, office)
 
 
 def decision(
@@ -220,46 +246,59 @@ def decision(
     office: str,
     proof_due_on: date | None = None,
 ) -> Message:
-    """Tell the applicant the decision (approved or rejected), with the letter attached."""
-    letter_note = (
-        f"Den Bescheid finden Sie im Anhang ({letter.filename})."
+    """Tell the applicant the decision (approved or rejected), with the letter attached (German, with a
+    cover note in her language)."""
+    letter_text = (
+        _("Den Bescheid finden Sie im Anhang (%(file)s).") % {"file": letter.filename}
         if letter is not None
-        else "Den schriftlichen Bescheid erhalten Sie gesondert."
+        else _("Den schriftlichen Bescheid erhalten Sie gesondert.")
     )
     if approved:
         if granted_cents is None:
             raise ValueError("an approval needs granted_cents")
-        subject = f"Ihr Antrag {quoted(title)} wurde bewilligt"
+        subject = _("Ihr Antrag %(title)s wurde bewilligt") % {"title": quoted(title)}
         facts: list[tuple[str, str]] = [
-            ("Aktenzeichen", reference),
-            ("Bewilligt", format_euro(granted_cents)),
+            (_("Aktenzeichen"), reference),
+            (_("Bewilligt"), format_euro(granted_cents)),
         ]
         if proof_due_on is not None:
-            facts.append(("Verwendungsnachweis bis", format_date(proof_due_on)))
+            facts.append((_("Verwendungsnachweis bis"), format_date(proof_due_on)))
         blocks: list[Block] = [
             Para(
-                f"gute Nachrichten: Ihr Projekt {quoted(title)} wird aus dem Fonds "
-                f"{quoted(fund_name)} gefördert."
+                _("gute Nachrichten: Ihr Projekt %(title)s wird aus dem Fonds %(fund)s gefördert.")
+                % {"title": quoted(title), "fund": quoted(fund_name)}
             ),
             Facts(tuple(facts)),
             Para(
-                f"{letter_note} Bitte lesen Sie ihn sorgfältig: Er nennt die Bedingungen, "
-                "die Auszahlung und was Sie nach dem Projekt einreichen müssen."
+                letter_text
+                + " "
+                + _(
+                    "Bitte lesen Sie ihn sorgfältig: Er nennt die Bedingungen, "
+                    "die Auszahlung und was Sie nach dem Projekt einreichen müssen."
+                )
             ),
         ]
     else:
-        subject = f"Entscheidung über Ihren Antrag {quoted(title)}"
+        subject = _("Entscheidung über Ihren Antrag %(title)s") % {"title": quoted(title)}
         blocks = [
             Para(
-                f"leider kann Ihr Antrag {quoted(title)} (Aktenzeichen {reference}) aus dem "
-                f"Fonds {quoted(fund_name)} nicht gefördert werden."
+                _(
+                    "leider kann Ihr Antrag %(title)s (Aktenzeichen %(reference)s) aus dem "
+                    "Fonds %(fund)s nicht gefördert werden."
+                )
+                % {"title": quoted(title), "reference": reference, "fund": quoted(fund_name)}
             ),
             Para(
-                f"{letter_note} Er nennt die Gründe. Gern besprechen wir mit Ihnen, ob und "
-                "wie ein neuer Antrag Erfolg haben kann."
+                letter_text
+                + " "
+                + _(
+                    "Er nennt die Gründe. Gern besprechen wir mit Ihnen, ob und wie ein neuer Antrag Erfolg haben kann."
+                )
             ),
         ]
-    blocks.append(Link("Antrag ansehen", status_url))
+    if letter is not None:
+        blocks += letter_note()
+    blocks.append(Link(_("Antrag ansehen"), status_url))
     attachments = (letter,) if letter is not None else ()
     return compose(to, subject, name, blocks, office, attachments=attachments)
 
@@ -277,23 +316,23 @@ def payment_made(
 ) -> Message:
     """Tell the applicant that money was transferred (and what is still outstanding)."""
     facts: list[tuple[str, str]] = [
-        ("Aktenzeichen", reference),
-        ("Betrag", format_euro(amount_cents)),
-        ("Angewiesen am", format_date(paid_on)),
+        (_("Aktenzeichen"), reference),
+        (_("Betrag"), format_euro(amount_cents)),
+        (_("Angewiesen am"), format_date(paid_on)),
     ]
     if remaining_cents > 0:
-        facts.append(("Noch offen", format_euro(remaining_cents)))
+        facts.append((_("Noch offen"), format_euro(remaining_cents)))
     note = (
-        "Den Rest zahlen wir nach Prüfung Ihres Verwendungsnachweises aus."
+        _("Den Rest zahlen wir nach Prüfung Ihres Verwendungsnachweises aus.")
         if remaining_cents > 0
-        else "Das Geld ist in der Regel in ein bis drei Bankarbeitstagen auf Ihrem Konto."
+        else _("Das Geld ist in der Regel in ein bis drei Bankarbeitstagen auf Ihrem Konto.")
     )
     return compose(
         to,
-        f"Auszahlung für {quoted(title)}: {format_euro(amount_cents)}",
+        _("Auszahlung für %(title)s: %(amount)s") % {"title": quoted(title), "amount": format_euro(amount_cents)},
         name,
         [
-            Para(f"wir haben Geld für Ihr Projekt {quoted(title)} angewiesen."),
+            Para(_("wir haben Geld für Ihr Projekt %(title)s angewiesen.") % {"title": quoted(title)}),
             Facts(tuple(facts)),
             Para(note),
         ],
@@ -303,14 +342,9 @@ def payment_made(
 
 def _proof_blocks(title: str, reference: str, due_on: date, proof_url: str) -> list[Block]:
     return [
-        Facts(
-            (("Projekt", title), ("Aktenzeichen", reference), ("Fällig am", format_date(due_on)))
-        ),
-        Para(
-            "Dazu gehören ein kurzer Sachbericht, die Belegliste mit den Rechnungen und "
-            "einige Fotos."
-        ),
-        Link("Verwendungsnachweis einreichen", proof_url),
+        Facts(((_("Projekt"), title), (_("Aktenzeichen"), reference), (_("Fällig am"), format_date(due_on)))),
+        Para(_("Dazu gehören ein kurzer Sachbericht, die Belegliste mit den Rechnungen und einige Fotos.")),
+        Link(_("Verwendungsnachweis einreichen"), proof_url),
     ]
 
 
@@ -326,14 +360,19 @@ def proof_of_use_due_soon(
     office: str,
 ) -> Message:
     """Remind the applicant that the proof of use is due in a few days (usually 14)."""
+    values = {"title": quoted(title), "day": format_date(due_on), "num": days_left}
     return compose(
         to,
-        f"Verwendungsnachweis für {quoted(title)} fällig am {format_date(due_on)}",
+        _("Verwendungsnachweis für %(title)s fällig am %(day)s") % values,
         name,
         [
             Para(
-                f"in {days_left} Tagen, am {format_date(due_on)}, ist der "
-                f"Verwendungsnachweis für Ihr Projekt {quoted(title)} fällig."
+                ngettext(
+                    "in %(num)s Tag, am %(day)s, ist der Verwendungsnachweis für Ihr Projekt %(title)s fällig.",
+                    "in %(num)s Tagen, am %(day)s, ist der Verwendungsnachweis für Ihr Projekt %(title)s fällig.",
+                    days_left,
+                )
+                % values
             ),
             *_proof_blocks(title, reference, due_on, proof_url),
         ],
@@ -352,14 +391,18 @@ def proof_of_use_due_today(
     office: str,
 ) -> Message:
     """Remind the applicant that the proof of use is due today."""
+    values = {"title": quoted(title), "day": format_date(due_on)}
     return compose(
         to,
-        f"Heute fällig: Verwendungsnachweis für {quoted(title)}",
+        _("Heute fällig: Verwendungsnachweis für %(title)s") % values,
         name,
         [
             Para(
-                f"heute, am {format_date(due_on)}, ist der Verwendungsnachweis für Ihr Projekt "
-                f"{quoted(title)} fällig. Falls Sie ihn schon eingereicht haben, ist alles gut."
+                _(
+                    "heute, am %(day)s, ist der Verwendungsnachweis für Ihr Projekt "
+                    "%(title)s fällig. Falls Sie ihn schon eingereicht haben, ist alles gut."
+                )
+                % values
             ),
             *_proof_blocks(title, reference, due_on, proof_url),
         ],
@@ -379,18 +422,26 @@ def proof_of_use_overdue(
     office: str,
 ) -> Message:
     """Tell the applicant that the proof of use is overdue and what that can mean."""
-    days = "einem Tag" if days_overdue == 1 else f"{days_overdue} Tagen"
+    values = {"title": quoted(title), "day": format_date(due_on), "num": days_overdue}
     return compose(
         to,
-        f"Überfällig: Verwendungsnachweis für {quoted(title)}",
+        _("Überfällig: Verwendungsnachweis für %(title)s") % values,
         name,
         [
             Para(
-                f"der Verwendungsnachweis für Ihr Projekt {quoted(title)} war am "
-                f"{format_date(due_on)} fällig und ist seit {days} überfällig. Bitte reichen "
-                "Sie ihn so bald wie möglich ein. Ohne Nachweis müssen wir die Förderung "
-                "möglicherweise zurückfordern. Wenn Sie mehr Zeit brauchen, melden Sie sich "
-                "bitte bei uns."
+                ngettext(
+                    "der Verwendungsnachweis für Ihr Projekt %(title)s war am %(day)s fällig und ist seit "
+                    "einem Tag überfällig.",
+                    "der Verwendungsnachweis für Ihr Projekt %(title)s war am %(day)s fällig und ist seit "
+                    "%(num)s Tagen überfällig.",
+                    days_overdue,
+                )
+                % values
+                + " "
+                + _(
+                    "Bitte reichen Sie ihn so bald wie möglich ein. Ohne Nachweis müssen wir die Förderung "
+                    "möglicherweise zurückfordern. Wenn Sie mehr Zeit brauchen, melden Sie sich bitte bei uns."
+                )
             ),
             *_proof_blocks(title, reference, due_on, proof_url),
         ],
@@ -402,18 +453,20 @@ def account_exists_notice(to: str, *, name: str | None, login_url: str, reset_ur
     """Someone tried to register with an address that already has an account."""
     return compose(
         to,
-        "Ihr Konto besteht schon",
+        _("Ihr Konto besteht schon"),
         name,
         [
             Para(
-                "jemand hat eben versucht, mit Ihrer E-Mail-Adresse ein neues Konto anzulegen. "
-                "Mit dieser Adresse gibt es aber schon ein Konto, deshalb haben wir kein zweites angelegt."
+                _(
+                    "jemand hat eben versucht, mit Ihrer E-Mail-Adresse ein neues Konto anzulegen. "
+                    "Mit dieser Adresse gibt es aber schon ein Konto, deshalb haben wir kein zweites angelegt."
+                )
             ),
-            Para("Wenn Sie das waren: Melden Sie sich einfach mit Ihrem Konto an."),
-            Link("Anmelden", login_url),
-            Para("Wenn Sie Ihr Passwort vergessen haben, legen Sie hier ein neues fest:"),
-            Link("Neues Passwort festlegen", reset_url),
-            Para("Wenn Sie das nicht waren, können Sie diese Nachricht löschen; an Ihrem Konto ändert sich nichts."),
+            Para(_("Wenn Sie das waren: Melden Sie sich einfach mit Ihrem Konto an.")),
+            Link(_("Anmelden"), login_url),
+            Para(_("Wenn Sie Ihr Passwort vergessen haben, legen Sie hier ein neues fest:")),
+            Link(_("Neues Passwort festlegen"), reset_url),
+            Para(_("Wenn Sie das nicht waren, können Sie diese Nachricht löschen; an Ihrem Konto ändert sich nichts.")),
         ],
         office,
     )

@@ -143,7 +143,9 @@ def _prepare(fonds: Engine, row_id: int) -> tuple[Message | None, str | None, bo
         except LookupError as exc:  # letter not rendered yet: try again later
             return None, str(exc), False
         name = user.name if user is not None else row.payload.get("name")
-        message = build_message(row.topic, dict(row.payload), to, name, ctx)
+        message = build_message(
+            row.topic, dict(row.payload), to, name, ctx, user.language if user is not None else None
+        )
         return dataclasses.replace(message, message_id=f"outbox-{row.id}"), None, False
 
 

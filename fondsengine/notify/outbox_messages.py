@@ -1,4 +1,4 @@
-"""Turn an outbox row (topic + payload) back into the German mail it stands for.
+"""Turn an outbox row (topic + payload) back into the mail it stands for, in the recipient's language.
 
 Payloads hold plain JSON values only; links are built from ``Settings.base_url`` at send
 time, so a changed host name never leaves stale links in queued mails.
@@ -10,9 +10,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from fondsengine.i18n import gettext as _
+from fondsengine.i18n import mail_language
 from fondsengine.notify import messages
 from fondsengine.notify.compose import Block, Facts, Link, Para, compose, quoted
 from fondsengine.notify.port import Attachment, Message
+from fondsengine.workflow.messages import workflow_text
 
 
 @dataclass(frozen=True)
@@ -31,14 +34,19 @@ class MailContext:
         return self.base_url.rstrip("/") + path
 
 
+def _n(message: str) -> str:
+    """Mark a German msgid for the catalogue; it is translated when the mail is built."""
+    return message
+
+
 LETTER_SUBJECTS = {
-    "receipt": "Eingangsbestätigung für Ihren Antrag {title}",
-    "changes": "Bitte ergänzen Sie Ihren Antrag {title}",
-    "payment": "Auszahlungsmitteilung für {title}",
-    "proof_result": "Ergebnis der Prüfung Ihres Verwendungsnachweises für {title}",
-    "refund": "Rückforderung für {title}",
-    "lapse": "Ihre Bewilligung für {title} ist erloschen",
-    "recommendation": "Empfehlung der Jury zu Ihrem Antrag {title}",
+    "receipt": _n("Eingangsbestätigung für Ihren Antrag %(title)s"),
+    "changes": _n("Bitte ergänzen Sie Ihren Antrag %(title)s"),
+    "payment": _n("Auszahlungsmitteilung für %(title)s"),
+    "proof_result": _n("Ergebnis der Prüfung Ihres Verwendungsnachweises für %(title)s"),
+    "refund": _n("Rückforderung für %(title)s"),
+    "lapse": _n("Ihre Bewilligung für %(title)s ist erloschen"),
+    "recommendation": _n("Empfehlung der Jury zu Ihrem Antrag %(title)s"),
 }
 
 
@@ -68,27 +76,29 @@ def _letter_mail(to: str, payload: dict[str, Any], ctx: MailContext, name: str |
             granted_cents=_cents(payload, "approved_cents"), letter=ctx.letter,
             status_url=status_url, office=ctx.office, proof_due_on=_day_or_none(payload, "proof_due_on"),
         )  # fmt: skip
-    subject = LETTER_SUBJECTS.get(kind, "Ein Schreiben zu Ihrem Antrag {title}")
+    subject = _(LETTER_SUBJECTS.get(kind, _n("Ein Schreiben zu Ihrem Antrag %(title)s")))
     blocks: list[Block] = [
-        Para(f"zu Ihrem Antrag {quoted(title)} haben wir Ihnen ein Schreiben erstellt."),
-        Facts((("Aktenzeichen", _s(payload, "file_number", "–")),)),
-        Para("Sie finden es im Anhang dieser Nachricht und jederzeit bei Ihrem Antrag."),
-        Link("Antrag ansehen", status_url),
+        Para(_("zu Ihrem Antrag %(title)s haben wir Ihnen ein Schreiben erstellt.") % {"title": quoted(title)}),
+        Facts(((_("Aktenzeichen"), _s(payload, "file_number", "–")),)),
+        Para(_("Sie finden es im Anhang dieser Nachricht und jederzeit bei Ihrem Antrag.")),
+        *messages.letter_note(),
+        Link(_("Antrag ansehen"), status_url),
     ]
     attachments = (ctx.letter,) if ctx.letter is not None else ()
-    return compose(
-        to, subject.format(title=quoted(title)), name, blocks, ctx.office, attachments=attachments
-    )
+    return compose(to, subject % {"title": quoted(title)}, name, blocks, ctx.office, attachments=attachments)
 
 
 def _status_mail(to: str, payload: dict[str, Any], ctx: MailContext, name: str | None) -> Message:
     title = _s(payload, "title")
     blocks: list[Block] = [
-        Para(f"Ihr Antrag {quoted(title)} hat einen neuen Stand: {ctx.state_label or '–'}."),
-        *([Para(f"Begründung: {payload['reason']}")] if payload.get("reason") else []),
-        Link("Antrag ansehen", ctx.url(f"/antraege/{ctx.application_id}")),
+        Para(
+            _("Ihr Antrag %(title)s hat einen neuen Stand: %(state)s.")
+            % {"title": quoted(title), "state": workflow_text(ctx.state_label) or "–"}
+        ),
+        *([Para(_("Begründung: %(reason)s") % {"reason": payload["reason"]})] if payload.get("reason") else []),
+        Link(_("Antrag ansehen"), ctx.url(f"/antraege/{ctx.application_id}")),
     ]
-    return compose(to, f"Neuer Stand Ihres Antrags {quoted(title)}", name, blocks, ctx.office)
+    return compose(to, _("Neuer Stand Ihres Antrags %(title)s") % {"title": quoted(title)}, name, blocks, ctx.office)
 
 
 def _office_mail(to: str, payload: dict[str, Any], ctx: MailContext, name: str | None) -> Message:
@@ -105,15 +115,16 @@ def _message_mail(to: str, payload: dict[str, Any], ctx: MailContext, name: str 
     """A new message on an application: to the applicant when the office wrote, else to the office."""
     title, ref = _s(payload, "title"), _s(payload, "file_number", "ohne Aktenzeichen")
     if payload.get("from_office"):
-        text, link = f"die Geschäftsführung hat Ihnen zu Ihrem Antrag {quoted(title)} geschrieben.", "/antraege/"
+        text = _("die Geschäftsführung hat Ihnen zu Ihrem Antrag %(title)s geschrieben.") % {"title": quoted(title)}
+        link = "/antraege/"
     else:
         text, link = f"zum Antrag {quoted(title)} ({ref}) ist eine Nachricht eingegangen.", "/verwaltung/antraege/"
     blocks: list[Block] = [
         Para(text),
-        Para("Aus Datenschutzgründen steht die Nachricht nicht in dieser E-Mail; Sie lesen sie beim Antrag."),
-        Link("Nachricht lesen", ctx.url(f"{link}{ctx.application_id}#nachrichten")),
+        Para(_("Aus Datenschutzgründen steht die Nachricht nicht in dieser E-Mail; Sie lesen sie beim Antrag.")),
+        Link(_("Nachricht lesen"), ctx.url(f"{link}{ctx.application_id}#nachrichten")),
     ]
-    return compose(to, f"Neue Nachricht zum Antrag {quoted(title)}", name, blocks, ctx.office)
+    return compose(to, _("Neue Nachricht zum Antrag %(title)s") % {"title": quoted(title)}, name, blocks, ctx.office)
 
 
 def _erasure_requested(to: str, p: dict[str, Any], ctx: MailContext, name: str | None) -> Message:
@@ -192,9 +203,15 @@ def _digest(to: str, p: dict[str, Any], ctx: MailContext, name: str | None) -> M
 
 
 def build_message(
-    topic: str, payload: dict[str, Any], to: str, name: str | None, ctx: MailContext
+    topic: str, payload: dict[str, Any], to: str, name: str | None, ctx: MailContext, language: str | None = None
 ) -> Message:
-    """The German mail for one outbox topic; ValueError for an unknown topic."""
+    """The mail for one outbox topic in the recipient's language (German when None; the resident mails
+    are translated, the office's and the jury's stay German); ValueError for an unknown topic."""
+    with mail_language(language):
+        return _build(topic, payload, to, name, ctx)
+
+
+def _build(topic: str, payload: dict[str, Any], to: str, name: str | None, ctx: MailContext) -> Message:
     p = payload
     if topic.startswith("letter_"):
         return _letter_mail(to, p, ctx, name)

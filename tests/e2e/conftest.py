@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "artifacts" / "screenshots"
 # screenshots for a person to look at cost about a second per page: taken only when asked for
 TAKE_SHOTS = os.environ.get("FONDS_SCREENSHOTS", "") not in ("", "0")
+BROWSER_LOCALE = "de-DE"  # contexts a test opens itself pass it too (browser.new_context(locale=...))
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -45,6 +46,12 @@ class Dispatcher:
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    # a German browser (Accept-Language de-DE), as most residents have: the pages follow it (webapp/i18n.py)
+    return {**browser_context_args, "locale": BROWSER_LOCALE}
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 from fondsengine.engine import Actor
 from fondsengine.jury import usecases as jury
 from fondsengine.model import AgendaItem, Application
-from tests.e2e.conftest import Checker, log_in
+from tests.e2e.conftest import BROWSER_LOCALE, Checker, log_in
 from tests.web.builders import World
 from tests.web.test_jury_support import NOW, Jury, build_jury
 
@@ -33,7 +33,7 @@ def other_pages(browser: Browser, base_url: str) -> Iterator[list[BrowserContext
 
 def device(browser: Browser, base_url: str, contexts: list[BrowserContext], email: str) -> Page:
     """A member's own browser, logged in."""
-    context = browser.new_context(base_url=base_url)
+    context = browser.new_context(base_url=base_url, locale=BROWSER_LOCALE)
     contexts.append(context)
     page = context.new_page()
     log_in(page, email)

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from fondsengine.applications.records import applications_of
 from fondsengine.engine import Actor
 from fondsengine.model import Application, Attachment, CostItem, OutboxMessage
-from tests.e2e.conftest import Checker, log_in
+from tests.e2e.conftest import BROWSER_LOCALE, Checker, log_in
 from tests.support.files import simple_pdf
 from tests.web.builders import World, approved_for, draft_for
 
@@ -129,7 +129,7 @@ def test_without_javascript_a_too_big_upload_gets_a_german_page_with_the_limit_a
     browser: Browser, world: World, base_url: str, axe: object, tmp_path: Path
 ) -> None:
     app_id = draft_for(world, world.anna)
-    context = browser.new_context(java_script_enabled=False, base_url=base_url)
+    context = browser.new_context(java_script_enabled=False, base_url=base_url, locale=BROWSER_LOCALE)
     try:
         page = context.new_page()
         log_in(page, "anna@example.org")
@@ -144,7 +144,7 @@ def test_without_javascript_a_too_big_upload_gets_a_german_page_with_the_limit_a
         expect(page.get_by_text("höchstens 300 KB")).to_be_visible()
         # axe-core needs JavaScript: the same page, as served, is checked in a page that runs scripts
         html = page.content()
-        checked = browser.new_context(base_url=base_url)
+        checked = browser.new_context(base_url=base_url, locale=BROWSER_LOCALE)
         try:
             js_page = checked.new_page()
             js_page.goto("/impressum")

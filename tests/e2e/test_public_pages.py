@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from fondsengine.accounts.erasure import request_erasure
 from fondsengine.engine import Actor
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import BROWSER_LOCALE, log_in
 from tests.support.public import RELEASED_TITLE, seed
 from tests.web.builders import QF, World
 
@@ -60,7 +60,7 @@ def test_the_gallery_filter_and_the_consent_form_work_without_javascript(
     browser: Browser, world: World, base_url: str
 ) -> None:
     seeded = seed(world)
-    context = browser.new_context(java_script_enabled=False, base_url=base_url)
+    context = browser.new_context(java_script_enabled=False, base_url=base_url, locale=BROWSER_LOCALE)
     page = context.new_page()
     page.goto("/projekte")
     page.get_by_label("Jahr").select_option("2026")

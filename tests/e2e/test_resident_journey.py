@@ -73,6 +73,7 @@ def test_forgotten_password_is_reset_with_the_mailed_link(page: Page, world: Wor
 
 def _fill_application(page: Page, *, requested: str) -> None:
     page.get_by_label("Bewohnerin oder Bewohner").check()
+    page.get_by_label("Das Projekt ist gemeinnützig: Niemand verdient daran.").check()  # never ticked in advance
     page.get_by_label("Postanschrift: Straße und Hausnummer").fill("Ruhrstraße 12")
     page.get_by_label("Postleitzahl", exact=True).fill("58452")
     page.get_by_label("Ort", exact=True).fill("Witten")

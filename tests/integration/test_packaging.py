@@ -19,7 +19,9 @@ from tests.support.serving import SECRET, children, clean_env, free_port, run_cl
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 NOT_SOURCES = shutil.ignore_patterns(
-    ".venv", ".git", "build", "dist", "*.egg-info", "instance", "artifacts", "__pycache__", ".*_cache", "tests", "bench"
+    ".venv", ".git", "build", "dist", "*.egg-info", "instance", "artifacts", "__pycache__", ".*_cache", "tests",
+    "bench",
+    "*.mo",  # compiled catalogues are not in git: the build must compile them (setup.py)
 )
 
 
@@ -73,6 +75,10 @@ def test_the_wheel_installs_into_a_fresh_venv_and_migrates_loads_and_serves_outs
         assert expected in names
     assert any(n.startswith("fondsengine/letters/fonts/") and n.endswith(".ttf") for n in names)
     assert any(n.startswith("webapp/static/") for n in names)
+    for lang in ("en", "tr"):  # the catalogues, compiled by the build (docs/i18n.md)
+        assert f"webapp/translations/{lang}/LC_MESSAGES/messages.mo" in names
+        for domain in ("mails", "workflows"):
+            assert f"fondsengine/translations/{lang}/LC_MESSAGES/{domain}.mo" in names
 
     venv = _venv_with_wheel(tmp_path, wheel)
     exe = str(venv / "bin" / "fondsengine")
@@ -100,6 +106,8 @@ def test_the_wheel_installs_into_a_fresh_venv_and_migrates_loads_and_serves_outs
     with serving(env, tmp_path, "--workers", "1", exe=exe, cwd=office) as server:
         home = httpx.get(server.url + "/", timeout=30)
         assert home.status_code == 200 and "Dein Projektgeld" in home.text
+        turkish = httpx.get(server.url + "/", headers={"Accept-Language": "tr"}, timeout=30)
+        assert '<html lang="tr"' in turkish.text and "Mahalledeki fikriniz için para" in turkish.text
         assert httpx.get(server.url + "/readyz", timeout=30).json()["status"] == "ok"
         css = next(n for n in names if n.startswith("webapp/static/") and n.endswith(".css"))
         assert httpx.get(server.url + "/static/" + css.removeprefix("webapp/static/"), timeout=30).status_code == 200

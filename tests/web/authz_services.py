@@ -562,6 +562,9 @@ SERVICES: dict[str, Use] = {
         SELF,
         lambda aw, a, st: profile.change_profile(aw.world.fonds, a, name="Neu", street="", postcode="", city=""),
     ),
+    "fondsengine.accounts.profile.set_language": fund_write(
+        SELF, lambda aw, a, st: profile.set_language(aw.world.fonds, a, "en")
+    ),
     "fondsengine.applications.messages.messages_of": read(
         RECORD, lambda aw, a, st: messages.messages_of(aw.world.fonds, a, aw.app[st])
     ),

@@ -223,4 +223,6 @@ TABLE: dict[tuple[str, str], Row] = {
     ("manage.office_message", "POST"): app_row(OFFICE, posts=True),
     ("applicant.message", "POST"): app_row(APPLICANT_SIDE, posts=True),
     ("auth.change_profile_data", "POST"): fund_row(LOGGED_IN, posts=True),
+    # the language switch (a cookie for everybody, the account's language when logged in)
+    ("language", "POST"): public("sets the page language: tests/web/test_language.py"),
 }

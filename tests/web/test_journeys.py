@@ -191,6 +191,13 @@ def test_the_applicants_timeline_shows_no_votes_and_no_raw_event_names(client: F
     assert "Datei angehängt" in timeline and "add_attachment" not in timeline
 
 
+def test_a_new_application_form_has_no_ticked_declaration(client: FlaskClient, world: World) -> None:
+    login(client, "anna@example.org")
+    page = client.get("/antrag/neu/witten-quartiersfonds").get_data(as_text=True)
+    assert 'name="nonprofit"' in page and 'name="decl-' in page
+    assert " checked" not in page
+
+
 def test_the_registration_error_summary_names_each_missing_field(client: FlaskClient, world: World) -> None:
     html = client.post("/registrieren", data={}).get_data(as_text=True)
     summary = html[html.index('class="error-summary"') : html.index("</div>", html.index('class="error-summary"'))]

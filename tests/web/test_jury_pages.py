@@ -146,6 +146,10 @@ def test_a_declared_conflict_needs_a_reason_and_then_excludes_the_member(j: Jury
     html = jan.get(f"/jury/sitzungen/{j.session_id}").get_data(as_text=True)
     assert "Jan Jansen ist befangen: Ich bin im Verein." in html
     assert "Sie sind bei diesem Punkt befangen und stimmen nicht mit ab." in html
+    other = as_user(j.world, "ida@example.org").get(f"/jury/sitzungen/{j.session_id}").get_data(as_text=True)
+    assert "Jan Jansen ist befangen" in other and "Ich bin im Verein." not in other  # the reason is his
+    office = as_user(j.world, "buero@example.org").get(f"/jury/sitzungen/{j.session_id}").get_data(as_text=True)
+    assert "Jan Jansen ist befangen: Ich bin im Verein." in office
     response = jan.post(f"/jury/top/{item}/stimme", data={"choice": "yes"})
     assert response.status_code == 400 and "befangen und darf nicht abstimmen" in response.get_data(as_text=True)
 

@@ -72,6 +72,25 @@ def test_the_checklist_is_generated_from_the_guideline_and_completes_the_review(
     assert answers["complete"] == ("fulfilled", "")
 
 
+def test_the_reason_for_not_fulfilled_goes_when_the_item_is_switched_to_fulfilled(
+    world: World, client: FlaskClient
+) -> None:
+    app_id = _in_review(world)
+    login(client, "buero@example.org")
+    url = f"/verwaltung/antraege/{app_id}/pruefung"
+    client.post(url, data={"r-costs": "not_fulfilled", "n-costs": "Angebot fehlt"})
+    # the form sends the old note again with the new answer, as the browser keeps the field's value
+    client.post(url, data={"r-costs": "fulfilled", "n-costs": "Angebot fehlt"})
+    client.post(url, data={"r-area": "not_fulfilled", "n-area": "am Rand"})
+    client.post(url, data={"r-area": "fulfilled", "n-area": "liegt doch drin"})
+    with world.fonds.db.read() as s:
+        answers = {r.item_id: (r.result, r.note) for r in s.scalars(select(ReviewItem))}
+    assert answers["costs"] == ("fulfilled", "")
+    assert answers["area"] == ("fulfilled", "liegt doch drin")  # a new note written with the switch stays
+    page = client.get(f"/verwaltung/antraege/{app_id}").get_data(as_text=True)
+    assert "Angebot fehlt" not in page
+
+
 def test_an_unfulfilled_item_without_a_note_is_refused_with_the_engines_message(
     world: World, client: FlaskClient
 ) -> None:
@@ -130,6 +149,23 @@ def test_scheduling_puts_the_application_on_the_chosen_session(world: World, cli
     assert _app(world, app_id).state == "on_agenda"
     agenda = client.get(f"/verwaltung/sitzungen/{session_id}").get_data(as_text=True)
     assert "Nachbarschaftsfest Ruhrstraße" in agenda and "Tagesordnung (1)" in agenda
+
+
+def test_a_session_whose_day_has_passed_is_neither_offered_nor_accepted(world: World, client: FlaskClient) -> None:
+    app_id = _reviewed(world)
+    office = Actor(world.office)
+    past = decisions.create_session(world.fonds, office, QF, datetime(2026, 1, 20, 16, tzinfo=UTC), "Rathaus")
+    coming = decisions.create_session(world.fonds, office, QF, datetime(2026, 3, 11, 16, tzinfo=UTC), "Rathaus")
+    world.clock.set(datetime(2026, 2, 2, 9, tzinfo=UTC))
+    login(client, "buero@example.org")
+    form = client.get(f"/verwaltung/antraege/{app_id}/aktion/schedule").get_data(as_text=True)
+    assert f'<option value="{past}"' not in form and f'<option value="{coming}"' in form
+
+    response = client.post(f"/verwaltung/antraege/{app_id}/aktion/schedule", data={"session_id": str(past)})
+
+    assert response.status_code == 400
+    assert "Der Tag dieser Sitzung ist vorbei." in response.get_data(as_text=True)
+    assert _app(world, app_id).state == "reviewed"
 
 
 def test_recording_the_jury_approval_with_less_money_needs_a_reason_and_keeps_the_conditions(

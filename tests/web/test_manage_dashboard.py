@@ -18,7 +18,7 @@ from fondsengine.payments import service as payments
 from tests.web.builders import QF, World, approved_for, draft_for
 from tests.web.conftest import login
 from webapp.filters import euro
-from webapp.manage.chart import Month, monthly, year_chart
+from webapp.manage.chart import Month, monthly, months_to_draw, year_chart
 from webapp.manage.dashboard import bar_segments
 
 
@@ -124,6 +124,20 @@ def test_the_year_chart_sums_commitments_and_payments_month_by_month(world: Worl
         ("Mai", 80_000, 30_000),
     ]
     assert months[-1].committed == 80_000
+
+
+def test_the_year_chart_draws_no_months_that_have_not_come_and_labels_its_amounts(
+    world: World, client: FlaskClient
+) -> None:
+    assert months_to_draw(2025, date(2026, 12, 2)) == 12
+    assert months_to_draw(2026, date(2026, 5, 4)) == 5
+    assert months_to_draw(2027, date(2026, 12, 2)) == 1  # December bookings for next year: January only
+    months = [Month(f"M{i}", committed=500, paid=0) for i in range(12)]
+    chart = year_chart(months, available=1_000, width=110, height=100, drawn=5)
+    assert len(chart.committed_points.split()) == 5
+    login(client, "buero@example.org")
+    page = client.get("/verwaltung/").get_data(as_text=True)
+    assert f"Budget {euro(2_000_000)}</text>" in page and ">0 €</text>" in page
 
 
 def test_the_year_chart_scales_to_the_pot() -> None:

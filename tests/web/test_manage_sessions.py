@@ -82,6 +82,12 @@ def test_invitations_go_to_the_jury_and_confirmations_are_shown(world: World, cl
     assert response.status_code == 302
     with world.fonds.db.read() as s:
         assert list(s.scalars(select(Attendance.user_id))) == [member]
+    # the mail goes out with the click, not when the scheduler next runs (issue 18)
+    assert [m.subject.startswith("Einladung") for m in world.mailer.to("jury@example.org")] == [True]
+    from fondsengine.jobs.reminders import jury_invitation
+
+    world.clock.set(datetime(2026, 2, 26, 9, tzinfo=UTC))  # 14 days before: the job's day
+    assert jury_invitation(world.fonds, world.clock.now()) == 0  # the same key: never a second invitation
     assert "Jule Jury: eingeladen am 10.01.2026, noch keine Antwort" in client.get(
         f"/verwaltung/sitzungen/{session_id}"
     ).get_data(as_text=True)

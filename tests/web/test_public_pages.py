@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -176,3 +177,17 @@ def test_the_map_draws_the_area_outline_of_the_guideline_around_the_projects(wor
     assert all(0 <= x <= 600 and 0 <= y <= 400 for x, y in corners)  # fitted into the box
     project = client.get(f"/projekte/{seeded.released}").get_data(as_text=True)
     assert "<polygon" in project
+
+
+def test_the_start_page_offers_the_next_open_round_and_its_years_money_even_in_december(world: World) -> None:
+    client = world.app.test_client()
+    world.clock.set(datetime(2026, 5, 4, 9, tzinfo=UTC))
+    may = client.get("/").get_data(as_text=True)
+    assert "Noch frei in 2026" in may and "Antragsfrist 31.08.2026" in may
+    world.clock.set(datetime(2026, 9, 10, 9, tzinfo=UTC))  # the autumn deadline passed, its session is to come
+    september = client.get("/").get_data(as_text=True)
+    assert "31.08.2026" not in september and "Antragsfrist 15.02.2027" in september
+    world.clock.set(datetime(2026, 12, 2, 9, tzinfo=UTC))
+    december = client.get("/").get_data(as_text=True)
+    assert "Noch frei in 2027" in december and "Noch frei in 2026" not in december
+    assert "Nächste Jurysitzung" in december and "10.03.2027" in december

@@ -18,12 +18,13 @@ from fondsengine.inputs import MAX_TEXT
 from fondsengine.model import Application
 from webapp import fields
 from webapp.filters import euro_input
+from webapp.i18n import N_
 
 AREA_LINKS = {
-    "lives": "Ich wohne dort",
-    "works": "Ich arbeite dort",
-    "owns_property": "Ich besitze dort eine Immobilie",
-    "based": "Unsere Gruppe / unser Verein hat dort ihren Sitz",
+    "lives": N_("Ich wohne dort"),
+    "works": N_("Ich arbeite dort"),
+    "owns_property": N_("Ich besitze dort eine Immobilie"),
+    "based": N_("Unsere Gruppe / unser Verein hat dort ihren Sitz"),
 }
 CORE_FIELDS = {"participants_expected"}  # extra fields of a guideline that the core form already asks
 TEXT_FIELDS = (
@@ -248,10 +249,10 @@ def state_from_application(app: Application, guideline: Guideline) -> FormState:
 
 
 def blank_state(contact_name: str, contact_email: str | None) -> FormState:
-    """An empty form with the contact prefilled from the account."""
+    """An empty form with the contact prefilled from the account; no declaration is ticked in advance
+    (the applicant declares it herself, issue 18)."""
     state = FormState()
     state.values.update(contact_name=contact_name, contact_email=contact_email or "")
-    state.checks.add("nonprofit")
     return state
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from webapp.applicant import bp
@@ -25,5 +26,5 @@ def message(application_id: int) -> ResponseReturnValue:
             flash(e, "error")
         page = detail(application_id)
         return (page[0], 400) if isinstance(page, tuple) else (page, 400)
-    flash("Ihre Nachricht ist an die Geschäftsführung verschickt.", "success")
+    flash(_("Ihre Nachricht ist an die Geschäftsführung verschickt."), "success")
     return redirect(url_for("applicant.detail", application_id=application_id, _anchor="nachrichten"))

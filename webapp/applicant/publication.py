@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
@@ -80,7 +81,7 @@ def publication(application_id: int) -> ResponseReturnValue:
         except FondsError as exc:
             errors = error_list(exc)
         else:
-            flash("Ihre Entscheidung zur Veröffentlichung ist gespeichert.", "success")
+            flash(_("Ihre Entscheidung zur Veröffentlichung ist gespeichert."), "success")
             return redirect(url_for("applicant.detail", application_id=application_id))
     elif request.method == "POST":
         errors = [(name, msgs[0]) for name, msgs in form.errors.items() if msgs]

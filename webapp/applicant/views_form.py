@@ -6,6 +6,7 @@ import secrets
 
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from fondsengine.applications import service as applications
@@ -125,7 +126,7 @@ def new(fund_id: str) -> ResponseReturnValue:
         )
     if extra_rows:
         return redirect(url_for("applicant.edit", application_id=app_id, rows=1, _anchor="kostenplan"))
-    flash("Ihr Entwurf ist gespeichert. Unten sehen Sie, ob noch etwas fehlt.", "success")
+    flash(_("Ihr Entwurf ist gespeichert. Unten sehen Sie, ob noch etwas fehlt."), "success")
     return redirect(url_for("applicant.detail", application_id=app_id))
 
 
@@ -138,7 +139,7 @@ def edit(application_id: int) -> ResponseReturnValue:
     loaded = load(application_id)
     g = loaded.guideline
     if not loaded.editable:
-        flash("Dieser Antrag kann in seinem jetzigen Stand nicht mehr bearbeitet werden.", "error")
+        flash(_("Dieser Antrag kann in seinem jetzigen Stand nicht mehr bearbeitet werden."), "error")
         return redirect(url_for("applicant.detail", application_id=application_id))
     if request.method == "GET":
         return _render(
@@ -196,7 +197,7 @@ def edit(application_id: int) -> ResponseReturnValue:
         return again(errors, status)
     if extra_rows:
         return redirect(url_for("applicant.edit", application_id=application_id, rows=1, _anchor="kostenplan"))
-    flash("Ihre Änderungen sind gespeichert.", "success")
+    flash(_("Ihre Änderungen sind gespeichert."), "success")
     return redirect(url_for("applicant.detail", application_id=application_id))
 
 
@@ -238,7 +239,7 @@ def delete_draft(application_id: int) -> ResponseReturnValue:
     """Delete a draft that was never submitted, after a confirmation page."""
     loaded = load(application_id)
     if not _deletable(loaded):
-        flash("Nur ein Entwurf, der noch nie eingereicht wurde, kann gelöscht werden.", "error")
+        flash(_("Nur ein Entwurf, der noch nie eingereicht wurde, kann gelöscht werden."), "error")
         return redirect(url_for("applicant.detail", application_id=application_id))
     if request.method == "POST":
         try:
@@ -246,7 +247,7 @@ def delete_draft(application_id: int) -> ResponseReturnValue:
         except FondsError as exc:
             flash(exc.message, "error")
             return redirect(url_for("applicant.detail", application_id=application_id))
-        flash(f"Ihr Entwurf „{loaded.app.title}“ ist gelöscht.", "success")
+        flash(_("Ihr Entwurf „%(title)s“ ist gelöscht.", title=loaded.app.title), "success")
         return redirect(url_for("applicant.overview"))
     return render_template("applicant/delete.html", app=loaded.app)
 

@@ -6,6 +6,7 @@ from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from fondsengine.errors import FondsError, InvalidInput
@@ -18,6 +19,7 @@ from webapp.applicant import bp
 from webapp.applicant.common import error_list, load
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
+from webapp.i18n import N_
 from webapp.uploads import as_input, check, clean_name
 
 KIND_OF_MODE = {
@@ -26,10 +28,10 @@ KIND_OF_MODE = {
     PaymentMode.INSTALMENTS: "instalment",
 }
 KIND_LABEL = {
-    "reimbursement": "Erstattung nach dem Projekt (gegen Belege)",
-    "advance": "Abschlag vor dem Projekt",
-    "instalment": "Rate",
-    "final": "Schlusszahlung",
+    "reimbursement": N_("Erstattung nach dem Projekt (gegen Belege)"),
+    "advance": N_("Abschlag vor dem Projekt"),
+    "instalment": N_("Rate"),
+    "final": N_("Schlusszahlung"),
 }
 
 
@@ -74,7 +76,7 @@ def payment(application_id: int) -> ResponseReturnValue:
             errors += error_list(exc)
         else:
             flash(
-                "Ihre Auszahlung ist angefordert. Die Geschäftsführung meldet sich, sobald das Geld überwiesen ist.",
+                _("Ihre Auszahlung ist angefordert. Die Geschäftsführung meldet sich, sobald das Geld überwiesen ist."),
                 "success",
             )
             return redirect(url_for("applicant.detail", application_id=application_id))
@@ -132,7 +134,7 @@ def proof(application_id: int) -> ResponseReturnValue:
     loaded = load(application_id)
     app, g = loaded.app, loaded.guideline
     if "proof" not in loaded.state.waiting_for:
-        flash("Den Verwendungsnachweis können Sie nach der Bewilligung einreichen.", "info")
+        flash(_("Den Verwendungsnachweis können Sie nach der Bewilligung einreichen."), "info")
         return redirect(url_for("applicant.detail", application_id=application_id))
     categories = {c.id for c in g.costs.categories}
     rows, errors = _parse_receipts(request.form, categories)
@@ -144,7 +146,7 @@ def proof(application_id: int) -> ResponseReturnValue:
     elif request.method == "POST" and action == "submit" and not errors:
         errors += _store_and_submit(application_id, rows, values)
         if not errors:
-            flash("Ihr Verwendungsnachweis ist eingereicht. Vielen Dank!", "success")
+            flash(_("Ihr Verwendungsnachweis ist eingereicht. Vielen Dank!"), "success")
             return redirect(url_for("applicant.detail", application_id=application_id))
     spent = sum(int(r.get("cents", "0")) for r in rows)
     blanks = max(3 - len(rows), 1) + extra_rows

@@ -6,6 +6,7 @@ import io
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from fondsengine.applications import service as applications
@@ -48,9 +49,9 @@ def _timeline(application_id: int) -> list[dict[str, object]]:
     for e in timeline(f, actor(), application_id):
         if e.action in JURY_INTERNAL:
             continue
-        text = event_text(e.action, labels)
+        text = _(event_text(e.action, labels))  # German msgids: the page's catalogues (texts and workflow)
         if e.to_state and e.to_state != e.from_state and e.action != "create_draft":
-            text = f"{text} – neuer Stand: {wf.state(e.to_state).label}"
+            text = _("%(step)s – neuer Stand: %(state)s", step=text, state=_(wf.state(e.to_state).label))
         out.append({"at": e.at, "text": text, "reason": e.reason})
     return out
 
@@ -105,15 +106,15 @@ def step(application_id: int) -> ResponseReturnValue:
     if trigger not in posted:
         abort(404)
     if request.form.get("from_state") and request.form["from_state"] != loaded.app.state:
-        flash("Dieser Schritt ist schon erledigt.", "info")  # e.g. a double-clicked button
+        flash(_("Dieser Schritt ist schon erledigt."), "info")  # e.g. a double-clicked button
         return redirect(url_for("applicant.detail", application_id=application_id))
     try:
         if posted[trigger]:
             number = applications.submit(fonds(), actor(), application_id)
-            flash(f"Ihr Antrag ist eingereicht. Ihr Aktenzeichen: {number}.", "success")
+            flash(_("Ihr Antrag ist eingereicht. Ihr Aktenzeichen: %(number)s.", number=number), "success")
         else:
             applications.resubmit(fonds(), actor(), application_id)
-            flash("Ihr geänderter Antrag ist wieder eingereicht.", "success")
+            flash(_("Ihr geänderter Antrag ist wieder eingereicht."), "success")
     except FondsError as exc:
         for _field, message in error_list(exc):
             flash(message, "error")
@@ -137,7 +138,7 @@ def withdraw(application_id: int) -> ResponseReturnValue:
         except FondsError as exc:
             errors = error_list(exc)
         else:
-            flash("Ihr Antrag ist zurückgezogen.", "success")
+            flash(_("Ihr Antrag ist zurückgezogen."), "success")
             return redirect(url_for("applicant.detail", application_id=application_id))
     return render_template(
         "applicant/withdraw.html", app=loaded.app, errors=errors, reason=reason
@@ -157,7 +158,7 @@ def upload(application_id: int) -> ResponseReturnValue:
         abort(404)
     files = [fs for fs in request.files.getlist("file") if fs and fs.filename]
     if not files:
-        flash("Bitte wählen Sie eine Datei aus.", "error")
+        flash(_("Bitte wählen Sie eine Datei aus."), "error")
     settings = fonds().settings
     for fs in files:
         try:
@@ -166,7 +167,7 @@ def upload(application_id: int) -> ResponseReturnValue:
         except FondsError as exc:
             flash(exc.message, "error")
         else:
-            flash(f"„{stored.original_name}“ ist hochgeladen.", "success")
+            flash(_("„%(name)s“ ist hochgeladen.", name=stored.original_name), "success")
     return redirect(url_for("applicant.edit", application_id=application_id, _anchor="anhaenge"))
 
 

@@ -2,47 +2,51 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo
 
 from webapp.fields import SafeText
+from webapp.i18n import N_
 
-REQUIRED = "Bitte füllen Sie dieses Feld aus."
+REQUIRED = N_("Bitte füllen Sie dieses Feld aus.")  # German; pages show it through the `tr` filter
 
 
 class RegisterForm(FlaskForm):
-    name = StringField("Ihr Name", validators=[DataRequired(REQUIRED), SafeText(200)])
-    email = EmailField("E-Mail-Adresse", validators=[DataRequired(REQUIRED), SafeText(320)])
-    password = PasswordField("Passwort (mindestens 12 Zeichen)", validators=[DataRequired(REQUIRED), SafeText(1000)])
+    name = StringField(_l("Ihr Name"), validators=[DataRequired(REQUIRED), SafeText(200)])
+    email = EmailField(_l("E-Mail-Adresse"), validators=[DataRequired(REQUIRED), SafeText(320)])
+    password = PasswordField(
+        _l("Passwort (mindestens 12 Zeichen)"), validators=[DataRequired(REQUIRED), SafeText(1000)]
+    )
     password2 = PasswordField(
-        "Passwort wiederholen",
+        _l("Passwort wiederholen"),
         validators=[
             DataRequired(REQUIRED),
-            EqualTo("password", "Die beiden Passwörter stimmen nicht überein."),
+            EqualTo("password", N_("Die beiden Passwörter stimmen nicht überein.")),
         ],
     )
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("E-Mail-Adresse", validators=[DataRequired(REQUIRED), SafeText(320)])
-    password = PasswordField("Passwort", validators=[DataRequired(REQUIRED), SafeText(1000)])
+    email = EmailField(_l("E-Mail-Adresse"), validators=[DataRequired(REQUIRED), SafeText(320)])
+    password = PasswordField(_l("Passwort"), validators=[DataRequired(REQUIRED), SafeText(1000)])
     next = HiddenField()
 
 
 class ForgotForm(FlaskForm):
-    email = EmailField("E-Mail-Adresse", validators=[DataRequired(REQUIRED), SafeText(320)])
+    email = EmailField(_l("E-Mail-Adresse"), validators=[DataRequired(REQUIRED), SafeText(320)])
 
 
 class ResetForm(FlaskForm):
     password = PasswordField(
-        "Neues Passwort (mindestens 12 Zeichen)", validators=[DataRequired(REQUIRED), SafeText(1000)]
+        _l("Neues Passwort (mindestens 12 Zeichen)"), validators=[DataRequired(REQUIRED), SafeText(1000)]
     )
     password2 = PasswordField(
-        "Neues Passwort wiederholen",
+        _l("Neues Passwort wiederholen"),
         validators=[
             DataRequired(REQUIRED),
-            EqualTo("password", "Die beiden Passwörter stimmen nicht überein."),
+            EqualTo("password", N_("Die beiden Passwörter stimmen nicht überein.")),
         ],
     )
 
@@ -54,32 +58,32 @@ class NotificationsForm(FlaskForm):
 class PasswordChangeForm(ResetForm):
     """The reset form's new password twice, plus the current password."""
 
-    current = PasswordField("Bisheriges Passwort", validators=[DataRequired(REQUIRED), SafeText(1000)])
+    current = PasswordField(_l("Bisheriges Passwort"), validators=[DataRequired(REQUIRED), SafeText(1000)])
 
 
 class CodeForm(FlaskForm):
     code = StringField(
-        "Code aus der Authenticator-App (oder ein Wiederherstellungscode)",
+        _l("Code aus der Authenticator-App (oder ein Wiederherstellungscode)"),
         validators=[DataRequired(REQUIRED), SafeText(32)],
     )
 
 
 class RemoveSecondFactorForm(FlaskForm):
-    confirm_password = PasswordField("Ihr Passwort", validators=[DataRequired(REQUIRED), SafeText(1000)])
+    confirm_password = PasswordField(_l("Ihr Passwort"), validators=[DataRequired(REQUIRED), SafeText(1000)])
 
 
 class EmailChangeForm(FlaskForm):
-    new_email = EmailField("Neue E-Mail-Adresse", validators=[DataRequired(REQUIRED), SafeText(320)])
-    email_password = PasswordField("Ihr Passwort", validators=[DataRequired(REQUIRED), SafeText(1000)])
+    new_email = EmailField(_l("Neue E-Mail-Adresse"), validators=[DataRequired(REQUIRED), SafeText(320)])
+    email_password = PasswordField(_l("Ihr Passwort"), validators=[DataRequired(REQUIRED), SafeText(1000)])
 
 
 class ProfileForm(FlaskForm):
     """Name and postal address of the account (the e-mail address has its own form)."""
 
-    name = StringField("Ihr Name", validators=[DataRequired(REQUIRED), SafeText(200)])
-    street = StringField("Straße und Hausnummer", validators=[SafeText(200)])
-    postcode = StringField("Postleitzahl", validators=[SafeText(10)])
-    city = StringField("Ort", validators=[SafeText(100)])
+    name = StringField(_l("Ihr Name"), validators=[DataRequired(REQUIRED), SafeText(200)])
+    street = StringField(_l("Straße und Hausnummer"), validators=[SafeText(200)])
+    postcode = StringField(_l("Postleitzahl"), validators=[SafeText(10)])
+    city = StringField(_l("Ort"), validators=[SafeText(100)])
 
 
 class ErasureForm(FlaskForm):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from fondsengine.accounts.profile import change_profile
@@ -40,7 +41,7 @@ def change_profile_data() -> ResponseReturnValue:
             if exc.field and hasattr(form, exc.field):
                 getattr(form, exc.field).errors = [exc.message]
         else:
-            flash("Ihre Angaben sind gespeichert." if changed else "Es gab nichts zu ändern.", "success")
+            flash(_("Ihre Angaben sind gespeichert.") if changed else "Es gab nichts zu ändern.", "success")
             return redirect(url_for("auth.account"))
     errors += [(name, msgs[0]) for name, msgs in form.errors.items() if name != "csrf_token" and msgs]
     seen: set[tuple[str | None, str]] = set()

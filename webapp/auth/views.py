@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import UserMixin, current_user, login_required, login_user, logout_user
 
 from fondsengine.accounts import login as logins
@@ -28,6 +30,7 @@ from fondsengine.accounts.service import (
 from fondsengine.accounts.users import DUMMY_HASH, EmailTaken, create_user
 from fondsengine.engine import Actor
 from fondsengine.errors import FondsError, InvalidInput
+from fondsengine.i18n import mail_language
 from fondsengine.notify import DeliveryError
 from fondsengine.notify.messages import (
     account_exists_notice,
@@ -57,6 +60,7 @@ from webapp.auth.forms import (
 )
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import fonds, login_manager, mailer
+from webapp.i18n import page_language
 from webapp.ratelimit import limiter, login_limit, register_limit, reset_limit
 
 _DUMMY_HASH = DUMMY_HASH
@@ -76,6 +80,7 @@ class WebUser(UserMixin):
         self.roles = account.roles
         self.is_admin = account.is_admin
         self.totp_enabled = account.totp_enabled
+        self.language = account.language  # of pages and mails (webapp/i18n.py)
 
 
 @login_manager.user_loader
@@ -103,9 +108,12 @@ def _office_name() -> str:
     return "Ihr Bewohnerfonds"
 
 
-def _send(message_factory, **kwargs) -> None:  # type: ignore[no-untyped-def]
+def _send(message_factory, *, language: str | None = None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    """Send an account mail in the person's language (default: the page's); letters stay German."""
     try:
-        mailer().send(message_factory(**kwargs))
+        with mail_language(language or page_language()):
+            message = message_factory(**kwargs)
+        mailer().send(message)
     except (DeliveryError, FondsError):
         current_app.logger.exception("Konto-Mail konnte nicht gesendet werden")
 
@@ -114,6 +122,7 @@ def _send_confirmation(account: Account) -> None:
     url = url_for("auth.confirm", token=tokens.confirm_token(account.id), _external=True)
     _send(
         email_confirmation,
+        language=account.language,
         to=account.email,
         name=account.name,
         confirm_url=url,
@@ -167,8 +176,8 @@ def summary_errors(form: Any, skip: tuple[str, ...] = ("csrf_token",)) -> list[t
             continue
         message = msgs[0]
         if message == REQUIRED:
-            label = re.sub(r"\s*\(.*\)$", "", form[name].label.text)
-            message = f"Bitte füllen Sie das Feld „{label}“ aus."
+            label = re.sub(r"\s*\(.*\)$", "", str(form[name].label.text))
+            message = _("Bitte füllen Sie das Feld „%(label)s“ aus.", label=label)
         out.append((name, message))
     return out
 
@@ -211,12 +220,19 @@ def register() -> ResponseReturnValue:
     elif form.validate_on_submit():
         email = form.email.data or ""
         try:
-            user_id = create_user(fonds(), name=form.name.data or "", email=email, password=form.password.data or "")
+            user_id = create_user(
+                fonds(),
+                name=form.name.data or "",
+                email=email,
+                password=form.password.data or "",
+                language=page_language(),  # the language she registered in: pages and mails
+            )
         except EmailTaken:
             owner = account_by_email(fonds(), email)
             if owner is not None and owner.email and logins.account_mail_allowed(fonds(), "notice", owner.email):
                 _send(
                     account_exists_notice,
+                    language=owner.language,
                     to=owner.email,
                     name=owner.name,
                     login_url=url_for("auth.login", _external=True),
@@ -244,19 +260,24 @@ def confirm(token: str) -> ResponseReturnValue:
     user_id = tokens.read_confirm_token(token)
     if user_id is None or account_by_id(fonds(), user_id) is None:
         flash(
-            "Der Bestätigungslink ist ungültig oder abgelaufen. Melden Sie sich an, "
-            "dann schicken wir Ihnen einen neuen.",
+            _(
+                "Der Bestätigungslink ist ungültig oder abgelaufen. Melden Sie sich an, "
+                "dann schicken wir Ihnen einen neuen."
+            ),
             "error",
         )
         return redirect(url_for("auth.login"))
     confirm_email(fonds(), user_id)
-    flash("Danke! Ihre E-Mail-Adresse ist bestätigt. Sie können sich jetzt anmelden.", "success")
+    flash(_("Danke! Ihre E-Mail-Adresse ist bestätigt. Sie können sich jetzt anmelden."), "success")
     return redirect(url_for("auth.login"))
 
 
 def _too_many_message(minutes: int) -> str:
-    unit = "Minute" if minutes == 1 else "Minuten"
-    return f"Zu viele Versuche. Bitte warten Sie {minutes} {unit} und versuchen Sie es dann noch einmal."
+    return ngettext(
+        "Zu viele Versuche. Bitte warten Sie %(num)s Minute und versuchen Sie es dann noch einmal.",
+        "Zu viele Versuche. Bitte warten Sie %(num)s Minuten und versuchen Sie es dann noch einmal.",
+        minutes,
+    )
 
 
 @bp.route("/anmelden", methods=["GET", "POST"])
@@ -309,7 +330,7 @@ def login() -> ResponseReturnValue:
             return redirect(url_for("auth.second_step"))
         else:
             _start_session(account)
-            flash(f"Willkommen, {account.name}!", "success")
+            flash(_("Willkommen, %(name)s!", name=account.name), "success")
             return redirect(_safe_next(form.next.data))
     errors += summary_errors(form, skip=("csrf_token", "next"))
     return render_template("auth/login.html", form=form, errors=errors), status if errors else 200
@@ -323,7 +344,7 @@ def second_step() -> ResponseReturnValue:
     pending = session.get(PENDING)
     if not isinstance(pending, dict) or time.time() - float(pending.get("t", 0)) > PENDING_SECONDS:
         session.pop(PENDING, None)
-        flash("Bitte melden Sie sich noch einmal mit Ihrem Passwort an.", "info")
+        flash(_("Bitte melden Sie sich noch einmal mit Ihrem Passwort an."), "info")
         return redirect(url_for("auth.login"))
     form = CodeForm()
     errors: list[tuple[str, str]] = []
@@ -353,11 +374,13 @@ def second_step() -> ResponseReturnValue:
             _start_session(account)
             if method == "recovery":
                 flash(
-                    "Sie haben einen Wiederherstellungscode benutzt; er gilt jetzt nicht mehr. "
-                    "Richten Sie bei Bedarf den zweiten Faktor neu ein.",
+                    _(
+                        "Sie haben einen Wiederherstellungscode benutzt; er gilt jetzt nicht mehr. "
+                        "Richten Sie bei Bedarf den zweiten Faktor neu ein."
+                    ),
                     "info",
                 )
-            flash(f"Willkommen, {account.name}!", "success")
+            flash(_("Willkommen, %(name)s!", name=account.name), "success")
             return redirect(_safe_next(target))
     errors += summary_errors(form)
     return render_template("auth/second_step.html", form=form, errors=errors), status if errors else 200
@@ -370,7 +393,7 @@ def logout() -> ResponseReturnValue:
     logins.end_sessions(fonds(), Actor(int(current_user.id)), client=_client())
     logout_user()
     session.clear()
-    flash("Sie sind abgemeldet. Ihre Entwürfe bleiben gespeichert.", "success")
+    flash(_("Sie sind abgemeldet. Ihre Entwürfe bleiben gespeichert."), "success")
     return redirect(url_for("public.index"))
 
 
@@ -417,7 +440,7 @@ def reset(token: str) -> ResponseReturnValue:
     account = account_by_id(fonds(), data[0]) if data else None
     if data is None or account is None or not tokens.fingerprint_matches(account.password_hash, data[1]):
         flash(
-            "Der Link ist ungültig, abgelaufen oder wurde schon benutzt. Fordern Sie bitte einen neuen an.",
+            _("Der Link ist ungültig, abgelaufen oder wurde schon benutzt. Fordern Sie bitte einen neuen an."),
             "error",
         )
         return redirect(url_for("auth.forgot"))
@@ -436,7 +459,7 @@ def reset(token: str) -> ResponseReturnValue:
                 _mail_password_changed(account)
             logout_user()
             session.clear()
-            flash("Ihr neues Passwort ist gespeichert. Sie können sich jetzt anmelden.", "success")
+            flash(_("Ihr neues Passwort ist gespeichert. Sie können sich jetzt anmelden."), "success")
             return redirect(url_for("auth.login"))
     errors += summary_errors(form)
     return render_template("auth/reset.html", form=form, errors=errors), 400 if errors else 200
@@ -458,7 +481,7 @@ def account() -> ResponseReturnValue:
         except FondsError as exc:
             errors.append((None, exc.message))
         else:
-            flash("Ihre E-Mail-Einstellungen sind gespeichert.", "success")
+            flash(_("Ihre E-Mail-Einstellungen sind gespeichert."), "success")
             return redirect(url_for("auth.account"))
     choices = notification_choices(f, me)
     if errors and request.method == "POST":
@@ -528,7 +551,7 @@ def change_password() -> ResponseReturnValue:
             account = account_by_id(fonds(), int(current_user.id))
             if account is not None:
                 _mail_password_changed(account)
-            flash("Ihr Passwort ist geändert. Andere Anmeldungen mit Ihrem Konto sind beendet.", "success")
+            flash(_("Ihr Passwort ist geändert. Andere Anmeldungen mit Ihrem Konto sind beendet."), "success")
             return redirect(url_for("auth.account"))
     errors += summary_errors(form)
     return _account_page(errors=errors, password_form=form)
@@ -567,8 +590,11 @@ def request_email_change() -> ResponseReturnValue:
                 )
             shown = (form.new_email.data or "").strip().lower()
             flash(
-                f"Wir haben einen Bestätigungslink an {shown} geschickt. Erst wenn Sie ihn öffnen, "
-                "gilt die neue Adresse.",
+                _(
+                    "Wir haben einen Bestätigungslink an %(address)s geschickt. Erst wenn Sie ihn öffnen, "
+                    "gilt die neue Adresse.",
+                    address=shown,
+                ),
                 "success",
             )
             return redirect(url_for("auth.account"))
@@ -589,7 +615,7 @@ def confirm_email_change(token: str) -> ResponseReturnValue:
         or data[0] != account.id
         or not tokens.fingerprint_matches(account.password_hash, data[2])
     ):
-        flash("Der Link ist ungültig oder abgelaufen. Bitte ändern Sie die Adresse noch einmal.", "error")
+        flash(_("Der Link ist ungültig oder abgelaufen. Bitte ändern Sie die Adresse noch einmal."), "error")
         return redirect(url_for("auth.account"))
     try:
         old, generation = change_email(fonds(), Actor(account.id), data[1])
@@ -601,7 +627,7 @@ def confirm_email_change(token: str) -> ResponseReturnValue:
         _send(
             email_changed, to=old, name=account.name, new_email=data[1], reset_url=_forgot_url(), office=_office_name()
         )
-    flash("Ihre neue E-Mail-Adresse ist gespeichert. Andere Anmeldungen mit Ihrem Konto sind beendet.", "success")
+    flash(_("Ihre neue E-Mail-Adresse ist gespeichert. Andere Anmeldungen mit Ihrem Konto sind beendet."), "success")
     return redirect(url_for("auth.account"))
 
 
@@ -632,7 +658,7 @@ def _mail_second_factor(enabled: bool) -> None:
 def second_factor_setup() -> ResponseReturnValue:
     """Set up the authenticator app: the secret as text and otpauth address, confirmed with a code."""
     if current_user.totp_enabled:
-        flash("Der zweite Faktor ist schon eingerichtet.", "info")
+        flash(_("Der zweite Faktor ist schon eingerichtet."), "info")
         return redirect(url_for("auth.account"))
     me = Actor(int(current_user.id))
     secret = second_factor.start_setup(fonds(), me)
@@ -677,7 +703,7 @@ def second_factor_remove() -> ResponseReturnValue:
             errors.append((exc.field, exc.message))
         else:
             _mail_second_factor(False)
-            flash("Der zweite Faktor ist entfernt.", "success")
+            flash(_("Der zweite Faktor ist entfernt."), "success")
             return redirect(url_for("auth.account"))
     errors += summary_errors(form)
     return _account_page(errors=errors, remove_form=form)
@@ -693,5 +719,5 @@ def _require_second_factor() -> ResponseReturnValue | None:
         return None
     if current_user.totp_enabled or not _second_factor_required():
         return None
-    flash("Für Ihre Rolle ist ein zweiter Faktor vorgeschrieben. Bitte richten Sie ihn jetzt ein.", "info")
+    flash(_("Für Ihre Rolle ist ein zweiter Faktor vorgeschrieben. Bitte richten Sie ihn jetzt ein."), "info")
     return redirect(url_for("auth.second_factor_setup"))

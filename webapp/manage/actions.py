@@ -18,6 +18,7 @@ from werkzeug.datastructures import MultiDict
 from fondsengine.applications import decisions
 from fondsengine.applications import service as applications
 from fondsengine.applications.queries import Action, available_actions
+from fondsengine.clock import local_date
 from fondsengine.errors import FondsError, InvalidInput
 from fondsengine.inputs import MAX_TEXT
 from fondsengine.model import JurySession, Payment
@@ -242,15 +243,17 @@ def step(application_id: int) -> ResponseReturnValue:
 
 
 def planned_sessions(fund_id: str) -> list[Any]:
-    """Sessions of the fund that are not closed, by date."""
-    with fonds().db.read() as s:
-        return list(
-            s.execute(
-                select(JurySession.id, JurySession.starts_at, JurySession.place)
-                .where(JurySession.fund_id == fund_id, JurySession.status != "closed")
-                .order_by(JurySession.starts_at)
-            ).all()
-        )
+    """Sessions of the fund that are not closed and whose day has not passed, the next one first (so the
+    form never preselects a session of the past)."""
+    f = fonds()
+    today = local_date(f.clock.now())
+    with f.db.read() as s:
+        rows = s.execute(
+            select(JurySession.id, JurySession.starts_at, JurySession.place)
+            .where(JurySession.fund_id == fund_id, JurySession.status != "closed")
+            .order_by(JurySession.starts_at)
+        ).all()
+    return [r for r in rows if local_date(r.starts_at) >= today]
 
 
 def requested_payments(application_id: int) -> list[Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,6 +33,7 @@ class YearChart:
     available_y: float
     width: int
     height: int
+    drawn: int = 12  # the months the lines reach (a year still running stops at its current month)
 
 
 def monthly(s: Session, fund_id: str, year: int) -> list[Month]:
@@ -55,8 +57,19 @@ def monthly(s: Session, fund_id: str, year: int) -> list[Month]:
     return out
 
 
-def year_chart(months: list[Month], available: int, width: int = 600, height: int = 160) -> YearChart:
-    """Scale the months into polyline points (pure)."""
+def months_to_draw(year: int, today: date) -> int:
+    """How many months of a budget year have begun: all of a past year, up to this month of the current
+    one, only January of a coming year (bookings before the year count there); never flat lines into
+    months that have not come yet."""
+    if year < today.year:
+        return 12
+    return today.month if year == today.year else 1
+
+
+def year_chart(
+    months: list[Month], available: int, width: int = 600, height: int = 160, drawn: int = 12
+) -> YearChart:
+    """Scale the months into polyline points (pure); the lines stop after `drawn` months."""
     top = max([available, *(m.committed for m in months), *(m.paid for m in months), 1])
     step = width / (len(months) - 1) if len(months) > 1 else width
 
@@ -69,9 +82,10 @@ def year_chart(months: list[Month], available: int, width: int = 600, height: in
     return YearChart(
         months=months,
         available=available,
-        committed_points=points([m.committed for m in months]),
-        paid_points=points([m.paid for m in months]),
+        committed_points=points([m.committed for m in months[:drawn]]),
+        paid_points=points([m.paid for m in months[:drawn]]),
         available_y=y(available),
         width=width,
         height=height,
+        drawn=drawn,
     )

@@ -17,7 +17,7 @@ from fondsengine.reports.figures import read_year
 from webapp import fields
 from webapp.extensions import actor, fonds
 from webapp.manage import bp
-from webapp.manage.chart import monthly, year_chart
+from webapp.manage.chart import monthly, months_to_draw, year_chart
 from webapp.manage.common import FundChoice, require_any_fund, require_fund, today
 from webapp.manage.reads import attention, pipeline_cents, undecided_states
 
@@ -119,5 +119,5 @@ def index() -> ResponseReturnValue:
         segments=bar_segments(balance),
         chart_width=CHART_WIDTH,
         att=att,
-        year_chart=year_chart(months, balance.available),
+        year_chart=year_chart(months, balance.available, drawn=months_to_draw(year, today())),
     )

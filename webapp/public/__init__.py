@@ -35,9 +35,11 @@ class FundCard:
 
 
 def _next_round(guideline: Guideline, today: date) -> Round | None:
+    """The next round one can still apply for: its deadline is today or later (a round whose deadline
+    has passed is not current, even when its session is still to come)."""
     upcoming = sorted(
-        (r for r in guideline.timing.rounds if r.session_date >= today),
-        key=lambda r: r.session_date,
+        (r for r in guideline.timing.rounds if r.deadline >= today),
+        key=lambda r: r.deadline,
     )
     return upcoming[0] if upcoming else None
 
@@ -56,17 +58,21 @@ def open_funds() -> list[FundCard]:
             except NotFound:
                 continue
     for g in guidelines:
-        balance = fund_balance(f, g.fund_id, today.year) if g.budget.for_year(today.year) else None
+        next_round = _next_round(g, today)
+        # the money an application can get now: the year of the next open round's session (in December
+        # that is next year's pot, not the few euros left of this year)
+        year = next_round.session_date.year if next_round else today.year
+        balance = fund_balance(f, g.fund_id, year) if g.budget.for_year(year) else None
         cards.append(
             FundCard(
                 id=g.fund_id,
                 name=g.name,
                 summary=g.summary,
-                sentences=plain_summary(g, today.year),
-                year=today.year,
+                sentences=plain_summary(g, year),
+                year=year,
                 free_cents=balance.free if balance else None,
                 available_cents=balance.available if balance else None,
-                next_round=_next_round(g, today),
+                next_round=next_round,
             )
         )
     return cards
