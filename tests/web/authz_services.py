@@ -144,6 +144,9 @@ SERVICES: dict[str, Use] = {
     "fondsengine.letters.access.letter_pdf": read(
         RECORD, lambda aw, a, st: letters_access.letter_pdf(aw.world.fonds, a, aw.letter[st]), states=WITH_LETTER
     ),
+    "fondsengine.letters.access.letter_page_of": read(
+        RECORD, lambda aw, a, st: letters_access.letter_page_of(aw.world.fonds, a, aw.letter[st]), states=WITH_LETTER
+    ),
     "fondsengine.reports.data.annual_report_data": fund_read(
         REPORT_READERS, lambda aw, a, st: reports_data.annual_report_data(aw.world.fonds, a, QF, 2026)
     ),
