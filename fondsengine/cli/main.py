@@ -96,24 +96,29 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
 
 def cmd_whatif(args: argparse.Namespace) -> int:
-    """List past applications whose findings would change under a proposed guideline."""
-    from fondsengine.funds.whatif import whatif
+    """List past applications whose findings or amounts would change under a proposed guideline."""
+    from fondsengine.funds.whatif import whatif_text
+    from fondsengine.money import format_euro
 
     fonds = build_fonds(_settings(args))
-    changes = whatif(fonds, args.fund, args.proposal)
-    if not changes:
+    path = Path(args.proposal)
+    result = whatif_text(fonds, args.fund, path.read_text(encoding="utf-8"), source=str(path))
+    if not result.changes:
         print("Keine Auswirkungen auf bisherige Anträge.")
         return 0
-    for c in changes:
+    for c in result.changes:
         verdict = ""
         if c.blocking_before != c.blocking_after:
             verdict = " — wäre jetzt NICHT förderfähig" if c.blocking_after else " — wäre jetzt förderfähig"
-        print(f"{c.file_number or c.application_id} „{c.title}“{verdict}")
+        money = f" ({format_euro(c.grant_before_cents)} → {format_euro(c.grant_after_cents)})" if c.delta_cents else ""
+        print(f"{c.file_number or c.application_id} „{c.title}“{verdict}{money}")
         for m in c.added:
             print(f"    + {m}")
         for m in c.removed:
             print(f"    - {m}")
-    print(f"{len(changes)} Antrag/Anträge betroffen.")
+    print(f"{len(result.changes)} Antrag/Anträge betroffen.")
+    for label, t in (("Entschiedene Anträge", result.past), ("Offene Anträge", result.pending)):
+        print(f"{label} ({t.count}): {format_euro(t.before_cents)} → {format_euro(t.after_cents)}")
     return 0
 
 

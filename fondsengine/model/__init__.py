@@ -9,7 +9,15 @@ from fondsengine.model.application import (
     ReviewItem,
 )
 from fondsengine.model.base import Base
-from fondsengine.model.fund import BudgetYear, Fund, GuidelineVersion, LedgerMonth, WorkflowVersion
+from fondsengine.model.fund import (
+    BudgetYear,
+    Fund,
+    GuidelineAdoption,
+    GuidelineDraft,
+    GuidelineVersion,
+    LedgerMonth,
+    WorkflowVersion,
+)
 from fondsengine.model.jury import AgendaItem, Attendance, Conflict, JurySession, Vote
 from fondsengine.model.jury_extra import JuryDraw, JuryVolunteer
 from fondsengine.model.messages import ApplicationMessage
@@ -39,6 +47,8 @@ __all__ = [
     "Conflict",
     "CostItem",
     "Fund",
+    "GuidelineAdoption",
+    "GuidelineDraft",
     "GuidelineVersion",
     "JobMark",
     "JuryDraw",
