@@ -109,7 +109,7 @@ def test_a_draft_is_checked_on_save_previewed_with_money_and_adopted_for_new_sub
     newest = overview.versions[0]
     assert newest.current and newest.adoption is not None and newest.adoption.council_date == date(2026, 11, 20)
     assert overview.drafts == ()
-    text = drafts.version_text(fonds, office, QF, adopted.version_id)
+    text = drafts.version_text(fonds, office, adopted.version_id)
     assert text.previous_id == old_version and any("max: 1000" in line.text for line in text.diff)
     name, mimetype, content = drafts.council_decision(fonds, office, newest.adoption.id)
     assert (name, mimetype, content) == ("Ratsbeschluss.pdf", "application/pdf", _decision().content)

@@ -17,6 +17,7 @@ from webapp.manage import (  # noqa: E402,F401  (the modules register their rout
     bookings,
     dashboard,
     exports,
+    guidelines,
     messages,
     monitoring,
     notes,
