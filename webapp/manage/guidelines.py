@@ -98,8 +98,13 @@ def _render_editor(
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
+    context = [
+        (p, [(n, lines[n - 1]) for n in range(max(1, p.line - 1), min(len(lines), p.line + 1) + 1)] if p.line else [])
+        for p in problems
+    ]
     return render_template(
         "manage/guideline_draft.html",
+        context=context,
         fund_id=fund_id,
         form=form,
         errors=errors,
