@@ -65,6 +65,9 @@ def cmd_funds_load(args: argparse.Namespace) -> int:
     settings = _settings(args)
     fonds = build_fonds(settings)
     for r in load_funds(fonds, Actor.scheduler(), richtlinien_dir(settings), workflows_dir(settings)):
+        if r.kept_adopted:
+            print(f"{r.fund_id}: Datei nicht angewendet – die Richtlinie wird im Browser beschlossen und geändert")
+            continue
         status = "neue Version" if r.new_version else "unverändert"
         booked = ", ".join(f"{y}: {format_euro(c)}" for y, c in r.allocations) or "keine neuen Buchungen"
         print(f"{r.fund_id}: {status} {r.version_hash[:12]} ({booked})")

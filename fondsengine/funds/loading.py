@@ -30,6 +30,7 @@ class LoadReport:
     version_hash: str
     new_version: bool
     allocations: tuple[tuple[int, int], ...]  # (year, booked delta in cents)
+    kept_adopted: bool = False  # the file was not applied: the council adopted the fund's guideline in the browser
 
 
 def load_funds(fonds: Engine, actor: Actor, richtlinien_dir: str | Path, workflows_dir: str | Path) -> list[LoadReport]:
@@ -37,9 +38,9 @@ def load_funds(fonds: Engine, actor: Actor, richtlinien_dir: str | Path, workflo
 
     Idempotent: unchanged files change nothing; a changed file becomes a new version that
     applies to new submissions only; a changed yearly budget is booked as a correction.
-    Only the system loads them (the `fondsengine funds load` command). A file whose text is an
-    older stored version does not replace a version the council adopted in the browser
-    (fondsengine.funds.drafts): edit the file, or adopt again, to change it."""
+    Only the system loads them (the `fondsengine funds load` command). A fund whose guideline the
+    council adopted in the browser (fondsengine.funds.drafts) is left as it is: from then on its
+    versions are made there (the report says `kept_adopted`)."""
     if not actor.system:
         raise PermissionDenied("Richtlinien und Abläufe lädt nur der Betrieb (fondsengine funds load).")
     workflows = load_workflows(workflows_dir)
@@ -74,30 +75,22 @@ def load_funds(fonds: Engine, actor: Actor, richtlinien_dir: str | Path, workflo
                 forget_version_ids(s)
             wf_rows[wf_id] = wf_row
         for g in guidelines:
+            if _adopted_in_browser(s, g.fund_id):
+                # from its first adoption in the browser on, the fund's guideline is kept there:
+                # a file (an old one, or a changed copy in a new release) never replaces it
+                reports.append(LoadReport(g.fund_id, g.version_hash, False, (), kept_adopted=True))
+                continue
             content = Path(g.source).read_text(encoding="utf-8")
             row, new = store_version(s, g, content, wf_rows[g.workflow].id, now)
-            if not new and _superseded_in_browser(s, g.fund_id, row.id):
-                # an older file never replaces a version the council adopted in the browser
-                reports.append(LoadReport(g.fund_id, g.version_hash, False, ()))
-                continue
             allocations = activate_version(s, actor, g, row, now, new_version=new)
             reports.append(LoadReport(g.fund_id, g.version_hash, new, tuple(allocations)))
         uow.commit()
     return reports
 
 
-def _superseded_in_browser(s: Session, fund_id: str, version_id: int) -> bool:
-    """True when the fund's current version was adopted in the browser after this stored one."""
-    fund = s.get(Fund, fund_id)
-    if fund is None or fund.current_guideline_id in (None, version_id):
-        return False
-    adopted = s.scalar(
-        select(GuidelineAdoption.id).where(
-            GuidelineAdoption.version_id == fund.current_guideline_id,
-            GuidelineAdoption.activated_at.is_not(None),
-        )
-    )
-    return adopted is not None and (fund.current_guideline_id or 0) > version_id
+def _adopted_in_browser(s: Session, fund_id: str) -> bool:
+    """True when the council adopted a version of this fund's guideline in the browser."""
+    return s.scalar(select(GuidelineAdoption.id).where(GuidelineAdoption.fund_id == fund_id).limit(1)) is not None
 
 
 def store_version(

@@ -114,12 +114,13 @@ def test_a_draft_is_checked_on_save_previewed_with_money_and_adopted_for_new_sub
     name, mimetype, content = drafts.council_decision(fonds, office, newest.adoption.id)
     assert (name, mimetype, content) == ("Ratsbeschluss.pdf", "application/pdf", _decision().content)
 
-    # adopted drafts stay as they are; loading the older file again keeps the council's version
+    # adopted drafts stay as they are; loading the files again leaves the council's version
     with pytest.raises(InvalidInput, match="beschlossen"):
         drafts.save_draft(fonds, office, QF, TEXT, draft_id=saved.id)
     from fondsengine.engine import Actor
 
-    load_funds(fonds, Actor.scheduler(), ROOT / "richtlinien", ROOT / "workflows")
+    reports = {r.fund_id: r for r in load_funds(fonds, Actor.scheduler(), ROOT / "richtlinien", ROOT / "workflows")}
+    assert reports[QF].kept_adopted and not reports["witten-cityfonds"].kept_adopted
     assert _current(fonds) == adopted.version_id
 
 
