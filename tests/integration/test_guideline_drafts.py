@@ -173,3 +173,33 @@ def test_preconditions_and_roles(fonds: Engine) -> None:
     assert [p.message for p in empty.problems] == ["Der Entwurf ist leer."]
     with fonds.db.read() as s:
         assert s.scalar(select(func.count()).select_from(GuidelineVersion).where(GuidelineVersion.fund_id == QF)) == 2
+
+
+def test_two_drafts_adopted_at_the_same_moment_give_one_new_version(fonds: Engine) -> None:
+    """The fund row is locked first: of drafts started from the same version exactly one is adopted
+    (the other is told that another version now applies); no second version, no double booking."""
+    import threading
+
+    office = person(fonds, "Büro", "buero@example.org", (QF, "manager"))
+    racers = [drafts.save_draft(fonds, office, QF, TEXT.replace(MAX, f"  max: {2000 + n}")).id for n in range(4)]
+    barrier = threading.Barrier(len(racers))
+    errors: list[BaseException | None] = [None] * len(racers)
+
+    def adopt(i: int) -> None:
+        barrier.wait()
+        try:
+            drafts.adopt_draft(fonds, office, racers[i], council_date=date(2026, 11, 20),
+                               council_reference=f"DS {i}", decision=_decision())  # fmt: skip
+        except BaseException as exc:  # the outcome is checked below
+            errors[i] = exc
+
+    threads = [threading.Thread(target=adopt, args=(i,)) for i in range(len(racers))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(e is None for e in errors) == 1, errors
+    assert all(isinstance(e, InvalidInput) and "andere Fassung" in str(e) for e in errors if e is not None)
+    with fonds.db.read() as s:
+        assert s.scalar(select(func.count()).select_from(GuidelineAdoption)) == 1
+        assert s.scalar(select(func.count()).select_from(GuidelineVersion).where(GuidelineVersion.fund_id == QF)) == 2
