@@ -124,10 +124,10 @@ def build(template: Path, tmp: Path) -> AuthzWorld:
             letter = s.scalar(select(Letter.id).where(Letter.application_id == aw.app[state]).order_by(Letter.id))
             if letter is not None:
                 aw.letter[state] = int(letter)
+    _guideline_drafts(aw)
     for state in STATES:
         data = AttachmentInput("cost_estimate", "Angebot.pdf", "application/pdf", PDF)
         aw.attachment[state] = add_attachment(f, office, aw.app[state], data)
-    _guideline_drafts(aw)
     for role, email in EMAILS.items():
         client = w.app.test_client()
         login(client, email)

@@ -54,8 +54,21 @@ from tests.web.test_jury_support import build_jury, opened
 from webapp import create_app
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "20"))
-TABLES = (Application, CostItem, Payment, ProofOfUse, Receipt, Note, User, Membership, JurySession, Attachment, Vote,
-          GuidelineDraft, GuidelineAdoption)
+TABLES = (
+    Application,
+    CostItem,
+    Payment,
+    ProofOfUse,
+    Receipt,
+    Note,
+    User,
+    Membership,
+    JurySession,
+    Attachment,
+    Vote,
+    GuidelineDraft,
+    GuidelineAdoption,
+)
 GERMAN = ("Bitte", "bitte", "nicht", "enthält", "zu lang", "höchstens", "ungültig", "Zeichen", "gibt es", "Versuche")
 
 NASTY = st.sampled_from(
