@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from fondsengine import ledger
 from fondsengine.clock import local_date
@@ -63,6 +64,7 @@ class Change:
     removed: tuple[str, ...]  # findings only under the old guideline
     cents_before: int  # what it gets under its own guideline
     cents_after: int  # what it would get under the proposal
+    pending: bool = False  # not decided yet (the proposal could still apply to its decision)
 
     @property
     def difference_cents(self) -> int:
@@ -99,12 +101,28 @@ class StateTotal:
 
 
 @dataclass(frozen=True)
+class Totals:
+    """Count and money of a group of applications under the old rules and the proposal."""
+
+    count: int = 0
+    before_cents: int = 0
+    after_cents: int = 0
+
+    @property
+    def delta_cents(self) -> int:
+        """Positive: the proposal grants more."""
+        return self.after_cents - self.before_cents
+
+
+@dataclass(frozen=True)
 class WhatIf:
     """The outcome of replaying a fund's applications under a proposed guideline."""
 
     fund_id: str
     changes: tuple[Change, ...]  # only applications whose findings or money change
     totals: tuple[StateTotal, ...]  # every state with submitted applications, all of them counted
+    past: Totals = Totals()  # decided applications
+    pending: Totals = Totals()  # submitted, not decided yet
 
     @property
     def cents_before(self) -> int:
@@ -127,62 +145,76 @@ def _grant(findings: list[Finding], asked: int, most: int, g: Guideline) -> tupl
 
 
 def whatif(fonds: Engine, fund_id: str, proposal: str | Path) -> WhatIf:
-    """Replay every submitted application of a fund under `proposal` (NotFound for an unknown fund)."""
+    """Replay every submitted application of a fund under the guideline file `proposal`."""
     path = Path(proposal)
-    text = path.read_text(encoding="utf-8")  # FileNotFoundError names the file
+    return whatif_text(fonds, fund_id, path.read_text(encoding="utf-8"), source=str(path))  # names a missing file
+
+
+def whatif_text(fonds: Engine, fund_id: str, text: str, *, source: str) -> WhatIf:
+    """Replay every submitted application of a fund under a guideline text (NotFound for an unknown fund)."""
     with fonds.db.read() as s:
         if s.get(Fund, fund_id) is None:
             raise NotFound(f"Den Fonds „{fund_id}“ gibt es nicht.")
-    new = load_guideline_text(text, source=str(path), fund_id=fund_id)
+    new = load_guideline_text(text, source=source, fund_id=fund_id)
+    with fonds.db.read() as s:
+        return compare(fonds, s, fund_id, new)
+
+
+def compare(fonds: Engine, s: Session, fund_id: str, new: Guideline) -> WhatIf:
+    """The fund's submitted applications under their own guidelines and under `new`, in one read."""
     changes: list[Change] = []
     totals: dict[str, list[int]] = {}
-    with fonds.db.read() as s:
-        apps = s.scalars(
-            select(Application)
-            .where(Application.fund_id == fund_id, Application.submitted_at.is_not(None))
-            .order_by(Application.id)
-        ).all()
-        pending = pending_states(fonds.catalog, s)
-        for app in apps:
-            old: Guideline = fonds.catalog.guideline(s, app.guideline_version_id)
-            state = fonds.catalog.workflow(s, app.workflow_version_id).state(app.state)
-            label = state.label
-            assert app.submitted_at is not None
-            day = local_date(app.submitted_at)
-            free = ledger.balance(s, app.fund_id, app.budget_year).free
-            ctx = check_context(s, app, now_date=day, budget_free=free, pending_states=pending)
-            data = application_data(app)
-            before_findings, after_findings = check(data, old, ctx), check(data, new, ctx)
-            before = {(f.code, f.cited()) for f in before_findings}
-            after = {(f.code, f.cited()) for f in after_findings}
-            asked = app.approved_cents if app.approved_cents is not None else app.requested_cents
-            if state.outcome is not None and state.outcome not in FUNDED_OUTCOMES:
-                asked = 0  # refused, withdrawn, lapsed: no money either way (the findings still compare)
-            cents_before, blocking_before = _grant(before_findings, asked, max_grant_cents(data, old, ctx), old)
-            cents_after, blocking_after = _grant(after_findings, asked, max_grant_cents(data, new, ctx), new)
-            row = totals.setdefault(label, [0, 0, 0])
+    groups = {True: [0, 0, 0], False: [0, 0, 0]}
+    apps = s.scalars(
+        select(Application)
+        .where(Application.fund_id == fund_id, Application.submitted_at.is_not(None))
+        .order_by(Application.id)
+    ).all()
+    pending = pending_states(fonds.catalog, s)
+    for app in apps:
+        old: Guideline = fonds.catalog.guideline(s, app.guideline_version_id)
+        state = fonds.catalog.workflow(s, app.workflow_version_id).state(app.state)
+        label = state.label
+        assert app.submitted_at is not None
+        day = local_date(app.submitted_at)
+        free = ledger.balance(s, app.fund_id, app.budget_year).free
+        ctx = check_context(s, app, now_date=day, budget_free=free, pending_states=pending)
+        data = application_data(app)
+        before_findings, after_findings = check(data, old, ctx), check(data, new, ctx)
+        before = {(f.code, f.cited()) for f in before_findings}
+        after = {(f.code, f.cited()) for f in after_findings}
+        asked = app.approved_cents if app.approved_cents is not None else app.requested_cents
+        if state.outcome is not None and state.outcome not in FUNDED_OUTCOMES:
+            asked = 0  # refused, withdrawn, lapsed: no money either way (the findings still compare)
+        cents_before, blocking_before = _grant(before_findings, asked, max_grant_cents(data, old, ctx), old)
+        cents_after, blocking_after = _grant(after_findings, asked, max_grant_cents(data, new, ctx), new)
+        open_ = app.decided_at is None and state.outcome is None
+        for row in (totals.setdefault(label, [0, 0, 0]), groups[open_]):
             row[0] += 1
             row[1] += cents_before
             row[2] += cents_after
-            if before != after or blocking_before != blocking_after or cents_before != cents_after:
-                changes.append(
-                    Change(
-                        app.id,
-                        app.file_number,
-                        app.title,
-                        label,
-                        blocking_before,
-                        blocking_after,
-                        tuple(sorted(m for _, m in after - before)),
-                        tuple(sorted(m for _, m in before - after)),
-                        cents_before,
-                        cents_after,
-                    )
+        if before != after or blocking_before != blocking_after or cents_before != cents_after:
+            changes.append(
+                Change(
+                    app.id,
+                    app.file_number,
+                    app.title,
+                    label,
+                    blocking_before,
+                    blocking_after,
+                    tuple(sorted(m for _, m in after - before)),
+                    tuple(sorted(m for _, m in before - after)),
+                    cents_before,
+                    cents_after,
+                    open_,
                 )
+            )
     return WhatIf(
         fund_id,
         tuple(changes),
         tuple(StateTotal(label, n, b, a) for label, (n, b, a) in totals.items()),
+        past=Totals(*groups[False]),
+        pending=Totals(*groups[True]),
     )
 
 

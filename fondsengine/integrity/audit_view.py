@@ -48,6 +48,8 @@ EVENT_LABELS: dict[str, str] = {
     "add_note": "Vermerk angelegt",
     "add_message": "Nachricht geschrieben",
     "load_guideline": "Richtlinie geladen",
+    "save_guideline_draft": "Richtlinienentwurf gespeichert",
+    "adopt_guideline": "Richtlinie beschlossen",
     "version": "Version gespeichert",
     "create_user": "Konto angelegt",
     "confirm_email": "E-Mail-Adresse bestätigt",

@@ -31,6 +31,13 @@ class Job:
     description: str
 
 
+def activate_guidelines(fonds: Engine, now: datetime) -> int:
+    """Guideline versions adopted ahead of time become current on their valid_from day."""
+    from fondsengine.funds.drafts import activate_due
+
+    return activate_due(fonds, now)
+
+
 def send_mail(fonds: Engine, now: datetime, mailer: Mailer | None = None) -> int:
     """Render pending letters and send due mails from the outbox."""
     from fondsengine.notify.outbox import dispatch
@@ -65,6 +72,8 @@ JOBS: dict[str, Job] = {
             "Prüfketten, Briefe und Buchungen prüfen; bei Veränderung die Geschäftsführung benachrichtigen"),
         Job("lapse_warning", lapse_warning, "cron", {"hour": 8, "minute": 15},
             "Bewilligung erlischt in 30 Tagen: Hinweis an die Antragstellerin / den Antragsteller"),
+        Job("activate_guidelines", activate_guidelines, "cron", {"hour": 0, "minute": 5},
+            "Beschlossene Richtlinienfassung ab ihrem Geltungstag anwenden"),
     )
 }  # fmt: skip
 

@@ -12,6 +12,8 @@ from fondsengine.model.base import Base
 from fondsengine.model.fund import (
     BudgetYear,
     Fund,
+    GuidelineAdoption,
+    GuidelineDraft,
     GuidelineVersion,
     LedgerMonth,
     PrivateContribution,
@@ -47,6 +49,8 @@ __all__ = [
     "CostItem",
     "ErasureRequest",
     "Fund",
+    "GuidelineAdoption",
+    "GuidelineDraft",
     "GuidelineVersion",
     "JobMark",
     "JuryDraw",

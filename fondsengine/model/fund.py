@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, MappedColumn, mapped_column
@@ -114,3 +115,41 @@ class PrivateContribution(Base):
     ledger_entry_id: Mapped[int] = mapped_column(ForeignKey("ledger_entries.id"), unique=True)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime]
+
+
+class GuidelineDraft(Base):
+    """A guideline text the office edits in the browser; validated on every save, adopted once."""
+
+    __tablename__ = "guideline_drafts"
+
+    id: Mapped[intpk]
+    fund_id: Mapped[str] = mapped_column(ForeignKey("funds.id"), index=True)
+    base_version_id: Mapped[int | None] = mapped_column(ForeignKey("guideline_versions.id"))
+    content: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    problems: Mapped[list[Any]]  # the loader's problems at the last save: [{"line": n, "message": "..."}]
+    adopted_version_id: Mapped[int | None] = mapped_column(ForeignKey("guideline_versions.id"))
+    adopted_at: Mapped[datetime | None]
+
+
+class GuidelineAdoption(Base):
+    """The council decision that adopted a guideline version, and the day from which it applies."""
+
+    __tablename__ = "guideline_adoptions"
+
+    id: Mapped[intpk]
+    fund_id: Mapped[str] = mapped_column(ForeignKey("funds.id"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("guideline_versions.id"), index=True)
+    draft_id: Mapped[int | None] = mapped_column(ForeignKey("guideline_drafts.id"), unique=True)
+    council_date: Mapped[date] = mapped_column(Date)
+    council_reference: Mapped[str] = mapped_column(String(200))
+    decision_name: Mapped[str] = mapped_column(String(255))  # the uploaded decision as it was named
+    decision_stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    decision_mimetype: Mapped[str] = mapped_column(String(100))
+    decision_sha256: Mapped[str] = mapped_column(String(64))
+    valid_from: Mapped[date] = mapped_column(Date)
+    adopted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    adopted_at: Mapped[datetime]
+    activated_at: Mapped[datetime | None]  # when it became the fund's current version (None: valid_from ahead)

@@ -31,6 +31,7 @@ from fondsengine.applications import service as applications
 from fondsengine.engine import Actor
 from fondsengine.errors import NotFound
 from fondsengine.funds import cofinancing
+from fondsengine.funds import drafts as guideline_drafts
 from fondsengine.funds import loading as funds
 from fondsengine.integrity import audit_view
 from fondsengine.integrity.audit_view import AuditFilter
@@ -570,6 +571,36 @@ SERVICES: dict[str, Use] = {
     ),
     "fondsengine.applications.messages.messages_of": read(
         RECORD, lambda aw, a, st: messages.messages_of(aw.world.fonds, a, aw.app[st])
+    ),
+    # the guideline in the browser (issue 17): drafts, preview, the council's adoption
+    "fondsengine.funds.drafts.guideline_overview": fund_read(
+        OFFICE, lambda aw, a, st: guideline_drafts.guideline_overview(aw.world.fonds, a, QF)
+    ),
+    "fondsengine.funds.drafts.version_text": fund_read(
+        OFFICE, lambda aw, a, st: guideline_drafts.version_text(aw.world.fonds, a, aw.guideline_version)
+    ),
+    "fondsengine.funds.drafts.draft_of": fund_read(
+        OFFICE, lambda aw, a, st: guideline_drafts.draft_of(aw.world.fonds, a, aw.guideline_draft)
+    ),
+    "fondsengine.funds.drafts.preview_draft": fund_read(
+        OFFICE, lambda aw, a, st: guideline_drafts.preview_draft(aw.world.fonds, a, aw.guideline_draft)
+    ),
+    "fondsengine.funds.drafts.council_decision": fund_read(
+        OFFICE, lambda aw, a, st: guideline_drafts.council_decision(aw.world.fonds, a, aw.guideline_adoption)
+    ),
+    "fondsengine.funds.drafts.save_draft": fund_write(
+        OFFICE, lambda aw, a, st: guideline_drafts.save_draft(aw.world.fonds, a, QF, "name: x\n")
+    ),
+    "fondsengine.funds.drafts.adopt_draft": fund_write(
+        OFFICE,
+        lambda aw, a, st: guideline_drafts.adopt_draft(
+            aw.world.fonds,
+            a,
+            aw.guideline_draft,
+            council_date=date(2026, 2, 1),
+            council_reference="DS 2/2026",
+            decision=guideline_drafts.DecisionFile("Beschluss.pdf", "application/pdf", PDF),
+        ),
     ),
     "fondsengine.applications.messages.send_message": write(
         APPLICANT_SIDE, lambda aw, a, st: messages.send_message(aw.world.fonds, a, aw.app[st], "Hallo")

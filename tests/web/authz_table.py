@@ -191,6 +191,17 @@ TABLE: dict[tuple[str, str], Row] = {
     ("manage.rollup_pdf", "GET"): fund_row(ANY_OFFICE),
     ("manage.paper", "GET"): fund_row(ANY_OFFICE),
     ("manage.paper", "POST"): fund_row(OFFICE, posts=True),
+    # the guideline in the browser (issue 17): the fund's office only; a draft or version of another
+    # fund is not found
+    ("manage.guidelines", "GET"): fund_row(ANY_OFFICE),
+    ("manage.guideline_version", "GET"): fund_row(OFFICE),
+    ("manage.guideline_new", "GET"): fund_row(ANY_OFFICE),
+    ("manage.guideline_new", "POST"): fund_row(OFFICE, posts=True),  # the form names this fund
+    ("manage.guideline_draft", "GET"): fund_row(OFFICE),
+    ("manage.guideline_draft", "POST"): fund_row(OFFICE, posts=True),
+    ("manage.guideline_preview", "GET"): fund_row(OFFICE),
+    ("manage.guideline_preview", "POST"): fund_row(OFFICE, posts=True),
+    ("manage.guideline_decision", "GET"): fund_row(OFFICE),
     ("manage.roles", "GET"): fund_row(ANY_OFFICE),
     ("manage.roles", "POST"): fund_row(OFFICE, posts=True),
     ("manage.revoke", "POST"): fund_row(OFFICE, posts=True),

@@ -7,7 +7,7 @@ fund's manager, the fund's city approver and its auditor."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from flask.testing import FlaskClient
@@ -19,12 +19,13 @@ from fondsengine.applications import decisions
 from fondsengine.applications import service as apps
 from fondsengine.applications.records import AttachmentInput, add_attachment
 from fondsengine.engine import Actor
+from fondsengine.funds import drafts as guideline_drafts
 from fondsengine.jury.closing import close_session
-from fondsengine.model import AgendaItem, Application, Letter
+from fondsengine.model import AgendaItem, Application, GuidelineAdoption, Letter
 from fondsengine.model.base import Base
 from fondsengine.payments.service import record_payment
 from tests.support.factories import with_bank_account
-from tests.web.builders import PASSWORD, QF, World, build_world, draft_for
+from tests.web.builders import PASSWORD, QF, ROOT, World, build_world, draft_for
 from tests.web.conftest import login
 
 CF = "witten-cityfonds"
@@ -64,6 +65,9 @@ class AuthzWorld:
     session_planned: int = 0  # holds the application in state on_agenda
     session_past: int = 0  # decided the approved and paid applications
     item: int = 0  # the agenda item of the planned session
+    guideline_version: int = 0  # the Quartiersfonds' current guideline version (adopted in the browser)
+    guideline_adoption: int = 0  # its council decision
+    guideline_draft: int = 0  # an open draft of the next version
     users: dict[str, int] = field(default_factory=dict)
     clients: dict[str, FlaskClient] = field(default_factory=dict)
 
@@ -121,6 +125,7 @@ def build(template: Path, tmp: Path) -> AuthzWorld:
             letter = s.scalar(select(Letter.id).where(Letter.application_id == aw.app[state]).order_by(Letter.id))
             if letter is not None:
                 aw.letter[state] = int(letter)
+    _guideline_drafts(aw)
     for state in STATES:
         data = AttachmentInput("cost_estimate", "Angebot.pdf", "application/pdf", PDF)
         aw.attachment[state] = add_attachment(f, office, aw.app[state], data)
@@ -131,6 +136,23 @@ def build(template: Path, tmp: Path) -> AuthzWorld:
         aw.clients[role] = client
     aw.clients["anonymous"] = w.app.test_client()
     return aw
+
+
+def _guideline_drafts(aw: AuthzWorld) -> None:
+    """The Quartiersfonds' guideline once adopted in the browser, and an open draft after it."""
+    w, office = aw.world, Actor(aw.world.office)
+    text = (ROOT / "richtlinien" / f"{QF}.yaml").read_text(encoding="utf-8")
+    first = guideline_drafts.save_draft(w.fonds, office, QF, text + "# Fassung der Prüftabelle\n")
+    decision = guideline_drafts.DecisionFile("Beschluss.pdf", "application/pdf", PDF)
+    adopted = guideline_drafts.adopt_draft(
+        w.fonds, office, first.id, council_date=date(2026, 2, 1), council_reference="DS 1/2026", decision=decision
+    )
+    aw.guideline_version = adopted.version_id
+    with w.fonds.db.read() as s:
+        aw.guideline_adoption = int(
+            s.scalar(select(GuidelineAdoption.id).where(GuidelineAdoption.version_id == adopted.version_id)) or 0
+        )
+    aw.guideline_draft = guideline_drafts.save_draft(w.fonds, office, QF, text + "# nächste Fassung\n").id
 
 
 def _submitted(w: World, app_id: int) -> int:

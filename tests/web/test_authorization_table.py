@@ -82,6 +82,12 @@ def _url(aw: AuthzWorld, endpoint: str, row: Row, state: str) -> str:
             values[arg] = aw.item
         elif arg == "trigger":
             values[arg] = FORM_TRIGGER[state] if endpoint == "manage.action" else TRIGGER[state]
+        elif arg == "draft_id":
+            values[arg] = aw.guideline_draft
+        elif arg == "version_id":
+            values[arg] = aw.guideline_version
+        elif arg == "adoption_id":
+            values[arg] = aw.guideline_adoption
         elif arg == "receipt_id":
             values[arg] = 1
         elif arg == "token":

@@ -28,12 +28,15 @@ from fondsengine.bootstrap import build_fonds
 from fondsengine.clock import FixedClock
 from fondsengine.config import load_settings
 from fondsengine.engine import Actor
+from fondsengine.funds import drafts as guideline_drafts
 from fondsengine.funds.loading import load_funds
 from fondsengine.migrate import upgrade
 from fondsengine.model import (
     Application,
     Attachment,
     CostItem,
+    GuidelineAdoption,
+    GuidelineDraft,
     JurySession,
     Membership,
     Note,
@@ -51,7 +54,21 @@ from tests.web.test_jury_support import build_jury, opened
 from webapp import create_app
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "20"))
-TABLES = (Application, CostItem, Payment, ProofOfUse, Receipt, Note, User, Membership, JurySession, Attachment, Vote)
+TABLES = (
+    Application,
+    CostItem,
+    Payment,
+    ProofOfUse,
+    Receipt,
+    Note,
+    User,
+    Membership,
+    JurySession,
+    Attachment,
+    Vote,
+    GuidelineDraft,
+    GuidelineAdoption,
+)
 GERMAN = ("Bitte", "bitte", "nicht", "enthält", "zu lang", "höchstens", "ungültig", "Zeichen", "gibt es", "Versuche")
 
 NASTY = st.sampled_from(
@@ -165,6 +182,8 @@ def _forms(w: World, tmp_path: Path) -> dict[str, Form]:
     apps.submit(w.fonds, Actor(w.bert), submitted)
     j = build_jury(w, tmp_path)
     opened(j)
+    guideline = (ROOT / "richtlinien" / f"{QF}.yaml").read_text(encoding="utf-8")
+    entwurf = guideline_drafts.save_draft(w.fonds, Actor(w.office), QF, guideline + "# Entwurf\n").id
     anna, office = "anna@example.org", "buero@example.org"
     detail = [f"/antraege/{draft}", f"/antraege/{approved}", f"/verwaltung/antraege/{submitted}"]
     forms = [
@@ -214,6 +233,10 @@ def _forms(w: World, tmp_path: Path) -> dict[str, Form]:
              ("reason", "user")),
         Form("jury-schliessen", "ida@example.org", f"/jury/top/{j.items[1]}/schliessen",
              {"chair_casting": "", "amount": "", "reason": ""}, ("chair_casting", "amount", "reason")),
+        Form("richtlinie-entwurf", office, f"/verwaltung/richtlinie/entwuerfe/{entwurf}",
+             {"content": guideline}, ("content",), after=[f"/verwaltung/richtlinie/entwuerfe/{entwurf}"]),
+        Form("richtlinie-beschluss", office, f"/verwaltung/richtlinie/entwuerfe/{entwurf}/vorschau",
+             {"council_date": "2026-01-05", "council_reference": "DS 1/2026"}, ("council_date", "council_reference")),
         Form("url-ids", anna, "/antraege/99999999999999999999", {}, (), method="GET"),
     ]  # fmt: skip
     return {f.name: f for f in forms}
@@ -293,7 +316,7 @@ FORM_NAMES = [
     "registrieren", "anmelden", "passwort-vergessen", "antrag-neu", "antrag-bearbeiten", "auszahlung",
     "verwendungsnachweis", "zurueckziehen", "warteschlange", "export", "uebersicht", "notiz", "beratung",
     "aenderungen", "sitzung-planen", "rollen", "papierantrag", "tagesordnung", "jury-stimme",
-    "jury-befangenheit", "jury-schliessen", "url-ids",
+    "jury-befangenheit", "jury-schliessen", "richtlinie-entwurf", "richtlinie-beschluss", "url-ids",
 ]  # fmt: skip
 
 

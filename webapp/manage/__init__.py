@@ -18,6 +18,7 @@ from webapp.manage import (  # noqa: E402,F401  (the modules register their rout
     dashboard,
     erasure,
     exports,
+    guidelines,
     messages,
     monitoring,
     notes,

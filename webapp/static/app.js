@@ -61,3 +61,55 @@ document.addEventListener("submit", function (event) {
   form.dataset.sending = "1";
   window.setTimeout(function () { form.dataset.sending = ""; }, 8000);
 });
+
+// The guideline editor: the line numbers follow the text as it is typed and the box grows with it;
+// a link to an error puts the cursor on its line; the cursor's line and column are shown.
+(function () {
+  var editor = document.querySelector("[data-editor]");
+  if (!editor) { return; }
+  var area = editor.querySelector("textarea");
+  var gutter = editor.querySelector(".gutter");
+  var pos = document.getElementById("editor-pos");
+  var current = null;
+  function lineCount() { return area.value.split("\n").length; }
+  function renumber() {
+    var n = lineCount();
+    while (gutter.children.length > n) { gutter.removeChild(gutter.lastChild); }
+    for (var i = gutter.children.length + 1; i <= n; i++) {
+      var item = document.createElement("li");
+      item.id = "zeile-" + i;
+      item.textContent = String(i);
+      gutter.appendChild(item);
+    }
+    area.rows = n + 1;
+  }
+  function show() {
+    var offset = area.selectionStart;
+    var line = area.value.slice(0, offset).split("\n").length;
+    var column = offset - area.value.lastIndexOf("\n", offset - 1);
+    if (pos) { pos.hidden = false; pos.textContent = "Cursor: Zeile " + line + ", Spalte " + column; }
+    if (current) { current.classList.remove("current"); }
+    current = document.getElementById("zeile-" + line);
+    if (current) { current.classList.add("current"); }
+  }
+  function selectLine(line) {
+    var lines = area.value.split("\n");
+    var start = 0;
+    for (var i = 0; i < line - 1 && i < lines.length; i++) { start += lines[i].length + 1; }
+    area.focus();
+    area.setSelectionRange(start, start + (lines[line - 1] || "").length);
+    var item = document.getElementById("zeile-" + line);
+    if (item && item.scrollIntoView) { item.scrollIntoView({ block: "center" }); }
+    show();
+  }
+  area.addEventListener("input", function () { renumber(); show(); });
+  area.addEventListener("keyup", show);
+  area.addEventListener("click", show);
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-editor-line]");
+    if (!link) { return; }
+    event.preventDefault();
+    selectLine(parseInt(link.dataset.editorLine, 10) || 1);
+  });
+  renumber();
+})();
