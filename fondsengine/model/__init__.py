@@ -12,8 +12,10 @@ from fondsengine.model.base import Base
 from fondsengine.model.fund import BudgetYear, Fund, GuidelineVersion, LedgerMonth, WorkflowVersion
 from fondsengine.model.jury import AgendaItem, Attendance, Conflict, JurySession, Vote
 from fondsengine.model.jury_extra import JuryDraw, JuryVolunteer
+from fondsengine.model.jury_notes import JuryComment, JuryScore
 from fondsengine.model.messages import ApplicationMessage
 from fondsengine.model.money import LedgerEntry, Payment, ProofOfUse, Receipt, Refund
+from fondsengine.model.organisation import ApplicationOrganisation, Organisation, OrganisationMember
 from fondsengine.model.publication import PublicationConsent, PublicListing
 from fondsengine.model.records import (
     AuditEvent,
@@ -29,6 +31,7 @@ __all__ = [
     "AgendaItem",
     "Application",
     "ApplicationMessage",
+    "ApplicationOrganisation",
     "ApplicationRevision",
     "Attachment",
     "Attendance",
@@ -41,7 +44,9 @@ __all__ = [
     "Fund",
     "GuidelineVersion",
     "JobMark",
+    "JuryComment",
     "JuryDraw",
+    "JuryScore",
     "JurySession",
     "JuryVolunteer",
     "LedgerEntry",
@@ -49,6 +54,8 @@ __all__ = [
     "Letter",
     "Membership",
     "Note",
+    "Organisation",
+    "OrganisationMember",
     "OutboxMessage",
     "Payment",
     "ProofOfUse",
