@@ -12,10 +12,13 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from fondsengine.engine import Engine
+from fondsengine.clock import local_date
+from fondsengine.engine import Actor, Engine
 from fondsengine.errors import InvalidInput, NotFound
+from fondsengine.jury.common import names_of
 from fondsengine.jury.draw import Candidate, DrawResult, draw, fingerprint, verify
-from fondsengine.model import Fund, JuryDraw
+from fondsengine.lifecycle import authz
+from fondsengine.model import Fund, JuryDraw, JuryVolunteer, User
 
 
 @dataclass(frozen=True)
@@ -105,3 +108,42 @@ def check_draw(fonds: Engine, draw_id: int) -> DrawCheck:
     except InvalidInput:  # recorded inputs that no longer give a draw are reported, not raised
         drawn_again = None
     return DrawCheck(rec, again, drawn_again, matches)
+
+
+@dataclass(frozen=True)
+class OfficeDraws:
+    """The office's draw page: the pool a draw would use now and the recorded draws, with names."""
+
+    pool: tuple[tuple[int, str, str], ...]  # (user id, name, group) of the volunteers drawable now
+    draws: tuple[DrawRecord, ...]  # newest first
+    names: dict[int, str]  # user id -> name, for the pools and results of the recorded draws
+    groups: tuple[tuple[str, str], ...]  # (group id, label) of the guideline's jury groups
+    size: int  # the jury size the guideline names
+
+
+def office_draws(fonds: Engine, actor: Actor, fund_id: str) -> OfficeDraws:
+    """The pool and the recorded draws of a fund, for its office only."""
+    with fonds.db.read() as s:
+        authz.require_fund_role(s, actor, fund_id, local_date(fonds.clock.now()), "manager")
+        rules = fonds.catalog.current(s, fund_id)[2].jury
+        pool = s.execute(
+            select(JuryVolunteer.user_id, User.name, JuryVolunteer.group)
+            .join(User, User.id == JuryVolunteer.user_id)
+            .where(
+                JuryVolunteer.fund_id == fund_id,
+                JuryVolunteer.withdrawn_at.is_(None),
+                JuryVolunteer.drawn_in_id.is_(None),
+            )
+            .order_by(JuryVolunteer.user_id)
+        ).all()
+    draws = recorded_draws(fonds, fund_id)
+    ids = {uid for d in draws for uid, _ in d.pool}
+    with fonds.db.read() as s:
+        names = names_of(s, ids)
+    return OfficeDraws(
+        pool=tuple((int(u), str(n), str(g)) for u, n, g in pool),
+        draws=tuple(draws),
+        names=names,
+        groups=tuple((g.id, g.label) for g in rules.groups),
+        size=rules.size,
+    )

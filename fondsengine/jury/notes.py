@@ -194,11 +194,10 @@ def notes_of_session(fonds: Engine, actor: Actor, session_id: int) -> dict[int, 
                 refusal = exc
                 continue
             readable[item.id] = rules
-        if not readable:
-            if refusal is not None and str(refusal) != NOT_FOR_APPLICANTS:
-                raise refusal
-            if not rows:
-                authz.require_fund_role(s, actor, js.fund_id, local_date(now), "manager", "jury_member")
+        if refusal is not None and not readable:
+            raise refusal
+        if not rows:
+            authz.require_fund_role(s, actor, js.fund_id, local_date(now), "manager", "jury_member")
             return {}
         leads = role == "manager" or js.chair_id == actor.user_id
         ids = sorted(readable)

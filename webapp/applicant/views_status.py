@@ -8,6 +8,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
+from fondsengine.accounts.organisations import organisation_of_application, organisations_of
 from fondsengine.applications import service as applications
 from fondsengine.applications.queries import available_actions, findings_for, last_request_for_changes, timeline
 from fondsengine.applications.records import add_attachment, applications_of, attachment_content, attachments_of
@@ -73,6 +74,7 @@ def detail(application_id: int) -> ResponseReturnValue:
     asked_for_changes = loaded.editable and not loaded.state.initial  # the office sent the form back
     with f.db.read() as s:
         posted = posted_steps(f.catalog.workflow(s, loaded.app.workflow_version_id))
+    organisation = organisation_of_application(f, a, application_id)
     return render_template(
         "applicant/detail.html",
         app=loaded.app,
@@ -91,6 +93,8 @@ def detail(application_id: int) -> ResponseReturnValue:
         payments=payments_of(f, a, application_id),
         lapse=lapse_notice(f, a, application_id),
         changes=last_request_for_changes(f, a, application_id) if asked_for_changes else None,
+        organisation=organisation,
+        my_organisations=organisations_of(f, a) if loaded.state.initial and organisation is None else [],
     )
 
 
