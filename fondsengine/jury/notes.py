@@ -1,7 +1,9 @@
 """Comments of the jury on an agenda item and scores per criterion of the guideline.
 
 Both are for the jury and the office only: never shown to the applicant (nor to a co-applicant,
-nor to a jury member who applied for the item) and never published. Writing locks the item's
+nor to a jury member who applied for the item) and never published. Their audit events name the
+application in their data, not in `application_id`, so they stay out of the applicant's timeline
+and data export (the fund's audit trail has them). Writing locks the item's
 application and the open item first (`voting.lock_item`), like a vote.
 """
 
@@ -70,8 +72,7 @@ def comment_on_item(fonds: Engine, actor: Actor, agenda_item_id: int, body: str)
             action="comment_on_item",
             at=now,
             fund_id=js.fund_id,
-            application_id=app.id,
-            data={"agenda_item_id": item.id, "comment_id": comment.id},
+            data={"application_id": app.id, "agenda_item_id": item.id, "comment_id": comment.id},
         )
         uow.commit()
         return comment.id
@@ -139,8 +140,7 @@ def score_item(fonds: Engine, actor: Actor, agenda_item_id: int, points: Mapping
             action="score_item",
             at=now,
             fund_id=js.fund_id,
-            application_id=app.id,
-            data={"agenda_item_id": item.id, "points": dict(sorted(points.items()))},
+            data={"application_id": app.id, "agenda_item_id": item.id, "points": dict(sorted(points.items()))},
         )
         uow.commit()
 
