@@ -21,7 +21,7 @@ from fondsengine.errors import InvalidInput, NotFound, PermissionDenied
 from fondsengine.inputs import check_text
 from fondsengine.lifecycle import authz
 from fondsengine.lifecycle.audit import record
-from fondsengine.model import ApplicationOrganisation, Organisation, OrganisationMember, User
+from fondsengine.model import Application, ApplicationOrganisation, Organisation, OrganisationMember, User
 
 KINDS = {"association": "Verein", "initiative": "Initiative", "institution": "Einrichtung"}
 NOT_A_MEMBER = "Diese Organisation gibt es nicht."  # never reveal an organisation to outsiders
@@ -247,12 +247,16 @@ def organisations_of(fonds: Engine, actor: Actor) -> list[OrganisationView]:
         ]
 
 
-def organisation_of_application(fonds: Engine, actor: Actor, application_id: int) -> str | None:
-    """The name of the organisation an application is made for (None: the owner's own), to those who see it."""
+def application_and_organisation(fonds: Engine, actor: Actor, application_id: int) -> tuple[Application, str | None]:
+    """An application whose record the actor may read (detached, with its cost items) and the name of
+    the organisation it is made for (None: its owner's own), in one read."""
     with fonds.db.read() as s:
         app, _ = authz.load_application_record(s, actor, application_id, local_date(fonds.clock.now()))
-        return s.scalar(
+        _ = list(app.cost_items)
+        name = s.scalar(
             select(Organisation.name)
             .join(ApplicationOrganisation, ApplicationOrganisation.organisation_id == Organisation.id)
             .where(ApplicationOrganisation.application_id == app.id)
         )
+        s.expunge_all()
+        return app, name

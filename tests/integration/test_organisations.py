@@ -30,7 +30,7 @@ def test_a_member_of_the_organisation_sees_and_edits_its_draft_and_submits_it(fo
     assert [a.id for a in applications_of(fonds, carla)] == [app_id]
     apps.update_draft(fonds, carla, app_id, quartiersfonds_input(title="Hoffest mit Flohmarkt"))
     assert get_application(fonds, anna, app_id).title == "Hoffest mit Flohmarkt"
-    assert orgs.organisation_of_application(fonds, carla, app_id) == "Nachbarschaftsverein Wiesenviertel"
+    assert orgs.application_and_organisation(fonds, carla, app_id)[1] == "Nachbarschaftsverein Wiesenviertel"
     (view,) = orgs.organisations_of(fonds, carla)
     assert [m[1] for m in view.members] == ["Anna Beispiel", "Carla Mitantrag"]
     assert view.representative_id == uid(anna) and not view.i_represent

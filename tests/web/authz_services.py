@@ -176,8 +176,8 @@ SERVICES: dict[str, Use] = {
     "fondsengine.accounts.organisations.organisations_of": fund_read(
         SELF, lambda aw, a, st: organisations.organisations_of(aw.world.fonds, a)
     ),
-    "fondsengine.accounts.organisations.organisation_of_application": read(
-        RECORD, lambda aw, a, st: organisations.organisation_of_application(aw.world.fonds, a, aw.app[st])
+    "fondsengine.accounts.organisations.application_and_organisation": read(
+        RECORD, lambda aw, a, st: organisations.application_and_organisation(aw.world.fonds, a, aw.app[st])
     ),
     # letters and reports
     "fondsengine.letters.access.letters_of": read(
