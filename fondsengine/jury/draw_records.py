@@ -17,8 +17,9 @@ from fondsengine.engine import Actor, Engine
 from fondsengine.errors import InvalidInput, NotFound
 from fondsengine.jury.common import names_of
 from fondsengine.jury.draw import Candidate, DrawResult, draw, fingerprint, verify
+from fondsengine.jury.members import volunteer_pool
 from fondsengine.lifecycle import authz
-from fondsengine.model import Fund, JuryDraw, JuryVolunteer, User
+from fondsengine.model import Fund, JuryDraw
 
 
 @dataclass(frozen=True)
@@ -126,22 +127,13 @@ def office_draws(fonds: Engine, actor: Actor, fund_id: str) -> OfficeDraws:
     with fonds.db.read() as s:
         authz.require_fund_role(s, actor, fund_id, local_date(fonds.clock.now()), "manager")
         rules = fonds.catalog.current(s, fund_id)[2].jury
-        pool = s.execute(
-            select(JuryVolunteer.user_id, User.name, JuryVolunteer.group)
-            .join(User, User.id == JuryVolunteer.user_id)
-            .where(
-                JuryVolunteer.fund_id == fund_id,
-                JuryVolunteer.withdrawn_at.is_(None),
-                JuryVolunteer.drawn_in_id.is_(None),
-            )
-            .order_by(JuryVolunteer.user_id)
-        ).all()
+        pool = volunteer_pool(s, fund_id)
     draws = recorded_draws(fonds, fund_id)
     ids = {uid for d in draws for uid, _ in d.pool}
     with fonds.db.read() as s:
         names = names_of(s, ids)
     return OfficeDraws(
-        pool=tuple((int(u), str(n), str(g)) for u, n, g in pool),
+        pool=tuple((c.id, c.name, c.group) for c in pool),
         draws=tuple(draws),
         names=names,
         groups=tuple((g.id, g.label) for g in rules.groups),

@@ -21,13 +21,20 @@ from fondsengine.engine import Actor, Engine
 from fondsengine.errors import InvalidInput, NotFound, PermissionDenied
 from fondsengine.guidelines.model import JuryRules
 from fondsengine.inputs import MAX_TEXT, check_text
-from fondsengine.jury.common import declared_conflicts, jury_members, names_of, session_day, voting_ids
+from fondsengine.jury.common import (
+    agenda_with_applications,
+    declared_conflicts,
+    jury_members,
+    names_of,
+    session_day,
+    voting_ids,
+)
 from fondsengine.jury.scoring import CriterionTotal, aggregate
 from fondsengine.jury.tally import conflicted_members
 from fondsengine.jury.voting import lock_item
 from fondsengine.lifecycle import authz
 from fondsengine.lifecycle.audit import record
-from fondsengine.model import AgendaItem, Application, JuryComment, JuryScore, JurySession
+from fondsengine.model import Application, JuryComment, JuryScore, JurySession
 
 NOT_FOR_APPLICANTS = "Kommentare und Bewertungen der Jury sind nicht für Antragstellende."
 JURY_AND_OFFICE = "Kommentare und Bewertungen sind nur für die Jury und die Geschäftsführung."
@@ -178,12 +185,7 @@ def notes_of_session(fonds: Engine, actor: Actor, session_id: int) -> dict[int, 
         js = s.get(JurySession, session_id)
         if js is None:
             raise NotFound("Diese Jurysitzung gibt es nicht.")
-        rows = s.execute(
-            select(AgendaItem, Application)
-            .join(Application, Application.id == AgendaItem.application_id)
-            .where(AgendaItem.session_id == js.id)
-            .order_by(AgendaItem.position)
-        ).all()
+        rows = agenda_with_applications(s, js.id)
         readable: dict[int, JuryRules] = {}
         refusal: PermissionDenied | None = None
         for item, app in rows:

@@ -5,7 +5,6 @@ co-applicant editing the organisation's draft."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from fondsengine.engine import Actor
 from fondsengine.jobs.deadlines import circulation_close
 from fondsengine.jury import usecases as jury
 from fondsengine.model import AgendaItem, Application
-from tests.e2e.conftest import Checker, log_in
+from tests.e2e.conftest import Checker, device, log_in
 from tests.integration.test_jury_in_the_web import CRITERIA
 from tests.integration.test_jury_support import FUND, reviewed, uid
 from tests.support.factories import person
@@ -34,26 +33,9 @@ def both_widths(a11y: Checker, shot: str) -> None:
         a11y.check(f"{shot}-{width}" if width == 390 else shot)
 
 
-@pytest.fixture()
-def devices(browser: Browser, base_url: str) -> Iterator[list[BrowserContext]]:
-    contexts: list[BrowserContext] = []
-    yield contexts
-    for context in contexts:
-        context.close()
-
-
-def device(browser: Browser, base_url: str, contexts: list[BrowserContext], email: str) -> Page:
-    """Another person's own browser, logged in."""
-    context = browser.new_context(base_url=base_url)
-    contexts.append(context)
-    page = context.new_page()
-    log_in(page, email)
-    return page
-
-
 def test_the_office_starts_a_circulation_the_members_vote_and_the_scheduler_closes_it(
     page: Page, world: World, tmp_path: Path, a11y: Checker, browser: Browser, base_url: str,
-    devices: list[BrowserContext],
+    other_pages: list[BrowserContext],
 ) -> None:  # fmt: skip
     j = build_jury(world, tmp_path, **CRITERIA)  # type: ignore[arg-type]
     f = world.fonds
@@ -86,8 +68,8 @@ def test_the_office_starts_a_circulation_the_members_vote_and_the_scheduler_clos
         )
 
     # Ida and Jan vote on their own devices; Jan also comments and scores the first item.
-    ida = device(browser, base_url, devices, "ida@example.org")
-    jan = device(browser, base_url, devices, "jan@example.org")
+    ida = device(browser, base_url, other_pages, "ida@example.org")
+    jan = device(browser, base_url, other_pages, "jan@example.org")
     for member, choices in ((ida, ("Ja", "Nein")), (jan, ("Ja", "Nein"))):
         for item_id, choice in zip(items, choices, strict=True):
             member.goto(session_url)
@@ -127,7 +109,7 @@ def test_the_office_starts_a_circulation_the_members_vote_and_the_scheduler_clos
 
 def test_a_draw_by_lot_is_re_checked_from_the_public_minutes(
     page: Page, world: World, tmp_path: Path, a11y: Checker, browser: Browser, base_url: str,
-    devices: list[BrowserContext],
+    other_pages: list[BrowserContext],
 ) -> None:  # fmt: skip
     j = build_jury(world, tmp_path, circulation=True, deadline=NOW + timedelta(hours=1))
     f = world.fonds
@@ -154,7 +136,7 @@ def test_a_draw_by_lot_is_re_checked_from_the_public_minutes(
     jury.close_circulation(f, Actor.scheduler(), j.session_id)
 
     visitor = browser.new_context(base_url=base_url)
-    devices.append(visitor)
+    other_pages.append(visitor)
     public = visitor.new_page()
     public.goto(f"/jury/protokolle/{j.session_id}")
     expect(public.get_by_role("heading", level=1)).to_contain_text("Beschlüsse der Jury")
@@ -170,7 +152,7 @@ def test_a_draw_by_lot_is_re_checked_from_the_public_minutes(
 
 
 def test_a_co_applicant_edits_the_draft_of_the_organisation(
-    page: Page, world: World, a11y: Checker, browser: Browser, base_url: str, devices: list[BrowserContext]
+    page: Page, world: World, a11y: Checker, browser: Browser, base_url: str, other_pages: list[BrowserContext]
 ) -> None:
     person(world.fonds, "Carla Mitantrag", "carla@example.org", password=PASSWORD)
     app_id = draft_for(world, world.anna, title="Hoffest im Wiesenviertel")
@@ -191,7 +173,7 @@ def test_a_co_applicant_edits_the_draft_of_the_organisation(
     expect(page.get_by_role("status")).to_contain_text("Der Antrag gehört jetzt zur Organisation")
     both_widths(a11y, "organisation-draft")
 
-    carla = device(browser, base_url, devices, "carla@example.org")
+    carla = device(browser, base_url, other_pages, "carla@example.org")
     carla.goto("/antraege")
     carla.get_by_role("link", name="Hoffest im Wiesenviertel").click()
     expect(carla.get_by_text("Ein Antrag der Organisation")).to_be_visible()
