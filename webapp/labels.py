@@ -28,7 +28,17 @@ EVENT_TEXT = {
     "jury_no_quorum": N_("Jury nicht beschlussfähig"),
 }
 # What the jury does internally is not the applicant's timeline (e.g. when each vote was cast).
-JURY_INTERNAL = frozenset({"cast_vote", "declare_conflict", "enter_show_of_hands", "add_note", "review_receipt"})
+JURY_INTERNAL = frozenset(
+    {
+        "cast_vote",
+        "declare_conflict",
+        "enter_show_of_hands",
+        "add_note",
+        "review_receipt",
+        "comment_on_item",
+        "score_item",
+    }
+)
 
 
 def event_text(action: str, workflow_labels: dict[str, str]) -> str:

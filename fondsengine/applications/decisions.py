@@ -250,22 +250,27 @@ def schedule(fonds: Engine, actor: Actor, application_id: int, session_id: int) 
         js = s.get(JurySession, session_id)
         if js is None or js.fund_id != app.fund_id:
             raise NotFound("Diese Jurysitzung gibt es in diesem Fonds nicht.")
-        if js.status == "closed":
-            raise InvalidInput("Die Sitzung ist bereits geschlossen.")
-        if local_date(js.starts_at) < local_date(fonds.clock.now()):
-            raise InvalidInput(
-                "Der Tag dieser Sitzung ist vorbei. Bitte wählen Sie eine kommende Sitzung.", field="session_id"
-            )
-        fire(uow, actor, app, "schedule", extra={"session_id": session_id})
-        position = (s.scalar(select(func.max(AgendaItem.position)).where(AgendaItem.session_id == session_id)) or 0) + 1
-        existing = s.scalar(
-            select(AgendaItem).where(AgendaItem.session_id == session_id, AgendaItem.application_id == app.id)
-        )
-        if existing is not None:
-            existing.status, existing.outcome, existing.closed_at = "open", None, None
-        else:
-            s.add(AgendaItem(session_id=session_id, application_id=app.id, position=position, status="open"))
+        put_on_agenda(uow, actor, app, js)
         uow.commit()
+
+
+def put_on_agenda(uow: UnitOfWork, actor: Actor, app: Application, js: JurySession) -> None:
+    """Fire `schedule` and add (or reopen) the application's item on the session's agenda (caller's unit of work)."""
+    s = uow.session
+    if js.status == "closed":
+        raise InvalidInput("Die Sitzung ist bereits geschlossen.")
+    if local_date(js.starts_at) < local_date(uow.fonds.clock.now()):
+        raise InvalidInput(
+            "Der Tag dieser Sitzung ist vorbei. Bitte wählen Sie eine kommende Sitzung.", field="session_id"
+        )
+    fire(uow, actor, app, "schedule", extra={"session_id": js.id})
+    position = (s.scalar(select(func.max(AgendaItem.position)).where(AgendaItem.session_id == js.id)) or 0) + 1
+    existing = s.scalar(select(AgendaItem).where(AgendaItem.session_id == js.id, AgendaItem.application_id == app.id))
+    if existing is not None:
+        existing.status, existing.outcome, existing.closed_at = "open", None, None
+    else:
+        s.add(AgendaItem(session_id=js.id, application_id=app.id, position=position, status="open"))
+    s.flush()
 
 
 def unschedule(fonds: Engine, actor: Actor, application_id: int) -> None:

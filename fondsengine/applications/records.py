@@ -8,7 +8,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from fondsengine import files
@@ -59,7 +59,7 @@ class ApplicationSummary:
 
 
 def applications_of(fonds: Engine, actor: Actor) -> list[ApplicationSummary]:
-    """The actor's own applications, newest first (one query)."""
+    """The actor's own applications and those of their organisations, newest first (one query)."""
     if actor.user_id is None:
         return []
     out: list[ApplicationSummary] = []
@@ -67,7 +67,9 @@ def applications_of(fonds: Engine, actor: Actor) -> list[ApplicationSummary]:
         rows = s.execute(
             select(Application, Fund.name)
             .join(Fund, Fund.id == Application.fund_id)
-            .where(Application.applicant_id == actor.user_id)
+            .where(
+                or_(Application.applicant_id == actor.user_id, Application.id.in_(authz.co_applications(actor.user_id)))
+            )
             .order_by(Application.updated_at.desc(), Application.id.desc())
         ).all()
         for app, fund_name in rows:
@@ -109,9 +111,7 @@ def _check_quota(uow: UnitOfWork, app: Application, data: AttachmentInput) -> No
         )
 
 
-def new_attachment(
-    uow: UnitOfWork, app: Application, actor: Actor, data: AttachmentInput, at: datetime
-) -> Attachment:
+def new_attachment(uow: UnitOfWork, app: Application, actor: Actor, data: AttachmentInput, at: datetime) -> Attachment:
     """Check and add an attachment inside the caller's transaction (authorised by the caller).
 
     The file is staged and moved into the upload folder only when the transaction commits."""

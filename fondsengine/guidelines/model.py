@@ -327,6 +327,16 @@ class ConflictRules:
 
 
 @dataclass(frozen=True)
+class ScoringCriterion:
+    """A criterion the jury scores each item by (0 to `max_points` points)."""
+
+    id: str
+    label: str
+    max_points: int
+    clause: str | None = None
+
+
+@dataclass(frozen=True)
 class JuryRules:
     size: int
     groups: tuple[JuryGroup, ...]
@@ -348,6 +358,7 @@ class JuryRules:
     clause: str | None = None
     quorum_clause: str | None = None
     majority_clause: str | None = None
+    criteria: tuple[ScoringCriterion, ...] = ()  # optional scoring of each item, shown to the chair
 
 
 NO_JURY = JuryRules(

@@ -18,6 +18,7 @@ from fondsengine.guidelines.model import (
     PaymentRules,
     QuorumBasis,
     Round,
+    ScoringCriterion,
     SubmissionMode,
     TieRule,
     TimingRules,
@@ -36,7 +37,7 @@ JURY_KEYS = {
     "size", "groups", "balance", "selection", "term_years", "quorum_basis",
     "quorum_min_members", "majority", "abstentions_count", "tie", "management_votes",
     "conflict", "circulation_allowed", "circulation_days", "votes_open", "public_minutes",
-    "visible_fields", "clause", "quorum_clause", "majority_clause",
+    "visible_fields", "clause", "quorum_clause", "majority_clause", "criteria",
 }  # fmt: skip
 
 
@@ -176,6 +177,23 @@ def _groups(sec: Section, size: int | None) -> list[JuryGroup]:
     return groups
 
 
+def _criteria(sec: Section) -> list[ScoringCriterion]:
+    criteria: list[ScoringCriterion] = []
+    ids: list[tuple[str, int]] = []
+    for node in sec.items("criteria"):
+        item = Section(sec.out, node, "criteria", {"id", "label", "max_points", "clause"})
+        criterion = ScoringCriterion(
+            id=need(item.text("id"), ""),
+            label=need(item.text("label"), ""),
+            max_points=need(item.integer("max_points", minimum=1), 1),
+            clause=item.text("clause", required=False),
+        )
+        criteria.append(criterion)
+        ids.append((criterion.id, item.line_at("id")))
+    check_unique(sec.out, ids, "Bewertungskriterien (criteria)")
+    return criteria
+
+
 def _balance(sec: Section, groups: list[JuryGroup], size: int | None) -> list[BalanceRule]:
     seats = {g.id: g.seats for g in groups}
     rules: list[BalanceRule] = []
@@ -260,6 +278,7 @@ def read_jury(sec: Section) -> JuryRules:
         clause=sec.text("clause", required=False),
         quorum_clause=sec.text("quorum_clause", required=False),
         majority_clause=sec.text("majority_clause", required=False),
+        criteria=tuple(_criteria(sec)),
     )
 
 

@@ -109,6 +109,17 @@ def lock_open_item(session: Session, agenda_item_id: int) -> bool:
     return result.rowcount == 1
 
 
+def agenda_with_applications(session: Session, session_id: int) -> list[tuple[AgendaItem, Application]]:
+    """The items of a session's agenda with their applications, in agenda order (one query)."""
+    rows = session.execute(
+        select(AgendaItem, Application)
+        .join(Application, Application.id == AgendaItem.application_id)
+        .where(AgendaItem.session_id == session_id)
+        .order_by(AgendaItem.position)
+    ).all()
+    return [(item, app) for item, app in rows]
+
+
 def declared_conflicts(session: Session, agenda_item_id: int) -> set[int]:
     """The user ids who declared (or were recorded with) a conflict on an item."""
     return set(session.scalars(select(Conflict.user_id).where(Conflict.agenda_item_id == agenda_item_id)))

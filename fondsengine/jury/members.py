@@ -150,7 +150,8 @@ def withdraw_volunteer(fonds: Engine, actor: Actor, fund_id: str, user_id: int) 
         uow.commit()
 
 
-def _pool(session: Session, fund_id: str) -> list[Candidate]:
+def volunteer_pool(session: Session, fund_id: str) -> list[Candidate]:
+    """The volunteers a draw would use now: registered, not withdrawn, not drawn before (by id)."""
     rows = session.execute(
         select(JuryVolunteer.user_id, User.name, JuryVolunteer.group)
         .join(User, User.id == JuryVolunteer.user_id)
@@ -167,7 +168,7 @@ def _pool(session: Session, fund_id: str) -> list[Candidate]:
 def draw_pool(fonds: Engine, fund_id: str) -> list[Candidate]:
     """The volunteers a draw would use now: registered, not withdrawn, not drawn before."""
     with fonds.db.read() as s:
-        return _pool(s, fund_id)
+        return volunteer_pool(s, fund_id)
 
 
 def draw_members(
@@ -191,7 +192,7 @@ def draw_members(
             _check_group(rules, group)
         if term_to is None:
             term_to = _term_end(term_from, rules.term_years)
-        pool = _pool(s, fund_id)
+        pool = volunteer_pool(s, fund_id)
         result = draw(pool, size, seed, per_group)
         groups = {c.id: c.group for c in pool}
         row = JuryDraw(
@@ -266,7 +267,7 @@ def replay_draw(
             .order_by(JuryDraw.id.desc())
         ).first()
         if recorded is None:
-            pool = _pool(s, fund_id)
+            pool = volunteer_pool(s, fund_id)
         else:
             names = dict(s.execute(select(User.id, User.name).where(User.id.in_([p[0] for p in recorded.pool]))).all())
             pool = [Candidate(int(uid), names.get(int(uid), ""), str(group)) for uid, group in recorded.pool]

@@ -14,7 +14,7 @@ from fondsengine.clock import BERLIN, local_date, utc
 from fondsengine.engine import Actor, Engine
 from fondsengine.errors import NotFound, PermissionDenied
 from fondsengine.guidelines.model import JuryRules
-from fondsengine.jury.common import load_session, names_of, role_holders, session_day
+from fondsengine.jury.common import agenda_with_applications, load_session, names_of, role_holders, session_day
 from fondsengine.lifecycle import authz
 from fondsengine.model import AgendaItem, Application, Attendance, Fund, JurySession
 from fondsengine.money import format_euro
@@ -169,12 +169,7 @@ def _minutes(fonds: Engine, s: Session, js: JurySession) -> Minutes:
     people = names_of(s, [a.user_id for a in attendance] + ([js.chair_id] if js.chair_id else []))
     present = sorted(people[a.user_id] for a in attendance if a.present)
     absent = sorted(people[a.user_id] for a in attendance if not a.present and not js.circulation)
-    rows = s.execute(
-        select(AgendaItem, Application)
-        .join(Application, Application.id == AgendaItem.application_id)
-        .where(AgendaItem.session_id == js.id)
-        .order_by(AgendaItem.position)
-    ).all()
+    rows = agenda_with_applications(s, js.id)
     return Minutes(
         session_id=js.id,
         fund_id=js.fund_id,

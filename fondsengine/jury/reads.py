@@ -19,7 +19,7 @@ from fondsengine.clock import local_date
 from fondsengine.engine import Actor, Engine
 from fondsengine.errors import NotFound
 from fondsengine.guidelines.model import JuryRules
-from fondsengine.jury.common import jury_members, session_day, valid_on, voting_ids
+from fondsengine.jury.common import agenda_with_applications, jury_members, session_day, valid_on, voting_ids
 from fondsengine.jury.minutes import Minutes, minutes
 from fondsengine.jury.tally import conflicted_members
 from fondsengine.lifecycle import authz
@@ -250,12 +250,7 @@ def agenda_items(fonds: Engine, actor: Actor, info: SessionInfo) -> list[ItemVie
     assert actor.user_id is not None
     uid = actor.user_id
     with fonds.db.read() as s:
-        rows = s.execute(
-            select(AgendaItem, Application)
-            .join(Application, Application.id == AgendaItem.application_id)
-            .where(AgendaItem.session_id == info.id)
-            .order_by(AgendaItem.position)
-        ).all()
+        rows = agenda_with_applications(s, info.id)
         item_ids = [item.id for item, _ in rows]
         votes = list(s.scalars(select(Vote).where(Vote.agenda_item_id.in_(item_ids)))) if item_ids else []
         conflicts = list(s.scalars(select(Conflict).where(Conflict.agenda_item_id.in_(item_ids)))) if item_ids else []

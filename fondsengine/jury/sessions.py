@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import datetime
 
 from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
 from fondsengine.clock import local_date
 from fondsengine.engine import Actor, Engine
 from fondsengine.errors import InvalidInput, NotFound, PermissionDenied
+from fondsengine.guidelines.model import JuryRules
 from fondsengine.jury.common import (
     jury_members,
     load_item,
@@ -21,7 +24,7 @@ from fondsengine.jury.common import (
 from fondsengine.lifecycle import authz
 from fondsengine.lifecycle.audit import record
 from fondsengine.lifecycle.fire import guideline_of
-from fondsengine.model import Attendance, Conflict, Vote
+from fondsengine.model import Attendance, Conflict, JurySession, Vote
 
 
 def invite(fonds: Engine, actor: Actor, session_id: int) -> int:
@@ -37,13 +40,11 @@ def invite(fonds: Engine, actor: Actor, session_id: int) -> int:
         rules = fonds.catalog.current(s, js.fund_id)[2].jury
         if js.circulation and not rules.circulation_allowed:
             raise InvalidInput("Die Förderrichtlinie erlaubt keine Abstimmung im Umlaufverfahren.", clause=rules.clause)
-        invited = set(s.scalars(select(Attendance.user_id).where(Attendance.session_id == js.id)))
-        new = sorted(voting_ids(jury_members(s, js.fund_id, session_day(js), rules), rules) - invited)
+        new = invite_members(s, js, rules, now)
         from fondsengine.jobs.reminders import queue_invitation  # jobs import the jury: late, no cycle
 
-        for uid in new:
-            s.add(Attendance(session_id=js.id, user_id=uid, invited_at=now, confirmed=None, present=False))
-            if not js.circulation:  # the mail goes out with the click (issue 18), not 14 days later by the job
+        if not js.circulation:  # the mail goes out with the click (issue 18), not 14 days later by the job
+            for uid in new:
                 queue_invitation(uow, js, uid, now)
         record(
             s,
@@ -56,6 +57,15 @@ def invite(fonds: Engine, actor: Actor, session_id: int) -> int:
         )
         uow.commit()
         return len(new)
+
+
+def invite_members(s: Session, js: JurySession, rules: JuryRules, now: datetime) -> list[int]:
+    """Add attendance rows for the voting members not yet invited (caller's unit of work); their ids."""
+    invited = set(s.scalars(select(Attendance.user_id).where(Attendance.session_id == js.id)))
+    new = sorted(voting_ids(jury_members(s, js.fund_id, session_day(js), rules), rules) - invited)
+    for uid in new:
+        s.add(Attendance(session_id=js.id, user_id=uid, invited_at=now, confirmed=None, present=False))
+    return new
 
 
 def confirm_attendance(fonds: Engine, actor: Actor, session_id: int, coming: bool) -> None:

@@ -5,12 +5,22 @@ from __future__ import annotations
 import threading
 from datetime import date
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import Select, and_, exists, or_, select
 from sqlalchemy.orm import Session
 
 from fondsengine.engine import WRITE_SESSION, Actor
 from fondsengine.errors import NotFound, PermissionDenied
-from fondsengine.model import AgendaItem, Application, Attendance, JurySession, Membership, User, WorkflowVersion
+from fondsengine.model import (
+    AgendaItem,
+    Application,
+    ApplicationOrganisation,
+    Attendance,
+    JurySession,
+    Membership,
+    OrganisationMember,
+    User,
+    WorkflowVersion,
+)
 from fondsengine.workflow.loader import load_workflow_text
 
 STAFF_ROLES = frozenset({"manager", "jury_member", "city_approver", "auditor"})
@@ -53,6 +63,7 @@ def _user_roles(session: Session, user_id: int, fund_id: str, today: date) -> tu
 def forget_roles(session: Session) -> None:
     """Drop the per-transaction memo of roles (after a membership change)."""
     session.info.pop("fonds_roles", None)
+    session.info.pop("fonds_co_applicants", None)
 
 
 def fund_roles(session: Session, actor: Actor, fund_id: str, today: date) -> frozenset[str]:
@@ -71,7 +82,42 @@ def application_roles(session: Session, actor: Actor, app: Application, today: d
     active, roles = _user_roles(session, actor.user_id, app.fund_id, today)
     if active and actor.user_id == app.applicant_id:
         return roles | {"applicant"}
+    if active and not roles and is_co_applicant(session, actor.user_id, app.id):
+        return frozenset({"applicant"})
     return roles
+
+
+def co_applications(user_id: int) -> Select[int]:
+    """SQL: the ids of the applications made for an organisation the user is a member of."""
+    return (
+        select(ApplicationOrganisation.application_id)
+        .join(OrganisationMember, OrganisationMember.organisation_id == ApplicationOrganisation.organisation_id)
+        .where(OrganisationMember.user_id == user_id)
+    )
+
+
+def is_co_applicant(session: Session, user_id: int, application_id: int) -> bool:
+    """True when the user is a member of the organisation the application is made for.
+
+    A co-applicant sees and edits the application as its owner does (role 'applicant'); a person
+    holding a role in the fund (office, jury, city, audit) does not act as co-applicant there
+    (`application_roles` asks only for people without one). Memoised per transaction."""
+    memo: dict[tuple[int, int], bool] = session.info.setdefault("fonds_co_applicants", {})
+    key = (user_id, application_id)
+    if key not in memo:
+        memo[key] = (
+            session.scalar(
+                select(ApplicationOrganisation.application_id)
+                .join(
+                    OrganisationMember,
+                    OrganisationMember.organisation_id == ApplicationOrganisation.organisation_id,
+                )
+                .where(ApplicationOrganisation.application_id == application_id, OrganisationMember.user_id == user_id)
+                .limit(1)
+            )
+            is not None
+        )
+    return memo[key]
 
 
 def require_fund_role(session: Session, actor: Actor, fund_id: str, today: date, *allowed: str) -> str:

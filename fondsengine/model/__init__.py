@@ -21,8 +21,10 @@ from fondsengine.model.fund import (
 )
 from fondsengine.model.jury import AgendaItem, Attendance, Conflict, JurySession, Vote
 from fondsengine.model.jury_extra import JuryDraw, JuryVolunteer
+from fondsengine.model.jury_notes import JuryComment, JuryScore
 from fondsengine.model.messages import ApplicationMessage
 from fondsengine.model.money import LedgerEntry, Payment, ProofOfUse, Receipt, Refund
+from fondsengine.model.organisation import ApplicationOrganisation, Organisation, OrganisationMember
 from fondsengine.model.publication import PublicationConsent, PublicListing
 from fondsengine.model.records import (
     AuditEvent,
@@ -38,6 +40,7 @@ __all__ = [
     "AgendaItem",
     "Application",
     "ApplicationMessage",
+    "ApplicationOrganisation",
     "ApplicationRevision",
     "Attachment",
     "Attendance",
@@ -53,7 +56,9 @@ __all__ = [
     "GuidelineDraft",
     "GuidelineVersion",
     "JobMark",
+    "JuryComment",
     "JuryDraw",
+    "JuryScore",
     "JurySession",
     "JuryVolunteer",
     "LedgerEntry",
@@ -61,6 +66,8 @@ __all__ = [
     "Letter",
     "Membership",
     "Note",
+    "Organisation",
+    "OrganisationMember",
     "OutboxMessage",
     "Payment",
     "PrivateContribution",

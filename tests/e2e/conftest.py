@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, BrowserContext, Page
 from werkzeug.serving import make_server
 
 from tests.web.builders import PASSWORD, World, build_world, migrated_template
@@ -119,3 +119,21 @@ def log_in(page: Page, email: str, password: str = PASSWORD) -> None:
     page.get_by_label("E-Mail-Adresse").fill(email)
     page.get_by_label(re.compile(r"^Passwort")).fill(password)
     page.get_by_role("button", name="Anmelden").click()
+
+
+@pytest.fixture()
+def other_pages(browser: Browser, base_url: str) -> Iterator[list[BrowserContext]]:
+    """Browser contexts for other people (each their own device and login), closed after the test."""
+    contexts: list[BrowserContext] = []
+    yield contexts
+    for context in contexts:
+        context.close()
+
+
+def device(browser: Browser, base_url: str, contexts: list[BrowserContext], email: str) -> Page:
+    """Another person's own browser, logged in."""
+    context = browser.new_context(base_url=base_url, locale=BROWSER_LOCALE)
+    contexts.append(context)
+    page = context.new_page()
+    log_in(page, email)
+    return page

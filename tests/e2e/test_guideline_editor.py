@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 from fondsengine.applications import service as apps
 from fondsengine.engine import Actor
 from fondsengine.model import Application, Fund
-from tests.e2e.conftest import Checker, log_in
+from tests.e2e.conftest import BROWSER_LOCALE, Checker, log_in
 from tests.support.files import simple_pdf
 from tests.web.builders import QF, ROOT, World, draft_for
 
@@ -124,7 +124,7 @@ def test_the_office_edits_previews_and_adopts_the_guideline_in_the_browser(
 def test_without_javascript_the_plain_textarea_saves_and_shows_the_error_at_its_line(
     browser: Browser, world: World, base_url: str, axe: object
 ) -> None:
-    context = browser.new_context(java_script_enabled=False, base_url=base_url)
+    context = browser.new_context(java_script_enabled=False, base_url=base_url, locale=BROWSER_LOCALE)
     page = context.new_page()
     try:
         log_in(page, "buero@example.org")
@@ -138,7 +138,7 @@ def test_without_javascript_the_plain_textarea_saves_and_shows_the_error_at_its_
         html = page.content()
     finally:
         context.close()
-    checked = browser.new_context(base_url=base_url)
+    checked = browser.new_context(base_url=base_url, locale=BROWSER_LOCALE)
     try:
         copy = checked.new_page()
         copy.goto("/impressum")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,29 +14,11 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 from fondsengine.engine import Actor
 from fondsengine.jury import usecases as jury
 from fondsengine.model import AgendaItem, Application
-from tests.e2e.conftest import BROWSER_LOCALE, Checker, log_in
+from tests.e2e.conftest import Checker, device, log_in
 from tests.web.builders import World
 from tests.web.test_jury_support import NOW, Jury, build_jury
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture()
-def other_pages(browser: Browser, base_url: str) -> Iterator[list[BrowserContext]]:
-    """Browser contexts for the other members (each their own device and login)."""
-    contexts: list[BrowserContext] = []
-    yield contexts
-    for context in contexts:
-        context.close()
-
-
-def device(browser: Browser, base_url: str, contexts: list[BrowserContext], email: str) -> Page:
-    """A member's own browser, logged in."""
-    context = browser.new_context(base_url=base_url, locale=BROWSER_LOCALE)
-    contexts.append(context)
-    page = context.new_page()
-    log_in(page, email)
-    return page
 
 
 def top(page: Page, item_id: int) -> Locator:

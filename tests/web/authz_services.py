@@ -13,7 +13,16 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from fondsengine.accounts import erasure, login, notifications, profile, second_factor, subject_access, users
+from fondsengine.accounts import (
+    erasure,
+    login,
+    notifications,
+    organisations,
+    profile,
+    second_factor,
+    subject_access,
+    users,
+)
 from fondsengine.accounts import service as accounts
 from fondsengine.applications import (
     decisions,
@@ -35,9 +44,12 @@ from fondsengine.funds import drafts as guideline_drafts
 from fondsengine.funds import loading as funds
 from fondsengine.integrity import audit_view
 from fondsengine.integrity.audit_view import AuditFilter
+from fondsengine.jury import circulation as jury_circulation
 from fondsengine.jury import closing as jury_closing
+from fondsengine.jury import draw_records as jury_draw_records
 from fondsengine.jury import members as jury_members
 from fondsengine.jury import minutes as jury_minutes
+from fondsengine.jury import notes as jury_notes
 from fondsengine.jury import paper as jury_paper
 from fondsengine.jury import reads as jury_reads
 from fondsengine.jury import sessions as jury_sessions
@@ -135,6 +147,55 @@ MINUTES_READERS = roles("jury_on", "manager", "city_approver", "auditor")
 
 
 SERVICES: dict[str, Use] = {
+    # issue 17: a vote by circulation started in the web, the jury's notes, the draw page, organisations
+    "fondsengine.jury.circulation.start_circulation": fund_write(
+        OFFICE,
+        lambda aw, a, st: jury_circulation.start_circulation(
+            aw.world.fonds, a, QF, [aw.app["in_review"]], datetime(2026, 3, 1, 17, tzinfo=UTC)
+        ),
+    ),
+    "fondsengine.jury.notes.comment_on_item": fund_write(
+        roles("jury_on", "manager"), lambda aw, a, st: jury_notes.comment_on_item(aw.world.fonds, a, aw.item, "Gut")
+    ),
+    "fondsengine.jury.notes.score_item": fund_write(
+        roles("jury_on"), lambda aw, a, st: jury_notes.score_item(aw.world.fonds, a, aw.item, {"nutzen": 3})
+    ),
+    "fondsengine.jury.notes.notes_of_session": fund_read(
+        roles("jury_on", "manager"),
+        lambda aw, a, st: jury_notes.notes_of_session(aw.world.fonds, a, aw.session_planned),
+    ),
+    "fondsengine.jury.draw_records.office_draws": fund_read(
+        OFFICE, lambda aw, a, st: jury_draw_records.office_draws(aw.world.fonds, a, QF)
+    ),
+    "fondsengine.accounts.organisations.create_organisation": fund_write(
+        SELF, lambda aw, a, st: organisations.create_organisation(aw.world.fonds, a, "Verein", "association")
+    ),
+    "fondsengine.accounts.organisations.add_organisation_member": fund_write(
+        roles("owner"),  # the representative
+        lambda aw, a, st: organisations.add_organisation_member(aw.world.fonds, a, aw.organisation, "bert@example.org"),
+    ),
+    "fondsengine.accounts.organisations.remove_organisation_member": fund_write(
+        roles("owner"),
+        lambda aw, a, st: organisations.remove_organisation_member(
+            aw.world.fonds, a, aw.organisation, aw.users["co_applicant"]
+        ),
+    ),
+    "fondsengine.accounts.organisations.name_representative": fund_write(
+        roles("owner"),
+        lambda aw, a, st: organisations.name_representative(
+            aw.world.fonds, a, aw.organisation, aw.users["co_applicant"]
+        ),
+    ),
+    "fondsengine.accounts.organisations.link_organisation": write(
+        roles("owner", "co_applicant", states=frozenset({"draft"})),
+        lambda aw, a, st: organisations.link_organisation(aw.world.fonds, a, aw.app[st], aw.organisation),
+    ),
+    "fondsengine.accounts.organisations.organisations_of": fund_read(
+        SELF, lambda aw, a, st: organisations.organisations_of(aw.world.fonds, a)
+    ),
+    "fondsengine.accounts.organisations.application_and_organisation": read(
+        RECORD, lambda aw, a, st: organisations.application_and_organisation(aw.world.fonds, a, aw.app[st])
+    ),
     # letters and reports
     "fondsengine.letters.access.letters_of": read(
         RECORD, lambda aw, a, st: letters_access.letters_of(aw.world.fonds, a, _file_number(aw, st)), states=SUBMITTED
@@ -429,12 +490,8 @@ SERVICES: dict[str, Use] = {
     "fondsengine.jury.minutes.minutes": fund_read(
         MINUTES_READERS, lambda aw, a, st: jury_minutes.minutes(aw.world.fonds, a, aw.session_past)
     ),
-    "fondsengine.jury.reads.my_sessions": fund_read(
-        SELF, lambda aw, a, st: jury_reads.my_sessions(aw.world.fonds, a)
-    ),
-    "fondsengine.jury.reads.session_info": fund_read(
-        roles("jury_on", "manager"), lambda aw, a, st: _info(aw, a)
-    ),
+    "fondsengine.jury.reads.my_sessions": fund_read(SELF, lambda aw, a, st: jury_reads.my_sessions(aw.world.fonds, a)),
+    "fondsengine.jury.reads.session_info": fund_read(roles("jury_on", "manager"), lambda aw, a, st: _info(aw, a)),
     "fondsengine.jury.reads.agenda_items": fund_read(
         roles("jury_on", "manager"),  # takes the SessionInfo that session_info authorised
         lambda aw, a, st: jury_reads.agenda_items(aw.world.fonds, a, _info(aw, a)),

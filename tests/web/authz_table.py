@@ -33,11 +33,13 @@ def roles(*names: str, states: frozenset[str] = ALL) -> dict[str, frozenset[str]
 
 EVERYONE = roles(*ROLES)
 LOGGED_IN = roles(*(r for r in ROLES if r != "anonymous"))
-# who may read an application's whole record: the owner and the office always, the city's
-# approvers and the auditors once it is submitted; the jury never (it gets its own papers)
-RECORD = {**roles("owner", "manager"), **roles("city_approver", "auditor", states=SUBMITTED)}
-# who may act for the applicant (the owner, the office for them)
-APPLICANT_SIDE = roles("owner", "manager")
+# who may read an application's whole record: the owner, its co-applicants (members of the
+# organisation it is made for) and the office always, the city's approvers and the auditors once it
+# is submitted; the jury never (it gets its own papers)
+RECORD = {**roles("owner", "co_applicant", "manager"), **roles("city_approver", "auditor", states=SUBMITTED)}
+# who may act for the applicant (the owner and co-applicants, the office for them)
+APPLICANT_SIDE = roles("owner", "co_applicant", "manager")
+JURY_AND_OFFICE = roles("jury_on", "manager")
 OFFICE = roles("manager")
 ANY_OFFICE = roles("manager", "manager_other")  # fund-wide pages: each manager sees their own fund
 
@@ -236,4 +238,21 @@ TABLE: dict[tuple[str, str], Row] = {
     ("auth.change_profile_data", "POST"): fund_row(LOGGED_IN, posts=True),
     # the language switch (a cookie for everybody, the account's language when logged in)
     ("language", "POST"): public("sets the page language: tests/web/test_language.py"),
+    # issue 17 (jury in the web, organisations): circulation, draw by lot, the jury's notes
+    ("manage.start_circulation", "POST"): fund_row(OFFICE, posts=True),
+    ("manage.draws", "GET"): fund_row(ANY_OFFICE),
+    ("manage.draws", "POST"): fund_row(OFFICE, posts=True),
+    ("jury.public_draws", "GET"): fund_row(EVERYONE, fund_id="witten-quartiersfonds"),
+    ("jury.public_draw", "GET"): fund_row(EVERYONE, draw_id="1"),
+    # comments are for the jury and the office (never the applicant, whose application is the item)
+    ("jury.comment", "POST"): fund_row(JURY_AND_OFFICE, posts=True, item="planned"),
+    ("jury.score", "POST"): fund_row(JURY_AND_OFFICE, posts=True, item="planned"),
+    ("applicant.organisations", "GET"): fund_row(LOGGED_IN),
+    ("applicant.organisations", "POST"): fund_row(LOGGED_IN, posts=True),
+    # only the representative (the owner) manages the members; the co-applicant is a member
+    ("applicant.organisation_member", "POST"): fund_row(roles("owner"), posts=True, organisation_id="1"),
+    ("applicant.organisation_remove", "POST"): fund_row(roles("owner"), posts=True, organisation_id="1"),
+    ("applicant.organisation_representative", "POST"): fund_row(roles("owner"), posts=True, organisation_id="1"),
+    # every application of the world already belongs to the organisation: linking again is refused
+    ("applicant.link_organisation", "POST"): app_row(roles("owner", "co_applicant", states=NOWHERE), posts=True),
 }

@@ -1,6 +1,7 @@
-"""One world for the authorization table: nine roles and one application in each of five states.
+"""One world for the authorization table: ten roles and one application in each of five states.
 
-Roles: anonymous, another resident, the owner, a jury member of the fund (whose agendas hold the
+Roles: anonymous, another resident, the owner, a co-applicant (a member of the owner's
+organisation, which every application is made for), a jury member of the fund (whose agendas hold the
 applications from `on_agenda` on), a jury member of another fund, the fund's manager, another
 fund's manager, the fund's city approver and its auditor."""
 
@@ -13,6 +14,7 @@ from pathlib import Path
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from fondsengine.accounts import organisations
 from fondsengine.accounts.erasure import request_erasure
 from fondsengine.accounts.users import create_user, grant_role
 from fondsengine.applications import decisions
@@ -21,6 +23,7 @@ from fondsengine.applications.records import AttachmentInput, add_attachment
 from fondsengine.engine import Actor
 from fondsengine.funds import drafts as guideline_drafts
 from fondsengine.jury.closing import close_session
+from fondsengine.jury.members import draw_members, register_volunteer
 from fondsengine.model import AgendaItem, Application, GuidelineAdoption, Letter
 from fondsengine.model.base import Base
 from fondsengine.payments.service import record_payment
@@ -33,6 +36,7 @@ ROLES = (
     "anonymous",
     "resident",
     "owner",
+    "co_applicant",
     "jury_on",
     "jury_off",
     "manager",
@@ -44,6 +48,7 @@ STATES = ("draft", "in_review", "on_agenda", "approved", "paid")
 EMAILS = {
     "resident": "bert@example.org",
     "owner": "anna@example.org",
+    "co_applicant": "carla@example.org",
     "jury_on": "jury@example.org",
     "jury_off": "jury-cf@example.org",
     "manager": "buero@example.org",
@@ -68,6 +73,7 @@ class AuthzWorld:
     guideline_version: int = 0  # the Quartiersfonds' current guideline version (adopted in the browser)
     guideline_adoption: int = 0  # its council decision
     guideline_draft: int = 0  # an open draft of the next version
+    organisation: int = 0  # the owner's organisation (the co-applicant is a member)
     users: dict[str, int] = field(default_factory=dict)
     clients: dict[str, FlaskClient] = field(default_factory=dict)
 
@@ -100,12 +106,22 @@ def build(template: Path, tmp: Path) -> AuthzWorld:
         grant_role(f, system, user_id=uid, fund_id=fund, role=membership, group="resident")
         aw.users[role] = uid
     aw.users["volunteer"] = create_user(f, name="Vera Freiwillig", email="vera@example.org")
+    aw.users["co_applicant"] = create_user(
+        f, name="Carla Mitantrag", email=EMAILS["co_applicant"], password=PASSWORD, confirmed=True
+    )
+    anna = Actor(w.anna)
+    aw.organisation = organisations.create_organisation(f, anna, "Nachbarschaftsverein Wiesenviertel", "association")
+    organisations.add_organisation_member(f, anna, aw.organisation, EMAILS["co_applicant"])
+    lotta = create_user(f, name="Lotta Los", email="lotta@example.org")
+    register_volunteer(f, office, QF, lotta, "resident")
+    draw_members(f, office, QF, 1, "authz-welt", term_from=datetime(2026, 1, 1, tzinfo=UTC).date())
 
     past = decisions.create_session(f, office, QF, datetime(2026, 2, 11, 16, tzinfo=UTC), "Rathaus")
     planned = decisions.create_session(f, office, QF, datetime(2026, 3, 11, 16, tzinfo=UTC), "Rathaus")
     aw.session_past, aw.session_planned = past, planned
     for state in STATES:
         aw.app[state] = draft_for(w, w.anna, title=f"Projekt im Stand {state}")
+        organisations.link_organisation(f, anna, aw.app[state], aw.organisation)
     decisions.start_review(f, office, _submitted(w, aw.app["in_review"]))
     _reviewed(w, aw.app["on_agenda"])
     decisions.schedule(f, office, aw.app["on_agenda"], planned)
@@ -158,7 +174,6 @@ def _guideline_drafts(aw: AuthzWorld) -> None:
 def _submitted(w: World, app_id: int) -> int:
     apps.submit(w.fonds, Actor(w.anna), app_id)
     return app_id
-
 
 
 def fingerprint(aw: AuthzWorld) -> tuple[object, ...]:

@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from fondsengine.accounts import organisations
 from fondsengine.accounts.users import create_user, grant_role
 from fondsengine.applications import service as apps
 from fondsengine.bootstrap import build_fonds
@@ -181,6 +182,7 @@ def _forms(w: World, tmp_path: Path) -> dict[str, Form]:
     submitted = draft_for(w, w.bert, title="Eingereicht")
     apps.submit(w.fonds, Actor(w.bert), submitted)
     j = build_jury(w, tmp_path)
+    org = organisations.create_organisation(w.fonds, Actor(w.anna), "Fuzz-Verein", "association")
     opened(j)
     guideline = (ROOT / "richtlinien" / f"{QF}.yaml").read_text(encoding="utf-8")
     entwurf = guideline_drafts.save_draft(w.fonds, Actor(w.office), QF, guideline + "# Entwurf\n").id
@@ -237,6 +239,19 @@ def _forms(w: World, tmp_path: Path) -> dict[str, Form]:
              {"content": guideline}, ("content",), after=[f"/verwaltung/richtlinie/entwuerfe/{entwurf}"]),
         Form("richtlinie-beschluss", office, f"/verwaltung/richtlinie/entwuerfe/{entwurf}/vorschau",
              {"council_date": "2026-01-05", "council_reference": "DS 1/2026"}, ("council_date", "council_reference")),
+        Form("jury-kommentar", "ida@example.org", f"/jury/top/{j.items[0]}/kommentar", {"comment": "Gut."},
+             ("comment",)),
+        Form("jury-bewertung", "ida@example.org", f"/jury/top/{j.items[0]}/bewertung", {"points-nutzen": "3"},
+             ("points-nutzen",)),
+        Form("umlauf-starten", office, "/verwaltung/sitzungen/umlauf", {"fonds": QF, "application": "1",
+             "deadline_day": "2026-12-10", "deadline_time": "18:00"},
+             ("fonds", "application", "deadline_day", "deadline_time")),
+        Form("losziehung", office, "/verwaltung/losziehung", {"fonds": QF, "size": "1", "seed": "x",
+             "term_from": "", "group-resident": ""}, ("size", "seed", "term_from", "group-resident", "group-expert")),
+        Form("organisation", anna, "/konto/organisationen", {"name": "Verein", "kind": "association"},
+             ("name", "kind")),
+        Form("organisation-mitglied", anna, f"/konto/organisationen/{org}/mitglieder",
+             {"email": "bert@example.org"}, ("email",)),
         Form("url-ids", anna, "/antraege/99999999999999999999", {}, (), method="GET"),
     ]  # fmt: skip
     return {f.name: f for f in forms}

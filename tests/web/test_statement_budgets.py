@@ -61,6 +61,8 @@ BUDGETS: dict[str, Budget] = {
     "dashboard": Budget(ceiling=42, target=8),  # +1: the to-do group of held letters (issue 12)
     # measured 33: the application and the actor's roles loaded 9 times (once per read helper: findings,
     # actions, timeline, letters, attachments, payments, lapse notice, messages), the layout's 5 statements.
+    # Issue 17: the page loads the application with the organisation it is made for (one more statement
+    # in the same read) and no longer loads it a second time for the timeline (one less): still 33.
     "applicant application page": Budget(ceiling=33, target=10),
 }
 

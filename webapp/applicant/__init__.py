@@ -4,4 +4,11 @@ from flask import Blueprint
 
 bp = Blueprint("applicant", __name__)
 
-from webapp.applicant import messages, publication, views_form, views_money, views_status  # noqa: E402,F401
+from webapp.applicant import (  # noqa: E402,F401
+    messages,
+    organisations,
+    publication,
+    views_form,
+    views_money,
+    views_status,
+)

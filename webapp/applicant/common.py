@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from flask import abort, request
 
-from fondsengine.applications.queries import get_application, may_act_for_applicant
+from fondsengine.accounts.organisations import application_and_organisation
+from fondsengine.applications.queries import may_act_for_applicant
 from fondsengine.errors import FondsError
 from fondsengine.guidelines.findings import Finding
 from fondsengine.guidelines.model import Guideline
@@ -23,6 +24,7 @@ class Loaded:
     guideline: Guideline
     state: State
     editable: bool
+    organisation: str | None  # the organisation the application is made for (its members are co-applicants)
 
 
 def load(application_id: int) -> Loaded:
@@ -30,13 +32,13 @@ def load(application_id: int) -> Loaded:
     workflow state; a form post also needs the engine's yes that the user acts for the applicant
     (403 for those who may only read: the city's approvers, the auditors)."""
     f = fonds()
-    app = get_application(f, actor(), application_id)
+    app, organisation = application_and_organisation(f, actor(), application_id)
     if request.method == "POST" and not may_act_for_applicant(f, actor(), application_id):
         abort(403)
     with f.db.read() as s:
         guideline = f.catalog.guideline(s, app.guideline_version_id)
         state = f.catalog.workflow(s, app.workflow_version_id).state(app.state)
-    return Loaded(app, guideline, state, state.editable)
+    return Loaded(app, guideline, state, state.editable, organisation)
 
 
 def error_list(exc: FondsError) -> list[tuple[str | None, str]]:

@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from fondsengine.accounts.organisations import organisations_of
 from fondsengine.applications import service as applications
 from fondsengine.applications.queries import available_actions, findings_for, last_request_for_changes, timeline
 from fondsengine.applications.records import add_attachment, applications_of, attachment_content, attachments_of
@@ -20,7 +21,7 @@ from fondsengine.storage import StorageError
 from fondsengine.workflow.model import Workflow
 from webapp import fields
 from webapp.applicant import bp
-from webapp.applicant.common import error_list, load, split_findings
+from webapp.applicant.common import Loaded, error_list, load, split_findings
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
 from webapp.labels import JURY_INTERNAL, event_text
@@ -39,9 +40,8 @@ def posted_steps(workflow: Workflow) -> dict[str, bool]:
     }
 
 
-def _timeline(application_id: int) -> list[dict[str, object]]:
+def _timeline(application_id: int, loaded: Loaded) -> list[dict[str, object]]:
     f = fonds()
-    loaded = load(application_id)
     with f.db.read() as s:
         wf = f.catalog.workflow(s, loaded.app.workflow_version_id)
     labels = {t.trigger: t.label for t in wf.transitions}
@@ -74,6 +74,7 @@ def detail(application_id: int) -> ResponseReturnValue:
     asked_for_changes = loaded.editable and not loaded.state.initial  # the office sent the form back
     with f.db.read() as s:
         posted = posted_steps(f.catalog.workflow(s, loaded.app.workflow_version_id))
+    organisation = loaded.organisation
     return render_template(
         "applicant/detail.html",
         app=loaded.app,
@@ -86,12 +87,16 @@ def detail(application_id: int) -> ResponseReturnValue:
         actions=available_actions(f, a, application_id),
         linked=LINKED_ACTIONS,
         posted=posted,
-        timeline=_timeline(application_id),
+        timeline=_timeline(application_id, loaded),
         letters=letters_of_application(f, a, application_id),
         attachments=attachments_of(f, a, application_id),
         payments=payments_of(f, a, application_id),
         lapse=lapse_notice(f, a, application_id),
         changes=last_request_for_changes(f, a, application_id) if asked_for_changes else None,
+        organisation=organisation,
+        my_organisations=organisations_of(f, a)
+        if loaded.state.initial and organisation is None and a.user_id == loaded.app.applicant_id
+        else [],
     )
 
 

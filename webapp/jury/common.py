@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from fondsengine.engine import Engine
 from fondsengine.errors import FondsError, GuardFailed, InvalidInput, PermissionDenied
+from fondsengine.jury.notes import notes_of_session
 from fondsengine.jury.reads import SessionInfo, agenda_items, session_info
 from webapp import fields
 from webapp.errors import CSRF_MESSAGE, csrf_failed
@@ -66,12 +67,18 @@ def render_session(
     items = agenda_items(f, a, info)
     guideline = guideline_of_fund(f, info.fund_id)
     papers = {i.id: papers_for(f, a, i.application_id, guideline) for i in items}
+    try:
+        notes = notes_of_session(f, a, info.id)
+    except PermissionDenied:  # an invited guest outside the jury: no notes
+        notes = {}
     errors = errors or []
     return render_template(
         "jury/session.html",
         info=info,
         items=items,
         papers=papers,
+        notes=notes,
+        criteria=guideline.jury.criteria,
         me=int(current_user.id),
         errors=errors,
         err={fld: msg for fld, msg in errors if fld},

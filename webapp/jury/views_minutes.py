@@ -6,11 +6,13 @@ guideline says `jury.public_minutes: true`; the page leaves out the names of peo
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import abort, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
+from fondsengine.errors import NotFound
 from fondsengine.jury import usecases as jury
+from fondsengine.jury.draw_records import check_draw, recorded_draws
 from fondsengine.jury.reads import public_minutes as published_minutes
 from fondsengine.jury.reads import public_minutes_allowed
 from webapp.extensions import actor, fonds
@@ -43,4 +45,24 @@ def minutes_pdf(session_id: int) -> ResponseReturnValue:
 @bp.route("/protokolle/<int:session_id>")
 def public_minutes(session_id: int) -> ResponseReturnValue:
     """The public summary of a closed session's decisions, where the guideline publishes minutes."""
-    return render_template("jury/public_minutes.html", m=published_minutes(fonds(), session_id))
+    m = published_minutes(fonds(), session_id)
+    return render_template("jury/public_minutes.html", m=m, draws=bool(recorded_draws(fonds(), m.fund_id)))
+
+
+@bp.route("/losziehungen/<fund_id>")
+def public_draws(fund_id: str) -> ResponseReturnValue:
+    """The fund's recorded draws by lot in public: inputs and results as numbers, each to re-check."""
+    draws = recorded_draws(fonds(), fund_id)
+    if not draws:
+        abort(404)
+    return render_template("jury/public_draws.html", draws=draws, fund_name=draws[0].fund_name)
+
+
+@bp.route("/losziehungen/pruefung/<int:draw_id>")
+def public_draw(draw_id: int) -> ResponseReturnValue:
+    """Re-run the verification of one recorded draw from its recorded inputs (anyone, any time)."""
+    try:
+        check = check_draw(fonds(), draw_id)
+    except NotFound:
+        abort(404)
+    return render_template("jury/public_draw.html", check=check, d=check.record)

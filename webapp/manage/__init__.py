@@ -16,6 +16,7 @@ from webapp.manage import (  # noqa: E402,F401  (the modules register their rout
     audit,
     bookings,
     dashboard,
+    draws,
     erasure,
     exports,
     guidelines,

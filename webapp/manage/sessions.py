@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,7 +13,9 @@ from flask_login import login_required
 from sqlalchemy import func, select
 
 from fondsengine.applications import decisions
+from fondsengine.clock import local_date
 from fondsengine.errors import FondsError, InvalidInput
+from fondsengine.jury import circulation
 from fondsengine.jury import sessions as jury_sessions
 from fondsengine.model import AgendaItem, Application, Attendance, JurySession, User
 from webapp import fields
@@ -96,15 +98,56 @@ def sessions() -> ResponseReturnValue:
                     else:
                         flash("Die Sitzung ist geplant.", "success")
                         return redirect(url_for("manage.session", session_id=session_id))
+    return _sessions_page(funds, fund_id, errors, values)
+
+
+def _sessions_page(
+    funds: list[Any], fund_id: str, errors: Errors, values: dict[str, str], chosen: frozenset[int] = frozenset()
+) -> ResponseReturnValue:
+    f = fonds()
+    with f.db.read() as s:
+        rules = f.catalog.current(s, fund_id)[2].jury
+    default_day = (local_date(f.clock.now()) + timedelta(days=rules.circulation_days or 7)).isoformat()
     return render_template(
         "manage/sessions.html",
         funds=funds,
         fund_id=fund_id,
         rows=sessions_of(fund_id),
+        ready=ready_for_agenda(fund_id) if rules.circulation_allowed else [],
+        circulation_allowed=rules.circulation_allowed,
+        circulation_day=values.get("deadline_day") or default_day,
+        chosen=chosen,
         errors=errors,
-        err={f: m for f, m in errors if f},
+        err={fld: m for fld, m in errors if fld},
         values=values,
     ), 400 if errors else 200
+
+
+@bp.route("/sitzungen/umlauf", methods=["POST"])
+@login_required
+@rerender_on_csrf
+def start_circulation() -> ResponseReturnValue:
+    """Start a vote by circulation on the ticked reviewed applications, with a deadline."""
+    funds = require_any_fund()
+    fund_id = request.form.get("fonds") or funds[0].id
+    require_fund(fund_id)
+    values = {k: request.form.get(k, "") for k in ("deadline_day", "deadline_time")}
+    chosen = fields.idents(request.form.getlist("application"))
+    errors: Errors = [(None, CSRF_MESSAGE)] if csrf_failed() else []
+    if not errors:
+        try:
+            deadline = parse_start(values["deadline_day"], values["deadline_time"])
+        except ValueError:
+            errors = [("deadline_day", "Bitte geben Sie Datum und Uhrzeit der Frist an, z. B. 18:00.")]
+        else:
+            try:
+                session_id = circulation.start_circulation(fonds(), actor(), fund_id, chosen, deadline)
+            except FondsError as exc:
+                errors = [("deadline_day" if f == "deadline" else f, m) for f, m in error_list(exc)]
+            else:
+                flash("Das Umlaufverfahren läuft. Die Mitglieder der Jury sind eingeladen.", "success")
+                return redirect(url_for("jury.session", session_id=session_id))
+    return _sessions_page(funds, fund_id, errors, values, frozenset(chosen))
 
 
 def _load_session(session_id: int) -> dict[str, Any]:

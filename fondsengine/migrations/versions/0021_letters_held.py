@@ -6,7 +6,7 @@ held letters and the renderer does not try them again (the snapshot and the guid
 it is rendered from never change). A plain added column: SQLite adds it without a rebuild.
 
 Revision ID: 0021
-Revises: 0019
+Revises: 0020
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0021"
-down_revision = "0019"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
