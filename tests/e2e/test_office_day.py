@@ -56,7 +56,7 @@ def test_an_office_working_day(page: Page, world: World, a11y: Checker) -> None:
     a11y.check("office-dashboard")
 
     # 1. Review the Repair-Café with the checklist; it passes.
-    page.get_by_role("navigation", name="Verwaltung").get_by_role("link", name="Anträge").click()
+    page.get_by_role("navigation", name="Verwaltung").get_by_role("link", name="Anträge", exact=True).click()
     page.get_by_label("Suche in Titel, Name, Organisation, Beschreibung, Aktenzeichen").fill("repair")
     page.get_by_role("button", name="Anzeigen").click()
     expect(page.get_by_text("1 Antrag gefunden")).to_be_visible()
