@@ -89,9 +89,9 @@ def test_an_office_working_day(page: Page, world: World, a11y: Checker) -> None:
 
     # 3. Plan a jury session and put the reviewed application on its agenda.
     page.get_by_role("navigation", name="Verwaltung").get_by_role("link", name="Jurysitzungen").click()
-    page.get_by_label("Datum").fill("2026-03-11")
-    page.get_by_label("Uhrzeit").fill("18:00")
-    page.get_by_label("Ort").fill("Rathaus, Raum 12")
+    page.locator("#f-day").fill("2026-03-11")
+    page.locator("#f-time").fill("18:00")
+    page.locator("#f-place").fill("Rathaus, Raum 12")
     a11y.check("office-sessions")
     page.get_by_role("button", name="Sitzung planen").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Jurysitzung am 11.03.2026")
