@@ -41,6 +41,7 @@ class ErasureStep:
     result: str  # "wird anonymisiert" / "bleibt gespeichert bis …"
     why: str
     application_id: int | None = None
+    kind: str = "application"  # application | pool | account (what _apply acts on; the texts are for people)
 
 
 @dataclass(frozen=True)
@@ -96,18 +97,19 @@ def _plan(fonds: Engine, s: Session, user: User, now: datetime) -> list[ErasureS
     ).all()
     for pool in pools:
         steps.append(ErasureStep(f"Bewerbung für die Jury ({pool.fund_id})", True, "wird zurückgezogen",
-                                 "keine Pflicht zur Aufbewahrung"))  # fmt: skip
+                                 "keine Pflicht zur Aufbewahrung", kind="pool"))  # fmt: skip
     roles = s.scalars(select(Membership.fund_id).where(Membership.user_id == user.id)).all()
     if roles:
         steps.append(ErasureStep("Benutzerkonto", False, "bleibt bestehen",
                                  "Sie haben eine Rolle in einem Fonds; die Geschäftsführung beendet sie "
-                                 "zuerst"))  # fmt: skip
+                                 "zuerst", kind="account"))  # fmt: skip
     elif any(not st.erase for st in steps):
         steps.append(ErasureStep("Benutzerkonto", False, "bleibt bestehen, bis die aufbewahrten Anträge gelöscht sind",
-                                 "für Bescheide und Rückfragen zu den aufbewahrten Anträgen"))  # fmt: skip
+                                 "für Bescheide und Rückfragen zu den aufbewahrten Anträgen",
+                                 kind="account"))  # fmt: skip
     else:
         steps.append(ErasureStep("Benutzerkonto", True, "wird anonymisiert (Anmelden ist danach nicht mehr möglich)",
-                                 "nichts mehr aufzubewahren"))  # fmt: skip
+                                 "nichts mehr aufzubewahren", kind="account"))  # fmt: skip
     return steps
 
 
@@ -199,7 +201,10 @@ def _case(fonds: Engine, s: Session, req: ErasureRequest) -> ErasureCase:
     steps = (
         tuple(_plan(fonds, s, user, fonds.clock.now()))
         if req.status == "open"
-        else tuple(ErasureStep(o["what"], bool(o["erase"]), o["result"], o["why"]) for o in req.outcome)
+        else tuple(
+            ErasureStep(o["what"], bool(o["erase"]), o["result"], o["why"], kind=o.get("kind", "application"))
+            for o in req.outcome
+        )
     )
     return ErasureCase(req.id, user.id, user.name, user.email, req.reason, req.requested_at, req.status,
                        req.decided_at, steps)  # fmt: skip
@@ -236,7 +241,9 @@ def carry_out_erasure(fonds: Engine, actor: Actor, request_id: int) -> tuple[Era
         email, name = user.email, user.name
         _apply(uow, user, steps, now)
         req.status, req.decided_at, req.decided_by_id = "done", now, actor.user_id
-        req.outcome = [{"what": st.what, "erase": st.erase, "result": st.result, "why": st.why} for st in steps]
+        req.outcome = [
+            {"what": st.what, "erase": st.erase, "result": st.result, "why": st.why, "kind": st.kind} for st in steps
+        ]
         record(s, actor=actor, role="system" if actor.system else "manager", action="carry_out_erasure", at=now,
                data={"request_id": req.id, "erased": sum(st.erase for st in steps),
                      "kept": sum(not st.erase for st in steps)})  # fmt: skip
@@ -254,11 +261,11 @@ def _apply(uow: UnitOfWork, user: User, steps: list[ErasureStep], now: datetime)
             app = s.get(Application, st.application_id)
             assert app is not None
             anonymise(uow, app, now)
-    if any(st.erase and st.what.startswith("Bewerbung für die Jury") for st in steps):
+    if any(st.erase and st.kind == "pool" for st in steps):
         for pool in s.scalars(select(JuryVolunteer).where(JuryVolunteer.user_id == user.id,
                                                           JuryVolunteer.withdrawn_at.is_(None))):  # fmt: skip
             pool.withdrawn_at = now
-    account = next(st for st in steps if st.application_id is None and st.what == "Benutzerkonto")
+    account = next(st for st in steps if st.kind == "account")
     if account.erase:
         user.name, user.email, user.password_hash, user.phone = ANONYMISED, None, None, None
         user.street, user.postcode, user.city, user.notification_prefs = None, None, None, {}
