@@ -33,9 +33,9 @@ def site_name() -> str:
         return NEUTRAL
     offices = {g.office.name for g in guidelines if g.office.name}
     if len(offices) == 1:
-        return offices.pop()
+        return str(offices.pop())
     if len(guidelines) == 1:
-        return guidelines[0].name
+        return str(guidelines[0].name)
     return NEUTRAL
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
 from flask import Flask, g, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
@@ -9,6 +12,8 @@ from werkzeug.exceptions import HTTPException
 
 from fondsengine.errors import NotFound
 from webapp.i18n import N_
+
+View = TypeVar("View", bound=Callable[..., Any])
 
 CSRF_MESSAGE = N_(  # German; pages show it through the `tr` filter (webapp/i18n.py)
     "Ihre Sitzung war abgelaufen, deshalb wurde noch nichts gespeichert. Ihre Eingaben "
@@ -29,7 +34,7 @@ def register(app: Flask) -> None:
         view = app.view_functions.get(request.endpoint or "")
         if view is not None and getattr(view, "rerender_on_csrf", False):
             g.csrf_failed = True
-            return view(**(request.view_args or {}))
+            return cast(ResponseReturnValue, view(**(request.view_args or {})))  # views are synchronous
         return render_template("errors/csrf.html"), 400
 
     @app.errorhandler(HTTPException)
@@ -66,9 +71,9 @@ def _german(code: int) -> str:
     }.get(code, "Da ist etwas schiefgegangen. Bitte versuchen Sie es später noch einmal.")
 
 
-def rerender_on_csrf(view):  # type: ignore[no-untyped-def]
+def rerender_on_csrf(view: View) -> View:
     """Mark a form view: on a stale CSRF token it re-renders the form with the posted values."""
-    view.rerender_on_csrf = True
+    setattr(view, "rerender_on_csrf", True)  # noqa: B010 (an attribute on a function object)
     return view
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import time
-from typing import Any, ClassVar
+from typing import Any
 
 from flask import Flask, current_app, render_template
 from flask.typing import ResponseReturnValue
@@ -34,7 +34,7 @@ PREFIX = "rl:"
 class FondsDatabaseStorage(Storage):
     """A ``limits`` storage in the application database of the running app (fixed windows)."""
 
-    STORAGE_SCHEME: ClassVar[list[str] | None] = ["fondsdb"]
+    STORAGE_SCHEME = ["fondsdb"]  # noqa: RUF012 (the scheme list as ``limits`` declares it)
 
     def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options: Any) -> None:
         super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)

@@ -1,7 +1,7 @@
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
-from flask import Flask
+from flask import Blueprint, Flask
 from werkzeug.exceptions import BadRequest
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -12,7 +12,10 @@ class CSRFError(BadRequest):
 class CSRFProtect:
     def __init__(self, app: Flask | None = ...) -> None: ...
     def init_app(self, app: Flask) -> None: ...
+    @overload
     def exempt(self, view: _F) -> _F: ...
+    @overload
+    def exempt(self, view: Blueprint) -> Blueprint: ...
     def protect(self) -> None: ...
 
 def generate_csrf(secret_key: str | None = ..., token_key: str | None = ...) -> str: ...

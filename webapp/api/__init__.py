@@ -48,7 +48,7 @@ def _json(data: Any, status: int = 200, last_modified: datetime | None = None) -
         if last_modified is not None:
             response.last_modified = last_modified.replace(microsecond=0)
         response.headers["Cache-Control"] = "public, max-age=60"
-        return response.make_conditional(request)
+        response.make_conditional(request)  # changes the response in place (304, ranges)
     return response
 
 

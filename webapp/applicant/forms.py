@@ -109,7 +109,10 @@ def parse_form(
 ) -> tuple[ApplicationInput | None, FormState]:
     """Parse the posted form into (input or None when a value is unreadable, form state)."""
     state = FormState()
-    get = lambda name: str(form.get(name, "") or "")  # noqa: E731
+
+    def get(name: str) -> str:
+        return str(form.get(name, "") or "")
+
     for name in (
         *TEXT_FIELDS,
         "project_start",

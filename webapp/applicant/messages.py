@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, url_for
+from flask import flash, make_response, redirect, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -25,6 +25,8 @@ def message(application_id: int) -> ResponseReturnValue:
         for e in errors:
             flash(e, "error")
         page = detail(application_id)
-        return (page[0], 400) if isinstance(page, tuple) else (page, 400)
+        response = make_response(page[0] if isinstance(page, tuple) else page)
+        response.status_code = 400
+        return response
     flash(_("Ihre Nachricht ist an die Geschäftsführung verschickt."), "success")
     return redirect(url_for("applicant.detail", application_id=application_id, _anchor="nachrichten"))

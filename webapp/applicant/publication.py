@@ -24,6 +24,7 @@ from webapp.applicant import bp
 from webapp.applicant.common import error_list, load
 from webapp.extensions import actor, fonds
 from webapp.fields import SafeText
+from webapp.form_errors import summary_errors
 
 
 class ConsentForm(FlaskForm):
@@ -84,7 +85,7 @@ def publication(application_id: int) -> ResponseReturnValue:
             flash(_("Ihre Entscheidung zur Veröffentlichung ist gespeichert."), "success")
             return redirect(url_for("applicant.detail", application_id=application_id))
     elif request.method == "POST":
-        errors = [(name, msgs[0]) for name, msgs in form.errors.items() if msgs]
+        errors = summary_errors(form, skip=())
     return render_template(
         "applicant/publication.html",
         app=loaded.app,

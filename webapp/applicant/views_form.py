@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -53,7 +54,7 @@ def _render(
     row_version: int | None = None,
     form_token: str = "",
     errors: list[tuple[str | None, str]] | None = None,
-    findings: list | None = None,
+    findings: list[Any] | None = None,
     extra_rows: int = 0,
     status: int = 200,
 ) -> ResponseReturnValue:
@@ -80,7 +81,7 @@ def _render(
         input_id=lambda fld: input_id(fld, guideline),
         attachments=attachments_of(fonds(), actor(), app_id) if app_id else [],
         max_upload=fonds().settings.upload_max_bytes,
-        can_delete=bool(app_id) and state_is_deletable(app_id),
+        can_delete=app_id is not None and state_is_deletable(app_id),
     ), status
 
 
@@ -172,7 +173,8 @@ def edit(application_id: int) -> ResponseReturnValue:
     if csrf_failed():
         note = " Die Datei wurde noch nicht hochgeladen: Bitte wählen Sie sie noch einmal aus." if file_step else ""
         return again([(None, CSRF_MESSAGE + note)], 400)
-    saved, errors, status = False, [], 400
+    saved, status = False, 400
+    errors: list[tuple[str | None, str]] = []
     if data is not None:
         try:
             applications.update_draft(

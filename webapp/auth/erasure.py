@@ -14,6 +14,7 @@ from webapp.auth.forms import ErasureForm
 from webapp.auth.views import _account_page
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import fonds
+from webapp.form_errors import summary_errors
 
 
 @bp.route("/konto/loeschung", methods=["POST"])
@@ -34,5 +35,5 @@ def ask_for_erasure() -> ResponseReturnValue:
             flash("Ihr Antrag auf Löschung ist eingegangen. Die Geschäftsführung bearbeitet ihn innerhalb eines "
                   "Monats; Sie bekommen das Ergebnis per E-Mail.", "success")  # fmt: skip
             return redirect(url_for("auth.account") + "#loeschung")
-    errors += [(name, msgs[0]) for name, msgs in form.errors.items() if name != "csrf_token" and msgs]
+    errors += summary_errors(form)
     return _account_page(errors=errors, erasure_form=form)

@@ -8,9 +8,8 @@ from wtforms import BooleanField, EmailField, HiddenField, PasswordField, String
 from wtforms.validators import DataRequired, EqualTo
 
 from webapp.fields import SafeText
+from webapp.form_errors import REQUIRED
 from webapp.i18n import N_
-
-REQUIRED = N_("Bitte füllen Sie dieses Feld aus.")  # German; pages show it through the `tr` filter
 
 
 class RegisterForm(FlaskForm):

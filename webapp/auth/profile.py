@@ -15,6 +15,7 @@ from webapp.auth.forms import ProfileForm
 from webapp.auth.views import _account_page
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import fonds
+from webapp.form_errors import summary_errors
 
 
 @bp.route("/konto/angaben", methods=["POST"])
@@ -43,7 +44,5 @@ def change_profile_data() -> ResponseReturnValue:
         else:
             flash(_("Ihre Angaben sind gespeichert.") if changed else "Es gab nichts zu ändern.", "success")
             return redirect(url_for("auth.account"))
-    errors += [(name, msgs[0]) for name, msgs in form.errors.items() if name != "csrf_token" and msgs]
-    seen: set[tuple[str | None, str]] = set()
-    unique = [e for e in errors if not (e in seen or seen.add(e))]
-    return _account_page(errors=unique, profile_form=form)
+    errors += [error for error in summary_errors(form) if error not in errors]
+    return _account_page(errors=errors, profile_form=form)

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import replace
-from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
@@ -45,7 +43,6 @@ from fondsengine.notify.messages import (
 )
 from webapp.auth import bp, tokens
 from webapp.auth.forms import (
-    REQUIRED,
     CodeForm,
     EmailChangeForm,
     ErasureForm,
@@ -60,6 +57,7 @@ from webapp.auth.forms import (
 )
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import fonds, login_manager, mailer
+from webapp.form_errors import Errors, summary_errors
 from webapp.i18n import page_language
 from webapp.ratelimit import limiter, login_limit, register_limit, reset_limit
 
@@ -167,21 +165,6 @@ def start_page(roles: frozenset[str] | set[str]) -> str:
     return url_for("applicant.overview")
 
 
-def summary_errors(form: Any, skip: tuple[str, ...] = ("csrf_token",)) -> list[tuple[str, str]]:
-    """The form's errors for the summary at the top, each naming its field (a bare "Bitte füllen Sie
-    dieses Feld aus." four times tells nobody which fields are meant)."""
-    out = []
-    for name, msgs in form.errors.items():
-        if name in skip:
-            continue
-        message = msgs[0]
-        if message == REQUIRED:
-            label = re.sub(r"\s*\(.*\)$", "", str(form[name].label.text))
-            message = _("Bitte füllen Sie das Feld „%(label)s“ aus.", label=label)
-        out.append((name, message))
-    return out
-
-
 def _safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
         return target
@@ -214,7 +197,7 @@ def register() -> ResponseReturnValue:
     page does not reveal which addresses have an account.
     """
     form = RegisterForm()
-    errors: list[tuple[str, str]] = []
+    errors: Errors = []
     if csrf_failed():
         errors.append(("name", CSRF_MESSAGE))
     elif form.validate_on_submit():
@@ -288,7 +271,7 @@ def login() -> ResponseReturnValue:
     form = LoginForm()
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
-    errors: list[tuple[str, str]] = []
+    errors: Errors = []
     status = 400
     if csrf_failed():
         errors.append(("email", CSRF_MESSAGE))
@@ -347,7 +330,7 @@ def second_step() -> ResponseReturnValue:
         flash(_("Bitte melden Sie sich noch einmal mit Ihrem Passwort an."), "info")
         return redirect(url_for("auth.login"))
     form = CodeForm()
-    errors: list[tuple[str, str]] = []
+    errors: Errors = []
     status = 400
     if csrf_failed():
         errors.append(("code", CSRF_MESSAGE))
@@ -407,7 +390,7 @@ def forgot() -> ResponseReturnValue:
     the same, only no mail goes out.
     """
     form = ForgotForm()
-    errors: list[tuple[str, str]] = []
+    errors: Errors = []
     if csrf_failed():
         errors.append(("email", CSRF_MESSAGE))
     elif form.validate_on_submit():
@@ -445,7 +428,7 @@ def reset(token: str) -> ResponseReturnValue:
         )
         return redirect(url_for("auth.forgot"))
     form = ResetForm()
-    errors: list[tuple[str, str]] = []
+    errors: Errors = []
     if csrf_failed():
         errors.append(("password", CSRF_MESSAGE))
     elif form.validate_on_submit():
@@ -663,7 +646,7 @@ def second_factor_setup() -> ResponseReturnValue:
     me = Actor(int(current_user.id))
     secret = second_factor.start_setup(fonds(), me)
     form = CodeForm()
-    errors: list[tuple[str, str]] = []
+    errors: Errors = []
     if csrf_failed():
         errors.append(("code", CSRF_MESSAGE))
     elif form.validate_on_submit():

@@ -27,6 +27,7 @@ from fondsengine.integrity.audit_view import (
 from fondsengine.model import Fund, Membership
 from webapp.extensions import actor, fonds
 from webapp.filters import zeit
+from webapp.form_errors import summary_errors
 from webapp.manage import bp
 from webapp.manage.common import FundChoice, today
 from webapp.manage.downloads import csv_download
@@ -134,7 +135,7 @@ def _fund_id() -> str:
 
 
 def _errors(form: AuditFilterForm) -> list[tuple[str | None, str]]:
-    return [(name, msgs[0]) for name, msgs in form.errors.items() if msgs]
+    return summary_errors(form, skip=())
 
 
 def _page(trail: AuditTrail, form: AuditFilterForm, integrity: Integrity | None) -> ResponseReturnValue:

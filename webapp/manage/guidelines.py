@@ -24,6 +24,7 @@ from webapp import fields, uploads
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
 from webapp.fields import SafeText
+from webapp.form_errors import summary_errors
 from webapp.manage import bp
 from webapp.manage.common import Errors, FundChoice, error_list, require_any_fund, require_fund, today
 
@@ -198,7 +199,7 @@ def guideline_preview(draft_id: int) -> ResponseReturnValue:
         if csrf_failed():
             errors = [(None, CSRF_MESSAGE)]
         elif not form.validate():
-            errors = [(name, msgs[0]) for name, msgs in form.errors.items() if msgs]
+            errors = summary_errors(form, skip=())
         else:
             try:
                 council_date = fields.day(

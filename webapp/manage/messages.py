@@ -19,6 +19,7 @@ from fondsengine.errors import FondsError
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
 from webapp.fields import SafeText
+from webapp.form_errors import summary_errors
 from webapp.manage import bp
 from webapp.uploads import as_input, check
 
@@ -51,7 +52,7 @@ def post_message(application_id: int) -> list[str]:
     if csrf_failed():
         return [CSRF_MESSAGE]
     if not form.validate_on_submit():
-        return [msgs[0] for name, msgs in form.errors.items() if name != "csrf_token" and msgs]
+        return [message for _field, message in summary_errors(form)]
     upload = request.files.get("file")
     try:
         attachment = None

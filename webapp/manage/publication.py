@@ -15,6 +15,7 @@ from fondsengine.applications.publication import ListingInput, consent_of, listi
 from fondsengine.errors import FondsError
 from webapp.extensions import actor, fonds
 from webapp.fields import SafeText
+from webapp.form_errors import summary_errors
 from webapp.manage import bp
 from webapp.manage.common import error_list
 
@@ -75,7 +76,7 @@ def publication(application_id: int) -> ResponseReturnValue:
             flash("Die Angaben für die öffentlichen Seiten sind gespeichert.", "success")
             return redirect(url_for("manage.publication", application_id=application_id))
     elif form.is_submitted():
-        errors = [(name, msgs[0]) for name, msgs in form.errors.items() if msgs]
+        errors = summary_errors(form, skip=())
     return render_template(
         "manage/publication.html",
         app=view.app,
