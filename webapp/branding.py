@@ -8,10 +8,9 @@ from typing import Any
 from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 
 from fondsengine.errors import FondsError
-from fondsengine.model import Fund
+from fondsengine.funds.current import current_guidelines
 
 NEUTRAL = "Bewohnerfonds"
 AREAS = (  # (role or None for everybody, endpoint, label, blueprint)
@@ -26,9 +25,7 @@ def site_name() -> str:
     """The name the site is branded with."""
     fonds = current_app.extensions["fonds"]
     try:
-        with fonds.db.read() as s:
-            ids = list(s.scalars(select(Fund.id).order_by(Fund.id)))
-            guidelines = [fonds.catalog.current(s, fund_id)[2] for fund_id in ids]
+        guidelines = current_guidelines(fonds)
     except (FondsError, LookupError):
         return NEUTRAL
     offices = {g.office.name for g in guidelines if g.office.name}

@@ -19,26 +19,18 @@ from typing import Any
 
 from flask import Flask, render_template, request
 from flask.typing import ResponseReturnValue
-from sqlalchemy import String
-from sqlalchemy.orm import InstrumentedAttribute
 from werkzeug.routing import IntegerConverter
 from wtforms import Field, Form
 from wtforms.validators import ValidationError
 
 from fondsengine.errors import InvalidInput
-from fondsengine.inputs import INT32, MAX_TEXT, check_text, parse_date, parse_hours, parse_int
+from fondsengine.inputs import INT32, check_text, parse_date, parse_hours, parse_int
 from fondsengine.money import parse_euro
 
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}$")
 MAX_PARAM = 100_000  # characters of one request value (a multi-line text is limited to MAX_TEXT)
 _ID_RE = re.compile(r"^[0-9]{1,10}$")
 _TOKEN_RE = re.compile(r"^[!-~]{1,64}$")  # printable ASCII, fits client_token String(64)
-
-
-def limit_of(column: InstrumentedAttribute[Any]) -> int:
-    """The length of a String(n) column (MAX_TEXT for Text)."""
-    col_type = column.property.columns[0].type
-    return col_type.length if isinstance(col_type, String) and col_type.length else MAX_TEXT
 
 
 def raw(form: Mapping[str, Any], name: str) -> str:

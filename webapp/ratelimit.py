@@ -20,13 +20,9 @@ from flask.typing import ResponseReturnValue
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from limits.storage import Storage
-from sqlalchemy import delete, text
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
 
 from fondsengine.accounts import throttle
 from fondsengine.config import Settings
-from fondsengine.model import ThrottleCounter
 
 PREFIX = "rl:"
 
@@ -41,11 +37,11 @@ class FondsDatabaseStorage(Storage):
 
     @property
     def base_exceptions(self) -> type[Exception] | tuple[type[Exception], ...]:
-        return SQLAlchemyError
+        return throttle.STORE_ERRORS
 
     @staticmethod
-    def _engine() -> Engine:
-        return current_app.extensions["fonds"].db.engine  # type: ignore[no-any-return]
+    def _engine() -> Any:
+        return current_app.extensions["fonds"].db.engine  # the application's SQLAlchemy engine
 
     @staticmethod
     def _key(key: str) -> str:
@@ -63,17 +59,10 @@ class FondsDatabaseStorage(Storage):
         return found.expires_at if found else time.time()
 
     def check(self) -> bool:
-        try:
-            with self._engine().connect() as conn:
-                conn.execute(text("SELECT 1"))
-        except SQLAlchemyError:
-            return False
-        return True
+        return throttle.store_reachable(self._engine())
 
     def reset(self) -> int | None:
-        with self._engine().begin() as conn:
-            result = conn.execute(delete(ThrottleCounter).where(ThrottleCounter.key.startswith(PREFIX)))
-        return result.rowcount
+        return throttle.clear_prefix(self._engine(), PREFIX)
 
     def clear(self, key: str) -> None:
         throttle.clear(self._engine(), self._key(key))

@@ -11,9 +11,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, case, delete, select
+from sqlalchemy import Engine, case, delete, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import SQLAlchemyError
 
 from fondsengine.model import ThrottleCounter
 
@@ -87,3 +88,23 @@ def purge_expired(engine: Engine, now: float) -> int:
 def allow(engine: Engine, key: str, limit: int, window: float, now: float) -> bool:
     """Count one event; True while at most ``limit`` events happened in the window."""
     return hit(engine, key, window, now).count <= limit
+
+
+STORE_ERRORS = SQLAlchemyError  # what the counters' store raises when the database fails
+
+
+def store_reachable(engine: Engine) -> bool:
+    """Whether the counters' database answers (the rate limiter's health check)."""
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        return False
+    return True
+
+
+def clear_prefix(engine: Engine, prefix: str) -> int:
+    """Delete every counter whose key starts with `prefix`; how many there were."""
+    with engine.begin() as conn:
+        result = conn.execute(delete(_T).where(_T.key.startswith(prefix)))
+    return result.rowcount

@@ -18,7 +18,6 @@ from fondsengine.clock import local_date
 from fondsengine.engine import Actor, Engine
 from fondsengine.errors import NotFound
 from fondsengine.guidelines.model import DecidedBy, Guideline
-from fondsengine.jury.common import valid_on
 from fondsengine.jury.minutes import Minutes, _minutes
 from fondsengine.lifecycle import authz
 from fondsengine.model import AgendaItem, Application, Fund, JurySession, Membership
@@ -97,7 +96,7 @@ def granting_queue(fonds: Engine, actor: Actor) -> list[GrantingRow]:
         funds = list(
             s.scalars(
                 select(Membership.fund_id).where(
-                    Membership.user_id == actor.user_id, Membership.role == ROLE, *valid_on(today)
+                    Membership.user_id == actor.user_id, Membership.role == ROLE, Membership.valid_on(today)
                 )
             )
         )

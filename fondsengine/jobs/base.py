@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from fondsengine.clock import FixedClock
@@ -83,8 +83,7 @@ def members(fonds: Engine, fund_id: str, role: str, day: date) -> list[tuple[int
                 Membership.role == role,
                 User.active.is_(True),
                 User.email.is_not(None),
-                or_(Membership.valid_from.is_(None), Membership.valid_from <= day),
-                or_(Membership.valid_to.is_(None), Membership.valid_to >= day),
+                Membership.valid_on(day),
             )
             .order_by(User.id)
         ).all()

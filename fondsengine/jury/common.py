@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import ColumnElement, CursorResult, or_, select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from fondsengine.clock import local_date
@@ -17,19 +17,11 @@ from fondsengine.lifecycle import authz
 from fondsengine.model import AgendaItem, Application, Attendance, Conflict, JurySession, Membership, User
 
 
-def valid_on(on: date) -> list[ColumnElement[bool]]:
-    """SQL conditions: a membership whose term includes the day `on`."""
-    return [
-        or_(Membership.valid_from.is_(None), Membership.valid_from <= on),
-        or_(Membership.valid_to.is_(None), Membership.valid_to >= on),
-    ]
-
-
 def role_holders(session: Session, fund_id: str, role: str, on: date) -> dict[int, str | None]:
     """User id -> group of everyone holding `role` in the fund on the day `on`."""
     rows = session.execute(
         select(Membership.user_id, Membership.group).where(
-            Membership.fund_id == fund_id, Membership.role == role, *valid_on(on)
+            Membership.fund_id == fund_id, Membership.role == role, Membership.valid_on(on)
         )
     ).all()
     return {user_id: group for user_id, group in rows}

@@ -19,7 +19,7 @@ from fondsengine.clock import local_date
 from fondsengine.engine import Actor, Engine
 from fondsengine.errors import NotFound
 from fondsengine.guidelines.model import JuryRules
-from fondsengine.jury.common import agenda_with_applications, jury_members, session_day, valid_on, voting_ids
+from fondsengine.jury.common import agenda_with_applications, jury_members, session_day, voting_ids
 from fondsengine.jury.minutes import Minutes, minutes
 from fondsengine.jury.tally import conflicted_members
 from fondsengine.lifecycle import authz
@@ -163,7 +163,7 @@ def my_sessions(fonds: Engine, actor: Actor) -> list[SessionLine]:
         .scalar_subquery()
     )
     my_funds = select(Membership.fund_id).where(
-        Membership.user_id == uid, Membership.role.in_(("jury_member", "manager")), *valid_on(day)
+        Membership.user_id == uid, Membership.role.in_(("jury_member", "manager")), Membership.valid_on(day)
     )
     invited = select(Attendance.session_id).where(Attendance.user_id == uid)
     with fonds.db.read() as s:

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Select, and_, exists, or_, select
 from sqlalchemy.orm import Session
 
-from fondsengine.engine import WRITE_SESSION, Actor
+from fondsengine.clock import local_date
+from fondsengine.engine import WRITE_SESSION, Actor, Engine
 from fondsengine.errors import NotFound, PermissionDenied
 from fondsengine.model import (
     AgendaItem,
     Application,
     ApplicationOrganisation,
     Attendance,
+    Fund,
     JurySession,
     Membership,
     OrganisationMember,
@@ -49,8 +52,7 @@ def _user_roles(session: Session, user_id: int, fund_id: str, today: date) -> tu
                 and_(
                     Membership.user_id == User.id,
                     Membership.fund_id == fund_id,
-                    or_(Membership.valid_from.is_(None), Membership.valid_from <= today),
-                    or_(Membership.valid_to.is_(None), Membership.valid_to >= today),
+                    Membership.valid_on(today),
                 ),
             )
             .where(User.id == user_id)
@@ -58,6 +60,28 @@ def _user_roles(session: Session, user_id: int, fund_id: str, today: date) -> tu
         active = bool(rows) and bool(rows[0][0])
         memo[key] = (active, frozenset(r[1] for r in rows if r[1] is not None) if active else frozenset())
     return memo[key]
+
+
+@dataclass(frozen=True)
+class FundChoice:
+    """A fund in which a person holds a role (for the office's fund switch)."""
+
+    id: str
+    name: str
+
+
+def funds_with_role(fonds: Engine, actor: Actor, roles: tuple[str, ...]) -> list[FundChoice]:
+    """The funds in which the actor holds one of `roles` today, by name (one query)."""
+    today = local_date(fonds.clock.now())
+    with fonds.db.read() as s:
+        rows = s.execute(
+            select(Fund.id, Fund.name)
+            .join(Membership, Membership.fund_id == Fund.id)
+            .where(Membership.user_id == actor.user_id, Membership.role.in_(roles), Membership.valid_on(today))
+            .distinct()
+            .order_by(Fund.name)
+        ).all()
+    return [FundChoice(r.id, r.name) for r in rows]
 
 
 def forget_roles(session: Session) -> None:

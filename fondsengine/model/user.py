@@ -5,7 +5,20 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, CheckConstraint, Float, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ColumnElement,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+    or_,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fondsengine.model.base import Base, intpk
@@ -61,6 +74,14 @@ class Membership(Base):
     valid_from: Mapped[date | None]
     valid_to: Mapped[date | None]
     created_at: Mapped[datetime]
+
+    @classmethod
+    def valid_on(cls, day: date) -> ColumnElement[bool]:
+        """SQL condition: the membership's term includes the day (open ends count as unbounded)."""
+        return and_(
+            or_(cls.valid_from.is_(None), cls.valid_from <= day),
+            or_(cls.valid_to.is_(None), cls.valid_to >= day),
+        )
 
 
 class ThrottleCounter(Base):

@@ -10,7 +10,6 @@ from flask import abort, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import or_, select
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional, ValidationError
 
@@ -24,12 +23,12 @@ from fondsengine.integrity.audit_view import (
     fund_trail,
     integrity_for_fund,
 )
-from fondsengine.model import Fund, Membership
+from fondsengine.lifecycle.authz import funds_with_role
 from webapp.extensions import actor, fonds
 from webapp.filters import zeit
 from webapp.form_errors import summary_errors
 from webapp.manage import bp
-from webapp.manage.common import FundChoice, today
+from webapp.manage.common import FundChoice
 from webapp.manage.downloads import csv_download
 
 FILTER_KEYS = ("fonds", "von", "bis", "art", "person")  # what the CSV link carries over
@@ -78,21 +77,7 @@ class AuditFilterForm(FlaskForm):
 
 def readable_funds() -> list[FundChoice]:
     """The funds the logged-in user manages or audits today (for the fund switch)."""
-    f, a, day = fonds(), actor(), today()
-    with f.db.read() as s:
-        rows = s.execute(
-            select(Fund.id, Fund.name)
-            .join(Membership, Membership.fund_id == Fund.id)
-            .where(
-                Membership.user_id == a.user_id,
-                Membership.role.in_(READERS),
-                or_(Membership.valid_from.is_(None), Membership.valid_from <= day),
-                or_(Membership.valid_to.is_(None), Membership.valid_to >= day),
-            )
-            .distinct()
-            .order_by(Fund.name)
-        ).all()
-    return [FundChoice(r.id, r.name) for r in rows]
+    return funds_with_role(fonds(), actor(), READERS)
 
 
 def _form(trail: AuditTrail) -> AuditFilterForm:

@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from flask import abort
-from sqlalchemy import or_, select
 
 from fondsengine.applications.decisions import require_manager
 from fondsengine.clock import local_date
 from fondsengine.errors import FondsError, PermissionDenied
-from fondsengine.model import Fund, Membership
+from fondsengine.lifecycle.authz import FundChoice as FundChoice  # re-exported for the office views
+from fondsengine.lifecycle.authz import funds_with_role
 from webapp.extensions import actor, fonds
 
 Errors = list[tuple[str | None, str]]
-
-
-@dataclass(frozen=True)
-class FundChoice:
-    """A fund the logged-in user manages (for the fund switch)."""
-
-    id: str
-    name: str
 
 
 def today() -> date:
@@ -32,21 +23,7 @@ def today() -> date:
 
 def managed_funds() -> list[FundChoice]:
     """The funds the logged-in user manages today, by name (one query)."""
-    f, a, day = fonds(), actor(), today()
-    with f.db.read() as s:
-        rows = s.execute(
-            select(Fund.id, Fund.name)
-            .join(Membership, Membership.fund_id == Fund.id)
-            .where(
-                Membership.user_id == a.user_id,
-                Membership.role == "manager",
-                or_(Membership.valid_from.is_(None), Membership.valid_from <= day),
-                or_(Membership.valid_to.is_(None), Membership.valid_to >= day),
-            )
-            .distinct()
-            .order_by(Fund.name)
-        ).all()
-    return [FundChoice(r.id, r.name) for r in rows]
+    return funds_with_role(fonds(), actor(), ("manager",))
 
 
 def require_any_fund() -> list[FundChoice]:

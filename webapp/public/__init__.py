@@ -7,14 +7,12 @@ from datetime import date
 
 from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
 
 from fondsengine.applications.queries import fund_balance
 from fondsengine.clock import local_date
-from fondsengine.errors import NotFound
+from fondsengine.funds.current import current_guidelines
 from fondsengine.guidelines.model import Guideline, Round
 from fondsengine.guidelines.summary import plain_summary
-from fondsengine.model import Fund
 from webapp.extensions import fonds
 
 bp = Blueprint("public", __name__)
@@ -49,15 +47,7 @@ def open_funds() -> list[FundCard]:
     f = fonds()
     today = local_date(f.clock.now())
     cards: list[FundCard] = []
-    with f.db.read() as s:
-        ids = list(s.scalars(select(Fund.id).where(Fund.active.is_(True)).order_by(Fund.name)))
-        guidelines = []
-        for fund_id in ids:
-            try:
-                guidelines.append(f.catalog.current(s, fund_id)[2])
-            except NotFound:
-                continue
-    for g in guidelines:
+    for g in current_guidelines(f):
         next_round = _next_round(g, today)
         # the money an application can get now: the year of the next open round's session (in December
         # that is next year's pot, not the few euros left of this year)
