@@ -55,7 +55,8 @@ from fondsengine.jury import reads as jury_reads
 from fondsengine.jury import sessions as jury_sessions
 from fondsengine.jury import voting as jury_voting
 from fondsengine.letters import access as letters_access
-from fondsengine.payments import bookings, proofs
+from fondsengine.lifecycle import authz
+from fondsengine.payments import bookings, orders, proofs
 from fondsengine.payments import service as payments
 from fondsengine.reports import data as reports_data
 from fondsengine.reports import monitoring
@@ -423,6 +424,12 @@ SERVICES: dict[str, Use] = {
     ),
     "fondsengine.payments.bookings.bookings": fund_read(
         REPORT_READERS, lambda aw, a, st: bookings.bookings(aw.world.fonds, a, QF, 2026)
+    ),
+    "fondsengine.payments.orders.open_payment_requests": fund_read(
+        OFFICE, lambda aw, a, st: orders.open_payment_requests(aw.world.fonds, a, QF)
+    ),
+    "fondsengine.lifecycle.authz.funds_with_role": fund_read(
+        SELF, lambda aw, a, st: authz.funds_with_role(aw.world.fonds, a, ("manager",))
     ),
     "fondsengine.funds.loading.load_funds": fund_write(
         {}, lambda aw, a, st: funds.load_funds(aw.world.fonds, a, ROOT / "richtlinien", ROOT / "workflows")

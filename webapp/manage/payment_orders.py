@@ -7,12 +7,11 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
-from sqlalchemy import select
 
 from fondsengine.errors import FondsError
-from fondsengine.model import Application, Payment
 from fondsengine.money import to_decimal
 from fondsengine.payments import service as payments
+from fondsengine.payments.orders import PaymentOrder, open_payment_requests
 from webapp import fields
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
@@ -24,28 +23,9 @@ from webapp.manage.downloads import csv_download, xlsx_download
 HEADER = ("Aktenzeichen", "Empfänger/in", "IBAN", "Betrag (EUR)", "Verwendungszweck", "Art", "Angefordert am")
 
 
-def open_requests(fund_id: str) -> list[Any]:
-    """The fund's payment requests not yet paid, oldest first (one query)."""
-    with fonds().db.read() as s:
-        return list(
-            s.execute(
-                select(
-                    Payment.id,
-                    Payment.application_id,
-                    Payment.kind,
-                    Payment.amount_cents,
-                    Payment.iban,
-                    Payment.account_holder,
-                    Payment.purpose,
-                    Payment.requested_at,
-                    Application.file_number,
-                    Application.title,
-                )
-                .join(Application, Application.id == Payment.application_id)
-                .where(Application.fund_id == fund_id, Payment.status.in_(("requested", "ordered")))
-                .order_by(Payment.requested_at, Payment.id)
-            ).all()
-        )
+def open_requests(fund_id: str) -> list[PaymentOrder]:
+    """The fund's payment requests not yet paid, oldest first (the engine checks the office role)."""
+    return open_payment_requests(fonds(), actor(), fund_id)
 
 
 def _fund() -> str:

@@ -1,0 +1,55 @@
+"""The payment orders as the office reads them: a fund's payment requests not yet paid."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from fondsengine.clock import local_date
+from fondsengine.engine import Actor, Engine
+from fondsengine.lifecycle import authz
+from fondsengine.model import Application, Payment
+
+OPEN = ("requested", "ordered")  # payment requests the treasury has not paid yet
+
+
+@dataclass(frozen=True)
+class PaymentOrder:
+    """One open payment request with the application it belongs to."""
+
+    id: int
+    application_id: int
+    kind: str
+    amount_cents: int
+    iban: str | None
+    account_holder: str | None
+    purpose: str
+    requested_at: datetime
+    file_number: str | None
+    title: str
+
+
+def open_payment_requests(fonds: Engine, actor: Actor, fund_id: str) -> list[PaymentOrder]:
+    """The fund's payment requests not yet paid, oldest first (one query); the fund's office only."""
+    with fonds.db.read() as s:
+        authz.require_fund_role(s, actor, fund_id, local_date(fonds.clock.now()), "manager")
+        rows = s.execute(
+            select(
+                Payment.id,
+                Payment.application_id,
+                Payment.kind,
+                Payment.amount_cents,
+                Payment.iban,
+                Payment.account_holder,
+                Payment.purpose,
+                Payment.requested_at,
+                Application.file_number,
+                Application.title,
+            )
+            .join(Application, Application.id == Payment.application_id)
+            .where(Application.fund_id == fund_id, Payment.status.in_(OPEN))
+            .order_by(Payment.requested_at, Payment.id)
+        ).all()
+    return [PaymentOrder(*row) for row in rows]
