@@ -52,4 +52,4 @@ def open_payment_requests(fonds: Engine, actor: Actor, fund_id: str) -> list[Pay
             .where(Application.fund_id == fund_id, Payment.status.in_(OPEN))
             .order_by(Payment.requested_at, Payment.id)
         ).all()
-    return [PaymentOrder(*row) for row in rows]
+    return [PaymentOrder(**row._asdict()) for row in rows]
