@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import re
 import threading
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from functools import lru_cache
 from importlib import resources
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from fondsengine.clock import local_date
 from fondsengine.engine import Actor, Engine
-from fondsengine.errors import InvalidInput, NotFound
+from fondsengine.errors import ConcurrentChange, InvalidInput, NotFound
 from fondsengine.i18n import DEFAULT_LANGUAGE, known
 from fondsengine.lifecycle import authz
 from fondsengine.lifecycle.audit import record
@@ -183,32 +186,94 @@ def grant_role(
             admin = s.get(User, actor.user_id)
             if not (admin is not None and admin.is_admin):
                 authz.require_fund_role(s, actor, fund_id, local_date(now), "manager")
-        if s.get(Fund, fund_id) is None:
-            raise NotFound(f"Den Fonds „{fund_id}“ gibt es nicht.")
         if s.get(User, user_id) is None:
             raise NotFound("Diese Person gibt es nicht.")
-        row = s.scalar(
-            select(Membership).where(
-                Membership.user_id == user_id,
-                Membership.fund_id == fund_id,
-                Membership.role == role,
-            )
-        )
-        if row is None:
-            row = Membership(user_id=user_id, fund_id=fund_id, role=role, created_at=now)
-            s.add(row)
-        authz.forget_roles(s)
-        row.group, row.valid_from, row.valid_to = group, valid_from, valid_to
-        record(
-            s,
-            actor=actor,
-            role="system" if actor.system else "manager",
-            action="grant_role",
-            at=now,
-            fund_id=fund_id,
-            data={"user_id": user_id, "role": role, "group": group},
-        )
+        _grant(s, actor, now, user_id=user_id, fund_id=fund_id, role=role, group=group, span=(valid_from, valid_to))
         uow.commit()
+
+
+def _grant(
+    s: Session,
+    actor: Actor,
+    now: datetime,
+    *,
+    user_id: int,
+    fund_id: str,
+    role: str,
+    group: str | None,
+    span: tuple[date | None, date | None] = (None, None),
+) -> None:
+    """Give (or renew) a role inside the caller's unit of work, audited."""
+    if s.get(Fund, fund_id) is None:
+        raise NotFound(f"Den Fonds „{fund_id}“ gibt es nicht.")
+    row = s.scalar(
+        select(Membership).where(
+            Membership.user_id == user_id,
+            Membership.fund_id == fund_id,
+            Membership.role == role,
+        )
+    )
+    if row is None:
+        row = Membership(user_id=user_id, fund_id=fund_id, role=role, created_at=now)
+        s.add(row)
+    authz.forget_roles(s)
+    row.group, (row.valid_from, row.valid_to) = group, span
+    record(
+        s,
+        actor=actor,
+        role="system" if actor.system else "manager",
+        action="grant_role",
+        at=now,
+        fund_id=fund_id,
+        data={"user_id": user_id, "role": role, "group": group},
+    )
+
+
+def invite_to_role(
+    fonds: Engine, actor: Actor, *, fund_id: str, email: str, name: str, role: str, group: str | None = None
+) -> int:
+    """The office gives a role to a person by e-mail address, in one transaction: an existing account
+    gets the role; for an unknown address an account without password is created (the person sets it
+    with the invitation link). Returns the person's user id."""
+    if role not in MEMBERSHIP_ROLES:
+        raise InvalidInput("Bitte wählen Sie eine Rolle.", field="role")
+    if not email.strip():
+        raise InvalidInput("Bitte geben Sie die E-Mail-Adresse der Person an.", field="email")
+    addr = normalise_email(email)
+    with fonds.unit_of_work() as uow:
+        s = uow.session
+        now = fonds.clock.now()
+        authz.require_fund_role(s, actor, fund_id, local_date(now), "manager")
+        user_id = s.scalar(select(User.id).where(User.email == addr))
+        if user_id is None:
+            if not name.strip():
+                raise InvalidInput("Bitte geben Sie den Namen der neuen Person an.", field="name")
+            user = User(
+                name=name.strip(),
+                email=addr,
+                password_hash=None,
+                email_confirmed_at=None,
+                active=True,
+                is_admin=False,
+                notification_prefs={},
+                language=DEFAULT_LANGUAGE,
+                created_at=now,
+            )
+            s.add(user)
+            try:
+                s.flush()  # users.email is unique: a second office inviting the same address waits here
+            except IntegrityError as exc:
+                raise ConcurrentChange(
+                    "Diese Person wurde gerade eben angelegt. Bitte senden Sie das Formular noch einmal ab."
+                ) from exc
+            user_id = user.id
+            record(
+                s, actor=actor, role="manager", action="create_user", at=now, fund_id=fund_id, data={"user_id": user_id}
+            )
+        jury_group = group if role == "jury_member" else None
+        _grant(s, actor, now, user_id=user_id, fund_id=fund_id, role=role, group=jury_group)
+        uow.commit()
+        return int(user_id)
 
 
 def revoke_role(fonds: Engine, actor: Actor, *, user_id: int, fund_id: str, role: str) -> None:
@@ -239,3 +304,49 @@ def revoke_role(fonds: Engine, actor: Actor, *, user_id: int, fund_id: str, role
             data={"user_id": user_id, "role": role},
         )
         uow.commit()
+
+
+@dataclass(frozen=True)
+class RoleHolder:
+    """A person's role in a fund, as the office's list of people shows it."""
+
+    user_id: int
+    name: str
+    email: str | None
+    role: str
+    group: str | None
+    valid_from: date | None
+    valid_to: date | None
+
+
+@dataclass(frozen=True)
+class FundRoles:
+    """Everyone holding a role in a fund, and the jury groups its guideline names (id -> label)."""
+
+    holders: list[RoleHolder]
+    jury_groups: dict[str, str]
+
+
+def roles_of_fund(fonds: Engine, actor: Actor, fund_id: str) -> FundRoles:
+    """The fund's people and roles by name (one query), for the fund's managers."""
+    with fonds.db.read() as s:
+        authz.require_fund_role(s, actor, fund_id, local_date(fonds.clock.now()), "manager")
+        rows = s.execute(
+            select(
+                User.id,
+                User.name,
+                User.email,
+                Membership.role,
+                Membership.group,
+                Membership.valid_from,
+                Membership.valid_to,
+            )
+            .join(User, User.id == Membership.user_id)
+            .where(Membership.fund_id == fund_id)
+            .order_by(User.name, Membership.role)
+        ).all()
+        guideline = fonds.catalog.current(s, fund_id)[2]
+    return FundRoles(
+        [RoleHolder(r.id, r.name, r.email, r.role, r.group, r.valid_from, r.valid_to) for r in rows],
+        {g.id: g.label for g in guideline.jury.groups},
+    )

@@ -428,6 +428,15 @@ SERVICES: dict[str, Use] = {
     "fondsengine.payments.orders.open_payment_requests": fund_read(
         OFFICE, lambda aw, a, st: orders.open_payment_requests(aw.world.fonds, a, QF)
     ),
+    "fondsengine.accounts.users.roles_of_fund": fund_read(
+        OFFICE, lambda aw, a, st: users.roles_of_fund(aw.world.fonds, a, QF)
+    ),
+    "fondsengine.accounts.users.invite_to_role": fund_write(
+        OFFICE,
+        lambda aw, a, st: users.invite_to_role(
+            aw.world.fonds, a, fund_id=QF, email="neu-rolle@example.org", name="Neu", role="auditor"
+        ),
+    ),
     "fondsengine.lifecycle.authz.funds_with_role": fund_read(
         SELF, lambda aw, a, st: authz.funds_with_role(aw.world.fonds, a, ("manager",))
     ),

@@ -104,3 +104,25 @@ def test_a_new_person_is_invited_by_mail_and_sets_a_password_with_the_link(world
     login(client, "buero@example.org")
     client.post("/verwaltung/rollen", data={"fonds": QF, "email": "anna@example.org", "role": "auditor"})
     assert world.mailer.to("anna@example.org") == []
+
+
+def test_a_new_address_without_a_name_creates_nobody_and_names_the_field(world: World, client: FlaskClient) -> None:
+    login(client, "buero@example.org")
+    response = client.post("/verwaltung/rollen", data={"fonds": QF, "email": "ohne-name@example.org", "role": "auditor"})
+    assert response.status_code == 400
+    assert 'href="#f-name">Bitte geben Sie den Namen der neuen Person an.' in response.get_data(as_text=True)
+    with world.fonds.db.read() as s:
+        assert s.scalars(select(User).where(User.email == "ohne-name@example.org")).all() == []
+
+
+def test_an_unreadable_address_is_refused_before_anything_is_written(world: World, client: FlaskClient) -> None:
+    login(client, "buero@example.org")
+    with world.fonds.db.read() as s:
+        before = len(s.scalars(select(User)).all())
+    response = client.post(
+        "/verwaltung/rollen", data={"fonds": QF, "email": "kein-at-zeichen", "name": "X", "role": "auditor"}
+    )
+    assert response.status_code == 400
+    assert "Bitte geben Sie eine gültige E-Mail-Adresse an." in response.get_data(as_text=True)
+    with world.fonds.db.read() as s:
+        assert len(s.scalars(select(User)).all()) == before

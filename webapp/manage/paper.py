@@ -10,13 +10,10 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
-from sqlalchemy import select
 
-from fondsengine.accounts.users import create_user, normalise_email
 from fondsengine.applications.service import PaperPerson, enter_paper_application
-from fondsengine.errors import FondsError, InvalidInput
+from fondsengine.errors import FondsError
 from fondsengine.guidelines.model import Guideline
-from fondsengine.model import User
 from webapp import fields
 from webapp.applicant.forms import AREA_LINKS, CORE_FIELDS, FormState, checkbox_names, parse_form
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
@@ -31,22 +28,6 @@ def _guideline(fund_id: str) -> Guideline:
     f = fonds()
     with f.db.read() as s:
         return f.catalog.current(s, fund_id)[2]
-
-
-def find_or_create_person(name: str, email: str) -> int:
-    """The person a role is granted to (webapp.manage.roles): an existing account by e-mail, else a
-    new one (no login). Paper applications do this inside their unit of work instead."""
-    if email:
-        addr = normalise_email(email)
-        with fonds().db.read() as s:
-            existing = s.scalar(select(User.id).where(User.email == addr))
-        if existing is not None:
-            return int(existing)
-    if not name.strip():
-        raise InvalidInput(
-            "Bitte geben Sie den Namen der Person an, für die Sie den Antrag erfassen.", field="person_name"
-        )
-    return create_user(fonds(), name=name.strip(), email=email or None)
 
 
 @bp.route("/papierantrag", methods=["GET", "POST"])

@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, StringField
+from wtforms.validators import AnyOf, InputRequired, Optional
 
-from fondsengine.accounts.users import grant_role, revoke_role
+from fondsengine.accounts.users import invite_to_role, revoke_role, roles_of_fund
 from fondsengine.errors import FondsError
-from fondsengine.model import Membership, User
 from webapp import fields
 from webapp.auth.views import send_invitation
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
+from webapp.fields import SafeText
+from webapp.form_errors import summary_errors
 from webapp.manage import bp
 from webapp.manage.common import Errors, error_list, require_any_fund, require_fund
-from webapp.manage.paper import find_or_create_person
 
 ROLE_LABELS = {
     "manager": "Geschäftsführung",
@@ -28,31 +28,30 @@ ROLE_LABELS = {
 }
 
 
-def memberships(fund_id: str) -> list[Any]:
-    """Everyone holding a role in the fund, by name (one query)."""
-    with fonds().db.read() as s:
-        return list(
-            s.execute(
-                select(
-                    User.id,
-                    User.name,
-                    User.email,
-                    Membership.role,
-                    Membership.group,
-                    Membership.valid_from,
-                    Membership.valid_to,
-                )
-                .join(User, User.id == Membership.user_id)
-                .where(Membership.fund_id == fund_id)
-                .order_by(User.name, Membership.role)
-            ).all()
-        )
+class RoleForm(FlaskForm):
+    """Give a role to a person by e-mail address (a new address becomes an account without password)."""
+
+    fonds = HiddenField()
+    email = StringField(
+        "E-Mail-Adresse",
+        validators=[InputRequired("Bitte geben Sie die E-Mail-Adresse der Person an."), SafeText(320)],
+    )
+    name = StringField("Name (nur für neue Personen)", validators=[Optional(), SafeText(200)])
+    role = SelectField(
+        "Rolle",
+        choices=[("", "bitte wählen"), *ROLE_LABELS.items()],
+        validators=[AnyOf(list(ROLE_LABELS), message="Bitte wählen Sie eine Rolle.")],
+        validate_choice=False,
+    )
+    group = StringField("Gruppe in der Jury (nur für Jurymitglieder)", validators=[Optional(), SafeText(64)])
 
 
-def _jury_groups(fund_id: str) -> dict[str, str]:
-    f = fonds()
-    with f.db.read() as s:
-        return {g.id: g.label for g in f.catalog.current(s, fund_id)[2].jury.groups}
+class RevokeForm(FlaskForm):
+    """Take one role away from one person."""
+
+    fonds = HiddenField()
+    user_id = HiddenField(validators=[InputRequired()])
+    role = HiddenField(validators=[InputRequired()])
 
 
 @bp.route("/rollen", methods=["GET", "POST"])
@@ -63,46 +62,41 @@ def roles() -> ResponseReturnValue:
     funds = require_any_fund()
     fund_id = request.values.get("fonds") or funds[0].id
     require_fund(fund_id)
-    groups = _jury_groups(fund_id)
-    values = {k: request.form.get(k, "").strip() for k in ("email", "name", "role", "group")}
+    form = RoleForm()
     errors: Errors = []
-    if request.method == "POST":
-        if csrf_failed():
-            errors = [(None, CSRF_MESSAGE)]
-        elif values["role"] not in ROLE_LABELS:
-            errors = [("role", "Bitte wählen Sie eine Rolle.")]
-        elif not values["email"]:
-            errors = [("email", "Bitte geben Sie die E-Mail-Adresse der Person an.")]
+    if csrf_failed():
+        errors = [(None, CSRF_MESSAGE)]
+    elif form.validate_on_submit():
+        role = str(form.role.data)
+        try:
+            user_id = invite_to_role(
+                fonds(),
+                actor(),
+                fund_id=fund_id,
+                email=form.email.data or "",
+                name=form.name.data or "",
+                role=role,
+                group=form.group.data or None,
+            )
+        except FondsError as exc:
+            errors = error_list(exc)
         else:
-            try:
-                fields.text(values, "name", label="Name", max_len=200)
-                fields.email(values, "email")
-                fields.text(values, "group", label="Gruppe", max_len=64)
-                user_id = find_or_create_person(values["name"], values["email"])
-                grant_role(
-                    fonds(),
-                    actor(),
-                    user_id=user_id,
-                    fund_id=fund_id,
-                    role=values["role"],
-                    group=(values["group"] or None) if values["role"] == "jury_member" else None,
-                )
-            except FondsError as exc:
-                errors = [("name" if f == "person_name" else f, m) for f, m in error_list(exc)]
-            else:
-                fund_name = next((fc.name for fc in funds if fc.id == fund_id), fund_id)
-                invited = send_invitation(user_id, ROLE_LABELS[values["role"]], fund_name)
-                note = " Die Person bekommt eine Einladung, um ihr Passwort festzulegen." if invited else ""
-                flash(f"Die Rolle „{ROLE_LABELS[values['role']]}“ ist vergeben.{note}", "success")
-                return redirect(url_for("manage.roles", fonds=fund_id))
+            fund_name = next((fc.name for fc in funds if fc.id == fund_id), fund_id)
+            invited = send_invitation(user_id, ROLE_LABELS[role], fund_name)
+            note = " Die Person bekommt eine Einladung, um ihr Passwort festzulegen." if invited else ""
+            flash(f"Die Rolle „{ROLE_LABELS[role]}“ ist vergeben.{note}", "success")
+            return redirect(url_for("manage.roles", fonds=fund_id))
+    elif form.is_submitted():
+        errors = summary_errors(form)
+    people = roles_of_fund(fonds(), actor(), fund_id)
     return render_template(
         "manage/roles.html",
         funds=funds,
         fund_id=fund_id,
-        rows=memberships(fund_id),
+        rows=people.holders,
         role_labels=ROLE_LABELS,
-        groups=groups,
-        values=values,
+        groups=people.jury_groups,
+        values={name: form[name].data or "" for name in ("email", "name", "role", "group")},
         errors=errors,
         err={f: m for f, m in errors if f},
         me=int(current_user.id),
@@ -114,17 +108,15 @@ def roles() -> ResponseReturnValue:
 def revoke() -> ResponseReturnValue:
     """Take a role away; it takes effect with the person's next request."""
     funds = require_any_fund()
-    fund_id = request.form.get("fonds") or funds[0].id
+    form = RevokeForm()
+    fund_id = form.fonds.data or funds[0].id
     require_fund(fund_id)
-    user_id = request.form.get("user_id", "")
+    if not form.validate_on_submit():
+        flash("Diese Rolle ist nicht vergeben.", "error")
+        return redirect(url_for("manage.roles", fonds=fund_id))
     try:
-        revoke_role(
-            fonds(),
-            actor(),
-            user_id=fields.ident(user_id) or 0,
-            fund_id=fund_id,
-            role=request.form.get("role", ""),
-        )
+        user_id = fields.ident(form.user_id.data) or 0
+        revoke_role(fonds(), actor(), user_id=user_id, fund_id=fund_id, role=form.role.data or "")
     except FondsError as exc:
         for _f, message in error_list(exc):
             flash(message, "error")
