@@ -108,7 +108,8 @@ def test_a_new_person_is_invited_by_mail_and_sets_a_password_with_the_link(world
 
 def test_a_new_address_without_a_name_creates_nobody_and_names_the_field(world: World, client: FlaskClient) -> None:
     login(client, "buero@example.org")
-    response = client.post("/verwaltung/rollen", data={"fonds": QF, "email": "ohne-name@example.org", "role": "auditor"})
+    data = {"fonds": QF, "email": "ohne-name@example.org", "role": "auditor"}
+    response = client.post("/verwaltung/rollen", data=data)
     assert response.status_code == 400
     assert 'href="#f-name">Bitte geben Sie den Namen der neuen Person an.' in response.get_data(as_text=True)
     with world.fonds.db.read() as s:
