@@ -62,13 +62,3 @@ def valid_iban(text: str | None) -> bool:
     except InvalidInput:
         return False
     return True
-
-
-def format_iban(iban: str) -> str:
-    """Group an IBAN in blocks of four."""
-    return " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))
-
-
-def mask_iban(iban: str) -> str:
-    """Show only the country and the last four characters."""
-    return f"{iban[:2]}** **** **** **** **{iban[-4:]}" if len(iban) > 6 else "****"

@@ -12,26 +12,13 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
 
-from fondsengine.clock import BERLIN
 from fondsengine.errors import InvalidInput
 from fondsengine.i18n import current_language, direction
 from fondsengine.i18n import gettext as _
 from fondsengine.notify.port import Attachment, Message, header_text
-
-
-def format_date(day: date) -> str:
-    """A date the German way: 02.03.2026."""
-    return day.strftime("%d.%m.%Y")
-
-
-def format_datetime(instant: datetime) -> str:
-    """An instant in Berlin time: 12.05.2026, 18:00 Uhr."""
-    if instant.tzinfo is None:
-        raise InvalidInput("Zeitpunkte brauchen eine Zeitzone.")
-    local = instant.astimezone(BERLIN)
-    return f"{format_date(local.date())}, {local:%H:%M} Uhr"
+from fondsengine.text import format_date as format_date  # re-exported for the mail modules
+from fondsengine.text import format_datetime as format_datetime
 
 
 def quoted(title: str) -> str:
