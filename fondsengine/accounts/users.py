@@ -206,13 +206,7 @@ def _grant(
     """Give (or renew) a role inside the caller's unit of work, audited."""
     if s.get(Fund, fund_id) is None:
         raise NotFound(f"Den Fonds „{fund_id}“ gibt es nicht.")
-    row = s.scalar(
-        select(Membership).where(
-            Membership.user_id == user_id,
-            Membership.fund_id == fund_id,
-            Membership.role == role,
-        )
-    )
+    row = _membership(s, user_id, fund_id, role)
     if row is None:
         row = Membership(user_id=user_id, fund_id=fund_id, role=role, created_at=now)
         s.add(row)
@@ -227,6 +221,47 @@ def _grant(
         fund_id=fund_id,
         data={"user_id": user_id, "role": role, "group": group},
     )
+
+
+def _membership(s: Session, user_id: int, fund_id: str, role: str) -> Membership | None:
+    return s.scalar(
+        select(Membership).where(Membership.user_id == user_id, Membership.fund_id == fund_id, Membership.role == role)
+    )
+
+
+def add_person(
+    s: Session,
+    actor: Actor,
+    now: datetime,
+    *,
+    name: str,
+    email: str | None,
+    fund_id: str | None = None,
+    paper: bool = False,
+) -> int:
+    """An account without password for a person the office acts for or invites, inside the caller's unit
+    of work (audited as the office's `create_user`); `email` already normalised, or None."""
+    user = User(
+        name=name.strip()[:200],
+        email=email,
+        password_hash=None,
+        email_confirmed_at=None,
+        active=True,
+        is_admin=False,
+        notification_prefs={},
+        language=DEFAULT_LANGUAGE,
+        created_at=now,
+    )
+    s.add(user)
+    try:
+        s.flush()  # users.email is unique: a second office creating the same address fails here
+    except IntegrityError as exc:
+        raise ConcurrentChange(
+            "Diese Person wurde gerade eben angelegt. Bitte senden Sie das Formular noch einmal ab."
+        ) from exc
+    data: dict[str, object] = {"user_id": user.id, **({"paper": True} if paper else {})}
+    record(s, actor=actor, role="manager", action="create_user", at=now, fund_id=fund_id, data=data)
+    return user.id
 
 
 def invite_to_role(
@@ -248,28 +283,7 @@ def invite_to_role(
         if user_id is None:
             if not name.strip():
                 raise InvalidInput("Bitte geben Sie den Namen der neuen Person an.", field="name")
-            user = User(
-                name=name.strip(),
-                email=addr,
-                password_hash=None,
-                email_confirmed_at=None,
-                active=True,
-                is_admin=False,
-                notification_prefs={},
-                language=DEFAULT_LANGUAGE,
-                created_at=now,
-            )
-            s.add(user)
-            try:
-                s.flush()  # users.email is unique: a second office inviting the same address waits here
-            except IntegrityError as exc:
-                raise ConcurrentChange(
-                    "Diese Person wurde gerade eben angelegt. Bitte senden Sie das Formular noch einmal ab."
-                ) from exc
-            user_id = user.id
-            record(
-                s, actor=actor, role="manager", action="create_user", at=now, fund_id=fund_id, data={"user_id": user_id}
-            )
+            user_id = add_person(s, actor, now, name=name, email=addr, fund_id=fund_id)
         jury_group = group if role == "jury_member" else None
         _grant(s, actor, now, user_id=user_id, fund_id=fund_id, role=role, group=jury_group)
         uow.commit()
@@ -283,13 +297,7 @@ def revoke_role(fonds: Engine, actor: Actor, *, user_id: int, fund_id: str, role
         now = fonds.clock.now()
         if not actor.system:
             authz.require_fund_role(s, actor, fund_id, local_date(now), "manager")
-        row = s.scalar(
-            select(Membership).where(
-                Membership.user_id == user_id,
-                Membership.fund_id == fund_id,
-                Membership.role == role,
-            )
-        )
+        row = _membership(s, user_id, fund_id, role)
         if row is None:
             raise NotFound("Diese Rolle ist nicht vergeben.")
         s.delete(row)

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from fondsengine.accounts.users import normalise_email
+from fondsengine.accounts.users import add_person, normalise_email
 from fondsengine.clock import local_date
 from fondsengine.engine import Actor, Engine, UnitOfWork
 from fondsengine.errors import ConcurrentChange, InvalidInput, NotFound, PermissionDenied
@@ -550,18 +550,4 @@ def _person_for(uow: UnitOfWork, actor: Actor, person: PaperPerson) -> int:
         raise InvalidInput(
             "Bitte geben Sie den Namen der Person an, für die Sie den Antrag erfassen.", field="person_name"
         )
-    now = uow.fonds.clock.now()
-    user = User(
-        name=person.name.strip()[:200],
-        email=addr,
-        password_hash=None,
-        email_confirmed_at=None,
-        active=True,
-        is_admin=False,
-        notification_prefs={},
-        created_at=now,
-    )
-    s.add(user)
-    s.flush()
-    record(s, actor=actor, role="manager", action="create_user", at=now, data={"user_id": user.id, "paper": True})
-    return user.id
+    return add_person(s, actor, uow.fonds.clock.now(), name=person.name, email=addr, paper=True)
