@@ -21,7 +21,9 @@ from flask import Flask, render_template, request
 from flask.typing import ResponseReturnValue
 from werkzeug.routing import IntegerConverter
 from wtforms import Field, Form
-from wtforms.validators import ValidationError
+from wtforms.form import BaseForm
+from wtforms.validators import StopValidation, ValidationError
+from wtforms.widgets import TextInput
 
 from fondsengine.errors import InvalidInput
 from fondsengine.inputs import INT32, check_text, parse_date, parse_hours, parse_int
@@ -147,6 +149,67 @@ class SafeText:
             check_text(value, label=str(field.label.text), max_len=self.max_len, multiline=self.multiline)
         except InvalidInput as exc:
             raise ValidationError(exc.message) from None
+
+
+class _ParsedField(Field):
+    """A text input whose value the engine's parser reads; `data` is the parsed value (None when empty),
+    the typed text stays for re-display. A refused value is a field error in the parser's German."""
+
+    def __init__(self, label: str | None = None, validators: Any = None, *, required: str | None = None, **kw: Any):
+        super().__init__(label, validators, **kw)
+        self.widget = TextInput()
+        self.required = required
+        self.typed = ""
+
+    def parse(self, value: str) -> Any:
+        raise NotImplementedError
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.typed = str(valuelist[0]).strip() if valuelist else ""
+        self.data = None
+        if not self.typed:
+            return
+        try:
+            self.data = self.parse(self.typed)
+        except InvalidInput as exc:
+            raise ValueError(exc.message) from None
+
+    def pre_validate(self, form: BaseForm) -> None:
+        if self.required and not self.typed and not self.process_errors:
+            raise StopValidation(self.required)
+
+    def _value(self) -> str:
+        return self.typed
+
+
+class EuroField(_ParsedField):
+    """An amount in euros ('1.234,56', '1234.56', with or without €) as integer cents, not negative."""
+
+    data: int | None
+
+    def parse(self, value: str) -> int:
+        cents = parse_euro(value.replace("€", "").strip())
+        if cents < 0:
+            raise InvalidInput(f"„{self.label.text}“ darf nicht negativ sein.")
+        return cents
+
+
+class GermanDateField(_ParsedField):
+    """A date typed as 24.11.2026 or sent by a date input as 2026-11-24 (years 1900 to 2100)."""
+
+    data: date | None
+
+    def parse(self, value: str) -> date:
+        return parse_date(value, label=str(self.label.text))
+
+
+class HoursField(_ParsedField):
+    """Hours (finite, 0 to 100.000, at most two decimals)."""
+
+    data: Decimal | None
+
+    def parse(self, value: str) -> Decimal:
+        return parse_hours(value, label=str(self.label.text))
 
 
 class DatabaseId(IntegerConverter):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 from flask_wtf import FlaskForm
@@ -21,10 +21,9 @@ from fondsengine.funds.cofinancing import (
 from fondsengine.money import to_decimal
 from fondsengine.reports.figures import LABELS, YearFigures, state_rows, year_figures
 from fondsengine.reports.monitoring import CategoryFigure, Reach, funded_categories_and_reach
-from webapp import fields
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
-from webapp.fields import SafeText
+from webapp.fields import EuroField, GermanDateField, SafeText
 from webapp.manage import bp
 from webapp.manage.common import require_any_fund, today
 from webapp.manage.dashboard import fund_years, pick_fund, pick_year
@@ -74,11 +73,11 @@ def _selection() -> tuple[Any, str, int]:
 
 
 class ContributionForm(FlaskForm):
-    """A private contribution to a co-financed fund (amount and date are read by webapp.fields)."""
+    """A private contribution to a co-financed fund."""
 
     contributor = StringField("Von wem (Person, Firma, Verein)", validators=[SafeText(200)])
-    amount = StringField("Betrag in Euro", validators=[SafeText(20)])
-    received_on = StringField("Eingegangen am", validators=[SafeText(20)])
+    amount = EuroField("Betrag in Euro", required="Bitte geben Sie den Betrag an.")
+    received_on = GermanDateField("Eingegangen am", required="Bitte geben Sie an, wann das Geld eingegangen ist.")
     note = StringField("Bemerkung (freiwillig)", validators=[SafeText(500)])
 
 
@@ -122,9 +121,8 @@ def record_contribution() -> ResponseReturnValue:
         record_private_contribution(
             fonds(), actor(), fund_id, year,
             contributor=form.contributor.data or "",
-            amount_cents=fields.euro(request.form, "amount", required="Bitte geben Sie den Betrag an.") or 0,
-            received_on=fields.day(request.form, "received_on", label="Eingegangen am",
-                                   required="Bitte geben Sie an, wann das Geld eingegangen ist.") or today(),
+            amount_cents=form.amount.data or 0,
+            received_on=form.received_on.data or today(),
             note=form.note.data or "",
         )  # fmt: skip
     except PermissionDenied:
