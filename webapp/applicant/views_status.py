@@ -118,7 +118,7 @@ def step(application_id: int) -> ResponseReturnValue:
             number = applications.submit(fonds(), actor(), application_id)
             flash(_("Ihr Antrag ist eingereicht. Ihr Aktenzeichen: %(number)s.", number=number), "success")
         else:
-            applications.resubmit(fonds(), actor(), application_id)
+            applications.resubmit(fonds(), actor(), application_id, answer=request.form.get("answer"))
             flash(_("Ihr geänderter Antrag ist wieder eingereicht."), "success")
     except FondsError as exc:
         for _field, message in error_list(exc):
