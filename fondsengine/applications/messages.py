@@ -16,8 +16,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Row,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    false,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session, aliased
 
 from fondsengine.applications.records import AttachmentInput, new_attachment
@@ -27,7 +43,7 @@ from fondsengine.errors import InvalidInput, PermissionDenied
 from fondsengine.inputs import check_text
 from fondsengine.lifecycle import authz
 from fondsengine.lifecycle.audit import enqueue, record
-from fondsengine.model import Application, ApplicationMessage, Attachment, AuditEvent, Membership, User
+from fondsengine.model import ApplicationMessage, Attachment, AuditEvent, Membership, User
 from fondsengine.workflow.model import Workflow
 
 MAX_MESSAGE = 5000
@@ -156,50 +172,71 @@ def messages_of(fonds: Engine, actor: Actor, application_id: int) -> list[Messag
     (to those who may read its record; the jury reads only the shared ones, `message_sharing.py`)."""
     with fonds.db.read() as s:
         app, _ = authz.load_application_record(s, actor, application_id, local_date(fonds.clock.now()))
-        written = written_messages(s, app.id)
-        steps = _change_steps(s, app, fonds.catalog.workflow(s, app.workflow_version_id))
+        workflow = fonds.catalog.workflow(s, app.workflow_version_id)
+        rows = s.execute(union_all(_written(app.id), _change_steps(app.id, workflow))).all()
     order = {k: i for i, k in enumerate(KINDS)}
-    return sorted(written + steps, key=lambda m: (m.at, order[m.kind], m.id))
+    return sorted((_view(r) for r in rows), key=lambda m: (m.at, order[m.kind], m.id))
 
 
 def written_messages(s: Session, application_id: int, *, shared_only: bool = False) -> list[MessageView]:
     """The written messages of an application (optionally only those shared with the jury), oldest first."""
+    stmt = _written(application_id)
+    if shared_only:
+        stmt = stmt.where(ApplicationMessage.shared_with_jury_at.is_not(None))
+    return [_view(r) for r in s.execute(stmt.order_by(ApplicationMessage.id)).all()]
+
+
+def _view(row: Row[Any]) -> MessageView:
+    return MessageView(
+        int(row.id),
+        row.at,
+        row.author or "",
+        bool(row.from_office),
+        row.text or "",
+        row.attachment_id,
+        row.attachment_name,
+        str(row.kind),
+        bool(row.shared),
+    )
+
+
+def _written(application_id: int) -> Select[*tuple[Any, ...]]:
+    """The written messages as rows of the shape `_view` reads (the columns of `_change_steps`)."""
     author = aliased(User)
-    stmt = (
-        select(ApplicationMessage, author.name, Attachment.original_name)
+    return (
+        select(
+            literal("message", String(16)).label("kind"),
+            ApplicationMessage.id.label("id"),
+            ApplicationMessage.created_at.label("at"),
+            author.name.label("author"),
+            ApplicationMessage.from_office.label("from_office"),
+            ApplicationMessage.text.label("text"),
+            Attachment.id.label("attachment_id"),
+            Attachment.original_name.label("attachment_name"),
+            ApplicationMessage.shared_with_jury_at.is_not(None).label("shared"),
+        )
         .join(author, author.id == ApplicationMessage.author_id)
         .outerjoin(Attachment, Attachment.id == ApplicationMessage.attachment_id)
         .where(ApplicationMessage.application_id == application_id)
-        .order_by(ApplicationMessage.id)
     )
-    if shared_only:
-        stmt = stmt.where(ApplicationMessage.shared_with_jury_at.is_not(None))
-    return [
-        MessageView(
-            m.id,
-            m.created_at,
-            name,
-            m.from_office,
-            m.text,
-            m.attachment_id if file else None,
-            file,
-            shared_with_jury=m.shared_with_jury_at is not None,
+
+
+def _change_steps(application_id: int, workflow: Workflow) -> Select[*tuple[Any, ...]]:
+    """The requests for changes and the answers to them, from their audit events (one statement with
+    the written messages, so the application page reads all of them at once)."""
+    requests = request_steps(workflow)
+    return (
+        select(
+            case((requests, literal("request", String(16))), else_=literal("answer", String(16))).label("kind"),
+            AuditEvent.id.label("id"),
+            AuditEvent.at.label("at"),
+            User.name.label("author"),
+            or_(requests, AuditEvent.actor_role != "applicant").label("from_office"),
+            AuditEvent.reason.label("text"),
+            cast(null(), Integer).label("attachment_id"),
+            cast(null(), String(255)).label("attachment_name"),
+            false().label("shared"),
         )
-        for m, name, file in s.execute(stmt).all()
-    ]
-
-
-def _change_steps(s: Session, app: Application, workflow: Workflow) -> list[MessageView]:
-    requests, answers = request_steps(workflow), answer_steps(workflow)
-    rows = s.execute(
-        select(AuditEvent, User.name, requests)
         .outerjoin(User, User.id == AuditEvent.actor_id)
-        .where(AuditEvent.application_id == app.id, requests | answers)
-        .order_by(AuditEvent.id)
-    ).all()
-    out = []
-    for event, name, is_request in rows:
-        from_office = bool(is_request) or event.actor_role != "applicant"
-        kind = "request" if is_request else "answer"
-        out.append(MessageView(event.id, event.at, name or "", from_office, event.reason or "", None, None, kind))
-    return out
+        .where(AuditEvent.application_id == application_id, requests | answer_steps(workflow))
+    )

@@ -183,16 +183,16 @@ def _forms(w: World, tmp_path: Path) -> dict[str, Form]:
     approved = approved_for(w, w.anna)
     submitted = draft_for(w, w.bert, title="Eingereicht")
     apps.submit(w.fonds, Actor(w.bert), submitted)
-    j = build_jury(w, tmp_path)
-    org = organisations.create_organisation(w.fonds, Actor(w.anna), "Fuzz-Verein", "association")
-    opened(j)
-    guideline = (ROOT / "richtlinien" / f"{QF}.yaml").read_text(encoding="utf-8")
-    entwurf = guideline_drafts.save_draft(w.fonds, Actor(w.office), QF, guideline + "# Entwurf\n").id
     message = send_message(w.fonds, Actor(w.bert), submitted, "Reicht das Angebot?")
     asked = draft_for(w, w.anna, title="Nachgefragt")
     apps.submit(w.fonds, Actor(w.anna), asked)
     decisions.start_review(w.fonds, Actor(w.office), asked)
     decisions.request_changes(w.fonds, Actor(w.office), asked, "Bitte ein zweites Angebot.")
+    j = build_jury(w, tmp_path)
+    org = organisations.create_organisation(w.fonds, Actor(w.anna), "Fuzz-Verein", "association")
+    opened(j)
+    guideline = (ROOT / "richtlinien" / f"{QF}.yaml").read_text(encoding="utf-8")
+    entwurf = guideline_drafts.save_draft(w.fonds, Actor(w.office), QF, guideline + "# Entwurf\n").id
     anna, office = "anna@example.org", "buero@example.org"
     detail = [f"/antraege/{draft}", f"/antraege/{approved}", f"/verwaltung/antraege/{submitted}"]
     forms = [
