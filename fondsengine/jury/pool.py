@@ -40,10 +40,7 @@ def my_pools(fonds: Engine, actor: Actor) -> list[PoolPlace]:
     if actor.user_id is None:
         raise PermissionDenied("Bitte melden Sie sich an.")
     with fonds.db.read() as s:
-        mine = {
-            v.fund_id: v
-            for v in s.scalars(select(JuryVolunteer).where(JuryVolunteer.user_id == actor.user_id))
-        }
+        mine = {v.fund_id: v for v in s.scalars(select(JuryVolunteer).where(JuryVolunteer.user_id == actor.user_id))}
         places = []
         for fund_id in s.scalars(
             select(Fund.id).where(Fund.active.is_(True), Fund.current_guideline_id.is_not(None)).order_by(Fund.name)

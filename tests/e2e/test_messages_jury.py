@@ -59,7 +59,9 @@ def test_the_office_shares_a_message_with_the_jury_and_a_member_opens_its_file(
     shared.get_by_role("button", name="Mit der Jury teilen").click()
     expect(page.get_by_role("status")).to_contain_text("Die Nachricht liegt jetzt der Jury mit den Unterlagen vor.")
     expect(page.locator("li.message", has_text=SHARED).get_by_text("Liegt der Jury vor")).to_be_visible()
-    expect(page.locator("li.message", has_text=PRIVATE).get_by_role("button", name="Mit der Jury teilen")).to_be_visible()
+    expect(
+        page.locator("li.message", has_text=PRIVATE).get_by_role("button", name="Mit der Jury teilen")
+    ).to_be_visible()
     _axe(page, axe)
 
     page.context.clear_cookies()

@@ -19,12 +19,12 @@ from fondsengine.accounts.erasure import request_erasure
 from fondsengine.accounts.users import create_user, grant_role
 from fondsengine.applications import decisions
 from fondsengine.applications import service as apps
+from fondsengine.applications.message_sharing import share_message_with_jury
+from fondsengine.applications.messages import send_message
 from fondsengine.applications.records import AttachmentInput, add_attachment
 from fondsengine.engine import Actor
 from fondsengine.funds import drafts as guideline_drafts
 from fondsengine.jury.closing import close_session
-from fondsengine.applications.message_sharing import share_message_with_jury
-from fondsengine.applications.messages import send_message
 from fondsengine.jury.members import draw_members, register_volunteer
 from fondsengine.model import AgendaItem, Application, GuidelineAdoption, Letter
 from fondsengine.model.base import Base

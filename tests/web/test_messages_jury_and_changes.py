@@ -46,13 +46,14 @@ def _message_ids(world: World) -> list[int]:
         return list(s.scalars(select(ApplicationMessage.id).order_by(ApplicationMessage.id)))
 
 
-def test_the_office_shares_one_message_with_the_jury_papers_and_takes_it_back(
-    world: World, tmp_path: Path
-) -> None:
+def test_the_office_shares_one_message_with_the_jury_papers_and_takes_it_back(world: World, tmp_path: Path) -> None:
     j = build_jury(world, tmp_path)
     app_id = app_of(world.fonds, j.items[0]).id
     cost = add_attachment(
-        world.fonds, j.cast.anna, app_id, AttachmentInput("cost_estimate", "angebot.pdf", "application/pdf", simple_pdf())
+        world.fonds,
+        j.cast.anna,
+        app_id,
+        AttachmentInput("cost_estimate", "angebot.pdf", "application/pdf", simple_pdf()),
     )
     anna = _client(world, "anna@example.org")
     for text, upload in ((SHARED, (io.BytesIO(_png()), "angebot-neu.png")), (PRIVATE, None)):
@@ -77,7 +78,10 @@ def test_the_office_shares_one_message_with_the_jury_papers_and_takes_it_back(
     wrong = office.post(f"/verwaltung/antraege/{app_id}/nachrichten/{shared}/jury", data={"share": "vielleicht"})
     assert wrong.status_code == 400
     other_app = app_of(world.fonds, j.items[1]).id
-    assert office.post(f"/verwaltung/antraege/{other_app}/nachrichten/{shared}/jury", data={"share": "ja"}).status_code == 404
+    assert (
+        office.post(f"/verwaltung/antraege/{other_app}/nachrichten/{shared}/jury", data={"share": "ja"}).status_code
+        == 404
+    )
 
     html = ida.get(session_page).get_data(as_text=True)
     assert "Nachrichten, die die Geschäftsführung geteilt hat" in html
@@ -93,7 +97,9 @@ def test_the_office_shares_one_message_with_the_jury_papers_and_takes_it_back(
     olga = _client(world, "olga@example.org")  # a jury member of another fund
     assert olga.get(link).status_code == 404
     assert anna.get(link).status_code == 404  # the applicant reads her own page, not the jury's papers
-    assert anna.post(f"/verwaltung/antraege/{app_id}/nachrichten/{shared}/jury", data={"share": "nein"}).status_code in (
+    assert anna.post(
+        f"/verwaltung/antraege/{app_id}/nachrichten/{shared}/jury", data={"share": "nein"}
+    ).status_code in (
         403,
         404,
     )
@@ -118,7 +124,10 @@ def test_a_request_for_changes_and_the_answer_show_among_the_messages_in_order(w
     app_id = draft_for(world, world.anna)
     apps.submit(world.fonds, Actor(world.anna), app_id)
     office = _client(world, "buero@example.org")
-    assert office.post(f"/verwaltung/antraege/{app_id}/nachrichten", data={"message": "Wir prüfen jetzt."}).status_code == 302
+    assert (
+        office.post(f"/verwaltung/antraege/{app_id}/nachrichten", data={"message": "Wir prüfen jetzt."}).status_code
+        == 302
+    )
     decisions.start_review(world.fonds, Actor(world.office), app_id)
     world.clock.advance(minutes=5)
     decisions.request_changes(world.fonds, Actor(world.office), app_id, REQUEST)
@@ -130,10 +139,11 @@ def test_a_request_for_changes_and_the_answer_show_among_the_messages_in_order(w
     assert messages.index("Wir prüfen jetzt.") < messages.index("Bitte um Änderungen") < messages.index(REQUEST)
 
     bad = anna.post(
-        f"/antraege/{app_id}/schritt", data={"trigger": "resubmit", "from_state": "changes_requested", "answer": "x" * 6000}
+        f"/antraege/{app_id}/schritt",
+        data={"trigger": "resubmit", "from_state": "changes_requested", "answer": "x" * 6000},
     )
     assert bad.status_code == 302
-    assert "changes_requested" == _state(world, app_id)  # refused: too long, nothing resubmitted
+    assert _state(world, app_id) == "changes_requested"  # refused: too long, nothing resubmitted
     done = anna.post(
         f"/antraege/{app_id}/schritt", data={"trigger": "resubmit", "from_state": "changes_requested", "answer": ANSWER}
     )
