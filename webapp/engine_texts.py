@@ -46,3 +46,7 @@ FORM_ERRORS = (  # fondsengine.applications.service / accounts / webapp.fields: 
     N_("Die Postleitzahl hat fünf Ziffern."),
     N_("Bitte geben Sie die Anschrift vollständig an (Straße, Postleitzahl, Ort)."),
 )
+JURY_POOL = (  # fondsengine.jury.members: joining and leaving the volunteer pool from the account
+    N_("Dieser Fonds lost seine Jury nicht aus Freiwilligen aus."),
+    N_("Diese Person steht nicht im Los-Pool."),
+)

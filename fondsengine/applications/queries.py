@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from fondsengine import ledger
+from fondsengine.applications.messages import request_steps
 from fondsengine.clock import local_date
 from fondsengine.engine import Actor, Engine
 from fondsengine.errors import NotFound
@@ -115,15 +116,10 @@ def last_request_for_changes(fonds: Engine, actor: Actor, application_id: int) -
     sent the application back into an editable state (not the draft)."""
     with fonds.db.read() as s:
         app, _ = authz.load_application_record(s, actor, application_id, local_date(fonds.clock.now()))
-        editable = fonds.catalog.workflow(s, app.workflow_version_id).state_ids(editable=True)
-        sent_back = fonds.catalog.workflow(s, app.workflow_version_id).state_ids(editable=True, initial=False)
+        requests = request_steps(fonds.catalog.workflow(s, app.workflow_version_id))
         event = s.scalar(
             select(AuditEvent)
-            .where(
-                AuditEvent.application_id == app.id,
-                AuditEvent.to_state.in_(sent_back),
-                AuditEvent.from_state.not_in(editable),
-            )
+            .where(AuditEvent.application_id == app.id, requests)
             .order_by(AuditEvent.id.desc())
             .limit(1)
         )

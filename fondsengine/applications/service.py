@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from fondsengine.accounts.users import add_person, normalise_email
+from fondsengine.applications.messages import check_answer
 from fondsengine.clock import local_date
 from fondsengine.engine import Actor, Engine, UnitOfWork
 from fondsengine.errors import ConcurrentChange, InvalidInput, NotFound, PermissionDenied
@@ -442,11 +443,13 @@ def submit(fonds: Engine, actor: Actor, application_id: int) -> str:
         return app.file_number
 
 
-def resubmit(fonds: Engine, actor: Actor, application_id: int) -> None:
-    """Submit again after the office asked for changes (the previous version is kept)."""
+def resubmit(fonds: Engine, actor: Actor, application_id: int, answer: str | None = None) -> None:
+    """Submit again after the office asked for changes (the previous version is kept); the optional
+    answer to the request is the step's reason and shows among the application's messages."""
+    text = check_answer(answer)
     with fonds.unit_of_work() as uow:
         app, _ = authz.load_visible_application(uow.session, actor, application_id, local_date(fonds.clock.now()))
-        fire(uow, actor, app, "resubmit")
+        fire(uow, actor, app, "resubmit", reason=text)
         _store_revision(uow, app)
         uow.commit()
 

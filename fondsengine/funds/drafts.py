@@ -443,6 +443,37 @@ def save_draft(fonds: Engine, actor: Actor, fund_id: str, content: str, *, draft
     return view
 
 
+def delete_draft(fonds: Engine, actor: Actor, draft_id: int) -> str:
+    """Throw away a draft the council has not adopted (the fund's office); the audit trail keeps its
+    fingerprint. Returns the fund's id. An adopted draft stays: it is the text of a version."""
+    with fonds.unit_of_work() as uow:
+        s = uow.session
+        now = fonds.clock.now()
+        today = local_date(now)
+        probe = _load_draft(s, actor, draft_id, today)
+        _fund(s, probe.fund_id, lock=True)  # the fund first, as an adoption does: never both at once
+        draft = _load_draft(s, actor, draft_id, today, lock=True)
+        if draft.adopted_version_id is not None:
+            raise InvalidInput("Dieser Entwurf ist beschlossen und lässt sich nicht löschen.")
+        fund_id = draft.fund_id
+        record(
+            s,
+            actor=actor,
+            role="manager",
+            action="delete_guideline_draft",
+            at=now,
+            fund_id=fund_id,
+            data={
+                "draft_id": draft.id,
+                "sha256": hashlib.sha256(draft.content.encode("utf-8")).hexdigest(),
+                "problems": len(draft.problems),
+            },
+        )
+        s.delete(draft)
+        uow.commit()
+        return fund_id
+
+
 def adopt_draft(
     fonds: Engine,
     actor: Actor,

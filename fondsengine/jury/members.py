@@ -16,6 +16,7 @@ from fondsengine.guidelines.model import JuryRules
 from fondsengine.jury.balance import check_balance
 from fondsengine.jury.common import jury_members
 from fondsengine.jury.draw import Candidate, DrawResult, draw
+from fondsengine.jury.pool import has_pool
 from fondsengine.lifecycle import authz
 from fondsengine.lifecycle.audit import record
 from fondsengine.model import JuryDraw, JuryVolunteer, Membership, User
@@ -102,16 +103,29 @@ def membership_problems(fonds: Engine, fund_id: str, on: date) -> list[str]:
         return check_balance(rules, jury_members(s, fund_id, on, rules))
 
 
+def _volunteer_row(session: Session, fund_id: str, user_id: int) -> JuryVolunteer | None:
+    """A person's row in a fund's pool, locked for the rest of the transaction."""
+    return session.scalar(
+        select(JuryVolunteer)
+        .where(JuryVolunteer.fund_id == fund_id, JuryVolunteer.user_id == user_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
 def register_volunteer(fonds: Engine, actor: Actor, fund_id: str, user_id: int, group: str) -> None:
     """Put a person into the pool of volunteers for the next draw (themself, or the office for them)."""
     with fonds.unit_of_work() as uow:
         s = uow.session
         now = fonds.clock.now()
         role = "applicant" if actor.user_id == user_id else _require_manager(s, actor, fund_id, now)
-        _check_group(_rules(fonds, s, fund_id), group)
+        rules = _rules(fonds, s, fund_id)
+        if not has_pool(rules):
+            raise InvalidInput("Dieser Fonds lost seine Jury nicht aus Freiwilligen aus.", field="fund")
+        _check_group(rules, group)
         if s.get(User, user_id) is None:
             raise NotFound("Diese Person gibt es nicht.")
-        row = s.scalar(select(JuryVolunteer).where(JuryVolunteer.fund_id == fund_id, JuryVolunteer.user_id == user_id))
+        row = _volunteer_row(s, fund_id, user_id)
         if row is None:
             row = JuryVolunteer(fund_id=fund_id, user_id=user_id, registered_at=now)
             s.add(row)
@@ -134,7 +148,7 @@ def withdraw_volunteer(fonds: Engine, actor: Actor, fund_id: str, user_id: int) 
         s = uow.session
         now = fonds.clock.now()
         role = "applicant" if actor.user_id == user_id else _require_manager(s, actor, fund_id, now)
-        row = s.scalar(select(JuryVolunteer).where(JuryVolunteer.fund_id == fund_id, JuryVolunteer.user_id == user_id))
+        row = _volunteer_row(s, fund_id, user_id)
         if row is None or row.withdrawn_at is not None:
             raise NotFound("Diese Person steht nicht im Los-Pool.")
         row.withdrawn_at = now

@@ -1,4 +1,4 @@
-"""Messages between the applicant and the office inside one application (never the jury's)."""
+"""Messages between the applicant and the office inside one application (the jury sees only those shared)."""
 
 from __future__ import annotations
 
@@ -22,3 +22,5 @@ class ApplicationMessage(Base):
     text: Mapped[str] = mapped_column(Text)
     attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"))
     created_at: Mapped[datetime]
+    # set while the office shares the message (and its attachment) with the jury's papers
+    shared_with_jury_at: Mapped[datetime | None]

@@ -54,6 +54,7 @@ def _pages(world: World, tmp_path: Path) -> dict[str, tuple[str, list[str]]]:
                 f"/antraege/{approved}/verwendungsnachweis",
                 f"/antraege/{draft}/loeschen",
                 "/konto",
+                "/konto/jury",
             ],
         ),
         "office": (

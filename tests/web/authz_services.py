@@ -28,6 +28,7 @@ from fondsengine.applications import (
     decisions,
     granting,
     limits,
+    message_sharing,
     messages,
     notes,
     publication,
@@ -51,6 +52,7 @@ from fondsengine.jury import members as jury_members
 from fondsengine.jury import minutes as jury_minutes
 from fondsengine.jury import notes as jury_notes
 from fondsengine.jury import paper as jury_paper
+from fondsengine.jury import pool as jury_pool
 from fondsengine.jury import reads as jury_reads
 from fondsengine.jury import sessions as jury_sessions
 from fondsengine.jury import voting as jury_voting
@@ -78,6 +80,7 @@ from tests.web.builders import QF, ROOT, good_input
 USER_ROLES = tuple(r for r in ROLES if r != "anonymous")
 # who may see an application at all: its record's readers, and the jury while it is on an agenda
 VISIBLE = {**RECORD, "jury_on": ON_AGENDA}
+JURY_PAPERS = {**OFFICE, "jury_on": ON_AGENDA}  # the jury's papers of an application (and the office)
 SELF = roles(*USER_ROLES)  # acts on the caller's own account only
 Call = Callable[[AuthzWorld, Actor, str], Any]
 
@@ -678,4 +681,24 @@ SERVICES: dict[str, Use] = {
     "fondsengine.applications.messages.send_message": write(
         APPLICANT_SIDE, lambda aw, a, st: messages.send_message(aw.world.fonds, a, aw.app[st], "Hallo")
     ),
+    # messages shared with the jury's papers, guideline drafts deleted, the volunteer pool (issue 17)
+    "fondsengine.applications.message_sharing.share_message_with_jury": write(
+        OFFICE,
+        lambda aw, a, st: message_sharing.share_message_with_jury(aw.world.fonds, a, aw.app[st], aw.message[st]),
+    ),
+    "fondsengine.applications.message_sharing.unshare_message_with_jury": write(
+        OFFICE,
+        lambda aw, a, st: message_sharing.unshare_message_with_jury(aw.world.fonds, a, aw.app[st], aw.message[st]),
+    ),
+    "fondsengine.applications.message_sharing.jury_messages": read(
+        JURY_PAPERS, lambda aw, a, st: message_sharing.jury_messages(aw.world.fonds, a, aw.app[st])
+    ),
+    "fondsengine.applications.message_sharing.shared_attachment": read(
+        JURY_PAPERS,
+        lambda aw, a, st: message_sharing.shared_attachment(aw.world.fonds, a, aw.app[st], aw.message[st]),
+    ),
+    "fondsengine.funds.drafts.delete_draft": fund_write(
+        OFFICE, lambda aw, a, st: guideline_drafts.delete_draft(aw.world.fonds, a, aw.guideline_draft)
+    ),
+    "fondsengine.jury.pool.my_pools": fund_read(SELF, lambda aw, a, st: jury_pool.my_pools(aw.world.fonds, a)),
 }

@@ -40,6 +40,7 @@ RECORD = {**roles("owner", "co_applicant", "manager"), **roles("city_approver", 
 # who may act for the applicant (the owner and co-applicants, the office for them)
 APPLICANT_SIDE = roles("owner", "co_applicant", "manager")
 JURY_AND_OFFICE = roles("jury_on", "manager")
+JURY_ON_AGENDA_AND_OFFICE = {**roles("manager"), "jury_on": ON_AGENDA}  # the jury's papers of an application
 OFFICE = roles("manager")
 ANY_OFFICE = roles("manager", "manager_other")  # fund-wide pages: each manager sees their own fund
 
@@ -235,6 +236,13 @@ TABLE: dict[tuple[str, str], Row] = {
     ("manage.audit_application_csv", "GET"): app_row({**OFFICE, "auditor": SUBMITTED}),
     ("manage.office_message", "POST"): app_row(OFFICE, posts=True),
     ("applicant.message", "POST"): app_row(APPLICANT_SIDE, posts=True),
+    # the office shares a message with the jury's papers; the jury opens only a shared message's file
+    ("manage.share_message", "POST"): app_row(OFFICE, posts=True),
+    ("jury.shared_attachment_file", "GET"): app_row(JURY_ON_AGENDA_AND_OFFICE),
+    ("manage.guideline_delete", "GET"): fund_row(OFFICE),
+    ("manage.guideline_delete", "POST"): fund_row(OFFICE, posts=True),
+    ("auth.jury_pool", "GET"): fund_row(LOGGED_IN),
+    ("auth.jury_pool", "POST"): fund_row(LOGGED_IN, posts=True),
     ("auth.change_profile_data", "POST"): fund_row(LOGGED_IN, posts=True),
     # the language switch (a cookie for everybody, the account's language when logged in)
     ("language", "POST"): public("sets the page language: tests/web/test_language.py"),

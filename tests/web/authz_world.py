@@ -19,6 +19,8 @@ from fondsengine.accounts.erasure import request_erasure
 from fondsengine.accounts.users import create_user, grant_role
 from fondsengine.applications import decisions
 from fondsengine.applications import service as apps
+from fondsengine.applications.message_sharing import share_message_with_jury
+from fondsengine.applications.messages import send_message
 from fondsengine.applications.records import AttachmentInput, add_attachment
 from fondsengine.engine import Actor
 from fondsengine.funds import drafts as guideline_drafts
@@ -66,6 +68,7 @@ class AuthzWorld:
     world: World
     app: dict[str, int] = field(default_factory=dict)
     attachment: dict[str, int] = field(default_factory=dict)
+    message: dict[str, int] = field(default_factory=dict)  # the owner's message with a file, shared with the jury
     letter: dict[str, int] = field(default_factory=dict)
     session_planned: int = 0  # holds the application in state on_agenda
     session_past: int = 0  # decided the approved and paid applications
@@ -145,6 +148,9 @@ def build(template: Path, tmp: Path) -> AuthzWorld:
     for state in STATES:
         data = AttachmentInput("cost_estimate", "Angebot.pdf", "application/pdf", PDF)
         aw.attachment[state] = add_attachment(f, office, aw.app[state], data)
+        file = AttachmentInput("other", "Nachtrag.pdf", "application/pdf", PDF)
+        aw.message[state] = send_message(f, Actor(w.anna), aw.app[state], "Ein Nachtrag für die Jury.", file)
+        share_message_with_jury(f, office, aw.app[state], aw.message[state])
     request_erasure(f, Actor(w.anna), "")  # one open erasure request for the office's use cases
     for role, email in EMAILS.items():
         client = w.app.test_client()

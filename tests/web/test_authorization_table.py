@@ -74,6 +74,8 @@ def _url(aw: AuthzWorld, endpoint: str, row: Row, state: str) -> str:
             values[arg] = aw.app[state]
         elif arg == "attachment_id":
             values[arg] = aw.attachment[state]
+        elif arg == "message_id":
+            values[arg] = aw.message[state]
         elif arg == "letter_id":
             values[arg] = aw.letter[state]
         elif arg == "session_id":

@@ -24,7 +24,9 @@ from sqlalchemy import func, select
 
 from fondsengine.accounts import organisations
 from fondsengine.accounts.users import create_user, grant_role
+from fondsengine.applications import decisions
 from fondsengine.applications import service as apps
+from fondsengine.applications.messages import send_message
 from fondsengine.bootstrap import build_fonds
 from fondsengine.clock import FixedClock
 from fondsengine.config import load_settings
@@ -181,6 +183,11 @@ def _forms(w: World, tmp_path: Path) -> dict[str, Form]:
     approved = approved_for(w, w.anna)
     submitted = draft_for(w, w.bert, title="Eingereicht")
     apps.submit(w.fonds, Actor(w.bert), submitted)
+    message = send_message(w.fonds, Actor(w.bert), submitted, "Reicht das Angebot?")
+    asked = draft_for(w, w.anna, title="Nachgefragt")
+    apps.submit(w.fonds, Actor(w.anna), asked)
+    decisions.start_review(w.fonds, Actor(w.office), asked)
+    decisions.request_changes(w.fonds, Actor(w.office), asked, "Bitte ein zweites Angebot.")
     j = build_jury(w, tmp_path)
     org = organisations.create_organisation(w.fonds, Actor(w.anna), "Fuzz-Verein", "association")
     opened(j)
@@ -252,6 +259,13 @@ def _forms(w: World, tmp_path: Path) -> dict[str, Form]:
              ("name", "kind")),
         Form("organisation-mitglied", anna, f"/konto/organisationen/{org}/mitglieder",
              {"email": "bert@example.org"}, ("email",)),
+        Form("nachricht-teilen", office, f"/verwaltung/antraege/{submitted}/nachrichten/{message}/jury",
+             {"share": "ja"}, ("share",), after=[f"/verwaltung/antraege/{submitted}"]),
+        Form("antwort", anna, f"/antraege/{asked}/schritt",
+             {"trigger": "resubmit", "from_state": "changes_requested", "answer": "Erledigt."}, ("answer", "trigger"),
+             after=[f"/antraege/{asked}"]),
+        Form("los-pool", "bert@example.org", "/konto/jury", {"fund": QF, "step": "join", "group": "resident"},
+             ("fund", "step", "group"), after=["/konto/jury"]),
         Form("url-ids", anna, "/antraege/99999999999999999999", {}, (), method="GET"),
     ]  # fmt: skip
     return {f.name: f for f in forms}
@@ -332,6 +346,7 @@ FORM_NAMES = [
     "verwendungsnachweis", "zurueckziehen", "warteschlange", "export", "uebersicht", "notiz", "beratung",
     "aenderungen", "sitzung-planen", "rollen", "papierantrag", "tagesordnung", "jury-stimme",
     "jury-befangenheit", "jury-schliessen", "richtlinie-entwurf", "richtlinie-beschluss", "url-ids",
+    "nachricht-teilen", "antwort", "los-pool",
 ]  # fmt: skip
 
 

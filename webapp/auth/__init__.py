@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from webapp.auth import erasure, profile, views  # noqa: E402,F401
+from webapp.auth import erasure, jury_pool, profile, views  # noqa: E402,F401

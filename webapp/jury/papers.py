@@ -1,7 +1,8 @@
 """The papers of an agenda item for the jury: the visible fields, the findings, labelled in German.
 
 What is shown is exactly what `jury_view_of_application` returns (the guideline's
-`jury.visible_fields`, never bank details or private contact data) and `findings_for`.
+`jury.visible_fields`, never bank details or private contact data), `findings_for` and the
+messages the office shared with the papers (`jury_messages`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from fondsengine.applications.message_sharing import jury_messages
+from fondsengine.applications.messages import MessageView
 from fondsengine.applications.queries import findings_for
 from fondsengine.engine import Actor, Engine
 from fondsengine.errors import FondsError
@@ -56,6 +59,7 @@ class Papers:
     cost_items: tuple[tuple[str, str, int], ...]  # (category label, description, cents)
     findings: tuple[Finding, ...]
     available: bool
+    messages: tuple[MessageView, ...] = ()  # shared by the office, oldest first
 
 
 def papers_for(fonds: Engine, actor: Actor, application_id: int, guideline: Guideline) -> Papers:
@@ -63,6 +67,7 @@ def papers_for(fonds: Engine, actor: Actor, application_id: int, guideline: Guid
     try:
         view = jury_view_of_application(fonds, actor, application_id)
         findings = tuple(findings_for(fonds, actor, application_id))
+        messages = tuple(jury_messages(fonds, actor, application_id))
     except FondsError:
         return Papers((), (), (), False)
     fields: list[tuple[str, str]] = []
@@ -74,7 +79,7 @@ def papers_for(fonds: Engine, actor: Actor, application_id: int, guideline: Guid
             continue
         label = FIELD_LABELS.get(name) or extra_labels.get(name) or name
         fields.append((label, _text(guideline, name, value)))
-    return Papers(tuple(fields), costs, findings, True)
+    return Papers(tuple(fields), costs, findings, True, messages)
 
 
 def _category(guideline: Guideline, category_id: str) -> str:

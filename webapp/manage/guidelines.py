@@ -187,6 +187,36 @@ def guideline_draft(draft_id: int) -> ResponseReturnValue:
     return _render_editor(draft.fund_id, form, [], draft, draft.content)
 
 
+class DeleteDraftForm(FlaskForm):
+    """The confirmation that throws a draft away (only its CSRF token)."""
+
+
+@bp.route("/richtlinie/entwuerfe/<int:draft_id>/loeschen", methods=["GET", "POST"])
+@login_required
+@rerender_on_csrf
+def guideline_delete(draft_id: int) -> ResponseReturnValue:
+    """Ask before a draft is thrown away; an adopted draft cannot be deleted."""
+    draft = _draft(draft_id)
+    form = DeleteDraftForm()
+    errors: Errors = []
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            errors = [(None, CSRF_MESSAGE)]
+        else:
+            try:
+                fund_id = drafts.delete_draft(fonds(), actor(), draft_id)
+            except NotFound:
+                abort(404)
+            except FondsError as exc:
+                errors = error_list(exc)
+            else:
+                flash(f"Entwurf {draft_id} ist gelöscht.", "success")
+                return redirect(url_for("manage.guidelines", fonds=fund_id))
+    return render_template(
+        "manage/guideline_delete.html", fund_id=draft.fund_id, draft=draft, form=form, errors=errors
+    ), 400 if errors else 200
+
+
 @bp.route("/richtlinie/entwuerfe/<int:draft_id>/vorschau", methods=["GET", "POST"])
 @login_required
 @rerender_on_csrf

@@ -11,11 +11,12 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import TextAreaField
-from wtforms.validators import DataRequired
+from wtforms import HiddenField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired
 
+from fondsengine.applications.message_sharing import share_message_with_jury, unshare_message_with_jury
 from fondsengine.applications.messages import MAX_MESSAGE, MessageView, messages_of, send_message
-from fondsengine.errors import FondsError
+from fondsengine.errors import FondsError, NotFound
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
 from webapp.fields import SafeText
@@ -32,6 +33,14 @@ class MessageForm(FlaskForm):
         validators=[DataRequired("Bitte schreiben Sie eine Nachricht."), SafeText(MAX_MESSAGE, multiline=True)],
     )
     file = FileField("Datei anhängen (freiwillig; PDF, JPEG oder PNG)")
+
+
+class ShareForm(FlaskForm):
+    """Share a message with the jury's papers (`share=ja`) or take it back (`share=nein`)."""
+
+    share = HiddenField(
+        validators=[AnyOf(("ja", "nein"), "Bitte teilen Sie die Nachricht oder nehmen Sie sie zurück.")]
+    )
 
 
 @bp.app_template_global()
@@ -79,4 +88,33 @@ def office_message(application_id: int) -> ResponseReturnValue:
     if errors:
         return render_application(application_id, [("message", e) for e in errors], 400)
     flash("Ihre Nachricht ist verschickt.", "success")
+    return redirect(url_for("manage.application", application_id=application_id, _anchor="nachrichten"))
+
+
+@bp.route("/antraege/<int:application_id>/nachrichten/<int:message_id>/jury", methods=["POST"])
+@login_required
+@rerender_on_csrf
+def share_message(application_id: int, message_id: int) -> ResponseReturnValue:
+    """The office shares a message (and its attachment) with the jury's papers, or takes it back."""
+    from webapp.manage.application import load_for_office, render_application
+
+    load_for_office(application_id)
+    form = ShareForm()
+    if csrf_failed():
+        return render_application(application_id, [(None, CSRF_MESSAGE)], 400)
+    if not form.validate_on_submit():
+        return render_application(application_id, [(None, m) for m in form.share.errors], 400)
+    shared = form.share.data == "ja"
+    try:
+        (share_message_with_jury if shared else unshare_message_with_jury)(fonds(), actor(), application_id, message_id)
+    except NotFound:
+        raise
+    except FondsError as exc:
+        return render_application(application_id, [(None, exc.message)], 400)
+    flash(
+        "Die Nachricht liegt jetzt der Jury mit den Unterlagen vor."
+        if shared
+        else "Die Nachricht liegt der Jury nicht mehr vor.",
+        "success",
+    )
     return redirect(url_for("manage.application", application_id=application_id, _anchor="nachrichten"))
