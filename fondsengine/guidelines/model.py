@@ -279,12 +279,14 @@ class DecisionTier:
     decided_by: DecidedBy
     body: str | None = None  # name of the deciding body for external tiers
     clause: str | None = None
+    two_step: bool = False  # jury tiers: the jury only recommends, the granting body grants
+    line: int = field(default=0, compare=False)  # line of the tier in the guideline file
 
 
 @dataclass(frozen=True)
 class DecisionRules:
     tiers: tuple[DecisionTier, ...]  # ordered by up_to_cents ascending; last may be unbounded
-    two_step: bool  # jury only recommends; the city grants (Bewilligung)
+    two_step: bool  # default of the jury tiers: the jury only recommends; the city grants (Bewilligung)
     granting_body: str | None  # e.g. "Stadt Witten, Amt für Stadtentwicklung"
     clause: str | None = None
 
@@ -294,6 +296,16 @@ class DecisionRules:
             if t.up_to_cents is None or amount_cents <= t.up_to_cents:
                 return t
         return self.tiers[-1]
+
+    def recommends(self, requested_cents: int) -> bool:
+        """True when the jury only recommends this amount and the granting body grants it."""
+        tier = self.tier_for(requested_cents)
+        return tier.decided_by is DecidedBy.JURY and tier.two_step
+
+    @property
+    def any_two_step(self) -> bool:
+        """True when some amount goes from the jury's recommendation to the granting body."""
+        return any(t.decided_by is DecidedBy.JURY and t.two_step for t in self.tiers)
 
 
 @dataclass(frozen=True)
