@@ -186,3 +186,35 @@ def test_loading_a_directory_collects_the_problems_of_every_file(tmp_path: Path)
         load_guidelines(tmp_path)
     files = {Path(p.file).name for p in caught.value.problems}
     assert files == {"a.yaml", "b.yaml"}
+
+
+def _city_tiers(tiers: str) -> str:
+    text = CITY.read_text(encoding="utf-8")
+    old = "  tiers:\n    - decided_by: jury\n"
+    assert old in text
+    return text.replace(old, tiers)
+
+
+def test_two_step_only_above_an_amount_is_a_jury_tier_of_its_own() -> None:
+    text = _city_tiers(
+        "  tiers:\n    - {up_to: 1000, decided_by: jury, two_step: false}\n    - {decided_by: jury}\n"
+    )
+    g = load_guideline_text(text, source="c.yaml", fund_id="c", known_workflows=WORKFLOWS)
+    # the second tier inherits 'two_step: true' of the section; the first one says false
+    assert [t.two_step for t in g.decision.tiers] == [False, True]
+    assert g.decision.any_two_step
+    assert (g.decision.recommends(99_999), g.decision.recommends(100_000)) == (False, False)
+    assert g.decision.recommends(100_001)
+    assert g.decision.tiers[0].line > 0
+
+
+def test_two_step_of_a_tier_needs_a_granting_body_and_a_jury_tier() -> None:
+    text = _city_tiers("  tiers:\n    - {up_to: 1000, decided_by: management, two_step: true}\n    - {decided_by: jury}\n")
+    text = text.replace("  two_step: true\n", "  two_step: false\n")
+    text = text.replace('  granting_body: "Stadt Witten, Amt für Stadtentwicklung"', "")
+    problems = _problems(text)
+    assert any("'two_step' gilt nur für eine Stufe mit 'decided_by: jury'" in p for p in problems), problems
+    text = text.replace("{decided_by: jury}", "{decided_by: jury, two_step: true}").replace(
+        "decided_by: management, two_step: true", "decided_by: management"
+    )
+    assert any("fehlt der Pflichtschlüssel 'granting_body'" in p for p in _problems(text))
