@@ -308,6 +308,24 @@ class DecisionRules:
         return any(t.decided_by is DecidedBy.JURY and t.two_step for t in self.tiers)
 
 
+# Application fields a guideline may show the jury (`jury.visible_fields`), besides its own
+# form fields; fondsengine.jury.minutes reads them, the loader refuses any other name.
+JURY_FIELDS = frozenset(
+    {
+        "title", "description", "goals", "target_group", "applicant_kind", "organisation", "applicant",
+        "contact_name", "requested", "own_funds", "other_funding", "volunteer_hours", "project_start",
+        "project_end", "participants_expected", "area_link", "location", "cost_items", "total_cost",
+    }
+)  # fmt: skip
+# Never on the jury's papers, whatever the guideline says: bank details and private contact data.
+NEVER_VISIBLE = frozenset(
+    {
+        "iban", "account_holder", "contact_email", "contact_phone", "contact_street", "contact_postcode",
+        "contact_city", "contact_address", "email", "phone", "address", "bank",
+    }
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class JuryGroup:
     id: str  # resident, institution, expert, trader ...

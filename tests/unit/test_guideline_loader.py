@@ -218,3 +218,24 @@ def test_two_step_of_a_tier_needs_a_granting_body_and_a_jury_tier() -> None:
         "decided_by: management, two_step: true", "decided_by: management"
     )
     assert any("fehlt der Pflichtschlüssel 'granting_body'" in p for p in _problems(text))
+
+
+def test_the_jury_sees_only_known_fields_and_never_bank_or_contact_data() -> None:
+    text = QUARTIER.read_text(encoding="utf-8")
+    old = next(row for row in text.splitlines() if row.startswith("  visible_fields:"))
+    line = text.splitlines().index(old) + 1
+    problems = _problems(text.replace(old, "  visible_fields: [title, iban, nutzen, neighbourhood_benefit]"))
+    assert problems[0].startswith(f"{line}: 'iban' in 'visible_fields' sieht die Jury nie"), problems
+    assert problems[1].startswith(f"{line}: Das Feld 'nutzen' in 'visible_fields' gibt es nicht"), problems
+    assert len(problems) == 2  # neighbourhood_benefit is one of the guideline's own form fields
+
+
+def test_every_field_the_jury_may_see_is_read_and_labelled_in_one_place() -> None:
+    from fondsengine.guidelines.model import JURY_FIELDS
+    from fondsengine.jury.minutes import _field
+    from fondsengine.model import Application
+    from webapp.jury.papers import FIELD_LABELS
+
+    app = Application(extra={}, cost_items=[])
+    assert all(_field(app, name)[0] for name in JURY_FIELDS)
+    assert set(FIELD_LABELS) == set(JURY_FIELDS)
