@@ -88,6 +88,14 @@ def assert_names_issuer_and_addressee(text: str, *, issuer: str, file_number: st
     assert f"Antragsnummer {file_number}" in text
 
 
+def assert_names_the_office_and_both_numbers(fonds: Engine, app_id: int, text: str) -> None:
+    """A Quartiersfonds letter: the office as issuer, the application's and the authority's number."""
+    with fonds.db.read() as s:
+        number = s.scalar(select(Application.file_number).where(Application.id == app_id)) or ""
+    authority = f"QM-Witten/QF/2027/{number.rsplit('-', 1)[1]}"
+    assert_names_issuer_and_addressee(text, issuer=QF_ISSUER, file_number=number, authority_number=authority)
+
+
 def test_the_citys_bescheid_names_issuer_signatory_file_numbers_addressee_and_every_approval_element(
     fonds: Engine, cast: dict[str, Actor]
 ) -> None:
@@ -168,14 +176,7 @@ def test_the_quartiersfonds_grant_agreement_rejection_lapse_and_notices(fonds: E
     rejection = letters(fonds, rejected)["rejection"]
     assert QF_ISSUER in rejection
     assert "Dieses Schreiben wurde maschinell erstellt und ist ohne Unterschrift gültig." in rejection
-    with fonds.db.read() as s:
-        rejected_number = s.scalar(select(Application.file_number).where(Application.id == rejected)) or ""
-    assert_names_issuer_and_addressee(
-        rejection,
-        issuer=QF_ISSUER,
-        file_number=rejected_number,
-        authority_number=f"QM-Witten/QF/2027/{rejected_number.rsplit('-', 1)[1]}",
-    )
+    assert_names_the_office_and_both_numbers(fonds, rejected, rejection)
     first = "1. Projekt findet in der Innenstadt statt oder nützt ihr: Der Spielplatz liegt in Annen. (§ 3 Abs. 1)"
     assert first in rejection
     assert "2. Außerdem fehlt der Kostenvoranschlag." in rejection
@@ -199,14 +200,7 @@ def test_the_quartiersfonds_grant_agreement_rejection_lapse_and_notices(fonds: E
     proofs.lapse(fonds, Actor.scheduler(), approved)
     lapse = letters(fonds, approved)["lapse"]
     assert QF_ISSUER in lapse and "Einwände und Rechtsweg" in lapse and "ordentlichen Gerichte" in lapse
-    with fonds.db.read() as s:
-        lapsed_number = s.scalar(select(Application.file_number).where(Application.id == approved)) or ""
-    assert_names_issuer_and_addressee(
-        lapse,
-        issuer=QF_ISSUER,
-        file_number=lapsed_number,
-        authority_number=f"QM-Witten/QF/2027/{lapsed_number.rsplit('-', 1)[1]}",
-    )
+    assert_names_the_office_and_both_numbers(fonds, approved, lapse)
     assert ADDRESSEE in lapse
     assert re.search(r"am \d\d\.\d\d\.\d{4} erloschen", lapse)
 

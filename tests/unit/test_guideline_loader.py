@@ -209,7 +209,9 @@ def test_two_step_only_above_an_amount_is_a_jury_tier_of_its_own() -> None:
 
 
 def test_two_step_of_a_tier_needs_a_granting_body_and_a_jury_tier() -> None:
-    text = _city_tiers("  tiers:\n    - {up_to: 1000, decided_by: management, two_step: true}\n    - {decided_by: jury}\n")
+    text = _city_tiers(
+        "  tiers:\n    - {up_to: 1000, decided_by: management, two_step: true}\n    - {decided_by: jury}\n"
+    )
     text = text.replace("  two_step: true\n", "  two_step: false\n")
     text = text.replace('  granting_body: "Stadt Witten, Amt für Stadtentwicklung"', "")
     problems = _problems(text)

@@ -25,10 +25,10 @@ from fondsengine.guidelines.loader import GuidelineError
 from fondsengine.guidelines.summary import plain_summary
 from fondsengine.jury import closing, voting
 from fondsengine.jury import sessions as jury_sessions
-from fondsengine.model import AgendaItem, Application
+from fondsengine.model import AgendaItem
 from tests.support.factories import cityfonds_input
 from tests.support.files import simple_pdf
-from tests.web.builders import PASSWORD, ROOT, World, good_input
+from tests.web.builders import PASSWORD, ROOT, World, app_of, good_input, reviewed_in
 from tests.web.conftest import login
 
 ABOVE = "test-cityfonds-stufen"
@@ -75,18 +75,6 @@ def _people(world: World, fund: str, approver_email: str) -> None:
     grant_role(world.fonds, Actor.scheduler(), user_id=body, fund_id=fund, role="city_approver")
 
 
-def _reviewed(world: World, fund: str, data: apps.ApplicationInput) -> int:
-    f, office = world.fonds, Actor(world.office)
-    app_id = apps.create_draft(f, Actor(world.anna), fund, data)
-    apps.submit(f, Actor(world.anna), app_id)
-    decisions.start_review(f, office, app_id)
-    with f.db.read() as s:
-        checklist = f.catalog.current(s, fund)[2].review_checklist
-    decisions.record_review(f, office, app_id, {i.id: ("fulfilled", "") for i in checklist})
-    decisions.complete_review(f, office, app_id)
-    return app_id
-
-
 def _city(world: World, euro: int, title: str) -> int:
     data = cityfonds_input(
         title=title,
@@ -96,15 +84,18 @@ def _city(world: World, euro: int, title: str) -> int:
         own_funds_cents=euro * 100,
         cost_items=(apps.CostItemInput("material", "Lichterketten", euro * 200),),
     )
-    return _reviewed(world, ABOVE, data)
+    return reviewed_in(world, ABOVE, data)
 
 
-def _app(world: World, app_id: int) -> Application:
-    with world.fonds.db.read() as s:
-        app = s.get(Application, app_id)
-        assert app is not None
-        s.expunge(app)
-        return app
+def _granted_by_the_body(world: World, client: FlaskClient, email: str, app_id: int, title: str, other: str) -> None:
+    """The office logs out; the granting body finds the application (not the other) and grants it."""
+    client.post("/abmelden")
+    login(client, email)
+    queue = client.get("/bewilligung/").get_data(as_text=True)
+    assert title in queue and other not in queue
+    granted = client.post(f"/bewilligung/antraege/{app_id}/bewilligen", data={"amount": ""})
+    assert granted.status_code == 302, granted.get_data(as_text=True)[:2000]
+    assert app_of(world, app_id).state == "approved"
 
 
 def _paper_vote(client: FlaskClient, app_id: int, step: str) -> tuple[int, str]:
@@ -146,27 +137,21 @@ def test_two_step_only_above_an_amount_the_jury_grants_below_and_the_city_grants
     assert status == 400 and "entscheidet die Jury selbst" in page
     status, page = _paper_vote(client, large, "jury_approve")
     assert status == 400 and "empfiehlt die Jury nur" in page and "Stadt Witten, Amt für Stadtentwicklung" in page
-    assert (_app(world, small).state, _app(world, large).state) == ("on_agenda", "on_agenda")
+    assert (app_of(world, small).state, app_of(world, large).state) == ("on_agenda", "on_agenda")
     status, page = _paper_vote(client, small, "jury_approve")
     assert status == 302, page[:2000]
     status, page = _paper_vote(client, large, "jury_recommend")
     assert status == 302, page[:2000]
-    assert (_app(world, small).state, _app(world, large).state) == ("approved", "recommended")
+    assert (app_of(world, small).state, app_of(world, large).state) == ("approved", "recommended")
     # after the recommendation not the office but only the city grants
     assert client.get(f"/verwaltung/antraege/{large}/aktion/city_grant").status_code == 404
-    client.post("/abmelden")
-
-    login(client, "stadt@example.org")
-    queue = client.get("/bewilligung/").get_data(as_text=True)
-    assert "Große Lichteraktion" in queue and "Kleine Lichteraktion" not in queue
-    granted = client.post(f"/bewilligung/antraege/{large}/bewilligen", data={"amount": ""})
-    assert granted.status_code == 302, granted.get_data(as_text=True)[:2000]
-    assert (_app(world, large).state, _app(world, large).approved_cents) == ("approved", 100_100)
+    _granted_by_the_body(world, client, "stadt@example.org", large, "Große Lichteraktion", "Kleine Lichteraktion")
+    assert app_of(world, large).approved_cents == 100_100
     # the jury's own grant is not the city's to take again
     again = client.post(f"/bewilligung/antraege/{small}/bewilligen", data={"amount": ""})
     assert again.status_code == 400
     assert "ist im Zustand „Bewilligt“ nicht möglich" in again.get_data(as_text=True)
-    assert _app(world, small).grant_file_number is None
+    assert app_of(world, small).grant_file_number is None
 
     with f.db.read() as s:
         g = f.catalog.current(s, ABOVE)[2]
@@ -174,9 +159,7 @@ def test_two_step_only_above_an_amount_the_jury_grants_below_and_the_city_grants
     assert any("Bei 1.000,01 € bis 7.500,00 € empfiehlt die Jury" in line for line in plain_summary(g, 2026))
 
 
-def test_the_jury_closing_its_own_vote_grants_or_recommends_as_the_tier_says(
-    world: World, tmp_path: Path
-) -> None:
+def test_the_jury_closing_its_own_vote_grants_or_recommends_as_the_tier_says(world: World, tmp_path: Path) -> None:
     load_funds(world.fonds, Actor.scheduler(), _two_step_above(tmp_path / "r"), ROOT / "workflows")
     _people(world, ABOVE, "stadt@example.org")
     small, large = _city(world, 800, "Klein"), _city(world, 2_000, "Groß")
@@ -194,7 +177,7 @@ def test_the_jury_closing_its_own_vote_grants_or_recommends_as_the_tier_says(
             voting.cast_vote(f, Actor(uid), item_id, "yes")
         result = closing.close_item(f, office, item_id)
         assert result.outcome == ("approve" if app_id == small else "recommend")
-    assert (_app(world, small).state, _app(world, large).state) == ("approved", "recommended")
+    assert (app_of(world, small).state, app_of(world, large).state) == ("approved", "recommended")
 
 
 def test_a_fund_without_a_jury_the_office_below_and_the_district_council_above(
@@ -209,7 +192,7 @@ def test_a_fund_without_a_jury_the_office_below_and_the_district_council_above(
             requested_cents=euro * 100,
             cost_items=(apps.CostItemInput("material", "Material", euro * 100),),
         )
-        return _reviewed(world, NO_JURY, data)
+        return reviewed_in(world, NO_JURY, data)
 
     small, large = quarter(500, "Kleines Fest"), quarter(501, "Großes Fest")
     with world.fonds.db.read() as s:
@@ -224,20 +207,12 @@ def test_a_fund_without_a_jury_the_office_below_and_the_district_council_above(
         session_id = decisions.create_session(world.fonds, Actor(world.office), NO_JURY, SESSION, "Rathaus")
         decisions.schedule(world.fonds, Actor(world.office), large, session_id)
     done = client.post(f"/verwaltung/antraege/{small}/aktion/decide_approve", data={"amount": ""})
-    assert done.status_code == 302 and _app(world, small).state == "approved"
-    client.post("/abmelden")
-
-    login(client, "bv@example.org")
-    queue = client.get("/bewilligung/").get_data(as_text=True)
-    assert "Großes Fest" in queue and "Kleines Fest" not in queue
-    granted = client.post(f"/bewilligung/antraege/{large}/bewilligen", data={"amount": ""})
-    assert granted.status_code == 302, granted.get_data(as_text=True)[:2000]
-    assert (_app(world, large).state, _app(world, large).approved_cents) == ("approved", 50_100)
+    assert done.status_code == 302 and app_of(world, small).state == "approved"
+    _granted_by_the_body(world, client, "bv@example.org", large, "Großes Fest", "Kleines Fest")
+    assert app_of(world, large).approved_cents == 50_100
 
 
-def test_loading_refuses_a_two_step_tier_in_a_workflow_without_a_recommendation(
-    world: World, tmp_path: Path
-) -> None:
+def test_loading_refuses_a_two_step_tier_in_a_workflow_without_a_recommendation(world: World, tmp_path: Path) -> None:
     folder = _two_step_above(tmp_path / "r")
     path = folder / f"{ABOVE}.yaml"
     text = path.read_text(encoding="utf-8").replace("workflow: zweistufig", "workflow: bewohnerfonds")
