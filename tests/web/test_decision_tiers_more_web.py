@@ -145,6 +145,12 @@ def test_two_step_only_above_an_amount_the_jury_grants_below_and_the_city_grants
     assert (app_of(world, small).state, app_of(world, large).state) == ("approved", "recommended")
     # after the recommendation not the office but only the city grants
     assert client.get(f"/verwaltung/antraege/{large}/aktion/city_grant").status_code == 404
+    client.post("/abmelden")
+    login(client, "anna@example.org")  # the resident: granted below the limit, only recommended above
+    below = client.get(f"/antraege/{small}").get_data(as_text=True)
+    above = client.get(f"/antraege/{large}").get_data(as_text=True)
+    assert "<dt>Bewilligt</dt>" in below and "noch nicht bewilligt" not in below
+    assert "<dt>Empfohlen</dt>" in above and "noch nicht bewilligt" in above and "<dt>Bewilligt</dt>" not in above
     _granted_by_the_body(world, client, "stadt@example.org", large, "Große Lichteraktion", "Kleine Lichteraktion")
     assert app_of(world, large).approved_cents == 100_100
     # the jury's own grant is not the city's to take again
