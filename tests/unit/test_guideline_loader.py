@@ -241,3 +241,12 @@ def test_every_field_the_jury_may_see_is_read_and_labelled_in_one_place() -> Non
     app = Application(extra={}, cost_items=[])
     assert all(_field(app, name)[0] for name in JURY_FIELDS)
     assert set(FIELD_LABELS) == set(JURY_FIELDS)
+
+
+def test_the_last_tier_must_reach_the_maximum_amount() -> None:
+    text = _city_tiers("  tiers:\n    - {up_to: 5000, decided_by: jury}\n")  # the Cityfonds grants up to 7.500 €
+    problems = _problems(text)
+    line = text.splitlines().index("decision:") + 1
+    assert f"{line}: Die letzte Entscheidungsstufe muss bis zum Höchstbetrag ('amounts.max') reichen" in "\n".join(
+        problems
+    )
