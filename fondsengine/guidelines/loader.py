@@ -14,7 +14,7 @@ from fondsengine.errors import FondsError
 from fondsengine.guidelines import read_process as rp
 from fondsengine.guidelines import read_rules as rr
 from fondsengine.guidelines import read_texts as rt
-from fondsengine.guidelines.model import NO_JURY, DecidedBy, Guideline
+from fondsengine.guidelines.model import JURY_FIELDS, NEVER_VISIBLE, NO_JURY, DecidedBy, Guideline
 from fondsengine.guidelines.read_issuance import ISSUANCE_KEYS, read_issuance
 from fondsengine.guidelines.yamlreader import Collector, Section, compose
 from fondsengine.problems import Problem
@@ -199,3 +199,25 @@ def _cross_checks(out: Collector, top: Section, g: Guideline) -> None:
             "Die letzte Entscheidungsstufe muss bis zum Höchstbetrag ('amounts.max') reichen "
             "oder ohne 'up_to' enden.",
         )
+    if g.has_jury:
+        _check_jury_fields(top, g)
+
+
+def _check_jury_fields(top: Section, g: Guideline) -> None:
+    """Every name in jury.visible_fields is an application field, and none is private."""
+    own = {f.id for f in g.form_fields}
+    # a second look at the section, its key problems already reported once
+    line = Section(Collector(g.source), top.node("jury"), "jury", rp.JURY_KEYS).line_at("visible_fields")
+    for name in g.jury.visible_fields:
+        if name in NEVER_VISIBLE:
+            top.out.add(
+                line,
+                f"'{name}' in 'visible_fields' sieht die Jury nie (Bankverbindung und private Kontaktdaten).",
+            )
+        elif name not in JURY_FIELDS and name not in own:
+            known = ", ".join(sorted(JURY_FIELDS))
+            top.out.add(
+                line,
+                f"Das Feld '{name}' in 'visible_fields' gibt es nicht; möglich sind {known} "
+                "und die Kennungen aus 'form_fields'.",
+            )

@@ -279,12 +279,14 @@ class DecisionTier:
     decided_by: DecidedBy
     body: str | None = None  # name of the deciding body for external tiers
     clause: str | None = None
+    two_step: bool = False  # jury tiers: the jury only recommends, the granting body grants
+    line: int = field(default=0, compare=False)  # line of the tier in the guideline file
 
 
 @dataclass(frozen=True)
 class DecisionRules:
     tiers: tuple[DecisionTier, ...]  # ordered by up_to_cents ascending; last may be unbounded
-    two_step: bool  # jury only recommends; the city grants (Bewilligung)
+    two_step: bool  # default of the jury tiers: the jury only recommends; the city grants (Bewilligung)
     granting_body: str | None  # e.g. "Stadt Witten, Amt für Stadtentwicklung"
     clause: str | None = None
 
@@ -294,6 +296,34 @@ class DecisionRules:
             if t.up_to_cents is None or amount_cents <= t.up_to_cents:
                 return t
         return self.tiers[-1]
+
+    def recommends(self, requested_cents: int) -> bool:
+        """True when the jury only recommends this amount and the granting body grants it."""
+        tier = self.tier_for(requested_cents)
+        return tier.decided_by is DecidedBy.JURY and tier.two_step
+
+    @property
+    def any_two_step(self) -> bool:
+        """True when some amount goes from the jury's recommendation to the granting body."""
+        return any(t.decided_by is DecidedBy.JURY and t.two_step for t in self.tiers)
+
+
+# Application fields a guideline may show the jury (`jury.visible_fields`), besides its own
+# form fields; fondsengine.jury.minutes reads them, the loader refuses any other name.
+JURY_FIELDS = frozenset(
+    {
+        "title", "description", "goals", "target_group", "applicant_kind", "organisation", "applicant",
+        "contact_name", "requested", "own_funds", "other_funding", "volunteer_hours", "project_start",
+        "project_end", "participants_expected", "area_link", "location", "cost_items", "total_cost",
+    }
+)  # fmt: skip
+# Never on the jury's papers, whatever the guideline says: bank details and private contact data.
+NEVER_VISIBLE = frozenset(
+    {
+        "iban", "account_holder", "contact_email", "contact_phone", "contact_street", "contact_postcode",
+        "contact_city", "contact_address", "email", "phone", "address", "bank",
+    }
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -126,8 +126,9 @@ def read_decision(sec: Section) -> DecisionRules:
     tiers: list[DecisionTier] = []
     last_bound: int | None = None
     unbounded_line: int | None = None
+    two_step = need(sec.boolean("two_step", False), False)
     for node in sec.items("tiers", required=True):
-        item = Section(sec.out, node, "tiers", {"up_to", "decided_by", "body", "clause"})
+        item = Section(sec.out, node, "tiers", {"up_to", "decided_by", "body", "clause", "two_step"})
         up_to = item.money("up_to", required=False)
         decided = DecidedBy(need(item.choice("decided_by", _values(DecidedBy)), "jury"))
         body = item.text("body", required=decided is DecidedBy.EXTERNAL)
@@ -142,14 +143,31 @@ def read_decision(sec: Section) -> DecisionRules:
                 f"{format_euro(last_bound)}.",
             )
         last_bound = up_to if up_to is not None else last_bound
-        tiers.append(DecisionTier(up_to, decided, body, item.text("clause", required=False)))
+        tier_two_step = need(item.boolean("two_step", two_step), two_step)
+        if item.present("two_step") and decided is not DecidedBy.JURY:
+            sec.out.add(
+                item.line_at("two_step"),
+                "'two_step' gilt nur für eine Stufe mit 'decided_by: jury' (die Jury empfiehlt, "
+                "'granting_body' bewilligt).",
+            )
+        tiers.append(
+            DecisionTier(
+                up_to,
+                decided,
+                body,
+                item.text("clause", required=False),
+                tier_two_step and decided is DecidedBy.JURY,
+                item.line,
+            )
+        )
     if sec.present("tiers") and not tiers:
         sec.out.add(sec.line_at("tiers"), "'tiers' muss mindestens eine Stufe enthalten.")
-    two_step = need(sec.boolean("two_step", False), False)
+    any_two_step = any(t.two_step for t in tiers)
     return DecisionRules(
         tiers=tuple(tiers),
         two_step=two_step,
-        granting_body=sec.text("granting_body", required=two_step),
+        # whoever grants after a recommendation, needed as soon as one tier is two-step
+        granting_body=sec.text("granting_body", required=any_two_step),
         clause=sec.text("clause", required=False),
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fondsengine.guidelines.model import DecidedBy, Guideline, SubmissionMode
 from fondsengine.guidelines.rules_money import pct
+from fondsengine.guidelines.tiers import tier_ranges
 from fondsengine.money import format_euro as eur
 
 
@@ -50,8 +51,16 @@ def plain_summary(guideline: Guideline, year: int) -> list[str]:
         )
     if t.no_start_before_approval:
         lines.append("Beginnen Sie das Projekt erst, wenn die schriftliche Bewilligung vorliegt.")
-    if g.decision.two_step:
+    jury_tiers = [tier for tier in g.decision.tiers if tier.decided_by is DecidedBy.JURY]
+    if jury_tiers and all(tier.two_step for tier in jury_tiers):
         lines.append(f"Die Jury empfiehlt, bewilligt wird von: {g.decision.granting_body}.")
+    elif any(tier.two_step for tier in jury_tiers):
+        for lower, upper, tier in tier_ranges(g):
+            if tier.two_step:
+                lines.append(
+                    f"Bei {eur(lower)} bis {eur(upper)} empfiehlt die Jury, "
+                    f"bewilligt wird von: {g.decision.granting_body}."
+                )
     elif all(tier.decided_by is DecidedBy.JURY for tier in g.decision.tiers):
         lines.append("Über die Anträge entscheidet die Jury.")
     return lines

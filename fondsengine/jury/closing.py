@@ -122,7 +122,7 @@ def _apply(
         yes_amounts = [v.amount_cents for v in count.votes if v.choice == "yes" and v.user_id not in ignored]
         amount, rule = decided_amount(app.requested_cents, yes_amounts, amount_cents)
         data["amount_rule"], data["decided_cents"] = rule, amount
-        outcome = "recommend" if count.guideline.decision.two_step else "approve"
+        outcome = "recommend" if count.guideline.decision.recommends(app.requested_cents) else "approve"
         if amount < app.requested_cents and not (reason and reason.strip()):
             why = (
                 "vom Vorsitz genannter Betrag" if rule == "chair" else "Median der bei den Ja-Stimmen genannten Beträge"

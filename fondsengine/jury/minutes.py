@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from fondsengine.clock import BERLIN, local_date, utc
 from fondsengine.engine import Actor, Engine
 from fondsengine.errors import NotFound, PermissionDenied
-from fondsengine.guidelines.model import JuryRules
+from fondsengine.guidelines.model import NEVER_VISIBLE, JuryRules
 from fondsengine.jury.common import agenda_with_applications, load_session, names_of, role_holders, session_day
 from fondsengine.lifecycle import authz
 from fondsengine.model import AgendaItem, Application, Attendance, Fund, JurySession
@@ -243,24 +243,6 @@ def minutes_data(m: Minutes, *, recorder: str, session_title: str | None = None)
             for e in m.items
         ),
     )
-
-
-NEVER_VISIBLE = frozenset(
-    {
-        "iban",
-        "account_holder",
-        "contact_email",
-        "contact_phone",
-        "contact_street",
-        "contact_postcode",
-        "contact_city",
-        "contact_address",
-        "email",
-        "phone",
-        "address",
-        "bank",
-    }
-)
 
 
 @dataclass(frozen=True)

@@ -308,6 +308,7 @@ PROOF_RESULT = LetterKind(
     ),
     values=_proof_values,
     sections=_proof_sections,
+    objection=True,  # recognising less than granted (partly) revokes the grant: a decision with a remedy
 )
 
 

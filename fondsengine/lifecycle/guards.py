@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from fondsengine import ledger
 from fondsengine.clock import local_date
 from fondsengine.guidelines.findings import Finding
-from fondsengine.guidelines.model import DecidedBy, Guideline, PaymentMode
+from fondsengine.guidelines.model import DecidedBy, DecisionTier, Guideline, PaymentMode
 from fondsengine.guidelines.rules import check
 from fondsengine.lifecycle.views import application_data, check_context, pending_states
 from fondsengine.model import AgendaItem, Application, Payment, Refund, ReviewItem
@@ -147,9 +147,47 @@ def needs_jury(c: GuardContext) -> GuardResult:
     tier = c.guideline.decision.tier_for(c.decision_amount)
     if tier.decided_by is DecidedBy.JURY:
         return _ok()
+    return _not_the_jury(tier)
+
+
+def _not_the_jury(tier: DecisionTier) -> GuardResult:
     if tier.decided_by is DecidedBy.MANAGEMENT:
         return GuardResult(False, "Über diesen Betrag entscheidet die Geschäftsführung.", tier.clause)
     return GuardResult(False, f"Über diesen Betrag entscheidet {tier.body or 'ein anderes Gremium'}.", tier.clause)
+
+
+@GUARDS.register("Die Jury entscheidet über den beantragten Betrag abschließend (keine Empfehlung).")
+def jury_grants(c: GuardContext) -> GuardResult:
+    """The jury decides the requested amount itself; no granting body follows."""
+    decision = c.guideline.decision
+    tier = decision.tier_for(c.app.requested_cents)
+    if tier.decided_by is DecidedBy.JURY and not tier.two_step:
+        return _ok()
+    if tier.decided_by is DecidedBy.JURY:
+        return GuardResult(
+            False,
+            f"Über {format_euro(c.app.requested_cents)} empfiehlt die Jury nur; bewilligt wird von "
+            f"{decision.granting_body}.",
+            tier.clause or decision.clause,
+        )
+    return _not_the_jury(tier)
+
+
+@GUARDS.register("Die Jury empfiehlt den beantragten Betrag nur; bewilligt wird vom bewilligenden Gremium.")
+def jury_recommends(c: GuardContext) -> GuardResult:
+    """The jury only recommends the requested amount; the granting body grants it."""
+    decision = c.guideline.decision
+    tier = decision.tier_for(c.app.requested_cents)
+    if tier.decided_by is DecidedBy.JURY and tier.two_step:
+        return _ok()
+    if tier.decided_by is DecidedBy.JURY:
+        return GuardResult(
+            False,
+            f"Über {format_euro(c.app.requested_cents)} entscheidet die Jury selbst; "
+            "eine Empfehlung ist nicht vorgesehen.",
+            tier.clause or decision.clause,
+        )
+    return _not_the_jury(tier)
 
 
 @GUARDS.register("Über den Betrag entscheidet ein anderes Gremium (z. B. Bezirksvertretung, Stadt).")

@@ -40,6 +40,23 @@ def test_check_accepts_the_shipped_files_and_reports_file_and_line_for_a_broken_
     assert "150" in out
 
 
+@pytest.mark.parametrize(
+    ("name", "line", "message"),
+    [
+        ("receipt_session_date_without_rounds.yaml", 212, "Der Platzhalter {session_date} in dem Brief 'receipt'"),
+        ("bescheid_without_remedy.yaml", 319, "braucht eine Rechtsbehelfsbelehrung ('remedy')"),
+    ],
+)
+def test_check_refuses_an_unfillable_placeholder_and_a_bescheid_without_remedy(
+    name: str, line: int, message: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    path = Path("tests") / "corpus" / "guidelines" / name
+    assert main(["check", str(path), "workflows"]) == 1
+    out = capsys.readouterr().out
+    assert f"{path}:{line}: " in out and message in out
+
+
 def test_demo_data_then_budget_prints_balances_that_match_the_seeded_ledger(
     db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -25,6 +25,7 @@ from tests.support.factories import CF, QF, cityfonds_input, person, quartiersfo
 
 CITY_ISSUER = "Stadt Witten – Der Bürgermeister, Amt für Stadtentwicklung"
 QF_ISSUER = "Innenstadt-Büro mitten@witten (Quartiersmanagement) im Auftrag der Stadt Witten"
+ADDRESSEE = "Nachbarschaftsinitiative Wiesenviertel z. Hd. Anna Beispiel Wiesenstraße 12 58452 Witten"
 
 
 @pytest.fixture
@@ -85,6 +86,14 @@ def assert_names_issuer_and_addressee(text: str, *, issuer: str, file_number: st
     assert issuer in text
     assert f"Aktenzeichen {authority_number}" in text
     assert f"Antragsnummer {file_number}" in text
+
+
+def assert_names_the_office_and_both_numbers(fonds: Engine, app_id: int, text: str) -> None:
+    """A Quartiersfonds letter: the office as issuer, the application's and the authority's number."""
+    with fonds.db.read() as s:
+        number = s.scalar(select(Application.file_number).where(Application.id == app_id)) or ""
+    authority = f"QM-Witten/QF/2027/{number.rsplit('-', 1)[1]}"
+    assert_names_issuer_and_addressee(text, issuer=QF_ISSUER, file_number=number, authority_number=authority)
 
 
 def test_the_citys_bescheid_names_issuer_signatory_file_numbers_addressee_and_every_approval_element(
@@ -167,11 +176,12 @@ def test_the_quartiersfonds_grant_agreement_rejection_lapse_and_notices(fonds: E
     rejection = letters(fonds, rejected)["rejection"]
     assert QF_ISSUER in rejection
     assert "Dieses Schreiben wurde maschinell erstellt und ist ohne Unterschrift gültig." in rejection
+    assert_names_the_office_and_both_numbers(fonds, rejected, rejection)
     first = "1. Projekt findet in der Innenstadt statt oder nützt ihr: Der Spielplatz liegt in Annen. (§ 3 Abs. 1)"
     assert first in rejection
     assert "2. Außerdem fehlt der Kostenvoranschlag." in rejection
     assert "Einwände und Rechtsweg" in rejection and "ordentlichen Gerichte" in rejection
-    assert "Nachbarschaftsinitiative Wiesenviertel z. Hd. Anna Beispiel Wiesenstraße 12 58452 Witten" in rejection
+    assert ADDRESSEE in rejection
 
     approved = on_agenda(fonds, cast, QF, title="Repair-Café")
     decisions.record_jury_outcome(fonds, cast["office"], approved, "approve")
@@ -190,6 +200,8 @@ def test_the_quartiersfonds_grant_agreement_rejection_lapse_and_notices(fonds: E
     proofs.lapse(fonds, Actor.scheduler(), approved)
     lapse = letters(fonds, approved)["lapse"]
     assert QF_ISSUER in lapse and "Einwände und Rechtsweg" in lapse and "ordentlichen Gerichte" in lapse
+    assert_names_the_office_and_both_numbers(fonds, approved, lapse)
+    assert ADDRESSEE in lapse
     assert re.search(r"am \d\d\.\d\d\.\d{4} erloschen", lapse)
 
 
@@ -201,7 +213,8 @@ def test_changes_and_payment_notices_name_issuer_and_file_numbers(fonds: Engine,
     number = f"QM-Witten/QF/2027/{file_number.rsplit('-', 1)[1]}"
     changes = letters(fonds, app_id)["changes"]
     assert_names_issuer_and_addressee(changes, issuer=QF_ISSUER, file_number=file_number, authority_number=number)
-    assert "Einwände und Rechtsweg" not in changes
+    assert ADDRESSEE in changes
+    assert "Einwände und Rechtsweg" not in changes  # a request, not a decision
 
     paid = on_agenda(fonds, cast, QF, title="Lesecafé")
     decisions.record_jury_outcome(fonds, cast["office"], paid, "approve")
@@ -254,11 +267,11 @@ def test_receipt_proof_result_and_refund_letters_name_issuer_numbers_addressee_a
     proofs.claim_refund(fonds, cast["office"], app_id, reason="Weniger ausgegeben")
     texts = letters(fonds, app_id)
     number = f"QM-Witten/QF/2027/{file_number.rsplit('-', 1)[1]}"
-    addressee = "Nachbarschaftsinitiative Wiesenviertel z. Hd. Anna Beispiel Wiesenstraße 12 58452 Witten"
     for kind in ("receipt", "approval", "payment", "proof_result", "refund"):
         text = texts[kind]
         assert_names_issuer_and_addressee(text, issuer=QF_ISSUER, file_number=file_number, authority_number=number)
-        assert addressee in text, kind
-    assert "Einwände und Rechtsweg" in texts["refund"] and "ordentlichen Gerichte" in texts["refund"]
+        assert ADDRESSEE in text, kind
+    for kind in ("refund", "proof_result"):  # both decide on money: each carries the remedy
+        assert "Einwände und Rechtsweg" in texts[kind] and "ordentlichen Gerichte" in texts[kind], kind
     assert "Einwände und Rechtsweg" not in texts["receipt"]
     assert "Rückforderung" in texts["refund"] and "460,00 €" in texts["refund"]  # 960 € paid, 500 € recognised

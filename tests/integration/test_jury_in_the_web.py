@@ -20,12 +20,13 @@ from fondsengine.jury.draw_records import check_draw, office_draws, recorded_dra
 from fondsengine.jury.notes import comment_on_item, notes_of_session, score_item
 from fondsengine.model import AgendaItem, Application, Attendance, JuryDraw, JuryScore, JurySession
 from tests.integration.test_jury_concurrency import race
-from tests.integration.test_jury_support import FUND, Cast, agenda, load_test_fund, make_cast, reviewed, uid
+from tests.integration.test_jury_support import FUND, ROOT, Cast, agenda, load_test_fund, make_cast, reviewed, uid
 from tests.support.factories import person, quartiersfonds_input
 
-VISIBLE = (
-    "  visible_fields: [title, description, applicant_kind, cost_items, requested, own_funds, "
-    "project_start, project_end, location]\n"
+VISIBLE = next(  # the Quartiersfonds' line, whatever fields it shows the jury
+    row + "\n"
+    for row in (ROOT / "richtlinien" / "witten-quartiersfonds.yaml").read_text(encoding="utf-8").splitlines()
+    if row.startswith("  visible_fields:")
 )
 CRITERIA = {
     VISIBLE: VISIBLE

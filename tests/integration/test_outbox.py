@@ -76,6 +76,10 @@ def test_a_letter_pdf_is_rendered_once_with_its_hash_and_attached_to_the_mail(
     assert decision[0].message_id is not None and decision[0].message_id.startswith("outbox-")
     assert "Bewilligt:" in decision[0].text and "1.200,00 €" in decision[0].text  # never "0,00 €"
     assert "0,00 €" not in decision[0].text.replace("1.200,00 €", "")
+    # the link to the application from the configured base URL, the state in German
+    link = fonds.settings.base_url.rstrip("/") + f"/antraege/{app_id}"
+    assert link in decision[0].text and fonds.settings.base_url.startswith("http")
+    assert "Bewilligt" in decision[0].text and "approved" not in decision[0].text
 
     pdf_path = tmp_path / "approval.pdf"  # type: ignore[operator]
     pdf_path.write_bytes(approval.pdf)

@@ -186,3 +186,67 @@ def test_loading_a_directory_collects_the_problems_of_every_file(tmp_path: Path)
         load_guidelines(tmp_path)
     files = {Path(p.file).name for p in caught.value.problems}
     assert files == {"a.yaml", "b.yaml"}
+
+
+def _city_tiers(tiers: str) -> str:
+    text = CITY.read_text(encoding="utf-8")
+    old = "  tiers:\n    - decided_by: jury\n"
+    assert old in text
+    return text.replace(old, tiers)
+
+
+def test_two_step_only_above_an_amount_is_a_jury_tier_of_its_own() -> None:
+    text = _city_tiers(
+        "  tiers:\n    - {up_to: 1000, decided_by: jury, two_step: false}\n    - {decided_by: jury}\n"
+    )
+    g = load_guideline_text(text, source="c.yaml", fund_id="c", known_workflows=WORKFLOWS)
+    # the second tier inherits 'two_step: true' of the section; the first one says false
+    assert [t.two_step for t in g.decision.tiers] == [False, True]
+    assert g.decision.any_two_step
+    assert (g.decision.recommends(99_999), g.decision.recommends(100_000)) == (False, False)
+    assert g.decision.recommends(100_001)
+    assert g.decision.tiers[0].line > 0
+
+
+def test_two_step_of_a_tier_needs_a_granting_body_and_a_jury_tier() -> None:
+    text = _city_tiers(
+        "  tiers:\n    - {up_to: 1000, decided_by: management, two_step: true}\n    - {decided_by: jury}\n"
+    )
+    text = text.replace("  two_step: true\n", "  two_step: false\n")
+    text = text.replace('  granting_body: "Stadt Witten, Amt für Stadtentwicklung"', "")
+    problems = _problems(text)
+    assert any("'two_step' gilt nur für eine Stufe mit 'decided_by: jury'" in p for p in problems), problems
+    text = text.replace("{decided_by: jury}", "{decided_by: jury, two_step: true}").replace(
+        "decided_by: management, two_step: true", "decided_by: management"
+    )
+    assert any("fehlt der Pflichtschlüssel 'granting_body'" in p for p in _problems(text))
+
+
+def test_the_jury_sees_only_known_fields_and_never_bank_or_contact_data() -> None:
+    text = QUARTIER.read_text(encoding="utf-8")
+    old = next(row for row in text.splitlines() if row.startswith("  visible_fields:"))
+    line = text.splitlines().index(old) + 1
+    problems = _problems(text.replace(old, "  visible_fields: [title, iban, nutzen, neighbourhood_benefit]"))
+    assert problems[0].startswith(f"{line}: 'iban' in 'visible_fields' sieht die Jury nie"), problems
+    assert problems[1].startswith(f"{line}: Das Feld 'nutzen' in 'visible_fields' gibt es nicht"), problems
+    assert len(problems) == 2  # neighbourhood_benefit is one of the guideline's own form fields
+
+
+def test_every_field_the_jury_may_see_is_read_and_labelled_in_one_place() -> None:
+    from fondsengine.guidelines.model import JURY_FIELDS
+    from fondsengine.jury.minutes import _field
+    from fondsengine.model import Application
+    from webapp.jury.papers import FIELD_LABELS
+
+    app = Application(extra={}, cost_items=[])
+    assert all(_field(app, name)[0] for name in JURY_FIELDS)
+    assert set(FIELD_LABELS) == set(JURY_FIELDS)
+
+
+def test_the_last_tier_must_reach_the_maximum_amount() -> None:
+    text = _city_tiers("  tiers:\n    - {up_to: 5000, decided_by: jury}\n")  # the Cityfonds grants up to 7.500 €
+    problems = _problems(text)
+    line = text.splitlines().index("decision:") + 1
+    assert f"{line}: Die letzte Entscheidungsstufe muss bis zum Höchstbetrag ('amounts.max') reichen" in "\n".join(
+        problems
+    )

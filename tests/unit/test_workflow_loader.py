@@ -91,7 +91,11 @@ def test_zweistufig_adds_the_recommended_state_and_the_city_steps() -> None:
     workflow = load_workflow(WORKFLOWS / "zweistufig.yaml")
     ids = [s.id for s in workflow.states]
     assert ids == [*BEWOHNERFONDS_STATES[:6], "recommended", *BEWOHNERFONDS_STATES[6:]]
-    assert workflow.triggers() == COMMON_TRIGGERS | {"jury_recommend", "city_grant", "city_reject"}
+    # jury_approve for the amounts below a two-step tier (the jury grants them itself)
+    assert workflow.triggers() == COMMON_TRIGGERS | {"jury_recommend", "jury_approve", "city_grant", "city_reject"}
+    recommend = next(t for t in workflow.transitions if t.trigger == "jury_recommend")
+    approve = next(t for t in workflow.transitions if t.trigger == "jury_approve")
+    assert "jury_recommends" in recommend.guards and "jury_grants" in approve.guards
     grant = next(t for t in workflow.transitions if t.trigger == "city_grant")
     assert (grant.sources, grant.target) == (("recommended",), "approved")
     assert grant.roles == {"city_approver"}  # only the granting body decides after the recommendation

@@ -18,6 +18,7 @@ from fondsengine.config import load_settings
 from fondsengine.engine import Actor, Engine
 from fondsengine.funds.loading import load_funds
 from fondsengine.migrate import upgrade
+from fondsengine.model import Application
 from fondsengine.notify import FakeMailer
 from tests.support.factories import with_bank_account
 from webapp import create_app
@@ -114,6 +115,28 @@ def good_input(**changes: object) -> apps.ApplicationInput:
 def draft_for(world: World, user_id: int, **changes: object) -> int:
     """A draft of the good application owned by a user."""
     return apps.create_draft(world.fonds, Actor(user_id), QF, good_input(**changes))
+
+
+def reviewed_in(world: World, fund: str, data: apps.ApplicationInput) -> int:
+    """Anna's application in a fund, submitted and through the formal review (every item fulfilled)."""
+    f, office = world.fonds, Actor(world.office)
+    app_id = apps.create_draft(f, Actor(world.anna), fund, data)
+    apps.submit(f, Actor(world.anna), app_id)
+    decisions.start_review(f, office, app_id)
+    with f.db.read() as s:
+        checklist = f.catalog.current(s, fund)[2].review_checklist
+    decisions.record_review(f, office, app_id, {i.id: ("fulfilled", "") for i in checklist})
+    decisions.complete_review(f, office, app_id)
+    return app_id
+
+
+def app_of(world: World, app_id: int) -> Application:
+    """The application as stored now (detached)."""
+    with world.fonds.db.read() as s:
+        app = s.get(Application, app_id)
+        assert app is not None
+        s.expunge(app)
+        return app
 
 
 def approved_for(world: World, user_id: int, **changes: object) -> int:

@@ -21,7 +21,7 @@ from fondsengine.funds.loading import load_funds
 from fondsengine.guidelines.loader import GuidelineError
 from fondsengine.model import AgendaItem, Application
 from tests.support.files import simple_pdf
-from tests.web.builders import PASSWORD, ROOT, World, good_input
+from tests.web.builders import PASSWORD, ROOT, World, app_of, good_input, reviewed_in
 from tests.web.conftest import login
 
 FUND = "test-stufenfonds"
@@ -51,28 +51,16 @@ def _tiered(world: World, tmp_path: Path) -> None:
 
 
 def _reviewed(world: World, euro: int, title: str) -> int:
-    f, office = world.fonds, Actor(world.office)
     data = good_input(
         title=title,
         requested_cents=euro * 100,
         cost_items=(apps.CostItemInput("material", "Material", euro * 100),),
     )
-    app_id = apps.create_draft(f, Actor(world.anna), FUND, data)
-    apps.submit(f, Actor(world.anna), app_id)
-    decisions.start_review(f, office, app_id)
-    with f.db.read() as s:
-        checklist = f.catalog.current(s, FUND)[2].review_checklist
-    decisions.record_review(f, office, app_id, {i.id: ("fulfilled", "") for i in checklist})
-    decisions.complete_review(f, office, app_id)
-    return app_id
+    return reviewed_in(world, FUND, data)
 
 
 def _app(world: World, app_id: int) -> Application:
-    with world.fonds.db.read() as s:
-        app = s.get(Application, app_id)
-        assert app is not None
-        s.expunge(app)
-        return app
+    return app_of(world, app_id)
 
 
 def test_each_amount_reaches_exactly_the_body_its_tier_names(world: World, client: FlaskClient, tmp_path: Path) -> None:

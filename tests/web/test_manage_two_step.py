@@ -117,6 +117,10 @@ def test_the_city_approver_refuses_with_reasons_and_the_letter_names_the_city(
         assert letter is not None
         text = flat(render_stored_letter(world.fonds, s, letter))
     assert "Stadt Witten – Der Bürgermeister, Amt für Stadtentwicklung" in text
+    app = _state(world, app_id)
+    assert app.file_number is not None and f"Antragsnummer {app.file_number}" in text
+    assert f"Aktenzeichen 61/CF/2026/{app.file_number.rsplit('-', 1)[1]}" in text
+    assert "Werbegemeinschaft Bahnhofstraße" in text and "Bahnhofstraße 40 58452 Witten" in text
     assert "Die Werbung dient einem einzelnen Geschäft (§ 3 Abs. 2)." in text
     assert "Verwaltungsgericht Arnsberg" in text
 

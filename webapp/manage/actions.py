@@ -39,7 +39,7 @@ from webapp.manage.application import (
     render_application,
 )
 from webapp.manage.common import Errors, error_list, today
-from webapp.manage.paper_votes import paper_context, record_on_paper
+from webapp.manage.paper_votes import JURY_DECISIONS, paper_context, record_on_paper
 
 
 class Problems(Exception):
@@ -320,6 +320,10 @@ def action(application_id: int, trigger: str) -> ResponseReturnValue:
         return _action_page(view, offered_step, [], form)
     if csrf_failed():
         return _action_page(view, offered_step, [(None, CSRF_MESSAGE)], form)
+    if trigger in JURY_DECISIONS and not offered_step.enabled:
+        # the engine picks the jury's step from the tier; a blocked one is not silently another
+        errors = [(None, r) for r in offered_step.reasons] or [(None, STEP_GONE)]
+        return _action_page(view, offered_step, errors, form)
     try:
         RUN[trigger](view, form)
     except Problems as exc:
