@@ -322,7 +322,7 @@ def action(application_id: int, trigger: str) -> ResponseReturnValue:
         return _action_page(view, offered_step, [(None, CSRF_MESSAGE)], form)
     if trigger in JURY_DECISIONS and not offered_step.enabled:
         # the engine picks the jury's step from the tier; a blocked one is not silently another
-        errors = [(None, r) for r in offered_step.reasons] or [(None, STEP_GONE)]
+        errors: Errors = [(None, r) for r in offered_step.reasons] or [(None, STEP_GONE)]
         return _action_page(view, offered_step, errors, form)
     try:
         RUN[trigger](view, form)
