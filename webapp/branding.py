@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 
 from fondsengine.errors import FondsError
-from fondsengine.model import Fund
 
 NEUTRAL = "Bewohnerfonds"
 AREAS = (  # (role or None for everybody, endpoint, label, blueprint)
@@ -23,12 +21,17 @@ AREAS = (  # (role or None for everybody, endpoint, label, blueprint)
 
 
 def site_name() -> str:
-    """The name the site is branded with."""
+    """The name the site is branded with (asked once per request: one query, the guidelines cached)."""
+    if "site_name" not in g:
+        g.site_name = _site_name()
+    return str(g.site_name)
+
+
+def _site_name() -> str:
     fonds = current_app.extensions["fonds"]
     try:
         with fonds.db.read() as s:
-            ids = list(s.scalars(select(Fund.id).order_by(Fund.id)))
-            guidelines = [fonds.catalog.current(s, fund_id)[2] for fund_id in ids]
+            guidelines = fonds.catalog.current_guidelines(s)
     except (FondsError, LookupError):
         return NEUTRAL
     offices = {g.office.name for g in guidelines if g.office.name}

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session, aliased
 
 from fondsengine.applications.records import AttachmentInput, new_attachment
 from fondsengine.clock import local_date
@@ -22,7 +22,7 @@ from fondsengine.errors import InvalidInput, PermissionDenied
 from fondsengine.inputs import check_text
 from fondsengine.lifecycle import authz
 from fondsengine.lifecycle.audit import enqueue, record
-from fondsengine.model import ApplicationMessage, Attachment, Membership, User
+from fondsengine.model import Application, ApplicationMessage, Attachment, Membership, User
 
 MAX_MESSAGE = 5000
 TOPIC = "application_message"
@@ -117,16 +117,21 @@ def send_message(
 
 def messages_of(fonds: Engine, actor: Actor, application_id: int) -> list[MessageView]:
     """The messages of an application, oldest first (to those who may read its record; never the jury)."""
-    author = aliased(User)
     with fonds.db.read() as s:
         app, _ = authz.load_application_record(s, actor, application_id, local_date(fonds.clock.now()))
-        rows = s.execute(
-            select(ApplicationMessage, author.name, Attachment.original_name)
-            .join(author, author.id == ApplicationMessage.author_id)
-            .outerjoin(Attachment, Attachment.id == ApplicationMessage.attachment_id)
-            .where(ApplicationMessage.application_id == app.id)
-            .order_by(ApplicationMessage.id)
-        ).all()
+        return messages_in(s, app)
+
+
+def messages_in(s: Session, app: Application) -> list[MessageView]:
+    """The messages of an application already loaded in this session (its record authorised)."""
+    author = aliased(User)
+    rows = s.execute(
+        select(ApplicationMessage, author.name, Attachment.original_name)
+        .join(author, author.id == ApplicationMessage.author_id)
+        .outerjoin(Attachment, Attachment.id == ApplicationMessage.attachment_id)
+        .where(ApplicationMessage.application_id == app.id)
+        .order_by(ApplicationMessage.id)
+    ).all()
     return [
         MessageView(m.id, m.created_at, name, m.from_office, m.text, m.attachment_id if file else None, file)
         for m, name, file in rows
