@@ -132,22 +132,21 @@ class _Loaded:
 
 
 def _load(s: Session, actor: Actor, application_id: int, today: date) -> _Loaded:
-    """The application whose record the actor may read, authorised, with its cost items and the name of
-    its organisation read in the same query."""
-    row = (
-        s.execute(
-            select(Application, Organisation.name)
-            .outerjoin(ApplicationOrganisation, ApplicationOrganisation.application_id == Application.id)
-            .outerjoin(Organisation, Organisation.id == ApplicationOrganisation.organisation_id)
-            .where(Application.id == application_id)
-            .options(joinedload(Application.cost_items))
-        )
-        .unique()
-        .first()
+    """The application whose record the actor may read, authorised: the application with its cost
+    items, the name of its organisation and the actor's roles in its fund in one query."""
+    statement = (
+        select(Application, Organisation.name)
+        .outerjoin(ApplicationOrganisation, ApplicationOrganisation.application_id == Application.id)
+        .outerjoin(Organisation, Organisation.id == ApplicationOrganisation.organisation_id)
+        .where(Application.id == application_id)
+        .options(joinedload(Application.cost_items))
     )
+    rows = s.execute(authz.with_roles(statement, actor, Application.fund_id, today)).unique().all()
+    if rows:
+        authz.remember_roles(s, actor, rows[0][0].fund_id, today, [(r[2], r[3]) for r in rows if len(r) > 2])
     app, roles = authz.load_application_record(s, actor, application_id, today)  # from the identity map
-    assert row is not None and app is row[0]  # held until here: the identity map keeps only referenced rows
-    return _Loaded(app, roles, row[1])
+    assert app is rows[0][0]  # held until here: the identity map keeps only referenced rows
+    return _Loaded(app, roles, rows[0][1])
 
 
 def _require_manager(s: Session, actor: Actor, app: Application, today: date) -> None:

@@ -112,8 +112,11 @@ class Catalog:
     def current_guidelines(self, session: Session) -> list[Guideline]:
         """The current guideline of every fund, by fund id, in one query (the parsed ones from the cache);
         NotFound when a fund has none or is inactive (as `current`)."""
-        rows = session.execute(select(Fund.id, Fund.current_guideline_id, Fund.active).order_by(Fund.id)).all()
-        for fund_id, guideline_id, active in rows:
+        ids: list[int] = []
+        for fund_id, guideline_id, active in session.execute(
+            select(Fund.id, Fund.current_guideline_id, Fund.active).order_by(Fund.id)
+        ):
             if guideline_id is None or not active:
                 raise NotFound(f"Den Fonds „{fund_id}“ gibt es nicht.")
-        return [self.guideline(session, guideline_id) for _, guideline_id, _ in rows]
+            ids.append(guideline_id)
+        return [self.guideline(session, guideline_id) for guideline_id in ids]

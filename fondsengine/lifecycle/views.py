@@ -22,6 +22,7 @@ def pending_states(catalog: Catalog, session: Session) -> tuple[str, ...]:
     """States of applications that are submitted but not decided yet (in any stored workflow)."""
     return catalog.state_ids(session, initial=False, decided=False)
 
+
 def application_data(app: Application) -> ApplicationData:
     """The application's declared values as plain data."""
     return ApplicationData(
@@ -135,5 +136,3 @@ def check_context(
         budget_free_cents=budget_free,
         first_funding=first,
     )
-
-
