@@ -98,7 +98,8 @@ def main() -> None:
                     begins.append(sum(1 for q in seen if q.startswith("BEGIN")))
             print(
                 f"{name:<28} p50 {pct(times, 50):6.1f} ms  p95 {pct(times, 95):6.1f} ms  max {max(times):6.1f} ms  "
-                f"CPU p50 {pct(cpu, 50):6.1f} ms\n{'':<28} statements {min(statements)}-{max(statements)}  transactions {min(begins)}-{max(begins)}"
+                f"CPU p50 {pct(cpu, 50):6.1f} ms  statements {min(statements)}-{max(statements)}  "
+                f"transactions {min(begins)}-{max(begins)}"
             )
         fonds.db.dispose()
     finally:
