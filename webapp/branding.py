@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -22,7 +22,13 @@ AREAS = (  # (role or None for everybody, endpoint, label, blueprint)
 
 
 def site_name() -> str:
-    """The name the site is branded with."""
+    """The name the site is branded with (asked once per request: one query, the guidelines cached)."""
+    if "site_name" not in g:
+        g.site_name = _site_name()
+    return str(g.site_name)
+
+
+def _site_name() -> str:
     fonds = current_app.extensions["fonds"]
     try:
         guidelines = current_guidelines(fonds)

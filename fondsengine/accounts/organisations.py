@@ -225,26 +225,31 @@ def organisations_of(fonds: Engine, actor: Actor) -> list[OrganisationView]:
     """The organisations the acting person belongs to, with their members (by name)."""
     uid = _person(actor)
     with fonds.db.read() as s:
-        mine = select(OrganisationMember.organisation_id).where(OrganisationMember.user_id == uid)
-        orgs = list(s.scalars(select(Organisation).where(Organisation.id.in_(mine)).order_by(Organisation.name)))
-        rows = s.execute(
-            select(OrganisationMember.organisation_id, User.id, User.name, User.email)
-            .join(User, User.id == OrganisationMember.user_id)
-            .where(OrganisationMember.organisation_id.in_([o.id for o in orgs]))
-            .order_by(User.name, User.id)
-        ).all()
-        return [
-            OrganisationView(
-                id=o.id,
-                name=o.name,
-                kind=o.kind,
-                kind_label=KINDS.get(o.kind, o.kind),
-                representative_id=o.representative_id,
-                members=tuple((r[1], r[2], r[3] or "") for r in rows if r[0] == o.id),
-                i_represent=o.representative_id == uid,
-            )
-            for o in orgs
-        ]
+        return organisations_in(s, uid)
+
+
+def organisations_in(s: Session, uid: int) -> list[OrganisationView]:
+    """The organisations a person belongs to, with their members (in an open session)."""
+    mine = select(OrganisationMember.organisation_id).where(OrganisationMember.user_id == uid)
+    orgs = list(s.scalars(select(Organisation).where(Organisation.id.in_(mine)).order_by(Organisation.name)))
+    rows = s.execute(
+        select(OrganisationMember.organisation_id, User.id, User.name, User.email)
+        .join(User, User.id == OrganisationMember.user_id)
+        .where(OrganisationMember.organisation_id.in_([o.id for o in orgs]))
+        .order_by(User.name, User.id)
+    ).all()
+    return [
+        OrganisationView(
+            id=o.id,
+            name=o.name,
+            kind=o.kind,
+            kind_label=KINDS.get(o.kind, o.kind),
+            representative_id=o.representative_id,
+            members=tuple((r[1], r[2], r[3] or "") for r in rows if r[0] == o.id),
+            i_represent=o.representative_id == uid,
+        )
+        for o in orgs
+    ]
 
 
 def application_and_organisation(fonds: Engine, actor: Actor, application_id: int) -> tuple[Application, str | None]:
@@ -253,10 +258,15 @@ def application_and_organisation(fonds: Engine, actor: Actor, application_id: in
     with fonds.db.read() as s:
         app, _ = authz.load_application_record(s, actor, application_id, local_date(fonds.clock.now()))
         _ = list(app.cost_items)
-        name = s.scalar(
-            select(Organisation.name)
-            .join(ApplicationOrganisation, ApplicationOrganisation.organisation_id == Organisation.id)
-            .where(ApplicationOrganisation.application_id == app.id)
-        )
+        name = organisation_name_in(s, app)
         s.expunge_all()
         return app, name
+
+
+def organisation_name_in(s: Session, app: Application) -> str | None:
+    """The name of the organisation an application is made for (None: its owner's own)."""
+    return s.scalar(
+        select(Organisation.name)
+        .join(ApplicationOrganisation, ApplicationOrganisation.organisation_id == Organisation.id)
+        .where(ApplicationOrganisation.application_id == app.id)
+    )

@@ -43,7 +43,7 @@ from fondsengine.errors import InvalidInput, PermissionDenied
 from fondsengine.inputs import check_text
 from fondsengine.lifecycle import authz
 from fondsengine.lifecycle.audit import enqueue, record
-from fondsengine.model import ApplicationMessage, Attachment, AuditEvent, Membership, User
+from fondsengine.model import Application, ApplicationMessage, Attachment, AuditEvent, Membership, User
 from fondsengine.workflow.model import Workflow
 
 MAX_MESSAGE = 5000
@@ -172,8 +172,13 @@ def messages_of(fonds: Engine, actor: Actor, application_id: int) -> list[Messag
     (to those who may read its record; the jury reads only the shared ones, `message_sharing.py`)."""
     with fonds.db.read() as s:
         app, _ = authz.load_application_record(s, actor, application_id, local_date(fonds.clock.now()))
-        workflow = fonds.catalog.workflow(s, app.workflow_version_id)
-        rows = s.execute(union_all(_written(app.id), _change_steps(app.id, workflow))).all()
+        return messages_in(s, app, fonds.catalog.workflow(s, app.workflow_version_id))
+
+
+def messages_in(s: Session, app: Application, workflow: Workflow) -> list[MessageView]:
+    """The messages, requests for changes and answers of an application already loaded in this session
+    (its record authorised), oldest first, in one statement."""
+    rows = s.execute(union_all(_written(app.id), _change_steps(app.id, workflow))).all()
     order = {k: i for i, k in enumerate(KINDS)}
     return sorted((_view(r) for r in rows), key=lambda m: (m.at, order[m.kind], m.id))
 

@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from fondsengine.clock import local_date
 from fondsengine.engine import Actor, Engine
 from fondsengine.errors import InvalidInput, PermissionDenied
 from fondsengine.lifecycle import authz
 from fondsengine.lifecycle.audit import record
-from fondsengine.model import Note, User
+from fondsengine.model import Application, Note, User
 
 MAX_NOTE = 5000
 NOTE_READERS = frozenset({"manager", "auditor"})
@@ -64,10 +65,15 @@ def notes_of(fonds: Engine, actor: Actor, application_id: int) -> list[NoteView]
         app, roles = authz.load_visible_application(s, actor, application_id, local_date(fonds.clock.now()))
         if not roles & NOTE_READERS:
             raise PermissionDenied("Interne Notizen sieht nur die Geschäftsführung.")
-        rows = s.execute(
-            select(Note.id, Note.text, Note.created_at, User.name)
-            .join(User, User.id == Note.author_id)
-            .where(Note.application_id == app.id)
-            .order_by(Note.id.desc())
-        ).all()
+        return notes_in(s, app)
+
+
+def notes_in(s: Session, app: Application) -> list[NoteView]:
+    """The notes of an application already loaded in this session (`NOTE_READERS` asked), newest first."""
+    rows = s.execute(
+        select(Note.id, Note.text, Note.created_at, User.name)
+        .join(User, User.id == Note.author_id)
+        .where(Note.application_id == app.id)
+        .order_by(Note.id.desc())
+    ).all()
     return [NoteView(r.id, r.text, r.created_at, r.name) for r in rows]

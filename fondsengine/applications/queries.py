@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
 
 from fondsengine import ledger
-from fondsengine.applications.messages import request_steps
 from fondsengine.clock import local_date
 from fondsengine.engine import Actor, Engine
 from fondsengine.errors import NotFound
@@ -17,7 +17,8 @@ from fondsengine.guidelines.rules import check
 from fondsengine.lifecycle import authz
 from fondsengine.lifecycle.guards import GuardContext
 from fondsengine.lifecycle.views import application_data, check_context, pending_states
-from fondsengine.model import Application, AuditEvent, Fund
+from fondsengine.model import Application, AuditEvent, Fund, User
+from fondsengine.workflow.model import Workflow
 from fondsengine.workflow.registry import GUARDS
 
 
@@ -40,29 +41,34 @@ def available_actions(fonds: Engine, actor: Actor, application_id: int) -> list[
     with fonds.db.read() as s:
         now = fonds.clock.now()
         app, roles = authz.load_visible_application(s, actor, application_id, local_date(now))
-        guideline = fonds.catalog.guideline(s, app.guideline_version_id)
-        machine = fonds.catalog.machine(s, app.workflow_version_id, GUARDS)
-        gctx = GuardContext(s, app, guideline, now, catalog=fonds.catalog)
-        out: list[Action] = []
-        seen: set[str] = set()
-        for t in machine.possible(app.state, roles):
-            if t.trigger in seen:
-                continue
-            seen.add(t.trigger)
-            verdict = machine.check(app.state, t.trigger, roles, gctx)
-            out.append(
-                Action(
-                    t.trigger,
-                    t.label,
-                    verdict.allowed,
-                    tuple(verdict.reasons),
-                    t.needs_reason,
-                    asks=t.asks,
-                    style=t.style,
-                    done=t.done,
-                )
+        return actions_in(fonds, s, app, roles, now)
+
+
+def actions_in(fonds: Engine, s: Session, app: Application, roles: frozenset[str], now: datetime) -> list[Action]:
+    """`available_actions` of an application already loaded (and authorised) in this session."""
+    guideline = fonds.catalog.guideline(s, app.guideline_version_id)
+    machine = fonds.catalog.machine(s, app.workflow_version_id, GUARDS)
+    gctx = GuardContext(s, app, guideline, now, catalog=fonds.catalog)
+    out: list[Action] = []
+    seen: set[str] = set()
+    for t in machine.possible(app.state, roles):
+        if t.trigger in seen:
+            continue
+        seen.add(t.trigger)
+        verdict = machine.check(app.state, t.trigger, roles, gctx)
+        out.append(
+            Action(
+                t.trigger,
+                t.label,
+                verdict.allowed,
+                tuple(verdict.reasons),
+                t.needs_reason,
+                asks=t.asks,
+                style=t.style,
+                done=t.done,
             )
-        return out
+        )
+    return out
 
 
 def may_act_for_applicant(fonds: Engine, actor: Actor, application_id: int) -> bool:
@@ -79,19 +85,47 @@ def findings_for(fonds: Engine, actor: Actor, application_id: int) -> list[Findi
     with fonds.db.read() as s:
         now = fonds.clock.now()
         app, _ = authz.load_visible_application(s, actor, application_id, local_date(now))
-        guideline = fonds.catalog.guideline(s, app.guideline_version_id)
-        free = ledger.balance(s, app.fund_id, app.budget_year).free
-        day = local_date(app.submitted_at or now)
-        pending = pending_states(fonds.catalog, s)
-        ctx = check_context(s, app, now_date=day, budget_free=free, pending_states=pending)
-        return check(application_data(app), guideline, ctx)
+        return findings_in(fonds, s, app, now)
+
+
+def findings_in(fonds: Engine, s: Session, app: Application, now: datetime) -> list[Finding]:
+    """`findings_for` of an application already loaded (and authorised) in this session."""
+    guideline = fonds.catalog.guideline(s, app.guideline_version_id)
+    free = ledger.balance(s, app.fund_id, app.budget_year).free
+    day = local_date(app.submitted_at or now)
+    pending = pending_states(fonds.catalog, s)
+    ctx = check_context(s, app, now_date=day, budget_free=free, pending_states=pending)
+    return check(application_data(app), guideline, ctx)
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    """An audit event of an application with the names of who acted (and for whom)."""
+
+    event: AuditEvent
+    actor_name: str | None
+    on_behalf_of_name: str | None
 
 
 def timeline(fonds: Engine, actor: Actor, application_id: int) -> list[AuditEvent]:
     """The audit events of an application, oldest first."""
     with fonds.db.read() as s:
         app, _ = authz.load_application_record(s, actor, application_id, local_date(fonds.clock.now()))
-        return list(s.scalars(select(AuditEvent).where(AuditEvent.application_id == app.id).order_by(AuditEvent.id)))
+        return [e.event for e in timeline_in(s, app)]
+
+
+def timeline_in(s: Session, app: Application) -> list[TimelineEvent]:
+    """The audit events of an application already loaded (and authorised) in this session, oldest
+    first, with the names of the actors (one query)."""
+    by, behalf = aliased(User), aliased(User)
+    rows = s.execute(
+        select(AuditEvent, by.name, behalf.name)
+        .outerjoin(by, by.id == AuditEvent.actor_id)
+        .outerjoin(behalf, behalf.id == AuditEvent.on_behalf_of_id)
+        .where(AuditEvent.application_id == app.id)
+        .order_by(AuditEvent.id)
+    ).all()
+    return [TimelineEvent(e, name, for_name) for e, name, for_name in rows]
 
 
 def fund_balance(fonds: Engine, fund_id: str, year: int) -> ledger.Balance:
@@ -116,11 +150,15 @@ def last_request_for_changes(fonds: Engine, actor: Actor, application_id: int) -
     sent the application back into an editable state (not the draft)."""
     with fonds.db.read() as s:
         app, _ = authz.load_application_record(s, actor, application_id, local_date(fonds.clock.now()))
-        requests = request_steps(fonds.catalog.workflow(s, app.workflow_version_id))
-        event = s.scalar(
-            select(AuditEvent)
-            .where(AuditEvent.application_id == app.id, requests)
-            .order_by(AuditEvent.id.desc())
-            .limit(1)
-        )
-        return (event.reason or "", event.at) if event is not None else None
+        events = [e.event for e in timeline_in(s, app)]
+        return last_request_in(fonds.catalog.workflow(s, app.workflow_version_id), events)
+
+
+def last_request_in(workflow: Workflow, events: list[AuditEvent]) -> tuple[str, datetime] | None:
+    """`last_request_for_changes` from the application's audit events, oldest first (pure)."""
+    editable = workflow.state_ids(editable=True)
+    sent_back = workflow.state_ids(editable=True, initial=False)
+    for event in reversed(events):
+        if event.to_state in sent_back and event.from_state is not None and event.from_state not in editable:
+            return event.reason or "", event.at
+    return None

@@ -172,7 +172,12 @@ def attachments_of(fonds: Engine, actor: Actor, application_id: int) -> list[Att
     are `jury_view_of_application`)."""
     with fonds.db.read() as s:
         app, _ = authz.load_application_record(s, actor, application_id, local_date(fonds.clock.now()))
-        return list(s.scalars(select(Attachment).where(Attachment.application_id == app.id).order_by(Attachment.id)))
+        return attachments_in(s, app)
+
+
+def attachments_in(s: Session, app: Application) -> list[Attachment]:
+    """The files of an application already loaded in this session (its record authorised)."""
+    return list(s.scalars(select(Attachment).where(Attachment.application_id == app.id).order_by(Attachment.id)))
 
 
 def attachment_file(fonds: Engine, actor: Actor, application_id: int, attachment_id: int) -> Attachment:

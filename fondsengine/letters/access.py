@@ -65,9 +65,14 @@ def _may_read(fonds: Engine, session: Session, actor: Actor, app: Application | 
         raise NotFound("Diesen Antrag gibt es nicht.")
     today = local_date(fonds.clock.now())
     roles = authz.application_roles(session, actor, app, today)
+    require_letter_reader(session, app, roles)
+    return app
+
+
+def require_letter_reader(session: Session, app: Application, roles: frozenset[str]) -> None:
+    """NotFound unless these roles may read the application's letters (reveals nothing)."""
     if not roles & LETTER_ROLES or not authz.may_read_record(session, app, roles):
         raise NotFound("Diesen Antrag gibt es nicht.")
-    return app
 
 
 def _info_query() -> Select[Any]:
@@ -110,8 +115,13 @@ def letters_of_application(fonds: Engine, actor: Actor, application_id: int) -> 
     """The letters of an application the actor may read, oldest first (pending ones too)."""
     with fonds.db.read() as s:
         app = _may_read(fonds, s, actor, s.get(Application, application_id))
-        rows = s.execute(_info_query().where(Letter.application_id == app.id).order_by(Letter.id))
-        return [_info(r) for r in rows]
+        return letters_in(s, app)
+
+
+def letters_in(s: Session, app: Application) -> list[LetterInfo]:
+    """The letters of an application already loaded in this session (`require_letter_reader` asked)."""
+    rows = s.execute(_info_query().where(Letter.application_id == app.id).order_by(Letter.id))
+    return [_info(r) for r in rows]
 
 
 def _load(fonds: Engine, actor: Actor, letter_id: int) -> tuple[LetterInfo, bytes | None]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Select, and_, exists, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
 from sqlalchemy.orm import Session
 
 from fondsengine.clock import local_date
@@ -37,28 +38,29 @@ _initial_states: dict[str, str] = {}  # workflow version hash -> id of its initi
 _initial_lock = threading.Lock()
 
 
+def _valid_membership(fund_id: Any, today: date) -> ColumnElement[bool]:
+    """SQL: a membership of the joined user in the fund, within its term on this day."""
+    return and_(
+        Membership.user_id == User.id,
+        Membership.fund_id == fund_id,
+        Membership.valid_on(today),
+    )
+
+
 def _user_roles(session: Session, user_id: int, fund_id: str, today: date) -> tuple[bool, frozenset[str]]:
     """(is the user active, their roles in the fund today) in one query, memoised per transaction.
 
     The memo lives in `session.info`, i.e. for one unit of work: a role granted or removed is seen
     by the very next use case."""
-    memo: dict[tuple[int, str, date], tuple[bool, frozenset[str]]] = session.info.setdefault("fonds_roles", {})
+    memo = _roles_memo(session)
     key = (user_id, fund_id, today)
     if key not in memo:
         rows = session.execute(
             select(User.active, Membership.role)
-            .outerjoin(
-                Membership,
-                and_(
-                    Membership.user_id == User.id,
-                    Membership.fund_id == fund_id,
-                    Membership.valid_on(today),
-                ),
-            )
+            .outerjoin(Membership, _valid_membership(fund_id, today))
             .where(User.id == user_id)
         ).all()
-        active = bool(rows) and bool(rows[0][0])
-        memo[key] = (active, frozenset(r[1] for r in rows if r[1] is not None) if active else frozenset())
+        _remember(memo, key, [(r[0], r[1]) for r in rows])
     return memo[key]
 
 
@@ -82,6 +84,45 @@ def funds_with_role(fonds: Engine, actor: Actor, roles: tuple[str, ...]) -> list
             .order_by(Fund.name)
         ).all()
     return [FundChoice(r.id, r.name) for r in rows]
+
+
+def _roles_memo(session: Session) -> dict[tuple[int, str, date], tuple[bool, frozenset[str]]]:
+    memo: dict[tuple[int, str, date], tuple[bool, frozenset[str]]] = session.info.setdefault("fonds_roles", {})
+    return memo
+
+
+def _remember(
+    memo: dict[tuple[int, str, date], tuple[bool, frozenset[str]]],
+    key: tuple[int, str, date],
+    rows: list[tuple[bool | None, str | None]],
+) -> None:
+    """Memoise (active, roles) from the rows (user's active flag, one membership role or None each)."""
+    active = bool(rows) and bool(rows[0][0])
+    memo[key] = (active, frozenset(r[1] for r in rows if r[1] is not None) if active else frozenset())
+
+
+def with_roles(
+    statement: Select[*tuple[Any, ...]], actor: Actor, fund_id: Any, today: date
+) -> Select[*tuple[Any, ...]]:
+    """A query of one application with two more columns: the actor's active flag and one of their
+    roles in its fund today (one row per role; `fund_id` is the application's fund column), so a read
+    model loads the application and the roles in one statement; hand the rows to `remember_roles`."""
+    if actor.system or actor.user_id is None:
+        return statement
+    return (
+        statement.add_columns(User.active, Membership.role)
+        .outerjoin(User, User.id == actor.user_id)
+        .outerjoin(Membership, _valid_membership(fund_id, today))
+    )
+
+
+def remember_roles(
+    session: Session, actor: Actor, fund_id: str, today: date, rows: list[tuple[bool | None, str | None]]
+) -> None:
+    """Memoise the roles a `with_roles` query read (the next role question of this session asks no SQL)."""
+    if actor.system or actor.user_id is None:
+        return
+    _remember(_roles_memo(session), (actor.user_id, fund_id, today), rows)
 
 
 def forget_roles(session: Session) -> None:

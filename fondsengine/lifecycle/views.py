@@ -22,6 +22,7 @@ def pending_states(catalog: Catalog, session: Session) -> tuple[str, ...]:
     """States of applications that are submitted but not decided yet (in any stored workflow)."""
     return catalog.state_ids(session, initial=False, decided=False)
 
+
 def application_data(app: Application) -> ApplicationData:
     """The application's declared values as plain data."""
     return ApplicationData(
@@ -91,44 +92,37 @@ def check_context(
     """Facts from the database the rule checks need (other grants of the applicant etc.).
 
     `pending_states`: the states of submitted, not yet decided applications (from the catalog)."""
-    # bound to this applicant's other grants of the year: commitments minus releases, in one query
-    bound = (
-        session.scalar(
-            select(
-                func.coalesce(
-                    func.sum(
-                        case(
-                            (LedgerEntry.kind == "commitment", LedgerEntry.amount_cents),
-                            (LedgerEntry.kind == "release", -LedgerEntry.amount_cents),
-                            else_=0,
-                        )
-                    ),
-                    0,
-                )
-            )
-            .join(Application, Application.id == LedgerEntry.application_id)
-            .where(
-                Application.applicant_id == app.applicant_id,
-                Application.fund_id == app.fund_id,
-                Application.budget_year == app.budget_year,
-                Application.id != app.id,
-                LedgerEntry.kind.in_(("commitment", "release")),
+    # bound to this applicant's other grants of the year (commitments minus releases) and requested by
+    # their other pending applications: both sums in one statement
+    others = (
+        Application.applicant_id == app.applicant_id,
+        Application.fund_id == app.fund_id,
+        Application.budget_year == app.budget_year,
+        Application.id != app.id,
+    )
+    bound_sum = (
+        select(
+            func.coalesce(
+                func.sum(
+                    case(
+                        (LedgerEntry.kind == "commitment", LedgerEntry.amount_cents),
+                        (LedgerEntry.kind == "release", -LedgerEntry.amount_cents),
+                        else_=0,
+                    )
+                ),
+                0,
             )
         )
-        or 0
+        .join(Application, Application.id == LedgerEntry.application_id)
+        .where(*others, LedgerEntry.kind.in_(("commitment", "release")))
+        .scalar_subquery()
     )
-    pending = (
-        session.scalar(
-            select(func.coalesce(func.sum(Application.requested_cents), 0)).where(
-                Application.applicant_id == app.applicant_id,
-                Application.fund_id == app.fund_id,
-                Application.budget_year == app.budget_year,
-                Application.id != app.id,
-                Application.state.in_(pending_states),
-            )
-        )
-        or 0
+    pending_sum = (
+        select(func.coalesce(func.sum(Application.requested_cents), 0))
+        .where(*others, Application.state.in_(pending_states))
+        .scalar_subquery()
     )
+    bound, pending = session.execute(select(bound_sum, pending_sum)).one()
     repeat_count, first = app.repeat_count, None
     if app.continues_id is not None:  # linked by the office: the engine counts the fundings
         chain = funded_chain(session, app)
@@ -142,5 +136,3 @@ def check_context(
         budget_free_cents=budget_free,
         first_funding=first,
     )
-
-

@@ -122,6 +122,13 @@ def _findings(
     s: Session, app: Application, guideline: Guideline, proof: ProofOfUse, today: date
 ) -> list[ReceiptFinding]:
     receipts = list(s.scalars(select(Receipt).where(Receipt.proof_id == proof.id).order_by(Receipt.position)))
+    return findings_of_receipts(app, guideline, proof, receipts, today)
+
+
+def findings_of_receipts(
+    app: Application, guideline: Guideline, proof: ProofOfUse, receipts: list[Receipt], today: date
+) -> list[ReceiptFinding]:
+    """The engine's findings about the receipts of a proof of use (pure, from loaded rows)."""
     return check_receipts(
         guideline,
         [ReceiptLine(r.position, r.paid_on, r.payee, r.category, r.amount_cents) for r in receipts],

@@ -24,6 +24,9 @@ from fondsengine.model.money import PAYMENT_KIND_LABELS
 from fondsengine.money import format_euro
 from fondsengine.workflow.model import Transition, Workflow
 
+OPEN_PAYMENT = ("requested", "ordered")  # a payment request not paid or cancelled yet
+PAYMENT_READERS = frozenset({"applicant", "manager", "auditor", "city_approver"})  # payments, lapse date
+
 PAYMENT_KINDS = ("advance", "instalment", "final", "reimbursement")
 PAYMENT_EFFECT = "book_payment"  # a step with this effect books a payment
 NO_BANK_ACCOUNT = (
@@ -52,7 +55,7 @@ def _allowance(
     if room <= 0:
         return Allowance(0, label, "Zurzeit ist nichts zur Auszahlung offen.")
     open_request = session.scalar(
-        select(Payment.id).where(Payment.application_id == app.id, Payment.status.in_(("requested", "ordered")))
+        select(Payment.id).where(Payment.application_id == app.id, Payment.status.in_(OPEN_PAYMENT))
     )
     if open_request is not None:
         return Allowance(room, label, "Es gibt bereits eine offene Auszahlungsanforderung.")
@@ -78,28 +81,30 @@ def lapse_notice(fonds: Engine, actor: Actor, application_id: int) -> LapseNotic
     with fonds.db.read() as s:
         today = local_date(fonds.clock.now())
         app, roles = authz.load_visible_application(s, actor, application_id, today)
-        if not roles & {"applicant", "manager", "auditor", "city_approver"}:
+        if not roles & PAYMENT_READERS:
             raise NotFound("Diesen Antrag gibt es nicht.")
-        lapsing = fonds.catalog.workflow(s, app.workflow_version_id).state_ids(guarded_by="lapse_due")
-        if app.state not in lapsing or app.lapse_due_on is None:
-            return None
-        guideline = fonds.catalog.guideline(s, app.guideline_version_id)
-        stopped = (
-            s.scalar(
-                select(Payment.id).where(
-                    Payment.application_id == app.id, Payment.status.in_(("requested", "ordered"))
-                )
-            )
-            is not None
-        )
-        days = (app.lapse_due_on - today).days
-        return LapseNotice(
-            app.lapse_due_on,
-            lapse_rule_text(guideline, app.lapse_due_on),
-            days,
-            not stopped and days <= LAPSE_WARNING_DAYS,
-            stopped,
-        )
+        payments = list(s.scalars(select(Payment).where(Payment.application_id == app.id)))
+        return lapse_notice_in(fonds, s, app, payments, today)
+
+
+def lapse_notice_in(
+    fonds: Engine, s: Session, app: Application, payments: list[Payment], today: date
+) -> LapseNotice | None:
+    """`lapse_notice` of an application already loaded (and authorised) in this session, from its
+    payments (a request still open stops the lapse)."""
+    lapsing = fonds.catalog.workflow(s, app.workflow_version_id).state_ids(guarded_by="lapse_due")
+    if app.state not in lapsing or app.lapse_due_on is None:
+        return None
+    guideline = fonds.catalog.guideline(s, app.guideline_version_id)
+    stopped = any(p.status in OPEN_PAYMENT for p in payments)
+    days = (app.lapse_due_on - today).days
+    return LapseNotice(
+        app.lapse_due_on,
+        lapse_rule_text(guideline, app.lapse_due_on),
+        days,
+        not stopped and days <= LAPSE_WARNING_DAYS,
+        stopped,
+    )
 
 
 def payment_allowance(fonds: Engine, actor: Actor, application_id: int) -> Allowance:
@@ -301,6 +306,11 @@ def payments_of(fonds: Engine, actor: Actor, application_id: int) -> list[Paymen
     """The payments of an application the actor may see."""
     with fonds.db.read() as s:
         app, roles = authz.load_visible_application(s, actor, application_id, local_date(fonds.clock.now()))
-        if not roles & {"applicant", "manager", "auditor", "city_approver"}:
+        if not roles & PAYMENT_READERS:
             raise NotFound("Diesen Antrag gibt es nicht.")
-        return list(s.scalars(select(Payment).where(Payment.application_id == app.id).order_by(Payment.id)))
+        return payments_in(s, app)
+
+
+def payments_in(s: Session, app: Application) -> list[Payment]:
+    """The payments of an application already loaded in this session (`PAYMENT_READERS` asked)."""
+    return list(s.scalars(select(Payment).where(Payment.application_id == app.id).order_by(Payment.id)))

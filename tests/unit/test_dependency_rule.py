@@ -50,12 +50,10 @@ WEB = ENGINE.parent / "webapp"
 STILL_QUERYING = frozenset(
     {
         "webapp/manage/actions.py",
-        "webapp/manage/application.py",
         "webapp/manage/chart.py",
         "webapp/manage/dashboard.py",
         "webapp/manage/queue.py",
         "webapp/manage/reads.py",
-        "webapp/manage/revisions.py",
         "webapp/manage/sessions.py",
     }
 )

@@ -9,18 +9,16 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from fondsengine.accounts.organisations import organisations_of
 from fondsengine.applications import service as applications
-from fondsengine.applications.queries import available_actions, findings_for, last_request_for_changes, timeline
-from fondsengine.applications.records import add_attachment, applications_of, attachment_content, attachments_of
+from fondsengine.applications.records import add_attachment, applications_of, attachment_content
+from fondsengine.applications.views import ApplicantApplicationView, applicant_application_view
 from fondsengine.errors import FondsError
 from fondsengine.inputs import MAX_TEXT
-from fondsengine.letters.access import letter_page_of, letter_pdf, letters_of_application
-from fondsengine.payments.service import lapse_notice, payments_of
+from fondsengine.letters.access import letter_page_of, letter_pdf
 from fondsengine.workflow.model import Workflow
 from webapp import fields
 from webapp.applicant import bp
-from webapp.applicant.common import Loaded, error_list, load, split_findings
+from webapp.applicant.common import error_list, load, split_findings
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
 from webapp.labels import JURY_INTERNAL, event_text
@@ -39,13 +37,11 @@ def posted_steps(workflow: Workflow) -> dict[str, bool]:
     }
 
 
-def _timeline(application_id: int, loaded: Loaded) -> list[dict[str, object]]:
-    f = fonds()
-    with f.db.read() as s:
-        wf = f.catalog.workflow(s, loaded.app.workflow_version_id)
+def _timeline(view: ApplicantApplicationView) -> list[dict[str, object]]:
+    wf = view.workflow
     labels = {t.trigger: t.label for t in wf.transitions}
     out = []
-    for e in timeline(f, actor(), application_id):
+    for e in (entry.event for entry in view.timeline):
         if e.action in JURY_INTERNAL:
             continue
         text = _(event_text(e.action, labels))  # German msgids: the page's catalogues (texts and workflow)
@@ -66,36 +62,29 @@ def overview() -> ResponseReturnValue:
 @login_required
 def detail(application_id: int) -> ResponseReturnValue:
     """Status page: where the application stands, what happens next, what can be done."""
-    loaded = load(application_id)
-    f, a = fonds(), actor()
-    findings = findings_for(f, a, application_id) if loaded.editable else []
-    blocking, warnings, info = split_findings(findings)
-    asked_for_changes = loaded.editable and not loaded.state.initial  # the office sent the form back
-    with f.db.read() as s:
-        posted = posted_steps(f.catalog.workflow(s, loaded.app.workflow_version_id))
-    organisation = loaded.organisation
+    view = applicant_application_view(fonds(), actor(), application_id)
+    blocking, warnings, info = split_findings(list(view.findings))
     return render_template(
         "applicant/detail.html",
-        app=loaded.app,
-        g_=loaded.guideline,
-        state=loaded.state,
-        editable=loaded.editable,
+        app=view.app,
+        g_=view.guideline,
+        state=view.state,
+        editable=view.state.editable,
         blocking=blocking,
         warnings=warnings,
         info=info,
-        actions=available_actions(f, a, application_id),
+        actions=list(view.actions),
         linked=LINKED_ACTIONS,
-        posted=posted,
-        timeline=_timeline(application_id, loaded),
-        letters=letters_of_application(f, a, application_id),
-        attachments=attachments_of(f, a, application_id),
-        payments=payments_of(f, a, application_id),
-        lapse=lapse_notice(f, a, application_id),
-        changes=last_request_for_changes(f, a, application_id) if asked_for_changes else None,
-        organisation=organisation,
-        my_organisations=organisations_of(f, a)
-        if loaded.state.initial and organisation is None and a.user_id == loaded.app.applicant_id
-        else [],
+        posted=posted_steps(view.workflow),
+        timeline=_timeline(view),
+        letters=list(view.letters),
+        attachments=list(view.attachments),
+        payments=list(view.payments),
+        lapse=view.lapse,
+        changes=view.changes_requested,
+        organisation=view.organisation,
+        my_organisations=list(view.my_organisations),
+        page_messages=list(view.messages),
     )
 
 

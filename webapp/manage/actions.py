@@ -371,8 +371,7 @@ def receipt(application_id: int, receipt_id: int) -> ResponseReturnValue:
     load_for_office(application_id)
     if csrf_failed():
         return render_application(application_id, [(None, CSRF_MESSAGE)], 400)
-    extra = money_and_proof(application_id)
-    if receipt_id not in {r["id"] for r in extra["receipts"]}:
+    if receipt_id not in {r.id for r in money_and_proof(application_id).receipts}:
         abort(404)
     accepted = request.form.get("decision") == "accept"
     try:

@@ -5,10 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-
-from fondsengine.model import ApplicationRevision
-from webapp.extensions import fonds
 from webapp.filters import euro
 
 LABELS = {
@@ -71,17 +67,10 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> list[Change]:
     return out
 
 
-def last_changes(application_id: int) -> tuple[int, list[Change]] | None:
-    """(revision number, changes) between the two latest submissions, or None before a resubmission."""
-    with fonds().db.read() as s:
-        rows = list(
-            s.execute(
-                select(ApplicationRevision.number, ApplicationRevision.snapshot)
-                .where(ApplicationRevision.application_id == application_id)
-                .order_by(ApplicationRevision.number.desc())
-                .limit(2)
-            ).all()
-        )
-    if len(rows) < 2:
+def last_changes(revisions: tuple[tuple[int, dict[str, Any]], ...]) -> tuple[int, list[Change]] | None:
+    """(revision number, changes) between the two latest submissions (newest first, as the engine's
+    read model gives them), or None before a resubmission (pure)."""
+    if len(revisions) < 2:
         return None
-    return rows[0].number, diff(rows[1].snapshot, rows[0].snapshot)
+    (number, after), (_, before) = revisions[0], revisions[1]
+    return number, diff(before, after)

@@ -7,21 +7,14 @@ from flask import abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
-from fondsengine.applications.limits import RuleExceptions, exceptions_of, lift_limit
+from fondsengine.applications.limits import lift_limit
 from fondsengine.applications.repeats import link_repeat
 from fondsengine.errors import FondsError, PermissionDenied
-from fondsengine.guidelines.model import Guideline
 from fondsengine.inputs import MAX_TEXT
-from fondsengine.model import Application
 from webapp import fields
 from webapp.extensions import actor, fonds
 from webapp.manage import bp
 from webapp.manage.common import error_list
-
-
-def exceptions_for(app: Application, guideline: Guideline) -> RuleExceptions:
-    """The page's section, from the application load_for_office already read for the fund's office."""
-    return exceptions_of(app, guideline)
 
 
 @bp.route("/antraege/<int:application_id>/regel-grenze", methods=["POST"])
