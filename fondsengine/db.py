@@ -83,6 +83,9 @@ class Database:
         from fondsengine.integrity.chain import install
 
         install(self._write)  # ledger and audit rows are hash-chained when their transaction commits
+        from fondsengine.applications import counts
+
+        counts.install(self._write)  # application_counts follow every change of an application
         event.listen(self._write, "before_flush", check_storable)  # nothing the database cannot store
         self._read = sessionmaker(
             self.engine.execution_options(fonds_readonly=True), expire_on_commit=False
