@@ -51,7 +51,8 @@ class CountsOutOfStep(RuntimeError):
 
 
 def _key_of(values: dict[str, Any]) -> CountKey:
-    return (str(values["fund_id"]), int(values["budget_year"]), str(values["state"]), values["submitted_at"] is not None)
+    submitted = values["submitted_at"] is not None
+    return (str(values["fund_id"]), int(values["budget_year"]), str(values["state"]), submitted)
 
 
 def _now(app: Application) -> tuple[CountKey, int]:
