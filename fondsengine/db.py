@@ -72,6 +72,9 @@ def forget_inherited_connections() -> int:
     return len(engines)
 
 
+READ_SESSION = "fonds_read"  # session.info key: a read-only session (never commits); it may keep what it read
+
+
 @dataclass
 class Database:
     """An engine plus session factories for writing and for reading."""
@@ -114,10 +117,16 @@ class Database:
         """A session whose transaction takes the write lock at BEGIN (SQLite)."""
         return self._write()
 
+    def read_session(self) -> Session:
+        """A read-only session the caller closes (for a web request's page read, webapp/extensions.py)."""
+        session = self._read()
+        session.info[READ_SESSION] = True
+        return session
+
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A read-only session (never commits)."""
-        session = self._read()
+        session = self.read_session()
         try:
             yield session
         finally:

@@ -8,10 +8,8 @@ from typing import Any
 from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
-
 from fondsengine.errors import FondsError
-from fondsengine.model import Fund
+from webapp.extensions import page_read
 
 NEUTRAL = "Bewohnerfonds"
 AREAS = (  # (role or None for everybody, endpoint, label, blueprint)
@@ -25,10 +23,9 @@ AREAS = (  # (role or None for everybody, endpoint, label, blueprint)
 def site_name() -> str:
     """The name the site is branded with."""
     fonds = current_app.extensions["fonds"]
-    try:
-        with fonds.db.read() as s:
-            ids = list(s.scalars(select(Fund.id).order_by(Fund.id)))
-            guidelines = [fonds.catalog.current(s, fund_id)[2] for fund_id in ids]
+    try:  # the request's read session: the funds and their versions are read once per page (one statement)
+        s = page_read()
+        guidelines = [fonds.catalog.current(s, fund_id)[2] for fund_id in fonds.catalog.fund_ids(s)]
     except (FondsError, LookupError):
         return NEUTRAL
     offices = {g.office.name for g in guidelines if g.office.name}

@@ -217,9 +217,7 @@ def stored(conn: Connection | Session) -> dict[CountKey, Count]:
         )
     )
     return {
-        (str(f), int(y), str(st), bool(sub)): Count(int(n), int(r))
-        for f, y, st, sub, n, r in rows
-        if (n, r) != (0, 0)
+        (str(f), int(y), str(st), bool(sub)): Count(int(n), int(r)) for f, y, st, sub, n, r in rows if (n, r) != (0, 0)
     }
 
 

@@ -178,9 +178,7 @@ def test_a_counter_out_of_step_stops_the_transaction(fonds: Engine, cast: dict[s
         counts.rebuild(s.connection())  # the repair (here in a read session that is rolled back)
 
 
-def test_the_migration_fills_the_counters_from_the_existing_applications(
-    fonds: Engine, cast: dict[str, Actor]
-) -> None:
+def test_the_migration_fills_the_counters_from_the_existing_applications(fonds: Engine, cast: dict[str, Actor]) -> None:
     anna = cast["anna"]
     first = apps.create_draft(fonds, anna, QF, _qf(100_000))
     apps.create_draft(fonds, anna, QF, _qf(50_000))
@@ -190,10 +188,14 @@ def test_the_migration_fills_the_counters_from_the_existing_applications(
     fonds.db.dispose()
     command.downgrade(alembic_config(url), "0023")
     command.upgrade(alembic_config(url), "head")
-    assert _agree(fonds) == expected == {
-        (QF, 2027, "draft", False): counts.Count(1, 50_000),
-        (QF, 2027, "submitted", True): counts.Count(1, 100_000),
-    }
+    assert (
+        _agree(fonds)
+        == expected
+        == {
+            (QF, 2027, "draft", False): counts.Count(1, 50_000),
+            (QF, 2027, "submitted", True): counts.Count(1, 100_000),
+        }
+    )
 
 
 # --- PostgreSQL: processes racing for the same applications ------------------------------------------------

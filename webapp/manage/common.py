@@ -6,13 +6,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import abort
-from sqlalchemy import or_, select
 
-from fondsengine.applications.decisions import require_manager
 from fondsengine.clock import local_date
-from fondsengine.errors import FondsError, PermissionDenied
-from fondsengine.model import Fund, Membership
-from webapp.extensions import actor, fonds
+from fondsengine.errors import FondsError
+from fondsengine.lifecycle import authz
+from webapp.extensions import actor, fonds, page_read
 
 Errors = list[tuple[str | None, str]]
 
@@ -31,22 +29,9 @@ def today() -> date:
 
 
 def managed_funds() -> list[FundChoice]:
-    """The funds the logged-in user manages today, by name (one query)."""
-    f, a, day = fonds(), actor(), today()
-    with f.db.read() as s:
-        rows = s.execute(
-            select(Fund.id, Fund.name)
-            .join(Membership, Membership.fund_id == Fund.id)
-            .where(
-                Membership.user_id == a.user_id,
-                Membership.role == "manager",
-                or_(Membership.valid_from.is_(None), Membership.valid_from <= day),
-                or_(Membership.valid_to.is_(None), Membership.valid_to >= day),
-            )
-            .distinct()
-            .order_by(Fund.name)
-        ).all()
-    return [FundChoice(r.id, r.name) for r in rows]
+    """The funds the logged-in user manages today, by name (the engine decides, one query in the
+    request's read session, which then also knows the user's roles in these funds)."""
+    return [FundChoice(i, name) for i, name in authz.managed_funds(page_read(), actor(), today())]
 
 
 def require_any_fund() -> list[FundChoice]:
@@ -58,10 +43,9 @@ def require_any_fund() -> list[FundChoice]:
 
 
 def require_fund(fund_id: str) -> None:
-    """403 unless the logged-in user manages this fund (the engine decides)."""
-    try:
-        require_manager(fonds(), actor(), fund_id)
-    except PermissionDenied:
+    """403 unless the logged-in user manages this fund (the engine decides; in the request's read
+    session, so after `managed_funds` without another query)."""
+    if "manager" not in authz.fund_roles(page_read(), actor(), fund_id, today()):
         abort(403)
 
 
