@@ -32,8 +32,9 @@ class Account:
     language: str = "de"  # of pages and mails (fondsengine.i18n)
 
 
-def _account(s: Session, user: User) -> Account:
-    roles = frozenset(s.scalars(select(Membership.role).where(Membership.user_id == user.id)).all())
+def _account(s: Session, user: User, roles: frozenset[str] | None = None) -> Account:
+    if roles is None:
+        roles = frozenset(s.scalars(select(Membership.role).where(Membership.user_id == user.id)).all())
     return Account(
         user.id,
         user.name,
@@ -50,10 +51,14 @@ def _account(s: Session, user: User) -> Account:
 
 
 def account_by_id(fonds: Engine, user_id: int) -> Account | None:
-    """The account of a user id, or None."""
+    """The account of a user id, or None (one statement: the user with their roles; every request's login)."""
     with fonds.db.read() as s:
-        user = s.get(User, user_id)
-        return _account(s, user) if user is not None else None
+        rows = s.execute(
+            select(User, Membership.role).outerjoin(Membership, Membership.user_id == User.id).where(User.id == user_id)
+        ).all()
+        if not rows:
+            return None
+        return _account(s, rows[0][0], frozenset(r[1] for r in rows if r[1] is not None))
 
 
 def account_by_email(fonds: Engine, email: str) -> Account | None:
