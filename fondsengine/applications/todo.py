@@ -113,6 +113,12 @@ def _kind_of(column: Any) -> str:
     return "str"
 
 
+def _value(kind: str, value: Any) -> Any:
+    """A slot's value as its group expects it: PostgreSQL types a UNION column that is bigint in one
+    branch and a sum (numeric) in another as numeric, so whole cents come back as Decimal."""
+    return int(value) if kind == "int" and value is not None else value
+
+
 def _run(session: Session, groups: list[_Group]) -> list[TodoGroup]:
     """All groups in ONE statement (UNION ALL): each branch its first LIST_LIMIT rows in its order, each
     row with its place (row_number) and the count of all rows of its group (a window count over the
@@ -155,7 +161,7 @@ def _run(session: Session, groups: list[_Group]) -> list[TodoGroup]:
     out = []
     for n, g in enumerate(groups):
         mine = sorted(found[n], key=lambda r: int(r[1]))
-        items = tuple(g.make(tuple(r[offsets[kind] + i] for kind, i in layouts[n])) for r in mine)
+        items = tuple(g.make(tuple(_value(kind, r[offsets[kind] + i]) for kind, i in layouts[n])) for r in mine)
         out.append(TodoGroup(g.key, GROUPS[g.key], items, int(mine[0][2]) if mine else 0))
     return out
 
