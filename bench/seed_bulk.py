@@ -38,11 +38,11 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import Connection, func, insert, inspect, select, text  # noqa: E402
 
 from fondsengine.accounts.users import create_user, grant_role  # noqa: E402
+from fondsengine.applications import counts  # noqa: E402
 from fondsengine.clock import FixedClock  # noqa: E402
 from fondsengine.config import load_settings  # noqa: E402
 from fondsengine.db import open_database  # noqa: E402
 from fondsengine.demo import CF, DEMO_PASSWORD, LOGINS, QF  # noqa: E402
-from fondsengine.applications import counts  # noqa: E402
 from fondsengine.engine import Actor, Engine  # noqa: E402
 from fondsengine.funds.loading import load_funds  # noqa: E402
 from fondsengine.integrity.chain import seal  # noqa: E402

@@ -8,6 +8,7 @@ from typing import Any
 from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+
 from fondsengine.errors import FondsError
 from webapp.extensions import page_read
 

@@ -154,7 +154,8 @@ class Catalog:
         one statement for all funds, see `_currents`)."""
         if not session.info.get(READ_SESSION):
             fund = session.get(Fund, fund_id)
-            row = session.get(GuidelineVersion, fund.current_guideline_id) if fund and fund.current_guideline_id else None
+            current = fund.current_guideline_id if fund is not None else None
+            row = session.get(GuidelineVersion, current) if current is not None else None
         else:
             fund, row = self._currents(session)[0].get(fund_id, (None, None))
         if fund is None or fund.current_guideline_id is None or not fund.active or row is None:
