@@ -201,24 +201,23 @@ def fold(conn: Connection | Session) -> dict[CountKey, Count]:
             func.coalesce(func.sum(Application.requested_cents), 0),
         ).group_by(Application.fund_id, Application.budget_year, Application.state, submitted)
     )
-    return {(str(f), int(y), str(st), bool(sub)): Count(int(n), int(r)) for f, y, st, sub, n, r in rows}
+    return _as_dict(rows)
+
+
+def _columns() -> tuple[Any, ...]:
+    c = ApplicationCount
+    return (c.fund_id, c.budget_year, c.state, c.submitted, c.count, c.requested_cents)
+
+
+def _as_dict(rows: Iterable[Any]) -> dict[CountKey, Count]:
+    return {
+        (str(f), int(y), str(st), bool(sub)): Count(int(n), int(r)) for f, y, st, sub, n, r in rows if (n, r) != (0, 0)
+    }
 
 
 def stored(conn: Connection | Session) -> dict[CountKey, Count]:
     """The counters as stored (keys with a count of zero left out)."""
-    rows = conn.execute(
-        select(
-            ApplicationCount.fund_id,
-            ApplicationCount.budget_year,
-            ApplicationCount.state,
-            ApplicationCount.submitted,
-            ApplicationCount.count,
-            ApplicationCount.requested_cents,
-        )
-    )
-    return {
-        (str(f), int(y), str(st), bool(sub)): Count(int(n), int(r)) for f, y, st, sub, n, r in rows if (n, r) != (0, 0)
-    }
+    return _as_dict(conn.execute(select(*_columns())))
 
 
 def rebuild(conn: Connection) -> int:
@@ -236,50 +235,3 @@ def rebuild(conn: Connection) -> int:
             ],
         )  # fmt: skip
     return len(folded)
-
-
-@dataclass(frozen=True)
-class Counts:
-    """The counters of some funds, all years: read once, asked many times."""
-
-    rows: dict[CountKey, Count]
-
-    def of(
-        self,
-        *,
-        funds: Iterable[str] | None = None,
-        year: int | None = None,
-        states: Iterable[str] | None = None,
-        submitted: bool | None = None,
-    ) -> Count:
-        """The sum over the keys that match every given condition."""
-        fund_set = None if funds is None else set(funds)
-        state_set = None if states is None else set(states)
-        total = Count()
-        for (f, y, st, sub), c in self.rows.items():
-            if fund_set is not None and f not in fund_set:
-                continue
-            if year is not None and y != year:
-                continue
-            if state_set is not None and st not in state_set:
-                continue
-            if submitted is not None and sub != submitted:
-                continue
-            total += c
-        return total
-
-
-def read(session: Session, fund_ids: Iterable[str]) -> Counts:
-    """The counters of these funds over all years and states (one statement on a small table)."""
-    ids = sorted(set(fund_ids))
-    rows = session.execute(
-        select(
-            ApplicationCount.fund_id,
-            ApplicationCount.budget_year,
-            ApplicationCount.state,
-            ApplicationCount.submitted,
-            ApplicationCount.count,
-            ApplicationCount.requested_cents,
-        ).where(ApplicationCount.fund_id.in_(ids), ApplicationCount.count != 0)
-    )
-    return Counts({(str(f), int(y), str(st), bool(sub)): Count(int(n), int(r)) for f, y, st, sub, n, r in rows})
