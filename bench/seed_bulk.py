@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import Connection, func, insert, inspect, select, text  # noqa: E402
 
 from fondsengine.accounts.users import create_user, grant_role  # noqa: E402
+from fondsengine.applications import counts  # noqa: E402
 from fondsengine.clock import FixedClock  # noqa: E402
 from fondsengine.config import load_settings  # noqa: E402
 from fondsengine.db import open_database  # noqa: E402
@@ -694,11 +695,14 @@ def _top_up(fonds: Engine, office_id: int, chained: bool = True) -> None:
 
 
 def _rebuild_totals(fonds: Engine) -> None:
-    """The rows above bypass `ledger.book`: set the budget years' running totals and month sums from
-    the entries (migration 0015; an older --revision has neither)."""
+    """The rows above bypass `ledger.book` and the session's hooks: set the budget years' running totals
+    and month sums from the entries (migration 0015) and the counters per state from the applications
+    (0024; an older --revision has neither)."""
     with fonds.db.engine.begin() as conn:
         if "allocated_cents" in {c["name"] for c in inspect(conn).get_columns("budget_years")}:
             rebuild_totals(conn)
+        if inspect(conn).has_table("application_counts"):  # migration 0024: the counters per state
+            counts.rebuild(conn)
 
 
 def _after(fonds: Engine) -> None:

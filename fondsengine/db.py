@@ -72,6 +72,9 @@ def forget_inherited_connections() -> int:
     return len(engines)
 
 
+READ_SESSION = "fonds_read"  # session.info key: a read-only session (never commits); it may keep what it read
+
+
 @dataclass
 class Database:
     """An engine plus session factories for writing and for reading."""
@@ -83,6 +86,9 @@ class Database:
         from fondsengine.integrity.chain import install
 
         install(self._write)  # ledger and audit rows are hash-chained when their transaction commits
+        from fondsengine.applications import counts
+
+        counts.install(self._write)  # application_counts follow every change of an application
         event.listen(self._write, "before_flush", check_storable)  # nothing the database cannot store
         self._read = sessionmaker(
             self.engine.execution_options(fonds_readonly=True), expire_on_commit=False
@@ -111,10 +117,16 @@ class Database:
         """A session whose transaction takes the write lock at BEGIN (SQLite)."""
         return self._write()
 
+    def read_session(self) -> Session:
+        """A read-only session the caller closes (for a web request's page read, webapp/extensions.py)."""
+        session = self._read()
+        session.info[READ_SESSION] = True
+        return session
+
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A read-only session (never commits)."""
-        session = self._read()
+        session = self.read_session()
         try:
             yield session
         finally:

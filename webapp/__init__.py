@@ -16,7 +16,7 @@ from fondsengine.notify import Mailer, build_mailer
 from fondsengine.notify.outbox import make_after_commit_dispatch
 from fondsengine.ops.startup import checked_secret_key
 from webapp import fields, filters, i18n, ratelimit, requestlog, security
-from webapp.extensions import csrf, login_manager
+from webapp.extensions import csrf, init_page_read, login_manager
 
 
 def create_app(
@@ -54,6 +54,7 @@ def create_app(
         fonds.after_commit.append(hook)
     csrf.init_app(app)
     login_manager.init_app(app)
+    init_page_read(app)
     filters.register(app)
     i18n.install(app)
     security.register(app)

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from fondsengine.errors import FondsError
-from fondsengine.funds.current import current_guidelines
+from webapp.extensions import page_read
 
 NEUTRAL = "Bewohnerfonds"
 AREAS = (  # (role or None for everybody, endpoint, label, blueprint)
@@ -30,8 +30,9 @@ def site_name() -> str:
 
 def _site_name() -> str:
     fonds = current_app.extensions["fonds"]
-    try:
-        guidelines = current_guidelines(fonds)
+    try:  # the request's read session: the funds and their versions are read once per page (one statement)
+        s = page_read()
+        guidelines = [fonds.catalog.current(s, fund_id)[2] for fund_id in fonds.catalog.fund_ids(s)]
     except (FondsError, LookupError):
         return NEUTRAL
     offices = {g.office.name for g in guidelines if g.office.name}

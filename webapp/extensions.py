@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import Flask, current_app, g
 from flask_login import LoginManager, current_user
 from flask_wtf import CSRFProtect
+from sqlalchemy.orm import Session
 
 from fondsengine.engine import Actor, Engine
 from fondsengine.notify import Mailer
@@ -31,3 +32,29 @@ def mailer() -> Mailer:
 def actor() -> Actor:
     """The logged-in user as the engine's actor (views pass it explicitly)."""
     return Actor(int(current_user.id))
+
+
+_PAGE_READ = "_fonds_page_read"
+
+
+def page_read() -> Session:
+    """The request's one read session, for a page's read model and its layout (which then share what
+    the session keeps, e.g. the funds and their guideline versions: `Catalog.current`). Opened on first
+    use, closed when the request ends. Only for reading: a view that writes uses a unit of work, and
+    reads what it shows afterwards."""
+    session: Session | None = g.get(_PAGE_READ)
+    if session is None:
+        session = fonds().db.read_session()
+        setattr(g, _PAGE_READ, session)
+    return session
+
+
+def _close_page_read(_exc: BaseException | None = None) -> None:
+    session: Session | None = g.pop(_PAGE_READ, None)
+    if session is not None:
+        session.close()
+
+
+def init_page_read(app: Flask) -> None:
+    """Close the request's read session when the request ends."""
+    app.teardown_appcontext(_close_page_read)

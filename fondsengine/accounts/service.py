@@ -51,8 +51,8 @@ def _account(s: Session, user: User, roles: frozenset[str] | None = None) -> Acc
 
 
 def account_by_id(fonds: Engine, user_id: int) -> Account | None:
-    """The account of a user id, or None."""
-    with fonds.db.read() as s:  # the user and their roles in one query (asked on every request)
+    """The account of a user id, or None (one statement: the user with their roles; every request's login)."""
+    with fonds.db.read() as s:
         rows = s.execute(
             select(User, Membership.role).outerjoin(Membership, Membership.user_id == User.id).where(User.id == user_id)
         ).all()

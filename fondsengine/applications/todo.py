@@ -1,7 +1,7 @@
 """The office's to-do list: one list across all funds the actor manages and all budget years.
 
-Each group is one query (limited to LIST_LIMIT rows, with a window count of all), over indexed columns
-(state, status, due dates). The groups, in the order the dashboard shows them:
+Each group is one branch (limited to LIST_LIMIT rows, with a window count of all) of ONE statement
+(UNION ALL), over indexed columns (state, status, due dates). The groups, in the order the dashboard shows them:
 
 | group | what is in it |
 |---|---|
@@ -20,11 +20,12 @@ Each group is one query (limited to LIST_LIMIT rows, with a window count of all)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import BigInteger, Date, DateTime, Integer, String, cast, func, literal, null, select, union_all
 from sqlalchemy.orm import Session
 
 from fondsengine.clock import local_date
@@ -32,7 +33,8 @@ from fondsengine.engine import Actor, Engine
 from fondsengine.errors import PermissionDenied
 from fondsengine.letters.registry import LETTER_KINDS, letter_kind
 from fondsengine.lifecycle import authz
-from fondsengine.model import Application, LedgerEntry, Letter, Membership, OutboxMessage, Payment, Refund
+from fondsengine.model import Application, LedgerEntry, Letter, OutboxMessage, Payment, Refund
+from fondsengine.model.base import UTCDateTime
 
 LIST_LIMIT = 20
 
@@ -77,182 +79,258 @@ class TodoGroup:
 
 
 def managed_funds(session: Session, actor: Actor, today: date) -> list[str]:
-    """The funds the actor manages today."""
-    ids = session.scalars(
-        select(Membership.fund_id).where(Membership.user_id == actor.user_id, Membership.role == "manager").distinct()
-    )
-    return sorted(f for f in ids if "manager" in authz.fund_roles(session, actor, f, today))
+    """The funds the actor manages today (one query)."""
+    return sorted(f for f, _name in authz.managed_funds(session, actor, today))
 
 
 def _app_cols() -> tuple[Any, ...]:
     return (Application.id, Application.fund_id, Application.budget_year, Application.file_number, Application.title)
 
 
-def _group(session: Session, key: str, query: Any, make: Any) -> TodoGroup:
-    """One statement per group: the first LIST_LIMIT rows, each carrying the count of all rows
-    (a window count over the whole result, computed before the limit)."""
-    rows = session.execute(query.add_columns(func.count().over()).limit(LIST_LIMIT)).all()
-    total = int(rows[0][-1]) if rows else 0
-    return TodoGroup(key, GROUPS[key], tuple(make(r) for r in rows), total)
+@dataclass(frozen=True)
+class _Group:
+    """One group's query (without order and limit), its order and how a row becomes an item."""
+
+    key: str
+    query: Any
+    order: tuple[Any, ...]
+    make: Callable[[Any], TodoItem]
 
 
-def _by_state(session: Session, key: str, funds: list[str], states: tuple[str, ...], since: Any) -> TodoGroup:
-    query = (
-        select(*_app_cols(), Application.requested_cents, since)
-        .where(Application.fund_id.in_(funds), Application.state.in_(states))
-        .order_by(since, Application.id)
+# the columns of the one statement: every group's columns go into the next free slot of their kind
+_SLOTS: dict[str, tuple[Any, int]] = {"int": (BigInteger(), 3), "str": (String(), 6), "at": (UTCDateTime(), 1),
+                                      "on": (Date(), 1)}  # fmt: skip
+
+
+def _kind_of(column: Any) -> str:
+    t = column.type
+    if isinstance(t, UTCDateTime | DateTime):
+        return "at"
+    if isinstance(t, Date):
+        return "on"
+    if isinstance(t, Integer):
+        return "int"
+    return "str"
+
+
+def _value(kind: str, value: Any) -> Any:
+    """A slot's value as its group expects it: PostgreSQL types a UNION column that is bigint in one
+    branch and a sum (numeric) in another as numeric, so whole cents come back as Decimal."""
+    return int(value) if kind == "int" and value is not None else value
+
+
+def _run(session: Session, groups: list[_Group]) -> list[TodoGroup]:
+    """All groups in ONE statement (UNION ALL): each branch its first LIST_LIMIT rows in its order, each
+    row with its place (row_number) and the count of all rows of its group (a window count over the
+    whole result, computed before the limit)."""
+    branches = []
+    layouts: list[list[tuple[str, int]]] = []
+    for n, g in enumerate(groups):
+        inner = (
+            g.query.add_columns(
+                func.count().over().label("total"), func.row_number().over(order_by=g.order).label("pos")
+            )
+            .order_by(*g.order)
+            .limit(LIST_LIMIT)
+            .subquery(f"g{n}")
+        )
+        cols = list(inner.c)[:-2]
+        used: dict[str, int] = dict.fromkeys(_SLOTS, 0)
+        layout: list[tuple[str, int]] = []
+        picked: dict[tuple[str, int], Any] = {}
+        for col in cols:
+            kind = _kind_of(col)
+            layout.append((kind, used[kind]))
+            picked[(kind, used[kind])] = col
+            used[kind] += 1
+        slots = [
+            picked.get((kind, i), cast(null(), type_)).label(f"{kind}{i}")
+            for kind, (type_, size) in _SLOTS.items()
+            for i in range(size)
+        ]
+        branches.append(select(literal(n).label("grp"), inner.c.pos, inner.c.total, *slots))
+        layouts.append(layout)
+    rows = session.execute(union_all(*branches)).all()
+    offsets, at = {}, 3
+    for kind, (_t, size) in _SLOTS.items():
+        offsets[kind] = at
+        at += size
+    found: dict[int, list[Any]] = {n: [] for n in range(len(groups))}
+    for r in rows:
+        found[int(r[0])].append(r)
+    out = []
+    for n, g in enumerate(groups):
+        mine = sorted(found[n], key=lambda r: int(r[1]))
+        items = tuple(g.make(tuple(_value(kind, r[offsets[kind] + i]) for kind, i in layouts[n])) for r in mine)
+        out.append(TodoGroup(g.key, GROUPS[g.key], items, int(mine[0][2]) if mine else 0))
+    return out
+
+
+def _by_state(key: str, funds: list[str], states: tuple[str, ...], since: Any) -> _Group:
+    query = select(*_app_cols(), Application.requested_cents, since).where(
+        Application.fund_id.in_(funds), Application.state.in_(states)
     )
-    return _group(
-        session,
+    return _Group(
         key,
         query,
+        (since, Application.id),
         lambda r: TodoItem(r[0], r[1], r[2], r[3], r[4], r[5], local_date(r[6]) if r[6] else None),
     )
 
 
 def office_todo(fonds: Engine, actor: Actor, *, now: datetime | None = None) -> list[TodoGroup]:
     """The to-do list of the actor's office across all funds they manage and all budget years
-    (the dashboard shows it, the daily digest mails it; `now` for a job's own time)."""
+    (the daily digest mails it; `now` for a job's own time)."""
     with fonds.db.read() as s:
         now = now or fonds.clock.now()
-        today = local_date(now)
-        funds = managed_funds(s, actor, today)
+        funds = managed_funds(s, actor, local_date(now))
         if not funds:
             raise PermissionDenied("Die Aufgabenliste sieht nur die Geschäftsführung eines Fonds.")
-        groups = [
-            _by_state(
-                s, "formal_check", funds, fonds.catalog.state_ids(s, waiting_for="review"), Application.submitted_at
-            ),
-            _by_state(
-                s,
-                "decision_due",
-                funds,
-                fonds.catalog.state_ids(s, waiting_for="decision") + fonds.catalog.state_ids(s, waiting_for="jury"),
-                Application.submitted_at,
-            ),
-            _by_state(s, "granting_due", funds, fonds.catalog.state_ids(s, waiting_for="city"), Application.decided_at),
-        ]
-        requests = (
-            select(*_app_cols(), Payment.amount_cents, Payment.requested_at, Payment.kind)
-            .join(Payment, Payment.application_id == Application.id)
-            .where(Application.fund_id.in_(funds), Payment.status.in_(("requested", "ordered")))
-            .order_by(Payment.requested_at, Payment.id)
-        )
-        groups.append(
-            _group(
-                s,
-                "payment_request",
-                requests,
-                lambda r: TodoItem(r[0], r[1], r[2], r[3], r[4], r[5], local_date(r[6]), note=r[7]),
-            )
-        )
-        proof_check = fonds.catalog.state_ids(s, waiting_for="proof_check")
-        groups.append(_by_state(s, "proof_review", funds, proof_check, Application.updated_at))
-        paid = (
-            select(
-                LedgerEntry.application_id.label("app_id"),
-                func.sum(LedgerEntry.amount_cents).label("cents"),
-            )
-            .where(LedgerEntry.kind == "payment", LedgerEntry.application_id.is_not(None))
-            .group_by(LedgerEntry.application_id)
-            .subquery("paid")
-        )
-        received = (
-            select(Refund.application_id.label("app_id"), func.sum(Refund.received_cents).label("cents"))
-            .group_by(Refund.application_id)
-            .subquery("received")
-        )
-        due = Application.settled_cents - func.coalesce(paid.c.cents, 0) + func.coalesce(received.c.cents, 0)
-        # waiting for the (final) payment, no longer for a proof: the proof is accepted
-        proof_states = set(fonds.catalog.state_ids(s, waiting_for="proof"))
-        waiting_for_payment = fonds.catalog.state_ids(s, waiting_for="payment")
-        final_payment_states = [st for st in waiting_for_payment if st not in proof_states]
-        finals = (
-            select(*_app_cols(), due, Application.updated_at)
-            .outerjoin(paid, paid.c.app_id == Application.id)
-            .outerjoin(received, received.c.app_id == Application.id)
-            .where(Application.fund_id.in_(funds), Application.state.in_(final_payment_states), due > 0)
-            .order_by(Application.updated_at, Application.id)
-        )
-        groups.append(
-            _group(
-                s,
-                "final_payment",
-                finals,
-                lambda r: TodoItem(r[0], r[1], r[2], r[3], r[4], int(r[5]), local_date(r[6])),
-            )
-        )
-        refunds = (
-            select(*_app_cols(), Refund.claimed_cents - Refund.received_cents, Refund.due_on)
-            .join(Refund, Refund.application_id == Application.id)
-            .where(Application.fund_id.in_(funds), Refund.received_cents < Refund.claimed_cents)
-            .order_by(Refund.due_on, Refund.id)
-        )
-        groups.append(
-            _group(
-                s,
-                "refund_open",
-                refunds,
-                lambda r: TodoItem(r[0], r[1], r[2], r[3], r[4], int(r[5]), r[6], overdue=r[6] < today),
-            )
-        )
-        overdue = (
-            select(*_app_cols(), Application.approved_cents, Application.proof_due_on)
-            .where(
-                Application.fund_id.in_(funds),
-                Application.state.in_(fonds.catalog.state_ids(s, waiting_for="proof")),
-                Application.proof_due_on < today,
-            )
-            .order_by(Application.proof_due_on, Application.id)
-        )
-        groups.append(
-            _group(s, "proof_overdue", overdue, lambda r: TodoItem(r[0], r[1], r[2], r[3], r[4], r[5], r[6], True))
-        )
-        groups.append(_unused_advances(fonds, s, funds, today))
-        dead = (
-            select(
-                OutboxMessage.application_id,
-                func.coalesce(Application.fund_id, ""),
-                Application.budget_year,
-                Application.file_number,
-                func.coalesce(Application.title, OutboxMessage.topic),
-                OutboxMessage.created_at,
-                OutboxMessage.recipient_email,
-                OutboxMessage.last_error,
-            )
-            .outerjoin(Application, Application.id == OutboxMessage.application_id)
-            .where(OutboxMessage.status == "dead")
-            .where((Application.fund_id.in_(funds)) | (OutboxMessage.application_id.is_(None)))
-            .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
-        )
-        groups.append(
-            _group(
-                s,
-                "undeliverable",
-                dead,
-                lambda r: TodoItem(
-                    r[0],
-                    r[1],
-                    r[2],
-                    r[3],
-                    r[4],
-                    None,
-                    local_date(r[5]),
-                    note=f"an {r[6] or '(keine Adresse)'}" + (f": {r[7]}" if r[7] else ""),
-                ),
-            )
-        )
-        groups.append(_held_letters(s, funds))
-        return groups
+        return todo_lists(fonds, s, funds, now)
 
 
-def _held_letters(s: Session, funds: list[str]) -> TodoGroup:
+def todo_lists(fonds: Engine, s: Session, funds: list[str], now: datetime) -> list[TodoGroup]:
+    """The to-do list of these funds (the caller has checked that the actor manages them), in one
+    statement (the dashboard reads it in its own read session)."""
+    today = local_date(now)
+    groups = [
+        _by_state("formal_check", funds, fonds.catalog.state_ids(s, waiting_for="review"), Application.submitted_at),
+        _by_state(
+            "decision_due",
+            funds,
+            fonds.catalog.state_ids(s, waiting_for="decision") + fonds.catalog.state_ids(s, waiting_for="jury"),
+            Application.submitted_at,
+        ),
+        _by_state("granting_due", funds, fonds.catalog.state_ids(s, waiting_for="city"), Application.decided_at),
+    ]
+    requests = (
+        select(*_app_cols(), Payment.amount_cents, Payment.requested_at, Payment.kind)
+        .join(Payment, Payment.application_id == Application.id)
+        .where(Application.fund_id.in_(funds), Payment.status.in_(("requested", "ordered")))
+    )
+    groups.append(
+        _Group(
+            "payment_request",
+            requests,
+            (Payment.requested_at, Payment.id),
+            lambda r: TodoItem(r[0], r[1], r[2], r[3], r[4], r[5], local_date(r[6]), note=r[7]),
+        )
+    )
+    proof_check = fonds.catalog.state_ids(s, waiting_for="proof_check")
+    groups.append(_by_state("proof_review", funds, proof_check, Application.updated_at))
+    paid = (
+        select(
+            LedgerEntry.application_id.label("app_id"),
+            func.sum(LedgerEntry.amount_cents).label("cents"),
+        )
+        .where(LedgerEntry.kind == "payment", LedgerEntry.application_id.is_not(None))
+        .group_by(LedgerEntry.application_id)
+        .subquery("paid")
+    )
+    received = (
+        select(Refund.application_id.label("app_id"), func.sum(Refund.received_cents).label("cents"))
+        .group_by(Refund.application_id)
+        .subquery("received")
+    )
+    due = Application.settled_cents - func.coalesce(paid.c.cents, 0) + func.coalesce(received.c.cents, 0)
+    # waiting for the (final) payment, no longer for a proof: the proof is accepted
+    proof_states = set(fonds.catalog.state_ids(s, waiting_for="proof"))
+    waiting_for_payment = fonds.catalog.state_ids(s, waiting_for="payment")
+    final_payment_states = [st for st in waiting_for_payment if st not in proof_states]
+    finals = (
+        select(*_app_cols(), due, Application.updated_at)
+        .outerjoin(paid, paid.c.app_id == Application.id)
+        .outerjoin(received, received.c.app_id == Application.id)
+        .where(Application.fund_id.in_(funds), Application.state.in_(final_payment_states), due > 0)
+    )
+    groups.append(
+        _Group(
+            "final_payment",
+            finals,
+            (Application.updated_at, Application.id),
+            lambda r: TodoItem(r[0], r[1], r[2], r[3], r[4], int(r[5]), local_date(r[6])),
+        )
+    )
+    refunds = (
+        select(*_app_cols(), Refund.claimed_cents - Refund.received_cents, Refund.due_on)
+        .join(Refund, Refund.application_id == Application.id)
+        .where(Application.fund_id.in_(funds), Refund.received_cents < Refund.claimed_cents)
+    )
+    groups.append(
+        _Group(
+            "refund_open",
+            refunds,
+            (Refund.due_on, Refund.id),
+            lambda r: TodoItem(r[0], r[1], r[2], r[3], r[4], int(r[5]), r[6], overdue=r[6] < today),
+        )
+    )
+    overdue = select(*_app_cols(), Application.approved_cents, Application.proof_due_on).where(
+        Application.fund_id.in_(funds),
+        Application.state.in_(fonds.catalog.state_ids(s, waiting_for="proof")),
+        Application.proof_due_on < today,
+    )
+    groups.append(
+        _Group(
+            "proof_overdue",
+            overdue,
+            (Application.proof_due_on, Application.id),
+            lambda r: TodoItem(r[0], r[1], r[2], r[3], r[4], r[5], r[6], True),
+        )
+    )
+    advances = _unused_advances(fonds, s, funds, today, now)
+    groups += advances
+    dead = (
+        select(
+            OutboxMessage.application_id,
+            func.coalesce(Application.fund_id, ""),
+            Application.budget_year,
+            Application.file_number,
+            func.coalesce(Application.title, OutboxMessage.topic),
+            OutboxMessage.created_at,
+            OutboxMessage.recipient_email,
+            OutboxMessage.last_error,
+        )
+        .outerjoin(Application, Application.id == OutboxMessage.application_id)
+        .where(OutboxMessage.status == "dead")
+        .where((Application.fund_id.in_(funds)) | (OutboxMessage.application_id.is_(None)))
+    )
+    groups.append(
+        _Group(
+            "undeliverable",
+            dead,
+            (OutboxMessage.created_at.desc(), OutboxMessage.id.desc()),
+            lambda r: TodoItem(
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                None,
+                local_date(r[5]),
+                note=f"an {r[6] or '(keine Adresse)'}" + (f": {r[7]}" if r[7] else ""),
+            ),
+        )
+    )
+    groups.append(_held_letters(funds))
+    found = _run(s, groups)
+    # the unused advances are one branch per fund (each fund its own time limit): one group of them
+    first = len(groups) - len(advances) - 2
+    parts = found[first : first + len(advances)]
+    merged = TodoGroup(
+        "unused_advance",
+        GROUPS["unused_advance"],
+        tuple(i for g in parts for i in g.items)[:LIST_LIMIT],
+        sum(g.total for g in parts),
+    )
+    return [*found[:first], merged, *found[first + len(advances) :]]
+
+
+def _held_letters(funds: list[str]) -> _Group:
     """Letters of the office's funds held instead of rendered (a placeholder would have been empty)."""
     query = (
         select(*_app_cols(), Letter.created_at, Letter.kind)
         .join(Letter, Letter.application_id == Application.id)
         .where(Application.fund_id.in_(funds), Letter.pdf.is_(None), Letter.held_reason.is_not(None))
-        .order_by(Letter.created_at, Letter.id)
     )
 
     def item(r: Any) -> TodoItem:
@@ -260,20 +338,18 @@ def _held_letters(s: Session, funds: list[str]) -> TodoGroup:
         note = f"{label}: ein Platzhalter des Brieftextes hätte keinen Wert, der Brief wurde nicht erstellt"
         return TodoItem(r[0], r[1], r[2], r[3], r[4], None, local_date(r[5]), note=note)
 
-    return _group(s, "letter_held", query, item)
+    return _Group("letter_held", query, (Letter.created_at, Letter.id), item)
 
 
-def _unused_advances(fonds: Engine, s: Session, funds: list[str], today: date) -> TodoGroup:
-    """Advances paid longer ago than the fund's `payment.use_within_days`, no proof submitted yet."""
-    items: list[TodoItem] = []
-    total = 0
+def _unused_advances(fonds: Engine, s: Session, funds: list[str], today: date, now: datetime) -> list[_Group]:
+    """Advances paid longer ago than the fund's `payment.use_within_days`, no proof submitted yet: one
+    branch per fund with such a limit."""
+    out: list[_Group] = []
     for fund_id in funds:
         days = fonds.catalog.current(s, fund_id)[2].payment.use_within_days
         if days is None:
             continue
-        limit = datetime.combine(today - timedelta(days=days), datetime.min.time()).replace(
-            tzinfo=fonds.clock.now().tzinfo
-        )
+        limit = datetime.combine(today - timedelta(days=days), datetime.min.time()).replace(tzinfo=now.tzinfo)
         query = (
             select(*_app_cols(), Payment.amount_cents, Payment.paid_at)
             .join(Payment, Payment.application_id == Application.id)
@@ -284,17 +360,23 @@ def _unused_advances(fonds: Engine, s: Session, funds: list[str], today: date) -
                 Payment.kind.in_(("advance", "instalment")),
                 Payment.paid_at < limit,
             )
-            .order_by(Payment.paid_at, Payment.id)
         )
-        group = _group(
-            s,
-            "unused_advance",
-            query,
-            lambda r, d=days: TodoItem(
-                r[0], r[1], r[2], r[3], r[4], r[5], local_date(r[6]) + timedelta(days=d), True,
-                f"abgerufen am {local_date(r[6]).strftime('%d.%m.%Y')}, zu verwenden binnen {d} Tagen",
-            ),
+        out.append(
+            _Group(
+                "unused_advance",
+                query,
+                (Payment.paid_at, Payment.id),
+                _advance_item(days),
+            )
+        )
+    return out
+
+
+def _advance_item(days: int) -> Callable[[Any], TodoItem]:
+    def item(r: Any) -> TodoItem:
+        return TodoItem(
+            r[0], r[1], r[2], r[3], r[4], r[5], local_date(r[6]) + timedelta(days=days), True,
+            f"abgerufen am {local_date(r[6]).strftime('%d.%m.%Y')}, zu verwenden binnen {days} Tagen",
         )  # fmt: skip
-        items += group.items
-        total += group.total
-    return TodoGroup("unused_advance", GROUPS["unused_advance"], tuple(items[:LIST_LIMIT]), total)
+
+    return item

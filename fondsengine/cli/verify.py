@@ -40,6 +40,7 @@ def _print_report(report: Report) -> None:
     print(f"Briefe: {report.letters_checked} Prüfsummen geprüft")
     print(f"Abgleich: {report.payments_checked} Zahlungen, {report.applications_checked} Anträge geprüft")
     print(f"Summen: {report.years_checked} Haushaltsjahre mit ihren Monatssummen gegen die Buchungen geprüft")
+    print(f"Zähler: {report.counts_checked} Anzahlen je Fonds, Jahr und Stand gegen die Anträge geprüft")
     for f in report.findings:
         print(f"FEHLER {f.format()}")
     if report.ok:

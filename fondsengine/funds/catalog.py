@@ -5,9 +5,10 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from fondsengine.db import READ_SESSION
 from fondsengine.errors import NotFound
 from fondsengine.guidelines.loader import load_guideline_text
 from fondsengine.guidelines.model import Guideline
@@ -17,11 +18,13 @@ from fondsengine.workflow.machine import WorkflowMachine, machine_for
 from fondsengine.workflow.model import Workflow
 
 _VERSION_IDS = "fondsengine.workflow_version_ids"
+_CURRENT = "fondsengine.current_funds"  # read sessions: fund id -> (Fund, GuidelineVersion | None)
 
 
 def forget_version_ids(session: Session) -> None:
     """After storing a new workflow version: the next question reads the versions again."""
     session.info.pop(_VERSION_IDS, None)
+    session.info.pop(_CURRENT, None)
 
 
 class Catalog:
@@ -31,6 +34,9 @@ class Catalog:
         self._lock = threading.Lock()
         self._guidelines: dict[int, Guideline] = {}
         self._workflows: dict[int, Workflow] = {}
+        # the stored workflow version ids, with their (count, max id): versions are only ever added,
+        # so the same count and max id mean the same set
+        self._version_set: tuple[tuple[int, int], tuple[int, ...]] | None = None
 
     def guideline(self, session: Session, version_id: int) -> Guideline:
         """The guideline of a stored version."""
@@ -87,26 +93,73 @@ class Catalog:
             )
         return tuple(found)
 
-    @staticmethod
-    def _version_ids(session: Session) -> tuple[int, ...]:
-        """The stored workflow versions, read once per session (a page asks for several meanings)."""
-        ids = session.info.get(_VERSION_IDS)
-        if ids is None:
+    def _version_ids(self, session: Session) -> tuple[int, ...]:
+        """The stored workflow versions, read once per session (a page asks for several meanings). In a
+        read session the statement that loads the funds also says how many versions there are and the
+        newest id; the ids themselves are read only when that differs from what this catalog knows."""
+        ids: tuple[int, ...] | None = session.info.get(_VERSION_IDS)
+        if ids is not None:
+            return ids
+        fingerprint = self._currents(session)[1] if session.info.get(READ_SESSION) else None
+        with self._lock:
+            known = self._version_set
+        if fingerprint is not None and known is not None and known[0] == fingerprint:
+            ids = known[1]
+        else:
             ids = tuple(session.scalars(select(WorkflowVersion.id).order_by(WorkflowVersion.id)))
-            session.info[_VERSION_IDS] = ids
+            with self._lock:
+                self._version_set = ((len(ids), max(ids, default=0)), ids)
+        session.info[_VERSION_IDS] = ids
         return ids
+
+    @staticmethod
+    def _currents(
+        session: Session,
+    ) -> tuple[dict[str, tuple[Fund, GuidelineVersion | None]], tuple[int, int]]:
+        """Every fund with its current guideline version row, and (count, max id) of the stored workflow
+        versions: one statement, kept for the rest of a read session (a page and its layout ask for
+        several funds). Only read sessions keep it: a use case may change a fund's version."""
+        memo = session.info.get(_CURRENT)
+        if memo is not None:
+            return memo  # type: ignore[no-any-return]
+        rows = session.execute(
+            select(
+                Fund,
+                GuidelineVersion,
+                select(func.count(WorkflowVersion.id)).scalar_subquery(),
+                select(func.coalesce(func.max(WorkflowVersion.id), 0)).scalar_subquery(),
+            )
+            .outerjoin(GuidelineVersion, GuidelineVersion.id == Fund.current_guideline_id)
+            .order_by(Fund.id)
+        ).all()
+        funds = {row[0].id: (row[0], row[1]) for row in rows}
+        fingerprint = (int(rows[0][2]), int(rows[0][3])) if rows else (-1, -1)
+        memo = (funds, fingerprint)
+        if session.info.get(READ_SESSION):
+            session.info[_CURRENT] = memo
+        return memo
+
+    def fund_ids(self, session: Session) -> list[str]:
+        """Every fund's id, in order (from the statement `current` reads in a read session)."""
+        if not session.info.get(READ_SESSION):
+            return list(session.scalars(select(Fund.id).order_by(Fund.id)))
+        return list(self._currents(session)[0])
 
     def machine(self, session: Session, version_id: int, guards: Any) -> WorkflowMachine:
         """The shared state machine of a workflow version."""
         return machine_for(self.workflow(session, version_id), guards)
 
     def current(self, session: Session, fund_id: str) -> tuple[Fund, GuidelineVersion, Guideline]:
-        """A fund, its current guideline version row and the parsed guideline."""
-        fund = session.get(Fund, fund_id)
-        if fund is None or fund.current_guideline_id is None or not fund.active:
+        """A fund, its current guideline version row and the parsed guideline (in a read session from
+        one statement for all funds, see `_currents`)."""
+        if not session.info.get(READ_SESSION):
+            fund = session.get(Fund, fund_id)
+            current = fund.current_guideline_id if fund is not None else None
+            row = session.get(GuidelineVersion, current) if current is not None else None
+        else:
+            fund, row = self._currents(session)[0].get(fund_id, (None, None))
+        if fund is None or fund.current_guideline_id is None or not fund.active or row is None:
             raise NotFound(f"Den Fonds „{fund_id}“ gibt es nicht.")
-        row = session.get(GuidelineVersion, fund.current_guideline_id)
-        assert row is not None
         return fund, row, self.guideline(session, row.id)
 
     def current_guidelines(self, session: Session) -> list[Guideline]:

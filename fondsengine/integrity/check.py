@@ -1,7 +1,8 @@
 """Verify what the database cannot protect against its owner: the hash chains of the ledger and
 the audit trail, their recorded heads, the stored letters' checksums, that ledger, payments,
 refunds and decisions agree, and that the budget years' running totals and month sums equal the
-fold over the ledger entries. Read-only; `fondsengine verify` and the nightly job call it."""
+fold over the ledger entries, and the counters of applications per state equal the applications.
+Read-only; `fondsengine verify` and the nightly job call it."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, func, select
 
 from fondsengine import ledger
+from fondsengine.applications import counts
 from fondsengine.engine import Engine
 from fondsengine.integrity.chain import CHAINS, GENESIS, ChainSpec, Head, iter_rows, read_head, row_hash
 from fondsengine.model import Application, BudgetYear, LedgerEntry, LedgerMonth, Letter, Payment, Refund
@@ -25,7 +27,7 @@ from fondsengine.reports.figures import LABELS
 class Finding:
     """One thing that is broken: which check, which table and row, and what (German)."""
 
-    check: str  # "kette", "kettenkopf", "anker", "briefe", "abgleich", "summen"
+    check: str  # "kette", "kettenkopf", "anker", "briefe", "abgleich", "summen", "zaehler"
     table: str
     row_id: int | None
     message: str
@@ -59,6 +61,7 @@ class Report:
     payments_checked: int = 0
     applications_checked: int = 0
     years_checked: int = 0
+    counts_checked: int = 0
 
     @property
     def ok(self) -> bool:
@@ -405,6 +408,29 @@ def _check_totals(conn: Connection, out: list[Finding]) -> int:
     return checked
 
 
+def _check_counts(conn: Connection, out: list[Finding]) -> int:
+    """The counter table (applications and requested sum per fund, year, state) equals the fold over
+    the applications. Returns the number of keys compared."""
+    stored, folded = counts.stored(conn), counts.fold(conn)
+    keys = sorted(set(stored) | set(folded))
+    for key in keys:
+        have, want = stored.get(key, counts.Count()), folded.get(key, counts.Count())
+        if have != want:
+            fund_id, year, state, submitted = key
+            out.append(
+                Finding(
+                    "zaehler",
+                    "application_counts",
+                    None,
+                    f"Haushaltsjahr {year} ({fund_id}), Stand {state}"
+                    f"{'' if submitted else ' (nie eingereicht)'}: {have.count} Anträge über "
+                    f"{format_euro(have.requested_cents)} gezählt, es sind {want.count} über "
+                    f"{format_euro(want.requested_cents)}",
+                )
+            )
+    return len(keys)
+
+
 @contextmanager
 def _snapshot(fonds: Engine) -> Iterator[Connection]:
     """One consistent read of the whole database (REPEATABLE READ on PostgreSQL)."""
@@ -455,6 +481,7 @@ def verify(fonds: Engine, *, expect_heads: Sequence[str] = ()) -> Report:
         report.payments_checked = _check_payments(conn, report.findings)
         report.applications_checked = _check_grants(fonds, conn, report.findings)
         report.years_checked = _check_totals(conn, report.findings)
+        report.counts_checked = _check_counts(conn, report.findings)
     return report
 
 

@@ -125,6 +125,33 @@ def remember_roles(
     _remember(_roles_memo(session), (actor.user_id, fund_id, today), rows)
 
 
+def managed_funds(session: Session, actor: Actor, today: date) -> list[tuple[str, str]]:
+    """(id, name) of the funds the actor manages today, by name: one query for the user's roles in every
+    fund, which also fills the per-transaction memo of `fund_roles` for each of these funds."""
+    if actor.system or actor.user_id is None:
+        return []
+    rows = session.execute(
+        select(User.active, Membership.fund_id, Membership.role, Fund.name)
+        .outerjoin(
+            Membership,
+            and_(Membership.user_id == User.id, Membership.valid_on(today)),
+        )
+        .outerjoin(Fund, Fund.id == Membership.fund_id)
+        .where(User.id == actor.user_id)
+    ).all()
+    active = bool(rows) and bool(rows[0][0])
+    roles: dict[str, set[str]] = {}
+    names: dict[str, str] = {}
+    for _active, fund_id, role, name in rows:
+        if fund_id is not None and active:
+            roles.setdefault(fund_id, set()).add(role)
+            names[fund_id] = name
+    memo = _roles_memo(session)
+    for fund_id, held in roles.items():
+        memo.setdefault((actor.user_id, fund_id, today), (active, frozenset(held)))
+    return sorted(((f, names[f]) for f, held in roles.items() if "manager" in held), key=lambda fn: (fn[1], fn[0]))
+
+
 def forget_roles(session: Session) -> None:
     """Drop the per-transaction memo of roles (after a membership change)."""
     session.info.pop("fonds_roles", None)

@@ -2,6 +2,7 @@
 
 from fondsengine.model.application import (
     Application,
+    ApplicationCount,
     ApplicationRevision,
     Attachment,
     CostItem,
@@ -39,6 +40,7 @@ from fondsengine.model.user import ErasureRequest, Membership, ThrottleCounter, 
 __all__ = [
     "AgendaItem",
     "Application",
+    "ApplicationCount",
     "ApplicationMessage",
     "ApplicationOrganisation",
     "ApplicationRevision",

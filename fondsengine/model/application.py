@@ -53,12 +53,14 @@ class Application(Base):
     )
 
     id: Mapped[intpk]
-    fund_id: Mapped[str] = mapped_column(ForeignKey("funds.id"))
-    budget_year: Mapped[int] = mapped_column(Integer)
+    # fund_id, budget_year, state, requested_cents and submitted_at keep their old value at every change
+    # (active_history): the counters of application_counts move from the old key to the new one
+    fund_id: Mapped[str] = mapped_column(ForeignKey("funds.id"), active_history=True)
+    budget_year: Mapped[int] = mapped_column(Integer, active_history=True)
     file_number: Mapped[str | None] = mapped_column(String(40), unique=True)
     guideline_version_id: Mapped[int] = mapped_column(ForeignKey("guideline_versions.id"))
     workflow_version_id: Mapped[int] = mapped_column(ForeignKey("workflow_versions.id"))
-    state: Mapped[str] = mapped_column(String(40))
+    state: Mapped[str] = mapped_column(String(40), active_history=True)
     row_version: Mapped[int] = mapped_column(Integer, default=1)
     client_token: Mapped[str | None] = mapped_column(String(64))  # idempotency key of the creating form post
 
@@ -95,7 +97,7 @@ class Application(Base):
     continues_file_number: Mapped[str | None] = mapped_column(String(40))
     lifted_limits: Mapped[dict[str, Any]] = mapped_column(default=dict)  # soft limit code -> reason
 
-    requested_cents: Mapped[Cents]
+    requested_cents: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0, active_history=True)
     own_funds_cents: Mapped[Cents]
     volunteer_hours: Mapped[Decimal] = mapped_column(Numeric(8, 2), default=Decimal(0))
     other_funding_cents: Mapped[Cents]
@@ -123,7 +125,7 @@ class Application(Base):
     participants_reached: Mapped[int | None]
 
     created_at: Mapped[datetime]
-    submitted_at: Mapped[datetime | None]
+    submitted_at: Mapped[datetime | None] = mapped_column(active_history=True)
     updated_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
     anonymised_at: Mapped[datetime | None]
@@ -158,6 +160,26 @@ for _name in SEARCHED_COLUMNS:
         postgresql_using="gin",
         postgresql_ops={f"{_name}_lower": "gin_trgm_ops"},
     ).ddl_if(dialect="postgresql")
+
+
+class ApplicationCount(Base):
+    """How many applications, and their requested sum, a fund has per budget year, state and whether
+    they were ever submitted: kept in the transaction of every change by the write session's hooks
+    (fondsengine/applications/counts.py), so counts per state are read from one small row each;
+    `fondsengine verify` compares them with the applications."""
+
+    __tablename__ = "application_counts"
+    __table_args__ = (
+        CheckConstraint("count >= 0", name="count_not_negative"),
+        CheckConstraint("requested_cents >= 0", name="requested_not_negative"),
+    )
+
+    fund_id: Mapped[str] = mapped_column(ForeignKey("funds.id"), primary_key=True)
+    budget_year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    state: Mapped[str] = mapped_column(String(40), primary_key=True)
+    submitted: Mapped[bool] = mapped_column(primary_key=True)  # submitted_at IS NOT NULL
+    count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    requested_cents: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
 
 
 class CostItem(Base):

@@ -37,7 +37,7 @@ from sqlalchemy.sql.selectable import Subquery
 from fondsengine import ledger
 from fondsengine.engine import Engine
 from fondsengine.errors import NotFound
-from fondsengine.model import Application, Fund, LedgerEntry, Refund
+from fondsengine.model import Application, ApplicationCount, BudgetYear, Fund, LedgerEntry, Refund
 
 LABELS: dict[str, str] = {
     "applied": "Beantragt",
@@ -267,22 +267,37 @@ def application_money(session: Session, fund_id: str, year: int) -> dict[int, Mo
     return out
 
 
-def year_figures(session: Session, fund_id: str, year: int) -> YearFigures:
-    """All figures of a fund's budget year: the ledger's from the year's running totals (one row,
-    `ledger.balance`), the applied sum and refund claims by two aggregate queries."""
-    b = ledger.balance(session, fund_id, year)
-    claimed = session.scalar(
+def _applied(fund_id: Any, year: Any, states: tuple[str, ...] | None = None) -> tuple[Any, Any]:
+    """SQL: (count, requested sum) of a fund year's submitted applications (in these states) from the
+    counter table application_counts (a few rows by its key; kept with every change)."""
+    where = [ApplicationCount.fund_id == fund_id, ApplicationCount.budget_year == year]
+    if states is None:
+        where.append(ApplicationCount.submitted.is_(True))
+    else:
+        where.append(ApplicationCount.state.in_(states))
+    base = select().where(*where)
+    return (
+        base.add_columns(func.coalesce(func.sum(ApplicationCount.count), 0)).scalar_subquery(),
+        base.add_columns(func.coalesce(func.sum(ApplicationCount.requested_cents), 0)).scalar_subquery(),
+    )
+
+
+def _claimed(fund_id: Any, year: Any) -> Any:
+    """SQL: the refund claims of a fund year's applications (refunds are few; each joins its application)."""
+    return (
         select(func.coalesce(func.sum(Refund.claimed_cents), 0))
         .join(Application, Application.id == Refund.application_id)
         .where(Application.fund_id == fund_id, Application.budget_year == year)
+        .scalar_subquery()
     )
-    count, applied = session.execute(
-        select(func.count(Application.id), func.coalesce(func.sum(Application.requested_cents), 0)).where(
-            Application.fund_id == fund_id,
-            Application.budget_year == year,
-            Application.submitted_at.is_not(None),
-        )
-    ).one()
+
+
+def year_figures(session: Session, fund_id: str, year: int) -> YearFigures:
+    """All figures of a fund's budget year: the ledger's from the year's running totals (one row,
+    `ledger.balance`), the applied sum from the counters and the refund claims in one more statement."""
+    b = ledger.balance(session, fund_id, year)
+    count_q, applied_q = _applied(fund_id, year)
+    claimed, count, applied = session.execute(select(_claimed(fund_id, year), count_q, applied_q)).one()
     return YearFigures(
         fund_id=fund_id,
         year=year,
@@ -301,13 +316,69 @@ def year_figures(session: Session, fund_id: str, year: int) -> YearFigures:
     )
 
 
+@dataclass(frozen=True)
+class FundYears:
+    """Every budget year of a fund with its figures, and the undecided applications of each year."""
+
+    figures: dict[int, YearFigures]  # by year, every year that has a budget_years row
+    pipeline: dict[int, tuple[int, int]]  # year -> (count, requested sum) in the undecided states
+
+
+def fund_year_figures(session: Session, fund_id: str, undecided: tuple[str, ...]) -> FundYears:
+    """All budget years of a fund in ONE statement: each year's running totals (budget_years), its
+    applied sum and the undecided applications (`undecided`: the workflow's states) from the counter
+    table, its refund claims. Nothing here grows with the ledger or the applications."""
+    applied_n, applied_sum = _applied(BudgetYear.fund_id, BudgetYear.year)
+    open_n, open_sum = _applied(BudgetYear.fund_id, BudgetYear.year, undecided)
+    rows = session.execute(
+        select(
+            BudgetYear.year,
+            *ledger.TOTAL_COLUMNS,
+            _claimed(BudgetYear.fund_id, BudgetYear.year),
+            applied_n,
+            applied_sum,
+            open_n,
+            open_sum,
+        ).where(BudgetYear.fund_id == fund_id)
+    ).all()
+    width = len(ledger.TOTAL_COLUMNS)
+    figures: dict[int, YearFigures] = {}
+    pipeline: dict[int, tuple[int, int]] = {}
+    for row in rows:
+        year = int(row[0])
+        b = ledger.balance_of(tuple(row)[1 : 1 + width])
+        claimed, count, applied, n_open, sum_open = (int(v or 0) for v in tuple(row)[1 + width :])
+        figures[year] = YearFigures(
+            fund_id=fund_id,
+            year=year,
+            applied=applied,
+            applied_count=count,
+            allocated=b.allocated,
+            carried=b.carried,
+            expired=b.expired,
+            money=MoneyFigures(b.approved, b.released, b.paid, claimed, b.refunded),
+        )
+        pipeline[year] = (n_open, sum_open)
+    return FundYears(figures, pipeline)
+
+
 def state_rows(session: Session, fund_id: str, year: int) -> list[StateRow]:
-    """The year's submitted applications grouped by state with their money (three grouped queries)."""
+    """The year's submitted applications grouped by state with their money (three grouped queries; the
+    counts and requested sums from the counter table)."""
     in_year = (Application.fund_id == fund_id, Application.budget_year == year)
-    counts = session.execute(
-        select(Application.state, func.count(Application.id), func.coalesce(func.sum(Application.requested_cents), 0))
-        .where(*in_year, Application.submitted_at.is_not(None))
-        .group_by(Application.state)
+    counts = session.execute(  # from the counter table, not a scan of the year's applications
+        select(
+            ApplicationCount.state,
+            func.sum(ApplicationCount.count),
+            func.coalesce(func.sum(ApplicationCount.requested_cents), 0),
+        )
+        .where(
+            ApplicationCount.fund_id == fund_id,
+            ApplicationCount.budget_year == year,
+            ApplicationCount.submitted.is_(True),
+            ApplicationCount.count > 0,
+        )
+        .group_by(ApplicationCount.state)
     ).all()
     parts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     field_of = {"commitment": "approved", "release": "released", "payment": "paid", "refund": "refund_received"}
@@ -344,10 +415,12 @@ def read_year(fonds: Engine, fund_id: str, year: int) -> YearFigures:
 
 __all__ = [
     "LABELS",
+    "FundYears",
     "MoneyFigures",
     "StateRow",
     "YearFigures",
     "application_money",
+    "fund_year_figures",
     "holding_money",
     "ledger_by_application",
     "read_year",

@@ -6,12 +6,11 @@ from datetime import date
 
 from flask import abort
 
-from fondsengine.applications.decisions import require_manager
 from fondsengine.clock import local_date
-from fondsengine.errors import FondsError, PermissionDenied
+from fondsengine.errors import FondsError
+from fondsengine.lifecycle import authz
 from fondsengine.lifecycle.authz import FundChoice as FundChoice  # re-exported for the office views
-from fondsengine.lifecycle.authz import funds_with_role
-from webapp.extensions import actor, fonds
+from webapp.extensions import actor, fonds, page_read
 
 Errors = list[tuple[str | None, str]]
 
@@ -22,8 +21,9 @@ def today() -> date:
 
 
 def managed_funds() -> list[FundChoice]:
-    """The funds the logged-in user manages today, by name (one query)."""
-    return funds_with_role(fonds(), actor(), ("manager",))
+    """The funds the logged-in user manages today, by name (the engine decides, one query in the
+    request's read session, which then also knows the user's roles in these funds)."""
+    return [FundChoice(i, name) for i, name in authz.managed_funds(page_read(), actor(), today())]
 
 
 def require_any_fund() -> list[FundChoice]:
@@ -35,10 +35,9 @@ def require_any_fund() -> list[FundChoice]:
 
 
 def require_fund(fund_id: str) -> None:
-    """403 unless the logged-in user manages this fund (the engine decides)."""
-    try:
-        require_manager(fonds(), actor(), fund_id)
-    except PermissionDenied:
+    """403 unless the logged-in user manages this fund (the engine decides; in the request's read
+    session, so after `managed_funds` without another query)."""
+    if "manager" not in authz.fund_roles(page_read(), actor(), fund_id, today()):
         abort(403)
 
 

@@ -9,17 +9,17 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_required
 from sqlalchemy import select
 
-from fondsengine.applications.todo import office_todo
+from fondsengine.applications.todo import todo_lists
 from fondsengine.inputs import MAX_YEAR, MIN_YEAR
 from fondsengine.ledger import Balance
 from fondsengine.model import BudgetYear
-from fondsengine.reports.figures import read_year
+from fondsengine.reports.figures import fund_year_figures, year_figures
 from webapp import fields
-from webapp.extensions import actor, fonds
+from webapp.extensions import fonds, page_read
 from webapp.manage import bp
 from webapp.manage.chart import monthly, months_to_draw, year_chart
 from webapp.manage.common import FundChoice, require_any_fund, require_fund, today
-from webapp.manage.reads import attention, pipeline_cents, undecided_states
+from webapp.manage.reads import attention, undecided_states
 
 CHART_WIDTH = 600
 
@@ -86,22 +86,25 @@ def pick_year(years: list[int]) -> int:
 @bp.route("/")
 @login_required
 def index() -> ResponseReturnValue:
-    """Budget dashboard of one fund and budget year."""
+    """Budget dashboard of one fund and budget year: every read in the request's one read session,
+    each list and figure from one statement (issue 19: the budget figures from the running totals,
+    counts from the counter table, the to-do list and the attention lists one UNION each)."""
     funds = require_any_fund()
     fund_id = pick_fund(funds)
-    years = fund_years(fund_id)
-    year = pick_year(years)
-    f = fonds()
-    figures = read_year(f, fund_id, year)
-    balance = figures.balance()
-    next_figures = read_year(f, fund_id, year + 1) if year + 1 in years else None
+    f, s = fonds(), page_read()
     now = f.clock.now()
-    with f.db.read() as s:
-        _fund, row, _g = f.catalog.current(s, fund_id)
-        workflow = f.catalog.workflow(s, row.workflow_version_id)
-        pipeline_count, pipeline = pipeline_cents(s, fund_id, year, undecided_states(workflow))
-        att = attention(s, fund_id, year, today(), now, workflow)
-        months = monthly(s, fund_id, year)
+    _fund, row, _g = f.catalog.current(s, fund_id)
+    workflow = f.catalog.workflow(s, row.workflow_version_id)
+    per_year = fund_year_figures(s, fund_id, undecided_states(workflow))
+    years = sorted(per_year.figures, reverse=True)
+    year = pick_year(years)
+    figures = per_year.figures.get(year) or year_figures(s, fund_id, year)  # a year without a budget row
+    balance = figures.balance()
+    next_figures = per_year.figures.get(year + 1)
+    pipeline_count, pipeline = per_year.pipeline.get(year, (0, 0))
+    att = attention(s, fund_id, year, today(), now, workflow)
+    months = monthly(s, fund_id, year)
+    todo = todo_lists(f, s, [fc.id for fc in funds], now)
     fund_name = next((fc.name for fc in funds if fc.id == fund_id), fund_id)
     return render_template(
         "manage/dashboard.html",
@@ -113,7 +116,7 @@ def index() -> ResponseReturnValue:
         balance=balance,
         figures=figures,
         next_figures=next_figures,
-        todo=office_todo(f, actor()),
+        todo=todo,
         pipeline=pipeline,
         pipeline_count=pipeline_count,
         segments=bar_segments(balance),

@@ -1,6 +1,7 @@
 """The application queue: filter, search, sort, paginate; CSV and XLSX export of the filter.
 
-One query per page plus one count; the filters hit the (fund_id, budget_year, state) index.
+One query per page plus one count (from the counter table application_counts when only fund, year
+and state are filtered); the filters hit the (fund_id, budget_year, state) index.
 The text search is a case-insensitive substring match over title, contact name, organisation,
 description and file number: trigram indexes answer it on PostgreSQL; on SQLite the FTS5
 trigram table `applications_search` (migration 0016) answers terms of three or more
@@ -19,13 +20,14 @@ from flask import abort, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 from sqlalchemy import ColumnElement, Select, column, exists, func, literal_column, or_, select, table
+from sqlalchemy.orm import Session
 
 from fondsengine.errors import InvalidInput
 from fondsengine.inputs import MAX_YEAR, MIN_YEAR
-from fondsengine.model import Application, CostItem, Fund, JurySession
+from fondsengine.model import Application, ApplicationCount, CostItem, Fund, JurySession
 from fondsengine.model.application import SEARCH_TABLE
 from webapp import fields
-from webapp.extensions import fonds
+from webapp.extensions import fonds, page_read
 from webapp.manage import bp
 from webapp.manage.common import Errors, FundChoice, require_any_fund, today
 
@@ -115,10 +117,9 @@ def parse_filter(args: Any, funds: list[FundChoice]) -> QueueFilter:
         year = None
     page = min(fields.ident(raw["seite"]) or 1, 100_000)
     sort = raw["sort"] if raw["sort"] in SORTS else "eingang"
-    f = fonds()
-    with f.db.read() as s:
-        initial_states = f.catalog.state_ids(s, initial=True)
-        proof_states = f.catalog.state_ids(s, waiting_for="proof")
+    f, s = fonds(), page_read()
+    initial_states = f.catalog.state_ids(s, initial=True)
+    proof_states = f.catalog.state_ids(s, waiting_for="proof")
     return QueueFilter(
         fund_ids=fund_ids,
         year=year,
@@ -229,32 +230,54 @@ def rows_select(qf: QueueFilter, day: date) -> Any:
     return stmt.order_by(order.nulls_last(), Application.id.desc() if qf.descending else Application.id)
 
 
+def counts_answer(qf: QueueFilter) -> bool:
+    """True when the filter is fund, year and state only: the counter table knows the total."""
+    return not (
+        qf.selected or qf.kind or qf.category or qf.min_cents is not None or qf.max_cents is not None
+        or qf.overdue or qf.text
+    )  # fmt: skip
+
+
+def queue_total(s: Session, qf: QueueFilter, day: date) -> int:
+    """How many applications the filter finds: from the counter table application_counts (a few rows
+    per fund, year and state) when the filter is fund, year and state only, else a count of the filter."""
+    if not counts_answer(qf):
+        return int(s.scalar(select(func.count()).select_from(filtered(qf, day).subquery())) or 0)
+    state_rule = (
+        ApplicationCount.state == qf.state if qf.state else ApplicationCount.state.not_in(qf.initial_states)
+    )
+    stmt = select(func.coalesce(func.sum(ApplicationCount.count), 0)).where(
+        ApplicationCount.fund_id.in_(qf.fund_ids), state_rule
+    )
+    if qf.year is not None:
+        stmt = stmt.where(ApplicationCount.budget_year == qf.year)
+    return int(s.scalar(stmt) or 0)
+
+
 def state_labels(rows: Sequence[Any]) -> dict[tuple[int, str], str]:
     """(workflow version, state) -> German label, for the rows shown (workflows are cached)."""
-    f = fonds()
+    f, s = fonds(), page_read()
     out: dict[tuple[int, str], str] = {}
-    with f.db.read() as s:
-        for version in {r.workflow_version_id for r in rows}:
-            for st in f.catalog.workflow(s, version).states:
-                out[(version, st.id)] = st.label
+    for version in {r.workflow_version_id for r in rows}:
+        for st in f.catalog.workflow(s, version).states:
+            out[(version, st.id)] = st.label
     return out
 
 
 def filter_choices(fund_ids: list[str]) -> tuple[list[tuple[str, str]], list[tuple[str, str]], list[tuple[str, str]]]:
     """(states, applicant kinds, cost categories) of the funds' current guidelines and workflows."""
-    f = fonds()
+    f, s = fonds(), page_read()
     states: dict[str, str] = {}
     kinds: dict[str, str] = {}
     cats: dict[str, str] = {}
-    with f.db.read() as s:
-        for fund_id in fund_ids:
-            _fund, row, guideline = f.catalog.current(s, fund_id)
-            for st in f.catalog.workflow(s, row.workflow_version_id).states:
-                states.setdefault(st.id, st.label)
-            for k in guideline.applicants.kinds:
-                kinds.setdefault(k.id, k.label)
-            for c in guideline.costs.categories:
-                cats.setdefault(c.id, c.label)
+    for fund_id in fund_ids:
+        _fund, row, guideline = f.catalog.current(s, fund_id)
+        for st in f.catalog.workflow(s, row.workflow_version_id).states:
+            states.setdefault(st.id, st.label)
+        for k in guideline.applicants.kinds:
+            kinds.setdefault(k.id, k.label)
+        for c in guideline.costs.categories:
+            cats.setdefault(c.id, c.label)
     return list(states.items()), list(kinds.items()), list(cats.items())
 
 
@@ -265,20 +288,18 @@ def queue() -> ResponseReturnValue:
     funds = require_any_fund()
     qf = parse_filter(request.args, funds)
     day = today()
-    f = fonds()
-    with f.db.read() as s:
-        total = s.scalar(select(func.count()).select_from(filtered(qf, day).subquery())) or 0
-        pages = max(1, -(-int(total) // PAGE_SIZE))
-        page = min(qf.page, pages)
-        rows = s.execute(rows_select(qf, day).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    s = page_read()
+    total = queue_total(s, qf, day)
+    pages = max(1, -(-int(total) // PAGE_SIZE))
+    page = min(qf.page, pages)
+    rows = s.execute(rows_select(qf, day).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     states, kinds, cats = filter_choices([fc.id for fc in funds])
-    with f.db.read() as s:
-        sessions = s.execute(
-            select(JurySession.id, JurySession.starts_at, JurySession.place, Fund.name)
-            .join(Fund, Fund.id == JurySession.fund_id)
-            .where(JurySession.fund_id.in_(qf.fund_ids), JurySession.status != "closed")
-            .order_by(JurySession.starts_at)
-        ).all()
+    sessions = s.execute(
+        select(JurySession.id, JurySession.starts_at, JurySession.place, Fund.name)
+        .join(Fund, Fund.id == JurySession.fund_id)
+        .where(JurySession.fund_id.in_(qf.fund_ids), JurySession.status != "closed")
+        .order_by(JurySession.starts_at)
+    ).all()
     return render_template(
         "manage/queue.html",
         funds=funds,

@@ -1,6 +1,6 @@
 """Read queries of the office pages (dashboard attention lists, jury sessions).
 
-Each list is one query (with a limit) and, where a total is shown, one count; the filters
+The dashboard's attention lists and its next session are one statement (UNION ALL); the filters
 use the indexed columns (fund_id, budget_year, state; proof_due_on and lapse_due_on are
 narrowed by fund, year and state first).
 """
@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Date, String, cast, func, literal, null, select, union_all
 from sqlalchemy.orm import Session
 
 from fondsengine.model import AgendaItem, Application, JurySession
+from fondsengine.model.base import UTCDateTime
 from fondsengine.workflow.model import Workflow
 
 LIST_LIMIT = 20
@@ -43,7 +44,7 @@ class Attention:
 
     proofs_due: list[Item]
     lapsing: list[Item]
-    next_session: JurySession | None
+    next_session: NextSession | None
     next_session_agenda: int
 
 
@@ -52,35 +53,29 @@ def undecided_states(workflow: Workflow) -> tuple[str, ...]:
     return tuple(st.id for st in workflow.states if not st.initial and not st.terminal and st.outcome is None)
 
 
-def pipeline_cents(s: Session, fund_id: str, year: int, states: tuple[str, ...]) -> tuple[int, int]:
-    """(count, sum requested) of the undecided applications of a fund's year (one query)."""
-    row = s.execute(
-        select(func.count(Application.id), func.coalesce(func.sum(Application.requested_cents), 0))
-        .where(Application.fund_id == fund_id, Application.budget_year == year)
-        .where(Application.state.in_(states))
-    ).one()
-    return int(row[0]), int(row[1])
-
-
-def _cols() -> tuple[Any, ...]:
-    return (
-        Application.id,
-        Application.file_number,
-        Application.title,
-        Application.contact_name,
-        Application.state,
-    )
-
-
 def _day(value: datetime | None) -> date | None:
     from fondsengine.clock import local_date
 
     return local_date(value) if value is not None else None
 
 
-def _due(s: Session, fund_id: str, year: int, today: date, column, states, until: date) -> list[Item]:  # type: ignore[no-untyped-def]
-    rows = s.execute(
-        select(*_cols(), Application.approved_cents, column)
+@dataclass(frozen=True)
+class NextSession:
+    """The next planned or open jury session of a fund (what the dashboard links to)."""
+
+    id: int
+    starts_at: datetime
+    place: str | None
+
+
+def _due(n: int, fund_id: str, year: int, column: Any, states: tuple[str, ...], until: date) -> Any:
+    """SQL branch n: a fund year's applications in these states whose date `column` is due by `until`."""
+    inner = (
+        select(
+            Application.id, Application.file_number, Application.title, Application.contact_name,
+            Application.state, Application.approved_cents, column.label("due"),
+            func.row_number().over(order_by=(column, Application.id)).label("pos"),
+        )
         .where(
             Application.fund_id == fund_id,
             Application.budget_year == year,
@@ -90,17 +85,20 @@ def _due(s: Session, fund_id: str, year: int, today: date, column, states, until
         )
         .order_by(column, Application.id)
         .limit(LIST_LIMIT * 2)
-    ).all()
-    return [
-        Item(r.id, r.file_number, r.title, r.contact_name, r.state, r.approved_cents, r[-1], (r[-1] - today).days)
-        for r in rows
-    ]
+        .subquery(f"due{n}")
+    )  # fmt: skip
+    return select(
+        literal(n).label("part"), inner.c.pos, inner.c.id, inner.c.file_number, inner.c.title,
+        inner.c.contact_name, inner.c.state, inner.c.approved_cents, inner.c.due,
+        cast(null(), UTCDateTime()).label("starts_at"),
+    )  # fmt: skip
 
 
-def next_session(s: Session, fund_id: str, now: datetime) -> tuple[JurySession | None, int]:
-    """The next planned or open jury session of a fund and the size of its agenda."""
-    js = s.scalar(
-        select(JurySession)
+def _next_session(fund_id: str, now: datetime) -> Any:
+    """SQL branch 2: the next planned or open jury session of a fund with the size of its agenda."""
+    agenda = select(func.count(AgendaItem.id)).where(AgendaItem.session_id == JurySession.id).scalar_subquery()
+    inner = (
+        select(JurySession.id, JurySession.place, JurySession.starts_at, agenda.label("agenda"))
         .where(
             JurySession.fund_id == fund_id,
             JurySession.status.in_(("planned", "open")),
@@ -108,29 +106,39 @@ def next_session(s: Session, fund_id: str, now: datetime) -> tuple[JurySession |
         )
         .order_by(JurySession.starts_at)
         .limit(1)
+        .subquery("next_session")
     )
-    if js is None:
-        return None, 0
-    size = s.scalar(select(func.count(AgendaItem.id)).where(AgendaItem.session_id == js.id)) or 0
-    s.expunge(js)
-    return js, int(size)
+    return select(
+        literal(2).label("part"), literal(1).label("pos"), inner.c.id, cast(null(), String()), inner.c.place,
+        cast(null(), String()), cast(null(), String()), inner.c.agenda, cast(null(), Date()), inner.c.starts_at,
+    )  # fmt: skip
 
 
 def attention(s: Session, fund_id: str, year: int, today: date, now: datetime, workflow: Workflow) -> Attention:
     """What is coming up on the dashboard of one fund and budget year (states by their meaning
-    in the fund's workflow): proofs due soon, grants that lapse soon, the next jury session."""
+    in the fund's workflow): proofs due soon, grants that lapse soon, the next jury session with the
+    size of its agenda, in ONE statement (UNION ALL of the three)."""
     proof_states = workflow.state_ids(waiting_for="proof")
-    proofs = _due(
-        s, fund_id, year, today, Application.proof_due_on, proof_states, today + timedelta(days=PROOF_WINDOW_DAYS)
-    )
     may_lapse = workflow.state_ids(guarded_by="lapse_due")
-    lapsing = _due(
-        s, fund_id, year, today, Application.lapse_due_on, may_lapse, today + timedelta(days=LAPSE_WINDOW_DAYS)
-    )
-    js, agenda = next_session(s, fund_id, now)
+    rows = s.execute(
+        union_all(
+            _due(0, fund_id, year, Application.proof_due_on, proof_states, today + timedelta(days=PROOF_WINDOW_DAYS)),
+            _due(1, fund_id, year, Application.lapse_due_on, may_lapse, today + timedelta(days=LAPSE_WINDOW_DAYS)),
+            _next_session(fund_id, now),
+        )
+    ).all()
+    lists: dict[int, list[Item]] = {0: [], 1: []}
+    js, agenda = None, 0
+    for r in sorted(rows, key=lambda r: (int(r[0]), int(r[1]))):
+        part = int(r[0])
+        if part == 2:
+            js, agenda = NextSession(int(r[2]), r[9], r[4]), int(r[7] or 0)
+        else:
+            day = r[8]
+            lists[part].append(Item(int(r[2]), r[3], r[4], r[5], r[6], r[7], day, (day - today).days))
     return Attention(
-        proofs_due=[i for i in proofs if (i.days or 0) >= 0],
-        lapsing=lapsing,
+        proofs_due=[i for i in lists[0] if (i.days or 0) >= 0],
+        lapsing=lists[1],
         next_session=js,
         next_session_agenda=agenda,
     )
