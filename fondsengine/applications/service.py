@@ -72,6 +72,7 @@ class ApplicationInput:
     group_members: tuple[str, ...] = ()  # members of the applicant's group (no fees for them)
     input_tax_deductible: bool = False  # entitled to deduct input tax: eligible costs are net
     de_minimis_prior_cents: int | None = None  # earlier de-minimis aid (businesses), None: none declared
+    de_minimis_prior_on: date | None = None  # day of the latest earlier de-minimis aid
     continues_file_number: str | None = None  # file number of the earlier funded project this continues
 
 

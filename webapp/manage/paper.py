@@ -15,6 +15,7 @@ from sqlalchemy import select
 from fondsengine.accounts.users import create_user, normalise_email
 from fondsengine.applications.service import PaperPerson, enter_paper_application
 from fondsengine.errors import FondsError, InvalidInput
+from fondsengine.guidelines.asks import rule_questions
 from fondsengine.guidelines.model import Guideline
 from fondsengine.model import User
 from webapp import fields
@@ -95,5 +96,6 @@ def paper() -> ResponseReturnValue:
         errors=summary,
         err={k: m for k, m in summary if k},
         area_links=AREA_LINKS,
+        asks=rule_questions(guideline),
         extra_fields=[ff for ff in guideline.form_fields if ff.id not in CORE_FIELDS],
     ), 400 if summary else 200
