@@ -18,10 +18,13 @@ from fondsengine.model import Application, Receipt
 from fondsengine.payments import proofs
 from fondsengine.payments import service as payments
 from fondsengine.payments.proofs import ReceiptInput
+from tests.integration import test_guideline_examples as examples
 from tests.integration.test_decision_letters import letters
-from tests.integration.test_guideline_examples import ROOT, SF, cast  # noqa: F401 (fixture)
 from tests.support.factories import quartiersfonds_input, with_bank_account
 from tests.support.journey import Journey
+
+ROOT, SF = examples.ROOT, examples.SF
+cast = examples.cast  # the fixture: the example funds and their people
 
 
 def _above_normal_max() -> object:
