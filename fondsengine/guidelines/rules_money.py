@@ -39,7 +39,6 @@ LIMIT_CODES = frozenset(
     }
 )
 
-
 def pct(share: Fraction | None) -> str:
     """A share as a German percent text: 50 %, 66,67 %."""
     value = (share or Fraction(0)) * 100
@@ -189,7 +188,10 @@ def check_costs(app: ApplicationData, g: Guideline) -> list[Finding]:
         if cat is None or counted >= amount:
             continue
         if cat.max_cents is not None and counted == cat.max_cents:
-            text = f"{cat.label} sind nur bis {eur(cat.max_cents)} förderfähig (geplant {eur(amount)})."
+            text = (
+                f"{cat.label} sind nur bis {eur(cat.max_cents)} förderfähig (geplant "
+                f"{eur(amount)})."
+            )
             out.append(Finding("costs.category_above_max", W, text, cat.clause, "cost_items"))
         else:
             share = pct(cat.max_share)
@@ -252,13 +254,16 @@ def check_amounts(app: ApplicationData, g: Guideline, ctx: CheckContext) -> list
             f"haben schon {eur(ctx.applicant_other_grants_cents)} erhalten oder beantragt, "
             f"möglich sind noch {eur(rest)} (beantragt {eur(req)})."
         )
-        out.append(Finding("amount.applicant_year_cap", B, text, a.cap_clause or a.clause, "requested"))
+        out.append(
+            Finding("amount.applicant_year_cap", B, text, a.cap_clause or a.clause, "requested")
+        )
     if ctx.repeat_count > 0 and not a.repeat_allowed:
         out.append(
             Finding(
                 "amount.repeat_not_allowed",
                 B,
-                "Ein Projekt, das schon einmal gefördert wurde, kann nicht noch einmal gefördert werden.",
+                "Ein Projekt, das schon einmal gefördert wurde, kann nicht noch einmal "
+                "gefördert werden.",
                 a.repeat_clause or a.clause,
             )
         )
@@ -268,7 +273,9 @@ def check_amounts(app: ApplicationData, g: Guideline, ctx: CheckContext) -> list
             f"Dieses Projekt wurde schon {ctx.repeat_count}-mal gefördert; nach der Richtlinie "
             f"kann es höchstens {a.repeat_max}-mal wiederholt gefördert werden."
         )
-        out.append(Finding("amount.repeat_max_reached", B, text, a.repeat_clause or a.clause, "requested"))
+        out.append(
+            Finding("amount.repeat_max_reached", B, text, a.repeat_clause or a.clause, "requested")
+        )
         return out
     share = effective_share(g, ctx.repeat_count)
     base = share_base_cents(app, g, ctx)
@@ -299,7 +306,9 @@ def check_amounts(app: ApplicationData, g: Guideline, ctx: CheckContext) -> list
                 f"Der Zuschuss darf höchstens {pct(share)} der förderfähigen Kosten betragen "
                 f"(höchstens {eur(limit)}, beantragt {eur(req)})."
             )
-            out.append(Finding("amount.above_share", B, text, a.share_clause or a.clause, "requested"))
+            out.append(
+                Finding("amount.above_share", B, text, a.share_clause or a.clause, "requested")
+            )
     return out
 
 
@@ -316,7 +325,9 @@ def soft_limits(app: ApplicationData, g: Guideline) -> list[tuple[str, str]]:
     if a.normal_share is not None:
         eligible = breakdown(app, g).eligible_cents
         if req > share_of(eligible, a.normal_share):
-            out.append((SOFT_SHARE, f"in der Regel höchstens {pct(a.normal_share)} der förderfähigen Kosten"))
+            out.append(
+                (SOFT_SHARE, f"in der Regel höchstens {pct(a.normal_share)} der förderfähigen Kosten")
+            )
     return out
 
 
@@ -407,7 +418,10 @@ def check_own_contribution(app: ApplicationData, g: Guideline) -> list[Finding]:
             limit = f"höchstens {eur(euro_cap)}"
         else:
             limit = f"höchstens bis {pct(own.volunteer_max_share)} der förderfähigen Kosten"
-        text = f"Ehrenamtliche Arbeit zählt {limit}: angerechnet werden {eur(counted)} von {eur(value)}."
+        text = (
+            f"Ehrenamtliche Arbeit zählt {limit}: angerechnet werden {eur(counted)} "
+            f"von {eur(value)}."
+        )
         clause = own.volunteer_clause or own.clause
         out.append(Finding("own.volunteer_capped", INFO, text, clause, "volunteer_hours"))
     need_total = required_share_cents(eligible, own.min_share)
@@ -463,7 +477,12 @@ def check_financing(app: ApplicationData, g: Guideline) -> list[Finding]:
 def _check_balance(app: ApplicationData, g: Guideline) -> list[Finding]:
     parts = breakdown(app, g)
     total = parts.total_cents + parts.overhead_cents
-    income = app.requested_cents + app.own_funds_cents + volunteer_counted_cents(app, g) + app.other_funding_cents
+    income = (
+        app.requested_cents
+        + app.own_funds_cents
+        + volunteer_counted_cents(app, g)
+        + app.other_funding_cents
+    )
     if not app.cost_items or income == total:
         return []
     diff = income - total

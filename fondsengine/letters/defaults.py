@@ -139,7 +139,9 @@ PROOF_PART_LABELS: dict[str, str] = {
     "receipts": "Belegliste mit Kopien aller Rechnungen und Zahlungsnachweise",
     "photos": "Fotos vom Projekt",
     "participants": "Zahl der erreichten Teilnehmenden",
-    "publicity_evidence": ("Nachweis der Öffentlichkeitsarbeit (z. B. Plakat oder Flyer mit Förderhinweis)"),
+    "publicity_evidence": (
+        "Nachweis der Öffentlichkeitsarbeit (z. B. Plakat oder Flyer mit Förderhinweis)"
+    ),
 }
 
 

@@ -128,19 +128,26 @@ def _approval_sections(ctx: LetterContext, d: ApprovalData) -> list[Flowable]:
             out += [para("Auflagen dieser Entscheidung:"), bullets(list(d.conditions))]
     out += [section("Auszahlung"), *paragraphs(d.payment_mode_text)]
     if d.lapse_on is not None:
-        rule = f"Rufen Sie bis zum {format_date(d.lapse_on)} keine Mittel ab, erlischt die Bewilligung"
+        rule = (
+            f"Rufen Sie bis zum {format_date(d.lapse_on)} keine Mittel ab, erlischt die Bewilligung"
+        )
         if d.lapse_after_days:
             rule += f" ({d.lapse_after_days} Tage nach der Bewilligung"
             rule += f", {d.lapse_clause})" if d.lapse_clause else ")"
         out += [section("Erlöschen der Bewilligung"), para(rule + ".")]
     out += [
         section("Verwendungsnachweis"),
-        para(f"Bitte reichen Sie den Verwendungsnachweis bis zum {format_date(d.proof_due)} ein. Dazu gehören:"),
+        para(
+            f"Bitte reichen Sie den Verwendungsnachweis bis zum {format_date(d.proof_due)} ein. "
+            "Dazu gehören:"
+        ),
         bullets([proof_part_label(p) for p in d.proof_parts]),
         para("Geld, das nicht wie bewilligt verwendet wird, ist zurückzuzahlen."),
     ]
     if d.publicity_text:
-        intro = "Bitte weisen Sie auf allen gedruckten und digitalen Materialien auf die Förderung hin"
+        intro = (
+            "Bitte weisen Sie auf allen gedruckten und digitalen Materialien auf die Förderung hin"
+        )
         if d.publicity_clause:
             intro += f" ({d.publicity_clause})"
         out += [
@@ -281,7 +288,10 @@ def _proof_sections(_ctx: LetterContext, d: ProofResultData) -> list[Flowable]:
         )
     elif d.final_payment_cents:
         out.append(
-            para(f"Den Restbetrag von {format_euro(d.final_payment_cents)} überweisen wir Ihnen in den nächsten Tagen.")
+            para(
+                f"Den Restbetrag von {format_euro(d.final_payment_cents)} überweisen wir "
+                "Ihnen in den nächsten Tagen."
+            )
         )
     else:
         out.append(para("Damit ist die Förderung Ihres Projekts abgeschlossen."))

@@ -273,7 +273,9 @@ def build_letter(ctx: LetterContext, subject: str, story: Sequence[Flowable]) ->
     return buffer.getvalue()
 
 
-def build_report(title: str, footer: str, story: Sequence[Flowable], *, wide: bool = False) -> bytes:
+def build_report(
+    title: str, footer: str, story: Sequence[Flowable], *, wide: bool = False
+) -> bytes:
     """Lay out a report: running title on top, footer text and 'Seite x von y' on every page."""
     buffer = io.BytesIO()
     size = landscape(A4) if wide else A4

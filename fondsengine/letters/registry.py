@@ -45,7 +45,9 @@ def render_letter(kind: str, ctx: LetterContext, data: object) -> bytes:
     """Render a letter of the given kind into PDF bytes (same input, same bytes)."""
     spec = letter_kind(kind)
     if not isinstance(data, spec.data_type):
-        raise TypeError(f"letter {kind!r} needs {spec.data_type.__name__}, got {type(data).__name__}")
+        raise TypeError(
+            f"letter {kind!r} needs {spec.data_type.__name__}, got {type(data).__name__}"
+        )
     from fondsengine.letters.compose import compose_letter  # reportlab: only when a letter is rendered
 
     return compose_letter(spec, ctx, data)

@@ -41,7 +41,9 @@ SAMPLE_OFFICE = Office(
     website="www.witten.example/innenstadt",
     city_name="Stadt Witten",
 )
-PUBLICITY = "Gefördert im Rahmen der Städtebauförderung von Bund, Land Nordrhein-Westfalen und Stadt Witten"
+PUBLICITY = (
+    "Gefördert im Rahmen der Städtebauförderung von Bund, Land Nordrhein-Westfalen und Stadt Witten"
+)
 CATEGORIES = ("Sachkosten", "Honorare", "Mieten", "Öffentlichkeitsarbeit", "Verpflegung")
 
 
@@ -74,7 +76,9 @@ def sample_approval(cost_lines: int = 3) -> ApprovalData:
         requested_cents=180000,
         purpose="Nachbarschaftliches Straßenfest mit Musik, Spielen und Flohmarkt",
         cost_lines=lines,
-        payment_mode_text=("Vor Projektbeginn können Sie einen Abschlag von bis zu 80 % der Zuwendung abrufen."),
+        payment_mode_text=(
+            "Vor Projektbeginn können Sie einen Abschlag von bis zu 80 % der Zuwendung abrufen."
+        ),
         proof_due=date(2026, 9, 30),
         proof_parts=("report", "receipts", "photos"),
         conditions=("Die Sondernutzungserlaubnis für die Straße ist vor dem Fest einzuholen.",),
@@ -91,7 +95,9 @@ def sample_approval(cost_lines: int = 3) -> ApprovalData:
 def sample_letter_data() -> dict[str, object]:
     """One sample data object for every letter kind."""
     return {
-        "receipt": ReceiptData(submitted_on=date(2026, 3, 2), requested_cents=180000, session_date=date(2026, 5, 12)),
+        "receipt": ReceiptData(
+            submitted_on=date(2026, 3, 2), requested_cents=180000, session_date=date(2026, 5, 12)
+        ),
         "changes": ChangesData(
             items=(
                 Reason("Kostenvoranschlag für die Bühnentechnik", "§ 6 Abs. 1"),
@@ -218,7 +224,8 @@ def sample_annual_report(projects: int = 25, year: int = 2026) -> AnnualReportDa
     paid = sum(p.paid_cents for p in funded)
     allocated = max(2000000, committed + 100000)
     monthly = tuple(
-        MonthlyUse(m, committed // 10 if 2 < m < 13 else 0, paid // 8 if 4 < m < 13 else 0) for m in range(1, 13)
+        MonthlyUse(m, committed // 10 if 2 < m < 13 else 0, paid // 8 if 4 < m < 13 else 0)
+        for m in range(1, 13)
     )
     return AnnualReportData(
         fund_name="Quartiersfonds „Dein Projektgeld“",
@@ -237,7 +244,8 @@ def sample_annual_report(projects: int = 25, year: int = 2026) -> AnnualReportDa
         applied_cents=committed + 250000,
         by_state=(CountRow("bewilligt", projects // 3 + 1), CountRow("abgelehnt", 4)),
         by_category=tuple(
-            CategoryRow(label, projects, committed // len(CATEGORIES), paid // len(CATEGORIES)) for label in CATEGORIES
+            CategoryRow(label, projects, committed // len(CATEGORIES), paid // len(CATEGORIES))
+            for label in CATEGORIES
         ),
         monthly=monthly,
         projects=funded,

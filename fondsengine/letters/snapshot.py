@@ -71,7 +71,10 @@ def payment_text(g: Guideline, approved: int) -> str:
 def _approval(d: dict[str, Any], g: Guideline, on: date) -> ApprovalData:
     approved = _cents(d.get("approved_cents"))
     labels = {c.id: c.label for c in g.costs.categories}
-    lines = tuple(CostLine(labels.get(cat, cat), desc, amount) for cat, desc, amount in d.get("cost_lines") or [])
+    lines = tuple(
+        CostLine(labels.get(cat, cat), desc, amount)
+        for cat, desc, amount in d.get("cost_lines") or []
+    )
     issuance = g.issuance
     lapse_on = d.get("lapse_due_on")
     return ApprovalData(
@@ -229,6 +232,8 @@ def letter_data(kind: str, d: dict[str, Any], g: Guideline, on: date) -> object:
             granting_body=g.decision.granting_body or g.office.city_name or "die Stadt",
         )
     raise ValueError(f"unknown letter kind {kind!r}")
+
+
 
 
 def snapshot_day(d: dict[str, Any], fallback: date) -> date:

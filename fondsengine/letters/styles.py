@@ -29,7 +29,9 @@ RULE = colors.Color(0.6, 0.6, 0.6)
 
 BODY = ParagraphStyle("body", fontName=REGULAR, fontSize=10, leading=14, spaceAfter=6)
 SUBJECT = ParagraphStyle("subject", fontName=BOLD, fontSize=11, leading=15, spaceAfter=12)
-HEADING = ParagraphStyle("heading", fontName=BOLD, fontSize=10, leading=14, spaceBefore=8, spaceAfter=4, keepWithNext=1)
+HEADING = ParagraphStyle(
+    "heading", fontName=BOLD, fontSize=10, leading=14, spaceBefore=8, spaceAfter=4, keepWithNext=1
+)
 HEADING_LOOSE = ParagraphStyle("heading_loose", parent=HEADING, keepWithNext=0)
 TITLE = ParagraphStyle("title", fontName=BOLD, fontSize=16, leading=20, spaceAfter=4)
 SMALL = ParagraphStyle("small", fontName=REGULAR, fontSize=8, leading=10, textColor=GREY)
@@ -134,7 +136,9 @@ def data_table(
     return table
 
 
-def amount_table(rows: Sequence[tuple[str, str]], *, bold_last: bool = False, width: float = 120 * mm) -> Table:
+def amount_table(
+    rows: Sequence[tuple[str, str]], *, bold_last: bool = False, width: float = 120 * mm
+) -> Table:
     """A two-column label/amount table (labels wrap, amounts align right)."""
     body = [[para(label, CELL), value] for label, value in rows]
     style = _base_style(header=False)

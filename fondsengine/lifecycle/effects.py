@@ -79,8 +79,6 @@ def book_payment(c: EffectContext) -> None:
         payment_id=c.payment_id,
         note=f"Auszahlung ({PAYMENT_KIND_LABELS.get(c.payment_kind or '', c.payment_kind)})",
     )
-
-
 def commitment_year(session: Session, app: Application) -> int:
     """The budget year the application's commitment is booked in (a release goes back there,
     whenever it happens); the application's budget year when nothing is committed."""
