@@ -238,3 +238,43 @@ def test_the_proof_of_use_takes_the_vat_rate_of_each_receipt_for_a_net_cost_appl
     witten = Journey(world.fonds, office=Actor(world.office), applicant=Actor(world.anna), fund=QF,
                      data=quartiersfonds_input()).to("approved")  # fmt: skip
     assert 'name="receipt-1-vat"' not in client.get(f"/antraege/{witten}/verwendungsnachweis").get_data(as_text=True)
+
+
+def test_the_office_corrects_the_rule_answers_of_a_submitted_application_with_a_reason(world: World) -> None:
+    from tests.integration.test_guideline_examples import aktionsfonds_input
+
+    examples(world)
+    data = aktionsfonds_input(project_start=date(2026, 3, 15), project_end=date(2026, 3, 20))
+    app_id = Journey(world.fonds, office=Actor(world.office), applicant=Actor(world.anna), fund=AF,
+                     data=data).to("submitted")  # fmt: skip
+    office = world.app.test_client()
+    login(office, "buero@example.org")
+    assert f"/verwaltung/antraege/{app_id}/korrigieren" in office.get(f"/verwaltung/antraege/{app_id}").get_data(
+        as_text=True
+    )
+    page = office.get(f"/verwaltung/antraege/{app_id}/korrigieren").get_data(as_text=True)
+    assert "Antrag korrigieren" in page and 'value="Hoffest im Beispielkiez"' in page
+    assert 'name="group_members"' in page and 'name="reason"' in page
+    posted = form(**{"title": "Hoffest im Beispielkiez", "project_start": "2026-03-15", "project_end": "2026-03-20",
+                     "requested": "1.200,00", "cost-1-amount": "1.200,00",
+                     "cost-1-description": "Bänke, Pavillon, Deko",
+                     "group_members": "Bernd Muster", "cost-1-payee": "Baumarkt",
+                     **{f"decl-{d}": "1" for d in data.declarations}})  # fmt: skip
+    posted.pop("action")
+    refused = office.post(f"/verwaltung/antraege/{app_id}/korrigieren", data=posted)
+    assert refused.status_code == 400 and "Bitte begründen Sie die Korrektur" in refused.get_data(as_text=True)
+    done = office.post(f"/verwaltung/antraege/{app_id}/korrigieren",
+                       data={**posted, "reason": "Mitglieder laut Telefonat nachgetragen"})  # fmt: skip
+    assert done.status_code == 302, done.get_data(as_text=True)[:3000]
+    with world.fonds.db.read() as s:
+        app = s.get(Application, app_id)
+        assert app is not None and app.group_members == ["Bernd Muster"]
+        assert app.cost_items[0].payee == "Baumarkt"
+    # after the decision the page sends the office back, and the application page offers no link
+    approved = Journey(world.fonds, office=Actor(world.office), applicant=Actor(world.anna), fund=QF,
+                       data=quartiersfonds_input()).to("approved")  # fmt: skip
+    after = office.get(f"/verwaltung/antraege/{approved}/korrigieren")
+    assert after.status_code == 302
+    assert "korrigieren" not in office.get(f"/verwaltung/antraege/{approved}").get_data(as_text=True).split(
+        "Nächste Schritte"
+    )[1].split("</section>")[0]

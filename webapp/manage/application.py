@@ -14,6 +14,7 @@ from sqlalchemy import select
 from fondsengine.applications.notes import notes_of
 from fondsengine.applications.queries import available_actions, findings_for, get_application
 from fondsengine.applications.records import attachments_of
+from fondsengine.applications.service import correctable
 from fondsengine.guidelines.model import Guideline
 from fondsengine.letters.access import letters_of_application
 from fondsengine.model import (
@@ -196,6 +197,7 @@ def render_application(application_id: int, errors: Errors | None = None, status
         changes=last_changes(application_id),
         notes=notes_of(f, a, application_id),
         rules=exceptions_for(view.app, view.guideline),
+        correctable=correctable(view.workflow, view.app.state),
         **extra,
     ), status
 
