@@ -80,3 +80,26 @@ def test_a_group_names_its_members_and_a_fee_for_one_of_them_does_not_count(
     expect(page.locator("section.findings")).to_contain_text(
         "an Bernd Muster zählt nicht zu den förderfähigen Kosten. (Nr. 5 Abs. 2)"
     )
+
+
+def test_the_office_corrects_the_group_members_of_a_submitted_application(
+    page: Page, world: World, a11y: Checker
+) -> None:
+    from datetime import date
+
+    from fondsengine.engine import Actor
+    from tests.integration.test_guideline_examples import aktionsfonds_input
+    from tests.support.journey import Journey
+
+    examples(world)
+    data = aktionsfonds_input(project_start=date(2026, 3, 15), project_end=date(2026, 3, 20))
+    app_id = Journey(world.fonds, office=Actor(world.office), applicant=Actor(world.anna), fund=AF,
+                     data=data).to("submitted")  # fmt: skip
+    log_in(page, "buero@example.org")
+    page.goto(f"/verwaltung/antraege/{app_id}")
+    page.get_by_role("link", name="Antrag korrigieren").click()
+    _fits(page, a11y, "office-correction")
+    page.get_by_label("Mitglieder Ihrer Gruppe oder Organisation (ein Name pro Zeile)").fill("Bernd Muster")
+    page.get_by_label(re.compile(r"^Begründung")).fill("Mitglieder laut Telefonat nachgetragen")
+    page.get_by_role("button", name="Korrektur speichern").click()
+    expect(page.get_by_text(re.compile(r"^Korrigiert \("))).to_be_visible()

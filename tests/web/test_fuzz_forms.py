@@ -234,6 +234,9 @@ def _forms(w: World, tmp_path: Path) -> dict[str, Form]:
         Form("antrag-regeln-steuer", anna, f"/antrag/neu/{SF}", tax, TAX_FIELDS, after=detail),
         Form("papierantrag-regeln", office, f"/verwaltung/papierantrag?fonds={SF}",
              {**tax, "fonds": SF, "person_name": "Paula", "person_email": ""}, TAX_FIELDS),
+        Form("korrektur", office, f"/verwaltung/antraege/{submitted}/korrigieren",
+             {**_application_form("Korrigiert"), "reason": "Laut Telefonat."},
+             ("reason", "title", "requested", "cost-1-amount", "continues_file_number"), after=detail),
         Form("zurueckziehen", anna, f"/antraege/{to_withdraw}/zurueckziehen", {"reason": "Doch nicht."}, ("reason",)),
         Form("warteschlange", office, "/verwaltung/antraege", {"q": "Fest"},
              ("fonds", "jahr", "stand", "art", "kategorie", "min", "max", "ueberfaellig", "q", "sort", "richtung",
@@ -356,7 +359,7 @@ def _check(fz: Fuzz, form: Form, changes: dict[str, str]) -> None:
 
 FORM_NAMES = [
     "registrieren", "anmelden", "passwort-vergessen", "antrag-neu", "antrag-bearbeiten", "auszahlung",
-    "antrag-regeln-gruppe", "antrag-regeln-steuer", "papierantrag-regeln", "verwendungsnachweis",
+    "antrag-regeln-gruppe", "antrag-regeln-steuer", "papierantrag-regeln", "korrektur", "verwendungsnachweis",
     "zurueckziehen", "warteschlange", "export", "uebersicht", "notiz", "beratung",
     "aenderungen", "sitzung-planen", "rollen", "papierantrag", "tagesordnung", "jury-stimme",
     "jury-befangenheit", "jury-schliessen", "richtlinie-entwurf", "richtlinie-beschluss", "url-ids",
