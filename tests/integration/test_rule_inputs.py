@@ -20,7 +20,7 @@ from fondsengine.payments import service as payments
 from fondsengine.payments.proofs import ReceiptInput
 from tests.integration import test_guideline_examples as examples
 from tests.integration.test_decision_letters import letters
-from tests.support.factories import quartiersfonds_input, with_bank_account
+from tests.support.factories import quartiersfonds_input, trader_input, with_bank_account
 from tests.support.journey import Journey
 
 ROOT, SF = examples.ROOT, examples.SF
@@ -63,16 +63,7 @@ def test_an_approval_within_the_normal_limit_prints_no_lifted_limit(fonds: Engin
 
 def _net_trader(fonds: Engine, cast: dict[str, Actor]) -> int:
     # 10.700 € gross at 7 % = 10.000 € net + 3 % overhead; 11.000 € total costs: 7.000 € asked, 4.000 € own
-    data = quartiersfonds_input(
-        applicant_kind="trader",
-        nonprofit=False,
-        organisation="Café am Platz",
-        input_tax_deductible=True,
-        de_minimis_prior_cents=0,
-        requested_cents=700_000,
-        own_funds_cents=400_000,
-        cost_items=(CostItemInput("material", "Pflanzen für den Platz", 1_070_000, vat_cents=70_000),),
-    )
+    data = trader_input()
     return Journey(fonds, office=cast["office"], applicant=cast["anna"], fund=SF, data=data).to("approved")
 
 
@@ -149,12 +140,7 @@ def test_whatif_cuts_to_a_soft_limit_the_office_has_not_lifted_and_keeps_a_lifte
 def test_whatif_compares_the_amounts_of_net_costs(fonds: Engine, cast: dict[str, Actor], tmp_path: Path) -> None:
     # 11.900 € gross without a VAT amount: 10.000 € net at the guideline's 19 % + 3 % = 10.300 €
     # eligible, 90 % = 9.270 € possible, 9.000 € asked
-    data = quartiersfonds_input(
-        applicant_kind="trader",
-        nonprofit=False,
-        organisation="Café am Platz",
-        input_tax_deductible=True,
-        de_minimis_prior_cents=0,
+    data = trader_input(
         requested_cents=900_000,
         own_funds_cents=320_000,
         cost_items=(CostItemInput("material", "Sitzmöbel für den Platz", 1_190_000),),

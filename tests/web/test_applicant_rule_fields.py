@@ -15,12 +15,11 @@ from sqlalchemy import select
 
 from fondsengine.accounts.users import grant_role
 from fondsengine.applications.queries import findings_for
-from fondsengine.applications.service import CostItemInput
 from fondsengine.engine import Actor
 from fondsengine.funds.loading import load_funds
 from fondsengine.model import Application, Receipt
 from tests.integration.test_guideline_examples import engagement_input
-from tests.support.factories import quartiersfonds_input
+from tests.support.factories import quartiersfonds_input, trader_input
 from tests.support.journey import Journey
 from tests.web.builders import QF, World
 from tests.web.conftest import login
@@ -200,19 +199,7 @@ def test_the_paper_form_asks_and_stores_the_same_rule_answers(world: World) -> N
 
 def test_the_proof_of_use_takes_the_vat_rate_of_each_receipt_for_a_net_cost_applicant(world: World) -> None:
     examples(world)
-    data = quartiersfonds_input(
-        applicant_kind="trader",
-        nonprofit=False,
-        organisation="Café am Platz",
-        input_tax_deductible=True,
-        de_minimis_prior_cents=0,
-        postcode="10115",
-        project_start=date(2026, 3, 1),
-        project_end=date(2026, 3, 31),
-        requested_cents=700_000,
-        own_funds_cents=400_000,
-        cost_items=(CostItemInput("material", "Pflanzen für den Platz", 1_070_000, vat_cents=70_000),),
-    )
+    data = trader_input(postcode="10115", project_start=date(2026, 3, 1), project_end=date(2026, 3, 31))
     app_id = Journey(world.fonds, office=Actor(world.office), applicant=Actor(world.anna), fund=SF,
                      data=data).to("approved")  # fmt: skip
     client = _applicant(world)

@@ -5,21 +5,21 @@ the reason and tells the applicant (applications.service.correct_application).""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 from fondsengine.applications.service import correct_application, correctable
 from fondsengine.errors import FondsError
-from fondsengine.guidelines.asks import rule_questions
 from fondsengine.inputs import MAX_TEXT
 from webapp import fields
-from webapp.applicant.forms import AREA_LINKS, CORE_FIELDS, checkbox_names, parse_form, state_from_application
+from webapp.applicant.forms import checkbox_names, parse_form, state_from_application
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
 from webapp.manage import bp
 from webapp.manage.application import load_for_office
 from webapp.manage.common import Errors, error_list
+from webapp.manage.paper import render_office_form
 
 
 @bp.route("/antraege/<int:application_id>/korrigieren", methods=["GET", "POST"])
@@ -50,24 +50,5 @@ def correct(application_id: int) -> ResponseReturnValue:
                 flash(f"Korrigiert ({len(changed)} Angaben); die Antragstellerin / der Antragsteller wird informiert.",
                       "success")  # fmt: skip
                 return redirect(url_for("manage.application", application_id=application_id))
-    summary = errors + [
-        (key if not key.startswith("cost-") else f"{key}-description", message) for key, message in state.errors.items()
-    ]
-    return render_template(
-        "manage/paper.html",
-        correction=app,
-        reason=reason,
-        funds=[],
-        fund_id=app.fund_id,
-        g_=guideline,
-        v=state.values,
-        checks=state.checks,
-        costs=[*state.costs, {}],
-        person={},
-        token="",
-        errors=summary,
-        err={k: m for k, m in summary if k},
-        area_links=AREA_LINKS,
-        extra_fields=[ff for ff in guideline.form_fields if ff.id not in CORE_FIELDS],
-        asks=rule_questions(guideline),
-    ), 400 if summary else 200
+    return render_office_form(guideline, state, errors, cost_rows=0, correction=app, reason=reason, funds=[],
+                              fund_id=app.fund_id, person={}, token="")  # fmt: skip
