@@ -257,6 +257,8 @@ def test_the_office_corrects_the_rule_answers_of_a_submitted_application_with_a_
         app = s.get(Application, app_id)
         assert app is not None and app.group_members == ["Bernd Muster"]
         assert app.cost_items[0].payee == "Baumarkt"
+    shown = office.get(f"/verwaltung/antraege/{app_id}").get_data(as_text=True)
+    assert "<dt>Mitglieder der Gruppe</dt><dd>Bernd Muster</dd>" in shown and " – an Baumarkt" in shown
     # after the decision the page sends the office back, and the application page offers no link
     approved = Journey(world.fonds, office=Actor(world.office), applicant=Actor(world.anna), fund=QF,
                        data=quartiersfonds_input()).to("approved")  # fmt: skip
