@@ -264,6 +264,10 @@ def test_the_office_corrects_the_rule_answers_of_a_submitted_application_with_a_
                        data=quartiersfonds_input()).to("approved")  # fmt: skip
     after = office.get(f"/verwaltung/antraege/{approved}/korrigieren")
     assert after.status_code == 302
-    assert "korrigieren" not in office.get(f"/verwaltung/antraege/{approved}").get_data(as_text=True).split(
-        "Nächste Schritte"
-    )[1].split("</section>")[0]
+    assert (
+        "korrigieren"
+        not in office.get(f"/verwaltung/antraege/{approved}")
+        .get_data(as_text=True)
+        .split("Nächste Schritte")[1]
+        .split("</section>")[0]
+    )
