@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from fondsengine.clock import local_date
 from fondsengine.engine import Actor, Engine
 from fondsengine.errors import InvalidInput, PermissionDenied
+from fondsengine.guidelines.asks import repeats_counted
 from fondsengine.guidelines.model import Guideline
 from fondsengine.guidelines.rules_money import soft_limits
 from fondsengine.lifecycle import authz
@@ -67,7 +68,8 @@ class RuleExceptions:
 
     soft_limits: tuple[SoftLimit, ...]
     repeats_counted: bool  # the guideline has repeat rules (the office links earlier projects)
-    continues_file_number: str | None
+    continues_file_number: str | None  # named by the applicant or linked by the office
+    linked: bool = False  # the office linked (confirmed) the earlier project
 
 
 def exceptions_of(app: Application, guideline: Guideline) -> RuleExceptions:
@@ -75,9 +77,7 @@ def exceptions_of(app: Application, guideline: Guideline) -> RuleExceptions:
     lifted = app.lifted_limits or {}
     limits = tuple(SoftLimit(code, text, lifted.get(code)) for code, text in
                    soft_limits(application_data(app), guideline))  # fmt: skip
-    a = guideline.amounts
-    counted = bool(a.repeat_shares) or a.repeat_max is not None or not a.repeat_allowed
-    return RuleExceptions(limits, counted, app.continues_file_number)
+    return RuleExceptions(limits, repeats_counted(guideline), app.continues_file_number, app.continues_id is not None)
 
 
 def rule_exceptions(fonds: Engine, actor: Actor, application_id: int) -> RuleExceptions:

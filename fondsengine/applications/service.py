@@ -19,6 +19,7 @@ from fondsengine.lifecycle import authz
 from fondsengine.lifecycle.audit import enqueue, record
 from fondsengine.lifecycle.fire import fire, workflow_of
 from fondsengine.model import Application, ApplicationRevision, CostItem, Fund, User
+from fondsengine.workflow.model import Workflow
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ class ApplicationInput:
     group_members: tuple[str, ...] = ()  # members of the applicant's group (no fees for them)
     input_tax_deductible: bool = False  # entitled to deduct input tax: eligible costs are net
     de_minimis_prior_cents: int | None = None  # earlier de-minimis aid (businesses), None: none declared
+    de_minimis_prior_on: date | None = None  # day of the latest earlier de-minimis aid
     continues_file_number: str | None = None  # file number of the earlier funded project this continues
 
 
@@ -279,6 +281,11 @@ def update_draft(
 CORRECTABLE_WHILE = ("review", "decision", "jury")  # states waiting for these: before the decision
 
 
+def correctable(workflow: Workflow, state_id: str) -> bool:
+    """The office may still correct an application in this state (submitted, before the decision)."""
+    return bool(set(workflow.state(state_id).waiting_for) & set(CORRECTABLE_WHILE))
+
+
 def _changed_fields(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     return sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
 
@@ -307,7 +314,7 @@ def correct_application(
         if "manager" not in roles:
             raise PermissionDenied("Anträge korrigiert nur die Geschäftsführung.")
         workflow = fonds.catalog.workflow(s, app.workflow_version_id)
-        if not set(workflow.state(app.state).waiting_for) & set(CORRECTABLE_WHILE):
+        if not correctable(workflow, app.state):
             raise InvalidInput("Nach der Entscheidung kann der Antrag nicht mehr korrigiert werden.")
         before = _snapshot(app)
         _apply(app, data)

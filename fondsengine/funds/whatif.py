@@ -5,7 +5,10 @@ under the guideline it was decided by and under the proposal, with the same cont
 was submitted, the budget free now). The amount an application gets under a guideline is
 
 - the amount asked of it (the approved amount once decided, the requested amount before), cut to
-  the most the guideline allows (`calc.max_grant_cents`, every cap with its clause);
+  the most the guideline allows (`calc.max_grant_cents`, every cap with its clause: so also net
+  costs for applicants who deduct input tax, no fees for the group's own members, the de-minimis
+  rest, the falling share of a linked repeat and a maximum of repeats), and to a soft limit the
+  office has not lifted for it (`rules_money.soft_cap_cents`);
 - nothing for a refused, withdrawn or lapsed application (only its findings are compared);
 - 0, "nicht förderfähig", when a blocking finding remains that a lower amount does not resolve
   (anything but the amount limits of `rules_money.LIMIT_CODES`), or when the cut amount is 0 or
@@ -31,11 +34,11 @@ from fondsengine.clock import local_date
 from fondsengine.engine import Engine
 from fondsengine.errors import NotFound
 from fondsengine.guidelines.calc import max_grant_cents
-from fondsengine.guidelines.findings import Finding
+from fondsengine.guidelines.findings import ApplicationData, CheckContext, Finding
 from fondsengine.guidelines.loader import load_guideline_text
 from fondsengine.guidelines.model import Guideline
 from fondsengine.guidelines.rules import check
-from fondsengine.guidelines.rules_money import LIMIT_CODES
+from fondsengine.guidelines.rules_money import LIMIT_CODES, soft_cap_cents
 from fondsengine.lifecycle.views import application_data, check_context, pending_states
 from fondsengine.model import Application, Fund
 from fondsengine.money import format_euro
@@ -144,6 +147,13 @@ def _grant(findings: list[Finding], asked: int, most: int, g: Guideline) -> tupl
     return amount, False
 
 
+def _most(data: ApplicationData, g: Guideline, ctx: CheckContext) -> int:
+    """The most an application can get under a guideline: every cap, and the soft limits not lifted."""
+    most = max_grant_cents(data, g, ctx)
+    soft = soft_cap_cents(data, g)
+    return most if soft is None else min(most, soft)
+
+
 def whatif(fonds: Engine, fund_id: str, proposal: str | Path) -> WhatIf:
     """Replay every submitted application of a fund under the guideline file `proposal`."""
     path = Path(proposal)
@@ -186,8 +196,8 @@ def compare(fonds: Engine, s: Session, fund_id: str, new: Guideline) -> WhatIf:
         asked = app.approved_cents if app.approved_cents is not None else app.requested_cents
         if state.outcome is not None and state.outcome not in FUNDED_OUTCOMES:
             asked = 0  # refused, withdrawn, lapsed: no money either way (the findings still compare)
-        cents_before, blocking_before = _grant(before_findings, asked, max_grant_cents(data, old, ctx), old)
-        cents_after, blocking_after = _grant(after_findings, asked, max_grant_cents(data, new, ctx), new)
+        cents_before, blocking_before = _grant(before_findings, asked, _most(data, old, ctx), old)
+        cents_after, blocking_after = _grant(after_findings, asked, _most(data, new, ctx), new)
         open_ = app.decided_at is None and state.outcome is None
         for row in (totals.setdefault(label, [0, 0, 0]), groups[open_]):
             row[0] += 1

@@ -72,6 +72,7 @@ class ApplicationData:
     group_members: tuple[str, ...] = ()  # members of the applicant's group or organisation
     input_tax_deductible: bool = False  # entitled to deduct input tax (eligible costs are net)
     de_minimis_prior_cents: int | None = None  # earlier de-minimis aid declared; None: not declared
+    de_minimis_prior_on: date | None = None  # day of the latest earlier de-minimis aid
     lifted_limits: Mapping[str, str] = field(default_factory=dict)  # soft limit code -> the reason
 
 

@@ -331,6 +331,18 @@ def soft_limits(app: ApplicationData, g: Guideline) -> list[tuple[str, str]]:
     return out
 
 
+def soft_cap_cents(app: ApplicationData, g: Guideline) -> int | None:
+    """The most that can be granted without going beyond a soft limit the office has not lifted
+    (None: no such limit). The what-if cuts to it, as the approval refuses more without a reason."""
+    a = g.amounts
+    caps: list[int] = []
+    if a.normal_max_cents is not None and not app.lifted_limits.get(SOFT_MAX):
+        caps.append(a.normal_max_cents)
+    if a.normal_share is not None and not app.lifted_limits.get(SOFT_SHARE):
+        caps.append(share_of(breakdown(app, g).eligible_cents, a.normal_share))
+    return min(caps) if caps else None
+
+
 def check_soft_limits(app: ApplicationData, g: Guideline) -> list[Finding]:
     """Soft limits: beyond them a warning; the approval needs the reason the office records."""
     clause = g.amounts.soft_clause or g.amounts.share_clause or g.amounts.clause
@@ -357,6 +369,23 @@ def unlifted_soft_limit(app: ApplicationData, g: Guideline) -> Finding | None:
         if finding.severity is W:
             return Finding(finding.code, B, finding.message, finding.clause, finding.field)
     return None
+
+
+def soft_clause(g: Guideline) -> str | None:
+    """The clause cited for the soft limits (`soft_clause`, else the share's, else the amounts')."""
+    return g.amounts.soft_clause or g.amounts.share_clause or g.amounts.clause
+
+
+def lifted_limits_cited(app: ApplicationData, g: Guideline) -> list[tuple[str, str | None, str]]:
+    """The soft limits the application goes beyond that the office lifted: (German text of the
+    limit, its clause, the recorded reason). A reason recorded for a limit the amount no longer
+    goes beyond is left out (there is nothing to lift)."""
+    clause = soft_clause(g)
+    return [
+        (limit, clause, app.lifted_limits[code].strip())
+        for code, limit in soft_limits(app, g)
+        if app.lifted_limits.get(code, "").strip()
+    ]
 
 
 def lifted_limits_text(clause: str | None, lifted: dict[str, str], limits: dict[str, str]) -> str:
@@ -483,12 +512,18 @@ def check_de_minimis(app: ApplicationData, g: Guideline) -> list[Finding]:
         )
         return [Finding("de_minimis.undeclared", B, text, dm.clause, "de_minimis_prior_cents")]
     total = app.de_minimis_prior_cents + app.requested_cents
+    latest = app.de_minimis_prior_on
+    since = f" (zuletzt am {latest.strftime('%d.%m.%Y')})" if latest and app.de_minimis_prior_cents else ""
     text = (
-        f"De-minimis-Beihilfen in {dm.years} Jahren: bisher {eur(app.de_minimis_prior_cents)}, "
+        f"De-minimis-Beihilfen in {dm.years} Jahren: bisher {eur(app.de_minimis_prior_cents)}{since}, "
         f"mit diesem Zuschuss {eur(total)} von höchstens {eur(dm.limit_cents)}."
     )
+    out: list[Finding] = []
+    if app.de_minimis_prior_cents > 0 and latest is None:
+        ask = "Bitte geben Sie an, wann Sie die letzte frühere De-minimis-Beihilfe erhalten haben."
+        out.append(Finding("de_minimis.date_missing", W, ask, dm.clause, "de_minimis_prior_on"))
     if total > dm.limit_cents:
         rest = max(0, dm.limit_cents - app.de_minimis_prior_cents)
         text += f" Möglich sind noch {eur(rest)}."
-        return [Finding("de_minimis.above_limit", B, text, dm.clause, "requested")]
-    return [Finding("de_minimis.sum", INFO, text, dm.clause, "requested")]
+        return [*out, Finding("de_minimis.above_limit", B, text, dm.clause, "requested")]
+    return [*out, Finding("de_minimis.sum", INFO, text, dm.clause, "requested")]

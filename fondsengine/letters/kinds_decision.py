@@ -94,6 +94,16 @@ def _approval_sections(ctx: LetterContext, d: ApprovalData) -> list[Flowable]:
     if d.project_start and d.project_end:
         period = f"{format_date(d.project_start)} bis {format_date(d.project_end)}"
         out.append(para(f"Projektzeitraum (Bewilligungszeitraum): {period}"))
+    if d.lifted_limits:
+        out.append(section("Abweichung von der Regel-Grenze"))
+        for lim in d.lifted_limits:
+            cited = f" ({lim.clause})" if lim.clause else ""
+            out.append(
+                para(
+                    f"Die Zuwendung geht über die Regel-Grenze{cited} hinaus: {lim.limit}. "
+                    f"Sie wird mit dieser schriftlichen Begründung zugelassen: {lim.reason}"
+                )
+            )
     if d.cost_lines:
         rows = [[c.category, c.description, format_euro(c.amount_cents)] for c in d.cost_lines]
         rows.append(["Summe", "", format_euro(sum(c.amount_cents for c in d.cost_lines))])

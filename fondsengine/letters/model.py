@@ -123,6 +123,15 @@ class ChangesData:
 
 
 @dataclass(frozen=True)
+class LiftedLimit:
+    """A soft limit the grant goes beyond, lifted with the written reason the deciding body accepted."""
+
+    limit: str  # e.g. "in der Regel höchstens 20.000,00 € je Projekt"
+    clause: str | None
+    reason: str
+
+
+@dataclass(frozen=True)
 class ApprovalData:
     """Bewilligungsbescheid: amount, purpose, cost plan, conditions, payment, proof, publicity."""
 
@@ -150,6 +159,7 @@ class ApprovalData:
     lapse_after_days: int | None = None
     lapse_clause: str | None = None
     revocation_text: str | None = None  # revocation and interest note; None = default for the form
+    lifted_limits: tuple[LiftedLimit, ...] = ()  # soft limits the office lifted with the accepted reason
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from fondsengine.letters.model import (
     CostLine,
     LapseData,
     LetterContext,
+    LiftedLimit,
     PaymentData,
     ProofResultData,
     Reason,
@@ -107,6 +108,11 @@ def _approval(d: dict[str, Any], g: Guideline, on: date) -> ApprovalData:
         lapse_on=_day(lapse_on, on) if isinstance(lapse_on, str) and lapse_on else None,
         lapse_after_days=g.payment.lapse_after_days,
         lapse_clause=g.payment.lapse_clause,
+        lifted_limits=tuple(
+            LiftedLimit(str(limit), str(clause) if clause else None, str(reason))
+            for limit, clause, reason in d.get("lifted_limits") or []
+            if str(reason or "").strip()
+        ),
     )
 
 

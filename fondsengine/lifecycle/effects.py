@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -15,7 +15,9 @@ from fondsengine.clock import local_date
 from fondsengine.engine import Actor
 from fondsengine.guidelines.calc import lapse_rule_text
 from fondsengine.guidelines.model import Guideline
+from fondsengine.guidelines.rules_money import lifted_limits_cited
 from fondsengine.lifecycle.audit import enqueue
+from fondsengine.lifecycle.views import application_data
 from fondsengine.model import Application, LedgerEntry, Letter, Membership, User
 from fondsengine.model.money import PAYMENT_KIND_LABELS
 from fondsengine.money import format_euro
@@ -223,6 +225,9 @@ def _decision_details(c: EffectContext, kind: str) -> dict[str, Any]:
         return details
     details["lapse_due_on"] = app.lapse_due_on.isoformat() if app.lapse_due_on else None
     details["decided_on"] = local_date(app.decided_at).isoformat() if app.decided_at else None
+    if kind == "approval" and app.lifted_limits:  # each lifted soft limit, its clause and the reason
+        granted = replace(application_data(app), requested_cents=app.approved_cents or app.requested_cents)
+        details["lifted_limits"] = [list(x) for x in lifted_limits_cited(granted, c.guideline)]
     if kind == "rejection":
         labels = {i.id: (i.label, i.clause) for i in c.guideline.review_checklist}
         failed = c.session.scalars(

@@ -58,6 +58,7 @@ def application_data(app: Application) -> ApplicationData:
         group_members=tuple(str(m) for m in app.group_members or ()),
         input_tax_deductible=app.input_tax_deductible,
         de_minimis_prior_cents=app.de_minimis_prior_cents,
+        de_minimis_prior_on=app.de_minimis_prior_on,
         lifted_limits={str(k): str(v) for k, v in (app.lifted_limits or {}).items()},
     )
 

@@ -109,6 +109,7 @@ class Application(Base):
     group_members: Mapped[list[Any]] = mapped_column(default=list)  # members of the applicant's group
     input_tax_deductible: Mapped[bool] = mapped_column(default=False)  # entitled to deduct input tax
     de_minimis_prior_cents: Mapped[OptCents]  # earlier de-minimis aid declared (None: not declared)
+    de_minimis_prior_on: Mapped[date | None]  # day of the latest earlier de-minimis aid (migration 0025)
 
     approved_cents: Mapped[OptCents]
     approval_reason: Mapped[str | None] = mapped_column(Text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, SmallInteger, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fondsengine.model.base import Base, OptCents, intpk
@@ -157,6 +157,7 @@ class Receipt(Base):
         CheckConstraint(
             "status <> 'rejected' OR reject_reason IS NOT NULL", name="rejection_has_reason"
         ),
+        CheckConstraint("vat_percent IS NULL OR vat_percent BETWEEN 0 AND 100", name="vat_percent_range"),
     )
 
     id: Mapped[intpk]
@@ -171,3 +172,5 @@ class Receipt(Base):
     status: Mapped[str] = mapped_column(String(20), default="pending")
     reject_reason: Mapped[str | None] = mapped_column(Text)  # also the reason of a partial acceptance
     accepted_cents: Mapped[int | None] = mapped_column(BigInteger)  # recognised part when accepted in part
+    # the VAT rate printed on the receipt (19, 7, 0); None: the guideline's rate (migration 0025)
+    vat_percent: Mapped[int | None] = mapped_column(SmallInteger)

@@ -45,6 +45,7 @@ class ReceiptInput:
     amount_cents: int
     attachment_id: int | None = None  # an attachment already uploaded
     attachment: AttachmentInput | None = None  # or a new upload, stored in the same transaction
+    vat_percent: int | None = None  # VAT rate printed on the receipt (19, 7, 0); None: the guideline's
 
 
 def _load(uow: UnitOfWork, actor: Actor, application_id: int) -> tuple[Application, frozenset[str]]:
@@ -78,6 +79,8 @@ def submit_proof(
             raise InvalidInput(f"Beleg {i}: Der Betrag muss größer als 0,00 € sein.", field="receipts")
         if not r.payee.strip() or not r.purpose.strip():
             raise InvalidInput(f"Beleg {i}: Bitte Empfänger und Zweck angeben.", field="receipts")
+        if r.vat_percent is not None and not 0 <= r.vat_percent <= 100:
+            raise InvalidInput(f"Beleg {i}: Der Umsatzsteuersatz muss zwischen 0 und 100 % liegen.", field="receipts")
     if participants_reached is not None and participants_reached < 0:
         raise InvalidInput("Die Zahl der Teilnehmenden darf nicht negativ sein.", field="participants_reached")
     with fonds.unit_of_work() as uow:
@@ -111,6 +114,7 @@ def submit_proof(
                     amount_cents=r.amount_cents,
                     attachment_id=attachment_id,
                     status="pending",
+                    vat_percent=r.vat_percent,
                 )
             )
         app.participants_reached = participants_reached
@@ -239,17 +243,24 @@ def due_amount(approved_cents: int, eligible_spent_cents: int, share: Fraction, 
 
 
 def proof_eligible_cents(
-    guideline: Guideline, declared: ApplicationData, receipts: Sequence[tuple[str, str, int]]
+    guideline: Guideline,
+    declared: ApplicationData,
+    receipts: Sequence[tuple[str, str, int, int | None]],
 ) -> int:
-    """Eligible costs proved by the accepted receipts (category, payee, recognised cents): net of
-    VAT for applicants who deduct input tax, without fees paid to the applicant's own group."""
+    """Eligible costs proved by the accepted receipts (category, payee, recognised cents, VAT rate
+    in percent printed on the receipt or None): net of VAT for applicants who deduct input tax, at the
+    receipt's own rate (the guideline's rate when the receipt gives none), without fees paid to the
+    applicant's own group."""
     total = 0
-    for category_id, payee, cents in receipts:
+    for category_id, payee, cents, percent in receipts:
         category = guideline.costs.category(category_id)
         line = CostLine(category_id, "", cents, payee=payee)
         if category is not None and category.not_for_group_members and paid_to_own_group(line, declared):
             continue
-        total += net_cents(cents, None, guideline.costs.vat_share) if counts_net(declared, guideline) else cents
+        if counts_net(declared, guideline):
+            share = guideline.costs.vat_share if percent is None else Fraction(percent, 100)
+            cents = net_cents(cents, None, share)
+        total += cents
     return total
 
 
@@ -268,7 +279,9 @@ def accept_proof(fonds: Engine, actor: Actor, application_id: int) -> int:
             raise InvalidInput("Noch nicht geprüfte Belege: " + ", ".join(f"Nr. {p}" for p in pending) + ".")
         guideline = guideline_of(uow, app)
         declared = application_data(app)
-        accepted = [(r.category, r.payee, recognised_cents(r)) for r in receipts if r.status == "accepted"]
+        accepted = [
+            (r.category, r.payee, recognised_cents(r), r.vat_percent) for r in receipts if r.status == "accepted"
+        ]
         eligible = proof_eligible_cents(guideline, declared, accepted)
         due = settled_cents(
             guideline,

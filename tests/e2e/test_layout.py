@@ -68,6 +68,7 @@ def _pages(world: World, tmp_path: Path) -> dict[str, tuple[str, list[str]]]:
                 "/verwaltung/buchungen",
                 "/verwaltung/jahresuebersicht",
                 "/verwaltung/papierantrag",
+                f"/verwaltung/antraege/{j.items[0]}/korrigieren",
                 "/verwaltung/rollen",
                 "/verwaltung/loeschantraege",
                 "/verwaltung/fonds/witten-quartiersfonds/monitoring",

@@ -115,3 +115,19 @@ def person(
             group="resident" if role == "jury_member" else None,
         )
     return Actor(uid)
+
+
+def trader_input(**changes: object) -> ApplicationInput:
+    """A business that deducts input tax (the example tiered fund's net-cost and de-minimis rules):
+    10.700 € gross with 700 € VAT, 7.000 € asked, 4.000 € own money, no earlier de-minimis aid."""
+    base = {
+        "applicant_kind": "trader",
+        "nonprofit": False,
+        "organisation": "Café am Platz",
+        "input_tax_deductible": True,
+        "de_minimis_prior_cents": 0,
+        "requested_cents": 700_000,
+        "own_funds_cents": 400_000,
+        "cost_items": (CostItemInput("material", "Pflanzen für den Platz", 1_070_000, vat_cents=70_000),),
+    }
+    return quartiersfonds_input(**{**base, **changes})

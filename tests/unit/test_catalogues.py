@@ -21,6 +21,7 @@ RESIDENT_TEMPLATES = (
     "base.html",
     "_macros.html",
     "_messages.html",
+    "_rule_fields.html",
     "public/index.html",
     "auth/register.html",
     "auth/login.html",

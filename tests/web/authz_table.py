@@ -229,6 +229,8 @@ TABLE: dict[tuple[str, str], Row] = {
     ("manage.note", "POST"): app_row(OFFICE, posts=True),
     ("manage.lift_soft_limit", "POST"): app_row(OFFICE, posts=True),
     ("manage.link_earlier_project", "POST"): app_row(OFFICE, posts=True),
+    ("manage.correct", "GET"): app_row(OFFICE),
+    ("manage.correct", "POST"): app_row(OFFICE, posts=True),
     # issue 17 (office): audit view, messages, the account's own data
     ("manage.audit_fund", "GET"): fund_row(roles("manager", "manager_other", "auditor")),
     ("manage.audit_fund_csv", "GET"): fund_row(roles("manager", "manager_other", "auditor")),

@@ -53,6 +53,9 @@ from fondsengine.notify import FakeMailer
 from tests.support.pg import PgServer
 from tests.web.builders import PASSWORD, QF, ROOT, START, World, approved_for, build_world, draft_for
 from tests.web.conftest import login
+from tests.web.test_applicant_rule_fields import AF, SF
+from tests.web.test_applicant_rule_fields import examples as rule_examples
+from tests.web.test_applicant_rule_fields import form as rule_form
 from tests.web.test_jury_support import build_jury, opened
 from webapp import create_app
 
@@ -174,7 +177,17 @@ def _application_form(title: str = "Nachbarschaftsfest") -> dict[str, str]:
     }
 
 
-APPLICATION_FIELDS = (*(k for k in _application_form() if k != "nonprofit"), "cost-٣-amount", "cost-²-x")
+APPLICATION_FIELDS = (
+    *(k for k in _application_form() if k != "nonprofit"),
+    "cost-٣-amount",
+    "cost-²-x",
+    "continues_file_number",
+)
+# the rule questions of issue 14 on the example funds that use them (group members, payee; input tax,
+# VAT per cost line, earlier de-minimis aid; the earlier file number of a repeat)
+GROUP_FIELDS = ("group_members", "cost-1-payee", "cost-2-payee", "cost-2-hours", "requested")
+TAX_FIELDS = ("input_tax_deductible", "de_minimis_prior", "de_minimis_prior_on", "cost-1-vat", "continues_file_number",
+              "applicant_kind")  # fmt: skip
 
 
 def _forms(w: World, tmp_path: Path) -> dict[str, Form]:
@@ -194,6 +207,15 @@ def _forms(w: World, tmp_path: Path) -> dict[str, Form]:
     guideline = (ROOT / "richtlinien" / f"{QF}.yaml").read_text(encoding="utf-8")
     entwurf = guideline_drafts.save_draft(w.fonds, Actor(w.office), QF, guideline + "# Entwurf\n").id
     anna, office = "anna@example.org", "buero@example.org"
+    rule_examples(w)
+    group = rule_form(**{"group_members": "Bernd Muster\nCarla Beispiel", "requested": "1.120,00",
+                         "cost-1-payee": "Baumarkt", "cost-2-category": "fees", "cost-2-description": "Workshop",
+                         "cost-2-amount": "120,00", "cost-2-hours": "4", "cost-2-payee": "Bernd Muster",
+                         "form_token": ""})  # fmt: skip
+    tax = rule_form(**{"applicant_kind": "trader", "organisation": "Café am Platz", "input_tax_deductible": "1",
+                       "de_minimis_prior": "12.500,00", "de_minimis_prior_on": "2025-06-30", "requested": "9.000,00",
+                       "own_funds": "3.200,00", "cost-1-amount": "11.900,00", "cost-1-vat": "1.900,00",
+                       "continues_file_number": "BQS-2025-0001", "form_token": ""})  # fmt: skip
     detail = [f"/antraege/{draft}", f"/antraege/{approved}", f"/verwaltung/antraege/{submitted}"]
     forms = [
         Form("registrieren", "", "/registrieren",
@@ -214,7 +236,14 @@ def _forms(w: World, tmp_path: Path) -> dict[str, Form]:
               "receipt-1-paid_on": "2026-05-01", "receipt-1-payee": "Zeltverleih", "receipt-1-purpose": "Zelt",
               "receipt-1-category": "rental", "receipt-1-amount": "500,00"},
              ("action", "report", "participants_reached", "receipt-1-paid_on", "receipt-1-payee",
-              "receipt-1-purpose", "receipt-1-amount", "receipt-²-amount"), after=detail),
+              "receipt-1-purpose", "receipt-1-amount", "receipt-²-amount", "receipt-1-vat"), after=detail),
+        Form("antrag-regeln-gruppe", anna, f"/antrag/neu/{AF}", group, GROUP_FIELDS, after=detail),
+        Form("antrag-regeln-steuer", anna, f"/antrag/neu/{SF}", tax, TAX_FIELDS, after=detail),
+        Form("papierantrag-regeln", office, f"/verwaltung/papierantrag?fonds={SF}",
+             {**tax, "fonds": SF, "person_name": "Paula", "person_email": ""}, TAX_FIELDS),
+        Form("korrektur", office, f"/verwaltung/antraege/{submitted}/korrigieren",
+             {**_application_form("Korrigiert"), "reason": "Laut Telefonat."},
+             ("reason", "title", "requested", "cost-1-amount", "continues_file_number"), after=detail),
         Form("zurueckziehen", anna, f"/antraege/{to_withdraw}/zurueckziehen", {"reason": "Doch nicht."}, ("reason",)),
         Form("warteschlange", office, "/verwaltung/antraege", {"q": "Fest"},
              ("fonds", "jahr", "stand", "art", "kategorie", "min", "max", "ueberfaellig", "q", "sort", "richtung",
@@ -233,7 +262,8 @@ def _forms(w: World, tmp_path: Path) -> dict[str, Form]:
              "role": "auditor", "group": ""}, ("email", "name", "role", "group")),
         Form("papierantrag", office, "/verwaltung/papierantrag",
              {**_application_form("Papier"), "fonds": QF, "person_name": "Paula", "person_email": ""},
-             ("person_name", "person_email", "title", "requested", "volunteer_hours", "cost-1-amount")),
+             ("person_name", "person_email", "title", "requested", "volunteer_hours", "cost-1-amount",
+              "continues_file_number")),
         Form("tagesordnung", office, "/verwaltung/antraege/tagesordnung", {"session_id": str(j.session_id)},
              ("session_id", "auswahl")),
         Form("jury-stimme", "ida@example.org", f"/jury/top/{j.items[0]}/stimme", {"choice": "yes", "amount": ""},
@@ -343,7 +373,8 @@ def _check(fz: Fuzz, form: Form, changes: dict[str, str]) -> None:
 
 FORM_NAMES = [
     "registrieren", "anmelden", "passwort-vergessen", "antrag-neu", "antrag-bearbeiten", "auszahlung",
-    "verwendungsnachweis", "zurueckziehen", "warteschlange", "export", "uebersicht", "notiz", "beratung",
+    "antrag-regeln-gruppe", "antrag-regeln-steuer", "papierantrag-regeln", "korrektur", "verwendungsnachweis",
+    "zurueckziehen", "warteschlange", "export", "uebersicht", "notiz", "beratung",
     "aenderungen", "sitzung-planen", "rollen", "papierantrag", "tagesordnung", "jury-stimme",
     "jury-befangenheit", "jury-schliessen", "richtlinie-entwurf", "richtlinie-beschluss", "url-ids",
     "nachricht-teilen", "antwort", "los-pool",

@@ -13,6 +13,7 @@ from typing import Any
 
 from fondsengine.applications.service import ApplicationInput, CostItemInput
 from fondsengine.errors import InvalidInput
+from fondsengine.guidelines.asks import RuleQuestions, rule_questions
 from fondsengine.guidelines.model import Guideline
 from fondsengine.inputs import MAX_TEXT
 from fondsengine.model import Application
@@ -48,6 +49,8 @@ TEXT_FIELDS = (
     "contact_city",
 )
 MIN_COST_ROWS = 3
+MAX_MEMBERS = 100  # names of the group's members, one a line
+COST_FIELDS = ("category", "description", "amount", "hours", "payee", "vat")
 
 
 @dataclass
@@ -113,6 +116,7 @@ def parse_form(
     def get(name: str) -> str:
         return str(form.get(name, "") or "")
 
+    asks = rule_questions(guideline)
     for name in (
         *TEXT_FIELDS,
         "project_start",
@@ -139,7 +143,7 @@ def parse_form(
     items: list[CostItemInput] = []
     categories = {c.id for c in guideline.costs.categories}
     for i in indexes[:200]:
-        row = {k: get(f"cost-{i}-{k}").strip() for k in ("category", "description", "amount", "hours")}
+        row = {k: get(f"cost-{i}-{k}").strip() for k in COST_FIELDS}
         if not (row["description"] or row["amount"] or row["hours"]):
             continue
         state.costs.append(row)
@@ -151,10 +155,11 @@ def parse_form(
             fields.clean(row["description"], label=f"Kostenposition {n}", max_len=500)
             amount = fields.euro(row, "amount") or 0
             hours = fields.hours(row, "hours", label=f"Kostenposition {n}, Stunden")
+            payee, vat = _cost_rule_values(row, asks, n)
         except InvalidInput as exc:
             state.errors[f"cost-{n}"] = f"Kostenposition {n}: {exc.message}"
             continue
-        items.append(CostItemInput(row["category"], row["description"], amount, hours))
+        items.append(CostItemInput(row["category"], row["description"], amount, hours, payee=payee, vat_cents=vat))
     dates: dict[str, date | None] = {}
     for name in ("project_start", "project_end", "prior_consultation_on"):
         try:
@@ -175,6 +180,7 @@ def parse_form(
     requested = _money(state, "requested", state.values["requested"])
     own = _money(state, "own_funds", state.values["own_funds"])
     other = _money(state, "other_funding", state.values["other_funding"])
+    rules = _rule_answers(form, state, asks)
     if state.errors:
         return None, state
     extra = {ff.id: state.values.get(f"extra-{ff.id}", "") for ff in guideline.form_fields if ff.id not in CORE_FIELDS}
@@ -213,8 +219,51 @@ def parse_form(
         contact_city=v["contact_city"] or None,
         legal_form=v["legal_form"] or None,
         representative=v["representative"] or None,
+        **rules,
     )
     return data, state
+
+
+def _cost_rule_values(row: dict[str, str], asks: RuleQuestions, n: int) -> tuple[str | None, int | None]:
+    """A cost line's payee and VAT, where the guideline asks for them (else None)."""
+    payee = vat = None
+    if asks.payee and row["payee"]:
+        payee = fields.clean(row["payee"], label=f"Kostenposition {n}, Empfänger", max_len=200)
+    if asks.input_tax and row["vat"]:
+        vat = fields.euro(row, "vat", label=f"Kostenposition {n}, Umsatzsteuer")
+    return payee, vat
+
+
+def _rule_answers(form: Mapping[str, Any], state: FormState, asks: RuleQuestions) -> dict[str, Any]:
+    """The answers to the guideline's rule questions (group members, input tax, earlier de-minimis
+    aid, the earlier file number of a repeat), as ApplicationInput values; problems in state.errors."""
+    out: dict[str, Any] = {}
+    v = state.values
+    for name in ("group_members", "de_minimis_prior", "de_minimis_prior_on", "continues_file_number"):
+        v[name] = str(form.get(name, "") or "").strip()
+    try:
+        if asks.group_members:
+            text = fields.clean(v["group_members"], label="Mitglieder Ihrer Gruppe", max_len=MAX_EXTRA,
+                                multiline=True, field="group_members")  # fmt: skip
+            names = tuple(n.strip() for n in text.splitlines() if n.strip())
+            if len(names) > MAX_MEMBERS or any(len(n) > 200 for n in names):
+                raise InvalidInput(f"Bitte höchstens {MAX_MEMBERS} Namen mit je höchstens 200 Zeichen.",
+                                   field="group_members")  # fmt: skip
+            out["group_members"] = names
+        if asks.input_tax:
+            out["input_tax_deductible"] = bool(form.get("input_tax_deductible"))
+            if out["input_tax_deductible"]:
+                state.checks.add("input_tax_deductible")
+        if asks.de_minimis:
+            out["de_minimis_prior_cents"] = fields.euro(v, "de_minimis_prior", label="Frühere De-minimis-Beihilfen")
+            out["de_minimis_prior_on"] = fields.day(v, "de_minimis_prior_on", label="Datum der letzten Beihilfe")
+        if asks.repeat and v["continues_file_number"]:
+            out["continues_file_number"] = fields.clean(
+                v["continues_file_number"], label="Aktenzeichen des früheren Projekts", max_len=40,
+                field="continues_file_number")  # fmt: skip
+    except InvalidInput as exc:
+        state.errors[exc.field or "group_members"] = exc.message
+    return out
 
 
 def state_from_application(app: Application, guideline: Guideline) -> FormState:
@@ -245,9 +294,18 @@ def state_from_application(app: Application, guideline: Guideline) -> FormState:
             "description": c.description,
             "amount": euro_input(c.amount_cents),
             "hours": str(c.hours).replace(".", ",") if c.hours is not None else "",
+            "payee": c.payee or "",
+            "vat": euro_input(c.vat_cents) if c.vat_cents is not None else "",
         }
         for c in app.cost_items
     ]
+    state.values["group_members"] = "\n".join(str(m) for m in app.group_members or ())
+    if app.input_tax_deductible:
+        state.checks.add("input_tax_deductible")
+    prior = app.de_minimis_prior_cents
+    state.values["de_minimis_prior"] = euro_input(prior) if prior is not None else ""
+    state.values["de_minimis_prior_on"] = app.de_minimis_prior_on.isoformat() if app.de_minimis_prior_on else ""
+    state.values["continues_file_number"] = app.continues_file_number or ""
     return state
 
 
@@ -272,4 +330,9 @@ def input_id(finding_field: str | None, guideline: Guideline) -> str | None:
         return f"decl-{finding_field}"
     if any(f.id == finding_field for f in guideline.form_fields if f.id not in CORE_FIELDS):
         return f"extra-{finding_field}"
-    return {"cost_items": "cost-1-description", "financing": "requested"}.get(finding_field, finding_field)
+    named = {
+        "cost_items": "cost-1-description",
+        "financing": "requested",
+        "de_minimis_prior_cents": "de_minimis_prior",
+    }
+    return named.get(finding_field, finding_field)

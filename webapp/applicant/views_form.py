@@ -14,6 +14,7 @@ from fondsengine.applications import service as applications
 from fondsengine.applications.queries import findings_for
 from fondsengine.applications.records import add_attachment, attachments_of, remove_attachment
 from fondsengine.errors import ConcurrentChange, FondsError
+from fondsengine.guidelines.asks import rule_questions
 from fondsengine.guidelines.model import Guideline
 from webapp import fields
 from webapp.applicant import bp
@@ -73,6 +74,7 @@ def _render(
         errors=summary,
         field_errors=field_errors,
         area_links=AREA_LINKS,
+        asks=rule_questions(guideline),
         extra_fields=[ff for ff in guideline.form_fields if ff.id not in CORE_FIELDS],
         cost_rows=state.cost_rows(extra_rows),
         blocking=blocking,

@@ -10,8 +10,11 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from fondsengine.errors import FondsError, InvalidInput
+from fondsengine.guidelines.asks import receipt_vat_rates
+from fondsengine.guidelines.calc import counts_net
 from fondsengine.guidelines.model import PaymentMode
 from fondsengine.inputs import MAX_TEXT
+from fondsengine.lifecycle.views import application_data
 from fondsengine.payments.proofs import ReceiptInput, submit_proof
 from fondsengine.payments.service import payment_allowance, payments_of, request_payment
 from webapp import fields
@@ -95,14 +98,16 @@ def payment(application_id: int) -> ResponseReturnValue:
     ), 400 if errors else 200
 
 
-def _parse_receipts(form, categories: set[str]) -> tuple[list[dict[str, str]], list[tuple[str | None, str]]]:  # type: ignore[no-untyped-def]
+def _parse_receipts(  # type: ignore[no-untyped-def]
+    form, categories: set[str], rates: tuple[int, ...] = ()
+) -> tuple[list[dict[str, str]], list[tuple[str | None, str]]]:
     rows: list[dict[str, str]] = []
     errors: list[tuple[str | None, str]] = []
     indexes = sorted({i for k in form if k.startswith("receipt-") for i in [fields.ident(k.split("-")[1])] if i})
     for i in indexes[:500]:
         row = {
             k: str(form.get(f"receipt-{i}-{k}", "")).strip()
-            for k in ("paid_on", "payee", "purpose", "category", "amount")
+            for k in ("paid_on", "payee", "purpose", "category", "amount", "vat")
         }
         row["index"] = str(i)
         if not (row["payee"] or row["purpose"] or row["amount"]):
@@ -123,6 +128,8 @@ def _parse_receipts(form, categories: set[str]) -> tuple[list[dict[str, str]], l
             errors.append((f"receipt-{i}-amount", f"Beleg {n}: {exc.message}"))
         if row["category"] not in categories:
             errors.append((f"receipt-{i}-category", f"Beleg {n}: Bitte wählen Sie eine Kostenart."))
+        if row["vat"] and (not rates or fields.choice(row, "vat", [str(r) for r in rates]) != row["vat"]):
+            errors.append((f"receipt-{i}-amount", f"Beleg {n}: Bitte wählen Sie einen der angebotenen Steuersätze."))
     return rows, errors
 
 
@@ -137,7 +144,8 @@ def proof(application_id: int) -> ResponseReturnValue:
         flash(_("Den Verwendungsnachweis können Sie nach der Bewilligung einreichen."), "info")
         return redirect(url_for("applicant.detail", application_id=application_id))
     categories = {c.id for c in g.costs.categories}
-    rows, errors = _parse_receipts(request.form, categories)
+    rates = receipt_vat_rates(g) if counts_net(application_data(app), g) else ()
+    rows, errors = _parse_receipts(request.form, categories, rates)
     values = {k: request.form.get(k, "").strip() for k in ("report", "participants_reached")}
     action = request.form.get("action", "")
     extra_rows = 1 if action == "add_row" else 0
@@ -163,6 +171,8 @@ def proof(application_id: int) -> ResponseReturnValue:
         spent=spent,
         approved=app.approved_cents or 0,
         checked=request.method == "POST",
+        vat_rates=rates,
+        vat_default=round(g.costs.vat_share * 100),
         chosen=chosen,
         chosen_photos=", ".join(f"„{p}“" for p in photos),
         chosen_again=[(labels.get(i, "Beleg"), n) for i, n in chosen.items()] + [("Foto", p) for p in photos],
@@ -219,6 +229,7 @@ def _store_and_submit(
                     row["category"],
                     int(row["cents"]),
                     attachment=att,
+                    vat_percent=int(row["vat"]) if row.get("vat") else None,
                 )
             )
         submit_proof(

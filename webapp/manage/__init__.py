@@ -15,6 +15,7 @@ from webapp.manage import (  # noqa: E402,F401  (the modules register their rout
     application,
     audit,
     bookings,
+    correction,
     dashboard,
     draws,
     erasure,

@@ -11,6 +11,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 from fondsengine.applications.queries import get_application
+from fondsengine.applications.service import correctable
 from fondsengine.applications.views import OfficeApplicationView, ProofSection, office_application_view, proof_section
 from fondsengine.errors import PermissionDenied
 from fondsengine.guidelines.model import Guideline
@@ -126,6 +127,7 @@ def render_application(application_id: int, errors: Errors | None = None, status
         agenda=list(money.agenda),
         receipt_findings=money.receipt_findings,
         eligible_cents=money.eligible_cents,
+        correctable=correctable(view.workflow, view.app.state),
     ), status
 
 

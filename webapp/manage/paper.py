@@ -7,12 +7,15 @@ the draft in one unit of work and records who entered the application for whom
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 from fondsengine.applications.service import PaperPerson, enter_paper_application
 from fondsengine.errors import FondsError
+from fondsengine.guidelines.asks import rule_questions
 from fondsengine.guidelines.model import Guideline
 from webapp import fields
 from webapp.applicant.forms import AREA_LINKS, CORE_FIELDS, FormState, checkbox_names, parse_form
@@ -60,21 +63,26 @@ def paper() -> ResponseReturnValue:
                     "Der Papierantrag ist als Entwurf erfasst. Prüfen Sie ihn und reichen Sie ihn dann ein.", "success"
                 )
                 return redirect(url_for("manage.application", application_id=app_id))
+    return render_office_form(guideline, state, errors, funds=funds, fund_id=fund_id, person=person, token=token)
+
+
+def render_office_form(
+    guideline: Guideline, state: FormState, errors: Errors, *, cost_rows: int = COST_ROWS, **context: Any
+) -> ResponseReturnValue:
+    """The office's application form (paper application, correction) with the error summary; 400 with errors."""
     summary = errors + [
         (key if not key.startswith("cost-") else f"{key}-description", message) for key, message in state.errors.items()
     ]
     return render_template(
         "manage/paper.html",
-        funds=funds,
-        fund_id=fund_id,
         g_=guideline,
         v=state.values,
         checks=state.checks,
-        costs=state.costs + [{} for _ in range(max(COST_ROWS - len(state.costs), 1))],
-        person=person,
-        token=token,
+        costs=state.costs + [{} for _ in range(max(cost_rows - len(state.costs), 1))],
         errors=summary,
         err={k: m for k, m in summary if k},
         area_links=AREA_LINKS,
+        asks=rule_questions(guideline),
         extra_fields=[ff for ff in guideline.form_fields if ff.id not in CORE_FIELDS],
+        **context,
     ), 400 if summary else 200
