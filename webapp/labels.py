@@ -45,3 +45,11 @@ def event_text(action: str, workflow_labels: dict[str, str]) -> str:
     """The German name of a recorded action: the workflow's label, else ours, else a neutral text (a msgid:
     the resident's timeline translates it)."""
     return workflow_labels.get(action) or EVENT_TEXT.get(action) or N_("Bearbeitungsschritt")
+
+# The sources of a project's money: the financing plan, the numerical proof, the jury papers.
+FINANCING_SOURCES = {
+    "grant": N_("Zuschuss aus dem Fonds"),
+    "own_funds": N_("Eigenmittel"),
+    "other_funding": N_("Mittel Dritter"),
+    "income": N_("Einnahmen des Projekts"),
+}

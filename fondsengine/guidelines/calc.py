@@ -288,21 +288,28 @@ def settled_cents(
     approved_cents: int,
     eligible_spent_cents: int,
     own_and_other_cents: int,
+    outside_cents: int = 0,
 ) -> int:
     """What the applicant is due after the proof of use, by the type of financing.
+
+    `own_and_other_cents` is all money besides the grant (own money, valued volunteer work,
+    third-party funds, the project's income); `outside_cents` the part of it from outside the
+    applicant (third-party funds and income).
 
     - fixed amount (Festbetrag): the grant stays as approved; it is only cut when the eligible
       costs actually spent are lower than the grant itself;
     - share (Anteilfinanzierung): the share of the eligible costs spent (`max_share`), at most
-      the approved amount, when the guideline cuts the grant (`proof.cut_when_lower`); else
-      like a fixed amount;
-    - deficit (Fehlbedarf): what own money, valued volunteer work and other funding leave
-      uncovered of the eligible costs spent, at most the approved amount (every saving reduces
-      the grant)."""
+      the approved amount, when the guideline cuts the grant (`proof.cut_when_lower`); and
+      never so much that grant, third-party funds and income together exceed the costs spent
+      (no over-financing); without the cut like a fixed amount;
+    - deficit (Fehlbedarf): what own money, valued volunteer work, other funding and income
+      leave uncovered of the eligible costs spent, at most the approved amount (every saving
+      and every extra euro of income reduces the grant)."""
     financing = financing_of(guideline)
     spent = max(0, eligible_spent_cents)
     if financing is Financing.DEFICIT:
         return max(0, min(approved_cents, spent - own_and_other_cents))
     if financing is Financing.SHARE and guideline.proof.cut_when_lower:
-        return min(approved_cents, share_of(spent, guideline.amounts.max_share))
+        share = share_of(spent, guideline.amounts.max_share)
+        return max(0, min(approved_cents, share, spent - outside_cents))
     return min(approved_cents, spent)

@@ -117,6 +117,7 @@ class Application(Base):
     )  # city's file number (two-step)
     settled_cents: Mapped[OptCents]  # eligible spent amount accepted with the proof of use
     proof_due_on: Mapped[date | None]
+    changes_due_on: Mapped[date | None]  # a request for changes is to be answered by then (migration 0026)
     lapse_due_on: Mapped[date | None]
     iban: Mapped[str | None] = mapped_column(String(34))
     account_holder: Mapped[str | None] = mapped_column(String(200))

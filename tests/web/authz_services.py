@@ -320,6 +320,7 @@ SERVICES: dict[str, Use] = {
             aw.app[st],
             report="Bericht",
             receipts=(proofs.ReceiptInput(date(2026, 5, 2), "Verleih", "Zelt", "rental", 20_000),),
+            confirmed=True,
         ),
     ),
     "fondsengine.payments.proofs.review_receipt": fund_write(
