@@ -31,9 +31,10 @@ from fondsengine.model import (
 from fondsengine.payments import proofs
 from fondsengine.workflow.model import Workflow
 from webapp.extensions import actor, fonds
-from webapp.labels import event_text
+from webapp.labels import FINANCING_SOURCES, event_text
 from webapp.manage import bp
 from webapp.manage.common import Errors, require_fund
+from webapp.manage.proof_view import numerical_proof
 from webapp.manage.revisions import last_changes
 from webapp.manage.rules import exceptions_for
 
@@ -196,6 +197,8 @@ def render_application(application_id: int, errors: Errors | None = None, status
         changes=last_changes(application_id),
         notes=notes_of(f, a, application_id),
         rules=exceptions_for(view.app, view.guideline),
+        numerical=numerical_proof(view.app, extra["proof"], extra["receipts"]),
+        financing_sources=FINANCING_SOURCES,
         **extra,
     ), status
 

@@ -1,0 +1,42 @@
+"""The numerical proof on the office's application page: planned against actual, from loaded rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fondsengine.model import Application
+from fondsengine.payments.numerical import ActualFinancing, NumericalProof, ReceiptAmount, compare
+
+
+def _recognised(receipt: dict[str, Any]) -> int | None:
+    if receipt["status"] == "pending":
+        return None
+    if receipt["status"] == "rejected":
+        return 0
+    accepted = receipt.get("accepted_cents")
+    return int(receipt["amount_cents"] if accepted is None else accepted)
+
+
+def numerical_proof(
+    app: Application, proof: dict[str, Any] | None, receipts: list[dict[str, Any]]
+) -> NumericalProof | None:
+    """Costs per category and the financing of the latest proof, planned against actual (None: no proof)."""
+    if proof is None:
+        return None
+    stated = proof.get("own_funds_cents") is not None
+    actual = (
+        ActualFinancing(proof.get("income_cents") or 0, proof["own_funds_cents"], proof.get("other_funding_cents") or 0)
+        if stated
+        else None
+    )
+    return compare(
+        [(c.category, c.amount_cents) for c in app.cost_items],
+        [ReceiptAmount(r["category"], r["amount_cents"], _recognised(r)) for r in receipts],
+        planned_financing={
+            "grant": app.approved_cents or 0,
+            "own_funds": app.own_funds_cents,
+            "other_funding": app.other_funding_cents,
+        },
+        actual=actual,
+        settled_cents=app.settled_cents,
+    )
