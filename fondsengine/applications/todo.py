@@ -6,6 +6,7 @@ Each group is one query (limited to LIST_LIMIT rows, with a window count of all)
 | group | what is in it |
 |---|---|
 | formal_check | submitted, or in the formal check: the office checks them |
+| changes_overdue | requests for changes not answered by the date the letter names (`changes_due_on`) |
 | decision_due | formally checked or on an agenda: a decision is due (jury or office) |
 | city_grant | recommended by the jury: the city's grant (two-step funds) is due |
 | payment_request | payment requests the office still has to execute |
@@ -13,15 +14,16 @@ Each group is one query (limited to LIST_LIMIT rows, with a window count of all)
 | final_payment | proofs accepted with money still due to the applicant |
 | refund_open | refund claims not (fully) received, oldest due first; overdue ones marked |
 | proof_overdue | proofs of use not submitted by their due date |
-| unused_advance | advances paid longer ago than the guideline's `payment.use_within_days` with no proof yet |
+| unused_advance | advances paid longer ago than the guideline's `issuance.use_within_months` with no proof yet |
 | undeliverable | mails that could not be delivered (outbox status dead) |
 | letter_held | letters held instead of rendered: a placeholder would have had no value (`held_reason`) |
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -30,6 +32,7 @@ from sqlalchemy.orm import Session
 from fondsengine.clock import local_date
 from fondsengine.engine import Actor, Engine
 from fondsengine.errors import PermissionDenied
+from fondsengine.guidelines.calc import add_months, use_by_date
 from fondsengine.letters.registry import LETTER_KINDS, letter_kind
 from fondsengine.lifecycle import authz
 from fondsengine.model import Application, LedgerEntry, Letter, Membership, OutboxMessage, Payment, Refund
@@ -38,6 +41,7 @@ LIST_LIMIT = 20
 
 GROUPS: dict[str, str] = {
     "formal_check": "Formale Prüfung",
+    "changes_overdue": "Überfällige Antworten auf Nachforderungen",
     "decision_due": "Entscheidung fällig",
     "granting_due": "Bewilligung der Stadt ausstehend",
     "payment_request": "Auszahlungsanforderungen",
@@ -123,6 +127,7 @@ def office_todo(fonds: Engine, actor: Actor, *, now: datetime | None = None) -> 
             _by_state(
                 s, "formal_check", funds, fonds.catalog.state_ids(s, waiting_for="review"), Application.submitted_at
             ),
+            _changes_overdue(s, funds, fonds.catalog.state_ids(s, waiting_for="changes"), today),
             _by_state(
                 s,
                 "decision_due",
@@ -246,6 +251,26 @@ def office_todo(fonds: Engine, actor: Actor, *, now: datetime | None = None) -> 
         return groups
 
 
+def _changes_overdue(s: Session, funds: list[str], states: Sequence[str], today: date) -> TodoGroup:
+    """Requests for changes whose answer is overdue: still waiting for the applicant past the date the
+    letter named."""
+    query = (
+        select(*_app_cols(), Application.requested_cents, Application.changes_due_on)
+        .where(
+            Application.fund_id.in_(funds),
+            Application.state.in_(states),
+            Application.changes_due_on < today,
+        )
+        .order_by(Application.changes_due_on, Application.id)
+    )
+    return _group(
+        s,
+        "changes_overdue",
+        query,
+        lambda r: TodoItem(r[0], r[1], r[2], r[3], r[4], r[5], r[6], True, "Antwort auf die Nachforderung fehlt"),
+    )
+
+
 def _held_letters(s: Session, funds: list[str]) -> TodoGroup:
     """Letters of the office's funds held instead of rendered (a placeholder would have been empty)."""
     query = (
@@ -264,14 +289,17 @@ def _held_letters(s: Session, funds: list[str]) -> TodoGroup:
 
 
 def _unused_advances(fonds: Engine, s: Session, funds: list[str], today: date) -> TodoGroup:
-    """Advances paid longer ago than the fund's `payment.use_within_days`, no proof submitted yet."""
+    """Advances and instalments paid longer ago than the fund's `issuance.use_within_months` (Nr. 1.4
+    ANBest-P), no proof submitted yet (the application still waits for it)."""
     items: list[TodoItem] = []
     total = 0
+    proof_states = fonds.catalog.state_ids(s, waiting_for="proof")
     for fund_id in funds:
-        days = fonds.catalog.current(s, fund_id)[2].payment.use_within_days
-        if days is None:
+        guideline = fonds.catalog.current(s, fund_id)[2]
+        if guideline.issuance is None:
             continue
-        limit = datetime.combine(today - timedelta(days=days), datetime.min.time()).replace(
+        months = guideline.issuance.use_within_months
+        limit = datetime.combine(add_months(today, -months), datetime.min.time()).replace(
             tzinfo=fonds.clock.now().tzinfo
         )
         query = (
@@ -279,7 +307,7 @@ def _unused_advances(fonds: Engine, s: Session, funds: list[str], today: date) -
             .join(Payment, Payment.application_id == Application.id)
             .where(
                 Application.fund_id == fund_id,
-                Application.state == "paid",
+                Application.state.in_(proof_states),
                 Payment.status == "paid",
                 Payment.kind.in_(("advance", "instalment")),
                 Payment.paid_at < limit,
@@ -290,9 +318,9 @@ def _unused_advances(fonds: Engine, s: Session, funds: list[str], today: date) -
             s,
             "unused_advance",
             query,
-            lambda r, d=days: TodoItem(
-                r[0], r[1], r[2], r[3], r[4], r[5], local_date(r[6]) + timedelta(days=d), True,
-                f"abgerufen am {local_date(r[6]).strftime('%d.%m.%Y')}, zu verwenden binnen {d} Tagen",
+            lambda r, g=guideline, m=months: TodoItem(
+                r[0], r[1], r[2], r[3], r[4], r[5], use_by_date(g, local_date(r[6])), True,
+                f"abgerufen am {local_date(r[6]).strftime('%d.%m.%Y')}, zu verwenden binnen {m} Monaten",
             ),
         )  # fmt: skip
         items += group.items

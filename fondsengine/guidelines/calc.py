@@ -239,10 +239,22 @@ def proof_due_date(guideline: Guideline, project_end: date) -> date:
         month, day = proof.due_fixed_month_day
         year = project_end.year + 1
         return date(year, month, min(day, calendar.monthrange(year, month)[1]))
-    months = proof.due_months_after_end or 0
-    index = project_end.month - 1 + months
-    year, month = project_end.year + index // 12, index % 12 + 1
-    return date(year, month, min(project_end.day, calendar.monthrange(year, month)[1]))
+    return add_months(project_end, proof.due_months_after_end or 0)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (or earlier, when negative), at most the month's last day."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def use_by_date(guideline: Guideline, paid_on: date) -> date | None:
+    """The day by which called money paid on `paid_on` is to be used (`issuance.use_within_months`,
+    Nr. 1.4 ANBest-P); None when the guideline states no such rule (no `issuance` section)."""
+    if guideline.issuance is None:
+        return None
+    return add_months(paid_on, guideline.issuance.use_within_months)
 
 
 def lapse_date(
@@ -264,6 +276,11 @@ def lapse_date(
     if proof_due_on is not None and PaymentMode.REIMBURSEMENT in guideline.payment.modes:
         day = max(day, proof_due_on)
     return day
+
+
+def changes_due_date(guideline: Guideline, requested_on: date) -> date:
+    """The day by which a request for changes is to be answered (`timing.changes_response_days`)."""
+    return requested_on + timedelta(days=guideline.timing.changes_response_days)
 
 
 def lapse_rule_text(guideline: Guideline, lapse_on: date) -> str:
