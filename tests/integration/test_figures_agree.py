@@ -30,7 +30,7 @@ from fondsengine.cli.main import main
 from fondsengine.clock import local_date
 from fondsengine.engine import Actor, Engine
 from fondsengine.errors import FondsError
-from fondsengine.model import Application, LedgerEntry, ProofOfUse, Receipt, Refund
+from fondsengine.model import Application, CostItem, LedgerEntry, ProofOfUse, Receipt, Refund
 from fondsengine.notify import FakeMailer
 from fondsengine.payments import proofs
 from fondsengine.payments import service as payments
@@ -172,6 +172,32 @@ def assert_consumers_agree(
     assert sum(p.approved_cents for p in rollup.projects) == sum(m.approved for m in money.values() if m.holds_money)
     assert len(rollup.projects) == len(report.projects) == sum(1 for m in money.values() if m.holds_money)
     assert sum(money.values(), figures.MoneyFigures()).committed == want["committed"]
+
+    # the financing of the roll-up and of the annual report: the same figures, the projects adding up to
+    # the totals, recomputed from the financing plans of the projects holding money
+    fin = rollup.financing
+    assert report.financing == fin
+    holding = [i for i, m in money.items() if m.holds_money]
+    with fonds.db.read() as s:
+        plans = {a.id: a for a in s.scalars(select(Application).where(Application.id.in_(holding)))}
+        costs = dict(
+            s.execute(
+                select(CostItem.application_id, func.sum(CostItem.amount_cents))
+                .where(CostItem.application_id.in_(holding))
+                .group_by(CostItem.application_id)
+            ).all()
+        )
+    assert fin.total_cost_cents == sum(int(c) for c in costs.values()) == sum(p.total_cost_cents for p in rollup.projects)
+    assert fin.own_funds_cents == sum(a.own_funds_cents for a in plans.values())
+    assert fin.other_funding_cents == sum(a.other_funding_cents for a in plans.values())
+    for key in ("own_funds", "volunteer", "other_funding", "paid", "refund_claimed", "refund_received"):
+        assert getattr(fin, f"{key}_cents") == sum(getattr(p, f"{key}_cents") for p in rollup.projects), key
+    assert fin.approved_cents == sum(p.approved_cents for p in rollup.projects)
+    assert fin.paid_cents == want["paid_net"]
+    assert (fin.refund_claimed_cents, fin.refund_received_cents) == (want["refund_claimed"], want["refund_received"])
+    if fin.split_approved:  # the fund's financing split adds up to the cent
+        assert sum(c for _n, c in fin.split_approved) == fin.approved_cents
+        assert sum(c for _n, c in fin.split_paid) == fin.paid_cents
 
     # public statistics, the open-data API and the monitoring figures
     st = year_statistics(fonds, fund_id, year)
