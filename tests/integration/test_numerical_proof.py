@@ -14,6 +14,7 @@ from fondsengine.payments import proofs
 from fondsengine.payments import service as payments
 from fondsengine.payments.numerical import ActualFinancing
 from fondsengine.payments.proofs import ReceiptInput
+from fondsengine.reports.data import rollup_data
 from tests.integration.test_receipt_review import DAY, _approved, _receipts
 from tests.support.factories import CF
 
@@ -55,9 +56,7 @@ def test_third_party_funds_and_income_in_the_proof_cut_the_share_grant_and_the_f
 ) -> None:
     app_id, office, bernd = _approved(fonds, CF)  # 2.000 € = 50 % of 4.000 € planned costs, paid after the proof
     stated = ActualFinancing(income_cents=80_000, own_funds_cents=100_000, other_funding_cents=100_000)
-    proofs.submit_proof(
-        fonds, bernd, app_id, report="Lichterwochen.", receipts=LIGHTS, actual=stated, confirmed=True
-    )
+    proofs.submit_proof(fonds, bernd, app_id, report="Lichterwochen.", receipts=LIGHTS, actual=stated, confirmed=True)
     proofs.review_receipt(fonds, office, _receipts(fonds, app_id)[1], accepted=True)
     # 50 % of the 3.000 € spent would be 1.500 €; with 1.000 € from a sponsor and 800 € income the
     # grant may only cover the remaining 1.200 € (no over-financing)
@@ -68,3 +67,6 @@ def test_third_party_funds_and_income_in_the_proof_cut_the_share_grant_and_the_f
     with fonds.db.read() as s:
         bal = ledger.application_balance(s, app_id)
     assert (bal.committed, bal.paid_net) == (120_000, 120_000)  # the other 800 € are free again
+    # the roll-up for the Land states the money the proof states, not the plan's
+    (project,) = [p for p in rollup_data(fonds, office, CF, 2027).projects if p.approved_cents]
+    assert (project.own_funds_cents, project.other_funding_cents, project.paid_cents) == (100_000, 100_000, 120_000)
