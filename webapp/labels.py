@@ -28,6 +28,7 @@ EVENT_TEXT = {
     "close_session": N_("Jurysitzung abgeschlossen"),
     "close_circulation": N_("Umlaufverfahren abgeschlossen"),
     "jury_no_quorum": N_("Jury nicht beschlussfähig"),
+    "release_to_jury": N_("Freigabe eines Anhangs für die Jury geändert"),
 }
 # What the jury does internally is not the applicant's timeline (e.g. when each vote was cast).
 JURY_INTERNAL = frozenset(
@@ -39,6 +40,7 @@ JURY_INTERNAL = frozenset(
         "review_receipt",
         "comment_on_item",
         "score_item",
+        "release_to_jury",
     }
 )
 

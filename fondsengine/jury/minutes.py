@@ -16,6 +16,7 @@ from fondsengine.errors import NotFound, PermissionDenied
 from fondsengine.guidelines.calc import hours_value_cents
 from fondsengine.guidelines.model import JuryRules
 from fondsengine.jury.common import agenda_with_applications, load_session, names_of, role_holders, session_day
+from fondsengine.jury.papers_files import JuryFile, released_files
 from fondsengine.lifecycle import authz
 from fondsengine.model import AgendaItem, Application, Attendance, Fund, JurySession
 from fondsengine.money import format_euro
@@ -274,6 +275,7 @@ class JuryApplicationView:
     # the financing plan, always part of the papers (a jury decides on the money): total_cost,
     # own_funds, volunteer (hours valued at the guideline's rate), other_funding, requested (cents)
     financing: dict[str, int] = field(default_factory=dict)
+    files: tuple[JuryFile, ...] = ()  # attachments the office released to the jury
 
 
 def _field(app: Application, name: str) -> tuple[bool, Any]:
@@ -328,4 +330,4 @@ def jury_view_of_application(fonds: Engine, actor: Actor, application_id: int) -
             "other_funding": app.other_funding_cents,
             "requested": app.requested_cents,
         }
-        return JuryApplicationView(app.id, app.file_number or "", fields, financing)
+        return JuryApplicationView(app.id, app.file_number or "", fields, financing, released_files(s, app.id))

@@ -237,6 +237,7 @@ class Attachment(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime]
+    for_jury: Mapped[bool] = mapped_column(default=False)  # released to the jury's papers (migration 0026)
 
 
 class Note(Base):

@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 from fondsengine.accounts import organisations
 from fondsengine.accounts.users import create_user, grant_role
 from fondsengine.applications import service as apps
+from fondsengine.applications.records import add_attachment
 from fondsengine.bootstrap import build_fonds
 from fondsengine.clock import FixedClock
 from fondsengine.config import load_settings
@@ -48,11 +49,13 @@ from fondsengine.model import (
     Vote,
 )
 from fondsengine.notify import FakeMailer
+from tests.support.files import simple_pdf
 from tests.support.pg import PgServer
 from tests.web.builders import PASSWORD, QF, ROOT, START, World, approved_for, build_world, draft_for
 from tests.web.conftest import login
 from tests.web.test_jury_support import build_jury, opened
 from webapp import create_app
+from webapp.uploads import CheckedFile, as_input
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "20"))
 TABLES = (
@@ -181,6 +184,8 @@ def _forms(w: World, tmp_path: Path) -> dict[str, Form]:
     approved = approved_for(w, w.anna)
     submitted = draft_for(w, w.bert, title="Eingereicht")
     apps.submit(w.fonds, Actor(w.bert), submitted)
+    pdf = CheckedFile("angebot.pdf", "application/pdf", simple_pdf())
+    offer = add_attachment(w.fonds, Actor(w.bert), submitted, as_input(pdf, "cost_estimate"))
     j = build_jury(w, tmp_path)
     org = organisations.create_organisation(w.fonds, Actor(w.anna), "Fuzz-Verein", "association")
     opened(j)
@@ -217,6 +222,8 @@ def _forms(w: World, tmp_path: Path) -> dict[str, Form]:
         Form("export", office, "/verwaltung/antraege.csv", {}, ("jahr", "min", "max", "q", "seite", "auswahl"),
              method="GET"),
         Form("uebersicht", office, "/verwaltung/", {"fonds": QF}, ("jahr",), method="GET"),
+        Form("jury-anhang", office, f"/verwaltung/antraege/{submitted}/anhaenge/{offer}/jury", {"freigeben": "1"},
+             ("freigeben",), after=detail),
         Form("notiz", office, f"/verwaltung/antraege/{submitted}/notizen", {"note": "Rückruf."}, ("note",),
              after=detail),
         Form("beratung", office, f"/verwaltung/antraege/{submitted}/beratung", {"on": "2026-01-05"}, ("on",)),
@@ -332,7 +339,7 @@ def _check(fz: Fuzz, form: Form, changes: dict[str, str]) -> None:
 FORM_NAMES = [
     "registrieren", "anmelden", "passwort-vergessen", "antrag-neu", "antrag-bearbeiten", "auszahlung",
     "verwendungsnachweis", "zurueckziehen", "warteschlange", "export", "uebersicht", "notiz", "beratung",
-    "aenderungen", "sitzung-planen", "rollen", "papierantrag", "tagesordnung", "jury-stimme",
+    "aenderungen", "jury-anhang", "sitzung-planen", "rollen", "papierantrag", "tagesordnung", "jury-stimme",
     "jury-befangenheit", "jury-schliessen", "richtlinie-entwurf", "richtlinie-beschluss", "url-ids",
 ]  # fmt: skip
 

@@ -55,3 +55,54 @@ def test_the_area_link_of_every_kind_the_form_asks_has_a_label() -> None:
 
     assert set(AREA_LINKS) == set(AREA_LINK_TEXT)
     assert _text(None, "area_link", "owns_property") == "Eigentum im Gebiet"  # type: ignore[arg-type]
+
+
+def test_the_office_releases_an_attachment_to_the_jury_who_then_reads_it_and_no_one_else(
+    world: World, tmp_path: Path
+) -> None:
+    from fondsengine.applications.records import add_attachment
+    from fondsengine.engine import Actor
+    from tests.support.files import simple_pdf
+    from webapp.uploads import CheckedFile, as_input
+
+    j = build_jury(world, tmp_path)
+    f = world.fonds
+    with f.db.read() as s:
+        app_id = s.scalar(select(AgendaItem.application_id).where(AgendaItem.id == j.items[0]))
+    assert app_id is not None
+    pdf = simple_pdf()
+    offer = add_attachment(
+        f, Actor(world.anna), app_id, as_input(CheckedFile("angebot.pdf", "application/pdf", pdf), "cost_estimate")
+    )
+    private = add_attachment(
+        f, Actor(world.anna), app_id, as_input(CheckedFile("ausweis.pdf", "application/pdf", pdf), "other")
+    )
+    url = f"/jury/antraege/{app_id}/anhaenge/{offer}"
+
+    ida = world.app.test_client()
+    login(ida, "ida@example.org")
+    assert ida.get(url).status_code == 404  # not released yet
+    office = world.app.test_client()
+    login(office, "buero@example.org")
+    assert ida.post(f"/verwaltung/antraege/{app_id}/anhaenge/{offer}/jury", data={"freigeben": "1"}).status_code in (
+        403,
+        404,
+    )
+    released = office.post(f"/verwaltung/antraege/{app_id}/anhaenge/{offer}/jury", data={"freigeben": "1"})
+    assert released.status_code == 302
+    assert "in den Unterlagen der Jury" in office.get(f"/verwaltung/antraege/{app_id}").get_data(as_text=True)
+
+    page = ida.get(f"/jury/sitzungen/{j.session_id}").get_data(as_text=True)
+    assert f'href="{url}"' in page and "angebot.pdf" in page and "ausweis.pdf" not in page
+    download = ida.get(url)
+    assert download.status_code == 200 and download.data == pdf
+    assert ida.get(f"/jury/antraege/{app_id}/anhaenge/{private}").status_code == 404  # not released
+    olga = world.app.test_client()
+    login(olga, "olga@example.org")  # a jury member of another fund
+    assert olga.get(url).status_code == 404
+    anna = world.app.test_client()
+    login(anna, "anna@example.org")
+    assert anna.get(url).status_code == 404  # the applicant reads her files on her own pages
+
+    office.post(f"/verwaltung/antraege/{app_id}/anhaenge/{offer}/jury", data={"freigeben": "0"})
+    assert ida.get(url).status_code == 404  # taken back

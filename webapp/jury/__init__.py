@@ -15,4 +15,4 @@ def _denied(exc: PermissionDenied) -> ResponseReturnValue:
     return render_template("errors/http.html", code=403, description=str(exc)), 403
 
 
-from webapp.jury import views_chair, views_member, views_minutes, views_notes  # noqa: E402,F401
+from webapp.jury import views_chair, views_files, views_member, views_minutes, views_notes  # noqa: E402,F401

@@ -16,6 +16,7 @@ from fondsengine.engine import Actor, Engine
 from fondsengine.errors import FondsError
 from fondsengine.guidelines.findings import Finding
 from fondsengine.guidelines.model import Guideline
+from fondsengine.jury.papers_files import JuryFile
 from fondsengine.jury.usecases import jury_view_of_application
 from webapp.filters import datum, euro
 from webapp.labels import APPLICATION_FIELDS, AREA_LINK_TEXT, FINANCING_PLAN
@@ -32,6 +33,8 @@ class Papers:
     findings: tuple[Finding, ...]
     available: bool
     financing: tuple[tuple[str, int], ...] = ()  # the financing plan: (label, cents), always shown
+    files: tuple[JuryFile, ...] = ()  # attachments the office released to the jury
+    application_id: int = 0
 
 
 def papers_for(fonds: Engine, actor: Actor, application_id: int, guideline: Guideline) -> Papers:
@@ -51,7 +54,7 @@ def papers_for(fonds: Engine, actor: Actor, application_id: int, guideline: Guid
             continue
         label = APPLICATION_FIELDS.get(name) or extra_labels.get(name) or name
         fields.append((label, _text(guideline, name, value)))
-    return Papers(tuple(fields), costs, findings, True, financing)
+    return Papers(tuple(fields), costs, findings, True, financing, view.files, view.application_id)
 
 
 def _category(guideline: Guideline, category_id: str) -> str:
