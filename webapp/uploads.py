@@ -11,17 +11,23 @@ from __future__ import annotations
 import io
 import unicodedata
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from flask import abort, current_app, send_file
+from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import FileStorage
 
 from fondsengine.applications.records import AttachmentInput
-from fondsengine.errors import InvalidInput
+from fondsengine.errors import InvalidInput, NotFound
 from fondsengine.files import SUFFIXES
+from fondsengine.storage import StorageError
 
 if TYPE_CHECKING:
     from pypdf import PdfReader
+
+    from fondsengine.model import Attachment
 
 # pypdf and Pillow are imported by the checks below when a file is uploaded, not with the web app
 # (pypdf with its crypto provider alone adds about 12 MiB to a worker; most requests never need it).
@@ -193,3 +199,16 @@ def as_input(checked: CheckedFile, purpose: str) -> AttachmentInput:
 
 
 __all__ = ["ALLOWED", "CheckedFile", "as_input", "check", "sniff"]
+
+
+def send_stored(fetch: Callable[[], tuple[Attachment, bytes]]) -> ResponseReturnValue:
+    """Send a stored file as a download; 404 when the engine finds none for this person or the
+    file store has lost it (logged)."""
+    try:
+        row, content = fetch()
+    except NotFound:
+        abort(404)
+    except StorageError:
+        current_app.logger.exception("Anhang fehlt im Dateispeicher")
+        abort(404)
+    return send_file(io.BytesIO(content), mimetype=row.mimetype, as_attachment=True, download_name=row.original_name)

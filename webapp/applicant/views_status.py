@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -13,11 +13,10 @@ from fondsengine.accounts.organisations import organisations_of
 from fondsengine.applications import service as applications
 from fondsengine.applications.queries import available_actions, findings_for, last_request_for_changes, timeline
 from fondsengine.applications.records import add_attachment, applications_of, attachment_content, attachments_of
-from fondsengine.errors import FondsError, NotFound
+from fondsengine.errors import FondsError
 from fondsengine.inputs import MAX_TEXT
 from fondsengine.letters.access import letter_page_of, letter_pdf, letters_of_application
 from fondsengine.payments.service import lapse_notice, payments_of
-from fondsengine.storage import StorageError
 from fondsengine.workflow.model import Workflow
 from webapp import fields
 from webapp.applicant import bp
@@ -25,7 +24,7 @@ from webapp.applicant.common import Loaded, error_list, load, split_findings
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
 from webapp.labels import JURY_INTERNAL, event_text
-from webapp.uploads import as_input, check
+from webapp.uploads import as_input, check, send_stored
 
 LINKED_ACTIONS = {"withdraw": "applicant.withdraw", "submit_proof": "applicant.proof"}  # steps with their own page
 
@@ -180,14 +179,7 @@ def upload(application_id: int) -> ResponseReturnValue:
 @login_required
 def attachment(application_id: int, attachment_id: int) -> ResponseReturnValue:
     """Download an uploaded file of a visible application."""
-    try:
-        row, content = attachment_content(fonds(), actor(), application_id, attachment_id)
-    except NotFound:
-        abort(404)
-    except StorageError:
-        current_app.logger.exception("Anhang fehlt im Dateispeicher")
-        abort(404)
-    return send_file(io.BytesIO(content), mimetype=row.mimetype, as_attachment=True, download_name=row.original_name)
+    return send_stored(lambda: attachment_content(fonds(), actor(), application_id, attachment_id))
 
 
 @bp.route("/antraege/<int:application_id>/dokumente/<int:letter_id>")
