@@ -169,7 +169,9 @@ def drive(setup: Setup, i: int) -> None:
         proofs.ReceiptInput(date(2026, 11, 25), "Baumarkt Witten", "Ersatzteile", "material", RECEIPTS[0]),
         proofs.ReceiptInput(date(2026, 11, 25), "Druckerei", "Plakate und Flyer", "publicity", RECEIPTS[1]),
     ]
-    proof_id = proofs.submit_proof(fonds, applicant, app_id, report="Sechs Treffen mit 90 Gästen.", receipts=receipts)
+    proof_id = proofs.submit_proof(
+        fonds, applicant, app_id, report="Sechs Treffen mit 90 Gästen.", receipts=receipts, confirmed=True
+    )
     with fonds.db.read() as s:
         receipt_ids = list(s.scalars(select(Receipt.id).where(Receipt.proof_id == proof_id).order_by(Receipt.position)))
     for rid in receipt_ids:

@@ -170,6 +170,7 @@ class _Seeder:
             receipts=[
                 ReceiptInput(self.clock.now().date(), p, purpose, "material", amount) for p, purpose, amount in spent
             ],
+            confirmed=True,
         )
 
     def check_receipts(self, app_id: int, reject_last: bool = False) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from fondsengine.clock import local_date
 from fondsengine.engine import Actor, Engine, UnitOfWork
 from fondsengine.errors import InvalidInput, NotFound, PermissionDenied
-from fondsengine.guidelines.calc import lapse_date, max_grant_limit, proof_due_date
+from fondsengine.guidelines.calc import changes_due_date, lapse_date, max_grant_limit, proof_due_date
 from fondsengine.guidelines.rules import start_before_approval
 from fondsengine.guidelines.rules_money import lifted_limits_text, soft_limits, unlifted_soft_limit
 from fondsengine.lifecycle import authz
@@ -89,8 +89,14 @@ def record_review(fonds: Engine, actor: Actor, application_id: int, answers: dic
 
 
 def request_changes(fonds: Engine, actor: Actor, application_id: int, message: str) -> None:
-    """Ask the applicant for changes (Nachforderung)."""
-    _step(fonds, actor, application_id, "request_changes", reason=message)
+    """Ask the applicant for changes (Nachforderung), to be answered by the guideline's deadline
+    (`changes_due_on`: the date the letter names; past it the office's to-do list shows it)."""
+    with fonds.unit_of_work() as uow:
+        now = fonds.clock.now()
+        app = _load(uow, actor, application_id)
+        fire(uow, actor, app, "request_changes", reason=message, now=now)
+        app.changes_due_on = changes_due_date(guideline_of(uow, app), local_date(now))
+        uow.commit()
 
 
 def complete_review(fonds: Engine, actor: Actor, application_id: int) -> None:

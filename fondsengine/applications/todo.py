@@ -6,6 +6,7 @@ Each group is one branch (limited to LIST_LIMIT rows, with a window count of all
 | group | what is in it |
 |---|---|
 | formal_check | submitted, or in the formal check: the office checks them |
+| changes_overdue | requests for changes not answered by the date the letter names (`changes_due_on`) |
 | decision_due | formally checked or on an agenda: a decision is due (jury or office) |
 | city_grant | recommended by the jury: the city's grant (two-step funds) is due |
 | payment_request | payment requests the office still has to execute |
@@ -13,7 +14,7 @@ Each group is one branch (limited to LIST_LIMIT rows, with a window count of all
 | final_payment | proofs accepted with money still due to the applicant |
 | refund_open | refund claims not (fully) received, oldest due first; overdue ones marked |
 | proof_overdue | proofs of use not submitted by their due date |
-| unused_advance | advances paid longer ago than the guideline's `payment.use_within_days` with no proof yet |
+| unused_advance | advances paid longer ago than the guideline's `issuance.use_within_months` with no proof yet |
 | undeliverable | mails that could not be delivered (outbox status dead) |
 | letter_held | letters held instead of rendered: a placeholder would have had no value (`held_reason`) |
 """
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import BigInteger, Date, DateTime, Integer, String, cast, func, literal, null, select, union_all
@@ -31,6 +32,8 @@ from sqlalchemy.orm import Session
 from fondsengine.clock import local_date
 from fondsengine.engine import Actor, Engine
 from fondsengine.errors import PermissionDenied
+from fondsengine.guidelines.calc import add_months, use_by_date
+from fondsengine.guidelines.model import Guideline
 from fondsengine.letters.registry import LETTER_KINDS, letter_kind
 from fondsengine.lifecycle import authz
 from fondsengine.model import Application, LedgerEntry, Letter, OutboxMessage, Payment, Refund
@@ -40,6 +43,7 @@ LIST_LIMIT = 20
 
 GROUPS: dict[str, str] = {
     "formal_check": "Formale Prüfung",
+    "changes_overdue": "Überfällige Antworten auf Nachforderungen",
     "decision_due": "Entscheidung fällig",
     "granting_due": "Bewilligung der Stadt ausstehend",
     "payment_request": "Auszahlungsanforderungen",
@@ -195,6 +199,7 @@ def todo_lists(fonds: Engine, s: Session, funds: list[str], now: datetime) -> li
     today = local_date(now)
     groups = [
         _by_state("formal_check", funds, fonds.catalog.state_ids(s, waiting_for="review"), Application.submitted_at),
+        _changes_overdue(funds, fonds.catalog.state_ids(s, waiting_for="changes"), today),
         _by_state(
             "decision_due",
             funds,
@@ -325,6 +330,22 @@ def todo_lists(fonds: Engine, s: Session, funds: list[str], now: datetime) -> li
     return [*found[:first], merged, *found[first + len(advances) :]]
 
 
+def _changes_overdue(funds: list[str], states: tuple[str, ...], today: date) -> _Group:
+    """Requests for changes whose answer is overdue: still waiting for the applicant past the date the
+    letter named."""
+    query = select(*_app_cols(), Application.requested_cents, Application.changes_due_on).where(
+        Application.fund_id.in_(funds),
+        Application.state.in_(states),
+        Application.changes_due_on < today,
+    )
+    return _Group(
+        "changes_overdue",
+        query,
+        (Application.changes_due_on, Application.id),
+        lambda r: TodoItem(r[0], r[1], r[2], r[3], r[4], r[5], r[6], True, "Antwort auf die Nachforderung fehlt"),
+    )
+
+
 def _held_letters(funds: list[str]) -> _Group:
     """Letters of the office's funds held instead of rendered (a placeholder would have been empty)."""
     query = (
@@ -342,41 +363,37 @@ def _held_letters(funds: list[str]) -> _Group:
 
 
 def _unused_advances(fonds: Engine, s: Session, funds: list[str], today: date, now: datetime) -> list[_Group]:
-    """Advances paid longer ago than the fund's `payment.use_within_days`, no proof submitted yet: one
-    branch per fund with such a limit."""
+    """Advances and instalments paid longer ago than the fund's `issuance.use_within_months` (Nr. 1.4
+    ANBest-P), no proof submitted yet (the application still waits for it): one branch per fund with
+    such a limit."""
     out: list[_Group] = []
+    proof_states = fonds.catalog.state_ids(s, waiting_for="proof")
     for fund_id in funds:
-        days = fonds.catalog.current(s, fund_id)[2].payment.use_within_days
-        if days is None:
+        guideline = fonds.catalog.current(s, fund_id)[2]
+        if guideline.issuance is None:
             continue
-        limit = datetime.combine(today - timedelta(days=days), datetime.min.time()).replace(tzinfo=now.tzinfo)
+        months = guideline.issuance.use_within_months
+        limit = datetime.combine(add_months(today, -months), datetime.min.time()).replace(tzinfo=now.tzinfo)
         query = (
             select(*_app_cols(), Payment.amount_cents, Payment.paid_at)
             .join(Payment, Payment.application_id == Application.id)
             .where(
                 Application.fund_id == fund_id,
-                Application.state == "paid",
+                Application.state.in_(proof_states),
                 Payment.status == "paid",
                 Payment.kind.in_(("advance", "instalment")),
                 Payment.paid_at < limit,
             )
         )
-        out.append(
-            _Group(
-                "unused_advance",
-                query,
-                (Payment.paid_at, Payment.id),
-                _advance_item(days),
-            )
-        )
+        out.append(_Group("unused_advance", query, (Payment.paid_at, Payment.id), _advance_item(guideline, months)))
     return out
 
 
-def _advance_item(days: int) -> Callable[[Any], TodoItem]:
+def _advance_item(guideline: Guideline, months: int) -> Callable[[Any], TodoItem]:
     def item(r: Any) -> TodoItem:
         return TodoItem(
-            r[0], r[1], r[2], r[3], r[4], r[5], local_date(r[6]) + timedelta(days=days), True,
-            f"abgerufen am {local_date(r[6]).strftime('%d.%m.%Y')}, zu verwenden binnen {days} Tagen",
+            r[0], r[1], r[2], r[3], r[4], r[5], use_by_date(guideline, local_date(r[6])), True,
+            f"abgerufen am {local_date(r[6]).strftime('%d.%m.%Y')}, zu verwenden binnen {months} Monaten",
         )  # fmt: skip
 
     return item

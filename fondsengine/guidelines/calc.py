@@ -239,10 +239,22 @@ def proof_due_date(guideline: Guideline, project_end: date) -> date:
         month, day = proof.due_fixed_month_day
         year = project_end.year + 1
         return date(year, month, min(day, calendar.monthrange(year, month)[1]))
-    months = proof.due_months_after_end or 0
-    index = project_end.month - 1 + months
-    year, month = project_end.year + index // 12, index % 12 + 1
-    return date(year, month, min(project_end.day, calendar.monthrange(year, month)[1]))
+    return add_months(project_end, proof.due_months_after_end or 0)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (or earlier, when negative), at most the month's last day."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def use_by_date(guideline: Guideline, paid_on: date) -> date | None:
+    """The day by which called money paid on `paid_on` is to be used (`issuance.use_within_months`,
+    Nr. 1.4 ANBest-P); None when the guideline states no such rule (no `issuance` section)."""
+    if guideline.issuance is None:
+        return None
+    return add_months(paid_on, guideline.issuance.use_within_months)
 
 
 def lapse_date(
@@ -264,6 +276,11 @@ def lapse_date(
     if proof_due_on is not None and PaymentMode.REIMBURSEMENT in guideline.payment.modes:
         day = max(day, proof_due_on)
     return day
+
+
+def changes_due_date(guideline: Guideline, requested_on: date) -> date:
+    """The day by which a request for changes is to be answered (`timing.changes_response_days`)."""
+    return requested_on + timedelta(days=guideline.timing.changes_response_days)
 
 
 def lapse_rule_text(guideline: Guideline, lapse_on: date) -> str:
@@ -288,21 +305,28 @@ def settled_cents(
     approved_cents: int,
     eligible_spent_cents: int,
     own_and_other_cents: int,
+    outside_cents: int = 0,
 ) -> int:
     """What the applicant is due after the proof of use, by the type of financing.
+
+    `own_and_other_cents` is all money besides the grant (own money, valued volunteer work,
+    third-party funds, the project's income); `outside_cents` the part of it from outside the
+    applicant (third-party funds and income).
 
     - fixed amount (Festbetrag): the grant stays as approved; it is only cut when the eligible
       costs actually spent are lower than the grant itself;
     - share (Anteilfinanzierung): the share of the eligible costs spent (`max_share`), at most
-      the approved amount, when the guideline cuts the grant (`proof.cut_when_lower`); else
-      like a fixed amount;
-    - deficit (Fehlbedarf): what own money, valued volunteer work and other funding leave
-      uncovered of the eligible costs spent, at most the approved amount (every saving reduces
-      the grant)."""
+      the approved amount, when the guideline cuts the grant (`proof.cut_when_lower`); and
+      never so much that grant, third-party funds and income together exceed the costs spent
+      (no over-financing); without the cut like a fixed amount;
+    - deficit (Fehlbedarf): what own money, valued volunteer work, other funding and income
+      leave uncovered of the eligible costs spent, at most the approved amount (every saving
+      and every extra euro of income reduces the grant)."""
     financing = financing_of(guideline)
     spent = max(0, eligible_spent_cents)
     if financing is Financing.DEFICIT:
         return max(0, min(approved_cents, spent - own_and_other_cents))
     if financing is Financing.SHARE and guideline.proof.cut_when_lower:
-        return min(approved_cents, share_of(spent, guideline.amounts.max_share))
+        share = share_of(spent, guideline.amounts.max_share)
+        return max(0, min(approved_cents, share, spent - outside_cents))
     return min(approved_cents, spent)

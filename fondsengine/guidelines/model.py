@@ -420,8 +420,6 @@ class PaymentRules:
     lapse_after_days: int  # approval lapses if no payment is called within this many days
     clause: str | None = None
     lapse_clause: str | None = None
-    use_within_days: int | None = None  # called money (an advance) is to be used within this many days
-    use_clause: str | None = None
 
 
 @dataclass(frozen=True)

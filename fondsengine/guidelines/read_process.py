@@ -300,6 +300,9 @@ def read_jury(sec: Section) -> JuryRules:
     )
 
 
+REPLACED_PAYMENT_KEYS = ("use_within_days", "use_clause")  # accepted only to say where the rule is now
+
+
 def read_payment(sec: Section) -> PaymentRules:
     """Payment modes, advance share and the lapse period."""
     modes: list[PaymentMode] = []
@@ -312,6 +315,15 @@ def read_payment(sec: Section) -> PaymentRules:
             sec.out.add(
                 line_of(node), f"'modes' kennt nur: {', '.join(allowed)}; gefunden: {value}"
             )
+    for old in REPLACED_PAYMENT_KEYS:
+        if old in sec.entries:
+            sec.out.add(
+                sec.line_at(old),
+                f"'payment.{old}' gibt es nicht mehr: Die Frist, in der abgerufenes Geld zu verwenden ist, "
+                "steht einmal in 'issuance.use_within_months' (in Monaten, Nr. 1.4 ANBest-P); die Bewilligung "
+                "nennt sie, und die Aufgabenliste zeigt danach die noch nicht verwendeten Mittel. Bitte den "
+                "Schlüssel hier entfernen.",
+            )
     advance = sec.percent("advance_max_share_percent", required=PaymentMode.ADVANCE in modes)
     instalments = sec.integer("instalments", required=PaymentMode.INSTALMENTS in modes, minimum=2)
     return PaymentRules(
@@ -321,6 +333,4 @@ def read_payment(sec: Section) -> PaymentRules:
         lapse_after_days=need(sec.integer("lapse_after_days", minimum=1), 0),
         clause=sec.text("clause", required=False),
         lapse_clause=sec.text("lapse_clause", required=False),
-        use_within_days=sec.integer("use_within_days", required=False, minimum=1),
-        use_clause=sec.text("use_clause", required=False),
     )

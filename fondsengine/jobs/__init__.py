@@ -16,7 +16,7 @@ from fondsengine.errors import NotFound
 from fondsengine.jobs.deadlines import approval_lapse, circulation_close, lapse_warning, round_deadline
 from fondsengine.jobs.housekeeping import retention, year_end
 from fondsengine.jobs.integrity import integrity_check
-from fondsengine.jobs.reminders import daily_digest, jury_invitation, jury_reminder, proof_reminders
+from fondsengine.jobs.reminders import daily_digest, jury_invitation, jury_reminder, proof_reminders, refund_reminders
 from fondsengine.notify import Mailer, build_mailer
 
 
@@ -62,6 +62,8 @@ JOBS: dict[str, Job] = {
             "Nicht abgerufene Bewilligungen erlöschen lassen"),
         Job("proof_reminders", proof_reminders, "cron", {"hour": 8, "minute": 10},
             "Verwendungsnachweis: bald fällig, heute fällig, überfällig, Eskalation"),
+        Job("refund_reminders", refund_reminders, "cron", {"hour": 8, "minute": 20},
+            "Rückforderung nicht bis zur Frist gezahlt: Erinnerung an die Antragstellerin / den Antragsteller"),
         Job("year_end", year_end, "cron", {"hour": 1, "minute": 0},
             "Jahresabschluss: freie Mittel verfallen oder werden übertragen"),
         Job("retention", retention, "cron", {"hour": 3, "minute": 0},

@@ -12,12 +12,13 @@ from fondsengine.applications.todo import office_todo
 from fondsengine.clock import local_date
 from fondsengine.engine import Actor, Engine, UnitOfWork
 from fondsengine.jobs.base import funds, mail, mail_once, members, once
-from fondsengine.model import AgendaItem, Application, Attendance, JobMark, JurySession
+from fondsengine.model import AgendaItem, Application, Attendance, JobMark, JurySession, Refund
 from fondsengine.money import format_euro
 
 JURY_INVITATION_DAYS = 14
 PROOF_DUE_SOON_DAYS = 14
 PROOF_ESCALATION_DAYS = 30
+REFUND_REMINDER_DAYS = (1, 14)  # reminders of an unpaid refund claim: a day and two weeks after it was due
 
 
 def _sessions(fonds: Engine, now: datetime, within: timedelta) -> list[JurySession]:
@@ -136,6 +137,36 @@ def proof_reminders(fonds: Engine, now: datetime) -> int:
             key = f"proof_escalation:{app.id}:{app.proof_due_on.isoformat()}:{user_id}"
             done += mail_once(fonds, "proof_reminders", key, now, "proof_escalation", escalation,
                               user_id=user_id, email=email, application_id=app.id)  # fmt: skip
+    return done
+
+
+def refund_reminders(fonds: Engine, now: datetime) -> int:
+    """Refund claims not (fully) paid by their due date: a reminder to the applicant a day after the
+    due date and another two weeks after it, with the open amount and the fund's account."""
+    today, done = local_date(now), 0
+    with fonds.db.read() as s:
+        rows = s.execute(
+            select(Refund, Application)
+            .join(Application, Application.id == Refund.application_id)
+            .where(Refund.received_cents < Refund.claimed_cents, Refund.due_on < today)
+            .order_by(Refund.due_on, Refund.id)
+        ).all()
+        versions = {app.guideline_version_id for _refund, app in rows}
+        guidelines = {v: fonds.catalog.guideline(s, v) for v in versions}
+    for refund, app in rows:
+        days = (today - refund.due_on).days
+        stage = max((i for i, d in enumerate(REFUND_REMINDER_DAYS, start=1) if days >= d), default=0)
+        if not stage:
+            continue
+        rules = guidelines[app.guideline_version_id].proof
+        payload = {"title": app.title, "reference": app.file_number or "", "fund_id": app.fund_id,
+                   "claimed_cents": refund.claimed_cents, "received_cents": refund.received_cents,
+                   "due_on": refund.due_on.isoformat(), "iban": rules.refund_iban or "",
+                   "account_holder": rules.refund_account_holder or "",
+                   "interest_note": rules.refund_interest_note or ""}  # fmt: skip
+        key = f"refund_overdue:{refund.id}:{stage}"
+        done += mail_once(fonds, "refund_reminders", key, now, "refund_overdue", payload, user_id=app.applicant_id,
+                          email=app.contact_email, application_id=app.id)  # fmt: skip
     return done
 
 

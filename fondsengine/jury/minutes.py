@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -13,8 +13,10 @@ from sqlalchemy.orm import Session
 from fondsengine.clock import BERLIN, local_date, utc
 from fondsengine.engine import Actor, Engine
 from fondsengine.errors import NotFound, PermissionDenied
+from fondsengine.guidelines.calc import hours_value_cents
 from fondsengine.guidelines.model import NEVER_VISIBLE, JuryRules
 from fondsengine.jury.common import agenda_with_applications, load_session, names_of, role_holders, session_day
+from fondsengine.jury.papers_files import JuryFile, released_files
 from fondsengine.lifecycle import authz
 from fondsengine.model import AgendaItem, Application, Attendance, Fund, JurySession
 from fondsengine.money import format_euro
@@ -252,6 +254,10 @@ class JuryApplicationView:
     application_id: int
     file_number: str
     fields: dict[str, Any]  # visible field name -> value, in the guideline's order
+    # the financing plan, always part of the papers (a jury decides on the money): total_cost,
+    # own_funds, volunteer (hours valued at the guideline's rate), other_funding, requested (cents)
+    financing: dict[str, int] = field(default_factory=dict)
+    files: tuple[JuryFile, ...] = ()  # attachments the office released to the jury
 
 
 def _field(app: Application, name: str) -> tuple[bool, Any]:
@@ -291,12 +297,19 @@ def jury_view_of_application(fonds: Engine, actor: Actor, application_id: int) -
         app, _ = authz.load_agenda_application(s, actor, application_id, local_date(fonds.clock.now()))
         if s.scalar(select(AgendaItem.id).where(AgendaItem.application_id == app.id).limit(1)) is None:
             raise NotFound("Diesen Antrag gibt es nicht.")
-        rules = fonds.catalog.guideline(s, app.guideline_version_id).jury
+        guideline = fonds.catalog.guideline(s, app.guideline_version_id)
         fields: dict[str, Any] = {}
-        for name in rules.visible_fields:
+        for name in guideline.jury.visible_fields:
             if name in NEVER_VISIBLE:
                 continue
             known, value = _field(app, name)
             if known:
                 fields[name] = value
-        return JuryApplicationView(app.id, app.file_number or "", fields)
+        financing = {
+            "total_cost": sum(c.amount_cents for c in app.cost_items),
+            "own_funds": app.own_funds_cents,
+            "volunteer": hours_value_cents(app.volunteer_hours, guideline),
+            "other_funding": app.other_funding_cents,
+            "requested": app.requested_cents,
+        }
+        return JuryApplicationView(app.id, app.file_number or "", fields, financing, released_files(s, app.id))

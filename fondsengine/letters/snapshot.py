@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
+from fondsengine.guidelines.calc import changes_due_date
 from fondsengine.guidelines.model import Guideline, PaymentMode
 from fondsengine.letters.defaults import financing_text, payment_mode_text, use_within_text
 from fondsengine.letters.model import (
@@ -192,7 +193,7 @@ def letter_data(kind: str, d: dict[str, Any], g: Guideline, on: date) -> object:
     if kind == "changes":
         return ChangesData(
             items=_reasons(d.get("reason")) or (Reason("Bitte ergänzen Sie Ihren Antrag."),),
-            respond_by=on + timedelta(days=g.timing.changes_response_days),
+            respond_by=changes_due_date(g, on),
         )
     if kind == "approval":
         return _approval(d, g, on)

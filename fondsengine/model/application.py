@@ -120,6 +120,7 @@ class Application(Base):
     )  # city's file number (two-step)
     settled_cents: Mapped[OptCents]  # eligible spent amount accepted with the proof of use
     proof_due_on: Mapped[date | None]
+    changes_due_on: Mapped[date | None]  # a request for changes is to be answered by then (migration 0026)
     lapse_due_on: Mapped[date | None]
     iban: Mapped[str | None] = mapped_column(String(34))
     account_holder: Mapped[str | None] = mapped_column(String(200))
@@ -259,6 +260,7 @@ class Attachment(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime]
+    for_jury: Mapped[bool] = mapped_column(default=False)  # released to the jury's papers (migration 0026)
 
 
 class Note(Base):

@@ -145,6 +145,13 @@ class ProofOfUse(Base):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     return_reason: Mapped[str | None] = mapped_column(Text)
     eligible_cents: Mapped[OptCents]
+    # the numerical proof (migration 0026): money the project actually had besides the grant, as the
+    # applicant states it (None on proofs from before: the financing plan counts), and when the
+    # applicant confirmed that the proof is correct and complete
+    income_cents: Mapped[OptCents]  # the project's own income (tickets, sales, donations)
+    own_funds_cents: Mapped[OptCents]  # own money actually put in
+    other_funding_cents: Mapped[OptCents]  # third-party funds actually received
+    confirmed_at: Mapped[datetime | None]
 
 
 class Receipt(Base):

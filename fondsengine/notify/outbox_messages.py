@@ -14,6 +14,7 @@ from fondsengine.i18n import gettext as _
 from fondsengine.i18n import mail_language
 from fondsengine.notify import messages
 from fondsengine.notify.compose import Block, Facts, Link, Para, compose, quoted
+from fondsengine.notify.messages_money import refund_overdue
 from fondsengine.notify.port import Attachment, Message
 from fondsengine.workflow.messages import workflow_text
 
@@ -248,6 +249,14 @@ def _build(topic: str, payload: dict[str, Any], to: str, name: str | None, ctx: 
         return messages.approval_lapse_warning(
             to, name=name, title=_s(p, "title"), reference=_s(p, "reference"), lapse_on=_day(p, "due_on"),
             rule=_s(p, "rule"), office=ctx.office, status_url=ctx.url(f"/antraege/{ctx.application_id}"),
+        )  # fmt: skip
+    if topic == "refund_overdue":
+        return refund_overdue(
+            to, name=name, title=_s(p, "title"), reference=_s(p, "reference"),
+            claimed_cents=int(p["claimed_cents"]), received_cents=int(p.get("received_cents") or 0),
+            due_on=_day(p, "due_on"), account_holder=_s(p, "account_holder"), iban=_s(p, "iban"),
+            interest_note=_s(p, "interest_note"), office=ctx.office,
+            status_url=ctx.url(f"/antraege/{ctx.application_id}"),
         )  # fmt: skip
     if topic == "application_message":
         return _message_mail(to, p, ctx, name)

@@ -30,7 +30,8 @@ from fondsengine.lifecycle.effects import commitment_year
 from fondsengine.lifecycle.fire import fire, guideline_of, workflow_of
 from fondsengine.lifecycle.views import application_data
 from fondsengine.model import Application, ProofOfUse, Receipt, Refund
-from fondsengine.money import format_euro, share_of
+from fondsengine.money import format_euro
+from fondsengine.payments.numerical import ActualFinancing
 from fondsengine.payments.receipt_checks import BLOCK, ReceiptFinding, ReceiptLine, check_receipts
 
 
@@ -68,8 +69,11 @@ def submit_proof(
     receipts: Sequence[ReceiptInput],
     participants_reached: int | None = None,
     photos: Sequence[AttachmentInput] = (),
+    actual: ActualFinancing | None = None,
+    confirmed: bool = False,
 ) -> int:
-    """The applicant submits the proof of use: report and receipt list."""
+    """The applicant submits the proof of use: report, receipt list and the numerical proof (money
+    actually had besides the grant; None: as in the financing plan), confirmed as correct."""
     if not report.strip():
         raise InvalidInput("Bitte beschreiben Sie im Sachbericht, was im Projekt passiert ist.", field="report")
     if not receipts:
@@ -83,17 +87,29 @@ def submit_proof(
             raise InvalidInput(f"Beleg {i}: Der Umsatzsteuersatz muss zwischen 0 und 100 % liegen.", field="receipts")
     if participants_reached is not None and participants_reached < 0:
         raise InvalidInput("Die Zahl der Teilnehmenden darf nicht negativ sein.", field="participants_reached")
+    if actual is not None:
+        actual.check()
+    if not confirmed:
+        raise InvalidInput(
+            "Bitte bestätigen Sie, dass Ihre Angaben im Verwendungsnachweis richtig und vollständig sind.",
+            field="confirmed",
+        )
     with fonds.unit_of_work() as uow:
         s = uow.session
         now = fonds.clock.now()
         app, _ = _load(uow, actor, application_id)
         fire(uow, actor, app, "submit_proof", now=now)
+        stated = actual or ActualFinancing(0, app.own_funds_cents, app.other_funding_cents)
         proof = ProofOfUse(
             application_id=app.id,
             report=report.strip(),
             participants_reached=participants_reached,
             status="submitted",
             submitted_at=now,
+            income_cents=stated.income_cents,
+            own_funds_cents=stated.own_funds_cents,
+            other_funding_cents=stated.other_funding_cents,
+            confirmed_at=now,
         )
         s.add(proof)
         s.flush()
@@ -235,13 +251,6 @@ def recognised_cents(receipt: Receipt) -> int:
     return receipt.amount_cents if receipt.accepted_cents is None else receipt.accepted_cents
 
 
-def due_amount(approved_cents: int, eligible_spent_cents: int, share: Fraction, cut_when_lower: bool) -> int:
-    """What the applicant is due after the proof of use under share financing (pure)."""
-    if cut_when_lower:
-        return min(approved_cents, share_of(eligible_spent_cents, share))
-    return min(approved_cents, eligible_spent_cents)
-
-
 def proof_eligible_cents(
     guideline: Guideline,
     declared: ApplicationData,
@@ -264,6 +273,18 @@ def proof_eligible_cents(
     return total
 
 
+def actual_financing(proof: ProofOfUse, declared: ApplicationData) -> ActualFinancing:
+    """The money the proof states besides the grant; what the proof leaves open counts as planned
+    (proofs from before the numerical proof)."""
+    return ActualFinancing(
+        income_cents=proof.income_cents or 0,
+        own_funds_cents=declared.own_funds_cents if proof.own_funds_cents is None else proof.own_funds_cents,
+        other_funding_cents=(
+            declared.other_funding_cents if proof.other_funding_cents is None else proof.other_funding_cents
+        ),
+    )
+
+
 def accept_proof(fonds: Engine, actor: Actor, application_id: int) -> int:
     """Accept the proof: fix the amount due (settled) and release the unused commitment. Returns it."""
     with fonds.unit_of_work() as uow:
@@ -283,13 +304,15 @@ def accept_proof(fonds: Engine, actor: Actor, application_id: int) -> int:
             (r.category, r.payee, recognised_cents(r), r.vat_percent) for r in receipts if r.status == "accepted"
         ]
         eligible = proof_eligible_cents(guideline, declared, accepted)
+        actual = actual_financing(proof, declared)
         due = settled_cents(
             guideline,
             approved_cents=app.approved_cents or 0,
             eligible_spent_cents=eligible,
-            own_and_other_cents=declared.own_funds_cents
+            own_and_other_cents=actual.own_funds_cents
             + volunteer_counted_cents(declared, guideline)
-            + declared.other_funding_cents,
+            + actual.outside_cents,
+            outside_cents=actual.outside_cents,
         )
         app.settled_cents = due
         proof.status, proof.decided_at, proof.decided_by_id, proof.eligible_cents = (

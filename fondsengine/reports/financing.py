@@ -2,7 +2,9 @@
 
 Per project: the total cost (its cost plan), own funds in money, volunteer work valued at the
 hourly rate of the guideline version the application is bound to, other (private and third-party)
-funding, the grant, the money paid and the refunds claimed and received. In total: the same sums,
+funding, the grant, the money paid and the refunds claimed and received. Own funds and other
+funding are what the accepted proof of use states (its numerical proof), else the financing plan.
+In total: the same sums,
 and the fund's share split over its funding sources (guideline `budget.funding_sources`, e.g.
 Bund 40 %, Land 40 %, Stadt 20 %) with the largest-remainder rule, so the parts add up to the cent.
 Two statements whatever the number of projects. No Flask.
@@ -24,7 +26,7 @@ from sqlalchemy.sql.selectable import Subquery
 from fondsengine.engine import Engine
 from fondsengine.guidelines.calc import hours_value_cents
 from fondsengine.guidelines.model import FundingSource, Guideline
-from fondsengine.model import Application, CostItem
+from fondsengine.model import Application, CostItem, ProofOfUse
 from fondsengine.reports import figures
 from fondsengine.reports.model import FinancingSummary
 
@@ -77,18 +79,30 @@ def project_financing(
         .group_by(CostItem.application_id)
         .subquery("plan")
     )
+    # the numerical proof, once accepted, states the own money and third-party funds actually had
+    proved = (
+        select(
+            ProofOfUse.application_id.label("app_id"),
+            func.max(ProofOfUse.own_funds_cents).label("own"),
+            func.max(ProofOfUse.other_funding_cents).label("other"),
+        )
+        .where(ProofOfUse.status == "accepted", ProofOfUse.application_id.in_(funded))
+        .group_by(ProofOfUse.application_id)
+        .subquery("proved")
+    )
     rows = session.execute(
         select(
             Application.id,
             Application.guideline_version_id,
-            Application.own_funds_cents,
+            func.coalesce(proved.c.own, Application.own_funds_cents),
             Application.volunteer_hours,
-            Application.other_funding_cents,
+            func.coalesce(proved.c.other, Application.other_funding_cents),
             func.coalesce(costs.c.total, 0),
             func.coalesce(led.c.refund_received, 0),
         )
         .outerjoin(costs, costs.c.app_id == Application.id)
         .outerjoin(led, led.c.app_id == Application.id)
+        .outerjoin(proved, proved.c.app_id == Application.id)
         .where(Application.id.in_(funded))
     ).all()
     claimed = figures.refund_claims_by_application(session, funded)

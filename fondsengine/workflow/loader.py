@@ -33,6 +33,7 @@ PHASES: dict[str, str] = {
 }
 
 WAITING_FOR: dict[str, str] = {
+    "changes": "Die Antragstellerin / der Antragsteller ergänzt den Antrag (Nachforderung).",
     "review": "Die Geschäftsführung prüft den Antrag formal.",
     "decision": "Die Geschäftsführung entscheidet oder setzt den Antrag auf die Tagesordnung.",
     "jury": "Die Jury berät und beschließt.",

@@ -219,6 +219,10 @@ def _fill_proof(page: Page, receipt: Path, photo: Path) -> None:
     page.get_by_label("Kostenart (Beleg 1)").select_option("rental")
     page.get_by_label("Beleg als Datei (Beleg 1, PDF/JPEG/PNG)").set_input_files(str(receipt))
     page.get_by_label("Fotos vom Projekt (JPEG oder PNG)").set_input_files(str(photo))
+    page.get_by_label("Einnahmen des Projekts in Euro").fill("0")
+    page.get_by_label("Eigenmittel in Euro").fill("0")
+    page.get_by_label("Mittel Dritter in Euro").fill("0")
+    page.get_by_label("Ich bestätige, dass die Angaben").check()
 
 
 def _png(path: Path) -> Path:

@@ -142,6 +142,7 @@ def test_the_office_checks_a_proof_of_use_and_claims_the_ineligible_part_back(
             proofs.ReceiptInput(date(2026, 5, 1), "Zeltverleih Ruhr", "Zelt", "rental", 60_000),
             proofs.ReceiptInput(date(2026, 5, 1), "Getränkemarkt", "Bier", "material", 20_000),
         ],
+        confirmed=True,
     )
     log_in(page, "buero@example.org")
     page.goto(f"/verwaltung/antraege/{app_id}")

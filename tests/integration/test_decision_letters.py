@@ -253,6 +253,7 @@ def test_receipt_proof_result_and_refund_letters_name_issuer_numbers_addressee_a
     proofs.submit_proof(
         fonds, cast["anna"], app_id, report="Sechs Treffen.",
         receipts=[ReceiptInput(end, "Baumarkt", "Ersatzteile", "material", 50_000)],
+        confirmed=True,
     )  # fmt: skip
     with fonds.db.read() as s:
         from fondsengine.model import ProofOfUse, Receipt

@@ -30,7 +30,7 @@ from fondsengine.cli.main import main
 from fondsengine.clock import local_date
 from fondsengine.engine import Actor, Engine
 from fondsengine.errors import FondsError
-from fondsengine.model import Application, LedgerEntry, ProofOfUse, Receipt, Refund
+from fondsengine.model import Application, CostItem, LedgerEntry, ProofOfUse, Receipt, Refund
 from fondsengine.notify import FakeMailer
 from fondsengine.payments import proofs
 from fondsengine.payments import service as payments
@@ -173,6 +173,45 @@ def assert_consumers_agree(
     assert len(rollup.projects) == len(report.projects) == sum(1 for m in money.values() if m.holds_money)
     assert sum(money.values(), figures.MoneyFigures()).committed == want["committed"]
 
+    # the financing of the roll-up and of the annual report: the same figures, the projects adding up to
+    # the totals, recomputed from the financing plans of the projects holding money
+    fin = rollup.financing
+    assert report.financing == fin
+    holding = [i for i, m in money.items() if m.holds_money]
+    with fonds.db.read() as s:
+        plans = {a.id: a for a in s.scalars(select(Application).where(Application.id.in_(holding)))}
+        costs = dict(
+            s.execute(
+                select(CostItem.application_id, func.sum(CostItem.amount_cents))
+                .where(CostItem.application_id.in_(holding))
+                .group_by(CostItem.application_id)
+            ).all()
+        )
+    assert fin.total_cost_cents == sum(int(c) for c in costs.values())
+    assert fin.total_cost_cents == sum(p.total_cost_cents for p in rollup.projects)
+    with fonds.db.read() as s:
+        proved = {
+            p.application_id: p
+            for p in s.scalars(
+                select(ProofOfUse).where(ProofOfUse.status == "accepted", ProofOfUse.application_id.in_(holding))
+            )
+        }
+
+    def stated(app_id: int, name: str) -> int:
+        value = getattr(proved[app_id], name) if app_id in proved else None
+        return int(getattr(plans[app_id], name) if value is None else value)
+
+    assert fin.own_funds_cents == sum(stated(i, "own_funds_cents") for i in plans)
+    assert fin.other_funding_cents == sum(stated(i, "other_funding_cents") for i in plans)
+    for key in ("own_funds", "volunteer", "other_funding", "paid", "refund_claimed", "refund_received"):
+        assert getattr(fin, f"{key}_cents") == sum(getattr(p, f"{key}_cents") for p in rollup.projects), key
+    assert fin.approved_cents == sum(p.approved_cents for p in rollup.projects)
+    assert fin.paid_cents == want["paid_net"]
+    assert (fin.refund_claimed_cents, fin.refund_received_cents) == (want["refund_claimed"], want["refund_received"])
+    if fin.split_approved:  # the fund's financing split adds up to the cent
+        assert sum(c for _n, c in fin.split_approved) == fin.approved_cents
+        assert sum(c for _n, c in fin.split_paid) == fin.paid_cents
+
     # public statistics, the open-data API and the monitoring figures
     st = year_statistics(fonds, fund_id, year)
     assert (st.requested_cents, st.approved_cents, st.committed_cents, st.paid_cents, st.refunded_cents) == (
@@ -310,7 +349,7 @@ class History:
             ReceiptInput(local_date(f.clock.now()), "Druckerei", "Flyer", "publicity", 3_000),
         ]
         if not self._try(
-            "proof", lambda: proofs.submit_proof(f, who, app_id, report="Gemacht.", receipts=receipts)
+            "proof", lambda: proofs.submit_proof(f, who, app_id, report="Gemacht.", receipts=receipts, confirmed=True)
         ):
             return
         with f.db.read() as s:

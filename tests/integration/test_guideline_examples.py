@@ -61,6 +61,7 @@ def settle(fonds: Engine, cast: dict[str, Actor], app_id: int, spent: int) -> in
         report="Die Aktion hat stattgefunden.",
         participants_reached=40,
         receipts=[ReceiptInput(today, "Baumarkt", "Material", "material", spent)],
+        confirmed=True,
     )
     with fonds.db.read() as s:
         receipt_ids = list(s.scalars(select(Receipt.id).where(Receipt.amount_cents == spent)))

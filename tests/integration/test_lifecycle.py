@@ -107,6 +107,7 @@ def test_a_quartiersfonds_application_goes_from_draft_to_documented_with_an_adva
             ReceiptInput(date(2026, 11, 25), "Druckerei", "Flyer", "publicity", 30_000),
             ReceiptInput(date(2026, 11, 25), "Kiosk", "Süßigkeiten", "catering", 5_000),
         ],
+        confirmed=True,
     )
     assert state(fonds, app_id) == "proof_submitted"
     with fonds.db.read() as s:
@@ -169,6 +170,7 @@ def test_overpayment_after_the_proof_leads_to_a_refund_claim_and_its_settlement(
         app_id,
         report="Bericht",
         receipts=[ReceiptInput(date(2026, 11, 25), "Baumarkt", "Material", "material", 50_000)],
+        confirmed=True,
     )
     with fonds.db.read() as s:
         from fondsengine.model import Receipt

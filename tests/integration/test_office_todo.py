@@ -51,7 +51,8 @@ def test_the_todo_list_covers_every_kind_of_work_across_funds_and_years(fonds: E
     assert {years[t] for t in got["formal_check"]} == {2027}
     assert {years[t] for t in got["final_payment"] | got["decision_due"]} == {2026, 2027}
 
-    # 1 December: the advent market's advance (28 September) was not used within 60 days
+    # 1 December: the advent market's advance (28 September) was not used within two months
+    # (issuance.use_within_months)
     fonds.clock.set(datetime(2026, 12, 1, 9, tzinfo=UTC))  # type: ignore[attr-defined]
     assert _titles(fonds, office)["unused_advance"] == {"Adventsmarkt im Hinterhof"}
     # February: its proof (due 30 January) is overdue, and so is the refund (due in December)

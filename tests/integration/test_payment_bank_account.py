@@ -87,6 +87,7 @@ def test_the_refund_letter_names_the_funds_account_the_deadline_and_the_interest
         app_id,
         report="Gemacht.",
         receipts=[ReceiptInput(date(2026, 11, 25), "Baumarkt", "Material", "material", 50_000)],
+        confirmed=True,
     )
     with fonds.db.read() as s:
         from fondsengine.model import Receipt

@@ -69,6 +69,7 @@ def test_catering_above_its_cap_is_accepted_only_in_part_and_the_refund_follows(
             ReceiptInput(DAY, "Bäckerei", "Kuchen für alle", "catering", 30_000),
             ReceiptInput(DAY, "Lohnbüro", "Honorar Orga", "personnel", 20_000),
         ],
+        confirmed=True,
     )
     findings = proofs.receipt_findings(fonds, office, app_id)
     by_pos = {(f.position, f.code): f for f in findings}
@@ -115,6 +116,7 @@ def test_the_share_rule_recomputes_the_grant_from_the_real_costs(fonds: Engine) 
         app_id,
         report="Lichterwochen.",
         receipts=[ReceiptInput(DAY, "Elektro Ruhr", "Lichterketten", "material", 300_000)],
+        confirmed=True,
     )
     ids = _receipts(fonds, app_id)
     proofs.review_receipt(fonds, office, ids[1], accepted=True)
@@ -146,6 +148,7 @@ def test_receipts_outside_the_period_in_the_future_or_of_an_unknown_category_are
             ReceiptInput(date(2027, 10, 30), "Baumarkt", "Noch nicht gekauft", "material", 10_000),
             ReceiptInput(date(2027, 5, 3), "Zoo", "Einhornfutter", "unicorns", 10_000),
         ],
+        confirmed=True,
     )
     findings = proofs.receipt_findings(fonds, office, app_id)
     codes = {(f.position, f.code): f for f in findings}

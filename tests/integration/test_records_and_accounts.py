@@ -102,7 +102,7 @@ def test_receipt_files_of_a_refused_proof_are_not_kept(fonds: Engine) -> None:
     from fondsengine.payments.proofs import submit_proof
 
     with pytest.raises(TransitionNotAllowed):  # not approved yet: refused, and the file row is not kept
-        submit_proof(fonds, cast["anna"], app_id, report="Bericht", receipts=[receipt])
+        submit_proof(fonds, cast["anna"], app_id, report="Bericht", receipts=[receipt], confirmed=True)
     assert records.attachments_of(fonds, cast["anna"], app_id) == []
     assert files_in(fonds.settings.effective_upload_dir) == []  # the staged file is gone too
 

@@ -110,6 +110,7 @@ def build_year(fonds: Engine) -> Year:
             ReceiptInput(date(2026, 11, 25), "Druckerei", "Flyer", "publicity", 30_000),
             ReceiptInput(date(2026, 11, 25), "Kiosk", "Süßigkeiten", "catering", 5_000),
         ],
+        confirmed=True,
     )
     first, second, third = _receipt_ids(fonds, ids["repair"])
     proofs.review_receipt(fonds, office, first, accepted=True)
@@ -137,6 +138,7 @@ def build_year(fonds: Engine) -> Year:
         report="Vier Kübel bepflanzt, Pflegeplan mit dem Haus nebenan.",
         participants_reached=40,
         receipts=[ReceiptInput(date(2026, 11, 25), "Gärtnerei", "Kübel", "purchases", 50_000)],
+        confirmed=True,
     )
     (only,) = _receipt_ids(fonds, ids["planters"])
     proofs.review_receipt(fonds, office, only, accepted=True)

@@ -83,6 +83,7 @@ def test_a_receipts_own_vat_rate_counts_for_an_applicant_who_deducts_input_tax(
             ReceiptInput(today, "Gärtnerei", "Pflanzen", "material", 535_000, vat_percent=7),  # 5.000 € net
             ReceiptInput(today, "Baumarkt", "Kübel", "material", 595_000),  # guideline's 19 %: 5.000 € net
         ],
+        confirmed=True,
     )
     with fonds.db.read() as s:
         stored = {r.payee: r for r in s.scalars(select(Receipt))}
@@ -111,6 +112,7 @@ def test_a_receipts_vat_rate_outside_0_to_100_percent_is_refused(fonds: Engine, 
             app_id,
             report="x",
             receipts=[ReceiptInput(date(2026, 11, 25), "Gärtnerei", "Pflanzen", "material", 1_000, vat_percent=107)],
+            confirmed=True,
         )
 
 

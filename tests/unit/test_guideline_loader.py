@@ -236,7 +236,7 @@ def test_every_field_the_jury_may_see_is_read_and_labelled_in_one_place() -> Non
     from fondsengine.guidelines.model import JURY_FIELDS
     from fondsengine.jury.minutes import _field
     from fondsengine.model import Application
-    from webapp.jury.papers import FIELD_LABELS
+    from webapp.labels import APPLICATION_FIELDS as FIELD_LABELS
 
     app = Application(extra={}, cost_items=[])
     assert all(_field(app, name)[0] for name in JURY_FIELDS)

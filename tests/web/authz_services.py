@@ -52,6 +52,7 @@ from fondsengine.jury import members as jury_members
 from fondsengine.jury import minutes as jury_minutes
 from fondsengine.jury import notes as jury_notes
 from fondsengine.jury import paper as jury_paper
+from fondsengine.jury import papers_files as jury_files
 from fondsengine.jury import pool as jury_pool
 from fondsengine.jury import reads as jury_reads
 from fondsengine.jury import sessions as jury_sessions
@@ -324,6 +325,7 @@ SERVICES: dict[str, Use] = {
             aw.app[st],
             report="Bericht",
             receipts=(proofs.ReceiptInput(date(2026, 5, 2), "Verleih", "Zelt", "rental", 20_000),),
+            confirmed=True,
         ),
     ),
     "fondsengine.payments.proofs.review_receipt": fund_write(
@@ -367,6 +369,16 @@ SERVICES: dict[str, Use] = {
     ),
     "fondsengine.applications.notes.add_note": write(
         OFFICE, lambda aw, a, st: notes.add_note(aw.world.fonds, a, aw.app[st], "Notiz")
+    ),
+    "fondsengine.jury.papers_files.release_to_jury": write(
+        OFFICE,
+        lambda aw, a, st: jury_files.release_to_jury(
+            aw.world.fonds, a, aw.app[st], aw.attachment[st], released=True
+        ),
+    ),
+    # no file of the world is released to the jury: nobody reads one through the jury's papers
+    "fondsengine.jury.papers_files.jury_file": read(
+        {}, lambda aw, a, st: jury_files.jury_file(aw.world.fonds, a, aw.app[st], aw.attachment[st])
     ),
     "fondsengine.jury.minutes.jury_view_of_application": read(
         roles("manager", "jury_on", states=ON_AGENDA),

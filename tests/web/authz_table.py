@@ -119,6 +119,10 @@ TABLE: dict[tuple[str, str], Row] = {
     ("applicant.step", "POST"): app_row(APPLICANT_SIDE, posts=True),
     ("applicant.upload", "POST"): app_row(APPLICANT_SIDE, posts=True),
     ("applicant.attachment", "GET"): app_row(RECORD),
+    ("manage.release_attachment", "POST"): app_row(OFFICE, posts=True),
+    # only files the office released to the jury; the world releases none, so nobody gets one here
+    # (tests/web/test_jury_papers_financing.py reads a released file as a member)
+    ("jury.attachment", "GET"): app_row({}),
     ("applicant.letter", "GET"): app_row(RECORD, states=WITH_LETTER),
     ("applicant.letter_page", "GET"): app_row(RECORD, states=WITH_LETTER),
     ("applicant.payment", "GET"): app_row(APPLICANT_SIDE),

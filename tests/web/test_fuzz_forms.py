@@ -27,6 +27,7 @@ from fondsengine.accounts.users import create_user, grant_role
 from fondsengine.applications import decisions
 from fondsengine.applications import service as apps
 from fondsengine.applications.messages import send_message
+from fondsengine.applications.records import add_attachment
 from fondsengine.bootstrap import build_fonds
 from fondsengine.clock import FixedClock
 from fondsengine.config import load_settings
@@ -50,6 +51,7 @@ from fondsengine.model import (
     Vote,
 )
 from fondsengine.notify import FakeMailer
+from tests.support.files import simple_pdf
 from tests.support.pg import PgServer
 from tests.web.builders import PASSWORD, QF, ROOT, START, World, approved_for, build_world, draft_for
 from tests.web.conftest import login
@@ -58,6 +60,7 @@ from tests.web.test_applicant_rule_fields import examples as rule_examples
 from tests.web.test_applicant_rule_fields import form as rule_form
 from tests.web.test_jury_support import build_jury, opened
 from webapp import create_app
+from webapp.uploads import CheckedFile, as_input
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "20"))
 TABLES = (
@@ -201,6 +204,8 @@ def _forms(w: World, tmp_path: Path) -> dict[str, Form]:
     apps.submit(w.fonds, Actor(w.anna), asked)
     decisions.start_review(w.fonds, Actor(w.office), asked)
     decisions.request_changes(w.fonds, Actor(w.office), asked, "Bitte ein zweites Angebot.")
+    pdf = CheckedFile("angebot.pdf", "application/pdf", simple_pdf())
+    offer = add_attachment(w.fonds, Actor(w.bert), submitted, as_input(pdf, "cost_estimate"))
     j = build_jury(w, tmp_path)
     org = organisations.create_organisation(w.fonds, Actor(w.anna), "Fuzz-Verein", "association")
     opened(j)
@@ -234,9 +239,11 @@ def _forms(w: World, tmp_path: Path) -> dict[str, Form]:
         Form("verwendungsnachweis", anna, f"/antraege/{approved}/verwendungsnachweis",
              {"action": "check", "report": "Es war schön.", "participants_reached": "80",
               "receipt-1-paid_on": "2026-05-01", "receipt-1-payee": "Zeltverleih", "receipt-1-purpose": "Zelt",
-              "receipt-1-category": "rental", "receipt-1-amount": "500,00"},
+              "receipt-1-category": "rental", "receipt-1-amount": "500,00",
+              "income": "0", "own_funds": "0", "other_funding": "0", "confirmed": "1"},
              ("action", "report", "participants_reached", "receipt-1-paid_on", "receipt-1-payee",
-              "receipt-1-purpose", "receipt-1-amount", "receipt-²-amount", "receipt-1-vat"), after=detail),
+              "receipt-1-purpose", "receipt-1-amount", "receipt-²-amount", "receipt-1-vat", "income", "own_funds",
+              "other_funding", "confirmed"), after=detail),
         Form("antrag-regeln-gruppe", anna, f"/antrag/neu/{AF}", group, GROUP_FIELDS, after=detail),
         Form("antrag-regeln-steuer", anna, f"/antrag/neu/{SF}", tax, TAX_FIELDS, after=detail),
         Form("papierantrag-regeln", office, f"/verwaltung/papierantrag?fonds={SF}",
@@ -251,6 +258,8 @@ def _forms(w: World, tmp_path: Path) -> dict[str, Form]:
         Form("export", office, "/verwaltung/antraege.csv", {}, ("jahr", "min", "max", "q", "seite", "auswahl"),
              method="GET"),
         Form("uebersicht", office, "/verwaltung/", {"fonds": QF}, ("jahr",), method="GET"),
+        Form("jury-anhang", office, f"/verwaltung/antraege/{submitted}/anhaenge/{offer}/jury", {"freigeben": "1"},
+             ("freigeben",), after=detail),
         Form("notiz", office, f"/verwaltung/antraege/{submitted}/notizen", {"note": "Rückruf."}, ("note",),
              after=detail),
         Form("beratung", office, f"/verwaltung/antraege/{submitted}/beratung", {"on": "2026-01-05"}, ("on",)),
@@ -375,7 +384,7 @@ FORM_NAMES = [
     "registrieren", "anmelden", "passwort-vergessen", "antrag-neu", "antrag-bearbeiten", "auszahlung",
     "antrag-regeln-gruppe", "antrag-regeln-steuer", "papierantrag-regeln", "korrektur", "verwendungsnachweis",
     "zurueckziehen", "warteschlange", "export", "uebersicht", "notiz", "beratung",
-    "aenderungen", "sitzung-planen", "rollen", "papierantrag", "tagesordnung", "jury-stimme",
+    "aenderungen", "jury-anhang", "sitzung-planen", "rollen", "papierantrag", "tagesordnung", "jury-stimme",
     "jury-befangenheit", "jury-schliessen", "richtlinie-entwurf", "richtlinie-beschluss", "url-ids",
     "nachricht-teilen", "antwort", "los-pool",
 ]  # fmt: skip

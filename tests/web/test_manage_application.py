@@ -254,6 +254,7 @@ def test_a_rejected_receipt_leads_to_a_refund_claim_after_the_proof_is_accepted(
             proofs.ReceiptInput(date(2026, 5, 1), "Zeltverleih", "Zelt", "rental", 60_000),
             proofs.ReceiptInput(date(2026, 5, 1), "Getränkemarkt", "Bier", "material", 20_000),
         ],
+        confirmed=True,
     )
     with world.fonds.db.read() as s:
         first, second = (r.id for r in s.scalars(select(Receipt).order_by(Receipt.position)))

@@ -32,6 +32,7 @@ def _year(world: World) -> None:
         report="Schön war es.",
         participants_reached=150,
         receipts=[proofs.ReceiptInput(date(2026, 5, 1), "Zeltverleih", "Zelt", "rental", 60_000)],
+        confirmed=True,
     )
 
 

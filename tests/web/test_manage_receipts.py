@@ -31,6 +31,7 @@ def test_receipt_findings_are_shown_and_a_capped_receipt_is_accepted_only_in_par
             proofs.ReceiptInput(date(2026, 5, 1), "Zeltverleih", "Zelt", "rental", 60_000),
             proofs.ReceiptInput(date(2026, 5, 1), "Bäckerei", "Kuchen", "catering", 20_000),
         ],
+        confirmed=True,
     )
     with world.fonds.db.read() as s:
         first, second = (r.id for r in s.scalars(select(Receipt).order_by(Receipt.position)))

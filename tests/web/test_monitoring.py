@@ -83,6 +83,7 @@ def _history(world: World) -> tuple[int, int]:
             proofs.ReceiptInput(date(2026, 5, 1), "Zeltverleih", "Zelt", "rental", 55_000),
             proofs.ReceiptInput(date(2026, 5, 1), "Bastelladen", "Deko", "material", 20_000),
         ],
+        confirmed=True,
     )
     with f.db.read() as s:
         receipts = [r.id for r in s.scalars(select(Receipt).order_by(Receipt.position))]

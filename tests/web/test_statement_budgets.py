@@ -67,7 +67,7 @@ BUDGETS: dict[str, Budget] = {
     # guideline version (shared with the layout), every budget year's totals, applied sum, pipeline and
     # refund claims (one statement: budget_years with the counter table), the attention lists with the next
     # session (one UNION), the month chart, the to-do list of all managed funds (one UNION).
-    "dashboard": Budget(ceiling=7, target=8),
+    "dashboard": Budget(ceiling=7, target=8),  # the overdue answers to requests for changes are a UNION branch
     # measured 33: the application and the actor's roles loaded 9 times (once per read helper), the layout's
     # 5 statements. Now 8 (read model, as the office page's): the user with their roles, the application
     # with cost items, organisation and roles, timeline, payments, letters, attachments, messages, the

@@ -149,7 +149,8 @@ def test_an_accepted_upload_is_in_the_upload_folder_and_nothing_is_left_in_stagi
 
 
 def _proof_form(rows: int) -> dict[str, object]:
-    data: dict[str, object] = {"action": "submit", "report": "Es war schön.", "participants_reached": "80"}
+    data: dict[str, object] = {"action": "submit", "report": "Es war schön.", "participants_reached": "80",
+                               "income": "0", "own_funds": "0", "other_funding": "0", "confirmed": "1"}  # fmt: skip
     for i in range(1, rows + 1):
         data.update({
             f"receipt-{i}-paid_on": "2026-05-01", f"receipt-{i}-payee": "Baumarkt", f"receipt-{i}-purpose": "Farbe",

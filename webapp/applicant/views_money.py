@@ -18,11 +18,12 @@ from fondsengine.lifecycle.views import application_data
 from fondsengine.payments.proofs import ReceiptInput, submit_proof
 from fondsengine.payments.service import payment_allowance, payments_of, request_payment
 from webapp import fields
-from webapp.applicant import bp
+from webapp.applicant import bp, proof_totals
 from webapp.applicant.common import error_list, load
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
 from webapp.i18n import N_
+from webapp.labels import FINANCING_SOURCES
 from webapp.uploads import as_input, check, clean_name
 
 KIND_OF_MODE = {
@@ -146,7 +147,7 @@ def proof(application_id: int) -> ResponseReturnValue:
     categories = {c.id for c in g.costs.categories}
     rates = receipt_vat_rates(g) if counts_net(application_data(app), g) else ()
     rows, errors = _parse_receipts(request.form, categories, rates)
-    values = {k: request.form.get(k, "").strip() for k in ("report", "participants_reached")}
+    values = {k: request.form.get(k, "").strip() for k in ("report", "participants_reached", *proof_totals.FIELDS)}
     action = request.form.get("action", "")
     extra_rows = 1 if action == "add_row" else 0
     if request.method == "POST" and csrf_failed():
@@ -170,6 +171,9 @@ def proof(application_id: int) -> ResponseReturnValue:
         field_errors={k: m for k, m in errors if k},
         spent=spent,
         approved=app.approved_cents or 0,
+        numerical=proof_totals.comparison(app, g, rows, values),
+        sources=FINANCING_SOURCES,
+        category_labels={c.id: c.label for c in g.costs.categories},
         checked=request.method == "POST",
         vat_rates=rates,
         vat_default=round(g.costs.vat_share * 100),
@@ -199,6 +203,7 @@ def _store_and_submit(
     settings = f.settings
     try:
         participants = fields.whole(values, "participants_reached", label="Erreichte Menschen")
+        actual = proof_totals.actual_financing(values)
         fields.clean(values["report"], label="Sachbericht", max_len=MAX_TEXT, multiline=True, field="report")
     except InvalidInput as exc:
         return [(exc.field, exc.message)]
@@ -240,11 +245,13 @@ def _store_and_submit(
             receipts=receipts,
             participants_reached=participants,
             photos=[as_input(p, "photo") for p in photos],
+            actual=actual,
+            confirmed=values[proof_totals.CONFIRM_FIELD] == "1",
         )
     except InvalidInput as exc:
         return [
             (
-                exc.field if exc.field in ("report", "participants_reached") else None,
+                exc.field if exc.field in ("report", "participants_reached", *proof_totals.FIELDS) else None,
                 exc.message + (" Bitte wählen Sie die Dateien noch einmal aus." if exc.field == "file" else ""),
             )
         ]

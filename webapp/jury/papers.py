@@ -1,4 +1,5 @@
-"""The papers of an agenda item for the jury: the visible fields, the findings, labelled in German.
+"""The papers of an agenda item for the jury: the visible fields, the financing plan, the findings,
+labelled in German (the labels: webapp/labels.py).
 
 What is shown is exactly what `jury_view_of_application` returns (the guideline's
 `jury.visible_fields`, never bank details or private contact data), `findings_for` and the
@@ -18,37 +19,12 @@ from fondsengine.engine import Actor, Engine
 from fondsengine.errors import FondsError
 from fondsengine.guidelines.findings import Finding
 from fondsengine.guidelines.model import Guideline
+from fondsengine.jury.papers_files import JuryFile
 from fondsengine.jury.usecases import jury_view_of_application
 from webapp.filters import datum, euro
+from webapp.labels import APPLICATION_FIELDS, AREA_LINK_TEXT, FINANCING_PLAN
 
-FIELD_LABELS = {
-    "title": "Projekt",
-    "description": "Beschreibung",
-    "goals": "Ziele",
-    "target_group": "Zielgruppe",
-    "applicant_kind": "Antragstellende",
-    "organisation": "Organisation",
-    "applicant": "Antragsteller/in",
-    "contact_name": "Ansprechperson",
-    "requested": "Beantragter Betrag",
-    "own_funds": "Eigenmittel",
-    "other_funding": "Andere Förderung",
-    "volunteer_hours": "Ehrenamtliche Stunden",
-    "project_start": "Projektbeginn",
-    "project_end": "Projektende",
-    "participants_expected": "Erwartete Teilnehmende",
-    "area_link": "Bezug zum Gebiet",
-    "location": "Ort",
-    "cost_items": "Kostenplan",
-    "total_cost": "Gesamtkosten",
-}
 MONEY_FIELDS = frozenset({"requested", "own_funds", "other_funding", "total_cost"})
-AREA_LINKS = {
-    "lives": "wohnt im Gebiet",
-    "works": "arbeitet im Gebiet",
-    "owns": "Eigentum im Gebiet",
-    "based": "Sitz im Gebiet",
-}
 
 
 @dataclass(frozen=True)
@@ -60,6 +36,9 @@ class Papers:
     findings: tuple[Finding, ...]
     available: bool
     messages: tuple[MessageView, ...] = ()  # shared by the office, oldest first
+    financing: tuple[tuple[str, int], ...] = ()  # the financing plan: (label, cents), always shown
+    files: tuple[JuryFile, ...] = ()  # attachments the office released to the jury
+    application_id: int = 0
 
 
 def papers_for(fonds: Engine, actor: Actor, application_id: int, guideline: Guideline) -> Papers:
@@ -70,6 +49,7 @@ def papers_for(fonds: Engine, actor: Actor, application_id: int, guideline: Guid
         messages = tuple(jury_messages(fonds, actor, application_id))
     except FondsError:
         return Papers((), (), (), False)
+    financing = tuple((FINANCING_PLAN[k], view.financing[k]) for k in FINANCING_PLAN if k in view.financing)
     fields: list[tuple[str, str]] = []
     costs: tuple[tuple[str, str, int], ...] = ()
     extra_labels = {f.id: f.label for f in guideline.form_fields}
@@ -77,9 +57,12 @@ def papers_for(fonds: Engine, actor: Actor, application_id: int, guideline: Guid
         if name == "cost_items":
             costs = tuple((_category(guideline, c[0]), str(c[1]), int(c[2])) for c in value)
             continue
-        label = FIELD_LABELS.get(name) or extra_labels.get(name) or name
+        label = APPLICATION_FIELDS.get(name) or extra_labels.get(name) or name
         fields.append((label, _text(guideline, name, value)))
-    return Papers(tuple(fields), costs, findings, True, messages)
+    return Papers(
+        tuple(fields), costs, findings, True,
+        messages=messages, financing=financing, files=view.files, application_id=view.application_id,
+    )  # fmt: skip
 
 
 def _category(guideline: Guideline, category_id: str) -> str:
@@ -98,7 +81,7 @@ def _text(guideline: Guideline, name: str, value: Any) -> str:
         kinds = {k.id: k.label for k in guideline.applicants.kinds}
         return kinds.get(str(value), str(value))
     if name == "area_link":
-        return AREA_LINKS.get(str(value), str(value))
+        return AREA_LINK_TEXT.get(str(value), str(value))
     if isinstance(value, bool):
         return "ja" if value else "nein"
     return str(value)

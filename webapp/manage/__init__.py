@@ -21,6 +21,7 @@ from webapp.manage import (  # noqa: E402,F401  (the modules register their rout
     erasure,
     exports,
     guidelines,
+    jury_files,
     messages,
     monitoring,
     notes,

@@ -18,9 +18,10 @@ from fondsengine.guidelines.model import Guideline
 from fondsengine.model import Application
 from fondsengine.workflow.model import Workflow
 from webapp.extensions import actor, fonds
-from webapp.labels import event_text
+from webapp.labels import FINANCING_SOURCES, event_text
 from webapp.manage import bp
 from webapp.manage.common import Errors, require_fund
+from webapp.manage.proof_view import numerical_proof
 from webapp.manage.revisions import last_changes
 
 # A step without `asks` in the workflow is taken with one button; the others open their form page
@@ -128,6 +129,8 @@ def render_application(application_id: int, errors: Errors | None = None, status
         receipt_findings=money.receipt_findings,
         eligible_cents=money.eligible_cents,
         correctable=correctable(view.workflow, view.app.state),
+        numerical=numerical_proof(view.app, money.proof, money.receipts),
+        financing_sources=FINANCING_SOURCES,
     ), status
 
 
