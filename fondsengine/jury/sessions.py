@@ -184,3 +184,43 @@ def declare_conflict(fonds: Engine, actor: Actor, agenda_item_id: int, user_id: 
             data={"agenda_item_id": item.id, "user_id": user_id, "reason": reason.strip()},
         )
         uow.commit()
+
+
+def withdraw_conflict(fonds: Engine, actor: Actor, agenda_item_id: int, user_id: int) -> None:
+    """Withdraw a declared conflict of interest while the item is open: the member their own declaration, the
+    office any (also one it recorded for a member). The member may vote on the item again; audited."""
+    with fonds.unit_of_work() as uow:
+        s = uow.session
+        now = fonds.clock.now()
+        if not lock_open_item(s, agenda_item_id):
+            load_item(s, agenda_item_id)  # NotFound if it does not exist
+            raise InvalidInput("Der Tagesordnungspunkt ist bereits geschlossen.")
+        item, js, app = load_item(s, agenda_item_id)
+        today = local_date(now)
+        own = actor.user_id == user_id and not actor.system
+        if own:
+            role = authz.require_fund_role(s, actor, js.fund_id, today, "jury_member", "manager")
+        else:
+            role = authz.require_fund_role(s, actor, js.fund_id, today, "manager")
+        row = s.scalar(select(Conflict).where(Conflict.agenda_item_id == item.id, Conflict.user_id == user_id))
+        if row is None:
+            raise InvalidInput("Eine erklärte Befangenheit zu diesem Punkt gibt es nicht.")
+        if own and role != "manager" and row.recorded_by_id != user_id:
+            raise InvalidInput(
+                "Die Geschäftsführung hat diese Befangenheit vermerkt; bitte wenden Sie sich an sie, "
+                "wenn sie nicht zutrifft."
+            )
+        s.delete(row)
+        record(
+            s,
+            actor=actor,
+            role=role,
+            action="withdraw_conflict",
+            at=now,
+            fund_id=js.fund_id,
+            application_id=app.id,
+            on_behalf_of_id=None if own else user_id,
+            clause=guideline_of(uow, app).jury.conflict.clause,
+            data={"agenda_item_id": item.id, "user_id": user_id},
+        )
+        uow.commit()

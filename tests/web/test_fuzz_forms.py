@@ -233,6 +233,8 @@ def _forms(w: World, tmp_path: Path) -> dict[str, Form]:
              ("choice", "amount")),
         Form("jury-befangenheit", "jan@example.org", f"/jury/top/{j.items[1]}/befangenheit", {"reason": ""},
              ("reason", "user")),
+        Form("jury-befangenheit-zuruecknehmen", "jan@example.org",
+             f"/jury/top/{j.items[1]}/befangenheit/zuruecknehmen", {}, ("user",)),
         Form("jury-schliessen", "ida@example.org", f"/jury/top/{j.items[1]}/schliessen",
              {"chair_casting": "", "amount": "", "reason": ""}, ("chair_casting", "amount", "reason")),
         Form("richtlinie-entwurf", office, f"/verwaltung/richtlinie/entwuerfe/{entwurf}",
