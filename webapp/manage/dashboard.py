@@ -71,16 +71,26 @@ def fund_years(fund_id: str) -> list[int]:
         )
 
 
-def pick_year(years: list[int]) -> int:
-    """The year asked for (?jahr=), else the current one when the fund has it, else the newest."""
+def pick_year(years: list[int], fund_id: str) -> int:
+    """The year asked for (?jahr=), else the current one when the fund has it, else the newest. In December
+    the coming year opens as soon as applications for it wait (the ending year has little left to do)."""
     raw = request.args.get("jahr", "")
     if raw:
         year = fields.ident(raw)
         if year is None or not MIN_YEAR <= year <= MAX_YEAR:
             abort(404)
         return year
-    current = today().year
-    return current if current in years or not years else years[0]
+    day = today()
+    if day.month == 12 and day.year + 1 in years:
+        f = fonds()
+        with f.db.read() as s:
+            _fund, row, _g = f.catalog.current(s, fund_id)
+            waiting, _cents = pipeline_cents(
+                s, fund_id, day.year + 1, undecided_states(f.catalog.workflow(s, row.workflow_version_id))
+            )
+        if waiting:
+            return day.year + 1
+    return day.year if day.year in years or not years else years[0]
 
 
 @bp.route("/")
@@ -90,7 +100,7 @@ def index() -> ResponseReturnValue:
     funds = require_any_fund()
     fund_id = pick_fund(funds)
     years = fund_years(fund_id)
-    year = pick_year(years)
+    year = pick_year(years, fund_id)
     f = fonds()
     figures = read_year(f, fund_id, year)
     balance = figures.balance()

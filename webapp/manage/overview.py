@@ -70,7 +70,7 @@ def overview(fund_id: str, year: int) -> Overview:
 def _selection() -> tuple[Any, str, int]:
     funds = require_any_fund()
     fund_id = pick_fund(funds)
-    return funds, fund_id, pick_year(fund_years(fund_id))
+    return funds, fund_id, pick_year(fund_years(fund_id), fund_id)
 
 
 class ContributionForm(FlaskForm):
