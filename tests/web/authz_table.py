@@ -164,6 +164,8 @@ TABLE: dict[tuple[str, str], Row] = {
     # consent, which none of the applications here has: their project and photo pages are refused to all
     ("public.fund", "GET"): fund_row(EVERYONE, fund_id="witten-quartiersfonds"),
     ("public.monitoring", "GET"): fund_row(EVERYONE, fund_id="witten-quartiersfonds"),
+    ("public.guideline", "GET"): fund_row(EVERYONE, fund_id="witten-quartiersfonds"),
+    ("public.easy_language", "GET"): fund_row(EVERYONE, fund_id="witten-quartiersfonds"),
     ("public.gallery", "GET"): fund_row(EVERYONE),
     ("public.project", "GET"): app_row({}),
     ("public.photo", "GET"): app_row({}),
