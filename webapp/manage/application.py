@@ -193,7 +193,7 @@ def render_application(application_id: int, errors: Errors | None = None, status
         categories={c.id: c.label for c in view.guideline.costs.categories},
         kinds={k.id: k.label for k in view.guideline.applicants.kinds},
         errors=errors or [],
-        changes=last_changes(application_id),
+        changes=last_changes(application_id, view.guideline),
         notes=notes_of(f, a, application_id),
         rules=exceptions_for(view.app, view.guideline),
         **extra,
