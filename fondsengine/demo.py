@@ -265,7 +265,7 @@ def seed(fonds: Engine) -> bool:
     d.reviewed(QF, lapsing)
     spring = decisions.create_session(d.f, d.office, QF, d.t(2026, 3, 11, 17), "Rathaus Witten, Ratssaal")
     decisions.schedule(d.f, d.office, lapsing, spring)
-    d.at(d.t(2026, 3, 11, 18))
+    d.at(d.t(2026, 3, 11, 19))
     hold(d.f, d.office, juries[QF], spring)
     d.at(d.t(2026, 9, 10))
     proofs.lapse(d.f, Actor.scheduler(), lapsing)
@@ -324,7 +324,7 @@ def seed(fonds: Engine) -> bool:
     autumn = decisions.create_session(d.f, d.office, QF, d.t(2026, 9, 23, 17), "Rathaus Witten, Ratssaal")
     for app_id in ids:
         decisions.schedule(d.f, d.office, app_id, autumn)
-    d.at(d.t(2026, 9, 23, 18))
+    d.at(d.t(2026, 9, 23, 19))
     repair, planters, theatre, fest, reading, graffiti, advent = ids
     hold(d.f, d.office, juries[QF], autumn, {graffiti: "Die Jury sieht keinen ausreichenden Bezug zur Innenstadt."})
 
@@ -451,7 +451,7 @@ def seed(fonds: Engine) -> bool:
     cs = decisions.create_session(d.f, d.office, CF, d.t(2026, 9, 30, 16), "Innenstadt-Büro, Ruhrstraße 48")
     for app_id in (c1, c2, c3):
         decisions.schedule(d.f, d.office, app_id, cs)
-    d.at(d.t(2026, 9, 30, 17))
+    d.at(d.t(2026, 9, 30, 18))
     hold(d.f, d.office, juries[CF], cs, {c3: "Reine Werbemaßnahme eines einzelnen Geschäfts."})
     d.at(d.t(2026, 10, 8))
     decisions.record_city_grant(
