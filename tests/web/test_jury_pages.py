@@ -89,7 +89,9 @@ def test_the_session_page_shows_the_visible_papers_but_no_private_contact_data(j
     assert "1.200,00\xa0€" in html or "1.200,00 €" in html
     assert "Formale Prüfung der Geschäftsführung" in html and "erfüllt" in html
     assert "anna@example.org" not in html  # private contact e-mail
-    assert "Nachbarschaftsinitiative Wiesenviertel" not in html  # organisation is not a visible field here
+    # who applied is always named (a member must be able to spot a conflict), even where the guideline's
+    # visible fields leave it out; the contact's e-mail never is
+    assert '<th scope="row">Antragsteller/in</th><td>Nachbarschaftsinitiative Wiesenviertel</td>' in html
     assert "Die Stimmen sind bis zum Schluss nicht sichtbar." in html
 
 
