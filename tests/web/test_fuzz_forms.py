@@ -333,7 +333,8 @@ FORM_NAMES = [
     "registrieren", "anmelden", "passwort-vergessen", "antrag-neu", "antrag-bearbeiten", "auszahlung",
     "verwendungsnachweis", "zurueckziehen", "warteschlange", "export", "uebersicht", "notiz", "beratung",
     "aenderungen", "sitzung-planen", "rollen", "papierantrag", "tagesordnung", "jury-stimme",
-    "jury-befangenheit", "jury-befangenheit-zuruecknehmen", "jury-schliessen", "richtlinie-entwurf", "richtlinie-beschluss", "url-ids",
+    "jury-befangenheit", "jury-befangenheit-zuruecknehmen", "jury-schliessen", "richtlinie-entwurf",
+    "richtlinie-beschluss", "url-ids",
 ]  # fmt: skip
 
 

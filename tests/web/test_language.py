@@ -9,7 +9,6 @@ import pytest
 from flask.testing import FlaskClient
 
 import webapp
-
 from fondsengine.accounts.service import account_by_id
 from fondsengine.i18n import LANGUAGES, Language
 from fondsengine.model import AuditEvent
