@@ -12,7 +12,9 @@ from fondsengine.accounts.users import create_user, grant_role
 from fondsengine.applications import decisions
 from fondsengine.applications import service as apps
 from fondsengine.applications.service import ApplicationInput, CostItemInput
-from fondsengine.clock import FixedClock
+from fondsengine.clock import FixedClock, local_date
+from fondsengine.demo_calendar import load_shifted_guidelines, year_shift
+from fondsengine.demo_jury import catch_up, fill_pool, hold, seat_juries
 from fondsengine.engine import Actor, Engine
 from fondsengine.model import Application, Receipt, User
 from fondsengine.payments import proofs
@@ -122,8 +124,9 @@ def _cf(title: str, name: str, start: date, end: date, grant: int, **kw: object)
 
 
 class _Seeder:
-    def __init__(self, fonds: Engine) -> None:
-        self.clock = FixedClock(_at(2026, 1, 10))
+    def __init__(self, fonds: Engine, k: int = 0) -> None:
+        self.k = k  # whole years the story is moved by, so that it ends just before today
+        self.clock = FixedClock(_at(2026 + k, 1, 10))
         self.f = Engine(db=fonds.db, settings=fonds.settings, clock=self.clock)
         self.f._catalog = fonds.catalog
         self.office = Actor(0)
@@ -133,6 +136,14 @@ class _Seeder:
 
     def at(self, when: datetime) -> None:
         self.clock.set(when)
+
+    def t(self, y: int, m: int, d: int, h: int = 9) -> datetime:
+        """A time of the story (written for 2026), moved to the years around today."""
+        return _at(y + self.k, m, d, h)
+
+    def day(self, y: int, m: int, d: int) -> date:
+        """A day of the story (written for 2026), moved to the years around today."""
+        return date(y + self.k, m, d)
 
     def user(self, name: str, email: str, *roles: tuple[str, str, str | None], admin: bool = False) -> Actor:
         uid = create_user(self.f, name=name, email=email, password=DEMO_PASSWORD, confirmed=True, is_admin=admin)
@@ -222,8 +233,11 @@ def seed(fonds: Engine) -> bool:
     """Seed the demo data unless it is there already; returns True when it seeded."""
     if already_seeded(fonds):
         return False
-    d = _Seeder(fonds)
-    d.at(_at(2026, 1, 5))
+    now = fonds.clock.now()
+    k = year_shift(local_date(now))
+    load_shifted_guidelines(fonds, k)
+    d = _Seeder(fonds, k)
+    d.at(d.t(2026, 1, 5))
     d.office = d.user(
         "Innenstadt-Büro mitten@witten",
         LOGINS[0].email,
@@ -232,35 +246,33 @@ def seed(fonds: Engine) -> bool:
         admin=True,
     )
     d.juror = d.user("Jana Jury", LOGINS[1].email, (QF, "jury_member", "resident"))
-    d.user("Ole Ostermann", "ole.jury@example.org", (QF, "jury_member", "resident"))
-    d.user("Mira Fachfrau", "mira.jury@example.org", (QF, "jury_member", "expert"))
-    d.user("Kai Kaufmann", "kai.jury@example.org", (CF, "jury_member", "trader"))
+    juries = seat_juries(d.user, QF, CF, d.juror)
     d.city = d.user("Stadt Witten, Amt für Stadtentwicklung", LOGINS[4].email, (CF, "city_approver", None))
     d.resident("Anna Beispiel")
     d.resident("Bernd Händler")
 
     # Round 2026-1 of the Quartiersfonds: approved in March, never called -> lapsed in September.
-    d.at(_at(2026, 1, 20))
+    d.at(d.t(2026, 1, 20))
     lapsing = d.submitted(
         QF,
         _qf(
             "Balkonkonzerte in der Johannisstraße",
             "Gustav Geiger",
-            date(2026, 4, 18),
-            date(2026, 6, 27),
+            d.day(2026, 4, 18),
+            d.day(2026, 6, 27),
             (("fees", "Musikerinnen (20 h à 25 €)", 50_000), ("publicity", "Plakate", 10_000)),
         ),
     )
     d.reviewed(QF, lapsing)
-    spring = decisions.create_session(d.f, d.office, QF, _at(2026, 3, 11, 17), "Rathaus Witten, Ratssaal")
+    spring = decisions.create_session(d.f, d.office, QF, d.t(2026, 3, 11, 17), "Rathaus Witten, Ratssaal")
     decisions.schedule(d.f, d.office, lapsing, spring)
-    d.at(_at(2026, 3, 11, 19))
-    decisions.record_jury_outcome(d.f, d.office, lapsing, "approve")
-    d.at(_at(2026, 9, 10))
+    d.at(d.t(2026, 3, 11, 19))
+    hold(d.f, d.office, juries[QF], spring)
+    d.at(d.t(2026, 9, 10))
     proofs.lapse(d.f, Actor.scheduler(), lapsing)
 
     # Round 2026-2 of the Quartiersfonds.
-    d.at(_at(2026, 8, 3))
+    d.at(d.t(2026, 8, 3))
     specs = [
         (
             "Repair-Café im Wiesenviertel",
@@ -306,26 +318,18 @@ def seed(fonds: Engine) -> bool:
     ]
     ids: list[int] = []
     for title, name, costs in specs:
-        ids.append(d.submitted(QF, _qf(title, name, date(2026, 9, 26), date(2026, 11, 30), costs)))
-    d.at(_at(2026, 8, 20))
+        ids.append(d.submitted(QF, _qf(title, name, d.day(2026, 9, 26), d.day(2026, 11, 30), costs)))
+    d.at(d.t(2026, 8, 20))
     for app_id in ids:
         d.reviewed(QF, app_id)
-    autumn = decisions.create_session(d.f, d.office, QF, _at(2026, 9, 23, 17), "Rathaus Witten, Ratssaal")
+    autumn = decisions.create_session(d.f, d.office, QF, d.t(2026, 9, 23, 17), "Rathaus Witten, Ratssaal")
     for app_id in ids:
         decisions.schedule(d.f, d.office, app_id, autumn)
-    d.at(_at(2026, 9, 23, 19))
+    d.at(d.t(2026, 9, 23, 19))
     repair, planters, theatre, fest, reading, graffiti, advent = ids
-    for app_id in (repair, planters, theatre, fest, reading, advent):
-        decisions.record_jury_outcome(d.f, d.office, app_id, "approve")
-    decisions.record_jury_outcome(
-        d.f,
-        d.office,
-        graffiti,
-        "reject",
-        reason="Die Jury sieht keinen ausreichenden Bezug zur Innenstadt.",
-    )
+    hold(d.f, d.office, juries[QF], autumn, {graffiti: "Die Jury sieht keinen ausreichenden Bezug zur Innenstadt."})
 
-    d.at(_at(2026, 9, 28))
+    d.at(d.t(2026, 9, 28))
     for app_id, amount in (
         (repair, 96_000),
         (planters, 160_000),
@@ -337,7 +341,7 @@ def seed(fonds: Engine) -> bool:
             d.f, d.office, app_id, iban=demo_iban(app_id), account_holder=_holder(d.f, app_id)
         )  # the applicants gave their bank account with the call
         payments.record_payment(d.f, d.office, app_id, amount_cents=amount, kind="advance")
-    d.at(_at(2026, 11, 10))
+    d.at(d.t(2026, 11, 10))
     d.proof(
         repair,
         [
@@ -379,8 +383,8 @@ def seed(fonds: Engine) -> bool:
     )  # approved, request open
 
     # Round 2027-1 of the Quartiersfonds: the current work of the office.
-    d.at(_at(2026, 11, 18))
-    start, end = date(2027, 4, 17), date(2027, 9, 30)
+    d.at(d.t(2026, 11, 18))
+    start, end = d.day(2027, 4, 17), d.day(2027, 9, 30)
     cur = [
         d.submitted(QF, _qf(t, n, start, end, c))
         for t, n, c in [
@@ -409,13 +413,13 @@ def seed(fonds: Engine) -> bool:
         ]
     ]
     walk, sing, swap, garden, flea, senior = cur
-    d.at(_at(2026, 11, 20))
+    d.at(d.t(2026, 11, 20))
     decisions.start_review(d.f, d.office, sing)  # in_review
     decisions.start_review(d.f, d.office, swap)
     decisions.request_changes(d.f, d.office, swap, "Bitte reichen Sie ein Angebot für das Regal nach.")
     d.reviewed(QF, garden)  # reviewed
     d.reviewed(QF, flea)
-    march = decisions.create_session(d.f, d.office, QF, _at(2027, 3, 10, 17), "Rathaus Witten, Ratssaal")
+    march = decisions.create_session(d.f, d.office, QF, d.t(2027, 3, 10, 17), "Rathaus Witten, Ratssaal")
     decisions.schedule(d.f, d.office, flea, march)  # on_agenda
     apps.withdraw(d.f, d.resident("Otto Kaffee"), senior, reason="Der Raum steht nicht mehr zur Verfügung.")
     del walk
@@ -433,27 +437,33 @@ def seed(fonds: Engine) -> bool:
     )
 
     # Cityfonds (two-step: the jury recommends, the city grants).
-    d.at(_at(2026, 8, 25))
+    d.at(d.t(2026, 8, 25))
     c1, c2, c3 = (
         d.submitted(CF, _cf(title, name, start, end, grant))
         for title, name, start, end, grant in (
-            ("Lichterwochen Bahnhofstraße", "Bernd Händler", date(2026, 11, 20), date(2026, 12, 31), 300_000),
-            ("Schaufenster-Galerie Ruhrstraße", "Petra Laden", date(2026, 11, 2), date(2026, 12, 20), 150_000),
-            ("Rabattaktion Innenstadt", "Quentin Kasse", date(2026, 11, 2), date(2026, 12, 20), 100_000),
+            ("Lichterwochen Bahnhofstraße", "Bernd Händler", d.day(2026, 11, 20), d.day(2026, 12, 31), 300_000),
+            ("Schaufenster-Galerie Ruhrstraße", "Petra Laden", d.day(2026, 11, 2), d.day(2026, 12, 20), 150_000),
+            ("Rabattaktion Innenstadt", "Quentin Kasse", d.day(2026, 11, 2), d.day(2026, 12, 20), 100_000),
         )
     )
-    d.at(_at(2026, 9, 10))
+    d.at(d.t(2026, 9, 10))
     for app_id in (c1, c2, c3):
         d.reviewed(CF, app_id)
-    cs = decisions.create_session(d.f, d.office, CF, _at(2026, 9, 30, 16), "Innenstadt-Büro, Ruhrstraße 48")
+    cs = decisions.create_session(d.f, d.office, CF, d.t(2026, 9, 30, 16), "Innenstadt-Büro, Ruhrstraße 48")
     for app_id in (c1, c2, c3):
         decisions.schedule(d.f, d.office, app_id, cs)
-    d.at(_at(2026, 9, 30, 18))
-    decisions.record_jury_outcome(d.f, d.office, c1, "recommend")
-    decisions.record_jury_outcome(d.f, d.office, c2, "recommend")
-    decisions.record_jury_outcome(d.f, d.office, c3, "reject", reason="Reine Werbemaßnahme eines einzelnen Geschäfts.")
-    d.at(_at(2026, 10, 8))
-    decisions.record_city_grant(d.f, d.city, c1, granted_on=date(2026, 10, 8), grant_file_number="61/2026-014")
-    d.at(_at(2026, 11, 19))
-    d.submitted(CF, _cf("Frühlingsmarkt Innenstadt", "Bernd Händler", date(2027, 4, 10), date(2027, 4, 30), 250_000))
+    d.at(d.t(2026, 9, 30, 18))
+    hold(d.f, d.office, juries[CF], cs, {c3: "Reine Werbemaßnahme eines einzelnen Geschäfts."})
+    d.at(d.t(2026, 10, 8))
+    decisions.record_city_grant(
+        d.f, d.city, c1, granted_on=d.day(2026, 10, 8), grant_file_number=f"61/{2026 + d.k}-014"
+    )
+    d.at(d.t(2026, 11, 19))
+    d.submitted(CF, _cf("Frühlingsmarkt Innenstadt", "Bernd Händler", d.day(2027, 4, 10), d.day(2027, 4, 30), 250_000))
+
+    # Up to today: a pool of volunteers for the next draw; sessions whose day has passed are held (with
+    # minutes), and each fund has a session to come with its invitations sent.
+    fill_pool(d.f, d.office, QF, d.people)
+    for fund in (QF, CF):
+        catch_up(d.f, d.office, fund, juries[fund], now, d.at)
     return True

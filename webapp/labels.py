@@ -23,6 +23,7 @@ EVENT_TEXT = {
     "review_receipt": N_("Beleg geprüft"),
     "cast_vote": N_("Stimme abgegeben"),
     "declare_conflict": N_("Befangenheit erklärt"),
+    "withdraw_conflict": N_("Befangenheit zurückgenommen"),
     "enter_show_of_hands": N_("Abstimmung per Handzeichen erfasst"),
     "open_session": N_("Jurysitzung eröffnet"),
     "close_session": N_("Jurysitzung abgeschlossen"),
@@ -35,6 +36,7 @@ JURY_INTERNAL = frozenset(
     {
         "cast_vote",
         "declare_conflict",
+        "withdraw_conflict",
         "enter_show_of_hands",
         "add_note",
         "review_receipt",

@@ -27,6 +27,7 @@ TOP_KEYS = {
     "budget", "area", "applicants", "amounts", "own_contribution", "costs", "timing", "decision",
     "jury", "payment", "proof", "publicity", "retention", "form_fields", "declarations",
     "review_checklist", "conditions", "letters", "issuance", "de_minimis", "transparency",
+    "summary_easy_language",
 }  # fmt: skip
 OFFICE_KEYS = {"name", "address", "email", "phone", "website", "logo", "city_name"}
 AREA_KEYS = {
@@ -164,7 +165,7 @@ def load_guideline_text(
         publicity=rt.read_publicity(top.section("publicity", {"required", "text", "clause"})),
         retention=rt.read_retention(top.section("retention", {"years", "clause"})),
         transparency=rt.read_transparency(
-            top.section("transparency", {"monitoring_public", "clause"}, required=False)
+            top.section("transparency", {"monitoring_public", "easy_language", "clause"}, required=False)
         ),
         form_fields=rt.read_form_fields(out, top.items("form_fields")),
         declarations=rt.read_declarations(out, top.items("declarations")),
@@ -172,6 +173,7 @@ def load_guideline_text(
         conditions=rt.read_conditions(out, top.items("conditions")),
         letters=rt.read_letters(top.section("letters", set(rt.LETTER_KINDS), required=False)),
         issuance=read_issuance(top.section("issuance", ISSUANCE_KEYS, required=False)),
+        summary_easy_language=top.text("summary_easy_language", required=False),
         de_minimis=rr.read_de_minimis(
             top.section("de_minimis", rr.DE_MINIMIS_KEYS, required=False),
             applicants.kind_ids(),
@@ -187,6 +189,12 @@ def load_guideline_text(
 
 def _cross_checks(out: Collector, top: Section, g: Guideline) -> None:
     """Checks that span several sections."""
+    if g.transparency.easy_language and not g.summary_easy_language:
+        out.add(
+            top.line_at("transparency"),
+            "Der Fonds bietet laut 'transparency.easy_language' eine Zusammenfassung in Leichter Sprache an, "
+            "aber 'summary_easy_language' fehlt. Bitte schreiben Sie sie in die Richtlinie.",
+        )
     tiers = g.decision.tiers
     if tiers and g.decision.two_step and all(t.decided_by is not DecidedBy.JURY for t in tiers):
         out.add(

@@ -446,6 +446,7 @@ class TransparencyRules:
 
     monitoring_public: bool = False  # the monitoring summary (times, categories, reach) is public
     clause: str | None = None
+    easy_language: bool = False  # the fund offers a summary in Leichte Sprache (`summary_easy_language`)
 
 
 @dataclass(frozen=True)
@@ -544,6 +545,7 @@ class Guideline:
     issuance: Issuance | None = None  # form, issuer, file numbers and remedy of the decisions
     de_minimis: DeMinimisRules | None = None  # None: the fund gives no de-minimis aid
     transparency: TransparencyRules = TransparencyRules()
+    summary_easy_language: str | None = None  # the guideline in Leichte Sprache, paragraphs split by blank lines
 
     @property
     def has_jury(self) -> bool:

@@ -94,6 +94,7 @@ def read_transparency(sec: Section) -> TransparencyRules:
     return TransparencyRules(
         monitoring_public=need(sec.boolean("monitoring_public", False), False),
         clause=sec.text("clause", required=False),
+        easy_language=need(sec.boolean("easy_language", False), False),
     )
 
 

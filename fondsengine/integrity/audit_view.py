@@ -71,6 +71,7 @@ EVENT_LABELS: dict[str, str] = {
     "invite_jury": "Jury eingeladen",
     "confirm_attendance": "Teilnahme bestätigt",
     "declare_conflict": "Befangenheit erklärt",
+    "withdraw_conflict": "Befangenheit zurückgenommen",
     "cast_vote": "Stimme abgegeben",
     "enter_show_of_hands": "Handabstimmung erfasst",
     "close_circulation": "Umlaufverfahren abgeschlossen",

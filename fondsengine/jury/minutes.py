@@ -299,7 +299,9 @@ def jury_view_of_application(fonds: Engine, actor: Actor, application_id: int) -
             raise NotFound("Diesen Antrag gibt es nicht.")
         guideline = fonds.catalog.guideline(s, app.guideline_version_id)
         fields: dict[str, Any] = {}
-        for name in guideline.jury.visible_fields:
+        # who applied is always on the papers: a member can only spot a conflict of interest with the name
+        # (the invitation mail names the applicant too)
+        for name in dict.fromkeys(("applicant", *guideline.jury.visible_fields)):
             if name in NEVER_VISIBLE:
                 continue
             known, value = _field(app, name)

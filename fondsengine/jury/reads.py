@@ -135,7 +135,7 @@ class ItemView:
     my_amount_cents: int | None
     my_conflict: str | None  # the reason I declared, if I did
     i_am_applicant: bool
-    conflicts: tuple[tuple[str, str], ...]  # (name, reason) of declared conflicts
+    conflicts: tuple[tuple[int, str, str], ...]  # (user id, name, reason) of declared conflicts
     excluded_ids: frozenset[int]
     votes_given: int
     counts: dict[str, int]  # yes/no/abstain of the stored votes
@@ -281,11 +281,12 @@ def agenda_items(fonds: Engine, actor: Actor, info: SessionInfo) -> list[ItemVie
                     my_amount_cents=mine.amount_cents if mine else None,
                     my_conflict=next((c.reason for c in declared if c.user_id == uid), None),
                     i_am_applicant=app.applicant_id == uid,
-                    # who is conflicted is for everyone; why, only for the member and the office (issue 18)
+                    # who is conflicted is for everyone; why, only for the member, the chair and the office
                     conflicts=tuple(
                         (
+                            c.user_id,
                             names.get(c.user_id, f"Person {c.user_id}"),
-                            c.reason if c.user_id == uid or info.is_manager else "",
+                            c.reason if c.user_id == uid or info.leads(uid) else "",
                         )
                         for c in declared
                     ),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -24,7 +24,7 @@ from fondsengine.jury.common import (
 from fondsengine.lifecycle import authz
 from fondsengine.lifecycle.audit import record
 from fondsengine.lifecycle.fire import guideline_of
-from fondsengine.model import Attendance, Conflict, JurySession, Vote
+from fondsengine.model import AgendaItem, Application, Attendance, Conflict, JurySession, Vote
 
 
 def invite(fonds: Engine, actor: Actor, session_id: int) -> int:
@@ -144,6 +144,22 @@ def open_session(
         uow.commit()
 
 
+def _open_item(s: Session, agenda_item_id: int) -> tuple[AgendaItem, JurySession, Application]:
+    """Lock an open agenda item and load it with its session and application (closed: refused)."""
+    if not lock_open_item(s, agenda_item_id):
+        load_item(s, agenda_item_id)  # NotFound if it does not exist
+        raise InvalidInput("Der Tagesordnungspunkt ist bereits geschlossen.")
+    return load_item(s, agenda_item_id)
+
+
+def _conflict_role(s: Session, actor: Actor, js: JurySession, user_id: int, today: date) -> tuple[str, bool]:
+    """(role, about oneself): a member declares or withdraws for themself, the office for any member."""
+    if actor.user_id == user_id and not actor.system:
+        authz.require_fund_role(s, actor, js.fund_id, today, "jury_member", "manager")
+        return "jury_member", True
+    return authz.require_fund_role(s, actor, js.fund_id, today, "manager"), False
+
+
 def declare_conflict(fonds: Engine, actor: Actor, agenda_item_id: int, user_id: int, reason: str) -> None:
     """Record a conflict of interest for an item (the member themself, or the office for them).
 
@@ -152,16 +168,9 @@ def declare_conflict(fonds: Engine, actor: Actor, agenda_item_id: int, user_id: 
     with fonds.unit_of_work() as uow:
         s = uow.session
         now = fonds.clock.now()
-        if not lock_open_item(s, agenda_item_id):
-            load_item(s, agenda_item_id)  # NotFound if it does not exist
-            raise InvalidInput("Der Tagesordnungspunkt ist bereits geschlossen.")
-        item, js, app = load_item(s, agenda_item_id)
-        today = local_date(now)
-        if actor.user_id == user_id and not actor.system:
-            authz.require_fund_role(s, actor, js.fund_id, today, "jury_member", "manager")
-            role, on_behalf = "jury_member", None
-        else:
-            role, on_behalf = authz.require_fund_role(s, actor, js.fund_id, today, "manager"), user_id
+        item, js, app = _open_item(s, agenda_item_id)
+        role, own = _conflict_role(s, actor, js, user_id, local_date(now))
+        on_behalf = None if own else user_id
         rules = guideline_of(uow, app).jury
         if user_id not in voting_ids(jury_members(s, js.fund_id, session_day(js), rules), rules):
             raise InvalidInput("Diese Person ist kein stimmberechtigtes Mitglied der Jury.", field="user")
@@ -182,5 +191,38 @@ def declare_conflict(fonds: Engine, actor: Actor, agenda_item_id: int, user_id: 
             on_behalf_of_id=on_behalf,
             clause=rules.conflict.clause,
             data={"agenda_item_id": item.id, "user_id": user_id, "reason": reason.strip()},
+        )
+        uow.commit()
+
+
+def withdraw_conflict(fonds: Engine, actor: Actor, agenda_item_id: int, user_id: int) -> None:
+    """Withdraw a declared conflict of interest while the item is open: the member their own declaration, the
+    office any (also one it recorded for a member). The member may vote on the item again; audited."""
+    with fonds.unit_of_work() as uow:
+        s = uow.session
+        now = fonds.clock.now()
+        item, js, app = _open_item(s, agenda_item_id)
+        role, own = _conflict_role(s, actor, js, user_id, local_date(now))
+        row = s.scalar(select(Conflict).where(Conflict.agenda_item_id == item.id, Conflict.user_id == user_id))
+        if row is None:
+            raise InvalidInput("Eine erklärte Befangenheit zu diesem Punkt gibt es nicht.")
+        office = "manager" in authz.fund_roles(s, actor, js.fund_id, local_date(now))
+        if own and row.recorded_by_id != user_id and not office:
+            raise InvalidInput(
+                "Die Geschäftsführung hat diese Befangenheit vermerkt; bitte wenden Sie sich an sie, "
+                "wenn sie nicht zutrifft."
+            )
+        s.delete(row)
+        record(
+            s,
+            actor=actor,
+            role=role,
+            action="withdraw_conflict",
+            at=now,
+            fund_id=js.fund_id,
+            application_id=app.id,
+            on_behalf_of_id=None if own else user_id,
+            clause=guideline_of(uow, app).jury.conflict.clause,
+            data={"agenda_item_id": item.id, "user_id": user_id},
         )
         uow.commit()

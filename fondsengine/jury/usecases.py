@@ -23,7 +23,7 @@ from fondsengine.jury.minutes import (
     minutes,
     minutes_data,
 )
-from fondsengine.jury.sessions import confirm_attendance, declare_conflict, invite, open_session
+from fondsengine.jury.sessions import confirm_attendance, declare_conflict, invite, open_session, withdraw_conflict
 from fondsengine.jury.voting import (
     ITEM_CLOSED,
     cast_vote,
@@ -56,5 +56,6 @@ __all__ = [
     "open_session",
     "register_volunteer",
     "replay_draw",
+    "withdraw_conflict",
     "withdraw_volunteer",
 ]

@@ -111,7 +111,10 @@ def _context(fonds: Engine, s: Session, row: OutboxMessage) -> MailContext:
         office, fund_name = guideline.office.name, guideline.name
         state = row.payload.get("state") or app.state
         workflow = fonds.catalog.workflow(s, app.workflow_version_id)
-        state_label = workflow.state(state).label if state in workflow.states else state
+        try:  # the state's German label (a state the workflow version does not know keeps its id)
+            state_label = workflow.state(state).label
+        except KeyError:
+            state_label = state
     elif fund_id:
         fund = s.get(Fund, fund_id)
         fund_name = fund.name if fund is not None else ""

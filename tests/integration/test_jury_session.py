@@ -224,11 +224,12 @@ def test_the_office_records_a_conflict_for_a_member_and_a_stranger_cannot(fonds:
     assert (event.actor_id, event.on_behalf_of_id, event.clause) == (uid(cast.office), uid(cast.jan), "§ 7 Abs. 6")
 
 
-def test_a_member_sees_only_the_fields_the_guideline_allows(fonds: Engine, cast: Cast) -> None:
+def test_a_member_sees_who_applied_and_only_the_fields_the_guideline_allows(fonds: Engine, cast: Cast) -> None:
     _, (item,) = opened(fonds, cast, [cast.anna])
     app_id = app_of(fonds, item).id
     view = jury.jury_view_of_application(fonds, cast.jan, app_id)
     assert list(view.fields) == [
+        "applicant",  # always: a member can only spot a conflict of interest with the name (issue 18)
         "title",
         "description",
         "applicant_kind",
@@ -241,7 +242,7 @@ def test_a_member_sees_only_the_fields_the_guideline_allows(fonds: Engine, cast:
     ]
     assert view.fields["requested"] == 120_000
     assert view.fields["location"] == "Wiesenstraße 12, Gemeindesaal, Wiesenstraße, 58452"  # the project's place
-    assert "anna@example.org" not in repr(view) and "Anna Beispiel" not in repr(view)
+    assert view.fields["applicant"] and "anna@example.org" not in repr(view)  # never the contact e-mail
     stranger = person(fonds, "Fremde Person", "fremd@example.org")
     with pytest.raises(NotFound):
         jury.jury_view_of_application(fonds, stranger, app_id)

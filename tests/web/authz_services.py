@@ -544,6 +544,10 @@ SERVICES: dict[str, Use] = {
         roles("jury_on", "manager"),
         lambda aw, a, st: jury_sessions.declare_conflict(aw.world.fonds, a, aw.item, aw.users["jury_on"], "befangen"),
     ),
+    "fondsengine.jury.sessions.withdraw_conflict": fund_write(
+        roles("jury_on", "manager"),
+        lambda aw, a, st: jury_sessions.withdraw_conflict(aw.world.fonds, a, aw.item, aw.users["jury_on"]),
+    ),
     "fondsengine.jury.voting.cast_vote": fund_write(
         roles("jury_on"), lambda aw, a, st: jury_voting.cast_vote(aw.world.fonds, a, aw.item, "yes", None)
     ),

@@ -143,6 +143,7 @@ TABLE: dict[tuple[str, str], Row] = {
     # with the clause), not a question of access
     ("jury.vote", "POST"): fund_row(roles("jury_on", "manager"), posts=True, item="planned"),
     ("jury.conflict", "POST"): fund_row(roles("jury_on", "manager"), posts=True, item="planned"),
+    ("jury.withdraw_conflict", "POST"): fund_row(roles("jury_on", "manager"), posts=True, item="planned"),
     ("jury.show_of_hands", "POST"): fund_row(roles("jury_on", "manager"), posts=True, item="planned"),
     ("jury.close_item", "POST"): fund_row(roles("jury_on", "manager"), posts=True, item="planned"),
     # the office (Geschäftsführung): fund-wide pages show each manager their own fund
@@ -168,6 +169,8 @@ TABLE: dict[tuple[str, str], Row] = {
     # consent, which none of the applications here has: their project and photo pages are refused to all
     ("public.fund", "GET"): fund_row(EVERYONE, fund_id="witten-quartiersfonds"),
     ("public.monitoring", "GET"): fund_row(EVERYONE, fund_id="witten-quartiersfonds"),
+    ("public.guideline", "GET"): fund_row(EVERYONE, fund_id="witten-quartiersfonds"),
+    ("public.easy_language", "GET"): fund_row(EVERYONE, fund_id="witten-quartiersfonds"),
     ("public.gallery", "GET"): fund_row(EVERYONE),
     ("public.project", "GET"): app_row({}),
     ("public.photo", "GET"): app_row({}),

@@ -279,6 +279,8 @@ def _forms(w: World, tmp_path: Path) -> dict[str, Form]:
              ("choice", "amount")),
         Form("jury-befangenheit", "jan@example.org", f"/jury/top/{j.items[1]}/befangenheit", {"reason": ""},
              ("reason", "user")),
+        Form("jury-befangenheit-zuruecknehmen", "jan@example.org",
+             f"/jury/top/{j.items[1]}/befangenheit/zuruecknehmen", {}, ("user",)),
         Form("jury-schliessen", "ida@example.org", f"/jury/top/{j.items[1]}/schliessen",
              {"chair_casting": "", "amount": "", "reason": ""}, ("chair_casting", "amount", "reason")),
         Form("richtlinie-entwurf", office, f"/verwaltung/richtlinie/entwuerfe/{entwurf}",
@@ -385,7 +387,8 @@ FORM_NAMES = [
     "antrag-regeln-gruppe", "antrag-regeln-steuer", "papierantrag-regeln", "korrektur", "verwendungsnachweis",
     "zurueckziehen", "warteschlange", "export", "uebersicht", "notiz", "beratung",
     "aenderungen", "jury-anhang", "sitzung-planen", "rollen", "papierantrag", "tagesordnung", "jury-stimme",
-    "jury-befangenheit", "jury-schliessen", "richtlinie-entwurf", "richtlinie-beschluss", "url-ids",
+    "jury-befangenheit", "jury-befangenheit-zuruecknehmen",
+    "jury-schliessen", "richtlinie-entwurf", "richtlinie-beschluss", "url-ids",
     "nachricht-teilen", "antwort", "los-pool",
 ]  # fmt: skip
 

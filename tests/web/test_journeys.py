@@ -4,6 +4,7 @@ drafts, the 413 page, German labels in texts."""
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 import pytest
 from flask.testing import FlaskClient
@@ -12,6 +13,8 @@ from fondsengine.applications import service as applications
 from fondsengine.applications.records import add_attachment, applications_of, attachments_of, remove_attachment
 from fondsengine.engine import Actor
 from fondsengine.errors import InvalidInput, NotFound
+from fondsengine.notify.outbox import dispatch
+from fondsengine.payments import service as payments
 from tests.support.files import simple_pdf
 from tests.web.builders import World, approved_for, draft_for
 from tests.web.conftest import login
@@ -204,3 +207,24 @@ def test_the_registration_error_summary_names_each_missing_field(client: FlaskCl
     for label in ("Ihr Name", "E-Mail-Adresse", "Passwort", "Passwort wiederholen"):
         assert f"Bitte füllen Sie das Feld „{label}“ aus." in summary, label
     assert "dieses Feld" not in summary
+
+
+def test_the_office_mail_names_the_state_in_german(world: World) -> None:
+    app_id = draft_for(world, world.anna, title="Repair-Café")
+    applications.submit(world.fonds, Actor(world.anna), app_id)
+    dispatch(world.fonds, world.mailer, now=world.clock.now() + timedelta(minutes=1))
+
+    office = [m for m in world.mailer.sent if "buero@example.org" in m.to and m.subject.startswith("Zu bearbeiten")]
+
+    assert office and "Stand: Eingereicht" in office[0].text
+    assert "submitted" not in office[0].text
+
+
+def test_a_payment_booking_names_its_kind_in_german(world: World, client: FlaskClient) -> None:
+    approved = approved_for(world, world.anna)
+    payments.record_payment(world.fonds, Actor(world.office), approved, amount_cents=30_000, kind="advance")
+    login(client, "buero@example.org")
+
+    html = client.get("/verwaltung/buchungen").get_data(as_text=True)
+
+    assert "Auszahlung (Abschlag)" in html and "(advance)" not in html

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from fondsengine.jury import usecases as jury
-from fondsengine.model import AgendaItem, Application, Vote
+from fondsengine.model import AgendaItem, Application, AuditEvent, Vote
 from tests.integration.test_jury_support import uid
 from tests.web.builders import World
 from tests.web.conftest import login
@@ -89,7 +89,9 @@ def test_the_session_page_shows_the_visible_papers_but_no_private_contact_data(j
     assert "1.200,00\xa0€" in html or "1.200,00 €" in html
     assert "Formale Prüfung der Geschäftsführung" in html and "erfüllt" in html
     assert "anna@example.org" not in html  # private contact e-mail
-    assert "Nachbarschaftsinitiative Wiesenviertel" not in html  # organisation is not a visible field here
+    # who applied is always named (a member must be able to spot a conflict), even where the guideline's
+    # visible fields leave it out; the contact's e-mail never is
+    assert '<th scope="row">Antragsteller/in</th><td>Nachbarschaftsinitiative Wiesenviertel</td>' in html
     assert "Die Stimmen sind bis zum Schluss nicht sichtbar." in html
 
 
@@ -146,12 +148,60 @@ def test_a_declared_conflict_needs_a_reason_and_then_excludes_the_member(j: Jury
     html = jan.get(f"/jury/sitzungen/{j.session_id}").get_data(as_text=True)
     assert "Jan Jansen ist befangen: Ich bin im Verein." in html
     assert "Sie sind bei diesem Punkt befangen und stimmen nicht mit ab." in html
-    other = as_user(j.world, "ida@example.org").get(f"/jury/sitzungen/{j.session_id}").get_data(as_text=True)
+    other = as_user(j.world, "kim@example.org").get(f"/jury/sitzungen/{j.session_id}").get_data(as_text=True)
     assert "Jan Jansen ist befangen" in other and "Ich bin im Verein." not in other  # the reason is his
+    chair = as_user(j.world, "ida@example.org").get(f"/jury/sitzungen/{j.session_id}").get_data(as_text=True)
+    assert "Jan Jansen ist befangen: Ich bin im Verein." in chair  # Ida chairs: she rules on it
     office = as_user(j.world, "buero@example.org").get(f"/jury/sitzungen/{j.session_id}").get_data(as_text=True)
     assert "Jan Jansen ist befangen: Ich bin im Verein." in office
     response = jan.post(f"/jury/top/{item}/stimme", data={"choice": "yes"})
     assert response.status_code == 400 and "befangen und darf nicht abstimmen" in response.get_data(as_text=True)
+
+
+def test_a_member_withdraws_a_declared_conflict_and_votes_again(j: Jury) -> None:
+    opened(j)
+    jan, item = as_user(j.world, "jan@example.org"), j.items[0]
+    jan.post(f"/jury/top/{item}/befangenheit", data={"reason": "Ich dachte, ich sei im Verein."})
+    page = jan.get(f"/jury/sitzungen/{j.session_id}").get_data(as_text=True)
+    assert "Meine Befangenheit zurücknehmen" in page
+    kim_page = as_user(j.world, "kim@example.org").get(f"/jury/sitzungen/{j.session_id}").get_data(as_text=True)
+    assert "Befangenheit zurücknehmen" not in kim_page  # not hers to withdraw
+
+    response = jan.post(f"/jury/top/{item}/befangenheit/zuruecknehmen", follow_redirects=True)
+
+    html = response.get_data(as_text=True)
+    assert "Ihre Befangenheit ist zurückgenommen; Sie können bei diesem Punkt wieder abstimmen." in html
+    assert "Jan Jansen ist befangen" not in html and "Niemand hat eine Befangenheit erklärt." in html
+    assert jan.post(f"/jury/top/{item}/stimme", data={"choice": "yes"}).status_code == 302
+    again = jan.post(f"/jury/top/{item}/befangenheit/zuruecknehmen")
+    assert again.status_code == 400 and "Eine erklärte Befangenheit zu diesem Punkt gibt es nicht." in again.get_data(
+        as_text=True
+    )
+    with j.world.fonds.db.read() as s:
+        actions = list(s.scalars(select(AuditEvent.action).where(AuditEvent.action.like("%_conflict"))))
+    assert actions == ["declare_conflict", "withdraw_conflict"]
+
+
+def test_only_the_office_withdraws_a_conflict_it_recorded_and_no_one_after_the_close(j: Jury) -> None:
+    opened(j)
+    office, kim, item = as_user(j.world, "buero@example.org"), as_user(j.world, "kim@example.org"), j.items[1]
+    office.post(f"/jury/top/{item}/befangenheit", data={"user": str(uid(j.cast.kim)), "reason": "Schwager"})
+
+    refused = kim.post(f"/jury/top/{item}/befangenheit/zuruecknehmen")
+    assert refused.status_code == 400
+    assert "Die Geschäftsführung hat diese Befangenheit vermerkt" in refused.get_data(as_text=True)
+    assert as_user(j.world, "jan@example.org").post(
+        f"/jury/top/{item}/befangenheit/zuruecknehmen", data={"user": str(uid(j.cast.kim))}
+    ).status_code == 403  # a member cannot withdraw someone else's
+    response = office.post(
+        f"/jury/top/{item}/befangenheit/zuruecknehmen", data={"user": str(uid(j.cast.kim))}, follow_redirects=True
+    )
+    assert "Die Befangenheit ist zurückgenommen." in response.get_data(as_text=True)
+
+    office.post(f"/jury/top/{item}/befangenheit", data={"user": str(uid(j.cast.kim)), "reason": "Schwager"})
+    jury.close_session(j.world.fonds, j.office, j.session_id)
+    closed = office.post(f"/jury/top/{item}/befangenheit/zuruecknehmen", data={"user": str(uid(j.cast.kim))})
+    assert closed.status_code == 400 and "bereits geschlossen" in closed.get_data(as_text=True)
 
 
 def test_chair_only_actions_are_refused_for_a_plain_member(j: Jury) -> None:

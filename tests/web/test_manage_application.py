@@ -19,7 +19,7 @@ from tests.support.files import simple_pdf
 from tests.web.builders import QF, World, approved_for, draft_for, good_input, seated_jury
 from tests.web.conftest import login
 from webapp.filters import euro
-from webapp.manage.revisions import diff
+from webapp.manage.revisions import Labels, diff
 
 
 def _in_review(world: World) -> int:
@@ -301,18 +301,55 @@ def test_after_a_resubmission_the_office_sees_what_the_applicant_changed(world: 
     assert "Kostenplan" not in html.split("Änderungen bei der")[1].split("</table>")[0]
 
 
-def test_the_diff_lists_changed_fields_only() -> None:
+def test_a_changed_cost_line_is_shown_alone_with_its_category_label(world: World, client: FlaskClient) -> None:
+    app_id = _in_review(world)
+    decisions.request_changes(world.fonds, Actor(world.office), app_id, "Bitte die Deko günstiger.")
+    costs = (apps.CostItemInput("rental", "Bühne und Zelt", 60_000), apps.CostItemInput("material", "Deko", 10_000))
+    apps.update_draft(world.fonds, Actor(world.anna), app_id, good_input(requested_cents=70_000, cost_items=costs))
+    apps.resubmit(world.fonds, Actor(world.anna), app_id)
+    login(client, "buero@example.org")
+
+    table = client.get(f"/verwaltung/antraege/{app_id}").get_data(as_text=True).split("Änderungen bei der")[1]
+    table = table.split("</table>")[0]
+
+    assert '<th scope="row">Kostenzeile 2</th>' in table and "Kostenzeile 1" not in table  # the stage is unchanged
+    with world.fonds.db.read() as s:
+        categories = world.fonds.catalog.current(s, QF)[2].costs.categories
+    label = next(c.label for c in categories if c.id == "material")
+    assert f"<del>{label}: Deko, {euro(20_000)}</del>" in table and ">material:" not in table
+
+
+def test_the_diff_lists_changed_fields_only_and_each_cost_line_by_its_label() -> None:
     before = {
         "title": "A",
+        "applicant_kind": "resident",
         "requested_cents": 100,
-        "cost_items": [{"category": "material", "description": "x", "amount_cents": 100}],
+        "extra": {"participants_expected": "60"},
+        "cost_items": [
+            {"category": "material", "description": "x", "amount_cents": 100},
+            {"category": "rental", "description": "Saal", "amount_cents": 50},
+        ],
     }
     after = {
         "title": "A",
+        "applicant_kind": "initiative",
         "requested_cents": 150,
-        "cost_items": [{"category": "material", "description": "x", "amount_cents": 150}],
+        "extra": {"participants_expected": "80"},
+        "cost_items": [
+            {"category": "material", "description": "x", "amount_cents": 150},
+            {"category": "rental", "description": "Saal", "amount_cents": 50},
+            {"category": "publicity", "description": "Plakate", "amount_cents": 20},
+        ],
     }
-    assert [(c.label, c.before, c.after) for c in diff(before, after)] == [
+    labels = Labels(
+        {"material": "Sachkosten", "rental": "Miete", "publicity": "Öffentlichkeitsarbeit"},
+        {"resident": "Bewohnerin oder Bewohner", "initiative": "Initiative"},
+        {"participants_expected": "Erwartete Teilnehmende"},
+    )
+    assert [(c.label, c.before, c.after) for c in diff(before, after, labels)] == [
+        ("Art der Antragsteller/in", "Bewohnerin oder Bewohner", "Initiative"),
         ("Beantragter Zuschuss", euro(100), euro(150)),
-        ("Kostenplan", f"material: x {euro(100)}", f"material: x {euro(150)}"),
+        ("Weitere Angaben", "Erwartete Teilnehmende: 60", "Erwartete Teilnehmende: 80"),
+        ("Kostenzeile 1", f"Sachkosten: x, {euro(100)}", f"Sachkosten: x, {euro(150)}"),  # line 2 is unchanged
+        ("Kostenzeile 3", "–", f"Öffentlichkeitsarbeit: Plakate, {euro(20)}"),
     ]

@@ -176,3 +176,20 @@ def test_the_dashboard_lists_undeliverable_mails(world: World, client: FlaskClie
     assert [m.recipient_email for m in dead if m.topic == "letter_receipt"] == ["anna@example.org"]
     assert f"Nicht zustellbare E-Mails ({len(dead)})" in page
     assert "an anna@example.org" in page
+
+
+def test_in_december_the_dashboard_opens_the_coming_year_once_its_applications_wait(
+    world: World, client: FlaskClient
+) -> None:
+    login(client, "buero@example.org")
+    world.clock.set(datetime(2026, 12, 2, 9, tzinfo=UTC))
+    assert "Haushaltsjahr 2026</h1>" in client.get(f"/verwaltung/?fonds={QF}").get_data(as_text=True)  # nothing waits
+    waiting = draft_for(world, world.bert, project_start=date(2027, 2, 1), project_end=date(2027, 2, 2))
+    apps.submit(world.fonds, Actor(world.bert), waiting)
+
+    december = client.get(f"/verwaltung/?fonds={QF}").get_data(as_text=True)
+
+    assert "Haushaltsjahr 2027</h1>" in december and _figures(december)["pipeline"] == euro(80_000)
+    assert "Haushaltsjahr 2026</h1>" in client.get(f"/verwaltung/?fonds={QF}&jahr=2026").get_data(as_text=True)
+    world.clock.set(datetime(2026, 11, 30, 9, tzinfo=UTC))  # before December the running year stays
+    assert "Haushaltsjahr 2026</h1>" in client.get(f"/verwaltung/?fonds={QF}").get_data(as_text=True)

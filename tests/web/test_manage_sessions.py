@@ -101,3 +101,14 @@ def test_only_the_funds_manager_may_invite(world: World, client: FlaskClient) ->
     )
     login(client, "anna@example.org")
     assert client.post(f"/verwaltung/sitzungen/{session_id}/einladen").status_code == 403
+
+
+def test_a_planned_session_whose_day_has_passed_is_not_listed_as_planned(world: World, client: FlaskClient) -> None:
+    decisions.create_session(world.fonds, Actor(world.office), QF, datetime(2026, 3, 11, 17, tzinfo=UTC), "Rathaus")
+    login(client, "buero@example.org")
+    assert "<td>geplant</td>" in client.get(f"/verwaltung/sitzungen?fonds={QF}").get_data(as_text=True)
+
+    world.clock.set(datetime(2026, 3, 12, 9, tzinfo=UTC))
+    html = client.get(f"/verwaltung/sitzungen?fonds={QF}").get_data(as_text=True)
+
+    assert "<td>Termin vorbei, noch nicht abgeschlossen</td>" in html and "<td>geplant</td>" not in html

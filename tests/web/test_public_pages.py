@@ -191,3 +191,26 @@ def test_the_start_page_offers_the_next_open_round_and_its_years_money_even_in_d
     december = client.get("/").get_data(as_text=True)
     assert "Noch frei in 2027" in december and "Noch frei in 2026" not in december
     assert "Nächste Jurysitzung" in december and "10.03.2027" in december
+
+
+def test_the_start_page_offers_the_whole_guideline_and_its_summary_in_leichte_sprache(world: World) -> None:
+    client = world.app.test_client()
+    start = client.get("/").get_data(as_text=True)
+    assert f'href="/fonds/{QF}/richtlinie">Die ganze Förderrichtlinie lesen</a>' in start
+    assert f'href="/fonds/{QF}/leichte-sprache" lang="de">Die Richtlinie in Leichter Sprache</a>' in start
+
+    whole = client.get(f"/fonds/{QF}/richtlinie")
+    html = whole.get_data(as_text=True)
+    assert whole.status_code == 200
+    assert "Förderrichtlinie: Quartiersfonds „Dein Projektgeld“ Witten Innenstadt" in html
+    assert 'Wer einen Antrag stellen kann <span class="muted nowrap">(§ 3 Abs. 2)</span>' in html  # with its clause
+    assert "Sie können zwischen" not in html and "Gefördert werden Projekte mit 100,00" in html
+    assert "Der Verwendungsnachweis ist 2 Monate nach Projektende fällig." in html
+    assert "Gültig ab 01.01.2025" in html
+
+    easy = client.get(f"/fonds/{QF}/leichte-sprache")
+    text = easy.get_data(as_text=True)
+    assert easy.status_code == 200 and "in Leichter Sprache</h1>" in text
+    assert "<p>Wer kann Geld bekommen? Menschen, die in der Innenstadt wohnen oder arbeiten." in text
+    assert client.get("/fonds/gibt-es-nicht/richtlinie").status_code == 404
+    assert client.get("/fonds/gibt-es-nicht/leichte-sprache").status_code == 404

@@ -131,3 +131,28 @@ def conflict(item_id: int) -> ResponseReturnValue:
                 else "Die Befangenheit ist vermerkt.",
             )
     return render_session(info, errors, values)
+
+
+@bp.route("/top/<int:item_id>/befangenheit/zuruecknehmen", methods=["POST"])
+@login_required
+@rerender_on_csrf
+def withdraw_conflict(item_id: int) -> ResponseReturnValue:
+    """A member withdraws their declared conflict of interest (or the office one it recorded for a member)."""
+    info = info_of_item(item_id)
+    errors: Errors = stale_form()
+    if not errors:
+        user_id = fields.ident(request.form.get("user") or current_user.id) or abort(400)
+        try:
+            jury.withdraw_conflict(fonds(), actor(), item_id, user_id)
+        except FondsError as exc:
+            errors = error_lines(exc, f"-{item_id}")
+        else:
+            own = user_id == int(current_user.id)
+            return back_to(
+                info,
+                item_id,
+                "Ihre Befangenheit ist zurückgenommen; Sie können bei diesem Punkt wieder abstimmen."
+                if own
+                else "Die Befangenheit ist zurückgenommen.",
+            )
+    return render_session(info, errors)

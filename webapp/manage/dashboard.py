@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import abort, render_template, request
@@ -71,16 +72,34 @@ def fund_years(fund_id: str) -> list[int]:
         )
 
 
-def pick_year(years: list[int]) -> int:
-    """The year asked for (?jahr=), else the current one when the fund has it, else the newest."""
+def pick_year(years: list[int], waiting: Callable[[int], int] | None = None) -> int:
+    """The year asked for (?jahr=), else the current one when the fund has it, else the newest. In December
+    the coming year opens as soon as applications for it wait (`waiting(year)`: how many; the ending year
+    has little left to do)."""
     raw = request.args.get("jahr", "")
     if raw:
         year = fields.ident(raw)
         if year is None or not MIN_YEAR <= year <= MAX_YEAR:
             abort(404)
         return year
-    current = today().year
-    return current if current in years or not years else years[0]
+    day = today()
+    if day.month == 12 and day.year + 1 in years and waiting is not None and waiting(day.year + 1):
+        return day.year + 1
+    return day.year if day.year in years or not years else years[0]
+
+
+def waiting_in(fund_id: str) -> Callable[[int], int]:
+    """How many applications of a budget year wait for a decision (for `pick_year` outside the dashboard,
+    which has the figures already)."""
+
+    def waiting(year: int) -> int:
+        f = fonds()
+        with f.db.read() as s:
+            _fund, row, _g = f.catalog.current(s, fund_id)
+            per_year = fund_year_figures(s, fund_id, undecided_states(f.catalog.workflow(s, row.workflow_version_id)))
+        return per_year.pipeline.get(year, (0, 0))[0]
+
+    return waiting
 
 
 @bp.route("/")
@@ -97,7 +116,7 @@ def index() -> ResponseReturnValue:
     workflow = f.catalog.workflow(s, row.workflow_version_id)
     per_year = fund_year_figures(s, fund_id, undecided_states(workflow))
     years = sorted(per_year.figures, reverse=True)
-    year = pick_year(years)
+    year = pick_year(years, lambda y: per_year.pipeline.get(y, (0, 0))[0])
     figures = per_year.figures.get(year) or year_figures(s, fund_id, year)  # a year without a budget row
     balance = figures.balance()
     next_figures = per_year.figures.get(year + 1)

@@ -26,7 +26,7 @@ from webapp.extensions import actor, fonds
 from webapp.fields import EuroField, GermanDateField, SafeText
 from webapp.manage import bp
 from webapp.manage.common import require_any_fund, today
-from webapp.manage.dashboard import fund_years, pick_fund, pick_year
+from webapp.manage.dashboard import fund_years, pick_fund, pick_year, waiting_in
 from webapp.manage.downloads import csv_download, download, xlsx_download
 
 STATE_FIGURES = ("applied", "approved", "committed", "paid_net")
@@ -69,7 +69,7 @@ def overview(fund_id: str, year: int) -> Overview:
 def _selection() -> tuple[Any, str, int]:
     funds = require_any_fund()
     fund_id = pick_fund(funds)
-    return funds, fund_id, pick_year(fund_years(fund_id))
+    return funds, fund_id, pick_year(fund_years(fund_id), waiting_in(fund_id))
 
 
 class ContributionForm(FlaskForm):

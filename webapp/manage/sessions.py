@@ -17,6 +17,7 @@ from fondsengine.clock import local_date
 from fondsengine.errors import FondsError, InvalidInput
 from fondsengine.jury import circulation
 from fondsengine.jury import sessions as jury_sessions
+from fondsengine.jury.reads import STATUS_LABELS
 from fondsengine.model import AgendaItem, Application, Attendance, JurySession, User
 from webapp import fields
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
@@ -113,6 +114,8 @@ def _sessions_page(
         funds=funds,
         fund_id=fund_id,
         rows=sessions_of(fund_id),
+        day_over_before=f.clock.now() - timedelta(hours=12),  # a planned session that began before is overdue
+        status_labels=STATUS_LABELS,
         ready=ready_for_agenda(fund_id) if rules.circulation_allowed else [],
         circulation_allowed=rules.circulation_allowed,
         circulation_day=values.get("deadline_day") or default_day,

@@ -30,6 +30,7 @@ class FundCard:
     free_cents: int | None
     available_cents: int | None
     next_round: Round | None
+    easy_language: bool = False  # the guideline has a summary in Leichte Sprache
 
 
 def _next_round(guideline: Guideline, today: date) -> Round | None:
@@ -63,6 +64,7 @@ def open_funds() -> list[FundCard]:
                 free_cents=balance.free if balance else None,
                 available_cents=balance.available if balance else None,
                 next_round=next_round,
+                easy_language=bool(g.summary_easy_language),
             )
         )
     return cards

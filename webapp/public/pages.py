@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 
 from fondsengine.errors import NotFound, PermissionDenied
 from fondsengine.public.fund import area_outline, fund_page
+from fondsengine.public.guideline import readable_guideline
 from fondsengine.public.projects import ProjectFilter, facets, public_photo, public_project, public_projects
 from fondsengine.reports.monitoring import monitoring_rows, public_monitoring_figures
 from fondsengine.storage import StorageError
@@ -28,6 +29,28 @@ def fund(fund_id: str) -> ResponseReturnValue:
     projects = public_projects(fonds(), ProjectFilter(fund_id=fund_id))[:6]
     bar = budget_bar(page.budget) if page.budget else []
     return render_template("public/fund.html", f=page, bar=bar, projects=projects)
+
+
+@bp.route("/fonds/<fund_id>/richtlinie")
+def guideline(fund_id: str) -> ResponseReturnValue:
+    """The guideline in force as a readable page, part by part with its clauses."""
+    try:
+        g = readable_guideline(fonds(), fund_id)
+    except NotFound:
+        abort(404)
+    return render_template("public/guideline.html", g=g)
+
+
+@bp.route("/fonds/<fund_id>/leichte-sprache")
+def easy_language(fund_id: str) -> ResponseReturnValue:
+    """The guideline's summary in Leichte Sprache, where the guideline has one."""
+    try:
+        g = readable_guideline(fonds(), fund_id)
+    except NotFound:
+        abort(404)
+    if not g.easy_language:
+        abort(404)
+    return render_template("public/easy_language.html", g=g)
 
 
 @bp.route("/fonds/<fund_id>/kennzahlen")
