@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from fondsengine.accounts.users import use_test_hashing
 from fondsengine.clock import FixedClock
 from fondsengine.config import load_settings
 from fondsengine.db import open_database
@@ -18,6 +19,8 @@ from fondsengine.engine import Actor, Engine
 from fondsengine.funds.loading import load_funds
 from fondsengine.migrate import upgrade
 from tests.support.pg import PgServer, pg_bin, running_postgres
+
+use_test_hashing()  # Argon2id with cheap parameters: the suite creates thousands of accounts
 
 ROOT = Path(__file__).resolve().parent.parent
 # boto3 (the S3 file store) must never wait for a cloud metadata service from a test machine

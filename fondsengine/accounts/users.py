@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 import threading
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -38,6 +39,16 @@ DUMMY_HASH = "$argon2id$v=19$m=65536,t=3,p=4$kNZamVLxLfW7lhcO302xEg$ZOhJmjnqIXqV
 
 class EmailTaken(InvalidInput):
     """The address belongs to another account (the public registration must not say so)."""
+
+
+def use_test_hashing() -> None:
+    """Cheap Argon2id parameters for the test suite only (tests/conftest.py calls this; the application
+    never does). A hash carries its parameters, so verifying works across both kinds; the dummy hash
+    for unknown addresses is made with the same parameters, so unknown and known addresses still
+    cost the same time."""
+    global _hasher, DUMMY_HASH
+    _hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
 
 
 def hash_password(password: str) -> str:

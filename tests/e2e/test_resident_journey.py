@@ -224,6 +224,10 @@ def test_payment_with_iban_check_and_proof_of_use_with_refund_warning(
     receipt = tmp_path / "beleg.pdf"
     receipt.write_bytes(simple_pdf())
     page.get_by_label("Beleg als Datei (Beleg 1, PDF/JPEG/PNG)").set_input_files(str(receipt))
+    page.get_by_label("Einnahmen des Projekts in Euro").fill("0")  # the numerical proof (issue 13)
+    page.get_by_label("Eigenmittel in Euro").fill("0")
+    page.get_by_label("Mittel Dritter in Euro").fill("0")
+    page.get_by_label("Ich bestätige, dass die Angaben").check()
     page.get_by_role("button", name="Summe prüfen").click()
     expect(page.get_by_text("weniger ausgegeben als bewilligt")).to_be_visible()
     a11y.check("proof-warning")

@@ -232,15 +232,18 @@ def test_a_member_sees_who_applied_and_only_the_fields_the_guideline_allows(fond
         "applicant",  # always: a member can only spot a conflict of interest with the name (issue 18)
         "title",
         "description",
+        "goals",
+        "target_group",
+        "neighbourhood_benefit",
+        "participants_expected",
         "applicant_kind",
-        "cost_items",
-        "requested",
-        "own_funds",
+        "area_link",
+        "location",
         "project_start",
         "project_end",
-        "location",
-    ]
-    assert view.fields["requested"] == 120_000
+        "cost_items",
+    ]  # the Quartiersfonds' visible_fields, in their order; the money is the financing plan below
+    assert view.financing["requested"] == 120_000 and view.financing["total_cost"] == 120_000
     assert view.fields["location"] == "Wiesenstraße 12, Gemeindesaal, Wiesenstraße, 58452"  # the project's place
     assert view.fields["applicant"] and "anna@example.org" not in repr(view)  # never the contact e-mail
     stranger = person(fonds, "Fremde Person", "fremd@example.org")

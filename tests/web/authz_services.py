@@ -36,6 +36,7 @@ from fondsengine.applications import (
     records,
     repeats,
     todo,
+    views,
 )
 from fondsengine.applications import service as applications
 from fondsengine.engine import Actor
@@ -363,6 +364,15 @@ SERVICES: dict[str, Use] = {
     ),
     "fondsengine.applications.queries.may_act_for_applicant": read(
         RECORD, lambda aw, a, st: queries.may_act_for_applicant(aw.world.fonds, a, aw.app[st])
+    ),
+    "fondsengine.applications.views.office_application_view": read(
+        OFFICE, lambda aw, a, st: views.office_application_view(aw.world.fonds, a, aw.app[st])
+    ),
+    "fondsengine.applications.views.proof_section": read(
+        OFFICE, lambda aw, a, st: views.proof_section(aw.world.fonds, a, aw.app[st])
+    ),
+    "fondsengine.applications.views.applicant_application_view": read(
+        RECORD, lambda aw, a, st: views.applicant_application_view(aw.world.fonds, a, aw.app[st])
     ),
     "fondsengine.applications.notes.notes_of": read(
         {**OFFICE, "auditor": SUBMITTED}, lambda aw, a, st: notes.notes_of(aw.world.fonds, a, aw.app[st])

@@ -214,6 +214,10 @@ def test_the_proof_of_use_takes_the_vat_rate_of_each_receipt_for_a_net_cost_appl
         "receipt-1-category": "material",
         "receipt-1-amount": "5.350,00",
         "receipt-1-vat": "7",
+        "income": "0",  # the numerical proof and its confirmation (issue 13)
+        "own_funds": "0",
+        "other_funding": "0",
+        "confirmed": "1",
     }
     wrong = client.post(f"/antraege/{app_id}/verwendungsnachweis", data={**receipt, "receipt-1-vat": "8"})
     assert wrong.status_code == 400 and "angebotenen Steuersätze" in wrong.get_data(as_text=True)

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0024"
-down_revision = "0027"
+down_revision = "0026"
 branch_labels = None
 depends_on = None
 
