@@ -389,7 +389,8 @@ FORM_NAMES = [
     "aenderungen", "jury-anhang", "sitzung-planen", "rollen", "papierantrag", "tagesordnung", "jury-stimme",
     "jury-befangenheit", "jury-befangenheit-zuruecknehmen",
     "jury-schliessen", "richtlinie-entwurf", "richtlinie-beschluss", "url-ids",
-    "nachricht-teilen", "antwort", "los-pool",
+    "nachricht-teilen", "antwort", "los-pool", "jury-kommentar", "jury-bewertung", "umlauf-starten", "losziehung",
+    "organisation", "organisation-mitglied",
 ]  # fmt: skip
 
 
