@@ -55,7 +55,6 @@ STILL_QUERYING = frozenset(
         "webapp/manage/dashboard.py",
         "webapp/manage/queue.py",
         "webapp/manage/reads.py",
-        "webapp/manage/sessions.py",
     }
 )
 

@@ -54,6 +54,7 @@ from fondsengine.jury import minutes as jury_minutes
 from fondsengine.jury import notes as jury_notes
 from fondsengine.jury import paper as jury_paper
 from fondsengine.jury import papers_files as jury_files
+from fondsengine.jury import planning
 from fondsengine.jury import pool as jury_pool
 from fondsengine.jury import reads as jury_reads
 from fondsengine.jury import sessions as jury_sessions
@@ -364,6 +365,12 @@ SERVICES: dict[str, Use] = {
     ),
     "fondsengine.applications.queries.may_act_for_applicant": read(
         RECORD, lambda aw, a, st: queries.may_act_for_applicant(aw.world.fonds, a, aw.app[st])
+    ),
+    "fondsengine.jury.planning.sessions_page": fund_read(
+        OFFICE, lambda aw, a, st: planning.sessions_page(aw.world.fonds, a, QF)
+    ),
+    "fondsengine.jury.planning.session_page": fund_read(
+        OFFICE, lambda aw, a, st: planning.session_page(aw.world.fonds, a, aw.session_planned)
     ),
     "fondsengine.applications.views.office_application_view": read(
         OFFICE, lambda aw, a, st: views.office_application_view(aw.world.fonds, a, aw.app[st])

@@ -10,15 +10,14 @@ from zoneinfo import ZoneInfo
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
-from sqlalchemy import func, select
 
 from fondsengine.applications import decisions
 from fondsengine.clock import local_date
-from fondsengine.errors import FondsError, InvalidInput
+from fondsengine.errors import FondsError, InvalidInput, NotFound
 from fondsengine.jury import circulation
 from fondsengine.jury import sessions as jury_sessions
+from fondsengine.jury.planning import session_fund, session_page, sessions_page
 from fondsengine.jury.reads import STATUS_LABELS
-from fondsengine.model import AgendaItem, Application, Attendance, JurySession, User
 from webapp import fields
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
@@ -26,31 +25,6 @@ from webapp.manage import bp
 from webapp.manage.common import Errors, error_list, require_any_fund, require_fund
 
 BERLIN = ZoneInfo("Europe/Berlin")
-
-
-def sessions_of(fund_id: str) -> list[Any]:
-    """The fund's sessions with their agenda sizes, newest first (one query)."""
-    size = (
-        select(func.count(AgendaItem.id))
-        .where(AgendaItem.session_id == JurySession.id)
-        .correlate(JurySession)
-        .scalar_subquery()
-    )
-    with fonds().db.read() as s:
-        return list(
-            s.execute(
-                select(
-                    JurySession.id,
-                    JurySession.starts_at,
-                    JurySession.place,
-                    JurySession.status,
-                    JurySession.circulation,
-                    size.label("agenda_size"),
-                )
-                .where(JurySession.fund_id == fund_id)
-                .order_by(JurySession.starts_at.desc())
-            ).all()
-        )
 
 
 TIME_RE = re.compile(r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$")
@@ -106,17 +80,17 @@ def _sessions_page(
     funds: list[Any], fund_id: str, errors: Errors, values: dict[str, str], chosen: frozenset[int] = frozenset()
 ) -> ResponseReturnValue:
     f = fonds()
-    with f.db.read() as s:
-        rules = f.catalog.current(s, fund_id)[2].jury
+    page = sessions_page(f, actor(), fund_id)
+    rules = page.rules
     default_day = (local_date(f.clock.now()) + timedelta(days=rules.circulation_days or 7)).isoformat()
     return render_template(
         "manage/sessions.html",
         funds=funds,
         fund_id=fund_id,
-        rows=sessions_of(fund_id),
+        rows=page.sessions,
         day_over_before=f.clock.now() - timedelta(hours=12),  # a planned session that began before is overdue
         status_labels=STATUS_LABELS,
-        ready=ready_for_agenda(fund_id) if rules.circulation_allowed else [],
+        ready=page.ready,
         circulation_allowed=rules.circulation_allowed,
         circulation_day=values.get("deadline_day") or default_day,
         chosen=chosen,
@@ -153,63 +127,12 @@ def start_circulation() -> ResponseReturnValue:
     return _sessions_page(funds, fund_id, errors, values, frozenset(chosen))
 
 
-def _load_session(session_id: int) -> dict[str, Any]:
-    with fonds().db.read() as s:
-        js = s.get(JurySession, session_id)
-        if js is None:
-            abort(404)
-        return {c.key: getattr(js, c.key) for c in JurySession.__table__.columns}
-
-
-def agenda_of(session_id: int) -> list[Any]:
-    """The agenda of a session with the applications' titles and amounts (one query)."""
-    with fonds().db.read() as s:
-        return list(
-            s.execute(
-                select(
-                    AgendaItem.position,
-                    AgendaItem.status,
-                    AgendaItem.outcome,
-                    AgendaItem.decided_cents,
-                    Application.id,
-                    Application.file_number,
-                    Application.title,
-                    Application.contact_name,
-                    Application.requested_cents,
-                    Application.state,
-                )
-                .join(Application, Application.id == AgendaItem.application_id)
-                .where(AgendaItem.session_id == session_id)
-                .order_by(AgendaItem.position)
-            ).all()
-        )
-
-
-def attendance_of(session_id: int) -> list[Any]:
-    """Who was invited, who confirmed (one query)."""
-    with fonds().db.read() as s:
-        return list(
-            s.execute(
-                select(User.name, Attendance.invited_at, Attendance.confirmed, Attendance.present)
-                .join(User, User.id == Attendance.user_id)
-                .where(Attendance.session_id == session_id)
-                .order_by(User.name)
-            ).all()
-        )
-
-
-def ready_for_agenda(fund_id: str) -> list[Any]:
-    """Reviewed applications of the fund not yet on an agenda (one query)."""
-    with fonds().db.read() as s:
-        ready = fonds().catalog.state_ids(s, waiting_for="decision")
-        return list(
-            s.execute(
-                select(Application.id, Application.file_number, Application.title, Application.requested_cents)
-                .where(Application.fund_id == fund_id, Application.state.in_(ready))
-                .order_by(Application.submitted_at, Application.id)
-                .limit(200)
-            ).all()
-        )
+def _session_fund(session_id: int) -> str:
+    """The fund of a session (404 when there is none); the caller then checks the office role."""
+    try:
+        return session_fund(fonds(), session_id)
+    except NotFound:
+        abort(404)
 
 
 @bp.route("/sitzungen/<int:session_id>", methods=["GET", "POST"])
@@ -217,8 +140,7 @@ def ready_for_agenda(fund_id: str) -> list[Any]:
 @rerender_on_csrf
 def session(session_id: int) -> ResponseReturnValue:
     """One session: its agenda, who confirmed, and reviewed applications to add (several at once)."""
-    js = _load_session(session_id)
-    require_fund(js["fund_id"])
+    require_fund(_session_fund(session_id))
     errors: Errors = []
     if request.method == "POST":
         if csrf_failed():
@@ -241,13 +163,14 @@ def session(session_id: int) -> ResponseReturnValue:
                 )
             if not errors:
                 return redirect(url_for("manage.session", session_id=session_id))
+    page = session_page(fonds(), actor(), session_id)
     return render_template(
         "manage/session.html",
-        js=js,
-        fund_id=js["fund_id"],
-        agenda=agenda_of(session_id),
-        attendance=attendance_of(session_id),
-        ready=ready_for_agenda(js["fund_id"]) if js["status"] != "closed" else [],
+        js=page.session,
+        fund_id=page.session["fund_id"],
+        agenda=page.agenda,
+        attendance=page.attendance,
+        ready=page.ready,
         errors=errors,
     ), 400 if errors else 200
 
@@ -256,8 +179,7 @@ def session(session_id: int) -> ResponseReturnValue:
 @login_required
 def invite(session_id: int) -> ResponseReturnValue:
     """Invite the jury members to the session (the engine knows who is a member on that day)."""
-    js = _load_session(session_id)
-    require_fund(js["fund_id"])
+    require_fund(_session_fund(session_id))
     try:
         count = jury_sessions.invite(fonds(), actor(), session_id)
     except FondsError as exc:
@@ -280,8 +202,7 @@ def schedule_selected() -> ResponseReturnValue:
     if session_id is None:
         flash("Bitte wählen Sie eine Jurysitzung.", "error")
         return redirect(url_for("manage.queue"))
-    js = _load_session(session_id)
-    require_fund(js["fund_id"])
+    require_fund(_session_fund(session_id))
     chosen = fields.idents(request.form.getlist("auswahl"))
     if not chosen:
         flash("Bitte wählen Sie mindestens einen Antrag aus.", "error")
