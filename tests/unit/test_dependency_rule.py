@@ -51,10 +51,8 @@ STILL_QUERYING = frozenset(
     {
         "webapp/extensions.py",  # the request's one read session (page_read), handed to engine reads
         "webapp/manage/actions.py",
-        "webapp/manage/chart.py",
         "webapp/manage/dashboard.py",
         "webapp/manage/queue.py",
-        "webapp/manage/reads.py",
     }
 )
 

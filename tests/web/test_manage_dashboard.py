@@ -15,10 +15,11 @@ from fondsengine.engine import Actor
 from fondsengine.ledger import Balance
 from fondsengine.model import Application
 from fondsengine.payments import service as payments
+from fondsengine.reports.months import Month, monthly
 from tests.web.builders import QF, World, approved_for, draft_for
 from tests.web.conftest import login
 from webapp.filters import euro
-from webapp.manage.chart import Month, monthly, months_to_draw, year_chart
+from webapp.manage.chart import months_to_draw, year_chart
 from webapp.manage.dashboard import bar_segments
 
 

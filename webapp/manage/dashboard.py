@@ -14,13 +14,14 @@ from fondsengine.applications.todo import todo_lists
 from fondsengine.inputs import MAX_YEAR, MIN_YEAR
 from fondsengine.ledger import Balance
 from fondsengine.model import BudgetYear
+from fondsengine.reports.attention import attention, undecided_states
 from fondsengine.reports.figures import fund_year_figures, year_figures
+from fondsengine.reports.months import monthly
 from webapp import fields
 from webapp.extensions import fonds, page_read
 from webapp.manage import bp
-from webapp.manage.chart import monthly, months_to_draw, year_chart
+from webapp.manage.chart import months_to_draw, year_chart
 from webapp.manage.common import FundChoice, require_any_fund, require_fund, today
-from webapp.manage.reads import attention, undecided_states
 
 CHART_WIDTH = 600
 
