@@ -175,3 +175,26 @@ def session_page(fonds: Engine, actor: Actor, session_id: int) -> SessionPage:
         [AttendanceLine(r.name, r.invited_at, r.confirmed, r.present) for r in attendance],
         ready,
     )
+
+
+@dataclass(frozen=True)
+class UpcomingSession:
+    """A session an application can still be put on."""
+
+    id: int
+    starts_at: datetime
+    place: str
+
+
+def upcoming_sessions(fonds: Engine, actor: Actor, fund_id: str) -> list[UpcomingSession]:
+    """Sessions of the fund that are not closed and whose day has not passed, the next one first (so a
+    form never preselects a session of the past); the fund's managers only."""
+    today = local_date(fonds.clock.now())
+    with fonds.db.read() as s:
+        authz.require_fund_role(s, actor, fund_id, today, "manager")
+        rows = s.execute(
+            select(JurySession.id, JurySession.starts_at, JurySession.place)
+            .where(JurySession.fund_id == fund_id, JurySession.status != "closed")
+            .order_by(JurySession.starts_at)
+        ).all()
+    return [UpcomingSession(r.id, r.starts_at, r.place) for r in rows if local_date(r.starts_at) >= today]

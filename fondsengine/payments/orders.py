@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from fondsengine.clock import local_date
 from fondsengine.engine import Actor, Engine
+from fondsengine.errors import PermissionDenied
 from fondsengine.lifecycle import authz
 from fondsengine.model import Application, Payment
 
@@ -53,3 +54,28 @@ def open_payment_requests(fonds: Engine, actor: Actor, fund_id: str) -> list[Pay
             .order_by(Payment.requested_at, Payment.id)
         ).all()
     return [PaymentOrder(**row._asdict()) for row in rows]
+
+
+@dataclass(frozen=True)
+class RequestedPayment:
+    """A payment request of one application the office has not recorded as paid yet."""
+
+    id: int
+    amount_cents: int
+    kind: str
+    requested_at: datetime
+    iban: str | None
+
+
+def requested_payments(fonds: Engine, actor: Actor, application_id: int) -> list[RequestedPayment]:
+    """The open payment requests of an application, oldest first (its fund's office only)."""
+    with fonds.db.read() as s:
+        app, roles = authz.load_application_record(s, actor, application_id, local_date(fonds.clock.now()))
+        if "manager" not in roles:  # the record's other readers know it exists, but pay nothing
+            raise PermissionDenied("Auszahlungen vermerkt nur die Geschäftsführung des Fonds.")
+        rows = s.execute(
+            select(Payment.id, Payment.amount_cents, Payment.kind, Payment.requested_at, Payment.iban)
+            .where(Payment.application_id == app.id, Payment.status == "requested")
+            .order_by(Payment.id)
+        ).all()
+    return [RequestedPayment(r.id, r.amount_cents, r.kind, r.requested_at, r.iban) for r in rows]

@@ -428,3 +428,11 @@ __all__ = [
     "state_rows",
     "year_figures",
 ]
+
+
+def budget_years(fonds: Engine, fund_id: str) -> list[int]:
+    """The budget years a fund has, newest first (public: the start page and statistics show them)."""
+    with fonds.db.read() as s:
+        return list(
+            s.scalars(select(BudgetYear.year).where(BudgetYear.fund_id == fund_id).order_by(BudgetYear.year.desc()))
+        )

@@ -50,8 +50,6 @@ WEB = ENGINE.parent / "webapp"
 STILL_QUERYING = frozenset(
     {
         "webapp/extensions.py",  # the request's one read session (page_read), handed to engine reads
-        "webapp/manage/actions.py",
-        "webapp/manage/dashboard.py",
         "webapp/manage/queue.py",
     }
 )

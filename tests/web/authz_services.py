@@ -372,6 +372,12 @@ SERVICES: dict[str, Use] = {
     "fondsengine.jury.planning.session_page": fund_read(
         OFFICE, lambda aw, a, st: planning.session_page(aw.world.fonds, a, aw.session_planned)
     ),
+    "fondsengine.jury.planning.upcoming_sessions": fund_read(
+        OFFICE, lambda aw, a, st: planning.upcoming_sessions(aw.world.fonds, a, QF)
+    ),
+    "fondsengine.payments.orders.requested_payments": read(
+        OFFICE, lambda aw, a, st: orders.requested_payments(aw.world.fonds, a, aw.app[st])
+    ),
     "fondsengine.applications.views.office_application_view": read(
         OFFICE, lambda aw, a, st: views.office_application_view(aw.world.fonds, a, aw.app[st])
     ),

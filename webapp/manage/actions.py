@@ -12,18 +12,17 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
-from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from fondsengine.applications import decisions
 from fondsengine.applications import service as applications
 from fondsengine.applications.queries import Action, available_actions
-from fondsengine.clock import local_date
 from fondsengine.errors import FondsError, InvalidInput
 from fondsengine.inputs import MAX_TEXT
-from fondsengine.model import JurySession, Payment
+from fondsengine.jury.planning import upcoming_sessions
 from fondsengine.payments import proofs
 from fondsengine.payments import service as payments
+from fondsengine.payments.orders import requested_payments
 from fondsengine.workflow.machine import machine_for
 from fondsengine.workflow.registry import GUARDS
 from webapp import fields
@@ -242,35 +241,9 @@ def step(application_id: int) -> ResponseReturnValue:
     return _back(application_id)
 
 
-def planned_sessions(fund_id: str) -> list[Any]:
-    """Sessions of the fund that are not closed and whose day has not passed, the next one first (so the
-    form never preselects a session of the past)."""
-    f = fonds()
-    today = local_date(f.clock.now())
-    with f.db.read() as s:
-        rows = s.execute(
-            select(JurySession.id, JurySession.starts_at, JurySession.place)
-            .where(JurySession.fund_id == fund_id, JurySession.status != "closed")
-            .order_by(JurySession.starts_at)
-        ).all()
-    return [r for r in rows if local_date(r.starts_at) >= today]
-
-
-def requested_payments(application_id: int) -> list[Any]:
-    """Open payment requests of an application (to record as paid)."""
-    with fonds().db.read() as s:
-        return list(
-            s.execute(
-                select(Payment.id, Payment.amount_cents, Payment.kind, Payment.requested_at, Payment.iban)
-                .where(Payment.application_id == application_id, Payment.status == "requested")
-                .order_by(Payment.id)
-            ).all()
-        )
-
-
 def _action_page(view: OfficeView, step: Action, errors: Errors, form: MultiDict[str, str]) -> ResponseReturnValue:
     """The form of a step, with the fields the workflow says it asks for."""
-    requests = requested_payments(view.app.id) if "payment" in step.asks else []
+    requests = requested_payments(fonds(), actor(), view.app.id) if "payment" in step.asks else []
     if not form and requests:
         first = requests[0]
         form = MultiDict(
@@ -291,7 +264,7 @@ def _action_page(view: OfficeView, step: Action, errors: Errors, form: MultiDict
         errors=errors,
         err={f: m for f, m in errors if f},
         form=form,
-        sessions=planned_sessions(view.app.fund_id) if "session" in step.asks else [],
+        sessions=upcoming_sessions(fonds(), actor(), view.app.fund_id) if "session" in step.asks else [],
         requests=requests,
         payment_kinds=PAYMENT_KINDS,
         extra=money_and_proof(view.app.id) if "amount" in step.asks else {},

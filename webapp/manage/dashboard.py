@@ -8,14 +8,12 @@ from dataclasses import dataclass
 from flask import abort, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
-from sqlalchemy import select
 
 from fondsengine.applications.todo import todo_lists
 from fondsengine.inputs import MAX_YEAR, MIN_YEAR
 from fondsengine.ledger import Balance
-from fondsengine.model import BudgetYear
 from fondsengine.reports.attention import attention, undecided_states
-from fondsengine.reports.figures import fund_year_figures, year_figures
+from fondsengine.reports.figures import budget_years, fund_year_figures, year_figures
 from fondsengine.reports.months import monthly
 from webapp import fields
 from webapp.extensions import fonds, page_read
@@ -67,10 +65,7 @@ def pick_fund(funds: list[FundChoice]) -> str:
 
 def fund_years(fund_id: str) -> list[int]:
     """The budget years a fund has, newest first."""
-    with fonds().db.read() as s:
-        return list(
-            s.scalars(select(BudgetYear.year).where(BudgetYear.fund_id == fund_id).order_by(BudgetYear.year.desc()))
-        )
+    return budget_years(fonds(), fund_id)
 
 
 def pick_year(years: list[int], waiting: Callable[[int], int] | None = None) -> int:
