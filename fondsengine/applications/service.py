@@ -68,7 +68,7 @@ class ApplicationInput:
     prior_consultation_on: date | None = None
     declarations: frozenset[str] = frozenset()
     extra: dict[str, str] = field(default_factory=dict)
-    repeat_count: int = 0
+    repeat_count: int | None = None  # how often funded before, as declared; None keeps the stored count
     legal_form: str | None = None  # of the organisation, e.g. "e. V."
     representative: str | None = None  # who represents the organisation (Vorstand, Inhaber/in)
     group_members: tuple[str, ...] = ()  # members of the applicant's group (no fees for them)
@@ -122,6 +122,8 @@ def _apply(app: Application, data: ApplicationInput) -> None:
         k: v for k, v in vars(data).items() if k not in {"cost_items", "declarations", "extra", "group_members"}
     }
     for key, value in simple.items():
+        if key == "repeat_count" and value is None:  # the form does not ask: an edit keeps what is stored
+            continue
         setattr(app, key, value)
     app.declarations = sorted(data.declarations)
     app.extra = dict(data.extra)

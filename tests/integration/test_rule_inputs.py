@@ -153,3 +153,23 @@ def test_whatif_compares_the_amounts_of_net_costs(fonds: Engine, cast: dict[str,
     change = {c.application_id: c for c in whatif(fonds, SF, proposal).changes}[app_id]
     assert (change.cents_before, change.cents_after) == (900_000, 875_500), change
     assert change.verdict == "gekürzt auf 8.755,00 €"
+
+
+def test_editing_a_draft_keeps_the_declared_repeat_count_the_form_does_not_ask(
+    fonds: Engine, cast: dict[str, Actor]
+) -> None:
+    from dataclasses import replace
+
+    from fondsengine.applications import service as apps
+    from tests.support.factories import QF, quartiersfonds_input
+
+    anna = cast["anna"]
+    app_id = apps.create_draft(fonds, anna, QF, replace(quartiersfonds_input(), repeat_count=2))
+    apps.update_draft(fonds, anna, app_id, quartiersfonds_input(title="Neuer Titel"))
+    with fonds.db.read() as s:
+        app = s.get(Application, app_id)
+        assert app is not None
+        assert (app.title, app.repeat_count) == ("Neuer Titel", 2)
+    fresh = apps.create_draft(fonds, anna, QF, quartiersfonds_input())
+    with fonds.db.read() as s:
+        assert s.get(Application, fresh).repeat_count == 0  # type: ignore[union-attr]
