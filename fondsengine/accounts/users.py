@@ -197,8 +197,6 @@ def grant_role(
             admin = s.get(User, actor.user_id)
             if not (admin is not None and admin.is_admin):
                 authz.require_fund_role(s, actor, fund_id, local_date(now), "manager")
-        if s.get(User, user_id) is None:
-            raise NotFound("Diese Person gibt es nicht.")
         _grant(s, actor, now, user_id=user_id, fund_id=fund_id, role=role, group=group, span=(valid_from, valid_to))
         uow.commit()
 
@@ -214,9 +212,12 @@ def _grant(
     group: str | None,
     span: tuple[date | None, date | None] = (None, None),
 ) -> None:
-    """Give (or renew) a role inside the caller's unit of work, audited."""
+    """Give (or renew) a role inside the caller's unit of work, audited. The person's row is locked first,
+    so two offices giving the same role at once are serialised and the second finds the first's row."""
     if s.get(Fund, fund_id) is None:
         raise NotFound(f"Den Fonds „{fund_id}“ gibt es nicht.")
+    if s.scalar(select(User.id).where(User.id == user_id).with_for_update()) is None:
+        raise NotFound("Diese Person gibt es nicht.")
     row = _membership(s, user_id, fund_id, role)
     if row is None:
         row = Membership(user_id=user_id, fund_id=fund_id, role=role, created_at=now)

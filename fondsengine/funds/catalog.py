@@ -161,15 +161,3 @@ class Catalog:
         if fund is None or fund.current_guideline_id is None or not fund.active or row is None:
             raise NotFound(f"Den Fonds „{fund_id}“ gibt es nicht.")
         return fund, row, self.guideline(session, row.id)
-
-    def current_guidelines(self, session: Session) -> list[Guideline]:
-        """The current guideline of every fund, by fund id, in one query (the parsed ones from the cache);
-        NotFound when a fund has none or is inactive (as `current`)."""
-        ids: list[int] = []
-        for fund_id, guideline_id, active in session.execute(
-            select(Fund.id, Fund.current_guideline_id, Fund.active).order_by(Fund.id)
-        ):
-            if guideline_id is None or not active:
-                raise NotFound(f"Den Fonds „{fund_id}“ gibt es nicht.")
-            ids.append(guideline_id)
-        return [self.guideline(session, guideline_id) for guideline_id in ids]
