@@ -283,7 +283,7 @@ def run(
             reuse = keep is not None and keep.exists()
             if keep is not None:
                 url = f"sqlite:///{keep}"
-            fonds = prepared_fonds(url, workdir, revision)
+            fonds = prepared_fonds(url, workdir, revision, load=not reuse)
             if reuse:
                 seconds, rows = 0.0, {}
             else:

@@ -722,8 +722,9 @@ def _after(fonds: Engine) -> None:
             conn.execute(text("ANALYZE"))
 
 
-def prepared_fonds(url: str, workdir: Path, revision: str = "head") -> Engine:
-    """Migrate an empty database (to `revision`) and load both funds' guidelines (clock fixed at NOW)."""
+def prepared_fonds(url: str, workdir: Path, revision: str = "head", *, load: bool = True) -> Engine:
+    """Migrate an empty database (to `revision`) and load both funds' guidelines (clock fixed at NOW);
+    `load=False` for a database seeded before (loading again would book the seeded budgets twice)."""
     upgrade(url, revision)
     settings = load_settings(
         environ={},
@@ -733,7 +734,8 @@ def prepared_fonds(url: str, workdir: Path, revision: str = "head") -> Engine:
         dispatch_after_commit=False,
     )
     fonds = Engine(db=open_database(url), settings=settings, clock=FixedClock(NOW))
-    load_funds(fonds, Actor.scheduler(), ROOT / "richtlinien", ROOT / "workflows")
+    if load:
+        load_funds(fonds, Actor.scheduler(), ROOT / "richtlinien", ROOT / "workflows")
     return fonds
 
 
