@@ -49,6 +49,8 @@ class Application(Base):
         Index("ix_applications_applicant", "applicant_id", "budget_year"),
         # the queue's "overdue" filter and the dashboard's proofs due (fund, waiting states, due date)
         Index("ix_applications_fund_state_proof_due", "fund_id", "state", "proof_due_on"),
+        # the to-do list's waiting applications, oldest submission first (migration 0028)
+        Index("ix_applications_fund_state_submitted", "fund_id", "state", "submitted_at"),
         UniqueConstraint("applicant_id", "client_token", name="uq_applications_applicant_client_token"),
     )
 

@@ -186,7 +186,7 @@ def test_the_migration_fills_the_counters_from_the_existing_applications(fonds: 
     expected = _agree(fonds)
     url = fonds.db.engine.url.render_as_string(hide_password=False)
     fonds.db.dispose()
-    command.downgrade(alembic_config(url), "0026")  # the revision before 0024 (the newest)
+    command.downgrade(alembic_config(url), "0026")  # the revision before 0024 (0028 comes after it)
     command.upgrade(alembic_config(url), "head")
     assert (
         _agree(fonds)
