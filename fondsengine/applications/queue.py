@@ -195,7 +195,7 @@ COLUMNS = (
 )
 
 
-def rows_select(qf: QueueFilter, day: date) -> Select[Any]:
+def rows_select(qf: QueueFilter, day: date) -> Select[*tuple[Any, ...]]:
     """The full row select of the queue (sorted, not paginated; the columns of `QueueRow`)."""
     where = filtered(qf, day).whereclause
     sorted_by = SORTS.get(qf.sort, SORTS[DEFAULT_SORT])
@@ -219,9 +219,7 @@ def queue_total(s: Session, qf: QueueFilter, day: date) -> int:
     per fund, year and state) when the filter is fund, year and state only, else a count of the filter."""
     if not counts_answer(qf):
         return int(s.scalar(select(func.count()).select_from(filtered(qf, day).subquery())) or 0)
-    state_rule = (
-        ApplicationCount.state == qf.state if qf.state else ApplicationCount.state.not_in(qf.initial_states)
-    )
+    state_rule = ApplicationCount.state == qf.state if qf.state else ApplicationCount.state.not_in(qf.initial_states)
     stmt = select(func.coalesce(func.sum(ApplicationCount.count), 0)).where(
         ApplicationCount.fund_id.in_(qf.fund_ids), state_rule
     )
@@ -230,7 +228,7 @@ def queue_total(s: Session, qf: QueueFilter, day: date) -> int:
     return int(s.scalar(stmt) or 0)
 
 
-def _rows(s: Session, stmt: Select[Any]) -> tuple[QueueRow, ...]:
+def _rows(s: Session, stmt: Select[*tuple[Any, ...]]) -> tuple[QueueRow, ...]:
     return tuple(QueueRow(**r._asdict()) for r in s.execute(stmt))
 
 
