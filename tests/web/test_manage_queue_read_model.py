@@ -8,11 +8,12 @@ import pytest
 from flask.testing import FlaskClient
 
 from fondsengine.applications import service as apps
-from fondsengine.applications.queue import QueueFilter, QueueRow, office_queue, queue_export
+from fondsengine.applications.queue import SORTS, QueueFilter, QueueRow, office_queue, queue_export
 from fondsengine.engine import Actor
 from fondsengine.errors import PermissionDenied
 from tests.web.builders import QF, World, draft_for
 from tests.web.conftest import login
+from webapp.manage.queue import SORT_LABELS
 
 CF = "witten-cityfonds"
 
@@ -84,3 +85,7 @@ def test_the_page_refuses_a_fund_the_office_does_not_manage(world: World, client
     assert client.get(f"/verwaltung/antraege.csv?fonds={CF}").status_code == 403
     assert client.get(f"/verwaltung/antraege.csv?fonds={CF}&jahr=x").status_code == 403  # before the 400
     assert client.get(f"/verwaltung/antraege.csv?fonds={QF}&jahr=x").status_code == 400
+
+
+def test_every_sort_key_of_the_engine_has_a_label_on_the_page() -> None:
+    assert set(SORT_LABELS) == set(SORTS)
