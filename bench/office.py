@@ -11,7 +11,7 @@ For each database the script
    max in milliseconds, plus the SQL statements per request (counted with a
    `before_cursor_execute` listener); the queue pages must send one list query plus one count
    whatever the page holds (no N+1);
-4. baseline: the queue's count and list query built by `webapp.manage.queue` are compiled to
+4. baseline: the queue's count and list query built by `fondsengine.applications.queue` are compiled to
    plain SQL and run on a bare DBAPI cursor (no Flask, no ORM, no templates); the ratio
    web / baseline shows what the web layer adds.
 For PostgreSQL a throwaway server is started with `tests/support/pg.py` and deleted afterwards.
@@ -39,13 +39,13 @@ from seed_bulk import NOW, OFFICE_EMAIL, OFFICE_PASSWORD, prepared_fonds, seed_b
 from sqlalchemy import Engine as SqlEngine  # noqa: E402
 from sqlalchemy import event, func, select  # noqa: E402
 
+from fondsengine.applications.queue import PAGE_SIZE, QueueFilter, filtered, rows_select  # noqa: E402
 from fondsengine.clock import local_date  # noqa: E402
 from fondsengine.demo import CF, QF  # noqa: E402
 from fondsengine.engine import Engine  # noqa: E402
 from fondsengine.model import Application  # noqa: E402
 from fondsengine.notify import FakeMailer  # noqa: E402
 from webapp import create_app  # noqa: E402
-from webapp.manage.queue import PAGE_SIZE, QueueFilter, filtered, rows_select  # noqa: E402
 
 SLOW_MS = 200.0
 SEARCH = "garten"

@@ -62,12 +62,12 @@ from seed_bulk import NOW, OFFICE_EMAIL, OFFICE_PASSWORD, prepared_fonds, seed_b
 from sqlalchemy import func, select  # noqa: E402
 from web_server import FLOOR_PATH, SERVICE_HEADER  # noqa: E402
 
+from fondsengine.applications.queue import PAGE_SIZE  # noqa: E402
 from fondsengine.config import Settings, load_settings  # noqa: E402
 from fondsengine.engine import Engine  # noqa: E402
 from fondsengine.model import Application  # noqa: E402
 from fondsengine.notify import FakeMailer  # noqa: E402
 from webapp import create_app  # noqa: E402
-from webapp.manage.queue import PAGE_SIZE  # noqa: E402
 
 SECRET = "bench-web-secret-key-0123456789abcdef-32+"
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')

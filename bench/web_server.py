@@ -8,7 +8,7 @@ the app factory differs: `create` builds the web app with the benchmark's fixed 
 seed is consistent with `seed_bulk.NOW`) and wraps it in a WSGI dispatcher that answers
 `/_bench/floor` from a bare Flask app of its own (no session, login, CSRF, templates or request
 hooks of the web app). The floor runs the office queue's first-page list query (the select
-`webapp.manage.queue` builds for both funds, 50 rows) on the engine's connection pool and writes
+`fondsengine.applications.queue` builds for both funds, 50 rows) on the engine's connection pool and writes
 the rows as plain text: what a page costs at least when it has one query to run. Every answer
 carries the time the worker took (header X-Bench-Service-Ms, see `timed`). Nothing here is
 registered in `webapp`.
@@ -38,9 +38,9 @@ def floor_app(fonds: Any) -> Any:
     from flask import Flask, Response
     from seed_bulk import NOW
 
+    from fondsengine.applications.queue import PAGE_SIZE, QueueFilter, rows_select
     from fondsengine.clock import local_date
     from fondsengine.demo import CF, QF
-    from webapp.manage.queue import PAGE_SIZE, QueueFilter, rows_select
 
     app = Flask("bench_floor")
     stmt = rows_select(QueueFilter(fund_ids=[CF, QF]), local_date(NOW)).limit(PAGE_SIZE)

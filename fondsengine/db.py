@@ -118,7 +118,7 @@ class Database:
         return self._write()
 
     def read_session(self) -> Session:
-        """A read-only session the caller closes (for a web request's page read, webapp/extensions.py)."""
+        """A read-only session the caller closes (a page's read, `fondsengine.engine.PageRead`)."""
         session = self._read()
         session.info[READ_SESSION] = True
         return session

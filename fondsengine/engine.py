@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from fondsengine.funds.catalog import Catalog
 
 WRITE_SESSION = "fonds_write"  # session.info key: this session belongs to a unit of work
+ReadSession = Session  # a read-only session a caller holds open (a web request) and hands to engine reads
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,44 @@ class Engine:
     def unit_of_work(self) -> UnitOfWork:
         """A new unit of work (one transaction)."""
         return UnitOfWork(self)
+
+    def page_read(self) -> PageRead:
+        """A read session for one page, opened on first use; its holder closes it."""
+        return PageRead(self)
+
+    @contextmanager
+    def reading(self, within: ReadSession | None = None) -> Iterator[ReadSession]:
+        """The session a read model reads in: `within` (a page's open read session, left open) or a
+        new read-only one, closed at the end."""
+        if within is not None:
+            yield within
+            return
+        with self.db.read() as session:
+            yield session
+
+
+class PageRead:
+    """One page's read-only session (a web request's): the page's read model and its layout read in it
+    and share what it keeps (the actor's roles, the funds and their guideline versions). Opened on
+    first use of `session`, closed by `close` (the web layer calls it when the request ends). Only for
+    reading: a writer uses a unit of work."""
+
+    def __init__(self, fonds: Engine) -> None:
+        self._fonds = fonds
+        self._session: ReadSession | None = None
+
+    @property
+    def session(self) -> ReadSession:
+        """The open read session (opened now if this is the first use)."""
+        if self._session is None:
+            self._session = self._fonds.db.read_session()
+        return self._session
+
+    def close(self) -> None:
+        """End the read (loaded attributes stay readable)."""
+        if self._session is not None:
+            self._session.close()
+            self._session = None
 
 
 class UnitOfWork:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from flask import Flask, current_app, g
 from flask_login import LoginManager, current_user
 from flask_wtf import CSRFProtect
-from sqlalchemy.orm import Session
 
-from fondsengine.engine import Actor, Engine
+from fondsengine.engine import Actor, Engine, PageRead, ReadSession
 from fondsengine.notify import Mailer
 from webapp.i18n import N_
 
@@ -37,22 +36,22 @@ def actor() -> Actor:
 _PAGE_READ = "_fonds_page_read"
 
 
-def page_read() -> Session:
-    """The request's one read session, for a page's read model and its layout (which then share what
-    the session keeps, e.g. the funds and their guideline versions: `Catalog.current`). Opened on first
-    use, closed when the request ends. Only for reading: a view that writes uses a unit of work, and
-    reads what it shows afterwards."""
-    session: Session | None = g.get(_PAGE_READ)
-    if session is None:
-        session = fonds().db.read_session()
-        setattr(g, _PAGE_READ, session)
-    return session
+def page_read() -> ReadSession:
+    """The request's one read session (the engine's `PageRead`), for a page's read model and its layout
+    (which then share what the session keeps, e.g. the funds and their guideline versions:
+    `Catalog.current`). Opened on first use, closed when the request ends. Only for reading: a view
+    that writes uses a unit of work, and reads what it shows afterwards."""
+    reads: PageRead | None = g.get(_PAGE_READ)
+    if reads is None:
+        reads = fonds().page_read()
+        setattr(g, _PAGE_READ, reads)
+    return reads.session
 
 
 def _close_page_read(_exc: BaseException | None = None) -> None:
-    session: Session | None = g.pop(_PAGE_READ, None)
-    if session is not None:
-        session.close()
+    reads: PageRead | None = g.pop(_PAGE_READ, None)
+    if reads is not None:
+        reads.close()
 
 
 def init_page_read(app: Flask) -> None:

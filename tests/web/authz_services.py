@@ -33,6 +33,7 @@ from fondsengine.applications import (
     notes,
     publication,
     queries,
+    queue,
     records,
     repeats,
     todo,
@@ -308,6 +309,12 @@ SERVICES: dict[str, Use] = {
     ),
     "fondsengine.applications.todo.office_todo": fund_read(
         ANY_OFFICE, lambda aw, a, st: todo.office_todo(aw.world.fonds, a)
+    ),
+    "fondsengine.applications.queue.office_queue": fund_read(
+        ANY_OFFICE, lambda aw, a, st: queue.office_queue(aw.world.fonds, a, queue.QueueFilter())
+    ),
+    "fondsengine.applications.queue.queue_export": fund_read(
+        ANY_OFFICE, lambda aw, a, st: queue.queue_export(aw.world.fonds, a, queue.QueueFilter())
     ),
     "fondsengine.payments.service.set_bank_account": write(
         APPLICANT_SIDE,

@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import delete, select, text, update
 
 from fondsengine.applications import service as apps
+from fondsengine.applications.queue import TRIGRAM, QueueFilter, filtered
 from fondsengine.clock import local_date
 from fondsengine.engine import Actor
 from fondsengine.jobs.housekeeping import anonymise
@@ -17,7 +18,6 @@ from fondsengine.model import Application
 from fondsengine.model.application import SEARCHED_COLUMNS
 from tests.web.builders import QF, World, draft_for, good_input
 from tests.web.conftest import login
-from webapp.manage.queue import TRIGRAM, QueueFilter, filtered
 
 # (title, contact name, organisation, description, file number): umlauts and ß in both cases,
 # file numbers, parts of words, spaces, quotes, LIKE and FTS5 special characters, NULLs

@@ -9,13 +9,15 @@ from flask import abort, request
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
+from fondsengine.applications.queue import queue_export
+from fondsengine.errors import PermissionDenied
 from fondsengine.money import to_decimal
-from webapp.extensions import fonds
+from webapp.extensions import actor, fonds, page_read
 from webapp.filters import datum
 from webapp.manage import bp
-from webapp.manage.common import require_any_fund, today
+from webapp.manage.common import require_any_fund, require_fund
 from webapp.manage.downloads import csv_download, xlsx_download
-from webapp.manage.queue import filter_choices, parse_filter, rows_select, state_labels
+from webapp.manage.queue import parse_filter
 
 HEADER = (
     "Aktenzeichen",
@@ -39,17 +41,19 @@ def _euros(cents: int | None) -> Decimal | None:
 
 def export_rows() -> tuple[tuple[str, ...], list[list[Any]]]:
     """The header and all rows of the filtered queue (no pagination) as plain values."""
-    funds = require_any_fund()
-    qf = parse_filter(request.values, funds)
-    if qf.errors:
+    query = parse_filter(request.values)
+    if query.errors:  # a 400 only for who may export these funds (the others learn nothing)
+        require_any_fund()
+        for fund_id in query.filter.fund_ids:
+            require_fund(fund_id)
         abort(400)
-    f = fonds()
-    with f.db.read() as s:
-        rows = s.execute(rows_select(qf, today())).all()
-    labels = state_labels(rows)
-    kinds = dict(filter_choices(qf.fund_ids)[1])
+    try:
+        export = queue_export(fonds(), actor(), query.filter, read=page_read())
+    except PermissionDenied:
+        abort(403)
+    labels, kinds = export.labels, export.kinds
     out = []
-    for r in rows:
+    for r in export.rows:
         out.append(
             [
                 r.file_number or "",
