@@ -26,6 +26,7 @@ from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import TextInput
 
 from fondsengine.errors import InvalidInput
+from fondsengine.iban import normalise_iban
 from fondsengine.inputs import INT32, check_text, parse_date, parse_hours, parse_int
 from fondsengine.money import parse_euro
 
@@ -93,9 +94,7 @@ def day(form: Mapping[str, Any], name: str, *, label: str = "Datum", required: s
     return parse_date(value, label=label, field=name)
 
 
-def whole(
-    form: Mapping[str, Any], name: str, *, label: str, low: int = 0, high: int = 1_000_000
-) -> int | None:
+def whole(form: Mapping[str, Any], name: str, *, label: str, low: int = 0, high: int = 1_000_000) -> int | None:
     """A whole number of ASCII digits within bounds, None when empty."""
     value = raw(form, name)
     return parse_int(value, label=label, low=low, high=high, field=name) if value else None
@@ -212,6 +211,45 @@ class HoursField(_ParsedField):
         return parse_hours(value, label=str(self.label.text))
 
 
+class WholeField(_ParsedField):
+    """A whole number of ASCII digits between `low` and `high` (both inclusive)."""
+
+    data: int | None
+
+    def __init__(self, label: str | None = None, validators: Any = None, *, low: int = 0, high: int = 1_000_000,
+                 **kw: Any) -> None:  # fmt: skip
+        super().__init__(label, validators, **kw)
+        self.low, self.high = low, high
+
+    def parse(self, value: str) -> int:
+        return parse_int(value, label=str(self.label.text), low=self.low, high=self.high)
+
+
+class IbanField(_ParsedField):
+    """An IBAN (spaces allowed, any case); `data` is the normalised IBAN, checked as fondsengine.iban does."""
+
+    data: str | None
+
+    def parse(self, value: str) -> str:
+        return normalise_iban(value)
+
+
+class IdsField(Field):
+    """Several ids under one name (checkboxes); `data` holds the posted strings, `ids()` the valid ids."""
+
+    def __init__(self, label: str | None = None, validators: Any = None, **kw: Any) -> None:
+        super().__init__(label, validators, **kw)
+        self.data: list[str] = []
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.data = [str(v) for v in valuelist]
+
+    def ids(self) -> list[int] | None:
+        """The valid ids, or None when one of the posted values is not an id."""
+        found = idents(self.data)
+        return found if len(found) == len(self.data) else None
+
+
 class DatabaseId(IntegerConverter):
     """The `<int:...>` URL part: ASCII digits, limited to what an INTEGER column holds (else 404, never a 500)."""
 
@@ -242,7 +280,8 @@ def install(app: Flask) -> None:
 
     @app.before_request
     def _refuse_unstorable() -> ResponseReturnValue | None:
-        if _unstorable(request.args) or (request.method == "POST" and _unstorable(request.form)):
+        # request.values is the query string, plus the posted body on a POST (the net under every form)
+        if _unstorable(request.args) or (request.method == "POST" and _unstorable(request.values)):
             return render_template("errors/http.html", code=400, description=REFUSED), 400
         return None
 
