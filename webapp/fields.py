@@ -19,6 +19,8 @@ from typing import Any
 
 from flask import Flask, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from werkzeug.routing import IntegerConverter
 from wtforms import Field, Form
 from wtforms.form import BaseForm
@@ -235,19 +237,32 @@ class IbanField(_ParsedField):
 
 
 class IdsField(Field):
-    """Several ids under one name (checkboxes); `data` holds the posted strings, `ids()` the valid ids."""
+    """Several values under one name (checkboxes of ids); `data` holds the posted strings for `idents`."""
+
+    data: list[str]
 
     def __init__(self, label: str | None = None, validators: Any = None, **kw: Any) -> None:
+        kw.setdefault("default", list)
         super().__init__(label, validators, **kw)
-        self.data: list[str] = []
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         self.data = [str(v) for v in valuelist]
 
-    def ids(self) -> list[int] | None:
-        """The valid ids, or None when one of the posted values is not an id."""
-        found = idents(self.data)
-        return found if len(found) == len(self.data) else None
+
+class PostedForm(FlaskForm):
+    """A Flask-WTF form (CSRF, declared fields) on a page that also has fields generated from the
+    guideline or from the rows entered (cost rows, receipts, rule questions): `posted` holds the text
+    values of the whole post (no files) for the parser of those fields, which checks each one with the
+    readers above."""
+
+    posted: MultiDict[str, str]
+
+    def process(self, formdata: Any = None, obj: Any = None, data: Any = None, extra_filters: Any = None,
+                **kwargs: Any) -> None:  # fmt: skip
+        formdata = self.meta.wrap_formdata(self, formdata)
+        items = formdata.items(multi=True) if formdata is not None else ()
+        self.posted = MultiDict([(k, v) for k, v in items if isinstance(v, str)])
+        super().process(formdata, obj, data=data, extra_filters=extra_filters, **kwargs)
 
 
 class DatabaseId(IntegerConverter):

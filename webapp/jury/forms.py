@@ -102,3 +102,10 @@ def score_form(criteria: Iterable[tuple[str, str, int]]) -> FlaskForm:
     for cid, label, high in criteria:
         setattr(ScoreForm, f"points-{cid}", WholeField(label, high=high))
     return ScoreForm()
+
+
+def points(form: FlaskForm, criterion_id: str) -> WholeField:
+    """The score field of one criterion in a `score_form`."""
+    found = form[f"points-{criterion_id}"]
+    assert isinstance(found, WholeField)
+    return found

@@ -11,7 +11,7 @@ from webapp.errors import rerender_on_csrf
 from webapp.extensions import actor, fonds
 from webapp.jury import bp
 from webapp.jury.common import Errors, error_lines, form_lines, guideline_of_fund, render_session, stale_form
-from webapp.jury.forms import CommentForm, score_form
+from webapp.jury.forms import CommentForm, points, score_form
 from webapp.jury.views_member import back_to, info_of_item
 
 
@@ -42,14 +42,14 @@ def score(item_id: int) -> ResponseReturnValue:
     info = info_of_item(item_id)
     criteria = guideline_of_fund(fonds(), info.fund_id).jury.criteria
     form = score_form((c.id, c.label, c.max_points) for c in criteria)
-    values = {f"points-{c.id}-{item_id}": form[f"points-{c.id}"].typed for c in criteria}
+    values = {f"points-{c.id}-{item_id}": points(form, c.id).typed for c in criteria}
     errors: Errors = stale_form()
     if not errors and not form.validate():
         errors = form_lines(form, f"-{item_id}")
     if not errors:
-        points = {c.id: form[f"points-{c.id}"].data for c in criteria if form[f"points-{c.id}"].data is not None}
+        given = {c.id: value for c in criteria if (value := points(form, c.id).data) is not None}
         try:
-            score_item(fonds(), actor(), item_id, points)
+            score_item(fonds(), actor(), item_id, given)
         except FondsError as exc:
             errors = error_lines(exc, f"-{item_id}")
         else:
