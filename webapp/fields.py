@@ -19,6 +19,8 @@ from typing import Any
 
 from flask import Flask, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from werkzeug.routing import IntegerConverter
 from wtforms import Field, Form
 from wtforms.form import BaseForm
@@ -26,6 +28,7 @@ from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import TextInput
 
 from fondsengine.errors import InvalidInput
+from fondsengine.iban import normalise_iban
 from fondsengine.inputs import INT32, check_text, parse_date, parse_hours, parse_int
 from fondsengine.money import parse_euro
 
@@ -93,9 +96,7 @@ def day(form: Mapping[str, Any], name: str, *, label: str = "Datum", required: s
     return parse_date(value, label=label, field=name)
 
 
-def whole(
-    form: Mapping[str, Any], name: str, *, label: str, low: int = 0, high: int = 1_000_000
-) -> int | None:
+def whole(form: Mapping[str, Any], name: str, *, label: str, low: int = 0, high: int = 1_000_000) -> int | None:
     """A whole number of ASCII digits within bounds, None when empty."""
     value = raw(form, name)
     return parse_int(value, label=label, low=low, high=high, field=name) if value else None
@@ -212,6 +213,58 @@ class HoursField(_ParsedField):
         return parse_hours(value, label=str(self.label.text))
 
 
+class WholeField(_ParsedField):
+    """A whole number of ASCII digits between `low` and `high` (both inclusive)."""
+
+    data: int | None
+
+    def __init__(self, label: str | None = None, validators: Any = None, *, low: int = 0, high: int = 1_000_000,
+                 **kw: Any) -> None:  # fmt: skip
+        super().__init__(label, validators, **kw)
+        self.low, self.high = low, high
+
+    def parse(self, value: str) -> int:
+        return parse_int(value, label=str(self.label.text), low=self.low, high=self.high)
+
+
+class IbanField(_ParsedField):
+    """An IBAN (spaces allowed, any case); `data` is the normalised IBAN, checked as fondsengine.iban does."""
+
+    data: str | None
+
+    def parse(self, value: str) -> str:
+        return normalise_iban(value)
+
+
+class IdsField(Field):
+    """Several values under one name (checkboxes of ids); `data` holds the posted strings for `idents`."""
+
+    data: list[str]
+
+    def __init__(self, label: str | None = None, validators: Any = None, **kw: Any) -> None:
+        kw.setdefault("default", list)
+        super().__init__(label, validators, **kw)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.data = [str(v) for v in valuelist]
+
+
+class PostedForm(FlaskForm):
+    """A Flask-WTF form (CSRF, declared fields) on a page that also has fields generated from the
+    guideline or from the rows entered (cost rows, receipts, rule questions): `posted` holds the text
+    values of the whole post (no files) for the parser of those fields, which checks each one with the
+    readers above."""
+
+    posted: MultiDict[str, str]
+
+    def process(self, formdata: Any = None, obj: Any = None, data: Any = None, extra_filters: Any = None,
+                **kwargs: Any) -> None:  # fmt: skip
+        formdata = self.meta.wrap_formdata(self, formdata)
+        items = formdata.items(multi=True) if formdata is not None else ()
+        self.posted = MultiDict([(k, v) for k, v in items if isinstance(v, str)])
+        super().process(formdata, obj, data=data, extra_filters=extra_filters, **kwargs)
+
+
 class DatabaseId(IntegerConverter):
     """The `<int:...>` URL part: ASCII digits, limited to what an INTEGER column holds (else 404, never a 500)."""
 
@@ -242,7 +295,8 @@ def install(app: Flask) -> None:
 
     @app.before_request
     def _refuse_unstorable() -> ResponseReturnValue | None:
-        if _unstorable(request.args) or (request.method == "POST" and _unstorable(request.form)):
+        # request.values is the query string, plus the posted body on a POST (the net under every form)
+        if _unstorable(request.args) or (request.method == "POST" and _unstorable(request.values)):
             return render_template("errors/http.html", code=400, description=REFUSED), 400
         return None
 

@@ -17,6 +17,8 @@ from flask import Flask, current_app, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import Babel, get_locale, gettext
 from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import HiddenField
 
 from fondsengine.accounts.profile import set_language
 from fondsengine.engine import Actor
@@ -70,13 +72,25 @@ def _safe_target(target: str | None) -> str:
     return url_for("public.index")
 
 
+class LanguageForm(FlaskForm):
+    """The language switch in every page's header: the language and the page to return to. Without a
+    CSRF token (see `install`)."""
+
+    class Meta:
+        csrf = False
+
+    sprache = HiddenField()  # the name of COOKIE
+    weiter = HiddenField()
+
+
 def switch_language() -> ResponseReturnValue:
     """Switch the language (a plain form, works without JavaScript): the cookie for everybody, the
     account's language for a logged-in person (then also the language of her mails)."""
-    code = known(request.form.get(COOKIE)) or DEFAULT_LANGUAGE
+    form = LanguageForm()
+    code = known(form.sprache.data) or DEFAULT_LANGUAGE
     if current_user.is_authenticated:
         set_language(current_app.extensions["fonds"], Actor(int(current_user.id)), code)
-    response = redirect(_safe_target(request.form.get("weiter")))
+    response = redirect(_safe_target(form.weiter.data))
     response.set_cookie(
         COOKIE,
         code,

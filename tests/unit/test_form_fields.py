@@ -8,7 +8,7 @@ from decimal import Decimal
 from werkzeug.datastructures import MultiDict
 from wtforms import Form
 
-from webapp.fields import EuroField, GermanDateField, HoursField
+from webapp.fields import EuroField, GermanDateField, HoursField, IbanField, IdsField, WholeField
 
 
 class Sample(Form):
@@ -45,3 +45,22 @@ def test_unreadable_values_are_refused_in_german_and_shown_again_as_typed() -> N
     negative = _form(amount="-5")
     assert not negative.validate()
     assert negative.errors["amount"] == ["„Betrag“ darf nicht negativ sein."]
+
+
+class Bank(Form):
+    points = WholeField("Nutzen", high=5)
+    iban = IbanField("IBAN")
+    present = IdsField()
+
+
+def test_whole_numbers_iban_and_several_values_are_read_and_refused_in_german() -> None:
+    form = Bank(formdata=MultiDict([("points", "4"), ("iban", "de89 3704 0044 0532 0130 00"), ("present", "7"),
+                                    ("present", "9")]))  # fmt: skip
+    assert form.validate()
+    assert (form.points.data, form.iban.data, form.present.data) == (4, "DE89370400440532013000", ["7", "9"])
+    bad = Bank(formdata=MultiDict({"points": "6", "iban": "DE89370400440532013001"}))
+    assert not bad.validate()
+    assert bad.errors["points"] == ["„Nutzen“: Bitte geben Sie eine Zahl zwischen 0 und 5 an."]
+    assert bad.errors["iban"] == ["Die Prüfziffer der IBAN stimmt nicht. Bitte prüfen Sie die Eingabe."]
+    assert (bad.points.typed, bad.present.data) == ("6", [])
+    assert not Bank(formdata=MultiDict({"points": "²"})).validate()

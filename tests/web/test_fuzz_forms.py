@@ -51,6 +51,7 @@ from fondsengine.model import (
     Vote,
 )
 from fondsengine.notify import FakeMailer
+from tests.integration.test_jury_support import uid
 from tests.support.files import simple_pdf
 from tests.support.pg import PgServer
 from tests.web.builders import PASSWORD, QF, ROOT, START, World, approved_for, build_world, draft_for
@@ -308,6 +309,21 @@ def _forms(w: World, tmp_path: Path) -> dict[str, Form]:
         Form("los-pool", "bert@example.org", "/konto/jury", {"fund": QF, "step": "join", "group": "resident"},
              ("fund", "step", "group"), after=["/konto/jury"]),
         Form("url-ids", anna, "/antraege/99999999999999999999", {}, (), method="GET"),
+        # issue 11: the remaining jury, organisation, account and language forms (Flask-WTF now)
+        Form("jury-zusage", "kim@example.org", f"/jury/sitzungen/{j.session_id}/zusage",
+             {"coming": "ja", "zurueck": "sitzung"}, ("coming", "zurueck")),
+        Form("jury-handzeichen", "ida@example.org", f"/jury/top/{j.items[1]}/handzeichen",
+             {f"hand-{uid(j.cast.kim)}": "yes"}, (f"hand-{uid(j.cast.ida)}", f"hand-{uid(j.cast.kim)}")),
+        Form("organisation-vertretung", anna, f"/konto/organisationen/{org}/vertretung", {"user": str(w.anna)},
+             ("user",)),
+        Form("organisation-entfernen", anna, f"/konto/organisationen/{org}/entfernen", {"user": str(w.bert)},
+             ("user",)),
+        Form("antrag-organisation", anna, f"/antraege/{draft}/organisation", {"organisation": str(org)},
+             ("organisation",), after=detail),
+        Form("benachrichtigungen", anna, "/konto", {"choice": "status"}, ("choice",), after=["/konto"]),
+        Form("sprache", "", "/sprache", {"sprache": "de", "weiter": "/"}, ("sprache", "weiter")),
+        Form("sitzung-eroeffnen", "ida@example.org", f"/jury/sitzungen/{j.session_id}/eroeffnen",
+             {"present": str(uid(j.cast.ida)), "chair": str(uid(j.cast.ida))}, ("present", "chair")),
     ]  # fmt: skip
     return {f.name: f for f in forms}
 
@@ -391,6 +407,9 @@ FORM_NAMES = [
     "jury-schliessen", "richtlinie-entwurf", "richtlinie-beschluss", "url-ids",
     "nachricht-teilen", "antwort", "los-pool", "jury-kommentar", "jury-bewertung", "umlauf-starten", "losziehung",
     "organisation", "organisation-mitglied",
+    # last: the language switch and the opening of the session change what the forms before them see
+    "jury-zusage", "jury-handzeichen", "organisation-vertretung", "organisation-entfernen", "antrag-organisation",
+    "benachrichtigungen", "sprache", "sitzung-eroeffnen",
 ]  # fmt: skip
 
 

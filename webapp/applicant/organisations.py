@@ -13,6 +13,12 @@ from fondsengine.errors import FondsError, NotFound, PermissionDenied
 from webapp import fields
 from webapp.applicant import bp
 from webapp.applicant.common import error_list
+from webapp.applicant.page_forms import (
+    LinkOrganisationForm,
+    OrganisationForm,
+    OrganisationMemberForm,
+    OrganisationPersonForm,
+)
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
 
@@ -39,7 +45,8 @@ def organisations() -> ResponseReturnValue:
     """The organisations I belong to, and a form to create one."""
     if request.method == "GET":
         return _page()
-    values = {"name": request.form.get("name", ""), "kind": request.form.get("kind", "")}
+    form = OrganisationForm()
+    values = {"name": form.name.data or "", "kind": form.kind.data or ""}
     if csrf_failed():
         return _page([(None, CSRF_MESSAGE)], values, "new")
     try:
@@ -75,7 +82,7 @@ def _act(
 @rerender_on_csrf
 def organisation_member(organisation_id: int) -> ResponseReturnValue:
     """The representative adds a member by the e-mail address of their account."""
-    email = request.form.get("email", "")
+    email = OrganisationMemberForm().email.data or ""
     return _act(
         organisation_id,
         lambda: orgs.add_organisation_member(fonds(), actor(), organisation_id, email),
@@ -88,7 +95,7 @@ def organisation_member(organisation_id: int) -> ResponseReturnValue:
 @login_required
 def organisation_remove(organisation_id: int) -> ResponseReturnValue:
     """The representative removes a member."""
-    user_id = fields.ident(request.form.get("user")) or 0
+    user_id = fields.ident(OrganisationPersonForm().user.data) or 0
     return _act(
         organisation_id,
         lambda: orgs.remove_organisation_member(fonds(), actor(), organisation_id, user_id),
@@ -100,7 +107,7 @@ def organisation_remove(organisation_id: int) -> ResponseReturnValue:
 @login_required
 def organisation_representative(organisation_id: int) -> ResponseReturnValue:
     """The representative hands the representation to another member."""
-    user_id = fields.ident(request.form.get("user")) or 0
+    user_id = fields.ident(OrganisationPersonForm().user.data) or 0
     return _act(
         organisation_id,
         lambda: orgs.name_representative(fonds(), actor(), organisation_id, user_id),
@@ -112,7 +119,7 @@ def organisation_representative(organisation_id: int) -> ResponseReturnValue:
 @login_required
 def link_organisation(application_id: int) -> ResponseReturnValue:
     """The applicant makes a draft an application of one of their organisations."""
-    organisation_id = fields.ident(request.form.get("organisation")) or 0
+    organisation_id = fields.ident(LinkOrganisationForm().organisation.data) or 0
     if csrf_failed():
         flash(CSRF_MESSAGE, "error")
         return redirect(url_for("applicant.detail", application_id=application_id))

@@ -29,6 +29,7 @@ from webapp.applicant.forms import (
     parse_form,
     state_from_application,
 )
+from webapp.applicant.page_forms import ApplicationPostForm
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
 from webapp.uploads import as_input, check
@@ -100,9 +101,10 @@ def new(fund_id: str) -> ResponseReturnValue:
             app_id=None,
             form_token=secrets.token_urlsafe(16),
         )
-    data, state = parse_form(request.form, guideline, checkbox_names(guideline))
-    token = fields.form_token(request.form)
-    extra_rows = 1 if request.form.get("action") == "add_row" else 0
+    form = ApplicationPostForm()
+    data, state = parse_form(form.posted, guideline, checkbox_names(guideline))
+    token = fields.form_token({"form_token": form.form_token.data})
+    extra_rows = 1 if form.action.data == "add_row" else 0
     if csrf_failed():
         return _render(
             guideline,
@@ -153,12 +155,13 @@ def edit(application_id: int) -> ResponseReturnValue:
             findings=findings_for(fonds(), actor(), application_id),
             extra_rows=1 if request.args.get("rows") else 0,
         )
-    data, state = parse_form(request.form, g, checkbox_names(g))
-    action = request.form.get("action", "save")
-    removing = fields.ident(request.form.get("remove_attachment", ""))
+    form = ApplicationPostForm()
+    data, state = parse_form(form.posted, g, checkbox_names(g))
+    action = form.action.data or "save"
+    removing = fields.ident(form.remove_attachment.data)
     file_step = action == "upload" or removing is not None
     extra_rows = 1 if action == "add_row" else 0
-    version = request.form.get("row_version", "")
+    version = form.row_version.data or ""
 
     def again(errors: list[tuple[str | None, str]], status: int) -> ResponseReturnValue:
         return _render(

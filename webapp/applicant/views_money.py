@@ -20,8 +20,10 @@ from fondsengine.payments.service import payment_allowance, payments_of, request
 from webapp import fields
 from webapp.applicant import bp, proof_totals
 from webapp.applicant.common import error_list, load
+from webapp.applicant.page_forms import PaymentForm, ProofForm
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
+from webapp.form_errors import summary_errors
 from webapp.i18n import N_
 from webapp.labels import FINANCING_SOURCES
 from webapp.uploads import as_input, check, clean_name
@@ -48,7 +50,13 @@ def payment(application_id: int) -> ResponseReturnValue:
     app, g = loaded.app, loaded.guideline
     kinds = [KIND_OF_MODE[m] for m in g.payment.modes if m in KIND_OF_MODE]
     allowance = payment_allowance(fonds(), actor(), application_id)
-    values = {k: request.form.get(k, "").strip() for k in ("kind", "amount", "iban", "account_holder")}
+    form = PaymentForm()
+    values = {
+        "kind": form.kind.data or "",
+        "amount": form.amount.typed,
+        "iban": form.iban.typed,
+        "account_holder": form.account_holder.data or "",
+    }
     if request.method == "GET":
         values.update(
             kind=kinds[0] if kinds else "",
@@ -58,13 +66,13 @@ def payment(application_id: int) -> ResponseReturnValue:
     errors: list[tuple[str | None, str]] = []
     if request.method == "POST" and csrf_failed():
         errors.append((None, CSRF_MESSAGE))
+    elif request.method == "POST" and not form.validate():
+        errors = summary_errors(form)
     elif request.method == "POST":
         try:
-            amount = fields.euro(values, "amount") or 0
+            amount = form.amount.data or 0
             if amount <= 0:
                 raise InvalidInput("Bitte geben Sie den Betrag an, den Sie abrufen möchten.", field="amount")
-            fields.clean(values["iban"], label="IBAN", max_len=34, field="iban")
-            fields.clean(values["account_holder"], label="Kontoinhaber/in", max_len=200, field="account_holder")
             request_payment(
                 fonds(),
                 actor(),
@@ -146,9 +154,10 @@ def proof(application_id: int) -> ResponseReturnValue:
         return redirect(url_for("applicant.detail", application_id=application_id))
     categories = {c.id for c in g.costs.categories}
     rates = receipt_vat_rates(g) if counts_net(application_data(app), g) else ()
-    rows, errors = _parse_receipts(request.form, categories, rates)
-    values = {k: request.form.get(k, "").strip() for k in ("report", "participants_reached", *proof_totals.FIELDS)}
-    action = request.form.get("action", "")
+    form = ProofForm()
+    rows, errors = _parse_receipts(form.posted, categories, rates)
+    values = {k: form[k].data or "" for k in ("report", "participants_reached", *proof_totals.FIELDS)}
+    action = form.action.data or ""
     extra_rows = 1 if action == "add_row" else 0
     if request.method == "POST" and csrf_failed():
         errors.insert(0, (None, CSRF_MESSAGE))

@@ -13,14 +13,14 @@ from fondsengine.applications import service as applications
 from fondsengine.applications.records import add_attachment, applications_of, attachment_content
 from fondsengine.applications.views import ApplicantApplicationView, applicant_application_view
 from fondsengine.errors import FondsError
-from fondsengine.inputs import MAX_TEXT
 from fondsengine.letters.access import letter_page_of, letter_pdf
 from fondsengine.workflow.model import Workflow
-from webapp import fields
 from webapp.applicant import bp
 from webapp.applicant.common import error_list, load, split_findings
+from webapp.applicant.page_forms import StepForm, WithdrawForm
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
+from webapp.form_errors import summary_errors
 from webapp.labels import JURY_INTERNAL, event_text
 from webapp.uploads import as_input, check, send_attachment
 
@@ -93,12 +93,13 @@ def detail(application_id: int) -> ResponseReturnValue:
 def step(application_id: int) -> ResponseReturnValue:
     """Take a workflow step offered on the status page (submit, resubmit)."""
     loaded = load(application_id)
-    trigger = request.form.get("trigger", "")
+    form = StepForm()
+    trigger = form.trigger.data or ""
     with fonds().db.read() as s:
         posted = posted_steps(fonds().catalog.workflow(s, loaded.app.workflow_version_id))
     if trigger not in posted:
         abort(404)
-    if request.form.get("from_state") and request.form["from_state"] != loaded.app.state:
+    if form.from_state.data and form.from_state.data != loaded.app.state:
         flash(_("Dieser Schritt ist schon erledigt."), "info")  # e.g. a double-clicked button
         return redirect(url_for("applicant.detail", application_id=application_id))
     try:
@@ -106,7 +107,7 @@ def step(application_id: int) -> ResponseReturnValue:
             number = applications.submit(fonds(), actor(), application_id)
             flash(_("Ihr Antrag ist eingereicht. Ihr Aktenzeichen: %(number)s.", number=number), "success")
         else:
-            applications.resubmit(fonds(), actor(), application_id, answer=request.form.get("answer"))
+            applications.resubmit(fonds(), actor(), application_id, answer=form.answer.data)
             flash(_("Ihr geänderter Antrag ist wieder eingereicht."), "success")
     except FondsError as exc:
         for _field, message in error_list(exc):
@@ -121,12 +122,14 @@ def withdraw(application_id: int) -> ResponseReturnValue:
     """Withdraw an application after a confirmation page."""
     loaded = load(application_id)
     errors: list[tuple[str | None, str]] = []
-    reason = request.form.get("reason", "")
+    form = WithdrawForm()
+    reason = form.reason.data or ""
     if request.method == "POST" and csrf_failed():
         errors.append((None, CSRF_MESSAGE))
+    elif request.method == "POST" and not form.validate():
+        errors = summary_errors(form)
     elif request.method == "POST":
         try:
-            fields.clean(reason, label="Grund", max_len=MAX_TEXT, multiline=True, field="reason")
             applications.withdraw(fonds(), actor(), application_id, reason=reason.strip() or None)
         except FondsError as exc:
             errors = error_list(exc)

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, EqualTo
 
 from webapp.fields import SafeText
@@ -51,7 +59,10 @@ class ResetForm(FlaskForm):
 
 
 class NotificationsForm(FlaskForm):
-    """Only the CSRF token; the checkboxes are generated from the engine's choices."""
+    """The optional e-mails chosen; the checkboxes are generated from the engine's choices (which
+    checks the keys)."""
+
+    choice = SelectMultipleField(choices=[], validate_choice=False)
 
 
 class PasswordChangeForm(ResetForm):

@@ -460,7 +460,7 @@ def account() -> ResponseReturnValue:
         errors.append((None, CSRF_MESSAGE))
     elif request.method == "POST" and form.validate_on_submit():
         try:
-            set_notifications(f, me, set(request.form.getlist("choice")))
+            set_notifications(f, me, set(form.choice.data or []))
         except FondsError as exc:
             errors.append((None, exc.message))
         else:
@@ -468,7 +468,7 @@ def account() -> ResponseReturnValue:
             return redirect(url_for("auth.account"))
     choices = notification_choices(f, me)
     if errors and request.method == "POST":
-        posted = set(request.form.getlist("choice"))
+        posted = set(form.choice.data or [])
         choices = [replace(c, enabled=c.key in posted) for c in choices]
     return _account_page(form=form, choices=choices, errors=errors)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -10,9 +12,9 @@ from fondsengine.engine import Engine
 from fondsengine.errors import FondsError, GuardFailed, InvalidInput, PermissionDenied
 from fondsengine.jury.notes import notes_of_session
 from fondsengine.jury.reads import SessionInfo, agenda_items, session_info
-from webapp import fields
 from webapp.errors import CSRF_MESSAGE, csrf_failed
 from webapp.extensions import actor, fonds
+from webapp.form_errors import summary_errors
 from webapp.jury.papers import papers_for
 
 Errors = list[tuple[str | None, str]]
@@ -48,9 +50,10 @@ def stale_form() -> Errors:
     return [(None, CSRF_MESSAGE)] if csrf_failed() else []
 
 
-def amount_from(text: str, field: str) -> int | None:
-    """An optional amount in euros as cents; InvalidInput naming the field."""
-    return fields.euro({field: text or ""}, field)
+def form_lines(form: Any, suffix: str = "", rename: dict[str, str] | None = None) -> Errors:
+    """A refused form's errors (the one summary, `summary_errors`) as lines naming the item's fields."""
+    names = rename or {}
+    return [(f"{names.get(n, n)}{suffix}" if n else None, m) for n, m in summary_errors(form)]
 
 
 def guideline_of_fund(f: Engine, fund_id: str):  # type: ignore[no-untyped-def]

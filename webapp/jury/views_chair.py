@@ -7,14 +7,14 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from fondsengine.errors import FondsError, InvalidInput, PermissionDenied
-from fondsengine.inputs import MAX_TEXT
 from fondsengine.jury import usecases as jury
 from fondsengine.jury.reads import SessionInfo
 from webapp import fields
 from webapp.errors import rerender_on_csrf
 from webapp.extensions import actor, fonds
 from webapp.jury import bp
-from webapp.jury.common import Errors, amount_from, error_lines, load_info, render_session, require_lead, stale_form
+from webapp.jury.common import Errors, error_lines, form_lines, load_info, render_session, require_lead, stale_form
+from webapp.jury.forms import CloseItemForm, OpenSessionForm, hands_form
 from webapp.jury.views_member import back_to, info_of_item
 
 OUTCOME_DONE = {
@@ -44,14 +44,15 @@ def open_session(session_id: int) -> ResponseReturnValue:
     if not (info.leads(me) or (info.status == "planned" and info.is_member)):
         abort(403)
     errors: Errors = []
+    form = OpenSessionForm()
     if request.method == "POST":
-        present = set(_ids(request.form.getlist("present")))
-        chair = request.form.get("chair", "")
+        present = set(_ids(form.present.data))
+        chair = form.chair.data or ""
         errors = stale_form()
+        if not errors and not form.validate():
+            errors = form_lines(form)
         if not errors:
             try:
-                if not chair:
-                    raise InvalidInput("Bitte wählen Sie, wer die Sitzung leitet.", field="chair")
                 jury.open_session(fonds(), actor(), session_id, present, _ids([chair])[0])
             except PermissionDenied as exc:
                 errors = [(None, f"{exc} Wählen Sie sich selbst als Vorsitz oder bitten Sie die Geschäftsführung.")]
@@ -86,7 +87,8 @@ def _lead_item(item_id: int) -> SessionInfo:
 def show_of_hands(item_id: int) -> ResponseReturnValue:
     """The chair enters the votes given by show of hands for the present members."""
     info = _lead_item(item_id)
-    votes = {p.id: request.form.get(f"hand-{p.id}", "") for p in info.present}
+    form = hands_form(p.id for p in info.present)
+    votes = {p.id: form[f"hand-{p.id}"].data or "" for p in info.present}
     votes = {uid: c for uid, c in votes.items() if c}
     values = {f"hand-{item_id}-{uid}": c for uid, c in votes.items()}
     errors: Errors = stale_form()
@@ -108,20 +110,20 @@ def show_of_hands(item_id: int) -> ResponseReturnValue:
 def close_item(item_id: int) -> ResponseReturnValue:
     """The chair closes an item: count, decide (casting vote on a tie, optional amount)."""
     info = _lead_item(item_id)
-    casting = request.form.get("chair_casting", "")
+    form = CloseItemForm()
+    casting = form.chair_casting.data or ""
     values = {
         f"chair_casting-{item_id}": casting,
-        f"decided-{item_id}": request.form.get("amount", ""),
-        f"why-{item_id}": request.form.get("reason", ""),
+        f"decided-{item_id}": form.amount.typed,
+        f"why-{item_id}": form.reason.data or "",
     }
     errors: Errors = stale_form()
+    if not errors and not form.validate():
+        errors = form_lines(form, f"-{item_id}", rename={"amount": "decided"})
     if not errors:
         try:
-            if casting not in ("", "yes", "no"):
-                raise InvalidInput("Der Stichentscheid ist Ja oder Nein.", field="chair_casting")
-            amount = amount_from(request.form.get("amount", ""), "decided")
-            reason = fields.text(request.form, "reason", label="Begründung", max_len=MAX_TEXT, multiline=True) or None
-            result = jury.close_item(fonds(), actor(), item_id, casting or None, amount, (), reason)
+            reason = form.reason.data or None
+            result = jury.close_item(fonds(), actor(), item_id, casting or None, form.amount.data, (), reason)
         except FondsError as exc:
             errors = error_lines(exc, f"-{item_id}")
         else:

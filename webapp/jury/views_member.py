@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from fondsengine.errors import FondsError, InvalidInput
-from fondsengine.inputs import MAX_TEXT
+from fondsengine.errors import FondsError
 from fondsengine.jury import usecases as jury
 from fondsengine.jury.reads import SessionInfo, SessionLine, my_sessions, session_of_item
 from webapp import fields
 from webapp.errors import rerender_on_csrf
 from webapp.extensions import actor, fonds
 from webapp.jury import bp
-from webapp.jury.common import Errors, amount_from, error_lines, load_info, render_session, stale_form
+from webapp.jury.common import Errors, error_lines, form_lines, load_info, render_session, stale_form
+from webapp.jury.forms import AttendanceForm, ConflictForm, VoteForm, WithdrawConflictForm
 
 VOTE_SAVED = {
     "yes": "Ihre Stimme „Ja“ ist gespeichert.",
@@ -49,14 +49,15 @@ def index() -> ResponseReturnValue:
 def confirm(session_id: int) -> ResponseReturnValue:
     """An invited member says whether they come."""
     load_info(session_id)
-    coming = request.form.get("coming") == "ja"
+    form = AttendanceForm()
+    coming = form.coming.data == "ja"
     try:
         jury.confirm_attendance(fonds(), actor(), session_id, coming)
     except FondsError as exc:
         flash(str(exc), "error")
     else:
         flash("Danke, Sie haben zugesagt." if coming else "Danke, Sie haben abgesagt.", "success")
-    back = request.form.get("zurueck") == "sitzung"
+    back = form.zurueck.data == "sitzung"
     return redirect(url_for("jury.session", session_id=session_id) if back else url_for("jury.index"))
 
 
@@ -87,15 +88,15 @@ def back_to(info: SessionInfo, item_id: int, message: str) -> ResponseReturnValu
 def vote(item_id: int) -> ResponseReturnValue:
     """A member votes yes, no or abstain (optionally with an amount); changeable until the item is closed."""
     info = info_of_item(item_id)
-    values = {f"amount-{item_id}": request.form.get("amount", ""), f"choice-{item_id}": request.form.get("choice", "")}
+    form = VoteForm()
+    choice = form.choice.data or ""
+    values = {f"amount-{item_id}": form.amount.typed, f"choice-{item_id}": choice}
     errors: Errors = stale_form()
+    if not errors and not form.validate():
+        errors = form_lines(form, f"-{item_id}")
     if not errors:
-        choice = request.form.get("choice", "")
         try:
-            if choice not in VOTE_SAVED:
-                raise InvalidInput("Bitte wählen Sie Ja, Nein oder Enthaltung.", field="choice")
-            amount = amount_from(request.form.get("amount", ""), "amount")
-            jury.cast_vote(fonds(), actor(), item_id, choice, amount)
+            jury.cast_vote(fonds(), actor(), item_id, choice, form.amount.data)
         except FondsError as exc:
             errors = error_lines(exc, f"-{item_id}")
         else:
@@ -109,15 +110,15 @@ def vote(item_id: int) -> ResponseReturnValue:
 def conflict(item_id: int) -> ResponseReturnValue:
     """A member declares a conflict of interest (or the office records one for a member)."""
     info = info_of_item(item_id)
-    reason = request.form.get("reason", "").strip()
+    form = ConflictForm()
+    reason = form.reason.data or ""
     values = {f"reason-{item_id}": reason}
     errors: Errors = stale_form()
+    if not errors and not form.validate():
+        errors = form_lines(form, f"-{item_id}")
     if not errors:
-        user_id = fields.ident(request.form.get("user") or current_user.id) or abort(400)
+        user_id = fields.ident(form.user.data or current_user.id) or abort(400)
         try:
-            if not reason:
-                raise InvalidInput("Bitte nennen Sie kurz den Grund der Befangenheit.", field="reason")
-            fields.clean(reason, label="Grund", max_len=MAX_TEXT, multiline=True, field="reason")
             jury.declare_conflict(fonds(), actor(), item_id, user_id, reason)
         except FondsError as exc:
             errors = error_lines(exc, f"-{item_id}")
@@ -139,9 +140,10 @@ def conflict(item_id: int) -> ResponseReturnValue:
 def withdraw_conflict(item_id: int) -> ResponseReturnValue:
     """A member withdraws their declared conflict of interest (or the office one it recorded for a member)."""
     info = info_of_item(item_id)
+    form = WithdrawConflictForm()
     errors: Errors = stale_form()
     if not errors:
-        user_id = fields.ident(request.form.get("user") or current_user.id) or abort(400)
+        user_id = fields.ident(form.user.data or current_user.id) or abort(400)
         try:
             jury.withdraw_conflict(fonds(), actor(), item_id, user_id)
         except FondsError as exc:
