@@ -212,6 +212,53 @@ class HoursField(_ParsedField):
         return parse_hours(value, label=str(self.label.text))
 
 
+class WholeField(_ParsedField):
+    """A whole number of ASCII digits between `low` and `high` (no Unicode digits, no signs)."""
+
+    data: int | None
+
+    def __init__(self, label: str | None = None, validators: Any = None, *, low: int = 0, high: int = 1_000_000,
+                 **kw: Any) -> None:  # fmt: skip
+        super().__init__(label, validators, **kw)
+        self.low, self.high = low, high
+
+    def parse(self, value: str) -> int:
+        return parse_int(value, label=str(self.label.text), low=self.low, high=self.high)
+
+
+class IdField(_ParsedField):
+    """A database id posted by a hidden field or a select (`ident`): None when absent or malformed, so a
+    forged value is "nothing chosen" (with `required`, that message), never a 500."""
+
+    data: int | None
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.typed = str(valuelist[0]).strip() if valuelist else ""
+        self.data = ident(self.typed)
+        if self.data is None:
+            self.typed = ""
+
+    def parse(self, value: str) -> int | None:
+        return ident(value)
+
+
+class IdListField(Field):
+    """Several database ids under one name (checkboxes): the valid ones, at most 1,000; others are ignored."""
+
+    data: list[int]
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.data = idents(valuelist)
+
+    def _value(self) -> str:
+        return ""
+
+
+def stripped(value: Any) -> Any:
+    """WTForms filter: a text without the spaces around it (None stays None)."""
+    return value.strip() if isinstance(value, str) else value
+
+
 class DatabaseId(IntegerConverter):
     """The `<int:...>` URL part: ASCII digits, limited to what an INTEGER column holds (else 404, never a 500)."""
 
