@@ -93,9 +93,7 @@ def day(form: Mapping[str, Any], name: str, *, label: str = "Datum", required: s
     return parse_date(value, label=label, field=name)
 
 
-def whole(
-    form: Mapping[str, Any], name: str, *, label: str, low: int = 0, high: int = 1_000_000
-) -> int | None:
+def whole(form: Mapping[str, Any], name: str, *, label: str, low: int = 0, high: int = 1_000_000) -> int | None:
     """A whole number of ASCII digits within bounds, None when empty."""
     value = raw(form, name)
     return parse_int(value, label=label, low=low, high=high, field=name) if value else None
