@@ -19,6 +19,7 @@ from typing import Any
 
 from flask import Flask, render_template, request
 from flask.typing import ResponseReturnValue
+from werkzeug.datastructures import MultiDict
 from werkzeug.routing import IntegerConverter
 from wtforms import Field, Form
 from wtforms.form import BaseForm
@@ -250,6 +251,11 @@ class IdListField(Field):
 
     def _value(self) -> str:
         return ""
+
+
+def typed_values(form: BaseForm) -> MultiDict[str, str]:
+    """The values of a form as they were posted, to show it again (the CSRF token aside)."""
+    return MultiDict([(f.name, str(v)) for f in form for v in (f.raw_data or []) if f.name != "csrf_token"])
 
 
 def stripped(value: Any) -> Any:

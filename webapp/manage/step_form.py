@@ -16,7 +16,7 @@ from wtforms.validators import DataRequired
 
 from fondsengine.applications.queries import Action
 from fondsengine.inputs import MAX_TEXT
-from webapp.fields import EuroField, GermanDateField, IdField, IdListField, SafeText, stripped
+from webapp.fields import EuroField, GermanDateField, IdField, IdListField, SafeText, stripped, typed_values
 from webapp.manage.paper_votes import JURY_DECISIONS
 
 AMOUNT_REQUIRED = "Bitte geben Sie einen Betrag an."
@@ -86,7 +86,7 @@ class StepForm(FlaskForm):
 
     def shown(self) -> MultiDict[str, str]:
         """The values as typed, to show the form again (and for the paper record's counts)."""
-        return MultiDict([(f.name, str(v)) for f in self for v in (f.raw_data or []) if f.name != "csrf_token"])
+        return typed_values(self)
 
 
 def step_form(step: Action) -> StepForm:
