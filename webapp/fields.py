@@ -19,6 +19,7 @@ from typing import Any
 
 from flask import Flask, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from werkzeug.routing import IntegerConverter
 from wtforms import Field, Form
@@ -27,6 +28,7 @@ from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import TextInput
 
 from fondsengine.errors import InvalidInput
+from fondsengine.iban import normalise_iban
 from fondsengine.inputs import INT32, check_text, parse_date, parse_hours, parse_int
 from fondsengine.money import parse_euro
 
@@ -212,7 +214,7 @@ class HoursField(_ParsedField):
 
 
 class WholeField(_ParsedField):
-    """A whole number of ASCII digits between `low` and `high` (no Unicode digits, no signs)."""
+    """A whole number of ASCII digits between `low` and `high` (both inclusive)."""
 
     data: int | None
 
@@ -223,6 +225,54 @@ class WholeField(_ParsedField):
 
     def parse(self, value: str) -> int:
         return parse_int(value, label=str(self.label.text), low=self.low, high=self.high)
+
+
+class IbanField(_ParsedField):
+    """An IBAN (spaces allowed, any case); `data` is the normalised IBAN, checked as fondsengine.iban does."""
+
+    data: str | None
+
+    def parse(self, value: str) -> str:
+        return normalise_iban(value)
+
+
+class IdsField(Field):
+    """Several values under one name (checkboxes of ids); `data` holds the posted strings for `idents`."""
+
+    data: list[str]
+
+    def __init__(self, label: str | None = None, validators: Any = None, **kw: Any) -> None:
+        kw.setdefault("default", list)
+        super().__init__(label, validators, **kw)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.data = [str(v) for v in valuelist]
+
+
+class PostedForm(FlaskForm):
+    """A Flask-WTF form (CSRF, declared fields) on a page that also has fields generated from the
+    guideline or from the rows entered (cost rows, receipts, rule questions): `posted` holds the text
+    values of the whole post (no files) for the parser of those fields, which checks each one with the
+    readers above."""
+
+    posted: MultiDict[str, str]
+
+    def process(self, formdata: Any = None, obj: Any = None, data: Any = None, extra_filters: Any = None,
+                **kwargs: Any) -> None:  # fmt: skip
+        formdata = self.meta.wrap_formdata(self, formdata)
+        items = formdata.items(multi=True) if formdata is not None else ()
+        self.posted = MultiDict([(k, v) for k, v in items if isinstance(v, str)])
+        super().process(formdata, obj, data=data, extra_filters=extra_filters, **kwargs)
+
+
+class DatabaseId(IntegerConverter):
+    """The `<int:...>` URL part: ASCII digits, limited to what an INTEGER column holds (else 404, never a 500)."""
+
+    regex = r"[0-9]{1,10}"
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", INT32)
+        super().__init__(map, *args, **kwargs)
 
 
 class IdField(_ParsedField):
@@ -241,18 +291,6 @@ class IdField(_ParsedField):
         return ident(value)
 
 
-class IdListField(Field):
-    """Several database ids under one name (checkboxes): the valid ones, at most 1,000; others are ignored."""
-
-    data: list[int]
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        self.data = idents(valuelist)
-
-    def _value(self) -> str:
-        return ""
-
-
 def typed_values(form: BaseForm) -> MultiDict[str, str]:
     """The values of a form as they were posted, to show it again (the CSRF token aside)."""
     return MultiDict([(f.name, str(v)) for f in form for v in (f.raw_data or []) if f.name != "csrf_token"])
@@ -261,16 +299,6 @@ def typed_values(form: BaseForm) -> MultiDict[str, str]:
 def stripped(value: Any) -> Any:
     """WTForms filter: a text without the spaces around it (None stays None)."""
     return value.strip() if isinstance(value, str) else value
-
-
-class DatabaseId(IntegerConverter):
-    """The `<int:...>` URL part: ASCII digits, limited to what an INTEGER column holds (else 404, never a 500)."""
-
-    regex = r"[0-9]{1,10}"
-
-    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max", INT32)
-        super().__init__(map, *args, **kwargs)
 
 
 REFUSED = (

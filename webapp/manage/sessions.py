@@ -23,7 +23,7 @@ from fondsengine.jury.reads import STATUS_LABELS
 from webapp import fields
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
-from webapp.fields import IdField, IdListField, stripped
+from webapp.fields import IdField, IdsField, stripped
 from webapp.manage import bp
 from webapp.manage.common import Errors, error_list, require_any_fund, require_fund
 
@@ -58,7 +58,7 @@ class CirculationForm(FlaskForm):
     """A vote by circulation: the fund, the ticked applications and the deadline."""
 
     fonds = StringField("Fonds", filters=[stripped])
-    application = IdListField("Anträge")
+    application = IdsField("Anträge")
     deadline_day = StringField("Frist (Datum)")
     deadline_time = StringField("Frist (Uhrzeit)")
 
@@ -66,14 +66,14 @@ class CirculationForm(FlaskForm):
 class AgendaForm(FlaskForm):
     """The applications ticked to put on a session's agenda."""
 
-    application = IdListField("Anträge")
+    application = IdsField("Anträge")
 
 
 class ScheduleForm(FlaskForm):
     """The session and the applications ticked in the queue."""
 
     session_id = IdField("Jurysitzung")
-    auswahl = IdListField("Auswahl")
+    auswahl = IdsField("Auswahl")
 
 
 @bp.route("/sitzungen", methods=["GET", "POST"])
@@ -144,7 +144,7 @@ def start_circulation() -> ResponseReturnValue:
     fund_id = form.fonds.data or funds[0].id
     require_fund(fund_id)
     values = {k: str(form[k].data or "") for k in ("deadline_day", "deadline_time")}
-    chosen = form.application.data or []
+    chosen = fields.idents(form.application.data)
     errors: Errors = [(None, CSRF_MESSAGE)] if csrf_failed() else []
     if not errors:
         try:
@@ -181,7 +181,7 @@ def session(session_id: int) -> ResponseReturnValue:
         if csrf_failed():
             errors = [(None, CSRF_MESSAGE)]
         else:
-            chosen = AgendaForm().application.data or []
+            chosen = fields.idents(AgendaForm().application.data)
             if not chosen:
                 errors = [(None, "Bitte wählen Sie mindestens einen Antrag aus.")]
             added = 0
@@ -239,7 +239,7 @@ def schedule_selected() -> ResponseReturnValue:
         flash("Bitte wählen Sie eine Jurysitzung.", "error")
         return redirect(url_for("manage.queue"))
     require_fund(_session_fund(session_id))
-    chosen = form.auswahl.data or []
+    chosen = fields.idents(form.auswahl.data)
     if not chosen:
         flash("Bitte wählen Sie mindestens einen Antrag aus.", "error")
     added = 0

@@ -16,7 +16,7 @@ from wtforms.validators import DataRequired
 
 from fondsengine.applications.queries import Action
 from fondsengine.inputs import MAX_TEXT
-from webapp.fields import EuroField, GermanDateField, IdField, IdListField, SafeText, stripped, typed_values
+from webapp.fields import EuroField, GermanDateField, IdField, IdsField, SafeText, stripped, typed_values
 from webapp.manage.paper_votes import JURY_DECISIONS
 
 AMOUNT_REQUIRED = "Bitte geben Sie einen Betrag an."
@@ -68,7 +68,7 @@ def _fields(step: Action) -> dict[str, Field]:
     if step.trigger in JURY_DECISIONS:
         for name, label in (("yes", "Ja-Stimmen"), ("no", "Nein-Stimmen"), ("abstain", "Enthaltungen")):
             out[name] = StringField(label, validators=[SafeText(20)])  # counted by paper_votes.record_on_paper
-        out["left_room"] = IdListField("Haben den Raum verlassen")
+        out["left_room"] = IdsField("Haben den Raum verlassen")
         out["chair_casting"] = _text("Stichentscheid", 20)
     return out
 
