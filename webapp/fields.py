@@ -275,6 +275,32 @@ class DatabaseId(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+class IdField(_ParsedField):
+    """A database id posted by a hidden field or a select (`ident`): None when absent or malformed, so a
+    forged value is "nothing chosen" (with `required`, that message), never a 500."""
+
+    data: int | None
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.typed = str(valuelist[0]).strip() if valuelist else ""
+        self.data = ident(self.typed)
+        if self.data is None:
+            self.typed = ""
+
+    def parse(self, value: str) -> int | None:
+        return ident(value)
+
+
+def typed_values(form: BaseForm) -> MultiDict[str, str]:
+    """The values of a form as they were posted, to show it again (the CSRF token aside)."""
+    return MultiDict([(f.name, str(v)) for f in form for v in (f.raw_data or []) if f.name != "csrf_token"])
+
+
+def stripped(value: Any) -> Any:
+    """WTForms filter: a text without the spaces around it (None stays None)."""
+    return value.strip() if isinstance(value, str) else value
+
+
 REFUSED = (
     "Ihre Eingabe enthält ein Zeichen, das nicht gespeichert werden kann (ein Nullzeichen), oder ist viel "
     "zu lang. Es wurde nichts gespeichert. Bitte gehen Sie zurück und korrigieren Sie die Eingabe."

@@ -207,6 +207,11 @@ def _forms(w: World, tmp_path: Path) -> dict[str, Form]:
     decisions.request_changes(w.fonds, Actor(w.office), asked, "Bitte ein zweites Angebot.")
     pdf = CheckedFile("angebot.pdf", "application/pdf", simple_pdf())
     offer = add_attachment(w.fonds, Actor(w.bert), submitted, as_input(pdf, "cost_estimate"))
+    in_review = draft_for(w, w.bert, title="In Prüfung")  # the office's steps with a form (issue 11)
+    apps.submit(w.fonds, Actor(w.bert), in_review)
+    decisions.start_review(w.fonds, Actor(w.office), in_review)
+    to_start = draft_for(w, w.bert, title="Zu prüfen")
+    apps.submit(w.fonds, Actor(w.bert), to_start)
     j = build_jury(w, tmp_path)
     org = organisations.create_organisation(w.fonds, Actor(w.anna), "Fuzz-Verein", "association")
     opened(j)
@@ -308,6 +313,24 @@ def _forms(w: World, tmp_path: Path) -> dict[str, Form]:
              after=[f"/antraege/{asked}"]),
         Form("los-pool", "bert@example.org", "/konto/jury", {"fund": QF, "step": "join", "group": "resident"},
              ("fund", "step", "group"), after=["/konto/jury"]),
+        Form("schritt-buero", office, f"/verwaltung/antraege/{to_start}/schritt",
+             {"trigger": "start_review", "from_state": "submitted"}, ("trigger", "from_state"),
+             after=[f"/verwaltung/antraege/{to_start}"]),
+        Form("pruefung", office, f"/verwaltung/antraege/{in_review}/pruefung",
+             {"r-complete": "ok", "n-complete": "Unterschrieben.", "r-area": "ok"},
+             ("r-complete", "n-complete", "r-area", "n-area", "abschliessen"),
+             after=[f"/verwaltung/antraege/{in_review}"]),
+        Form("bewilligen-buero", office, f"/verwaltung/antraege/{in_review}/aktion/decide_approve",
+             {"amount": "", "reason": "", "conditions_extra": ""},
+             ("amount", "reason", "condition", "conditions_extra"),
+             after=[f"/verwaltung/antraege/{in_review}"]),
+        Form("regel-grenze", office, f"/verwaltung/antraege/{submitted}/regel-grenze",
+             {"code": "max_amount", "reason": "Begründet."}, ("code", "reason"), after=detail),
+        Form("wiederholung", office, f"/verwaltung/antraege/{submitted}/wiederholung",
+             {"continues_file_number": "BQS-2025-0001"}, ("continues_file_number",), after=detail),
+        Form("auszahlungen", office, f"/verwaltung/auszahlungen?fonds={QF}", {"payment_id": "1"}, ("payment_id",)),
+        Form("sitzung-tagesordnung", office, f"/verwaltung/sitzungen/{j.session_id}",
+             {"application": str(submitted)}, ("application",)),
         Form("url-ids", anna, "/antraege/99999999999999999999", {}, (), method="GET"),
         # issue 11: the remaining jury, organisation, account and language forms (Flask-WTF now)
         Form("jury-zusage", "kim@example.org", f"/jury/sitzungen/{j.session_id}/zusage",
@@ -407,6 +430,8 @@ FORM_NAMES = [
     "jury-schliessen", "richtlinie-entwurf", "richtlinie-beschluss", "url-ids",
     "nachricht-teilen", "antwort", "los-pool", "jury-kommentar", "jury-bewertung", "umlauf-starten", "losziehung",
     "organisation", "organisation-mitglied",
+    "schritt-buero", "pruefung", "bewilligen-buero", "regel-grenze", "wiederholung", "auszahlungen",
+    "sitzung-tagesordnung",
     # last: the language switch and the opening of the session change what the forms before them see
     "jury-zusage", "jury-handzeichen", "organisation-vertretung", "organisation-entfernen", "antrag-organisation",
     "benachrichtigungen", "sprache", "sitzung-eroeffnen",

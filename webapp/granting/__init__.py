@@ -6,17 +6,23 @@ The views only shape input; who may grant, the amounts and the letters are the e
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
+from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
+from wtforms import StringField, TextAreaField
+from wtforms.validators import DataRequired
 
 from fondsengine.applications import decisions, granting
 from fondsengine.errors import FondsError, InvalidInput, NotFound, PermissionDenied
 from fondsengine.inputs import MAX_TEXT
-from webapp import fields
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
+from webapp.fields import EuroField, GermanDateField, SafeText, stripped, typed_values
+from webapp.form_errors import engine_errors, summary_errors
 
 bp = Blueprint("granting", __name__, url_prefix="/bewilligung")
 Errors = list[tuple[str | None, str]]
@@ -56,10 +62,25 @@ def application(application_id: int) -> ResponseReturnValue:
     return _page(application_id, [], MultiDict())
 
 
-def _text(
-    form: MultiDict[str, str], name: str, label: str, *, required: str | None = None, max_len: int = MAX_TEXT
-) -> str:
-    return fields.text(form, name, label=label, max_len=max_len, multiline=max_len == MAX_TEXT, required=required)
+def _long_text(label: str, *, required: str | None = None) -> TextAreaField:
+    validators: list[Any] = [DataRequired(required)] if required else []
+    return TextAreaField(label, validators=[*validators, SafeText(MAX_TEXT, multiline=True)], filters=[stripped])
+
+
+class GrantForm(FlaskForm):
+    """The grant: amount (empty: as recommended), reason, conditions (one a line), date and file number."""
+
+    amount = EuroField("Betrag")
+    reason = _long_text("Begründung")
+    conditions = _long_text("Auflagen")
+    granted_on = GermanDateField("Datum")
+    grant_file_number = StringField("Aktenzeichen", validators=[SafeText(80)], filters=[stripped])
+
+
+class RefuseForm(FlaskForm):
+    """The refusal with its reasons."""
+
+    reasons = _long_text("Gründe", required="Bitte nennen Sie die Gründe der Ablehnung.")
 
 
 def _step(application_id: int) -> str | None:
@@ -69,15 +90,15 @@ def _step(application_id: int) -> str | None:
         abort(404)
 
 
-def _grant(application_id: int, form: MultiDict[str, str]) -> None:
-    conditions = [line.strip() for line in _text(form, "conditions", "Auflagen").splitlines() if line.strip()]
+def _grant(application_id: int, form: GrantForm) -> None:
+    conditions = [line.strip() for line in (form.conditions.data or "").splitlines() if line.strip()]
     if _step(application_id) == granting.EXTERNAL_TRIGGER:  # above the jury's limit: no recommendation
         decisions.external_approve(
             fonds(),
             actor(),
             application_id,
-            amount_cents=fields.euro(form, "amount"),
-            reason=_text(form, "reason", "Begründung") or None,
+            amount_cents=form.amount.data,
+            reason=form.reason.data or None,
             conditions=conditions,
         )
         return
@@ -85,16 +106,16 @@ def _grant(application_id: int, form: MultiDict[str, str]) -> None:
         fonds(),
         actor(),
         application_id,
-        granted_on=fields.day(form, "granted_on") or fonds().clock.now().date(),  # empty: today
-        grant_file_number=_text(form, "grant_file_number", "Aktenzeichen", max_len=80),
-        amount_cents=fields.euro(form, "amount"),
-        reason=_text(form, "reason", "Begründung") or None,
+        granted_on=form.granted_on.data or fonds().clock.now().date(),  # empty: today
+        grant_file_number=form.grant_file_number.data or "",
+        amount_cents=form.amount.data,
+        reason=form.reason.data or None,
         conditions=conditions,
     )
 
 
-def _refuse(application_id: int, form: MultiDict[str, str]) -> None:
-    reasons = _text(form, "reasons", "Gründe", required="Bitte nennen Sie die Gründe der Ablehnung.")
+def _refuse(application_id: int, form: RefuseForm) -> None:
+    reasons = form.reasons.data or ""
     if _step(application_id) == granting.EXTERNAL_TRIGGER:
         decisions.external_reject(fonds(), actor(), application_id, reasons)
     else:
@@ -106,15 +127,20 @@ def _refuse(application_id: int, form: MultiDict[str, str]) -> None:
 @rerender_on_csrf
 def decide(application_id: int, decision: str) -> ResponseReturnValue:
     """Grant (amount, conditions, file number) or refuse (reasons); the letter goes out in the body's name."""
-    form: MultiDict[str, str] = MultiDict(request.form)
+    form: GrantForm | RefuseForm = GrantForm() if decision == "bewilligen" else RefuseForm()
     if csrf_failed():
-        return _page(application_id, [(None, CSRF_MESSAGE)], form, 400)
+        return _page(application_id, [(None, CSRF_MESSAGE)], typed_values(form), 400)
+    if not form.validate():
+        return _page(application_id, summary_errors(form), typed_values(form), 400)
     try:
-        (_grant if decision == "bewilligen" else _refuse)(application_id, form)
+        if isinstance(form, GrantForm):
+            _grant(application_id, form)
+        else:
+            _refuse(application_id, form)
     except InvalidInput as exc:
-        return _page(application_id, [(exc.field, exc.message)], form, 400)
+        return _page(application_id, engine_errors(form, exc), typed_values(form), 400)
     except FondsError as exc:
-        return _page(application_id, [(None, str(exc))], form, 400)
+        return _page(application_id, [(None, str(exc))], typed_values(form), 400)
     done = "Die Bewilligung ist erteilt" if decision == "bewilligen" else "Die Ablehnung ist erteilt"
     flash(f"{done}; der Bescheid geht an die Antragstellerin / den Antragsteller.", "success")
     return redirect(url_for("granting.queue"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
+from wtforms import TextAreaField
 
 from fondsengine.applications.service import correct_application, correctable
 from fondsengine.errors import FondsError
@@ -16,10 +17,18 @@ from webapp import fields
 from webapp.applicant.forms import checkbox_names, parse_form, state_from_application
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
+from webapp.fields import PostedForm
 from webapp.manage import bp
 from webapp.manage.application import load_for_office
 from webapp.manage.common import Errors, error_list
 from webapp.manage.paper import render_office_form
+
+
+class CorrectionForm(PostedForm):
+    """The reason of the correction (the applicant reads it); the application's fields go through
+    parse_form (`posted`), as on the paper form."""
+
+    reason = TextAreaField("Begründung")
 
 
 @bp.route("/antraege/<int:application_id>/korrigieren", methods=["GET", "POST"])
@@ -36,13 +45,14 @@ def correct(application_id: int) -> ResponseReturnValue:
     state = state_from_application(app, guideline)
     reason = ""
     if request.method == "POST":
-        data, state = parse_form(request.form, guideline, checkbox_names(guideline))
-        reason = fields.raw(request.form, "reason")
+        form = CorrectionForm()
+        data, state = parse_form(form.posted, guideline, checkbox_names(guideline))
+        reason = str(form.reason.data or "").strip()
         if csrf_failed():
             errors = [(None, CSRF_MESSAGE)]
         elif data is not None:
             try:
-                reason = fields.text(request.form, "reason", label="Begründung", max_len=MAX_TEXT, multiline=True)
+                reason = fields.clean(reason, label="Begründung", max_len=MAX_TEXT, multiline=True, field="reason")
                 changed = correct_application(fonds(), actor(), application_id, data, reason=reason)
             except FondsError as exc:
                 errors = error_list(exc)

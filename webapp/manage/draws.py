@@ -2,19 +2,39 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
+from flask_wtf import FlaskForm
+from wtforms import StringField
 
-from fondsengine.errors import FondsError, InvalidInput
+from fondsengine.errors import FondsError
 from fondsengine.jury.draw import random_seed
 from fondsengine.jury.draw_records import office_draws
 from fondsengine.jury.members import draw_members
-from webapp import fields
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
+from webapp.fields import GermanDateField, SafeText, WholeField, stripped
+from webapp.form_errors import engine_errors, summary_errors
 from webapp.manage import bp
-from webapp.manage.common import Errors, error_list, require_any_fund, require_fund, today
+from webapp.manage.common import Errors, require_any_fund, require_fund, today
+
+SIZE_REQUIRED = "Bitte geben Sie an, wie viele Mitglieder gelost werden."
+
+
+def draw_form(groups: Sequence[tuple[str, str]]) -> FlaskForm:
+    """How many to draw (in all and per group of the guideline), the seed and the start of the term."""
+    items: dict[str, Any] = {
+        "size": WholeField("Anzahl", low=1, high=1000, required=SIZE_REQUIRED),
+        "seed": StringField("Startwert", validators=[SafeText(200)], filters=[stripped]),
+        "term_from": GermanDateField("Amtszeit ab"),
+    }
+    items.update({f"group-{g}": WholeField(label, high=1000) for g, label in groups})
+    form: FlaskForm = type("DrawForm", (FlaskForm,), items)()
+    return form
 
 
 @bp.route("/losziehung", methods=["GET", "POST"])
@@ -27,24 +47,20 @@ def draws() -> ResponseReturnValue:
     require_fund(fund_id)
     page = office_draws(fonds(), actor(), fund_id)
     errors: Errors = []
-    values = {k: request.form.get(k, "") for k in ("size", "seed", "term_from")}
-    values.update({f"group-{g}": request.form.get(f"group-{g}", "") for g, _ in page.groups})
+    form = draw_form(page.groups)
+    values = {f.name: str((f.raw_data or [""])[0]) for f in form if f.name != "csrf_token"}
     if request.method == "POST":
         errors = [(None, CSRF_MESSAGE)] if csrf_failed() else []
-        if not errors:
+        if not errors and not form.validate():
+            errors = summary_errors(form)
+        elif not errors:
+            counts = {g: form[f"group-{g}"].data for g, _label in page.groups}
+            per_group = {g: n for g, n in counts.items() if n is not None} or None
             try:
-                size = fields.whole(request.form, "size", label="Anzahl", low=1, high=1000)
-                if size is None:
-                    raise InvalidInput("Bitte geben Sie an, wie viele Mitglieder gelost werden.", field="size")
-                counts = {
-                    g: fields.whole(request.form, f"group-{g}", label=label, high=1000) for g, label in page.groups
-                }
-                per_group = {g: n for g, n in counts.items() if n is not None} or None
-                seed = fields.text(request.form, "seed", label="Startwert", max_len=200) or ""
-                term_from = fields.day(request.form, "term_from", label="Amtszeit ab") or today()
-                draw_members(fonds(), actor(), fund_id, size, seed, per_group=per_group, term_from=term_from)
+                draw_members(fonds(), actor(), fund_id, form["size"].data, form["seed"].data or "",
+                             per_group=per_group, term_from=form["term_from"].data or today())  # fmt: skip
             except FondsError as exc:
-                errors = error_list(exc)
+                errors = engine_errors(form, exc)
             else:
                 flash("Die Losziehung ist aufgezeichnet; die Gelosten sind in die Jury berufen.", "success")
                 return redirect(url_for("manage.draws", fonds=fund_id))

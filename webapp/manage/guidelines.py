@@ -20,10 +20,10 @@ from wtforms import StringField, TextAreaField
 from fondsengine.errors import FondsError, InvalidInput, NotFound
 from fondsengine.funds import drafts
 from fondsengine.storage import StorageError
-from webapp import fields, uploads
+from webapp import uploads
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
-from webapp.fields import SafeText
+from webapp.fields import GermanDateField, SafeText
 from webapp.form_errors import summary_errors
 from webapp.manage import bp
 from webapp.manage.common import Errors, FundChoice, error_list, require_any_fund, require_fund, today
@@ -41,7 +41,9 @@ class DraftForm(FlaskForm):
 class AdoptForm(FlaskForm):
     """The council decision that adopts a draft."""
 
-    council_date = StringField("Datum des Ratsbeschlusses", validators=[SafeText(20)])
+    council_date = GermanDateField(
+        "Datum des Ratsbeschlusses", required="Bitte geben Sie das Datum des Ratsbeschlusses an."
+    )
     council_reference = StringField("Aktenzeichen oder Drucksache des Beschlusses", validators=[SafeText(200)])
     decision = FileField("Beschluss (PDF, JPEG oder PNG)")
 
@@ -232,10 +234,7 @@ def guideline_preview(draft_id: int) -> ResponseReturnValue:
             errors = summary_errors(form, skip=())
         else:
             try:
-                council_date = fields.day(
-                    request.form, "council_date", label="Datum des Ratsbeschlusses",
-                    required="Bitte geben Sie das Datum des Ratsbeschlusses an.",
-                )  # fmt: skip
+                council_date = form.council_date.data
                 assert isinstance(council_date, date)
                 upload = request.files.get("decision")
                 if upload is None or not upload.filename:
@@ -268,7 +267,7 @@ def guideline_preview(draft_id: int) -> ResponseReturnValue:
         flash(exc.message, "error")
         return redirect(url_for("manage.guideline_draft", draft_id=draft_id))
     if not form.is_submitted():
-        form.council_date.data = today().isoformat()
+        form.council_date.typed = today().isoformat()
     return render_template(
         "manage/guideline_preview.html",
         fund_id=draft.fund_id,

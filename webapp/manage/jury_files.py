@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, request, url_for
+from flask import flash, redirect, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
+from flask_wtf import FlaskForm
+from wtforms import StringField
 
 from fondsengine.errors import FondsError
 from fondsengine.jury.papers_files import release_to_jury
 from webapp.extensions import actor, fonds
+from webapp.fields import stripped
 from webapp.manage import bp
 from webapp.manage.common import error_list
+
+
+class ReleaseForm(FlaskForm):
+    """Release to the jury (freigeben=1) or take back (anything else)."""
+
+    freigeben = StringField("Freigeben", filters=[stripped])
 
 
 @bp.route("/antraege/<int:application_id>/anhaenge/<int:attachment_id>/jury", methods=["POST"])
@@ -20,7 +29,7 @@ def release_attachment(application_id: int, attachment_id: int) -> ResponseRetur
     from webapp.manage.application import load_for_office, render_application
 
     load_for_office(application_id)
-    released = request.form.get("freigeben", "") == "1"
+    released = ReleaseForm().freigeben.data == "1"
     try:
         release_to_jury(fonds(), actor(), application_id, attachment_id, released=released)
     except FondsError as exc:

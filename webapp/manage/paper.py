@@ -12,6 +12,7 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
+from wtforms import StringField
 
 from fondsengine.applications.service import PaperPerson, enter_paper_application
 from fondsengine.errors import FondsError
@@ -21,6 +22,7 @@ from webapp import fields
 from webapp.applicant.forms import AREA_LINKS, CORE_FIELDS, FormState, checkbox_names, parse_form
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
+from webapp.fields import PostedForm
 from webapp.manage import bp
 from webapp.manage.common import Errors, error_list, require_any_fund, require_fund
 
@@ -33,6 +35,15 @@ def _guideline(fund_id: str) -> Guideline:
         return f.catalog.current(s, fund_id)[2]
 
 
+class PaperForm(PostedForm):
+    """The person the paper application is for (checked in the view), the idempotency token; the
+    application's own fields come from the guideline and go through parse_form (`posted`)."""
+
+    person_name = StringField("Name")
+    person_email = StringField("E-Mail-Adresse")
+    form_token = StringField("Formular")
+
+
 @bp.route("/papierantrag", methods=["GET", "POST"])
 @login_required
 @rerender_on_csrf
@@ -43,11 +54,12 @@ def paper() -> ResponseReturnValue:
     require_fund(fund_id)
     guideline = _guideline(fund_id)
     errors: Errors = []
-    person = {k: request.form.get(k, "").strip() for k in ("person_name", "person_email")}
-    token = fields.form_token(request.form)
+    form = PaperForm()
+    person = {k: str(form[k].data or "").strip() for k in ("person_name", "person_email")}
+    token = fields.form_token({"form_token": form.form_token.data})
     state = FormState()
     if request.method == "POST":
-        data, state = parse_form(request.form, guideline, checkbox_names(guideline))
+        data, state = parse_form(form.posted, guideline, checkbox_names(guideline))
         if csrf_failed():
             errors = [(None, CSRF_MESSAGE)]
         elif data is not None:

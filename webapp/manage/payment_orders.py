@@ -7,14 +7,15 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
+from flask_wtf import FlaskForm
 
 from fondsengine.errors import FondsError
 from fondsengine.money import to_decimal
 from fondsengine.payments import service as payments
 from fondsengine.payments.orders import PaymentOrder, open_payment_requests
-from webapp import fields
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
+from webapp.fields import IdField
 from webapp.manage import bp
 from webapp.manage.application import PAYMENT_KINDS
 from webapp.manage.common import Errors, error_list, require_any_fund, require_fund
@@ -50,6 +51,12 @@ def _rows(fund_id: str) -> list[list[Any]]:
     ]
 
 
+class PaidForm(FlaskForm):
+    """One open payment request to book as paid (its amount and kind are the request's)."""
+
+    payment_id = IdField("Anforderung")
+
+
 @bp.route("/auszahlungen", methods=["GET", "POST"])
 @login_required
 @rerender_on_csrf
@@ -61,7 +68,7 @@ def payment_orders() -> ResponseReturnValue:
         if csrf_failed():
             errors = [(None, CSRF_MESSAGE)]
         else:
-            chosen = {r.id: r for r in open_requests(fund_id)}.get(fields.ident(request.form.get("payment_id")) or 0)
+            chosen = {r.id: r for r in open_requests(fund_id)}.get(PaidForm().payment_id.data or 0)
             if chosen is None:
                 errors = [(None, "Diese Auszahlungsanforderung ist nicht mehr offen.")]
             else:

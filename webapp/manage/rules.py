@@ -3,18 +3,33 @@ reason, link the earlier funded project it continues (use cases in fondsengine.a
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
+from flask_wtf import FlaskForm
+from wtforms import StringField, TextAreaField
 
 from fondsengine.applications.limits import lift_limit
 from fondsengine.applications.repeats import link_repeat
 from fondsengine.errors import FondsError, PermissionDenied
 from fondsengine.inputs import MAX_TEXT
-from webapp import fields
 from webapp.extensions import actor, fonds
+from webapp.fields import SafeText, stripped
+from webapp.form_errors import engine_errors, summary_errors
 from webapp.manage import bp
-from webapp.manage.common import error_list
+
+
+class LiftForm(FlaskForm):
+    """Which soft limit, and the written reason the deciding body accepts."""
+
+    code = StringField("Grenze", validators=[SafeText(64)], filters=[stripped])
+    reason = TextAreaField("Begründung", validators=[SafeText(MAX_TEXT, multiline=True)], filters=[stripped])
+
+
+class RepeatForm(FlaskForm):
+    """The file number of the earlier funded project."""
+
+    continues_file_number = StringField("Aktenzeichen", validators=[SafeText(40)], filters=[stripped])
 
 
 @bp.route("/antraege/<int:application_id>/regel-grenze", methods=["POST"])
@@ -24,14 +39,15 @@ def lift_soft_limit(application_id: int) -> ResponseReturnValue:
     from webapp.manage.application import load_for_office, render_application
 
     load_for_office(application_id)
+    form = LiftForm()
+    if not form.validate_on_submit():
+        return render_application(application_id, summary_errors(form), 400)
     try:
-        code = fields.text(request.form, "code", label="Grenze", max_len=64)
-        reason = fields.text(request.form, "reason", label="Begründung", max_len=MAX_TEXT, multiline=True)
-        lift_limit(fonds(), actor(), application_id, code, reason)
+        lift_limit(fonds(), actor(), application_id, form.code.data or "", form.reason.data or "")
     except PermissionDenied:
         abort(403)
     except FondsError as exc:
-        return render_application(application_id, error_list(exc), 400)
+        return render_application(application_id, engine_errors(form, exc), 400)
     flash("Die Grenze ist mit Begründung aufgehoben; die Bewilligung nennt die Begründung.", "success")
     return redirect(url_for("manage.application", application_id=application_id, _anchor="regeln"))
 
@@ -43,13 +59,15 @@ def link_earlier_project(application_id: int) -> ResponseReturnValue:
     from webapp.manage.application import load_for_office, render_application
 
     load_for_office(application_id)
+    form = RepeatForm()
+    if not form.validate_on_submit():
+        return render_application(application_id, summary_errors(form), 400)
     try:
-        number = fields.text(request.form, "continues_file_number", label="Aktenzeichen", max_len=40)
-        count = link_repeat(fonds(), actor(), application_id, number)
+        count = link_repeat(fonds(), actor(), application_id, form.continues_file_number.data or "")
     except PermissionDenied:
         abort(403)
     except FondsError as exc:
-        return render_application(application_id, error_list(exc), 400)
+        return render_application(application_id, engine_errors(form, exc), 400)
     flash(f"Verknüpft: das Projekt wurde schon {count}-mal gefördert; die Regeln für Wiederholungen gelten.",
           "success")  # fmt: skip
     return redirect(url_for("manage.application", application_id=application_id, _anchor="regeln"))

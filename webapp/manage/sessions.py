@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
+from flask_wtf import FlaskForm
+from wtforms import StringField
 
 from fondsengine.applications import decisions
 from fondsengine.clock import local_date
@@ -21,6 +23,7 @@ from fondsengine.jury.reads import STATUS_LABELS
 from webapp import fields
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
+from webapp.fields import IdField, IdsField, stripped
 from webapp.manage import bp
 from webapp.manage.common import Errors, error_list, require_any_fund, require_fund
 
@@ -43,6 +46,36 @@ def parse_start(day: str, time: str) -> datetime:
     return local.replace(tzinfo=BERLIN)
 
 
+class PlanForm(FlaskForm):
+    """A new jury session: day, time (18:00 when empty) and place (checked in the view, in this order)."""
+
+    day = StringField("Datum")
+    time = StringField("Uhrzeit")
+    place = StringField("Ort")
+
+
+class CirculationForm(FlaskForm):
+    """A vote by circulation: the fund, the ticked applications and the deadline."""
+
+    fonds = StringField("Fonds", filters=[stripped])
+    application = IdsField("Anträge")
+    deadline_day = StringField("Frist (Datum)")
+    deadline_time = StringField("Frist (Uhrzeit)")
+
+
+class AgendaForm(FlaskForm):
+    """The applications ticked to put on a session's agenda."""
+
+    application = IdsField("Anträge")
+
+
+class ScheduleForm(FlaskForm):
+    """The session and the applications ticked in the queue."""
+
+    session_id = IdField("Jurysitzung")
+    auswahl = IdsField("Auswahl")
+
+
 @bp.route("/sitzungen", methods=["GET", "POST"])
 @login_required
 @rerender_on_csrf
@@ -52,7 +85,8 @@ def sessions() -> ResponseReturnValue:
     fund_id = request.values.get("fonds") or funds[0].id
     require_fund(fund_id)
     errors: Errors = []
-    values = {k: request.form.get(k, "") for k in ("day", "time", "place")}
+    form = PlanForm()
+    values = {k: str(form[k].data or "") for k in ("day", "time", "place")}
     if request.method == "POST":
         if csrf_failed():
             errors = [(None, CSRF_MESSAGE)]
@@ -106,10 +140,11 @@ def _sessions_page(
 def start_circulation() -> ResponseReturnValue:
     """Start a vote by circulation on the ticked reviewed applications, with a deadline."""
     funds = require_any_fund()
-    fund_id = request.form.get("fonds") or funds[0].id
+    form = CirculationForm()
+    fund_id = form.fonds.data or funds[0].id
     require_fund(fund_id)
-    values = {k: request.form.get(k, "") for k in ("deadline_day", "deadline_time")}
-    chosen = fields.idents(request.form.getlist("application"))
+    values = {k: str(form[k].data or "") for k in ("deadline_day", "deadline_time")}
+    chosen = fields.idents(form.application.data)
     errors: Errors = [(None, CSRF_MESSAGE)] if csrf_failed() else []
     if not errors:
         try:
@@ -146,7 +181,7 @@ def session(session_id: int) -> ResponseReturnValue:
         if csrf_failed():
             errors = [(None, CSRF_MESSAGE)]
         else:
-            chosen = fields.idents(request.form.getlist("application"))
+            chosen = fields.idents(AgendaForm().application.data)
             if not chosen:
                 errors = [(None, "Bitte wählen Sie mindestens einen Antrag aus.")]
             added = 0
@@ -198,12 +233,13 @@ def invite(session_id: int) -> ResponseReturnValue:
 def schedule_selected() -> ResponseReturnValue:
     """Put the applications ticked in the queue on one session's agenda (each through the engine)."""
     require_any_fund()
-    session_id = fields.ident(request.form.get("session_id", ""))
+    form = ScheduleForm()
+    session_id = form.session_id.data
     if session_id is None:
         flash("Bitte wählen Sie eine Jurysitzung.", "error")
         return redirect(url_for("manage.queue"))
     require_fund(_session_fund(session_id))
-    chosen = fields.idents(request.form.getlist("auswahl"))
+    chosen = fields.idents(form.auswahl.data)
     if not chosen:
         flash("Bitte wählen Sie mindestens einen Antrag aus.", "error")
     added = 0
