@@ -32,6 +32,7 @@ annotated field types raising PydanticCustomError with the sentences they use to
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import difflib
 import typing
@@ -167,9 +168,7 @@ class Wording:
     missing: Callable[[str, Any], str]  # key, the data of the mapping it is missing from
     not_mapping: Callable[[Loc], str]
     types: Mapping[str, Say]  # pydantic error type -> message
-    suggest: Callable[[str, Collection[str], set[str]], str | None] = (
-        lambda key, known, used: closest(key, known)
-    )
+    suggest: Callable[[str, Collection[str], set[str]], str | None] = lambda key, known, used: closest(key, known)
 
 
 def _model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
@@ -207,6 +206,12 @@ def _where(error: ErrorDetails) -> Loc:
     return (*loc, index) if isinstance(index, int) else loc
 
 
+def _has(node: Any, part: str | int) -> bool:
+    if isinstance(node, list):
+        return isinstance(part, int) and 0 <= part < len(node)
+    return isinstance(node, dict) and part in node
+
+
 def _without(value: Any, locs: Iterable[Loc]) -> Any:
     """A copy of value with the parts at locs removed (the deepest existing part of each)."""
     value = copy.deepcopy(value)
@@ -215,13 +220,11 @@ def _without(value: Any, locs: Iterable[Loc]) -> Any:
         reach: Loc = ()
         node = value
         for part in loc:
-            if isinstance(node, dict) and part in node or (
-                isinstance(node, list) and isinstance(part, int) and part < len(node)
-            ):
-                reach, node = (*reach, part), node[part]
-            else:
+            if not _has(node, part):
                 break
+            reach, node = (*reach, part), node[part]
         targets.add(reach)
+
     def order(t: Loc) -> tuple[int, int]:  # deepest first, later list elements first
         return len(t), t[-1] if t and isinstance(t[-1], int) else -1
 
@@ -229,10 +232,8 @@ def _without(value: Any, locs: Iterable[Loc]) -> Any:
         if not loc:
             return None
         parent = Located(value, {}).get(loc[:-1])
-        try:
+        with contextlib.suppress(KeyError, IndexError, TypeError):  # gone with an enclosing part
             del parent[loc[-1]]
-        except (KeyError, IndexError, TypeError):
-            pass  # already gone with an enclosing part
     return value
 
 
@@ -273,9 +274,7 @@ def explain(
     return unknown + missing + values
 
 
-def validate(
-    model: type[M], data: Located, out: Collector, wording: Wording, *, context: Any = None
-) -> M | None:
+def validate(model: type[M], data: Located, out: Collector, wording: Wording, *, context: Any = None) -> M | None:
     """The data as a model, or None; every problem goes to `out` with its line.
 
     When values fail, the model is validated once more without them (their defaults apply);

@@ -17,21 +17,22 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo
-from pydantic import field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from fondsengine.errors import FondsError
 from fondsengine.guidelines.yamlreader import Collector
+
 # The guard and effect modules register their functions on import; names are checked against them.
 from fondsengine.lifecycle import effects as _effects  # noqa: F401
 from fondsengine.lifecycle import guards as _guards  # noqa: F401
 from fondsengine.problems import Problem
-from fondsengine.schema import Located, Loc, Wording, did_you_mean, located, validate
+from fondsengine.schema import Loc, Located, Wording, did_you_mean, located, validate
 from fondsengine.workflow.graph import graph_problems
 from fondsengine.workflow.model import State, Transition, Workflow
 from fondsengine.workflow.names import OUTCOMES, ROLES
 from fondsengine.workflow.registry import EFFECTS, GUARDS
+
 PHASES: dict[str, str] = {
     "application": "Antrag (vor der Entscheidung)",
     "decision": "Entscheidung (Jury, Stadt)",
@@ -93,8 +94,7 @@ def _name(value: str) -> str:
     if not _NAME.match(value):
         raise PydanticCustomError(
             "name",
-            "'{value}' ist kein gültiger Name: erlaubt sind Kleinbuchstaben, Ziffern und _ "
-            "(z. B. 'in_review')",
+            "'{value}' ist kein gültiger Name: erlaubt sind Kleinbuchstaben, Ziffern und _ (z. B. 'in_review')",
             {"value": value},
         )
     return value
@@ -129,23 +129,21 @@ Text = Annotated[str, AfterValidator(_text)]
 Name = Annotated[Text, AfterValidator(_name)]
 
 
-def _names(*checks: AfterValidator, single: bool = False) -> Any:
-    item = Annotated[Name, *checks] if checks else Name
-    names = Annotated[list[item], AfterValidator(_unique)]  # type: ignore[valid-type]
-    return Annotated[names, BeforeValidator(_listed)] if single else names
-
-
-_Outcome = Annotated[
-    Text, _one_of(OUTCOMES, "Unbekanntes Ergebnis (outcome)", listed=sorted(OUTCOMES))
-]
+_Outcome = Annotated[Text, _one_of(OUTCOMES, "Unbekanntes Ergebnis (outcome)", listed=sorted(OUTCOMES))]
 _Phase = Annotated[Text, _one_of(PHASES, "Unbekannte Phase", listed=sorted(PHASES))]
 _Style = Annotated[Text, _one_of(STYLES, "Unbekannter Stil", listed=list(STYLES))]
-_WaitingFor = _names(_one_of(WAITING_FOR, "Unbekannte Bedeutung (waiting_for)"), single=True)
-_Roles = _names(_one_of(ROLES, "Unbekannte Rolle"))
-_Guards = _names(_one_of(GUARDS, f"Unbekannte {GUARDS.what}"))
-_Effects = _names(_one_of(EFFECTS, f"Unbekannte {EFFECTS.what}"))
-_Sources = _names(single=True)
-_Asks = _names(_one_of(ASKS, "Unbekannte Eingabe (asks)"))
+_UNIQUE = AfterValidator(_unique)
+_LISTED = BeforeValidator(_listed)
+_WaitingFor = Annotated[
+    list[Annotated[Name, _one_of(WAITING_FOR, "Unbekannte Bedeutung (waiting_for)")]],
+    _UNIQUE,
+    _LISTED,
+]
+_Sources = Annotated[list[Name], _UNIQUE, _LISTED]
+_Roles = Annotated[list[Annotated[Name, _one_of(ROLES, "Unbekannte Rolle")]], _UNIQUE]
+_Guards = Annotated[list[Annotated[Name, _one_of(GUARDS, f"Unbekannte {GUARDS.what}")]], _UNIQUE]
+_Effects = Annotated[list[Annotated[Name, _one_of(EFFECTS, f"Unbekannte {EFFECTS.what}")]], _UNIQUE]
+_Asks = Annotated[list[Annotated[Name, _one_of(ASKS, "Unbekannte Eingabe (asks)")]], _UNIQUE]
 
 
 def _non_empty(values: list[Any]) -> list[Any]:
@@ -193,14 +191,11 @@ class StateSpec(_Spec):
             found.append(
                 (
                     None,
-                    f"Endzustand '{self.id}' kann weder bearbeitbar sein noch auf etwas warten "
-                    "(editable, waiting_for)",
+                    f"Endzustand '{self.id}' kann weder bearbeitbar sein noch auf etwas warten (editable, waiting_for)",
                 )
             )
         if self.terminal and self.initial:
-            found.append(
-                (None, f"Zustand '{self.id}' kann nicht zugleich Anfangs- und Endzustand sein")
-            )
+            found.append((None, f"Zustand '{self.id}' kann nicht zugleich Anfangs- und Endzustand sein"))
         return found
 
     def build(self) -> State:
@@ -246,15 +241,12 @@ class TransitionSpec(_Spec):
         """(key, message) for keys that contradict each other (`given`: the keys as written)."""
         found: list[tuple[str | None, str]] = []
         if given.get("roles") == []:  # an empty list as written, not one emptied by a typo
-            found.append(
-                ("roles", f"Übergang '{self.trigger}' hat keine Rollen: niemand dürfte ihn auslösen")
-            )
+            found.append(("roles", f"Übergang '{self.trigger}' hat keine Rollen: niemand dürfte ihn auslösen"))
         if self.needs_reason and self.asks and "reason" not in self.asks:
             found.append(
                 (
                     "asks",
-                    f"Übergang '{self.trigger}' braucht eine Begründung (needs_reason), "
-                    "fragt aber nicht danach",
+                    f"Übergang '{self.trigger}' braucht eine Begründung (needs_reason), fragt aber nicht danach",
                 )
             )
         return found
@@ -303,8 +295,7 @@ def _wording(one: str, named: str, anonymous: str, id_key: str | None) -> Wordin
         return f"{where} fehlt das Pflichtfeld '{key}'"
 
     return Wording(
-        unknown_key=lambda key, hint: f"Unbekannter Schlüssel '{key}'"
-        + (f" (meinten Sie '{hint}'?)" if hint else ""),
+        unknown_key=lambda key, hint: f"Unbekannter Schlüssel '{key}'" + (f" (meinten Sie '{hint}'?)" if hint else ""),
         missing=missing,
         not_mapping=lambda loc: f"{one} muss aus Schlüsseln mit Werten bestehen",
         types=_TYPES,
@@ -319,17 +310,14 @@ _TRANSITION = _wording("Ein Übergang", "Im Übergang", "In einem Übergang", "t
 # --- relations between the parts ---------------------------------------------------------
 
 
-def _check_states(
-    out: Collector, states: list[tuple[State, int]], states_line: int, *, require_initial: bool
-) -> None:
+def _check_states(out: Collector, states: list[tuple[State, int]], states_line: int, *, require_initial: bool) -> None:
     first_line: dict[str, int] = {}
     initial: str | None = None
     for state, line in states:
         if state.id in first_line:
             out.add(
                 line,
-                f"Zustand '{state.id}' ist doppelt definiert "
-                f"(zuerst in Zeile {first_line[state.id]})",
+                f"Zustand '{state.id}' ist doppelt definiert (zuerst in Zeile {first_line[state.id]})",
             )
             continue
         first_line[state.id] = line
@@ -341,9 +329,7 @@ def _check_states(
         out.add(states_line, "Kein Zustand ist als Anfangszustand markiert (initial: true)")
 
 
-def _check_references(
-    out: Collector, state_ids: list[str], transitions: list[tuple[Transition, Located]]
-) -> bool:
+def _check_references(out: Collector, state_ids: list[str], transitions: list[tuple[Transition, Located]]) -> bool:
     """Report unknown states and repeated (trigger, source, guards); True if all states exist."""
     ok = True
     for transition, data in transitions:
@@ -421,10 +407,7 @@ def load_workflow_text(text: str, *, source: str, workflow_id: str) -> Workflow:
     references_ok = _check_references(out, [s.id for s, _ in states], transitions)
     complete = states_complete and len(transitions) == len(transition_items) > 0
     if complete and references_ok and sum(1 for s, _ in states if s.initial) == 1:
-        located_sources = [
-            (t, [(s, d.line(("source", i))) for i, s in enumerate(t.sources)])
-            for t, d in transitions
-        ]
+        located_sources = [(t, [(s, d.line(("source", i))) for i, s in enumerate(t.sources)]) for t, d in transitions]
         for line, message in graph_problems(states, located_sources):
             out.add(line, message)
     if out.problems or top is None:
@@ -438,19 +421,16 @@ def load_workflow_text(text: str, *, source: str, workflow_id: str) -> Workflow:
         transitions=tuple(t for t, _ in transitions),
     )
 
+
 def load_workflow(path: str | Path) -> Workflow:
     """Load and validate one workflow file; its id is the file name without .yaml."""
     path = Path(path)
     try:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as err:
-        raise WorkflowError(
-            [Problem(str(path), 0, "Die Datei ist nicht in UTF-8 gespeichert")]
-        ) from err
+        raise WorkflowError([Problem(str(path), 0, "Die Datei ist nicht in UTF-8 gespeichert")]) from err
     except OSError as err:
-        raise WorkflowError(
-            [Problem(str(path), 0, f"Die Datei lässt sich nicht lesen: {err.strerror}")]
-        ) from err
+        raise WorkflowError([Problem(str(path), 0, f"Die Datei lässt sich nicht lesen: {err.strerror}")]) from err
     return load_workflow_text(text, source=str(path), workflow_id=path.stem)
 
 
