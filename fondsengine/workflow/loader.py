@@ -222,7 +222,6 @@ class TransitionSpec(_Spec):
     label: Text
     guards: _Guards = Field(default_factory=list)
     effects: _Effects = Field(default_factory=list)
-    description: Text | None = None
     needs_reason: bool = False
     asks: _Asks = Field(default_factory=list)
     done: Text | None = None  # default: "Erledigt: <label>."
@@ -260,7 +259,6 @@ class TransitionSpec(_Spec):
             guards=tuple(self.guards),
             effects=tuple(self.effects),
             label=self.label,
-            description=self.description,
             needs_reason=self.needs_reason,
             asks=tuple(self.asks),
             done=self.done or f"Erledigt: {self.label}.",

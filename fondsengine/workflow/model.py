@@ -29,7 +29,6 @@ class Transition:
     guards: tuple[str, ...] = ()  # names from fondsengine.workflow.names.GUARDS
     effects: tuple[str, ...] = ()  # names from fondsengine.workflow.names.EFFECTS
     label: str = ""  # German button label ("Antrag einreichen")
-    description: str | None = None
     needs_reason: bool = False  # the actor must give a reason (shown in audit and letters)
     asks: tuple[str, ...] = ()  # what the step's form asks for (amount, reason ...); () = one button
     done: str = ""  # German message after the step was taken ("Der Antrag ist bewilligt.")
