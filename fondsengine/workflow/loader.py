@@ -199,17 +199,7 @@ class StateSpec(_Spec):
         return found
 
     def build(self) -> State:
-        return State(
-            id=self.id,
-            label=self.label,
-            initial=self.initial,
-            terminal=self.terminal,
-            outcome=self.outcome,
-            next_step=self.next_step,
-            phase=self.phase,
-            editable=self.editable,
-            waiting_for=frozenset(self.waiting_for),
-        )
+        return State(**{**self.model_dump(), "waiting_for": frozenset(self.waiting_for)})
 
 
 class TransitionSpec(_Spec):
@@ -251,18 +241,15 @@ class TransitionSpec(_Spec):
         return found
 
     def build(self) -> Transition:
+        fields: dict[str, Any] = {
+            name: tuple(value) if isinstance(value, list) else value
+            for name, value in self.model_dump(exclude={"source", "roles", "done"}).items()
+        }
         return Transition(
-            trigger=self.trigger,
+            **fields,
             sources=tuple(self.source),
-            target=self.target,
             roles=frozenset(self.roles),
-            guards=tuple(self.guards),
-            effects=tuple(self.effects),
-            label=self.label,
-            needs_reason=self.needs_reason,
-            asks=tuple(self.asks),
             done=self.done or f"Erledigt: {self.label}.",
-            style=self.style,
         )
 
 
