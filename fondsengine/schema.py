@@ -19,9 +19,10 @@ How a loader uses it (fondsengine/workflow/loader.py is the first):
    `PydanticCustomError(type, message, ctx)` speaks for itself: its message is used as it
    stands unless the wording names its type. A `ctx["index"]` points the problem at that
    element of the list the validator judged.
-3. A value that fails is dropped and the model validated once more, so its default applies
-   and one bad value does not hide the rest (the loader's relation checks then still see the
-   item). A required key that fails makes the whole item None.
+3. What fails is left out and the rest validated again (a few rounds at most): a value falls
+   back to its default, a list keeps its other elements, a mapping without a required key is
+   left out as a whole. So one bad value does not hide the rest, and the loader's relation
+   checks still see the part.
 
 The guideline loader (fondsengine/guidelines/) can move onto this module the same way: its
 Collector and compose() already exist in yamlreader; its sentences ("unbekannter Schlüssel
@@ -32,8 +33,6 @@ annotated field types raising PydanticCustomError with the sentences they use to
 
 from __future__ import annotations
 
-import contextlib
-import copy
 import difflib
 import typing
 from collections.abc import Callable, Collection, Iterable, Mapping
@@ -50,6 +49,7 @@ from fondsengine.guidelines.yamlreader import Collector, line_of
 Loc = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
 
+_ROUNDS = 10  # validations of one part at most (each leaves out what failed)
 _MAX_NODES = 100_000  # a file is small; aliases must not blow it up ("billion laughs")
 _SCALARS: dict[str, Callable[[yaml.constructor.SafeConstructor, ScalarNode], Any]] = {
     "tag:yaml.org,2002:str": lambda c, n: str(n.value),
@@ -206,35 +206,39 @@ def _where(error: ErrorDetails) -> Loc:
     return (*loc, index) if isinstance(index, int) else loc
 
 
-def _has(node: Any, part: str | int) -> bool:
-    if isinstance(node, list):
-        return isinstance(part, int) and 0 <= part < len(node)
-    return isinstance(node, dict) and part in node
+def _reach(value: Any, loc: Loc) -> Loc:
+    """The deepest part of loc that exists in value."""
+    reach: Loc = ()
+    for part in loc:
+        in_list = isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value)
+        if not (in_list or (isinstance(value, dict) and part in value)):
+            break
+        value = value[part]
+        reach = (*reach, part)
+    return reach
 
 
-def _without(value: Any, locs: Iterable[Loc]) -> Any:
-    """A copy of value with the parts at locs removed (the deepest existing part of each)."""
-    value = copy.deepcopy(value)
-    targets: set[Loc] = set()
-    for loc in locs:
-        reach: Loc = ()
-        node = value
-        for part in loc:
-            if not _has(node, part):
-                break
-            reach, node = (*reach, part), node[part]
-        targets.add(reach)
+def _without(data: Located, locs: Iterable[Loc]) -> Located | None:
+    """The data without the parts at locs (None when that is all of it); lines move along."""
+    gone = {_reach(data.value, loc) for loc in locs}
+    if () in gone:
+        return None
+    lines: dict[Loc, int] = {}
+    key_lines: dict[Loc, int] = {}
 
-    def order(t: Loc) -> tuple[int, int]:  # deepest first, later list elements first
-        return len(t), t[-1] if t and isinstance(t[-1], int) else -1
+    def keep(value: Any, old: Loc, new: Loc) -> Any:
+        if old in data.lines:
+            lines[new] = data.lines[old]
+        if old in data.key_lines:
+            key_lines[new] = data.key_lines[old]
+        if isinstance(value, dict):
+            return {k: keep(v, (*old, k), (*new, k)) for k, v in value.items() if (*old, k) not in gone}
+        if isinstance(value, list):
+            kept = [i for i in range(len(value)) if (*old, i) not in gone]
+            return [keep(value[i], (*old, i), (*new, j)) for j, i in enumerate(kept)]
+        return value
 
-    for loc in sorted(targets, key=order, reverse=True):
-        if not loc:
-            return None
-        parent = Located(value, {}).get(loc[:-1])
-        with contextlib.suppress(KeyError, IndexError, TypeError):  # gone with an enclosing part
-            del parent[loc[-1]]
-    return value
+    return Located(keep(data.value, (), ()), lines, key_lines)
 
 
 def explain(
@@ -277,18 +281,23 @@ def explain(
 def validate(model: type[M], data: Located, out: Collector, wording: Wording, *, context: Any = None) -> M | None:
     """The data as a model, or None; every problem goes to `out` with its line.
 
-    When values fail, the model is validated once more without them (their defaults apply);
-    it is None when that fails too (a required key failed or is missing)."""
-    try:
-        return model.model_validate(data.value, context=context)
-    except ValidationError as err:
-        errors = err.errors(include_url=False)
-    for line, message in explain(model, data, errors, wording):
-        out.add(line, message)
-    rest = _without(data.value, [_where(e) for e in errors if e["type"] != "missing"])
-    if rest is None or any(e["type"] == "missing" for e in errors):
-        return None
-    try:
-        return model.model_validate(rest, context=context)
-    except ValidationError:
-        return None
+    What fails is left out and the rest validated again: a value falls back to its default, a
+    list keeps its other elements, a mapping that lacks a required key (or whose required
+    value failed) is left out as a whole. None when that leaves nothing. Only the first round
+    reports missing keys: later ones miss only what was left out."""
+    first = True
+    for _ in range(_ROUNDS):
+        try:
+            return model.model_validate(data.value, context=context)
+        except ValidationError as err:
+            errors = err.errors(include_url=False)
+        shown = errors if first else [e for e in errors if e["type"] != "missing"]
+        for line, message in explain(model, data, shown, wording):
+            out.add(line, message)
+        first = False
+        failed = [_where(e)[:-1] if e["type"] == "missing" else _where(e) for e in errors]
+        rest = _without(data, failed)
+        if rest is None:
+            return None
+        data = rest
+    return None

@@ -113,8 +113,9 @@ def _one_of(allowed: Collection[str], unknown: str, *, listed: Sequence[str] = (
     return AfterValidator(check)
 
 
-def _unique(values: list[str]) -> list[str]:
-    for i, value in enumerate(values):
+def _unique(values: Any) -> Any:
+    """Before the names are checked (so a name twice is one problem, not two)."""
+    for i, value in enumerate(values if isinstance(values, list) else []):
         if value in values[:i]:
             raise PydanticCustomError("duplicate_item", "duplicate", {"value": value, "index": i})
     return values
@@ -125,14 +126,22 @@ def _listed(value: Any) -> Any:
     return value if isinstance(value, list | dict) else [value]
 
 
+def _given(value: Any) -> Any:
+    """An optional key written without a value (`done:`) is a wrong value, not an absent one."""
+    if value is None:
+        raise PydanticCustomError("empty_text", "empty")
+    return value
+
+
 Text = Annotated[str, AfterValidator(_text)]
+OptionalText = Annotated[Text | None, BeforeValidator(_given)]
 Name = Annotated[Text, AfterValidator(_name)]
 
 
 _Outcome = Annotated[Text, _one_of(OUTCOMES, "Unbekanntes Ergebnis (outcome)", listed=sorted(OUTCOMES))]
 _Phase = Annotated[Text, _one_of(PHASES, "Unbekannte Phase", listed=sorted(PHASES))]
 _Style = Annotated[Text, _one_of(STYLES, "Unbekannter Stil", listed=list(STYLES))]
-_UNIQUE = AfterValidator(_unique)
+_UNIQUE = BeforeValidator(_unique)
 _LISTED = BeforeValidator(_listed)
 _WaitingFor = Annotated[
     list[Annotated[Name, _one_of(WAITING_FOR, "Unbekannte Bedeutung (waiting_for)")]],
@@ -176,8 +185,8 @@ class StateSpec(_Spec):
     label: Text
     initial: bool = False
     terminal: bool = False
-    outcome: _Outcome | None = None
-    next_step: Text | None = None
+    outcome: Annotated[_Outcome | None, BeforeValidator(_given)] = None
+    next_step: OptionalText = None
     phase: _Phase = "application"
     editable: bool = False
     waiting_for: _WaitingFor = Field(default_factory=list)
@@ -214,7 +223,7 @@ class TransitionSpec(_Spec):
     effects: _Effects = Field(default_factory=list)
     needs_reason: bool = False
     asks: _Asks = Field(default_factory=list)
-    done: Text | None = None  # default: "Erledigt: <label>."
+    done: OptionalText = None  # default: "Erledigt: <label>."
     style: _Style = "default"
 
     @field_validator("trigger")

@@ -81,7 +81,19 @@ def test_a_wrong_type_is_reported_at_the_line_of_the_value_and_its_default_appli
 def test_a_missing_key_is_reported_at_the_line_of_its_mapping() -> None:
     doc, problems = check("title: Hallo\nparts:\n  - name: a\n  - count: 3\n")
     assert problems == ["f.yaml:4: Es fehlt 'name'"]
-    assert doc is None  # a required key cannot fall back to a default
+    assert doc == Doc(title="Hallo", parts=[Part(name="a")])  # the incomplete part is left out
+
+
+def test_a_missing_required_key_at_the_top_gives_no_model() -> None:
+    doc, problems = check("active: true\n")
+    assert problems == ["f.yaml:1: Es fehlt 'title'"]
+    assert doc is None
+
+
+def test_each_failing_part_is_reported_at_its_own_line_and_the_others_are_kept() -> None:
+    doc, problems = check("title: Hallo\nparts:\n  - count: 1\n  - name: b\n    count: drei\n  - name: c\n")
+    assert problems == ["f.yaml:3: Es fehlt 'name'", "f.yaml:5: 'count' muss eine ganze Zahl sein"]
+    assert doc == Doc(title="Hallo", parts=[Part(name="b"), Part(name="c")])
 
 
 def test_a_python_tag_is_never_built_and_fails_as_a_wrong_type() -> None:
