@@ -278,24 +278,32 @@ def explain(
     return unknown + missing + values
 
 
+def _news(error: ErrorDetails, changed: set[Loc]) -> bool:
+    """An error of a later round tells something new unless it is about what was left out."""
+    loc = _where(error)
+    return error["type"] != "missing" and loc not in changed
+
+
 def validate(model: type[M], data: Located, out: Collector, wording: Wording, *, context: Any = None) -> M | None:
     """The data as a model, or None; every problem goes to `out` with its line.
 
     What fails is left out and the rest validated again: a value falls back to its default, a
     list keeps its other elements, a mapping that lacks a required key (or whose required
-    value failed) is left out as a whole. None when that leaves nothing. Only the first round
-    reports missing keys: later ones miss only what was left out."""
-    first = True
-    for _ in range(_ROUNDS):
+    value failed) is left out as a whole. None when that leaves nothing. A later round reports
+    only what is new: not a key that is missing, nor a list that is empty, because an earlier
+    round left it out."""
+    changed: set[Loc] = set()  # the parts that lost something in an earlier round
+    for round_ in range(_ROUNDS):
         try:
             return model.model_validate(data.value, context=context)
         except ValidationError as err:
             errors = err.errors(include_url=False)
-        shown = errors if first else [e for e in errors if e["type"] != "missing"]
+        shown = [e for e in errors if round_ == 0 or _news(e, changed)]
         for line, message in explain(model, data, shown, wording):
             out.add(line, message)
-        first = False
         failed = [_where(e)[:-1] if e["type"] == "missing" else _where(e) for e in errors]
+        reached = [_reach(data.value, loc) for loc in failed]
+        changed |= {r[:-1] for r in reached if r and isinstance(r[-1], int)}  # shortened lists
         rest = _without(data, failed)
         if rest is None:
             return None

@@ -133,6 +133,12 @@ def _given(value: Any) -> Any:
     return value
 
 
+def _non_empty(values: list[Any]) -> list[Any]:
+    if not values:
+        raise PydanticCustomError("empty_list", "empty")
+    return values
+
+
 Text = Annotated[str, AfterValidator(_text)]
 OptionalText = Annotated[Text | None, BeforeValidator(_given)]
 Name = Annotated[Text, AfterValidator(_name)]
@@ -148,17 +154,11 @@ _WaitingFor = Annotated[
     _UNIQUE,
     _LISTED,
 ]
-_Sources = Annotated[list[Name], _UNIQUE, _LISTED]
+_Sources = Annotated[list[Name], AfterValidator(_non_empty), _UNIQUE, _LISTED]
 _Roles = Annotated[list[Annotated[Name, _one_of(ROLES, "Unbekannte Rolle")]], _UNIQUE]
 _Guards = Annotated[list[Annotated[Name, _one_of(GUARDS, f"Unbekannte {GUARDS.what}")]], _UNIQUE]
 _Effects = Annotated[list[Annotated[Name, _one_of(EFFECTS, f"Unbekannte {EFFECTS.what}")]], _UNIQUE]
 _Asks = Annotated[list[Annotated[Name, _one_of(ASKS, "Unbekannte Eingabe (asks)")]], _UNIQUE]
-
-
-def _non_empty(values: list[Any]) -> list[Any]:
-    if not values:
-        raise PydanticCustomError("empty_list", "empty")
-    return values
 
 
 # --- the schema: every key once, with its default -----------------------------------------
