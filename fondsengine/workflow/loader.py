@@ -27,7 +27,7 @@ from fondsengine.guidelines.yamlreader import Collector
 from fondsengine.lifecycle import effects as _effects  # noqa: F401
 from fondsengine.lifecycle import guards as _guards  # noqa: F401
 from fondsengine.problems import Problem
-from fondsengine.schema import Loc, Located, Wording, did_you_mean, located, validate
+from fondsengine.schema import Loc, Located, Opaque, Wording, did_you_mean, located, validate
 from fondsengine.workflow.graph import graph_problems
 from fondsengine.workflow.model import State, Transition, Workflow
 from fondsengine.workflow.names import OUTCOMES, ROLES
@@ -284,7 +284,7 @@ def _wording(one: str, named: str, anonymous: str, id_key: str | None) -> Wordin
 
     def missing(key: str, data: Any) -> str:
         name = data.get(id_key) if id_key and isinstance(data, dict) else None
-        shown = name if isinstance(name, str | int | float) and not isinstance(name, bool) else None
+        shown = str(name) if isinstance(name, str | int | float | Opaque) and not isinstance(name, bool) else None
         where = f"{named} '{shown}'" if shown not in (None, "") else anonymous
         return f"{where} fehlt das Pflichtfeld '{key}'"
 
