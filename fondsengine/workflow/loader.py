@@ -1,28 +1,36 @@
 """Load and validate workflows/*.yaml into immutable Workflow objects.
 
-The file is read with `yaml.compose` and the SafeLoader: we walk the node tree (which keeps
-line numbers) and never construct arbitrary objects, so nothing in a file is executed.
+The file is read with `yaml.compose` and the SafeLoader (nothing in a file is constructed or
+executed) and checked against the pydantic models below: each key of a file, a state and a
+transition is stated once there, with its default. fondsengine.schema maps pydantic's errors
+to `file:line: message`; the relations between keys and parts (a terminal state needs an
+outcome, transitions name defined states, the graph) are checked on the validated parts.
 Every problem of a file is collected with its line before anything is raised.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+import re
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
+from typing import Annotated, Any
 
 import yaml
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic_core import ErrorDetails, PydanticCustomError
 
 from fondsengine.errors import FondsError
+from fondsengine.guidelines.yamlreader import Collector
 
 # The guard and effect modules register their functions on import; names are checked against them.
 from fondsengine.lifecycle import effects as _effects  # noqa: F401
 from fondsengine.lifecycle import guards as _guards  # noqa: F401
 from fondsengine.problems import Problem
+from fondsengine.schema import Loc, Located, Opaque, Wording, did_you_mean, located, validate
 from fondsengine.workflow.graph import graph_problems
 from fondsengine.workflow.model import State, Transition, Workflow
 from fondsengine.workflow.names import OUTCOMES, ROLES
-from fondsengine.workflow.nodes import Owner, Reader, did_you_mean, line_of
 from fondsengine.workflow.registry import EFFECTS, GUARDS
 
 PHASES: dict[str, str] = {
@@ -54,44 +62,15 @@ ASKS: dict[str, str] = {
     "payment": "eine Auszahlung (Betrag, Art, offene Anforderung)",
     "file": "eine Datei",
 }
+
 STYLES: dict[str, str] = {
     "default": "normaler Schritt",
     "danger": "beendet oder lehnt etwas ab (roter Knopf)",
 }
 
-# key -> required?
-TOP_KEYS: dict[str, bool] = {"label": True, "states": True, "transitions": True}
-STATE_KEYS: dict[str, bool] = {
-    "id": True,
-    "label": True,
-    "initial": False,
-    "terminal": False,
-    "outcome": False,
-    "next_step": False,
-    "phase": False,
-    "editable": False,
-    "waiting_for": False,
-}
-TRANSITION_KEYS: dict[str, bool] = {
-    "trigger": True,
-    "source": True,
-    "target": True,
-    "roles": True,
-    "label": True,
-    "guards": False,
-    "effects": False,
-    "description": False,
-    "needs_reason": False,
-    "asks": False,
-    "done": False,
-    "style": False,
-}
-
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _RESERVED_TRIGGERS = frozenset({"state", "trigger", "may_trigger"})
 _NOT_YAML = "Die Datei ist kein gültiges YAML; bitte Einrückung und Doppelpunkte prüfen"
-_FILE = Owner("Die Datei", "In der Datei", "In der Datei", None)
-_STATE = Owner("Ein Zustand", "Im Zustand", "In einem Zustand", "id")
-_TRANSITION = Owner("Ein Übergang", "Im Übergang", "In einem Übergang", "trigger")
 
 
 class WorkflowError(FondsError):
@@ -102,202 +81,293 @@ class WorkflowError(FondsError):
         self.problems = problems
 
 
-@dataclass
-class _Lines:
-    """Where the parts of one transition stand in the file (for graph problems)."""
-
-    line: int
-    sources: list[tuple[str, int]] = field(default_factory=list)
-    target: tuple[str, int] = ("", 0)
+# --- value types: what a key accepts, and the sentence when it does not -------------------
 
 
-def _read_state(reader: Reader, node: yaml.Node) -> State | None:
-    fields = reader.mapping(node, STATE_KEYS, _STATE)
-    if fields is None:
-        return None
-    state_id = reader.name(fields.get("id"), "id")
-    label = reader.text(fields.get("label"), "label")
-    outcome = reader.text(fields.get("outcome"), "outcome")
-    if outcome is not None and outcome not in OUTCOMES:
-        reader.problem(
-            line_of(fields["outcome"]),
-            f"Unbekanntes Ergebnis (outcome) '{outcome}'{did_you_mean(outcome, OUTCOMES)}; "
-            f"erlaubt: {', '.join(sorted(OUTCOMES))}",
+def _text(value: str) -> str:
+    if not value.strip():
+        raise PydanticCustomError("empty_text", "empty")
+    return value.strip()
+
+
+def _name(value: str) -> str:
+    if not _NAME.match(value):
+        raise PydanticCustomError(
+            "name",
+            "'{value}' ist kein gültiger Name: erlaubt sind Kleinbuchstaben, Ziffern und _ (z. B. 'in_review')",
+            {"value": value},
         )
-        outcome = None
-    phase = reader.text(fields.get("phase"), "phase") or "application"
-    if phase not in PHASES:
-        reader.problem(
-            line_of(fields["phase"]),
-            f"Unbekannte Phase '{phase}'{did_you_mean(phase, PHASES)}; "
-            f"erlaubt: {', '.join(sorted(PHASES))}",
+    return value
+
+
+def _one_of(allowed: Collection[str], unknown: str, *, listed: Sequence[str] = ()) -> AfterValidator:
+    """Only names from `allowed` (read when validating: the registries fill on import)."""
+    shown = f"; erlaubt: {', '.join(listed)}" if listed else ""
+
+    def check(value: str) -> str:
+        if value not in allowed:
+            hint = did_you_mean(value, allowed)
+            raise PydanticCustomError("unknown_name", f"{unknown} '{{value}}'{hint}{shown}", {"value": value})
+        return value
+
+    return AfterValidator(check)
+
+
+def _unique(values: Any) -> Any:
+    """Before the names are checked (so a name twice is one problem, not two)."""
+    for i, value in enumerate(values if isinstance(values, list) else []):
+        if value in values[:i]:
+            raise PydanticCustomError("duplicate_item", "duplicate", {"value": value, "index": i})
+    return values
+
+
+def _listed(value: Any) -> Any:
+    """One name may stand for a list of one (`source: draft`)."""
+    return value if isinstance(value, list | dict) else [value]
+
+
+def _given(value: Any) -> Any:
+    """An optional key written without a value (`done:`) is a wrong value, not an absent one."""
+    if value is None:
+        raise PydanticCustomError("empty_text", "empty")
+    return value
+
+
+def _non_empty(values: list[Any]) -> list[Any]:
+    if not values:
+        raise PydanticCustomError("empty_list", "empty")
+    return values
+
+
+Text = Annotated[str, AfterValidator(_text)]
+OptionalText = Annotated[Text | None, BeforeValidator(_given)]
+Name = Annotated[Text, AfterValidator(_name)]
+
+
+_Outcome = Annotated[Text, _one_of(OUTCOMES, "Unbekanntes Ergebnis (outcome)", listed=sorted(OUTCOMES))]
+_Phase = Annotated[Text, _one_of(PHASES, "Unbekannte Phase", listed=sorted(PHASES))]
+_Style = Annotated[Text, _one_of(STYLES, "Unbekannter Stil", listed=list(STYLES))]
+_UNIQUE = BeforeValidator(_unique)
+_LISTED = BeforeValidator(_listed)
+_WaitingFor = Annotated[
+    list[Annotated[Name, _one_of(WAITING_FOR, "Unbekannte Bedeutung (waiting_for)")]],
+    _UNIQUE,
+    _LISTED,
+]
+_Sources = Annotated[list[Name], AfterValidator(_non_empty), _UNIQUE, _LISTED]
+_Roles = Annotated[list[Annotated[Name, _one_of(ROLES, "Unbekannte Rolle")]], _UNIQUE]
+_Guards = Annotated[list[Annotated[Name, _one_of(GUARDS, f"Unbekannte {GUARDS.what}")]], _UNIQUE]
+_Effects = Annotated[list[Annotated[Name, _one_of(EFFECTS, f"Unbekannte {EFFECTS.what}")]], _UNIQUE]
+_Asks = Annotated[list[Annotated[Name, _one_of(ASKS, "Unbekannte Eingabe (asks)")]], _UNIQUE]
+
+
+# --- the schema: every key once, with its default -----------------------------------------
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class FileSpec(_Spec):
+    """The top of a workflow file."""
+
+    label: Text
+    # Each item is validated as a StateSpec / TransitionSpec on its own, so that a broken one
+    # neither hides the problems of the others nor the relation checks over the rest.
+    states: Annotated[list[Any], AfterValidator(_non_empty)]
+    transitions: Annotated[list[Any], AfterValidator(_non_empty)]
+
+
+class StateSpec(_Spec):
+    """One state (workflow.model.State)."""
+
+    id: Name
+    label: Text
+    initial: bool = False
+    terminal: bool = False
+    outcome: Annotated[_Outcome | None, BeforeValidator(_given)] = None
+    next_step: OptionalText = None
+    phase: _Phase = "application"
+    editable: bool = False
+    waiting_for: _WaitingFor = Field(default_factory=list)
+
+    def relation_problems(self, given: dict[str, Any]) -> list[tuple[str | None, str]]:
+        """(key or None for the state itself, message) for keys that contradict each other."""
+        found: list[tuple[str | None, str]] = []
+        if self.terminal and self.outcome is None and "outcome" not in given:
+            found.append((None, f"Endzustand '{self.id}' braucht ein Ergebnis (outcome)"))
+        if self.terminal and (self.editable or self.waiting_for):
+            found.append(
+                (
+                    None,
+                    f"Endzustand '{self.id}' kann weder bearbeitbar sein noch auf etwas warten (editable, waiting_for)",
+                )
+            )
+        if self.terminal and self.initial:
+            found.append((None, f"Zustand '{self.id}' kann nicht zugleich Anfangs- und Endzustand sein"))
+        return found
+
+    def build(self) -> State:
+        return State(**{**self.model_dump(), "waiting_for": frozenset(self.waiting_for)})
+
+
+class TransitionSpec(_Spec):
+    """One transition (workflow.model.Transition)."""
+
+    trigger: Name
+    source: _Sources
+    target: Name
+    roles: _Roles
+    label: Text
+    guards: _Guards = Field(default_factory=list)
+    effects: _Effects = Field(default_factory=list)
+    needs_reason: bool = False
+    asks: _Asks = Field(default_factory=list)
+    done: OptionalText = None  # default: "Erledigt: <label>."
+    style: _Style = "default"
+
+    @field_validator("trigger")
+    @classmethod
+    def _not_reserved(cls, value: str) -> str:
+        if value in _RESERVED_TRIGGERS or value.startswith(("may_", "is_")):
+            raise PydanticCustomError(
+                "reserved", "'{value}' ist als Name eines Schritts nicht erlaubt", {"value": value}
+            )
+        return value
+
+    def relation_problems(self, given: dict[str, Any]) -> list[tuple[str | None, str]]:
+        """(key, message) for keys that contradict each other (`given`: the keys as written)."""
+        found: list[tuple[str | None, str]] = []
+        if given.get("roles") == []:  # an empty list as written, not one emptied by a typo
+            found.append(("roles", f"Übergang '{self.trigger}' hat keine Rollen: niemand dürfte ihn auslösen"))
+        if self.needs_reason and self.asks and "reason" not in self.asks:
+            found.append(
+                (
+                    "asks",
+                    f"Übergang '{self.trigger}' braucht eine Begründung (needs_reason), fragt aber nicht danach",
+                )
+            )
+        return found
+
+    def build(self) -> Transition:
+        fields: dict[str, Any] = {
+            name: tuple(value) if isinstance(value, list) else value
+            for name, value in self.model_dump(exclude={"source", "roles", "done"}).items()
+        }
+        return Transition(
+            **fields,
+            sources=tuple(self.source),
+            roles=frozenset(self.roles),
+            done=self.done or f"Erledigt: {self.label}.",
         )
-    terminal = reader.flag(fields.get("terminal"), "terminal")
-    initial = reader.flag(fields.get("initial"), "initial")
-    editable = reader.flag(fields.get("editable"), "editable")
-    waiting_for = reader.allowed(
-        reader.names(fields.get("waiting_for"), "waiting_for", single_ok=True),
-        WAITING_FOR,
-        "Bedeutung (waiting_for)",
+
+
+# --- the sentences ------------------------------------------------------------------------
+
+
+def _say(template: str) -> Callable[[str, ErrorDetails], str]:
+    return lambda key, error: template.format(key=key, **(error.get("ctx") or {}))
+
+
+_TYPES = {
+    "string_type": _say("'{key}' muss ein nicht leerer Text sein"),
+    "empty_text": _say("'{key}' muss ein nicht leerer Text sein"),
+    "bool_type": _say("'{key}' muss true oder false sein"),
+    "list_type": _say("'{key}' muss eine Liste sein"),
+    "empty_list": _say("'{key}' ist leer"),
+    "duplicate_item": _say("'{value}' steht doppelt in '{key}'"),
+}
+
+
+def _wording(one: str, named: str, anonymous: str, id_key: str | None) -> Wording:
+    """How a mapping is named: "Ein Zustand", "Im Zustand 'x'", "In einem Zustand"."""
+
+    def missing(key: str, data: Any) -> str:
+        name = data.get(id_key) if id_key and isinstance(data, dict) else None
+        shown = str(name) if isinstance(name, str | int | float | Opaque) and not isinstance(name, bool) else None
+        where = f"{named} '{shown}'" if shown not in (None, "") else anonymous
+        return f"{where} fehlt das Pflichtfeld '{key}'"
+
+    return Wording(
+        unknown_key=lambda key, hint: f"Unbekannter Schlüssel '{key}'" + (f" (meinten Sie '{hint}'?)" if hint else ""),
+        missing=missing,
+        not_mapping=lambda loc: f"{one} muss aus Schlüsseln mit Werten bestehen",
+        types=_TYPES,
     )
-    if state_id is None or label is None:
-        return None
-    if terminal and outcome is None and "outcome" not in fields:
-        reader.problem(line_of(node), f"Endzustand '{state_id}' braucht ein Ergebnis (outcome)")
-    if terminal and (editable or waiting_for):
-        reader.problem(
-            line_of(node),
-            f"Endzustand '{state_id}' kann weder bearbeitbar sein noch auf etwas warten "
-            "(editable, waiting_for)",
-        )
-    if terminal and initial:
-        reader.problem(
-            line_of(node), f"Zustand '{state_id}' kann nicht zugleich Anfangs- und Endzustand sein"
-        )
-    return State(
-        id=state_id,
-        label=label,
-        initial=initial,
-        terminal=terminal,
-        outcome=outcome,
-        next_step=reader.text(fields.get("next_step"), "next_step"),
-        phase=phase,
-        editable=editable,
-        waiting_for=frozenset(waiting_for),
-    )
 
 
-def _read_transition(reader: Reader, node: yaml.Node) -> tuple[Transition, _Lines] | None:
-    fields = reader.mapping(node, TRANSITION_KEYS, _TRANSITION)
-    if fields is None:
-        return None
-    trigger = reader.name(fields.get("trigger"), "trigger")
-    if trigger is not None and (
-        trigger in _RESERVED_TRIGGERS or trigger.startswith(("may_", "is_"))
-    ):
-        reader.problem(
-            line_of(fields["trigger"]), f"'{trigger}' ist als Name eines Schritts nicht erlaubt"
-        )
-        trigger = None
-    sources = reader.names(fields.get("source"), "source", single_ok=True)
-    target = reader.name(fields.get("target"), "target")
-    roles_node = fields.get("roles")
-    roles = reader.allowed(reader.names(roles_node, "roles"), ROLES, "Rolle")
-    if (
-        roles_node is not None
-        and isinstance(roles_node, yaml.SequenceNode)
-        and not roles_node.value
-    ):
-        reader.problem(
-            line_of(roles_node),
-            f"Übergang '{trigger or '?'}' hat keine Rollen: niemand dürfte ihn auslösen",
-        )
-    guards = reader.allowed(
-        reader.names(fields.get("guards"), "guards"), GUARDS.descriptions(), GUARDS.what
-    )
-    effects = reader.allowed(
-        reader.names(fields.get("effects"), "effects"), EFFECTS.descriptions(), EFFECTS.what
-    )
-    label = reader.text(fields.get("label"), "label")
-    description = reader.text(fields.get("description"), "description")
-    needs_reason = reader.flag(fields.get("needs_reason"), "needs_reason")
-    asks = reader.allowed(reader.names(fields.get("asks"), "asks"), ASKS, "Eingabe (asks)")
-    done = reader.text(fields.get("done"), "done")
-    style = reader.text(fields.get("style"), "style") or "default"
-    if style not in STYLES:
-        reader.problem(
-            line_of(fields["style"]),
-            f"Unbekannter Stil '{style}'{did_you_mean(style, STYLES)}; erlaubt: {', '.join(STYLES)}",
-        )
-        style = "default"
-    if needs_reason and asks and "reason" not in asks:
-        reader.problem(
-            line_of(fields["asks"]),
-            f"Übergang '{trigger or '?'}' braucht eine Begründung (needs_reason), fragt aber nicht danach",
-        )
-    if trigger is None or target is None or not sources or label is None:
-        return None
-    transition = Transition(
-        trigger=trigger,
-        sources=tuple(s for s, _ in sources),
-        target=target,
-        roles=frozenset(roles),
-        guards=guards,
-        effects=effects,
-        label=label,
-        description=description,
-        needs_reason=needs_reason,
-        asks=asks,
-        done=done or f"Erledigt: {label}.",
-        style=style,
-    )
-    return transition, _Lines(line_of(node), sources, (target, line_of(fields["target"])))
+_FILE = _wording("Die Datei", "In der Datei", "In der Datei", None)
+_STATE = _wording("Ein Zustand", "Im Zustand", "In einem Zustand", "id")
+_TRANSITION = _wording("Ein Übergang", "Im Übergang", "In einem Übergang", "trigger")
 
 
-def _sequence(reader: Reader, node: yaml.Node | None, key: str) -> list[yaml.Node]:
-    if node is None:
-        return []
-    if not isinstance(node, yaml.SequenceNode):
-        reader.problem(line_of(node), f"'{key}' muss eine Liste sein")
-        return []
-    if not node.value:
-        reader.problem(line_of(node), f"'{key}' ist leer")
-    return list(node.value)
+# --- relations between the parts ---------------------------------------------------------
 
 
-def _check_states(
-    reader: Reader, states: list[tuple[State, int]], states_line: int, *, require_initial: bool
-) -> None:
+def _check_states(out: Collector, states: list[tuple[State, int]], states_line: int, *, require_initial: bool) -> None:
     first_line: dict[str, int] = {}
     initial: str | None = None
     for state, line in states:
         if state.id in first_line:
-            reader.problem(
+            out.add(
                 line,
-                f"Zustand '{state.id}' ist doppelt definiert "
-                f"(zuerst in Zeile {first_line[state.id]})",
+                f"Zustand '{state.id}' ist doppelt definiert (zuerst in Zeile {first_line[state.id]})",
             )
             continue
         first_line[state.id] = line
         if state.initial:
             if initial is not None:
-                reader.problem(line, f"Mehr als ein Anfangszustand: '{initial}' und '{state.id}'")
+                out.add(line, f"Mehr als ein Anfangszustand: '{initial}' und '{state.id}'")
             initial = initial or state.id
     if require_initial and states and initial is None:
-        reader.problem(states_line, "Kein Zustand ist als Anfangszustand markiert (initial: true)")
+        out.add(states_line, "Kein Zustand ist als Anfangszustand markiert (initial: true)")
 
 
-def _check_references(
-    reader: Reader, state_ids: list[str], transitions: list[tuple[Transition, _Lines]]
-) -> bool:
+def _check_references(out: Collector, state_ids: list[str], transitions: list[tuple[Transition, Located]]) -> bool:
     """Report unknown states and repeated (trigger, source, guards); True if all states exist."""
     ok = True
-    for _, lines in transitions:
-        for name, line in [*lines.sources, lines.target]:
+    for transition, data in transitions:
+        named: list[tuple[str, Loc]] = [
+            *((s, ("source", i)) for i, s in enumerate(transition.sources)),
+            (transition.target, ("target",)),
+        ]
+        for name, loc in named:
             if name not in state_ids:
-                reader.problem(
-                    line, f"Zustand '{name}' ist nicht definiert{did_you_mean(name, state_ids)}"
+                out.add(
+                    data.line(loc),
+                    f"Zustand '{name}' ist nicht definiert{did_you_mean(name, state_ids)}",
                 )
                 ok = False
     seen: dict[tuple[str, str, tuple[str, ...]], int] = {}
-    for transition, lines in transitions:
-        for source, line in lines.sources:
+    for transition, data in transitions:
+        for i, source in enumerate(transition.sources):
             key = (transition.trigger, source, tuple(sorted(transition.guards)))
             if key in seen:
-                reader.problem(
-                    line,
+                out.add(
+                    data.line(("source", i)),
                     f"Den Schritt '{transition.trigger}' aus Zustand '{source}' mit denselben "
                     f"Bedingungen gibt es schon in Zeile {seen[key]}; es wäre unklar, "
                     "welcher Übergang gilt",
                 )
             else:
-                seen[key] = lines.line
+                seen[key] = data.line(())
     return ok
+
+
+def _items(data: Located, key: str) -> list[Located]:
+    value = data.get((key,))
+    return [data.at((key, i)) for i in range(len(value))] if isinstance(value, list) else []
+
+
+def _relations(out: Collector, spec: StateSpec | TransitionSpec, data: Located) -> None:
+    given = data.value if isinstance(data.value, dict) else {}
+    for key, message in spec.relation_problems(given):
+        out.add(data.line((key,) if key else ()), message)
 
 
 def load_workflow_text(text: str, *, source: str, workflow_id: str) -> Workflow:
     """Parse and validate one workflow file's text; raise WorkflowError with every problem."""
-    reader = Reader(source)
+    out = Collector(source)
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as err:
@@ -306,41 +376,41 @@ def load_workflow_text(text: str, *, source: str, workflow_id: str) -> Workflow:
         raise WorkflowError([Problem(source, line, f"{_NOT_YAML} ({err.problem})")]) from err
     if root is None:
         raise WorkflowError([Problem(source, 0, "Die Datei ist leer")])
-    top = reader.mapping(root, TOP_KEYS, _FILE)
-    if top is None:
-        raise WorkflowError(reader.problems)
-    label = reader.text(top.get("label"), "label")
-    before = len(reader.problems)
+    data = located(root, out, duplicate=lambda key: f"Schlüssel '{key}' kommt doppelt vor")
+    if not isinstance(data.value, dict):
+        raise WorkflowError([Problem(source, data.line(()), _FILE.not_mapping(()))])
+    top = validate(FileSpec, data, out, _FILE)
+    before = len(out.problems)
     states: list[tuple[State, int]] = []
-    for node in _sequence(reader, top.get("states"), "states"):
-        state = _read_state(reader, node)
+    for item in _items(data, "states"):
+        state = validate(StateSpec, item, out, _STATE)
         if state is not None:
-            states.append((state, line_of(node)))
+            _relations(out, state, item)
+            states.append((state.build(), item.line(())))
     # Structural checks only make sense on a complete picture; a broken part would
     # otherwise produce follow-up problems that vanish once it is fixed.
-    states_complete = len(reader.problems) == before
-    transition_nodes = _sequence(reader, top.get("transitions"), "transitions")
-    transitions: list[tuple[Transition, _Lines]] = []
-    for node in transition_nodes:
-        read = _read_transition(reader, node)
-        if read is not None:
-            transitions.append(read)
-    states_node = top.get("states")
-    states_line = line_of(states_node) if states_node is not None else line_of(root)
-    _check_states(reader, states, states_line, require_initial=states_complete)
-    references_ok = _check_references(reader, [s.id for s, _ in states], transitions)
-    complete = states_complete and len(transitions) == len(transition_nodes) > 0
+    states_complete = len(out.problems) == before
+    transition_items = _items(data, "transitions")
+    transitions: list[tuple[Transition, Located]] = []
+    for item in transition_items:
+        transition = validate(TransitionSpec, item, out, _TRANSITION)
+        if transition is not None:
+            _relations(out, transition, item)
+            transitions.append((transition.build(), item))
+    _check_states(out, states, data.line(("states",)), require_initial=states_complete)
+    references_ok = _check_references(out, [s.id for s, _ in states], transitions)
+    complete = states_complete and len(transitions) == len(transition_items) > 0
     if complete and references_ok and sum(1 for s, _ in states if s.initial) == 1:
-        located = [(t, lines.sources) for t, lines in transitions]
-        for line, message in graph_problems(states, located):
-            reader.problem(line, message)
-    if reader.problems or label is None:
-        raise WorkflowError(sorted(reader.problems, key=lambda p: p.line))
+        located_sources = [(t, [(s, d.line(("source", i))) for i, s in enumerate(t.sources)]) for t, d in transitions]
+        for line, message in graph_problems(states, located_sources):
+            out.add(line, message)
+    if out.problems or top is None:
+        raise WorkflowError(sorted(out.problems, key=lambda p: p.line))
     return Workflow(
         id=workflow_id,
         version_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         source=source,
-        label=label,
+        label=top.label,
         states=tuple(s for s, _ in states),
         transitions=tuple(t for t, _ in transitions),
     )
@@ -352,13 +422,9 @@ def load_workflow(path: str | Path) -> Workflow:
     try:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as err:
-        raise WorkflowError(
-            [Problem(str(path), 0, "Die Datei ist nicht in UTF-8 gespeichert")]
-        ) from err
+        raise WorkflowError([Problem(str(path), 0, "Die Datei ist nicht in UTF-8 gespeichert")]) from err
     except OSError as err:
-        raise WorkflowError(
-            [Problem(str(path), 0, f"Die Datei lässt sich nicht lesen: {err.strerror}")]
-        ) from err
+        raise WorkflowError([Problem(str(path), 0, f"Die Datei lässt sich nicht lesen: {err.strerror}")]) from err
     return load_workflow_text(text, source=str(path), workflow_id=path.stem)
 
 

@@ -7,33 +7,34 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class State:
+    """One state; the keys, their defaults and their checks are StateSpec in workflow/loader.py."""
+
     id: str
     label: str  # German, shown to everyone ("In formaler Prüfung")
-    initial: bool = False
-    terminal: bool = False
-    outcome: str | None = (
-        None  # approved | rejected | withdrawn | lapsed | completed; None while open
-    )
-    next_step: str | None = None  # German: what happens next, shown to the applicant
-    phase: str = "application"  # application | decision | funding | closed (for grouping in the UI)
-    editable: bool = False  # the applicant (or the office for them) may still change the form
-    waiting_for: frozenset[str] = frozenset()  # what happens next: review, decision, payment, proof ...
+    initial: bool
+    terminal: bool
+    outcome: str | None  # approved | rejected | withdrawn | lapsed | completed; None while open
+    next_step: str | None  # German: what happens next, shown to the applicant
+    phase: str  # application | decision | funding | closed
+    editable: bool  # the applicant (or the office for them) may still change the form
+    waiting_for: frozenset[str]  # what happens next: review, decision, payment, proof ...
 
 
 @dataclass(frozen=True)
 class Transition:
+    """One step; the keys, their defaults and their checks are TransitionSpec in workflow/loader.py."""
+
     trigger: str  # e.g. "submit"
-    sources: tuple[str, ...]
+    sources: tuple[str, ...]  # the key `source` (one state id or a list)
     target: str
     roles: frozenset[str]  # applicant, manager, jury_member, city_approver, system
-    guards: tuple[str, ...] = ()  # names from fondsengine.workflow.names.GUARDS
-    effects: tuple[str, ...] = ()  # names from fondsengine.workflow.names.EFFECTS
-    label: str = ""  # German button label ("Antrag einreichen")
-    description: str | None = None
-    needs_reason: bool = False  # the actor must give a reason (shown in audit and letters)
-    asks: tuple[str, ...] = ()  # what the step's form asks for (amount, reason ...); () = one button
-    done: str = ""  # German message after the step was taken ("Der Antrag ist bewilligt.")
-    style: str = "default"  # default | danger (a step that ends or refuses something)
+    guards: tuple[str, ...]  # names registered in fondsengine.workflow.registry.GUARDS
+    effects: tuple[str, ...]  # names registered in fondsengine.workflow.registry.EFFECTS
+    label: str  # German button label ("Antrag einreichen")
+    needs_reason: bool  # the actor must give a reason (shown in audit and letters)
+    asks: tuple[str, ...]  # what the step's form asks for (amount, reason ...); () = one button
+    done: str  # German message after the step was taken ("Der Antrag ist bewilligt.")
+    style: str  # default | danger (a step that ends or refuses something)
 
 
 @dataclass(frozen=True)

@@ -170,9 +170,7 @@ def test_a_file_that_is_not_utf8_is_reported(tmp_path: Path) -> None:
     path.write_bytes("label: Prüfung\n".encode("latin-1"))
     with pytest.raises(WorkflowError) as caught:
         load_workflow(path)
-    assert [p.format() for p in caught.value.problems] == [
-        f"{path}:0: Die Datei ist nicht in UTF-8 gespeichert"
-    ]
+    assert [p.format() for p in caught.value.problems] == [f"{path}:0: Die Datei ist nicht in UTF-8 gespeichert"]
 
 
 def test_the_error_message_lists_every_problem_as_file_line_message() -> None:
@@ -278,3 +276,17 @@ def test_the_shipped_steps_declare_what_they_ask_for_and_their_messages() -> Non
     for t in wf.transitions:
         assert t.done and not t.done.startswith("Erledigt:"), t.trigger
         assert not t.needs_reason or "reason" in t.asks, t.trigger
+
+
+def test_an_empty_source_list_is_a_problem_not_a_step_silently_left_out() -> None:
+    assert problems_of(SMALL.format(source="[]")) == ["13: 'source' ist leer"]
+
+
+def test_a_name_twice_is_one_problem_and_an_unknown_name_is_still_named() -> None:
+    text = SMALL.format(source="draft").replace("[manager]", "[boss, boss]")
+    assert problems_of(text) == ["15: 'boss' steht doppelt in 'roles'", "15: Unbekannte Rolle 'boss'"]
+
+
+def test_an_optional_text_written_without_a_value_is_a_wrong_value() -> None:
+    text = SMALL.format(source="draft") + "    done:\n"
+    assert problems_of(text) == ["16: 'done' muss ein nicht leerer Text sein"]
