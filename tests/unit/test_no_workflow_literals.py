@@ -49,6 +49,7 @@ ALLOWED: frozenset[tuple[str, str]] = frozenset(
 TRIGGERS_ALLOWED_IN: dict[str, str] = {
     "webapp/manage/actions.py": "RUN / SIMPLE_RUN: the service function behind each office step",
     "webapp/templates/manage/action.html": "the step-specific labels of the reason and amount fields",
+    "webapp/manage/step_form.py": "the step-specific wording of a missing reason (as action.html's labels)",
     "webapp/applicant/views_status.py": "LINKED_ACTIONS: the applicant's pages of withdraw and submit_proof",
     "fondsengine/applications/decisions.py": "the jury's outcome words (approve, reject ...) -> their steps",
     "fondsengine/letters/snapshot.py": "stored payment letters of earlier versions carry only their trigger",

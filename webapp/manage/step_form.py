@@ -26,8 +26,6 @@ REASON_REQUIRED = {
     "request_changes": "Bitte schreiben Sie, was geändert werden soll.",
     "return_proof": "Bitte schreiben Sie, was ergänzt werden soll.",
 }
-# steps whose only input is the amount: without it there is nothing to book
-AMOUNT_ONLY = ("record_refund",)
 
 
 def _text(label: str, max_len: int, *, required: str | None = None) -> StringField:
@@ -44,7 +42,8 @@ def _fields(step: Action) -> dict[str, Field]:
     asks = set(step.asks)
     out: dict[str, Any] = {}
     if "amount" in asks:
-        out["amount"] = EuroField("Betrag", required=AMOUNT_REQUIRED if step.trigger in AMOUNT_ONLY else None)
+        # a step that asks for the amount alone has nothing to book without it
+        out["amount"] = EuroField("Betrag", required=AMOUNT_REQUIRED if asks == {"amount"} else None)
     if "payment" in asks:
         out["payment_id"] = IdField("Anforderung")
         out["amount"] = EuroField("Betrag", required=AMOUNT_REQUIRED)
