@@ -14,12 +14,14 @@ open state (the resubmission) is the answer, with the text the applicant gave (`
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    CompoundSelect,
     Integer,
     Row,
     Select,
@@ -178,7 +180,16 @@ def messages_of(fonds: Engine, actor: Actor, application_id: int) -> list[Messag
 def messages_in(s: Session, app: Application, workflow: Workflow) -> list[MessageView]:
     """The messages, requests for changes and answers of an application already loaded in this session
     (its record authorised), oldest first, in one statement."""
-    rows = s.execute(union_all(_written(app.id), _change_steps(app.id, workflow))).all()
+    return messages_from_rows(s.execute(messages_statement(app.id, workflow)).all())
+
+
+def messages_statement(application_id: int, workflow: Workflow) -> CompoundSelect[*tuple[Any, ...]]:
+    """The statement of `messages_in` (also read together with others, `json_reads`)."""
+    return union_all(_written(application_id), _change_steps(application_id, workflow))
+
+
+def messages_from_rows(rows: Sequence[Any]) -> list[MessageView]:
+    """The rows of `messages_statement` as messages, oldest first."""
     order = {k: i for i, k in enumerate(KINDS)}
     return sorted((_view(r) for r in rows), key=lambda m: (m.at, order[m.kind], m.id))
 

@@ -8,7 +8,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from fondsengine import files
@@ -177,7 +177,12 @@ def attachments_of(fonds: Engine, actor: Actor, application_id: int) -> list[Att
 
 def attachments_in(s: Session, app: Application) -> list[Attachment]:
     """The files of an application already loaded in this session (its record authorised)."""
-    return list(s.scalars(select(Attachment).where(Attachment.application_id == app.id).order_by(Attachment.id)))
+    return list(s.scalars(attachments_statement(app.id)))
+
+
+def attachments_statement(application_id: int) -> Select[Attachment]:
+    """The statement of `attachments_in` (also read together with others, `json_reads`)."""
+    return select(Attachment).where(Attachment.application_id == application_id).order_by(Attachment.id)
 
 
 def attachment_file(fonds: Engine, actor: Actor, application_id: int, attachment_id: int) -> Attachment:
