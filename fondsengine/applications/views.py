@@ -211,6 +211,23 @@ def proof_section(fonds: Engine, actor: Actor, application_id: int) -> ProofSect
         return proof_section_in(s, app, fonds.catalog.guideline(s, app.guideline_version_id), today)
 
 
+def office_reads(application_id: int, workflow: Workflow) -> dict[str, Read]:
+    """The statements of the office page's lists, read together (`json_reads.read_together`)."""
+    return {
+        "timeline": timeline_statement(application_id),
+        "letters": letters_statement(application_id),
+        "attachments": attachments_statement(application_id),
+        "payments": payments_statement(application_id),
+        "notes": notes_statement(application_id),
+        "messages": messages_statement(application_id, workflow),
+        "revisions": select(ApplicationRevision.number, ApplicationRevision.snapshot)
+        .where(ApplicationRevision.application_id == application_id)
+        .order_by(ApplicationRevision.number.desc())
+        .limit(2),
+        **_proof_reads(application_id),
+    }
+
+
 def office_application_view(fonds: Engine, actor: Actor, application_id: int) -> OfficeApplicationView:
     """Everything the office's application page shows (NotFound when the actor may not read the
     record, PermissionDenied unless they manage the application's fund)."""
@@ -222,22 +239,7 @@ def office_application_view(fonds: Engine, actor: Actor, application_id: int) ->
         _require_manager(s, actor, app, today)
         guideline = fonds.catalog.guideline(s, app.guideline_version_id)
         workflow = fonds.catalog.workflow(s, app.workflow_version_id)
-        rows = read_together(
-            s,
-            {
-                "timeline": timeline_statement(app.id),
-                "letters": letters_statement(app.id),
-                "attachments": attachments_statement(app.id),
-                "payments": payments_statement(app.id),
-                "notes": notes_statement(app.id),
-                "messages": messages_statement(app.id, workflow),
-                "revisions": select(ApplicationRevision.number, ApplicationRevision.snapshot)
-                .where(ApplicationRevision.application_id == app.id)
-                .order_by(ApplicationRevision.number.desc())
-                .limit(2),
-                **_proof_reads(app.id),
-            },
-        )
+        rows = read_together(s, office_reads(app.id, workflow))
         return OfficeApplicationView(
             app=app,
             guideline=guideline,
