@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 from collections import namedtuple
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -29,6 +29,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BindParameter,
     Boolean,
     ColumnElement,
     CompoundSelect,
@@ -53,6 +54,7 @@ from sqlalchemy.orm.util import AliasedInsp
 from sqlalchemy.types import TypeEngine
 
 Read = Select[*tuple[Any, ...]] | CompoundSelect[*tuple[Any, ...]]
+Id = int | BindParameter[int]  # a row id, or the parameter a prepared read takes it as
 
 
 @dataclass(frozen=True)
@@ -78,18 +80,52 @@ class _Shape:
     ordered: bool  # the last value of every JSON row is its row number
 
 
-def read_together(s: Session, reads: Mapping[str, Read]) -> dict[str, list[Any]]:
+@dataclass(frozen=True)
+class _Together:
+    """The one statement of several reads, and how to read its row."""
+
+    statement: Select[*tuple[Any, ...]]
+    names: tuple[str, ...]
+    shapes: tuple[_Shape, ...]
+
+
+_PREPARED: dict[tuple[str, Hashable], _Together] = {}  # (dialect, key) -> the statement built once
+
+
+def read_together(
+    s: Session,
+    reads: Callable[[], Mapping[str, Read]],
+    *,
+    key: Hashable | None = None,
+    params: Mapping[str, Any] | None = None,
+) -> dict[str, list[Any]]:
     """The rows of each read (name -> rows, as its statement gives them, with attribute access by
-    column name) from one statement."""
+    column name) from one statement.
+
+    `reads` builds the statements. With a `key` the combined statement is built once per key and
+    database dialect and kept (building it costs more than running it): the reads must then take
+    what varies as bound parameters (`bindparam`), given in `params`, and the key must name all
+    else they depend on."""
     dialect = s.get_bind().dialect
+    together = _PREPARED.get((dialect.name, key)) if key is not None else None
+    if together is None:
+        together = _combined(reads(), dialect.name)
+        if key is not None:
+            _PREPARED[(dialect.name, key)] = together
+    row = s.execute(together.statement, dict(params or {})).one()
+    return {
+        name: _rows(raw, shape, dialect) for name, raw, shape in zip(together.names, row, together.shapes, strict=True)
+    }
+
+
+def _combined(reads: Mapping[str, Read], dialect_name: str) -> _Together:
     columns: list[ColumnElement[Any]] = []
     shapes: list[_Shape] = []
     for name, read in reads.items():
-        array, shape = _aggregated(read, dialect.name)
+        array, shape = _aggregated(read, dialect_name)
         columns.append(array.label(name))
         shapes.append(shape)
-    row = s.execute(select(*columns)).one()
-    return {name: _rows(raw, shape, dialect) for name, raw, shape in zip(reads, row, shapes, strict=True)}
+    return _Together(select(*columns), tuple(reads), tuple(shapes))
 
 
 def _aggregated(read: Read, dialect_name: str) -> tuple[ColumnElement[Any], _Shape]:

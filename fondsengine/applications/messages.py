@@ -43,6 +43,7 @@ from fondsengine.clock import local_date
 from fondsengine.engine import Actor, Engine
 from fondsengine.errors import InvalidInput, PermissionDenied
 from fondsengine.inputs import check_text
+from fondsengine.json_reads import Id
 from fondsengine.lifecycle import authz
 from fondsengine.lifecycle.audit import enqueue, record
 from fondsengine.model import Application, ApplicationMessage, Attachment, AuditEvent, Membership, User
@@ -183,7 +184,7 @@ def messages_in(s: Session, app: Application, workflow: Workflow) -> list[Messag
     return messages_from_rows(s.execute(messages_statement(app.id, workflow)).all())
 
 
-def messages_statement(application_id: int, workflow: Workflow) -> CompoundSelect[*tuple[Any, ...]]:
+def messages_statement(application_id: Id, workflow: Workflow) -> CompoundSelect[*tuple[Any, ...]]:
     """The statement of `messages_in` (also read together with others, `json_reads`)."""
     return union_all(_written(application_id), _change_steps(application_id, workflow))
 
@@ -216,7 +217,7 @@ def _view(row: Row[Any]) -> MessageView:
     )
 
 
-def _written(application_id: int) -> Select[*tuple[Any, ...]]:
+def _written(application_id: Id) -> Select[*tuple[Any, ...]]:
     """The written messages as rows of the shape `_view` reads (the columns of `_change_steps`)."""
     author = aliased(User)
     return (
@@ -237,7 +238,7 @@ def _written(application_id: int) -> Select[*tuple[Any, ...]]:
     )
 
 
-def _change_steps(application_id: int, workflow: Workflow) -> Select[*tuple[Any, ...]]:
+def _change_steps(application_id: Id, workflow: Workflow) -> Select[*tuple[Any, ...]]:
     """The requests for changes and the answers to them, from their audit events (one statement with
     the written messages, so the application page reads all of them at once)."""
     requests = request_steps(workflow)

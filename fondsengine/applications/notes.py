@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from fondsengine.clock import local_date
 from fondsengine.engine import Actor, Engine
 from fondsengine.errors import InvalidInput, PermissionDenied
+from fondsengine.json_reads import Id
 from fondsengine.lifecycle import authz
 from fondsengine.lifecycle.audit import record
 from fondsengine.model import Application, Note, User
@@ -75,7 +76,7 @@ def notes_in(s: Session, app: Application) -> list[NoteView]:
     return notes_from_rows(s.execute(notes_statement(app.id)).all())
 
 
-def notes_statement(application_id: int) -> Select[int, str, datetime, str]:
+def notes_statement(application_id: Id) -> Select[int, str, datetime, str]:
     """The statement of `notes_in` (also read together with others, `json_reads`)."""
     return (
         select(Note.id, Note.text, Note.created_at, User.name)

@@ -16,6 +16,7 @@ from fondsengine.engine import Actor, Engine
 from fondsengine.errors import NotFound
 from fondsengine.guidelines.findings import Finding
 from fondsengine.guidelines.rules import check
+from fondsengine.json_reads import Id
 from fondsengine.lifecycle import authz
 from fondsengine.lifecycle.guards import GuardContext
 from fondsengine.lifecycle.views import application_data, check_context, pending_states
@@ -122,7 +123,7 @@ def timeline_in(s: Session, app: Application) -> list[TimelineEvent]:
     return timeline_from_rows(s.execute(timeline_statement(app.id)).all())
 
 
-def timeline_statement(application_id: int) -> Select[AuditEvent, str | None, str | None]:
+def timeline_statement(application_id: Id) -> Select[AuditEvent, str | None, str | None]:
     """The statement of `timeline_in` (also read together with others, `json_reads`)."""
     by, behalf = aliased(User), aliased(User)
     return (

@@ -15,6 +15,7 @@ from fondsengine import files
 from fondsengine.clock import local_date
 from fondsengine.engine import Actor, Engine, UnitOfWork
 from fondsengine.errors import InvalidInput, NotFound
+from fondsengine.json_reads import Id
 from fondsengine.lifecycle import authz
 from fondsengine.lifecycle.audit import record
 from fondsengine.lifecycle.fire import workflow_of
@@ -180,7 +181,7 @@ def attachments_in(s: Session, app: Application) -> list[Attachment]:
     return list(s.scalars(attachments_statement(app.id)))
 
 
-def attachments_statement(application_id: int) -> Select[Attachment]:
+def attachments_statement(application_id: Id) -> Select[Attachment]:
     """The statement of `attachments_in` (also read together with others, `json_reads`)."""
     return select(Attachment).where(Attachment.application_id == application_id).order_by(Attachment.id)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import BindParameter, Integer, bindparam, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from fondsengine.accounts.organisations import OrganisationView, organisations_in
@@ -37,7 +37,7 @@ from fondsengine.engine import Actor, Engine
 from fondsengine.errors import NotFound, PermissionDenied
 from fondsengine.guidelines.findings import Finding
 from fondsengine.guidelines.model import Guideline
-from fondsengine.json_reads import Read, read_together
+from fondsengine.json_reads import Id, Read, read_together
 from fondsengine.letters.access import LetterInfo, letters_from_rows, letters_statement, require_letter_reader
 from fondsengine.lifecycle import authz
 from fondsengine.model import (
@@ -156,7 +156,10 @@ def _require_manager(s: Session, actor: Actor, app: Application, today: date) ->
         raise PermissionDenied("Dafür fehlt Ihnen die Berechtigung in diesem Fonds.")
 
 
-def _proof_reads(application_id: int) -> dict[str, Read]:
+APPLICATION: BindParameter[int] = bindparam("application_id", type_=Integer)  # of the prepared reads
+
+
+def _proof_reads(application_id: Id = APPLICATION) -> dict[str, Read]:
     """The statements of a `ProofSection` (read together, with the page's other parts)."""
     latest_proof = select(func.max(ProofOfUse.id)).where(ProofOfUse.application_id == application_id)
     return {
@@ -199,7 +202,8 @@ def _proof_section(app: Application, guideline: Guideline, rows: dict[str, list[
 def proof_section_in(s: Session, app: Application, guideline: Guideline, today: date) -> ProofSection:
     """The `ProofSection` of an application already loaded in this session (for its office; one
     statement)."""
-    return _proof_section(app, guideline, read_together(s, _proof_reads(app.id)), today)
+    rows = read_together(s, _proof_reads, key="proof section", params={"application_id": app.id})
+    return _proof_section(app, guideline, rows, today)
 
 
 def proof_section(fonds: Engine, actor: Actor, application_id: int) -> ProofSection:
@@ -211,8 +215,9 @@ def proof_section(fonds: Engine, actor: Actor, application_id: int) -> ProofSect
         return proof_section_in(s, app, fonds.catalog.guideline(s, app.guideline_version_id), today)
 
 
-def office_reads(application_id: int, workflow: Workflow) -> dict[str, Read]:
-    """The statements of the office page's lists, read together (`json_reads.read_together`)."""
+def office_reads(workflow: Workflow, application_id: Id = APPLICATION) -> dict[str, Read]:
+    """The statements of the office page's lists, read together (`json_reads.read_together`; they
+    depend on the application's workflow version)."""
     return {
         "timeline": timeline_statement(application_id),
         "letters": letters_statement(application_id),
@@ -239,7 +244,12 @@ def office_application_view(fonds: Engine, actor: Actor, application_id: int) ->
         _require_manager(s, actor, app, today)
         guideline = fonds.catalog.guideline(s, app.guideline_version_id)
         workflow = fonds.catalog.workflow(s, app.workflow_version_id)
-        rows = read_together(s, office_reads(app.id, workflow))
+        rows = read_together(
+            s,
+            lambda: office_reads(workflow),
+            key=("office page", app.workflow_version_id),
+            params={"application_id": app.id},
+        )
         return OfficeApplicationView(
             app=app,
             guideline=guideline,
@@ -259,6 +269,17 @@ def office_application_view(fonds: Engine, actor: Actor, application_id: int) ->
         )
 
 
+def _applicant_reads(workflow: Workflow) -> dict[str, Read]:
+    """The statements of the status page's lists, read together."""
+    return {
+        "timeline": timeline_statement(APPLICATION),
+        "payments": payments_statement(APPLICATION),
+        "letters": letters_statement(APPLICATION),
+        "attachments": attachments_statement(APPLICATION),
+        "messages": messages_statement(APPLICATION, workflow),
+    }
+
+
 def applicant_application_view(fonds: Engine, actor: Actor, application_id: int) -> ApplicantApplicationView:
     """Everything the status page of an application shows (NotFound when the actor may not read its
     record)."""
@@ -275,13 +296,9 @@ def applicant_application_view(fonds: Engine, actor: Actor, application_id: int)
         require_letter_reader(s, app, roles)
         rows = read_together(
             s,
-            {
-                "timeline": timeline_statement(app.id),
-                "payments": payments_statement(app.id),
-                "letters": letters_statement(app.id),
-                "attachments": attachments_statement(app.id),
-                "messages": messages_statement(app.id, workflow),
-            },
+            lambda: _applicant_reads(workflow),
+            key=("applicant page", app.workflow_version_id),
+            params={"application_id": app.id},
         )
         timeline = timeline_from_rows(rows["timeline"])
         payments: list[Payment] = [r[0] for r in rows["payments"]]

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from fondsengine.clock import local_date
 from fondsengine.engine import Actor, Engine
 from fondsengine.errors import FondsError, NotFound
+from fondsengine.json_reads import Id
 from fondsengine.letters import LETTER_KINDS, letter_kind
 from fondsengine.letters.store import letter_filename, render_pending_letters, stored_letter_page
 from fondsengine.lifecycle import authz
@@ -124,7 +125,7 @@ def letters_in(s: Session, app: Application) -> list[LetterInfo]:
     return letters_from_rows(s.execute(letters_statement(app.id)).all())
 
 
-def letters_statement(application_id: int) -> Select[Any]:
+def letters_statement(application_id: Id) -> Select[Any]:
     """The statement of `letters_in` (also read together with others, `json_reads`)."""
     return _info_query().where(Letter.application_id == application_id).order_by(Letter.id)
 

@@ -15,6 +15,7 @@ from fondsengine.errors import GuardFailed, InvalidInput, NotFound, PermissionDe
 from fondsengine.guidelines.calc import lapse_rule_text
 from fondsengine.guidelines.model import Guideline
 from fondsengine.iban import normalise_iban, valid_iban
+from fondsengine.json_reads import Id
 from fondsengine.lifecycle import authz
 from fondsengine.lifecycle.audit import record
 from fondsengine.lifecycle.fire import fire, guideline_of, workflow_of
@@ -316,6 +317,6 @@ def payments_in(s: Session, app: Application) -> list[Payment]:
     return list(s.scalars(payments_statement(app.id)))
 
 
-def payments_statement(application_id: int) -> Select[Payment]:
+def payments_statement(application_id: Id) -> Select[Payment]:
     """The statement of `payments_in` (also read together with others, `json_reads`)."""
     return select(Payment).where(Payment.application_id == application_id).order_by(Payment.id)

@@ -165,10 +165,10 @@ def test_the_page_lists_read_together_are_what_their_own_statements_give(fonds: 
     proofs.accept_proof(fonds, office, app_id)
     proofs.claim_refund(fonds, office, app_id, reason="Weniger ausgegeben")
     proofs.record_refund(fonds, office, app_id, amount_cents=30_000)
-    reads = office_reads(app_id, workflow)
+    reads, params = office_reads(workflow), {"application_id": app_id}
     with fonds.db.read() as s:
-        together = read_together(s, reads)
-        alone = {name: s.execute(read).all() for name, read in reads.items()}
+        together = read_together(s, lambda: reads, params=params)
+        alone = {name: s.execute(read, params).all() for name, read in reads.items()}
     assert set(together) == set(alone)
     for name, rows in alone.items():
         expected = [tuple(_plain(v) for v in row) for row in rows]
