@@ -4,8 +4,10 @@ read-only session, the application loaded and authorised once.
 `office_application_view` is the office's page (managers of the application's fund),
 `applicant_application_view` the status page of those who may read the application's record (its
 owner and co-applicants, the office, the city's approvers, the auditors). Each reuses the helpers of
-the single reads (`*_in` functions that take the open session and the loaded application), so a rule
-lives in one place, and loads the rest with one query per table; the statement budgets are held by
+the single reads (`*_in` functions that take the open session and the loaded application, and the
+single reads' own statements, `*_statement`), so a rule lives in one place; the page's lists come in
+one statement (`json_reads.read_together`, built once per page and workflow version, the
+application id a bound parameter); the statement budgets are held by
 `tests/web/test_statement_budgets.py`.
 """
 
