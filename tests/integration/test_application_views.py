@@ -178,3 +178,20 @@ def test_the_page_lists_read_together_are_what_their_own_statements_give(fonds: 
         assert got == expected, name
         assert [r._fields for r in together[name]] == [r._fields for r in rows], name
     assert all(together[name] for name in alone), [name for name in alone if not together[name]]
+
+
+def test_the_prepared_statement_reads_each_application_its_own_lists(fonds: Engine) -> None:
+    """The page's one statement is built once and kept: a second application gets its own rows."""
+    app_id, office, anna = _approved(fonds)
+    other = apps.create_draft(fonds, anna, QF, quartiersfonds_input(title="Lesecafé"))
+    apps.submit(fonds, anna, other)
+    send_message(fonds, office, other, "Bitte reichen Sie noch ein Angebot ein.")
+    for application in (app_id, other, app_id):
+        view = office_application_view(fonds, office, application)
+        assert [e.event.id for e in view.timeline] == [e.id for e in timeline(fonds, office, application)]
+        assert list(view.messages) == messages_of(fonds, office, application)
+        assert list(view.notes) == notes_of(fonds, office, application)
+        status = applicant_application_view(fonds, anna, application)
+        assert [e.event.id for e in status.timeline] == [e.event.id for e in view.timeline]
+        assert list(status.messages) == list(view.messages)
+    assert office_application_view(fonds, office, other).messages[-1].text == "Bitte reichen Sie noch ein Angebot ein."
