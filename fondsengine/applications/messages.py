@@ -14,12 +14,14 @@ open state (the resubmission) is the answer, with the text the applicant gave (`
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    CompoundSelect,
     Integer,
     Row,
     Select,
@@ -41,6 +43,7 @@ from fondsengine.clock import local_date
 from fondsengine.engine import Actor, Engine
 from fondsengine.errors import InvalidInput, PermissionDenied
 from fondsengine.inputs import check_text
+from fondsengine.json_reads import Id
 from fondsengine.lifecycle import authz
 from fondsengine.lifecycle.audit import enqueue, record
 from fondsengine.model import Application, ApplicationMessage, Attachment, AuditEvent, Membership, User
@@ -178,7 +181,16 @@ def messages_of(fonds: Engine, actor: Actor, application_id: int) -> list[Messag
 def messages_in(s: Session, app: Application, workflow: Workflow) -> list[MessageView]:
     """The messages, requests for changes and answers of an application already loaded in this session
     (its record authorised), oldest first, in one statement."""
-    rows = s.execute(union_all(_written(app.id), _change_steps(app.id, workflow))).all()
+    return messages_from_rows(s.execute(messages_statement(app.id, workflow)).all())
+
+
+def messages_statement(application_id: Id, workflow: Workflow) -> CompoundSelect[*tuple[Any, ...]]:
+    """The statement of `messages_in` (also read together with others, `json_reads`)."""
+    return union_all(_written(application_id), _change_steps(application_id, workflow))
+
+
+def messages_from_rows(rows: Sequence[Any]) -> list[MessageView]:
+    """The rows of `messages_statement` as messages, oldest first."""
     order = {k: i for i, k in enumerate(KINDS)}
     return sorted((_view(r) for r in rows), key=lambda m: (m.at, order[m.kind], m.id))
 
@@ -205,7 +217,7 @@ def _view(row: Row[Any]) -> MessageView:
     )
 
 
-def _written(application_id: int) -> Select[*tuple[Any, ...]]:
+def _written(application_id: Id) -> Select[*tuple[Any, ...]]:
     """The written messages as rows of the shape `_view` reads (the columns of `_change_steps`)."""
     author = aliased(User)
     return (
@@ -226,7 +238,7 @@ def _written(application_id: int) -> Select[*tuple[Any, ...]]:
     )
 
 
-def _change_steps(application_id: int, workflow: Workflow) -> Select[*tuple[Any, ...]]:
+def _change_steps(application_id: Id, workflow: Workflow) -> Select[*tuple[Any, ...]]:
     """The requests for changes and the answers to them, from their audit events (one statement with
     the written messages, so the application page reads all of them at once)."""
     requests = request_steps(workflow)

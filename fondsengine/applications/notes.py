@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from fondsengine.clock import local_date
 from fondsengine.engine import Actor, Engine
 from fondsengine.errors import InvalidInput, PermissionDenied
+from fondsengine.json_reads import Id
 from fondsengine.lifecycle import authz
 from fondsengine.lifecycle.audit import record
 from fondsengine.model import Application, Note, User
@@ -70,10 +73,19 @@ def notes_of(fonds: Engine, actor: Actor, application_id: int) -> list[NoteView]
 
 def notes_in(s: Session, app: Application) -> list[NoteView]:
     """The notes of an application already loaded in this session (`NOTE_READERS` asked), newest first."""
-    rows = s.execute(
+    return notes_from_rows(s.execute(notes_statement(app.id)).all())
+
+
+def notes_statement(application_id: Id) -> Select[int, str, datetime, str]:
+    """The statement of `notes_in` (also read together with others, `json_reads`)."""
+    return (
         select(Note.id, Note.text, Note.created_at, User.name)
         .join(User, User.id == Note.author_id)
-        .where(Note.application_id == app.id)
+        .where(Note.application_id == application_id)
         .order_by(Note.id.desc())
-    ).all()
+    )
+
+
+def notes_from_rows(rows: Sequence[Any]) -> list[NoteView]:
+    """The rows of `notes_statement` as notes."""
     return [NoteView(r.id, r.text, r.created_at, r.name) for r in rows]

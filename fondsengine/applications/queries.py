@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
 from fondsengine import ledger
@@ -14,6 +16,7 @@ from fondsengine.engine import Actor, Engine
 from fondsengine.errors import NotFound
 from fondsengine.guidelines.findings import Finding
 from fondsengine.guidelines.rules import check
+from fondsengine.json_reads import Id
 from fondsengine.lifecycle import authz
 from fondsengine.lifecycle.guards import GuardContext
 from fondsengine.lifecycle.views import application_data, check_context, pending_states
@@ -117,14 +120,23 @@ def timeline(fonds: Engine, actor: Actor, application_id: int) -> list[AuditEven
 def timeline_in(s: Session, app: Application) -> list[TimelineEvent]:
     """The audit events of an application already loaded (and authorised) in this session, oldest
     first, with the names of the actors (one query)."""
+    return timeline_from_rows(s.execute(timeline_statement(app.id)).all())
+
+
+def timeline_statement(application_id: Id) -> Select[AuditEvent, str | None, str | None]:
+    """The statement of `timeline_in` (also read together with others, `json_reads`)."""
     by, behalf = aliased(User), aliased(User)
-    rows = s.execute(
+    return (
         select(AuditEvent, by.name, behalf.name)
         .outerjoin(by, by.id == AuditEvent.actor_id)
         .outerjoin(behalf, behalf.id == AuditEvent.on_behalf_of_id)
-        .where(AuditEvent.application_id == app.id)
+        .where(AuditEvent.application_id == application_id)
         .order_by(AuditEvent.id)
-    ).all()
+    )
+
+
+def timeline_from_rows(rows: Sequence[Any]) -> list[TimelineEvent]:
+    """The rows of `timeline_statement` as events."""
     return [TimelineEvent(e, name, for_name) for e, name, for_name in rows]
 
 

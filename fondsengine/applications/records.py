@@ -8,13 +8,14 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from fondsengine import files
 from fondsengine.clock import local_date
 from fondsengine.engine import Actor, Engine, UnitOfWork
 from fondsengine.errors import InvalidInput, NotFound
+from fondsengine.json_reads import Id
 from fondsengine.lifecycle import authz
 from fondsengine.lifecycle.audit import record
 from fondsengine.lifecycle.fire import workflow_of
@@ -177,7 +178,12 @@ def attachments_of(fonds: Engine, actor: Actor, application_id: int) -> list[Att
 
 def attachments_in(s: Session, app: Application) -> list[Attachment]:
     """The files of an application already loaded in this session (its record authorised)."""
-    return list(s.scalars(select(Attachment).where(Attachment.application_id == app.id).order_by(Attachment.id)))
+    return list(s.scalars(attachments_statement(app.id)))
+
+
+def attachments_statement(application_id: Id) -> Select[Attachment]:
+    """The statement of `attachments_in` (also read together with others, `json_reads`)."""
+    return select(Attachment).where(Attachment.application_id == application_id).order_by(Attachment.id)
 
 
 def attachment_file(fonds: Engine, actor: Actor, application_id: int, attachment_id: int) -> Attachment:

@@ -4,8 +4,10 @@ read-only session, the application loaded and authorised once.
 `office_application_view` is the office's page (managers of the application's fund),
 `applicant_application_view` the status page of those who may read the application's record (its
 owner and co-applicants, the office, the city's approvers, the auditors). Each reuses the helpers of
-the single reads (`*_in` functions that take the open session and the loaded application), so a rule
-lives in one place, and loads the rest with one query per table; the statement budgets are held by
+the single reads (`*_in` functions that take the open session and the loaded application, and the
+single reads' own statements, `*_statement`), so a rule lives in one place; the page's lists come in
+one statement (`json_reads.read_together`, built once per page and workflow version, the
+application id a bound parameter); the statement budgets are held by
 `tests/web/test_statement_budgets.py`.
 """
 
@@ -15,28 +17,30 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import BindParameter, Integer, bindparam, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from fondsengine.accounts.organisations import OrganisationView, organisations_in
 from fondsengine.applications.limits import RuleExceptions, exceptions_of
-from fondsengine.applications.messages import MessageView, messages_in
-from fondsengine.applications.notes import NoteView, notes_in
+from fondsengine.applications.messages import MessageView, messages_from_rows, messages_statement
+from fondsengine.applications.notes import NoteView, notes_from_rows, notes_statement
 from fondsengine.applications.queries import (
     Action,
     TimelineEvent,
     actions_in,
     findings_in,
     last_request_in,
-    timeline_in,
+    timeline_from_rows,
+    timeline_statement,
 )
-from fondsengine.applications.records import attachments_in
+from fondsengine.applications.records import attachments_statement
 from fondsengine.clock import local_date
 from fondsengine.engine import Actor, Engine
 from fondsengine.errors import NotFound, PermissionDenied
 from fondsengine.guidelines.findings import Finding
 from fondsengine.guidelines.model import Guideline
-from fondsengine.letters.access import LetterInfo, letters_in, require_letter_reader
+from fondsengine.json_reads import Id, Read, read_together
+from fondsengine.letters.access import LetterInfo, letters_from_rows, letters_statement, require_letter_reader
 from fondsengine.lifecycle import authz
 from fondsengine.model import (
     AgendaItem,
@@ -54,7 +58,7 @@ from fondsengine.model import (
 )
 from fondsengine.payments.proofs import findings_of_receipts
 from fondsengine.payments.receipt_checks import ReceiptFinding
-from fondsengine.payments.service import PAYMENT_READERS, LapseNotice, lapse_notice_in, payments_in
+from fondsengine.payments.service import PAYMENT_READERS, LapseNotice, lapse_notice_in, payments_statement
 from fondsengine.workflow.model import State, Workflow
 
 
@@ -154,35 +158,54 @@ def _require_manager(s: Session, actor: Actor, app: Application, today: date) ->
         raise PermissionDenied("Dafür fehlt Ihnen die Berechtigung in diesem Fonds.")
 
 
-def proof_section_in(s: Session, app: Application, guideline: Guideline, today: date) -> ProofSection:
-    """The `ProofSection` of an application already loaded in this session (for its office)."""
-    review = {r.item_id: r for r in s.scalars(select(ReviewItem).where(ReviewItem.application_id == app.id))}
-    proof = s.scalar(
-        select(ProofOfUse).where(ProofOfUse.application_id == app.id).order_by(ProofOfUse.id.desc()).limit(1)
-    )
-    receipts: list[Receipt] = []
+APPLICATION: BindParameter[int] = bindparam("application_id", type_=Integer)  # of the prepared reads
+
+
+def _proof_reads(application_id: Id = APPLICATION) -> dict[str, Read]:
+    """The statements of a `ProofSection` (read together, with the page's other parts)."""
+    latest_proof = select(func.max(ProofOfUse.id)).where(ProofOfUse.application_id == application_id)
+    return {
+        "review": select(ReviewItem).where(ReviewItem.application_id == application_id),
+        "proof": select(ProofOfUse).where(ProofOfUse.id == latest_proof.scalar_subquery()),
+        "receipts": select(Receipt)
+        .where(Receipt.proof_id == latest_proof.scalar_subquery())
+        .order_by(Receipt.position),
+        "agenda": select(
+            JurySession.id, JurySession.starts_at, JurySession.place, AgendaItem.status, AgendaItem.outcome
+        )
+        .join(AgendaItem, AgendaItem.session_id == JurySession.id)
+        .where(AgendaItem.application_id == application_id)
+        .order_by(JurySession.starts_at),
+        "refunds": select(Refund).where(Refund.application_id == application_id).order_by(Refund.id),
+    }
+
+
+def _proof_section(app: Application, guideline: Guideline, rows: dict[str, list[Any]], today: date) -> ProofSection:
+    """The `ProofSection` from the rows of `_proof_reads`."""
+    proof: ProofOfUse | None = rows["proof"][0][0] if rows["proof"] else None
+    receipts: list[Receipt] = [r[0] for r in rows["receipts"]]
     findings: dict[int, list[ReceiptFinding]] = {}
     if proof is not None:
-        receipts = list(s.scalars(select(Receipt).where(Receipt.proof_id == proof.id).order_by(Receipt.position)))
         for finding in findings_of_receipts(app, guideline, proof, receipts, today):
             findings.setdefault(finding.position, []).append(finding)
-    agenda = s.execute(
-        select(JurySession.id, JurySession.starts_at, JurySession.place, AgendaItem.status, AgendaItem.outcome)
-        .join(AgendaItem, AgendaItem.session_id == JurySession.id)
-        .where(AgendaItem.application_id == app.id)
-        .order_by(JurySession.starts_at)
-    ).all()
     return ProofSection(
-        review=review,
+        review={r[0].item_id: r[0] for r in rows["review"]},
         proof=proof,
         receipts=tuple(receipts),
         receipt_findings=findings,
         eligible_cents=sum(
             r.amount_cents if r.accepted_cents is None else r.accepted_cents for r in receipts if r.status == "accepted"
         ),
-        refunds=tuple(s.scalars(select(Refund).where(Refund.application_id == app.id).order_by(Refund.id))),
-        agenda=tuple(AgendaLine(*row) for row in agenda),
+        refunds=tuple(r[0] for r in rows["refunds"]),
+        agenda=tuple(AgendaLine(*row) for row in rows["agenda"]),
     )
+
+
+def proof_section_in(s: Session, app: Application, guideline: Guideline, today: date) -> ProofSection:
+    """The `ProofSection` of an application already loaded in this session (for its office; one
+    statement)."""
+    rows = read_together(s, _proof_reads, key="proof section", params={"application_id": app.id})
+    return _proof_section(app, guideline, rows, today)
 
 
 def proof_section(fonds: Engine, actor: Actor, application_id: int) -> ProofSection:
@@ -192,6 +215,24 @@ def proof_section(fonds: Engine, actor: Actor, application_id: int) -> ProofSect
         app = _load(s, actor, application_id, today).app
         _require_manager(s, actor, app, today)
         return proof_section_in(s, app, fonds.catalog.guideline(s, app.guideline_version_id), today)
+
+
+def office_reads(workflow: Workflow, application_id: Id = APPLICATION) -> dict[str, Read]:
+    """The statements of the office page's lists, read together (`json_reads.read_together`; they
+    depend on the application's workflow version)."""
+    return {
+        "timeline": timeline_statement(application_id),
+        "letters": letters_statement(application_id),
+        "attachments": attachments_statement(application_id),
+        "payments": payments_statement(application_id),
+        "notes": notes_statement(application_id),
+        "messages": messages_statement(application_id, workflow),
+        "revisions": select(ApplicationRevision.number, ApplicationRevision.snapshot)
+        .where(ApplicationRevision.application_id == application_id)
+        .order_by(ApplicationRevision.number.desc())
+        .limit(2),
+        **_proof_reads(application_id),
+    }
 
 
 def office_application_view(fonds: Engine, actor: Actor, application_id: int) -> OfficeApplicationView:
@@ -205,6 +246,12 @@ def office_application_view(fonds: Engine, actor: Actor, application_id: int) ->
         _require_manager(s, actor, app, today)
         guideline = fonds.catalog.guideline(s, app.guideline_version_id)
         workflow = fonds.catalog.workflow(s, app.workflow_version_id)
+        rows = read_together(
+            s,
+            lambda: office_reads(workflow),
+            key=("office page", app.workflow_version_id),
+            params={"application_id": app.id},
+        )
         return OfficeApplicationView(
             app=app,
             guideline=guideline,
@@ -212,24 +259,27 @@ def office_application_view(fonds: Engine, actor: Actor, application_id: int) ->
             state=workflow.state(app.state),
             findings=tuple(findings_in(fonds, s, app, now)),
             actions=tuple(actions_in(fonds, s, app, roles, now)),
-            timeline=tuple(timeline_in(s, app)),
-            letters=tuple(letters_in(s, app)),
-            attachments=tuple(attachments_in(s, app)),
-            payments=tuple(payments_in(s, app)),
-            notes=tuple(notes_in(s, app)),
-            messages=tuple(messages_in(s, app, workflow)),
-            revisions=tuple(
-                (r.number, r.snapshot)
-                for r in s.execute(
-                    select(ApplicationRevision.number, ApplicationRevision.snapshot)
-                    .where(ApplicationRevision.application_id == app.id)
-                    .order_by(ApplicationRevision.number.desc())
-                    .limit(2)
-                )
-            ),
+            timeline=tuple(timeline_from_rows(rows["timeline"])),
+            letters=tuple(letters_from_rows(rows["letters"])),
+            attachments=tuple(r[0] for r in rows["attachments"]),
+            payments=tuple(r[0] for r in rows["payments"]),
+            notes=tuple(notes_from_rows(rows["notes"])),
+            messages=tuple(messages_from_rows(rows["messages"])),
+            revisions=tuple((r.number, r.snapshot) for r in rows["revisions"]),
             rules=exceptions_of(app, guideline),
-            money=proof_section_in(s, app, guideline, today),
+            money=_proof_section(app, guideline, rows, today),
         )
+
+
+def _applicant_reads(workflow: Workflow) -> dict[str, Read]:
+    """The statements of the status page's lists, read together."""
+    return {
+        "timeline": timeline_statement(APPLICATION),
+        "payments": payments_statement(APPLICATION),
+        "letters": letters_statement(APPLICATION),
+        "attachments": attachments_statement(APPLICATION),
+        "messages": messages_statement(APPLICATION, workflow),
+    }
 
 
 def applicant_application_view(fonds: Engine, actor: Actor, application_id: int) -> ApplicantApplicationView:
@@ -245,9 +295,15 @@ def applicant_application_view(fonds: Engine, actor: Actor, application_id: int)
         guideline = fonds.catalog.guideline(s, app.guideline_version_id)
         workflow = fonds.catalog.workflow(s, app.workflow_version_id)
         state = workflow.state(app.state)
-        timeline = timeline_in(s, app)
-        payments = payments_in(s, app)
         require_letter_reader(s, app, roles)
+        rows = read_together(
+            s,
+            lambda: _applicant_reads(workflow),
+            key=("applicant page", app.workflow_version_id),
+            params={"application_id": app.id},
+        )
+        timeline = timeline_from_rows(rows["timeline"])
+        payments: list[Payment] = [r[0] for r in rows["payments"]]
         own_draft = state.initial and organisation is None and actor.user_id == app.applicant_id
         return ApplicantApplicationView(
             app=app,
@@ -258,11 +314,11 @@ def applicant_application_view(fonds: Engine, actor: Actor, application_id: int)
             findings=tuple(findings_in(fonds, s, app, now)) if state.editable else (),
             actions=tuple(actions_in(fonds, s, app, roles, now)),
             timeline=tuple(timeline),
-            letters=tuple(letters_in(s, app)),
-            attachments=tuple(attachments_in(s, app)),
+            letters=tuple(letters_from_rows(rows["letters"])),
+            attachments=tuple(r[0] for r in rows["attachments"]),
             payments=tuple(payments),
             lapse=lapse_notice_in(fonds, s, app, payments, today),
-            messages=tuple(messages_in(s, app, workflow)),
+            messages=tuple(messages_from_rows(rows["messages"])),
             changes_requested=last_request_in(workflow, [e.event for e in timeline])
             if state.editable and not state.initial
             else None,

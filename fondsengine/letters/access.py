@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 from fondsengine.clock import local_date
 from fondsengine.engine import Actor, Engine
 from fondsengine.errors import FondsError, NotFound
+from fondsengine.json_reads import Id
 from fondsengine.letters import LETTER_KINDS, letter_kind
 from fondsengine.letters.store import letter_filename, render_pending_letters, stored_letter_page
 from fondsengine.lifecycle import authz
@@ -120,7 +122,16 @@ def letters_of_application(fonds: Engine, actor: Actor, application_id: int) -> 
 
 def letters_in(s: Session, app: Application) -> list[LetterInfo]:
     """The letters of an application already loaded in this session (`require_letter_reader` asked)."""
-    rows = s.execute(_info_query().where(Letter.application_id == app.id).order_by(Letter.id))
+    return letters_from_rows(s.execute(letters_statement(app.id)).all())
+
+
+def letters_statement(application_id: Id) -> Select[Any]:
+    """The statement of `letters_in` (also read together with others, `json_reads`)."""
+    return _info_query().where(Letter.application_id == application_id).order_by(Letter.id)
+
+
+def letters_from_rows(rows: Sequence[Any]) -> list[LetterInfo]:
+    """The rows of `letters_statement` as letters."""
     return [_info(r) for r in rows]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from fondsengine import ledger
@@ -15,6 +15,7 @@ from fondsengine.errors import GuardFailed, InvalidInput, NotFound, PermissionDe
 from fondsengine.guidelines.calc import lapse_rule_text
 from fondsengine.guidelines.model import Guideline
 from fondsengine.iban import normalise_iban, valid_iban
+from fondsengine.json_reads import Id
 from fondsengine.lifecycle import authz
 from fondsengine.lifecycle.audit import record
 from fondsengine.lifecycle.fire import fire, guideline_of, workflow_of
@@ -313,4 +314,9 @@ def payments_of(fonds: Engine, actor: Actor, application_id: int) -> list[Paymen
 
 def payments_in(s: Session, app: Application) -> list[Payment]:
     """The payments of an application already loaded in this session (`PAYMENT_READERS` asked)."""
-    return list(s.scalars(select(Payment).where(Payment.application_id == app.id).order_by(Payment.id)))
+    return list(s.scalars(payments_statement(app.id)))
+
+
+def payments_statement(application_id: Id) -> Select[Payment]:
+    """The statement of `payments_in` (also read together with others, `json_reads`)."""
+    return select(Payment).where(Payment.application_id == application_id).order_by(Payment.id)

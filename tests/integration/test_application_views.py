@@ -9,22 +9,27 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, inspect, select
 
 from fondsengine.applications import decisions
 from fondsengine.applications import service as apps
 from fondsengine.applications.messages import messages_of, send_message
 from fondsengine.applications.notes import add_note, notes_of
 from fondsengine.applications.queries import available_actions, findings_for, timeline
-from fondsengine.applications.records import attachments_of
-from fondsengine.applications.views import applicant_application_view, office_application_view
+from fondsengine.applications.records import AttachmentInput, attachments_of
+from fondsengine.applications.views import applicant_application_view, office_application_view, office_reads
 from fondsengine.engine import Actor, Engine
 from fondsengine.errors import NotFound, PermissionDenied
+from fondsengine.json_reads import read_together
 from fondsengine.letters.access import letters_of_application
+from fondsengine.model import Application, Receipt
+from fondsengine.payments import proofs
+from fondsengine.payments import service as payments
+from fondsengine.payments.proofs import ReceiptInput
 from fondsengine.payments.service import lapse_notice, payments_of
 from tests.support.factories import CF, QF, person, quartiersfonds_input, with_bank_account
 
@@ -69,7 +74,7 @@ def test_the_office_page_holds_what_the_single_reads_give(fonds: Engine) -> None
     app_id, office, _anna = _approved(fonds)
     with _statements(fonds) as seen:
         view = office_application_view(fonds, office, app_id)
-    assert len(seen) <= 17, seen  # the page's own read, without the login and the layout
+    assert len(seen) <= 7, seen  # the page's own read, without the login and the layout
     assert view.app.id == app_id and view.state.id == view.app.state
     assert [c.position for c in view.app.cost_items] == sorted(c.position for c in view.app.cost_items)
     assert list(view.findings) == findings_for(fonds, office, app_id)
@@ -123,3 +128,70 @@ def test_the_status_page_of_a_draft_gives_findings_and_only_to_its_readers(fonds
     auditor = person(fonds, "Prüferin", "pruef@example.org", (QF, "auditor"))
     with pytest.raises(NotFound):  # the auditors never read a resident's draft
         applicant_application_view(fonds, auditor, app_id)
+
+
+def _plain(value: Any) -> Any:
+    """A row's value to compare: an entity as its column values (large binaries aside)."""
+    mapper = inspect(type(value), raiseerr=False)
+    if mapper is None:
+        return value
+    return {a.key: getattr(value, a.key) for a in mapper.column_attrs if a.key != "pdf"}
+
+
+def test_the_page_lists_read_together_are_what_their_own_statements_give(fonds: Engine) -> None:
+    """Every value of every list (entities, names, times, JSON snapshots, flags, money) and the
+    order, on both databases, with a proof of use, receipts and a refund on the page."""
+    app_id, office, anna = _approved(fonds)
+    payments.record_payment(fonds, office, app_id, amount_cents=50_000, kind="advance")
+    offer = AttachmentInput("other", "angebot.pdf", "application/pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n")
+    send_message(fonds, anna, app_id, "Das Angebot im Anhang.", attachment=offer)
+    proofs.submit_proof(
+        fonds,
+        anna,
+        app_id,
+        report="Ein Fest mit 80 Gästen.",
+        participants_reached=80,
+        receipts=[
+            ReceiptInput(date(2026, 11, 25), "Baumarkt", "Material", "material", 20_000),
+            ReceiptInput(date(2026, 11, 26), "Druckerei", "Plakate", "publicity", 10_000),
+        ],
+        confirmed=True,
+    )
+    with fonds.db.read() as s:
+        workflow = fonds.catalog.workflow(s, s.get(Application, app_id).workflow_version_id)  # type: ignore[union-attr]
+        receipt_ids = [r.id for r in s.scalars(select(Receipt).order_by(Receipt.position))]
+    proofs.review_receipt(fonds, office, receipt_ids[0], accepted=True)
+    proofs.review_receipt(fonds, office, receipt_ids[1], accepted=False, reason="Nicht im Kostenplan")
+    proofs.accept_proof(fonds, office, app_id)
+    proofs.claim_refund(fonds, office, app_id, reason="Weniger ausgegeben")
+    proofs.record_refund(fonds, office, app_id, amount_cents=30_000)
+    reads, params = office_reads(workflow), {"application_id": app_id}
+    with fonds.db.read() as s:
+        together = read_together(s, lambda: reads, params=params)
+        alone = {name: s.execute(read, params).all() for name, read in reads.items()}
+    assert set(together) == set(alone)
+    for name, rows in alone.items():
+        expected = [tuple(_plain(v) for v in row) for row in rows]
+        got = [tuple(_plain(v) for v in row) for row in together[name]]
+        if name in ("messages", "review"):  # no order of their own (the page sorts, or keys them)
+            expected, got = sorted(expected, key=repr), sorted(got, key=repr)
+        assert got == expected, name
+        assert [r._fields for r in together[name]] == [r._fields for r in rows], name
+    assert all(together[name] for name in alone), [name for name in alone if not together[name]]
+
+
+def test_the_prepared_statement_reads_each_application_its_own_lists(fonds: Engine) -> None:
+    """The page's one statement is built once and kept: a second application gets its own rows."""
+    app_id, office, anna = _approved(fonds)
+    other = apps.create_draft(fonds, anna, QF, quartiersfonds_input(title="Lesecafé"))
+    apps.submit(fonds, anna, other)
+    send_message(fonds, office, other, "Bitte reichen Sie noch ein Angebot ein.")
+    for application in (app_id, other, app_id):
+        view = office_application_view(fonds, office, application)
+        assert [e.event.id for e in view.timeline] == [e.id for e in timeline(fonds, office, application)]
+        assert list(view.messages) == messages_of(fonds, office, application)
+        assert list(view.notes) == notes_of(fonds, office, application)
+        status = applicant_application_view(fonds, anna, application)
+        assert [e.event.id for e in status.timeline] == [e.event.id for e in view.timeline]
+        assert list(status.messages) == list(view.messages)
+    assert office_application_view(fonds, office, other).messages[-1].text == "Bitte reichen Sie noch ein Angebot ein."
