@@ -14,7 +14,7 @@ from fondsengine.engine import Actor, UnitOfWork
 from fondsengine.errors import APPLICATION_CHANGED, ConcurrentChange, InvalidInput
 from fondsengine.guidelines.model import Guideline
 from fondsengine.lifecycle import authz
-from fondsengine.lifecycle.audit import record
+from fondsengine.lifecycle.audit import event_row, write_events
 from fondsengine.lifecycle.effects import EffectContext
 from fondsengine.lifecycle.guards import GuardContext
 from fondsengine.model import Application
@@ -94,22 +94,31 @@ def fire(
     from_state = app.state
     _move_state(uow, app, from_state, transition.target, now)
     allowed = transition.roles & roles
-    record(
-        session,
-        actor=actor,
-        role=authz.primary_role(frozenset(allowed)),
-        action=trigger,
-        at=now,
-        fund_id=app.fund_id,
-        application_id=app.id,
-        from_state=from_state,
-        to_state=transition.target,
-        reason=reason,
-        guideline_hash=guideline.version_hash,
-        data={k: v for k, v in {"amount_cents": amount_cents, **(extra or {})}.items() if v is not None},
-    )
+    events = [  # the step's append-only rows, written once at its end
+        event_row(
+            actor=actor,
+            role=authz.primary_role(frozenset(allowed)),
+            action=trigger,
+            at=now,
+            fund_id=app.fund_id,
+            application_id=app.id,
+            from_state=from_state,
+            to_state=transition.target,
+            reason=reason,
+            guideline_hash=guideline.version_hash,
+            data={k: v for k, v in {"amount_cents": amount_cents, **(extra or {})}.items() if v is not None},
+        )
+    ]
     ectx = EffectContext(
-        session, app, guideline, actor, now, transition, from_state, reason, extra=dict(extra or {}),
+        session,
+        app,
+        guideline,
+        actor,
+        now,
+        transition,
+        from_state,
+        reason,
+        extra=dict(extra or {}),
         amount_cents=amount_cents,
         payment_kind=payment_kind,
         payment_id=payment_id,
@@ -119,4 +128,5 @@ def fire(
     if workflow_of(uow, app).state(transition.target).terminal:
         app.closed_at = now
     session.flush()
+    write_events(session, events)  # one Core INSERT, sealed into the chain at commit
     return transition
