@@ -150,33 +150,82 @@ def prepare(url: str, workdir: Path, n: int) -> Setup:
     return Setup(fonds, office, applicants, session_id)
 
 
-def drive(setup: Setup, i: int) -> None:
-    """One application from draft to documented: 13 units of work."""
+@dataclass
+class StatementCounter:
+    """Counts the statements the engine sends per use case (BEGIN not counted): reads and writes."""
+
+    step: str = "setup"
+    counts: dict[str, list[int]] = field(default_factory=dict)
+
+    def mark(self, step: str) -> None:
+        """The use case whose statements follow."""
+        self.step = step
+
+    def attach(self, engine: SqlEngine) -> Callable[[], None]:
+        """Listen on the engine; return a function that stops listening."""
+
+        def on_execute(_conn: Any, _cur: Any, statement: str, _params: Any, _ctx: Any, _many: bool) -> None:
+            verb = statement.lstrip()[:6].upper()
+            if verb.startswith("BEGIN"):
+                return
+            slot = self.counts.setdefault(self.step, [0, 0])
+            slot[1 if verb in ("INSERT", "UPDATE", "DELETE") else 0] += 1
+
+        event.listen(engine, "before_cursor_execute", on_execute)
+        return lambda: event.remove(engine, "before_cursor_execute", on_execute)
+
+    def report(self, n: int) -> None:
+        """Print reads and writes per application for each use case and in total."""
+        print("statements per application (reads / writes):")
+        reads = writes = 0
+        for step, (r, w) in self.counts.items():
+            reads, writes = reads + r, writes + w
+            print(f"  {step:<22} {r / n:6.1f} / {w / n:5.1f}")
+        print(f"  {'total':<22} {reads / n:6.1f} / {writes / n:5.1f}")
+
+
+def drive(setup: Setup, i: int, mark: Callable[[str], None] = lambda _step: None) -> None:
+    """One application from draft to documented: 13 units of work (`mark` names each use case)."""
     fonds, office, applicant = setup.fonds, setup.office, setup.applicants[i]
     data = quartiersfonds_input(title=f"Nachbarschaftsprojekt Nr. {i}", requested_cents=REQUESTED)
+    mark("create_draft")
     app_id = apps.create_draft(fonds, applicant, QF, data)
+    mark("submit")
     apps.submit(fonds, applicant, app_id)
+    mark("start_review")
     decisions.start_review(fonds, office, app_id)
+    mark("(bench reads)")
     with fonds.db.read() as s:
         items = fonds.catalog.current(s, QF)[2].review_checklist
+    mark("record_review")
     decisions.record_review(fonds, office, app_id, {item.id: ("fulfilled", "") for item in items})
+    mark("complete_review")
     decisions.complete_review(fonds, office, app_id)
+    mark("schedule")
     decisions.schedule(fonds, office, app_id, setup.session_id)
+    mark("record_jury_outcome")
     decisions.record_jury_outcome(fonds, office, app_id, "approve")
+    mark("set_bank_account")
     payments.set_bank_account(fonds, office, app_id, iban="DE89 3704 0044 0532 0130 00", account_holder="Anna")
+    mark("record_payment")
     payments.record_payment(fonds, office, app_id, amount_cents=ADVANCE, kind="advance")
     receipts = [
         proofs.ReceiptInput(date(2026, 11, 25), "Baumarkt Witten", "Ersatzteile", "material", RECEIPTS[0]),
         proofs.ReceiptInput(date(2026, 11, 25), "Druckerei", "Plakate und Flyer", "publicity", RECEIPTS[1]),
     ]
+    mark("submit_proof")
     proof_id = proofs.submit_proof(
         fonds, applicant, app_id, report="Sechs Treffen mit 90 Gästen.", receipts=receipts, confirmed=True
     )
+    mark("(bench reads)")
     with fonds.db.read() as s:
         receipt_ids = list(s.scalars(select(Receipt.id).where(Receipt.proof_id == proof_id).order_by(Receipt.position)))
+    mark("review_receipt")
     for rid in receipt_ids:
         proofs.review_receipt(fonds, office, rid, accepted=True)
+    mark("accept_proof")
     due = proofs.accept_proof(fonds, office, app_id)
+    mark("record_payment")
     payments.record_payment(fonds, office, app_id, amount_cents=due - ADVANCE, kind="final")
 
 
@@ -284,27 +333,30 @@ def run(label: str, urls: Callable[[Path], AbstractContextManager[tuple[str, str
             setup = prepare(engine_url, workdir / "e", n)
             recorder = Recorder()
             stop = recorder.attach(setup.fonds.db.engine)
+            statements = StatementCounter()
+            stop_counting = statements.attach(setup.fonds.db.engine)
             profiler = cProfile.Profile() if profile else None
             rss0 = rss_bytes()
-            started = time.perf_counter()
+            started, cpu0 = time.perf_counter(), time.process_time()
             if profiler:
                 profiler.enable()
             for i in range(n):
-                drive(setup, i)
+                drive(setup, i, statements.mark)
             if profiler:
                 profiler.disable()
-            engine_s = time.perf_counter() - started
+            engine_s, engine_cpu = time.perf_counter() - started, time.process_time() - cpu0
             rss_engine = rss_bytes() - rss0
             stop()
+            stop_counting()
             expected = summary(setup.fonds)
 
             base = prepare(baseline_url, workdir / "b", n)
             base_summary_before = summary(base.fonds)
             base.fonds.db.dispose()
             plain = make_engine(baseline_url)
-            started = time.perf_counter()
+            started, cpu0 = time.perf_counter(), time.process_time()
             replay(plain, recorder.transactions)
-            baseline_s = time.perf_counter() - started
+            baseline_s, baseline_cpu = time.perf_counter() - started, time.process_time() - cpu0
             plain.dispose()
             check = open_database(baseline_url)
             base.fonds.db = check
@@ -336,9 +388,14 @@ def run(label: str, urls: Callable[[Path], AbstractContextManager[tuple[str, str
     )
     print(f"ratio       {ratio:8.2f}  (engine / plain SQL; target >= 0.33: {'ok' if ratio >= 1 / 3 else 'MISSED'})")
     print(
+        f"CPU time    engine {engine_cpu:.2f} s, plain SQL {baseline_cpu:.2f} s of this process "
+        f"(steadier on a shared machine; on PostgreSQL the server's time is not in it)"
+    )
+    print(
         f"check       {expected[0]} documented, {expected[1]} ledger entries, {expected[2]} audit events, "
         f"committed {expected[3] / 100:,.2f} EUR - identical in both databases"
     )
+    statements.report(n)
     print(f"RSS         +{rss_engine / 2**20:.1f} MB during the engine run")
     print(
         f"workflow    {WORKFLOW_OPS:,} operations in {wf_s:.2f} s ({WORKFLOW_OPS / wf_s:,.0f}/s), "

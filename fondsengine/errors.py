@@ -57,5 +57,8 @@ class ConcurrentChange(FondsError):
     """Someone else changed the same object in the meantime."""
 
 
+APPLICATION_CHANGED = "Der Antrag wurde inzwischen geändert. Bitte laden Sie die Seite neu."
+
+
 class LetterIncomplete(FondsError):
     """A letter would contain an empty placeholder; it is not rendered (nor sent) until the data is there."""

@@ -13,8 +13,9 @@ statement per key: an upsert for a key that only gains, else a guarded UPDATE th
 a count or a sum below zero (rowcount checked: a counter out of step stops the transaction
 instead of being hidden). Anonymisation changes none of the five columns and leaves the counters.
 
-Writers around the ORM (Core `update(Application)`, the benchmark's bulk seed) call `shift` for
-their change or `rebuild` afterwards; `fold` is the reference that `fondsengine verify` compares
+Writers around the ORM call `moved` for their change inside a write session (the workflow step's
+guarded Core UPDATE in `lifecycle.fire`), `shift` on a bare connection, or `rebuild` afterwards (the
+benchmark's bulk seed); `fold` is the reference that `fondsengine verify` compares
 the table with (`integrity/check.py`).
 """
 
@@ -59,6 +60,11 @@ def _now(app: Application) -> tuple[CountKey, int]:
     """The (key, requested) the application has now."""
     values = {name: getattr(app, name) for name in (*KEY_COLUMNS, "requested_cents")}
     return _key_of(values), int(values["requested_cents"] or 0)
+
+
+def key_now(app: Application) -> tuple[CountKey, int]:
+    """The key the application counts under now and its requested sum (cents)."""
+    return _now(app)
 
 
 def _old_and_new(app: Application) -> tuple[tuple[CountKey, int] | None, tuple[CountKey, int]]:
@@ -110,6 +116,17 @@ def _collect(session: Session, _flush: UOWTransaction) -> None:
             old, (key, requested) = _old_and_new(obj)
             was_key, was_requested = old if old is not None else (key, requested)
             _pending(session)[was_key] += Count(-1, -was_requested)
+
+
+def moved(session: Session, old: CountKey, new: CountKey, requested_cents: int) -> None:
+    """Record that one application moved between keys by a write around the ORM in this session's
+    transaction (the guarded Core UPDATE of a workflow step, `lifecycle.fire`): the move joins the
+    deltas the hooks collect and is written with them before the commit, netted and in key order."""
+    if old == new:
+        return
+    pending = _pending(session)
+    pending[old] += Count(-1, -requested_cents)
+    pending[new] += Count(1, requested_cents)
 
 
 def _write_before_commit(session: Session) -> None:

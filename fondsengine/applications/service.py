@@ -13,7 +13,7 @@ from fondsengine.accounts.users import add_person, normalise_email
 from fondsengine.applications.messages import check_answer
 from fondsengine.clock import local_date
 from fondsengine.engine import Actor, Engine, UnitOfWork
-from fondsengine.errors import ConcurrentChange, InvalidInput, NotFound, PermissionDenied
+from fondsengine.errors import APPLICATION_CHANGED, ConcurrentChange, InvalidInput, NotFound, PermissionDenied
 from fondsengine.guidelines.model import Guideline
 from fondsengine.lifecycle import authz
 from fondsengine.lifecycle.audit import enqueue, record
@@ -261,7 +261,7 @@ def update_draft(
     with fonds.unit_of_work() as uow:
         app = _editable(uow, actor, application_id)
         if expected_version is not None and app.row_version != expected_version:
-            raise ConcurrentChange("Der Antrag wurde inzwischen geändert. Bitte laden Sie die Seite neu.")
+            raise ConcurrentChange(APPLICATION_CHANGED)
         now = fonds.clock.now()
         _apply(app, data)
         if workflow_of(uow, app).state(app.state).initial:

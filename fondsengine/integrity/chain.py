@@ -278,6 +278,15 @@ def _collect(session: Session, _flush: UOWTransaction) -> None:
             pending[name].add(obj.id)
 
 
+def written(session: Session, name: str, ids: Iterable[int]) -> None:
+    """Seal these rows of chain `name` at this transaction's commit too: for rows written around the
+    ORM (a Core multi-row insert, `lifecycle.audit.write_events`), which the flush hook never sees."""
+    pending: dict[str, set[int]] | None = session.info.get(_PENDING)
+    if pending is None:
+        pending = session.info[_PENDING] = {"ledger": set(), "audit": set()}
+    pending[name].update(ids)
+
+
 def _seal_before_commit(session: Session) -> None:
     if session.in_nested_transaction():
         return  # a SAVEPOINT is released, not the transaction: seal (and lock) only at the real commit

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
+from sqlalchemy import Table, update
+from sqlalchemy.orm.attributes import set_committed_value
+
+from fondsengine.applications import counts
 from fondsengine.clock import local_date
 from fondsengine.engine import Actor, UnitOfWork
-from fondsengine.errors import InvalidInput
+from fondsengine.errors import APPLICATION_CHANGED, ConcurrentChange, InvalidInput
 from fondsengine.guidelines.model import Guideline
 from fondsengine.lifecycle import authz
-from fondsengine.lifecycle.audit import record
+from fondsengine.lifecycle.audit import event_row, write_events
 from fondsengine.lifecycle.effects import EffectContext
 from fondsengine.lifecycle.guards import GuardContext
 from fondsengine.model import Application
@@ -31,6 +36,35 @@ def workflow_of(uow: UnitOfWork, app: Application) -> Workflow:
 def machine_of(uow: UnitOfWork, app: Application) -> WorkflowMachine:
     """The shared state machine of the application's workflow version."""
     return uow.fonds.catalog.machine(uow.session, app.workflow_version_id, GUARDS)
+
+
+_APPLICATIONS = cast(Table, Application.__table__)
+
+
+def _move_state(uow: UnitOfWork, app: Application, from_state: str, to_state: str, now: datetime) -> None:
+    """Write the step's new state with one guarded Core UPDATE (no ORM flush of the application).
+
+    The row changes only while it still has the state and version this step read; any other outcome
+    (a concurrent change the row lock did not keep out) stops the step with `ConcurrentChange`. The
+    loaded object is given the written values as committed state (not dirty, so the next flush does
+    not write them again), and the counter table's move is recorded explicitly (`counts.moved`),
+    because the ORM hooks that keep it see no change of `state`."""
+    session = uow.session
+    session.flush()  # the application's pending edits (and everything before the step) are written first
+    version = app.row_version
+    old_key, requested = counts.key_now(app)
+    t = _APPLICATIONS
+    result = session.execute(
+        update(t)
+        .where(t.c.id == app.id, t.c.state == from_state, t.c.row_version == version)
+        .values(state=to_state, row_version=version + 1, updated_at=now)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise ConcurrentChange(APPLICATION_CHANGED)
+    set_committed_value(app, "state", to_state)
+    set_committed_value(app, "row_version", version + 1)
+    set_committed_value(app, "updated_at", now)
+    counts.moved(session, old_key, counts.key_now(app)[0], requested)
 
 
 def fire(
@@ -58,26 +92,33 @@ def fire(
     if transition.needs_reason and not (reason and reason.strip()):
         raise InvalidInput("Bitte geben Sie eine Begründung an.", field="reason")
     from_state = app.state
-    app.state = transition.target
-    app.row_version += 1
-    app.updated_at = now
+    _move_state(uow, app, from_state, transition.target, now)
     allowed = transition.roles & roles
-    record(
-        session,
-        actor=actor,
-        role=authz.primary_role(frozenset(allowed)),
-        action=trigger,
-        at=now,
-        fund_id=app.fund_id,
-        application_id=app.id,
-        from_state=from_state,
-        to_state=transition.target,
-        reason=reason,
-        guideline_hash=guideline.version_hash,
-        data={k: v for k, v in {"amount_cents": amount_cents, **(extra or {})}.items() if v is not None},
-    )
+    events = [  # the step's append-only rows, written once at its end
+        event_row(
+            actor=actor,
+            role=authz.primary_role(frozenset(allowed)),
+            action=trigger,
+            at=now,
+            fund_id=app.fund_id,
+            application_id=app.id,
+            from_state=from_state,
+            to_state=transition.target,
+            reason=reason,
+            guideline_hash=guideline.version_hash,
+            data={k: v for k, v in {"amount_cents": amount_cents, **(extra or {})}.items() if v is not None},
+        )
+    ]
     ectx = EffectContext(
-        session, app, guideline, actor, now, transition, from_state, reason, extra=dict(extra or {}),
+        session,
+        app,
+        guideline,
+        actor,
+        now,
+        transition,
+        from_state,
+        reason,
+        extra=dict(extra or {}),
         amount_cents=amount_cents,
         payment_kind=payment_kind,
         payment_id=payment_id,
@@ -87,4 +128,5 @@ def fire(
     if workflow_of(uow, app).state(transition.target).terminal:
         app.closed_at = now
     session.flush()
+    write_events(session, events)  # one Core INSERT, sealed into the chain at commit
     return transition
