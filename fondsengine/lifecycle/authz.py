@@ -73,17 +73,12 @@ class FundChoice:
 
 
 def funds_with_role(fonds: Engine, actor: Actor, roles: tuple[str, ...]) -> list[FundChoice]:
-    """The funds in which the actor holds one of `roles` today, by name (one query)."""
+    """The funds in which the actor holds one of `roles` today, by name (one query, `roles_by_fund`)."""
     today = local_date(fonds.clock.now())
     with fonds.db.read() as s:
-        rows = s.execute(
-            select(Fund.id, Fund.name)
-            .join(Membership, Membership.fund_id == Fund.id)
-            .where(Membership.user_id == actor.user_id, Membership.role.in_(roles), Membership.valid_on(today))
-            .distinct()
-            .order_by(Fund.name)
-        ).all()
-    return [FundChoice(r.id, r.name) for r in rows]
+        held = roles_by_fund(s, actor, today)
+    chosen = [FundChoice(f, name) for f, (name, mine) in held.items() if mine & set(roles)]
+    return sorted(chosen, key=lambda c: (c.name, c.id))
 
 
 def _roles_memo(session: Session) -> dict[tuple[int, str, date], tuple[bool, frozenset[str]]]:
@@ -125,11 +120,12 @@ def remember_roles(
     _remember(_roles_memo(session), (actor.user_id, fund_id, today), rows)
 
 
-def managed_funds(session: Session, actor: Actor, today: date) -> list[tuple[str, str]]:
-    """(id, name) of the funds the actor manages today, by name: one query for the user's roles in every
-    fund, which also fills the per-transaction memo of `fund_roles` for each of these funds."""
+def roles_by_fund(session: Session, actor: Actor, today: date) -> dict[str, tuple[str, frozenset[str]]]:
+    """fund id -> (fund name, the actor's roles there today) for every fund where an active actor holds a
+    role: one query for the user's roles in every fund, which also fills the per-transaction memo of
+    `fund_roles` for each of these funds (the one reading of "which funds may this person act in")."""
     if actor.system or actor.user_id is None:
-        return []
+        return {}
     rows = session.execute(
         select(User.active, Membership.fund_id, Membership.role, Fund.name)
         .outerjoin(
@@ -149,7 +145,13 @@ def managed_funds(session: Session, actor: Actor, today: date) -> list[tuple[str
     memo = _roles_memo(session)
     for fund_id, held in roles.items():
         memo.setdefault((actor.user_id, fund_id, today), (active, frozenset(held)))
-    return sorted(((f, names[f]) for f, held in roles.items() if "manager" in held), key=lambda fn: (fn[1], fn[0]))
+    return {f: (names[f], frozenset(held)) for f, held in roles.items()}
+
+
+def managed_funds(session: Session, actor: Actor, today: date) -> list[tuple[str, str]]:
+    """(id, name) of the funds the actor manages today, by name (`roles_by_fund`)."""
+    held = roles_by_fund(session, actor, today)
+    return sorted(((f, name) for f, (name, mine) in held.items() if "manager" in mine), key=lambda fn: (fn[1], fn[0]))
 
 
 def forget_roles(session: Session) -> None:
