@@ -28,7 +28,7 @@ translations: $(MO_FILES)
 extract-messages: install
 	$(VENV)/bin/pybabel extract -F babel.cfg -o webapp/translations/messages.pot --no-location --omit-header --sort-output -k _l -k N_ webapp
 	$(VENV)/bin/pybabel update -i webapp/translations/messages.pot -d webapp/translations --no-fuzzy-matching --ignore-obsolete
-	$(VENV)/bin/pybabel extract -F babel-mails.cfg -o fondsengine/translations/mails.pot --no-location --omit-header --sort-output -k _n fondsengine/notify
+	$(VENV)/bin/pybabel extract -F babel-mails.cfg -o fondsengine/translations/mails.pot --no-location --omit-header --sort-output -k _n -k mail_msgid fondsengine/notify fondsengine/letters
 	$(VENV)/bin/pybabel update -i fondsengine/translations/mails.pot -d fondsengine/translations -D mails --no-fuzzy-matching --ignore-obsolete
 	$(VENV)/bin/pybabel extract -F babel-workflows.cfg -o fondsengine/translations/workflows.pot --no-location --omit-header --sort-output workflows
 	$(VENV)/bin/pybabel update -i fondsengine/translations/workflows.pot -d fondsengine/translations -D workflows --no-fuzzy-matching --ignore-obsolete

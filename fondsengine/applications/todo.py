@@ -36,7 +36,7 @@ from fondsengine.engine import Actor, Engine
 from fondsengine.errors import PermissionDenied
 from fondsengine.guidelines.calc import add_months, use_by_date
 from fondsengine.guidelines.model import Guideline
-from fondsengine.letters.registry import LETTER_KINDS, letter_kind
+from fondsengine.letters.registry import kind_label
 from fondsengine.lifecycle import authz
 from fondsengine.model import Application, ApplicationCount, LedgerEntry, Letter, OutboxMessage, Payment, Refund
 from fondsengine.model.base import UTCDateTime
@@ -378,7 +378,7 @@ def _held_letters(funds: list[str]) -> _Group:
     )
 
     def item(r: Any) -> TodoItem:
-        label = letter_kind(r[6]).label if r[6] in LETTER_KINDS else r[6]
+        label = kind_label(r[6])
         note = f"{label}: ein Platzhalter des Brieftextes hätte keinen Wert, der Brief wurde nicht erstellt"
         return TodoItem(r[0], r[1], r[2], r[3], r[4], None, local_date(r[5]), note=note)
 

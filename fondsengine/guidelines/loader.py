@@ -171,7 +171,7 @@ def load_guideline_text(
         declarations=rt.read_declarations(out, top.items("declarations")),
         review_checklist=rt.read_checklist(out, top.items("review_checklist")),
         conditions=rt.read_conditions(out, top.items("conditions")),
-        letters=rt.read_letters(top.section("letters", set(rt.LETTER_KINDS), required=False)),
+        letters=rt.read_letters(top.section("letters", set(rt.letter_text_kinds()), required=False)),
         issuance=read_issuance(top.section("issuance", ISSUANCE_KEYS, required=False)),
         summary_easy_language=top.text("summary_easy_language", required=False),
         de_minimis=rr.read_de_minimis(

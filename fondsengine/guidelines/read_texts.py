@@ -19,9 +19,6 @@ from fondsengine.guidelines.model import (
 from fondsengine.guidelines.read_rules import check_unique, need
 from fondsengine.guidelines.yamlreader import Collector, Section, line_of
 
-LETTER_KINDS = (
-    "receipt", "changes", "approval", "rejection", "payment", "proof_result", "refund", "lapse",
-)  # fmt: skip
 FIELD_TYPES = ("text", "textarea", "number", "date", "choice", "bool")
 PROOF_PARTS = ("report", "receipts", "photos", "participants", "publicity_evidence")
 _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
@@ -180,10 +177,17 @@ def read_conditions(out: Collector, nodes: list[Node]) -> tuple[ConditionText, .
     return tuple(result)
 
 
+def letter_text_kinds() -> tuple[str, ...]:
+    """The letter kinds whose text a guideline may bring (the registry of letter kinds says which)."""
+    from fondsengine.letters.registry import GUIDELINE_TEXT_KINDS
+
+    return GUIDELINE_TEXT_KINDS
+
+
 def read_letters(sec: Section) -> dict[str, LetterText]:
     """Letter texts by kind."""
     letters: dict[str, LetterText] = {}
-    for kind in LETTER_KINDS:
+    for kind in letter_text_kinds():
         if not sec.present(kind):
             continue
         item = sec.section(kind, {"subject", "body", "closing"})

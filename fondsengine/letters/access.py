@@ -15,8 +15,8 @@ from fondsengine.clock import local_date
 from fondsengine.engine import Actor, Engine
 from fondsengine.errors import FondsError, NotFound
 from fondsengine.json_reads import Id
-from fondsengine.letters import LETTER_KINDS, letter_kind
-from fondsengine.letters.store import letter_filename, render_pending_letters, stored_letter_page
+from fondsengine.letters.registry import kind_label, letter_filename
+from fondsengine.letters.store import render_pending_letters, stored_letter_page
 from fondsengine.lifecycle import authz
 from fondsengine.model import Application, Letter
 
@@ -54,11 +54,6 @@ class LetterInfo:
 
 class ChecksumMismatch(FondsError):
     """The stored PDF does not match its stored SHA-256 (the letter was altered or damaged)."""
-
-
-def kind_label(kind: str) -> str:
-    """The German name of a letter kind (the kind itself when unknown)."""
-    return letter_kind(kind).label if kind in LETTER_KINDS else kind
 
 
 def _may_read(fonds: Engine, session: Session, actor: Actor, app: Application | None) -> Application:

@@ -13,115 +13,122 @@ from fondsengine.money import format_euro, share_of
 
 _GREETING = "Mit freundlichen Grüßen"
 
-DEFAULT_TEXTS: dict[str, LetterText] = {
-    "receipt": LetterText(
-        subject="Eingangsbestätigung: Ihr Antrag „{project_title}“",
-        body=(
-            "Guten Tag {recipient_name},\n\n"
-            "vielen Dank für Ihren Antrag auf Förderung aus dem {fund_name}. Er ist am "
-            "{submitted_on} bei uns eingegangen und wird unter dem Aktenzeichen {file_number} "
-            "geführt. Bitte geben Sie dieses Aktenzeichen bei allen Rückfragen an.\n\n"
-            "Wir prüfen Ihren Antrag jetzt auf Vollständigkeit und auf die Voraussetzungen der "
-            "Förderrichtlinie. Fehlt noch etwas, melden wir uns bei Ihnen. Bitte beginnen Sie "
-            "mit Ihrem Projekt erst, wenn Sie die Bewilligung erhalten haben: Ausgaben vor der "
-            "Bewilligung können wir nicht fördern."
-        ),
-        closing=_GREETING,
+# The default text of each letter kind (its registration, LetterKind.default_text, names it).
+RECEIPT_TEXT = LetterText(
+    subject="Eingangsbestätigung: Ihr Antrag „{project_title}“",
+    body=(
+        "Guten Tag {recipient_name},\n\n"
+        "vielen Dank für Ihren Antrag auf Förderung aus dem {fund_name}. Er ist am "
+        "{submitted_on} bei uns eingegangen und wird unter dem Aktenzeichen {file_number} "
+        "geführt. Bitte geben Sie dieses Aktenzeichen bei allen Rückfragen an.\n\n"
+        "Wir prüfen Ihren Antrag jetzt auf Vollständigkeit und auf die Voraussetzungen der "
+        "Förderrichtlinie. Fehlt noch etwas, melden wir uns bei Ihnen. Bitte beginnen Sie "
+        "mit Ihrem Projekt erst, wenn Sie die Bewilligung erhalten haben: Ausgaben vor der "
+        "Bewilligung können wir nicht fördern."
     ),
-    "changes": LetterText(
-        subject="Ihr Antrag „{project_title}“: Bitte ergänzen Sie noch etwas",
-        body=(
-            "Guten Tag {recipient_name},\n\n"
-            "wir haben Ihren Antrag geprüft. Damit wir ihn weiter bearbeiten und zur "
-            "Entscheidung vorlegen können, brauchen wir noch Folgendes von Ihnen:"
-        ),
-        closing="Bei Fragen helfen wir Ihnen gern weiter.\n\n" + _GREETING,
+    closing=_GREETING,
+)
+
+CHANGES_TEXT = LetterText(
+    subject="Ihr Antrag „{project_title}“: Bitte ergänzen Sie noch etwas",
+    body=(
+        "Guten Tag {recipient_name},\n\n"
+        "wir haben Ihren Antrag geprüft. Damit wir ihn weiter bearbeiten und zur "
+        "Entscheidung vorlegen können, brauchen wir noch Folgendes von Ihnen:"
     ),
-    "approval": LetterText(
-        subject="Bewilligungsbescheid: {project_title}",
-        body=(
-            "Guten Tag {recipient_name},\n\n"
-            "wir freuen uns, Ihnen mitzuteilen: Ihr Projekt „{project_title}“ wird aus dem "
-            "{fund_name} gefördert. Wir bewilligen Ihnen eine Zuwendung von {approved_amount} "
-            "(beantragt: {requested_amount}).\n\n"
-            "Die Zuwendung ist zweckgebunden. Sie darf nur für das genannte Projekt und die "
-            "bewilligten Kosten verwendet werden. Bitte beachten Sie die folgenden Bestimmungen."
-        ),
-        closing="Wir wünschen Ihnen viel Erfolg mit Ihrem Projekt!\n\n" + _GREETING,
+    closing="Bei Fragen helfen wir Ihnen gern weiter.\n\n" + _GREETING,
+)
+
+APPROVAL_TEXT = LetterText(
+    subject="Bewilligungsbescheid: {project_title}",
+    body=(
+        "Guten Tag {recipient_name},\n\n"
+        "wir freuen uns, Ihnen mitzuteilen: Ihr Projekt „{project_title}“ wird aus dem "
+        "{fund_name} gefördert. Wir bewilligen Ihnen eine Zuwendung von {approved_amount} "
+        "(beantragt: {requested_amount}).\n\n"
+        "Die Zuwendung ist zweckgebunden. Sie darf nur für das genannte Projekt und die "
+        "bewilligten Kosten verwendet werden. Bitte beachten Sie die folgenden Bestimmungen."
     ),
-    "rejection": LetterText(
-        subject="Ihr Antrag „{project_title}“: Ablehnung",
-        body=(
-            "Guten Tag {recipient_name},\n\n"
-            "vielen Dank für Ihren Antrag und Ihr Engagement für das Quartier. Leider können "
-            "wir Ihr Projekt „{project_title}“ nicht aus dem {fund_name} fördern. Dafür gibt "
-            "es folgende Gründe:"
-        ),
-        closing=(
-            "Gern beraten wir Sie, ob Ihr Vorhaben in veränderter Form oder mit einer anderen "
-            "Förderung möglich ist. Sprechen Sie uns einfach an.\n\n" + _GREETING
-        ),
+    closing="Wir wünschen Ihnen viel Erfolg mit Ihrem Projekt!\n\n" + _GREETING,
+)
+
+REJECTION_TEXT = LetterText(
+    subject="Ihr Antrag „{project_title}“: Ablehnung",
+    body=(
+        "Guten Tag {recipient_name},\n\n"
+        "vielen Dank für Ihren Antrag und Ihr Engagement für das Quartier. Leider können "
+        "wir Ihr Projekt „{project_title}“ nicht aus dem {fund_name} fördern. Dafür gibt "
+        "es folgende Gründe:"
     ),
-    "payment": LetterText(
-        subject="Auszahlungsmitteilung: {project_title}",
-        body=(
-            "Guten Tag {recipient_name},\n\n"
-            "für Ihr Projekt „{project_title}“ haben wir am {paid_on} {payment_amount} zur "
-            "Zahlung an Sie angewiesen. Das Geld sollte in den nächsten Tagen auf Ihrem Konto "
-            "eingehen."
-        ),
-        closing=_GREETING,
+    closing=(
+        "Gern beraten wir Sie, ob Ihr Vorhaben in veränderter Form oder mit einer anderen "
+        "Förderung möglich ist. Sprechen Sie uns einfach an.\n\n" + _GREETING
     ),
-    "proof_result": LetterText(
-        subject="Prüfung Ihres Verwendungsnachweises: {project_title}",
-        body=(
-            "Guten Tag {recipient_name},\n\n"
-            "vielen Dank für Ihren Verwendungsnachweis. Wir haben ihn geprüft und erkennen für "
-            "Ihr Projekt „{project_title}“ eine Zuwendung von {recognised_amount} an."
-        ),
-        closing="Vielen Dank für Ihr Engagement im Quartier!\n\n" + _GREETING,
+)
+
+PAYMENT_TEXT = LetterText(
+    subject="Auszahlungsmitteilung: {project_title}",
+    body=(
+        "Guten Tag {recipient_name},\n\n"
+        "für Ihr Projekt „{project_title}“ haben wir am {paid_on} {payment_amount} zur "
+        "Zahlung an Sie angewiesen. Das Geld sollte in den nächsten Tagen auf Ihrem Konto "
+        "eingehen."
     ),
-    "refund": LetterText(
-        subject="Rückforderung: {project_title}",
-        body=(
-            "Guten Tag {recipient_name},\n\n"
-            "bei der Prüfung des Verwendungsnachweises für Ihr Projekt „{project_title}“ haben "
-            "wir festgestellt, dass ein Teil der ausgezahlten Zuwendung nicht wie bewilligt "
-            "verwendet wurde. Wir fordern daher {refund_amount} zurück. Bitte überweisen Sie den "
-            "Betrag bis zum {refund_due}."
-        ),
-        closing=_GREETING,
+    closing=_GREETING,
+)
+
+PROOF_RESULT_TEXT = LetterText(
+    subject="Prüfung Ihres Verwendungsnachweises: {project_title}",
+    body=(
+        "Guten Tag {recipient_name},\n\n"
+        "vielen Dank für Ihren Verwendungsnachweis. Wir haben ihn geprüft und erkennen für "
+        "Ihr Projekt „{project_title}“ eine Zuwendung von {recognised_amount} an."
     ),
-    "lapse": LetterText(
-        subject="Ihre Bewilligung ist erloschen: {project_title}",
-        body=(
-            "Guten Tag {recipient_name},\n\n"
-            "am {approved_on} haben wir Ihnen für Ihr Projekt „{project_title}“ eine Zuwendung "
-            "von {approved_amount} bewilligt. Nach der Förderrichtlinie erlischt eine "
-            "Bewilligung, wenn die Mittel nicht innerhalb von {lapse_after_days} Tagen "
-            "abgerufen werden. Weil bis dahin kein Abruf eingegangen ist, ist die Bewilligung "
-            "am {lapsed_on} erloschen. Das Geld steht nun wieder anderen Projekten im Quartier "
-            "zur Verfügung."
-        ),
-        closing=(
-            "Wenn Sie Ihr Projekt noch umsetzen möchten, sprechen Sie uns gern an: Sie können "
-            "einen neuen Antrag stellen.\n\n" + _GREETING
-        ),
+    closing="Vielen Dank für Ihr Engagement im Quartier!\n\n" + _GREETING,
+)
+
+REFUND_TEXT = LetterText(
+    subject="Rückforderung: {project_title}",
+    body=(
+        "Guten Tag {recipient_name},\n\n"
+        "bei der Prüfung des Verwendungsnachweises für Ihr Projekt „{project_title}“ haben "
+        "wir festgestellt, dass ein Teil der ausgezahlten Zuwendung nicht wie bewilligt "
+        "verwendet wurde. Wir fordern daher {refund_amount} zurück. Bitte überweisen Sie den "
+        "Betrag bis zum {refund_due}."
     ),
-    "recommendation": LetterText(
-        subject="Empfehlung der Jury: {project_title}",
-        body=(
-            "Guten Tag {recipient_name},\n\n"
-            "die Jury des {fund_name} hat Ihr Projekt „{project_title}“ in ihrer Sitzung am "
-            "{session_date} beraten und empfiehlt eine Förderung von {recommended_amount} "
-            "(beantragt: {requested_amount}).\n\n"
-            "Die Empfehlung ist noch keine Bewilligung. Über die Förderung entscheidet "
-            "{granting_body}; von dort erhalten Sie den Bewilligungsbescheid. Bitte beginnen "
-            "Sie mit Ihrem Projekt erst, wenn Ihnen der Bescheid vorliegt."
-        ),
-        closing=_GREETING,
+    closing=_GREETING,
+)
+
+LAPSE_TEXT = LetterText(
+    subject="Ihre Bewilligung ist erloschen: {project_title}",
+    body=(
+        "Guten Tag {recipient_name},\n\n"
+        "am {approved_on} haben wir Ihnen für Ihr Projekt „{project_title}“ eine Zuwendung "
+        "von {approved_amount} bewilligt. Nach der Förderrichtlinie erlischt eine "
+        "Bewilligung, wenn die Mittel nicht innerhalb von {lapse_after_days} Tagen "
+        "abgerufen werden. Weil bis dahin kein Abruf eingegangen ist, ist die Bewilligung "
+        "am {lapsed_on} erloschen. Das Geld steht nun wieder anderen Projekten im Quartier "
+        "zur Verfügung."
     ),
-}
+    closing=(
+        "Wenn Sie Ihr Projekt noch umsetzen möchten, sprechen Sie uns gern an: Sie können "
+        "einen neuen Antrag stellen.\n\n" + _GREETING
+    ),
+)
+
+RECOMMENDATION_TEXT = LetterText(
+    subject="Empfehlung der Jury: {project_title}",
+    body=(
+        "Guten Tag {recipient_name},\n\n"
+        "die Jury des {fund_name} hat Ihr Projekt „{project_title}“ in ihrer Sitzung am "
+        "{session_date} beraten und empfiehlt eine Förderung von {recommended_amount} "
+        "(beantragt: {requested_amount}).\n\n"
+        "Die Empfehlung ist noch keine Bewilligung. Über die Förderung entscheidet "
+        "{granting_body}; von dort erhalten Sie den Bewilligungsbescheid. Bitte beginnen "
+        "Sie mit Ihrem Projekt erst, wenn Ihnen der Bescheid vorliegt."
+    ),
+    closing=_GREETING,
+)
 
 # Rechtsbehelfsbelehrung. The legally binding wording depends on whether the office acts as
 # an authority (Verwaltungsakt) or under a private contract: the city's legal office should
@@ -139,9 +146,7 @@ PROOF_PART_LABELS: dict[str, str] = {
     "receipts": "Belegliste mit Kopien aller Rechnungen und Zahlungsnachweise",
     "photos": "Fotos vom Projekt",
     "participants": "Zahl der erreichten Teilnehmenden",
-    "publicity_evidence": (
-        "Nachweis der Öffentlichkeitsarbeit (z. B. Plakat oder Flyer mit Förderhinweis)"
-    ),
+    "publicity_evidence": ("Nachweis der Öffentlichkeitsarbeit (z. B. Plakat oder Flyer mit Förderhinweis)"),
 }
 
 

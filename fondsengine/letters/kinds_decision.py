@@ -2,19 +2,38 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
 
-from fondsengine.letters.defaults import REVOCATION_BESCHEID, REVOCATION_CONTRACT, proof_part_label
+from fondsengine.guidelines.model import Guideline, PaymentMode
+from fondsengine.letters.defaults import (
+    APPROVAL_TEXT,
+    PROOF_RESULT_TEXT,
+    REFUND_TEXT,
+    REJECTION_TEXT,
+    REVOCATION_BESCHEID,
+    REVOCATION_CONTRACT,
+    financing_text,
+    payment_mode_text,
+    proof_part_label,
+    use_within_text,
+)
 from fondsengine.letters.fmt import format_date, group_iban
-from fondsengine.letters.kinds_notice import listed, with_clause
+from fondsengine.letters.kinds_notice import listed, reasons_of, with_clause
 from fondsengine.letters.model import (
     ApprovalData,
+    CostLine,
     LetterContext,
+    LiftedLimit,
     ProofResultData,
+    Reason,
+    ReceiptLine,
     RefundData,
     RejectionData,
 )
-from fondsengine.letters.spec import LetterKind
+from fondsengine.letters.spec import LetterKind, mail_msgid
+from fondsengine.letters.stored import LetterSnapshot
 from fondsengine.money import format_euro
 
 if TYPE_CHECKING:
@@ -36,6 +55,85 @@ def _numbered(items: list[str]) -> ListFlowable:
         leftIndent=16,
         bulletFontName="DejaVuSans",
         bulletFontSize=10,
+    )
+
+
+def payment_text(g: Guideline, approved: int) -> str:
+    """Every payment mode the guideline allows, with the advance share and the rule to use money in time."""
+    texts = [
+        payment_mode_text(
+            mode,
+            approved_cents=approved,
+            advance_max_share=g.payment.advance_max_share,
+            instalments=g.payment.instalments,
+        )
+        for mode in g.payment.modes
+    ]
+    if len(texts) > 1:
+        texts.insert(0, "Sie können die Zuwendung auf folgenden Wegen abrufen:")
+    if g.issuance is not None and any(m is not PaymentMode.REIMBURSEMENT for m in g.payment.modes):
+        texts.append(use_within_text(g.issuance.use_within_months))
+    return "\n\n".join(texts)
+
+
+@dataclass(frozen=True)
+class ApprovalSnapshot(LetterSnapshot):
+    """The stored keys the approval reads."""
+
+    approved_cents: int = 0
+    requested_cents: int = 0
+    cost_lines: tuple[tuple[Any, ...], ...] = ()  # (category id, description, cents)
+    proof_due_on: date | None = None
+    conditions: tuple[str, ...] = ()
+    project_start: date | None = None
+    project_end: date | None = None
+    own_funds_cents: int | None = None
+    reason: str | None = None  # the decision's note
+    decided_on: date | None = None
+    lapse_due_on: date | None = None
+    lifted_limits: tuple[tuple[Any, ...], ...] = ()  # (limit, clause, reason)
+
+
+def _approval(s: ApprovalSnapshot, g: Guideline, on: date) -> ApprovalData:
+    approved = s.approved_cents
+    labels = {c.id: c.label for c in g.costs.categories}
+    issuance = g.issuance
+    return ApprovalData(
+        approved_cents=approved,
+        requested_cents=s.requested_cents,
+        purpose=s.title,
+        cost_lines=tuple(CostLine(labels.get(cat, cat), desc, amount) for cat, desc, amount in s.cost_lines),
+        payment_mode_text=payment_text(g, approved),
+        proof_due=s.proof_due_on or date(on.year + 1, 1, 31),
+        proof_parts=g.proof.parts,
+        conditions=s.conditions,
+        publicity_text=g.publicity.text if g.publicity.required else None,
+        publicity_clause=g.publicity.clause,
+        project_start=s.project_start,
+        project_end=s.project_end,
+        own_contribution_cents=s.own_funds_cents or None,
+        decision_note=s.reason,
+        decided_on=s.decided_on,
+        financing_text=(
+            financing_text(
+                issuance.financing.value,
+                approved_cents=approved,
+                max_share=g.amounts.max_share,
+                cut_when_lower=g.proof.cut_when_lower,
+            )
+            if issuance is not None
+            else None
+        ),
+        standard_conditions=tuple(c.text for c in g.conditions) if issuance is not None else (),
+        general_terms=issuance.general_terms if issuance is not None else (),
+        lapse_on=s.lapse_due_on,
+        lapse_after_days=g.payment.lapse_after_days,
+        lapse_clause=g.payment.lapse_clause,
+        lifted_limits=tuple(
+            LiftedLimit(str(limit), str(clause) if clause else None, str(reason))
+            for limit, clause, reason in s.lifted_limits
+            if str(reason or "").strip()
+        ),
     )
 
 
@@ -181,8 +279,33 @@ APPROVAL = LetterKind(
     ),
     values=_approval_values,
     sections=_approval_sections,
+    snapshot=ApprovalSnapshot,
+    from_snapshot=_approval,
+    file_name="Bewilligungsbescheid",
+    mail_subject=None,  # the decision mail: "Ihr Antrag ... wurde bewilligt"
+    default_text=APPROVAL_TEXT,
     objection=True,
+    approves=True,
 )
+
+
+@dataclass(frozen=True)
+class RejectionSnapshot(LetterSnapshot):
+    """The stored keys the rejection reads."""
+
+    requested_cents: int = 0
+    reason: str | None = None  # the decision's own reason
+    decided_on: date | None = None
+    review_failures: tuple[tuple[Any, ...], ...] = ()  # (label, clause, note) of each failed review item
+
+
+def _rejection(s: RejectionSnapshot, _g: Guideline, _on: date) -> RejectionData:
+    """Each reason with its clause: the failed review items, then the decision's own reason."""
+    reasons = [Reason(f"{label}: {note}" if note else str(label), clause) for label, clause, note in s.review_failures]
+    reasons += list(reasons_of(s.reason))
+    if not reasons:
+        reasons = [Reason("Die Voraussetzungen der Förderrichtlinie sind nicht erfüllt.")]
+    return RejectionData(reasons=tuple(reasons), requested_cents=s.requested_cents, decided_on=s.decided_on)
 
 
 def _rejection_values(d: RejectionData) -> dict[str, str]:
@@ -210,8 +333,38 @@ REJECTION = LetterKind(
     placeholders=("requested_amount", "amount", "reasons", "decided_on"),
     values=_rejection_values,
     sections=_rejection_sections,
+    snapshot=RejectionSnapshot,
+    from_snapshot=_rejection,
+    file_name="Ablehnungsbescheid",
+    mail_subject=None,  # the decision mail: "Entscheidung über Ihren Antrag ..."
+    default_text=REJECTION_TEXT,
     objection=True,
 )
+
+
+@dataclass(frozen=True)
+class ProofResultSnapshot(LetterSnapshot):
+    """The stored keys the result of the proof-of-use check reads."""
+
+    approved_cents: int = 0
+    paid_cents: int = 0
+    settled_cents: int = 0  # the recognised grant
+    eligible_cents: int = 0
+    receipts: tuple[tuple[Any, ...], ...] = ()  # (position, description, cents, accepted, reason)
+
+
+def _proof_result(s: ProofResultSnapshot, _g: Guideline, _on: date) -> ProofResultData:
+    return ProofResultData(
+        approved_cents=s.approved_cents,
+        paid_cents=s.paid_cents,
+        eligible_spent_cents=s.eligible_cents,
+        recognised_cents=s.settled_cents,
+        receipts=tuple(
+            ReceiptLine(str(pos), desc, amount, accepted, reason) for pos, desc, amount, accepted, reason in s.receipts
+        ),
+        # more paid than recognised: a refund is open, so the letter must not say "abgeschlossen"
+        refund_cents=max(s.paid_cents - s.settled_cents, 0),
+    )
 
 
 def _proof_values(d: ProofResultData) -> dict[str, str]:
@@ -318,8 +471,40 @@ PROOF_RESULT = LetterKind(
     ),
     values=_proof_values,
     sections=_proof_sections,
+    snapshot=ProofResultSnapshot,
+    from_snapshot=_proof_result,
+    file_name="Pruefung-Verwendungsnachweis",
+    mail_subject=mail_msgid("Ergebnis der Prüfung Ihres Verwendungsnachweises für %(title)s"),
+    default_text=PROOF_RESULT_TEXT,
     objection=True,  # recognising less than granted (partly) revokes the grant: a decision with a remedy
 )
+
+
+@dataclass(frozen=True)
+class RefundSnapshot(LetterSnapshot):
+    """The stored keys the refund claim reads."""
+
+    amount_cents: int = 0  # the refund
+    approved_cents: int = 0
+    paid_cents: int = 0
+    settled_cents: int | None = None  # the recognised grant; None: paid minus the refund
+    reason: str | None = None
+
+
+def _refund(s: RefundSnapshot, g: Guideline, on: date) -> RefundData:
+    return RefundData(
+        refund_cents=s.amount_cents,
+        due_on=on + timedelta(days=g.proof.refund_due_days),
+        approved_cents=s.approved_cents,
+        paid_cents=s.paid_cents,
+        recognised_cents=s.settled_cents if s.settled_cents is not None else s.paid_cents - s.amount_cents,
+        reasons=reasons_of(s.reason),
+        pay_to_iban=g.proof.refund_iban or "",  # the fund's account (guideline proof.refund_iban)
+        pay_to_holder=g.proof.refund_account_holder or g.office.city_name or g.office.name,
+        purpose_text=f"{s.file_number} Rückzahlung".strip(),
+        objection_text=g.letters["objection"].body if "objection" in g.letters else None,
+        interest_note=g.proof.refund_interest_note,
+    )
 
 
 def _refund_values(d: RefundData) -> dict[str, str]:
@@ -384,5 +569,10 @@ REFUND = LetterKind(
     ),
     values=_refund_values,
     sections=_refund_sections,
+    snapshot=RefundSnapshot,
+    from_snapshot=_refund,
+    file_name="Rueckforderung",
+    mail_subject=mail_msgid("Rückforderung für %(title)s"),
+    default_text=REFUND_TEXT,
     objection=True,
 )

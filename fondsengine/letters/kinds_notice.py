@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
+from fondsengine.guidelines.calc import changes_due_date
+from fondsengine.guidelines.model import Guideline
+from fondsengine.letters.defaults import CHANGES_TEXT, LAPSE_TEXT, PAYMENT_TEXT, RECEIPT_TEXT, RECOMMENDATION_TEXT
 from fondsengine.letters.fmt import format_date, mask_iban
 from fondsengine.letters.model import (
     ChangesData,
@@ -14,7 +19,8 @@ from fondsengine.letters.model import (
     ReceiptData,
     RecommendationData,
 )
-from fondsengine.letters.spec import LetterKind
+from fondsengine.letters.spec import LetterKind, mail_msgid
+from fondsengine.letters.stored import LetterSnapshot
 from fondsengine.money import format_euro
 
 if TYPE_CHECKING:
@@ -32,6 +38,34 @@ def with_clause(reason: Reason) -> str:
 def listed(reasons: tuple[Reason, ...]) -> str:
     """Reasons as lines for a {reasons} placeholder."""
     return "\n".join(f"– {with_clause(r)}" for r in reasons)
+
+
+def reasons_of(text: str | None) -> tuple[Reason, ...]:
+    """A snapshot's free-text reason as the letter's list of reasons (none when empty)."""
+    return (Reason(text.strip()),) if text and text.strip() else ()
+
+
+@dataclass(frozen=True)
+class ReceiptSnapshot(LetterSnapshot):
+    """The stored keys the receipt reads."""
+
+    submitted_on: date | None = None
+    requested_cents: int = 0
+
+
+def _session_for(g: Guideline, submitted: date) -> date | None:
+    """The jury session the application goes to: the session of the round it was submitted in."""
+    found = g.timing.round_for(submitted)
+    return found.session_date if found is not None and found.session_date != date.min else None
+
+
+def _receipt(s: ReceiptSnapshot, g: Guideline, on: date) -> ReceiptData:
+    submitted = s.submitted_on or on
+    return ReceiptData(
+        submitted_on=submitted,
+        requested_cents=s.requested_cents,
+        session_date=_session_for(g, submitted),
+    )
 
 
 def _receipt_values(d: ReceiptData) -> dict[str, str]:
@@ -73,7 +107,26 @@ RECEIPT = LetterKind(
     placeholders=("submitted_on", "requested_amount", "amount", "session_date"),
     values=_receipt_values,
     sections=_receipt_sections,
+    snapshot=ReceiptSnapshot,
+    from_snapshot=_receipt,
+    file_name="Eingangsbestaetigung",
+    mail_subject=mail_msgid("Eingangsbestätigung für Ihren Antrag %(title)s"),
+    default_text=RECEIPT_TEXT,
 )
+
+
+@dataclass(frozen=True)
+class ChangesSnapshot(LetterSnapshot):
+    """The stored keys the request for changes reads."""
+
+    reason: str | None = None  # what is missing, in the office's words
+
+
+def _changes(s: ChangesSnapshot, g: Guideline, on: date) -> ChangesData:
+    return ChangesData(
+        items=reasons_of(s.reason) or (Reason("Bitte ergänzen Sie Ihren Antrag."),),
+        respond_by=changes_due_date(g, on),
+    )
 
 
 def _changes_values(d: ChangesData) -> dict[str, str]:
@@ -101,7 +154,39 @@ CHANGES = LetterKind(
     placeholders=("respond_by", "due_date", "reasons"),
     values=_changes_values,
     sections=_changes_sections,
+    snapshot=ChangesSnapshot,
+    from_snapshot=_changes,
+    file_name="Nachforderung",
+    mail_subject=mail_msgid("Bitte ergänzen Sie Ihren Antrag %(title)s"),
+    default_text=CHANGES_TEXT,
 )
+
+
+@dataclass(frozen=True)
+class PaymentSnapshot(LetterSnapshot):
+    """The stored keys the payment notice reads."""
+
+    amount_cents: int = 0  # this payment
+    iban_masked: str = ""
+    approved_cents: int = 0
+    settled_cents: int = 0  # the recognised grant (the final payment states it)
+    paid_cents: int = 0  # paid before this payment
+    trigger: str = ""  # the step that paid
+    extra: dict[str, Any] = field(default_factory=dict)  # payment_label: "Abschlag (80 %)", ...
+
+
+def _payment(s: PaymentSnapshot, _g: Guideline, on: date) -> PaymentData:
+    # stored payment letters of earlier versions carry no payment_label, only their trigger
+    final = s.trigger == "record_final_payment"
+    return PaymentData(
+        amount_cents=s.amount_cents,
+        paid_on=on,
+        iban=s.iban_masked,
+        purpose_text=f"{s.file_number} {s.title}".strip()[:140],
+        approved_cents=s.settled_cents if final else s.approved_cents,
+        total_paid_cents=s.paid_cents + s.amount_cents,
+        payment_label=str(s.extra.get("payment_label") or ("Schlusszahlung" if final else "Auszahlung")),
+    )
 
 
 def _payment_values(d: PaymentData) -> dict[str, str]:
@@ -154,7 +239,30 @@ PAYMENT = LetterKind(
     ),
     values=_payment_values,
     sections=_payment_sections,
+    snapshot=PaymentSnapshot,
+    from_snapshot=_payment,
+    file_name="Auszahlungsmitteilung",
+    mail_subject=mail_msgid("Auszahlungsmitteilung für %(title)s"),
+    default_text=PAYMENT_TEXT,
 )
+
+
+@dataclass(frozen=True)
+class LapseSnapshot(LetterSnapshot):
+    """The stored keys the lapse notice reads."""
+
+    approved_cents: int = 0
+    approved_on: date | None = None
+
+
+def _lapse(s: LapseSnapshot, g: Guideline, on: date) -> LapseData:
+    return LapseData(
+        approved_cents=s.approved_cents,
+        approved_on=s.approved_on or on,
+        lapsed_on=on,
+        lapse_after_days=g.payment.lapse_after_days,
+        clause=g.payment.lapse_clause,
+    )
 
 
 def _lapse_values(d: LapseData) -> dict[str, str]:
@@ -183,8 +291,30 @@ LAPSE = LetterKind(
     placeholders=("approved_amount", "amount", "approved_on", "lapsed_on", "lapse_after_days"),
     values=_lapse_values,
     sections=_lapse_sections,
+    snapshot=LapseSnapshot,
+    from_snapshot=_lapse,
+    file_name="Erloeschen-der-Bewilligung",
+    mail_subject=mail_msgid("Ihre Bewilligung für %(title)s ist erloschen"),
+    default_text=LAPSE_TEXT,
     objection=True,  # the lapse ends the grant: a decision with a remedy
 )
+
+
+@dataclass(frozen=True)
+class RecommendationSnapshot(LetterSnapshot):
+    """The stored keys the jury's recommendation reads."""
+
+    approved_cents: int = 0  # the amount the jury recommends
+    requested_cents: int = 0
+
+
+def _recommendation(s: RecommendationSnapshot, g: Guideline, on: date) -> RecommendationData:
+    return RecommendationData(
+        recommended_cents=s.approved_cents,
+        requested_cents=s.requested_cents,
+        session_date=on,
+        granting_body=g.decision.granting_body or g.office.city_name or "die Stadt",
+    )
 
 
 def _recommendation_values(d: RecommendationData) -> dict[str, str]:
@@ -229,4 +359,10 @@ RECOMMENDATION = LetterKind(
     ),
     values=_recommendation_values,
     sections=_recommendation_sections,
+    snapshot=RecommendationSnapshot,
+    from_snapshot=_recommendation,
+    file_name="Empfehlung-der-Jury",
+    mail_subject=mail_msgid("Empfehlung der Jury zu Ihrem Antrag %(title)s"),
+    default_text=RECOMMENDATION_TEXT,
+    guideline_text=False,  # not in the guideline's letters section (yet)
 )

@@ -1,10 +1,15 @@
-"""The registry of letter kinds: render_letter(kind, ctx, data) and template checks."""
+"""The registry of letter kinds: render_letter(kind, ctx, data), template checks, labels and names.
+
+Each kind is registered once, in its module (kinds_notice.py, kinds_decision.py), as a LetterKind
+with its typed snapshot, data class, German label, file name, mail subject and default text; every
+other place asks this registry (tests/unit/test_letter_kinds_registered.py keeps it so)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from fondsengine.errors import InvalidInput
+from fondsengine.guidelines.model import LetterText
 from fondsengine.letters.kinds_decision import APPROVAL, PROOF_RESULT, REFUND, REJECTION
 from fondsengine.letters.kinds_notice import CHANGES, LAPSE, PAYMENT, RECEIPT, RECOMMENDATION
 from fondsengine.letters.model import LetterContext
@@ -28,6 +33,12 @@ _REGISTRY: dict[str, LetterKind[Any]] = {
 
 LETTER_KINDS: tuple[str, ...] = tuple(_REGISTRY)
 
+# the kinds whose text a guideline may bring (its letters section)
+GUIDELINE_TEXT_KINDS: tuple[str, ...] = tuple(k for k, spec in _REGISTRY.items() if spec.guideline_text)
+
+# the default text of each kind
+DEFAULT_TEXTS: dict[str, LetterText] = {k: spec.default_text for k, spec in _REGISTRY.items()}
+
 # extra text keys a guideline may set besides the letter kinds
 EXTRA_TEXT_KEYS: tuple[str, ...] = ("objection",)
 
@@ -39,6 +50,19 @@ def letter_kind(kind: str) -> LetterKind[Any]:
     except KeyError:
         known = ", ".join(LETTER_KINDS)
         raise InvalidInput(f"Unbekannte Briefart „{kind}“ (bekannt: {known}).") from None
+
+
+def kind_label(kind: str) -> str:
+    """The German name of a letter kind (the kind itself when unknown)."""
+    spec = _REGISTRY.get(kind)
+    return spec.label if spec is not None else kind
+
+
+def letter_filename(kind: str, file_number: str | None) -> str:
+    """The attachment name of a letter PDF, e.g. Bewilligungsbescheid-QF-2026-0001.pdf."""
+    spec = _REGISTRY.get(kind)
+    base = spec.file_name if spec is not None else kind
+    return f"{base}-{file_number}.pdf" if file_number else f"{base}.pdf"
 
 
 def render_letter(kind: str, ctx: LetterContext, data: object) -> bytes:

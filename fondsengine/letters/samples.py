@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from fondsengine.guidelines.model import Office
+from fondsengine.letters.kinds_decision import APPROVAL, PROOF_RESULT, REFUND, REJECTION
+from fondsengine.letters.kinds_notice import CHANGES, LAPSE, PAYMENT, RECEIPT, RECOMMENDATION
 from fondsengine.letters.model import (
     ApprovalData,
     ChangesData,
@@ -93,12 +95,12 @@ def sample_approval(cost_lines: int = 3) -> ApprovalData:
 
 
 def sample_letter_data() -> dict[str, object]:
-    """One sample data object for every letter kind."""
+    """One sample data object for every letter kind (keyed by its registration)."""
     return {
-        "receipt": ReceiptData(
+        RECEIPT.kind: ReceiptData(
             submitted_on=date(2026, 3, 2), requested_cents=180000, session_date=date(2026, 5, 12)
         ),
-        "changes": ChangesData(
+        CHANGES.kind: ChangesData(
             items=(
                 Reason("Kostenvoranschlag für die Bühnentechnik", "§ 6 Abs. 1"),
                 Reason("Zustimmung der Hausverwaltung zur Nutzung des Hofs"),
@@ -106,8 +108,8 @@ def sample_letter_data() -> dict[str, object]:
             message="Ein Foto des Hofs hilft der Jury, sich den Ort vorzustellen.",
             respond_by=date(2026, 3, 20),
         ),
-        "approval": sample_approval(),
-        "rejection": RejectionData(
+        APPROVAL.kind: sample_approval(),
+        REJECTION.kind: RejectionData(
             reasons=(
                 Reason("Das Projekt hatte vor der Antragstellung schon begonnen.", "§ 5 Abs. 3"),
                 Reason("Honorare für die Antragstellerin selbst sind nicht förderfähig.", "§ 8"),
@@ -115,7 +117,7 @@ def sample_letter_data() -> dict[str, object]:
             requested_cents=250000,
             decision_note="Die Jury hat in ihrer Sitzung am 12.05.2026 entschieden.",
         ),
-        "payment": PaymentData(
+        PAYMENT.kind: PaymentData(
             amount_cents=120000,
             paid_on=date(2026, 6, 1),
             iban="DE89 3704 0044 0532 0130 00",
@@ -124,7 +126,7 @@ def sample_letter_data() -> dict[str, object]:
             total_paid_cents=120000,
             payment_label="Abschlag (80 %)",
         ),
-        "proof_result": ProofResultData(
+        PROOF_RESULT.kind: ProofResultData(
             approved_cents=150000,
             paid_cents=150000,
             eligible_spent_cents=131050,
@@ -138,7 +140,7 @@ def sample_letter_data() -> dict[str, object]:
             refund_due=date(2026, 11, 15),
             clauses=(Reason("Rückforderung nicht verwendeter Mittel", "§ 12 Abs. 2"),),
         ),
-        "refund": RefundData(
+        REFUND.kind: RefundData(
             refund_cents=18950,
             due_on=date(2026, 11, 15),
             approved_cents=150000,
@@ -149,14 +151,14 @@ def sample_letter_data() -> dict[str, object]:
             pay_to_holder="Stadt Witten, Stadtkasse",
             purpose_text="QF-2026-0042 Rückzahlung",
         ),
-        "lapse": LapseData(
+        LAPSE.kind: LapseData(
             approved_cents=150000,
             approved_on=date(2026, 1, 15),
             lapsed_on=date(2026, 4, 15),
             lapse_after_days=90,
             clause="§ 10 Abs. 3",
         ),
-        "recommendation": RecommendationData(
+        RECOMMENDATION.kind: RecommendationData(
             recommended_cents=150000,
             requested_cents=180000,
             session_date=date(2026, 5, 12),

@@ -4,14 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Generic, TypeVar
+from datetime import date
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from fondsengine.guidelines.model import Guideline, LetterText
 from fondsengine.letters.model import LetterContext
+from fondsengine.letters.stored import LetterSnapshot
 
 if TYPE_CHECKING:
     from reportlab.platypus import Flowable
 
 D = TypeVar("D")
+
+
+def mail_msgid(message: str) -> str:
+    """Mark a German msgid of a mail for the catalogue (fondsengine/translations, domain mails);
+    the mail code translates it when the mail is built."""
+    return message
+
 
 COMMON_PLACEHOLDERS: tuple[str, ...] = (
     "recipient_name",
@@ -34,15 +44,26 @@ COMMON_PLACEHOLDERS: tuple[str, ...] = (
 
 @dataclass(frozen=True)
 class LetterKind(Generic[D]):
-    """One registered letter: the data it takes and how its parts are built."""
+    """One registered letter kind: everything about it lives here and nowhere else (docs/letters.md).
 
-    kind: str  # receipt, changes, approval, ...
+    Its stored snapshot is read into `snapshot` (the typed keys the kind reads) and turned into the
+    letter's data by `from_snapshot`; its German label, the name of its PDF and the subject of the
+    mail that carries it are read from here by the web pages, the outbox and the to-do list."""
+
+    kind: str  # the id stored in Letter.kind and in the guideline's letters section
     label: str  # German name of the letter
     data_type: type[D]
     placeholders: tuple[str, ...]  # kind-specific placeholder names (besides the common ones)
     values: Callable[[D], dict[str, str]]  # kind-specific placeholder values
     sections: Callable[[LetterContext, D], list[Flowable]]  # tables and lists after the body
+    snapshot: type[LetterSnapshot]  # the stored keys this kind reads, typed (letters/stored.py)
+    from_snapshot: Callable[[Any, Guideline, date], D]  # its snapshot and guideline -> its data
+    file_name: str  # the PDF's name before the file number, ASCII only: Bewilligungsbescheid-QF-2026-0001.pdf
+    mail_subject: str | None  # msgid of the mail carrying it (%(title)s); None: the decision mail
+    default_text: LetterText  # subject, body and closing when the guideline brings no text of its own
     objection: bool = False  # ends with the Rechtsbehelfsbelehrung
+    approves: bool = False  # its decision mail (mail_subject None) tells an approval, else a rejection
+    guideline_text: bool = True  # a guideline may bring its own text (letters.<kind>)
 
     def all_placeholders(self) -> tuple[str, ...]:
         """Every placeholder this kind's texts may use."""

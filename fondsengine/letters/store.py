@@ -20,6 +20,7 @@ from fondsengine.engine import Engine
 from fondsengine.errors import LetterIncomplete
 from fondsengine.guidelines.model import Guideline
 from fondsengine.letters import render_letter
+from fondsengine.letters.registry import letter_filename  # noqa: F401  (re-exported: older imports)
 from fondsengine.letters.snapshot import (  # noqa: F401  (re-exported: tests and older imports)
     addressee_lines,
     context_for,
@@ -33,18 +34,6 @@ if TYPE_CHECKING:
     from fondsengine.letters.html import LetterPage
 
 log = logging.getLogger(__name__)
-
-LETTER_LABELS = {
-    "receipt": "Eingangsbestaetigung",
-    "changes": "Nachforderung",
-    "approval": "Bewilligungsbescheid",
-    "rejection": "Ablehnungsbescheid",
-    "payment": "Auszahlungsmitteilung",
-    "proof_result": "Pruefung-Verwendungsnachweis",
-    "refund": "Rueckforderung",
-    "lapse": "Erloeschen-der-Bewilligung",
-    "recommendation": "Empfehlung-der-Jury",
-}
 
 
 @contextmanager
@@ -137,9 +126,3 @@ def render_pending_letters(fonds: Engine, *, now: datetime, limit: int = 50, ids
             )
         stored += int(getattr(result, "rowcount", 0) == 1)
     return stored
-
-
-def letter_filename(kind: str, file_number: str | None) -> str:
-    """The attachment name of a letter PDF, e.g. Bewilligungsbescheid-QF-2026-0001.pdf."""
-    label = LETTER_LABELS.get(kind, kind)
-    return f"{label}-{file_number}.pdf" if file_number else f"{label}.pdf"

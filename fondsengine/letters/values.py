@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fondsengine.guidelines.model import LetterText
-from fondsengine.letters.defaults import DEFAULT_OBJECTION, DEFAULT_TEXTS
+from fondsengine.letters.defaults import DEFAULT_OBJECTION
 from fondsengine.letters.fmt import format_date
 from fondsengine.letters.model import LetterContext
 from fondsengine.letters.spec import LetterKind
@@ -45,7 +45,7 @@ def remedy_text(ctx: LetterContext, data: Any) -> str:
 
 def letter_text(spec: LetterKind[Any], ctx: LetterContext) -> LetterText:
     """The guideline's text of this kind, else the default text."""
-    return ctx.letter_texts.get(spec.kind) or DEFAULT_TEXTS[spec.kind]
+    return ctx.letter_texts.get(spec.kind) or spec.default_text
 
 
 def letter_values(spec: LetterKind[Any], ctx: LetterContext, data: Any) -> dict[str, str]:

@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 
 from fondsengine.engine import Created, Engine
 from fondsengine.errors import FondsError
-from fondsengine.letters.store import letter_filename, quiet_transaction, render_pending_letters
+from fondsengine.letters.registry import letter_filename
+from fondsengine.letters.store import quiet_transaction, render_pending_letters
 from fondsengine.model import Application, Fund, Letter, OutboxMessage, User
 from fondsengine.notify import Mailer, Message, RetryPolicy, attempt_delivery
 from fondsengine.notify.outbox_messages import MailContext, build_message

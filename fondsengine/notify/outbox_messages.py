@@ -12,6 +12,7 @@ from typing import Any
 
 from fondsengine.i18n import gettext as _
 from fondsengine.i18n import mail_language
+from fondsengine.letters.registry import LETTER_KINDS, letter_kind
 from fondsengine.notify import messages
 from fondsengine.notify.compose import Block, Facts, Link, Para, compose, quoted
 from fondsengine.notify.messages_money import refund_overdue
@@ -40,17 +41,6 @@ def _n(message: str) -> str:
     return message
 
 
-LETTER_SUBJECTS = {
-    "receipt": _n("Eingangsbestätigung für Ihren Antrag %(title)s"),
-    "changes": _n("Bitte ergänzen Sie Ihren Antrag %(title)s"),
-    "payment": _n("Auszahlungsmitteilung für %(title)s"),
-    "proof_result": _n("Ergebnis der Prüfung Ihres Verwendungsnachweises für %(title)s"),
-    "refund": _n("Rückforderung für %(title)s"),
-    "lapse": _n("Ihre Bewilligung für %(title)s ist erloschen"),
-    "recommendation": _n("Empfehlung der Jury zu Ihrem Antrag %(title)s"),
-}
-
-
 def _s(payload: dict[str, Any], key: str, default: str = "") -> str:
     value = payload.get(key)
     return default if value is None else str(value)
@@ -70,14 +60,16 @@ def _day_or_none(payload: dict[str, Any], key: str) -> date | None:
 def _letter_mail(to: str, payload: dict[str, Any], ctx: MailContext, name: str | None) -> Message:
     kind, title = _s(payload, "kind"), _s(payload, "title")
     status_url = ctx.url(f"/antraege/{ctx.application_id}")
-    if kind in ("approval", "rejection"):
+    spec = letter_kind(kind) if kind in LETTER_KINDS else None
+    if spec is not None and spec.mail_subject is None:  # a decision: the mail says approved or rejected
         return messages.decision(
             to, name=name, title=title, reference=_s(payload, "file_number"),
-            fund_name=ctx.fund_name, approved=kind == "approval",
+            fund_name=ctx.fund_name, approved=spec.approves,
             granted_cents=_cents(payload, "approved_cents"), letter=ctx.letter,
             status_url=status_url, office=ctx.office, proof_due_on=_day_or_none(payload, "proof_due_on"),
         )  # fmt: skip
-    subject = _(LETTER_SUBJECTS.get(kind, _n("Ein Schreiben zu Ihrem Antrag %(title)s")))
+    # the subject of the kind's registration (fondsengine/letters/kinds_*.py)
+    subject = _((spec.mail_subject if spec is not None else None) or _n("Ein Schreiben zu Ihrem Antrag %(title)s"))
     blocks: list[Block] = [
         Para(_("zu Ihrem Antrag %(title)s haben wir Ihnen ein Schreiben erstellt.") % {"title": quoted(title)}),
         Facts(((_("Aktenzeichen"), _s(payload, "file_number", "–")),)),

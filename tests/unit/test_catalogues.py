@@ -36,7 +36,7 @@ RESIDENT_TEMPLATES = (
     "applicant/withdraw.html",
 )
 WEB_KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None, "N_": None}
-MAIL_KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_n": None}
+MAIL_KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_n": None, "mail_msgid": None}
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
@@ -56,7 +56,11 @@ def web_msgids() -> dict[str, set[str]]:
 
 
 def mail_msgids() -> dict[str, set[str]]:
-    return _extract(ROOT / "fondsengine" / "notify", [("**.py", "python")], MAIL_KEYWORDS)
+    """The mails' msgids, and the mail subjects each letter kind registers (fondsengine/letters)."""
+    found = _extract(ROOT / "fondsengine" / "notify", [("**.py", "python")], MAIL_KEYWORDS)
+    for msgid, files in _extract(ROOT / "fondsengine" / "letters", [("**.py", "python")], MAIL_KEYWORDS).items():
+        found.setdefault(msgid, set()).update(files)
+    return found
 
 
 def workflow_msgids() -> dict[str, set[str]]:

@@ -12,12 +12,12 @@ from fondsengine.guidelines.model import PaymentMode
 from fondsengine.letters import LETTER_KINDS, check_template, letter_kind, placeholders_for
 from fondsengine.letters.defaults import (
     DEFAULT_OBJECTION,
-    DEFAULT_TEXTS,
     format_percent,
     payment_mode_text,
     proof_part_label,
 )
 from fondsengine.letters.fmt import format_date, group_iban, markup, mask_iban
+from fondsengine.letters.registry import DEFAULT_TEXTS
 from fondsengine.letters.samples import sample_context, sample_letter_data
 from fondsengine.letters.template import fill, placeholders_in
 from fondsengine.letters.values import common_values
