@@ -16,6 +16,7 @@ from fondsengine.engine import Actor
 from fondsengine.guidelines.calc import lapse_rule_text
 from fondsengine.guidelines.model import Guideline
 from fondsengine.guidelines.rules_money import lifted_limits_cited
+from fondsengine.letters.registry import LETTER_KINDS, kind_label
 from fondsengine.lifecycle.audit import enqueue
 from fondsengine.lifecycle.views import application_data
 from fondsengine.model import Application, LedgerEntry, Letter, Membership, User
@@ -319,12 +320,6 @@ def notify_office(c: EffectContext) -> None:
         )
 
 
-EFFECTS.add("letter_receipt", "Eingangsbestätigung", _letter("receipt"))
-EFFECTS.add("letter_changes", "Nachforderung", _letter("changes"))
-EFFECTS.add("letter_approval", "Bewilligungsbescheid", _letter("approval"))
-EFFECTS.add("letter_recommendation", "Mitteilung über die Empfehlung der Jury", _letter("recommendation"))
-EFFECTS.add("letter_rejection", "Ablehnungsbescheid", _letter("rejection"))
-EFFECTS.add("letter_payment", "Auszahlungsmitteilung", _letter("payment"))
-EFFECTS.add("letter_proof_result", "Ergebnis der Prüfung des Verwendungsnachweises", _letter("proof_result"))
-EFFECTS.add("letter_refund", "Rückforderung", _letter("refund"))
-EFFECTS.add("letter_lapse", "Mitteilung über das Erlöschen der Bewilligung", _letter("lapse"))
+# one effect per registered letter kind (fondsengine/letters/registry.py), named letter_<kind>
+for _kind in LETTER_KINDS:
+    EFFECTS.add(f"letter_{_kind}", kind_label(_kind), _letter(_kind))
