@@ -31,7 +31,7 @@ from fondsengine.schema import Loc, Located, Opaque, Wording, did_you_mean, loca
 from fondsengine.workflow.graph import graph_problems
 from fondsengine.workflow.model import State, Transition, Workflow
 from fondsengine.workflow.names import OUTCOMES, ROLES
-from fondsengine.workflow.registry import EFFECTS, GUARDS
+from fondsengine.workflow.registry import EFFECTS, GUARDS, USE_CASES
 
 PHASES: dict[str, str] = {
     "application": "Antrag (vor der Entscheidung)",
@@ -61,6 +61,17 @@ ASKS: dict[str, str] = {
     "file_number": "ein Aktenzeichen",
     "payment": "eine Auszahlung (Betrag, Art, offene Anforderung)",
     "file": "eine Datei",
+    "paper_record": "das Protokoll eines Beschlusses auf Papier (Stimmen, Befangene, unterschriebenes Protokoll)",
+}
+
+# The step's own words for the fields of its form (German, for the office): key -> the input it words.
+FIELD_TEXTS: dict[str, tuple[str, ...]] = {
+    "reason_label": ("reason",),
+    "reason_hint": ("reason",),
+    "reason_required": ("reason",),
+    "amount_label": ("amount", "payment"),
+    "amount_hint": ("amount", "payment"),
+    "date_label": ("date",),
 }
 
 STYLES: dict[str, str] = {
@@ -102,6 +113,10 @@ def _name(value: str) -> str:
 
 def _one_of(allowed: Collection[str], unknown: str, *, listed: Sequence[str] = ()) -> AfterValidator:
     """Only names from `allowed` (read when validating: the registries fill on import)."""
+    return AfterValidator(_check_in(allowed, unknown, listed=listed))
+
+
+def _check_in(allowed: Collection[str], unknown: str, *, listed: Sequence[str] = ()) -> Callable[[str], str]:
     shown = f"; erlaubt: {', '.join(listed)}" if listed else ""
 
     def check(value: str) -> str:
@@ -110,7 +125,7 @@ def _one_of(allowed: Collection[str], unknown: str, *, listed: Sequence[str] = (
             raise PydanticCustomError("unknown_name", f"{unknown} '{{value}}'{hint}{shown}", {"value": value})
         return value
 
-    return AfterValidator(check)
+    return check
 
 
 def _unique(values: Any) -> Any:
@@ -158,6 +173,18 @@ _Sources = Annotated[list[Name], AfterValidator(_non_empty), _UNIQUE, _LISTED]
 _Roles = Annotated[list[Annotated[Name, _one_of(ROLES, "Unbekannte Rolle")]], _UNIQUE]
 _Guards = Annotated[list[Annotated[Name, _one_of(GUARDS, f"Unbekannte {GUARDS.what}")]], _UNIQUE]
 _Effects = Annotated[list[Annotated[Name, _one_of(EFFECTS, f"Unbekannte {EFFECTS.what}")]], _UNIQUE]
+
+
+def _registered_use_case(value: str) -> str:
+    """The use cases register where they are defined (fondsengine/applications/steps.py). That
+    module uses the loader's callers (authz, the catalogue), so it is imported when a name is
+    checked, not when the loader is."""
+    from fondsengine.applications import steps  # noqa: F401
+
+    return _check_in(USE_CASES, f"Unbekannter {USE_CASES.what}")(value)
+
+
+_UseCase = Annotated[Name, AfterValidator(_registered_use_case)]
 _Asks = Annotated[list[Annotated[Name, _one_of(ASKS, "Unbekannte Eingabe (asks)")]], _UNIQUE]
 
 
@@ -225,6 +252,14 @@ class TransitionSpec(_Spec):
     asks: _Asks = Field(default_factory=list)
     done: OptionalText = None  # default: "Erledigt: <label>."
     style: _Style = "default"
+    use_case: Annotated[_UseCase | None, BeforeValidator(_given)] = None
+    # the step's words for its form's fields (FIELD_TEXTS); None: the field's general label
+    reason_label: OptionalText = None
+    reason_hint: OptionalText = None
+    reason_required: OptionalText = None  # the message when the reason is missing (with needs_reason)
+    amount_label: OptionalText = None
+    amount_hint: OptionalText = None
+    date_label: OptionalText = None
 
     @field_validator("trigger")
     @classmethod
@@ -246,6 +281,14 @@ class TransitionSpec(_Spec):
                     "asks",
                     f"Übergang '{self.trigger}' braucht eine Begründung (needs_reason), fragt aber nicht danach",
                 )
+            )
+        for key, inputs in FIELD_TEXTS.items():
+            if getattr(self, key) is not None and not set(inputs) & set(self.asks):
+                asked = " oder ".join(f"'{i}'" for i in inputs)
+                found.append((key, f"Übergang '{self.trigger}' hat '{key}', fragt aber nicht nach {asked} (asks)"))
+        if self.reason_required is not None and not self.needs_reason:
+            found.append(
+                ("reason_required", f"Übergang '{self.trigger}' hat 'reason_required', aber kein needs_reason: true")
             )
         return found
 
