@@ -51,7 +51,6 @@ TRIGGERS_ALLOWED_IN: dict[str, str] = {
     "fondsengine/applications/decisions.py": "the jury's outcome words (approve, reject ...) -> their steps",
     "fondsengine/letters/snapshot.py": "stored payment letters of earlier versions carry only their trigger",
     "fondsengine/applications/granting.py": "the granting body's two steps (after a recommendation, above the jury)",
-    "webapp/templates/granting/application.html": "the granting body's page: grant above the jury's limit",
 }
 
 SOURCES = sorted(
