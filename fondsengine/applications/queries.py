@@ -38,6 +38,7 @@ class Action:
     style: str = "default"  # default | danger
     done: str = ""  # German message after the step
     use_case: str | None = None  # the engine's use case behind the step (fondsengine.applications.steps)
+    applicant_page: str | None = None  # the applicant's own page of the step (workflow `applicant_page`)
     # the step's German words for its form's fields (None: the field's general label)
     reason_label: str | None = None
     reason_hint: str | None = None
@@ -78,6 +79,7 @@ def actions_in(fonds: Engine, s: Session, app: Application, roles: frozenset[str
                 style=t.style,
                 done=t.done,
                 use_case=t.use_case,
+                applicant_page=t.applicant_page,
                 reason_label=t.reason_label,
                 reason_hint=t.reason_hint,
                 reason_required=t.reason_required,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -72,6 +73,12 @@ FIELD_TEXTS: dict[str, tuple[str, ...]] = {
     "amount_label": ("amount", "payment"),
     "amount_hint": ("amount", "payment"),
     "date_label": ("date",),
+}
+
+# The applicant's own pages a step of hers may open instead of a button (webapp/applicant/).
+APPLICANT_PAGES: dict[str, str] = {
+    "withdrawal": "die Seite zum Zurückziehen des Antrags (mit freiwilligem Grund)",
+    "proof": "die Seite des Verwendungsnachweises (Sachbericht, Belege, Fotos)",
 }
 
 STYLES: dict[str, str] = {
@@ -162,6 +169,9 @@ Name = Annotated[Text, AfterValidator(_name)]
 _Outcome = Annotated[Text, _one_of(OUTCOMES, "Unbekanntes Ergebnis (outcome)", listed=sorted(OUTCOMES))]
 _Phase = Annotated[Text, _one_of(PHASES, "Unbekannte Phase", listed=sorted(PHASES))]
 _Style = Annotated[Text, _one_of(STYLES, "Unbekannter Stil", listed=list(STYLES))]
+_ApplicantPage = Annotated[
+    Text, _one_of(APPLICANT_PAGES, "Unbekannte Seite (applicant_page)", listed=list(APPLICANT_PAGES))
+]
 _UNIQUE = BeforeValidator(_unique)
 _LISTED = BeforeValidator(_listed)
 _WaitingFor = Annotated[
@@ -253,6 +263,7 @@ class TransitionSpec(_Spec):
     done: OptionalText = None  # default: "Erledigt: <label>."
     style: _Style = "default"
     use_case: Annotated[_UseCase | None, BeforeValidator(_given)] = None
+    applicant_page: Annotated[_ApplicantPage | None, BeforeValidator(_given)] = None
     # the step's words for its form's fields (FIELD_TEXTS); None: the field's general label
     reason_label: OptionalText = None
     reason_hint: OptionalText = None
@@ -457,6 +468,28 @@ def load_workflow_text(text: str, *, source: str, workflow_id: str) -> Workflow:
         states=tuple(s for s, _ in states),
         transitions=tuple(t for t, _ in transitions),
     )
+
+
+# What a step declares for the office's and the applicant's pages (newer than the first stored files).
+PAGE_DECLARATIONS = ("use_case", "applicant_page", *FIELD_TEXTS)
+
+
+def with_declarations_of(old: Workflow, newer: Workflow) -> Workflow:
+    """A version stored before its steps declared their use case (and their page's words) takes these
+    declarations from another (the latest) version of the same workflow, step by step (by trigger), so the
+    applications still on it can be worked on; a version that declares them stays as it is."""
+    if any(t.use_case for t in old.transitions):
+        return old
+    newest = {t.trigger: t for t in newer.transitions}
+
+    def filled(t: Transition) -> Transition:
+        n = newest.get(t.trigger)
+        if n is None:
+            return t
+        asks = t.asks + tuple(a for a in ("paper_record",) if a in n.asks and a not in t.asks)
+        return replace(t, asks=asks, **{key: getattr(n, key) for key in PAGE_DECLARATIONS})
+
+    return replace(old, transitions=tuple(filled(t) for t in old.transitions))
 
 
 def load_workflow(path: str | Path) -> Workflow:

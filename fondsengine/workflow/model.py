@@ -36,6 +36,7 @@ class Transition:
     done: str  # German message after the step was taken ("Der Antrag ist bewilligt.")
     style: str  # default | danger (a step that ends or refuses something)
     use_case: str | None  # the engine's use case behind the step's form (fondsengine.applications.steps)
+    applicant_page: str | None  # the applicant's own page of the step (loader.APPLICANT_PAGES)
     # the step's German words for its form's fields (None: the field's general label)
     reason_label: str | None
     reason_hint: str | None

@@ -47,7 +47,6 @@ ALLOWED: frozenset[tuple[str, str]] = frozenset(
 )
 # Files that may still name triggers, each with its reason (to be emptied).
 TRIGGERS_ALLOWED_IN: dict[str, str] = {
-    "webapp/applicant/views_status.py": "LINKED_ACTIONS: the applicant's pages of withdraw and submit_proof",
     "fondsengine/applications/decisions.py": "the jury's outcome words (approve, reject ...) -> their steps",
     "fondsengine/letters/snapshot.py": "stored payment letters of earlier versions carry only their trigger",
     "fondsengine/applications/granting.py": "the granting body's two steps (after a recommendation, above the jury)",

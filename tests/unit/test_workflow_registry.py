@@ -130,3 +130,14 @@ transitions:
     assert machine.fire("a", "go", roles, _Ctx(5)).target == "b"
     with pytest.raises(Exception, match="Betrag fehlt oder ist 0"):
         machine.fire("a", "go", roles, _Ctx(0))
+
+
+def test_the_applicant_pages_a_step_may_name_are_the_pages_the_status_page_links() -> None:
+    from fondsengine.workflow.loader import APPLICANT_PAGES
+    from webapp.applicant.views_status import PAGES
+
+    assert set(PAGES) == set(APPLICANT_PAGES)
+    for path in sorted((ROOT / "workflows").glob("*.yaml")):
+        pages = {t.applicant_page: t for t in load_workflow(path).transitions if t.applicant_page}
+        assert set(pages) == set(APPLICANT_PAGES)
+        assert all("applicant" in t.roles for t in pages.values())
