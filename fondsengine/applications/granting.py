@@ -56,6 +56,8 @@ class GrantingView:
     granting_body: str
     waiting: bool  # the application is still waiting for the granting body
     step: str | None = None  # city_grant (after a recommendation) or external_approve (above the jury)
+    above_jury: bool = False  # the step decides above the jury's limit (no recommendation before it)
+    amount_label: str | None = None  # the step's label of the amount (its `amount_label` in the workflow)
 
 
 def _sources(fonds: Engine, s: Session, workflow_version_id: int, trigger: str) -> set[str]:
@@ -137,6 +139,7 @@ def granting_view(fonds: Engine, actor: Actor, application_id: int) -> GrantingV
             minutes = _minutes(fonds, s, js) if js is not None else None
         labels = {c.id: c.label for c in g.costs.categories}
         number = g.issuance.authority_file_number(app.file_number or "") if g.issuance else ""
+        step = step_for(fonds, s, app)
         return GrantingView(
             row=_row(s, app),
             description=app.description,
@@ -148,6 +151,15 @@ def granting_view(fonds: Engine, actor: Actor, application_id: int) -> GrantingV
             minutes=minutes,
             authority_file_number=number,
             granting_body=_body(g, app.requested_cents),
-            waiting=step_for(fonds, s, app) is not None,
-            step=step_for(fonds, s, app),
+            waiting=step is not None,
+            step=step,
+            above_jury=step == EXTERNAL_TRIGGER,
+            amount_label=next(
+                (
+                    t.amount_label
+                    for t in fonds.catalog.workflow(s, app.workflow_version_id).transitions
+                    if t.trigger == step and t.amount_label
+                ),
+                None,
+            ),
         )

@@ -37,6 +37,15 @@ class Action:
     asks: tuple[str, ...] = ()  # what the step's form asks for (from the workflow); () = one button
     style: str = "default"  # default | danger
     done: str = ""  # German message after the step
+    use_case: str | None = None  # the engine's use case behind the step (fondsengine.applications.steps)
+    applicant_page: str | None = None  # the applicant's own page of the step (workflow `applicant_page`)
+    # the step's German words for its form's fields (None: the field's general label)
+    reason_label: str | None = None
+    reason_hint: str | None = None
+    reason_required: str | None = None
+    amount_label: str | None = None
+    amount_hint: str | None = None
+    date_label: str | None = None
 
 
 def available_actions(fonds: Engine, actor: Actor, application_id: int) -> list[Action]:
@@ -69,6 +78,14 @@ def actions_in(fonds: Engine, s: Session, app: Application, roles: frozenset[str
                 asks=t.asks,
                 style=t.style,
                 done=t.done,
+                use_case=t.use_case,
+                applicant_page=t.applicant_page,
+                reason_label=t.reason_label,
+                reason_hint=t.reason_hint,
+                reason_required=t.reason_required,
+                amount_label=t.amount_label,
+                amount_hint=t.amount_hint,
+                date_label=t.date_label,
             )
         )
     return out

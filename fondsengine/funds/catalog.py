@@ -13,7 +13,7 @@ from fondsengine.errors import NotFound
 from fondsengine.guidelines.loader import load_guideline_text
 from fondsengine.guidelines.model import Guideline
 from fondsengine.model import Fund, GuidelineVersion, WorkflowVersion
-from fondsengine.workflow.loader import load_workflow_text
+from fondsengine.workflow.loader import load_workflow_text, with_declarations_of
 from fondsengine.workflow.machine import WorkflowMachine, machine_for
 from fondsengine.workflow.model import Workflow
 
@@ -62,6 +62,16 @@ class Catalog:
         if row is None:
             raise NotFound(f"Workflowversion {version_id} gibt es nicht.")
         parsed = load_workflow_text(row.content, source=row.source, workflow_id=row.workflow_id)
+        if not any(t.use_case for t in parsed.transitions):  # stored before the steps declared their use case:
+            # the declarations of the latest other stored version (loader.with_declarations_of)
+            newer = session.scalar(
+                select(WorkflowVersion.id)
+                .where(WorkflowVersion.workflow_id == row.workflow_id, WorkflowVersion.id != version_id)
+                .order_by(WorkflowVersion.id.desc())
+                .limit(1)
+            )
+            if newer is not None:
+                parsed = with_declarations_of(parsed, self.workflow(session, newer))
         with self._lock:
             self._workflows[version_id] = parsed
         return parsed

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -31,7 +32,7 @@ from fondsengine.schema import Loc, Located, Opaque, Wording, did_you_mean, loca
 from fondsengine.workflow.graph import graph_problems
 from fondsengine.workflow.model import State, Transition, Workflow
 from fondsengine.workflow.names import OUTCOMES, ROLES
-from fondsengine.workflow.registry import EFFECTS, GUARDS
+from fondsengine.workflow.registry import EFFECTS, GUARDS, USE_CASES
 
 PHASES: dict[str, str] = {
     "application": "Antrag (vor der Entscheidung)",
@@ -61,6 +62,23 @@ ASKS: dict[str, str] = {
     "file_number": "ein Aktenzeichen",
     "payment": "eine Auszahlung (Betrag, Art, offene Anforderung)",
     "file": "eine Datei",
+    "paper_record": "das Protokoll eines Beschlusses auf Papier (Stimmen, Befangene, unterschriebenes Protokoll)",
+}
+
+# The step's own words for the fields of its form (German, for the office): key -> the input it words.
+FIELD_TEXTS: dict[str, tuple[str, ...]] = {
+    "reason_label": ("reason",),
+    "reason_hint": ("reason",),
+    "reason_required": ("reason",),
+    "amount_label": ("amount", "payment"),
+    "amount_hint": ("amount", "payment"),
+    "date_label": ("date",),
+}
+
+# The applicant's own pages a step of hers may open instead of a button (webapp/applicant/).
+APPLICANT_PAGES: dict[str, str] = {
+    "withdrawal": "die Seite zum Zurückziehen des Antrags (mit freiwilligem Grund)",
+    "proof": "die Seite des Verwendungsnachweises (Sachbericht, Belege, Fotos)",
 }
 
 STYLES: dict[str, str] = {
@@ -102,6 +120,10 @@ def _name(value: str) -> str:
 
 def _one_of(allowed: Collection[str], unknown: str, *, listed: Sequence[str] = ()) -> AfterValidator:
     """Only names from `allowed` (read when validating: the registries fill on import)."""
+    return AfterValidator(_check_in(allowed, unknown, listed=listed))
+
+
+def _check_in(allowed: Collection[str], unknown: str, *, listed: Sequence[str] = ()) -> Callable[[str], str]:
     shown = f"; erlaubt: {', '.join(listed)}" if listed else ""
 
     def check(value: str) -> str:
@@ -110,7 +132,7 @@ def _one_of(allowed: Collection[str], unknown: str, *, listed: Sequence[str] = (
             raise PydanticCustomError("unknown_name", f"{unknown} '{{value}}'{hint}{shown}", {"value": value})
         return value
 
-    return AfterValidator(check)
+    return check
 
 
 def _unique(values: Any) -> Any:
@@ -147,6 +169,9 @@ Name = Annotated[Text, AfterValidator(_name)]
 _Outcome = Annotated[Text, _one_of(OUTCOMES, "Unbekanntes Ergebnis (outcome)", listed=sorted(OUTCOMES))]
 _Phase = Annotated[Text, _one_of(PHASES, "Unbekannte Phase", listed=sorted(PHASES))]
 _Style = Annotated[Text, _one_of(STYLES, "Unbekannter Stil", listed=list(STYLES))]
+_ApplicantPage = Annotated[
+    Text, _one_of(APPLICANT_PAGES, "Unbekannte Seite (applicant_page)", listed=list(APPLICANT_PAGES))
+]
 _UNIQUE = BeforeValidator(_unique)
 _LISTED = BeforeValidator(_listed)
 _WaitingFor = Annotated[
@@ -158,6 +183,18 @@ _Sources = Annotated[list[Name], AfterValidator(_non_empty), _UNIQUE, _LISTED]
 _Roles = Annotated[list[Annotated[Name, _one_of(ROLES, "Unbekannte Rolle")]], _UNIQUE]
 _Guards = Annotated[list[Annotated[Name, _one_of(GUARDS, f"Unbekannte {GUARDS.what}")]], _UNIQUE]
 _Effects = Annotated[list[Annotated[Name, _one_of(EFFECTS, f"Unbekannte {EFFECTS.what}")]], _UNIQUE]
+
+
+def _registered_use_case(value: str) -> str:
+    """The use cases register where they are defined (fondsengine/applications/steps.py). That
+    module uses the loader's callers (authz, the catalogue), so it is imported when a name is
+    checked, not when the loader is."""
+    from fondsengine.applications import steps  # noqa: F401
+
+    return _check_in(USE_CASES, f"Unbekannter {USE_CASES.what}")(value)
+
+
+_UseCase = Annotated[Name, AfterValidator(_registered_use_case)]
 _Asks = Annotated[list[Annotated[Name, _one_of(ASKS, "Unbekannte Eingabe (asks)")]], _UNIQUE]
 
 
@@ -225,6 +262,15 @@ class TransitionSpec(_Spec):
     asks: _Asks = Field(default_factory=list)
     done: OptionalText = None  # default: "Erledigt: <label>."
     style: _Style = "default"
+    use_case: Annotated[_UseCase | None, BeforeValidator(_given)] = None
+    applicant_page: Annotated[_ApplicantPage | None, BeforeValidator(_given)] = None
+    # the step's words for its form's fields (FIELD_TEXTS); None: the field's general label
+    reason_label: OptionalText = None
+    reason_hint: OptionalText = None
+    reason_required: OptionalText = None  # the message when the reason is missing (with needs_reason)
+    amount_label: OptionalText = None
+    amount_hint: OptionalText = None
+    date_label: OptionalText = None
 
     @field_validator("trigger")
     @classmethod
@@ -246,6 +292,14 @@ class TransitionSpec(_Spec):
                     "asks",
                     f"Übergang '{self.trigger}' braucht eine Begründung (needs_reason), fragt aber nicht danach",
                 )
+            )
+        for key, inputs in FIELD_TEXTS.items():
+            if getattr(self, key) is not None and not set(inputs) & set(self.asks):
+                asked = " oder ".join(f"'{i}'" for i in inputs)
+                found.append((key, f"Übergang '{self.trigger}' hat '{key}', fragt aber nicht nach {asked} (asks)"))
+        if self.reason_required is not None and not self.needs_reason:
+            found.append(
+                ("reason_required", f"Übergang '{self.trigger}' hat 'reason_required', aber kein needs_reason: true")
             )
         return found
 
@@ -414,6 +468,28 @@ def load_workflow_text(text: str, *, source: str, workflow_id: str) -> Workflow:
         states=tuple(s for s, _ in states),
         transitions=tuple(t for t, _ in transitions),
     )
+
+
+# What a step declares for the office's and the applicant's pages (newer than the first stored files).
+PAGE_DECLARATIONS = ("use_case", "applicant_page", *FIELD_TEXTS)
+
+
+def with_declarations_of(old: Workflow, newer: Workflow) -> Workflow:
+    """A version stored before its steps declared their use case (and their page's words) takes these
+    declarations from another (the latest) version of the same workflow, step by step (by trigger), so the
+    applications still on it can be worked on; a version that declares them stays as it is."""
+    if any(t.use_case for t in old.transitions):
+        return old
+    newest = {t.trigger: t for t in newer.transitions}
+
+    def filled(t: Transition) -> Transition:
+        n = newest.get(t.trigger)
+        if n is None:
+            return t
+        asks = t.asks + tuple(a for a in ("paper_record",) if a in n.asks and a not in t.asks)
+        return replace(t, asks=asks, **{key: getattr(n, key) for key in PAGE_DECLARATIONS})
+
+    return replace(old, transitions=tuple(filled(t) for t in old.transitions))
 
 
 def load_workflow(path: str | Path) -> Workflow:

@@ -35,6 +35,15 @@ class Transition:
     asks: tuple[str, ...]  # what the step's form asks for (amount, reason ...); () = one button
     done: str  # German message after the step was taken ("Der Antrag ist bewilligt.")
     style: str  # default | danger (a step that ends or refuses something)
+    use_case: str | None  # the engine's use case behind the step's form (fondsengine.applications.steps)
+    applicant_page: str | None  # the applicant's own page of the step (loader.APPLICANT_PAGES)
+    # the step's German words for its form's fields (None: the field's general label)
+    reason_label: str | None
+    reason_hint: str | None
+    reason_required: str | None  # the message when a needed reason is missing
+    amount_label: str | None
+    amount_hint: str | None
+    date_label: str | None
 
 
 @dataclass(frozen=True)

@@ -113,3 +113,5 @@ class _Offer:
 # (fondsengine/lifecycle/guards.py and effects.py); the loader imports those modules.
 GUARDS: Registry[GuardFn] = Registry("Bedingung (guard)")
 EFFECTS: Registry[EffectFn] = Registry("Wirkung (effect)")
+# The use cases a step's `use_case` may name (filled by fondsengine/applications/steps.py).
+USE_CASES: Registry[Callable[[Any], None]] = Registry("Anwendungsfall (use_case)")

@@ -47,15 +47,9 @@ ALLOWED: frozenset[tuple[str, str]] = frozenset(
 )
 # Files that may still name triggers, each with its reason (to be emptied).
 TRIGGERS_ALLOWED_IN: dict[str, str] = {
-    "webapp/manage/actions.py": "RUN / SIMPLE_RUN: the service function behind each office step",
-    "webapp/templates/manage/action.html": "the step-specific labels of the reason and amount fields",
-    "webapp/manage/step_form.py": "the step-specific wording of a missing reason (as action.html's labels)",
-    "webapp/applicant/views_status.py": "LINKED_ACTIONS: the applicant's pages of withdraw and submit_proof",
     "fondsengine/applications/decisions.py": "the jury's outcome words (approve, reject ...) -> their steps",
     "fondsengine/letters/kinds_notice.py": "stored payment letters of earlier versions carry only their trigger",
     "fondsengine/applications/granting.py": "the granting body's two steps (after a recommendation, above the jury)",
-    "webapp/manage/paper_votes.py": "the jury decision steps whose form takes the paper record",
-    "webapp/templates/granting/application.html": "the granting body's page: grant above the jury's limit",
 }
 
 SOURCES = sorted(

@@ -290,3 +290,45 @@ def test_a_name_twice_is_one_problem_and_an_unknown_name_is_still_named() -> Non
 def test_an_optional_text_written_without_a_value_is_a_wrong_value() -> None:
     text = SMALL.format(source="draft") + "    done:\n"
     assert problems_of(text) == ["16: 'done' muss ein nicht leerer Text sein"]
+
+
+def test_a_step_names_its_use_case_and_its_own_words_for_its_fields() -> None:
+    text = SMALL.format(source="draft") + (
+        "    asks: [reason]\n    needs_reason: true\n    use_case: withdraw\n"
+        '    reason_label: "Warum?"\n    reason_hint: Ein Satz genügt.\n    reason_required: Bitte sagen Sie, warum.\n'
+    )
+    step = load_workflow_text(text, source="x.yaml", workflow_id="x").transitions[0]
+    assert (step.use_case, step.reason_label, step.reason_hint, step.reason_required) == (
+        "withdraw",
+        "Warum?",
+        "Ein Satz genügt.",
+        "Bitte sagen Sie, warum.",
+    )
+    assert (step.amount_label, step.amount_hint, step.date_label) == (None, None, None)
+
+
+def test_an_unknown_use_case_is_a_problem_with_a_suggestion() -> None:
+    text = SMALL.format(source="draft") + "    use_case: withdrew\n"
+    assert problems_of(text) == ["16: Unbekannter Anwendungsfall (use_case) 'withdrew' (meinten Sie 'withdraw'?)"]
+
+
+def test_the_words_of_a_field_the_step_does_not_ask_for_are_a_problem() -> None:
+    text = SMALL.format(source="draft") + "    asks: [reason]\n    amount_label: Betrag\n    reason_required: Bitte.\n"
+    assert problems_of(text) == [
+        "17: Übergang 'finish' hat 'amount_label', fragt aber nicht nach 'amount' oder 'payment' (asks)",
+        "18: Übergang 'finish' hat 'reason_required', aber kein needs_reason: true",
+    ]
+
+
+def test_every_office_step_of_the_shipped_workflows_names_a_registered_use_case() -> None:
+    from fondsengine.workflow.registry import USE_CASES
+
+    for wf in load_workflows(WORKFLOWS).values():
+        steps = {t.trigger: t for t in wf.transitions}
+        assert steps["decide_approve"].use_case == "decide_approve"
+        assert steps["jury_reject"].use_case == "jury_decision" and "paper_record" in steps["jury_reject"].asks
+        assert steps["jury_defer"].use_case == "jury_decision" and "paper_record" not in steps["jury_defer"].asks
+        assert steps["record_final_payment"].use_case == "record_payment"
+        assert steps["submit_proof"].use_case is None  # the applicant uploads it on her own pages
+        assert all(t.use_case in USE_CASES for t in wf.transitions if t.use_case)
+        assert steps["request_changes"].reason_required == "Bitte schreiben Sie, was geändert werden soll."

@@ -34,6 +34,15 @@ def test_the_docs_list_exactly_the_registered_guards_and_effects_with_their_desc
     assert _documented("**Effects**") == EFFECTS.descriptions()
 
 
+def test_the_docs_list_exactly_the_registered_use_cases_with_their_descriptions() -> None:
+    from fondsengine.applications import steps  # noqa: F401  (registers the use cases)
+    from fondsengine.workflow.registry import USE_CASES
+
+    assert _documented("**Use cases**") == USE_CASES.descriptions()
+    used = {t.use_case for path in (ROOT / "workflows").glob("*.yaml") for t in load_workflow(path).transitions}
+    assert set(USE_CASES) <= used, "a registered use case no workflow names"
+
+
 def test_the_payment_booking_is_a_registered_effect_of_both_payment_steps() -> None:
     assert "book_payment" in EFFECTS
     for name in ("bewohnerfonds", "zweistufig"):
@@ -121,3 +130,14 @@ transitions:
     assert machine.fire("a", "go", roles, _Ctx(5)).target == "b"
     with pytest.raises(Exception, match="Betrag fehlt oder ist 0"):
         machine.fire("a", "go", roles, _Ctx(0))
+
+
+def test_the_applicant_pages_a_step_may_name_are_the_pages_the_status_page_links() -> None:
+    from fondsengine.workflow.loader import APPLICANT_PAGES
+    from webapp.applicant.views_status import PAGES
+
+    assert set(PAGES) == set(APPLICANT_PAGES)
+    for path in sorted((ROOT / "workflows").glob("*.yaml")):
+        pages = {t.applicant_page: t for t in load_workflow(path).transitions if t.applicant_page}
+        assert set(pages) == set(APPLICANT_PAGES)
+        assert all("applicant" in t.roles for t in pages.values())

@@ -36,6 +36,7 @@ from fondsengine.applications import (
     queue,
     records,
     repeats,
+    steps,
     todo,
     views,
 )
@@ -417,6 +418,9 @@ SERVICES: dict[str, Use] = {
     # the office's decisions
     "fondsengine.applications.decisions.start_review": write(
         OFFICE, lambda aw, a, st: decisions.start_review(aw.world.fonds, a, aw.app[st])
+    ),
+    "fondsengine.applications.steps.take_step": write(
+        OFFICE, lambda aw, a, st: steps.take_step(aw.world.fonds, a, aw.app[st], "start_review", steps.StepInput())
     ),
     "fondsengine.applications.decisions.record_review": write(
         OFFICE, lambda aw, a, st: decisions.record_review(aw.world.fonds, a, aw.app[st], {})

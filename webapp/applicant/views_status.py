@@ -24,7 +24,8 @@ from webapp.form_errors import summary_errors
 from webapp.labels import JURY_INTERNAL, event_text
 from webapp.uploads import as_input, check, send_attachment
 
-LINKED_ACTIONS = {"withdraw": "applicant.withdraw", "submit_proof": "applicant.proof"}  # steps with their own page
+# the applicant's pages a step may declare (`applicant_page`, fondsengine.workflow.loader.APPLICANT_PAGES)
+PAGES = {"withdrawal": "applicant.withdraw", "proof": "applicant.proof"}
 
 
 def posted_steps(workflow: Workflow) -> dict[str, bool]:
@@ -74,7 +75,7 @@ def detail(application_id: int) -> ResponseReturnValue:
         warnings=warnings,
         info=info,
         actions=list(view.actions),
-        linked=LINKED_ACTIONS,
+        pages=PAGES,
         posted=posted_steps(view.workflow),
         timeline=_timeline(view),
         letters=list(view.letters),

@@ -5,7 +5,6 @@ The views only shape input; every rule (amounts, budget, roles, states) is the e
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -16,14 +15,14 @@ from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import StringField, TextAreaField
 
-from fondsengine.applications import decisions
+from fondsengine.applications import decisions, steps
 from fondsengine.applications import service as applications
 from fondsengine.applications.queries import Action, available_actions
+from fondsengine.applications.steps import StepInput
 from fondsengine.errors import FondsError
 from fondsengine.inputs import MAX_TEXT
 from fondsengine.jury.planning import upcoming_sessions
 from fondsengine.payments import proofs
-from fondsengine.payments import service as payments
 from fondsengine.payments.orders import requested_payments
 from fondsengine.workflow.machine import machine_for
 from fondsengine.workflow.registry import GUARDS
@@ -31,10 +30,10 @@ from webapp import fields
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
 from webapp.fields import EuroField, GermanDateField, SafeText
+from webapp.filters import euro_input
 from webapp.form_errors import engine_errors, summary_errors
 from webapp.manage import bp
 from webapp.manage.application import (
-    OFFICE_STEPS,
     PAYMENT_KINDS,
     OfficeView,
     load_for_office,
@@ -42,8 +41,8 @@ from webapp.manage.application import (
     render_application,
 )
 from webapp.manage.common import Errors, error_list, today
-from webapp.manage.paper_votes import JURY_DECISIONS, paper_context, record_on_paper
-from webapp.manage.step_form import StepForm, step_form
+from webapp.manage.paper_votes import paper_context, paper_record
+from webapp.manage.step_form import StepForm, is_required, step_form
 
 
 def conditions_from(form: StepForm, view: OfficeView) -> list[str]:
@@ -54,100 +53,33 @@ def conditions_from(form: StepForm, view: OfficeView) -> list[str]:
     return texts
 
 
-def _approve(view: OfficeView, form: StepForm) -> None:
-    decisions.decide_approve(
-        fonds(),
-        actor(),
-        view.app.id,
-        amount_cents=form.value("amount"),
-        reason=form.text("reason") or None,
-        conditions=conditions_from(form, view),
-    )
-
-
-def _jury(outcome: str) -> Callable[[OfficeView, StepForm], None]:
-    def run(view: OfficeView, form: StepForm) -> None:
-        with_amount = outcome in ("approve", "recommend")
-        amount = form.value("amount") if with_amount else None
-        if outcome != "defer":  # a decision of the jury needs its record (webapp/manage/paper_votes.py)
-            record_on_paper(view, form.shown(), outcome, amount_cents=amount,
-                            conditions=conditions_from(form, view) if with_amount else ())  # fmt: skip
-            return
-        decisions.record_jury_outcome(
-            fonds(),
-            actor(),
-            view.app.id,
-            outcome,
-            amount_cents=amount,
-            reason=form.text("reason") or None,
-            conditions=conditions_from(form, view) if with_amount else (),
-        )
-
-    return run
-
-
-def _payment(view: OfficeView, form: StepForm) -> None:
-    payments.record_payment(
-        fonds(),
-        actor(),
-        view.app.id,
-        amount_cents=form.value("amount") or 0,
-        kind=form.text("kind"),
-        payment_id=form.value("payment_id"),
-    )
-
-
-def _city_grant(view: OfficeView, form: StepForm) -> None:
-    decisions.record_city_grant(
-        fonds(),
-        actor(),
-        view.app.id,
-        granted_on=form.value("granted_on") or date.min,
-        grant_file_number=form.text("grant_file_number"),
-        amount_cents=form.value("amount"),
-        reason=form.text("reason") or None,
-    )
-
-
 CHECKLIST_GUARD = "review_complete"  # the step guarded by it completes the formal review
-REASON = "Bitte geben Sie eine Begründung an."
 STEP_GONE = (
     "Dieser Schritt ist im jetzigen Stand des Antrags nicht mehr möglich – vermutlich hat ihn gerade "
     "jemand anderes ausgeführt. Es wurde nichts gespeichert; unten sehen Sie den aktuellen Stand."
 )
 CONSULTATION_DAY = "Bitte geben Sie das Datum des Gesprächs an."
-# the steps with a form: the form's fields come from the transition's `asks` (webapp/manage/step_form.py)
-RUN: dict[str, Callable[[OfficeView, StepForm], Any]] = {
-    "request_changes": lambda v, f: decisions.request_changes(fonds(), actor(), v.app.id, f.text("reason")),
-    "decide_approve": _approve,
-    "decide_reject": lambda v, f: decisions.decide_reject(fonds(), actor(), v.app.id, f.text("reason")),
-    "schedule": lambda v, f: decisions.schedule(fonds(), actor(), v.app.id, f.value("session_id") or 0),
-    "record_payment": _payment,
-    "record_final_payment": _payment,
-    "return_proof": lambda v, f: proofs.return_proof(fonds(), actor(), v.app.id, f.text("reason")),
-    "claim_refund": lambda v, f: proofs.claim_refund(
-        fonds(), actor(), v.app.id, amount_cents=f.value("amount"), reason=f.text("reason")
-    ),
-    "record_refund": lambda v, f: proofs.record_refund(fonds(), actor(), v.app.id, amount_cents=f.value("amount") or 0),
-    "city_grant": _city_grant,
-    "city_reject": lambda v, f: decisions.record_city_rejection(fonds(), actor(), v.app.id, f.text("reason")),
-    "jury_approve": _jury("approve"),
-    "jury_recommend": _jury("recommend"),
-    "jury_reject": _jury("reject"),
-    "jury_defer": _jury("defer"),
-    "withdraw": lambda v, f: applications.withdraw(fonds(), actor(), v.app.id, reason=f.text("reason") or None),
-}
-SIMPLE_RUN: dict[str, Callable[[int], Any]] = {
-    "start_review": lambda i: decisions.start_review(fonds(), actor(), i),
-    "complete_review": lambda i: decisions.complete_review(fonds(), actor(), i),
-    "unschedule": lambda i: decisions.unschedule(fonds(), actor(), i),
-    "close": lambda i: proofs.close(fonds(), actor(), i),
-    "lapse": lambda i: proofs.lapse(fonds(), actor(), i),
-    "accept_proof": lambda i: proofs.accept_proof(fonds(), actor(), i),
-    "submit": lambda i: applications.submit(fonds(), actor(), i),
-    "resubmit": lambda i: applications.resubmit(fonds(), actor(), i),
-}
-OFFICE_STEPS.update(RUN, SIMPLE_RUN)  # the application page offers these steps (one button or a form)
+
+
+def _given(view: OfficeView, step: Action, form: StepForm) -> StepInput:
+    """The checked values of the step's form for the engine (what the step does not ask stays empty)."""
+    return StepInput(
+        amount_cents=form.value("amount"),
+        reason=form.text("reason") or None,
+        conditions=conditions_from(form, view) if "conditions" in step.asks else (),
+        session_id=form.value("session_id"),
+        day=form.value("granted_on"),
+        file_number=form.text("grant_file_number"),
+        payment_id=form.value("payment_id"),
+        kind=form.text("kind"),
+        paper=paper_record(form.shown()) if "paper_record" in step.asks else None,
+    )
+
+
+def _office_step(view: OfficeView, trigger: str, *, with_form: bool) -> bool:
+    """Whether the office takes this step on its pages: the workflow declares its use case (a form
+    when the step asks for something, else one button)."""
+    return any(t.trigger == trigger and t.use_case and bool(t.asks) == with_form for t in view.workflow.transitions)
 
 
 def _done(view: OfficeView, trigger: str) -> str:
@@ -181,7 +113,7 @@ def step(application_id: int) -> ResponseReturnValue:
     view = load_for_office(application_id)
     form = SimpleStepForm()
     trigger = form.trigger.data or ""
-    if trigger not in SIMPLE_RUN:
+    if not _office_step(view, trigger, with_form=False):
         abort(404)
     if csrf_failed():
         return render_application(application_id, [(None, CSRF_MESSAGE)], 400)
@@ -190,7 +122,7 @@ def step(application_id: int) -> ResponseReturnValue:
         return _back(application_id)
     done = _done(view, trigger)
     try:
-        SIMPLE_RUN[trigger](application_id)
+        steps.take_step(fonds(), actor(), application_id, trigger, StepInput())
     except FondsError as exc:
         return render_application(application_id, error_list(exc), 400)
     flash(done, "success")
@@ -221,11 +153,17 @@ def _action_page(view: OfficeView, step: Action, errors: Errors, form: StepForm)
         errors=errors,
         err={f: m for f, m in errors if f},
         form=values,
+        fields=form.page_fields(),
+        required=is_required,
+        defaults={
+            "amount": euro_input(view.app.requested_cents) if "conditions" in step.asks else None,
+            "granted_on": today().isoformat(),
+        },
         sessions=upcoming_sessions(fonds(), actor(), view.app.fund_id) if "session" in step.asks else [],
         requests=requests,
         payment_kinds=PAYMENT_KINDS,
         extra=money_and_proof(view.app.id) if "amount" in step.asks else {},
-        paper=paper_context(view, step.trigger),
+        paper=paper_context(view) if "paper_record" in step.asks else {},
         today=today(),
     ), 400 if errors else 200
 
@@ -236,7 +174,7 @@ def _action_page(view: OfficeView, step: Action, errors: Errors, form: StepForm)
 def action(application_id: int, trigger: str) -> ResponseReturnValue:
     """A step that needs input: show its form, then hand the values to the engine."""
     view = load_for_office(application_id)
-    if trigger not in RUN:
+    if not _office_step(view, trigger, with_form=True):
         abort(404)
     offered = {a.trigger: a for a in available_actions(fonds(), actor(), application_id)}
     if trigger not in offered:
@@ -250,14 +188,14 @@ def action(application_id: int, trigger: str) -> ResponseReturnValue:
         return _action_page(view, offered_step, [], form)
     if csrf_failed():
         return _action_page(view, offered_step, [(None, CSRF_MESSAGE)], form)
-    if trigger in JURY_DECISIONS and not offered_step.enabled:
+    if "paper_record" in offered_step.asks and not offered_step.enabled:
         # the engine picks the jury's step from the tier; a blocked one is not silently another
         errors: Errors = [(None, r) for r in offered_step.reasons] or [(None, STEP_GONE)]
         return _action_page(view, offered_step, errors, form)
     if not form.validate():
         return _action_page(view, offered_step, summary_errors(form), form)
     try:
-        RUN[trigger](view, form)
+        steps.take_step(fonds(), actor(), application_id, trigger, _given(view, offered_step, form))
     except FondsError as exc:
         return _action_page(view, offered_step, engine_errors(form, exc), form)
     flash(offered_step.done, "success")

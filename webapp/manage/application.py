@@ -25,9 +25,8 @@ from webapp.manage.proof_view import numerical_proof
 from webapp.manage.revisions import last_changes
 
 # A step without `asks` in the workflow is taken with one button; the others open their form page
-# (actions.py). The office pages take the steps actions.py registers here; a step they cannot take
-# (the proof of use, which the applicant uploads) is shown with ELSEWHERE's hint.
-OFFICE_STEPS: set[str] = set()
+# (actions.py). The office pages take the steps whose transition declares a `use_case`; a step
+# without one (the proof of use, which the applicant uploads) is shown with ELSEWHERE's hint.
 ELSEWHERE = "das macht die Antragstellerin / der Antragsteller auf den eigenen Seiten."
 REVIEW_RESULTS = {
     "fulfilled": "erfüllt",
@@ -105,7 +104,6 @@ def render_application(application_id: int, errors: Errors | None = None, status
         checklist_open=view.app.state in view.workflow.state_ids(guarded_by="review_complete"),
         findings=list(view.findings),
         actions=list(view.actions),
-        office_steps=OFFICE_STEPS,
         elsewhere=ELSEWHERE,
         timeline=timeline_for(view),
         letters=list(view.letters),
