@@ -32,21 +32,23 @@ def record(
     on_behalf_of_id: int | None = None,
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append an audit event."""
+    """Append an audit event (the same row `event_row` gives the lean write path)."""
     event = AuditEvent(
-        at=at,
-        actor_id=actor.user_id,
-        actor_role=role,
-        on_behalf_of_id=on_behalf_of_id,
-        fund_id=fund_id,
-        application_id=application_id,
-        action=action,
-        from_state=from_state,
-        to_state=to_state,
-        reason=reason,
-        guideline_hash=guideline_hash,
-        clause=clause,
-        data=data or {},
+        **event_row(
+            actor=actor,
+            role=role,
+            action=action,
+            at=at,
+            fund_id=fund_id,
+            application_id=application_id,
+            from_state=from_state,
+            to_state=to_state,
+            reason=reason,
+            guideline_hash=guideline_hash,
+            clause=clause,
+            on_behalf_of_id=on_behalf_of_id,
+            data=data,
+        )
     )
     session.add(event)
     return event
