@@ -26,7 +26,7 @@ import random
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import Connection, func, insert, inspect, select, text  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
 
 from fondsengine.accounts.users import create_user, grant_role  # noqa: E402
 from fondsengine.applications import counts  # noqa: E402
@@ -53,6 +54,7 @@ from fondsengine.model import (  # noqa: E402
     Application,
     AuditEvent,
     CostItem,
+    Fund,
     JurySession,
     LedgerEntry,
     Payment,
@@ -69,6 +71,9 @@ BATCH = 5_000
 YEARS = (2025, 2026, 2027)
 YEAR_WEIGHTS = (30, 45, 25)
 FUND_WEIGHTS = ((QF, 70), (CF, 30))
+FUND_WEIGHT = dict(FUND_WEIGHTS)
+OTHER_WEIGHT = 50  # each further fund (another city's copy of a Witten fund, `funds` > 2) gets half
+GUIDELINE_FILE = {QF: "witten-quartiersfonds.yaml", CF: "witten-cityfonds.yaml"}
 
 
 def _weights(text: str) -> tuple[tuple[str, int], ...]:
@@ -216,12 +221,12 @@ def _split(rnd: random.Random, total: int, parts: int) -> list[int]:
     return amounts
 
 
-def _sessions(conn: Connection, office_id: int) -> dict[str, list[_Session]]:
+def _sessions(conn: Connection, office_id: int, funds: Iterable[str]) -> dict[str, list[_Session]]:
     """Quarterly jury sessions 2025-2026 (closed), two planned ones ahead, per fund."""
     out: dict[str, list[_Session]] = {}
     next_id = (conn.scalar(select(func.max(JurySession.id))) or 0) + 1
     rows: list[dict[str, Any]] = []
-    for fund_id, _w in FUND_WEIGHTS:
+    for fund_id in funds:
         days = [datetime(y, m, 12, 17, 0, tzinfo=UTC) for y in (2025, 2026) for m in (2, 5, 8, 11)]
         days += [datetime(2026, 12, 9, 17, 0, tzinfo=UTC), datetime(2027, 2, 10, 17, 0, tzinfo=UTC)]
         for at in days:
@@ -256,9 +261,12 @@ class _Writer:
         office_id: int,
         applicants: list[tuple[int, str]],
         versions: dict[str, tuple[int, int]],
+        funds: dict[str, str],
     ) -> None:
         self.rnd, self.ids, self.sessions, self.office_id = rnd, ids, sessions, office_id
         self.applicants, self.versions = applicants, versions
+        self.like = funds  # fund id -> the Witten fund it copies (QF or CF)
+        self.fund_weights = tuple((f, FUND_WEIGHT.get(f, OTHER_WEIGHT)) for f in funds)
         self.session_times = {f: [s.starts_at for s in ss] for f, ss in sessions.items()}
         self.agenda_positions: dict[int, int] = {}
 
@@ -296,17 +304,18 @@ class _Writer:
         """One application with everything that belongs to its state."""
         r = self.rnd
         app_id = self.ids.take("application")
-        fund_id = _pick(r, FUND_WEIGHTS)
+        fund_id = _pick(r, self.fund_weights)
+        like = self.like[fund_id]
         year = r.choices(YEARS, weights=YEAR_WEIGHTS)[0]
-        state = _pick(r, tuple(w for w in STATE_WEIGHTS[year] if fund_id == CF or w[0] != "recommended"))
-        steps = chain(state, fund_id)
+        state = _pick(r, tuple(w for w in STATE_WEIGHTS[year] if like == CF or w[0] != "recommended"))
+        steps = chain(state, like)
         applicant_id, person = self.applicants[r.randrange(len(self.applicants))]
-        kind = r.choice(CF_KINDS if fund_id == CF else QF_KINDS)
+        kind = r.choice(CF_KINDS if like == CF else QF_KINDS)
         project = r.choice(PROJECTS)
         street = r.choice(STREETS)
         title = f"{project} {street}" if r.random() < 0.7 else f"{project} im Quartier {year}"
         organisation = f"{r.choice(ORGS)} {street}" if kind in ("association", "initiative") else None
-        if kind in ("trader", "property_owner") and fund_id == CF:
+        if kind in ("trader", "property_owner") and like == CF:
             organisation = f"{person.split()[-1]} {r.choice(('GmbH', 'e. K.', 'OHG'))}"
 
         times, session = self._timeline(fund_id, year, steps)
@@ -326,10 +335,10 @@ class _Writer:
         if project_end.year != year:
             project_end = date(year, 12, 31)
         n_items = r.randint(1, 4)
-        cats = CF_CATEGORIES if fund_id == CF else QF_CATEGORIES
-        low, high = (1_000, 15_000) if fund_id == CF else (100, 3_000)
+        cats = CF_CATEGORIES if like == CF else QF_CATEGORIES
+        low, high = (1_000, 15_000) if like == CF else (100, 3_000)
         total = r.randint(low, high) * 100
-        requested = total // 2 if fund_id == CF else total
+        requested = total // 2 if like == CF else total
         own = total - requested
         approved = None
         if state in APPROVED_OR_LATER:
@@ -362,7 +371,7 @@ class _Writer:
                 "id": app_id,
                 "fund_id": fund_id,
                 "budget_year": year,
-                "file_number": None if state == "draft" else f"{'QF' if fund_id == QF else 'CF'}-{year}-{app_id:06d}",
+                "file_number": None if state == "draft" else f"{'QF' if like == QF else 'CF'}-{year}-{app_id:06d}",
                 "guideline_version_id": self.versions[fund_id][0],
                 "workflow_version_id": self.versions[fund_id][1],
                 "state": state,
@@ -371,8 +380,8 @@ class _Writer:
                 "entered_by_id": self.office_id if paper else None,
                 "applicant_kind": kind,
                 "organisation": organisation,
-                "nonprofit": fund_id == QF,
-                "area_link": "lives" if fund_id == QF else "based",
+                "nonprofit": like == QF,
+                "area_link": "lives" if like == QF else "based",
                 "contact_name": person,
                 "contact_email": None if paper else f"person{applicant_id}@example.org",
                 "contact_street": f"{street} {r.randint(1, 80)}",
@@ -397,7 +406,7 @@ class _Writer:
                 "declarations": ["not_started", "no_double_funding", "publicity"],
                 "approved_cents": approved,
                 "decided_at": decided_at,
-                "grant_file_number": f"61/{year}/{app_id}" if fund_id == CF and approved else None,
+                "grant_file_number": f"61/{year}/{app_id}" if like == CF and approved else None,
                 "settled_cents": settled,
                 "proof_due_on": project_end + timedelta(days=90) if waiting else None,
                 "lapse_due_on": (decided_at.date() + timedelta(days=180))
@@ -603,8 +612,9 @@ def seed_bulk(fonds: Engine, n: int, *, batch: int = BATCH, seed: int = 4, appli
     report = SeedReport(office_id)
     engine = fonds.db.engine
     with engine.begin() as conn, fonds.db.read() as s:
+        funds = seeded_funds(s)
         versions = {}
-        for fund_id, _w in FUND_WEIGHTS:
+        for fund_id in funds:
             _fund, row, _g = fonds.catalog.current(s, fund_id)
             versions[fund_id] = (row.id, row.workflow_version_id)
         first_user = (conn.scalar(select(func.max(User.id))) or 0) + 1
@@ -624,13 +634,13 @@ def seed_bulk(fonds: Engine, n: int, *, batch: int = BATCH, seed: int = 4, appli
                     for uid, name in people[start : start + batch]
                 ],
             )
-        sessions = _sessions(conn, office_id)
+        sessions = _sessions(conn, office_id, funds)
         ids = _Ids(
             application=(conn.scalar(select(func.max(Application.id))) or 0) + 1,
             payment=(conn.scalar(select(func.max(Payment.id))) or 0) + 1,
             proof=(conn.scalar(select(func.max(ProofOfUse.id))) or 0) + 1,
         )
-    writer = _Writer(rnd, ids, sessions, office_id, people, versions)
+    writer = _Writer(rnd, ids, sessions, office_id, people, versions, funds)
     report.rows["users"] = count + 1
     report.rows["jury_sessions"] = sum(len(v) for v in sessions.values())
     chained = _has_chains(fonds)
@@ -651,6 +661,13 @@ def seed_bulk(fonds: Engine, n: int, *, batch: int = BATCH, seed: int = 4, appli
     _after(fonds)
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def seeded_funds(s: Session) -> dict[str, str]:
+    """Every loaded fund -> the Witten fund it copies: the two Witten funds themselves and the copies
+    `prepared_fonds(funds=K)` loaded as other cities' funds (`other-0001-<witten fund>`)."""
+    ids = s.scalars(select(Fund.id).order_by(Fund.id))
+    return {f: f.split("-", 2)[2] if f.startswith("other-") else f for f in ids}
 
 
 def _has_chains(fonds: Engine) -> bool:
@@ -722,9 +739,11 @@ def _after(fonds: Engine) -> None:
             conn.execute(text("ANALYZE"))
 
 
-def prepared_fonds(url: str, workdir: Path, revision: str = "head", *, load: bool = True) -> Engine:
+def prepared_fonds(url: str, workdir: Path, revision: str = "head", *, load: bool = True, funds: int = 2) -> Engine:
     """Migrate an empty database (to `revision`) and load both funds' guidelines (clock fixed at NOW);
-    `load=False` for a database seeded before (loading again would book the seeded budgets twice)."""
+    `load=False` for a database seeded before (loading again would book the seeded budgets twice).
+    `funds` > 2: the platform case, other cities' funds beside Witten's (copies of its two guideline
+    files under other fund ids, alternately), which the Witten office does not manage."""
     upgrade(url, revision)
     settings = load_settings(
         environ={},
@@ -735,8 +754,23 @@ def prepared_fonds(url: str, workdir: Path, revision: str = "head", *, load: boo
     )
     fonds = Engine(db=open_database(url), settings=settings, clock=FixedClock(NOW))
     if load:
-        load_funds(fonds, Actor.scheduler(), ROOT / "richtlinien", ROOT / "workflows")
+        load_funds(fonds, Actor.scheduler(), _guideline_dir(workdir, funds), ROOT / "workflows")
     return fonds
+
+
+def _guideline_dir(workdir: Path, funds: int) -> Path:
+    """The shipped guideline directory, or a copy of it with `funds - 2` further funds."""
+    if funds <= 2:
+        return ROOT / "richtlinien"
+    folder = workdir / "richtlinien"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in GUIDELINE_FILE.values():
+        (folder / name).write_bytes((ROOT / "richtlinien" / name).read_bytes())
+    witten = tuple(GUIDELINE_FILE.items())
+    for i in range(funds - 2):
+        fund_id, name = witten[i % 2]
+        (folder / f"other-{i + 1:04d}-{fund_id}.yaml").write_bytes((ROOT / "richtlinien" / name).read_bytes())
+    return folder
 
 
 def main() -> None:

@@ -608,14 +608,16 @@ def print_markdown(figures: list[Figures], seconds: float) -> None:
             )
 
 
-def run_db(db: str, url_factory: Callable[[Path], Any], n: int, workers: int, clients: int, seconds: float) -> Figures:
+def run_db(
+    db: str, url_factory: Callable[[Path], Any], n: int, workers: int, clients: int, seconds: float, funds: int = 2
+) -> Figures:
     """Seed, count statements, serve, load, stop; the working directory is deleted afterwards."""
     workdir = Path(tempfile.mkdtemp(prefix="fonds-web-bench-"))
     try:
         with url_factory(workdir) as url:
-            fonds = prepared_fonds(url, workdir)
+            fonds = prepared_fonds(url, workdir, funds=funds)
             seeded = seed_bulk(fonds, n)
-            print(f"{db}: seeded {n:,} applications in {seeded.seconds:.1f} s", flush=True)
+            print(f"{db}: seeded {n:,} applications over {funds} funds in {seeded.seconds:.1f} s", flush=True)
             port = free_port()
             env = server_env(url, workdir, port, workers)
             settings = load_settings(environ=env)
@@ -638,6 +640,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument(
+        "--funds",
+        type=int,
+        default=2,
+        help="funds in the database; > 2 adds other cities' funds the office does not manage",
+    )
     args = parser.parse_args()
     print(
         f"web benchmark: n={args.n:,}, {args.workers} workers, {args.clients} clients, {args.seconds:.0f} s per "
@@ -646,10 +654,10 @@ def main() -> None:
     )
     figures = []
     if args.db in ("sqlite", "both"):
-        figures.append(run_db("SQLite", sqlite_url, args.n, args.workers, args.clients, args.seconds))
+        figures.append(run_db("SQLite", sqlite_url, args.n, args.workers, args.clients, args.seconds, args.funds))
         print_text(figures[-1])
     if args.db in ("postgres", "both"):
-        figures.append(run_db("PostgreSQL", postgres_url, args.n, args.workers, args.clients, args.seconds))
+        figures.append(run_db("PostgreSQL", postgres_url, args.n, args.workers, args.clients, args.seconds, args.funds))
         print_text(figures[-1])
     print("\nMarkdown for docs/performance.md:")
     print_markdown(figures, args.seconds)
