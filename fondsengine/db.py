@@ -13,7 +13,10 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from fondsengine.applications import counts
 from fondsengine.inputs import check_storable
+from fondsengine.integrity.chain import install
+from fondsengine.model.application import SEARCH_TABLE
 
 
 def _setup_sqlite(engine: Engine) -> None:
@@ -43,9 +46,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(
-            url, echo=echo, connect_args={"timeout": 30, "check_same_thread": False}
-        )
+        engine = create_engine(url, echo=echo, connect_args={"timeout": 30, "check_same_thread": False})
         _setup_sqlite(engine)
     else:
         engine = create_engine(url, echo=echo, pool_pre_ping=True)
@@ -83,16 +84,10 @@ class Database:
 
     def __post_init__(self) -> None:
         self._write = sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
-        from fondsengine.integrity.chain import install
-
         install(self._write)  # ledger and audit rows are hash-chained when their transaction commits
-        from fondsengine.applications import counts
-
         counts.install(self._write)  # application_counts follow every change of an application
         event.listen(self._write, "before_flush", check_storable)  # nothing the database cannot store
-        self._read = sessionmaker(
-            self.engine.execution_options(fonds_readonly=True), expire_on_commit=False
-        )
+        self._read = sessionmaker(self.engine.execution_options(fonds_readonly=True), expire_on_commit=False)
 
     @property
     def is_sqlite(self) -> bool:
@@ -105,8 +100,6 @@ class Database:
         Looked up once per process (a restart after `db upgrade` starts using it)."""
         if not self.is_sqlite:
             return False
-        from fondsengine.model.application import SEARCH_TABLE
-
         with self.engine.execution_options(fonds_readonly=True).connect() as conn:
             found = conn.execute(
                 text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name"), {"name": SEARCH_TABLE}

@@ -16,7 +16,7 @@ from fondsengine.clock import FixedClock, local_date
 from fondsengine.demo_calendar import load_shifted_guidelines, year_shift
 from fondsengine.demo_jury import catch_up, fill_pool, hold, seat_juries
 from fondsengine.engine import Actor, Engine
-from fondsengine.model import Application, Receipt, User
+from fondsengine.model import Application, ProofOfUse, Receipt, User
 from fondsengine.payments import proofs
 from fondsengine.payments import service as payments
 from fondsengine.payments.proofs import ReceiptInput
@@ -185,8 +185,6 @@ class _Seeder:
         )
 
     def check_receipts(self, app_id: int, reject_last: bool = False) -> None:
-        from fondsengine.model import ProofOfUse
-
         with self.f.db.read() as s:
             proof_id = s.scalar(
                 select(ProofOfUse.id).where(ProofOfUse.application_id == app_id).order_by(ProofOfUse.id.desc())
@@ -203,8 +201,6 @@ class _Seeder:
             )
 
     def _applicant(self, app_id: int) -> int:
-        from fondsengine.model import Application
-
         with self.f.db.read() as s:
             app = s.get(Application, app_id)
             assert app is not None

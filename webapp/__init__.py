@@ -57,6 +57,7 @@ def create_app(
     init_page_read(app)
     filters.register(app)
     i18n.install(app)
+    csrf.exempt(i18n.switch_language)  # the language switch takes no token (reason in webapp/i18n.py)
     security.register(app)
     requestlog.register(app)
     ratelimit.init_app(app, settings)

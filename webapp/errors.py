@@ -11,6 +11,8 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from fondsengine.errors import NotFound
+from webapp.extensions import fonds
+from webapp.filters import filesize
 from webapp.i18n import N_
 
 View = TypeVar("View", bound=Callable[..., Any])
@@ -50,9 +52,6 @@ def register(app: Flask) -> None:
 def _too_large() -> ResponseReturnValue:
     """The request was bigger than the server takes: say the limit and offer the way back."""
     from urllib.parse import urlsplit
-
-    from webapp.extensions import fonds
-    from webapp.filters import filesize
 
     back = request.referrer or ""
     parts = urlsplit(back)

@@ -11,6 +11,7 @@ from babel.numbers import format_currency, format_decimal
 from flask import Flask
 
 from fondsengine.i18n import DEFAULT_LANGUAGE
+from webapp.branding import context
 from webapp.i18n import page_language
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -84,8 +85,6 @@ def figure(value: int | Decimal | float | None, unit: str) -> str:
 
 def register(app: Flask) -> None:
     """Install the filters."""
-    from webapp.branding import context
-
     app.jinja_env.filters.update(
         euro=euro, euro_input=euro_input, datum=datum, zeit=zeit, filesize=filesize, stunden=stunden, figure=figure
     )

@@ -110,10 +110,9 @@ def install(app: Flask) -> None:
     babel.init_app(app, default_locale=DEFAULT_LANGUAGE, locale_selector=select_language)
     app.context_processor(context)
     app.jinja_env.filters["tr"] = translated
-    from webapp.extensions import csrf
-
     # No CSRF token: the switch is in the header of every page, and a token there would give every
     # anonymous visitor a session and make equal answers differ (tests/web/test_auth_enumeration.py).
     # A cross-site post can only set the language cookie: the session cookie is SameSite=Lax, so the
-    # account's language never changes from another site.
-    app.add_url_rule("/sprache", "language", csrf.exempt(switch_language), methods=["POST"])
+    # account's language never changes from another site. (Exempted from CSRF in webapp/__init__.py,
+    # where the CSRF extension is set up.)
+    app.add_url_rule("/sprache", "language", switch_language, methods=["POST"])

@@ -23,6 +23,7 @@ from fondsengine.applications.records import AttachmentInput
 from fondsengine.errors import InvalidInput, NotFound
 from fondsengine.files import SUFFIXES
 from fondsengine.storage import StorageError
+from webapp.filters import filesize
 
 if TYPE_CHECKING:
     from pypdf import PdfReader
@@ -62,8 +63,6 @@ def sniff(content: bytes) -> str | None:
 
 
 def _size_text(n: int) -> str:
-    from webapp.filters import filesize
-
     return filesize(n)
 
 

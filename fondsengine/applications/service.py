@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from fondsengine import files
 from fondsengine.accounts.users import add_person, normalise_email
 from fondsengine.applications.messages import check_answer
 from fondsengine.clock import local_date
@@ -18,7 +19,7 @@ from fondsengine.guidelines.model import Guideline
 from fondsengine.lifecycle import authz
 from fondsengine.lifecycle.audit import enqueue, record
 from fondsengine.lifecycle.fire import fire, workflow_of
-from fondsengine.model import Application, ApplicationRevision, CostItem, Fund, User
+from fondsengine.model import Application, ApplicationRevision, Attachment, CostItem, Fund, User
 from fondsengine.workflow.model import Workflow
 
 
@@ -118,9 +119,7 @@ def validate_input(data: ApplicationInput) -> None:
 
 
 def _apply(app: Application, data: ApplicationInput) -> None:
-    simple = {
-        k: v for k, v in vars(data).items() if k not in {"cost_items", "declarations", "extra", "group_members"}
-    }
+    simple = {k: v for k, v in vars(data).items() if k not in {"cost_items", "declarations", "extra", "group_members"}}
     for key, value in simple.items():
         if key == "repeat_count" and value is None:  # the form does not ask: an edit keeps what is stored
             continue
@@ -477,9 +476,6 @@ DELETED_DRAFT = "Entwurf gelöscht"
 def delete_draft(fonds: Engine, actor: Actor, application_id: int) -> None:
     """The applicant throws away a draft that was never submitted: its files are deleted (after commit),
     the draft is closed by the workflow's withdrawal and no longer listed (the audit trail keeps the row)."""
-    from fondsengine import files
-    from fondsengine.model import Attachment
-
     with fonds.unit_of_work() as uow:
         s = uow.session
         app = _editable(uow, actor, application_id)

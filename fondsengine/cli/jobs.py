@@ -27,8 +27,8 @@ def cmd_scheduler(args: argparse.Namespace) -> int:
 
 def cmd_jobs_list(args: argparse.Namespace) -> int:
     """List the jobs with their next run."""
-    from fondsengine.jobs import list_jobs
     from fondsengine.jobs.scheduler import next_run
+    from fondsengine.jobs.table import list_jobs
 
     now = datetime.now(BERLIN)
     for job in list_jobs():
@@ -41,7 +41,7 @@ def cmd_jobs_list(args: argparse.Namespace) -> int:
 def cmd_jobs_run(args: argparse.Namespace) -> int:
     """Run one job once, at an optional point in time."""
     from fondsengine.config import Settings
-    from fondsengine.jobs import run_job
+    from fondsengine.jobs.table import run_job
     from fondsengine.notify import build_mailer
 
     settings = _settings(args)

@@ -49,6 +49,7 @@ from sqlalchemy.orm import Session, SessionTransaction, UOWTransaction, sessionm
 from sqlalchemy.sql import TableClause
 from sqlalchemy.types import TypeEngine
 
+from fondsengine.model import AuditEvent, LedgerEntry
 from fondsengine.model.base import UTCDateTime
 
 log = logging.getLogger(__name__)
@@ -267,8 +268,6 @@ _PENDING = "fonds_chain_pending"
 
 
 def _collect(session: Session, _flush: UOWTransaction) -> None:
-    from fondsengine.model import AuditEvent, LedgerEntry
-
     pending: dict[str, set[int]] | None = session.info.get(_PENDING)
     for obj in session.new:
         name = "ledger" if isinstance(obj, LedgerEntry) else "audit" if isinstance(obj, AuditEvent) else None

@@ -25,8 +25,8 @@ from fondsengine.clock import BERLIN
 from fondsengine.config import Settings
 from fondsengine.db import open_database
 from fondsengine.engine import Engine
-from fondsengine.jobs import JOBS, Job, send_mail
 from fondsengine.jobs.lease import Lease, beat, last_beat, lease_for
+from fondsengine.jobs.table import JOBS, Job, send_mail
 from fondsengine.notify import Mailer, build_mailer
 
 log = logging.getLogger(__name__)

@@ -12,6 +12,7 @@ from fondsengine.clock import local_date
 from fondsengine.engine import Actor, Engine
 from fondsengine.errors import InvalidInput, NotFound, PermissionDenied
 from fondsengine.guidelines.model import JuryRules
+from fondsengine.jobs.reminders import queue_invitation
 from fondsengine.jury.common import (
     jury_members,
     load_item,
@@ -41,8 +42,6 @@ def invite(fonds: Engine, actor: Actor, session_id: int) -> int:
         if js.circulation and not rules.circulation_allowed:
             raise InvalidInput("Die Förderrichtlinie erlaubt keine Abstimmung im Umlaufverfahren.", clause=rules.clause)
         new = invite_members(s, js, rules, now)
-        from fondsengine.jobs.reminders import queue_invitation  # jobs import the jury: late, no cycle
-
         if not js.circulation:  # the mail goes out with the click (issue 18), not 14 days later by the job
             for uid in new:
                 queue_invitation(uow, js, uid, now)

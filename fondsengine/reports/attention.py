@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Date, String, cast, func, literal, null, select, union_all
 from sqlalchemy.orm import Session
 
+from fondsengine.clock import local_date
 from fondsengine.model import AgendaItem, Application, JurySession
 from fondsengine.model.base import UTCDateTime
 from fondsengine.workflow.model import Workflow
@@ -54,8 +55,6 @@ def undecided_states(workflow: Workflow) -> tuple[str, ...]:
 
 
 def _day(value: datetime | None) -> date | None:
-    from fondsengine.clock import local_date
-
     return local_date(value) if value is not None else None
 
 

@@ -26,7 +26,7 @@ from fondsengine.db import make_engine, open_database
 from fondsengine.engine import Actor, Engine
 from fondsengine.integrity import chain
 from fondsengine.integrity.check import Finding, verify
-from fondsengine.jobs import run_job
+from fondsengine.jobs.table import run_job
 from fondsengine.letters.store import render_pending_letters
 from fondsengine.migrate import upgrade
 from fondsengine.model import (

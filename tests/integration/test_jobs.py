@@ -13,7 +13,7 @@ from fondsengine.applications import decisions
 from fondsengine.clock import FixedClock
 from fondsengine.engine import Actor, Engine
 from fondsengine.funds.loading import load_funds
-from fondsengine.jobs import list_jobs, run_job
+from fondsengine.jobs.table import list_jobs, run_job
 from fondsengine.model import Application, BudgetYear, LedgerEntry, Letter, OutboxMessage, Payment
 from fondsengine.notify import FakeMailer
 from fondsengine.payments import service as payments

@@ -8,7 +8,7 @@ import pytest
 
 from fondsengine.applications import decisions
 from fondsengine.engine import Actor, Engine
-from fondsengine.jobs import run_job
+from fondsengine.jobs.table import run_job
 from fondsengine.notify import FakeMailer
 from tests.integration.test_outbox import approved_application, make_cast
 from tests.support.factories import QF

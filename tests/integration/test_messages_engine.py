@@ -13,7 +13,7 @@ from fondsengine.applications.messages import messages_of, send_message
 from fondsengine.applications.records import AttachmentInput
 from fondsengine.engine import Actor, Engine
 from fondsengine.errors import InvalidInput, NotFound, PermissionDenied
-from fondsengine.jobs import run_job
+from fondsengine.jobs.table import run_job
 from fondsengine.model import Application, ApplicationMessage, Attachment, OutboxMessage
 from tests.integration.test_jobs import berlin
 from tests.integration.test_outbox import approved_application, make_cast

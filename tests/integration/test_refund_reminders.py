@@ -11,7 +11,7 @@ from sqlalchemy import select
 from fondsengine.applications.todo import office_todo
 from fondsengine.clock import BERLIN
 from fondsengine.engine import Engine
-from fondsengine.jobs import run_job
+from fondsengine.jobs.table import run_job
 from fondsengine.model import OutboxMessage, Refund
 from fondsengine.notify.outbox_messages import MailContext, build_message
 from fondsengine.payments import proofs

@@ -21,6 +21,7 @@ from fondsengine.errors import NotFound
 from fondsengine.public.fund import active_fund_ids, budget_figures, fund_page
 from fondsengine.public.projects import ProjectFilter, PublicProject, public_project, public_projects
 from fondsengine.public.stats import budget_years, year_statistics
+from webapp.api.openapi import document
 from webapp.extensions import csrf, fonds
 from webapp.ratelimit import limiter
 
@@ -296,6 +297,4 @@ def project(project_id: str) -> ResponseReturnValue:
 @bp.route("/openapi.json")
 def openapi() -> ResponseReturnValue:
     """The OpenAPI 3.1 document of this API."""
-    from webapp.api.openapi import document
-
     return _json(document())

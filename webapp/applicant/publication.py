@@ -9,6 +9,7 @@ from flask_login import login_required
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 
+from fondsengine.accounts.subject_access import personal_data, render_personal_data
 from fondsengine.applications.publication import (
     CONSENT_TEXT,
     CONSENT_TEXT_VERSION,
@@ -106,8 +107,6 @@ def my_data() -> ResponseReturnValue:
 
     from flask import Response
 
-    from fondsengine.accounts.subject_access import personal_data
-
     body = json.dumps(personal_data(fonds(), actor()), ensure_ascii=False, indent=2, sort_keys=True)
     return Response(
         body,
@@ -121,8 +120,6 @@ def my_data() -> ResponseReturnValue:
 def my_data_pdf() -> ResponseReturnValue:
     """The same information (DSGVO Art. 15) as a PDF to read and keep."""
     from flask import Response
-
-    from fondsengine.accounts.subject_access import personal_data, render_personal_data
 
     pdf = render_personal_data(personal_data(fonds(), actor()))
     return Response(

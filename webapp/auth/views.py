@@ -14,6 +14,7 @@ from flask_login import UserMixin, current_user, login_required, login_user, log
 
 from fondsengine.accounts import login as logins
 from fondsengine.accounts import second_factor
+from fondsengine.accounts.erasure import erasure_preview, my_erasure_request
 from fondsengine.accounts.notifications import notification_choices, set_notifications
 from fondsengine.accounts.profile import profile_of
 from fondsengine.accounts.service import (
@@ -484,8 +485,6 @@ def _account_page(
     profile_form: ProfileForm | None = None,
     erasure_form: ErasureForm | None = None,
 ) -> ResponseReturnValue:
-    from fondsengine.accounts.erasure import erasure_preview, my_erasure_request
-
     me = Actor(int(current_user.id))
     if profile_form is None:
         profile_form = ProfileForm(data=vars(profile_of(fonds(), me)))

@@ -13,6 +13,7 @@ from fondsengine.jury.papers_files import release_to_jury
 from webapp.extensions import actor, fonds
 from webapp.fields import stripped
 from webapp.manage import bp
+from webapp.manage.application import load_for_office, render_application
 from webapp.manage.common import error_list
 
 
@@ -26,8 +27,6 @@ class ReleaseForm(FlaskForm):
 @login_required
 def release_attachment(application_id: int, attachment_id: int) -> ResponseReturnValue:
     """Release an attachment to the jury's papers (freigeben=1) or take the release back (freigeben=0)."""
-    from webapp.manage.application import load_for_office, render_application
-
     load_for_office(application_id)
     released = ReleaseForm().freigeben.data == "1"
     try:

@@ -22,6 +22,7 @@ from webapp.extensions import actor, fonds
 from webapp.fields import SafeText
 from webapp.form_errors import summary_errors
 from webapp.manage import bp
+from webapp.manage.application import load_for_office, render_application
 from webapp.uploads import as_input, check
 
 
@@ -81,8 +82,6 @@ def post_message(application_id: int) -> list[str]:
 @rerender_on_csrf
 def office_message(application_id: int) -> ResponseReturnValue:
     """The office writes to the applicant."""
-    from webapp.manage.application import load_for_office, render_application
-
     load_for_office(application_id)
     errors = post_message(application_id)
     if errors:
@@ -96,8 +95,6 @@ def office_message(application_id: int) -> ResponseReturnValue:
 @rerender_on_csrf
 def share_message(application_id: int, message_id: int) -> ResponseReturnValue:
     """The office shares a message (and its attachment) with the jury's papers, or takes it back."""
-    from webapp.manage.application import load_for_office, render_application
-
     load_for_office(application_id)
     form = ShareForm()
     if csrf_failed():

@@ -15,6 +15,7 @@ from webapp.extensions import actor, fonds
 from webapp.fields import SafeText
 from webapp.form_errors import summary_errors
 from webapp.manage import bp
+from webapp.manage.application import load_for_office, render_application
 from webapp.manage.common import error_list
 
 
@@ -28,8 +29,6 @@ class NoteForm(FlaskForm):
 @login_required
 def note(application_id: int) -> ResponseReturnValue:
     """Add an internal note."""
-    from webapp.manage.application import load_for_office, render_application
-
     load_for_office(application_id)
     form = NoteForm()
     if not form.validate_on_submit():

@@ -19,6 +19,7 @@ from fondsengine.funds.cofinancing import (
     record_private_contribution,
 )
 from fondsengine.money import to_decimal
+from fondsengine.reports.data import annual_report_data, rollup_data
 from fondsengine.reports.figures import LABELS, YearFigures, state_rows, year_figures
 from fondsengine.reports.monitoring import CategoryFigure, Reach, funded_categories_and_reach
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
@@ -183,8 +184,7 @@ def yearly_xlsx() -> ResponseReturnValue:
 @login_required
 def annual_report_pdf() -> ResponseReturnValue:
     """The annual fund report (PDF) for the city."""
-    from fondsengine.reports.data import annual_report_data
-    from fondsengine.reports.pdf import render_annual_report
+    from fondsengine.reports.pdf import render_annual_report  # reportlab: only when a PDF is asked for
 
     _funds, fund_id, year = _selection()
     pdf = render_annual_report(annual_report_data(fonds(), actor(), fund_id, year))
@@ -195,8 +195,7 @@ def annual_report_pdf() -> ResponseReturnValue:
 @login_required
 def rollup_pdf() -> ResponseReturnValue:
     """The roll-up for the city's proof of use to the Land (PDF)."""
-    from fondsengine.reports.data import rollup_data
-    from fondsengine.reports.rollup import render_rollup
+    from fondsengine.reports.rollup import render_rollup  # reportlab: only when a PDF is asked for
 
     _funds, fund_id, year = _selection()
     return download(
@@ -210,8 +209,7 @@ def rollup_pdf() -> ResponseReturnValue:
 @login_required
 def rollup_csv_download() -> ResponseReturnValue:
     """The roll-up for the city's proof of use to the Land (CSV)."""
-    from fondsengine.reports.data import rollup_data
-    from fondsengine.reports.rollup import rollup_csv
+    from fondsengine.reports.rollup import rollup_csv  # reportlab (rollup.py renders the PDF too)
 
     _funds, fund_id, year = _selection()
     text = "\ufeff" + rollup_csv(rollup_data(fonds(), actor(), fund_id, year))

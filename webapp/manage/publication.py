@@ -17,6 +17,7 @@ from webapp.extensions import actor, fonds
 from webapp.fields import SafeText
 from webapp.form_errors import summary_errors
 from webapp.manage import bp
+from webapp.manage.application import load_for_office
 from webapp.manage.common import error_list
 
 
@@ -49,8 +50,6 @@ def _decimal(text: str | None) -> Decimal | None:
 @login_required
 def publication(application_id: int) -> ResponseReturnValue:
     """See what the applicant released and enter the listing data for the public pages."""
-    from webapp.manage.application import load_for_office
-
     view = load_for_office(application_id)
     form = ListingForm()
     errors: list[tuple[str | None, str]] = []

@@ -17,6 +17,7 @@ from webapp.extensions import actor, fonds
 from webapp.fields import SafeText, stripped
 from webapp.form_errors import engine_errors, summary_errors
 from webapp.manage import bp
+from webapp.manage.application import load_for_office, render_application
 
 
 class LiftForm(FlaskForm):
@@ -36,8 +37,6 @@ class RepeatForm(FlaskForm):
 @login_required
 def lift_soft_limit(application_id: int) -> ResponseReturnValue:
     """Lift one soft limit with the written reason the deciding body accepts."""
-    from webapp.manage.application import load_for_office, render_application
-
     load_for_office(application_id)
     form = LiftForm()
     if not form.validate_on_submit():
@@ -56,8 +55,6 @@ def lift_soft_limit(application_id: int) -> ResponseReturnValue:
 @login_required
 def link_earlier_project(application_id: int) -> ResponseReturnValue:
     """Link the application to the earlier funded project it continues."""
-    from webapp.manage.application import load_for_office, render_application
-
     load_for_office(application_id)
     form = RepeatForm()
     if not form.validate_on_submit():

@@ -13,6 +13,7 @@ from fondsengine.clock import local_date
 from fondsengine.funds.current import current_guidelines
 from fondsengine.guidelines.model import Guideline, Round
 from fondsengine.guidelines.summary import plain_summary
+from fondsengine.public.legal import legal_info
 from webapp.extensions import fonds
 
 bp = Blueprint("public", __name__)
@@ -79,8 +80,6 @@ def index() -> ResponseReturnValue:
 @bp.route("/barrierefreiheit")
 def accessibility() -> ResponseReturnValue:
     """Erklärung zur Barrierefreiheit (BITV 2.0 § 7), from configuration."""
-    from fondsengine.public.legal import legal_info
-
     return render_template("public/accessibility.html", info=legal_info(fonds()))
 
 
