@@ -123,10 +123,11 @@ class Located:
         return Located(self.get(loc), sub(self.lines), sub(self.key_lines))
 
 
-def located(node: Node, out: Collector, *, duplicate: Callable[[str], str]) -> Located:
+def located(node: Node, out: Collector, *, duplicate: Callable[[Loc], str]) -> Located:
     """Read a composed node tree into plain values with lines; a repeated key is a problem.
 
-    The first of two equal keys counts, `duplicate(key)` says what is wrong with the second."""
+    The first of two equal keys counts, `duplicate(loc)` (the key's name last) says what is
+    wrong with the second."""
     lines: dict[Loc, int] = {}
     key_lines: dict[Loc, int] = {}
     constructor = yaml.constructor.SafeConstructor()
@@ -143,7 +144,7 @@ def located(node: Node, out: Collector, *, duplicate: Callable[[str], str]) -> L
             for key_node, value_node in n.value:
                 key = str(key_node.value)
                 if key in result:
-                    out.add(line_of(key_node), duplicate(key))
+                    out.add(line_of(key_node), duplicate((*loc, key)))
                     continue
                 key_lines[(*loc, key)] = line_of(key_node)
                 result[key] = walk(value_node, (*loc, key), inner)
@@ -164,11 +165,12 @@ Say = Callable[[str, ErrorDetails], str]  # (the key the error concerns, the err
 class Wording:
     """The sentences a loader reports pydantic's errors in (German, as its users know them)."""
 
-    unknown_key: Callable[[str, str | None], str]  # key, suggested key (or None)
-    missing: Callable[[str, Any], str]  # key, the data of the mapping it is missing from
+    unknown_key: Callable[[Loc, str | None], str]  # where the key stands (its name last), suggested key or None
+    missing: Callable[[Loc, Any], str]  # where the key should stand, the data of the mapping it is missing from
     not_mapping: Callable[[Loc], str]
     types: Mapping[str, Say]  # pydantic error type -> message
     suggest: Callable[[str, Collection[str], set[str]], str | None] = lambda key, known, used: closest(key, known)
+    missing_when_suggested: bool = False  # True: a misspelt required key is also reported missing
 
 
 def _model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
@@ -260,15 +262,15 @@ def explain(
         hint = wording.suggest(str(loc[-1]), known, used)
         if hint:
             suggested.setdefault(loc[:-1], set()).add(hint)
-        unknown.append((data.key_line(loc), wording.unknown_key(str(loc[-1]), hint)))
+        unknown.append((data.key_line(loc), wording.unknown_key(loc, hint)))
     for error in errors:
         loc = _where(error)
         kind = error["type"]
         if kind == "extra_forbidden":
             continue
         if kind == "missing":
-            if loc[-1] not in suggested.get(loc[:-1], set()):
-                missing.append((data.line(loc[:-1]), wording.missing(str(loc[-1]), data.get(loc[:-1]))))
+            if wording.missing_when_suggested or loc[-1] not in suggested.get(loc[:-1], set()):
+                missing.append((data.key_line(loc[:-1]), wording.missing(loc, data.get(loc[:-1]))))
         elif kind in _NOT_A_MAPPING:
             values.append((data.line(loc), wording.not_mapping(loc)))
         elif kind in wording.types:

@@ -7,33 +7,38 @@ reported at once, each with file and line. Nothing in the file is executed.
 from __future__ import annotations
 
 import hashlib
-from datetime import date
 from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+from pydantic import BaseModel, Field
 
 from fondsengine.errors import FondsError
 from fondsengine.guidelines import read_process as rp
 from fondsengine.guidelines import read_rules as rr
 from fondsengine.guidelines import read_texts as rt
-from fondsengine.guidelines.model import JURY_FIELDS, NEVER_VISIBLE, NO_JURY, DecidedBy, Guideline
+from fondsengine.guidelines.model import (
+    JURY_FIELDS,
+    NEVER_VISIBLE,
+    NO_JURY,
+    AmountRules,
+    DecidedBy,
+    DecisionRules,
+    FormField,
+    Guideline,
+    JuryRules,
+    TransparencyRules,
+)
 from fondsengine.guidelines.read_issuance import ISSUANCE_KEYS, read_issuance
-from fondsengine.guidelines.yamlreader import Collector, Section, compose
+from fondsengine.guidelines.spec import LIST, TOP, Day, Spec, Text, check, choice, line_at, read
+from fondsengine.guidelines.yamlreader import Collector, Section, compose, line_of
 from fondsengine.problems import Problem
+from fondsengine.schema import Located
+
+M = TypeVar("M", bound=BaseModel)
 
 __all__ = ["GuidelineError", "load_guideline", "load_guideline_text", "load_guidelines"]
 
 KINDS = ("bewohnerfonds", "verfuegungsfonds")
-TOP_KEYS = {
-    "name", "short_name", "kind", "workflow", "valid_from", "legal_basis", "summary", "office",
-    "budget", "area", "applicants", "amounts", "own_contribution", "costs", "timing", "decision",
-    "jury", "payment", "proof", "publicity", "retention", "form_fields", "declarations",
-    "review_checklist", "conditions", "letters", "issuance", "de_minimis", "transparency",
-    "summary_easy_language",
-}  # fmt: skip
-OFFICE_KEYS = {"name", "address", "email", "phone", "website", "logo", "city_name"}
-AREA_KEYS = {
-    "name", "postcodes", "streets", "link_kinds", "link_required", "benefit_suffices", "clause",
-    "outline",
-}  # fmt: skip
 AMOUNT_KEYS = {
     "min", "max", "per_applicant_year_cap", "max_share_percent", "repeat_shares",
     "repeat_allowed", "clause", "cap_clause", "share_clause", "repeat_clause", "max_clause",
@@ -55,6 +60,46 @@ PROOF_KEYS = {
     "refund_iban", "refund_account_holder", "refund_interest_note",
     "receipts_before_approval",
 }  # fmt: skip
+AREA_KEYS = {
+    "name", "postcodes", "streets", "link_kinds", "link_required", "benefit_suffices", "clause",
+    "outline",
+}  # fmt: skip
+
+
+class FileSpec(Spec):
+    """The top of a guideline file. Each section is validated by its own model (read_*.py), so
+    that a broken section neither hides the problems of the others nor the relation checks."""
+
+    name: Text
+    short_name: Text
+    kind: Annotated[str, choice(KINDS)]
+    workflow: Text
+    valid_from: Day
+    legal_basis: Text | None = None
+    summary: Text
+    summary_easy_language: Text | None = None  # the guideline in Leichte Sprache
+    office: Any
+    budget: Any
+    area: Any
+    applicants: Any
+    amounts: Any
+    own_contribution: Any = None
+    costs: Any
+    timing: Any
+    decision: Any
+    jury: Any = None  # none: the office or an outside body decides everything
+    payment: Any
+    proof: Any
+    publicity: Any
+    retention: Any
+    transparency: Any = None
+    form_fields: Annotated[list[Any], LIST] = Field(default_factory=list)
+    declarations: Annotated[list[Any], LIST] = Field(default_factory=list)
+    review_checklist: Annotated[list[Any], LIST] = Field(default_factory=list)
+    conditions: Annotated[list[Any], LIST] = Field(default_factory=list)
+    letters: Any = None
+    issuance: Any = None
+    de_minimis: Any = None
 
 
 class GuidelineError(FondsError):
@@ -78,14 +123,10 @@ def load_guideline(path: str | Path, *, known_workflows: set[str] | None = None)
     except OSError as exc:
         problem = Problem(str(path), 0, f"Die Datei kann nicht gelesen werden: {exc.strerror}")
         raise GuidelineError([problem]) from exc
-    return load_guideline_text(
-        text, source=str(path), fund_id=path.stem, known_workflows=known_workflows
-    )
+    return load_guideline_text(text, source=str(path), fund_id=path.stem, known_workflows=known_workflows)
 
 
-def load_guidelines(
-    directory: str | Path, *, known_workflows: set[str] | None = None
-) -> dict[str, Guideline]:
+def load_guidelines(directory: str | Path, *, known_workflows: set[str] | None = None) -> dict[str, Guideline]:
     """Load every *.yaml in a directory; one GuidelineError lists the problems of all files."""
     guidelines: dict[str, Guideline] = {}
     problems: list[Problem] = []
@@ -99,132 +140,166 @@ def load_guidelines(
     return guidelines
 
 
-def load_guideline_text(
-    text: str, *, source: str, fund_id: str, known_workflows: set[str] | None = None
-) -> Guideline:
+def load_guideline_text(text: str, *, source: str, fund_id: str, known_workflows: set[str] | None = None) -> Guideline:
     """Load a guideline from YAML text; raises GuidelineError listing every problem."""
     out = Collector(source)
     root = compose(text, out)
     if root is None:
         raise GuidelineError(out.problems)
-    top = Section(out, root, "Förderrichtlinie", TOP_KEYS)
-    workflow = rr.need(top.text("workflow"), "")
-    if workflow and known_workflows is not None and workflow not in known_workflows:
+    data = read(root, out, TOP, line_of(root))
+    top = check(FileSpec, data, out, TOP)
+    given = data.value if isinstance(data.value, dict) else {}
+    legacy = Section(Collector(source), root, TOP, set(FileSpec.model_fields))
+
+    def section(key: str, model: type[M], *, required: bool = True) -> tuple[M | None, Located]:
+        """A section as its model (an optional one not given: its defaults) and its data."""
+        if given.get(key) is None:
+            empty = Located({}, {(): line_at(data, key)}, {(): line_at(data, key)})
+            return (None if required else model.model_validate({})), empty
+        part = data.at((key,))
+        return check(model, part, out, key), part
+
+    def old(key: str, keys: set[str]) -> Section:
+        return Section(out, legacy.node(key), key, keys, line=line_at(data, key))
+
+    if top is not None and known_workflows is not None and top.workflow not in known_workflows:
         known = ", ".join(sorted(known_workflows)) or "(keine)"
         out.add(
-            top.line_at("workflow"),
-            f"Den Ablauf (workflow) '{workflow}' gibt es nicht; bekannt sind: {known}",
+            line_at(data, "workflow"),
+            f"Den Ablauf (workflow) '{top.workflow}' gibt es nicht; bekannt sind: {known}",
         )
-    amounts = rr.read_amounts(top.section("amounts", AMOUNT_KEYS))
-    decision = rp.read_decision(
-        top.section("decision", {"tiers", "two_step", "granting_body", "clause"})
-    )
+    office, _ = section("office", rr.OfficeSpec)
+    publicity, publicity_data = section("publicity", rt.PublicitySpec)
+    if publicity is not None:
+        publicity.problems(publicity_data, out)
+    retention, _ = section("retention", rt.RetentionSpec)
+    transparency, _ = section("transparency", rt.TransparencySpec, required=False)
+    amounts = rr.read_amounts(old("amounts", AMOUNT_KEYS))
+    decision = rp.read_decision(old("decision", {"tiers", "two_step", "granting_body", "clause"}))
     jury_needed = decision.two_step or any(t.decided_by is DecidedBy.JURY for t in decision.tiers)
+    wants_jury = given.get("jury") is not None
     # without a jury section and without a jury tier the office or an outside body decides all
-    if jury_needed and not top.present("jury"):
+    if jury_needed and not wants_jury:
         out.add(
-            top.line_at("decision"),
+            line_at(data, "decision"),
             "Die Jury entscheidet oder empfiehlt hier (eine Stufe mit 'decided_by: jury' oder "
             "'two_step: true'), aber der Abschnitt 'jury' fehlt. Ohne Jury entscheiden nur "
             "'management' oder 'external'.",
         )
-    wants_jury = top.present("jury")
-    jury = rp.read_jury(top.section("jury", rp.JURY_KEYS)) if wants_jury else NO_JURY
-    applicants = rr.read_applicants(
-        top.section("applicants", {"kinds", "excluded", "nonprofit_required", "clause"})
+    jury = rp.read_jury(old("jury", rp.JURY_KEYS)) if wants_jury else NO_JURY
+    applicants = rr.read_applicants(old("applicants", {"kinds", "excluded", "nonprofit_required", "clause"}))
+    budget = rr.read_budget(
+        old("budget", {"years", "carry_over", "clause", "co_financing", "funding_sources", "funding_clause"})
     )
+    area = rr.read_area(old("area", AREA_KEYS))
+    own = rr.read_own_contribution(old("own_contribution", OWN_KEYS))
+    costs = rr.read_costs(old("costs", rr.COST_KEYS))
+    timing = rp.read_timing(old("timing", rp.TIMING_KEYS))
+    payment = rp.read_payment(old("payment", PAYMENT_KEYS))
+    proof = rt.read_proof(old("proof", PROOF_KEYS))
+    form_fields = rt.read_form_fields(out, legacy.items("form_fields"))
+    declarations = rt.read_declarations(out, legacy.items("declarations"))
+    checklist = rt.read_checklist(out, legacy.items("review_checklist"))
+    conditions = rt.read_conditions(out, legacy.items("conditions"))
+    letters = rt.read_letters(old("letters", set(rt.letter_text_kinds())))
+    issuance = read_issuance(old("issuance", ISSUANCE_KEYS))
+    de_minimis = rr.read_de_minimis(old("de_minimis", rr.DE_MINIMIS_KEYS), applicants.kind_ids())
+    _cross_checks(
+        out,
+        data,
+        top.summary_easy_language if top else None,
+        transparency.build() if transparency and top else None,  # without the top its summary is unknown
+        decision,
+        amounts,
+    )
+    if jury.size > 0:
+        _check_jury_fields(out, data, jury, form_fields)
+    if top is None or office is None or publicity is None or retention is None or transparency is None:
+        raise GuidelineError(sorted(out.problems, key=lambda p: p.line))
     guideline = Guideline(
         fund_id=fund_id,
         version_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         source=source,
-        name=rr.need(top.text("name"), ""),
-        short_name=rr.need(top.text("short_name"), ""),
-        kind=rr.need(top.choice("kind", KINDS), ""),
-        workflow=workflow,
-        valid_from=top.day("valid_from") or date.min,
-        legal_basis=top.text("legal_basis", required=False),
-        summary=rr.need(top.text("summary"), ""),
-        office=rr.read_office(top.section("office", OFFICE_KEYS)),
-        budget=rr.read_budget(
-            top.section(
-                "budget", {"years", "carry_over", "clause", "co_financing", "funding_sources", "funding_clause"}
-            )
-        ),
-        area=rr.read_area(top.section("area", AREA_KEYS)),
+        name=top.name,
+        short_name=top.short_name,
+        kind=top.kind,
+        workflow=top.workflow,
+        valid_from=top.valid_from,
+        legal_basis=top.legal_basis,
+        summary=top.summary,
+        office=office.build(),
+        budget=budget,
+        area=area,
         applicants=applicants,
         amounts=amounts,
-        own_contribution=rr.read_own_contribution(
-            top.section("own_contribution", OWN_KEYS, required=False)
-        ),
-        costs=rr.read_costs(top.section("costs", rr.COST_KEYS)),
-        timing=rp.read_timing(top.section("timing", rp.TIMING_KEYS)),
+        own_contribution=own,
+        costs=costs,
+        timing=timing,
         decision=decision,
         jury=jury,
-        payment=rp.read_payment(top.section("payment", PAYMENT_KEYS)),
-        proof=rt.read_proof(top.section("proof", PROOF_KEYS)),
-        publicity=rt.read_publicity(top.section("publicity", {"required", "text", "clause"})),
-        retention=rt.read_retention(top.section("retention", {"years", "clause"})),
-        transparency=rt.read_transparency(
-            top.section("transparency", {"monitoring_public", "easy_language", "clause"}, required=False)
-        ),
-        form_fields=rt.read_form_fields(out, top.items("form_fields")),
-        declarations=rt.read_declarations(out, top.items("declarations")),
-        review_checklist=rt.read_checklist(out, top.items("review_checklist")),
-        conditions=rt.read_conditions(out, top.items("conditions")),
-        letters=rt.read_letters(top.section("letters", set(rt.letter_text_kinds()), required=False)),
-        issuance=read_issuance(top.section("issuance", ISSUANCE_KEYS, required=False)),
-        summary_easy_language=top.text("summary_easy_language", required=False),
-        de_minimis=rr.read_de_minimis(
-            top.section("de_minimis", rr.DE_MINIMIS_KEYS, required=False),
-            applicants.kind_ids(),
-        ),
+        payment=payment,
+        proof=proof,
+        publicity=publicity.build(),
+        retention=retention.build(),
+        transparency=transparency.build(),
+        form_fields=form_fields,
+        declarations=declarations,
+        review_checklist=checklist,
+        conditions=conditions,
+        letters=letters,
+        issuance=issuance,
+        summary_easy_language=top.summary_easy_language,
+        de_minimis=de_minimis,
     )
-    _cross_checks(out, top, guideline)
     if not out.problems:  # the letters are probed only with an otherwise sound guideline
-        rt.check_fillable(top, guideline)
+        rt.check_fillable(Section(out, root, TOP, set(FileSpec.model_fields)), guideline)
     if out.problems:
         raise GuidelineError(sorted(out.problems, key=lambda p: p.line))
     return guideline
 
 
-def _cross_checks(out: Collector, top: Section, g: Guideline) -> None:
-    """Checks that span several sections."""
-    if g.transparency.easy_language and not g.summary_easy_language:
+def _cross_checks(
+    out: Collector,
+    data: Located,
+    easy_summary: str | None,
+    transparency: TransparencyRules | None,
+    decision: DecisionRules | None,
+    amounts: AmountRules | None,
+) -> None:
+    """Checks that span several sections (each on the sections that are sound)."""
+    if transparency is not None and transparency.easy_language and not easy_summary:
         out.add(
-            top.line_at("transparency"),
+            line_at(data, "transparency"),
             "Der Fonds bietet laut 'transparency.easy_language' eine Zusammenfassung in Leichter Sprache an, "
             "aber 'summary_easy_language' fehlt. Bitte schreiben Sie sie in die Richtlinie.",
         )
-    tiers = g.decision.tiers
-    if tiers and g.decision.two_step and all(t.decided_by is not DecidedBy.JURY for t in tiers):
+    tiers = decision.tiers if decision else ()
+    if decision and tiers and decision.two_step and all(t.decided_by is not DecidedBy.JURY for t in tiers):
         out.add(
-            top.line_at("decision"),
+            line_at(data, "decision"),
             "'two_step' ist true, aber keine Stufe wird von der Jury entschieden.",
         )
-    if tiers and tiers[-1].up_to_cents is not None and tiers[-1].up_to_cents < g.amounts.max_cents:
+    last = tiers[-1].up_to_cents if tiers else None
+    if amounts is not None and last is not None and last < amounts.max_cents:
         out.add(
-            top.line_at("decision"),
-            "Die letzte Entscheidungsstufe muss bis zum Höchstbetrag ('amounts.max') reichen "
-            "oder ohne 'up_to' enden.",
+            line_at(data, "decision"),
+            "Die letzte Entscheidungsstufe muss bis zum Höchstbetrag ('amounts.max') reichen oder ohne 'up_to' enden.",
         )
-    if g.has_jury:
-        _check_jury_fields(top, g)
 
 
-def _check_jury_fields(top: Section, g: Guideline) -> None:
+def _check_jury_fields(out: Collector, data: Located, jury: JuryRules, form_fields: tuple[FormField, ...]) -> None:
     """Every name in jury.visible_fields is an application field, and none is private."""
-    own = {f.id for f in g.form_fields}
-    # a second look at the section, its key problems already reported once
-    line = Section(Collector(g.source), top.node("jury"), "jury", rp.JURY_KEYS).line_at("visible_fields")
-    for name in g.jury.visible_fields:
+    own = {f.id for f in form_fields}
+    line = line_at(data, "jury", "visible_fields")
+    for name in jury.visible_fields:
         if name in NEVER_VISIBLE:
-            top.out.add(
+            out.add(
                 line,
                 f"'{name}' in 'visible_fields' sieht die Jury nie (Bankverbindung und private Kontaktdaten).",
             )
         elif name not in JURY_FIELDS and name not in own:
             known = ", ".join(sorted(JURY_FIELDS))
-            top.out.add(
+            out.add(
                 line,
                 f"Das Feld '{name}' in 'visible_fields' gibt es nicht; möglich sind {known} "
                 "und die Kennungen aus 'form_fields'.",

@@ -22,6 +22,7 @@ from fondsengine.guidelines.model import (
     Office,
     OwnContributionRules,
 )
+from fondsengine.guidelines.spec import Spec, Text, Texts, values
 from fondsengine.guidelines.yamlreader import Collector, Section, line_of
 from fondsengine.money import format_euro
 
@@ -43,17 +44,19 @@ def check_unique(out: Collector, ids: Iterable[tuple[str, int]], what: str) -> N
         seen.add(ident)
 
 
-def read_office(sec: Section) -> Office:
-    """The Geschäftsführung (letterhead)."""
-    return Office(
-        name=need(sec.text("name"), ""),
-        address=tuple(sec.texts("address", required=True)),
-        email=need(sec.text("email"), ""),
-        phone=sec.text("phone", required=False),
-        website=sec.text("website", required=False),
-        logo=sec.text("logo", required=False),
-        city_name=sec.text("city_name", required=False),
-    )
+class OfficeSpec(Spec):
+    """office: the Geschäftsführung (letterhead)."""
+
+    name: Text
+    address: Texts
+    email: Text
+    phone: Text | None = Office.phone
+    website: Text | None = Office.website
+    logo: Text | None = Office.logo
+    city_name: Text | None = Office.city_name
+
+    def build(self) -> Office:
+        return Office(**values(self))
 
 
 def read_budget(sec: Section) -> BudgetRules:

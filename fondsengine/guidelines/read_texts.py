@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from fondsengine.guidelines.model import (
@@ -17,7 +19,9 @@ from fondsengine.guidelines.model import (
     TransparencyRules,
 )
 from fondsengine.guidelines.read_rules import check_unique, need
+from fondsengine.guidelines.spec import Bool, Spec, Text, integer, line_at, values
 from fondsengine.guidelines.yamlreader import Collector, Section, line_of
+from fondsengine.schema import Located
 
 FIELD_TYPES = ("text", "textarea", "number", "date", "choice", "bool")
 PROOF_PARTS = ("report", "receipts", "photos", "participants", "publicity_evidence")
@@ -76,31 +80,40 @@ def _month_day(sec: Section) -> tuple[int, int] | None:
     return (month, day)
 
 
-def read_publicity(sec: Section) -> PublicityRules:
-    """The publicity duty."""
-    required = need(sec.boolean("required", True), True)
-    return PublicityRules(
-        required=required,
-        text=need(sec.text("text", required=required), ""),
-        clause=sec.text("clause", required=False),
-    )
+class PublicitySpec(Spec):
+    """publicity: the publicity duty; its text is needed when the duty applies."""
+
+    required: Bool = True
+    text: Text | None = None
+    clause: Text | None = PublicityRules.clause
+
+    def problems(self, data: Located, out: Collector) -> None:
+        if self.required and self.text is None:
+            out.add(line_at(data), "In 'publicity' fehlt der Pflichtschlüssel 'text'.")
+
+    def build(self) -> PublicityRules:
+        return PublicityRules(**{**values(self), "text": self.text or ""})
 
 
-def read_transparency(sec: Section) -> TransparencyRules:
-    """What the fund publishes beyond budget and counts (absent: nothing more)."""
-    return TransparencyRules(
-        monitoring_public=need(sec.boolean("monitoring_public", False), False),
-        clause=sec.text("clause", required=False),
-        easy_language=need(sec.boolean("easy_language", False), False),
-    )
+class TransparencySpec(Spec):
+    """transparency: what the fund publishes beyond budget and counts (absent: nothing more)."""
+
+    monitoring_public: Bool = TransparencyRules.monitoring_public
+    clause: Text | None = TransparencyRules.clause
+    easy_language: Bool = TransparencyRules.easy_language
+
+    def build(self) -> TransparencyRules:
+        return TransparencyRules(**values(self))
 
 
-def read_retention(sec: Section) -> RetentionRules:
-    """How long personal data is kept."""
-    return RetentionRules(
-        years=need(sec.integer("years", minimum=1, maximum=30), 10),
-        clause=sec.text("clause", required=False),
-    )
+class RetentionSpec(Spec):
+    """retention: how long personal data is kept."""
+
+    years: Annotated[int, integer(1, 30)]
+    clause: Text | None = RetentionRules.clause
+
+    def build(self) -> RetentionRules:
+        return RetentionRules(**values(self))
 
 
 def read_form_fields(out: Collector, nodes: list[Node]) -> tuple[FormField, ...]:
