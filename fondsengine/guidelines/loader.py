@@ -10,7 +10,7 @@ import hashlib
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from fondsengine.errors import FondsError
 from fondsengine.guidelines import read_process as rp
@@ -34,21 +34,11 @@ from fondsengine.guidelines.yamlreader import Collector, Section, compose, line_
 from fondsengine.problems import Problem
 from fondsengine.schema import Located
 
-M = TypeVar("M", bound=BaseModel)
+S = TypeVar("S", bound=Spec)
 
 __all__ = ["GuidelineError", "load_guideline", "load_guideline_text", "load_guidelines"]
 
 KINDS = ("bewohnerfonds", "verfuegungsfonds")
-AMOUNT_KEYS = {
-    "min", "max", "per_applicant_year_cap", "max_share_percent", "repeat_shares",
-    "repeat_allowed", "clause", "cap_clause", "share_clause", "repeat_clause", "max_clause",
-    "repeat_max", "repeat_share_base", "normal_share_percent", "normal_max", "soft_clause",
-}  # fmt: skip
-OWN_KEYS = {
-    "min_share_percent", "money_min_share_percent", "volunteer_hour_rate",
-    "volunteer_max_share_percent", "volunteer_allowed", "clause", "volunteer_max",
-    "volunteer_clause",
-}  # fmt: skip
 PAYMENT_KEYS = {
     "modes", "advance_max_share_percent", "instalments", "lapse_after_days", "clause",
     "lapse_clause",
@@ -59,10 +49,6 @@ PROOF_KEYS = {
     "refund_due_days", "clause", "refund_clause",
     "refund_iban", "refund_account_holder", "refund_interest_note",
     "receipts_before_approval",
-}  # fmt: skip
-AREA_KEYS = {
-    "name", "postcodes", "streets", "link_kinds", "link_required", "benefit_suffices", "clause",
-    "outline",
 }  # fmt: skip
 
 
@@ -151,13 +137,15 @@ def load_guideline_text(text: str, *, source: str, fund_id: str, known_workflows
     given = data.value if isinstance(data.value, dict) else {}
     legacy = Section(Collector(source), root, TOP, set(FileSpec.model_fields))
 
-    def section(key: str, model: type[M], *, required: bool = True) -> tuple[M | None, Located]:
-        """A section as its model (an optional one not given: its defaults) and its data."""
+    def section(key: str, model: type[S], absent: S | None = None) -> tuple[S | None, Located]:
+        """A section as its model (not given: `absent`; None when it fails) and its data."""
         if given.get(key) is None:
-            empty = Located({}, {(): line_at(data, key)}, {(): line_at(data, key)})
-            return (None if required else model.model_validate({})), empty
+            return absent, Located({}, {(): line_at(data, key)}, {(): line_at(data, key)})
         part = data.at((key,))
-        return check(model, part, out, key), part
+        spec = check(model, part, out, key)
+        if spec is not None:
+            spec.problems(part, out)
+        return spec, part
 
     def old(key: str, keys: set[str]) -> Section:
         return Section(out, legacy.node(key), key, keys, line=line_at(data, key))
@@ -169,12 +157,18 @@ def load_guideline_text(text: str, *, source: str, fund_id: str, known_workflows
             f"Den Ablauf (workflow) '{top.workflow}' gibt es nicht; bekannt sind: {known}",
         )
     office, _ = section("office", rr.OfficeSpec)
-    publicity, publicity_data = section("publicity", rt.PublicitySpec)
-    if publicity is not None:
-        publicity.problems(publicity_data, out)
+    budget, _ = section("budget", rr.BudgetSpec)
+    area, _ = section("area", rr.AreaSpec)
+    applicants, _ = section("applicants", rr.ApplicantsSpec)
+    amounts, _ = section("amounts", rr.AmountsSpec)
+    own, _ = section("own_contribution", rr.OwnContributionSpec, rr.OwnContributionSpec())
+    costs, _ = section("costs", rr.CostsSpec)
+    publicity, _ = section("publicity", rt.PublicitySpec)
     retention, _ = section("retention", rt.RetentionSpec)
-    transparency, _ = section("transparency", rt.TransparencySpec, required=False)
-    amounts = rr.read_amounts(old("amounts", AMOUNT_KEYS))
+    transparency, _ = section("transparency", rt.TransparencySpec, rt.TransparencySpec())
+    de_minimis, de_minimis_data = section("de_minimis", rr.DeMinimisSpec)
+    if de_minimis is not None and applicants is not None:
+        de_minimis.kind_problems(de_minimis_data, out, frozenset(k.id for k in applicants.kinds))
     decision = rp.read_decision(old("decision", {"tiers", "two_step", "granting_body", "clause"}))
     jury_needed = decision.two_step or any(t.decided_by is DecidedBy.JURY for t in decision.tiers)
     wants_jury = given.get("jury") is not None
@@ -187,13 +181,6 @@ def load_guideline_text(text: str, *, source: str, fund_id: str, known_workflows
             "'management' oder 'external'.",
         )
     jury = rp.read_jury(old("jury", rp.JURY_KEYS)) if wants_jury else NO_JURY
-    applicants = rr.read_applicants(old("applicants", {"kinds", "excluded", "nonprofit_required", "clause"}))
-    budget = rr.read_budget(
-        old("budget", {"years", "carry_over", "clause", "co_financing", "funding_sources", "funding_clause"})
-    )
-    area = rr.read_area(old("area", AREA_KEYS))
-    own = rr.read_own_contribution(old("own_contribution", OWN_KEYS))
-    costs = rr.read_costs(old("costs", rr.COST_KEYS))
     timing = rp.read_timing(old("timing", rp.TIMING_KEYS))
     payment = rp.read_payment(old("payment", PAYMENT_KEYS))
     proof = rt.read_proof(old("proof", PROOF_KEYS))
@@ -203,18 +190,30 @@ def load_guideline_text(text: str, *, source: str, fund_id: str, known_workflows
     conditions = rt.read_conditions(out, legacy.items("conditions"))
     letters = rt.read_letters(old("letters", set(rt.letter_text_kinds())))
     issuance = read_issuance(old("issuance", ISSUANCE_KEYS))
-    de_minimis = rr.read_de_minimis(old("de_minimis", rr.DE_MINIMIS_KEYS), applicants.kind_ids())
     _cross_checks(
         out,
         data,
         top.summary_easy_language if top else None,
         transparency.build() if transparency and top else None,  # without the top its summary is unknown
         decision,
-        amounts,
+        amounts.build() if amounts else None,
     )
     if jury.size > 0:
         _check_jury_fields(out, data, jury, form_fields)
-    if top is None or office is None or publicity is None or retention is None or transparency is None:
+    if (
+        top is None
+        or office is None
+        or budget is None
+        or area is None
+        or applicants is None
+        or amounts is None
+        or own is None
+        or costs is None
+        or publicity is None
+        or retention is None
+        or transparency is None
+        or (given.get("de_minimis") is not None and de_minimis is None)
+    ):
         raise GuidelineError(sorted(out.problems, key=lambda p: p.line))
     guideline = Guideline(
         fund_id=fund_id,
@@ -228,12 +227,12 @@ def load_guideline_text(text: str, *, source: str, fund_id: str, known_workflows
         legal_basis=top.legal_basis,
         summary=top.summary,
         office=office.build(),
-        budget=budget,
-        area=area,
-        applicants=applicants,
-        amounts=amounts,
-        own_contribution=own,
-        costs=costs,
+        budget=budget.build(),
+        area=area.build(),
+        applicants=applicants.build(),
+        amounts=amounts.build(),
+        own_contribution=own.build(),
+        costs=costs.build(),
         timing=timing,
         decision=decision,
         jury=jury,
@@ -249,7 +248,7 @@ def load_guideline_text(text: str, *, source: str, fund_id: str, known_workflows
         letters=letters,
         issuance=issuance,
         summary_easy_language=top.summary_easy_language,
-        de_minimis=de_minimis,
+        de_minimis=de_minimis.build() if de_minimis else None,
     )
     if not out.problems:  # the letters are probed only with an otherwise sound guideline
         rt.check_fillable(Section(out, root, TOP, set(FileSpec.model_fields)), guideline)

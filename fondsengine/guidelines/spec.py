@@ -30,6 +30,7 @@ from fondsengine.guidelines.yamlreader import Collector, Section, suggest
 from fondsengine.schema import Loc, Located, Opaque, Wording, located, validate
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 E = TypeVar("E", bound=StrEnum)
 
 TOP = "Förderrichtlinie"  # how the top of the file is named in problems
@@ -51,6 +52,9 @@ class Spec(BaseModel):
         if isinstance(data, dict):
             return {k: v for k, v in data.items() if v is not None or k not in cls.model_fields}
         return data
+
+    def problems(self, data: Located, out: Collector) -> None:
+        """Report keys of the valid section that contradict each other (`data`: as written)."""
 
 
 # --- how a value is shown in a problem ----------------------------------------------------
@@ -317,3 +321,36 @@ def part(top: Section, key: str, *, required: bool = True) -> Located | None:
 def values(spec: BaseModel) -> dict[str, Any]:
     """The fields of a model as a dataclass takes them (lists as tuples)."""
     return {name: tuple(value) if isinstance(value, list) else value for name, value in spec}
+
+
+def items(data: Located, key: str) -> list[Located]:
+    """The elements of the list at key, each with its own lines (none when it is no list)."""
+    value = data.get((key,))
+    return [data.at((key, i)) for i in range(len(value))] if isinstance(value, list) else []
+
+
+def aligned(valid: list[T], data: Located, key: str) -> list[tuple[T, Located]]:
+    """The validated elements of a list with their data; none when an element failed (its
+    problem is reported, and checks across the elements wait until it is fixed)."""
+    given = items(data, key)
+    return list(zip(valid, given, strict=True)) if len(valid) == len(given) else []
+
+
+def complete(valid: list[Any], data: Located, key: str) -> bool:
+    """True when no element of the list at key failed."""
+    return len(valid) == len(items(data, key))
+
+
+def unique(out: Collector, data: Located, keys: tuple[str, ...], what: str, id_key: str = "id") -> None:
+    """Report every id (as written, also in an element that failed otherwise) that occurs twice."""
+    seen: set[str] = set()
+    for key in keys:
+        for item in items(data, key):
+            ident = item.get((id_key,))
+            if isinstance(ident, bool) or not isinstance(ident, str | int) or not str(ident).strip():
+                continue
+            if str(ident).strip() in seen:
+                out.add(
+                    item.key_line((id_key,)), f"Die Kennung '{str(ident).strip()}' kommt bei den {what} doppelt vor."
+                )
+            seen.add(str(ident).strip())
