@@ -39,11 +39,6 @@ S = TypeVar("S", bound=Spec)
 __all__ = ["GuidelineError", "load_guideline", "load_guideline_text", "load_guidelines"]
 
 KINDS = ("bewohnerfonds", "verfuegungsfonds")
-PAYMENT_KEYS = {
-    "modes", "advance_max_share_percent", "instalments", "lapse_after_days", "clause",
-    "lapse_clause",
-    "use_within_days", "use_clause",
-}  # fmt: skip
 PROOF_KEYS = {
     "due_months_after_end", "due_fixed_date", "parts", "refund_unused", "cut_when_lower",
     "refund_due_days", "clause", "refund_clause",
@@ -169,20 +164,23 @@ def load_guideline_text(text: str, *, source: str, fund_id: str, known_workflows
     de_minimis, de_minimis_data = section("de_minimis", rr.DeMinimisSpec)
     if de_minimis is not None and applicants is not None:
         de_minimis.kind_problems(de_minimis_data, out, frozenset(k.id for k in applicants.kinds))
-    decision = rp.read_decision(old("decision", {"tiers", "two_step", "granting_body", "clause"}))
-    jury_needed = decision.two_step or any(t.decided_by is DecidedBy.JURY for t in decision.tiers)
-    wants_jury = given.get("jury") is not None
+    decision_spec, decision_data = section("decision", rp.DecisionSpec)
+    decision = decision_spec.build(decision_data) if decision_spec else None
+    jury_needed = decision is not None and (
+        decision.two_step or any(t.decided_by is DecidedBy.JURY for t in decision.tiers)
+    )
     # without a jury section and without a jury tier the office or an outside body decides all
-    if jury_needed and not wants_jury:
+    if jury_needed and given.get("jury") is None:
         out.add(
             line_at(data, "decision"),
             "Die Jury entscheidet oder empfiehlt hier (eine Stufe mit 'decided_by: jury' oder "
             "'two_step: true'), aber der Abschnitt 'jury' fehlt. Ohne Jury entscheiden nur "
             "'management' oder 'external'.",
         )
-    jury = rp.read_jury(old("jury", rp.JURY_KEYS)) if wants_jury else NO_JURY
-    timing = rp.read_timing(old("timing", rp.TIMING_KEYS))
-    payment = rp.read_payment(old("payment", PAYMENT_KEYS))
+    jury_spec, _ = section("jury", rp.JurySpec)
+    jury = jury_spec.build() if jury_spec else None if given.get("jury") is not None else NO_JURY
+    timing, _ = section("timing", rp.TimingSpec)
+    payment, _ = section("payment", rp.PaymentSpec)
     proof = rt.read_proof(old("proof", PROOF_KEYS))
     form_fields = rt.read_form_fields(out, legacy.items("form_fields"))
     declarations = rt.read_declarations(out, legacy.items("declarations"))
@@ -198,7 +196,7 @@ def load_guideline_text(text: str, *, source: str, fund_id: str, known_workflows
         decision,
         amounts.build() if amounts else None,
     )
-    if jury.size > 0:
+    if jury is not None and jury.size > 0:
         _check_jury_fields(out, data, jury, form_fields)
     if (
         top is None
@@ -212,6 +210,10 @@ def load_guideline_text(text: str, *, source: str, fund_id: str, known_workflows
         or publicity is None
         or retention is None
         or transparency is None
+        or timing is None
+        or decision is None
+        or jury is None
+        or payment is None
         or (given.get("de_minimis") is not None and de_minimis is None)
     ):
         raise GuidelineError(sorted(out.problems, key=lambda p: p.line))
@@ -233,10 +235,10 @@ def load_guideline_text(text: str, *, source: str, fund_id: str, known_workflows
         amounts=amounts.build(),
         own_contribution=own.build(),
         costs=costs.build(),
-        timing=timing,
+        timing=timing.build(),
         decision=decision,
         jury=jury,
-        payment=payment,
+        payment=payment.build(),
         proof=proof,
         publicity=publicity.build(),
         retention=retention.build(),

@@ -80,14 +80,14 @@ def raw(value: Any) -> str:
     return str(value)
 
 
-def _fail(kind: str, message: str, **ctx: Any) -> PydanticCustomError:
+def fail(kind: str, message: str, **ctx: Any) -> PydanticCustomError:
     """A problem; '{key}' in the message becomes the key the value stands at."""
     return PydanticCustomError(f"guideline_{kind}", message, ctx)
 
 
 def _scalar(value: Any) -> Any:
     if isinstance(value, list | dict):
-        raise _fail("scalar", "'{key}' muss ein einzelner Wert sein, gefunden: {shown}", shown=shown(value))
+        raise fail("scalar", "'{key}' muss ein einzelner Wert sein, gefunden: {shown}", shown=shown(value))
     return value
 
 
@@ -97,33 +97,33 @@ def _scalar(value: Any) -> Any:
 def _text(value: Any) -> str:
     value = _scalar(value)
     if not isinstance(value, str):
-        raise _fail("text", "'{key}' muss ein Text sein, gefunden: {value}", value=raw(value))
+        raise fail("text", "'{key}' muss ein Text sein, gefunden: {value}", value=raw(value))
     if not value.strip():
-        raise _fail("empty", "'{key}' darf nicht leer sein.")
+        raise fail("empty", "'{key}' darf nicht leer sein.")
     return value.strip()
 
 
 def _bool(value: Any) -> bool:
     value = _scalar(value)
     if not isinstance(value, bool):
-        raise _fail("bool", "'{key}' muss true oder false sein, gefunden: {shown}", shown=shown(value))
+        raise fail("bool", "'{key}' muss true oder false sein, gefunden: {shown}", shown=shown(value))
     return value
 
 
 def _number(value: Any, what: str) -> Decimal:
     value = _scalar(value)
     if isinstance(value, bool) or not isinstance(value, int | float) or value != value or abs(value) == float("inf"):
-        raise _fail("number", "'{key}' muss {what} sein, gefunden: {shown}", what=what, shown=shown(value))
+        raise fail("number", "'{key}' muss {what} sein, gefunden: {shown}", what=what, shown=shown(value))
     return Decimal(raw(value))
 
 
 def _money(value: Any) -> int:
     amount = _number(value, _MONEY)
     if amount < 0:
-        raise _fail("negative", "'{key}' darf nicht negativ sein, gefunden: {value}", value=raw(value))
+        raise fail("negative", "'{key}' darf nicht negativ sein, gefunden: {value}", value=raw(value))
     cents = amount * 100
     if cents != cents.to_integral_value():
-        raise _fail(
+        raise fail(
             "cents", "'{key}' hat mehr als zwei Nachkommastellen (ganze Cent), gefunden: {value}", value=raw(value)
         )
     return int(cents)
@@ -132,7 +132,7 @@ def _money(value: Any) -> int:
 def _percent(value: Any) -> Fraction:
     share = _number(value, _PERCENT)
     if not 0 <= share <= 100:
-        raise _fail("percent", "'{key}' muss zwischen 0 und 100 liegen, gefunden: {value}", value=raw(value))
+        raise fail("percent", "'{key}' muss zwischen 0 und 100 liegen, gefunden: {value}", value=raw(value))
     return Fraction(share) / 100
 
 
@@ -142,8 +142,8 @@ def _day(value: Any) -> date:
         try:
             return date.fromisoformat(text)
         except ValueError:
-            raise _fail("date", "'{key}' ist kein gültiges Datum, gefunden: {value}", value=text) from None
-    raise _fail(
+            raise fail("date", "'{key}' ist kein gültiges Datum, gefunden: {value}", value=text) from None
+    raise fail(
         "date_format",
         "'{key}' muss ein Datum im Format JJJJ-MM-TT sein (z. B. 2027-02-15), gefunden: {value}",
         value=text,
@@ -156,17 +156,17 @@ def integer(minimum: int | None = None, maximum: int | None = None) -> BeforeVal
     def check(value: Any) -> int:
         value = _scalar(value)
         if isinstance(value, bool) or not isinstance(value, int):
-            raise _fail("int", "'{key}' muss eine ganze Zahl sein, gefunden: {shown}", shown=shown(value))
+            raise fail("int", "'{key}' muss eine ganze Zahl sein, gefunden: {shown}", shown=shown(value))
         if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
             if maximum is None:
-                raise _fail(
+                raise fail(
                     "min", "'{key}' muss mindestens {minimum} sein, gefunden: {value}", minimum=minimum, value=value
                 )
             if minimum is None:
-                raise _fail(
+                raise fail(
                     "max", "'{key}' darf höchstens {maximum} sein, gefunden: {value}", maximum=maximum, value=value
                 )
-            raise _fail(
+            raise fail(
                 "range",
                 "'{key}' muss zwischen {minimum} und {maximum} liegen, gefunden: {value}",
                 minimum=minimum,
@@ -184,7 +184,7 @@ def _choice_check(allowed: Collection[str]) -> Callable[[Any], str]:
     def check(value: Any) -> str:
         word = raw(_scalar(value))
         if word not in allowed:
-            raise _fail(
+            raise fail(
                 "choice",
                 "'{key}' muss einer dieser Werte sein: {options}; gefunden: {value}",
                 options=options,
@@ -208,25 +208,25 @@ def one_of(enum: type[E]) -> BeforeValidator:
 
 def _list(value: Any) -> Any:
     if not isinstance(value, list):
-        raise _fail("list", "'{key}' muss eine Liste sein (Zeilen mit „- “), gefunden: {shown}", shown=shown(value))
+        raise fail("list", "'{key}' muss eine Liste sein (Zeilen mit „- “), gefunden: {shown}", shown=shown(value))
     return value
 
 
 def _text_item(value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise _fail("item", "Jeder Eintrag in '{key}' muss ein Text sein, gefunden: {shown}", shown=shown(value))
+        raise fail("item", "Jeder Eintrag in '{key}' muss ein Text sein, gefunden: {shown}", shown=shown(value))
     return str(value).strip()
 
 
 def _fraction_item(value: Any) -> Fraction:
     m = _FRACTION_RE.match(value) if isinstance(value, str) else None
     if m is None or int(m.group(2)) == 0:
-        raise _fail(
+        raise fail(
             "fraction", "Jeder Eintrag in '{key}' muss ein Bruch wie „2/3“ sein, gefunden: {shown}", shown=shown(value)
         )
     share = Fraction(int(m.group(1)), int(m.group(2)))
     if share > 1:
-        raise _fail("share", "Ein Anteil in '{key}' darf höchstens 1 (= 100 %) sein, gefunden: {value}", value=value)
+        raise fail("share", "Ein Anteil in '{key}' darf höchstens 1 (= 100 %) sein, gefunden: {value}", value=value)
     return share
 
 
@@ -235,7 +235,7 @@ def at_least_one(message: str) -> AfterValidator:
 
     def check(values: list[Any]) -> list[Any]:
         if not values:
-            raise _fail("empty_list", message)
+            raise fail("empty_list", message)
         return values
 
     return AfterValidator(check)
