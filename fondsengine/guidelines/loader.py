@@ -21,16 +21,19 @@ from fondsengine.guidelines.model import (
     NEVER_VISIBLE,
     NO_JURY,
     AmountRules,
+    ChecklistItem,
+    ConditionText,
     DecidedBy,
     DecisionRules,
+    Declaration,
     FormField,
     Guideline,
     JuryRules,
     TransparencyRules,
 )
-from fondsengine.guidelines.read_issuance import ISSUANCE_KEYS, read_issuance
-from fondsengine.guidelines.spec import LIST, TOP, Day, Spec, Text, check, choice, line_at, read
-from fondsengine.guidelines.yamlreader import Collector, Section, compose, line_of
+from fondsengine.guidelines.read_issuance import IssuanceSpec
+from fondsengine.guidelines.spec import LIST, TOP, Day, Spec, Text, check, choice, line_at, read, values
+from fondsengine.guidelines.yamlreader import Collector, compose, line_of
 from fondsengine.problems import Problem
 from fondsengine.schema import Located
 
@@ -39,17 +42,12 @@ S = TypeVar("S", bound=Spec)
 __all__ = ["GuidelineError", "load_guideline", "load_guideline_text", "load_guidelines"]
 
 KINDS = ("bewohnerfonds", "verfuegungsfonds")
-PROOF_KEYS = {
-    "due_months_after_end", "due_fixed_date", "parts", "refund_unused", "cut_when_lower",
-    "refund_due_days", "clause", "refund_clause",
-    "refund_iban", "refund_account_holder", "refund_interest_note",
-    "receipts_before_approval",
-}  # fmt: skip
 
 
 class FileSpec(Spec):
-    """The top of a guideline file. Each section is validated by its own model (read_*.py), so
-    that a broken section neither hides the problems of the others nor the relation checks."""
+    """The top of a guideline file. Each section is a model of its own (named in the comment),
+    validated on its own, so that a broken section neither hides the problems of the others
+    nor the relation checks between the sound ones."""
 
     name: Text
     short_name: Text
@@ -59,28 +57,28 @@ class FileSpec(Spec):
     legal_basis: Text | None = None
     summary: Text
     summary_easy_language: Text | None = None  # the guideline in Leichte Sprache
-    office: Any
-    budget: Any
-    area: Any
-    applicants: Any
-    amounts: Any
-    own_contribution: Any = None
-    costs: Any
-    timing: Any
-    decision: Any
-    jury: Any = None  # none: the office or an outside body decides everything
-    payment: Any
-    proof: Any
-    publicity: Any
-    retention: Any
-    transparency: Any = None
-    form_fields: Annotated[list[Any], LIST] = Field(default_factory=list)
-    declarations: Annotated[list[Any], LIST] = Field(default_factory=list)
-    review_checklist: Annotated[list[Any], LIST] = Field(default_factory=list)
-    conditions: Annotated[list[Any], LIST] = Field(default_factory=list)
-    letters: Any = None
-    issuance: Any = None
-    de_minimis: Any = None
+    office: Any  # rr.OfficeSpec
+    budget: Any  # rr.BudgetSpec
+    area: Any  # rr.AreaSpec
+    applicants: Any  # rr.ApplicantsSpec
+    amounts: Any  # rr.AmountsSpec
+    own_contribution: Any = None  # rr.OwnContributionSpec; none: its defaults
+    costs: Any  # rr.CostsSpec
+    timing: Any  # rp.TimingSpec
+    decision: Any  # rp.DecisionSpec
+    jury: Any = None  # rp.JurySpec; none: the office or an outside body decides everything
+    payment: Any  # rp.PaymentSpec
+    proof: Any  # rt.ProofSpec
+    publicity: Any  # rt.PublicitySpec
+    retention: Any  # rt.RetentionSpec
+    transparency: Any = None  # rt.TransparencySpec; none: its defaults
+    form_fields: Annotated[list[rt.FormFieldSpec], LIST] = Field(default_factory=list)
+    declarations: Annotated[list[rt.DeclarationSpec], LIST] = Field(default_factory=list)
+    review_checklist: Annotated[list[rt.ChecklistSpec], LIST] = Field(default_factory=list)
+    conditions: Annotated[list[rt.ConditionSpec], LIST] = Field(default_factory=list)
+    letters: Any = None  # rt.letters_spec(); none: the default texts
+    issuance: Any = None  # IssuanceSpec; none: letters name the office only
+    de_minimis: Any = None  # rr.DeMinimisSpec; none: the fund gives no de-minimis aid
 
 
 class GuidelineError(FondsError):
@@ -130,7 +128,6 @@ def load_guideline_text(text: str, *, source: str, fund_id: str, known_workflows
     data = read(root, out, TOP, line_of(root))
     top = check(FileSpec, data, out, TOP)
     given = data.value if isinstance(data.value, dict) else {}
-    legacy = Section(Collector(source), root, TOP, set(FileSpec.model_fields))
 
     def section(key: str, model: type[S], absent: S | None = None) -> tuple[S | None, Located]:
         """A section as its model (not given: `absent`; None when it fails) and its data."""
@@ -142,9 +139,8 @@ def load_guideline_text(text: str, *, source: str, fund_id: str, known_workflows
             spec.problems(part, out)
         return spec, part
 
-    def old(key: str, keys: set[str]) -> Section:
-        return Section(out, legacy.node(key), key, keys, line=line_at(data, key))
-
+    if top is not None:
+        rt.list_problems(out, data, {key: getattr(top, key) for key in rt.LISTS})
     if top is not None and known_workflows is not None and top.workflow not in known_workflows:
         known = ", ".join(sorted(known_workflows)) or "(keine)"
         out.add(
@@ -181,13 +177,11 @@ def load_guideline_text(text: str, *, source: str, fund_id: str, known_workflows
     jury = jury_spec.build() if jury_spec else None if given.get("jury") is not None else NO_JURY
     timing, _ = section("timing", rp.TimingSpec)
     payment, _ = section("payment", rp.PaymentSpec)
-    proof = rt.read_proof(old("proof", PROOF_KEYS))
-    form_fields = rt.read_form_fields(out, legacy.items("form_fields"))
-    declarations = rt.read_declarations(out, legacy.items("declarations"))
-    checklist = rt.read_checklist(out, legacy.items("review_checklist"))
-    conditions = rt.read_conditions(out, legacy.items("conditions"))
-    letters = rt.read_letters(old("letters", set(rt.letter_text_kinds())))
-    issuance = read_issuance(old("issuance", ISSUANCE_KEYS))
+    proof, _ = section("proof", rt.ProofSpec)
+    letters_spec, letters_data = section("letters", rt.letters_spec())
+    letters = rt.read_letters(letters_spec, letters_data, out)
+    issuance, _ = section("issuance", IssuanceSpec)
+    form_fields = tuple(f.build() for f in top.form_fields) if top else ()
     _cross_checks(
         out,
         data,
@@ -196,7 +190,7 @@ def load_guideline_text(text: str, *, source: str, fund_id: str, known_workflows
         decision,
         amounts.build() if amounts else None,
     )
-    if jury is not None and jury.size > 0:
+    if jury is not None and jury.size > 0 and top is not None:
         _check_jury_fields(out, data, jury, form_fields)
     if (
         top is None
@@ -207,13 +201,16 @@ def load_guideline_text(text: str, *, source: str, fund_id: str, known_workflows
         or amounts is None
         or own is None
         or costs is None
-        or publicity is None
-        or retention is None
-        or transparency is None
         or timing is None
         or decision is None
         or jury is None
         or payment is None
+        or proof is None
+        or publicity is None
+        or retention is None
+        or transparency is None
+        or (given.get("letters") is not None and letters_spec is None)
+        or (given.get("issuance") is not None and issuance is None)
         or (given.get("de_minimis") is not None and de_minimis is None)
     ):
         raise GuidelineError(sorted(out.problems, key=lambda p: p.line))
@@ -239,21 +236,21 @@ def load_guideline_text(text: str, *, source: str, fund_id: str, known_workflows
         decision=decision,
         jury=jury,
         payment=payment.build(),
-        proof=proof,
+        proof=proof.build(),
         publicity=publicity.build(),
         retention=retention.build(),
         transparency=transparency.build(),
         form_fields=form_fields,
-        declarations=declarations,
-        review_checklist=checklist,
-        conditions=conditions,
+        declarations=tuple(Declaration(**values(d)) for d in top.declarations),
+        review_checklist=tuple(ChecklistItem(**values(c)) for c in top.review_checklist),
+        conditions=tuple(ConditionText(**values(c)) for c in top.conditions),
         letters=letters,
-        issuance=issuance,
+        issuance=issuance.build() if issuance else None,
         summary_easy_language=top.summary_easy_language,
         de_minimis=de_minimis.build() if de_minimis else None,
     )
     if not out.problems:  # the letters are probed only with an otherwise sound guideline
-        rt.check_fillable(Section(out, root, TOP, set(FileSpec.model_fields)), guideline)
+        rt.check_fillable(out, data, guideline)
     if out.problems:
         raise GuidelineError(sorted(out.problems, key=lambda p: p.line))
     return guideline

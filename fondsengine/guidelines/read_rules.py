@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterable
 from fractions import Fraction
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 from pydantic import Field
 
@@ -47,22 +46,7 @@ from fondsengine.guidelines.yamlreader import Collector
 from fondsengine.money import format_euro
 from fondsengine.schema import Located
 
-T = TypeVar("T")
 LINK_KINDS = frozenset({"lives", "works", "owns_property", "based"})
-
-
-def need(value: T | None, fallback: T) -> T:
-    """The value, or a fallback when it was missing (a problem is then already recorded)."""
-    return fallback if value is None else value
-
-
-def check_unique(out: Collector, ids: Iterable[tuple[str, int]], what: str) -> None:
-    """Report every id that occurs twice."""
-    seen: set[str] = set()
-    for ident, line in ids:
-        if ident in seen:
-            out.add(line, f"Die Kennung '{ident}' kommt bei den {what} doppelt vor.")
-        seen.add(ident)
 
 
 class OfficeSpec(Spec):

@@ -26,7 +26,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, mod
 from pydantic_core import ErrorDetails, PydanticCustomError
 from yaml.nodes import Node
 
-from fondsengine.guidelines.yamlreader import Collector, Section, suggest
+from fondsengine.guidelines.yamlreader import Collector, suggest
 from fondsengine.schema import Loc, Located, Opaque, Wording, located, validate
 
 M = TypeVar("M", bound=BaseModel)
@@ -306,16 +306,6 @@ def check(model: type[M], data: Located, out: Collector, root: str) -> M | None:
 def line_at(data: Located, *loc: str | int) -> int:
     """Line of the key at loc, or of the mapping's own key when the key is not given."""
     return data.key_lines.get(loc) or data.key_line(loc[:-1])
-
-
-def part(top: Section, key: str, *, required: bool = True) -> Located | None:
-    """The data of a section of the file (None when it is not given: missing when required)."""
-    node = top.node(key)
-    if node is None:
-        if required and not top.absent:
-            top.out.add(top.line, f"In '{top.name}' fehlt der Pflichtschlüssel '{key}'.")
-        return None
-    return read(node, top.out, key, top.line_at(key))
 
 
 def values(spec: BaseModel) -> dict[str, Any]:
