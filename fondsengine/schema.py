@@ -1,12 +1,12 @@
 """Validate the data of a YAML file against a pydantic model; report problems as `file:line: message`.
 
-A data file (a workflow, later a guideline) is described by pydantic models: every key is a
+A data file (a workflow, a guideline) is described by pydantic models: every key is a
 field, stated once with its default once; `extra="forbid"` rejects unknown keys and
 `strict=True` rejects values of the wrong kind (the text "ja" is no true, the number 1 no
 true). This module does the part pydantic cannot: it knows where each value stands in the
 file and turns pydantic's errors (location, type) into the project's German problems.
 
-How a loader uses it (fondsengine/workflow/loader.py is the first):
+How a loader uses it (fondsengine/workflow/loader.py, fondsengine/guidelines/spec.py):
 
 1. Compose the text with `yaml.compose` and the SafeLoader (nothing is constructed or run),
    then `data = located(root, out, duplicate=...)`: plain values (dict, list, str, bool,
@@ -24,11 +24,9 @@ How a loader uses it (fondsengine/workflow/loader.py is the first):
    left out as a whole. So one bad value does not hide the rest, and the loader's relation
    checks still see the part.
 
-The guideline loader (fondsengine/guidelines/) can move onto this module the same way: its
-Collector and compose() already exist in yamlreader; its sentences ("unbekannter Schlüssel
-'x' in 'y' – meinten Sie 'z'?", "In 'y' fehlt der Pflichtschlüssel 'x'.") go into a Wording
-with `yamlreader.suggest` as its `suggest`, and its money/percent/date readers become
-annotated field types raising PydanticCustomError with the sentences they use today.
+The guideline loader's wording (guidelines/spec.py) names the mapping a key belongs to, so
+`unknown_key`, `missing` and `located(duplicate=...)` get the key's location; it reports a
+misspelt required key also as missing (`missing_when_suggested`), as it always has.
 """
 
 from __future__ import annotations
@@ -123,11 +121,18 @@ class Located:
         return Located(self.get(loc), sub(self.lines), sub(self.key_lines))
 
 
-def located(node: Node, out: Collector, *, duplicate: Callable[[Loc], str]) -> Located:
+def located(
+    node: Node,
+    out: Collector,
+    *,
+    duplicate: Callable[[Loc], str],
+    scalar: Callable[[Any, str], Any] | None = None,
+) -> Located:
     """Read a composed node tree into plain values with lines; a repeated key is a problem.
 
     The first of two equal keys counts, `duplicate(loc)` (the key's name last) says what is
-    wrong with the second."""
+    wrong with the second. `scalar(value, text)`, if given, makes each scalar value from its
+    value and its text as written (to keep "01067" or "yes" as the author wrote it)."""
     lines: dict[Loc, int] = {}
     key_lines: dict[Loc, int] = {}
     constructor = yaml.constructor.SafeConstructor()
@@ -153,7 +158,8 @@ def located(node: Node, out: Collector, *, duplicate: Callable[[Loc], str]) -> L
             return [walk(item, (*loc, i), inner) for i, item in enumerate(n.value)]
         build = _SCALARS.get(str(n.tag))
         assert isinstance(n, ScalarNode)
-        return build(constructor, n) if build else Opaque(str(n.tag), str(n.value))
+        value = build(constructor, n) if build else Opaque(str(n.tag), str(n.value))
+        return scalar(value, str(n.value)) if scalar else value
 
     return Located(walk(node, (), frozenset()), lines, key_lines)
 

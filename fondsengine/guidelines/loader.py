@@ -1,7 +1,12 @@
 """Load and validate guideline files (richtlinien/*.yaml) into immutable Guideline objects.
 
-Strict: unknown keys, wrong types, missing keys and impossible numbers are all
-reported at once, each with file and line. Nothing in the file is executed.
+The file is composed (nothing in it is constructed or executed) and read with the line of every
+value (fondsengine.schema). The top is validated by FileSpec, each section by its own pydantic
+model (read_rules.py, read_process.py, read_texts.py, read_issuance.py; how a model is declared:
+spec.py): every key stated once, with its type and its default. Unknown keys, wrong types,
+missing keys and impossible numbers are all reported at once, each with file and line; then the
+relations within a sound section (its `problems()`) and across sections (here) are checked, and
+only a file without any problem becomes a Guideline.
 """
 
 from __future__ import annotations
@@ -26,13 +31,25 @@ from fondsengine.guidelines.model import (
     DecidedBy,
     DecisionRules,
     Declaration,
-    FormField,
     Guideline,
     JuryRules,
     TransparencyRules,
 )
 from fondsengine.guidelines.read_issuance import IssuanceSpec
-from fondsengine.guidelines.spec import LIST, TOP, Day, Spec, Text, check, choice, line_at, read, values
+from fondsengine.guidelines.spec import (
+    LIST,
+    TOP,
+    Day,
+    Spec,
+    Text,
+    check,
+    choice,
+    items,
+    line_at,
+    read,
+    values,
+    written_id,
+)
 from fondsengine.guidelines.yamlreader import Collector, compose, line_of
 from fondsengine.problems import Problem
 from fondsengine.schema import Located
@@ -49,24 +66,24 @@ class FileSpec(Spec):
     validated on its own, so that a broken section neither hides the problems of the others
     nor the relation checks between the sound ones."""
 
+    # (in the order their problems are listed when several keys of a line are missing)
+    workflow: Text
+    amounts: Any  # rr.AmountsSpec
+    decision: Any  # rp.DecisionSpec
+    jury: Any = None  # rp.JurySpec; none: the office or an outside body decides everything
+    applicants: Any  # rr.ApplicantsSpec
     name: Text
     short_name: Text
     kind: Annotated[str, choice(KINDS)]
-    workflow: Text
     valid_from: Day
     legal_basis: Text | None = None
     summary: Text
-    summary_easy_language: Text | None = None  # the guideline in Leichte Sprache
     office: Any  # rr.OfficeSpec
     budget: Any  # rr.BudgetSpec
     area: Any  # rr.AreaSpec
-    applicants: Any  # rr.ApplicantsSpec
-    amounts: Any  # rr.AmountsSpec
     own_contribution: Any = None  # rr.OwnContributionSpec; none: its defaults
     costs: Any  # rr.CostsSpec
     timing: Any  # rp.TimingSpec
-    decision: Any  # rp.DecisionSpec
-    jury: Any = None  # rp.JurySpec; none: the office or an outside body decides everything
     payment: Any  # rp.PaymentSpec
     proof: Any  # rt.ProofSpec
     publicity: Any  # rt.PublicitySpec
@@ -79,6 +96,7 @@ class FileSpec(Spec):
     letters: Any = None  # rt.letters_spec(); none: the default texts
     issuance: Any = None  # IssuanceSpec; none: letters name the office only
     de_minimis: Any = None  # rr.DeMinimisSpec; none: the fund gives no de-minimis aid
+    summary_easy_language: Text | None = None  # the guideline in Leichte Sprache
 
 
 class GuidelineError(FondsError):
@@ -181,7 +199,6 @@ def load_guideline_text(text: str, *, source: str, fund_id: str, known_workflows
     letters_spec, letters_data = section("letters", rt.letters_spec())
     letters = rt.read_letters(letters_spec, letters_data, out)
     issuance, _ = section("issuance", IssuanceSpec)
-    form_fields = tuple(f.build() for f in top.form_fields) if top else ()
     _cross_checks(
         out,
         data,
@@ -190,8 +207,8 @@ def load_guideline_text(text: str, *, source: str, fund_id: str, known_workflows
         decision,
         amounts.build() if amounts else None,
     )
-    if jury is not None and jury.size > 0 and top is not None:
-        _check_jury_fields(out, data, jury, form_fields)
+    if jury is not None and jury.size > 0:
+        _check_jury_fields(out, data, jury)
     if (
         top is None
         or office is None
@@ -240,7 +257,7 @@ def load_guideline_text(text: str, *, source: str, fund_id: str, known_workflows
         publicity=publicity.build(),
         retention=retention.build(),
         transparency=transparency.build(),
-        form_fields=form_fields,
+        form_fields=tuple(f.build() for f in top.form_fields),
         declarations=tuple(Declaration(**values(d)) for d in top.declarations),
         review_checklist=tuple(ChecklistItem(**values(c)) for c in top.review_checklist),
         conditions=tuple(ConditionText(**values(c)) for c in top.conditions),
@@ -285,9 +302,9 @@ def _cross_checks(
         )
 
 
-def _check_jury_fields(out: Collector, data: Located, jury: JuryRules, form_fields: tuple[FormField, ...]) -> None:
+def _check_jury_fields(out: Collector, data: Located, jury: JuryRules) -> None:
     """Every name in jury.visible_fields is an application field, and none is private."""
-    own = {f.id for f in form_fields}
+    own = {written_id(item.get(("id",))) for item in items(data, "form_fields")}  # also of a broken one
     line = line_at(data, "jury", "visible_fields")
     for name in jury.visible_fields:
         if name in NEVER_VISIBLE:

@@ -263,7 +263,6 @@ class TimingRules:
     start_clause: str | None = None  # clause of the start rules (else `clause`)
     # the time an applicant gets to answer a request for changes (Nachforderung); the letter names the date
     changes_response_days: int = 14
-    changes_clause: str | None = None
 
     def round_for(self, submitted_on: date) -> Round | None:
         """The first round whose deadline is on or after the day of submission."""

@@ -53,9 +53,9 @@ class IssuanceSpec(Spec):
     """issuance (absent: letters name the office only)."""
 
     form: Annotated[DecisionForm, one_of(DecisionForm)]
+    financing: Annotated[Financing, one_of(Financing)]
     issuer: IssuerSpec
     file_number_scheme: Text  # e.g. "61/QF/{year}/{number}"
-    financing: Annotated[Financing, one_of(Financing)]
     remedy: Text | None = None  # needed for a Bescheid
     remedy_clause: Text | None = Issuance.remedy_clause
     revocation: Text | None = Issuance.revocation

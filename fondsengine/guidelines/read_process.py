@@ -41,6 +41,7 @@ from fondsengine.guidelines.spec import (
     fail,
     integer,
     line_at,
+    needs,
     one_of,
     raw,
     unique,
@@ -49,10 +50,6 @@ from fondsengine.guidelines.spec import (
 from fondsengine.guidelines.yamlreader import Collector
 from fondsengine.money import format_euro
 from fondsengine.schema import Located
-
-
-def _missing(out: Collector, data: Located, section: str, key: str) -> None:
-    out.add(line_at(data), f"In '{section}' fehlt der Pflichtschlüssel '{key}'.")
 
 
 class RoundSpec(Spec):
@@ -83,7 +80,6 @@ class TimingSpec(Spec):
     no_start_before_approval: Bool = TimingRules.no_start_before_approval
     start_clause: Text | None = TimingRules.start_clause
     changes_response_days: Annotated[int, integer(1, 365)] = TimingRules.changes_response_days
-    changes_clause: Text | None = TimingRules.changes_clause
 
     def problems(self, data: Located, out: Collector) -> None:
         previous: RoundSpec | None = None
@@ -106,7 +102,7 @@ class TimingSpec(Spec):
         if self.mode is SubmissionMode.ROUNDS and not self.rounds and complete(self.rounds, data, "rounds"):
             out.add(line_at(data, "mode"), "Bei 'mode: rounds' muss 'rounds' mindestens eine Runde enthalten.")
         if self.mode is SubmissionMode.MONTHLY and self.monthly_deadline_day is None:
-            _missing(out, data, "timing", "monthly_deadline_day")
+            needs(out, data, "timing", "monthly_deadline_day")
         if self.no_start_before_approval and not self.no_retroactive:
             out.add(
                 line_at(data, "no_start_before_approval"),
@@ -141,7 +137,7 @@ class DecisionSpec(Spec):
         unbounded = False
         for tier, item in aligned(self.tiers, data, "tiers"):
             if tier.decided_by is DecidedBy.EXTERNAL and tier.body is None:
-                _missing(out, item, "tiers", "body")
+                needs(out, item, "tiers", "body")
             if unbounded:
                 out.add(item.line(()), "Nach einer Stufe ohne 'up_to' darf keine weitere Stufe folgen.")
             if tier.up_to is None:
@@ -160,7 +156,7 @@ class DecisionSpec(Spec):
                     "'granting_body' bewilligt).",
                 )
         if self.granting_body is None and self.build(data).any_two_step:
-            _missing(out, data, "decision", "granting_body")
+            needs(out, data, "decision", "granting_body")
 
     def build(self, data: Located) -> DecisionRules:
         tiers = tuple(
@@ -196,7 +192,7 @@ class BalanceSpec(Spec):
 
     def problems_with(self, item: Located, out: Collector, seats: dict[str, int], size: int) -> None:
         if self.kind == "more_than" and self.other is None:
-            _missing(out, item, "balance", "other")
+            needs(out, item, "balance", "other")
         for key, ident in (("group", self.group), ("other", self.other)):
             if ident and seats and ident not in seats:
                 out.add(line_at(item, key), f"Die Jurygruppe '{ident}' gibt es unter 'groups' nicht.")
@@ -235,11 +231,11 @@ class JurySpec(Spec):
 
     size: Annotated[int, integer(1)]
     groups: Annotated[list[GroupSpec], LIST]
+    quorum_min_members: Annotated[int, integer(1)]
     balance: Annotated[list[BalanceSpec], LIST] = Field(default_factory=list)
     selection: Annotated[str, choice(("lot", "election", "mixed"))]
     term_years: Annotated[int, integer(1)] = 1
     quorum_basis: Annotated[QuorumBasis, one_of(QuorumBasis)] = QuorumBasis.PRESENT
-    quorum_min_members: Annotated[int, integer(1)]
     majority: Annotated[Majority, one_of(Majority)]
     abstentions_count: Bool = False
     tie: Annotated[TieRule, one_of(TieRule)] = TieRule.REJECTED
@@ -321,16 +317,16 @@ class PaymentSpec(Spec):
                     "Schlüssel hier entfernen.",
                 )
         if PaymentMode.ADVANCE in self.modes and self.advance_max_share_percent is None:
-            _missing(out, data, "payment", "advance_max_share_percent")
+            needs(out, data, "payment", "advance_max_share_percent")
         if PaymentMode.INSTALMENTS in self.modes and self.instalments is None:
-            _missing(out, data, "payment", "instalments")
+            needs(out, data, "payment", "instalments")
 
     def build(self) -> PaymentRules:
         return PaymentRules(
-            modes=tuple(self.modes),
+            **values(
+                self,
+                skip={"advance_max_share_percent", "instalments", *REPLACED_PAYMENT_KEYS},
+            ),
             advance_max_share=self.advance_max_share_percent or Fraction(0),
             instalments=self.instalments or 1,
-            lapse_after_days=self.lapse_after_days,
-            clause=self.clause,
-            lapse_clause=self.lapse_clause,
         )

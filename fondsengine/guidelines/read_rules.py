@@ -39,6 +39,7 @@ from fondsengine.guidelines.spec import (
     complete,
     integer,
     line_at,
+    needs,
     unique,
     values,
 )
@@ -72,7 +73,7 @@ class YearSpec(Spec):
     clause: Text | None = BudgetYear.clause
 
     def build(self) -> BudgetYear:
-        return BudgetYear(self.year, self.amount, self.clause)
+        return BudgetYear(**values(self, amount="amount_cents"))
 
 
 class CoFinancingSpec(Spec):
@@ -119,12 +120,10 @@ class BudgetSpec(Spec):
     def build(self) -> BudgetRules:
         co = self.co_financing
         return BudgetRules(
+            **values(self, skip={"years", "co_financing", "funding_sources"}),
             years=tuple(sorted((y.build() for y in self.years), key=lambda y: y.year)),
-            carry_over=self.carry_over,
-            clause=self.clause,
             co_financing=CoFinancing(co.private_min_share_percent, co.clause) if co else None,
             funding_sources=tuple(FundingSource(s.name, s.share_percent) for s in self.funding_sources),
-            funding_clause=self.funding_clause,
         )
 
 
@@ -198,10 +197,9 @@ class ApplicantsSpec(Spec):
 
     def build(self) -> ApplicantRules:
         return ApplicantRules(
-            kinds=tuple(ApplicantKind(k.id, k.label) for k in self.kinds),
-            excluded=tuple(ApplicantKind(k.id, k.label) for k in self.excluded),
-            nonprofit_required=self.nonprofit_required,
-            clause=self.clause,
+            **values(self, skip={"kinds", "excluded"}),
+            kinds=tuple(ApplicantKind(**values(k)) for k in self.kinds),
+            excluded=tuple(ApplicantKind(**values(k)) for k in self.excluded),
         )
 
 
@@ -273,22 +271,15 @@ class AmountsSpec(Spec):
 
     def build(self) -> AmountRules:
         return AmountRules(
-            min_cents=self.min,
-            max_cents=self.max,
-            per_applicant_year_cap_cents=self.per_applicant_year_cap,
-            max_share=self.max_share_percent,
-            repeat_shares=tuple(self.repeat_shares),
-            repeat_allowed=self.repeat_allowed,
-            clause=self.clause,
-            cap_clause=self.cap_clause,
-            share_clause=self.share_clause,
-            repeat_clause=self.repeat_clause,
-            max_clause=self.max_clause,
-            repeat_max=self.repeat_max,
-            repeat_share_base=self.repeat_share_base,
-            normal_share=self.normal_share_percent,
-            normal_max_cents=self.normal_max,
-            soft_clause=self.soft_clause,
+            **values(
+                self,
+                min="min_cents",
+                max="max_cents",
+                per_applicant_year_cap="per_applicant_year_cap_cents",
+                max_share_percent="max_share",
+                normal_share_percent="normal_share",
+                normal_max="normal_max_cents",
+            )
         )
 
 
@@ -311,7 +302,7 @@ class OwnContributionSpec(Spec):
                 "'money_min_share_percent' darf nicht größer sein als 'min_share_percent'.",
             )
         if self.volunteer_allowed and self.volunteer_hour_rate is None:
-            out.add(line_at(data), "In 'own_contribution' fehlt der Pflichtschlüssel 'volunteer_hour_rate'.")
+            needs(out, data, "own_contribution", "volunteer_hour_rate")
         if self.volunteer_max is not None and not self.volunteer_allowed:
             out.add(
                 line_at(data, "volunteer_max"),
@@ -327,14 +318,15 @@ class OwnContributionSpec(Spec):
 
     def build(self) -> OwnContributionRules:
         return OwnContributionRules(
-            min_share=self.min_share_percent,
-            money_min_share=self.money_min_share_percent,
+            **values(
+                self,
+                skip={"volunteer_hour_rate"},
+                min_share_percent="min_share",
+                money_min_share_percent="money_min_share",
+                volunteer_max_share_percent="volunteer_max_share",
+                volunteer_max="volunteer_max_cents",
+            ),
             volunteer_hour_rate_cents=self.volunteer_hour_rate or 0,
-            volunteer_max_share=self.volunteer_max_share_percent,
-            volunteer_allowed=self.volunteer_allowed,
-            clause=self.clause,
-            volunteer_max_cents=self.volunteer_max,
-            volunteer_clause=self.volunteer_clause,
         )
 
 
@@ -370,17 +362,7 @@ class CategorySpec(Spec):
 
     def build(self) -> CostCategory:
         return CostCategory(
-            id=self.id,
-            label=self.label,
-            eligible=self.eligible,
-            max_cents=self.max,
-            max_share=self.max_share_percent,
-            hourly_cap_cents=self.hourly_cap,
-            not_for_applicant=self.not_for_applicant,
-            not_for_group_members=self.not_for_group_members,
-            inventory_duty=self.inventory_duty,
-            note=self.note,
-            clause=self.clause,
+            **values(self, max="max_cents", max_share_percent="max_share", hourly_cap="hourly_cap_cents")
         )
 
 
@@ -409,13 +391,9 @@ class CostsSpec(Spec):
 
     def build(self) -> CostRules:
         return CostRules(
+            **values(self, skip={"categories", "vat_percent"}, overhead_flat_percent="overhead_flat_share"),
             categories=tuple(c.build() for c in self.categories),
-            overhead_flat_share=self.overhead_flat_percent,
-            overhead_clause=self.overhead_clause,
-            clause=self.clause,
-            net_if_input_tax_deductible=self.net_if_input_tax_deductible,
             vat_share=CostRules.vat_share if self.vat_percent is None else self.vat_percent,
-            vat_clause=self.vat_clause,
         )
 
 
@@ -442,4 +420,4 @@ class DeMinimisSpec(Spec):
                 )
 
     def build(self) -> DeMinimisRules:
-        return DeMinimisRules(limit_cents=self.limit, kinds=tuple(self.kinds), years=self.years, clause=self.clause)
+        return DeMinimisRules(**values(self, limit="limit_cents"))

@@ -29,8 +29,9 @@ from fondsengine.guidelines.spec import (
     fail,
     integer,
     line_at,
+    needs,
     raw,
-    shown,
+    scalar,
     unique,
     values,
 )
@@ -43,7 +44,7 @@ _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 def _month_day(value: Any) -> tuple[int, int]:
-    text = raw(value).strip() if isinstance(value, str) else shown(value)
+    text = raw(scalar(value)).strip()
     parts = text.split("-")
     ok = len(parts) == 2 and all(p.isdigit() and len(p) == 2 for p in parts)
     month, day = (int(parts[0]), int(parts[1])) if ok else (0, 0)
@@ -86,9 +87,7 @@ class ProofSpec(Spec):
                 out.add(line_at(data, "parts"), f"'parts' kennt nur: {', '.join(PROOF_PARTS)}; gefunden: {part}")
 
     def build(self) -> ProofRules:
-        fields = values(self)
-        fixed = fields.pop("due_fixed_date")
-        return ProofRules(**fields, due_fixed_month_day=fixed)
+        return ProofRules(**values(self, due_fixed_date="due_fixed_month_day"))
 
 
 class PublicitySpec(Spec):
@@ -100,7 +99,7 @@ class PublicitySpec(Spec):
 
     def problems(self, data: Located, out: Collector) -> None:
         if self.required and self.text is None:
-            out.add(line_at(data), "In 'publicity' fehlt der Pflichtschlüssel 'text'.")
+            needs(out, data, "publicity", "text")
 
     def build(self) -> PublicityRules:
         return PublicityRules(**{**values(self), "text": self.text or ""})
@@ -130,16 +129,16 @@ class RetentionSpec(Spec):
 class FormFieldSpec(Spec):
     """form_fields[]: an extra form field the guideline asks for."""
 
+    type: Annotated[str, choice(FIELD_TYPES)]
+    choices: Texts = Field(default_factory=list)  # needed for type choice
     id: Text
     label: Text
-    type: Annotated[str, choice(FIELD_TYPES)]
     required: Bool = False
-    choices: Texts = Field(default_factory=list)  # needed for type choice
     help: Text | None = FormField.help
 
     def problems(self, data: Located, out: Collector) -> None:
         if self.type == "choice" and data.get(("choices",)) is None:
-            out.add(line_at(data), "In 'form_fields' fehlt der Pflichtschlüssel 'choices'.")
+            needs(out, data, "form_fields", "choices")
         elif self.type == "choice" and not self.choices:
             out.add(line_at(data, "choices"), "Ein Auswahlfeld braucht mindestens eine Auswahl ('choices').")
 

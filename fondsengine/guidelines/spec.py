@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -35,6 +36,7 @@ E = TypeVar("E", bound=StrEnum)
 
 TOP = "Förderrichtlinie"  # how the top of the file is named in problems
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_NUMBER_RE = re.compile(r"^[0-9]+(\.[0-9]+)?$")
 _FRACTION_RE = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
 _MONEY = "ein Betrag in Euro ohne Tausenderpunkt (z. B. 1500 oder 1500.50)"
 _PERCENT = "eine Prozentzahl zwischen 0 und 100 (z. B. 50)"
@@ -60,6 +62,27 @@ class Spec(BaseModel):
 # --- how a value is shown in a problem ----------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Written:
+    """A number or a yes/no of the file: its value and its text as written ("01067", "yes")."""
+
+    value: int | float | bool
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _written(value: Any, text: str) -> Any:
+    return Written(value, text) if isinstance(value, int | float) else value
+
+
+def _number_text(value: Any) -> str | None:
+    """The text of a whole or decimal number (not of a yes/no)."""
+    ok = isinstance(value, Written) and not isinstance(value.value, bool)
+    return value.text.strip() if ok else None
+
+
 def shown(value: Any) -> str:
     """A value as a problem names it (a list and a mapping by what they are)."""
     if isinstance(value, list):
@@ -71,13 +94,7 @@ def shown(value: Any) -> str:
 
 def raw(value: Any) -> str:
     """A scalar as written (as near as the parsed value allows)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return repr(value)
-    return str(value)
+    return "" if value is None else str(value)
 
 
 def fail(kind: str, message: str, **ctx: Any) -> PydanticCustomError:
@@ -85,7 +102,8 @@ def fail(kind: str, message: str, **ctx: Any) -> PydanticCustomError:
     return PydanticCustomError(f"guideline_{kind}", message, ctx)
 
 
-def _scalar(value: Any) -> Any:
+def scalar(value: Any) -> Any:
+    """The value, if it is a single value (not a list or a mapping)."""
     if isinstance(value, list | dict):
         raise fail("scalar", "'{key}' muss ein einzelner Wert sein, gefunden: {shown}", shown=shown(value))
     return value
@@ -95,7 +113,7 @@ def _scalar(value: Any) -> Any:
 
 
 def _text(value: Any) -> str:
-    value = _scalar(value)
+    value = scalar(value)
     if not isinstance(value, str):
         raise fail("text", "'{key}' muss ein Text sein, gefunden: {value}", value=raw(value))
     if not value.strip():
@@ -104,17 +122,16 @@ def _text(value: Any) -> str:
 
 
 def _bool(value: Any) -> bool:
-    value = _scalar(value)
-    if not isinstance(value, bool):
-        raise fail("bool", "'{key}' muss true oder false sein, gefunden: {shown}", shown=shown(value))
-    return value
+    if not (isinstance(value, Written) and isinstance(value.value, bool)):
+        raise fail("bool", "'{key}' muss true oder false sein, gefunden: {shown}", shown=shown(scalar(value)))
+    return value.value
 
 
 def _number(value: Any, what: str) -> Decimal:
-    value = _scalar(value)
-    if isinstance(value, bool) or not isinstance(value, int | float) or value != value or abs(value) == float("inf"):
+    text = _number_text(scalar(value))
+    if text is None or not _NUMBER_RE.match(text.lstrip("-")):
         raise fail("number", "'{key}' muss {what} sein, gefunden: {shown}", what=what, shown=shown(value))
-    return Decimal(raw(value))
+    return Decimal(text)
 
 
 def _money(value: Any) -> int:
@@ -137,7 +154,7 @@ def _percent(value: Any) -> Fraction:
 
 
 def _day(value: Any) -> date:
-    text = raw(_scalar(value)).strip()
+    text = raw(scalar(value)).strip()
     if isinstance(value, str | Opaque) and _DATE_RE.match(text):
         try:
             return date.fromisoformat(text)
@@ -153,10 +170,11 @@ def _day(value: Any) -> date:
 def integer(minimum: int | None = None, maximum: int | None = None) -> BeforeValidator:
     """A whole number within optional bounds."""
 
-    def check(value: Any) -> int:
-        value = _scalar(value)
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise fail("int", "'{key}' muss eine ganze Zahl sein, gefunden: {shown}", shown=shown(value))
+    def check(written: Any) -> int:
+        text = _number_text(scalar(written))
+        if text is None or not isinstance(written.value, int) or not text.lstrip("-").isdigit():
+            raise fail("int", "'{key}' muss eine ganze Zahl sein, gefunden: {shown}", shown=shown(written))
+        value = int(text)
         if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
             if maximum is None:
                 raise fail(
@@ -182,7 +200,7 @@ def _choice_check(allowed: Collection[str]) -> Callable[[Any], str]:
     options = ", ".join(sorted(allowed))
 
     def check(value: Any) -> str:
-        word = raw(_scalar(value))
+        word = raw(scalar(value))
         if word not in allowed:
             raise fail(
                 "choice",
@@ -213,7 +231,8 @@ def _list(value: Any) -> Any:
 
 
 def _text_item(value: Any) -> str:
-    if isinstance(value, bool) or not isinstance(value, str | int):
+    whole = isinstance(value, Written) and type(value.value) is int
+    if not (isinstance(value, str) or whole):
         raise fail("item", "Jeder Eintrag in '{key}' muss ein Text sein, gefunden: {shown}", shown=shown(value))
     return str(value).strip()
 
@@ -293,7 +312,10 @@ def wording(root: str, data: Located) -> Wording:
 def read(node: Node, out: Collector, root: str, key_line: int) -> Located:
     """The data of a node, its top named `root`, whose key stands at `key_line`."""
     data = located(
-        node, out, duplicate=lambda loc: f"Der Schlüssel '{loc[-1]}' kommt in '{_name(loc[:-1], root)}' doppelt vor."
+        node,
+        out,
+        duplicate=lambda loc: f"Der Schlüssel '{loc[-1]}' kommt in '{_name(loc[:-1], root)}' doppelt vor.",
+        scalar=_written,
     )
     return Located(data.value, data.lines, {**data.key_lines, (): key_line})
 
@@ -308,9 +330,14 @@ def line_at(data: Located, *loc: str | int) -> int:
     return data.key_lines.get(loc) or data.key_line(loc[:-1])
 
 
-def values(spec: BaseModel) -> dict[str, Any]:
-    """The fields of a model as a dataclass takes them (lists as tuples)."""
-    return {name: tuple(value) if isinstance(value, list) else value for name, value in spec}
+def values(spec: BaseModel, *, skip: Collection[str] = (), **names: str) -> dict[str, Any]:
+    """The fields of a model as a dataclass takes them: lists as tuples, a key renamed to the
+    dataclass's field where `names` says so (`max="max_cents"`), the keys in `skip` left out."""
+    return {
+        names.get(name, name): tuple(value) if isinstance(value, list) else value
+        for name, value in spec
+        if name not in skip
+    }
 
 
 def items(data: Located, key: str) -> list[Located]:
@@ -331,6 +358,12 @@ def complete(valid: list[Any], data: Located, key: str) -> bool:
     return len(valid) == len(items(data, key))
 
 
+def written_id(value: Any) -> str:
+    """An id as written (a text or a whole number), or '' when it is none."""
+    whole = isinstance(value, Written) and type(value.value) is int
+    return str(value).strip() if isinstance(value, str) or whole else ""
+
+
 def unique(out: Collector, data: Located, keys: tuple[str, ...], what: str, id_key: str = "id") -> None:
     """Report every id (as written, also in an element that failed otherwise) that occurs twice."""
     seen: set[str] = set()
@@ -344,3 +377,10 @@ def unique(out: Collector, data: Located, keys: tuple[str, ...], what: str, id_k
                     item.key_line((id_key,)), f"Die Kennung '{str(ident).strip()}' kommt bei den {what} doppelt vor."
                 )
             seen.add(str(ident).strip())
+
+
+def needs(out: Collector, data: Located, section: str, key: str) -> None:
+    """A key another key makes required (`mode: monthly` needs `monthly_deadline_day`): missing
+    when it is not written at all (a value that failed is reported as it is)."""
+    if data.get((key,)) is None:
+        out.add(line_at(data), f"In '{section}' fehlt der Pflichtschlüssel '{key}'.")
