@@ -55,6 +55,7 @@ from fondsengine.problems import Problem
 from fondsengine.schema import Located
 
 S = TypeVar("S", bound=Spec)
+T = TypeVar("T")
 
 __all__ = ["GuidelineError", "load_guideline", "load_guideline_text", "load_guidelines"]
 
@@ -96,7 +97,7 @@ class FileSpec(Spec):
     letters: Any = None  # rt.letters_spec(); none: the default texts
     issuance: Any = None  # IssuanceSpec; none: letters name the office only
     de_minimis: Any = None  # rr.DeMinimisSpec; none: the fund gives no de-minimis aid
-    summary_easy_language: Text | None = None  # the guideline in Leichte Sprache
+    summary_easy_language: Text | None = Guideline.summary_easy_language  # the guideline in Leichte Sprache
 
 
 class GuidelineError(FondsError):
@@ -192,7 +193,7 @@ def load_guideline_text(text: str, *, source: str, fund_id: str, known_workflows
             "'management' oder 'external'.",
         )
     jury_spec, _ = section("jury", rp.JurySpec)
-    jury = jury_spec.build() if jury_spec else None if given.get("jury") is not None else NO_JURY
+    jury = NO_JURY if given.get("jury") is None else jury_spec.build() if jury_spec else None
     timing, _ = section("timing", rp.TimingSpec)
     payment, _ = section("payment", rp.PaymentSpec)
     proof, _ = section("proof", rt.ProofSpec)
@@ -209,28 +210,9 @@ def load_guideline_text(text: str, *, source: str, fund_id: str, known_workflows
     )
     if jury is not None and jury.size > 0:
         _check_jury_fields(out, data, jury)
-    if (
-        top is None
-        or office is None
-        or budget is None
-        or area is None
-        or applicants is None
-        or amounts is None
-        or own is None
-        or costs is None
-        or timing is None
-        or decision is None
-        or jury is None
-        or payment is None
-        or proof is None
-        or publicity is None
-        or retention is None
-        or transparency is None
-        or (given.get("letters") is not None and letters_spec is None)
-        or (given.get("issuance") is not None and issuance is None)
-        or (given.get("de_minimis") is not None and de_minimis is None)
-    ):
+    if out.problems:  # so every part is sound: a part that is missing or fails is a problem
         raise GuidelineError(sorted(out.problems, key=lambda p: p.line))
+    top = sound(top)
     guideline = Guideline(
         fund_id=fund_id,
         version_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
@@ -242,21 +224,21 @@ def load_guideline_text(text: str, *, source: str, fund_id: str, known_workflows
         valid_from=top.valid_from,
         legal_basis=top.legal_basis,
         summary=top.summary,
-        office=office.build(),
-        budget=budget.build(),
-        area=area.build(),
-        applicants=applicants.build(),
-        amounts=amounts.build(),
-        own_contribution=own.build(),
-        costs=costs.build(),
-        timing=timing.build(),
-        decision=decision,
-        jury=jury,
-        payment=payment.build(),
-        proof=proof.build(),
-        publicity=publicity.build(),
-        retention=retention.build(),
-        transparency=transparency.build(),
+        office=sound(office).build(),
+        budget=sound(budget).build(),
+        area=sound(area).build(),
+        applicants=sound(applicants).build(),
+        amounts=sound(amounts).build(),
+        own_contribution=sound(own).build(),
+        costs=sound(costs).build(),
+        timing=sound(timing).build(),
+        decision=sound(decision),
+        jury=sound(jury),
+        payment=sound(payment).build(),
+        proof=sound(proof).build(),
+        publicity=sound(publicity).build(),
+        retention=sound(retention).build(),
+        transparency=sound(transparency).build(),
         form_fields=tuple(f.build() for f in top.form_fields),
         declarations=tuple(Declaration(**values(d)) for d in top.declarations),
         review_checklist=tuple(ChecklistItem(**values(c)) for c in top.review_checklist),
@@ -266,11 +248,17 @@ def load_guideline_text(text: str, *, source: str, fund_id: str, known_workflows
         summary_easy_language=top.summary_easy_language,
         de_minimis=de_minimis.build() if de_minimis else None,
     )
-    if not out.problems:  # the letters are probed only with an otherwise sound guideline
-        rt.check_fillable(out, data, guideline)
+    rt.check_fillable(out, data, guideline)  # the letters are probed only with an otherwise sound guideline
     if out.problems:
         raise GuidelineError(sorted(out.problems, key=lambda p: p.line))
     return guideline
+
+
+def sound(part: T | None) -> T:
+    """A part of a file without problems (a part that is missing or fails is one)."""
+    if part is None:
+        raise AssertionError("a guideline without problems has every part")
+    return part
 
 
 def _cross_checks(
