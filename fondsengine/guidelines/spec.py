@@ -369,14 +369,10 @@ def unique(out: Collector, data: Located, keys: tuple[str, ...], what: str, id_k
     seen: set[str] = set()
     for key in keys:
         for item in items(data, key):
-            ident = item.get((id_key,))
-            if isinstance(ident, bool) or not isinstance(ident, str | int) or not str(ident).strip():
-                continue
-            if str(ident).strip() in seen:
-                out.add(
-                    item.key_line((id_key,)), f"Die Kennung '{str(ident).strip()}' kommt bei den {what} doppelt vor."
-                )
-            seen.add(str(ident).strip())
+            ident = written_id(item.get((id_key,)))
+            if ident and ident in seen:
+                out.add(item.key_line((id_key,)), f"Die Kennung '{ident}' kommt bei den {what} doppelt vor.")
+            seen.add(ident)
 
 
 def needs(out: Collector, data: Located, section: str, key: str) -> None:

@@ -276,3 +276,9 @@ def test_a_key_required_by_another_is_missing_only_when_not_written() -> None:
     payment = text.splitlines().index("payment:") + 1
     gone = re.sub(r"\n *advance_max_share_percent: [0-9.]+", "", text)
     assert _problems(gone) == [f"{payment}: In 'payment' fehlt der Pflichtschlüssel 'advance_max_share_percent'."]
+
+
+def test_a_budget_year_twice_is_reported_at_the_second() -> None:
+    text = QUARTIER.read_text("utf-8").replace("    - year: 2026\n", "    - year: 2025\n", 1)
+    line = text.splitlines().index("    - year: 2025", 90) + 1
+    assert _problems(text) == [f"{line}: Die Kennung '2025' kommt bei den Haushaltsjahren (years) doppelt vor."]
