@@ -44,6 +44,7 @@ from fondsengine.guidelines.spec import (
     Text,
     check,
     choice,
+    complete,
     items,
     line_at,
     read,
@@ -180,7 +181,9 @@ def load_guideline_text(text: str, *, source: str, fund_id: str, known_workflows
     if de_minimis is not None and applicants is not None:
         de_minimis.kind_problems(de_minimis_data, out, frozenset(k.id for k in applicants.kinds))
     decision_spec, decision_data = section("decision", rp.DecisionSpec)
-    decision = decision_spec.build(decision_data) if decision_spec else None
+    # the checks across sections see the tiers only when none of them failed
+    whole = decision_spec is not None and complete(decision_spec.tiers, decision_data, "tiers")
+    decision = decision_spec.build(decision_data) if decision_spec and whole else None
     jury_needed = decision is not None and (
         decision.two_step or any(t.decided_by is DecidedBy.JURY for t in decision.tiers)
     )
