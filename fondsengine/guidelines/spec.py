@@ -8,8 +8,10 @@ to cents, percent numbers to exact Fractions, JJJJ-MM-TT to dates) and say what 
 the sentences authors know; `check()` validates one section's data with the guideline's
 wording ("unbekannter Schlüssel 'x' in 'y' – meinten Sie 'z'?", "In 'y' fehlt der
 Pflichtschlüssel 'x'.") and reports every problem with its line. A key written without a
-value (`phone:`) counts as not given. Relations between keys (max not below min ...) are
-checked in code on the validated model, with `line_at` for the lines.
+value (`phone:`) counts as not given; a number or yes/no keeps the text it is written in
+(`Written`: the postcode 01067, "gefunden: yes"). Relations between keys (max not below min
+...) are checked in `Spec.problems()` on the validated model, `line_at` giving the lines, and
+only while the values they relate are sound (`aligned`, `complete`: no element of a list failed).
 """
 
 from __future__ import annotations
