@@ -1,12 +1,12 @@
 """Validate the data of a YAML file against a pydantic model; report problems as `file:line: message`.
 
-A data file (a workflow, later a guideline) is described by pydantic models: every key is a
+A data file (a workflow, a guideline) is described by pydantic models: every key is a
 field, stated once with its default once; `extra="forbid"` rejects unknown keys and
 `strict=True` rejects values of the wrong kind (the text "ja" is no true, the number 1 no
 true). This module does the part pydantic cannot: it knows where each value stands in the
 file and turns pydantic's errors (location, type) into the project's German problems.
 
-How a loader uses it (fondsengine/workflow/loader.py is the first):
+How a loader uses it (fondsengine/workflow/loader.py, fondsengine/guidelines/spec.py):
 
 1. Compose the text with `yaml.compose` and the SafeLoader (nothing is constructed or run),
    then `data = located(root, out, duplicate=...)`: plain values (dict, list, str, bool,
@@ -24,11 +24,9 @@ How a loader uses it (fondsengine/workflow/loader.py is the first):
    left out as a whole. So one bad value does not hide the rest, and the loader's relation
    checks still see the part.
 
-The guideline loader (fondsengine/guidelines/) can move onto this module the same way: its
-Collector and compose() already exist in yamlreader; its sentences ("unbekannter Schlüssel
-'x' in 'y' – meinten Sie 'z'?", "In 'y' fehlt der Pflichtschlüssel 'x'.") go into a Wording
-with `yamlreader.suggest` as its `suggest`, and its money/percent/date readers become
-annotated field types raising PydanticCustomError with the sentences they use today.
+The guideline loader's wording (guidelines/spec.py) names the mapping a key belongs to, so
+`unknown_key`, `missing` and `located(duplicate=...)` get the key's location; it reports a
+misspelt required key also as missing (`missing_when_suggested`), as it always has.
 """
 
 from __future__ import annotations
@@ -123,10 +121,18 @@ class Located:
         return Located(self.get(loc), sub(self.lines), sub(self.key_lines))
 
 
-def located(node: Node, out: Collector, *, duplicate: Callable[[str], str]) -> Located:
+def located(
+    node: Node,
+    out: Collector,
+    *,
+    duplicate: Callable[[Loc], str],
+    scalar: Callable[[Any, str], Any] | None = None,
+) -> Located:
     """Read a composed node tree into plain values with lines; a repeated key is a problem.
 
-    The first of two equal keys counts, `duplicate(key)` says what is wrong with the second."""
+    The first of two equal keys counts, `duplicate(loc)` (the key's name last) says what is
+    wrong with the second. `scalar(value, text)`, if given, makes each scalar value from its
+    value and its text as written (to keep "01067" or "yes" as the author wrote it)."""
     lines: dict[Loc, int] = {}
     key_lines: dict[Loc, int] = {}
     constructor = yaml.constructor.SafeConstructor()
@@ -143,7 +149,7 @@ def located(node: Node, out: Collector, *, duplicate: Callable[[str], str]) -> L
             for key_node, value_node in n.value:
                 key = str(key_node.value)
                 if key in result:
-                    out.add(line_of(key_node), duplicate(key))
+                    out.add(line_of(key_node), duplicate((*loc, key)))
                     continue
                 key_lines[(*loc, key)] = line_of(key_node)
                 result[key] = walk(value_node, (*loc, key), inner)
@@ -152,7 +158,8 @@ def located(node: Node, out: Collector, *, duplicate: Callable[[str], str]) -> L
             return [walk(item, (*loc, i), inner) for i, item in enumerate(n.value)]
         build = _SCALARS.get(str(n.tag))
         assert isinstance(n, ScalarNode)
-        return build(constructor, n) if build else Opaque(str(n.tag), str(n.value))
+        value = build(constructor, n) if build else Opaque(str(n.tag), str(n.value))
+        return scalar(value, str(n.value)) if scalar else value
 
     return Located(walk(node, (), frozenset()), lines, key_lines)
 
@@ -164,11 +171,12 @@ Say = Callable[[str, ErrorDetails], str]  # (the key the error concerns, the err
 class Wording:
     """The sentences a loader reports pydantic's errors in (German, as its users know them)."""
 
-    unknown_key: Callable[[str, str | None], str]  # key, suggested key (or None)
-    missing: Callable[[str, Any], str]  # key, the data of the mapping it is missing from
+    unknown_key: Callable[[Loc, str | None], str]  # where the key stands (its name last), suggested key or None
+    missing: Callable[[Loc, Any], str]  # where the key should stand, the data of the mapping it is missing from
     not_mapping: Callable[[Loc], str]
     types: Mapping[str, Say]  # pydantic error type -> message
     suggest: Callable[[str, Collection[str], set[str]], str | None] = lambda key, known, used: closest(key, known)
+    missing_when_suggested: bool = False  # True: a misspelt required key is also reported missing
 
 
 def _model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
@@ -260,15 +268,15 @@ def explain(
         hint = wording.suggest(str(loc[-1]), known, used)
         if hint:
             suggested.setdefault(loc[:-1], set()).add(hint)
-        unknown.append((data.key_line(loc), wording.unknown_key(str(loc[-1]), hint)))
+        unknown.append((data.key_line(loc), wording.unknown_key(loc, hint)))
     for error in errors:
         loc = _where(error)
         kind = error["type"]
         if kind == "extra_forbidden":
             continue
         if kind == "missing":
-            if loc[-1] not in suggested.get(loc[:-1], set()):
-                missing.append((data.line(loc[:-1]), wording.missing(str(loc[-1]), data.get(loc[:-1]))))
+            if wording.missing_when_suggested or loc[-1] not in suggested.get(loc[:-1], set()):
+                missing.append((data.key_line(loc[:-1]), wording.missing(loc, data.get(loc[:-1]))))
         elif kind in _NOT_A_MAPPING:
             values.append((data.line(loc), wording.not_mapping(loc)))
         elif kind in wording.types:

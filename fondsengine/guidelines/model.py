@@ -2,7 +2,8 @@
 
 Money is integer cents, shares are exact Fractions, dates are datetime.date.
 Every rule object carries the clause of the guideline it comes from (e.g. "§ 4 Abs. 2").
-The loader (fondsengine.guidelines.loader) is the only place that builds these.
+Only the loader builds these from a file: each section's model (read_*.py) builds its
+dataclass; where a dataclass has a default, that model takes it from there.
 """
 
 from __future__ import annotations
@@ -263,7 +264,6 @@ class TimingRules:
     start_clause: str | None = None  # clause of the start rules (else `clause`)
     # the time an applicant gets to answer a request for changes (Nachforderung); the letter names the date
     changes_response_days: int = 14
-    changes_clause: str | None = None
 
     def round_for(self, submitted_on: date) -> Round | None:
         """The first round whose deadline is on or after the day of submission."""

@@ -1,105 +1,104 @@
-"""Read the `issuance` section: decision form, issuer, file number scheme, remedy, financing."""
+"""The `issuance` section: decision form, issuer, file number scheme, remedy, financing."""
 
 from __future__ import annotations
 
-from fondsengine.guidelines.model import DecisionForm, Financing, Issuance, Issuer, Signatory
-from fondsengine.guidelines.read_rules import need
-from fondsengine.guidelines.yamlreader import Section
-from fondsengine.letters.template import placeholders_in
+from typing import Annotated
 
-ISSUANCE_KEYS = {
-    "form", "issuer", "file_number_scheme", "financing", "remedy", "remedy_clause", "revocation",
-    "use_within_months", "general_terms", "address_required", "clause",
-}  # fmt: skip
-ISSUER_KEYS = {"name", "address", "signatory", "unsigned"}
+from pydantic import Field
+
+from fondsengine.guidelines.model import DecisionForm, Financing, Issuance, Issuer, Signatory
+from fondsengine.guidelines.spec import Bool, Spec, Text, Texts, integer, line_at, one_of, values
+from fondsengine.guidelines.yamlreader import Collector
+from fondsengine.letters.template import placeholders_in
+from fondsengine.schema import Located
+
 SCHEME_PLACEHOLDERS = ("year", "number", "file_number")
 
 
-def read_issuance(sec: Section) -> Issuance | None:
-    """The section, or None when the guideline has none (letters then name the office only)."""
-    if sec.absent:
-        return None
-    form = sec.choice("form", [f.value for f in DecisionForm])
-    financing = sec.choice("financing", [f.value for f in Financing])
-    issuer = _read_issuer(sec.section("issuer", ISSUER_KEYS))
-    scheme = need(sec.text("file_number_scheme"), "{file_number}")
-    _check_scheme(sec, scheme)
-    remedy = sec.text("remedy", required=False)
-    if form == DecisionForm.BESCHEID.value and remedy is None and sec.node("remedy") is None:
-        sec.out.add(
-            sec.line_at("form"),
-            "Ein Bescheid (form: bescheid) ist ein Verwaltungsakt und braucht eine "
-            "Rechtsbehelfsbelehrung ('remedy'): bei welchem Gericht oder welcher Behörde, "
-            "innerhalb welcher Frist und in welcher Form.",
-        )
-    if remedy is not None:
-        _check_remedy_placeholders(sec, remedy)
-    return Issuance(
-        form=DecisionForm(form or DecisionForm.ZUWENDUNGSVERTRAG.value),
-        issuer=issuer,
-        file_number_scheme=scheme,
-        financing=Financing(financing or Financing.FIXED_AMOUNT.value),
-        remedy=remedy,
-        remedy_clause=sec.text("remedy_clause", required=False),
-        revocation=sec.text("revocation", required=False),
-        use_within_months=need(
-            sec.integer("use_within_months", required=False, minimum=1, maximum=24), 2
-        ),
-        general_terms=tuple(sec.texts("general_terms")),
-        address_required=need(sec.boolean("address_required", True), True),
-        clause=sec.text("clause", required=False),
-    )
+class SignatorySpec(Spec):
+    """issuance.issuer.signatory: the person who signs, with their role."""
+
+    name: Text
+    role: Text
 
 
-def _read_issuer(sec: Section) -> Issuer:
-    signatory: Signatory | None = None
-    if sec.present("signatory"):
-        item = sec.section("signatory", {"name", "role"})
-        signatory = Signatory(need(item.text("name"), ""), need(item.text("role"), ""))
-    unsigned = sec.text("unsigned", required=False)
-    if not sec.absent and signatory is None and unsigned is None and sec.node("unsigned") is None:
-        sec.out.add(
-            sec.line,
-            "In 'issuer' fehlt, wer unterschreibt: 'signatory' (mit 'name' und 'role') oder "
-            "'unsigned' (der Hinweis für Schreiben ohne Unterschrift).",
-        )
-    elif signatory is not None and unsigned is not None:
-        sec.out.add(
-            sec.line_at("unsigned"),
-            "Bitte nur eins angeben: 'signatory' (wer unterschreibt) oder 'unsigned' "
-            "(Schreiben ohne Unterschrift).",
-        )
-    return Issuer(
-        name=need(sec.text("name"), ""),
-        address=tuple(sec.texts("address", required=True)),
-        signatory=signatory,
-        unsigned_text=unsigned,
-    )
+class IssuerSpec(Spec):
+    """issuance.issuer: who issues the decisions; who signs them, or the note that nobody does."""
+
+    name: Text
+    address: Texts
+    signatory: SignatorySpec | None = None
+    unsigned: Text | None = Issuer.unsigned_text
+
+    def problems(self, data: Located, out: Collector) -> None:
+        if data.get(("signatory",)) is None and data.get(("unsigned",)) is None:
+            out.add(
+                line_at(data),
+                "In 'issuer' fehlt, wer unterschreibt: 'signatory' (mit 'name' und 'role') oder "
+                "'unsigned' (der Hinweis für Schreiben ohne Unterschrift).",
+            )
+        elif self.signatory is not None and self.unsigned is not None:
+            out.add(
+                line_at(data, "unsigned"),
+                "Bitte nur eins angeben: 'signatory' (wer unterschreibt) oder 'unsigned' "
+                "(Schreiben ohne Unterschrift).",
+            )
+
+    def build(self) -> Issuer:
+        signatory = Signatory(**values(self.signatory)) if self.signatory else None
+        return Issuer(self.name, tuple(self.address), signatory, self.unsigned)
 
 
-def _check_scheme(sec: Section, scheme: str) -> None:
-    names = placeholders_in(scheme)
-    unknown = [n for n in names if n not in SCHEME_PLACEHOLDERS]
-    if unknown:
-        sec.out.add(
-            sec.line_at("file_number_scheme"),
-            f"Unbekannte Platzhalter in 'file_number_scheme': {', '.join('{' + n + '}' for n in unknown)}. "
-            "Erlaubt sind: {year}, {number}, {file_number}.",
-        )
-    elif "number" not in names and "file_number" not in names:
-        sec.out.add(
-            sec.line_at("file_number_scheme"),
-            "'file_number_scheme' braucht {number} oder {file_number}, sonst bekämen alle Anträge "
-            "dasselbe Aktenzeichen.",
-        )
+class IssuanceSpec(Spec):
+    """issuance (absent: letters name the office only)."""
 
+    form: Annotated[DecisionForm, one_of(DecisionForm)]
+    financing: Annotated[Financing, one_of(Financing)]
+    issuer: IssuerSpec
+    file_number_scheme: Text  # e.g. "61/QF/{year}/{number}"
+    remedy: Text | None = None  # needed for a Bescheid
+    remedy_clause: Text | None = Issuance.remedy_clause
+    revocation: Text | None = Issuance.revocation
+    use_within_months: Annotated[int, integer(1, 24)] = Issuance.use_within_months
+    general_terms: Texts = Field(default_factory=list)
+    address_required: Bool = Issuance.address_required
+    clause: Text | None = Issuance.clause
 
-def _check_remedy_placeholders(sec: Section, remedy: str) -> None:
-    from fondsengine.letters.registry import check_template
+    def problems(self, data: Located, out: Collector) -> None:
+        self.issuer.problems(data.at(("issuer",)), out)
+        self._check_scheme(data, out)
+        if self.form is DecisionForm.BESCHEID and data.get(("remedy",)) is None:
+            out.add(
+                line_at(data, "form"),
+                "Ein Bescheid (form: bescheid) ist ein Verwaltungsakt und braucht eine "
+                "Rechtsbehelfsbelehrung ('remedy'): bei welchem Gericht oder welcher Behörde, "
+                "innerhalb welcher Frist und in welcher Form.",
+            )
+        if self.remedy is not None:
+            from fondsengine.letters.registry import check_template
 
-    unknown = check_template(remedy, "objection")
-    if unknown:
-        sec.out.add(
-            sec.line_at("remedy"),
-            f"Unbekannte Platzhalter in 'remedy': {', '.join('{' + n + '}' for n in unknown)}.",
-        )
+            unknown = check_template(self.remedy, "objection")
+            if unknown:
+                out.add(
+                    line_at(data, "remedy"),
+                    f"Unbekannte Platzhalter in 'remedy': {', '.join('{' + n + '}' for n in unknown)}.",
+                )
+
+    def _check_scheme(self, data: Located, out: Collector) -> None:
+        names = placeholders_in(self.file_number_scheme)
+        unknown = [n for n in names if n not in SCHEME_PLACEHOLDERS]
+        if unknown:
+            out.add(
+                line_at(data, "file_number_scheme"),
+                f"Unbekannte Platzhalter in 'file_number_scheme': {', '.join('{' + n + '}' for n in unknown)}. "
+                "Erlaubt sind: {year}, {number}, {file_number}.",
+            )
+        elif "number" not in names and "file_number" not in names:
+            out.add(
+                line_at(data, "file_number_scheme"),
+                "'file_number_scheme' braucht {number} oder {file_number}, sonst bekämen alle Anträge "
+                "dasselbe Aktenzeichen.",
+            )
+
+    def build(self) -> Issuance:
+        return Issuance(**{**values(self), "issuer": self.issuer.build(), "general_terms": tuple(self.general_terms)})

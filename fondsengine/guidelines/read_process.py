@@ -1,9 +1,11 @@
-"""Read the timing, decision, jury, payment, proof-of-use and text sections."""
+"""The timing, decision, jury and payment sections (declared as in guidelines/spec.py)."""
 
 from __future__ import annotations
 
-from datetime import date
 from fractions import Fraction
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field
 
 from fondsengine.guidelines.model import (
     BalanceRule,
@@ -23,314 +25,308 @@ from fondsengine.guidelines.model import (
     TieRule,
     TimingRules,
 )
-from fondsengine.guidelines.read_rules import check_unique, need
-from fondsengine.guidelines.yamlreader import Section, line_of
+from fondsengine.guidelines.spec import (
+    LIST,
+    Bool,
+    Day,
+    Money,
+    Percent,
+    Spec,
+    Text,
+    Texts,
+    aligned,
+    at_least_one,
+    choice,
+    complete,
+    fail,
+    integer,
+    line_at,
+    needs,
+    one_of,
+    raw,
+    unique,
+    values,
+)
+from fondsengine.guidelines.yamlreader import Collector
 from fondsengine.money import format_euro
-
-TIMING_KEYS = {
-    "mode", "rounds", "monthly_deadline_day", "min_lead_days", "no_retroactive",
-    "end_within_budget_year", "prior_consultation_required", "clause", "lead_clause",
-    "consultation_clause", "no_start_before_approval", "start_clause", "changes_response_days",
-    "changes_clause",
-}  # fmt: skip
-JURY_KEYS = {
-    "size", "groups", "balance", "selection", "term_years", "quorum_basis",
-    "quorum_min_members", "majority", "abstentions_count", "tie", "management_votes",
-    "conflict", "circulation_allowed", "circulation_days", "votes_open", "public_minutes",
-    "visible_fields", "clause", "quorum_clause", "majority_clause", "criteria",
-}  # fmt: skip
+from fondsengine.schema import Located
 
 
-def _values(enum: type[SubmissionMode | DecidedBy | Majority | TieRule | QuorumBasis]) -> list[str]:
-    return [m.value for m in enum]
+class RoundSpec(Spec):
+    """timing.rounds[]: applications received by `deadline` go to the session on `session_date`."""
+
+    id: Text
+    deadline: Day
+    session_date: Day
+    label: Text | None = Round.label
+
+    def build(self) -> Round:
+        return Round(**values(self))
 
 
-def _rounds(sec: Section) -> list[Round]:
-    rounds: list[Round] = []
-    ids: list[tuple[str, int]] = []
-    previous: Round | None = None
-    for node in sec.items("rounds"):
-        item = Section(sec.out, node, "rounds", {"id", "deadline", "session_date", "label"})
-        deadline = item.day("deadline")
-        session = item.day("session_date")
-        rnd = Round(
-            id=need(item.text("id"), ""),
-            deadline=deadline or date.min,
-            session_date=session or date.min,
-            label=item.text("label", required=False),
-        )
-        ids.append((rnd.id, item.line_at("id")))
-        if deadline is None or session is None:
-            rounds.append(rnd)
-            continue
-        if deadline > session:
-            sec.out.add(
-                item.line_at("deadline"),
-                f"Die Antragsfrist ({deadline.isoformat()}) der Runde '{rnd.id}' liegt nach "
-                f"ihrer Jurysitzung ({session.isoformat()}).",
-            )
-        elif previous is not None and deadline <= previous.session_date:
-            sec.out.add(
-                item.line_at("deadline"),
-                f"Die Runden sind nicht zeitlich geordnet oder überschneiden sich: die Frist der "
-                f"Runde '{rnd.id}' ({deadline.isoformat()}) muss nach der Sitzung der Runde "
-                f"'{previous.id}' ({previous.session_date.isoformat()}) liegen.",
-            )
-        previous = rnd
-        rounds.append(rnd)
-    check_unique(sec.out, ids, "Runden (rounds)")
-    return rounds
+class TimingSpec(Spec):
+    """timing: submission mode, rounds, lead time and timing duties."""
 
+    mode: Annotated[SubmissionMode, one_of(SubmissionMode)]
+    rounds: Annotated[list[RoundSpec], LIST] = Field(default_factory=list)
+    monthly_deadline_day: Annotated[int, integer(1, 28)] | None = None  # needed for mode monthly
+    min_lead_days: Annotated[int, integer(0)] = 0
+    no_retroactive: Bool = True
+    end_within_budget_year: Bool = False
+    prior_consultation_required: Bool = False
+    clause: Text | None = TimingRules.clause
+    lead_clause: Text | None = TimingRules.lead_clause
+    consultation_clause: Text | None = TimingRules.consultation_clause
+    no_start_before_approval: Bool = TimingRules.no_start_before_approval
+    start_clause: Text | None = TimingRules.start_clause
+    changes_response_days: Annotated[int, integer(1, 365)] = TimingRules.changes_response_days
 
-def read_timing(sec: Section) -> TimingRules:
-    """Submission mode, rounds, lead time and timing duties."""
-    mode = SubmissionMode(need(sec.choice("mode", _values(SubmissionMode)), "open"))
-    rounds = _rounds(sec)
-    if mode is SubmissionMode.ROUNDS and sec.present("mode") and not rounds:
-        sec.out.add(
-            sec.line_at("mode"), "Bei 'mode: rounds' muss 'rounds' mindestens eine Runde enthalten."
-        )
-    day = sec.integer(
-        "monthly_deadline_day", required=mode is SubmissionMode.MONTHLY, minimum=1, maximum=28
-    )
-    no_retroactive = need(sec.boolean("no_retroactive", True), True)
-    before_approval = need(sec.boolean("no_start_before_approval", False), False)
-    if before_approval and not no_retroactive:
-        sec.out.add(
-            sec.line_at("no_start_before_approval"),
-            "'no_start_before_approval' ist true, aber 'no_retroactive' ist false: wer erst nach "
-            "der Bewilligung beginnen darf, darf auch nicht vor dem Antrag beginnen.",
-        )
-    return TimingRules(
-        mode=mode,
-        rounds=tuple(rounds),
-        monthly_deadline_day=day,
-        min_lead_days=need(sec.integer("min_lead_days", required=False, minimum=0), 0),
-        no_retroactive=no_retroactive,
-        end_within_budget_year=need(sec.boolean("end_within_budget_year", False), False),
-        prior_consultation_required=need(sec.boolean("prior_consultation_required", False), False),
-        clause=sec.text("clause", required=False),
-        lead_clause=sec.text("lead_clause", required=False),
-        consultation_clause=sec.text("consultation_clause", required=False),
-        no_start_before_approval=before_approval,
-        start_clause=sec.text("start_clause", required=False),
-        changes_response_days=need(
-            sec.integer("changes_response_days", required=False, minimum=1, maximum=365), 14
-        ),
-        changes_clause=sec.text("changes_clause", required=False),
-    )
-
-
-def read_decision(sec: Section) -> DecisionRules:
-    """Decision tiers by amount and the two-step procedure."""
-    tiers: list[DecisionTier] = []
-    last_bound: int | None = None
-    unbounded_line: int | None = None
-    two_step = need(sec.boolean("two_step", False), False)
-    for node in sec.items("tiers", required=True):
-        item = Section(sec.out, node, "tiers", {"up_to", "decided_by", "body", "clause", "two_step"})
-        up_to = item.money("up_to", required=False)
-        decided = DecidedBy(need(item.choice("decided_by", _values(DecidedBy)), "jury"))
-        body = item.text("body", required=decided is DecidedBy.EXTERNAL)
-        if unbounded_line is not None:
-            sec.out.add(item.line, "Nach einer Stufe ohne 'up_to' darf keine weitere Stufe folgen.")
-        if up_to is None:
-            unbounded_line = item.line
-        elif last_bound is not None and up_to <= last_bound:
-            sec.out.add(
-                item.line_at("up_to"),
-                f"Die Entscheidungsstufen müssen aufsteigend sein: {format_euro(up_to)} folgt auf "
-                f"{format_euro(last_bound)}.",
-            )
-        last_bound = up_to if up_to is not None else last_bound
-        tier_two_step = need(item.boolean("two_step", two_step), two_step)
-        if item.present("two_step") and decided is not DecidedBy.JURY:
-            sec.out.add(
-                item.line_at("two_step"),
-                "'two_step' gilt nur für eine Stufe mit 'decided_by: jury' (die Jury empfiehlt, "
-                "'granting_body' bewilligt).",
-            )
-        tiers.append(
-            DecisionTier(
-                up_to,
-                decided,
-                body,
-                item.text("clause", required=False),
-                tier_two_step and decided is DecidedBy.JURY,
-                item.line,
-            )
-        )
-    if sec.present("tiers") and not tiers:
-        sec.out.add(sec.line_at("tiers"), "'tiers' muss mindestens eine Stufe enthalten.")
-    any_two_step = any(t.two_step for t in tiers)
-    return DecisionRules(
-        tiers=tuple(tiers),
-        two_step=two_step,
-        # whoever grants after a recommendation, needed as soon as one tier is two-step
-        granting_body=sec.text("granting_body", required=any_two_step),
-        clause=sec.text("clause", required=False),
-    )
-
-
-def _groups(sec: Section, size: int | None) -> list[JuryGroup]:
-    groups: list[JuryGroup] = []
-    ids: list[tuple[str, int]] = []
-    for node in sec.items("groups", required=True):
-        item = Section(sec.out, node, "groups", {"id", "label", "seats"})
-        group = JuryGroup(
-            id=need(item.text("id"), ""),
-            label=need(item.text("label"), ""),
-            seats=need(item.integer("seats", minimum=1), 0),
-        )
-        groups.append(group)
-        ids.append((group.id, item.line_at("id")))
-    check_unique(sec.out, ids, "Jurygruppen (groups)")
-    total = sum(g.seats for g in groups)
-    if size is not None and groups and all(g.seats for g in groups) and total != size:
-        sec.out.add(
-            sec.line_at("groups"),
-            f"Die Sitze der Gruppen ergeben zusammen {total}, "
-            f"die Jury hat aber {size} Mitglieder ('size').",
-        )
-    return groups
-
-
-def _criteria(sec: Section) -> list[ScoringCriterion]:
-    criteria: list[ScoringCriterion] = []
-    ids: list[tuple[str, int]] = []
-    for node in sec.items("criteria"):
-        item = Section(sec.out, node, "criteria", {"id", "label", "max_points", "clause"})
-        criterion = ScoringCriterion(
-            id=need(item.text("id"), ""),
-            label=need(item.text("label"), ""),
-            max_points=need(item.integer("max_points", minimum=1), 1),
-            clause=item.text("clause", required=False),
-        )
-        criteria.append(criterion)
-        ids.append((criterion.id, item.line_at("id")))
-    check_unique(sec.out, ids, "Bewertungskriterien (criteria)")
-    return criteria
-
-
-def _balance(sec: Section, groups: list[JuryGroup], size: int | None) -> list[BalanceRule]:
-    seats = {g.id: g.seats for g in groups}
-    rules: list[BalanceRule] = []
-    for node in sec.items("balance"):
-        item = Section(sec.out, node, "balance", {"kind", "group", "other", "margin", "clause"})
-        kind = need(item.choice("kind", ("majority", "more_than")), "majority")
-        rule = BalanceRule(
-            kind=kind,
-            group=need(item.text("group"), ""),
-            other=item.text("other", required=kind == "more_than"),
-            margin=need(item.integer("margin", required=False, minimum=1), 1),
-            clause=item.text("clause", required=False),
-        )
-        for key, ident in (("group", rule.group), ("other", rule.other)):
-            if ident and groups and ident not in seats:
-                sec.out.add(
-                    item.line_at(key), f"Die Jurygruppe '{ident}' gibt es unter 'groups' nicht."
+    def problems(self, data: Located, out: Collector) -> None:
+        previous: RoundSpec | None = None
+        for rnd, item in aligned(self.rounds, data, "rounds"):
+            if rnd.deadline > rnd.session_date:
+                out.add(
+                    line_at(item, "deadline"),
+                    f"Die Antragsfrist ({rnd.deadline.isoformat()}) der Runde '{rnd.id}' liegt nach "
+                    f"ihrer Jurysitzung ({rnd.session_date.isoformat()}).",
                 )
-        mine = seats.get(rule.group)
-        if mine is not None and size and kind == "majority" and mine * 2 <= size:
-            sec.out.add(
-                item.line,
-                f"Die Gruppe '{rule.group}' hat mit {mine} von {size} Sitzen keine Mehrheit.",
+            elif previous is not None and rnd.deadline <= previous.session_date:
+                out.add(
+                    line_at(item, "deadline"),
+                    f"Die Runden sind nicht zeitlich geordnet oder überschneiden sich: die Frist der "
+                    f"Runde '{rnd.id}' ({rnd.deadline.isoformat()}) muss nach der Sitzung der Runde "
+                    f"'{previous.id}' ({previous.session_date.isoformat()}) liegen.",
+                )
+            previous = rnd
+        unique(out, data, ("rounds",), "Runden (rounds)")
+        if self.mode is SubmissionMode.ROUNDS and not self.rounds and complete(self.rounds, data, "rounds"):
+            out.add(line_at(data, "mode"), "Bei 'mode: rounds' muss 'rounds' mindestens eine Runde enthalten.")
+        if self.mode is SubmissionMode.MONTHLY and self.monthly_deadline_day is None:
+            needs(out, data, "timing", "monthly_deadline_day")
+        if self.no_start_before_approval and not self.no_retroactive:
+            out.add(
+                line_at(data, "no_start_before_approval"),
+                "'no_start_before_approval' ist true, aber 'no_retroactive' ist false: wer erst nach "
+                "der Bewilligung beginnen darf, darf auch nicht vor dem Antrag beginnen.",
             )
-        other = seats.get(rule.other or "")
-        if (
-            mine is not None
-            and other is not None
-            and kind == "more_than"
-            and mine < other + rule.margin
-        ):
-            sec.out.add(
-                item.line,
-                f"Die Gruppe '{rule.group}' ({mine} Sitze) braucht mindestens "
-                f"{rule.margin} Sitz(e) mehr als '{rule.other}' ({other} Sitze).",
-            )
-        rules.append(rule)
-    return rules
+
+    def build(self) -> TimingRules:
+        return TimingRules(**{**values(self), "rounds": tuple(r.build() for r in self.rounds)})
 
 
-def read_jury(sec: Section) -> JuryRules:
-    """Size, groups, quorum, majority and conflict rules of the jury."""
-    size = sec.integer("size", minimum=1)
-    groups = _groups(sec, size)
-    quorum = sec.integer("quorum_min_members", minimum=1)
-    if quorum is not None and size is not None and quorum > size:
-        sec.out.add(
-            sec.line_at("quorum_min_members"),
-            f"'quorum_min_members' ({quorum}) ist größer als die Jury ('size': {size}).",
+class TierSpec(Spec):
+    """decision.tiers[]: who decides amounts up to `up_to` (the last may have no bound)."""
+
+    up_to: Money | None = None
+    decided_by: Annotated[DecidedBy, one_of(DecidedBy)]
+    body: Text | None = DecisionTier.body  # needed for an external tier
+    clause: Text | None = DecisionTier.clause
+    two_step: Bool | None = None  # jury tiers; none: the section's two_step
+
+
+class DecisionSpec(Spec):
+    """decision: the decision tiers by amount and the two-step procedure."""
+
+    tiers: Annotated[list[TierSpec], LIST, at_least_one("'tiers' muss mindestens eine Stufe enthalten.")]
+    two_step: Bool = False
+    granting_body: Text | None = None  # needed as soon as one tier is two-step
+    clause: Text | None = DecisionRules.clause
+
+    def problems(self, data: Located, out: Collector) -> None:
+        last_bound: int | None = None
+        unbounded = False
+        for tier, item in aligned(self.tiers, data, "tiers"):
+            if tier.decided_by is DecidedBy.EXTERNAL and tier.body is None:
+                needs(out, item, "tiers", "body")
+            if unbounded:
+                out.add(item.line(()), "Nach einer Stufe ohne 'up_to' darf keine weitere Stufe folgen.")
+            if tier.up_to is None:
+                unbounded = True
+            elif last_bound is not None and tier.up_to <= last_bound:
+                out.add(
+                    line_at(item, "up_to"),
+                    f"Die Entscheidungsstufen müssen aufsteigend sein: {format_euro(tier.up_to)} folgt auf "
+                    f"{format_euro(last_bound)}.",
+                )
+            last_bound = tier.up_to if tier.up_to is not None else last_bound
+            if tier.two_step is not None and tier.decided_by is not DecidedBy.JURY:
+                out.add(
+                    line_at(item, "two_step"),
+                    "'two_step' gilt nur für eine Stufe mit 'decided_by: jury' (die Jury empfiehlt, "
+                    "'granting_body' bewilligt).",
+                )
+        if self.granting_body is None and self.build(data).any_two_step:
+            needs(out, data, "decision", "granting_body")
+
+    def build(self, data: Located) -> DecisionRules:
+        tiers = tuple(
+            DecisionTier(
+                t.up_to,
+                t.decided_by,
+                t.body,
+                t.clause,
+                (self.two_step if t.two_step is None else t.two_step) and t.decided_by is DecidedBy.JURY,
+                data.line(("tiers", i)),
+            )
+            for i, t in enumerate(self.tiers)
         )
-    conflict_sec = sec.section(
-        "conflict",
-        {"applicant_excluded", "related_excluded", "declaration_required", "clause"},
-        required=False,
-    )
-    conflict = ConflictRules(
-        applicant_excluded=need(conflict_sec.boolean("applicant_excluded", True), True),
-        related_excluded=need(conflict_sec.boolean("related_excluded", True), True),
-        declaration_required=need(conflict_sec.boolean("declaration_required", True), True),
-        clause=conflict_sec.text("clause", required=False),
-    )
-    return JuryRules(
-        size=need(size, 0),
-        groups=tuple(groups),
-        balance=tuple(_balance(sec, groups, size)),
-        selection=need(sec.choice("selection", ("lot", "election", "mixed")), "lot"),
-        term_years=need(sec.integer("term_years", required=False, minimum=1), 1),
-        quorum_basis=QuorumBasis(
-            need(sec.choice("quorum_basis", _values(QuorumBasis), default="present"), "present")
-        ),
-        quorum_min_members=need(quorum, 1),
-        majority=Majority(need(sec.choice("majority", _values(Majority)), "simple")),
-        abstentions_count=need(sec.boolean("abstentions_count", False), False),
-        tie=TieRule(need(sec.choice("tie", _values(TieRule), default="rejected"), "rejected")),
-        management_votes=need(sec.boolean("management_votes", False), False),
-        conflict=conflict,
-        circulation_allowed=need(sec.boolean("circulation_allowed", False), False),
-        circulation_days=need(sec.integer("circulation_days", required=False, minimum=1), 7),
-        votes_open=need(sec.boolean("votes_open", False), False),
-        public_minutes=need(sec.boolean("public_minutes", False), False),
-        visible_fields=tuple(sec.texts("visible_fields")),
-        clause=sec.text("clause", required=False),
-        quorum_clause=sec.text("quorum_clause", required=False),
-        majority_clause=sec.text("majority_clause", required=False),
-        criteria=tuple(_criteria(sec)),
-    )
+        return DecisionRules(tiers, self.two_step, self.granting_body, self.clause)
+
+
+class GroupSpec(Spec):
+    """jury.groups[]: a group of members and its seats."""
+
+    id: Text
+    label: Text
+    seats: Annotated[int, integer(1)]
+
+
+class BalanceSpec(Spec):
+    """jury.balance[]: a required balance between the groups."""
+
+    kind: Annotated[str, choice(("majority", "more_than"))]
+    group: Text
+    other: Text | None = BalanceRule.other  # needed for more_than
+    margin: Annotated[int, integer(1)] = BalanceRule.margin
+    clause: Text | None = BalanceRule.clause
+
+    def problems_with(self, item: Located, out: Collector, seats: dict[str, int], size: int) -> None:
+        if self.kind == "more_than" and self.other is None:
+            needs(out, item, "balance", "other")
+        for key, ident in (("group", self.group), ("other", self.other)):
+            if ident and seats and ident not in seats:
+                out.add(line_at(item, key), f"Die Jurygruppe '{ident}' gibt es unter 'groups' nicht.")
+        mine = seats.get(self.group)
+        if mine is not None and self.kind == "majority" and mine * 2 <= size:
+            out.add(item.line(()), f"Die Gruppe '{self.group}' hat mit {mine} von {size} Sitzen keine Mehrheit.")
+        other = seats.get(self.other or "")
+        if mine is not None and other is not None and self.kind == "more_than" and mine < other + self.margin:
+            out.add(
+                item.line(()),
+                f"Die Gruppe '{self.group}' ({mine} Sitze) braucht mindestens "
+                f"{self.margin} Sitz(e) mehr als '{self.other}' ({other} Sitze).",
+            )
+
+
+class ConflictSpec(Spec):
+    """jury.conflict: who does not vote (absent: the defaults of ConflictRules)."""
+
+    applicant_excluded: Bool = ConflictRules.applicant_excluded
+    related_excluded: Bool = ConflictRules.related_excluded
+    declaration_required: Bool = ConflictRules.declaration_required
+    clause: Text | None = ConflictRules.clause
+
+
+class CriterionSpec(Spec):
+    """jury.criteria[]: a criterion the jury scores each item by."""
+
+    id: Text
+    label: Text
+    max_points: Annotated[int, integer(1)]
+    clause: Text | None = ScoringCriterion.clause
+
+
+class JurySpec(Spec):
+    """jury: size, groups, quorum, majority and conflict rules."""
+
+    size: Annotated[int, integer(1)]
+    groups: Annotated[list[GroupSpec], LIST]
+    quorum_min_members: Annotated[int, integer(1)]
+    balance: Annotated[list[BalanceSpec], LIST] = Field(default_factory=list)
+    selection: Annotated[str, choice(("lot", "election", "mixed"))]
+    term_years: Annotated[int, integer(1)] = 1
+    quorum_basis: Annotated[QuorumBasis, one_of(QuorumBasis)] = QuorumBasis.PRESENT
+    majority: Annotated[Majority, one_of(Majority)]
+    abstentions_count: Bool = False
+    tie: Annotated[TieRule, one_of(TieRule)] = TieRule.REJECTED
+    management_votes: Bool = False
+    conflict: ConflictSpec = ConflictSpec()
+    circulation_allowed: Bool = False
+    circulation_days: Annotated[int, integer(1)] = 7
+    votes_open: Bool = False
+    public_minutes: Bool = False
+    visible_fields: Texts = Field(default_factory=list)
+    clause: Text | None = JuryRules.clause
+    quorum_clause: Text | None = JuryRules.quorum_clause
+    majority_clause: Text | None = JuryRules.majority_clause
+    criteria: Annotated[list[CriterionSpec], LIST] = Field(default_factory=list)
+
+    def problems(self, data: Located, out: Collector) -> None:
+        unique(out, data, ("groups",), "Jurygruppen (groups)")
+        total = sum(g.seats for g in self.groups)
+        if self.groups and complete(self.groups, data, "groups") and total != self.size:
+            out.add(
+                line_at(data, "groups"),
+                f"Die Sitze der Gruppen ergeben zusammen {total}, die Jury hat aber {self.size} Mitglieder ('size').",
+            )
+        if self.quorum_min_members > self.size:
+            out.add(
+                line_at(data, "quorum_min_members"),
+                f"'quorum_min_members' ({self.quorum_min_members}) ist größer als die Jury ('size': {self.size}).",
+            )
+        seats = {g.id: g.seats for g in self.groups}
+        for rule, item in aligned(self.balance, data, "balance"):
+            rule.problems_with(item, out, seats, self.size)
+        unique(out, data, ("criteria",), "Bewertungskriterien (criteria)")
+
+    def build(self) -> JuryRules:
+        return JuryRules(
+            **{
+                **values(self),
+                "groups": tuple(JuryGroup(**values(g)) for g in self.groups),
+                "balance": tuple(BalanceRule(**values(b)) for b in self.balance),
+                "conflict": ConflictRules(**values(self.conflict)),
+                "criteria": tuple(ScoringCriterion(**values(c)) for c in self.criteria),
+            }
+        )
+
+
+def _mode(value: Any) -> PaymentMode:
+    allowed = [m.value for m in PaymentMode]
+    if not isinstance(value, str) or value not in allowed:
+        raise fail(
+            "mode", "'{key}' kennt nur: {allowed}; gefunden: {value}", allowed=", ".join(allowed), value=raw(value)
+        )
+    return PaymentMode(value)
 
 
 REPLACED_PAYMENT_KEYS = ("use_within_days", "use_clause")  # accepted only to say where the rule is now
 
 
-def read_payment(sec: Section) -> PaymentRules:
-    """Payment modes, advance share and the lapse period."""
-    modes: list[PaymentMode] = []
-    allowed = [m.value for m in PaymentMode]
-    for node in sec.items("modes", required=True):
-        value = str(getattr(node, "value", ""))
-        if value in allowed:
-            modes.append(PaymentMode(value))
-        else:
-            sec.out.add(
-                line_of(node), f"'modes' kennt nur: {', '.join(allowed)}; gefunden: {value}"
-            )
-    for old in REPLACED_PAYMENT_KEYS:
-        if old in sec.entries:
-            sec.out.add(
-                sec.line_at(old),
-                f"'payment.{old}' gibt es nicht mehr: Die Frist, in der abgerufenes Geld zu verwenden ist, "
-                "steht einmal in 'issuance.use_within_months' (in Monaten, Nr. 1.4 ANBest-P); die Bewilligung "
-                "nennt sie, und die Aufgabenliste zeigt danach die noch nicht verwendeten Mittel. Bitte den "
-                "Schlüssel hier entfernen.",
-            )
-    advance = sec.percent("advance_max_share_percent", required=PaymentMode.ADVANCE in modes)
-    instalments = sec.integer("instalments", required=PaymentMode.INSTALMENTS in modes, minimum=2)
-    return PaymentRules(
-        modes=tuple(modes),
-        advance_max_share=need(advance, Fraction(0)),
-        instalments=need(instalments, 1),
-        lapse_after_days=need(sec.integer("lapse_after_days", minimum=1), 0),
-        clause=sec.text("clause", required=False),
-        lapse_clause=sec.text("lapse_clause", required=False),
-    )
+class PaymentSpec(Spec):
+    """payment: payment modes, advance share and the lapse period."""
+
+    modes: Annotated[list[Annotated[PaymentMode, BeforeValidator(_mode)]], LIST]
+    advance_max_share_percent: Percent | None = None  # needed for mode advance
+    instalments: Annotated[int, integer(2)] | None = None  # needed for mode instalments
+    lapse_after_days: Annotated[int, integer(1)]
+    clause: Text | None = PaymentRules.clause
+    lapse_clause: Text | None = PaymentRules.lapse_clause
+    use_within_days: Any = None  # replaced by issuance.use_within_months (REPLACED_PAYMENT_KEYS)
+    use_clause: Any = None
+
+    def problems(self, data: Located, out: Collector) -> None:
+        written = data.value if isinstance(data.value, dict) else {}
+        for old in REPLACED_PAYMENT_KEYS:
+            if old in written:
+                out.add(
+                    line_at(data, old),
+                    f"'payment.{old}' gibt es nicht mehr: Die Frist, in der abgerufenes Geld zu verwenden ist, "
+                    "steht einmal in 'issuance.use_within_months' (in Monaten, Nr. 1.4 ANBest-P); die Bewilligung "
+                    "nennt sie, und die Aufgabenliste zeigt danach die noch nicht verwendeten Mittel. Bitte den "
+                    "Schlüssel hier entfernen.",
+                )
+        if PaymentMode.ADVANCE in self.modes and self.advance_max_share_percent is None:
+            needs(out, data, "payment", "advance_max_share_percent")
+        if PaymentMode.INSTALMENTS in self.modes and self.instalments is None:
+            needs(out, data, "payment", "instalments")
+
+    def build(self) -> PaymentRules:
+        return PaymentRules(
+            **values(
+                self,
+                skip={"advance_max_share_percent", "instalments", *REPLACED_PAYMENT_KEYS},
+            ),
+            advance_max_share=self.advance_max_share_percent or Fraction(0),
+            instalments=self.instalments or 1,
+        )

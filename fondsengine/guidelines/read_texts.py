@@ -1,12 +1,15 @@
-"""Read the proof-of-use, publicity, retention, form, declaration and letter sections."""
+"""The proof-of-use, publicity, retention, transparency and letter sections and the lists of the
+form fields, declarations, checklist and conditions (declared as in guidelines/spec.py)."""
 
 from __future__ import annotations
 
-from yaml.nodes import MappingNode, Node, ScalarNode
+import functools
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field, create_model
 
 from fondsengine.guidelines.model import (
     ChecklistItem,
-    ConditionText,
     Declaration,
     FormField,
     Guideline,
@@ -16,165 +19,171 @@ from fondsengine.guidelines.model import (
     RetentionRules,
     TransparencyRules,
 )
-from fondsengine.guidelines.read_rules import check_unique, need
-from fondsengine.guidelines.yamlreader import Collector, Section, line_of
+from fondsengine.guidelines.spec import (
+    Bool,
+    Spec,
+    Text,
+    Texts,
+    aligned,
+    choice,
+    fail,
+    integer,
+    line_at,
+    needs,
+    raw,
+    scalar,
+    unique,
+    values,
+)
+from fondsengine.guidelines.yamlreader import Collector
+from fondsengine.schema import Located
 
 FIELD_TYPES = ("text", "textarea", "number", "date", "choice", "bool")
 PROOF_PARTS = ("report", "receipts", "photos", "participants", "publicity_evidence")
 _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
-def read_proof(sec: Section) -> ProofRules:
-    """Deadline, parts and refunds of the proof of use."""
-    months = sec.integer("due_months_after_end", required=False, minimum=1, maximum=24)
-    fixed = _month_day(sec)
-    no_deadline = sec.node("due_months_after_end") is None and sec.node("due_fixed_date") is None
-    if no_deadline and not sec.absent:
-        sec.out.add(sec.line, "In 'proof' fehlt die Frist: 'due_months_after_end' oder 'due_fixed_date'.")
-    elif months is not None and fixed is not None:
-        sec.out.add(
-            sec.line_at("due_fixed_date"),
-            "Bitte nur eine Frist angeben: 'due_months_after_end' oder 'due_fixed_date'.",
-        )
-    parts = sec.texts("parts", required=True)
-    for part in parts:
-        if part not in PROOF_PARTS:
-            sec.out.add(
-                sec.line_at("parts"),
-                f"'parts' kennt nur: {', '.join(PROOF_PARTS)}; gefunden: {part}",
-            )
-    return ProofRules(
-        due_months_after_end=months,
-        due_fixed_month_day=fixed,
-        parts=tuple(parts),
-        refund_unused=need(sec.boolean("refund_unused", True), True),
-        cut_when_lower=need(sec.boolean("cut_when_lower", True), True),
-        refund_due_days=need(sec.integer("refund_due_days", required=False, minimum=1), 30),
-        clause=sec.text("clause", required=False),
-        refund_clause=sec.text("refund_clause", required=False),
-        refund_iban=sec.text("refund_iban", required=False),
-        refund_account_holder=sec.text("refund_account_holder", required=False),
-        refund_interest_note=sec.text("refund_interest_note", required=False),
-        receipts_before_approval=need(sec.boolean("receipts_before_approval", False), False),
-    )
-
-
-def _month_day(sec: Section) -> tuple[int, int] | None:
-    raw = sec.text("due_fixed_date", required=False)
-    if raw is None:
-        return None
-    parts = raw.split("-")
+def _month_day(value: Any) -> tuple[int, int]:
+    text = raw(scalar(value)).strip()
+    parts = text.split("-")
     ok = len(parts) == 2 and all(p.isdigit() and len(p) == 2 for p in parts)
     month, day = (int(parts[0]), int(parts[1])) if ok else (0, 0)
     if not ok or not 1 <= month <= 12 or not 1 <= day <= _DAYS_IN_MONTH[month - 1]:
-        sec.out.add(
-            sec.line_at("due_fixed_date"),
-            "'due_fixed_date' muss Monat und Tag im Format \"MM-TT\" sein "
-            f'(z. B. "01-31" für den 31. Januar des Folgejahres), gefunden: {raw}',
+        raise fail(
+            "month_day",
+            "'{key}' muss Monat und Tag im Format \"MM-TT\" sein "
+            '(z. B. "01-31" für den 31. Januar des Folgejahres), gefunden: {value}',
+            value=text,
         )
-        return None
     return (month, day)
 
 
-def read_publicity(sec: Section) -> PublicityRules:
-    """The publicity duty."""
-    required = need(sec.boolean("required", True), True)
-    return PublicityRules(
-        required=required,
-        text=need(sec.text("text", required=required), ""),
-        clause=sec.text("clause", required=False),
-    )
+class ProofSpec(Spec):
+    """proof: the deadline, parts and refunds of the proof of use."""
 
+    due_months_after_end: Annotated[int, integer(1, 24)] | None = None  # this, or due_fixed_date
+    due_fixed_date: Annotated[tuple[int, int], BeforeValidator(_month_day)] | None = None  # "MM-TT"
+    parts: Texts
+    refund_unused: Bool = True
+    cut_when_lower: Bool = True
+    refund_due_days: Annotated[int, integer(1)] = 30
+    clause: Text | None = ProofRules.clause
+    refund_clause: Text | None = ProofRules.refund_clause
+    refund_iban: Text | None = ProofRules.refund_iban
+    refund_account_holder: Text | None = ProofRules.refund_account_holder
+    refund_interest_note: Text | None = ProofRules.refund_interest_note
+    receipts_before_approval: Bool = ProofRules.receipts_before_approval
 
-def read_transparency(sec: Section) -> TransparencyRules:
-    """What the fund publishes beyond budget and counts (absent: nothing more)."""
-    return TransparencyRules(
-        monitoring_public=need(sec.boolean("monitoring_public", False), False),
-        clause=sec.text("clause", required=False),
-        easy_language=need(sec.boolean("easy_language", False), False),
-    )
-
-
-def read_retention(sec: Section) -> RetentionRules:
-    """How long personal data is kept."""
-    return RetentionRules(
-        years=need(sec.integer("years", minimum=1, maximum=30), 10),
-        clause=sec.text("clause", required=False),
-    )
-
-
-def read_form_fields(out: Collector, nodes: list[Node]) -> tuple[FormField, ...]:
-    """Extra form fields."""
-    fields: list[FormField] = []
-    ids: list[tuple[str, int]] = []
-    for node in nodes:
-        item = Section(out, node, "form_fields", {"id", "label", "type", "required", "choices", "help"})
-        kind = need(item.choice("type", FIELD_TYPES), "text")
-        choices = item.texts("choices", required=kind == "choice")
-        if kind == "choice" and item.present("choices") and not choices:
+    def problems(self, data: Located, out: Collector) -> None:
+        if data.get(("due_months_after_end",)) is None and data.get(("due_fixed_date",)) is None:
+            out.add(line_at(data), "In 'proof' fehlt die Frist: 'due_months_after_end' oder 'due_fixed_date'.")
+        elif self.due_months_after_end is not None and self.due_fixed_date is not None:
             out.add(
-                item.line_at("choices"),
-                "Ein Auswahlfeld braucht mindestens eine Auswahl ('choices').",
+                line_at(data, "due_fixed_date"),
+                "Bitte nur eine Frist angeben: 'due_months_after_end' oder 'due_fixed_date'.",
             )
-        field = FormField(
-            id=need(item.text("id"), ""),
-            label=need(item.text("label"), ""),
-            type=kind,
-            required=need(item.boolean("required", False), False),
-            choices=tuple(choices),
-            help=item.text("help", required=False),
-        )
-        ids.append((field.id, item.line_at("id")))
-        fields.append(field)
-    check_unique(out, ids, "Formularfeldern (form_fields)")
-    return tuple(fields)
+        for part in self.parts:
+            if part not in PROOF_PARTS:
+                out.add(line_at(data, "parts"), f"'parts' kennt nur: {', '.join(PROOF_PARTS)}; gefunden: {part}")
+
+    def build(self) -> ProofRules:
+        return ProofRules(**values(self, due_fixed_date="due_fixed_month_day"))
 
 
-def read_declarations(out: Collector, nodes: list[Node]) -> tuple[Declaration, ...]:
-    """Declarations the applicant must tick."""
-    result: list[Declaration] = []
-    ids: list[tuple[str, int]] = []
-    for node in nodes:
-        item = Section(out, node, "declarations", {"id", "text", "clause"})
-        decl = Declaration(
-            need(item.text("id"), ""),
-            need(item.text("text"), ""),
-            item.text("clause", required=False),
-        )
-        ids.append((decl.id, item.line_at("id")))
-        result.append(decl)
-    check_unique(out, ids, "Erklärungen (declarations)")
-    return tuple(result)
+class PublicitySpec(Spec):
+    """publicity: the publicity duty; its text is needed when the duty applies."""
+
+    required: Bool = True
+    text: Text | None = None
+    clause: Text | None = PublicityRules.clause
+
+    def problems(self, data: Located, out: Collector) -> None:
+        if self.required and self.text is None:
+            needs(out, data, "publicity", "text")
+
+    def build(self) -> PublicityRules:
+        return PublicityRules(**{**values(self), "text": self.text or ""})
 
 
-def read_checklist(out: Collector, nodes: list[Node]) -> tuple[ChecklistItem, ...]:
-    """Items of the formal review checklist."""
-    result: list[ChecklistItem] = []
-    ids: list[tuple[str, int]] = []
-    for node in nodes:
-        item = Section(out, node, "review_checklist", {"id", "label", "clause"})
-        entry = ChecklistItem(
-            need(item.text("id"), ""),
-            need(item.text("label"), ""),
-            item.text("clause", required=False),
-        )
-        ids.append((entry.id, item.line_at("id")))
-        result.append(entry)
-    check_unique(out, ids, "Prüfpunkten (review_checklist)")
-    return tuple(result)
+class TransparencySpec(Spec):
+    """transparency: what the fund publishes beyond budget and counts (absent: nothing more)."""
+
+    monitoring_public: Bool = TransparencyRules.monitoring_public
+    clause: Text | None = TransparencyRules.clause
+    easy_language: Bool = TransparencyRules.easy_language
+
+    def build(self) -> TransparencyRules:
+        return TransparencyRules(**values(self))
 
 
-def read_conditions(out: Collector, nodes: list[Node]) -> tuple[ConditionText, ...]:
-    """Standard conditions (Auflagen)."""
-    result: list[ConditionText] = []
-    ids: list[tuple[str, int]] = []
-    for node in nodes:
-        item = Section(out, node, "conditions", {"id", "text"})
-        entry = ConditionText(need(item.text("id"), ""), need(item.text("text"), ""))
-        ids.append((entry.id, item.line_at("id")))
-        result.append(entry)
-    check_unique(out, ids, "Auflagen (conditions)")
-    return tuple(result)
+class RetentionSpec(Spec):
+    """retention: how long personal data is kept."""
+
+    years: Annotated[int, integer(1, 30)]
+    clause: Text | None = RetentionRules.clause
+
+    def build(self) -> RetentionRules:
+        return RetentionRules(**values(self))
+
+
+class FormFieldSpec(Spec):
+    """form_fields[]: an extra form field the guideline asks for."""
+
+    type: Annotated[str, choice(FIELD_TYPES)]
+    choices: Texts = Field(default_factory=list)  # needed for type choice
+    id: Text
+    label: Text
+    required: Bool = False
+    help: Text | None = FormField.help
+
+    def problems(self, data: Located, out: Collector) -> None:
+        if self.type == "choice" and data.get(("choices",)) is None:
+            needs(out, data, "form_fields", "choices")
+        elif self.type == "choice" and not self.choices:
+            out.add(line_at(data, "choices"), "Ein Auswahlfeld braucht mindestens eine Auswahl ('choices').")
+
+    def build(self) -> FormField:
+        return FormField(**values(self))
+
+
+class DeclarationSpec(Spec):
+    """declarations[]: a declaration the applicant must tick."""
+
+    id: Text
+    text: Text
+    clause: Text | None = Declaration.clause
+
+
+class ChecklistSpec(Spec):
+    """review_checklist[]: an item of the formal review checklist."""
+
+    id: Text
+    label: Text
+    clause: Text | None = ChecklistItem.clause
+
+
+class ConditionSpec(Spec):
+    """conditions[]: a standard condition (Auflage)."""
+
+    id: Text
+    text: Text
+
+
+# the lists at the top of the file: the model of an element and how its ids are named in a problem
+LISTS: dict[str, tuple[type[Spec], str]] = {
+    "form_fields": (FormFieldSpec, "Formularfeldern (form_fields)"),
+    "declarations": (DeclarationSpec, "Erklärungen (declarations)"),
+    "review_checklist": (ChecklistSpec, "Prüfpunkten (review_checklist)"),
+    "conditions": (ConditionSpec, "Auflagen (conditions)"),
+}
+
+
+def list_problems(out: Collector, data: Located, valid: dict[str, list[Any]]) -> None:
+    """The relations within the elements of the top lists, and their ids unique."""
+    for key, (_, what) in LISTS.items():
+        for spec, item in aligned(valid.get(key, []), data, key):
+            spec.problems(item, out)
+        unique(out, data, (key,), what)
 
 
 def letter_text_kinds() -> tuple[str, ...]:
@@ -184,23 +193,36 @@ def letter_text_kinds() -> tuple[str, ...]:
     return GUIDELINE_TEXT_KINDS
 
 
-def read_letters(sec: Section) -> dict[str, LetterText]:
-    """Letter texts by kind."""
+class LetterSpec(Spec):
+    """letters.<kind>: the text of one letter kind."""
+
+    subject: Text
+    body: Text
+    closing: Text | None = LetterText.closing
+
+    def build(self) -> LetterText:
+        return LetterText(**values(self))
+
+
+@functools.cache
+def letters_spec() -> type[Spec]:
+    """letters: a text for each kind the registry of letter kinds lets a guideline bring."""
+    kinds: dict[str, Any] = {kind: (LetterSpec | None, None) for kind in letter_text_kinds()}
+    return create_model("LettersSpec", __base__=Spec, **kinds)
+
+
+def read_letters(spec: Spec | None, data: Located, out: Collector) -> dict[str, LetterText]:
+    """Letter texts by kind; unknown {placeholders} are problems."""
     letters: dict[str, LetterText] = {}
     for kind in letter_text_kinds():
-        if not sec.present(kind):
-            continue
-        item = sec.section(kind, {"subject", "body", "closing"})
-        letters[kind] = LetterText(
-            subject=need(item.text("subject"), ""),
-            body=need(item.text("body"), ""),
-            closing=item.text("closing", required=False),
-        )
-        _check_placeholders(item, kind, letters[kind])
+        text = getattr(spec, kind, None)
+        if isinstance(text, LetterSpec):
+            letters[kind] = text.build()
+            _check_placeholders(data.at((kind,)), out, kind, letters[kind])
     return letters
 
 
-def _check_placeholders(item: Section, kind: str, text: LetterText) -> None:
+def _check_placeholders(item: Located, out: Collector, kind: str, text: LetterText) -> None:
     """Report {placeholders} the letter of this kind does not know (they would print verbatim)."""
     from fondsengine.letters.registry import check_template, placeholders_for
 
@@ -211,30 +233,25 @@ def _check_placeholders(item: Section, kind: str, text: LetterText) -> None:
         if unknown:
             known = ", ".join("{" + n + "}" for n in placeholders_for(kind))
             names = ", ".join("{" + n + "}" for n in unknown)
-            item.out.add(
-                item.line_at(key), f"Unbekannte Platzhalter im Brief '{kind}': {names}. Erlaubt sind: {known}."
-            )
+            out.add(line_at(item, key), f"Unbekannte Platzhalter im Brief '{kind}': {names}. Erlaubt sind: {known}.")
 
 
-def _line_of_placeholder(top: Section, path: tuple[str, ...], name: str) -> int:
+def _line_of_placeholder(data: Located, path: tuple[str, ...], name: str) -> int:
     """The line of the first key under `path` whose text uses {name}; else the line of `path`."""
-    node = top.node(path[0])
-    line = top.line_at(path[0])
-    for key in path[1:]:
-        if not isinstance(node, MappingNode):
+    line = line_at(data, path[0])
+    for end in range(2, len(path) + 1):
+        inner = data.get(path[: end - 1])
+        if not isinstance(inner, dict) or path[end - 1] not in inner:
             return line
-        entry = next(((k, v) for k, v in node.value if isinstance(k, ScalarNode) and k.value == key), None)
-        if entry is None:
-            return line
-        line, node = line_of(entry[0]), entry[1]
-    if isinstance(node, MappingNode):
-        for k, v in node.value:
-            if isinstance(v, ScalarNode) and "{" + name + "}" in str(v.value):
-                return line_of(k)
+        line = data.key_line(path[:end])
+    value = data.get(path)
+    for key, text in value.items() if isinstance(value, dict) else ():
+        if isinstance(text, str) and "{" + name + "}" in text:
+            return data.key_line((*path, key))
     return line
 
 
-def check_fillable(top: Section, g: Guideline) -> None:
+def check_fillable(out: Collector, data: Located, g: Guideline) -> None:
     """Report placeholders a letter kind can never fill for this guideline (it would be held)."""
     from fondsengine.letters.fillable import unfillable_placeholders
 
@@ -244,15 +261,15 @@ def check_fillable(top: Section, g: Guideline) -> None:
         if u.in_remedy:
             remedy_kinds.setdefault(u.name, []).append(f"'{u.kind}'")
             continue
-        _never_filled(top, ("letters", u.kind), u.name, f"dem Brief '{u.kind}' ({u.label})")
+        _never_filled(out, data, ("letters", u.kind), u.name, f"dem Brief '{u.kind}' ({u.label})")
     remedy_path = ("letters", "objection") if "objection" in g.letters else ("issuance",)
     for name, kinds in remedy_kinds.items():
-        _never_filled(top, remedy_path, name, f"der Rechtsbehelfsbelehrung (Briefe {', '.join(kinds)})")
+        _never_filled(out, data, remedy_path, name, f"der Rechtsbehelfsbelehrung (Briefe {', '.join(kinds)})")
 
 
-def _never_filled(top: Section, path: tuple[str, ...], name: str, where: str) -> None:
-    top.out.add(
-        _line_of_placeholder(top, path, name),
+def _never_filled(out: Collector, data: Located, path: tuple[str, ...], name: str, where: str) -> None:
+    out.add(
+        _line_of_placeholder(data, path, name),
         f"Der Platzhalter {{{name}}} in {where} bleibt bei dieser Förderrichtlinie immer leer; "
         "der Brief würde nie verschickt. Bitte nehmen Sie ihn aus dem Text oder ergänzen Sie die "
         "Angabe, aus der er gefüllt wird (z. B. Runden mit Sitzungsterminen für {session_date}, "

@@ -336,14 +336,17 @@ _TYPES = {
 def _wording(one: str, named: str, anonymous: str, id_key: str | None) -> Wording:
     """How a mapping is named: "Ein Zustand", "Im Zustand 'x'", "In einem Zustand"."""
 
-    def missing(key: str, data: Any) -> str:
+    def missing(loc: Loc, data: Any) -> str:
+        key = loc[-1]
         name = data.get(id_key) if id_key and isinstance(data, dict) else None
         shown = str(name) if isinstance(name, str | int | float | Opaque) and not isinstance(name, bool) else None
         where = f"{named} '{shown}'" if shown not in (None, "") else anonymous
         return f"{where} fehlt das Pflichtfeld '{key}'"
 
     return Wording(
-        unknown_key=lambda key, hint: f"Unbekannter Schlüssel '{key}'" + (f" (meinten Sie '{hint}'?)" if hint else ""),
+        unknown_key=lambda loc, hint: (
+            f"Unbekannter Schlüssel '{loc[-1]}'" + (f" (meinten Sie '{hint}'?)" if hint else "")
+        ),
         missing=missing,
         not_mapping=lambda loc: f"{one} muss aus Schlüsseln mit Werten bestehen",
         types=_TYPES,
@@ -430,7 +433,7 @@ def load_workflow_text(text: str, *, source: str, workflow_id: str) -> Workflow:
         raise WorkflowError([Problem(source, line, f"{_NOT_YAML} ({err.problem})")]) from err
     if root is None:
         raise WorkflowError([Problem(source, 0, "Die Datei ist leer")])
-    data = located(root, out, duplicate=lambda key: f"Schlüssel '{key}' kommt doppelt vor")
+    data = located(root, out, duplicate=lambda loc: f"Schlüssel '{loc[-1]}' kommt doppelt vor")
     if not isinstance(data.value, dict):
         raise WorkflowError([Problem(source, data.line(()), _FILE.not_mapping(()))])
     top = validate(FileSpec, data, out, _FILE)

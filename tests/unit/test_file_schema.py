@@ -28,8 +28,8 @@ class Doc(BaseModel):
 
 
 WORDING = Wording(
-    unknown_key=lambda key, hint: f"Unbekannter Schlüssel '{key}'" + (f" (meinten Sie '{hint}'?)" if hint else ""),
-    missing=lambda key, data: f"Es fehlt '{key}'",
+    unknown_key=lambda loc, hint: f"Unbekannter Schlüssel '{loc[-1]}'" + (f" (meinten Sie '{hint}'?)" if hint else ""),
+    missing=lambda loc, data: f"Es fehlt '{loc[-1]}'",
     not_mapping=lambda loc: "Kein Abschnitt",
     types={
         "string_type": lambda key, error: f"'{key}' muss ein Text sein",
@@ -42,7 +42,7 @@ WORDING = Wording(
 def read(text: str) -> tuple[Located, Collector]:
     out = Collector("f.yaml")
     root = yaml.compose(text, Loader=yaml.SafeLoader)
-    return located(root, out, duplicate=lambda key: f"'{key}' doppelt"), out
+    return located(root, out, duplicate=lambda loc: f"'{loc[-1]}' doppelt"), out
 
 
 def check(text: str) -> tuple[Doc | None, list[str]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
@@ -250,3 +251,34 @@ def test_the_last_tier_must_reach_the_maximum_amount() -> None:
     assert f"{line}: Die letzte Entscheidungsstufe muss bis zum Höchstbetrag ('amounts.max') reichen" in "\n".join(
         problems
     )
+
+
+def test_a_number_keeps_the_text_it_is_written_in() -> None:
+    text = QUARTIER.read_text("utf-8")
+    # unquoted, YAML reads 01067 as an octal number; the postcode is the text as written
+    zeros = text.replace('  postcodes: ["58452"]\n', "  postcodes: [01067, 58452]\n")
+    assert load_guideline_text(zeros, source="test.yaml", fund_id="test").area.postcodes == ("01067", "58452")
+    line = text.splitlines().index("  max_share_percent: 100") + 1
+    wrong = text.replace("  max_share_percent: 100\n", "  max_share_percent: yes\n")
+    assert _problems(wrong) == [
+        f"{line}: 'max_share_percent' muss eine Prozentzahl zwischen 0 und 100 (z. B. 50) sein, gefunden: yes"
+    ]
+
+
+def test_a_key_required_by_another_is_missing_only_when_not_written() -> None:
+    text = QUARTIER.read_text("utf-8")
+    assert "advance" in text and "advance_max_share_percent:" in text
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if "advance_max_share_percent:" in row)
+    wrong = re.sub(r"advance_max_share_percent: [0-9.]+", "advance_max_share_percent: viel", text)
+    assert _problems(wrong) == [
+        f"{line}: 'advance_max_share_percent' muss eine Prozentzahl zwischen 0 und 100 (z. B. 50) sein, gefunden: viel"
+    ]
+    payment = text.splitlines().index("payment:") + 1
+    gone = re.sub(r"\n *advance_max_share_percent: [0-9.]+", "", text)
+    assert _problems(gone) == [f"{payment}: In 'payment' fehlt der Pflichtschlüssel 'advance_max_share_percent'."]
+
+
+def test_a_budget_year_twice_is_reported_at_the_second() -> None:
+    text = QUARTIER.read_text("utf-8").replace("    - year: 2026\n", "    - year: 2025\n", 1)
+    line = text.splitlines().index("    - year: 2025", 90) + 1
+    assert _problems(text) == [f"{line}: Die Kennung '2025' kommt bei den Haushaltsjahren (years) doppelt vor."]
