@@ -9,6 +9,7 @@ from pydantic import Field
 from fondsengine.guidelines.model import DecisionForm, Financing, Issuance, Issuer, Signatory
 from fondsengine.guidelines.spec import Bool, Spec, Text, Texts, integer, line_at, one_of, values
 from fondsengine.guidelines.yamlreader import Collector
+from fondsengine.letters.registry import check_template
 from fondsengine.letters.template import placeholders_in
 from fondsengine.schema import Located
 
@@ -75,8 +76,6 @@ class IssuanceSpec(Spec):
                 "innerhalb welcher Frist und in welcher Form.",
             )
         if self.remedy is not None:
-            from fondsengine.letters.registry import check_template
-
             unknown = check_template(self.remedy, "objection")
             if unknown:
                 out.add(

@@ -36,6 +36,8 @@ from fondsengine.guidelines.spec import (
     values,
 )
 from fondsengine.guidelines.yamlreader import Collector
+from fondsengine.letters.fillable import unfillable_placeholders
+from fondsengine.letters.registry import GUIDELINE_TEXT_KINDS, check_template, placeholders_for
 from fondsengine.schema import Located
 
 FIELD_TYPES = ("text", "textarea", "number", "date", "choice", "bool")
@@ -188,8 +190,6 @@ def list_problems(out: Collector, data: Located, valid: dict[str, list[Any]]) ->
 
 def letter_text_kinds() -> tuple[str, ...]:
     """The letter kinds whose text a guideline may bring (the registry of letter kinds says which)."""
-    from fondsengine.letters.registry import GUIDELINE_TEXT_KINDS
-
     return GUIDELINE_TEXT_KINDS
 
 
@@ -224,8 +224,6 @@ def read_letters(spec: Spec | None, data: Located, out: Collector) -> dict[str, 
 
 def _check_placeholders(item: Located, out: Collector, kind: str, text: LetterText) -> None:
     """Report {placeholders} the letter of this kind does not know (they would print verbatim)."""
-    from fondsengine.letters.registry import check_template, placeholders_for
-
     for key, value in (("subject", text.subject), ("body", text.body), ("closing", text.closing)):
         if not value:
             continue
@@ -253,8 +251,6 @@ def _line_of_placeholder(data: Located, path: tuple[str, ...], name: str) -> int
 
 def check_fillable(out: Collector, data: Located, g: Guideline) -> None:
     """Report placeholders a letter kind can never fill for this guideline (it would be held)."""
-    from fondsengine.letters.fillable import unfillable_placeholders
-
     found = unfillable_placeholders(g)
     remedy_kinds: dict[str, list[str]] = {}
     for u in found:
