@@ -14,6 +14,7 @@ from fondsengine.engine import Actor, Engine, UnitOfWork
 from fondsengine.jobs.base import funds, mail, mail_once, members, once
 from fondsengine.model import AgendaItem, Application, Attendance, JobMark, JurySession, Refund
 from fondsengine.money import format_euro
+from fondsengine.notify.links import OFFICE_APPLICATION
 
 JURY_INVITATION_DAYS = 14
 PROOF_DUE_SOON_DAYS = 14
@@ -186,7 +187,7 @@ def _digest_sections(fonds: Engine, user_id: int, now: datetime) -> list[list[An
                 text += f" ({'fällig seit' if i.overdue else 'seit'} {i.day:%d.%m.%Y})"
             if i.note:
                 text += f" – {i.note}"
-            items.append([text, f"/verwaltung/antraege/{i.application_id}" if i.application_id else None])
+            items.append([text, OFFICE_APPLICATION.path_for(i.application_id) if i.application_id else None])
         sections.append([grp.label, items, grp.total])
     return sections
 

@@ -13,8 +13,9 @@ from typing import Any
 from fondsengine.i18n import gettext as _
 from fondsengine.i18n import mail_language
 from fondsengine.letters.registry import LETTER_KINDS, letter_kind
-from fondsengine.notify import messages
+from fondsengine.notify import links, messages
 from fondsengine.notify.compose import Block, Facts, Link, Para, compose, quoted
+from fondsengine.notify.links import WebPage
 from fondsengine.notify.messages_money import refund_overdue
 from fondsengine.notify.port import Attachment, Message
 from fondsengine.workflow.messages import workflow_text
@@ -31,8 +32,12 @@ class MailContext:
     state_label: str | None = None
     letter: Attachment | None = None
 
-    def url(self, path: str) -> str:
-        """An absolute link into the web app."""
+    def url(self, page: WebPage, id: int | None = None, *, anchor: str = "") -> str:
+        """An absolute link to a page of the web app (fondsengine/notify/links.py)."""
+        return page.url(self.base_url, id, anchor=anchor)
+
+    def link(self, path: str) -> str:
+        """An absolute link from a path written into a payload (the digest's items: `WebPage.path_for`)."""
         return self.base_url.rstrip("/") + path
 
 
@@ -59,7 +64,7 @@ def _day_or_none(payload: dict[str, Any], key: str) -> date | None:
 
 def _letter_mail(to: str, payload: dict[str, Any], ctx: MailContext, name: str | None) -> Message:
     kind, title = _s(payload, "kind"), _s(payload, "title")
-    status_url = ctx.url(f"/antraege/{ctx.application_id}")
+    status_url = ctx.url(links.APPLICATION, ctx.application_id)
     spec = letter_kind(kind) if kind in LETTER_KINDS else None
     if spec is not None and spec.mail_subject is None:  # a decision: the mail says approved or rejected
         return messages.decision(
@@ -89,7 +94,7 @@ def _status_mail(to: str, payload: dict[str, Any], ctx: MailContext, name: str |
             % {"title": quoted(title), "state": workflow_text(ctx.state_label) or "–"}
         ),
         *([Para(_("Begründung: %(reason)s") % {"reason": payload["reason"]})] if payload.get("reason") else []),
-        Link(_("Antrag ansehen"), ctx.url(f"/antraege/{ctx.application_id}")),
+        Link(_("Antrag ansehen"), ctx.url(links.APPLICATION, ctx.application_id)),
     ]
     return compose(to, _("Neuer Stand Ihres Antrags %(title)s") % {"title": quoted(title)}, name, blocks, ctx.office)
 
@@ -99,7 +104,7 @@ def _office_mail(to: str, payload: dict[str, Any], ctx: MailContext, name: str |
     blocks: list[Block] = [
         Para(f"der Antrag {quoted(title)} ({ref}) braucht Ihre Aufmerksamkeit."),
         Facts((("Stand", ctx.state_label or _s(payload, "state")),)),
-        Link("Antrag bearbeiten", ctx.url(f"/verwaltung/antraege/{ctx.application_id}")),
+        Link("Antrag bearbeiten", ctx.url(links.OFFICE_APPLICATION, ctx.application_id)),
     ]
     return compose(to, f"Zu bearbeiten: {quoted(title)} ({ref})", name, blocks, ctx.office)
 
@@ -109,13 +114,13 @@ def _message_mail(to: str, payload: dict[str, Any], ctx: MailContext, name: str 
     title, ref = _s(payload, "title"), _s(payload, "file_number", "ohne Aktenzeichen")
     if payload.get("from_office"):
         text = _("die Geschäftsführung hat Ihnen zu Ihrem Antrag %(title)s geschrieben.") % {"title": quoted(title)}
-        link = "/antraege/"
+        page = links.APPLICATION
     else:
-        text, link = f"zum Antrag {quoted(title)} ({ref}) ist eine Nachricht eingegangen.", "/verwaltung/antraege/"
+        text, page = f"zum Antrag {quoted(title)} ({ref}) ist eine Nachricht eingegangen.", links.OFFICE_APPLICATION
     blocks: list[Block] = [
         Para(text),
         Para(_("Aus Datenschutzgründen steht die Nachricht nicht in dieser E-Mail; Sie lesen sie beim Antrag.")),
-        Link(_("Nachricht lesen"), ctx.url(f"{link}{ctx.application_id}#nachrichten")),
+        Link(_("Nachricht lesen"), ctx.url(page, ctx.application_id, anchor="nachrichten")),
     ]
     return compose(to, _("Neue Nachricht zum Antrag %(title)s") % {"title": quoted(title)}, name, blocks, ctx.office)
 
@@ -127,7 +132,7 @@ def _erasure_requested(to: str, p: dict[str, Any], ctx: MailContext, name: str |
         Para("Die Anwendung zeigt, was nach den Aufbewahrungsregeln gelöscht werden darf und was bleiben muss. "
              "Bitte bearbeiten Sie den Antrag ohne unangemessene Verzögerung, spätestens innerhalb eines Monats "
              "(Art. 12 Abs. 3 DSGVO)."),
-        Link("Löschanträge öffnen", ctx.url("/verwaltung/loeschantraege")),
+        Link("Löschanträge öffnen", ctx.url(links.ERASURE_REQUESTS)),
     ]  # fmt: skip
     return compose(to, "Neuer Antrag auf Löschung (Art. 17 DSGVO)", name, blocks, ctx.office)
 
@@ -154,7 +159,7 @@ def _proof_mail(
     common: dict[str, Any] = {
         "name": name, "title": _s(p, "title"), "reference": _s(p, "reference"),
         "due_on": _day(p, "due_on"), "office": ctx.office,
-        "proof_url": ctx.url(f"/antraege/{ctx.application_id}"),
+        "proof_url": ctx.url(links.APPLICATION, ctx.application_id),
     }  # fmt: skip
     if topic == "proof_due_soon":
         return messages.proof_of_use_due_soon(to, days_left=int(p["days"]), **common)
@@ -167,7 +172,7 @@ def _jury_mail(
     topic: str, to: str, p: dict[str, Any], ctx: MailContext, name: str | None
 ) -> Message:
     starts_at = datetime.fromisoformat(_s(p, "starts_at"))
-    papers = ctx.url(f"/jury/sitzungen/{p.get('session_id')}")
+    papers = ctx.url(links.JURY_SESSION, int(p["session_id"]))
     if topic == "jury_invitation":
         agenda = [messages.AgendaItem(t, a, int(c), r) for t, a, c, r in p.get("agenda") or []]
         return messages.jury_invitation(
@@ -183,7 +188,7 @@ def _jury_mail(
 def _digest(to: str, p: dict[str, Any], ctx: MailContext, name: str | None) -> Message:
     sections = [
         messages.DigestSection(
-            section[0], tuple(messages.DigestItem(text, ctx.url(path) if path else None)
+            section[0], tuple(messages.DigestItem(text, ctx.link(path) if path else None)
                               for text, path in section[1]),
             int(section[2]) if len(section) > 2 else None,
         )
@@ -191,7 +196,7 @@ def _digest(to: str, p: dict[str, Any], ctx: MailContext, name: str | None) -> M
     ]  # fmt: skip
     return messages.daily_digest(
         to, name=name, day=_day(p, "day"), sections=sections,
-        dashboard_url=ctx.url("/verwaltung/"), office=ctx.office,
+        dashboard_url=ctx.url(links.OFFICE_START), office=ctx.office,
     )  # fmt: skip
 
 
@@ -220,7 +225,7 @@ def _build(topic: str, payload: dict[str, Any], to: str, name: str | None, ctx: 
         return messages.round_deadline_approaching(
             to, name=name, fund_name=ctx.fund_name, draft_title=_s(p, "title"),
             deadline=_day(p, "deadline"), office=ctx.office,
-            edit_url=ctx.url(f"/antraege/{ctx.application_id}/bearbeiten"),
+            edit_url=ctx.url(links.APPLICATION_EDIT, ctx.application_id),
         )  # fmt: skip
     if topic == "proof_escalation":
         return messages.proof_of_use_escalation(
@@ -228,19 +233,19 @@ def _build(topic: str, payload: dict[str, Any], to: str, name: str | None, ctx: 
             applicant_name=_s(p, "applicant_name"), applicant_email=_s(p, "applicant_email"),
             due_on=_day(p, "due_on"), days_overdue=int(p["days"]),
             granted_cents=int(p.get("granted_cents") or 0), office=ctx.office,
-            manage_url=ctx.url(f"/verwaltung/antraege/{ctx.application_id}"),
+            manage_url=ctx.url(links.OFFICE_APPLICATION, ctx.application_id),
         )  # fmt: skip
     if topic == "daily_digest":
         return _digest(to, p, ctx, name)
     if topic == "application_corrected":
         return messages.application_corrected(
             to, name=name, title=_s(p, "title"), reference=_s(p, "reference"), reason=_s(p, "reason"),
-            office=ctx.office, status_url=ctx.url(f"/antraege/{ctx.application_id}"),
+            office=ctx.office, status_url=ctx.url(links.APPLICATION, ctx.application_id),
         )  # fmt: skip
     if topic == "lapse_warning":
         return messages.approval_lapse_warning(
             to, name=name, title=_s(p, "title"), reference=_s(p, "reference"), lapse_on=_day(p, "due_on"),
-            rule=_s(p, "rule"), office=ctx.office, status_url=ctx.url(f"/antraege/{ctx.application_id}"),
+            rule=_s(p, "rule"), office=ctx.office, status_url=ctx.url(links.APPLICATION, ctx.application_id),
         )  # fmt: skip
     if topic == "refund_overdue":
         return refund_overdue(
@@ -248,7 +253,7 @@ def _build(topic: str, payload: dict[str, Any], to: str, name: str | None, ctx: 
             claimed_cents=int(p["claimed_cents"]), received_cents=int(p.get("received_cents") or 0),
             due_on=_day(p, "due_on"), account_holder=_s(p, "account_holder"), iban=_s(p, "iban"),
             interest_note=_s(p, "interest_note"), office=ctx.office,
-            status_url=ctx.url(f"/antraege/{ctx.application_id}"),
+            status_url=ctx.url(links.APPLICATION, ctx.application_id),
         )  # fmt: skip
     if topic == "application_message":
         return _message_mail(to, p, ctx, name)
