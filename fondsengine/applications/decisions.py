@@ -291,14 +291,6 @@ def unschedule(fonds: Engine, actor: Actor, application_id: int) -> None:
         uow.commit()
 
 
-JURY_TRIGGERS = {
-    "approve": "jury_approve",
-    "reject": "jury_reject",
-    "defer": "jury_defer",
-    "recommend": "jury_recommend",
-}
-
-
 # the outcome a jury may decide without a vote: the item goes back to the office (Vertagung)
 DEFER = "defer"
 VOTES_MISSING = (
@@ -332,7 +324,7 @@ def apply_jury_outcome(
     Approve, reject and recommend are refused without their vote record (`tally` with the yes, no
     and abstain counts: the votes of the jury's session, fondsengine.jury.closing, or the counts of
     the paper protocol, fondsengine.jury.paper); only a deferral may come without one."""
-    trigger = JURY_TRIGGERS.get(outcome)
+    trigger = workflow_of(uow, app).step_with(jury_outcome=outcome)  # the step declaring `jury_outcome`
     if trigger is None:
         raise InvalidInput(f"Unbekanntes Ergebnis „{outcome}“.")
     if outcome != DEFER and not has_vote_record(tally):
@@ -362,6 +354,15 @@ def apply_jury_outcome(
             now,
         )
         item.tally = tally
+
+
+def jury_outcome_of(fonds: Engine, actor: Actor, application_id: int, trigger: str) -> str | None:
+    """The jury's decision the step `trigger` records on this application (its `jury_outcome` in the
+    workflow: approve, reject, recommend, defer), None for a step that records none."""
+    with fonds.db.read() as s:
+        app, _ = authz.load_visible_application(s, actor, application_id, local_date(fonds.clock.now()))
+        workflow = fonds.catalog.workflow(s, app.workflow_version_id)
+    return next((t.jury_outcome for t in workflow.transitions if t.trigger == trigger and t.jury_outcome), None)
 
 
 def record_jury_deferral(fonds: Engine, actor: Actor, application_id: int, reason: str | None = None) -> None:

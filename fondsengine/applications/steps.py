@@ -142,7 +142,7 @@ def unschedule(c: StepCall) -> None:
     "(paper_record: Stimmen und unterschriebenes Protokoll), vertagt auch ohne."
 )
 def jury_decision(c: StepCall) -> None:
-    outcome = {step: word for word, step in decisions.JURY_TRIGGERS.items()}.get(c.trigger)
+    outcome = decisions.jury_outcome_of(c.fonds, c.actor, c.application_id, c.trigger)  # its `jury_outcome`
     if outcome is None:
         raise InvalidInput(STEP_GONE)
     if outcome == decisions.DEFER:  # a deferral decides nothing: no vote record needed
