@@ -441,6 +441,9 @@ SERVICES: dict[str, Use] = {
     "fondsengine.applications.decisions.unschedule": write(
         OFFICE, lambda aw, a, st: decisions.unschedule(aw.world.fonds, a, aw.app[st])
     ),
+    "fondsengine.applications.decisions.jury_outcome_of": read(
+        VISIBLE, lambda aw, a, st: decisions.jury_outcome_of(aw.world.fonds, a, aw.app[st], "jury_approve")
+    ),
     "fondsengine.applications.decisions.record_jury_deferral": write(
         {**OFFICE, "jury_on": ON_AGENDA},  # the workflow lets the jury record its own deferral
         lambda aw, a, st: decisions.record_jury_deferral(aw.world.fonds, a, aw.app[st], reason="Vertagt."),
