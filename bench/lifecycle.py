@@ -4,9 +4,12 @@ Run:  .venv/bin/python bench/lifecycle.py [--n 300] [--db sqlite|postgres|both] 
 
 For each database the script
 1. prepares a database (migrations, the Quartiersfonds guideline with a budget large enough
-   for N grants, one office manager, N applicants, one jury session) - not timed;
+   for N grants, one office manager, N applicants, the jury seated and one jury session opened
+   with all members present) - not timed;
 2. drives N applications through every step with the engine's service functions, one unit
-   of work per step, exactly as the web views and the CLI do (timed). Meanwhile it records
+   of work per step, exactly as the web views and the CLI do (timed); the jury's approval is
+   the office entering the paper protocol (counts and signed PDF, `close_item_on_paper`), since
+   a jury decision exists only with its vote record. Meanwhile it records
    every INSERT, UPDATE and DELETE the engine sends, grouped by committed transaction;
 3. prepares a second, identical database and replays those writes as plain SQL strings
    (`Connection.exec_driver_sql`, no ORM, no reads, no rule checks), one database
@@ -54,6 +57,8 @@ from fondsengine.db import make_engine, open_database  # noqa: E402
 from fondsengine.engine import Actor, Engine  # noqa: E402
 from fondsengine.errors import FondsError  # noqa: E402
 from fondsengine.funds.loading import load_funds  # noqa: E402
+from fondsengine.jury import paper as jury_paper  # noqa: E402
+from fondsengine.jury import sessions as jury_sessions  # noqa: E402
 from fondsengine.lifecycle.guards import GuardContext  # noqa: E402
 from fondsengine.migrate import upgrade  # noqa: E402
 from fondsengine.model import Application, AuditEvent, LedgerEntry, Receipt  # noqa: E402
@@ -62,12 +67,14 @@ from fondsengine.payments import service as payments  # noqa: E402
 from fondsengine.workflow.machine import machine_for  # noqa: E402
 from fondsengine.workflow.registry import GUARDS  # noqa: E402
 from tests.support.factories import QF, quartiersfonds_input  # noqa: E402
+from tests.support.jury import paper_protocol, seat_jury  # noqa: E402
 
 STEPS_PER_APPLICATION = 13  # units of work (transactions) per application, see drive()
 WORKFLOW_OPS = int(os.environ.get("BENCH_WORKFLOW_OPS", "100000"))
 REQUESTED = 120_000
 ADVANCE = 80_000
 RECEIPTS = (60_000, 40_000)  # both accepted -> due 1.000 €, final payment 200 €
+PROTOCOL = paper_protocol()  # the signed protocol of the jury's session (one PDF for all items)
 
 
 @dataclass
@@ -78,6 +85,7 @@ class Setup:
     office: Actor
     applicants: list[Actor]
     session_id: int
+    yes_votes: int  # a majority of the jury present in the session
 
 
 @dataclass
@@ -144,10 +152,11 @@ def prepare(url: str, workdir: Path, n: int) -> Setup:
         for i in range(n)
     ]
     office = Actor(office_id)
-    session_id = decisions.create_session(
-        fonds, office, QF, datetime(2027, 3, 10, 17, 0, tzinfo=UTC), "Rathaus, Raum 101"
-    )
-    return Setup(fonds, office, applicants, session_id)
+    session_at = datetime(2027, 3, 10, 17, 0, tzinfo=UTC)
+    session_id = decisions.create_session(fonds, office, QF, session_at, "Rathaus, Raum 101")
+    jury = seat_jury(fonds, QF, session_at.date())
+    jury_sessions.open_session(fonds, office, session_id, jury, jury[0])
+    return Setup(fonds, office, applicants, session_id, len(jury) // 2 + 1)
 
 
 @dataclass
@@ -203,8 +212,13 @@ def drive(setup: Setup, i: int, mark: Callable[[str], None] = lambda _step: None
     decisions.complete_review(fonds, office, app_id)
     mark("schedule")
     decisions.schedule(fonds, office, app_id, setup.session_id)
-    mark("record_jury_outcome")
-    decisions.record_jury_outcome(fonds, office, app_id, "approve")
+    mark("(bench reads)")
+    item_id = jury_paper.open_item_of(fonds, app_id)
+    assert item_id is not None
+    mark("close_item_on_paper")
+    jury_paper.close_item_on_paper(
+        fonds, office, item_id, yes=setup.yes_votes, no=0, abstain=0, protocol=PROTOCOL, expected="accepted"
+    )
     mark("set_bank_account")
     payments.set_bank_account(fonds, office, app_id, iban="DE89 3704 0044 0532 0130 00", account_holder="Anna")
     mark("record_payment")

@@ -291,12 +291,21 @@ def unschedule(fonds: Engine, actor: Actor, application_id: int) -> None:
         uow.commit()
 
 
-JURY_TRIGGERS = {
-    "approve": "jury_approve",
-    "reject": "jury_reject",
-    "defer": "jury_defer",
-    "recommend": "jury_recommend",
-}
+# the outcome a jury may decide without a vote: the item goes back to the office (Vertagung)
+DEFER = "defer"
+VOTES_MISSING = (
+    "Ein Beschluss der Jury (bewilligt, abgelehnt oder empfohlen) gilt nur mit dem Abstimmungsergebnis "
+    "der Sitzung: Bitte lassen Sie die Jury in ihrer Sitzung abstimmen oder tragen Sie die Stimmen aus dem "
+    "Protokoll auf Papier ein (Ja, Nein, Enthaltung und das unterschriebene Protokoll)."
+)
+VOTE_COUNTS = ("yes", "no", "abstain")
+
+
+def has_vote_record(tally: dict[str, object] | None) -> bool:
+    """Whether a tally is a vote record: the yes, no and abstain counts of the item (whole numbers)."""
+    return tally is not None and all(
+        isinstance(tally.get(k), int) and not isinstance(tally.get(k), bool) for k in VOTE_COUNTS
+    )
 
 
 def apply_jury_outcome(
@@ -310,10 +319,16 @@ def apply_jury_outcome(
     conditions: Sequence[str] = (),
     tally: dict[str, object] | None = None,
 ) -> None:
-    """Apply a jury result to an application inside the caller's unit of work (closes the agenda item)."""
-    trigger = JURY_TRIGGERS.get(outcome)
+    """Apply a jury result to an application inside the caller's unit of work (closes the agenda item).
+
+    Approve, reject and recommend are refused without their vote record (`tally` with the yes, no
+    and abstain counts: the votes of the jury's session, fondsengine.jury.closing, or the counts of
+    the paper protocol, fondsengine.jury.paper); only a deferral may come without one."""
+    trigger = workflow_of(uow, app).step_with(jury_outcome=outcome)  # the step declaring `jury_outcome`
     if trigger is None:
         raise InvalidInput(f"Unbekanntes Ergebnis „{outcome}“.")
+    if outcome != DEFER and not has_vote_record(tally):
+        raise InvalidInput(VOTES_MISSING, field="yes")
     now = uow.fonds.clock.now()
     amount = None
     if outcome in ("approve", "recommend"):
@@ -341,28 +356,23 @@ def apply_jury_outcome(
         item.tally = tally
 
 
-def record_jury_outcome(
-    fonds: Engine,
-    actor: Actor,
-    application_id: int,
-    outcome: str,
-    *,
-    amount_cents: int | None = None,
-    reason: str | None = None,
-    conditions: Sequence[str] = (),
-) -> None:
-    """Record the jury's decision (approve, reject, defer; recommend for two-step funds)."""
+def jury_outcome_of(fonds: Engine, actor: Actor, application_id: int, trigger: str) -> str | None:
+    """The jury's decision the step `trigger` records on this application (its `jury_outcome` in the
+    workflow: approve, reject, recommend, defer), None for a step that records none."""
+    with fonds.db.read() as s:
+        app, _ = authz.load_visible_application(s, actor, application_id, local_date(fonds.clock.now()))
+        workflow = fonds.catalog.workflow(s, app.workflow_version_id)
+    return next((t.jury_outcome for t in workflow.transitions if t.trigger == trigger and t.jury_outcome), None)
+
+
+def record_jury_deferral(fonds: Engine, actor: Actor, application_id: int, reason: str | None = None) -> None:
+    """The jury defers (Vertagung): the application goes back to the office, its agenda item is closed.
+
+    A deferral decides nothing about the application, so it needs no vote record; approving,
+    rejecting and recommending go through the session's votes or the paper protocol."""
     with fonds.unit_of_work() as uow:
         app = _load(uow, actor, application_id)
-        apply_jury_outcome(
-            uow,
-            actor,
-            app,
-            outcome,
-            amount_cents=amount_cents,
-            reason=reason,
-            conditions=conditions,
-        )
+        apply_jury_outcome(uow, actor, app, DEFER, reason=reason)
         uow.commit()
 
 

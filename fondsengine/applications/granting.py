@@ -22,8 +22,9 @@ from fondsengine.jury.minutes import Minutes, _minutes
 from fondsengine.lifecycle import authz
 from fondsengine.model import AgendaItem, Application, Fund, JurySession, Membership
 
-GRANT_TRIGGER = "city_grant"  # the granting body's step after a recommendation (workflows/zweistufig.yaml)
-EXTERNAL_TRIGGER = "external_approve"  # an outside body's step above the jury's limit
+# the meanings of the granting body's steps (`granting:` of a transition, workflow.loader.GRANTINGS)
+AFTER_RECOMMENDATION = "after_recommendation"  # its grant after the jury's recommendation
+ABOVE_JURY = "above_jury"  # an outside body's grant above the jury's limit
 ROLE = "city_approver"
 
 
@@ -55,25 +56,39 @@ class GrantingView:
     authority_file_number: str  # default from the guideline's scheme
     granting_body: str
     waiting: bool  # the application is still waiting for the granting body
-    step: str | None = None  # city_grant (after a recommendation) or external_approve (above the jury)
+    step: str | None = None  # the trigger of the step it waits for (after a recommendation, or above the jury)
     above_jury: bool = False  # the step decides above the jury's limit (no recommendation before it)
     amount_label: str | None = None  # the step's label of the amount (its `amount_label` in the workflow)
 
 
-def _sources(fonds: Engine, s: Session, workflow_version_id: int, trigger: str) -> set[str]:
-    wf = fonds.catalog.workflow(s, workflow_version_id)
-    return {src for t in wf.transitions if t.trigger == trigger for src in t.sources}
+def _waits_for(fonds: Engine, s: Session, app: Application, granting: str) -> str | None:
+    """The trigger of the workflow's step with this `granting` meaning, if the application is in one
+    of its source states."""
+    wf = fonds.catalog.workflow(s, app.workflow_version_id)
+    trigger = wf.step_with(granting=granting)
+    sources = {src for t in wf.transitions if trigger is not None and t.trigger == trigger for src in t.sources}
+    return trigger if app.state in sources else None
+
+
+def waiting_step(fonds: Engine, s: Session, app: Application) -> tuple[str, str] | None:
+    """(trigger, meaning) of the granting body's step this application waits for: its grant after the
+    jury's recommendation (`granting: after_recommendation`), an outside body's grant above the jury's
+    limit (`granting: above_jury`, when the guideline's tier says so), or None."""
+    trigger = _waits_for(fonds, s, app, AFTER_RECOMMENDATION)
+    if trigger is not None:
+        return trigger, AFTER_RECOMMENDATION
+    trigger = _waits_for(fonds, s, app, ABOVE_JURY)
+    if trigger is not None:
+        g = fonds.catalog.guideline(s, app.guideline_version_id)
+        if g.decision.tier_for(app.requested_cents).decided_by is DecidedBy.EXTERNAL:
+            return trigger, ABOVE_JURY
+    return None
 
 
 def step_for(fonds: Engine, s: Session, app: Application) -> str | None:
-    """The granting body's step this application waits for: city_grant, external_approve or none."""
-    if app.state in _sources(fonds, s, app.workflow_version_id, GRANT_TRIGGER):
-        return GRANT_TRIGGER
-    if app.state in _sources(fonds, s, app.workflow_version_id, EXTERNAL_TRIGGER):
-        g = fonds.catalog.guideline(s, app.guideline_version_id)
-        if g.decision.tier_for(app.requested_cents).decided_by is DecidedBy.EXTERNAL:
-            return EXTERNAL_TRIGGER
-    return None
+    """The trigger of the granting body's step this application waits for, or None."""
+    waiting = waiting_step(fonds, s, app)
+    return waiting[0] if waiting is not None else None
 
 
 def _row(s: Session, app: Application) -> GrantingRow:
@@ -139,7 +154,8 @@ def granting_view(fonds: Engine, actor: Actor, application_id: int) -> GrantingV
             minutes = _minutes(fonds, s, js) if js is not None else None
         labels = {c.id: c.label for c in g.costs.categories}
         number = g.issuance.authority_file_number(app.file_number or "") if g.issuance else ""
-        step = step_for(fonds, s, app)
+        waiting = waiting_step(fonds, s, app)
+        step = waiting[0] if waiting is not None else None
         return GrantingView(
             row=_row(s, app),
             description=app.description,
@@ -153,7 +169,7 @@ def granting_view(fonds: Engine, actor: Actor, application_id: int) -> GrantingV
             granting_body=_body(g, app.requested_cents),
             waiting=step is not None,
             step=step,
-            above_jury=step == EXTERNAL_TRIGGER,
+            above_jury=waiting is not None and waiting[1] == ABOVE_JURY,
             amount_label=next(
                 (
                     t.amount_label

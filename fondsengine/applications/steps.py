@@ -138,24 +138,19 @@ def unschedule(c: StepCall) -> None:
 
 
 @USE_CASES.register(
-    "Beschluss der Jury eintragen: mit dem Protokoll auf Papier, wenn der Schritt danach fragt (paper_record)."
+    "Beschluss der Jury eintragen: bewilligt, abgelehnt oder empfohlen nur mit dem Protokoll auf Papier "
+    "(paper_record: Stimmen und unterschriebenes Protokoll), vertagt auch ohne."
 )
 def jury_decision(c: StepCall) -> None:
-    outcome = {step: word for word, step in decisions.JURY_TRIGGERS.items()}.get(c.trigger)
+    outcome = decisions.jury_outcome_of(c.fonds, c.actor, c.application_id, c.trigger)  # its `jury_outcome`
     if outcome is None:
         raise InvalidInput(STEP_GONE)
-    paper = c.given.paper
-    if paper is None:
-        decisions.record_jury_outcome(
-            c.fonds,
-            c.actor,
-            c.application_id,
-            outcome,
-            amount_cents=c.given.amount_cents,
-            reason=c.reason or None,
-            conditions=c.given.conditions,
-        )
+    if outcome == decisions.DEFER:  # a deferral decides nothing: no vote record needed
+        decisions.record_jury_deferral(c.fonds, c.actor, c.application_id, reason=c.reason or None)
         return
+    paper = c.given.paper
+    if paper is None:  # the jury's own votes close the item in its session (fondsengine.jury.closing)
+        raise InvalidInput(decisions.VOTES_MISSING, field="yes")
     item_id = jury_paper.open_item_of(c.fonds, c.application_id)
     if item_id is None:
         raise InvalidInput("Der Antrag steht auf keiner offenen Tagesordnung der Jury.")

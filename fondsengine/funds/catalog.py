@@ -13,7 +13,7 @@ from fondsengine.errors import NotFound
 from fondsengine.guidelines.loader import load_guideline_text
 from fondsengine.guidelines.model import Guideline
 from fondsengine.model import Fund, GuidelineVersion, WorkflowVersion
-from fondsengine.workflow.loader import load_workflow_text, with_declarations_of
+from fondsengine.workflow.loader import declares_all, load_workflow_text, with_declarations_of
 from fondsengine.workflow.machine import WorkflowMachine, machine_for
 from fondsengine.workflow.model import Workflow
 
@@ -62,16 +62,19 @@ class Catalog:
         if row is None:
             raise NotFound(f"Workflowversion {version_id} gibt es nicht.")
         parsed = load_workflow_text(row.content, source=row.source, workflow_id=row.workflow_id)
-        if not any(t.use_case for t in parsed.transitions):  # stored before the steps declared their use case:
+        if not declares_all(parsed):  # stored before the steps declared their use case or meaning:
             # the declarations of the latest other stored version (loader.with_declarations_of)
+            # as written in its file (a workflow without jury or granting steps declares no meaning,
+            # so the latest may lack them too: taking them through self.workflow would go in circles)
             newer = session.scalar(
-                select(WorkflowVersion.id)
+                select(WorkflowVersion)
                 .where(WorkflowVersion.workflow_id == row.workflow_id, WorkflowVersion.id != version_id)
                 .order_by(WorkflowVersion.id.desc())
                 .limit(1)
             )
             if newer is not None:
-                parsed = with_declarations_of(parsed, self.workflow(session, newer))
+                latest = load_workflow_text(newer.content, source=newer.source, workflow_id=newer.workflow_id)
+                parsed = with_declarations_of(parsed, latest)
         with self._lock:
             self._workflows[version_id] = parsed
         return parsed

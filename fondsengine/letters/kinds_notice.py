@@ -176,8 +176,10 @@ class PaymentSnapshot(LetterSnapshot):
 
 
 def _payment(s: PaymentSnapshot, _g: Guideline, on: date) -> PaymentData:
-    # stored payment letters of earlier versions carry no payment_label, only their trigger
-    final = s.trigger == "record_final_payment"
+    # the final payment is the one after the proof of use settled the grant (settled_cents is set
+    # from then on; an advance before it has none): so a stored payment letter of an earlier version,
+    # which carries no payment_label, is still named, without the code naming the workflow's step
+    final = bool(s.settled_cents)
     return PaymentData(
         amount_cents=s.amount_cents,
         paid_on=on,

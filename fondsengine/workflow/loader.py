@@ -81,6 +81,20 @@ APPLICANT_PAGES: dict[str, str] = {
     "proof": "die Seite des Verwendungsnachweises (Sachbericht, Belege, Fotos)",
 }
 
+# What a step means for the engine's code, which asks the workflow for the step with a meaning
+# instead of naming it (Workflow.step_with); each meaning belongs to at most one trigger of a file.
+JURY_OUTCOMES: dict[str, str] = {
+    "approve": "die Jury bewilligt (nur mit dem Abstimmungsergebnis)",
+    "reject": "die Jury lehnt ab (nur mit dem Abstimmungsergebnis)",
+    "recommend": "die Jury empfiehlt zur Förderung, die Stadt bewilligt (nur mit dem Abstimmungsergebnis)",
+    "defer": "die Jury vertagt (auch ohne Abstimmung)",
+}
+GRANTINGS: dict[str, str] = {
+    "after_recommendation": "die bewilligende Stelle bewilligt nach der Empfehlung der Jury",
+    "above_jury": "eine Stelle außerhalb bewilligt über der Grenze der Jury (ohne Empfehlung)",
+}
+MEANINGS = ("jury_outcome", "granting")
+
 STYLES: dict[str, str] = {
     "default": "normaler Schritt",
     "danger": "beendet oder lehnt etwas ab (roter Knopf)",
@@ -172,6 +186,10 @@ _Style = Annotated[Text, _one_of(STYLES, "Unbekannter Stil", listed=list(STYLES)
 _ApplicantPage = Annotated[
     Text, _one_of(APPLICANT_PAGES, "Unbekannte Seite (applicant_page)", listed=list(APPLICANT_PAGES))
 ]
+_JuryOutcome = Annotated[
+    Text, _one_of(JURY_OUTCOMES, "Unbekanntes Ergebnis der Jury (jury_outcome)", listed=list(JURY_OUTCOMES))
+]
+_Granting = Annotated[Text, _one_of(GRANTINGS, "Unbekannte Bewilligung (granting)", listed=list(GRANTINGS))]
 _UNIQUE = BeforeValidator(_unique)
 _LISTED = BeforeValidator(_listed)
 _WaitingFor = Annotated[
@@ -264,6 +282,8 @@ class TransitionSpec(_Spec):
     style: _Style = "default"
     use_case: Annotated[_UseCase | None, BeforeValidator(_given)] = None
     applicant_page: Annotated[_ApplicantPage | None, BeforeValidator(_given)] = None
+    jury_outcome: Annotated[_JuryOutcome | None, BeforeValidator(_given)] = None
+    granting: Annotated[_Granting | None, BeforeValidator(_given)] = None
     # the step's words for its form's fields (FIELD_TEXTS); None: the field's general label
     reason_label: OptionalText = None
     reason_hint: OptionalText = None
@@ -395,6 +415,19 @@ def _check_references(out: Collector, state_ids: list[str], transitions: list[tu
                     f"Zustand '{name}' ist nicht definiert{did_you_mean(name, state_ids)}",
                 )
                 ok = False
+    meant: dict[tuple[str, str], tuple[str, int]] = {}
+    for transition, data in transitions:
+        for meaning in MEANINGS:
+            value = getattr(transition, meaning)
+            if value is None:
+                continue
+            first = meant.setdefault((meaning, value), (transition.trigger, data.line((meaning,))))
+            if first[0] != transition.trigger:
+                out.add(
+                    data.line((meaning,)),
+                    f"'{meaning}: {value}' hat schon der Schritt '{first[0]}' (Zeile {first[1]}); "
+                    "eine Bedeutung gehört zu genau einem Schritt",
+                )
     seen: dict[tuple[str, str, tuple[str, ...]], int] = {}
     for transition, data in transitions:
         for i, source in enumerate(transition.sources):
@@ -477,11 +510,21 @@ def load_workflow_text(text: str, *, source: str, workflow_id: str) -> Workflow:
 PAGE_DECLARATIONS = ("use_case", "applicant_page", *FIELD_TEXTS)
 
 
+def declares_all(workflow: Workflow) -> bool:
+    """Whether a version declares its steps' use cases and their meanings (MEANINGS) itself."""
+    return any(t.use_case for t in workflow.transitions) and any(
+        getattr(t, key) for t in workflow.transitions for key in MEANINGS
+    )
+
+
 def with_declarations_of(old: Workflow, newer: Workflow) -> Workflow:
     """A version stored before its steps declared their use case (and their page's words) takes these
     declarations from another (the latest) version of the same workflow, step by step (by trigger), so the
-    applications still on it can be worked on; a version that declares them stays as it is."""
-    if any(t.use_case for t in old.transitions):
+    applications still on it can be worked on; likewise a version stored before its steps declared their
+    meanings (jury_outcome, granting) takes those. What a version declares itself stays as it is."""
+    pages = not any(t.use_case for t in old.transitions)
+    meanings = not any(getattr(t, key) for t in old.transitions for key in MEANINGS)
+    if not (pages or meanings):
         return old
     newest = {t.trigger: t for t in newer.transitions}
 
@@ -489,8 +532,11 @@ def with_declarations_of(old: Workflow, newer: Workflow) -> Workflow:
         n = newest.get(t.trigger)
         if n is None:
             return t
-        asks = t.asks + tuple(a for a in ("paper_record",) if a in n.asks and a not in t.asks)
-        return replace(t, asks=asks, **{key: getattr(n, key) for key in PAGE_DECLARATIONS})
+        taken: dict[str, Any] = {key: getattr(n, key) for key in MEANINGS} if meanings else {}
+        if pages:
+            taken |= {key: getattr(n, key) for key in PAGE_DECLARATIONS}
+            taken["asks"] = t.asks + tuple(a for a in ("paper_record",) if a in n.asks and a not in t.asks)
+        return replace(t, **taken)
 
     return replace(old, transitions=tuple(filled(t) for t in old.transitions))
 

@@ -44,6 +44,9 @@ class Transition:
     amount_label: str | None
     amount_hint: str | None
     date_label: str | None
+    # what the step means for the engine's code (loader.JURY_OUTCOMES, loader.GRANTINGS); None: nothing
+    jury_outcome: str | None = None  # approve | reject | recommend | defer: the jury's decision it records
+    granting: str | None = None  # after_recommendation | above_jury: the granting body's grant
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,19 @@ class Workflow:
     def triggers(self) -> frozenset[str]:
         """All trigger names."""
         return frozenset(t.trigger for t in self.transitions)
+
+    def step_with(self, *, jury_outcome: str | None = None, granting: str | None = None) -> str | None:
+        """The trigger of the step declaring this meaning (`jury_outcome: approve`, `granting:
+        after_recommendation` ...); None when the workflow has no such step."""
+        return next(
+            (
+                t.trigger
+                for t in self.transitions
+                if (jury_outcome is not None and t.jury_outcome == jury_outcome)
+                or (granting is not None and t.granting == granting)
+            ),
+            None,
+        )
 
     def state_ids(
         self,

@@ -32,6 +32,7 @@ from fondsengine.payments import service as payments
 from fondsengine.payments.proofs import ReceiptInput
 from fondsengine.payments.service import lapse_notice, payments_of
 from tests.support.factories import CF, QF, person, quartiersfonds_input, with_bank_account
+from tests.support.jury import decide_on_paper
 
 
 @contextmanager
@@ -62,7 +63,7 @@ def _approved(fonds: Engine) -> tuple[int, Actor, Actor]:
     decisions.complete_review(fonds, office, app_id)
     session = decisions.create_session(fonds, office, QF, datetime(2026, 12, 2, 17, tzinfo=UTC), "Rathaus")
     decisions.schedule(fonds, office, app_id, session)
-    decisions.record_jury_outcome(fonds, office, app_id, "approve")
+    decide_on_paper(fonds, office, app_id, "approve")
     with_bank_account(fonds, office, app_id)
     add_note(fonds, office, app_id, "Telefonisch nachgefragt.")
     send_message(fonds, anna, app_id, "Wann kommt das Geld?")

@@ -16,6 +16,7 @@ from fondsengine.funds.loading import load_funds
 from fondsengine.lifecycle import effects
 from fondsengine.model import Application, AuditEvent, LedgerEntry, Letter, OutboxMessage
 from tests.support.factories import CF, QF, cityfonds_input, person, quartiersfonds_input
+from tests.support.jury import decide_on_paper, open_item_with_jury
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,6 +42,7 @@ def test_an_exception_thrown_mid_transition_leaves_state_ledger_audit_and_outbox
     decisions.complete_review(fonds, office, app_id)
     session_id = decisions.create_session(fonds, office, QF, fonds.clock.now(), "Rathaus")
     decisions.schedule(fonds, office, app_id, session_id)
+    open_item_with_jury(fonds, office, app_id)  # the jury seated, the session opened: only the decision follows
     before = counts(fonds)
 
     def explode(_: effects.EffectContext) -> None:
@@ -49,14 +51,14 @@ def test_an_exception_thrown_mid_transition_leaves_state_ledger_audit_and_outbox
     # commit_budget has already booked when the letter effect fails
     monkeypatch.setitem(effects.EFFECTS.functions, "letter_approval", explode)
     with pytest.raises(RuntimeError, match="printer on fire"):
-        decisions.record_jury_outcome(fonds, office, app_id, "approve")
+        decide_on_paper(fonds, office, app_id, "approve")
     assert counts(fonds) == before
     with fonds.db.read() as s:
         app = s.get(Application, app_id)
         assert app is not None
         assert (app.state, app.approved_cents) == ("on_agenda", None)
     monkeypatch.undo()
-    decisions.record_jury_outcome(fonds, office, app_id, "approve")
+    decide_on_paper(fonds, office, app_id, "approve")
     assert counts(fonds)[0] == before[0] + 1
 
 

@@ -1,7 +1,8 @@
 """No overspend under concurrency: 20 jury approvals race for a budget that fits only some.
 
-Each thread runs the real use case `decisions.record_jury_outcome` in its own unit of work
-(its own session and connection); a barrier lets them start together. The budget year is
+Each thread runs the real use case, the office entering the jury's decision from the paper
+protocol (`jury_paper.close_item_on_paper`, the session opened with the jury before the race), in
+its own unit of work (its own session and connection); a barrier lets them start together. The budget year is
 serialised by `ledger.lock_year` (a guarded UPDATE: a row lock on PostgreSQL, the write
 lock taken at BEGIN IMMEDIATE on SQLite), so exactly the approvals that fit go through.
 """
@@ -23,6 +24,7 @@ from fondsengine.engine import Actor, Engine
 from fondsengine.errors import GuardFailed
 from fondsengine.model import AgendaItem, Application, AuditEvent, LedgerEntry, Letter
 from tests.support.factories import QF, person, quartiersfonds_input
+from tests.support.jury import decide_on_paper, open_item_with_jury
 
 RACERS = 20
 YEAR = 2027
@@ -37,9 +39,7 @@ class Outcome:
 
 def _applicant(fonds: Engine, n: int) -> Actor:
     """A separate applicant per application, so the per-applicant cap never interferes."""
-    uid = create_user(
-        fonds, name=f"Antragstellerin {n}", email=f"person{n}@example.org", confirmed=True
-    )
+    uid = create_user(fonds, name=f"Antragstellerin {n}", email=f"person{n}@example.org", confirmed=True)
     return Actor(uid)
 
 
@@ -72,7 +72,7 @@ def _race(fonds: Engine, office: Actor, app_ids: list[int]) -> list[Outcome]:
         error: BaseException | None = None
         barrier.wait()
         try:
-            decisions.record_jury_outcome(fonds, office, app_id, "approve")
+            decide_on_paper(fonds, office, app_id, "approve")
         except Exception as exc:  # every failure is inspected below
             error = exc
         with lock:
@@ -105,8 +105,9 @@ def test_concurrent_jury_approvals_never_overspend_and_approve_exactly_what_fits
     )
     for n in range(before):
         earlier = _on_agenda(fonds, office, session_id, 100 + n, before_amount)
-        decisions.record_jury_outcome(fonds, office, earlier, "approve")
+        decide_on_paper(fonds, office, earlier, "approve")
     app_ids = [_on_agenda(fonds, office, session_id, n, amount) for n in range(RACERS)]
+    open_item_with_jury(fonds, office, app_ids[0])  # the jury seated and the session opened before the race
     with fonds.db.read() as s:
         free_before = ledger.balance(s, QF, YEAR).free
     assert free_before == BUDGET - before * before_amount
@@ -124,15 +125,9 @@ def test_concurrent_jury_approvals_never_overspend_and_approve_exactly_what_fits
 
     with fonds.db.read() as s:
         bal = ledger.balance(s, QF, YEAR)
-        states = dict(
-            s.execute(
-                select(Application.id, Application.state).where(Application.id.in_(app_ids))
-            ).all()
-        )
+        states = dict(s.execute(select(Application.id, Application.state).where(Application.id.in_(app_ids))).all())
         booked = sorted(
-            s.scalars(
-                select(LedgerEntry.application_id).where(LedgerEntry.application_id.in_(app_ids))
-            ).all()
+            s.scalars(select(LedgerEntry.application_id).where(LedgerEntry.application_id.in_(app_ids))).all()
         )
         approve_events = sorted(
             s.scalars(
@@ -143,9 +138,7 @@ def test_concurrent_jury_approvals_never_overspend_and_approve_exactly_what_fits
         )
         letters = sorted(
             s.scalars(
-                select(Letter.application_id).where(
-                    Letter.application_id.in_(app_ids), Letter.kind == "approval"
-                )
+                select(Letter.application_id).where(Letter.application_id.in_(app_ids), Letter.kind == "approval")
             ).all()
         )
         open_items = sorted(

@@ -22,6 +22,7 @@ from fondsengine.model import Application, Letter
 from fondsengine.payments import proofs
 from fondsengine.payments import service as payments
 from tests.support.factories import CF, QF, cityfonds_input, person, quartiersfonds_input, with_bank_account
+from tests.support.jury import decide_in_session, decide_on_paper
 
 CITY_ISSUER = "Stadt Witten – Der Bürgermeister, Amt für Stadtentwicklung"
 QF_ISSUER = "Innenstadt-Büro mitten@witten (Quartiersmanagement) im Auftrag der Stadt Witten"
@@ -102,7 +103,7 @@ def test_the_citys_bescheid_names_issuer_signatory_file_numbers_addressee_and_ev
     app_id = on_agenda(
         fonds, cast, CF, legal_form="eingetragener Verein (e. V.)", representative="Vorstand Bernd Händler"
     )
-    decisions.record_jury_outcome(fonds, cast["juror"], app_id, "recommend", conditions=["Jury-Hinweis"])
+    decide_in_session(fonds, cast["juror"], app_id, "recommend", conditions=["Jury-Hinweis"])
     decisions.record_city_grant(
         fonds,
         cast["city"],
@@ -184,7 +185,7 @@ def test_the_quartiersfonds_grant_agreement_rejection_lapse_and_notices(fonds: E
     assert ADDRESSEE in rejection
 
     approved = on_agenda(fonds, cast, QF, title="Repair-Café")
-    decisions.record_jury_outcome(fonds, cast["office"], approved, "approve")
+    decide_on_paper(fonds, cast["office"], approved, "approve")
     approval = letters(fonds, approved)["approval"]
     assert "Festbetragsfinanzierung: Die Zuwendung wird als fester Betrag von" in approval
     assert "Vor Projektbeginn können Sie einen Abschlag von bis zu 80 % der Zuwendung" in approval
@@ -217,7 +218,7 @@ def test_changes_and_payment_notices_name_issuer_and_file_numbers(fonds: Engine,
     assert "Einwände und Rechtsweg" not in changes  # a request, not a decision
 
     paid = on_agenda(fonds, cast, QF, title="Lesecafé")
-    decisions.record_jury_outcome(fonds, cast["office"], paid, "approve")
+    decide_on_paper(fonds, cast["office"], paid, "approve")
     with_bank_account(fonds, cast["office"], paid)  # no payment without a valid IBAN (issue 13)
     payments.record_payment(fonds, cast["office"], paid, amount_cents=10_000, kind="advance")
     texts = letters(fonds, paid)
@@ -242,7 +243,7 @@ def test_receipt_proof_result_and_refund_letters_name_issuer_numbers_addressee_a
     from fondsengine.payments.proofs import ReceiptInput
 
     app_id = on_agenda(fonds, cast, QF, title="Repair-Café")
-    decisions.record_jury_outcome(fonds, cast["office"], app_id, "approve")
+    decide_on_paper(fonds, cast["office"], app_id, "approve")
     with_bank_account(fonds, cast["office"], app_id)
     payments.record_payment(fonds, cast["office"], app_id, amount_cents=96_000, kind="advance")
     with fonds.db.read() as s:

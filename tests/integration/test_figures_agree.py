@@ -40,6 +40,7 @@ from fondsengine.reports import figures
 from fondsengine.reports.data import annual_report_data, rollup_data
 from fondsengine.reports.monitoring import monitoring_figures, monitoring_rows
 from tests.support.factories import CF, QF, person, quartiersfonds_input, with_bank_account
+from tests.support.jury import decide_on_paper
 from webapp import create_app
 
 PASSWORD = "geheim-genug-123"
@@ -304,7 +305,7 @@ class History:
         amount = requested if rnd.random() < 0.6 else rnd.randrange(10_000, requested, 500)
         if not self._try(
             "approve",
-            lambda: decisions.record_jury_outcome(
+            lambda: decide_on_paper(
                 f, office, app_id, "approve", amount_cents=amount, reason="Teilbetrag" if amount < requested else None
             ),
         ):

@@ -23,6 +23,7 @@ from fondsengine.payments import service as payments
 from fondsengine.payments.proofs import ReceiptInput
 from tests.support.factories import person, quartiersfonds_input, with_bank_account
 from tests.support.journey import Journey
+from tests.support.jury import decide_on_paper
 
 ROOT = Path(__file__).resolve().parents[2]
 AF, EF, SF = "berlin-aktionsfonds", "nrw-engagementfonds", "berlin-quartiersfonds-stufen"
@@ -112,7 +113,7 @@ def test_the_action_fund_refuses_an_approval_after_the_project_has_started(
     assert isinstance(fonds.clock, FixedClock)
     fonds.clock.advance(days=21)  # 16.12.2026: the project began on the 15th
     with pytest.raises(InvalidInput) as refused:
-        decisions.record_jury_outcome(fonds, cast["office"], app_id, "approve")
+        decide_on_paper(fonds, cast["office"], app_id, "approve")
     assert refused.value.clause == "Nr. 6 Abs. 2"
     assert "vor der Bewilligung" in str(refused.value)
     assert state(fonds, app_id) == "on_agenda"
@@ -152,9 +153,7 @@ def test_the_engagement_fund_counts_volunteer_work_up_to_200_euro_and_the_office
     assert state(fonds, app_id) == "documented"
 
 
-def test_the_engagement_fund_refuses_more_than_the_volunteer_caps_allow(
-    fonds: Engine, cast: dict[str, Actor]
-) -> None:
+def test_the_engagement_fund_refuses_more_than_the_volunteer_caps_allow(fonds: Engine, cast: dict[str, Actor]) -> None:
     from fondsengine.applications import service as apps
     from fondsengine.errors import GuardFailed
 
@@ -190,9 +189,7 @@ def test_the_tiered_fund_sends_large_amounts_to_the_senate_and_settles_a_deficit
     assert state(fonds, app_id) == "documented"
 
 
-def test_the_tiered_fund_lets_the_office_decide_small_amounts(
-    fonds: Engine, cast: dict[str, Actor]
-) -> None:
+def test_the_tiered_fund_lets_the_office_decide_small_amounts(fonds: Engine, cast: dict[str, Actor]) -> None:
     data = quartiersfonds_input(
         requested_cents=80_000,
         own_funds_cents=23_000,
@@ -398,9 +395,7 @@ def test_the_senate_grants_above_the_normal_maximum_only_with_the_recorded_reaso
     assert "zugelassen: Einziger Spielplatz" in lifted["amount.above_normal_max.lifted"].message
 
 
-def test_the_senate_may_grant_within_the_normal_maximum_without_a_reason(
-    fonds: Engine, cast: dict[str, Actor]
-) -> None:
+def test_the_senate_may_grant_within_the_normal_maximum_without_a_reason(fonds: Engine, cast: dict[str, Actor]) -> None:
     data = quartiersfonds_input(
         requested_cents=2_200_000,
         own_funds_cents=890_000,

@@ -44,6 +44,7 @@ from fondsengine.payments import proofs
 from fondsengine.payments import service as payments
 from fondsengine.payments.proofs import ReceiptInput
 from tests.support.factories import QF, quartiersfonds_input, with_bank_account
+from tests.support.jury import decide_on_paper
 
 
 def _user(fonds: Engine, name: str, email: str, *roles: tuple[str, str]) -> Actor:
@@ -85,9 +86,9 @@ def build_history(fonds: Engine) -> dict[str, int]:
     a = _on_agenda(fonds, office, anna, sid, "Reparaturcafé")
     b = _on_agenda(fonds, office, bernd, sid, "Hoffest")
     c = _on_agenda(fonds, office, carla, sid, "Laternenumzug")
-    decisions.record_jury_outcome(fonds, office, a, "approve", amount_cents=100_000, reason="Saal gestellt")
-    decisions.record_jury_outcome(fonds, office, b, "approve")
-    decisions.record_jury_outcome(fonds, office, c, "reject", reason="Nicht im Quartier")
+    decide_on_paper(fonds, office, a, "approve", amount_cents=100_000, reason="Saal gestellt")
+    decide_on_paper(fonds, office, b, "approve")
+    decide_on_paper(fonds, office, c, "reject", reason="Nicht im Quartier")
     payments.request_payment(
         fonds, anna, a, amount_cents=80_000, kind="advance", iban="DE89 3704 0044 0532 0130 00", account_holder="Anna"
     )

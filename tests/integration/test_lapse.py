@@ -26,6 +26,7 @@ from fondsengine.model import Application, LedgerEntry, Letter, OutboxMessage
 from fondsengine.payments import proofs
 from fondsengine.payments import service as payments
 from tests.support.factories import CF, QF, cityfonds_input, person, quartiersfonds_input
+from tests.support.jury import decide_on_paper
 
 IBAN = "DE89 3704 0044 0532 0130 00"
 
@@ -48,10 +49,10 @@ def _approved(fonds: Engine, fund_id: str) -> tuple[int, Actor, Actor]:
     session = decisions.create_session(fonds, office, fund_id, datetime(2026, 12, 2, 17, tzinfo=UTC), "Rathaus")
     decisions.schedule(fonds, office, app_id, session)
     if fund_id == QF:
-        decisions.record_jury_outcome(fonds, office, app_id, "approve")
+        decide_on_paper(fonds, office, app_id, "approve")
     else:
         city = person(fonds, "Stadt", "stadt@example.org", (CF, "city_approver"))
-        decisions.record_jury_outcome(fonds, office, app_id, "recommend")
+        decide_on_paper(fonds, office, app_id, "recommend")
         decisions.record_city_grant(fonds, city, app_id, granted_on=date(2026, 11, 25), grant_file_number="61-1")
     return app_id, office, who
 

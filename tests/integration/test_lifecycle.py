@@ -24,6 +24,7 @@ from fondsengine.payments import service as payments
 from fondsengine.payments.proofs import ReceiptInput
 from tests.support.factories import CF, QF, cityfonds_input, person, quartiersfonds_input, with_bank_account
 from tests.support.journey import Journey
+from tests.support.jury import decide_in_session, decide_on_paper
 
 
 @pytest.fixture
@@ -31,12 +32,8 @@ def cast(fonds: Engine) -> dict[str, Actor]:
     return {
         "anna": person(fonds, "Anna Beispiel", "anna@example.org"),
         "bernd": person(fonds, "Bernd Händler", "bernd@example.org"),
-        "office": person(
-            fonds, "Büro mitten@witten", "buero@example.org", (QF, "manager"), (CF, "manager")
-        ),
-        "juror": person(
-            fonds, "Jana Jury", "jana@example.org", (QF, "jury_member"), (CF, "jury_member")
-        ),
+        "office": person(fonds, "Büro mitten@witten", "buero@example.org", (QF, "manager"), (CF, "manager")),
+        "juror": person(fonds, "Jana Jury", "jana@example.org", (QF, "jury_member"), (CF, "jury_member")),
         "city": person(fonds, "Stadt Witten", "stadt@example.org", (CF, "city_approver")),
     }
 
@@ -68,7 +65,7 @@ def test_a_quartiersfonds_application_goes_from_draft_to_documented_with_an_adva
     fonds: Engine, cast: dict[str, Actor]
 ) -> None:
     app_id = on_agenda(fonds, cast)
-    decisions.record_jury_outcome(
+    decide_on_paper(
         fonds,
         cast["office"],
         app_id,
@@ -116,9 +113,7 @@ def test_a_quartiersfonds_application_goes_from_draft_to_documented_with_an_adva
         receipts = s.scalars(select(Receipt).order_by(Receipt.position)).all()
     proofs.review_receipt(fonds, cast["office"], receipts[0].id, accepted=True)
     proofs.review_receipt(fonds, cast["office"], receipts[1].id, accepted=True)
-    proofs.review_receipt(
-        fonds, cast["office"], receipts[2].id, accepted=False, reason="Nicht im Kostenplan"
-    )
+    proofs.review_receipt(fonds, cast["office"], receipts[2].id, accepted=False, reason="Nicht im Kostenplan")
     due = proofs.accept_proof(fonds, cast["office"], app_id)
     assert due == 90_000
     assert state(fonds, app_id) == "proof_accepted"
@@ -130,26 +125,13 @@ def test_a_quartiersfonds_application_goes_from_draft_to_documented_with_an_adva
         bal = ledger.balance(s, QF, 2027)
         kinds = [
             e.kind
-            for e in s.scalars(
-                select(LedgerEntry)
-                .where(LedgerEntry.application_id == app_id)
-                .order_by(LedgerEntry.id)
-            )
+            for e in s.scalars(select(LedgerEntry).where(LedgerEntry.application_id == app_id).order_by(LedgerEntry.id))
         ]
         actions = [
             e.action
-            for e in s.scalars(
-                select(AuditEvent)
-                .where(AuditEvent.application_id == app_id)
-                .order_by(AuditEvent.id)
-            )
+            for e in s.scalars(select(AuditEvent).where(AuditEvent.application_id == app_id).order_by(AuditEvent.id))
         ]
-        letters = [
-            x.kind
-            for x in s.scalars(
-                select(Letter).where(Letter.application_id == app_id).order_by(Letter.id)
-            )
-        ]
+        letters = [x.kind for x in s.scalars(select(Letter).where(Letter.application_id == app_id).order_by(Letter.id))]
     assert (bal.committed, bal.paid_net, bal.free) == (90_000, 90_000, 1_910_000)
     assert kinds == ["commitment", "payment", "release", "payment"]
     assert actions[:4] == ["create_draft", "submit", "start_review", "record_review"]
@@ -161,7 +143,7 @@ def test_overpayment_after_the_proof_leads_to_a_refund_claim_and_its_settlement(
     fonds: Engine, cast: dict[str, Actor]
 ) -> None:
     app_id = on_agenda(fonds, cast)
-    decisions.record_jury_outcome(fonds, cast["office"], app_id, "approve")
+    decide_on_paper(fonds, cast["office"], app_id, "approve")
     with_bank_account(fonds, cast["office"], app_id)
     payments.record_payment(fonds, cast["office"], app_id, amount_cents=96_000, kind="advance")
     proofs.submit_proof(
@@ -196,21 +178,15 @@ def test_overpayment_after_the_proof_leads_to_a_refund_claim_and_its_settlement(
     )
 
 
-def test_changes_requested_then_resubmitted_keeps_the_previous_version(
-    fonds: Engine, cast: dict[str, Actor]
-) -> None:
+def test_changes_requested_then_resubmitted_keeps_the_previous_version(fonds: Engine, cast: dict[str, Actor]) -> None:
     app_id = apps.create_draft(fonds, cast["anna"], QF, quartiersfonds_input())
     apps.submit(fonds, cast["anna"], app_id)
     decisions.start_review(fonds, cast["office"], app_id)
     with pytest.raises(InvalidInput, match="Begründung"):
         decisions.request_changes(fonds, cast["office"], app_id, "  ")
-    decisions.request_changes(
-        fonds, cast["office"], app_id, "Bitte ein Angebot für die Saalmiete beilegen."
-    )
+    decisions.request_changes(fonds, cast["office"], app_id, "Bitte ein Angebot für die Saalmiete beilegen.")
     assert state(fonds, app_id) == "changes_requested"
-    apps.update_draft(
-        fonds, cast["anna"], app_id, quartiersfonds_input(title="Repair-Café (mit Angebot)")
-    )
+    apps.update_draft(fonds, cast["anna"], app_id, quartiersfonds_input(title="Repair-Café (mit Angebot)"))
     apps.resubmit(fonds, cast["anna"], app_id)
     assert state(fonds, app_id) == "submitted"
     from fondsengine.model import ApplicationRevision
@@ -232,13 +208,11 @@ def test_rejection_withdrawal_and_lapse_are_terminal_and_release_the_budget(
 ) -> None:
     rejected = reviewed(fonds, cast)
     decisions.decide_reject(fonds, cast["office"], rejected, "Kein Bezug zum Programmgebiet")
-    withdrawn = apps.create_draft(
-        fonds, cast["anna"], QF, quartiersfonds_input(title="Zurückgezogen")
-    )
+    withdrawn = apps.create_draft(fonds, cast["anna"], QF, quartiersfonds_input(title="Zurückgezogen"))
     apps.submit(fonds, cast["anna"], withdrawn)
     apps.withdraw(fonds, cast["anna"], withdrawn)
     lapsing = on_agenda(fonds, cast, title="Verfällt")
-    decisions.record_jury_outcome(fonds, cast["office"], lapsing, "approve")
+    decide_on_paper(fonds, cast["office"], lapsing, "approve")
     with pytest.raises(GuardFailed, match="Frist zum Abruf"):
         proofs.lapse(fonds, Actor.scheduler(), lapsing)
     fonds.clock.advance(days=200)  # type: ignore[attr-defined]
@@ -262,7 +236,7 @@ def test_two_step_cityfonds_needs_the_citys_grant_after_the_jury_recommendation(
     fonds: Engine, cast: dict[str, Actor]
 ) -> None:
     app_id = on_agenda(fonds, cast, CF)
-    decisions.record_jury_outcome(fonds, cast["juror"], app_id, "recommend")
+    decide_in_session(fonds, cast["juror"], app_id, "recommend")
     assert state(fonds, app_id) == "recommended"
     with fonds.db.read() as s:
         assert ledger.balance(s, CF, 2027).committed == 0
@@ -297,9 +271,7 @@ def test_roles_are_checked_and_strangers_do_not_learn_that_an_application_exists
         decisions.start_review(fonds, cast["juror"], app_id)
 
 
-def test_a_blocking_finding_refuses_submission_and_changes_nothing(
-    fonds: Engine, cast: dict[str, Actor]
-) -> None:
+def test_a_blocking_finding_refuses_submission_and_changes_nothing(fonds: Engine, cast: dict[str, Actor]) -> None:
     app_id = apps.create_draft(
         fonds,
         cast["anna"],
@@ -327,14 +299,14 @@ def test_the_engine_offers_exactly_the_steps_that_are_possible_now(fonds: Engine
     qf = on_agenda(fonds, cast)
     assert offered(cast["anna"], qf) == {"withdraw": True}
     assert offered(cast["office"], qf)["jury_approve"] is True
-    decisions.record_jury_outcome(fonds, cast["office"], qf, "approve")
+    decide_on_paper(fonds, cast["office"], qf, "approve")
     office_steps = offered(cast["office"], qf)
     assert office_steps["record_payment"] is True  # an advance is possible (Quartiersfonds)
     assert office_steps["lapse"] is False  # the period to call the grant is still running
     assert "submit_proof" in offered(cast["anna"], qf) and "record_payment" not in offered(cast["anna"], qf)
 
     cf = on_agenda(fonds, cast, CF)
-    decisions.record_jury_outcome(fonds, cast["office"], cf, "recommend")
+    decide_on_paper(fonds, cast["office"], cf, "recommend")
     decisions.record_city_grant(fonds, cast["city"], cf, granted_on=date(2027, 3, 20), grant_file_number="61-1")
     steps = {a.trigger: a for a in available_actions(fonds, cast["office"], cf)}
     assert steps["record_payment"].enabled is False
@@ -348,7 +320,7 @@ def test_the_engine_says_how_much_the_applicant_may_call_now_and_why_not(fonds: 
     assert payment_allowance(fonds, cast["anna"], qf).reason == (
         "Eine Auszahlung kann erst nach der Bewilligung angefordert werden."
     )
-    decisions.record_jury_outcome(fonds, cast["office"], qf, "approve")
+    decide_on_paper(fonds, cast["office"], qf, "approve")
     allowance = payment_allowance(fonds, cast["anna"], qf)
     assert (allowance.payable_cents, allowance.label, allowance.reason) == (96_000, "Abschlag", None)
     payments.request_payment(fonds, cast["anna"], qf, amount_cents=50_000, kind="advance",
@@ -356,7 +328,7 @@ def test_the_engine_says_how_much_the_applicant_may_call_now_and_why_not(fonds: 
     assert payment_allowance(fonds, cast["anna"], qf).reason == "Es gibt bereits eine offene Auszahlungsanforderung."
 
     cf = on_agenda(fonds, cast, CF)
-    decisions.record_jury_outcome(fonds, cast["office"], cf, "recommend")
+    decide_on_paper(fonds, cast["office"], cf, "recommend")
     decisions.record_city_grant(fonds, cast["city"], cf, granted_on=date(2027, 3, 20), grant_file_number="61-2")
     reason = payment_allowance(fonds, cast["bernd"], cf).reason
     assert reason is not None and "Erstattungsprinzip" in reason

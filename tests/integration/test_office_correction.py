@@ -15,6 +15,7 @@ from fondsengine.engine import Engine
 from fondsengine.errors import InvalidInput, PermissionDenied
 from fondsengine.model import ApplicationRevision, AuditEvent, OutboxMessage
 from tests.support.factories import QF, person, quartiersfonds_input
+from tests.support.jury import decide_on_paper
 
 
 def test_the_office_corrects_an_application_before_the_decision(fonds: Engine) -> None:
@@ -64,6 +65,6 @@ def test_the_office_corrects_an_application_before_the_decision(fonds: Engine) -
     decisions.complete_review(fonds, office, app_id)
     sid = decisions.create_session(fonds, office, QF, datetime(2027, 3, 10, 17, tzinfo=UTC), "Rathaus")
     decisions.schedule(fonds, office, app_id, sid)
-    decisions.record_jury_outcome(fonds, office, app_id, "approve")
+    decide_on_paper(fonds, office, app_id, "approve")
     with pytest.raises(InvalidInput, match="Nach der Entscheidung"):
         apps.correct_application(fonds, office, app_id, data, reason="zurück")

@@ -17,6 +17,7 @@ from fondsengine.model import Letter, OutboxMessage, User
 from fondsengine.notify import FakeMailer
 from fondsengine.notify.outbox import dispatch, make_after_commit_dispatch, undeliverable
 from tests.support.factories import QF, person, quartiersfonds_input, with_bank_account
+from tests.support.jury import decide_on_paper
 
 
 def make_cast(fonds: Engine) -> dict[str, Actor]:
@@ -41,7 +42,7 @@ def approved_application(fonds: Engine, cast: dict[str, Actor], **changes: objec
         fonds, cast["office"], QF, datetime(2027, 3, 10, 17, 0, tzinfo=UTC), "Rathaus, Raum 101"
     )
     decisions.schedule(fonds, cast["office"], app_id, session_id)
-    decisions.record_jury_outcome(fonds, cast["office"], app_id, "approve", conditions=["Logo verwenden"])
+    decide_on_paper(fonds, cast["office"], app_id, "approve", conditions=["Logo verwenden"])
     return with_bank_account(fonds, cast["office"], app_id)
 
 

@@ -19,6 +19,7 @@ from fondsengine.payments import proofs
 from fondsengine.payments import service as payments
 from fondsengine.payments.proofs import ReceiptInput
 from tests.support.factories import QF, TEST_IBAN, person, quartiersfonds_input
+from tests.support.jury import decide_on_paper
 
 
 def _approved(fonds: Engine) -> tuple[int, Actor, Actor]:
@@ -33,7 +34,7 @@ def _approved(fonds: Engine) -> tuple[int, Actor, Actor]:
     decisions.complete_review(fonds, office, app_id)
     sid = decisions.create_session(fonds, office, QF, datetime(2027, 3, 10, 17, tzinfo=UTC), "Rathaus")
     decisions.schedule(fonds, office, app_id, sid)
-    decisions.record_jury_outcome(fonds, office, app_id, "approve")  # 1.200 €
+    decide_on_paper(fonds, office, app_id, "approve")  # 1.200 €
     return app_id, office, anna
 
 

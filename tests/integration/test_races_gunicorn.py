@@ -30,6 +30,7 @@ from fondsengine.model import Application, AuditEvent, LedgerEntry, Payment
 from fondsengine.payments import service as payments
 from tests.support.factories import CF, cityfonds_input
 from tests.support.files import simple_pdf
+from tests.support.jury import decide_on_paper
 from tests.support.pg import PgServer
 from tests.support.races import Outcome, Shot, gunicorn, logged_in, race
 from tests.web.builders import PASSWORD, QF, ROOT, good_input
@@ -149,7 +150,7 @@ def small(**changes: object) -> apps.ApplicationInput:
 
 def _approved(a: Arena) -> int:
     app_id = _on_agenda(a, QF, a.office, small())
-    decisions.record_jury_outcome(a.fonds, Actor(a.office), app_id, "approve")
+    decide_on_paper(a.fonds, Actor(a.office), app_id, "approve")
     a.clock.set(NOW)
     return app_id
 
@@ -173,7 +174,7 @@ def _seat_jury(a: Arena, app_id: int, run: int) -> None:
 def _recommended(a: Arena) -> int:
     data = cityfonds_input(project_start=date(2026, 5, 1), project_end=date(2026, 6, 30))
     app_id = _on_agenda(a, CF, a.city_office, data)
-    decisions.record_jury_outcome(a.fonds, Actor(a.city_office), app_id, "recommend")
+    decide_on_paper(a.fonds, Actor(a.city_office), app_id, "recommend")
     a.clock.set(NOW)
     return app_id
 

@@ -20,6 +20,7 @@ from fondsengine.payments import proofs
 from fondsengine.payments import service as payments
 from fondsengine.payments.proofs import ReceiptInput
 from tests.support.factories import CF, QF, cityfonds_input, person, quartiersfonds_input, with_bank_account
+from tests.support.jury import decide_on_paper
 
 DAY = date(2026, 11, 25)  # the test clock's day: the approval and the receipts
 
@@ -37,10 +38,10 @@ def _approved(fonds: Engine, fund_id: str) -> tuple[int, Actor, Actor]:
     sid = decisions.create_session(fonds, office, fund_id, datetime(2027, 3, 10, 17, tzinfo=UTC), "Rathaus")
     decisions.schedule(fonds, office, app_id, sid)
     if fund_id == QF:
-        decisions.record_jury_outcome(fonds, office, app_id, "approve")
+        decide_on_paper(fonds, office, app_id, "approve")
     else:
         city = person(fonds, "Stadt", "stadt@example.org", (CF, "city_approver"))
-        decisions.record_jury_outcome(fonds, office, app_id, "recommend")
+        decide_on_paper(fonds, office, app_id, "recommend")
         decisions.record_city_grant(fonds, city, app_id, granted_on=DAY, grant_file_number="61-1")
     with_bank_account(fonds, office, app_id)
     return app_id, office, anna

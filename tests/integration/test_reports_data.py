@@ -31,6 +31,7 @@ from fondsengine.reports.model import AnnualReportData
 from fondsengine.reports.pdf import render_annual_report, render_rollup, rollup_csv
 from tests.conftest import make_fonds
 from tests.support.factories import CF, QF, cityfonds_input, person, quartiersfonds_input, with_bank_account
+from tests.support.jury import decide_on_paper
 from tests.support.pg import PgServer
 
 ESCAPED_TITLE = "Fest <b>laut</b> & bunt"
@@ -89,9 +90,7 @@ def build_year(fonds: Engine) -> Year:
     def approved(app_id: int, amount: int) -> None:
         reviewed(app_id)
         decisions.schedule(fonds, office, app_id, session_id)
-        decisions.record_jury_outcome(
-            fonds, office, app_id, "approve", amount_cents=amount, reason="Teilbetrag laut Jury"
-        )
+        decide_on_paper(fonds, office, app_id, "approve", amount_cents=amount, reason="Teilbetrag laut Jury")
         with_bank_account(fonds, office, app_id)
 
     ids: dict[str, int] = {}
@@ -172,7 +171,7 @@ def build_year(fonds: Engine) -> Year:
         fonds, office, CF, datetime(2027, 3, 12, 17, 0, tzinfo=UTC), "Innenstadt-Büro"
     )
     decisions.schedule(fonds, office, ids["city"], cf_session)
-    decisions.record_jury_outcome(fonds, office, ids["city"], "recommend")
+    decide_on_paper(fonds, office, ids["city"], "recommend")
     decisions.record_city_grant(fonds, city, ids["city"], granted_on=date(2027, 3, 20), grant_file_number="61-2027-7")
 
     # Lapsed: approved, never called; the clock moves on 371 days (1 December 2027: the call

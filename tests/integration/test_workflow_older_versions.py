@@ -53,3 +53,27 @@ def test_an_older_version_takes_the_declarations_of_the_latest_by_trigger(fonds:
     assert steps["withdraw"].applicant_page == "withdrawal"
     assert steps["submit_proof"].use_case is None
     assert old.version_hash != new.version_hash and old.states == new.states  # the older version itself stays
+
+
+def test_a_version_stored_before_the_step_meanings_takes_them_of_the_latest_by_trigger(fonds: Engine) -> None:
+    """A version that declares its use cases but not yet `jury_outcome` / `granting` (stored before
+    the jury's decisions and the granting body's steps declared their meaning) takes those."""
+    older = re.sub(r"^    (?:jury_outcome|granting): .*\n", "", SHIPPED.read_text(encoding="utf-8"), flags=re.M)
+    parsed = load_workflow_text(older, source="x", workflow_id="x")
+    assert any(t.use_case for t in parsed.transitions)
+    assert parsed.step_with(jury_outcome="approve") is None
+    with fonds.unit_of_work() as uow:
+        row = WorkflowVersion(
+            workflow_id="bewohnerfonds", version_hash="before-meanings", content=older, source="alt.yaml",
+            loaded_at=datetime(2025, 6, 1, tzinfo=UTC),
+        )  # fmt: skip
+        uow.session.add(row)
+        uow.session.flush()
+        older_id = row.id
+        uow.commit()
+    with fonds.db.read() as s:
+        old = Catalog().workflow(s, older_id)
+    assert old.step_with(jury_outcome="approve") == "jury_approve"
+    assert old.step_with(jury_outcome="defer") == "jury_defer"
+    assert old.step_with(granting="above_jury") == "external_approve"
+    assert {t.trigger: t.use_case for t in old.transitions} == {t.trigger: t.use_case for t in parsed.transitions}

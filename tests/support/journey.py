@@ -5,7 +5,8 @@ hand: at each state the journey takes, of the steps the engine offers now (`avai
 so roles and guards decide), the one whose target is nearest to the wanted state and not
 visited yet (the file's order breaks ties). Each step is taken through its use case (the
 service function), with plain, valid inputs (the full checklist fulfilled, the requested amount
-approved, a jury session planned when one is needed), so the walk exercises the same code as
+approved, a jury session planned when one is needed; the jury's decisions entered from the paper
+protocol, the session opened with the whole jury present), so the walk exercises the same code as
 the web pages do.
 
     journey = Journey(fonds, office=office, applicant=anna, fund=QF, data=quartiersfonds_input())
@@ -28,6 +29,7 @@ from fondsengine.engine import Actor, Engine
 from fondsengine.model import Application
 from fondsengine.payments import service as payments
 from fondsengine.workflow.model import Workflow
+from tests.support.jury import decide_on_paper
 
 SESSION_AT = datetime(2027, 3, 10, 17, 0, tzinfo=UTC)
 
@@ -145,9 +147,10 @@ STEPS: dict[str, Callable[[Journey, int], object]] = {
     "decide_approve": lambda j, i: decisions.decide_approve(j.fonds, j.office, i),
     "decide_reject": lambda j, i: decisions.decide_reject(j.fonds, j.office, i, "Passt nicht zur Richtlinie."),
     "schedule": lambda j, i: decisions.schedule(j.fonds, j.office, i, j.session()),
-    "jury_approve": lambda j, i: decisions.record_jury_outcome(j.fonds, j.office, i, "approve"),
-    "jury_recommend": lambda j, i: decisions.record_jury_outcome(j.fonds, j.office, i, "recommend"),
-    "jury_reject": lambda j, i: decisions.record_jury_outcome(j.fonds, j.office, i, "reject", reason="Abgelehnt."),
+    # the jury's decisions with their vote record: the office enters the paper protocol
+    "jury_approve": lambda j, i: decide_on_paper(j.fonds, j.office, i, "approve"),
+    "jury_recommend": lambda j, i: decide_on_paper(j.fonds, j.office, i, "recommend"),
+    "jury_reject": lambda j, i: decide_on_paper(j.fonds, j.office, i, "reject", reason="Abgelehnt."),
     "city_grant": lambda j, i: decisions.record_city_grant(
         j.fonds, j.office, i, granted_on=date(2027, 3, 20), grant_file_number="S-2027-1"
     ),

@@ -93,6 +93,14 @@ def test_an_old_final_payment_letter_without_its_label_is_named_by_its_trigger()
     assert typed.extra == {"payment_label": "Abschlag (80 %)"}
 
 
+def test_an_old_advance_letter_before_the_settled_grant_is_a_payment_of_the_approved_amount() -> None:
+    d = _old_snapshot("payment") | {"settled_cents": None, "trigger": "record_payment"}
+    data = letter_data("payment", d, QF, ON)
+    assert isinstance(data, PaymentData)
+    assert data.payment_label == "Auszahlung" and data.approved_cents == 100000
+    assert data.total_paid_cents == 110000
+
+
 def test_a_refund_without_the_recognised_grant_reads_it_as_paid_minus_the_refund() -> None:
     d = _old_snapshot("refund") | {"settled_cents": None}
     assert read_snapshot(RefundSnapshot, d).settled_cents is None

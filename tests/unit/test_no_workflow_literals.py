@@ -45,18 +45,13 @@ ALLOWED: frozenset[tuple[str, str]] = frozenset(
     # unused advances: the state after a first payment (no state meaning says so yet)
     {("fondsengine/applications/todo.py", "paid")}
 )
-# Files that may still name triggers, each with its reason (to be emptied).
-TRIGGERS_ALLOWED_IN: dict[str, str] = {
-    "fondsengine/applications/decisions.py": "the jury's outcome words (approve, reject ...) -> their steps",
-    "fondsengine/letters/kinds_notice.py": "stored payment letters of earlier versions carry only their trigger",
-    "fondsengine/applications/granting.py": "the granting body's two steps (after a recommendation, above the jury)",
-}
+# Files that may still name triggers, each with its reason (to be emptied). Emptied: the jury's
+# decisions and the granting body's steps declare their meaning in the workflow (`jury_outcome`,
+# `granting`, Workflow.step_with), a payment letter is final by its settled grant.
+TRIGGERS_ALLOWED_IN: dict[str, str] = {}
 
 SOURCES = sorted(
-    p
-    for base in ("fondsengine", "webapp")
-    for p in (ROOT / base).rglob("*.py")
-    if "migrations" not in p.parts
+    p for base in ("fondsengine", "webapp") for p in (ROOT / base).rglob("*.py") if "migrations" not in p.parts
 )
 TEMPLATES = sorted((ROOT / "webapp" / "templates").rglob("*.html"))
 

@@ -240,6 +240,29 @@ def test_the_state_meanings_give_the_state_sets_the_code_used_to_spell_out(name:
     )
 
 
+@pytest.mark.parametrize("name", ["bewohnerfonds", "zweistufig"])
+def test_the_step_meanings_name_the_steps_the_code_used_to_spell_out(name: str) -> None:
+    wf = load_workflow(WORKFLOWS / f"{name}.yaml")
+    jury = {o: wf.step_with(jury_outcome=o) for o in ("approve", "reject", "defer", "recommend")}
+    assert jury == {
+        "approve": "jury_approve",
+        "reject": "jury_reject",
+        "defer": "jury_defer",
+        "recommend": "jury_recommend" if name == "zweistufig" else None,
+    }
+    assert wf.step_with(granting="above_jury") == "external_approve"
+    assert wf.step_with(granting="after_recommendation") == ("city_grant" if name == "zweistufig" else None)
+    assert wf.step_with() is None
+    decided = {t.trigger: t.jury_outcome for t in wf.transitions if t.jury_outcome}
+    assert all(t.use_case == "jury_decision" for t in wf.transitions if t.jury_outcome), decided
+
+
+def test_a_step_without_a_meaning_declares_none() -> None:
+    wf = load_workflow_text(SMALL.format(source="draft"), source="x.yaml", workflow_id="x")
+    assert all(t.jury_outcome is None and t.granting is None for t in wf.transitions)
+    assert wf.step_with(jury_outcome="approve") is None and wf.step_with(granting="above_jury") is None
+
+
 def test_a_state_without_meanings_is_neither_editable_nor_waiting() -> None:
     wf = load_workflow_text(SMALL.format(source="draft"), source="x.yaml", workflow_id="x")
     assert wf.state("draft").editable is False

@@ -43,6 +43,13 @@ def test_the_docs_list_exactly_the_registered_use_cases_with_their_descriptions(
     assert set(USE_CASES) <= used, "a registered use case no workflow names"
 
 
+def test_the_docs_list_exactly_the_step_meanings_with_their_descriptions() -> None:
+    from fondsengine.workflow.loader import GRANTINGS, JURY_OUTCOMES
+
+    assert _documented("**Jury outcomes**") == JURY_OUTCOMES
+    assert _documented("**Granting meanings**") == GRANTINGS
+
+
 def test_the_payment_booking_is_a_registered_effect_of_both_payment_steps() -> None:
     assert "book_payment" in EFFECTS
     for name in ("bewohnerfonds", "zweistufig"):

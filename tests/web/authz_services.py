@@ -403,9 +403,7 @@ SERVICES: dict[str, Use] = {
     ),
     "fondsengine.jury.papers_files.release_to_jury": write(
         OFFICE,
-        lambda aw, a, st: jury_files.release_to_jury(
-            aw.world.fonds, a, aw.app[st], aw.attachment[st], released=True
-        ),
+        lambda aw, a, st: jury_files.release_to_jury(aw.world.fonds, a, aw.app[st], aw.attachment[st], released=True),
     ),
     # no file of the world is released to the jury: nobody reads one through the jury's papers
     "fondsengine.jury.papers_files.jury_file": read(
@@ -443,9 +441,12 @@ SERVICES: dict[str, Use] = {
     "fondsengine.applications.decisions.unschedule": write(
         OFFICE, lambda aw, a, st: decisions.unschedule(aw.world.fonds, a, aw.app[st])
     ),
-    "fondsengine.applications.decisions.record_jury_outcome": write(
-        {**OFFICE, "jury_on": ON_AGENDA},  # the workflow lets the jury record its own decision
-        lambda aw, a, st: decisions.record_jury_outcome(aw.world.fonds, a, aw.app[st], "approve"),
+    "fondsengine.applications.decisions.jury_outcome_of": read(
+        VISIBLE, lambda aw, a, st: decisions.jury_outcome_of(aw.world.fonds, a, aw.app[st], "jury_approve")
+    ),
+    "fondsengine.applications.decisions.record_jury_deferral": write(
+        {**OFFICE, "jury_on": ON_AGENDA},  # the workflow lets the jury record its own deferral
+        lambda aw, a, st: decisions.record_jury_deferral(aw.world.fonds, a, aw.app[st], reason="Vertagt."),
     ),
     "fondsengine.applications.decisions.record_city_grant": write(
         {"city_approver": SUBMITTED},
@@ -665,7 +666,12 @@ SERVICES: dict[str, Use] = {
     "fondsengine.funds.cofinancing.record_private_contribution": fund_write(
         roles("manager_other"),
         lambda aw, a, st: cofinancing.record_private_contribution(
-            aw.world.fonds, a, CF, 2026, contributor="Werbegemeinschaft", amount_cents=100_000,
+            aw.world.fonds,
+            a,
+            CF,
+            2026,
+            contributor="Werbegemeinschaft",
+            amount_cents=100_000,
             received_on=date(2026, 2, 1),
         ),
     ),
@@ -685,9 +691,7 @@ SERVICES: dict[str, Use] = {
     "fondsengine.accounts.erasure.carry_out_erasure": fund_write(
         OFFICE, lambda aw, a, st: erasure.carry_out_erasure(aw.world.fonds, a, _erasure_request(aw))
     ),
-    "fondsengine.accounts.profile.profile_of": fund_read(
-        SELF, lambda aw, a, st: profile.profile_of(aw.world.fonds, a)
-    ),
+    "fondsengine.accounts.profile.profile_of": fund_read(SELF, lambda aw, a, st: profile.profile_of(aw.world.fonds, a)),
     "fondsengine.accounts.profile.change_profile": fund_write(
         SELF,
         lambda aw, a, st: profile.change_profile(aw.world.fonds, a, name="Neu", street="", postcode="", city=""),

@@ -30,6 +30,7 @@ from fondsengine.model import AgendaItem, Application, GuidelineAdoption, Letter
 from fondsengine.model.base import Base
 from fondsengine.payments.service import record_payment
 from tests.support.factories import with_bank_account
+from tests.support.jury import decide_on_paper
 from tests.web.builders import PASSWORD, QF, ROOT, World, build_world, draft_for
 from tests.web.conftest import login
 
@@ -133,7 +134,7 @@ def build(template: Path, tmp: Path) -> AuthzWorld:
         decisions.schedule(f, office, aw.app[state], past)
     w.clock.set(datetime(2026, 2, 11, 18, tzinfo=UTC))
     for state in ("approved", "paid"):
-        decisions.record_jury_outcome(f, office, aw.app[state], "approve")
+        decide_on_paper(f, office, aw.app[state], "approve")
     close_session(f, office, past)
     with_bank_account(f, office, aw.app["paid"])
     record_payment(f, office, aw.app["paid"], amount_cents=20_000, kind="advance")

@@ -21,6 +21,7 @@ from fondsengine.migrate import upgrade
 from fondsengine.model import Application
 from fondsengine.notify import FakeMailer
 from tests.support.factories import with_bank_account
+from tests.support.jury import decide_on_paper
 from webapp import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -152,7 +153,7 @@ def approved_for(world: World, user_id: int, **changes: object) -> int:
     session = decisions.create_session(f, office, QF, datetime(2026, 3, 11, 16, tzinfo=UTC), "Rathaus")
     decisions.schedule(f, office, app_id, session)
     world.clock.set(datetime(2026, 3, 11, 18, tzinfo=UTC))
-    decisions.record_jury_outcome(f, office, app_id, "approve")
+    decide_on_paper(f, office, app_id, "approve")
     with_bank_account(f, office, app_id)
     return app_id
 

@@ -17,6 +17,7 @@ from fondsengine.engine import Actor
 from fondsengine.letters.store import render_stored_letter
 from fondsengine.model import Application, Letter
 from tests.support.factories import CF, cityfonds_input
+from tests.support.jury import decide_on_paper
 from tests.web.builders import PASSWORD, World
 from tests.web.conftest import login
 
@@ -38,7 +39,7 @@ def _recommended(world: World) -> tuple[int, int]:
     session = decisions.create_session(f, Actor(office), CF, datetime(2026, 3, 11, 16, tzinfo=UTC), "Rathaus")
     decisions.schedule(f, Actor(office), app_id, session)
     world.clock.set(datetime(2026, 3, 11, 18, tzinfo=UTC))
-    decisions.record_jury_outcome(f, Actor(office), app_id, "recommend")
+    decide_on_paper(f, Actor(office), app_id, "recommend")
     return app_id, office
 
 

@@ -6,12 +6,12 @@ import io
 from datetime import UTC, datetime
 
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from fondsengine.applications import decisions
 from fondsengine.applications import service as apps
 from fondsengine.engine import Actor
-from fondsengine.model import AgendaItem, Application, Conflict
+from fondsengine.model import AgendaItem, Application, AuditEvent, Conflict, Letter, OutboxMessage
 from tests.support.files import simple_pdf
 from tests.web.builders import QF, World, draft_for, seated_jury
 from tests.web.conftest import login
@@ -83,9 +83,7 @@ def test_paper_counts_follow_the_tally_rules_and_close_the_item_with_the_protoco
     assert wrong.status_code == 400
     assert "Nach den eingetragenen Stimmen ist der Antrag abgelehnt" in wrong.get_data(as_text=True)
     # one member left the room: 8 present voters remain, the quorum of 8 still holds
-    done = client.post(
-        url, data={"yes": "5", "no": "2", "abstain": "1", "left_room": [str(jury[3])], **_protocol()}
-    )
+    done = client.post(url, data={"yes": "5", "no": "2", "abstain": "1", "left_room": [str(jury[3])], **_protocol()})
     assert done.status_code == 302, done.get_data(as_text=True)[:3000]
     assert _state(world, app_id) == "approved"
     with world.fonds.db.read() as s:
@@ -112,3 +110,37 @@ def test_a_paper_session_without_quorum_records_no_decision(world: World, client
     assert response.status_code == 400
     assert "Kein Beschluss möglich" in response.get_data(as_text=True)
     assert _state(world, app_id) == "on_agenda"
+
+
+def _written(world: World, app_id: int) -> tuple[str, str, int, int, int]:
+    """What a decision writes: state, agenda item, the application's audit rows, letters, mails."""
+    with world.fonds.db.read() as s:
+        item = s.scalar(select(AgendaItem.status).where(AgendaItem.application_id == app_id))
+        audit = s.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.application_id == app_id))
+        letters = s.scalar(select(func.count()).select_from(Letter).where(Letter.application_id == app_id))
+        mails = s.scalar(select(func.count()).select_from(OutboxMessage))
+    return _state(world, app_id), str(item), int(audit or 0), int(letters or 0), int(mails or 0)
+
+
+def test_a_jury_decision_posted_without_the_paper_fields_shows_the_german_error_and_writes_nothing(
+    world: World, client: FlaskClient
+) -> None:
+    app_id, session_id = _on_agenda(world)
+    seated_jury(world, session_id)
+    login(client, "buero@example.org")
+    before = _written(world, app_id)
+    assert before[:2] == ("on_agenda", "open")
+    for trigger, data in (("jury_approve", {}), ("jury_reject", {"reason": "Zu teuer"})):
+        response = client.post(f"/verwaltung/antraege/{app_id}/aktion/{trigger}", data=data)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 400, trigger
+        assert "Ein Beschluss der Jury braucht sein Protokoll" in page, trigger
+        assert "Ja, mit Nein und mit Enthaltung" in page, trigger
+        assert _written(world, app_id) == before, trigger
+
+    # the deferral (Vertagung) decides nothing and needs no votes
+    deferred = client.post(f"/verwaltung/antraege/{app_id}/aktion/jury_defer", data={"reason": "Unterlagen fehlen"})
+    assert deferred.status_code == 302, deferred.get_data(as_text=True)[:2000]
+    state, item, audit, letters, _mails = _written(world, app_id)
+    assert (state, item, letters) == ("reviewed", "closed", before[3])
+    assert audit == before[2] + 1

@@ -30,6 +30,7 @@ from fondsengine.applications import service as apps
 from fondsengine.applications.notes import add_note
 from fondsengine.engine import Actor
 from tests.support.factories import with_bank_account
+from tests.support.jury import decide_on_paper
 from tests.web.builders import QF, World, approved_for, draft_for
 from tests.web.conftest import login
 
@@ -191,10 +192,10 @@ def grow(scene: Scene, total: int) -> None:
     world.clock.set(datetime(2026, 6, 10, 18, tzinfo=UTC))
     for i, app_id in enumerate(scheduled):
         if i % 2 == 0:
-            decisions.record_jury_outcome(f, office, app_id, "approve")
+            decide_on_paper(f, office, app_id, "approve")
             with_bank_account(f, office, app_id)
         else:
-            decisions.record_jury_outcome(f, office, app_id, "reject", reason="Nicht im Fördergebiet.")
+            decide_on_paper(f, office, app_id, "reject", reason="Nicht im Fördergebiet.")
     for n in range(3):
         add_note(f, office, scene.subject, f"Rückfrage {n + 1} telefonisch geklärt.")
 

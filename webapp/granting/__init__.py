@@ -83,16 +83,17 @@ class RefuseForm(FlaskForm):
     reasons = _long_text("Gründe", required="Bitte nennen Sie die Gründe der Ablehnung.")
 
 
-def _step(application_id: int) -> str | None:
+def _above_jury(application_id: int) -> bool:
+    """Whether the application waits for an outside body's grant above the jury's limit."""
     try:
-        return granting.granting_view(fonds(), actor(), application_id).step
+        return granting.granting_view(fonds(), actor(), application_id).above_jury
     except NotFound:
         abort(404)
 
 
 def _grant(application_id: int, form: GrantForm) -> None:
     conditions = [line.strip() for line in (form.conditions.data or "").splitlines() if line.strip()]
-    if _step(application_id) == granting.EXTERNAL_TRIGGER:  # above the jury's limit: no recommendation
+    if _above_jury(application_id):  # no recommendation before it
         decisions.external_approve(
             fonds(),
             actor(),
@@ -116,7 +117,7 @@ def _grant(application_id: int, form: GrantForm) -> None:
 
 def _refuse(application_id: int, form: RefuseForm) -> None:
     reasons = form.reasons.data or ""
-    if _step(application_id) == granting.EXTERNAL_TRIGGER:
+    if _above_jury(application_id):
         decisions.external_reject(fonds(), actor(), application_id, reasons)
     else:
         decisions.record_city_rejection(fonds(), actor(), application_id, reasons)
