@@ -28,6 +28,7 @@ from fondsengine.lifecycle import authz
 from fondsengine.lifecycle.audit import record
 from fondsengine.lifecycle.effects import commitment_year
 from fondsengine.lifecycle.fire import fire, guideline_of, workflow_of
+from fondsengine.lifecycle.guards import Known
 from fondsengine.lifecycle.views import application_data
 from fondsengine.model import Application, ProofOfUse, Receipt, Refund
 from fondsengine.money import format_euro
@@ -329,6 +330,7 @@ def accept_proof(fonds: Engine, actor: Actor, application_id: int) -> int:
             amount_cents=due,
             now=now,
             extra={"eligible_cents": eligible, "settled_cents": due},
+            known=Known(proof=proof, receipts=receipts),
         )
         uow.commit()
         return due
@@ -359,7 +361,8 @@ def claim_refund(
         now = fonds.clock.now()
         app, _ = _load(uow, actor, application_id)
         guideline = guideline_of(uow, app)
-        paid = ledger.application_balance(s, app.id).paid_net
+        before = ledger.application_balance(s, app.id)
+        paid = before.paid_net
         if app.settled_cents is not None:
             amount = paid - app.settled_cents
             if amount_cents is not None and amount_cents != amount:
@@ -368,7 +371,16 @@ def claim_refund(
             if amount_cents is None or amount_cents <= 0:
                 raise InvalidInput("Bitte geben Sie den zurückzufordernden Betrag an.", field="amount")
             amount = amount_cents
-        fire(uow, actor, app, "claim_refund", amount_cents=amount, reason=reason or None, now=now)
+        fire(
+            uow,
+            actor,
+            app,
+            "claim_refund",
+            amount_cents=amount,
+            reason=reason or None,
+            now=now,
+            known=Known(app_balance=before),
+        )
         if app.settled_cents is None:
             app.settled_cents = paid - amount
             bal = ledger.application_balance(s, app.id)
