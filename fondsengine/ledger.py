@@ -335,7 +335,7 @@ def write_entries(session: Session, rows: list[dict[str, Any]]) -> list[int]:
         return []
     result = session.execute(insert(_ENTRIES).returning(_ENTRIES.c.id, sort_by_parameter_order=True), rows)
     ids = [int(i) for i in result.scalars()]
-    chain.written(session, "ledger", ids)
+    chain.written(session, "ledger", ids, rows)
     return ids
 
 

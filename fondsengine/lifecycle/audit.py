@@ -98,7 +98,7 @@ def write_events(session: Session, rows: list[dict[str, Any]]) -> list[int]:
         return []
     result = session.execute(insert(_AUDIT_EVENTS).returning(_AUDIT_EVENTS.c.id, sort_by_parameter_order=True), rows)
     ids = [int(i) for i in result.scalars()]
-    chain.written(session, "audit", ids)
+    chain.written(session, "audit", ids, rows)
     return ids
 
 

@@ -191,11 +191,19 @@ def review_receipt(
     acceptance and the full acceptance of a receipt with a blocking finding need a reason."""
     with fonds.unit_of_work() as uow:
         s = uow.session
-        receipt = s.get(Receipt, receipt_id)
+        # the receipt, its proof and the proof's other receipts (the findings compare them) in one read
+        same_proof = select(Receipt.proof_id).where(Receipt.id == receipt_id).scalar_subquery()
+        rows = s.execute(
+            select(Receipt, ProofOfUse)
+            .join(ProofOfUse, ProofOfUse.id == Receipt.proof_id)
+            .where(Receipt.proof_id == same_proof)
+            .order_by(Receipt.position)
+        ).all()
+        receipts = [r for r, _proof in rows]
+        receipt = next((r for r in receipts if r.id == receipt_id), None)
         if receipt is None:
             raise NotFound("Diesen Beleg gibt es nicht.")
-        proof = s.get(ProofOfUse, receipt.proof_id)
-        assert proof is not None
+        proof = rows[0][1]
         app, roles = _load(uow, actor, proof.application_id)
         if "manager" not in roles:
             raise PermissionDenied("Belege prüft nur die Geschäftsführung.")
@@ -215,7 +223,9 @@ def review_receipt(
         if accepted and part is None and not explained:
             blocking = [
                 f
-                for f in _findings(s, app, guideline_of(uow, app), proof, local_date(fonds.clock.now()))
+                for f in findings_of_receipts(
+                    app, guideline_of(uow, app), proof, receipts, local_date(fonds.clock.now())
+                )
                 if f.position == receipt.position and f.severity == BLOCK
             ]
             if blocking:
