@@ -224,10 +224,12 @@ def seal_chain(
     spec: ChainSpec,
     ids: Collection[int] | None,
     known: Mapping[int, Mapping[str, Any]] | None = None,
+    locked: Head | None = None,
 ) -> int:
     """Lock the chain head and chain the given unsealed rows (all unsealed rows when None). `known`:
-    the content of rows this transaction wrote itself, by id (`written`), which are not read back."""
-    head = _lock_head(conn, spec)
+    the content of rows this transaction wrote itself, by id (`written`), which are not read back;
+    `locked`: the head when the caller has locked it already (`seal`)."""
+    head = locked if locked is not None else _lock_head(conn, spec)
     given = {} if known is None or ids is None else {i: known[i] for i in ids if i in known}
     rest = None if ids is None else [i for i in ids if i not in given]
     read = [] if rest is not None and not rest else [dict(r._mapping) for r in _unsealed(conn, spec, rest)]
@@ -261,12 +263,27 @@ def seal(
     """Seal rows of both chains in the lock order (ledger, then audit); `None` seals every unsealed row.
     `known`: per chain, the content of rows written in this transaction by id (not read back)."""
     sealed: dict[str, int] = {}
-    for spec in CHAINS:
+    specs = [spec for spec in CHAINS if ids is None or ids.get(spec.name)]
+    heads = _lock_heads(conn, specs) if len(specs) > 1 else {}
+    for spec in specs:
         wanted = None if ids is None else ids.get(spec.name)
-        if ids is not None and not wanted:
-            continue
-        sealed[spec.name] = seal_chain(conn, spec, wanted, None if known is None else known.get(spec.name))
+        rows = None if known is None else known.get(spec.name)
+        sealed[spec.name] = seal_chain(conn, spec, wanted, rows, heads.get(spec.name))
     return sealed
+
+
+def _lock_heads(conn: Connection, specs: Sequence[ChainSpec]) -> dict[str, Head]:
+    """Lock several chain heads in one statement, in the lock order of CHAINS (ledger before audit:
+    the rows are locked in the order the sort returns them); a missing head is left to `_lock_head`."""
+    order = [spec.name for spec in CHAINS if spec in specs]
+    assert order == sorted(order, reverse=True), "the lock order (CHAINS) must be the names' descending order"
+    rows = conn.execute(
+        select(HEADS.c.name, HEADS.c.row_count, HEADS.c.last_id, HEADS.c.last_hash)
+        .where(HEADS.c.name.in_(order))
+        .order_by(HEADS.c.name.desc())
+        .with_for_update()
+    ).all()
+    return {str(r[0]): Head(str(r[0]), int(r[1]), r[2], str(r[3])) for r in rows}
 
 
 def unsealed_count(conn: Connection, spec: ChainSpec) -> int:
