@@ -165,6 +165,8 @@ class StatementCounter:
 
     step: str = "setup"
     counts: dict[str, list[int]] = field(default_factory=dict)
+    tracing: bool = False  # keep the statements themselves (`trace`), for one application
+    trace: list[tuple[str, str]] = field(default_factory=list)  # (use case, shortened statement)
 
     def mark(self, step: str) -> None:
         """The use case whose statements follow."""
@@ -179,6 +181,8 @@ class StatementCounter:
                 return
             slot = self.counts.setdefault(self.step, [0, 0])
             slot[1 if verb in ("INSERT", "UPDATE", "DELETE") else 0] += 1
+            if self.tracing:
+                self.trace.append((self.step, shorten(statement)))
 
         event.listen(engine, "before_cursor_execute", on_execute)
         return lambda: event.remove(engine, "before_cursor_execute", on_execute)
@@ -191,6 +195,27 @@ class StatementCounter:
             reads, writes = reads + r, writes + w
             print(f"  {step:<22} {r / n:6.1f} / {w / n:5.1f}")
         print(f"  {'total':<22} {reads / n:6.1f} / {writes / n:5.1f}")
+
+
+def shorten(statement: str) -> str:
+    """A statement in one line: its verb, its tables and its WHERE clause, without the column lists."""
+    text = " ".join(statement.split())
+    text = re.sub(r"^SELECT .*? FROM ", "SELECT ... FROM ", text)
+    text = re.sub(r"^(INSERT INTO \S+) \(.*?\) (VALUES|SELECT)", r"\1 (...) \2", text)
+    text = re.sub(r"^(UPDATE \S+ SET ).*? WHERE ", r"\1... WHERE ", text)
+    return text[:160]
+
+
+def print_trace(counter: StatementCounter) -> None:
+    """The statements of the traced application, per use case in order; repeated ones marked."""
+    print("statements of one application (the last), in order; '*' = same text sent before in this use case:")
+    step, seen = "", set()
+    for name, text in counter.trace:
+        if name != step:
+            step, seen = name, set()
+            print(f"  [{name}]")
+        print(f"    {'*' if text in seen else ' '} {text}")
+        seen.add(text)
 
 
 def drive(setup: Setup, i: int, mark: Callable[[str], None] = lambda _step: None) -> None:
@@ -339,7 +364,13 @@ def postgres_urls(_workdir: Path) -> Iterator[tuple[str, str]]:
         yield server.url(names[0]), server.url(names[1])
 
 
-def run(label: str, urls: Callable[[Path], AbstractContextManager[tuple[str, str]]], n: int, profile: bool) -> None:
+def run(
+    label: str,
+    urls: Callable[[Path], AbstractContextManager[tuple[str, str]]],
+    n: int,
+    profile: bool,
+    trace: bool = False,
+) -> None:
     """Benchmark one database kind and print the figures."""
     workdir = Path(tempfile.mkdtemp(prefix=f"fonds-bench-{label}-"))
     try:
@@ -355,6 +386,7 @@ def run(label: str, urls: Callable[[Path], AbstractContextManager[tuple[str, str
             if profiler:
                 profiler.enable()
             for i in range(n):
+                statements.tracing = trace and i == n - 1
                 drive(setup, i, statements.mark)
             if profiler:
                 profiler.disable()
@@ -410,6 +442,8 @@ def run(label: str, urls: Callable[[Path], AbstractContextManager[tuple[str, str
         f"committed {expected[3] / 100:,.2f} EUR - identical in both databases"
     )
     statements.report(n)
+    if trace:
+        print_trace(statements)
     print(f"RSS         +{rss_engine / 2**20:.1f} MB during the engine run")
     print(
         f"workflow    {WORKFLOW_OPS:,} operations in {wf_s:.2f} s ({WORKFLOW_OPS / wf_s:,.0f}/s), "
@@ -427,14 +461,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--n", type=int, default=300, help="applications per database (default 300)")
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of the engine run")
+    parser.add_argument("--trace", action="store_true", help="print every statement of one application")
     args = parser.parse_args(argv)
     if args.n < 1:
         parser.error("--n must be at least 1")
     print(f"fondsengine lifecycle benchmark - Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
     if args.db in ("sqlite", "both"):
-        run("SQLite", sqlite_urls, args.n, args.profile)
+        run("SQLite", sqlite_urls, args.n, args.profile, args.trace)
     if args.db in ("postgres", "both"):
-        run("PostgreSQL", postgres_urls, args.n, args.profile)
+        run("PostgreSQL", postgres_urls, args.n, args.profile, args.trace)
 
 
 if __name__ == "__main__":

@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Connection, delete, func, insert, literal, select, update
+from sqlalchemy import BigInteger, Connection, Table, delete, func, insert, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from fondsengine.clock import local_date
 from fondsengine.errors import BudgetExceeded, InvalidInput
+from fondsengine.integrity import chain
 from fondsengine.model import BudgetYear, LedgerEntry, LedgerMonth
 from fondsengine.money import format_euro
 
@@ -144,6 +145,19 @@ def application_balance(session: Session, application_id: int) -> Balance:
     return fold((k, int(v)) for k, v in rows)
 
 
+def application_bookings(session: Session, application_id: int) -> tuple[Balance, int | None]:
+    """(the application's bookings folded, the budget year of its first commitment or None) in one
+    query: the balance of `application_balance` and the year `commitment_year` finds."""
+    rows = session.execute(
+        select(LedgerEntry.kind, LedgerEntry.budget_year, func.sum(LedgerEntry.amount_cents), func.min(LedgerEntry.id))
+        .where(LedgerEntry.application_id == application_id)
+        .group_by(LedgerEntry.kind, LedgerEntry.budget_year)
+    ).all()
+    commitments = sorted((int(first), int(year)) for kind, year, _s, first in rows if kind == "commitment")
+    balance = fold((str(kind), int(total)) for kind, _y, total, _f in rows)
+    return balance, (commitments[0][1] if commitments else None)
+
+
 def _no_budget(year: int) -> InvalidInput:
     """The one wording for a booking on a year without a budget row."""
     return InvalidInput(f"Für das Haushaltsjahr {year} ist in diesem Fonds kein Budget festgelegt.")
@@ -229,10 +243,51 @@ def book(
     within_free: bool = False,
     clause: str | None = None,
 ) -> LedgerEntry:
-    """Append one booking. One guarded UPDATE of the budget_years row takes the year's lock and adds
-    the booking to the year's totals (with `within_free`, a commitment, only while the year is open
-    and its free budget covers the amount: the check and the lock are one statement); then the
-    month's sums are upserted and the entry inserted, all in the caller's transaction."""
+    """Append one booking (`book_row`, its entry added to the session and flushed)."""
+    entry = LedgerEntry(
+        **book_row(
+            session,
+            fund_id=fund_id,
+            year=year,
+            kind=kind,
+            amount_cents=amount_cents,
+            at=at,
+            actor_id=actor_id,
+            application_id=application_id,
+            payment_id=payment_id,
+            note=note,
+            counter_of_id=counter_of_id,
+            within_free=within_free,
+            clause=clause,
+        )
+    )
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def book_row(
+    session: Session,
+    *,
+    fund_id: str,
+    year: int,
+    kind: str,
+    amount_cents: int,
+    at: datetime,
+    actor_id: int | None,
+    application_id: int | None = None,
+    payment_id: int | None = None,
+    note: str = "",
+    counter_of_id: int | None = None,
+    within_free: bool = False,
+    clause: str | None = None,
+) -> dict[str, Any]:
+    """Book against the budget year and return the entry's row, not yet written (the lean write path of
+    a workflow step collects its rows and writes them with `write_entries` at the step's end; `book`
+    writes it at once). One guarded UPDATE of the budget_years row takes the year's lock and adds the
+    booking to the year's totals (with `within_free`, a commitment, only while the year is open and its
+    free budget covers the amount: the check and the lock are one statement); then the month's sums are
+    upserted, all in the caller's transaction."""
     if amount_cents == 0:
         raise InvalidInput("Eine Buchung über 0,00 € ist nicht möglich.")
     if kind not in EFFECTS:
@@ -256,21 +311,40 @@ def book(
             _refuse(session, fund_id, year, amount_cents, clause)
         raise _no_budget(year)
     _add_to_month(session, fund_id, year, kind, amount_cents, at)
-    entry = LedgerEntry(
-        fund_id=fund_id,
-        budget_year=year,
-        kind=kind,
-        amount_cents=amount_cents,
-        application_id=application_id,
-        payment_id=payment_id,
-        actor_id=actor_id,
-        note=note,
-        booked_at=at,
-        counter_of_id=counter_of_id,
-    )
-    session.add(entry)
-    session.flush()
-    return entry
+    return {
+        "fund_id": fund_id,
+        "budget_year": year,
+        "kind": kind,
+        "amount_cents": amount_cents,
+        "application_id": application_id,
+        "payment_id": payment_id,
+        "actor_id": actor_id,
+        "note": note,
+        "booked_at": at,
+        "counter_of_id": counter_of_id,
+    }
+
+
+_ENTRIES: Table = LedgerEntry.__table__  # type: ignore[assignment]
+
+
+def write_entries(session: Session, rows: list[dict[str, Any]]) -> list[int]:
+    """Write entries (`book_row`) in one multi-row INSERT (Core, no flush) and hand them to the hash
+    chain, which seals them with the transaction's other rows at commit. Returns their ids."""
+    if not rows:
+        return []
+    result = session.execute(insert(_ENTRIES).returning(_ENTRIES.c.id, sort_by_parameter_order=True), rows)
+    ids = [int(i) for i in result.scalars()]
+    chain.written(session, "ledger", ids, rows)
+    return ids
+
+
+def with_booking(bal: Balance, kind: str, amount_cents: int) -> Balance:
+    """A balance after one more booking (the fold of one entry added)."""
+    totals = {name: getattr(bal, name) for name in TOTALS}
+    for name, sign in EFFECTS[kind].items():
+        totals[name] += sign * amount_cents
+    return Balance(**totals)
 
 
 def commit_grant(
@@ -284,11 +358,42 @@ def commit_grant(
     actor_id: int | None,
     clause: str | None = None,
 ) -> LedgerEntry:
+    """Book a commitment only if the year is open and its free budget covers it (`commit_grant_row`),
+    its entry written at once."""
+    entry = LedgerEntry(
+        **commit_grant_row(
+            session,
+            fund_id=fund_id,
+            year=year,
+            application_id=application_id,
+            amount_cents=amount_cents,
+            at=at,
+            actor_id=actor_id,
+            clause=clause,
+        )
+    )
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def commit_grant_row(
+    session: Session,
+    *,
+    fund_id: str,
+    year: int,
+    application_id: int,
+    amount_cents: int,
+    at: datetime,
+    actor_id: int | None,
+    clause: str | None = None,
+) -> dict[str, Any]:
     """Book a commitment only if the year is open and its free budget covers it; refuse any overspend.
-    Lock and check are one statement (`book(within_free=True)`): the check sees the totals under the lock."""
+    Lock and check are one statement (`book_row(within_free=True)`): the check sees the totals under the
+    lock. Returns the entry's row, not yet written (`write_entries`)."""
     if amount_cents <= 0:
         raise InvalidInput("Der Bewilligungsbetrag muss größer als 0,00 € sein.")
-    return book(
+    return book_row(
         session,
         fund_id=fund_id,
         year=year,
@@ -335,8 +440,9 @@ def fold_all(conn: Connection) -> tuple[dict[YearKey, Balance], dict[MonthKey, t
     chart's bookings; for `verify` and for rebuilding the totals after a bulk load."""
     per_kind: dict[YearKey, list[tuple[str, int]]] = defaultdict(list)
     for fund_id, year, kind, total in conn.execute(
-        select(LedgerEntry.fund_id, LedgerEntry.budget_year, LedgerEntry.kind, func.sum(LedgerEntry.amount_cents))
-        .group_by(LedgerEntry.fund_id, LedgerEntry.budget_year, LedgerEntry.kind)
+        select(
+            LedgerEntry.fund_id, LedgerEntry.budget_year, LedgerEntry.kind, func.sum(LedgerEntry.amount_cents)
+        ).group_by(LedgerEntry.fund_id, LedgerEntry.budget_year, LedgerEntry.kind)
     ):
         per_kind[(str(fund_id), int(year))].append((str(kind), int(total)))
     balances = {key: fold(kinds) for key, kinds in per_kind.items()}

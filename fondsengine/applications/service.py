@@ -429,16 +429,20 @@ def submit(fonds: Engine, actor: Actor, application_id: int) -> str:
         s = uow.session
         now = fonds.clock.now()
         app, _roles = authz.load_visible_application(s, actor, application_id, local_date(now))
+        # file numbers are max + 1 per fund and year: the fund's row lock serialises concurrent submissions
+        # (the row, read with the lock, is the one the catalog asks for below: no second read)
+        if app.file_number is None:
+            locked = s.scalar(
+                select(Fund).where(Fund.id == app.fund_id).with_for_update().execution_options(populate_existing=True)
+            )
+            if locked is None:
+                raise NotFound(f"Den Fonds „{app.fund_id}“ gibt es nicht.")
         if workflow_of(uow, app).state(app.state).initial:
-            fund = s.get(Fund, app.fund_id)
-            assert fund is not None and fund.current_guideline_id is not None
-            _, gv, _g = fonds.catalog.current(s, app.fund_id)
+            _fund, gv, _g = fonds.catalog.current(s, app.fund_id)  # the locked row when just locked
             app.guideline_version_id = gv.id
             app.workflow_version_id = gv.workflow_version_id
             require_postal_address(app, _g)
         if app.file_number is None:
-            # file numbers are max + 1 per fund and year: the fund's row lock serialises concurrent submissions
-            s.execute(select(Fund.id).where(Fund.id == app.fund_id).with_for_update())
             prefix = f"{_file_prefix(app.fund_id)}-{app.budget_year}-"
             last = s.scalar(select(func.max(Application.file_number)).where(Application.file_number.like(prefix + "%")))
             seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1

@@ -220,17 +220,28 @@ def _unsealed(conn: Connection, spec: ChainSpec, ids: Collection[int] | None) ->
     return sorted(rows, key=lambda r: int(r.id))
 
 
-def seal_chain(conn: Connection, spec: ChainSpec, ids: Collection[int] | None) -> int:
-    """Lock the chain head and chain the given unsealed rows (all unsealed rows when None)."""
-    head = _lock_head(conn, spec)
-    rows = _unsealed(conn, spec, ids)
+def seal_chain(
+    conn: Connection,
+    spec: ChainSpec,
+    ids: Collection[int] | None,
+    known: Mapping[int, Mapping[str, Any]] | None = None,
+    locked: Head | None = None,
+) -> int:
+    """Lock the chain head and chain the given unsealed rows (all unsealed rows when None). `known`:
+    the content of rows this transaction wrote itself, by id (`written`), which are not read back;
+    `locked`: the head when the caller has locked it already (`seal`)."""
+    head = locked if locked is not None else _lock_head(conn, spec)
+    given = {} if known is None or ids is None else {i: known[i] for i in ids if i in known}
+    rest = None if ids is None else [i for i in ids if i not in given]
+    read = [] if rest is not None and not rest else [dict(r._mapping) for r in _unsealed(conn, spec, rest)]
+    rows = sorted([*given.values(), *read], key=lambda r: int(r["id"]))
     if not rows:
         return 0
     seq, prev, params = head.row_count, head.last_hash, []
     for r in rows:
         seq += 1
-        h = row_hash(spec, seq, prev, dict(r._mapping))
-        params.append({"b_id": r.id, "b_seq": seq, "b_prev": prev, "b_hash": h})
+        h = row_hash(spec, seq, prev, r)
+        params.append({"b_id": r["id"], "b_seq": seq, "b_prev": prev, "b_hash": h})
         prev = h
     t = spec.table
     conn.execute(
@@ -245,15 +256,35 @@ def seal_chain(conn: Connection, spec: ChainSpec, ids: Collection[int] | None) -
     return len(rows)
 
 
-def seal(conn: Connection, ids: Mapping[str, Collection[int]] | None = None) -> dict[str, int]:
-    """Seal rows of both chains in the lock order (ledger, then audit); `None` seals every unsealed row."""
+def seal(
+    conn: Connection,
+    ids: Mapping[str, Collection[int]] | None = None,
+    known: Mapping[str, Mapping[int, Mapping[str, Any]]] | None = None,
+) -> dict[str, int]:
+    """Seal rows of both chains in the lock order (ledger, then audit); `None` seals every unsealed row.
+    `known`: per chain, the content of rows written in this transaction by id (not read back)."""
     sealed: dict[str, int] = {}
-    for spec in CHAINS:
+    specs = [spec for spec in CHAINS if ids is None or ids.get(spec.name)]
+    heads = _lock_heads(conn, specs) if len(specs) > 1 else {}
+    for spec in specs:
         wanted = None if ids is None else ids.get(spec.name)
-        if ids is not None and not wanted:
-            continue
-        sealed[spec.name] = seal_chain(conn, spec, wanted)
+        rows = None if known is None else known.get(spec.name)
+        sealed[spec.name] = seal_chain(conn, spec, wanted, rows, heads.get(spec.name))
     return sealed
+
+
+def _lock_heads(conn: Connection, specs: Sequence[ChainSpec]) -> dict[str, Head]:
+    """Lock several chain heads in one statement, in the lock order of CHAINS (ledger before audit:
+    the rows are locked in the order the sort returns them); a missing head is left to `_lock_head`."""
+    order = [spec.name for spec in CHAINS if spec in specs]
+    assert order == sorted(order, reverse=True), "the lock order (CHAINS) must be the names' descending order"
+    rows = conn.execute(
+        select(HEADS.c.name, HEADS.c.row_count, HEADS.c.last_id, HEADS.c.last_hash)
+        .where(HEADS.c.name.in_(order))
+        .order_by(HEADS.c.name.desc())
+        .with_for_update()
+    ).all()
+    return {str(r[0]): Head(str(r[0]), int(r[1]), r[2], str(r[3])) for r in rows}
 
 
 def unsealed_count(conn: Connection, spec: ChainSpec) -> int:
@@ -265,6 +296,7 @@ def unsealed_count(conn: Connection, spec: ChainSpec) -> int:
 # --- the one mechanism every ORM writer goes through: hooks on the write session factory ---
 
 _PENDING = "fonds_chain_pending"
+_KNOWN = "fonds_chain_known"  # chain name -> id -> the row's content as written (`written` with rows)
 
 
 def _collect(session: Session, _flush: UOWTransaction) -> None:
@@ -275,15 +307,31 @@ def _collect(session: Session, _flush: UOWTransaction) -> None:
             if pending is None:
                 pending = session.info[_PENDING] = {"ledger": set(), "audit": set()}
             pending[name].add(obj.id)
+            _remember(session, name, obj.id, obj.__dict__)
 
 
-def written(session: Session, name: str, ids: Iterable[int]) -> None:
+def _remember(session: Session, name: str, row_id: int, values: Mapping[str, Any]) -> None:
+    """Keep a row's content as just written, in canonical form, for the seal (no read back); a row
+    whose values are not all in hand (a column the database filled) is read back at the seal."""
+    spec = LEDGER if name == "ledger" else AUDIT
+    if any(f not in values for f in spec.fields if f != "id"):
+        return
+    known: dict[str, dict[int, dict[str, Any]]] = session.info.setdefault(_KNOWN, {"ledger": {}, "audit": {}})
+    known[name][row_id] = {"id": row_id, **{f: _plain(values[f]) for f in spec.fields if f != "id"}}
+
+
+def written(session: Session, name: str, ids: Sequence[int], rows: Sequence[Mapping[str, Any]] | None = None) -> None:
     """Seal these rows of chain `name` at this transaction's commit too: for rows written around the
-    ORM (a Core multi-row insert, `lifecycle.audit.write_events`), which the flush hook never sees."""
+    ORM (a Core multi-row insert, `lifecycle.audit.write_events`), which the flush hook never sees.
+    With `rows` (the values inserted, in the order of `ids`) the seal hashes them as given instead of
+    reading them back; their content is taken now in its canonical form, so a later change of the
+    dicts changes nothing. A rolled-back SAVEPOINT drops what is known (the seal reads back again)."""
     pending: dict[str, set[int]] | None = session.info.get(_PENDING)
     if pending is None:
         pending = session.info[_PENDING] = {"ledger": set(), "audit": set()}
     pending[name].update(ids)
+    for i, row in zip(ids, rows or (), strict=rows is not None):
+        _remember(session, name, i, row)
 
 
 def _seal_before_commit(session: Session) -> None:
@@ -291,13 +339,21 @@ def _seal_before_commit(session: Session) -> None:
         return  # a SAVEPOINT is released, not the transaction: seal (and lock) only at the real commit
     session.flush()  # all rows of this transaction are written (and its other locks taken) first
     pending: dict[str, set[int]] | None = session.info.pop(_PENDING, None)
+    known: dict[str, dict[int, dict[str, Any]]] | None = session.info.pop(_KNOWN, None)
     if pending and any(pending.values()):
-        seal(session.connection(), pending)
+        seal(session.connection(), pending, known)
 
 
 def _forget(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:  # the transaction ended; a rolled-back SAVEPOINT keeps the others' ids
         session.info.pop(_PENDING, None)
+        session.info.pop(_KNOWN, None)
+
+
+def _rolled_back(session: Session, _previous: SessionTransaction) -> None:
+    """A rollback (of a SAVEPOINT too): rows written under it may be gone, so none is sealed from its
+    values in hand; the seal reads back those that exist."""
+    session.info.pop(_KNOWN, None)
 
 
 def install(factory: sessionmaker[Session]) -> None:
@@ -307,6 +363,7 @@ def install(factory: sessionmaker[Session]) -> None:
     event.listen(factory, "after_flush", _collect)
     event.listen(factory, "before_commit", _seal_before_commit)
     event.listen(factory, "after_transaction_end", _forget)
+    event.listen(factory, "after_soft_rollback", _rolled_back)
 
 
 def iter_rows(conn: Connection, spec: ChainSpec, batch: int = 5000) -> Iterable[Row[Any]]:

@@ -226,26 +226,19 @@ def _approval_sections(ctx: LetterContext, d: ApprovalData) -> list[Flowable]:
             out += [para("Auflagen dieser Entscheidung:"), bullets(list(d.conditions))]
     out += [section("Auszahlung"), *paragraphs(d.payment_mode_text)]
     if d.lapse_on is not None:
-        rule = (
-            f"Rufen Sie bis zum {format_date(d.lapse_on)} keine Mittel ab, erlischt die Bewilligung"
-        )
+        rule = f"Rufen Sie bis zum {format_date(d.lapse_on)} keine Mittel ab, erlischt die Bewilligung"
         if d.lapse_after_days:
             rule += f" ({d.lapse_after_days} Tage nach der Bewilligung"
             rule += f", {d.lapse_clause})" if d.lapse_clause else ")"
         out += [section("Erlöschen der Bewilligung"), para(rule + ".")]
     out += [
         section("Verwendungsnachweis"),
-        para(
-            f"Bitte reichen Sie den Verwendungsnachweis bis zum {format_date(d.proof_due)} ein. "
-            "Dazu gehören:"
-        ),
+        para(f"Bitte reichen Sie den Verwendungsnachweis bis zum {format_date(d.proof_due)} ein. Dazu gehören:"),
         bullets([proof_part_label(p) for p in d.proof_parts]),
         para("Geld, das nicht wie bewilligt verwendet wird, ist zurückzuzahlen."),
     ]
     if d.publicity_text:
-        intro = (
-            "Bitte weisen Sie auf allen gedruckten und digitalen Materialien auf die Förderung hin"
-        )
+        intro = "Bitte weisen Sie auf allen gedruckten und digitalen Materialien auf die Förderung hin"
         if d.publicity_clause:
             intro += f" ({d.publicity_clause})"
         out += [
@@ -286,6 +279,7 @@ APPROVAL = LetterKind(
     default_text=APPROVAL_TEXT,
     objection=True,
     approves=True,
+    needs=frozenset({"cost_lines", "decision", "lifted_limits"}),
 )
 
 
@@ -339,6 +333,7 @@ REJECTION = LetterKind(
     mail_subject=None,  # the decision mail: "Entscheidung über Ihren Antrag ..."
     default_text=REJECTION_TEXT,
     objection=True,
+    needs=frozenset({"decision", "review_failures"}),
 )
 
 
@@ -441,10 +436,7 @@ def _proof_sections(_ctx: LetterContext, d: ProofResultData) -> list[Flowable]:
         )
     elif d.final_payment_cents:
         out.append(
-            para(
-                f"Den Restbetrag von {format_euro(d.final_payment_cents)} überweisen wir "
-                "Ihnen in den nächsten Tagen."
-            )
+            para(f"Den Restbetrag von {format_euro(d.final_payment_cents)} überweisen wir Ihnen in den nächsten Tagen.")
         )
     else:
         out.append(para("Damit ist die Förderung Ihres Projekts abgeschlossen."))
@@ -477,6 +469,7 @@ PROOF_RESULT = LetterKind(
     mail_subject=mail_msgid("Ergebnis der Prüfung Ihres Verwendungsnachweises für %(title)s"),
     default_text=PROOF_RESULT_TEXT,
     objection=True,  # recognising less than granted (partly) revokes the grant: a decision with a remedy
+    needs=frozenset({"balance", "proof"}),
 )
 
 
@@ -575,4 +568,5 @@ REFUND = LetterKind(
     mail_subject=mail_msgid("Rückforderung für %(title)s"),
     default_text=REFUND_TEXT,
     objection=True,
+    needs=frozenset({"balance"}),
 )

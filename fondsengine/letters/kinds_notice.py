@@ -246,6 +246,7 @@ PAYMENT = LetterKind(
     file_name="Auszahlungsmitteilung",
     mail_subject=mail_msgid("Auszahlungsmitteilung für %(title)s"),
     default_text=PAYMENT_TEXT,
+    needs=frozenset({"balance"}),
 )
 
 
@@ -299,6 +300,7 @@ LAPSE = LetterKind(
     mail_subject=mail_msgid("Ihre Bewilligung für %(title)s ist erloschen"),
     default_text=LAPSE_TEXT,
     objection=True,  # the lapse ends the grant: a decision with a remedy
+    needs=frozenset({"decision"}),
 )
 
 
@@ -367,4 +369,5 @@ RECOMMENDATION = LetterKind(
     mail_subject=mail_msgid("Empfehlung der Jury zu Ihrem Antrag %(title)s"),
     default_text=RECOMMENDATION_TEXT,
     guideline_text=False,  # not in the guideline's letters section (yet)
+    needs=frozenset({"decision"}),
 )

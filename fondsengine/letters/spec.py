@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from fondsengine.guidelines.model import Guideline, LetterText
 from fondsengine.letters.model import LetterContext
@@ -42,6 +42,14 @@ COMMON_PLACEHOLDERS: tuple[str, ...] = (
 )
 
 
+# What a letter's snapshot may need beyond the application row itself (lifecycle/effects.py writes
+# these keys only for the kinds that declare them, and loads each fact at most once per step):
+# "balance": paid_cents (the application's bookings); "proof": eligible_cents and receipts (the latest
+# proof of use); "review_failures": the review items not fulfilled; "cost_lines": the cost plan;
+# "decision": decided_on and lapse_due_on; "lifted_limits": the soft limits lifted with their reasons.
+LetterFact = Literal["balance", "proof", "review_failures", "cost_lines", "decision", "lifted_limits"]
+
+
 @dataclass(frozen=True)
 class LetterKind(Generic[D]):
     """One registered letter kind: everything about it lives here and nowhere else (docs/letters.md).
@@ -64,6 +72,7 @@ class LetterKind(Generic[D]):
     objection: bool = False  # ends with the Rechtsbehelfsbelehrung
     approves: bool = False  # its decision mail (mail_subject None) tells an approval, else a rejection
     guideline_text: bool = True  # a guideline may bring its own text (letters.<kind>)
+    needs: frozenset[LetterFact] = frozenset()  # the facts its snapshot stores besides the application's
 
     def all_placeholders(self) -> tuple[str, ...]:
         """Every placeholder this kind's texts may use."""

@@ -16,12 +16,15 @@ from fondsengine.engine import Actor
 from fondsengine.guidelines.calc import lapse_rule_text
 from fondsengine.guidelines.model import Guideline
 from fondsengine.guidelines.rules_money import lifted_limits_cited
-from fondsengine.letters.registry import LETTER_KINDS, kind_label
-from fondsengine.lifecycle.audit import enqueue
+from fondsengine.letters.registry import LETTER_KINDS, kind_label, letter_kind
+from fondsengine.letters.spec import LetterFact
+from fondsengine.lifecycle.audit import StepRows, outbox_row
+from fondsengine.lifecycle.guards import GuardContext
 from fondsengine.lifecycle.views import application_data
-from fondsengine.model import Application, LedgerEntry, Letter, Membership, User
+from fondsengine.model import Application, LedgerEntry, Membership, User
 from fondsengine.model.money import PAYMENT_KIND_LABELS
 from fondsengine.money import format_euro
+from fondsengine.text import mask_iban
 from fondsengine.workflow.model import Transition
 from fondsengine.workflow.registry import EFFECTS
 
@@ -37,8 +40,10 @@ class EffectContext:
     now: datetime
     transition: Transition
     from_state: str
+    facts: GuardContext  # the step's facts, read at most once (shared with its guards)
+    rows: StepRows  # the step's append-only rows, written at its end
     reason: str | None = None
-    letters: list[Letter] = field(default_factory=list)
+    letters: list[str] = field(default_factory=list)  # the kinds of the letters this step writes
     extra: dict[str, Any] = field(default_factory=dict)
     amount_cents: int | None = None  # the amount of this step (approval, payment, refund ...)
     payment_kind: str | None = None  # advance | instalment | final | reimbursement (payments)
@@ -52,34 +57,48 @@ Effect = Callable[[EffectContext], None]
 def commit_budget(c: EffectContext) -> None:
     """Book the approved amount as a commitment (locks the year; refuses overspend)."""
     assert c.app.approved_cents is not None, "approve sets approved_cents before the step"
-    ledger.commit_grant(
-        c.session,
-        fund_id=c.app.fund_id,
-        year=c.app.budget_year,
-        application_id=c.app.id,
-        amount_cents=c.app.approved_cents,
-        at=c.now,
-        actor_id=c.actor.user_id,
-        clause=c.guideline.budget.clause,
+    _book(
+        c,
+        ledger.commit_grant_row(
+            c.session,
+            fund_id=c.app.fund_id,
+            year=c.app.budget_year,
+            application_id=c.app.id,
+            amount_cents=c.app.approved_cents,
+            at=c.now,
+            actor_id=c.actor.user_id,
+            clause=c.guideline.budget.clause,
+        ),
     )
+
+
+def _book(c: EffectContext, row: dict[str, Any]) -> None:
+    """Collect a booking's entry for the step's end and add it to the step's facts."""
+    c.rows.ledger.append(row)
+    c.facts.booked(row["kind"], row["amount_cents"], row["budget_year"])
 
 
 @EFFECTS.register("Bucht die Auszahlung im Budget (Ledger: payment).")
 def book_payment(c: EffectContext) -> None:
     """Book the payment of this step (amount and payment row given by the service)."""
     assert c.amount_cents is not None and c.payment_id is not None, "a payment step names its amount and row"
-    ledger.book(
-        c.session,
-        fund_id=c.app.fund_id,
-        year=c.app.budget_year,
-        kind="payment",
-        amount_cents=c.amount_cents,
-        at=c.now,
-        actor_id=c.actor.user_id,
-        application_id=c.app.id,
-        payment_id=c.payment_id,
-        note=f"Auszahlung ({PAYMENT_KIND_LABELS.get(c.payment_kind or '', c.payment_kind)})",
+    _book(
+        c,
+        ledger.book_row(
+            c.session,
+            fund_id=c.app.fund_id,
+            year=c.app.budget_year,
+            kind="payment",
+            amount_cents=c.amount_cents,
+            at=c.now,
+            actor_id=c.actor.user_id,
+            application_id=c.app.id,
+            payment_id=c.payment_id,
+            note=f"Auszahlung ({PAYMENT_KIND_LABELS.get(c.payment_kind or '', c.payment_kind)})",
+        ),
     )
+
+
 def commitment_year(session: Session, app: Application) -> int:
     """The budget year the application's commitment is booked in (a release goes back there,
     whenever it happens); the application's budget year when nothing is committed."""
@@ -95,23 +114,26 @@ def commitment_year(session: Session, app: Application) -> int:
 def _release(c: EffectContext, amount: int, note: str) -> None:
     if amount <= 0:
         return
-    ledger.book(
-        c.session,
-        fund_id=c.app.fund_id,
-        year=commitment_year(c.session, c.app),
-        kind="release",
-        amount_cents=amount,
-        at=c.now,
-        actor_id=c.actor.user_id,
-        application_id=c.app.id,
-        note=note,
+    _book(
+        c,
+        ledger.book_row(
+            c.session,
+            fund_id=c.app.fund_id,
+            year=c.facts.commitment_year,
+            kind="release",
+            amount_cents=amount,
+            at=c.now,
+            actor_id=c.actor.user_id,
+            application_id=c.app.id,
+            note=note,
+        ),
     )
 
 
 @EFFECTS.register("Gibt den gebundenen, nicht ausgezahlten Betrag frei (Ledger: release).")
 def release_budget(c: EffectContext) -> None:
     """Release what is committed but not paid (lapse, cancellation)."""
-    bal = ledger.application_balance(c.session, c.app.id)
+    bal = c.facts.app_balance
     _release(c, bal.committed - bal.paid_net, "Freigabe: Bewilligung erloschen")
 
 
@@ -119,13 +141,15 @@ def release_budget(c: EffectContext) -> None:
 def settle_budget(c: EffectContext) -> None:
     """After the proof of use: release the part of the commitment that is not due."""
     assert c.app.settled_cents is not None
-    bal = ledger.application_balance(c.session, c.app.id)
+    bal = c.facts.app_balance
     _release(c, bal.committed - c.app.settled_cents, "Freigabe: nicht verbrauchter Teil")
 
 
 def _snapshot(c: EffectContext, kind: str) -> dict[str, Any]:
+    """The letter's stored snapshot: the application's own values, and what the kind's registration
+    says it needs besides (`LetterKind.needs`), each taken from the step's facts (read once per step)."""
     app = c.app
-    bal = ledger.application_balance(c.session, app.id)
+    needs = letter_kind(kind).needs
     return {
         "kind": kind,
         "date": local_date(c.now).isoformat(),
@@ -147,7 +171,7 @@ def _snapshot(c: EffectContext, kind: str) -> dict[str, Any]:
         "requested_cents": app.requested_cents,
         "approved_cents": app.approved_cents,
         "settled_cents": app.settled_cents,
-        "paid_cents": bal.paid_net,
+        **({"paid_cents": c.facts.app_balance.paid_net} if "balance" in needs else {}),
         "conditions": list(app.conditions or []),
         "reason": c.reason,
         "from_state": c.from_state,
@@ -158,31 +182,6 @@ def _snapshot(c: EffectContext, kind: str) -> dict[str, Any]:
         "lapse_rule": lapse_rule_text(c.guideline, app.lapse_due_on) if app.lapse_due_on else None,
         "lapse_clause": c.guideline.payment.lapse_clause,
         "extra": dict(c.extra),
-        **_letter_details(c, kind),
-    }
-
-
-PROOF_LETTERS = frozenset({"proof_result", "refund"})
-
-
-def _letter_details(c: EffectContext, kind: str) -> dict[str, Any]:
-    """What the letter renderer needs beyond the basics (read by fondsengine.letters.store)."""
-    from fondsengine.model import ProofOfUse, Receipt
-
-    app = c.app
-    s = c.session
-    proof = (
-        s.scalar(select(ProofOfUse).where(ProofOfUse.application_id == app.id).order_by(ProofOfUse.id.desc()).limit(1))
-        if kind in PROOF_LETTERS
-        else None
-    )
-    receipts = (
-        []
-        if proof is None
-        else list(s.scalars(select(Receipt).where(Receipt.proof_id == proof.id).order_by(Receipt.position)))
-    )
-    iban = (app.iban or "").replace(" ", "")
-    return {
         "trigger": c.transition.trigger,
         "amount_cents": c.amount_cents,
         "submitted_on": local_date(app.submitted_at).isoformat() if app.submitted_at else None,
@@ -190,9 +189,24 @@ def _letter_details(c: EffectContext, kind: str) -> dict[str, Any]:
         "project_start": app.project_start.isoformat() if app.project_start else None,
         "project_end": app.project_end.isoformat() if app.project_end else None,
         "own_funds_cents": app.own_funds_cents,
-        "iban_masked": "*" * max(len(iban) - 4, 0) + iban[-4:] if iban else None,
-        "cost_lines": [[i.category, i.description, i.amount_cents] for i in app.cost_items],
-        "receipts": [
+        # the one masking rule (fondsengine/text.py), stored without its grouping as before
+        "iban_masked": mask_iban(app.iban).replace(" ", "") if app.iban else None,
+        "legal_form": app.legal_form,
+        "representative": app.representative,
+        "grant_file_number": app.grant_file_number,
+        **_needed(c, kind, needs),
+    }
+
+
+def _needed(c: EffectContext, kind: str, needs: frozenset[LetterFact]) -> dict[str, Any]:
+    """The snapshot's keys a letter kind needs besides the application's values (`LetterKind.needs`)."""
+    app = c.app
+    details: dict[str, Any] = {}
+    if "cost_lines" in needs:
+        details["cost_lines"] = [[i.category, i.description, i.amount_cents] for i in app.cost_items]
+    if "proof" in needs:
+        proof = c.facts.proof
+        details["receipts"] = [
             [
                 r.position,
                 f"{r.payee}: {r.purpose}",
@@ -202,50 +216,28 @@ def _letter_details(c: EffectContext, kind: str) -> dict[str, Any]:
                 if r.accepted_cents is None
                 else f"anerkannt {format_euro(r.accepted_cents)}: {r.reject_reason or ''}".rstrip(": "),
             ]
-            for r in receipts
-        ],
-        "eligible_cents": proof.eligible_cents if proof is not None else None,
-        **_decision_details(c, kind),
-    }
-
-
-DECISION_LETTERS = frozenset({"approval", "rejection", "lapse", "recommendation"})
-
-
-def _decision_details(c: EffectContext, kind: str) -> dict[str, Any]:
-    """The legal entity, the authority's file number, the lapse date and the review's failed items."""
-    from fondsengine.model import ReviewItem
-
-    app = c.app
-    details: dict[str, Any] = {
-        "legal_form": app.legal_form,
-        "representative": app.representative,
-        "grant_file_number": app.grant_file_number,
-    }
-    if kind not in DECISION_LETTERS:
-        return details
-    details["lapse_due_on"] = app.lapse_due_on.isoformat() if app.lapse_due_on else None
-    details["decided_on"] = local_date(app.decided_at).isoformat() if app.decided_at else None
-    if kind == "approval" and app.lifted_limits:  # each lifted soft limit, its clause and the reason
+            for r in (c.facts.receipts if proof is not None else [])
+        ]
+        details["eligible_cents"] = proof.eligible_cents if proof is not None else None
+    if "decision" in needs:
+        details["lapse_due_on"] = app.lapse_due_on.isoformat() if app.lapse_due_on else None
+        details["decided_on"] = local_date(app.decided_at).isoformat() if app.decided_at else None
+    if "lifted_limits" in needs and app.lifted_limits:  # each lifted soft limit, its clause and the reason
         granted = replace(application_data(app), requested_cents=app.approved_cents or app.requested_cents)
         details["lifted_limits"] = [list(x) for x in lifted_limits_cited(granted, c.guideline)]
-    if kind == "rejection":
+    if "review_failures" in needs:
         labels = {i.id: (i.label, i.clause) for i in c.guideline.review_checklist}
-        failed = c.session.scalars(
-            select(ReviewItem)
-            .where(ReviewItem.application_id == app.id, ReviewItem.result == "not_fulfilled")
-            .order_by(ReviewItem.id)
-        )
         details["review_failures"] = [
-            [labels.get(r.item_id, (r.item_id, None))[0], labels.get(r.item_id, (r.item_id, None))[1], r.note]
-            for r in failed
+            [labels.get(item, (item, None))[0], labels.get(item, (item, None))[1], note]
+            for item, result, note in c.facts.review_items
+            if result == "not_fulfilled"
         ]
     return details
 
 
 def _mail_facts(c: EffectContext, kind: str) -> dict[str, Any]:
     """The figures the mail that carries a letter states in its text (the approval names its amount)."""
-    if kind != "approval":
+    if not letter_kind(kind).approves:
         return {}
     return {
         "approved_cents": c.app.approved_cents,
@@ -256,21 +248,20 @@ def _mail_facts(c: EffectContext, kind: str) -> dict[str, Any]:
 
 def _letter(kind: str) -> Effect:
     def effect(c: EffectContext) -> None:
-        letter = Letter(application_id=c.app.id, kind=kind, created_at=c.now, data=_snapshot(c, kind))
-        c.session.add(letter)
-        c.session.flush()
-        c.letters.append(letter)
-        enqueue(
-            c.session,
-            dedup_key=f"letter:{letter.id}",
+        c.rows.letters.append(
+            {"application_id": c.app.id, "kind": kind, "created_at": c.now, "data": _snapshot(c, kind)}
+        )
+        c.letters.append(kind)
+        mail = outbox_row(
+            dedup_key="letter:",  # its id is known when the step's letters are written (StepRows.write)
             topic=f"letter_{kind}",
             at=c.now,
             payload={"title": c.app.title, "file_number": c.app.file_number, "kind": kind, **_mail_facts(c, kind)},
             recipient_id=c.app.applicant_id,
             recipient_email=c.app.contact_email,
             application_id=c.app.id,
-            letter_id=letter.id,
         )
+        c.rows.outbox.append((mail, len(c.rows.letters) - 1))
 
     effect.__doc__ = f"Create the '{kind}' letter and queue it for the applicant."
     return effect
@@ -281,8 +272,7 @@ def notify_applicant(c: EffectContext) -> None:
     """Tell the applicant about the new state (unless a letter already goes out)."""
     if c.letters:
         return
-    enqueue(
-        c.session,
+    mail = outbox_row(
         dedup_key=f"status:{c.app.id}:{c.app.row_version}",
         topic="status_changed",
         at=c.now,
@@ -291,6 +281,7 @@ def notify_applicant(c: EffectContext) -> None:
         recipient_email=c.app.contact_email,
         application_id=c.app.id,
     )
+    c.rows.outbox.append((mail, None))
 
 
 @EFFECTS.register("E-Mail an die Geschäftsführung")
@@ -304,8 +295,7 @@ def notify_office(c: EffectContext) -> None:
         .where(Membership.fund_id == c.app.fund_id, Membership.role == "manager", User.active.is_(True))
     ).all()
     for user_id, email in managers:
-        enqueue(
-            c.session,
+        mail = outbox_row(
             dedup_key=f"office:{c.app.id}:{c.app.row_version}:{user_id}",
             topic="office_attention",
             at=c.now,
@@ -318,6 +308,7 @@ def notify_office(c: EffectContext) -> None:
             recipient_email=email,
             application_id=c.app.id,
         )
+        c.rows.outbox.append((mail, None))
 
 
 # one effect per registered letter kind (fondsengine/letters/registry.py), named letter_<kind>

@@ -14,9 +14,9 @@ from fondsengine.engine import Actor, UnitOfWork
 from fondsengine.errors import APPLICATION_CHANGED, ConcurrentChange, InvalidInput
 from fondsengine.guidelines.model import Guideline
 from fondsengine.lifecycle import authz
-from fondsengine.lifecycle.audit import event_row, write_events
+from fondsengine.lifecycle.audit import StepRows, event_row
 from fondsengine.lifecycle.effects import EffectContext
-from fondsengine.lifecycle.guards import GuardContext
+from fondsengine.lifecycle.guards import GuardContext, Known
 from fondsengine.model import Application
 from fondsengine.workflow.machine import WorkflowMachine
 from fondsengine.workflow.model import Transition, Workflow
@@ -79,14 +79,26 @@ def fire(
     payment_id: int | None = None,
     now: datetime | None = None,
     extra: dict[str, object] | None = None,
+    known: Known | None = None,
 ) -> Transition:
-    """Fire a workflow trigger on an application inside the caller's unit of work."""
+    """Fire a workflow trigger on an application inside the caller's unit of work.
+
+    `known`: facts the use case has already read (the proof of use, its receipts, the balance), which
+    the step's guards and letters then take instead of reading them again. The step's append-only rows
+    (audit event, ledger entries, letters, mails) are collected and written at its end (`StepRows`)."""
     session = uow.session
     now = now or uow.fonds.clock.now()
     roles = authz.application_roles(session, actor, app, local_date(now))
     guideline = guideline_of(uow, app)
     gctx = GuardContext(
-        session, app, guideline, now, amount_cents=amount_cents, payment_kind=payment_kind, catalog=uow.fonds.catalog
+        session,
+        app,
+        guideline,
+        now,
+        amount_cents=amount_cents,
+        payment_kind=payment_kind,
+        catalog=uow.fonds.catalog,
+        known=known,
     )
     transition = machine_of(uow, app).fire(app.state, trigger, roles, gctx)
     if transition.needs_reason and not (reason and reason.strip()):
@@ -94,7 +106,8 @@ def fire(
     from_state = app.state
     _move_state(uow, app, from_state, transition.target, now)
     allowed = transition.roles & roles
-    events = [  # the step's append-only rows, written once at its end
+    rows = StepRows()  # the step's append-only rows, written once at its end
+    rows.audit.append(
         event_row(
             actor=actor,
             role=authz.primary_role(frozenset(allowed)),
@@ -108,7 +121,7 @@ def fire(
             guideline_hash=guideline.version_hash,
             data={k: v for k, v in {"amount_cents": amount_cents, **(extra or {})}.items() if v is not None},
         )
-    ]
+    )
     ectx = EffectContext(
         session,
         app,
@@ -117,7 +130,9 @@ def fire(
         now,
         transition,
         from_state,
-        reason,
+        facts=gctx,
+        rows=rows,
+        reason=reason,
         extra=dict(extra or {}),
         amount_cents=amount_cents,
         payment_kind=payment_kind,
@@ -128,5 +143,5 @@ def fire(
     if workflow_of(uow, app).state(transition.target).terminal:
         app.closed_at = now
     session.flush()
-    write_events(session, events)  # one Core INSERT, sealed into the chain at commit
+    rows.write(session, uow.created)  # one Core INSERT per table; ledger and audit sealed into their chains at commit
     return transition

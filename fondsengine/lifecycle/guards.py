@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
 from functools import cached_property
@@ -17,7 +18,7 @@ from fondsengine.guidelines.findings import Finding
 from fondsengine.guidelines.model import DecidedBy, DecisionTier, Guideline, PaymentMode
 from fondsengine.guidelines.rules import check
 from fondsengine.lifecycle.views import application_data, check_context, pending_states
-from fondsengine.model import AgendaItem, Application, Payment, Refund, ReviewItem
+from fondsengine.model import AgendaItem, Application, Payment, ProofOfUse, Receipt, Refund, ReviewItem
 from fondsengine.money import format_euro, share_of
 from fondsengine.workflow.registry import GUARDS, GuardResult
 
@@ -25,8 +26,19 @@ if TYPE_CHECKING:  # the catalog loads workflows, whose loader checks names agai
     from fondsengine.funds.catalog import Catalog
 
 
+@dataclass(frozen=True)
+class Known:
+    """Facts of a step its use case has already read (the step reads them no second time)."""
+
+    proof: ProofOfUse | None = None  # the latest proof of use, with
+    receipts: list[Receipt] | None = None  # its receipts (any order)
+    app_balance: ledger.Balance | None = None  # the application's bookings before the step
+
+
 class GuardContext:
-    """What the guards of one step look at; facts are computed lazily and at most once."""
+    """What the guards and then the effects of one step look at (the step's facts): each fact is read
+    lazily and at most once per step; a booking of the step is added to the balances already read
+    (`booked`), so the letters see the figures after it without reading them again."""
 
     def __init__(
         self,
@@ -38,6 +50,7 @@ class GuardContext:
         amount_cents: int | None = None,
         payment_kind: str | None = None,
         catalog: Catalog | None = None,
+        known: Known | None = None,
     ) -> None:
         self.session = session
         self.app = app
@@ -46,6 +59,14 @@ class GuardContext:
         self.amount_cents = amount_cents  # amount under decision / payment / refund
         self.payment_kind = payment_kind
         self.catalog = catalog  # needed by the guards that look at other applications (findings)
+        self._step_bookings: list[tuple[str, int, int]] = []  # (kind, cents, budget year) booked in this step
+        if known is not None:  # seed the lazy facts
+            if known.proof is not None:
+                self.__dict__["proof"] = known.proof
+                if known.receipts is not None:
+                    self.__dict__["receipts"] = sorted(known.receipts, key=lambda r: r.position)
+            if known.app_balance is not None:
+                self.__dict__["app_balance"] = known.app_balance
 
     def given(self, name: str) -> bool:
         """Whether the step's input `name` is known (guards that need it are offered otherwise)."""
@@ -60,8 +81,57 @@ class GuardContext:
 
     @cached_property
     def app_balance(self) -> ledger.Balance:
-        """Bookings of this application."""
-        return ledger.application_balance(self.session, self.app.id)
+        """Bookings of this application, with those of this step (`booked`)."""
+        balance, year = ledger.application_bookings(self.session, self.app.id)
+        self.__dict__.setdefault("_first_commitment", year)
+        for kind, amount, _year in self._step_bookings:
+            balance = ledger.with_booking(balance, kind, amount)
+        return balance
+
+    @property
+    def commitment_year(self) -> int:
+        """The budget year the application's (first) commitment is booked in, a release goes back there;
+        the application's budget year when nothing is committed (read with `app_balance`)."""
+        if "_first_commitment" not in self.__dict__:
+            self.__dict__["_first_commitment"] = ledger.application_bookings(self.session, self.app.id)[1]
+        year: int | None = self.__dict__["_first_commitment"]
+        if year is None:  # a commitment of this very step, else none at all
+            year = next((y for kind, _a, y in self._step_bookings if kind == "commitment"), self.app.budget_year)
+        return year
+
+    def booked(self, kind: str, amount_cents: int, year: int) -> None:
+        """A booking of this step (its entry is written at the step's end): added to the application's
+        balance; the year's balance is read again when asked (its totals changed under the lock)."""
+        self._step_bookings.append((kind, amount_cents, year))
+        if "app_balance" in self.__dict__:
+            self.__dict__["app_balance"] = ledger.with_booking(self.__dict__["app_balance"], kind, amount_cents)
+        self.__dict__.pop("year_balance", None)
+
+    @cached_property
+    def proof(self) -> ProofOfUse | None:
+        """The application's latest proof of use."""
+        return self.session.scalar(
+            select(ProofOfUse).where(ProofOfUse.application_id == self.app.id).order_by(ProofOfUse.id.desc()).limit(1)
+        )
+
+    @cached_property
+    def receipts(self) -> list[Receipt]:
+        """The receipts of the latest proof of use, by position."""
+        if self.proof is None:
+            return []
+        return list(
+            self.session.scalars(select(Receipt).where(Receipt.proof_id == self.proof.id).order_by(Receipt.position))
+        )
+
+    @cached_property
+    def review_items(self) -> list[tuple[str, str, str]]:
+        """(checklist item, result, note) of every answered review item, in the order recorded."""
+        rows = self.session.execute(
+            select(ReviewItem.item_id, ReviewItem.result, ReviewItem.note)
+            .where(ReviewItem.application_id == self.app.id)
+            .order_by(ReviewItem.id)
+        )
+        return [(str(i), str(r), str(n or "")) for i, r, n in rows]
 
     @cached_property
     def findings(self) -> list[Finding]:
@@ -105,7 +175,7 @@ def no_blocking_findings(c: GuardContext) -> GuardResult:
 @GUARDS.register("Alle Punkte der formalen Prüfung sind bewertet.")
 def review_complete(c: GuardContext) -> GuardResult:
     """Every checklist item of the formal review has an answer."""
-    answered = set(c.session.scalars(select(ReviewItem.item_id).where(ReviewItem.application_id == c.app.id)))
+    answered = {item for item, _result, _note in c.review_items}
     missing = [i.label for i in c.guideline.review_checklist if i.id not in answered]
     if not missing:
         return _ok()
@@ -115,13 +185,7 @@ def review_complete(c: GuardContext) -> GuardResult:
 @GUARDS.register("Kein Punkt der formalen Prüfung ist „nicht erfüllt“.")
 def review_passed(c: GuardContext) -> GuardResult:
     """No checklist item is 'not fulfilled'."""
-    failed = set(
-        c.session.scalars(
-            select(ReviewItem.item_id).where(
-                ReviewItem.application_id == c.app.id, ReviewItem.result == "not_fulfilled"
-            )
-        )
-    )
+    failed = {item for item, result, _note in c.review_items if result == "not_fulfilled"}
     if not failed:
         return _ok()
     labels = [i.label for i in c.guideline.review_checklist if i.id in failed]

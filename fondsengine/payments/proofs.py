@@ -28,6 +28,7 @@ from fondsengine.lifecycle import authz
 from fondsengine.lifecycle.audit import record
 from fondsengine.lifecycle.effects import commitment_year
 from fondsengine.lifecycle.fire import fire, guideline_of, workflow_of
+from fondsengine.lifecycle.guards import Known
 from fondsengine.lifecycle.views import application_data
 from fondsengine.model import Application, ProofOfUse, Receipt, Refund
 from fondsengine.money import format_euro
@@ -190,11 +191,19 @@ def review_receipt(
     acceptance and the full acceptance of a receipt with a blocking finding need a reason."""
     with fonds.unit_of_work() as uow:
         s = uow.session
-        receipt = s.get(Receipt, receipt_id)
+        # the receipt, its proof and the proof's other receipts (the findings compare them) in one read
+        same_proof = select(Receipt.proof_id).where(Receipt.id == receipt_id).scalar_subquery()
+        rows = s.execute(
+            select(Receipt, ProofOfUse)
+            .join(ProofOfUse, ProofOfUse.id == Receipt.proof_id)
+            .where(Receipt.proof_id == same_proof)
+            .order_by(Receipt.position)
+        ).all()
+        receipts = [r for r, _proof in rows]
+        receipt = next((r for r in receipts if r.id == receipt_id), None)
         if receipt is None:
             raise NotFound("Diesen Beleg gibt es nicht.")
-        proof = s.get(ProofOfUse, receipt.proof_id)
-        assert proof is not None
+        proof = rows[0][1]
         app, roles = _load(uow, actor, proof.application_id)
         if "manager" not in roles:
             raise PermissionDenied("Belege prüft nur die Geschäftsführung.")
@@ -214,7 +223,9 @@ def review_receipt(
         if accepted and part is None and not explained:
             blocking = [
                 f
-                for f in _findings(s, app, guideline_of(uow, app), proof, local_date(fonds.clock.now()))
+                for f in findings_of_receipts(
+                    app, guideline_of(uow, app), proof, receipts, local_date(fonds.clock.now())
+                )
                 if f.position == receipt.position and f.severity == BLOCK
             ]
             if blocking:
@@ -329,6 +340,7 @@ def accept_proof(fonds: Engine, actor: Actor, application_id: int) -> int:
             amount_cents=due,
             now=now,
             extra={"eligible_cents": eligible, "settled_cents": due},
+            known=Known(proof=proof, receipts=receipts),
         )
         uow.commit()
         return due
@@ -359,7 +371,8 @@ def claim_refund(
         now = fonds.clock.now()
         app, _ = _load(uow, actor, application_id)
         guideline = guideline_of(uow, app)
-        paid = ledger.application_balance(s, app.id).paid_net
+        before = ledger.application_balance(s, app.id)
+        paid = before.paid_net
         if app.settled_cents is not None:
             amount = paid - app.settled_cents
             if amount_cents is not None and amount_cents != amount:
@@ -368,7 +381,16 @@ def claim_refund(
             if amount_cents is None or amount_cents <= 0:
                 raise InvalidInput("Bitte geben Sie den zurückzufordernden Betrag an.", field="amount")
             amount = amount_cents
-        fire(uow, actor, app, "claim_refund", amount_cents=amount, reason=reason or None, now=now)
+        fire(
+            uow,
+            actor,
+            app,
+            "claim_refund",
+            amount_cents=amount,
+            reason=reason or None,
+            now=now,
+            known=Known(app_balance=before),
+        )
         if app.settled_cents is None:
             app.settled_cents = paid - amount
             bal = ledger.application_balance(s, app.id)

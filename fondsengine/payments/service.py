@@ -19,7 +19,7 @@ from fondsengine.json_reads import Id
 from fondsengine.lifecycle import authz
 from fondsengine.lifecycle.audit import record
 from fondsengine.lifecycle.fire import fire, guideline_of, workflow_of
-from fondsengine.lifecycle.guards import GuardContext, payable_now, payment_mode_allowed
+from fondsengine.lifecycle.guards import GuardContext, Known, payable_now, payment_mode_allowed
 from fondsengine.model import Application, Payment
 from fondsengine.model.money import PAYMENT_KIND_LABELS
 from fondsengine.money import format_euro
@@ -233,8 +233,11 @@ def record_payment(
         if "manager" not in roles:
             raise PermissionDenied("Auszahlungen bucht nur die Geschäftsführung.")
         step = payment_step(workflow_of(uow, app), app.state)
+        known = None
         if workflow_of(uow, app).state(step.target).terminal:  # the final payment closes the application
-            remaining = (app.settled_cents or 0) - ledger.application_balance(s, app.id).paid_net
+            balance = ledger.application_balance(s, app.id)
+            known = Known(app_balance=balance)  # the step's guards and letter take it from here
+            remaining = (app.settled_cents or 0) - balance.paid_net
             if amount_cents != remaining:
                 raise InvalidInput(
                     f"Die Schlusszahlung muss genau {format_euro(remaining)} betragen.",
@@ -273,6 +276,7 @@ def record_payment(
             payment_id=payment.id,
             now=now,
             extra={"payment_kind": kind, "payment_label": PAYMENT_KIND_LABELS[kind]},
+            known=known,
         )
         if bank is None:  # after the guards, so a step that is not possible says why first (rolls back)
             raise InvalidInput(NO_BANK_ACCOUNT, field="iban")

@@ -33,10 +33,7 @@ HOMONYMS = frozenset({"receipt", "changes", "payment", "refund", "lapse"})
 # the registrations themselves
 REGISTRATIONS = frozenset({"fondsengine/letters/kinds_notice.py", "fondsengine/letters/kinds_decision.py"})
 # Files that may still spell kinds, each with its reason. Keep this short.
-ALLOWED_IN: dict[str, str] = {
-    "fondsengine/lifecycle/effects.py": "the workflow effects letter_<kind> and the snapshot's extra keys per kind "
-    "(lifecycle/ is changed elsewhere; to ask the registry next)",
-}
+ALLOWED_IN: dict[str, str] = {}
 
 SOURCES = sorted(
     p for base in ("fondsengine", "webapp") for p in (ROOT / base).rglob("*.py") if "migrations" not in p.parts
