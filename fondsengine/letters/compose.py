@@ -13,7 +13,7 @@ from fondsengine.letters.pages import build_letter
 from fondsengine.letters.spec import LetterKind
 from fondsengine.letters.styles import SMALL, SUBJECT, heading, para, paragraphs
 from fondsengine.letters.template import empty_placeholders, fill
-from fondsengine.letters.values import letter_text, letter_values, remedy_text, texts_used
+from fondsengine.letters.values import letter_text, letter_values, remedy_clause, remedy_text, texts_used
 
 # a body that does not open with a greeting gets "Guten Tag <recipient>," in front
 _GREETING = re.compile(r"(guten tag|sehr geehrte|hallo|liebe|moin|servus)", re.IGNORECASE)
@@ -81,6 +81,8 @@ def letter_story(spec: LetterKind[Any], ctx: LetterContext, data: Any) -> tuple[
     story += spec.sections(ctx, data)
     if spec.objection:
         story += [heading(remedy_heading(ctx)), *paragraphs(fill(objection, values))]
+        if clause := remedy_clause(ctx, data):
+            story.append(para(f"Rechtsgrundlage dieser Belehrung: {clause}.", SMALL))
     closing = paragraphs(fill(text.closing or "Mit freundlichen Grüßen", values))
     signature = signature_block(ctx)
     story.append(Spacer(1, 4))

@@ -497,6 +497,7 @@ def _refund(s: RefundSnapshot, g: Guideline, on: date) -> RefundData:
         purpose_text=f"{s.file_number} Rückzahlung".strip(),
         objection_text=g.letters["objection"].body if "objection" in g.letters else None,
         interest_note=g.proof.refund_interest_note,
+        clause=g.proof.refund_clause,
     )
 
 
@@ -543,6 +544,8 @@ def _refund_sections(_ctx: LetterContext, d: RefundData) -> list[Flowable]:
     ]
     if d.interest_note:
         out.append(para(d.interest_note))
+    if d.clause:
+        out.append(para(f"Die Rückforderung regelt die Förderrichtlinie unter {d.clause}."))
     return out
 
 

@@ -237,6 +237,7 @@ class RefundData:
     purpose_text: str  # Verwendungszweck the applicant must use
     objection_text: str | None = None
     interest_note: str | None = None  # the guideline's note on interest for late refunds
+    clause: str | None = None  # where the guideline rules the refund (proof.refund_clause)
 
 
 @dataclass(frozen=True)

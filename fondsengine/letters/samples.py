@@ -150,6 +150,7 @@ def sample_letter_data() -> dict[str, object]:
             pay_to_iban="DE02100500000054540402",
             pay_to_holder="Stadt Witten, Stadtkasse",
             purpose_text="QF-2026-0042 Rückzahlung",
+            clause="§ 9 Abs. 3",
         ),
         LAPSE.kind: LapseData(
             approved_cents=150000,

@@ -43,6 +43,14 @@ def remedy_text(ctx: LetterContext, data: Any) -> str:
     return configured.body if configured else DEFAULT_OBJECTION
 
 
+def remedy_clause(ctx: LetterContext, data: Any) -> str | None:
+    """Where the law rules the remedy the letter prints (issuance.remedy_clause), when it prints the
+    issuance's remedy (a letter's own or a configured objection text carries its own wording)."""
+    if getattr(data, "objection_text", None) or ctx.issuance is None or not ctx.issuance.remedy:
+        return None
+    return ctx.issuance.remedy_clause
+
+
 def letter_text(spec: LetterKind[Any], ctx: LetterContext) -> LetterText:
     """The guideline's text of this kind, else the default text."""
     return ctx.letter_texts.get(spec.kind) or spec.default_text

@@ -152,6 +152,7 @@ def test_the_citys_bescheid_names_issuer_signatory_file_numbers_addressee_and_ev
         "fünf Prozentpunkten über dem Basiszinssatz",
         "Rechtsbehelfsbelehrung",
         "Verwaltungsgericht Arnsberg, Jägerstraße 1, 59821 Arnsberg",
+        "Rechtsgrundlage dieser Belehrung: § 58 VwGO.",  # issuance.remedy_clause
     ):
         assert element in approval, element
     assert "Jury-Hinweis" not in approval  # the city replaced the recommended conditions

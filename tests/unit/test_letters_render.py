@@ -130,6 +130,7 @@ def test_the_refund_claim_prints_the_account_due_date_and_reasons() -> None:
     assert "DE02 1005 0000 0054 5404 02" in body
     assert "Fällig bis 15.11.2026" in body
     assert "(§ 8 Abs. 4)" in body
+    assert "Die Rückforderung regelt die Förderrichtlinie unter § 9 Abs. 3." in body  # proof.refund_clause
 
 
 def test_receipt_changes_lapse_and_recommendation_carry_their_facts() -> None:
