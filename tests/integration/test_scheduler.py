@@ -14,8 +14,8 @@ from sqlalchemy import select
 from fondsengine.clock import FixedClock
 from fondsengine.db import open_database
 from fondsengine.engine import Engine
-from fondsengine.jobs.table import JOBS, run_job
 from fondsengine.jobs.scheduler import JOB_DEFAULTS, build_scheduler, next_run
+from fondsengine.jobs.table import JOBS, run_job
 from fondsengine.model import Application, OutboxMessage
 from fondsengine.notify import FakeMailer, build_mailer
 from fondsengine.notify.outbox import dispatch
