@@ -13,6 +13,9 @@ calls, no ORM objects). What is written per application is consistent with its s
 - a proof of use with 1-3 receipts from proof_submitted on;
 - one audit event per step the application went through (create_draft .. its state);
 - an agenda item on a jury session for every application that was scheduled.
+The ledger entries and audit events are inserted already sealed (`seal_rows`: ids picked here, hash
+chain columns from the engine's `integrity.chain.row_hash`, chain heads moved per batch), so
+`fondsengine verify` finds both chains intact without an UPDATE per row.
 The office user of the demo (`buero@mitten-witten.example`, manager of both funds) is created
 with the demo password, and every fund year gets an allocation top-up so the dashboard's
 "free" amount stays positive. The budget years' running totals and month sums (kept by
