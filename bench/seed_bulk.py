@@ -13,6 +13,9 @@ calls, no ORM objects). What is written per application is consistent with its s
 - a proof of use with 1-3 receipts from proof_submitted on;
 - one audit event per step the application went through (create_draft .. its state);
 - an agenda item on a jury session for every application that was scheduled.
+The ledger entries and audit events are inserted already sealed (`seal_rows`: ids picked here, hash
+chain columns from the engine's `integrity.chain.row_hash`, chain heads moved per batch), so
+`fondsengine verify` finds both chains intact without an UPDATE per row.
 The office user of the demo (`buero@mitten-witten.example`, manager of both funds) is created
 with the demo password, and every fund year gets an allocation top-up so the dashboard's
 "free" amount stays positive. The budget years' running totals and month sums (kept by
@@ -35,7 +38,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import Connection, func, insert, inspect, select, text  # noqa: E402
+from sqlalchemy import Connection, func, insert, inspect, select, text, update  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from fondsengine.accounts.users import create_user, grant_role  # noqa: E402
@@ -46,7 +49,7 @@ from fondsengine.db import open_database  # noqa: E402
 from fondsengine.demo import CF, DEMO_PASSWORD, LOGINS, QF  # noqa: E402
 from fondsengine.engine import Actor, Engine  # noqa: E402
 from fondsengine.funds.loading import load_funds  # noqa: E402
-from fondsengine.integrity.chain import seal  # noqa: E402
+from fondsengine.integrity.chain import AUDIT, HEADS, LEDGER, ChainSpec, read_head, row_hash  # noqa: E402
 from fondsengine.ledger import rebuild_totals  # noqa: E402
 from fondsengine.migrate import upgrade  # noqa: E402
 from fondsengine.model import (  # noqa: E402
@@ -192,6 +195,8 @@ class _Ids:
     application: int
     payment: int
     proof: int
+    ledger: int
+    audit: int
 
     def take(self, name: str) -> int:
         value: int = getattr(self, name)
@@ -436,6 +441,7 @@ class _Writer:
             b.add(
                 AuditEvent,
                 {
+                    "id": self.ids.take("audit"),
                     "at": at,
                     "actor_id": applicant_id if by_applicant else self.office_id,
                     "actor_role": "applicant" if by_applicant else "manager",
@@ -491,12 +497,14 @@ class _Writer:
                 b.add(
                     LedgerEntry,
                     {
+                        "id": self.ids.take("ledger"),
                         "fund_id": fund_id,
                         "budget_year": year,
                         "kind": kind,
                         "amount_cents": cents,
                         "application_id": app_id,
                         "payment_id": payment_id,
+                        "counter_of_id": None,
                         "actor_id": self.office_id,
                         "note": "",
                         "booked_at": when,
@@ -590,6 +598,34 @@ class _Writer:
 
 
 ORDER = (Application, CostItem, Payment, LedgerEntry, ProofOfUse, Receipt, Refund, AuditEvent, AgendaItem)
+# the tables whose ids the seeder picks itself (PostgreSQL: their id sequences are moved past them afterwards)
+EXPLICIT_IDS = ("users", "applications", "payments", "proofs_of_use", "jury_sessions", "ledger_entries", "audit_events")
+CHAINED: dict[Any, ChainSpec] = {LedgerEntry: LEDGER, AuditEvent: AUDIT}  # ledger before audit: the lock order
+
+
+def seal_rows(conn: Connection, spec: ChainSpec, rows: list[dict[str, Any]]) -> None:
+    """Give rows about to be inserted their chain position, predecessor's hash and own hash, following
+    the chain's head (locked), and move the head past them: the rows are written sealed, instead of
+    inserted unsealed and sealed by one UPDATE each (`integrity.chain.seal`). The hash is the engine's
+    `row_hash` over exactly the values inserted, so every row must carry all of the chain's fields
+    (its id included, no column default in between)."""
+    if not rows:
+        return
+    head = read_head(conn, spec, lock=True)
+    if head is None:
+        raise RuntimeError(f"chain head {spec.name!r} is missing")
+    seq, prev = head.row_count, head.last_hash
+    for row in rows:
+        missing = set(spec.fields) - row.keys()
+        if missing:
+            raise ValueError(f"{spec.table_name} row without {sorted(missing)}")
+        seq += 1
+        digest = row_hash(spec, seq, prev, row)
+        row["chain_seq"], row["prev_hash"], row["row_hash"] = seq, prev, digest
+        prev = digest
+    conn.execute(
+        update(HEADS).where(HEADS.c.name == spec.name).values(row_count=seq, last_id=rows[-1]["id"], last_hash=prev)
+    )
 
 
 def _batches(n: int, batch: int) -> Iterator[int]:
@@ -639,6 +675,8 @@ def seed_bulk(fonds: Engine, n: int, *, batch: int = BATCH, seed: int = 4, appli
             application=(conn.scalar(select(func.max(Application.id))) or 0) + 1,
             payment=(conn.scalar(select(func.max(Payment.id))) or 0) + 1,
             proof=(conn.scalar(select(func.max(ProofOfUse.id))) or 0) + 1,
+            ledger=(conn.scalar(select(func.max(LedgerEntry.id))) or 0) + 1,
+            audit=(conn.scalar(select(func.max(AuditEvent.id))) or 0) + 1,
         )
     writer = _Writer(rnd, ids, sessions, office_id, people, versions, funds)
     report.rows["users"] = count + 1
@@ -652,10 +690,10 @@ def seed_bulk(fonds: Engine, n: int, *, batch: int = BATCH, seed: int = 4, appli
             for model in ORDER:
                 rows = b.tables.get(model)
                 if rows:
+                    if chained and model in CHAINED:
+                        seal_rows(conn, CHAINED[model], rows)  # hash-chained, so the database verifies
                     conn.execute(insert(model), rows)
                     report.rows[model.__tablename__] = report.rows.get(model.__tablename__, 0) + len(rows)
-            if chained:
-                seal(conn)  # hash-chain the batch's ledger and audit rows, so the database verifies
     _top_up(fonds, office_id, chained)
     _rebuild_totals(fonds)
     _after(fonds)
@@ -687,28 +725,31 @@ def _top_up(fonds: Engine, office_id: int, chained: bool = True) -> None:
         sums: dict[tuple[str, int], dict[str, int]] = {}
         for fund_id, year, kind, cents in rows:
             sums.setdefault((fund_id, year), {})[kind] = int(cents)
-        for (fund_id, year), kinds in sums.items():
+        next_id = (conn.scalar(select(func.max(LedgerEntry.id))) or 0) + 1
+        top_ups: list[dict[str, Any]] = []
+        for (fund_id, year), kinds in sorted(sums.items()):
             committed = kinds.get("commitment", 0) - kinds.get("release", 0)
             missing = committed * 6 // 5 - kinds.get("allocation", 0)
             if missing > 0:
-                conn.execute(
-                    insert(LedgerEntry),
-                    [
-                        {
-                            "fund_id": fund_id,
-                            "budget_year": year,
-                            "kind": "allocation",
-                            "amount_cents": missing,
-                            "application_id": None,
-                            "payment_id": None,
-                            "actor_id": office_id,
-                            "note": "Benchmark: Aufstockung",
-                            "booked_at": datetime(year - 1, 12, 1, tzinfo=UTC),
-                        }
-                    ],
+                top_ups.append(
+                    {
+                        "id": next_id + len(top_ups),
+                        "fund_id": fund_id,
+                        "budget_year": year,
+                        "kind": "allocation",
+                        "amount_cents": missing,
+                        "application_id": None,
+                        "payment_id": None,
+                        "counter_of_id": None,
+                        "actor_id": office_id,
+                        "note": "Benchmark: Aufstockung",
+                        "booked_at": datetime(year - 1, 12, 1, tzinfo=UTC),
+                    }
                 )
-        if chained:
-            seal(conn)
+        if top_ups:
+            if chained:
+                seal_rows(conn, LEDGER, top_ups)
+            conn.execute(insert(LedgerEntry), top_ups)
 
 
 def _rebuild_totals(fonds: Engine) -> None:
@@ -728,7 +769,7 @@ def _after(fonds: Engine) -> None:
     engine = fonds.db.engine
     if engine.dialect.name == "postgresql":
         with engine.begin() as conn:
-            for table in ("users", "applications", "payments", "proofs_of_use", "jury_sessions"):
+            for table in EXPLICIT_IDS:
                 conn.execute(
                     text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
                 )
