@@ -16,12 +16,16 @@ class WebPage:
     """One page of the web app: its path, with `{id}` where the page is of one application or session."""
 
     path: str
+    fallback: WebPage | None = None  # where a link without its id leads (the list the page belongs to)
 
     def path_for(self, id: int | None = None) -> str:
-        """The page's path (for an application or session: with its id)."""
+        """The page's path (for an application or session: with its id; without one, its list page,
+        never a dead link)."""
         if "{id}" in self.path:
             if id is None:
-                raise ValueError(f"{self.path} needs an id")
+                if self.fallback is None:
+                    raise ValueError(f"{self.path} needs an id")
+                return self.fallback.path_for()
             return self.path.format(id=int(id))
         return self.path
 
@@ -31,16 +35,18 @@ class WebPage:
 
 
 # the applicant's side
-APPLICATION = WebPage("/antraege/{id}")
-APPLICATION_EDIT = WebPage("/antraege/{id}/bearbeiten")
+MY_APPLICATIONS = WebPage("/antraege")
+APPLICATION = WebPage("/antraege/{id}", MY_APPLICATIONS)
+APPLICATION_EDIT = WebPage("/antraege/{id}/bearbeiten", MY_APPLICATIONS)
 # the office
-OFFICE_APPLICATION = WebPage("/verwaltung/antraege/{id}")
 OFFICE_START = WebPage("/verwaltung/")
+OFFICE_APPLICATION = WebPage("/verwaltung/antraege/{id}", OFFICE_START)
 ERASURE_REQUESTS = WebPage("/verwaltung/loeschantraege")
 # the jury
 JURY_SESSION = WebPage("/jury/sitzungen/{id}")
 
 PAGES: dict[str, WebPage] = {
+    "my_applications": MY_APPLICATIONS,
     "application": APPLICATION,
     "application_edit": APPLICATION_EDIT,
     "office_application": OFFICE_APPLICATION,

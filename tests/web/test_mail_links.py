@@ -11,6 +11,7 @@ from tests.web.builders import World
 
 # what each link must open (the web app's endpoint) and the id argument it carries
 MEANT: dict[str, tuple[str, str | None]] = {
+    "my_applications": ("applicant.overview", None),
     "application": ("applicant.detail", "application_id"),
     "application_edit": ("applicant.edit", "application_id"),
     "office_application": ("manage.application", "application_id"),
@@ -40,5 +41,8 @@ def test_a_link_is_absolute_with_its_anchor() -> None:
         "https://fonds.witten.example/verwaltung/antraege/12#nachrichten"
     )
     assert ctx.url(links.OFFICE_START) == "https://fonds.witten.example/verwaltung/"
+    # a link without its id leads to the list the page belongs to, never to a dead page
+    assert links.APPLICATION.path_for() == "/antraege"
+    assert ctx.url(links.OFFICE_APPLICATION) == "https://fonds.witten.example/verwaltung/"
     with pytest.raises(ValueError):
-        links.APPLICATION.path_for()
+        links.JURY_SESSION.path_for()

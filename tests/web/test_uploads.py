@@ -164,6 +164,7 @@ def test_a_proof_of_use_refused_by_the_quota_leaves_no_file(template_db: Path, t
     world = build_world(template_db, tmp_path, upload_max_files_per_application=20)
     world.app.config["WTF_CSRF_ENABLED"] = False
     app_id = approved_for(world, world.anna)
+    before = files_in(world.upload_dir)  # the jury's signed protocol (the approval went through the paper vote)
     client = world.app.test_client()
     login(client, "anna@example.org")
     response = client.post(f"/antraege/{app_id}/verwendungsnachweis", data=_proof_form(25),
@@ -171,22 +172,23 @@ def test_a_proof_of_use_refused_by_the_quota_leaves_no_file(template_db: Path, t
     assert response.status_code == 400
     assert "mehr als 20 sind nicht möglich" in response.get_data(as_text=True)
     assert _attachments(world) == 0
-    assert files_in(world.upload_dir) == []  # 20 files were staged, all removed on the rollback
+    assert files_in(world.upload_dir) == before  # 20 files were staged, all removed on the rollback
     accepted = client.post(f"/antraege/{app_id}/verwendungsnachweis", data=_proof_form(3),
                            content_type="multipart/form-data")  # fmt: skip
     assert accepted.status_code == 302
-    assert _attachments(world) == 3 and len(files_in(world.upload_dir)) == 3
+    assert _attachments(world) == 3 and len(files_in(world.upload_dir)) == len(before) + 3
     world.fonds.db.dispose()
 
 
 def test_a_proof_of_use_with_one_bad_file_writes_none_of_the_good_ones(client: FlaskClient, world: World) -> None:
     app_id = approved_for(world, world.anna)
+    before = files_in(world.upload_dir)  # the jury's signed protocol (the approval went through the paper vote)
     login(client, "anna@example.org")
     data = _proof_form(30)
     data["receipt-30-file"] = (io.BytesIO(simple_pdf(_open_action_js)), "beleg-30.pdf")
     response = client.post(f"/antraege/{app_id}/verwendungsnachweis", data=data, content_type="multipart/form-data")
     assert response.status_code == 400 and "aktive Inhalte" in response.get_data(as_text=True)
-    assert _attachments(world) == 0 and files_in(world.upload_dir) == []
+    assert _attachments(world) == 0 and files_in(world.upload_dir) == before
 
 
 def test_the_total_size_of_an_applications_files_is_limited(template_db: Path, tmp_path: Path) -> None:
