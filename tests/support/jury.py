@@ -11,7 +11,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from fondsengine.accounts.users import create_user, grant_role
+from fondsengine.accounts.users import _grant as grant_in
+from fondsengine.accounts.users import add_person
 from fondsengine.applications.records import AttachmentInput
 from fondsengine.engine import Actor, Engine
 from fondsengine.guidelines.model import ConflictRules, JuryGroup, JuryRules, Majority, QuorumBasis, TieRule
@@ -74,9 +75,18 @@ def seat_jury(fonds: Engine, fund_id: str, on: date) -> list[int]:
     taken = {g.id: sum(1 for group in held.values() if group == g.id) for g in rules.groups}
     missing: list[str | None] = [g.id for g in rules.groups for _ in range(max(g.seats - taken[g.id], 0))]
     missing += [None] * max(rules.size - len(voting) - len(missing), 0)
-    for n, group in enumerate(missing[: max(rules.size - len(voting), 0)], start=len(held) + 1):
-        uid = create_user(fonds, name=f"Jurymitglied {fund_id} {n:02d}", email=None)
-        grant_role(fonds, Actor.scheduler(), user_id=uid, fund_id=fund_id, role="jury_member", group=group)
+    wanted = missing[: max(rules.size - len(voting), 0)]
+    if wanted:  # all in one unit of work (the engine's in-transaction helpers): a test seats 16 members at once
+        with fonds.unit_of_work() as uow:
+            now = fonds.clock.now()
+            for n, group in enumerate(wanted, start=len(held) + 1):
+                uid = add_person(
+                    uow.session, Actor.scheduler(), now, name=f"Jurymitglied {fund_id} {n:02d}", email=None
+                )
+                grant_in(
+                    uow.session, Actor.scheduler(), now, user_id=uid, fund_id=fund_id, role="jury_member", group=group
+                )
+            uow.commit()
     with fonds.db.read() as s:
         return sorted(voting_ids(jury_members(s, fund_id, on, rules), rules))
 
