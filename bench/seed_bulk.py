@@ -66,6 +66,7 @@ from fondsengine.model import (  # noqa: E402
     Refund,
     User,
 )
+from fondsengine.payments.service import advance_paid_at_from_payments  # noqa: E402
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 OFFICE_EMAIL = LOGINS[0].email
@@ -696,6 +697,8 @@ def seed_bulk(fonds: Engine, n: int, *, batch: int = BATCH, seed: int = 4, appli
                     report.rows[model.__tablename__] = report.rows.get(model.__tablename__, 0) + len(rows)
     _top_up(fonds, office_id, chained)
     _rebuild_totals(fonds)
+    with fonds.db.engine.begin() as conn:  # each application's first paid advance (the to-do list's order)
+        advance_paid_at_from_payments(conn)
     _after(fonds)
     report.seconds = time.perf_counter() - t0
     return report

@@ -188,7 +188,7 @@ def _digest_sections(fonds: Engine, user_id: int, now: datetime) -> list[list[An
             if i.note:
                 text += f" – {i.note}"
             items.append([text, OFFICE_APPLICATION.path_for(i.application_id) if i.application_id else None])
-        sections.append([grp.label, items, grp.total])
+        sections.append([grp.label, items, grp.total, grp.capped])  # capped: more than total
     return sections
 
 

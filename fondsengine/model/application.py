@@ -51,6 +51,13 @@ class Application(Base):
         Index("ix_applications_fund_state_proof_due", "fund_id", "state", "proof_due_on"),
         # the to-do list's waiting applications, oldest submission first (migration 0028)
         Index("ix_applications_fund_state_submitted", "fund_id", "state", "submitted_at"),
+        # the to-do list's other orders, one range per fund and state (migration 0029): proofs to review
+        # and final payments by their last change, the city's grants by the jury's decision, overdue
+        # answers to a request for changes by their date
+        Index("ix_applications_fund_state_updated", "fund_id", "state", "updated_at"),
+        Index("ix_applications_fund_state_decided", "fund_id", "state", "decided_at"),
+        Index("ix_applications_fund_state_changes_due", "fund_id", "state", "changes_due_on"),
+        Index("ix_applications_fund_state_advance", "fund_id", "state", "advance_paid_at"),
         UniqueConstraint("applicant_id", "client_token", name="uq_applications_applicant_client_token"),
     )
 
@@ -123,6 +130,9 @@ class Application(Base):
     settled_cents: Mapped[OptCents]  # eligible spent amount accepted with the proof of use
     proof_due_on: Mapped[date | None]
     changes_due_on: Mapped[date | None]  # a request for changes is to be answered by then (migration 0026)
+    # when the first advance or instalment was paid (payments.record_payment; migration 0029): the to-do
+    # list's unused advances read the applications waiting for a proof in this order
+    advance_paid_at: Mapped[datetime | None]
     lapse_due_on: Mapped[date | None]
     iban: Mapped[str | None] = mapped_column(String(34))
     account_holder: Mapped[str | None] = mapped_column(String(200))

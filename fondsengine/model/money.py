@@ -68,6 +68,12 @@ PAYMENT_KIND_LABELS = {  # the German name of each kind of payment (letters, not
 }
 
 
+ADVANCE_KINDS = ("advance", "instalment")  # called money the applicant has yet to prove the use of
+
+# the predicate of the to-do list's partial index of open refunds (migration 0029 has the same text)
+OPEN_REFUNDS = "received_cents < claimed_cents"
+
+
 class Payment(Base):
     """A payment to the applicant: requested by them or ordered by the office, then paid."""
 
@@ -114,6 +120,14 @@ class Refund(Base):
         CheckConstraint("claimed_cents > 0", name="claimed_positive"),
         CheckConstraint(
             "received_cents >= 0 AND received_cents <= claimed_cents", name="received_within_claim"
+        ),
+        # the to-do list's open refunds, oldest due first (migration 0029)
+        Index(
+            "ix_refunds_open_due",
+            "due_on",
+            "id",
+            sqlite_where=text(OPEN_REFUNDS),
+            postgresql_where=text(OPEN_REFUNDS),
         ),
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, LargeBinary, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fondsengine.model.base import Base, intpk
@@ -52,6 +52,15 @@ class Letter(Base):
     """A letter generated once at the moment of a decision; the PDF is stored with its hash."""
 
     __tablename__ = "letters"
+    __table_args__ = (  # the to-do list's held letters, without reading the letters with PDFs (migration 0029)
+        Index(
+            "ix_letters_held",
+            "created_at",
+            "id",
+            sqlite_where=text("held_reason IS NOT NULL"),
+            postgresql_where=text("held_reason IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[intpk]
     application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"), index=True)

@@ -50,11 +50,17 @@ class DigestSection:
     heading: str
     items: tuple[DigestItem, ...]
     total: int | None = None  # all there are, when only the first items are listed
+    capped: bool = False  # there are more than `total` (the to-do list counts a long group only so far)
 
     @property
     def count(self) -> int:
         """How many things to do: the total, or the items listed."""
         return self.total if self.total is not None else len(self.items)
+
+    @property
+    def count_label(self) -> str:
+        """The count as the mail writes it: "17", or "mehr als 100"."""
+        return f"mehr als {self.count}" if self.capped else str(self.count)
 
 
 def proof_of_use_escalation(
@@ -212,15 +218,18 @@ def daily_digest(
     for section in sections:
         if not section.items:
             continue
-        blocks.append(Para(f"{section.heading} ({section.count}):"))
+        blocks.append(Para(f"{section.heading} ({section.count_label}):"))
         blocks.append(
             Bullets(tuple(i.text for i in section.items), tuple(i.url for i in section.items))
         )
         if section.count > len(section.items):
-            blocks.append(Para(f"… und {section.count - len(section.items)} weitere in der Übersicht."))
+            more = f"{'mehr als ' if section.capped else ''}{section.count - len(section.items)}"
+            blocks.append(Para(f"… und {more} weitere in der Übersicht."))
     if not blocks:
         blocks.append(Para("Heute steht nichts an."))
     points = "1 Punkt" if count == 1 else f"{count} Punkte"
+    if any(section.capped for section in sections):
+        points = f"mehr als {count} Punkte"
     return compose(
         to,
         f"Tagesübersicht {format_date(day)}: {points}",

@@ -191,6 +191,7 @@ def _digest(to: str, p: dict[str, Any], ctx: MailContext, name: str | None) -> M
             section[0], tuple(messages.DigestItem(text, ctx.link(path) if path else None)
                               for text, path in section[1]),
             int(section[2]) if len(section) > 2 else None,
+            bool(section[3]) if len(section) > 3 else False,
         )
         for section in p.get("sections") or []
     ]  # fmt: skip

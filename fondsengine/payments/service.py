@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, select
+from sqlalchemy import Connection, Select, func, select, update
 from sqlalchemy.orm import Session
 
 from fondsengine import ledger
@@ -21,7 +21,7 @@ from fondsengine.lifecycle.audit import record
 from fondsengine.lifecycle.fire import fire, guideline_of, workflow_of
 from fondsengine.lifecycle.guards import GuardContext, Known, payable_now, payment_mode_allowed
 from fondsengine.model import Application, Payment
-from fondsengine.model.money import PAYMENT_KIND_LABELS
+from fondsengine.model.money import ADVANCE_KINDS, PAYMENT_KIND_LABELS
 from fondsengine.money import format_euro
 from fondsengine.workflow.model import Transition, Workflow
 
@@ -211,6 +211,17 @@ def _bank_account(payment: Payment | None, app: Application) -> tuple[str, str] 
     return normalise_iban(iban), (holder or "").strip()
 
 
+def advance_paid_at_from_payments(conn: Connection) -> None:
+    """Set every application's `advance_paid_at` from its payments (the first paid advance or instalment):
+    for writers around `record_payment` (the benchmark's bulk seed); migration 0029 does the same."""
+    first = (
+        select(func.min(Payment.paid_at))
+        .where(Payment.application_id == Application.id, Payment.status == "paid", Payment.kind.in_(ADVANCE_KINDS))
+        .scalar_subquery()
+    )
+    conn.execute(update(Application).values(advance_paid_at=first))
+
+
 def record_payment(
     fonds: Engine,
     actor: Actor,
@@ -264,6 +275,8 @@ def record_payment(
             s.add(payment)
         payment.amount_cents, payment.kind, payment.status = amount_cents, kind, "paid"
         payment.paid_at, payment.recorded_by_id = paid_at or now, actor.user_id
+        if kind in ADVANCE_KINDS and (app.advance_paid_at is None or payment.paid_at < app.advance_paid_at):
+            app.advance_paid_at = payment.paid_at  # the to-do list's unused advances, oldest first
         s.flush()
         # the step's effects book the payment in the ledger (book_payment) and write the letter
         fire(

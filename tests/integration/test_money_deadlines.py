@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from fondsengine.applications import decisions
@@ -14,10 +15,11 @@ from fondsengine.applications.todo import office_todo
 from fondsengine.clock import BERLIN
 from fondsengine.engine import Actor, Engine
 from fondsengine.letters.store import letter_data
-from fondsengine.model import Application, Letter
+from fondsengine.model import Application, Letter, Payment
 from fondsengine.payments import service as payments
 from tests.integration.test_receipt_review import _approved
-from tests.support.factories import QF, person, quartiersfonds_input
+from tests.support.factories import QF, person, quartiersfonds_input, with_bank_account
+from tests.support.jury import decide_on_paper
 
 
 def _at(day: date) -> datetime:
@@ -59,3 +61,52 @@ def test_an_advance_not_used_within_the_guidelines_months_is_listed_from_the_day
     use_by = date(2027, 1, 25)
     assert _group(fonds, office, "unused_advance", use_by - timedelta(days=1)) == []
     assert _group(fonds, office, "unused_advance", use_by + timedelta(days=1)) == [(app_id, use_by, True)]
+
+
+def _second_approved(fonds: Engine, office: Actor, anna: Actor) -> int:
+    """One more approved Quartiersfonds application of the same applicant (the steps of `_approved`)."""
+    app_id = apps.create_draft(fonds, anna, QF, quartiersfonds_input())
+    apps.submit(fonds, anna, app_id)
+    with fonds.db.read() as s:
+        checklist = fonds.catalog.current(s, QF)[2].review_checklist
+    decisions.start_review(fonds, office, app_id)
+    decisions.record_review(fonds, office, app_id, {i.id: ("fulfilled", "") for i in checklist})
+    decisions.complete_review(fonds, office, app_id)
+    sid = decisions.create_session(fonds, office, QF, datetime(2027, 3, 11, 17, tzinfo=UTC), "Rathaus")
+    decisions.schedule(fonds, office, app_id, sid)
+    decide_on_paper(fonds, office, app_id, "approve")
+    with_bank_account(fonds, office, app_id)
+    return app_id
+
+
+def test_the_unused_advances_are_read_in_the_order_of_payment_counted_up_to_the_cap(
+    fonds: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fondsengine.applications import todo
+
+    first, office, anna = _approved(fonds, QF)
+    second = _second_approved(fonds, office, anna)
+    # the later application is paid first, at the same (fixed) time: the list's order is the payments'
+    # (time, then id), not the applications'; each application keeps the time of its first advance
+    later = payments.record_payment(fonds, office, second, amount_cents=30_000, kind="advance")
+    earlier = payments.record_payment(fonds, office, first, amount_cents=20_000, kind="advance")
+    payments.record_payment(fonds, office, first, amount_cents=10_000, kind="instalment",
+                            paid_at=_at(date(2026, 12, 1)))  # fmt: skip
+    with fonds.db.read() as s:
+        paid_at = {a.id: a.advance_paid_at for a in s.scalars(select(Application))}
+        pays = {p.id: p.paid_at for p in s.scalars(select(Payment))}
+    assert paid_at[first] == pays[earlier] and paid_at[second] == pays[later]  # the first advance, not the last
+    assert later < earlier
+
+    day = date(2027, 2, 2)  # both advances (25 November) and the instalment (1 December) older than 2 months
+    (group,) = [g for g in office_todo(fonds, office, now=_at(day)) if g.key == "unused_advance"]
+    assert [i.amount_cents for i in group.items] == [30_000, 20_000, 10_000]
+    assert (group.total, group.capped) == (3, False)
+    monkeypatch.setattr(todo, "LIST_LIMIT", 1)  # the two applications tie: the payment with the lower id
+    monkeypatch.setattr(todo, "COUNT_CAP", 2)
+    (group,) = [g for g in office_todo(fonds, office, now=_at(day)) if g.key == "unused_advance"]
+    assert [i.amount_cents for i in group.items] == [30_000]
+    assert (group.total, group.capped, group.total_label) == (2, True, "mehr als 2")
+    monkeypatch.setattr(todo, "COUNT_CAP", 3)
+    (group,) = [g for g in office_todo(fonds, office, now=_at(day)) if g.key == "unused_advance"]
+    assert (group.total, group.capped, group.total_label) == (3, False, "3")
