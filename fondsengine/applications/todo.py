@@ -1,7 +1,11 @@
 """The office's to-do list: one list across all funds the actor manages and all budget years.
 
-Each group is one branch (limited to LIST_LIMIT rows, with a window count of all) of ONE statement
-(UNION ALL), over indexed columns (state, status, due dates). The groups, in the order the dashboard shows them:
+Each group is one branch of ONE statement (UNION ALL): its first LIST_LIMIT rows, merged from one
+ordered index range per (fund, state) (or per payment status) that stops after LIST_LIMIT rows, and its
+count: from the counter table `application_counts` where the group is a set of states, else counted up
+to COUNT_CAP + 1 rows and shown as "mehr als 100" beyond (issue 19: the cost follows the rows shown, not
+the number of applications). The statement is built once per office's funds, states and time limits and
+run with the day's dates as parameters. The groups, in the order the dashboard shows them:
 
 | group | what is in it |
 |---|---|
@@ -289,11 +293,10 @@ def _read(
 def _ranges(query: Any, funds: list[str], states: tuple[str, ...] | list[str]) -> tuple[Any, ...]:
     """The query once per (fund, state), each one ordered range of a (fund_id, state, ..) index; one
     part with IN lists where that would be more than MAX_PARTS parts (or nothing to split)."""
+    funds, states = sorted(set(funds)), sorted(set(states))  # a state in two workflows: one range
     if not funds or not states or len(funds) * len(states) > MAX_PARTS:
         return (query.where(Application.fund_id.in_(funds), Application.state.in_(states)),)
-    return tuple(
-        query.where(Application.fund_id == f, Application.state == st) for f in funds for st in sorted(states)
-    )
+    return tuple(query.where(Application.fund_id == f, Application.state == st) for f in funds for st in states)
 
 
 def _by_state(key: str, funds: list[str], states: tuple[str, ...], since: Any) -> _Group:
