@@ -365,3 +365,22 @@ def test_the_daily_digest_counts_all_there_are_when_only_the_first_are_listed() 
     assert "Formale Prüfung (27):" in mail.text
     assert "… und 7 weitere in der Übersicht." in mail.text
     assert mail.text.count("„Projekt ") == 20
+
+
+def test_the_daily_digest_says_more_than_the_count_where_the_to_do_list_stopped_counting() -> None:
+    listed = tuple(m.DigestItem(f"2026-{n:03d} „Projekt {n}“", URL) for n in range(1, 21))
+    mail = m.daily_digest(
+        "buero@witten.example",
+        name="Sam",
+        day=date(2026, 3, 2),
+        sections=[
+            m.DigestSection("Überfällige Verwendungsnachweise", listed, 100, capped=True),
+            m.DigestSection("Formale Prüfung", listed[:2], 2),
+        ],
+        dashboard_url="https://fonds.example/verwaltung",
+        office="fondsengine",
+    )
+    assert mail.subject == "Tagesübersicht 02.03.2026: mehr als 102 Punkte"
+    assert "Überfällige Verwendungsnachweise (mehr als 100):" in mail.text
+    assert "… und mehr als 80 weitere in der Übersicht." in mail.text
+    assert "Formale Prüfung (2):" in mail.text
