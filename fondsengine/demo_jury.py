@@ -68,6 +68,9 @@ def hold(
     ids = [m.user_id for m in members if m.user_id is not None]
     jury.open_session(f, office, session_id, ids, ids[0])
     with f.db.read() as s:
+        js = s.get(JurySession, session_id)
+        assert js is not None
+        declare = f.catalog.current(s, js.fund_id)[2].jury.conflict.declaration_required
         items = list(
             s.execute(
                 select(AgendaItem.id, AgendaItem.application_id)
@@ -77,6 +80,8 @@ def hold(
         )
     for item_id, app_id in items:
         for member in members:
+            if declare and member.user_id is not None:  # the guideline asks each member first (§ 20 VwVfG)
+                jury.declare_no_conflict(f, member, item_id, member.user_id)
             jury.cast_vote(f, member, item_id, "no" if app_id in (no or {}) else "yes")
         jury.close_item(f, office, item_id, reason=(no or {}).get(app_id))
     jury.close_session(f, office, session_id)

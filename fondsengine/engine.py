@@ -1,4 +1,5 @@
-"""The engine's runtime context, the acting user and the unit of work."""
+"""The engine's runtime context and the unit of work; the acting user (`Actor`, fondsengine/actor.py) and
+what a unit of work created (`Created`, fondsengine/created.py) are re-exported from here."""
 
 from __future__ import annotations
 
@@ -6,52 +7,25 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import TYPE_CHECKING
 
 from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, UOWTransaction
 
+from fondsengine.actor import Actor
 from fondsengine.clock import Clock, SystemClock
 from fondsengine.config import Settings
+from fondsengine.created import Created
 from fondsengine.db import Database
 from fondsengine.errors import ConcurrentChange
+from fondsengine.funds.catalog import Catalog
 from fondsengine.model import Letter, OutboxMessage
 from fondsengine.storage import Storage, storage_for
 
-if TYPE_CHECKING:
-    from fondsengine.funds.catalog import Catalog
+__all__ = ["WRITE_SESSION", "Actor", "Created", "Engine", "PageRead", "ReadSession", "UnitOfWork"]
 
 WRITE_SESSION = "fonds_write"  # session.info key: this session belongs to a unit of work
 ReadSession = Session  # a read-only session a caller holds open (a web request) and hands to engine reads
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who performs a use case: a user, or the scheduler (system)."""
-
-    user_id: int | None
-    system: bool = False
-
-    @classmethod
-    def scheduler(cls) -> Actor:
-        """The automatic actor used by scheduled jobs."""
-        return cls(user_id=None, system=True)
-
-    def __post_init__(self) -> None:
-        if self.user_id is None and not self.system:
-            raise ValueError("an actor is a user or the system")
-
-
-@dataclass
-class Created:
-    """The outbox rows and letters one unit of work created: what its after-commit hooks may send."""
-
-    outbox_ids: list[int] = field(default_factory=list)
-    letter_ids: list[int] = field(default_factory=list)
-
-    def __bool__(self) -> bool:
-        return bool(self.outbox_ids or self.letter_ids)
 
 
 @dataclass
@@ -69,8 +43,6 @@ class Engine:
     def catalog(self) -> Catalog:
         """The cache of stored guideline and workflow versions."""
         if self._catalog is None:
-            from fondsengine.funds.catalog import Catalog
-
             self._catalog = Catalog()
         return self._catalog
 

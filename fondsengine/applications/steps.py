@@ -4,7 +4,9 @@ behind it, and `take_step` calls it with the checked inputs of the step's form.
 The web layer knows no step by name: it builds the form from the transition's `asks`, hands the
 values over as a `StepInput` and the trigger, and this module finds the transition the application
 can take from its current state and runs the use case registered under the declared name (each one
-a thin adapter to the use case that says which step it fires). docs/workflows.md lists them.
+a thin adapter to the use case that says which step it fires). The names and their descriptions are
+declared in fondsengine/workflow/use_cases.py (the loader checks files against them); each function
+here implements the name it carries. docs/workflows.md lists them.
 """
 
 from __future__ import annotations
@@ -95,22 +97,22 @@ def take_step(fonds: Engine, actor: Actor, application_id: int, trigger: str, gi
 # --- the use cases a workflow may name -----------------------------------------------------
 
 
-@USE_CASES.register("Formale Prüfung beginnen.")
+@USE_CASES.implements
 def start_review(c: StepCall) -> None:
     decisions.start_review(c.fonds, c.actor, c.application_id)
 
 
-@USE_CASES.register("Änderungen anfordern (die Nachricht geht an die Antragstellenden, mit Frist).")
+@USE_CASES.implements
 def request_changes(c: StepCall) -> None:
     decisions.request_changes(c.fonds, c.actor, c.application_id, c.reason)
 
 
-@USE_CASES.register("Formale Prüfung abschließen (die Checkliste muss vollständig sein).")
+@USE_CASES.implements
 def complete_review(c: StepCall) -> None:
     decisions.complete_review(c.fonds, c.actor, c.application_id)
 
 
-@USE_CASES.register("Bewilligen in der Stufe der Geschäftsführung (Betrag, Begründung, Auflagen).")
+@USE_CASES.implements
 def decide_approve(c: StepCall) -> None:
     decisions.decide_approve(
         c.fonds,
@@ -122,25 +124,22 @@ def decide_approve(c: StepCall) -> None:
     )
 
 
-@USE_CASES.register("Ablehnen durch die Geschäftsführung (mit Begründung).")
+@USE_CASES.implements
 def decide_reject(c: StepCall) -> None:
     decisions.decide_reject(c.fonds, c.actor, c.application_id, c.reason)
 
 
-@USE_CASES.register("Auf die Tagesordnung einer Jurysitzung setzen.")
+@USE_CASES.implements
 def schedule(c: StepCall) -> None:
     decisions.schedule(c.fonds, c.actor, c.application_id, c.given.session_id or 0)
 
 
-@USE_CASES.register("Von der Tagesordnung nehmen.")
+@USE_CASES.implements
 def unschedule(c: StepCall) -> None:
     decisions.unschedule(c.fonds, c.actor, c.application_id)
 
 
-@USE_CASES.register(
-    "Beschluss der Jury eintragen: bewilligt, abgelehnt oder empfohlen nur mit dem Protokoll auf Papier "
-    "(paper_record: Stimmen und unterschriebenes Protokoll), vertagt auch ohne."
-)
+@USE_CASES.implements
 def jury_decision(c: StepCall) -> None:
     outcome = decisions.jury_outcome_of(c.fonds, c.actor, c.application_id, c.trigger)  # its `jury_outcome`
     if outcome is None:
@@ -171,7 +170,7 @@ def jury_decision(c: StepCall) -> None:
     )
 
 
-@USE_CASES.register("Bewilligung durch die Stadt eintragen (Datum, Aktenzeichen, Betrag).")
+@USE_CASES.implements
 def city_grant(c: StepCall) -> None:
     decisions.record_city_grant(
         c.fonds,
@@ -184,12 +183,12 @@ def city_grant(c: StepCall) -> None:
     )
 
 
-@USE_CASES.register("Ablehnung durch die Stadt eintragen (mit Begründung).")
+@USE_CASES.implements
 def city_reject(c: StepCall) -> None:
     decisions.record_city_rejection(c.fonds, c.actor, c.application_id, c.reason)
 
 
-@USE_CASES.register("Eine Auszahlung buchen (Betrag, Art, offene Anforderung).")
+@USE_CASES.implements
 def record_payment(c: StepCall) -> None:
     payments.record_payment(
         c.fonds,
@@ -201,46 +200,50 @@ def record_payment(c: StepCall) -> None:
     )
 
 
-@USE_CASES.register("Den Verwendungsnachweis zur Ergänzung zurückgeben (mit Nachricht).")
+@USE_CASES.implements
 def return_proof(c: StepCall) -> None:
     proofs.return_proof(c.fonds, c.actor, c.application_id, c.reason)
 
 
-@USE_CASES.register("Den Verwendungsnachweis anerkennen.")
+@USE_CASES.implements
 def accept_proof(c: StepCall) -> None:
     proofs.accept_proof(c.fonds, c.actor, c.application_id)
 
 
-@USE_CASES.register("Eine Rückforderung stellen (Betrag, Begründung).")
+@USE_CASES.implements
 def claim_refund(c: StepCall) -> None:
     proofs.claim_refund(c.fonds, c.actor, c.application_id, amount_cents=c.given.amount_cents, reason=c.reason)
 
 
-@USE_CASES.register("Eine eingegangene Rückzahlung buchen.")
+@USE_CASES.implements
 def record_refund(c: StepCall) -> None:
     proofs.record_refund(c.fonds, c.actor, c.application_id, amount_cents=c.given.amount_cents or 0)
 
 
-@USE_CASES.register("Den Vorgang abschließen.")
+@USE_CASES.implements
 def close(c: StepCall) -> None:
     proofs.close(c.fonds, c.actor, c.application_id)
 
 
-@USE_CASES.register("Eine nicht abgerufene Bewilligung erlöschen lassen.")
+@USE_CASES.implements
 def lapse(c: StepCall) -> None:
     proofs.lapse(c.fonds, c.actor, c.application_id)
 
 
-@USE_CASES.register("Den Antrag einreichen (auch für die Antragstellenden).")
+@USE_CASES.implements
 def submit(c: StepCall) -> None:
     applications.submit(c.fonds, c.actor, c.application_id)
 
 
-@USE_CASES.register("Den Antrag erneut einreichen.")
+@USE_CASES.implements
 def resubmit(c: StepCall) -> None:
     applications.resubmit(c.fonds, c.actor, c.application_id)
 
 
-@USE_CASES.register("Den Antrag zurückziehen (Grund freiwillig).")
+@USE_CASES.implements
 def withdraw(c: StepCall) -> None:
     applications.withdraw(c.fonds, c.actor, c.application_id, reason=c.reason or None)
+
+
+if USE_CASES.missing():  # a declared use case without its function: a step would fail when taken
+    raise RuntimeError(f"use cases declared but not implemented: {USE_CASES.missing()}")

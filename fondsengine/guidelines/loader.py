@@ -15,8 +15,6 @@ import hashlib
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
-from pydantic import Field
-
 from fondsengine.errors import FondsError
 from fondsengine.guidelines import read_process as rp
 from fondsengine.guidelines import read_rules as rr
@@ -45,6 +43,7 @@ from fondsengine.guidelines.spec import (
     check,
     choice,
     complete,
+    default_of,
     items,
     line_at,
     read,
@@ -91,10 +90,10 @@ class FileSpec(Spec):
     publicity: Any  # rt.PublicitySpec
     retention: Any  # rt.RetentionSpec
     transparency: Any = None  # rt.TransparencySpec; none: its defaults
-    form_fields: Annotated[list[rt.FormFieldSpec], LIST] = Field(default_factory=list)
-    declarations: Annotated[list[rt.DeclarationSpec], LIST] = Field(default_factory=list)
-    review_checklist: Annotated[list[rt.ChecklistSpec], LIST] = Field(default_factory=list)
-    conditions: Annotated[list[rt.ConditionSpec], LIST] = Field(default_factory=list)
+    form_fields: Annotated[list[rt.FormFieldSpec], LIST] = default_of(Guideline.form_fields)
+    declarations: Annotated[list[rt.DeclarationSpec], LIST] = default_of(Guideline.declarations)
+    review_checklist: Annotated[list[rt.ChecklistSpec], LIST] = default_of(Guideline.review_checklist)
+    conditions: Annotated[list[rt.ConditionSpec], LIST] = default_of(Guideline.conditions)
     letters: Any = None  # rt.letters_spec(); none: the default texts
     issuance: Any = None  # IssuanceSpec; none: letters name the office only
     de_minimis: Any = None  # rr.DeMinimisSpec; none: the fund gives no de-minimis aid

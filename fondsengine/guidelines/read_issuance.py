@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field
-
 from fondsengine.guidelines.model import DecisionForm, Financing, Issuance, Issuer, Signatory
-from fondsengine.guidelines.spec import Bool, Spec, Text, Texts, integer, line_at, one_of, values
+from fondsengine.guidelines.spec import Bool, Spec, Text, Texts, default_of, integer, line_at, one_of, values
 from fondsengine.guidelines.yamlreader import Collector
 from fondsengine.letters.registry import check_template
 from fondsengine.letters.template import placeholders_in
@@ -61,7 +59,7 @@ class IssuanceSpec(Spec):
     remedy_clause: Text | None = Issuance.remedy_clause
     revocation: Text | None = Issuance.revocation
     use_within_months: Annotated[int, integer(1, 24)] = Issuance.use_within_months
-    general_terms: Texts = Field(default_factory=list)
+    general_terms: Texts = default_of(Issuance.general_terms)
     address_required: Bool = Issuance.address_required
     clause: Text | None = Issuance.clause
 

@@ -38,6 +38,7 @@ from fondsengine.guidelines.spec import (
     at_least_one,
     choice,
     complete,
+    default_of,
     fail,
     integer,
     line_at,
@@ -249,7 +250,7 @@ class JurySpec(Spec):
     clause: Text | None = JuryRules.clause
     quorum_clause: Text | None = JuryRules.quorum_clause
     majority_clause: Text | None = JuryRules.majority_clause
-    criteria: Annotated[list[CriterionSpec], LIST] = Field(default_factory=list)
+    criteria: Annotated[list[CriterionSpec], LIST] = default_of(JuryRules.criteria)
 
     def problems(self, data: Located, out: Collector) -> None:
         unique(out, data, ("groups",), "Jurygruppen (groups)")

@@ -37,6 +37,7 @@ from fondsengine.guidelines.spec import (
     at_least_one,
     choice,
     complete,
+    default_of,
     integer,
     line_at,
     needs,
@@ -97,7 +98,7 @@ class BudgetSpec(Spec):
     carry_over: Bool = False
     clause: Text | None = BudgetRules.clause
     co_financing: CoFinancingSpec | None = None
-    funding_sources: Annotated[list[FundingSourceSpec], LIST] = Field(default_factory=list)
+    funding_sources: Annotated[list[FundingSourceSpec], LIST] = default_of(BudgetRules.funding_sources)
     funding_clause: Text | None = BudgetRules.funding_clause
 
     def problems(self, data: Located, out: Collector) -> None:
@@ -137,7 +138,7 @@ class AreaSpec(Spec):
     link_required: Bool = False
     benefit_suffices: Bool = False
     clause: Text | None = AreaRules.clause
-    outline: Texts = Field(default_factory=list)  # corners written "51.4381, 7.3352" (latitude, longitude)
+    outline: Texts = default_of(AreaRules.outline)  # corners written "51.4381, 7.3352" (latitude, longitude)
 
     def problems(self, data: Located, out: Collector) -> None:
         for link in self.link_kinds:

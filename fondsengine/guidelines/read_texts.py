@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, create_model
+from pydantic import BeforeValidator, create_model
 
 from fondsengine.guidelines.model import (
     ChecklistItem,
@@ -26,6 +26,7 @@ from fondsengine.guidelines.spec import (
     Texts,
     aligned,
     choice,
+    default_of,
     fail,
     integer,
     line_at,
@@ -132,7 +133,7 @@ class FormFieldSpec(Spec):
     """form_fields[]: an extra form field the guideline asks for."""
 
     type: Annotated[str, choice(FIELD_TYPES)]
-    choices: Texts = Field(default_factory=list)  # needed for type choice
+    choices: Texts = default_of(FormField.choices)  # needed for type choice
     id: Text
     label: Text
     required: Bool = False

@@ -25,7 +25,7 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import Annotated, Any, TypeVar
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import ErrorDetails, PydanticCustomError
 from yaml.nodes import Node
 
@@ -263,6 +263,13 @@ def at_least_one(message: str) -> AfterValidator:
 
 
 LIST = BeforeValidator(_list)
+
+
+def default_of(built: tuple[Any, ...]) -> Any:
+    """The default of a list key: the one the dataclass it builds states (`()` there, a new list here),
+    as a scalar key takes its default from the dataclass (`= BalanceRule.margin`). So every default is
+    written once; a list key whose dataclass field has none states its own (`Field(default_factory=list)`)."""
+    return Field(default_factory=lambda: list(built))
 Text = Annotated[str, BeforeValidator(_text)]
 Bool = Annotated[bool, BeforeValidator(_bool)]
 Money = Annotated[int, BeforeValidator(_money)]  # euros as written, cents as read

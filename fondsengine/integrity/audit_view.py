@@ -72,6 +72,7 @@ EVENT_LABELS: dict[str, str] = {
     "confirm_attendance": "Teilnahme bestätigt",
     "declare_conflict": "Befangenheit erklärt",
     "withdraw_conflict": "Befangenheit zurückgenommen",
+    "declare_no_conflict": "Keine Befangenheit erklärt",
     "cast_vote": "Stimme abgegeben",
     "enter_show_of_hands": "Handabstimmung erfasst",
     "close_circulation": "Umlaufverfahren abgeschlossen",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
@@ -114,7 +114,31 @@ def agenda_with_applications(session: Session, session_id: int) -> list[tuple[Ag
 
 def declared_conflicts(session: Session, agenda_item_id: int) -> set[int]:
     """The user ids who declared (or were recorded with) a conflict on an item."""
-    return set(session.scalars(select(Conflict.user_id).where(Conflict.agenda_item_id == agenda_item_id)))
+    return set(
+        session.scalars(
+            select(Conflict.user_id).where(Conflict.agenda_item_id == agenda_item_id, Conflict.conflicted)
+        )
+    )
+
+
+def declaration_of(session: Session, agenda_item_id: int, user_id: int) -> Conflict | None:
+    """A member's declaration on an item (a conflict, or "no conflict"), if they made one."""
+    return session.scalar(
+        select(Conflict).where(Conflict.agenda_item_id == agenda_item_id, Conflict.user_id == user_id)
+    )
+
+
+def store_declaration(
+    session: Session, agenda_item_id: int, user_id: int, *, conflicted: bool, reason: str, by: int, at: datetime
+) -> Conflict:
+    """Record a member's declaration on an item, replacing the one they made before (one row per member
+    and item). The caller holds the item's lock (`lock_open_item`), so two declarations at once queue."""
+    row = declaration_of(session, agenda_item_id, user_id)
+    if row is None:
+        row = Conflict(agenda_item_id=agenda_item_id, user_id=user_id, recorded_at=at)
+        session.add(row)
+    row.conflicted, row.reason, row.recorded_by_id, row.recorded_at = conflicted, reason, by, at
+    return row
 
 
 def names_of(session: Session, user_ids: Iterable[int]) -> dict[int, str]:

@@ -5,6 +5,13 @@ attendance (recorded when the session is opened, `jury_sessions.open_session`), 
 declared a conflict and left the room, the yes/no/abstain counts of the item and the signed
 protocol. The same tally rules as for votes taken in the system (quorum, majority, ties,
 conflicts) are applied to the counts; the item is then closed like any other.
+
+Declarations on conflicts of interest (`jury.conflict.declaration_required`): in the room the chair
+asks before each item who is biased (§ 20 Abs. 4 VwVfG: who may be biased tells the chair), and the
+minutes name who was and left the room. The signed protocol is therefore the record of the
+declarations of a session held on paper; the office enters only the members who left the room
+(`left_room`, stored as conflicts), not a "no conflict" per member it cannot attest one by one.
+The audit event notes that the protocol holds the declarations. docs/jury.md says the same.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from fondsengine.jury.common import (
     names_of,
     present_ids,
     session_day,
+    store_declaration,
     voting_ids,
 )
 from fondsengine.jury.tally import Ballot, Outcome, VoteChoice, conflicted_members, tally
@@ -33,7 +41,7 @@ from fondsengine.jury.voting import choice_of
 from fondsengine.lifecycle import authz
 from fondsengine.lifecycle.audit import record
 from fondsengine.lifecycle.fire import guideline_of
-from fondsengine.model import AgendaItem, Conflict, JurySession, Vote
+from fondsengine.model import AgendaItem, JurySession, Vote
 
 PROTOCOL_MISSING = "Bitte laden Sie das unterschriebene Protokoll der Sitzung hoch (PDF)."
 
@@ -120,15 +128,15 @@ def close_item_on_paper(
             names = ", ".join(names_of(s, strangers).get(u, str(u)) for u in strangers)
             raise InvalidInput(f"Nicht als anwesend eingetragen: {names}.", field="left_room")
         declared = declared_conflicts(s, item.id)
-        for uid in sorted(set(left_room) - declared):
-            s.add(
-                Conflict(
-                    agenda_item_id=item.id,
-                    user_id=uid,
-                    reason="befangen, hat den Raum verlassen (Papierprotokoll)",
-                    recorded_by_id=actor.user_id or 0,
-                    recorded_at=now,
-                )
+        for uid in sorted(set(left_room) - declared):  # replaces a "no conflict" the member declared online
+            store_declaration(
+                s,
+                item.id,
+                uid,
+                conflicted=True,
+                reason="befangen, hat den Raum verlassen (Papierprotokoll)",
+                by=actor.user_id or 0,
+                at=now,
             )
         conflicts = conflicted_members(rules, members, app.applicant_id, declared | set(left_room), ())
         voters = sorted((voting_ids(members, rules) - set(conflicts)) & present)
@@ -193,7 +201,8 @@ def close_item_on_paper(
             fund_id=js.fund_id,
             application_id=app.id,
             data={"agenda_item_id": item.id, "yes": result.yes, "no": result.no, "abstain": result.abstain,
-                  "protocol_sha256": protocol.sha256},
+                  "protocol_sha256": protocol.sha256,
+                  "declarations": "protocol" if rules.conflict.declaration_required else None},
         )  # fmt: skip
         uow.commit()
         return out

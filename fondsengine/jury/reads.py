@@ -137,6 +137,7 @@ class ItemView:
     i_am_applicant: bool
     conflicts: tuple[tuple[int, str, str], ...]  # (user id, name, reason) of declared conflicts
     excluded_ids: frozenset[int]
+    declared_ids: frozenset[int]  # members who declared on conflicts (a conflict or "no conflict")
     votes_given: int
     counts: dict[str, int]  # yes/no/abstain of the stored votes
     review: tuple[tuple[str, str, str, str | None], ...]  # (label, result label, note, clause)
@@ -254,12 +255,13 @@ def agenda_items(fonds: Engine, actor: Actor, info: SessionInfo) -> list[ItemVie
         item_ids = [item.id for item, _ in rows]
         votes = list(s.scalars(select(Vote).where(Vote.agenda_item_id.in_(item_ids)))) if item_ids else []
         conflicts = list(s.scalars(select(Conflict).where(Conflict.agenda_item_id.in_(item_ids)))) if item_ids else []
-        names = _names(s, {c.user_id for c in conflicts})
+        names = _names(s, {c.user_id for c in conflicts if c.conflicted})
         members = jury_members(s, info.fund_id, local_date(info.starts_at), info.rules)
         out = []
         for item, app in rows:
             mine = next((v for v in votes if v.agenda_item_id == item.id and v.user_id == uid), None)
-            declared = [c for c in conflicts if c.agenda_item_id == item.id]
+            answers = [c for c in conflicts if c.agenda_item_id == item.id]
+            declared = [c for c in answers if c.conflicted]
             counts = {k: 0 for k in CHOICE_LABELS}
             for v in votes:
                 if v.agenda_item_id == item.id:
@@ -291,6 +293,7 @@ def agenda_items(fonds: Engine, actor: Actor, info: SessionInfo) -> list[ItemVie
                         for c in declared
                     ),
                     excluded_ids=excluded,
+                    declared_ids=frozenset(c.user_id for c in answers),
                     votes_given=sum(counts.values()),
                     counts=counts,
                     review=_review(fonds, s, app),

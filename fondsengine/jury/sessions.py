@@ -14,18 +14,20 @@ from fondsengine.errors import InvalidInput, NotFound, PermissionDenied
 from fondsengine.guidelines.model import JuryRules
 from fondsengine.jobs.reminders import queue_invitation
 from fondsengine.jury.common import (
+    declaration_of,
     jury_members,
     load_item,
     load_session,
     lock_open_item,
     names_of,
     session_day,
+    store_declaration,
     voting_ids,
 )
 from fondsengine.lifecycle import authz
 from fondsengine.lifecycle.audit import record
 from fondsengine.lifecycle.fire import guideline_of
-from fondsengine.model import AgendaItem, Application, Attendance, Conflict, JurySession, Vote
+from fondsengine.model import AgendaItem, Application, Attendance, JurySession, Vote
 
 
 def invite(fonds: Engine, actor: Actor, session_id: int) -> int:
@@ -162,22 +164,18 @@ def _conflict_role(s: Session, actor: Actor, js: JurySession, user_id: int, toda
 def declare_conflict(fonds: Engine, actor: Actor, agenda_item_id: int, user_id: int, reason: str) -> None:
     """Record a conflict of interest for an item (the member themself, or the office for them).
 
-    A vote the member already gave on the item is removed.
+    It replaces a "no conflict" the member declared before; a vote the member already gave on the item
+    is removed.
     """
     with fonds.unit_of_work() as uow:
         s = uow.session
         now = fonds.clock.now()
         item, js, app = _open_item(s, agenda_item_id)
         role, own = _conflict_role(s, actor, js, user_id, local_date(now))
-        on_behalf = None if own else user_id
         rules = guideline_of(uow, app).jury
-        if user_id not in voting_ids(jury_members(s, js.fund_id, session_day(js), rules), rules):
-            raise InvalidInput("Diese Person ist kein stimmberechtigtes Mitglied der Jury.", field="user")
-        row = s.scalar(select(Conflict).where(Conflict.agenda_item_id == item.id, Conflict.user_id == user_id))
-        if row is None:
-            row = Conflict(agenda_item_id=item.id, user_id=user_id, recorded_at=now)
-            s.add(row)
-        row.reason, row.recorded_by_id, row.recorded_at = reason.strip(), actor.user_id or user_id, now
+        _require_voter(s, js, rules, user_id)
+        by = actor.user_id or user_id
+        store_declaration(s, item.id, user_id, conflicted=True, reason=reason.strip(), by=by, at=now)
         s.execute(delete(Vote).where(Vote.agenda_item_id == item.id, Vote.user_id == user_id))
         record(
             s,
@@ -187,11 +185,67 @@ def declare_conflict(fonds: Engine, actor: Actor, agenda_item_id: int, user_id: 
             at=now,
             fund_id=js.fund_id,
             application_id=app.id,
-            on_behalf_of_id=on_behalf,
+            on_behalf_of_id=None if own else user_id,
             clause=rules.conflict.clause,
             data={"agenda_item_id": item.id, "user_id": user_id, "reason": reason.strip()},
         )
         uow.commit()
+
+
+def declare_no_conflict(fonds: Engine, actor: Actor, agenda_item_id: int, user_id: int) -> None:
+    """Record that a member has no conflict of interest on an item (the member themself, or the office
+    for them, e.g. from what the member said in the session); audited.
+
+    A guideline with `jury.conflict.declaration_required` lets a member vote on their own device only
+    after this declaration (or a declared conflict, which excludes them). It replaces a conflict the
+    member declared themself; one the office recorded only the office can replace. Declaring it again
+    changes nothing.
+    """
+    with fonds.unit_of_work() as uow:
+        s = uow.session
+        now = fonds.clock.now()
+        item, js, app = _open_item(s, agenda_item_id)
+        role, own = _conflict_role(s, actor, js, user_id, local_date(now))
+        rules = guideline_of(uow, app).jury
+        _require_voter(s, js, rules, user_id)
+        if rules.conflict.applicant_excluded and user_id == app.applicant_id:
+            raise InvalidInput(
+                "Wer den Antrag selbst gestellt hat, ist bei diesem Punkt befangen und stimmt nicht mit ab.",
+                clause=rules.conflict.clause,
+            )
+        row = declaration_of(s, item.id, user_id)
+        if row is not None and not row.conflicted:
+            return  # declared already: nothing to record
+        if row is not None and own and row.recorded_by_id != user_id and not _is_office(s, actor, js, now):
+            raise InvalidInput(OFFICE_RECORDED)
+        store_declaration(s, item.id, user_id, conflicted=False, reason="", by=actor.user_id or user_id, at=now)
+        record(
+            s,
+            actor=actor,
+            role=role,
+            action="declare_no_conflict",
+            at=now,
+            fund_id=js.fund_id,
+            application_id=app.id,
+            on_behalf_of_id=None if own else user_id,
+            clause=rules.conflict.clause,
+            data={"agenda_item_id": item.id, "user_id": user_id, "replaces_conflict": row is not None},
+        )
+        uow.commit()
+
+
+OFFICE_RECORDED = (
+    "Die Geschäftsführung hat diese Befangenheit vermerkt; bitte wenden Sie sich an sie, wenn sie nicht zutrifft."
+)
+
+
+def _require_voter(s: Session, js: JurySession, rules: JuryRules, user_id: int) -> None:
+    if user_id not in voting_ids(jury_members(s, js.fund_id, session_day(js), rules), rules):
+        raise InvalidInput("Diese Person ist kein stimmberechtigtes Mitglied der Jury.", field="user")
+
+
+def _is_office(s: Session, actor: Actor, js: JurySession, now: datetime) -> bool:
+    return "manager" in authz.fund_roles(s, actor, js.fund_id, local_date(now))
 
 
 def withdraw_conflict(fonds: Engine, actor: Actor, agenda_item_id: int, user_id: int) -> None:
@@ -202,16 +256,12 @@ def withdraw_conflict(fonds: Engine, actor: Actor, agenda_item_id: int, user_id:
         now = fonds.clock.now()
         item, js, app = _open_item(s, agenda_item_id)
         role, own = _conflict_role(s, actor, js, user_id, local_date(now))
-        row = s.scalar(select(Conflict).where(Conflict.agenda_item_id == item.id, Conflict.user_id == user_id))
-        if row is None:
+        row = declaration_of(s, item.id, user_id)
+        if row is None or not row.conflicted:
             raise InvalidInput("Eine erklärte Befangenheit zu diesem Punkt gibt es nicht.")
-        office = "manager" in authz.fund_roles(s, actor, js.fund_id, local_date(now))
-        if own and row.recorded_by_id != user_id and not office:
-            raise InvalidInput(
-                "Die Geschäftsführung hat diese Befangenheit vermerkt; bitte wenden Sie sich an sie, "
-                "wenn sie nicht zutrifft."
-            )
-        s.delete(row)
+        if own and row.recorded_by_id != user_id and not _is_office(s, actor, js, now):
+            raise InvalidInput(OFFICE_RECORDED)
+        s.delete(row)  # no declaration left: where the guideline asks for one, the member declares anew
         record(
             s,
             actor=actor,

@@ -23,7 +23,14 @@ from fondsengine.jury.minutes import (
     minutes,
     minutes_data,
 )
-from fondsengine.jury.sessions import confirm_attendance, declare_conflict, invite, open_session, withdraw_conflict
+from fondsengine.jury.sessions import (
+    confirm_attendance,
+    declare_conflict,
+    declare_no_conflict,
+    invite,
+    open_session,
+    withdraw_conflict,
+)
 from fondsengine.jury.voting import (
     ITEM_CLOSED,
     cast_vote,
@@ -45,6 +52,7 @@ __all__ = [
     "confirm_attendance",
     "decided_amount",
     "declare_conflict",
+    "declare_no_conflict",
     "draw_members",
     "draw_pool",
     "enter_show_of_hands",

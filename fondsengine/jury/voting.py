@@ -20,6 +20,7 @@ from fondsengine.errors import InvalidInput, NotFound, PermissionDenied
 from fondsengine.guidelines.model import JuryRules
 from fondsengine.jury.common import (
     chair_or_manager,
+    declaration_of,
     declared_conflicts,
     jury_members,
     load_item,
@@ -86,6 +87,20 @@ def _check_voter(
         raise InvalidInput(f"{subject} nicht als anwesend eingetragen und darf deshalb nicht abstimmen.")
 
 
+DECLARATION_MISSING = (
+    "Bitte erklären Sie zuerst, ob Sie bei diesem Punkt befangen sind; "
+    "erst danach können Sie abstimmen."
+)
+
+
+def _check_declared(session: Session, rules: JuryRules, item: AgendaItem, user_id: int) -> None:
+    """Raise when the guideline asks each member to declare on conflicts of interest before their vote
+    (`jury.conflict.declaration_required`) and the member has not. A declared conflict excludes the
+    member before this (`_check_voter`), so the declaration found here is a "no conflict"."""
+    if rules.conflict.declaration_required and declaration_of(session, item.id, user_id) is None:
+        raise InvalidInput(DECLARATION_MISSING, field="declaration", clause=rules.conflict.clause)
+
+
 def _store_vote(
     session: Session,
     item_id: int,
@@ -127,6 +142,7 @@ def cast_vote(
         rules = guideline_of(uow, app).jury
         _check_voting_open(js, now)
         _check_voter(s, rules, js, app, item, actor.user_id, "Sie sind")
+        _check_declared(s, rules, item, actor.user_id)
         _check_amount(app, vote, amount_cents)
         _store_vote(s, item.id, actor.user_id, vote, amount_cents, actor.user_id, now)
         record(
@@ -168,7 +184,12 @@ def enter_show_of_hands(
             at=now,
             fund_id=js.fund_id,
             application_id=app.id,
-            data={"agenda_item_id": item.id, "votes": {str(u): c.value for u, c in sorted(choices.items())}},
+            data={
+                "agenda_item_id": item.id,
+                "votes": {str(u): c.value for u, c in sorted(choices.items())},
+                # in the room the chair asks for conflicts before the vote; the minutes hold the answers
+                "declarations": "protocol" if rules.conflict.declaration_required else None,
+            },
         )
         uow.commit()
 

@@ -10,7 +10,8 @@ from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from fondsengine import ledger
-from fondsengine.engine import Actor, Created
+from fondsengine.actor import Actor
+from fondsengine.created import Created
 from fondsengine.integrity import chain
 from fondsengine.model import AuditEvent, Letter, OutboxMessage
 

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fondsengine import ledger
+from fondsengine.actor import Actor
 from fondsengine.clock import local_date
-from fondsengine.engine import Actor
 from fondsengine.guidelines.calc import lapse_rule_text
 from fondsengine.guidelines.model import Guideline
 from fondsengine.guidelines.rules_money import lifted_limits_cited

@@ -77,7 +77,9 @@ class Attendance(Base):
 
 
 class Conflict(Base):
-    """A member's conflict of interest (Befangenheit) for one agenda item."""
+    """A member's declaration on conflict of interest (Befangenheit) for one agenda item: one row per
+    member and item, `conflicted` (with the reason; the member does not vote) or not (the "no
+    conflict" a guideline with `jury.conflict.declaration_required` asks for before the vote)."""
 
     __tablename__ = "conflicts"
     __table_args__ = (UniqueConstraint("agenda_item_id", "user_id", name="uq_conflicts_item_user"),)
@@ -85,6 +87,7 @@ class Conflict(Base):
     id: Mapped[intpk]
     agenda_item_id: Mapped[int] = mapped_column(ForeignKey("agenda_items.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    conflicted: Mapped[bool]  # False: the member declared "no conflict" (migration 0031)
     reason: Mapped[str] = mapped_column(Text, default="")
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime]

@@ -203,16 +203,7 @@ _Guards = Annotated[list[Annotated[Name, _one_of(GUARDS, f"Unbekannte {GUARDS.wh
 _Effects = Annotated[list[Annotated[Name, _one_of(EFFECTS, f"Unbekannte {EFFECTS.what}")]], _UNIQUE]
 
 
-def _registered_use_case(value: str) -> str:
-    """The use cases register where they are defined (fondsengine/applications/steps.py). That
-    module uses the loader's callers (authz, the catalogue), so it is imported when a name is
-    checked, not when the loader is."""
-    from fondsengine.applications import steps  # noqa: F401
-
-    return _check_in(USE_CASES, f"Unbekannter {USE_CASES.what}")(value)
-
-
-_UseCase = Annotated[Name, AfterValidator(_registered_use_case)]
+_UseCase = Annotated[Name, AfterValidator(_check_in(USE_CASES, f"Unbekannter {USE_CASES.what}"))]
 _Asks = Annotated[list[Annotated[Name, _one_of(ASKS, "Unbekannte Eingabe (asks)")]], _UNIQUE]
 
 

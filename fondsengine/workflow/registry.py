@@ -16,9 +16,11 @@ when the step is fired, the guard itself judges the given input.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
+
+from fondsengine.workflow.use_cases import USE_CASE_DESCRIPTIONS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -95,6 +97,41 @@ class Registry(Generic[F]):
         return {e.name: e.description for e in self._entries.values()}
 
 
+class Declared(Registry[F]):
+    """A registry whose names and descriptions are declared apart, in a leaf module a loader can read
+    without importing the functions; the functions register where they are defined (`implements`).
+    Membership, iteration and descriptions answer from the declaration."""
+
+    def __init__(self, what: str, declared: Mapping[str, str]) -> None:
+        super().__init__(what)
+        self.declared = dict(declared)
+
+    def implements(self, fn: F) -> F:
+        """Decorator: the function implementing the declared name it carries."""
+        name = fn.__name__
+        if name not in self.declared:
+            raise ValueError(f"{self.what} {name!r} is not declared")
+        self.add(name, self.declared[name], fn)
+        return fn
+
+    def missing(self) -> list[str]:
+        """The declared names no function implements (yet)."""
+        return [n for n in self.declared if n not in self.functions]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.declared
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.declared)
+
+    def __len__(self) -> int:
+        return len(self.declared)
+
+    def descriptions(self) -> dict[str, str]:
+        """Name -> German description, in declaration order."""
+        return dict(self.declared)
+
+
 class _Offer:
     """While offering a step: the guard itself when its inputs are given, else its offer function.
 
@@ -113,5 +150,6 @@ class _Offer:
 # (fondsengine/lifecycle/guards.py and effects.py); the loader imports those modules.
 GUARDS: Registry[GuardFn] = Registry("Bedingung (guard)")
 EFFECTS: Registry[EffectFn] = Registry("Wirkung (effect)")
-# The use cases a step's `use_case` may name (filled by fondsengine/applications/steps.py).
-USE_CASES: Registry[Callable[[Any], None]] = Registry("Anwendungsfall (use_case)")
+# The use cases a step's `use_case` may name: declared in fondsengine/workflow/use_cases.py, implemented
+# in fondsengine/applications/steps.py.
+USE_CASES: Declared[Callable[[Any], None]] = Declared("Anwendungsfall (use_case)", USE_CASE_DESCRIPTIONS)

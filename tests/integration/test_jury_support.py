@@ -19,17 +19,21 @@ ROOT = Path(__file__).resolve().parents[2]
 FUND = "test-kleine-jury"
 SESSION_AT = datetime(2027, 3, 10, 17, 0, tzinfo=UTC)
 
-# The Quartiersfonds with a jury small enough for three members; the rest stays as shipped.
+# The Quartiersfonds with a jury small enough for three members; the rest stays as shipped, except that
+# members vote without declaring "no conflict" first (`load_test_fund(declaration_required=True)` keeps it).
 SMALL_JURY = {
     "quorum_min_members: 8": "quorum_min_members: 2",
     "tie: rejected": "tie: chair_decides",
 }
 
 
-def load_test_fund(fonds: Engine, tmp_path: Path, budget_2027_euro: int = 20000, **extra: str) -> str:
+def load_test_fund(
+    fonds: Engine, tmp_path: Path, budget_2027_euro: int = 20000, *, declaration_required: bool = False, **extra: str
+) -> str:
     """Store a copy of the Quartiersfonds guideline with a small jury as fund FUND."""
     text = (ROOT / "richtlinien" / "witten-quartiersfonds.yaml").read_text(encoding="utf-8")
-    for old, new in {**SMALL_JURY, **extra}.items():
+    declaring = {"declaration_required: true": f"declaration_required: {str(declaration_required).lower()}"}
+    for old, new in {**SMALL_JURY, **declaring, **extra}.items():
         assert old in text, old
         text = text.replace(old, new)
     year = "    - year: 2027\n      amount: 20000"

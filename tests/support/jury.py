@@ -170,10 +170,17 @@ def decide_in_session(
 ) -> ItemResult:
     """The jury decides in its session: the chair (a jury member, or the office) opens it with the
     whole jury present if it is not yet, a majority of the voters votes yes (or no) on their own
-    devices, the chair closes the item (`jury_closing.close_item`)."""
+    devices (each declaring "no conflict" first where the guideline asks for it), the chair closes the
+    item (`jury_closing.close_item`)."""
     opened = open_item_with_jury(fonds, chair, app_id)
     choice = "yes" if outcome in ACCEPTED else "no"
+    with fonds.db.read() as s:
+        app = s.get(Application, app_id)
+        assert app is not None
+        declare = fonds.catalog.guideline(s, app.guideline_version_id).jury.conflict.declaration_required
     for uid in opened.voters[: len(opened.voters) // 2 + 1]:
+        if declare:
+            jury_sessions.declare_no_conflict(fonds, Actor(uid), opened.item_id, uid)
         jury_voting.cast_vote(fonds, Actor(uid), opened.item_id, choice)
     result = jury_closing.close_item(
         fonds, chair, opened.item_id, amount_cents=amount_cents, conditions=conditions, reason=reason

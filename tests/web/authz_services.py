@@ -579,6 +579,10 @@ SERVICES: dict[str, Use] = {
         roles("jury_on", "manager"),
         lambda aw, a, st: jury_sessions.declare_conflict(aw.world.fonds, a, aw.item, aw.users["jury_on"], "befangen"),
     ),
+    "fondsengine.jury.sessions.declare_no_conflict": fund_write(
+        roles("jury_on", "manager"),
+        lambda aw, a, st: jury_sessions.declare_no_conflict(aw.world.fonds, a, aw.item, aw.users["jury_on"]),
+    ),
     "fondsengine.jury.sessions.withdraw_conflict": fund_write(
         roles("jury_on", "manager"),
         lambda aw, a, st: jury_sessions.withdraw_conflict(aw.world.fonds, a, aw.item, aw.users["jury_on"]),

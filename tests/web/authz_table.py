@@ -143,6 +143,7 @@ TABLE: dict[tuple[str, str], Row] = {
     # with the clause), not a question of access
     ("jury.vote", "POST"): fund_row(roles("jury_on", "manager"), posts=True, item="planned"),
     ("jury.conflict", "POST"): fund_row(roles("jury_on", "manager"), posts=True, item="planned"),
+    ("jury.no_conflict", "POST"): fund_row(roles("jury_on", "manager"), posts=True, item="planned"),
     ("jury.withdraw_conflict", "POST"): fund_row(roles("jury_on", "manager"), posts=True, item="planned"),
     ("jury.show_of_hands", "POST"): fund_row(roles("jury_on", "manager"), posts=True, item="planned"),
     ("jury.close_item", "POST"): fund_row(roles("jury_on", "manager"), posts=True, item="planned"),

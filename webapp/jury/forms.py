@@ -58,6 +58,12 @@ class ConflictForm(FlaskForm):
     user = HiddenField()
 
 
+class NoConflictForm(FlaskForm):
+    """The declaration "Ich bin nicht befangen" (`user` when the office records it for a member)."""
+
+    user = HiddenField()
+
+
 class WithdrawConflictForm(FlaskForm):
     """Withdraw a declared conflict (`user` when the office withdraws one for a member)."""
 

@@ -16,7 +16,7 @@ from webapp.errors import rerender_on_csrf
 from webapp.extensions import actor, fonds
 from webapp.jury import bp
 from webapp.jury.common import Errors, error_lines, form_lines, load_info, render_session, stale_form
-from webapp.jury.forms import AttendanceForm, ConflictForm, VoteForm, WithdrawConflictForm
+from webapp.jury.forms import AttendanceForm, ConflictForm, NoConflictForm, VoteForm, WithdrawConflictForm
 
 VOTE_SAVED = {
     "yes": "Ihre Stimme „Ja“ ist gespeichert.",
@@ -132,6 +132,32 @@ def conflict(item_id: int) -> ResponseReturnValue:
                 else "Die Befangenheit ist vermerkt.",
             )
     return render_session(info, errors, values)
+
+
+@bp.route("/top/<int:item_id>/nicht-befangen", methods=["POST"])
+@login_required
+@rerender_on_csrf
+def no_conflict(item_id: int) -> ResponseReturnValue:
+    """A member declares that they have no conflict of interest (or the office records it for a member)."""
+    info = info_of_item(item_id)
+    form = NoConflictForm()
+    errors: Errors = stale_form()
+    if not errors:
+        user_id = fields.ident(form.user.data or current_user.id) or abort(400)
+        try:
+            jury.declare_no_conflict(fonds(), actor(), item_id, user_id)
+        except FondsError as exc:
+            errors = error_lines(exc, f"-{item_id}")
+        else:
+            own = user_id == int(current_user.id)
+            return back_to(
+                info,
+                item_id,
+                "Sie haben erklärt, dass Sie bei diesem Punkt nicht befangen sind."
+                if own
+                else "Die Erklärung „nicht befangen“ ist vermerkt.",
+            )
+    return render_session(info, errors)
 
 
 @bp.route("/top/<int:item_id>/befangenheit/zuruecknehmen", methods=["POST"])
