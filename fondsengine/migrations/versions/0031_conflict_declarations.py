@@ -5,7 +5,7 @@ they declared whether they have a conflict of interest there. Both answers are o
 item (the unique constraint `uq_conflicts_item_user` stays); the rows so far were all conflicts.
 
 Revision ID: 0031
-Revises: 0028
+Revises: 0029
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0031"
-down_revision = "0028"
+down_revision = "0029"
 branch_labels = None
 depends_on = None
 
