@@ -4,6 +4,10 @@ rows of the same filter.
 
 One query per page plus one count (from the counter table application_counts when only fund, year
 and state are filtered); the filters hit the (fund_id, budget_year, state) index.
+Pages are read by keyset ("seek"), not by OFFSET: the links to the next and the previous page carry
+the sort value and id of the last (first) row shown (`Position`, an opaque token), and the page is
+read from the index just after (before) that row, so page 1,500 costs what page 1 costs. A page
+number without a position (a typed address) still reads with OFFSET.
 The text search is a case-insensitive substring match over title, contact name, organisation,
 description and file number: trigram indexes answer it on PostgreSQL; on SQLite the FTS5
 trigram table `applications_search` (migration 0016) answers terms of three or more
@@ -15,17 +19,20 @@ which then also knows the actor's roles and the funds' guideline versions) or in
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, column, exists, func, literal_column, or_, select, table
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, and_, column, exists, func, literal_column, or_, select, table, tuple_
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from fondsengine.clock import local_date
 from fondsengine.engine import Actor, Engine
-from fondsengine.errors import PermissionDenied
+from fondsengine.errors import InvalidInput, PermissionDenied
 from fondsengine.lifecycle.authz import FundChoice, managed_funds
 from fondsengine.model import Application, ApplicationCount, CostItem, Fund, JurySession
 from fondsengine.model.application import SEARCH_TABLE
@@ -42,6 +49,69 @@ DEFAULT_SORT = "eingang"
 NOT_MANAGED = "Die Antragsliste sieht nur die Geschäftsführung des Fonds."
 
 Choices = tuple[tuple[str, str], ...]  # (id, German label)
+SortValue = str | int | datetime | None
+BAD_POSITION = (
+    "Der Verweis auf diese Seite der Antragsliste ist ungültig oder passt nicht zur Sortierung; "
+    "die Liste beginnt wieder auf Seite 1."
+)
+MAX_TOKEN = 600  # characters: a token holds a sort key, a direction, one value and an id
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a page of the queue starts: just after the row with this sort value and id, or (`before`)
+    just before it, in the order of `sort` and `descending` (keyset pagination)."""
+
+    sort: str
+    descending: bool
+    value: SortValue
+    id: int
+    before: bool = False
+
+    def token(self) -> str:
+        """The position as an opaque, URL-safe text for a page link."""
+        value = self.value.isoformat() if isinstance(self.value, datetime) else self.value
+        raw = json.dumps([self.sort, int(self.descending), value, self.id], separators=(",", ":"))
+        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _sort_column(sort: str) -> InstrumentedAttribute[Any]:
+    return SORTS.get(sort, SORTS[DEFAULT_SORT])
+
+
+def parse_position(token: str, sort: str, descending: bool, *, before: bool = False) -> Position:
+    """A page link's position, checked against the sort of the page (InvalidInput, in German, for a
+    token that is damaged, made for another sort or holds a value of the wrong kind)."""
+    try:
+        if len(token) > MAX_TOKEN:
+            raise ValueError("too long")
+        raw = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        token_sort, token_descending, value, row_id = raw
+        if token_sort != sort or token_descending != int(descending) or type(row_id) is not int or row_id < 1:
+            raise ValueError("another sort")
+        return Position(sort, descending, _sort_value(sort, value), row_id, before)
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
+        raise InvalidInput(BAD_POSITION) from exc
+
+
+def _sort_value(sort: str, value: object) -> SortValue:
+    """A token's value as the sort column holds it (ValueError when it cannot be one)."""
+    if value is None:
+        if not _sort_column(sort).expression.nullable:
+            raise ValueError("no value")
+        return None
+    column_type = _sort_column(sort).type
+    kind = getattr(column_type, "impl_instance", column_type).python_type  # a TypeDecorator: its stored type
+    if kind is datetime and isinstance(value, str):
+        moment = datetime.fromisoformat(value)
+        if moment.tzinfo is None:
+            raise ValueError("naive time")
+        return moment
+    if kind is int and type(value) is int:
+        return value
+    if kind is str and isinstance(value, str):
+        return value
+    raise ValueError("wrong kind")
 
 
 @dataclass(frozen=True)
@@ -62,6 +132,7 @@ class QueueFilter:
     sort: str = DEFAULT_SORT
     descending: bool = True
     page: int = 1
+    position: Position | None = None  # where the page starts (from a page link); None: by `page`
     selected: Sequence[int] = ()
     initial_states: tuple[str, ...] = ()  # drafts: never in the queue
     proof_states: tuple[str, ...] = ()  # states waiting for the proof of use (for "overdue")
@@ -109,6 +180,8 @@ class QueuePage:
     total: int
     page: int  # the page shown (the asked one, at most the last)
     pages: int
+    next_position: str | None  # the token of the next page's link (None on the last page)
+    previous_position: str | None  # the token of the previous page's link (None on the first)
     labels: dict[tuple[int, str], str]  # (workflow version, state) -> German label, for the rows
     states: Choices  # of the managed funds' current workflows
     kinds: Choices  # applicant kinds of their current guidelines
@@ -195,15 +268,43 @@ COLUMNS = (
 )
 
 
-def rows_select(qf: QueueFilter, day: date) -> Select[*tuple[Any, ...]]:
-    """The full row select of the queue (sorted, not paginated; the columns of `QueueRow`)."""
+def rows_select(qf: QueueFilter, day: date, *, reverse: bool = False) -> Select[*tuple[Any, ...]]:
+    """The full row select of the queue (sorted, not paginated; the columns of `QueueRow`), in the
+    queue's order (the sort column, empty values last, then the id) or, `reverse`, the opposite one."""
     where = filtered(qf, day).whereclause
-    sorted_by = SORTS.get(qf.sort, SORTS[DEFAULT_SORT])
-    order = sorted_by.desc() if qf.descending else sorted_by.asc()
+    sorted_by = _sort_column(qf.sort)
     stmt = select(*COLUMNS).join(Fund, Fund.id == Application.fund_id)
     if where is not None:
         stmt = stmt.where(where)
-    return stmt.order_by(order.nulls_last(), Application.id.desc() if qf.descending else Application.id)
+    if reverse:
+        if qf.descending:
+            return stmt.order_by(sorted_by.asc().nulls_first(), Application.id.asc())
+        return stmt.order_by(sorted_by.desc().nulls_first(), Application.id.desc())
+    if qf.descending:
+        return stmt.order_by(sorted_by.desc().nulls_last(), Application.id.desc())
+    return stmt.order_by(sorted_by.asc().nulls_last(), Application.id.asc())
+
+
+def seek(position: Position) -> ColumnElement[bool]:
+    """The rows after (or before) a position in the queue's order: one row-value comparison on the
+    sort column and the id, which the index on them answers as a range (empty values sort last)."""
+    col = _sort_column(position.sort)
+    later = position.descending != position.before  # True: the rows wanted have smaller keys
+    key, at = tuple_(col, Application.id), tuple_(position.value, position.id)
+    beyond = key < at if later else key > at
+    ids = Application.id < position.id if later else Application.id > position.id
+    nullable = bool(col.expression.nullable)
+    if position.value is None:  # a row with an empty value: only empty values come after it
+        among_empty = and_(col.is_(None), ids)
+        return among_empty if not position.before else or_(col.is_not(None), among_empty)
+    if not position.before and nullable:
+        return or_(beyond, col.is_(None))
+    return beyond
+
+
+def _position(qf: QueueFilter, row: QueueRow, *, before: bool) -> str:
+    value = getattr(row, _sort_column(qf.sort).key)
+    return Position(qf.sort, qf.descending, value, row.id, before).token()
 
 
 def counts_answer(qf: QueueFilter) -> bool:
@@ -284,8 +385,7 @@ def office_queue(fonds: Engine, actor: Actor, qf: QueueFilter, *, read: Session 
         qf, funds = _authorised(fonds, s, actor, qf, day)
         total = queue_total(s, qf, day)
         pages = max(1, -(-total // PAGE_SIZE))
-        page = max(1, min(qf.page, pages))
-        rows = _rows(s, rows_select(qf, day).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
+        page, rows = _page_rows(s, qf, day, pages)
         states, kinds, categories = filter_choices(fonds, s, [fc.id for fc in funds])
         sessions = tuple(
             SessionChoice(r.id, r.starts_at, r.place, r.name)
@@ -303,12 +403,32 @@ def office_queue(fonds: Engine, actor: Actor, qf: QueueFilter, *, read: Session 
             total=total,
             page=page,
             pages=pages,
+            next_position=_position(qf, rows[-1], before=False) if rows and page < pages else None,
+            previous_position=_position(qf, rows[0], before=True) if rows and page > 1 else None,
             labels=state_labels(fonds, s, rows),
             states=states,
             kinds=kinds,
             categories=categories,
             sessions=sessions,
         )
+
+
+def _page_rows(s: Session, qf: QueueFilter, day: date, pages: int) -> tuple[int, tuple[QueueRow, ...]]:
+    """The page number shown and its rows: read at the link's position when there is one (the page
+    number then comes from the link, for the display only), else by the page number with OFFSET."""
+    page = max(1, min(qf.page, pages))
+    position = qf.position
+    if position is not None and (position.sort, position.descending) == (qf.sort, qf.descending):
+        if position.before:
+            rows = _rows(s, rows_select(qf, day, reverse=True).where(seek(position)).limit(PAGE_SIZE))[::-1]
+            if len(rows) == PAGE_SIZE:
+                return page, rows
+            page = 1  # fewer rows than a page before it: this is the start of the list
+        else:
+            rows = _rows(s, rows_select(qf, day).where(seek(position)).limit(PAGE_SIZE))
+            if rows:
+                return page, rows
+    return page, _rows(s, rows_select(qf, day).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
 
 
 def queue_export(fonds: Engine, actor: Actor, qf: QueueFilter, *, read: Session | None = None) -> QueueExport:

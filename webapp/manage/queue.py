@@ -13,7 +13,7 @@ from flask import abort, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
-from fondsengine.applications.queue import DEFAULT_SORT, SORTS, QueueFilter, office_queue
+from fondsengine.applications.queue import DEFAULT_SORT, SORTS, Position, QueueFilter, office_queue, parse_position
 from fondsengine.errors import InvalidInput, PermissionDenied
 from fondsengine.inputs import MAX_YEAR, MIN_YEAR
 from webapp import fields
@@ -72,6 +72,9 @@ def parse_filter(args: Any) -> QueueQuery:
     )
     raw = {k: fields.raw(args, k)[:200] for k in keys}
     errors: Errors = []
+    sort = raw["sort"] if raw["sort"] in SORTS else DEFAULT_SORT
+    descending = raw["richtung"] != "auf"
+    position, bad_link = _position(args, sort, descending, errors)
     year = fields.ident(raw["jahr"])
     if raw["jahr"] and (year is None or not MIN_YEAR <= year <= MAX_YEAR):
         errors.append(("jahr", "Bitte geben Sie das Haushaltsjahr als Zahl an, z. B. 2026."))
@@ -86,12 +89,27 @@ def parse_filter(args: Any) -> QueueQuery:
         max_cents=_cents(raw["max"], "max", errors),
         overdue=raw["ueberfaellig"] == "1",
         text=_printable(raw["q"]),
-        sort=raw["sort"] if raw["sort"] in SORTS else DEFAULT_SORT,
-        descending=raw["richtung"] != "auf",
-        page=min(fields.ident(raw["seite"]) or 1, 100_000),
+        sort=sort,
+        descending=descending,
+        page=1 if bad_link else min(fields.ident(raw["seite"]) or 1, 100_000),
+        position=position,
         selected=tuple(fields.idents(args.getlist("auswahl"))) if hasattr(args, "getlist") else (),
     )
     return QueueQuery(qf, raw={k: v for k, v in raw.items() if k != "seite"}, errors=errors)
+
+
+def _position(args: Any, sort: str, descending: bool, errors: Errors) -> tuple[Position | None, bool]:
+    """The page link's position (`nach`: after its row, `vor`: before it) and whether the link was
+    damaged (an error on the page, which then starts at page 1)."""
+    for key, before in (("nach", False), ("vor", True)):
+        token = fields.raw(args, key)
+        if token:
+            try:
+                return parse_position(token, sort, descending, before=before), False
+            except InvalidInput as exc:
+                errors.append(("", str(exc)))
+                return None, True
+    return None, False
 
 
 def _printable(text: str) -> str:
@@ -117,6 +135,8 @@ def queue() -> ResponseReturnValue:
         total=view.total,
         page=view.page,
         pages=view.pages,
+        next_position=view.next_position,
+        previous_position=view.previous_position,
         labels=view.labels,
         states=view.states,
         kinds=view.kinds,
