@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import html as html_module
 import io
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -205,3 +207,46 @@ def test_the_ticked_applications_go_on_a_session_at_once(world: World, client: F
     page = client.get(f"/verwaltung/sitzungen/{session_id}").get_data(as_text=True)
     assert "Tagesordnung (2)" in page
     assert f"Antrag {not_reviewed}:" in page
+
+
+def _link(html: str, rel: str) -> str:
+    """The href of the page link with this rel (HTML-unescaped)."""
+    found = re.search(rf'href="([^"]+)" rel="{rel}"', html)
+    assert found is not None, f"no {rel} link"
+    return html_module.unescape(found.group(1))
+
+
+def test_the_page_links_carry_a_position_and_lead_forward_and_back(world: World, client: FlaskClient) -> None:
+    for i in range(3):
+        _submitted(world, world.anna, title=f"Projekt {i:02d}")
+    _clone(world, [f"Projekt {i:02d}" for i in range(3, 53)])
+    login(client, "buero@example.org")
+
+    first = client.get("/verwaltung/antraege?sort=titel&richtung=auf").get_data(as_text=True)
+    forward = _link(first, "next")
+    assert "nach=" in forward and "seite=2" in forward and "sort=titel" in forward
+    second = client.get(forward)
+    second_html = second.get_data(as_text=True)
+    back = _link(second_html, "prev")
+
+    assert second.status_code == 200
+    assert _rows(second_html) == 3 and "Projekt 50" in second_html and "Projekt 52" in second_html
+    assert "Projekt 49" not in second_html
+    assert "53 Anträge gefunden, Seite 2 von 2" in second_html
+    assert "vor=" in back and "seite=1" in back
+    again = client.get(back).get_data(as_text=True)
+    assert _rows(again) == 50 and "Projekt 00" in again and "Projekt 49" in again
+
+
+def test_a_damaged_page_link_says_so_in_german_and_shows_page_one(world: World, client: FlaskClient) -> None:
+    _submitted(world, world.anna, title="Projekt 00")
+    login(client, "buero@example.org")
+    first = client.get("/verwaltung/antraege?sort=titel&richtung=auf").get_data(as_text=True)
+    assert 'rel="next"' not in first  # one page only
+
+    response = client.get("/verwaltung/antraege?sort=titel&richtung=auf&seite=7&nach=kaputt")
+    html = response.get_data(as_text=True)
+
+    assert response.status_code == 400
+    assert "Der Verweis auf diese Seite der Antragsliste ist ungültig" in html
+    assert "Projekt 00" in html and "1 Antrag gefunden." in html
