@@ -62,10 +62,10 @@ from seed_bulk import NOW, OFFICE_EMAIL, OFFICE_PASSWORD, prepared_fonds, seed_b
 from sqlalchemy import func, select  # noqa: E402
 from web_server import FLOOR_PATH, SERVICE_HEADER  # noqa: E402
 
-from fondsengine.applications.queue import PAGE_SIZE  # noqa: E402
+from fondsengine.applications.queue import PAGE_SIZE, QueueFilter, office_queue  # noqa: E402
 from fondsengine.config import Settings, load_settings  # noqa: E402
-from fondsengine.engine import Engine  # noqa: E402
-from fondsengine.model import Application  # noqa: E402
+from fondsengine.engine import Actor, Engine  # noqa: E402
+from fondsengine.model import Application, User  # noqa: E402
 from fondsengine.notify import FakeMailer  # noqa: E402
 from webapp import create_app  # noqa: E402
 
@@ -116,12 +116,24 @@ def plan(fonds: Engine) -> Plan:
     for page in pages(fonds):
         if page.name == "queue page 500":
             requests.append(Request(f"queue page {deep}", (f"/verwaltung/antraege?seite={deep}",), "gefunden"))
+            requests.append(Request(f"queue page {deep} (link)", (keyset_link(fonds, deep),), "gefunden"))
             continue
         requests.append(Request(page.name, page.urls, page.expect))
         if page.name == "application page":
             app_ids = [int(u.rsplit("/", 1)[1]) for u in page.urls]
     requests += [Request(NOTE, post="note"), Request(STEP, post="step"), Request(FLOOR, (FLOOR_PATH,))]
     return Plan(requests, app_ids, submitted)
+
+
+def keyset_link(fonds: Engine, page: int) -> str:
+    """The address the office reaches page `page` by: the "Nächste Seite" link of the page before,
+    which carries the position of its last row (keyset read), not the page number alone (OFFSET)."""
+    with fonds.db.read() as s:
+        office = s.scalar(select(User.id).where(User.email == OFFICE_EMAIL))
+    assert office is not None
+    before = office_queue(fonds, Actor(office), QueueFilter(page=page - 1))
+    assert before.next_position is not None, f"page {page - 1} has no next page"
+    return f"/verwaltung/antraege?{urlencode({'seite': page, 'nach': before.next_position})}"
 
 
 # -- statements per request, in-process ------------------------------------------------------------

@@ -293,13 +293,19 @@ def seek(position: Position) -> ColumnElement[bool]:
     key, at = tuple_(col, Application.id), tuple_(position.value, position.id)
     beyond = key < at if later else key > at
     ids = Application.id < position.id if later else Application.id > position.id
-    nullable = bool(col.expression.nullable)
     if position.value is None:  # a row with an empty value: only empty values come after it
         among_empty = and_(col.is_(None), ids)
         return among_empty if not position.before else or_(col.is_not(None), among_empty)
-    if not position.before and nullable:
-        return or_(beyond, col.is_(None))
     return beyond
+
+
+def _empty_after(position: Position) -> ColumnElement[bool] | None:
+    """The rows with an empty sort value that follow a row with a value (they sort last), or None when
+    the column cannot be empty or none can follow. Read separately from the range of `seek`, so that
+    each read is one index range (an OR of both defeats the index)."""
+    if position.before or position.value is None or not _sort_column(position.sort).expression.nullable:
+        return None
+    return _sort_column(position.sort).is_(None)
 
 
 def _position(qf: QueueFilter, row: QueueRow, *, before: bool) -> str:
@@ -426,6 +432,9 @@ def _page_rows(s: Session, qf: QueueFilter, day: date, pages: int) -> tuple[int,
             page = 1  # fewer rows than a page before it: this is the start of the list
         else:
             rows = _rows(s, rows_select(qf, day).where(seek(position)).limit(PAGE_SIZE))
+            empty = _empty_after(position)
+            if len(rows) < PAGE_SIZE and empty is not None:  # the end of the range: empty values follow
+                rows += _rows(s, rows_select(qf, day).where(empty).limit(PAGE_SIZE - len(rows)))
             if rows:
                 return page, rows
     return page, _rows(s, rows_select(qf, day).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
