@@ -1,34 +1,37 @@
-"""Jinja filters: German dates and money (Babel), Europe/Berlin display."""
+"""Jinja filters: German dates and money, Europe/Berlin display.
+
+Amounts and dates come from the engine's one formatter each (`money.format_euro`, `text.format_date`),
+which give what Babel's de_DE formats give (tests/unit/test_filters_babel.py compares them) at a small
+fraction of the cost: a dashboard renders some 270 amounts. Babel formats the other numbers."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_decimal
 from flask import Flask
 
+from fondsengine.clock import BERLIN
 from fondsengine.i18n import DEFAULT_LANGUAGE
+from fondsengine.money import format_amount, format_euro
+from fondsengine.text import format_date
 from webapp.branding import context
 from webapp.i18n import page_language
 
-BERLIN = ZoneInfo("Europe/Berlin")
-
 
 def euro(cents: int | None) -> str:
-    """Cents as '1.500,00 €'."""
+    """Cents as '1.500,00 €' (with a non-breaking space)."""
     if cents is None:
         return "–"
-    return format_currency(Decimal(cents) / 100, "EUR", locale="de_DE")
+    return format_euro(cents, space="\u00a0")
 
 
 def euro_input(cents: int | None) -> str:
     """Cents as '1.500,00' for an input field."""
     if cents is None:
         return ""
-    return format_decimal(Decimal(cents) / 100, format="#,##0.00", locale="de_DE")
+    return format_amount(cents)
 
 
 def datum(value: date | datetime | None) -> str:
@@ -39,7 +42,7 @@ def datum(value: date | datetime | None) -> str:
         if value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
         value = value.astimezone(BERLIN).date()
-    return format_date(value, "dd.MM.yyyy", locale="de_DE")
+    return format_date(value)
 
 
 def zeit(value: datetime | None) -> str:
@@ -48,8 +51,9 @@ def zeit(value: datetime | None) -> str:
         return "–"
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    pattern = "dd.MM.yyyy, HH:mm 'Uhr'" if page_language() == DEFAULT_LANGUAGE else "dd.MM.yyyy, HH:mm"
-    return format_datetime(value.astimezone(BERLIN), pattern, locale="de_DE")
+    local = value.astimezone(BERLIN)
+    suffix = " Uhr" if page_language() == DEFAULT_LANGUAGE else ""
+    return f"{format_date(local.date())}, {local:%H:%M}{suffix}"
 
 
 def filesize(n: int | None) -> str:
