@@ -1,20 +1,18 @@
-"""Jinja filters: German dates and money (Babel), Europe/Berlin display."""
+"""Jinja filters: German dates (`fondsengine.text`) and money (Babel), Europe/Berlin display."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal
 from flask import Flask
 
+from fondsengine import text
+from fondsengine.clock import BERLIN
 from fondsengine.i18n import DEFAULT_LANGUAGE
 from webapp.branding import context
 from webapp.i18n import page_language
-
-BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def euro(cents: int | None) -> str:
@@ -39,7 +37,7 @@ def datum(value: date | datetime | None) -> str:
         if value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
         value = value.astimezone(BERLIN).date()
-    return format_date(value, "dd.MM.yyyy", locale="de_DE")
+    return text.format_date(value)
 
 
 def zeit(value: datetime | None) -> str:
@@ -48,8 +46,8 @@ def zeit(value: datetime | None) -> str:
         return "–"
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    pattern = "dd.MM.yyyy, HH:mm 'Uhr'" if page_language() == DEFAULT_LANGUAGE else "dd.MM.yyyy, HH:mm"
-    return format_datetime(value.astimezone(BERLIN), pattern, locale="de_DE")
+    german = text.format_datetime(value)  # 24.11.2026, 14:05 Uhr
+    return german if page_language() == DEFAULT_LANGUAGE else german.removesuffix(" Uhr")
 
 
 def filesize(n: int | None) -> str:
