@@ -25,6 +25,14 @@ def format_datetime(instant: datetime) -> str:
     return f"{format_date(local.date())}, {local:%H:%M} Uhr"
 
 
+def format_timestamp(instant: datetime) -> str:
+    """An instant in Berlin time for a table or a console line: 12.05.2026 18:00."""
+    if instant.tzinfo is None:
+        raise InvalidInput("Zeitpunkte brauchen eine Zeitzone.")
+    local = instant.astimezone(BERLIN)
+    return f"{format_date(local.date())} {local:%H:%M}"
+
+
 def _compact(iban: str) -> str:
     return re.sub(r"\s+", "", iban).upper()
 

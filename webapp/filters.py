@@ -1,8 +1,9 @@
 """Jinja filters: German dates and money, Europe/Berlin display.
 
-Amounts and dates come from the engine's one formatter each (`money.format_euro`, `text.format_date`),
-which give what Babel's de_DE formats give (tests/unit/test_filters_babel.py compares them) at a small
-fraction of the cost: a dashboard renders some 270 amounts. Babel formats the other numbers."""
+Amounts and dates come from the engine's one formatter each (`money.format_euro`, `text.format_date`,
+`text.format_datetime`), which give what Babel's de_DE formats give (tests/unit/test_filters_babel.py
+compares them) at a small fraction of the cost: a dashboard renders some 270 amounts. Babel formats
+the other numbers."""
 
 from __future__ import annotations
 
@@ -12,10 +13,10 @@ from decimal import Decimal
 from babel.numbers import format_decimal
 from flask import Flask
 
+from fondsengine import text
 from fondsengine.clock import BERLIN
 from fondsengine.i18n import DEFAULT_LANGUAGE
 from fondsengine.money import format_amount, format_euro
-from fondsengine.text import format_date
 from webapp.branding import context
 from webapp.i18n import page_language
 
@@ -42,7 +43,7 @@ def datum(value: date | datetime | None) -> str:
         if value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
         value = value.astimezone(BERLIN).date()
-    return format_date(value)
+    return text.format_date(value)
 
 
 def zeit(value: datetime | None) -> str:
@@ -51,9 +52,8 @@ def zeit(value: datetime | None) -> str:
         return "–"
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    local = value.astimezone(BERLIN)
-    suffix = " Uhr" if page_language() == DEFAULT_LANGUAGE else ""
-    return f"{format_date(local.date())}, {local:%H:%M}{suffix}"
+    german = text.format_datetime(value)  # 24.11.2026, 14:05 Uhr
+    return german if page_language() == DEFAULT_LANGUAGE else german.removesuffix(" Uhr")
 
 
 def filesize(n: int | None) -> str:

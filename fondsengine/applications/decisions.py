@@ -362,7 +362,7 @@ def jury_outcome_of(fonds: Engine, actor: Actor, application_id: int, trigger: s
     with fonds.db.read() as s:
         app, _ = authz.load_visible_application(s, actor, application_id, local_date(fonds.clock.now()))
         workflow = fonds.catalog.workflow(s, app.workflow_version_id)
-    return next((t.jury_outcome for t in workflow.transitions if t.trigger == trigger and t.jury_outcome), None)
+    return next((t.jury_outcome for t in workflow.steps(trigger) if t.jury_outcome), None)
 
 
 def record_jury_deferral(fonds: Engine, actor: Actor, application_id: int, reason: str | None = None) -> None:

@@ -66,7 +66,7 @@ def _waits_for(fonds: Engine, s: Session, app: Application, granting: str) -> st
     of its source states."""
     wf = fonds.catalog.workflow(s, app.workflow_version_id)
     trigger = wf.step_with(granting=granting)
-    sources = {src for t in wf.transitions if trigger is not None and t.trigger == trigger for src in t.sources}
+    sources = {src for t in wf.steps(trigger) for src in t.sources}
     return trigger if app.state in sources else None
 
 
@@ -173,8 +173,8 @@ def granting_view(fonds: Engine, actor: Actor, application_id: int) -> GrantingV
             amount_label=next(
                 (
                     t.amount_label
-                    for t in fonds.catalog.workflow(s, app.workflow_version_id).transitions
-                    if t.trigger == step and t.amount_label
+                    for t in fonds.catalog.workflow(s, app.workflow_version_id).steps(step)
+                    if t.amount_label
                 ),
                 None,
             ),

@@ -83,7 +83,7 @@ def take_step(fonds: Engine, actor: Actor, application_id: int, trigger: str, gi
         machine = fonds.catalog.machine(s, app.workflow_version_id, GUARDS)
         # from another state the use case itself says why the step is not possible now
         declared = [t for t in machine.transitions(app.state, trigger) if t.use_case] or [
-            t for t in machine.workflow.transitions if t.trigger == trigger and t.use_case
+            t for t in machine.workflow.steps(trigger) if t.use_case
         ]
     if not declared:
         raise InvalidInput(STEP_GONE)

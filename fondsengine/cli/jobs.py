@@ -9,6 +9,7 @@ from fondsengine.bootstrap import build_fonds
 from fondsengine.clock import BERLIN
 from fondsengine.config import load_settings
 from fondsengine.errors import InvalidInput
+from fondsengine.text import format_timestamp
 
 
 def _settings(args: argparse.Namespace) -> object:
@@ -33,7 +34,7 @@ def cmd_jobs_list(args: argparse.Namespace) -> int:
     now = datetime.now(BERLIN)
     for job in list_jobs():
         nxt = next_run(job, now)
-        when = nxt.astimezone(BERLIN).strftime("%d.%m.%Y %H:%M") if nxt else "–"
+        when = format_timestamp(nxt) if nxt else "–"
         print(f"{job.name:<20} nächster Lauf {when:<17} {job.description}")
     return 0
 

@@ -14,10 +14,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from fondsengine.bootstrap import build_fonds
-from fondsengine.clock import BERLIN, local_date
+from fondsengine.clock import local_date
 from fondsengine.config import load_settings
 from fondsengine.engine import Actor, Engine
 from fondsengine.money import format_euro
+from fondsengine.text import format_timestamp
 
 EXIT_CHECKSUM = 3
 
@@ -120,7 +121,7 @@ def cmd_letters_list(args: argparse.Namespace) -> int:
         return 0
     print(f"{'Nr.':>6}  {'Datum':<16}  {'Brief':<34}  {'Größe':>18}  SHA-256")
     for info in letters:
-        when = info.created_at.astimezone(BERLIN).strftime("%d.%m.%Y %H:%M")
+        when = format_timestamp(info.created_at)
         size = f"{info.size_bytes:,} B".replace(",", ".") if info.size_bytes is not None else "noch nicht erzeugt"
         print(f"{info.id:>6}  {when:<16}  {info.label:<34}  {size:>18}  {(info.sha256 or '–')[:16]}")
     return 0

@@ -11,6 +11,7 @@ from fractions import Fraction
 from fondsengine.guidelines.findings import ApplicationData, CheckContext, CostLine
 from fondsengine.guidelines.model import CostCategory, Financing, Guideline, PaymentMode
 from fondsengine.money import share_of
+from fondsengine.text import format_date
 
 
 @dataclass(frozen=True)
@@ -286,7 +287,7 @@ def changes_due_date(guideline: Guideline, requested_on: date) -> date:
 def lapse_rule_text(guideline: Guideline, lapse_on: date) -> str:
     """The lapse rule in one German sentence, for the approval letter and the status page."""
     clause = f" ({guideline.payment.lapse_clause})" if guideline.payment.lapse_clause else ""
-    day = lapse_on.strftime("%d.%m.%Y")
+    day = format_date(lapse_on)
     if PaymentMode.REIMBURSEMENT in guideline.payment.modes:
         what = "weder eine Auszahlung angefordert noch der Verwendungsnachweis eingereicht wurde"
     else:

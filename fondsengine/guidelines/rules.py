@@ -28,6 +28,7 @@ from fondsengine.guidelines.rules_money import (
 )
 from fondsengine.guidelines.summary import plain_summary
 from fondsengine.money import format_euro as eur
+from fondsengine.text import format_date
 
 __all__ = [
     "check",
@@ -48,10 +49,6 @@ LINK_LABELS = {
     "owns_property": "besitzt dort eine Immobilie",
     "based": "hat dort den Sitz",
 }
-
-
-def _d(day: date) -> str:
-    return day.strftime("%d.%m.%Y")
 
 
 def check(app: ApplicationData, guideline: Guideline, ctx: CheckContext) -> list[Finding]:
@@ -156,11 +153,11 @@ def check_timing(app: ApplicationData, g: Guideline, ctx: CheckContext) -> list[
         out.append(Finding("timing.dates_missing", B, text, t.clause, "project_start"))
         return out
     if end < start:
-        text = f"Das Projektende ({_d(end)}) liegt vor dem Projektbeginn ({_d(start)})."
+        text = f"Das Projektende ({format_date(end)}) liegt vor dem Projektbeginn ({format_date(start)})."
         out.append(Finding("timing.end_before_start", B, text, t.clause, "project_end"))
     if t.no_retroactive and start < ctx.today:
         text = (
-            f"Das Projekt hat schon begonnen ({_d(start)}). "
+            f"Das Projekt hat schon begonnen ({format_date(start)}). "
             "Projekte, die schon laufen, können nicht gefördert werden."
         )
         out.append(Finding("timing.retroactive", B, text, t.start_clause or t.clause, "project_start"))
@@ -168,7 +165,7 @@ def check_timing(app: ApplicationData, g: Guideline, ctx: CheckContext) -> list[
         earliest = date.fromordinal(ctx.today.toordinal() + t.min_lead_days)
         text = (
             f"Zwischen Antrag und Projektbeginn müssen mindestens {t.min_lead_days} Tage liegen; "
-            f"das Projekt kann frühestens am {_d(earliest)} beginnen (geplant {_d(start)})."
+            f"das Projekt kann frühestens am {format_date(earliest)} beginnen (geplant {format_date(start)})."
         )
         out.append(Finding("timing.lead_time", B, text, t.lead_clause or t.clause, "project_start"))
     rnd = t.round_for(ctx.today) if t.mode is SubmissionMode.ROUNDS else None
@@ -177,7 +174,7 @@ def check_timing(app: ApplicationData, g: Guideline, ctx: CheckContext) -> list[
         if start < earliest:
             text = (
                 f"Das Projekt darf erst nach der schriftlichen Bewilligung beginnen; entschieden "
-                f"wird frühestens am {_d(earliest)} (geplant {_d(start)})."
+                f"wird frühestens am {format_date(earliest)} (geplant {format_date(start)})."
             )
             out.append(
                 Finding(
@@ -190,14 +187,14 @@ def check_timing(app: ApplicationData, g: Guideline, ctx: CheckContext) -> list[
             out.append(Finding("timing.wait_for_approval", INFO, text, t.start_clause or t.clause))
     elif rnd is not None and start < rnd.session_date and start >= ctx.today:
         text = (
-            f"Das Projekt beginnt ({_d(start)}) vor der Jurysitzung am {_d(rnd.session_date)}; "
+            f"Das Projekt beginnt ({format_date(start)}) vor der Jurysitzung am {format_date(rnd.session_date)}; "
             "bis zur Entscheidung tragen Sie das Risiko selbst."
         )
         out.append(Finding("timing.start_before_session", W, text, t.clause, "project_start"))
     if t.end_within_budget_year and end.year != ctx.budget_year:
         text = (
             f"Das Projekt muss im Haushaltsjahr {ctx.budget_year} enden, "
-            f"spätestens am 31.12.{ctx.budget_year} (geplant {_d(end)})."
+            f"spätestens am 31.12.{ctx.budget_year} (geplant {format_date(end)})."
         )
         out.append(Finding("timing.end_outside_budget_year", B, text, t.clause, "project_end"))
     return out
@@ -210,8 +207,8 @@ def start_before_approval(g: Guideline, project_start: date | None, approved_on:
     if not t.no_start_before_approval or project_start is None or project_start >= approved_on:
         return None
     text = (
-        f"Das Projekt beginnt am {_d(project_start)}, also vor der Bewilligung am "
-        f"{_d(approved_on)}; nach der Förderrichtlinie darf es erst nach der schriftlichen "
+        f"Das Projekt beginnt am {format_date(project_start)}, also vor der Bewilligung am "
+        f"{format_date(approved_on)}; nach der Förderrichtlinie darf es erst nach der schriftlichen "
         "Bewilligung beginnen. Bitte verschieben Sie den Projektbeginn oder lehnen Sie ab."
     )
     return Finding("timing.started_before_approval", B, text, t.start_clause or t.clause, "project_start")
@@ -234,8 +231,8 @@ def _check_round(g: Guideline, ctx: CheckContext) -> list[Finding]:
         return [Finding("timing.no_open_round", B, text, t.clause)]
     label = f"„{rnd.label}“" if rnd.label else rnd.id
     text = (
-        f"Ihr Antrag gehört zur Runde {label}: Antragsfrist {_d(rnd.deadline)}, "
-        f"Jurysitzung am {_d(rnd.session_date)}."
+        f"Ihr Antrag gehört zur Runde {label}: Antragsfrist {format_date(rnd.deadline)}, "
+        f"Jurysitzung am {format_date(rnd.session_date)}."
     )
     return [Finding("timing.round", INFO, text, t.clause)]
 

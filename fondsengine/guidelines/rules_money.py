@@ -21,6 +21,7 @@ from fondsengine.guidelines.findings import ApplicationData, CheckContext, Findi
 from fondsengine.guidelines.model import Financing, Guideline
 from fondsengine.money import format_euro as eur
 from fondsengine.money import share_of
+from fondsengine.text import format_date
 
 B, W, INFO = Severity.BLOCKING, Severity.WARNING, Severity.INFO
 
@@ -513,7 +514,7 @@ def check_de_minimis(app: ApplicationData, g: Guideline) -> list[Finding]:
         return [Finding("de_minimis.undeclared", B, text, dm.clause, "de_minimis_prior_cents")]
     total = app.de_minimis_prior_cents + app.requested_cents
     latest = app.de_minimis_prior_on
-    since = f" (zuletzt am {latest.strftime('%d.%m.%Y')})" if latest and app.de_minimis_prior_cents else ""
+    since = f" (zuletzt am {format_date(latest)})" if latest and app.de_minimis_prior_cents else ""
     text = (
         f"De-minimis-Beihilfen in {dm.years} Jahren: bisher {eur(app.de_minimis_prior_cents)}{since}, "
         f"mit diesem Zuschuss {eur(total)} von höchstens {eur(dm.limit_cents)}."

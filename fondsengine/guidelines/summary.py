@@ -6,6 +6,7 @@ from fondsengine.guidelines.model import DecidedBy, Guideline, SubmissionMode
 from fondsengine.guidelines.rules_money import pct
 from fondsengine.guidelines.tiers import tier_ranges
 from fondsengine.money import format_euro as eur
+from fondsengine.text import format_date
 
 
 def plain_summary(guideline: Guideline, year: int) -> list[str]:
@@ -36,7 +37,7 @@ def plain_summary(guideline: Guideline, year: int) -> list[str]:
     if t.mode is SubmissionMode.ROUNDS:
         rounds = [r for r in t.rounds if r.deadline.year in (year, year + 1)]
         dates = "; ".join(
-            f"Frist {r.deadline:%d.%m.%Y} (Jury am {r.session_date:%d.%m.%Y})" for r in rounds
+            f"Frist {format_date(r.deadline)} (Jury am {format_date(r.session_date)})" for r in rounds
         )
         if dates:
             lines.append(f"Antragsfristen: {dates}.")

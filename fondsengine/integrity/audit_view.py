@@ -30,6 +30,7 @@ from fondsengine.model import (
     User,
     WorkflowVersion,
 )
+from fondsengine.text import format_date
 
 READERS = ("manager", "auditor")
 MAX_LINES = 5000  # lines of one page or export; the filter narrows it down
@@ -181,7 +182,7 @@ def _versions(s: Session, fund_id: str) -> tuple[dict[str, GuidelineVersion], di
 
 
 def _gv_text(g: GuidelineVersion) -> str:
-    return f"Richtlinie vom {local_date(g.loaded_at).strftime('%d.%m.%Y')} ({g.version_hash[:10]})"
+    return f"Richtlinie vom {format_date(local_date(g.loaded_at))} ({g.version_hash[:10]})"
 
 
 def _wf_text(w: WorkflowVersion) -> str:

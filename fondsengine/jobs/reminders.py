@@ -15,6 +15,7 @@ from fondsengine.jobs.base import funds, mail, mail_once, members, once
 from fondsengine.model import AgendaItem, Application, Attendance, JobMark, JurySession, Refund
 from fondsengine.money import format_euro
 from fondsengine.notify.links import OFFICE_APPLICATION
+from fondsengine.text import format_date
 
 JURY_INVITATION_DAYS = 14
 PROOF_DUE_SOON_DAYS = 14
@@ -184,7 +185,7 @@ def _digest_sections(fonds: Engine, user_id: int, now: datetime) -> list[list[An
             if i.amount_cents:
                 text += f", {format_euro(i.amount_cents)}"
             if i.day:
-                text += f" ({'fällig seit' if i.overdue else 'seit'} {i.day:%d.%m.%Y})"
+                text += f" ({'fällig seit' if i.overdue else 'seit'} {format_date(i.day)})"
             if i.note:
                 text += f" – {i.note}"
             items.append([text, OFFICE_APPLICATION.path_for(i.application_id) if i.application_id else None])

@@ -21,6 +21,7 @@ from fondsengine.lifecycle import authz
 from fondsengine.model import AgendaItem, Application, Attendance, Fund, JurySession
 from fondsengine.money import format_euro
 from fondsengine.reports.model import MinutesData, MinutesItem
+from fondsengine.text import format_date
 
 READERS = ("manager", "jury_member", "city_approver", "auditor", "system")
 
@@ -214,7 +215,8 @@ def minutes_data(m: Minutes, *, recorder: str, session_title: str | None = None)
     return MinutesData(
         fund_name=m.fund_name,
         office_name=m.office_name,
-        session_title=session_title or ("Umlaufverfahren" if m.circulation else "Jurysitzung") + f" vom {day:%d.%m.%Y}",
+        session_title=session_title
+        or ("Umlaufverfahren" if m.circulation else "Jurysitzung") + f" vom {format_date(day)}",
         session_date=day,
         place=m.place,
         chair=m.chair or "",

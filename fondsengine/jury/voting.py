@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fondsengine.clock import BERLIN, local_date
+from fondsengine.clock import local_date
 from fondsengine.engine import Actor, Engine
 from fondsengine.errors import InvalidInput, NotFound, PermissionDenied
 from fondsengine.guidelines.model import JuryRules
@@ -35,6 +35,7 @@ from fondsengine.lifecycle.audit import record
 from fondsengine.lifecycle.fire import guideline_of
 from fondsengine.model import AgendaItem, Application, JurySession, Vote
 from fondsengine.money import format_euro
+from fondsengine.text import format_datetime
 
 ITEM_CLOSED = (
     "Über diesen Tagesordnungspunkt ist bereits abgestimmt worden, er ist geschlossen. "
@@ -196,4 +197,4 @@ def enter_show_of_hands(
 
 def when(instant: datetime) -> str:
     """An instant as German local date and time, e.g. "17.03.2027, 18:00 Uhr"."""
-    return instant.astimezone(BERLIN).strftime("%d.%m.%Y, %H:%M Uhr")
+    return format_datetime(instant)

@@ -9,13 +9,13 @@ from datetime import timedelta
 
 from sqlalchemy import func, select, text
 
-from fondsengine.clock import BERLIN
 from fondsengine.engine import Engine
 from fondsengine.errors import FondsError
 from fondsengine.jobs.lease import last_beat
 from fondsengine.migrate import current_revision, head_revision
 from fondsengine.model import Fund, OutboxMessage
 from fondsengine.shipped import richtlinien_dir
+from fondsengine.text import format_timestamp
 
 Checks = dict[str, str | int]
 
@@ -34,7 +34,7 @@ def _check_scheduler(f: Engine, checks: Checks, problems: list[str]) -> None:
             problems.append("Zeitplaner hat sich noch nie gemeldet (fondsengine scheduler starten)")
         elif f.settings.health_requires_scheduler and row is not None:
             minutes = int((now - row.beat_at).total_seconds() // 60)
-            when = row.beat_at.astimezone(BERLIN).strftime("%d.%m.%Y %H:%M")
+            when = format_timestamp(row.beat_at)
             problems.append(f"Zeitplaner meldet sich seit {minutes} Minuten nicht (letztes Lebenszeichen {when})")
     with f.db.read() as s:
         backlog = s.scalar(

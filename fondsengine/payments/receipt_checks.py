@@ -19,6 +19,7 @@ from fractions import Fraction
 
 from fondsengine.guidelines.model import Guideline
 from fondsengine.money import format_euro, share_of
+from fondsengine.text import format_date
 
 BLOCK = "block"
 WARN = "warn"
@@ -48,7 +49,7 @@ class ReceiptFinding:
 
 
 def _day(d: date) -> str:
-    return d.strftime("%d.%m.%Y")
+    return format_date(d)
 
 
 def _percent(share: Fraction) -> str:

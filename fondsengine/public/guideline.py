@@ -12,6 +12,7 @@ from fondsengine.guidelines.rules_money import pct
 from fondsengine.letters.defaults import proof_part_label
 from fondsengine.money import format_euro as eur
 from fondsengine.public.fund import current_guideline
+from fondsengine.text import format_date
 
 PAYMENT_MODE_TEXT = {
     PaymentMode.REIMBURSEMENT: "Erstattung: Das Geld wird nach dem Projekt gegen die Belege ausgezahlt.",
@@ -71,7 +72,9 @@ def _process_parts(g: Guideline) -> list[Part]:
     t, d, p, pr = g.timing, g.decision, g.payment, g.proof
     timing = []
     if t.mode is SubmissionMode.ROUNDS:
-        timing += [f"Antragsfrist {r.deadline:%d.%m.%Y}, Jurysitzung am {r.session_date:%d.%m.%Y}." for r in t.rounds]
+        timing += [
+            f"Antragsfrist {format_date(r.deadline)}, Jurysitzung am {format_date(r.session_date)}." for r in t.rounds
+        ]
     elif t.mode is SubmissionMode.MONTHLY:
         timing.append(f"Anträge sind jeden Monat bis zum {t.monthly_deadline_day}. möglich.")
     else:

@@ -20,6 +20,7 @@ from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import Subquery
 
+from fondsengine import ledger
 from fondsengine.clock import BERLIN, local_date
 from fondsengine.engine import Actor, Engine
 from fondsengine.guidelines.model import Guideline
@@ -228,20 +229,18 @@ def monthly_use(session: Session, fund_id: str, year: int) -> list[MonthlyUse]:
         .where(
             LedgerEntry.fund_id == fund_id,
             LedgerEntry.budget_year == year,
-            LedgerEntry.kind.in_(("commitment", "release", "payment", "refund")),
+            LedgerEntry.kind.in_(tuple(ledger.MONTHLY)),
         )
         .subquery("booked")
     )
     rows = session.execute(
         select(inner.c.month, inner.c.kind, func.sum(inner.c.amount)).group_by(inner.c.month, inner.c.kind)
     ).all()
-    committed: dict[int, int] = defaultdict(int)
-    paid: dict[int, int] = defaultdict(int)
-    sign = {"commitment": 1, "release": -1, "payment": 1, "refund": -1}
+    months: dict[str, dict[int, int]] = {"committed": defaultdict(int), "paid": defaultdict(int)}
     for m, kind, total in rows:
-        target = committed if kind in ("commitment", "release") else paid
-        target[int(m)] += sign[kind] * int(total)
-    return [MonthlyUse(m, committed[m], paid[m]) for m in range(1, 13)]
+        figure, sign = ledger.MONTHLY[kind]  # the one table of what a booking adds to its month
+        months[figure][int(m)] += sign * int(total)
+    return [MonthlyUse(m, months["committed"][m], months["paid"][m]) for m in range(1, 13)]
 
 
 def _sum_by_category(

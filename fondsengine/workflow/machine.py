@@ -207,7 +207,7 @@ class WorkflowMachine:
         return self._shared.triggers(state)
 
     def _label(self, trigger: str) -> str:
-        return next((t.label for t in self.workflow.transitions if t.trigger == trigger), trigger)
+        return next((t.label for t in self.workflow.steps(trigger)), trigger)
 
     def _decide(
         self, state: str, trigger: str, roles: frozenset[str], context: Any, *, offering: bool = False

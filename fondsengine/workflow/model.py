@@ -74,6 +74,12 @@ class Workflow:
         """All trigger names."""
         return frozenset(t.trigger for t in self.transitions)
 
+    def steps(self, trigger: str | None) -> tuple[Transition, ...]:
+        """The transitions of a trigger from any state, in file order (none for None or an unknown
+        trigger). From the application's current state ask the machine instead
+        (`WorkflowMachine.transitions(state, trigger)`)."""
+        return tuple(t for t in self.transitions if trigger is not None and t.trigger == trigger)
+
     def step_with(self, *, jury_outcome: str | None = None, granting: str | None = None) -> str | None:
         """The trigger of the step declaring this meaning (`jury_outcome: approve`, `granting:
         after_recommendation` ...); None when the workflow has no such step."""

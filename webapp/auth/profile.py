@@ -15,7 +15,7 @@ from webapp.auth.forms import ProfileForm
 from webapp.auth.views import _account_page
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import fonds
-from webapp.form_errors import summary_errors
+from webapp.form_errors import engine_errors, summary_errors
 
 
 @bp.route("/konto/angaben", methods=["POST"])
@@ -38,9 +38,7 @@ def change_profile_data() -> ResponseReturnValue:
                 city=form.city.data or "",
             )
         except InvalidInput as exc:
-            errors.append((exc.field or "name", exc.message))
-            if exc.field and hasattr(form, exc.field):
-                getattr(form, exc.field).errors = [exc.message]
+            errors = engine_errors(form, exc)
         else:
             flash(_("Ihre Angaben sind gespeichert.") if changed else "Es gab nichts zu ändern.", "success")
             return redirect(url_for("auth.account"))

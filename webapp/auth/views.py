@@ -58,7 +58,7 @@ from webapp.auth.forms import (
 )
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import fonds, login_manager, mailer
-from webapp.form_errors import Errors, summary_errors
+from webapp.form_errors import Errors, engine_errors, summary_errors
 from webapp.i18n import page_language
 from webapp.ratelimit import limiter, login_limit, register_limit, reset_limit
 
@@ -225,15 +225,13 @@ def register() -> ResponseReturnValue:
                 )
             return render_template("auth/check_mail.html", email=email.strip().lower())
         except InvalidInput as exc:
-            errors.append((exc.field or "name", exc.message))
-            if exc.field and hasattr(form, exc.field):
-                getattr(form, exc.field).errors = [exc.message]
+            errors = engine_errors(form, exc)
         else:
             account = account_by_id(fonds(), user_id)
             assert account is not None
             _send_confirmation_limited(account)
             return render_template("auth/check_mail.html", email=account.email)
-    errors += summary_errors(form)
+    errors += [error for error in summary_errors(form) if error not in errors]
     status = 400 if errors else 200
     return render_template("auth/register.html", form=form, errors=errors), status
 
@@ -366,7 +364,7 @@ def second_step() -> ResponseReturnValue:
                 )
             flash(_("Willkommen, %(name)s!", name=account.name), "success")
             return redirect(_safe_next(target))
-    errors += summary_errors(form)
+    errors += [error for error in summary_errors(form) if error not in errors]
     return render_template("auth/second_step.html", form=form, errors=errors), status if errors else 200
 
 
@@ -412,7 +410,7 @@ def forgot() -> ResponseReturnValue:
                 valid_hours=tokens.RESET_HOURS,
             )
         return render_template("auth/check_mail.html", email=form.email.data, reset=True)
-    errors += summary_errors(form)
+    errors += [error for error in summary_errors(form) if error not in errors]
     return render_template("auth/forgot.html", form=form, errors=errors), 400 if errors else 200
 
 
@@ -445,7 +443,7 @@ def reset(token: str) -> ResponseReturnValue:
             session.clear()
             flash(_("Ihr neues Passwort ist gespeichert. Sie können sich jetzt anmelden."), "success")
             return redirect(url_for("auth.login"))
-    errors += summary_errors(form)
+    errors += [error for error in summary_errors(form) if error not in errors]
     return render_template("auth/reset.html", form=form, errors=errors), 400 if errors else 200
 
 
@@ -525,9 +523,7 @@ def change_password() -> ResponseReturnValue:
                 client=_client(),
             )
         except InvalidInput as exc:
-            errors.append((exc.field or "password", exc.message))
-            if exc.field and hasattr(form, exc.field):
-                getattr(form, exc.field).errors = [exc.message]
+            errors = engine_errors(form, exc)
         else:
             session[GENERATION] = generation
             account = account_by_id(fonds(), int(current_user.id))
@@ -535,7 +531,7 @@ def change_password() -> ResponseReturnValue:
                 _mail_password_changed(account)
             flash(_("Ihr Passwort ist geändert. Andere Anmeldungen mit Ihrem Konto sind beendet."), "success")
             return redirect(url_for("auth.account"))
-    errors += summary_errors(form)
+    errors += [error for error in summary_errors(form) if error not in errors]
     return _account_page(errors=errors, password_form=form)
 
 
@@ -555,9 +551,7 @@ def request_email_change() -> ResponseReturnValue:
                 fonds(), me, new_email=form.new_email.data or "", password=form.email_password.data or ""
             )
         except InvalidInput as exc:
-            errors.append((exc.field or "new_email", exc.message))
-            if exc.field and hasattr(form, exc.field):
-                getattr(form, exc.field).errors = [exc.message]
+            errors = engine_errors(form, exc)
         else:
             account = account_by_id(fonds(), me.user_id or 0)
             if addr and account is not None and logins.account_mail_allowed(fonds(), "change", addr):
@@ -580,7 +574,7 @@ def request_email_change() -> ResponseReturnValue:
                 "success",
             )
             return redirect(url_for("auth.account"))
-    errors += summary_errors(form)
+    errors += [error for error in summary_errors(form) if error not in errors]
     return _account_page(errors=errors, email_form=form)
 
 
@@ -657,7 +651,7 @@ def second_factor_setup() -> ResponseReturnValue:
         else:
             _mail_second_factor(True)
             return render_template("auth/second_factor_done.html", codes=codes)
-    errors += summary_errors(form)
+    errors += [error for error in summary_errors(form) if error not in errors]
     uri = second_factor.provisioning_uri(secret, current_user.email or current_user.name, _office_name())
     return render_template(
         "auth/second_factor.html",
@@ -682,12 +676,12 @@ def second_factor_remove() -> ResponseReturnValue:
         try:
             second_factor.remove(fonds(), Actor(int(current_user.id)), password=form.confirm_password.data or "")
         except InvalidInput as exc:
-            errors.append((exc.field, exc.message))
+            errors = engine_errors(form, exc)
         else:
             _mail_second_factor(False)
             flash(_("Der zweite Faktor ist entfernt."), "success")
             return redirect(url_for("auth.account"))
-    errors += summary_errors(form)
+    errors += [error for error in summary_errors(form) if error not in errors]
     return _account_page(errors=errors, remove_form=form)
 
 

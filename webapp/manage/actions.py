@@ -79,7 +79,7 @@ def _given(view: OfficeView, step: Action, form: StepForm) -> StepInput:
 def _office_step(view: OfficeView, trigger: str, *, with_form: bool) -> bool:
     """Whether the office takes this step on its pages: the workflow declares its use case (a form
     when the step asks for something, else one button)."""
-    return any(t.trigger == trigger and t.use_case and bool(t.asks) == with_form for t in view.workflow.transitions)
+    return any(t.use_case and bool(t.asks) == with_form for t in view.workflow.steps(trigger))
 
 
 def _done(view: OfficeView, trigger: str) -> str:

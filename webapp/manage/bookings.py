@@ -7,9 +7,9 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 from fondsengine.applications.queries import fund_balance
-from fondsengine.clock import BERLIN
 from fondsengine.money import to_decimal
 from fondsengine.payments.bookings import Booking, bookings
+from fondsengine.text import format_timestamp
 from webapp.extensions import actor, fonds
 from webapp.manage import bp
 from webapp.manage.dashboard import fund_years
@@ -32,7 +32,7 @@ HEADER = (
 def _row(b: Booking) -> list[object]:
     return [
         b.id,
-        b.booked_at.astimezone(BERLIN).strftime("%d.%m.%Y %H:%M"),
+        format_timestamp(b.booked_at),
         b.kind_label,
         to_decimal(b.amount_cents),
         b.file_number or "",

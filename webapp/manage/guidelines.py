@@ -20,6 +20,7 @@ from wtforms import StringField, TextAreaField
 from fondsengine.errors import FondsError, InvalidInput, NotFound
 from fondsengine.funds import drafts
 from fondsengine.storage import StorageError
+from fondsengine.text import format_date
 from webapp import uploads
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
@@ -253,7 +254,7 @@ def guideline_preview(draft_id: int) -> ResponseReturnValue:
             except FondsError as exc:
                 errors = [("decision" if f == "file" else f, m) for f, m in error_list(exc)]
             else:
-                start = adopted.valid_from.strftime("%d.%m.%Y")
+                start = format_date(adopted.valid_from)
                 if adopted.active:
                     flash(f"Die Richtlinie ist beschlossen und gilt (ab {start}) für alle neu eingereichten "
                           "Anträge. Eingereichte Anträge behalten ihre Fassung.", "success")  # fmt: skip
