@@ -10,7 +10,7 @@ the request), the statements' sum and the request's time outside them, and with 
 `EXPLAIN (ANALYZE, BUFFERS)` execution and planning times of each statement (PostgreSQL). `--dump`
 writes the read model the page is rendered from (every template value but the helpers, as `repr`) to
 FILE, for comparing two versions of the code on one database. `--migrate` first moves the database to
-that Alembic revision (up or down) and prints how long it took.
+that Alembic revision (up or down) and prints how long it took (`--migrate-only`: and stops).
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from flask import template_rendered  # noqa: E402
-from sqlalchemy import event, text  # noqa: E402
 from sqlalchemy import Engine as SqlEngine  # noqa: E402
+from sqlalchemy import event  # noqa: E402
 
 from bench.seed_bulk import NOW, OFFICE_EMAIL, OFFICE_PASSWORD  # noqa: E402
 from fondsengine.clock import FixedClock  # noqa: E402
@@ -124,10 +124,14 @@ def main() -> None:
     parser.add_argument("--explain", action="store_true")
     parser.add_argument("--dump", type=Path)
     parser.add_argument("--migrate")
+    parser.add_argument("--migrate-only", action="store_true", help="migrate (--migrate) and stop")
     parser.add_argument("--path", default="/verwaltung/")
+    parser.add_argument("--plan", type=int, action="append", default=[], help="print the plan of statement N")
     args = parser.parse_args()
     if args.migrate:
         migrate(args.url, args.migrate)
+        if args.migrate_only:
+            return
     fonds = open_fonds(args.url)
     app = create_app(fonds.settings, fonds=fonds, mailer=FakeMailer())
     app.config["WTF_CSRF_ENABLED"] = False
@@ -163,17 +167,35 @@ def main() -> None:
             names[pos] = label(stmt)
     with open("/proc/loadavg") as fh:
         load = fh.read().split()[:3]
+    import fondsengine
+
+    print(f"code: {Path(fondsengine.__file__).parent}")
     print(f"dashboard {args.path}: p50 {statistics.median(totals):.1f} ms over {len(totals)} requests, "
           f"min {min(totals):.1f}, {len(per_statement)} statements, load average {' '.join(load)}")  # fmt: skip
     stmt_sum = sum(statistics.median(v) for v in per_statement.values())
-    print(f"  statements p50 sum {stmt_sum:.1f} ms; outside them (Python, template) {statistics.median(totals) - stmt_sum:.1f} ms")
+    print(
+        f"  statements p50 sum {stmt_sum:.1f} ms; "
+        f"outside them (Python, template) {statistics.median(totals) - stmt_sum:.1f} ms"
+    )
     plans = [s for s in sample if not s[0].startswith("BEGIN")]
     for pos, values in sorted(per_statement.items()):
         line = f"  {pos + 1:>2}. {statistics.median(values):7.2f} ms  {names[pos]}"
         if args.explain and engine.dialect.name == "postgresql":
             runs = [explain(engine, plans[pos][0], plans[pos][1]) for _ in range(3)]
-            line += f"   explain exec {statistics.median(r[0] for r in runs):.2f} / plan {statistics.median(r[1] for r in runs):.2f} ms"
+            run_ms, plan_ms = statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+            line += f"   explain exec {run_ms:.2f} / plan {plan_ms:.2f} ms"
         print(line)
+    for pos in args.plan:
+        raw = engine.raw_connection()
+        try:
+            cur = raw.cursor()
+            cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + plans[pos - 1][0], plans[pos - 1][1])
+            print(f"  plan of statement {pos}:")
+            for (line,) in cur.fetchall():
+                print("    " + line)
+            raw.rollback()
+        finally:
+            raw.close()
     if args.dump:
         model = {k: repr(v) for k, v in sorted(contexts[-1].items()) if k not in SKIP and not callable(v)}
         args.dump.write_text("\n".join(f"{k} = {v}" for k, v in model.items()) + "\n")
