@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from fondsengine.clock import local_date
 from fondsengine.errors import BudgetExceeded, InvalidInput
 from fondsengine.integrity import chain
-from fondsengine.model import BudgetYear, LedgerEntry, LedgerMonth
+from fondsengine.model import Application, BudgetYear, LedgerEntry, LedgerMonth, Refund
 from fondsengine.money import format_euro
 
 
@@ -458,11 +458,34 @@ def fold_all(conn: Connection) -> tuple[dict[YearKey, Balance], dict[MonthKey, t
     return balances, {key: (c, p) for key, (c, p) in months.items()}
 
 
+def fold_claims(conn: Connection) -> dict[YearKey, int]:
+    """The reference of `budget_years.refund_claimed_cents`: the refund claims summed per fund and
+    budget year of their application (one grouped query over all refunds)."""
+    rows = conn.execute(
+        select(Application.fund_id, Application.budget_year, func.sum(Refund.claimed_cents))
+        .join(Application, Application.id == Refund.application_id)
+        .group_by(Application.fund_id, Application.budget_year)
+    )
+    return {(str(f), int(y)): int(c) for f, y, c in rows}
+
+
+def add_claim(session: Session, fund_id: str, year: int, amount_cents: int) -> None:
+    """Add a refund claim to its fund year's running sum (in the claim's transaction; the year's
+    row exists: the application's grant was committed there)."""
+    session.execute(
+        update(BudgetYear)
+        .where(BudgetYear.fund_id == fund_id, BudgetYear.year == year)
+        .values(refund_claimed_cents=BudgetYear.refund_claimed_cents + amount_cents)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def rebuild_totals(conn: Connection) -> int:
     """Set every year's totals and month sums from the entries (after rows were written around `book`,
     e.g. the benchmark's bulk seed); budget years that have entries but no row get one. Returns the
     number of budget years written. Take the write lock first (one transaction)."""
     balances, months = fold_all(conn)
+    claims = fold_claims(conn)
     known = {(str(f), int(y)) for f, y in conn.execute(select(BudgetYear.fund_id, BudgetYear.year))}
     missing = [{"fund_id": f, "year": y, "lock_version": 0} for f, y in sorted(set(balances) - known)]
     if missing:
@@ -473,7 +496,10 @@ def rebuild_totals(conn: Connection) -> int:
         conn.execute(
             update(BudgetYear)
             .where(BudgetYear.fund_id == fund_id, BudgetYear.year == year)
-            .values({f"{name}_cents": getattr(b, name) for name in TOTALS})
+            .values(
+                {f"{name}_cents": getattr(b, name) for name in TOTALS}
+                | {"refund_claimed_cents": claims.get((fund_id, year), 0)}
+            )
         )
     conn.execute(delete(LedgerMonth))
     rows = [

@@ -355,22 +355,28 @@ TOTAL_LABELS = {name: LABELS["refund_received" if name == "refunded" else name] 
 def _check_totals(conn: Connection, out: list[Finding]) -> int:
     """The running totals of every budget year and its month sums equal the fold over its entries."""
     balances, months = ledger.fold_all(conn)
+    claims = ledger.fold_claims(conn)
     zero = ledger.Balance()
     checked = 0
     seen: set[tuple[str, int]] = set()
     for row in conn.execute(
-        select(BudgetYear.id, BudgetYear.fund_id, BudgetYear.year, *ledger.TOTAL_COLUMNS).order_by(BudgetYear.id)
+        select(
+            BudgetYear.id, BudgetYear.fund_id, BudgetYear.year, BudgetYear.refund_claimed_cents, *ledger.TOTAL_COLUMNS
+        ).order_by(BudgetYear.id)
     ):
         checked += 1
         key = (str(row.fund_id), int(row.year))
         seen.add(key)
-        stored = ledger.balance_of(tuple(row)[3:])
+        stored = ledger.balance_of(tuple(row)[4:])
         folded = balances.get(key, zero)
         wrong = [
             f"{TOTAL_LABELS[name]} {format_euro(getattr(stored, name))} statt {format_euro(getattr(folded, name))}"
             for name in ledger.TOTALS
             if getattr(stored, name) != getattr(folded, name)
         ]
+        claimed, claimed_folded = int(row.refund_claimed_cents), claims.get(key, 0)
+        if claimed != claimed_folded:
+            wrong.append(f"{LABELS['refund_claimed']} {format_euro(claimed)} statt {format_euro(claimed_folded)}")
         if wrong:
             out.append(
                 Finding(
@@ -381,7 +387,7 @@ def _check_totals(conn: Connection, out: list[Finding]) -> int:
                     + "; ".join(wrong),
                 )
             )
-    for fund_id, year in sorted(set(balances) - seen):
+    for fund_id, year in sorted((set(balances) | set(claims)) - seen):
         out.append(
             Finding("summen", "budget_years", None, f"Haushaltsjahr {year} ({fund_id}): Buchungen ohne Haushaltsjahr")
         )

@@ -58,6 +58,10 @@ class Application(Base):
         Index("ix_applications_fund_state_decided", "fund_id", "state", "decided_at"),
         Index("ix_applications_fund_state_changes_due", "fund_id", "state", "changes_due_on"),
         Index("ix_applications_fund_state_advance", "fund_id", "state", "advance_paid_at"),
+        # the dashboard's proofs due soon and grants lapsing soon: one ordered range per fund, year and
+        # state, each stopping after the rows shown (migration 0032)
+        Index("ix_applications_fund_year_state_proof_due", "fund_id", "budget_year", "state", "proof_due_on", "id"),
+        Index("ix_applications_fund_year_state_lapse_due", "fund_id", "budget_year", "state", "lapse_due_on", "id"),
         UniqueConstraint("applicant_id", "client_token", name="uq_applications_applicant_client_token"),
     )
 

@@ -83,6 +83,9 @@ class BudgetYear(Base):
     released_cents: Mapped[int] = _total()  # releases (approved = committed + released)
     paid_cents: Mapped[int] = _total()  # payments
     refunded_cents: Mapped[int] = _total()  # refunds received
+    # refund claims of the fund year's applications (by the application's budget year; not a ledger
+    # booking): added by `proofs.claim_refund` in the claim's transaction, `ledger.fold_claims` is the fold
+    refund_claimed_cents: Mapped[int] = _total()
 
 
 class LedgerMonth(Base):

@@ -417,6 +417,7 @@ def claim_refund(
                 claimed_at=now,
             )
         )
+        ledger.add_claim(s, app.fund_id, app.budget_year, amount)
         uow.commit()
         return amount
 

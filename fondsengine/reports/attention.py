@@ -67,27 +67,28 @@ class NextSession:
     place: str | None
 
 
-def _due(n: int, fund_id: str, year: int, column: Any, states: tuple[str, ...], until: date) -> Any:
-    """SQL branch n: a fund year's applications in these states whose date `column` is due by `until`."""
+def _due(n: int, fund_id: str, year: int, column: Any, state: str, until: date) -> Any:
+    """SQL branch of list n for one state: a fund year's applications in that state whose date
+    `column` is due by `until`, the first LIST_LIMIT * 2 by (column, id): one ordered index range
+    (`ix_applications_fund_year_state_proof_due` / `.._lapse_due`) that stops after the rows read."""
     inner = (
         select(
             Application.id, Application.file_number, Application.title, Application.contact_name,
             Application.state, Application.approved_cents, column.label("due"),
-            func.row_number().over(order_by=(column, Application.id)).label("pos"),
         )
         .where(
             Application.fund_id == fund_id,
             Application.budget_year == year,
-            Application.state.in_(states),
+            Application.state == state,
             column.is_not(None),
             column <= until,
         )
         .order_by(column, Application.id)
         .limit(LIST_LIMIT * 2)
-        .subquery(f"due{n}")
+        .subquery(f"due{n}_{state}")
     )  # fmt: skip
     return select(
-        literal(n).label("part"), inner.c.pos, inner.c.id, inner.c.file_number, inner.c.title,
+        literal(n).label("part"), inner.c.id, inner.c.file_number, inner.c.title,
         inner.c.contact_name, inner.c.state, inner.c.approved_cents, inner.c.due,
         cast(null(), UTCDateTime()).label("starts_at"),
     )  # fmt: skip
@@ -108,7 +109,7 @@ def _next_session(fund_id: str, now: datetime) -> Any:
         .subquery("next_session")
     )
     return select(
-        literal(2).label("part"), literal(1).label("pos"), inner.c.id, cast(null(), String()), inner.c.place,
+        literal(2).label("part"), inner.c.id, cast(null(), String()), inner.c.place,
         cast(null(), String()), cast(null(), String()), inner.c.agenda, cast(null(), Date()), inner.c.starts_at,
     )  # fmt: skip
 
@@ -119,22 +120,25 @@ def attention(s: Session, fund_id: str, year: int, today: date, now: datetime, w
     size of its agenda, in ONE statement (UNION ALL of the three)."""
     proof_states = workflow.state_ids(waiting_for="proof")
     may_lapse = workflow.state_ids(guarded_by="lapse_due")
+    proof_until = today + timedelta(days=PROOF_WINDOW_DAYS)
+    lapse_until = today + timedelta(days=LAPSE_WINDOW_DAYS)
     rows = s.execute(
         union_all(
-            _due(0, fund_id, year, Application.proof_due_on, proof_states, today + timedelta(days=PROOF_WINDOW_DAYS)),
-            _due(1, fund_id, year, Application.lapse_due_on, may_lapse, today + timedelta(days=LAPSE_WINDOW_DAYS)),
+            *(_due(0, fund_id, year, Application.proof_due_on, st, proof_until) for st in sorted(proof_states)),
+            *(_due(1, fund_id, year, Application.lapse_due_on, st, lapse_until) for st in sorted(may_lapse)),
             _next_session(fund_id, now),
         )
     ).all()
     lists: dict[int, list[Item]] = {0: [], 1: []}
     js, agenda = None, 0
-    for r in sorted(rows, key=lambda r: (int(r[0]), int(r[1]))):
+    # each list: its states' ranges merged by (day, id) and cut at LIST_LIMIT * 2 (as one range would be)
+    for r in sorted(rows, key=lambda r: (int(r[0]), r[7] or date.min, int(r[1]))):
         part = int(r[0])
         if part == 2:
-            js, agenda = NextSession(int(r[2]), r[9], r[4]), int(r[7] or 0)
-        else:
-            day = r[8]
-            lists[part].append(Item(int(r[2]), r[3], r[4], r[5], r[6], r[7], day, (day - today).days))
+            js, agenda = NextSession(int(r[1]), r[8], r[3]), int(r[6] or 0)
+        elif len(lists[part]) < LIST_LIMIT * 2:
+            day = r[7]
+            lists[part].append(Item(int(r[1]), r[2], r[3], r[4], r[5], r[6], day, (day - today).days))
     return Attention(
         proofs_due=[i for i in lists[0] if (i.days or 0) >= 0],
         lapsing=lists[1],

@@ -282,22 +282,17 @@ def _applied(fund_id: Any, year: Any, states: tuple[str, ...] | None = None) -> 
     )
 
 
-def _claimed(fund_id: Any, year: Any) -> Any:
-    """SQL: the refund claims of a fund year's applications (refunds are few; each joins its application)."""
-    return (
-        select(func.coalesce(func.sum(Refund.claimed_cents), 0))
-        .join(Application, Application.id == Refund.application_id)
-        .where(Application.fund_id == fund_id, Application.budget_year == year)
-        .scalar_subquery()
-    )
-
-
 def year_figures(session: Session, fund_id: str, year: int) -> YearFigures:
     """All figures of a fund's budget year: the ledger's from the year's running totals (one row,
     `ledger.balance`), the applied sum from the counters and the refund claims in one more statement."""
     b = ledger.balance(session, fund_id, year)
     count_q, applied_q = _applied(fund_id, year)
-    claimed, count, applied = session.execute(select(_claimed(fund_id, year), count_q, applied_q)).one()
+    claimed_q = (
+        select(BudgetYear.refund_claimed_cents)
+        .where(BudgetYear.fund_id == fund_id, BudgetYear.year == year)
+        .scalar_subquery()
+    )
+    claimed, count, applied = session.execute(select(claimed_q, count_q, applied_q)).one()
     return YearFigures(
         fund_id=fund_id,
         year=year,
@@ -334,7 +329,7 @@ def fund_year_figures(session: Session, fund_id: str, undecided: tuple[str, ...]
         select(
             BudgetYear.year,
             *ledger.TOTAL_COLUMNS,
-            _claimed(BudgetYear.fund_id, BudgetYear.year),
+            BudgetYear.refund_claimed_cents,
             applied_n,
             applied_sum,
             open_n,

@@ -30,6 +30,7 @@ from fondsengine.cli.main import main
 from fondsengine.clock import local_date
 from fondsengine.engine import Actor, Engine
 from fondsengine.errors import FondsError
+from fondsengine.integrity.check import verify
 from fondsengine.model import Application, CostItem, LedgerEntry, ProofOfUse, Receipt, Refund
 from fondsengine.notify import FakeMailer
 from fondsengine.payments import proofs
@@ -398,6 +399,8 @@ def test_all_consumers_agree_on_a_randomised_history(
     client = web_client(fonds)
     _login(client, "buero@example.org", PASSWORD)
     got = assert_consumers_agree(fonds, client, history.office, QF, 2027, capsys)
+    # the running sums (ledger totals and the refund claims per year) equal their folds
+    assert not [f.message for f in verify(fonds).findings if f.check == "summen"]
     # the history reached the interesting cases (so the comparison compared something)
     done = set(history.done)
     assert {"approve", "proof", "accept"} <= done and done & {"pay", "pay-request", "final"}
