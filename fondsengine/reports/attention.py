@@ -67,10 +67,11 @@ class NextSession:
     place: str | None
 
 
-def _due(n: int, fund_id: str, year: int, column: Any, state: str, until: date) -> Any:
+def _due(n: int, fund_id: str, year: int, column: Any, state: str, until: date, since: date | None = None) -> Any:
     """SQL branch of list n for one state: a fund year's applications in that state whose date
-    `column` is due by `until`, the first LIST_LIMIT * 2 by (column, id): one ordered index range
-    (`ix_applications_fund_year_state_proof_due` / `.._lapse_due`) that stops after the rows read."""
+    `column` is due by `until` (and not before `since`), the first LIST_LIMIT * 2 by (column, id): one
+    ordered index range (`ix_applications_fund_year_state_proof_due` / `.._lapse_due`) that stops after
+    the rows read."""
     inner = (
         select(
             Application.id, Application.file_number, Application.title, Application.contact_name,
@@ -82,6 +83,7 @@ def _due(n: int, fund_id: str, year: int, column: Any, state: str, until: date) 
             Application.state == state,
             column.is_not(None),
             column <= until,
+            *(() if since is None else (column >= since,)),
         )
         .order_by(column, Application.id)
         .limit(LIST_LIMIT * 2)
@@ -124,7 +126,9 @@ def attention(s: Session, fund_id: str, year: int, today: date, now: datetime, w
     lapse_until = today + timedelta(days=LAPSE_WINDOW_DAYS)
     rows = s.execute(
         union_all(
-            *(_due(0, fund_id, year, Application.proof_due_on, st, proof_until) for st in sorted(proof_states)),
+            # proofs due soon: from today (overdue proofs are on the to-do list; before, 40 overdue ones
+            # filled the range and the list of proofs due soon stayed empty)
+            *(_due(0, fund_id, year, Application.proof_due_on, st, proof_until, today) for st in sorted(proof_states)),
             *(_due(1, fund_id, year, Application.lapse_due_on, st, lapse_until) for st in sorted(may_lapse)),
             _next_session(fund_id, now),
         )
@@ -140,7 +144,7 @@ def attention(s: Session, fund_id: str, year: int, today: date, now: datetime, w
             day = r[7]
             lists[part].append(Item(int(r[1]), r[2], r[3], r[4], r[5], r[6], day, (day - today).days))
     return Attention(
-        proofs_due=[i for i in lists[0] if (i.days or 0) >= 0],
+        proofs_due=lists[0],
         lapsing=lists[1],
         next_session=js,
         next_session_agenda=agenda,

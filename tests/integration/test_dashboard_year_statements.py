@@ -89,9 +89,11 @@ def test_migration_0032_fills_the_refund_sums_from_the_refunds(fonds: Engine) ->
     assert not [f for f in verify(fonds).findings if f.check == "summen"]
 
 
-def _reference(rows: list[tuple[int, str, date | None]], states: tuple[str, ...], until: date) -> list[int]:
+def _reference(
+    rows: list[tuple[int, str, date | None]], states: tuple[str, ...], until: date, since: date = date.min
+) -> list[int]:
     """The list as one range over all its states: the first 40 by (date, id)."""
-    hits = sorted((d, i) for i, st, d in rows if st in states and d is not None and d <= until)
+    hits = sorted((d, i) for i, st, d in rows if st in states and d is not None and since <= d <= until)
     return [i for _d, i in hits[: LIST_LIMIT * 2]]
 
 
@@ -123,14 +125,41 @@ def test_the_due_soon_lists_merge_their_states_ranges_by_date_and_id_and_stop_at
     with fonds.db.read() as s:
         att = attention(s, QF, year, today, now, workflow)
 
-    proofs = _reference([(i, st, p) for i, st, p, _l in rows], proof_states, today + timedelta(days=14))
+    proofs = _reference([(i, st, p) for i, st, p, _l in rows], proof_states, today + timedelta(days=14), today)
     lapsing = _reference([(i, st, lp) for i, st, _p, lp in rows], lapse_states, today + timedelta(days=30))
-    days = {i: p for i, _st, p, _l in rows}
-    want_proofs = [i for i in proofs if (days[i] or today) >= today]
-    in_range = [r for r in rows if r[1] in proof_states and r[2] is not None and r[2] <= today + timedelta(days=14)]
-    assert len(proofs) == LIST_LIMIT * 2 < len(in_range)  # the cut is reached
-    assert [i.id for i in att.proofs_due] == want_proofs and len(want_proofs) < len(proofs)
+    assert proofs  # some are due soon, besides the overdue ones
+    assert [i.id for i in att.proofs_due] == proofs
+    assert all(i.days is not None and 0 <= i.days <= 14 for i in att.proofs_due)
     assert {i.state for i in att.proofs_due} == set(proof_states)
     assert [i.id for i in att.lapsing] == lapsing and lapsing
     item = att.lapsing[0]
     assert item.day == rows[ids.index(item.id)][3] and item.days == (item.day - today).days  # type: ignore[operator]
+
+
+def test_proofs_due_soon_are_listed_however_many_proofs_are_overdue(fonds: Engine) -> None:
+    ids = _drafts(fonds, LIST_LIMIT * 2 + 8)
+    now = fonds.clock.now()
+    today = local_date(now)
+    with fonds.db.read() as s:
+        _fund, row, _g = fonds.catalog.current(s, QF)
+        workflow = fonds.catalog.workflow(s, row.workflow_version_id)
+        year = int(s.scalar(select(Application.budget_year).where(Application.id == ids[0])) or 0)
+    waiting = sorted(workflow.state_ids(waiting_for="proof"))[0]
+    overdue, soon = ids[: LIST_LIMIT * 2 + 5], ids[LIST_LIMIT * 2 + 5 :]
+    with fonds.unit_of_work() as uow:
+        for n, app_id in enumerate(overdue):
+            due = today - timedelta(days=1 + n % 30)
+            uow.session.execute(
+                update(Application).where(Application.id == app_id).values(state=waiting, proof_due_on=due)
+            )
+        for n, app_id in enumerate(soon):
+            due = today + timedelta(days=n * 5)  # today, in 5 and in 10 days
+            uow.session.execute(
+                update(Application).where(Application.id == app_id).values(state=waiting, proof_due_on=due)
+            )
+        uow.commit()
+    with fonds.db.read() as s:
+        att = attention(s, QF, year, today, now, workflow)
+
+    assert [i.id for i in att.proofs_due] == soon
+    assert [i.days for i in att.proofs_due] == [0, 5, 10]
