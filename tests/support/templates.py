@@ -58,6 +58,7 @@ def compile_options(env: Environment) -> tuple[Any, ...]:
         env.optimized,
         env.is_async,
         env.finalize is not None,
+        getattr(env, "newstyle_gettext", None),  # set by the i18n extension; changes the code of {% trans %}
         env.autoescape if isinstance(env.autoescape, bool) else getattr(env.autoescape, "__qualname__", None),
         type(env).__qualname__,
     )
