@@ -197,11 +197,12 @@ def grant_role(
             admin = s.get(User, actor.user_id)
             if not (admin is not None and admin.is_admin):
                 authz.require_fund_role(s, actor, fund_id, local_date(now), "manager")
-        _grant(s, actor, now, user_id=user_id, fund_id=fund_id, role=role, group=group, span=(valid_from, valid_to))
+        span = (valid_from, valid_to)
+        grant_role_in(s, actor, now, user_id=user_id, fund_id=fund_id, role=role, group=group, span=span)
         uow.commit()
 
 
-def _grant(
+def grant_role_in(
     s: Session,
     actor: Actor,
     now: datetime,
@@ -213,7 +214,10 @@ def _grant(
     span: tuple[date | None, date | None] = (None, None),
 ) -> None:
     """Give (or renew) a role inside the caller's unit of work, audited. The person's row is locked first,
-    so two offices giving the same role at once are serialised and the second finds the first's row."""
+    so two offices giving the same role at once are serialised and the second finds the first's row.
+
+    No permission check and no check of `role` against MEMBERSHIP_ROLES: the caller (`grant_role`,
+    `invite_to_role`, or a caller acting as the system) has done both; the caller commits."""
     if s.get(Fund, fund_id) is None:
         raise NotFound(f"Den Fonds „{fund_id}“ gibt es nicht.")
     if s.scalar(select(User.id).where(User.id == user_id).with_for_update()) is None:
@@ -297,7 +301,7 @@ def invite_to_role(
                 raise InvalidInput("Bitte geben Sie den Namen der neuen Person an.", field="name")
             user_id = add_person(s, actor, now, name=name, email=addr, fund_id=fund_id)
         jury_group = group if role == "jury_member" else None
-        _grant(s, actor, now, user_id=user_id, fund_id=fund_id, role=role, group=jury_group)
+        grant_role_in(s, actor, now, user_id=user_id, fund_id=fund_id, role=role, group=jury_group)
         uow.commit()
         return int(user_id)
 

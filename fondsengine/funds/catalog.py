@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import func, select
@@ -27,6 +29,33 @@ def forget_version_ids(session: Session) -> None:
     session.info.pop(_CURRENT, None)
 
 
+@lru_cache(maxsize=64)
+def _parsed_guideline(text: str, source: str, fund_id: str) -> Guideline:
+    return load_guideline_text(text, source=source, fund_id=fund_id)
+
+
+@lru_cache(maxsize=64)
+def _parsed_workflow(text: str, source: str, workflow_id: str) -> Workflow:
+    return load_workflow_text(text, source=source, workflow_id=workflow_id)
+
+
+def parse_guideline(text: str, *, source: str, fund_id: str) -> Guideline:
+    """A stored guideline text parsed, once per process for the same text, source and fund (each
+    engine's catalog, e.g. of every test, would otherwise parse the same versions again).
+
+    The guideline is a frozen dataclass of frozen parts and tuples except its `letters` dict, which
+    every caller gets as its own copy, so no caller can change what another one is given. An invalid
+    text is not cached (lru_cache keeps no exceptions): its GuidelineError is raised anew each time."""
+    cached = _parsed_guideline(text, source, fund_id)
+    return replace(cached, letters=dict(cached.letters))
+
+
+def parse_workflow(text: str, *, source: str, workflow_id: str) -> Workflow:
+    """A stored workflow text parsed, once per process for the same text, source and id (a workflow is
+    a frozen dataclass of frozen states and transitions in tuples: safe to share). Errors are not cached."""
+    return _parsed_workflow(text, source, workflow_id)
+
+
 class Catalog:
     """Parses stored versions on first use; thread-safe; versions never change once stored."""
 
@@ -47,7 +76,7 @@ class Catalog:
         row = session.get(GuidelineVersion, version_id)
         if row is None:
             raise NotFound(f"Richtlinienversion {version_id} gibt es nicht.")
-        parsed = load_guideline_text(row.content, source=row.source, fund_id=row.fund_id)
+        parsed = parse_guideline(row.content, source=row.source, fund_id=row.fund_id)
         with self._lock:
             self._guidelines[version_id] = parsed
         return parsed
@@ -61,7 +90,7 @@ class Catalog:
         row = session.get(WorkflowVersion, version_id)
         if row is None:
             raise NotFound(f"Workflowversion {version_id} gibt es nicht.")
-        parsed = load_workflow_text(row.content, source=row.source, workflow_id=row.workflow_id)
+        parsed = parse_workflow(row.content, source=row.source, workflow_id=row.workflow_id)
         if not declares_all(parsed):  # stored before the steps declared their use case or meaning:
             # the declarations of the latest other stored version (loader.with_declarations_of)
             # as written in its file (a workflow without jury or granting steps declares no meaning,
@@ -73,7 +102,7 @@ class Catalog:
                 .limit(1)
             )
             if newer is not None:
-                latest = load_workflow_text(newer.content, source=newer.source, workflow_id=newer.workflow_id)
+                latest = parse_workflow(newer.content, source=newer.source, workflow_id=newer.workflow_id)
                 parsed = with_declarations_of(parsed, latest)
         with self._lock:
             self._workflows[version_id] = parsed

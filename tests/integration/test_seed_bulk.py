@@ -5,6 +5,8 @@ breaks the chain at that row. SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import shutil
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -19,18 +21,55 @@ from fondsengine.engine import Engine
 from fondsengine.integrity.chain import AUDIT, LEDGER, read_head, unsealed_count
 from fondsengine.integrity.check import verify
 from fondsengine.model import Application, AuditEvent, LedgerEntry
+from tests.support.pg import PgServer
 
 N = 300
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def seeded(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    """N applications seeded in three batches (120, 120, 60) on a migrated database with both funds."""
-    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
-    fonds = prepared_fonds(url, tmp_path)
+# one worker seeds each database once for the module; every test works on its own copy
+pytestmark = pytest.mark.xdist_group("seed_bulk")
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def seeded_once(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """N applications seeded in three batches (120, 120, 60) on a migrated database with both funds,
+    once per module: the SQLite file's path, or the PostgreSQL database's name (a template)."""
+    workdir = tmp_path_factory.mktemp("seeded")
+    if request.param == "sqlite":
+        db = workdir / "seeded.db"
+        fonds = prepared_fonds(f"sqlite:///{db}", workdir)
+        seed_bulk(fonds, N, batch=120)
+        fonds.db.dispose()
+        yield str(db)
+        return
+    server: PgServer = request.getfixturevalue("pg_server")
+    name = "seeded_" + uuid.uuid4().hex[:8]
+    server.admin(f'CREATE DATABASE "{name}"')
+    fonds = prepared_fonds(server.url(name), workdir)
     seed_bulk(fonds, N, batch=120)
+    fonds.db.dispose()  # a template database must have no open connections
+    yield name
+    server.admin(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def seeded(request: pytest.FixtureRequest, seeded_once: str, tmp_path: Path) -> Iterator[Engine]:
+    """The engine on a copy of the module's seeded database (a file copy on SQLite, a database
+    created from it as template on PostgreSQL): a test's changes stay its own."""
+    if seeded_once.endswith(".db"):
+        db = tmp_path / "fonds.db"
+        shutil.copy(seeded_once, db)
+        fonds = prepared_fonds(f"sqlite:///{db}", tmp_path, load=False)
+        yield fonds
+        fonds.db.dispose()
+        return
+    server: PgServer = request.getfixturevalue("pg_server")
+    clone = "t_" + uuid.uuid4().hex[:12]
+    server.admin(f'CREATE DATABASE "{clone}" TEMPLATE "{seeded_once}"')
+    fonds = prepared_fonds(server.url(clone), tmp_path, load=False)
     yield fonds
     fonds.db.dispose()
+    server.admin(f'DROP DATABASE "{clone}" WITH (FORCE)')
 
 
 @contextmanager

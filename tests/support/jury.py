@@ -11,8 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from fondsengine.accounts.users import _grant as grant_in
-from fondsengine.accounts.users import add_person
+from fondsengine.accounts.users import add_person, grant_role_in
 from fondsengine.applications.records import AttachmentInput
 from fondsengine.engine import Actor, Engine
 from fondsengine.guidelines.model import ConflictRules, JuryGroup, JuryRules, Majority, QuorumBasis, TieRule
@@ -83,7 +82,7 @@ def seat_jury(fonds: Engine, fund_id: str, on: date) -> list[int]:
                 uid = add_person(
                     uow.session, Actor.scheduler(), now, name=f"Jurymitglied {fund_id} {n:02d}", email=None
                 )
-                grant_in(
+                grant_role_in(
                     uow.session, Actor.scheduler(), now, user_id=uid, fund_id=fund_id, role="jury_member", group=group
                 )
             uow.commit()

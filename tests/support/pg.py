@@ -57,11 +57,14 @@ def running_postgres() -> Iterator[PgServer]:
         raise RuntimeError("PostgreSQL binaries not found")
     base = Path(tempfile.mkdtemp(prefix="fonds-pg-"))
     datadir = base / "data"
-    kwargs: dict[str, object] = {}
+    # as root the server runs as the OS user postgres (initdb refuses root); None keeps the caller's ids
+    user: int | None = None
+    group: int | None = None
+    extra_groups: list[int] | None = None
     if os.geteuid() == 0:
         pw = pwd.getpwnam("postgres")
         os.chown(base, pw.pw_uid, pw.pw_gid)
-        kwargs = {"user": pw.pw_uid, "group": pw.pw_gid, "extra_groups": []}
+        user, group, extra_groups = pw.pw_uid, pw.pw_gid, []
     port = _free_port()
     subprocess.run(
         [
@@ -78,8 +81,10 @@ def running_postgres() -> Iterator[PgServer]:
         ],
         check=True,
         capture_output=True,
-        **kwargs,
-    )  # type: ignore[arg-type]
+        user=user,
+        group=group,
+        extra_groups=extra_groups,
+    )
     opts = (
         f"-c listen_addresses=127.0.0.1 -p {port} -c fsync=off -c synchronous_commit=off "
         f"-c full_page_writes=off -k {base} -c max_connections=100"
@@ -98,8 +103,10 @@ def running_postgres() -> Iterator[PgServer]:
         ],
         check=True,
         capture_output=True,
-        **kwargs,
-    )  # type: ignore[arg-type]
+        user=user,
+        group=group,
+        extra_groups=extra_groups,
+    )
     try:
         deadline = time.time() + 15
         while True:
@@ -115,6 +122,8 @@ def running_postgres() -> Iterator[PgServer]:
         subprocess.run(
             [str(bindir / "pg_ctl"), "-D", str(datadir), "-m", "immediate", "stop"],
             capture_output=True,
-            **kwargs,
-        )  # type: ignore[arg-type]
+            user=user,
+            group=group,
+            extra_groups=extra_groups,
+        )
         shutil.rmtree(base, ignore_errors=True)

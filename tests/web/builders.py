@@ -22,6 +22,7 @@ from fondsengine.model import Application
 from fondsengine.notify import FakeMailer
 from tests.support.factories import with_bank_account
 from tests.support.jury import decide_on_paper
+from tests.support.templates import share_compiled_templates
 from webapp import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,6 +75,7 @@ def build_world(template: Path, tmp: Path, **overrides: object) -> World:
     f = build_fonds(settings, clock=clock)
     mailer = FakeMailer()
     app = create_app(settings, fonds=f, mailer=mailer)
+    share_compiled_templates(app)  # the templates compiled once per test process, not once per test
     anna = create_user(f, name="Anna Beispiel", email="anna@example.org", password=PASSWORD, confirmed=True)
     bert = create_user(f, name="Bert Nachbar", email="bert@example.org", password=PASSWORD, confirmed=True)
     office = create_user(f, name="Innenstadt-Büro", email="buero@example.org", password=PASSWORD, confirmed=True)
