@@ -1,10 +1,11 @@
 """Load and validate workflows/*.yaml into immutable Workflow objects.
 
 The file is read with `yaml.compose` and the SafeLoader (through `yamlreader.compose_text`:
-libyaml when present; nothing in a file is constructed or executed) and checked against the pydantic models below: each key of a file, a state and a
-transition is stated once there, with its default. fondsengine.schema maps pydantic's errors
-to `file:line: message`; the relations between keys and parts (a terminal state needs an
-outcome, transitions name defined states, the graph) are checked on the validated parts.
+libyaml when present; nothing in a file is constructed or executed) and checked against the
+pydantic models below: each key of a file, a state and a transition is stated once there, with
+its default. fondsengine.schema maps pydantic's errors to `file:line: message`; the relations
+between keys and parts (a terminal state needs an outcome, transitions name defined states, the
+graph) are checked on the validated parts.
 Every problem of a file is collected with its line before anything is raised.
 """
 
