@@ -1,6 +1,6 @@
 """Web worker benchmark: memory per gunicorn worker and the time to the first response.
 
-Run:  .venv/bin/python bench/workers.py [--workers 4] [--threads 1] [--n 2000] [--rounds 6]
+Run:  .venv/bin/python bench/workers.py [--workers 4] [--threads 1] [--n 2000] [--rounds 6] [--starts 5]
 
 1. migrates a temporary SQLite database, loads both funds and bulk-seeds N applications with
    `bench/seed_bulk.py` (the office user of the demo included);
@@ -8,6 +8,11 @@ Run:  .venv/bin/python bench/workers.py [--workers 4] [--threads 1] [--n 2000] [
    it, then every start compiles ~180 modules when PYTHONDONTWRITEBYTECODE is set) and starts
    `fondsengine serve` with W workers (T threads each; 1 = sync workers) and measures
    the time from starting the process to the first answer of /healthz and of the start page;
+   before that, `--starts` times each, alternately: `fondsengine serve` and the floor, a bare Flask
+   app with one /healthz route under gunicorn with preload (bench/bare_flask.py), each until its
+   first /healthz answer: the master's CPU time (user + system, from /proc/PID/stat; what a
+   shared machine's load does not inflate much) and the wall time, with /proc/loadavg, min and
+   median, and the ratio to the floor;
 3. warms every worker: logs in as the office once and requests the start page, the login page,
    the dashboard, the queue (plain and searched), an application page, /healthz and /readyz
    from W parallel clients until the request log shows that every worker served every page
@@ -25,6 +30,7 @@ import compileall
 import json
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -79,6 +85,45 @@ def wait_for(url: str, started: float, timeout: float = 60) -> float:
             pass
         time.sleep(0.01)
     raise SystemExit(f"bench: {url} did not answer within {timeout} s")
+
+
+def start_once(command: list[str], env: dict[str, str], cwd: Path, port: int) -> tuple[float, float]:
+    """Start a server, wait for its first /healthz answer, stop it: (master CPU s, wall s) until then."""
+    started = time.monotonic()
+    process = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wall = wait_for(f"http://127.0.0.1:{port}/healthz", started)
+        return cpu_seconds(process.pid), wall
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def start_series(starts: int, workers: int, env: dict[str, str], cwd: Path) -> None:
+    """`starts` starts of `fondsengine serve` and of the bare Flask floor, alternately; prints the figures."""
+    runs: dict[str, list[tuple[float, float]]] = {"fondsengine serve": [], "bare Flask (floor)": []}
+    loads = []
+    for _ in range(starts):
+        port = free_port()
+        serve = [FONDSENGINE, "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
+        runs["fondsengine serve"].append(start_once(serve, env, cwd, port))
+        port = free_port()
+        floor = [sys.executable, "-m", "gunicorn", "--preload", "--workers", str(workers), "--bind",
+                 f"127.0.0.1:{port}", "--chdir", str(ROOT / "bench"), "bare_flask:app"]  # fmt: skip
+        runs["bare Flask (floor)"].append(start_once(floor, env, cwd, port))
+        loads.append(Path("/proc/loadavg").read_text().split()[0])
+    print(f"\nuntil the first /healthz answer, {starts} starts each ({workers} workers; 1-min load average "
+          f"after each pair {' '.join(loads)}):")  # fmt: skip
+    print(f"{'':<20}{'CPU min':>9}{'CPU median':>12}{'wall min':>10}{'wall median':>13}")
+    medians = {}
+    for name, figures in runs.items():
+        cpu = sorted(c for c, _ in figures)
+        wall = sorted(w for _, w in figures)
+        medians[name] = (statistics.median(cpu), statistics.median(wall))
+        print(f"{name:<20}{cpu[0]:>8.2f}s{medians[name][0]:>11.2f}s{wall[0]:>9.2f}s{medians[name][1]:>12.2f}s")
+    (cpu_serve, wall_serve), (cpu_floor, wall_floor) = medians.values()
+    print(f"serve / floor (medians): CPU {cpu_serve / cpu_floor:.1f}x, wall {wall_serve / wall_floor:.1f}x; "
+          f"serve minus floor: CPU {cpu_serve - cpu_floor:.2f} s")  # fmt: skip
 
 
 def login(base: str) -> httpx.Cookies:
@@ -146,6 +191,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1, help="threads per worker (1: sync workers)")
     parser.add_argument("--n", type=int, default=2000, help="applications to seed")
     parser.add_argument("--rounds", type=int, default=6, help="warm-up rounds at most")
+    parser.add_argument("--starts", type=int, default=5, help="timed starts of serve and of the floor (0: none)")
     parser.add_argument(
         "--from-source", action="store_true",
         help="do not byte-compile fondsengine/ and webapp/ first (as pip does when it installs the wheel)",
@@ -167,6 +213,8 @@ def main() -> None:
         print(f"seeded {args.n} applications on SQLite in {time.perf_counter() - t:.1f} s")
 
         env = instance_env(tmp, url, log_format="json")
+        if args.starts > 0:
+            start_series(args.starts, args.workers, env, tmp)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         log = tmp / "serve.log"

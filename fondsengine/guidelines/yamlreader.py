@@ -3,6 +3,9 @@
 The file is only *composed* with PyYAML's SafeLoader (a node tree, nothing is constructed or
 executed); fondsengine.schema reads the nodes into plain values with their lines, so every
 problem can name the line of the offending key or value (guidelines/spec.py, workflow/loader.py).
+`compose_text` parses with libyaml (PyYAML's C parser, about ten times faster: the web master
+parses the current guidelines and workflows before it forks) and falls back to the pure Python
+parser for a text libyaml rejects, so a syntax error is reported in the same words as always.
 """
 
 from __future__ import annotations
@@ -33,10 +36,25 @@ class Collector:
         self.problems.append(Problem(self.file, line, message))
 
 
+_FAST_LOADER = getattr(yaml, "CSafeLoader", None)  # None: PyYAML built without libyaml
+
+
+def compose_text(text: str) -> Node | None:
+    """`yaml.compose(text, Loader=yaml.SafeLoader)`: the same node tree (tags, values, lines), read
+    by libyaml when PyYAML has it; a text libyaml rejects is read again by the pure Python parser,
+    whose error (a `yaml.YAMLError`) the caller reports."""
+    if _FAST_LOADER is not None:
+        try:
+            return yaml.compose(text, Loader=_FAST_LOADER)
+        except yaml.YAMLError:
+            pass
+    return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
 def compose(text: str, out: Collector) -> Node | None:
     """Parse YAML into a node tree (nothing is constructed), or record the syntax error."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = compose_text(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = int(mark.line) + 1 if mark is not None else 1

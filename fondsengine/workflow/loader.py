@@ -1,10 +1,11 @@
 """Load and validate workflows/*.yaml into immutable Workflow objects.
 
-The file is read with `yaml.compose` and the SafeLoader (nothing in a file is constructed or
-executed) and checked against the pydantic models below: each key of a file, a state and a
-transition is stated once there, with its default. fondsengine.schema maps pydantic's errors
-to `file:line: message`; the relations between keys and parts (a terminal state needs an
-outcome, transitions name defined states, the graph) are checked on the validated parts.
+The file is read with `yaml.compose` and the SafeLoader (through `yamlreader.compose_text`:
+libyaml when present; nothing in a file is constructed or executed) and checked against the
+pydantic models below: each key of a file, a state and a transition is stated once there, with
+its default. fondsengine.schema maps pydantic's errors to `file:line: message`; the relations
+between keys and parts (a terminal state needs an outcome, transitions name defined states, the
+graph) are checked on the validated parts.
 Every problem of a file is collected with its line before anything is raised.
 """
 
@@ -22,7 +23,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from fondsengine.errors import FondsError
-from fondsengine.guidelines.yamlreader import Collector
+from fondsengine.guidelines.yamlreader import Collector, compose_text
 
 # The guard and effect modules register their functions on import; names are checked against them.
 from fondsengine.lifecycle import effects as _effects  # noqa: F401
@@ -450,7 +451,7 @@ def load_workflow_text(text: str, *, source: str, workflow_id: str) -> Workflow:
     """Parse and validate one workflow file's text; raise WorkflowError with every problem."""
     out = Collector(source)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = compose_text(text)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = int(mark.line) + 1 if mark is not None else 0

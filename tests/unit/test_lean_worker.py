@@ -3,6 +3,7 @@ the schema head is read without alembic; database pools can be handed across a f
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -12,9 +13,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from fondsengine.cli import entry, main
 from fondsengine.db import close_all_connections, forget_inherited_connections, make_engine
-from fondsengine.migrate import alembic_head, head_revision
-from tests.support.serving import clean_env
+from fondsengine.migrate import alembic_head, head_revision, upgrade
+from tests.support.serving import clean_env, instance_env, run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("reportlab", "openpyxl", "pypdf", "PIL", "boto3", "botocore", "alembic")
@@ -106,3 +108,65 @@ def test_serve_preloads_the_app_by_default_and_an_operator_can_switch_it_off() -
     assert default["preload_app"] is True and default["post_fork"] is post_fork
     off = gunicorn_options(load_settings(environ={"FONDS_SERVE_PRELOAD": "false"}))
     assert off["preload_app"] is False
+
+
+# What the master of `fondsengine serve` does before it forks (FondsServer.load with preload), in a fresh
+# interpreter, counting the documents PyYAML's pure Python composer reads and the collector's runs while
+# it is paused (automatic runs cannot happen then, so these are the explicit ones).
+_PRELOAD_PROBE = """
+import gc, json, sys
+import yaml.composer
+python_documents = []
+composed = yaml.composer.Composer.compose_document
+def counting(self):
+    python_documents.append(1)
+    return composed(self)
+yaml.composer.Composer.compose_document = counting
+collections = []
+def seen(phase, info):
+    if phase == "start" and not gc.isenabled():
+        collections.append(info["generation"])
+gc.callbacks.append(seen)
+from fondsengine.config import load_settings
+from fondsengine.ops.serve import FondsServer, prepared_settings
+sys.argv = sys.argv[:1]
+app = FondsServer(prepared_settings(load_settings())).load()
+catalog = app.extensions["fonds"].catalog
+print(json.dumps({
+    "python_documents": len(python_documents), "guidelines": len(catalog._guidelines),
+    "workflows": len(catalog._workflows), "collections_while_paused": collections,
+    "collector_on": gc.isenabled(), "frozen": gc.get_freeze_count() > 0,
+}))
+"""
+
+
+def test_the_preloading_master_parses_the_funds_with_libyaml_and_collects_garbage_once_at_the_end(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'ready.db'}"
+    upgrade(url)
+    env = instance_env(tmp_path, url)
+    loaded = run_cli("funds", "load", env=env)  # through the console script (fondsengine.cli.entry)
+    assert loaded.returncode == 0, loaded.stderr
+    done = subprocess.run(
+        [sys.executable, "-c", _PRELOAD_PROBE], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    assert figures == {
+        "python_documents": 0,  # both guidelines and both workflows went through libyaml
+        "guidelines": 2,
+        "workflows": 2,
+        "collections_while_paused": [2],  # the one full collection before gc.freeze()
+        "collector_on": True,
+        "frozen": True,
+    }
+
+
+def test_the_console_script_pauses_the_collector_only_while_it_loads_the_command(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen: list[bool] = []
+    monkeypatch.setattr(main, "main", lambda: seen.append(gc.isenabled()) or 7)
+    assert gc.isenabled()
+    assert entry.main() == 7 and seen == [True] and gc.isenabled()
