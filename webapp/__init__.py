@@ -17,7 +17,6 @@ from fondsengine.notify.outbox import make_after_commit_dispatch
 from fondsengine.ops.startup import checked_secret_key
 from webapp import fields, filters, i18n, ratelimit, requestlog, security
 from webapp.extensions import csrf, init_page_read, login_manager
-from webapp.routing import LazyBuildRule
 
 
 def create_app(
@@ -31,7 +30,6 @@ def create_app(
     settings = checked_secret_key(settings or (fonds.settings if fonds else load_settings()))
     fonds = fonds or build_fonds(settings, clock=clock)
     app = Flask(__name__)
-    app.url_rule_class = LazyBuildRule  # URL builders compiled on first use (webapp/routing.py)
     if settings.proxy_count > 0:
         n = settings.proxy_count
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n)  # type: ignore[method-assign]
