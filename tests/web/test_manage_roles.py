@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import html
+
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from fondsengine.accounts.users import create_user, grant_role
 from fondsengine.engine import Actor
 from fondsengine.model import Membership, User
+from fondsengine.workflow.names import ROLES
 from tests.web.builders import PASSWORD, QF, World
 from tests.web.conftest import login
 
@@ -127,3 +130,11 @@ def test_an_unreadable_address_is_refused_before_anything_is_written(world: Worl
     assert "Bitte geben Sie eine gültige E-Mail-Adresse an." in response.get_data(as_text=True)
     with world.fonds.db.read() as s:
         assert len(s.scalars(select(User)).all()) == before
+
+
+def test_the_roles_page_names_each_role_as_the_workflow_refusals_do(world: World, client: FlaskClient) -> None:
+    login(client, "buero@example.org")
+    page = client.get(f"/verwaltung/rollen?fonds={QF}").get_data(as_text=True)
+    for role in ("manager", "jury_member", "city_approver", "auditor"):
+        assert f'<option value="{role}">{html.escape(ROLES[role], quote=False)}</option>' in page
+    assert "Bewilligungsstelle der Stadt" in page and "Bewilligung durch die Stadt" not in page

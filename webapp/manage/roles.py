@@ -11,6 +11,7 @@ from wtforms.validators import AnyOf, InputRequired, Optional
 
 from fondsengine.accounts.users import invite_to_role, revoke_role, roles_of_fund
 from fondsengine.errors import FondsError
+from fondsengine.workflow.names import ROLES
 from webapp import fields
 from webapp.auth.views import send_invitation
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
@@ -20,12 +21,8 @@ from webapp.form_errors import summary_errors
 from webapp.manage import bp
 from webapp.manage.common import Errors, error_list, require_any_fund, require_fund
 
-ROLE_LABELS = {
-    "manager": "Geschäftsführung",
-    "jury_member": "Jurymitglied",
-    "city_approver": "Bewilligung durch die Stadt",
-    "auditor": "Nur lesen (Prüfung)",
-}
+GRANTABLE = ("manager", "jury_member", "city_approver", "auditor")  # the roles the office gives
+ROLE_LABELS = {role: ROLES[role] for role in GRANTABLE}  # the names the workflow files use
 
 
 class RoleForm(FlaskForm):
