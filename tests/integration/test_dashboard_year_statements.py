@@ -25,6 +25,7 @@ from fondsengine.migrate import alembic_config
 from fondsengine.model import Application, BudgetYear, Refund
 from fondsengine.reports import figures
 from fondsengine.reports.attention import LIST_LIMIT, attention
+from fondsengine.workflow.model import Workflow
 from tests.support.factories import QF, quartiersfonds_input
 
 
@@ -97,14 +98,19 @@ def _reference(
     return [i for _d, i in hits[: LIST_LIMIT * 2]]
 
 
-def test_the_due_soon_lists_merge_their_states_ranges_by_date_and_id_and_stop_at_40(fonds: Engine) -> None:
-    ids = _drafts(fonds, 64)
+def _scene(fonds: Engine, app_id: int) -> tuple[datetime, date, Workflow, int]:
+    """Now, today, the fund's workflow and the budget year of the application."""
     now = fonds.clock.now()
-    today = local_date(now)
     with fonds.db.read() as s:
         _fund, row, _g = fonds.catalog.current(s, QF)
         workflow = fonds.catalog.workflow(s, row.workflow_version_id)
-        year = int(s.scalar(select(Application.budget_year).where(Application.id == ids[0])) or 0)
+        year = int(s.scalar(select(Application.budget_year).where(Application.id == app_id)) or 0)
+    return now, local_date(now), workflow, year
+
+
+def test_the_due_soon_lists_merge_their_states_ranges_by_date_and_id_and_stop_at_40(fonds: Engine) -> None:
+    ids = _drafts(fonds, 64)
+    now, today, workflow, year = _scene(fonds, ids[0])
     proof_states = workflow.state_ids(waiting_for="proof")
     lapse_states = workflow.state_ids(guarded_by="lapse_due")
     assert len(proof_states) == 3 and set(lapse_states) <= set(proof_states)  # ranges to merge
@@ -138,12 +144,7 @@ def test_the_due_soon_lists_merge_their_states_ranges_by_date_and_id_and_stop_at
 
 def test_proofs_due_soon_are_listed_however_many_proofs_are_overdue(fonds: Engine) -> None:
     ids = _drafts(fonds, LIST_LIMIT * 2 + 8)
-    now = fonds.clock.now()
-    today = local_date(now)
-    with fonds.db.read() as s:
-        _fund, row, _g = fonds.catalog.current(s, QF)
-        workflow = fonds.catalog.workflow(s, row.workflow_version_id)
-        year = int(s.scalar(select(Application.budget_year).where(Application.id == ids[0])) or 0)
+    now, today, workflow, year = _scene(fonds, ids[0])
     waiting = sorted(workflow.state_ids(waiting_for="proof"))[0]
     overdue, soon = ids[: LIST_LIMIT * 2 + 5], ids[LIST_LIMIT * 2 + 5 :]
     with fonds.unit_of_work() as uow:
