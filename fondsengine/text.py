@@ -17,19 +17,21 @@ def format_date(day: date) -> str:
     return day.strftime("%d.%m.%Y")
 
 
-def format_datetime(instant: datetime) -> str:
-    """An instant in Berlin time: 12.05.2026, 18:00 Uhr."""
+def _berlin(instant: datetime) -> datetime:
     if instant.tzinfo is None:
         raise InvalidInput("Zeitpunkte brauchen eine Zeitzone.")
-    local = instant.astimezone(BERLIN)
+    return instant.astimezone(BERLIN)
+
+
+def format_datetime(instant: datetime) -> str:
+    """An instant in Berlin time: 12.05.2026, 18:00 Uhr."""
+    local = _berlin(instant)
     return f"{format_date(local.date())}, {local:%H:%M} Uhr"
 
 
 def format_timestamp(instant: datetime) -> str:
     """An instant in Berlin time for a table or a console line: 12.05.2026 18:00."""
-    if instant.tzinfo is None:
-        raise InvalidInput("Zeitpunkte brauchen eine Zeitzone.")
-    local = instant.astimezone(BERLIN)
+    local = _berlin(instant)
     return f"{format_date(local.date())} {local:%H:%M}"
 
 

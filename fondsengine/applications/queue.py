@@ -276,13 +276,12 @@ def rows_select(qf: QueueFilter, day: date, *, reverse: bool = False) -> Select[
     stmt = select(*COLUMNS).join(Fund, Fund.id == Application.fund_id)
     if where is not None:
         stmt = stmt.where(where)
-    if reverse:
-        if qf.descending:
-            return stmt.order_by(sorted_by.asc().nulls_first(), Application.id.asc())
-        return stmt.order_by(sorted_by.desc().nulls_first(), Application.id.desc())
-    if qf.descending:
-        return stmt.order_by(sorted_by.desc().nulls_last(), Application.id.desc())
-    return stmt.order_by(sorted_by.asc().nulls_last(), Application.id.asc())
+    descending = qf.descending != reverse
+    key = sorted_by.desc() if descending else sorted_by.asc()
+    return stmt.order_by(
+        key.nulls_first() if reverse else key.nulls_last(),
+        Application.id.desc() if descending else Application.id.asc(),
+    )
 
 
 def seek(position: Position) -> ColumnElement[bool]:
