@@ -9,17 +9,16 @@ from flask import abort, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
-from fondsengine.applications.todo import todo_lists
+from fondsengine.errors import PermissionDenied
 from fondsengine.inputs import MAX_YEAR, MIN_YEAR
 from fondsengine.ledger import Balance
-from fondsengine.reports.attention import attention, undecided_states
-from fondsengine.reports.figures import budget_years, fund_year_figures, year_figures
-from fondsengine.reports.months import monthly
+from fondsengine.reports.dashboard import choose_year, dashboard, waiting_for_decision
+from fondsengine.reports.figures import budget_years
 from webapp import fields
-from webapp.extensions import fonds, page_read
+from webapp.extensions import actor, fonds, page_read
 from webapp.manage import bp
 from webapp.manage.chart import months_to_draw, year_chart
-from webapp.manage.common import FundChoice, require_any_fund, require_fund, today
+from webapp.manage.common import FundChoice, require_fund, today
 
 CHART_WIDTH = 600
 
@@ -69,73 +68,55 @@ def fund_years(fund_id: str) -> list[int]:
 
 
 def pick_year(years: list[int], waiting: Callable[[int], int] | None = None) -> int:
-    """The year asked for (?jahr=), else the current one when the fund has it, else the newest. In December
-    the coming year opens as soon as applications for it wait (`waiting(year)`: how many; the ending year
-    has little left to do)."""
-    raw = request.args.get("jahr", "")
-    if raw:
-        year = fields.ident(raw)
-        if year is None or not MIN_YEAR <= year <= MAX_YEAR:
-            abort(404)
+    """The year asked for (?jahr=; 404 when it is no year), else the engine's choice (`choose_year`)."""
+    year = asked_year()
+    if year is not None:
         return year
-    day = today()
-    if day.month == 12 and day.year + 1 in years and waiting is not None and waiting(day.year + 1):
-        return day.year + 1
-    return day.year if day.year in years or not years else years[0]
+    return choose_year(years, today(), waiting or (lambda _y: 0))
+
+
+def asked_year() -> int | None:
+    """The year of ?jahr=, None when none is asked for; 404 when it is no year."""
+    raw = request.args.get("jahr", "")
+    if not raw:
+        return None
+    year = fields.ident(raw)
+    if year is None or not MIN_YEAR <= year <= MAX_YEAR:
+        abort(404)
+    return year
 
 
 def waiting_in(fund_id: str) -> Callable[[int], int]:
     """How many applications of a budget year wait for a decision (for `pick_year` outside the dashboard,
     which has the figures already)."""
-
-    def waiting(year: int) -> int:
-        f = fonds()
-        with f.db.read() as s:
-            _fund, row, _g = f.catalog.current(s, fund_id)
-            per_year = fund_year_figures(s, fund_id, undecided_states(f.catalog.workflow(s, row.workflow_version_id)))
-        return per_year.pipeline.get(year, (0, 0))[0]
-
-    return waiting
+    return lambda year: waiting_for_decision(fonds(), page_read(), fund_id, year)
 
 
 @bp.route("/")
 @login_required
 def index() -> ResponseReturnValue:
-    """Budget dashboard of one fund and budget year: every read in the request's one read session,
-    each list and figure from one statement (issue 19: the budget figures from the running totals,
-    counts from the counter table, the to-do list and the attention lists one UNION each)."""
-    funds = require_any_fund()
-    fund_id = pick_fund(funds)
-    f, s = fonds(), page_read()
-    now = f.clock.now()
-    _fund, row, _g = f.catalog.current(s, fund_id)
-    workflow = f.catalog.workflow(s, row.workflow_version_id)
-    per_year = fund_year_figures(s, fund_id, undecided_states(workflow))
-    years = sorted(per_year.figures, reverse=True)
-    year = pick_year(years, lambda y: per_year.pipeline.get(y, (0, 0))[0])
-    figures = per_year.figures.get(year) or year_figures(s, fund_id, year)  # a year without a budget row
-    balance = figures.balance()
-    next_figures = per_year.figures.get(year + 1)
-    pipeline_count, pipeline = per_year.pipeline.get(year, (0, 0))
-    att = attention(s, fund_id, year, today(), now, workflow)
-    months = monthly(s, fund_id, year)
-    todo = todo_lists(f, s, [fc.id for fc in funds], now)
-    fund_name = next((fc.name for fc in funds if fc.id == fund_id), fund_id)
+    """Budget dashboard of one fund and budget year: the engine's read model (`reports.dashboard`), in the
+    request's one read session, drawn here (the bar and the month chart)."""
+    try:
+        d = dashboard(fonds(), page_read(), actor(), request.args.get("fonds") or None, asked_year())
+    except PermissionDenied:
+        abort(403)
+    balance = d.figures.balance()
     return render_template(
         "manage/dashboard.html",
-        funds=funds,
-        fund_id=fund_id,
-        fund_name=fund_name,
-        years=years,
-        year=year,
+        funds=d.funds,
+        fund_id=d.fund_id,
+        fund_name=d.fund_name,
+        years=d.years,
+        year=d.year,
         balance=balance,
-        figures=figures,
-        next_figures=next_figures,
-        todo=todo,
-        pipeline=pipeline,
-        pipeline_count=pipeline_count,
+        figures=d.figures,
+        next_figures=d.next_figures,
+        todo=d.todo,
+        pipeline=d.pipeline_cents,
+        pipeline_count=d.pipeline_count,
         segments=bar_segments(balance),
         chart_width=CHART_WIDTH,
-        att=att,
-        year_chart=year_chart(months, balance.available, drawn=months_to_draw(year, today())),
+        att=d.attention,
+        year_chart=year_chart(list(d.months), balance.available, drawn=months_to_draw(d.year, today())),
     )
