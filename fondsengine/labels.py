@@ -4,8 +4,8 @@ a payment, the results of a review item, the kinds of a ledger entry.
 
 The pages read these tables through `webapp/labels.py`; the engine's findings, letters, notes and cash
 book read them here. `tests/unit/test_one_label_place.py` forbids a module-level label dict of German
-text anywhere else (outside `webapp/labels.py` and a short allowance list) and pins the area-link
-texts on the pages that show them.
+text anywhere else (outside `webapp/labels.py` and an allowance list); `tests/web/test_area_link_texts.py`
+pins the area-link texts on the pages that show them.
 
 A text the resident reads in her language is marked with `N_`: `make extract-messages` extracts this
 file into the web app's catalogue (`webapp/translations`, docs/i18n.md), and her page translates it.
