@@ -24,9 +24,10 @@ translations: $(MO_FILES)
 %.mo: %.po | $(STAMP)
 	$(VENV)/bin/pybabel compile --statistics -i $< -o $@ -l $(word 3,$(subst /, ,$<))
 
-# German msgids out of templates and Python into the templates (.pot); then update the languages.
+# German msgids out of templates and Python into the templates (.pot); then update the languages. The web app's
+# catalogue also takes the resident's texts of the engine's label table (fondsengine/labels.py, marked N_).
 extract-messages: install
-	$(VENV)/bin/pybabel extract -F babel.cfg -o webapp/translations/messages.pot --no-location --omit-header --sort-output -k _l -k N_ webapp
+	$(VENV)/bin/pybabel extract -F babel.cfg -o webapp/translations/messages.pot --no-location --omit-header --sort-output -k _l -k N_ webapp fondsengine/labels.py
 	$(VENV)/bin/pybabel update -i webapp/translations/messages.pot -d webapp/translations --no-fuzzy-matching --ignore-obsolete
 	$(VENV)/bin/pybabel extract -F babel-mails.cfg -o fondsengine/translations/mails.pot --no-location --omit-header --sort-output -k _n -k mail_msgid fondsengine/notify fondsengine/letters
 	$(VENV)/bin/pybabel update -i fondsengine/translations/mails.pot -d fondsengine/translations -D mails --no-fuzzy-matching --ignore-obsolete

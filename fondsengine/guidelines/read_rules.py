@@ -45,10 +45,11 @@ from fondsengine.guidelines.spec import (
     values,
 )
 from fondsengine.guidelines.yamlreader import Collector
+from fondsengine.labels import AREA_LINK_NAMES
 from fondsengine.money import format_euro
 from fondsengine.schema import Located
 
-LINK_KINDS = frozenset({"lives", "works", "owns_property", "based"})
+LINK_KINDS = frozenset(AREA_LINK_NAMES)  # the links to the area a guideline may accept, named in fondsengine/labels.py
 
 
 class OfficeSpec(Spec):

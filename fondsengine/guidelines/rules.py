@@ -27,6 +27,7 @@ from fondsengine.guidelines.rules_money import (
     check_soft_limits,
 )
 from fondsengine.guidelines.summary import plain_summary
+from fondsengine.labels import AREA_LINK_NAMES
 from fondsengine.money import format_euro as eur
 from fondsengine.text import format_date
 
@@ -43,12 +44,6 @@ __all__ = [
 
 B, W, INFO = Severity.BLOCKING, Severity.WARNING, Severity.INFO
 _HOUSE_NUMBER = re.compile(r"\s+\d+\s*[a-z]?(\s*[-/]\s*\d+\s*[a-z]?)?$")
-LINK_LABELS = {
-    "lives": "wohnt dort",
-    "works": "arbeitet dort",
-    "owns_property": "besitzt dort eine Immobilie",
-    "based": "hat dort den Sitz",
-}
 
 
 def check(app: ApplicationData, guideline: Guideline, ctx: CheckContext) -> list[Finding]:
@@ -100,7 +95,7 @@ def check_area(app: ApplicationData, g: Guideline) -> list[Finding]:
     area = g.area
     out: list[Finding] = []
     if area.link_required and app.area_link not in area.link_kinds:
-        kinds = ", ".join(LINK_LABELS.get(k, k) for k in area.link_kinds)
+        kinds = ", ".join(AREA_LINK_NAMES[k].example if k in AREA_LINK_NAMES else k for k in area.link_kinds)
         text = f"Sie brauchen einen Bezug zum Gebiet {area.name} (zum Beispiel: {kinds})."
         out.append(Finding("area.link_missing", B, text, area.clause, "area_link"))
     if not area.postcodes and not area.streets:

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, SmallInteger, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from fondsengine.labels import PAYMENT_KIND_NAMES
 from fondsengine.model.base import Base, OptCents, intpk
 
 LEDGER_KINDS = ("allocation", "commitment", "release", "payment", "refund", "expiry", "carry_over")
@@ -60,12 +61,8 @@ class LedgerEntry(Base):
     row_hash: Mapped[str | None] = mapped_column(String(64))
 
 
-PAYMENT_KIND_LABELS = {  # the German name of each kind of payment (letters, notes, pages)
-    "advance": "Abschlag",
-    "instalment": "Teilzahlung",
-    "final": "Schlusszahlung",
-    "reimbursement": "Erstattung",
-}
+# the German name of each kind of payment in letters and notes (fondsengine/labels.py has every wording)
+PAYMENT_KIND_LABELS = {kind: names.letter for kind, names in PAYMENT_KIND_NAMES.items()}
 
 
 ADVANCE_KINDS = ("advance", "instalment")  # called money the applicant has yet to prove the use of

@@ -9,18 +9,10 @@ from sqlalchemy import select
 
 from fondsengine.clock import local_date
 from fondsengine.engine import Actor, Engine
+from fondsengine.labels import LEDGER_KIND_NAMES
 from fondsengine.lifecycle import authz
 from fondsengine.model import Application, LedgerEntry, User
 
-KIND_LABELS = {
-    "allocation": "Budget",
-    "carry_over": "Übertrag",
-    "expiry": "Verfall zum Jahresende",
-    "commitment": "Bewilligung (gebunden)",
-    "release": "Freigabe",
-    "payment": "Auszahlung",
-    "refund": "Rückzahlung",
-}
 READERS = ("manager", "auditor", "city_approver")
 
 
@@ -57,7 +49,7 @@ def bookings(fonds: Engine, actor: Actor, fund_id: str, year: int) -> list[Booki
             e.id,
             e.booked_at,
             e.kind,
-            KIND_LABELS.get(e.kind, e.kind),
+            LEDGER_KIND_NAMES.get(e.kind, e.kind),
             e.amount_cents,
             e.application_id,
             file_number,

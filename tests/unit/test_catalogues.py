@@ -52,7 +52,21 @@ def _extract(folder: Path, method_map: list[tuple[str, str]], keywords: dict) ->
 
 
 def web_msgids() -> dict[str, set[str]]:
-    return _extract(ROOT / "webapp", [("**.py", "python"), ("templates/**.html", "jinja2")], WEB_KEYWORDS)
+    """The web app's msgids, and the resident's texts of the engine's label table (`make extract-messages`
+    extracts fondsengine/labels.py into the web app's catalogue)."""
+    found = _extract(ROOT / "webapp", [("**.py", "python"), ("templates/**.html", "jinja2")], WEB_KEYWORDS)
+    for msgid, files in _extract(ROOT / "fondsengine", [("labels.py", "python")], WEB_KEYWORDS).items():
+        found.setdefault(msgid, set()).update(f"fondsengine/{f}" for f in files)
+    return found
+
+
+def test_the_engines_label_table_gives_the_resident_texts_to_the_web_catalogue() -> None:
+    """The area-link choices and payment choices live in fondsengine/labels.py; without its extraction
+    they would fall out of the catalogue at the next `make extract-messages`."""
+    msgids = web_msgids()
+    for text in ("Ich wohne dort", "Erstattung nach dem Projekt (gegen Belege)"):
+        assert msgids.get(text) == {"fondsengine/labels.py"}, text
+    assert "-k N_ webapp fondsengine/labels.py" in (ROOT / "Makefile").read_text()  # extract-messages
 
 
 def mail_msgids() -> dict[str, set[str]]:

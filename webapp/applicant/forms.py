@@ -19,14 +19,9 @@ from fondsengine.inputs import MAX_TEXT
 from fondsengine.model import Application
 from webapp import fields
 from webapp.filters import euro_input
-from webapp.i18n import N_
+from webapp.labels import AREA_LINK_CHOICES
 
-AREA_LINKS = {
-    "lives": N_("Ich wohne dort"),
-    "works": N_("Ich arbeite dort"),
-    "owns_property": N_("Ich besitze dort eine Immobilie"),
-    "based": N_("Unsere Gruppe / unser Verein hat dort ihren Sitz"),
-}
+AREA_LINKS = AREA_LINK_CHOICES  # what the form offers for each link to the area (webapp/labels.py)
 CORE_FIELDS = {"participants_expected"}  # extra fields of a guideline that the core form already asks
 TEXT_FIELDS = (
     "organisation",

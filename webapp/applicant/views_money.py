@@ -24,20 +24,13 @@ from webapp.applicant.page_forms import PaymentForm, ProofForm
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
 from webapp.form_errors import summary_errors
-from webapp.i18n import N_
-from webapp.labels import FINANCING_SOURCES
+from webapp.labels import FINANCING_SOURCES, PAYMENT_CHOICES
 from webapp.uploads import as_input, check, clean_name
 
 KIND_OF_MODE = {
     PaymentMode.REIMBURSEMENT: "reimbursement",
     PaymentMode.ADVANCE: "advance",
     PaymentMode.INSTALMENTS: "instalment",
-}
-KIND_LABEL = {
-    "reimbursement": N_("Erstattung nach dem Projekt (gegen Belege)"),
-    "advance": N_("Abschlag vor dem Projekt"),
-    "instalment": N_("Rate"),
-    "final": N_("Schlusszahlung"),
 }
 
 
@@ -97,7 +90,7 @@ def payment(application_id: int) -> ResponseReturnValue:
         app=app,
         g_=g,
         kinds=kinds,
-        kind_label=KIND_LABEL,
+        kind_label=PAYMENT_CHOICES,
         allowance=allowance,
         values=values,
         errors=errors,

@@ -11,7 +11,7 @@ from flask_login import login_required
 
 from fondsengine.applications import service as applications
 from fondsengine.applications.records import add_attachment, applications_of, attachment_content
-from fondsengine.applications.views import ApplicantApplicationView, applicant_application_view
+from fondsengine.applications.views import applicant_application_view
 from fondsengine.errors import FondsError
 from fondsengine.letters.access import letter_page_of, letter_pdf
 from fondsengine.workflow.model import Workflow
@@ -21,7 +21,7 @@ from webapp.applicant.page_forms import StepForm, WithdrawForm
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
 from webapp.form_errors import summary_errors
-from webapp.labels import JURY_INTERNAL, event_text
+from webapp.labels import APPLICANT, timeline_lines
 from webapp.uploads import as_input, check, send_attachment
 
 # the applicant's pages a step may declare (`applicant_page`, fondsengine.workflow.loader.APPLICANT_PAGES)
@@ -36,20 +36,6 @@ def posted_steps(workflow: Workflow) -> dict[str, bool]:
         for t in workflow.transitions
         if not t.asks and "applicant" in t.roles
     }
-
-
-def _timeline(view: ApplicantApplicationView) -> list[dict[str, object]]:
-    wf = view.workflow
-    labels = {t.trigger: t.label for t in wf.transitions}
-    out = []
-    for e in (entry.event for entry in view.timeline):
-        if e.action in JURY_INTERNAL:
-            continue
-        text = _(event_text(e.action, labels))  # German msgids: the page's catalogues (texts and workflow)
-        if e.to_state and e.to_state != e.from_state and e.action != "create_draft":
-            text = _("%(step)s – neuer Stand: %(state)s", step=text, state=_(wf.state(e.to_state).label))
-        out.append({"at": e.at, "text": text, "reason": e.reason})
-    return out
 
 
 @bp.route("/antraege")
@@ -77,7 +63,7 @@ def detail(application_id: int) -> ResponseReturnValue:
         actions=list(view.actions),
         pages=PAGES,
         posted=posted_steps(view.workflow),
-        timeline=_timeline(view),
+        timeline=timeline_lines(view.timeline, view.workflow, APPLICANT),
         letters=list(view.letters),
         attachments=list(view.attachments),
         payments=list(view.payments),

@@ -32,14 +32,9 @@ from webapp.extensions import actor, fonds
 from webapp.fields import EuroField, GermanDateField, SafeText
 from webapp.filters import euro_input
 from webapp.form_errors import engine_errors, summary_errors
+from webapp.labels import PAYMENT_KINDS
 from webapp.manage import bp
-from webapp.manage.application import (
-    PAYMENT_KINDS,
-    OfficeView,
-    load_for_office,
-    money_and_proof,
-    render_application,
-)
+from webapp.manage.application import OfficeView, load_for_office, money_and_proof, render_application
 from webapp.manage.common import Errors, error_list, today
 from webapp.manage.paper_votes import paper_context, paper_record
 from webapp.manage.step_form import StepForm, is_required, step_form

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
-from typing import Any
 
 from flask import abort, render_template
 from flask.typing import ResponseReturnValue
@@ -12,13 +10,13 @@ from flask_login import login_required
 
 from fondsengine.applications.queries import get_application
 from fondsengine.applications.service import correctable
-from fondsengine.applications.views import OfficeApplicationView, ProofSection, office_application_view, proof_section
+from fondsengine.applications.views import ProofSection, office_application_view, proof_section
 from fondsengine.errors import PermissionDenied
 from fondsengine.guidelines.model import Guideline
 from fondsengine.model import Application
 from fondsengine.workflow.model import Workflow
 from webapp.extensions import actor, fonds
-from webapp.labels import FINANCING_SOURCES, event_text
+from webapp.labels import FINANCING_SOURCES, OFFICE, PAYMENT_KINDS, PAYMENT_STATUS, REVIEW_RESULTS, timeline_lines
 from webapp.manage import bp
 from webapp.manage.common import Errors, require_fund
 from webapp.manage.proof_view import numerical_proof
@@ -28,23 +26,6 @@ from webapp.manage.revisions import last_changes
 # (actions.py). The office pages take the steps whose transition declares a `use_case`; a step
 # without one (the proof of use, which the applicant uploads) is shown with ELSEWHERE's hint.
 ELSEWHERE = "das macht die Antragstellerin / der Antragsteller auf den eigenen Seiten."
-REVIEW_RESULTS = {
-    "fulfilled": "erfüllt",
-    "not_fulfilled": "nicht erfüllt",
-    "not_applicable": "entfällt",
-}
-PAYMENT_KINDS = {
-    "advance": "Abschlag",
-    "instalment": "Rate",
-    "final": "Schlusszahlung",
-    "reimbursement": "Erstattung",
-}
-PAYMENT_STATUS = {
-    "requested": "angefordert",
-    "ordered": "angewiesen",
-    "paid": "ausgezahlt",
-    "cancelled": "storniert",
-}
 
 
 @dataclass(frozen=True)
@@ -72,23 +53,6 @@ def money_and_proof(application_id: int) -> ProofSection:
     return proof_section(fonds(), actor(), application_id)
 
 
-def timeline_for(view: OfficeApplicationView) -> list[dict[str, Any]]:
-    """The audit trail in German, with who acted (and for whom, for paper applications)."""
-    labels = {t.trigger: t.label for t in view.workflow.transitions}
-    out = []
-    for entry in view.timeline:
-        e = entry.event
-        text = event_text(e.action, labels)
-        if e.to_state and e.to_state != e.from_state and e.action != "create_draft":
-            with contextlib.suppress(KeyError):
-                text = f"{text} – neuer Stand: {view.workflow.state(e.to_state).label}"
-        who = (entry.actor_name or "System") if e.actor_id else "System"
-        if e.on_behalf_of_id:
-            who = f"{who} für {entry.on_behalf_of_name or 'eine Person'}"
-        out.append({"at": e.at, "text": text, "reason": e.reason, "who": who})
-    return out
-
-
 def render_application(application_id: int, errors: Errors | None = None, status: int = 200) -> ResponseReturnValue:
     """Render the office's application page (also after a failed step, with the error summary)."""
     try:
@@ -105,7 +69,7 @@ def render_application(application_id: int, errors: Errors | None = None, status
         findings=list(view.findings),
         actions=list(view.actions),
         elsewhere=ELSEWHERE,
-        timeline=timeline_for(view),
+        timeline=timeline_lines(view.timeline, view.workflow, OFFICE),
         letters=list(view.letters),
         attachments=list(view.attachments),
         payments=list(view.payments),

@@ -16,8 +16,8 @@ from fondsengine.payments.orders import PaymentOrder, open_payment_requests
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
 from webapp.fields import IdField
+from webapp.labels import PAYMENT_KINDS
 from webapp.manage import bp
-from webapp.manage.application import PAYMENT_KINDS
 from webapp.manage.common import Errors, error_list, require_any_fund, require_fund
 from webapp.manage.downloads import csv_download, xlsx_download
 
