@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -40,10 +41,23 @@ NOT_FOR_APPLICANTS = "Kommentare und Bewertungen der Jury sind nicht für Antrag
 JURY_AND_OFFICE = "Kommentare und Bewertungen sind nur für die Jury und die Geschäftsführung."
 
 
+class SessionFacts(Protocol):
+    """What the notes need of a session: its row (`JurySession`), or the `SessionInfo` read of it."""
+
+    @property
+    def fund_id(self) -> str: ...
+
+    @property
+    def starts_at(self) -> datetime: ...
+
+    @property
+    def chair_id(self) -> int | None: ...
+
+
 def _role(
     s: Session,
     actor: Actor,
-    js: JurySession,
+    js: SessionFacts,
     app: Application,
     rules: JuryRules,
     now: datetime,
@@ -61,7 +75,9 @@ def _role(
         raise PermissionDenied(NOT_FOR_APPLICANTS)
     if "manager" in roles:
         return "manager"
-    voting = voters(rules) if voters else voting_ids(jury_members(s, js.fund_id, session_day(js), rules), rules)
+    voting = (
+        voters(rules) if voters else voting_ids(jury_members(s, js.fund_id, local_date(js.starts_at), rules), rules)
+    )
     if actor.user_id in voting:
         return "jury_member"
     raise PermissionDenied(JURY_AND_OFFICE)
@@ -201,7 +217,7 @@ def notes_in(
     fonds: Engine,
     s: Session,
     actor: Actor,
-    js: JurySession,
+    js: SessionFacts,
     rows: Sequence[tuple[AgendaItem, Application]],
     now: datetime,
     members: tuple[JuryRules, Sequence[Member]] | None = None,
@@ -218,7 +234,9 @@ def notes_in(
 
     def voters(rules: JuryRules) -> set[int]:
         if rules.management_votes not in known:
-            known[rules.management_votes] = voting_ids(jury_members(s, js.fund_id, session_day(js), rules), rules)
+            known[rules.management_votes] = voting_ids(
+                jury_members(s, js.fund_id, local_date(js.starts_at), rules), rules
+            )
         return known[rules.management_votes]
 
     readable: dict[int, JuryRules] = {}

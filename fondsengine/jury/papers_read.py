@@ -23,15 +23,15 @@ from fondsengine.applications.messages import MessageView, written_messages_of
 from fondsengine.applications.queries import findings_of
 from fondsengine.clock import local_date
 from fondsengine.engine import Actor, Engine
-from fondsengine.errors import NotFound, PermissionDenied
+from fondsengine.errors import PermissionDenied
 from fondsengine.guidelines.findings import Finding
 from fondsengine.guidelines.model import Guideline
-from fondsengine.jury.common import agenda_with_applications, jury_members
+from fondsengine.jury.common import agenda_with_applications
 from fondsengine.jury.minutes import JuryApplicationView, jury_views_in
 from fondsengine.jury.notes import ItemNotes, notes_in
 from fondsengine.jury.reads import ItemView, SessionInfo, agenda_items_in
 from fondsengine.lifecycle import authz
-from fondsengine.model import Application, JurySession
+from fondsengine.model import Application
 
 
 @dataclass(frozen=True)
@@ -65,13 +65,9 @@ def session_page(fonds: Engine, actor: Actor, info: SessionInfo) -> SessionPage:
     assert actor.user_id is not None
     with fonds.db.read() as s:
         now = fonds.clock.now()
-        js = s.get(JurySession, info.id)
-        if js is None:
-            raise NotFound("Diese Jurysitzung gibt es nicht.")
         rows = agenda_with_applications(s, info.id, cost_items=True)
         guideline = fonds.catalog.current(s, info.fund_id)[2]
-        members = jury_members(s, info.fund_id, local_date(info.starts_at), info.rules)
-        items = agenda_items_in(fonds, s, actor, info, rows, members)
+        items = agenda_items_in(fonds, s, actor, info, rows, info.jury)
         apps = list({app.id: app for _, app in rows}.values())
         authz.remember_co_applicants(s, actor, [a.id for a in apps])  # the papers' and the notes' question
         readers = authz.agenda_readers(s, actor, apps, local_date(now))
@@ -90,7 +86,7 @@ def session_page(fonds: Engine, actor: Actor, info: SessionInfo) -> SessionPage:
             for item, app in rows
         }
         try:
-            notes = notes_in(fonds, s, actor, js, rows, now, (info.rules, members))
+            notes = notes_in(fonds, s, actor, info, rows, now, (info.rules, info.jury))
         except PermissionDenied:  # an invited guest outside the jury: no notes
             notes = {}
         return SessionPage(tuple(items), papers, notes, guideline)

@@ -84,6 +84,7 @@ class SessionInfo:
     is_member: bool  # a voting member on the session's day
     my_attendance: Person | None
     now: datetime
+    jury: tuple[Member, ...]  # the jury's members on the session's day as the tally sees them (`jury_members`)
 
     @property
     def status_label(self) -> str:
@@ -209,7 +210,8 @@ def session_info(fonds: Engine, actor: Actor, session_id: int) -> SessionInfo | 
         if not roles & {"jury_member", "manager"} and uid not in attendance:
             return None
         rules = fonds.catalog.current(s, js.fund_id)[2].jury
-        voters = voting_ids(jury_members(s, js.fund_id, session_day(js), rules), rules)
+        jury = jury_members(s, js.fund_id, session_day(js), rules)
+        voters = voting_ids(jury, rules)
         names = _names(s, voters | set(attendance) | ({js.chair_id} if js.chair_id else set()))
         people = {
             i: Person(
@@ -238,6 +240,7 @@ def session_info(fonds: Engine, actor: Actor, session_id: int) -> SessionInfo | 
             is_member=uid in voters,
             my_attendance=people.get(uid) if uid in attendance else None,
             now=fonds.clock.now(),
+            jury=tuple(jury),
         )
 
 
