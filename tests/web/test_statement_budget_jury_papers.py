@@ -11,8 +11,8 @@ Since the page's read model (`fondsengine.jury.papers_read.session_page`, 2026-1
 agenda, the papers of all items, the notes and the guideline in one read session with batched
 queries (`IN (...)` over the agenda), the page takes 24 statements with 2 items and 24 with 8: 8 for
 the user and `session_info`, 15 for the read model, 1 after it (the funds statement that ended the
-page before too). The test holds both: the
-ceiling as measured, and no statement more per further item.
+page before too). The test holds both: the ceiling as measured, and no statement more per
+further item.
 """
 
 from __future__ import annotations
