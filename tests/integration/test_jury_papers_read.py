@@ -17,6 +17,7 @@ from fondsengine.jury import usecases as jury
 from fondsengine.jury.notes import comment_on_item
 from fondsengine.jury.papers_read import SessionPage, session_page
 from fondsengine.jury.reads import SessionInfo, session_info
+from fondsengine.lifecycle.views import check_context, check_contexts, pending_states
 from fondsengine.model import Application, Attendance
 from tests.integration.test_jury_support import Cast, agenda, app_of, load_test_fund, make_cast
 from tests.support.factories import person
@@ -146,3 +147,21 @@ def test_an_invited_guest_reads_the_papers_without_the_notes_and_the_office_read
     assert all(p.available for p in office.papers.values())
     assert sorted(office.notes) == [anna_item, kim_item]
     assert office.notes[anna_item].totals is not None  # the office sees the aggregate of the scores
+
+
+def test_the_other_grants_of_each_applicant_are_summed_for_all_items_at_once(fonds: Engine, cast: Cast) -> None:
+    _, items = agenda(fonds, cast, [cast.anna, cast.anna, cast.kim])
+    ids = [app_of(fonds, i).id for i in items]
+    with fonds.db.read() as s:
+        apps = [s.get(Application, i) for i in ids]
+        assert all(a is not None for a in apps)
+        loaded = [a for a in apps if a is not None]
+        pending = pending_states(fonds.catalog, s)
+        day = fonds.clock.now().date()
+        together = check_contexts(
+            s, loaded, now_dates=dict.fromkeys(ids, day), budget_free=dict.fromkeys(ids, 1), pending_states=pending
+        )
+        alone = {a.id: check_context(s, a, now_date=day, budget_free=1, pending_states=pending) for a in loaded}
+    assert together == alone
+    # Anna's two applications each count the other's request; Kim's has no other
+    assert [together[i].applicant_other_grants_cents for i in ids] == [120_000, 120_000, 0]
