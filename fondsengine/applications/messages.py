@@ -14,7 +14,7 @@ open state (the resubmission) is the answer, with the text the applicant gave (`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -197,10 +197,24 @@ def messages_from_rows(rows: Sequence[Any]) -> list[MessageView]:
 
 def written_messages(s: Session, application_id: int, *, shared_only: bool = False) -> list[MessageView]:
     """The written messages of an application (optionally only those shared with the jury), oldest first."""
-    stmt = _written(application_id)
+    return written_messages_of(s, [application_id], shared_only=shared_only).get(application_id, [])
+
+
+def written_messages_of(
+    s: Session, application_ids: Collection[int], *, shared_only: bool = False
+) -> dict[int, list[MessageView]]:
+    """`written_messages` of several applications in one statement: application id -> messages, oldest
+    first (an application without any is left out)."""
+    if not application_ids:
+        return {}
+    stmt = _written_rows().add_columns(ApplicationMessage.application_id.label("application_id"))
+    stmt = stmt.where(ApplicationMessage.application_id.in_(sorted(set(application_ids))))
     if shared_only:
         stmt = stmt.where(ApplicationMessage.shared_with_jury_at.is_not(None))
-    return [_view(r) for r in s.execute(stmt.order_by(ApplicationMessage.id)).all()]
+    out: dict[int, list[MessageView]] = {}
+    for r in s.execute(stmt.order_by(ApplicationMessage.id)).all():
+        out.setdefault(int(r.application_id), []).append(_view(r))
+    return out
 
 
 def _view(row: Row[Any]) -> MessageView:
@@ -219,6 +233,11 @@ def _view(row: Row[Any]) -> MessageView:
 
 def _written(application_id: Id) -> Select[*tuple[Any, ...]]:
     """The written messages as rows of the shape `_view` reads (the columns of `_change_steps`)."""
+    return _written_rows().where(ApplicationMessage.application_id == application_id)
+
+
+def _written_rows() -> Select[*tuple[Any, ...]]:
+    """The written messages of all applications as rows of the shape `_view` reads."""
     author = aliased(User)
     return (
         select(
@@ -234,7 +253,6 @@ def _written(application_id: Id) -> Select[*tuple[Any, ...]]:
         )
         .join(author, author.id == ApplicationMessage.author_id)
         .outerjoin(Attachment, Attachment.id == ApplicationMessage.attachment_id)
-        .where(ApplicationMessage.application_id == application_id)
     )
 
 

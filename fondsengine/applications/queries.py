@@ -14,12 +14,12 @@ from fondsengine import ledger
 from fondsengine.clock import local_date
 from fondsengine.engine import Actor, Engine
 from fondsengine.errors import NotFound
-from fondsengine.guidelines.findings import Finding
+from fondsengine.guidelines.findings import CheckContext, Finding
 from fondsengine.guidelines.rules import check
 from fondsengine.json_reads import Id
 from fondsengine.lifecycle import authz
 from fondsengine.lifecycle.guards import GuardContext
-from fondsengine.lifecycle.views import application_data, check_context, pending_states
+from fondsengine.lifecycle.views import application_data, check_context, check_contexts, pending_states
 from fondsengine.model import Application, AuditEvent, Fund, User
 from fondsengine.workflow.model import Workflow
 from fondsengine.workflow.registry import GUARDS
@@ -110,12 +110,33 @@ def findings_for(fonds: Engine, actor: Actor, application_id: int) -> list[Findi
 
 def findings_in(fonds: Engine, s: Session, app: Application, now: datetime) -> list[Finding]:
     """`findings_for` of an application already loaded (and authorised) in this session."""
-    guideline = fonds.catalog.guideline(s, app.guideline_version_id)
     free = ledger.balance(s, app.fund_id, app.budget_year).free
     day = local_date(app.submitted_at or now)
-    pending = pending_states(fonds.catalog, s)
-    ctx = check_context(s, app, now_date=day, budget_free=free, pending_states=pending)
-    return check(application_data(app), guideline, ctx)
+    ctx = check_context(s, app, now_date=day, budget_free=free, pending_states=pending_states(fonds.catalog, s))
+    return _findings(fonds, s, app, ctx)
+
+
+def findings_of(fonds: Engine, s: Session, apps: Sequence[Application], now: datetime) -> dict[int, list[Finding]]:
+    """`findings_in` of several applications already loaded (and authorised) in this session, in a
+    few statements for all: application id -> findings. The budget year's balance is read once per
+    fund and year, the other grants of all applicants in one statement (`check_contexts`)."""
+    free: dict[tuple[str, int], int] = {}
+    for app in apps:
+        key = (app.fund_id, app.budget_year)
+        if key not in free:
+            free[key] = ledger.balance(s, app.fund_id, app.budget_year).free
+    contexts = check_contexts(
+        s,
+        apps,
+        now_dates={a.id: local_date(a.submitted_at or now) for a in apps},
+        budget_free={a.id: free[(a.fund_id, a.budget_year)] for a in apps},
+        pending_states=pending_states(fonds.catalog, s) if apps else (),
+    )
+    return {a.id: _findings(fonds, s, a, contexts[a.id]) for a in apps}
+
+
+def _findings(fonds: Engine, s: Session, app: Application, ctx: CheckContext) -> list[Finding]:
+    return check(application_data(app), fonds.catalog.guideline(s, app.guideline_version_id), ctx)
 
 
 @dataclass(frozen=True)

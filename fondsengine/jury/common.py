@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from sqlalchemy import CursorResult, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from fondsengine.clock import local_date
 from fondsengine.engine import WRITE_SESSION, Actor
@@ -101,14 +101,20 @@ def lock_open_item(session: Session, agenda_item_id: int) -> bool:
     return result.rowcount == 1
 
 
-def agenda_with_applications(session: Session, session_id: int) -> list[tuple[AgendaItem, Application]]:
-    """The items of a session's agenda with their applications, in agenda order (one query)."""
-    rows = session.execute(
+def agenda_with_applications(
+    session: Session, session_id: int, *, cost_items: bool = False
+) -> list[tuple[AgendaItem, Application]]:
+    """The items of a session's agenda with their applications, in agenda order (one query; with
+    `cost_items`, the applications' cost items too, in one more query for all)."""
+    statement = (
         select(AgendaItem, Application)
         .join(Application, Application.id == AgendaItem.application_id)
         .where(AgendaItem.session_id == session_id)
         .order_by(AgendaItem.position)
-    ).all()
+    )
+    if cost_items:
+        statement = statement.options(selectinload(Application.cost_items))
+    rows = session.execute(statement).all()
     return [(item, app) for item, app in rows]
 
 

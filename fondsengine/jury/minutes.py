@@ -14,9 +14,9 @@ from fondsengine.clock import BERLIN, local_date, utc
 from fondsengine.engine import Actor, Engine
 from fondsengine.errors import NotFound, PermissionDenied
 from fondsengine.guidelines.calc import hours_value_cents
-from fondsengine.guidelines.model import NEVER_VISIBLE, JuryRules
+from fondsengine.guidelines.model import NEVER_VISIBLE, Guideline, JuryRules
 from fondsengine.jury.common import agenda_with_applications, load_session, names_of, role_holders, session_day
-from fondsengine.jury.papers_files import JuryFile, released_files
+from fondsengine.jury.papers_files import JuryFile, released_files_of
 from fondsengine.lifecycle import authz
 from fondsengine.model import AgendaItem, Application, Attendance, Fund, JurySession
 from fondsengine.money import format_euro
@@ -299,21 +299,33 @@ def jury_view_of_application(fonds: Engine, actor: Actor, application_id: int) -
         app, _ = authz.load_agenda_application(s, actor, application_id, local_date(fonds.clock.now()))
         if s.scalar(select(AgendaItem.id).where(AgendaItem.application_id == app.id).limit(1)) is None:
             raise NotFound("Diesen Antrag gibt es nicht.")
-        guideline = fonds.catalog.guideline(s, app.guideline_version_id)
-        fields: dict[str, Any] = {}
-        # who applied is always on the papers: a member can only spot a conflict of interest with the name
-        # (the invitation mail names the applicant too)
-        for name in dict.fromkeys(("applicant", *guideline.jury.visible_fields)):
-            if name in NEVER_VISIBLE:
-                continue
-            known, value = _field(app, name)
-            if known:
-                fields[name] = value
-        financing = {
-            "total_cost": sum(c.amount_cents for c in app.cost_items),
-            "own_funds": app.own_funds_cents,
-            "volunteer": hours_value_cents(app.volunteer_hours, guideline),
-            "other_funding": app.other_funding_cents,
-            "requested": app.requested_cents,
-        }
-        return JuryApplicationView(app.id, app.file_number or "", fields, financing, released_files(s, app.id))
+        return jury_views_in(fonds, s, [app])[app.id]
+
+
+def jury_views_in(fonds: Engine, s: Session, apps: Sequence[Application]) -> dict[int, JuryApplicationView]:
+    """`jury_view_of_application` of applications already loaded in this session and authorised for
+    the jury's papers (`authz.agenda_readers`), on an agenda: application id -> view (the released
+    files of all in one query)."""
+    files = released_files_of(s, [a.id for a in apps])
+    return {a.id: _jury_view(a, fonds.catalog.guideline(s, a.guideline_version_id), files.get(a.id, ())) for a in apps}
+
+
+def _jury_view(app: Application, guideline: Guideline, files: tuple[JuryFile, ...]) -> JuryApplicationView:
+    """What the jury may see of one application under its guideline."""
+    fields: dict[str, Any] = {}
+    # who applied is always on the papers: a member can only spot a conflict of interest with the name
+    # (the invitation mail names the applicant too)
+    for name in dict.fromkeys(("applicant", *guideline.jury.visible_fields)):
+        if name in NEVER_VISIBLE:
+            continue
+        known, value = _field(app, name)
+        if known:
+            fields[name] = value
+    financing = {
+        "total_cost": sum(c.amount_cents for c in app.cost_items),
+        "own_funds": app.own_funds_cents,
+        "volunteer": hours_value_cents(app.volunteer_hours, guideline),
+        "other_funding": app.other_funding_cents,
+        "requested": app.requested_cents,
+    }
+    return JuryApplicationView(app.id, app.file_number or "", fields, financing, files)

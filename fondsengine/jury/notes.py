@@ -9,9 +9,10 @@ application and the open item first (`voting.lock_item`), like a vote.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -30,21 +31,43 @@ from fondsengine.jury.common import (
     voting_ids,
 )
 from fondsengine.jury.scoring import CriterionTotal, aggregate
-from fondsengine.jury.tally import conflicted_members
+from fondsengine.jury.tally import Member, conflicted_members
 from fondsengine.jury.voting import lock_item
 from fondsengine.lifecycle import authz
 from fondsengine.lifecycle.audit import record
-from fondsengine.model import Application, JuryComment, JuryScore, JurySession
+from fondsengine.model import AgendaItem, Application, JuryComment, JuryScore, JurySession
 
 NOT_FOR_APPLICANTS = "Kommentare und Bewertungen der Jury sind nicht für Antragstellende."
 JURY_AND_OFFICE = "Kommentare und Bewertungen sind nur für die Jury und die Geschäftsführung."
 
 
-def _role(s: Session, actor: Actor, js: JurySession, app: Application, rules: JuryRules, now: datetime) -> str:
+class SessionFacts(Protocol):
+    """What the notes need of a session: its row (`JurySession`), or the `SessionInfo` read of it."""
+
+    @property
+    def fund_id(self) -> str: ...
+
+    @property
+    def starts_at(self) -> datetime: ...
+
+    @property
+    def chair_id(self) -> int | None: ...
+
+
+def _role(
+    s: Session,
+    actor: Actor,
+    js: SessionFacts,
+    app: Application,
+    rules: JuryRules,
+    now: datetime,
+    voters: Callable[[JuryRules], set[int]] | None = None,
+) -> str:
     """'manager' or 'jury_member' when the actor may read and write the jury's notes on this item.
 
     PermissionDenied for everyone else, and for anyone who applied for the item (owner or
-    co-applicant), even when they also sit on the jury or work in the office."""
+    co-applicant), even when they also sit on the jury or work in the office. `voters`: who votes
+    under these rules on the session's day, when the caller knows it already."""
     if actor.system or actor.user_id is None:
         raise PermissionDenied(JURY_AND_OFFICE)
     roles = authz.application_roles(s, actor, app, local_date(now))
@@ -52,7 +75,10 @@ def _role(s: Session, actor: Actor, js: JurySession, app: Application, rules: Ju
         raise PermissionDenied(NOT_FOR_APPLICANTS)
     if "manager" in roles:
         return "manager"
-    if actor.user_id in voting_ids(jury_members(s, js.fund_id, session_day(js), rules), rules):
+    voting = (
+        voters(rules) if voters else voting_ids(jury_members(s, js.fund_id, local_date(js.starts_at), rules), rules)
+    )
+    if actor.user_id in voting:
         return "jury_member"
     raise PermissionDenied(JURY_AND_OFFICE)
 
@@ -181,55 +207,80 @@ def notes_of_session(fonds: Engine, actor: Actor, session_id: int) -> dict[int, 
     if actor.user_id is None:
         raise PermissionDenied(JURY_AND_OFFICE)
     with fonds.db.read() as s:
-        now = fonds.clock.now()
         js = s.get(JurySession, session_id)
         if js is None:
             raise NotFound("Diese Jurysitzung gibt es nicht.")
-        rows = agenda_with_applications(s, js.id)
-        readable: dict[int, JuryRules] = {}
-        refusal: PermissionDenied | None = None
-        for item, app in rows:
-            rules = fonds.catalog.guideline(s, app.guideline_version_id).jury
-            try:
-                role = _role(s, actor, js, app, rules, now)
-            except PermissionDenied as exc:
-                refusal = exc
-                continue
-            readable[item.id] = rules
-        if refusal is not None and not readable:
-            raise refusal
-        if not rows:
-            authz.require_fund_role(s, actor, js.fund_id, local_date(now), "manager", "jury_member")
-            return {}
-        leads = role == "manager" or js.chair_id == actor.user_id
-        ids = sorted(readable)
-        comments = list(
-            s.scalars(select(JuryComment).where(JuryComment.agenda_item_id.in_(ids)).order_by(JuryComment.id))
-        )
-        scores = list(s.scalars(select(JuryScore).where(JuryScore.agenda_item_id.in_(ids))))
-        names = names_of(s, {c.author_id for c in comments})
-        out = {}
-        for item_id in ids:
-            mine = [sc for sc in scores if sc.agenda_item_id == item_id and sc.user_id == actor.user_id]
-            out[item_id] = ItemNotes(
-                agenda_item_id=item_id,
-                comments=tuple(
-                    Comment(
-                        c.id,
-                        names.get(c.author_id, f"Person {c.author_id}"),
-                        c.body,
-                        c.written_at,
-                        c.author_id == actor.user_id,
-                    )
-                    for c in comments
-                    if c.agenda_item_id == item_id
-                ),
-                my_points={sc.criterion: sc.points for sc in mine},
-                totals=aggregate(
-                    readable[item_id].criteria,
-                    ((sc.criterion, sc.points) for sc in scores if sc.agenda_item_id == item_id),
-                )
-                if leads
-                else None,
+        return notes_in(fonds, s, actor, js, agenda_with_applications(s, js.id), fonds.clock.now())
+
+
+def notes_in(
+    fonds: Engine,
+    s: Session,
+    actor: Actor,
+    js: SessionFacts,
+    rows: Sequence[tuple[AgendaItem, Application]],
+    now: datetime,
+    members: tuple[JuryRules, Sequence[Member]] | None = None,
+) -> dict[int, ItemNotes]:
+    """`notes_of_session` from the agenda's rows already read in this session (PermissionDenied as
+    there). `members`: the jury's members on the session's day under some rules, when the caller read
+    them already. The co-applications of all items, comments, scores and names: one query each."""
+    if actor.user_id is None:
+        raise PermissionDenied(JURY_AND_OFFICE)
+    authz.remember_co_applicants(s, actor, [app.id for _, app in rows])
+    known: dict[bool, set[int]] = {}
+    if members is not None:
+        known[members[0].management_votes] = voting_ids(members[1], members[0])
+
+    def voters(rules: JuryRules) -> set[int]:
+        if rules.management_votes not in known:
+            known[rules.management_votes] = voting_ids(
+                jury_members(s, js.fund_id, local_date(js.starts_at), rules), rules
             )
-        return out
+        return known[rules.management_votes]
+
+    readable: dict[int, JuryRules] = {}
+    refusal: PermissionDenied | None = None
+    for item, app in rows:
+        rules = fonds.catalog.guideline(s, app.guideline_version_id).jury
+        try:
+            role = _role(s, actor, js, app, rules, now, voters)
+        except PermissionDenied as exc:
+            refusal = exc
+            continue
+        readable[item.id] = rules
+    if refusal is not None and not readable:
+        raise refusal
+    if not rows:
+        authz.require_fund_role(s, actor, js.fund_id, local_date(now), "manager", "jury_member")
+        return {}
+    leads = role == "manager" or js.chair_id == actor.user_id
+    ids = sorted(readable)
+    comments = list(s.scalars(select(JuryComment).where(JuryComment.agenda_item_id.in_(ids)).order_by(JuryComment.id)))
+    scores = list(s.scalars(select(JuryScore).where(JuryScore.agenda_item_id.in_(ids))))
+    names = names_of(s, {c.author_id for c in comments})
+    out = {}
+    for item_id in ids:
+        mine = [sc for sc in scores if sc.agenda_item_id == item_id and sc.user_id == actor.user_id]
+        out[item_id] = ItemNotes(
+            agenda_item_id=item_id,
+            comments=tuple(
+                Comment(
+                    c.id,
+                    names.get(c.author_id, f"Person {c.author_id}"),
+                    c.body,
+                    c.written_at,
+                    c.author_id == actor.user_id,
+                )
+                for c in comments
+                if c.agenda_item_id == item_id
+            ),
+            my_points={sc.criterion: sc.points for sc in mine},
+            totals=aggregate(
+                readable[item_id].criteria,
+                ((sc.criterion, sc.points) for sc in scores if sc.agenda_item_id == item_id),
+            )
+            if leads
+            else None,
+        )
+    return out

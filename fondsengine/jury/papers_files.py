@@ -3,6 +3,7 @@ jury member reads the released files of an application on an agenda they sit on,
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -55,12 +56,23 @@ def release_to_jury(fonds: Engine, actor: Actor, application_id: int, attachment
 
 def released_files(session: Session, application_id: int) -> tuple[JuryFile, ...]:
     """The files of an application released to the jury, in upload order."""
-    rows = session.scalars(
-        select(Attachment)
-        .where(Attachment.application_id == application_id, Attachment.for_jury.is_(True))
+    return released_files_of(session, [application_id]).get(application_id, ())
+
+
+def released_files_of(session: Session, application_ids: Collection[int]) -> dict[int, tuple[JuryFile, ...]]:
+    """`released_files` of several applications in one query: application id -> files (an application
+    without released files is left out)."""
+    if not application_ids:
+        return {}
+    rows = session.execute(
+        select(Attachment.application_id, Attachment.id, Attachment.original_name, Attachment.size_bytes)
+        .where(Attachment.application_id.in_(sorted(set(application_ids))), Attachment.for_jury.is_(True))
         .order_by(Attachment.id)
-    )
-    return tuple(JuryFile(r.id, r.original_name, r.size_bytes) for r in rows)
+    ).all()
+    out: dict[int, list[JuryFile]] = {}
+    for application_id, attachment_id, name, size in rows:
+        out.setdefault(int(application_id), []).append(JuryFile(int(attachment_id), name, int(size)))
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def jury_file(fonds: Engine, actor: Actor, application_id: int, attachment_id: int) -> tuple[Attachment, bytes]:

@@ -9,6 +9,7 @@ roles, as the engine's minutes use them), and to anyone invited to it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -21,7 +22,7 @@ from fondsengine.errors import NotFound
 from fondsengine.guidelines.model import JuryRules
 from fondsengine.jury.common import agenda_with_applications, jury_members, session_day, voting_ids
 from fondsengine.jury.minutes import Minutes, minutes
-from fondsengine.jury.tally import conflicted_members
+from fondsengine.jury.tally import Member, conflicted_members
 from fondsengine.lifecycle import authz
 from fondsengine.model import AgendaItem, Application, Attendance, Conflict, Fund, JurySession, Membership, User, Vote
 from fondsengine.model.application import ReviewItem
@@ -83,6 +84,7 @@ class SessionInfo:
     is_member: bool  # a voting member on the session's day
     my_attendance: Person | None
     now: datetime
+    jury: tuple[Member, ...]  # the jury's members on the session's day as the tally sees them (`jury_members`)
 
     @property
     def status_label(self) -> str:
@@ -208,7 +210,8 @@ def session_info(fonds: Engine, actor: Actor, session_id: int) -> SessionInfo | 
         if not roles & {"jury_member", "manager"} and uid not in attendance:
             return None
         rules = fonds.catalog.current(s, js.fund_id)[2].jury
-        voters = voting_ids(jury_members(s, js.fund_id, session_day(js), rules), rules)
+        jury = jury_members(s, js.fund_id, session_day(js), rules)
+        voters = voting_ids(jury, rules)
         names = _names(s, voters | set(attendance) | ({js.chair_id} if js.chair_id else set()))
         people = {
             i: Person(
@@ -237,6 +240,7 @@ def session_info(fonds: Engine, actor: Actor, session_id: int) -> SessionInfo | 
             is_member=uid in voters,
             my_attendance=people.get(uid) if uid in attendance else None,
             now=fonds.clock.now(),
+            jury=tuple(jury),
         )
 
 
@@ -248,68 +252,94 @@ def _names(s: Session, ids: set[int]) -> dict[int, str]:
 
 def agenda_items(fonds: Engine, actor: Actor, info: SessionInfo) -> list[ItemView]:
     """The agenda of a session as the viewer sees it (own vote, conflicts, counts, office review)."""
-    assert actor.user_id is not None
-    uid = actor.user_id
     with fonds.db.read() as s:
         rows = agenda_with_applications(s, info.id)
-        item_ids = [item.id for item, _ in rows]
-        votes = list(s.scalars(select(Vote).where(Vote.agenda_item_id.in_(item_ids)))) if item_ids else []
-        conflicts = list(s.scalars(select(Conflict).where(Conflict.agenda_item_id.in_(item_ids)))) if item_ids else []
-        names = _names(s, {c.user_id for c in conflicts if c.conflicted})
         members = jury_members(s, info.fund_id, local_date(info.starts_at), info.rules)
-        out = []
-        for item, app in rows:
-            mine = next((v for v in votes if v.agenda_item_id == item.id and v.user_id == uid), None)
-            answers = [c for c in conflicts if c.agenda_item_id == item.id]
-            declared = [c for c in answers if c.conflicted]
-            counts = {k: 0 for k in CHOICE_LABELS}
-            for v in votes:
-                if v.agenda_item_id == item.id:
-                    counts[v.choice] += 1
-            excluded = conflicted_members(info.rules, members, app.applicant_id, {c.user_id for c in declared}, ())
-            out.append(
-                ItemView(
-                    id=item.id,
-                    position=item.position,
-                    application_id=app.id,
-                    file_number=app.file_number or "",
-                    title=app.title,
-                    requested_cents=app.requested_cents,
-                    status=item.status,
-                    outcome=item.outcome,
-                    decided_cents=item.decided_cents,
-                    tally=dict(item.tally) if item.tally else None,
-                    my_choice=mine.choice if mine else None,
-                    my_amount_cents=mine.amount_cents if mine else None,
-                    my_conflict=next((c.reason for c in declared if c.user_id == uid), None),
-                    i_am_applicant=app.applicant_id == uid,
-                    # who is conflicted is for everyone; why, only for the member, the chair and the office
-                    conflicts=tuple(
-                        (
-                            c.user_id,
-                            names.get(c.user_id, f"Person {c.user_id}"),
-                            c.reason if c.user_id == uid or info.leads(uid) else "",
-                        )
-                        for c in declared
-                    ),
-                    excluded_ids=excluded,
-                    declared_ids=frozenset(c.user_id for c in answers),
-                    votes_given=sum(counts.values()),
-                    counts=counts,
-                    review=_review(fonds, s, app),
-                )
+        return agenda_items_in(fonds, s, actor, info, rows, members)
+
+
+def agenda_items_in(
+    fonds: Engine,
+    s: Session,
+    actor: Actor,
+    info: SessionInfo,
+    rows: Sequence[tuple[AgendaItem, Application]],
+    members: Sequence[Member],
+) -> list[ItemView]:
+    """`agenda_items` from the agenda's rows and the jury's members on the session's day, already read
+    in this session (votes, conflicts, names and the office's review of all items in one query each)."""
+    assert actor.user_id is not None
+    uid = actor.user_id
+    item_ids = [item.id for item, _ in rows]
+    votes = list(s.scalars(select(Vote).where(Vote.agenda_item_id.in_(item_ids)))) if item_ids else []
+    conflicts = list(s.scalars(select(Conflict).where(Conflict.agenda_item_id.in_(item_ids)))) if item_ids else []
+    names = _names(s, {c.user_id for c in conflicts if c.conflicted})
+    reviews = _reviews(fonds, s, [app for _, app in rows])
+    out = []
+    for item, app in rows:
+        mine = next((v for v in votes if v.agenda_item_id == item.id and v.user_id == uid), None)
+        answers = [c for c in conflicts if c.agenda_item_id == item.id]
+        declared = [c for c in answers if c.conflicted]
+        counts = {k: 0 for k in CHOICE_LABELS}
+        for v in votes:
+            if v.agenda_item_id == item.id:
+                counts[v.choice] += 1
+        excluded = conflicted_members(info.rules, members, app.applicant_id, {c.user_id for c in declared}, ())
+        out.append(
+            ItemView(
+                id=item.id,
+                position=item.position,
+                application_id=app.id,
+                file_number=app.file_number or "",
+                title=app.title,
+                requested_cents=app.requested_cents,
+                status=item.status,
+                outcome=item.outcome,
+                decided_cents=item.decided_cents,
+                tally=dict(item.tally) if item.tally else None,
+                my_choice=mine.choice if mine else None,
+                my_amount_cents=mine.amount_cents if mine else None,
+                my_conflict=next((c.reason for c in declared if c.user_id == uid), None),
+                i_am_applicant=app.applicant_id == uid,
+                # who is conflicted is for everyone; why, only for the member, the chair and the office
+                conflicts=tuple(
+                    (
+                        c.user_id,
+                        names.get(c.user_id, f"Person {c.user_id}"),
+                        c.reason if c.user_id == uid or info.leads(uid) else "",
+                    )
+                    for c in declared
+                ),
+                excluded_ids=excluded,
+                declared_ids=frozenset(c.user_id for c in answers),
+                votes_given=sum(counts.values()),
+                counts=counts,
+                review=reviews.get(app.id, ()),
             )
-        return out
+        )
+    return out
 
 
-def _review(fonds: Engine, s: Session, app: Application) -> tuple[tuple[str, str, str, str | None], ...]:
-    checklist = fonds.catalog.guideline(s, app.guideline_version_id).review_checklist
-    answers = {r.item_id: r for r in s.scalars(select(ReviewItem).where(ReviewItem.application_id == app.id))}
-    return tuple(
-        (c.label, REVIEW_LABELS.get(answers[c.id].result, answers[c.id].result), answers[c.id].note, c.clause)
-        for c in checklist
-        if c.id in answers
-    )
+Review = tuple[tuple[str, str, str, str | None], ...]
+
+
+def _reviews(fonds: Engine, s: Session, apps: Sequence[Application]) -> dict[int, Review]:
+    """Application id -> the office's review by the checklist of its guideline (one query for all)."""
+    ids = sorted({app.id for app in apps})
+    answers: dict[int, dict[str, ReviewItem]] = {}
+    if ids:
+        for r in s.scalars(select(ReviewItem).where(ReviewItem.application_id.in_(ids))):
+            answers.setdefault(r.application_id, {})[r.item_id] = r
+    out: dict[int, Review] = {}
+    for app in apps:
+        checklist = fonds.catalog.guideline(s, app.guideline_version_id).review_checklist
+        mine = answers.get(app.id, {})
+        out[app.id] = tuple(
+            (c.label, REVIEW_LABELS.get(mine[c.id].result, mine[c.id].result), mine[c.id].note, c.clause)
+            for c in checklist
+            if c.id in mine
+        )
+    return out
 
 
 def public_minutes_allowed(fonds: Engine, session_id: int) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -293,16 +294,25 @@ def initial_state(session: Session, workflow_version_id: int) -> str:
 def sits_on_agenda(session: Session, actor: Actor, app: Application, today: date) -> bool:
     """True when the application is on the agenda of a jury session the actor sits on: a session of
     its fund while the actor is a jury member there, or a session the actor is invited to."""
-    if actor.system or actor.user_id is None:
-        return False
-    items = select(AgendaItem.id).join(JurySession, JurySession.id == AgendaItem.session_id)
-    items = items.where(AgendaItem.application_id == app.id)
+    return app.id in sits_on_agendas(session, actor, [app], today)
+
+
+def sits_on_agendas(session: Session, actor: Actor, apps: Sequence[Application], today: date) -> set[int]:
+    """The ids of those applications that are on the agenda of a jury session the actor sits on
+    (`sits_on_agenda` of each, in one query)."""
+    if actor.system or actor.user_id is None or not apps:
+        return set()
     invited = exists().where(Attendance.session_id == JurySession.id, Attendance.user_id == actor.user_id)
-    if "jury_member" in fund_roles(session, actor, app.fund_id, today):
-        items = items.where(or_(JurySession.fund_id == app.fund_id, invited))
-    else:
-        items = items.where(invited)
-    return session.scalar(items.limit(1)) is not None
+    as_member = [a.id for a in apps if "jury_member" in fund_roles(session, actor, a.fund_id, today)]
+    sitting = or_(invited, and_(AgendaItem.application_id.in_(as_member), JurySession.fund_id == Application.fund_id))
+    rows = session.scalars(
+        select(AgendaItem.application_id)
+        .join(JurySession, JurySession.id == AgendaItem.session_id)
+        .join(Application, Application.id == AgendaItem.application_id)
+        .where(AgendaItem.application_id.in_(sorted({a.id for a in apps})), sitting)
+        .distinct()
+    )
+    return set(rows)
 
 
 def load_agenda_application(
@@ -313,9 +323,44 @@ def load_agenda_application(
 
     The caller hands out only what the jury may see (`jury_view_of_application`)."""
     app, roles = load_visible_application(session, actor, application_id, today)
-    if "manager" in roles or "system" in roles or sits_on_agenda(session, actor, app, today):
+    if app.id in agenda_readers(session, actor, [app], today):
         return app, roles
     raise NotFound("Diesen Antrag gibt es nicht.")
+
+
+def agenda_readers(
+    session: Session, actor: Actor, apps: Sequence[Application], today: date
+) -> dict[int, frozenset[str]]:
+    """Application id -> the actor's roles, for those of the (loaded) applications whose jury papers
+    the actor may read (the rule of `load_agenda_application`: the fund's office and the system, and
+    whoever sits on an agenda the application is on); the others are left out. A few queries for
+    all of them: the roles per fund, the co-applications at once, one `sits_on_agendas`."""
+    if not actor.system and actor.user_id is not None:  # what `application_roles` would ask one by one
+        asked = [
+            a.id
+            for a in apps
+            if a.applicant_id != actor.user_id
+            and _user_roles(session, actor.user_id, a.fund_id, today) == (True, frozenset())
+        ]
+        remember_co_applicants(session, actor, asked)
+    roles = {a.id: application_roles(session, actor, a, today) for a in apps}
+    office = {a.id for a in apps if roles[a.id] & {"manager", "system"}}
+    sitting = sits_on_agendas(session, actor, [a for a in apps if a.id not in office], today)
+    return {a.id: roles[a.id] for a in apps if a.id in office or a.id in sitting}
+
+
+def remember_co_applicants(session: Session, actor: Actor, application_ids: Sequence[int]) -> None:
+    """Answer `is_co_applicant` of the actor for these applications in one query and memoise it (the
+    next question about any of them asks no SQL)."""
+    if actor.system or actor.user_id is None:
+        return
+    memo: dict[tuple[int, int], bool] = session.info.setdefault("fonds_co_applicants", {})
+    ask = sorted({i for i in application_ids if (actor.user_id, i) not in memo})
+    if not ask:
+        return
+    found = set(session.scalars(co_applications(actor.user_id).where(ApplicationOrganisation.application_id.in_(ask))))
+    for i in ask:
+        memo[(actor.user_id, i)] = i in found
 
 
 def _lock_with_roles(session: Session, actor: Actor, application_id: int, today: date) -> Application | None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ScalarSelect, case, func, select
+from sqlalchemy.orm import Session, aliased
 
 from fondsengine.guidelines.findings import ApplicationData, CheckContext, CostLine
 from fondsengine.model import Application
@@ -93,13 +93,49 @@ def check_context(
     """Facts from the database the rule checks need (other grants of the applicant etc.).
 
     `pending_states`: the states of submitted, not yet decided applications (from the catalog)."""
-    # bound to this applicant's other grants of the year (commitments minus releases) and requested by
-    # their other pending applications: both sums in one statement
+    bound, pending = _other_sums(app.applicant_id, app.fund_id, app.budget_year, app.id, pending_states, correlate=None)
+    row = session.execute(select(bound, pending)).one()
+    return _context(session, app, now_date, budget_free, int(row[0]) + int(row[1]))
+
+
+def check_contexts(
+    session: Session,
+    apps: Sequence[Application],
+    *,
+    now_dates: Mapping[int, date],
+    budget_free: Mapping[int, int | None],
+    pending_states: Collection[str],
+) -> dict[int, CheckContext]:
+    """`check_context` of several applications (read as stored) in one statement: application id ->
+    context; `now_dates` and `budget_free` by application id."""
+    if not apps:
+        return {}
+    outer = aliased(Application, name="checked")
+    bound, pending = _other_sums(
+        outer.applicant_id, outer.fund_id, outer.budget_year, outer.id, pending_states, correlate=outer
+    )
+    rows = session.execute(select(outer.id, bound, pending).where(outer.id.in_(sorted({a.id for a in apps})))).all()
+    others = {int(r[0]): int(r[1]) + int(r[2]) for r in rows}
+    return {a.id: _context(session, a, now_dates[a.id], budget_free[a.id], others.get(a.id, 0)) for a in apps}
+
+
+def _other_sums(
+    applicant_id: Any,
+    fund_id: Any,
+    budget_year: Any,
+    application_id: Any,
+    pending_states: Collection[str],
+    *,
+    correlate: Any,
+) -> tuple[ScalarSelect[Any], ScalarSelect[Any]]:
+    """What binds this applicant's other grants of the year (commitments minus releases) and what
+    their other pending applications request, as two scalar subqueries (of values, or of the columns
+    of an outer query `correlate`)."""
     others = (
-        Application.applicant_id == app.applicant_id,
-        Application.fund_id == app.fund_id,
-        Application.budget_year == app.budget_year,
-        Application.id != app.id,
+        Application.applicant_id == applicant_id,
+        Application.fund_id == fund_id,
+        Application.budget_year == budget_year,
+        Application.id != application_id,
     )
     bound_sum = (
         select(
@@ -116,14 +152,18 @@ def check_context(
         )
         .join(Application, Application.id == LedgerEntry.application_id)
         .where(*others, LedgerEntry.kind.in_(("commitment", "release")))
-        .scalar_subquery()
     )
-    pending_sum = (
-        select(func.coalesce(func.sum(Application.requested_cents), 0))
-        .where(*others, Application.state.in_(pending_states))
-        .scalar_subquery()
+    pending_sum = select(func.coalesce(func.sum(Application.requested_cents), 0)).where(
+        *others, Application.state.in_(pending_states)
     )
-    bound, pending = session.execute(select(bound_sum, pending_sum)).one()
+    if correlate is not None:
+        bound_sum, pending_sum = bound_sum.correlate(correlate), pending_sum.correlate(correlate)
+    return bound_sum.scalar_subquery(), pending_sum.scalar_subquery()
+
+
+def _context(
+    session: Session, app: Application, now_date: date, budget_free: int | None, other_grants: int
+) -> CheckContext:
     repeat_count, first = app.repeat_count, None
     if app.continues_id is not None:  # linked by the office: the engine counts the fundings
         chain = funded_chain(session, app)
@@ -132,7 +172,7 @@ def check_context(
     return CheckContext(
         today=now_date,
         budget_year=app.budget_year,
-        applicant_other_grants_cents=int(bound) + int(pending),
+        applicant_other_grants_cents=other_grants,
         repeat_count=repeat_count,
         budget_free_cents=budget_free,
         first_funding=first,

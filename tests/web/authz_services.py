@@ -41,6 +41,7 @@ from fondsengine.applications import (
     views,
 )
 from fondsengine.applications import service as applications
+from fondsengine.clock import local_date
 from fondsengine.engine import Actor
 from fondsengine.errors import NotFound
 from fondsengine.funds import cofinancing
@@ -50,12 +51,14 @@ from fondsengine.integrity import audit_view
 from fondsengine.integrity.audit_view import AuditFilter
 from fondsengine.jury import circulation as jury_circulation
 from fondsengine.jury import closing as jury_closing
+from fondsengine.jury import common as jury_common
 from fondsengine.jury import draw_records as jury_draw_records
 from fondsengine.jury import members as jury_members
 from fondsengine.jury import minutes as jury_minutes
 from fondsengine.jury import notes as jury_notes
 from fondsengine.jury import paper as jury_paper
 from fondsengine.jury import papers_files as jury_files
+from fondsengine.jury import papers_read as jury_papers_read
 from fondsengine.jury import planning
 from fondsengine.jury import pool as jury_pool
 from fondsengine.jury import reads as jury_reads
@@ -146,6 +149,23 @@ def _info(aw: AuthzWorld, a: Actor) -> jury_reads.SessionInfo:
     return info
 
 
+def _agenda_items_in(aw: AuthzWorld, a: Actor) -> list[jury_reads.ItemView]:
+    """`agenda_items_in` in a read session of its own, with the SessionInfo `session_info` authorised."""
+    info, fonds = _info(aw, a), aw.world.fonds
+    with fonds.db.read() as s:
+        rows = jury_common.agenda_with_applications(s, info.id)
+        members = jury_common.jury_members(s, info.fund_id, local_date(info.starts_at), info.rules)
+        return jury_reads.agenda_items_in(fonds, s, a, info, rows, members)
+
+
+def _notes_in(aw: AuthzWorld, a: Actor) -> dict[int, jury_notes.ItemNotes]:
+    """`notes_in` in a read session of its own."""
+    fonds = aw.world.fonds
+    with fonds.db.read() as s:
+        js = jury_common.load_session(s, aw.session_planned)
+        return jury_notes.notes_in(fonds, s, a, js, jury_common.agenda_with_applications(s, js.id), fonds.clock.now())
+
+
 def _attachment(aw: AuthzWorld) -> records.AttachmentInput:
     return records.AttachmentInput("cost_estimate", "x.pdf", "application/pdf", PDF)
 
@@ -173,6 +193,7 @@ SERVICES: dict[str, Use] = {
         roles("jury_on", "manager"),
         lambda aw, a, st: jury_notes.notes_of_session(aw.world.fonds, a, aw.session_planned),
     ),
+    "fondsengine.jury.notes.notes_in": fund_read(roles("jury_on", "manager"), lambda aw, a, st: _notes_in(aw, a)),
     "fondsengine.jury.draw_records.office_draws": fund_read(
         OFFICE, lambda aw, a, st: jury_draw_records.office_draws(aw.world.fonds, a, QF)
     ),
@@ -561,6 +582,14 @@ SERVICES: dict[str, Use] = {
     "fondsengine.jury.reads.agenda_items": fund_read(
         roles("jury_on", "manager"),  # takes the SessionInfo that session_info authorised
         lambda aw, a, st: jury_reads.agenda_items(aw.world.fonds, a, _info(aw, a)),
+    ),
+    "fondsengine.jury.reads.agenda_items_in": fund_read(
+        roles("jury_on", "manager"),  # in the read session of the session page, like agenda_items
+        lambda aw, a, st: _agenda_items_in(aw, a),
+    ),
+    "fondsengine.jury.papers_read.session_page": fund_read(
+        roles("jury_on", "manager"),  # takes the SessionInfo that session_info authorised
+        lambda aw, a, st: jury_papers_read.session_page(aw.world.fonds, a, _info(aw, a)),
     ),
     "fondsengine.jury.sessions.invite": fund_write(
         OFFICE, lambda aw, a, st: jury_sessions.invite(aw.world.fonds, a, aw.session_planned)

@@ -10,8 +10,8 @@ from flask_login import current_user
 
 from fondsengine.engine import Engine
 from fondsengine.errors import FondsError, GuardFailed, InvalidInput, PermissionDenied
-from fondsengine.jury.notes import notes_of_session
-from fondsengine.jury.reads import SessionInfo, agenda_items, session_info
+from fondsengine.jury.papers_read import session_page
+from fondsengine.jury.reads import SessionInfo, session_info
 from webapp.errors import CSRF_MESSAGE, csrf_failed
 from webapp.extensions import actor, fonds
 from webapp.form_errors import summary_errors
@@ -66,22 +66,15 @@ def render_session(
     info: SessionInfo, errors: Errors | None = None, values: dict[str, str] | None = None
 ) -> ResponseReturnValue:
     """The session page, with the errors of a refused form (status 400) or without (200)."""
-    f, a = fonds(), actor()
-    items = agenda_items(f, a, info)
-    guideline = guideline_of_fund(f, info.fund_id)
-    papers = {i.id: papers_for(f, a, i.application_id, guideline) for i in items}
-    try:
-        notes = notes_of_session(f, a, info.id)
-    except PermissionDenied:  # an invited guest outside the jury: no notes
-        notes = {}
+    page = session_page(fonds(), actor(), info)  # one read: agenda, papers, notes, guideline
     errors = errors or []
     return render_template(
         "jury/session.html",
         info=info,
-        items=items,
-        papers=papers,
-        notes=notes,
-        criteria=guideline.jury.criteria,
+        items=page.items,
+        papers={item_id: papers_for(p, page.guideline) for item_id, p in page.papers.items()},
+        notes=page.notes,
+        criteria=page.guideline.jury.criteria,
         me=int(current_user.id),
         errors=errors,
         err={fld: msg for fld, msg in errors if fld},

@@ -1,9 +1,10 @@
 """The papers of an agenda item for the jury: the visible fields, the financing plan, the findings,
 labelled in German (the labels: webapp/labels.py).
 
-What is shown is exactly what `jury_view_of_application` returns (the guideline's
-`jury.visible_fields`, never bank details or private contact data), `findings_for` and the
-messages the office shared with the papers (`jury_messages`).
+What is shown is exactly what the engine's read model of the session page hands out
+(`fondsengine.jury.papers_read.session_page`: the guideline's `jury.visible_fields`, never bank
+details or private contact data, the findings and the messages the office shared with the
+papers); this module only labels it.
 """
 
 from __future__ import annotations
@@ -12,15 +13,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from fondsengine.applications.message_sharing import jury_messages
 from fondsengine.applications.messages import MessageView
-from fondsengine.applications.queries import findings_for
-from fondsengine.engine import Actor, Engine
-from fondsengine.errors import FondsError
 from fondsengine.guidelines.findings import Finding
 from fondsengine.guidelines.model import Guideline
 from fondsengine.jury.papers_files import JuryFile
-from fondsengine.jury.usecases import jury_view_of_application
+from fondsengine.jury.papers_read import ItemPapers
 from webapp.filters import datum, euro
 from webapp.labels import APPLICATION_FIELDS, AREA_LINK_TEXT, FINANCING_PLAN
 
@@ -41,13 +38,10 @@ class Papers:
     application_id: int = 0
 
 
-def papers_for(fonds: Engine, actor: Actor, application_id: int, guideline: Guideline) -> Papers:
-    """The papers of an application on the agenda, as the actor may see them."""
-    try:
-        view = jury_view_of_application(fonds, actor, application_id)
-        findings = tuple(findings_for(fonds, actor, application_id))
-        messages = tuple(jury_messages(fonds, actor, application_id))
-    except FondsError:
+def papers_for(papers: ItemPapers, guideline: Guideline) -> Papers:
+    """The papers of an item on the agenda as the read model hands them out, labelled for the page."""
+    view = papers.view
+    if view is None:
         return Papers((), (), (), False)
     financing = tuple((FINANCING_PLAN[k], view.financing[k]) for k in FINANCING_PLAN if k in view.financing)
     fields: list[tuple[str, str]] = []
@@ -60,8 +54,8 @@ def papers_for(fonds: Engine, actor: Actor, application_id: int, guideline: Guid
         label = APPLICATION_FIELDS.get(name) or extra_labels.get(name) or name
         fields.append((label, _text(guideline, name, value)))
     return Papers(
-        tuple(fields), costs, findings, True,
-        messages=messages, financing=financing, files=view.files, application_id=view.application_id,
+        tuple(fields), costs, papers.findings, True,
+        messages=papers.messages, financing=financing, files=view.files, application_id=view.application_id,
     )  # fmt: skip
 
 
