@@ -23,13 +23,13 @@ from fondsengine.guidelines.model import JuryRules
 from fondsengine.jury.common import agenda_with_applications, jury_members, session_day, voting_ids
 from fondsengine.jury.minutes import Minutes, minutes
 from fondsengine.jury.tally import Member, conflicted_members
+from fondsengine.labels import REVIEW_RESULT_NAMES
 from fondsengine.lifecycle import authz
 from fondsengine.model import AgendaItem, Application, Attendance, Conflict, Fund, JurySession, Membership, User, Vote
 from fondsengine.model.application import ReviewItem
 
 STATUS_LABELS = {"planned": "geplant", "open": "läuft", "closed": "abgeschlossen"}
 CHOICE_LABELS = {"yes": "Ja", "no": "Nein", "abstain": "Enthaltung"}
-REVIEW_LABELS = {"fulfilled": "erfüllt", "not_fulfilled": "nicht erfüllt", "not_applicable": "entfällt"}
 
 
 @dataclass(frozen=True)
@@ -335,7 +335,7 @@ def _reviews(fonds: Engine, s: Session, apps: Sequence[Application]) -> dict[int
         checklist = fonds.catalog.guideline(s, app.guideline_version_id).review_checklist
         mine = answers.get(app.id, {})
         out[app.id] = tuple(
-            (c.label, REVIEW_LABELS.get(mine[c.id].result, mine[c.id].result), mine[c.id].note, c.clause)
+            (c.label, REVIEW_RESULT_NAMES.get(mine[c.id].result, mine[c.id].result), mine[c.id].note, c.clause)
             for c in checklist
             if c.id in mine
         )

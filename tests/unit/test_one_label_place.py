@@ -53,7 +53,6 @@ ALLOWED: dict[tuple[str, str], str] = {
     # engine read models and reports, out of the scope of issue 11's R7 clean-up (moved later)
     ("fondsengine/jury/reads.py", "STATUS_LABELS"): "jury session status; jury read models are being reworked",
     ("fondsengine/jury/reads.py", "CHOICE_LABELS"): "vote choices; jury read models are being reworked",
-    ("fondsengine/jury/reads.py", "REVIEW_LABELS"): "same words as labels.REVIEW_RESULT_NAMES: alias it there",
     ("fondsengine/jury/minutes.py", "OUTCOME_LABELS"): "outcome words of the minutes; being reworked",
     ("fondsengine/integrity/audit_view.py", "EVENT_LABELS"): "the audit protocol's event names (own wording)",
     ("fondsengine/integrity/audit_view.py", "ROLE_LABELS"): "short column words of the audit protocol",
