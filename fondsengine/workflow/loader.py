@@ -533,6 +533,41 @@ def with_declarations_of(old: Workflow, newer: Workflow) -> Workflow:
     return replace(old, transitions=tuple(filled(t) for t in old.transitions))
 
 
+# The bookings of the refund steps, declared in the files since they are effects; before, the use cases
+# booked them in code: use case -> the effect its step declares now.
+REFUND_BOOKINGS = {"claim_refund": "release_on_refund_claim", "record_refund": "book_refund"}
+PART_REFUND_GUARD = "refund_open"
+
+
+def declares_refund_bookings(workflow: Workflow) -> bool:
+    """Whether a version's refund steps declare their bookings (or it has no refund steps)."""
+    steps = [t for t in workflow.transitions if t.use_case in REFUND_BOOKINGS]
+    return not steps or any(REFUND_BOOKINGS[t.use_case or ""] in t.effects for t in steps)
+
+
+def with_refund_bookings(old: Workflow) -> Workflow:
+    """A version stored before its refund steps declared their bookings books as the engine did for it then:
+    the claim's step releases after its other effects (`release_on_refund_claim`), the refund's step books
+    the money (`book_refund`), and a part refund is a further transition of that step that stays in its
+    state (guard `refund_open`), as the shipped files declare. Its version hash gets a suffix, so the
+    machine built for it is never the one of the stored text as written."""
+    if declares_refund_bookings(old):
+        return old
+    transitions: list[Transition] = []
+    for t in old.transitions:
+        effect = REFUND_BOOKINGS.get(t.use_case or "")
+        if effect is None:
+            transitions.append(t)
+            continue
+        booked = replace(t, effects=(*t.effects, effect))
+        transitions.append(booked)
+        if t.use_case == "record_refund":
+            transitions.extend(
+                replace(booked, sources=(source,), target=source, guards=(PART_REFUND_GUARD,)) for source in t.sources
+            )
+    return replace(old, transitions=tuple(transitions), version_hash=f"{old.version_hash}+refund-bookings")
+
+
 def load_workflow(path: str | Path) -> Workflow:
     """Load and validate one workflow file; its id is the file name without .yaml."""
     path = Path(path)
