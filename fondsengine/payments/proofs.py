@@ -415,13 +415,15 @@ def claim_refund(
 
 def record_refund(fonds: Engine, actor: Actor, application_id: int, *, amount_cents: int) -> None:
     """Record money paid back. The workflow's step books it (`book_refund`): a part of the claim keeps the
-    application waiting for the rest, the last part documents it (the step's transitions in file order)."""
+    application waiting for the rest, the last part documents it (the step's transitions in file order).
+    Locks the application, its budget year and the open claim before it checks anything."""
     if amount_cents <= 0:
         raise InvalidInput("Der Betrag muss größer als 0,00 € sein.", field="amount")
     with fonds.unit_of_work() as uow:
         s = uow.session
         now = fonds.clock.now()
         app, roles = _load(uow, actor, application_id)
+        ledger.lock_year(s, app.fund_id, app.budget_year)  # the year the money returns to, before any check
         if "manager" not in roles:
             raise PermissionDenied("Rückzahlungen bucht nur die Geschäftsführung.")
         claim = s.scalar(

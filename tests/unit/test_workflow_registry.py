@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from fondsengine.workflow.loader import (
-    REFUND_BOOKINGS,
+    CLAIM_BOOKING,
+    REFUND_BOOKING,
     declares_refund_bookings,
     load_workflow,
     load_workflow_text,
@@ -111,7 +112,7 @@ def test_no_use_case_of_an_application_books_the_ledger_itself() -> None:
 def test_a_version_stored_before_the_refund_bookings_were_declared_books_as_the_shipped_files_do() -> None:
     for name in ("bewohnerfonds", "zweistufig"):
         shipped = load_workflow(ROOT / "workflows" / f"{name}.yaml")
-        bookings = set(REFUND_BOOKINGS.values())
+        bookings = {CLAIM_BOOKING, REFUND_BOOKING}
         older = replace(
             shipped,
             transitions=tuple(
@@ -129,7 +130,7 @@ def test_a_version_stored_before_the_refund_bookings_were_declared_books_as_the_
             return [
                 (t.trigger, t.sources, t.target, t.guards, frozenset(t.effects))
                 for t in wf.transitions
-                if t.use_case in REFUND_BOOKINGS
+                if t.use_case in ("claim_refund", "record_refund")
             ]
 
         assert refund_steps(upgraded) == refund_steps(shipped)
