@@ -187,6 +187,12 @@ def lock_year(session: Session, fund_id: str, year: int) -> LockedYear:
     return LockedYear(balance_of(tuple(row)[1:]), row[0])
 
 
+def lock_years(session: Session, fund_id: str, years: Iterable[int]) -> dict[int, LockedYear]:
+    """Take the locks of several budget years of a fund (`lock_year`), each once and in ascending order,
+    so two use cases that both touch the same years can never wait for each other in a circle."""
+    return {year: lock_year(session, fund_id, year) for year in sorted(set(years))}
+
+
 def _refuse(session: Session, fund_id: str, year: int, amount_cents: int, clause: str | None) -> None:
     """Say why the guarded UPDATE of a commitment matched no row (and raise)."""
     row = session.execute(
@@ -470,14 +476,17 @@ def fold_claims(conn: Connection) -> dict[YearKey, int]:
 
 
 def add_claim(session: Session, fund_id: str, year: int, amount_cents: int) -> None:
-    """Add a refund claim to its fund year's running sum (in the claim's transaction; the year's
-    row exists: the application's grant was committed there)."""
-    session.execute(
+    """Add a refund claim to its fund year's running sum (in the claim's transaction). A year without
+    its budget row is refused (`InvalidInput`, the wording of a booking on such a year): the claim would
+    be missing from the year's sum that `verify` holds against `fold_claims`."""
+    result = session.execute(
         update(BudgetYear)
         .where(BudgetYear.fund_id == fund_id, BudgetYear.year == year)
         .values(refund_claimed_cents=BudgetYear.refund_claimed_cents + amount_cents)
         .execution_options(synchronize_session=False)
     )
+    if getattr(result, "rowcount", 0) != 1:
+        raise _no_budget(year)
 
 
 def rebuild_totals(conn: Connection) -> int:

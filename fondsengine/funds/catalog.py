@@ -15,7 +15,7 @@ from fondsengine.errors import NotFound
 from fondsengine.guidelines.loader import load_guideline_text
 from fondsengine.guidelines.model import Guideline
 from fondsengine.model import Fund, GuidelineVersion, WorkflowVersion
-from fondsengine.workflow.loader import declares_all, load_workflow_text, with_declarations_of
+from fondsengine.workflow.loader import declares_all, load_workflow_text, with_declarations_of, with_refund_bookings
 from fondsengine.workflow.machine import WorkflowMachine, machine_for
 from fondsengine.workflow.model import Workflow
 
@@ -104,6 +104,7 @@ class Catalog:
             if newer is not None:
                 latest = parse_workflow(newer.content, source=newer.source, workflow_id=newer.workflow_id)
                 parsed = with_declarations_of(parsed, latest)
+        parsed = with_refund_bookings(parsed)  # stored before the refund steps declared their bookings
         with self._lock:
             self._workflows[version_id] = parsed
         return parsed

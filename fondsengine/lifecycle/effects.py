@@ -145,6 +145,43 @@ def settle_budget(c: EffectContext) -> None:
     _release(c, bal.committed - c.app.settled_cents, "Freigabe: nicht verbrauchter Teil")
 
 
+@EFFECTS.register(
+    "Legt bei einer Rückforderung vor dem Verwendungsnachweis den zustehenden Betrag fest (ausgezahlt "
+    "minus Rückforderung) und gibt den darüber gebundenen Teil frei (Ledger: release)."
+)
+def release_on_refund_claim(c: EffectContext) -> None:
+    """A claim before the proof of use (no amount due fixed yet): the amount due becomes what was paid
+    minus the claim, and what stays committed above it is released in the commitment's year. After the
+    proof (amount due fixed) nothing is released: accepting the proof released the unused part."""
+    assert c.amount_cents is not None, "a refund claim names its amount"
+    if c.app.settled_cents is not None:
+        return
+    bal = c.facts.app_balance
+    c.app.settled_cents = bal.paid_net - c.amount_cents
+    _release(c, bal.committed - c.app.settled_cents, "Freigabe: Rückforderung")
+
+
+@EFFECTS.register("Bucht das zurückgezahlte Geld im Budget (Ledger: refund).")
+def book_refund(c: EffectContext) -> None:
+    """Book money paid back against the open claim (amount given by the service, in the application's
+    budget year, where its payments are booked)."""
+    assert c.amount_cents is not None and c.amount_cents > 0, "a refund step names its amount"
+    _book(
+        c,
+        ledger.book_row(
+            c.session,
+            fund_id=c.app.fund_id,
+            year=c.app.budget_year,
+            kind="refund",
+            amount_cents=c.amount_cents,
+            at=c.now,
+            actor_id=c.actor.user_id,
+            application_id=c.app.id,
+            note="Rückzahlung eingegangen",
+        ),
+    )
+
+
 def _snapshot(c: EffectContext, kind: str) -> dict[str, Any]:
     """The letter's stored snapshot: the application's own values, and what the kind's registration
     says it needs besides (`LetterKind.needs`), each taken from the step's facts (read once per step)."""

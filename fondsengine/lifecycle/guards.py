@@ -33,6 +33,8 @@ class Known:
     proof: ProofOfUse | None = None  # the latest proof of use, with
     receipts: list[Receipt] | None = None  # its receipts (any order)
     app_balance: ledger.Balance | None = None  # the application's bookings before the step
+    # or: those bookings with the budget year of the first commitment (`ledger.application_bookings`)
+    bookings: tuple[ledger.Balance, int | None] | None = None
 
 
 class GuardContext:
@@ -67,6 +69,8 @@ class GuardContext:
                     self.__dict__["receipts"] = sorted(known.receipts, key=lambda r: r.position)
             if known.app_balance is not None:
                 self.__dict__["app_balance"] = known.app_balance
+            if known.bookings is not None:
+                self.__dict__["app_balance"], self.__dict__["_first_commitment"] = known.bookings
 
     def given(self, name: str) -> bool:
         """Whether the step's input `name` is known (guards that need it are offered otherwise)."""
@@ -401,6 +405,17 @@ def refund_received(c: GuardContext) -> GuardResult:
         return _ok()
     missing = sum(r.claimed_cents - r.received_cents for r in open_claims)
     return GuardResult(False, f"Es fehlen noch {format_euro(missing)} der Rückforderung.")
+
+
+@GUARDS.register("Von der Rückforderung ist noch ein Betrag offen.")
+def refund_open(c: GuardContext) -> GuardResult:
+    """Some refund claim is not yet paid back in full (a part refund keeps the application waiting)."""
+    still_open = c.session.scalar(
+        select(Refund.id).where(Refund.application_id == c.app.id, Refund.received_cents < Refund.claimed_cents)
+    )
+    if still_open is not None:
+        return _ok()
+    return GuardResult(False, "Es gibt keine offene Rückforderung.")
 
 
 @GUARDS.register("Die Frist zum Abruf der Förderung ist abgelaufen und nichts wurde ausgezahlt.")

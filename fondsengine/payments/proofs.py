@@ -27,7 +27,7 @@ from fondsengine.guidelines.model import Guideline
 from fondsengine.lifecycle import authz
 from fondsengine.lifecycle.audit import record
 from fondsengine.lifecycle.effects import commitment_year
-from fondsengine.lifecycle.fire import fire, guideline_of, workflow_of
+from fondsengine.lifecycle.fire import fire, guideline_of
 from fondsengine.lifecycle.guards import Known
 from fondsengine.lifecycle.views import application_data
 from fondsengine.model import Application, ProofOfUse, Receipt, Refund
@@ -365,14 +365,21 @@ def claim_refund(
     amount_cents: int | None = None,
     reason: str = "",
 ) -> int:
-    """Claim money back: after the proof the overpaid part; before it an amount the office states."""
+    """Claim money back: after the proof the overpaid part; before it an amount the office states.
+
+    Locks first, then checks: the application's row, then the budget years the claim touches in
+    ascending order (the application's year, which keeps the sum of its claims, and the year of its
+    commitment, where a claim before the proof releases the rest), so concurrent claims and bookings on
+    the same years queue instead of deadlocking. The step's effects book the release
+    (`release_on_refund_claim`) and write the letter."""
     with fonds.unit_of_work() as uow:
         s = uow.session
         now = fonds.clock.now()
         app, _ = _load(uow, actor, application_id)
+        ledger.lock_years(s, app.fund_id, (app.budget_year, commitment_year(s, app)))
+        bookings = ledger.application_bookings(s, app.id)  # read under the locks
         guideline = guideline_of(uow, app)
-        before = ledger.application_balance(s, app.id)
-        paid = before.paid_net
+        paid = bookings[0].paid_net
         if app.settled_cents is not None:
             amount = paid - app.settled_cents
             if amount_cents is not None and amount_cents != amount:
@@ -389,24 +396,8 @@ def claim_refund(
             amount_cents=amount,
             reason=reason or None,
             now=now,
-            known=Known(app_balance=before),
+            known=Known(bookings=bookings),
         )
-        if app.settled_cents is None:
-            app.settled_cents = paid - amount
-            bal = ledger.application_balance(s, app.id)
-            release = bal.committed - app.settled_cents
-            if release > 0:
-                ledger.book(
-                    s,
-                    fund_id=app.fund_id,
-                    year=commitment_year(s, app),
-                    kind="release",
-                    amount_cents=release,
-                    at=now,
-                    actor_id=actor.user_id,
-                    application_id=app.id,
-                    note="Freigabe: Rückforderung",
-                )
         s.add(
             Refund(
                 application_id=app.id,
@@ -423,19 +414,23 @@ def claim_refund(
 
 
 def record_refund(fonds: Engine, actor: Actor, application_id: int, *, amount_cents: int) -> None:
-    """Record money paid back; when the claim is complete the application is documented."""
+    """Record money paid back. The workflow's step books it (`book_refund`): a part of the claim keeps the
+    application waiting for the rest, the last part documents it (the step's transitions in file order).
+    Locks the application, its budget year and the open claim before it checks anything."""
     if amount_cents <= 0:
         raise InvalidInput("Der Betrag muss größer als 0,00 € sein.", field="amount")
     with fonds.unit_of_work() as uow:
         s = uow.session
         now = fonds.clock.now()
         app, roles = _load(uow, actor, application_id)
+        ledger.lock_year(s, app.fund_id, app.budget_year)  # the year the money returns to, before any check
         if "manager" not in roles:
             raise PermissionDenied("Rückzahlungen bucht nur die Geschäftsführung.")
         claim = s.scalar(
             select(Refund)
             .where(Refund.application_id == app.id, Refund.received_cents < Refund.claimed_cents)
             .order_by(Refund.id)
+            .with_for_update()
         )
         if claim is None:
             raise InvalidInput("Es gibt keine offene Rückforderung.")
@@ -445,17 +440,6 @@ def record_refund(fonds: Engine, actor: Actor, application_id: int, *, amount_ce
         claim.received_cents += amount_cents
         if claim.received_cents == claim.claimed_cents:
             claim.settled_at = now
-        ledger.book(
-            s,
-            fund_id=app.fund_id,
-            year=app.budget_year,
-            kind="refund",
-            amount_cents=amount_cents,
-            at=now,
-            actor_id=actor.user_id,
-            application_id=app.id,
-            note="Rückzahlung eingegangen",
-        )
         record(
             s,
             actor=actor,
@@ -466,10 +450,8 @@ def record_refund(fonds: Engine, actor: Actor, application_id: int, *, amount_ce
             application_id=app.id,
             data={"amount_cents": amount_cents},
         )
-        s.flush()
-        waits_for_refund = "refund" in workflow_of(uow, app).state(app.state).waiting_for
-        if claim.received_cents == claim.claimed_cents and waits_for_refund:
-            fire(uow, actor, app, "record_refund", amount_cents=amount_cents, now=now)
+        s.flush()  # the claim as received so far: the step's guards choose its transition by it
+        fire(uow, actor, app, "record_refund", amount_cents=amount_cents, now=now)
         uow.commit()
 
 

@@ -533,6 +533,49 @@ def with_declarations_of(old: Workflow, newer: Workflow) -> Workflow:
     return replace(old, transitions=tuple(filled(t) for t in old.transitions))
 
 
+# The bookings of the refund steps, declared in the files since they are effects; before, the use cases
+# booked them in code. The steps are known by the state meaning they enter and leave (`waiting_for`).
+REFUND_WAIT = "refund"
+CLAIM_BOOKING = "release_on_refund_claim"  # the step that starts the wait for a refund
+REFUND_BOOKING = "book_refund"  # the step that ends it (and, since declared, each part before)
+PART_REFUND_GUARD = "refund_open"
+
+
+def _waits_for_refund(workflow: Workflow, state: str) -> bool:
+    return REFUND_WAIT in workflow.state(state).waiting_for
+
+
+def declares_refund_bookings(workflow: Workflow) -> bool:
+    """Whether a version's refund steps declare their bookings (or it never waits for a refund)."""
+    waits = any(REFUND_WAIT in s.waiting_for for s in workflow.states)
+    return not waits or any(REFUND_BOOKING in t.effects for t in workflow.transitions)
+
+
+def with_refund_bookings(old: Workflow) -> Workflow:
+    """A version stored before its refund steps declared their bookings books as the engine did for it then:
+    a step into the wait for a refund (the claim) releases after its other effects (`release_on_refund_claim`),
+    a step out of it (the money received) books the money (`book_refund`), and a part refund is a further
+    transition of that step that stays in its state (guard `refund_open`), as the shipped files declare. Its
+    version hash gets a suffix, so the machine built for it is never the one of the stored text as written."""
+    if declares_refund_bookings(old):
+        return old
+    transitions: list[Transition] = []
+    for t in old.transitions:
+        waiting = [s for s in t.sources if _waits_for_refund(old, s)]
+        into = _waits_for_refund(old, t.target)
+        if into and len(waiting) < len(t.sources):
+            transitions.append(replace(t, effects=(*t.effects, CLAIM_BOOKING)))
+        elif waiting and not into:
+            booked = replace(t, effects=(*t.effects, REFUND_BOOKING))
+            transitions.append(booked)
+            transitions.extend(
+                replace(booked, sources=(source,), target=source, guards=(PART_REFUND_GUARD,)) for source in waiting
+            )
+        else:
+            transitions.append(t)
+    return replace(old, transitions=tuple(transitions), version_hash=f"{old.version_hash}+refund-bookings")
+
+
 def load_workflow(path: str | Path) -> Workflow:
     """Load and validate one workflow file; its id is the file name without .yaml."""
     path = Path(path)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from alembic import command
 from sqlalchemy import select, update
 
@@ -20,6 +21,7 @@ from fondsengine.accounts.users import create_user
 from fondsengine.applications import service as apps
 from fondsengine.clock import local_date
 from fondsengine.engine import Actor, Engine
+from fondsengine.errors import InvalidInput
 from fondsengine.integrity.check import verify
 from fondsengine.migrate import alembic_config
 from fondsengine.model import Application, BudgetYear, Refund
@@ -53,6 +55,18 @@ def _stored_claims(fonds: Engine) -> dict[tuple[str, int], int]:
     with fonds.db.read() as s:
         rows = s.execute(select(BudgetYear.fund_id, BudgetYear.year, BudgetYear.refund_claimed_cents))
         return {(str(f), int(y)): int(c) for f, y, c in rows if c}
+
+
+def test_a_claim_on_a_year_without_its_budget_row_is_refused_in_german_and_changes_no_sum(fonds: Engine) -> None:
+    with fonds.unit_of_work() as uow:
+        ledger.add_claim(uow.session, QF, 2027, 1_500)  # the year has its row: the sum grows
+        with pytest.raises(InvalidInput) as refused:
+            ledger.add_claim(uow.session, QF, 2031, 1_500)
+        assert refused.value.message == "Für das Haushaltsjahr 2031 ist in diesem Fonds kein Budget festgelegt."
+        uow.commit()
+    assert _stored_claims(fonds) == {(QF, 2027): 1_500}
+    with fonds.db.read() as s:
+        assert s.scalar(select(BudgetYear.id).where(BudgetYear.fund_id == QF, BudgetYear.year == 2031)) is None
 
 
 def test_verify_names_a_refund_sum_that_differs_and_rebuilding_sets_it_from_the_refunds(fonds: Engine) -> None:

@@ -50,7 +50,18 @@ def test_every_transition_fires_from_each_source_with_an_allowed_role(
     workflow, transition, source = case
     roles = sorted(transition.roles)
     role = roles[0] if pick == "first" else roles[-1]
-    taken = machine_for(workflow, passing()).fire(
+    # a step with several transitions from one state takes the first whose guards pass: the guards
+    # of the earlier ones (that this one does not share) fail
+    earlier = workflow.transitions[: workflow.transitions.index(transition)]
+    failing = {
+        g
+        for t in earlier
+        if t.trigger == transition.trigger and source in t.sources
+        for g in t.guards
+        if g not in transition.guards
+    }
+    guards = {**passing(), **{g: (lambda _ctx: GuardResult(False, "nein")) for g in failing}}
+    taken = machine_for(workflow, guards).fire(
         source, transition.trigger, frozenset({role}), None
     )
     assert taken == transition
@@ -77,7 +88,15 @@ def test_a_failing_guard_refuses_the_step_with_its_message_and_clause(
     workflow, transition, source = case
     guard = transition.guards[-1]
     guards = passing()
-    guards[guard] = lambda _ctx: GuardResult(False, "Das Budget reicht nicht.", "§ 5 Abs. 1")
+    # the other transitions of the step from this state (a part refund beside the last one) are refused too
+    siblings = {
+        g
+        for t in workflow.transitions
+        if t.trigger == transition.trigger and source in t.sources and t is not transition
+        for g in t.guards
+    }
+    for name in {guard} | siblings:
+        guards[name] = lambda _ctx: GuardResult(False, "Das Budget reicht nicht.", "§ 5 Abs. 1")
     machine = WorkflowMachine(workflow, guards)
     with pytest.raises(GuardFailed) as caught:
         machine.fire(source, transition.trigger, frozenset(transition.roles), None)

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import ast
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from fondsengine.workflow.loader import load_workflow, load_workflow_text
+from fondsengine.workflow.loader import (
+    CLAIM_BOOKING,
+    REFUND_BOOKING,
+    declares_refund_bookings,
+    load_workflow,
+    load_workflow_text,
+    with_refund_bookings,
+)
 from fondsengine.workflow.machine import GuardResult, WorkflowMachine
+from fondsengine.workflow.model import Workflow
 from fondsengine.workflow.registry import EFFECTS, GUARDS, Registry
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,6 +66,76 @@ def test_the_payment_booking_is_a_registered_effect_of_both_payment_steps() -> N
         wf = load_workflow(ROOT / "workflows" / f"{name}.yaml")
         booking = [t.trigger for t in wf.transitions if "book_payment" in t.effects]
         assert booking == ["record_payment", "record_final_payment"]
+
+
+def test_the_refund_bookings_are_registered_effects_of_the_refund_steps() -> None:
+    assert {"release_on_refund_claim", "book_refund"} <= set(EFFECTS)
+    for name in ("bewohnerfonds", "zweistufig"):
+        wf = load_workflow(ROOT / "workflows" / f"{name}.yaml")
+        releasing = [t.trigger for t in wf.transitions if "release_on_refund_claim" in t.effects]
+        assert releasing == ["claim_refund"]
+        (claim,) = wf.steps("claim_refund")
+        # the letter states the figures before the claim: the release (which fixes the amount due) after it
+        assert claim.effects.index("letter_refund") < claim.effects.index("release_on_refund_claim")
+        refunding = [(t.trigger, t.sources, t.target, t.guards) for t in wf.transitions if "book_refund" in t.effects]
+        assert refunding == [
+            ("record_refund", ("refund_claimed",), "documented", ("refund_received",)),  # the last part
+            ("record_refund", ("refund_claimed",), "refund_claimed", ("refund_open",)),  # a part: the rest stays open
+        ]
+
+
+# the ledger's booking functions; a use case outside the effects calls none of them
+BOOKING_CALLS = {"book", "book_row", "commit_grant", "commit_grant_row", "counter_book"}
+# the packages whose bookings belong to workflow steps (their effects, fondsengine/lifecycle/effects.py)
+STEP_PACKAGES = ("fondsengine/payments", "fondsengine/applications", "fondsengine/jury")
+
+
+def test_no_use_case_of_an_application_books_the_ledger_itself() -> None:
+    found = []
+    for package in STEP_PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in BOOKING_CALLS
+                    and isinstance(node.func.value, ast.Name)
+                    and node.func.value.id == "ledger"
+                ):
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno}: ledger.{node.func.attr}")
+                if isinstance(node, ast.ImportFrom) and node.module == "fondsengine.ledger":
+                    found += [f"{path.relative_to(ROOT)}:{node.lineno}: {a.name}" for a in node.names
+                              if a.name in BOOKING_CALLS]  # fmt: skip
+    assert found == []
+
+
+def test_a_version_stored_before_the_refund_bookings_were_declared_books_as_the_shipped_files_do() -> None:
+    for name in ("bewohnerfonds", "zweistufig"):
+        shipped = load_workflow(ROOT / "workflows" / f"{name}.yaml")
+        bookings = {CLAIM_BOOKING, REFUND_BOOKING}
+        older = replace(
+            shipped,
+            transitions=tuple(
+                replace(t, effects=tuple(e for e in t.effects if e not in bookings))
+                for t in shipped.transitions
+                if t.target not in t.sources or t.trigger != "record_refund"
+            ),
+        )
+        assert not declares_refund_bookings(older)
+        upgraded = with_refund_bookings(older)
+        assert upgraded.version_hash != older.version_hash
+        assert with_refund_bookings(shipped) is shipped
+
+        def refund_steps(wf: Workflow) -> list[tuple[str, tuple[str, ...], str, tuple[str, ...], frozenset[str]]]:
+            return [
+                (t.trigger, t.sources, t.target, t.guards, frozenset(t.effects))
+                for t in wf.transitions
+                if t.use_case in ("claim_refund", "record_refund")
+            ]
+
+        assert refund_steps(upgraded) == refund_steps(shipped)
+        (claim,) = upgraded.steps("claim_refund")
+        assert claim.effects[-1] == "release_on_refund_claim"  # as the code booked it then: after the step
 
 
 def test_a_name_that_is_not_registered_is_refused_with_a_suggestion() -> None:
