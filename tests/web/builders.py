@@ -85,7 +85,8 @@ def build_world(template: Path, tmp: Path, **overrides: object) -> World:
 
 # What the web scene changes in the one factory (tests/support/factories.quartiersfonds_input): the
 # web world's clock starts in January 2026 (START), so the project is in May 2026 with the consultation
-# before START; the pages' tests look for a resident's street festival of 800 € in two cost lines.
+# before START; the pages' tests look for a resident's street festival of 800 € in two cost lines, for
+# 120 expected participants (the monitoring page's planned reach).
 WEB_SCENE: dict[str, object] = {
     "title": "Nachbarschaftsfest Ruhrstraße",
     "applicant_kind": "resident",
@@ -98,6 +99,8 @@ WEB_SCENE: dict[str, object] = {
     "project_start": date(2026, 5, 1),
     "project_end": date(2026, 5, 2),
     "prior_consultation_on": date(2026, 1, 5),
+    "participants_expected": 120,
+    "extra": {**quartiersfonds_input().extra, "participants_expected": "120"},
 }
 
 

@@ -28,7 +28,6 @@ from webapp.i18n import N_
 from webapp.labels import FINANCING_SOURCES
 from webapp.uploads import as_input, check, clean_name
 
-PROOF_FIELDS = ("report", "participants_reached", *proof_totals.FIELDS)  # the proof's fields that show an error
 KIND_OF_MODE = {
     PaymentMode.REIMBURSEMENT: "reimbursement",
     PaymentMode.ADVANCE: "advance",
@@ -204,6 +203,9 @@ def _chosen_files(form: ProofForm, rows: list[dict[str, str]]) -> tuple[dict[str
             chosen[row["index"]] = clean_name(upload.filename)
     photos = [clean_name(p.filename) for p in form.photos.data]
     return chosen, photos
+
+
+PROOF_FIELDS = ("report", "participants_reached", *proof_totals.FIELDS)  # the proof's fields that show an error
 
 
 def _store_and_submit(
