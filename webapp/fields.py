@@ -20,7 +20,8 @@ from typing import Any
 from flask import Flask, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
-from werkzeug.datastructures import MultiDict
+from flask_wtf.file import FileField, MultipleFileField
+from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.routing import IntegerConverter
 from wtforms import Field, Form
 from wtforms.form import BaseForm
@@ -249,19 +250,44 @@ class IdsField(Field):
         self.data = [str(v) for v in valuelist]
 
 
+class UploadField(FileField):
+    """A file input for one file: `data` is the chosen file, None when none was chosen. The form only
+    carries it; `webapp.uploads.check` reads and checks its content before the engine stores anything."""
+
+    data: FileStorage | None
+
+
+class UploadsField(MultipleFileField):
+    """A file input with `multiple`: `data` is the list of chosen files (empty when none was chosen;
+    an empty file input of the browser is no file). Checked as `UploadField`."""
+
+    data: list[FileStorage]
+
+    def __init__(self, label: str | None = None, validators: Any = None, **kw: Any) -> None:
+        kw.setdefault("default", list)
+        super().__init__(label, validators, **kw)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.data = [v for v in valuelist if isinstance(v, FileStorage) and v.filename]
+        if not self.data:
+            self.raw_data = []
+
+
 class PostedForm(FlaskForm):
     """A Flask-WTF form (CSRF, declared fields) on a page that also has fields generated from the
     guideline or from the rows entered (cost rows, receipts, rule questions): `posted` holds the text
-    values of the whole post (no files) for the parser of those fields, which checks each one with the
-    readers above."""
+    values of the whole post for the parser of those fields, which checks each one with the readers
+    above; `files` holds the files chosen in generated file inputs (a receipt's file), by input name."""
 
     posted: MultiDict[str, str]
+    files: MultiDict[str, FileStorage]
 
     def process(self, formdata: Any = None, obj: Any = None, data: Any = None, extra_filters: Any = None,
                 **kwargs: Any) -> None:  # fmt: skip
         formdata = self.meta.wrap_formdata(self, formdata)
-        items = formdata.items(multi=True) if formdata is not None else ()
+        items = list(formdata.items(multi=True)) if formdata is not None else []
         self.posted = MultiDict([(k, v) for k, v in items if isinstance(v, str)])
+        self.files = MultiDict([(k, v) for k, v in items if isinstance(v, FileStorage) and v.filename])
         super().process(formdata, obj, data=data, extra_filters=extra_filters, **kwargs)
 
 
@@ -292,8 +318,10 @@ class IdField(_ParsedField):
 
 
 def typed_values(form: BaseForm) -> MultiDict[str, str]:
-    """The values of a form as they were posted, to show it again (the CSRF token aside)."""
-    return MultiDict([(f.name, str(v)) for f in form for v in (f.raw_data or []) if f.name != "csrf_token"])
+    """The values of a form as they were posted, to show it again (the CSRF token and files aside)."""
+    return MultiDict(
+        [(f.name, v) for f in form for v in (f.raw_data or []) if f.name != "csrf_token" and isinstance(v, str)]
+    )
 
 
 def stripped(value: Any) -> Any:

@@ -2,9 +2,13 @@
 from typing import Any
 
 from wtforms import FileField as _FileField
+from wtforms import MultipleFileField as _MultipleFileField
 from wtforms.validators import StopValidation
 
 class FileField(_FileField):
+    data: Any
+
+class MultipleFileField(_MultipleFileField):
     data: Any
 
 class FileRequired:
@@ -19,4 +23,4 @@ class FileSize:
     def __init__(self, max_size: int, min_size: int = ..., message: str | None = ...) -> None: ...
     def __call__(self, form: Any, field: Any) -> None: ...
 
-__all__ = ["FileAllowed", "FileField", "FileRequired", "FileSize", "StopValidation"]
+__all__ = ["FileAllowed", "FileField", "FileRequired", "FileSize", "MultipleFileField", "StopValidation"]

@@ -3,7 +3,7 @@
 mapping again, and the copies drift (one default field here, a message twice in the summary there).
 
 The check looks for an `except ... as exc:` block in the web layer that reads `.field` of the caught
-exception.
+exception, and for `getattr(..., "field", ...)` anywhere (a helper that maps a refusal it is handed).
 """
 
 from __future__ import annotations
@@ -15,19 +15,14 @@ import pytest
 
 WEBAPP = Path(__file__).resolve().parents[2] / "webapp"
 HOME = "form_errors.py"
-# modules still mapping by hand, each with its reason (to be emptied)
-ALLOWED = {
-    # the payment request and the proof of use read posted rows (receipts, financing) that are no
-    # form fields; their refusals name those rows
-    "applicant/views_money.py": "rows of the posted receipts and financing lines",
-    # the application form's guideline fields are generated (`PostedForm.posted`), not form fields
-    "applicant/forms.py": "fields that a guideline generates",
-}
+# modules still mapping by hand, each with its reason: none. The posted rows of the payment request and
+# the proof of use, and the fields a guideline generates, go through `form_errors.refusal` too.
+ALLOWED: dict[str, str] = {}
 MODULES = sorted(p.relative_to(WEBAPP).as_posix() for p in WEBAPP.rglob("*.py"))
 
 
 def hand_mappings(source: str) -> list[int]:
-    """Lines that read `.field` of an exception caught with `except ... as name`."""
+    """Lines that read `.field` of an exception caught with `except ... as name`, or `getattr(x, "field")`."""
     lines = []
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.ExceptHandler) and node.name:
@@ -39,6 +34,15 @@ def hand_mappings(source: str) -> list[int]:
                     and sub.value.id == node.name
                 ):
                     lines.append(sub.lineno)
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "getattr"
+            and len(node.args) >= 2
+            and isinstance(node.args[1], ast.Constant)
+            and node.args[1].value == "field"
+        ):
+            lines.append(node.lineno)
     return sorted(set(lines))
 
 
@@ -47,6 +51,8 @@ def test_the_check_finds_a_hand_mapping_and_not_the_shared_one() -> None:
     assert hand_mappings(caught + "    errors.append((exc.field, exc.message))\n") == [4]
     assert hand_mappings(caught + "    errors = engine_errors(form, exc)\n") == []
     assert hand_mappings("x = form.field\n") == []
+    assert hand_mappings("def lines(exc):\n    return [(getattr(exc, 'field', None), str(exc))]\n") == [2]
+    assert hand_mappings(caught + "    name, message = refusal(exc, default='amount')\n") == []
 
 
 @pytest.mark.parametrize("name", [m for m in MODULES if m != HOME])

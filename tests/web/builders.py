@@ -20,7 +20,7 @@ from fondsengine.funds.loading import load_funds
 from fondsengine.migrate import upgrade
 from fondsengine.model import Application
 from fondsengine.notify import FakeMailer
-from tests.support.factories import with_bank_account
+from tests.support.factories import quartiersfonds_input, with_bank_account
 from tests.support.jury import decide_on_paper
 from tests.support.templates import share_compiled_templates
 from webapp import create_app
@@ -83,36 +83,30 @@ def build_world(template: Path, tmp: Path, **overrides: object) -> World:
     return World(app, f, clock, mailer, anna, bert, office, settings.effective_upload_dir)
 
 
+# What the web scene changes in the one factory (tests/support/factories.quartiersfonds_input): the
+# web world's clock starts in January 2026 (START), so the project is in May 2026 with the consultation
+# before START; the pages' tests look for a resident's street festival of 800 € in two cost lines, for
+# 120 expected participants (the monitoring page's planned reach).
+WEB_SCENE: dict[str, object] = {
+    "title": "Nachbarschaftsfest Ruhrstraße",
+    "applicant_kind": "resident",
+    "organisation": None,
+    "requested_cents": 80_000,
+    "cost_items": (
+        apps.CostItemInput("rental", "Bühne und Zelt", 60_000),
+        apps.CostItemInput("material", "Deko", 20_000),
+    ),
+    "project_start": date(2026, 5, 1),
+    "project_end": date(2026, 5, 2),
+    "prior_consultation_on": date(2026, 1, 5),
+    "participants_expected": 120,
+    "extra": {**quartiersfonds_input().extra, "participants_expected": "120"},
+}
+
+
 def good_input(**changes: object) -> apps.ApplicationInput:
-    """A complete, eligible application for the Quartiersfonds."""
-    data = apps.ApplicationInput(
-        title="Nachbarschaftsfest Ruhrstraße",
-        applicant_kind="resident",
-        contact_name="Anna Beispiel",
-        contact_street="Ruhrstraße 12",
-        contact_postcode="58452",
-        contact_city="Witten",
-        requested_cents=80_000,
-        cost_items=(
-            apps.CostItemInput("rental", "Bühne und Zelt", 60_000),
-            apps.CostItemInput("material", "Deko", 20_000),
-        ),
-        description="Ein Fest für alle Nachbarn.",
-        place="Ruhrstraße",
-        street="Ruhrstraße 10",
-        postcode="58452",
-        project_start=date(2026, 5, 1),
-        project_end=date(2026, 5, 2),
-        participants_expected=120,
-        prior_consultation_on=date(2026, 1, 5),
-        area_link="lives",
-        declarations=frozenset({"not_started", "no_double_funding", "publicity"}),
-        extra={
-            "participants_expected": "120",
-            "neighbourhood_benefit": "Die Nachbarn lernen sich kennen.",
-        },
-    )
-    return apps.ApplicationInput(**{**vars(data), **changes})
+    """A complete, eligible application for the Quartiersfonds: the one factory's, in the web scene."""
+    return quartiersfonds_input(**{**WEB_SCENE, **changes})
 
 
 def draft_for(world: World, user_id: int, **changes: object) -> int:

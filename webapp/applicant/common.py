@@ -14,6 +14,7 @@ from fondsengine.guidelines.model import Guideline
 from fondsengine.model import Application
 from fondsengine.workflow.model import State
 from webapp.extensions import actor, fonds
+from webapp.form_errors import refusal_lines
 
 
 @dataclass(frozen=True)
@@ -43,12 +44,7 @@ def load(application_id: int) -> Loaded:
 
 def error_list(exc: FondsError) -> list[tuple[str | None, str]]:
     """An engine error as (field, message) lines for the error summary."""
-    field = getattr(exc, "field", None)
-    lines: list[tuple[str | None, str]] = [(field, str(exc))]
-    for reason in getattr(exc, "reasons", ()) or ():
-        if reason and reason != exc.message:
-            lines.append((None, reason))
-    return lines
+    return refusal_lines(exc)
 
 
 def split_findings(findings: list[Finding]) -> tuple[list[Finding], list[Finding], list[Finding]]:

@@ -19,6 +19,7 @@ from fondsengine.inputs import MAX_TEXT
 from fondsengine.model import Application
 from webapp import fields
 from webapp.filters import euro_input
+from webapp.form_errors import refusal
 from webapp.labels import AREA_LINK_CHOICES
 
 AREA_LINKS = AREA_LINK_CHOICES  # what the form offers for each link to the area (webapp/labels.py)
@@ -257,7 +258,8 @@ def _rule_answers(form: Mapping[str, Any], state: FormState, asks: RuleQuestions
                 v["continues_file_number"], label="Aktenzeichen des früheren Projekts", max_len=40,
                 field="continues_file_number")  # fmt: skip
     except InvalidInput as exc:
-        state.errors[exc.field or "group_members"] = exc.message
+        name, message = refusal(exc, default="group_members")
+        state.errors[name] = message
     return out
 
 

@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 
 from fondsengine.inputs import MAX_TEXT
-from webapp.fields import EuroField, IbanField, PostedForm, SafeText
+from webapp.fields import EuroField, IbanField, PostedForm, SafeText, UploadsField
 
 
 def _strip(value: str | None) -> str:
@@ -64,8 +64,24 @@ class PaymentForm(FlaskForm):
     account_holder = StringField("Kontoinhaber/in", filters=[_strip], validators=[SafeText(200)])
 
 
+class EditQuery(FlaskForm):
+    """The application form's address: `?rows=1` adds a blank cost row (a GET filter, so without CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    rows = StringField(filters=[_strip])
+
+
+class AttachmentForm(FlaskForm):
+    """Files to attach to an application (cost estimates and other documents)."""
+
+    file = UploadsField("Datei")
+
+
 class ProofForm(PostedForm):
-    """The proof of use; the receipt rows (`receipt-<n>-<field>`) come from `posted`."""
+    """The proof of use; the receipt rows (`receipt-<n>-<field>`) come from `posted`, a receipt's file
+    (`receipt-<n>-file`) from `files`."""
 
     action = HiddenField(filters=[_strip])
     report = TextAreaField("Sachbericht", filters=[_strip])
@@ -74,6 +90,7 @@ class ProofForm(PostedForm):
     own_funds = StringField("Eigenmittel", filters=[_strip])
     other_funding = StringField("Mittel Dritter", filters=[_strip])
     confirmed = StringField(filters=[_strip])
+    photos = UploadsField("Fotos")
 
 
 class ApplicationPostForm(PostedForm):
@@ -84,3 +101,4 @@ class ApplicationPostForm(PostedForm):
     remove_attachment = HiddenField()
     row_version = HiddenField()
     form_token = HiddenField()
+    file = UploadsField("Datei")

@@ -9,6 +9,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from werkzeug.datastructures import FileStorage
 
 from fondsengine.applications import service as applications
 from fondsengine.applications.queries import findings_for
@@ -29,7 +30,7 @@ from webapp.applicant.forms import (
     parse_form,
     state_from_application,
 )
-from webapp.applicant.page_forms import ApplicationPostForm
+from webapp.applicant.page_forms import ApplicationPostForm, EditQuery
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
 from webapp.uploads import as_input, check
@@ -153,7 +154,7 @@ def edit(application_id: int) -> ResponseReturnValue:
             app_id=application_id,
             row_version=loaded.app.row_version,
             findings=findings_for(fonds(), actor(), application_id),
-            extra_rows=1 if request.args.get("rows") else 0,
+            extra_rows=1 if EditQuery(formdata=request.args).rows.data else 0,
         )
     form = ApplicationPostForm()
     data, state = parse_form(form.posted, g, checkbox_names(g))
@@ -191,7 +192,7 @@ def edit(application_id: int) -> ResponseReturnValue:
         except FondsError as exc:
             errors = error_list(exc)
     if file_step:
-        file_errors, done = _file_step(application_id, removing)
+        file_errors, done = _file_step(application_id, removing, form.file.data)
         errors += file_errors
         for message in done:
             flash(message, "success")
@@ -212,7 +213,9 @@ def _version(application_id: int) -> int:
     return load(application_id).app.row_version
 
 
-def _file_step(application_id: int, removing: int | None) -> tuple[list[tuple[str | None, str]], list[str]]:
+def _file_step(
+    application_id: int, removing: int | None, files: list[FileStorage]
+) -> tuple[list[tuple[str | None, str]], list[str]]:
     """Delete the chosen attachment, or upload the chosen files: (errors next to the file field, successes)."""
     f, a = fonds(), actor()
     errors: list[tuple[str | None, str]] = []
@@ -225,7 +228,6 @@ def _file_step(application_id: int, removing: int | None) -> tuple[list[tuple[st
         else:
             done.append(f"„{name}“ ist gelöscht.")
         return errors, done
-    files = [fs for fs in request.files.getlist("file") if fs and fs.filename]
     if not files:
         errors.append(("file", "Bitte wählen Sie zuerst eine Datei aus und klicken Sie dann auf „Datei hochladen“."))
     settings = f.settings

@@ -19,11 +19,11 @@ from fondsengine.payments.proofs import ReceiptInput, submit_proof
 from fondsengine.payments.service import payment_allowance, payments_of, request_payment
 from webapp import fields
 from webapp.applicant import bp, proof_totals
-from webapp.applicant.common import error_list, load
+from webapp.applicant.common import load
 from webapp.applicant.page_forms import PaymentForm, ProofForm
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
-from webapp.form_errors import summary_errors
+from webapp.form_errors import engine_errors, refusal_lines, summary_errors
 from webapp.labels import FINANCING_SOURCES, PAYMENT_CHOICES
 from webapp.uploads import as_input, check, clean_name
 
@@ -76,9 +76,9 @@ def payment(application_id: int) -> ResponseReturnValue:
                 account_holder=values["account_holder"],
             )
         except InvalidInput as exc:
-            errors.append((exc.field or "amount", exc.message))
+            errors += engine_errors(form, exc, default="amount")
         except FondsError as exc:
-            errors += error_list(exc)
+            errors += engine_errors(form, exc)
         else:
             flash(
                 _("Ihre Auszahlung ist angefordert. Die Geschäftsführung meldet sich, sobald das Geld überwiesen ist."),
@@ -155,13 +155,13 @@ def proof(application_id: int) -> ResponseReturnValue:
     if request.method == "POST" and csrf_failed():
         errors.insert(0, (None, CSRF_MESSAGE))
     elif request.method == "POST" and action == "submit" and not errors:
-        errors += _store_and_submit(application_id, rows, values)
+        errors += _store_and_submit(application_id, form, rows, values)
         if not errors:
             flash(_("Ihr Verwendungsnachweis ist eingereicht. Vielen Dank!"), "success")
             return redirect(url_for("applicant.detail", application_id=application_id))
     spent = sum(int(r.get("cents", "0")) for r in rows)
     blanks = max(3 - len(rows), 1) + extra_rows
-    chosen, photos = _chosen_files(rows) if request.method == "POST" else ({}, [])
+    chosen, photos = _chosen_files(form, rows) if request.method == "POST" else ({}, [])
     labels = {r["index"]: f"Beleg {n}" for n, r in enumerate(rows, start=1)}
     return render_template(
         "applicant/proof.html",
@@ -186,20 +186,23 @@ def proof(application_id: int) -> ResponseReturnValue:
     ), 400 if errors else 200
 
 
-def _chosen_files(rows: list[dict[str, str]]) -> tuple[dict[str, str], list[str]]:
+def _chosen_files(form: ProofForm, rows: list[dict[str, str]]) -> tuple[dict[str, str], list[str]]:
     """The files that came with a post that is shown again ({receipt index: name}, photo names): the
     browser cannot keep them chosen, so the page names each one to choose again."""
     chosen = {}
     for row in rows:
-        upload = request.files.get(f"receipt-{row['index']}-file")
-        if upload and upload.filename:
+        upload = form.files.get(f"receipt-{row['index']}-file")
+        if upload is not None:
             chosen[row["index"]] = clean_name(upload.filename)
-    photos = [clean_name(p.filename) for p in request.files.getlist("photos") if p and p.filename]
+    photos = [clean_name(p.filename) for p in form.photos.data]
     return chosen, photos
 
 
+PROOF_FIELDS = ("report", "participants_reached", *proof_totals.FIELDS)  # the proof's fields that show an error
+
+
 def _store_and_submit(
-    application_id: int, rows: list[dict[str, str]], values: dict[str, str]
+    application_id: int, form: ProofForm, rows: list[dict[str, str]], values: dict[str, str]
 ) -> list[tuple[str | None, str]]:
     f, a = fonds(), actor()
     settings = f.settings
@@ -208,21 +211,20 @@ def _store_and_submit(
         actual = proof_totals.actual_financing(values)
         fields.clean(values["report"], label="Sachbericht", max_len=MAX_TEXT, multiline=True, field="report")
     except InvalidInput as exc:
-        return [(exc.field, exc.message)]
+        return refusal_lines(exc, PROOF_FIELDS)
     try:
         receipts: list[ReceiptInput] = []
         stored_files = []
         for row in rows:  # every file is checked in memory; the engine writes them only on commit
-            upload = request.files.get(f"receipt-{row['index']}-file")
+            upload = form.files.get(f"receipt-{row['index']}-file")
             stored_files.append(
                 check(upload, settings.upload_max_bytes, max_pixels=settings.upload_max_pixels)
-                if upload and upload.filename
+                if upload is not None
                 else None
             )
         photos = [
             check(p, settings.upload_max_bytes, max_pixels=settings.upload_max_pixels)
-            for p in request.files.getlist("photos")[: settings.upload_max_files_per_application + 1]
-            if p and p.filename
+            for p in form.photos.data[: settings.upload_max_files_per_application + 1]
         ]
         for row, stored in zip(rows, stored_files, strict=True):
             att = None
@@ -250,13 +252,6 @@ def _store_and_submit(
             actual=actual,
             confirmed=values[proof_totals.CONFIRM_FIELD] == "1",
         )
-    except InvalidInput as exc:
-        return [
-            (
-                exc.field if exc.field in ("report", "participants_reached", *proof_totals.FIELDS) else None,
-                exc.message + (" Bitte wählen Sie die Dateien noch einmal aus." if exc.field == "file" else ""),
-            )
-        ]
     except FondsError as exc:
-        return error_list(exc)
+        return refusal_lines(exc, PROOF_FIELDS, files_again=True)
     return []

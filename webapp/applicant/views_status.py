@@ -17,7 +17,7 @@ from fondsengine.letters.access import letter_page_of, letter_pdf
 from fondsengine.workflow.model import Workflow
 from webapp.applicant import bp
 from webapp.applicant.common import error_list, load, split_findings
-from webapp.applicant.page_forms import StepForm, WithdrawForm
+from webapp.applicant.page_forms import AttachmentForm, StepForm, WithdrawForm
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
 from webapp.form_errors import summary_errors
@@ -139,7 +139,7 @@ def upload(application_id: int) -> ResponseReturnValue:
         return redirect(url_for("applicant.edit", application_id=application_id, _anchor="anhaenge"))
     if not loaded.editable:
         abort(404)
-    files = [fs for fs in request.files.getlist("file") if fs and fs.filename]
+    files = AttachmentForm().file.data
     if not files:
         flash(_("Bitte wählen Sie eine Datei aus."), "error")
     settings = fonds().settings

@@ -15,7 +15,7 @@ from webapp.auth.forms import ProfileForm
 from webapp.auth.views import _account_page
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import fonds
-from webapp.form_errors import engine_errors, summary_errors
+from webapp.form_errors import engine_errors, merged
 
 
 @bp.route("/konto/angaben", methods=["POST"])
@@ -42,5 +42,5 @@ def change_profile_data() -> ResponseReturnValue:
         else:
             flash(_("Ihre Angaben sind gespeichert.") if changed else "Es gab nichts zu ändern.", "success")
             return redirect(url_for("auth.account"))
-    errors += [error for error in summary_errors(form) if error not in errors]
+    errors = merged(errors, form)
     return _account_page(errors=errors, profile_form=form)

@@ -58,7 +58,7 @@ from webapp.auth.forms import (
 )
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import fonds, login_manager, mailer
-from webapp.form_errors import Errors, engine_errors, summary_errors
+from webapp.form_errors import Errors, engine_errors, merged
 from webapp.i18n import page_language
 from webapp.ratelimit import limiter, login_limit, register_limit, reset_limit
 
@@ -231,7 +231,7 @@ def register() -> ResponseReturnValue:
             assert account is not None
             _send_confirmation_limited(account)
             return render_template("auth/check_mail.html", email=account.email)
-    errors += [error for error in summary_errors(form) if error not in errors]
+    errors = merged(errors, form)
     status = 400 if errors else 200
     return render_template("auth/register.html", form=form, errors=errors), status
 
@@ -314,7 +314,7 @@ def login() -> ResponseReturnValue:
             _start_session(account)
             flash(_("Willkommen, %(name)s!", name=account.name), "success")
             return redirect(_safe_next(form.next.data))
-    errors += summary_errors(form, skip=("csrf_token", "next"))
+    errors = merged(errors, form, skip=("csrf_token", "next"))
     return render_template("auth/login.html", form=form, errors=errors), status if errors else 200
 
 
@@ -364,7 +364,7 @@ def second_step() -> ResponseReturnValue:
                 )
             flash(_("Willkommen, %(name)s!", name=account.name), "success")
             return redirect(_safe_next(target))
-    errors += [error for error in summary_errors(form) if error not in errors]
+    errors = merged(errors, form)
     return render_template("auth/second_step.html", form=form, errors=errors), status if errors else 200
 
 
@@ -410,7 +410,7 @@ def forgot() -> ResponseReturnValue:
                 valid_hours=tokens.RESET_HOURS,
             )
         return render_template("auth/check_mail.html", email=form.email.data, reset=True)
-    errors += [error for error in summary_errors(form) if error not in errors]
+    errors = merged(errors, form)
     return render_template("auth/forgot.html", form=form, errors=errors), 400 if errors else 200
 
 
@@ -443,7 +443,7 @@ def reset(token: str) -> ResponseReturnValue:
             session.clear()
             flash(_("Ihr neues Passwort ist gespeichert. Sie können sich jetzt anmelden."), "success")
             return redirect(url_for("auth.login"))
-    errors += [error for error in summary_errors(form) if error not in errors]
+    errors = merged(errors, form)
     return render_template("auth/reset.html", form=form, errors=errors), 400 if errors else 200
 
 
@@ -531,7 +531,7 @@ def change_password() -> ResponseReturnValue:
                 _mail_password_changed(account)
             flash(_("Ihr Passwort ist geändert. Andere Anmeldungen mit Ihrem Konto sind beendet."), "success")
             return redirect(url_for("auth.account"))
-    errors += [error for error in summary_errors(form) if error not in errors]
+    errors = merged(errors, form)
     return _account_page(errors=errors, password_form=form)
 
 
@@ -574,7 +574,7 @@ def request_email_change() -> ResponseReturnValue:
                 "success",
             )
             return redirect(url_for("auth.account"))
-    errors += [error for error in summary_errors(form) if error not in errors]
+    errors = merged(errors, form)
     return _account_page(errors=errors, email_form=form)
 
 
@@ -646,12 +646,11 @@ def second_factor_setup() -> ResponseReturnValue:
         try:
             codes = second_factor.confirm_setup(fonds(), me, form.code.data or "")
         except InvalidInput as exc:
-            errors.append(("code", exc.message))
-            form.code.errors = [exc.message]
+            errors = engine_errors(form, exc, default="code")
         else:
             _mail_second_factor(True)
             return render_template("auth/second_factor_done.html", codes=codes)
-    errors += [error for error in summary_errors(form) if error not in errors]
+    errors = merged(errors, form)
     uri = second_factor.provisioning_uri(secret, current_user.email or current_user.name, _office_name())
     return render_template(
         "auth/second_factor.html",
@@ -681,7 +680,7 @@ def second_factor_remove() -> ResponseReturnValue:
             _mail_second_factor(False)
             flash(_("Der zweite Faktor ist entfernt."), "success")
             return redirect(url_for("auth.account"))
-    errors += [error for error in summary_errors(form) if error not in errors]
+    errors = merged(errors, form)
     return _account_page(errors=errors, remove_form=form)
 
 

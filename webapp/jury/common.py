@@ -9,12 +9,12 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from fondsengine.engine import Engine
-from fondsengine.errors import FondsError, GuardFailed, InvalidInput, PermissionDenied
+from fondsengine.errors import FondsError, PermissionDenied
 from fondsengine.jury.papers_read import session_page
 from fondsengine.jury.reads import SessionInfo, session_info
 from webapp.errors import CSRF_MESSAGE, csrf_failed
 from webapp.extensions import actor, fonds
-from webapp.form_errors import summary_errors
+from webapp.form_errors import refusal_lines, summary_errors
 from webapp.jury.papers import papers_for
 
 Errors = list[tuple[str | None, str]]
@@ -38,11 +38,7 @@ def error_lines(exc: FondsError, suffix: str = "") -> Errors:
     """An engine error as (field id, message) lines for the error summary, with its clause."""
     if isinstance(exc, PermissionDenied):
         abort(403)
-    field = getattr(exc, "field", None) if isinstance(exc, InvalidInput) else None
-    lines: Errors = [(f"{field}{suffix}" if field else None, str(exc))]
-    if isinstance(exc, GuardFailed):
-        lines.extend((None, r) for r in exc.reasons if r and r != exc.message)
-    return lines
+    return refusal_lines(exc, rename=lambda field: f"{field}{suffix}")
 
 
 def stale_form() -> Errors:

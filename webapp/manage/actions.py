@@ -67,7 +67,7 @@ def _given(view: OfficeView, step: Action, form: StepForm) -> StepInput:
         file_number=form.text("grant_file_number"),
         payment_id=form.value("payment_id"),
         kind=form.text("kind"),
-        paper=paper_record(form.shown()) if "paper_record" in step.asks else None,
+        paper=paper_record(form.shown(), form.value("protocol")) if "paper_record" in step.asks else None,
     )
 
 

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort
+from flask import abort, request
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, StringField
 
 from fondsengine.clock import local_date
 from fondsengine.errors import FondsError
 from fondsengine.lifecycle import authz
 from fondsengine.lifecycle.authz import FundChoice as FundChoice  # re-exported for the office views
 from webapp.extensions import actor, fonds, page_read
+from webapp.fields import stripped
+from webapp.form_errors import refusal_lines
 
 Errors = list[tuple[str | None, str]]
 
@@ -41,11 +45,34 @@ def require_fund(fund_id: str) -> None:
         abort(403)
 
 
+class FundQuery(FlaskForm):
+    """The fund an office page shows, from its address (`?fonds=`): a GET filter, so without CSRF."""
+
+    class Meta:
+        csrf = False
+
+    fonds = StringField("Fonds", filters=[stripped])
+
+
+class FundPost(FlaskForm):
+    """The fund a post is about, from its hidden `fonds` field (the post's CSRF token is checked by the
+    app's CSRFProtect before any view runs)."""
+
+    fonds = HiddenField("Fonds", filters=[stripped])
+
+
+def chosen_fund() -> tuple[list[FundChoice], str]:
+    """The managed funds and the one the page is about: `?fonds=` of the address, else on a post its
+    `fonds` field, else the first managed fund. 403 when the user manages none, or not the one named."""
+    funds = require_any_fund()
+    wanted = FundQuery(formdata=request.args).fonds.data
+    if not wanted and request.method == "POST":
+        wanted = FundPost().fonds.data
+    fund_id = str(wanted or funds[0].id)
+    require_fund(fund_id)
+    return funds, fund_id
+
+
 def error_list(exc: FondsError) -> Errors:
     """An engine error as (field, message) lines for the error summary, with its clause."""
-    field = getattr(exc, "field", None)
-    lines: Errors = [(field, str(exc))]
-    for reason in getattr(exc, "reasons", ()) or ():
-        if reason and reason != exc.message:
-            lines.append((None, reason))
-    return lines
+    return refusal_lines(exc)

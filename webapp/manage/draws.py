@@ -20,7 +20,7 @@ from webapp.extensions import actor, fonds
 from webapp.fields import GermanDateField, SafeText, WholeField, stripped
 from webapp.form_errors import engine_errors, summary_errors
 from webapp.manage import bp
-from webapp.manage.common import Errors, require_any_fund, require_fund, today
+from webapp.manage.common import Errors, chosen_fund, today
 
 SIZE_REQUIRED = "Bitte geben Sie an, wie viele Mitglieder gelost werden."
 
@@ -42,9 +42,7 @@ def draw_form(groups: Sequence[tuple[str, str]]) -> FlaskForm:
 @rerender_on_csrf
 def draws() -> ResponseReturnValue:
     """The pool of volunteers, a form to draw members by lot, and every recorded draw with seed and fingerprint."""
-    funds = require_any_fund()
-    fund_id = request.values.get("fonds") or funds[0].id
-    require_fund(fund_id)
+    funds, fund_id = chosen_fund()
     page = office_draws(fonds(), actor(), fund_id)
     errors: Errors = []
     form = draw_form(page.groups)

@@ -13,6 +13,7 @@ from fondsengine.applications.queue import queue_export
 from fondsengine.errors import PermissionDenied
 from fondsengine.money import to_decimal
 from webapp.extensions import actor, fonds, page_read
+from webapp.fields import IdsField, PostedForm
 from webapp.filters import datum
 from webapp.manage import bp
 from webapp.manage.common import require_any_fund, require_fund
@@ -39,9 +40,17 @@ def _euros(cents: int | None) -> Decimal | None:
     return None if cents is None else to_decimal(cents)
 
 
+class SelectionForm(PostedForm):
+    """The applications ticked in the queue (`auswahl`), posted with the CSRF token; the queue's filter
+    fields, where posted too, are read by `parse_filter` from `posted`."""
+
+    auswahl = IdsField("Auswahl")
+
+
 def export_rows() -> tuple[tuple[str, ...], list[list[Any]]]:
-    """The header and all rows of the filtered queue (no pagination) as plain values."""
-    query = parse_filter(request.values)
+    """The header and all rows of the filtered queue (no pagination) as plain values: a GET exports the
+    filter of the address (the queue's query string), a post the ticked applications."""
+    query = parse_filter(SelectionForm().posted if request.method == "POST" else request.args)
     if query.errors:  # a 400 only for who may export these funds (the others learn nothing)
         require_any_fund()
         for fund_id in query.filter.fund_ids:

@@ -13,7 +13,6 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
 from werkzeug.datastructures import FileStorage
 from wtforms import StringField, TextAreaField
 
@@ -24,10 +23,10 @@ from fondsengine.text import format_date
 from webapp import uploads
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
-from webapp.fields import GermanDateField, SafeText
+from webapp.fields import GermanDateField, SafeText, UploadField
 from webapp.form_errors import summary_errors
 from webapp.manage import bp
-from webapp.manage.common import Errors, FundChoice, error_list, require_any_fund, require_fund, today
+from webapp.manage.common import Errors, chosen_fund, error_list, today
 
 MAX_FILE = drafts.MAX_CHARS * 4  # bytes of an uploaded guideline file (UTF-8, at most 4 bytes a character)
 
@@ -36,7 +35,7 @@ class DraftForm(FlaskForm):
     """The text of a draft, typed in the browser or uploaded as a file."""
 
     content = TextAreaField("Text der Richtlinie")
-    upload = FileField("Oder eine Richtliniendatei hochladen (YAML, UTF-8)")
+    upload = UploadField("Oder eine Richtliniendatei hochladen (YAML, UTF-8)")
 
 
 class AdoptForm(FlaskForm):
@@ -46,19 +45,12 @@ class AdoptForm(FlaskForm):
         "Datum des Ratsbeschlusses", required="Bitte geben Sie das Datum des Ratsbeschlusses an."
     )
     council_reference = StringField("Aktenzeichen oder Drucksache des Beschlusses", validators=[SafeText(200)])
-    decision = FileField("Beschluss (PDF, JPEG oder PNG)")
-
-
-def _fund_choice() -> tuple[list[FundChoice], str]:
-    funds = require_any_fund()
-    fund_id = request.values.get("fonds") or funds[0].id
-    require_fund(fund_id)
-    return funds, fund_id
+    decision = UploadField("Beschluss (PDF, JPEG oder PNG)")
 
 
 def _uploaded_text(upload: FileStorage | None) -> str | None:
     """The text of an uploaded guideline file, None when no file was chosen."""
-    if upload is None or not upload.filename:
+    if upload is None:
         return None
     raw = upload.stream.read(MAX_FILE + 1)
     name = uploads.clean_name(upload.filename)
@@ -76,7 +68,7 @@ def _uploaded_text(upload: FileStorage | None) -> str | None:
 @login_required
 def guidelines() -> ResponseReturnValue:
     """The fund's guideline: the versions (current first), the council decisions, open drafts."""
-    funds, fund_id = _fund_choice()
+    funds, fund_id = chosen_fund()
     overview = drafts.guideline_overview(fonds(), actor(), fund_id)
     return render_template("manage/guidelines.html", funds=funds, fund_id=fund_id, overview=overview)
 
@@ -124,7 +116,7 @@ def _save(fund_id: str, form: DraftForm, draft_id: int | None) -> tuple[Errors, 
     """Save the posted text (or the uploaded file); the errors of the request and the saved draft."""
     text = form.content.data or ""
     try:
-        uploaded = _uploaded_text(request.files.get("upload"))
+        uploaded = _uploaded_text(form.upload.data)
         if uploaded is not None:
             text = uploaded
         saved = drafts.save_draft(fonds(), actor(), fund_id, text, draft_id=draft_id)
@@ -138,7 +130,7 @@ def _save(fund_id: str, form: DraftForm, draft_id: int | None) -> tuple[Errors, 
 @rerender_on_csrf
 def guideline_new() -> ResponseReturnValue:
     """Start a draft from the current version (the text is stored with the first save)."""
-    _funds, fund_id = _fund_choice()
+    _funds, fund_id = chosen_fund()
     form = DraftForm()
     if request.method == "POST":
         if csrf_failed():
@@ -237,8 +229,8 @@ def guideline_preview(draft_id: int) -> ResponseReturnValue:
             try:
                 council_date = form.council_date.data
                 assert isinstance(council_date, date)
-                upload = request.files.get("decision")
-                if upload is None or not upload.filename:
+                upload = form.decision.data
+                if upload is None:
                     raise InvalidInput("Bitte laden Sie den Beschluss des Rates hoch.", field="decision")
                 checked = uploads.check(
                     upload, fonds().settings.upload_max_bytes, max_pixels=fonds().settings.upload_max_pixels

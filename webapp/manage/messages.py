@@ -6,11 +6,10 @@ the template global `application_messages` so the pages' views stay as they are.
 
 from __future__ import annotations
 
-from flask import flash, redirect, request, url_for
+from flask import flash, redirect, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired
 
@@ -19,7 +18,7 @@ from fondsengine.applications.messages import MAX_MESSAGE, MessageView, messages
 from fondsengine.errors import FondsError, NotFound
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
-from webapp.fields import SafeText
+from webapp.fields import SafeText, UploadField
 from webapp.form_errors import summary_errors
 from webapp.manage import bp
 from webapp.manage.application import load_for_office, render_application
@@ -33,7 +32,7 @@ class MessageForm(FlaskForm):
         "Ihre Nachricht",
         validators=[DataRequired("Bitte schreiben Sie eine Nachricht."), SafeText(MAX_MESSAGE, multiline=True)],
     )
-    file = FileField("Datei anhängen (freiwillig; PDF, JPEG oder PNG)")
+    file = UploadField("Datei anhängen (freiwillig; PDF, JPEG oder PNG)")
 
 
 class ShareForm(FlaskForm):
@@ -63,10 +62,10 @@ def post_message(application_id: int) -> list[str]:
         return [CSRF_MESSAGE]
     if not form.validate_on_submit():
         return [message for _field, message in summary_errors(form)]
-    upload = request.files.get("file")
+    upload = form.file.data
     try:
         attachment = None
-        if upload is not None and upload.filename:
+        if upload is not None:
             settings = fonds().settings
             attachment = as_input(
                 check(upload, settings.upload_max_bytes, max_pixels=settings.upload_max_pixels), "other"

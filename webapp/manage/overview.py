@@ -25,6 +25,7 @@ from fondsengine.reports.monitoring import CategoryFigure, Reach, funded_categor
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
 from webapp.fields import EuroField, GermanDateField, SafeText
+from webapp.form_errors import refusal
 from webapp.manage import bp
 from webapp.manage.common import require_any_fund, today
 from webapp.manage.dashboard import fund_years, pick_fund, pick_year, waiting_in
@@ -129,8 +130,8 @@ def record_contribution() -> ResponseReturnValue:
     except PermissionDenied:
         abort(403)
     except FondsError as exc:
-        target = getattr(form, getattr(exc, "field", None) or "contributor", form.contributor)
-        target.errors = [exc.message]
+        name, message = refusal(exc, form, default="contributor")
+        form[name].errors = [message]
         return _page(funds, fund_id, year, form, 400)
     flash("Der private Beitrag ist gebucht.", "success")
     return redirect(url_for("manage.yearly", fonds=fund_id, jahr=year) + "#mitfinanzierung")

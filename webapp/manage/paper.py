@@ -24,7 +24,7 @@ from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
 from webapp.fields import PostedForm
 from webapp.manage import bp
-from webapp.manage.common import Errors, error_list, require_any_fund, require_fund
+from webapp.manage.common import Errors, chosen_fund, error_list
 
 COST_ROWS = 5
 
@@ -49,9 +49,7 @@ class PaperForm(PostedForm):
 @rerender_on_csrf
 def paper() -> ResponseReturnValue:
     """Enter a paper application for a resident (saved as a draft the office can then submit)."""
-    funds = require_any_fund()
-    fund_id = request.values.get("fonds") or funds[0].id
-    require_fund(fund_id)
+    funds, fund_id = chosen_fund()
     guideline = _guideline(fund_id)
     errors: Errors = []
     form = PaperForm()

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
-from werkzeug.datastructures import MultiDict
+from werkzeug.datastructures import FileStorage, MultiDict
 
 from fondsengine.applications.steps import PaperRecord
 from fondsengine.jury import paper as jury_paper
@@ -29,11 +28,11 @@ def _count(form: MultiDict[str, str], name: str, label: str) -> int | None:
     return fields.whole(form, name, label=label, high=1000)
 
 
-def paper_record(form: MultiDict[str, str]) -> PaperRecord:
-    """The record as posted; InvalidInput (German) when a count or the upload is not valid."""
-    upload = request.files.get("protocol")
+def paper_record(form: MultiDict[str, str], upload: FileStorage | None) -> PaperRecord:
+    """The record as posted (the counts as typed, the protocol's file of the step form's `protocol`
+    field); InvalidInput (German) when a count or the upload is not valid."""
     protocol = None
-    if upload is not None and upload.filename:
+    if upload is not None:
         checked = uploads.check(upload, fonds().settings.upload_max_bytes)
         protocol = uploads.as_input(checked, "other")
     return PaperRecord(

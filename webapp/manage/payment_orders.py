@@ -18,7 +18,7 @@ from webapp.extensions import actor, fonds
 from webapp.fields import IdField
 from webapp.labels import PAYMENT_KINDS
 from webapp.manage import bp
-from webapp.manage.common import Errors, error_list, require_any_fund, require_fund
+from webapp.manage.common import Errors, chosen_fund, error_list, require_any_fund
 from webapp.manage.downloads import csv_download, xlsx_download
 
 HEADER = ("Aktenzeichen", "Empfänger/in", "IBAN", "Betrag (EUR)", "Verwendungszweck", "Art", "Angefordert am")
@@ -30,10 +30,7 @@ def open_requests(fund_id: str) -> list[PaymentOrder]:
 
 
 def _fund() -> str:
-    funds = require_any_fund()
-    fund_id = request.values.get("fonds") or funds[0].id
-    require_fund(fund_id)
-    return fund_id
+    return chosen_fund()[1]
 
 
 def _rows(fund_id: str) -> list[list[Any]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -19,7 +19,7 @@ from webapp.extensions import actor, fonds
 from webapp.fields import SafeText
 from webapp.form_errors import summary_errors
 from webapp.manage import bp
-from webapp.manage.common import Errors, error_list, require_any_fund, require_fund
+from webapp.manage.common import Errors, chosen_fund, error_list, require_any_fund, require_fund
 
 GRANTABLE = ("manager", "jury_member", "city_approver", "auditor")  # the roles the office gives
 ROLE_LABELS = {role: ROLES[role] for role in GRANTABLE}  # the names the workflow files use
@@ -56,9 +56,7 @@ class RevokeForm(FlaskForm):
 @rerender_on_csrf
 def roles() -> ResponseReturnValue:
     """The fund's people and roles; give someone a role (a new person is created without a password)."""
-    funds = require_any_fund()
-    fund_id = request.values.get("fonds") or funds[0].id
-    require_fund(fund_id)
+    funds, fund_id = chosen_fund()
     form = RoleForm()
     errors: Errors = []
     if csrf_failed():

@@ -25,7 +25,7 @@ from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
 from webapp.fields import IdField, IdsField, stripped
 from webapp.manage import bp
-from webapp.manage.common import Errors, error_list, require_any_fund, require_fund
+from webapp.manage.common import Errors, chosen_fund, error_list, require_any_fund, require_fund
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -81,9 +81,7 @@ class ScheduleForm(FlaskForm):
 @rerender_on_csrf
 def sessions() -> ResponseReturnValue:
     """The fund's jury sessions, and a form to plan a new one."""
-    funds = require_any_fund()
-    fund_id = request.values.get("fonds") or funds[0].id
-    require_fund(fund_id)
+    funds, fund_id = chosen_fund()
     errors: Errors = []
     form = PlanForm()
     values = {k: str(form[k].data or "") for k in ("day", "time", "place")}

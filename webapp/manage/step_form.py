@@ -17,12 +17,21 @@ from wtforms.validators import DataRequired
 
 from fondsengine.applications.queries import Action
 from fondsengine.inputs import MAX_TEXT
-from webapp.fields import EuroField, GermanDateField, IdField, IdsField, SafeText, stripped, typed_values
+from webapp.fields import (
+    EuroField,
+    GermanDateField,
+    IdField,
+    IdsField,
+    SafeText,
+    UploadField,
+    stripped,
+    typed_values,
+)
 
 AMOUNT_REQUIRED = "Bitte geben Sie einen Betrag an."
 REASON = "Bitte geben Sie eine Begründung an."
 # the fields of a paper record (rendered together by templates/manage/_paper_votes.html)
-PAPER_FIELDS = ("yes", "no", "abstain", "left_room", "chair_casting")
+PAPER_FIELDS = ("yes", "no", "abstain", "left_room", "chair_casting", "protocol")
 
 
 def _text(label: str, max_len: int, *, required: str | None = None) -> StringField:
@@ -79,6 +88,7 @@ def _fields(step: Action) -> dict[str, Field]:
             out[name] = StringField(label, validators=[SafeText(20)])  # counted by paper_votes.paper_record
         out["left_room"] = IdsField("Haben den Raum verlassen")
         out["chair_casting"] = _text("Stichentscheid", 20)
+        out["protocol"] = UploadField("Unterschriebenes Protokoll (PDF)")  # checked by paper_votes.paper_record
     return out
 
 
