@@ -78,25 +78,31 @@ def _book(c: EffectContext, row: dict[str, Any]) -> None:
     c.facts.booked(row["kind"], row["amount_cents"], row["budget_year"])
 
 
-@EFFECTS.register("Bucht die Auszahlung im Budget (Ledger: payment).")
-def book_payment(c: EffectContext) -> None:
-    """Book the payment of this step (amount and payment row given by the service)."""
-    assert c.amount_cents is not None and c.payment_id is not None, "a payment step names its amount and row"
+def _book_money(c: EffectContext, kind: str, cents: int, note: str, *, payment_id: int | None = None) -> None:
+    """Book money paid out or back in the application's budget year, where its payments are booked."""
     _book(
         c,
         ledger.book_row(
             c.session,
             fund_id=c.app.fund_id,
             year=c.app.budget_year,
-            kind="payment",
-            amount_cents=c.amount_cents,
+            kind=kind,
+            amount_cents=cents,
             at=c.now,
             actor_id=c.actor.user_id,
             application_id=c.app.id,
-            payment_id=c.payment_id,
-            note=f"Auszahlung ({PAYMENT_KIND_LABELS.get(c.payment_kind or '', c.payment_kind)})",
+            payment_id=payment_id,
+            note=note,
         ),
     )
+
+
+@EFFECTS.register("Bucht die Auszahlung im Budget (Ledger: payment).")
+def book_payment(c: EffectContext) -> None:
+    """Book the payment of this step (amount and payment row given by the service)."""
+    assert c.amount_cents is not None and c.payment_id is not None, "a payment step names its amount and row"
+    note = f"Auszahlung ({PAYMENT_KIND_LABELS.get(c.payment_kind or '', c.payment_kind)})"
+    _book_money(c, "payment", c.amount_cents, note, payment_id=c.payment_id)
 
 
 def commitment_year(session: Session, app: Application) -> int:
@@ -166,20 +172,7 @@ def book_refund(c: EffectContext) -> None:
     """Book money paid back against the open claim (amount given by the service, in the application's
     budget year, where its payments are booked)."""
     assert c.amount_cents is not None and c.amount_cents > 0, "a refund step names its amount"
-    _book(
-        c,
-        ledger.book_row(
-            c.session,
-            fund_id=c.app.fund_id,
-            year=c.app.budget_year,
-            kind="refund",
-            amount_cents=c.amount_cents,
-            at=c.now,
-            actor_id=c.actor.user_id,
-            application_id=c.app.id,
-            note="Rückzahlung eingegangen",
-        ),
-    )
+    _book_money(c, "refund", c.amount_cents, "Rückzahlung eingegangen")
 
 
 def _snapshot(c: EffectContext, kind: str) -> dict[str, Any]:
