@@ -30,6 +30,7 @@ down_revision = "0032"
 branch_labels = None
 depends_on = None
 
+applications = sa.table("applications", sa.column("id", sa.Integer()), sa.column("fund_id", sa.String()))
 OPEN_REFUNDS = "received_cents < claimed_cents"
 # (name, columns) of the queue's ranges, every dialect
 QUEUE = (
@@ -50,9 +51,9 @@ QUEUE_DESC = (
 def _fund_of_application(table: str) -> None:
     """Add `fund_id` to `table`, fill it from the application, then make it NOT NULL with its key."""
     op.add_column(table, sa.Column("fund_id", sa.String(length=64), nullable=True))
-    op.execute(
-        f"UPDATE {table} SET fund_id = (SELECT a.fund_id FROM applications a WHERE a.id = {table}.application_id)"
-    )
+    rows = sa.table(table, sa.column("application_id", sa.Integer()), sa.column("fund_id", sa.String()))
+    fund = sa.select(applications.c.fund_id).where(applications.c.id == rows.c.application_id).scalar_subquery()
+    op.execute(sa.update(rows).values(fund_id=fund))
     with op.batch_alter_table(table, schema=None) as batch_op:
         batch_op.alter_column("fund_id", existing_type=sa.String(length=64), nullable=False)
         batch_op.create_foreign_key(f"fk_{table}_fund_id_funds", "funds", ["fund_id"], ["id"])
