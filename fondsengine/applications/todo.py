@@ -200,20 +200,19 @@ def _merged(g: _Group, n: int) -> Any:
     return select(*ranges.c).order_by(*ordering).limit(LIST_LIMIT).subquery(f"g{n}")
 
 
-def _capped_count(g: _Group, n: int) -> Any:
-    """How many rows the group has, counted up to COUNT_CAP + 1 (each part read in its order and stopped
-    there, as the list itself)."""
-    ranges = [
-        select(literal(1).label("one")).select_from(
-            q.with_only_columns(literal(1).label("one"), maintain_column_froms=True)
-            .order_by(*g.order)
-            .limit(COUNT_CAP + 1)
-            .subquery(f"c{n}p{k}")
-        )
-        for k, q in enumerate(g.parts)
-    ]
-    rows = ranges[0] if len(ranges) == 1 else union_all(*ranges)
-    return select(func.count()).select_from(rows.limit(COUNT_CAP + 1).subquery(f"c{n}")).scalar_subquery()
+def _listed_and_counted(g: _Group, n: int) -> tuple[Any, Any]:
+    """The first LIST_LIMIT rows and the count up to COUNT_CAP + 1 of a group without a counter, from the
+    same rows: each part read in its order up to COUNT_CAP + 1 rows once (a CTE, which PostgreSQL plans
+    once and materialises), the list the first LIST_LIMIT of them merged in the group's order, the count
+    how many there are up to COUNT_CAP + 1. Reading the parts once for both halves the ranges the planner
+    sees (before: each part once for the list, up to LIST_LIMIT rows, and once more for the count)."""
+    order = _order_parts(g.order)
+    parts = [select(*_ordered(q, g.order, COUNT_CAP + 1).subquery(f"g{n}p{k}").c) for k, q in enumerate(g.parts)]
+    rows = (parts[0] if len(parts) == 1 else union_all(*parts)).cte(f"g{n}r")
+    ordering = [rows.c[f"o{i}"].desc() if d else rows.c[f"o{i}"] for i, (_e, d) in enumerate(order)]
+    listed = select(*rows.c).order_by(*ordering).limit(LIST_LIMIT).subquery(f"g{n}")
+    counted = select(func.count()).select_from(select(rows.c.o0).limit(COUNT_CAP + 1).subquery(f"c{n}"))
+    return listed, counted.scalar_subquery()
 
 
 @dataclass(frozen=True)
@@ -237,8 +236,10 @@ def _statement(groups: list[_Group]) -> _Statement:
     layouts: list[tuple[tuple[str, int], ...]] = []
     for n, g in enumerate(groups):
         order = _order_parts(g.order)
-        total = g.total if g.total is not None else _capped_count(g, n)
-        inner = _merged(g, n)
+        if g.total is None:
+            inner, total = _listed_and_counted(g, n)
+        else:
+            inner, total = _merged(g, n), g.total
         ordering = [inner.c[f"o{i}"].desc() if d else inner.c[f"o{i}"] for i, (_e, d) in enumerate(order)]
         pos = func.row_number().over(order_by=ordering).label("pos")
         cols = list(inner.c)[: -len(order)]
@@ -297,6 +298,15 @@ def _ranges(query: Any, funds: list[str], states: tuple[str, ...] | list[str]) -
     if not funds or not states or len(funds) * len(states) > MAX_PARTS:
         return (query.where(Application.fund_id.in_(funds), Application.state.in_(states)),)
     return tuple(query.where(Application.fund_id == f, Application.state == st) for f in funds for st in states)
+
+
+def _fund_ranges(query: Any, fund_col: Any, funds: list[str], rules: list[Any]) -> tuple[Any, ...]:
+    """The query once per fund (its column `fund_col`) and rule, each one ordered range of a (fund_id, ..)
+    index; one part per rule with the funds as an IN list where that would be more than MAX_PARTS parts."""
+    funds = sorted(set(funds))
+    if not funds or len(funds) * len(rules) > MAX_PARTS:
+        return tuple(query.where(fund_col.in_(funds), rule) for rule in rules)
+    return tuple(query.where(fund_col == f, rule) for f in funds for rule in rules)
 
 
 def _by_state(key: str, funds: list[str], states: tuple[str, ...], since: Any) -> _Group:
@@ -398,12 +408,15 @@ def _groups(funds: list[str], states: dict[str, tuple[str, ...]], limits: list[t
         _by_state("decision_due", funds, states["decision"] + states["jury"], Application.submitted_at),
         _by_state("granting_due", funds, states["city"], Application.decided_at),
     ]
-    # one part per status: each an ordered range of ix_payments_status_requested_at
-    requests = tuple(
-        select(*_app_cols(), Payment.amount_cents, Payment.requested_at, Payment.kind)
-        .join(Payment, Payment.application_id == Application.id)
-        .where(Application.fund_id.in_(funds), Payment.status == status)
-        for status in ("ordered", "requested")
+    # one part per fund and status: each an ordered range of ix_payments_fund_status_requested (the
+    # payment's own fund: no other fund's open requests are read)
+    requests = _fund_ranges(
+        select(*_app_cols(), Payment.amount_cents, Payment.requested_at, Payment.kind).join(
+            Payment, Payment.application_id == Application.id
+        ),
+        Payment.fund_id,
+        funds,
+        [Payment.status == status for status in ("ordered", "requested")],
     )
     groups.append(_Group("payment_request", requests, (Payment.requested_at, Payment.id)))
     groups.append(_by_state("proof_review", funds, states["proof_check"], Application.updated_at))
@@ -427,16 +440,18 @@ def _groups(funds: list[str], states: dict[str, tuple[str, ...]], limits: list[t
     final_payment_states = [st for st in states["payment"] if st not in set(states["proof"])]
     finals = _ranges(select(*_app_cols(), due, Application.updated_at).where(due > 0), funds, final_payment_states)
     groups.append(_Group("final_payment", finals, (Application.updated_at, Application.id)))
-    # the open refunds in the order of their partial index ix_refunds_open_due (the same predicate)
-    refunds = (
+    # the open refunds of each fund in the order of the partial index ix_refunds_fund_open_due (the same
+    # predicate)
+    refunds = _fund_ranges(
         select(
             *_app_cols(),
             Refund.claimed_cents - Refund.received_cents,
             Refund.due_on,
             case((Refund.due_on < TODAY, 1), else_=0),
-        )
-        .join(Refund, Refund.application_id == Application.id)
-        .where(Application.fund_id.in_(funds), Refund.received_cents < Refund.claimed_cents)
+        ).join(Refund, Refund.application_id == Application.id),
+        Refund.fund_id,
+        funds,
+        [Refund.received_cents < Refund.claimed_cents],
     )
     groups.append(_Group("refund_open", refunds, (Refund.due_on, Refund.id)))
     overdue = _ranges(  # each (fund, state) a range of ix_applications_fund_state_proof_due
