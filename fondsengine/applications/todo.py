@@ -200,19 +200,20 @@ def _merged(g: _Group, n: int) -> Any:
     return select(*ranges.c).order_by(*ordering).limit(LIST_LIMIT).subquery(f"g{n}")
 
 
-def _listed_and_counted(g: _Group, n: int) -> tuple[Any, Any]:
-    """The first LIST_LIMIT rows and the count up to COUNT_CAP + 1 of a group without a counter, from the
-    same rows: each part read in its order up to COUNT_CAP + 1 rows once (a CTE, which PostgreSQL plans
-    once and materialises), the list the first LIST_LIMIT of them merged in the group's order, the count
-    how many there are up to COUNT_CAP + 1. Reading the parts once for both halves the ranges the planner
-    sees (before: each part once for the list, up to LIST_LIMIT rows, and once more for the count)."""
-    order = _order_parts(g.order)
-    parts = [select(*_ordered(q, g.order, COUNT_CAP + 1).subquery(f"g{n}p{k}").c) for k, q in enumerate(g.parts)]
-    rows = (parts[0] if len(parts) == 1 else union_all(*parts)).cte(f"g{n}r")
-    ordering = [rows.c[f"o{i}"].desc() if d else rows.c[f"o{i}"] for i, (_e, d) in enumerate(order)]
-    listed = select(*rows.c).order_by(*ordering).limit(LIST_LIMIT).subquery(f"g{n}")
-    counted = select(func.count()).select_from(select(rows.c.o0).limit(COUNT_CAP + 1).subquery(f"c{n}"))
-    return listed, counted.scalar_subquery()
+def _capped_count(g: _Group, n: int) -> Any:
+    """How many rows the group has, counted up to COUNT_CAP + 1 (each part read in its order and stopped
+    there, as the list itself)."""
+    ranges = [
+        select(literal(1).label("one")).select_from(
+            q.with_only_columns(literal(1).label("one"), maintain_column_froms=True)
+            .order_by(*g.order)
+            .limit(COUNT_CAP + 1)
+            .subquery(f"c{n}p{k}")
+        )
+        for k, q in enumerate(g.parts)
+    ]
+    rows = ranges[0] if len(ranges) == 1 else union_all(*ranges)
+    return select(func.count()).select_from(rows.limit(COUNT_CAP + 1).subquery(f"c{n}")).scalar_subquery()
 
 
 @dataclass(frozen=True)
@@ -236,10 +237,8 @@ def _statement(groups: list[_Group]) -> _Statement:
     layouts: list[tuple[tuple[str, int], ...]] = []
     for n, g in enumerate(groups):
         order = _order_parts(g.order)
-        if g.total is None:
-            inner, total = _listed_and_counted(g, n)
-        else:
-            inner, total = _merged(g, n), g.total
+        total = g.total if g.total is not None else _capped_count(g, n)
+        inner = _merged(g, n)
         ordering = [inner.c[f"o{i}"].desc() if d else inner.c[f"o{i}"] for i, (_e, d) in enumerate(order)]
         pos = func.row_number().over(order_by=ordering).label("pos")
         cols = list(inner.c)[: -len(order)]
