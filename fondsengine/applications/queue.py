@@ -27,7 +27,20 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, column, exists, func, literal_column, or_, select, table, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    column,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+    tuple_,
+    union_all,
+)
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from fondsengine.clock import local_date
@@ -272,16 +285,48 @@ def rows_select(qf: QueueFilter, day: date, *, reverse: bool = False) -> Select[
     """The full row select of the queue (sorted, not paginated; the columns of `QueueRow`), in the
     queue's order (the sort column, empty values last, then the id) or, `reverse`, the opposite one."""
     where = filtered(qf, day).whereclause
-    sorted_by = _sort_column(qf.sort)
     stmt = select(*COLUMNS).join(Fund, Fund.id == Application.fund_id)
     if where is not None:
         stmt = stmt.where(where)
+    return stmt.order_by(*_order(qf, _sort_column(qf.sort), Application.id, reverse=reverse))
+
+
+def _order(qf: QueueFilter, sorted_by: Any, row_id: Any, *, reverse: bool) -> tuple[Any, Any]:
+    """The ordering terms of the queue's order (or, `reverse`, the opposite one) on these columns: empty
+    values last; a column that is never empty without a NULLS clause, so that one (fund, column, id) index
+    answers both directions (PostgreSQL matches an order to an index with its NULLS placement)."""
     descending = qf.descending != reverse
     key = sorted_by.desc() if descending else sorted_by.asc()
-    return stmt.order_by(
-        key.nulls_first() if reverse else key.nulls_last(),
-        Application.id.desc() if descending else Application.id.asc(),
-    )
+    if _sort_column(qf.sort).expression.nullable:
+        key = key.nulls_first() if reverse else key.nulls_last()
+    return key, row_id.desc() if descending else row_id.asc()
+
+
+# at most this many managed funds are read as one ordered range each (merged); more: one read of all
+MAX_FUND_RANGES = 16
+
+
+def page_select(
+    qf: QueueFilter, day: date, *, limit: int, offset: int = 0, where: Any = None, reverse: bool = False
+) -> Select[*tuple[Any, ...]]:
+    """`limit` rows of the queue from `offset` on (after `where`, a keyset position): with several funds
+    one ordered range per fund, each of its first offset + limit rows on the fund's (fund_id, column, id)
+    index, merged in the queue's order and cut (the first rows of all funds are among the first rows of
+    each); PostgreSQL answers `fund_id IN (..) ORDER BY column LIMIT 50` by sorting every row of the funds."""
+    funds = sorted(set(qf.fund_ids))
+
+    def one(q: QueueFilter) -> Select[*tuple[Any, ...]]:
+        stmt = rows_select(q, day, reverse=reverse)
+        return stmt if where is None else stmt.where(where)
+
+    if not 2 <= len(funds) <= MAX_FUND_RANGES:
+        return one(qf).limit(limit).offset(offset)
+    ranges = union_all(
+        *(select(*one(replace(qf, fund_ids=(f,))).limit(offset + limit).subquery(f"fund{k}").c) for k, f in
+          enumerate(funds))
+    ).subquery("funds_merged")  # fmt: skip
+    ordering = _order(qf, ranges.c[_sort_column(qf.sort).key], ranges.c.id, reverse=reverse)
+    return select(*ranges.c).order_by(*ordering).limit(limit).offset(offset)
 
 
 def seek(position: Position) -> ColumnElement[bool]:
@@ -425,18 +470,18 @@ def _page_rows(s: Session, qf: QueueFilter, day: date, pages: int) -> tuple[int,
     position = qf.position
     if position is not None and (position.sort, position.descending) == (qf.sort, qf.descending):
         if position.before:
-            rows = _rows(s, rows_select(qf, day, reverse=True).where(seek(position)).limit(PAGE_SIZE))[::-1]
+            rows = _rows(s, page_select(qf, day, limit=PAGE_SIZE, where=seek(position), reverse=True))[::-1]
             if len(rows) == PAGE_SIZE:
                 return page, rows
             page = 1  # fewer rows than a page before it: this is the start of the list
         else:
-            rows = _rows(s, rows_select(qf, day).where(seek(position)).limit(PAGE_SIZE))
+            rows = _rows(s, page_select(qf, day, limit=PAGE_SIZE, where=seek(position)))
             empty = _empty_after(position)
             if len(rows) < PAGE_SIZE and empty is not None:  # the end of the range: empty values follow
-                rows += _rows(s, rows_select(qf, day).where(empty).limit(PAGE_SIZE - len(rows)))
+                rows += _rows(s, page_select(qf, day, limit=PAGE_SIZE - len(rows), where=empty))
             if rows:
                 return page, rows
-    return page, _rows(s, rows_select(qf, day).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
+    return page, _rows(s, page_select(qf, day, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE))
 
 
 def queue_export(fonds: Engine, actor: Actor, qf: QueueFilter, *, read: Session | None = None) -> QueueExport:
