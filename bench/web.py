@@ -548,29 +548,30 @@ def _pct(values: list[float], p: float) -> float:
 
 
 def rows_of(f: Figures) -> list[Row]:
-    """One row per page that was requested."""
+    """One row per page that was requested (alone or under load: with many pages and few seconds some are
+    not reached under load, their load columns are empty)."""
     r = f.result
     floor95, floor_worker95 = _pct(r.times[FLOOR], 95), _pct(r.service[FLOOR], 95)
     out = []
-    for name, times in r.times.items():
-        if not times:
+    for name in dict.fromkeys([*f.sequential.p50_ms, *r.times]):
+        times, service = r.times.get(name, []), r.service.get(name, [])
+        if not times and name not in f.sequential.p50_ms:
             continue
-        service = r.service[name]
         out.append(
             Row(
                 page=name,
-                p50=pct(times, 50),
-                p95=pct(times, 95),
-                p99=pct(times, 99),
+                p50=_pct(times, 50),
+                p95=_pct(times, 95),
+                p99=_pct(times, 99),
                 rps=len(times) / r.seconds,
-                ratio=pct(times, 95) / floor95,
+                ratio=_pct(times, 95) / floor95,
                 worker_p50=_pct(service, 50),
                 worker_p95=_pct(service, 95),
                 worker_ratio=_pct(service, 95) / floor_worker95,
                 statements=f.sequential.statements.get(name, ""),
                 sequential_p50=f.sequential.p50_ms.get(name, float("nan")),
                 count=len(times),
-                failed=r.failed[name],
+                failed=r.failed.get(name, 0),
             )
         )
     return out
