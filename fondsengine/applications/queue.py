@@ -309,24 +309,24 @@ MAX_FUND_RANGES = 16
 def page_select(
     qf: QueueFilter, day: date, *, limit: int, offset: int = 0, where: Any = None, reverse: bool = False
 ) -> Select[*tuple[Any, ...]]:
-    """`limit` rows of the queue from `offset` on (after `where`, a keyset position): with several funds
-    one ordered range per fund, each of its first offset + limit rows on the fund's (fund_id, column, id)
-    index, merged in the queue's order and cut (the first rows of all funds are among the first rows of
-    each); PostgreSQL answers `fund_id IN (..) ORDER BY column LIMIT 50` by sorting every row of the funds."""
+    """`limit` rows of the queue from `offset` on (after `where`, a keyset position): the first page and
+    the pages by link with several funds as one ordered range per fund, each its first `limit` rows on the
+    fund's (fund_id, column, id) index, merged in the queue's order and cut (the first rows of all funds are
+    among the first rows of each); PostgreSQL answers `fund_id IN (..) ORDER BY column LIMIT 50` by sorting
+    every row of the funds. A page by its number (OFFSET) stays one read of all funds."""
     funds = sorted(set(qf.fund_ids))
 
     def one(q: QueueFilter) -> Select[*tuple[Any, ...]]:
         stmt = rows_select(q, day, reverse=reverse)
         return stmt if where is None else stmt.where(where)
 
-    if not 2 <= len(funds) <= MAX_FUND_RANGES:
-        return one(qf).limit(limit).offset(offset)
+    if offset or not 2 <= len(funds) <= MAX_FUND_RANGES:  # a page by its number: each range would read the
+        return one(qf).limit(limit).offset(offset)  # offset too, and SQLite sorts their union (no merge)
     ranges = union_all(
-        *(select(*one(replace(qf, fund_ids=(f,))).limit(offset + limit).subquery(f"fund{k}").c) for k, f in
-          enumerate(funds))
-    ).subquery("funds_merged")  # fmt: skip
+        *(select(*one(replace(qf, fund_ids=(f,))).limit(limit).subquery(f"fund{k}").c) for k, f in enumerate(funds))
+    ).subquery("funds_merged")
     ordering = _order(qf, ranges.c[_sort_column(qf.sort).key], ranges.c.id, reverse=reverse)
-    return select(*ranges.c).order_by(*ordering).limit(limit).offset(offset)
+    return select(*ranges.c).order_by(*ordering).limit(limit)
 
 
 def seek(position: Position) -> ColumnElement[bool]:

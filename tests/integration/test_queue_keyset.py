@@ -97,9 +97,9 @@ def _walk(fonds: Engine, office: Actor, sort: str, descending: bool) -> None:
 
 
 def test_the_pages_by_number_follow_the_order_across_the_funds(fonds: Engine, office: Actor) -> None:
-    """Each page is one ordered range per managed fund, merged and cut (issue 19): the pages read by their
-    number (OFFSET: each fund's first offset + page rows) are the queue's order over both funds, and one
-    fund's queue is that fund's part of the order."""
+    """The first page is one ordered range per managed fund, merged and cut (issue 19), the pages read by
+    their number one read with OFFSET: together they are the queue's order over both funds (the walk by
+    links above merges on every page); one fund's queue is that fund's part of the order."""
     with fonds.db.read() as s:
         fund_of = dict(s.execute(select(Application.id, Application.fund_id).where(Application.state != "draft")).all())
     funds = sorted(set(fund_of.values()))
