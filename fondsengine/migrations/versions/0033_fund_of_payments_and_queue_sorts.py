@@ -22,6 +22,10 @@ Revises: 0032
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -48,6 +52,35 @@ QUEUE_DESC = (
 )
 
 
+@contextmanager
+def _foreign_keys_off() -> Iterator[None]:
+    """SQLite: NOT NULL and a foreign key on an existing column need a copy of the table (batch), and
+    dropping the old `payments` fails while ledger entries reference it with foreign keys on (a deferred
+    check fails at commit too). The pragma works outside a transaction only: commit, switch it off, copy,
+    check every key (`PRAGMA foreign_key_check`), switch it on again. PostgreSQL alters in place."""
+    if op.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    _pragma("foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        broken = _pragma("foreign_key_check")
+        _pragma("foreign_keys=ON")
+    if broken:
+        raise RuntimeError(f"migration 0033: foreign keys broken after copying the tables: {broken[:5]}")
+
+
+def _pragma(pragma: str) -> list[Any]:
+    """Run a PRAGMA between the migration's transactions (SQLite): fondsengine's engine begins every
+    transaction itself (BEGIN IMMEDIATE, also on an autocommit connection), so that one is ended first."""
+    with op.get_context().autocommit_block():
+        raw: Any = op.get_bind().connection.dbapi_connection
+        if raw.in_transaction:
+            raw.execute("COMMIT")
+        return list(raw.execute(f"PRAGMA {pragma}").fetchall())
+
+
 def _fund_of_application(table: str) -> None:
     """Add `fund_id` to `table`, fill it from the application, then make it NOT NULL with its key."""
     op.add_column(table, sa.Column("fund_id", sa.String(length=64), nullable=True))
@@ -60,8 +93,9 @@ def _fund_of_application(table: str) -> None:
 
 
 def upgrade() -> None:
-    _fund_of_application("payments")
-    _fund_of_application("refunds")
+    with _foreign_keys_off():
+        _fund_of_application("payments")
+        _fund_of_application("refunds")
     op.create_index("ix_payments_fund_status_requested", "payments", ["fund_id", "status", "requested_at", "id"])
     op.create_index(
         "ix_refunds_fund_open_due",
@@ -84,7 +118,8 @@ def downgrade() -> None:
         op.drop_index(name, table_name="applications")
     op.drop_index("ix_refunds_fund_open_due", table_name="refunds")
     op.drop_index("ix_payments_fund_status_requested", table_name="payments")
-    for table in ("refunds", "payments"):
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.drop_constraint(f"fk_{table}_fund_id_funds", type_="foreignkey")
-            batch_op.drop_column("fund_id")
+    with _foreign_keys_off():
+        for table in ("refunds", "payments"):
+            with op.batch_alter_table(table, schema=None) as batch_op:
+                batch_op.drop_constraint(f"fk_{table}_fund_id_funds", type_="foreignkey")
+                batch_op.drop_column("fund_id")
