@@ -519,6 +519,7 @@ class _Writer:
                 {
                     "id": pid,
                     "application_id": app_id,
+                    "fund_id": fund_id,
                     "kind": kind,
                     "status": "paid" if paid else "requested",
                     "amount_cents": cents,
@@ -583,6 +584,7 @@ class _Writer:
                 Refund,
                 {
                     "application_id": app_id,
+                    "fund_id": fund_id,
                     "claimed_cents": advance - settled,
                     "received_cents": 0,
                     "reason": "Nicht verbrauchter Zuschuss",

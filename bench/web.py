@@ -62,7 +62,7 @@ from seed_bulk import NOW, OFFICE_EMAIL, OFFICE_PASSWORD, prepared_fonds, seed_b
 from sqlalchemy import func, select  # noqa: E402
 from web_server import FLOOR_PATH, SERVICE_HEADER  # noqa: E402
 
-from fondsengine.applications.queue import PAGE_SIZE, QueueFilter, office_queue  # noqa: E402
+from fondsengine.applications.queue import DEFAULT_SORT, PAGE_SIZE, SORTS, QueueFilter, office_queue  # noqa: E402
 from fondsengine.config import Settings, load_settings  # noqa: E402
 from fondsengine.engine import Actor, Engine  # noqa: E402
 from fondsengine.model import Application, User  # noqa: E402
@@ -103,8 +103,9 @@ class Plan:
     submitted: list[int]  # applications in state submitted, for start_review (each used once)
 
 
-def plan(fonds: Engine) -> Plan:
-    """Start page, the office pages of bench/office.py (deep page recomputed for N), POSTs, floor."""
+def plan(fonds: Engine, sorts: bool = False) -> Plan:
+    """Start page, the office pages of bench/office.py (deep page recomputed for N), POSTs, floor; with
+    `sorts` also the first page and the deep page (by its link) of every other sort and direction."""
     with fonds.db.read() as s:
         listed = s.scalar(select(func.count()).select_from(Application).where(Application.state != "draft")) or 0
         submitted = list(
@@ -121,19 +122,33 @@ def plan(fonds: Engine) -> Plan:
         requests.append(Request(page.name, page.urls, page.expect))
         if page.name == "application page":
             app_ids = [int(u.rsplit("/", 1)[1]) for u in page.urls]
+    if sorts:
+        for sort in SORTS:
+            for descending in (True, False):
+                if (sort, descending) == (DEFAULT_SORT, True):
+                    continue  # the default order: the queue pages above
+                way = "ab" if descending else "auf"
+                args = {"sort": sort, "richtung": way}
+                name = f"queue {sort} {way}"
+                requests.append(Request(f"{name} page 1", (f"/verwaltung/antraege?{urlencode(args)}",), "gefunden"))
+                link = keyset_link(fonds, deep, sort=sort, descending=descending)
+                requests.append(Request(f"{name} page {deep} (link)", (link,), "gefunden"))
     requests += [Request(NOTE, post="note"), Request(STEP, post="step"), Request(FLOOR, (FLOOR_PATH,))]
     return Plan(requests, app_ids, submitted)
 
 
-def keyset_link(fonds: Engine, page: int) -> str:
+def keyset_link(fonds: Engine, page: int, sort: str = DEFAULT_SORT, descending: bool = True) -> str:
     """The address the office reaches page `page` by: the "Nächste Seite" link of the page before,
     which carries the position of its last row (keyset read), not the page number alone (OFFSET)."""
     with fonds.db.read() as s:
         office = s.scalar(select(User.id).where(User.email == OFFICE_EMAIL))
     assert office is not None
-    before = office_queue(fonds, Actor(office), QueueFilter(page=page - 1))
+    before = office_queue(fonds, Actor(office), QueueFilter(page=page - 1, sort=sort, descending=descending))
     assert before.next_position is not None, f"page {page - 1} has no next page"
-    return f"/verwaltung/antraege?{urlencode({'seite': page, 'nach': before.next_position})}"
+    args = {"seite": page, "nach": before.next_position}
+    if (sort, descending) != (DEFAULT_SORT, True):
+        args |= {"sort": sort, "richtung": "ab" if descending else "auf"}
+    return f"/verwaltung/antraege?{urlencode(args)}"
 
 
 # -- statements per request, in-process ------------------------------------------------------------
@@ -533,29 +548,30 @@ def _pct(values: list[float], p: float) -> float:
 
 
 def rows_of(f: Figures) -> list[Row]:
-    """One row per page that was requested."""
+    """One row per page that was requested (alone or under load: with many pages and few seconds some are
+    not reached under load, their load columns are empty)."""
     r = f.result
     floor95, floor_worker95 = _pct(r.times[FLOOR], 95), _pct(r.service[FLOOR], 95)
     out = []
-    for name, times in r.times.items():
-        if not times:
+    for name in dict.fromkeys([*f.sequential.p50_ms, *r.times]):
+        times, service = r.times.get(name, []), r.service.get(name, [])
+        if not times and name not in f.sequential.p50_ms:
             continue
-        service = r.service[name]
         out.append(
             Row(
                 page=name,
-                p50=pct(times, 50),
-                p95=pct(times, 95),
-                p99=pct(times, 99),
+                p50=_pct(times, 50),
+                p95=_pct(times, 95),
+                p99=_pct(times, 99),
                 rps=len(times) / r.seconds,
-                ratio=pct(times, 95) / floor95,
+                ratio=_pct(times, 95) / floor95,
                 worker_p50=_pct(service, 50),
                 worker_p95=_pct(service, 95),
                 worker_ratio=_pct(service, 95) / floor_worker95,
                 statements=f.sequential.statements.get(name, ""),
                 sequential_p50=f.sequential.p50_ms.get(name, float("nan")),
                 count=len(times),
-                failed=r.failed[name],
+                failed=r.failed.get(name, 0),
             )
         )
     return out
@@ -621,7 +637,14 @@ def print_markdown(figures: list[Figures], seconds: float) -> None:
 
 
 def run_db(
-    db: str, url_factory: Callable[[Path], Any], n: int, workers: int, clients: int, seconds: float, funds: int = 2
+    db: str,
+    url_factory: Callable[[Path], Any],
+    n: int,
+    workers: int,
+    clients: int,
+    seconds: float,
+    funds: int = 2,
+    sorts: bool = False,
 ) -> Figures:
     """Seed, count statements, serve, load, stop; the working directory is deleted afterwards."""
     workdir = Path(tempfile.mkdtemp(prefix="fonds-web-bench-"))
@@ -633,7 +656,7 @@ def run_db(
             port = free_port()
             env = server_env(url, workdir, port, workers)
             settings = load_settings(environ=env)
-            run = plan(fonds)
+            run = plan(fonds, sorts)
             sequential = sequential_pass(fonds, settings, run)
             fonds.db.dispose()
             print(f"{db}: sequential pass done; starting {workers} workers", flush=True)
@@ -658,6 +681,9 @@ def main() -> None:
         default=2,
         help="funds in the database; > 2 adds other cities' funds the office does not manage",
     )
+    parser.add_argument(
+        "--sorts", action="store_true", help="also every other sort and direction: page 1 and the deep page by link"
+    )
     args = parser.parse_args()
     print(
         f"web benchmark: n={args.n:,}, {args.workers} workers, {args.clients} clients, {args.seconds:.0f} s per "
@@ -666,10 +692,14 @@ def main() -> None:
     )
     figures = []
     if args.db in ("sqlite", "both"):
-        figures.append(run_db("SQLite", sqlite_url, args.n, args.workers, args.clients, args.seconds, args.funds))
+        figures.append(
+            run_db("SQLite", sqlite_url, args.n, args.workers, args.clients, args.seconds, args.funds, args.sorts)
+        )
         print_text(figures[-1])
     if args.db in ("postgres", "both"):
-        figures.append(run_db("PostgreSQL", postgres_url, args.n, args.workers, args.clients, args.seconds, args.funds))
+        figures.append(
+            run_db("PostgreSQL", postgres_url, args.n, args.workers, args.clients, args.seconds, args.funds, args.sorts)
+        )
         print_text(figures[-1])
     print("\nMarkdown for docs/performance.md:")
     print_markdown(figures, args.seconds)

@@ -27,7 +27,20 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, column, exists, func, literal_column, or_, select, table, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    column,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+    tuple_,
+    union_all,
+)
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from fondsengine.clock import local_date
@@ -272,16 +285,60 @@ def rows_select(qf: QueueFilter, day: date, *, reverse: bool = False) -> Select[
     """The full row select of the queue (sorted, not paginated; the columns of `QueueRow`), in the
     queue's order (the sort column, empty values last, then the id) or, `reverse`, the opposite one."""
     where = filtered(qf, day).whereclause
-    sorted_by = _sort_column(qf.sort)
     stmt = select(*COLUMNS).join(Fund, Fund.id == Application.fund_id)
     if where is not None:
         stmt = stmt.where(where)
+    return stmt.order_by(*_order(qf, _sort_column(qf.sort), Application.id, reverse=reverse))
+
+
+def _order(qf: QueueFilter, sorted_by: Any, row_id: Any, *, reverse: bool) -> tuple[Any, Any]:
+    """The ordering terms of the queue's order (or, `reverse`, the opposite one) on these columns: empty
+    values last; a column that is never empty without a NULLS clause, so that one (fund, column, id) index
+    answers both directions (PostgreSQL matches an order to an index with its NULLS placement)."""
     descending = qf.descending != reverse
     key = sorted_by.desc() if descending else sorted_by.asc()
-    return stmt.order_by(
-        key.nulls_first() if reverse else key.nulls_last(),
-        Application.id.desc() if descending else Application.id.asc(),
-    )
+    if _sort_column(qf.sort).expression.nullable:
+        key = key.nulls_first() if reverse else key.nulls_last()
+    return key, row_id.desc() if descending else row_id.asc()
+
+
+# at most this many managed funds are read as one ordered range each (merged); more: one read of all
+MAX_FUND_RANGES = 16
+
+
+def page_select(
+    qf: QueueFilter, day: date, *, limit: int, offset: int = 0, where: Any = None, reverse: bool = False
+) -> Select[*tuple[Any, ...]]:
+    """`limit` rows of the queue from `offset` on (after `where`, a keyset position): the first page and
+    the pages by link with several funds as one ordered range per fund, each its first `limit` rows on the
+    fund's (fund_id, column, id) index, merged in the queue's order and cut (the first rows of all funds are
+    among the first rows of each); PostgreSQL answers `fund_id IN (..) ORDER BY column LIMIT 50` by sorting
+    every row of the funds. A page by its number (OFFSET) stays one read of all funds."""
+    funds = sorted(set(qf.fund_ids))
+
+    if offset or not 2 <= len(funds) <= MAX_FUND_RANGES:  # a page by its number: each range would read the
+        stmt = rows_select(qf, day, reverse=reverse)  # offset too, and SQLite sorts their union (no merge)
+        return (stmt if where is None else stmt.where(where)).limit(limit).offset(offset)
+    ranges = union_all(
+        *(select(*_fund_range(qf, day, f, where, reverse).limit(limit).subquery(f"fund{k}").c) for k, f in
+          enumerate(funds))
+    ).subquery("funds_merged")  # fmt: skip
+    ordering = _order(qf, ranges.c[_sort_column(qf.sort).key], ranges.c.id, reverse=reverse)
+    return select(*ranges.c).order_by(*ordering).limit(limit)
+
+
+def _fund_range(qf: QueueFilter, day: date, fund_id: str, where: Any, reverse: bool) -> Select[*tuple[Any, ...]]:
+    """The rows of one fund in the queue's order, from the applications alone (the fund's name a scalar
+    subquery): joined to the funds, SQLite loops over the two funds outside and sorts the fund's
+    applications instead of reading them in the order of the (fund_id, column, id) index."""
+    name = select(Fund.name).where(Fund.id == fund_id).scalar_subquery().label("fund_name")
+    cols = [name if c.key == "fund_name" else c for c in COLUMNS]
+    rule = filtered(replace(qf, fund_ids=(fund_id,)), day).whereclause
+    stmt = select(*cols).select_from(Application)
+    for clause in (rule, where):
+        if clause is not None:
+            stmt = stmt.where(clause)
+    return stmt.order_by(*_order(qf, _sort_column(qf.sort), Application.id, reverse=reverse))
 
 
 def seek(position: Position) -> ColumnElement[bool]:
@@ -425,18 +482,18 @@ def _page_rows(s: Session, qf: QueueFilter, day: date, pages: int) -> tuple[int,
     position = qf.position
     if position is not None and (position.sort, position.descending) == (qf.sort, qf.descending):
         if position.before:
-            rows = _rows(s, rows_select(qf, day, reverse=True).where(seek(position)).limit(PAGE_SIZE))[::-1]
+            rows = _rows(s, page_select(qf, day, limit=PAGE_SIZE, where=seek(position), reverse=True))[::-1]
             if len(rows) == PAGE_SIZE:
                 return page, rows
             page = 1  # fewer rows than a page before it: this is the start of the list
         else:
-            rows = _rows(s, rows_select(qf, day).where(seek(position)).limit(PAGE_SIZE))
+            rows = _rows(s, page_select(qf, day, limit=PAGE_SIZE, where=seek(position)))
             empty = _empty_after(position)
             if len(rows) < PAGE_SIZE and empty is not None:  # the end of the range: empty values follow
-                rows += _rows(s, rows_select(qf, day).where(empty).limit(PAGE_SIZE - len(rows)))
+                rows += _rows(s, page_select(qf, day, limit=PAGE_SIZE - len(rows), where=empty))
             if rows:
                 return page, rows
-    return page, _rows(s, rows_select(qf, day).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
+    return page, _rows(s, page_select(qf, day, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE))
 
 
 def queue_export(fonds: Engine, actor: Actor, qf: QueueFilter, *, read: Session | None = None) -> QueueExport:

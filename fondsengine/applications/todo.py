@@ -299,6 +299,14 @@ def _ranges(query: Any, funds: list[str], states: tuple[str, ...] | list[str]) -
     return tuple(query.where(Application.fund_id == f, Application.state == st) for f in funds for st in states)
 
 
+def _of_funds(query: Any, fund_col: Any, funds: list[str], rules: list[Any]) -> tuple[Any, ...]:
+    """The query once per rule, restricted to the funds by the table's own fund column (no other fund's
+    rows are read: at platform scale most open payments and refunds belong to other funds). One part per
+    rule, not per fund and rule: each part is a few open rows of the office's funds, sorted, and every part
+    more costs the statement's planning (issue 19: 7 more ranges, 25 -> 38 ms of planning at 100k)."""
+    return tuple(query.where(fund_col.in_(sorted(set(funds))), rule) for rule in rules)
+
+
 def _by_state(key: str, funds: list[str], states: tuple[str, ...], since: Any) -> _Group:
     query = _ranges(select(*_app_cols(), Application.requested_cents, since), funds, states)
     total = (  # from the counter table (kept by every step), not a count over the applications
@@ -398,12 +406,15 @@ def _groups(funds: list[str], states: dict[str, tuple[str, ...]], limits: list[t
         _by_state("decision_due", funds, states["decision"] + states["jury"], Application.submitted_at),
         _by_state("granting_due", funds, states["city"], Application.decided_at),
     ]
-    # one part per status: each an ordered range of ix_payments_status_requested_at
-    requests = tuple(
-        select(*_app_cols(), Payment.amount_cents, Payment.requested_at, Payment.kind)
-        .join(Payment, Payment.application_id == Application.id)
-        .where(Application.fund_id.in_(funds), Payment.status == status)
-        for status in ("ordered", "requested")
+    # one part per status on ix_payments_fund_status_requested (the payment's own fund: no other fund's open
+    # requests are read)
+    requests = _of_funds(
+        select(*_app_cols(), Payment.amount_cents, Payment.requested_at, Payment.kind).join(
+            Payment, Payment.application_id == Application.id
+        ),
+        Payment.fund_id,
+        funds,
+        [Payment.status == status for status in ("ordered", "requested")],
     )
     groups.append(_Group("payment_request", requests, (Payment.requested_at, Payment.id)))
     groups.append(_by_state("proof_review", funds, states["proof_check"], Application.updated_at))
@@ -427,16 +438,17 @@ def _groups(funds: list[str], states: dict[str, tuple[str, ...]], limits: list[t
     final_payment_states = [st for st in states["payment"] if st not in set(states["proof"])]
     finals = _ranges(select(*_app_cols(), due, Application.updated_at).where(due > 0), funds, final_payment_states)
     groups.append(_Group("final_payment", finals, (Application.updated_at, Application.id)))
-    # the open refunds in the order of their partial index ix_refunds_open_due (the same predicate)
-    refunds = (
+    # the open refunds of the funds on the partial index ix_refunds_fund_open_due (the same predicate)
+    refunds = _of_funds(
         select(
             *_app_cols(),
             Refund.claimed_cents - Refund.received_cents,
             Refund.due_on,
             case((Refund.due_on < TODAY, 1), else_=0),
-        )
-        .join(Refund, Refund.application_id == Application.id)
-        .where(Application.fund_id.in_(funds), Refund.received_cents < Refund.claimed_cents)
+        ).join(Refund, Refund.application_id == Application.id),
+        Refund.fund_id,
+        funds,
+        [Refund.received_cents < Refund.claimed_cents],
     )
     groups.append(_Group("refund_open", refunds, (Refund.due_on, Refund.id)))
     overdue = _ranges(  # each (fund, state) a range of ix_applications_fund_state_proof_due

@@ -158,6 +158,21 @@ class Application(Base):
 # already puts NULL last, so migration 0005 creates it there without the clause.
 Index("ix_applications_submitted_at", Application.submitted_at.desc().nulls_last(), Application.id.desc())
 
+# The queue's sorts per fund (migration 0033): each page is one ordered range per managed fund, merged.
+# The columns that are never empty are read forward or backward; the two that can be empty sort them last
+# in both directions, which on PostgreSQL is a second index (SQLite: the backward scan of the first,
+# the migration creates it there without NULLS LAST).
+for _name, _col in (("requested", "requested_cents"), ("title", "title"), ("file_number", "file_number"),
+                    ("state_id", "state"), ("submitted", "submitted_at")):  # fmt: skip
+    Index(f"ix_applications_fund_{_name}", Application.fund_id, Application.__table__.c[_col], Application.id)
+for _name, _col in (("file_number_desc", "file_number"), ("submitted_desc", "submitted_at")):
+    Index(
+        f"ix_applications_fund_{_name}",
+        Application.fund_id,
+        Application.__table__.c[_col].desc().nulls_last(),
+        Application.id.desc(),
+    )
+
 # The queue's search (lower(column) LIKE '%term%') uses trigram indexes on PostgreSQL (pg_trgm,
 # migration 0005). On SQLite it reads the FTS5 table `applications_search` (trigram tokenizer,
 # external content over these columns, kept in step by triggers; migration 0016). That virtual

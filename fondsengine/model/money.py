@@ -85,6 +85,9 @@ class Payment(Base):
         ),
         CheckConstraint("status <> 'paid' OR paid_at IS NOT NULL", name="paid_has_date"),
         Index("ix_payments_status_requested_at", "status", "requested_at"),  # payment requests to execute
+        # a fund's payment requests by status, oldest first: the to-do list (one range per fund and status)
+        # and the payment orders export (migration 0033)
+        Index("ix_payments_fund_status_requested", "fund_id", "status", "requested_at", "id"),
         # one open payment request per application: a second one is refused even under a race
         Index(
             "uq_payments_one_open_request",
@@ -97,6 +100,9 @@ class Payment(Base):
 
     id: Mapped[intpk]
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    # the application's fund, copied when the payment is written (an application never changes its
+    # fund): per-fund reads need no join through the applications (migration 0033)
+    fund_id: Mapped[str] = mapped_column(ForeignKey("funds.id"))
     kind: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20))
     amount_cents: Mapped[int] = mapped_column(BigInteger)
@@ -126,10 +132,20 @@ class Refund(Base):
             sqlite_where=text(OPEN_REFUNDS),
             postgresql_where=text(OPEN_REFUNDS),
         ),
+        # the same per fund: the to-do list reads one range per fund (migration 0033)
+        Index(
+            "ix_refunds_fund_open_due",
+            "fund_id",
+            "due_on",
+            "id",
+            sqlite_where=text(OPEN_REFUNDS),
+            postgresql_where=text(OPEN_REFUNDS),
+        ),
     )
 
     id: Mapped[intpk]
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    fund_id: Mapped[str] = mapped_column(ForeignKey("funds.id"))  # the application's (migration 0033)
     claimed_cents: Mapped[int] = mapped_column(BigInteger)
     received_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     reason: Mapped[str] = mapped_column(Text, default="")

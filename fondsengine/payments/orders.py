@@ -50,7 +50,7 @@ def open_payment_requests(fonds: Engine, actor: Actor, fund_id: str) -> list[Pay
                 Application.title,
             )
             .join(Application, Application.id == Payment.application_id)
-            .where(Application.fund_id == fund_id, Payment.status.in_(OPEN))
+            .where(Payment.fund_id == fund_id, Payment.status.in_(OPEN))  # ix_payments_fund_status_requested
             .order_by(Payment.requested_at, Payment.id)
         ).all()
     return [PaymentOrder(**row._asdict()) for row in rows]

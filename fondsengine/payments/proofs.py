@@ -401,6 +401,7 @@ def claim_refund(
         s.add(
             Refund(
                 application_id=app.id,
+                fund_id=app.fund_id,
                 claimed_cents=amount,
                 received_cents=0,
                 reason=reason,

@@ -151,6 +151,7 @@ def request_payment(
         app.iban, app.account_holder = clean_iban, account_holder.strip()
         payment = Payment(
             application_id=app.id,
+            fund_id=app.fund_id,
             kind=kind,
             status="requested",
             amount_cents=amount_cents,
@@ -266,6 +267,7 @@ def record_payment(
         if payment is None:
             payment = Payment(
                 application_id=app.id,
+                fund_id=app.fund_id,
                 kind=kind,
                 requested_at=now,
                 iban=iban,

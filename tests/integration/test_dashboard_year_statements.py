@@ -45,7 +45,7 @@ def _claims_behind_the_engine(fonds: Engine, claims: list[tuple[int, int]]) -> i
         if s.scalar(select(BudgetYear.id).where(BudgetYear.fund_id == QF, BudgetYear.year == year)) is None:
             s.add(BudgetYear(fund_id=QF, year=year, lock_version=0))
         for app_id, cents in claims:
-            s.add(Refund(application_id=app_id, claimed_cents=cents, received_cents=0, reason="Test",
+            s.add(Refund(application_id=app_id, fund_id=QF, claimed_cents=cents, received_cents=0, reason="Test",
                          due_on=date(2026, 12, 2), claimed_at=at))  # fmt: skip
         uow.commit()
     return year

@@ -96,6 +96,29 @@ def _walk(fonds: Engine, office: Actor, sort: str, descending: bool) -> None:
     assert page.page == 1
 
 
+def test_the_pages_by_number_follow_the_order_across_the_funds(fonds: Engine, office: Actor) -> None:
+    """The first page is one ordered range per managed fund, merged and cut (issue 19), the pages read by
+    their number one read with OFFSET: together they are the queue's order over both funds (the walk by
+    links above merges on every page); one fund's queue is that fund's part of the order."""
+    with fonds.db.read() as s:
+        fund_of = dict(s.execute(select(Application.id, Application.fund_id).where(Application.state != "draft")).all())
+    funds = sorted(set(fund_of.values()))
+    assert len(funds) >= 2  # the merge of the funds' ranges is what is tested
+    for sort in sorted(SORTS):
+        for descending in (True, False):
+            expected = _expected(fonds, sort, descending)
+            first = office_queue(fonds, office, QueueFilter(sort=sort, descending=descending))
+            assert first.pages == -(-len(expected) // SMALL_PAGE)
+            seen = [r.id for r in first.rows]
+            for number in range(2, first.pages + 1):
+                page = office_queue(fonds, office, QueueFilter(sort=sort, descending=descending, page=number))
+                seen += [r.id for r in page.rows]
+            assert seen == expected, (sort, descending)
+            for fund_id in funds:
+                alone = office_queue(fonds, office, QueueFilter(fund_ids=(fund_id,), sort=sort, descending=descending))
+                assert [r.id for r in alone.rows] == [i for i in expected if fund_of[i] == fund_id][:SMALL_PAGE]
+
+
 def _restart(fonds: Engine, office: Actor) -> None:
     """A position left by rows that moved: before it there are fewer rows than a page, so the list
     starts over at page 1 with a full page."""
