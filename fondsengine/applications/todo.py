@@ -59,7 +59,7 @@ from fondsengine.letters.registry import kind_label
 from fondsengine.lifecycle import authz
 from fondsengine.model import Application, ApplicationCount, LedgerEntry, Letter, OutboxMessage, Payment, Refund
 from fondsengine.model.base import UTCDateTime
-from fondsengine.model.money import ADVANCE_KINDS
+from fondsengine.model.money import ADVANCE_KINDS, PAID
 
 LIST_LIMIT = 20
 # a group without a counter is counted up to this many ("mehr als 100"): the count stops there instead
@@ -557,7 +557,7 @@ def _advances(ids: Any, limit: Any) -> Any:
         .join(Application, Application.id == Payment.application_id)
         .where(
             Payment.application_id.in_(ids),
-            Payment.status == "paid",
+            Payment.status == PAID,
             Payment.kind.in_(ADVANCE_KINDS),
             Payment.paid_at < limit,
         )

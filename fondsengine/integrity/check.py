@@ -19,6 +19,7 @@ from fondsengine.applications import counts
 from fondsengine.engine import Engine
 from fondsengine.integrity.chain import CHAINS, GENESIS, ChainSpec, Head, iter_rows, read_head, row_hash
 from fondsengine.model import Application, BudgetYear, LedgerEntry, LedgerMonth, Letter, Payment, Refund
+from fondsengine.model.money import PAID
 from fondsengine.money import format_euro
 from fondsengine.reports.figures import LABELS
 
@@ -208,7 +209,7 @@ def _check_payments(conn: Connection, out: list[Finding]) -> int:
     ):
         checked += 1
         booked = bookings.pop(int(pid), [])
-        if status != "paid":
+        if status != PAID:
             for entry_id, _ in booked:
                 out.append(
                     Finding(

@@ -16,6 +16,7 @@ from fondsengine.guidelines.calc import lapse_rule_text
 from fondsengine.guidelines.model import SubmissionMode
 from fondsengine.jobs.base import at_time, funds, mail_once
 from fondsengine.model import Application, JurySession, Payment
+from fondsengine.model.money import OPEN_PAYMENT
 from fondsengine.payments import proofs
 
 log = logging.getLogger(__name__)
@@ -51,7 +52,7 @@ def round_deadline(fonds: Engine, now: datetime) -> int:
 def _open_request() -> Any:
     return (
         select(Payment.id)
-        .where(Payment.application_id == Application.id, Payment.status.in_(("requested", "ordered")))
+        .where(Payment.application_id == Application.id, Payment.status.in_(OPEN_PAYMENT))
         .exists()
     )
 

@@ -19,6 +19,7 @@ from fondsengine.guidelines.model import DecidedBy, DecisionTier, Guideline, Pay
 from fondsengine.guidelines.rules import check
 from fondsengine.lifecycle.views import application_data, check_context, pending_states
 from fondsengine.model import AgendaItem, Application, Payment, ProofOfUse, Receipt, Refund, ReviewItem
+from fondsengine.model.money import OPEN_PAYMENT
 from fondsengine.money import format_euro, share_of
 from fondsengine.workflow.registry import GUARDS, GuardResult
 
@@ -425,7 +426,7 @@ def lapse_due(c: GuardContext) -> GuardResult:
     if c.app.lapse_due_on is None or local_date(c.now) <= c.app.lapse_due_on:
         return GuardResult(False, "Die Frist zum Abruf der Förderung läuft noch.", clause)
     open_request = c.session.scalar(
-        select(Payment.id).where(Payment.application_id == c.app.id, Payment.status.in_(("requested", "ordered")))
+        select(Payment.id).where(Payment.application_id == c.app.id, Payment.status.in_(OPEN_PAYMENT))
     )
     if open_request is not None:
         return GuardResult(False, "Eine Auszahlung ist angefordert; die Bewilligung erlischt nicht.", clause)

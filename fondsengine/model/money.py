@@ -10,6 +10,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 from fondsengine.labels import PAYMENT_KIND_NAMES
 from fondsengine.model.base import Base, OptCents, intpk
 
+# the statuses of a payment (the CHECK `status_known` below lists them): a request the treasury has not paid
+# yet is open (at most one per application, `uq_payments_one_open_request`); paid ones are booked
+PAYMENT_STATUSES = ("requested", "ordered", "paid", "cancelled")
+OPEN_PAYMENT = ("requested", "ordered")
+PAID = "paid"
+REQUESTED = "requested"
+
 LEDGER_KINDS = ("allocation", "commitment", "release", "payment", "refund", "expiry", "carry_over")
 
 

@@ -12,8 +12,7 @@ from fondsengine.engine import Actor, Engine
 from fondsengine.errors import PermissionDenied
 from fondsengine.lifecycle import authz
 from fondsengine.model import Application, Payment
-
-OPEN = ("requested", "ordered")  # payment requests the treasury has not paid yet
+from fondsengine.model.money import OPEN_PAYMENT, REQUESTED
 
 
 @dataclass(frozen=True)
@@ -50,7 +49,7 @@ def open_payment_requests(fonds: Engine, actor: Actor, fund_id: str) -> list[Pay
                 Application.title,
             )
             .join(Application, Application.id == Payment.application_id)
-            .where(Payment.fund_id == fund_id, Payment.status.in_(OPEN))  # ix_payments_fund_status_requested
+            .where(Payment.fund_id == fund_id, Payment.status.in_(OPEN_PAYMENT))  # ix_payments_fund_status_requested
             .order_by(Payment.requested_at, Payment.id)
         ).all()
     return [PaymentOrder(**row._asdict()) for row in rows]
@@ -75,7 +74,7 @@ def requested_payments(fonds: Engine, actor: Actor, application_id: int) -> list
             raise PermissionDenied("Auszahlungen vermerkt nur die Geschäftsführung des Fonds.")
         rows = s.execute(
             select(Payment.id, Payment.amount_cents, Payment.kind, Payment.requested_at, Payment.iban)
-            .where(Payment.application_id == app.id, Payment.status == "requested")
+            .where(Payment.application_id == app.id, Payment.status == REQUESTED)
             .order_by(Payment.id)
         ).all()
     return [RequestedPayment(r.id, r.amount_cents, r.kind, r.requested_at, r.iban) for r in rows]

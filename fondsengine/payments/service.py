@@ -21,11 +21,10 @@ from fondsengine.lifecycle.audit import record
 from fondsengine.lifecycle.fire import fire, guideline_of, workflow_of
 from fondsengine.lifecycle.guards import GuardContext, Known, payable_now, payment_mode_allowed
 from fondsengine.model import Application, Payment
-from fondsengine.model.money import ADVANCE_KINDS, PAYMENT_KIND_LABELS
+from fondsengine.model.money import ADVANCE_KINDS, OPEN_PAYMENT, PAID, PAYMENT_KIND_LABELS, REQUESTED
 from fondsengine.money import format_euro
 from fondsengine.workflow.model import Transition, Workflow
 
-OPEN_PAYMENT = ("requested", "ordered")  # a payment request not paid or cancelled yet
 PAYMENT_READERS = frozenset({"applicant", "manager", "auditor", "city_approver"})  # payments, lapse date
 
 PAYMENT_KINDS = ("advance", "instalment", "final", "reimbursement")
@@ -153,7 +152,7 @@ def request_payment(
             application_id=app.id,
             fund_id=app.fund_id,
             kind=kind,
-            status="requested",
+            status=REQUESTED,
             amount_cents=amount_cents,
             iban=clean_iban,
             account_holder=account_holder.strip(),
@@ -217,7 +216,7 @@ def advance_paid_at_from_payments(conn: Connection) -> None:
     for writers around `record_payment` (the benchmark's bulk seed); migration 0029 does the same."""
     first = (
         select(func.min(Payment.paid_at))
-        .where(Payment.application_id == Application.id, Payment.status == "paid", Payment.kind.in_(ADVANCE_KINDS))
+        .where(Payment.application_id == Application.id, Payment.status == PAID, Payment.kind.in_(ADVANCE_KINDS))
         .scalar_subquery()
     )
     conn.execute(update(Application).values(advance_paid_at=first))
@@ -258,7 +257,7 @@ def record_payment(
         payment = _locked_payment(s, payment_id) if payment_id is not None else None
         if payment_id is not None and (payment is None or payment.application_id != app.id):
             raise NotFound("Diese Auszahlungsanforderung gibt es nicht.")
-        if payment is not None and payment.status == "paid":
+        if payment is not None and payment.status == PAID:
             raise InvalidInput("Diese Auszahlung ist bereits gebucht.")
         bank = _bank_account(payment, app)
         if bank is not None:
@@ -275,7 +274,7 @@ def record_payment(
                 purpose=f"{app.file_number} {app.title}"[:140],
             )
             s.add(payment)
-        payment.amount_cents, payment.kind, payment.status = amount_cents, kind, "paid"
+        payment.amount_cents, payment.kind, payment.status = amount_cents, kind, PAID
         payment.paid_at, payment.recorded_by_id = paid_at or now, actor.user_id
         if kind in ADVANCE_KINDS and (app.advance_paid_at is None or payment.paid_at < app.advance_paid_at):
             app.advance_paid_at = payment.paid_at  # the to-do list's unused advances, oldest first

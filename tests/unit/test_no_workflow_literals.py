@@ -42,10 +42,7 @@ TRIGGER_HOMONYMS = frozenset({"lapse", "submit", "close"})
 STEP_CALLS = frozenset({"fire", "_step"})
 
 # (file relative to the root, name): literals allowed for a stated reason. Keep this short.
-ALLOWED: frozenset[tuple[str, str]] = frozenset(
-    # unused advances: the state after a first payment (no state meaning says so yet)
-    {("fondsengine/applications/todo.py", "paid")}
-)
+ALLOWED: frozenset[tuple[str, str]] = frozenset()
 # Files that may still name triggers, each with its reason (to be emptied). Emptied: the jury's
 # decisions and the granting body's steps declare their meaning in the workflow (`jury_outcome`,
 # `granting`, Workflow.step_with), a payment letter is final by its settled grant.
