@@ -38,11 +38,12 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_diagram(args: argparse.Namespace) -> int:
-    """Print a Mermaid state diagram of a workflow file."""
-    from fondsengine.workflow.diagram import mermaid
+    """Print a Mermaid state diagram of a workflow file (or, with --table, its steps as a Markdown table)."""
+    from fondsengine.workflow.diagram import mermaid, transition_table
     from fondsengine.workflow.loader import load_workflow
 
-    print(mermaid(load_workflow(args.workflow)))
+    workflow = load_workflow(args.workflow)
+    print(transition_table(workflow) if args.table else mermaid(workflow), end="" if args.table else "\n")
     return 0
 
 
@@ -258,6 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_check)
     s = sub.add_parser("diagram", help="Zustandsdiagramm (Mermaid) eines Workflows ausgeben")
     s.add_argument("workflow")
+    s.add_argument("--table", action="store_true", help="die Schritte als Markdown-Tabelle ausgeben")
     s.set_defaults(func=cmd_diagram)
     db = sub.add_parser("db", help="Datenbank").add_subparsers(dest="db_command", required=True)
     db.add_parser("upgrade", help="Schema migrieren").set_defaults(func=cmd_db_upgrade)

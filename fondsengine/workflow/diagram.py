@@ -30,3 +30,24 @@ def mermaid(workflow: Workflow) -> str:
         lines.append("    classDef terminal font-weight:bold,stroke-width:3px")
         lines.append(f"    class {','.join(terminal)} terminal")
     return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def transition_table(workflow: Workflow) -> str:
+    """The workflow's steps as a Markdown table (docs/workflows.md shows one per shipped workflow): trigger,
+    button, states from and to, roles, guards and effects as the file declares them."""
+    lines = ["| trigger | button | from → to | roles | guards | effects |", "|---|---|---|---|---|---|"]
+    for t in workflow.transitions:
+        cells = (
+            f"`{t.trigger}`",
+            _cell(t.label),
+            f"{', '.join(t.sources)} → {t.target}",
+            ", ".join(sorted(t.roles)),
+            ", ".join(t.guards) or "–",
+            ", ".join(t.effects) or "–",
+        )
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"

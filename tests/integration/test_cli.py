@@ -117,6 +117,17 @@ def test_diagram_prints_a_mermaid_state_diagram(
     assert "recommended" in out
 
 
+def test_diagram_table_prints_the_steps_as_the_docs_show_them(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    assert main(["diagram", "--table", "workflows/zweistufig.yaml"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("| trigger | button | from → to |")
+    assert "| `jury_recommend` | Beschluss der Jury: zur Förderung empfohlen | on_agenda → recommended |" in out
+    assert out in (ROOT / "docs" / "workflows.md").read_text(encoding="utf-8")
+
+
 def test_whatif_lists_the_applications_a_stricter_guideline_would_change(
     db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

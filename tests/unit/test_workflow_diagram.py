@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from fondsengine.workflow.diagram import mermaid
+from fondsengine.workflow.diagram import mermaid, transition_table
 from fondsengine.workflow.loader import load_workflow, load_workflow_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,3 +65,17 @@ def test_the_docs_show_the_current_diagram_of_each_shipped_workflow(name: str) -
     docs = (ROOT / "docs" / "workflows.md").read_text(encoding="utf-8")
     diagram = mermaid(load_workflow(ROOT / "workflows" / f"{name}.yaml"))
     assert f"```mermaid\n{diagram}```" in docs
+
+
+@pytest.mark.parametrize("name", ["bewohnerfonds", "zweistufig"])
+def test_the_docs_show_the_current_step_table_of_each_shipped_workflow(name: str) -> None:
+    docs = (ROOT / "docs" / "workflows.md").read_text(encoding="utf-8")
+    workflow = load_workflow(ROOT / "workflows" / f"{name}.yaml")
+    table = transition_table(workflow)
+    assert f"### `{name}`" in docs and f"\n{table}\n" in docs
+    rows = table.splitlines()[2:]
+    assert len(rows) == len(workflow.transitions)
+    assert all(
+        f"`{t.trigger}`" in row and ", ".join(t.effects or ("–",)) in row
+        for t, row in zip(workflow.transitions, rows, strict=True)
+    )
