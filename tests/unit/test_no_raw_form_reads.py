@@ -1,5 +1,7 @@
-"""Every page reads its posts only through Flask-WTF forms (issue 11): no module of the web layer
-reads `request.form`, `request.files` or `request.values`.
+"""Every page reads its posts and its address parameters only through Flask-WTF forms (issue 11): no
+module of the web layer reads `request.form`, `request.files` or `request.values`, nor a value of
+`request.args` (`request.args.get(...)`, `request.args[...]`); the query string is handed whole to a
+form (`webapp/queries.py`, a page's filter form) or to the queue's filter parser.
 
 A raw read skips the form's CSRF check, its declared fields and the shared field types
 (webapp/fields.py); the forms are in webapp/*/forms.py, webapp/applicant/page_forms.py,
@@ -22,6 +24,11 @@ MODULES = sorted(path.relative_to(WEBAPP).as_posix() for path in WEBAPP.rglob("*
 RAW = ("form", "files", "values")
 # module: (the attribute it may read, why)
 ALLOWED = {
+    "api/__init__.py": (
+        "args",
+        "the open-data API's documented parameters (docs/public.md), answered as JSON with their own "
+        "errors; no page and no form",
+    ),
     "fields.py": (
         "values",
         "the app-wide net under every form (`install`): a request with a NUL byte or an endless value "
@@ -35,12 +42,21 @@ def raw_reads(source: str) -> list[tuple[int, str]]:
     `request.x` or `flask.request.x`)."""
     found = []
     for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Attribute) and node.attr in RAW:
-            owner = node.value
-            name = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
-            if name == "request":
-                found.append((node.lineno, node.attr))
+        if isinstance(node, ast.Attribute) and node.attr in RAW and _is_request(node.value):
+            found.append((node.lineno, node.attr))
+        # a value read out of the query string: request.args.get(...), request.args[...], .items() ...
+        if isinstance(node, (ast.Attribute, ast.Subscript)) and _is_args(node.value):
+            found.append((node.lineno, "args"))
     return sorted(found)
+
+
+def _is_request(node: ast.AST) -> bool:
+    name = node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")
+    return name == "request"
+
+
+def _is_args(node: ast.AST) -> bool:
+    return isinstance(node, ast.Attribute) and node.attr == "args" and _is_request(node.value)
 
 
 def test_the_web_layer_has_modules_to_check() -> None:
@@ -68,3 +84,19 @@ def test_the_check_finds_a_raw_read_and_not_a_form() -> None:
     assert raw_reads("fund = request.values.get('fonds')\n") == [(1, "values")]
     assert raw_reads("form = NoteForm()\nnote = form.note.data\nup = form.files.get('x')\n") == []
     assert raw_reads("query = FundQuery(formdata=request.args)\n") == []
+    assert raw_reads("year = request.args.get('jahr')\n") == [(1, "args")]
+    assert raw_reads("year = flask.request.args['jahr']\n") == [(1, "args")]
+    assert raw_reads("keys = {k: v for k, v in request.args.items()}\n") == [(1, "args")]
+    assert raw_reads("query = parse_filter(request.args)\n") == []
+
+
+def test_no_template_reads_the_request_past_a_form() -> None:
+    templates = sorted((WEBAPP / "templates").rglob("*.html"))
+    assert len(templates) > 50
+    raw = [
+        (t.relative_to(WEBAPP).as_posix(), attr)
+        for t in templates
+        for attr in ("request.form", "request.files", "request.values", "request.args")
+        if attr in t.read_text(encoding="utf-8")
+    ]
+    assert raw == []

@@ -26,6 +26,7 @@ from webapp.applicant.common import error_list, load
 from webapp.extensions import actor, fonds
 from webapp.fields import SafeText
 from webapp.form_errors import summary_errors
+from webapp.queries import StageQuery
 
 
 class ConsentForm(FlaskForm):
@@ -74,7 +75,7 @@ def publication(application_id: int) -> ResponseReturnValue:
         for name, value in vars(current.data).items():
             getattr(form, name).data = value
     if request.method == "GET":
-        form.stage.data = "proof" if request.args.get("stufe") == "nachweis" else "application"
+        form.stage.data = "proof" if StageQuery().stufe.data == "nachweis" else "application"
     errors: list[tuple[str | None, str]] = []
     if form.validate_on_submit():
         stage = "proof" if form.stage.data == "proof" else "application"

@@ -60,6 +60,7 @@ from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import fonds, login_manager, mailer
 from webapp.form_errors import Errors, engine_errors, merged
 from webapp.i18n import page_language
+from webapp.queries import NextQuery
 from webapp.ratelimit import limiter, login_limit, register_limit, reset_limit
 
 _DUMMY_HASH = DUMMY_HASH
@@ -269,7 +270,7 @@ def login() -> ResponseReturnValue:
     """Log in with e-mail and password (then the code, when a second factor is set up)."""
     form = LoginForm()
     if request.method == "GET":
-        form.next.data = request.args.get("next", "")
+        form.next.data = NextQuery().next.data or ""
     errors: Errors = []
     status = 400
     if csrf_failed():

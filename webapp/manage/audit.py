@@ -30,8 +30,8 @@ from webapp.form_errors import summary_errors
 from webapp.manage import bp
 from webapp.manage.common import FundChoice
 from webapp.manage.downloads import csv_download
+from webapp.queries import FundQuery
 
-FILTER_KEYS = ("fonds", "von", "bis", "art", "person")  # what the CSV link carries over
 CSV_HEADER = (
     "Nr.",
     "Zeitpunkt",
@@ -110,9 +110,9 @@ def _load(fund_id: str | None, application_id: int | None) -> tuple[AuditTrail, 
 
 
 def _fund_id() -> str:
-    wanted = request.args.get("fonds", "")
+    wanted = FundQuery().fund_id
     if wanted:
-        return wanted[:64]
+        return wanted
     funds = readable_funds()
     if not funds:
         abort(403)
@@ -121,6 +121,13 @@ def _fund_id() -> str:
 
 def _errors(form: AuditFilterForm) -> list[tuple[str | None, str]]:
     return summary_errors(form, skip=())
+
+
+def _carried(form: AuditFilterForm) -> dict[str, str]:
+    """The filter as the address gave it, for the CSV link (the CSV view checks it with the same form)."""
+    wanted = FundQuery().fund_id
+    given = {f.name: str(f.raw_data[0]) for f in form if f.raw_data and f.raw_data[0]}
+    return {"fonds": wanted, **given} if wanted else given
 
 
 def _page(trail: AuditTrail, form: AuditFilterForm, integrity: Integrity | None) -> ResponseReturnValue:
@@ -133,7 +140,7 @@ def _page(trail: AuditTrail, form: AuditFilterForm, integrity: Integrity | None)
         integrity=integrity,
         funds=readable_funds() if trail.application_id is None else [],
         fund_id=trail.fund_id,
-        query={k: v for k, v in request.args.items() if k in FILTER_KEYS},
+        query=_carried(form),
     ), (400 if errors else 200)
 
 

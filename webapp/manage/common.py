@@ -6,7 +6,7 @@ from datetime import date
 
 from flask import abort, request
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, StringField
+from wtforms import HiddenField
 
 from fondsengine.clock import local_date
 from fondsengine.errors import FondsError
@@ -15,6 +15,7 @@ from fondsengine.lifecycle.authz import FundChoice as FundChoice  # re-exported 
 from webapp.extensions import actor, fonds, page_read
 from webapp.fields import stripped
 from webapp.form_errors import refusal_lines
+from webapp.queries import FundQuery
 
 Errors = list[tuple[str | None, str]]
 
@@ -45,15 +46,6 @@ def require_fund(fund_id: str) -> None:
         abort(403)
 
 
-class FundQuery(FlaskForm):
-    """The fund an office page shows, from its address (`?fonds=`): a GET filter, so without CSRF."""
-
-    class Meta:
-        csrf = False
-
-    fonds = StringField("Fonds", filters=[stripped])
-
-
 class FundPost(FlaskForm):
     """The fund a post is about, from its hidden `fonds` field (the post's CSRF token is checked by the
     app's CSRFProtect before any view runs)."""
@@ -65,7 +57,7 @@ def chosen_fund() -> tuple[list[FundChoice], str]:
     """The managed funds and the one the page is about: `?fonds=` of the address, else on a post its
     `fonds` field, else the first managed fund. 403 when the user manages none, or not the one named."""
     funds = require_any_fund()
-    wanted = FundQuery(formdata=request.args).fonds.data
+    wanted = FundQuery().fund_id
     if not wanted and request.method == "POST":
         wanted = FundPost().fonds.data
     fund_id = str(wanted or funds[0].id)

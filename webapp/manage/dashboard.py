@@ -5,20 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import abort, render_template, request
+from flask import abort, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 from fondsengine.errors import PermissionDenied
-from fondsengine.inputs import MAX_YEAR, MIN_YEAR
 from fondsengine.ledger import Balance
 from fondsengine.reports.dashboard import choose_year, dashboard, waiting_for_decision
 from fondsengine.reports.figures import budget_years
-from webapp import fields
 from webapp.extensions import actor, fonds, page_read
 from webapp.manage import bp
 from webapp.manage.chart import months_to_draw, year_chart
 from webapp.manage.common import FundChoice, require_fund, today
+from webapp.queries import FundQuery
 
 CHART_WIDTH = 600
 
@@ -57,7 +56,7 @@ def bar_segments(balance: Balance, width: int = CHART_WIDTH) -> list[Segment]:
 
 def pick_fund(funds: list[FundChoice]) -> str:
     """The fund asked for (?fonds=), else the first managed one; 403 for a fund not managed."""
-    wanted = request.args.get("fonds") or funds[0].id
+    wanted = FundQuery().fund_id or funds[0].id
     require_fund(wanted)
     return wanted
 
@@ -77,13 +76,10 @@ def pick_year(years: list[int], waiting: Callable[[int], int] | None = None) -> 
 
 def asked_year() -> int | None:
     """The year of ?jahr=, None when none is asked for; 404 when it is no year."""
-    raw = request.args.get("jahr", "")
-    if not raw:
-        return None
-    year = fields.ident(raw)
-    if year is None or not MIN_YEAR <= year <= MAX_YEAR:
+    query = FundQuery()
+    if query.year_given and query.year is None:
         abort(404)
-    return year
+    return query.year
 
 
 def waiting_in(fund_id: str) -> Callable[[int], int]:
@@ -98,7 +94,7 @@ def index() -> ResponseReturnValue:
     """Budget dashboard of one fund and budget year: the engine's read model (`reports.dashboard`), in the
     request's one read session, drawn here (the bar and the month chart)."""
     try:
-        d = dashboard(fonds(), page_read(), actor(), request.args.get("fonds") or None, asked_year())
+        d = dashboard(fonds(), page_read(), actor(), FundQuery().fund_id, asked_year())
     except PermissionDenied:
         abort(403)
     balance = d.figures.balance()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import abort, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
@@ -13,14 +13,14 @@ from webapp.extensions import actor, fonds
 from webapp.filters import figure
 from webapp.manage import bp
 from webapp.manage.downloads import csv_download, xlsx_download
+from webapp.queries import FundQuery
 
 HEADER = ("Fonds", "Jahr", "Bereich", "Kennzahl", "Wert")
 
 
 def chosen_year() -> int:
     """The year asked for (`?jahr=`), else the current one."""
-    raw = request.args.get("jahr", "")
-    return int(raw) if raw.isascii() and raw.isdigit() and 1900 <= int(raw) <= 2100 else fonds().clock.now().year
+    return FundQuery().year or fonds().clock.now().year
 
 
 def _figures(fund_id: str) -> tuple[int, MonitoringFigures]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from flask import abort, render_template, request, send_file
+from flask import abort, render_template, send_file
 from flask.typing import ResponseReturnValue
 
 from fondsengine.errors import NotFound, PermissionDenied
@@ -17,6 +17,7 @@ from webapp.extensions import fonds
 from webapp.manage.monitoring import chosen_year, grouped, outcome_bars
 from webapp.public import bp
 from webapp.public.charts import MAP_H, MAP_W, budget_bar, project_map
+from webapp.queries import ProjectQuery
 
 
 @bp.route("/fonds/<fund_id>")
@@ -70,12 +71,12 @@ def monitoring(fund_id: str) -> ResponseReturnValue:
 
 
 def _filter_from_args() -> ProjectFilter:
-    year = request.args.get("jahr", "")
+    query = ProjectQuery()
     return ProjectFilter(
-        fund_id=request.args.get("fonds") or None,
-        year=int(year) if year.isdigit() and 1900 <= int(year) <= 2100 else None,
-        category=request.args.get("kategorie") or None,
-        area_part=request.args.get("teilgebiet") or None,
+        fund_id=query.fund_id,
+        year=query.year,
+        category=query.kategorie.data or None,
+        area_part=query.teilgebiet.data or None,
     )
 
 
