@@ -68,6 +68,7 @@ from fondsengine.letters import access as letters_access
 from fondsengine.lifecycle import authz
 from fondsengine.payments import bookings, orders, proofs
 from fondsengine.payments import service as payments
+from fondsengine.reports import dashboard as reports_dashboard
 from fondsengine.reports import data as reports_data
 from fondsengine.reports import monitoring
 from tests.support.factories import CF
@@ -164,6 +165,13 @@ def _notes_in(aw: AuthzWorld, a: Actor) -> dict[int, jury_notes.ItemNotes]:
     with fonds.db.read() as s:
         js = jury_common.load_session(s, aw.session_planned)
         return jury_notes.notes_in(fonds, s, a, js, jury_common.agenda_with_applications(s, js.id), fonds.clock.now())
+
+
+def _dashboard(aw: AuthzWorld, a: Actor) -> reports_dashboard.Dashboard:
+    """The Quartiersfonds's dashboard in a read session of its own (a manager of another fund is refused)."""
+    fonds = aw.world.fonds
+    with fonds.db.read() as s:
+        return reports_dashboard.dashboard(fonds, s, a, QF)
 
 
 def _attachment(aw: AuthzWorld) -> records.AttachmentInput:
@@ -332,6 +340,7 @@ SERVICES: dict[str, Use] = {
     "fondsengine.applications.todo.office_todo": fund_read(
         ANY_OFFICE, lambda aw, a, st: todo.office_todo(aw.world.fonds, a)
     ),
+    "fondsengine.reports.dashboard.dashboard": fund_read(OFFICE, lambda aw, a, st: _dashboard(aw, a)),
     "fondsengine.applications.queue.office_queue": fund_read(
         ANY_OFFICE, lambda aw, a, st: queue.office_queue(aw.world.fonds, a, queue.QueueFilter())
     ),
