@@ -60,6 +60,7 @@ from fondsengine.lifecycle import authz
 from fondsengine.model import Application, ApplicationCount, LedgerEntry, Letter, OutboxMessage, Payment, Refund
 from fondsengine.model.base import UTCDateTime
 from fondsengine.model.money import ADVANCE_KINDS, PAID
+from fondsengine.text import format_date
 
 LIST_LIMIT = 20
 # a group without a counter is counted up to this many ("mehr als 100"): the count stops there instead
@@ -568,7 +569,7 @@ def _advance_item(guideline: Guideline, months: int) -> Callable[[Any], TodoItem
     def item(r: Any) -> TodoItem:
         return TodoItem(
             r[0], r[1], r[2], r[3], r[4], r[5], use_by_date(guideline, local_date(r[6])), True,
-            f"abgerufen am {local_date(r[6]).strftime('%d.%m.%Y')}, zu verwenden binnen {months} Monaten",
+            f"abgerufen am {format_date(local_date(r[6]))}, zu verwenden binnen {months} Monaten",
         )  # fmt: skip
 
     return item

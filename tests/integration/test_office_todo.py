@@ -54,7 +54,9 @@ def test_the_todo_list_covers_every_kind_of_work_across_funds_and_years(fonds: E
     # 1 December: the advent market's advance (28 September) was not used within two months
     # (issuance.use_within_months)
     fonds.clock.set(datetime(2026, 12, 1, 9, tzinfo=UTC))  # type: ignore[attr-defined]
-    assert _titles(fonds, office)["unused_advance"] == {"Adventsmarkt im Hinterhof"}
+    (unused,) = next(g for g in office_todo(fonds, office) if g.key == "unused_advance").items
+    assert unused.title == "Adventsmarkt im Hinterhof"
+    assert unused.note == "abgerufen am 28.09.2026, zu verwenden binnen 2 Monaten"  # the one date format
     # February: its proof (due 30 January) is overdue, and so is the refund (due in December)
     fonds.clock.set(datetime(2027, 2, 2, 9, tzinfo=UTC))  # type: ignore[attr-defined]
     later = {g.key: g for g in office_todo(fonds, office)}
