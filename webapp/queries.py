@@ -61,6 +61,12 @@ class StageQuery(Query):
     stufe = StringField("Stufe", filters=[stripped])
 
 
+class EditQuery(Query):
+    """`?rows=1` on the application form: one blank cost row more."""
+
+    rows = StringField("Zeilen", filters=[stripped])
+
+
 class NextQuery(Query):
     """`?next=`: where the login page returns to (checked by the login view as before)."""
 

@@ -64,15 +64,6 @@ class PaymentForm(FlaskForm):
     account_holder = StringField("Kontoinhaber/in", filters=[_strip], validators=[SafeText(200)])
 
 
-class EditQuery(FlaskForm):
-    """The application form's address: `?rows=1` adds a blank cost row (a GET filter, so without CSRF)."""
-
-    class Meta:
-        csrf = False
-
-    rows = StringField(filters=[_strip])
-
-
 class AttachmentForm(FlaskForm):
     """Files to attach to an application (cost estimates and other documents)."""
 

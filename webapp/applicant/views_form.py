@@ -30,9 +30,10 @@ from webapp.applicant.forms import (
     parse_form,
     state_from_application,
 )
-from webapp.applicant.page_forms import ApplicationPostForm, EditQuery
+from webapp.applicant.page_forms import ApplicationPostForm
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
+from webapp.queries import EditQuery
 from webapp.uploads import as_input, check
 
 NOT_SAVED = "Ihre Eingaben stehen noch im Formular, sind aber noch nicht gespeichert: Bitte prüfen Sie sie."
@@ -154,7 +155,7 @@ def edit(application_id: int) -> ResponseReturnValue:
             app_id=application_id,
             row_version=loaded.app.row_version,
             findings=findings_for(fonds(), actor(), application_id),
-            extra_rows=1 if EditQuery(formdata=request.args).rows.data else 0,
+            extra_rows=1 if EditQuery().rows.data else 0,
         )
     form = ApplicationPostForm()
     data, state = parse_form(form.posted, g, checkbox_names(g))
