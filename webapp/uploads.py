@@ -20,6 +20,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import FileStorage
 
 from fondsengine.applications.records import AttachmentInput
+from fondsengine.config import Settings
 from fondsengine.errors import InvalidInput, NotFound
 from fondsengine.files import SUFFIXES
 from fondsengine.storage import StorageError
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
 # (pypdf with its crypto provider alone adds about 12 MiB to a worker; most requests never need it).
 
 ALLOWED = SUFFIXES
-MAX_PIXELS = 40_000_000
 ACTIVE_PDF_NAMES = frozenset(
     {"/JavaScript", "/JS", "/AA", "/Launch", "/EmbeddedFile", "/EmbeddedFiles", "/RichMedia", "/XFA", "/SubmitForm",
      "/ImportData", "/GoToR", "/GoToE", "/Sound", "/Movie"}
@@ -170,8 +170,12 @@ def _reencode_image(name: str, content: bytes, mimetype: str, max_pixels: int) -
     return out.getvalue()
 
 
-def check(upload: FileStorage, max_bytes: int, *, max_pixels: int = MAX_PIXELS) -> CheckedFile:
-    """Check content and size of an upload in memory (InvalidInput in German otherwise); writes nothing."""
+def check(upload: FileStorage, limits: Settings) -> CheckedFile:
+    """Check content and size of an upload in memory (InvalidInput in German otherwise); writes nothing.
+
+    The limits are the operator's settings (`upload_max_bytes`, `upload_max_pixels`), for every upload
+    of every page: a page cannot forget one of them."""
+    max_bytes, max_pixels = limits.upload_max_bytes, limits.upload_max_pixels
     name = clean_name(upload.filename)
     content = upload.stream.read(max_bytes + 1)
     if not content:

@@ -3,6 +3,7 @@ refusal and by retention; PDFs with active content and oversized images refused;
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import struct
 import zlib
@@ -14,9 +15,11 @@ from PIL import ExifTags, Image
 from pypdf import PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
 
 from fondsengine.applications import records
 from fondsengine.applications.records import AttachmentInput
+from fondsengine.config import Settings
 from fondsengine.engine import Actor
 from fondsengine.errors import InvalidInput, NotFound
 from fondsengine.files import STAGING, files_in
@@ -26,6 +29,7 @@ from tests.support.files import simple_pdf
 from tests.web.builders import World, approved_for, build_world, draft_for
 from tests.web.conftest import login
 from tests.web.test_jury_support import build_jury
+from webapp.uploads import check
 
 
 def _open_action_js(writer: PdfWriter) -> None:
@@ -117,6 +121,22 @@ def test_a_144_megapixel_png_is_refused_with_a_german_message(client: FlaskClien
     page = _upload(client, app_id, huge_png_header(), "plan.png")
     assert "höchstens 40 Megapixel" in page
     assert _attachments(world) == 0 and files_in(world.upload_dir) == []
+
+
+@pytest.mark.parametrize(("pixels", "refused"), [(1_000_000, True), (2_000_000, False)])
+def test_every_upload_is_checked_against_the_operators_pixel_and_size_limits(pixels: int, refused: bool) -> None:
+    """`check` takes the settings, not loose numbers: no page can leave a limit out (the jury's paper
+    protocol once checked the size only). A 1,500 x 1,000 photo against 1 and 2 megapixels."""
+    limits = dataclasses.replace(Settings(), upload_max_pixels=pixels)
+    upload = FileStorage(io.BytesIO(png(1_500, 1_000)), filename="protokoll.png")
+    if refused:
+        with pytest.raises(InvalidInput, match="höchstens 1 Megapixel"):
+            check(upload, limits)
+    else:
+        assert check(upload, limits).mimetype == "image/png"
+    small = dataclasses.replace(Settings(), upload_max_bytes=1_000)
+    with pytest.raises(InvalidInput, match=r"ist zu groß\. Erlaubt sind höchstens"):
+        check(FileStorage(io.BytesIO(png(1_500, 1_000)), filename="protokoll.png"), small)
 
 
 def test_a_photo_loses_its_gps_position_and_is_turned_upright(client: FlaskClient, world: World) -> None:

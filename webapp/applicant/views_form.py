@@ -234,7 +234,7 @@ def _file_step(
     settings = f.settings
     for fs in files:
         try:
-            stored = check(fs, settings.upload_max_bytes, max_pixels=settings.upload_max_pixels)
+            stored = check(fs, settings)
             add_attachment(f, a, application_id, as_input(stored, "cost_estimate"))
         except FondsError as exc:
             errors.append(("file", exc.message))

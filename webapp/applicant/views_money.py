@@ -218,12 +218,12 @@ def _store_and_submit(
         for row in rows:  # every file is checked in memory; the engine writes them only on commit
             upload = form.files.get(f"receipt-{row['index']}-file")
             stored_files.append(
-                check(upload, settings.upload_max_bytes, max_pixels=settings.upload_max_pixels)
+                check(upload, settings)
                 if upload is not None
                 else None
             )
         photos = [
-            check(p, settings.upload_max_bytes, max_pixels=settings.upload_max_pixels)
+            check(p, settings)
             for p in form.photos.data[: settings.upload_max_files_per_application + 1]
         ]
         for row, stored in zip(rows, stored_files, strict=True):

@@ -145,7 +145,7 @@ def upload(application_id: int) -> ResponseReturnValue:
     settings = fonds().settings
     for fs in files:
         try:
-            stored = check(fs, settings.upload_max_bytes, max_pixels=settings.upload_max_pixels)
+            stored = check(fs, settings)
             add_attachment(fonds(), actor(), application_id, as_input(stored, "cost_estimate"))
         except FondsError as exc:
             flash(exc.message, "error")

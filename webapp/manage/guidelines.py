@@ -232,9 +232,7 @@ def guideline_preview(draft_id: int) -> ResponseReturnValue:
                 upload = form.decision.data
                 if upload is None:
                     raise InvalidInput("Bitte laden Sie den Beschluss des Rates hoch.", field="decision")
-                checked = uploads.check(
-                    upload, fonds().settings.upload_max_bytes, max_pixels=fonds().settings.upload_max_pixels
-                )
+                checked = uploads.check(upload, fonds().settings)
                 adopted = drafts.adopt_draft(
                     fonds(),
                     actor(),

@@ -68,7 +68,7 @@ def post_message(application_id: int) -> list[str]:
         if upload is not None:
             settings = fonds().settings
             attachment = as_input(
-                check(upload, settings.upload_max_bytes, max_pixels=settings.upload_max_pixels), "other"
+                check(upload, settings), "other"
             )
         send_message(fonds(), actor(), application_id, form.message.data or "", attachment)
     except FondsError as exc:

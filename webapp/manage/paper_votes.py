@@ -33,7 +33,7 @@ def paper_record(form: MultiDict[str, str], upload: FileStorage | None) -> Paper
     field); InvalidInput (German) when a count or the upload is not valid."""
     protocol = None
     if upload is not None:
-        checked = uploads.check(upload, fonds().settings.upload_max_bytes)
+        checked = uploads.check(upload, fonds().settings)
         protocol = uploads.as_input(checked, "other")
     return PaperRecord(
         yes=_count(form, "yes", "Ja-Stimmen"),
