@@ -20,6 +20,21 @@ from fondsengine.lifecycle.fire import fire, guideline_of, workflow_of
 from fondsengine.lifecycle.views import application_data, check_context, pending_states
 from fondsengine.model import AgendaItem, Application, JurySession, ReviewItem
 from fondsengine.money import format_euro
+from fondsengine.workflow.use_cases import (
+    CITY_GRANT,
+    CITY_REJECT,
+    COMPLETE_REVIEW,
+    DECIDE_APPROVE,
+    DECIDE_REJECT,
+    EXTERNAL_APPROVE,
+    EXTERNAL_REJECT,
+    JURY_DECISION,
+    REQUEST_CHANGES,
+    SCHEDULE,
+    START_REVIEW,
+    UNSCHEDULE,
+    UseCase,
+)
 
 REVIEW_RESULTS = ("fulfilled", "not_fulfilled", "not_applicable")
 
@@ -29,15 +44,15 @@ def _load(uow: UnitOfWork, actor: Actor, application_id: int) -> Application:
     return app
 
 
-def _step(fonds: Engine, actor: Actor, application_id: int, trigger: str, reason: str | None = None) -> None:
+def _step(fonds: Engine, actor: Actor, application_id: int, use_case: UseCase, reason: str | None = None) -> None:
     with fonds.unit_of_work() as uow:
-        fire(uow, actor, _load(uow, actor, application_id), trigger, reason=reason)
+        fire(uow, actor, _load(uow, actor, application_id), use_case, reason=reason)
         uow.commit()
 
 
 def start_review(fonds: Engine, actor: Actor, application_id: int) -> None:
     """The office starts the formal check."""
-    _step(fonds, actor, application_id, "start_review")
+    _step(fonds, actor, application_id, START_REVIEW)
 
 
 def record_review(fonds: Engine, actor: Actor, application_id: int, answers: dict[str, tuple[str, str]]) -> None:
@@ -94,14 +109,14 @@ def request_changes(fonds: Engine, actor: Actor, application_id: int, message: s
     with fonds.unit_of_work() as uow:
         now = fonds.clock.now()
         app = _load(uow, actor, application_id)
-        fire(uow, actor, app, "request_changes", reason=message, now=now)
+        fire(uow, actor, app, REQUEST_CHANGES, reason=message, now=now)
         app.changes_due_on = changes_due_date(guideline_of(uow, app), local_date(now))
         uow.commit()
 
 
 def complete_review(fonds: Engine, actor: Actor, application_id: int) -> None:
     """Finish the formal check: the application is ready for a decision."""
-    _step(fonds, actor, application_id, "complete_review")
+    _step(fonds, actor, application_id, COMPLETE_REVIEW)
 
 
 def _set_approval(
@@ -171,7 +186,7 @@ def decide_approve(
         now = fonds.clock.now()
         app = _load(uow, actor, application_id)
         amount = _set_approval(uow, app, amount_cents, reason, conditions, now)
-        fire(uow, actor, app, "decide_approve", amount_cents=amount, reason=reason, now=now)
+        fire(uow, actor, app, DECIDE_APPROVE, amount_cents=amount, reason=reason, now=now)
         uow.commit()
 
 
@@ -192,18 +207,18 @@ def external_approve(
         issuance = guideline_of(uow, app).issuance
         if issuance is not None and app.file_number:
             app.grant_file_number = issuance.authority_file_number(app.file_number)
-        fire(uow, actor, app, "external_approve", amount_cents=amount, reason=reason, now=now)
+        fire(uow, actor, app, EXTERNAL_APPROVE, amount_cents=amount, reason=reason, now=now)
         uow.commit()
 
 
 def external_reject(fonds: Engine, actor: Actor, application_id: int, reason: str) -> None:
     """An outside body refuses an amount above the jury's limit."""
-    _step(fonds, actor, application_id, "external_reject", reason=reason)
+    _step(fonds, actor, application_id, EXTERNAL_REJECT, reason=reason)
 
 
 def decide_reject(fonds: Engine, actor: Actor, application_id: int, reason: str) -> None:
     """The office rejects (formal criteria not met, or within its tier)."""
-    _step(fonds, actor, application_id, "decide_reject", reason=reason)
+    _step(fonds, actor, application_id, DECIDE_REJECT, reason=reason)
 
 
 def create_session(
@@ -269,7 +284,7 @@ def put_on_agenda(uow: UnitOfWork, actor: Actor, app: Application, js: JurySessi
         raise InvalidInput(
             "Der Tag dieser Sitzung ist vorbei. Bitte wählen Sie eine kommende Sitzung.", field="session_id"
         )
-    fire(uow, actor, app, "schedule", extra={"session_id": js.id})
+    fire(uow, actor, app, SCHEDULE, extra={"session_id": js.id})
     position = (s.scalar(select(func.max(AgendaItem.position)).where(AgendaItem.session_id == js.id)) or 0) + 1
     existing = s.scalar(select(AgendaItem).where(AgendaItem.session_id == js.id, AgendaItem.application_id == app.id))
     if existing is not None:
@@ -283,7 +298,7 @@ def unschedule(fonds: Engine, actor: Actor, application_id: int) -> None:
     """Take an application off the agenda again."""
     with fonds.unit_of_work() as uow:
         app = _load(uow, actor, application_id)
-        fire(uow, actor, app, "unschedule")
+        fire(uow, actor, app, UNSCHEDULE)
         for item in uow.session.scalars(
             select(AgendaItem).where(AgendaItem.application_id == app.id, AgendaItem.status == "open")
         ):
@@ -337,7 +352,8 @@ def apply_jury_outcome(
         uow,
         actor,
         app,
-        trigger,
+        JURY_DECISION,
+        jury_outcome=outcome,
         amount_cents=amount,
         reason=reason,
         now=now,
@@ -417,7 +433,7 @@ def record_city_grant(
             uow,
             actor,
             app,
-            "city_grant",
+            CITY_GRANT,
             amount_cents=amount,
             reason=reason,
             now=now,
@@ -431,7 +447,7 @@ def record_city_grant(
 
 def record_city_rejection(fonds: Engine, actor: Actor, application_id: int, reason: str) -> None:
     """Two-step funds: the city does not grant."""
-    _step(fonds, actor, application_id, "city_reject", reason=reason)
+    _step(fonds, actor, application_id, CITY_REJECT, reason=reason)
 
 
 def require_manager(fonds: Engine, actor: Actor, fund_id: str) -> None:

@@ -23,6 +23,7 @@ from fondsengine.lifecycle.views import application_data, check_context, check_c
 from fondsengine.model import Application, AuditEvent, Fund, User
 from fondsengine.workflow.model import Workflow
 from fondsengine.workflow.registry import GUARDS
+from fondsengine.workflow.use_cases import office_step
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,8 @@ class Action:
     asks: tuple[str, ...] = ()  # what the step's form asks for (from the workflow); () = one button
     style: str = "default"  # default | danger
     done: str = ""  # German message after the step
-    use_case: str | None = None  # the engine's use case behind the step (fondsengine.applications.steps)
+    # the office's use case behind the step (fondsengine.applications.steps); None: taken on its own pages
+    use_case: str | None = None
     applicant_page: str | None = None  # the applicant's own page of the step (workflow `applicant_page`)
     # the step's German words for its form's fields (None: the field's general label)
     reason_label: str | None = None
@@ -78,7 +80,7 @@ def actions_in(fonds: Engine, s: Session, app: Application, roles: frozenset[str
                 asks=t.asks,
                 style=t.style,
                 done=t.done,
-                use_case=t.use_case,
+                use_case=t.use_case if office_step(t.use_case) else None,
                 applicant_page=t.applicant_page,
                 reason_label=t.reason_label,
                 reason_hint=t.reason_hint,

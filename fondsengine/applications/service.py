@@ -21,6 +21,7 @@ from fondsengine.lifecycle.audit import enqueue, record
 from fondsengine.lifecycle.fire import fire, workflow_of
 from fondsengine.model import Application, ApplicationRevision, Attachment, CostItem, Fund, User
 from fondsengine.workflow.model import Workflow
+from fondsengine.workflow.use_cases import RESUBMIT, SUBMIT, WITHDRAW
 
 
 @dataclass(frozen=True)
@@ -449,7 +450,7 @@ def submit(fonds: Engine, actor: Actor, application_id: int) -> str:
             app.file_number = f"{prefix}{seq:04d}"
         app.submitted_at = now
         s.flush()
-        fire(uow, actor, app, "submit", now=now)
+        fire(uow, actor, app, SUBMIT, now=now)
         _store_revision(uow, app)
         uow.commit()
         return app.file_number
@@ -461,7 +462,7 @@ def resubmit(fonds: Engine, actor: Actor, application_id: int, answer: str | Non
     text = check_answer(answer)
     with fonds.unit_of_work() as uow:
         app, _ = authz.load_visible_application(uow.session, actor, application_id, local_date(fonds.clock.now()))
-        fire(uow, actor, app, "resubmit", reason=text)
+        fire(uow, actor, app, RESUBMIT, reason=text)
         _store_revision(uow, app)
         uow.commit()
 
@@ -470,7 +471,7 @@ def withdraw(fonds: Engine, actor: Actor, application_id: int, reason: str | Non
     """Withdraw an application before it is approved."""
     with fonds.unit_of_work() as uow:
         app, _ = authz.load_visible_application(uow.session, actor, application_id, local_date(fonds.clock.now()))
-        fire(uow, actor, app, "withdraw", reason=reason)
+        fire(uow, actor, app, WITHDRAW, reason=reason)
         uow.commit()
 
 
@@ -489,7 +490,7 @@ def delete_draft(fonds: Engine, actor: Actor, application_id: int) -> None:
             files.remove_after_commit(s, fonds.storage, row.stored_name)
             s.delete(row)
         s.flush()
-        fire(uow, actor, app, "withdraw", reason=DELETED_DRAFT)
+        fire(uow, actor, app, WITHDRAW, reason=DELETED_DRAFT)
         uow.commit()
 
 

@@ -21,6 +21,7 @@ from fondsengine.model import Application
 from fondsengine.workflow.machine import WorkflowMachine
 from fondsengine.workflow.model import Transition, Workflow
 from fondsengine.workflow.registry import EFFECTS, GUARDS
+from fondsengine.workflow.use_cases import UseCase
 
 
 def guideline_of(uow: UnitOfWork, app: Application) -> Guideline:
@@ -71,8 +72,9 @@ def fire(
     uow: UnitOfWork,
     actor: Actor,
     app: Application,
-    trigger: str,
+    use_case: UseCase,
     *,
+    jury_outcome: str | None = None,
     reason: str | None = None,
     amount_cents: int | None = None,
     payment_kind: str | None = None,
@@ -81,7 +83,11 @@ def fire(
     extra: dict[str, object] | None = None,
     known: Known | None = None,
 ) -> Transition:
-    """Fire a workflow trigger on an application inside the caller's unit of work.
+    """Take the workflow step that serves `use_case` on an application inside the caller's unit of work.
+
+    The application's workflow answers which transition from its current state serves the use case
+    (`WorkflowMachine.serving`; `jury_outcome` picks the jury's step of that decision); its trigger
+    names the step in the audit trail.
 
     `known`: facts the use case has already read (the proof of use, its receipts, the balance), which
     the step's guards and letters then take instead of reading them again. The step's append-only rows
@@ -100,7 +106,9 @@ def fire(
         catalog=uow.fonds.catalog,
         known=known,
     )
-    transition = machine_of(uow, app).fire(app.state, trigger, roles, gctx)
+    machine = machine_of(uow, app)
+    trigger = machine.serving(app.state, use_case.name, roles, jury_outcome=jury_outcome)
+    transition = machine.fire(app.state, trigger, roles, gctx)
     if transition.needs_reason and not (reason and reason.strip()):
         raise InvalidInput("Bitte geben Sie eine Begründung an.", field="reason")
     from_state = app.state

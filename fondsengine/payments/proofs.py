@@ -34,6 +34,15 @@ from fondsengine.model import Application, ProofOfUse, Receipt, Refund
 from fondsengine.money import format_euro
 from fondsengine.payments.numerical import ActualFinancing
 from fondsengine.payments.receipt_checks import BLOCK, ReceiptFinding, ReceiptLine, check_receipts
+from fondsengine.workflow.use_cases import (
+    ACCEPT_PROOF,
+    CLAIM_REFUND,
+    CLOSE,
+    LAPSE,
+    RECORD_REFUND,
+    RETURN_PROOF,
+    SUBMIT_PROOF,
+)
 
 
 @dataclass(frozen=True)
@@ -99,7 +108,7 @@ def submit_proof(
         s = uow.session
         now = fonds.clock.now()
         app, _ = _load(uow, actor, application_id)
-        fire(uow, actor, app, "submit_proof", now=now)
+        fire(uow, actor, app, SUBMIT_PROOF, now=now)
         stated = actual or ActualFinancing(0, app.own_funds_cents, app.other_funding_cents)
         proof = ProofOfUse(
             application_id=app.id,
@@ -336,7 +345,7 @@ def accept_proof(fonds: Engine, actor: Actor, application_id: int) -> int:
             uow,
             actor,
             app,
-            "accept_proof",
+            ACCEPT_PROOF,
             amount_cents=due,
             now=now,
             extra={"eligible_cents": eligible, "settled_cents": due},
@@ -351,7 +360,7 @@ def return_proof(fonds: Engine, actor: Actor, application_id: int, reason: str) 
     with fonds.unit_of_work() as uow:
         app, _ = _load(uow, actor, application_id)
         proof = current_proof(uow, app)
-        fire(uow, actor, app, "return_proof", reason=reason)
+        fire(uow, actor, app, RETURN_PROOF, reason=reason)
         if proof is not None:
             proof.status, proof.return_reason = "returned", reason
         uow.commit()
@@ -392,7 +401,7 @@ def claim_refund(
             uow,
             actor,
             app,
-            "claim_refund",
+            CLAIM_REFUND,
             amount_cents=amount,
             reason=reason or None,
             now=now,
@@ -452,7 +461,7 @@ def record_refund(fonds: Engine, actor: Actor, application_id: int, *, amount_ce
             data={"amount_cents": amount_cents},
         )
         s.flush()  # the claim as received so far: the step's guards choose its transition by it
-        fire(uow, actor, app, "record_refund", amount_cents=amount_cents, now=now)
+        fire(uow, actor, app, RECORD_REFUND, amount_cents=amount_cents, now=now)
         uow.commit()
 
 
@@ -460,7 +469,7 @@ def close(fonds: Engine, actor: Actor, application_id: int) -> None:
     """Close a settled application (paid equals due): documented."""
     with fonds.unit_of_work() as uow:
         app, _ = _load(uow, actor, application_id)
-        fire(uow, actor, app, "close")
+        fire(uow, actor, app, CLOSE)
         uow.commit()
 
 
@@ -468,5 +477,5 @@ def lapse(fonds: Engine, actor: Actor, application_id: int) -> None:
     """Let an approval lapse that was not called in time (releases the budget)."""
     with fonds.unit_of_work() as uow:
         app, _ = _load(uow, actor, application_id)
-        fire(uow, actor, app, "lapse")
+        fire(uow, actor, app, LAPSE)
         uow.commit()

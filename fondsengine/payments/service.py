@@ -24,6 +24,7 @@ from fondsengine.model import Application, Payment
 from fondsengine.model.money import ADVANCE_KINDS, OPEN_PAYMENT, PAID, PAYMENT_KIND_LABELS, REQUESTED
 from fondsengine.money import format_euro
 from fondsengine.workflow.model import Transition, Workflow
+from fondsengine.workflow.use_cases import RECORD_PAYMENT
 
 PAYMENT_READERS = frozenset({"applicant", "manager", "auditor", "city_approver"})  # payments, lapse date
 
@@ -284,7 +285,7 @@ def record_payment(
             uow,
             actor,
             app,
-            step.trigger,
+            RECORD_PAYMENT,
             amount_cents=amount_cents,
             payment_kind=kind,
             payment_id=payment.id,

@@ -503,8 +503,8 @@ PAGE_DECLARATIONS = ("use_case", "applicant_page", *FIELD_TEXTS)
 
 
 def declares_all(workflow: Workflow) -> bool:
-    """Whether a version declares its steps' use cases and their meanings (MEANINGS) itself."""
-    return any(t.use_case for t in workflow.transitions) and any(
+    """Whether a version declares its steps' use cases (every step's) and their meanings (MEANINGS) itself."""
+    return all(t.use_case for t in workflow.transitions) and any(
         getattr(t, key) for t in workflow.transitions for key in MEANINGS
     )
 
@@ -513,10 +513,13 @@ def with_declarations_of(old: Workflow, newer: Workflow) -> Workflow:
     """A version stored before its steps declared their use case (and their page's words) takes these
     declarations from another (the latest) version of the same workflow, step by step (by trigger), so the
     applications still on it can be worked on; likewise a version stored before its steps declared their
-    meanings (jury_outcome, granting) takes those. What a version declares itself stays as it is."""
+    meanings (jury_outcome, granting) takes those, and a step stored before its use case was declared (the
+    proof of use, the granting body's steps: `lifecycle.fire` finds every step by its use case) takes the
+    use case of the same trigger. What a version declares itself stays as it is."""
     pages = not any(t.use_case for t in old.transitions)
     meanings = not any(getattr(t, key) for t in old.transitions for key in MEANINGS)
-    if not (pages or meanings):
+    gaps = any(t.use_case is None for t in old.transitions)
+    if not (pages or meanings or gaps):
         return old
     newest = {t.trigger: t for t in newer.transitions}
 
@@ -528,6 +531,8 @@ def with_declarations_of(old: Workflow, newer: Workflow) -> Workflow:
         if pages:
             taken |= {key: getattr(n, key) for key in PAGE_DECLARATIONS}
             taken["asks"] = t.asks + tuple(a for a in ("paper_record",) if a in n.asks and a not in t.asks)
+        elif t.use_case is None:
+            taken["use_case"] = n.use_case
         return replace(t, **taken)
 
     return replace(old, transitions=tuple(filled(t) for t in old.transitions))

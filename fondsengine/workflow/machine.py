@@ -30,8 +30,6 @@ from fondsengine.workflow.registry import GUARDS, GuardFn, GuardResult, Registry
 __all__ = ["GuardFn", "GuardResult", "Verdict", "WorkflowMachine", "machine_for"]
 
 
-
-
 @dataclass(frozen=True)
 class Verdict:
     """The answer to "may this actor take this step now?" without taking it."""
@@ -72,6 +70,10 @@ class _Attempt:
                 )
         self.failures.extend(failed)
         return not failed
+
+
+def _no_such_step(label: str) -> str:
+    return f"Den Schritt „{label}“ gibt es in diesem Ablauf nicht."
 
 
 def _fallback(guard: str) -> str:
@@ -206,6 +208,29 @@ class WorkflowMachine:
         """The triggers that may start in a state (transitions' lookup)."""
         return self._shared.triggers(state)
 
+    def serving(
+        self, state: str, use_case: str, roles: frozenset[str], *, jury_outcome: str | None = None
+    ) -> str:
+        """The trigger of the step that serves a use case from a state (asked of `transitions`).
+
+        Of the transitions from the state that declare `use_case` (and, when given, `jury_outcome`),
+        the first in file order whose roles the actor has, else the first (firing it then says who may);
+        outside its states the workflow's first step serving it (firing it says why not now).
+        Which transition of that trigger runs is decided when it is fired: the first whose guards pass.
+        TransitionNotAllowed when the workflow has no step for the use case."""
+
+        def serves(t: Transition) -> bool:
+            return t.use_case == use_case and (jury_outcome is None or t.jury_outcome == jury_outcome)
+
+        here = sorted(
+            (t for trigger in self.triggers(state) for t in self.transitions(state, trigger) if serves(t)),
+            key=lambda t: self._shared.position[id(t)],
+        )
+        found = [t for t in here if t.roles & roles] or here or [t for t in self.workflow.transitions if serves(t)]
+        if not found:
+            raise TransitionNotAllowed(_no_such_step(use_case))
+        return found[0].trigger
+
     def _label(self, trigger: str) -> str:
         return next((t.label for t in self.workflow.steps(trigger)), trigger)
 
@@ -218,7 +243,7 @@ class WorkflowMachine:
         candidates = self.transitions(state, trigger)
         if not candidates:
             if trigger not in self.machine.events:
-                message = f"Den Schritt „{label}“ gibt es in diesem Ablauf nicht."
+                message = _no_such_step(label)
             else:
                 state_label = self.workflow.state(state).label
                 message = f"Der Schritt „{label}“ ist im Zustand „{state_label}“ nicht möglich."

@@ -20,6 +20,7 @@ from fondsengine.integrity.check import verify
 from fondsengine.lifecycle import authz
 from fondsengine.lifecycle.fire import fire
 from fondsengine.model import Application, AuditEvent, OutboxMessage
+from fondsengine.workflow.use_cases import START_REVIEW
 from tests.support.factories import QF, person, quartiersfonds_input
 from tests.support.journey import Journey
 
@@ -53,7 +54,7 @@ def test_a_row_changed_behind_the_step_stops_it_with_the_conflict_error(
         t = Application.__table__
         change = {"row_version": t.c.row_version + 1} if column == "row_version" else {"state": "in_review"}
         s.execute(update(t).where(t.c.id == app_id).values(**change))  # behind the loaded object
-        fire(uow, office, app, "start_review")
+        fire(uow, office, app, START_REVIEW)
         uow.commit()
     assert str(caught.value) == APPLICATION_CHANGED
     with fonds.db.read() as s:
@@ -74,7 +75,7 @@ def test_a_step_leaves_the_object_clean_and_counters_and_chains_exact(fonds: Eng
         s = uow.session
         now = fonds.clock.now()
         app, _ = authz.load_visible_application(s, office, app_id, local_date(now))
-        fire(uow, office, app, "start_review")
+        fire(uow, office, app, START_REVIEW)
         assert (app.state, app.row_version, app.updated_at) == ("in_review", version + 1, now)
         assert app not in s.dirty and not inspect(app).attrs.state.history.has_changes()
         uow.commit()

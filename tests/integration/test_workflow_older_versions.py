@@ -55,7 +55,7 @@ def test_an_older_version_takes_the_declarations_of_the_latest_by_trigger(fonds:
     assert steps["jury_reject"].use_case == "jury_decision" and "paper_record" in steps["jury_reject"].asks
     assert steps["request_changes"].reason_required == newest["request_changes"].reason_required
     assert steps["withdraw"].applicant_page == "withdrawal"
-    assert steps["submit_proof"].use_case is None
+    assert steps["submit_proof"].use_case == "submit_proof"  # the applicant's own page, not an office step
     assert old.version_hash != new.version_hash and old.states == new.states  # the older version itself stays
 
 

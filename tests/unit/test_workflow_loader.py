@@ -16,6 +16,7 @@ from fondsengine.workflow.loader import (
 )
 from fondsengine.workflow.names import OUTCOMES, ROLES
 from fondsengine.workflow.registry import EFFECTS, GUARDS
+from fondsengine.workflow.use_cases import office_step
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = ROOT / "workflows"
@@ -352,6 +353,8 @@ def test_every_office_step_of_the_shipped_workflows_names_a_registered_use_case(
         assert steps["jury_reject"].use_case == "jury_decision" and "paper_record" in steps["jury_reject"].asks
         assert steps["jury_defer"].use_case == "jury_decision" and "paper_record" not in steps["jury_defer"].asks
         assert steps["record_final_payment"].use_case == "record_payment"
-        assert steps["submit_proof"].use_case is None  # the applicant uploads it on her own pages
+        assert steps["submit_proof"].use_case == "submit_proof"  # the applicant uploads it on her own pages
+        assert not office_step(steps["submit_proof"].use_case) and office_step(steps["record_payment"].use_case)
+        assert all(t.use_case for t in wf.transitions), "a step the engine could not fire by its use case"
         assert all(t.use_case in USE_CASES for t in wf.transitions if t.use_case)
         assert steps["request_changes"].reason_required == "Bitte schreiben Sie, was geändert werden soll."

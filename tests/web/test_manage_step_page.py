@@ -12,6 +12,7 @@ from fondsengine.applications import decisions
 from fondsengine.applications import service as apps
 from fondsengine.engine import Actor
 from fondsengine.workflow.loader import load_workflow
+from fondsengine.workflow.use_cases import office_step
 from tests.web.builders import World, draft_for
 from tests.web.conftest import login
 
@@ -52,7 +53,8 @@ def test_a_step_without_words_of_its_own_gets_the_general_label(world: World, cl
 
 
 def test_only_steps_with_a_declared_use_case_are_taken_on_the_office_pages(world: World, client: FlaskClient) -> None:
-    assert STEPS["submit_proof"].use_case is None and STEPS["request_changes"].use_case
+    assert STEPS["submit_proof"].use_case == "submit_proof" and not office_step(STEPS["submit_proof"].use_case)
+    assert office_step(STEPS["request_changes"].use_case)
     app_id = _in_review(world)
     login(client, "buero@example.org")
     assert client.get(f"/verwaltung/antraege/{app_id}/aktion/submit_proof").status_code == 404

@@ -26,6 +26,7 @@ from fondsengine.payments import proofs
 from fondsengine.payments.orders import requested_payments
 from fondsengine.workflow.machine import machine_for
 from fondsengine.workflow.registry import GUARDS
+from fondsengine.workflow.use_cases import office_step
 from webapp import fields
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
@@ -72,9 +73,9 @@ def _given(view: OfficeView, step: Action, form: StepForm) -> StepInput:
 
 
 def _office_step(view: OfficeView, trigger: str, *, with_form: bool) -> bool:
-    """Whether the office takes this step on its pages: the workflow declares its use case (a form
-    when the step asks for something, else one button)."""
-    return any(t.use_case and bool(t.asks) == with_form for t in view.workflow.steps(trigger))
+    """Whether the office takes this step on its pages: the workflow declares an office use case for it
+    (`UseCase.office`; a form when the step asks for something, else one button)."""
+    return any(office_step(t.use_case) and bool(t.asks) == with_form for t in view.workflow.steps(trigger))
 
 
 def _done(view: OfficeView, trigger: str) -> str:
