@@ -78,9 +78,8 @@ class QueueFilterForm(FlaskForm):
         return (f.typed if isinstance(f, EuroField) else str(f.data or ""))[:200]
 
 
-# the filter's values as typed, for the form and the page links
-RAW_KEYS = ("fonds", "jahr", "stand", "art", "kategorie", "min", "max", "ueberfaellig", "q", "sort", "richtung",
-            "seite")  # fmt: skip
+# the fields that are no filter value of the page links: the link's position and the ticked rows
+NOT_RAW = frozenset({"nach", "vor", "auswahl"})
 
 
 def _cents(form: QueueFilterForm, name: str, errors: Errors) -> int | None:
@@ -97,7 +96,7 @@ def parse_filter(args: Any) -> QueueQuery:
     """Read the filter from the query string, or from the export's post (through `QueueFilterForm`;
     the engine checks the fund: not managed is a 403)."""
     form = QueueFilterForm(formdata=args)
-    raw = {k: form.text(k) for k in RAW_KEYS}
+    raw = {f.name: form.text(f.name) for f in form if f.name not in NOT_RAW}  # the values as typed
     errors: Errors = []
     sort = raw["sort"] if raw["sort"] in SORTS else DEFAULT_SORT
     descending = raw["richtung"] != "auf"
