@@ -120,6 +120,23 @@ class Located:
 
         return Located(self.get(loc), sub(self.lines), sub(self.key_lines))
 
+    def each(self, loc: Loc) -> list[Located]:
+        """The items of the list at loc, each as `at` gives it (none when it is no list), the locations
+        sorted out in one pass (`at` for every item passes over all of them again: O(n²) for long lists)."""
+        items = self.get(loc)
+        if not isinstance(items, list):
+            return []
+        n = len(loc)
+        lines: list[dict[Loc, int]] = [{} for _ in items]
+        key_lines: list[dict[Loc, int]] = [{} for _ in items]
+        for source, target in ((self.lines, lines), (self.key_lines, key_lines)):
+            for k, v in source.items():
+                if len(k) > n and k[:n] == loc:
+                    index = k[n]  # a list's parts are numbered
+                    assert isinstance(index, int)
+                    target[index][k[n + 1 :]] = v
+        return [Located(item, *found) for item, *found in zip(items, lines, key_lines, strict=True)]
+
 
 def located(
     node: Node,
