@@ -99,6 +99,7 @@ def pages(fonds: Engine) -> list[Page]:
             s.scalars(
                 select(Application.id)
                 .where(Application.state.in_(("documented", "refund_claimed", "proof_returned", "paid", "on_agenda")))
+                .where(Application.fund_id.in_(both))  # the office's funds (others' with --funds > 2)
                 .order_by(Application.id)
                 .limit(400)
             )

@@ -59,7 +59,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from office import counting, login, pages, pct, postgres_url, sqlite_url  # noqa: E402
 from seed_bulk import NOW, OFFICE_EMAIL, OFFICE_PASSWORD, prepared_fonds, seed_bulk  # noqa: E402
-from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 from web_server import FLOOR_PATH, SERVICE_HEADER  # noqa: E402
 
 from fondsengine.applications.queue import DEFAULT_SORT, PAGE_SIZE, SORTS, QueueFilter, office_queue  # noqa: E402
@@ -107,9 +107,18 @@ def plan(fonds: Engine, sorts: bool = False) -> Plan:
     """Start page, the office pages of bench/office.py (deep page recomputed for N), POSTs, floor; with
     `sorts` also the first page and the deep page (by its link) of every other sort and direction."""
     with fonds.db.read() as s:
-        listed = s.scalar(select(func.count()).select_from(Application).where(Application.state != "draft")) or 0
+        office = s.scalar(select(User.id).where(User.email == OFFICE_EMAIL))
+    assert office is not None
+    # the office's own queue: with other cities' funds in the database (--funds) it lists only its funds
+    first = office_queue(fonds, Actor(office), QueueFilter())
+    listed, managed = first.total, [f.id for f in first.funds]
+    with fonds.db.read() as s:
         submitted = list(
-            s.scalars(select(Application.id).where(Application.state == "submitted").order_by(Application.id))
+            s.scalars(
+                select(Application.id)
+                .where(Application.state == "submitted", Application.fund_id.in_(managed))
+                .order_by(Application.id)
+            )
         )
     deep = max(1, -(-listed // PAGE_SIZE) * 4 // 5)
     requests = [Request("start page", ("/",))]

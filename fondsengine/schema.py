@@ -120,6 +120,23 @@ class Located:
 
         return Located(self.get(loc), sub(self.lines), sub(self.key_lines))
 
+    def each(self, loc: Loc) -> list[Located]:
+        """The items of the list at loc, each as `at` gives it (none when it is no list), the locations
+        sorted out in one pass (`at` for every item passes over all of them again: O(n²) for long lists)."""
+        items = self.get(loc)
+        if not isinstance(items, list):
+            return []
+        n = len(loc)
+        lines: list[dict[Loc, int]] = [{} for _ in items]
+        key_lines: list[dict[Loc, int]] = [{} for _ in items]
+        for source, target in ((self.lines, lines), (self.key_lines, key_lines)):
+            for k, v in source.items():
+                if len(k) > n and k[:n] == loc:
+                    index = k[n]  # a list's parts are numbered
+                    assert isinstance(index, int)
+                    target[index][k[n + 1 :]] = v
+        return [Located(item, *found) for item, *found in zip(items, lines, key_lines, strict=True)]
+
 
 def located(
     node: Node,
@@ -133,15 +150,27 @@ def located(
     The first of two equal keys counts, `duplicate(loc)` (the key's name last) says what is
     wrong with the second. `scalar(value, text)`, if given, makes each scalar value from its
     value and its text as written (to keep "01067" or "yes" as the author wrote it)."""
-    lines: dict[Loc, int] = {}
-    key_lines: dict[Loc, int] = {}
-    constructor = yaml.constructor.SafeConstructor()
-    budget = [_MAX_NODES]
+    walk = _Walk(out, duplicate, scalar)
+    return Located(walk(node, (), frozenset()), walk.lines, walk.key_lines)
 
-    def walk(n: Node, loc: Loc, path: frozenset[int]) -> Any:
-        lines[loc] = line_of(n)
-        budget[0] -= 1
-        if id(n) in path or budget[0] < 0:
+
+class _Walk:
+    """One read of a node tree by `located` (an object, not a closure: a closure that calls itself is a
+    reference cycle, which kept every read's values and lines alive until the next collection)."""
+
+    def __init__(self, out: Collector, duplicate: Callable[[Loc], str], scalar: Callable[[Any, str], Any] | None):
+        self.out = out
+        self.duplicate = duplicate
+        self.scalar = scalar
+        self.lines: dict[Loc, int] = {}
+        self.key_lines: dict[Loc, int] = {}
+        self.constructor = yaml.constructor.SafeConstructor()
+        self.budget = _MAX_NODES
+
+    def __call__(self, n: Node, loc: Loc, path: frozenset[int]) -> Any:
+        self.lines[loc] = line_of(n)
+        self.budget -= 1
+        if id(n) in path or self.budget < 0:
             return Opaque(str(n.tag), "…")
         inner = path | {id(n)}
         if isinstance(n, MappingNode):
@@ -149,19 +178,17 @@ def located(
             for key_node, value_node in n.value:
                 key = str(key_node.value)
                 if key in result:
-                    out.add(line_of(key_node), duplicate((*loc, key)))
+                    self.out.add(line_of(key_node), self.duplicate((*loc, key)))
                     continue
-                key_lines[(*loc, key)] = line_of(key_node)
-                result[key] = walk(value_node, (*loc, key), inner)
+                self.key_lines[(*loc, key)] = line_of(key_node)
+                result[key] = self(value_node, (*loc, key), inner)
             return result
         if isinstance(n, SequenceNode):
-            return [walk(item, (*loc, i), inner) for i, item in enumerate(n.value)]
+            return [self(item, (*loc, i), inner) for i, item in enumerate(n.value)]
         build = _SCALARS.get(str(n.tag))
         assert isinstance(n, ScalarNode)
-        value = build(constructor, n) if build else Opaque(str(n.tag), str(n.value))
-        return scalar(value, str(n.value)) if scalar else value
-
-    return Located(walk(node, (), frozenset()), lines, key_lines)
+        value = build(self.constructor, n) if build else Opaque(str(n.tag), str(n.value))
+        return self.scalar(value, str(n.value)) if self.scalar else value
 
 
 Say = Callable[[str, ErrorDetails], str]  # (the key the error concerns, the error) -> message

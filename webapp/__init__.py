@@ -15,7 +15,7 @@ from fondsengine.funds.current import warm_catalog
 from fondsengine.notify import Mailer, build_mailer
 from fondsengine.notify.outbox import make_after_commit_dispatch
 from fondsengine.ops.startup import checked_secret_key
-from webapp import fields, filters, i18n, ratelimit, requestlog, security
+from webapp import fields, filters, i18n, ratelimit, requestlog, security, template_cache
 from webapp.extensions import csrf, init_page_read, login_manager
 
 
@@ -57,6 +57,7 @@ def create_app(
     init_page_read(app)
     filters.register(app)
     i18n.install(app)
+    template_cache.install(app, settings.instance_path)  # after Babel added its extension
     csrf.exempt(i18n.switch_language)  # the language switch takes no token (reason in webapp/i18n.py)
     security.register(app)
     requestlog.register(app)

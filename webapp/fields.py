@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -24,6 +24,7 @@ from flask_wtf.file import FileField, MultipleFileField
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.routing import IntegerConverter
 from wtforms import Field, Form
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3, newer than its stubs
 from wtforms.form import BaseForm
 from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import TextInput
@@ -357,3 +358,9 @@ def install(app: Flask) -> None:
     @app.errorhandler(InvalidInput)
     def _invalid(exc: InvalidInput) -> ResponseReturnValue:
         return render_template("errors/http.html", code=400, description=exc.message), 400
+
+
+def options(pairs: Iterable[tuple[str, str]]) -> list[Any]:
+    """A select field's choices from (value, label) pairs, as WTForms wants them (`SelectChoice`; plain
+    tuples are deprecated there and go with WTForms 3.4)."""
+    return [SelectChoice(value=value, label=label) for value, label in pairs]

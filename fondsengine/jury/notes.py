@@ -240,6 +240,7 @@ def notes_in(
         return known[rules.management_votes]
 
     readable: dict[int, JuryRules] = {}
+    leads: dict[int, bool] = {}  # per item: the aggregate is for the office and the session's chair
     refusal: PermissionDenied | None = None
     for item, app in rows:
         rules = fonds.catalog.guideline(s, app.guideline_version_id).jury
@@ -249,12 +250,12 @@ def notes_in(
             refusal = exc
             continue
         readable[item.id] = rules
+        leads[item.id] = role == "manager" or js.chair_id == actor.user_id
     if refusal is not None and not readable:
         raise refusal
     if not rows:
         authz.require_fund_role(s, actor, js.fund_id, local_date(now), "manager", "jury_member")
         return {}
-    leads = role == "manager" or js.chair_id == actor.user_id
     ids = sorted(readable)
     comments = list(s.scalars(select(JuryComment).where(JuryComment.agenda_item_id.in_(ids)).order_by(JuryComment.id)))
     scores = list(s.scalars(select(JuryScore).where(JuryScore.agenda_item_id.in_(ids))))
@@ -280,7 +281,7 @@ def notes_in(
                 readable[item_id].criteria,
                 ((sc.criterion, sc.points) for sc in scores if sc.agenda_item_id == item_id),
             )
-            if leads
+            if leads[item_id]
             else None,
         )
     return out

@@ -66,7 +66,19 @@ def _value(hint: Any, raw: Any) -> Any:
     raise TypeError(f"a snapshot field cannot be {hint!r}")
 
 
+_FIELD_HINTS: dict[type[Any], tuple[tuple[str, Any], ...]] = {}
+
+
+def _field_hints(cls: type[Any]) -> tuple[tuple[str, Any], ...]:
+    """(name, type) of each field of a snapshot class, its annotations evaluated once per class
+    (typing.get_type_hints evaluates them anew at each call: 0.02 s of the start, docs/performance.md)."""
+    found = _FIELD_HINTS.get(cls)
+    if found is None:
+        hints = typing.get_type_hints(cls)
+        found = _FIELD_HINTS[cls] = tuple((f.name, hints[f.name]) for f in fields(cls))
+    return found
+
+
 def read_snapshot(cls: type[S], d: dict[str, Any]) -> S:
     """The typed snapshot of one letter from its stored JSON (missing keys read as empty)."""
-    hints = typing.get_type_hints(cls)
-    return cls(**{f.name: _value(hints[f.name], d.get(f.name)) for f in fields(cls)})
+    return cls(**{name: _value(hint, d.get(name)) for name, hint in _field_hints(cls)})

@@ -110,8 +110,10 @@ class FondsServer(BaseApplication):  # type: ignore[misc]
         stored guidelines parsed: shared by every worker instead of repeated in each), then closes
         the master's database connections and freezes the garbage collector's view of the loaded
         objects, so collections in the workers do not write to (and copy) the shared pages. The
-        collector is paused while the app is built (the cyclic garbage of building is collected once
-        at the end: about 0.1 s of CPU less before the first answer)."""
+        collector is paused while the app is built, and what was built is frozen without a collection
+        first, with or without preload: building leaves next to no cyclic garbage (a few hundred
+        objects), and a full collection of the ~240,000 objects the process then holds cost 0.06-0.16 s
+        of CPU before the first answer (docs/performance.md, "Issue 19: first response after start")."""
         module_name, _, name = self.factory_path.partition(":")
         was_enabled = gc.isenabled()
         gc.disable()  # what loads here lives as long as the process: no collections while it loads (cli/entry.py)
@@ -123,8 +125,7 @@ class FondsServer(BaseApplication):  # type: ignore[misc]
                 if callable(warm):
                     warm(app)
                 close_all_connections()
-                gc.collect()  # the one collection of the loading's garbage, before the collector runs again
-                gc.freeze()
+            gc.freeze()
         finally:
             if was_enabled:
                 gc.enable()

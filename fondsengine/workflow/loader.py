@@ -437,8 +437,7 @@ def _check_references(out: Collector, state_ids: list[str], transitions: list[tu
 
 
 def _items(data: Located, key: str) -> list[Located]:
-    value = data.get((key,))
-    return [data.at((key, i)) for i in range(len(value))] if isinstance(value, list) else []
+    return data.each((key,))
 
 
 def _relations(out: Collector, spec: StateSpec | TransitionSpec, data: Located) -> None:

@@ -5,7 +5,8 @@ renders again (parse, generate Python source, `compile`): a large part of a web 
 bytecode cache hands the compiled code of a template to the next environment instead. Jinja keys a
 bucket by template name and file name and keeps the source's checksum in it: a changed source is
 compiled anew. The code also depends on the environment's compile options (extensions, delimiters,
-autoescape, ...), so environments with different options use separate stores.
+autoescape, ...: webapp.template_cache.compile_options, which also names the app's cache folder on
+disk), so environments with different options use separate stores.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
-from jinja2 import BytecodeCache, Environment
+from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
+
+from webapp.template_cache import compile_options
 
 
 class SharedBytecodeCache(BytecodeCache):
@@ -37,31 +40,6 @@ class SharedBytecodeCache(BytecodeCache):
 
 
 _CACHES: dict[tuple[Any, ...], SharedBytecodeCache] = {}
-
-
-def compile_options(env: Environment) -> tuple[Any, ...]:
-    """What the compiled code of a template depends on besides its source."""
-    return (
-        tuple(sorted(env.extensions)),
-        env.block_start_string,
-        env.block_end_string,
-        env.variable_start_string,
-        env.variable_end_string,
-        env.comment_start_string,
-        env.comment_end_string,
-        env.line_statement_prefix,
-        env.line_comment_prefix,
-        env.trim_blocks,
-        env.lstrip_blocks,
-        env.newline_sequence,
-        env.keep_trailing_newline,
-        env.optimized,
-        env.is_async,
-        env.finalize is not None,
-        getattr(env, "newstyle_gettext", None),  # set by the i18n extension; changes the code of {% trans %}
-        env.autoescape if isinstance(env.autoescape, bool) else getattr(env.autoescape, "__qualname__", None),
-        type(env).__qualname__,
-    )
 
 
 def share_compiled_templates(app: Flask) -> SharedBytecodeCache:

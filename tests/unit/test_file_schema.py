@@ -126,3 +126,16 @@ def test_a_location_without_a_line_of_its_own_falls_back_to_the_enclosing_value(
 ) -> None:
     data, _ = read("title: Hallo\nparts:\n  - name: a\n")
     assert data.line(loc) == line
+
+
+def test_each_item_of_a_list_has_the_locations_at_gives_it() -> None:
+    data, _ = read("title: Hallo\nparts:\n  - name: a\n    count: 2\n  - []\n  - name: c\n    tags: [x, y]\nn: 1\n")
+    items = data.each(("parts",))
+    assert [(i.value, i.lines, i.key_lines) for i in items] == [
+        (({"name": "a", "count": 2}), {(): 3, ("name",): 3, ("count",): 4}, {("name",): 3, ("count",): 4}),
+        ([], {(): 5}, {}),
+        ({"name": "c", "tags": ["x", "y"]}, {(): 6, ("name",): 6, ("tags",): 7, ("tags", 0): 7, ("tags", 1): 7},
+         {("name",): 6, ("tags",): 7}),
+    ]  # fmt: skip
+    assert items == [data.at(("parts", i)) for i in range(3)]
+    assert data.each(("title",)) == data.each(("nothing",)) == data.each(("n",)) == []

@@ -132,15 +132,18 @@ from fondsengine.ops.serve import FondsServer, prepared_settings
 sys.argv = sys.argv[:1]
 app = FondsServer(prepared_settings(load_settings())).load()
 catalog = app.extensions["fonds"].catalog
+paused = list(collections)
+frozen = gc.get_freeze_count()
+gc.unfreeze()
 print(json.dumps({
     "python_documents": len(python_documents), "guidelines": len(catalog._guidelines),
-    "workflows": len(catalog._workflows), "collections_while_paused": collections,
-    "collector_on": gc.isenabled(), "frozen": gc.get_freeze_count() > 0,
+    "workflows": len(catalog._workflows), "collections_while_paused": paused,
+    "collector_on": gc.isenabled(), "frozen": frozen > 50_000, "garbage_below_1000": gc.collect() < 1000,
 }))
 """
 
 
-def test_the_preloading_master_parses_the_funds_with_libyaml_and_collects_garbage_once_at_the_end(
+def test_the_preloading_master_parses_the_funds_with_libyaml_and_freezes_without_a_collection(
     tmp_path: Path,
 ) -> None:
     url = f"sqlite:///{tmp_path / 'ready.db'}"
@@ -157,16 +160,26 @@ def test_the_preloading_master_parses_the_funds_with_libyaml_and_collects_garbag
         "python_documents": 0,  # both guidelines and both workflows went through libyaml
         "guidelines": 2,
         "workflows": 2,
-        "collections_while_paused": [2],  # the one full collection before gc.freeze()
+        "collections_while_paused": [],  # no collection: what was loaded is frozen as it is
         "collector_on": True,
-        "frozen": True,
+        "frozen": True,  # everything loaded (more than 50,000 objects)
+        "garbage_below_1000": True,  # loading left next to no cyclic garbage behind (about 540 objects; the
+        # guideline reader's recursive closure once kept ~3,400 objects of every read alive)
     }
 
 
 def test_the_console_script_pauses_the_collector_only_while_it_loads_the_command(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    seen: list[bool] = []
-    monkeypatch.setattr(main, "main", lambda: seen.append(gc.isenabled()) or 7)
-    assert gc.isenabled()
-    assert entry.main() == 7 and seen == [True] and gc.isenabled()
+    seen: list[tuple[bool, bool]] = []
+
+    def command() -> int:
+        seen.append((gc.isenabled(), gc.get_freeze_count() > 0))
+        return 7
+
+    monkeypatch.setattr(main, "main", command)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    try:
+        assert entry.main() == 7 and seen == [(True, True)] and gc.isenabled()  # what it loaded was frozen
+    finally:
+        gc.unfreeze()  # this test process's objects are collected again

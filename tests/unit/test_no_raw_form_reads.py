@@ -1,7 +1,7 @@
 """Every page reads its posts and its address parameters only through Flask-WTF forms (issue 11): no
 module of the web layer reads `request.form`, `request.files` or `request.values`, nor a value of
 `request.args` (`request.args.get(...)`, `request.args[...]`); the query string is handed whole to a
-form (`webapp/queries.py`, a page's filter form) or to the queue's filter parser.
+form (`webapp/queries.py`, a page's filter form, the queue's `QueueFilterForm`).
 
 A raw read skips the form's CSRF check, its declared fields and the shared field types
 (webapp/fields.py); the forms are in webapp/*/forms.py, webapp/applicant/page_forms.py,

@@ -217,15 +217,8 @@ def _store_and_submit(
         stored_files = []
         for row in rows:  # every file is checked in memory; the engine writes them only on commit
             upload = form.files.get(f"receipt-{row['index']}-file")
-            stored_files.append(
-                check(upload, settings)
-                if upload is not None
-                else None
-            )
-        photos = [
-            check(p, settings)
-            for p in form.photos.data[: settings.upload_max_files_per_application + 1]
-        ]
+            stored_files.append(check(upload, settings) if upload is not None else None)
+        photos = [check(p, settings) for p in form.photos.data[: settings.upload_max_files_per_application + 1]]
         for row, stored in zip(rows, stored_files, strict=True):
             att = None
             if stored is not None:

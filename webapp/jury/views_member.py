@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
+from fondsengine.engine import Actor, Engine
 from fondsengine.errors import FondsError
 from fondsengine.jury import usecases as jury
 from fondsengine.jury.reads import SessionInfo, SessionLine, my_sessions, session_of_item
@@ -134,30 +136,40 @@ def conflict(item_id: int) -> ResponseReturnValue:
     return render_session(info, errors, values)
 
 
+def _declaration(
+    item_id: int,
+    form: NoConflictForm | WithdrawConflictForm,
+    use_case: Callable[[Engine, Actor, int, int], None],
+    own: str,
+    other: str,
+) -> ResponseReturnValue:
+    """A declaration about a conflict of interest without further input: the member's own (`own`
+    flashed) or the one the office records for a member (`other`)."""
+    info = info_of_item(item_id)
+    errors: Errors = stale_form()
+    if not errors:
+        user_id = fields.ident(form.user.data or current_user.id) or abort(400)
+        try:
+            use_case(fonds(), actor(), item_id, user_id)
+        except FondsError as exc:
+            errors = error_lines(exc, f"-{item_id}")
+        else:
+            return back_to(info, item_id, own if user_id == int(current_user.id) else other)
+    return render_session(info, errors)
+
+
 @bp.route("/top/<int:item_id>/nicht-befangen", methods=["POST"])
 @login_required
 @rerender_on_csrf
 def no_conflict(item_id: int) -> ResponseReturnValue:
     """A member declares that they have no conflict of interest (or the office records it for a member)."""
-    info = info_of_item(item_id)
-    form = NoConflictForm()
-    errors: Errors = stale_form()
-    if not errors:
-        user_id = fields.ident(form.user.data or current_user.id) or abort(400)
-        try:
-            jury.declare_no_conflict(fonds(), actor(), item_id, user_id)
-        except FondsError as exc:
-            errors = error_lines(exc, f"-{item_id}")
-        else:
-            own = user_id == int(current_user.id)
-            return back_to(
-                info,
-                item_id,
-                "Sie haben erklärt, dass Sie bei diesem Punkt nicht befangen sind."
-                if own
-                else "Die Erklärung „nicht befangen“ ist vermerkt.",
-            )
-    return render_session(info, errors)
+    return _declaration(
+        item_id,
+        NoConflictForm(),
+        jury.declare_no_conflict,
+        "Sie haben erklärt, dass Sie bei diesem Punkt nicht befangen sind.",
+        "Die Erklärung „nicht befangen“ ist vermerkt.",
+    )
 
 
 @bp.route("/top/<int:item_id>/befangenheit/zuruecknehmen", methods=["POST"])
@@ -165,22 +177,10 @@ def no_conflict(item_id: int) -> ResponseReturnValue:
 @rerender_on_csrf
 def withdraw_conflict(item_id: int) -> ResponseReturnValue:
     """A member withdraws their declared conflict of interest (or the office one it recorded for a member)."""
-    info = info_of_item(item_id)
-    form = WithdrawConflictForm()
-    errors: Errors = stale_form()
-    if not errors:
-        user_id = fields.ident(form.user.data or current_user.id) or abort(400)
-        try:
-            jury.withdraw_conflict(fonds(), actor(), item_id, user_id)
-        except FondsError as exc:
-            errors = error_lines(exc, f"-{item_id}")
-        else:
-            own = user_id == int(current_user.id)
-            return back_to(
-                info,
-                item_id,
-                "Ihre Befangenheit ist zurückgenommen; Sie können bei diesem Punkt wieder abstimmen."
-                if own
-                else "Die Befangenheit ist zurückgenommen.",
-            )
-    return render_session(info, errors)
+    return _declaration(
+        item_id,
+        WithdrawConflictForm(),
+        jury.withdraw_conflict,
+        "Ihre Befangenheit ist zurückgenommen; Sie können bei diesem Punkt wieder abstimmen.",
+        "Die Befangenheit ist zurückgenommen.",
+    )

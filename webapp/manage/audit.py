@@ -25,6 +25,7 @@ from fondsengine.integrity.audit_view import (
 )
 from fondsengine.lifecycle.authz import funds_with_role
 from webapp.extensions import actor, fonds
+from webapp.fields import options
 from webapp.filters import zeit
 from webapp.form_errors import summary_errors
 from webapp.manage import bp
@@ -82,8 +83,8 @@ def readable_funds() -> list[FundChoice]:
 
 def _form(trail: AuditTrail) -> AuditFilterForm:
     form = AuditFilterForm(formdata=request.args)
-    form.art.choices = [("", "alle Ereignisse"), *trail.kinds]
-    form.person.choices = [("", "alle Personen"), *((str(i), n) for i, n in trail.people)]
+    form.art.choices = options([("", "alle Ereignisse"), *trail.kinds])
+    form.person.choices = options([("", "alle Personen"), *((str(i), n) for i, n in trail.people)])
     return form
 
 

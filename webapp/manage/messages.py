@@ -67,9 +67,7 @@ def post_message(application_id: int) -> list[str]:
         attachment = None
         if upload is not None:
             settings = fonds().settings
-            attachment = as_input(
-                check(upload, settings), "other"
-            )
+            attachment = as_input(check(upload, settings), "other")
         send_message(fonds(), actor(), application_id, form.message.data or "", attachment)
     except FondsError as exc:
         return [exc.message]

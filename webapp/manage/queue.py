@@ -6,18 +6,21 @@ read session); the CSV and XLSX exports of the filter are in `webapp.manage.expo
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from flask import abort, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
+from flask_wtf import FlaskForm
+from wtforms import StringField
 
 from fondsengine.applications.queue import DEFAULT_SORT, SORTS, Position, QueueFilter, office_queue, parse_position
 from fondsengine.errors import InvalidInput, PermissionDenied
 from fondsengine.inputs import MAX_YEAR, MIN_YEAR
 from webapp import fields
 from webapp.extensions import actor, fonds, page_read
+from webapp.fields import EuroField, IdsField, stripped
 from webapp.manage import bp
 from webapp.manage.common import Errors
 
@@ -45,36 +48,59 @@ class QueueQuery:
         return urlencode(values)
 
 
-def _cents(raw: str, name: str, errors: Errors) -> int | None:
-    try:
-        return fields.euro({name: raw}, name)
-    except InvalidInput:
-        shown = raw if len(raw) <= 40 else raw[:40] + "…"
+class QueueFilterForm(FlaskForm):
+    """The queue's filter, sort and page as a form over the query string (no CSRF: a GET filter; the
+    export's post gives the same fields from its body). Every value is stripped; what a value means
+    (a fund the user manages, a state of the workflow) the engine decides."""
+
+    class Meta:
+        csrf = False
+
+    fonds = StringField("Fonds", filters=[stripped])
+    jahr = StringField("Haushaltsjahr", filters=[stripped])
+    stand = StringField("Stand", filters=[stripped])
+    art = StringField("Art", filters=[stripped])
+    kategorie = StringField("Kategorie", filters=[stripped])
+    min = EuroField("Betrag ab")
+    max = EuroField("Betrag bis")
+    ueberfaellig = StringField("Überfällig", filters=[stripped])
+    q = StringField("Suche", filters=[stripped])
+    sort = StringField("Sortierung", filters=[stripped])
+    richtung = StringField("Richtung", filters=[stripped])
+    seite = StringField("Seite", filters=[stripped])
+    nach = StringField("Nach", filters=[stripped])
+    vor = StringField("Vor", filters=[stripped])
+    auswahl = IdsField("Auswahl")
+
+    def text(self, name: str) -> str:
+        """A field's stripped text as typed, at most 200 characters ('' when absent)."""
+        f = self[name]
+        return (f.typed if isinstance(f, EuroField) else str(f.data or ""))[:200]
+
+
+# the fields that are no filter value of the page links: the link's position and the ticked rows
+NOT_RAW = frozenset({"nach", "vor", "auswahl"})
+
+
+def _cents(form: QueueFilterForm, name: str, errors: Errors) -> int | None:
+    f = form[name]
+    if f.process_errors:
+        typed = form.text(name)
+        shown = typed if len(typed) <= 40 else typed[:40] + "…"
         errors.append((name, f"„{shown}“ ist kein Eurobetrag (Beispiel: 1.500,00)."))
         return None
+    return cast(int | None, f.data)
 
 
 def parse_filter(args: Any) -> QueueQuery:
-    """Read the filter from the query string (the engine checks the fund: not managed is a 403)."""
-    keys = (
-        "fonds",
-        "jahr",
-        "stand",
-        "art",
-        "kategorie",
-        "min",
-        "max",
-        "ueberfaellig",
-        "q",
-        "sort",
-        "richtung",
-        "seite",
-    )
-    raw = {k: fields.raw(args, k)[:200] for k in keys}
+    """Read the filter from the query string, or from the export's post (through `QueueFilterForm`;
+    the engine checks the fund: not managed is a 403)."""
+    form = QueueFilterForm(formdata=args)
+    raw = {f.name: form.text(f.name) for f in form if f.name not in NOT_RAW}  # the values as typed
     errors: Errors = []
     sort = raw["sort"] if raw["sort"] in SORTS else DEFAULT_SORT
     descending = raw["richtung"] != "auf"
-    position, bad_link = _position(args, sort, descending, errors)
+    position, bad_link = _position(form, sort, descending, errors)
     year = fields.ident(raw["jahr"])
     if raw["jahr"] and (year is None or not MIN_YEAR <= year <= MAX_YEAR):
         errors.append(("jahr", "Bitte geben Sie das Haushaltsjahr als Zahl an, z. B. 2026."))
@@ -85,24 +111,24 @@ def parse_filter(args: Any) -> QueueQuery:
         state=raw["stand"],
         kind=raw["art"],
         category=raw["kategorie"],
-        min_cents=_cents(raw["min"], "min", errors),
-        max_cents=_cents(raw["max"], "max", errors),
+        min_cents=_cents(form, "min", errors),
+        max_cents=_cents(form, "max", errors),
         overdue=raw["ueberfaellig"] == "1",
         text=_printable(raw["q"]),
         sort=sort,
         descending=descending,
         page=1 if bad_link else min(fields.ident(raw["seite"]) or 1, 100_000),
         position=position,
-        selected=tuple(fields.idents(args.getlist("auswahl"))) if hasattr(args, "getlist") else (),
+        selected=tuple(fields.idents(form.auswahl.data)),
     )
     return QueueQuery(qf, raw={k: v for k, v in raw.items() if k != "seite"}, errors=errors)
 
 
-def _position(args: Any, sort: str, descending: bool, errors: Errors) -> tuple[Position | None, bool]:
+def _position(form: QueueFilterForm, sort: str, descending: bool, errors: Errors) -> tuple[Position | None, bool]:
     """The page link's position (`nach`: after its row, `vor`: before it) and whether the link was
     damaged (an error on the page, which then starts at page 1)."""
     for key, before in (("nach", False), ("vor", True)):
-        token = fields.raw(args, key)
+        token = str(form[key].data or "")
         if token:
             try:
                 return parse_position(token, sort, descending, before=before), False

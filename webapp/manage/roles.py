@@ -16,7 +16,7 @@ from webapp import fields
 from webapp.auth.views import send_invitation
 from webapp.errors import CSRF_MESSAGE, csrf_failed, rerender_on_csrf
 from webapp.extensions import actor, fonds
-from webapp.fields import SafeText
+from webapp.fields import SafeText, options
 from webapp.form_errors import summary_errors
 from webapp.manage import bp
 from webapp.manage.common import Errors, chosen_fund, error_list, require_any_fund, require_fund
@@ -36,7 +36,7 @@ class RoleForm(FlaskForm):
     name = StringField("Name (nur für neue Personen)", validators=[Optional(), SafeText(200)])
     role = SelectField(
         "Rolle",
-        choices=[("", "bitte wählen"), *ROLE_LABELS.items()],
+        choices=options([("", "bitte wählen"), *ROLE_LABELS.items()]),
         validators=[AnyOf(list(ROLE_LABELS), message="Bitte wählen Sie eine Rolle.")],
         validate_choice=False,
     )
