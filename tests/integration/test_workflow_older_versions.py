@@ -4,7 +4,7 @@ gives its steps the declarations of the latest other stored version of the same 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -14,6 +14,7 @@ from fondsengine.engine import Engine
 from fondsengine.funds.catalog import Catalog
 from fondsengine.model import Application, AuditEvent, LedgerEntry, WorkflowVersion
 from fondsengine.payments import proofs
+from fondsengine.payments.proofs import ReceiptInput
 from fondsengine.workflow.loader import PAGE_DECLARATIONS, load_workflow_text
 from tests.support.factories import QF, person, quartiersfonds_input
 from tests.support.journey import Journey
@@ -151,3 +152,45 @@ def test_an_application_on_a_version_from_before_the_refund_bookings_books_its_r
     ]
     assert (bal.committed, bal.paid_net) == (paid - 30_000, paid - 30_000)
     assert actions[-5:] == ["claim_refund", "book_refund", "record_refund", "book_refund", "record_refund"]
+
+
+def test_an_application_on_a_version_from_before_the_proof_declared_its_use_case_still_submits_its_proof(
+    fonds: Engine,
+) -> None:
+    """The versions stored before `submit_proof`, `external_approve` and `external_reject` declared
+    their use case (every other step did): `lifecycle.fire` finds a step by its use case, so the
+    catalogue gives these steps the use case of the same trigger in the latest version."""
+    undeclared = ("submit_proof", "external_approve", "external_reject")
+    older = re.sub(rf"^    use_case: (?:{'|'.join(undeclared)})\n", "", SHIPPED.read_text(encoding="utf-8"), flags=re.M)
+    parsed = load_workflow_text(older, source="x", workflow_id="bewohnerfonds")
+    assert {t.trigger for t in parsed.transitions if t.use_case is None} == set(undeclared)
+    with fonds.unit_of_work() as uow:
+        row = WorkflowVersion(
+            workflow_id="bewohnerfonds", version_hash="before-proof-use-case", content=older, source="alt.yaml",
+            loaded_at=datetime(2026, 9, 1, tzinfo=UTC),
+        )  # fmt: skip
+        uow.session.add(row)
+        uow.session.flush()
+        older_id = row.id
+        uow.commit()
+    with fonds.db.read() as s:
+        old = Catalog().workflow(s, older_id)
+    assert {t.trigger: t.use_case for t in old.transitions if t.trigger in undeclared} == {u: u for u in undeclared}
+    office = person(fonds, "Büro", "buero@example.org", (QF, "manager"))
+    anna = person(fonds, "Anna", "anna@example.org")
+    walk = Journey(fonds, office=office, applicant=anna, fund=QF, data=quartiersfonds_input())
+    app_id = walk.to("submitted")
+    with fonds.unit_of_work() as uow:
+        app = uow.session.get(Application, app_id)
+        assert app is not None
+        app.workflow_version_id = older_id
+        uow.commit()
+    walk.to("paid", app_id)
+    receipt = ReceiptInput(date(2026, 11, 25), "Baumarkt Witten", "Ersatzteile", "material", 60_000)
+    proofs.submit_proof(fonds, anna, app_id, report="Sechs Treffen.", participants_reached=40, receipts=[receipt],
+                        confirmed=True)  # fmt: skip
+    with fonds.db.read() as s:
+        app = s.get(Application, app_id)
+        actions = list(s.scalars(select(AuditEvent.action).where(AuditEvent.application_id == app_id)))
+    assert app is not None and app.state == "proof_submitted" and app.workflow_version_id == older_id
+    assert "submit_proof" in actions
